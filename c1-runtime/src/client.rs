@@ -1,0 +1,244 @@
+//! The `Client` and its builder.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::auth::Auth;
+use crate::error::{Error, ErrorKind, Result};
+use crate::retry::RetryPolicy;
+
+/// The default `User-Agent`: `c1/<version>`.
+const DEFAULT_USER_AGENT: &str = concat!("c1/", env!("CARGO_PKG_VERSION"));
+
+/// A ConductorOne API client: cheap to clone (all clones share one connection
+/// pool and one token cache), `Send + Sync`.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<ClientInner>,
+}
+
+pub(crate) struct ClientInner {
+    pub(crate) http: reqwest::Client,
+    /// The base URL without a trailing `/`; a path prefix is kept.
+    pub(crate) base_url: String,
+    pub(crate) auth: Auth,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) max_response_bytes: u64,
+}
+
+/// The timeouts a client applies.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) connect: Duration,
+    pub(crate) attempt: Duration,
+    pub(crate) call: Duration,
+}
+
+impl Client {
+    /// A builder to configure a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL requests go to (without a trailing `/`).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .field("timeouts", &self.inner.timeouts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`Client`]; [`build`](ClientBuilder::build) checks the settings.
+#[derive(Default)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    bearer_token: Option<SecretString>,
+    user_agent: Option<String>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    max_response_bytes: Option<u64>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The API's base URL, `http` or `https` (e.g. `https://acme.conductor.one`);
+    /// a path prefix is kept.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Authenticate with a fixed access token (`Bearer ` is added when missing).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// The `User-Agent` header; defaults to `c1/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// The deadline of a whole call, retries included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The deadline of establishing a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The deadline of one attempt: sending and reading the answer (default 30 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// When to retry a failed call (default: [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The largest response body accepted, in bytes (default 32 MiB).
+    pub fn max_response_size(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    pub fn build(self) -> Result<Client> {
+        let base_url = normalize_base_url(self.base_url.as_deref().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Config,
+                "no base URL: call `base_url(..)` or use client credentials",
+            )
+        })?)?;
+        let auth = match &self.bearer_token {
+            Some(token) => Auth::bearer(token)?,
+            None => Auth::None,
+        };
+        let timeouts = Timeouts {
+            connect: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
+            attempt: self.attempt_timeout.unwrap_or(Duration::from_secs(30)),
+            call: self.timeout.unwrap_or(Duration::from_secs(60)),
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT))
+            .connect_timeout(timeouts.connect)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                Error::new(ErrorKind::Config, "could not build the HTTP client").with_source(e)
+            })?;
+        Ok(Client {
+            inner: Arc::new(ClientInner {
+                http,
+                base_url,
+                auth,
+                retry: self.retry.unwrap_or_default(),
+                timeouts,
+                max_response_bytes: self.max_response_bytes.unwrap_or(32 * 1024 * 1024),
+            }),
+        })
+    }
+}
+
+/// Checks that `url` is an absolute http(s) URL without query or fragment and
+/// returns it without a trailing `/`.
+fn normalize_base_url(url: &str) -> Result<String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!("the base URL `{url}` is not a valid URL: {e}"),
+        )
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!(
+                "the base URL `{url}` must use http or https, not `{}`",
+                parsed.scheme()
+            ),
+        ));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("the base URL `{url}` has no host"),
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("the base URL `{url}` must not have a query or fragment"),
+        ));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            "the base URL must not contain user info; use `bearer_token` or `client_credentials`",
+        ));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_prefix_and_drops_trailing_slash() {
+        assert_eq!(
+            normalize_base_url("http://127.0.0.1:8080/prefix/").unwrap(),
+            "http://127.0.0.1:8080/prefix"
+        );
+        assert_eq!(
+            normalize_base_url("https://acme.conductor.one").unwrap(),
+            "https://acme.conductor.one"
+        );
+    }
+
+    #[test]
+    fn base_url_rejects_other_schemes_and_junk() {
+        for bad in ["ftp://x", "not a url", "http://h/?q=1", "https://u:p@h"] {
+            assert_eq!(
+                normalize_base_url(bad).unwrap_err().kind(),
+                ErrorKind::Config,
+                "{bad}"
+            );
+        }
+    }
+}

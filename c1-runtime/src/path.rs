@@ -1,0 +1,116 @@
+//! Path values: what may fill a `<placeholder>`, and how it is escaped.
+
+use std::borrow::Cow;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// A value that can fill one `<placeholder>` segment of an endpoint's path.
+///
+/// Implemented for strings and integers; implement it for your own id
+/// newtypes. The value is percent-encoded as exactly one segment, so it may
+/// contain `/`, `?`, `#` or anything else; `""`, `.` and `..` are refused.
+pub trait PathValue {
+    /// The unescaped text of the segment.
+    fn to_path_value(&self) -> Cow<'_, str>;
+}
+
+impl PathValue for str {
+    fn to_path_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl PathValue for String {
+    fn to_path_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl PathValue for Cow<'_, str> {
+    fn to_path_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<T: PathValue + ?Sized> PathValue for &T {
+    fn to_path_value(&self) -> Cow<'_, str> {
+        (**self).to_path_value()
+    }
+}
+
+macro_rules! integer_path_values {
+    ($($t:ty),*) => {$(
+        impl PathValue for $t {
+            fn to_path_value(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+integer_path_values!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
+
+/// Everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Why a value cannot be a path segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SegmentError {
+    Empty,
+    Dot,
+    DotDot,
+}
+
+impl SegmentError {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            SegmentError::Empty => "is empty",
+            SegmentError::Dot => "is `.`, which would address the parent path",
+            SegmentError::DotDot => "is `..`, which would address another path",
+        }
+    }
+}
+
+/// Appends `value` to `out` as one percent-encoded path segment.
+pub(crate) fn push_segment(out: &mut String, value: &str) -> Result<(), SegmentError> {
+    match value {
+        "" => return Err(SegmentError::Empty),
+        "." => return Err(SegmentError::Dot),
+        ".." => return Err(SegmentError::DotDot),
+        _ => {}
+    }
+    out.extend(utf8_percent_encode(value, SEGMENT));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn encode(v: &str) -> Result<String, SegmentError> {
+        let mut s = String::new();
+        push_segment(&mut s, v).map(|()| s)
+    }
+
+    #[test]
+    fn encodes_everything_outside_unreserved() {
+        assert_eq!(encode("a-b.c_d~e").unwrap(), "a-b.c_d~e");
+        assert_eq!(encode("p/2").unwrap(), "p%2F2");
+        assert_eq!(encode("w 1").unwrap(), "w%201");
+        assert_eq!(encode("%2F?x#f").unwrap(), "%252F%3Fx%23f");
+        assert_eq!(encode("é").unwrap(), "%C3%A9");
+        assert_eq!(encode("...").unwrap(), "...");
+    }
+
+    #[test]
+    fn refuses_empty_and_dot_segments() {
+        assert_eq!(encode(""), Err(SegmentError::Empty));
+        assert_eq!(encode("."), Err(SegmentError::Dot));
+        assert_eq!(encode(".."), Err(SegmentError::DotDot));
+    }
+}
