@@ -1,0 +1,233 @@
+//! Parses the attribute's arguments: `GET "/path/<id>"`, then optionally
+//! `, body = param` and `, crate = path`.
+//!
+//! Parsing recovers from a bad argument by skipping to the next `,`, so the
+//! other arguments (and the method signature) are still checked.
+
+use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+use syn::{Ident, LitStr, Path, Token};
+
+use crate::ctxt::Ctxt;
+use crate::template::{self, Template};
+
+mod kw {
+    syn::custom_keyword!(body);
+}
+
+/// An HTTP method an endpoint can use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    const ALL: [(&'static str, Method); 5] = [
+        ("GET", Method::Get),
+        ("POST", Method::Post),
+        ("PUT", Method::Put),
+        ("PATCH", Method::Patch),
+        ("DELETE", Method::Delete),
+    ];
+
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// The variant of the runtime's `Method`.
+    pub fn variant(self) -> Ident {
+        let name = match self {
+            Method::Get => "Get",
+            Method::Post => "Post",
+            Method::Put => "Put",
+            Method::Patch => "Patch",
+            Method::Delete => "Delete",
+        };
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// The parsed arguments; a part is `None` when it was missing or wrong (the
+/// mistake is in the `Ctxt`).
+#[derive(Default)]
+pub struct Args {
+    pub method: Option<Method>,
+    /// The method's token, for errors about it (or the call site).
+    pub method_span: Option<Span>,
+    pub template: Option<(LitStr, Template)>,
+    /// The `body` keyword's span and the parameter it names.
+    pub body: Option<(Span, Ident)>,
+    pub krate: Option<Path>,
+}
+
+/// Parses `args`, recording every mistake in `cx`.
+pub fn parse(cx: &Ctxt, args: TokenStream) -> Args {
+    let parser = |input: ParseStream| {
+        let mut args = Args::default();
+        parse_args(cx, input, &mut args);
+        Ok(args)
+    };
+    // `parse_args` consumes everything and never fails, so neither does this.
+    parser.parse2(args).unwrap_or_default()
+}
+
+fn parse_args(cx: &Ctxt, input: ParseStream, args: &mut Args) {
+    const SHAPE: &str = "expected `#[c1_endpoint(METHOD \"/path\")]`, e.g. `#[c1_endpoint(GET \"/api/v1/apps/<app_id>\")]`";
+    if input.is_empty() {
+        cx.error(Span::call_site(), SHAPE);
+        return;
+    }
+
+    // The method.
+    if input.peek(Ident) {
+        let ident: Ident = input.parse().expect("peeked an identifier");
+        args.method_span = Some(ident.span());
+        args.method = method(cx, &ident);
+    } else if input.peek(LitStr) {
+        let lit: LitStr = input.parse().expect("peeked a string");
+        cx.error_spanned(
+            &lit,
+            "expected an HTTP method before the template: one of GET, POST, PUT, PATCH, DELETE",
+        );
+        args.template = template(cx, lit);
+    } else {
+        let tt: TokenTree = input.parse().expect("input is not empty");
+        cx.error_spanned(&tt, SHAPE);
+        skip_to_comma(input);
+    }
+
+    // The template, unless it was given without a method.
+    if args.method_span.is_some() {
+        if input.peek(LitStr) {
+            let lit: LitStr = input.parse().expect("peeked a string");
+            args.template = template(cx, lit);
+        } else if input.is_empty() || input.peek(Token![,]) {
+            let method = args.method.map_or("GET", Method::as_str);
+            cx.error(
+                args.method_span.unwrap_or_else(Span::call_site),
+                format!(
+                    "expected the path template after the method, e.g. `{method} \"/api/v1/apps/<app_id>\"`"
+                ),
+            );
+        } else {
+            let tt: TokenTree = input.parse().expect("input is not empty");
+            cx.error_spanned(
+                &tt,
+                "the template must be a string literal, e.g. \"/api/v1/apps/<app_id>\"",
+            );
+            skip_to_comma(input);
+        }
+    }
+
+    // `, key = value` arguments.
+    while !input.is_empty() {
+        if input.parse::<Token![,]>().is_err() {
+            let tt: TokenTree = input.parse().expect("input is not empty");
+            cx.error_spanned(&tt, "expected `,` before the next argument");
+            skip_to_comma(input);
+            continue;
+        }
+        if input.is_empty() {
+            break;
+        }
+        if let Err(e) = argument(cx, input, args) {
+            cx.push(e);
+            skip_to_comma(input);
+        }
+    }
+}
+
+/// Parses one `body = param` or `crate = path`.
+fn argument(cx: &Ctxt, input: ParseStream, args: &mut Args) -> syn::Result<()> {
+    if input.peek(kw::body) {
+        let kw: kw::body = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let ident: Ident = input.parse().map_err(|e| {
+            syn::Error::new(e.span(), "expected the name of the parameter to send as the JSON body, e.g. `body = request`")
+        })?;
+        if let Some((_, first)) = &args.body {
+            cx.error_spanned(
+                quote::quote!(#kw = #ident),
+                format!("an endpoint has one body, and it is already `{first}`"),
+            );
+        } else {
+            args.body = Some((kw.span, ident));
+        }
+    } else if input.peek(Token![crate]) {
+        let kw: Token![crate] = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let path = Path::parse_mod_style(input).map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected the path of the c1 crate, e.g. `crate = my_c1` or `crate = ::c1`",
+            )
+        })?;
+        if args.krate.is_some() {
+            cx.error_spanned(quote::quote!(#kw = #path), "`crate` is given twice");
+        } else {
+            args.krate = Some(path);
+        }
+    } else {
+        let tt: TokenTree = input.parse()?;
+        cx.error_spanned(
+            &tt,
+            format!("unknown argument `{tt}`; expected `body = <parameter>` or `crate = <path>`"),
+        );
+        skip_to_comma(input);
+    }
+    if !input.is_empty() && !input.peek(Token![,]) {
+        let tt: TokenTree = input.parse()?;
+        cx.error_spanned(&tt, "expected `,` before the next argument");
+        skip_to_comma(input);
+    }
+    Ok(())
+}
+
+fn method(cx: &Ctxt, ident: &Ident) -> Option<Method> {
+    let name = ident.to_string();
+    if let Some((_, m)) = Method::ALL.iter().find(|(n, _)| *n == name) {
+        return Some(*m);
+    }
+    let upper = name.to_ascii_uppercase();
+    if let Some((n, _)) = Method::ALL.iter().find(|(n, _)| *n == upper) {
+        cx.error(
+            ident.span(),
+            format!("HTTP methods are written in uppercase: `{n}`"),
+        );
+    } else {
+        cx.error(
+            ident.span(),
+            format!("unknown HTTP method `{name}`; expected one of GET, POST, PUT, PATCH, DELETE"),
+        );
+    }
+    None
+}
+
+fn template(cx: &Ctxt, lit: LitStr) -> Option<(LitStr, Template)> {
+    match template::parse(&lit.value()) {
+        Ok(t) => Some((lit, t)),
+        Err(errors) => {
+            for e in errors {
+                cx.error(lit.span(), e.message);
+            }
+            None
+        }
+    }
+}
+
+fn skip_to_comma(input: ParseStream) {
+    while !input.is_empty() && !input.peek(Token![,]) {
+        let _ = input.parse::<TokenTree>();
+    }
+}

@@ -1,0 +1,57 @@
+//! What an invalid declaration expands to, next to its errors: the user's
+//! method with a body that never runs, so callers still type-check and the
+//! user sees only the errors about the declaration, not a cascade.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{FnArg, ReceiverKind, ReturnType};
+
+use crate::ast::Endpoint;
+
+/// A stand-in for the method of `endpoint`.
+pub fn stub(endpoint: &Endpoint) -> TokenStream {
+    let item = &endpoint.item;
+    let mut sig = item.sig.clone();
+    sig.asyncness = None;
+    for arg in &mut sig.inputs {
+        // A by-value `self` would need `Self: Sized` in a default body.
+        if let FnArg::Receiver(r) = arg
+            && matches!(r.kind, ReceiverKind::Value)
+        {
+            r.kind = ReceiverKind::Reference(Default::default(), None, None);
+            r.mutability = None;
+        }
+    }
+    let ret = match &sig.output {
+        ReturnType::Type(_, ty) if !mentions_impl(quote!(#ty)) => quote!(#ty),
+        _ => quote!(()),
+    };
+    let ident = &sig.ident;
+    let generics = &sig.generics;
+    let where_clause = &sig.generics.where_clause;
+    let inputs = &sig.inputs;
+    let attrs = item
+        .attrs
+        .iter()
+        .filter(|a| !a.path().is_ident("c1_endpoint"));
+    quote! {
+        #(#attrs)*
+        #[allow(unused_variables, clippy::unused_async)]
+        fn #ident #generics (#inputs)
+            -> impl ::core::future::Future<Output = #ret> + ::core::marker::Send
+            #where_clause
+        {
+            async { ::core::unreachable!() }
+        }
+    }
+}
+
+/// Whether `tokens` contain `impl`, which cannot appear in the stub's
+/// `Output = ...`.
+fn mentions_impl(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        proc_macro2::TokenTree::Ident(i) => i == "impl",
+        proc_macro2::TokenTree::Group(g) => mentions_impl(g.stream()),
+        _ => false,
+    })
+}
