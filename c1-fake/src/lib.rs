@@ -1,1 +1,270 @@
-//! c1-fake: a fake ConductorOne tenant on loopback, for examples and tests.
+//! c1-fake: a faithful fake ConductorOne (C1) tenant on loopback, for examples and tests.
+//!
+//! [`FakeC1::start`] binds an ephemeral port on `127.0.0.1` and serves, until dropped:
+//! - `POST /auth/v1/token`: the client-credentials grant, verifying the Ed25519 client
+//!   assertion of [`FakeC1::credentials`] exactly like the real tenant;
+//! - `/api/*`: bearer-authenticated API routes (ConnectorOwnersV2), answering errors as
+//!   `google.rpc.Status` JSON;
+//! - inspection ([`FakeC1::requests`]) and fault injection ([`FakeC1::faults`]).
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let fake = c1_fake::FakeC1::start().await;
+//! fake.add_bearer_token("test-token");
+//! let url = format!("{}/api/v2/apps/app-1/connectors/conn-1/owners/users/owner/user-1", fake.base_url());
+//! # let _ = url;
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod auth;
+mod faults;
+mod inspect;
+mod routes;
+mod server;
+pub mod status;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub use auth::TestCredentials;
+pub use faults::{Fault, Faults};
+pub use inspect::{REDACTED, RecordedRequest};
+
+/// The default lifetime of issued access tokens (`expires_in` = 600).
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(600);
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// State shared by the handle and the server tasks.
+pub(crate) struct Shared {
+    auth: Mutex<auth::AuthState>,
+    requests: Mutex<Vec<RecordedRequest>>,
+    pub(crate) token_requests: AtomicUsize,
+    pub(crate) secret_leaks: AtomicUsize,
+    pub(crate) api_faults: Faults,
+    pub(crate) token_faults: Faults,
+}
+
+impl Shared {
+    pub(crate) fn auth(&self) -> MutexGuard<'_, auth::AuthState> {
+        lock(&self.auth)
+    }
+
+    pub(crate) fn push_request(&self, record: RecordedRequest) -> usize {
+        let mut requests = lock(&self.requests);
+        requests.push(record);
+        requests.len() - 1
+    }
+
+    pub(crate) fn set_status(&self, index: usize, status: u16) {
+        if let Some(r) = lock(&self.requests).get_mut(index) {
+            r.status = Some(status);
+        }
+    }
+
+    /// Strings whose presence in a raw request means the client secret leaked.
+    pub(crate) fn secret_needles(&self) -> Vec<String> {
+        let auth = self.auth();
+        let secret = auth.client.credentials.client_secret.clone();
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        let jwk = secret.trim_start_matches(auth::SECRET_PREFIX).to_owned();
+        vec![secret, encoded, jwk, auth.client.private_b64.clone()]
+    }
+}
+
+/// A running fake C1 tenant; the server shuts down gracefully when this is dropped.
+pub struct FakeC1 {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    credentials: TestCredentials,
+    shutdown: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for FakeC1 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeC1")
+            .field("addr", &self.addr)
+            .field("credentials", &self.credentials)
+            .finish()
+    }
+}
+
+/// Configures a [`FakeC1`] before starting it.
+#[derive(Debug, Clone)]
+pub struct FakeC1Builder {
+    token_lifetime: Duration,
+    port: u16,
+}
+
+impl Default for FakeC1Builder {
+    fn default() -> Self {
+        FakeC1Builder {
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
+            port: 0,
+        }
+    }
+}
+
+impl FakeC1Builder {
+    /// Lifetime of issued access tokens (tokio clock); also the `expires_in` answered, in whole seconds.
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// Listen on this port of `127.0.0.1` instead of an ephemeral one (0 means ephemeral).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Start the fake on the current tokio runtime.
+    ///
+    /// # Panics
+    /// If binding the port fails; use [`FakeC1Builder::try_start`] to handle that.
+    pub async fn start(self) -> FakeC1 {
+        match self.try_start().await {
+            Ok(fake) => fake,
+            Err(e) => panic!("c1-fake failed to start: {e}"),
+        }
+    }
+
+    /// Start the fake on the current tokio runtime, reporting bind errors.
+    pub async fn try_start(self) -> std::io::Result<FakeC1> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
+        let addr = listener.local_addr()?;
+        let auth = auth::AuthState::new(self.token_lifetime);
+        let credentials = auth.client.credentials.clone();
+        let shared = Arc::new(Shared {
+            auth: Mutex::new(auth),
+            requests: Mutex::new(Vec::new()),
+            token_requests: AtomicUsize::new(0),
+            secret_leaks: AtomicUsize::new(0),
+            api_faults: Faults::default(),
+            token_faults: Faults::default(),
+        });
+        let router = routes::router(shared.clone());
+        let (shutdown, rx) = watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, shared.clone(), router, rx));
+        Ok(FakeC1 {
+            shared,
+            addr,
+            credentials,
+            shutdown,
+            task: Some(task),
+        })
+    }
+}
+
+impl FakeC1 {
+    /// Start a fake with the default seed on an ephemeral port of `127.0.0.1`.
+    pub async fn start() -> FakeC1 {
+        FakeC1::builder().start().await
+    }
+
+    /// A builder to configure the fake before starting it.
+    pub fn builder() -> FakeC1Builder {
+        FakeC1Builder::default()
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The socket address the fake listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The client credentials this fake accepts on `/auth/v1/token` (fresh per fake).
+    pub fn credentials(&self) -> &TestCredentials {
+        &self.credentials
+    }
+
+    /// Accept `token` as a static `Authorization: Bearer <token>` on every API route (never expires).
+    pub fn add_bearer_token(&self, token: &str) {
+        self.shared.auth().add_static(token);
+    }
+
+    /// Expire every token issued so far: they answer 401 from now on (static tokens stay valid).
+    pub fn expire_tokens(&self) {
+        self.shared.auth().expire_all();
+    }
+
+    /// Every request received so far, in order, secrets redacted (including `/auth/v1/token`).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.requests).clone()
+    }
+
+    /// Forget the recorded requests (counters such as [`FakeC1::token_requests`] are kept).
+    pub fn clear_requests(&self) {
+        lock(&self.shared.requests).clear();
+    }
+
+    /// How many `POST /auth/v1/token` requests were received.
+    pub fn token_requests(&self) -> usize {
+        self.shared.token_requests.load(Ordering::SeqCst)
+    }
+
+    /// How many requests carried the client secret (or its private key) anywhere: path, query,
+    /// headers or body. A correct client keeps this at 0.
+    pub fn secret_leaks(&self) -> usize {
+        self.shared.secret_leaks.load(Ordering::SeqCst)
+    }
+
+    /// Faults injected into `/api/*` requests (applied before authentication).
+    pub fn faults(&self) -> &Faults {
+        &self.shared.api_faults
+    }
+
+    /// Faults injected into `/auth/v1/token` requests (separate from [`FakeC1::faults`]).
+    pub fn token_faults(&self) -> &Faults {
+        &self.shared.token_faults
+    }
+
+    /// Delay every `/api/*` answer by `latency`; shorthand for `faults().latency(..)`.
+    pub fn latency(&self, latency: Duration) {
+        self.faults().latency(latency);
+    }
+
+    /// Answer the next `/api/*` requests with these statuses, then normally; shorthand for `faults().fail_next(..)`.
+    pub fn fail_next(&self, statuses: &[u16]) {
+        self.faults().fail_next(statuses);
+    }
+
+    /// Answer the next `n` `/api/*` requests with 429 and `Retry-After`; shorthand for `faults().rate_limit_next(..)`.
+    pub fn rate_limit_next(&self, n: usize, retry_after_secs: u64) {
+        self.faults().rate_limit_next(n, retry_after_secs);
+    }
+
+    /// Close the connections of the next `n` `/api/*` requests without answering.
+    pub fn drop_next_connections(&self, n: usize) {
+        self.faults().drop_next_connections(n);
+    }
+
+    /// Stop the server and wait for its accept loop to end (dropping does the same without waiting).
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for FakeC1 {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}

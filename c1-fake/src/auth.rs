@@ -1,0 +1,399 @@
+//! Client credentials, the `/auth/v1/token` endpoint's assertion checks, and bearer tokens.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+/// The grant type the token endpoint accepts.
+pub const GRANT_TYPE: &str = "client_credentials";
+/// The client assertion type the token endpoint accepts.
+pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+/// The prefix of every client secret.
+pub const SECRET_PREFIX: &str = "secret-token:conductorone.com:v1:";
+/// Clock skew tolerated on `nbf`, `exp` and `iat`, in seconds.
+pub const CLOCK_SKEW_SECS: i64 = 10;
+/// The farthest in the future an assertion's `exp` may be, in seconds.
+pub const MAX_ASSERTION_LIFETIME_SECS: i64 = 300;
+/// The audiences the fake accepts (its host without port).
+pub const ACCEPTED_AUDIENCES: [&str; 2] = ["127.0.0.1", "localhost"];
+
+/// Client credentials generated for one fake: a client ID and an Ed25519 client secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TestCredentials {
+    /// The client ID, `fake-client-<random>@127.0.0.1/pcc`.
+    pub client_id: String,
+    /// The client secret, `secret-token:conductorone.com:v1:<base64url JWK>`.
+    pub client_secret: String,
+}
+
+impl fmt::Debug for TestCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestCredentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Random lowercase hex of `n` random bytes.
+pub(crate) fn random_hex(n: usize) -> String {
+    let mut out = String::with_capacity(n * 2);
+    for _ in 0..n {
+        let b: u8 = rand::random();
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// A generated client: its public credentials and the key to check assertions with.
+pub(crate) struct Client {
+    pub(crate) credentials: TestCredentials,
+    pub(crate) verifying_key: VerifyingKey,
+    /// The JWK `d` member (base64url private key), used to spot leaked secrets.
+    pub(crate) private_b64: String,
+}
+
+impl Client {
+    /// Generate a fresh client with a random Ed25519 key.
+    pub(crate) fn generate() -> Client {
+        let seed: [u8; 32] = rand::random();
+        let signing = SigningKey::from_bytes(&seed);
+        let verifying_key = signing.verifying_key();
+        let x = URL_SAFE_NO_PAD.encode(verifying_key.to_bytes());
+        let d = URL_SAFE_NO_PAD.encode(signing.to_bytes());
+        let jwk = json!({ "kty": "OKP", "crv": "Ed25519", "x": x, "d": d }).to_string();
+        let client_secret = format!("{SECRET_PREFIX}{}", URL_SAFE_NO_PAD.encode(jwk));
+        let client_id = format!("fake-client-{}@127.0.0.1/pcc", random_hex(6));
+        Client {
+            credentials: TestCredentials {
+                client_id,
+                client_secret,
+            },
+            verifying_key,
+            private_b64: d,
+        }
+    }
+}
+
+/// An OAuth error answered by the token endpoint: `{"error": .., "error_description": ..}`.
+#[derive(Debug, Clone)]
+pub struct OAuthError {
+    /// The HTTP status (400 or 401).
+    pub status: StatusCode,
+    /// The OAuth error code, e.g. `invalid_client`.
+    pub error: &'static str,
+    /// A description of what was wrong.
+    pub description: String,
+}
+
+impl OAuthError {
+    fn invalid_client(description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            error: "invalid_client",
+            description: description.into(),
+        }
+    }
+
+    /// 400 `invalid_request`.
+    pub(crate) fn invalid_request(description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            error: "invalid_request",
+            description: description.into(),
+        }
+    }
+
+    fn unsupported_grant_type(description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            error: "unsupported_grant_type",
+            description: description.into(),
+        }
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let body = json!({ "error": self.error, "error_description": self.description });
+        (
+            self.status,
+            [("cache-control", "no-store")],
+            axum::Json(body),
+        )
+            .into_response()
+    }
+}
+
+/// Why a bearer token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenRejection {
+    /// No `Authorization: Bearer` header.
+    Missing,
+    /// A token the fake never issued or registered.
+    Unknown,
+    /// An issued token past its lifetime (or expired on demand).
+    Expired,
+}
+
+impl TokenRejection {
+    pub(crate) fn message(self) -> &'static str {
+        match self {
+            TokenRejection::Missing => "missing bearer token",
+            TokenRejection::Unknown => "invalid bearer token",
+            TokenRejection::Expired => "bearer token expired",
+        }
+    }
+}
+
+/// The fake's authentication state: clients, issued and static tokens, seen nonces.
+pub(crate) struct AuthState {
+    pub(crate) client: Client,
+    pub(crate) token_lifetime: Duration,
+    /// Issued tokens and when they expire (tokio clock, so paused-clock tests can advance it).
+    issued: HashMap<String, Instant>,
+    statics: HashSet<String>,
+    nonces: HashSet<String>,
+}
+
+impl AuthState {
+    pub(crate) fn new(token_lifetime: Duration) -> Self {
+        AuthState {
+            client: Client::generate(),
+            token_lifetime,
+            issued: HashMap::new(),
+            statics: HashSet::new(),
+            nonces: HashSet::new(),
+        }
+    }
+
+    pub(crate) fn add_static(&mut self, token: &str) {
+        self.statics.insert(token.to_owned());
+    }
+
+    pub(crate) fn expire_all(&mut self) {
+        let now = Instant::now();
+        for exp in self.issued.values_mut() {
+            *exp = now;
+        }
+    }
+
+    /// Check an `Authorization` header value.
+    pub(crate) fn check_bearer(&self, header: Option<&str>) -> Result<(), TokenRejection> {
+        let Some(value) = header else {
+            return Err(TokenRejection::Missing);
+        };
+        let value = value.trim();
+        let Some((scheme, token)) = value.split_once(' ') else {
+            return Err(TokenRejection::Missing);
+        };
+        if !scheme.eq_ignore_ascii_case("bearer") {
+            return Err(TokenRejection::Missing);
+        }
+        let token = token.trim();
+        if self.statics.contains(token) {
+            return Ok(());
+        }
+        match self.issued.get(token) {
+            Some(exp) if Instant::now() < *exp => Ok(()),
+            Some(_) => Err(TokenRejection::Expired),
+            None => Err(TokenRejection::Unknown),
+        }
+    }
+
+    /// Handle a token request body (`application/x-www-form-urlencoded`), issuing a token.
+    pub(crate) fn token_request(
+        &mut self,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<Value, OAuthError> {
+        let is_form = content_type
+            .map(|ct| {
+                ct.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            })
+            .unwrap_or(false);
+        if !is_form {
+            return Err(OAuthError::invalid_request(
+                "content type must be application/x-www-form-urlencoded",
+            ));
+        }
+        let mut fields: HashMap<String, String> = HashMap::new();
+        for (k, v) in form_urlencoded::parse(body) {
+            if fields
+                .insert(k.clone().into_owned(), v.into_owned())
+                .is_some()
+            {
+                return Err(OAuthError::invalid_request(format!(
+                    "parameter {k} repeated"
+                )));
+            }
+        }
+        let get = |name: &str| {
+            fields
+                .get(name)
+                .map(String::as_str)
+                .filter(|s| !s.is_empty())
+        };
+        let grant_type =
+            get("grant_type").ok_or_else(|| OAuthError::invalid_request("missing grant_type"))?;
+        if grant_type != GRANT_TYPE {
+            return Err(OAuthError::unsupported_grant_type(
+                "grant_type must be client_credentials",
+            ));
+        }
+        let client_id =
+            get("client_id").ok_or_else(|| OAuthError::invalid_request("missing client_id"))?;
+        let assertion_type = get("client_assertion_type")
+            .ok_or_else(|| OAuthError::invalid_request("missing client_assertion_type"))?;
+        if assertion_type != ASSERTION_TYPE {
+            return Err(OAuthError::invalid_client(
+                "unsupported client_assertion_type",
+            ));
+        }
+        let assertion = get("client_assertion")
+            .ok_or_else(|| OAuthError::invalid_request("missing client_assertion"))?;
+        if client_id != self.client.credentials.client_id {
+            return Err(OAuthError::invalid_client("unknown client_id"));
+        }
+        let nonce = verify_assertion(assertion, client_id, &self.client.verifying_key, unix_now())?;
+        if !self.nonces.insert(nonce) {
+            return Err(OAuthError::invalid_client("assertion nonce already used"));
+        }
+        let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+        self.issued
+            .insert(token.clone(), Instant::now() + self.token_lifetime);
+        Ok(json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": self.token_lifetime.as_secs(),
+        }))
+    }
+}
+
+/// Wall-clock seconds since the Unix epoch (assertions are signed with wall-clock time).
+pub(crate) fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn b64_json(part: &str, what: &str) -> Result<Value, OAuthError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| OAuthError::invalid_client(format!("assertion {what} is not base64url")))?;
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|_| OAuthError::invalid_client(format!("assertion {what} is not JSON")))?;
+    if !value.is_object() {
+        return Err(OAuthError::invalid_client(format!(
+            "assertion {what} is not a JSON object"
+        )));
+    }
+    Ok(value)
+}
+
+fn numeric_claim(claims: &Value, name: &str) -> Result<Option<i64>, OAuthError> {
+    match claims.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_i64()
+            .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+            .map(Some)
+            .ok_or_else(|| OAuthError::invalid_client(format!("claim {name} is not a number"))),
+    }
+}
+
+/// Verify a compact JWS client assertion; returns its nonce.
+fn verify_assertion(
+    jws: &str,
+    client_id: &str,
+    key: &VerifyingKey,
+    now: i64,
+) -> Result<String, OAuthError> {
+    let mut parts = jws.split('.');
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(OAuthError::invalid_client("assertion is not a compact JWS"));
+    };
+    let header = b64_json(h, "header")?;
+    if header.get("alg").and_then(Value::as_str) != Some("EdDSA") {
+        return Err(OAuthError::invalid_client("assertion alg must be EdDSA"));
+    }
+    let nonce = header.get("nonce").and_then(Value::as_str).unwrap_or("");
+    if nonce.len() != 32 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(OAuthError::invalid_client(
+            "assertion nonce must be 32 hex characters",
+        ));
+    }
+    let sig_bytes = URL_SAFE_NO_PAD
+        .decode(s)
+        .map_err(|_| OAuthError::invalid_client("assertion signature is not base64url"))?;
+    let signature = Signature::from_slice(&sig_bytes)
+        .map_err(|_| OAuthError::invalid_client("assertion signature malformed"))?;
+    let signing_input = &jws[..h.len() + 1 + p.len()];
+    key.verify_strict(signing_input.as_bytes(), &signature)
+        .map_err(|_| OAuthError::invalid_client("assertion signature does not verify"))?;
+    let claims = b64_json(p, "payload")?;
+    let claim_str = |name: &str| claims.get(name).and_then(Value::as_str);
+    if claim_str("iss") != Some(client_id) {
+        return Err(OAuthError::invalid_client(
+            "assertion iss must be the client_id",
+        ));
+    }
+    if claim_str("sub") != Some(client_id) {
+        return Err(OAuthError::invalid_client(
+            "assertion sub must be the client_id",
+        ));
+    }
+    let aud_ok = match claims.get("aud") {
+        Some(Value::String(a)) => ACCEPTED_AUDIENCES.contains(&a.as_str()),
+        Some(Value::Array(list)) => {
+            !list.is_empty()
+                && list
+                    .iter()
+                    .all(|a| a.as_str().is_some_and(|a| ACCEPTED_AUDIENCES.contains(&a)))
+        }
+        _ => false,
+    };
+    if !aud_ok {
+        return Err(OAuthError::invalid_client(
+            "assertion aud must be [\"127.0.0.1\"]",
+        ));
+    }
+    let exp = numeric_claim(&claims, "exp")?
+        .ok_or_else(|| OAuthError::invalid_client("assertion has no exp"))?;
+    if now > exp + CLOCK_SKEW_SECS {
+        return Err(OAuthError::invalid_client("assertion expired"));
+    }
+    if exp - now > MAX_ASSERTION_LIFETIME_SECS {
+        return Err(OAuthError::invalid_client(
+            "assertion exp is more than 5 minutes away",
+        ));
+    }
+    if let Some(nbf) = numeric_claim(&claims, "nbf")?
+        && nbf > now + CLOCK_SKEW_SECS
+    {
+        return Err(OAuthError::invalid_client("assertion not yet valid (nbf)"));
+    }
+    if let Some(iat) = numeric_claim(&claims, "iat")?
+        && iat > now + CLOCK_SKEW_SECS
+    {
+        return Err(OAuthError::invalid_client(
+            "assertion issued in the future (iat)",
+        ));
+    }
+    Ok(nonce.to_owned())
+}

@@ -1,0 +1,46 @@
+//! The router: the token endpoint, the API routes and the `google.rpc.Status` fallbacks.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+
+use crate::Shared;
+use crate::status::ApiError;
+
+/// Build the fake's router over its shared state.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/auth/v1/token", post(token))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(shared)
+}
+
+/// `POST /auth/v1/token`: the client-credentials grant with a JWT-bearer client assertion.
+async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    match shared.auth().token_request(content_type, &body) {
+        Ok(json) => (
+            StatusCode::OK,
+            [("cache-control", "no-store")],
+            axum::Json(json),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("Not Found")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, 12, "Method Not Allowed")
+}
