@@ -38,8 +38,6 @@ pub struct Param {
     pub ident: Option<Ident>,
     /// The name as the template spells it (without `r#`).
     pub name: String,
-    pub pat: Pat,
-    pub ty: Type,
 }
 
 /// What the method returns.
@@ -82,8 +80,6 @@ impl Endpoint {
                             .as_ref()
                             .map_or_else(String::new, |i| i.unraw().to_string()),
                         ident,
-                        pat: (*t.pat).clone(),
-                        ty: (*t.ty).clone(),
                     });
                 }
             }

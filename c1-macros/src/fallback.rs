@@ -23,7 +23,7 @@ pub fn stub(endpoint: &Endpoint) -> TokenStream {
         }
     }
     let ret = match &sig.output {
-        ReturnType::Type(_, ty) if !mentions_impl(quote!(#ty)) => quote!(#ty),
+        ReturnType::Type(_, ty) if !crate::valid::mentions_impl(quote!(#ty)) => quote!(#ty),
         _ => quote!(()),
     };
     let ident = &sig.ident;
@@ -44,14 +44,4 @@ pub fn stub(endpoint: &Endpoint) -> TokenStream {
             async { ::core::unreachable!() }
         }
     }
-}
-
-/// Whether `tokens` contain `impl`, which cannot appear in the stub's
-/// `Output = ...`.
-fn mentions_impl(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|tt| match tt {
-        proc_macro2::TokenTree::Ident(i) => i == "impl",
-        proc_macro2::TokenTree::Group(g) => mentions_impl(g.stream()),
-        _ => false,
-    })
 }

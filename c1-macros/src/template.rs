@@ -130,7 +130,7 @@ impl Parser<'_> {
             );
             return template;
         }
-        if let Some(hash) = src.find('#') {
+        if let Some(hash) = fragment(src) {
             self.error(
                 hash..src.len(),
                 format!("`{}`: a template cannot have a `#` fragment", &src[hash..]),
@@ -297,7 +297,7 @@ impl Parser<'_> {
     /// Parses the query starting at byte `start` (after `?`).
     fn query(&mut self, start: usize, template: &mut Template) {
         let src = self.src;
-        let end = src[start..].find('#').map_or(src.len(), |i| start + i);
+        let end = fragment(src).filter(|&f| f >= start).unwrap_or(src.len());
         if start == end {
             self.error(
                 start.saturating_sub(1)..end,
@@ -384,6 +384,14 @@ impl Parser<'_> {
             self.error(p.range.clone(), message);
         }
     }
+}
+
+/// Where a `#` fragment starts: a `#` that is not the one of a raw
+/// identifier placeholder `<r#name>`.
+fn fragment(src: &str) -> Option<usize> {
+    src.match_indices('#')
+        .map(|(i, _)| i)
+        .find(|&i| !src[..i].ends_with("<r"))
 }
 
 /// Whether `name` is a Rust identifier (not `_`; keywords allowed, as raw
