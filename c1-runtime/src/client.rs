@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::auth::Auth;
+use crate::auth::{Auth, ClientCredentials};
 use crate::error::{Error, ErrorKind, Result};
 use crate::retry::RetryPolicy;
 
@@ -66,6 +66,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<SecretString>,
+    client_credentials: Option<(String, SecretString)>,
     user_agent: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -81,6 +82,13 @@ impl fmt::Debug for ClientBuilder {
             .field(
                 "bearer_token",
                 &self.bearer_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "client_credentials",
+                &self
+                    .client_credentials
+                    .as_ref()
+                    .map(|(id, _)| (id, "[redacted]")),
             )
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
@@ -99,6 +107,57 @@ impl ClientBuilder {
     /// Authenticate with a fixed access token (`Bearer ` is added when missing).
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.bearer_token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// Sign in with ConductorOne client credentials (a client ID and secret
+    /// created in the ConductorOne admin console).
+    ///
+    /// The client ID looks like `<name>@<host>/<use>`
+    /// (`my-client@acme.conductor.one/pcc`; a host without a dot is a tenant
+    /// name, `acme` meaning `acme.conductor.one`). The secret looks like
+    /// `secret-token:conductorone.com:v1:<key>`. Both are checked by
+    /// [`build`](ClientBuilder::build), which returns an [`ErrorKind::Config`]
+    /// error saying which part is malformed (never quoting the secret).
+    ///
+    /// Without [`base_url`](ClientBuilder::base_url) the base URL is
+    /// `https://<host from the client ID>`; an explicit base URL wins. The
+    /// token endpoint is `<base URL>/auth/v1/token`.
+    ///
+    /// The client asks for an access token on first use with a client
+    /// assertion (a JWS signed with the secret's Ed25519 key), caches it for
+    /// all clones of the client, refreshes it shortly before it expires (up to
+    /// 60 s early, at least 10 s early) with one request however many calls
+    /// are waiting, and on a `401` fetches a new token and retries once.
+    /// The token request uses the connect timeout and the attempt timeout.
+    /// Failing to get a token is an [`ErrorKind::Auth`] error.
+    ///
+    /// ```no_run
+    /// # fn main() -> c1::Result<()> {
+    /// let client = c1::Client::builder()
+    ///     .client_credentials(
+    ///         "my-client@acme.conductor.one/pcc",
+    ///         std::env::var("C1_SECRET").unwrap_or_default(),
+    ///     )
+    ///     .build()?;
+    /// assert_eq!(client.base_url(), "https://acme.conductor.one");
+    /// # Ok(()) }
+    /// ```
+    pub fn client_credentials(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.client_credentials_secret(client_id.into(), SecretString::from(client_secret.into()))
+    }
+
+    /// [`client_credentials`](ClientBuilder::client_credentials) with the secret already wrapped.
+    pub(crate) fn client_credentials_secret(
+        mut self,
+        client_id: String,
+        secret: SecretString,
+    ) -> Self {
+        self.client_credentials = Some((client_id, secret));
         self
     }
 
@@ -140,20 +199,39 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
-        let base_url = normalize_base_url(self.base_url.as_deref().ok_or_else(|| {
-            Error::new(
-                ErrorKind::Config,
-                "no base URL: call `base_url(..)` or use client credentials",
-            )
-        })?)?;
-        let auth = match &self.bearer_token {
-            Some(token) => Auth::bearer(token)?,
-            None => Auth::None,
+        let credentials = match &self.client_credentials {
+            Some((id, secret)) => Some(ClientCredentials::parse(id, secret)?),
+            None => None,
+        };
+        let base_url = match (&self.base_url, &credentials) {
+            (Some(url), _) => normalize_base_url(url)?,
+            (None, Some(credentials)) => normalize_base_url(&credentials.default_base_url())?,
+            (None, None) => {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "no base URL: call `base_url(..)` or use client credentials",
+                ));
+            }
         };
         let timeouts = Timeouts {
             connect: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
             attempt: self.attempt_timeout.unwrap_or(Duration::from_secs(30)),
             call: self.timeout.unwrap_or(Duration::from_secs(60)),
+        };
+        let auth = match (&self.bearer_token, credentials) {
+            (Some(_), Some(_)) => {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "both a bearer token and client credentials are set: choose one",
+                ));
+            }
+            (Some(token), None) => Auth::bearer(token)?,
+            (None, Some(credentials)) => Auth::client_credentials(
+                credentials,
+                &base_url,
+                timeouts.attempt.min(timeouts.call),
+            )?,
+            (None, None) => Auth::None,
         };
         let http = reqwest::Client::builder()
             .user_agent(self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT))

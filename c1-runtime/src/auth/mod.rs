@@ -3,7 +3,14 @@
 //! A static bearer token, or ConductorOne's client-credentials flow with a
 //! token cache shared by every clone of a `Client`.
 
+mod assertion;
+mod credentials;
+mod env;
+mod token;
+
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
@@ -17,11 +24,24 @@ pub(crate) enum Auth {
     None,
     /// A fixed `Authorization: Bearer <token>` value.
     Bearer(HeaderValue),
+    /// Client credentials: tokens fetched from `/auth/v1/token` and cached.
+    ClientCredentials(Arc<TokenSource>),
 }
+
+pub(crate) use credentials::ClientCredentials;
+pub(crate) use token::TokenSource;
 
 /// The header a request was sent with, kept so a 401 can reject exactly it.
 pub(crate) struct Credential {
     pub(crate) header: HeaderValue,
+    /// The cached token the header came from (client credentials only).
+    token: Option<Arc<token::Token>>,
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Credential([redacted])")
+    }
 }
 
 impl Auth {
@@ -49,23 +69,50 @@ impl Auth {
         Ok(Auth::Bearer(header))
     }
 
+    /// Client credentials signing in at `<base_url>/auth/v1/token`; each token
+    /// request gets `attempt_timeout`.
+    pub(crate) fn client_credentials(
+        credentials: ClientCredentials,
+        base_url: &str,
+        attempt_timeout: Duration,
+    ) -> Result<Auth> {
+        Ok(Auth::ClientCredentials(Arc::new(TokenSource::new(
+            credentials,
+            base_url,
+            attempt_timeout,
+        )?)))
+    }
+
     /// The credential to attach to the next request, if any.
-    pub(crate) async fn credential(&self, _http: &reqwest::Client) -> Result<Option<Credential>> {
+    pub(crate) async fn credential(&self, http: &reqwest::Client) -> Result<Option<Credential>> {
         match self {
             Auth::None => Ok(None),
             Auth::Bearer(header) => Ok(Some(Credential {
                 header: header.clone(),
+                token: None,
             })),
+            Auth::ClientCredentials(source) => {
+                let token = source.token(http).await?;
+                Ok(Some(Credential {
+                    header: token.header.clone(),
+                    token: Some(token),
+                }))
+            }
         }
     }
 
     /// Whether a 401 can be answered by fetching a new token.
     pub(crate) fn can_refresh(&self) -> bool {
-        false
+        matches!(self, Auth::ClientCredentials(_))
     }
 
-    /// Forget `credential` after the API rejected it with 401.
-    pub(crate) fn reject(&self, _credential: &Credential) {}
+    /// Forget `credential` after the API rejected it with 401 (only if it is
+    /// still the cached token: a newer one is kept).
+    pub(crate) fn reject(&self, credential: &Credential) {
+        if let (Auth::ClientCredentials(source), Some(token)) = (self, &credential.token) {
+            source.reject(token);
+        }
+    }
 }
 
 impl fmt::Debug for Auth {
@@ -73,6 +120,7 @@ impl fmt::Debug for Auth {
         match self {
             Auth::None => f.write_str("None"),
             Auth::Bearer(_) => f.write_str("Bearer([redacted])"),
+            Auth::ClientCredentials(source) => fmt::Debug::fmt(source, f),
         }
     }
 }

@@ -1,0 +1,149 @@
+//! Configuring a client from `CONDUCTORONE_*` environment variables, the way
+//! the official Go SDK and Terraform provider read them.
+
+use secrecy::SecretString;
+
+use super::credentials::{ClientCredentials, normalize_host, parse_client_id};
+use crate::client::{Client, ClientBuilder};
+use crate::error::{Error, ErrorKind, Result};
+
+/// A fixed access token (highest priority).
+pub(crate) const ACCESS_TOKEN: &str = "CONDUCTORONE_ACCESS_TOKEN";
+/// The client ID of client credentials.
+pub(crate) const CLIENT_ID: &str = "CONDUCTORONE_CLIENT_ID";
+/// The client secret of client credentials.
+pub(crate) const CLIENT_SECRET: &str = "CONDUCTORONE_CLIENT_SECRET";
+/// The API's base URL.
+pub(crate) const SERVER_URL: &str = "CONDUCTORONE_SERVER_URL";
+/// The tenant name (`acme` for `https://acme.conductor.one`).
+pub(crate) const TENANT_DOMAIN: &str = "CONDUCTORONE_TENANT_DOMAIN";
+
+fn config(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Config, message)
+}
+
+impl Client {
+    /// A client configured from `CONDUCTORONE_*` environment variables.
+    ///
+    /// Credentials, in priority order:
+    /// 1. `CONDUCTORONE_ACCESS_TOKEN`: a fixed bearer token;
+    /// 2. `CONDUCTORONE_CLIENT_ID` and `CONDUCTORONE_CLIENT_SECRET`: client
+    ///    credentials (see [`ClientBuilder::client_credentials`]).
+    ///
+    /// The server, in priority order: `CONDUCTORONE_SERVER_URL` (a full base
+    /// URL); `https://<CONDUCTORONE_TENANT_DOMAIN>.conductor.one` (a value with
+    /// a dot is taken as the whole host); the host in the client ID.
+    /// Empty variables count as unset.
+    ///
+    /// # Errors
+    ///
+    /// An [`ErrorKind::Config`] error naming the variables to set when the
+    /// settings are missing or incomplete (only one of the client ID and
+    /// secret; a token but no server), or when a value is malformed. Secrets
+    /// never appear in the message.
+    ///
+    /// ```no_run
+    /// # fn main() -> c1::Result<()> {
+    /// let client = c1::Client::from_env()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// Like [`Client::from_env`], but reads the variables through `lookup`
+    /// (for tests, or settings kept somewhere other than the process environment).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Client> {
+        ClientBuilder::from_lookup(lookup)?.build()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder holding the credentials and server of [`Client::from_env`],
+    /// for setting timeouts or retries before [`build`](ClientBuilder::build).
+    pub fn from_env() -> Result<ClientBuilder> {
+        ClientBuilder::from_lookup(|name| {
+            std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+        })
+    }
+
+    /// Like [`ClientBuilder::from_env`], but reads the variables through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<ClientBuilder> {
+        let var = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        let server = match (var(SERVER_URL), var(TENANT_DOMAIN)) {
+            (Some(url), _) => Some(url),
+            (None, Some(tenant)) => Some(tenant_url(&tenant)?),
+            (None, None) => None,
+        };
+        let (id, secret) = (var(CLIENT_ID), var(CLIENT_SECRET).map(SecretString::from));
+        let builder = Client::builder();
+
+        if let Some(token) = var(ACCESS_TOKEN) {
+            let server = match (server, id) {
+                (Some(server), _) => server,
+                (None, Some(id)) => {
+                    let host = parse_client_id(&id).map_err(|e| {
+                        config(format!(
+                            "{ACCESS_TOKEN} is set without {SERVER_URL} or {TENANT_DOMAIN}, and the server cannot be taken from {CLIENT_ID}: {e}"
+                        ))
+                    })?;
+                    format!("https://{host}")
+                }
+                (None, None) => {
+                    return Err(config(format!(
+                        "{ACCESS_TOKEN} is set but the server is not: set {SERVER_URL} (e.g. https://acme.conductor.one) or {TENANT_DOMAIN} (e.g. acme)"
+                    )));
+                }
+            };
+            return Ok(builder.bearer_token(token).base_url(server));
+        }
+
+        let (id, secret) = match (id, secret) {
+            (Some(id), Some(secret)) => (id, secret),
+            (Some(_), None) => {
+                return Err(config(format!(
+                    "{CLIENT_ID} is set but {CLIENT_SECRET} is not: set both (or {ACCESS_TOKEN})"
+                )));
+            }
+            (None, Some(_)) => {
+                return Err(config(format!(
+                    "{CLIENT_SECRET} is set but {CLIENT_ID} is not: set both (or {ACCESS_TOKEN})"
+                )));
+            }
+            (None, None) => {
+                return Err(config(format!(
+                    "no ConductorOne credentials in the environment: set {CLIENT_ID} and {CLIENT_SECRET}, or {ACCESS_TOKEN} with {SERVER_URL} or {TENANT_DOMAIN}"
+                )));
+            }
+        };
+        // Check here so the message names the variable; build() checks again.
+        parse_client_id(&id).map_err(|e| config(format!("{CLIENT_ID}: {e}")))?;
+        ClientCredentials::parse(&id, &secret)
+            .map_err(|e| config(format!("{CLIENT_SECRET}: {e}")))?;
+        let builder = builder.client_credentials_secret(id, secret);
+        Ok(match server {
+            Some(server) => builder.base_url(server),
+            None => builder,
+        })
+    }
+}
+
+/// `acme` -> `https://acme.conductor.one`; `acme.example.com` -> `https://acme.example.com`.
+fn tenant_url(tenant: &str) -> Result<String> {
+    if tenant.contains("://") {
+        return Err(config(format!(
+            "{TENANT_DOMAIN} `{tenant}` must be a tenant name such as `acme`; put a full URL in {SERVER_URL}"
+        )));
+    }
+    normalize_host(tenant)
+        .map(|host| format!("https://{host}"))
+        .ok_or_else(|| {
+            config(format!(
+                "{TENANT_DOMAIN} `{tenant}` is not a tenant name such as `acme`"
+            ))
+        })
+}

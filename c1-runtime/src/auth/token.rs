@@ -1,0 +1,439 @@
+//! The client-credentials token source: fetching access tokens from
+//! `<base>/auth/v1/token` and caching them for every clone of a `Client`.
+//!
+//! Cache design:
+//! - The current token sits in a `std::sync::RwLock<Option<Arc<Token>>>`. The
+//!   warm path takes the read lock, checks `now < refresh_at` and clones the
+//!   `Arc`: no mutex, nothing held across an `.await`.
+//! - Refreshing is single-flight: callers that find no fresh token queue on a
+//!   `tokio::sync::Mutex` (the flight). The first one fetches; the others,
+//!   when they get the lock, see that a flight completed since they looked
+//!   (a generation counter) and take its result, token or error. So N
+//!   concurrent callers cause exactly one token request, and a failure is
+//!   handed to the callers that waited for it but not cached: the next caller
+//!   fetches again. If the fetching caller is cancelled, the next waiter fetches.
+//! - Expiry uses `tokio::time::Instant`, measured from when the request was
+//!   sent. A token is refreshed [`refresh_margin`] before it expires: half its
+//!   lifetime, but at least 10 s and at most 60 s early (never later than
+//!   10 s before expiry). A token that lives 10 s or less is used once.
+//!   A missing `expires_in` means 5 minutes; lifetimes are capped at 24 hours.
+//! - `reject` drops the cached token only if it is the very token that was
+//!   sent (`Arc::ptr_eq`), never a newer one.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, HeaderValue};
+use secrecy::ExposeSecret as _;
+use secrecy::zeroize::Zeroizing;
+use tokio::time::Instant;
+
+use super::assertion;
+use super::credentials::ClientCredentials;
+use crate::error::{ApiStatus, Error, ErrorKind, Result, TimeoutKind};
+
+/// The lifetime assumed when the answer has no `expires_in`.
+pub(crate) const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
+/// The longest lifetime believed (guards against overflow and forever-tokens).
+pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// The largest token response read.
+const MAX_TOKEN_RESPONSE: usize = 64 * 1024;
+/// How much of an error body an error keeps.
+const SNIPPET_CHARS: usize = 256;
+
+/// How long before expiry a token with `lifetime` is refreshed.
+pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
+    (lifetime / 2)
+        .clamp(Duration::from_secs(10), Duration::from_secs(60))
+        .min(lifetime)
+}
+
+/// An access token and when to replace it.
+pub(crate) struct Token {
+    /// `Bearer <token>`, marked sensitive.
+    pub(crate) header: HeaderValue,
+    /// From this instant on, callers fetch a new token.
+    pub(crate) refresh_at: Instant,
+    /// When the server said the token expires.
+    pub(crate) expires_at: Instant,
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("header", &"[redacted]")
+            .field("refresh_at", &self.refresh_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+/// Client credentials plus the token cache; one per `Client` (shared by clones).
+pub(crate) struct TokenSource {
+    credentials: ClientCredentials,
+    token_url: String,
+    /// The `aud` claim: the token URL's host without port.
+    audience: String,
+    attempt_timeout: Duration,
+    current: RwLock<Option<Arc<Token>>>,
+    /// Completed flights, readable without the flight lock.
+    completed: AtomicU64,
+    flight: tokio::sync::Mutex<Flight>,
+}
+
+/// What the last completed flight produced.
+struct Flight {
+    generation: u64,
+    last: Option<Result<Arc<Token>>>,
+}
+
+impl TokenSource {
+    /// A token source that signs in at `<base_url>/auth/v1/token`.
+    pub(crate) fn new(
+        credentials: ClientCredentials,
+        base_url: &str,
+        attempt_timeout: Duration,
+    ) -> Result<TokenSource> {
+        let token_url = format!("{}/auth/v1/token", base_url.trim_end_matches('/'));
+        let audience = reqwest::Url::parse(&token_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Config,
+                    format!("the token URL `{token_url}` has no host"),
+                )
+            })?;
+        Ok(TokenSource {
+            credentials,
+            token_url,
+            audience,
+            attempt_timeout,
+            current: RwLock::new(None),
+            completed: AtomicU64::new(0),
+            flight: tokio::sync::Mutex::new(Flight {
+                generation: 0,
+                last: None,
+            }),
+        })
+    }
+
+    /// The cached token if it is not due for refresh.
+    fn fresh(&self) -> Option<Arc<Token>> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current
+            .as_ref()
+            .filter(|t| Instant::now() < t.refresh_at)
+            .cloned()
+    }
+
+    /// A valid token: the cached one, or one fetched (once for all concurrent callers).
+    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Arc<Token>> {
+        if let Some(token) = self.fresh() {
+            return Ok(token);
+        }
+        let seen = self.completed.load(Ordering::Acquire);
+        let mut flight = self.flight.lock().await;
+        if let Some(token) = self.fresh() {
+            return Ok(token);
+        }
+        if flight.generation != seen {
+            // A flight completed while we waited: its result is ours.
+            match &flight.last {
+                Some(Err(e)) => return Err(e.clone()),
+                Some(Ok(token)) if Instant::now() < token.expires_at => {
+                    return Ok(token.clone());
+                }
+                _ => {}
+            }
+        }
+        let result = self.fetch(http).await.map(Arc::new);
+        if let Ok(token) = &result {
+            *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(token.clone());
+        }
+        flight.generation += 1;
+        flight.last = Some(result.clone());
+        self.completed.store(flight.generation, Ordering::Release);
+        result
+    }
+
+    /// Forgets `token` if it is still the cached one.
+    pub(crate) fn reject(&self, token: &Arc<Token>) {
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, token)) {
+            *current = None;
+        }
+    }
+
+    /// One token request.
+    async fn fetch(&self, http: &reqwest::Client) -> Result<Token> {
+        let assertion = assertion::sign_now(&self.credentials, &self.audience);
+        let form = [
+            ("client_id", self.credentials.client_id()),
+            ("grant_type", "client_credentials"),
+            (
+                "client_assertion_type",
+                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ),
+            ("client_assertion", assertion.expose_secret()),
+        ];
+        let sent_at = Instant::now();
+        let transport = |e: reqwest::Error| {
+            let err = if e.is_timeout() {
+                let kind = if e.is_connect() {
+                    TimeoutKind::Connect
+                } else {
+                    TimeoutKind::Attempt
+                };
+                Error::new(
+                    ErrorKind::Timeout,
+                    format!("the token request to {} timed out", self.token_url),
+                )
+                .with_timeout(kind)
+            } else {
+                Error::new(
+                    ErrorKind::Transport,
+                    format!(
+                        "the token request to {} could not be completed",
+                        self.token_url
+                    ),
+                )
+            };
+            err.with_source(e.without_url())
+        };
+        // A fresh request: it never carries an `Authorization` header.
+        let mut response = http
+            .post(&self.token_url)
+            .header(ACCEPT, "application/json")
+            .form(&form)
+            .timeout(self.attempt_timeout)
+            .send()
+            .await
+            .map_err(transport)?;
+        let status = response.status();
+        let mut body = Zeroizing::new(Vec::new());
+        let mut truncated = false;
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            let room = MAX_TOKEN_RESPONSE - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if !status.is_success() {
+            return Err(self.refused(status.as_u16(), &body));
+        }
+        if truncated {
+            return Err(self
+                .auth_error(format!(
+                    "the token response is larger than {MAX_TOKEN_RESPONSE} bytes"
+                ))
+                .with_status(status.as_u16()));
+        }
+        parse_token_response(&body, sent_at)
+            .map_err(|msg| self.auth_error(msg).with_status(status.as_u16()))
+    }
+
+    fn auth_error(&self, message: String) -> Error {
+        Error::new(
+            ErrorKind::Auth,
+            format!("signing in at {} failed: {message}", self.token_url),
+        )
+    }
+
+    /// The error for a non-2xx token answer: the OAuth error, the
+    /// `google.rpc.Status`, or the start of the body (the server's words,
+    /// which cannot contain our secret: only a signed assertion was sent).
+    fn refused(&self, status: u16, body: &[u8]) -> Error {
+        #[derive(serde::Deserialize)]
+        struct OAuthError {
+            error: String,
+            #[serde(default)]
+            error_description: Option<String>,
+        }
+        let base = self
+            .auth_error("the token endpoint refused the client credentials".to_owned())
+            .with_status(status);
+        if let Ok(e) = serde_json::from_slice::<OAuthError>(body) {
+            let mut message = format!(
+                "signing in at {} failed: the token endpoint answered `{}`",
+                self.token_url,
+                truncate(&e.error)
+            );
+            if let Some(d) = e.error_description.filter(|d| !d.is_empty()) {
+                message.push_str(&format!(": {}", truncate(&d)));
+            }
+            return Error::new(ErrorKind::Auth, message).with_status(status);
+        }
+        if let Ok(api) = serde_json::from_slice::<ApiStatus>(body) {
+            if !api.message.is_empty() {
+                return base.with_api_status(api);
+            }
+        }
+        let text = String::from_utf8_lossy(body);
+        let text = text.trim();
+        if text.is_empty() {
+            base
+        } else {
+            base.with_body_snippet(truncate(text))
+        }
+    }
+}
+
+impl fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = self.current.read().map(|c| c.is_some()).unwrap_or(false);
+        f.debug_struct("ClientCredentials")
+            .field("client_id", &self.credentials.client_id())
+            .field("secret", &"[redacted]")
+            .field("token_url", &self.token_url)
+            .field("token", &if cached { "[redacted]" } else { "none" })
+            .finish()
+    }
+}
+
+/// At most [`SNIPPET_CHARS`] characters of `s`.
+fn truncate(s: &str) -> String {
+    match s.char_indices().nth(SNIPPET_CHARS) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// Reads a 2xx token answer. Error messages never quote the body (it holds
+/// the token): no serde message, only what is wrong.
+pub(crate) fn parse_token_response(body: &[u8], sent_at: Instant) -> Result<Token, String> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        #[serde(default)]
+        access_token: Option<String>,
+        #[serde(default)]
+        token_type: Option<String>,
+        #[serde(default)]
+        expires_in: Option<serde_json::Value>,
+    }
+    let answer: Answer = serde_json::from_slice(body).map_err(|e| {
+        format!(
+            "the token response is not the expected JSON object (line {}, column {})",
+            e.line(),
+            e.column()
+        )
+    })?;
+    if let Some(kind) = &answer.token_type {
+        if !kind.eq_ignore_ascii_case("bearer") {
+            return Err(format!(
+                "the token type is `{}`, not `Bearer`",
+                truncate(kind).escape_debug()
+            ));
+        }
+    }
+    let access_token = Zeroizing::new(answer.access_token.unwrap_or_default());
+    let token = access_token.trim();
+    // Some servers send the token already prefixed with `bearer `.
+    let token = match (token.get(..6), token.get(6..)) {
+        (Some(p), Some(rest))
+            if p.eq_ignore_ascii_case("bearer")
+                && (rest.is_empty() || rest.starts_with(char::is_whitespace)) =>
+        {
+            rest.trim_start()
+        }
+        _ => token,
+    };
+    if token.is_empty() {
+        return Err("the token response has an empty or missing `access_token`".to_owned());
+    }
+    let value = Zeroizing::new(format!("Bearer {token}"));
+    let mut header = HeaderValue::from_str(&value).map_err(|_| {
+        "the access token contains characters not allowed in an HTTP header".to_owned()
+    })?;
+    header.set_sensitive(true);
+    let lifetime = match &answer.expires_in {
+        None | Some(serde_json::Value::Null) => DEFAULT_LIFETIME,
+        Some(v) => parse_lifetime(v).ok_or_else(|| {
+            "the token response's `expires_in` is not a number of seconds".to_owned()
+        })?,
+    }
+    .min(MAX_LIFETIME);
+    Ok(Token {
+        header,
+        refresh_at: sent_at + (lifetime - refresh_margin(lifetime)),
+        expires_at: sent_at + lifetime,
+    })
+}
+
+/// `expires_in` as a non-negative number of seconds (a number or a numeric string).
+fn parse_lifetime(v: &serde_json::Value) -> Option<Duration> {
+    let secs = match v {
+        serde_json::Value::Number(n) => n.as_f64()?,
+        serde_json::Value::String(s) => s.trim().parse::<f64>().ok()?,
+        _ => return None,
+    };
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    Some(Duration::from_secs_f64(
+        secs.min(MAX_LIFETIME.as_secs_f64()),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn margins() {
+        let s = Duration::from_secs;
+        assert_eq!(refresh_margin(s(600)), s(60));
+        assert_eq!(refresh_margin(s(300)), s(60));
+        assert_eq!(refresh_margin(s(60)), s(30));
+        assert_eq!(refresh_margin(s(15)), s(10));
+        assert_eq!(refresh_margin(s(8)), s(8));
+        assert_eq!(refresh_margin(s(0)), s(0));
+    }
+
+    #[test]
+    fn token_answers() {
+        let now = Instant::now();
+        let t = parse_token_response(
+            br#"{"access_token":"abc","token_type":"bearer","expires_in":600}"#,
+            now,
+        )
+        .unwrap();
+        assert_eq!(t.header, "Bearer abc");
+        assert!(t.header.is_sensitive());
+        assert_eq!(t.expires_at - now, Duration::from_secs(600));
+        assert_eq!(t.refresh_at - now, Duration::from_secs(540));
+
+        let t = parse_token_response(
+            br#"{"access_token":"BEARER xyz","token_type":"Bearer"}"#,
+            now,
+        )
+        .unwrap();
+        assert_eq!(t.header, "Bearer xyz");
+        assert_eq!(t.expires_at - now, DEFAULT_LIFETIME);
+
+        let t = parse_token_response(br#"{"access_token":"a","expires_in":"1e12"}"#, now).unwrap();
+        assert_eq!(t.expires_at - now, MAX_LIFETIME);
+
+        for (body, want) in [
+            (&br#"{"access_token":""}"#[..], "empty"),
+            (br#"{"access_token":"bearer  "}"#, "empty"),
+            (br#"{}"#, "missing"),
+            (br#"{"access_token":"a","token_type":"mac"}"#, "`mac`"),
+            (br#"{"access_token":"a","expires_in":-1}"#, "expires_in"),
+            (br#"{"access_token":"a","expires_in":true}"#, "expires_in"),
+            (br#"{"access_token":"a\nb"}"#, "not allowed"),
+            (br#"{"access_token":"sekrit","#, "not the expected JSON"),
+            (br#"{"access_token":5}"#, "not the expected JSON"),
+            (b"<html>", "not the expected JSON"),
+        ] {
+            let err = parse_token_response(body, now).unwrap_err();
+            assert!(err.contains(want), "{err}");
+            assert!(!err.contains("sekrit"));
+        }
+    }
+}
