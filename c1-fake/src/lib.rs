@@ -22,11 +22,14 @@
 mod auth;
 mod faults;
 mod inspect;
+mod owners;
 mod routes;
 mod server;
+mod state;
 pub mod status;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -37,6 +40,7 @@ use tokio::task::JoinHandle;
 pub use auth::TestCredentials;
 pub use faults::{Fault, Faults};
 pub use inspect::{REDACTED, RecordedRequest};
+pub use state::{DEFAULT_PAGE_SIZE, DEFAULT_SEED, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 
 /// The default lifetime of issued access tokens (`expires_in` = 600).
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(600);
@@ -48,6 +52,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 /// State shared by the handle and the server tasks.
 pub(crate) struct Shared {
     auth: Mutex<auth::AuthState>,
+    store: Mutex<state::Store>,
     requests: Mutex<Vec<RecordedRequest>>,
     pub(crate) token_requests: AtomicUsize,
     pub(crate) secret_leaks: AtomicUsize,
@@ -58,6 +63,10 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn auth(&self) -> MutexGuard<'_, auth::AuthState> {
         lock(&self.auth)
+    }
+
+    pub(crate) fn store(&self) -> MutexGuard<'_, state::Store> {
+        lock(&self.store)
     }
 
     pub(crate) fn push_request(&self, record: RecordedRequest) -> usize {
@@ -105,6 +114,15 @@ impl std::fmt::Debug for FakeC1 {
 pub struct FakeC1Builder {
     token_lifetime: Duration,
     port: u16,
+    seed: SeedSource,
+}
+
+/// Where the initial tenant data comes from.
+#[derive(Debug, Clone)]
+enum SeedSource {
+    Default,
+    Value(serde_json::Value),
+    File(PathBuf),
 }
 
 impl Default for FakeC1Builder {
@@ -112,6 +130,7 @@ impl Default for FakeC1Builder {
         FakeC1Builder {
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             port: 0,
+            seed: SeedSource::Default,
         }
     }
 }
@@ -129,10 +148,26 @@ impl FakeC1Builder {
         self
     }
 
+    /// Replace the default seed ([`DEFAULT_SEED`]) with this document: `{"users": [User..],
+    /// "appEntitlements": [AppEntitlement..], "connectors": [{"appId", "connectorId"}..],
+    /// "userOwners": [{"appId", "connectorId", "roleSlug", "userId", "createdAt"?}..],
+    /// "entitlementOwners": [{"appId", "connectorId", "roleSlug", "appEntitlementAppId",
+    /// "appEntitlementId", "createdAt"?}..]}` (every key optional).
+    pub fn seed(mut self, seed: serde_json::Value) -> Self {
+        self.seed = SeedSource::Value(seed);
+        self
+    }
+
+    /// Replace the default seed with the JSON document in this file (read at start).
+    pub fn seed_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.seed = SeedSource::File(path.into());
+        self
+    }
+
     /// Start the fake on the current tokio runtime.
     ///
     /// # Panics
-    /// If binding the port fails; use [`FakeC1Builder::try_start`] to handle that.
+    /// If binding the port fails or the seed is invalid; use [`FakeC1Builder::try_start`] to handle that.
     pub async fn start(self) -> FakeC1 {
         match self.try_start().await {
             Ok(fake) => fake,
@@ -140,14 +175,28 @@ impl FakeC1Builder {
         }
     }
 
-    /// Start the fake on the current tokio runtime, reporting bind errors.
+    /// Start the fake on the current tokio runtime, reporting bind and seed errors.
     pub async fn try_start(self) -> std::io::Result<FakeC1> {
+        let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+        let seed = match self.seed {
+            SeedSource::Default => {
+                serde_json::from_str(DEFAULT_SEED).map_err(|e| invalid(e.to_string()))?
+            }
+            SeedSource::Value(v) => v,
+            SeedSource::File(path) => {
+                let text = std::fs::read_to_string(&path)?;
+                serde_json::from_str(&text)
+                    .map_err(|e| invalid(format!("{}: {e}", path.display())))?
+            }
+        };
+        let store = state::Store::from_seed(seed).map_err(invalid)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let auth = auth::AuthState::new(self.token_lifetime);
         let credentials = auth.client.credentials.clone();
         let shared = Arc::new(Shared {
             auth: Mutex::new(auth),
+            store: Mutex::new(store),
             requests: Mutex::new(Vec::new()),
             token_requests: AtomicUsize::new(0),
             secret_leaks: AtomicUsize::new(0),
@@ -201,6 +250,55 @@ impl FakeC1 {
     /// Expire every token issued so far: they answer 401 from now on (static tokens stay valid).
     pub fn expire_tokens(&self) {
         self.shared.auth().expire_all();
+    }
+
+    /// Add (or replace) a directory user (a User JSON object with a non-empty `id`).
+    ///
+    /// # Panics
+    /// If `user` has no non-empty string `id`.
+    pub fn add_user(&self, user: serde_json::Value) {
+        if let Err(e) = self.shared.store().add_user(user) {
+            panic!("c1-fake: {e}");
+        }
+    }
+
+    /// Add (or replace) an app entitlement (an AppEntitlement JSON object with `appId` and `id`).
+    ///
+    /// # Panics
+    /// If `entitlement` lacks a non-empty `appId` or `id`.
+    pub fn add_app_entitlement(&self, entitlement: serde_json::Value) {
+        if let Err(e) = self.shared.store().add_entitlement(entitlement) {
+            panic!("c1-fake: {e}");
+        }
+    }
+
+    /// Register a connector so its owners can be managed (unknown connectors answer 404).
+    pub fn add_connector(&self, app_id: &str, connector_id: &str) {
+        self.shared.store().add_connector(app_id, connector_id);
+    }
+
+    /// The ids of the users owning `role` (every role if `None`) on a connector, in list order.
+    pub fn user_owner_ids(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        role: Option<&str>,
+    ) -> Vec<String> {
+        self.shared
+            .store()
+            .user_owner_ids(app_id, connector_id, role)
+    }
+
+    /// The `(appId, id)` of the entitlements owning `role` (every role if `None`) on a connector, in list order.
+    pub fn entitlement_owner_ids(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        role: Option<&str>,
+    ) -> Vec<(String, String)> {
+        self.shared
+            .store()
+            .entitlement_owner_ids(app_id, connector_id, role)
     }
 
     /// Every request received so far, in order, secrets redacted (including `/auth/v1/token`).

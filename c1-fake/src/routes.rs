@@ -16,6 +16,7 @@ use crate::status::ApiError;
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/auth/v1/token", post(token))
+        .merge(crate::owners::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)

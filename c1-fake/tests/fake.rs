@@ -406,26 +406,26 @@ async fn api_requires_a_valid_bearer_token() {
     }
     fake.add_bearer_token("static-token");
     let (status, body) = call(&fake, "GET", OWNER_PATH, Some("static-token"), None).await;
-    assert_ne!(status, 401, "{body}");
+    assert_eq!(status, 200, "{body}");
     let token = issue_token(&fake).await;
     let (status, body) = call(&fake, "GET", OWNER_PATH, Some(&token), None).await;
-    assert_ne!(status, 401, "{body}");
+    assert_eq!(status, 200, "{body}");
     fake.expire_tokens();
     let (status, body) = call(&fake, "GET", OWNER_PATH, Some(&token), None).await;
     assert_eq!(status, 401);
     assert_status_body(&body, 16);
     assert!(body["message"].as_str().unwrap().contains("expired"));
     // Static tokens survive expire_tokens, and a fresh token works again.
-    assert_ne!(
+    assert_eq!(
         call(&fake, "GET", OWNER_PATH, Some("static-token"), None)
             .await
             .0,
-        401
+        200
     );
     let token = issue_token(&fake).await;
-    assert_ne!(
+    assert_eq!(
         call(&fake, "GET", OWNER_PATH, Some(&token), None).await.0,
-        401
+        200
     );
 }
 
@@ -436,14 +436,14 @@ async fn issued_tokens_expire_on_the_tokio_clock() {
         .start()
         .await;
     let token = issue_token(&fake).await;
-    assert_ne!(
+    assert_eq!(
         call(&fake, "GET", OWNER_PATH, Some(&token), None).await.0,
-        401
+        200
     );
     tokio::time::advance(Duration::from_secs(59)).await;
-    assert_ne!(
+    assert_eq!(
         call(&fake, "GET", OWNER_PATH, Some(&token), None).await.0,
-        401
+        200
     );
     tokio::time::advance(Duration::from_secs(2)).await;
     let (status, body) = call(&fake, "GET", OWNER_PATH, Some(&token), None).await;
@@ -512,4 +512,568 @@ async fn a_leaked_secret_is_counted() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
     assert_eq!(fake.secret_leaks(), 1);
+}
+
+// ---------------------------------------------------------------- ConnectorOwnersV2
+
+const TOKEN: &str = "test-token";
+const P1: &str = "/api/v2/apps/app-1/connectors/conn-1/owners";
+
+async fn fake_with_token() -> FakeC1 {
+    let fake = FakeC1::start().await;
+    fake.add_bearer_token(TOKEN);
+    fake
+}
+
+async fn api(fake: &FakeC1, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    call(fake, method, path, Some(TOKEN), body).await
+}
+
+fn user_json(id: &str) -> Value {
+    json!({ "id": id, "displayName": format!("User {id}"), "email": format!("{id}@example.com"), "status": "ENABLED" })
+}
+
+/// A seed with `n` users `u000..`, all "owner" owners of app-1/conn-1, and `n` entitlements likewise.
+fn big_seed(n: usize) -> Value {
+    let users: Vec<Value> = (0..n).map(|i| user_json(&format!("u{i:03}"))).collect();
+    let ents: Vec<Value> = (0..n)
+        .map(|i| json!({ "appId": "app-1", "id": format!("e{i:03}"), "displayName": "E" }))
+        .collect();
+    let user_owners: Vec<Value> = (0..n)
+        .map(|i| json!({ "appId": "app-1", "connectorId": "conn-1", "roleSlug": "owner", "userId": format!("u{i:03}") }))
+        .collect();
+    let ent_owners: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({ "appId": "app-1", "connectorId": "conn-1", "roleSlug": "owner",
+                    "appEntitlementAppId": "app-1", "appEntitlementId": format!("e{i:03}") })
+        })
+        .collect();
+    json!({ "users": users, "appEntitlements": ents, "userOwners": user_owners, "entitlementOwners": ent_owners })
+}
+
+#[tokio::test]
+async fn get_user_owner_returns_the_full_seed_user() {
+    let fake = fake_with_token().await;
+    let (status, body) = api(&fake, "GET", OWNER_PATH, None).await;
+    assert_eq!(status, 200, "{body}");
+    let owner = &body["connectorOwnerUser"];
+    assert_eq!(owner["appId"], "app-1");
+    assert_eq!(owner["connectorId"], "conn-1");
+    assert_eq!(owner["roleSlug"], "owner");
+    assert_eq!(owner["createdAt"], "2024-05-01T12:00:00Z");
+    let user = owner["user"].as_object().unwrap();
+    assert_eq!(user["id"], "user-1");
+    assert_eq!(user.len(), 32, "every User field is populated: {user:?}");
+    assert!(user.values().all(|v| !v.is_null()));
+    assert_eq!(user["emailSources"][0]["priority"], 0);
+}
+
+#[tokio::test]
+async fn search_user_owners_pages_with_opaque_tokens_and_clamps_page_size() {
+    let fake = FakeC1::builder().seed(big_seed(130)).start().await;
+    fake.add_bearer_token(TOKEN);
+    let users = format!("{P1}/users");
+    let len = |b: &Value| b["list"].as_array().unwrap().len();
+    for (q, expected) in [
+        ("", 25),
+        ("?page_size=0", 25),
+        ("?page_size=3", 10),
+        ("?page_size=1000", 100),
+        ("?page_size=42", 42),
+    ] {
+        let (status, body) = api(&fake, "GET", &format!("{users}{q}"), None).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(len(&body), expected, "{q}");
+        assert!(!body["nextPageToken"].as_str().unwrap().is_empty());
+    }
+    // Walk every page of 10.
+    let mut seen = Vec::new();
+    let mut token = String::new();
+    let mut pages = 0;
+    loop {
+        let (status, body) = api(
+            &fake,
+            "GET",
+            &format!("{users}?page_size=10&page_token={token}&role_slug=owner"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        pages += 1;
+        for o in body["list"].as_array().unwrap() {
+            assert_eq!(o["roleSlug"], "owner");
+            seen.push(o["user"]["id"].as_str().unwrap().to_owned());
+        }
+        token = body["nextPageToken"].as_str().unwrap().to_owned();
+        assert!(
+            token.parse::<u64>().is_err(),
+            "page tokens are opaque, not offsets: {token}"
+        );
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(pages, 13);
+    let expected: Vec<String> = (0..130).map(|i| format!("u{i:03}")).collect();
+    assert_eq!(seen, expected);
+    // Another role has no owners.
+    let (status, body) = api(&fake, "GET", &format!("{users}?role_slug=admin"), None).await;
+    assert_eq!((status, len(&body)), (200, 0));
+    assert_eq!(body["nextPageToken"], "");
+    // A token is bound to its filter, and garbage is rejected.
+    let (_, first) = api(&fake, "GET", &format!("{users}?page_size=10"), None).await;
+    let t = first["nextPageToken"].as_str().unwrap();
+    let (status, body) = api(
+        &fake,
+        "GET",
+        &format!("{users}?page_token={t}&role_slug=owner"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_status_body(&body, 3);
+    let (status, body) = api(&fake, "GET", &format!("{users}?page_token=garbage"), None).await;
+    assert_eq!(status, 400);
+    assert_status_body(&body, 3);
+    for bad in ["abc", "1.5", "-1", "99999999999"] {
+        let (status, body) = api(&fake, "GET", &format!("{users}?page_size={bad}"), None).await;
+        assert_eq!(status, 400, "{bad}");
+        assert_status_body(&body, 3);
+    }
+}
+
+#[tokio::test]
+async fn create_get_delete_user_owner() {
+    let fake = fake_with_token().await;
+    let path = format!("{P1}/users/owner/user-3");
+    let (status, body) = api(&fake, "GET", &path, None).await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+    let (status, body) = api(
+        &fake,
+        "POST",
+        &path,
+        Some(json!({ "userRef": { "id": "user-3" } })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let owner = &body["connectorOwnerUser"];
+    assert_eq!(owner["user"]["displayName"], "Build Bot");
+    assert_eq!(owner["roleSlug"], "owner");
+    let created = owner["createdAt"].as_str().unwrap();
+    assert!(created.ends_with('Z') && created.len() == 20, "{created}");
+    assert_eq!(
+        fake.user_owner_ids("app-1", "conn-1", Some("owner")),
+        ["user-1", "user-3"]
+    );
+    let (status, body) = api(
+        &fake,
+        "POST",
+        &path,
+        Some(json!({ "userRef": { "id": "user-3" } })),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_status_body(&body, 6);
+    let (status, body) = api(&fake, "GET", &path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["connectorOwnerUser"]["createdAt"], created);
+    let (status, body) = api(
+        &fake,
+        "DELETE",
+        &path,
+        Some(json!({ "userRef": { "id": "user-3" } })),
+    )
+    .await;
+    assert_eq!((status, body), (200, json!({})));
+    let (status, body) = api(&fake, "DELETE", &path, None).await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+    assert_eq!(
+        fake.user_owner_ids("app-1", "conn-1", Some("owner")),
+        ["user-1"]
+    );
+    // Body is optional on create and delete.
+    assert_eq!(api(&fake, "POST", &path, None).await.0, 200);
+    assert_eq!(api(&fake, "DELETE", &path, None).await.0, 200);
+    // Unknown user, mismatched or malformed body, unknown connector.
+    let (status, body) = api(&fake, "POST", &format!("{P1}/users/owner/nobody"), None).await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+    let (status, body) = api(
+        &fake,
+        "POST",
+        &path,
+        Some(json!({ "userRef": { "id": "user-2" } })),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_status_body(&body, 3);
+    let (status, body) = api(&fake, "POST", &path, Some(json!({ "userRef": "user-3" }))).await;
+    assert_eq!(status, 400);
+    assert_status_body(&body, 3);
+    let raw = reqwest::Client::new()
+        .post(format!("{}{path}", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status().as_u16(), 400);
+    let (status, body) = api(
+        &fake,
+        "GET",
+        "/api/v2/apps/app-1/connectors/nope/owners/users/owner/user-1",
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+}
+
+#[tokio::test]
+async fn set_replaces_the_owners_of_one_role() {
+    let fake = fake_with_token().await;
+    let body = json!({
+        "roleSlug": "owner",
+        "userRefs": [{ "id": "user-2" }, { "id": "user-3" }, { "id": "user-2" }],
+        "appEntitlementRefs": [{ "appId": "app-1", "id": "ent-2" }],
+    });
+    let (status, resp) = api(&fake, "PUT", P1, Some(body)).await;
+    assert_eq!((status, resp), (200, json!({})));
+    assert_eq!(
+        fake.user_owner_ids("app-1", "conn-1", Some("owner")),
+        ["user-2", "user-3"]
+    );
+    assert_eq!(
+        fake.user_owner_ids("app-1", "conn-1", Some("admin")),
+        ["user-2"],
+        "other roles untouched"
+    );
+    assert_eq!(
+        fake.entitlement_owner_ids("app-1", "conn-1", Some("owner")),
+        [("app-1".to_owned(), "ent-2".to_owned())]
+    );
+    // null lists clear the role.
+    let (status, _) = api(
+        &fake,
+        "PUT",
+        P1,
+        Some(json!({ "roleSlug": "owner", "userRefs": null })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        fake.user_owner_ids("app-1", "conn-1", Some("owner"))
+            .is_empty()
+    );
+    assert!(
+        fake.entitlement_owner_ids("app-1", "conn-1", Some("owner"))
+            .is_empty()
+    );
+    // Invalid input changes nothing.
+    for bad in [
+        json!({ "userRefs": [{ "id": "user-1" }] }),
+        json!({ "roleSlug": "" }),
+        json!({ "roleSlug": 5 }),
+        json!([1]),
+    ] {
+        let (status, body) = api(&fake, "PUT", P1, Some(bad)).await;
+        assert_eq!(status, 400);
+        assert_status_body(&body, 3);
+    }
+    let (status, body) = api(
+        &fake,
+        "PUT",
+        P1,
+        Some(json!({ "roleSlug": "admin", "userRefs": [{ "id": "ghost" }] })),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+    assert_eq!(
+        fake.user_owner_ids("app-1", "conn-1", Some("admin")),
+        ["user-2"]
+    );
+}
+
+#[tokio::test]
+async fn entitlement_owners_search_get_create_delete() {
+    let fake = fake_with_token().await;
+    let (status, body) = api(&fake, "GET", &format!("{P1}/entitlements"), None).await;
+    assert_eq!(status, 200, "{body}");
+    let list = body["list"].as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["appEntitlement"]["id"], "ent-1");
+    assert_eq!(list[0]["appEntitlement"]["grantCount"], "42");
+    assert_eq!(body["nextPageToken"], "");
+    let path = format!("{P1}/entitlements/owner/app-1/ent-2");
+    assert_eq!(api(&fake, "GET", &path, None).await.0, 404);
+    let (status, body) = api(
+        &fake,
+        "POST",
+        &path,
+        Some(json!({ "appEntitlementRef": { "appId": "app-1", "id": "ent-2" } })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let owner = &body["connectorOwnerEntitlement"];
+    assert_eq!(
+        (
+            owner["appId"].as_str(),
+            owner["connectorId"].as_str(),
+            owner["roleSlug"].as_str()
+        ),
+        (Some("app-1"), Some("conn-1"), Some("owner"))
+    );
+    assert_eq!(owner["appEntitlement"]["displayName"], "Readers");
+    let (status, body) = api(&fake, "POST", &path, None).await;
+    assert_eq!(status, 409);
+    assert_status_body(&body, 6);
+    let (status, body) = api(&fake, "GET", &path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["connectorOwnerEntitlement"]["appEntitlement"]["id"],
+        "ent-2"
+    );
+    let (status, body) = api(
+        &fake,
+        "POST",
+        &format!("{P1}/entitlements/owner/app-1/ent-1"),
+        Some(json!({ "appEntitlementRef": { "appId": "app-2", "id": "ent-1" } })),
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = api(
+        &fake,
+        "POST",
+        &format!("{P1}/entitlements/owner/app-1/ghost"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+    assert_eq!(
+        api(
+            &fake,
+            "DELETE",
+            &path,
+            Some(json!({ "appEntitlementRef": { "appId": "app-1", "id": "ent-2" } }))
+        )
+        .await,
+        (200, json!({}))
+    );
+    let (status, body) = api(&fake, "DELETE", &path, None).await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+}
+
+#[tokio::test]
+async fn search_entitlement_owners_pages() {
+    let fake = FakeC1::builder().seed(big_seed(30)).start().await;
+    fake.add_bearer_token(TOKEN);
+    let (status, body) = api(
+        &fake,
+        "GET",
+        &format!("{P1}/entitlements?page_size=1"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["list"].as_array().unwrap().len(), 10);
+    let mut ids = Vec::new();
+    let mut token = String::new();
+    loop {
+        let (status, body) = api(
+            &fake,
+            "GET",
+            &format!("{P1}/entitlements?page_size=12&page_token={token}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        ids.extend(
+            body["list"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["appEntitlement"]["id"].as_str().unwrap().to_owned()),
+        );
+        token = body["nextPageToken"].as_str().unwrap().to_owned();
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(ids, (0..30).map(|i| format!("e{i:03}")).collect::<Vec<_>>());
+    let (status, body) = api(
+        &fake,
+        "GET",
+        &format!("{P1}/entitlements?page_size=x"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_status_body(&body, 3);
+    // A users token is not an entitlements token.
+    let (_, users) = api(&fake, "GET", &format!("{P1}/users?page_size=10"), None).await;
+    let t = users["nextPageToken"].as_str().unwrap();
+    assert_eq!(
+        api(
+            &fake,
+            "GET",
+            &format!("{P1}/entitlements?page_token={t}"),
+            None
+        )
+        .await
+        .0,
+        400
+    );
+}
+
+#[tokio::test]
+async fn percent_encoded_segments_are_decoded() {
+    let fake = fake_with_token().await;
+    let base = "/api/v2/apps/app%203%2Fx/connectors/conn%2F3%20y/owners";
+    let user = format!("{base}/users/role%2Fa%20b/user%204%2F%C3%BC");
+    let (status, body) = api(
+        &fake,
+        "POST",
+        &user,
+        Some(json!({ "userRef": { "id": "user 4/ü" } })),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let owner = &body["connectorOwnerUser"];
+    assert_eq!(owner["appId"], "app 3/x");
+    assert_eq!(owner["connectorId"], "conn/3 y");
+    assert_eq!(owner["roleSlug"], "role/a b");
+    assert_eq!(owner["user"]["displayName"], "Zoë Ñoño");
+    assert_eq!(
+        fake.user_owner_ids("app 3/x", "conn/3 y", Some("role/a b")),
+        ["user 4/ü"]
+    );
+    let (status, body) = api(
+        &fake,
+        "GET",
+        &format!("{base}/users?role_slug=role%2Fa%20b"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["list"][0]["user"]["id"], "user 4/ü");
+    let ent = format!("{base}/entitlements/owner/app%203%2Fx/ent%2F3%20y");
+    let (status, body) = api(&fake, "POST", &ent, None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["connectorOwnerEntitlement"]["appEntitlement"]["id"],
+        "ent/3 y"
+    );
+    assert_eq!(api(&fake, "DELETE", &ent, None).await.0, 200);
+    assert_eq!(api(&fake, "DELETE", &user, None).await.0, 200);
+    // `+` in a path is not a space.
+    assert_eq!(
+        api(
+            &fake,
+            "GET",
+            "/api/v2/apps/app+3%2Fx/connectors/conn%2F3+y/owners/users",
+            None
+        )
+        .await
+        .0,
+        404
+    );
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_status_json() {
+    let fake = fake_with_token().await;
+    let (status, body) = api(&fake, "GET", "/api/v2/nothing/here", None).await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+    let (status, body) = api(&fake, "PATCH", P1, None).await;
+    assert_eq!(status, 405);
+    assert_status_body(&body, 12);
+    let (status, body) = api(
+        &fake,
+        "GET",
+        "/api/v2/apps/app-1/connectors/conn-9/owners/users",
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_status_body(&body, 5);
+}
+
+#[tokio::test]
+async fn seeds_can_be_replaced_and_extended() {
+    let fake = FakeC1::builder()
+        .seed(json!({ "users": [user_json("solo")], "connectors": [{ "appId": "a", "connectorId": "c" }] }))
+        .start()
+        .await;
+    fake.add_bearer_token(TOKEN);
+    assert_eq!(
+        api(&fake, "GET", OWNER_PATH, None).await.0,
+        404,
+        "default seed replaced"
+    );
+    assert_eq!(
+        api(
+            &fake,
+            "POST",
+            "/api/v2/apps/a/connectors/c/owners/users/owner/solo",
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    fake.add_connector("x", "y");
+    fake.add_user(user_json("late"));
+    fake.add_app_entitlement(json!({ "appId": "x", "id": "ent" }));
+    assert_eq!(
+        api(
+            &fake,
+            "POST",
+            "/api/v2/apps/x/connectors/y/owners/users/r/late",
+            None
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(
+        api(
+            &fake,
+            "POST",
+            "/api/v2/apps/x/connectors/y/owners/entitlements/r/x/ent",
+            None
+        )
+        .await
+        .0,
+        200
+    );
+
+    let dir = std::env::temp_dir().join(format!("c1-fake-seed-{}.json", std::process::id()));
+    std::fs::write(&dir, json!({ "users": [user_json("from-file")], "userOwners": [{ "appId": "f", "connectorId": "g", "roleSlug": "owner", "userId": "from-file" }] }).to_string()).unwrap();
+    let from_file = FakeC1::builder().seed_file(&dir).start().await;
+    std::fs::remove_file(&dir).unwrap();
+    assert_eq!(from_file.user_owner_ids("f", "g", None), ["from-file"]);
+
+    let err = FakeC1::builder().seed(json!({ "userOwners": [{ "appId": "a", "connectorId": "c", "roleSlug": "o", "userId": "ghost" }] })).try_start().await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert!(
+        FakeC1::builder()
+            .seed(json!({ "usres": [] }))
+            .try_start()
+            .await
+            .is_err()
+    );
+    assert!(
+        FakeC1::builder()
+            .seed_file("/nonexistent/seed.json")
+            .try_start()
+            .await
+            .is_err()
+    );
 }
