@@ -1077,3 +1077,202 @@ async fn seeds_can_be_replaced_and_extended() {
             .is_err()
     );
 }
+
+// ---------------------------------------------------------------- faults
+
+#[tokio::test]
+async fn fail_next_scripts_statuses_then_recovers() {
+    let fake = fake_with_token().await;
+    fake.fail_next(&[503, 500]);
+    assert_eq!(fake.faults().pending(), 2);
+    // Faults come before authentication, like a gateway in front of the API.
+    let (status, body) = call(&fake, "GET", OWNER_PATH, None, None).await;
+    assert_eq!(status, 503);
+    assert_status_body(&body, 14);
+    let (status, body) = api(&fake, "GET", OWNER_PATH, None).await;
+    assert_eq!(status, 500);
+    assert_status_body(&body, 13);
+    assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 200);
+    assert_eq!(fake.faults().pending(), 0);
+    // API faults leave the token endpoint alone.
+    fake.fail_next(&[502]);
+    issue_token(&fake).await;
+    assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 502);
+    let statuses: Vec<Option<u16>> = fake.requests().iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses,
+        [Some(503), Some(500), Some(200), Some(200), Some(502)]
+    );
+}
+
+#[tokio::test]
+async fn rate_limit_next_answers_429_with_retry_after() {
+    let fake = fake_with_token().await;
+    fake.rate_limit_next(2, 7);
+    for _ in 0..2 {
+        let (status, headers, body) = call_full(&fake, "GET", OWNER_PATH, Some(TOKEN), None).await;
+        assert_eq!(status, 429);
+        assert_eq!(headers.get("retry-after").unwrap(), "7");
+        assert_status_body(&body, 8);
+    }
+    assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 200);
+    fake.faults().push(c1_fake::Fault::RateLimit {
+        retry_after: Some("Wed, 21 Oct 2015 07:28:00 GMT".into()),
+    });
+    let (status, headers, _) = call_full(&fake, "GET", OWNER_PATH, Some(TOKEN), None).await;
+    assert_eq!(status, 429);
+    assert_eq!(
+        headers.get("retry-after").unwrap(),
+        "Wed, 21 Oct 2015 07:28:00 GMT"
+    );
+}
+
+#[tokio::test]
+async fn raw_faults_answer_non_json_bodies() {
+    let fake = fake_with_token().await;
+    fake.faults().push(c1_fake::Fault::Raw {
+        status: 502,
+        content_type: "text/html".into(),
+        body: "<html>Bad Gateway</html>".into(),
+    });
+    let resp = reqwest::Client::new()
+        .get(format!("{}{OWNER_PATH}", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 502);
+    assert_eq!(resp.headers()["content-type"], "text/html");
+    assert_eq!(resp.text().await.unwrap(), "<html>Bad Gateway</html>");
+}
+
+#[tokio::test]
+async fn drop_next_connections_closes_without_answering() {
+    let fake = fake_with_token().await;
+    fake.drop_next_connections(2);
+    let client = reqwest::Client::new();
+    for _ in 0..2 {
+        let err = client
+            .get(format!("{}{OWNER_PATH}", fake.base_url()))
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(!err.is_status() && !err.is_timeout(), "{err:?}");
+        assert!(err.is_request() || err.is_connect(), "{err:?}");
+    }
+    // The same client recovers on a fresh connection.
+    let resp = client
+        .get(format!("{}{OWNER_PATH}", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let statuses: Vec<Option<u16>> = fake.requests().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [None, None, Some(200)]);
+
+    // At the TCP level: the server closes the socket with no bytes written.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    fake.drop_next_connections(1);
+    let mut sock = tokio::net::TcpStream::connect(fake.addr()).await.unwrap();
+    let req =
+        format!("GET {OWNER_PATH} HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {TOKEN}\r\n\r\n");
+    sock.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), sock.read_to_end(&mut buf))
+        .await
+        .unwrap();
+    assert!(
+        read.is_err() || buf.is_empty(),
+        "got {:?}",
+        String::from_utf8_lossy(&buf)
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn latency_delays_api_answers_on_the_tokio_clock() {
+    let fake = fake_with_token().await;
+    fake.latency(Duration::from_secs(30));
+    let start = tokio::time::Instant::now();
+    assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 200);
+    assert!(
+        start.elapsed() >= Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    // The token endpoint has its own (empty) fault set.
+    let start = tokio::time::Instant::now();
+    issue_token(&fake).await;
+    assert!(start.elapsed() < Duration::from_secs(30));
+    fake.faults().clear();
+    let start = tokio::time::Instant::now();
+    assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 200);
+    assert!(start.elapsed() < Duration::from_secs(30));
+}
+
+#[tokio::test]
+async fn token_faults_apply_to_the_token_endpoint_only() {
+    let fake = fake_with_token().await;
+    fake.token_faults().fail_next(&[503]).rate_limit_next(1, 1);
+    let creds = fake.credentials().clone();
+    let key = signing_key(&creds);
+    let (status, _) = token_with(
+        &fake,
+        &creds.client_id,
+        &jws(&key, &good_header(), &good_claims(&creds.client_id)),
+    )
+    .await;
+    assert_eq!(status, 503);
+    assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 200);
+    let (status, _) = token_with(
+        &fake,
+        &creds.client_id,
+        &jws(&key, &good_header(), &good_claims(&creds.client_id)),
+    )
+    .await;
+    assert_eq!(status, 429);
+    issue_token(&fake).await;
+    assert_eq!(fake.token_requests(), 3);
+    fake.token_faults().drop_next_connections(1);
+    let err = reqwest::Client::new()
+        .post(format!("{}/auth/v1/token", fake.base_url()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_request() || err.is_connect(), "{err:?}");
+}
+
+#[tokio::test]
+async fn dropping_the_fake_stops_the_server() {
+    let fake = fake_with_token().await;
+    let url = format!("{}{OWNER_PATH}", fake.base_url());
+    let client = reqwest::Client::new();
+    assert_eq!(
+        client
+            .get(&url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16(),
+        200
+    );
+    fake.shutdown().await;
+    let err = client
+        .get(&url)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_connect() || err.is_request(), "{err:?}");
+
+    let fake = fake_with_token().await;
+    let url = format!("{}{OWNER_PATH}", fake.base_url());
+    drop(fake);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(reqwest::Client::new().get(&url).send().await.is_err());
+}
