@@ -179,7 +179,7 @@ pub struct UserAttributeMappingSource {
     /// The key of the app user profile attribute that holds the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_user_profile_attribute_key: Option<String>,
-    /// Lower number = higher precedence; sources[0] is the winning source.
+    /// The rank of this source: lower wins; `sources[0]` is the winning source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<u32>,
     /// The id of the user attribute mapping.
