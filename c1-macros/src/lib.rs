@@ -53,3 +53,33 @@ fn c1_endpoint_impl(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    /// The expansion of the contract's example, as text.
+    #[test]
+    fn expands_to_the_runtime_contract() {
+        let out = super::c1_endpoint_impl(
+            quote!(GET "/api/v1/widgets/<widget_id>/parts/<part_id>?<page_size>"),
+            quote! {
+                /// Fetch one part.
+                async fn get_part(&self, widget_id: &str, part_id: &str, page_size: Option<u32>) -> Result<Part>;
+            },
+        )
+        .to_string();
+        for expected in [
+            "# [doc = r\" Fetch one part.\"] # [doc = \"\"] # [doc = \" Sends `GET /api/v1/widgets/{widget_id}/parts/{part_id}?page_size`.\"]",
+            "fn get_part < 'c1 > (& 'c1 self , widget_id : & str , part_id : & str , page_size : Option < u32 >)",
+            "-> impl :: core :: future :: Future < Output = Result < Part > > + :: core :: marker :: Send + use < 'c1 , Self >",
+            "method : :: c1 :: __private :: Method :: Get , template : \"/api/v1/widgets/{widget_id}/parts/{part_id}\"",
+            ":: c1 :: __private :: Request :: new (:: c1 :: __private :: client (self) , & __C1_ENDPOINT) ;",
+            "__c1_request . path_literal (\"/api/v1/widgets/\") ; __c1_request . path_param (\"widget_id\" , & widget_id) ; \
+             __c1_request . path_literal (\"/parts/\") ; __c1_request . path_param (\"part_id\" , & part_id) ; \
+             __c1_request . query_param (\"page_size\" , & page_size) ; __c1_request . send ()",
+        ] {
+            assert!(out.contains(expected), "missing {expected}\nin {out}");
+        }
+    }
+}

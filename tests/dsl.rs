@@ -1,0 +1,275 @@
+//! The `#[c1_endpoint]` DSL end to end: a user's trait, declared here as a
+//! user would, called over real HTTP against a loopback server that records
+//! exactly what it received.
+
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex};
+
+use c1::{Api, Client, ErrorKind, PathValue, Result, c1_endpoint};
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+#[derive(Debug, PartialEq, Deserialize)]
+struct Part {
+    id: String,
+}
+
+#[derive(Serialize)]
+struct NewPart<'a> {
+    name: &'a str,
+    count: u32,
+}
+
+/// A user's id newtype: `WidgetId(7)` is the segment `w-7`.
+struct WidgetId(u64);
+
+impl PathValue for WidgetId {
+    fn to_path_value(&self) -> Cow<'_, str> {
+        Cow::Owned(format!("w-{}", self.0))
+    }
+}
+
+/// Widgets and their parts: the trait a user of c1 writes.
+trait Widgets: Api {
+    /// Fetch one part.
+    #[c1_endpoint(GET "/api/v1/widgets/<widget_id>/parts/<part_id>?<page_size>&<r#type>")]
+    async fn get_part(
+        &self,
+        widget_id: &str,
+        part_id: &str,
+        page_size: Option<u32>,
+        r#type: Option<&str>,
+    ) -> Result<Part>;
+
+    #[c1_endpoint(POST "/api/v1/widgets/<id>/parts", body = part)]
+    async fn create_part(&self, id: WidgetId, part: &NewPart<'_>) -> Result<Part>;
+
+    #[c1_endpoint(PUT "/api/v1/widgets/<id>", body = body)]
+    async fn replace(&self, id: u64, body: serde_json::Value) -> Result<()>;
+
+    #[c1_endpoint(PATCH "/api/v1/widgets/<id>?<force>", body = body)]
+    async fn patch(&self, id: String, force: bool, body: &serde_json::Value) -> Result<()>;
+
+    #[c1_endpoint(DELETE "/api/v1/widgets/<id>")]
+    async fn delete(&self, id: &str) -> Result<()>;
+}
+
+impl Widgets for Client {}
+
+/// One request as the server read it.
+#[derive(Debug)]
+struct Seen {
+    method: String,
+    target: String,
+    content_type: Option<String>,
+    body: String,
+}
+
+/// A loopback HTTP/1.1 server answering every request with `200` and
+/// `answer`, one request per connection.
+struct Server {
+    base_url: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Server {
+    async fn start(answer: &'static str) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let log = Arc::clone(&log);
+                tokio::spawn(async move {
+                    let Some(request) = read_request(&mut stream).await else {
+                        return;
+                    };
+                    log.lock().unwrap().push(request);
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Server { base_url, seen }
+    }
+
+    fn client(&self) -> Client {
+        Client::builder()
+            .base_url(&self.base_url)
+            .bearer_token("test-token")
+            .build()
+            .unwrap()
+    }
+
+    /// The only request received so far.
+    fn one(&self) -> Seen {
+        let mut seen = self.seen.lock().unwrap();
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        seen.pop().unwrap()
+    }
+}
+
+async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Seen> {
+    let mut buf = Vec::new();
+    let head_end = loop {
+        let mut chunk = [0; 4096];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8(buf[..head_end].to_vec()).ok()?;
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_owned();
+    let target = request_line.next()?.to_owned();
+    let header = |name: &str| {
+        head.split("\r\n").skip(1).find_map(|line| {
+            let (k, v) = line.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+        })
+    };
+    let length: usize = header("content-length").map_or(Some(0), |v| v.parse().ok())?;
+    while buf.len() < head_end + length {
+        let mut chunk = [0; 4096];
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some(Seen {
+        method,
+        target,
+        content_type: header("content-type"),
+        body: String::from_utf8(buf[head_end..head_end + length].to_vec()).ok()?,
+    })
+}
+
+#[tokio::test]
+async fn get_escapes_path_segments_and_sends_the_query() {
+    let server = Server::start(r#"{"id":"p-2"}"#).await;
+    let part = server
+        .client()
+        .get_part("w 1", "p/2", Some(50), Some("bolt"))
+        .await
+        .unwrap();
+    assert_eq!(part, Part { id: "p-2".into() });
+    let seen = server.one();
+    assert_eq!(seen.method, "GET");
+    assert_eq!(
+        seen.target,
+        "/api/v1/widgets/w%201/parts/p%2F2?page_size=50&type=bolt"
+    );
+    assert_eq!(seen.content_type, None);
+    assert_eq!(seen.body, "");
+}
+
+#[tokio::test]
+async fn none_leaves_a_query_parameter_out() {
+    let server = Server::start(r#"{"id":"p"}"#).await;
+    let client = server.client();
+    client.get_part("w", "p", None, Some("a&b")).await.unwrap();
+    assert_eq!(server.one().target, "/api/v1/widgets/w/parts/p?type=a%26b");
+    client.get_part("w", "p", None, None).await.unwrap();
+    assert_eq!(server.one().target, "/api/v1/widgets/w/parts/p");
+}
+
+#[tokio::test]
+async fn post_sends_the_json_body() {
+    let server = Server::start(r#"{"id":"new"}"#).await;
+    let part = server
+        .client()
+        .create_part(
+            WidgetId(7),
+            &NewPart {
+                name: "gear",
+                count: 3,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(part.id, "new");
+    let seen = server.one();
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.target, "/api/v1/widgets/w-7/parts");
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    assert_eq!(seen.body, r#"{"name":"gear","count":3}"#);
+}
+
+#[tokio::test]
+async fn unit_result_accepts_an_empty_object() {
+    let server = Server::start("{}").await;
+    let client = server.client();
+    client
+        .replace(42, serde_json::json!({"name": "w"}))
+        .await
+        .unwrap();
+    let seen = server.one();
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("PUT", "/api/v1/widgets/42")
+    );
+    assert_eq!(seen.body, r#"{"name":"w"}"#);
+
+    client
+        .patch("w9".to_owned(), true, &serde_json::json!([1]))
+        .await
+        .unwrap();
+    let seen = server.one();
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("PATCH", "/api/v1/widgets/w9?force=true")
+    );
+    assert_eq!(seen.body, "[1]");
+}
+
+#[tokio::test]
+async fn unit_result_accepts_an_empty_body() {
+    let server = Server::start("").await;
+    server.client().delete("w.1").await.unwrap();
+    let seen = server.one();
+    assert_eq!(
+        (seen.method.as_str(), seen.target.as_str()),
+        ("DELETE", "/api/v1/widgets/w.1")
+    );
+    assert_eq!(seen.content_type, None);
+}
+
+#[tokio::test]
+async fn a_value_that_cannot_be_a_segment_fails_before_sending() {
+    let server = Server::start("{}").await;
+    let err = server.client().delete("..").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(err.to_string().contains("`id`"), "{err}");
+    assert!(server.seen.lock().unwrap().is_empty());
+}
+
+/// The returned future holds no borrow of the arguments: it is built from
+/// temporaries that are dropped before it is awaited.
+#[tokio::test]
+async fn the_future_outlives_its_arguments() {
+    let server = Server::start(r#"{"id":"x"}"#).await;
+    let client = server.client();
+    let future = {
+        let widget = String::from("w");
+        let kind = String::from("k");
+        client.get_part(widget.as_str(), &kind, Some(1), Some(kind.as_str()))
+    };
+    assert_eq!(future.await.unwrap().id, "x");
+    assert_eq!(
+        server.one().target,
+        "/api/v1/widgets/w/parts/k?page_size=1&type=k"
+    );
+}
