@@ -133,6 +133,7 @@ impl ClientBuilder {
     /// Failing to get a token is an [`ErrorKind::Auth`] error.
     ///
     /// ```no_run
+    /// # use c1_runtime as c1;
     /// # fn main() -> c1::Result<()> {
     /// let client = c1::Client::builder()
     ///     .client_credentials(

@@ -116,7 +116,7 @@ pub(crate) fn parse_client_id(client_id: &str) -> Result<String> {
     }
     normalize_host(host).ok_or_else(|| {
         config(format!(
-            "the client ID `{client_id}` has an invalid host `{host}` between `@` and `/`"
+            "the client ID `{client_id}` has an invalid host `{host}` between `@` and `/`; it {SHAPE}"
         ))
     })
 }

@@ -43,6 +43,7 @@ impl Client {
     /// never appear in the message.
     ///
     /// ```no_run
+    /// # use c1_runtime as c1;
     /// # fn main() -> c1::Result<()> {
     /// let client = c1::Client::from_env()?;
     /// # Ok(()) }

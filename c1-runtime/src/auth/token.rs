@@ -269,10 +269,10 @@ impl TokenSource {
             }
             return Error::new(ErrorKind::Auth, message).with_status(status);
         }
-        if let Ok(api) = serde_json::from_slice::<ApiStatus>(body) {
-            if !api.message.is_empty() {
-                return base.with_api_status(api);
-            }
+        if let Ok(api) = serde_json::from_slice::<ApiStatus>(body)
+            && !api.message.is_empty()
+        {
+            return base.with_api_status(api);
         }
         let text = String::from_utf8_lossy(body);
         let text = text.trim();
@@ -323,13 +323,13 @@ pub(crate) fn parse_token_response(body: &[u8], sent_at: Instant) -> Result<Toke
             e.column()
         )
     })?;
-    if let Some(kind) = &answer.token_type {
-        if !kind.eq_ignore_ascii_case("bearer") {
-            return Err(format!(
-                "the token type is `{}`, not `Bearer`",
-                truncate(kind).escape_debug()
-            ));
-        }
+    if let Some(kind) = &answer.token_type
+        && !kind.eq_ignore_ascii_case("bearer")
+    {
+        return Err(format!(
+            "the token type is `{}`, not `Bearer`",
+            truncate(kind).escape_debug()
+        ));
     }
     let access_token = Zeroizing::new(answer.access_token.unwrap_or_default());
     let token = access_token.trim();
@@ -383,6 +383,62 @@ fn parse_lifetime(v: &serde_json::Value) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn source() -> TokenSource {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+        let key = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
+        let jwk = serde_json::json!({"kty": "OKP", "crv": "Ed25519",
+            "x": B64.encode(key.verifying_key().to_bytes()), "d": B64.encode([2u8; 32])});
+        let secret = format!(
+            "secret-token:conductorone.com:v1:{}",
+            B64.encode(jwk.to_string())
+        );
+        let creds = ClientCredentials::parse("n@acme/pcc", &secret.into()).unwrap();
+        TokenSource::new(creds, "https://acme.conductor.one", Duration::from_secs(1)).unwrap()
+    }
+
+    fn token(value: &str, lifetime: u64) -> Arc<Token> {
+        let now = Instant::now();
+        Arc::new(Token {
+            header: HeaderValue::from_str(value).unwrap(),
+            refresh_at: now + Duration::from_secs(lifetime),
+            expires_at: now + Duration::from_secs(lifetime),
+        })
+    }
+
+    #[test]
+    fn reject_drops_only_the_token_that_was_sent() {
+        let source = source();
+        assert_eq!(source.audience, "acme.conductor.one");
+        assert_eq!(source.token_url, "https://acme.conductor.one/auth/v1/token");
+        let old = token("Bearer old", 60);
+        let new = token("Bearer new", 60);
+        *source.current.write().unwrap() = Some(new.clone());
+        source.reject(&old);
+        assert!(Arc::ptr_eq(&source.fresh().unwrap(), &new));
+        // Same value, another token: still kept (identity, not equality).
+        source.reject(&token("Bearer new", 60));
+        assert!(source.fresh().is_some());
+        source.reject(&new);
+        assert!(source.fresh().is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn fresh_until_refresh_at() {
+        let source = source();
+        *source.current.write().unwrap() = Some(token("Bearer t", 30));
+        assert!(source.fresh().is_some());
+        tokio::time::advance(Duration::from_secs(29)).await;
+        assert!(source.fresh().is_some());
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert!(source.fresh().is_none());
+        let debug = format!("{source:?}");
+        assert!(
+            debug.contains("[redacted]") && !debug.contains("Bearer t"),
+            "{debug}"
+        );
+    }
 
     #[test]
     fn margins() {
