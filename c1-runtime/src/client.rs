@@ -62,6 +62,24 @@ impl fmt::Debug for Client {
 }
 
 /// Configures a [`Client`]; [`build`](ClientBuilder::build) checks the settings.
+///
+/// # Defaults
+///
+/// | setting | default | on expiry or excess |
+/// |---|---|---|
+/// | [`connect_timeout`](ClientBuilder::connect_timeout) | 10 s | [`TimeoutKind::Connect`](crate::TimeoutKind::Connect), retried |
+/// | [`attempt_timeout`](ClientBuilder::attempt_timeout): one request, body read included | 30 s | [`TimeoutKind::Attempt`](crate::TimeoutKind::Attempt), retried for `GET` `PUT` `DELETE` |
+/// | [`timeout`](ClientBuilder::timeout): the whole call, retries and waits included | 60 s | [`TimeoutKind::Call`](crate::TimeoutKind::Call), not retried |
+/// | [`retry_policy`](ClientBuilder::retry_policy) | 3 attempts, backoff 200 ms doubling, at most 20 s | see [`RetryPolicy`] |
+/// | [`max_response_size`](ClientBuilder::max_response_size) | 32 MiB | [`ErrorKind::TooLarge`], not retried |
+/// | [`user_agent`](ClientBuilder::user_agent) | `c1/<version>` | |
+///
+/// Every request sends `Accept: application/json`, and `Content-Type:
+/// application/json` when it has a body. Redirects are not followed (a `3xx`
+/// is an [`ErrorKind::Status`] error), so the token never goes to another host.
+/// A body over the size limit is refused from its `Content-Length` or, without
+/// one, as soon as the limit is passed while reading: it is never buffered whole.
+/// Error bodies (non-2xx) are read up to 64 KiB.
 #[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
@@ -168,7 +186,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The deadline of a whole call, retries included (default 60 s).
+    /// The deadline of a whole call, retries and waits included (default 60 s;
+    /// `Duration::MAX` for none).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -180,7 +199,8 @@ impl ClientBuilder {
         self
     }
 
-    /// The deadline of one attempt: sending and reading the answer (default 30 s).
+    /// The deadline of one attempt: sending and reading the whole answer
+    /// (default 30 s; `Duration::MAX` for none).
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = Some(timeout);
         self

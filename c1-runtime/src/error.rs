@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::request::Method;
 
@@ -64,12 +65,52 @@ pub struct ApiStatus {
     /// The server's message.
     #[serde(default)]
     pub message: String,
+    /// The status details (`google.protobuf.Any` values), as sent.
+    #[serde(default)]
+    pub details: Vec<serde_json::Value>,
+}
+
+impl ApiStatus {
+    /// The name of [`code`](ApiStatus::code) (`NOT_FOUND`), when it is a known gRPC code.
+    pub fn code_name(&self) -> Option<&'static str> {
+        Some(match self.code {
+            0 => "OK",
+            1 => "CANCELLED",
+            2 => "UNKNOWN",
+            3 => "INVALID_ARGUMENT",
+            4 => "DEADLINE_EXCEEDED",
+            5 => "NOT_FOUND",
+            6 => "ALREADY_EXISTS",
+            7 => "PERMISSION_DENIED",
+            8 => "RESOURCE_EXHAUSTED",
+            9 => "FAILED_PRECONDITION",
+            10 => "ABORTED",
+            11 => "OUT_OF_RANGE",
+            12 => "UNIMPLEMENTED",
+            13 => "INTERNAL",
+            14 => "UNAVAILABLE",
+            15 => "DATA_LOSS",
+            16 => "UNAUTHENTICATED",
+            _ => return None,
+        })
+    }
 }
 
 /// An error from c1: configuration, sending, the server's answer or decoding it.
 ///
-/// `Display` says what happened: method, path template, status and the
-/// server's message. It never contains a token or secret.
+/// `Display` says what happened in one line: method and path template, the
+/// HTTP status and the server's `google.rpc.Status` message (or the start of a
+/// non-JSON body), the JSON path that failed to decode, and the number of
+/// attempts when the call was retried:
+///
+/// ```text
+/// GET /api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}: 404 Not Found: user not found (NOT_FOUND)
+/// GET /api/v2/apps/{app_id}/connectors/{connector_id}/owners/users: 503 Service Unavailable; body: "<html>upstream down</html>" (after 3 attempts)
+/// ```
+///
+/// It names the path *template*, never the values filled in, and never
+/// contains a token or secret. `Error` is cheap to clone, `Send + Sync`, and
+/// keeps the underlying cause as its [`source`](std::error::Error::source).
 #[derive(Clone)]
 pub struct Error {
     inner: Box<Inner>,
@@ -86,6 +127,7 @@ struct Inner {
     body_snippet: Option<String>,
     json_path: Option<String>,
     timeout: Option<TimeoutKind>,
+    retry_after: Option<Duration>,
     attempts: u32,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
@@ -104,12 +146,14 @@ impl Error {
                 body_snippet: None,
                 json_path: None,
                 timeout: None,
+                retry_after: None,
                 attempts: 0,
                 source: None,
             }),
         }
     }
 
+    /// Keeps `source` as the cause; it must not display a secret or a URL.
     pub(crate) fn with_source(
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
@@ -118,37 +162,50 @@ impl Error {
         self
     }
 
+    /// Names the call: its method and path template.
     pub(crate) fn with_request(mut self, method: Method, path_template: &'static str) -> Self {
         self.inner.method = Some(method);
         self.inner.path = Some(path_template);
         self
     }
 
+    /// The HTTP status of the answer.
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.inner.status = Some(status);
         self
     }
 
+    /// The `google.rpc.Status` the error body carried.
     pub(crate) fn with_api_status(mut self, status: ApiStatus) -> Self {
         self.inner.api_status = Some(status);
         self
     }
 
+    /// The start of the body (see [`snippet`]).
     pub(crate) fn with_body_snippet(mut self, snippet: String) -> Self {
         self.inner.body_snippet = Some(snippet);
         self
     }
 
+    /// The JSON path where decoding failed.
     pub(crate) fn with_json_path(mut self, path: String) -> Self {
         self.inner.json_path = Some(path);
         self
     }
 
+    /// Which timeout expired.
     pub(crate) fn with_timeout(mut self, timeout: TimeoutKind) -> Self {
         self.inner.timeout = Some(timeout);
         self
     }
 
+    /// The wait the server asked for (`Retry-After`).
+    pub(crate) fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        self.inner.retry_after = wait;
+        self
+    }
+
+    /// How many requests were sent.
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         self.inner.attempts = attempts;
         self
@@ -180,8 +237,17 @@ impl Error {
         self.inner.api_status.as_ref()
     }
 
-    /// The start of the response body (bounded), when it was not a `google.rpc.Status`
-    /// or did not decode.
+    /// The server's message: the `google.rpc.Status` message, if the error body was one.
+    pub fn api_message(&self) -> Option<&str> {
+        self.inner
+            .api_status
+            .as_ref()
+            .map(|s| s.message.as_str())
+            .filter(|m| !m.is_empty())
+    }
+
+    /// The start of the response body (at most 512 bytes, whitespace collapsed),
+    /// when it was not a `google.rpc.Status` or did not decode.
     pub fn body_snippet(&self) -> Option<&str> {
         self.inner.body_snippet.as_deref()
     }
@@ -196,7 +262,13 @@ impl Error {
         self.inner.timeout
     }
 
-    /// How many attempts were made (0 when no request was sent).
+    /// The wait the server asked for with `Retry-After` (or `retry-after-ms`) on its last answer.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.inner.retry_after
+    }
+
+    /// How many requests were sent (0 when none was; a call that was retried
+    /// counts every attempt).
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
     }
@@ -204,6 +276,11 @@ impl Error {
     /// Whether the server answered 404.
     pub fn is_not_found(&self) -> bool {
         self.inner.status == Some(404)
+    }
+
+    /// Whether a timeout expired (see [`timeout`](Error::timeout) for which).
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout
     }
 }
 
@@ -213,30 +290,41 @@ impl fmt::Display for Error {
         if let (Some(method), Some(path)) = (i.method, i.path) {
             write!(f, "{method} {path}: ")?;
         }
-        if let Some(status) = i.status {
-            write!(f, "{status}")?;
-            if let Some(reason) = reqwest::StatusCode::from_u16(status)
-                .ok()
-                .and_then(|s| s.canonical_reason())
-            {
-                write!(f, " {reason}")?;
+        match i.status {
+            // A non-2xx answer: the status says what happened.
+            Some(status) if i.kind == ErrorKind::Status => {
+                write!(f, "{status}")?;
+                if let Some(reason) = reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                {
+                    write!(f, " {reason}")?;
+                }
             }
-            f.write_str(": ")?;
-        }
-        f.write_str(&i.message)?;
-        if let Some(api) = &i.api_status {
-            write!(f, ": {} (code {})", api.message, api.code)?;
+            Some(status) => write!(f, "{status}: {}", i.message)?,
+            None => f.write_str(&i.message)?,
         }
         if let Some(path) = &i.json_path {
             write!(f, " at `{path}`")?;
         }
+        match &i.api_status {
+            Some(api) => {
+                if !api.message.is_empty() {
+                    write!(f, ": {}", api.message)?;
+                }
+                match api.code_name() {
+                    Some(name) => write!(f, " ({name})")?,
+                    None => write!(f, " (code {})", api.code)?,
+                }
+            }
+            None => {
+                if let Some(snippet) = &i.body_snippet {
+                    write!(f, "; body: {snippet:?}")?;
+                }
+            }
+        }
         if i.attempts > 1 {
             write!(f, " (after {} attempts)", i.attempts)?;
-        }
-        if i.api_status.is_none() {
-            if let Some(snippet) = &i.body_snippet {
-                write!(f, "; body: {snippet:?}")?;
-            }
         }
         Ok(())
     }
@@ -268,6 +356,9 @@ impl fmt::Debug for Error {
         if let Some(t) = i.timeout {
             d.field("timeout", &t);
         }
+        if let Some(r) = i.retry_after {
+            d.field("retry_after", &r);
+        }
         if i.attempts > 0 {
             d.field("attempts", &i.attempts);
         }
@@ -284,5 +375,84 @@ impl std::error::Error for Error {
             .source
             .as_deref()
             .map(|s| s as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// The start of a body for an error message: at most 512 bytes, cut at a
+/// character boundary, whitespace runs collapsed to one space, `…` when cut.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    const MAX: usize = 512;
+    let head = &body[..body.len().min(MAX)];
+    // Cut a multi-byte character split by the limit rather than show U+FFFD.
+    let head = match std::str::from_utf8(head) {
+        Ok(_) => head,
+        Err(e) if e.error_len().is_none() => &head[..e.valid_up_to()],
+        Err(_) => head,
+    };
+    let text = String::from_utf8_lossy(head);
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if body.len() > MAX {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_static<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn error_is_send_sync_clone() {
+        assert_send_sync_static::<Error>();
+    }
+
+    #[test]
+    fn display_status_with_api_status_and_attempts() {
+        let err = Error::new(ErrorKind::Status, "the server refused the request")
+            .with_request(Method::Get, "/api/v1/widgets/{id}")
+            .with_status(404)
+            .with_api_status(ApiStatus {
+                code: 5,
+                message: "widget not found".into(),
+                details: Vec::new(),
+            })
+            .with_attempts(1);
+        assert_eq!(
+            err.to_string(),
+            "GET /api/v1/widgets/{id}: 404 Not Found: widget not found (NOT_FOUND)"
+        );
+        let err = err.with_attempts(3);
+        assert!(err.to_string().ends_with(" (after 3 attempts)"), "{err}");
+    }
+
+    #[test]
+    fn display_status_with_snippet() {
+        let err = Error::new(ErrorKind::Status, "the server refused the request")
+            .with_request(Method::Post, "/x")
+            .with_status(502)
+            .with_body_snippet(snippet(b"<html>\n  <b>bad\tgateway</b>\n</html>"));
+        assert_eq!(
+            err.to_string(),
+            r#"POST /x: 502 Bad Gateway; body: "<html> <b>bad gateway</b> </html>""#
+        );
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_cut_at_char_boundary() {
+        let body = "é".repeat(1000);
+        let s = snippet(body.as_bytes());
+        assert!(s.ends_with('…'));
+        assert!(s.len() <= 512 + '…'.len_utf8());
+        assert!(!s.contains('\u{FFFD}'));
+        assert_eq!(snippet(b"  short  "), "short");
+        assert_eq!(snippet(b"\xff\xfe"), "\u{FFFD}\u{FFFD}");
     }
 }

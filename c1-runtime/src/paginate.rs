@@ -26,7 +26,9 @@ pub trait Page {
 /// the consumer asks for an item past the current page, so memory stays at one
 /// page; the stream ends after the first error.
 ///
-/// ```no_run
+// `ignore`: this crate cannot depend on `c1`; the same code is compiled by
+// c1's `tests/connector_owners.rs` and `examples/manage_owners.rs`.
+/// ```ignore
 /// # use c1::{ConnectorOwnersV2, Client};
 /// # use futures_util::TryStreamExt;
 /// # async fn run(client: Client) -> c1::Result<()> {

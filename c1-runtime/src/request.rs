@@ -7,11 +7,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::client::Client;
-use crate::error::{ApiStatus, Error, ErrorKind, Result};
+use crate::error::{ApiStatus, Error, ErrorKind, Result, snippet};
 use crate::path::{PathValue, push_segment};
 use crate::query::QueryValue;
 
 /// The HTTP methods an endpoint can use.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
     /// `GET`
@@ -144,20 +145,22 @@ impl<'c> Request<'c> {
     /// body decodes as `{}`).
     pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
         let endpoint = self.endpoint;
-        let body = self.execute().await?;
-        decode(endpoint, &body)
+        let (body, attempts) = self.execute().await?;
+        decode(endpoint, &body).map_err(|e| e.with_attempts(attempts))
     }
 
     /// Sends the request and accepts an empty body or any JSON object.
     pub async fn send_empty(self) -> Result<()> {
         let endpoint = self.endpoint;
-        let body = self.execute().await?;
-        let _: serde::de::IgnoredAny = decode(endpoint, &body)?;
+        let (body, attempts) = self.execute().await?;
+        let _: serde::de::IgnoredAny =
+            decode(endpoint, &body).map_err(|e| e.with_attempts(attempts))?;
         Ok(())
     }
 
-    /// Sends the request (with retries and auth) and returns a 2xx body.
-    async fn execute(self) -> Result<Bytes> {
+    /// Sends the request (with retries and auth) and returns a 2xx body and
+    /// the number of requests sent.
+    async fn execute(self) -> Result<(Bytes, u32)> {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -165,13 +168,16 @@ impl<'c> Request<'c> {
     }
 }
 
-/// Decodes a 2xx body; an empty body reads as `{}`.
+/// Decodes a 2xx body; an empty body reads as `{}`. The error names the
+/// JSON path that failed and shows the start of the body.
 pub(crate) fn decode<T: DeserializeOwned>(endpoint: &Endpoint, body: &[u8]) -> Result<T> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
         body
     };
+    // serde_json limits nesting to 128 levels, so a hostile body cannot
+    // overflow the stack.
     let mut de = serde_json::Deserializer::from_slice(body);
     let decoded = serde_path_to_error::deserialize::<_, T>(&mut de)
         .map_err(|e| (e.path().to_string(), e.into_inner()))
@@ -190,25 +196,16 @@ pub(crate) fn decode<T: DeserializeOwned>(endpoint: &Endpoint, body: &[u8]) -> R
     })
 }
 
-/// The start of a body, at most 512 bytes, cut at a char boundary.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    const MAX: usize = 512;
-    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
-    let mut s = text.trim().to_owned();
-    if body.len() > MAX {
-        s.push('…');
-    }
-    s
-}
-
-/// The error for a non-2xx answer.
-pub(crate) fn status_error(endpoint: &Endpoint, status: u16, body: &[u8]) -> Error {
-    let mut err = Error::new(ErrorKind::Status, "the server refused the request")
-        .with_request(endpoint.method, endpoint.template)
-        .with_status(status);
+/// The error for a non-2xx answer: the `google.rpc.Status` of the body when
+/// it is one, else the start of the body.
+pub(crate) fn status_error(status: u16, body: &[u8]) -> Error {
+    let mut err =
+        Error::new(ErrorKind::Status, "the server refused the request").with_status(status);
     match serde_json::from_slice::<ApiStatus>(body) {
         Ok(api) if !api.message.is_empty() || api.code != 0 => err = err.with_api_status(api),
-        _ if !body.is_empty() => err = err.with_body_snippet(snippet(body)),
+        _ if !body.iter().all(u8::is_ascii_whitespace) => {
+            err = err.with_body_snippet(snippet(body));
+        }
         _ => {}
     }
     err

@@ -1,0 +1,267 @@
+//! A raw HTTP/1.1 loopback server for the runtime's tests: it records every
+//! request exactly as it arrived (request target undecoded) and answers with
+//! whatever a test scripts, including answers no HTTP library would send.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use c1::{Client, c1_endpoint};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// Endpoints of a made-up service, declared like a user would.
+pub trait Widgets: c1::Api {
+    /// Get one part of a widget.
+    #[c1_endpoint(GET "/api/v1/widgets/<widget_id>/parts/<part_id>?<view>")]
+    async fn get_part(
+        &self,
+        widget_id: &str,
+        part_id: &str,
+        view: Option<&str>,
+    ) -> c1::Result<Value>;
+
+    /// Get one widget.
+    #[c1_endpoint(GET "/api/v1/widgets/<widget_id>")]
+    async fn get_widget(&self, widget_id: &str) -> c1::Result<Value>;
+
+    /// Create a widget.
+    #[c1_endpoint(POST "/api/v1/widgets/<widget_id>", body = widget)]
+    async fn create_widget(&self, widget_id: &str, widget: &Value) -> c1::Result<Value>;
+
+    /// Replace a widget.
+    #[c1_endpoint(PUT "/api/v1/widgets/<widget_id>", body = widget)]
+    async fn put_widget(&self, widget_id: &str, widget: &Value) -> c1::Result<Value>;
+
+    /// Update a widget.
+    #[c1_endpoint(PATCH "/api/v1/widgets/<widget_id>", body = widget)]
+    async fn patch_widget(&self, widget_id: &str, widget: &Value) -> c1::Result<Value>;
+
+    /// Delete a widget.
+    #[c1_endpoint(DELETE "/api/v1/widgets/<widget_id>")]
+    async fn delete_widget(&self, widget_id: &str) -> c1::Result<()>;
+}
+
+impl Widgets for Client {}
+
+/// One request as the server read it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The method, e.g. `GET`.
+    pub method: String,
+    /// The request target, undecoded (`/api/v1/widgets/a%2Fb`).
+    pub target: String,
+    /// Header names (lowercase) and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The value of header `name` (lowercase), if sent once or more.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The path's segments, percent-decoded (the query cut off).
+    pub fn segments(&self) -> Vec<String> {
+        let path = self.target.split('?').next().unwrap_or_default();
+        path.split('/').skip(1).map(percent_decode).collect()
+    }
+
+    /// The raw query, if any.
+    pub fn query(&self) -> Option<&str> {
+        self.target.split_once('?').map(|(_, q)| q)
+    }
+}
+
+/// Decodes `%XX` escapes (only: `+` stays `+`, as in a path).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).expect("bad escape"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("decoded path is not UTF-8")
+}
+
+/// What the server does with a connection after reading request number `n` (from 0).
+pub type Handler = Arc<
+    dyn Fn(usize, Recorded, TcpStream) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync,
+>;
+
+/// A loopback server running on the test's runtime.
+pub struct Server {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    connections: Arc<Mutex<usize>>,
+}
+
+impl Server {
+    /// Starts a server that hands each request to `handler`.
+    pub async fn start<F, Fut>(handler: F) -> Server
+    where
+        F: Fn(usize, Recorded, TcpStream) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let handler: Handler = Arc::new(move |n, r, s| Box::pin(handler(n, r, s)));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let connections = Arc::new(Mutex::new(0));
+        let (reqs, conns) = (requests.clone(), connections.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
+                *conns.lock().unwrap() += 1;
+                let (reqs, handler) = (reqs.clone(), handler.clone());
+                tokio::spawn(async move {
+                    let Some(request) = read_request(&mut stream).await else {
+                        return;
+                    };
+                    let n = {
+                        let mut reqs = reqs.lock().unwrap();
+                        reqs.push(request.clone());
+                        reqs.len() - 1
+                    };
+                    handler(n, request, stream).await;
+                });
+            }
+        });
+        Server {
+            addr,
+            requests,
+            connections,
+        }
+    }
+
+    /// A server answering every request with `status` and `body` (JSON).
+    pub async fn always(status: u16, body: &'static str) -> Server {
+        Server::start(move |_, _, mut s| async move {
+            respond(&mut s, status, &[], body.as_bytes()).await;
+        })
+        .await
+    }
+
+    /// The base URL, `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A client for this server with token `tok` and the default settings.
+    pub fn client(&self) -> Client {
+        self.builder().build().unwrap()
+    }
+
+    /// A builder for this server with token `tok`.
+    pub fn builder(&self) -> c1::ClientBuilder {
+        Client::builder().base_url(self.url()).bearer_token("tok")
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// How many requests were received.
+    pub fn count(&self) -> usize {
+        self.requests.lock().unwrap().len()
+    }
+
+    /// How many connections were accepted.
+    pub fn connections(&self) -> usize {
+        *self.connections.lock().unwrap()
+    }
+}
+
+/// Reads one request (headers and a `Content-Length` body); `None` if the
+/// client went away or sent something else.
+async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at;
+        }
+        if buf.len() > 64 * 1024 {
+            return None;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8(buf[..head_end].to_vec()).ok()?;
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_owned();
+    let target = request_line.next()?.to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .map_or(0, |(_, v)| v.parse().unwrap_or(0));
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < len {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Some(Recorded {
+        method,
+        target,
+        headers,
+        body,
+    })
+}
+
+/// Writes a complete answer with `Content-Length` and closes the connection.
+pub async fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let mut out = format!(
+        "HTTP/1.1 {status} Whatever\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
+    if !headers
+        .iter()
+        .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+    {
+        out.push_str("content-type: application/json\r\n");
+    }
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    let _ = stream.write_all(out.as_bytes()).await;
+    let _ = stream.write_all(body).await;
+    let _ = stream.shutdown().await;
+}
+
+/// Keeps the connection open without answering, for `d`.
+pub async fn stall(stream: TcpStream, d: Duration) {
+    tokio::time::sleep(d).await;
+    drop(stream);
+}
