@@ -495,6 +495,35 @@ async fn unusual_but_valid_token_answers_are_accepted() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_that_expires_at_once_still_serves_its_waiters() {
+    // `expires_in: 0`: due for refresh as soon as it arrives. The callers that
+    // waited for it use it; they do not fetch one after the other.
+    let fake = FakeC1::start().await;
+    fake.add_bearer_token("short-lived");
+    fake.token_faults().latency(Duration::from_millis(200));
+    fake.token_faults().push(Fault::Raw {
+        status: 200,
+        content_type: "application/json".to_owned(),
+        body: r#"{"access_token":"short-lived","token_type":"Bearer","expires_in":0}"#.to_owned(),
+    });
+    let client = client_for(&fake);
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { seeded_owner(&client).await.map(|_| ()) })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(fake.token_requests(), 1);
+    // The next call replaces it.
+    fake.token_faults().latency(Duration::ZERO);
+    seeded_owner(&client).await.unwrap();
+    assert_eq!(fake.token_requests(), 2);
+}
+
 #[tokio::test]
 async fn tokens_are_refreshed_before_they_expire() {
     // expires_in = 600: refreshed 60 s early.

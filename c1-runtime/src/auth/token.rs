@@ -15,7 +15,8 @@
 //! - Expiry uses `tokio::time::Instant`, measured from when the request was
 //!   sent. A token is refreshed [`refresh_margin`] before it expires: half its
 //!   lifetime, but at least 10 s and at most 60 s early (never later than
-//!   10 s before expiry). A token that lives 10 s or less is used once.
+//!   10 s before expiry). A token that lives 10 s or less is used by the
+//!   callers of the flight that fetched it, then replaced.
 //!   A missing `expires_in` means 5 minutes; lifetimes are capped at 24 hours.
 //! - `reject` drops the cached token only if it is the very token that was
 //!   sent (`Arc::ptr_eq`), never a newer one.
@@ -139,15 +140,13 @@ impl TokenSource {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        if flight.generation != seen {
-            // A flight completed while we waited: its result is ours.
-            match &flight.last {
-                Some(Err(e)) => return Err(e.clone()),
-                Some(Ok(token)) if Instant::now() < token.expires_at => {
-                    return Ok(token.clone());
-                }
-                _ => {}
-            }
+        if flight.generation != seen
+            && let Some(last) = &flight.last
+        {
+            // A flight completed while we waited: its result is ours, even a
+            // token already due for refresh (one that lives 10 s or less), so
+            // waiters never fetch one after the other.
+            return last.clone();
         }
         let result = self.fetch(http).await.map(Arc::new);
         if let Ok(token) = &result {
