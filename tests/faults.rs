@@ -30,6 +30,47 @@ async fn scripted(statuses: &'static [u16]) -> Server {
     .await
 }
 
+/// A server that reads its script from the last path segment: `503-500_x`
+/// answers 503, then 500, then 200 to requests for that path (`_x` only makes
+/// the path unique). One server and client serve a whole table of cases.
+async fn scripted_by_path() -> Server {
+    let seen = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<
+        String,
+        usize,
+    >::new()));
+    Server::start(move |_, request, mut s| {
+        let seen = seen.clone();
+        async move {
+            let n = {
+                let mut seen = seen.lock().unwrap();
+                let n = seen.entry(request.target.clone()).or_default();
+                *n += 1;
+                *n - 1
+            };
+            let script = request.segments().pop().unwrap();
+            let script = script.split('_').next().unwrap();
+            let statuses: Vec<u16> = script.split('-').map(|s| s.parse().unwrap()).collect();
+            match statuses.get(n) {
+                Some(&status) => {
+                    respond(&mut s, status, &[], br#"{"code":14,"message":"no"}"#).await
+                }
+                None => respond(&mut s, 200, &[], br#"{"ok":true}"#).await,
+            }
+        }
+    })
+    .await
+}
+
+/// How many requests `server` received for the widget `id`.
+fn count_for(server: &Server, id: &str) -> usize {
+    let target = format!("/api/v1/widgets/{id}");
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.target == target)
+        .count()
+}
+
 #[tokio::test(start_paused = true)]
 async fn unavailable_twice_then_success_takes_three_attempts() {
     let server = scripted(&[503, 503]).await;
@@ -40,11 +81,11 @@ async fn unavailable_twice_then_success_takes_three_attempts() {
 
 #[tokio::test(start_paused = true)]
 async fn each_retryable_status_is_retried_for_get() {
-    for status in [429, 500, 502, 503, 504] {
-        let statuses: &'static [u16] = vec![status].leak();
-        let server = scripted(statuses).await;
-        server.client().get_widget("w").await.unwrap();
-        assert_eq!(server.count(), 2, "{status}");
+    let server = scripted_by_path().await;
+    let client = server.client();
+    for script in ["429", "500", "502", "503", "504"] {
+        client.get_widget(script).await.unwrap();
+        assert_eq!(count_for(&server, script), 2, "{script}");
     }
 }
 
@@ -207,47 +248,65 @@ async fn no_retry_when_the_wait_would_pass_the_call_deadline() {
 
 #[tokio::test(start_paused = true)]
 async fn other_client_errors_are_never_retried() {
-    for status in [400, 401, 403, 404, 409, 412, 422] {
-        let statuses: &'static [u16] = vec![status].leak();
-        let server = scripted(statuses).await;
-        let err = server.client().get_widget("w").await.unwrap_err();
+    let server = scripted_by_path().await;
+    let client = server.client();
+    for status in [400, 401, 403, 404, 409, 412, 422, 501] {
+        let script = status.to_string();
+        let err = client.get_widget(&script).await.unwrap_err();
         assert_eq!((err.status(), err.attempts()), (Some(status), 1));
-        assert_eq!(server.count(), 1, "{status}");
+        assert_eq!(count_for(&server, &script), 1, "{status}");
     }
 }
 
 #[tokio::test(start_paused = true)]
 async fn post_and_patch_are_retried_only_when_the_server_did_not_act() {
+    let server = scripted_by_path().await;
+    let client = server.client();
     let body = json!({"name": "gear"});
     for status in [500, 502, 504] {
-        let statuses: &'static [u16] = vec![status, status].leak();
-        let server = scripted(statuses).await;
-        let err = server.client().create_widget("w", &body).await.unwrap_err();
+        let post = format!("{status}_post");
+        let err = client.create_widget(&post, &body).await.unwrap_err();
         assert_eq!((err.status(), err.attempts()), (Some(status), 1));
-        let err = server.client().patch_widget("w", &body).await.unwrap_err();
-        assert_eq!(err.attempts(), 1);
-        assert_eq!(
-            server.count(),
-            2,
-            "POST and PATCH {status}: one attempt each"
-        );
+        assert_eq!(count_for(&server, &post), 1, "POST {status}");
+        let patch = format!("{status}_patch");
+        let err = client.patch_widget(&patch, &body).await.unwrap_err();
+        assert_eq!((err.status(), err.attempts()), (Some(status), 1));
+        assert_eq!(count_for(&server, &patch), 1, "PATCH {status}");
+        // PUT and DELETE are idempotent: retried.
+        let put = format!("{status}_put");
+        client.put_widget(&put, &body).await.unwrap();
+        assert_eq!(count_for(&server, &put), 2, "PUT {status}");
+        let delete = format!("{status}_delete");
+        client.delete_widget(&delete).await.unwrap();
+        assert_eq!(count_for(&server, &delete), 2, "DELETE {status}");
     }
     for status in [429, 503] {
-        let statuses: &'static [u16] = vec![status, status].leak();
-        let server = scripted(statuses).await;
-        server.client().create_widget("w", &body).await.unwrap();
-        assert_eq!(server.count(), 3, "POST {status}");
-        let requests = server.requests();
-        assert!(
-            requests.iter().all(|r| r.body == requests[0].body),
-            "same body each time"
-        );
+        for (method, id) in [
+            ("POST", format!("{status}-{status}_post")),
+            ("PATCH", format!("{status}_patch")),
+        ] {
+            if method == "POST" {
+                client.create_widget(&id, &body).await.unwrap();
+            } else {
+                client.patch_widget(&id, &body).await.unwrap();
+            }
+            let requests: Vec<_> = server
+                .requests()
+                .into_iter()
+                .filter(|r| r.target.ends_with(&id))
+                .collect();
+            assert_eq!(
+                requests.len(),
+                if method == "POST" { 3 } else { 2 },
+                "{method} {status}"
+            );
+            assert!(
+                requests
+                    .iter()
+                    .all(|r| r.method == method && r.body == requests[0].body)
+            );
+        }
     }
-    // PUT and DELETE are idempotent: a 500 is retried.
-    let server = scripted(&[500]).await;
-    server.client().put_widget("w", &body).await.unwrap();
-    let server = scripted(&[502]).await;
-    server.client().delete_widget("w").await.unwrap();
 }
 
 #[tokio::test(start_paused = true)]
@@ -652,4 +711,54 @@ async fn unbounded_durations_do_not_overflow() {
     client.get_widget("w").await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1));
     assert_eq!(server.count(), 2);
+}
+
+/// A listener whose accept queue is full, so new connections hang in the
+/// handshake (Linux drops the SYN); `None` where the OS refuses them instead.
+fn full_backlog() -> Option<(
+    std::net::SocketAddr,
+    Vec<std::net::TcpStream>,
+    tokio::net::TcpListener,
+)> {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
+            Ok(stream) => held.push(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                return Some((addr, held, listener));
+            }
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connect_that_hangs_hits_the_connect_timeout_and_is_retried_even_for_post() {
+    let Some((addr, _held, _listener)) = full_backlog() else {
+        panic!("this OS does not leave connections to a full backlog pending");
+    };
+    let client = Client::builder()
+        .base_url(format!("http://{addr}"))
+        .bearer_token("tok")
+        .retry_policy(RetryPolicy::default().base_backoff(Duration::ZERO))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = client.create_widget("w", &json!({})).await.unwrap_err();
+    assert_eq!(err.timeout(), Some(TimeoutKind::Connect), "{err}");
+    assert_eq!(err.attempts(), 3, "nothing was sent: safe to retry a POST");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(30) && waited < Duration::from_millis(30_100),
+        "{waited:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "POST /api/v1/widgets/{widget_id}: could not connect within the connect timeout of 10s (after 3 attempts)"
+    );
 }
