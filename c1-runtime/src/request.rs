@@ -177,23 +177,38 @@ pub(crate) fn decode<T: DeserializeOwned>(endpoint: &Endpoint, body: &[u8]) -> R
         body
     };
     // serde_json limits nesting to 128 levels, so a hostile body cannot
-    // overflow the stack.
+    // overflow the stack. Tracking the path costs an allocation per key, so
+    // it is done only to explain a failure: decoding is deterministic, the
+    // second pass fails where the first did.
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(first) => Err(decode_error::<T>(endpoint, body, first)),
+    }
+}
+
+/// The error for a body that does not decode into `T`, with its JSON path.
+#[cold]
+fn decode_error<T: DeserializeOwned>(
+    endpoint: &Endpoint,
+    body: &[u8],
+    first: serde_json::Error,
+) -> Error {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let decoded = serde_path_to_error::deserialize::<_, T>(&mut de)
-        .map_err(|e| (e.path().to_string(), e.into_inner()))
-        .and_then(|value| de.end().map(|()| value).map_err(|e| (String::new(), e)));
-    decoded.map_err(|(path, inner)| {
-        let mut err = Error::new(
-            ErrorKind::Decode,
-            format!("the response body does not decode: {inner}"),
-        )
-        .with_request(endpoint.method, endpoint.template)
-        .with_body_snippet(snippet(body));
-        if !path.is_empty() && path != "." {
-            err = err.with_json_path(path);
-        }
-        err.with_source(inner)
-    })
+    let (path, inner) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => (e.path().to_string(), e.into_inner()),
+        // Only trailing characters are left to fail on.
+        Ok(_) => (String::new(), de.end().err().unwrap_or(first)),
+    };
+    let mut err = Error::new(
+        ErrorKind::Decode,
+        format!("the response body does not decode: {inner}"),
+    )
+    .with_request(endpoint.method, endpoint.template)
+    .with_body_snippet(snippet(body));
+    if !path.is_empty() && path != "." {
+        err = err.with_json_path(path);
+    }
+    err.with_source(inner)
 }
 
 /// The error for a non-2xx answer: the `google.rpc.Status` of the body when

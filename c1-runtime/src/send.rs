@@ -87,14 +87,18 @@ async fn run(
     body: Option<Bytes>,
 ) -> Result<(Bytes, u32)> {
     let method = endpoint.method;
-    let url = reqwest::Url::parse(&url).map_err(|e| {
-        // `e` describes the problem without repeating the URL.
-        Error::new(
-            ErrorKind::InvalidArgument,
-            format!("the request URL is not valid: {e}; no request was sent"),
-        )
-        .with_request(method, endpoint.template)
-    })?;
+    let parse = || {
+        reqwest::Url::parse(&url).map_err(|e| {
+            // `e` describes the problem without repeating the URL.
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("the request URL is not valid: {e}; no request was sent"),
+            )
+            .with_request(method, endpoint.template)
+        })
+    };
+    // Parsed before the first attempt, and again only for a retry.
+    let mut parsed = Some(parse()?);
     let span = tracing::Span::current();
     let call_deadline = deadline_after(inner.timeouts.call);
     let policy = &inner.retry;
@@ -112,7 +116,11 @@ async fn run(
         } else {
             (call_deadline, TimeoutKind::Call)
         };
-        let outcome = match timeout_at(deadline, attempt(inner, endpoint, &url, &body)).await {
+        let url = match parsed.take() {
+            Some(url) => url,
+            None => parse()?,
+        };
+        let outcome = match timeout_at(deadline, attempt(inner, endpoint, url, &body)).await {
             Ok(outcome) => outcome,
             Err(_elapsed) => Err(timeout_failure(inner, which)),
         };
@@ -196,7 +204,7 @@ fn timeout_failure(inner: &ClientInner, which: TimeoutKind) -> Failure {
 async fn attempt(
     inner: &ClientInner,
     endpoint: &'static Endpoint,
-    url: &reqwest::Url,
+    url: reqwest::Url,
     body: &Option<Bytes>,
 ) -> Result<Bytes, Failure> {
     let credential = inner
@@ -206,7 +214,7 @@ async fn attempt(
         .map_err(Failure::never)?;
     let mut request = inner
         .http
-        .request(endpoint.method.to_reqwest(), url.clone())
+        .request(endpoint.method.to_reqwest(), url)
         .header(ACCEPT, HeaderValue::from_static("application/json"));
     if let Some(credential) = &credential {
         request = request.header(AUTHORIZATION, credential.header.clone());
@@ -288,13 +296,31 @@ async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes
     if let Some(len) = declared.filter(|len| *len > limit) {
         return Err(too_large(format!("is {len} bytes (Content-Length), over")));
     }
-    let capacity = declared.unwrap_or(0).min(MAX_PREALLOCATION);
+    // Most bodies arrive in one chunk: keep it as is, copy only when a
+    // second one comes.
+    let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() as u64 > limit {
+        return Err(too_large("exceeds".to_owned()));
+    }
+    let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else {
+        return Ok(first);
+    };
+    let capacity = declared
+        .unwrap_or(0)
+        .min(MAX_PREALLOCATION)
+        .max((first.len() + second.len()) as u64);
     let mut buf = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
-    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+    let mut next = Some(second);
+    buf.extend_from_slice(&first);
+    drop(first);
+    while let Some(chunk) = next {
         if buf.len() as u64 + chunk.len() as u64 > limit {
             return Err(too_large("exceeds".to_owned()));
         }
         buf.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(BodyError::Transport)?;
     }
     Ok(buf.freeze())
 }
