@@ -262,6 +262,15 @@ async fn malformed_json_is_a_decode_error_with_a_snippet() {
 }
 
 #[tokio::test]
+async fn trailing_data_after_the_json_is_a_decode_error() {
+    let server = Server::always(200, r#"{"parts":[]} {"parts":[]}"#).await;
+    let err = server.client().get_gear("g").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert_eq!(err.json_path(), None);
+    assert!(err.to_string().contains("trailing characters"), "{err}");
+}
+
+#[tokio::test]
 async fn base_url_path_prefix_is_kept() {
     let server = Server::always(200, "{}").await;
     for base in [
