@@ -1,0 +1,222 @@
+//! Call overhead of c1 against hand-written reqwest, in one run.
+//!
+//! An in-process hyper server on loopback (its own 2-thread runtime) answers
+//! `GetUserOwner` with a 3 KB response. Three clients call it:
+//! - `a_reqwest`: hand-written reqwest + serde_json into the same model type,
+//!   with the same reqwest settings (user agent, timeouts, redirects off);
+//! - `b_c1_bearer`: `c1::ConnectorOwnersV2::get_user_owner`, bearer token;
+//! - `c_c1_credentials`: the same with client credentials and a warm token
+//!   cache (one token request for the whole run).
+//!
+//! Each is measured with 1 caller (`sequential`), 32 concurrent callers
+//! (`concurrent_32`) and, for `a` and `c`, 64 (`concurrent_64`: the token
+//! cache read path must not serialize callers). At the end the bench prints
+//! the throughput ratios b/a and c/a of this run (target: >= 0.97).
+//!
+//! ```sh
+//! cargo bench --bench call_overhead -- --measurement-time 5
+//! ```
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use c1::ConnectorOwnersV2;
+use c1::models::GetConnectorUserOwnerResponse;
+use criterion::{Criterion, Throughput};
+use tokio::runtime::Runtime;
+
+#[path = "support/hand.rs"]
+mod hand;
+#[path = "support/server.rs"]
+mod server;
+
+use hand::{Hand, USER_AGENT};
+use server::{Server, TOKEN};
+
+const IDS: [&str; 4] = [
+    "27IEhl63GSXCHZTu5dX9GUSst5b",
+    "2dg4jcQCiK8wRbwktyRYEcGmHcM",
+    "owner",
+    "2jD6KXL7qvKrhsITXUilKucqwot",
+];
+
+/// One of the compared clients.
+#[derive(Clone)]
+enum Caller {
+    Hand(Arc<Hand>),
+    C1(c1::Client),
+}
+
+impl Caller {
+    async fn call(&self) -> GetConnectorUserOwnerResponse {
+        let [app, connector, role, user] = IDS;
+        match self {
+            Caller::Hand(hand) => hand
+                .get_user_owner(app, connector, role, user)
+                .await
+                .expect("the hand-written call succeeds"),
+            Caller::C1(client) => client
+                .get_user_owner(app, connector, role, user)
+                .await
+                .expect("the c1 call succeeds"),
+        }
+    }
+}
+
+/// Client credentials in ConductorOne's format (issued by a c1-fake, which
+/// is then stopped: the bench server does not check assertions).
+fn credentials(rt: &Runtime) -> (String, String) {
+    rt.block_on(async {
+        let fake = c1_fake::FakeC1::start().await;
+        let credentials = fake.credentials().clone();
+        fake.shutdown().await;
+        (credentials.client_id, credentials.client_secret)
+    })
+}
+
+/// `iters` calls spread over `concurrency` tasks; the wall time of all of them.
+fn run(rt: &Runtime, caller: &Caller, concurrency: u64, iters: u64) -> Duration {
+    rt.block_on(async {
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..concurrency)
+            .map(|t| {
+                let n = iters / concurrency + u64::from(t < iters % concurrency);
+                let caller = caller.clone();
+                tokio::spawn(async move {
+                    for _ in 0..n {
+                        black_box(caller.call().await);
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("a caller task panicked");
+        }
+        start.elapsed()
+    })
+}
+
+/// Where criterion writes its estimates (set explicitly so they can be read back).
+fn output_directory() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return home.into();
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("criterion")
+}
+
+/// The mean time of one iteration (ns) criterion estimated for `group/name`.
+fn estimate_ns(dir: &std::path::Path, group: &str, name: &str) -> Option<f64> {
+    let path = dir
+        .join(group)
+        .join(name)
+        .join("new")
+        .join("estimates.json");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    json["slope"]["point_estimate"]
+        .as_f64()
+        .or_else(|| json["mean"]["point_estimate"].as_f64())
+}
+
+const NAMES: [&str; 3] = ["a_reqwest", "b_c1_bearer", "c_c1_credentials"];
+const GROUPS: [(&str, u64, &[usize]); 3] = [
+    ("sequential", 1, &[0, 1, 2]),
+    ("concurrent_32", 32, &[0, 1, 2]),
+    ("concurrent_64", 64, &[0, 2]),
+];
+
+fn main() {
+    let server = Server::start(2);
+    let base = server.base_url();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("bench-client")
+        .enable_all()
+        .build()
+        .expect("the client runtime starts");
+
+    let hand = Hand::new(&base, TOKEN);
+    let bearer = c1::Client::builder()
+        .base_url(&base)
+        .bearer_token(TOKEN)
+        .user_agent(USER_AGENT)
+        .build()
+        .expect("the bearer client builds");
+    let (client_id, client_secret) = credentials(&rt);
+    let signed_in = c1::Client::builder()
+        .base_url(&base)
+        .client_credentials(client_id, client_secret)
+        .user_agent(USER_AGENT)
+        .build()
+        .expect("the client-credentials client builds");
+    let callers = [
+        Caller::Hand(Arc::new(hand)),
+        Caller::C1(bearer),
+        Caller::C1(signed_in),
+    ];
+
+    // All three decode the same value; this also warms the token cache.
+    let expected: GetConnectorUserOwnerResponse =
+        serde_json::from_slice(server.user_owner_body()).expect("the fixture decodes");
+    rt.block_on(async {
+        for caller in &callers {
+            assert_eq!(caller.call().await, expected);
+        }
+    });
+    assert_eq!(server.token_requests(), 1, "one sign-in before the bench");
+
+    let dir = output_directory();
+    let ran = Mutex::new(HashSet::new());
+    let mut criterion = Criterion::default()
+        .output_directory(&dir)
+        .configure_from_args();
+    for (group_name, concurrency, which) in GROUPS {
+        let mut group = criterion.benchmark_group(group_name);
+        group.throughput(Throughput::Elements(1));
+        for &i in which {
+            group.bench_function(NAMES[i], |b| {
+                ran.lock().unwrap().insert((group_name, i));
+                b.iter_custom(|iters| run(&rt, &callers[i], concurrency, iters));
+            });
+        }
+        group.finish();
+    }
+    criterion.final_summary();
+
+    let ran = ran.into_inner().unwrap();
+    println!("\nThroughput relative to hand-written reqwest (this run; target >= 0.97):");
+    for (group_name, _, which) in GROUPS {
+        let Some(a) = ran
+            .contains(&(group_name, 0))
+            .then(|| estimate_ns(&dir, group_name, NAMES[0]))
+            .flatten()
+        else {
+            continue;
+        };
+        for &i in &which[1..] {
+            let Some(x) = ran
+                .contains(&(group_name, i))
+                .then(|| estimate_ns(&dir, group_name, NAMES[i]))
+                .flatten()
+            else {
+                continue;
+            };
+            println!(
+                "  {group_name:<14} {:<17} {:>9.0} calls/s vs {:>9.0} calls/s  ratio {:.3}",
+                NAMES[i],
+                1e9 / x,
+                1e9 / a,
+                a / x
+            );
+        }
+    }
+    println!(
+        "token requests during the whole run: {} (warm cache: 1)",
+        server.token_requests()
+    );
+}
