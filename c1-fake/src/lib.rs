@@ -26,7 +26,7 @@ mod owners;
 mod routes;
 mod server;
 mod state;
-pub mod status;
+mod status;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
