@@ -68,6 +68,8 @@ pub struct Args {
     pub template: Option<(LitStr, Template)>,
     /// The `body` keyword's span and the parameter it names.
     pub body: Option<(Span, Ident)>,
+    /// Parameters named by a second `body =`, already reported.
+    pub extra_bodies: Vec<Ident>,
     pub krate: Option<Path>,
 }
 
@@ -152,11 +154,16 @@ fn parse_args(cx: &Ctxt, input: ParseStream, args: &mut Args) {
 fn argument(cx: &Ctxt, input: ParseStream, args: &mut Args) -> syn::Result<()> {
     if input.peek(kw::body) {
         let kw: kw::body = input.parse()?;
-        input.parse::<Token![=]>()?;
+        let eq: Token![=] = input.parse()?;
         let ident: Ident = input.parse().map_err(|e| {
-            syn::Error::new(e.span(), "expected the name of the parameter to send as the JSON body, e.g. `body = request`")
+            let span = if input.is_empty() { eq.span } else { e.span() };
+            syn::Error::new(
+                span,
+                "expected the name of the parameter to send as the JSON body, e.g. `body = request`",
+            )
         })?;
         if let Some((_, first)) = &args.body {
+            args.extra_bodies.push(ident.clone());
             cx.error_spanned(
                 quote::quote!(#kw = #ident),
                 format!("an endpoint has one body, and it is already `{first}`"),

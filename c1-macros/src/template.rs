@@ -136,9 +136,10 @@ impl Parser<'_> {
                 format!("`{}`: a template cannot have a `#` fragment", &src[hash..]),
             );
         }
-        let (path_end, query_start) = match src.find('?') {
+        let fragment_start = fragment(src).unwrap_or(src.len());
+        let (path_end, query_start) = match src.find('?').filter(|&q| q < fragment_start) {
             Some(q) => (q, Some(q + 1)),
-            None => (src.len(), None),
+            None => (fragment_start, None),
         };
         let path = &src[..path_end];
         if !path.starts_with('/') {
@@ -173,7 +174,7 @@ impl Parser<'_> {
         let src = self.src;
         let text = &src[range.clone()];
         if text.is_empty() {
-            let shown = if range.end == src.len() || src[range.end..].starts_with('?') {
+            let shown = if !src[range.end..].starts_with('/') {
                 format!(
                     "the template `{src}` ends with `/`; remove it (every segment must be non-empty)"
                 )
@@ -297,7 +298,7 @@ impl Parser<'_> {
     /// Parses the query starting at byte `start` (after `?`).
     fn query(&mut self, start: usize, template: &mut Template) {
         let src = self.src;
-        let end = fragment(src).filter(|&f| f >= start).unwrap_or(src.len());
+        let end = fragment(src).unwrap_or(src.len()).max(start);
         if start == end {
             self.error(
                 start.saturating_sub(1)..end,

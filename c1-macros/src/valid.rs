@@ -30,7 +30,7 @@ fn signature(cx: &Ctxt, endpoint: &Endpoint) {
     }
     if sig.asyncness.is_none() {
         cx.error_spanned(
-            &sig.fn_token,
+            sig.fn_token,
             "an endpoint is declared `async fn`: write `async fn` here",
         );
     }
@@ -137,8 +137,11 @@ fn template_and_body(cx: &Ctxt, endpoint: &Endpoint) {
         .filter(|name| !template.placeholders().any(|ph| ph.name == *name))
         .filter(|name| body.is_none_or(|(_, b)| b != name))
         .collect();
+    // A parameter that is not a plain name is already reported; it may be
+    // the one a placeholder names.
+    let all_named = endpoint.params.iter().all(|p| p.ident.is_some());
     for placeholder in template.placeholders() {
-        if endpoint.param(&placeholder.name).is_some() {
+        if endpoint.param(&placeholder.name).is_some() || !all_named {
             continue;
         }
         let mut message = format!(
@@ -176,7 +179,9 @@ fn template_and_body(cx: &Ctxt, endpoint: &Endpoint) {
     // Parameters the template never uses.
     for param in &endpoint.params {
         let Some(ident) = &param.ident else { continue };
-        if !unmatched.contains(&param.name.as_str()) {
+        if !unmatched.contains(&param.name.as_str())
+            || endpoint.args.extra_bodies.iter().any(|b| b == ident)
+        {
             continue;
         }
         let message = match suggested.iter().find(|(p, _)| *p == param.name) {
@@ -247,6 +252,8 @@ fn tokens_text(tokens: impl ToTokens) -> String {
     text.replace("& ", "&")
         .replace(" < ", "<")
         .replace(" >", ">")
+        .replace(" : ", ": ")
+        .replace(" :: ", "::")
 }
 
 #[cfg(test)]
