@@ -29,6 +29,9 @@ pub enum ErrorKind {
     Decode,
     /// The response body exceeded the configured size limit.
     TooLarge,
+    /// The server's answer was well-formed but broke the API's rules (e.g. a
+    /// page token answered with the same `nextPageToken`).
+    Protocol,
     /// Getting an access token failed (token endpoint error or bad answer).
     Auth,
 }

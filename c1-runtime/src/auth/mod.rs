@@ -47,26 +47,9 @@ impl fmt::Debug for Credential {
 impl Auth {
     /// A static bearer token; `Bearer ` is prefixed unless present.
     pub(crate) fn bearer(token: &SecretString) -> Result<Auth> {
-        let token = token.expose_secret().trim();
-        let has_prefix = token
-            .get(..7)
-            .is_some_and(|p| p.eq_ignore_ascii_case("bearer "));
-        let value = if has_prefix {
-            token.to_owned()
-        } else {
-            format!("Bearer {token}")
-        };
-        if value.len() <= 7 {
-            return Err(Error::new(ErrorKind::Config, "the bearer token is empty"));
-        }
-        let mut header = HeaderValue::from_str(&value).map_err(|_| {
-            Error::new(
-                ErrorKind::Config,
-                "the bearer token contains characters not allowed in an HTTP header",
-            )
-        })?;
-        header.set_sensitive(true);
-        Ok(Auth::Bearer(header))
+        bearer_header(token.expose_secret())
+            .map(Auth::Bearer)
+            .map_err(|problem| Error::new(ErrorKind::Config, format!("the bearer token {problem}")))
     }
 
     /// Client credentials signing in at `<base_url>/auth/v1/token`; each token
@@ -122,5 +105,67 @@ impl fmt::Debug for Auth {
             Auth::Bearer(_) => f.write_str("Bearer([redacted])"),
             Auth::ClientCredentials(source) => fmt::Debug::fmt(source, f),
         }
+    }
+}
+
+/// What makes a token unusable as a bearer token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BadToken {
+    /// Nothing is left once whitespace and a `bearer ` prefix are removed.
+    Empty,
+    /// A character not allowed in an HTTP header value.
+    NotHeaderSafe,
+}
+
+impl fmt::Display for BadToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BadToken::Empty => "is empty",
+            BadToken::NotHeaderSafe => "contains characters not allowed in an HTTP header",
+        })
+    }
+}
+
+/// The `Authorization` value for `token`, which may already start with
+/// `bearer ` (any case); the error says what is wrong, without the token.
+pub(crate) fn bearer_header(token: &str) -> std::result::Result<HeaderValue, BadToken> {
+    let token = token.trim();
+    let token = match (token.get(..6), token.get(6..)) {
+        (Some(prefix), Some(rest))
+            if prefix.eq_ignore_ascii_case("bearer")
+                && (rest.is_empty() || rest.starts_with(char::is_whitespace)) =>
+        {
+            rest.trim_start()
+        }
+        _ => token,
+    };
+    if token.is_empty() {
+        return Err(BadToken::Empty);
+    }
+    let value = secrecy::zeroize::Zeroizing::new(format!("Bearer {token}"));
+    let mut header = HeaderValue::from_str(&value).map_err(|_| BadToken::NotHeaderSafe)?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BadToken, bearer_header};
+
+    #[test]
+    fn bearer_prefix_is_added_once_and_empty_tokens_refused() {
+        for (given, sent) in [
+            ("tok", "Bearer tok"),
+            ("Bearer tok", "Bearer tok"),
+            ("bearer   tok ", "Bearer tok"),
+            ("BEARER tok", "Bearer tok"),
+            ("Bearertok", "Bearer Bearertok"),
+        ] {
+            assert_eq!(bearer_header(given).unwrap(), sent, "{given:?}");
+        }
+        for empty in ["", "  ", "Bearer", "Bearer ", "bearer   "] {
+            assert_eq!(bearer_header(empty), Err(BadToken::Empty), "{empty:?}");
+        }
+        assert_eq!(bearer_header("a\u{1}b"), Err(BadToken::NotHeaderSafe));
     }
 }

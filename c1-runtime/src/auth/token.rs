@@ -331,25 +331,13 @@ pub(crate) fn parse_token_response(body: &[u8], sent_at: Instant) -> Result<Toke
         ));
     }
     let access_token = Zeroizing::new(answer.access_token.unwrap_or_default());
-    let token = access_token.trim();
     // Some servers send the token already prefixed with `bearer `.
-    let token = match (token.get(..6), token.get(6..)) {
-        (Some(p), Some(rest))
-            if p.eq_ignore_ascii_case("bearer")
-                && (rest.is_empty() || rest.starts_with(char::is_whitespace)) =>
-        {
-            rest.trim_start()
+    let header = super::bearer_header(&access_token).map_err(|problem| match problem {
+        super::BadToken::Empty => {
+            "the token response has an empty or missing `access_token`".to_owned()
         }
-        _ => token,
-    };
-    if token.is_empty() {
-        return Err("the token response has an empty or missing `access_token`".to_owned());
-    }
-    let value = Zeroizing::new(format!("Bearer {token}"));
-    let mut header = HeaderValue::from_str(&value).map_err(|_| {
-        "the access token contains characters not allowed in an HTTP header".to_owned()
+        super::BadToken::NotHeaderSafe => format!("the access token {problem}"),
     })?;
-    header.set_sensitive(true);
     let lifetime = match &answer.expires_in {
         None | Some(serde_json::Value::Null) => DEFAULT_LIFETIME,
         Some(v) => parse_lifetime(v).ok_or_else(|| {
