@@ -65,6 +65,9 @@ fn manage_owners_runs_offline_against_the_fake() {
         "after delete: GET /api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}: 404 Not Found",
         "2 owner(s) left",
     ] {
-        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
     }
 }
