@@ -38,6 +38,12 @@ pub(crate) struct Timeouts {
     pub(crate) call: Duration,
 }
 
+// A `Client` is shared across tasks and threads: keep it so.
+const _: () = {
+    const fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+    assert_shareable::<Client>();
+};
+
 impl Client {
     /// A builder to configure a client.
     pub fn builder() -> ClientBuilder {
