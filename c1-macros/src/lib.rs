@@ -1,9 +1,9 @@
 //! The `#[c1_endpoint]` attribute of c1. Use it through the `c1` crate.
 //!
-//! The pipeline follows thiserror's derive: [`attr`] parses the arguments,
-//! [`ast`] reads the method, [`valid`] checks both together (collecting every
-//! mistake in a [`ctxt::Ctxt`]), then [`expand`] writes the method, or
-//! [`fallback`] writes a stand-in next to the errors. [`template`] is the
+//! The pipeline follows thiserror's derive: `attr` parses the arguments,
+//! `ast` reads the method, `valid` checks both together (collecting every
+//! mistake in a `ctxt::Ctxt`), then `expand` writes the method, or
+//! `fallback` writes a stand-in next to the errors. `template` is the
 //! path template parser, free of syn so it can be fuzzed on its own.
 
 mod ast;
