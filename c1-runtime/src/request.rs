@@ -143,19 +143,29 @@ impl<'c> Request<'c> {
 
     /// Sends the request and decodes a 2xx JSON answer into `T` (an empty
     /// body decodes as `{}`).
-    pub async fn send<T: DeserializeOwned>(self) -> Result<T> {
-        let endpoint = self.endpoint;
-        let (body, attempts) = self.execute().await?;
-        decode(endpoint, &body).map_err(|e| e.with_attempts(attempts))
+    ///
+    /// Not an `async fn`: the returned future declares `Send`, so the
+    /// `+ Send` of each expanded method is proven from this bound instead of
+    /// from the whole request pipeline's state machine once per method (a
+    /// crate of 200 endpoints type-checks about 4x faster; see
+    /// scripts/compile-scale.sh).
+    pub fn send<T: DeserializeOwned>(self) -> impl std::future::Future<Output = Result<T>> + Send {
+        async move {
+            let endpoint = self.endpoint;
+            let (body, attempts) = self.execute().await?;
+            decode(endpoint, &body).map_err(|e| e.with_attempts(attempts))
+        }
     }
 
     /// Sends the request and accepts an empty body or any JSON object.
-    pub async fn send_empty(self) -> Result<()> {
-        let endpoint = self.endpoint;
-        let (body, attempts) = self.execute().await?;
-        let _: serde::de::IgnoredAny =
-            decode(endpoint, &body).map_err(|e| e.with_attempts(attempts))?;
-        Ok(())
+    pub fn send_empty(self) -> impl std::future::Future<Output = Result<()>> + Send {
+        async move {
+            let endpoint = self.endpoint;
+            let (body, attempts) = self.execute().await?;
+            let _: serde::de::IgnoredAny =
+                decode(endpoint, &body).map_err(|e| e.with_attempts(attempts))?;
+            Ok(())
+        }
     }
 
     /// Sends the request (with retries and auth) and returns a 2xx body and
