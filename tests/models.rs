@@ -436,6 +436,13 @@ fn timestamps_read_rfc3339_and_write_protobuf_form() {
         write(datetime!(2024-05-01 12:00:00.000000007 UTC)),
         json!("2024-05-01T12:00:00.000000007Z")
     );
+    // A timestamp that leaves years 0..=9999 once in UTC keeps its own offset,
+    // so whatever decodes can be written back (found by the decode_models fuzz target).
+    for edge in ["0000-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"] {
+        let at = created_at(edge).unwrap().unwrap();
+        assert_eq!(write(at), json!(edge));
+        assert_eq!(created_at(edge).unwrap(), Some(at));
+    }
     // A year RFC 3339 cannot express is an error, not a panic.
     let mut user = User::default();
     user.created_at = Some(datetime!(-0001-01-01 0:00 UTC));

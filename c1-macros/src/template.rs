@@ -14,7 +14,7 @@
 //! - literal text is restricted to characters that are valid, unescaped, in a
 //!   URL path (RFC 3986 `pchar`, `%XX` escapes included) and is not `.` or `..`;
 //! - an optional query follows `?`: `<a>&<b>`, placeholders only;
-//! - a name is a Rust identifier (an `r#` prefix is allowed and dropped), used
+//! - a name is an ASCII Rust identifier (an `r#` prefix is allowed and dropped), used
 //!   once in the whole template.
 
 use std::fmt;
@@ -284,7 +284,7 @@ impl Parser<'_> {
             self.error(
                 range,
                 format!(
-                    "`{text}`: `{inner}` is not a Rust identifier; a placeholder names a parameter"
+                    "`{text}`: `{inner}` is not a Rust identifier (ASCII letters, digits and `_`); a placeholder names a parameter"
                 ),
             );
             return None;
@@ -395,15 +395,17 @@ fn fragment(src: &str) -> Option<usize> {
         .find(|&i| !src[..i].ends_with("<r"))
 }
 
-/// Whether `name` is a Rust identifier (not `_`; keywords allowed, as raw
-/// identifiers can spell them).
+/// Whether `name` is an ASCII Rust identifier (not `_`; keywords allowed, as
+/// raw identifiers can spell them). Only ASCII: std has no Unicode XID tables,
+/// and a wider test (`is_alphabetic`) would accept names rustc refuses, such
+/// as `r¾` (found by the `template` fuzz target).
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     let Some(first) = chars.next() else {
         return false;
     };
-    (first == '_' || first.is_alphabetic())
-        && chars.all(|c| c == '_' || c.is_alphanumeric())
+    (first == '_' || first.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
         && name != "_"
 }
 
@@ -464,6 +466,10 @@ mod tests {
         assert!(messages("/a?")[0].contains("empty query"));
         assert!(messages("/a/<>")[0].contains("needs a name"));
         assert!(messages("/a/<_>")[0].contains("not a Rust identifier"));
+        // Names rustc refuses (U+00BE is numeric, not XID_Continue), and, as
+        // std has no XID tables, non-ASCII names in general.
+        assert!(messages("/a/<r\u{be}>")[0].contains("not a Rust identifier"));
+        assert!(messages("/a/<caf\u{e9}>")[0].contains("not a Rust identifier"));
         assert!(messages("/a/<x>/<x>")[0].contains("appears twice"));
         assert!(messages("/a/..")[0].contains("normalize"));
         assert!(messages("/a b")[0].contains("' ' is not allowed"));

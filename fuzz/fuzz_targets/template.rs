@@ -4,8 +4,8 @@
 //! - on `Err`: at least one error, each with a message and a range that is a
 //!   char-boundary slice of the input;
 //! - on `Ok`: the input starts with `/`; every placeholder name is unique
-//!   and an identifier by the parser's documented rule (re-implemented here;
-//!   with `C1_FUZZ_STRICT=1`, by rustc's XID rule, see `strict`); each
+//!   and an identifier both by the parser's documented rule (ASCII,
+//!   re-implemented here) and by rustc's Unicode XID rule; each
 //!   placeholder's range slices the input to `<name>` or `<r#name>`; the
 //!   template written back from the parsed value (with each placeholder as
 //!   the source text at its range) is the input byte for byte; and the
@@ -15,7 +15,6 @@
 #![no_main]
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
@@ -56,17 +55,11 @@ fn check(input: &str) {
     let mut seen = HashSet::new();
     for p in parsed.placeholders() {
         assert!(is_identifier(&p.name), "name {:?} in {input:?}", p.name);
-        // Known difference, checked only with `C1_FUZZ_STRICT=1`: the parser's std-only
-        // test (`is_alphabetic`/`is_alphanumeric`) is wider and narrower than
-        // rustc's XID rules, e.g. it accepts `<r¾>` (U+00BE is numeric, not
-        // XID_Continue) and refuses `<a‿b>` (U+203F is XID_Continue).
-        if strict() {
-            assert!(
-                is_rust_identifier(&p.name),
-                "name {:?} in {input:?} is not an identifier to rustc (XID)",
-                p.name
-            );
-        }
+        assert!(
+            is_rust_identifier(&p.name),
+            "name {:?} in {input:?} is not an identifier to rustc (XID)",
+            p.name
+        );
         assert!(
             seen.insert(p.name.clone()),
             "duplicate {:?} in {input:?}",
@@ -151,10 +144,10 @@ fn shape(t: &Template) -> Shape {
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     match chars.next() {
-        Some(c) if c == '_' || c.is_alphabetic() => {}
+        Some(c) if c == '_' || c.is_ascii_alphabetic() => {}
         _ => return false,
     }
-    name != "_" && chars.all(|c| c == '_' || c.is_alphanumeric())
+    name != "_" && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
 /// Whether rustc accepts `name` as an identifier: XID_Start or `_`, then
@@ -166,11 +159,4 @@ fn is_rust_identifier(name: &str) -> bool {
         _ => return false,
     }
     name != "_" && chars.all(unicode_ident::is_xid_continue)
-}
-
-/// Whether to check the known differences too (`C1_FUZZ_STRICT=1`): here,
-/// hold names to rustc's XID rules.
-fn strict() -> bool {
-    static STRICT: OnceLock<bool> = OnceLock::new();
-    *STRICT.get_or_init(|| std::env::var_os("C1_FUZZ_STRICT").is_some_and(|v| v == "1"))
 }

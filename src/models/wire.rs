@@ -100,15 +100,20 @@ pub(crate) mod timestamp {
             })
     }
 
-    /// Formats `value` the way protobuf's JSON mapping does.
+    /// Formats `value` the way protobuf's JSON mapping does: in UTC, with
+    /// `Z`. A value that leaves years 0..=9999 once in UTC (such as
+    /// `0000-01-01T00:00:00+01:00`, found by the `decode_models` fuzz target)
+    /// is written with its own offset instead, so what decodes can be sent back.
     pub(crate) fn format(value: OffsetDateTime) -> Result<String, String> {
         let utc = value
             .checked_to_offset(UtcOffset::UTC)
-            .ok_or_else(|| format!("{value} cannot be expressed in UTC"))?;
+            .filter(|utc| (0..=9999).contains(&utc.year()));
+        let Some(utc) = utc else {
+            return value
+                .format(&Rfc3339)
+                .map_err(|e| format!("{value} cannot be written in RFC 3339: {e}"));
+        };
         let year = utc.year();
-        if !(0..=9999).contains(&year) {
-            return Err(format!("year {year} cannot be written in RFC 3339"));
-        }
         let mut out = format!(
             "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
             u8::from(utc.month()),
