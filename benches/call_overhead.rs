@@ -130,6 +130,39 @@ const GROUPS: [(&str, u64, &[usize]); 3] = [
     ("concurrent_64", 64, &[0, 2]),
 ];
 
+/// Paired rounds for one group: each round runs every caller in `which` for
+/// `calls` calls, in an order that rotates from round to round, so the two
+/// sides of a ratio run under the same background load. Returns, for each
+/// caller after the first, the median, min and max of the per-round ratios
+/// (throughput of the caller / throughput of `which[0]`).
+fn paired(
+    rt: &Runtime,
+    callers: &[Caller],
+    concurrency: u64,
+    which: &[usize],
+    rounds: usize,
+    calls: u64,
+) -> Vec<(usize, f64, f64, f64)> {
+    let mut ratios = vec![Vec::new(); which.len()];
+    for round in 0..rounds {
+        let mut times = vec![Duration::ZERO; which.len()];
+        for k in 0..which.len() {
+            let slot = (k + round) % which.len();
+            times[slot] = run(rt, &callers[which[slot]], concurrency, calls);
+        }
+        for k in 1..which.len() {
+            ratios[k].push(times[0].as_secs_f64() / times[k].as_secs_f64());
+        }
+    }
+    (1..which.len())
+        .map(|k| {
+            let r = &mut ratios[k];
+            r.sort_by(f64::total_cmp);
+            (which[k], r[r.len() / 2], r[0], r[r.len() - 1])
+        })
+        .collect()
+}
+
 fn main() {
     let server = Server::start(2);
     let base = server.base_url();
@@ -214,6 +247,38 @@ fn main() {
                 a / x
             );
         }
+    }
+
+    // Paired rounds (skipped by `--test`/`--list`, or with C1_BENCH_ROUNDS=0).
+    let args: Vec<String> = std::env::args().collect();
+    let rounds: usize = std::env::var("C1_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    if rounds == 0 || args.iter().any(|a| a == "--test" || a == "--list") {
+        return;
+    }
+    println!(
+        "\nPaired rounds ({rounds} rounds, order rotating; median [min, max] of per-round ratios):"
+    );
+    for (group_name, concurrency, which) in GROUPS {
+        // About 0.3 s of the baseline per slice.
+        let probe = run(&rt, &callers[0], concurrency, 256);
+        let calls = ((0.3 / probe.as_secs_f64()) * 256.0).clamp(256.0, 200_000.0) as u64;
+        for (i, median, min, max) in paired(&rt, &callers, concurrency, which, rounds, calls) {
+            println!(
+                "  {group_name:<14} {:<17} ratio {median:.3} [{min:.3}, {max:.3}]  ({calls} calls per slice)",
+                NAMES[i]
+            );
+        }
+    }
+    let [app, connector, role, user] = IDS;
+    if let (Caller::Hand(hand), Caller::C1(client)) = (&callers[0], &callers[1]) {
+        println!(
+            "future sizes: hand-written {} bytes, c1 get_user_owner {} bytes",
+            std::mem::size_of_val(&hand.get_user_owner(app, connector, role, user)),
+            std::mem::size_of_val(&client.get_user_owner(app, connector, role, user)),
+        );
     }
     println!(
         "token requests during the whole run: {} (warm cache: 1)",

@@ -149,6 +149,10 @@ impl<'c> Request<'c> {
     /// from the whole request pipeline's state machine once per method (a
     /// crate of 200 endpoints type-checks about 4x faster; see
     /// scripts/compile-scale.sh).
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "the declared `Send` bound is the point"
+    )]
     pub fn send<T: DeserializeOwned>(self) -> impl std::future::Future<Output = Result<T>> + Send {
         async move {
             let endpoint = self.endpoint;
@@ -158,6 +162,10 @@ impl<'c> Request<'c> {
     }
 
     /// Sends the request and accepts an empty body or any JSON object.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "the declared `Send` bound is the point"
+    )]
     pub fn send_empty(self) -> impl std::future::Future<Output = Result<()>> + Send {
         async move {
             let endpoint = self.endpoint;
