@@ -86,7 +86,9 @@ impl<'c> Request<'c> {
     /// Starts a request of `endpoint` on `client`.
     pub fn new(client: &'c Client, endpoint: &'static Endpoint) -> Self {
         let base = &client.inner.base_url;
-        let mut url = String::with_capacity(base.len() + endpoint.template.len() + 32);
+        // One allocation for the whole URL: room for the template's
+        // placeholders to become a few 27-character C1 ids and a query.
+        let mut url = String::with_capacity(base.len() + endpoint.template.len() + 128);
         url.push_str(base);
         Request {
             client,
