@@ -226,6 +226,34 @@ async fn search_users(
     params: Params,
     RawQuery(raw): RawQuery,
 ) -> JsonResult {
+    search(
+        &shared,
+        params,
+        raw,
+        "users",
+        2,
+        crate::state::Store::search_user_owners,
+    )
+}
+
+/// How the store lists one kind of owner: (items, key of the last one if more follow).
+type SearchFn = fn(
+    &crate::state::Store,
+    &crate::state::Conn<'_>,
+    Option<&str>,
+    Option<&[String]>,
+    usize,
+) -> Result<(Vec<Value>, Option<Vec<String>>), ApiError>;
+
+/// One page of a search: `kind` and `key_len` bind page tokens to their list.
+fn search(
+    shared: &Shared,
+    params: Params,
+    raw: Option<String>,
+    kind: &str,
+    key_len: usize,
+    list: SearchFn,
+) -> JsonResult {
     let p = P::new(params)?;
     let at = p.conn()?;
     let q = list_query(raw.as_deref())?;
@@ -233,15 +261,13 @@ async fn search_users(
     let after = q
         .token
         .as_deref()
-        .map(|t| decode_token(t, "users", role, 2))
+        .map(|t| decode_token(t, kind, role, key_len))
         .transpose()?;
-    let (list, next) = shared
-        .store()
-        .search_user_owners(&at, role, after.as_deref(), q.size)?;
+    let (items, next) = list(&shared.store(), &at, role, after.as_deref(), q.size)?;
     let next = next
-        .map(|a| encode_token("users", role, a))
+        .map(|a| encode_token(kind, role, a))
         .unwrap_or_default();
-    Ok(axum::Json(json!({ "list": list, "nextPageToken": next })))
+    Ok(axum::Json(json!({ "list": items, "nextPageToken": next })))
 }
 
 /// Check that a body's `userRef.id`, when given, matches the path.
@@ -296,23 +322,14 @@ async fn search_entitlements(
     params: Params,
     RawQuery(raw): RawQuery,
 ) -> JsonResult {
-    let p = P::new(params)?;
-    let at = p.conn()?;
-    let q = list_query(raw.as_deref())?;
-    let role = q.role.as_deref();
-    let after = q
-        .token
-        .as_deref()
-        .map(|t| decode_token(t, "entitlements", role, 3))
-        .transpose()?;
-    let (list, next) =
-        shared
-            .store()
-            .search_entitlement_owners(&at, role, after.as_deref(), q.size)?;
-    let next = next
-        .map(|a| encode_token("entitlements", role, a))
-        .unwrap_or_default();
-    Ok(axum::Json(json!({ "list": list, "nextPageToken": next })))
+    search(
+        &shared,
+        params,
+        raw,
+        "entitlements",
+        3,
+        crate::state::Store::search_entitlement_owners,
+    )
 }
 
 /// The entitlement a path names: (role slug, entitlement app id, entitlement id).
