@@ -1,9 +1,44 @@
 //! c1: a typed, safe-by-default Rust toolkit for the ConductorOne (C1) API.
 //!
 //! Declare an endpoint by annotating a trait method with [`c1_endpoint`]; the
-//! attribute expands into path escaping, authentication, sending and typed
-//! decoding, backed by the runtime re-exported here. The ConductorOne services
-//! c1 ships are declared the same way ([`ConnectorOwnersV2`]).
+//! attribute expands into path escaping, authentication, sending (with
+//! retries, timeouts and a response size limit) and typed decoding, backed by
+//! the runtime re-exported here. The ConductorOne services c1 ships are
+//! declared the same way ([`ConnectorOwnersV2`]).
+//!
+//! ```no_run
+//! use c1::{c1_endpoint, Api, Client, Result};
+//! use serde::Deserialize;
+//!
+//! #[derive(Debug, Deserialize)]
+//! pub struct Part {
+//!     pub id: Option<String>,
+//! }
+//!
+//! pub trait Widgets: Api {
+//!     /// Fetch one part of a widget.
+//!     #[c1_endpoint(GET "/api/v1/widgets/<widget_id>/parts/<part_id>?<page_size>")]
+//!     async fn get_part(&self, widget_id: &str, part_id: &str, page_size: Option<u32>)
+//!         -> Result<Part>;
+//! }
+//! impl Widgets for Client {}
+//!
+//! # async fn run() -> Result<()> {
+//! let client = Client::builder()
+//!     .base_url("http://127.0.0.1:8080")
+//!     .bearer_token("tok")
+//!     .build()?;
+//! // GET /api/v1/widgets/w%201/parts/p%2F2
+//! let part = client.get_part("w 1", "p/2", None).await?;
+//!
+//! // The shipped service, signing in from the environment:
+//! use c1::ConnectorOwnersV2;
+//! let client = Client::from_env()?;
+//! let owner = client.get_user_owner("app", "connector", "owner", "user").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! See the README for the whole DSL, signing in, errors and defaults.
 
 // Lets this crate's own declarations use the `::c1` paths that expansions emit.
 extern crate self as c1;
