@@ -58,6 +58,21 @@ percent-encoding = "2.3"
 EOF
 }
 
+# The body of `all_calls`: one boxed call of each of the n endpoints, the
+# same call sites in both crates.
+gen_calls() { # n
+    local n=$1 i
+    for ((i = 0; i < n; i++)); do
+        case $((i % 4)) in
+        0) printf '    calls.push(Box::pin(async move { api.get_thing_%d("t", "p").await.is_ok() }));\n' "$i" ;;
+        1) printf '    calls.push(Box::pin(async move { api.search_thing_%d("t", "p", Some(10), None, Some("owner")).await.is_ok() }));\n' "$i" ;;
+        2) printf '    calls.push(Box::pin(async move { api.create_thing_%d("a", "b", "c", "d", request).await.is_ok() }));\n' "$i" ;;
+        3) printf '    calls.push(Box::pin(async move { api.delete_thing_%d("t").await.is_ok() }));\n' "$i" ;;
+        esac
+    done
+    printf '    calls\n}\n'
+}
+
 gen_dsl() { # n dir
     local n=$1 dir=$2 i
     {
@@ -98,15 +113,7 @@ pub fn all_calls<'a>(
 ) -> Vec<Pin<Box<dyn Future<Output = bool> + Send + 'a>>> {
     let mut calls: Vec<Pin<Box<dyn Future<Output = bool> + Send + 'a>>> = Vec::new();
 EOF
-        for ((i = 0; i < n; i++)); do
-            case $((i % 4)) in
-            0) printf '    calls.push(Box::pin(async move { api.get_thing_%d("t", "p").await.is_ok() }));\n' "$i" ;;
-            1) printf '    calls.push(Box::pin(async move { api.search_thing_%d("t", "p", Some(10), None, Some("owner")).await.is_ok() }));\n' "$i" ;;
-            2) printf '    calls.push(Box::pin(async move { api.create_thing_%d("a", "b", "c", "d", request).await.is_ok() }));\n' "$i" ;;
-            3) printf '    calls.push(Box::pin(async move { api.delete_thing_%d("t").await.is_ok() }));\n' "$i" ;;
-            esac
-        done
-        printf '    calls\n}\n'
+        gen_calls "$n"
     } >"$dir/src/lib.rs"
 }
 
@@ -213,15 +220,7 @@ pub fn all_calls<'a>(
 ) -> Vec<Pin<Box<dyn Future<Output = bool> + Send + 'a>>> {
     let mut calls: Vec<Pin<Box<dyn Future<Output = bool> + Send + 'a>>> = Vec::new();
 EOF
-        for ((i = 0; i < n; i++)); do
-            case $((i % 4)) in
-            0) printf '    calls.push(Box::pin(async move { api.get_thing_%d("t", "p").await.is_ok() }));\n' "$i" ;;
-            1) printf '    calls.push(Box::pin(async move { api.search_thing_%d("t", "p", Some(10), None, Some("owner")).await.is_ok() }));\n' "$i" ;;
-            2) printf '    calls.push(Box::pin(async move { api.create_thing_%d("a", "b", "c", "d", request).await.is_ok() }));\n' "$i" ;;
-            3) printf '    calls.push(Box::pin(async move { api.delete_thing_%d("t").await.is_ok() }));\n' "$i" ;;
-            esac
-        done
-        printf '    calls\n}\n'
+        gen_calls "$n"
     } >"$dir/src/lib.rs"
 }
 
