@@ -43,8 +43,7 @@ pub(crate) async fn execute(
     let result = run(&client.inner, endpoint, url, body)
         .instrument(span.clone())
         .await;
-    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    span.record("elapsed_ms", elapsed_ms);
+    span.record("elapsed_ms", duration_ms(started.elapsed()));
     if let Err(err) = &result {
         tracing::debug!(
             parent: &span,

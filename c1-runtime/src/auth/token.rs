@@ -273,12 +273,11 @@ impl TokenSource {
         {
             return base.with_api_status(api);
         }
-        let text = String::from_utf8_lossy(body);
-        let text = text.trim();
-        if text.is_empty() {
+        let snippet = crate::error::snippet(body);
+        if snippet.is_empty() {
             base
         } else {
-            base.with_body_snippet(truncate(text))
+            base.with_body_snippet(snippet)
         }
     }
 }
