@@ -164,18 +164,9 @@ impl<'c> Request<'c> {
     }
 
     /// Sends the request and accepts an empty body or any JSON object.
-    #[allow(
-        clippy::manual_async_fn,
-        reason = "the declared `Send` bound is the point"
-    )]
     pub fn send_empty(self) -> impl std::future::Future<Output = Result<()>> + Send {
-        async move {
-            let endpoint = self.endpoint;
-            let (body, attempts) = self.execute().await?;
-            let _: serde::de::IgnoredAny =
-                decode(endpoint, &body).map_err(|e| e.with_attempts(attempts))?;
-            Ok(())
-        }
+        let sent = self.send::<serde::de::IgnoredAny>();
+        async move { sent.await.map(|_| ()) }
     }
 
     /// Sends the request (with retries and auth) and returns a 2xx body and
