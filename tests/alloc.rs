@@ -142,10 +142,10 @@ const IDS: [&str; 4] = [
 ];
 
 /// The endpoint of `ConnectorOwnersV2::get_user_owner`, as its expansion declares it.
-static GET_USER_OWNER: Endpoint = Endpoint {
-    method: Method::Get,
-    template: "/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}",
-};
+static GET_USER_OWNER: Endpoint = Endpoint::new(
+    Method::Get,
+    "/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}",
+);
 
 #[test]
 fn building_the_url_allocates_no_more_than_format() {

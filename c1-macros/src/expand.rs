@@ -121,10 +121,10 @@ pub fn endpoint(endpoint: &Endpoint) -> TokenStream {
                 + use<#lifetime, Self #(, #captured_types)*>
             #where_clause
         {
-            static __C1_ENDPOINT: #krate::__private::Endpoint = #krate::__private::Endpoint {
-                method: #krate::__private::Method::#variant,
-                template: #display,
-            };
+            static __C1_ENDPOINT: #krate::__private::Endpoint = #krate::__private::Endpoint::new(
+                #krate::__private::Method::#variant,
+                #display,
+            );
             let mut __c1_request = #krate::__private::Request::new(#client, &__C1_ENDPOINT);
             #(#steps)*
             __c1_request.#send()

@@ -40,7 +40,7 @@ impl Method {
     }
 
     /// Whether sending the request twice has the effect of sending it once.
-    pub fn is_idempotent(self) -> bool {
+    pub const fn is_idempotent(self) -> bool {
         matches!(self, Method::Get | Method::Put | Method::Delete)
     }
 
@@ -68,6 +68,27 @@ pub struct Endpoint {
     pub method: Method,
     /// The path template for errors and traces, placeholders as `{name}`.
     pub template: &'static str,
+    /// Whether sending the request twice has the effect of sending it once:
+    /// the method's own answer, or `true` for a read-only `POST` search
+    /// declared `idempotent`. Decides which failures are retried.
+    pub idempotent: bool,
+}
+
+impl Endpoint {
+    /// The endpoint `method template`, idempotent when its method is.
+    pub const fn new(method: Method, template: &'static str) -> Self {
+        Endpoint {
+            method,
+            template,
+            idempotent: method.is_idempotent(),
+        }
+    }
+
+    /// The same endpoint, declared idempotent (retried like a `GET`).
+    pub const fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
 }
 
 /// A request being built by an expansion: path, query and body. A value that

@@ -4,8 +4,6 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-use crate::request::Method;
-
 /// The retry policy of a [`Client`](crate::Client). Retries are on by default.
 ///
 /// A failed attempt is tried again when all of these hold:
@@ -132,11 +130,11 @@ impl Retry {
         }
     }
 
-    /// Whether a call with `method` may be retried.
-    pub(crate) fn allows(self, method: Method) -> bool {
+    /// Whether a call may be retried, given whether it is idempotent.
+    pub(crate) fn allows(self, idempotent: bool) -> bool {
         match self {
             Retry::Any => true,
-            Retry::Idempotent => method.is_idempotent(),
+            Retry::Idempotent => idempotent,
             Retry::Never => false,
         }
     }
@@ -171,6 +169,7 @@ pub(crate) fn server_wait(headers: &HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::request::Method;
     use reqwest::header::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
@@ -248,15 +247,30 @@ mod tests {
     #[test]
     fn status_classes() {
         for s in [429, 503] {
-            assert!(Retry::for_status(s).allows(Method::Post), "{s}");
+            assert!(
+                Retry::for_status(s).allows(Method::Post.is_idempotent()),
+                "{s}"
+            );
         }
         for s in [500, 502, 504] {
-            assert!(Retry::for_status(s).allows(Method::Get), "{s}");
-            assert!(Retry::for_status(s).allows(Method::Delete), "{s}");
-            assert!(!Retry::for_status(s).allows(Method::Patch), "{s}");
+            assert!(
+                Retry::for_status(s).allows(Method::Get.is_idempotent()),
+                "{s}"
+            );
+            assert!(
+                Retry::for_status(s).allows(Method::Delete.is_idempotent()),
+                "{s}"
+            );
+            assert!(
+                !Retry::for_status(s).allows(Method::Patch.is_idempotent()),
+                "{s}"
+            );
         }
         for s in [400, 401, 403, 404, 409, 412, 501] {
-            assert!(!Retry::for_status(s).allows(Method::Get), "{s}");
+            assert!(
+                !Retry::for_status(s).allows(Method::Get.is_idempotent()),
+                "{s}"
+            );
         }
     }
 }

@@ -140,7 +140,7 @@ async fn run(
             tracing::debug!(attempt = sent, "c1: 401, retrying with a fresh token");
             continue;
         }
-        if !failure.retry.allows(method) || counted >= policy.attempts() {
+        if !failure.retry.allows(endpoint.idempotent) || counted >= policy.attempts() {
             return Err(error.with_attempts(sent));
         }
         let wait = policy.wait(counted, failure.server_wait);
