@@ -40,13 +40,15 @@
 //!
 //! See the README for the whole DSL, signing in, errors and defaults.
 
+#![forbid(unsafe_code)]
+
 // Lets this crate's own declarations use the `::c1` paths that expansions emit.
 extern crate self as c1;
 
 pub use c1_macros::c1_endpoint;
 pub use c1_runtime::{
-    Api, ApiStatus, Client, ClientBuilder, Error, ErrorKind, Method, Page, PathValue, QueryValue,
-    Result, RetryPolicy, TimeoutKind, paginate,
+    Api, ApiStatus, Client, ClientBuilder, Error, ErrorKind, MAX_EMPTY_PAGES, Method, Page,
+    PathValue, QueryValue, Result, RetryPolicy, TimeoutKind, paginate,
 };
 
 #[doc(hidden)]

@@ -387,7 +387,8 @@ async fn a_thousand_concurrent_first_calls_make_one_token_request() {
 async fn a_failed_token_request_is_shared_by_its_waiters_then_retried() {
     let fake = FakeC1::start().await;
     fake.token_faults().latency(Duration::from_millis(200));
-    fake.token_faults().fail_next(&[503]);
+    // A refusal, which retrying the token request cannot help.
+    fake.token_faults().fail_next(&[400]);
     let client = client_for(&fake);
     let tasks: Vec<_> = (0..100)
         .map(|_| {
@@ -398,7 +399,7 @@ async fn a_failed_token_request_is_shared_by_its_waiters_then_retried() {
     for task in tasks {
         let err = task.await.unwrap().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
-        assert_eq!(err.status(), Some(503), "{err}");
+        assert_eq!(err.status(), Some(400), "{err}");
         assert!(err.to_string().contains("/auth/v1/token"), "{err}");
     }
     assert_eq!(fake.token_requests(), 1, "waiters share the failed flight");
@@ -416,7 +417,14 @@ async fn a_failed_token_request_is_shared_by_its_waiters_then_retried() {
 #[tokio::test]
 async fn token_endpoint_errors_are_auth_errors_with_the_status_and_no_secret() {
     let fake = FakeC1::start().await;
-    let client = client_for(&fake);
+    // One answer per case: the 502 would otherwise be retried.
+    let creds = fake.credentials();
+    let client = Client::builder()
+        .client_credentials(&creds.client_id, &creds.client_secret)
+        .base_url(fake.base_url())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
     let secret = fake.credentials().client_secret.clone();
     let raw = |status: u16, body: &str| Fault::Raw {
         status,
@@ -1015,7 +1023,7 @@ fn from_lookup_names_the_variables_to_set() {
         ("CONDUCTORONE_ACCESS_TOKEN", "tok-secret"),
         ("CONDUCTORONE_SERVER_URL", "ftp://acme"),
     ]);
-    assert!(bad_url.contains("http or https"), "{bad_url}");
+    assert!(bad_url.contains("must use https"), "{bad_url}");
 }
 
 #[tokio::test]

@@ -239,7 +239,7 @@ async fn decode_errors_name_the_json_path() {
     assert_eq!(err.attempts(), 1);
     let text = err.to_string();
     assert!(
-        text.starts_with("GET /api/v1/gears/{gear_id}: the response body does not decode: invalid type: integer `7`"),
+        text.starts_with("GET /api/v1/gears/{gear_id}: the response body does not decode: invalid type: integer, expected a string (line 1, column 28)"),
         "{text}"
     );
     assert!(text.contains(" at `parts[1].id`"), "{text}");
@@ -421,7 +421,7 @@ async fn errors_and_traces_name_the_template_not_the_values() {
     );
     assert!(logs.contains("c1: retrying"), "{logs}");
     assert!(logs.contains("status=400"), "{logs}");
-    assert!(logs.contains("attempt=2"), "{logs}");
+    assert!(logs.contains("attempts=2"), "{logs}");
     assert!(logs.contains("elapsed_ms="), "{logs}");
     assert!(!logs.contains("alice"), "{logs}");
     assert!(!logs.contains(TOKEN), "{logs}");

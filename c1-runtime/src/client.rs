@@ -1,12 +1,13 @@
 //! The `Client` and its builder.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::auth::{Auth, ClientCredentials};
+use crate::auth::{Auth, ClientCredentials, TokenSettings};
 use crate::error::{Error, ErrorKind, Result};
 use crate::retry::RetryPolicy;
 
@@ -97,12 +98,13 @@ pub struct ClientBuilder {
     attempt_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<u64>,
+    allow_http: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(without_user_info))
             .field(
                 "bearer_token",
                 &self.bearer_token.as_ref().map(|_| "[redacted]"),
@@ -116,6 +118,7 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("allow_http", &self.allow_http)
             .finish_non_exhaustive()
     }
 }
@@ -224,6 +227,17 @@ impl ClientBuilder {
         self
     }
 
+    /// Allows a plain `http://` base URL for any host (default: only for
+    /// loopback hosts: `127.0.0.0/8`, `::1`, `localhost`).
+    ///
+    /// Over plain http the bearer token, or the signed assertion that buys
+    /// one, crosses the network unencrypted. Turn this on only for a network
+    /// you trust end to end, such as a test server in a private network.
+    pub fn danger_allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let credentials = match &self.client_credentials {
@@ -231,8 +245,10 @@ impl ClientBuilder {
             None => None,
         };
         let base_url = match (&self.base_url, &credentials) {
-            (Some(url), _) => normalize_base_url(url)?,
-            (None, Some(credentials)) => normalize_base_url(&credentials.default_base_url())?,
+            (Some(url), _) => normalize_base_url(url, self.allow_http)?,
+            (None, Some(credentials)) => {
+                normalize_base_url(&credentials.default_base_url(), self.allow_http)?
+            }
             (None, None) => {
                 return Err(Error::new(
                     ErrorKind::Config,
@@ -256,7 +272,11 @@ impl ClientBuilder {
             (None, Some(credentials)) => Auth::client_credentials(
                 credentials,
                 &base_url,
-                timeouts.attempt.min(timeouts.call),
+                TokenSettings {
+                    attempt_timeout: timeouts.attempt.min(timeouts.call),
+                    connect_timeout: timeouts.connect,
+                    retry: self.retry.clone().unwrap_or_default(),
+                },
             )?,
             (None, None) => Auth::None,
         };
@@ -281,43 +301,79 @@ impl ClientBuilder {
     }
 }
 
-/// Checks that `url` is an absolute http(s) URL without query or fragment and
-/// returns it without a trailing `/`.
-fn normalize_base_url(url: &str) -> Result<String> {
+/// `url` with any user info (`user:password@`) replaced by `***@`, for messages.
+pub(crate) fn without_user_info(url: &str) -> Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}***{}", &url[..start], &url[start + at..])),
+        None => Cow::Borrowed(url),
+    }
+}
+
+/// Checks that `url` is an absolute https URL (or http to a loopback host,
+/// or to any host with `allow_http`) without user info, query or fragment,
+/// and returns it without a trailing `/`. Messages never show user info.
+fn normalize_base_url(url: &str, allow_http: bool) -> Result<String> {
+    let shown = without_user_info(url);
+    if matches!(shown, Cow::Owned(_)) {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!(
+                "the base URL `{shown}` contains user info; remove it and use `bearer_token` or `client_credentials`"
+            ),
+        ));
+    }
     let parsed = reqwest::Url::parse(url).map_err(|e| {
         Error::new(
             ErrorKind::Config,
             format!("the base URL `{url}` is not a valid URL: {e}"),
         )
     })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::new(
+    let problem = match parsed.scheme() {
+        "https" => None,
+        "http" if allow_http || is_loopback(&parsed) => None,
+        "http" => Some(
+            "uses plain http to a host that is not loopback, which would send the access token \
+             unencrypted: use https (or `danger_allow_http(true)` on a network you trust \
+             end to end)"
+                .to_owned(),
+        ),
+        other => Some(format!(
+            "must use https (or http to a loopback host), not `{other}`"
+        )),
+    };
+    let problem = problem.or_else(|| {
+        if parsed.host_str().is_none_or(str::is_empty) {
+            Some("has no host".to_owned())
+        } else if parsed.query().is_some() || parsed.fragment().is_some() {
+            Some("must not have a query or fragment".to_owned())
+        } else {
+            None
+        }
+    });
+    match problem {
+        Some(problem) => Err(Error::new(
             ErrorKind::Config,
-            format!(
-                "the base URL `{url}` must use http or https, not `{}`",
-                parsed.scheme()
-            ),
-        ));
+            format!("the base URL `{url}` {problem}"),
+        )),
+        None => Ok(parsed.as_str().trim_end_matches('/').to_owned()),
     }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(Error::new(
-            ErrorKind::Config,
-            format!("the base URL `{url}` has no host"),
-        ));
+}
+
+/// Whether `url` names this machine: `127.0.0.0/8`, `::1` or `localhost`.
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    // IPv6 hosts come bracketed: `[::1]`.
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
-    if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::new(
-            ErrorKind::Config,
-            format!("the base URL `{url}` must not have a query or fragment"),
-        ));
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(Error::new(
-            ErrorKind::Config,
-            "the base URL must not contain user info; use `bearer_token` or `client_credentials`",
-        ));
-    }
-    Ok(parsed.as_str().trim_end_matches('/').to_owned())
 }
 
 #[cfg(test)]
@@ -327,20 +383,26 @@ mod tests {
     #[test]
     fn base_url_keeps_prefix_and_drops_trailing_slash() {
         assert_eq!(
-            normalize_base_url("http://127.0.0.1:8080/prefix/").unwrap(),
+            normalize_base_url("http://127.0.0.1:8080/prefix/", false).unwrap(),
             "http://127.0.0.1:8080/prefix"
         );
         assert_eq!(
-            normalize_base_url("https://acme.conductor.one").unwrap(),
+            normalize_base_url("https://acme.conductor.one", false).unwrap(),
             "https://acme.conductor.one"
         );
     }
 
     #[test]
     fn base_url_rejects_other_schemes_and_junk() {
-        for bad in ["ftp://x", "not a url", "http://h/?q=1", "https://u:p@h"] {
+        for bad in [
+            "ftp://x",
+            "not a url",
+            "http://h/?q=1",
+            "https://u:p@h",
+            "http://",
+        ] {
             assert_eq!(
-                normalize_base_url(bad).unwrap_err().kind(),
+                normalize_base_url(bad, true).unwrap_err().kind(),
                 ErrorKind::Config,
                 "{bad}"
             );

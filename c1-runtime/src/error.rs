@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::request::Method;
+use crate::endpoint::Method;
 
 /// `Result` with c1's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -162,6 +162,13 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
         self.inner.source = Some(Arc::new(source));
+        self
+    }
+
+    /// The same error with another kind and its message rewritten by `f`.
+    pub(crate) fn reworded(mut self, kind: ErrorKind, f: impl FnOnce(&str) -> String) -> Self {
+        self.inner.message = f(&self.inner.message);
+        self.inner.kind = kind;
         self
     }
 
@@ -381,10 +388,14 @@ impl std::error::Error for Error {
     }
 }
 
-/// The start of a body for an error message: at most 512 bytes, cut at a
-/// character boundary, whitespace runs collapsed to one space, `…` when cut.
+/// The most of a body an error shows.
+pub(crate) const SNIPPET_BYTES: usize = 512;
+
+/// The start of a body for an error message: at most [`SNIPPET_BYTES`], cut
+/// at a character boundary, whitespace runs collapsed to one space, `…` when
+/// cut. The caller removes credentials first (see `redact`).
 pub(crate) fn snippet(body: &[u8]) -> String {
-    const MAX: usize = 512;
+    const MAX: usize = SNIPPET_BYTES;
     let head = &body[..body.len().min(MAX)];
     // Cut a multi-byte character split by the limit rather than show U+FFFD.
     let head = match std::str::from_utf8(head) {

@@ -3,24 +3,32 @@
 //!
 //! This crate knows no ConductorOne model; the `c1` crate re-exports it.
 
+#![forbid(unsafe_code)]
+
 mod api;
 mod auth;
 mod client;
+mod decode;
+mod endpoint;
+mod env;
 mod error;
+mod log;
 mod paginate;
 mod path;
 mod query;
+mod redact;
 mod request;
 mod retry;
 mod send;
+mod transport;
 
 pub use api::Api;
 pub use client::{Client, ClientBuilder};
+pub use endpoint::Method;
 pub use error::{ApiStatus, Error, ErrorKind, Result, TimeoutKind};
-pub use paginate::{Page, paginate};
+pub use paginate::{MAX_EMPTY_PAGES, Page, paginate};
 pub use path::PathValue;
 pub use query::QueryValue;
-pub use request::Method;
 pub use retry::RetryPolicy;
 
 /// Items that `#[c1_endpoint]` expansions call. Not a public API: no
@@ -28,5 +36,6 @@ pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::api::client;
-    pub use crate::request::{Endpoint, Method, Request};
+    pub use crate::endpoint::{Endpoint, Method};
+    pub use crate::request::Request;
 }

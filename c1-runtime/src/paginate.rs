@@ -1,11 +1,20 @@
 //! Pagination: any list operation as a `Stream` of its items.
 
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::hash::BuildHasher;
 
 use futures_core::Stream;
 use futures_util::stream;
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// How many pages in a row may come without items (but with a next token)
+/// before a listing stops with an [`ErrorKind::Protocol`] error.
+pub const MAX_EMPTY_PAGES: usize = 16;
+
+/// How many recent page tokens are remembered exactly.
+const RECENT_TOKENS: usize = 1024;
 
 /// One page of a list operation: its items and the token of the next page.
 pub trait Page {
@@ -25,6 +34,12 @@ pub trait Page {
 /// `nextPageToken`, until a page has none. The next page is fetched only when
 /// the consumer asks for an item past the current page, so memory stays at one
 /// page; the stream ends after the first error.
+///
+/// A server that sends the listing in circles or nowhere ends it with an
+/// [`ErrorKind::Protocol`] error: a `nextPageToken` seen before (any earlier
+/// token of the listing: the last 1,024 exactly, older ones by cycle
+/// detection, in constant memory), or [`MAX_EMPTY_PAGES`] pages in a row
+/// without items.
 ///
 // `ignore`: this crate cannot depend on `c1`; the same code is compiled by
 // c1's `tests/connector_owners.rs` and `examples/manage_owners.rs`.
@@ -53,30 +68,35 @@ where
     }
 
     stream::unfold(
-        (State::Fetch(None), fetch),
-        |(mut state, mut fetch)| async move {
+        (State::Fetch(None), fetch, Guard::default()),
+        |(mut state, mut fetch, mut guard)| async move {
             loop {
                 state = match state {
                     State::Done => return None,
                     State::Yield(mut items, next) => match items.next() {
-                        Some(item) => return Some((Ok(item), (State::Yield(items, next), fetch))),
+                        Some(item) => {
+                            return Some((Ok(item), (State::Yield(items, next), fetch, guard)));
+                        }
                         None => match next {
                             Some(token) => State::Fetch(Some(token)),
                             None => return None,
                         },
                     },
-                    State::Fetch(token) => match fetch(token.clone()).await {
+                    State::Fetch(token) => match fetch(token).await {
                         Ok(page) => {
                             let next = page
                                 .next_page_token()
                                 .filter(|t| !t.is_empty())
                                 .map(str::to_owned);
-                            if next.is_some() && next == token {
-                                return Some((Err(repeated_token()), (State::Done, fetch)));
+                            let items = page.into_items();
+                            if let Some(next) = &next
+                                && let Err(err) = guard.check(next, items.len())
+                            {
+                                return Some((Err(err), (State::Done, fetch, guard)));
                             }
-                            State::Yield(page.into_items().into_iter(), next)
+                            State::Yield(items.into_iter(), next)
                         }
-                        Err(err) => return Some((Err(err), (State::Done, fetch))),
+                        Err(err) => return Some((Err(err), (State::Done, fetch, guard))),
                     },
                 }
             }
@@ -84,13 +104,79 @@ where
     )
 }
 
-/// A server that answers a page token with the same token would make the
-/// stream loop forever.
-fn repeated_token() -> Error {
-    Error::new(
-        ErrorKind::Protocol,
-        "the server answered a page token with the same `nextPageToken`; stopping the listing",
-    )
+/// What a listing has seen, to stop a server that would make it loop
+/// forever: tokens are remembered as keyed 64-bit hashes, the last
+/// [`RECENT_TOKENS`] exactly and older ones through Brent's cycle detection
+/// (a checkpoint token moved to each power-of-two step), so memory stays
+/// constant however long the listing.
+struct Guard {
+    hasher: std::collections::hash_map::RandomState,
+    recent: HashSet<u64>,
+    order: VecDeque<u64>,
+    checkpoint: Option<u64>,
+    steps: u64,
+    power: u64,
+    empty_in_a_row: usize,
+}
+
+impl Default for Guard {
+    fn default() -> Self {
+        Guard {
+            hasher: Default::default(),
+            recent: HashSet::new(),
+            order: VecDeque::new(),
+            checkpoint: None,
+            steps: 0,
+            power: 1,
+            empty_in_a_row: 0,
+        }
+    }
+}
+
+impl Guard {
+    /// Checks a page of `items` items whose next token is `token`.
+    fn check(&mut self, token: &str, items: usize) -> Result<()> {
+        let hash = self.hasher.hash_one(token);
+        if self.recent.contains(&hash) || self.checkpoint == Some(hash) {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                "the server sent a `nextPageToken` it had sent before; stopping the listing \
+                 rather than repeat it",
+            ));
+        }
+        self.empty_in_a_row = if items == 0 {
+            self.empty_in_a_row + 1
+        } else {
+            0
+        };
+        if self.empty_in_a_row >= MAX_EMPTY_PAGES {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!(
+                    "the server sent {MAX_EMPTY_PAGES} empty pages in a row, each with a new \
+                     `nextPageToken`; stopping the listing"
+                ),
+            ));
+        }
+        self.remember(hash);
+        Ok(())
+    }
+
+    fn remember(&mut self, hash: u64) {
+        if self.order.len() == RECENT_TOKENS
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.recent.remove(&oldest);
+        }
+        self.recent.insert(hash);
+        self.order.push_back(hash);
+        self.steps += 1;
+        if self.steps == self.power {
+            self.checkpoint = Some(hash);
+            self.power = self.power.saturating_mul(2);
+            self.steps = 0;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +234,24 @@ mod tests {
         assert_eq!(results.len(), 2);
         assert_eq!(*results[0].as_ref().unwrap(), 1);
         assert_eq!(results[1].as_ref().unwrap_err().kind(), ErrorKind::Protocol);
+    }
+
+    #[tokio::test]
+    async fn a_cycle_longer_than_the_exact_memory_is_caught_too() {
+        const CYCLE: u32 = 3 * RECENT_TOKENS as u32;
+        let mut calls = 0u32;
+        let results: Vec<_> = paginate(|token: Option<String>| {
+            calls += 1;
+            let n: u32 = token.map_or(0, |t| t.parse().unwrap());
+            let next = ((n + 1) % CYCLE).to_string();
+            async move { Ok(TestPage(vec![n], Some(Box::leak(next.into_boxed_str())))) }
+        })
+        .take(20 * CYCLE as usize)
+        .collect()
+        .await;
+        let last = results.last().unwrap();
+        assert_eq!(last.as_ref().unwrap_err().kind(), ErrorKind::Protocol);
+        assert!(calls <= 3 * CYCLE, "{calls} fetches");
     }
 
     #[tokio::test]

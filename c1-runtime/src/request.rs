@@ -1,95 +1,21 @@
 //! One endpoint call: built by the expansion, then sent by the client.
 
-use std::fmt;
-
 use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::auth::Credential;
 use crate::client::Client;
-use crate::error::{ApiStatus, Error, ErrorKind, Result, snippet};
+use crate::decode::decode;
+use crate::endpoint::Endpoint;
+use crate::error::{Error, ErrorKind, Result};
 use crate::path::{PathValue, push_segment};
 use crate::query::QueryValue;
+use crate::send::{Sent, invoke};
 
-/// The HTTP methods an endpoint can use.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `GET`
-    Get,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// `PATCH`
-    Patch,
-    /// `DELETE`
-    Delete,
-}
-
-impl Method {
-    /// The method's name on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        }
-    }
-
-    /// Whether sending the request twice has the effect of sending it once.
-    pub const fn is_idempotent(self) -> bool {
-        matches!(self, Method::Get | Method::Put | Method::Delete)
-    }
-
-    pub(crate) fn to_reqwest(self) -> reqwest::Method {
-        match self {
-            Method::Get => reqwest::Method::GET,
-            Method::Post => reqwest::Method::POST,
-            Method::Put => reqwest::Method::PUT,
-            Method::Patch => reqwest::Method::PATCH,
-            Method::Delete => reqwest::Method::DELETE,
-        }
-    }
-}
-
-impl fmt::Display for Method {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// What an expansion knows at compile time about its endpoint.
-#[derive(Debug)]
-pub struct Endpoint {
-    /// The HTTP method.
-    pub method: Method,
-    /// The path template for errors and traces, placeholders as `{name}`.
-    pub template: &'static str,
-    /// Whether sending the request twice has the effect of sending it once:
-    /// the method's own answer, or `true` for a read-only `POST` search
-    /// declared `idempotent`. Decides which failures are retried.
-    pub idempotent: bool,
-}
-
-impl Endpoint {
-    /// The endpoint `method template`, idempotent when its method is.
-    pub const fn new(method: Method, template: &'static str) -> Self {
-        Endpoint {
-            method,
-            template,
-            idempotent: method.is_idempotent(),
-        }
-    }
-
-    /// The same endpoint, declared idempotent (retried like a `GET`).
-    pub const fn idempotent(mut self) -> Self {
-        self.idempotent = true;
-        self
-    }
-}
+/// The longest URL sent. HTTP libraries refuse longer ones (`http::Uri`
+/// stops at 65,534 bytes), and no ConductorOne request needs one.
+pub(crate) const MAX_URL_BYTES: usize = 65_534;
 
 /// A request being built by an expansion: path, query and body. A value that
 /// cannot be sent is remembered, and `send` returns it before any I/O.
@@ -179,8 +105,9 @@ impl<'c> Request<'c> {
     pub fn send<T: DeserializeOwned>(self) -> impl std::future::Future<Output = Result<T>> + Send {
         async move {
             let endpoint = self.endpoint;
-            let (body, attempts) = self.execute().await?;
-            decode(endpoint, &body).map_err(|e| e.with_attempts(attempts))
+            let sent = self.execute().await?;
+            let secrets: Vec<&[u8]> = sent.credential.iter().map(Credential::secret).collect();
+            decode(endpoint, &sent.body, &secrets).map_err(|e| e.with_attempts(sent.attempts))
         }
     }
 
@@ -190,70 +117,22 @@ impl<'c> Request<'c> {
         async move { sent.await.map(|_| ()) }
     }
 
-    /// Sends the request (with retries and auth) and returns a 2xx body and
-    /// the number of requests sent.
-    async fn execute(self) -> Result<(Bytes, u32)> {
+    /// Sends the request (with retries and auth) and returns its 2xx answer.
+    async fn execute(self) -> Result<Sent> {
         if let Some(error) = self.error {
             return Err(error);
         }
-        crate::send::execute(self.client, self.endpoint, self.url, self.body).await
-    }
-}
-
-/// Decodes a 2xx body; an empty body reads as `{}`. The error names the
-/// JSON path that failed and shows the start of the body.
-pub(crate) fn decode<T: DeserializeOwned>(endpoint: &Endpoint, body: &[u8]) -> Result<T> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        body
-    };
-    // serde_json limits nesting to 128 levels, so a hostile body cannot
-    // overflow the stack. Tracking the path costs an allocation per key, so
-    // it is done only to explain a failure: decoding is deterministic, the
-    // second pass fails where the first did.
-    match serde_json::from_slice(body) {
-        Ok(value) => Ok(value),
-        Err(first) => Err(decode_error::<T>(endpoint, body, first)),
-    }
-}
-
-/// The error for a body that does not decode into `T`, with its JSON path.
-#[cold]
-fn decode_error<T: DeserializeOwned>(
-    endpoint: &Endpoint,
-    body: &[u8],
-    first: serde_json::Error,
-) -> Error {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let (path, inner) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => (e.path().to_string(), e.into_inner()),
-        // Only trailing characters are left to fail on.
-        Ok(_) => (String::new(), de.end().err().unwrap_or(first)),
-    };
-    let mut err = Error::new(
-        ErrorKind::Decode,
-        format!("the response body does not decode: {inner}"),
-    )
-    .with_request(endpoint.method, endpoint.template)
-    .with_body_snippet(snippet(body));
-    if !path.is_empty() && path != "." {
-        err = err.with_json_path(path);
-    }
-    err.with_source(inner)
-}
-
-/// The error for a non-2xx answer: the `google.rpc.Status` of the body when
-/// it is one, else the start of the body.
-pub(crate) fn status_error(status: u16, body: &[u8]) -> Error {
-    let mut err =
-        Error::new(ErrorKind::Status, "the server refused the request").with_status(status);
-    match serde_json::from_slice::<ApiStatus>(body) {
-        Ok(api) if !api.message.is_empty() || api.code != 0 => err = err.with_api_status(api),
-        _ if !body.iter().all(u8::is_ascii_whitespace) => {
-            err = err.with_body_snippet(snippet(body));
+        if self.url.len() > MAX_URL_BYTES {
+            return Err(Error::new(
+                ErrorKind::InvalidArgument,
+                format!(
+                    "the request URL would be {} bytes long, over the limit of {MAX_URL_BYTES}; \
+                     no request was sent",
+                    self.url.len()
+                ),
+            )
+            .with_request(self.endpoint.method, self.endpoint.template));
         }
-        _ => {}
+        invoke(self.client, self.endpoint, self.url, self.body).await
     }
-    err
 }

@@ -3,6 +3,9 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use tokio::time::Instant;
+
+use crate::error::Error;
 
 /// The retry policy of a [`Client`](crate::Client). Retries are on by default.
 ///
@@ -91,21 +94,18 @@ impl RetryPolicy {
     }
 
     /// The wait before retry number `retry` (1 for the second attempt): the
-    /// server's wish if any, else full jitter; at most `max_backoff`.
-    pub(crate) fn wait(&self, retry: u32, server_wish: Option<Duration>) -> Duration {
-        if let Some(wish) = server_wish {
-            return wish.min(self.max_backoff);
+    /// server's `retry_after` if any, else `jitter` (0 to 1) times the
+    /// doubling ceiling; at most `max_backoff`.
+    pub(crate) fn wait(&self, retry: u32, retry_after: Option<Duration>, jitter: f64) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_backoff);
         }
         let factor = 1u32 << retry.saturating_sub(1).min(31);
         let ceiling = self
             .base_backoff
             .saturating_mul(factor)
             .min(self.max_backoff);
-        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
-        if nanos == 0 {
-            return Duration::ZERO;
-        }
-        Duration::from_nanos(rand::random_range(0..=nanos))
+        ceiling.mul_f64(jitter.clamp(0.0, 1.0))
     }
 }
 
@@ -142,7 +142,7 @@ impl Retry {
 
 /// The wait the server asked for: `retry-after-ms` (milliseconds) or
 /// `Retry-After` (seconds, or an HTTP date). Malformed values are ignored.
-pub(crate) fn server_wait(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let text = |name| {
         headers
             .get(name)
@@ -166,10 +166,103 @@ pub(crate) fn server_wait(headers: &HeaderMap) -> Option<Duration> {
     )
 }
 
+/// A failed attempt: the error, and what it allows.
+pub(crate) struct Failure {
+    pub(crate) error: Error,
+    /// For which calls it may be retried.
+    pub(crate) retry: Retry,
+    /// The wait the server asked for.
+    pub(crate) retry_after: Option<Duration>,
+    /// The server answered 401 to the credential the attempt carried.
+    pub(crate) unauthorized: bool,
+}
+
+impl Failure {
+    /// A failure that retrying cannot help.
+    pub(crate) fn never(error: Error) -> Self {
+        Failure {
+            error,
+            retry: Retry::Never,
+            retry_after: None,
+            unauthorized: false,
+        }
+    }
+}
+
+/// The attempts a call has made so far.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Attempts {
+    /// Requests sent.
+    pub(crate) sent: u32,
+    /// Those that count against the policy (the retry after a 401 does not).
+    pub(crate) counted: u32,
+    /// Whether a 401 was already answered by fetching a fresh token.
+    pub(crate) refreshed: bool,
+}
+
+impl Attempts {
+    /// Counts one more request sent.
+    pub(crate) fn sent_one(&mut self) {
+        self.sent += 1;
+        self.counted += 1;
+    }
+}
+
+/// What the decision knows about the call besides the failure.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Call {
+    /// Whether sending the request again cannot do harm.
+    pub(crate) idempotent: bool,
+    /// Whether a 401 can be answered with a fresh token.
+    pub(crate) can_refresh: bool,
+    /// The time left before the call's deadline.
+    pub(crate) time_left: Duration,
+    /// A random number from 0 to 1 that spreads the backoff.
+    pub(crate) jitter: f64,
+}
+
+/// What to do after a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Next {
+    /// Drop the token the server refused and try again with a fresh one, at once.
+    RefreshToken,
+    /// Try again after this wait.
+    RetryAfter(Duration),
+    /// Return the failure.
+    GiveUp,
+}
+
+/// Decides what follows `failure`, the last of `attempts`, under `policy`.
+pub(crate) fn next(
+    failure: &Failure,
+    attempts: Attempts,
+    policy: &RetryPolicy,
+    call: Call,
+) -> Next {
+    if failure.unauthorized && call.can_refresh && !attempts.refreshed {
+        return Next::RefreshToken;
+    }
+    if !failure.retry.allows(call.idempotent) || attempts.counted >= policy.attempts() {
+        return Next::GiveUp;
+    }
+    let wait = policy.wait(attempts.counted, failure.retry_after, call.jitter);
+    if wait >= call.time_left {
+        return Next::GiveUp;
+    }
+    Next::RetryAfter(wait)
+}
+
+/// `d` from now; a duration too long to represent (`Duration::MAX` for "no
+/// limit") means about thirty years.
+pub(crate) fn deadline_after(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d)
+        .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 24 * 3600))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::Method;
     use reqwest::header::HeaderValue;
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
@@ -181,96 +274,126 @@ mod tests {
     }
 
     #[test]
-    fn backoff_is_full_jitter_below_the_doubling_ceiling() {
+    fn backoff_is_jitter_times_the_doubling_ceiling() {
         let policy = RetryPolicy::default();
-        for retry in 1..=10 {
-            let ceiling = Duration::from_millis(200)
-                .saturating_mul(1 << (retry - 1))
-                .min(Duration::from_secs(20));
-            for _ in 0..50 {
-                assert!(policy.wait(retry, None) <= ceiling);
-            }
-        }
-        // Jitter: 100 draws below 20 s are not all the same.
-        let draws: std::collections::HashSet<_> = (0..100).map(|_| policy.wait(8, None)).collect();
-        assert!(draws.len() > 1);
+        let ms = Duration::from_millis;
+        assert_eq!(policy.wait(1, None, 1.0), ms(200));
+        assert_eq!(policy.wait(2, None, 1.0), ms(400));
+        assert_eq!(policy.wait(3, None, 0.5), ms(400));
+        assert_eq!(policy.wait(1, None, 0.0), Duration::ZERO);
+        assert_eq!(policy.wait(8, None, 1.0), Duration::from_secs(20), "capped");
+        assert_eq!(policy.wait(u32::MAX, None, 1.0), Duration::from_secs(20));
         assert_eq!(
-            policy.wait(u32::MAX, Some(Duration::from_secs(3600))),
-            Duration::from_secs(20)
+            policy.wait(1, Some(Duration::from_secs(3600)), 0.3),
+            Duration::from_secs(20),
+            "the server's wait is capped too"
         );
-        assert!(policy.wait(u32::MAX, None) <= Duration::from_secs(20));
+        assert_eq!(policy.wait(1, Some(ms(50)), 0.3), ms(50), "no jitter on it");
         let zero = RetryPolicy::default().base_backoff(Duration::ZERO);
-        assert_eq!(zero.wait(3, None), Duration::ZERO);
+        assert_eq!(zero.wait(3, None, 1.0), Duration::ZERO);
     }
 
     #[test]
-    fn server_wait_reads_seconds_dates_and_milliseconds() {
+    fn the_decision_table() {
+        use Next::*;
+        let s = Duration::from_secs;
+        let failure = |retry, retry_after: Option<u64>, unauthorized| Failure {
+            error: Error::new(crate::ErrorKind::Status, "x"),
+            retry,
+            retry_after: retry_after.map(s),
+            unauthorized,
+        };
+        let after = |sent, counted, refreshed| Attempts {
+            sent,
+            counted,
+            refreshed,
+        };
+        let call = |idempotent, can_refresh, time_left| Call {
+            idempotent,
+            can_refresh,
+            time_left: s(time_left),
+            jitter: 1.0,
+        };
+        let policy = RetryPolicy::default();
+        #[rustfmt::skip]
+        let table = [
+            // A 401 with a refreshable token: once, then by the usual rules.
+            (failure(Retry::Never, None, true), after(1, 1, false), call(true, true, 60), RefreshToken),
+            (failure(Retry::Never, None, true), after(2, 1, true), call(true, true, 60), GiveUp),
+            (failure(Retry::Never, None, true), after(1, 1, false), call(true, false, 60), GiveUp),
+            // Transient for any method.
+            (failure(Retry::Any, None, false), after(1, 1, false), call(false, false, 60), RetryAfter(Duration::from_millis(200))),
+            (failure(Retry::Any, Some(7), false), after(2, 2, false), call(false, false, 60), RetryAfter(s(7))),
+            // Transient only where the server cannot have acted twice.
+            (failure(Retry::Idempotent, None, false), after(1, 1, false), call(true, false, 60), RetryAfter(Duration::from_millis(200))),
+            (failure(Retry::Idempotent, None, false), after(1, 1, false), call(false, false, 60), GiveUp),
+            (failure(Retry::Never, None, false), after(1, 1, false), call(true, false, 60), GiveUp),
+            // The budget: 3 attempts, the refresh not counted.
+            (failure(Retry::Any, None, false), after(3, 3, false), call(true, false, 60), GiveUp),
+            (failure(Retry::Any, None, false), after(3, 2, true), call(true, false, 60), RetryAfter(Duration::from_millis(400))),
+            // A wait that would pass the deadline.
+            (failure(Retry::Any, Some(5), false), after(1, 1, false), call(true, false, 5), GiveUp),
+            (failure(Retry::Any, Some(4), false), after(1, 1, false), call(true, false, 5), RetryAfter(s(4))),
+        ];
+        for (i, (failure, attempts, call, want)) in table.into_iter().enumerate() {
+            assert_eq!(next(&failure, attempts, &policy, call), want, "row {i}");
+        }
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_dates_and_milliseconds() {
         assert_eq!(
-            server_wait(&headers(&[("retry-after", "7")])),
+            retry_after(&headers(&[("retry-after", "7")])),
             Some(Duration::from_secs(7))
         );
         assert_eq!(
-            server_wait(&headers(&[
+            retry_after(&headers(&[
                 ("retry-after", "7"),
                 ("retry-after-ms", "1500")
             ])),
             Some(Duration::from_millis(1500))
         );
         let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
-        let wait = server_wait(&headers(&[("retry-after", &soon)])).unwrap();
+        let wait = retry_after(&headers(&[("retry-after", &soon)])).unwrap();
         assert!(
             wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
             "{wait:?}"
         );
         let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(30));
         assert_eq!(
-            server_wait(&headers(&[("retry-after", &past)])),
+            retry_after(&headers(&[("retry-after", &past)])),
             Some(Duration::ZERO)
         );
         for junk in ["-1", "soon", "1e400", ""] {
             assert_eq!(
-                server_wait(&headers(&[("retry-after", junk)])),
+                retry_after(&headers(&[("retry-after", junk)])),
                 None,
                 "{junk}"
             );
         }
         for junk in ["-5", "NaN", "inf", "1e300"] {
             assert_eq!(
-                server_wait(&headers(&[("retry-after-ms", junk)])),
+                retry_after(&headers(&[("retry-after-ms", junk)])),
                 None,
                 "{junk}"
             );
         }
-        assert_eq!(server_wait(&HeaderMap::new()), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 
     #[test]
     fn status_classes() {
         for s in [429, 503] {
-            assert!(
-                Retry::for_status(s).allows(Method::Post.is_idempotent()),
-                "{s}"
-            );
+            assert_eq!(Retry::for_status(s), Retry::Any, "{s}");
         }
         for s in [500, 502, 504] {
-            assert!(
-                Retry::for_status(s).allows(Method::Get.is_idempotent()),
-                "{s}"
-            );
-            assert!(
-                Retry::for_status(s).allows(Method::Delete.is_idempotent()),
-                "{s}"
-            );
-            assert!(
-                !Retry::for_status(s).allows(Method::Patch.is_idempotent()),
-                "{s}"
-            );
+            assert_eq!(Retry::for_status(s), Retry::Idempotent, "{s}");
         }
         for s in [400, 401, 403, 404, 409, 412, 501] {
-            assert!(
-                !Retry::for_status(s).allows(Method::Get.is_idempotent()),
-                "{s}"
-            );
+            assert_eq!(Retry::for_status(s), Retry::Never, "{s}");
         }
+        assert!(Retry::Any.allows(false) && Retry::Any.allows(true));
+        assert!(Retry::Idempotent.allows(true) && !Retry::Idempotent.allows(false));
+        assert!(!Retry::Never.allows(true));
     }
 }

@@ -49,7 +49,7 @@ pub(crate) mod int64 {
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
             i64::try_from(v)
                 .map(Some)
-                .map_err(|_| E::custom(format_args!("{v} does not fit a 64-bit signed integer")))
+                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
         }
 
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
@@ -57,7 +57,7 @@ pub(crate) mod int64 {
             if v.fract() == 0.0 && v >= -(2f64.powi(63)) && v < 2f64.powi(63) {
                 Ok(Some(v as i64))
             } else {
-                Err(E::custom(format_args!("{v} is not a 64-bit integer")))
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
             }
         }
 
@@ -95,8 +95,8 @@ pub(crate) mod timestamp {
         };
         OffsetDateTime::parse(&text, &Rfc3339)
             .map(Some)
-            .map_err(|e| {
-                de::Error::custom(format_args!("`{text}` is not an RFC 3339 timestamp: {e}"))
+            .map_err(|_| {
+                de::Error::invalid_value(de::Unexpected::Str(&text), &"an RFC 3339 timestamp")
             })
     }
 
@@ -152,9 +152,10 @@ pub(crate) mod duration {
             return Ok(None);
         };
         parse(&text).map(Some).ok_or_else(|| {
-            de::Error::custom(format_args!(
-                "`{text}` is not a protobuf duration such as \"3600s\" or \"1.5s\""
-            ))
+            de::Error::invalid_value(
+                de::Unexpected::Str(&text),
+                &"a protobuf duration such as \"3600s\" or \"1.5s\"",
+            )
         })
     }
 

@@ -5,15 +5,13 @@
 
 mod assertion;
 mod credentials;
-mod env;
 mod token;
-
-use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+use std::sync::Arc;
+use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -28,14 +26,25 @@ pub(crate) enum Auth {
     ClientCredentials(Arc<TokenSource>),
 }
 
-pub(crate) use credentials::ClientCredentials;
-pub(crate) use token::TokenSource;
+pub(crate) use credentials::{ClientCredentials, normalize_host, parse_client_id};
+pub(crate) use token::{TokenSettings, TokenSource};
 
 /// The header a request was sent with, kept so a 401 can reject exactly it.
 pub(crate) struct Credential {
     pub(crate) header: HeaderValue,
     /// The cached token the header came from (client credentials only).
     token: Option<Arc<token::Token>>,
+}
+
+impl Credential {
+    /// The token itself (the header without its scheme), to keep out of errors.
+    pub(crate) fn secret(&self) -> &[u8] {
+        let header = self.header.as_bytes();
+        match header.iter().position(|b| *b == b' ') {
+            Some(space) => &header[space + 1..],
+            None => header,
+        }
+    }
 }
 
 impl fmt::Debug for Credential {
@@ -52,22 +61,27 @@ impl Auth {
             .map_err(|problem| Error::new(ErrorKind::Config, format!("the bearer token {problem}")))
     }
 
-    /// Client credentials signing in at `<base_url>/auth/v1/token`; each token
-    /// request gets `attempt_timeout`.
+    /// Client credentials signing in at `<base_url>/auth/v1/token`, with
+    /// the client's retry policy and timeouts.
     pub(crate) fn client_credentials(
         credentials: ClientCredentials,
         base_url: &str,
-        attempt_timeout: Duration,
+        settings: TokenSettings,
     ) -> Result<Auth> {
         Ok(Auth::ClientCredentials(Arc::new(TokenSource::new(
             credentials,
             base_url,
-            attempt_timeout,
+            settings,
         )?)))
     }
 
-    /// The credential to attach to the next request, if any.
-    pub(crate) async fn credential(&self, http: &reqwest::Client) -> Result<Option<Credential>> {
+    /// The credential to attach to the next request, if any; a token is
+    /// fetched by `deadline` or not at all.
+    pub(crate) async fn credential(
+        &self,
+        http: &reqwest::Client,
+        deadline: Instant,
+    ) -> Result<Option<Credential>> {
         match self {
             Auth::None => Ok(None),
             Auth::Bearer(header) => Ok(Some(Credential {
@@ -75,7 +89,7 @@ impl Auth {
                 token: None,
             })),
             Auth::ClientCredentials(source) => {
-                let token = source.token(http).await?;
+                let token = source.token(http, deadline).await?;
                 Ok(Some(Credential {
                     header: token.header.clone(),
                     token: Some(token),

@@ -29,18 +29,22 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, HeaderValue};
 use secrecy::ExposeSecret as _;
 use secrecy::zeroize::Zeroizing;
-use tokio::time::Instant;
+use tokio::time::{Instant, sleep, timeout_at};
 
 use super::assertion;
 use super::credentials::ClientCredentials;
 use crate::error::{ApiStatus, Error, ErrorKind, Result, TimeoutKind};
+use crate::log::duration_ms;
+use crate::redact::redact;
+use crate::retry::{self, Attempts, Failure, Next, Retry, RetryPolicy};
+use crate::transport::{self, Limits, Reply};
 
 /// The lifetime assumed when the answer has no `expires_in`.
 pub(crate) const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
 /// The longest lifetime believed (guards against overflow and forever-tokens).
 pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// The largest token response read.
-const MAX_TOKEN_RESPONSE: usize = 64 * 1024;
+const MAX_TOKEN_RESPONSE: u64 = 64 * 1024;
 /// How much of an error body an error keeps.
 const SNIPPET_CHARS: usize = 256;
 
@@ -71,13 +75,24 @@ impl fmt::Debug for Token {
     }
 }
 
+/// The client settings a token request follows.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenSettings {
+    /// The deadline of one token request.
+    pub(crate) attempt_timeout: Duration,
+    /// The client's connect timeout (for messages; reqwest enforces it).
+    pub(crate) connect_timeout: Duration,
+    /// Transient failures of the token endpoint are retried as API calls are.
+    pub(crate) retry: RetryPolicy,
+}
+
 /// Client credentials plus the token cache; one per `Client` (shared by clones).
 pub(crate) struct TokenSource {
     credentials: ClientCredentials,
     token_url: String,
     /// The `aud` claim: the token URL's host without port.
     audience: String,
-    attempt_timeout: Duration,
+    settings: TokenSettings,
     current: RwLock<Option<Arc<Token>>>,
     /// Completed flights, readable without the flight lock.
     completed: AtomicU64,
@@ -95,7 +110,7 @@ impl TokenSource {
     pub(crate) fn new(
         credentials: ClientCredentials,
         base_url: &str,
-        attempt_timeout: Duration,
+        settings: TokenSettings,
     ) -> Result<TokenSource> {
         let token_url = format!("{}/auth/v1/token", base_url.trim_end_matches('/'));
         let audience = reqwest::Url::parse(&token_url)
@@ -111,7 +126,7 @@ impl TokenSource {
             credentials,
             token_url,
             audience,
-            attempt_timeout,
+            settings,
             current: RwLock::new(None),
             completed: AtomicU64::new(0),
             flight: tokio::sync::Mutex::new(Flight {
@@ -130,13 +145,20 @@ impl TokenSource {
             .cloned()
     }
 
-    /// A valid token: the cached one, or one fetched (once for all concurrent callers).
-    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<Arc<Token>> {
+    /// A valid token: the cached one, or one fetched (once for all concurrent
+    /// callers) by `deadline`.
+    pub(crate) async fn token(
+        &self,
+        http: &reqwest::Client,
+        deadline: Instant,
+    ) -> Result<Arc<Token>> {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
         let seen = self.completed.load(Ordering::Acquire);
-        let mut flight = self.flight.lock().await;
+        let Ok(mut flight) = timeout_at(deadline, self.flight.lock()).await else {
+            return Err(self.call_timeout());
+        };
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
@@ -148,7 +170,7 @@ impl TokenSource {
             // waiters never fetch one after the other.
             return last.clone();
         }
-        let result = self.fetch(http).await.map(Arc::new);
+        let result = self.fetch(http, deadline).await.map(Arc::new);
         if let Ok(token) = &result {
             *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(token.clone());
         }
@@ -166,8 +188,58 @@ impl TokenSource {
         }
     }
 
-    /// One token request.
-    async fn fetch(&self, http: &reqwest::Client) -> Result<Token> {
+    /// Token requests until one succeeds, the retry policy gives up, or the
+    /// deadline passes. Getting a token twice does no harm, so every
+    /// transient failure is retried, whatever the API call's method.
+    async fn fetch(&self, http: &reqwest::Client, deadline: Instant) -> Result<Token> {
+        let started = Instant::now();
+        let mut attempts = Attempts::default();
+        loop {
+            attempts.sent_one();
+            let Ok(outcome) = timeout_at(deadline, self.try_fetch(http)).await else {
+                return Err(self.call_timeout().with_attempts(attempts.sent));
+            };
+            let failure = match outcome {
+                Ok(token) => {
+                    log_fetched(&token, attempts.sent, started.elapsed());
+                    return Ok(token);
+                }
+                Err(failure) => failure,
+            };
+            let call = retry::Call {
+                idempotent: true,
+                can_refresh: false,
+                time_left: deadline.saturating_duration_since(Instant::now()),
+                jitter: rand::random(),
+            };
+            match retry::next(&failure, attempts, &self.settings.retry, call) {
+                Next::RetryAfter(wait) => {
+                    tracing::debug!(
+                        target: "c1",
+                        attempt = attempts.sent,
+                        status = failure.error.status(),
+                        wait_ms = duration_ms(wait),
+                        "c1: retrying the token request"
+                    );
+                    sleep(wait).await;
+                }
+                Next::RefreshToken | Next::GiveUp => {
+                    let error = failure.error.with_attempts(attempts.sent);
+                    tracing::debug!(
+                        target: "c1",
+                        kind = ?error.kind(),
+                        status = error.status(),
+                        attempts = attempts.sent,
+                        "c1: fetching an access token failed"
+                    );
+                    return Err(error);
+                }
+            }
+        }
+    }
+
+    /// One token request, with a freshly signed assertion.
+    async fn try_fetch(&self, http: &reqwest::Client) -> Result<Token, Failure> {
         let assertion = assertion::sign_now(&self.credentials, &self.audience);
         let form = [
             ("client_id", self.credentials.client_id()),
@@ -179,62 +251,29 @@ impl TokenSource {
             ("client_assertion", assertion.expose_secret()),
         ];
         let sent_at = Instant::now();
-        let transport = |e: reqwest::Error| {
-            let err = if e.is_timeout() {
-                let kind = if e.is_connect() {
-                    TimeoutKind::Connect
-                } else {
-                    TimeoutKind::Attempt
-                };
-                Error::new(
-                    ErrorKind::Timeout,
-                    format!("the token request to {} timed out", self.token_url),
-                )
-                .with_timeout(kind)
-            } else {
-                Error::new(
-                    ErrorKind::Transport,
-                    format!(
-                        "the token request to {} could not be completed",
-                        self.token_url
-                    ),
-                )
-            };
-            err.with_source(e.without_url())
-        };
         // A fresh request: it never carries an `Authorization` header.
-        let mut response = http
+        let request = http
             .post(&self.token_url)
             .header(ACCEPT, "application/json")
             .form(&form)
-            .timeout(self.attempt_timeout)
-            .send()
+            .timeout(self.settings.attempt_timeout);
+        let limits = Limits {
+            body: MAX_TOKEN_RESPONSE,
+            error_body: MAX_TOKEN_RESPONSE,
+            connect_timeout: self.settings.connect_timeout,
+        };
+        let reply = transport::exchange(request, limits)
             .await
-            .map_err(transport)?;
-        let status = response.status();
-        let mut body = Zeroizing::new(Vec::new());
-        let mut truncated = false;
-        while let Some(chunk) = response.chunk().await.map_err(transport)? {
-            let room = MAX_TOKEN_RESPONSE - body.len();
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
-                truncated = true;
-                break;
-            }
-            body.extend_from_slice(&chunk);
+            .map_err(|failure| Failure {
+                error: self.in_context(failure.error),
+                ..failure
+            })?;
+        if !reply.is_success() {
+            let secrets = [assertion.expose_secret().as_bytes()];
+            return Err(self.refused(&reply, &secrets));
         }
-        if !status.is_success() {
-            return Err(self.refused(status.as_u16(), &body));
-        }
-        if truncated {
-            return Err(self
-                .auth_error(format!(
-                    "the token response is larger than {MAX_TOKEN_RESPONSE} bytes"
-                ))
-                .with_status(status.as_u16()));
-        }
-        parse_token_response(&body, sent_at)
-            .map_err(|msg| self.auth_error(msg).with_status(status.as_u16()))
+        parse_token_response(&reply.body, sent_at)
+            .map_err(|msg| Failure::never(self.auth_error(msg).with_status(reply.status)))
     }
 
     fn auth_error(&self, message: String) -> Error {
@@ -244,42 +283,94 @@ impl TokenSource {
         )
     }
 
-    /// The error for a non-2xx token answer: the OAuth error, the
-    /// `google.rpc.Status`, or the start of the body (the server's words,
-    /// which cannot contain our secret: only a signed assertion was sent).
-    fn refused(&self, status: u16, body: &[u8]) -> Error {
+    /// A transport or size error of the token request, saying it was one.
+    fn in_context(&self, error: Error) -> Error {
+        let kind = match error.kind() {
+            ErrorKind::TooLarge => ErrorKind::Auth,
+            kind => kind,
+        };
+        error.reworded(kind, |message| {
+            format!("signing in at {} failed: {message}", self.token_url)
+        })
+    }
+
+    /// The call's deadline passed while waiting for a token.
+    fn call_timeout(&self) -> Error {
+        Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "the call timeout expired while signing in at {}",
+                self.token_url
+            ),
+        )
+        .with_timeout(TimeoutKind::Call)
+    }
+
+    /// The failure for a non-2xx token answer. A 400, 401 or 403 says the
+    /// credentials were refused; any other status is the endpoint's trouble,
+    /// retried when transient. The details shown are the OAuth error, the
+    /// `google.rpc.Status`, or the start of the body, with the assertion
+    /// removed (a server may echo the request).
+    fn refused(&self, reply: &Reply, secrets: &[&[u8]]) -> Failure {
         #[derive(serde::Deserialize)]
         struct OAuthError {
             error: String,
             #[serde(default)]
             error_description: Option<String>,
         }
-        let base = self
-            .auth_error("the token endpoint refused the client credentials".to_owned())
-            .with_status(status);
-        if let Ok(e) = serde_json::from_slice::<OAuthError>(body) {
-            let mut message = format!(
-                "signing in at {} failed: the token endpoint answered `{}`",
-                self.token_url,
-                truncate(&e.error)
-            );
+        let status = reply.status;
+        let blames_credentials = matches!(status, 400 | 401 | 403);
+        let what = if blames_credentials {
+            "the token endpoint refused the client credentials".to_owned()
+        } else {
+            format!("the token endpoint answered {status}")
+        };
+        let body = redact(&reply.body, secrets, false);
+        let mut error = if let Ok(e) = serde_json::from_slice::<OAuthError>(&body) {
+            let mut message = format!("{what}: `{}`", truncate(&e.error));
             if let Some(d) = e.error_description.filter(|d| !d.is_empty()) {
                 message.push_str(&format!(": {}", truncate(&d)));
             }
-            return Error::new(ErrorKind::Auth, message).with_status(status);
-        }
-        if let Ok(api) = serde_json::from_slice::<ApiStatus>(body)
+            self.auth_error(message)
+        } else if let Ok(api) = serde_json::from_slice::<ApiStatus>(&body)
             && !api.message.is_empty()
         {
-            return base.with_api_status(api);
-        }
-        let snippet = crate::error::snippet(body);
-        if snippet.is_empty() {
-            base
+            self.auth_error(what).with_api_status(api)
         } else {
-            base.with_body_snippet(snippet)
+            let snippet = crate::error::snippet(&body);
+            let error = self.auth_error(what);
+            if snippet.is_empty() {
+                error
+            } else {
+                error.with_body_snippet(snippet)
+            }
+        };
+        error = error
+            .with_status(status)
+            .with_retry_after(reply.retry_after);
+        Failure {
+            error,
+            retry: if blames_credentials {
+                Retry::Never
+            } else {
+                Retry::for_status(status)
+            },
+            retry_after: reply.retry_after,
+            unauthorized: false,
         }
     }
+}
+
+/// The one event of a token fetch or refresh.
+fn log_fetched(token: &Token, attempts: u32, elapsed: Duration) {
+    let lifetime = token.expires_at.saturating_duration_since(Instant::now());
+    tracing::debug!(
+        target: "c1",
+        attempts,
+        elapsed_ms = duration_ms(elapsed),
+        expires_in_s = lifetime.as_secs(),
+        "c1: fetched an access token"
+    );
 }
 
 impl fmt::Debug for TokenSource {
@@ -381,7 +472,12 @@ mod tests {
             B64.encode(jwk.to_string())
         );
         let creds = ClientCredentials::parse("n@acme/pcc", &secret.into()).unwrap();
-        TokenSource::new(creds, "https://acme.conductor.one", Duration::from_secs(1)).unwrap()
+        let settings = TokenSettings {
+            attempt_timeout: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(1),
+            retry: RetryPolicy::default(),
+        };
+        TokenSource::new(creds, "https://acme.conductor.one", settings).unwrap()
     }
 
     fn token(value: &str, lifetime: u64) -> Arc<Token> {

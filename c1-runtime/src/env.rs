@@ -3,8 +3,8 @@
 
 use secrecy::SecretString;
 
-use super::credentials::{ClientCredentials, normalize_host, parse_client_id};
-use crate::client::{Client, ClientBuilder};
+use crate::auth::{ClientCredentials, normalize_host, parse_client_id};
+use crate::client::{Client, ClientBuilder, without_user_info};
 use crate::error::{Error, ErrorKind, Result};
 
 /// A fixed access token (highest priority).
@@ -136,6 +136,7 @@ impl ClientBuilder {
 /// `acme` -> `https://acme.conductor.one`; `acme.example.com` -> `https://acme.example.com`.
 fn tenant_url(tenant: &str) -> Result<String> {
     if tenant.contains("://") {
+        let tenant = without_user_info(tenant);
         return Err(config(format!(
             "{TENANT_DOMAIN} `{tenant}` must be a tenant name such as `acme`; put a full URL in {SERVER_URL}"
         )));
@@ -144,7 +145,8 @@ fn tenant_url(tenant: &str) -> Result<String> {
         .map(|host| format!("https://{host}"))
         .ok_or_else(|| {
             config(format!(
-                "{TENANT_DOMAIN} `{tenant}` is not a tenant name such as `acme`"
+                "{TENANT_DOMAIN} `{}` is not a tenant name such as `acme`",
+                without_user_info(tenant)
             ))
         })
 }

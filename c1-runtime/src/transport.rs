@@ -1,0 +1,195 @@
+//! One HTTP exchange: send a request, read its answer within limits, and say
+//! what a failure to do so means for a retry. Used by API calls and by the
+//! token request alike.
+
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+
+use crate::error::{Error, ErrorKind, TimeoutKind};
+use crate::retry::{Failure, Retry, retry_after};
+
+/// The most memory reserved up front from a `Content-Length`.
+const MAX_PREALLOCATION: u64 = 1024 * 1024;
+
+/// How much of an answer is read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// The largest 2xx body accepted; a larger one is an error.
+    pub(crate) body: u64,
+    /// How much of a non-2xx body is read; the rest is not downloaded.
+    pub(crate) error_body: u64,
+    /// The client's connect timeout, for the message when it expires.
+    pub(crate) connect_timeout: Duration,
+}
+
+/// An answer, read.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    /// The wait the server asked for (`Retry-After`, `retry-after-ms`).
+    pub(crate) retry_after: Option<Duration>,
+    /// The whole body of a 2xx answer, or the start of any other.
+    pub(crate) body: Bytes,
+}
+
+impl Reply {
+    pub(crate) fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Sends `request` and reads the answer: a 2xx body whole (refused as soon
+/// as it passes `limits.body`), any other body up to `limits.error_body`.
+pub(crate) async fn exchange(
+    request: reqwest::RequestBuilder,
+    limits: Limits,
+) -> Result<Reply, Failure> {
+    let mut response = request
+        .send()
+        .await
+        .map_err(|e| transport_failure(e, limits.connect_timeout))?;
+    let status = response.status().as_u16();
+    let retry_after = retry_after(response.headers());
+    let body = if response.status().is_success() {
+        read_body(&mut response, limits.body)
+            .await
+            .map_err(|e| match e {
+                BodyError::TooLarge(error) => Failure::never(error),
+                BodyError::Transport(e) => transport_failure(e, limits.connect_timeout),
+            })?
+    } else {
+        // A broken error body still leaves the status.
+        read_prefix(&mut response, limits.error_body).await
+    };
+    Ok(Reply {
+        status,
+        retry_after,
+        body,
+    })
+}
+
+/// Why a body could not be read.
+enum BodyError {
+    TooLarge(Error),
+    Transport(reqwest::Error),
+}
+
+/// Reads the whole body, refusing one larger than `limit` bytes as soon as
+/// that is known (from `Content-Length`, else while streaming).
+async fn read_body(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, BodyError> {
+    let too_large = |what: String| {
+        BodyError::TooLarge(Error::new(
+            ErrorKind::TooLarge,
+            format!("the response body {what} the limit of {limit} bytes"),
+        ))
+    };
+    let declared = response.content_length();
+    if let Some(len) = declared.filter(|len| *len > limit) {
+        return Err(too_large(format!("is {len} bytes (Content-Length), over")));
+    }
+    // Most bodies arrive in one chunk: keep it as is, copy only when a
+    // second one comes.
+    let Some(first) = response.chunk().await.map_err(BodyError::Transport)? else {
+        return Ok(Bytes::new());
+    };
+    if first.len() as u64 > limit {
+        return Err(too_large("exceeds".to_owned()));
+    }
+    let Some(second) = response.chunk().await.map_err(BodyError::Transport)? else {
+        return Ok(first);
+    };
+    let capacity = declared
+        .unwrap_or(0)
+        .min(MAX_PREALLOCATION)
+        .max((first.len() + second.len()) as u64);
+    let mut buf = BytesMut::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    let mut next = Some(second);
+    buf.extend_from_slice(&first);
+    drop(first);
+    while let Some(chunk) = next {
+        if buf.len() as u64 + chunk.len() as u64 > limit {
+            return Err(too_large("exceeds".to_owned()));
+        }
+        buf.extend_from_slice(&chunk);
+        next = response.chunk().await.map_err(BodyError::Transport)?;
+    }
+    Ok(buf.freeze())
+}
+
+/// Reads at most `limit` bytes of the body; stops quietly on an error.
+async fn read_prefix(response: &mut reqwest::Response, limit: u64) -> Bytes {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut buf = BytesMut::new();
+    while buf.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let take = chunk.len().min(limit - buf.len());
+                buf.extend_from_slice(&chunk[..take]);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    buf.freeze()
+}
+
+/// The failure for an error of reqwest: what went wrong, without the URL.
+fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
+    let e = e.without_url();
+    let cause = root_cause(&e);
+    let (error, retry) = if e.is_builder() {
+        // The request could not even be built (e.g. a URL that is not a
+        // valid URI): nothing was sent, and nothing will change on a retry.
+        (
+            Error::new(
+                ErrorKind::InvalidArgument,
+                format!("the request cannot be sent: {cause}; no request was sent"),
+            ),
+            Retry::Never,
+        )
+    } else if e.is_timeout() && e.is_connect() {
+        (
+            Error::new(
+                ErrorKind::Timeout,
+                format!("could not connect within the connect timeout of {connect_timeout:?}"),
+            )
+            .with_timeout(TimeoutKind::Connect),
+            // Nothing was sent: safe for any method.
+            Retry::Any,
+        )
+    } else if e.is_connect() {
+        (
+            Error::new(ErrorKind::Transport, format!("could not connect: {cause}")),
+            Retry::Any,
+        )
+    } else if e.is_timeout() {
+        (
+            Error::new(ErrorKind::Timeout, format!("timed out: {cause}"))
+                .with_timeout(TimeoutKind::Attempt),
+            Retry::Idempotent,
+        )
+    } else {
+        (
+            Error::new(
+                ErrorKind::Transport,
+                format!("the connection failed: {cause}"),
+            ),
+            Retry::Idempotent,
+        )
+    };
+    Failure {
+        error: error.with_source(e),
+        retry,
+        retry_after: None,
+        unauthorized: false,
+    }
+}
+
+/// The innermost cause's message (e.g. `Connection refused (os error 111)`).
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause: &(dyn std::error::Error + 'static) = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
