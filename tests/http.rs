@@ -419,7 +419,7 @@ async fn errors_and_traces_name_the_template_not_the_values() {
         logs.contains("/api/v1/widgets/{widget_id}/parts/{part_id}"),
         "{logs}"
     );
-    assert!(logs.contains("c1: retrying"), "{logs}");
+    assert!(logs.contains(" retrying "), "{logs}");
     assert!(logs.contains("status=400"), "{logs}");
     assert!(logs.contains("attempts=2"), "{logs}");
     assert!(logs.contains("elapsed_ms="), "{logs}");

@@ -107,7 +107,7 @@ async fn try_op(
                 }
                 attempts.refreshed = true;
                 attempts.counted -= 1;
-                tracing::debug!(target: "c1", attempt = attempts.sent, "c1: 401, retrying with a fresh token");
+                tracing::debug!(target: "c1", attempt = attempts.sent, "401, retrying with a fresh token");
             }
             Next::RetryAfter(wait) => {
                 log_retry(&failure.error, attempts.sent, wait);
@@ -203,7 +203,7 @@ fn log_retry(error: &Error, attempt: u32, wait: Duration) {
         status = error.status(),
         timeout = error.timeout().map(tracing::field::display),
         wait_ms = duration_ms(wait),
-        "c1: retrying"
+        "retrying"
     );
 }
 
@@ -216,7 +216,7 @@ fn log_finished(result: &Result<Sent>, elapsed: Duration) {
             status = sent.status,
             attempts = sent.attempts,
             elapsed_ms,
-            "c1: call finished"
+            "call finished"
         ),
         Err(err) => tracing::debug!(
             target: "c1",
@@ -225,7 +225,7 @@ fn log_finished(result: &Result<Sent>, elapsed: Duration) {
             timeout = err.timeout().map(tracing::field::display),
             attempts = err.attempts(),
             elapsed_ms,
-            "c1: call failed"
+            "call failed"
         ),
     }
 }

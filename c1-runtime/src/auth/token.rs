@@ -219,7 +219,7 @@ impl TokenSource {
                         attempt = attempts.sent,
                         status = failure.error.status(),
                         wait_ms = duration_ms(wait),
-                        "c1: retrying the token request"
+                        "retrying the token request"
                     );
                     sleep(wait).await;
                 }
@@ -230,7 +230,7 @@ impl TokenSource {
                         kind = ?error.kind(),
                         status = error.status(),
                         attempts = attempts.sent,
-                        "c1: fetching an access token failed"
+                        "fetching an access token failed"
                     );
                     return Err(error);
                 }
@@ -369,7 +369,7 @@ fn log_fetched(token: &Token, attempts: u32, elapsed: Duration) {
         attempts,
         elapsed_ms = duration_ms(elapsed),
         expires_in_s = lifetime.as_secs(),
-        "c1: fetched an access token"
+        "fetched an access token"
     );
 }
 

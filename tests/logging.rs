@@ -1,0 +1,121 @@
+//! What a user sees with `RUST_LOG=c1=debug` (issue 12): one event per
+//! finished call, one per token fetch, one per retry; no field twice on a
+//! line; nothing secret.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use c1::{Client, ConnectorOwnersV2};
+use c1_fake::FakeC1;
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// A tracing writer that keeps everything in memory.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn lines(&self) -> Vec<String> {
+        let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
+        text.lines().map(str::to_owned).collect()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
+}
+
+/// The `key=` names of a formatted line, span fields included.
+fn keys(line: &str) -> Vec<String> {
+    line.split([' ', '{', ','])
+        .filter_map(|word| word.split_once('=').map(|(k, _)| k.to_owned()))
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .collect()
+}
+
+#[tokio::test]
+async fn debug_shows_each_call_retry_and_token_fetch_once() {
+    let logs = Logs::default();
+    // What `RUST_LOG=c1=debug` selects, with the default `fmt` format.
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(logs.clone()),
+        )
+        .with(Targets::new().with_target("c1", LevelFilter::DEBUG))
+        .init();
+
+    let fake = FakeC1::start().await;
+    let creds = fake.credentials().clone();
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .client_credentials(&creds.client_id, &creds.client_secret)
+        .build()
+        .unwrap();
+    fake.fail_next(&[503]);
+    client
+        .get_user_owner("app-1", "conn-1", "owner", "user-1")
+        .await
+        .unwrap();
+    client
+        .get_user_owner("app-1", "conn-1", "owner", "no-such-user")
+        .await
+        .unwrap_err();
+
+    let lines = logs.lines();
+    let with = |needle: &str| lines.iter().filter(|l| l.contains(needle)).count();
+    assert_eq!(with("fetched an access token"), 1, "{lines:#?}");
+    assert_eq!(with("retrying"), 1, "{lines:#?}");
+    assert_eq!(with("call finished"), 1, "{lines:#?}");
+    assert_eq!(with("call failed"), 1, "{lines:#?}");
+    assert_eq!(lines.len(), 4, "nothing else at DEBUG: {lines:#?}");
+
+    let finished = lines.iter().find(|l| l.contains("call finished")).unwrap();
+    for field in [
+        "DEBUG",
+        "method=\"GET\"",
+        "path=\"/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}\"",
+        "status=200",
+        "attempts=2",
+        "elapsed_ms=",
+    ] {
+        assert!(finished.contains(field), "{field} in {finished}");
+    }
+    let failed = lines.iter().find(|l| l.contains("call failed")).unwrap();
+    assert!(
+        failed.contains("status=404") && failed.contains("attempts=1"),
+        "{failed}"
+    );
+    let retry = lines.iter().find(|l| l.contains("retrying")).unwrap();
+    assert!(
+        retry.contains("status=503") && retry.contains("wait_ms="),
+        "{retry}"
+    );
+
+    for line in &lines {
+        let mut keys = keys(line);
+        let count = keys.len();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), count, "a field printed twice: {line}");
+        for secret in ["Bearer", "no-such-user", "user-1", &creds.client_secret] {
+            assert!(!line.contains(secret), "{secret:?} in {line}");
+        }
+    }
+}
