@@ -53,6 +53,8 @@ pub use c1_runtime::{
 
 #[doc(hidden)]
 pub use c1_runtime::__private;
+#[doc(no_inline)]
+pub use c1_runtime::reqwest;
 
 pub mod models;
 mod services;

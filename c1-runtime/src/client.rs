@@ -9,7 +9,11 @@ use secrecy::SecretString;
 
 use crate::auth::{Auth, ClientCredentials, TokenSettings};
 use crate::error::{Error, ErrorKind, Result};
+use crate::http_client::HttpSettings;
 use crate::retry::RetryPolicy;
+
+/// Whether a TLS backend was compiled in (a `rustls-*` feature).
+const HAS_TLS: bool = cfg!(any(feature = "rustls-aws-lc", feature = "rustls-ring"));
 
 /// The default `User-Agent`: `c1/<version>`.
 const DEFAULT_USER_AGENT: &str = concat!("c1/", env!("CARGO_PKG_VERSION"));
@@ -99,6 +103,7 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<u64>,
     allow_http: bool,
+    http: HttpSettings,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -119,6 +124,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("allow_http", &self.allow_http)
+            .field("http", &self.http)
             .finish_non_exhaustive()
     }
 }
@@ -238,6 +244,71 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request through `proxy` (see [`reqwest::Proxy`]); may be
+    /// called more than once, the first matching proxy wins.
+    ///
+    /// Without it, the `HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY` and
+    /// `NO_PROXY` environment variables (and their lowercase forms) are
+    /// obeyed, read when the client is built; HTTPS through a proxy stays
+    /// encrypted end to end (a `CONNECT` tunnel).
+    pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
+        self.http.proxies.push(proxy);
+        self
+    }
+
+    /// Ignores proxy environment variables: connect directly unless
+    /// [`proxy`](ClientBuilder::proxy) says otherwise.
+    pub fn no_proxy(mut self) -> Self {
+        self.http.no_proxy = true;
+        self
+    }
+
+    /// Trusts `certificate` as a root, besides the platform's roots (e.g. a
+    /// corporate TLS-inspecting proxy or a private test server).
+    pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
+        self.http.root_certificates.push(certificate);
+        self
+    }
+
+    /// Presents `identity` as the TLS client certificate (mutual TLS).
+    pub fn identity(mut self, identity: reqwest::Identity) -> Self {
+        self.http.identity = Some(identity);
+        self
+    }
+
+    /// Headers sent with every request. c1's own headers (`Authorization`,
+    /// `Accept`, `Content-Type`) take precedence; values are never logged or
+    /// shown by `Debug`.
+    pub fn default_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
+        self.http.default_headers.extend(headers);
+        self
+    }
+
+    /// Changes the reqwest builder after c1 has applied its settings (user
+    /// agent, connect timeout, redirects not followed, the transport
+    /// settings above): anything reqwest offers, such as `local_address`,
+    /// `tcp_keepalive` or `http1_only`.
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.http.configure.push(Box::new(configure));
+        self
+    }
+
+    /// Sends requests with `client`, built by you; c1's transport settings
+    /// (user agent, connect timeout, proxy, certificates, default headers,
+    /// [`configure_http`](ClientBuilder::configure_http)) then do not apply.
+    ///
+    /// Its redirect policy is yours: reqwest's default follows up to ten
+    /// redirects, dropping `Authorization` on a redirect to another host;
+    /// c1's own client follows none. Timeouts, retries and the response size
+    /// limit still apply per request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http.client = Some(client);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
         let credentials = match &self.client_credentials {
@@ -280,14 +351,8 @@ impl ClientBuilder {
             )?,
             (None, None) => Auth::None,
         };
-        let http = reqwest::Client::builder()
-            .user_agent(self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT))
-            .connect_timeout(timeouts.connect)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                Error::new(ErrorKind::Config, "could not build the HTTP client").with_source(e)
-            })?;
+        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let http = self.http.build(user_agent, timeouts.connect)?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
@@ -333,6 +398,11 @@ fn normalize_base_url(url: &str, allow_http: bool) -> Result<String> {
         )
     })?;
     let problem = match parsed.scheme() {
+        "https" if !HAS_TLS => Some(
+            "uses https, but c1 was built without a TLS backend: enable the `rustls-aws-lc` \
+             (default) or `rustls-ring` feature"
+                .to_owned(),
+        ),
         "https" => None,
         "http" if allow_http || is_loopback(&parsed) => None,
         "http" => Some(

@@ -12,6 +12,7 @@ mod decode;
 mod endpoint;
 mod env;
 mod error;
+mod http_client;
 mod log;
 mod paginate;
 mod path;
@@ -21,6 +22,10 @@ mod request;
 mod retry;
 mod send;
 mod transport;
+
+/// The HTTP library c1 sends with, for its transport types
+/// ([`reqwest::Proxy`], [`reqwest::Certificate`], [`reqwest::Identity`]).
+pub use reqwest;
 
 pub use api::Api;
 pub use client::{Client, ClientBuilder};

@@ -1,0 +1,97 @@
+//! The HTTP client under a `Client`: reqwest, configured by c1 (timeouts,
+//! no redirects, user agent) and by the user's transport settings (proxy,
+//! root certificates, client certificate, default headers), or supplied
+//! whole by the user.
+
+use std::fmt;
+
+use reqwest::header::HeaderMap;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A change to the reqwest builder, applied after c1's own settings.
+type Configure = Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>;
+
+/// The transport settings a `ClientBuilder` collects.
+#[derive(Default)]
+pub(crate) struct HttpSettings {
+    pub(crate) proxies: Vec<reqwest::Proxy>,
+    pub(crate) no_proxy: bool,
+    pub(crate) root_certificates: Vec<reqwest::Certificate>,
+    pub(crate) identity: Option<reqwest::Identity>,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) configure: Vec<Configure>,
+    /// A client the user built; when set, the other settings do not apply.
+    pub(crate) client: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Header values may be credentials: names only.
+        let headers: Vec<&str> = self.default_headers.keys().map(|k| k.as_str()).collect();
+        f.debug_struct("HttpSettings")
+            .field("proxies", &self.proxies.len())
+            .field("no_proxy", &self.no_proxy)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("identity", &self.identity.is_some())
+            .field("default_headers", &headers)
+            .field("configure", &self.configure.len())
+            .field("own_client", &self.client.is_some())
+            .finish()
+    }
+}
+
+impl HttpSettings {
+    /// The reqwest client: the user's own, or one built with c1's settings
+    /// (`user_agent`, `connect_timeout`, redirects not followed) and the
+    /// user's transport settings.
+    pub(crate) fn build(
+        self,
+        user_agent: &str,
+        connect_timeout: std::time::Duration,
+    ) -> Result<reqwest::Client> {
+        if let Some(client) = self.client {
+            return Ok(client);
+        }
+        install_crypto_provider();
+        let mut builder = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .connect_timeout(connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(self.default_headers);
+        if self.no_proxy {
+            builder = builder.no_proxy();
+        }
+        for proxy in self.proxies {
+            builder = builder.proxy(proxy);
+        }
+        for certificate in self.root_certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
+        if let Some(identity) = self.identity {
+            builder = builder.identity(identity);
+        }
+        for configure in self.configure {
+            builder = configure(builder);
+        }
+        builder.build().map_err(|e| {
+            Error::new(
+                ErrorKind::Config,
+                format!("could not build the HTTP client: {}", e.without_url()),
+            )
+        })
+    }
+}
+
+/// With the `rustls-ring` feature alone, reqwest has no crypto provider of
+/// its own: make ring rustls's process default unless one is installed.
+#[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
+fn install_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing a race to another installer is fine: a provider is installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+#[cfg(not(all(feature = "rustls-ring", not(feature = "rustls-aws-lc"))))]
+fn install_crypto_provider() {}

@@ -1,0 +1,170 @@
+//! Transport settings (issue 12): root certificates over a real TLS
+//! handshake, an explicit proxy, default headers, changing the reqwest
+//! builder and bringing a reqwest client of your own.
+
+mod support;
+
+use std::sync::Arc;
+
+use c1::reqwest;
+use c1::{Client, ErrorKind};
+use support::{Server, Widgets, respond};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+const CERT: &[u8] = include_bytes!("fixtures/tls/cert.pem");
+const KEY: &[u8] = include_bytes!("fixtures/tls/key.pem");
+
+/// An HTTPS server for `localhost` with the self-signed test certificate,
+/// answering every request `{"id":"tls"}`; returns its base URL.
+async fn tls_server() -> String {
+    let cert = CertificateDer::from_pem_slice(CERT).unwrap();
+    let key = PrivateKeyDer::from_pem_slice(KEY).unwrap();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .unwrap();
+    let acceptor = TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut tls) = acceptor.accept(stream).await else {
+                    return;
+                };
+                let mut buf = vec![0u8; 4096];
+                let mut read = 0;
+                while !buf[..read].windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf[read..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                }
+                let body = br#"{"id":"tls"}"#;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = tls.write_all(head.as_bytes()).await;
+                let _ = tls.write_all(body).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    format!("https://localhost:{port}")
+}
+
+#[tokio::test]
+async fn a_root_certificate_makes_a_private_server_trusted() {
+    let url = tls_server().await;
+    let trusted = Client::builder()
+        .base_url(&url)
+        .bearer_token("tok")
+        .add_root_certificate(reqwest::Certificate::from_pem(CERT).unwrap())
+        .build()
+        .unwrap();
+    let widget = trusted.get_widget("w").await.unwrap();
+    assert_eq!(widget["id"], "tls");
+
+    // Without it, the handshake fails: not retried into success, not trusted.
+    let untrusted = Client::builder()
+        .base_url(&url)
+        .bearer_token("tok")
+        .build()
+        .unwrap();
+    let err = untrusted.get_widget("w").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert!(err.to_string().contains("could not connect"), "{err}");
+}
+
+#[tokio::test]
+async fn an_explicit_proxy_receives_the_requests() {
+    let proxy = Server::always(200, r#"{"id":"via proxy"}"#).await;
+    // Nothing listens on the base URL: only the proxy can answer.
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .bearer_token("tok")
+        .proxy(reqwest::Proxy::http(proxy.url()).unwrap())
+        .build()
+        .unwrap();
+    let widget = client.get_widget("w 1").await.unwrap();
+    assert_eq!(widget["id"], "via proxy");
+    let [request] = proxy.requests().try_into().unwrap();
+    assert_eq!(request.target, "http://127.0.0.1:9/api/v1/widgets/w%201");
+    assert_eq!(request.header("authorization"), Some("Bearer tok"));
+}
+
+#[tokio::test]
+async fn default_headers_go_out_and_c1_headers_win() {
+    let server = Server::always(200, "{}").await;
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-tenant-tag", "blue".parse().unwrap());
+    headers.insert("authorization", "Bearer from-defaults".parse().unwrap());
+    let builder = server.builder().default_headers(headers);
+    assert!(
+        !format!("{builder:?}").contains("from-defaults"),
+        "{builder:?}"
+    );
+    builder.build().unwrap().get_widget("w").await.unwrap();
+    let [request] = server.requests().try_into().unwrap();
+    assert_eq!(request.header("x-tenant-tag"), Some("blue"));
+    assert_eq!(request.header("authorization"), Some("Bearer tok"));
+}
+
+#[tokio::test]
+async fn configure_http_runs_after_c1s_settings() {
+    let server = Server::always(200, "{}").await;
+    server
+        .builder()
+        .user_agent("set-by-c1")
+        .configure_http(|b| b.user_agent("set-by-configure"))
+        .build()
+        .unwrap()
+        .get_widget("w")
+        .await
+        .unwrap();
+    let [request] = server.requests().try_into().unwrap();
+    assert_eq!(request.header("user-agent"), Some("set-by-configure"));
+}
+
+#[tokio::test]
+async fn a_client_of_your_own_is_used_as_is() {
+    let server = Server::start(|n, _, mut s| async move {
+        match n {
+            0 => respond(&mut s, 503, &[("retry-after-ms", "1")], b"{}").await,
+            _ => respond(&mut s, 200, &[], b"{}").await,
+        }
+    })
+    .await;
+    // A client built by hand needs a rustls provider of its own when c1 is
+    // built with `rustls-ring` (reqwest then has none): install one, as a
+    // user would.
+    #[cfg(feature = "rustls-ring")]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    #[cfg(not(feature = "rustls-ring"))]
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let own = reqwest::Client::builder()
+        .user_agent("my-service/2.0")
+        .build()
+        .unwrap();
+    server
+        .builder()
+        .http_client(own)
+        .build()
+        .unwrap()
+        .get_widget("w")
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "c1's retries still apply");
+    assert_eq!(requests[1].header("user-agent"), Some("my-service/2.0"));
+    assert_eq!(requests[1].header("authorization"), Some("Bearer tok"));
+}
