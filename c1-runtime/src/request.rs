@@ -106,8 +106,9 @@ impl<'c> Request<'c> {
         async move {
             let endpoint = self.endpoint;
             let sent = self.execute().await?;
-            let secrets: Vec<&[u8]> = sent.credential.iter().map(Credential::secret).collect();
-            decode(endpoint, &sent.body, &secrets).map_err(|e| e.with_attempts(sent.attempts))
+            let secret = sent.credential.as_ref().map(Credential::secret);
+            decode(endpoint, &sent.body, secret.as_slice())
+                .map_err(|e| e.with_attempts(sent.attempts))
         }
     }
 

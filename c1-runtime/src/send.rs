@@ -157,9 +157,9 @@ async fn try_attempt(
     if reply.is_success() {
         return Ok(reply);
     }
-    let secrets: Vec<&[u8]> = credential.iter().map(Credential::secret).collect();
+    let secret = credential.as_ref().map(Credential::secret);
     Err(Failure {
-        error: status_error(reply.status, &reply.body, &secrets)
+        error: status_error(reply.status, &reply.body, secret.as_slice())
             .with_retry_after(reply.retry_after),
         retry: Retry::for_status(reply.status),
         retry_after: reply.retry_after,
