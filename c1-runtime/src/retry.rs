@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use tokio::time::Instant;
 
 use crate::error::Error;
@@ -143,19 +143,20 @@ impl Retry {
 /// The wait the server asked for: `retry-after-ms` (milliseconds) or
 /// `Retry-After` (seconds, or an HTTP date). Malformed values are ignored.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let text = |name| {
+    const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
+    let text = |name: &HeaderName| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     };
-    if let Some(wait) = text("retry-after-ms")
+    if let Some(wait) = text(&RETRY_AFTER_MS)
         .and_then(|v| v.parse::<f64>().ok())
         .and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok())
     {
         return Some(wait);
     }
-    let value = text(RETRY_AFTER.as_str())?;
+    let value = text(&RETRY_AFTER)?;
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }

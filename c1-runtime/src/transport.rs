@@ -50,17 +50,21 @@ pub(crate) async fn exchange(
         .await
         .map_err(|e| transport_failure(e, limits.connect_timeout))?;
     let status = response.status().as_u16();
-    let retry_after = retry_after(response.headers());
-    let body = if response.status().is_success() {
-        read_body(&mut response, limits.body)
+    let (retry_after, body) = if response.status().is_success() {
+        let body = read_body(&mut response, limits.body)
             .await
             .map_err(|e| match e {
                 BodyError::TooLarge(error) => Failure::never(error),
                 BodyError::Transport(e) => transport_failure(e, limits.connect_timeout),
-            })?
+            })?;
+        (None, body)
     } else {
         // A broken error body still leaves the status.
-        read_prefix(&mut response, limits.error_body).await
+        let retry_after = retry_after(response.headers());
+        (
+            retry_after,
+            read_prefix(&mut response, limits.error_body).await,
+        )
     };
     Ok(Reply {
         status,
