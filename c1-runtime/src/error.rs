@@ -278,7 +278,8 @@ impl Error {
     }
 
     /// How many requests were sent (0 when none was; a call that was retried
-    /// counts every attempt).
+    /// counts every attempt). For an [`ErrorKind::Auth`] error, the token
+    /// requests.
     pub fn attempts(&self) -> u32 {
         self.inner.attempts
     }

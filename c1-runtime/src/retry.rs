@@ -39,6 +39,12 @@ use crate::error::Error;
 /// answered by one more attempt with a fresh token, which does not count
 /// against `max_attempts`.
 ///
+/// The token request of client credentials follows the same policy, for
+/// every transient failure above whatever the call's method (asking for a
+/// token twice does no harm), within the call's deadline; a `400`, `401` or
+/// `403` from the token endpoint means the credentials were refused and is
+/// not retried.
+///
 /// The error of a retried call says how many attempts were made
 /// ([`Error::attempts`](crate::Error::attempts)) and keeps the last answer's
 /// status and message.
@@ -130,7 +136,8 @@ impl Retry {
         }
     }
 
-    /// Whether a call may be retried, given whether it is idempotent.
+    /// Whether a call may be retried, given whether it is idempotent (its
+    /// method is, or it was declared `idempotent`).
     pub(crate) fn allows(self, idempotent: bool) -> bool {
         match self {
             Retry::Any => true,
