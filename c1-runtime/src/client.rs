@@ -264,13 +264,17 @@ impl ClientBuilder {
     }
 
     /// Trusts `certificate` as a root, besides the platform's roots (e.g. a
-    /// corporate TLS-inspecting proxy or a private test server).
+    /// corporate TLS-inspecting proxy or a private test server). Needs a TLS
+    /// backend feature.
+    #[cfg(any(feature = "rustls-aws-lc", feature = "rustls-ring"))]
     pub fn add_root_certificate(mut self, certificate: reqwest::Certificate) -> Self {
         self.http.root_certificates.push(certificate);
         self
     }
 
-    /// Presents `identity` as the TLS client certificate (mutual TLS).
+    /// Presents `identity` as the TLS client certificate (mutual TLS). Needs
+    /// a TLS backend feature.
+    #[cfg(any(feature = "rustls-aws-lc", feature = "rustls-ring"))]
     pub fn identity(mut self, identity: reqwest::Identity) -> Self {
         self.http.identity = Some(identity);
         self
@@ -456,10 +460,24 @@ mod tests {
             normalize_base_url("http://127.0.0.1:8080/prefix/", false).unwrap(),
             "http://127.0.0.1:8080/prefix"
         );
-        assert_eq!(
-            normalize_base_url("https://acme.conductor.one", false).unwrap(),
-            "https://acme.conductor.one"
-        );
+        if HAS_TLS {
+            assert_eq!(
+                normalize_base_url("https://acme.conductor.one", false).unwrap(),
+                "https://acme.conductor.one"
+            );
+        }
+    }
+
+    #[test]
+    fn https_without_a_tls_backend_is_a_config_error() {
+        let result = normalize_base_url("https://acme.conductor.one", false);
+        if HAS_TLS {
+            assert!(result.is_ok());
+        } else {
+            let error = result.unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Config);
+            assert!(error.to_string().contains("rustls-aws-lc"), "{error}");
+        }
     }
 
     #[test]

@@ -17,7 +17,9 @@ type Configure = Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilde
 pub(crate) struct HttpSettings {
     pub(crate) proxies: Vec<reqwest::Proxy>,
     pub(crate) no_proxy: bool,
+    #[cfg(any(feature = "rustls-aws-lc", feature = "rustls-ring"))]
     pub(crate) root_certificates: Vec<reqwest::Certificate>,
+    #[cfg(any(feature = "rustls-aws-lc", feature = "rustls-ring"))]
     pub(crate) identity: Option<reqwest::Identity>,
     pub(crate) default_headers: HeaderMap,
     pub(crate) configure: Vec<Configure>,
@@ -29,12 +31,13 @@ impl fmt::Debug for HttpSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Header values may be credentials: names only.
         let headers: Vec<&str> = self.default_headers.keys().map(|k| k.as_str()).collect();
-        f.debug_struct("HttpSettings")
-            .field("proxies", &self.proxies.len())
-            .field("no_proxy", &self.no_proxy)
-            .field("root_certificates", &self.root_certificates.len())
-            .field("identity", &self.identity.is_some())
-            .field("default_headers", &headers)
+        let mut f = f.debug_struct("HttpSettings");
+        f.field("proxies", &self.proxies.len())
+            .field("no_proxy", &self.no_proxy);
+        #[cfg(any(feature = "rustls-aws-lc", feature = "rustls-ring"))]
+        f.field("root_certificates", &self.root_certificates.len())
+            .field("identity", &self.identity.is_some());
+        f.field("default_headers", &headers)
             .field("configure", &self.configure.len())
             .field("own_client", &self.client.is_some())
             .finish()
@@ -65,11 +68,14 @@ impl HttpSettings {
         for proxy in self.proxies {
             builder = builder.proxy(proxy);
         }
-        for certificate in self.root_certificates {
-            builder = builder.add_root_certificate(certificate);
-        }
-        if let Some(identity) = self.identity {
-            builder = builder.identity(identity);
+        #[cfg(any(feature = "rustls-aws-lc", feature = "rustls-ring"))]
+        {
+            for certificate in self.root_certificates {
+                builder = builder.add_root_certificate(certificate);
+            }
+            if let Some(identity) = self.identity {
+                builder = builder.identity(identity);
+            }
         }
         for configure in self.configure {
             builder = configure(builder);
