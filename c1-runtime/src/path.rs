@@ -86,7 +86,10 @@ pub(crate) fn push_segment(out: &mut String, value: &str) -> Result<(), SegmentE
     }
     // C1 ids need no escaping: copy them in one go (a quarter of the
     // instructions of the general encoder on a 27-character id).
-    if value.bytes().all(is_unreserved) {
+    if value
+        .bytes()
+        .fold(true, |ok, byte| ok & is_unreserved(byte))
+    {
         out.push_str(value);
     } else {
         out.extend(utf8_percent_encode(value, SEGMENT));
@@ -96,8 +99,21 @@ pub(crate) fn push_segment(out: &mut String, value: &str) -> Result<(), SegmentE
 
 /// RFC 3986's unreserved characters: the ones [`SEGMENT`] leaves as they are.
 fn is_unreserved(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+    UNRESERVED[usize::from(byte)]
 }
+
+/// [`is_unreserved`] as a table: one load a byte, where the range tests
+/// cost about four times as many instructions on an id.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        byte += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -120,7 +136,11 @@ mod tests {
 
     #[test]
     fn the_fast_path_agrees_with_the_encoder() {
-        for byte in 0..=127u8 {
+        for byte in 0..=255u8 {
+            if !byte.is_ascii() {
+                assert!(!is_unreserved(byte), "{byte}");
+                continue;
+            }
             let text = char::from(byte).to_string();
             let encoded: String = utf8_percent_encode(&text, SEGMENT).collect();
             assert_eq!(is_unreserved(byte), encoded == text, "{byte}");
