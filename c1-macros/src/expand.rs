@@ -78,6 +78,7 @@ pub fn endpoint(endpoint: &Endpoint) -> TokenStream {
     let attrs = &item.attrs;
 
     let variant = method.variant();
+    let idempotent = endpoint.args.idempotent.map(|_| quote!(.idempotent()));
     let client = quote_spanned!(*self_span=> #krate::__private::client(self));
     let mut steps = Vec::new();
     let mut literal = String::new();
@@ -124,7 +125,7 @@ pub fn endpoint(endpoint: &Endpoint) -> TokenStream {
             static __C1_ENDPOINT: #krate::__private::Endpoint = #krate::__private::Endpoint::new(
                 #krate::__private::Method::#variant,
                 #display,
-            );
+            )#idempotent;
             let mut __c1_request = #krate::__private::Request::new(#client, &__C1_ENDPOINT);
             #(#steps)*
             __c1_request.#send()

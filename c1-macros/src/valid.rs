@@ -13,6 +13,7 @@ use crate::ctxt::Ctxt;
 /// Records every mistake of `endpoint` in `cx`.
 pub fn check(cx: &Ctxt, endpoint: &Endpoint) {
     signature(cx, endpoint);
+    idempotent(cx, endpoint);
     params(cx, endpoint);
     template_and_body(cx, endpoint);
 }
@@ -84,6 +85,24 @@ fn signature(cx: &Ctxt, endpoint: &Endpoint) {
             "an endpoint returns `Result<T>` (`c1::Result`): add `-> Result<T>`, \
              or `-> Result<()>` when the answer has no content",
         ),
+    }
+}
+
+/// `idempotent` only where the method is not already idempotent: the runtime
+/// retries GET, PUT and DELETE as such, so the flag there would mislead a
+/// reader into thinking it changes something.
+fn idempotent(cx: &Ctxt, endpoint: &Endpoint) {
+    if let (Some(span), Some(method)) = (endpoint.args.idempotent, endpoint.args.method)
+        && method.is_idempotent()
+    {
+        cx.error(
+            span,
+            format!(
+                "{} requests are already retried as idempotent; remove `idempotent` \
+                 (it is for a POST or PATCH that is safe to send twice)",
+                method.as_str()
+            ),
+        );
     }
 }
 
