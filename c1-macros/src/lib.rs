@@ -6,6 +6,8 @@
 //! `fallback` writes a stand-in next to the errors. `template` is the
 //! path template parser, free of syn so it can be fuzzed on its own.
 
+#![forbid(unsafe_code)]
+
 mod ast;
 mod attr;
 mod ctxt;
