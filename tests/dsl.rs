@@ -2,6 +2,8 @@
 //! user would, called over real HTTP against a loopback server that records
 //! exactly what it received.
 
+mod support;
+
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
@@ -272,4 +274,62 @@ async fn the_future_outlives_its_arguments() {
         server.one().target,
         "/api/v1/widgets/w/parts/k?page_size=1&type=k"
     );
+}
+
+/// Read-only searches sent as POST, one declared `idempotent`.
+trait Searches: Api {
+    #[c1_endpoint(POST "/api/v1/widgets/search", body = query, idempotent)]
+    async fn search(&self, query: &serde_json::Value) -> Result<serde_json::Value>;
+
+    #[c1_endpoint(POST "/api/v1/widgets/create", body = query)]
+    async fn create(&self, query: &serde_json::Value) -> Result<serde_json::Value>;
+}
+
+impl Searches for Client {}
+
+/// A server answering `status` to the first request for each path, then
+/// `200 {"ok":true}`.
+async fn fails_once(status: u16) -> support::Server {
+    support::Server::start(move |n, _, mut s| async move {
+        if n == 0 {
+            support::respond(&mut s, status, &[], br#"{"code":14,"message":"busy"}"#).await;
+        } else {
+            support::respond(&mut s, 200, &[], br#"{"ok":true}"#).await;
+        }
+    })
+    .await
+}
+
+/// A POST declared `idempotent` is sent again after a 503, with the same
+/// body (503 says the server did not act, so any method is retried).
+#[tokio::test(start_paused = true)]
+async fn an_idempotent_post_is_retried_on_503() {
+    let server = fails_once(503).await;
+    let query = serde_json::json!({"name": "gear"});
+    let found = server.client().search(&query).await.unwrap();
+    assert_eq!(found, serde_json::json!({"ok": true}));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    for r in &requests {
+        assert_eq!(
+            (r.method.as_str(), r.target.as_str()),
+            ("POST", "/api/v1/widgets/search")
+        );
+        assert_eq!(r.body, br#"{"name":"gear"}"#);
+    }
+}
+
+/// What the flag changes: a 502 (the server may have acted) is retried for a
+/// POST declared `idempotent`, and not for a plain POST.
+#[tokio::test(start_paused = true)]
+async fn only_an_idempotent_post_is_retried_on_502() {
+    let query = serde_json::json!({});
+    let server = fails_once(502).await;
+    server.client().search(&query).await.unwrap();
+    assert_eq!(server.count(), 2);
+
+    let server = fails_once(502).await;
+    let err = server.client().create(&query).await.unwrap_err();
+    assert_eq!((err.status(), err.attempts()), (Some(502), 1));
+    assert_eq!(server.count(), 1);
 }

@@ -42,12 +42,31 @@ pub struct Param {
 
 /// What the method returns.
 pub enum Output {
-    /// `Result<T>`; `unit` when `T` is `()`.
-    Result { ty: Type, unit: bool },
+    /// A type named `Result` with one or two type arguments.
+    Result(Box<ResultType>),
     /// Some other type.
-    Other(Type),
+    Other(Box<Type>),
     /// Nothing written.
     Missing,
+}
+
+/// `prefix::Result<ok>` or `prefix::Result<ok, error>`, as written.
+pub struct ResultType {
+    /// The whole type.
+    pub ty: Type,
+    /// The path before `Result`, e.g. `["std", "io"]` (a leading `::` dropped).
+    pub prefix: Vec<String>,
+    /// The `T` of `Result<T>`.
+    pub ok: Type,
+    /// The `E` of `Result<T, E>`.
+    pub error: Option<Type>,
+}
+
+impl ResultType {
+    /// Whether `T` is `()`: the answer's content is ignored.
+    pub fn is_unit(&self) -> bool {
+        matches!(&self.ok, Type::Tuple(t) if t.elems.is_empty())
+    }
 }
 
 impl Endpoint {
@@ -86,12 +105,9 @@ impl Endpoint {
         }
         let output = match &item.sig.output {
             ReturnType::Default => Output::Missing,
-            ReturnType::Type(_, ty) => match result_arg(ty) {
-                Some(t) => Output::Result {
-                    ty: (**ty).clone(),
-                    unit: matches!(t, Type::Tuple(tuple) if tuple.elems.is_empty()),
-                },
-                None => Output::Other((**ty).clone()),
+            ReturnType::Type(_, ty) => match result_type(ty) {
+                Some(r) => Output::Result(Box::new(r)),
+                None => Output::Other(ty.clone()),
             },
         };
         Endpoint {
@@ -111,21 +127,36 @@ impl Endpoint {
     }
 }
 
-/// The `T` of a `...::Result<T>` type.
-fn result_arg(ty: &Type) -> Option<&Type> {
+/// `ty` read as `...::Result<T>` or `...::Result<T, E>`.
+fn result_type(ty: &Type) -> Option<ResultType> {
     let Type::Path(path) = ty else { return None };
     if path.qself.is_some() {
         return None;
     }
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
+    let segments: Vec<_> = path.path.segments.iter().collect();
+    let (last, prefix) = segments.split_last()?;
+    if last.ident != "Result" || prefix.iter().any(|s| !s.arguments.is_none()) {
         return None;
     }
     let PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
-    match args.args.first() {
-        Some(GenericArgument::Type(t)) if args.args.len() == 1 => Some(t),
+    let mut types = args.args.iter().map(|a| match a {
+        GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
+    });
+    let ok = types.next()??;
+    let error = match types.next() {
+        None => None,
+        Some(e) => Some(e?),
+    };
+    if types.next().is_some() {
+        return None;
     }
+    Some(ResultType {
+        ty: ty.clone(),
+        prefix: prefix.iter().map(|s| s.ident.to_string()).collect(),
+        ok,
+        error,
+    })
 }

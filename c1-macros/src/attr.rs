@@ -1,5 +1,5 @@
 //! Parses the attribute's arguments: `GET "/path/<id>"`, then optionally
-//! `, body = param` and `, crate = path`.
+//! `, body = param`, `, idempotent` and `, crate = path`.
 //!
 //! Parsing recovers from a bad argument by skipping to the next `,`, so the
 //! other arguments (and the method signature) are still checked.
@@ -13,6 +13,7 @@ use crate::template::{self, Template};
 
 mod kw {
     syn::custom_keyword!(body);
+    syn::custom_keyword!(idempotent);
 }
 
 /// An HTTP method an endpoint can use.
@@ -45,6 +46,12 @@ impl Method {
         }
     }
 
+    /// Whether the runtime already treats the method as idempotent (as
+    /// `c1_runtime::Method::is_idempotent` does), so `idempotent` is redundant.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+
     /// The variant of the runtime's `Method`.
     pub fn variant(self) -> Ident {
         let name = match self {
@@ -70,6 +77,8 @@ pub struct Args {
     pub body: Option<(Span, Ident)>,
     /// Parameters named by a second `body =`, already reported.
     pub extra_bodies: Vec<Ident>,
+    /// The `idempotent` flag's span, when given.
+    pub idempotent: Option<Span>,
     pub krate: Option<Path>,
 }
 
@@ -150,7 +159,7 @@ fn parse_args(cx: &Ctxt, input: ParseStream, args: &mut Args) {
     }
 }
 
-/// Parses one `body = param` or `crate = path`.
+/// Parses one `body = param`, `idempotent` or `crate = path`.
 fn argument(cx: &Ctxt, input: ParseStream, args: &mut Args) -> syn::Result<()> {
     if input.peek(kw::body) {
         let kw: kw::body = input.parse()?;
@@ -171,6 +180,20 @@ fn argument(cx: &Ctxt, input: ParseStream, args: &mut Args) -> syn::Result<()> {
         } else {
             args.body = Some((kw.span, ident));
         }
+    } else if input.peek(kw::idempotent) {
+        let kw: kw::idempotent = input.parse()?;
+        if input.peek(Token![=]) {
+            cx.error(
+                kw.span,
+                "`idempotent` is a flag: write `idempotent` alone, without `= ...`",
+            );
+            skip_to_comma(input);
+        }
+        if args.idempotent.is_some() {
+            cx.error(kw.span, "`idempotent` is given twice; remove one");
+        } else {
+            args.idempotent = Some(kw.span);
+        }
     } else if input.peek(Token![crate]) {
         let kw: Token![crate] = input.parse()?;
         input.parse::<Token![=]>()?;
@@ -189,7 +212,10 @@ fn argument(cx: &Ctxt, input: ParseStream, args: &mut Args) -> syn::Result<()> {
         let tt: TokenTree = input.parse()?;
         cx.error_spanned(
             &tt,
-            format!("unknown argument `{tt}`; expected `body = <parameter>` or `crate = <path>`"),
+            format!(
+                "unknown argument `{tt}`; expected `body = <parameter>`, `idempotent` \
+                 or `crate = <path>`"
+            ),
         );
         skip_to_comma(input);
     }

@@ -4,7 +4,8 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::{FnArg, GenericParam, Lifetime, LifetimeParam, ReceiverKind, Token};
+use syn::spanned::Spanned;
+use syn::{FnArg, GenericParam, Ident, Lifetime, LifetimeParam, ReceiverKind, Token};
 
 use crate::ast::{Endpoint, Output, Receiver};
 use crate::template::Segment;
@@ -16,7 +17,7 @@ pub fn endpoint(endpoint: &Endpoint) -> TokenStream {
     else {
         unreachable!("validation rejects a declaration without method or template")
     };
-    let Output::Result { ty: ret, unit } = &endpoint.output else {
+    let Output::Result(result) = &endpoint.output else {
         unreachable!("validation rejects a declaration without `Result<T>`")
     };
     let Receiver::Shared {
@@ -77,7 +78,11 @@ pub fn endpoint(endpoint: &Endpoint) -> TokenStream {
     let separator = has_docs.then(|| quote!(#[doc = ""]));
     let attrs = &item.attrs;
 
+    // The expansion's locals resolve at the macro's definition site, so a
+    // parameter may have any name, `__c1_request` included.
+    let request = Ident::new("__c1_request", Span::mixed_site());
     let variant = method.variant();
+    let idempotent = endpoint.args.idempotent.map(|_| quote!(.idempotent()));
     let client = quote_spanned!(*self_span=> #krate::__private::client(self));
     let mut steps = Vec::new();
     let mut literal = String::new();
@@ -86,48 +91,56 @@ pub fn endpoint(endpoint: &Endpoint) -> TokenStream {
         match segment {
             Segment::Literal(text) => literal.push_str(text),
             Segment::Param(p) => {
-                steps.push(quote!(__c1_request.path_literal(#literal);));
+                steps.push(quote!(#request.path_literal(#literal);));
                 literal.clear();
                 let name = &p.name;
                 let arg = endpoint.param(name).and_then(|p| p.ident.as_ref());
-                steps.push(quote!(__c1_request.path_param(#name, &#arg);));
+                steps.push(quote!(#request.path_param(#name, &#arg);));
             }
         }
     }
     if !literal.is_empty() {
-        steps.push(quote!(__c1_request.path_literal(#literal);));
+        steps.push(quote!(#request.path_literal(#literal);));
     }
     for p in &template.query {
         let name = &p.name;
         let arg = endpoint.param(name).and_then(|p| p.ident.as_ref());
-        steps.push(quote!(__c1_request.query_param(#name, &#arg);));
+        steps.push(quote!(#request.query_param(#name, &#arg);));
     }
     if let Some((_, body)) = &endpoint.args.body {
-        steps.push(quote!(__c1_request.json_body(&#body);));
+        steps.push(quote!(#request.json_body(&#body);));
     }
-    let send = if *unit {
+    let send = if result.is_unit() {
         quote!(send_empty)
     } else {
         quote!(send)
     };
 
+    // The signature names c1's result (the type the body has), so a
+    // declared `std::io::Result<T>` alias fails only the spanned check.
+    let ret = &result.ty;
+    let ok = &result.ok;
+    let returns = quote_spanned!(ret.span()=> #krate::__private::returns::<#ret>(););
     quote! {
         #(#attrs)*
         #separator
         #[doc = #doc]
         fn #ident #generics (#inputs)
-            -> impl ::core::future::Future<Output = #ret>
+            -> impl ::core::future::Future<Output = #krate::Result<#ok>>
                 + ::core::marker::Send
                 + use<#lifetime, Self #(, #captured_types)*>
             #where_clause
         {
-            static __C1_ENDPOINT: #krate::__private::Endpoint = #krate::__private::Endpoint::new(
-                #krate::__private::Method::#variant,
-                #display,
-            );
-            let mut __c1_request = #krate::__private::Request::new(#client, &__C1_ENDPOINT);
+            #returns
+            let mut #request = #krate::__private::Request::new(#client, {
+                // In a block of its own: no parameter can be shadowed by it.
+                static __C1_ENDPOINT: #krate::__private::Endpoint =
+                    #krate::__private::Endpoint::new(#krate::__private::Method::#variant, #display)
+                        #idempotent;
+                &__C1_ENDPOINT
+            });
             #(#steps)*
-            __c1_request.#send()
+            #request.#send()
         }
     }
 }

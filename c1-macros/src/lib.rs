@@ -6,6 +6,8 @@
 //! `fallback` writes a stand-in next to the errors. `template` is the
 //! path template parser, free of syn so it can be fuzzed on its own.
 
+#![forbid(unsafe_code)]
+
 mod ast;
 mod attr;
 mod ctxt;
@@ -72,9 +74,10 @@ mod tests {
         for expected in [
             "# [doc = r\" Fetch one part.\"] # [doc = \"\"] # [doc = \" Sends `GET /api/v1/widgets/{widget_id}/parts/{part_id}?page_size`.\"]",
             "fn get_part < 'c1 > (& 'c1 self , widget_id : & str , part_id : & str , page_size : Option < u32 >)",
-            "-> impl :: core :: future :: Future < Output = Result < Part > > + :: core :: marker :: Send + use < 'c1 , Self >",
-            ":: c1 :: __private :: Endpoint :: new (:: c1 :: __private :: Method :: Get , \"/api/v1/widgets/{widget_id}/parts/{part_id}\" ,) ;",
-            ":: c1 :: __private :: Request :: new (:: c1 :: __private :: client (self) , & __C1_ENDPOINT) ;",
+            "-> impl :: core :: future :: Future < Output = :: c1 :: Result < Part >> + :: core :: marker :: Send + use < 'c1 , Self >",
+            ":: c1 :: __private :: returns :: < Result < Part > > () ;",
+            ":: c1 :: __private :: Endpoint :: new (:: c1 :: __private :: Method :: Get , \"/api/v1/widgets/{widget_id}/parts/{part_id}\") ; & __C1_ENDPOINT }) ;",
+            ":: c1 :: __private :: Request :: new (:: c1 :: __private :: client (self) , { static __C1_ENDPOINT",
             "__c1_request . path_literal (\"/api/v1/widgets/\") ; __c1_request . path_param (\"widget_id\" , & widget_id) ; \
              __c1_request . path_literal (\"/parts/\") ; __c1_request . path_param (\"part_id\" , & part_id) ; \
              __c1_request . query_param (\"page_size\" , & page_size) ; __c1_request . send ()",

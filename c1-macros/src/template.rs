@@ -12,7 +12,9 @@
 //!   is refused: every C1 endpoint has a path);
 //! - a segment is either literal text or exactly one `<name>` placeholder;
 //! - literal text is restricted to characters that are valid, unescaped, in a
-//!   URL path (RFC 3986 `pchar`, `%XX` escapes included) and is not `.` or `..`;
+//!   URL path (RFC 3986 `pchar`, `%XX` escapes included) and is not a dot
+//!   segment: `.` or `..`, also when spelled with `%2e` (`%2E%2e`, `.%2e`, ...),
+//!   which URL parsers decode and resolve the same way;
 //! - an optional query follows `?`: `<a>&<b>`, placeholders only;
 //! - a name is an ASCII Rust identifier (an `r#` prefix is allowed and dropped), used
 //!   once in the whole template.
@@ -232,6 +234,16 @@ impl Parser<'_> {
             );
             return None;
         }
+        if let Some(dots) = encoded_dot_segment(text) {
+            self.error(
+                range,
+                format!(
+                    "`/{text}` is the dot segment `{dots}` percent-encoded, which URLs \
+                     also normalize away; remove it"
+                ),
+            );
+            return None;
+        }
         let bytes = text.as_bytes();
         let mut ok = true;
         for (i, c) in text.char_indices() {
@@ -387,6 +399,34 @@ impl Parser<'_> {
     }
 }
 
+/// The dot segment (`.` or `..`) that `text` spells with at least one `%2e`
+/// or `%2E`, as the WHATWG URL parser recognizes it.
+pub fn encoded_dot_segment(text: &str) -> Option<&'static str> {
+    let mut rest = text;
+    let mut dots = 0;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('.') {
+            rest = after;
+        } else if rest
+            .as_bytes()
+            .get(..3)
+            .is_some_and(|b| b.eq_ignore_ascii_case(b"%2e"))
+        {
+            // Three ASCII bytes: index 3 is a char boundary.
+            rest = &rest[3..];
+        } else {
+            return None;
+        }
+        dots += 1;
+    }
+    let plain = !text.contains('%');
+    match dots {
+        1 if !plain => Some("."),
+        2 if !plain => Some(".."),
+        _ => None,
+    }
+}
+
 /// Where a `#` fragment starts: a `#` that is not the one of a raw
 /// identifier placeholder `<r#name>`.
 fn fragment(src: &str) -> Option<usize> {
@@ -472,6 +512,13 @@ mod tests {
         assert!(messages("/a/<caf\u{e9}>")[0].contains("not a Rust identifier"));
         assert!(messages("/a/<x>/<x>")[0].contains("appears twice"));
         assert!(messages("/a/..")[0].contains("normalize"));
+        for dots in ["%2e", "%2E", "%2e%2e", "%2E%2e", ".%2e", "%2E.", "%2e%2E"] {
+            let m = messages(&format!("/a/{dots}/b"));
+            assert!(m[0].contains("percent-encoded"), "{dots}: {m:?}");
+        }
+        assert!(parse("/a/%2e%2e%2e/b").is_ok(), "three dots are a name");
+        assert!(parse("/a/%2ex/b").is_ok());
+        assert!(parse("/a/...").is_ok());
         assert!(messages("/a b")[0].contains("' ' is not allowed"));
         assert!(messages("/a%2")[0].contains("two hex digits"));
         assert!(messages("/a#f")[0].contains("fragment"));
@@ -479,12 +526,14 @@ mod tests {
         assert!(parse("/a%2F:b@c").is_ok());
     }
 
-    /// Every string over a small alphabet (ASCII delimiters and multi-byte
-    /// chars) up to length 5 parses or fails without panicking, and error
+    /// Every string over a small alphabet (ASCII delimiters, dots and
+    /// multi-byte chars) up to length 5 parses or fails without panicking, and error
     /// ranges are char-boundary slices of the input.
     #[test]
     fn never_panics() {
-        let alphabet = ["/", "<", ">", "?", "&", "#", "a", "%", "é", "𝕏", "r#", "_"];
+        let alphabet = [
+            "/", "<", ">", "?", "&", "#", "a", "%", "é", "𝕏", "r#", "_", ".", "%2e",
+        ];
         let mut stack = vec![String::new()];
         while let Some(s) = stack.pop() {
             match parse(&s) {

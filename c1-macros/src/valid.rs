@@ -4,15 +4,16 @@
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::{FnArg, Safety};
+use syn::{FnArg, Safety, Type};
 
-use crate::ast::{Endpoint, Output, Receiver};
+use crate::ast::{Endpoint, Output, Receiver, ResultType};
 use crate::attr::Method;
 use crate::ctxt::Ctxt;
 
 /// Records every mistake of `endpoint` in `cx`.
 pub fn check(cx: &Ctxt, endpoint: &Endpoint) {
     signature(cx, endpoint);
+    idempotent(cx, endpoint);
     params(cx, endpoint);
     template_and_body(cx, endpoint);
 }
@@ -70,7 +71,7 @@ fn signature(cx: &Ctxt, endpoint: &Endpoint) {
         );
     }
     match &endpoint.output {
-        Output::Result { .. } => {}
+        Output::Result(result) => result_type(cx, endpoint, result),
         Output::Other(ty) => cx.error_spanned(
             ty,
             format!(
@@ -85,6 +86,79 @@ fn signature(cx: &Ctxt, endpoint: &Endpoint) {
              or `-> Result<()>` when the answer has no content",
         ),
     }
+}
+
+/// `idempotent` only where the method is not already idempotent: the runtime
+/// retries GET, PUT and DELETE as such, so the flag there would mislead a
+/// reader into thinking it changes something.
+fn idempotent(cx: &Ctxt, endpoint: &Endpoint) {
+    if let (Some(span), Some(method)) = (endpoint.args.idempotent, endpoint.args.method)
+        && method.is_idempotent()
+    {
+        cx.error(
+            span,
+            format!(
+                "{} requests are already retried as idempotent; remove `idempotent` \
+                 (it is for a POST or PATCH that is safe to send twice)",
+                method.as_str()
+            ),
+        );
+    }
+}
+
+/// A `Result` is c1's when its path says so: `Result<T>`, `c1::Result<T>`,
+/// `Result<T, c1::Error>` (bare names and local aliases are checked by type in
+/// the expansion). `std::io::Result<T>` and the like are refused here.
+fn result_type(cx: &Ctxt, endpoint: &Endpoint, result: &ResultType) {
+    let krate = crate_name(endpoint);
+    let fix = format!(
+        "write `{krate}::Result<{}>` (the same as `Result<T, {krate}::Error>`)",
+        tokens_text(&result.ok)
+    );
+    let c1_path = |p: &[String]| {
+        p.is_empty() || p.join("::") == krate || matches!(p[0].as_str(), "crate" | "self" | "super")
+    };
+    let std_result = |p: &[String]| {
+        p.is_empty() || p.len() == 2 && matches!(p[0].as_str(), "std" | "core") && p[1] == "result"
+    };
+    let path_ok = match &result.error {
+        None => c1_path(&result.prefix),
+        Some(_) => std_result(&result.prefix),
+    };
+    if !path_ok {
+        let ty = tokens_text(&result.ty);
+        let message =
+            format!("`{ty}` is not c1's result: an endpoint returns `{krate}::Result<T>`; {fix}");
+        cx.error_spanned(&result.ty, message);
+    } else if let Some(error) = &result.error
+        && !path_names(error, "Error").is_some_and(|p| c1_path(&p))
+    {
+        let message = format!(
+            "an endpoint fails with `{krate}::Error`, not `{}`; {fix}",
+            tokens_text(error)
+        );
+        cx.error_spanned(error, message);
+    }
+}
+
+/// The prefix of `ty` when it is a path ending in `last` without arguments.
+fn path_names(ty: &Type, last: &str) -> Option<Vec<String>> {
+    let Type::Path(path) = ty else { return None };
+    let segments: Vec<_> = path.path.segments.iter().collect();
+    let (end, prefix) = segments.split_last()?;
+    (path.qself.is_none() && end.ident == last && end.arguments.is_none())
+        .then(|| prefix.iter().map(|s| s.ident.to_string()).collect())
+}
+
+/// The c1 crate's path as text: `crate = ...` without a leading `::`, or `c1`.
+fn crate_name(endpoint: &Endpoint) -> String {
+    endpoint.args.krate.as_ref().map_or_else(
+        || "c1".to_owned(),
+        |path| {
+            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            segments.join("::")
+        },
+    )
 }
 
 fn params(cx: &Ctxt, endpoint: &Endpoint) {

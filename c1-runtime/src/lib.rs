@@ -7,6 +7,7 @@
 
 mod api;
 mod auth;
+mod checks;
 mod client;
 mod decode;
 mod endpoint;
@@ -41,6 +42,7 @@ pub use retry::RetryPolicy;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::api::client;
+    pub use crate::checks::*;
     pub use crate::endpoint::{Endpoint, Method};
     pub use crate::request::Request;
 }
