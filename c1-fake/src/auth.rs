@@ -22,6 +22,11 @@ pub const SECRET_PREFIX: &str = "secret-token:conductorone.com:v1:";
 pub const CLOCK_SKEW_SECS: i64 = 10;
 /// The farthest in the future an assertion's `exp` may be, in seconds.
 pub const MAX_ASSERTION_LIFETIME_SECS: i64 = 300;
+/// How long an expired issued token is still told apart from an unknown one before it is
+/// forgotten (so a long-running fake stays bounded).
+pub const EXPIRED_TOKEN_MEMORY: Duration = Duration::from_secs(600);
+/// The most issued tokens held at once; past it the ones expiring soonest are forgotten.
+pub const MAX_ISSUED_TOKENS: usize = 100_000;
 /// The audiences the fake accepts (its host without port).
 pub const ACCEPTED_AUDIENCES: [&str; 2] = ["127.0.0.1", "localhost"];
 
@@ -161,7 +166,9 @@ pub(crate) struct AuthState {
     /// Issued tokens and when they expire (tokio clock, so paused-clock tests can advance it).
     issued: HashMap<String, Instant>,
     statics: HashSet<String>,
-    nonces: HashSet<String>,
+    /// Used nonces and their assertion's `exp`: a nonce is forgotten once its assertion
+    /// could no longer be accepted anyway.
+    nonces: HashMap<String, i64>,
 }
 
 impl AuthState {
@@ -171,7 +178,7 @@ impl AuthState {
             token_lifetime,
             issued: HashMap::new(),
             statics: HashSet::new(),
-            nonces: HashSet::new(),
+            nonces: HashMap::new(),
         }
     }
 
@@ -267,19 +274,63 @@ impl AuthState {
         if client_id != self.client.credentials.client_id {
             return Err(OAuthError::invalid_client("unknown client_id"));
         }
-        let nonce = verify_assertion(assertion, client_id, &self.client.verifying_key, unix_now())?;
-        if !self.nonces.insert(nonce) {
-            return Err(OAuthError::invalid_client("assertion nonce already used"));
-        }
+        let now = unix_now();
+        let (nonce, exp) = verify_assertion(assertion, client_id, &self.client.verifying_key, now)?;
+        self.use_nonce(nonce, exp, now)?;
         let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-        self.issued
-            .insert(token.clone(), Instant::now() + self.token_lifetime);
+        self.prune_issued();
+        let expiry = Instant::now()
+            .checked_add(self.token_lifetime)
+            .unwrap_or_else(far_future);
+        self.issued.insert(token.clone(), expiry);
         Ok(json!({
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": self.token_lifetime.as_secs(),
         }))
     }
+}
+
+impl AuthState {
+    /// Accept a nonce once, forgetting nonces whose assertion has expired (past the skew).
+    fn use_nonce(&mut self, nonce: String, exp: i64, now: i64) -> Result<(), OAuthError> {
+        self.nonces
+            .retain(|_, exp| exp.saturating_add(CLOCK_SKEW_SECS) >= now);
+        if self.nonces.contains_key(&nonce) {
+            return Err(OAuthError::invalid_client("assertion nonce already used"));
+        }
+        self.nonces.insert(nonce, exp);
+        Ok(())
+    }
+
+    /// Forget tokens expired for longer than [`EXPIRED_TOKEN_MEMORY`], and keep at most
+    /// [`MAX_ISSUED_TOKENS`] - 1 (room for the one about to be issued).
+    fn prune_issued(&mut self) {
+        let now = Instant::now();
+        self.issued.retain(|_, exp| {
+            exp.checked_add(EXPIRED_TOKEN_MEMORY)
+                .is_none_or(|forget| forget > now)
+        });
+        let excess = (self.issued.len() + 1).saturating_sub(MAX_ISSUED_TOKENS);
+        if excess > 0 {
+            let mut by_expiry: Vec<(Instant, String)> =
+                self.issued.iter().map(|(t, e)| (*e, t.clone())).collect();
+            by_expiry.sort();
+            for (_, token) in by_expiry.into_iter().take(excess) {
+                self.issued.remove(&token);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> (usize, usize) {
+        (self.issued.len(), self.nonces.len())
+    }
+}
+
+/// An instant no token lifetime reaches (about 30 years on), for lifetimes too long to add.
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(30 * 365 * 24 * 3600)
 }
 
 /// Wall-clock seconds since the Unix epoch (assertions are signed with wall-clock time).
@@ -315,13 +366,13 @@ fn numeric_claim(claims: &Value, name: &str) -> Result<Option<i64>, OAuthError> 
     }
 }
 
-/// Verify a compact JWS client assertion; returns its nonce.
+/// Verify a compact JWS client assertion; returns its nonce and `exp`.
 fn verify_assertion(
     jws: &str,
     client_id: &str,
     key: &VerifyingKey,
     now: i64,
-) -> Result<String, OAuthError> {
+) -> Result<(String, i64), OAuthError> {
     let mut parts = jws.split('.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -375,25 +426,83 @@ fn verify_assertion(
     }
     let exp = numeric_claim(&claims, "exp")?
         .ok_or_else(|| OAuthError::invalid_client("assertion has no exp"))?;
-    if now > exp + CLOCK_SKEW_SECS {
+    if now > exp.saturating_add(CLOCK_SKEW_SECS) {
         return Err(OAuthError::invalid_client("assertion expired"));
     }
-    if exp - now > MAX_ASSERTION_LIFETIME_SECS {
+    if exp.saturating_sub(now) > MAX_ASSERTION_LIFETIME_SECS {
         return Err(OAuthError::invalid_client(
             "assertion exp is more than 5 minutes away",
         ));
     }
     if let Some(nbf) = numeric_claim(&claims, "nbf")?
-        && nbf > now + CLOCK_SKEW_SECS
+        && nbf > now.saturating_add(CLOCK_SKEW_SECS)
     {
         return Err(OAuthError::invalid_client("assertion not yet valid (nbf)"));
     }
     if let Some(iat) = numeric_claim(&claims, "iat")?
-        && iat > now + CLOCK_SKEW_SECS
+        && iat > now.saturating_add(CLOCK_SKEW_SECS)
     {
         return Err(OAuthError::invalid_client(
             "assertion issued in the future (iat)",
         ));
     }
-    Ok(nonce.to_owned())
+    Ok((nonce.to_owned(), exp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn used_nonces_are_forgotten_once_their_assertion_expired() {
+        let mut auth = AuthState::new(Duration::from_secs(600));
+        let now = 1_000_000;
+        auth.use_nonce("a".repeat(32), now + 100, now).unwrap();
+        assert!(auth.use_nonce("a".repeat(32), now + 100, now + 50).is_err());
+        for i in 0..1000 {
+            auth.use_nonce(format!("old-{i}"), now + 1, now).unwrap();
+        }
+        assert_eq!(auth.held().1, 1001);
+        // Past exp + skew none of them could be accepted again: all but the live one go.
+        let later = now + 1 + CLOCK_SKEW_SECS + 1;
+        auth.use_nonce("b".repeat(32), later + 60, later).unwrap();
+        assert_eq!(auth.held().1, 2);
+        assert!(auth.use_nonce("a".repeat(32), now + 100, later).is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn expired_tokens_are_forgotten_and_the_count_is_capped() {
+        let mut auth = AuthState::new(Duration::from_secs(60));
+        let now = Instant::now();
+        for i in 0..10 {
+            auth.issued
+                .insert(format!("t{i}"), now + Duration::from_secs(60));
+        }
+        auth.prune_issued();
+        assert_eq!(auth.held().0, 10);
+        tokio::time::advance(Duration::from_secs(60) + EXPIRED_TOKEN_MEMORY / 2).await;
+        // Expired, but still told apart from an unknown token.
+        assert_eq!(
+            auth.check_bearer(Some("Bearer t1")),
+            Err(TokenRejection::Expired)
+        );
+        auth.prune_issued();
+        assert_eq!(auth.held().0, 10);
+        tokio::time::advance(EXPIRED_TOKEN_MEMORY).await;
+        auth.prune_issued();
+        assert_eq!(auth.held().0, 0);
+
+        let now = Instant::now();
+        for i in 0..MAX_ISSUED_TOKENS as u64 {
+            auth.issued
+                .insert(format!("t{i}"), now + Duration::from_secs(i));
+        }
+        auth.prune_issued();
+        assert_eq!(auth.held().0, MAX_ISSUED_TOKENS - 1);
+        assert!(
+            !auth.issued.contains_key("t0"),
+            "the one expiring soonest goes"
+        );
+        assert!(auth.issued.contains_key("t1"));
+    }
 }

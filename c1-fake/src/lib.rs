@@ -39,7 +39,8 @@ use tokio::task::JoinHandle;
 
 pub use auth::TestCredentials;
 pub use faults::{Fault, Faults};
-pub use inspect::{REDACTED, RecordedRequest};
+pub use inspect::{DEFAULT_REQUEST_LOG_CAPACITY, MAX_RECORDED_BODY, REDACTED, RecordedRequest};
+pub use server::{MAX_BODY, MAX_HEADER_BYTES};
 pub use state::{DEFAULT_PAGE_SIZE, DEFAULT_SEED, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 
 /// The default lifetime of issued access tokens (`expires_in` = 600).
@@ -53,7 +54,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct Shared {
     auth: Mutex<auth::AuthState>,
     store: Mutex<state::Store>,
-    requests: Mutex<Vec<RecordedRequest>>,
+    requests: Mutex<inspect::RequestLog>,
     pub(crate) token_requests: AtomicUsize,
     pub(crate) secret_leaks: AtomicUsize,
     pub(crate) api_faults: Faults,
@@ -69,14 +70,12 @@ impl Shared {
         lock(&self.store)
     }
 
-    pub(crate) fn push_request(&self, record: RecordedRequest) -> usize {
-        let mut requests = lock(&self.requests);
-        requests.push(record);
-        requests.len() - 1
+    pub(crate) fn push_request(&self, record: RecordedRequest) -> u64 {
+        lock(&self.requests).push(record)
     }
 
-    pub(crate) fn set_status(&self, index: usize, status: u16) {
-        if let Some(r) = lock(&self.requests).get_mut(index) {
+    pub(crate) fn set_status(&self, seq: u64, status: u16) {
+        if let Some(r) = lock(&self.requests).get_mut(seq) {
             r.status = Some(status);
         }
     }
@@ -115,6 +114,7 @@ pub struct FakeC1Builder {
     token_lifetime: Duration,
     port: u16,
     seed: SeedSource,
+    request_log_capacity: usize,
 }
 
 /// Where the initial tenant data comes from.
@@ -131,6 +131,7 @@ impl Default for FakeC1Builder {
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             port: 0,
             seed: SeedSource::Default,
+            request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
         }
     }
 }
@@ -145,6 +146,14 @@ impl FakeC1Builder {
     /// Listen on this port of `127.0.0.1` instead of an ephemeral one (0 means ephemeral).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Keep at most this many requests for [`FakeC1::requests`] (default
+    /// [`DEFAULT_REQUEST_LOG_CAPACITY`]); older ones are forgotten, so a long-running fake
+    /// stays bounded. Counters such as [`FakeC1::token_requests`] count every request.
+    pub fn request_log_capacity(mut self, capacity: usize) -> Self {
+        self.request_log_capacity = capacity;
         self
     }
 
@@ -197,7 +206,7 @@ impl FakeC1Builder {
         let shared = Arc::new(Shared {
             auth: Mutex::new(auth),
             store: Mutex::new(store),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(inspect::RequestLog::new(self.request_log_capacity)),
             token_requests: AtomicUsize::new(0),
             secret_leaks: AtomicUsize::new(0),
             api_faults: Faults::default(),
@@ -301,9 +310,10 @@ impl FakeC1 {
             .entitlement_owner_ids(app_id, connector_id, role)
     }
 
-    /// Every request received so far, in order, secrets redacted (including `/auth/v1/token`).
+    /// The requests received so far (the last [`FakeC1Builder::request_log_capacity`] of them),
+    /// in order, secrets redacted (including `/auth/v1/token`).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        lock(&self.shared.requests).to_vec()
     }
 
     /// Forget the recorded requests (counters such as [`FakeC1::token_requests`] are kept).

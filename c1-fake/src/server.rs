@@ -19,8 +19,11 @@ use crate::faults::Fault;
 use crate::inspect;
 use crate::status::ApiError;
 
-/// The largest request body the fake reads.
-const MAX_BODY: usize = 1 << 20;
+/// The largest request body the fake reads (1 MiB); a larger one is answered 413.
+pub const MAX_BODY: usize = 1 << 20;
+
+/// The most bytes of request line and headers the fake reads (32 KiB); more is answered 431.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 
 /// The service error that makes hyper close the connection without answering.
 #[derive(Debug)]
@@ -61,6 +64,7 @@ pub(crate) async fn serve(
             let svc =
                 hyper::service::service_fn(move |req| handle(shared.clone(), router.clone(), req));
             let conn = hyper::server::conn::http1::Builder::new()
+                .max_buf_size(MAX_HEADER_BYTES)
                 .serve_connection(TokioIo::new(stream), svc);
             let mut conn = std::pin::pin!(conn);
             tokio::select! {
@@ -99,7 +103,7 @@ async fn handle(
         &parts.headers,
         &bytes,
     );
-    let index = shared.push_request(record);
+    let seq = shared.push_request(record);
     if path == "/auth/v1/token" && parts.method == axum::http::Method::POST {
         shared.token_requests.fetch_add(1, Ordering::SeqCst);
     }
@@ -150,7 +154,7 @@ async fn handle(
                     resp
                 }
             };
-            shared.set_status(index, resp.status().as_u16());
+            shared.set_status(seq, resp.status().as_u16());
             return Ok(resp);
         }
     }
@@ -176,6 +180,6 @@ async fn handle(
             Err(never) => match never {},
         }
     };
-    shared.set_status(index, resp.status().as_u16());
+    shared.set_status(seq, resp.status().as_u16());
     Ok(resp)
 }

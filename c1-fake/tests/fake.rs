@@ -1276,3 +1276,84 @@ async fn dropping_the_fake_stops_the_server() {
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(reqwest::Client::new().get(&url).send().await.is_err());
 }
+
+// ---------------------------------------------------------------- long-running bounds
+
+#[tokio::test]
+async fn a_validly_signed_assertion_with_a_huge_exp_is_refused_not_a_panic() {
+    let fake = FakeC1::start().await;
+    let id = fake.credentials().client_id.clone();
+    for exp in [json!(i64::MAX), json!(1e300), json!(i64::MIN)] {
+        let mut claims = good_claims(&id);
+        claims["exp"] = exp;
+        assert_rejected(&fake, good_header(), claims).await;
+    }
+    for field in ["nbf", "iat"] {
+        let mut claims = good_claims(&id);
+        claims[field] = json!(i64::MAX);
+        assert_rejected(&fake, good_header(), claims).await;
+    }
+    // The server is still up.
+    issue_token(&fake).await;
+}
+
+#[tokio::test]
+async fn the_request_log_is_a_ring_buffer() {
+    let fake = FakeC1::builder().request_log_capacity(3).start().await;
+    for i in 0..5 {
+        call(&fake, "GET", &format!("/api/v1/n{i}"), None, None).await;
+    }
+    let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/api/v1/n2", "/api/v1/n3", "/api/v1/n4"]);
+    assert!(fake.requests().iter().all(|r| r.status == Some(401)));
+
+    let fake = FakeC1::start().await;
+    let client = reqwest::Client::new();
+    for i in 0..c1_fake::DEFAULT_REQUEST_LOG_CAPACITY + 10 {
+        let url = format!("{}/api/v1/n{i}", fake.base_url());
+        client.get(url).send().await.unwrap();
+    }
+    let requests = fake.requests();
+    assert_eq!(requests.len(), c1_fake::DEFAULT_REQUEST_LOG_CAPACITY);
+    assert_eq!(requests[0].path, "/api/v1/n10");
+}
+
+#[tokio::test]
+async fn recorded_bodies_are_cut_and_oversized_bodies_refused() {
+    let fake = fake_with_token().await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v1/anything", fake.base_url());
+    let big = "x".repeat(200 * 1024);
+    let resp = client.post(&url).body(big.clone()).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+    let rec = fake.requests().pop().unwrap();
+    assert_eq!(rec.body_len, 200 * 1024);
+    assert_eq!(rec.body.len(), c1_fake::MAX_RECORDED_BODY);
+
+    let too_big = "x".repeat(c1_fake::MAX_BODY + 1);
+    let resp = client
+        .post(&url)
+        .bearer_auth(TOKEN)
+        .body(too_big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
+    assert_status_body(&body, 8);
+}
+
+#[tokio::test]
+async fn oversized_headers_are_refused() {
+    let fake = fake_with_token().await;
+    let resp = reqwest::Client::new()
+        .get(format!("{}{OWNER_PATH}", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .header("x-filler", "y".repeat(100 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 431);
+    // A normal request still works.
+    assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 200);
+}
