@@ -367,6 +367,9 @@ fn numeric_claim(claims: &Value, name: &str) -> Result<Option<i64>, OAuthError> 
 }
 
 /// Verify a compact JWS client assertion; returns its nonce and `exp`.
+///
+/// Every official SDK's shape is accepted: the nonce in the header (Go, c1) or as a claim
+/// (Python), `aud` a string or an array, `typ` absent or `JWT`.
 fn verify_assertion(
     jws: &str,
     client_id: &str,
@@ -380,24 +383,69 @@ fn verify_assertion(
         return Err(OAuthError::invalid_client("assertion is not a compact JWS"));
     };
     let header = b64_json(h, "header")?;
+    check_header(&header)?;
+    verify_signature(key, &jws[..h.len() + 1 + p.len()], s)?;
+    let claims = b64_json(p, "payload")?;
+    let nonce = assertion_nonce(&header, &claims)?;
+    check_parties(&claims, client_id)?;
+    let exp = check_times(&claims, now)?;
+    Ok((nonce, exp))
+}
+
+/// `alg` must be `EdDSA`; `typ`, when present, `JWT`.
+fn check_header(header: &Value) -> Result<(), OAuthError> {
     if header.get("alg").and_then(Value::as_str) != Some("EdDSA") {
         return Err(OAuthError::invalid_client("assertion alg must be EdDSA"));
     }
-    let nonce = header.get("nonce").and_then(Value::as_str).unwrap_or("");
-    if nonce.len() != 32 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(OAuthError::invalid_client(
-            "assertion nonce must be 32 hex characters",
-        ));
+    match header.get("typ") {
+        None => Ok(()),
+        Some(Value::String(t)) if t.eq_ignore_ascii_case("JWT") => Ok(()),
+        Some(_) => Err(OAuthError::invalid_client("assertion typ must be JWT")),
     }
+}
+
+fn verify_signature(key: &VerifyingKey, signing_input: &str, sig: &str) -> Result<(), OAuthError> {
     let sig_bytes = URL_SAFE_NO_PAD
-        .decode(s)
+        .decode(sig)
         .map_err(|_| OAuthError::invalid_client("assertion signature is not base64url"))?;
     let signature = Signature::from_slice(&sig_bytes)
         .map_err(|_| OAuthError::invalid_client("assertion signature malformed"))?;
-    let signing_input = &jws[..h.len() + 1 + p.len()];
     key.verify_strict(signing_input.as_bytes(), &signature)
-        .map_err(|_| OAuthError::invalid_client("assertion signature does not verify"))?;
-    let claims = b64_json(p, "payload")?;
+        .map_err(|_| OAuthError::invalid_client("assertion signature does not verify"))
+}
+
+/// The nonce, from the header (Go SDK) or the claims (Python SDK); both must agree when both
+/// carry one. 32 hex characters or 22 base64url characters (16 random bytes either way).
+fn assertion_nonce(header: &Value, claims: &Value) -> Result<String, OAuthError> {
+    let bad = || {
+        OAuthError::invalid_client(
+            "assertion nonce must be 32 hex or 22 base64url characters, in the header or the claims",
+        )
+    };
+    let field = |v: &Value| match v.get("nonce") {
+        None => Ok(None),
+        Some(Value::String(n)) if valid_nonce(n) => Ok(Some(n.clone())),
+        Some(_) => Err(bad()),
+    };
+    match (field(header)?, field(claims)?) {
+        (Some(h), Some(c)) if h != c => Err(OAuthError::invalid_client(
+            "assertion nonce differs between header and claims",
+        )),
+        (Some(n), _) | (None, Some(n)) => Ok(n),
+        (None, None) => Err(bad()),
+    }
+}
+
+fn valid_nonce(n: &str) -> bool {
+    let hex = n.len() == 32 && n.bytes().all(|b| b.is_ascii_hexdigit());
+    let b64 = n.len() == 22
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    hex || b64
+}
+
+/// `iss` = `sub` = the client ID; `aud` one of [`ACCEPTED_AUDIENCES`], a string or an array.
+fn check_parties(claims: &Value, client_id: &str) -> Result<(), OAuthError> {
     let claim_str = |name: &str| claims.get(name).and_then(Value::as_str);
     if claim_str("iss") != Some(client_id) {
         return Err(OAuthError::invalid_client(
@@ -424,7 +472,13 @@ fn verify_assertion(
             "assertion aud must be [\"127.0.0.1\"]",
         ));
     }
-    let exp = numeric_claim(&claims, "exp")?
+    Ok(())
+}
+
+/// `exp` present, not past (with skew) nor more than 5 minutes away; `nbf` and `iat` not in
+/// the future. Saturating: a validly signed assertion may carry any number.
+fn check_times(claims: &Value, now: i64) -> Result<i64, OAuthError> {
+    let exp = numeric_claim(claims, "exp")?
         .ok_or_else(|| OAuthError::invalid_client("assertion has no exp"))?;
     if now > exp.saturating_add(CLOCK_SKEW_SECS) {
         return Err(OAuthError::invalid_client("assertion expired"));
@@ -434,19 +488,16 @@ fn verify_assertion(
             "assertion exp is more than 5 minutes away",
         ));
     }
-    if let Some(nbf) = numeric_claim(&claims, "nbf")?
-        && nbf > now.saturating_add(CLOCK_SKEW_SECS)
-    {
+    let future = now.saturating_add(CLOCK_SKEW_SECS);
+    if numeric_claim(claims, "nbf")?.is_some_and(|nbf| nbf > future) {
         return Err(OAuthError::invalid_client("assertion not yet valid (nbf)"));
     }
-    if let Some(iat) = numeric_claim(&claims, "iat")?
-        && iat > now.saturating_add(CLOCK_SKEW_SECS)
-    {
+    if numeric_claim(claims, "iat")?.is_some_and(|iat| iat > future) {
         return Err(OAuthError::invalid_client(
             "assertion issued in the future (iat)",
         ));
     }
-    Ok((nonce.to_owned(), exp))
+    Ok(exp)
 }
 
 #[cfg(test)]

@@ -1357,3 +1357,113 @@ async fn oversized_headers_are_refused() {
     // A normal request still works.
     assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 200);
 }
+
+// ---------------------------------------------------------------- every official SDK's assertion
+
+/// 16 random bytes as 22 base64url characters, the nonce the Python SDK puts in the claims.
+fn python_nonce() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
+}
+
+/// An assertion shaped like the Python SDK's token source signs it: `typ` in the header, the
+/// nonce as a claim, `aud` a string.
+fn python_assertion(key: &SigningKey, client_id: &str, nonce: &str) -> String {
+    let t = now();
+    let header = json!({ "alg": "EdDSA", "typ": "JWT" });
+    let claims = json!({
+        "iss": client_id, "sub": client_id, "aud": "127.0.0.1",
+        "iat": t, "nbf": t - 120, "exp": t + 120, "nonce": nonce,
+    });
+    jws(key, &header, &claims)
+}
+
+#[tokio::test]
+async fn the_python_sdks_assertion_is_accepted_and_its_nonce_is_single_use() {
+    let fake = FakeC1::start().await;
+    let creds = fake.credentials().clone();
+    let key = signing_key(&creds);
+    let claim_nonce = python_nonce();
+    assert_eq!(claim_nonce.len(), 22);
+    let assertion = python_assertion(&key, &creds.client_id, &claim_nonce);
+    let (status, body) = token_with(&fake, &creds.client_id, &assertion).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        call(&fake, "GET", OWNER_PATH, Some(&token), None).await.0,
+        200
+    );
+    // The same claim nonce again, even in a freshly signed assertion: refused.
+    let again = python_assertion(&key, &creds.client_id, &claim_nonce);
+    let (status, body) = token_with(&fake, &creds.client_id, &again).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("already used")
+    );
+    // A nonce used in the header cannot be replayed as a claim either.
+    let hex = nonce();
+    let mut header = good_header();
+    header["nonce"] = json!(hex);
+    let go = jws(&key, &header, &good_claims(&creds.client_id));
+    assert_eq!(token_with(&fake, &creds.client_id, &go).await.0, 200);
+    let (status, _) = token_with(
+        &fake,
+        &creds.client_id,
+        &python_assertion(&key, &creds.client_id, &hex),
+    )
+    .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn assertion_shapes_each_sdk_may_send() {
+    let fake = FakeC1::start().await;
+    let id = fake.credentials().client_id.clone();
+    let key = signing_key(fake.credentials());
+    let accepted = |header: Value, claims: Value| {
+        let assertion = jws(&key, &header, &claims);
+        let fake = &fake;
+        let id = id.clone();
+        async move { token_with(fake, &id, &assertion).await }
+    };
+    // Go's shape with typ, or with aud a string; the same nonce in both places.
+    let mut h = good_header();
+    h["typ"] = json!("JWT");
+    assert_eq!(accepted(h, good_claims(&id)).await.0, 200);
+    let mut c = good_claims(&id);
+    c["aud"] = json!("127.0.0.1");
+    assert_eq!(accepted(good_header(), c).await.0, 200);
+    let n = nonce();
+    let mut c = good_claims(&id);
+    c["nonce"] = json!(n);
+    assert_eq!(
+        accepted(json!({"alg": "EdDSA", "nonce": n}), c).await.0,
+        200
+    );
+
+    // Refused: nonces that differ, a malformed claim nonce, no nonce, a wrong typ.
+    let mut c = good_claims(&id);
+    c["nonce"] = json!(python_nonce());
+    assert_rejected(&fake, good_header(), c).await;
+    for bad in [
+        json!("short"),
+        json!("!".repeat(22)),
+        json!(12345),
+        json!(nonce() + "a"),
+    ] {
+        let mut c = good_claims(&id);
+        c["nonce"] = bad;
+        assert_rejected(&fake, json!({"alg": "EdDSA"}), c).await;
+    }
+    assert_rejected(
+        &fake,
+        json!({"alg": "EdDSA", "typ": "JWT"}),
+        good_claims(&id),
+    )
+    .await;
+    let mut h = good_header();
+    h["typ"] = json!("JWE");
+    assert_rejected(&fake, h, good_claims(&id)).await;
+}
