@@ -503,3 +503,71 @@ async fn paginate_fetches_only_the_pages_it_needs() {
         [None, Some("page-2".to_owned())]
     );
 }
+
+/// The real service sends `null` for many unset fields: the shipped service decodes a fake
+/// in nulls mode (every unset field `null`, the last `nextPageToken` `null`).
+#[tokio::test]
+async fn the_service_decodes_answers_full_of_nulls() {
+    let fake = c1_fake::FakeC1::builder().nulls(true).start().await;
+    fake.add_bearer_token(TOKEN);
+    fake.add_user(json!({"id": "sparse", "email": "s@example.com"}));
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
+
+    let created = client
+        .create_user_owner(
+            "app-1",
+            "conn-1",
+            "owner",
+            "sparse",
+            &CreateConnectorUserOwnerRequest::new(UserRef::new("sparse")),
+        )
+        .await
+        .unwrap();
+    let user = created.connector_owner_user.unwrap().user.unwrap();
+    assert_eq!(user.id.as_deref(), Some("sparse"));
+    assert_eq!(user.email.as_deref(), Some("s@example.com"));
+    assert_eq!(
+        (user.display_name, user.status, user.created_at),
+        (None, None, None)
+    );
+    // The fake really answered nulls (so the decoding above was tested on them).
+    let raw = reqwest::Client::new()
+        .get(format!("{}{OWNERS}/users/owner/sparse", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let raw: Value = serde_json::from_slice(&raw).unwrap();
+    let raw_user = raw["connectorOwnerUser"]["user"].as_object().unwrap();
+    assert_eq!(raw_user.len(), 32, "{raw}");
+    assert!(raw_user["displayName"].is_null() && raw_user["status"].is_null());
+
+    let page = client
+        .search_user_owners("app-1", "conn-1", None, None, Some("owner"))
+        .await
+        .unwrap();
+    assert_eq!(page.next_page_token, None, "null on the last page");
+    let owners: Vec<ConnectorOwnerUser> = c1::paginate(|token| {
+        client.search_user_owners("app-1", "conn-1", Some(10), token.as_deref(), None)
+    })
+    .try_collect()
+    .await
+    .unwrap();
+    let ids: Vec<&str> = owners.iter().map(user_id).collect();
+    assert_eq!(ids, ["user-2", "sparse", "user-1"]);
+
+    let owner = client
+        .get_entitlement_owner("app-1", "conn-1", "owner", "app-1", "ent-1")
+        .await
+        .unwrap()
+        .connector_owner_entitlement
+        .unwrap();
+    assert_eq!(owner.app_entitlement.unwrap().id.as_deref(), Some("ent-1"));
+}

@@ -22,6 +22,7 @@
 mod auth;
 mod faults;
 mod inspect;
+mod nulls;
 mod owners;
 mod routes;
 mod server;
@@ -115,6 +116,7 @@ pub struct FakeC1Builder {
     port: u16,
     seed: SeedSource,
     request_log_capacity: usize,
+    nulls: bool,
 }
 
 /// Where the initial tenant data comes from.
@@ -132,6 +134,7 @@ impl Default for FakeC1Builder {
             port: 0,
             seed: SeedSource::Default,
             request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            nulls: false,
         }
     }
 }
@@ -154,6 +157,14 @@ impl FakeC1Builder {
     /// stays bounded. Counters such as [`FakeC1::token_requests`] count every request.
     pub fn request_log_capacity(mut self, capacity: usize) -> Self {
         self.request_log_capacity = capacity;
+        self
+    }
+
+    /// Nulls mode: answer `null` for every field the fake leaves unset (a seed user's missing
+    /// fields, the last page's `nextPageToken`), as the real service does for many fields.
+    /// Off by default; a seed can turn it on with `"nulls": true`.
+    pub fn nulls(mut self, nulls: bool) -> Self {
+        self.nulls = nulls;
         self
     }
 
@@ -198,7 +209,8 @@ impl FakeC1Builder {
                     .map_err(|e| invalid(format!("{}: {e}", path.display())))?
             }
         };
-        let store = state::Store::from_seed(seed).map_err(invalid)?;
+        let mut store = state::Store::from_seed(seed).map_err(invalid)?;
+        store.nulls |= self.nulls;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let auth = auth::AuthState::new(self.token_lifetime);

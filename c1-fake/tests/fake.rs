@@ -1467,3 +1467,69 @@ async fn assertion_shapes_each_sdk_may_send() {
     h["typ"] = json!("JWE");
     assert_rejected(&fake, h, good_claims(&id)).await;
 }
+
+// ---------------------------------------------------------------- nulls mode
+
+#[tokio::test]
+async fn nulls_mode_answers_null_for_every_unset_field() {
+    let fake = FakeC1::builder().nulls(true).start().await;
+    fake.add_bearer_token(TOKEN);
+    fake.add_user(json!({"id": "sparse", "email": "s@example.com"}));
+    let path = format!("{P1}/users/owner/sparse");
+    assert_eq!(api(&fake, "POST", &path, None).await.0, 200);
+    let (status, body) = api(&fake, "GET", &path, None).await;
+    assert_eq!(status, 200, "{body}");
+    let user = body["connectorOwnerUser"]["user"].as_object().unwrap();
+    assert_eq!(user.len(), 32, "{body}");
+    assert_eq!(user["email"], "s@example.com");
+    assert!(user.contains_key("displayName") && user["displayName"].is_null());
+    let (_, page) = api(&fake, "GET", &format!("{P1}/users"), None).await;
+    assert!(page.as_object().unwrap().contains_key("nextPageToken"));
+    assert!(page["nextPageToken"].is_null(), "{page}");
+    let (_, ent) = api(
+        &fake,
+        "GET",
+        &format!("{P1}/entitlements/owner/app-1/ent-1"),
+        None,
+    )
+    .await;
+    let ent = ent["connectorOwnerEntitlement"]["appEntitlement"]
+        .as_object()
+        .unwrap();
+    assert_eq!(ent.len(), 35);
+
+    // Off by default: the same user has only the fields it was given.
+    let fake = fake_with_token().await;
+    fake.add_user(json!({"id": "sparse", "email": "s@example.com"}));
+    assert_eq!(api(&fake, "POST", &path, None).await.0, 200);
+    let (_, body) = api(&fake, "GET", &path, None).await;
+    assert_eq!(
+        body["connectorOwnerUser"]["user"]
+            .as_object()
+            .unwrap()
+            .len(),
+        2
+    );
+    let (_, page) = api(&fake, "GET", &format!("{P1}/users"), None).await;
+    assert_eq!(page["nextPageToken"], "");
+    // A seed can turn it on too.
+    let seed = json!({"users": [{"id": "u"}], "connectors": [{"appId": "a", "connectorId": "c"}],
+        "userOwners": [{"appId": "a", "connectorId": "c", "roleSlug": "r", "userId": "u"}], "nulls": true});
+    let fake = FakeC1::builder().seed(seed).start().await;
+    fake.add_bearer_token(TOKEN);
+    let (_, body) = api(
+        &fake,
+        "GET",
+        "/api/v2/apps/a/connectors/c/owners/users/r/u",
+        None,
+    )
+    .await;
+    assert!(body["connectorOwnerUser"]["user"]["deletedAt"].is_null());
+    assert_eq!(
+        body["connectorOwnerUser"]["user"]
+            .as_object()
+            .unwrap()
+            .len(),
+        32
+    );
+}
