@@ -27,6 +27,8 @@ pub const MAX_ASSERTION_LIFETIME_SECS: i64 = 300;
 pub const EXPIRED_TOKEN_MEMORY: Duration = Duration::from_secs(600);
 /// The most issued tokens held at once; past it the ones expiring soonest are forgotten.
 pub const MAX_ISSUED_TOKENS: usize = 100_000;
+/// How many accepted assertions [`crate::FakeC1::assertions`] keeps (the last ones).
+pub const ASSERTIONS_KEPT: usize = 64;
 /// The audiences the fake accepts (its host without port).
 pub const ACCEPTED_AUDIENCES: [&str; 2] = ["127.0.0.1", "localhost"];
 
@@ -86,6 +88,16 @@ impl Client {
             private_b64: d,
         }
     }
+}
+
+/// The decoded header and claims of an assertion the token endpoint accepted (its signature
+/// left out), so a test can check a client's exact assertion shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assertion {
+    /// The JOSE header, e.g. `{"alg": "EdDSA", "nonce": ".."}`.
+    pub header: Value,
+    /// The claims, e.g. `{"iss", "sub", "aud", "iat", "nbf", "exp"}`.
+    pub claims: Value,
 }
 
 /// An OAuth error answered by the token endpoint: `{"error": .., "error_description": ..}`.
@@ -169,6 +181,8 @@ pub(crate) struct AuthState {
     /// Used nonces and their assertion's `exp`: a nonce is forgotten once its assertion
     /// could no longer be accepted anyway.
     nonces: HashMap<String, i64>,
+    /// The last accepted assertions, newest last.
+    pub(crate) accepted: std::collections::VecDeque<Assertion>,
 }
 
 impl AuthState {
@@ -179,6 +193,7 @@ impl AuthState {
             issued: HashMap::new(),
             statics: HashSet::new(),
             nonces: HashMap::new(),
+            accepted: std::collections::VecDeque::new(),
         }
     }
 
@@ -275,8 +290,13 @@ impl AuthState {
             return Err(OAuthError::invalid_client("unknown client_id"));
         }
         let now = unix_now();
-        let (nonce, exp) = verify_assertion(assertion, client_id, &self.client.verifying_key, now)?;
+        let (nonce, exp, seen) =
+            verify_assertion(assertion, client_id, &self.client.verifying_key, now)?;
         self.use_nonce(nonce, exp, now)?;
+        if self.accepted.len() == ASSERTIONS_KEPT {
+            self.accepted.pop_front();
+        }
+        self.accepted.push_back(seen);
         let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
         self.prune_issued();
         let expiry = Instant::now()
@@ -366,7 +386,7 @@ fn numeric_claim(claims: &Value, name: &str) -> Result<Option<i64>, OAuthError> 
     }
 }
 
-/// Verify a compact JWS client assertion; returns its nonce and `exp`.
+/// Verify a compact JWS client assertion; returns its nonce, `exp`, header and claims.
 ///
 /// Every official SDK's shape is accepted: the nonce in the header (Go, c1) or as a claim
 /// (Python), `aud` a string or an array, `typ` absent or `JWT`.
@@ -375,7 +395,7 @@ fn verify_assertion(
     client_id: &str,
     key: &VerifyingKey,
     now: i64,
-) -> Result<(String, i64), OAuthError> {
+) -> Result<(String, i64, Assertion), OAuthError> {
     let mut parts = jws.split('.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -389,7 +409,7 @@ fn verify_assertion(
     let nonce = assertion_nonce(&header, &claims)?;
     check_parties(&claims, client_id)?;
     let exp = check_times(&claims, now)?;
-    Ok((nonce, exp))
+    Ok((nonce, exp, Assertion { header, claims }))
 }
 
 /// `alg` must be `EdDSA`; `typ`, when present, `JWT`.

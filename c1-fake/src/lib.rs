@@ -19,15 +19,23 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod auth;
 mod faults;
+mod hosted;
 mod inspect;
 mod nulls;
 mod owners;
+mod reply;
 mod routes;
 mod server;
 mod state;
 mod status;
+mod template;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,9 +46,11 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use auth::TestCredentials;
+pub use auth::{ASSERTIONS_KEPT, Assertion, TestCredentials};
 pub use faults::{Fault, Faults};
+pub use hosted::{Route, RouteRequest};
 pub use inspect::{DEFAULT_REQUEST_LOG_CAPACITY, MAX_RECORDED_BODY, REDACTED, RecordedRequest};
+pub use reply::Reply;
 pub use server::{MAX_BODY, MAX_HEADER_BYTES};
 pub use state::{DEFAULT_PAGE_SIZE, DEFAULT_SEED, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 
@@ -60,6 +70,8 @@ pub(crate) struct Shared {
     pub(crate) secret_leaks: AtomicUsize,
     pub(crate) api_faults: Faults,
     pub(crate) token_faults: Faults,
+    pub(crate) routes: hosted::Routes,
+    request_log_capacity: usize,
 }
 
 impl Shared {
@@ -73,6 +85,11 @@ impl Shared {
 
     pub(crate) fn push_request(&self, record: RecordedRequest) -> u64 {
         lock(&self.requests).push(record)
+    }
+
+    /// The record of request `seq`, if still held.
+    pub(crate) fn recorded(&self, seq: u64) -> Option<RecordedRequest> {
+        lock(&self.requests).get_mut(seq).map(|r| r.clone())
     }
 
     pub(crate) fn set_status(&self, seq: u64, status: u16) {
@@ -223,6 +240,8 @@ impl FakeC1Builder {
             secret_leaks: AtomicUsize::new(0),
             api_faults: Faults::default(),
             token_faults: Faults::default(),
+            routes: hosted::Routes::default(),
+            request_log_capacity: self.request_log_capacity,
         });
         let router = routes::router(shared.clone());
         let (shutdown, rx) = watch::channel(false);
@@ -333,6 +352,12 @@ impl FakeC1 {
         lock(&self.shared.requests).clear();
     }
 
+    /// The header and claims of the last [`ASSERTIONS_KEPT`] client assertions the token
+    /// endpoint accepted, oldest first (signatures left out).
+    pub fn assertions(&self) -> Vec<Assertion> {
+        self.shared.auth().accepted.iter().cloned().collect()
+    }
+
     /// How many `POST /auth/v1/token` requests were received.
     pub fn token_requests(&self) -> usize {
         self.shared.token_requests.load(Ordering::SeqCst)
@@ -342,6 +367,26 @@ impl FakeC1 {
     /// headers or body. A correct client keeps this at 0.
     pub fn secret_leaks(&self) -> usize {
         self.shared.secret_leaks.load(Ordering::SeqCst)
+    }
+
+    /// Host a route of your own: `method` and a template in the DSL's syntax
+    /// (`/api/v1/widgets/<widget_id>`; `{widget_id}` works too). It answers `200 {}` until
+    /// configured ([`Route::json`], [`Route::reply`], [`Route::handler`]) and records what it
+    /// receives ([`Route::requests`], [`Route::hits`]). Hosted routes take precedence over the
+    /// fake's own; the most specific template wins; under `/api/` a bearer token is required.
+    /// Registering the same method and template again replaces the route.
+    ///
+    /// # Panics
+    /// If `template` does not start with `/` or has an unnamed placeholder.
+    pub fn route(&self, method: &str, template: &str) -> Route {
+        match self
+            .shared
+            .routes
+            .add(method, template, self.shared.request_log_capacity)
+        {
+            Ok(route) => route,
+            Err(e) => panic!("c1-fake: {e}"),
+        }
     }
 
     /// Faults injected into `/api/*` requests (applied before authentication).

@@ -38,7 +38,11 @@ async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byte
     }
 }
 
-async fn not_found() -> ApiError {
+/// No route of the router: a hosted route's path with another method is 405, else 404.
+async fn not_found(State(shared): State<Arc<Shared>>, uri: axum::http::Uri) -> ApiError {
+    if shared.routes.knows_path(uri.path()) {
+        return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, 12, "Method Not Allowed");
+    }
     ApiError::not_found("Not Found")
 }
 
