@@ -237,31 +237,7 @@ impl AuthState {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<Value, OAuthError> {
-        let is_form = content_type
-            .map(|ct| {
-                ct.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            })
-            .unwrap_or(false);
-        if !is_form {
-            return Err(OAuthError::invalid_request(
-                "content type must be application/x-www-form-urlencoded",
-            ));
-        }
-        let mut fields: HashMap<String, String> = HashMap::new();
-        for (k, v) in form_urlencoded::parse(body) {
-            if fields
-                .insert(k.clone().into_owned(), v.into_owned())
-                .is_some()
-            {
-                return Err(OAuthError::invalid_request(format!(
-                    "parameter {k} repeated"
-                )));
-            }
-        }
+        let fields = token_form(content_type, body)?;
         let get = |name: &str| {
             fields
                 .get(name)
@@ -351,6 +327,40 @@ impl AuthState {
 /// An instant no token lifetime reaches (about 30 years on), for lifetimes too long to add.
 fn far_future() -> Instant {
     Instant::now() + Duration::from_secs(30 * 365 * 24 * 3600)
+}
+
+/// The token request's form fields; it must be `application/x-www-form-urlencoded`, with
+/// no field repeated.
+fn token_form(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<HashMap<String, String>, OAuthError> {
+    let is_form = content_type
+        .map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+        .unwrap_or(false);
+    if !is_form {
+        return Err(OAuthError::invalid_request(
+            "content type must be application/x-www-form-urlencoded",
+        ));
+    }
+    let mut fields: HashMap<String, String> = HashMap::new();
+    for (k, v) in form_urlencoded::parse(body) {
+        if fields
+            .insert(k.clone().into_owned(), v.into_owned())
+            .is_some()
+        {
+            return Err(OAuthError::invalid_request(format!(
+                "parameter {k} repeated"
+            )));
+        }
+    }
+    Ok(fields)
 }
 
 /// Wall-clock seconds since the Unix epoch (assertions are signed with wall-clock time).

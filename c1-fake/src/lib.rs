@@ -25,6 +25,7 @@
 struct ReadmeDoctests;
 
 mod auth;
+mod catalog;
 mod faults;
 mod hosted;
 mod inspect;
@@ -71,6 +72,7 @@ pub(crate) struct Shared {
     pub(crate) api_faults: Faults,
     pub(crate) token_faults: Faults,
     pub(crate) routes: hosted::Routes,
+    pub(crate) catalog: catalog::Catalog,
     request_log_capacity: usize,
 }
 
@@ -134,6 +136,9 @@ pub struct FakeC1Builder {
     seed: SeedSource,
     request_log_capacity: usize,
     nulls: bool,
+    strict: bool,
+    operations: &'static [catalog::Operation],
+    schemas: &'static [catalog::Schema],
 }
 
 /// Where the initial tenant data comes from.
@@ -152,6 +157,9 @@ impl Default for FakeC1Builder {
             seed: SeedSource::Default,
             request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
             nulls: false,
+            strict: false,
+            operations: catalog::OPERATIONS,
+            schemas: catalog::SCHEMAS,
         }
     }
 }
@@ -182,6 +190,25 @@ impl FakeC1Builder {
     /// Off by default; a seed can turn it on with `"nulls": true`.
     pub fn nulls(mut self, nulls: bool) -> Self {
         self.nulls = nulls;
+        self
+    }
+
+    /// Strict mode for the generic operations: a request body field or query parameter the
+    /// operation's schema does not have is answered 400 naming it (catches a wrong wire name).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Serve this catalog instead of the generated one (unit tests of the generic handlers).
+    #[cfg(test)]
+    pub(crate) fn catalog(
+        mut self,
+        operations: &'static [catalog::Operation],
+        schemas: &'static [catalog::Schema],
+    ) -> Self {
+        self.operations = operations;
+        self.schemas = schemas;
         self
     }
 
@@ -241,6 +268,12 @@ impl FakeC1Builder {
             api_faults: Faults::default(),
             token_faults: Faults::default(),
             routes: hosted::Routes::default(),
+            catalog: catalog::Catalog::new(
+                self.operations,
+                self.schemas,
+                self.request_log_capacity,
+                self.strict,
+            ),
             request_log_capacity: self.request_log_capacity,
         });
         let router = routes::router(shared.clone());
@@ -387,6 +420,44 @@ impl FakeC1 {
             Ok(route) => route,
             Err(e) => panic!("c1-fake: {e}"),
         }
+    }
+
+    /// The ids (the spec's `operationId`) of every operation the fake serves generically.
+    pub fn operation_ids(&self) -> Vec<&'static str> {
+        self.shared.catalog.ids()
+    }
+
+    /// Answer operation `id` with this JSON (a fixture) from now on; a list is served in
+    /// pages of its `list` items. In nulls mode its unset fields are answered `null`.
+    ///
+    /// # Panics
+    /// If the fake has no operation `id`.
+    pub fn operation_json(&self, id: &str, json: serde_json::Value) {
+        if let Err(e) = self.shared.catalog.script(id, Some(json), None) {
+            panic!("c1-fake: {e}");
+        }
+    }
+
+    /// Answer operation `id` with this reply (status, headers, body) from now on.
+    ///
+    /// # Panics
+    /// If the fake has no operation `id`.
+    pub fn operation_reply(&self, id: &str, reply: Reply) {
+        if let Err(e) = self.shared.catalog.script(id, None, Some(reply)) {
+            panic!("c1-fake: {e}");
+        }
+    }
+
+    /// The requests the generic handler of operation `id` received, in order (the last
+    /// [`FakeC1Builder::request_log_capacity`]). ConnectorOwnersV2's stateful routes and
+    /// hosted routes record elsewhere ([`FakeC1::requests`], [`Route::requests`]).
+    pub fn operation_requests(&self, id: &str) -> Vec<RouteRequest> {
+        self.shared.catalog.requests(id)
+    }
+
+    /// Turn strict mode on or off (see [`FakeC1Builder::strict`]).
+    pub fn set_strict(&self, strict: bool) {
+        self.shared.catalog.set_strict(strict);
     }
 
     /// Faults injected into `/api/*` requests (applied before authentication).
