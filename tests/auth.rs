@@ -1,25 +1,18 @@
 //! Signing in: client credentials (secret parsing, the signed assertion, the
 //! token cache, refresh, 401 handling), bearer tokens and `from_env`.
 //!
-//! Real HTTP on loopback and real Ed25519 signatures: against `c1-fake` (which
-//! verifies every assertion) and, for what the fake cannot express (a redirect
-//! to another host), a small axum server below that verifies assertions too.
+//! Real HTTP on loopback and real Ed25519 signatures, against `c1-fake` (which
+//! verifies every assertion and hosts the routes a test adds, e.g. a redirect
+//! to another host).
 
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::{Form, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use c1::{Client, ClientBuilder, ErrorKind, Result, RetryPolicy, c1_endpoint};
-use c1_fake::FakeC1;
-use c1_fake::Fault;
-use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use c1_fake::{FakeC1, Fault, Reply};
+use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
 
 /// Endpoints used to probe authentication.
@@ -34,11 +27,11 @@ trait Probe: c1::Api {
         user_ref_id: &str,
     ) -> Result<Value>;
 
-    /// On the mini server: answers 302 to another host.
+    /// Hosted on the fake: answers 302 to another host.
     #[c1_endpoint(GET "/api/v1/redirect")]
     async fn redirect(&self) -> Result<Value>;
 
-    /// On the mini server: answers 200 to a token it issued.
+    /// Hosted on the fake: answers 200 to a token it issued.
     #[c1_endpoint(GET "/api/v1/ping")]
     async fn ping(&self) -> Result<Value>;
 }
@@ -689,192 +682,68 @@ async fn the_token_request_gets_the_attempt_timeout() {
     assert!(api_statuses(&fake).is_empty());
 }
 
-// ---- redirects: a mini C1 (token endpoint verifying assertions) and an attacker host ----
+// ---- redirects: the fake signs in and answers 302 to another host ----
 
-struct Mini {
-    client_id: String,
-    key: VerifyingKey,
-    token_requests: AtomicUsize,
-    token_requests_with_authorization: AtomicUsize,
-    issued: Mutex<Vec<String>>,
-    redirect_to: String,
-}
-
-/// Checks a compact JWS client assertion the way ConductorOne does.
-fn verify_assertion(mini: &Mini, jws: &str) -> std::result::Result<(), String> {
-    let parts: Vec<&str> = jws.split('.').collect();
-    let [h, p, s] = parts[..] else {
-        return Err("not a compact JWS".into());
-    };
-    let decode = |part: &str| -> std::result::Result<Value, String> {
-        let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|e| e.to_string())?;
-        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
-    };
-    let header = decode(h)?;
-    if header["alg"] != "EdDSA" {
-        return Err("alg".into());
-    }
+/// Checks that the fake accepted exactly c1's assertion shape (the Go SDK's): the nonce in
+/// the header as 32 hex characters, `aud` = `["127.0.0.1"]`, `nbf` and `exp` 120 s around `iat`.
+fn assert_c1_assertion_shape(fake: &FakeC1, client_id: &str) {
+    let assertions = fake.assertions();
+    assert_eq!(assertions.len(), 1, "{assertions:?}");
+    let (header, claims) = (&assertions[0].header, &assertions[0].claims);
+    assert_eq!(header["alg"], "EdDSA", "{header}");
     let nonce = header["nonce"].as_str().unwrap_or("");
-    if nonce.len() != 32 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err("nonce".into());
-    }
-    let sig = URL_SAFE_NO_PAD.decode(s).map_err(|e| e.to_string())?;
-    let sig = Signature::from_slice(&sig).map_err(|e| e.to_string())?;
-    mini.key
-        .verify_strict(format!("{h}.{p}").as_bytes(), &sig)
-        .map_err(|_| "signature".to_owned())?;
-    let claims = decode(p)?;
-    if claims["iss"] != mini.client_id.as_str() || claims["sub"] != mini.client_id.as_str() {
-        return Err("iss/sub".into());
-    }
-    if claims["aud"] != json!(["127.0.0.1"]) {
-        return Err(format!("aud {}", claims["aud"]));
-    }
+    assert!(
+        nonce.len() == 32 && nonce.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{header}"
+    );
+    assert_eq!(claims["iss"], client_id, "{claims}");
+    assert_eq!(claims["sub"], client_id, "{claims}");
+    assert_eq!(claims["aud"], json!(["127.0.0.1"]), "{claims}");
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let iat = claims["iat"].as_i64().ok_or("iat")?;
-    if (iat - now).abs() > 10
-        || claims["nbf"].as_i64() != Some(iat - 120)
-        || claims["exp"].as_i64() != Some(iat + 120)
-    {
-        return Err("time window".into());
-    }
-    Ok(())
-}
-
-async fn mini_token(
-    State(mini): State<Arc<Mini>>,
-    headers: HeaderMap,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    mini.token_requests.fetch_add(1, Ordering::SeqCst);
-    if headers.contains_key(header::AUTHORIZATION) {
-        mini.token_requests_with_authorization
-            .fetch_add(1, Ordering::SeqCst);
-    }
-    let ok = form.get("client_id") == Some(&mini.client_id)
-        && form.get("grant_type").map(String::as_str) == Some("client_credentials")
-        && form.get("client_assertion_type").map(String::as_str)
-            == Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-    let verified = form
-        .get("client_assertion")
-        .ok_or_else(|| "no assertion".to_owned())
-        .and_then(|a| verify_assertion(&mini, a));
-    if !ok || verified.is_err() {
-        let why = verified.err().unwrap_or_else(|| "form".into());
-        return (
-            StatusCode::UNAUTHORIZED,
-            axum::Json(json!({"error": "invalid_client", "error_description": why})),
-        )
-            .into_response();
-    }
-    let token = format!("mini-{}", rand::random::<u64>());
-    mini.issued.lock().unwrap().push(token.clone());
-    axum::Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 600}))
-        .into_response()
-}
-
-fn mini_authorized(mini: &Mini, headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    mini.issued
-        .lock()
-        .unwrap()
-        .iter()
-        .any(|t| value == format!("Bearer {t}"))
-}
-
-async fn start(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    format!("http://{addr}")
+    let iat = claims["iat"].as_i64().expect("iat");
+    assert!((iat - now).abs() <= 10, "{claims}");
+    assert_eq!(claims["nbf"].as_i64(), Some(iat - 120), "{claims}");
+    assert_eq!(claims["exp"].as_i64(), Some(iat + 120), "{claims}");
 }
 
 #[tokio::test]
 async fn a_redirect_to_another_host_is_not_followed_with_the_token() {
-    // The attacker's host records every request it gets.
-    let stolen = Arc::new(AtomicUsize::new(0));
-    let attacker = {
-        let stolen = stolen.clone();
-        axum::Router::new().fallback(move || {
-            stolen.fetch_add(1, Ordering::SeqCst);
-            async { "thanks" }
-        })
-    };
+    // The attacker's host records every request it gets (any path).
+    let attacker = FakeC1::start().await;
     // `localhost` vs `127.0.0.1`: another host, not just another port.
-    let attacker_url = start(attacker).await.replace("127.0.0.1", "localhost");
+    let attacker_url = attacker.base_url().replace("127.0.0.1", "localhost");
 
-    let seed: [u8; 32] = rand::random();
-    let jwk = good_jwk(seed);
-    let client_id = "mini@127.0.0.1/pcc".to_owned();
-    let mini = Arc::new(Mini {
-        client_id: client_id.clone(),
-        key: SigningKey::from_bytes(&seed).verifying_key(),
-        token_requests: AtomicUsize::new(0),
-        token_requests_with_authorization: AtomicUsize::new(0),
-        issued: Mutex::new(Vec::new()),
-        redirect_to: format!("{attacker_url}/steal"),
-    });
-    let router = axum::Router::new()
-        .route("/auth/v1/token", axum::routing::post(mini_token))
-        .route(
-            "/api/v1/ping",
-            axum::routing::get(
-                |State(mini): State<Arc<Mini>>, headers: HeaderMap| async move {
-                    if mini_authorized(&mini, &headers) {
-                        axum::Json(json!({"ok": true})).into_response()
-                    } else {
-                        StatusCode::UNAUTHORIZED.into_response()
-                    }
-                },
-            ),
-        )
-        .route(
-            "/api/v1/redirect",
-            axum::routing::get(
-                |State(mini): State<Arc<Mini>>, headers: HeaderMap| async move {
-                    assert!(mini_authorized(&mini, &headers));
-                    (
-                        StatusCode::FOUND,
-                        [(header::LOCATION, mini.redirect_to.clone())],
-                    )
-                        .into_response()
-                },
-            ),
-        )
-        .with_state(mini.clone());
-    let base = start(router).await;
+    let fake = FakeC1::start().await;
+    let ping = fake.route("GET", "/api/v1/ping");
+    ping.json(json!({"ok": true}));
+    let redirect = fake.route("GET", "/api/v1/redirect");
+    redirect.reply(Reply::new(302).header("location", &format!("{attacker_url}/steal")));
 
-    let client = Client::builder()
-        .client_credentials(&client_id, secret_from_jwk(&jwk))
-        .base_url(&base)
-        .build()
-        .unwrap();
+    let client = client_for(&fake);
     assert_eq!(client.ping().await.unwrap(), json!({"ok": true}));
     let err = client.redirect().await.unwrap_err();
     assert_eq!(err.status(), Some(302), "{err}");
-    assert_eq!(
-        stolen.load(Ordering::SeqCst),
-        0,
-        "the redirect was followed"
-    );
-    assert_eq!(mini.token_requests.load(Ordering::SeqCst), 1);
-    assert_eq!(
-        mini.token_requests_with_authorization
-            .load(Ordering::SeqCst),
-        0
-    );
-    // The attacker is reachable: the zero above is not for lack of a server.
+    assert!(attacker.requests().is_empty(), "the redirect was followed");
+    // The fake answers API routes only to a token it issued: both calls carried it.
+    assert_eq!(api_statuses(&fake), [Some(200), Some(302)]);
+    assert_eq!(redirect.hits(), 1);
+    let sent = &redirect.requests()[0].request;
+    assert_eq!(sent.header("authorization"), Some("Bearer [redacted]"));
+    assert_eq!(fake.token_requests(), 1);
+    let token_request = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/auth/v1/token")
+        .unwrap();
+    assert_eq!(token_request.header("authorization"), None);
+    assert_c1_assertion_shape(&fake, &fake.credentials().client_id);
+    // The attacker is reachable: the empty log above is not for lack of a server.
     let reachable = Client::builder().base_url(&attacker_url).build().unwrap();
     let _ = reachable.ping().await;
-    assert_eq!(stolen.load(Ordering::SeqCst), 1);
+    assert_eq!(attacker.requests().len(), 1);
 }
 
 // ---- from_env, through a lookup closure ----

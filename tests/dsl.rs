@@ -1,16 +1,14 @@
 //! The `#[c1_endpoint]` DSL end to end: a user's trait, declared here as a
-//! user would, called over real HTTP against a loopback server that records
-//! exactly what it received.
+//! user would, called over real HTTP against c1-fake hosting its routes, which
+//! records exactly what it received.
 
 mod support;
 
 use std::borrow::Cow;
-use std::sync::{Arc, Mutex};
 
 use c1::{Api, Client, ErrorKind, PathValue, Result, c1_endpoint};
+use c1_fake::{FakeC1, Reply};
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 #[derive(Debug, PartialEq, Deserialize)]
 struct Part {
@@ -59,7 +57,7 @@ trait Widgets: Api {
 
 impl Widgets for Client {}
 
-/// One request as the server read it.
+/// One request as the fake recorded it.
 #[derive(Debug)]
 struct Seen {
     method: String,
@@ -68,95 +66,58 @@ struct Seen {
     body: String,
 }
 
-/// A loopback HTTP/1.1 server answering every request with `200` and
-/// `answer`, one request per connection.
+/// c1-fake hosting the widget routes, each answering `200` and `answer`.
 struct Server {
-    base_url: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
+    fake: FakeC1,
 }
+
+const TOKEN: &str = "test-token";
 
 impl Server {
     async fn start(answer: &'static str) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = Arc::clone(&seen);
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let log = Arc::clone(&log);
-                tokio::spawn(async move {
-                    let Some(request) = read_request(&mut stream).await else {
-                        return;
-                    };
-                    log.lock().unwrap().push(request);
-                    let response = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
-                         content-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                        answer.len()
-                    );
-                    let _ = stream.write_all(response.as_bytes()).await;
-                    let _ = stream.shutdown().await;
-                });
-            }
-        });
-        Server { base_url, seen }
+        let fake = FakeC1::start().await;
+        fake.add_bearer_token(TOKEN);
+        let reply = Reply::new(200)
+            .header("content-type", "application/json")
+            .body(answer);
+        for (method, template) in [
+            ("GET", "/api/v1/widgets/<widget_id>/parts/<part_id>"),
+            ("POST", "/api/v1/widgets/<id>/parts"),
+            ("PUT", "/api/v1/widgets/<id>"),
+            ("PATCH", "/api/v1/widgets/<id>"),
+            ("DELETE", "/api/v1/widgets/<id>"),
+        ] {
+            fake.route(method, template).reply(reply.clone());
+        }
+        Server { fake }
     }
 
     fn client(&self) -> Client {
         Client::builder()
-            .base_url(&self.base_url)
-            .bearer_token("test-token")
+            .base_url(self.fake.base_url())
+            .bearer_token(TOKEN)
             .build()
             .unwrap()
     }
 
-    /// The only request received so far.
+    /// The only request received since the last call, answered 200 by a route.
     fn one(&self) -> Seen {
-        let mut seen = self.seen.lock().unwrap();
+        let mut seen = self.fake.requests();
+        self.fake.clear_requests();
         assert_eq!(seen.len(), 1, "{seen:?}");
-        seen.pop().unwrap()
+        let r = seen.pop().unwrap();
+        assert_eq!(r.status, Some(200), "{r:?}");
+        let target = match &r.query {
+            Some(q) => format!("{}?{q}", r.path),
+            None => r.path.clone(),
+        };
+        Seen {
+            method: r.method.clone(),
+            content_type: r.header("content-type").map(str::to_owned),
+            target,
+            body: r.body,
+        }
     }
-}
-
-async fn read_request(stream: &mut tokio::net::TcpStream) -> Option<Seen> {
-    let mut buf = Vec::new();
-    let head_end = loop {
-        let mut chunk = [0; 4096];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-    };
-    let head = String::from_utf8(buf[..head_end].to_vec()).ok()?;
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next()?.split(' ');
-    let method = request_line.next()?.to_owned();
-    let target = request_line.next()?.to_owned();
-    let header = |name: &str| {
-        head.split("\r\n").skip(1).find_map(|line| {
-            let (k, v) = line.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-        })
-    };
-    let length: usize = header("content-length").map_or(Some(0), |v| v.parse().ok())?;
-    while buf.len() < head_end + length {
-        let mut chunk = [0; 4096];
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Some(Seen {
-        method,
-        target,
-        content_type: header("content-type"),
-        body: String::from_utf8(buf[head_end..head_end + length].to_vec()).ok()?,
-    })
 }
 
 #[tokio::test]
@@ -255,7 +216,7 @@ async fn a_value_that_cannot_be_a_segment_fails_before_sending() {
     let err = server.client().delete("..").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert!(err.to_string().contains("`id`"), "{err}");
-    assert!(server.seen.lock().unwrap().is_empty());
+    assert!(server.fake.requests().is_empty());
 }
 
 /// The returned future holds no borrow of the arguments: it is built from

@@ -22,6 +22,13 @@ pub const SECRET_PREFIX: &str = "secret-token:conductorone.com:v1:";
 pub const CLOCK_SKEW_SECS: i64 = 10;
 /// The farthest in the future an assertion's `exp` may be, in seconds.
 pub const MAX_ASSERTION_LIFETIME_SECS: i64 = 300;
+/// How long an expired issued token is still told apart from an unknown one before it is
+/// forgotten (so a long-running fake stays bounded).
+pub const EXPIRED_TOKEN_MEMORY: Duration = Duration::from_secs(600);
+/// The most issued tokens held at once; past it the ones expiring soonest are forgotten.
+pub const MAX_ISSUED_TOKENS: usize = 100_000;
+/// How many accepted assertions [`crate::FakeC1::assertions`] keeps (the last ones).
+pub const ASSERTIONS_KEPT: usize = 64;
 /// The audiences the fake accepts (its host without port).
 pub const ACCEPTED_AUDIENCES: [&str; 2] = ["127.0.0.1", "localhost"];
 
@@ -81,6 +88,16 @@ impl Client {
             private_b64: d,
         }
     }
+}
+
+/// The decoded header and claims of an assertion the token endpoint accepted (its signature
+/// left out), so a test can check a client's exact assertion shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assertion {
+    /// The JOSE header, e.g. `{"alg": "EdDSA", "nonce": ".."}`.
+    pub header: Value,
+    /// The claims, e.g. `{"iss", "sub", "aud", "iat", "nbf", "exp"}`.
+    pub claims: Value,
 }
 
 /// An OAuth error answered by the token endpoint: `{"error": .., "error_description": ..}`.
@@ -161,7 +178,11 @@ pub(crate) struct AuthState {
     /// Issued tokens and when they expire (tokio clock, so paused-clock tests can advance it).
     issued: HashMap<String, Instant>,
     statics: HashSet<String>,
-    nonces: HashSet<String>,
+    /// Used nonces and their assertion's `exp`: a nonce is forgotten once its assertion
+    /// could no longer be accepted anyway.
+    nonces: HashMap<String, i64>,
+    /// The last accepted assertions, newest last.
+    pub(crate) accepted: std::collections::VecDeque<Assertion>,
 }
 
 impl AuthState {
@@ -171,7 +192,8 @@ impl AuthState {
             token_lifetime,
             issued: HashMap::new(),
             statics: HashSet::new(),
-            nonces: HashSet::new(),
+            nonces: HashMap::new(),
+            accepted: std::collections::VecDeque::new(),
         }
     }
 
@@ -215,31 +237,7 @@ impl AuthState {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<Value, OAuthError> {
-        let is_form = content_type
-            .map(|ct| {
-                ct.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            })
-            .unwrap_or(false);
-        if !is_form {
-            return Err(OAuthError::invalid_request(
-                "content type must be application/x-www-form-urlencoded",
-            ));
-        }
-        let mut fields: HashMap<String, String> = HashMap::new();
-        for (k, v) in form_urlencoded::parse(body) {
-            if fields
-                .insert(k.clone().into_owned(), v.into_owned())
-                .is_some()
-            {
-                return Err(OAuthError::invalid_request(format!(
-                    "parameter {k} repeated"
-                )));
-            }
-        }
+        let fields = token_form(content_type, body)?;
         let get = |name: &str| {
             fields
                 .get(name)
@@ -267,19 +265,102 @@ impl AuthState {
         if client_id != self.client.credentials.client_id {
             return Err(OAuthError::invalid_client("unknown client_id"));
         }
-        let nonce = verify_assertion(assertion, client_id, &self.client.verifying_key, unix_now())?;
-        if !self.nonces.insert(nonce) {
-            return Err(OAuthError::invalid_client("assertion nonce already used"));
+        let now = unix_now();
+        let (nonce, exp, seen) =
+            verify_assertion(assertion, client_id, &self.client.verifying_key, now)?;
+        self.use_nonce(nonce, exp, now)?;
+        if self.accepted.len() == ASSERTIONS_KEPT {
+            self.accepted.pop_front();
         }
+        self.accepted.push_back(seen);
         let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
-        self.issued
-            .insert(token.clone(), Instant::now() + self.token_lifetime);
+        self.prune_issued();
+        let expiry = Instant::now()
+            .checked_add(self.token_lifetime)
+            .unwrap_or_else(far_future);
+        self.issued.insert(token.clone(), expiry);
         Ok(json!({
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": self.token_lifetime.as_secs(),
         }))
     }
+}
+
+impl AuthState {
+    /// Accept a nonce once, forgetting nonces whose assertion has expired (past the skew).
+    fn use_nonce(&mut self, nonce: String, exp: i64, now: i64) -> Result<(), OAuthError> {
+        self.nonces
+            .retain(|_, exp| exp.saturating_add(CLOCK_SKEW_SECS) >= now);
+        if self.nonces.contains_key(&nonce) {
+            return Err(OAuthError::invalid_client("assertion nonce already used"));
+        }
+        self.nonces.insert(nonce, exp);
+        Ok(())
+    }
+
+    /// Forget tokens expired for longer than [`EXPIRED_TOKEN_MEMORY`], and keep at most
+    /// [`MAX_ISSUED_TOKENS`] - 1 (room for the one about to be issued).
+    fn prune_issued(&mut self) {
+        let now = Instant::now();
+        self.issued.retain(|_, exp| {
+            exp.checked_add(EXPIRED_TOKEN_MEMORY)
+                .is_none_or(|forget| forget > now)
+        });
+        let excess = (self.issued.len() + 1).saturating_sub(MAX_ISSUED_TOKENS);
+        if excess > 0 {
+            let mut by_expiry: Vec<(Instant, String)> =
+                self.issued.iter().map(|(t, e)| (*e, t.clone())).collect();
+            by_expiry.sort();
+            for (_, token) in by_expiry.into_iter().take(excess) {
+                self.issued.remove(&token);
+            }
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn held(&self) -> (usize, usize) {
+        (self.issued.len(), self.nonces.len())
+    }
+}
+
+/// An instant no token lifetime reaches (about 30 years on), for lifetimes too long to add.
+fn far_future() -> Instant {
+    Instant::now() + Duration::from_secs(30 * 365 * 24 * 3600)
+}
+
+/// The token request's form fields; it must be `application/x-www-form-urlencoded`, with
+/// no field repeated.
+fn token_form(
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<HashMap<String, String>, OAuthError> {
+    let is_form = content_type
+        .map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+        .unwrap_or(false);
+    if !is_form {
+        return Err(OAuthError::invalid_request(
+            "content type must be application/x-www-form-urlencoded",
+        ));
+    }
+    let mut fields: HashMap<String, String> = HashMap::new();
+    for (k, v) in form_urlencoded::parse(body) {
+        if fields
+            .insert(k.clone().into_owned(), v.into_owned())
+            .is_some()
+        {
+            return Err(OAuthError::invalid_request(format!(
+                "parameter {k} repeated"
+            )));
+        }
+    }
+    Ok(fields)
 }
 
 /// Wall-clock seconds since the Unix epoch (assertions are signed with wall-clock time).
@@ -315,13 +396,16 @@ fn numeric_claim(claims: &Value, name: &str) -> Result<Option<i64>, OAuthError> 
     }
 }
 
-/// Verify a compact JWS client assertion; returns its nonce.
+/// Verify a compact JWS client assertion; returns its nonce, `exp`, header and claims.
+///
+/// Every official SDK's shape is accepted: the nonce in the header (Go, c1) or as a claim
+/// (Python), `aud` a string or an array, `typ` absent or `JWT`.
 fn verify_assertion(
     jws: &str,
     client_id: &str,
     key: &VerifyingKey,
     now: i64,
-) -> Result<String, OAuthError> {
+) -> Result<(String, i64, Assertion), OAuthError> {
     let mut parts = jws.split('.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -329,24 +413,69 @@ fn verify_assertion(
         return Err(OAuthError::invalid_client("assertion is not a compact JWS"));
     };
     let header = b64_json(h, "header")?;
+    check_header(&header)?;
+    verify_signature(key, &jws[..h.len() + 1 + p.len()], s)?;
+    let claims = b64_json(p, "payload")?;
+    let nonce = assertion_nonce(&header, &claims)?;
+    check_parties(&claims, client_id)?;
+    let exp = check_times(&claims, now)?;
+    Ok((nonce, exp, Assertion { header, claims }))
+}
+
+/// `alg` must be `EdDSA`; `typ`, when present, `JWT`.
+fn check_header(header: &Value) -> Result<(), OAuthError> {
     if header.get("alg").and_then(Value::as_str) != Some("EdDSA") {
         return Err(OAuthError::invalid_client("assertion alg must be EdDSA"));
     }
-    let nonce = header.get("nonce").and_then(Value::as_str).unwrap_or("");
-    if nonce.len() != 32 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(OAuthError::invalid_client(
-            "assertion nonce must be 32 hex characters",
-        ));
+    match header.get("typ") {
+        None => Ok(()),
+        Some(Value::String(t)) if t.eq_ignore_ascii_case("JWT") => Ok(()),
+        Some(_) => Err(OAuthError::invalid_client("assertion typ must be JWT")),
     }
+}
+
+fn verify_signature(key: &VerifyingKey, signing_input: &str, sig: &str) -> Result<(), OAuthError> {
     let sig_bytes = URL_SAFE_NO_PAD
-        .decode(s)
+        .decode(sig)
         .map_err(|_| OAuthError::invalid_client("assertion signature is not base64url"))?;
     let signature = Signature::from_slice(&sig_bytes)
         .map_err(|_| OAuthError::invalid_client("assertion signature malformed"))?;
-    let signing_input = &jws[..h.len() + 1 + p.len()];
     key.verify_strict(signing_input.as_bytes(), &signature)
-        .map_err(|_| OAuthError::invalid_client("assertion signature does not verify"))?;
-    let claims = b64_json(p, "payload")?;
+        .map_err(|_| OAuthError::invalid_client("assertion signature does not verify"))
+}
+
+/// The nonce, from the header (Go SDK) or the claims (Python SDK); both must agree when both
+/// carry one. 32 hex characters or 22 base64url characters (16 random bytes either way).
+fn assertion_nonce(header: &Value, claims: &Value) -> Result<String, OAuthError> {
+    let bad = || {
+        OAuthError::invalid_client(
+            "assertion nonce must be 32 hex or 22 base64url characters, in the header or the claims",
+        )
+    };
+    let field = |v: &Value| match v.get("nonce") {
+        None => Ok(None),
+        Some(Value::String(n)) if valid_nonce(n) => Ok(Some(n.clone())),
+        Some(_) => Err(bad()),
+    };
+    match (field(header)?, field(claims)?) {
+        (Some(h), Some(c)) if h != c => Err(OAuthError::invalid_client(
+            "assertion nonce differs between header and claims",
+        )),
+        (Some(n), _) | (None, Some(n)) => Ok(n),
+        (None, None) => Err(bad()),
+    }
+}
+
+fn valid_nonce(n: &str) -> bool {
+    let hex = n.len() == 32 && n.bytes().all(|b| b.is_ascii_hexdigit());
+    let b64 = n.len() == 22
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    hex || b64
+}
+
+/// `iss` = `sub` = the client ID; `aud` one of [`ACCEPTED_AUDIENCES`], a string or an array.
+fn check_parties(claims: &Value, client_id: &str) -> Result<(), OAuthError> {
     let claim_str = |name: &str| claims.get(name).and_then(Value::as_str);
     if claim_str("iss") != Some(client_id) {
         return Err(OAuthError::invalid_client(
@@ -373,27 +502,88 @@ fn verify_assertion(
             "assertion aud must be [\"127.0.0.1\"]",
         ));
     }
-    let exp = numeric_claim(&claims, "exp")?
+    Ok(())
+}
+
+/// `exp` present, not past (with skew) nor more than 5 minutes away; `nbf` and `iat` not in
+/// the future. Saturating: a validly signed assertion may carry any number.
+fn check_times(claims: &Value, now: i64) -> Result<i64, OAuthError> {
+    let exp = numeric_claim(claims, "exp")?
         .ok_or_else(|| OAuthError::invalid_client("assertion has no exp"))?;
-    if now > exp + CLOCK_SKEW_SECS {
+    if now > exp.saturating_add(CLOCK_SKEW_SECS) {
         return Err(OAuthError::invalid_client("assertion expired"));
     }
-    if exp - now > MAX_ASSERTION_LIFETIME_SECS {
+    if exp.saturating_sub(now) > MAX_ASSERTION_LIFETIME_SECS {
         return Err(OAuthError::invalid_client(
             "assertion exp is more than 5 minutes away",
         ));
     }
-    if let Some(nbf) = numeric_claim(&claims, "nbf")?
-        && nbf > now + CLOCK_SKEW_SECS
-    {
+    let future = now.saturating_add(CLOCK_SKEW_SECS);
+    if numeric_claim(claims, "nbf")?.is_some_and(|nbf| nbf > future) {
         return Err(OAuthError::invalid_client("assertion not yet valid (nbf)"));
     }
-    if let Some(iat) = numeric_claim(&claims, "iat")?
-        && iat > now + CLOCK_SKEW_SECS
-    {
+    if numeric_claim(claims, "iat")?.is_some_and(|iat| iat > future) {
         return Err(OAuthError::invalid_client(
             "assertion issued in the future (iat)",
         ));
     }
-    Ok(nonce.to_owned())
+    Ok(exp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn used_nonces_are_forgotten_once_their_assertion_expired() {
+        let mut auth = AuthState::new(Duration::from_secs(600));
+        let now = 1_000_000;
+        auth.use_nonce("a".repeat(32), now + 100, now).unwrap();
+        assert!(auth.use_nonce("a".repeat(32), now + 100, now + 50).is_err());
+        for i in 0..1000 {
+            auth.use_nonce(format!("old-{i}"), now + 1, now).unwrap();
+        }
+        assert_eq!(auth.held().1, 1001);
+        // Past exp + skew none of them could be accepted again: all but the live one go.
+        let later = now + 1 + CLOCK_SKEW_SECS + 1;
+        auth.use_nonce("b".repeat(32), later + 60, later).unwrap();
+        assert_eq!(auth.held().1, 2);
+        assert!(auth.use_nonce("a".repeat(32), now + 100, later).is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn expired_tokens_are_forgotten_and_the_count_is_capped() {
+        let mut auth = AuthState::new(Duration::from_secs(60));
+        let now = Instant::now();
+        for i in 0..10 {
+            auth.issued
+                .insert(format!("t{i}"), now + Duration::from_secs(60));
+        }
+        auth.prune_issued();
+        assert_eq!(auth.held().0, 10);
+        tokio::time::advance(Duration::from_secs(60) + EXPIRED_TOKEN_MEMORY / 2).await;
+        // Expired, but still told apart from an unknown token.
+        assert_eq!(
+            auth.check_bearer(Some("Bearer t1")),
+            Err(TokenRejection::Expired)
+        );
+        auth.prune_issued();
+        assert_eq!(auth.held().0, 10);
+        tokio::time::advance(EXPIRED_TOKEN_MEMORY).await;
+        auth.prune_issued();
+        assert_eq!(auth.held().0, 0);
+
+        let now = Instant::now();
+        for i in 0..MAX_ISSUED_TOKENS as u64 {
+            auth.issued
+                .insert(format!("t{i}"), now + Duration::from_secs(i));
+        }
+        auth.prune_issued();
+        assert_eq!(auth.held().0, MAX_ISSUED_TOKENS - 1);
+        assert!(
+            !auth.issued.contains_key("t0"),
+            "the one expiring soonest goes"
+        );
+        assert!(auth.issued.contains_key("t1"));
+    }
 }

@@ -4,6 +4,14 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use axum::body::Body;
+use axum::http::{HeaderValue, Response, StatusCode, header};
+use axum::response::IntoResponse;
+
+use crate::reply::Reply;
+use crate::server::DropConnection;
+use crate::status::ApiError;
+
 /// One scripted fault, consumed by one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
@@ -23,8 +31,44 @@ pub enum Fault {
         /// The body.
         body: String,
     },
+    /// Answer this scripted reply (status, headers and body), e.g. a redirect.
+    Reply(Reply),
     /// Close the connection without answering.
     DropConnection,
+}
+
+impl Fault {
+    /// The answer this fault gives, or the order to drop the connection.
+    pub(crate) fn into_response(self) -> Result<Response<Body>, DropConnection> {
+        Ok(match self {
+            Fault::DropConnection => return Err(DropConnection),
+            Fault::Status(s) => {
+                ApiError::for_status(s, format!("injected fault: HTTP {s}")).into_response()
+            }
+            Fault::RateLimit { retry_after } => {
+                let mut resp =
+                    ApiError::for_status(429, "injected fault: rate limited").into_response();
+                if let Some(v) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
+                    resp.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                resp
+            }
+            Fault::Raw {
+                status,
+                content_type,
+                body,
+            } => {
+                let status =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let mut resp = (status, body).into_response();
+                if let Ok(ct) = HeaderValue::from_str(&content_type) {
+                    resp.headers_mut().insert(header::CONTENT_TYPE, ct);
+                }
+                resp
+            }
+            Fault::Reply(reply) => reply.into_response(),
+        })
+    }
 }
 
 /// A set of faults for one group of routes; cheap to use through `&Faults`.
@@ -99,5 +143,14 @@ impl Faults {
         let mut inner = self.lock();
         let fault = inner.script.pop_front();
         (inner.latency, fault)
+    }
+
+    /// Wait out the latency, then answer the next scripted fault, if any.
+    pub(crate) async fn apply(&self) -> Option<Result<Response<Body>, DropConnection>> {
+        let (latency, fault) = self.take();
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        fault.map(Fault::into_response)
     }
 }

@@ -1,9 +1,17 @@
-//! Request recording for inspection, with secrets redacted.
+//! Request recording for inspection, with secrets redacted, in bounded memory.
+
+use std::collections::VecDeque;
 
 use axum::http::HeaderMap;
 
 /// What replaces a redacted secret.
 pub const REDACTED: &str = "[redacted]";
+
+/// How many requests the log keeps by default (the oldest are forgotten first).
+pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 1024;
+
+/// The most body bytes recorded per request; the rest is cut (see [`RecordedRequest::body_len`]).
+pub const MAX_RECORDED_BODY: usize = 32 * 1024;
 
 /// One request the fake received, as recorded (secrets redacted).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +25,11 @@ pub struct RecordedRequest {
     /// Header names (lowercase) and values in received order; `authorization`, `cookie` and the
     /// like are redacted to their scheme, e.g. `Bearer [redacted]`.
     pub headers: Vec<(String, String)>,
-    /// The body as (lossy) UTF-8; the token request's `client_assertion` and `client_secret` are redacted.
+    /// The body as (lossy) UTF-8, cut after [`MAX_RECORDED_BODY`] bytes; the token request's
+    /// `client_assertion` and `client_secret` are redacted.
     pub body: String,
+    /// The body's length in bytes as received (larger than `body.len()` when it was cut).
+    pub body_len: usize,
     /// The HTTP status answered, or `None` when the connection was dropped (or no answer yet).
     pub status: Option<u16>,
 }
@@ -114,7 +125,11 @@ pub(crate) fn record(
         path: path.to_owned(),
         query: query.map(str::to_owned),
         headers: hs,
-        body: redact_body(is_form || path == "/auth/v1/token", body),
+        body: redact_body(
+            is_form || path == "/auth/v1/token",
+            &body[..body.len().min(MAX_RECORDED_BODY)],
+        ),
+        body_len: body.len(),
         status: None,
     }
 }
@@ -136,4 +151,53 @@ pub(crate) fn contains_any(
         || query.is_some_and(|q| hit(q.as_bytes()))
         || headers.iter().any(|(_, v)| hit(v.as_bytes()))
         || hit(body)
+}
+
+/// The last requests received, oldest first: a ring buffer, so a long-running fake stays bounded.
+#[derive(Debug)]
+pub(crate) struct RequestLog {
+    records: VecDeque<RecordedRequest>,
+    /// The sequence number of `records[0]` (every request gets the next one).
+    first_seq: u64,
+    capacity: usize,
+}
+
+impl RequestLog {
+    pub(crate) fn new(capacity: usize) -> Self {
+        RequestLog {
+            records: VecDeque::with_capacity(capacity.min(DEFAULT_REQUEST_LOG_CAPACITY)),
+            first_seq: 0,
+            capacity,
+        }
+    }
+
+    /// Append a record, forgetting the oldest when full; returns its sequence number.
+    pub(crate) fn push(&mut self, record: RecordedRequest) -> u64 {
+        let seq = self.first_seq + self.records.len() as u64;
+        if self.capacity == 0 {
+            self.first_seq += 1;
+            return seq;
+        }
+        if self.records.len() == self.capacity {
+            self.records.pop_front();
+            self.first_seq += 1;
+        }
+        self.records.push_back(record);
+        seq
+    }
+
+    /// The record with this sequence number, unless it was already forgotten.
+    pub(crate) fn get_mut(&mut self, seq: u64) -> Option<&mut RecordedRequest> {
+        let index = usize::try_from(seq.checked_sub(self.first_seq)?).ok()?;
+        self.records.get_mut(index)
+    }
+
+    pub(crate) fn to_vec(&self) -> Vec<RecordedRequest> {
+        self.records.iter().cloned().collect()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.first_seq += self.records.len() as u64;
+        self.records.clear();
+    }
 }

@@ -19,14 +19,24 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The README's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod auth;
+mod catalog;
 mod faults;
+mod hosted;
 mod inspect;
+mod nulls;
 mod owners;
+mod reply;
 mod routes;
 mod server;
 mod state;
 mod status;
+mod template;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,9 +47,12 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use auth::TestCredentials;
+pub use auth::{ASSERTIONS_KEPT, Assertion, TestCredentials};
 pub use faults::{Fault, Faults};
-pub use inspect::{REDACTED, RecordedRequest};
+pub use hosted::{Route, RouteRequest};
+pub use inspect::{DEFAULT_REQUEST_LOG_CAPACITY, MAX_RECORDED_BODY, REDACTED, RecordedRequest};
+pub use reply::Reply;
+pub use server::{MAX_BODY, MAX_HEADER_BYTES};
 pub use state::{DEFAULT_PAGE_SIZE, DEFAULT_SEED, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 
 /// The default lifetime of issued access tokens (`expires_in` = 600).
@@ -53,11 +66,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct Shared {
     auth: Mutex<auth::AuthState>,
     store: Mutex<state::Store>,
-    requests: Mutex<Vec<RecordedRequest>>,
+    requests: Mutex<inspect::RequestLog>,
     pub(crate) token_requests: AtomicUsize,
     pub(crate) secret_leaks: AtomicUsize,
     pub(crate) api_faults: Faults,
     pub(crate) token_faults: Faults,
+    pub(crate) routes: hosted::Routes,
+    pub(crate) catalog: catalog::Catalog,
+    request_log_capacity: usize,
 }
 
 impl Shared {
@@ -69,14 +85,17 @@ impl Shared {
         lock(&self.store)
     }
 
-    pub(crate) fn push_request(&self, record: RecordedRequest) -> usize {
-        let mut requests = lock(&self.requests);
-        requests.push(record);
-        requests.len() - 1
+    pub(crate) fn push_request(&self, record: RecordedRequest) -> u64 {
+        lock(&self.requests).push(record)
     }
 
-    pub(crate) fn set_status(&self, index: usize, status: u16) {
-        if let Some(r) = lock(&self.requests).get_mut(index) {
+    /// The record of request `seq`, if still held.
+    pub(crate) fn recorded(&self, seq: u64) -> Option<RecordedRequest> {
+        lock(&self.requests).get_mut(seq).map(|r| r.clone())
+    }
+
+    pub(crate) fn set_status(&self, seq: u64, status: u16) {
+        if let Some(r) = lock(&self.requests).get_mut(seq) {
             r.status = Some(status);
         }
     }
@@ -115,6 +134,11 @@ pub struct FakeC1Builder {
     token_lifetime: Duration,
     port: u16,
     seed: SeedSource,
+    request_log_capacity: usize,
+    nulls: bool,
+    strict: bool,
+    operations: &'static [catalog::Operation],
+    schemas: &'static [catalog::Schema],
 }
 
 /// Where the initial tenant data comes from.
@@ -131,6 +155,11 @@ impl Default for FakeC1Builder {
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
             port: 0,
             seed: SeedSource::Default,
+            request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
+            nulls: false,
+            strict: false,
+            operations: catalog::OPERATIONS,
+            schemas: catalog::SCHEMAS,
         }
     }
 }
@@ -145,6 +174,41 @@ impl FakeC1Builder {
     /// Listen on this port of `127.0.0.1` instead of an ephemeral one (0 means ephemeral).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// Keep at most this many requests for [`FakeC1::requests`] (default
+    /// [`DEFAULT_REQUEST_LOG_CAPACITY`]); older ones are forgotten, so a long-running fake
+    /// stays bounded. Counters such as [`FakeC1::token_requests`] count every request.
+    pub fn request_log_capacity(mut self, capacity: usize) -> Self {
+        self.request_log_capacity = capacity;
+        self
+    }
+
+    /// Nulls mode: answer `null` for every field the fake leaves unset (a seed user's missing
+    /// fields, the last page's `nextPageToken`), as the real service does for many fields.
+    /// Off by default; a seed can turn it on with `"nulls": true`.
+    pub fn nulls(mut self, nulls: bool) -> Self {
+        self.nulls = nulls;
+        self
+    }
+
+    /// Strict mode for the generic operations: a request body field or query parameter the
+    /// operation's schema does not have is answered 400 naming it (catches a wrong wire name).
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// Serve this catalog instead of the generated one (unit tests of the generic handlers).
+    #[cfg(test)]
+    pub(crate) fn catalog(
+        mut self,
+        operations: &'static [catalog::Operation],
+        schemas: &'static [catalog::Schema],
+    ) -> Self {
+        self.operations = operations;
+        self.schemas = schemas;
         self
     }
 
@@ -189,7 +253,8 @@ impl FakeC1Builder {
                     .map_err(|e| invalid(format!("{}: {e}", path.display())))?
             }
         };
-        let store = state::Store::from_seed(seed).map_err(invalid)?;
+        let mut store = state::Store::from_seed(seed).map_err(invalid)?;
+        store.nulls |= self.nulls;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
         let auth = auth::AuthState::new(self.token_lifetime);
@@ -197,11 +262,19 @@ impl FakeC1Builder {
         let shared = Arc::new(Shared {
             auth: Mutex::new(auth),
             store: Mutex::new(store),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(inspect::RequestLog::new(self.request_log_capacity)),
             token_requests: AtomicUsize::new(0),
             secret_leaks: AtomicUsize::new(0),
             api_faults: Faults::default(),
             token_faults: Faults::default(),
+            routes: hosted::Routes::default(),
+            catalog: catalog::Catalog::new(
+                self.operations,
+                self.schemas,
+                self.request_log_capacity,
+                self.strict,
+            ),
+            request_log_capacity: self.request_log_capacity,
         });
         let router = routes::router(shared.clone());
         let (shutdown, rx) = watch::channel(false);
@@ -301,14 +374,21 @@ impl FakeC1 {
             .entitlement_owner_ids(app_id, connector_id, role)
     }
 
-    /// Every request received so far, in order, secrets redacted (including `/auth/v1/token`).
+    /// The requests received so far (the last [`FakeC1Builder::request_log_capacity`] of them),
+    /// in order, secrets redacted (including `/auth/v1/token`).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        lock(&self.shared.requests).to_vec()
     }
 
     /// Forget the recorded requests (counters such as [`FakeC1::token_requests`] are kept).
     pub fn clear_requests(&self) {
         lock(&self.shared.requests).clear();
+    }
+
+    /// The header and claims of the last [`ASSERTIONS_KEPT`] client assertions the token
+    /// endpoint accepted, oldest first (signatures left out).
+    pub fn assertions(&self) -> Vec<Assertion> {
+        self.shared.auth().accepted.iter().cloned().collect()
     }
 
     /// How many `POST /auth/v1/token` requests were received.
@@ -320,6 +400,64 @@ impl FakeC1 {
     /// headers or body. A correct client keeps this at 0.
     pub fn secret_leaks(&self) -> usize {
         self.shared.secret_leaks.load(Ordering::SeqCst)
+    }
+
+    /// Host a route of your own: `method` and a template in the DSL's syntax
+    /// (`/api/v1/widgets/<widget_id>`; `{widget_id}` works too). It answers `200 {}` until
+    /// configured ([`Route::json`], [`Route::reply`], [`Route::handler`]) and records what it
+    /// receives ([`Route::requests`], [`Route::hits`]). Hosted routes take precedence over the
+    /// fake's own; the most specific template wins; under `/api/` a bearer token is required.
+    /// Registering the same method and template again replaces the route.
+    ///
+    /// # Panics
+    /// If `template` does not start with `/` or has an unnamed placeholder.
+    pub fn route(&self, method: &str, template: &str) -> Route {
+        match self
+            .shared
+            .routes
+            .add(method, template, self.shared.request_log_capacity)
+        {
+            Ok(route) => route,
+            Err(e) => panic!("c1-fake: {e}"),
+        }
+    }
+
+    /// The ids (the spec's `operationId`) of every operation the fake serves generically.
+    pub fn operation_ids(&self) -> Vec<&'static str> {
+        self.shared.catalog.ids()
+    }
+
+    /// Answer operation `id` with this JSON (a fixture) from now on; a list is served in
+    /// pages of its `list` items. In nulls mode its unset fields are answered `null`.
+    ///
+    /// # Panics
+    /// If the fake has no operation `id`.
+    pub fn operation_json(&self, id: &str, json: serde_json::Value) {
+        if let Err(e) = self.shared.catalog.script(id, Some(json), None) {
+            panic!("c1-fake: {e}");
+        }
+    }
+
+    /// Answer operation `id` with this reply (status, headers, body) from now on.
+    ///
+    /// # Panics
+    /// If the fake has no operation `id`.
+    pub fn operation_reply(&self, id: &str, reply: Reply) {
+        if let Err(e) = self.shared.catalog.script(id, None, Some(reply)) {
+            panic!("c1-fake: {e}");
+        }
+    }
+
+    /// The requests the generic handler of operation `id` received, in order (the last
+    /// [`FakeC1Builder::request_log_capacity`]). ConnectorOwnersV2's stateful routes and
+    /// hosted routes record elsewhere ([`FakeC1::requests`], [`Route::requests`]).
+    pub fn operation_requests(&self, id: &str) -> Vec<RouteRequest> {
+        self.shared.catalog.requests(id)
+    }
+
+    /// Turn strict mode on or off (see [`FakeC1Builder::strict`]).
+    pub fn set_strict(&self, strict: bool) {
+        self.shared.catalog.set_strict(strict);
     }
 
     /// Faults injected into `/api/*` requests (applied before authentication).

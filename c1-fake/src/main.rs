@@ -1,7 +1,7 @@
 //! `c1-fake` binary: run a fake ConductorOne tenant on loopback until Ctrl-C.
 //!
 //! ```text
-//! cargo run -p c1-fake -- [--port 8080] [--seed seed.json] [--token TOKEN] [--token-lifetime SECS]
+//! cargo run -p c1-fake -- [--port 8080] [--seed seed.json] [--token TOKEN] [--token-lifetime SECS] [--nulls]
 //! ```
 
 use std::process::ExitCode;
@@ -10,13 +10,14 @@ use std::time::Duration;
 use c1_fake::FakeC1;
 
 const USAGE: &str = "\
-usage: c1-fake [--port PORT] [--seed FILE] [--token TOKEN] [--token-lifetime SECS]
+usage: c1-fake [--port PORT] [--seed FILE] [--token TOKEN] [--token-lifetime SECS] [--nulls]
 
 Serves a fake ConductorOne tenant on http://127.0.0.1:PORT until Ctrl-C.
   --port PORT            port on 127.0.0.1 (default 0: an ephemeral port)
   --seed FILE            JSON seed replacing the built-in one (users, appEntitlements, connectors, owners)
   --token TOKEN          static bearer token to accept (default: a random one, printed)
   --token-lifetime SECS  lifetime of issued access tokens (default 600)
+  --nulls                answer null for every unset field, as the real service often does
   -h, --help             show this help";
 
 /// Parsed command line.
@@ -25,6 +26,7 @@ struct Args {
     seed: Option<String>,
     token: Option<String>,
     token_lifetime: Option<u64>,
+    nulls: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -33,6 +35,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         seed: None,
         token: None,
         token_lifetime: None,
+        nulls: false,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -51,6 +54,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 let v = value("a port")?;
                 out.port = v.parse().map_err(|_| format!("invalid port {v:?}"))?;
             }
+            "--nulls" => out.nulls = true,
             "--seed" => out.seed = Some(value("a file")?),
             "--token" => out.token = Some(value("a token")?),
             "--token-lifetime" => {
@@ -77,7 +81,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut builder = FakeC1::builder().port(args.port);
+    let mut builder = FakeC1::builder().port(args.port).nulls(args.nulls);
     if let Some(seed) = args.seed {
         builder = builder.seed_file(seed);
     }
@@ -126,4 +130,20 @@ async fn main() -> ExitCode {
     println!("\nc1-fake: shutting down");
     fake.shutdown().await;
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nulls_is_a_flag() {
+        let args = |a: &[&str]| {
+            parse_args(a.iter().map(|s| s.to_string()))
+                .unwrap()
+                .unwrap()
+        };
+        assert!(args(&["--nulls", "--port", "9"]).nulls);
+        assert!(!args(&["--port", "9"]).nulls);
+    }
 }

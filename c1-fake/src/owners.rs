@@ -263,10 +263,14 @@ fn search(
         .as_deref()
         .map(|t| decode_token(t, kind, role, key_len))
         .transpose()?;
-    let (items, next) = list(&shared.store(), &at, role, after.as_deref(), q.size)?;
-    let next = next
-        .map(|a| encode_token(kind, role, a))
-        .unwrap_or_default();
+    let store = shared.store();
+    let (items, next) = list(&store, &at, role, after.as_deref(), q.size)?;
+    // The last page's token is unset: `""`, or `null` in nulls mode.
+    let next = match next {
+        Some(after) => Value::String(encode_token(kind, role, after)),
+        None if store.nulls => Value::Null,
+        None => Value::String(String::new()),
+    };
     Ok(axum::Json(json!({ "list": items, "nextPageToken": next })))
 }
 

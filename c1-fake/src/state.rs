@@ -31,6 +31,9 @@ struct Seed {
     user_owners: Vec<SeedUserOwner>,
     #[serde(default)]
     entitlement_owners: Vec<SeedEntitlementOwner>,
+    /// Serve `null` for every unset field (see [`crate::FakeC1Builder::nulls`]).
+    #[serde(default)]
+    nulls: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +79,8 @@ pub(crate) struct Store {
     users: HashMap<String, Value>,
     entitlements: HashMap<(String, String), Value>,
     connectors: BTreeMap<(String, String), ConnectorOwners>,
+    /// Nulls mode: every unset field of an answer is written as `null`.
+    pub(crate) nulls: bool,
 }
 
 /// Now, RFC 3339 in UTC with whole seconds, e.g. `2024-05-01T12:00:00Z`.
@@ -96,7 +101,10 @@ impl Store {
     /// Build a store from a seed document.
     pub(crate) fn from_seed(seed: Value) -> Result<Store, String> {
         let seed: Seed = serde_json::from_value(seed).map_err(|e| format!("invalid seed: {e}"))?;
-        let mut store = Store::default();
+        let mut store = Store {
+            nulls: seed.nulls,
+            ..Store::default()
+        };
         for user in seed.users {
             store.add_user(user)?;
         }
@@ -207,13 +215,18 @@ impl Store {
     }
 
     fn user_owner_json(&self, at: &Conn<'_>, role: &str, user_id: &str, created_at: &str) -> Value {
-        json!({
+        let owner = json!({
             "appId": at.app_id,
             "connectorId": at.connector_id,
             "roleSlug": role,
             "createdAt": created_at,
             "user": self.users.get(user_id).cloned().unwrap_or_else(|| json!({ "id": user_id })),
-        })
+        });
+        if self.nulls {
+            crate::nulls::user_owner(owner)
+        } else {
+            owner
+        }
     }
 
     fn entitlement_owner_json(
@@ -229,13 +242,18 @@ impl Store {
             .get(&(app_id.to_owned(), id.to_owned()))
             .cloned()
             .unwrap_or_else(|| json!({ "appId": app_id, "id": id }));
-        json!({
+        let owner = json!({
             "appId": at.app_id,
             "connectorId": at.connector_id,
             "roleSlug": role,
             "createdAt": created_at,
             "appEntitlement": ent,
-        })
+        });
+        if self.nulls {
+            crate::nulls::entitlement_owner(owner)
+        } else {
+            owner
+        }
     }
 
     /// Set: replace the user and entitlement owners of `role` on a connector.

@@ -1276,3 +1276,260 @@ async fn dropping_the_fake_stops_the_server() {
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(reqwest::Client::new().get(&url).send().await.is_err());
 }
+
+// ---------------------------------------------------------------- long-running bounds
+
+#[tokio::test]
+async fn a_validly_signed_assertion_with_a_huge_exp_is_refused_not_a_panic() {
+    let fake = FakeC1::start().await;
+    let id = fake.credentials().client_id.clone();
+    for exp in [json!(i64::MAX), json!(1e300), json!(i64::MIN)] {
+        let mut claims = good_claims(&id);
+        claims["exp"] = exp;
+        assert_rejected(&fake, good_header(), claims).await;
+    }
+    for field in ["nbf", "iat"] {
+        let mut claims = good_claims(&id);
+        claims[field] = json!(i64::MAX);
+        assert_rejected(&fake, good_header(), claims).await;
+    }
+    // The server is still up.
+    issue_token(&fake).await;
+}
+
+#[tokio::test]
+async fn the_request_log_is_a_ring_buffer() {
+    let fake = FakeC1::builder().request_log_capacity(3).start().await;
+    for i in 0..5 {
+        call(&fake, "GET", &format!("/api/v1/n{i}"), None, None).await;
+    }
+    let paths: Vec<String> = fake.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/api/v1/n2", "/api/v1/n3", "/api/v1/n4"]);
+    assert!(fake.requests().iter().all(|r| r.status == Some(401)));
+
+    let fake = FakeC1::start().await;
+    let client = reqwest::Client::new();
+    for i in 0..c1_fake::DEFAULT_REQUEST_LOG_CAPACITY + 10 {
+        let url = format!("{}/api/v1/n{i}", fake.base_url());
+        client.get(url).send().await.unwrap();
+    }
+    let requests = fake.requests();
+    assert_eq!(requests.len(), c1_fake::DEFAULT_REQUEST_LOG_CAPACITY);
+    assert_eq!(requests[0].path, "/api/v1/n10");
+}
+
+#[tokio::test]
+async fn recorded_bodies_are_cut_and_oversized_bodies_refused() {
+    let fake = fake_with_token().await;
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v1/anything", fake.base_url());
+    let big = "x".repeat(200 * 1024);
+    let resp = client.post(&url).body(big.clone()).send().await.unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+    let rec = fake.requests().pop().unwrap();
+    assert_eq!(rec.body_len, 200 * 1024);
+    assert_eq!(rec.body.len(), c1_fake::MAX_RECORDED_BODY);
+
+    let too_big = "x".repeat(c1_fake::MAX_BODY + 1);
+    let resp = client
+        .post(&url)
+        .bearer_auth(TOKEN)
+        .body(too_big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    let body: Value = serde_json::from_slice(&resp.bytes().await.unwrap()).unwrap();
+    assert_status_body(&body, 8);
+}
+
+#[tokio::test]
+async fn oversized_headers_are_refused() {
+    let fake = fake_with_token().await;
+    let resp = reqwest::Client::new()
+        .get(format!("{}{OWNER_PATH}", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .header("x-filler", "y".repeat(100 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 431);
+    // A normal request still works.
+    assert_eq!(api(&fake, "GET", OWNER_PATH, None).await.0, 200);
+}
+
+// ---------------------------------------------------------------- every official SDK's assertion
+
+/// 16 random bytes as 22 base64url characters, the nonce the Python SDK puts in the claims.
+fn python_nonce() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 16]>())
+}
+
+/// An assertion shaped like the Python SDK's token source signs it: `typ` in the header, the
+/// nonce as a claim, `aud` a string.
+fn python_assertion(key: &SigningKey, client_id: &str, nonce: &str) -> String {
+    let t = now();
+    let header = json!({ "alg": "EdDSA", "typ": "JWT" });
+    let claims = json!({
+        "iss": client_id, "sub": client_id, "aud": "127.0.0.1",
+        "iat": t, "nbf": t - 120, "exp": t + 120, "nonce": nonce,
+    });
+    jws(key, &header, &claims)
+}
+
+#[tokio::test]
+async fn the_python_sdks_assertion_is_accepted_and_its_nonce_is_single_use() {
+    let fake = FakeC1::start().await;
+    let creds = fake.credentials().clone();
+    let key = signing_key(&creds);
+    let claim_nonce = python_nonce();
+    assert_eq!(claim_nonce.len(), 22);
+    let assertion = python_assertion(&key, &creds.client_id, &claim_nonce);
+    let (status, body) = token_with(&fake, &creds.client_id, &assertion).await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        call(&fake, "GET", OWNER_PATH, Some(&token), None).await.0,
+        200
+    );
+    // The same claim nonce again, even in a freshly signed assertion: refused.
+    let again = python_assertion(&key, &creds.client_id, &claim_nonce);
+    let (status, body) = token_with(&fake, &creds.client_id, &again).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("already used")
+    );
+    // A nonce used in the header cannot be replayed as a claim either.
+    let hex = nonce();
+    let mut header = good_header();
+    header["nonce"] = json!(hex);
+    let go = jws(&key, &header, &good_claims(&creds.client_id));
+    assert_eq!(token_with(&fake, &creds.client_id, &go).await.0, 200);
+    let (status, _) = token_with(
+        &fake,
+        &creds.client_id,
+        &python_assertion(&key, &creds.client_id, &hex),
+    )
+    .await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test]
+async fn assertion_shapes_each_sdk_may_send() {
+    let fake = FakeC1::start().await;
+    let id = fake.credentials().client_id.clone();
+    let key = signing_key(fake.credentials());
+    let accepted = |header: Value, claims: Value| {
+        let assertion = jws(&key, &header, &claims);
+        let fake = &fake;
+        let id = id.clone();
+        async move { token_with(fake, &id, &assertion).await }
+    };
+    // Go's shape with typ, or with aud a string; the same nonce in both places.
+    let mut h = good_header();
+    h["typ"] = json!("JWT");
+    assert_eq!(accepted(h, good_claims(&id)).await.0, 200);
+    let mut c = good_claims(&id);
+    c["aud"] = json!("127.0.0.1");
+    assert_eq!(accepted(good_header(), c).await.0, 200);
+    let n = nonce();
+    let mut c = good_claims(&id);
+    c["nonce"] = json!(n);
+    assert_eq!(
+        accepted(json!({"alg": "EdDSA", "nonce": n}), c).await.0,
+        200
+    );
+
+    // Refused: nonces that differ, a malformed claim nonce, no nonce, a wrong typ.
+    let mut c = good_claims(&id);
+    c["nonce"] = json!(python_nonce());
+    assert_rejected(&fake, good_header(), c).await;
+    for bad in [
+        json!("short"),
+        json!("!".repeat(22)),
+        json!(12345),
+        json!(nonce() + "a"),
+    ] {
+        let mut c = good_claims(&id);
+        c["nonce"] = bad;
+        assert_rejected(&fake, json!({"alg": "EdDSA"}), c).await;
+    }
+    assert_rejected(
+        &fake,
+        json!({"alg": "EdDSA", "typ": "JWT"}),
+        good_claims(&id),
+    )
+    .await;
+    let mut h = good_header();
+    h["typ"] = json!("JWE");
+    assert_rejected(&fake, h, good_claims(&id)).await;
+}
+
+// ---------------------------------------------------------------- nulls mode
+
+#[tokio::test]
+async fn nulls_mode_answers_null_for_every_unset_field() {
+    let fake = FakeC1::builder().nulls(true).start().await;
+    fake.add_bearer_token(TOKEN);
+    fake.add_user(json!({"id": "sparse", "email": "s@example.com"}));
+    let path = format!("{P1}/users/owner/sparse");
+    assert_eq!(api(&fake, "POST", &path, None).await.0, 200);
+    let (status, body) = api(&fake, "GET", &path, None).await;
+    assert_eq!(status, 200, "{body}");
+    let user = body["connectorOwnerUser"]["user"].as_object().unwrap();
+    assert_eq!(user.len(), 32, "{body}");
+    assert_eq!(user["email"], "s@example.com");
+    assert!(user.contains_key("displayName") && user["displayName"].is_null());
+    let (_, page) = api(&fake, "GET", &format!("{P1}/users"), None).await;
+    assert!(page.as_object().unwrap().contains_key("nextPageToken"));
+    assert!(page["nextPageToken"].is_null(), "{page}");
+    let (_, ent) = api(
+        &fake,
+        "GET",
+        &format!("{P1}/entitlements/owner/app-1/ent-1"),
+        None,
+    )
+    .await;
+    let ent = ent["connectorOwnerEntitlement"]["appEntitlement"]
+        .as_object()
+        .unwrap();
+    assert_eq!(ent.len(), 35);
+
+    // Off by default: the same user has only the fields it was given.
+    let fake = fake_with_token().await;
+    fake.add_user(json!({"id": "sparse", "email": "s@example.com"}));
+    assert_eq!(api(&fake, "POST", &path, None).await.0, 200);
+    let (_, body) = api(&fake, "GET", &path, None).await;
+    assert_eq!(
+        body["connectorOwnerUser"]["user"]
+            .as_object()
+            .unwrap()
+            .len(),
+        2
+    );
+    let (_, page) = api(&fake, "GET", &format!("{P1}/users"), None).await;
+    assert_eq!(page["nextPageToken"], "");
+    // A seed can turn it on too.
+    let seed = json!({"users": [{"id": "u"}], "connectors": [{"appId": "a", "connectorId": "c"}],
+        "userOwners": [{"appId": "a", "connectorId": "c", "roleSlug": "r", "userId": "u"}], "nulls": true});
+    let fake = FakeC1::builder().seed(seed).start().await;
+    fake.add_bearer_token(TOKEN);
+    let (_, body) = api(
+        &fake,
+        "GET",
+        "/api/v2/apps/a/connectors/c/owners/users/r/u",
+        None,
+    )
+    .await;
+    assert!(body["connectorOwnerUser"]["user"]["deletedAt"].is_null());
+    assert_eq!(
+        body["connectorOwnerUser"]["user"]
+            .as_object()
+            .unwrap()
+            .len(),
+        32
+    );
+}

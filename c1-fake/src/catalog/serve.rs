@@ -1,0 +1,296 @@
+//! The generic handler every catalog operation shares: method and path matched, query and
+//! body checked against the schema, the answer scripted or built from the response schema,
+//! lists served in pages, requests recorded per operation.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::body::Body;
+use axum::http::{Response, StatusCode};
+use axum::response::IntoResponse;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+use super::table::{Found, Table};
+use super::{Operation, Schema, Ty, instance, validate};
+use crate::hosted::RouteRequest;
+use crate::inspect::RecordedRequest;
+use crate::lock;
+use crate::reply::Reply;
+use crate::state::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::status::ApiError;
+
+/// What a test scripted for one operation.
+#[derive(Debug, Clone)]
+enum Scripted {
+    /// A JSON answer (a fixture), served in pages when the operation lists.
+    Json(Value),
+    /// An answer sent as it is.
+    Reply(Reply),
+}
+
+/// The catalog the fake serves and what tests scripted and received per operation.
+pub(crate) struct Catalog {
+    schemas: &'static [Schema],
+    table: Table,
+    strict: AtomicBool,
+    scripted: Mutex<HashMap<&'static str, Scripted>>,
+    requests: Mutex<HashMap<&'static str, VecDeque<RouteRequest>>>,
+    capacity: usize,
+}
+
+/// One request for the catalog, after the fake's own routes passed on it.
+pub(crate) struct Call<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) raw_path: &'a str,
+    pub(crate) body: &'a [u8],
+    pub(crate) record: RecordedRequest,
+    pub(crate) nulls: bool,
+}
+
+impl Catalog {
+    pub(crate) fn new(
+        operations: &'static [Operation],
+        schemas: &'static [Schema],
+        capacity: usize,
+        strict: bool,
+    ) -> Catalog {
+        Catalog {
+            schemas,
+            table: Table::new(operations),
+            strict: AtomicBool::new(strict),
+            scripted: Mutex::new(HashMap::new()),
+            requests: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    pub(crate) fn set_strict(&self, strict: bool) {
+        self.strict.store(strict, Ordering::SeqCst);
+    }
+
+    /// The ids of every operation served.
+    pub(crate) fn ids(&self) -> Vec<&'static str> {
+        self.table.operations().map(|op| op.id).collect()
+    }
+
+    /// Script the answer of operation `id`: JSON (paged) or a reply; `Err` for an unknown id.
+    pub(crate) fn script(
+        &self,
+        id: &str,
+        json: Option<Value>,
+        reply: Option<Reply>,
+    ) -> Result<(), String> {
+        let op = self
+            .table
+            .operation(id)
+            .ok_or_else(|| format!("no operation {id:?}"))?;
+        let scripted = match (json, reply) {
+            (Some(v), _) => Scripted::Json(v),
+            (None, Some(r)) => Scripted::Reply(r),
+            (None, None) => return Ok(()),
+        };
+        lock(&self.scripted).insert(op.id, scripted);
+        Ok(())
+    }
+
+    /// The requests operation `id` received (the last `capacity`), in order.
+    pub(crate) fn requests(&self, id: &str) -> Vec<RouteRequest> {
+        lock(&self.requests)
+            .get(id)
+            .map(|log| log.iter().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Serve a request, or `None` when no operation has its path (the caller answers 404).
+    pub(crate) fn serve(&self, call: Call<'_>) -> Option<Response<Body>> {
+        let (op, params) = match self.table.find(call.method, call.raw_path) {
+            Found::Operation(op, params) => (op, params),
+            Found::WrongMethod => {
+                let e = ApiError::new(StatusCode::METHOD_NOT_ALLOWED, 12, "Method Not Allowed");
+                return Some(e.into_response());
+            }
+            Found::Nothing => return None,
+        };
+        let query = call.record.query_pairs();
+        self.record(
+            op,
+            RouteRequest {
+                request: call.record,
+                params,
+            },
+        );
+        let strict = self.strict.load(Ordering::SeqCst);
+        let answer = check_query(op, &query, strict)
+            .and_then(|()| self.check_body(op, call.body, strict))
+            .and_then(|body| self.answer(op, &query, &body, call.nulls));
+        Some(match answer {
+            Ok(resp) => resp,
+            Err(mut e) => {
+                // Name the operation as c1 calls it: `Apps.get: invalid request body: ..`.
+                e.message = format!("{}.{}: {}", op.service, op.name, e.message);
+                e.into_response()
+            }
+        })
+    }
+
+    fn record(&self, op: &'static Operation, request: RouteRequest) {
+        if self.capacity == 0 {
+            return;
+        }
+        let mut all = lock(&self.requests);
+        let log = all.entry(op.id).or_default();
+        if log.len() == self.capacity {
+            log.pop_front();
+        }
+        log.push_back(request);
+    }
+
+    /// The JSON body checked against the request schema (`{}` when empty or none is declared).
+    fn check_body(&self, op: &Operation, body: &[u8], strict: bool) -> Result<Value, ApiError> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(json!({}));
+        }
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|e| ApiError::invalid(format!("malformed JSON request body: {e}")))?;
+        if let Some(id) = op.request {
+            validate::check_object(self.schemas, id, &value, strict)
+                .map_err(|e| ApiError::invalid(format!("invalid request body: {e}")))?;
+        }
+        Ok(value)
+    }
+
+    /// The scripted reply, or the scripted or built JSON, one page of it for a list.
+    fn answer(
+        &self,
+        op: &Operation,
+        query: &[(String, String)],
+        body: &Value,
+        nulls: bool,
+    ) -> Result<Response<Body>, ApiError> {
+        let scripted = lock(&self.scripted).get(op.id).cloned();
+        let mut json = match scripted {
+            Some(Scripted::Reply(reply)) => return Ok(reply.into_response()),
+            Some(Scripted::Json(v)) => v,
+            None => instance::instance(self.schemas, op.response, nulls),
+        };
+        if nulls {
+            instance::fill_nulls(self.schemas, op.response, &mut json);
+        }
+        if self.is_list(op) {
+            page(op, &mut json, query, body, nulls)?;
+        }
+        Ok(axum::Json(json).into_response())
+    }
+
+    /// Whether the answer is a page: a `list` array and a `nextPageToken`.
+    fn is_list(&self, op: &Operation) -> bool {
+        let Some(schema) = self.schemas.get(usize::from(op.response)) else {
+            return false;
+        };
+        let has = |name: &str, f: fn(&Ty) -> bool| {
+            schema.fields.iter().any(|x| x.name == name && f(&x.ty))
+        };
+        has("list", |t| matches!(t, Ty::Array(_)))
+            && has("nextPageToken", |t| matches!(t, Ty::String))
+    }
+}
+
+/// Each query parameter checked against its declared type; unknown ones refused when strict.
+fn check_query(op: &Operation, query: &[(String, String)], strict: bool) -> Result<(), ApiError> {
+    for (name, text) in query {
+        match op.query.iter().find(|f| f.name == name) {
+            Some(field) if !validate::query_ok(&field.ty, text) => {
+                return Err(ApiError::invalid(format!(
+                    "invalid value for query parameter `{name}`: {text:?}"
+                )));
+            }
+            Some(_) => {}
+            None if strict => {
+                return Err(ApiError::invalid(format!(
+                    "unknown query parameter `{name}` (strict mode)"
+                )));
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Cut `json.list` to the page the request asks for and set `nextPageToken`.
+fn page(
+    op: &Operation,
+    json: &mut Value,
+    query: &[(String, String)],
+    body: &Value,
+    nulls: bool,
+) -> Result<(), ApiError> {
+    let param = |names: [&str; 2]| {
+        let from_query = query
+            .iter()
+            .find(|(k, _)| names.contains(&k.as_str()))
+            .map(|(_, v)| Value::String(v.clone()));
+        from_query.or_else(|| body.get(names[1]).filter(|v| !v.is_null()).cloned())
+    };
+    let size = page_size(param(["page_size", "pageSize"]))?;
+    let token = param(["page_token", "pageToken"]);
+    let token = token
+        .as_ref()
+        .and_then(Value::as_str)
+        .filter(|t| !t.is_empty());
+    let start = token.map(|t| decode_token(op, t)).transpose()?.unwrap_or(0);
+    let Some(list) = json.get_mut("list").and_then(Value::as_array_mut) else {
+        return Ok(());
+    };
+    let total = list.len();
+    let end = start.saturating_add(size).min(total);
+    let items: Vec<Value> = list
+        .drain(..)
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect();
+    *list = items;
+    json["nextPageToken"] = if end < total {
+        json!(URL_SAFE_NO_PAD.encode(json!({ "op": op.id, "o": end }).to_string()))
+    } else if nulls {
+        Value::Null
+    } else {
+        json!("")
+    };
+    Ok(())
+}
+
+/// The page size asked for: 0 or absent is the default, more than the maximum is lowered.
+fn page_size(value: Option<Value>) -> Result<usize, ApiError> {
+    let bad = || ApiError::invalid("page size must be an integer");
+    let n: i64 = match value {
+        None | Some(Value::Null) => 0,
+        Some(Value::Number(n)) => n.as_i64().ok_or_else(bad)?,
+        Some(Value::String(s)) if s.is_empty() => 0,
+        Some(Value::String(s)) => s.parse().map_err(|_| bad())?,
+        Some(_) => return Err(bad()),
+    };
+    match n {
+        n if n < 0 => Err(ApiError::invalid("page size must not be negative")),
+        0 => Ok(DEFAULT_PAGE_SIZE),
+        n => Ok(usize::try_from(n)
+            .unwrap_or(MAX_PAGE_SIZE)
+            .min(MAX_PAGE_SIZE)),
+    }
+}
+
+/// The offset a page token issued for this operation stands for.
+fn decode_token(op: &Operation, token: &str) -> Result<usize, ApiError> {
+    let bad = || ApiError::invalid("invalid page token");
+    let bytes = URL_SAFE_NO_PAD.decode(token).map_err(|_| bad())?;
+    let v: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if v["op"] != op.id {
+        return Err(ApiError::invalid("page token of another operation"));
+    }
+    v["o"]
+        .as_u64()
+        .and_then(|o| usize::try_from(o).ok())
+        .ok_or_else(bad)
+}

@@ -1,0 +1,539 @@
+//! The generic handlers over a small test catalog, through real HTTP on loopback.
+
+use serde_json::{Value, json};
+
+use super::{Field, Operation, Schema, Ty, instance, validate};
+use crate::{FakeC1, Reply};
+
+const WIDGET: u16 = 0;
+const GET_WIDGET: u16 = 1;
+const LIST_WIDGETS: u16 = 2;
+const CREATE_WIDGET: u16 = 3;
+const SEARCH_WIDGETS: u16 = 4;
+const EMPTY: u16 = 5;
+
+static SCHEMAS: &[Schema] = &[
+    Schema {
+        name: "test.Widget",
+        fields: &[
+            Field {
+                name: "id",
+                ty: Ty::String,
+            },
+            Field {
+                name: "count",
+                ty: Ty::Int32,
+            },
+            Field {
+                name: "size",
+                ty: Ty::Int64,
+            },
+            Field {
+                name: "createdAt",
+                ty: Ty::DateTime,
+            },
+            Field {
+                name: "ttl",
+                ty: Ty::Duration,
+            },
+            Field {
+                name: "kind",
+                ty: Ty::Enum(&["KIND_UNSPECIFIED", "KIND_GEAR"]),
+            },
+            Field {
+                name: "tags",
+                ty: Ty::Array(&Ty::String),
+            },
+            Field {
+                name: "labels",
+                ty: Ty::Map(&Ty::String),
+            },
+            Field {
+                name: "blob",
+                ty: Ty::Bytes,
+            },
+            Field {
+                name: "enabled",
+                ty: Ty::Bool,
+            },
+            Field {
+                name: "parent",
+                ty: Ty::Ref(WIDGET),
+            },
+        ],
+    },
+    Schema {
+        name: "test.GetWidgetResponse",
+        fields: &[Field {
+            name: "widget",
+            ty: Ty::Ref(WIDGET),
+        }],
+    },
+    Schema {
+        name: "test.ListWidgetsResponse",
+        fields: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(&Ty::Ref(WIDGET)),
+            },
+            Field {
+                name: "nextPageToken",
+                ty: Ty::String,
+            },
+        ],
+    },
+    Schema {
+        name: "test.CreateWidgetRequest",
+        fields: &[
+            Field {
+                name: "widget",
+                ty: Ty::Ref(WIDGET),
+            },
+            Field {
+                name: "validateOnly",
+                ty: Ty::Bool,
+            },
+        ],
+    },
+    Schema {
+        name: "test.SearchWidgetsRequest",
+        fields: &[
+            Field {
+                name: "query",
+                ty: Ty::String,
+            },
+            Field {
+                name: "pageSize",
+                ty: Ty::Int32,
+            },
+            Field {
+                name: "pageToken",
+                ty: Ty::String,
+            },
+        ],
+    },
+    Schema {
+        name: "test.Empty",
+        fields: &[],
+    },
+];
+
+const fn op(
+    id: &'static str,
+    method: &'static str,
+    template: &'static str,
+    request: Option<u16>,
+    response: u16,
+) -> Operation {
+    Operation {
+        id,
+        service: "Widgets",
+        name: id,
+        method,
+        template,
+        query: &[],
+        request,
+        response,
+    }
+}
+
+static OPERATIONS: &[Operation] = &[
+    op("get", "GET", "/api/v1/widgets/{id}", None, GET_WIDGET),
+    op(
+        "get_part",
+        "GET",
+        "/api/v1/widgets/{widget_id}/parts/{id}",
+        None,
+        GET_WIDGET,
+    ),
+    op(
+        "get_special_part",
+        "GET",
+        "/api/v1/widgets/special/parts/{part_id}",
+        None,
+        GET_WIDGET,
+    ),
+    op(
+        "get_any_part",
+        "GET",
+        "/api/v1/widgets/{widget_id}/parts/latest",
+        None,
+        GET_WIDGET,
+    ),
+    Operation {
+        query: &[
+            Field {
+                name: "page_size",
+                ty: Ty::Int32,
+            },
+            Field {
+                name: "page_token",
+                ty: Ty::String,
+            },
+            Field {
+                name: "enabled",
+                ty: Ty::Bool,
+            },
+        ],
+        ..op("list", "GET", "/api/v1/widgets", None, LIST_WIDGETS)
+    },
+    op(
+        "create",
+        "POST",
+        "/api/v1/widgets",
+        Some(CREATE_WIDGET),
+        GET_WIDGET,
+    ),
+    op(
+        "search",
+        "POST",
+        "/api/v1/widgets/search",
+        Some(SEARCH_WIDGETS),
+        LIST_WIDGETS,
+    ),
+    op(
+        "delete",
+        "DELETE",
+        "/api/v1/widgets/{id}",
+        Some(EMPTY),
+        EMPTY,
+    ),
+];
+
+const TOKEN: &str = "catalog-token";
+
+async fn fake(strict: bool, nulls: bool) -> FakeC1 {
+    let fake = FakeC1::builder()
+        .catalog(OPERATIONS, SCHEMAS)
+        .strict(strict)
+        .nulls(nulls)
+        .start()
+        .await;
+    fake.add_bearer_token(TOKEN);
+    fake
+}
+
+async fn call(fake: &FakeC1, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = reqwest::Client::new()
+        .request(method, format!("{}{path}", fake.base_url()))
+        .bearer_auth(TOKEN);
+    if let Some(body) = body {
+        req = req
+            .header("content-type", "application/json")
+            .body(body.to_string());
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let bytes = resp.bytes().await.unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[test]
+fn instances_fill_every_field_and_stop_at_cycles() {
+    let v = instance::instance(SCHEMAS, GET_WIDGET, false);
+    let w = &v["widget"];
+    assert_eq!(w["id"], "id");
+    assert_eq!(
+        (w["count"].clone(), w["size"].clone()),
+        (json!(1), json!("1"))
+    );
+    assert_eq!(w["kind"], "KIND_GEAR");
+    assert_eq!(w["tags"], json!(["tags"]));
+    assert_eq!(w["labels"], json!({"key": "labels"}));
+    // `parent` is a Widget inside a Widget: the cycle is not entered.
+    assert!(w.get("parent").is_none(), "{v}");
+    // Every generated instance validates against its own schema, strictly.
+    for id in 0..SCHEMAS.len() as u16 {
+        let v = instance::instance(SCHEMAS, id, false);
+        validate::check_object(SCHEMAS, id, &v, true).unwrap();
+    }
+    let nulls = instance::instance(SCHEMAS, GET_WIDGET, true);
+    assert_eq!(nulls, json!({"widget": null}));
+    let mut fixture = json!({"list": [{"id": "a"}]});
+    instance::fill_nulls(SCHEMAS, LIST_WIDGETS, &mut fixture);
+    assert!(fixture["nextPageToken"].is_null());
+    assert_eq!(fixture["list"][0].as_object().unwrap().len(), 11);
+    assert!(fixture["list"][0]["createdAt"].is_null());
+}
+
+#[test]
+fn validation_checks_types_and_names_the_field() {
+    let check = |v: Value, strict| validate::check_object(SCHEMAS, CREATE_WIDGET, &v, strict);
+    check(json!({"widget": {"id": "w", "count": 3, "size": "12", "createdAt": "2024-05-01T12:00:00Z", "ttl": "1.5s", "kind": "KIND_NEW", "tags": ["a"], "labels": {"k": "v"}, "blob": "AQID", "enabled": false, "parent": {"id": "p"}}}), true).unwrap();
+    check(json!({"widget": null, "validateOnly": null}), true).unwrap();
+    let err = |v: Value, strict| check(v, strict).unwrap_err();
+    assert!(err(json!({"widget": {"count": "x"}}), false).contains("`widget.count`"));
+    assert!(err(json!({"widget": {"count": 1e10}}), false).contains("int32"));
+    assert!(err(json!({"widget": {"createdAt": "yesterday"}}), false).contains("RFC 3339"));
+    assert!(err(json!({"widget": {"tags": ["a", 2]}}), false).contains("`widget.tags[1]`"));
+    assert!(
+        err(json!({"widget": {"parent": {"enabled": "yes"}}}), false)
+            .contains("`widget.parent.enabled`")
+    );
+    assert!(err(json!({"widget": "w"}), false).contains("must be an object"));
+    assert!(err(json!([1]), false).contains("the body"));
+    // Strict mode refuses an unknown field: a wrong wire name.
+    check(json!({"widget": {"created_at": "x"}}), false).unwrap();
+    let e = err(json!({"widget": {"created_at": "x"}}), true);
+    assert!(
+        e.contains("unknown field `widget.created_at`") && e.contains("test.Widget"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn the_most_specific_operation_answers_and_methods_are_checked() {
+    let fake = fake(false, false).await;
+    let (status, body) = call(&fake, "GET", "/api/v1/widgets/w%2F1", None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["widget"]["id"], "id");
+    let got = fake.operation_requests("get");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].param("id"), Some("w/1"));
+    for (path, id, params) in [
+        (
+            "/api/v1/widgets/w/parts/p",
+            "get_part",
+            vec![("widget_id", "w"), ("id", "p")],
+        ),
+        (
+            "/api/v1/widgets/special/parts/p",
+            "get_special_part",
+            vec![("part_id", "p")],
+        ),
+        (
+            "/api/v1/widgets/w/parts/latest",
+            "get_any_part",
+            vec![("widget_id", "w")],
+        ),
+        // Two literals each: the leftmost (`special`) wins.
+        (
+            "/api/v1/widgets/special/parts/latest",
+            "get_special_part",
+            vec![("part_id", "latest")],
+        ),
+    ] {
+        assert_eq!(call(&fake, "GET", path, None).await.0, 200, "{path}");
+        let last = fake
+            .operation_requests(id)
+            .pop()
+            .unwrap_or_else(|| panic!("{path} not {id}"));
+        let want: Vec<(String, String)> = params
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!((last.request.path.as_str(), last.params), (path, want));
+    }
+    let (status, body) = call(&fake, "PATCH", "/api/v1/widgets/w", None).await;
+    assert_eq!((status, body["code"].clone()), (405, json!(12)));
+    assert_eq!(call(&fake, "GET", "/api/v1/gadgets/w", None).await.0, 404);
+    assert_eq!(
+        call(&fake, "DELETE", "/api/v1/widgets/w", None).await,
+        (200, json!({}))
+    );
+    // The API's authentication still applies.
+    let resp = reqwest::get(format!("{}/api/v1/widgets/w", fake.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 401);
+}
+
+#[tokio::test]
+async fn bodies_and_queries_are_validated_and_strict_mode_names_unknown_fields() {
+    let fake = fake(false, false).await;
+    let good = json!({"widget": {"id": "w", "count": 2}});
+    assert_eq!(
+        call(&fake, "POST", "/api/v1/widgets", Some(good.clone()))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        fake.operation_requests("create")[0].request.json(),
+        Some(good)
+    );
+    let (status, body) = call(
+        &fake,
+        "POST",
+        "/api/v1/widgets",
+        Some(json!({"widget": {"count": "many"}})),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let message = body["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Widgets.create: invalid request body: field `widget.count`"),
+        "{message}"
+    );
+    let wrong_name = json!({"widget": {"display_name": "w"}});
+    assert_eq!(
+        call(&fake, "POST", "/api/v1/widgets", Some(wrong_name.clone()))
+            .await
+            .0,
+        200
+    );
+    let (status, _) = call(&fake, "GET", "/api/v1/widgets?page_size=two", None).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        call(&fake, "GET", "/api/v1/widgets?pageSize=2&x=1", None)
+            .await
+            .0,
+        200
+    );
+
+    fake.set_strict(true);
+    let (status, body) = call(&fake, "POST", "/api/v1/widgets", Some(wrong_name)).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `widget.display_name`"),
+        "{body}"
+    );
+    let (status, body) = call(&fake, "GET", "/api/v1/widgets?x=1", None).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown query parameter `x`"),
+        "{body}"
+    );
+    let (status, _) = call(
+        &fake,
+        "DELETE",
+        "/api/v1/widgets/w",
+        Some(json!({"force": true})),
+    )
+    .await;
+    assert_eq!(status, 400, "an empty request schema has no field");
+    assert_eq!(
+        call(
+            &fake,
+            "POST",
+            "/api/v1/widgets",
+            Some(json!({"validateOnly": true}))
+        )
+        .await
+        .0,
+        200
+    );
+}
+
+#[tokio::test]
+async fn lists_are_served_in_pages() {
+    let fake = fake(false, false).await;
+    let items: Vec<Value> = (0..5).map(|i| json!({"id": format!("w{i}")})).collect();
+    fake.operation_json("list", json!({"list": items, "nextPageToken": ""}));
+    fake.operation_json("search", json!({"list": items}));
+    let mut ids = Vec::new();
+    let mut token = String::new();
+    for round in 0..3 {
+        let path = format!("/api/v1/widgets?page_size=2&page_token={token}");
+        let (status, page) = call(&fake, "GET", &path, None).await;
+        assert_eq!(status, 200, "{page}");
+        ids.extend(
+            page["list"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w["id"].clone()),
+        );
+        token = page["nextPageToken"].as_str().unwrap().to_owned();
+        assert_eq!(token.is_empty(), round == 2, "{page}");
+    }
+    assert_eq!(ids, ["w0", "w1", "w2", "w3", "w4"]);
+    // A POST search pages by its body.
+    let (_, first) = call(
+        &fake,
+        "POST",
+        "/api/v1/widgets/search",
+        Some(json!({"pageSize": 4})),
+    )
+    .await;
+    assert_eq!(first["list"].as_array().unwrap().len(), 4);
+    let next = first["nextPageToken"].clone();
+    let (_, last) = call(
+        &fake,
+        "POST",
+        "/api/v1/widgets/search",
+        Some(json!({"pageSize": 4, "pageToken": next})),
+    )
+    .await;
+    assert_eq!(last["list"], json!([{"id": "w4"}]));
+    assert_eq!(last["nextPageToken"], "");
+    // A token of another list, or garbage, is refused.
+    let path = format!("/api/v1/widgets?page_token={}", next.as_str().unwrap());
+    assert_eq!(call(&fake, "GET", &path, None).await.0, 400);
+    assert_eq!(
+        call(&fake, "GET", "/api/v1/widgets?page_token=zz", None)
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        call(&fake, "GET", "/api/v1/widgets?page_size=-1", None)
+            .await
+            .0,
+        400
+    );
+    // Without a fixture: an instance with one item, one page.
+    let (_, page) = call(&fake, "GET", "/api/v1/widgets/search", None).await;
+    assert_eq!(
+        page["widget"]["id"], "id",
+        "GET /widgets/search is `get` with id `search`"
+    );
+}
+
+#[tokio::test]
+async fn scripted_replies_and_nulls_mode() {
+    let fake = fake(false, true).await;
+    let (_, body) = call(&fake, "GET", "/api/v1/widgets/w", None).await;
+    assert_eq!(body, json!({"widget": null}));
+    fake.operation_json("get", json!({"widget": {"id": "w"}}));
+    let (_, body) = call(&fake, "GET", "/api/v1/widgets/w", None).await;
+    assert_eq!(body["widget"]["id"], "w");
+    assert!(body["widget"]["createdAt"].is_null());
+    assert_eq!(body["widget"].as_object().unwrap().len(), 11);
+    fake.operation_json("list", json!({"list": [{"id": "a"}]}));
+    let (_, page) = call(&fake, "GET", "/api/v1/widgets", None).await;
+    assert!(page["nextPageToken"].is_null(), "{page}");
+
+    fake.operation_reply(
+        "get",
+        Reply::new(503).header("retry-after", "1").body("busy"),
+    );
+    let resp = reqwest::Client::new()
+        .get(format!("{}/api/v1/widgets/w", fake.base_url()))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 503);
+    assert_eq!(resp.headers()["retry-after"], "1");
+    assert_eq!(fake.operation_requests("get").len(), 3);
+    assert!(fake.operation_ids().contains(&"search"));
+}
+
+#[tokio::test]
+async fn connector_owners_routes_stay_stateful() {
+    static OWNERS: &[Operation] = &[op(
+        "c1.api.app.v1.ConnectorOwnersV2.GetUserOwner",
+        "GET",
+        "/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}",
+        None,
+        EMPTY,
+    )];
+    let fake = FakeC1::builder().catalog(OWNERS, SCHEMAS).start().await;
+    fake.add_bearer_token(TOKEN);
+    let path = "/api/v2/apps/app-1/connectors/conn-1/owners/users/owner/user-1";
+    let (status, body) = call(&fake, "GET", path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["connectorOwnerUser"]["user"]["id"], "user-1");
+    assert!(fake.operation_requests(OWNERS[0].id).is_empty());
+}
