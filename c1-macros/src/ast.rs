@@ -1,17 +1,19 @@
 //! The declaration as this crate sees it: the method's parts that validation
-//! and expansion use, read from the syn item without judging them.
+//! and expansion use, read from the syn item without judging them. Every part
+//! keeps its original syntax, so errors point at the user's tokens and the
+//! expansion writes them back unchanged.
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
 use syn::{
-    FnArg, GenericArgument, Ident, Lifetime, Pat, PathArguments, ReceiverKind, ReturnType,
-    TraitItemFn, Type,
+    Attribute, FnArg, GenericArgument, Ident, Lifetime, Pat, PatType, PathArguments, ReceiverKind,
+    ReturnType, TraitItemFn, Type,
 };
 
 use crate::attr::Args;
 
-/// One `#[c1_endpoint]` method.
-pub struct Endpoint {
+/// One `#[c1_endpoint]` method: the attribute's arguments and the method.
+pub struct Declaration {
     pub args: Args,
     pub item: TraitItemFn,
     pub receiver: Receiver,
@@ -34,9 +36,11 @@ pub enum Receiver {
 
 /// A parameter after the receiver.
 pub struct Param {
+    /// The argument as written (`FnArg::Typed`).
+    pub arg: PatType,
     /// Its name, when the pattern is a plain name.
     pub ident: Option<Ident>,
-    /// The name as the template spells it (without `r#`).
+    /// The name as the template spells it ([`unraw`]); empty without `ident`.
     pub name: String,
 }
 
@@ -69,7 +73,7 @@ impl ResultType {
     }
 }
 
-impl Endpoint {
+impl Declaration {
     /// Reads `item` for the arguments `args`.
     pub fn new(args: Args, item: TraitItemFn) -> Self {
         let mut receiver = Receiver::Missing;
@@ -87,20 +91,7 @@ impl Endpoint {
                         _ => Receiver::Other,
                     }
                 }
-                FnArg::Typed(t) => {
-                    let ident = match &*t.pat {
-                        Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => {
-                            Some(p.ident.clone())
-                        }
-                        _ => None,
-                    };
-                    params.push(Param {
-                        name: ident
-                            .as_ref()
-                            .map_or_else(String::new, |i| i.unraw().to_string()),
-                        ident,
-                    });
-                }
+                FnArg::Typed(arg) => params.push(Param::new(arg.clone())),
             }
         }
         let output = match &item.sig.output {
@@ -110,7 +101,7 @@ impl Endpoint {
                 None => Output::Other(ty.clone()),
             },
         };
-        Endpoint {
+        Declaration {
             args,
             item,
             receiver,
@@ -125,6 +116,30 @@ impl Endpoint {
             .iter()
             .find(|p| p.ident.is_some() && p.name == name)
     }
+}
+
+impl Param {
+    fn new(arg: PatType) -> Self {
+        let ident = match &*arg.pat {
+            Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.ident.clone()),
+            _ => None,
+        };
+        let name = ident.as_ref().map_or_else(String::new, unraw);
+        Param { arg, ident, name }
+    }
+}
+
+/// The name `ident` stands for, without `r#`: the one way this crate strips it.
+pub fn unraw(ident: &Ident) -> String {
+    ident.unraw().to_string()
+}
+
+/// Whether `attr` is a `#[c1_endpoint]`, by any path (`#[c1::c1_endpoint]`).
+pub fn is_endpoint_attr(attr: &Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "c1_endpoint")
 }
 
 /// `ty` read as `...::Result<T>` or `...::Result<T, E>`.

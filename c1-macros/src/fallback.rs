@@ -6,11 +6,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{FnArg, ReceiverKind, ReturnType};
 
-use crate::ast::Endpoint;
+use crate::ast::{self, Declaration};
 
-/// A stand-in for the method of `endpoint`.
-pub fn stub(endpoint: &Endpoint) -> TokenStream {
-    let item = &endpoint.item;
+/// A stand-in for the method of `decl`.
+pub fn stub(decl: &Declaration) -> TokenStream {
+    let item = &decl.item;
     let mut sig = item.sig.clone();
     sig.asyncness = None;
     for arg in &mut sig.inputs {
@@ -30,10 +30,9 @@ pub fn stub(endpoint: &Endpoint) -> TokenStream {
     let generics = &sig.generics;
     let where_clause = &sig.generics.where_clause;
     let inputs = &sig.inputs;
-    let attrs = item
-        .attrs
-        .iter()
-        .filter(|a| !a.path().is_ident("c1_endpoint"));
+    // Any other `#[c1_endpoint]`, by the rule validation reports it by:
+    // left in, it would expand again.
+    let attrs = item.attrs.iter().filter(|a| !ast::is_endpoint_attr(a));
     quote! {
         #(#attrs)*
         #[allow(unused_variables, clippy::unused_async)]

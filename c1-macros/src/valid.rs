@@ -1,32 +1,54 @@
 //! Checks a declaration: the signature, and the template against the
 //! parameters in both directions (every placeholder names a parameter, every
-//! parameter is a placeholder or the body).
+//! parameter is a placeholder or the body). What passes comes out as a
+//! [`Plan`], every placeholder bound to its argument.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::{FnArg, Safety, Type};
+use syn::{Lifetime, LitStr, Safety, Type};
 
-use crate::ast::{Endpoint, Output, Receiver, ResultType};
+use crate::ast::{self, Declaration, Output, Receiver, ResultType};
 use crate::attr::Method;
 use crate::ctxt::Ctxt;
+use crate::plan::{Bound, PathPart, Plan, Send};
+use crate::template::{Segment, Template};
 
-/// Records every mistake of `endpoint` in `cx`.
-pub fn check(cx: &Ctxt, endpoint: &Endpoint) {
-    signature(cx, endpoint);
-    idempotent(cx, endpoint);
-    params(cx, endpoint);
-    template_and_body(cx, endpoint);
+/// Records every mistake of `decl` in `cx`; the plan, when every part of it
+/// could be resolved (there may still be mistakes in `cx`).
+pub fn check<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<Plan<'a>> {
+    signature(cx, decl);
+    idempotent(cx, decl);
+    params(cx, decl);
+    let result = output(cx, decl);
+    let receiver = receiver(cx, decl);
+    let bindings = template_and_body(cx, decl);
+    let (lifetime, self_span) = receiver?;
+    let display_path = decl.args.template.as_ref()?.1.display_path();
+    let Bindings { path, query, body } = bindings?;
+    let result = result?;
+    Some(Plan {
+        decl,
+        method: decl.args.method?,
+        idempotent: decl.args.idempotent.is_some(),
+        display_path,
+        lifetime,
+        self_span,
+        path,
+        query,
+        body,
+        result,
+        send: if result.is_unit() {
+            Send::Empty
+        } else {
+            Send::Decoded
+        },
+    })
 }
 
-fn signature(cx: &Ctxt, endpoint: &Endpoint) {
-    let item = &endpoint.item;
+fn signature(cx: &Ctxt, decl: &Declaration) {
+    let item = &decl.item;
     let sig = &item.sig;
-    if let Some(attr) = item.attrs.iter().find(|a| {
-        a.path()
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "c1_endpoint")
-    }) {
+    if let Some(attr) = item.attrs.iter().find(|a| ast::is_endpoint_attr(a)) {
         cx.error_spanned(attr, "a method has one `#[c1_endpoint]`");
     }
     if sig.asyncness.is_none() {
@@ -44,8 +66,22 @@ fn signature(cx: &Ctxt, endpoint: &Endpoint) {
     if let Some(abi) = &sig.abi {
         cx.error_spanned(abi, "an endpoint cannot have an `extern` ABI");
     }
-    match &endpoint.receiver {
-        Receiver::Shared { .. } => {}
+    if let Some(block) = &item.default {
+        cx.error_spanned(
+            block,
+            "remove this body: #[c1_endpoint] writes the method, declare it ending in `;`",
+        );
+    }
+}
+
+/// The receiver's lifetime and `self`'s span, when it is `&self`.
+fn receiver<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<(Option<&'a Lifetime>, Span)> {
+    let sig = &decl.item.sig;
+    match &decl.receiver {
+        Receiver::Shared {
+            lifetime,
+            self_span,
+        } => return Some((lifetime.as_ref(), *self_span)),
         Receiver::Other => {
             let receiver = sig.inputs.first();
             cx.error_spanned(
@@ -64,14 +100,15 @@ fn signature(cx: &Ctxt, endpoint: &Endpoint) {
             ),
         ),
     }
-    if let Some(block) = &item.default {
-        cx.error_spanned(
-            block,
-            "remove this body: #[c1_endpoint] writes the method, declare it ending in `;`",
-        );
-    }
-    match &endpoint.output {
-        Output::Result(result) => result_type(cx, endpoint, result),
+    None
+}
+
+/// The return type, when it is c1's `Result<T>`.
+fn output<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<&'a ResultType> {
+    match &decl.output {
+        Output::Result(result) => {
+            return result_type(cx, decl, result).then_some(&**result);
+        }
         Output::Other(ty) => cx.error_spanned(
             ty,
             format!(
@@ -81,18 +118,19 @@ fn signature(cx: &Ctxt, endpoint: &Endpoint) {
             ),
         ),
         Output::Missing => cx.error_spanned(
-            &sig.ident,
+            &decl.item.sig.ident,
             "an endpoint returns `Result<T>` (`c1::Result`): add `-> Result<T>`, \
              or `-> Result<()>` when the answer has no content",
         ),
     }
+    None
 }
 
 /// `idempotent` only where the method is not already idempotent: the runtime
 /// retries GET, PUT and DELETE as such, so the flag there would mislead a
 /// reader into thinking it changes something.
-fn idempotent(cx: &Ctxt, endpoint: &Endpoint) {
-    if let (Some(span), Some(method)) = (endpoint.args.idempotent, endpoint.args.method)
+fn idempotent(cx: &Ctxt, decl: &Declaration) {
+    if let (Some(span), Some(method)) = (decl.args.idempotent, decl.args.method)
         && method.is_idempotent()
     {
         cx.error(
@@ -109,8 +147,8 @@ fn idempotent(cx: &Ctxt, endpoint: &Endpoint) {
 /// A `Result` is c1's when its path says so: `Result<T>`, `c1::Result<T>`,
 /// `Result<T, c1::Error>` (bare names and local aliases are checked by type in
 /// the expansion). `std::io::Result<T>` and the like are refused here.
-fn result_type(cx: &Ctxt, endpoint: &Endpoint, result: &ResultType) {
-    let krate = crate_name(endpoint);
+fn result_type(cx: &Ctxt, decl: &Declaration, result: &ResultType) -> bool {
+    let krate = crate_name(decl);
     let fix = format!(
         "write `{krate}::Result<{}>` (the same as `Result<T, {krate}::Error>`)",
         tokens_text(&result.ok)
@@ -130,7 +168,9 @@ fn result_type(cx: &Ctxt, endpoint: &Endpoint, result: &ResultType) {
         let message =
             format!("`{ty}` is not c1's result: an endpoint returns `{krate}::Result<T>`; {fix}");
         cx.error_spanned(&result.ty, message);
-    } else if let Some(error) = &result.error
+        return false;
+    }
+    if let Some(error) = &result.error
         && !path_names(error, "Error").is_some_and(|p| c1_path(&p))
     {
         let message = format!(
@@ -138,7 +178,9 @@ fn result_type(cx: &Ctxt, endpoint: &Endpoint, result: &ResultType) {
             tokens_text(error)
         );
         cx.error_spanned(error, message);
+        return false;
     }
+    true
 }
 
 /// The prefix of `ty` when it is a path ending in `last` without arguments.
@@ -151,8 +193,8 @@ fn path_names(ty: &Type, last: &str) -> Option<Vec<String>> {
 }
 
 /// The c1 crate's path as text: `crate = ...` without a leading `::`, or `c1`.
-fn crate_name(endpoint: &Endpoint) -> String {
-    endpoint.args.krate.as_ref().map_or_else(
+fn crate_name(decl: &Declaration) -> String {
+    decl.args.krate.as_ref().map_or_else(
         || "c1".to_owned(),
         |path| {
             let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
@@ -161,10 +203,10 @@ fn crate_name(endpoint: &Endpoint) -> String {
     )
 }
 
-fn params(cx: &Ctxt, endpoint: &Endpoint) {
-    for arg in &endpoint.item.sig.inputs {
-        let FnArg::Typed(arg) = arg else { continue };
-        if !matches!(&*arg.pat, syn::Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none()) {
+fn params(cx: &Ctxt, decl: &Declaration) {
+    for param in &decl.params {
+        let arg = &param.arg;
+        if param.ident.is_none() {
             cx.error_spanned(
                 &arg.pat,
                 "an endpoint parameter is a plain name, e.g. `app_id: &str`",
@@ -180,16 +222,53 @@ fn params(cx: &Ctxt, endpoint: &Endpoint) {
     }
 }
 
-fn template_and_body(cx: &Ctxt, endpoint: &Endpoint) {
-    let Some((lit, template)) = &endpoint.args.template else {
-        // Without a template there is nothing to compare the parameters
-        // with; its mistake is already reported.
-        return;
-    };
-    let body = endpoint.args.body.as_ref();
-    let is_get = endpoint.args.method == Some(Method::Get);
-    if let Some((kw, ident)) = body
-        && is_get
+/// The parameters bound to the template and the body.
+struct Bindings<'a> {
+    path: Vec<PathPart<'a>>,
+    query: Vec<Bound<'a>>,
+    body: Option<Bound<'a>>,
+}
+
+/// Which parameter a mistaken name probably meant: `(parameter, placeholder)`,
+/// the placeholder empty when the body's name was mistaken.
+type Suggestions<'a> = Vec<(&'a str, &'a str)>;
+
+fn template_and_body<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<Bindings<'a>> {
+    // Without a template there is nothing to compare the parameters with;
+    // its mistake is already reported.
+    let (lit, template) = decl.args.template.as_ref()?;
+    get_body(cx, decl);
+    // Parameters that are neither a placeholder nor the body.
+    let unmatched: Vec<&str> = decl
+        .params
+        .iter()
+        .filter(|p| p.ident.is_some())
+        .map(|p| p.name.as_str())
+        .filter(|name| !template.placeholders().any(|ph| ph.name == *name))
+        .filter(|name| body_name(decl).is_none_or(|b| b != *name))
+        .collect();
+    let mut suggested = Suggestions::new();
+    let bound = placeholders(cx, decl, lit, template, &unmatched, &mut suggested);
+    let body = body(cx, decl, template, &unmatched, &mut suggested);
+    unused(cx, decl, lit, &unmatched, &suggested);
+    // Bound path first, then query: split where the query starts.
+    let mut path = bound?;
+    let query = path.split_off(path.len() - template.query.len());
+    Some(Bindings {
+        path: path_parts(template, path),
+        query,
+        body: body?,
+    })
+}
+
+/// The body's name as the template would spell it.
+fn body_name(decl: &Declaration) -> Option<String> {
+    decl.args.body.as_ref().map(|(_, ident)| ast::unraw(ident))
+}
+
+fn get_body(cx: &Ctxt, decl: &Declaration) {
+    if let Some((kw, ident)) = &decl.args.body
+        && decl.args.method == Some(Method::Get)
     {
         cx.error(
             *kw,
@@ -199,62 +278,92 @@ fn template_and_body(cx: &Ctxt, endpoint: &Endpoint) {
             ),
         );
     }
+}
 
-    // Placeholders without a parameter; remember which parameter each one
-    // probably meant, to word that parameter's error.
-    let mut suggested: Vec<(&str, &str)> = Vec::new();
-    let unmatched: Vec<&str> = endpoint
-        .params
-        .iter()
-        .filter(|p| p.ident.is_some())
-        .map(|p| p.name.as_str())
-        .filter(|name| !template.placeholders().any(|ph| ph.name == *name))
-        .filter(|name| body.is_none_or(|(_, b)| b != name))
-        .collect();
+/// Binds every placeholder (path first, then query) to its parameter;
+/// reports those without one.
+fn placeholders<'a>(
+    cx: &Ctxt,
+    decl: &'a Declaration,
+    lit: &LitStr,
+    template: &'a Template,
+    unmatched: &[&'a str],
+    suggested: &mut Suggestions<'a>,
+) -> Option<Vec<Bound<'a>>> {
     // A parameter that is not a plain name is already reported; it may be
     // the one a placeholder names.
-    let all_named = endpoint.params.iter().all(|p| p.ident.is_some());
+    let all_named = decl.params.iter().all(|p| p.ident.is_some());
+    let mut bound = Vec::new();
+    let mut complete = true;
     for placeholder in template.placeholders() {
-        if endpoint.param(&placeholder.name).is_some() || !all_named {
+        let name = placeholder.name.as_str();
+        if let Some(b) = Bound::find(decl, name) {
+            bound.push(b);
             continue;
         }
-        let mut message = format!(
-            "placeholder `<{}>` has no parameter named `{}`",
-            placeholder.name, placeholder.name
-        );
-        if let Some(close) = closest(&placeholder.name, &unmatched) {
+        complete = false;
+        if !all_named {
+            continue;
+        }
+        let mut message = format!("placeholder `<{name}>` has no parameter named `{name}`");
+        if let Some(close) = closest(name, unmatched) {
             message.push_str(&format!("; did you mean `{close}`?"));
-            suggested.push((close, &placeholder.name));
+            suggested.push((close, name));
         } else {
-            message.push_str(&format!("; add `{}: ...` to the method", placeholder.name));
+            message.push_str(&format!("; add `{name}: ...` to the method"));
         }
         cx.error(lit.span(), message);
     }
+    complete.then_some(bound)
+}
 
-    // The body.
-    if let Some((_, ident)) = body {
-        let name = ident.to_string();
-        let name = name.strip_prefix("r#").unwrap_or(&name);
-        if endpoint.param(name).is_none() {
-            let mut message = format!("`body = {ident}` names no parameter of this method");
-            if let Some(close) = closest(name, &unmatched) {
-                message.push_str(&format!("; did you mean `{close}`?"));
-                suggested.push((close, ""));
-            }
-            cx.error(ident.span(), message);
-        } else if template.placeholders().any(|p| p.name == name) {
-            cx.error(
-                ident.span(),
-                format!("`{name}` is both a placeholder of the template and the body; it can be only one"),
-            );
+/// The body's parameter (`Some(None)` without `body =`); `None` after
+/// reporting a mistake.
+fn body<'a>(
+    cx: &Ctxt,
+    decl: &'a Declaration,
+    template: &Template,
+    unmatched: &[&'a str],
+    suggested: &mut Suggestions<'a>,
+) -> Option<Option<Bound<'a>>> {
+    let Some((_, ident)) = &decl.args.body else {
+        return Some(None);
+    };
+    let name = ast::unraw(ident);
+    let Some(bound) = Bound::find(decl, &name) else {
+        let mut message = format!("`body = {ident}` names no parameter of this method");
+        if let Some(close) = closest(&name, unmatched) {
+            message.push_str(&format!("; did you mean `{close}`?"));
+            suggested.push((close, ""));
         }
+        cx.error(ident.span(), message);
+        return None;
+    };
+    if template.placeholders().any(|p| p.name == name) {
+        cx.error(
+            ident.span(),
+            format!(
+                "`{name}` is both a placeholder of the template and the body; it can be only one"
+            ),
+        );
+        return None;
     }
+    Some(Some(bound))
+}
 
-    // Parameters the template never uses.
-    for param in &endpoint.params {
+/// Reports the parameters the template and the body never use.
+fn unused(
+    cx: &Ctxt,
+    decl: &Declaration,
+    lit: &LitStr,
+    unmatched: &[&str],
+    suggested: &Suggestions,
+) {
+    let body = decl.args.body.as_ref();
+    for param in &decl.params {
         let Some(ident) = &param.ident else { continue };
         if !unmatched.contains(&param.name.as_str())
-            || endpoint.args.extra_bodies.iter().any(|b| b == ident)
+            || decl.args.extra_bodies.iter().any(|b| b == ident)
         {
             continue;
         }
@@ -271,7 +380,7 @@ fn template_and_body(cx: &Ctxt, endpoint: &Endpoint) {
                     param.name,
                     param.name
                 );
-                if body.is_none() && !is_get {
+                if body.is_none() && decl.args.method != Some(Method::Get) {
                     m.push_str(&format!(
                         ", or send it as the JSON body with `body = {ident}`"
                     ));
@@ -281,6 +390,28 @@ fn template_and_body(cx: &Ctxt, endpoint: &Endpoint) {
         };
         cx.error(ident.span(), message);
     }
+}
+
+/// The path as literal runs and segments, `bound` being the path's
+/// placeholders bound in order.
+fn path_parts<'a>(template: &Template, bound: Vec<Bound<'a>>) -> Vec<PathPart<'a>> {
+    let mut parts = Vec::new();
+    let mut bound = bound.into_iter();
+    let mut literal = String::new();
+    for segment in &template.segments {
+        literal.push('/');
+        match segment {
+            Segment::Literal(text) => literal.push_str(text),
+            Segment::Param(_) => {
+                parts.push(PathPart::Literal(std::mem::take(&mut literal)));
+                parts.extend(bound.next().map(PathPart::Param));
+            }
+        }
+    }
+    if !literal.is_empty() {
+        parts.push(PathPart::Literal(literal));
+    }
+    parts
 }
 
 /// The candidate closest to `name`, if it is close enough to be a typo.
