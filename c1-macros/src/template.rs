@@ -10,7 +10,8 @@
 //! - the template starts with `/`;
 //! - every path segment is non-empty (no `//`, no trailing `/`, and `/` alone
 //!   is refused: every C1 endpoint has a path);
-//! - a segment is either literal text or exactly one `<name>` placeholder;
+//! - a segment is either literal text or exactly one `<name>` placeholder
+//!   (`{name}` and a whole segment `:name` are refused, naming `<name>`);
 //! - literal text is restricted to characters that are valid, unescaped, in a
 //!   URL path (RFC 3986 `pchar`, `%XX` escapes included) and is not a dot
 //!   segment: `.` or `..`, also when spelled with `%2e` (`%2E%2e`, `.%2e`, ...),
@@ -186,6 +187,13 @@ impl Parser<'_> {
             self.error(range.start.saturating_sub(1)..range.end, shown);
             return None;
         }
+        if let Some(name) = other_placeholder_syntax(text) {
+            self.error(
+                range,
+                format!("`{text}`: placeholders are written `<{name}>` in a c1 template"),
+            );
+            return None;
+        }
         if !text.contains(['<', '>']) {
             return self.literal(range).map(Segment::Literal);
         }
@@ -344,6 +352,11 @@ impl Parser<'_> {
                 if let Some(p) = self.placeholder(range.clone()) {
                     template.query.push(p);
                 }
+            } else if let Some(name) = other_placeholder_syntax(item) {
+                self.error(
+                    range.clone(),
+                    format!("`{item}`: placeholders are written `<{name}>` in a c1 template"),
+                );
             } else if item.contains('<') && !item.contains('>') {
                 self.error(
                     range.clone(),
@@ -425,6 +438,18 @@ pub fn encoded_dot_segment(text: &str) -> Option<&'static str> {
         2 if !plain => Some(".."),
         _ => None,
     }
+}
+
+/// The name in a placeholder written as OpenAPI (`{name}`) or as Express and
+/// Rails routes (`:name`) write it: the usual mistake, answered with the fix.
+/// A `:` inside a literal (`onboarding:ensure`) is plain text.
+fn other_placeholder_syntax(text: &str) -> Option<&str> {
+    let name = text
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .or_else(|| text.strip_prefix(':'))?;
+    let name = name.strip_prefix("r#").unwrap_or(name);
+    is_identifier(name).then_some(name)
 }
 
 /// Where a `#` fragment starts: a `#` that is not the one of a raw
@@ -524,6 +549,16 @@ mod tests {
         assert!(messages("/a#f")[0].contains("fragment"));
         assert!(messages("/a>")[0].contains("without an opening"));
         assert!(parse("/a%2F:b@c").is_ok());
+        assert_eq!(
+            messages("/apps/{app_id}/x/:user_id"),
+            [
+                "`{app_id}`: placeholders are written `<app_id>` in a c1 template",
+                "`:user_id`: placeholders are written `<user_id>` in a c1 template",
+            ]
+        );
+        assert!(parse("/onboarding:ensure/a:b").is_ok());
+        assert!(messages("/a?{page_size}")[0].contains("written `<page_size>`"));
+        assert!(messages("/{a b}")[0].contains("'{' is not allowed"));
     }
 
     /// Every string over a small alphabet (ASCII delimiters, dots and
