@@ -96,17 +96,24 @@ fn body(plan: &Plan, krate: &TokenStream) -> TokenStream {
     let request = Ident::new("__c1_request", Span::mixed_site());
     let ret = &plan.result.ty;
     let returns = quote_spanned!(ret.span()=> #krate::__private::returns::<#ret>(););
+    // Spanned on `T`, with serde's hint to derive `Deserialize`.
+    let ok = &plan.result.ok;
+    let decodes = (plan.send == Send::Decoded)
+        .then(|| quote_spanned!(ok.span()=> #krate::__private::decodes::<#ok>();));
     let client = quote_spanned!(plan.self_span=> #krate::__private::client(self));
     let variant = plan.method.variant();
     let display = &plan.display_path;
     let idempotent = plan.idempotent.then(|| quote!(.idempotent()));
     let steps = steps(plan, &request);
+    // Spanned on `T` too: the `DeserializeOwned` bound of `send` fails
+    // where `decodes` does.
     let send = match plan.send {
-        Send::Decoded => quote!(send),
-        Send::Empty => quote!(send_empty),
+        Send::Decoded => quote_spanned!(ok.span()=> #request.send()),
+        Send::Empty => quote!(#request.send_empty()),
     };
     quote! {
         #returns
+        #decodes
         let mut #request = #krate::__private::Request::new(#client, {
             // In a block of its own: no parameter can be shadowed by it.
             static __C1_ENDPOINT: #krate::__private::Endpoint =
@@ -115,11 +122,13 @@ fn body(plan: &Plan, krate: &TokenStream) -> TokenStream {
             &__C1_ENDPOINT
         });
         #(#steps)*
-        #request.#send()
+        #send
     }
 }
 
-/// The calls that fill the request: path, query, body.
+/// The calls that fill the request: path, query, body. A path or query
+/// call is spanned on the parameter's type, where a missing `PathValue` or
+/// `QueryValue` is reported.
 fn steps(plan: &Plan, request: &Ident) -> Vec<TokenStream> {
     let mut steps = Vec::new();
     for part in &plan.path {
@@ -127,13 +136,14 @@ fn steps(plan: &Plan, request: &Ident) -> Vec<TokenStream> {
             PathPart::Literal(text) => quote!(#request.path_literal(#text);),
             PathPart::Param(bound) => {
                 let (name, arg) = (bound.name, bound.ident);
-                quote!(#request.path_param(#name, &#arg);)
+                quote_spanned!(bound.param.arg.ty.span()=> #request.path_param(#name, &#arg);)
             }
         });
     }
     for bound in &plan.query {
         let (name, arg) = (bound.name, bound.ident);
-        steps.push(quote!(#request.query_param(#name, &#arg);));
+        let span = bound.param.arg.ty.span();
+        steps.push(quote_spanned!(span=> #request.query_param(#name, &#arg);));
     }
     if let Some(body) = &plan.body {
         let arg = body.ident;

@@ -122,6 +122,7 @@ mod tests {
                         + use<'c1, Self>
                 {
                     ::c1::__private::returns::<Result<Part>>();
+                    ::c1::__private::decodes::<Part>();
                     let mut __c1_request = ::c1::__private::Request::new(::c1::__private::client(self), {
                         static __C1_ENDPOINT: ::c1::__private::Endpoint = ::c1::__private::Endpoint::new(
                             ::c1::__private::Method::Get,

@@ -6,7 +6,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Ident, Lifetime};
 
-use crate::ast::{Declaration, ResultType};
+use crate::ast::{Declaration, Param, ResultType};
 use crate::attr::Method;
 
 /// A valid declaration, resolved.
@@ -45,6 +45,8 @@ pub struct Bound<'a> {
     pub name: &'a str,
     /// The parameter's name as declared.
     pub ident: &'a Ident,
+    /// The parameter, for its type's span in trait-bound errors.
+    pub param: &'a Param,
 }
 
 impl<'a> Bound<'a> {
@@ -54,6 +56,7 @@ impl<'a> Bound<'a> {
         Some(Bound {
             name: &param.name,
             ident: param.ident.as_ref()?,
+            param,
         })
     }
 }

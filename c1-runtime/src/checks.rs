@@ -14,3 +14,8 @@ impl<T> EndpointResult for crate::Result<T> {}
 
 /// Asserts that `R` is `c1::Result<T>`.
 pub const fn returns<R: EndpointResult>() {}
+
+/// Asserts that `T` can be decoded from an answer. Bound on one `'de`, not
+/// `for<'de>` (as `DeserializeOwned` is), so serde's own hint to derive
+/// `Deserialize` is shown.
+pub const fn decodes<'de, T: serde::Deserialize<'de>>() {}

@@ -53,7 +53,10 @@ pub trait Page {
 /// let owners: Vec<_> = owners.try_collect().await?;
 /// # Ok(()) }
 /// ```
-pub fn paginate<P, F, Fut>(fetch: F) -> impl Stream<Item = Result<P::Item>>
+///
+/// The stream is `Unpin` (its state is boxed once per listing), so
+/// `TryStreamExt::try_next` works on it without `pin!`.
+pub fn paginate<P, F, Fut>(fetch: F) -> impl Stream<Item = Result<P::Item>> + Unpin
 where
     P: Page,
     F: FnMut(Option<String>) -> Fut,
@@ -67,7 +70,7 @@ where
         Done,
     }
 
-    stream::unfold(
+    Box::pin(stream::unfold(
         (State::Fetch(None), fetch, Guard::default()),
         |(mut state, mut fetch, mut guard)| async move {
             loop {
@@ -101,7 +104,7 @@ where
                 }
             }
         },
-    )
+    ))
 }
 
 /// What a listing has seen, to stop a server that would make it loop

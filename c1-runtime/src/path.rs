@@ -9,6 +9,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 /// Implemented for strings and integers; implement it for your own id
 /// newtypes. The value is percent-encoded as exactly one segment, so it may
 /// contain `/`, `?`, `#` or anything else; `""`, `.` and `..` are refused.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot fill a path segment: it does not implement `c1::PathValue`",
+    label = "this parameter fills a `<placeholder>` of the path",
+    note = "implement `c1::PathValue` for `{Self}` (`fn to_path_value(&self) -> Cow<'_, str>`), or pass a string or an integer"
+)]
 pub trait PathValue {
     /// The unescaped text of the segment.
     fn to_path_value(&self) -> Cow<'_, str>;

@@ -6,6 +6,16 @@ use std::borrow::Cow;
 ///
 /// `Option<T>` leaves the parameter out when `None`; everything else is always
 /// sent. Implement it for your own types to send them as query values.
+///
+/// A parameter is sent at most once (`?name=value`): repeated keys
+/// (`?id=a&id=b`) are not supported, so slices and `Vec`s are not query
+/// values. (No ConductorOne operation takes a list in its query.)
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a query value: it does not implement `c1::QueryValue`",
+    label = "this parameter fills a `?<name>` of the query",
+    note = "a query parameter is sent once, `?name=value`: repeated keys (`?id=a&id=b`) are not supported, so slices and `Vec`s are not query values",
+    note = "implement `c1::QueryValue` for `{Self}` to send it as one value, or pass a string, a number, a `bool` or an `Option` of one"
+)]
 pub trait QueryValue {
     /// The unescaped text to send, or `None` to leave the parameter out.
     fn to_query_value(&self) -> Option<Cow<'_, str>>;
