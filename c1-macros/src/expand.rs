@@ -1,11 +1,11 @@
 //! Writes the method of a [`Plan`]: a plain `fn` returning
 //! `impl Future + Send` that builds the request eagerly, so the future
-//! borrows only `self` (`use<'c1, Self, ..>`), never the arguments.
+//! borrows only `self` (`use<'_, Self, ..>`), never the arguments.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{FnArg, GenericParam, Ident, Lifetime, LifetimeParam, ReceiverKind, Token};
+use syn::{GenericParam, Ident};
 
 use crate::plan::{PathPart, Plan, Send};
 
@@ -23,17 +23,17 @@ pub fn method(plan: &Plan) -> TokenStream {
     }
 }
 
-/// The user's attributes, then a line saying what is sent.
+/// The user's attributes, then a line saying what is sent, with the
+/// template as declared.
 fn docs(plan: &Plan) -> TokenStream {
     let attrs = &plan.decl.item.attrs;
     let has_docs = attrs.iter().any(|a| a.path().is_ident("doc"));
     let separator = has_docs.then(|| quote!(#[doc = ""]));
-    let mut line = format!(" Sends `{} {}", plan.method.as_str(), plan.display_path);
-    for (i, q) in plan.query.iter().enumerate() {
-        line.push(if i == 0 { '?' } else { '&' });
-        line.push_str(q.name);
-    }
-    line.push_str("`.");
+    let line = format!(
+        " Sends `{} {}`.",
+        plan.method.as_str(),
+        plan.template.value()
+    );
     quote! {
         #(#attrs)*
         #separator
@@ -41,34 +41,17 @@ fn docs(plan: &Plan) -> TokenStream {
     }
 }
 
-/// `fn name<'c1>(&'c1 self, ..) -> impl Future<Output = c1::Result<T>> +
-/// Send + use<..>`: the user's signature without `async`. `use<..>` names the
-/// receiver's lifetime (the user's, or a new `'c1`), `Self` and every type or
-/// const parameter (a trait's opaque type must capture all of those), and no
+/// `fn name<..>(&self, ..) -> impl Future<Output = c1::Result<T>> + Send +
+/// use<..>`: the user's signature without `async`. `use<..>` names the
+/// receiver's lifetime (elided: `'_`), `Self` and every type or const
+/// parameter (a trait's opaque type must capture all of those), and no
 /// lifetime of the arguments. The output names c1's result, the type the body
 /// has; the declared type is checked against it in the body.
 fn signature(plan: &Plan, krate: &TokenStream) -> TokenStream {
-    let mut sig = plan.decl.item.sig.clone();
+    let sig = &plan.decl.item.sig;
     let lifetime = match plan.lifetime {
-        Some(l) => l.clone(),
-        None => {
-            let l = Lifetime::new("'c1", Span::call_site());
-            sig.generics
-                .params
-                .insert(0, GenericParam::Lifetime(LifetimeParam::new(l.clone())));
-            if sig.generics.lt_token.is_none() {
-                sig.generics.lt_token = Some(<Token![<]>::default());
-                sig.generics.gt_token = Some(<Token![>]>::default());
-            }
-            for arg in &mut sig.inputs {
-                if let FnArg::Receiver(r) = arg
-                    && let ReceiverKind::Reference(_, slot, _) = &mut r.kind
-                {
-                    *slot = Some(l.clone());
-                }
-            }
-            l
-        }
+        Some(l) => quote!(#l),
+        None => quote!('_),
     };
     let captured = sig.generics.params.iter().filter_map(|p| match p {
         GenericParam::Type(t) => Some(&t.ident),

@@ -102,8 +102,8 @@ mod tests {
         );
     }
 
-    /// The contract's example: path and query filled in order, the future
-    /// borrowing only `self`.
+    /// The contract's example: path and query filled in order, the template
+    /// as declared in the doc line, the future borrowing only `self`.
     #[test]
     fn expands_to_the_runtime_contract() {
         assert_expands(
@@ -115,11 +115,11 @@ mod tests {
             quote! {
                 /// Fetch one part.
                 #[doc = ""]
-                #[doc = " Sends `GET /api/v1/widgets/{widget_id}/parts/{part_id}?page_size`."]
-                fn get_part<'c1>(&'c1 self, widget_id: &str, part_id: &str, page_size: Option<u32>)
+                #[doc = " Sends `GET /api/v1/widgets/<widget_id>/parts/<part_id>?<page_size>`."]
+                fn get_part(&self, widget_id: &str, part_id: &str, page_size: Option<u32>)
                     -> impl ::core::future::Future<Output = ::c1::Result<Part>>
                         + ::core::marker::Send
-                        + use<'c1, Self>
+                        + use<'_, Self>
                 {
                     ::c1::__private::returns::<Result<Part>>();
                     ::c1::__private::decodes::<Part>();
@@ -151,7 +151,7 @@ mod tests {
                 async fn search<'a, B: Serialize>(&'a self, r#type: u64, r#in: &B) -> my_c1::Result<()>;
             },
             quote! {
-                #[doc = " Sends `POST /api/v1/widgets/{type}/search`."]
+                #[doc = " Sends `POST /api/v1/widgets/<r#type>/search`."]
                 fn search<'a, B: Serialize>(&'a self, r#type: u64, r#in: &B)
                     -> impl ::core::future::Future<Output = my_c1::Result<()>>
                         + ::core::marker::Send

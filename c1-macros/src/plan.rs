@@ -4,7 +4,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
-use syn::{Ident, Lifetime};
+use syn::{Ident, Lifetime, LitStr};
 
 use crate::ast::{Declaration, Param, ResultType};
 use crate::attr::Method;
@@ -15,6 +15,8 @@ pub struct Plan<'a> {
     pub method: Method,
     /// Declared `idempotent`.
     pub idempotent: bool,
+    /// The template as declared, for the method's doc line.
+    pub template: &'a LitStr,
     /// The path with placeholders as `{name}`, for the runtime's errors.
     pub display_path: String,
     /// The receiver's lifetime, when the user named one (`&'a self`).

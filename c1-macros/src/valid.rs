@@ -23,13 +23,18 @@ pub fn check<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<Plan<'a>> {
     let receiver = receiver(cx, decl);
     let bindings = template_and_body(cx, decl);
     let (lifetime, self_span) = receiver?;
-    let display_path = decl.args.template.as_ref()?.1.display_path();
+    let (template, display_path) = decl
+        .args
+        .template
+        .as_ref()
+        .map(|(lit, t)| (lit, t.display_path()))?;
     let Bindings { path, query, body } = bindings?;
     let result = result?;
     Some(Plan {
         decl,
         method: decl.args.method?,
         idempotent: decl.args.idempotent.is_some(),
+        template,
         display_path,
         lifetime,
         self_span,
