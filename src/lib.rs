@@ -38,13 +38,18 @@
 //! # Ok(()) }
 //! ```
 //!
-//! See the README for the whole DSL, signing in, errors and defaults.
+//! The DSL's reference (grammar, placeholders, parameter types, query, body,
+//! `idempotent`, return types, the generated method, limits, a renamed crate)
+//! is the documentation of [`c1_endpoint`](macro@c1_endpoint). Signing in is
+//! on [`Client`], retries on [`RetryPolicy`], errors on [`Error`], listing
+//! on [`paginate`].
 
 #![forbid(unsafe_code)]
 
 // Lets this crate's own declarations use the `::c1` paths that expansions emit.
 extern crate self as c1;
 
+#[doc = include_str!("docs/c1_endpoint.md")]
 pub use c1_macros::c1_endpoint;
 pub use c1_runtime::{
     Api, ApiStatus, Client, ClientBuilder, Error, ErrorKind, MAX_EMPTY_PAGES, Method, Page,

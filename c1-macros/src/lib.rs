@@ -23,8 +23,8 @@ use proc_macro::TokenStream;
 use proc_macro2::Span;
 use quote::quote;
 
-/// Declares a ConductorOne endpoint on a trait method. Use it as
-/// `c1::c1_endpoint`, whose documentation is the reference.
+/// (The attribute is defined in the `c1-macros` crate; use it as
+/// `c1::c1_endpoint`.)
 #[proc_macro_attribute]
 pub fn c1_endpoint(args: TokenStream, input: TokenStream) -> TokenStream {
     c1_endpoint_impl(args.into(), input.into()).into()
