@@ -52,3 +52,20 @@ proptest! {
         }
     }
 }
+
+/// A value spelling a dot segment with `%2e` is text, not a dot segment: its
+/// `%` is escaped, so the server receives exactly the value. (Written as a
+/// template literal, it would be resolved as `..`; the macro refuses it.)
+/// Its own server: the shared one's last request belongs to the proptest.
+#[tokio::test]
+async fn encoded_dots_in_values_are_text() {
+    let server = Server::always(200, "{}").await;
+    let client = server.client();
+    for value in ["%2e", "%2E", "%2e%2e", ".%2E", "%2e."] {
+        client.get_part(value, "p", None).await.unwrap();
+        let request = server.requests().pop().unwrap();
+        let escaped = value.replace('%', "%25");
+        assert_eq!(request.target, format!("/api/v1/widgets/{escaped}/parts/p"));
+        assert_eq!(request.segments()[3], value);
+    }
+}
