@@ -440,14 +440,19 @@ pub fn encoded_dot_segment(text: &str) -> Option<&'static str> {
     }
 }
 
-/// The name in a placeholder written as OpenAPI (`{name}`) or as Express and
-/// Rails routes (`:name`) write it: the usual mistake, answered with the fix.
-/// A `:` inside a literal (`onboarding:ensure`) is plain text.
+/// The name in a placeholder written as OpenAPI (`{name}`, anywhere in the
+/// segment) or as Express and Rails routes (`:name`, the whole segment)
+/// write it: the usual mistake, answered with the fix. A `:` inside a
+/// literal (`onboarding:ensure`) is plain text.
 fn other_placeholder_syntax(text: &str) -> Option<&str> {
-    let name = text
-        .strip_prefix('{')
-        .and_then(|t| t.strip_suffix('}'))
-        .or_else(|| text.strip_prefix(':'))?;
+    let name = match text.strip_prefix(':') {
+        Some(name) => name,
+        None => {
+            let open = text.find('{')?;
+            let close = open + text[open..].find('}')?;
+            &text[open + 1..close]
+        }
+    };
     let name = name.strip_prefix("r#").unwrap_or(name);
     is_identifier(name).then_some(name)
 }
@@ -559,15 +564,17 @@ mod tests {
         assert!(parse("/onboarding:ensure/a:b").is_ok());
         assert!(messages("/a?{page_size}")[0].contains("written `<page_size>`"));
         assert!(messages("/{a b}")[0].contains("'{' is not allowed"));
+        assert!(messages("/w-{id}")[0].contains("written `<id>`"));
+        assert!(messages("/}{id")[0].contains("'}' is not allowed"));
     }
 
-    /// Every string over a small alphabet (ASCII delimiters, dots and
-    /// multi-byte chars) up to length 5 parses or fails without panicking, and error
-    /// ranges are char-boundary slices of the input.
+    /// Every string over a small alphabet (ASCII delimiters, dots, braces
+    /// and multi-byte chars) up to length 5 parses or fails without
+    /// panicking, and error ranges are char-boundary slices of the input.
     #[test]
     fn never_panics() {
         let alphabet = [
-            "/", "<", ">", "?", "&", "#", "a", "%", "é", "𝕏", "r#", "_", ".", "%2e",
+            "/", "<", ">", "?", "&", "#", "a", "%", "é", "𝕏", "r#", "_", ".", "%2e", "{", "}", ":",
         ];
         let mut stack = vec![String::new()];
         while let Some(s) = stack.pop() {

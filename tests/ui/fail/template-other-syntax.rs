@@ -12,6 +12,9 @@ pub trait Apps: Api {
 
     #[c1_endpoint(GET "/api/v1/apps?{page_size}")]
     async fn query(&self, page_size: Option<u32>) -> Result<()>;
+
+    #[c1_endpoint(GET "/api/v1/apps/app-{app_id}")]
+    async fn inside(&self, app_id: &str) -> Result<()>;
 }
 
 fn main() {}
