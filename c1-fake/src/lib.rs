@@ -3,8 +3,10 @@
 //! [`FakeC1::start`] binds an ephemeral port on `127.0.0.1` and serves, until dropped:
 //! - `POST /auth/v1/token`: the client-credentials grant, verifying the Ed25519 client
 //!   assertion of [`FakeC1::credentials`] exactly like the real tenant;
-//! - `/api/*`: bearer-authenticated API routes (ConnectorOwnersV2), answering errors as
-//!   `google.rpc.Status` JSON;
+//! - `/api/*`: bearer-authenticated API routes, answering errors as `google.rpc.Status`
+//!   JSON: ConnectorOwnersV2 (stateful), every operation of the generated catalog (one
+//!   generic handler: schema checks, scripted or built answers, pages), and the routes a
+//!   test hosts ([`FakeC1::route`]);
 //! - inspection ([`FakeC1::requests`]) and fault injection ([`FakeC1::faults`]).
 //!
 //! ```no_run
@@ -448,8 +450,8 @@ impl FakeC1 {
         }
     }
 
-    /// The requests the generic handler of operation `id` received, in order (the last
-    /// [`FakeC1Builder::request_log_capacity`]). ConnectorOwnersV2's stateful routes and
+    /// The requests the generic handler of operation `id` received, in order (among the last
+    /// [`FakeC1Builder::request_log_capacity`] requests of all generic operations). ConnectorOwnersV2's stateful routes and
     /// hosted routes record elsewhere ([`FakeC1::requests`], [`Route::requests`]).
     pub fn operation_requests(&self, id: &str) -> Vec<RouteRequest> {
         self.shared.catalog.requests(id)

@@ -1,7 +1,7 @@
 //! `c1-fake` binary: run a fake ConductorOne tenant on loopback until Ctrl-C.
 //!
 //! ```text
-//! cargo run -p c1-fake -- [--port 8080] [--seed seed.json] [--token TOKEN] [--token-lifetime SECS] [--nulls]
+//! cargo run -p c1-fake -- [--port 8080] [--seed seed.json] [--token TOKEN] [--token-lifetime SECS] [--nulls] [--strict]
 //! ```
 
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use std::time::Duration;
 use c1_fake::FakeC1;
 
 const USAGE: &str = "\
-usage: c1-fake [--port PORT] [--seed FILE] [--token TOKEN] [--token-lifetime SECS] [--nulls]
+usage: c1-fake [--port PORT] [--seed FILE] [--token TOKEN] [--token-lifetime SECS] [--nulls] [--strict]
 
 Serves a fake ConductorOne tenant on http://127.0.0.1:PORT until Ctrl-C.
   --port PORT            port on 127.0.0.1 (default 0: an ephemeral port)
@@ -18,6 +18,7 @@ Serves a fake ConductorOne tenant on http://127.0.0.1:PORT until Ctrl-C.
   --token TOKEN          static bearer token to accept (default: a random one, printed)
   --token-lifetime SECS  lifetime of issued access tokens (default 600)
   --nulls                answer null for every unset field, as the real service often does
+  --strict               refuse request body fields and query parameters an operation does not have
   -h, --help             show this help";
 
 /// Parsed command line.
@@ -27,6 +28,7 @@ struct Args {
     token: Option<String>,
     token_lifetime: Option<u64>,
     nulls: bool,
+    strict: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -36,6 +38,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         token: None,
         token_lifetime: None,
         nulls: false,
+        strict: false,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -55,6 +58,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 out.port = v.parse().map_err(|_| format!("invalid port {v:?}"))?;
             }
             "--nulls" => out.nulls = true,
+            "--strict" => out.strict = true,
             "--seed" => out.seed = Some(value("a file")?),
             "--token" => out.token = Some(value("a token")?),
             "--token-lifetime" => {
@@ -81,7 +85,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut builder = FakeC1::builder().port(args.port).nulls(args.nulls);
+    let mut builder = FakeC1::builder()
+        .port(args.port)
+        .nulls(args.nulls)
+        .strict(args.strict);
     if let Some(seed) = args.seed {
         builder = builder.seed_file(seed);
     }
@@ -137,7 +144,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nulls_is_a_flag() {
+    fn nulls_and_strict_are_flags() {
         let args = |a: &[&str]| {
             parse_args(a.iter().map(|s| s.to_string()))
                 .unwrap()
@@ -145,5 +152,6 @@ mod tests {
         };
         assert!(args(&["--nulls", "--port", "9"]).nulls);
         assert!(!args(&["--port", "9"]).nulls);
+        assert!(args(&["--strict"]).strict && !args(&["--nulls"]).strict);
     }
 }

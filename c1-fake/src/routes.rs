@@ -40,35 +40,34 @@ async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Byte
     }
 }
 
-/// No route of the router: a hosted route's path with another method is 405; else the
-/// catalog's generic operations; else 404.
+/// No route of the router: the catalog's generic operations; else a hosted route's path
+/// with another method is 405; else 404.
 async fn not_found(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path();
+    if path.starts_with("/api/") {
+        // The body was read (and capped) before routing.
+        let body = axum::body::to_bytes(body, crate::server::MAX_BODY)
+            .await
+            .unwrap_or_default();
+        let method = parts.method.as_str();
+        let record = inspect::record(method, path, parts.uri.query(), &parts.headers, &body);
+        let nulls = shared.store().nulls;
+        let call = Call {
+            method,
+            raw_path: path,
+            body: &body,
+            record,
+            nulls,
+        };
+        if let Some(resp) = shared.catalog.serve(call) {
+            return resp;
+        }
+    }
     if shared.routes.knows_path(path) {
         return method_not_allowed().await.into_response();
     }
-    if !path.starts_with("/api/") {
-        return ApiError::not_found("Not Found").into_response();
-    }
-    // The body was read (and capped) before routing.
-    let body = axum::body::to_bytes(body, crate::server::MAX_BODY)
-        .await
-        .unwrap_or_default();
-    let method = parts.method.as_str();
-    let record = inspect::record(method, path, parts.uri.query(), &parts.headers, &body);
-    let nulls = shared.store().nulls;
-    let call = Call {
-        method,
-        raw_path: path,
-        body: &body,
-        record,
-        nulls,
-    };
-    match shared.catalog.serve(call) {
-        Some(resp) => resp,
-        None => ApiError::not_found("Not Found").into_response(),
-    }
+    ApiError::not_found("Not Found").into_response()
 }
 
 async fn method_not_allowed() -> ApiError {

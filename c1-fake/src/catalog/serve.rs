@@ -37,7 +37,9 @@ pub(crate) struct Catalog {
     table: Table,
     strict: AtomicBool,
     scripted: Mutex<HashMap<&'static str, Scripted>>,
-    requests: Mutex<HashMap<&'static str, VecDeque<RouteRequest>>>,
+    /// The last `capacity` requests of every operation together, so the memory held stays
+    /// bounded however many operations are called.
+    requests: Mutex<VecDeque<(&'static str, RouteRequest)>>,
     capacity: usize,
 }
 
@@ -62,7 +64,7 @@ impl Catalog {
             table: Table::new(operations),
             strict: AtomicBool::new(strict),
             scripted: Mutex::new(HashMap::new()),
-            requests: Mutex::new(HashMap::new()),
+            requests: Mutex::new(VecDeque::new()),
             capacity,
         }
     }
@@ -96,12 +98,13 @@ impl Catalog {
         Ok(())
     }
 
-    /// The requests operation `id` received (the last `capacity`), in order.
+    /// The requests operation `id` received (among the last `capacity` of all), in order.
     pub(crate) fn requests(&self, id: &str) -> Vec<RouteRequest> {
         lock(&self.requests)
-            .get(id)
-            .map(|log| log.iter().cloned().collect())
-            .unwrap_or_default()
+            .iter()
+            .filter(|(op, _)| *op == id)
+            .map(|(_, r)| r.clone())
+            .collect()
     }
 
     /// Serve a request, or `None` when no operation has its path (the caller answers 404).
@@ -140,12 +143,11 @@ impl Catalog {
         if self.capacity == 0 {
             return;
         }
-        let mut all = lock(&self.requests);
-        let log = all.entry(op.id).or_default();
+        let mut log = lock(&self.requests);
         if log.len() == self.capacity {
             log.pop_front();
         }
-        log.push_back(request);
+        log.push_back((op.id, request));
     }
 
     /// The JSON body checked against the request schema (`{}` when empty or none is declared).

@@ -537,3 +537,25 @@ async fn connector_owners_routes_stay_stateful() {
     assert_eq!(body["connectorOwnerUser"]["user"]["id"], "user-1");
     assert!(fake.operation_requests(OWNERS[0].id).is_empty());
 }
+
+#[tokio::test]
+async fn hosted_routes_answer_first_and_the_catalog_serves_their_other_methods() {
+    let fake = fake(false, false).await;
+    let hosted = fake.route("GET", "/api/v1/widgets/<id>");
+    hosted.json(json!({"hosted": true}));
+    assert_eq!(
+        call(&fake, "GET", "/api/v1/widgets/w", None).await,
+        (200, json!({"hosted": true}))
+    );
+    assert_eq!(
+        call(&fake, "DELETE", "/api/v1/widgets/w", None).await,
+        (200, json!({}))
+    );
+    assert_eq!(fake.operation_requests("delete").len(), 1);
+    assert!(fake.operation_requests("get").is_empty());
+    assert_eq!(call(&fake, "PATCH", "/api/v1/widgets/w", None).await.0, 405);
+    // A hosted path the catalog does not know: another method is 405 too.
+    fake.route("GET", "/api/v1/gadgets/<id>");
+    assert_eq!(call(&fake, "POST", "/api/v1/gadgets/g", None).await.0, 405);
+    assert_eq!(call(&fake, "POST", "/api/v1/gizmos/g", None).await.0, 404);
+}
