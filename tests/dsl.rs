@@ -2,8 +2,6 @@
 //! user would, called over real HTTP against c1-fake hosting its routes, which
 //! records exactly what it received.
 
-mod support;
-
 use std::borrow::Cow;
 
 use c1::{Api, Client, ErrorKind, PathValue, Result, c1_endpoint};
@@ -248,17 +246,19 @@ trait Searches: Api {
 
 impl Searches for Client {}
 
-/// A server answering `status` to the first request for each path, then
-/// `200 {"ok":true}`.
-async fn fails_once(status: u16) -> support::Server {
-    support::Server::start(move |n, _, mut s| async move {
-        if n == 0 {
-            support::respond(&mut s, status, &[], br#"{"code":14,"message":"busy"}"#).await;
-        } else {
-            support::respond(&mut s, 200, &[], br#"{"ok":true}"#).await;
-        }
-    })
-    .await
+/// c1-fake hosting the two routes of `Searches`, answering `status` to the
+/// first request, then `200 {"ok":true}`.
+async fn fails_once(status: u16) -> Server {
+    let fake = FakeC1::start().await;
+    fake.add_bearer_token(TOKEN);
+    let reply = Reply::new(200)
+        .header("content-type", "application/json")
+        .body(r#"{"ok":true}"#);
+    for template in ["/api/v1/widgets/search", "/api/v1/widgets/create"] {
+        fake.route("POST", template).reply(reply.clone());
+    }
+    fake.fail_next(&[status]);
+    Server { fake }
 }
 
 /// A POST declared `idempotent` is sent again after a 503, with the same
@@ -269,14 +269,15 @@ async fn an_idempotent_post_is_retried_on_503() {
     let query = serde_json::json!({"name": "gear"});
     let found = server.client().search(&query).await.unwrap();
     assert_eq!(found, serde_json::json!({"ok": true}));
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2, "{requests:?}");
+    let requests = server.fake.requests();
+    let statuses: Vec<_> = requests.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [Some(503), Some(200)], "{requests:?}");
     for r in &requests {
         assert_eq!(
-            (r.method.as_str(), r.target.as_str()),
+            (r.method.as_str(), r.path.as_str()),
             ("POST", "/api/v1/widgets/search")
         );
-        assert_eq!(r.body, br#"{"name":"gear"}"#);
+        assert_eq!(r.body, r#"{"name":"gear"}"#);
     }
 }
 
@@ -287,10 +288,10 @@ async fn only_an_idempotent_post_is_retried_on_502() {
     let query = serde_json::json!({});
     let server = fails_once(502).await;
     server.client().search(&query).await.unwrap();
-    assert_eq!(server.count(), 2);
+    assert_eq!(server.fake.requests().len(), 2);
 
     let server = fails_once(502).await;
     let err = server.client().create(&query).await.unwrap_err();
     assert_eq!((err.status(), err.attempts()), (Some(502), 1));
-    assert_eq!(server.count(), 1);
+    assert_eq!(server.fake.requests().len(), 1);
 }
