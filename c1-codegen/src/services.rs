@@ -1,0 +1,259 @@
+//! Emits `src/services/generated/`: one `#[c1_endpoint]` trait and its handle
+//! per service, the handle accessors, the prelude and the features table.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::models::{HEADER, rust_ty};
+use crate::names::Names;
+use crate::overrides::Overrides;
+use crate::plan::{Plan, Service};
+use crate::spec::{Operation, Param, Spec, Ty};
+use crate::template;
+
+type R<T> = Result<T, String>;
+
+pub fn emit(
+    spec: &Spec,
+    names: &Names,
+    plan: &Plan,
+    ov: &Overrides,
+) -> R<BTreeMap<String, String>> {
+    let mut files = BTreeMap::new();
+    for svc in &plan.services {
+        let on_client = ov.on_client.contains(&svc.name);
+        files.insert(format!("{}.rs", svc.module), emit_service(spec, names, svc, on_client)?);
+    }
+    files.insert("mod.rs".into(), emit_mod(plan));
+    Ok(files)
+}
+
+fn emit_mod(plan: &Plan) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("//! Every service of the API, one module and one cargo feature each.\n\n");
+    out.push_str("#![allow(deprecated)]\n\nuse crate::Client;\n\n");
+    for s in &plan.services {
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"{f}\")]\nmod {m};\n#[cfg(feature = \"{f}\")]\npub use {m}::{{{n}, {n}Handle}};",
+            f = s.feature,
+            m = s.module,
+            n = s.name
+        );
+    }
+    out.push_str(
+        "\n/// A handle per enabled service: `client.apps().get(..)`. Each handle\n\
+         /// implements only its own service, so method names never clash.\n\
+         pub trait ServiceHandles {\n",
+    );
+    for s in &plan.services {
+        let _ = writeln!(
+            out,
+            "/// The [`{n}`] service (feature `{f}`).\n#[cfg(feature = \"{f}\")]\nfn {m}(&self) -> {n}Handle<'_>;",
+            f = s.feature,
+            m = s.module,
+            n = s.name
+        );
+    }
+    out.push_str("}\n\nimpl ServiceHandles for Client {\n");
+    for s in &plan.services {
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"{f}\")]\nfn {m}(&self) -> {n}Handle<'_> {{ {n}Handle::new(self) }}",
+            f = s.feature,
+            m = s.module,
+            n = s.name
+        );
+    }
+    out.push_str("}\n\n/// Brings every enabled service trait into scope, unnamed.\npub mod prelude {\n");
+    out.push_str("pub use super::ServiceHandles as _;\n");
+    for s in &plan.services {
+        let _ = writeln!(out, "#[cfg(feature = \"{}\")]\npub use super::{} as _;", s.feature, s.name);
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn emit_service(spec: &Spec, names: &Names, svc: &Service, on_client: bool) -> R<String> {
+    let n = &svc.name;
+    let mut out = String::from(HEADER);
+    let _ = writeln!(out, "//! The `{n}` service: {} operations.\n", svc.ops.len());
+    out.push_str("use crate::{Api, Client, Result, c1_endpoint};\n\n");
+    let _ = writeln!(
+        out,
+        "/// The `{n}` service of the API: {count} operation{s}, enabled by the cargo\n\
+         /// feature `{f}` (area `area-{a}`).\n///\n\
+         /// Reach it through its handle: `client.{m}().<operation>(..)` with\n\
+         /// `use c1::prelude::*`.",
+        count = svc.ops.len(),
+        s = if svc.ops.len() == 1 { "" } else { "s" },
+        f = svc.feature,
+        a = svc.area,
+        m = svc.module,
+    );
+    if on_client {
+        let _ = writeln!(
+            out,
+            "///\n/// Also implemented on [`Client`] itself: `use c1::{n};` then `client.<operation>(..)`."
+        );
+    }
+    let _ = writeln!(out, "pub trait {n}: Api {{");
+    for &i in &svc.ops {
+        out.push_str(&emit_op(&spec.operations[i], names)?);
+    }
+    out.push_str("}\n\n");
+    let _ = write!(
+        out,
+        "/// The [`{n}`] service on a borrowed [`Client`]: `client.{m}()`.\n\
+         #[derive(Debug, Clone, Copy)]\n\
+         pub struct {n}Handle<'c>(&'c Client);\n\n\
+         impl<'c> {n}Handle<'c> {{\n\
+         /// The service on `client`.\n\
+         pub fn new(client: &'c Client) -> Self {{ {n}Handle(client) }}\n}}\n\n\
+         impl Api for {n}Handle<'_> {{\n\
+         fn c1_client(&self) -> &Client {{ self.0 }}\n}}\n\n\
+         impl {n} for {n}Handle<'_> {{}}\n",
+        m = svc.module
+    );
+    if on_client {
+        let _ = writeln!(out, "\nimpl {n} for Client {{}}");
+    }
+    Ok(out)
+}
+
+/// The DSL template of an operation: `{x}` -> `<x>`, then `?<q>&...`.
+pub fn dsl_template(op: &Operation) -> String {
+    let mut t = op.path.replace('{', "<").replace('}', ">");
+    let query: Vec<String> = op.query.iter().map(|q| format!("<{}>", q.name)).collect();
+    if !query.is_empty() {
+        t.push('?');
+        t.push_str(&query.join("&"));
+    }
+    t
+}
+
+fn emit_op(op: &Operation, names: &Names) -> R<String> {
+    let template = dsl_template(op);
+    let parsed = template::parse(&template).map_err(|errors| {
+        let msgs: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+        format!("{}: the template {template} is refused: {}", op.id, msgs.join("; "))
+    })?;
+    let placeholders: Vec<&str> = parsed.placeholders().map(|p| p.name.as_str()).collect();
+    let declared: Vec<&str> = op
+        .path_params
+        .iter()
+        .chain(&op.query)
+        .map(|p| p.name.as_str())
+        .collect();
+    let mut sorted_p = placeholders.clone();
+    let mut sorted_d = declared.clone();
+    sorted_p.sort();
+    sorted_d.sort();
+    if sorted_p != sorted_d || declared.contains(&"request") {
+        return Err(format!("{}: placeholders {placeholders:?} vs parameters {declared:?}", op.id));
+    }
+    let method = &names.methods[&op.id];
+    let mut out = String::new();
+    let _ = writeln!(out, "/// `{} {}` (`{}`).\n///", op.method, parsed_display(&template), op.id);
+    for p in &op.path_params {
+        let _ = writeln!(out, "/// - `{}`: a path segment, escaped.", p.name);
+    }
+    for q in &op.query {
+        let what = match q.name.as_str() {
+            "page_size" => "how many items per page (the server allows 10 to 100)",
+            "page_token" => "the `next_page_token` of the previous page",
+            _ => "a query parameter",
+        };
+        let _ = writeln!(out, "/// - `{}`: {what}; left out when `None`.", q.name);
+    }
+    let response = &names.types[&op.response];
+    if let Some(body) = &op.body {
+        let _ = writeln!(out, "/// - `request`: the JSON body, a [`{0}`](crate::models::{0}).", names.types[body]);
+    }
+    let _ = writeln!(out, "///\n/// Answers a [`{response}`](crate::models::{response}).");
+    let mut notes = Vec::new();
+    if op.added_page_params {
+        notes.push("c1 adds the page parameters the spec leaves out; the server reads them.".to_owned());
+    }
+    if op.idempotent {
+        notes.push("Read-only: retried like a `GET`.".to_owned());
+    }
+    if let Some(s) = &op.stability {
+        notes.push(format!("Stability: {s}."));
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "///\n/// {}", notes.join(" "));
+    }
+    if op.deprecated {
+        out.push_str("#[deprecated(note = \"the vendor deprecates this operation\")]\n");
+    }
+    let mut args = String::new();
+    if op.body.is_some() {
+        args.push_str(", body = request");
+    }
+    if op.idempotent {
+        args.push_str(", idempotent");
+    }
+    let _ = writeln!(out, "#[c1_endpoint({} \"{template}\"{args})]", op.method);
+    let _ = write!(out, "async fn {method}(&self");
+    for p in &op.path_params {
+        let _ = write!(out, ", {}: {}", p.name, path_ty(p, op)?);
+    }
+    for q in &op.query {
+        let _ = write!(out, ", {}: Option<{}>", q.name, query_ty(q, names, op)?);
+    }
+    if let Some(body) = &op.body {
+        let _ = write!(out, ", request: &crate::models::{}", names.types[body]);
+    }
+    let _ = writeln!(out, ") -> Result<crate::models::{response}>;\n");
+    Ok(out)
+}
+
+/// The template as the docs show it: with the query.
+fn parsed_display(template: &str) -> &str {
+    template
+}
+
+fn path_ty(p: &Param, op: &Operation) -> R<&'static str> {
+    match p.ty {
+        Ty::String => Ok("&str"),
+        Ty::I64 => Ok("i64"),
+        _ => Err(format!("{}: path parameter {} of type {:?}", op.id, p.name, p.ty)),
+    }
+}
+
+fn query_ty(q: &Param, names: &Names, op: &Operation) -> R<String> {
+    Ok(match &q.ty {
+        Ty::String => "&str".into(),
+        Ty::I32 if q.name == "page_size" => "u32".into(),
+        Ty::Bool | Ty::I32 | Ty::U32 | Ty::I64 | Ty::U64 => rust_ty(&q.ty, names, false).0,
+        Ty::Enum(v) => format!("crate::models::{}", names.enum_of(v).name),
+        other => return Err(format!("{}: query parameter {} of type {other:?}", op.id, q.name)),
+    })
+}
+
+/// The `[features]` entries: one per service, one per area, and `full`.
+pub fn features(plan: &Plan) -> String {
+    let mut areas: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for s in &plan.services {
+        areas.entry(&s.area).or_default().push(&s.feature);
+    }
+    let mut out = String::from(
+        "# @generated by c1-codegen, begin: one feature per service, an `area-*` per\n\
+         # package of the API, `full` for everything. Edit outside these markers.\n",
+    );
+    let list = |v: Vec<String>| {
+        let items: Vec<String> = v.iter().map(|f| format!("\"{f}\"")).collect();
+        format!("[{}]", items.join(", "))
+    };
+    let area_names: Vec<String> = areas.keys().map(|a| format!("area-{a}")).collect();
+    let _ = writeln!(out, "full = {}", list(area_names));
+    for (a, feats) in &areas {
+        let _ = writeln!(out, "area-{a} = {}", list(feats.iter().map(|f| f.to_string()).collect()));
+    }
+    for s in &plan.services {
+        let _ = writeln!(out, "{} = []", s.feature);
+    }
+    out.push_str("# @generated by c1-codegen, end\n");
+    out
+}

@@ -1,0 +1,307 @@
+//! The spec, read into the generator's model: schemas with typed fields and
+//! operations with their parameters. Everything the emitters need, nothing
+//! they have to look up in the YAML again.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::overrides::Overrides;
+
+/// The JSON shape of a field, in protobuf's JSON mapping.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ty {
+    Bool,
+    I32,
+    U32,
+    I64,
+    U64,
+    F64,
+    String,
+    /// Base64 text.
+    Bytes,
+    DateTime,
+    Duration,
+    /// An open enum: the known wire values.
+    Enum(Vec<String>),
+    /// A free-form object (`google.protobuf.Any`, `Struct`, untyped objects).
+    Object,
+    /// Any JSON value.
+    Value,
+    /// Another schema, by spec key.
+    Ref(String),
+    Array(Box<Ty>),
+    Map(Box<Ty>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The wire (JSON) name.
+    pub wire: String,
+    pub ty: Ty,
+    pub deprecated: bool,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Schema {
+    /// The spec's key, e.g. `c1.api.user.v1.User`.
+    pub key: String,
+    /// The vendor's short name (`x-speakeasy-name-override`).
+    pub short: String,
+    pub fields: Vec<Field>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The name in the path or query (snake_case in this spec).
+    pub name: String,
+    pub ty: Ty,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub id: String,
+    /// `x-speakeasy-group`.
+    pub service: String,
+    /// `x-speakeasy-name-override`.
+    pub short: String,
+    /// Upper case: `GET`, `POST`, ...
+    pub method: String,
+    /// The spec's path, `{name}` placeholders.
+    pub path: String,
+    pub path_params: Vec<Param>,
+    pub query: Vec<Param>,
+    /// The body schema's key, if the operation takes a body.
+    pub body: Option<String>,
+    pub response: String,
+    pub stability: Option<String>,
+    pub deprecated: bool,
+    pub idempotent: bool,
+    /// Page parameters c1 adds where the spec forgot them.
+    pub added_page_params: bool,
+}
+
+pub struct Spec {
+    pub schemas: BTreeMap<String, Schema>,
+    pub operations: Vec<Operation>,
+}
+
+type R<T> = Result<T, String>;
+
+pub fn load(text: &str, overrides: &Overrides) -> R<Spec> {
+    let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| format!("the spec: {e}"))?;
+    let mut schemas = BTreeMap::new();
+    let raw = doc["components"]["schemas"]
+        .as_object()
+        .ok_or("the spec has no components.schemas")?;
+    for (key, schema) in raw {
+        schemas.insert(key.clone(), read_schema(key, schema)?);
+    }
+    let mut operations = Vec::new();
+    let paths = doc["paths"].as_object().ok_or("the spec has no paths")?;
+    for (path, item) in paths {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if let Some(op) = item.get(method) {
+                operations.push(read_operation(path, method, op, &schemas, overrides)?);
+            }
+        }
+    }
+    operations.sort_by(|a, b| (&a.service, &a.id).cmp(&(&b.service, &b.id)));
+    for id in overrides.idempotent.iter().chain(&overrides.page_params) {
+        if !operations.iter().any(|o| &o.id == id) {
+            return Err(format!("overrides.toml names {id}, which the spec lacks"));
+        }
+    }
+    Ok(Spec {
+        schemas,
+        operations,
+    })
+}
+
+fn read_schema(key: &str, schema: &Value) -> R<Schema> {
+    let short = schema["x-speakeasy-name-override"]
+        .as_str()
+        .ok_or_else(|| format!("{key}: no x-speakeasy-name-override"))?
+        .to_owned();
+    let mut fields = Vec::new();
+    if let Some(props) = schema["properties"].as_object() {
+        for (wire, prop) in props {
+            let ty = ty(prop).map_err(|e| format!("{key}.{wire}: {e}"))?;
+            fields.push(Field {
+                wire: wire.clone(),
+                ty,
+                deprecated: prop["deprecated"] == Value::Bool(true),
+                read_only: prop["readOnly"] == Value::Bool(true),
+            });
+        }
+    }
+    Ok(Schema {
+        key: key.to_owned(),
+        short,
+        fields,
+        deprecated: schema["deprecated"] == Value::Bool(true),
+    })
+}
+
+/// The type of a property or parameter schema.
+pub fn ty(p: &Value) -> R<Ty> {
+    if let Some(r) = p["$ref"].as_str() {
+        return Ok(Ty::Ref(ref_key(r)?));
+    }
+    if let Some(one_of) = p["oneOf"].as_array() {
+        // Every oneOf of this spec is `[$ref, null]`.
+        let refs: Vec<&Value> = one_of.iter().filter(|v| v["type"] != "null").collect();
+        return match refs.as_slice() {
+            [only] => ty(only),
+            _ => Err(format!("a oneOf other than [$ref, null]: {p}")),
+        };
+    }
+    if let Some(values) = p["enum"].as_array() {
+        let values = values
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned).ok_or("a non-string enum value"))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Ty::Enum(values));
+    }
+    let types: Vec<&str> = match &p["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => return Err(format!("no type: {p}")),
+    };
+    let types: Vec<&str> = types.into_iter().filter(|t| *t != "null").collect();
+    let format = p["format"].as_str();
+    Ok(match (types.as_slice(), format) {
+        (["string"], None) => Ty::String,
+        (["string"], Some("int64")) => Ty::I64,
+        (["string"], Some("uint64")) => Ty::U64,
+        (["string"], Some("date-time")) => Ty::DateTime,
+        (["string"], Some("duration")) => Ty::Duration,
+        (["string"], Some("base64")) => Ty::Bytes,
+        (["integer"], Some("int32")) => Ty::I32,
+        (["integer"], Some("uint32")) => Ty::U32,
+        (["number"], None | Some("double" | "float")) => Ty::F64,
+        (["boolean"], None) => Ty::Bool,
+        (["array"], None) => Ty::Array(Box::new(ty(&p["items"])?)),
+        (["object"], None) => match &p["additionalProperties"] {
+            Value::Object(v) if v.contains_key("type") || v.contains_key("$ref") => {
+                if v.contains_key("properties") {
+                    Ty::Object
+                } else {
+                    Ty::Map(Box::new(ty(&p["additionalProperties"])?))
+                }
+            }
+            _ => Ty::Object,
+        },
+        (many, None) if many.len() > 1 => Ty::Value,
+        _ => return Err(format!("an unsupported type: {p}")),
+    })
+}
+
+fn ref_key(r: &str) -> R<String> {
+    r.strip_prefix("#/components/schemas/")
+        .map(str::to_owned)
+        .ok_or_else(|| format!("a $ref outside components.schemas: {r}"))
+}
+
+fn read_operation(
+    path: &str,
+    method: &str,
+    op: &Value,
+    schemas: &BTreeMap<String, Schema>,
+    overrides: &Overrides,
+) -> R<Operation> {
+    let id = op["operationId"].as_str().ok_or("an operation without id")?;
+    let text = |k: &str| {
+        op[k]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("{id}: no {k}"))
+    };
+    let mut path_params = Vec::new();
+    let mut query = Vec::new();
+    for p in op["parameters"].as_array().into_iter().flatten() {
+        let name = p["name"].as_str().ok_or("a parameter without name")?.to_owned();
+        let ty = ty(&p["schema"]).map_err(|e| format!("{id} {name}: {e}"))?;
+        match p["in"].as_str() {
+            Some("path") => path_params.push(Param { name, ty }),
+            Some("query") => query.push(Param { name, ty }),
+            other => return Err(format!("{id}: a parameter in {other:?}")),
+        }
+    }
+    let body = match op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str() {
+        Some(r) => Some(ref_key(r)?),
+        None if op.get("requestBody").is_some() => return Err(format!("{id}: a body without $ref")),
+        None => None,
+    };
+    let response = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .ok_or_else(|| format!("{id}: no 200 JSON response"))
+        .and_then(ref_key)?;
+    let added_page_params = overrides.page_params.iter().any(|p| p == id);
+    if added_page_params {
+        let listed = schemas[&response]
+            .fields
+            .iter()
+            .any(|f| f.wire == "nextPageToken");
+        if method != "get" || !listed || query.iter().any(|q| q.name == "page_token") {
+            return Err(format!("{id}: page_params applies to GET lists without page parameters"));
+        }
+        query.push(Param {
+            name: "page_size".into(),
+            ty: Ty::I32,
+        });
+        query.push(Param {
+            name: "page_token".into(),
+            ty: Ty::String,
+        });
+    }
+    let idempotent = overrides.idempotent.iter().any(|p| p == id);
+    if idempotent && method != "post" {
+        return Err(format!("{id}: idempotent applies to POST operations"));
+    }
+    Ok(Operation {
+        id: id.to_owned(),
+        service: text("x-speakeasy-group")?,
+        short: text("x-speakeasy-name-override")?,
+        method: method.to_uppercase(),
+        path: path.to_owned(),
+        path_params,
+        query,
+        body,
+        response,
+        stability: op["x-stability-level"].as_str().map(str::to_owned),
+        deprecated: op["deprecated"] == Value::Bool(true),
+        idempotent,
+        added_page_params,
+    })
+}
+
+impl Spec {
+    /// The schemas reachable from `roots`, following every reference.
+    pub fn closure<'a>(&self, roots: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack: Vec<String> = roots.into_iter().map(str::to_owned).collect();
+        while let Some(key) = stack.pop() {
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            for f in &self.schemas[&key].fields {
+                f.ty.refs(&mut |r| stack.push(r.to_owned()));
+            }
+        }
+        seen.into_iter().collect()
+    }
+}
+
+impl Ty {
+    /// Calls `f` with every schema this type references.
+    pub fn refs(&self, f: &mut impl FnMut(&str)) {
+        match self {
+            Ty::Ref(r) => f(r),
+            Ty::Array(t) | Ty::Map(t) => t.refs(f),
+            _ => {}
+        }
+    }
+}
