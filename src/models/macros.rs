@@ -58,6 +58,12 @@ macro_rules! open_enum {
             }
         }
 
+        impl crate::QueryValue for $name {
+            fn to_query_value(&self) -> Option<::std::borrow::Cow<'_, str>> {
+                Some(::std::borrow::Cow::Borrowed(self.as_str()))
+            }
+        }
+
         impl ::core::fmt::Display for $name {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.as_str())

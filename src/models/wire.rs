@@ -6,68 +6,133 @@ use std::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserializer, Serializer};
 
-/// 64-bit integers: read from a JSON string or number, written as a string.
-pub(crate) mod int64 {
-    use super::*;
+/// 64-bit integers (`int64` as `i64`, `uint64` as `u64`): read from a JSON
+/// string or number, written as a string.
+macro_rules! integer64 {
+    ($module:ident, $t:ty, $min:expr, $max:expr) => {
+        pub(crate) mod $module {
+            use super::*;
 
-    pub(crate) fn serialize<S: Serializer>(value: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(v) => s.collect_str(v),
-            None => s.serialize_none(),
-        }
-    }
+            pub(crate) fn serialize<S: Serializer>(
+                value: &Option<$t>,
+                s: S,
+            ) -> Result<S::Ok, S::Error> {
+                match value {
+                    Some(v) => s.collect_str(v),
+                    None => s.serialize_none(),
+                }
+            }
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        d.deserialize_any(Int64Visitor)
-    }
+            pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+                d: D,
+            ) -> Result<Option<$t>, D::Error> {
+                d.deserialize_any(IntVisitor)
+            }
 
-    struct Int64Visitor;
+            struct IntVisitor;
 
-    impl<'de> Visitor<'de> for Int64Visitor {
-        type Value = Option<i64>;
+            impl<'de> Visitor<'de> for IntVisitor {
+                type Value = Option<$t>;
 
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a 64-bit integer as a string or a number")
-        }
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a 64-bit integer as a string or a number")
+                }
 
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+                fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
 
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
+                fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                    Ok(None)
+                }
 
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
+                fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+                    d.deserialize_any(self)
+                }
 
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(Some(v))
-        }
+                fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                    <$t>::try_from(v)
+                        .map(Some)
+                        .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                }
 
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            i64::try_from(v)
-                .map(Some)
-                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
-        }
+                fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                    <$t>::try_from(v)
+                        .map(Some)
+                        .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+                }
 
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            // Protobuf accepts an integral float such as `1e3`; nothing else.
-            if v.fract() == 0.0 && v >= -(2f64.powi(63)) && v < 2f64.powi(63) {
-                Ok(Some(v as i64))
-            } else {
-                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                    // Protobuf accepts an integral float such as `1e3`; nothing else.
+                    if v.fract() == 0.0 && v >= $min && v < $max {
+                        Ok(Some(v as $t))
+                    } else {
+                        Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                    }
+                }
+
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                    v.parse::<$t>()
+                        .map(Some)
+                        .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+                }
             }
         }
-
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            v.parse::<i64>()
-                .map(Some)
-                .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
-        }
-    }
+    };
 }
+
+integer64!(int64, i64, -(2f64.powi(63)), 2f64.powi(63));
+integer64!(uint64, u64, 0.0, 2f64.powi(64));
+
+/// Lists of values that one of the helpers above reads and writes: the same
+/// form for each item; `null` for the whole list is `None`, inside it an error.
+macro_rules! list_of {
+    ($module:ident, $one:ident, $t:ty) => {
+        pub(crate) mod $module {
+            use super::*;
+
+            struct One($t);
+
+            impl<'de> serde::Deserialize<'de> for One {
+                fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    super::$one::deserialize(d)?
+                        .map(One)
+                        .ok_or_else(|| de::Error::custom("null inside a list"))
+                }
+            }
+
+            struct Ref<'a>(&'a $t);
+
+            impl serde::Serialize for Ref<'_> {
+                fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                    super::$one::serialize(&Some(*self.0), s)
+                }
+            }
+
+            pub(crate) fn serialize<S: Serializer>(
+                value: &Option<Vec<$t>>,
+                s: S,
+            ) -> Result<S::Ok, S::Error> {
+                match value {
+                    Some(v) => s.collect_seq(v.iter().map(Ref)),
+                    None => s.serialize_none(),
+                }
+            }
+
+            pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+                d: D,
+            ) -> Result<Option<Vec<$t>>, D::Error> {
+                let items: Option<Vec<One>> = serde::Deserialize::deserialize(d)?;
+                Ok(items.map(|v| v.into_iter().map(|o| o.0).collect()))
+            }
+        }
+    };
+}
+
+list_of!(int64s, int64, i64);
+list_of!(uint64s, uint64, u64);
+list_of!(timestamps, timestamp, time::OffsetDateTime);
+list_of!(durations, duration, time::SignedDuration);
 
 /// Timestamps: RFC 3339 in, protobuf's canonical form out (UTC, `Z`, and 0,
 /// 3, 6 or 9 fractional digits), which is what the server sends.
