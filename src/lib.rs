@@ -62,6 +62,17 @@ pub use c1_runtime::__private;
 pub use c1_runtime::reqwest;
 
 pub mod models;
-mod services;
+pub mod services;
 
-pub use services::connector_owners_v2::ConnectorOwnersV2;
+#[cfg(feature = "connector-owners-v2")]
+pub use services::ConnectorOwnersV2;
+
+/// Everything a call needs: `use c1::prelude::*;` then `client.apps().get(..)`.
+///
+/// Brings [`Api`], [`Client`], [`Page`], [`Result`] and [`paginate`] by name,
+/// and every enabled service trait and [`services::ServiceHandles`] unnamed
+/// (their methods are callable; their names do not clash with models).
+pub mod prelude {
+    pub use crate::services::prelude::*;
+    pub use crate::{Api, Client, Page, Result, paginate};
+}

@@ -1,3 +1,6 @@
-//! The ConductorOne services c1 ships, declared with `#[c1_endpoint]`.
+//! The ConductorOne services, declared with `#[c1_endpoint]` by `c1-codegen`:
+//! one trait, one handle and one cargo feature per service.
 
-pub mod connector_owners_v2;
+mod generated;
+
+pub use generated::*;
