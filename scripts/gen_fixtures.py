@@ -14,6 +14,18 @@ Developers run it by hand; CI and the tests only read the committed fixtures.
 
     pip install pyyaml          # the only dependency outside the standard library
     python3 scripts/gen_fixtures.py [path/to/connector-owners-excerpt.yaml]
+    python3 scripts/gen_fixtures.py --models [path/to/openapi.yaml]
+
+`--models` writes tests/fixtures/models/<Type>.json for every request and
+response model of the whole API (the type names come from
+tests/fixtures/api/schemas.tsv, which c1-codegen writes): one compact JSON
+object with three instances, "full" (every field set), "nulls" (every field
+`null`, which decodes as absent and encodes as `{}`) and, where the full
+instance holds an enum, "unknown" (every enum value replaced by one c1 does not
+know, which open enums keep). To stay small, every schema is filled in full
+once in the whole set: the first model (in name order) that reaches it, or
+the model itself at the top level; a nested object already filled elsewhere
+is `{}`. tests/models_all.rs round-trips every instance.
 
 The default spec path is ../shared/conductorone/connector-owners-excerpt.yaml
 relative to the repository root.
@@ -28,6 +40,9 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT.parent / "shared" / "conductorone" / "connector-owners-excerpt.yaml"
+WHOLE_SPEC = ROOT.parent / "shared" / "conductorone" / "openapi.yaml"
+MODELS_OUT = ROOT / "tests" / "fixtures" / "models"
+UNKNOWN_ENUM = "C1_VALUE_UNKNOWN_TO_THIS_VERSION"
 OUT = ROOT / "tests" / "fixtures"
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -239,7 +254,117 @@ class Generator:
         raise SystemExit("unsupported property %s.%s: %r" % (owner, name, prop))
 
 
+class ModelGenerator:
+    """Fills every schema once across the whole fixture set (see --models)."""
+
+    def __init__(self, schemas):
+        self.schemas = schemas
+        self.filled = set()
+
+    def obj(self, key, top=False):
+        if key in self.filled and not top:
+            return {}
+        self.filled.add(key)
+        schema = self.schemas[key]
+        owner = rust_name(key, schema)
+        return {name: self.value(owner, name, prop) for name, prop in schema.get("properties", {}).items()}
+
+    def value(self, owner, name, prop):
+        if "$ref" in prop:
+            return self.obj(ref_key(prop["$ref"]))
+        if "oneOf" in prop:
+            ref = next(x["$ref"] for x in prop["oneOf"] if "$ref" in x)
+            return self.obj(ref_key(ref))
+        if "enum" in prop:
+            values = prop["enum"]
+            return values[1] if len(values) > 1 else values[0]
+        t = prop_type(prop)
+        if t == "string":
+            return string_value(owner, name, prop)
+        if t == "boolean":
+            return True
+        if t == "integer":
+            return 7
+        if t == "number":
+            return 1.5
+        if t == "array":
+            return [self.value(owner, name[:-1] if name.endswith("s") else name, prop["items"])]
+        if t == "object":
+            extra = prop.get("additionalProperties")
+            if isinstance(extra, dict) and ("type" in extra or "$ref" in extra) and "properties" not in extra:
+                return {"key1": self.value(owner, name, extra)}
+            if extra:
+                return FREE_FORM.get(name, {"key1": "value1", "key2": 2})
+            return {}
+        raise SystemExit("unsupported property %s.%s: %r" % (owner, name, prop))
+
+
+def unknown_enums(schemas, key, instance):
+    """`instance` of `key` with every enum value replaced; None if it has none."""
+    changed = False
+
+    def walk(key, value):
+        nonlocal changed
+        out = dict(value)
+        for name, prop in schemas[key].get("properties", {}).items():
+            if name in out:
+                out[name] = field(prop, out[name])
+        return out
+
+    def field(prop, value):
+        nonlocal changed
+        if "oneOf" in prop:
+            prop = next(x for x in prop["oneOf"] if "$ref" in x)
+        if "$ref" in prop:
+            return walk(ref_key(prop["$ref"]), value)
+        if "enum" in prop:
+            changed = True
+            return UNKNOWN_ENUM
+        if prop_type(prop) == "array":
+            return [field(prop["items"], v) for v in value]
+        extra = prop.get("additionalProperties")
+        if prop_type(prop) == "object" and isinstance(extra, dict) and "properties" not in extra:
+            return {k: field(extra, v) for k, v in value.items()}
+        return value
+
+    out = walk(key, instance)
+    return out if changed else None
+
+
+def models(spec_path):
+    spec = yaml.load(spec_path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    schemas = spec["components"]["schemas"]
+    tsv = ROOT / "tests" / "fixtures" / "api" / "schemas.tsv"
+    names = dict(
+        line.split("\t") for line in tsv.read_text().splitlines() if line and not line.startswith("#")
+    )
+    keys = set()
+    for path_item in spec["paths"].values():
+        for op in path_item.values():
+            keys.add(ref_key(op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]))
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+            if "schema" in body:
+                keys.add(ref_key(body["schema"]["$ref"]))
+    MODELS_OUT.mkdir(parents=True, exist_ok=True)
+    for old in MODELS_OUT.glob("*.json"):
+        old.unlink()
+    gen = ModelGenerator(schemas)
+    total = 0
+    for key in sorted(keys, key=lambda k: names[k]):
+        full = gen.obj(key, top=True)
+        fixture = {"full": full, "nulls": {name: None for name in full}}
+        unknown = unknown_enums(schemas, key, full)
+        if unknown is not None:
+            fixture["unknown"] = unknown
+        text = json.dumps(fixture, separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n"
+        (MODELS_OUT / (names[key] + ".json")).write_text(text)
+        total += len(text)
+    print("%d models, %d bytes in tests/fixtures/models/" % (len(keys), total))
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--models":
+        return models(pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else WHOLE_SPEC)
     spec_path = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_SPEC
     spec = yaml.safe_load(spec_path.read_text())
     schemas = spec["components"]["schemas"]
