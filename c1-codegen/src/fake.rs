@@ -9,13 +9,21 @@ use crate::names::Names;
 use crate::spec::{Spec, Ty};
 
 pub fn emit(spec: &Spec, names: &Names) -> String {
-    let index: BTreeMap<&String, usize> =
-        spec.schemas.keys().enumerate().map(|(i, k)| (k, i)).collect();
+    let index: BTreeMap<&String, usize> = spec
+        .schemas
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k, i))
+        .collect();
     let mut out = String::from(HEADER);
     out.push_str("\nuse super::{Field, Operation, Schema, Ty};\n\n");
     out.push_str("pub(crate) static OPERATIONS: &[Operation] = &[\n");
     for op in &spec.operations {
-        let query: Vec<String> = op.query.iter().map(|q| field(&q.name, &q.ty, &index)).collect();
+        let query: Vec<String> = op
+            .query
+            .iter()
+            .map(|q| field(&q.name, &q.ty, &index))
+            .collect();
         let _ = writeln!(
             out,
             "Operation {{ id: {:?}, service: {:?}, name: {:?}, method: {:?}, template: {:?}, query: &[{}], request: {}, response: {} }},",
@@ -25,14 +33,25 @@ pub fn emit(spec: &Spec, names: &Names) -> String {
             op.method,
             op.path,
             query.join(", "),
-            op.body.as_ref().map_or("None".to_owned(), |b| format!("Some({})", index[b])),
+            op.body
+                .as_ref()
+                .map_or("None".to_owned(), |b| format!("Some({})", index[b])),
             index[&op.response],
         );
     }
     out.push_str("];\n\npub(crate) static SCHEMAS: &[Schema] = &[\n");
     for s in spec.schemas.values() {
-        let fields: Vec<String> = s.fields.iter().map(|f| field(&f.wire, &f.ty, &index)).collect();
-        let _ = writeln!(out, "Schema {{ name: {:?}, fields: &[{}] }},", s.key, fields.join(", "));
+        let fields: Vec<String> = s
+            .fields
+            .iter()
+            .map(|f| field(&f.wire, &f.ty, &index))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Schema {{ name: {:?}, fields: &[{}] }},",
+            s.key,
+            fields.join(", ")
+        );
     }
     out.push_str("];\n");
     out

@@ -75,8 +75,14 @@ pub fn build(spec: &Spec, ov: &Overrides, lock: &BTreeMap<(String, String), Stri
             if let Some(values) = enum_values(&f.ty) {
                 let candidate = format!("{}{}", s.short, pascal(&f.wire));
                 let site = format!("{}.{}", s.key, f.wire);
-                let over = ov.enum_names.get(&format!("{}.{}", s.short, f.wire)).cloned();
-                sites.entry(values.clone()).or_default().push((site, over.unwrap_or(candidate)));
+                let over = ov
+                    .enum_names
+                    .get(&format!("{}.{}", s.short, f.wire))
+                    .cloned();
+                sites
+                    .entry(values.clone())
+                    .or_default()
+                    .push((site, over.unwrap_or(candidate)));
             }
         }
     }
@@ -143,7 +149,11 @@ pub fn build(spec: &Spec, ov: &Overrides, lock: &BTreeMap<(String, String), Stri
             .cloned()
             .or_else(|| locked("op", &op.id).map(|n| n.split("::").nth(1).unwrap_or(&n).to_owned()))
             .unwrap_or_else(|| snake(&op.short));
-        if !per_service.entry(&op.service).or_default().insert(name.clone()) {
+        if !per_service
+            .entry(&op.service)
+            .or_default()
+            .insert(name.clone())
+        {
             return Err(format!("{}: two operations named {name}", op.service));
         }
         methods.insert(op.id.clone(), name);
@@ -336,7 +346,10 @@ impl Names {
             out.push_str(&format!("enum {site} {name}\n"));
         }
         for op in &spec.operations {
-            out.push_str(&format!("op {} {}::{}\n", op.id, op.service, self.methods[&op.id]));
+            out.push_str(&format!(
+                "op {} {}::{}\n",
+                op.id, op.service, self.methods[&op.id]
+            ));
         }
         out
     }

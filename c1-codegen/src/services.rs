@@ -22,7 +22,10 @@ pub fn emit(
     let mut files = BTreeMap::new();
     for svc in &plan.services {
         let on_client = ov.on_client.contains(&svc.name);
-        files.insert(format!("{}.rs", svc.module), emit_service(spec, names, svc, on_client)?);
+        files.insert(
+            format!("{}.rs", svc.module),
+            emit_service(spec, names, svc, on_client)?,
+        );
     }
     files.insert("mod.rs".into(), emit_mod(plan));
     Ok(files)
@@ -65,10 +68,16 @@ fn emit_mod(plan: &Plan) -> String {
             n = s.name
         );
     }
-    out.push_str("}\n\n/// Brings every enabled service trait into scope, unnamed.\npub mod prelude {\n");
+    out.push_str(
+        "}\n\n/// Brings every enabled service trait into scope, unnamed.\npub mod prelude {\n",
+    );
     out.push_str("pub use super::ServiceHandles as _;\n");
     for s in &plan.services {
-        let _ = writeln!(out, "#[cfg(feature = \"{}\")]\npub use super::{} as _;", s.feature, s.name);
+        let _ = writeln!(
+            out,
+            "#[cfg(feature = \"{}\")]\npub use super::{} as _;",
+            s.feature, s.name
+        );
     }
     out.push_str("}\n");
     out
@@ -77,7 +86,11 @@ fn emit_mod(plan: &Plan) -> String {
 fn emit_service(spec: &Spec, names: &Names, svc: &Service, on_client: bool) -> R<String> {
     let n = &svc.name;
     let mut out = String::from(HEADER);
-    let _ = writeln!(out, "//! The `{n}` service: {} operations.\n", svc.ops.len());
+    let _ = writeln!(
+        out,
+        "//! The `{n}` service: {} operations.\n",
+        svc.ops.len()
+    );
     out.push_str("use crate::{Api, Client, Result, c1_endpoint};\n\n");
     let _ = writeln!(
         out,
@@ -136,7 +149,11 @@ fn emit_op(op: &Operation, names: &Names) -> R<String> {
     let template = dsl_template(op);
     let parsed = template::parse(&template).map_err(|errors| {
         let msgs: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
-        format!("{}: the template {template} is refused: {}", op.id, msgs.join("; "))
+        format!(
+            "{}: the template {template} is refused: {}",
+            op.id,
+            msgs.join("; ")
+        )
     })?;
     let placeholders: Vec<&str> = parsed.placeholders().map(|p| p.name.as_str()).collect();
     let declared: Vec<&str> = op
@@ -150,11 +167,20 @@ fn emit_op(op: &Operation, names: &Names) -> R<String> {
     sorted_p.sort();
     sorted_d.sort();
     if sorted_p != sorted_d || declared.contains(&"request") {
-        return Err(format!("{}: placeholders {placeholders:?} vs parameters {declared:?}", op.id));
+        return Err(format!(
+            "{}: placeholders {placeholders:?} vs parameters {declared:?}",
+            op.id
+        ));
     }
     let method = &names.methods[&op.id];
     let mut out = String::new();
-    let _ = writeln!(out, "/// `{} {}` (`{}`).\n///", op.method, parsed_display(&template), op.id);
+    let _ = writeln!(
+        out,
+        "/// `{} {}` (`{}`).\n///",
+        op.method,
+        parsed_display(&template),
+        op.id
+    );
     for p in &op.path_params {
         let _ = writeln!(out, "/// - `{}`: a path segment, escaped.", p.name);
     }
@@ -168,12 +194,21 @@ fn emit_op(op: &Operation, names: &Names) -> R<String> {
     }
     let response = &names.types[&op.response];
     if let Some(body) = &op.body {
-        let _ = writeln!(out, "/// - `request`: the JSON body, a [`{0}`](crate::models::{0}).", names.types[body]);
+        let _ = writeln!(
+            out,
+            "/// - `request`: the JSON body, a [`{0}`](crate::models::{0}).",
+            names.types[body]
+        );
     }
-    let _ = writeln!(out, "///\n/// Answers a [`{response}`](crate::models::{response}).");
+    let _ = writeln!(
+        out,
+        "///\n/// Answers a [`{response}`](crate::models::{response})."
+    );
     let mut notes = Vec::new();
     if op.added_page_params {
-        notes.push("c1 adds the page parameters the spec leaves out; the server reads them.".to_owned());
+        notes.push(
+            "c1 adds the page parameters the spec leaves out; the server reads them.".to_owned(),
+        );
     }
     if op.idempotent {
         notes.push("Read-only: retried like a `GET`.".to_owned());
@@ -218,7 +253,10 @@ fn path_ty(p: &Param, op: &Operation) -> R<&'static str> {
     match p.ty {
         Ty::String => Ok("&str"),
         Ty::I64 => Ok("i64"),
-        _ => Err(format!("{}: path parameter {} of type {:?}", op.id, p.name, p.ty)),
+        _ => Err(format!(
+            "{}: path parameter {} of type {:?}",
+            op.id, p.name, p.ty
+        )),
     }
 }
 
@@ -228,7 +266,12 @@ fn query_ty(q: &Param, names: &Names, op: &Operation) -> R<String> {
         Ty::I32 if q.name == "page_size" => "u32".into(),
         Ty::Bool | Ty::I32 | Ty::U32 | Ty::I64 | Ty::U64 => rust_ty(&q.ty, names, false).0,
         Ty::Enum(v) => format!("crate::models::{}", names.enum_of(v).name),
-        other => return Err(format!("{}: query parameter {} of type {other:?}", op.id, q.name)),
+        other => {
+            return Err(format!(
+                "{}: query parameter {} of type {other:?}",
+                op.id, q.name
+            ));
+        }
     })
 }
 
@@ -249,7 +292,11 @@ pub fn features(plan: &Plan) -> String {
     let area_names: Vec<String> = areas.keys().map(|a| format!("area-{a}")).collect();
     let _ = writeln!(out, "full = {}", list(area_names));
     for (a, feats) in &areas {
-        let _ = writeln!(out, "area-{a} = {}", list(feats.iter().map(|f| f.to_string()).collect()));
+        let _ = writeln!(
+            out,
+            "area-{a} = {}",
+            list(feats.iter().map(|f| f.to_string()).collect())
+        );
     }
     for s in &plan.services {
         let _ = writeln!(out, "{} = []", s.feature);

@@ -161,7 +161,11 @@ pub fn ty(p: &Value) -> R<Ty> {
     if let Some(values) = p["enum"].as_array() {
         let values = values
             .iter()
-            .map(|v| v.as_str().map(str::to_owned).ok_or("a non-string enum value"))
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .ok_or("a non-string enum value")
+            })
             .collect::<Result<Vec<_>, _>>()?;
         return Ok(Ty::Enum(values));
     }
@@ -212,7 +216,9 @@ fn read_operation(
     schemas: &BTreeMap<String, Schema>,
     overrides: &Overrides,
 ) -> R<Operation> {
-    let id = op["operationId"].as_str().ok_or("an operation without id")?;
+    let id = op["operationId"]
+        .as_str()
+        .ok_or("an operation without id")?;
     let text = |k: &str| {
         op[k]
             .as_str()
@@ -222,7 +228,10 @@ fn read_operation(
     let mut path_params = Vec::new();
     let mut query = Vec::new();
     for p in op["parameters"].as_array().into_iter().flatten() {
-        let name = p["name"].as_str().ok_or("a parameter without name")?.to_owned();
+        let name = p["name"]
+            .as_str()
+            .ok_or("a parameter without name")?
+            .to_owned();
         let ty = ty(&p["schema"]).map_err(|e| format!("{id} {name}: {e}"))?;
         match p["in"].as_str() {
             Some("path") => path_params.push(Param { name, ty }),
@@ -232,7 +241,9 @@ fn read_operation(
     }
     let body = match op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str() {
         Some(r) => Some(ref_key(r)?),
-        None if op.get("requestBody").is_some() => return Err(format!("{id}: a body without $ref")),
+        None if op.get("requestBody").is_some() => {
+            return Err(format!("{id}: a body without $ref"));
+        }
         None => None,
     };
     let response = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
@@ -246,7 +257,9 @@ fn read_operation(
             .iter()
             .any(|f| f.wire == "nextPageToken");
         if method != "get" || !listed || query.iter().any(|q| q.name == "page_token") {
-            return Err(format!("{id}: page_params applies to GET lists without page parameters"));
+            return Err(format!(
+                "{id}: page_params applies to GET lists without page parameters"
+            ));
         }
         query.push(Param {
             name: "page_size".into(),
