@@ -74,7 +74,10 @@ pub fn emit(spec: &Spec, names: &Names, plan: &Plan, ov: &Overrides) -> BTreeMap
 /// `#[cfg(any(feature = "a", ...))]`.
 fn cfg(users: &BTreeSet<String>) -> String {
     let list: Vec<String> = users.iter().map(|f| format!("feature = \"{f}\"")).collect();
-    format!("#[cfg(any({}))]\n", list.join(", "))
+    match list.as_slice() {
+        [one] => format!("#[cfg({one})]\n"),
+        _ => format!("#[cfg(any({}))]\n", list.join(", ")),
+    }
 }
 
 fn emit_enum(e: &crate::names::EnumDef) -> String {

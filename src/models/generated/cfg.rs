@@ -8,17 +8,17 @@ macro_rules! cfg_app_entitlement_ref {
 ($($item:item)*) => { $( #[cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement", feature = "app-entitlement-owners-v2", feature = "app-entitlement-search", feature = "app-entitlement-user-binding", feature = "app-entitlements", feature = "app-managed-state", feature = "app-owners-v2", feature = "app-resource-owners-v2", feature = "app-user-owners-v2", feature = "apps", feature = "automation", feature = "automation-search", feature = "connector", feature = "connector-owners-v2", feature = "request-catalog-management", feature = "request-catalog-search", feature = "request-schema", feature = "task", feature = "task-actions", feature = "task-search", feature = "user-owners-v2"))] $item )* };
 }
 macro_rules! cfg_create_connector_user_owner_request {
-($($item:item)*) => { $( #[cfg(any(feature = "connector-owners-v2"))] $item )* };
+($($item:item)*) => { $( #[cfg(feature = "connector-owners-v2")] $item )* };
 }
 macro_rules! cfg_delete_connector_user_owner_request {
-($($item:item)*) => { $( #[cfg(any(feature = "connector-owners-v2"))] $item )* };
+($($item:item)*) => { $( #[cfg(feature = "connector-owners-v2")] $item )* };
 }
 macro_rules! cfg_create_connector_entitlement_owner_request {
-($($item:item)*) => { $( #[cfg(any(feature = "connector-owners-v2"))] $item )* };
+($($item:item)*) => { $( #[cfg(feature = "connector-owners-v2")] $item )* };
 }
 macro_rules! cfg_delete_connector_entitlement_owner_request {
-($($item:item)*) => { $( #[cfg(any(feature = "connector-owners-v2"))] $item )* };
+($($item:item)*) => { $( #[cfg(feature = "connector-owners-v2")] $item )* };
 }
 macro_rules! cfg_set_connector_owners_v2_request {
-($($item:item)*) => { $( #[cfg(any(feature = "connector-owners-v2"))] $item )* };
+($($item:item)*) => { $( #[cfg(feature = "connector-owners-v2")] $item )* };
 }

@@ -4,21 +4,21 @@
 
 #![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]
 
-#[cfg(any(feature = "a2ui"))]
+#[cfg(feature = "a2ui")]
 mod a2ui;
-#[cfg(any(feature = "a2ui"))]
+#[cfg(feature = "a2ui")]
 pub use a2ui::*;
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 mod shared_a2ui_action;
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 pub use shared_a2ui_action::*;
-#[cfg(any(feature = "access-conflict"))]
+#[cfg(feature = "access-conflict")]
 mod access_conflict;
-#[cfg(any(feature = "access-conflict"))]
+#[cfg(feature = "access-conflict")]
 pub use access_conflict::*;
-#[cfg(any(feature = "access-review"))]
+#[cfg(feature = "access-review")]
 mod access_review;
-#[cfg(any(feature = "access-review"))]
+#[cfg(feature = "access-review")]
 pub use access_review::*;
 #[cfg(any(
     feature = "access-review",
@@ -230,25 +230,25 @@ mod shared_actor_object_permissions;
     feature = "request-catalog-search"
 ))]
 pub use shared_actor_object_permissions::*;
-#[cfg(any(feature = "access-review-actions"))]
+#[cfg(feature = "access-review-actions")]
 mod access_review_actions;
-#[cfg(any(feature = "access-review-actions"))]
+#[cfg(feature = "access-review-actions")]
 pub use access_review_actions::*;
 #[cfg(any(feature = "access-review-actions", feature = "access-review-report"))]
 mod shared_access_review_report_format;
 #[cfg(any(feature = "access-review-actions", feature = "access-review-report"))]
 pub use shared_access_review_report_format::*;
-#[cfg(any(feature = "access-review-report"))]
+#[cfg(feature = "access-review-report")]
 mod access_review_report;
-#[cfg(any(feature = "access-review-report"))]
+#[cfg(feature = "access-review-report")]
 pub use access_review_report::*;
 #[cfg(any(feature = "access-review-report", feature = "app-report"))]
 mod shared_access_review_report_state;
 #[cfg(any(feature = "access-review-report", feature = "app-report"))]
 pub use shared_access_review_report_state::*;
-#[cfg(any(feature = "access-review-setup-entitlement"))]
+#[cfg(feature = "access-review-setup-entitlement")]
 mod access_review_setup_entitlement;
-#[cfg(any(feature = "access-review-setup-entitlement"))]
+#[cfg(feature = "access-review-setup-entitlement")]
 pub use access_review_setup_entitlement::*;
 #[cfg(any(
     feature = "access-review-setup-entitlement",
@@ -260,21 +260,21 @@ mod shared_resource_type_id_ref;
     feature = "access-review-template-setup-entitlement"
 ))]
 pub use shared_resource_type_id_ref::*;
-#[cfg(any(feature = "access-review-template"))]
+#[cfg(feature = "access-review-template")]
 mod access_review_template;
-#[cfg(any(feature = "access-review-template"))]
+#[cfg(feature = "access-review-template")]
 pub use access_review_template::*;
-#[cfg(any(feature = "access-review-template-setup-entitlement"))]
+#[cfg(feature = "access-review-template-setup-entitlement")]
 mod access_review_template_setup_entitlement;
-#[cfg(any(feature = "access-review-template-setup-entitlement"))]
+#[cfg(feature = "access-review-template-setup-entitlement")]
 pub use access_review_template_setup_entitlement::*;
-#[cfg(any(feature = "account-provision-policy-test"))]
+#[cfg(feature = "account-provision-policy-test")]
 mod account_provision_policy_test;
-#[cfg(any(feature = "account-provision-policy-test"))]
+#[cfg(feature = "account-provision-policy-test")]
 pub use account_provision_policy_test::*;
-#[cfg(any(feature = "ai-governance-settings"))]
+#[cfg(feature = "ai-governance-settings")]
 mod ai_governance_settings;
-#[cfg(any(feature = "ai-governance-settings"))]
+#[cfg(feature = "ai-governance-settings")]
 pub use ai_governance_settings::*;
 #[cfg(any(
     feature = "ai-governance-settings",
@@ -348,17 +348,17 @@ pub use shared_history_entry_metadata::*;
 mod shared_mcp_tool_allowed_client_types;
 #[cfg(any(feature = "ai-governance-settings", feature = "mcp-tool"))]
 pub use shared_mcp_tool_allowed_client_types::*;
-#[cfg(any(feature = "app-access-requests-defaults"))]
+#[cfg(feature = "app-access-requests-defaults")]
 mod app_access_requests_defaults;
-#[cfg(any(feature = "app-access-requests-defaults"))]
+#[cfg(feature = "app-access-requests-defaults")]
 pub use app_access_requests_defaults::*;
-#[cfg(any(feature = "app-entitlement-monitor-binding"))]
+#[cfg(feature = "app-entitlement-monitor-binding")]
 mod app_entitlement_monitor_binding;
-#[cfg(any(feature = "app-entitlement-monitor-binding"))]
+#[cfg(feature = "app-entitlement-monitor-binding")]
 pub use app_entitlement_monitor_binding::*;
-#[cfg(any(feature = "app-entitlement-owners"))]
+#[cfg(feature = "app-entitlement-owners")]
 mod app_entitlement_owners;
-#[cfg(any(feature = "app-entitlement-owners"))]
+#[cfg(feature = "app-entitlement-owners")]
 pub use app_entitlement_owners::*;
 #[cfg(any(
     feature = "app-entitlement-owners",
@@ -402,9 +402,9 @@ mod shared_user;
     feature = "user-search"
 ))]
 pub use shared_user::*;
-#[cfg(any(feature = "app-entitlement-owners-v2"))]
+#[cfg(feature = "app-entitlement-owners-v2")]
 mod app_entitlement_owners_v2;
-#[cfg(any(feature = "app-entitlement-owners-v2"))]
+#[cfg(feature = "app-entitlement-owners-v2")]
 pub use app_entitlement_owners_v2::*;
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -500,13 +500,13 @@ mod shared_user_ref;
     feature = "user-search"
 ))]
 pub use shared_user_ref::*;
-#[cfg(any(feature = "app-entitlement-routing-rule"))]
+#[cfg(feature = "app-entitlement-routing-rule")]
 mod app_entitlement_routing_rule;
-#[cfg(any(feature = "app-entitlement-routing-rule"))]
+#[cfg(feature = "app-entitlement-routing-rule")]
 pub use app_entitlement_routing_rule::*;
-#[cfg(any(feature = "app-entitlement-search"))]
+#[cfg(feature = "app-entitlement-search")]
 mod app_entitlement_search;
-#[cfg(any(feature = "app-entitlement-search"))]
+#[cfg(feature = "app-entitlement-search")]
 pub use app_entitlement_search::*;
 #[cfg(any(
     feature = "app-entitlement-search",
@@ -588,9 +588,9 @@ mod shared_policy_ref;
     feature = "policy-search"
 ))]
 pub use shared_policy_ref::*;
-#[cfg(any(feature = "app-entitlement-user-binding"))]
+#[cfg(feature = "app-entitlement-user-binding")]
 mod app_entitlement_user_binding;
-#[cfg(any(feature = "app-entitlement-user-binding"))]
+#[cfg(feature = "app-entitlement-user-binding")]
 pub use app_entitlement_user_binding::*;
 #[cfg(any(
     feature = "app-entitlement-user-binding",
@@ -602,37 +602,37 @@ mod shared_app_entitlement_user_binding;
     feature = "request-catalog-search"
 ))]
 pub use shared_app_entitlement_user_binding::*;
-#[cfg(any(feature = "app-entitlements"))]
+#[cfg(feature = "app-entitlements")]
 mod app_entitlements;
-#[cfg(any(feature = "app-entitlements"))]
+#[cfg(feature = "app-entitlements")]
 pub use app_entitlements::*;
-#[cfg(any(feature = "app-entitlements-proxy"))]
+#[cfg(feature = "app-entitlements-proxy")]
 mod app_entitlements_proxy;
-#[cfg(any(feature = "app-entitlements-proxy"))]
+#[cfg(feature = "app-entitlements-proxy")]
 pub use app_entitlements_proxy::*;
-#[cfg(any(feature = "app-managed-state"))]
+#[cfg(feature = "app-managed-state")]
 mod app_managed_state;
-#[cfg(any(feature = "app-managed-state"))]
+#[cfg(feature = "app-managed-state")]
 pub use app_managed_state::*;
-#[cfg(any(feature = "app-owners"))]
+#[cfg(feature = "app-owners")]
 mod app_owners;
-#[cfg(any(feature = "app-owners"))]
+#[cfg(feature = "app-owners")]
 pub use app_owners::*;
-#[cfg(any(feature = "app-owners-v2"))]
+#[cfg(feature = "app-owners-v2")]
 mod app_owners_v2;
-#[cfg(any(feature = "app-owners-v2"))]
+#[cfg(feature = "app-owners-v2")]
 pub use app_owners_v2::*;
-#[cfg(any(feature = "app-report"))]
+#[cfg(feature = "app-report")]
 mod app_report;
-#[cfg(any(feature = "app-report"))]
+#[cfg(feature = "app-report")]
 pub use app_report::*;
-#[cfg(any(feature = "app-report-action"))]
+#[cfg(feature = "app-report-action")]
 mod app_report_action;
-#[cfg(any(feature = "app-report-action"))]
+#[cfg(feature = "app-report-action")]
 pub use app_report_action::*;
-#[cfg(any(feature = "app-resource"))]
+#[cfg(feature = "app-resource")]
 mod app_resource;
-#[cfg(any(feature = "app-resource"))]
+#[cfg(feature = "app-resource")]
 pub use app_resource::*;
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 mod shared_agent_trait;
@@ -652,17 +652,17 @@ mod shared_app_resource_nhi_type;
     feature = "finding-search"
 ))]
 pub use shared_app_resource_nhi_type::*;
-#[cfg(any(feature = "app-resource-owners"))]
+#[cfg(feature = "app-resource-owners")]
 mod app_resource_owners;
-#[cfg(any(feature = "app-resource-owners"))]
+#[cfg(feature = "app-resource-owners")]
 pub use app_resource_owners::*;
-#[cfg(any(feature = "app-resource-owners-v2"))]
+#[cfg(feature = "app-resource-owners-v2")]
 mod app_resource_owners_v2;
-#[cfg(any(feature = "app-resource-owners-v2"))]
+#[cfg(feature = "app-resource-owners-v2")]
 pub use app_resource_owners_v2::*;
-#[cfg(any(feature = "app-resource-search"))]
+#[cfg(feature = "app-resource-search")]
 mod app_resource_search;
-#[cfg(any(feature = "app-resource-search"))]
+#[cfg(feature = "app-resource-search")]
 pub use app_resource_search::*;
 #[cfg(any(feature = "app-resource-search", feature = "app-resource-type"))]
 mod shared_app_resource_type;
@@ -698,53 +698,53 @@ mod shared_app_resource_ref;
     feature = "task-search"
 ))]
 pub use shared_app_resource_ref::*;
-#[cfg(any(feature = "app-resource-type"))]
+#[cfg(feature = "app-resource-type")]
 mod app_resource_type;
-#[cfg(any(feature = "app-resource-type"))]
+#[cfg(feature = "app-resource-type")]
 pub use app_resource_type::*;
-#[cfg(any(feature = "app-search"))]
+#[cfg(feature = "app-search")]
 mod app_search;
-#[cfg(any(feature = "app-search"))]
+#[cfg(feature = "app-search")]
 pub use app_search::*;
 #[cfg(any(feature = "app-search", feature = "apps"))]
 mod shared_app;
 #[cfg(any(feature = "app-search", feature = "apps"))]
 pub use shared_app::*;
-#[cfg(any(feature = "app-usage-controls"))]
+#[cfg(feature = "app-usage-controls")]
 mod app_usage_controls;
-#[cfg(any(feature = "app-usage-controls"))]
+#[cfg(feature = "app-usage-controls")]
 pub use app_usage_controls::*;
-#[cfg(any(feature = "app-user"))]
+#[cfg(feature = "app-user")]
 mod app_user;
-#[cfg(any(feature = "app-user"))]
+#[cfg(feature = "app-user")]
 pub use app_user::*;
-#[cfg(any(feature = "app-user-owners-v2"))]
+#[cfg(feature = "app-user-owners-v2")]
 mod app_user_owners_v2;
-#[cfg(any(feature = "app-user-owners-v2"))]
+#[cfg(feature = "app-user-owners-v2")]
 pub use app_user_owners_v2::*;
-#[cfg(any(feature = "apps"))]
+#[cfg(feature = "apps")]
 mod apps;
-#[cfg(any(feature = "apps"))]
+#[cfg(feature = "apps")]
 pub use apps::*;
-#[cfg(any(feature = "attribute-search"))]
+#[cfg(feature = "attribute-search")]
 mod attribute_search;
-#[cfg(any(feature = "attribute-search"))]
+#[cfg(feature = "attribute-search")]
 pub use attribute_search::*;
 #[cfg(any(feature = "attribute-search", feature = "attributes"))]
 mod shared_attribute_value;
 #[cfg(any(feature = "attribute-search", feature = "attributes"))]
 pub use shared_attribute_value::*;
-#[cfg(any(feature = "attributes"))]
+#[cfg(feature = "attributes")]
 mod attributes;
-#[cfg(any(feature = "attributes"))]
+#[cfg(feature = "attributes")]
 pub use attributes::*;
-#[cfg(any(feature = "auth"))]
+#[cfg(feature = "auth")]
 mod auth;
-#[cfg(any(feature = "auth"))]
+#[cfg(feature = "auth")]
 pub use auth::*;
-#[cfg(any(feature = "automation"))]
+#[cfg(feature = "automation")]
 mod automation;
-#[cfg(any(feature = "automation"))]
+#[cfg(feature = "automation")]
 pub use automation::*;
 #[cfg(any(
     feature = "automation",
@@ -764,9 +764,9 @@ pub use shared_automation_context::*;
 mod shared_access_conflict_trigger;
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 pub use shared_access_conflict_trigger::*;
-#[cfg(any(feature = "automation-execution"))]
+#[cfg(feature = "automation-execution")]
 mod automation_execution;
-#[cfg(any(feature = "automation-execution"))]
+#[cfg(feature = "automation-execution")]
 pub use automation_execution::*;
 #[cfg(any(
     feature = "automation-execution",
@@ -778,25 +778,25 @@ mod shared_automation_execution;
     feature = "automation-execution-search"
 ))]
 pub use shared_automation_execution::*;
-#[cfg(any(feature = "automation-execution-actions"))]
+#[cfg(feature = "automation-execution-actions")]
 mod automation_execution_actions;
-#[cfg(any(feature = "automation-execution-actions"))]
+#[cfg(feature = "automation-execution-actions")]
 pub use automation_execution_actions::*;
-#[cfg(any(feature = "automation-execution-search"))]
+#[cfg(feature = "automation-execution-search")]
 mod automation_execution_search;
-#[cfg(any(feature = "automation-execution-search"))]
+#[cfg(feature = "automation-execution-search")]
 pub use automation_execution_search::*;
-#[cfg(any(feature = "automation-search"))]
+#[cfg(feature = "automation-search")]
 mod automation_search;
-#[cfg(any(feature = "automation-search"))]
+#[cfg(feature = "automation-search")]
 pub use automation_search::*;
-#[cfg(any(feature = "aws-external-id-settings"))]
+#[cfg(feature = "aws-external-id-settings")]
 mod aws_external_id_settings;
-#[cfg(any(feature = "aws-external-id-settings"))]
+#[cfg(feature = "aws-external-id-settings")]
 pub use aws_external_id_settings::*;
-#[cfg(any(feature = "connector"))]
+#[cfg(feature = "connector")]
 mod connector;
-#[cfg(any(feature = "connector"))]
+#[cfg(feature = "connector")]
 pub use connector::*;
 #[cfg(any(feature = "connector", feature = "mcp-server"))]
 mod shared_app_managed_state_binding_ref;
@@ -806,13 +806,13 @@ pub use shared_app_managed_state_binding_ref::*;
 mod shared_editor_marker;
 #[cfg(any(feature = "connector", feature = "policy-validate"))]
 pub use shared_editor_marker::*;
-#[cfg(any(feature = "connector-authoring-activation"))]
+#[cfg(feature = "connector-authoring-activation")]
 mod connector_authoring_activation;
-#[cfg(any(feature = "connector-authoring-activation"))]
+#[cfg(feature = "connector-authoring-activation")]
 pub use connector_authoring_activation::*;
-#[cfg(any(feature = "connector-catalog"))]
+#[cfg(feature = "connector-catalog")]
 mod connector_catalog;
-#[cfg(any(feature = "connector-catalog"))]
+#[cfg(feature = "connector-catalog")]
 pub use connector_catalog::*;
 #[cfg(any(
     feature = "connector-catalog",
@@ -834,17 +834,17 @@ mod shared_admin_provider_config;
     feature = "task-search"
 ))]
 pub use shared_admin_provider_config::*;
-#[cfg(any(feature = "connector-owners-v2"))]
+#[cfg(feature = "connector-owners-v2")]
 mod connector_owners_v2;
-#[cfg(any(feature = "connector-owners-v2"))]
+#[cfg(feature = "connector-owners-v2")]
 pub use connector_owners_v2::*;
-#[cfg(any(feature = "contacts"))]
+#[cfg(feature = "contacts")]
 mod contacts;
-#[cfg(any(feature = "contacts"))]
+#[cfg(feature = "contacts")]
 pub use contacts::*;
-#[cfg(any(feature = "credential-inventory-policy"))]
+#[cfg(feature = "credential-inventory-policy")]
 mod credential_inventory_policy;
-#[cfg(any(feature = "credential-inventory-policy"))]
+#[cfg(feature = "credential-inventory-policy")]
 pub use credential_inventory_policy::*;
 #[cfg(any(
     feature = "credential-inventory-policy",
@@ -860,41 +860,41 @@ mod shared_step_up_required_types;
     feature = "sign-in-policy"
 ))]
 pub use shared_step_up_required_types::*;
-#[cfg(any(feature = "decoy"))]
+#[cfg(feature = "decoy")]
 mod decoy;
-#[cfg(any(feature = "decoy"))]
+#[cfg(feature = "decoy")]
 pub use decoy::*;
 #[cfg(any(feature = "decoy", feature = "decoy-search"))]
 mod shared_decoy;
 #[cfg(any(feature = "decoy", feature = "decoy-search"))]
 pub use shared_decoy::*;
-#[cfg(any(feature = "decoy-search"))]
+#[cfg(feature = "decoy-search")]
 mod decoy_search;
-#[cfg(any(feature = "decoy-search"))]
+#[cfg(feature = "decoy-search")]
 pub use decoy_search::*;
-#[cfg(any(feature = "directory"))]
+#[cfg(feature = "directory")]
 mod directory;
-#[cfg(any(feature = "directory"))]
+#[cfg(feature = "directory")]
 pub use directory::*;
-#[cfg(any(feature = "export"))]
+#[cfg(feature = "export")]
 mod export;
-#[cfg(any(feature = "export"))]
+#[cfg(feature = "export")]
 pub use export::*;
 #[cfg(any(feature = "export", feature = "exports-search"))]
 mod shared_export_to_datasource;
 #[cfg(any(feature = "export", feature = "exports-search"))]
 pub use shared_export_to_datasource::*;
-#[cfg(any(feature = "exports-search"))]
+#[cfg(feature = "exports-search")]
 mod exports_search;
-#[cfg(any(feature = "exports-search"))]
+#[cfg(feature = "exports-search")]
 pub use exports_search::*;
-#[cfg(any(feature = "external-client-search"))]
+#[cfg(feature = "external-client-search")]
 mod external_client_search;
-#[cfg(any(feature = "external-client-search"))]
+#[cfg(feature = "external-client-search")]
 pub use external_client_search::*;
-#[cfg(any(feature = "finding"))]
+#[cfg(feature = "finding")]
 mod finding;
-#[cfg(any(feature = "finding"))]
+#[cfg(feature = "finding")]
 pub use finding::*;
 #[cfg(any(
     feature = "finding",
@@ -942,41 +942,41 @@ pub use shared_finding_routing_rule_finding_type::*;
 mod shared_app_resource_target;
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 pub use shared_app_resource_target::*;
-#[cfg(any(feature = "finding-audit"))]
+#[cfg(feature = "finding-audit")]
 mod finding_audit;
-#[cfg(any(feature = "finding-audit"))]
+#[cfg(feature = "finding-audit")]
 pub use finding_audit::*;
-#[cfg(any(feature = "finding-routing-rule"))]
+#[cfg(feature = "finding-routing-rule")]
 mod finding_routing_rule;
-#[cfg(any(feature = "finding-routing-rule"))]
+#[cfg(feature = "finding-routing-rule")]
 pub use finding_routing_rule::*;
-#[cfg(any(feature = "finding-search"))]
+#[cfg(feature = "finding-search")]
 mod finding_search;
-#[cfg(any(feature = "finding-search"))]
+#[cfg(feature = "finding-search")]
 pub use finding_search::*;
-#[cfg(any(feature = "finding-settings"))]
+#[cfg(feature = "finding-settings")]
 mod finding_settings;
-#[cfg(any(feature = "finding-settings"))]
+#[cfg(feature = "finding-settings")]
 pub use finding_settings::*;
-#[cfg(any(feature = "finding-transformation-rule"))]
+#[cfg(feature = "finding-transformation-rule")]
 mod finding_transformation_rule;
-#[cfg(any(feature = "finding-transformation-rule"))]
+#[cfg(feature = "finding-transformation-rule")]
 pub use finding_transformation_rule::*;
-#[cfg(any(feature = "full"))]
+#[cfg(feature = "full")]
 mod shared_body;
-#[cfg(any(feature = "full"))]
+#[cfg(feature = "full")]
 pub use shared_body::*;
-#[cfg(any(feature = "functions"))]
+#[cfg(feature = "functions")]
 mod functions;
-#[cfg(any(feature = "functions"))]
+#[cfg(feature = "functions")]
 pub use functions::*;
 #[cfg(any(feature = "functions", feature = "functions-search"))]
 mod shared_function;
 #[cfg(any(feature = "functions", feature = "functions-search"))]
 pub use shared_function::*;
-#[cfg(any(feature = "functions-invocation"))]
+#[cfg(feature = "functions-invocation")]
 mod functions_invocation;
-#[cfg(any(feature = "functions-invocation"))]
+#[cfg(feature = "functions-invocation")]
 pub use functions_invocation::*;
 #[cfg(any(
     feature = "functions-invocation",
@@ -988,45 +988,45 @@ mod shared_function_invocation;
     feature = "functions-invocation-search"
 ))]
 pub use shared_function_invocation::*;
-#[cfg(any(feature = "functions-invocation-search"))]
+#[cfg(feature = "functions-invocation-search")]
 mod functions_invocation_search;
-#[cfg(any(feature = "functions-invocation-search"))]
+#[cfg(feature = "functions-invocation-search")]
 pub use functions_invocation_search::*;
-#[cfg(any(feature = "functions-search"))]
+#[cfg(feature = "functions-search")]
 mod functions_search;
-#[cfg(any(feature = "functions-search"))]
+#[cfg(feature = "functions-search")]
 pub use functions_search::*;
-#[cfg(any(feature = "gateway-key"))]
+#[cfg(feature = "gateway-key")]
 mod gateway_key;
-#[cfg(any(feature = "gateway-key"))]
+#[cfg(feature = "gateway-key")]
 pub use gateway_key::*;
-#[cfg(any(feature = "hooks"))]
+#[cfg(feature = "hooks")]
 mod hooks;
-#[cfg(any(feature = "hooks"))]
+#[cfg(feature = "hooks")]
 pub use hooks::*;
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 mod shared_block_output_config;
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 pub use shared_block_output_config::*;
-#[cfg(any(feature = "hooks-search"))]
+#[cfg(feature = "hooks-search")]
 mod hooks_search;
-#[cfg(any(feature = "hooks-search"))]
+#[cfg(feature = "hooks-search")]
 pub use hooks_search::*;
-#[cfg(any(feature = "identity-policy-tenant-defaults"))]
+#[cfg(feature = "identity-policy-tenant-defaults")]
 mod identity_policy_tenant_defaults;
-#[cfg(any(feature = "identity-policy-tenant-defaults"))]
+#[cfg(feature = "identity-policy-tenant-defaults")]
 pub use identity_policy_tenant_defaults::*;
-#[cfg(any(feature = "local-directory-config"))]
+#[cfg(feature = "local-directory-config")]
 mod local_directory_config;
-#[cfg(any(feature = "local-directory-config"))]
+#[cfg(feature = "local-directory-config")]
 pub use local_directory_config::*;
-#[cfg(any(feature = "local-user-invitation"))]
+#[cfg(feature = "local-user-invitation")]
 mod local_user_invitation;
-#[cfg(any(feature = "local-user-invitation"))]
+#[cfg(feature = "local-user-invitation")]
 pub use local_user_invitation::*;
-#[cfg(any(feature = "mcp-access-profile"))]
+#[cfg(feature = "mcp-access-profile")]
 mod mcp_access_profile;
-#[cfg(any(feature = "mcp-access-profile"))]
+#[cfg(feature = "mcp-access-profile")]
 pub use mcp_access_profile::*;
 #[cfg(any(
     feature = "mcp-access-profile",
@@ -1038,37 +1038,37 @@ mod shared_mcp_access_profile;
     feature = "mcp-access-profile-tool-binding"
 ))]
 pub use shared_mcp_access_profile::*;
-#[cfg(any(feature = "mcp-access-profile-tool-binding"))]
+#[cfg(feature = "mcp-access-profile-tool-binding")]
 mod mcp_access_profile_tool_binding;
-#[cfg(any(feature = "mcp-access-profile-tool-binding"))]
+#[cfg(feature = "mcp-access-profile-tool-binding")]
 pub use mcp_access_profile_tool_binding::*;
-#[cfg(any(feature = "mcp-resource"))]
+#[cfg(feature = "mcp-resource")]
 mod mcp_resource;
-#[cfg(any(feature = "mcp-resource"))]
+#[cfg(feature = "mcp-resource")]
 pub use mcp_resource::*;
-#[cfg(any(feature = "mcp-server"))]
+#[cfg(feature = "mcp-server")]
 mod mcp_server;
-#[cfg(any(feature = "mcp-server"))]
+#[cfg(feature = "mcp-server")]
 pub use mcp_server::*;
 #[cfg(any(feature = "mcp-server", feature = "mcp-tool"))]
 mod shared_mcp_tool_state;
 #[cfg(any(feature = "mcp-server", feature = "mcp-tool"))]
 pub use shared_mcp_tool_state::*;
-#[cfg(any(feature = "mcp-tool"))]
+#[cfg(feature = "mcp-tool")]
 mod mcp_tool;
-#[cfg(any(feature = "mcp-tool"))]
+#[cfg(feature = "mcp-tool")]
 pub use mcp_tool::*;
-#[cfg(any(feature = "onboarding-settings"))]
+#[cfg(feature = "onboarding-settings")]
 mod onboarding_settings;
-#[cfg(any(feature = "onboarding-settings"))]
+#[cfg(feature = "onboarding-settings")]
 pub use onboarding_settings::*;
-#[cfg(any(feature = "org-domain"))]
+#[cfg(feature = "org-domain")]
 mod org_domain;
-#[cfg(any(feature = "org-domain"))]
+#[cfg(feature = "org-domain")]
 pub use org_domain::*;
-#[cfg(any(feature = "org-notification-settings"))]
+#[cfg(feature = "org-notification-settings")]
 mod org_notification_settings;
-#[cfg(any(feature = "org-notification-settings"))]
+#[cfg(feature = "org-notification-settings")]
 pub use org_notification_settings::*;
 #[cfg(any(
     feature = "org-notification-settings",
@@ -1080,37 +1080,37 @@ mod shared_access_provisioned_preference;
     feature = "user-notification-settings"
 ))]
 pub use shared_access_provisioned_preference::*;
-#[cfg(any(feature = "paper-secret"))]
+#[cfg(feature = "paper-secret")]
 mod paper_secret;
-#[cfg(any(feature = "paper-secret"))]
+#[cfg(feature = "paper-secret")]
 pub use paper_secret::*;
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 mod shared_paper_secret;
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 pub use shared_paper_secret::*;
-#[cfg(any(feature = "paper-secret-admin"))]
+#[cfg(feature = "paper-secret-admin")]
 mod paper_secret_admin;
-#[cfg(any(feature = "paper-secret-admin"))]
+#[cfg(feature = "paper-secret-admin")]
 pub use paper_secret_admin::*;
-#[cfg(any(feature = "personal-client"))]
+#[cfg(feature = "personal-client")]
 mod personal_client;
-#[cfg(any(feature = "personal-client"))]
+#[cfg(feature = "personal-client")]
 pub use personal_client::*;
 #[cfg(any(feature = "personal-client", feature = "personal-client-search"))]
 mod shared_personal_client;
 #[cfg(any(feature = "personal-client", feature = "personal-client-search"))]
 pub use shared_personal_client::*;
-#[cfg(any(feature = "personal-client-search"))]
+#[cfg(feature = "personal-client-search")]
 mod personal_client_search;
-#[cfg(any(feature = "personal-client-search"))]
+#[cfg(feature = "personal-client-search")]
 pub use personal_client_search::*;
-#[cfg(any(feature = "personal-device"))]
+#[cfg(feature = "personal-device")]
 mod personal_device;
-#[cfg(any(feature = "personal-device"))]
+#[cfg(feature = "personal-device")]
 pub use personal_device::*;
-#[cfg(any(feature = "policies"))]
+#[cfg(feature = "policies")]
 mod policies;
-#[cfg(any(feature = "policies"))]
+#[cfg(feature = "policies")]
 pub use policies::*;
 #[cfg(any(
     feature = "policies",
@@ -1146,17 +1146,17 @@ mod shared_accept;
     feature = "task-search"
 ))]
 pub use shared_accept::*;
-#[cfg(any(feature = "policy-search"))]
+#[cfg(feature = "policy-search")]
 mod policy_search;
-#[cfg(any(feature = "policy-search"))]
+#[cfg(feature = "policy-search")]
 pub use policy_search::*;
-#[cfg(any(feature = "policy-validate"))]
+#[cfg(feature = "policy-validate")]
 mod policy_validate;
-#[cfg(any(feature = "policy-validate"))]
+#[cfg(feature = "policy-validate")]
 pub use policy_validate::*;
-#[cfg(any(feature = "principal"))]
+#[cfg(feature = "principal")]
 mod principal;
-#[cfg(any(feature = "principal"))]
+#[cfg(feature = "principal")]
 pub use principal::*;
 #[cfg(any(
     feature = "principal",
@@ -1176,13 +1176,13 @@ mod shared_user_actor_object_permissions;
     feature = "user-search"
 ))]
 pub use shared_user_actor_object_permissions::*;
-#[cfg(any(feature = "provider-credential"))]
+#[cfg(feature = "provider-credential")]
 mod provider_credential;
-#[cfg(any(feature = "provider-credential"))]
+#[cfg(feature = "provider-credential")]
 pub use provider_credential::*;
-#[cfg(any(feature = "recovery-policy"))]
+#[cfg(feature = "recovery-policy")]
 mod recovery_policy;
-#[cfg(any(feature = "recovery-policy"))]
+#[cfg(feature = "recovery-policy")]
 pub use recovery_policy::*;
 #[cfg(any(
     feature = "recovery-policy",
@@ -1196,29 +1196,29 @@ mod shared_allow_floor_level;
     feature = "sign-in-policy"
 ))]
 pub use shared_allow_floor_level::*;
-#[cfg(any(feature = "reporting"))]
+#[cfg(feature = "reporting")]
 mod reporting;
-#[cfg(any(feature = "reporting"))]
+#[cfg(feature = "reporting")]
 pub use reporting::*;
-#[cfg(any(feature = "request-catalog-management"))]
+#[cfg(feature = "request-catalog-management")]
 mod request_catalog_management;
-#[cfg(any(feature = "request-catalog-management"))]
+#[cfg(feature = "request-catalog-management")]
 pub use request_catalog_management::*;
-#[cfg(any(feature = "request-catalog-search"))]
+#[cfg(feature = "request-catalog-search")]
 mod request_catalog_search;
-#[cfg(any(feature = "request-catalog-search"))]
+#[cfg(feature = "request-catalog-search")]
 pub use request_catalog_search::*;
-#[cfg(any(feature = "request-schema"))]
+#[cfg(feature = "request-schema")]
 mod request_schema;
-#[cfg(any(feature = "request-schema"))]
+#[cfg(feature = "request-schema")]
 pub use request_schema::*;
-#[cfg(any(feature = "request-settings"))]
+#[cfg(feature = "request-settings")]
 mod request_settings;
-#[cfg(any(feature = "request-settings"))]
+#[cfg(feature = "request-settings")]
 pub use request_settings::*;
-#[cfg(any(feature = "role-mining-management"))]
+#[cfg(feature = "role-mining-management")]
 mod role_mining_management;
-#[cfg(any(feature = "role-mining-management"))]
+#[cfg(feature = "role-mining-management")]
 pub use role_mining_management::*;
 #[cfg(any(
     feature = "role-mining-management",
@@ -1230,73 +1230,73 @@ mod shared_access_profile_match;
     feature = "role-mining-management-search"
 ))]
 pub use shared_access_profile_match::*;
-#[cfg(any(feature = "role-mining-management-search"))]
+#[cfg(feature = "role-mining-management-search")]
 mod role_mining_management_search;
-#[cfg(any(feature = "role-mining-management-search"))]
+#[cfg(feature = "role-mining-management-search")]
 pub use role_mining_management_search::*;
-#[cfg(any(feature = "roles"))]
+#[cfg(feature = "roles")]
 mod roles;
-#[cfg(any(feature = "roles"))]
+#[cfg(feature = "roles")]
 pub use roles::*;
-#[cfg(any(feature = "session-policy"))]
+#[cfg(feature = "session-policy")]
 mod session_policy;
-#[cfg(any(feature = "session-policy"))]
+#[cfg(feature = "session-policy")]
 pub use session_policy::*;
 #[cfg(any(feature = "session-policy", feature = "sign-in-policy"))]
 mod shared_policy_rule_mode;
 #[cfg(any(feature = "session-policy", feature = "sign-in-policy"))]
 pub use shared_policy_rule_mode::*;
-#[cfg(any(feature = "session-settings"))]
+#[cfg(feature = "session-settings")]
 mod session_settings;
-#[cfg(any(feature = "session-settings"))]
+#[cfg(feature = "session-settings")]
 pub use session_settings::*;
-#[cfg(any(feature = "sign-in-policy"))]
+#[cfg(feature = "sign-in-policy")]
 mod sign_in_policy;
-#[cfg(any(feature = "sign-in-policy"))]
+#[cfg(feature = "sign-in-policy")]
 pub use sign_in_policy::*;
-#[cfg(any(feature = "ssf-receiver-event"))]
+#[cfg(feature = "ssf-receiver-event")]
 mod ssf_receiver_event;
-#[cfg(any(feature = "ssf-receiver-event"))]
+#[cfg(feature = "ssf-receiver-event")]
 pub use ssf_receiver_event::*;
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 mod shared_ssf_receiver_event;
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 pub use shared_ssf_receiver_event::*;
-#[cfg(any(feature = "ssf-receiver-event-search"))]
+#[cfg(feature = "ssf-receiver-event-search")]
 mod ssf_receiver_event_search;
-#[cfg(any(feature = "ssf-receiver-event-search"))]
+#[cfg(feature = "ssf-receiver-event-search")]
 pub use ssf_receiver_event_search::*;
-#[cfg(any(feature = "ssf-receiver-stream"))]
+#[cfg(feature = "ssf-receiver-stream")]
 mod ssf_receiver_stream;
-#[cfg(any(feature = "ssf-receiver-stream"))]
+#[cfg(feature = "ssf-receiver-stream")]
 pub use ssf_receiver_stream::*;
-#[cfg(any(feature = "sso-application"))]
+#[cfg(feature = "sso-application")]
 mod sso_application;
-#[cfg(any(feature = "sso-application"))]
+#[cfg(feature = "sso-application")]
 pub use sso_application::*;
 #[cfg(any(feature = "sso-application", feature = "sso-settings"))]
 mod shared_sso_application_subject_type;
 #[cfg(any(feature = "sso-application", feature = "sso-settings"))]
 pub use shared_sso_application_subject_type::*;
-#[cfg(any(feature = "sso-settings"))]
+#[cfg(feature = "sso-settings")]
 mod sso_settings;
-#[cfg(any(feature = "sso-settings"))]
+#[cfg(feature = "sso-settings")]
 pub use sso_settings::*;
-#[cfg(any(feature = "step-up-provider"))]
+#[cfg(feature = "step-up-provider")]
 mod step_up_provider;
-#[cfg(any(feature = "step-up-provider"))]
+#[cfg(feature = "step-up-provider")]
 pub use step_up_provider::*;
-#[cfg(any(feature = "step-up-transaction"))]
+#[cfg(feature = "step-up-transaction")]
 mod step_up_transaction;
-#[cfg(any(feature = "step-up-transaction"))]
+#[cfg(feature = "step-up-transaction")]
 pub use step_up_transaction::*;
-#[cfg(any(feature = "system-log"))]
+#[cfg(feature = "system-log")]
 mod system_log;
-#[cfg(any(feature = "system-log"))]
+#[cfg(feature = "system-log")]
 pub use system_log::*;
-#[cfg(any(feature = "task"))]
+#[cfg(feature = "task")]
 mod task;
-#[cfg(any(feature = "task"))]
+#[cfg(feature = "task")]
 pub use task::*;
 #[cfg(any(
     feature = "task",
@@ -1316,107 +1316,107 @@ pub use shared_action_instance::*;
 mod shared_accept_instance;
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 pub use shared_accept_instance::*;
-#[cfg(any(feature = "task-actions"))]
+#[cfg(feature = "task-actions")]
 mod task_actions;
-#[cfg(any(feature = "task-actions"))]
+#[cfg(feature = "task-actions")]
 pub use task_actions::*;
-#[cfg(any(feature = "task-audit"))]
+#[cfg(feature = "task-audit")]
 mod task_audit;
-#[cfg(any(feature = "task-audit"))]
+#[cfg(feature = "task-audit")]
 pub use task_audit::*;
-#[cfg(any(feature = "task-search"))]
+#[cfg(feature = "task-search")]
 mod task_search;
-#[cfg(any(feature = "task-search"))]
+#[cfg(feature = "task-search")]
 pub use task_search::*;
-#[cfg(any(feature = "tenant-auth-config"))]
+#[cfg(feature = "tenant-auth-config")]
 mod tenant_auth_config;
-#[cfg(any(feature = "tenant-auth-config"))]
+#[cfg(feature = "tenant-auth-config")]
 pub use tenant_auth_config::*;
-#[cfg(any(feature = "tenant-email-provider"))]
+#[cfg(feature = "tenant-email-provider")]
 mod tenant_email_provider;
-#[cfg(any(feature = "tenant-email-provider"))]
+#[cfg(feature = "tenant-email-provider")]
 pub use tenant_email_provider::*;
-#[cfg(any(feature = "terraform-export"))]
+#[cfg(feature = "terraform-export")]
 mod terraform_export;
-#[cfg(any(feature = "terraform-export"))]
+#[cfg(feature = "terraform-export")]
 pub use terraform_export::*;
-#[cfg(any(feature = "tunnel-credentials"))]
+#[cfg(feature = "tunnel-credentials")]
 mod tunnel_credentials;
-#[cfg(any(feature = "tunnel-credentials"))]
+#[cfg(feature = "tunnel-credentials")]
 pub use tunnel_credentials::*;
-#[cfg(any(feature = "ui-conversations"))]
+#[cfg(feature = "ui-conversations")]
 mod ui_conversations;
-#[cfg(any(feature = "ui-conversations"))]
+#[cfg(feature = "ui-conversations")]
 pub use ui_conversations::*;
-#[cfg(any(feature = "user"))]
+#[cfg(feature = "user")]
 mod user;
-#[cfg(any(feature = "user"))]
+#[cfg(feature = "user")]
 pub use user::*;
 #[cfg(any(feature = "user", feature = "user-search"))]
 mod shared_user_expand_mask;
 #[cfg(any(feature = "user", feature = "user-search"))]
 pub use shared_user_expand_mask::*;
-#[cfg(any(feature = "user-developer-preferences"))]
+#[cfg(feature = "user-developer-preferences")]
 mod user_developer_preferences;
-#[cfg(any(feature = "user-developer-preferences"))]
+#[cfg(feature = "user-developer-preferences")]
 pub use user_developer_preferences::*;
-#[cfg(any(feature = "user-notification-settings"))]
+#[cfg(feature = "user-notification-settings")]
 mod user_notification_settings;
-#[cfg(any(feature = "user-notification-settings"))]
+#[cfg(feature = "user-notification-settings")]
 pub use user_notification_settings::*;
-#[cfg(any(feature = "user-owners-v2"))]
+#[cfg(feature = "user-owners-v2")]
 mod user_owners_v2;
-#[cfg(any(feature = "user-owners-v2"))]
+#[cfg(feature = "user-owners-v2")]
 pub use user_owners_v2::*;
-#[cfg(any(feature = "user-search"))]
+#[cfg(feature = "user-search")]
 mod user_search;
-#[cfg(any(feature = "user-search"))]
+#[cfg(feature = "user-search")]
 pub use user_search::*;
-#[cfg(any(feature = "vault"))]
+#[cfg(feature = "vault")]
 mod vault;
-#[cfg(any(feature = "vault"))]
+#[cfg(feature = "vault")]
 pub use vault::*;
-#[cfg(any(feature = "webhooks"))]
+#[cfg(feature = "webhooks")]
 mod webhooks;
-#[cfg(any(feature = "webhooks"))]
+#[cfg(feature = "webhooks")]
 pub use webhooks::*;
 #[cfg(any(feature = "webhooks", feature = "webhooks-search"))]
 mod shared_webhook_endpoint;
 #[cfg(any(feature = "webhooks", feature = "webhooks-search"))]
 pub use shared_webhook_endpoint::*;
-#[cfg(any(feature = "webhooks-search"))]
+#[cfg(feature = "webhooks-search")]
 mod webhooks_search;
-#[cfg(any(feature = "webhooks-search"))]
+#[cfg(feature = "webhooks-search")]
 pub use webhooks_search::*;
-#[cfg(any(feature = "workload-federation"))]
+#[cfg(feature = "workload-federation")]
 mod workload_federation;
-#[cfg(any(feature = "workload-federation"))]
+#[cfg(feature = "workload-federation")]
 pub use workload_federation::*;
-#[cfg(any(feature = "xaa-access-profile"))]
+#[cfg(feature = "xaa-access-profile")]
 mod xaa_access_profile;
-#[cfg(any(feature = "xaa-access-profile"))]
+#[cfg(feature = "xaa-access-profile")]
 pub use xaa_access_profile::*;
-#[cfg(any(feature = "xaa-access-profile-scope-binding"))]
+#[cfg(feature = "xaa-access-profile-scope-binding")]
 mod xaa_access_profile_scope_binding;
-#[cfg(any(feature = "xaa-access-profile-scope-binding"))]
+#[cfg(feature = "xaa-access-profile-scope-binding")]
 pub use xaa_access_profile_scope_binding::*;
-#[cfg(any(feature = "xaa-client-audience-mapping"))]
+#[cfg(feature = "xaa-client-audience-mapping")]
 mod xaa_client_audience_mapping;
-#[cfg(any(feature = "xaa-client-audience-mapping"))]
+#[cfg(feature = "xaa-client-audience-mapping")]
 pub use xaa_client_audience_mapping::*;
-#[cfg(any(feature = "xaa-resource-server"))]
+#[cfg(feature = "xaa-resource-server")]
 mod xaa_resource_server;
-#[cfg(any(feature = "xaa-resource-server"))]
+#[cfg(feature = "xaa-resource-server")]
 pub use xaa_resource_server::*;
 #[cfg(any(feature = "xaa-resource-server", feature = "xaa-settings"))]
 mod shared_xaa_resource_server_signing_algorithm;
 #[cfg(any(feature = "xaa-resource-server", feature = "xaa-settings"))]
 pub use shared_xaa_resource_server_signing_algorithm::*;
-#[cfg(any(feature = "xaa-scope"))]
+#[cfg(feature = "xaa-scope")]
 mod xaa_scope;
-#[cfg(any(feature = "xaa-scope"))]
+#[cfg(feature = "xaa-scope")]
 pub use xaa_scope::*;
-#[cfg(any(feature = "xaa-settings"))]
+#[cfg(feature = "xaa-settings")]
 mod xaa_settings;
-#[cfg(any(feature = "xaa-settings"))]
+#[cfg(feature = "xaa-settings")]
 pub use xaa_settings::*;
