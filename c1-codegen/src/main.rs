@@ -10,6 +10,7 @@
 //!
 //! Where the spec is missing (no `../shared`), it says so and exits 0.
 
+mod calls;
 mod fake;
 mod models;
 mod names;
@@ -88,6 +89,10 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
     out.insert(
         "tests/fixtures/api/models.rs".into(),
         models_list(&spec, &names),
+    );
+    out.insert(
+        "tests/fixtures/api/calls.rs".into(),
+        calls::emit(&spec, &names),
     );
     let manifest = read(&root.join("Cargo.toml"))?;
     out.insert(
