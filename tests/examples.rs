@@ -71,3 +71,18 @@ fn manage_owners_runs_offline_against_the_fake() {
         );
     }
 }
+
+/// Built only with its services' features (CI builds it under `full`).
+#[cfg(all(feature = "user", feature = "task-search"))]
+#[test]
+fn directory_and_tasks_runs_offline_against_the_fake() {
+    let (stdout, stderr) = run_offline("directory_and_tasks");
+    assert!(stderr.contains("embedded fake C1 tenant"), "{stderr}");
+    let users = stdout
+        .lines()
+        .find_map(|l| l.strip_suffix(" users in all"))
+        .unwrap_or_else(|| panic!("no user count in:\n{stdout}"));
+    // The fake serves lists in several pages: the stream followed them all.
+    assert!(users.parse::<u32>().unwrap() > 50, "{stdout}");
+    assert!(stdout.contains("open task "), "{stdout}");
+}

@@ -29,6 +29,7 @@ fn credentials_in_env() -> bool {
 }
 
 /// The four ids an example works on: from the command line, or the defaults.
+#[allow(dead_code, reason = "not every example takes four ids")]
 pub fn ids(defaults: [&str; 4], usage: &str) -> Result<[String; 4], String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match <[String; 4]>::try_from(args) {

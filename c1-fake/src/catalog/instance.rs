@@ -9,10 +9,61 @@ use super::{Schema, SchemaId, Ty};
 /// recursive schemas (a schema already being built is not entered again).
 pub(crate) const MAX_DEPTH: usize = 6;
 
+/// How many items a built list answer holds: enough for several pages.
+pub(crate) const BUILT_LIST_LEN: usize = 60;
+
 /// An instance of schema `id` with every field set, or every field `null` in nulls mode.
 pub(crate) fn instance(schemas: &[Schema], id: SchemaId, nulls: bool) -> Value {
     let mut stack = Vec::new();
-    object(schemas, id, nulls, &mut stack)
+    let mut out = object(schemas, id, nulls, &mut stack);
+    if !nulls {
+        fill_list(schemas, id, &mut out);
+    }
+    out
+}
+
+/// A list answer's `list` holds [`BUILT_LIST_LEN`] items, their text fields numbered
+/// (`displayName-1`, `displayName-2`, ...) so the items differ.
+fn fill_list(schemas: &[Schema], id: SchemaId, out: &mut Value) {
+    let Some(schema) = schemas.get(usize::from(id)) else {
+        return;
+    };
+    let Some(Ty::Array(item)) = schema
+        .fields
+        .iter()
+        .find(|f| f.name == "list")
+        .map(|f| &f.ty)
+    else {
+        return;
+    };
+    let items = (1..=BUILT_LIST_LEN)
+        .filter_map(|n| {
+            let mut stack = vec![id];
+            value(schemas, item, "list", &mut stack).map(|mut v| {
+                number_text(&mut v, n);
+                v
+            })
+        })
+        .collect();
+    out["list"] = Value::Array(items);
+}
+
+/// Appends `-n` to the built text values in `value` (field-name strings), leaving enum
+/// values, timestamps and other fixed texts as they are.
+fn number_text(value: &mut Value, n: usize) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if v.as_str() == Some(key.as_str()) {
+                    *v = Value::String(format!("{key}-{n}"));
+                } else {
+                    number_text(v, n);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| number_text(v, n)),
+        _ => {}
+    }
 }
 
 fn object(schemas: &[Schema], id: SchemaId, nulls: bool, stack: &mut Vec<SchemaId>) -> Value {

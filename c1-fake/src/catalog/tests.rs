@@ -426,6 +426,32 @@ async fn bodies_and_queries_are_validated_and_strict_mode_names_unknown_fields()
 }
 
 #[tokio::test]
+async fn built_lists_hold_numbered_items_over_several_pages() {
+    let fake = fake(false, false).await;
+    let mut ids = Vec::new();
+    let mut token = String::new();
+    loop {
+        let path = format!("/api/v1/widgets?page_size=25&page_token={token}");
+        let (status, page) = call(&fake, "GET", &path, None).await;
+        assert_eq!(status, 200, "{page}");
+        ids.extend(
+            page["list"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w["id"].clone()),
+        );
+        token = page["nextPageToken"].as_str().unwrap().to_owned();
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(ids.len(), super::instance::BUILT_LIST_LEN);
+    assert_eq!(ids[0], "id-1");
+    assert_eq!(ids[59], "id-60");
+}
+
+#[tokio::test]
 async fn lists_are_served_in_pages() {
     let fake = fake(false, false).await;
     let items: Vec<Value> = (0..5).map(|i| json!({"id": format!("w{i}")})).collect();

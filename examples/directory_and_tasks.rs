@@ -1,0 +1,58 @@
+//! Two services of two areas of the API: list the tenant's users page by page
+//! (`User`, feature `user`, area `area-user`), then search the open tasks
+//! (`TaskSearch`, feature `task-search`, area `area-task`).
+//!
+//! ```sh
+//! cargo run --example directory_and_tasks --features user,task-search
+//! ```
+//!
+//! With no credentials in the environment it runs against the embedded fake
+//! C1 tenant (`c1-fake`), which serves every operation of the API from its
+//! schemas; with `CONDUCTORONE_CLIENT_ID` + `CONDUCTORONE_CLIENT_SECRET` (or
+//! `CONDUCTORONE_ACCESS_TOKEN` and `CONDUCTORONE_SERVER_URL`) it reads your
+//! tenant. Both operations only read.
+
+use c1::models::{TaskSearchRequest, TaskState};
+use c1::prelude::*;
+use futures_util::TryStreamExt;
+
+mod support;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // Keeps the fake (if one was started) alive until the end of main.
+    let (client, _fake) = support::connect().await?;
+
+    // A handle is a `Copy` borrow of the client: keep it in a variable when a
+    // closure makes the calls, as `paginate` does.
+    let users = client.user();
+    let mut listing = c1::paginate(|token| users.list(Some(50), token.as_deref()));
+    let mut shown = 0;
+    while let Some(view) = listing.try_next().await? {
+        let user = view.user.unwrap_or_default();
+        if shown < 5 {
+            println!(
+                "user {} <{}>",
+                user.display_name.as_deref().unwrap_or("?"),
+                user.email.as_deref().unwrap_or("?"),
+            );
+        }
+        shown += 1;
+    }
+    println!("{shown} users in all");
+
+    // A read-only POST search: declared `idempotent`, so it is retried like a GET.
+    let mut request = TaskSearchRequest::default();
+    request.task_states = Some(vec![TaskState::Open]);
+    request.page_size = Some(10);
+    let page = client.task_search().search(&request).await?;
+    for view in page.list.unwrap_or_default() {
+        let task = view.task.unwrap_or_default();
+        println!(
+            "open task {}: {}",
+            task.id.as_deref().unwrap_or("?"),
+            task.display_name.as_deref().unwrap_or("(no name)"),
+        );
+    }
+    Ok(())
+}
