@@ -35,4 +35,6 @@ mod cfg;
 mod ext;
 mod generated;
 
+// Empty when no service is enabled.
+#[allow(unused_imports)]
 pub use generated::*;
