@@ -3,6 +3,7 @@
 #
 # Usage: scripts/compile-scale.sh [N ...]        (default: 50 200 1000)
 #   REPEAT=k     measure each build k times and keep the fastest (default 1)
+#   OPT_MACROS=1 build proc macros with opt-level 3 ([profile.dev.build-override])
 #   COMPILE_SCALE_DIR=dir   where to generate (default: <repo>/target/compile-scale)
 #
 # For each N it generates two library crates:
@@ -56,6 +57,10 @@ percent-encoding = "2.3"
 # Not part of any other workspace.
 [workspace]
 EOF
+    if [ -n "${OPT_MACROS:-}" ]; then
+        # What the README suggests: proc macros (c1's, serde's) built optimized.
+        printf '\n[profile.dev.build-override]\nopt-level = 3\n'
+    fi
 }
 
 # The body of `all_calls`: one boxed call of each of the n endpoints, the
