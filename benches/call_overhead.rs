@@ -1,18 +1,20 @@
 //! Call overhead of c1 against the plain reqwest call a user writes, in one run.
 //!
 //! An in-process hyper server on loopback (its own 2-thread runtime) answers
-//! `GetUserOwner` with a fully populated 3 KB response. Three clients call it:
+//! `GetUserOwner` with a fully populated 3 KB response. Four clients call it:
 //! - `a_reqwest`: `reqwest::Client::new()`, `.get(url).bearer_auth(token)`,
 //!   `.send()`, `.bytes()`, `serde_json::from_slice` into the same model;
 //! - `b_c1_bearer`: `c1::ConnectorOwnersV2::get_user_owner` on a client built
 //!   with `base_url` and `bearer_token` only (default timeouts and retries);
 //! - `c_c1_credentials`: the same with client credentials and a warm token
-//!   cache (one token request for the whole run).
+//!   cache (one token request for the whole run);
+//! - `d_reqwest_timeout`: `a_reqwest` with a 30 s `timeout`, for comparison:
+//!   like c1's default timeouts, it arms a tokio timer on every call.
 //!
 //! Criterion measures each with 1 caller (`sequential`), 32 concurrent
 //! callers (`concurrent_32`) and, for `a` and `c`, 64 (`concurrent_64`: the
 //! token cache's read path must not serialize callers). Then paired rounds
-//! (40 by default: 400 sequential calls, 800 calls over 32 or 64 tasks per
+//! (40 by default: 2,000 sequential calls, 1,600 calls over 32 or 64 tasks per
 //! slice, the sides interleaved and the order rotating) give the median of
 //! the per-round throughput ratios c1 / reqwest (goal: >= 0.98).
 //!
@@ -121,10 +123,15 @@ fn estimate_ns(dir: &std::path::Path, group: &str, name: &str) -> Option<f64> {
         .or_else(|| json["mean"]["point_estimate"].as_f64())
 }
 
-const NAMES: [&str; 3] = ["a_reqwest", "b_c1_bearer", "c_c1_credentials"];
+const NAMES: [&str; 4] = [
+    "a_reqwest",
+    "b_c1_bearer",
+    "c_c1_credentials",
+    "d_reqwest_timeout",
+];
 const GROUPS: [(&str, u64, &[usize]); 3] = [
-    ("sequential", 1, &[0, 1, 2]),
-    ("concurrent_32", 32, &[0, 1, 2]),
+    ("sequential", 1, &[0, 1, 2, 3]),
+    ("concurrent_32", 32, &[0, 1, 2, 3]),
     ("concurrent_64", 64, &[0, 2]),
 ];
 
@@ -183,10 +190,18 @@ fn main() {
         .client_credentials(client_id, client_secret)
         .build()
         .expect("the client-credentials client builds");
+    // For comparison, not the baseline: plain reqwest with a 30 s timeout,
+    // which arms a tokio timer per call as c1's default timeouts do.
+    let mut timed = Hand::new(&base, TOKEN);
+    timed.http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("the reqwest client builds");
     let callers = [
         Caller::Hand(Arc::new(hand)),
         Caller::C1(bearer),
         Caller::C1(signed_in),
+        Caller::Hand(Arc::new(timed)),
     ];
 
     // All three decode the same value; this also warms the token cache.
@@ -258,7 +273,8 @@ fn main() {
         "\nPaired rounds ({rounds} rounds, order rotating; median [min, max] of per-round ratios):"
     );
     for (group_name, concurrency, which) in GROUPS {
-        let calls = if concurrency == 1 { 400 } else { 800 };
+        // Slices of about 0.1 s each: shorter ones swing with every hiccup of a shared machine.
+        let calls = if concurrency == 1 { 2000 } else { 1600 };
         for (i, median, min, max) in paired(&rt, &callers, concurrency, which, rounds, calls) {
             println!(
                 "  {group_name:<14} {:<17} ratio {median:.3} [{min:.3}, {max:.3}]  ({calls} calls per slice)",
