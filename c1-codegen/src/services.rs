@@ -88,8 +88,9 @@ fn emit_service(spec: &Spec, names: &Names, svc: &Service, on_client: bool) -> R
     let mut out = String::from(HEADER);
     let _ = writeln!(
         out,
-        "//! The `{n}` service: {} operations.\n",
-        svc.ops.len()
+        "//! The `{n}` service: {} operation{}.\n",
+        svc.ops.len(),
+        if svc.ops.len() == 1 { "" } else { "s" }
     );
     out.push_str("use crate::{Api, Client, Result, c1_endpoint};\n\n");
     let _ = writeln!(
