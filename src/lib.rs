@@ -43,6 +43,11 @@
 //! is the documentation of [`c1_endpoint`](macro@c1_endpoint). Signing in is
 //! on [`Client`], retries on [`RetryPolicy`], errors on [`Error`], listing
 //! on [`paginate`].
+//!
+//! The whole ConductorOne API is declared in [`services`], one cargo feature
+//! per service (default: `connector-owners-v2`; `full` enables all), with
+//! its types in [`models`]; call a service through its handle after
+//! `use c1::prelude::*;`, e.g. `client.apps().get(id).await?`.
 
 #![forbid(unsafe_code)]
 
