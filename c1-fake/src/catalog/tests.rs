@@ -425,15 +425,15 @@ async fn bodies_and_queries_are_validated_and_strict_mode_names_unknown_fields()
     );
 }
 
-#[tokio::test]
-async fn built_lists_hold_numbered_items_over_several_pages() {
-    let fake = fake(false, false).await;
-    let mut ids = Vec::new();
+/// Every page of `GET /api/v1/widgets` in pages of `size`: the ids, and how many pages.
+async fn widget_pages(fake: &FakeC1, size: usize) -> (Vec<Value>, usize) {
+    let (mut ids, mut pages) = (Vec::new(), 0);
     let mut token = String::new();
     loop {
-        let path = format!("/api/v1/widgets?page_size=25&page_token={token}");
-        let (status, page) = call(&fake, "GET", &path, None).await;
+        let path = format!("/api/v1/widgets?page_size={size}&page_token={token}");
+        let (status, page) = call(fake, "GET", &path, None).await;
         assert_eq!(status, 200, "{page}");
+        pages += 1;
         ids.extend(
             page["list"]
                 .as_array()
@@ -443,10 +443,17 @@ async fn built_lists_hold_numbered_items_over_several_pages() {
         );
         token = page["nextPageToken"].as_str().unwrap().to_owned();
         if token.is_empty() {
-            break;
+            return (ids, pages);
         }
     }
+}
+
+#[tokio::test]
+async fn built_lists_hold_numbered_items_over_several_pages() {
+    let fake = fake(false, false).await;
+    let (ids, pages) = widget_pages(&fake, 25).await;
     assert_eq!(ids.len(), super::instance::BUILT_LIST_LEN);
+    assert_eq!(pages, 3);
     assert_eq!(ids[0], "id-1");
     assert_eq!(ids[59], "id-60");
 }
@@ -457,22 +464,8 @@ async fn lists_are_served_in_pages() {
     let items: Vec<Value> = (0..5).map(|i| json!({"id": format!("w{i}")})).collect();
     fake.operation_json("list", json!({"list": items, "nextPageToken": ""}));
     fake.operation_json("search", json!({"list": items}));
-    let mut ids = Vec::new();
-    let mut token = String::new();
-    for round in 0..3 {
-        let path = format!("/api/v1/widgets?page_size=2&page_token={token}");
-        let (status, page) = call(&fake, "GET", &path, None).await;
-        assert_eq!(status, 200, "{page}");
-        ids.extend(
-            page["list"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|w| w["id"].clone()),
-        );
-        token = page["nextPageToken"].as_str().unwrap().to_owned();
-        assert_eq!(token.is_empty(), round == 2, "{page}");
-    }
+    let (ids, pages) = widget_pages(&fake, 2).await;
+    assert_eq!(pages, 3);
     assert_eq!(ids, ["w0", "w1", "w2", "w3", "w4"]);
     // A POST search pages by its body.
     let (_, first) = call(
