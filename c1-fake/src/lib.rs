@@ -31,7 +31,6 @@ mod catalog;
 mod faults;
 mod hosted;
 mod inspect;
-mod nulls;
 mod owners;
 mod reply;
 mod routes;

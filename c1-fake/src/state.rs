@@ -215,7 +215,7 @@ impl Store {
     }
 
     fn user_owner_json(&self, at: &Conn<'_>, role: &str, user_id: &str, created_at: &str) -> Value {
-        let owner = json!({
+        let mut owner = json!({
             "appId": at.app_id,
             "connectorId": at.connector_id,
             "roleSlug": role,
@@ -223,10 +223,9 @@ impl Store {
             "user": self.users.get(user_id).cloned().unwrap_or_else(|| json!({ "id": user_id })),
         });
         if self.nulls {
-            crate::nulls::user_owner(owner)
-        } else {
-            owner
+            crate::catalog::fill_nulls_of("c1.api.app.v2.ConnectorOwnerUser", &mut owner);
         }
+        owner
     }
 
     fn entitlement_owner_json(
@@ -242,7 +241,7 @@ impl Store {
             .get(&(app_id.to_owned(), id.to_owned()))
             .cloned()
             .unwrap_or_else(|| json!({ "appId": app_id, "id": id }));
-        let owner = json!({
+        let mut owner = json!({
             "appId": at.app_id,
             "connectorId": at.connector_id,
             "roleSlug": role,
@@ -250,10 +249,9 @@ impl Store {
             "appEntitlement": ent,
         });
         if self.nulls {
-            crate::nulls::entitlement_owner(owner)
-        } else {
-            owner
+            crate::catalog::fill_nulls_of("c1.api.app.v2.ConnectorOwnerEntitlement", &mut owner);
         }
+        owner
     }
 
     /// Set: replace the user and entitlement owners of `role` on a connector.

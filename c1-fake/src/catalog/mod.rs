@@ -15,6 +15,18 @@ mod validate;
 pub(crate) use generated::{OPERATIONS, SCHEMAS};
 pub(crate) use serve::{Call, Catalog};
 
+/// Nulls mode for answers built elsewhere (the stateful ConnectorOwnersV2 routes): write
+/// `null` for every field of the API's schema `name` that `value` lacks, nested ones too.
+pub(crate) fn fill_nulls_of(name: &str, value: &mut serde_json::Value) {
+    let id = SCHEMAS
+        .iter()
+        .position(|s| s.name == name)
+        .and_then(|i| SchemaId::try_from(i).ok());
+    if let Some(id) = id {
+        instance::fill_nulls(SCHEMAS, id, value);
+    }
+}
+
 /// One operation of the API.
 #[derive(Debug)]
 pub(crate) struct Operation {
@@ -56,8 +68,6 @@ pub(crate) struct Field {
 }
 
 /// The JSON shape of a value, in protobuf's JSON mapping.
-// Constructed by generated.rs only, which is empty until the generator runs.
-#[allow(dead_code)]
 #[derive(Debug)]
 pub(crate) enum Ty {
     Bool,
