@@ -12,6 +12,7 @@ use axum::routing::post;
 use crate::Shared;
 use crate::catalog::Call;
 use crate::inspect;
+use crate::server::{self, Seq};
 use crate::status::ApiError;
 
 /// Build the fake's router over its shared state.
@@ -47,11 +48,14 @@ async fn not_found(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Res
     let path = parts.uri.path();
     if path.starts_with("/api/") {
         // The body was read (and capped) before routing.
-        let body = axum::body::to_bytes(body, crate::server::MAX_BODY)
+        let body = axum::body::to_bytes(body, server::MAX_BODY)
             .await
             .unwrap_or_default();
         let method = parts.method.as_str();
-        let record = inspect::record(method, path, parts.uri.query(), &parts.headers, &body);
+        let record = match parts.extensions.get::<Seq>() {
+            Some(Seq(seq)) => server::recorded(&shared, *seq, &parts, &body),
+            None => inspect::record(method, path, parts.uri.query(), &parts.headers, &body),
+        };
         let nulls = shared.store().nulls;
         let call = Call {
             method,

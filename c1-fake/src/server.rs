@@ -17,7 +17,7 @@ use tokio::sync::watch;
 
 use crate::Shared;
 use crate::hosted::RouteRequest;
-use crate::inspect;
+use crate::inspect::{self, RecordedRequest};
 use crate::status::ApiError;
 
 /// The largest request body the fake reads (1 MiB); a larger one is answered 413.
@@ -103,6 +103,25 @@ async fn handle(
     resp
 }
 
+/// A request's sequence number in the log, passed to the router's handlers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Seq(pub(crate) u64);
+
+/// The log's record of request `seq`, for a handler that keeps its own copy; recorded again
+/// only if the ring has already dropped it.
+pub(crate) fn recorded(shared: &Shared, seq: u64, parts: &Parts, body: &[u8]) -> RecordedRequest {
+    shared.recorded(seq).unwrap_or_else(|| {
+        let query = parts.uri.query();
+        inspect::record(
+            parts.method.as_str(),
+            parts.uri.path(),
+            query,
+            &parts.headers,
+            body,
+        )
+    })
+}
+
 /// A body over [`MAX_BODY`]: answered 413 (after faults, like a gateway).
 struct PayloadTooLarge;
 
@@ -159,17 +178,11 @@ async fn answer(
         }
     }
     if let Some((route, params)) = shared.routes.find(parts.method.as_str(), path) {
-        let request = shared.recorded(seq).unwrap_or_else(|| {
-            inspect::record(
-                parts.method.as_str(),
-                path,
-                parts.uri.query(),
-                &parts.headers,
-                &bytes,
-            )
-        });
+        let request = recorded(shared, seq, &parts, &bytes);
         return route.answer(RouteRequest { request, params }).await;
     }
+    let mut parts = parts;
+    parts.extensions.insert(Seq(seq));
     let req = Request::from_parts(parts, Body::from(bytes));
     let mut router = router;
     let result: Result<Response<Body>, Infallible> =
