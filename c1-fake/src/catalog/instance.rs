@@ -16,36 +16,26 @@ pub(crate) const BUILT_LIST_LEN: usize = 60;
 pub(crate) fn instance(schemas: &[Schema], id: SchemaId, nulls: bool) -> Value {
     let mut stack = Vec::new();
     let mut out = object(schemas, id, nulls, &mut stack);
-    if !nulls {
-        fill_list(schemas, id, &mut out);
-    }
+    fill_list(&mut out);
     out
 }
 
-/// A list answer's `list` holds [`BUILT_LIST_LEN`] items, their text fields numbered
-/// (`displayName-1`, `displayName-2`, ...) so the items differ.
-fn fill_list(schemas: &[Schema], id: SchemaId, out: &mut Value) {
-    let Some(schema) = schemas.get(usize::from(id)) else {
+/// A built `list` (one item) becomes [`BUILT_LIST_LEN`] copies of that item, their text
+/// fields numbered (`displayName-1`, `displayName-2`, ...) so the items differ.
+fn fill_list(out: &mut Value) {
+    let Some(Value::Array(list)) = out.get_mut("list") else {
         return;
     };
-    let Some(Ty::Array(item)) = schema
-        .fields
-        .iter()
-        .find(|f| f.name == "list")
-        .map(|f| &f.ty)
-    else {
+    let Some(item) = list.pop() else {
         return;
     };
-    let items = (1..=BUILT_LIST_LEN)
-        .filter_map(|n| {
-            let mut stack = vec![id];
-            value(schemas, item, "list", &mut stack).map(|mut v| {
-                number_text(&mut v, n);
-                v
-            })
+    *list = (1..=BUILT_LIST_LEN)
+        .map(|n| {
+            let mut copy = item.clone();
+            number_text(&mut copy, n);
+            copy
         })
         .collect();
-    out["list"] = Value::Array(items);
 }
 
 /// Appends `-n` to the built text values in `value` (field-name strings), leaving enum
