@@ -387,6 +387,36 @@ async fn a_server_that_never_answers_hits_the_attempt_timeout() {
     );
 }
 
+/// A client kept across runtimes (a `static` client shared by
+/// `#[tokio::test]`s, say) enforces its timeouts on each of them, also after
+/// the runtime that first used it is gone.
+#[test]
+fn a_client_used_on_one_runtime_after_another_still_times_out() {
+    let servers = tokio::runtime::Runtime::new().unwrap();
+    let server = servers.block_on(Server::start(|_, _, s| {
+        support::stall(s, Duration::from_secs(3600))
+    }));
+    let client = server
+        .builder()
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let started = Instant::now();
+            let call = tokio::time::timeout(Duration::from_secs(3600), client.get_widget("w"));
+            let err = call.await.expect("the call hung").unwrap_err();
+            assert_eq!(err.timeout(), Some(TimeoutKind::Attempt), "{err}");
+            assert_eq!(started.elapsed(), Duration::from_secs(30));
+        });
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn retried_attempt_timeouts_end_at_the_call_deadline() {
     let server = Server::start(|_, _, s| support::stall(s, Duration::from_secs(3600))).await;

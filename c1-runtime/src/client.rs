@@ -8,6 +8,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::auth::{Auth, ClientCredentials, TokenSettings};
+use crate::deadline::Deadlines;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http_client::HttpSettings;
 use crate::retry::RetryPolicy;
@@ -32,6 +33,8 @@ pub(crate) struct ClientInner {
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
+    /// Enforces the timeouts without a tokio timer per request.
+    pub(crate) deadlines: Deadlines,
     pub(crate) max_response_bytes: u64,
 }
 
@@ -364,6 +367,7 @@ impl ClientBuilder {
                 auth,
                 retry: self.retry.unwrap_or_default(),
                 timeouts,
+                deadlines: Deadlines::new(timeouts.attempt.min(timeouts.call)),
                 max_response_bytes: self.max_response_bytes.unwrap_or(32 * 1024 * 1024),
             }),
         })

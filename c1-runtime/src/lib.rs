@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod checks;
 mod client;
+mod deadline;
 mod decode;
 mod endpoint;
 mod env;

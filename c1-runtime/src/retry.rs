@@ -263,7 +263,11 @@ pub(crate) fn next(
 /// `d` from now; a duration too long to represent (`Duration::MAX` for "no
 /// limit") means about thirty years.
 pub(crate) fn deadline_after(d: Duration) -> Instant {
-    let now = Instant::now();
+    deadline_from(Instant::now(), d)
+}
+
+/// `now + d`, or 30 years from `now` if that overflows.
+pub(crate) fn deadline_from(now: Instant, d: Duration) -> Instant {
     now.checked_add(d)
         .unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 24 * 3600))
 }

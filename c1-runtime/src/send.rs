@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use tokio::time::{Instant, sleep, timeout_at};
+use tokio::time::{Instant, sleep};
 use tracing::Instrument;
 
 use crate::auth::Credential;
@@ -18,7 +18,7 @@ use crate::decode::status_error;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result, TimeoutKind};
 use crate::log::duration_ms;
-use crate::retry::{self, Attempts, Failure, Next, Retry, deadline_after};
+use crate::retry::{self, Attempts, Failure, Next, Retry, deadline_after, deadline_from};
 use crate::transport::{self, Limits, Reply};
 
 /// How much of a non-2xx body is read: enough for any `google.rpc.Status`
@@ -131,7 +131,8 @@ async fn try_attempt(
     credential: &Option<Credential>,
     call_deadline: Instant,
 ) -> Result<Reply, Failure> {
-    let attempt_deadline = deadline_after(inner.timeouts.attempt);
+    let now = Instant::now();
+    let attempt_deadline = deadline_from(now, inner.timeouts.attempt);
     let (deadline, which) = if attempt_deadline < call_deadline {
         (attempt_deadline, TimeoutKind::Attempt)
     } else {
@@ -154,7 +155,8 @@ async fn try_attempt(
         error_body: inner.max_response_bytes.min(ERROR_BODY_LIMIT),
         connect_timeout: inner.timeouts.connect,
     };
-    let reply = match timeout_at(deadline, transport::exchange(request, limits)).await {
+    let exchange = transport::exchange(request, limits);
+    let reply = match inner.deadlines.run(now, deadline, exchange).await {
         Ok(reply) => reply?,
         Err(_elapsed) => return Err(timeout_failure(inner, which)),
     };
