@@ -155,6 +155,14 @@ impl TokenSource {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
+        // Boxed: inline, the token request (once an hour) would make every
+        // call's future as large as itself, and each call moves its future.
+        Box::pin(self.refresh(http, deadline)).await
+    }
+
+    /// A token fetched (once for all concurrent callers) by `deadline`, or
+    /// the one a concurrent caller just fetched.
+    async fn refresh(&self, http: &reqwest::Client, deadline: Instant) -> Result<Arc<Token>> {
         let seen = self.completed.load(Ordering::Acquire);
         let Ok(mut flight) = timeout_at(deadline, self.flight.lock()).await else {
             return Err(self.call_timeout());
