@@ -20,6 +20,9 @@
 //!
 //! ```sh
 //! cargo bench -p c1-bench --bench call_overhead -- --measurement-time 5
+//! # paired rounds only, of some groups, with other slice sizes:
+//! C1_BENCH_GROUPS=sequential C1_BENCH_CALLS=10000 \
+//!     cargo bench -p c1-bench --bench call_overhead -- nomatch
 //! ```
 
 use std::collections::HashSet;
@@ -272,9 +275,16 @@ fn main() {
     println!(
         "\nPaired rounds ({rounds} rounds, order rotating; median [min, max] of per-round ratios):"
     );
+    let only = std::env::var("C1_BENCH_GROUPS").unwrap_or_default();
+    let slice: Option<u64> = std::env::var("C1_BENCH_CALLS")
+        .ok()
+        .and_then(|v| v.parse().ok());
     for (group_name, concurrency, which) in GROUPS {
+        if !only.is_empty() && !only.split(',').any(|g| g == group_name) {
+            continue;
+        }
         // Slices of about 0.1 s each: shorter ones swing with every hiccup of a shared machine.
-        let calls = if concurrency == 1 { 2000 } else { 1600 };
+        let calls = slice.unwrap_or(if concurrency == 1 { 2000 } else { 1600 });
         for (i, median, min, max) in paired(&rt, &callers, concurrency, which, rounds, calls) {
             println!(
                 "  {group_name:<14} {:<17} ratio {median:.3} [{min:.3}, {max:.3}]  ({calls} calls per slice)",
