@@ -119,7 +119,7 @@ impl<'c> Request<'c> {
     }
 
     /// Sends the request (with retries and auth) and returns its 2xx answer.
-    async fn execute(self) -> Result<Sent> {
+    async fn execute(self) -> Result<Sent<'c>> {
         if let Some(error) = self.error {
             return Err(error);
         }

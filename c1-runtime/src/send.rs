@@ -26,23 +26,23 @@ use crate::transport::{self, Limits, Reply};
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 
 /// A 2xx answer to a call.
-pub(crate) struct Sent {
+pub(crate) struct Sent<'c> {
     pub(crate) status: u16,
     pub(crate) body: Bytes,
     /// Requests sent, retries included.
     pub(crate) attempts: u32,
     /// The credential the answered request carried, to keep it out of errors.
-    pub(crate) credential: Option<Credential>,
+    pub(crate) credential: Option<Credential<'c>>,
 }
 
 /// Sends `body` to `url` as `endpoint` and returns the 2xx answer, retrying
 /// transient failures as the client's [`RetryPolicy`](crate::RetryPolicy) says.
-pub(crate) async fn invoke(
-    client: &Client,
+pub(crate) async fn invoke<'c>(
+    client: &'c Client,
     endpoint: &'static Endpoint,
     url: String,
     body: Option<Bytes>,
-) -> Result<Sent> {
+) -> Result<Sent<'c>> {
     // The span names the template only: path and query values can be personal data.
     let span = tracing::info_span!(
         target: "c1",
@@ -64,12 +64,12 @@ pub(crate) async fn invoke(
 }
 
 /// The attempt loop.
-async fn try_op(
-    inner: &ClientInner,
+async fn try_op<'c>(
+    inner: &'c ClientInner,
     endpoint: &'static Endpoint,
     url: String,
     body: Option<Bytes>,
-) -> Result<Sent> {
+) -> Result<Sent<'c>> {
     let at_fault = |e: Error| e.with_request(endpoint.method, endpoint.template);
     // Parsed before the first attempt, and again only for a retry.
     let mut parsed = Some(parse_url(&url).map_err(at_fault)?);
@@ -128,7 +128,7 @@ async fn try_attempt(
     endpoint: &Endpoint,
     url: reqwest::Url,
     body: &Option<Bytes>,
-    credential: &Option<Credential>,
+    credential: &Option<Credential<'_>>,
     call_deadline: Instant,
 ) -> Result<Reply, Failure> {
     let now = Instant::now();
@@ -143,7 +143,7 @@ async fn try_attempt(
         .request(endpoint.method.to_reqwest(), url)
         .header(ACCEPT, HeaderValue::from_static("application/json"));
     if let Some(credential) = credential {
-        request = request.header(AUTHORIZATION, credential.header.clone());
+        request = request.header(AUTHORIZATION, credential.header().clone());
     }
     if let Some(body) = body {
         request = request
@@ -214,7 +214,7 @@ fn log_retry(error: &Error, attempt: u32, wait: Duration) {
 }
 
 /// The one event of a finished call, inside its span.
-fn log_finished(result: &Result<Sent>, elapsed: Duration) {
+fn log_finished(result: &Result<Sent<'_>>, elapsed: Duration) {
     let elapsed_ms = duration_ms(elapsed);
     match result {
         Ok(sent) => tracing::debug!(

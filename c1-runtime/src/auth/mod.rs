@@ -30,16 +30,26 @@ pub(crate) use credentials::{ClientCredentials, normalize_host, parse_client_id}
 pub(crate) use token::{TokenSettings, TokenSource};
 
 /// The header a request was sent with, kept so a 401 can reject exactly it.
-pub(crate) struct Credential {
-    pub(crate) header: HeaderValue,
-    /// The cached token the header came from (client credentials only).
-    token: Option<Arc<token::Token>>,
+pub(crate) enum Credential<'a> {
+    /// The client's fixed bearer header, borrowed: no reference count is
+    /// touched per call.
+    Static(&'a HeaderValue),
+    /// A cached token (client credentials).
+    Token(Arc<token::Token>),
 }
 
-impl Credential {
+impl Credential<'_> {
+    /// The `Authorization` header value.
+    pub(crate) fn header(&self) -> &HeaderValue {
+        match self {
+            Credential::Static(header) => header,
+            Credential::Token(token) => &token.header,
+        }
+    }
+
     /// The token itself (the header without its scheme), to keep out of errors.
     pub(crate) fn secret(&self) -> &[u8] {
-        let header = self.header.as_bytes();
+        let header = self.header().as_bytes();
         match header.iter().position(|b| *b == b' ') {
             Some(space) => &header[space + 1..],
             None => header,
@@ -47,7 +57,7 @@ impl Credential {
     }
 }
 
-impl fmt::Debug for Credential {
+impl fmt::Debug for Credential<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Credential([redacted])")
     }
@@ -81,19 +91,13 @@ impl Auth {
         &self,
         http: &reqwest::Client,
         deadline: Instant,
-    ) -> Result<Option<Credential>> {
+    ) -> Result<Option<Credential<'_>>> {
         match self {
             Auth::None => Ok(None),
-            Auth::Bearer(header) => Ok(Some(Credential {
-                header: header.clone(),
-                token: None,
-            })),
+            Auth::Bearer(header) => Ok(Some(Credential::Static(header))),
             Auth::ClientCredentials(source) => {
                 let token = source.token(http, deadline).await?;
-                Ok(Some(Credential {
-                    header: token.header.clone(),
-                    token: Some(token),
-                }))
+                Ok(Some(Credential::Token(token)))
             }
         }
     }
@@ -106,7 +110,7 @@ impl Auth {
     /// Forget `credential` after the API rejected it with 401 (only if it is
     /// still the cached token: a newer one is kept).
     pub(crate) fn reject(&self, credential: &Credential) {
-        if let (Auth::ClientCredentials(source), Some(token)) = (self, &credential.token) {
+        if let (Auth::ClientCredentials(source), Credential::Token(token)) = (self, credential) {
             source.reject(token);
         }
     }
