@@ -16,6 +16,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod plan;
+mod scan;
 mod template;
 mod valid;
 
@@ -34,6 +35,30 @@ fn c1_endpoint_impl(
     args: proc_macro2::TokenStream,
     input: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
+    plain(args.clone(), input.clone()).unwrap_or_else(|| by_syn(args, input))
+}
+
+/// The expansion of a plain, valid declaration read by `scan`; `None` when
+/// `scan` gives up or validation finds a mistake (`by_syn` reports it).
+fn plain(
+    args: proc_macro2::TokenStream,
+    input: proc_macro2::TokenStream,
+) -> Option<proc_macro2::TokenStream> {
+    let decl = scan::declaration(scan::args(args)?, input)?;
+    let cx = ctxt::Ctxt::default();
+    let plan = valid::check(&cx, &decl);
+    match (cx.check(), plan) {
+        (Ok(()), Some(plan)) => Some(expand::method(&plan)),
+        _ => None,
+    }
+}
+
+/// The expansion of any declaration, read by syn: the method, or a stand-in
+/// and every mistake found.
+fn by_syn(
+    args: proc_macro2::TokenStream,
+    input: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
     let item: syn::TraitItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(e) => {
@@ -48,7 +73,7 @@ fn c1_endpoint_impl(
     };
     let cx = ctxt::Ctxt::default();
     let args = attr::parse(&cx, args);
-    let decl = ast::Declaration::new(args, item);
+    let decl = ast::Declaration::from_syn(args, &item);
     let plan = valid::check(&cx, &decl);
     let errors = match (cx.check(), plan) {
         (Ok(()), Some(plan)) => return expand::method(&plan),
@@ -60,7 +85,7 @@ fn c1_endpoint_impl(
             "#[c1_endpoint] could not read this declaration",
         ),
     };
-    let stub = fallback::stub(&decl);
+    let stub = fallback::stub(&item);
     let errors = errors.into_compile_error();
     quote!(#stub #errors)
 }
