@@ -25,6 +25,9 @@ use crate::ast::{
 use crate::attr::{Args, Krate, Method, TemplateLit};
 use crate::template;
 
+#[cfg(test)]
+mod tests;
+
 /// The arguments, when they are plain: `METHOD "/template"` then
 /// `body = name`, `idempotent` and `crate = path`, each at most once.
 pub fn args(args: TokenStream) -> Option<Args> {
