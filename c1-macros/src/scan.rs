@@ -17,7 +17,7 @@
 
 use std::ops::Range;
 
-use proc_macro2::{Delimiter, Group, Ident, Literal, Spacing, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, TokenStream, TokenTree};
 
 use crate::ast::{
     self, Attr, Declaration, ErrorType, Output, Param, Receiver, ResultType, Signature, Tokens,
@@ -69,7 +69,7 @@ pub fn args(args: TokenStream) -> Option<Args> {
                 let start = c.pos;
                 let names = c.mod_path()?;
                 parsed.krate = Some(Krate {
-                    tokens: tokens[start..c.pos].to_vec(),
+                    tokens: respaced(&tokens[start..c.pos]),
                     names,
                 });
             }
@@ -105,6 +105,7 @@ pub fn declaration(args: Args, input: TokenStream) -> Option<Declaration> {
         return None;
     }
     let (receiver, params) = parameters(&inputs)?;
+    let inputs = respaced(&inputs);
     Some(Declaration {
         args,
         attrs,
@@ -194,7 +195,7 @@ fn parameters(inputs: &[TokenTree]) -> Option<(Receiver, Vec<Param>)> {
         let start = c.pos;
         ty(&mut c)?;
         let pat = vec![TokenTree::Ident(name.clone())];
-        params.push(Param::new(pat, inputs[start..c.pos].to_vec(), Some(name)));
+        params.push(Param::new(pat, respaced(&inputs[start..c.pos]), Some(name)));
     }
     Some((receiver, params))
 }
@@ -281,7 +282,7 @@ fn generic_args(c: &mut Cursor) -> Option<Vec<(Range<usize>, Option<Shape>)>> {
 /// The return type at `range` of `tokens`, read as `ast::Declaration::from_syn`
 /// reads it.
 fn output(tokens: &[TokenTree], range: Range<usize>, shape: Shape) -> Output {
-    let ty = tokens[range].to_vec();
+    let ty = respaced(&tokens[range]);
     let Some((prefix, ok, error)) = result_parts(shape) else {
         return Output::Other(ty);
     };
@@ -289,9 +290,9 @@ fn output(tokens: &[TokenTree], range: Range<usize>, shape: Shape) -> Output {
         ty,
         prefix,
         is_unit: ast::is_unit(&tokens[ok.clone()]),
-        ok: tokens[ok].to_vec(),
+        ok: respaced(&tokens[ok]),
         error: error.map(|(range, shape)| ErrorType {
-            ty: tokens[range].to_vec(),
+            ty: respaced(&tokens[range]),
             prefix: error_prefix(shape),
         }),
     }))
@@ -333,6 +334,44 @@ fn error_prefix(shape: Shape) -> Option<Vec<String>> {
     let last = segments.pop()?;
     (last.name == "Error" && last.args.is_none())
         .then(|| segments.into_iter().map(|s| s.name).collect())
+}
+
+/// `tokens` (of the shapes read here) spaced as syn prints them: `'` and
+/// the first `:` of `::` joint, every other punctuation alone. The source
+/// spaces a `>` before `;` or `,` joint, and rustc would glue it to a `>`
+/// the expansion writes after it (`returns::<Result<T>>`), which moves where
+/// errors point.
+fn respaced(tokens: &[TokenTree]) -> Tokens {
+    let mut out = tokens.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        let TokenTree::Punct(p) = &out[i] else {
+            i += 1;
+            continue;
+        };
+        let ch = p.as_char();
+        let next_colon = matches!(out.get(i + 1), Some(TokenTree::Punct(n)) if n.as_char() == ':');
+        let mut spaced = |at: usize, spacing| {
+            if let TokenTree::Punct(p) = &out[at]
+                && p.spacing() != spacing
+            {
+                let mut new = Punct::new(p.as_char(), spacing);
+                new.set_span(p.span());
+                out[at] = TokenTree::Punct(new);
+            }
+        };
+        match ch {
+            '\'' => spaced(i, Spacing::Joint),
+            ':' if next_colon => {
+                spaced(i, Spacing::Joint);
+                spaced(i + 1, Spacing::Alone);
+                i += 1;
+            }
+            _ => spaced(i, Spacing::Alone),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// The text of a plain string literal: `"..."` without escapes.

@@ -12,8 +12,8 @@ use syn::{Item, Stmt, TraitItem};
 use crate::ast::is_endpoint_attr;
 
 /// Every token with its span's start and end, groups as open and close
-/// markers. Spacing is left out (syn and the source space `>>`
-/// differently, to the same meaning).
+/// markers. A punctuation's spacing counts: rustc glues a joint `>` to the
+/// next `>` the expansion writes.
 fn flat(tokens: TokenStream, out: &mut Vec<String>) {
     for tt in tokens {
         let span = tt.span();
@@ -25,7 +25,7 @@ fn flat(tokens: TokenStream, out: &mut Vec<String>) {
                 out.push("end".to_owned());
             }
             TokenTree::Ident(i) => out.push(format!("{i}{at}")),
-            TokenTree::Punct(p) => out.push(format!("{}{at}", p.as_char())),
+            TokenTree::Punct(p) => out.push(format!("{}{:?}{at}", p.as_char(), p.spacing())),
             TokenTree::Literal(l) => out.push(format!("{l}{at}")),
         }
     }
