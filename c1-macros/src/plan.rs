@@ -2,7 +2,7 @@
 //! so expansion only writes tokens (thiserror's and Rocket's shape: each
 //! placeholder bound to its argument once).
 
-use proc_macro2::{Ident, Span, TokenTree};
+use proc_macro2::{Ident, Punct, Spacing, Span, TokenTree};
 
 use crate::ast::{Declaration, Param, ResultType, Tokens};
 use crate::attr::{Method, TemplateLit};
@@ -75,7 +75,11 @@ impl Plan<'_> {
     pub fn krate(&self) -> Tokens {
         match &self.decl.args.krate {
             Some(krate) => krate.tokens.clone(),
-            None => quote::quote!(::c1).into_iter().collect::<Vec<TokenTree>>(),
+            None => {
+                let colon = |spacing| TokenTree::Punct(Punct::new(':', spacing));
+                let c1 = TokenTree::Ident(Ident::new("c1", Span::call_site()));
+                vec![colon(Spacing::Joint), colon(Spacing::Alone), c1]
+            }
         }
     }
 }
