@@ -39,7 +39,10 @@ impl Method {
 
     /// The method named `name` exactly (uppercase).
     pub fn from_name(name: &str) -> Option<Method> {
-        Method::ALL.iter().find(|(n, _)| *n == name).map(|(_, m)| *m)
+        Method::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, m)| *m)
     }
 
     /// The method's name on the wire.

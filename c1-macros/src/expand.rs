@@ -77,8 +77,15 @@ fn signature(w: &mut Writer, plan: &Plan) {
     w.group(Delimiter::Parenthesis, |w| {
         w.copy(&sig.inputs);
     });
-    w.punct("->").ident("impl").path("::core::future::Future").punct("<");
-    w.ident("Output").punct("=").krate().path("::Result").punct("<");
+    w.punct("->")
+        .ident("impl")
+        .path("::core::future::Future")
+        .punct("<");
+    w.ident("Output")
+        .punct("=")
+        .krate()
+        .path("::Result")
+        .punct("<");
     w.copy(&plan.result.ok).punct(">").punct(">");
     w.punct("+").path("::core::marker::Send").punct("+");
     w.ident("use").punct("<");
@@ -100,18 +107,28 @@ fn body(w: &mut Writer, plan: &Plan) {
     let request = Ident::new("__c1_request", Span::mixed_site());
     let ret = &plan.result.ty;
     w.span = span_of(ret);
-    w.private("returns").punct("::").punct("<").copy(ret).punct(">");
+    w.private("returns")
+        .punct("::")
+        .punct("<")
+        .copy(ret)
+        .punct(">");
     w.call(|_| {}).punct(";");
     // Spanned on `T`, with serde's hint to derive `Deserialize`.
     let ok = &plan.result.ok;
     let ok_span = span_of(ok);
     if plan.send == Send::Decoded {
         w.span = ok_span;
-        w.private("decodes").punct("::").punct("<").copy(ok).punct(">");
+        w.private("decodes")
+            .punct("::")
+            .punct("<")
+            .copy(ok)
+            .punct(">");
         w.call(|_| {}).punct(";");
     }
     w.span = Span::call_site();
-    w.ident("let").ident("mut").push(TokenTree::Ident(request.clone()));
+    w.ident("let")
+        .ident("mut")
+        .push(TokenTree::Ident(request.clone()));
     w.punct("=").private("Request").path("::new");
     w.call(|w| {
         w.span = plan.self_span;
@@ -140,7 +157,10 @@ fn body(w: &mut Writer, plan: &Plan) {
 /// own: no parameter can be shadowed by it.
 fn endpoint(w: &mut Writer, plan: &Plan) {
     w.ident("static").ident("__C1_ENDPOINT").punct(":");
-    w.private("Endpoint").punct("=").private("Endpoint").path("::new");
+    w.private("Endpoint")
+        .punct("=")
+        .private("Endpoint")
+        .path("::new");
     w.call(|w| {
         w.private("Method").punct("::");
         w.push(TokenTree::Ident(plan.method.variant()));
@@ -156,23 +176,26 @@ fn endpoint(w: &mut Writer, plan: &Plan) {
 /// call is spanned on the parameter's type, where a missing `PathValue` or
 /// `QueryValue` is reported.
 fn steps(w: &mut Writer, plan: &Plan, request: &Ident) {
-    let step = |w: &mut Writer, span: Span, method: &str, name: Option<&str>, arg: Option<&Ident>| {
-        w.span = span;
-        w.push(TokenTree::Ident(request.clone())).punct(".").ident(method);
-        w.call(|w| {
-            if let Some(name) = name {
-                w.string(name);
-            }
-            if let Some(arg) = arg {
-                if name.is_some() {
-                    w.punct(",");
+    let step =
+        |w: &mut Writer, span: Span, method: &str, name: Option<&str>, arg: Option<&Ident>| {
+            w.span = span;
+            w.push(TokenTree::Ident(request.clone()))
+                .punct(".")
+                .ident(method);
+            w.call(|w| {
+                if let Some(name) = name {
+                    w.string(name);
                 }
-                w.punct("&").push(TokenTree::Ident(arg.clone()));
-            }
-        });
-        w.punct(";");
-        w.span = Span::call_site();
-    };
+                if let Some(arg) = arg {
+                    if name.is_some() {
+                        w.punct(",");
+                    }
+                    w.punct("&").push(TokenTree::Ident(arg.clone()));
+                }
+            });
+            w.punct(";");
+            w.span = Span::call_site();
+        };
     for part in &plan.path {
         match part {
             PathPart::Literal(text) => {
@@ -223,7 +246,11 @@ impl Writer {
         let last = op.len() - 1;
         for (i, ch) in op.chars().enumerate() {
             let joint = i < last || ch == '\'';
-            let spacing = if joint { Spacing::Joint } else { Spacing::Alone };
+            let spacing = if joint {
+                Spacing::Joint
+            } else {
+                Spacing::Alone
+            };
             let mut punct = Punct::new(ch, spacing);
             punct.set_span(self.span);
             self.push(TokenTree::Punct(punct));

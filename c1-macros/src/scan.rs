@@ -91,7 +91,11 @@ pub fn declaration(args: Args, input: TokenStream) -> Option<Declaration> {
     c.word("async")?;
     let fn_token = c.word("fn")?.span();
     let ident = c.name()?;
-    let inputs: Tokens = c.group(Delimiter::Parenthesis)?.stream().into_iter().collect();
+    let inputs: Tokens = c
+        .group(Delimiter::Parenthesis)?
+        .stream()
+        .into_iter()
+        .collect();
     let output = if c.peek_punct('-') {
         c.arrow()?;
         let start = c.pos;
@@ -229,9 +233,7 @@ fn ty(c: &mut Cursor) -> Option<Shape> {
             ty(c)?;
             Some(Shape::Other)
         }
-        TokenTree::Group(g)
-            if g.delimiter() == Delimiter::Parenthesis && g.stream().is_empty() =>
-        {
+        TokenTree::Group(g) if g.delimiter() == Delimiter::Parenthesis && g.stream().is_empty() => {
             c.pos += 1;
             Some(Shape::Other)
         }
@@ -389,13 +391,63 @@ fn plain_string(literal: &Literal) -> Option<String> {
 fn is_keyword(word: &str) -> bool {
     matches!(
         word,
-        "_" | "abstract" | "as" | "async" | "await" | "become" | "box" | "break" | "const"
-            | "continue" | "crate" | "do" | "dyn" | "else" | "enum" | "extern" | "false"
-            | "final" | "fn" | "for" | "if" | "impl" | "in" | "let" | "loop" | "macro"
-            | "match" | "mod" | "move" | "mut" | "override" | "priv" | "pub" | "ref"
-            | "return" | "Self" | "self" | "static" | "struct" | "super" | "trait" | "true"
-            | "try" | "type" | "typeof" | "unsafe" | "unsized" | "use" | "virtual" | "where"
-            | "while" | "yield" | "gen" | "safe" | "union" | "raw" | "auto" | "default"
+        "_" | "abstract"
+            | "as"
+            | "async"
+            | "await"
+            | "become"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "final"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "override"
+            | "priv"
+            | "pub"
+            | "ref"
+            | "return"
+            | "Self"
+            | "self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "try"
+            | "type"
+            | "typeof"
+            | "unsafe"
+            | "unsized"
+            | "use"
+            | "virtual"
+            | "where"
+            | "while"
+            | "yield"
+            | "gen"
+            | "safe"
+            | "union"
+            | "raw"
+            | "auto"
+            | "default"
             | "macro_rules"
     )
 }

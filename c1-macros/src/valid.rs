@@ -364,9 +364,7 @@ fn unused(
                 let mut m = format!(
                     "parameter `{ident}` is not used by the template {}: add `<{}>` to the path \
                      or `?<{}>` to the query",
-                    lit.token,
-                    param.name,
-                    param.name
+                    lit.token, param.name, param.name
                 );
                 if body.is_none() && decl.args.method != Some(Method::Get) {
                     m.push_str(&format!(
