@@ -7,6 +7,13 @@
 //! `plan::Plan`, then `expand` writes the method from the plan, or `fallback`
 //! writes a stand-in next to the errors. `template` is the path template
 //! parser, free of syn so it can be fuzzed on its own.
+//!
+//! Proc macros are built unoptimized by default, and a crate expands this
+//! one once per endpoint on every rebuild, so reading is done twice over:
+//! `scan` reads the plain declarations (every generated service) straight
+//! from the tokens into the same `Declaration`, and gives up on anything
+//! else, which syn then reads. A declaration `scan` gives up on, or one with
+//! a mistake, goes through syn, so every diagnostic comes from one path.
 
 #![forbid(unsafe_code)]
 
