@@ -4,10 +4,12 @@
 //! Parsing recovers from a bad argument by skipping to the next `,`, so the
 //! other arguments (and the method signature) are still checked.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Literal, Span, TokenStream, TokenTree};
+use quote::ToTokens;
 use syn::parse::{ParseStream, Parser};
 use syn::{Ident, LitStr, Path, Token};
 
+use crate::ast::Tokens;
 use crate::ctxt::Ctxt;
 use crate::template::{self, Template};
 
@@ -34,6 +36,14 @@ impl Method {
         ("PATCH", Method::Patch),
         ("DELETE", Method::Delete),
     ];
+
+    /// The method named `name` exactly (uppercase).
+    pub fn from_name(name: &str) -> Option<Method> {
+        Method::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, m)| *m)
+    }
 
     /// The method's name on the wire.
     pub fn as_str(self) -> &'static str {
@@ -72,14 +82,35 @@ pub struct Args {
     pub method: Option<Method>,
     /// The method's token, for errors about it (or the call site).
     pub method_span: Option<Span>,
-    pub template: Option<(LitStr, Template)>,
+    pub template: Option<(TemplateLit, Template)>,
     /// The `body` keyword's span and the parameter it names.
     pub body: Option<(Span, Ident)>,
     /// Parameters named by a second `body =`, already reported.
     pub extra_bodies: Vec<Ident>,
     /// The `idempotent` flag's span, when given.
     pub idempotent: Option<Span>,
-    pub krate: Option<Path>,
+    pub krate: Option<Krate>,
+}
+
+/// The template's string literal.
+pub struct TemplateLit {
+    /// The literal as written.
+    pub token: Literal,
+    /// Its text.
+    pub value: String,
+}
+
+impl TemplateLit {
+    pub fn span(&self) -> Span {
+        self.token.span()
+    }
+}
+
+/// The path given by `crate = ...`.
+pub struct Krate {
+    pub tokens: Tokens,
+    /// The segments' names, without a leading `::`.
+    pub names: Vec<String>,
 }
 
 /// Parses `args`, recording every mistake in `cx`.
@@ -206,7 +237,10 @@ fn argument(cx: &Ctxt, input: ParseStream, args: &mut Args) -> syn::Result<()> {
         if args.krate.is_some() {
             cx.error_spanned(quote::quote!(#kw = #path), "`crate` is given twice");
         } else {
-            args.krate = Some(path);
+            args.krate = Some(Krate {
+                names: path.segments.iter().map(|s| s.ident.to_string()).collect(),
+                tokens: path.into_token_stream().into_iter().collect(),
+            });
         }
     } else {
         let tt: TokenTree = input.parse()?;
@@ -229,8 +263,8 @@ fn argument(cx: &Ctxt, input: ParseStream, args: &mut Args) -> syn::Result<()> {
 
 fn method(cx: &Ctxt, ident: &Ident) -> Option<Method> {
     let name = ident.to_string();
-    if let Some((_, m)) = Method::ALL.iter().find(|(n, _)| *n == name) {
-        return Some(*m);
+    if let Some(m) = Method::from_name(&name) {
+        return Some(m);
     }
     let upper = name.to_ascii_uppercase();
     if let Some((n, _)) = Method::ALL.iter().find(|(n, _)| *n == upper) {
@@ -247,9 +281,16 @@ fn method(cx: &Ctxt, ident: &Ident) -> Option<Method> {
     None
 }
 
-fn template(cx: &Ctxt, lit: LitStr) -> Option<(LitStr, Template)> {
-    match template::parse(&lit.value()) {
-        Ok(t) => Some((lit, t)),
+fn template(cx: &Ctxt, lit: LitStr) -> Option<(TemplateLit, Template)> {
+    let value = lit.value();
+    match template::parse(&value) {
+        Ok(t) => Some((
+            TemplateLit {
+                token: lit.token(),
+                value,
+            },
+            t,
+        )),
         Err(errors) => {
             for e in errors {
                 cx.error(lit.span(), e.message);

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::fmt::Display;
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenTree};
 use quote::ToTokens;
 
 /// The errors found so far in one `#[c1_endpoint]` declaration.
@@ -22,6 +22,11 @@ impl Ctxt {
     /// Records `message` covering all of `tokens`.
     pub fn error_spanned(&self, tokens: impl ToTokens, message: impl Display) {
         self.push(syn::Error::new_spanned(tokens, message));
+    }
+
+    /// Records `message` covering all of `tokens`.
+    pub fn error_tokens(&self, tokens: &[TokenTree], message: impl Display) {
+        self.error_spanned(crate::ast::stream(tokens), message);
     }
 
     /// Records a parse error.

@@ -6,11 +6,12 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{FnArg, ReceiverKind, ReturnType};
 
-use crate::ast::{self, Declaration};
+use syn::TraitItemFn;
 
-/// A stand-in for the method of `decl`.
-pub fn stub(decl: &Declaration) -> TokenStream {
-    let item = &decl.item;
+use crate::ast;
+
+/// A stand-in for the method `item`.
+pub fn stub(item: &TraitItemFn) -> TokenStream {
     let mut sig = item.sig.clone();
     sig.asyncness = None;
     for arg in &mut sig.inputs {
@@ -23,7 +24,7 @@ pub fn stub(decl: &Declaration) -> TokenStream {
         }
     }
     let ret = match &sig.output {
-        ReturnType::Type(_, ty) if !crate::valid::mentions_impl(quote!(#ty)) => quote!(#ty),
+        ReturnType::Type(_, ty) if !mentions_impl(ty) => quote!(#ty),
         _ => quote!(()),
     };
     let ident = &sig.ident;
@@ -43,4 +44,9 @@ pub fn stub(decl: &Declaration) -> TokenStream {
             async { ::core::unreachable!() }
         }
     }
+}
+
+fn mentions_impl(ty: &syn::Type) -> bool {
+    let tokens: ast::Tokens = quote!(#ty).into_iter().collect();
+    crate::valid::mentions_impl(&tokens)
 }

@@ -7,6 +7,13 @@
 //! `plan::Plan`, then `expand` writes the method from the plan, or `fallback`
 //! writes a stand-in next to the errors. `template` is the path template
 //! parser, free of syn so it can be fuzzed on its own.
+//!
+//! Proc macros are built unoptimized by default, and a crate expands this
+//! one once per endpoint on every rebuild, so reading is done twice over:
+//! `scan` reads the plain declarations (every generated service) straight
+//! from the tokens into the same `Declaration`, and gives up on anything
+//! else, which syn then reads. A declaration `scan` gives up on, or one with
+//! a mistake, goes through syn, so every diagnostic comes from one path.
 
 #![forbid(unsafe_code)]
 
@@ -16,6 +23,7 @@ mod ctxt;
 mod expand;
 mod fallback;
 mod plan;
+mod scan;
 mod template;
 mod valid;
 
@@ -34,6 +42,30 @@ fn c1_endpoint_impl(
     args: proc_macro2::TokenStream,
     input: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
+    plain(args.clone(), input.clone()).unwrap_or_else(|| by_syn(args, input))
+}
+
+/// The expansion of a plain, valid declaration read by `scan`; `None` when
+/// `scan` gives up or validation finds a mistake (`by_syn` reports it).
+fn plain(
+    args: proc_macro2::TokenStream,
+    input: proc_macro2::TokenStream,
+) -> Option<proc_macro2::TokenStream> {
+    let decl = scan::declaration(scan::args(args)?, input)?;
+    let cx = ctxt::Ctxt::default();
+    let plan = valid::check(&cx, &decl);
+    match (cx.check(), plan) {
+        (Ok(()), Some(plan)) => Some(expand::method(&plan)),
+        _ => None,
+    }
+}
+
+/// The expansion of any declaration, read by syn: the method, or a stand-in
+/// and every mistake found.
+fn by_syn(
+    args: proc_macro2::TokenStream,
+    input: proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
     let item: syn::TraitItemFn = match syn::parse2(input.clone()) {
         Ok(item) => item,
         Err(e) => {
@@ -48,7 +80,7 @@ fn c1_endpoint_impl(
     };
     let cx = ctxt::Ctxt::default();
     let args = attr::parse(&cx, args);
-    let decl = ast::Declaration::new(args, item);
+    let decl = ast::Declaration::from_syn(args, &item);
     let plan = valid::check(&cx, &decl);
     let errors = match (cx.check(), plan) {
         (Ok(()), Some(plan)) => return expand::method(&plan),
@@ -60,7 +92,7 @@ fn c1_endpoint_impl(
             "#[c1_endpoint] could not read this declaration",
         ),
     };
-    let stub = fallback::stub(&decl);
+    let stub = fallback::stub(&item);
     let errors = errors.into_compile_error();
     quote!(#stub #errors)
 }

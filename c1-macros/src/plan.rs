@@ -2,12 +2,10 @@
 //! so expansion only writes tokens (thiserror's and Rocket's shape: each
 //! placeholder bound to its argument once).
 
-use proc_macro2::{Span, TokenStream};
-use quote::quote;
-use syn::{Ident, Lifetime, LitStr};
+use proc_macro2::{Ident, Punct, Spacing, Span, TokenTree};
 
-use crate::ast::{Declaration, Param, ResultType};
-use crate::attr::Method;
+use crate::ast::{Declaration, Param, ResultType, Tokens};
+use crate::attr::{Method, TemplateLit};
 
 /// A valid declaration, resolved.
 pub struct Plan<'a> {
@@ -16,11 +14,11 @@ pub struct Plan<'a> {
     /// Declared `idempotent`.
     pub idempotent: bool,
     /// The template as declared, for the method's doc line.
-    pub template: &'a LitStr,
+    pub template: &'a TemplateLit,
     /// The path with placeholders as `{name}`, for the runtime's errors.
     pub display_path: String,
     /// The receiver's lifetime, when the user named one (`&'a self`).
-    pub lifetime: Option<&'a Lifetime>,
+    pub lifetime: Option<&'a Tokens>,
     /// The span of `self`, for the `Api` bound check.
     pub self_span: Span,
     /// The path, in order.
@@ -74,10 +72,14 @@ pub enum Send {
 
 impl Plan<'_> {
     /// The path of the c1 crate: `crate = ...` or `::c1`.
-    pub fn krate(&self) -> TokenStream {
+    pub fn krate(&self) -> Tokens {
         match &self.decl.args.krate {
-            Some(path) => quote!(#path),
-            None => quote!(::c1),
+            Some(krate) => krate.tokens.clone(),
+            None => {
+                let colon = |spacing| TokenTree::Punct(Punct::new(':', spacing));
+                let c1 = TokenTree::Ident(Ident::new("c1", Span::call_site()));
+                vec![colon(Spacing::Joint), colon(Spacing::Alone), c1]
+            }
         }
     }
 }

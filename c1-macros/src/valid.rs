@@ -3,12 +3,10 @@
 //! parameter is a placeholder or the body). What passes comes out as a
 //! [`Plan`], every placeholder bound to its argument.
 
-use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::ToTokens;
-use syn::{Lifetime, LitStr, Safety, Type};
+use proc_macro2::{Span, TokenTree};
 
-use crate::ast::{self, Declaration, Output, Receiver, ResultType};
-use crate::attr::Method;
+use crate::ast::{self, Declaration, Output, Receiver, ResultType, Tokens};
+use crate::attr::{Method, TemplateLit};
 use crate::ctxt::Ctxt;
 use crate::plan::{Bound, PathPart, Plan, Send};
 use crate::template::{Segment, Template};
@@ -42,7 +40,7 @@ pub fn check<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<Plan<'a>> {
         query,
         body,
         result,
-        send: if result.is_unit() {
+        send: if result.is_unit {
             Send::Empty
         } else {
             Send::Decoded
@@ -51,45 +49,43 @@ pub fn check<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<Plan<'a>> {
 }
 
 fn signature(cx: &Ctxt, decl: &Declaration) {
-    let item = &decl.item;
-    let sig = &item.sig;
-    if let Some(attr) = item.attrs.iter().find(|a| ast::is_endpoint_attr(a)) {
-        cx.error_spanned(attr, "a method has one `#[c1_endpoint]`");
+    let sig = &decl.sig;
+    if let Some(attr) = decl.attrs.iter().find(|a| a.is_endpoint) {
+        cx.error_tokens(&attr.tokens, "a method has one `#[c1_endpoint]`");
     }
-    if sig.asyncness.is_none() {
-        cx.error_spanned(
+    if !sig.asyncness {
+        cx.error(
             sig.fn_token,
             "an endpoint is declared `async fn`: write `async fn` here",
         );
     }
-    if let Some(constness) = &sig.constness {
-        cx.error_spanned(constness, "an endpoint cannot be `const`");
+    if let Some(constness) = sig.constness {
+        cx.error(constness, "an endpoint cannot be `const`");
     }
-    if let Safety::Unsafe(token) = &sig.safety {
-        cx.error_spanned(token, "an endpoint cannot be `unsafe`");
+    if let Some(unsafety) = sig.unsafety {
+        cx.error(unsafety, "an endpoint cannot be `unsafe`");
     }
     if let Some(abi) = &sig.abi {
-        cx.error_spanned(abi, "an endpoint cannot have an `extern` ABI");
+        cx.error_tokens(abi, "an endpoint cannot have an `extern` ABI");
     }
-    if let Some(block) = &item.default {
-        cx.error_spanned(
-            block,
+    if let Some(body) = sig.body {
+        cx.error(
+            body,
             "remove this body: #[c1_endpoint] writes the method, declare it ending in `;`",
         );
     }
 }
 
 /// The receiver's lifetime and `self`'s span, when it is `&self`.
-fn receiver<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<(Option<&'a Lifetime>, Span)> {
-    let sig = &decl.item.sig;
+fn receiver<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<(Option<&'a Tokens>, Span)> {
+    let sig = &decl.sig;
     match &decl.receiver {
         Receiver::Shared {
             lifetime,
             self_span,
         } => return Some((lifetime.as_ref(), *self_span)),
-        Receiver::Other => {
-            let receiver = sig.inputs.first();
-            cx.error_spanned(
+        Receiver::Other(receiver) => {
+            cx.error_tokens(
                 receiver,
                 format!(
                     "an endpoint takes `&self`, not `{}`: requests are sent through a shared client",
@@ -97,8 +93,8 @@ fn receiver<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<(Option<&'a Lifetime
                 ),
             );
         }
-        Receiver::Missing => cx.error_spanned(
-            &sig.ident,
+        Receiver::Missing => cx.error(
+            sig.ident.span(),
             format!(
                 "`{}` has no `&self`: an endpoint is a method, write `(&self, ...)`",
                 sig.ident
@@ -114,7 +110,7 @@ fn output<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<&'a ResultType> {
         Output::Result(result) => {
             return result_type(cx, decl, result).then_some(&**result);
         }
-        Output::Other(ty) => cx.error_spanned(
+        Output::Other(ty) => cx.error_tokens(
             ty,
             format!(
                 "an endpoint returns `Result<T>` (`c1::Result`), where `T` is the decoded \
@@ -122,8 +118,8 @@ fn output<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<&'a ResultType> {
                 tokens_text(ty)
             ),
         ),
-        Output::Missing => cx.error_spanned(
-            &decl.item.sig.ident,
+        Output::Missing => cx.error(
+            decl.sig.ident.span(),
             "an endpoint returns `Result<T>` (`c1::Result`): add `-> Result<T>`, \
              or `-> Result<()>` when the answer has no content",
         ),
@@ -172,54 +168,41 @@ fn result_type(cx: &Ctxt, decl: &Declaration, result: &ResultType) -> bool {
         let ty = tokens_text(&result.ty);
         let message =
             format!("`{ty}` is not c1's result: an endpoint returns `{krate}::Result<T>`; {fix}");
-        cx.error_spanned(&result.ty, message);
+        cx.error_tokens(&result.ty, message);
         return false;
     }
     if let Some(error) = &result.error
-        && !path_names(error, "Error").is_some_and(|p| c1_path(&p))
+        && !error.prefix.as_deref().is_some_and(c1_path)
     {
         let message = format!(
             "an endpoint fails with `{krate}::Error`, not `{}`; {fix}",
-            tokens_text(error)
+            tokens_text(&error.ty)
         );
-        cx.error_spanned(error, message);
+        cx.error_tokens(&error.ty, message);
         return false;
     }
     true
 }
 
-/// The prefix of `ty` when it is a path ending in `last` without arguments.
-fn path_names(ty: &Type, last: &str) -> Option<Vec<String>> {
-    let Type::Path(path) = ty else { return None };
-    let segments: Vec<_> = path.path.segments.iter().collect();
-    let (end, prefix) = segments.split_last()?;
-    (path.qself.is_none() && end.ident == last && end.arguments.is_none())
-        .then(|| prefix.iter().map(|s| s.ident.to_string()).collect())
-}
-
 /// The c1 crate's path as text: `crate = ...` without a leading `::`, or `c1`.
 fn crate_name(decl: &Declaration) -> String {
-    decl.args.krate.as_ref().map_or_else(
-        || "c1".to_owned(),
-        |path| {
-            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-            segments.join("::")
-        },
-    )
+    decl.args
+        .krate
+        .as_ref()
+        .map_or_else(|| "c1".to_owned(), |krate| krate.names.join("::"))
 }
 
 fn params(cx: &Ctxt, decl: &Declaration) {
     for param in &decl.params {
-        let arg = &param.arg;
         if param.ident.is_none() {
-            cx.error_spanned(
-                &arg.pat,
+            cx.error_tokens(
+                &param.pat,
                 "an endpoint parameter is a plain name, e.g. `app_id: &str`",
             );
         }
-        if mentions_impl(arg.ty.to_token_stream()) {
-            cx.error_spanned(
-                &arg.ty,
+        if mentions_impl(&param.ty) {
+            cx.error_tokens(
+                &param.ty,
                 "an endpoint parameter cannot use `impl Trait`: declare a type parameter \
                  `<T: Trait>` and write `T`",
             );
@@ -290,7 +273,7 @@ fn get_body(cx: &Ctxt, decl: &Declaration) {
 fn placeholders<'a>(
     cx: &Ctxt,
     decl: &'a Declaration,
-    lit: &LitStr,
+    lit: &TemplateLit,
     template: &'a Template,
     unmatched: &[&'a str],
     suggested: &mut Suggestions<'a>,
@@ -360,7 +343,7 @@ fn body<'a>(
 fn unused(
     cx: &Ctxt,
     decl: &Declaration,
-    lit: &LitStr,
+    lit: &TemplateLit,
     unmatched: &[&str],
     suggested: &Suggestions,
 ) {
@@ -381,9 +364,7 @@ fn unused(
                 let mut m = format!(
                     "parameter `{ident}` is not used by the template {}: add `<{}>` to the path \
                      or `?<{}>` to the query",
-                    lit.to_token_stream(),
-                    param.name,
-                    param.name
+                    lit.token, param.name, param.name
                 );
                 if body.is_none() && decl.args.method != Some(Method::Get) {
                     m.push_str(&format!(
@@ -448,17 +429,17 @@ fn levenshtein(a: &str, b: &str) -> usize {
 }
 
 /// Whether `tokens` contain `impl`.
-pub fn mentions_impl(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|tt| match tt {
+pub fn mentions_impl(tokens: &[TokenTree]) -> bool {
+    tokens.iter().any(|tt| match tt {
         TokenTree::Ident(i) => i == "impl",
-        TokenTree::Group(g) => mentions_impl(g.stream()),
+        TokenTree::Group(g) => mentions_impl(&g.stream().into_iter().collect::<Tokens>()),
         _ => false,
     })
 }
 
 /// Tokens as source-like text, for messages.
-fn tokens_text(tokens: impl ToTokens) -> String {
-    let text = tokens.to_token_stream().to_string();
+fn tokens_text(tokens: &[TokenTree]) -> String {
+    let text = ast::stream(tokens).to_string();
     text.replace("& ", "&")
         .replace(" < ", "<")
         .replace(" >", ">")
