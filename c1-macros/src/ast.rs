@@ -11,8 +11,8 @@ use proc_macro2::{Delimiter, Ident, Span, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::ext::IdentExt;
 use syn::{
-    Attribute, FnArg, GenericArgument, GenericParam, Pat, PathArguments, ReceiverKind, ReturnType,
-    Safety, TraitItemFn, Type,
+    Attribute, FnArg, GenericArgument, Pat, PathArguments, ReceiverKind, ReturnType, Safety,
+    TraitItemFn, Type,
 };
 
 use crate::attr::Args;
@@ -54,8 +54,6 @@ pub struct Signature {
     /// `<...>` without the where clause; empty without generics.
     pub generics: Tokens,
     pub where_clause: Tokens,
-    /// The type and const parameters' names.
-    pub captured: Vec<Ident>,
     /// What is between the parentheses, receiver included.
     pub inputs: Tokens,
 }
@@ -183,11 +181,6 @@ impl Attr {
 impl Signature {
     fn from_syn(item: &TraitItemFn) -> Self {
         let sig = &item.sig;
-        let captured = sig.generics.params.iter().filter_map(|p| match p {
-            GenericParam::Type(t) => Some(t.ident.clone()),
-            GenericParam::Const(c) => Some(c.ident.clone()),
-            GenericParam::Lifetime(_) => None,
-        });
         Signature {
             asyncness: sig.asyncness.is_some(),
             fn_token: sig.fn_token.span,
@@ -201,7 +194,6 @@ impl Signature {
             ident: sig.ident.clone(),
             generics: tokens(&sig.generics),
             where_clause: tokens(&sig.generics.where_clause),
-            captured: captured.collect(),
             inputs: tokens(&sig.inputs),
         }
     }

@@ -1,15 +1,13 @@
-//! Writes the method of a [`Plan`]: a plain `fn` returning
-//! `impl Future + Send` that builds the request eagerly, so the future
-//! borrows only `self` (`use<'_, Self, ..>`), never the arguments.
+//! Writes the method of a [`Plan`]: a plain `fn` returning the runtime's
+//! `Call`, a named future, that builds the request eagerly, so the future
+//! borrows only `self`, never the arguments.
 //!
 //! For `GET "/w/<id>?<n>"` on `async fn get(&self, id: &str, n: Option<u32>)
 //! -> Result<W>` it writes (with `::c1` or the `crate = ` path as `K`):
 //!
 //! ```text
 //! #[doc = " Sends `GET /w/<id>?<n>`."]
-//! fn get(&self, id: &str, n: Option<u32>)
-//!     -> impl ::core::future::Future<Output = K::Result<W>> + ::core::marker::Send + use<'_, Self>
-//! {
+//! fn get(&self, id: &str, n: Option<u32>) -> K::Call<'_, W> {
 //!     K::__private::returns::<Result<W>>();
 //!     K::__private::decodes::<W>();
 //!     let mut __c1_request = K::__private::Request::new(K::__private::client(self), {
@@ -64,12 +62,12 @@ fn docs(w: &mut Writer, plan: &Plan) {
     ));
 }
 
-/// `fn name<..>(&self, ..) -> impl Future<Output = c1::Result<T>> + Send +
-/// use<..>`: the user's signature without `async`. `use<..>` names the
-/// receiver's lifetime (elided: `'_`), `Self` and every type or const
-/// parameter (a trait's opaque type must capture all of those), and no
-/// lifetime of the arguments. The output names c1's result, the type the body
-/// has; the declared type is checked against it in the body.
+/// `fn name<..>(&self, ..) -> c1::Call<'_, T>`: the user's signature without
+/// `async`, returning the runtime's named future (an `impl Future` per
+/// method would make rustc check a type of its own for each). `'_` is the
+/// receiver's lifetime, elided or named; the call borrows no argument. The
+/// output names c1's result, the type the body has; the declared type is
+/// checked against it in the body.
 fn signature(w: &mut Writer, plan: &Plan) {
     let sig = &plan.decl.sig;
     w.ident("fn").push(TokenTree::Ident(sig.ident.clone()));
@@ -77,27 +75,13 @@ fn signature(w: &mut Writer, plan: &Plan) {
     w.group(Delimiter::Parenthesis, |w| {
         w.copy(&sig.inputs);
     });
-    w.punct("->")
-        .ident("impl")
-        .path("::core::future::Future")
-        .punct("<");
-    w.ident("Output")
-        .punct("=")
-        .krate()
-        .path("::Result")
-        .punct("<");
-    w.copy(&plan.result.ok).punct(">").punct(">");
-    w.punct("+").path("::core::marker::Send").punct("+");
-    w.ident("use").punct("<");
+    w.punct("->").krate().path("::Call").punct("<");
     match plan.lifetime {
         Some(l) => w.copy(l),
         None => w.punct("'").ident("_"),
     };
-    w.punct(",").ident("Self");
-    for ident in &sig.captured {
-        w.punct(",").push(TokenTree::Ident(ident.clone()));
-    }
-    w.punct(">").copy(&sig.where_clause);
+    w.punct(",").copy(&plan.result.ok).punct(">");
+    w.copy(&sig.where_clause);
 }
 
 /// Checks the declared types, builds the request, returns its future.

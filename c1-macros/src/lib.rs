@@ -149,9 +149,7 @@ mod tests {
                 #[doc = ""]
                 #[doc = " Sends `GET /api/v1/widgets/<widget_id>/parts/<part_id>?<page_size>`."]
                 fn get_part(&self, widget_id: &str, part_id: &str, page_size: Option<u32>)
-                    -> impl ::core::future::Future<Output = ::c1::Result<Part>>
-                        + ::core::marker::Send
-                        + use<'_, Self>
+                    -> ::c1::Call<'_, Part>
                 {
                     ::c1::__private::returns::<Result<Part>>();
                     ::c1::__private::decodes::<Part>();
@@ -185,9 +183,7 @@ mod tests {
             quote! {
                 #[doc = " Sends `POST /api/v1/widgets/<r#type>/search`."]
                 fn search<'a, B: Serialize>(&'a self, r#type: u64, r#in: &B)
-                    -> impl ::core::future::Future<Output = my_c1::Result<()>>
-                        + ::core::marker::Send
-                        + use<'a, Self, B>
+                    -> my_c1::Call<'a, ()>
                 {
                     my_c1::__private::returns::<my_c1::Result<()>>();
                     let mut __c1_request = my_c1::__private::Request::new(my_c1::__private::client(self), {

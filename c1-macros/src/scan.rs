@@ -123,7 +123,6 @@ pub fn declaration(args: Args, input: TokenStream) -> Option<Declaration> {
             ident,
             generics: Tokens::new(),
             where_clause: Tokens::new(),
-            captured: Vec::new(),
             inputs,
         },
         receiver,

@@ -7,6 +7,7 @@
 
 mod api;
 mod auth;
+mod call;
 mod checks;
 mod client;
 mod deadline;
@@ -30,6 +31,7 @@ mod transport;
 pub use reqwest;
 
 pub use api::Api;
+pub use call::Call;
 pub use client::{Client, ClientBuilder};
 pub use endpoint::Method;
 pub use error::{ApiStatus, Error, ErrorKind, Result, TimeoutKind};

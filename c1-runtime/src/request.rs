@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::auth::Credential;
+use crate::call::{Call, Decoder};
 use crate::client::Client;
 use crate::decode::decode;
 use crate::endpoint::Endpoint;
@@ -92,30 +92,19 @@ impl<'c> Request<'c> {
 
     /// Sends the request and decodes a 2xx JSON answer into `T` (an empty
     /// body decodes as `{}`).
-    ///
-    /// Not an `async fn`: the returned future declares `Send`, so the
-    /// `+ Send` of each expanded method is proven from this bound instead of
-    /// from the whole request pipeline's state machine once per method (a
-    /// crate of 200 endpoints type-checks about 4x faster; see
-    /// scripts/compile-scale.sh).
-    #[allow(
-        clippy::manual_async_fn,
-        reason = "the declared `Send` bound is the point"
-    )]
-    pub fn send<T: DeserializeOwned>(self) -> impl std::future::Future<Output = Result<T>> + Send {
-        async move {
-            let endpoint = self.endpoint;
-            let sent = self.execute().await?;
-            let secret = sent.credential.as_ref().map(Credential::secret);
-            decode(endpoint, &sent.body, secret.as_slice())
-                .map_err(|e| e.with_attempts(sent.attempts))
-        }
+    pub fn send<T: DeserializeOwned>(self) -> Call<'c, T> {
+        self.call(decode::<T>)
     }
 
     /// Sends the request and accepts an empty body or any JSON object.
-    pub fn send_empty(self) -> impl std::future::Future<Output = Result<()>> + Send {
-        let sent = self.send::<serde::de::IgnoredAny>();
-        async move { sent.await.map(|_| ()) }
+    pub fn send_empty(self) -> Call<'c, ()> {
+        self.call(|endpoint, body, secrets| {
+            decode::<serde::de::IgnoredAny>(endpoint, body, secrets).map(|_| ())
+        })
+    }
+
+    fn call<T>(self, decode: Decoder<T>) -> Call<'c, T> {
+        Call::new(self.endpoint, Box::pin(self.execute()), decode)
     }
 
     /// Sends the request (with retries and auth) and returns its 2xx answer.

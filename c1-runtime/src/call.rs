@@ -1,0 +1,69 @@
+//! The future an endpoint method returns.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use crate::auth::Credential;
+use crate::endpoint::Endpoint;
+use crate::error::Result;
+use crate::send::Sent;
+
+/// The request pipeline of one call, boxed so that its type has no name
+/// to carry and is the same for every endpoint.
+type Sending<'c> = Pin<Box<dyn Future<Output = Result<Sent<'c>>> + Send + 'c>>;
+
+/// Reads a 2xx body into `T`, removing the credentials it is given from any
+/// snippet of the body.
+pub(crate) type Decoder<T> = fn(&Endpoint, &[u8], &[&[u8]]) -> Result<T>;
+
+/// A call of an endpoint in flight: a future of [`c1::Result<T>`](crate::Result),
+/// returned by every `#[c1_endpoint]` method. Await it; dropping it cancels
+/// the call.
+///
+/// It is [`Send`] and [`Unpin`], and borrows only the client. A named type
+/// rather than an `impl Future` per method: rustc checks a trait method's
+/// `impl Trait` return as a type of its own, and for a service of hundreds
+/// of endpoints that was most of the compile time c1 added (issue 14).
+#[must_use = "a call does nothing unless it is awaited"]
+pub struct Call<'c, T> {
+    endpoint: &'static Endpoint,
+    sending: Sending<'c>,
+    decode: Decoder<T>,
+}
+
+impl<'c, T> Call<'c, T> {
+    pub(crate) fn new(
+        endpoint: &'static Endpoint,
+        sending: Sending<'c>,
+        decode: Decoder<T>,
+    ) -> Self {
+        Call {
+            endpoint,
+            sending,
+            decode,
+        }
+    }
+}
+
+impl<T> Future for Call<'_, T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let sent = ready!(self.sending.as_mut().poll(cx))?;
+        let secret = sent.credential.as_ref().map(Credential::secret);
+        let decoded = (self.decode)(self.endpoint, &sent.body, secret.as_slice());
+        Poll::Ready(decoded.map_err(|e| e.with_attempts(sent.attempts)))
+    }
+}
+
+/// The endpoint only: the arguments can be personal data.
+impl<T> fmt::Debug for Call<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("method", &self.endpoint.method)
+            .field("path", &self.endpoint.template)
+            .finish_non_exhaustive()
+    }
+}
