@@ -9,6 +9,12 @@
 //! valgrind --tool=callgrind --separate-threads=yes \
 //!     target/release/examples/calls c1|reqwest <n>
 //! ```
+//!
+//! With `CALLS_RUNTIME=multi` the calls run in a task on a 2-worker runtime
+//! against a 2-thread server, as in the bench's `sequential` group but with
+//! one client per process: time `calls c1 10000` against
+//! `calls reqwest 10000`, alternating, to compare the two sides without the
+//! other clients of the bench's process.
 
 use c1::ConnectorOwnersV2;
 use c1_bench::hand::Hand;
@@ -27,12 +33,17 @@ fn main() {
         [_, side, n] => (side.as_str(), n.parse::<u64>().expect("n is a number")),
         _ => panic!("usage: calls c1|reqwest <n>"),
     };
-    let server = Server::start(1);
+    let multi = std::env::var("CALLS_RUNTIME").is_ok_and(|v| v == "multi");
+    let server = Server::start(if multi { 2 } else { 1 });
     let base = server.base_url();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let mut runtime = if multi {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(2);
+        builder
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    let rt = runtime.enable_all().build().expect("a runtime");
     let client = c1::Client::builder()
         .base_url(&base)
         .bearer_token(TOKEN)
@@ -40,9 +51,10 @@ fn main() {
         .expect("the c1 client builds");
     let hand = Hand::new(&base, TOKEN);
     let [app, connector, role, user] = IDS;
-    rt.block_on(async {
+    let side = side.to_owned();
+    let calls = async move {
         for _ in 0..n {
-            match side {
+            match side.as_str() {
                 "c1" => drop(std::hint::black_box(
                     client
                         .get_user_owner(app, connector, role, user)
@@ -57,5 +69,7 @@ fn main() {
                 other => panic!("unknown side {other}"),
             }
         }
-    });
+    };
+    // On a worker, as the bench's callers are.
+    rt.block_on(rt.spawn(calls)).expect("the calls finish");
 }
