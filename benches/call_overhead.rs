@@ -15,7 +15,7 @@
 //! callers (`concurrent_32`) and, for `a` and `c`, 64 (`concurrent_64`: the
 //! token cache's read path must not serialize callers). Then paired rounds
 //! (40 by default: 2,000 sequential calls, 1,600 calls over 32 or 64 tasks per
-//! slice, the sides interleaved and the order rotating) give the median of
+//! slice, the sides interleaved and the order shuffled each round) give the median of
 //! the per-round throughput ratios c1 / reqwest (goal: >= 0.98).
 //!
 //! ```sh
@@ -139,8 +139,11 @@ const GROUPS: [(&str, u64, &[usize]); 3] = [
 ];
 
 /// Paired rounds for one group: each round runs every caller in `which` for
-/// `calls` calls, in an order that rotates from round to round, so the two
-/// sides of a ratio run under the same background load. Returns, for each
+/// `calls` calls, so the two sides of a ratio run under the same background
+/// load, in an order shuffled from round to round. (A rotation gave each
+/// caller a fixed predecessor, and a slice's speed depends on the slice
+/// before it: the same c1 caller read 0.93 right after plain reqwest and
+/// 1.18 two places later.) Returns, for each
 /// caller after the first, the median, min and max of the per-round ratios
 /// (throughput of the caller / throughput of `which[0]`).
 fn paired(
@@ -152,10 +155,12 @@ fn paired(
     calls: u64,
 ) -> Vec<(usize, f64, f64, f64)> {
     let mut ratios = vec![Vec::new(); which.len()];
-    for round in 0..rounds {
+    let mut order: Vec<usize> = (0..which.len()).collect();
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    for _ in 0..rounds {
+        shuffle(&mut order, &mut seed);
         let mut times = vec![Duration::ZERO; which.len()];
-        for k in 0..which.len() {
-            let slot = (k + round) % which.len();
+        for &slot in &order {
             times[slot] = run(rt, &callers[which[slot]], concurrency, calls);
         }
         for k in 1..which.len() {
@@ -169,6 +174,17 @@ fn paired(
             (which[k], r[r.len() / 2], r[0], r[r.len() - 1])
         })
         .collect()
+}
+
+/// Fisher-Yates with xorshift64: the same orders in every run.
+fn shuffle(order: &mut [usize], seed: &mut u64) {
+    for i in (1..order.len()).rev() {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        let j = (*seed % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
 }
 
 fn main() {
@@ -273,7 +289,7 @@ fn main() {
         return;
     }
     println!(
-        "\nPaired rounds ({rounds} rounds, order rotating; median [min, max] of per-round ratios):"
+        "\nPaired rounds ({rounds} rounds, order shuffled; median [min, max] of per-round ratios):"
     );
     let only = std::env::var("C1_BENCH_GROUPS").unwrap_or_default();
     let slice: Option<u64> = std::env::var("C1_BENCH_CALLS")
