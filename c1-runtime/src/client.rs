@@ -11,6 +11,7 @@ use crate::auth::{Auth, ClientCredentials, TokenSettings};
 use crate::deadline::Deadlines;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http_client::HttpSettings;
+use crate::origin::Origin;
 use crate::retry::RetryPolicy;
 
 /// Whether a TLS backend was compiled in (a `rustls-*` feature).
@@ -30,6 +31,8 @@ pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
     /// The base URL without a trailing `/`; a path prefix is kept.
     pub(crate) base_url: String,
+    /// The base URL's origin, parsed once for every request URL.
+    pub(crate) origin: Origin,
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
@@ -360,10 +363,17 @@ impl ClientBuilder {
         };
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let http = self.http.build(user_agent, timeouts.connect)?;
+        let origin = Origin::new(&base_url).map_err(|e| {
+            Error::new(
+                ErrorKind::Config,
+                format!("the base URL `{base_url}` is not a valid URL: {e}"),
+            )
+        })?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
                 base_url,
+                origin,
                 auth,
                 retry: self.retry.unwrap_or_default(),
                 timeouts,

@@ -17,6 +17,7 @@ mod env;
 mod error;
 mod http_client;
 mod log;
+mod origin;
 mod paginate;
 mod path;
 mod query;

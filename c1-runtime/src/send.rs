@@ -72,7 +72,7 @@ async fn try_op<'c>(
 ) -> Result<Sent<'c>> {
     let at_fault = |e: Error| e.with_request(endpoint.method, endpoint.template);
     // Parsed before the first attempt, and again only for a retry.
-    let mut parsed = Some(parse_url(&url).map_err(at_fault)?);
+    let mut parsed = Some(parse_url(inner, &url).map_err(at_fault)?);
     let deadline = deadline_after(inner.timeouts.call);
     let mut attempts = Attempts::default();
     loop {
@@ -83,7 +83,7 @@ async fn try_op<'c>(
             .map_err(at_fault)?;
         let url = match parsed.take() {
             Some(url) => url,
-            None => parse_url(&url).map_err(at_fault)?,
+            None => parse_url(inner, &url).map_err(at_fault)?,
         };
         attempts.sent_one();
         let attempt = try_attempt(inner, endpoint, url, &body, &credential, deadline);
@@ -174,8 +174,8 @@ async fn try_attempt(
 }
 
 /// Parses the request URL; an error says what is wrong without repeating it.
-fn parse_url(url: &str) -> Result<reqwest::Url> {
-    reqwest::Url::parse(url).map_err(|e| {
+fn parse_url(inner: &ClientInner, url: &str) -> Result<reqwest::Url> {
+    inner.origin.parse(url).map_err(|e| {
         Error::new(
             ErrorKind::InvalidArgument,
             format!("the request URL is not valid: {e}; no request was sent"),
