@@ -325,7 +325,7 @@ impl ClientBuilder {
             Some((id, secret)) => Some(ClientCredentials::parse(id, secret)?),
             None => None,
         };
-        let base_url = match (&self.base_url, &credentials) {
+        let (base_url, origin) = match (&self.base_url, &credentials) {
             (Some(url), _) => normalize_base_url(url, self.allow_http)?,
             (None, Some(credentials)) => {
                 normalize_base_url(&credentials.default_base_url(), self.allow_http)?
@@ -363,12 +363,6 @@ impl ClientBuilder {
         };
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         let http = self.http.build(user_agent, timeouts.connect)?;
-        let origin = Origin::new(&base_url).map_err(|e| {
-            Error::new(
-                ErrorKind::Config,
-                format!("the base URL `{base_url}` is not a valid URL: {e}"),
-            )
-        })?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
@@ -399,7 +393,7 @@ pub(crate) fn without_user_info(url: &str) -> Cow<'_, str> {
 /// Checks that `url` is an absolute https URL (or http to a loopback host,
 /// or to any host with `allow_http`) without user info, query or fragment,
 /// and returns it without a trailing `/`. Messages never show user info.
-fn normalize_base_url(url: &str, allow_http: bool) -> Result<String> {
+fn normalize_base_url(url: &str, allow_http: bool) -> Result<(String, Origin)> {
     let shown = without_user_info(url);
     if matches!(shown, Cow::Owned(_)) {
         return Err(Error::new(
@@ -447,7 +441,10 @@ fn normalize_base_url(url: &str, allow_http: bool) -> Result<String> {
             ErrorKind::Config,
             format!("the base URL `{url}` {problem}"),
         )),
-        None => Ok(parsed.as_str().trim_end_matches('/').to_owned()),
+        None => {
+            let text = parsed.as_str().trim_end_matches('/').to_owned();
+            Ok((text, Origin::new(parsed)))
+        }
     }
 }
 
@@ -471,12 +468,16 @@ mod tests {
     #[test]
     fn base_url_keeps_prefix_and_drops_trailing_slash() {
         assert_eq!(
-            normalize_base_url("http://127.0.0.1:8080/prefix/", false).unwrap(),
+            normalize_base_url("http://127.0.0.1:8080/prefix/", false)
+                .unwrap()
+                .0,
             "http://127.0.0.1:8080/prefix"
         );
         if HAS_TLS {
             assert_eq!(
-                normalize_base_url("https://acme.conductor.one", false).unwrap(),
+                normalize_base_url("https://acme.conductor.one", false)
+                    .unwrap()
+                    .0,
                 "https://acme.conductor.one"
             );
         }

@@ -16,13 +16,11 @@ pub(crate) struct Origin {
 }
 
 impl Origin {
-    /// The origin of `base_url`, a normalized base URL (its text is what
-    /// [`Url`] serializes, without a trailing `/`).
-    pub(crate) fn new(base_url: &str) -> Result<Origin, url::ParseError> {
-        let base = Url::parse(base_url)?;
+    /// The origin of the parsed base URL `base`, whose text (without a
+    /// trailing `/`) starts every request URL.
+    pub(crate) fn new(base: Url) -> Origin {
         let len = base[..url::Position::BeforePath].len();
-        debug_assert_eq!(&base_url[..len], &base[..url::Position::BeforePath]);
-        Ok(Origin { base, len })
+        Origin { base, len }
     }
 
     /// Parses `url`, which starts with the base URL.
@@ -69,7 +67,7 @@ mod tests {
             "",
         ];
         for base in bases {
-            let origin = Origin::new(base).unwrap();
+            let origin = Origin::new(Url::parse(base).unwrap());
             for rest in rests {
                 let url = format!("{base}{rest}");
                 assert_eq!(
