@@ -12,7 +12,7 @@ use crate::send::Sent;
 
 /// The request pipeline of one call, boxed so that its type has no name
 /// to carry and is the same for every endpoint.
-type Sending<'c> = Pin<Box<dyn Future<Output = Result<Sent<'c>>> + Send + 'c>>;
+pub(crate) type Sending<'c> = Pin<Box<dyn Future<Output = Result<Sent<'c>>> + Send + 'c>>;
 
 /// Reads a 2xx body into `T`, removing the credentials it is given from any
 /// snippet of the body.

@@ -4,14 +4,14 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::call::{Call, Decoder};
+use crate::call::{Call, Decoder, Sending};
 use crate::client::Client;
 use crate::decode::decode;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::{PathValue, push_segment};
 use crate::query::QueryValue;
-use crate::send::{Sent, invoke};
+use crate::send::start;
 
 /// The longest URL sent. HTTP libraries refuse longer ones (`http::Uri`
 /// stops at 65,534 bytes), and no ConductorOne request needs one.
@@ -103,13 +103,19 @@ impl<'c> Request<'c> {
         })
     }
 
-    fn call<T>(self, decode: Decoder<T>) -> Call<'c, T> {
-        Call::new(self.endpoint, Box::pin(self.execute()), decode)
+    /// The call: the pipeline [`start`] boxes, or the error that stops the
+    /// request before any I/O (returned when the call is first polled).
+    fn call<T>(mut self, decode: Decoder<T>) -> Call<'c, T> {
+        let sending: Sending<'c> = match self.check() {
+            Ok(()) => start(self.client, self.endpoint, self.url, self.body),
+            Err(error) => Box::pin(std::future::ready(Err(error))),
+        };
+        Call::new(self.endpoint, sending, decode)
     }
 
-    /// Sends the request (with retries and auth) and returns its 2xx answer.
-    async fn execute(self) -> Result<Sent<'c>> {
-        if let Some(error) = self.error {
+    /// The first invalid value, or a URL too long to send.
+    fn check(&mut self) -> Result<()> {
+        if let Some(error) = self.error.take() {
             return Err(error);
         }
         if self.url.len() > MAX_URL_BYTES {
@@ -123,6 +129,6 @@ impl<'c> Request<'c> {
             )
             .with_request(self.endpoint.method, self.endpoint.template));
         }
-        invoke(self.client, self.endpoint, self.url, self.body).await
+        Ok(())
     }
 }

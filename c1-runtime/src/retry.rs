@@ -260,12 +260,6 @@ pub(crate) fn next(
     Next::RetryAfter(wait)
 }
 
-/// `d` from now; a duration too long to represent (`Duration::MAX` for "no
-/// limit") means about thirty years.
-pub(crate) fn deadline_after(d: Duration) -> Instant {
-    deadline_from(Instant::now(), d)
-}
-
 /// `now + d`, or 30 years from `now` if that overflows.
 pub(crate) fn deadline_from(now: Instant, d: Duration) -> Instant {
     now.checked_add(d)

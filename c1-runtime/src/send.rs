@@ -1,24 +1,27 @@
 //! Sending a built request, one call read top to bottom:
 //!
-//! `invoke` (the call's span and its one log event) -> `try_op` (the attempt
-//! loop: authorize, transmit, decide what follows) -> `try_attempt` (one
-//! request under its deadline). The decision after a failure is
-//! [`retry::next`], a pure function.
+//! `start` (the call's span; boxes the pipeline) -> `invoke` (the attempt
+//! loop: authorize, transmit, decide what follows; then the call's one log
+//! event) -> `try_attempt` (one request under its deadline). The decision
+//! after a failure is [`retry::next`], a pure function.
 
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::FutureExt;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use tokio::time::{Instant, sleep};
 use tracing::Instrument;
 
 use crate::auth::Credential;
+use crate::call::Sending;
 use crate::client::{Client, ClientInner};
 use crate::decode::status_error;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result, TimeoutKind};
 use crate::log::duration_ms;
-use crate::retry::{self, Attempts, Failure, Next, Retry, deadline_after, deadline_from};
+use crate::retry::{self, Attempts, Failure, Next, Retry, deadline_from};
 use crate::transport::{self, Limits, Reply};
 
 /// How much of a non-2xx body is read: enough for any `google.rpc.Status`
@@ -35,14 +38,17 @@ pub(crate) struct Sent<'c> {
     pub(crate) credential: Option<Credential<'c>>,
 }
 
-/// Sends `body` to `url` as `endpoint` and returns the 2xx answer, retrying
-/// transient failures as the client's [`RetryPolicy`](crate::RetryPolicy) says.
-pub(crate) async fn invoke<'c>(
+/// The pipeline of a call: sends `body` to `url` as `endpoint` and returns
+/// the 2xx answer, retrying transient failures as the client's
+/// [`RetryPolicy`](crate::RetryPolicy) says. Boxed here, inside the call's
+/// span when a subscriber wants it (otherwise no span is entered on each
+/// poll).
+pub(crate) fn start<'c>(
     client: &'c Client,
     endpoint: &'static Endpoint,
     url: String,
     body: Option<Bytes>,
-) -> Result<Sent<'c>> {
+) -> Sending<'c> {
     // The span names the template only: path and query values can be personal data.
     let span = tracing::info_span!(
         target: "c1",
@@ -50,51 +56,53 @@ pub(crate) async fn invoke<'c>(
         method = endpoint.method.as_str(),
         path = endpoint.template,
     );
-    let started = Instant::now();
-    let call = try_op(&client.inner, endpoint, url, body);
-    // No subscriber wants the span: skip entering and leaving it on every poll.
-    let result = if span.is_disabled() {
-        call.await
+    let call = invoke(&client.inner, endpoint, url, body);
+    if span.is_disabled() {
+        Box::pin(call)
     } else {
-        call.instrument(span.clone()).await
-    };
-    let _entered = span.enter();
-    log_finished(&result, started.elapsed());
-    result
+        Box::pin(call.instrument(span))
+    }
 }
 
-/// The attempt loop.
-async fn try_op<'c>(
+/// The attempt loop, then the call's one log event. One `async fn` for the
+/// whole call: each nested one would be moved, whole, into its caller's
+/// state on every call.
+async fn invoke<'c>(
     inner: &'c ClientInner,
     endpoint: &'static Endpoint,
     url: String,
     body: Option<Bytes>,
 ) -> Result<Sent<'c>> {
+    let started = Instant::now();
     let at_fault = |e: Error| e.with_request(endpoint.method, endpoint.template);
-    // Parsed before the first attempt, and again only for a retry.
-    let mut parsed = Some(parse_url(inner, &url).map_err(at_fault)?);
-    let deadline = deadline_after(inner.timeouts.call);
+    // Parsed before the first attempt (and any token request), and again
+    // only for a retry.
+    let mut parsed = match parse_url(inner, &url) {
+        Ok(url) => Some(url),
+        Err(e) => return finished(Err(at_fault(e)), started),
+    };
+    let deadline = deadline_from(started, inner.timeouts.call);
     let mut attempts = Attempts::default();
     loop {
-        let credential = inner
-            .auth
-            .credential(&inner.http, deadline)
-            .await
-            .map_err(at_fault)?;
-        let url = match parsed.take() {
-            Some(url) => url,
-            None => parse_url(inner, &url).map_err(at_fault)?,
+        let credential = match inner.auth.credential(&inner.http, deadline).await {
+            Ok(credential) => credential,
+            Err(e) => return finished(Err(at_fault(e)), started),
+        };
+        let url = match parsed.take().map_or_else(|| parse_url(inner, &url), Ok) {
+            Ok(url) => url,
+            Err(e) => return finished(Err(at_fault(e)), started),
         };
         attempts.sent_one();
         let attempt = try_attempt(inner, endpoint, url, &body, &credential, deadline);
         let failure = match attempt.await {
             Ok(reply) => {
-                return Ok(Sent {
+                let sent = Sent {
                     status: reply.status,
                     body: reply.body,
                     attempts: attempts.sent,
                     credential,
-                });
+                };
+                return finished(Ok(sent), started);
             }
             Err(failure) => failure,
         };
@@ -117,20 +125,26 @@ async fn try_op<'c>(
                 log_retry(&failure.error, attempts.sent, wait);
                 sleep(wait).await;
             }
-            Next::GiveUp => return Err(at_fault(failure.error).with_attempts(attempts.sent)),
+            Next::GiveUp => {
+                let error = at_fault(failure.error).with_attempts(attempts.sent);
+                return finished(Err(error), started);
+            }
         }
     }
 }
 
 /// One request, under the attempt's deadline (or the call's, if sooner).
-async fn try_attempt(
-    inner: &ClientInner,
+///
+/// The request is built before the future is made, so the future holds
+/// only what it awaits (see [`transport::exchange`]).
+fn try_attempt<'a>(
+    inner: &'a ClientInner,
     endpoint: &Endpoint,
     url: reqwest::Url,
     body: &Option<Bytes>,
-    credential: &Option<Credential<'_>>,
+    credential: &'a Option<Credential<'_>>,
     call_deadline: Instant,
-) -> Result<Reply, Failure> {
+) -> impl Future<Output = Result<Reply, Failure>> + 'a {
     let now = Instant::now();
     let attempt_deadline = deadline_from(now, inner.timeouts.attempt);
     let (deadline, which) = if attempt_deadline < call_deadline {
@@ -156,21 +170,27 @@ async fn try_attempt(
         connect_timeout: inner.timeouts.connect,
     };
     let exchange = transport::exchange(request, limits);
-    let reply = match inner.deadlines.run(now, deadline, exchange).await {
-        Ok(reply) => reply?,
-        Err(_elapsed) => return Err(timeout_failure(inner, which)),
-    };
-    if reply.is_success() {
-        return Ok(reply);
-    }
-    let secret = credential.as_ref().map(Credential::secret);
-    Err(Failure {
-        error: status_error(reply.status, &reply.body, secret.as_slice())
-            .with_retry_after(reply.retry_after),
-        retry: Retry::for_status(reply.status),
-        retry_after: reply.retry_after,
-        unauthorized: reply.status == 401 && credential.is_some(),
-    })
+    // `map`, not an `async` block: a block would hold the awaited future twice.
+    inner
+        .deadlines
+        .run(now, deadline, exchange)
+        .map(move |reply| {
+            let reply = match reply {
+                Ok(reply) => reply?,
+                Err(_elapsed) => return Err(timeout_failure(inner, which)),
+            };
+            if reply.is_success() {
+                return Ok(reply);
+            }
+            let secret = credential.as_ref().map(Credential::secret);
+            Err(Failure {
+                error: status_error(reply.status, &reply.body, secret.as_slice())
+                    .with_retry_after(reply.retry_after),
+                retry: Retry::for_status(reply.status),
+                retry_after: reply.retry_after,
+                unauthorized: reply.status == 401 && credential.is_some(),
+            })
+        })
 }
 
 /// Parses the request URL; an error says what is wrong without repeating it.
@@ -213,7 +233,12 @@ fn log_retry(error: &Error, attempt: u32, wait: Duration) {
     );
 }
 
-/// The one event of a finished call, inside its span.
+/// Logs the one event of a call (inside its span) and returns its result.
+fn finished(result: Result<Sent<'_>>, started: Instant) -> Result<Sent<'_>> {
+    log_finished(&result, started.elapsed());
+    result
+}
+
 fn log_finished(result: &Result<Sent<'_>>, elapsed: Duration) {
     let elapsed_ms = duration_ms(elapsed);
     match result {

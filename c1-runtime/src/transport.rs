@@ -2,6 +2,7 @@
 //! what a failure to do so means for a retry. Used by API calls and by the
 //! token request alike.
 
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -41,12 +42,22 @@ impl Reply {
 
 /// Sends `request` and reads the answer: a 2xx body whole (refused as soon
 /// as it passes `limits.body`), any other body up to `limits.error_body`.
-pub(crate) async fn exchange(
+///
+/// Not an `async fn`: the request is handed to reqwest (which starts no I/O
+/// until polled) before the future is made, so the future does not carry
+/// the 272-byte builder through every await.
+pub(crate) fn exchange(
     request: reqwest::RequestBuilder,
     limits: Limits,
+) -> impl Future<Output = Result<Reply, Failure>> {
+    read_reply(request.send(), limits)
+}
+
+async fn read_reply(
+    pending: impl Future<Output = reqwest::Result<reqwest::Response>>,
+    limits: Limits,
 ) -> Result<Reply, Failure> {
-    let mut response = request
-        .send()
+    let mut response = pending
         .await
         .map_err(|e| transport_failure(e, limits.connect_timeout))?;
     let status = response.status().as_u16();
