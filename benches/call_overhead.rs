@@ -14,9 +14,10 @@
 //! Criterion measures each with 1 caller (`sequential`), 32 concurrent
 //! callers (`concurrent_32`) and, for `a` and `c`, 64 (`concurrent_64`: the
 //! token cache's read path must not serialize callers). Then paired rounds
-//! (40 by default: 10,000 sequential calls, 4,000 calls over 32 or 64 tasks per
-//! slice, the sides interleaved and the order shuffled each round) give the median of
-//! the per-round throughput ratios c1 / reqwest (goal: >= 0.98).
+//! (40 by default, each of 10,000 sequential calls or 16,000 calls over 32 or
+//! 64 tasks per caller, run in 8 parts with the callers' order shuffled
+//! before each part) give the median of the per-round throughput ratios
+//! c1 / reqwest (goal: >= 0.98).
 //!
 //! ```sh
 //! cargo bench -p c1-bench --bench call_overhead -- --measurement-time 5
@@ -138,14 +139,19 @@ const GROUPS: [(&str, u64, &[usize]); 3] = [
     ("concurrent_64", 64, &[0, 2]),
 ];
 
+/// The parts a paired round is cut into.
+const PARTS: u64 = 8;
+
 /// Paired rounds for one group: each round runs every caller in `which` for
 /// `calls` calls, so the two sides of a ratio run under the same background
-/// load, in an order shuffled from round to round. (A rotation gave each
-/// caller a fixed predecessor, and a slice's speed depends on the slice
-/// before it: the same c1 caller read 0.93 right after plain reqwest and
-/// 1.18 two places later.) Returns, for each
-/// caller after the first, the median, min and max of the per-round ratios
-/// (throughput of the caller / throughput of `which[0]`).
+/// load. A round is cut into [`PARTS`] parts, and the callers' order is
+/// shuffled before each part: a slice's speed depends on the slice before
+/// it (with a fixed rotation the same c1 caller read 0.93 right after plain
+/// reqwest and 1.18 two places later), and on a 2-core machine rounds of
+/// one whole 16,000-call slice per caller gave per-round ratios from 0.56
+/// to 1.48, rounds of 8 parts from about 0.85 to 1.15.
+/// Returns, for each caller after the first, the median, min and max of the
+/// per-round ratios (throughput of the caller / throughput of `which[0]`).
 fn paired(
     rt: &Runtime,
     callers: &[Caller],
@@ -158,10 +164,13 @@ fn paired(
     let mut order: Vec<usize> = (0..which.len()).collect();
     let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
     for _ in 0..rounds {
-        shuffle(&mut order, &mut seed);
         let mut times = vec![Duration::ZERO; which.len()];
-        for &slot in &order {
-            times[slot] = run(rt, &callers[which[slot]], concurrency, calls);
+        for part in 0..PARTS {
+            shuffle(&mut order, &mut seed);
+            let n = calls / PARTS + u64::from(part < calls % PARTS);
+            for &slot in &order {
+                times[slot] += run(rt, &callers[which[slot]], concurrency, n);
+            }
         }
         for k in 1..which.len() {
             ratios[k].push(times[0].as_secs_f64() / times[k].as_secs_f64());
@@ -299,13 +308,12 @@ fn main() {
         if !only.is_empty() && !only.split(',').any(|g| g == group_name) {
             continue;
         }
-        // Slices of about 0.3-1 s: a sequential slice of 2,000 calls (0.15 s)
-        // moved from 0.5x to 1.9x of the one before it, a slice of 10,000
-        // from 0.8x to 1.2x.
-        let calls = slice.unwrap_or(if concurrency == 1 { 10_000 } else { 4_000 });
+        // About 0.5-1 s per caller and round: a sequential slice of 2,000
+        // calls (0.15 s) moved from 0.5x to 1.9x of the one before it.
+        let calls = slice.unwrap_or(if concurrency == 1 { 10_000 } else { 16_000 });
         for (i, median, min, max) in paired(&rt, &callers, concurrency, which, rounds, calls) {
             println!(
-                "  {group_name:<14} {:<17} ratio {median:.3} [{min:.3}, {max:.3}]  ({calls} calls per slice)",
+                "  {group_name:<14} {:<17} ratio {median:.3} [{min:.3}, {max:.3}]  ({calls} calls per caller and round)",
                 NAMES[i]
             );
         }

@@ -14,7 +14,8 @@
 //! against a 2-thread server, as in the bench's `sequential` group but with
 //! one client per process: time `calls c1 10000` against
 //! `calls reqwest 10000`, alternating, to compare the two sides without the
-//! other clients of the bench's process.
+//! other clients of the bench's process. `CALLS_TASKS=32` spreads the calls
+//! over 32 tasks, as the bench's `concurrent_32` group does.
 
 use c1::ConnectorOwnersV2;
 use c1_bench::hand::Hand;
@@ -51,25 +52,41 @@ fn main() {
         .expect("the c1 client builds");
     let hand = Hand::new(&base, TOKEN);
     let [app, connector, role, user] = IDS;
-    let side = side.to_owned();
-    let calls = async move {
-        for _ in 0..n {
-            match side.as_str() {
-                "c1" => drop(std::hint::black_box(
-                    client
-                        .get_user_owner(app, connector, role, user)
-                        .await
-                        .unwrap(),
-                )),
-                "reqwest" => drop(std::hint::black_box(
-                    hand.get_user_owner(app, connector, role, user)
-                        .await
-                        .unwrap(),
-                )),
-                other => panic!("unknown side {other}"),
-            }
+    let tasks: u64 = std::env::var("CALLS_TASKS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let client = std::sync::Arc::new(client);
+    let hand = std::sync::Arc::new(hand);
+    let handles: Vec<_> = (0..tasks)
+        .map(|t| {
+            let (client, hand, side) = (client.clone(), hand.clone(), side.to_owned());
+            let count = n / tasks + u64::from(t < n % tasks);
+            let calls = async move {
+                for _ in 0..count {
+                    match side.as_str() {
+                        "c1" => drop(std::hint::black_box(
+                            client
+                                .get_user_owner(app, connector, role, user)
+                                .await
+                                .unwrap(),
+                        )),
+                        "reqwest" => drop(std::hint::black_box(
+                            hand.get_user_owner(app, connector, role, user)
+                                .await
+                                .unwrap(),
+                        )),
+                        other => panic!("unknown side {other}"),
+                    }
+                }
+            };
+            // On a worker, as the bench's callers are.
+            rt.spawn(calls)
+        })
+        .collect();
+    rt.block_on(async {
+        for handle in handles {
+            handle.await.expect("the calls finish");
         }
-    };
-    // On a worker, as the bench's callers are.
-    rt.block_on(rt.spawn(calls)).expect("the calls finish");
+    });
 }
