@@ -274,7 +274,10 @@ mod tests {
         busy(&deadlines);
         let now = Instant::now();
         let run = deadlines.run(now, now + 30 * SECOND, pending::<()>());
-        assert!(watched(&run), "30 s away, on a busy client: the watch task's");
+        assert!(
+            watched(&run),
+            "30 s away, on a busy client: the watch task's"
+        );
         assert!(run.await.is_err());
         assert_eq!(
             now.elapsed(),
