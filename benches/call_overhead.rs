@@ -163,12 +163,12 @@ fn paired(
     let mut ratios = vec![Vec::new(); which.len()];
     let mut order: Vec<usize> = (0..which.len()).collect();
     let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    // Sequential rounds stay whole: cut into parts of 1,250 calls they read
+    // c1 about 8 % slower than whole (0.94 against 1.04), an effect of
+    // switching callers every 0.1 s that is not understood yet.
+    let parts = if concurrency == 1 { 1 } else { PARTS };
     for _ in 0..rounds {
         let mut times = vec![Duration::ZERO; which.len()];
-        // Sequential rounds stay whole: cut into parts of 1,250 calls they
-        // read c1 about 8 % slower than whole (0.94 against 1.04), an effect
-        // of switching callers every 0.1 s that is not understood yet.
-        let parts = if concurrency == 1 { 1 } else { PARTS };
         for part in 0..parts {
             shuffle(&mut order, &mut seed);
             let n = calls / parts + u64::from(part < calls % parts);

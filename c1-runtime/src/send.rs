@@ -74,23 +74,29 @@ async fn invoke<'c>(
     body: Option<Bytes>,
 ) -> Result<Sent<'c>> {
     let started = Instant::now();
-    let at_fault = |e: Error| e.with_request(endpoint.method, endpoint.template);
+    // Every way the call can fail: the error names the request, and is logged.
+    let fail = |e: Error| {
+        finished(
+            Err(e.with_request(endpoint.method, endpoint.template)),
+            started,
+        )
+    };
     // Parsed before the first attempt (and any token request), and again
     // only for a retry.
     let mut parsed = match parse_url(inner, &url) {
         Ok(url) => Some(url),
-        Err(e) => return finished(Err(at_fault(e)), started),
+        Err(e) => return fail(e),
     };
     let deadline = deadline_from(started, inner.timeouts.call);
     let mut attempts = Attempts::default();
     loop {
         let credential = match inner.auth.credential(&inner.http, deadline).await {
             Ok(credential) => credential,
-            Err(e) => return finished(Err(at_fault(e)), started),
+            Err(e) => return fail(e),
         };
         let url = match parsed.take().map_or_else(|| parse_url(inner, &url), Ok) {
             Ok(url) => url,
-            Err(e) => return finished(Err(at_fault(e)), started),
+            Err(e) => return fail(e),
         };
         attempts.sent_one();
         let attempt = try_attempt(inner, endpoint, url, &body, &credential, deadline);
@@ -125,10 +131,7 @@ async fn invoke<'c>(
                 log_retry(&failure.error, attempts.sent, wait);
                 sleep(wait).await;
             }
-            Next::GiveUp => {
-                let error = at_fault(failure.error).with_attempts(attempts.sent);
-                return finished(Err(error), started);
-            }
+            Next::GiveUp => return fail(failure.error.with_attempts(attempts.sent)),
         }
     }
 }
@@ -235,13 +238,8 @@ fn log_retry(error: &Error, attempt: u32, wait: Duration) {
 
 /// Logs the one event of a call (inside its span) and returns its result.
 fn finished(result: Result<Sent<'_>>, started: Instant) -> Result<Sent<'_>> {
-    log_finished(&result, started.elapsed());
-    result
-}
-
-fn log_finished(result: &Result<Sent<'_>>, elapsed: Duration) {
-    let elapsed_ms = duration_ms(elapsed);
-    match result {
+    let elapsed_ms = duration_ms(started.elapsed());
+    match &result {
         Ok(sent) => tracing::debug!(
             target: "c1",
             status = sent.status,
@@ -259,4 +257,5 @@ fn log_finished(result: &Result<Sent<'_>>, elapsed: Duration) {
             "call failed"
         ),
     }
+    result
 }
