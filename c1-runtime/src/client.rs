@@ -17,9 +17,6 @@ use crate::retry::RetryPolicy;
 /// Whether a TLS backend was compiled in (a `rustls-*` feature).
 const HAS_TLS: bool = cfg!(any(feature = "rustls-aws-lc", feature = "rustls-ring"));
 
-/// The default `User-Agent`: `c1/<version>`.
-const DEFAULT_USER_AGENT: &str = concat!("c1/", env!("CARGO_PKG_VERSION"));
-
 /// A ConductorOne API client: cheap to clone (all clones share one connection
 /// pool and one token cache), `Send + Sync`.
 #[derive(Clone)]
@@ -361,8 +358,9 @@ impl ClientBuilder {
             )?,
             (None, None) => Auth::None,
         };
-        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-        let http = self.http.build(user_agent, timeouts.connect)?;
+        let http = self
+            .http
+            .build(self.user_agent.as_deref(), timeouts.connect)?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,

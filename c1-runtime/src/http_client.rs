@@ -5,9 +5,12 @@
 
 use std::fmt;
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderValue};
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// The `User-Agent` of a client that sets none: `c1/<version>`.
+const DEFAULT_USER_AGENT: &str = concat!("c1/", env!("CARGO_PKG_VERSION"));
 
 /// A change to the reqwest builder, applied after c1's own settings.
 type Configure = Box<dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send>;
@@ -50,15 +53,23 @@ impl HttpSettings {
     /// user's transport settings.
     pub(crate) fn build(
         self,
-        user_agent: &str,
+        user_agent: Option<&str>,
         connect_timeout: std::time::Duration,
     ) -> Result<reqwest::Client> {
         if let Some(client) = self.client {
             return Ok(client);
         }
         install_crypto_provider();
-        let mut builder = reqwest::Client::builder()
-            .user_agent(user_agent)
+        let builder = match user_agent {
+            Some(user_agent) => reqwest::Client::builder().user_agent(user_agent),
+            // Static: reqwest copies its default headers into every request,
+            // and a static value has no reference count for threads to
+            // contend on.
+            None => {
+                reqwest::Client::builder().user_agent(HeaderValue::from_static(DEFAULT_USER_AGENT))
+            }
+        };
+        let mut builder = builder
             .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(self.default_headers);
