@@ -17,7 +17,9 @@
 //! (40 by default, each of 10,000 sequential calls per caller, or 16,000
 //! calls over 32 or 64 tasks per caller run in 8 parts, the callers' order
 //! shuffled before each slice or part) give the median of the per-round
-//! throughput ratios c1 / reqwest (goal: >= 0.98).
+//! throughput ratios c1 / reqwest (goal: >= 0.98), and the CPU time per call
+//! of the client's threads and of the server's, which says where a
+//! difference is spent (Linux only).
 //!
 //! ```sh
 //! cargo bench -p c1-bench --bench call_overhead -- --measurement-time 5
@@ -142,6 +144,20 @@ const GROUPS: [(&str, u64, &[usize]); 3] = [
 /// The parts a concurrent paired round is cut into.
 const PARTS: u64 = 8;
 
+/// What paired rounds measured for one caller of a group.
+struct Paired {
+    /// Index into the callers.
+    caller: usize,
+    /// Median, min and max of the per-round throughput ratios against the
+    /// group's first caller (1 for the first caller itself).
+    median: f64,
+    min: f64,
+    max: f64,
+    /// CPU time per call of the client's and the server's threads (µs),
+    /// over all rounds: where a difference in throughput is spent.
+    cpu_us: Option<[f64; 2]>,
+}
+
 /// Paired rounds for one group: each round runs every caller in `which` for
 /// `calls` calls, so the two sides of a ratio run under the same background
 /// load. A concurrent round is cut into [`PARTS`] parts, and the callers'
@@ -150,8 +166,6 @@ const PARTS: u64 = 8;
 /// reqwest and 1.18 two places later), and on a 2-core machine rounds of
 /// one whole 16,000-call slice per caller gave per-round ratios from 0.56
 /// to 1.48, rounds of 8 parts from about 0.85 to 1.15.
-/// Returns, for each caller after the first, the median, min and max of the
-/// per-round ratios (throughput of the caller / throughput of `which[0]`).
 fn paired(
     rt: &Runtime,
     callers: &[Caller],
@@ -159,8 +173,9 @@ fn paired(
     which: &[usize],
     rounds: usize,
     calls: u64,
-) -> Vec<(usize, f64, f64, f64)> {
+) -> Vec<Paired> {
     let mut ratios = vec![Vec::new(); which.len()];
+    let mut cpu = vec![Some([0u64; 2]); which.len()];
     let mut order: Vec<usize> = (0..which.len()).collect();
     let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
     // Sequential rounds stay whole: cut into parts of 1,250 calls they read
@@ -173,20 +188,51 @@ fn paired(
             shuffle(&mut order, &mut seed);
             let n = calls / parts + u64::from(part < calls % parts);
             for &slot in &order {
+                let before = cpu_ns();
                 times[slot] += run(rt, &callers[which[slot]], concurrency, n);
+                cpu[slot] = match (cpu[slot], before, cpu_ns()) {
+                    (Some(sum), Some(before), Some(after)) => {
+                        Some([0, 1].map(|t| sum[t] + (after[t] - before[t])))
+                    }
+                    _ => None,
+                };
             }
         }
-        for k in 1..which.len() {
+        for k in 0..which.len() {
             ratios[k].push(times[0].as_secs_f64() / times[k].as_secs_f64());
         }
     }
-    (1..which.len())
+    let total_calls = (rounds as u64 * calls) as f64;
+    (0..which.len())
         .map(|k| {
             let r = &mut ratios[k];
             r.sort_by(f64::total_cmp);
-            (which[k], r[r.len() / 2], r[0], r[r.len() - 1])
+            Paired {
+                caller: which[k],
+                median: r[r.len() / 2],
+                min: r[0],
+                max: r[r.len() - 1],
+                cpu_us: cpu[k].map(|ns| ns.map(|ns| ns as f64 / total_calls / 1e3)),
+            }
         })
         .collect()
+}
+
+/// CPU time (ns) used so far by the client's runtime threads and by the
+/// server's, from `/proc/self/task/*/schedstat` (`None` where there is none).
+fn cpu_ns() -> Option<[u64; 2]> {
+    let mut ns = [0; 2];
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let name = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        let side = match name.trim_end() {
+            "bench-client" => 0,
+            "bench-server" => 1,
+            _ => continue,
+        };
+        let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        ns[side] += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(ns)
 }
 
 /// Fisher-Yates with xorshift64: the same orders in every run.
@@ -315,12 +361,18 @@ fn main() {
         // About 0.5-1 s per caller and round: a sequential slice of 2,000
         // calls (0.15 s) moved from 0.5x to 1.9x of the one before it.
         let calls = slice.unwrap_or(if concurrency == 1 { 10_000 } else { 16_000 });
-        for (i, median, min, max) in paired(&rt, &callers, concurrency, which, rounds, calls) {
-            println!(
-                "  {group_name:<14} {:<17} ratio {median:.3} [{min:.3}, {max:.3}]  ({calls} calls per caller and round)",
-                NAMES[i]
-            );
+        for p in paired(&rt, &callers, concurrency, which, rounds, calls) {
+            let ratio = if p.caller == which[0] {
+                format!("{:<23}", "baseline")
+            } else {
+                format!("ratio {:.3} [{:.3}, {:.3}]", p.median, p.min, p.max)
+            };
+            let cpu = p.cpu_us.map_or(String::new(), |[client, server]| {
+                format!("  CPU per call: client {client:.1} µs, server {server:.1} µs")
+            });
+            println!("  {group_name:<14} {:<17} {ratio}{cpu}", NAMES[p.caller]);
         }
+        println!("  ({calls} calls per caller and round)");
     }
     let [app, connector, role, user] = IDS;
     if let (Caller::Hand(hand), Caller::C1(client)) = (&callers[0], &callers[1]) {
