@@ -237,14 +237,15 @@ fn log_retry(error: &Error, attempt: u32, wait: Duration) {
 }
 
 /// Logs the one event of a call (inside its span) and returns its result.
+/// The elapsed time is read inside the macros: only when the event is
+/// enabled, not on every call.
 fn finished(result: Result<Sent<'_>>, started: Instant) -> Result<Sent<'_>> {
-    let elapsed_ms = duration_ms(started.elapsed());
     match &result {
         Ok(sent) => tracing::debug!(
             target: "c1",
             status = sent.status,
             attempts = sent.attempts,
-            elapsed_ms,
+            elapsed_ms = duration_ms(started.elapsed()),
             "call finished"
         ),
         Err(err) => tracing::debug!(
@@ -253,7 +254,7 @@ fn finished(result: Result<Sent<'_>>, started: Instant) -> Result<Sent<'_>> {
             status = err.status(),
             timeout = err.timeout().map(tracing::field::display),
             attempts = err.attempts(),
-            elapsed_ms,
+            elapsed_ms = duration_ms(started.elapsed()),
             "call failed"
         ),
     }
