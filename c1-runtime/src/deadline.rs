@@ -213,10 +213,14 @@ impl Watched<'_> {
         if slot.fired {
             return true;
         }
+        self.firings = firings;
+        if identity(waker) == self.waker {
+            // Another request's deadline fired: the slot's waker is still ours.
+            return false;
+        }
         let old = std::mem::replace(&mut slot.waker, waker.clone());
         drop(state);
         drop(old);
-        self.firings = firings;
         self.waker = identity(waker);
         false
     }
@@ -258,6 +262,7 @@ impl<F: Future> Future for Run<'_, F> {
                 }
             }
             Guard::Timer(sleep) => sleep.as_mut().poll(cx).map(|()| Err(Elapsed)),
+            // Armed just above.
             Guard::Unarmed { .. } => Poll::Pending,
         }
     }
@@ -377,6 +382,21 @@ mod tests {
             30 * SECOND,
             "fired at the deadline, not a tick late"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn another_requests_firing_leaves_a_slot_to_its_own_deadline() {
+        let deadlines = Deadlines::new(SECOND);
+        busy(&deadlines);
+        let now = Instant::now();
+        // One task polls both, with one waker: the first firing wakes it
+        // and the second request looks at its slot, still unfired.
+        let (first, second) = tokio::join!(
+            deadlines.run(now, now + SECOND, pending::<()>()),
+            deadlines.run(now, now + 2 * SECOND, pending::<()>()),
+        );
+        assert!(first.is_err() && second.is_err());
+        assert_eq!(now.elapsed(), 2 * SECOND, "the second at its own deadline");
     }
 
     #[tokio::test(start_paused = true)]
