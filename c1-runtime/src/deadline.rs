@@ -129,31 +129,42 @@ impl Shared {
             .last
             .is_some_and(|last| now.saturating_duration_since(last) < self.tick);
         state.last = Some(now);
-        match state.runtime {
+        let start = match state.runtime {
             Some(live) if live != id => return None,
-            Some(_) => {}
+            Some(_) => false,
             None if !busy => return None,
             None => {
                 state.runtime = Some(id);
-                let alive = Alive {
-                    shared: self.clone(),
-                    armed: true,
-                };
-                runtime.spawn(watch(alive));
+                true
             }
-        }
+        };
         let key = state.slots.insert(Slot {
             deadline,
             waker: waker.clone(),
             fired: false,
         });
-        Some(Watched {
+        let watched = Watched {
             shared: self,
             key,
             // Under the lock: a firing of this slot comes after it.
             firings: self.firings.load(Ordering::Acquire),
             waker: identity(waker),
-        })
+        };
+        drop(state);
+        if start {
+            // Outside the lock: a runtime that is shutting down drops the
+            // task at once, and `Alive::drop` takes the lock.
+            let alive = Alive {
+                shared: self.clone(),
+                armed: true,
+            };
+            runtime.spawn(watch(alive));
+            if self.lock().runtime != Some(id) {
+                // Dropped: nothing watches the slot.
+                return None;
+            }
+        }
+        Some(watched)
     }
 }
 
@@ -399,6 +410,42 @@ mod tests {
         assert_eq!(now.elapsed(), 2 * SECOND, "the second at its own deadline");
     }
 
+    /// Two workers, requests on both, the task ending and starting again
+    /// between bursts: every request ends at its deadline, none hangs.
+    #[test]
+    fn requests_on_two_workers_all_end_at_their_deadlines() {
+        let runtime = Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_time()
+            .build()
+            .unwrap();
+        let limit = Duration::from_millis(40);
+        let deadlines = Arc::new(Deadlines::new(limit));
+        runtime.block_on(async {
+            for _burst in 0..5 {
+                let requests: Vec<_> = (0..64)
+                    .map(|i| {
+                        let deadlines = deadlines.clone();
+                        tokio::spawn(async move {
+                            let now = Instant::now();
+                            let wait = limit + Duration::from_millis(i % 8);
+                            let run = deadlines.run(now, now + wait, pending::<()>());
+                            let ended = tokio::time::timeout(10 * SECOND, run).await;
+                            assert!(matches!(ended, Ok(Err(Elapsed))), "ended by its deadline");
+                            assert!(now.elapsed() >= wait, "not before it");
+                        })
+                    })
+                    .collect();
+                for request in requests {
+                    request.await.unwrap();
+                }
+                // Idle long enough for the task to end.
+                sleep(3 * deadlines.shared.tick).await;
+            }
+        });
+        assert!(deadlines.shared.lock().slots.is_empty());
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_finished_request_is_forgotten_and_the_idle_task_ends() {
         let deadlines = Deadlines::new(SECOND);
@@ -507,6 +554,31 @@ mod tests {
         assert!(watched(&mut next), "right after the one before");
         assert!(task_alive(&deadlines));
         drop((sporadic, next));
+    }
+
+    #[test]
+    fn a_runtime_that_shut_down_drops_the_task_it_is_given_and_gets_timers() {
+        let deadlines = Deadlines::new(SECOND);
+        let runtime = paused();
+        let handle = runtime.handle().clone();
+        drop(runtime);
+        let _context = handle.enter();
+        let now = Instant::now();
+        // The second finds the client busy and starts a task, which the
+        // closed runtime drops at once (the lock is not held: no deadlock).
+        for _ in 0..2 {
+            assert!(
+                deadlines
+                    .shared
+                    .arm(now, now + SECOND, Waker::noop())
+                    .is_none()
+            );
+        }
+        assert!(!task_alive(&deadlines));
+        assert!(
+            deadlines.shared.lock().slots.is_empty(),
+            "the slot was given back"
+        );
     }
 
     #[test]
