@@ -366,6 +366,13 @@ mod tests {
         matches!(run.guard, Guard::Watched(_))
     }
 
+    /// Whether a request with a deadline a second after `now` gets a slot
+    /// (the slot is given back at once).
+    fn arms_a_slot(deadlines: &Deadlines, now: Instant) -> bool {
+        let shared = &deadlines.shared;
+        shared.arm(now, now + SECOND, Waker::noop()).is_some()
+    }
+
     fn task_alive(deadlines: &Deadlines) -> bool {
         deadlines.shared.lock().runtime.is_some()
     }
@@ -567,12 +574,7 @@ mod tests {
         // The second finds the client busy and starts a task, which the
         // closed runtime drops at once (the lock is not held: no deadlock).
         for _ in 0..2 {
-            assert!(
-                deadlines
-                    .shared
-                    .arm(now, now + SECOND, Waker::noop())
-                    .is_none()
-            );
+            assert!(!arms_a_slot(&deadlines, now));
         }
         assert!(!task_alive(&deadlines));
         assert!(
@@ -584,13 +586,7 @@ mod tests {
     #[test]
     fn outside_a_runtime_the_watch_task_is_not_started() {
         let deadlines = Deadlines::new(SECOND);
-        let now = Instant::now();
-        assert!(
-            deadlines
-                .shared
-                .arm(now, now + SECOND, Waker::noop())
-                .is_none()
-        );
+        assert!(!arms_a_slot(&deadlines, Instant::now()));
         assert!(!task_alive(&deadlines));
     }
 }
