@@ -330,6 +330,77 @@ async fn connection_refused_is_retried_even_for_post() {
     assert!(text.ends_with(" (after 3 attempts)"), "{text}");
 }
 
+/// An HTTP/2 server (cleartext, prior knowledge) that resets the first
+/// `refusals` streams with `REFUSED_STREAM` and answers the others 200
+/// `{"ok":true}`; returns its base URL and the streams it saw.
+async fn refusing_h2_server(refusals: usize) -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let streams = Arc::new(AtomicUsize::new(0));
+    let seen = streams.clone();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let Ok(mut connection) = h2::server::handshake(socket).await else {
+                    return;
+                };
+                while let Some(Ok((_request, mut respond))) = connection.accept().await {
+                    if seen.fetch_add(1, Ordering::SeqCst) < refusals {
+                        respond.send_reset(h2::Reason::REFUSED_STREAM);
+                        continue;
+                    }
+                    let mut body = respond
+                        .send_response(http::Response::new(()), false)
+                        .unwrap();
+                    body.send_data(bytes::Bytes::from_static(br#"{"ok":true}"#), true)
+                        .unwrap();
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), streams)
+}
+
+fn h2_client(base: String) -> Client {
+    Client::builder()
+        .base_url(base)
+        .bearer_token("tok")
+        .configure_http(|b| b.http2_prior_knowledge())
+        .build()
+        .unwrap()
+}
+
+/// A refused HTTP/2 stream was not processed, so even a POST is sent again;
+/// c1 alone retries it (reqwest's own retry is off): each stream the
+/// server saw is one counted attempt.
+#[tokio::test(start_paused = true)]
+async fn a_refused_http2_stream_is_retried_even_for_post() {
+    let (base, streams) = refusing_h2_server(1).await;
+    let created = h2_client(base)
+        .create_widget("w", &json!({}))
+        .await
+        .unwrap();
+    assert_eq!(created, json!({"ok": true}));
+    assert_eq!(streams.load(Ordering::SeqCst), 2);
+
+    let (base, streams) = refusing_h2_server(usize::MAX).await;
+    let err = h2_client(base)
+        .create_widget("w", &json!({}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert_eq!(err.attempts(), 3);
+    assert_eq!(streams.load(Ordering::SeqCst), 3, "one stream per attempt");
+    let text = err.to_string();
+    assert!(
+        text.starts_with(
+            "POST /api/v1/widgets/{widget_id}: the server refused the request without acting on it: "
+        ),
+        "{text}"
+    );
+}
+
 #[tokio::test(start_paused = true)]
 async fn connection_reset_mid_body_is_a_transport_error() {
     let server = Server::start(|_, _, mut s| async move {

@@ -72,6 +72,10 @@ impl HttpSettings {
         let mut builder = builder
             .connect_timeout(connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
+            // c1 retries (see `RetryPolicy`), HTTP/2 refusals included. With
+            // its own retry on, reqwest copies every request twice in case
+            // of a refusal; a zero per-request limit makes it copy none.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .default_headers(self.default_headers);
         if self.no_proxy {
             builder = builder.no_proxy();

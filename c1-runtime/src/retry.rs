@@ -17,6 +17,7 @@ use crate::error::Error;
 ///   |---|---|---|
 ///   | `429 Too Many Requests`, `503 Service Unavailable` | retried | retried |
 ///   | could not connect (refused, DNS, TLS handshake, connect timeout): the request was not sent | retried | retried |
+///   | an HTTP/2 stream the server refused without processing it (`REFUSED_STREAM`, or a graceful `GOAWAY` it came after) | retried | retried |
 ///   | `500`, `502`, `504` | retried | not retried |
 ///   | connection broken after the request was sent (reset, closed, not HTTP), per-attempt timeout | retried | not retried |
 ///   | any other status (`400`, `401`, `403`, `404`, `409`, ...), a body that does not decode, a body over the size limit, the call timeout | not retried | not retried |

@@ -177,6 +177,15 @@ fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
             Error::new(ErrorKind::Transport, format!("could not connect: {cause}")),
             Retry::Any,
         )
+    } else if refused_stream(&e) {
+        (
+            Error::new(
+                ErrorKind::Transport,
+                format!("the server refused the request without acting on it: {cause}"),
+            ),
+            // HTTP/2 says the request was not processed: safe for any method.
+            Retry::Any,
+        )
     } else if e.is_timeout() {
         (
             Error::new(ErrorKind::Timeout, format!("timed out: {cause}"))
@@ -198,6 +207,24 @@ fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
         retry_after: None,
         unauthorized: false,
     }
+}
+
+/// Whether an HTTP/2 server refused the request's stream before processing
+/// it: a `REFUSED_STREAM` reset, or a graceful `GOAWAY` (`NO_ERROR`) that
+/// the stream came after (RFC 9113, section 8.7). reqwest's own retry of
+/// these is turned off ([`crate::http_client`]): c1's retry loop owns every
+/// retry, so each one is counted, logged and bounded by the call's deadline.
+fn refused_stream(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(e) = cause {
+        if let Some(e) = e.downcast_ref::<h2::Error>() {
+            let refused = e.is_reset() && e.reason() == Some(h2::Reason::REFUSED_STREAM);
+            let going_away = e.is_go_away() && e.reason() == Some(h2::Reason::NO_ERROR);
+            return e.is_remote() && (refused || going_away);
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// The innermost cause's message (e.g. `Connection refused (os error 111)`).
