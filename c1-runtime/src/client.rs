@@ -309,8 +309,10 @@ impl ClientBuilder {
     ///
     /// Its redirect policy is yours: reqwest's default follows up to ten
     /// redirects, dropping `Authorization` on a redirect to another host;
-    /// c1's own client follows none. Timeouts, retries and the response size
-    /// limit still apply per request.
+    /// c1's own client follows none. reqwest's retry of HTTP/2 refusals,
+    /// which c1's own client turns off (c1 retries them itself), is yours
+    /// too. Timeouts, retries and the response size limit still apply per
+    /// request.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http.client = Some(client);
         self
