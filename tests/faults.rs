@@ -330,66 +330,21 @@ async fn connection_refused_is_retried_even_for_post() {
     assert!(text.ends_with(" (after 3 attempts)"), "{text}");
 }
 
-/// Serves one HTTP/2 connection: resets each stream with `REFUSED_STREAM`
-/// while fewer than `refusals` streams were `seen` before it, answers 200
-/// `{"ok":true}` after.
-async fn serve_h2(socket: tokio::net::TcpStream, refusals: usize, seen: Arc<AtomicUsize>) {
-    let Ok(mut connection) = h2::server::handshake(socket).await else {
-        return;
-    };
-    while let Some(Ok((_request, mut respond))) = connection.accept().await {
-        if seen.fetch_add(1, Ordering::SeqCst) < refusals {
-            respond.send_reset(h2::Reason::REFUSED_STREAM);
-            continue;
-        }
-        let mut body = respond
-            .send_response(http::Response::new(()), false)
-            .unwrap();
-        body.send_data(bytes::Bytes::from_static(br#"{"ok":true}"#), true)
-            .unwrap();
-    }
-}
-
-/// An HTTP/2 server (cleartext, prior knowledge) refusing the first
-/// `refusals` streams ([`serve_h2`]); returns its base URL and the streams
-/// it saw.
-async fn refusing_h2_server(refusals: usize) -> (String, Arc<AtomicUsize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let streams = Arc::new(AtomicUsize::new(0));
-    let seen = streams.clone();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            tokio::spawn(serve_h2(socket, refusals, seen.clone()));
-        }
-    });
-    (format!("http://{addr}"), streams)
-}
-
-fn h2_client(base: String) -> Client {
-    Client::builder()
-        .base_url(base)
-        .bearer_token("tok")
-        .configure_http(|b| b.http2_prior_knowledge())
-        .build()
-        .unwrap()
-}
-
 /// A refused HTTP/2 stream was not processed, so even a POST is sent again;
 /// c1 alone retries it (reqwest's own retry is off): each stream the
 /// server saw is one counted attempt.
 #[tokio::test(start_paused = true)]
 async fn a_refused_http2_stream_is_retried_even_for_post() {
-    let (base, streams) = refusing_h2_server(1).await;
-    let created = h2_client(base)
+    let (base, streams) = support::refusing_h2_server(1).await;
+    let created = support::h2_client(base)
         .create_widget("w", &json!({}))
         .await
         .unwrap();
     assert_eq!(created, json!({"ok": true}));
     assert_eq!(streams.load(Ordering::SeqCst), 2);
 
-    let (base, streams) = refusing_h2_server(usize::MAX).await;
-    let err = h2_client(base)
+    let (base, streams) = support::refusing_h2_server(usize::MAX).await;
+    let err = support::h2_client(base)
         .create_widget("w", &json!({}))
         .await
         .unwrap_err();
@@ -405,52 +360,12 @@ async fn a_refused_http2_stream_is_retried_even_for_post() {
     );
 }
 
-/// An HTTP/2 server whose first connection is written by hand: it reads the
-/// client's first request and answers with a graceful `GOAWAY` (`NO_ERROR`)
-/// whose last stream is 0, "I processed none of yours". Later connections
-/// are served by [`serve_h2`]; returns the base URL and the streams they saw.
-async fn going_away_h2_server() -> (String, Arc<AtomicUsize>) {
-    use tokio::io::AsyncReadExt;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let streams = Arc::new(AtomicUsize::new(0));
-    let seen = streams.clone();
-    tokio::spawn(async move {
-        let (mut first, _) = listener.accept().await.unwrap();
-        tokio::spawn(async move {
-            let mut preface = [0u8; 24];
-            first.read_exact(&mut preface).await.unwrap();
-            // An empty SETTINGS frame, then frames are read until HEADERS.
-            first.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]).await.unwrap();
-            loop {
-                let mut head = [0u8; 9];
-                first.read_exact(&mut head).await.unwrap();
-                let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
-                let mut payload = vec![0u8; len];
-                first.read_exact(&mut payload).await.unwrap();
-                if head[3] == 1 {
-                    break;
-                }
-            }
-            // GOAWAY: last stream id 0, error code NO_ERROR.
-            let goaway = [0, 0, 8, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-            first.write_all(&goaway).await.unwrap();
-            // Held open until the client goes.
-            let _ = first.read_to_end(&mut Vec::new()).await;
-        });
-        while let Ok((socket, _)) = listener.accept().await {
-            tokio::spawn(serve_h2(socket, 0, seen.clone()));
-        }
-    });
-    (format!("http://{addr}"), streams)
-}
-
 /// A stream a graceful `GOAWAY` says the server never processed is sent
 /// again, POST included, on a new connection.
 #[tokio::test(start_paused = true)]
 async fn a_stream_a_graceful_goaway_left_unprocessed_is_retried_even_for_post() {
-    let (base, streams) = going_away_h2_server().await;
-    let created = h2_client(base)
+    let (base, streams) = support::going_away_h2_server(Vec::new()).await;
+    let created = support::h2_client(base)
         .create_widget("w", &json!({}))
         .await
         .unwrap();

@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -264,4 +265,96 @@ pub async fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, &str
 pub async fn stall(stream: TcpStream, d: Duration) {
     tokio::time::sleep(d).await;
     drop(stream);
+}
+
+/// Serves one HTTP/2 connection: resets each stream with `REFUSED_STREAM`
+/// while fewer than `refusals` streams were `seen` before it, answers 200
+/// `{"ok":true}` after.
+pub async fn serve_h2(socket: TcpStream, refusals: usize, seen: Arc<AtomicUsize>) {
+    let Ok(mut connection) = h2::server::handshake(socket).await else {
+        return;
+    };
+    while let Some(Ok((_request, mut respond))) = connection.accept().await {
+        if seen.fetch_add(1, Ordering::SeqCst) < refusals {
+            respond.send_reset(h2::Reason::REFUSED_STREAM);
+            continue;
+        }
+        let mut body = respond
+            .send_response(http::Response::new(()), false)
+            .unwrap();
+        body.send_data(bytes::Bytes::from_static(br#"{"ok":true}"#), true)
+            .unwrap();
+    }
+}
+
+/// An HTTP/2 server (cleartext, prior knowledge) refusing the first
+/// `refusals` streams ([`serve_h2`]); returns its base URL and the streams
+/// it saw.
+pub async fn refusing_h2_server(refusals: usize) -> (String, Arc<AtomicUsize>) {
+    h2_server(refusals, None).await
+}
+
+/// An HTTP/2 server whose first connection is written by hand: it reads the
+/// client's first request and answers with a graceful `GOAWAY` (`NO_ERROR`,
+/// with `debug_data`) whose last stream is 0, "I processed none of yours".
+/// Later connections are served by [`serve_h2`]; returns the base URL and
+/// the streams they saw.
+pub async fn going_away_h2_server(debug_data: Vec<u8>) -> (String, Arc<AtomicUsize>) {
+    h2_server(0, Some(debug_data)).await
+}
+
+async fn h2_server(refusals: usize, goaway: Option<Vec<u8>>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let streams = Arc::new(AtomicUsize::new(0));
+    let seen = streams.clone();
+    tokio::spawn(async move {
+        if let Some(debug_data) = goaway {
+            let (first, _) = listener.accept().await.unwrap();
+            tokio::spawn(go_away(first, debug_data));
+        }
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(serve_h2(socket, refusals, seen.clone()));
+        }
+    });
+    (format!("http://{addr}"), streams)
+}
+
+/// Reads the client's preface and frames up to its first request, then
+/// sends `GOAWAY` (last stream 0, `NO_ERROR`, `debug_data`).
+async fn go_away(mut stream: TcpStream, debug_data: Vec<u8>) {
+    let mut preface = [0u8; 24];
+    stream.read_exact(&mut preface).await.unwrap();
+    // An empty SETTINGS frame, then frames are read until HEADERS.
+    stream
+        .write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0])
+        .await
+        .unwrap();
+    loop {
+        let mut head = [0u8; 9];
+        stream.read_exact(&mut head).await.unwrap();
+        let len = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+        let mut payload = vec![0u8; len];
+        stream.read_exact(&mut payload).await.unwrap();
+        if head[3] == 1 {
+            break;
+        }
+    }
+    let len = u32::try_from(8 + debug_data.len()).unwrap().to_be_bytes();
+    let mut goaway = vec![len[1], len[2], len[3], 7, 0, 0, 0, 0, 0];
+    goaway.extend_from_slice(&[0; 8]);
+    goaway.extend_from_slice(&debug_data);
+    stream.write_all(&goaway).await.unwrap();
+    // Held open until the client goes.
+    let _ = stream.read_to_end(&mut Vec::new()).await;
+}
+
+/// A client of `base` speaking HTTP/2 without TLS (prior knowledge).
+pub fn h2_client(base: String) -> Client {
+    Client::builder()
+        .base_url(base)
+        .bearer_token("tok")
+        .configure_http(|b| b.http2_prior_knowledge())
+        .build()
+        .unwrap()
 }
