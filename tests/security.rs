@@ -537,3 +537,27 @@ async fn an_over_long_url_is_an_invalid_argument_sent_never() {
         "the value is not quoted: {err}"
     );
 }
+
+/// A graceful HTTP/2 `GOAWAY` carries debug data the server chooses: here,
+/// an echo of the token. The error says the server refused the request,
+/// and neither it nor any of its sources shows that data.
+#[tokio::test]
+async fn an_http2_goaway_echoing_the_token_does_not_leak_it() {
+    let debug_data = format!("Authorization: Bearer {TOKEN}").into_bytes();
+    let (base, _) = support::going_away_h2_server(debug_data).await;
+    let client = Client::builder()
+        .base_url(base)
+        .bearer_token(TOKEN)
+        .retry_policy(RetryPolicy::disabled())
+        .configure_http(|b| b.http2_prior_knowledge())
+        .build()
+        .unwrap();
+    let err = client.get_widget("w").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(
+        err.to_string()
+            .contains("the server refused the request without acting on it"),
+        "{err}"
+    );
+    assert_absent(&everything_said(&err), TOKEN);
+}

@@ -151,7 +151,15 @@ async fn read_prefix(response: &mut reqwest::Response, limit: u64) -> Bytes {
 /// The failure for an error of reqwest: what went wrong, without the URL.
 fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
     let e = e.without_url();
-    let cause = root_cause(&e);
+    let h2 = h2_error(&e);
+    let refused = h2.is_some_and(refused_stream);
+    // A GOAWAY's debug data is the server's to choose, and may echo the
+    // request's credentials: it is left out of the message and the sources.
+    let going_away = h2.is_some_and(h2::Error::is_go_away);
+    let cause = match h2 {
+        Some(h2) if going_away => describe_going_away(h2),
+        _ => root_cause(&e),
+    };
     let (error, retry) = if e.is_builder() {
         // The request could not even be built (e.g. a URL that is not a
         // valid URI): nothing was sent, and nothing will change on a retry.
@@ -177,7 +185,7 @@ fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
             Error::new(ErrorKind::Transport, format!("could not connect: {cause}")),
             Retry::Any,
         )
-    } else if refused_stream(&e) {
+    } else if refused {
         (
             Error::new(
                 ErrorKind::Transport,
@@ -202,7 +210,11 @@ fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
         )
     };
     Failure {
-        error: error.with_source(e),
+        error: if going_away {
+            error
+        } else {
+            error.with_source(e)
+        },
         retry,
         retry_after: None,
         unauthorized: false,
@@ -214,24 +226,35 @@ fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
 /// the stream came after (RFC 9113, section 8.7). reqwest's own retry of
 /// these is turned off ([`crate::http_client`]): c1's retry loop owns every
 /// retry, so each one is counted, logged and bounded by the call's deadline.
-fn refused_stream(e: &(dyn std::error::Error + 'static)) -> bool {
-    let mut cause = Some(e);
-    while let Some(e) = cause {
-        if let Some(e) = e.downcast_ref::<h2::Error>() {
-            let refused = e.is_reset() && e.reason() == Some(h2::Reason::REFUSED_STREAM);
-            let going_away = e.is_go_away() && e.reason() == Some(h2::Reason::NO_ERROR);
-            return e.is_remote() && (refused || going_away);
-        }
-        cause = e.source();
+fn refused_stream(e: &h2::Error) -> bool {
+    let refused = e.is_reset() && e.reason() == Some(h2::Reason::REFUSED_STREAM);
+    let going_away = e.is_go_away() && e.reason() == Some(h2::Reason::NO_ERROR);
+    e.is_remote() && (refused || going_away)
+}
+
+/// A `GOAWAY` by its error code alone (`Display` adds the debug data).
+fn describe_going_away(e: &h2::Error) -> String {
+    match e.reason() {
+        Some(reason) => format!("HTTP/2 GOAWAY ({reason})"),
+        None => "HTTP/2 GOAWAY".to_owned(),
     }
-    false
+}
+
+/// The HTTP/2 error among the causes of `e`, if any.
+fn h2_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a h2::Error> {
+    causes(e).find_map(|cause| cause.downcast_ref::<h2::Error>())
 }
 
 /// The innermost cause's message (e.g. `Connection refused (os error 111)`).
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause: &(dyn std::error::Error + 'static) = e;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
+    causes(e)
+        .last()
+        .map_or_else(String::new, ToString::to_string)
+}
+
+/// `e`, then its sources, outermost first.
+fn causes<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(e), |cause| cause.source())
 }
