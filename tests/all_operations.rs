@@ -100,3 +100,57 @@ async fn every_operation_is_served() {
         failures.join("\n")
     );
 }
+
+/// A POST that is not declared `idempotent` is sent once, whatever fails:
+/// viewing a secret counts against its `maxViews`, so c1 never repeats it
+/// (it was once declared idempotent and sent three times). A read-only
+/// search beside it is retried, so the faults do reach the retry decision.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewing_a_secret_is_never_repeated_but_a_search_is() {
+    use c1::models::{
+        PaperSecretServiceGetContentRequest, PaperSecretServiceSearchMySecretsRequest,
+    };
+    const VIEW: &str = "c1.api.secrets.v1.PaperSecretService.GetContent";
+    const SEARCH: &str = "c1.api.secrets.v1.PaperSecretService.SearchMySecrets";
+    let fake = FakeC1::start().await;
+    fake.add_bearer_token("t0k");
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .bearer_token("t0k")
+        .build()
+        .unwrap();
+    let secrets = client.paper_secret();
+
+    fake.fail_next(&[502, 502]);
+    let err = secrets
+        .get_content("v1", &PaperSecretServiceGetContentRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(502), "{err}");
+    assert_eq!(fake.faults().pending(), 1, "one attempt, one fault used");
+    fake.faults().clear();
+
+    fake.drop_next_connections(1);
+    let err = secrets
+        .get_content("v1", &PaperSecretServiceGetContentRequest::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    assert_eq!(fake.faults().pending(), 0);
+
+    fake.fail_next(&[502, 502]);
+    secrets
+        .search_my_secrets(&PaperSecretServiceSearchMySecretsRequest::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        fake.faults().pending(),
+        0,
+        "both faults used, the third attempt answered"
+    );
+    assert_eq!(fake.operation_requests(SEARCH).len(), 1);
+    assert!(
+        fake.operation_requests(VIEW).is_empty(),
+        "no view reached the service"
+    );
+}

@@ -18,9 +18,10 @@ pub struct Overrides {
     /// GET lists that answer `nextPageToken` but declare no page parameters.
     #[serde(default)]
     pub page_params: Vec<String>,
-    /// POST operations that only read (searches, lists, gets): retried like GET.
+    /// POST operations that only read (searches, lists, gets): retried like
+    /// GET. operationId -> why a repeat changes nothing (reviewed per entry).
     #[serde(default)]
-    pub idempotent: Vec<String>,
+    pub idempotent: BTreeMap<String, String>,
     /// Types with hand-written extensions (constructors): the generator emits
     /// a `cfg_<snake>!` macro that enables an item exactly when the type exists.
     #[serde(default)]

@@ -109,7 +109,7 @@ pub fn load(text: &str, overrides: &Overrides) -> R<Spec> {
         }
     }
     operations.sort_by(|a, b| (&a.service, &a.id).cmp(&(&b.service, &b.id)));
-    for id in overrides.idempotent.iter().chain(&overrides.page_params) {
+    for id in overrides.idempotent.keys().chain(&overrides.page_params) {
         if !operations.iter().any(|o| &o.id == id) {
             return Err(format!("overrides.toml names {id}, which the spec lacks"));
         }
@@ -270,7 +270,11 @@ fn read_operation(
             ty: Ty::String,
         });
     }
-    let idempotent = overrides.idempotent.iter().any(|p| p == id);
+    let idempotent = overrides.idempotent.get(id);
+    if idempotent.is_some_and(|why| why.trim().is_empty()) {
+        return Err(format!("{id}: say why a repeat of it changes nothing"));
+    }
+    let idempotent = idempotent.is_some();
     if idempotent && method != "post" {
         return Err(format!("{id}: idempotent applies to POST operations"));
     }

@@ -65,8 +65,8 @@ pub trait PaperSecret: Api {
     ///
     /// Answers a [`PaperSecretServiceGetContentResponse`](crate::models::PaperSecretServiceGetContentResponse).
     ///
-    /// Read-only: retried like a `GET`. Stability: draft.
-    #[c1_endpoint(POST "/api/v1/secrets/<vault_id>/view", body = request, idempotent)]
+    /// Stability: draft.
+    #[c1_endpoint(POST "/api/v1/secrets/<vault_id>/view", body = request)]
     async fn get_content(
         &self,
         vault_id: &str,
