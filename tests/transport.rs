@@ -91,11 +91,13 @@ async fn a_root_certificate_makes_a_private_server_trusted() {
 #[tokio::test]
 async fn an_explicit_proxy_receives_the_requests() {
     let proxy = Server::always(200, r#"{"id":"via proxy"}"#).await;
-    // Nothing listens on the base URL: only the proxy can answer.
+    // Nothing listens on the base URL: only the proxy can answer. Plain
+    // http through a proxy leaves the machine, so it takes the opt-in.
     let client = Client::builder()
         .base_url("http://127.0.0.1:9")
         .bearer_token("tok")
         .proxy(reqwest::Proxy::http(proxy.url()).unwrap())
+        .danger_allow_http(true)
         .build()
         .unwrap();
     let widget = client.get_widget("w 1").await.unwrap();
@@ -103,6 +105,102 @@ async fn an_explicit_proxy_receives_the_requests() {
     let [request] = proxy.requests().try_into().unwrap();
     assert_eq!(request.target, "http://127.0.0.1:9/api/v1/widgets/w%201");
     assert_eq!(request.header("authorization"), Some("Bearer tok"));
+}
+
+/// Plain http is allowed to a loopback host because it never leaves the
+/// machine; an explicit proxy would carry the token off it in clear.
+#[test]
+fn an_explicit_proxy_for_a_plain_http_loopback_url_is_refused() {
+    for url in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9"] {
+        let err = Client::builder()
+            .base_url(url)
+            .bearer_token("tok")
+            .proxy(reqwest::Proxy::all("http://127.0.0.1:3128").unwrap())
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        assert!(err.to_string().contains("danger_allow_http"), "{err}");
+    }
+    // https through a proxy is a CONNECT tunnel: allowed.
+    Client::builder()
+        .base_url("https://acme.conductor.one")
+        .bearer_token("tok")
+        .proxy(reqwest::Proxy::all("http://127.0.0.1:3128").unwrap())
+        .build()
+        .unwrap();
+}
+
+/// The environment's proxies are ignored for a plain-http loopback base URL:
+/// with `HTTP_PROXY`/`ALL_PROXY` set and `NO_PROXY` unset, every call still
+/// goes straight to the server and the proxy sees nothing. The variables are
+/// process-wide, so the calls run in a child process of this test binary
+/// (`child_calls_loopback_servers_with_proxy_variables_set`).
+#[tokio::test]
+async fn the_environment_proxy_never_sees_a_loopback_call() {
+    let proxy = Server::always(200, r#"{"id":"via proxy"}"#).await;
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let url = proxy.url();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(exe)
+            .args([
+                "--exact",
+                "child_calls_loopback_servers_with_proxy_variables_set",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("HTTP_PROXY", &url)
+            .env("http_proxy", &url)
+            .env("ALL_PROXY", &url)
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .output()
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the child failed:\n{said}");
+    assert!(said.contains("1 passed"), "the child ran no test:\n{said}");
+    assert_eq!(proxy.count(), 0, "the proxy saw {:?}", proxy.requests());
+}
+
+/// Run by [`the_environment_proxy_never_sees_a_loopback_call`] with the proxy
+/// variables set; on its own it is the same check without a proxy.
+#[tokio::test]
+#[ignore = "run by the_environment_proxy_never_sees_a_loopback_call"]
+async fn child_calls_loopback_servers_with_proxy_variables_set() {
+    let server = Server::always(200, r#"{"id":"direct"}"#).await;
+    let port = server.addr.port();
+    let mut urls = vec![
+        format!("http://127.0.0.1:{port}"),
+        format!("http://localhost:{port}"),
+    ];
+    // IPv6 loopback, where this machine has it.
+    let v6 = tokio::net::TcpListener::bind("[::1]:0").await.ok();
+    if let Some(listener) = v6 {
+        let port = listener.local_addr().unwrap().port();
+        urls.push(format!("http://[::1]:{port}"));
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let mut buf = [0u8; 4096];
+                let _ = stream.read(&mut buf).await;
+                respond(&mut stream, 200, &[], br#"{"id":"direct"}"#).await;
+            }
+        });
+    }
+    for url in urls {
+        let client = Client::builder()
+            .base_url(&url)
+            .bearer_token("tok")
+            .build()
+            .unwrap();
+        let widget = client
+            .get_widget("w")
+            .await
+            .unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(widget["id"], "direct", "{url}");
+    }
 }
 
 #[tokio::test]

@@ -254,6 +254,12 @@ impl ClientBuilder {
     /// `NO_PROXY` environment variables (and their lowercase forms) are
     /// obeyed, read when the client is built; HTTPS through a proxy stays
     /// encrypted end to end (a `CONNECT` tunnel).
+    ///
+    /// A plain-http base URL to a loopback host never goes through a proxy:
+    /// the environment's proxies are ignored for it, and an explicit proxy
+    /// is a [`Config`](ErrorKind::Config) error unless
+    /// [`danger_allow_http`](ClientBuilder::danger_allow_http) is on (the
+    /// token would travel unencrypted to the proxy).
     pub fn proxy(mut self, proxy: reqwest::Proxy) -> Self {
         self.http.proxies.push(proxy);
         self
@@ -360,9 +366,20 @@ impl ClientBuilder {
             )?,
             (None, None) => Auth::None,
         };
+        // Plain http is allowed to a loopback host because it never leaves
+        // the machine; through a proxy it would, token and all.
+        let loopback_only = base_url.starts_with("http://") && !self.allow_http;
+        if loopback_only && !self.http.proxies.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "a proxy is set for a plain-http base URL, which would send the access token \
+                 unencrypted through the proxy: use https, or `danger_allow_http(true)` if the \
+                 path to the proxy is trusted end to end",
+            ));
+        }
         let http = self
             .http
-            .build(self.user_agent.as_deref(), timeouts.connect)?;
+            .build(self.user_agent.as_deref(), timeouts.connect, loopback_only)?;
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,

@@ -50,11 +50,13 @@ impl fmt::Debug for HttpSettings {
 impl HttpSettings {
     /// The reqwest client: the user's own, or one built with c1's settings
     /// (`user_agent`, `connect_timeout`, redirects not followed) and the
-    /// user's transport settings.
+    /// user's transport settings. `direct`: the environment's proxies are not
+    /// used (a plain-http base URL to loopback must not leave the machine).
     pub(crate) fn build(
         self,
         user_agent: Option<&str>,
         connect_timeout: std::time::Duration,
+        direct: bool,
     ) -> Result<reqwest::Client> {
         if let Some(client) = self.client {
             return Ok(client);
@@ -77,7 +79,7 @@ impl HttpSettings {
             // of a refusal; a zero per-request limit makes it copy none.
             .retry(reqwest::retry::never().max_retries_per_request(0))
             .default_headers(self.default_headers);
-        if self.no_proxy {
+        if self.no_proxy || direct {
             builder = builder.no_proxy();
         }
         for proxy in self.proxies {
