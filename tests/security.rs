@@ -499,6 +499,26 @@ async fn any_repeated_page_token_ends_the_listing() {
     assert_eq!(results.len(), 3, "two pages of items, then the error");
 }
 
+/// Endless one-item pages with fresh tokens look like a long listing, so
+/// `paginate` has no bound of its own (see its docs): the caller's `take`
+/// is the bound, and no page past it is fetched.
+#[tokio::test]
+async fn an_endless_listing_is_bounded_by_the_callers_take() {
+    let mut fetches = 0u32;
+    let items: Vec<u32> = c1::paginate(|_token: Option<String>| {
+        fetches += 1;
+        let (item, next) = (fetches, format!("t{fetches}"));
+        async move { Ok(TestPage(vec![item], Some(next))) }
+    })
+    .take(5_000)
+    .map(Result::unwrap)
+    .collect()
+    .await;
+    assert_eq!(items.len(), 5_000);
+    assert_eq!(items.last(), Some(&5_000));
+    assert_eq!(fetches, 5_000, "one page per item taken, none ahead");
+}
+
 #[tokio::test]
 async fn endless_empty_pages_end_the_listing() {
     let mut fetches = 0u32;

@@ -56,6 +56,15 @@ pub trait Page {
 ///
 /// The stream is `Unpin` (its state is boxed once per listing), so
 /// `TryStreamExt::try_next` works on it without `pin!`.
+///
+/// # The length of a listing is the caller's to bound
+///
+/// A server that keeps sending items with fresh tokens cannot be told from
+/// a long listing (a system log has millions of events), so the stream has
+/// no page limit: it ends when the server says so. Where that is not yours
+/// to trust, bound it with `StreamExt::take(n)` (pages past the `n`th item
+/// are never fetched) or a timeout, and do not `try_collect` an unbounded
+/// listing.
 pub fn paginate<P, F, Fut>(fetch: F) -> impl Stream<Item = Result<P::Item>> + Unpin
 where
     P: Page,
