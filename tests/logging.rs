@@ -5,8 +5,11 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use c1::{Client, ConnectorOwnersV2};
+mod support;
+
+use c1::{Client, ConnectorOwnersV2, RetryPolicy};
 use c1_fake::FakeC1;
+use support::Widgets;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
@@ -38,6 +41,22 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
     fn make_writer(&'a self) -> Logs {
         self.clone()
     }
+}
+
+/// Makes a subscriber the thread's default until the returned guard drops:
+/// it writes to `logs` with the default `fmt` format, span events included
+/// (new, enter, exit, close), filtered by `filter`.
+#[must_use]
+fn capture(logs: &Logs, filter: Targets) -> impl Sized {
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+                .with_writer(logs.clone()),
+        )
+        .with(filter)
+        .set_default()
 }
 
 /// The `key=` names of a formatted line, span fields included.
@@ -116,6 +135,79 @@ async fn debug_shows_each_call_retry_and_token_fetch_once() {
         assert_eq!(keys.len(), count, "a field printed twice: {line}");
         for secret in ["Bearer", "no-such-user", "user-1", &creds.client_secret] {
             assert!(!line.contains(secret), "{secret:?} in {line}");
+        }
+    }
+}
+
+/// `RUST_LOG=info` with span events on shows nothing of c1: its span is at
+/// `DEBUG` like its events (it was an `INFO` span: a line per poll).
+#[tokio::test]
+async fn info_shows_nothing_of_c1_even_with_span_events() {
+    let logs = Logs::default();
+    let _default = capture(&logs, Targets::new().with_default(LevelFilter::INFO));
+    let fake = FakeC1::start().await;
+    let creds = fake.credentials().clone();
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .client_credentials(&creds.client_id, &creds.client_secret)
+        .build()
+        .unwrap();
+    fake.fail_next(&[503]);
+    client
+        .get_user_owner("app-1", "conn-1", "owner", "user-1")
+        .await
+        .unwrap();
+    let lines = logs.lines();
+    let c1: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("c1.request") || l.contains(" c1: "))
+        .collect();
+    assert!(c1.is_empty(), "{c1:#?}");
+}
+
+/// Everything at `TRACE`, on every target, while a hostile HTTP/2 server
+/// echoes the token in a `GOAWAY` frame's debug data: no event or span of
+/// c1's own carries it. h2 itself logs that frame, debug data included, at
+/// `DEBUG`: c1 cannot stop another crate's events, so the README says to keep
+/// the HTTP crates at `INFO`; with that filter no line carries the token.
+#[tokio::test]
+async fn at_trace_c1s_own_events_never_carry_the_token() {
+    const TOKEN: &str = "tok-SECRET-trace-5b1d/77aa";
+    let debug_data = format!("Authorization: Bearer {TOKEN}").into_bytes();
+    for (filter, whole) in [
+        (Targets::new().with_default(LevelFilter::TRACE), false),
+        (
+            // The README's advice: everything at TRACE but the HTTP crates.
+            Targets::new()
+                .with_default(LevelFilter::TRACE)
+                .with_target("h2", LevelFilter::INFO)
+                .with_target("hyper", LevelFilter::INFO)
+                .with_target("hyper_util", LevelFilter::INFO)
+                .with_target("reqwest", LevelFilter::INFO)
+                .with_target("rustls", LevelFilter::INFO),
+            true,
+        ),
+    ] {
+        let logs = Logs::default();
+        let _default = capture(&logs, filter);
+        let (base, _) = support::going_away_h2_server(debug_data.clone()).await;
+        let client = Client::builder()
+            .base_url(base)
+            .bearer_token(TOKEN)
+            .retry_policy(RetryPolicy::disabled())
+            .configure_http(|b| b.http2_prior_knowledge())
+            .build()
+            .unwrap();
+        client.get_widget("w").await.unwrap_err();
+        let lines = logs.lines();
+        let c1: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.contains("c1.request") || l.contains(" c1: "))
+            .collect();
+        assert!(!c1.is_empty(), "c1 logged nothing at TRACE: {lines:#?}");
+        for line in if whole { lines.iter().collect() } else { c1 } {
+            assert!(!line.contains(TOKEN), "the token in: {line}");
+            assert!(!line.contains("Bearer"), "a credential in: {line}");
         }
     }
 }

@@ -50,7 +50,7 @@ pub(crate) fn start<'c>(
     body: Option<Bytes>,
 ) -> Sending<'c> {
     // The span names the template only: path and query values can be personal data.
-    let span = tracing::info_span!(
+    let span = tracing::debug_span!(
         target: "c1",
         "c1.request",
         method = endpoint.method.as_str(),
