@@ -455,3 +455,29 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
         self.clone()
     }
 }
+
+/// `Result<()>` takes an empty body or any JSON object, as the README says;
+/// any other JSON is a `Decode` error (`null`, arrays and strings were once
+/// accepted).
+#[tokio::test]
+async fn a_unit_answer_is_an_empty_body_or_an_object() {
+    for body in ["", " \n", "{}", r#"{"deleted":true,"n":[1,{"x":null}]}"#] {
+        let server = Server::start(move |_, _, mut s| async move {
+            respond(&mut s, 200, &[], body.as_bytes()).await;
+        })
+        .await;
+        server
+            .client()
+            .delete_widget("w")
+            .await
+            .unwrap_or_else(|e| panic!("{body:?}: {e}"));
+    }
+    for body in ["[1,2,3]", r#""str""#, "null", "7", "true", "{} {}", "{"] {
+        let server = Server::start(move |_, _, mut s| async move {
+            respond(&mut s, 200, &[], body.as_bytes()).await;
+        })
+        .await;
+        let err = server.client().delete_widget("w").await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{body:?}: {err}");
+    }
+}

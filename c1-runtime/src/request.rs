@@ -96,10 +96,11 @@ impl<'c> Request<'c> {
         self.call(decode::<T>)
     }
 
-    /// Sends the request and accepts an empty body or any JSON object.
+    /// Sends the request and accepts an empty body or any JSON object; any
+    /// other JSON (`null`, an array, a string, a number) is a `Decode` error.
     pub fn send_empty(self) -> Call<'c, ()> {
         self.call(|endpoint, body, secrets| {
-            decode::<serde::de::IgnoredAny>(endpoint, body, secrets).map(|_| ())
+            decode::<AnyObject>(endpoint, body, secrets).map(|_| ())
         })
     }
 
@@ -130,5 +131,32 @@ impl<'c> Request<'c> {
             .with_request(self.endpoint.method, self.endpoint.template));
         }
         Ok(())
+    }
+}
+
+/// Any JSON object, its members read and dropped: the answer of an
+/// operation that returns nothing (`Result<()>`).
+struct AnyObject;
+
+impl<'de> serde::Deserialize<'de> for AnyObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnyObject;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<AnyObject, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(AnyObject)
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
