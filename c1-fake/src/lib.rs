@@ -53,7 +53,7 @@ pub use faults::{Fault, Faults};
 pub use hosted::{Route, RouteRequest};
 pub use inspect::{DEFAULT_REQUEST_LOG_CAPACITY, MAX_RECORDED_BODY, REDACTED, RecordedRequest};
 pub use reply::Reply;
-pub use server::{MAX_BODY, MAX_HEADER_BYTES};
+pub use server::{DEFAULT_READ_TIMEOUT, MAX_BODY, MAX_HEADER_BYTES};
 pub use state::{DEFAULT_PAGE_SIZE, DEFAULT_SEED, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 
 /// The default lifetime of issued access tokens (`expires_in` = 600).
@@ -75,6 +75,8 @@ pub(crate) struct Shared {
     pub(crate) routes: hosted::Routes,
     pub(crate) catalog: catalog::Catalog,
     request_log_capacity: usize,
+    /// How long a request's head, and then its body, may take to arrive.
+    pub(crate) read_timeout: Duration,
 }
 
 impl Shared {
@@ -138,6 +140,7 @@ pub struct FakeC1Builder {
     request_log_capacity: usize,
     nulls: bool,
     strict: bool,
+    read_timeout: Duration,
     operations: &'static [catalog::Operation],
     schemas: &'static [catalog::Schema],
 }
@@ -159,6 +162,7 @@ impl Default for FakeC1Builder {
             request_log_capacity: DEFAULT_REQUEST_LOG_CAPACITY,
             nulls: false,
             strict: false,
+            read_timeout: DEFAULT_READ_TIMEOUT,
             operations: catalog::OPERATIONS,
             schemas: catalog::SCHEMAS,
         }
@@ -198,6 +202,16 @@ impl FakeC1Builder {
     /// operation's schema does not have is answered 400 naming it (catches a wrong wire name).
     pub fn strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    /// How long a client may take to send a request's head, and then its
+    /// body (default [`DEFAULT_READ_TIMEOUT`]). A connection whose head is
+    /// late is closed; a late body is answered 408 and the connection closed.
+    /// So a client that opens connections and sends half a request cannot
+    /// hold them open.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
         self
     }
 
@@ -276,6 +290,7 @@ impl FakeC1Builder {
                 self.strict,
             ),
             request_log_capacity: self.request_log_capacity,
+            read_timeout: self.read_timeout,
         });
         let router = routes::router(shared.clone());
         let (shutdown, rx) = watch::channel(false);

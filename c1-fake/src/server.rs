@@ -4,6 +4,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -11,9 +12,10 @@ use axum::http::request::Parts;
 use axum::http::{Request, Response, StatusCode, header};
 use axum::response::IntoResponse;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use crate::Shared;
 use crate::hosted::RouteRequest;
@@ -25,6 +27,12 @@ pub const MAX_BODY: usize = 1 << 20;
 
 /// The most bytes of request line and headers the fake reads (32 KiB); more is answered 431.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// How long a request's head, and then its body, may take to arrive by default (10 s).
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long connections may finish what they are doing once the fake stops.
+const SHUTDOWN_DRAIN: Duration = Duration::from_secs(1);
 
 /// The service error that makes hyper close the connection without answering.
 #[derive(Debug)]
@@ -38,7 +46,9 @@ impl fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-/// Accept connections until `shutdown` flips, then shut every connection down gracefully.
+/// Accept connections until `shutdown` flips, then shut every connection
+/// down: gracefully, for at most [`SHUTDOWN_DRAIN`]; whatever is left (a
+/// half-sent request, say) is closed.
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
@@ -46,14 +56,27 @@ pub(crate) async fn serve(
     shutdown: watch::Receiver<bool>,
 ) {
     let mut stop = shutdown.clone();
+    let mut connections = JoinSet::new();
+    let mut failures = 0u32;
     loop {
         let stream = tokio::select! {
             _ = stopped(&mut stop) => break,
+            // Finished connections leave the set, so it holds only open ones.
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok((stream, _)) => {
+                    failures = 0;
+                    stream
+                }
+                // Out of file descriptors (EMFILE) or the like: the pending
+                // connection stays queued and accept fails again at once, so
+                // wait instead of spinning, longer while it lasts.
                 Err(_) => {
-                    tokio::task::yield_now().await;
-                    continue;
+                    failures = failures.saturating_add(1);
+                    tokio::select! {
+                        _ = stopped(&mut stop) => break,
+                        _ = tokio::time::sleep(accept_backoff(failures)) => continue,
+                    }
                 }
             },
         };
@@ -61,22 +84,36 @@ pub(crate) async fn serve(
         let shared = shared.clone();
         let router = router.clone();
         let mut stop = shutdown.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
+            let read_timeout = shared.read_timeout;
             let svc =
                 hyper::service::service_fn(move |req| handle(shared.clone(), router.clone(), req));
             let conn = hyper::server::conn::http1::Builder::new()
                 .max_buf_size(MAX_HEADER_BYTES)
+                .timer(TokioTimer::new())
+                .header_read_timeout(read_timeout)
                 .serve_connection(TokioIo::new(stream), svc);
             let mut conn = std::pin::pin!(conn);
             tokio::select! {
                 _ = conn.as_mut() => {}
                 _ = stopped(&mut stop) => {
                     conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
+                    let _ = tokio::time::timeout(SHUTDOWN_DRAIN, conn).await;
                 }
             }
         });
     }
+    // Each connection saw the signal too; wait for them, then close the rest.
+    let _ = tokio::time::timeout(SHUTDOWN_DRAIN * 2, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    connections.shutdown().await;
+}
+
+/// The wait after the `failures`th accept error in a row: 10 ms doubling to 1 s.
+fn accept_backoff(failures: u32) -> Duration {
+    Duration::from_millis(10u64 << failures.saturating_sub(1).min(7)).min(Duration::from_secs(1))
 }
 
 /// Resolves once shutdown is requested (or the handle is gone).
@@ -91,15 +128,34 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Body>, DropConnection> {
     let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(Body::new(body), MAX_BODY).await {
-        Ok(b) => Ok(b),
-        Err(_) => Err(PayloadTooLarge),
+    let read = axum::body::to_bytes(Body::new(body), MAX_BODY);
+    let body = match tokio::time::timeout(shared.read_timeout, read).await {
+        Ok(Ok(b)) => Ok(b),
+        Ok(Err(_)) => Err(PayloadTooLarge),
+        // A body that stopped arriving: answered, and the connection closed.
+        Err(_) => return Ok(body_timeout()),
     };
     let seq = record(&shared, &parts, body.as_deref().unwrap_or_default());
     let resp = answer(&shared, router, parts, body, seq).await;
     if let Ok(resp) = &resp {
         shared.set_status(seq, resp.status().as_u16());
     }
+    resp
+}
+
+/// 408 for a body that did not arrive within the read timeout; hyper closes
+/// the connection after it (the rest of the body is never read).
+fn body_timeout() -> Response<Body> {
+    let mut resp = ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        4,
+        "the request body did not arrive in time",
+    )
+    .into_response();
+    resp.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
     resp
 }
 
