@@ -43,12 +43,30 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
     }
 }
 
+/// Tracing caches per callsite whether any subscriber wants it: with two
+/// subscribers of different levels alive at once, one's "always" can reach
+/// the other. The tests here take turns, each with its own subscriber.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs `f` on a current-thread runtime (the tests' `#[tokio::test]`, with
+/// the turn taken outside it).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
 /// Makes a subscriber the thread's default until the returned guard drops:
 /// it writes to `logs` with the default `fmt` format, span events included
 /// (new, enter, exit, close), filtered by `filter`.
 #[must_use]
 fn capture(logs: &Logs, filter: Targets) -> impl Sized {
-    tracing_subscriber::registry()
+    let guard = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)
@@ -56,7 +74,11 @@ fn capture(logs: &Logs, filter: Targets) -> impl Sized {
                 .with_writer(logs.clone()),
         )
         .with(filter)
-        .set_default()
+        .set_default();
+    // Callsites cache whether they are enabled; the one subscriber now in
+    // force decides afresh.
+    tracing::callsite::rebuild_interest_cache();
+    guard
 }
 
 /// The `key=` names of a formatted line, span fields included.
@@ -67,102 +89,108 @@ fn keys(line: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn debug_shows_each_call_retry_and_token_fetch_once() {
+#[test]
+fn debug_shows_each_call_retry_and_token_fetch_once() {
+    let _serial = serial();
     let logs = Logs::default();
     // What `RUST_LOG=c1=debug` selects, with the default `fmt` format.
-    tracing_subscriber::registry()
+    let _default = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)
                 .with_writer(logs.clone()),
         )
         .with(Targets::new().with_target("c1", LevelFilter::DEBUG))
-        .init();
+        .set_default();
+    tracing::callsite::rebuild_interest_cache();
+    block_on(async {
+        let fake = FakeC1::start().await;
+        let creds = fake.credentials().clone();
+        let client = Client::builder()
+            .base_url(fake.base_url())
+            .client_credentials(&creds.client_id, &creds.client_secret)
+            .build()
+            .unwrap();
+        fake.fail_next(&[503]);
+        client
+            .get_user_owner("app-1", "conn-1", "owner", "user-1")
+            .await
+            .unwrap();
+        client
+            .get_user_owner("app-1", "conn-1", "owner", "no-such-user")
+            .await
+            .unwrap_err();
 
-    let fake = FakeC1::start().await;
-    let creds = fake.credentials().clone();
-    let client = Client::builder()
-        .base_url(fake.base_url())
-        .client_credentials(&creds.client_id, &creds.client_secret)
-        .build()
-        .unwrap();
-    fake.fail_next(&[503]);
-    client
-        .get_user_owner("app-1", "conn-1", "owner", "user-1")
-        .await
-        .unwrap();
-    client
-        .get_user_owner("app-1", "conn-1", "owner", "no-such-user")
-        .await
-        .unwrap_err();
+        let lines = logs.lines();
+        let with = |needle: &str| lines.iter().filter(|l| l.contains(needle)).count();
+        assert_eq!(with("fetched an access token"), 1, "{lines:#?}");
+        assert_eq!(with("retrying"), 1, "{lines:#?}");
+        assert_eq!(with("call finished"), 1, "{lines:#?}");
+        assert_eq!(with("call failed"), 1, "{lines:#?}");
+        assert_eq!(lines.len(), 4, "nothing else at DEBUG: {lines:#?}");
 
-    let lines = logs.lines();
-    let with = |needle: &str| lines.iter().filter(|l| l.contains(needle)).count();
-    assert_eq!(with("fetched an access token"), 1, "{lines:#?}");
-    assert_eq!(with("retrying"), 1, "{lines:#?}");
-    assert_eq!(with("call finished"), 1, "{lines:#?}");
-    assert_eq!(with("call failed"), 1, "{lines:#?}");
-    assert_eq!(lines.len(), 4, "nothing else at DEBUG: {lines:#?}");
-
-    let finished = lines.iter().find(|l| l.contains("call finished")).unwrap();
-    for field in [
-        "DEBUG",
-        "method=\"GET\"",
-        "path=\"/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}\"",
-        "status=200",
-        "attempts=2",
-        "elapsed_ms=",
-    ] {
-        assert!(finished.contains(field), "{field} in {finished}");
-    }
-    let failed = lines.iter().find(|l| l.contains("call failed")).unwrap();
-    assert!(
-        failed.contains("status=404") && failed.contains("attempts=1"),
-        "{failed}"
-    );
-    let retry = lines.iter().find(|l| l.contains("retrying")).unwrap();
-    assert!(
-        retry.contains("status=503") && retry.contains("wait_ms="),
-        "{retry}"
-    );
-
-    for line in &lines {
-        let mut keys = keys(line);
-        let count = keys.len();
-        keys.sort();
-        keys.dedup();
-        assert_eq!(keys.len(), count, "a field printed twice: {line}");
-        for secret in ["Bearer", "no-such-user", "user-1", &creds.client_secret] {
-            assert!(!line.contains(secret), "{secret:?} in {line}");
+        let finished = lines.iter().find(|l| l.contains("call finished")).unwrap();
+        for field in [
+            "DEBUG",
+            "method=\"GET\"",
+            "path=\"/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}\"",
+            "status=200",
+            "attempts=2",
+            "elapsed_ms=",
+        ] {
+            assert!(finished.contains(field), "{field} in {finished}");
         }
-    }
+        let failed = lines.iter().find(|l| l.contains("call failed")).unwrap();
+        assert!(
+            failed.contains("status=404") && failed.contains("attempts=1"),
+            "{failed}"
+        );
+        let retry = lines.iter().find(|l| l.contains("retrying")).unwrap();
+        assert!(
+            retry.contains("status=503") && retry.contains("wait_ms="),
+            "{retry}"
+        );
+
+        for line in &lines {
+            let mut keys = keys(line);
+            let count = keys.len();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), count, "a field printed twice: {line}");
+            for secret in ["Bearer", "no-such-user", "user-1", &creds.client_secret] {
+                assert!(!line.contains(secret), "{secret:?} in {line}");
+            }
+        }
+    });
 }
 
 /// `RUST_LOG=info` with span events on shows nothing of c1: its span is at
 /// `DEBUG` like its events (it was an `INFO` span: a line per poll).
-#[tokio::test]
-async fn info_shows_nothing_of_c1_even_with_span_events() {
+#[test]
+fn info_shows_nothing_of_c1_even_with_span_events() {
+    let _serial = serial();
     let logs = Logs::default();
     let _default = capture(&logs, Targets::new().with_default(LevelFilter::INFO));
-    let fake = FakeC1::start().await;
-    let creds = fake.credentials().clone();
-    let client = Client::builder()
-        .base_url(fake.base_url())
-        .client_credentials(&creds.client_id, &creds.client_secret)
-        .build()
-        .unwrap();
-    fake.fail_next(&[503]);
-    client
-        .get_user_owner("app-1", "conn-1", "owner", "user-1")
-        .await
-        .unwrap();
-    let lines = logs.lines();
-    let c1: Vec<&String> = lines
-        .iter()
-        .filter(|l| l.contains("c1.request") || l.contains(" c1: "))
-        .collect();
-    assert!(c1.is_empty(), "{c1:#?}");
+    block_on(async {
+        let fake = FakeC1::start().await;
+        let creds = fake.credentials().clone();
+        let client = Client::builder()
+            .base_url(fake.base_url())
+            .client_credentials(&creds.client_id, &creds.client_secret)
+            .build()
+            .unwrap();
+        fake.fail_next(&[503]);
+        client
+            .get_user_owner("app-1", "conn-1", "owner", "user-1")
+            .await
+            .unwrap();
+        let lines = logs.lines();
+        let c1: Vec<&String> = lines
+            .iter()
+            .filter(|l| l.contains("c1.request") || l.contains(" c1: "))
+            .collect();
+        assert!(c1.is_empty(), "{c1:#?}");
+    });
 }
 
 /// Everything at `TRACE`, on every target, while a hostile HTTP/2 server
@@ -170,8 +198,9 @@ async fn info_shows_nothing_of_c1_even_with_span_events() {
 /// c1's own carries it. h2 itself logs that frame, debug data included, at
 /// `DEBUG`: c1 cannot stop another crate's events, so the README says to keep
 /// the HTTP crates at `INFO`; with that filter no line carries the token.
-#[tokio::test]
-async fn at_trace_c1s_own_events_never_carry_the_token() {
+#[test]
+fn at_trace_c1s_own_events_never_carry_the_token() {
+    let _serial = serial();
     const TOKEN: &str = "tok-SECRET-trace-5b1d/77aa";
     let debug_data = format!("Authorization: Bearer {TOKEN}").into_bytes();
     for (filter, whole) in [
@@ -190,24 +219,26 @@ async fn at_trace_c1s_own_events_never_carry_the_token() {
     ] {
         let logs = Logs::default();
         let _default = capture(&logs, filter);
-        let (base, _) = support::going_away_h2_server(debug_data.clone()).await;
-        let client = Client::builder()
-            .base_url(base)
-            .bearer_token(TOKEN)
-            .retry_policy(RetryPolicy::disabled())
-            .configure_http(|b| b.http2_prior_knowledge())
-            .build()
-            .unwrap();
-        client.get_widget("w").await.unwrap_err();
-        let lines = logs.lines();
-        let c1: Vec<&String> = lines
-            .iter()
-            .filter(|l| l.contains("c1.request") || l.contains(" c1: "))
-            .collect();
-        assert!(!c1.is_empty(), "c1 logged nothing at TRACE: {lines:#?}");
-        for line in if whole { lines.iter().collect() } else { c1 } {
-            assert!(!line.contains(TOKEN), "the token in: {line}");
-            assert!(!line.contains("Bearer"), "a credential in: {line}");
-        }
+        block_on(async {
+            let (base, _) = support::going_away_h2_server(debug_data.clone()).await;
+            let client = Client::builder()
+                .base_url(base)
+                .bearer_token(TOKEN)
+                .retry_policy(RetryPolicy::disabled())
+                .configure_http(|b| b.http2_prior_knowledge())
+                .build()
+                .unwrap();
+            client.get_widget("w").await.unwrap_err();
+            let lines = logs.lines();
+            let c1: Vec<&String> = lines
+                .iter()
+                .filter(|l| l.contains("c1.request") || l.contains(" c1: "))
+                .collect();
+            assert!(!c1.is_empty(), "c1 logged nothing at TRACE: {lines:#?}");
+            for line in if whole { lines.iter().collect() } else { c1 } {
+                assert!(!line.contains(TOKEN), "the token in: {line}");
+                assert!(!line.contains("Bearer"), "a credential in: {line}");
+            }
+        });
     }
 }
