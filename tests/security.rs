@@ -465,6 +465,64 @@ fn user_info_in_a_base_url_is_refused_and_never_printed() {
     assert!(!everything_said(&err).contains("hunter2"), "{err}");
 }
 
+/// User info is found where the URL parser (and so reqwest, which would send
+/// it as `Basic` credentials) finds it, not by looking for `://`; a URL
+/// refused for another reason never has its user info or path quoted.
+#[test]
+fn user_info_is_found_as_the_url_parser_finds_it() {
+    for url in [
+        "https:/user:hunter2@acme.conductor.one",
+        "HTTPS:/user:hunter2@acme.conductor.one",
+        "https:/\\user:hunter2@acme.conductor.one",
+        "https:\\\\user:hunter2@acme.conductor.one",
+        "https:user:hunter2@acme.conductor.one",
+        "https://hunter2@acme.conductor.one",
+        "ftp:/user:hunter2@acme.conductor.one",
+        "ftp://user:hunter2@acme.conductor.one",
+    ] {
+        let builder = Client::builder().base_url(url).bearer_token(TOKEN);
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        let err = builder.build().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        let said = everything_said(&err);
+        assert!(!said.contains("hunter2"), "{said}");
+        assert!(said.contains("contains user info"), "{url}: {said}");
+        let err = Client::from_lookup(|name| match name {
+            "CONDUCTORONE_ACCESS_TOKEN" => Some(TOKEN.to_owned()),
+            "CONDUCTORONE_SERVER_URL" => Some(url.to_owned()),
+            _ => None,
+        })
+        .unwrap_err();
+        let said = everything_said(&err);
+        assert!(!said.contains("hunter2"), "{said}");
+        assert!(said.contains("contains user info"), "{url}: {said}");
+    }
+    // Refused for another reason: nothing of the text is quoted.
+    for url in [
+        "foo:/user:hunter2@acme.conductor.one",
+        "user:hunter2",
+        "mailto:user:hunter2@acme.conductor.one",
+        "https://user:hunter2@exa mple.com",
+        "//user:hunter2@acme.conductor.one",
+    ] {
+        let builder = Client::builder().base_url(url).bearer_token(TOKEN);
+        assert!(!format!("{builder:?}").contains("hunter2"), "{builder:?}");
+        let said = everything_said(&builder.build().unwrap_err());
+        assert!(!said.contains("hunter2"), "{said}");
+        assert!(said.contains("the base URL"), "{said}");
+    }
+    // A URL that is safe to show still is.
+    let err = Client::builder()
+        .base_url("ftp://acme.conductor.one")
+        .build();
+    assert!(
+        err.unwrap_err()
+            .to_string()
+            .contains("the base URL `ftp://acme.conductor.one/` must use https"),
+    );
+}
+
 /// A page of `(items, next token)`.
 struct TestPage(Vec<u32>, Option<String>);
 
