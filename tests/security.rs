@@ -523,6 +523,90 @@ fn user_info_is_found_as_the_url_parser_finds_it() {
     );
 }
 
+/// Credentials of several shapes: a client secret, a JWT, an opaque token,
+/// a hex key; and the part of each that must never be shown.
+fn misplaced_secrets() -> Vec<(String, String)> {
+    let secret = credentials_secret_for_tests();
+    let key = secret
+        .strip_prefix("secret-token:conductorone.com:v1:")
+        .unwrap()
+        .to_owned();
+    let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.\
+               dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    let hex = "3f9a1c0e7b2d4f6a8c1e3b5d7f9a0c2e4b6d8f1a";
+    vec![
+        (secret, key),
+        (jwt.to_owned(), jwt.to_owned()),
+        (TOKEN.to_owned(), TOKEN.to_owned()),
+        (hex.to_owned(), hex.to_owned()),
+    ]
+}
+
+/// A credential in the wrong slot (client ID, server URL, tenant, base URL;
+/// builder or environment) is named by its slot, never quoted, in the error
+/// and in the builder's `Debug`.
+#[test]
+fn a_credential_in_the_wrong_slot_is_never_quoted() {
+    let good_secret = credentials_secret_for_tests();
+    for (secret, hidden) in misplaced_secrets() {
+        let check = |err: c1::Error, slot: &str| {
+            assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+            let said = everything_said(&err);
+            assert_absent(&said, &hidden);
+            assert!(said.contains(slot), "{slot}: {said}");
+        };
+        // Arguments swapped.
+        let builder = Client::builder().client_credentials(&secret, "probe@acme/pcc");
+        assert_absent(&format!("{builder:?}"), &hidden);
+        check(builder.build().unwrap_err(), "the client ID has no `@`");
+        // A token as the base URL.
+        let builder = Client::builder().base_url(&secret).bearer_token("t");
+        assert_absent(&format!("{builder:?}"), &hidden);
+        check(builder.build().unwrap_err(), "the base URL");
+        // The environment.
+        let env = |vars: Vec<(&'static str, String)>| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.clone())
+            }
+        };
+        let id = |v: &str| ("CONDUCTORONE_CLIENT_ID", v.to_owned());
+        let token = ("CONDUCTORONE_ACCESS_TOKEN", "t".to_owned());
+        let server = |v: &str| ("CONDUCTORONE_SERVER_URL", v.to_owned());
+        let tenant = |v: &str| ("CONDUCTORONE_TENANT_DOMAIN", v.to_owned());
+        let good = ("CONDUCTORONE_CLIENT_SECRET", good_secret.clone());
+        for (vars, slot) in [
+            (vec![id(&secret), good.clone()], "CONDUCTORONE_CLIENT_ID"),
+            (vec![token.clone(), id(&secret)], "CONDUCTORONE_CLIENT_ID"),
+            (vec![token.clone(), server(&secret)], "the base URL"),
+            (
+                vec![token.clone(), tenant(&secret)],
+                "CONDUCTORONE_TENANT_DOMAIN",
+            ),
+            (
+                vec![id("probe@acme/pcc"), good.clone(), server(&secret)],
+                "the base URL",
+            ),
+        ] {
+            if let Ok(builder) = c1::ClientBuilder::from_lookup(env(vars.clone())) {
+                assert_absent(&format!("{builder:?}"), &hidden);
+            }
+            check(Client::from_lookup(env(vars)).unwrap_err(), slot);
+        }
+    }
+    // A value of the slot's shape is still quoted.
+    let err = Client::builder()
+        .client_credentials("probe@a?b/pcc", &good_secret)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the client ID `probe@a?b/pcc` has an invalid host `a?b`"),
+        "{err}"
+    );
+}
+
 /// A page of `(items, next token)`.
 struct TestPage(Vec<u32>, Option<String>);
 

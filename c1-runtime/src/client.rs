@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::auth::{Auth, ClientCredentials, TokenSettings};
+use crate::auth::{Auth, ClientCredentials, TokenSettings, shown_client_id};
 use crate::deadline::Deadlines;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http_client::HttpSettings;
@@ -125,10 +125,10 @@ impl fmt::Debug for ClientBuilder {
             )
             .field(
                 "client_credentials",
-                &self
-                    .client_credentials
-                    .as_ref()
-                    .map(|(id, _)| (id, "[redacted]")),
+                &self.client_credentials.as_ref().map(|(id, _)| {
+                    let id = shown_client_id(id.trim()).unwrap_or(NOT_SHOWN);
+                    (id, "[redacted]")
+                }),
             )
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)

@@ -6,7 +6,7 @@ use secrecy::SecretString;
 use crate::auth::{ClientCredentials, normalize_host, parse_client_id};
 use crate::client::{Client, ClientBuilder};
 use crate::error::{Error, ErrorKind, Result};
-use crate::shown::{quoted, shown_url};
+use crate::shown::{looks_like_credential, quoted, shown_url};
 
 /// A fixed access token (highest priority).
 pub(crate) const ACCESS_TOKEN: &str = "CONDUCTORONE_ACCESS_TOKEN";
@@ -143,10 +143,23 @@ fn tenant_url(tenant: &str) -> Result<String> {
             "{TENANT_DOMAIN}{shown} must be a tenant name such as `acme`; put a full URL in {SERVER_URL}"
         )));
     }
+    // A token or secret put here by mistake is neither shown nor looked up
+    // as a host name.
+    if looks_like_credential(tenant) {
+        return Err(config(format!(
+            "{TENANT_DOMAIN} looks like a key or token, not a tenant name such as `acme` or a host such as `acme.conductor.one`; it is not shown"
+        )));
+    }
     normalize_host(tenant)
         .map(|host| format!("https://{host}"))
         .ok_or_else(|| {
-            let shown = quoted(tenant).map_or_else(String::new, |t| format!(" {t}"));
+            // Quoted only when made of the characters of a host (and port).
+            let host_like = tenant
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+            let shown = quoted(tenant)
+                .filter(|_| host_like)
+                .map_or_else(String::new, |t| format!(" {t}"));
             config(format!(
                 "{TENANT_DOMAIN}{shown} is not a tenant name such as `acme` or a host such as `acme.conductor.one`"
             ))
