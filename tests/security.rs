@@ -607,6 +607,87 @@ fn a_credential_in_the_wrong_slot_is_never_quoted() {
     );
 }
 
+/// What could break a log line or rewrite a terminal: line breaks, ANSI
+/// escapes, other C0 and C1 controls, Unicode line and paragraph
+/// separators, bidi overrides.
+const NASTY: &str =
+    "one\ntwo\r\u{1b}[2J\u{1b}]8;;x\u{7}\u{0}\u{85}\u{9b}\u{2028}\u{2029}\u{202e}\u{2066}end";
+
+fn breaks_a_line(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `err` says `NASTY` (escaped) on one line, in `Display` and `Debug`.
+fn assert_one_line(err: &c1::Error) {
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.chars().any(breaks_a_line), "{text:?}");
+        assert!(text.contains(r"\u{1b}[2J"), "{text:?}");
+    }
+    assert!(err.to_string().contains(r"\u{202e}\u{2066}end"), "{err}");
+}
+
+trait Keyed: c1::Api {
+    #[c1_endpoint(GET "/api/v1/keyed")]
+    async fn keyed(&self) -> c1::Result<std::collections::HashMap<String, u32>>;
+}
+impl Keyed for Client {}
+
+/// Server text in an error's `Display` (a `google.rpc.Status` message, a JSON
+/// key in the decode path, an OAuth `error_description`, a body snippet)
+/// has its control characters escaped: one line, read as written.
+#[tokio::test]
+async fn an_error_is_one_line_whatever_the_server_sends() {
+    let status = json!({"code": 3, "message": NASTY}).to_string();
+    let server = Server::start(move |_, _, mut s| {
+        let status = status.clone();
+        async move { respond(&mut s, 400, &[], status.as_bytes()).await }
+    })
+    .await;
+    let err = bearer_client(&server).ping().await.unwrap_err();
+    assert_eq!(err.api_message(), Some(NASTY), "kept as sent");
+    assert_one_line(&err);
+
+    let keyed = json!({ NASTY: "not a number" }).to_string();
+    let server = Server::start(move |_, _, mut s| {
+        let keyed = keyed.clone();
+        async move { respond(&mut s, 200, &[], keyed.as_bytes()).await }
+    })
+    .await;
+    let err = bearer_client(&server).keyed().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert_one_line(&err);
+
+    let oauth = json!({"error": "invalid_client", "error_description": NASTY}).to_string();
+    let server = Server::start(move |_, _, mut s| {
+        let oauth = oauth.clone();
+        async move { respond(&mut s, 401, &[], oauth.as_bytes()).await }
+    })
+    .await;
+    let err = credentials_client_for(&server).ping().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert_one_line(&err);
+
+    let server = Server::start(|_, _, mut s| async move {
+        respond(
+            &mut s,
+            502,
+            &[("content-type", "text/html")],
+            NASTY.as_bytes(),
+        )
+        .await
+    })
+    .await;
+    let err = bearer_client(&server).ping().await.unwrap_err();
+    assert!(err.body_snippet().is_some(), "{err}");
+    assert_one_line(&err);
+}
+
 /// A page of `(items, next token)`.
 struct TestPage(Vec<u32>, Option<String>);
 

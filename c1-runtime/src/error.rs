@@ -296,7 +296,18 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// One line whatever the server sent: everything is written through
+    /// [`write_one_line`], so a `google.rpc.Status` message, an OAuth
+    /// `error_description`, a JSON key or a transport cause cannot start a
+    /// new line, move the cursor or reorder the text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(&mut OneLine(f))
+    }
+}
+
+impl Error {
+    /// The text of `Display`, before escaping.
+    fn describe(&self, f: &mut impl fmt::Write) -> fmt::Result {
         let i = &self.inner;
         if let (Some(method), Some(path)) = (i.method, i.path) {
             write!(f, "{method} {path}: ")?;
@@ -341,6 +352,47 @@ impl fmt::Display for Error {
     }
 }
 
+/// Whether `c` is escaped in an error's `Display`: control characters (C0,
+/// DEL, C1: line breaks, ANSI escape sequences), the Unicode line and
+/// paragraph separators, and the bidirectional controls that reorder text.
+fn escaped_in_messages(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Writes `text` with each character of [`escaped_in_messages`] written as
+/// Rust writes it in a string literal: `\n`, `\r`, `\t`, `\u{1b}`,
+/// `\u{202e}`. Other text, backslashes included, is written as is.
+pub(crate) fn write_one_line(out: &mut impl fmt::Write, text: &str) -> fmt::Result {
+    let mut rest = text;
+    while let Some((at, c)) = rest.char_indices().find(|(_, c)| escaped_in_messages(*c)) {
+        out.write_str(&rest[..at])?;
+        write!(out, "{}", c.escape_debug())?;
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.write_str(rest)
+}
+
+/// A writer that passes everything through [`write_one_line`].
+struct OneLine<'a, 'f>(&'a mut fmt::Formatter<'f>);
+
+impl fmt::Write for OneLine<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        write_one_line(self.0, text)
+    }
+}
+
+/// `Debug` writes every text field as a Rust string literal (`{:?}`), which
+/// escapes all that [`write_one_line`] does.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
@@ -458,6 +510,32 @@ mod tests {
             err.to_string(),
             r#"POST /x: 502 Bad Gateway; body: "<html> <b>bad gateway</b> </html>""#
         );
+    }
+
+    #[test]
+    fn display_is_one_line_whatever_the_server_sent() {
+        let nasty =
+            "a\nb\r\tc\u{1b}[31md\u{0}\u{7f}\u{85}\u{9b}e\u{2028}\u{2029}\u{202e}f\u{2066}\\n é";
+        let err = Error::new(ErrorKind::Auth, format!("refused: {nasty}"))
+            .with_status(400)
+            .with_json_path(nasty.to_owned());
+        assert_eq!(
+            err.to_string(),
+            "400: refused: a\\nb\\r\\tc\\u{1b}[31md\\0\\u{7f}\\u{85}\\u{9b}e\\u{2028}\\u{2029}\\u{202e}f\\u{2066}\\n é \
+             at `a\\nb\\r\\tc\\u{1b}[31md\\0\\u{7f}\\u{85}\\u{9b}e\\u{2028}\\u{2029}\\u{202e}f\\u{2066}\\n é`"
+        );
+        let err = Error::new(ErrorKind::Status, "x")
+            .with_status(404)
+            .with_api_status(ApiStatus {
+                code: 5,
+                message: nasty.to_owned(),
+                details: Vec::new(),
+            });
+        let text = err.to_string();
+        assert!(!text.chars().any(escaped_in_messages), "{text}");
+        assert!(text.starts_with("404 Not Found: a\\nb"), "{text}");
+        let debug = format!("{err:?}");
+        assert!(!debug.chars().any(escaped_in_messages), "{debug}");
     }
 
     #[test]
