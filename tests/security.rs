@@ -688,6 +688,90 @@ async fn an_error_is_one_line_whatever_the_server_sends() {
     assert_one_line(&err);
 }
 
+/// A bearer token shorter than 8 characters is redacted too, where it
+/// stands alone (as any echo writes it).
+#[tokio::test]
+async fn a_short_token_is_redacted_too() {
+    const SHORT: &str = "s3Kr";
+    for status in [400, 200] {
+        let server = Server::start(move |_, request, mut s| async move {
+            let mut body = echo(&request);
+            body.extend_from_slice(format!("\r\nyou sent {SHORT:?}").as_bytes());
+            respond(&mut s, status, &[("content-type", "text/plain")], &body).await;
+        })
+        .await;
+        let client = Client::builder()
+            .base_url(server.url())
+            .bearer_token(SHORT)
+            .build()
+            .unwrap();
+        let err = client.ping().await.unwrap_err();
+        let said = everything_said(&err);
+        assert!(!said.contains(SHORT), "{status}: {said}");
+        assert!(said.contains("Bearer [redacted]"), "{status}: {said}");
+    }
+}
+
+/// An error body cut by the read limit in the middle of an echoed token
+/// shows none of it.
+#[tokio::test]
+async fn an_error_body_cut_in_a_token_shows_none_of_it() {
+    const LONG: &str = "tok-SECRET-8c2f/9d1e+77aa-0123456789abcdef";
+    assert_eq!(LONG.len(), 42);
+    let server = Server::start(|_, _, mut s| async move {
+        // The limit (64 bytes) falls 40 characters into the token.
+        let body = format!("{}{LONG} and more", "x".repeat(24));
+        respond(
+            &mut s,
+            400,
+            &[("content-type", "text/plain")],
+            body.as_bytes(),
+        )
+        .await;
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(server.url())
+        .bearer_token(LONG)
+        .max_response_size(64)
+        .build()
+        .unwrap();
+    let err = client.ping().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Status, "{err}");
+    assert_absent(&everything_said(&err), LONG);
+    assert!(
+        err.body_snippet().unwrap().ends_with("[redacted]…"),
+        "{err}"
+    );
+}
+
+/// A body snippet that ends with the first characters of a token, however
+/// few, has them redacted.
+#[tokio::test]
+async fn a_snippet_ending_in_the_start_of_a_token_shows_none_of_it() {
+    for kept in [1, 3, 9] {
+        let server = Server::start(move |_, _, mut s| async move {
+            // 512 bytes are shown: the token starts `kept` bytes before the end.
+            let body = format!("{} Bearer {TOKEN} and more", "x".repeat(512 - 8 - kept));
+            respond(
+                &mut s,
+                200,
+                &[("content-type", "text/plain")],
+                body.as_bytes(),
+            )
+            .await;
+        })
+        .await;
+        let err = bearer_client(&server).ping().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        let snippet = err.body_snippet().unwrap();
+        assert!(
+            snippet.ends_with(" Bearer [redacted]…"),
+            "{kept}: {snippet}"
+        );
+    }
+}
+
 /// A page of `(items, next token)`.
 struct TestPage(Vec<u32>, Option<String>);
 

@@ -256,7 +256,8 @@ impl Error {
             .filter(|m| !m.is_empty())
     }
 
-    /// The start of the response body (at most 512 bytes, whitespace collapsed),
+    /// The start of the response body (at most 512 bytes of it, whitespace
+    /// collapsed, credentials the call carried `[redacted]`, `…` when cut),
     /// when it was not a `google.rpc.Status` or did not decode.
     pub fn body_snippet(&self) -> Option<&str> {
         self.inner.body_snippet.as_deref()
@@ -444,11 +445,16 @@ impl std::error::Error for Error {
 /// The most of a body an error shows.
 pub(crate) const SNIPPET_BYTES: usize = 512;
 
-/// The start of a body for an error message: at most [`SNIPPET_BYTES`], cut
-/// at a character boundary, whitespace runs collapsed to one space, `…` when
-/// cut. The caller removes credentials first (see `redact`).
-pub(crate) fn snippet(body: &[u8]) -> String {
+/// The start of a body for an error message: at most [`SNIPPET_BYTES`] of
+/// it, cut at a character boundary, with `secrets` removed (see
+/// [`crate::redact`]; a credential that runs into the cut is removed however
+/// little of it is left), whitespace runs collapsed to one space, `…` when
+/// cut. `cut`: `body` is itself the start of a longer body. `[redacted]` is
+/// longer than a short credential, so the snippet may pass
+/// [`SNIPPET_BYTES`], but no more of the body is shown.
+pub(crate) fn redacted_snippet(body: &[u8], secrets: &[&[u8]], cut: bool) -> String {
     const MAX: usize = SNIPPET_BYTES;
+    let cut = cut || body.len() > MAX;
     let head = &body[..body.len().min(MAX)];
     // Cut a multi-byte character split by the limit rather than show U+FFFD.
     let head = match std::str::from_utf8(head) {
@@ -456,7 +462,8 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         Err(e) if e.error_len().is_none() => &head[..e.valid_up_to()],
         Err(_) => head,
     };
-    let text = String::from_utf8_lossy(head);
+    let head = crate::redact::redact(head, secrets, cut);
+    let text = String::from_utf8_lossy(&head);
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -464,7 +471,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         }
         out.push_str(word);
     }
-    if body.len() > MAX {
+    if cut {
         out.push('…');
     }
     out
@@ -475,6 +482,10 @@ mod tests {
     use super::*;
 
     fn assert_send_sync_static<T: Send + Sync + Clone + 'static>() {}
+
+    fn snippet(body: &[u8]) -> String {
+        redacted_snippet(body, &[], false)
+    }
 
     #[test]
     fn error_is_send_sync_clone() {

@@ -188,7 +188,7 @@ fn try_attempt<'a>(
             }
             let secret = credential.as_ref().map(Credential::secret);
             Err(Failure {
-                error: status_error(reply.status, &reply.body, secret.as_slice())
+                error: status_error(reply.status, &reply.body, secret.as_slice(), reply.cut)
                     .with_retry_after(reply.retry_after),
                 retry: Retry::for_status(reply.status),
                 retry_after: reply.retry_after,

@@ -333,7 +333,7 @@ impl TokenSource {
         } else {
             format!("the token endpoint answered {status}")
         };
-        let body = redact(&reply.body, secrets, false);
+        let body = redact(&reply.body, secrets, reply.cut);
         let mut error = if let Ok(e) = serde_json::from_slice::<OAuthError>(&body) {
             let mut message = format!("{what}: `{}`", truncate(&e.error));
             if let Some(d) = e.error_description.filter(|d| !d.is_empty()) {
@@ -345,7 +345,7 @@ impl TokenSource {
         {
             self.auth_error(what).with_api_status(api)
         } else {
-            let snippet = crate::error::snippet(&body);
+            let snippet = crate::error::redacted_snippet(&body, &[], reply.cut);
             let error = self.auth_error(what);
             if snippet.is_empty() {
                 error
