@@ -772,6 +772,30 @@ async fn a_snippet_ending_in_the_start_of_a_token_shows_none_of_it() {
     }
 }
 
+/// A token endpoint's 2xx answer whose `token_type` echoes the signed
+/// assertion: the error does not quote it.
+#[tokio::test]
+async fn a_token_type_echoing_the_assertion_is_not_quoted() {
+    let server = Server::start(|_, request, mut s| async move {
+        let assertion = form_urlencoded::parse(&request.body)
+            .find(|(k, _)| k == "client_assertion")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let body = json!({"access_token": "fresh", "token_type": assertion});
+        respond(&mut s, 200, &[], body.to_string().as_bytes()).await;
+    })
+    .await;
+    let err = credentials_client_for(&server).ping().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert!(err.to_string().contains("not `Bearer`"), "{err}");
+    let [request] = server.requests().try_into().unwrap();
+    let assertion = form_urlencoded::parse(&request.body)
+        .find(|(k, _)| k == "client_assertion")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert_absent(&everything_said(&err), &assertion);
+}
+
 /// A page of `(items, next token)`.
 struct TestPage(Vec<u32>, Option<String>);
 
