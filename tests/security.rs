@@ -796,6 +796,59 @@ async fn a_token_type_echoing_the_assertion_is_not_quoted() {
     assert_absent(&everything_said(&err), &assertion);
 }
 
+/// The token a call sent before a 401 made it fetch another is kept out of
+/// the call's error too, whether the retry fails or returns a body that
+/// does not decode.
+#[tokio::test]
+async fn the_token_used_before_a_401_refresh_is_redacted_too() {
+    const FIRST: &str = "first-SECRET-aaaa1111bbbb";
+    const SECOND: &str = "second-SECRET-cccc2222dddd";
+    for status in [400, 200] {
+        let issued = Arc::new(Mutex::new(0));
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let server = Server::start(move |_, request, mut s| {
+            let (issued, seen) = (issued.clone(), seen.clone());
+            async move {
+                if request.target == "/auth/v1/token" {
+                    let token = {
+                        let mut issued = issued.lock().unwrap();
+                        *issued += 1;
+                        [FIRST, SECOND][(*issued - 1).min(1)]
+                    };
+                    let body = json!({"access_token": token, "expires_in": 600});
+                    return respond(&mut s, 200, &[], body.to_string().as_bytes()).await;
+                }
+                let auth = request.header("authorization").unwrap_or_default();
+                let (all, count) = {
+                    let mut seen = seen.lock().unwrap();
+                    seen.push(auth.to_owned());
+                    (seen.join(", "), seen.len())
+                };
+                match count {
+                    1 => respond(&mut s, 401, &[], b"{}").await,
+                    _ => {
+                        let body = format!("tokens seen: {all}");
+                        respond(
+                            &mut s,
+                            status,
+                            &[("content-type", "text/plain")],
+                            body.as_bytes(),
+                        )
+                        .await
+                    }
+                }
+            }
+        })
+        .await;
+        let err = credentials_client_for(&server).ping().await.unwrap_err();
+        assert_eq!(err.attempts(), 2, "{err}");
+        let said = everything_said(&err);
+        assert_absent(&said, FIRST);
+        assert_absent(&said, SECOND);
+        assert!(said.contains("[redacted], Bearer [redacted]"), "{said}");
+    }
+}
+
 /// A page of `(items, next token)`.
 struct TestPage(Vec<u32>, Option<String>);
 
