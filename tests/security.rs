@@ -465,6 +465,390 @@ fn user_info_in_a_base_url_is_refused_and_never_printed() {
     assert!(!everything_said(&err).contains("hunter2"), "{err}");
 }
 
+/// User info is found where the URL parser (and so reqwest, which would send
+/// it as `Basic` credentials) finds it, not by looking for `://`; a URL
+/// refused for another reason never has its user info or path quoted.
+#[test]
+fn user_info_is_found_as_the_url_parser_finds_it() {
+    for url in [
+        "https:/user:hunter2@acme.conductor.one",
+        "HTTPS:/user:hunter2@acme.conductor.one",
+        "https:/\\user:hunter2@acme.conductor.one",
+        "https:\\\\user:hunter2@acme.conductor.one",
+        "https:user:hunter2@acme.conductor.one",
+        "https://hunter2@acme.conductor.one",
+        "ftp:/user:hunter2@acme.conductor.one",
+        "ftp://user:hunter2@acme.conductor.one",
+    ] {
+        let builder = Client::builder().base_url(url).bearer_token(TOKEN);
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        let err = builder.build().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{url}");
+        let said = everything_said(&err);
+        assert!(!said.contains("hunter2"), "{said}");
+        assert!(said.contains("contains user info"), "{url}: {said}");
+        let err = Client::from_lookup(|name| match name {
+            "CONDUCTORONE_ACCESS_TOKEN" => Some(TOKEN.to_owned()),
+            "CONDUCTORONE_SERVER_URL" => Some(url.to_owned()),
+            _ => None,
+        })
+        .unwrap_err();
+        let said = everything_said(&err);
+        assert!(!said.contains("hunter2"), "{said}");
+        assert!(said.contains("contains user info"), "{url}: {said}");
+    }
+    // Refused for another reason: nothing of the text is quoted.
+    for url in [
+        "foo:/user:hunter2@acme.conductor.one",
+        "user:hunter2",
+        "mailto:user:hunter2@acme.conductor.one",
+        "https://user:hunter2@exa mple.com",
+        "//user:hunter2@acme.conductor.one",
+    ] {
+        let builder = Client::builder().base_url(url).bearer_token(TOKEN);
+        assert!(!format!("{builder:?}").contains("hunter2"), "{builder:?}");
+        let said = everything_said(&builder.build().unwrap_err());
+        assert!(!said.contains("hunter2"), "{said}");
+        assert!(said.contains("the base URL"), "{said}");
+    }
+    // A URL that is safe to show still is.
+    let err = Client::builder()
+        .base_url("ftp://acme.conductor.one")
+        .build();
+    assert!(
+        err.unwrap_err()
+            .to_string()
+            .contains("the base URL `ftp://acme.conductor.one/` must use https"),
+    );
+}
+
+/// Credentials of several shapes: a client secret, a JWT, an opaque token,
+/// a hex key; and the part of each that must never be shown.
+fn misplaced_secrets() -> Vec<(String, String)> {
+    let secret = credentials_secret_for_tests();
+    let key = secret
+        .strip_prefix("secret-token:conductorone.com:v1:")
+        .unwrap()
+        .to_owned();
+    let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.\
+               dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+    let hex = "3f9a1c0e7b2d4f6a8c1e3b5d7f9a0c2e4b6d8f1a";
+    vec![
+        (secret, key),
+        (jwt.to_owned(), jwt.to_owned()),
+        (TOKEN.to_owned(), TOKEN.to_owned()),
+        (hex.to_owned(), hex.to_owned()),
+    ]
+}
+
+/// A credential in the wrong slot (client ID, server URL, tenant, base URL;
+/// builder or environment) is named by its slot, never quoted, in the error
+/// and in the builder's `Debug`.
+#[test]
+fn a_credential_in_the_wrong_slot_is_never_quoted() {
+    let good_secret = credentials_secret_for_tests();
+    for (secret, hidden) in misplaced_secrets() {
+        let check = |err: c1::Error, slot: &str| {
+            assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+            let said = everything_said(&err);
+            assert_absent(&said, &hidden);
+            assert!(said.contains(slot), "{slot}: {said}");
+        };
+        // Arguments swapped.
+        let builder = Client::builder().client_credentials(&secret, "probe@acme/pcc");
+        assert_absent(&format!("{builder:?}"), &hidden);
+        check(builder.build().unwrap_err(), "the client ID has no `@`");
+        // A token as the base URL.
+        let builder = Client::builder().base_url(&secret).bearer_token("t");
+        assert_absent(&format!("{builder:?}"), &hidden);
+        check(builder.build().unwrap_err(), "the base URL");
+        // The environment.
+        let env = |vars: Vec<(&'static str, String)>| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.clone())
+            }
+        };
+        let id = |v: &str| ("CONDUCTORONE_CLIENT_ID", v.to_owned());
+        let token = ("CONDUCTORONE_ACCESS_TOKEN", "t".to_owned());
+        let server = |v: &str| ("CONDUCTORONE_SERVER_URL", v.to_owned());
+        let tenant = |v: &str| ("CONDUCTORONE_TENANT_DOMAIN", v.to_owned());
+        let good = ("CONDUCTORONE_CLIENT_SECRET", good_secret.clone());
+        for (vars, slot) in [
+            (vec![id(&secret), good.clone()], "CONDUCTORONE_CLIENT_ID"),
+            (vec![token.clone(), id(&secret)], "CONDUCTORONE_CLIENT_ID"),
+            (vec![token.clone(), server(&secret)], "the base URL"),
+            (
+                vec![token.clone(), tenant(&secret)],
+                "CONDUCTORONE_TENANT_DOMAIN",
+            ),
+            (
+                vec![id("probe@acme/pcc"), good.clone(), server(&secret)],
+                "the base URL",
+            ),
+        ] {
+            if let Ok(builder) = c1::ClientBuilder::from_lookup(env(vars.clone())) {
+                assert_absent(&format!("{builder:?}"), &hidden);
+            }
+            check(Client::from_lookup(env(vars)).unwrap_err(), slot);
+        }
+    }
+    // A value of the slot's shape is still quoted.
+    let err = Client::builder()
+        .client_credentials("probe@a?b/pcc", &good_secret)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the client ID `probe@a?b/pcc` has an invalid host `a?b`"),
+        "{err}"
+    );
+}
+
+/// What could break a log line or rewrite a terminal: line breaks, ANSI
+/// escapes, other C0 and C1 controls, Unicode line and paragraph
+/// separators, bidi overrides.
+const NASTY: &str =
+    "one\ntwo\r\u{1b}[2J\u{1b}]8;;x\u{7}\u{0}\u{85}\u{9b}\u{2028}\u{2029}\u{202e}\u{2066}end";
+
+fn breaks_a_line(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `err` says `NASTY` (escaped) on one line, in `Display` and `Debug`.
+fn assert_one_line(err: &c1::Error) {
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.chars().any(breaks_a_line), "{text:?}");
+        assert!(text.contains(r"\u{1b}[2J"), "{text:?}");
+    }
+    assert!(err.to_string().contains(r"\u{202e}\u{2066}end"), "{err}");
+}
+
+trait Keyed: c1::Api {
+    #[c1_endpoint(GET "/api/v1/keyed")]
+    async fn keyed(&self) -> c1::Result<std::collections::HashMap<String, u32>>;
+}
+impl Keyed for Client {}
+
+/// Server text in an error's `Display` (a `google.rpc.Status` message, a JSON
+/// key in the decode path, an OAuth `error_description`, a body snippet)
+/// has its control characters escaped: one line, read as written.
+#[tokio::test]
+async fn an_error_is_one_line_whatever_the_server_sends() {
+    let status = json!({"code": 3, "message": NASTY}).to_string();
+    let server = Server::start(move |_, _, mut s| {
+        let status = status.clone();
+        async move { respond(&mut s, 400, &[], status.as_bytes()).await }
+    })
+    .await;
+    let err = bearer_client(&server).ping().await.unwrap_err();
+    assert_eq!(err.api_message(), Some(NASTY), "kept as sent");
+    assert_one_line(&err);
+
+    let keyed = json!({ NASTY: "not a number" }).to_string();
+    let server = Server::start(move |_, _, mut s| {
+        let keyed = keyed.clone();
+        async move { respond(&mut s, 200, &[], keyed.as_bytes()).await }
+    })
+    .await;
+    let err = bearer_client(&server).keyed().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert_one_line(&err);
+
+    let oauth = json!({"error": "invalid_client", "error_description": NASTY}).to_string();
+    let server = Server::start(move |_, _, mut s| {
+        let oauth = oauth.clone();
+        async move { respond(&mut s, 401, &[], oauth.as_bytes()).await }
+    })
+    .await;
+    let err = credentials_client_for(&server).ping().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert_one_line(&err);
+
+    let server = Server::start(|_, _, mut s| async move {
+        respond(
+            &mut s,
+            502,
+            &[("content-type", "text/html")],
+            NASTY.as_bytes(),
+        )
+        .await
+    })
+    .await;
+    let err = bearer_client(&server).ping().await.unwrap_err();
+    assert!(err.body_snippet().is_some(), "{err}");
+    assert_one_line(&err);
+}
+
+/// A bearer token shorter than 8 characters is redacted too, where it
+/// stands alone (as any echo writes it).
+#[tokio::test]
+async fn a_short_token_is_redacted_too() {
+    const SHORT: &str = "s3Kr";
+    for status in [400, 200] {
+        let server = Server::start(move |_, request, mut s| async move {
+            let mut body = echo(&request);
+            body.extend_from_slice(format!("\r\nyou sent {SHORT:?}").as_bytes());
+            respond(&mut s, status, &[("content-type", "text/plain")], &body).await;
+        })
+        .await;
+        let client = Client::builder()
+            .base_url(server.url())
+            .bearer_token(SHORT)
+            .build()
+            .unwrap();
+        let err = client.ping().await.unwrap_err();
+        let said = everything_said(&err);
+        assert!(!said.contains(SHORT), "{status}: {said}");
+        assert!(said.contains("Bearer [redacted]"), "{status}: {said}");
+    }
+}
+
+/// An error body cut by the read limit in the middle of an echoed token
+/// shows none of it.
+#[tokio::test]
+async fn an_error_body_cut_in_a_token_shows_none_of_it() {
+    const LONG: &str = "tok-SECRET-8c2f/9d1e+77aa-0123456789abcdef";
+    assert_eq!(LONG.len(), 42);
+    let server = Server::start(|_, _, mut s| async move {
+        // The limit (64 bytes) falls 40 characters into the token.
+        let body = format!("{}{LONG} and more", "x".repeat(24));
+        respond(
+            &mut s,
+            400,
+            &[("content-type", "text/plain")],
+            body.as_bytes(),
+        )
+        .await;
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(server.url())
+        .bearer_token(LONG)
+        .max_response_size(64)
+        .build()
+        .unwrap();
+    let err = client.ping().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Status, "{err}");
+    assert_absent(&everything_said(&err), LONG);
+    assert!(
+        err.body_snippet().unwrap().ends_with("[redacted]…"),
+        "{err}"
+    );
+}
+
+/// A body snippet that ends with the first characters of a token, however
+/// few, has them redacted.
+#[tokio::test]
+async fn a_snippet_ending_in_the_start_of_a_token_shows_none_of_it() {
+    for kept in [1, 3, 9] {
+        let server = Server::start(move |_, _, mut s| async move {
+            // 512 bytes are shown: the token starts `kept` bytes before the end.
+            let body = format!("{} Bearer {TOKEN} and more", "x".repeat(512 - 8 - kept));
+            respond(
+                &mut s,
+                200,
+                &[("content-type", "text/plain")],
+                body.as_bytes(),
+            )
+            .await;
+        })
+        .await;
+        let err = bearer_client(&server).ping().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+        let snippet = err.body_snippet().unwrap();
+        assert!(
+            snippet.ends_with(" Bearer [redacted]…"),
+            "{kept}: {snippet}"
+        );
+    }
+}
+
+/// A token endpoint's 2xx answer whose `token_type` echoes the signed
+/// assertion: the error does not quote it.
+#[tokio::test]
+async fn a_token_type_echoing_the_assertion_is_not_quoted() {
+    let server = Server::start(|_, request, mut s| async move {
+        let assertion = form_urlencoded::parse(&request.body)
+            .find(|(k, _)| k == "client_assertion")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let body = json!({"access_token": "fresh", "token_type": assertion});
+        respond(&mut s, 200, &[], body.to_string().as_bytes()).await;
+    })
+    .await;
+    let err = credentials_client_for(&server).ping().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert!(err.to_string().contains("not `Bearer`"), "{err}");
+    let [request] = server.requests().try_into().unwrap();
+    let assertion = form_urlencoded::parse(&request.body)
+        .find(|(k, _)| k == "client_assertion")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert_absent(&everything_said(&err), &assertion);
+}
+
+/// The token a call sent before a 401 made it fetch another is kept out of
+/// the call's error too, whether the retry fails or returns a body that
+/// does not decode.
+#[tokio::test]
+async fn the_token_used_before_a_401_refresh_is_redacted_too() {
+    const FIRST: &str = "first-SECRET-aaaa1111bbbb";
+    const SECOND: &str = "second-SECRET-cccc2222dddd";
+    for status in [400, 200] {
+        let issued = Arc::new(Mutex::new(0));
+        let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+        let server = Server::start(move |_, request, mut s| {
+            let (issued, seen) = (issued.clone(), seen.clone());
+            async move {
+                if request.target == "/auth/v1/token" {
+                    let token = {
+                        let mut issued = issued.lock().unwrap();
+                        *issued += 1;
+                        [FIRST, SECOND][(*issued - 1).min(1)]
+                    };
+                    let body = json!({"access_token": token, "expires_in": 600});
+                    return respond(&mut s, 200, &[], body.to_string().as_bytes()).await;
+                }
+                let auth = request.header("authorization").unwrap_or_default();
+                let (all, count) = {
+                    let mut seen = seen.lock().unwrap();
+                    seen.push(auth.to_owned());
+                    (seen.join(", "), seen.len())
+                };
+                match count {
+                    1 => respond(&mut s, 401, &[], b"{}").await,
+                    _ => {
+                        let body = format!("tokens seen: {all}");
+                        respond(
+                            &mut s,
+                            status,
+                            &[("content-type", "text/plain")],
+                            body.as_bytes(),
+                        )
+                        .await
+                    }
+                }
+            }
+        })
+        .await;
+        let err = credentials_client_for(&server).ping().await.unwrap_err();
+        assert_eq!(err.attempts(), 2, "{err}");
+        let said = everything_said(&err);
+        assert_absent(&said, FIRST);
+        assert_absent(&said, SECOND);
+        assert!(said.contains("[redacted], Bearer [redacted]"), "{said}");
+    }
+}
+
 /// A page of `(items, next token)`.
 struct TestPage(Vec<u32>, Option<String>);
 

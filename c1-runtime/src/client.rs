@@ -1,18 +1,18 @@
 //! The `Client` and its builder.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::auth::{Auth, ClientCredentials, TokenSettings};
+use crate::auth::{Auth, ClientCredentials, TokenSettings, shown_client_id};
 use crate::deadline::Deadlines;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http_client::HttpSettings;
 use crate::origin::Origin;
 use crate::retry::RetryPolicy;
+use crate::shown::{NOT_SHOWN, has_user_info, quotable, shown_parsed_url, shown_url};
 
 /// Whether a TLS backend was compiled in (a `rustls-*` feature).
 const HAS_TLS: bool = cfg!(any(feature = "rustls-aws-lc", feature = "rustls-ring"));
@@ -112,17 +112,23 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url.as_deref().map(without_user_info))
+            .field(
+                "base_url",
+                &self
+                    .base_url
+                    .as_deref()
+                    .map(|url| shown_url(url).unwrap_or_else(|| NOT_SHOWN.to_owned())),
+            )
             .field(
                 "bearer_token",
                 &self.bearer_token.as_ref().map(|_| "[redacted]"),
             )
             .field(
                 "client_credentials",
-                &self
-                    .client_credentials
-                    .as_ref()
-                    .map(|(id, _)| (id, "[redacted]")),
+                &self.client_credentials.as_ref().map(|(id, _)| {
+                    let id = shown_client_id(id.trim()).unwrap_or(NOT_SHOWN);
+                    (id, "[redacted]")
+                }),
             )
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
@@ -395,37 +401,39 @@ impl ClientBuilder {
     }
 }
 
-/// `url` with any user info (`user:password@`) replaced by `***@`, for messages.
-pub(crate) fn without_user_info(url: &str) -> Cow<'_, str> {
-    let start = url.find("://").map_or(0, |i| i + 3);
-    let end = url[start..]
-        .find(['/', '?', '#'])
-        .map_or(url.len(), |i| start + i);
-    match url[start..end].rfind('@') {
-        Some(at) => Cow::Owned(format!("{}***{}", &url[..start], &url[start + at..])),
-        None => Cow::Borrowed(url),
-    }
-}
-
 /// Checks that `url` is an absolute https URL (or http to a loopback host,
 /// or to any host with `allow_http`) without user info, query or fragment,
-/// and returns it without a trailing `/`. Messages never show user info.
+/// and returns it without a trailing `/`.
+///
+/// Decided on the URL as parsed (the way reqwest parses it), not its text:
+/// `https:/user:pw@host` has user info too. A message quotes the URL only
+/// as [`shown_parsed_url`] allows (never its user info, never a value that
+/// looks like a credential); otherwise it names the base URL without quoting.
 fn normalize_base_url(url: &str, allow_http: bool) -> Result<(String, Origin)> {
-    let shown = without_user_info(url);
-    if matches!(shown, Cow::Owned(_)) {
-        return Err(Error::new(
-            ErrorKind::Config,
-            format!(
-                "the base URL `{shown}` contains user info; remove it and use `bearer_token` or `client_credentials`"
-            ),
-        ));
-    }
+    const SHAPE: &str = "it must be an absolute URL such as `https://acme.conductor.one`";
+    let config = |message: String| Error::new(ErrorKind::Config, message);
     let parsed = reqwest::Url::parse(url).map_err(|e| {
-        Error::new(
-            ErrorKind::Config,
-            format!("the base URL `{url}` is not a valid URL: {e}"),
-        )
+        // The text cannot be judged without parsing it: it is not quoted.
+        let user_info = if url.contains('@') {
+            "; if it has user info (`user:password@`), remove it and use `bearer_token` or \
+             `client_credentials`"
+        } else {
+            ""
+        };
+        config(format!(
+            "the base URL is not a valid URL ({e}); {SHAPE}{user_info}"
+        ))
     })?;
+    let shown = match shown_parsed_url(&parsed) {
+        Some(shown) => format!("the base URL `{shown}`"),
+        None => "the base URL".to_owned(),
+    };
+    if has_user_info(&parsed) {
+        return Err(config(format!(
+            "{shown} contains user info (`user:password@`); remove it and use `bearer_token` or \
+             `client_credentials`"
+        )));
+    }
     let problem = match parsed.scheme() {
         "https" if !HAS_TLS => Some(
             "uses https, but c1 was built without a TLS backend: enable the `rustls-aws-lc` \
@@ -440,8 +448,13 @@ fn normalize_base_url(url: &str, allow_http: bool) -> Result<(String, Origin)> {
              end to end)"
                 .to_owned(),
         ),
-        other => Some(format!(
+        // The scheme is quoted only when the URL has a host: `user:pw` parses
+        // as the scheme `user`.
+        other if parsed.has_host() && quotable(other) => Some(format!(
             "must use https (or http to a loopback host), not `{other}`"
+        )),
+        _ => Some(format!(
+            "must use https (or http to a loopback host); {SHAPE}"
         )),
     };
     let problem = problem.or_else(|| {
@@ -454,10 +467,7 @@ fn normalize_base_url(url: &str, allow_http: bool) -> Result<(String, Origin)> {
         }
     });
     match problem {
-        Some(problem) => Err(Error::new(
-            ErrorKind::Config,
-            format!("the base URL `{url}` {problem}"),
-        )),
+        Some(problem) => Err(config(format!("{shown} {problem}"))),
         None => {
             let text = parsed.as_str().trim_end_matches('/').to_owned();
             Ok((text, Origin::new(parsed)))

@@ -11,7 +11,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::endpoint::Endpoint;
-use crate::error::{ApiStatus, Error, ErrorKind, Result, SNIPPET_BYTES, snippet};
+use crate::error::{ApiStatus, Error, ErrorKind, Result, redacted_snippet};
 use crate::redact::redact;
 
 /// Decodes a 2xx body; an empty body reads as `{}`. `secrets` are the
@@ -58,7 +58,7 @@ fn decode_error<T: DeserializeOwned>(
     );
     let mut err = Error::new(ErrorKind::Decode, message)
         .with_request(endpoint.method, endpoint.template)
-        .with_body_snippet(redacted_snippet(body, secrets));
+        .with_body_snippet(redacted_snippet(body, secrets, false));
     if !path.is_empty() && path != "." {
         // Map keys in the path come from the body.
         let path = redact(path.as_bytes(), secrets, false);
@@ -107,27 +107,18 @@ fn describe_data(message: &str) -> String {
     "a value does not have the type the answer declares".to_owned()
 }
 
-/// The start of `body` for an error, with `secrets` removed.
-fn redacted_snippet(body: &[u8], secrets: &[&[u8]]) -> String {
-    let cut = body.len() > SNIPPET_BYTES;
-    let head = &body[..body.len().min(SNIPPET_BYTES)];
-    let mut text = snippet(&redact(head, secrets, cut));
-    if cut && !text.ends_with('…') {
-        text.push('…');
-    }
-    text
-}
-
 /// The error for a non-2xx answer: the `google.rpc.Status` of the body when
-/// it is one, else the start of the body; `secrets` removed from both.
-pub(crate) fn status_error(status: u16, body: &[u8], secrets: &[&[u8]]) -> Error {
-    let body = redact(body, secrets, false);
+/// it is one, else the start of the body; `secrets` removed from both. `cut`:
+/// the body is the start of a longer one (the read stopped at its limit), so
+/// a credential it ends with is removed however little of it is left.
+pub(crate) fn status_error(status: u16, body: &[u8], secrets: &[&[u8]], cut: bool) -> Error {
+    let body = redact(body, secrets, cut);
     let mut err =
         Error::new(ErrorKind::Status, "the server refused the request").with_status(status);
     match serde_json::from_slice::<ApiStatus>(&body) {
         Ok(api) if !api.message.is_empty() || api.code != 0 => err = err.with_api_status(api),
         _ if !body.iter().all(u8::is_ascii_whitespace) => {
-            err = err.with_body_snippet(redacted_snippet(&body, &[]));
+            err = err.with_body_snippet(redacted_snippet(&body, &[], cut));
         }
         _ => {}
     }

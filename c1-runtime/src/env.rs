@@ -4,8 +4,9 @@
 use secrecy::SecretString;
 
 use crate::auth::{ClientCredentials, normalize_host, parse_client_id};
-use crate::client::{Client, ClientBuilder, without_user_info};
+use crate::client::{Client, ClientBuilder};
 use crate::error::{Error, ErrorKind, Result};
+use crate::shown::{looks_like_credential, quoted, shown_url};
 
 /// A fixed access token (highest priority).
 pub(crate) const ACCESS_TOKEN: &str = "CONDUCTORONE_ACCESS_TOKEN";
@@ -134,19 +135,33 @@ impl ClientBuilder {
 }
 
 /// `acme` -> `https://acme.conductor.one`; `acme.example.com` -> `https://acme.example.com`.
+/// A message quotes the value only as [`crate::shown`] allows.
 fn tenant_url(tenant: &str) -> Result<String> {
     if tenant.contains("://") {
-        let tenant = without_user_info(tenant);
+        let shown = shown_url(tenant).map_or_else(String::new, |url| format!(" `{url}`"));
         return Err(config(format!(
-            "{TENANT_DOMAIN} `{tenant}` must be a tenant name such as `acme`; put a full URL in {SERVER_URL}"
+            "{TENANT_DOMAIN}{shown} must be a tenant name such as `acme`; put a full URL in {SERVER_URL}"
+        )));
+    }
+    // A token or secret put here by mistake is neither shown nor looked up
+    // as a host name.
+    if looks_like_credential(tenant) {
+        return Err(config(format!(
+            "{TENANT_DOMAIN} looks like a key or token, not a tenant name such as `acme` or a host such as `acme.conductor.one`; it is not shown"
         )));
     }
     normalize_host(tenant)
         .map(|host| format!("https://{host}"))
         .ok_or_else(|| {
+            // Quoted only when made of the characters of a host (and port).
+            let host_like = tenant
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b));
+            let shown = quoted(tenant)
+                .filter(|_| host_like)
+                .map_or_else(String::new, |t| format!(" {t}"));
             config(format!(
-                "{TENANT_DOMAIN} `{}` is not a tenant name such as `acme`",
-                without_user_info(tenant)
+                "{TENANT_DOMAIN}{shown} is not a tenant name such as `acme` or a host such as `acme.conductor.one`"
             ))
         })
 }

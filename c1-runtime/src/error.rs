@@ -256,7 +256,8 @@ impl Error {
             .filter(|m| !m.is_empty())
     }
 
-    /// The start of the response body (at most 512 bytes, whitespace collapsed),
+    /// The start of the response body (at most 512 bytes of it, whitespace
+    /// collapsed, credentials the call carried `[redacted]`, `…` when cut),
     /// when it was not a `google.rpc.Status` or did not decode.
     pub fn body_snippet(&self) -> Option<&str> {
         self.inner.body_snippet.as_deref()
@@ -296,7 +297,18 @@ impl Error {
 }
 
 impl fmt::Display for Error {
+    /// One line whatever the server sent: everything is written through
+    /// [`write_one_line`], so a `google.rpc.Status` message, an OAuth
+    /// `error_description`, a JSON key or a transport cause cannot start a
+    /// new line, move the cursor or reorder the text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe(&mut OneLine(f))
+    }
+}
+
+impl Error {
+    /// The text of `Display`, before escaping.
+    fn describe(&self, f: &mut impl fmt::Write) -> fmt::Result {
         let i = &self.inner;
         if let (Some(method), Some(path)) = (i.method, i.path) {
             write!(f, "{method} {path}: ")?;
@@ -341,6 +353,47 @@ impl fmt::Display for Error {
     }
 }
 
+/// Whether `c` is escaped in an error's `Display`: control characters (C0,
+/// DEL, C1: line breaks, ANSI escape sequences), the Unicode line and
+/// paragraph separators, and the bidirectional controls that reorder text.
+fn escaped_in_messages(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Writes `text` with each character of [`escaped_in_messages`] written as
+/// Rust writes it in a string literal: `\n`, `\r`, `\t`, `\u{1b}`,
+/// `\u{202e}`. Other text, backslashes included, is written as is.
+pub(crate) fn write_one_line(out: &mut impl fmt::Write, text: &str) -> fmt::Result {
+    let mut rest = text;
+    while let Some((at, c)) = rest.char_indices().find(|(_, c)| escaped_in_messages(*c)) {
+        out.write_str(&rest[..at])?;
+        write!(out, "{}", c.escape_debug())?;
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.write_str(rest)
+}
+
+/// A writer that passes everything through [`write_one_line`].
+struct OneLine<'a, 'f>(&'a mut fmt::Formatter<'f>);
+
+impl fmt::Write for OneLine<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        write_one_line(self.0, text)
+    }
+}
+
+/// `Debug` writes every text field as a Rust string literal (`{:?}`), which
+/// escapes all that [`write_one_line`] does.
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
@@ -392,11 +445,16 @@ impl std::error::Error for Error {
 /// The most of a body an error shows.
 pub(crate) const SNIPPET_BYTES: usize = 512;
 
-/// The start of a body for an error message: at most [`SNIPPET_BYTES`], cut
-/// at a character boundary, whitespace runs collapsed to one space, `…` when
-/// cut. The caller removes credentials first (see `redact`).
-pub(crate) fn snippet(body: &[u8]) -> String {
+/// The start of a body for an error message: at most [`SNIPPET_BYTES`] of
+/// it, cut at a character boundary, with `secrets` removed (see
+/// [`crate::redact`]; a credential that runs into the cut is removed however
+/// little of it is left), whitespace runs collapsed to one space, `…` when
+/// cut. `cut`: `body` is itself the start of a longer body. `[redacted]` is
+/// longer than a short credential, so the snippet may pass
+/// [`SNIPPET_BYTES`], but no more of the body is shown.
+pub(crate) fn redacted_snippet(body: &[u8], secrets: &[&[u8]], cut: bool) -> String {
     const MAX: usize = SNIPPET_BYTES;
+    let cut = cut || body.len() > MAX;
     let head = &body[..body.len().min(MAX)];
     // Cut a multi-byte character split by the limit rather than show U+FFFD.
     let head = match std::str::from_utf8(head) {
@@ -404,7 +462,8 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         Err(e) if e.error_len().is_none() => &head[..e.valid_up_to()],
         Err(_) => head,
     };
-    let text = String::from_utf8_lossy(head);
+    let head = crate::redact::redact(head, secrets, cut);
+    let text = String::from_utf8_lossy(&head);
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -412,7 +471,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         }
         out.push_str(word);
     }
-    if body.len() > MAX {
+    if cut {
         out.push('…');
     }
     out
@@ -423,6 +482,10 @@ mod tests {
     use super::*;
 
     fn assert_send_sync_static<T: Send + Sync + Clone + 'static>() {}
+
+    fn snippet(body: &[u8]) -> String {
+        redacted_snippet(body, &[], false)
+    }
 
     #[test]
     fn error_is_send_sync_clone() {
@@ -458,6 +521,32 @@ mod tests {
             err.to_string(),
             r#"POST /x: 502 Bad Gateway; body: "<html> <b>bad gateway</b> </html>""#
         );
+    }
+
+    #[test]
+    fn display_is_one_line_whatever_the_server_sent() {
+        let nasty =
+            "a\nb\r\tc\u{1b}[31md\u{0}\u{7f}\u{85}\u{9b}e\u{2028}\u{2029}\u{202e}f\u{2066}\\n é";
+        let err = Error::new(ErrorKind::Auth, format!("refused: {nasty}"))
+            .with_status(400)
+            .with_json_path(nasty.to_owned());
+        assert_eq!(
+            err.to_string(),
+            "400: refused: a\\nb\\r\\tc\\u{1b}[31md\\0\\u{7f}\\u{85}\\u{9b}e\\u{2028}\\u{2029}\\u{202e}f\\u{2066}\\n é \
+             at `a\\nb\\r\\tc\\u{1b}[31md\\0\\u{7f}\\u{85}\\u{9b}e\\u{2028}\\u{2029}\\u{202e}f\\u{2066}\\n é`"
+        );
+        let err = Error::new(ErrorKind::Status, "x")
+            .with_status(404)
+            .with_api_status(ApiStatus {
+                code: 5,
+                message: nasty.to_owned(),
+                details: Vec::new(),
+            });
+        let text = err.to_string();
+        assert!(!text.chars().any(escaped_in_messages), "{text}");
+        assert!(text.starts_with("404 Not Found: a\\nb"), "{text}");
+        let debug = format!("{err:?}");
+        assert!(!debug.chars().any(escaped_in_messages), "{debug}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod redact;
 mod request;
 mod retry;
 mod send;
+mod shown;
 mod transport;
 
 /// The HTTP library c1 sends with, for its transport types

@@ -36,6 +36,28 @@ pub(crate) struct Sent<'c> {
     pub(crate) attempts: u32,
     /// The credential the answered request carried, to keep it out of errors.
     pub(crate) credential: Option<Credential<'c>>,
+    /// The credentials earlier attempts of the call carried (a token
+    /// rejected with 401, or one replaced on expiry), kept out of errors too.
+    pub(crate) earlier: Vec<Credential<'c>>,
+}
+
+impl Sent<'_> {
+    /// Every credential the call carried, to remove from what the server sent.
+    pub(crate) fn secrets(&self) -> Vec<&[u8]> {
+        secrets(self.credential.as_ref(), &self.earlier)
+    }
+}
+
+/// The tokens of `credential` and `earlier`.
+fn secrets<'a>(
+    credential: Option<&'a Credential<'_>>,
+    earlier: &'a [Credential<'_>],
+) -> Vec<&'a [u8]> {
+    credential
+        .into_iter()
+        .chain(earlier)
+        .map(Credential::secret)
+        .collect()
 }
 
 /// The pipeline of a call: sends `body` to `url` as `endpoint` and returns
@@ -90,6 +112,10 @@ async fn invoke<'c>(
     };
     let deadline = deadline_from(started, inner.timeouts.call);
     let mut attempts = Attempts::default();
+    // The credentials earlier attempts carried (a token rejected with 401,
+    // or replaced on expiry, differs from the current one): the server has
+    // seen them, and may echo them. Filled only on a retry.
+    let mut earlier: Vec<Credential<'c>> = Vec::new();
     loop {
         let credential = match inner.auth.credential(&inner.http, deadline).await {
             Ok(credential) => credential,
@@ -102,12 +128,14 @@ async fn invoke<'c>(
         attempts.sent_one();
         let attempt = try_attempt(inner, endpoint, url, &body, &credential, deadline);
         let failure = match attempt.await {
+            Ok(reply) if !reply.is_success() => status_failure(&reply, &credential, &earlier),
             Ok(reply) => {
                 let sent = Sent {
                     status: reply.status,
                     body: reply.body,
                     attempts: attempts.sent,
                     credential,
+                    earlier,
                 };
                 return finished(Ok(sent), started);
             }
@@ -134,10 +162,19 @@ async fn invoke<'c>(
             }
             Next::GiveUp => return fail(failure.error.with_attempts(attempts.sent)),
         }
+        // A fixed bearer token never changes: only fetched tokens are kept.
+        if let Some(credential @ Credential::Token(_)) = credential
+            && earlier
+                .last()
+                .is_none_or(|c| c.header() != credential.header())
+        {
+            earlier.push(credential);
+        }
     }
 }
 
-/// One request, under the attempt's deadline (or the call's, if sooner).
+/// One request, under the attempt's deadline (or the call's, if sooner):
+/// its answer, 2xx or not (see [`status_failure`]), or why there is none.
 ///
 /// The request is built before the future is made, so the future holds
 /// only what it awaits (see [`transport::exchange`]).
@@ -146,7 +183,7 @@ fn try_attempt<'a>(
     endpoint: &Endpoint,
     url: reqwest::Url,
     body: &Option<Bytes>,
-    credential: &'a Option<Credential<'_>>,
+    credential: &Option<Credential<'_>>,
     call_deadline: Instant,
 ) -> impl Future<Output = Result<Reply, Failure>> + 'a {
     let now = Instant::now();
@@ -178,23 +215,27 @@ fn try_attempt<'a>(
     inner
         .deadlines
         .run(now, deadline, exchange)
-        .map(move |reply| {
-            let reply = match reply {
-                Ok(reply) => reply?,
-                Err(_elapsed) => return Err(timeout_failure(inner, which)),
-            };
-            if reply.is_success() {
-                return Ok(reply);
-            }
-            let secret = credential.as_ref().map(Credential::secret);
-            Err(Failure {
-                error: status_error(reply.status, &reply.body, secret.as_slice())
-                    .with_retry_after(reply.retry_after),
-                retry: Retry::for_status(reply.status),
-                retry_after: reply.retry_after,
-                unauthorized: reply.status == 401 && credential.is_some(),
-            })
+        .map(move |reply| match reply {
+            Ok(reply) => reply,
+            Err(_elapsed) => Err(timeout_failure(inner, which)),
         })
+}
+
+/// The failure for a non-2xx answer, with the credentials the call carried
+/// (`credential` now, `earlier` before) removed from what it shows.
+fn status_failure(
+    reply: &Reply,
+    credential: &Option<Credential<'_>>,
+    earlier: &[Credential<'_>],
+) -> Failure {
+    let secrets = secrets(credential.as_ref(), earlier);
+    Failure {
+        error: status_error(reply.status, &reply.body, &secrets, reply.cut)
+            .with_retry_after(reply.retry_after),
+        retry: Retry::for_status(reply.status),
+        retry_after: reply.retry_after,
+        unauthorized: reply.status == 401 && credential.is_some(),
+    }
 }
 
 /// Parses the request URL; an error says what is wrong without repeating it.

@@ -32,6 +32,9 @@ pub(crate) struct Reply {
     pub(crate) retry_after: Option<Duration>,
     /// The whole body of a 2xx answer, or the start of any other.
     pub(crate) body: Bytes,
+    /// Whether `body` stopped at the read limit (a non-2xx answer): it may
+    /// end in the middle of a credential the server echoed.
+    pub(crate) cut: bool,
 }
 
 impl Reply {
@@ -61,26 +64,26 @@ async fn read_reply(
         .await
         .map_err(|e| transport_failure(e, limits.connect_timeout))?;
     let status = response.status().as_u16();
-    let (retry_after, body) = if response.status().is_success() {
+    let (retry_after, body, cut) = if response.status().is_success() {
         let body = read_body(&mut response, limits.body)
             .await
             .map_err(|e| match e {
                 BodyError::TooLarge(error) => Failure::never(error),
                 BodyError::Transport(e) => transport_failure(e, limits.connect_timeout),
             })?;
-        (None, body)
+        (None, body, false)
     } else {
         // A broken error body still leaves the status.
         let retry_after = retry_after(response.headers());
-        (
-            retry_after,
-            read_prefix(&mut response, limits.error_body).await,
-        )
+        let body = read_prefix(&mut response, limits.error_body).await;
+        let cut = body.len() as u64 >= limits.error_body;
+        (retry_after, body, cut)
     };
     Ok(Reply {
         status,
         retry_after,
         body,
+        cut,
     })
 }
 

@@ -19,6 +19,7 @@ use secrecy::zeroize::Zeroizing;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::shown::quotable;
 
 /// The prefix every ConductorOne client secret starts with.
 const SECRET_PREFIX: &str = "secret-token:conductorone.com:v1:";
@@ -78,31 +79,42 @@ fn config(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Config, message)
 }
 
-/// Checks `<name>@<host>/<use>` and returns the normalized host.
+/// The client ID, when a message may show it: it has the shape of one (`@`
+/// with a `/` after it) and is [`quotable`]. `None` otherwise, so a secret
+/// given as the client ID (arguments swapped) is never shown.
+pub(crate) fn shown_client_id(client_id: &str) -> Option<&str> {
+    let (_, rest) = client_id.split_once('@')?;
+    (rest.contains('/') && quotable(client_id)).then_some(client_id)
+}
+
+/// Checks `<name>@<host>/<use>` and returns the normalized host. Messages
+/// quote the ID only as [`shown_client_id`] allows.
 pub(crate) fn parse_client_id(client_id: &str) -> Result<String> {
     const SHAPE: &str =
         "must look like `<name>@<host>/<use>`, e.g. `my-client@acme.conductor.one/pcc`";
     if client_id.is_empty() {
         return Err(config(format!("the client ID is empty; it {SHAPE}")));
     }
+    let the_id = match shown_client_id(client_id) {
+        Some(shown) => format!("the client ID `{shown}`"),
+        None => "the client ID".to_owned(),
+    };
     let Some((name, rest)) = client_id.split_once('@') else {
-        return Err(config(format!(
-            "the client ID `{client_id}` has no `@`; it {SHAPE}"
-        )));
+        return Err(config(format!("{the_id} has no `@`; it {SHAPE}")));
     };
     if name.is_empty() {
         return Err(config(format!(
-            "the client ID `{client_id}` has an empty name before `@`; it {SHAPE}"
+            "{the_id} has an empty name before `@`; it {SHAPE}"
         )));
     }
     let Some((host, usage)) = rest.split_once('/') else {
         return Err(config(format!(
-            "the client ID `{client_id}` has no `/<use>` after the host; it {SHAPE}"
+            "{the_id} has no `/<use>` after the host; it {SHAPE}"
         )));
     };
     if usage.is_empty() {
         return Err(config(format!(
-            "the client ID `{client_id}` has an empty `<use>` after `/`; it {SHAPE}"
+            "{the_id} has an empty `<use>` after `/`; it {SHAPE}"
         )));
     }
     if client_id
@@ -110,13 +122,17 @@ pub(crate) fn parse_client_id(client_id: &str) -> Result<String> {
         .any(|c| c.is_whitespace() || c.is_control())
     {
         return Err(config(format!(
-            "the client ID `{}` contains whitespace or control characters",
-            client_id.escape_debug()
+            "{the_id} contains whitespace or control characters; it {SHAPE}"
         )));
     }
     normalize_host(host).ok_or_else(|| {
+        let host = if the_id.contains('`') {
+            format!(" `{host}`")
+        } else {
+            String::new()
+        };
         config(format!(
-            "the client ID `{client_id}` has an invalid host `{host}` between `@` and `/`; it {SHAPE}"
+            "{the_id} has an invalid host{host} between `@` and `/`; it {SHAPE}"
         ))
     })
 }

@@ -26,7 +26,7 @@ pub(crate) enum Auth {
     ClientCredentials(Arc<TokenSource>),
 }
 
-pub(crate) use credentials::{ClientCredentials, normalize_host, parse_client_id};
+pub(crate) use credentials::{ClientCredentials, normalize_host, parse_client_id, shown_client_id};
 pub(crate) use token::{TokenSettings, TokenSource};
 
 /// The header a request was sent with, kept so a 401 can reject exactly it.

@@ -37,6 +37,7 @@ use crate::error::{ApiStatus, Error, ErrorKind, Result, TimeoutKind};
 use crate::log::duration_ms;
 use crate::redact::redact;
 use crate::retry::{self, Attempts, Failure, Next, Retry, RetryPolicy};
+use crate::shown::quoted;
 use crate::transport::{self, Limits, Reply};
 
 /// The lifetime assumed when the answer has no `expires_in`.
@@ -45,8 +46,10 @@ pub(crate) const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
 pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// The largest token response read.
 const MAX_TOKEN_RESPONSE: u64 = 64 * 1024;
-/// How much of an error body an error keeps.
+/// How much of an error description an error keeps.
 const SNIPPET_CHARS: usize = 256;
+/// The longest token type or OAuth error code an error quotes.
+const MAX_WORD: usize = 32;
 
 /// How long before expiry a token with `lifetime` is refreshed.
 pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
@@ -333,9 +336,14 @@ impl TokenSource {
         } else {
             format!("the token endpoint answered {status}")
         };
-        let body = redact(&reply.body, secrets, false);
+        let body = redact(&reply.body, secrets, reply.cut);
         let mut error = if let Ok(e) = serde_json::from_slice::<OAuthError>(&body) {
-            let mut message = format!("{what}: `{}`", truncate(&e.error));
+            // An OAuth error code is a short word (`invalid_client`); any
+            // other value is not quoted (see `crate::shown`).
+            let mut message = match quoted(&e.error).filter(|_| e.error.len() <= MAX_WORD) {
+                Some(code) => format!("{what}: {code}"),
+                None => format!("{what} (its error code is not shown)"),
+            };
             if let Some(d) = e.error_description.filter(|d| !d.is_empty()) {
                 message.push_str(&format!(": {}", truncate(&d)));
             }
@@ -345,7 +353,7 @@ impl TokenSource {
         {
             self.auth_error(what).with_api_status(api)
         } else {
-            let snippet = crate::error::snippet(&body);
+            let snippet = crate::error::redacted_snippet(&body, &[], reply.cut);
             let error = self.auth_error(what);
             if snippet.is_empty() {
                 error
@@ -423,10 +431,13 @@ pub(crate) fn parse_token_response(body: &[u8], sent_at: Instant) -> Result<Toke
     if let Some(kind) = &answer.token_type
         && !kind.eq_ignore_ascii_case("bearer")
     {
-        return Err(format!(
-            "the token type is `{}`, not `Bearer`",
-            truncate(kind).escape_debug()
-        ));
+        // A token type is a short word (`mac`, `DPoP`); a server may put
+        // anything there, even the assertion it was sent: only a short
+        // value that may be shown is quoted (see `crate::shown`).
+        return Err(match quoted(kind).filter(|_| kind.len() <= MAX_WORD) {
+            Some(kind) => format!("the token type is {kind}, not `Bearer`"),
+            None => "the token type is not `Bearer` (the value is not shown)".to_owned(),
+        });
     }
     let access_token = Zeroizing::new(answer.access_token.unwrap_or_default());
     // Some servers send the token already prefixed with `bearer `.
@@ -528,6 +539,36 @@ mod tests {
             debug.contains("[redacted]") && !debug.contains("Bearer t"),
             "{debug}"
         );
+    }
+
+    /// An OAuth error code is quoted only when it is a short word: a server
+    /// may put a credential there that the request did not carry.
+    #[test]
+    fn an_oauth_error_code_is_quoted_only_when_it_is_a_short_word() {
+        let source = source();
+        let refused = |code: &str| {
+            let reply = Reply {
+                status: 400,
+                retry_after: None,
+                body: serde_json::json!({"error": code}).to_string().into(),
+                cut: false,
+            };
+            source.refused(&reply, &[]).error.to_string()
+        };
+        let said = refused("invalid_client");
+        assert!(
+            said.ends_with("refused the client credentials: `invalid_client`"),
+            "{said}"
+        );
+        for code in [
+            "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln",
+            "secret-token:conductorone.com:v1:abc",
+            "a-code-that-goes-on-far-too-long-to-be-one",
+            "two\nlines",
+        ] {
+            let said = refused(code);
+            assert!(said.ends_with("(its error code is not shown)"), "{said}");
+        }
     }
 
     #[test]
