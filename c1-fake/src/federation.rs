@@ -166,7 +166,7 @@ impl Issuer {
             .and_then(|bytes| Signature::from_slice(&bytes).ok())
             .ok_or_else(|| bad("subject token signature is malformed"))?;
         self.verifying
-            .verify_strict(jwt[..h.len() + 1 + p.len()].as_bytes(), &signature)
+            .verify_strict(&jwt.as_bytes()[..h.len() + 1 + p.len()], &signature)
             .map_err(|_| bad("subject token signature does not verify with the issuer's key"))?;
         if !audience_ok(claims.get("aud")) {
             return Err(bad(

@@ -431,10 +431,10 @@ impl FakeC1 {
 
     /// A workload OIDC token (a compact JWT signed by the fake's issuer key) with default
     /// claims — `iss` = [`FakeC1::oidc_issuer`], `aud` = the tenant host the fake accepts
-    /// (`"127.0.0.1"`), `sub` [`DEFAULT_OIDC_SUBJECT`], `iat` = now, `nbf` = now, `exp` = now
-    /// + [`OIDC_TOKEN_LIFETIME_SECS`] (300 s), `jti` random — each overridden or extended by
-    /// the keys of `claims` (a JSON object; a key set to `null` removes that claim). Times
-    /// are wall-clock Unix seconds, as a platform signs them.
+    /// (`"127.0.0.1"`), `sub` [`DEFAULT_OIDC_SUBJECT`], `iat` = now, `nbf` = now, `exp` =
+    /// now plus [`OIDC_TOKEN_LIFETIME_SECS`] (300 s), `jti` random — each overridden or
+    /// extended by the keys of `claims` (a JSON object; a key set to `null` removes that
+    /// claim). Times are wall-clock Unix seconds, as a platform signs them.
     ///
     /// Its header is `{"alg": "EdDSA", "typ": "JWT", "kid": <the JWKS key's kid>}`.
     ///
