@@ -76,8 +76,8 @@ macro_rules! calls {
 }
 include!("fixtures/api/calls.rs");
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_operation_is_served() {
+/// A fake and a client with a bearer token it accepts.
+async fn fake_and_client() -> (FakeC1, Client) {
     let fake = FakeC1::start().await;
     fake.add_bearer_token("t0k");
     let client = Client::builder()
@@ -85,6 +85,12 @@ async fn every_operation_is_served() {
         .bearer_token("t0k")
         .build()
         .unwrap();
+    (fake, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_is_served() {
+    let (fake, client) = fake_and_client().await;
     let operations = operations();
     let count = operations.len();
     assert_eq!(count, 638);
@@ -112,13 +118,7 @@ async fn viewing_a_secret_is_never_repeated_but_a_search_is() {
     };
     const VIEW: &str = "c1.api.secrets.v1.PaperSecretService.GetContent";
     const SEARCH: &str = "c1.api.secrets.v1.PaperSecretService.SearchMySecrets";
-    let fake = FakeC1::start().await;
-    fake.add_bearer_token("t0k");
-    let client = Client::builder()
-        .base_url(fake.base_url())
-        .bearer_token("t0k")
-        .build()
-        .unwrap();
+    let (fake, client) = fake_and_client().await;
     let secrets = client.paper_secret();
 
     fake.fail_next(&[502, 502]);

@@ -81,6 +81,23 @@ fn capture(logs: &Logs, filter: Targets) -> impl Sized {
     guard
 }
 
+/// A client signing in to `fake` with client credentials, after one call
+/// that was answered 503, retried and answered 200.
+async fn one_retried_call(fake: &FakeC1) -> Client {
+    let creds = fake.credentials();
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .client_credentials(&creds.client_id, &creds.client_secret)
+        .build()
+        .unwrap();
+    fake.fail_next(&[503]);
+    client
+        .get_user_owner("app-1", "conn-1", "owner", "user-1")
+        .await
+        .unwrap();
+    client
+}
+
 /// The `key=` names of a formatted line, span fields included.
 fn keys(line: &str) -> Vec<String> {
     line.split([' ', '{', ','])
@@ -106,16 +123,7 @@ fn debug_shows_each_call_retry_and_token_fetch_once() {
     block_on(async {
         let fake = FakeC1::start().await;
         let creds = fake.credentials().clone();
-        let client = Client::builder()
-            .base_url(fake.base_url())
-            .client_credentials(&creds.client_id, &creds.client_secret)
-            .build()
-            .unwrap();
-        fake.fail_next(&[503]);
-        client
-            .get_user_owner("app-1", "conn-1", "owner", "user-1")
-            .await
-            .unwrap();
+        let client = one_retried_call(&fake).await;
         client
             .get_user_owner("app-1", "conn-1", "owner", "no-such-user")
             .await
@@ -173,17 +181,7 @@ fn info_shows_nothing_of_c1_even_with_span_events() {
     let _default = capture(&logs, Targets::new().with_default(LevelFilter::INFO));
     block_on(async {
         let fake = FakeC1::start().await;
-        let creds = fake.credentials().clone();
-        let client = Client::builder()
-            .base_url(fake.base_url())
-            .client_credentials(&creds.client_id, &creds.client_secret)
-            .build()
-            .unwrap();
-        fake.fail_next(&[503]);
-        client
-            .get_user_owner("app-1", "conn-1", "owner", "user-1")
-            .await
-            .unwrap();
+        one_retried_call(&fake).await;
         let lines = logs.lines();
         let c1: Vec<&String> = lines
             .iter()

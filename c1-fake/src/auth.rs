@@ -442,12 +442,16 @@ fn b64_json(part: &str, what: &str) -> Result<Value, OAuthError> {
     Ok(value)
 }
 
+/// A JWT time claim (NumericDate): an integer, or a finite number cut to one.
+pub(crate) fn seconds(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+}
+
 fn numeric_claim(claims: &Value, name: &str) -> Result<Option<i64>, OAuthError> {
     match claims.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_i64()
-            .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+        Some(v) => seconds(v)
             .map(Some)
             .ok_or_else(|| OAuthError::invalid_client(format!("claim {name} is not a number"))),
     }

@@ -206,9 +206,7 @@ fn audience_ok(aud: Option<&Value>) -> bool {
 fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<i64>, OAuthError> {
     match claims.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_i64()
-            .or_else(|| v.as_f64().filter(|f| f.is_finite()).map(|f| f as i64))
+        Some(v) => crate::auth::seconds(v)
             .map(Some)
             .ok_or_else(|| bad(&format!("subject token {name} is not a number"))),
     }

@@ -20,12 +20,17 @@ async fn read_to_close(stream: &mut TcpStream, limit: Duration) -> Option<String
     }
 }
 
-#[tokio::test]
-async fn a_request_head_that_stops_arriving_is_closed() {
-    let fake = FakeC1::builder()
+/// A fake that waits 300 ms for a request's head, then its body.
+async fn impatient_fake() -> FakeC1 {
+    FakeC1::builder()
         .read_timeout(Duration::from_millis(300))
         .start()
-        .await;
+        .await
+}
+
+#[tokio::test]
+async fn a_request_head_that_stops_arriving_is_closed() {
+    let fake = impatient_fake().await;
     let mut stream = TcpStream::connect(fake.addr()).await.unwrap();
     stream
         .write_all(b"GET /api/v1/users HTTP/1.1\r\nHost: x\r\n")
@@ -44,10 +49,7 @@ async fn a_request_head_that_stops_arriving_is_closed() {
 
 #[tokio::test]
 async fn a_body_that_stops_arriving_is_answered_408_and_closed() {
-    let fake = FakeC1::builder()
-        .read_timeout(Duration::from_millis(300))
-        .start()
-        .await;
+    let fake = impatient_fake().await;
     let mut stream = TcpStream::connect(fake.addr()).await.unwrap();
     stream
         .write_all(

@@ -1,5 +1,7 @@
 //! Tests of the fake C1 tenant over real HTTP on loopback.
 
+mod common;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
@@ -87,19 +89,7 @@ async fn token_with(fake: &FakeC1, client_id: &str, assertion: &str) -> (u16, Va
         ("client_assertion_type", ASSERTION_TYPE),
         ("client_assertion", assertion),
     ]);
-    let resp = reqwest::Client::new()
-        .post(format!("{}/auth/v1/token", fake.base_url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    common::post_token(fake, body).await
 }
 
 async fn issue_token(fake: &FakeC1) -> String {

@@ -2,6 +2,8 @@
 //! document, JWKS, minted tokens), federation trusts, and the token-exchange grant of
 //! `POST /auth/v1/token` with each of its refusals.
 
+mod common;
+
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -80,19 +82,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 /// POST a form to the token endpoint; returns (status, JSON body or Null).
 async fn post_token(fake: &FakeC1, body: String) -> (u16, Value) {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/auth/v1/token", fake.base_url()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    common::post_token(fake, body).await
 }
 
 /// The token exchange of `subject_token` under `client_id`, with exactly the four fields.
