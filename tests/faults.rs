@@ -671,8 +671,14 @@ async fn json_nested_ten_thousand_deep_is_an_error_not_a_stack_overflow() {
     let err = server.client().get_widget("w").await.unwrap_err();
     assert_eq!(err.status(), Some(400));
     assert!(err.body_snippet().unwrap().starts_with("[[[["));
-    // An endpoint that ignores the body skips it without recursing.
+    // An endpoint that answers nothing (`Result<()>`) takes an object and
+    // skips its members without recursing, however deep; an array is not
+    // an object.
     let server = Server::always(200, deep).await;
+    let err = server.client().delete_widget("w").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    let wrapped: &'static str = format!("{{\"a\":{deep}}}").leak();
+    let server = Server::always(200, wrapped).await;
     server.client().delete_widget("w").await.unwrap();
 }
 
