@@ -8,11 +8,7 @@ use std::task::{Context, Poll, ready};
 use crate::auth::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::Result;
-use crate::send::Sent;
-
-/// The request pipeline of one call, boxed so that its type has no name
-/// to carry and is the same for every endpoint.
-pub(crate) type Sending<'c> = Pin<Box<dyn Future<Output = Result<Sent<'c>>> + Send + 'c>>;
+use crate::sent::Sending;
 
 /// Reads a 2xx body into `T`, removing the credentials it is given from any
 /// snippet of the body.

@@ -25,6 +25,7 @@ mod redact;
 mod request;
 mod retry;
 mod send;
+mod sent;
 mod shown;
 mod transport;
 

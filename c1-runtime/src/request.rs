@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::call::{Call, Decoder, Sending};
+use crate::call::{Call, Decoder};
 use crate::client::Client;
 use crate::decode::decode;
 use crate::endpoint::Endpoint;
@@ -12,6 +12,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::path::{PathValue, push_segment};
 use crate::query::QueryValue;
 use crate::send::start;
+use crate::sent::Sending;
 
 /// The longest URL sent. HTTP libraries refuse longer ones (`http::Uri`
 /// stops at 65,534 bytes), and no ConductorOne request needs one.

@@ -15,50 +15,18 @@ use tokio::time::{Instant, sleep};
 use tracing::Instrument;
 
 use crate::auth::Credential;
-use crate::call::Sending;
 use crate::client::{Client, ClientInner};
 use crate::decode::status_error;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result, TimeoutKind};
 use crate::log::duration_ms;
 use crate::retry::{self, Attempts, Failure, Next, Retry, deadline_from};
+use crate::sent::{Sending, Sent, secrets};
 use crate::transport::{self, Limits, Reply};
 
 /// How much of a non-2xx body is read: enough for any `google.rpc.Status`
 /// worth showing; the rest is not downloaded.
 const ERROR_BODY_LIMIT: u64 = 64 * 1024;
-
-/// A 2xx answer to a call.
-pub(crate) struct Sent<'c> {
-    pub(crate) status: u16,
-    pub(crate) body: Bytes,
-    /// Requests sent, retries included.
-    pub(crate) attempts: u32,
-    /// The credential the answered request carried, to keep it out of errors.
-    pub(crate) credential: Option<Credential<'c>>,
-    /// The credentials earlier attempts of the call carried (a token
-    /// rejected with 401, or one replaced on expiry), kept out of errors too.
-    pub(crate) earlier: Vec<Credential<'c>>,
-}
-
-impl Sent<'_> {
-    /// Every credential the call carried, to remove from what the server sent.
-    pub(crate) fn secrets(&self) -> Vec<&[u8]> {
-        secrets(self.credential.as_ref(), &self.earlier)
-    }
-}
-
-/// The tokens of `credential` and `earlier`.
-fn secrets<'a>(
-    credential: Option<&'a Credential<'_>>,
-    earlier: &'a [Credential<'_>],
-) -> Vec<&'a [u8]> {
-    credential
-        .into_iter()
-        .chain(earlier)
-        .map(Credential::secret)
-        .collect()
-}
 
 /// The pipeline of a call: sends `body` to `url` as `endpoint` and returns
 /// the 2xx answer, retrying transient failures as the client's
