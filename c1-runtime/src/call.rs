@@ -52,9 +52,9 @@ impl<T> Future for Call<'_, T> {
         // errors: the usual call allocates nothing here.
         let decoded = if sent.earlier.is_empty() {
             let secret = sent.credential.as_ref().map(Credential::secret);
-            (self.decode)(self.endpoint, &sent.body, secret.as_slice())
+            (self.decode)(self.endpoint, &sent.output.body, secret.as_slice())
         } else {
-            (self.decode)(self.endpoint, &sent.body, &sent.secrets())
+            (self.decode)(self.endpoint, &sent.output.body, &sent.secrets())
         };
         Poll::Ready(decoded.map_err(|e| e.with_attempts(sent.attempts)))
     }

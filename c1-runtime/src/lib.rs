@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod api_call;
 mod auth;
 mod call;
 mod checks;
@@ -34,6 +35,7 @@ mod transport;
 pub use reqwest;
 
 pub use api::Api;
+pub use auth::{AccessToken, BoxError, TokenSource};
 pub use call::Call;
 pub use client::{Client, ClientBuilder};
 pub use endpoint::Method;

@@ -4,6 +4,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::api_call::start;
 use crate::call::{Call, Decoder};
 use crate::client::Client;
 use crate::decode::decode;
@@ -11,7 +12,6 @@ use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::{PathValue, push_segment};
 use crate::query::QueryValue;
-use crate::send::start;
 use crate::sent::Sending;
 
 /// The longest URL sent. HTTP libraries refuse longer ones (`http::Uri`

@@ -5,19 +5,18 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use bytes::Bytes;
-
 use crate::auth::Credential;
 use crate::error::Result;
+use crate::transport::Reply;
 
 /// The request pipeline of one call, boxed so that its type has no name
 /// to carry and is the same for every endpoint.
-pub(crate) type Sending<'c> = Pin<Box<dyn Future<Output = Result<Sent<'c>>> + Send + 'c>>;
+pub(crate) type Sending<'c> = Pin<Box<dyn Future<Output = Result<Sent<'c, Reply>>> + Send + 'c>>;
 
-/// A 2xx answer to a call.
-pub(crate) struct Sent<'c> {
-    pub(crate) status: u16,
-    pub(crate) body: Bytes,
+/// What the attempt loop got: a 2xx answer, read by the operation into
+/// `output` (an API call keeps the [`Reply`]; a token request, its token).
+pub(crate) struct Sent<'c, T> {
+    pub(crate) output: T,
     /// Requests sent, retries included.
     pub(crate) attempts: u32,
     /// The credential the answered request carried, to keep it out of errors.
@@ -27,7 +26,7 @@ pub(crate) struct Sent<'c> {
     pub(crate) earlier: Vec<Credential<'c>>,
 }
 
-impl Sent<'_> {
+impl<T> Sent<'_, T> {
     /// Every credential the call carried, to remove from what the server sent.
     pub(crate) fn secrets(&self) -> Vec<&[u8]> {
         secrets(self.credential.as_ref(), &self.earlier)
