@@ -1,4 +1,5 @@
-//! Client credentials, the `/auth/v1/token` endpoint's assertion checks, and bearer tokens.
+//! Client credentials, the `/auth/v1/token` endpoint (the client-credentials grant's
+//! assertion checks; the token exchange's in [`crate::federation`]), and bearer tokens.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -11,6 +12,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use serde_json::{Value, json};
 use tokio::time::Instant;
+
+use crate::federation::{self, Issuer, TOKEN_EXCHANGE_GRANT_TYPE, Trusts};
 
 /// The grant type the token endpoint accepts.
 pub const GRANT_TYPE: &str = "client_credentials";
@@ -112,7 +115,8 @@ pub struct OAuthError {
 }
 
 impl OAuthError {
-    fn invalid_client(description: impl Into<String>) -> Self {
+    /// 401 `invalid_client`.
+    pub(crate) fn invalid_client(description: impl Into<String>) -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,
             error: "invalid_client",
@@ -125,6 +129,15 @@ impl OAuthError {
         Self {
             status: StatusCode::BAD_REQUEST,
             error: "invalid_request",
+            description: description.into(),
+        }
+    }
+
+    /// 400 `invalid_grant`.
+    pub(crate) fn invalid_grant(description: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            error: "invalid_grant",
             description: description.into(),
         }
     }
@@ -171,9 +184,14 @@ impl TokenRejection {
     }
 }
 
-/// The fake's authentication state: clients, issued and static tokens, seen nonces.
+/// The fake's authentication state: clients, issued and static tokens, seen nonces, the
+/// OIDC issuer and federation trusts.
 pub(crate) struct AuthState {
     pub(crate) client: Client,
+    pub(crate) issuer: Issuer,
+    pub(crate) trusts: Trusts,
+    /// Token exchanges answered 200.
+    pub(crate) exchanges: usize,
     pub(crate) token_lifetime: Duration,
     /// Issued tokens and when they expire (tokio clock, so paused-clock tests can advance it).
     issued: HashMap<String, Instant>,
@@ -186,9 +204,13 @@ pub(crate) struct AuthState {
 }
 
 impl AuthState {
-    pub(crate) fn new(token_lifetime: Duration) -> Self {
+    /// `issuer_url`: the fake's OIDC issuer, `<base URL>/oidc`.
+    pub(crate) fn new(token_lifetime: Duration, issuer_url: String) -> Self {
         AuthState {
             client: Client::generate(),
+            issuer: Issuer::generate(issuer_url),
+            trusts: Trusts::default(),
+            exchanges: 0,
             token_lifetime,
             issued: HashMap::new(),
             statics: HashSet::new(),
@@ -246,11 +268,26 @@ impl AuthState {
         };
         let grant_type =
             get("grant_type").ok_or_else(|| OAuthError::invalid_request("missing grant_type"))?;
-        if grant_type != GRANT_TYPE {
-            return Err(OAuthError::unsupported_grant_type(
-                "grant_type must be client_credentials",
-            ));
+        match grant_type {
+            GRANT_TYPE => self.client_credentials(&fields),
+            TOKEN_EXCHANGE_GRANT_TYPE => self.token_exchange(&fields),
+            _ => Err(OAuthError::unsupported_grant_type(
+                "grant_type must be client_credentials or urn:ietf:params:oauth:grant-type:token-exchange",
+            )),
         }
+    }
+
+    /// The client-credentials grant: a JWT-bearer client assertion signed with the client secret.
+    fn client_credentials(
+        &mut self,
+        fields: &HashMap<String, String>,
+    ) -> Result<Value, OAuthError> {
+        let get = |name: &str| {
+            fields
+                .get(name)
+                .map(String::as_str)
+                .filter(|s| !s.is_empty())
+        };
         let client_id =
             get("client_id").ok_or_else(|| OAuthError::invalid_request("missing client_id"))?;
         let assertion_type = get("client_assertion_type")
@@ -273,17 +310,37 @@ impl AuthState {
             self.accepted.pop_front();
         }
         self.accepted.push_back(seen);
+        Ok(self.issue())
+    }
+
+    /// The token-exchange grant (RFC 8693): a federation trust's client ID and a subject
+    /// token from the fake's OIDC issuer that meets the trust's condition.
+    fn token_exchange(&mut self, fields: &HashMap<String, String>) -> Result<Value, OAuthError> {
+        let (client_id, subject_token) = federation::exchange_fields(fields)?;
+        let Some(required) = self.trusts.get(client_id) else {
+            return Err(OAuthError::invalid_client(
+                "unknown client_id: no federation trust has it",
+            ));
+        };
+        let claims = self.issuer.verify(subject_token, unix_now())?;
+        federation::check_condition(required, &claims)?;
+        self.exchanges += 1;
+        Ok(self.issue())
+    }
+
+    /// Issue a bearer token for [`AuthState::token_lifetime`]; the token endpoint's answer.
+    fn issue(&mut self) -> Value {
         let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
         self.prune_issued();
         let expiry = Instant::now()
             .checked_add(self.token_lifetime)
             .unwrap_or_else(far_future);
         self.issued.insert(token.clone(), expiry);
-        Ok(json!({
+        json!({
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": self.token_lifetime.as_secs(),
-        }))
+        })
     }
 }
 
@@ -536,7 +593,7 @@ mod tests {
 
     #[test]
     fn used_nonces_are_forgotten_once_their_assertion_expired() {
-        let mut auth = AuthState::new(Duration::from_secs(600));
+        let mut auth = AuthState::new(Duration::from_secs(600), "http://127.0.0.1:9/oidc".into());
         let now = 1_000_000;
         auth.use_nonce("a".repeat(32), now + 100, now).unwrap();
         assert!(auth.use_nonce("a".repeat(32), now + 100, now + 50).is_err());
@@ -553,7 +610,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn expired_tokens_are_forgotten_and_the_count_is_capped() {
-        let mut auth = AuthState::new(Duration::from_secs(60));
+        let mut auth = AuthState::new(Duration::from_secs(60), "http://127.0.0.1:9/oidc".into());
         let now = Instant::now();
         for i in 0..10 {
             auth.issued

@@ -26,7 +26,8 @@ pub struct RecordedRequest {
     /// like are redacted to their scheme, e.g. `Bearer [redacted]`.
     pub headers: Vec<(String, String)>,
     /// The body as (lossy) UTF-8, cut after [`MAX_RECORDED_BODY`] bytes; the token request's
-    /// `client_assertion` and `client_secret` are redacted.
+    /// `client_assertion`, `client_secret` and `subject_token` (and a form's `password` and
+    /// `actor_token`) are redacted.
     pub body: String,
     /// The body's length in bytes as received (larger than `body.len()` when it was cut).
     pub body_len: usize,
@@ -68,7 +69,13 @@ const SECRET_HEADERS: [&str; 5] = [
     "set-cookie",
     "x-api-key",
 ];
-const SECRET_FORM_FIELDS: [&str; 3] = ["client_assertion", "client_secret", "password"];
+const SECRET_FORM_FIELDS: [&str; 5] = [
+    "client_assertion",
+    "client_secret",
+    "password",
+    "subject_token",
+    "actor_token",
+];
 
 fn redact_header(name: &str, value: &str) -> String {
     if !SECRET_HEADERS.contains(&name) {

@@ -2,7 +2,12 @@
 //!
 //! [`FakeC1::start`] binds an ephemeral port on `127.0.0.1` and serves, until dropped:
 //! - `POST /auth/v1/token`: the client-credentials grant, verifying the Ed25519 client
-//!   assertion of [`FakeC1::credentials`] exactly like the real tenant;
+//!   assertion of [`FakeC1::credentials`] exactly like the real tenant; and workload
+//!   federation's token exchange (RFC 8693), verifying a workload's OIDC token from the
+//!   fake's own issuer ([`FakeC1::oidc_issuer`], [`FakeC1::oidc_token`]) against a
+//!   federation trust ([`FakeC1::add_federation_trust`]);
+//! - `GET /oidc/.well-known/openid-configuration` and `GET /oidc/jwks`: that issuer's
+//!   discovery document and public key;
 //! - `/api/*`: bearer-authenticated API routes, answering errors as `google.rpc.Status`
 //!   JSON: ConnectorOwnersV2 (stateful), every operation of the generated catalog (one
 //!   generic handler: schema checks, scripted or built answers, pages), and the routes a
@@ -29,6 +34,7 @@ struct ReadmeDoctests;
 mod auth;
 mod catalog;
 mod faults;
+mod federation;
 mod hosted;
 mod inspect;
 mod owners;
@@ -50,6 +56,10 @@ use tokio::task::JoinHandle;
 
 pub use auth::{ASSERTIONS_KEPT, Assertion, TestCredentials};
 pub use faults::{Fault, Faults};
+pub use federation::{
+    DEFAULT_OIDC_SUBJECT, JWT_TOKEN_TYPE, MAX_SUBJECT_TOKEN_LIFETIME_SECS,
+    OIDC_TOKEN_LIFETIME_SECS, TOKEN_EXCHANGE_GRANT_TYPE,
+};
 pub use hosted::{Route, RouteRequest};
 pub use inspect::{DEFAULT_REQUEST_LOG_CAPACITY, MAX_RECORDED_BODY, REDACTED, RecordedRequest};
 pub use reply::Reply;
@@ -272,7 +282,8 @@ impl FakeC1Builder {
         store.nulls |= self.nulls;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
-        let auth = auth::AuthState::new(self.token_lifetime);
+        let issuer = format!("http://{addr}{}", federation::ISSUER_PATH);
+        let auth = auth::AuthState::new(self.token_lifetime, issuer);
         let credentials = auth.client.credentials.clone();
         let shared = Arc::new(Shared {
             auth: Mutex::new(auth),
@@ -407,9 +418,61 @@ impl FakeC1 {
         self.shared.auth().accepted.iter().cloned().collect()
     }
 
-    /// How many `POST /auth/v1/token` requests were received.
+    /// How many `POST /auth/v1/token` requests were received (every grant, answered or not).
     pub fn token_requests(&self) -> usize {
         self.shared.token_requests.load(Ordering::SeqCst)
+    }
+
+    /// The fake's OIDC issuer URL (`<base_url>/oidc`); its discovery document is at
+    /// `<issuer>/.well-known/openid-configuration` and its JWKS at `<issuer>/jwks`.
+    pub fn oidc_issuer(&self) -> String {
+        self.shared.auth().issuer.url().to_owned()
+    }
+
+    /// A workload OIDC token (a compact JWT signed by the fake's issuer key) with default
+    /// claims — `iss` = [`FakeC1::oidc_issuer`], `aud` = the tenant host the fake accepts
+    /// (`"127.0.0.1"`), `sub` [`DEFAULT_OIDC_SUBJECT`], `iat` = now, `nbf` = now, `exp` =
+    /// now plus [`OIDC_TOKEN_LIFETIME_SECS`] (300 s), `jti` random — each overridden or
+    /// extended by the keys of `claims` (a JSON object; a key set to `null` removes that
+    /// claim). Times are wall-clock Unix seconds, as a platform signs them.
+    ///
+    /// Its header is `{"alg": "EdDSA", "typ": "JWT", "kid": <the JWKS key's kid>}`.
+    ///
+    /// # Panics
+    /// If `claims` is neither a JSON object nor `null` (no overrides).
+    pub fn oidc_token(&self, claims: serde_json::Value) -> String {
+        let overrides = match claims {
+            serde_json::Value::Object(map) => map,
+            serde_json::Value::Null => serde_json::Map::new(),
+            other => panic!("c1-fake: oidc_token claims must be a JSON object, not {other}"),
+        };
+        self.shared
+            .auth()
+            .issuer
+            .token(&overrides, auth::unix_now())
+    }
+
+    /// Registers a federation trust and returns its client ID, `<name>@127.0.0.1/wfe`: an
+    /// exchange with that client ID succeeds when the subject token is valid (see the
+    /// README's "Workload federation") and each key of `required` (a JSON object) equals the
+    /// token's claim of that name (as JSON values, so a string matches only that string,
+    /// like the documented CEL examples `claims.repository == "acme/app"`). `{}` (or `null`)
+    /// requires nothing beyond a valid token.
+    ///
+    /// # Panics
+    /// If `required` is neither a JSON object nor `null`.
+    pub fn add_federation_trust(&self, required: serde_json::Value) -> String {
+        let required = match required {
+            serde_json::Value::Object(map) => map,
+            serde_json::Value::Null => serde_json::Map::new(),
+            other => panic!("c1-fake: federation trust claims must be a JSON object, not {other}"),
+        };
+        self.shared.auth().trusts.add(required)
+    }
+
+    /// How many token exchanges (grant type token-exchange) were answered 200.
+    pub fn token_exchanges(&self) -> usize {
+        self.shared.auth().exchanges
     }
 
     /// How many requests carried the client secret (or its private key) anywhere: path, query,

@@ -5,14 +5,16 @@
 //! ```
 
 use std::process::ExitCode;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use c1_fake::FakeC1;
 
 const USAGE: &str = "\
 usage: c1-fake [--port PORT] [--seed FILE] [--token TOKEN] [--token-lifetime SECS] [--nulls] [--strict]
 
-Serves a fake ConductorOne tenant on http://127.0.0.1:PORT until Ctrl-C.
+Serves a fake ConductorOne tenant on http://127.0.0.1:PORT until Ctrl-C. Prints client
+credentials, a bearer token, and a workload federation sign-in (a trust's client ID and an
+OIDC token valid for 1 hour).
   --port PORT            port on 127.0.0.1 (default 0: an ephemeral port)
   --seed FILE            JSON seed replacing the built-in one (users, appEntitlements, connectors, owners)
   --token TOKEN          static bearer token to accept (default: a random one, printed)
@@ -20,6 +22,10 @@ Serves a fake ConductorOne tenant on http://127.0.0.1:PORT until Ctrl-C.
   --nulls                answer null for every unset field, as the real service often does
   --strict               refuse request body fields and query parameters an operation does not have
   -h, --help             show this help";
+
+/// The lifetime of the OIDC token printed for a federation sign-in: longer than a CI
+/// platform's few minutes, so it can be pasted into a shell and used for a while.
+const PRINTED_OIDC_TOKEN_LIFETIME_SECS: i64 = 3600;
 
 /// Parsed command line.
 struct Args {
@@ -131,12 +137,43 @@ async fn main() -> ExitCode {
         "try: curl -H 'Authorization: Bearer {token}' {}/api/v2/apps/app-1/connectors/conn-1/owners/users/owner/user-1",
         fake.base_url()
     );
+    print_federation(&fake);
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("c1-fake: cannot wait for Ctrl-C: {e}");
     }
     println!("\nc1-fake: shutting down");
     fake.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Register a federation trust with no required claims and print a sign-in with it: the
+/// trust's client ID and an OIDC token from the fake's issuer, valid for 1 hour.
+fn print_federation(fake: &FakeC1) {
+    let client_id = fake.add_federation_trust(serde_json::json!({}));
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let exp = now + PRINTED_OIDC_TOKEN_LIFETIME_SECS;
+    let token = fake.oidc_token(serde_json::json!({ "iat": now, "nbf": now, "exp": exp }));
+    let expires = time::OffsetDateTime::from_unix_timestamp(exp)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| format!("Unix time {exp}"));
+    println!();
+    println!("workload federation (token exchange), instead of the client ID and secret above:");
+    println!("OIDC issuer:      {}", fake.oidc_issuer());
+    println!("trust client ID:  {client_id} (no required claims)");
+    println!(
+        "OIDC token:       valid for 1 hour, until {expires} (FakeC1::oidc_token's last 5 minutes)"
+    );
+    println!();
+    println!("export CONDUCTORONE_SERVER_URL='{}'", fake.base_url());
+    println!("export CONDUCTORONE_CLIENT_ID='{client_id}'");
+    println!("export CONDUCTORONE_OIDC_TOKEN='{token}'");
 }
 
 #[cfg(test)]

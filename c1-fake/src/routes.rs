@@ -7,7 +7,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 
 use crate::Shared;
 use crate::catalog::Call;
@@ -19,13 +19,29 @@ use crate::status::ApiError;
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/auth/v1/token", post(token))
+        .route(
+            "/oidc/.well-known/openid-configuration",
+            get(oidc_discovery),
+        )
+        .route("/oidc/jwks", get(oidc_jwks))
         .merge(crate::owners::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)
 }
 
-/// `POST /auth/v1/token`: the client-credentials grant with a JWT-bearer client assertion.
+/// `GET /oidc/.well-known/openid-configuration`: the fake OIDC issuer's discovery document.
+async fn oidc_discovery(State(shared): State<Arc<Shared>>) -> Response {
+    axum::Json(shared.auth().issuer.discovery()).into_response()
+}
+
+/// `GET /oidc/jwks`: the fake OIDC issuer's public key.
+async fn oidc_jwks(State(shared): State<Arc<Shared>>) -> Response {
+    axum::Json(shared.auth().issuer.jwks()).into_response()
+}
+
+/// `POST /auth/v1/token`: the client-credentials grant with a JWT-bearer client assertion,
+/// or the token exchange of a workload's OIDC token under a federation trust.
 async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Bytes) -> Response {
     let content_type = headers
         .get(header::CONTENT_TYPE)
