@@ -58,6 +58,14 @@ pub trait TokenSource: Send + Sync + 'static {
     fn token(&self) -> impl Future<Output = std::result::Result<AccessToken, BoxError>> + Send;
 }
 
+/// A source shared with the rest of your program (to count its use, or
+/// change its settings) is a source too.
+impl<S: TokenSource> TokenSource for std::sync::Arc<S> {
+    fn token(&self) -> impl Future<Output = std::result::Result<AccessToken, BoxError>> + Send {
+        S::token(self)
+    }
+}
+
 /// Any error, boxed: what a [`TokenSource`] fails with.
 pub type BoxError = Box<dyn StdError + Send + Sync>;
 
