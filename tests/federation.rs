@@ -261,6 +261,37 @@ async fn a_connection_refused_token_endpoint_is_retried_then_reported() {
     assert!(err.to_string().contains("signing in at"), "{err}");
 }
 
+/// A token endpoint that never answers: the token request runs under the
+/// same attempt and call deadlines as an API call.
+#[tokio::test]
+async fn a_stalled_token_endpoint_ends_at_the_attempt_then_the_call_deadline() {
+    let server = Server::start(|_, _, s| support::stall(s, Duration::from_secs(60))).await;
+    let client = exchange_client(&server)
+        .attempt_timeout(Duration::from_millis(100))
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let err = client.get_widget("w").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(err.timeout(), Some(TimeoutKind::Attempt), "{err}");
+    assert_eq!(err.attempts(), 3, "retried as the policy says: {err}");
+    assert!(err.to_string().contains("signing in at"), "{err}");
+    assert_eq!(server.count(), 3);
+
+    let server = Server::start(|_, _, s| support::stall(s, Duration::from_secs(60))).await;
+    let client = exchange_client(&server)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client.get_widget("w").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+    assert_eq!(err.timeout(), Some(TimeoutKind::Call), "{err}");
+    assert!(err.to_string().contains("signing in at"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(server.count(), 1, "the call's deadline is not retried");
+}
+
 /// A token endpoint that echoes the request (form and decoded fields) in
 /// every answer it can: a refusal, a 503, a 2xx whose `token_type` is
 /// the subject token.
