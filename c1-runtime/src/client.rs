@@ -186,8 +186,10 @@ impl ClientBuilder {
     /// all clones of the client, refreshes it shortly before it expires (up to
     /// 60 s early, at least 10 s early) with one request however many calls
     /// are waiting, and on a `401` fetches a new token and retries once.
-    /// The token request uses the connect timeout and the attempt timeout.
-    /// Failing to get a token is an [`ErrorKind::Auth`] error.
+    /// The token request is sent like an API call, within the call's
+    /// deadline: the same timeouts, and the same retries for any transient
+    /// failure (see [`RetryPolicy`]). Failing to get a token is an
+    /// [`ErrorKind::Auth`] error.
     ///
     /// ```no_run
     /// # use c1_runtime as c1;
@@ -449,7 +451,8 @@ impl ClientBuilder {
             (None, None) => {
                 return Err(Error::new(
                     ErrorKind::Config,
-                    "no base URL: call `base_url(..)` or use client credentials",
+                    "no base URL: call `base_url(..)`, or sign in with client credentials or an \
+                     OIDC token (the host comes from their client ID)",
                 ));
             }
         };
