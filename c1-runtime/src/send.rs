@@ -76,87 +76,96 @@ pub(crate) trait Operation {
 /// authorized by `auth`, until an answer is read, the retry policy gives
 /// up or the deadline passes.
 ///
-/// One `async fn` for the whole operation: each nested one would be moved,
-/// whole, into its caller's state on every call.
-pub(crate) async fn invoke<'c, Op: Operation>(
+/// One future for the whole operation: each nested `async fn` would be
+/// moved, whole, into its caller's state on every call. An `async move`
+/// block rather than an `async fn`: an `async fn` keeps its arguments twice
+/// (as it was called, and as its body's locals), and `op` is large: an API
+/// call's future measured 976 bytes that way, 808 this way.
+#[allow(
+    clippy::manual_async_fn,
+    reason = "an `async fn` would keep `op` twice"
+)]
+pub(crate) fn invoke<'c, Op: Operation + 'c>(
     inner: &'c ClientInner,
     auth: &'c Auth,
     mut op: Op,
-) -> Result<Sent<'c, Op::Output>> {
-    let started = Instant::now();
-    if let Err(e) = op.check(inner) {
-        return op.finished(Err(e), started);
-    }
-    let deadline = op.deadline(inner, started);
-    let mut attempts = Attempts::default();
-    // The credentials earlier attempts carried (a token rejected with 401,
-    // or replaced on expiry, differs from the current one): the server has
-    // seen them, and may echo them. Filled only on a retry.
-    let mut earlier: Vec<Credential<'c>> = Vec::new();
-    loop {
-        let credential = match auth.credential(inner, deadline).await {
-            Ok(credential) => credential,
-            Err(e) => return op.finished(Err(e), started),
-        };
-        let mut request = match op.request(inner) {
-            Ok(request) => request,
-            Err(e) => return op.finished(Err(e), started),
-        };
-        if let Some(credential) = &credential {
-            request = request.header(AUTHORIZATION, credential.header().clone());
+) -> impl Future<Output = Result<Sent<'c, Op::Output>>> + 'c {
+    async move {
+        let started = Instant::now();
+        if let Err(e) = op.check(inner) {
+            return op.finished(Err(e), started);
         }
-        attempts.sent_one();
-        let attempt = try_attempt(inner, request, op.limits(inner), deadline);
-        let failure = match attempt.await {
-            Ok(reply) if reply.is_success() => match op.answered(reply) {
-                Ok(output) => {
-                    let sent = Sent {
-                        output,
-                        attempts: attempts.sent,
-                        credential,
-                        earlier,
-                    };
-                    return op.finished(Ok(sent), started);
+        let deadline = op.deadline(inner, started);
+        let mut attempts = Attempts::default();
+        // The credentials earlier attempts carried (a token rejected with 401,
+        // or replaced on expiry, differs from the current one): the server has
+        // seen them, and may echo them. Filled only on a retry.
+        let mut earlier: Vec<Credential<'c>> = Vec::new();
+        loop {
+            let credential = match auth.credential(inner, deadline).await {
+                Ok(credential) => credential,
+                Err(e) => return op.finished(Err(e), started),
+            };
+            let mut request = match op.request(inner) {
+                Ok(request) => request,
+                Err(e) => return op.finished(Err(e), started),
+            };
+            if let Some(credential) = &credential {
+                request = request.header(AUTHORIZATION, credential.header().clone());
+            }
+            attempts.sent_one();
+            let attempt = try_attempt(inner, request, op.limits(inner), deadline);
+            let failure = match attempt.await {
+                Ok(reply) if reply.is_success() => match op.answered(reply) {
+                    Ok(output) => {
+                        let sent = Sent {
+                            output,
+                            attempts: attempts.sent,
+                            credential,
+                            earlier,
+                        };
+                        return op.finished(Ok(sent), started);
+                    }
+                    Err(failure) => failure,
+                },
+                Ok(reply) => Failure {
+                    unauthorized: reply.status == 401 && credential.is_some(),
+                    ..op.refused(&reply, &secrets(credential.as_ref(), &earlier))
+                },
+                Err(failure) => op.failed(failure),
+            };
+            let call = retry::Call {
+                idempotent: op.idempotent(),
+                can_refresh: auth.can_refresh(),
+                time_left: deadline.saturating_duration_since(Instant::now()),
+                jitter: rand::random(),
+            };
+            match retry::next(&failure, attempts, &inner.retry, call) {
+                Next::RefreshToken => {
+                    if let Some(credential) = &credential {
+                        auth.reject(credential);
+                    }
+                    attempts.refreshed = true;
+                    attempts.counted -= 1;
+                    tracing::debug!(target: "c1", attempt = attempts.sent, "401, retrying with a fresh token");
                 }
-                Err(failure) => failure,
-            },
-            Ok(reply) => Failure {
-                unauthorized: reply.status == 401 && credential.is_some(),
-                ..op.refused(&reply, &secrets(credential.as_ref(), &earlier))
-            },
-            Err(failure) => op.failed(failure),
-        };
-        let call = retry::Call {
-            idempotent: op.idempotent(),
-            can_refresh: auth.can_refresh(),
-            time_left: deadline.saturating_duration_since(Instant::now()),
-            jitter: rand::random(),
-        };
-        match retry::next(&failure, attempts, &inner.retry, call) {
-            Next::RefreshToken => {
-                if let Some(credential) = &credential {
-                    auth.reject(credential);
+                Next::RetryAfter(wait) => {
+                    log_retry(&failure.error, attempts.sent, wait);
+                    sleep(wait).await;
                 }
-                attempts.refreshed = true;
-                attempts.counted -= 1;
-                tracing::debug!(target: "c1", attempt = attempts.sent, "401, retrying with a fresh token");
+                Next::GiveUp => {
+                    let error = failure.error.with_attempts(attempts.sent);
+                    return op.finished(Err(error), started);
+                }
             }
-            Next::RetryAfter(wait) => {
-                log_retry(&failure.error, attempts.sent, wait);
-                sleep(wait).await;
+            // A fixed bearer token never changes: only fetched tokens are kept.
+            if let Some(credential @ Credential::Token(_)) = credential
+                && earlier
+                    .last()
+                    .is_none_or(|c| c.header() != credential.header())
+            {
+                earlier.push(credential);
             }
-            Next::GiveUp => {
-                let error = failure.error.with_attempts(attempts.sent);
-                return op.finished(Err(error), started);
-            }
-        }
-        // A fixed bearer token never changes: only fetched tokens are kept.
-        if let Some(credential @ Credential::Token(_)) = credential
-            && earlier
-                .last()
-                .is_none_or(|c| c.header() != credential.header())
-        {
-            earlier.push(credential);
         }
     }
 }
