@@ -419,6 +419,13 @@ fn the_builder_checks_the_client_id_and_the_token_and_never_shows_it() {
         "a bearer token, an OIDC token and a token source are set: choose one"
     );
 
+    // A token source names no host: the base URL must be given.
+    let text = config(Client::builder().token_source(Fixed("t")));
+    assert!(
+        text.starts_with("no base URL: call `base_url(..)`"),
+        "{text}"
+    );
+
     // The base URL comes from the trust's client ID unless given.
     let builder = Client::builder().oidc_token("trust@acme/wfe", format!(" {OIDC}\n"));
     let debug = format!("{builder:?}");
@@ -617,11 +624,88 @@ async fn a_token_source_that_hangs_ends_at_the_call_timeout() {
         .build()
         .unwrap();
     let started = std::time::Instant::now();
-    let err = client.get_widget("w").await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-    assert_eq!(err.timeout(), Some(TimeoutKind::Call));
+    // The first asks the source; the second waits for the first's answer.
+    let (first, second) = tokio::join!(client.get_widget("w"), client.get_widget("w"));
+    for err in [first.unwrap_err(), second.unwrap_err()] {
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+        assert_eq!(err.timeout(), Some(TimeoutKind::Call));
+        assert!(
+            err.to_string().contains("waiting for an access token"),
+            "{err}"
+        );
+    }
     assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(source.asked.load(Ordering::SeqCst), 1);
     assert_eq!(server.count(), 0);
+}
+
+/// `RUST_LOG=c1=debug`: one event per token obtained or not, whichever way;
+/// a token request's retry is logged like a call's; no token on any line.
+#[test]
+fn each_token_is_one_debug_event_and_no_line_shows_a_token() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    #[derive(Clone, Default)]
+    struct Logs(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Logs {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let logs = Logs::default();
+    let writer = logs.clone();
+    // This thread's subscriber: the tests on other threads are not seen.
+    let _default = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(move || writer.clone()),
+        )
+        .with(Targets::new().with_target("c1", LevelFilter::DEBUG))
+        .set_default();
+    tracing::callsite::rebuild_interest_cache();
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let server = exchange_server(&[503], |_| 200).await;
+            exchange_client(&server)
+                .build()
+                .unwrap()
+                .get_widget("w")
+                .await
+                .unwrap();
+            let source = Arc::new(Counting::default());
+            source_client(&server, &source)
+                .get_widget("w")
+                .await
+                .unwrap();
+            let refusing = exchange_server(&[400], |_| 200).await;
+            let client = exchange_client(&refusing).build().unwrap();
+            client.get_widget("w").await.unwrap_err();
+        });
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let with = |needle: &str| lines.iter().filter(|l| l.contains(needle)).count();
+    assert_eq!(with("fetched an access token"), 2, "{lines:#?}");
+    assert_eq!(with("fetching an access token failed"), 1, "{lines:#?}");
+    assert_eq!(with("retrying"), 1, "{lines:#?}");
+    assert_eq!(with("call finished"), 2, "{lines:#?}");
+    assert_eq!(with("call failed"), 1, "{lines:#?}");
+    assert_eq!(lines.len(), 7, "nothing else at DEBUG: {lines:#?}");
+    for line in &lines {
+        assert_no_part_of(line, OIDC);
+        for token in ["issued-", "user-1", "Bearer"] {
+            assert!(!line.contains(token), "{token} in {line}");
+        }
+    }
 }
 
 // ---- against the fake's OIDC issuer and federation trusts ----
