@@ -399,6 +399,11 @@ fn the_builder_checks_the_client_id_and_the_token_and_never_shows_it() {
     assert!(text.contains("is not a JWT"), "{text}");
     let text = config(Client::builder().oidc_token("trust-acme-wfe", OIDC));
     assert!(text.contains("has no `@`"), "{text}");
+    // Arguments swapped: the token in the client ID's slot is not quoted.
+    let swapped = Client::builder().oidc_token(OIDC, TRUST);
+    assert_no_part_of(&format!("{swapped:?}"), OIDC);
+    let text = config(swapped);
+    assert!(text.starts_with("the client ID has no `@`"), "{text}");
     let text = config(
         Client::builder()
             .oidc_token(TRUST, OIDC)
