@@ -57,8 +57,9 @@ extern crate self as c1;
 #[doc = include_str!("docs/c1_endpoint.md")]
 pub use c1_macros::c1_endpoint;
 pub use c1_runtime::{
-    Api, ApiStatus, Call, Client, ClientBuilder, Error, ErrorKind, MAX_EMPTY_PAGES, Method, Page,
-    PathValue, QueryValue, Result, RetryPolicy, TimeoutKind, paginate,
+    AccessToken, Api, ApiStatus, BoxError, Call, Client, ClientBuilder, Error, ErrorKind,
+    MAX_EMPTY_PAGES, Method, Page, PathValue, QueryValue, Result, RetryPolicy, TimeoutKind,
+    TokenSource, paginate,
 };
 
 #[doc(hidden)]

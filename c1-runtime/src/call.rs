@@ -8,11 +8,7 @@ use std::task::{Context, Poll, ready};
 use crate::auth::Credential;
 use crate::endpoint::Endpoint;
 use crate::error::Result;
-use crate::send::Sent;
-
-/// The request pipeline of one call, boxed so that its type has no name
-/// to carry and is the same for every endpoint.
-pub(crate) type Sending<'c> = Pin<Box<dyn Future<Output = Result<Sent<'c>>> + Send + 'c>>;
+use crate::sent::Sending;
 
 /// Reads a 2xx body into `T`, removing the credentials it is given from any
 /// snippet of the body.
@@ -56,9 +52,9 @@ impl<T> Future for Call<'_, T> {
         // errors: the usual call allocates nothing here.
         let decoded = if sent.earlier.is_empty() {
             let secret = sent.credential.as_ref().map(Credential::secret);
-            (self.decode)(self.endpoint, &sent.body, secret.as_slice())
+            (self.decode)(self.endpoint, &sent.output.body, secret.as_slice())
         } else {
-            (self.decode)(self.endpoint, &sent.body, &sent.secrets())
+            (self.decode)(self.endpoint, &sent.output.body, &sent.secrets())
         };
         Poll::Ready(decoded.map_err(|e| e.with_attempts(sent.attempts)))
     }

@@ -6,7 +6,12 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::auth::{Auth, ClientCredentials, TokenSettings, shown_client_id};
+use std::path::PathBuf;
+
+use crate::auth::{
+    Auth, ClientCredentials, Custom, Grant, Resolve, Subject, TokenEndpoint, TokenExchange,
+    TokenSource, shown_client_id,
+};
 use crate::deadline::Deadlines;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http_client::HttpSettings;
@@ -99,6 +104,9 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     bearer_token: Option<SecretString>,
     client_credentials: Option<(String, SecretString)>,
+    /// A federation trust's client ID and the OIDC token to exchange.
+    oidc: Option<(String, Subject)>,
+    token_source: Option<Box<dyn Resolve>>,
     user_agent: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -130,6 +138,13 @@ impl fmt::Debug for ClientBuilder {
                     (id, "[redacted]")
                 }),
             )
+            .field(
+                "oidc",
+                &self.oidc.as_ref().map(|(id, subject)| {
+                    (shown_client_id(id.trim()).unwrap_or(NOT_SHOWN), subject)
+                }),
+            )
+            .field("token_source", &self.token_source.as_ref().map(|_| "[set]"))
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("allow_http", &self.allow_http)
@@ -171,8 +186,10 @@ impl ClientBuilder {
     /// all clones of the client, refreshes it shortly before it expires (up to
     /// 60 s early, at least 10 s early) with one request however many calls
     /// are waiting, and on a `401` fetches a new token and retries once.
-    /// The token request uses the connect timeout and the attempt timeout.
-    /// Failing to get a token is an [`ErrorKind::Auth`] error.
+    /// The token request is sent like an API call, within the call's
+    /// deadline: the same timeouts, and the same retries for any transient
+    /// failure (see [`RetryPolicy`]). Failing to get a token is an
+    /// [`ErrorKind::Auth`] error.
     ///
     /// ```no_run
     /// # use c1_runtime as c1;
@@ -201,6 +218,89 @@ impl ClientBuilder {
         secret: SecretString,
     ) -> Self {
         self.client_credentials = Some((client_id, secret));
+        self
+    }
+
+    /// Sign in with workload federation: trade `token`, an OIDC token (a JWT)
+    /// that the workload's platform issued, for an access token.
+    ///
+    /// `client_id` is the client ID of a federation trust created in the
+    /// ConductorOne admin console, `<name>@<host>/wfe`; the trust says which
+    /// issuer, audience and claims it accepts. The platform must issue the
+    /// JWT with the tenant's host as its audience. No secret is involved.
+    ///
+    /// The exchange is `POST <base URL>/auth/v1/token` with the form
+    /// `grant_type=urn:ietf:params:oauth:grant-type:token-exchange`,
+    /// `subject_token=<token>`,
+    /// `subject_token_type=urn:ietf:params:oauth:token-type:jwt` and
+    /// `client_id=<client_id>`. The access token it gives is cached,
+    /// refreshed and replaced on a `401` like one of
+    /// [`client_credentials`](ClientBuilder::client_credentials), and
+    /// failures are handled the same way: `429`, `5xx` and connection
+    /// errors are retried, a `400`, `401` or `403` is an [`ErrorKind::Auth`]
+    /// error. Without [`base_url`](ClientBuilder::base_url) the base URL
+    /// is `https://<host from the client ID>`.
+    ///
+    /// A platform's OIDC token expires within minutes: a process that runs
+    /// longer should use [`oidc_token_file`](ClientBuilder::oidc_token_file).
+    /// [`build`](ClientBuilder::build) checks the client ID and that the
+    /// token is a JWT (an [`ErrorKind::Config`] error, never quoting it);
+    /// no `Debug`, error or log line shows the token.
+    ///
+    /// ```no_run
+    /// # use c1_runtime as c1;
+    /// # fn main() -> c1::Result<()> {
+    /// let client = c1::Client::builder()
+    ///     .oidc_token(
+    ///         "my-trust@acme.conductor.one/wfe",
+    ///         std::env::var("CI_OIDC_TOKEN").unwrap_or_default(),
+    ///     )
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn oidc_token(mut self, client_id: impl Into<String>, token: impl Into<String>) -> Self {
+        let token = SecretString::from(token.into());
+        self.oidc = Some((client_id.into(), Subject::Token(token)));
+        self
+    }
+
+    /// Like [`oidc_token`](ClientBuilder::oidc_token), with the OIDC token
+    /// read from the file at `path` afresh for every exchange, because the
+    /// platform rewrites it while the process runs (a Kubernetes projected
+    /// service account token, a file a CI job writes).
+    ///
+    /// The file is not read by [`build`](ClientBuilder::build), only when a
+    /// token is needed: a file that is missing, unreadable, empty or that
+    /// does not hold a JWT then makes the call fail with an
+    /// [`ErrorKind::Auth`] error naming the path (never quoting the
+    /// content), before any request is sent; the next call reads it again.
+    /// Surrounding whitespace is ignored.
+    ///
+    /// ```no_run
+    /// # use c1_runtime as c1;
+    /// # fn main() -> c1::Result<()> {
+    /// let client = c1::Client::builder()
+    ///     .oidc_token_file(
+    ///         "my-trust@acme.conductor.one/wfe",
+    ///         "/var/run/secrets/conductorone/token",
+    ///     )
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn oidc_token_file(
+        mut self,
+        client_id: impl Into<String>,
+        path: impl Into<PathBuf>,
+    ) -> Self {
+        self.oidc = Some((client_id.into(), Subject::File(path.into())));
+        self
+    }
+
+    /// Get access tokens from `source`, code of yours (a vault, a sidecar):
+    /// see [`TokenSource`]. The client caches them as it caches the tokens
+    /// it fetches itself. Needs a [`base_url`](ClientBuilder::base_url).
+    pub fn token_source(mut self, source: impl TokenSource) -> Self {
+        self.token_source = Some(Box::new(Custom(source)));
         self
     }
 
@@ -332,19 +432,27 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client> {
+        self.only_one_way_to_sign_in()?;
         let credentials = match &self.client_credentials {
             Some((id, secret)) => Some(ClientCredentials::parse(id, secret)?),
             None => None,
         };
-        let (base_url, origin) = match (&self.base_url, &credentials) {
+        let exchange = match self.oidc {
+            Some((id, subject)) => Some(TokenExchange::parse(&id, subject)?),
+            None => None,
+        };
+        let implied = credentials
+            .as_ref()
+            .map(ClientCredentials::default_base_url)
+            .or_else(|| exchange.as_ref().map(TokenExchange::default_base_url));
+        let (base_url, origin) = match (&self.base_url, implied) {
             (Some(url), _) => normalize_base_url(url, self.allow_http)?,
-            (None, Some(credentials)) => {
-                normalize_base_url(&credentials.default_base_url(), self.allow_http)?
-            }
+            (None, Some(url)) => normalize_base_url(&url, self.allow_http)?,
             (None, None) => {
                 return Err(Error::new(
                     ErrorKind::Config,
-                    "no base URL: call `base_url(..)` or use client credentials",
+                    "no base URL: call `base_url(..)`, or sign in with client credentials or an \
+                     OIDC token (the host comes from their client ID)",
                 ));
             }
         };
@@ -353,24 +461,14 @@ impl ClientBuilder {
             attempt: self.attempt_timeout.unwrap_or(Duration::from_secs(30)),
             call: self.timeout.unwrap_or(Duration::from_secs(60)),
         };
-        let auth = match (&self.bearer_token, credentials) {
-            (Some(_), Some(_)) => {
-                return Err(Error::new(
-                    ErrorKind::Config,
-                    "both a bearer token and client credentials are set: choose one",
-                ));
-            }
-            (Some(token), None) => Auth::bearer(token)?,
-            (None, Some(credentials)) => Auth::client_credentials(
-                credentials,
-                &base_url,
-                TokenSettings {
-                    attempt_timeout: timeouts.attempt.min(timeouts.call),
-                    connect_timeout: timeouts.connect,
-                    retry: self.retry.clone().unwrap_or_default(),
-                },
-            )?,
-            (None, None) => Auth::None,
+        let grant = credentials
+            .map(Grant::ClientCredentials)
+            .or(exchange.map(Grant::TokenExchange));
+        let auth = match (&self.bearer_token, grant, self.token_source) {
+            (Some(token), _, _) => Auth::bearer(token)?,
+            (None, Some(grant), _) => Auth::cached(Box::new(TokenEndpoint::new(grant, &base_url)?)),
+            (None, None, Some(source)) => Auth::cached(source),
+            (None, None, None) => Auth::None,
         };
         // Plain http is allowed to a loopback host because it never leaves
         // the machine; through a proxy it would, token and all.
@@ -398,6 +496,31 @@ impl ClientBuilder {
                 max_response_bytes: self.max_response_bytes.unwrap_or(32 * 1024 * 1024),
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    /// A [`Config`](ErrorKind::Config) error when more than one way to sign
+    /// in is set.
+    fn only_one_way_to_sign_in(&self) -> Result<()> {
+        let set: Vec<&str> = [
+            (self.bearer_token.is_some(), "a bearer token"),
+            (self.client_credentials.is_some(), "client credentials"),
+            (self.oidc.is_some(), "an OIDC token"),
+            (self.token_source.is_some(), "a token source"),
+        ]
+        .into_iter()
+        .filter_map(|(set, what)| set.then_some(what))
+        .collect();
+        let listed = match set.as_slice() {
+            [] | [_] => return Ok(()),
+            [first, second] => format!("both {first} and {second} are"),
+            [init @ .., last] => format!("{} and {last} are", init.join(", ")),
+        };
+        Err(Error::new(
+            ErrorKind::Config,
+            format!("{listed} set: choose one"),
+        ))
     }
 }
 

@@ -1,17 +1,26 @@
 //! Configuring a client from `CONDUCTORONE_*` environment variables, the way
 //! the official Go SDK and Terraform provider read them.
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::auth::{ClientCredentials, normalize_host, parse_client_id};
+use crate::auth::{ClientCredentials, Subject, TokenExchange, normalize_host, parse_client_id};
 use crate::client::{Client, ClientBuilder};
 use crate::error::{Error, ErrorKind, Result};
 use crate::shown::{looks_like_credential, quoted, shown_url};
 
 /// A fixed access token (highest priority).
 pub(crate) const ACCESS_TOKEN: &str = "CONDUCTORONE_ACCESS_TOKEN";
-/// The client ID of client credentials.
+/// The client ID of client credentials or of a federation trust.
 pub(crate) const CLIENT_ID: &str = "CONDUCTORONE_CLIENT_ID";
+/// A workload's OIDC token, exchanged under the trust of `CLIENT_ID`.
+pub(crate) const OIDC_TOKEN: &str = "CONDUCTORONE_OIDC_TOKEN";
+/// HCP Terraform's workload identity tokens, first set wins: read as the
+/// OIDC token when `OIDC_TOKEN` is unset.
+pub(crate) const TFC_TOKENS: [&str; 3] = [
+    "TFC_WORKLOAD_IDENTITY_TOKEN_CONDUCTORONE",
+    "TFC_WORKLOAD_IDENTITY_TOKEN_C1",
+    "TFC_WORKLOAD_IDENTITY_TOKEN",
+];
 /// The client secret of client credentials.
 pub(crate) const CLIENT_SECRET: &str = "CONDUCTORONE_CLIENT_SECRET";
 /// The API's base URL.
@@ -28,8 +37,21 @@ impl Client {
     ///
     /// Credentials, in priority order:
     /// 1. `CONDUCTORONE_ACCESS_TOKEN`: a fixed bearer token;
-    /// 2. `CONDUCTORONE_CLIENT_ID` and `CONDUCTORONE_CLIENT_SECRET`: client
+    /// 2. `CONDUCTORONE_OIDC_TOKEN` with `CONDUCTORONE_CLIENT_ID`: workload
+    ///    federation, the OIDC token exchanged under the federation trust
+    ///    of that client ID (see [`ClientBuilder::oidc_token`]); an OIDC
+    ///    token without a client ID is an error;
+    /// 3. when `CONDUCTORONE_OIDC_TOKEN` is unset, HCP Terraform's
+    ///    `TFC_WORKLOAD_IDENTITY_TOKEN_CONDUCTORONE`,
+    ///    `TFC_WORKLOAD_IDENTITY_TOKEN_C1` or `TFC_WORKLOAD_IDENTITY_TOKEN`
+    ///    (the first one set) with `CONDUCTORONE_CLIENT_ID`, in the same
+    ///    way (without a client ID they are ignored: they may be meant for
+    ///    another provider);
+    /// 4. `CONDUCTORONE_CLIENT_ID` and `CONDUCTORONE_CLIENT_SECRET`: client
     ///    credentials (see [`ClientBuilder::client_credentials`]).
+    ///
+    /// An OIDC token is read once, when the variables are read: a process
+    /// that outlives it should use [`ClientBuilder::oidc_token_file`].
     ///
     /// The server, in priority order: `CONDUCTORONE_SERVER_URL` (a full base
     /// URL); `https://<CONDUCTORONE_TENANT_DOMAIN>.conductor.one` (a value with
@@ -40,8 +62,9 @@ impl Client {
     ///
     /// An [`ErrorKind::Config`] error naming the variables to set when the
     /// settings are missing or incomplete (only one of the client ID and
-    /// secret; a token but no server), or when a value is malformed. Secrets
-    /// never appear in the message.
+    /// secret; an OIDC token without a client ID; a token but no server),
+    /// or when a value is malformed. Secrets and tokens never appear in the
+    /// message.
     ///
     /// ```no_run
     /// # use c1_runtime as c1;
@@ -104,6 +127,37 @@ impl ClientBuilder {
             return Ok(builder.bearer_token(token).base_url(server));
         }
 
+        // Workload federation: CONDUCTORONE_OIDC_TOKEN, else HCP Terraform's.
+        let oidc = var(OIDC_TOKEN)
+            .map(|token| (OIDC_TOKEN, token))
+            .or_else(|| {
+                TFC_TOKENS
+                    .into_iter()
+                    .find_map(|name| var(name).map(|token| (name, token)))
+            });
+        match (oidc, &id) {
+            (Some((name, token)), Some(id)) => {
+                // Checked here so the message names the variable; build() checks again.
+                parse_client_id(id).map_err(|e| config(format!("{CLIENT_ID}: {e}")))?;
+                let token = SecretString::from(token);
+                TokenExchange::parse(id, Subject::Token(token.clone()))
+                    .map_err(|e| config(format!("{name}: {e}")))?;
+                let builder = builder.oidc_token(id.clone(), token.expose_secret());
+                return Ok(match server {
+                    Some(server) => builder.base_url(server),
+                    None => builder,
+                });
+            }
+            (Some((OIDC_TOKEN, _)), None) => {
+                return Err(config(format!(
+                    "{OIDC_TOKEN} is set but {CLIENT_ID} is not: set {CLIENT_ID} to the client ID of the federation trust (`<name>@<host>/wfe`)"
+                )));
+            }
+            // A Terraform token without a ConductorOne client ID may be
+            // meant for another provider: not ours.
+            _ => {}
+        }
+
         let (id, secret) = match (id, secret) {
             (Some(id), Some(secret)) => (id, secret),
             (Some(_), None) => {
@@ -118,7 +172,7 @@ impl ClientBuilder {
             }
             (None, None) => {
                 return Err(config(format!(
-                    "no ConductorOne credentials in the environment: set {CLIENT_ID} and {CLIENT_SECRET}, or {ACCESS_TOKEN} with {SERVER_URL} or {TENANT_DOMAIN}"
+                    "no ConductorOne credentials in the environment: set {CLIENT_ID} and {CLIENT_SECRET}, or {CLIENT_ID} and {OIDC_TOKEN}, or {ACCESS_TOKEN} with {SERVER_URL} or {TENANT_DOMAIN}"
                 )));
             }
         };

@@ -165,6 +165,15 @@ impl Error {
         self
     }
 
+    /// Keeps `source`, an error of the user's code, as the cause.
+    pub(crate) fn with_boxed_source(
+        mut self,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    ) -> Self {
+        self.inner.source = Some(Arc::from(source));
+        self
+    }
+
     /// The same error with another kind and its message rewritten by `f`.
     pub(crate) fn reworded(mut self, kind: ErrorKind, f: impl FnOnce(&str) -> String) -> Self {
         self.inner.message = f(&self.inner.message);

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod api;
+mod api_call;
 mod auth;
 mod call;
 mod checks;
@@ -25,6 +26,7 @@ mod redact;
 mod request;
 mod retry;
 mod send;
+mod sent;
 mod shown;
 mod transport;
 
@@ -33,6 +35,7 @@ mod transport;
 pub use reqwest;
 
 pub use api::Api;
+pub use auth::{AccessToken, BoxError, TokenSource};
 pub use call::Call;
 pub use client::{Client, ClientBuilder};
 pub use endpoint::Method;

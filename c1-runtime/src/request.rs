@@ -4,14 +4,15 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::call::{Call, Decoder, Sending};
+use crate::api_call::start;
+use crate::call::{Call, Decoder};
 use crate::client::Client;
 use crate::decode::decode;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::{PathValue, push_segment};
 use crate::query::QueryValue;
-use crate::send::start;
+use crate::sent::Sending;
 
 /// The longest URL sent. HTTP libraries refuse longer ones (`http::Uri`
 /// stops at 65,534 bytes), and no ConductorOne request needs one.

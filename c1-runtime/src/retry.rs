@@ -36,15 +36,17 @@ use crate::error::Error;
 /// base 200 ms); either way at most [`max_backoff`](RetryPolicy::max_backoff)
 /// (default 20 s).
 ///
-/// A `401` when the client can fetch a new token (client credentials) is
-/// answered by one more attempt with a fresh token, which does not count
-/// against `max_attempts`.
+/// A `401` when the client can get a new token (client credentials, an OIDC
+/// token, a [`TokenSource`](crate::TokenSource)) is answered by one more
+/// attempt with a fresh token, which does not count against `max_attempts`.
 ///
-/// The token request of client credentials follows the same policy, for
+/// A token request (client credentials or token exchange) goes through the
+/// same attempt loop as an API call: it follows the same policy, for
 /// every transient failure above whatever the call's method (asking for a
 /// token twice does no harm), within the call's deadline; a `400`, `401` or
 /// `403` from the token endpoint means the credentials were refused and is
-/// not retried.
+/// not retried. A [`TokenSource`](crate::TokenSource) of yours is not
+/// retried by c1.
 ///
 /// The error of a retried call says how many attempts were made
 /// ([`Error::attempts`](crate::Error::attempts)) and keeps the last answer's

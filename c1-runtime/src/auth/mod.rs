@@ -1,10 +1,15 @@
 //! Authentication: which `Authorization` header a request carries.
 //!
-//! A static bearer token, or ConductorOne's client-credentials flow with a
-//! token cache shared by every clone of a `Client`.
+//! A static bearer token, or tokens from an identity cache shared by every
+//! clone of a `Client`, in front of one resolver: client credentials and
+//! token exchange (both at the token endpoint, `token.rs`), or the user's
+//! [`TokenSource`].
 
 mod assertion;
+mod cache;
 mod credentials;
+mod exchange;
+mod source;
 mod token;
 
 use reqwest::header::HeaderValue;
@@ -13,29 +18,33 @@ use std::fmt;
 use std::sync::Arc;
 use tokio::time::Instant;
 
+use crate::client::ClientInner;
 use crate::error::{Error, ErrorKind, Result};
 
+pub(crate) use cache::{IdentityCache, Resolve};
+pub(crate) use credentials::{ClientCredentials, normalize_host, parse_client_id, shown_client_id};
+pub(crate) use exchange::{Subject, TokenExchange};
+pub(crate) use source::Custom;
+pub use source::{AccessToken, BoxError, TokenSource};
+pub(crate) use token::{Grant, TokenEndpoint};
+
 /// How a client authenticates.
-#[derive(Clone)]
 pub(crate) enum Auth {
     /// No `Authorization` header (only useful against a test server).
     None,
     /// A fixed `Authorization: Bearer <token>` value.
-    Bearer(HeaderValue),
-    /// Client credentials: tokens fetched from `/auth/v1/token` and cached.
-    ClientCredentials(Arc<TokenSource>),
+    Static(HeaderValue),
+    /// Tokens obtained by a resolver and cached.
+    Cached(Arc<IdentityCache>),
 }
-
-pub(crate) use credentials::{ClientCredentials, normalize_host, parse_client_id, shown_client_id};
-pub(crate) use token::{TokenSettings, TokenSource};
 
 /// The header a request was sent with, kept so a 401 can reject exactly it.
 pub(crate) enum Credential<'a> {
     /// The client's fixed bearer header, borrowed: no reference count is
     /// touched per call.
     Static(&'a HeaderValue),
-    /// A cached token (client credentials).
-    Token(Arc<token::Token>),
+    /// A cached token.
+    Token(Arc<cache::Token>),
 }
 
 impl Credential<'_> {
@@ -67,51 +76,42 @@ impl Auth {
     /// A static bearer token; `Bearer ` is prefixed unless present.
     pub(crate) fn bearer(token: &SecretString) -> Result<Auth> {
         bearer_header(token.expose_secret())
-            .map(Auth::Bearer)
+            .map(Auth::Static)
             .map_err(|problem| Error::new(ErrorKind::Config, format!("the bearer token {problem}")))
     }
 
-    /// Client credentials signing in at `<base_url>/auth/v1/token`, with
-    /// the client's retry policy and timeouts.
-    pub(crate) fn client_credentials(
-        credentials: ClientCredentials,
-        base_url: &str,
-        settings: TokenSettings,
-    ) -> Result<Auth> {
-        Ok(Auth::ClientCredentials(Arc::new(TokenSource::new(
-            credentials,
-            base_url,
-            settings,
-        )?)))
+    /// Tokens from `source`, cached.
+    pub(crate) fn cached(source: Box<dyn Resolve>) -> Auth {
+        Auth::Cached(Arc::new(IdentityCache::new(source)))
     }
 
     /// The credential to attach to the next request, if any; a token is
-    /// fetched by `deadline` or not at all.
+    /// obtained by `deadline` or not at all.
     pub(crate) async fn credential(
         &self,
-        http: &reqwest::Client,
+        inner: &ClientInner,
         deadline: Instant,
     ) -> Result<Option<Credential<'_>>> {
         match self {
             Auth::None => Ok(None),
-            Auth::Bearer(header) => Ok(Some(Credential::Static(header))),
-            Auth::ClientCredentials(source) => {
-                let token = source.token(http, deadline).await?;
+            Auth::Static(header) => Ok(Some(Credential::Static(header))),
+            Auth::Cached(cache) => {
+                let token = cache.token(inner, deadline).await?;
                 Ok(Some(Credential::Token(token)))
             }
         }
     }
 
-    /// Whether a 401 can be answered by fetching a new token.
+    /// Whether a 401 can be answered by obtaining a new token.
     pub(crate) fn can_refresh(&self) -> bool {
-        matches!(self, Auth::ClientCredentials(_))
+        matches!(self, Auth::Cached(_))
     }
 
     /// Forget `credential` after the API rejected it with 401 (only if it is
     /// still the cached token: a newer one is kept).
     pub(crate) fn reject(&self, credential: &Credential) {
-        if let (Auth::ClientCredentials(source), Credential::Token(token)) = (self, credential) {
-            source.reject(token);
+        if let (Auth::Cached(cache), Credential::Token(token)) = (self, credential) {
+            cache.reject(token);
         }
     }
 }
@@ -120,8 +120,8 @@ impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Auth::None => f.write_str("None"),
-            Auth::Bearer(_) => f.write_str("Bearer([redacted])"),
-            Auth::ClientCredentials(source) => fmt::Debug::fmt(source, f),
+            Auth::Static(_) => f.write_str("Bearer([redacted])"),
+            Auth::Cached(cache) => fmt::Debug::fmt(cache, f),
         }
     }
 }

@@ -1,49 +1,35 @@
-//! The client-credentials token source: fetching access tokens from
-//! `<base>/auth/v1/token` and caching them for every clone of a `Client`.
+//! The token endpoint, `<base>/auth/v1/token`: the grants c1 signs in with
+//! (client credentials, token exchange), each token request sent through
+//! the attempt loop ([`send::invoke`]) as an [`Operation`], and the answer.
 //!
-//! Cache design:
-//! - The current token sits in a `std::sync::RwLock<Option<Arc<Token>>>`. The
-//!   warm path takes the read lock, checks `now < refresh_at` and clones the
-//!   `Arc`: no mutex, nothing held across an `.await`.
-//! - Refreshing is single-flight: callers that find no fresh token queue on a
-//!   `tokio::sync::Mutex` (the flight). The first one fetches; the others,
-//!   when they get the lock, see that a flight completed since they looked
-//!   (a generation counter) and take its result, token or error. So N
-//!   concurrent callers cause exactly one token request, and a failure is
-//!   handed to the callers that waited for it but not cached: the next caller
-//!   fetches again. If the fetching caller is cancelled, the next waiter fetches.
-//! - Expiry uses `tokio::time::Instant`, measured from when the request was
-//!   sent. A token is refreshed [`refresh_margin`] before it expires: half its
-//!   lifetime, but at least 10 s and at most 60 s early (never later than
-//!   10 s before expiry). A token that lives 10 s or less is used by the
-//!   callers of the flight that fetched it, then replaced.
-//!   A missing `expires_in` means 5 minutes; lifetimes are capped at 24 hours.
-//! - `reject` drops the cached token only if it is the very token that was
-//!   sent (`Arc::ptr_eq`), never a newer one.
+//! Getting a token twice does no harm, so every transient failure of the
+//! token endpoint is retried, whatever the API call's method; a `400`,
+//! `401` or `403` means the grant was refused and is not retried. The token
+//! request runs within the deadline of the call that needed it.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, HeaderValue};
-use secrecy::ExposeSecret as _;
+use reqwest::header::ACCEPT;
 use secrecy::zeroize::Zeroizing;
-use tokio::time::{Instant, sleep, timeout_at};
+use secrecy::{ExposeSecret as _, SecretString};
+use tokio::time::Instant;
 
+use super::Auth;
 use super::assertion;
+use super::cache::{BoxFuture, DEFAULT_LIFETIME, MAX_LIFETIME, Resolve, Token};
 use super::credentials::ClientCredentials;
-use crate::error::{ApiStatus, Error, ErrorKind, Result, TimeoutKind};
+use super::exchange::TokenExchange;
+use crate::client::ClientInner;
+use crate::error::{ApiStatus, Error, ErrorKind, Result};
 use crate::log::duration_ms;
 use crate::redact::redact;
-use crate::retry::{self, Attempts, Failure, Next, Retry, RetryPolicy};
+use crate::retry::{Failure, Retry};
+use crate::send::{self, Operation};
+use crate::sent::Sent;
 use crate::shown::quoted;
-use crate::transport::{self, Limits, Reply};
+use crate::transport::{Limits, Reply};
 
-/// The lifetime assumed when the answer has no `expires_in`.
-pub(crate) const DEFAULT_LIFETIME: Duration = Duration::from_secs(300);
-/// The longest lifetime believed (guards against overflow and forever-tokens).
-pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// The largest token response read.
 const MAX_TOKEN_RESPONSE: u64 = 64 * 1024;
 /// How much of an error description an error keeps.
@@ -51,240 +37,97 @@ const SNIPPET_CHARS: usize = 256;
 /// The longest token type or OAuth error code an error quotes.
 const MAX_WORD: usize = 32;
 
-/// How long before expiry a token with `lifetime` is refreshed.
-pub(crate) fn refresh_margin(lifetime: Duration) -> Duration {
-    (lifetime / 2)
-        .clamp(Duration::from_secs(10), Duration::from_secs(60))
-        .min(lifetime)
+/// No `Authorization` header: a token request carries its grant in its form.
+static NO_AUTH: Auth = Auth::None;
+
+/// What a token request trades for an access token.
+pub(crate) enum Grant {
+    /// `client_credentials` with an assertion signed by the client secret.
+    ClientCredentials(ClientCredentials),
+    /// RFC 8693 token exchange of a workload's OIDC token.
+    TokenExchange(TokenExchange),
 }
 
-/// An access token and when to replace it.
-pub(crate) struct Token {
-    /// `Bearer <token>`, marked sensitive.
-    pub(crate) header: HeaderValue,
-    /// From this instant on, callers fetch a new token.
-    pub(crate) refresh_at: Instant,
-    /// When the server said the token expires.
-    pub(crate) expires_at: Instant,
-}
+impl Grant {
+    /// The client ID the grant is for.
+    fn client_id(&self) -> &str {
+        match self {
+            Grant::ClientCredentials(credentials) => credentials.client_id(),
+            Grant::TokenExchange(exchange) => exchange.client_id(),
+        }
+    }
 
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token")
-            .field("header", &"[redacted]")
-            .field("refresh_at", &self.refresh_at)
-            .field("expires_at", &self.expires_at)
-            .finish()
+    /// What the token endpoint refuses when it answers 400, 401 or 403.
+    fn what(&self) -> &'static str {
+        match self {
+            Grant::ClientCredentials(_) => "the client credentials",
+            Grant::TokenExchange(_) => "the OIDC token",
+        }
+    }
+
+    /// The credential of one token request: a freshly signed assertion, or
+    /// the OIDC token (read afresh from its file, if it has one).
+    fn credential(&self, audience: &str) -> Result<SecretString> {
+        match self {
+            Grant::ClientCredentials(credentials) => Ok(assertion::sign_now(credentials, audience)),
+            Grant::TokenExchange(exchange) => exchange.subject_token(),
+        }
+    }
+
+    /// The form of a token request carrying `credential`.
+    fn form<'a>(&'a self, credential: &'a str) -> [(&'a str, &'a str); 4] {
+        match self {
+            Grant::ClientCredentials(credentials) => [
+                ("client_id", credentials.client_id()),
+                ("grant_type", "client_credentials"),
+                (
+                    "client_assertion_type",
+                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                ),
+                ("client_assertion", credential),
+            ],
+            Grant::TokenExchange(exchange) => [
+                (
+                    "grant_type",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                ),
+                ("subject_token", credential),
+                ("subject_token_type", "urn:ietf:params:oauth:token-type:jwt"),
+                ("client_id", exchange.client_id()),
+            ],
+        }
     }
 }
 
-/// The client settings a token request follows.
-#[derive(Debug, Clone)]
-pub(crate) struct TokenSettings {
-    /// The deadline of one token request.
-    pub(crate) attempt_timeout: Duration,
-    /// The client's connect timeout (for messages; reqwest enforces it).
-    pub(crate) connect_timeout: Duration,
-    /// Transient failures of the token endpoint are retried as API calls are.
-    pub(crate) retry: RetryPolicy,
-}
-
-/// Client credentials plus the token cache; one per `Client` (shared by clones).
-pub(crate) struct TokenSource {
-    credentials: ClientCredentials,
+/// A grant and where to trade it: the resolver of client credentials and
+/// of token exchange.
+pub(crate) struct TokenEndpoint {
+    grant: Grant,
+    url: reqwest::Url,
+    /// The URL as messages show it.
     token_url: String,
-    /// The `aud` claim: the token URL's host without port.
+    /// The assertion's `aud` claim: the token URL's host without port.
     audience: String,
-    settings: TokenSettings,
-    current: RwLock<Option<Arc<Token>>>,
-    /// Completed flights, readable without the flight lock.
-    completed: AtomicU64,
-    flight: tokio::sync::Mutex<Flight>,
 }
 
-/// What the last completed flight produced.
-struct Flight {
-    generation: u64,
-    last: Option<Result<Arc<Token>>>,
-}
-
-impl TokenSource {
-    /// A token source that signs in at `<base_url>/auth/v1/token`.
-    pub(crate) fn new(
-        credentials: ClientCredentials,
-        base_url: &str,
-        settings: TokenSettings,
-    ) -> Result<TokenSource> {
+impl TokenEndpoint {
+    /// `grant`, traded at `<base_url>/auth/v1/token`.
+    pub(crate) fn new(grant: Grant, base_url: &str) -> Result<TokenEndpoint> {
         let token_url = format!("{}/auth/v1/token", base_url.trim_end_matches('/'));
-        let audience = reqwest::Url::parse(&token_url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Config,
-                    format!("the token URL `{token_url}` has no host"),
-                )
-            })?;
-        Ok(TokenSource {
-            credentials,
+        let no_host = || {
+            Error::new(
+                ErrorKind::Config,
+                format!("the token URL `{token_url}` has no host"),
+            )
+        };
+        let url = reqwest::Url::parse(&token_url).map_err(|_| no_host())?;
+        let audience = url.host_str().ok_or_else(no_host)?.to_owned();
+        Ok(TokenEndpoint {
+            grant,
+            url,
             token_url,
             audience,
-            settings,
-            current: RwLock::new(None),
-            completed: AtomicU64::new(0),
-            flight: tokio::sync::Mutex::new(Flight {
-                generation: 0,
-                last: None,
-            }),
         })
-    }
-
-    /// The cached token if it is not due for refresh.
-    fn fresh(&self) -> Option<Arc<Token>> {
-        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
-        current
-            .as_ref()
-            .filter(|t| Instant::now() < t.refresh_at)
-            .cloned()
-    }
-
-    /// A valid token: the cached one, or one fetched (once for all concurrent
-    /// callers) by `deadline`.
-    pub(crate) async fn token(
-        &self,
-        http: &reqwest::Client,
-        deadline: Instant,
-    ) -> Result<Arc<Token>> {
-        if let Some(token) = self.fresh() {
-            return Ok(token);
-        }
-        // Boxed: inline, the token request (once an hour) would make every
-        // call's future as large as itself, and each call moves its future.
-        Box::pin(self.refresh(http, deadline)).await
-    }
-
-    /// A token fetched (once for all concurrent callers) by `deadline`, or
-    /// the one a concurrent caller just fetched.
-    async fn refresh(&self, http: &reqwest::Client, deadline: Instant) -> Result<Arc<Token>> {
-        let seen = self.completed.load(Ordering::Acquire);
-        let Ok(mut flight) = timeout_at(deadline, self.flight.lock()).await else {
-            return Err(self.call_timeout());
-        };
-        if let Some(token) = self.fresh() {
-            return Ok(token);
-        }
-        if flight.generation != seen
-            && let Some(last) = &flight.last
-        {
-            // A flight completed while we waited: its result is ours, even a
-            // token already due for refresh (one that lives 10 s or less), so
-            // waiters never fetch one after the other.
-            return last.clone();
-        }
-        let result = self.fetch(http, deadline).await.map(Arc::new);
-        if let Ok(token) = &result {
-            *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some(token.clone());
-        }
-        flight.generation += 1;
-        flight.last = Some(result.clone());
-        self.completed.store(flight.generation, Ordering::Release);
-        result
-    }
-
-    /// Forgets `token` if it is still the cached one.
-    pub(crate) fn reject(&self, token: &Arc<Token>) {
-        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
-        if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, token)) {
-            *current = None;
-        }
-    }
-
-    /// Token requests until one succeeds, the retry policy gives up, or the
-    /// deadline passes. Getting a token twice does no harm, so every
-    /// transient failure is retried, whatever the API call's method.
-    async fn fetch(&self, http: &reqwest::Client, deadline: Instant) -> Result<Token> {
-        let started = Instant::now();
-        let mut attempts = Attempts::default();
-        loop {
-            attempts.sent_one();
-            let Ok(outcome) = timeout_at(deadline, self.try_fetch(http)).await else {
-                return Err(self.call_timeout().with_attempts(attempts.sent));
-            };
-            let failure = match outcome {
-                Ok(token) => {
-                    log_fetched(&token, attempts.sent, started.elapsed());
-                    return Ok(token);
-                }
-                Err(failure) => failure,
-            };
-            let call = retry::Call {
-                idempotent: true,
-                can_refresh: false,
-                time_left: deadline.saturating_duration_since(Instant::now()),
-                jitter: rand::random(),
-            };
-            match retry::next(&failure, attempts, &self.settings.retry, call) {
-                Next::RetryAfter(wait) => {
-                    tracing::debug!(
-                        target: "c1",
-                        attempt = attempts.sent,
-                        status = failure.error.status(),
-                        wait_ms = duration_ms(wait),
-                        "retrying the token request"
-                    );
-                    sleep(wait).await;
-                }
-                Next::RefreshToken | Next::GiveUp => {
-                    let error = failure.error.with_attempts(attempts.sent);
-                    tracing::debug!(
-                        target: "c1",
-                        kind = ?error.kind(),
-                        status = error.status(),
-                        attempts = attempts.sent,
-                        "fetching an access token failed"
-                    );
-                    return Err(error);
-                }
-            }
-        }
-    }
-
-    /// One token request, with a freshly signed assertion.
-    async fn try_fetch(&self, http: &reqwest::Client) -> Result<Token, Failure> {
-        let assertion = assertion::sign_now(&self.credentials, &self.audience);
-        let form = [
-            ("client_id", self.credentials.client_id()),
-            ("grant_type", "client_credentials"),
-            (
-                "client_assertion_type",
-                "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ),
-            ("client_assertion", assertion.expose_secret()),
-        ];
-        let sent_at = Instant::now();
-        // A fresh request: it never carries an `Authorization` header.
-        let request = http
-            .post(&self.token_url)
-            .header(ACCEPT, "application/json")
-            .form(&form)
-            .timeout(self.settings.attempt_timeout);
-        let limits = Limits {
-            body: MAX_TOKEN_RESPONSE,
-            error_body: MAX_TOKEN_RESPONSE,
-            connect_timeout: self.settings.connect_timeout,
-        };
-        let reply = transport::exchange(request, limits)
-            .await
-            .map_err(|failure| Failure {
-                error: self.in_context(failure.error),
-                ..failure
-            })?;
-        if !reply.is_success() {
-            let secrets = [assertion.expose_secret().as_bytes()];
-            return Err(self.refused(&reply, &secrets));
-        }
-        parse_token_response(&reply.body, sent_at)
-            .map_err(|msg| Failure::never(self.auth_error(msg).with_status(reply.status)))
     }
 
     fn auth_error(&self, message: String) -> Error {
@@ -294,7 +137,8 @@ impl TokenSource {
         )
     }
 
-    /// A transport or size error of the token request, saying it was one.
+    /// An error of the token request (transport, size, timeout, the grant's
+    /// own), saying it was one.
     fn in_context(&self, error: Error) -> Error {
         let kind = match error.kind() {
             ErrorKind::TooLarge => ErrorKind::Auth,
@@ -305,23 +149,11 @@ impl TokenSource {
         })
     }
 
-    /// The call's deadline passed while waiting for a token.
-    fn call_timeout(&self) -> Error {
-        Error::new(
-            ErrorKind::Timeout,
-            format!(
-                "the call timeout expired while signing in at {}",
-                self.token_url
-            ),
-        )
-        .with_timeout(TimeoutKind::Call)
-    }
-
     /// The failure for a non-2xx token answer. A 400, 401 or 403 says the
     /// credentials were refused; any other status is the endpoint's trouble,
     /// retried when transient. The details shown are the OAuth error, the
-    /// `google.rpc.Status`, or the start of the body, with the assertion
-    /// removed (a server may echo the request).
+    /// `google.rpc.Status`, or the start of the body, with `secrets` (the
+    /// assertion or the OIDC token) removed: a server may echo the request.
     fn refused(&self, reply: &Reply, secrets: &[&[u8]]) -> Failure {
         #[derive(serde::Deserialize)]
         struct OAuthError {
@@ -332,7 +164,7 @@ impl TokenSource {
         let status = reply.status;
         let blames_credentials = matches!(status, 400 | 401 | 403);
         let what = if blames_credentials {
-            "the token endpoint refused the client credentials".to_owned()
+            format!("the token endpoint refused {}", self.grant.what())
         } else {
             format!("the token endpoint answered {status}")
         };
@@ -377,27 +209,141 @@ impl TokenSource {
     }
 }
 
-/// The one event of a token fetch or refresh.
-fn log_fetched(token: &Token, attempts: u32, elapsed: Duration) {
-    let lifetime = token.expires_at.saturating_duration_since(Instant::now());
-    tracing::debug!(
-        target: "c1",
-        attempts,
-        elapsed_ms = duration_ms(elapsed),
-        expires_in_s = lifetime.as_secs(),
-        "fetched an access token"
-    );
+impl Resolve for TokenEndpoint {
+    fn resolve<'a>(
+        &'a self,
+        inner: &'a ClientInner,
+        deadline: Instant,
+    ) -> BoxFuture<'a, Result<Token>> {
+        let request = TokenRequest {
+            endpoint: self,
+            deadline,
+            credential: None,
+            asked_at: Instant::now(),
+        };
+        Box::pin(async move {
+            let sent = send::invoke(inner, &NO_AUTH, request).await?;
+            Ok(sent.output)
+        })
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>, token: &str) -> fmt::Result {
+        let mut d = match &self.grant {
+            Grant::ClientCredentials(credentials) => {
+                let mut d = f.debug_struct("ClientCredentials");
+                d.field("client_id", &credentials.client_id())
+                    .field("secret", &"[redacted]");
+                d
+            }
+            Grant::TokenExchange(exchange) => {
+                let mut d = f.debug_struct("TokenExchange");
+                d.field("client_id", &self.grant.client_id());
+                exchange.describe_subject(&mut d);
+                d
+            }
+        };
+        d.field("token_url", &self.token_url)
+            .field("token", &token)
+            .finish()
+    }
 }
 
-impl fmt::Debug for TokenSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cached = self.current.read().map(|c| c.is_some()).unwrap_or(false);
-        f.debug_struct("ClientCredentials")
-            .field("client_id", &self.credentials.client_id())
-            .field("secret", &"[redacted]")
-            .field("token_url", &self.token_url)
-            .field("token", &if cached { "[redacted]" } else { "none" })
-            .finish()
+/// One token request in the attempt loop.
+struct TokenRequest<'a> {
+    endpoint: &'a TokenEndpoint,
+    /// The deadline of the call that needs the token.
+    deadline: Instant,
+    /// The current attempt's credential (assertion or OIDC token), kept out
+    /// of errors.
+    credential: Option<SecretString>,
+    /// When the current attempt was made: the token's lifetime runs from here.
+    asked_at: Instant,
+}
+
+impl Operation for TokenRequest<'_> {
+    type Output = Token;
+
+    fn idempotent(&self) -> bool {
+        true
+    }
+
+    fn deadline(&self, _: &ClientInner, _: Instant) -> Instant {
+        self.deadline
+    }
+
+    fn request(&mut self, inner: &ClientInner) -> Result<reqwest::RequestBuilder> {
+        let endpoint = self.endpoint;
+        let credential = endpoint
+            .grant
+            .credential(&endpoint.audience)
+            .map_err(|e| endpoint.in_context(e))?;
+        self.asked_at = Instant::now();
+        // A fresh request: it never carries an `Authorization` header.
+        let request = inner
+            .http
+            .post(endpoint.url.clone())
+            .header(ACCEPT, "application/json")
+            .form(&endpoint.grant.form(credential.expose_secret()));
+        self.credential = Some(credential);
+        Ok(request)
+    }
+
+    fn limits(&self, inner: &ClientInner) -> Limits {
+        Limits {
+            body: MAX_TOKEN_RESPONSE,
+            error_body: MAX_TOKEN_RESPONSE,
+            connect_timeout: inner.timeouts.connect,
+        }
+    }
+
+    fn answered(&mut self, reply: Reply) -> Result<Token, Failure> {
+        parse_token_response(&reply.body, self.asked_at).map_err(|message| {
+            Failure::never(self.endpoint.auth_error(message).with_status(reply.status))
+        })
+    }
+
+    fn refused(&self, reply: &Reply, secrets: &[&[u8]]) -> Failure {
+        let mut secrets = secrets.to_vec();
+        if let Some(credential) = &self.credential {
+            secrets.push(credential.expose_secret().as_bytes());
+        }
+        self.endpoint.refused(reply, &secrets)
+    }
+
+    fn failed(&self, failure: Failure) -> Failure {
+        Failure {
+            error: self.endpoint.in_context(failure.error),
+            ..failure
+        }
+    }
+
+    /// The one event of a token request, retries included.
+    fn finished<'c>(
+        &self,
+        result: Result<Sent<'c, Token>>,
+        started: Instant,
+    ) -> Result<Sent<'c, Token>> {
+        match &result {
+            Ok(sent) => tracing::debug!(
+                target: "c1",
+                attempts = sent.attempts,
+                elapsed_ms = duration_ms(started.elapsed()),
+                expires_in_s = sent
+                    .output
+                    .expires_at
+                    .saturating_duration_since(Instant::now())
+                    .as_secs(),
+                "fetched an access token"
+            ),
+            Err(error) => tracing::debug!(
+                target: "c1",
+                kind = ?error.kind(),
+                status = error.status(),
+                attempts = error.attempts(),
+                "fetching an access token failed"
+            ),
+        }
+        result
     }
 }
 
@@ -454,11 +400,7 @@ pub(crate) fn parse_token_response(body: &[u8], sent_at: Instant) -> Result<Toke
         })?,
     }
     .min(MAX_LIFETIME);
-    Ok(Token {
-        header,
-        refresh_at: sent_at + (lifetime - refresh_margin(lifetime)),
-        expires_at: sent_at + lifetime,
-    })
+    Ok(Token::new(header, sent_at, Some(lifetime)))
 }
 
 /// `expires_in` as a non-negative number of seconds (a number or a numeric string).
@@ -480,7 +422,7 @@ fn parse_lifetime(v: &serde_json::Value) -> Option<Duration> {
 mod tests {
     use super::*;
 
-    fn source() -> TokenSource {
+    fn endpoint() -> TokenEndpoint {
         use base64::Engine as _;
         use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
         let key = ed25519_dalek::SigningKey::from_bytes(&[2; 32]);
@@ -491,53 +433,20 @@ mod tests {
             B64.encode(jwk.to_string())
         );
         let creds = ClientCredentials::parse("n@acme/pcc", &secret.into()).unwrap();
-        let settings = TokenSettings {
-            attempt_timeout: Duration::from_secs(1),
-            connect_timeout: Duration::from_secs(1),
-            retry: RetryPolicy::default(),
-        };
-        TokenSource::new(creds, "https://acme.conductor.one", settings).unwrap()
-    }
-
-    fn token(value: &str, lifetime: u64) -> Arc<Token> {
-        let now = Instant::now();
-        Arc::new(Token {
-            header: HeaderValue::from_str(value).unwrap(),
-            refresh_at: now + Duration::from_secs(lifetime),
-            expires_at: now + Duration::from_secs(lifetime),
-        })
+        TokenEndpoint::new(
+            Grant::ClientCredentials(creds),
+            "https://acme.conductor.one",
+        )
+        .unwrap()
     }
 
     #[test]
-    fn reject_drops_only_the_token_that_was_sent() {
-        let source = source();
-        assert_eq!(source.audience, "acme.conductor.one");
-        assert_eq!(source.token_url, "https://acme.conductor.one/auth/v1/token");
-        let old = token("Bearer old", 60);
-        let new = token("Bearer new", 60);
-        *source.current.write().unwrap() = Some(new.clone());
-        source.reject(&old);
-        assert!(Arc::ptr_eq(&source.fresh().unwrap(), &new));
-        // Same value, another token: still kept (identity, not equality).
-        source.reject(&token("Bearer new", 60));
-        assert!(source.fresh().is_some());
-        source.reject(&new);
-        assert!(source.fresh().is_none());
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn fresh_until_refresh_at() {
-        let source = source();
-        *source.current.write().unwrap() = Some(token("Bearer t", 30));
-        assert!(source.fresh().is_some());
-        tokio::time::advance(Duration::from_secs(29)).await;
-        assert!(source.fresh().is_some());
-        tokio::time::advance(Duration::from_secs(1)).await;
-        assert!(source.fresh().is_none());
-        let debug = format!("{source:?}");
-        assert!(
-            debug.contains("[redacted]") && !debug.contains("Bearer t"),
-            "{debug}"
+    fn the_endpoint_and_the_audience_come_from_the_base_url() {
+        let endpoint = endpoint();
+        assert_eq!(endpoint.audience, "acme.conductor.one");
+        assert_eq!(
+            endpoint.token_url,
+            "https://acme.conductor.one/auth/v1/token"
         );
     }
 
@@ -545,7 +454,7 @@ mod tests {
     /// may put a credential there that the request did not carry.
     #[test]
     fn an_oauth_error_code_is_quoted_only_when_it_is_a_short_word() {
-        let source = source();
+        let source = endpoint();
         let refused = |code: &str| {
             let reply = Reply {
                 status: 400,
@@ -569,17 +478,6 @@ mod tests {
             let said = refused(code);
             assert!(said.ends_with("(its error code is not shown)"), "{said}");
         }
-    }
-
-    #[test]
-    fn margins() {
-        let s = Duration::from_secs;
-        assert_eq!(refresh_margin(s(600)), s(60));
-        assert_eq!(refresh_margin(s(300)), s(60));
-        assert_eq!(refresh_margin(s(60)), s(30));
-        assert_eq!(refresh_margin(s(15)), s(10));
-        assert_eq!(refresh_margin(s(8)), s(8));
-        assert_eq!(refresh_margin(s(0)), s(0));
     }
 
     #[test]
