@@ -8,12 +8,22 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use c1::{Client, c1_endpoint};
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::net::{TcpListener, TcpStream, ToSocketAddrs};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+/// The self-signed test certificate for `localhost`, PEM.
+pub const CERT: &[u8] = include_bytes!("../fixtures/tls/cert.pem");
+/// The test certificate's private key, PEM.
+pub const KEY: &[u8] = include_bytes!("../fixtures/tls/key.pem");
 
 /// Endpoints of a made-up service, declared like a user would.
 pub trait Widgets: c1::Api {
@@ -101,40 +111,155 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8(out).expect("decoded path is not UTF-8")
 }
 
+/// The connection a handler answers on: plain TCP, or TLS over TCP for
+/// [`Server::start_tls`].
+pub enum Stream {
+    /// A plain connection.
+    Tcp(TcpStream),
+    /// A TLS connection, after the handshake.
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+}
+
+impl Stream {
+    /// The TCP connection underneath.
+    pub fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Tcp(s) => s,
+            Stream::Tls(s) => s.get_ref().0,
+        }
+    }
+
+    /// Makes closing the connection send a TCP RST (SO_LINGER 0).
+    pub fn set_zero_linger(&self) -> std::io::Result<()> {
+        self.tcp().set_zero_linger()
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Stream::Tcp(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s).poll_shutdown(cx),
+        }
+    }
+}
+
 /// What the server does with a connection after reading request number `n` (from 0).
-pub type Handler = Arc<
-    dyn Fn(usize, Recorded, TcpStream) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync,
->;
+pub type Handler =
+    Arc<dyn Fn(usize, Recorded, Stream) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
 
 /// A loopback server running on the test's runtime.
 pub struct Server {
     /// Where it listens.
     pub addr: SocketAddr,
+    /// Whether it speaks TLS (then its URL names `localhost`, the certificate's name).
+    tls: bool,
     requests: Arc<Mutex<Vec<Recorded>>>,
     connections: Arc<Mutex<usize>>,
 }
 
 impl Server {
-    /// Starts a server that hands each request to `handler`.
+    /// Starts a server on `127.0.0.1` that hands each request to `handler`.
     pub async fn start<F, Fut>(handler: F) -> Server
     where
-        F: Fn(usize, Recorded, TcpStream) -> Fut + Send + Sync + 'static,
+        F: Fn(usize, Recorded, Stream) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        Server::start_on("127.0.0.1:0", handler).await.unwrap()
+    }
+
+    /// Like [`Server::start`] but listening on `addr` (say `[::1]:0`); the
+    /// error where this machine cannot bind it.
+    pub async fn start_on<A, F, Fut>(addr: A, handler: F) -> std::io::Result<Server>
+    where
+        A: ToSocketAddrs,
+        F: Fn(usize, Recorded, Stream) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let listener = TcpListener::bind(addr).await?;
+        Ok(Server::serve(listener, None, handler))
+    }
+
+    /// Like [`Server::start`] but over TLS with the test certificate
+    /// ([`CERT`], for `localhost`); [`Server::url`] is `https://localhost:<port>`.
+    /// A connection whose handshake fails is counted but never reaches `handler`.
+    pub async fn start_tls<F, Fut>(handler: F) -> Server
+    where
+        F: Fn(usize, Recorded, Stream) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let cert = CertificateDer::from_pem_slice(CERT).unwrap();
+        let key = PrivateKeyDer::from_pem_slice(KEY).unwrap();
+        // tokio-rustls brings aws-lc-rs whichever provider c1 is built with.
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert], key)
+            .unwrap();
+        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Server::serve(listener, Some(acceptor), handler)
+    }
+
+    fn serve<F, Fut>(listener: TcpListener, tls: Option<TlsAcceptor>, handler: F) -> Server
+    where
+        F: Fn(usize, Recorded, Stream) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = ()> + Send + 'static,
     {
         let handler: Handler = Arc::new(move |n, r, s| Box::pin(handler(n, r, s)));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(Mutex::new(0));
         let (reqs, conns) = (requests.clone(), connections.clone());
+        let is_tls = tls.is_some();
         tokio::spawn(async move {
             loop {
-                let Ok((mut stream, _)) = listener.accept().await else {
+                let Ok((tcp, _)) = listener.accept().await else {
                     return;
                 };
                 *conns.lock().unwrap() += 1;
-                let (reqs, handler) = (reqs.clone(), handler.clone());
+                let (reqs, handler, tls) = (reqs.clone(), handler.clone(), tls.clone());
                 tokio::spawn(async move {
+                    let mut stream = match tls {
+                        None => Stream::Tcp(tcp),
+                        Some(acceptor) => match acceptor.accept(tcp).await {
+                            Ok(tls) => Stream::Tls(Box::new(tls)),
+                            Err(_) => return,
+                        },
+                    };
                     let Some(request) = read_request(&mut stream).await else {
                         return;
                     };
@@ -149,6 +274,7 @@ impl Server {
         });
         Server {
             addr,
+            tls: is_tls,
             requests,
             connections,
         }
@@ -162,9 +288,13 @@ impl Server {
         .await
     }
 
-    /// The base URL, `http://127.0.0.1:<port>`.
+    /// The base URL: `http://<addr>`, or `https://localhost:<port>` over TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.tls {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     /// A client for this server with token `tok` and the default settings.
@@ -195,7 +325,7 @@ impl Server {
 
 /// Reads one request (headers and a `Content-Length` body); `None` if the
 /// client went away or sent something else.
-async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
+async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Option<Recorded> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -241,7 +371,12 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
 }
 
 /// Writes a complete answer with `Content-Length` and closes the connection.
-pub async fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+pub async fn respond<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) {
     let mut out = format!(
         "HTTP/1.1 {status} Whatever\r\ncontent-length: {}\r\nconnection: close\r\n",
         body.len()
@@ -262,7 +397,7 @@ pub async fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, &str
 }
 
 /// Keeps the connection open without answering, for `d`.
-pub async fn stall(stream: TcpStream, d: Duration) {
+pub async fn stall<S>(stream: S, d: Duration) {
     tokio::time::sleep(d).await;
     drop(stream);
 }
@@ -357,4 +492,34 @@ pub fn h2_client(base: String) -> Client {
         .configure_http(|b| b.http2_prior_knowledge())
         .build()
         .unwrap()
+}
+
+/// An address on `127.0.0.1` where nothing listens (a port just freed), so
+/// connecting to it is refused.
+pub async fn refused_addr() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    addr
+}
+
+/// A listener whose accept queue is full, so new connections hang in the
+/// handshake (Linux drops the SYN); `None` where the OS refuses them instead.
+/// Keep the connections and the listener while the test runs.
+pub fn full_backlog() -> Option<(SocketAddr, Vec<std::net::TcpStream>, TcpListener)> {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
+            Ok(stream) => held.push(stream),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                return Some((addr, held, listener));
+            }
+            Err(_) => return None,
+        }
+    }
+    None
 }
