@@ -7,67 +7,24 @@
 
 mod support;
 
-use std::sync::Arc;
-
 use c1::reqwest;
 use c1::{Client, ErrorKind};
-use support::{Server, Widgets, respond};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio_rustls::TlsAcceptor;
+use support::{CERT, Server, Widgets, respond};
 use tokio_rustls::rustls;
-use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
-
-const CERT: &[u8] = include_bytes!("fixtures/tls/cert.pem");
-const KEY: &[u8] = include_bytes!("fixtures/tls/key.pem");
 
 /// An HTTPS server for `localhost` with the self-signed test certificate,
-/// answering every request `{"id":"tls"}`; returns its base URL.
-async fn tls_server() -> String {
-    let cert = CertificateDer::from_pem_slice(CERT).unwrap();
-    let key = PrivateKeyDer::from_pem_slice(KEY).unwrap();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
-        .unwrap();
-    let acceptor = TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(stream).await else {
-                    return;
-                };
-                let mut buf = vec![0u8; 4096];
-                let mut read = 0;
-                while !buf[..read].windows(4).any(|w| w == b"\r\n\r\n") {
-                    match tls.read(&mut buf[read..]).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => read += n,
-                    }
-                }
-                let body = br#"{"id":"tls"}"#;
-                let head = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = tls.write_all(head.as_bytes()).await;
-                let _ = tls.write_all(body).await;
-                let _ = tls.shutdown().await;
-            });
-        }
-    });
-    format!("https://localhost:{port}")
+/// answering every request `{"id":"tls"}`.
+async fn tls_server() -> Server {
+    Server::start_tls(|_, _, mut s| async move {
+        respond(&mut s, 200, &[], br#"{"id":"tls"}"#).await;
+    })
+    .await
 }
 
 #[tokio::test]
 async fn a_root_certificate_makes_a_private_server_trusted() {
-    let url = tls_server().await;
+    let server = tls_server().await;
+    let url = server.url();
     let trusted = Client::builder()
         .base_url(&url)
         .bearer_token("tok")
@@ -177,17 +134,13 @@ async fn child_calls_loopback_servers_with_proxy_variables_set() {
         format!("http://localhost:{port}"),
     ];
     // IPv6 loopback, where this machine has it.
-    let v6 = tokio::net::TcpListener::bind("[::1]:0").await.ok();
-    if let Some(listener) = v6 {
-        let port = listener.local_addr().unwrap().port();
-        urls.push(format!("http://[::1]:{port}"));
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let mut buf = [0u8; 4096];
-                let _ = stream.read(&mut buf).await;
-                respond(&mut stream, 200, &[], br#"{"id":"direct"}"#).await;
-            }
-        });
+    let v6 = Server::start_on("[::1]:0", |_, _, mut s| async move {
+        respond(&mut s, 200, &[], br#"{"id":"direct"}"#).await;
+    })
+    .await
+    .ok();
+    if let Some(v6) = &v6 {
+        urls.push(v6.url());
     }
     for url in urls {
         let client = Client::builder()
