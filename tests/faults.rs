@@ -311,9 +311,7 @@ async fn post_and_patch_are_retried_only_when_the_server_did_not_act() {
 
 #[tokio::test(start_paused = true)]
 async fn connection_refused_is_retried_even_for_post() {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    drop(listener);
+    let addr = support::refused_addr().await;
     let client = Client::builder()
         .base_url(format!("http://{addr}"))
         .bearer_token("tok")
@@ -796,33 +794,9 @@ async fn unbounded_durations_do_not_overflow() {
     assert_eq!(server.count(), 2);
 }
 
-/// A listener whose accept queue is full, so new connections hang in the
-/// handshake (Linux drops the SYN); `None` where the OS refuses them instead.
-fn full_backlog() -> Option<(
-    std::net::SocketAddr,
-    Vec<std::net::TcpStream>,
-    tokio::net::TcpListener,
-)> {
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
-    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
-    let listener = socket.listen(1).unwrap();
-    let addr = listener.local_addr().unwrap();
-    let mut held = Vec::new();
-    for _ in 0..16 {
-        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)) {
-            Ok(stream) => held.push(stream),
-            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-                return Some((addr, held, listener));
-            }
-            Err(_) => return None,
-        }
-    }
-    None
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_connect_that_hangs_hits_the_connect_timeout_and_is_retried_even_for_post() {
-    let Some((addr, _held, _listener)) = full_backlog() else {
+    let Some((addr, _held, _listener)) = support::full_backlog() else {
         panic!("this OS does not leave connections to a full backlog pending");
     };
     let client = Client::builder()
