@@ -343,3 +343,118 @@ fn every_model_decodes_its_deepest_bodies_on_a_small_stack() {
         assert!(cycles > 200, "{cycles} ways into a cycle");
     });
 }
+
+/// A credential distinctive enough to find in any text.
+const SECRET: &str = "secret-token:Zm9vYmFyLXNlY3JldA";
+
+/// A value of a redacted field's type that holds `SECRET`.
+trait HoldsSecret {
+    fn holding(secret: &str) -> Self;
+}
+
+impl HoldsSecret for String {
+    fn holding(secret: &str) -> Self {
+        secret.to_owned()
+    }
+}
+
+impl HoldsSecret for std::collections::BTreeMap<String, String> {
+    fn holding(secret: &str) -> Self {
+        [("name".to_owned(), secret.to_owned())].into()
+    }
+}
+
+macro_rules! secrets {
+    ($($t:ident . $field:ident,)*) => {
+        /// Per redacted field (generated list): its name, its model's
+        /// `{:?}` and `{:#?}` and JSON when the field holds `SECRET`.
+        fn redacted_fields() -> Vec<(&'static str, String, String, String)> {
+            vec![$({
+                let mut model = c1::models::$t::default();
+                model.$field = Some(HoldsSecret::holding(SECRET));
+                (
+                    concat!(stringify!($t), ".", stringify!($field)),
+                    format!("{model:?}"),
+                    format!("{model:#?}"),
+                    serde_json::to_string(&model).unwrap(),
+                )
+            },)*]
+        }
+    };
+}
+include!("fixtures/api/secrets.rs");
+
+#[test]
+fn debug_does_not_print_a_client_secret() {
+    let mut created = c1::models::PersonalClientServiceCreateResponse::default();
+    let mut client = c1::models::PersonalClient::default();
+    client.display_name = Some("ci-bot".into());
+    created.client = Some(client);
+    created.client_secret = Some(SECRET.into());
+    for text in [format!("{created:?}"), format!("{created:#?}")] {
+        assert!(!text.contains(SECRET), "{text}");
+        assert!(text.contains("[redacted]"), "{text}");
+        // The rest is printed as before.
+        assert!(text.contains("ci-bot"), "{text}");
+        assert!(
+            text.contains("PersonalClientServiceCreateResponse"),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        format!("{created:?}"),
+        "PersonalClientServiceCreateResponse { client: Some(PersonalClient { \
+         allow_source_cidr: None, client_id: None, created_at: None, deleted_at: None, \
+         display_name: Some(\"ci-bot\"), expires_time: None, id: None, last_used_at: None, \
+         scoped_roles: None, updated_at: None, user_id: None }), \
+         client_secret: Some(\"[redacted]\") }"
+    );
+    // The value stays the caller's, and goes on the wire unchanged.
+    assert_eq!(created.client_secret.as_deref(), Some(SECRET));
+    let json = serde_json::to_value(&created).unwrap();
+    assert_eq!(json["clientSecret"], SECRET);
+    // Absent is still `None`.
+    created.client_secret = None;
+    assert!(format!("{created:?}").ends_with("client_secret: None }"));
+
+    // Inside another model too.
+    let mut credential = c1::models::ConnectorCredential::default();
+    credential.client_id = Some("client-id".into());
+    credential.client_secret = Some(SECRET.into());
+    let mut answer = c1::models::ConnectorServiceGetCredentialsResponse::default();
+    answer.credential = Some(credential);
+    let text = format!("{answer:#?}");
+    assert!(
+        !text.contains(SECRET) && text.contains("client-id"),
+        "{text}"
+    );
+}
+
+#[test]
+fn debug_redacts_every_listed_credential() {
+    let fields = redacted_fields();
+    for (field, debug, pretty, json) in &fields {
+        assert!(!debug.contains(SECRET), "{field}: {debug}");
+        assert!(!pretty.contains(SECRET), "{field}: {pretty}");
+        assert!(debug.contains("Some(\"[redacted]\")"), "{field}: {debug}");
+        assert!(
+            json.contains(SECRET),
+            "{field}: serde writes the value: {json}"
+        );
+    }
+    let names: Vec<&str> = fields.iter().map(|f| f.0).collect();
+    for expected in [
+        "PersonalClientServiceCreateResponse.client_secret",
+        "ServicePrincipalServiceCreateCredentialResponse.client_secret",
+        "ConnectorCredential.client_secret",
+        "MintGatewayKeyResponse.plaintext_key",
+        "SetProviderCredentialRequest.api_key",
+        "DecoyAccessTokenMaterial.access_token",
+        "MCPServerAuthBasicAuth.password",
+        "MCPServerAuthOAuth2.jwt_private_key",
+        "MCPServerAuthCustomHeader.header_value",
+    ] {
+        assert!(names.contains(&expected), "{expected} is not redacted");
+    }
+    assert!(fields.len() >= 40, "{} fields", fields.len());
+}

@@ -106,9 +106,14 @@ fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
     out.push_str(".\n");
     // `Deserialize` is `model_de!`'s (src/models/de.rs): in place, and
     // bounded where the field leads back into its own cycle.
-    out.push_str(
-        "#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]\n\
-         #[serde(rename_all = \"camelCase\")]\n#[non_exhaustive]\n",
+    // `Debug` is `redacted_debug!`'s where a field holds a credential.
+    let secret = |wire: &str| plan.secrets.contains(&(s.key.clone(), wire.to_owned()));
+    let redacts = s.fields.iter().any(|f| secret(&f.wire));
+    let _ = writeln!(
+        out,
+        "#[derive({}Clone, Default, PartialEq, ::serde::Serialize)]\n\
+         #[serde(rename_all = \"camelCase\")]\n#[non_exhaustive]",
+        if redacts { "" } else { "Debug, " }
     );
     let _ = writeln!(out, "pub struct {name} {{");
     let mut seen = BTreeSet::new();
@@ -160,6 +165,16 @@ fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
         );
     }
     out.push_str("} }\n");
+    if redacts {
+        let _ = writeln!(out, "\nredacted_debug! {{ {name} {{");
+        for f in &s.fields {
+            let ident = field_ident(&f.wire);
+            let how = if secret(&f.wire) { "redacted" } else { "shown" };
+            let shown = ident.strip_prefix("r#").unwrap_or(&ident);
+            let _ = writeln!(out, "    \"{shown}\" {ident}: {how},");
+        }
+        out.push_str("} }\n");
+    }
     if let Some(list) = plan.pages.get(&s.key) {
         let field = s.fields.iter().find(|f| &f.wire == list).unwrap();
         let Ty::Array(item) = &field.ty else {

@@ -32,6 +32,8 @@ pub struct Plan {
     /// a list or a map too: decoded through `wire::nested`, which bounds how
     /// deeply a body may nest.
     pub nested: BTreeSet<(String, String)>,
+    /// (schema key, wire field) holding a credential: redacted in `Debug`.
+    pub secrets: BTreeSet<(String, String)>,
     /// Response schema key -> the wire name of the list field, for `Page`.
     pub pages: BTreeMap<String, String>,
 }
@@ -118,6 +120,7 @@ pub fn build(spec: &Spec, names: &Names) -> Plan {
         enum_users,
         boxed: cycles(spec),
         nested: crate::nesting::Graph::new(spec).nested(),
+        secrets: BTreeSet::new(),
         pages,
     }
 }

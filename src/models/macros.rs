@@ -152,3 +152,20 @@ macro_rules! model_de {
         }
     };
 }
+
+/// `Debug` for a generated struct with a field that holds a credential:
+/// `"name" field: shown,` or `"name" field: redacted,` per field, in order.
+/// A redacted field prints `None` or `Some("[redacted]")`, whatever it holds.
+macro_rules! redacted_debug {
+    ($name:ident { $($shown:literal $field:ident: $how:ident,)* }) => {
+        impl ::core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    $(.field($shown, &redacted_debug!(@$how self.$field)))*
+                    .finish()
+            }
+        }
+    };
+    (@shown $value:expr) => { &$value };
+    (@redacted $value:expr) => { crate::models::Redacted(&$value) };
+}

@@ -67,7 +67,7 @@ model_de! { AutomationsCreateAutomationRequest [1] {
 } }
 
 /// The `c1.api.automations.v1.CreateAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationsCreateAutomationResponse {
@@ -86,6 +86,12 @@ model_de! { AutomationsCreateAutomationResponse [1] {
     0 "automation" automation: Model,
     1 "webhookCapabilityUrl" webhook_capability_url: Plain,
     2 "webhookHmacSecret" webhook_hmac_secret: Plain,
+} }
+
+redacted_debug! { AutomationsCreateAutomationResponse {
+    "automation" automation: shown,
+    "webhook_capability_url" webhook_capability_url: redacted,
+    "webhook_hmac_secret" webhook_hmac_secret: redacted,
 } }
 
 /// The `c1.api.automations.v1.DeleteAutomationRequestInput` schema.
@@ -282,7 +288,7 @@ model_de! { UpdateAutomationRequest [1] {
 } }
 
 /// The `c1.api.automations.v1.UpdateAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAutomationResponse {
@@ -301,4 +307,10 @@ model_de! { UpdateAutomationResponse [1] {
     0 "automation" automation: Model,
     1 "webhookCapabilityUrl" webhook_capability_url: Plain,
     2 "webhookHmacSecret" webhook_hmac_secret: Plain,
+} }
+
+redacted_debug! { UpdateAutomationResponse {
+    "automation" automation: shown,
+    "webhook_capability_url" webhook_capability_url: redacted,
+    "webhook_hmac_secret" webhook_hmac_secret: redacted,
 } }

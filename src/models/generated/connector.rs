@@ -148,7 +148,7 @@ model_de! { Connector [1] {
 } }
 
 /// The `c1.api.app.v1.ConnectorCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCredential {
@@ -214,6 +214,20 @@ model_de! { ConnectorCredential [1] {
     8 "id" id: Plain,
     9 "lastUsedAt" last_used_at: Timestamp,
     10 "updatedAt" updated_at: Timestamp,
+} }
+
+redacted_debug! { ConnectorCredential {
+    "app_id" app_id: shown,
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+    "connector_id" connector_id: shown,
+    "created_at" created_at: shown,
+    "deleted_at" deleted_at: shown,
+    "display_name" display_name: shown,
+    "expires_time" expires_time: shown,
+    "id" id: shown,
+    "last_used_at" last_used_at: shown,
+    "updated_at" updated_at: shown,
 } }
 
 /// The `c1.api.app.v1.ConnectorExpandMask` schema.
@@ -681,7 +695,7 @@ model_de! { ForceSyncResponse [1] {
 } }
 
 /// The `c1.api.app.v1.GetConnectorSyncDownloadURLResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetConnectorSyncDownloadURLResponse {
@@ -692,6 +706,10 @@ pub struct GetConnectorSyncDownloadURLResponse {
 
 model_de! { GetConnectorSyncDownloadURLResponse [1] {
     0 "downloadUrl" download_url: Plain,
+} }
+
+redacted_debug! { GetConnectorSyncDownloadURLResponse {
+    "download_url" download_url: redacted,
 } }
 
 /// The `c1.api.app.v1.OAuth2AuthorizedAs` schema.

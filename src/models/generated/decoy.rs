@@ -26,7 +26,7 @@ model_de! { DecoyAccessTokenInput [1] {
 } }
 
 /// The `c1.api.decoy.v1.DecoyAccessTokenMaterial` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyAccessTokenMaterial {
@@ -39,8 +39,12 @@ model_de! { DecoyAccessTokenMaterial [1] {
     0 "accessToken" access_token: Plain,
 } }
 
+redacted_debug! { DecoyAccessTokenMaterial {
+    "access_token" access_token: redacted,
+} }
+
 /// The `c1.api.decoy.v1.DecoyClientCredentialMaterial` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyClientCredentialMaterial {
@@ -55,6 +59,11 @@ pub struct DecoyClientCredentialMaterial {
 model_de! { DecoyClientCredentialMaterial [1] {
     0 "clientId" client_id: Plain,
     1 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { DecoyClientCredentialMaterial {
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
 } }
 
 /// The `c1.api.decoy.v1.DecoyConnectorClientInput` schema.

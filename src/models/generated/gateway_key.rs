@@ -90,7 +90,7 @@ model_de! { MintGatewayKeyRequest [1] {
 } }
 
 /// The `c1.api.llm_gateway.v1.MintGatewayKeyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MintGatewayKeyResponse {
@@ -105,6 +105,11 @@ pub struct MintGatewayKeyResponse {
 model_de! { MintGatewayKeyResponse [1] {
     0 "gatewayKey" gateway_key: Model,
     1 "plaintextKey" plaintext_key: Plain,
+} }
+
+redacted_debug! { MintGatewayKeyResponse {
+    "gateway_key" gateway_key: shown,
+    "plaintext_key" plaintext_key: redacted,
 } }
 
 /// The `c1.api.llm_gateway.v1.RevokeGatewayKeyRequestInput` schema.

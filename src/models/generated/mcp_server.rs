@@ -58,7 +58,7 @@ model_de! { MCPConnectionView [1] {
 } }
 
 /// The `c1.api.ai_governance.v1.MCPServerAuthAWSSigV4` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthAWSSigV4 {
@@ -79,8 +79,14 @@ model_de! { MCPServerAuthAWSSigV4 [1] {
     2 "sessionToken" session_token: Plain,
 } }
 
+redacted_debug! { MCPServerAuthAWSSigV4 {
+    "access_key_id" access_key_id: shown,
+    "secret_access_key" secret_access_key: redacted,
+    "session_token" session_token: redacted,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthBasicAuth` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthBasicAuth {
@@ -97,8 +103,13 @@ model_de! { MCPServerAuthBasicAuth [1] {
     1 "username" username: Plain,
 } }
 
+redacted_debug! { MCPServerAuthBasicAuth {
+    "password" password: redacted,
+    "username" username: shown,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthBearerToken` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthBearerToken {
@@ -111,8 +122,12 @@ model_de! { MCPServerAuthBearerToken [1] {
     0 "token" token: Plain,
 } }
 
+redacted_debug! { MCPServerAuthBearerToken {
+    "token" token: redacted,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthCustomHeader` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthCustomHeader {
@@ -129,8 +144,13 @@ model_de! { MCPServerAuthCustomHeader [1] {
     1 "headerValue" header_value: Plain,
 } }
 
+redacted_debug! { MCPServerAuthCustomHeader {
+    "header_name" header_name: shown,
+    "header_value" header_value: redacted,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthGoogleServiceAccount` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthGoogleServiceAccount {
@@ -147,6 +167,11 @@ model_de! { MCPServerAuthGoogleServiceAccount [1] {
     1 "scopes" scopes: Plain,
 } }
 
+redacted_debug! { MCPServerAuthGoogleServiceAccount {
+    "credentials_json" credentials_json: redacted,
+    "scopes" scopes: shown,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthNone` schema.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -157,7 +182,7 @@ model_de! { MCPServerAuthNone [1] {
 } }
 
 /// The `c1.api.ai_governance.v1.MCPServerAuthOAuth2` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthOAuth2 {
@@ -236,6 +261,27 @@ model_de! { MCPServerAuthOAuth2 [1] {
     15 "scopesSupported" scopes_supported: Plain,
     16 "tokenEndpointAuthMethod" token_endpoint_auth_method: Plain,
     17 "tokenUrl" token_url: Plain,
+} }
+
+redacted_debug! { MCPServerAuthOAuth2 {
+    "authorize_url" authorize_url: shown,
+    "client_id" client_id: shown,
+    "client_id_mode" client_id_mode: shown,
+    "client_secret" client_secret: redacted,
+    "code_challenge_methods_supported" code_challenge_methods_supported: shown,
+    "extra_authorize_params" extra_authorize_params: shown,
+    "extra_token_params" extra_token_params: shown,
+    "issuer_url" issuer_url: shown,
+    "jwt_audience" jwt_audience: shown,
+    "jwt_issuer" jwt_issuer: shown,
+    "jwt_private_key" jwt_private_key: redacted,
+    "jwt_subject" jwt_subject: shown,
+    "mode" mode: shown,
+    "pkce" pkce: shown,
+    "scopes" scopes: shown,
+    "scopes_supported" scopes_supported: shown,
+    "token_endpoint_auth_method" token_endpoint_auth_method: shown,
+    "token_url" token_url: shown,
 } }
 
 open_enum! {
@@ -587,7 +633,7 @@ model_de! { MCPServerExternalConfig [1] {
 } }
 
 /// The `c1.api.ai_governance.v1.MCPServerHostedConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerHostedConfig {
@@ -642,6 +688,21 @@ model_de! { MCPServerHostedConfig [1] {
     9 "requireToolApproval" require_tool_approval: Plain,
     10 "sourceAppId" source_app_id: Plain,
     11 "tokenSharing" token_sharing: Plain,
+} }
+
+redacted_debug! { MCPServerHostedConfig {
+    "aws_sigv4" aws_sigv4: shown,
+    "basic_auth" basic_auth: shown,
+    "bearer_token" bearer_token: shown,
+    "config_fields" config_fields: redacted,
+    "custom_header" custom_header: shown,
+    "google_service_account" google_service_account: shown,
+    "mcp_server_catalog_id" mcp_server_catalog_id: shown,
+    "none" none: shown,
+    "oauth2" oauth2: shown,
+    "require_tool_approval" require_tool_approval: shown,
+    "source_app_id" source_app_id: shown,
+    "token_sharing" token_sharing: shown,
 } }
 
 /// The `c1.api.ai_governance.v1.MCPServerSearchWithToolCountResult` schema.

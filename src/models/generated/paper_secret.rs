@@ -117,7 +117,7 @@ model_de! { PaperSecretServiceCreateInternalRequest [1] {
 } }
 
 /// The `c1.api.secrets.v1.PaperSecretServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceCreateResponse {
@@ -146,6 +146,14 @@ model_de! { PaperSecretServiceCreateResponse [1] {
     4 "vaultId" vault_id: Plain,
 } }
 
+redacted_debug! { PaperSecretServiceCreateResponse {
+    "age_recipient" age_recipient: shown,
+    "age_suite" age_suite: shown,
+    "secret" secret: shown,
+    "upload_url" upload_url: redacted,
+    "vault_id" vault_id: shown,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceGetContentRequestInput` schema.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -161,7 +169,7 @@ model_de! { PaperSecretServiceGetContentRequest [1] {
 } }
 
 /// The `c1.api.secrets.v1.PaperSecretServiceGetContentResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceGetContentResponse {
@@ -203,6 +211,17 @@ model_de! { PaperSecretServiceGetContentResponse [1] {
     5 "inputFormat" input_format: Plain,
     6 "secretType" secret_type: Plain,
     7 "viewsRemaining" views_remaining: Plain,
+} }
+
+redacted_debug! { PaperSecretServiceGetContentResponse {
+    "created_at" created_at: shown,
+    "creator_user_id" creator_user_id: shown,
+    "download_url" download_url: redacted,
+    "encrypted_content" encrypted_content: shown,
+    "filename" filename: shown,
+    "input_format" input_format: shown,
+    "secret_type" secret_type: shown,
+    "views_remaining" views_remaining: shown,
 } }
 
 /// The `c1.api.secrets.v1.PaperSecretServiceGetResponse` schema.

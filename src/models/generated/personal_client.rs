@@ -34,7 +34,7 @@ model_de! { PersonalClientServiceCreateRequest [1] {
 } }
 
 /// The `c1.api.iam.v1.PersonalClientServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceCreateResponse {
@@ -49,6 +49,11 @@ pub struct PersonalClientServiceCreateResponse {
 model_de! { PersonalClientServiceCreateResponse [1] {
     0 "client" client: Model,
     1 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { PersonalClientServiceCreateResponse {
+    "client" client: shown,
+    "client_secret" client_secret: redacted,
 } }
 
 /// The `c1.api.iam.v1.PersonalClientServiceDeleteRequestInput` schema.

@@ -206,7 +206,7 @@ model_de! { ServicePrincipalServiceCreateCredentialRequest [1] {
 } }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateCredentialResponse {
@@ -221,6 +221,11 @@ pub struct ServicePrincipalServiceCreateCredentialResponse {
 model_de! { ServicePrincipalServiceCreateCredentialResponse [1] {
     0 "clientSecret" client_secret: Plain,
     1 "credential" credential: Model,
+} }
+
+redacted_debug! { ServicePrincipalServiceCreateCredentialResponse {
+    "client_secret" client_secret: redacted,
+    "credential" credential: shown,
 } }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateRequest` schema.

@@ -105,7 +105,7 @@ AuthorizationBearer = "PROVIDER_CREDENTIAL_HEADER_STYLE_AUTHORIZATION_BEARER",
 }
 
 /// The `c1.api.llm_gateway.v1.SetProviderCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetProviderCredentialRequest {
@@ -124,6 +124,12 @@ model_de! { SetProviderCredentialRequest [1] {
     0 "apiKey" api_key: Plain,
     1 "displayName" display_name: Plain,
     2 "headerStyle" header_style: Plain,
+} }
+
+redacted_debug! { SetProviderCredentialRequest {
+    "api_key" api_key: redacted,
+    "display_name" display_name: shown,
+    "header_style" header_style: shown,
 } }
 
 /// The `c1.api.llm_gateway.v1.SetProviderCredentialResponse` schema.

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `c1.api.functions.v1.Function` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Function {
@@ -89,6 +89,26 @@ model_de! { Function [1] {
     14 "updatedAt" updated_at: Timestamp,
     15 "useSpn" use_spn: Plain,
     16 "workflowTemplateRefs" workflow_template_refs: Plain,
+} }
+
+redacted_debug! { Function {
+    "created_at" created_at: shown,
+    "deleted_at" deleted_at: shown,
+    "description" description: shown,
+    "display_name" display_name: shown,
+    "function_type" function_type: shown,
+    "head" head: shown,
+    "hook_refs" hook_refs: shown,
+    "id" id: shown,
+    "is_draft" is_draft: shown,
+    "outbound_network_allowlist" outbound_network_allowlist: shown,
+    "provisioned_concurrency" provisioned_concurrency: shown,
+    "published_commit_id" published_commit_id: shown,
+    "scoped_role_ids" scoped_role_ids: shown,
+    "secret" secret: redacted,
+    "updated_at" updated_at: shown,
+    "use_spn" use_spn: shown,
+    "workflow_template_refs" workflow_template_refs: shown,
 } }
 
 open_enum! {

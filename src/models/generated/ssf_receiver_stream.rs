@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `c1.api.ssf_receiver.v1.SSFOutboundAuthBearer` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFOutboundAuthBearer {
@@ -18,8 +18,12 @@ model_de! { SSFOutboundAuthBearer [1] {
     0 "token" token: Plain,
 } }
 
+redacted_debug! { SSFOutboundAuthBearer {
+    "token" token: redacted,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFOutboundAuthOAuth2` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFOutboundAuthOAuth2 {
@@ -44,8 +48,15 @@ model_de! { SSFOutboundAuthOAuth2 [1] {
     3 "tokenUrl" token_url: Plain,
 } }
 
+redacted_debug! { SSFOutboundAuthOAuth2 {
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+    "scopes" scopes: shown,
+    "token_url" token_url: shown,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStream` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStream {
@@ -172,6 +183,34 @@ model_de! { SSFReceiverStream [1] {
     24 "updatedAt" updated_at: Timestamp,
 } }
 
+redacted_debug! { SSFReceiverStream {
+    "account_disabled_action" account_disabled_action: shown,
+    "created_at" created_at: shown,
+    "credential_change_action" credential_change_action: shown,
+    "credential_compromise_action" credential_compromise_action: shown,
+    "deleted_at" deleted_at: shown,
+    "delivery_method" delivery_method: shown,
+    "description" description: shown,
+    "display_name" display_name: shown,
+    "enabled" enabled: shown,
+    "event_types_enabled" event_types_enabled: shown,
+    "expected_audience" expected_audience: shown,
+    "id" id: shown,
+    "issuer_url" issuer_url: shown,
+    "jwks_url" jwks_url: shown,
+    "last_error_at" last_error_at: shown,
+    "last_error_message" last_error_message: shown,
+    "last_verified_at" last_verified_at: shown,
+    "outbound_auth_bearer" outbound_auth_bearer: shown,
+    "outbound_auth_oauth2" outbound_auth_oauth2: shown,
+    "poll_endpoint_url" poll_endpoint_url: shown,
+    "poll_interval" poll_interval: shown,
+    "push_auth_token" push_auth_token: redacted,
+    "push_endpoint_url" push_endpoint_url: shown,
+    "session_revoked_action" session_revoked_action: shown,
+    "updated_at" updated_at: shown,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SSFReceiverStreamDeliveryMethod {
@@ -250,7 +289,7 @@ model_de! { SSFReceiverStreamServiceCreateRequest [1] {
 } }
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceCreateResponse {
@@ -265,6 +304,11 @@ pub struct SSFReceiverStreamServiceCreateResponse {
 model_de! { SSFReceiverStreamServiceCreateResponse [1] {
     0 "pushAuthTokenPlaintext" push_auth_token_plaintext: Plain,
     1 "ssfReceiverStream" ssf_receiver_stream: Model,
+} }
+
+redacted_debug! { SSFReceiverStreamServiceCreateResponse {
+    "push_auth_token_plaintext" push_auth_token_plaintext: redacted,
+    "ssf_receiver_stream" ssf_receiver_stream: shown,
 } }
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceDeleteRequestInput` schema.

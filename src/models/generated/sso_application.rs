@@ -595,7 +595,7 @@ model_de! { SSOApplicationServiceCreateClientRequest [1] {
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateClientResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateClientResponse {
@@ -610,6 +610,11 @@ pub struct SSOApplicationServiceCreateClientResponse {
 model_de! { SSOApplicationServiceCreateClientResponse [1] {
     0 "client" client: Model,
     1 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { SSOApplicationServiceCreateClientResponse {
+    "client" client: shown,
+    "client_secret" client_secret: redacted,
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateRequestInput` schema.
@@ -662,7 +667,7 @@ model_de! { SSOApplicationServiceCreateRequest [1] {
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateResponse {
@@ -681,6 +686,12 @@ model_de! { SSOApplicationServiceCreateResponse [1] {
     0 "application" application: Model,
     1 "client" client: Model,
     2 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { SSOApplicationServiceCreateResponse {
+    "application" application: shown,
+    "client" client: shown,
+    "client_secret" client_secret: redacted,
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceDeleteClientRequestInput` schema.
@@ -869,7 +880,7 @@ model_de! { SSOApplicationServiceRotateClientSecretRequest [1] {
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceRotateClientSecretResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceRotateClientSecretResponse {
@@ -880,6 +891,10 @@ pub struct SSOApplicationServiceRotateClientSecretResponse {
 
 model_de! { SSOApplicationServiceRotateClientSecretResponse [1] {
     0 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { SSOApplicationServiceRotateClientSecretResponse {
+    "client_secret" client_secret: redacted,
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceSearchRequest` schema.

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The `c1.api.stepup.v1.CreateStepUpProviderRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateStepUpProviderRequest {
@@ -36,6 +36,15 @@ model_de! { CreateStepUpProviderRequest [1] {
     3 "issuerUrl" issuer_url: Plain,
     4 "microsoft" microsoft: Model,
     5 "oauth2" oauth2: Model,
+} }
+
+redacted_debug! { CreateStepUpProviderRequest {
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+    "display_name" display_name: shown,
+    "issuer_url" issuer_url: shown,
+    "microsoft" microsoft: shown,
+    "oauth2" oauth2: shown,
 } }
 
 /// The `c1.api.stepup.v1.CreateStepUpProviderResponse` schema.
@@ -359,7 +368,7 @@ model_de! { UpdateStepUpProviderResponse [1] {
 } }
 
 /// The `c1.api.stepup.v1.UpdateStepUpProviderSecretRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderSecretRequest {
@@ -370,6 +379,10 @@ pub struct UpdateStepUpProviderSecretRequest {
 
 model_de! { UpdateStepUpProviderSecretRequest [1] {
     0 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { UpdateStepUpProviderSecretRequest {
+    "client_secret" client_secret: redacted,
 } }
 
 /// The `c1.api.stepup.v1.UpdateStepUpProviderSecretResponse` schema.

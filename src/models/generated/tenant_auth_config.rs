@@ -51,7 +51,7 @@ model_de! { AuthConfigGoogle [1] {
 } }
 
 /// The `c1.api.auth_config.v1.AuthConfigJumpCloud` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigJumpCloud {
@@ -66,6 +66,11 @@ pub struct AuthConfigJumpCloud {
 model_de! { AuthConfigJumpCloud [1] {
     0 "oidcClientId" oidc_client_id: Plain,
     1 "oidcClientSecret" oidc_client_secret: Plain,
+} }
+
+redacted_debug! { AuthConfigJumpCloud {
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
 } }
 
 /// The `c1.api.auth_config.v1.AuthConfigMicrosoft` schema.
@@ -83,7 +88,7 @@ model_de! { AuthConfigMicrosoft [1] {
 } }
 
 /// The `c1.api.auth_config.v1.AuthConfigOIDC` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOIDC {
@@ -112,8 +117,16 @@ model_de! { AuthConfigOIDC [1] {
     4 "scopes" scopes: Plain,
 } }
 
+redacted_debug! { AuthConfigOIDC {
+    "exact_match_claims" exact_match_claims: shown,
+    "issuer_id" issuer_id: shown,
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
+    "scopes" scopes: shown,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigOkta` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOkta {
@@ -134,8 +147,14 @@ model_de! { AuthConfigOkta [1] {
     2 "oidcClientSecret" oidc_client_secret: Plain,
 } }
 
+redacted_debug! { AuthConfigOkta {
+    "domain" domain: shown,
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigOneLogin` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOneLogin {
@@ -156,8 +175,14 @@ model_de! { AuthConfigOneLogin [1] {
     2 "oidcClientSecret" oidc_client_secret: Plain,
 } }
 
+redacted_debug! { AuthConfigOneLogin {
+    "domain" domain: shown,
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigPingOne` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigPingOne {
@@ -176,6 +201,12 @@ model_de! { AuthConfigPingOne [1] {
     0 "environmentId" environment_id: Plain,
     1 "oidcClientId" oidc_client_id: Plain,
     2 "oidcClientSecret" oidc_client_secret: Plain,
+} }
+
+redacted_debug! { AuthConfigPingOne {
+    "environment_id" environment_id: shown,
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
 } }
 
 /// The `c1.api.auth_config.v1.TenantAuthConfig` schema.

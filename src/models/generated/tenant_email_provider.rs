@@ -64,7 +64,7 @@ model_de! { GetTenantEmailProviderResponse [1] {
 } }
 
 /// The `c1.api.settings.v1.GoogleWorkspaceProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GoogleWorkspaceProviderConfig {
@@ -81,8 +81,13 @@ model_de! { GoogleWorkspaceProviderConfig [1] {
     1 "serviceAccountJson" service_account_json: Plain,
 } }
 
+redacted_debug! { GoogleWorkspaceProviderConfig {
+    "delegated_user" delegated_user: shown,
+    "service_account_json" service_account_json: redacted,
+} }
+
 /// The `c1.api.settings.v1.MicrosoftGraphProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MicrosoftGraphProviderConfig {
@@ -101,6 +106,12 @@ model_de! { MicrosoftGraphProviderConfig [1] {
     0 "azureTenantId" azure_tenant_id: Plain,
     1 "clientId" client_id: Plain,
     2 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { MicrosoftGraphProviderConfig {
+    "azure_tenant_id" azure_tenant_id: shown,
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
 } }
 
 /// The `c1.api.settings.v1.SearchEmailAuditEventsRequest` schema.
@@ -150,7 +161,7 @@ impl crate::Page for SearchEmailAuditEventsResponse {
 }
 
 /// The `c1.api.settings.v1.SendGridProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendGridProviderConfig {
@@ -161,6 +172,10 @@ pub struct SendGridProviderConfig {
 
 model_de! { SendGridProviderConfig [1] {
     0 "apiKey" api_key: Plain,
+} }
+
+redacted_debug! { SendGridProviderConfig {
+    "api_key" api_key: redacted,
 } }
 
 /// The `c1.api.settings.v1.TenantEmailProvider` schema.

@@ -157,7 +157,7 @@ model_de! { TunnelBridge [1] {
 } }
 
 /// The `c1.api.iam.v1.TunnelCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredential {
@@ -226,6 +226,20 @@ model_de! { TunnelCredential [1] {
     8 "lastUsedAt" last_used_at: Timestamp,
     9 "revokedAt" revoked_at: Timestamp,
     10 "updatedAt" updated_at: Timestamp,
+} }
+
+redacted_debug! { TunnelCredential {
+    "bridge_id" bridge_id: shown,
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+    "created_at" created_at: shown,
+    "credential_status" credential_status: shown,
+    "deleted_at" deleted_at: shown,
+    "expires_time" expires_time: shown,
+    "id" id: shown,
+    "last_used_at" last_used_at: shown,
+    "revoked_at" revoked_at: shown,
+    "updated_at" updated_at: shown,
 } }
 
 open_enum! {

@@ -456,7 +456,7 @@ model_de! { WorkloadFederationServiceTestCELResponse [1] {
 } }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestTokenRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestTokenRequest {
@@ -471,6 +471,11 @@ pub struct WorkloadFederationServiceTestTokenRequest {
 model_de! { WorkloadFederationServiceTestTokenRequest [1] {
     0 "sourceIp" source_ip: Plain,
     1 "subjectToken" subject_token: Plain,
+} }
+
+redacted_debug! { WorkloadFederationServiceTestTokenRequest {
+    "source_ip" source_ip: shown,
+    "subject_token" subject_token: redacted,
 } }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestTokenResponse` schema.
