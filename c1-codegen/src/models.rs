@@ -104,9 +104,16 @@ fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
         out.push_str(" (deprecated by the vendor)");
     }
     out.push_str(".\n");
-    out.push_str(
-        "#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]\n\
-         #[serde(rename_all = \"camelCase\", default)]\n#[non_exhaustive]\n",
+    // `Deserialize` is `model_de!`'s (src/models/de.rs): in place, and
+    // bounded where the field leads back into its own cycle.
+    // `Debug` is `redacted_debug!`'s where a field holds a credential.
+    let secret = |wire: &str| plan.secrets.contains(&(s.key.clone(), wire.to_owned()));
+    let redacts = s.fields.iter().any(|f| secret(&f.wire));
+    let _ = writeln!(
+        out,
+        "#[derive({}Clone, Default, PartialEq, ::serde::Serialize)]\n\
+         #[serde(rename_all = \"camelCase\")]\n#[non_exhaustive]",
+        if redacts { "" } else { "Debug, " }
     );
     let _ = writeln!(out, "pub struct {name} {{");
     let mut seen = BTreeSet::new();
@@ -141,6 +148,33 @@ fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
         );
     }
     out.push_str("}\n");
+    let _ = writeln!(
+        out,
+        "\nmodel_de! {{ {name} [{}] {{",
+        s.fields.len().div_ceil(64).max(1)
+    );
+    for (i, f) in s.fields.iter().enumerate() {
+        let nested = plan.nested.contains(&(s.key.clone(), f.wire.clone()));
+        let boxed = plan.boxed.contains(&(s.key.clone(), f.wire.clone()));
+        let _ = writeln!(
+            out,
+            "    {i} \"{}\" {}: {},",
+            f.wire,
+            field_ident(&f.wire),
+            read_kind(&f.ty, names, boxed, nested)
+        );
+    }
+    out.push_str("} }\n");
+    if redacts {
+        let _ = writeln!(out, "\nredacted_debug! {{ {name} {{");
+        for f in &s.fields {
+            let ident = field_ident(&f.wire);
+            let how = if secret(&f.wire) { "redacted" } else { "shown" };
+            let shown = ident.strip_prefix("r#").unwrap_or(&ident);
+            let _ = writeln!(out, "    \"{shown}\" {ident}: {how},");
+        }
+        out.push_str("} }\n");
+    }
     if let Some(list) = plan.pages.get(&s.key) {
         let field = s.fields.iter().find(|f| &f.wire == list).unwrap();
         let Ty::Array(item) = &field.ty else {
@@ -157,6 +191,38 @@ fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
         );
     }
     out
+}
+
+/// How `model_de!` reads a field: a kind of `src/models/de.rs`.
+fn read_kind(ty: &Ty, names: &Names, boxed: bool, nested: bool) -> String {
+    let kind = match ty {
+        Ty::Ref(_) if boxed => "Boxed",
+        Ty::Ref(_) => "Model",
+        Ty::Array(t) if matches!(**t, Ty::Ref(_)) => "Models",
+        Ty::Map(t) if matches!(**t, Ty::Ref(_)) => "ModelMap",
+        _ => {
+            let mut refs = 0;
+            ty.refs(&mut |_| refs += 1);
+            assert_eq!(refs, 0, "a reference inside {ty:?} is not supported");
+            match rust_ty(ty, names, false).1 {
+                None => "Plain",
+                Some("int64") => "Int64",
+                Some("uint64") => "Uint64",
+                Some("int64s") => "Int64s",
+                Some("uint64s") => "Uint64s",
+                Some("timestamp") => "Timestamp",
+                Some("timestamps") => "Timestamps",
+                Some("duration") => "Duration",
+                Some("durations") => "Durations",
+                Some(other) => panic!("no read kind for wire::{other}"),
+            }
+        }
+    };
+    if nested {
+        format!("Nested{kind}")
+    } else {
+        kind.to_owned()
+    }
 }
 
 /// The Rust type of a field (inside its `Option`) and the `wire` helper it needs.

@@ -29,6 +29,13 @@ pub struct Overrides {
     /// Services also implemented on `Client` itself (the shape c1 shipped first).
     #[serde(default)]
     pub on_client: Vec<String>,
+    /// `<Type>.<wireField>` holding a credential that the name rule misses
+    /// (`secrets.rs`): redacted in `Debug`.
+    #[serde(default)]
+    pub secret: Vec<String>,
+    /// `<Type>.<wireField>` that the name rule matches but holds no credential.
+    #[serde(default)]
+    pub not_secret: Vec<String>,
 }
 
 pub fn parse(text: &str) -> Result<Overrides, String> {

@@ -1,6 +1,6 @@
 //! Who uses what: the services (and so the cargo features) each schema and
-//! enum belongs to, where each type's code goes, and which references need a
-//! `Box` to break a cycle.
+//! enum belongs to, where each type's code goes, which references need a
+//! `Box` to break a cycle, and which fields bound their nesting.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +28,12 @@ pub struct Plan {
     pub enum_users: Vec<BTreeSet<String>>,
     /// (schema key, wire field) whose reference is boxed.
     pub boxed: BTreeSet<(String, String)>,
+    /// (schema key, wire field) whose type leads back to its schema, through
+    /// a list or a map too: decoded through `wire::nested`, which bounds how
+    /// deeply a body may nest.
+    pub nested: BTreeSet<(String, String)>,
+    /// (schema key, wire field) holding a credential: redacted in `Debug`.
+    pub secrets: BTreeSet<(String, String)>,
     /// Response schema key -> the wire name of the list field, for `Page`.
     pub pages: BTreeMap<String, String>,
 }
@@ -113,6 +119,8 @@ pub fn build(spec: &Spec, names: &Names) -> Plan {
         schema_users,
         enum_users,
         boxed: cycles(spec),
+        nested: crate::nesting::Graph::new(spec).nested(),
+        secrets: BTreeSet::new(),
         pages,
     }
 }
@@ -145,7 +153,11 @@ fn cycles(spec: &Spec) -> BTreeSet<(String, String)> {
                 .collect()
         })
         .collect();
-    let comp = tarjan(&edges);
+    let targets: Vec<Vec<usize>> = edges
+        .iter()
+        .map(|out| out.iter().map(|&(to, _)| to).collect())
+        .collect();
+    let comp = crate::nesting::tarjan(&targets);
     let mut boxed = BTreeSet::new();
     for (from, out) in edges.iter().enumerate() {
         for &(to, wire) in out {
@@ -155,49 +167,4 @@ fn cycles(spec: &Spec) -> BTreeSet<(String, String)> {
         }
     }
     boxed
-}
-
-/// Strongly connected components (iterative Tarjan): a component id per node.
-fn tarjan(edges: &[Vec<(usize, &str)>]) -> Vec<usize> {
-    let n = edges.len();
-    let (mut index, mut low, mut comp) = (vec![usize::MAX; n], vec![0; n], vec![usize::MAX; n]);
-    let (mut on_stack, mut stack, mut next, mut comps) = (vec![false; n], Vec::new(), 0, 0);
-    for root in 0..n {
-        if index[root] != usize::MAX {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        while let Some((v, i)) = work.pop() {
-            if i == 0 {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if let Some(&(w, _)) = edges[v].get(i) {
-                work.push((v, i + 1));
-                if index[w] == usize::MAX {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            if low[v] == index[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp[w] = comps;
-                    if w == v {
-                        break;
-                    }
-                }
-                comps += 1;
-            }
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-        }
-    }
-    comp
 }

@@ -14,6 +14,12 @@ use crate::endpoint::Endpoint;
 use crate::error::{ApiStatus, Error, ErrorKind, Result, redacted_snippet};
 use crate::redact::redact;
 
+/// The start of the message with which a model refuses a body that nests its
+/// recursive types too deeply (c1's `models::wire::nested`); the rest of the
+/// message is the limit. Nothing in it comes from the body.
+pub const NESTING_LIMIT_EXCEEDED: &str =
+    "nesting limit exceeded: the answer nests recursive types more than ";
+
 /// Decodes a 2xx body; an empty body reads as `{}`. `secrets` are the
 /// credentials the request carried, removed from any snippet of the body.
 pub(crate) fn decode<T: DeserializeOwned>(
@@ -26,8 +32,11 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         body
     };
-    // serde_json limits nesting to 128 levels, so a hostile body cannot
-    // overflow the stack. Tracking the path costs an allocation per key, so
+    // serde_json limits nesting to 128 JSON levels. That alone does not
+    // bound the stack: a type's derived decoding can take kilobytes of stack
+    // per level, so c1's models count the levels of their recursive types
+    // themselves and refuse a body past their limit (NESTING_LIMIT_EXCEEDED).
+    // Tracking the path costs an allocation per key, so
     // it is done only to explain a failure: decoding is deterministic, the
     // second pass fails where the first did.
     match serde_json::from_slice(body) {
@@ -98,10 +107,15 @@ fn describe_data(message: &str) -> String {
             return format!("{kind}{category}, expected {expected}");
         }
     }
-    let safe_prefixes = ["missing field `", "duplicate field `", "invalid length "];
+    let safe_prefixes = [
+        "missing field `",
+        "duplicate field `",
+        "invalid length ",
+        NESTING_LIMIT_EXCEEDED,
+    ];
     if safe_prefixes.iter().any(|p| message.starts_with(p)) || message == "recursion limit exceeded"
     {
-        // Field names and lengths come from the type, not the body.
+        // Field names, lengths and limits come from the type, not the body.
         return message.to_owned();
     }
     "a value does not have the type the answer declares".to_owned()
@@ -145,6 +159,10 @@ mod tests {
                 "invalid value: integer, expected u16",
             ),
             ("missing field `id`", "missing field `id`"),
+            (
+                "nesting limit exceeded: the answer nests recursive types more than 32 levels",
+                "nesting limit exceeded: the answer nests recursive types more than 32 levels",
+            ),
             (
                 "`sekrit` is not an RFC 3339 timestamp",
                 "a value does not have the type the answer declares",

@@ -51,6 +51,7 @@ pub use retry::RetryPolicy;
 pub mod __private {
     pub use crate::api::client;
     pub use crate::checks::*;
+    pub use crate::decode::NESTING_LIMIT_EXCEEDED;
     pub use crate::endpoint::{Endpoint, Method};
     pub use crate::request::Request;
 }

@@ -17,14 +17,51 @@
 //!   [`time::SignedDuration`] (`"3600s"`), 64-bit integers `i64`/`u64` (read
 //!   from a JSON string or number, written as a string), free-form objects
 //!   [`serde_json::Map`], base64 fields the base64 text;
-//! - the four reference cycles of the spec go through a `Box`;
+//! - a struct decodes from a JSON object only; a repeated field is an error;
+//! - the spec's types form four cycles (`FieldRules` -> `RepeatedRules` ->
+//!   `FieldRules`, ...): a field that closes one without a list or a map is a
+//!   `Box`, and a body may nest them at most [`MAX_NESTING`] levels deep, so
+//!   no answer can exhaust the stack (see `de.rs` for how decoding keeps each
+//!   level's stack small: about 5 KB in a debug build);
 //! - a field named like a Rust keyword is raw (`r#type`), or ends in `_`
-//!   where Rust allows no raw name (`self_`).
+//!   where Rust allows no raw name (`self_`);
+//! - a field that holds a credential (a client secret, password, API key,
+//!   token, private key, or a URL carrying one) prints as `Some("[redacted]")`
+//!   in `Debug`, so logging a model does not log it; the field still holds
+//!   the value and serde reads and writes it unchanged. Which fields: text
+//!   whose name ends in `secret`, `password`, `passphrase`, `plaintext`,
+//!   `token` (not a page token) or `key` after `api`/`private`/`secret`/
+//!   `plaintext`/`signing`, plus the exceptions of `c1-codegen/overrides.toml`
+//!   (the list: `tests/fixtures/api/secrets.rs`).
+
+/// How deeply a body may nest the API's recursive types (`FieldRules` in
+/// `RepeatedRules.items`, `ProvisionPolicy` in `MultiStep.provisionSteps`,
+/// ...), counted in fields that lead from such a type back into its cycle.
+/// A deeper body does not decode: the call fails with
+/// [`ErrorKind::Decode`](crate::ErrorKind::Decode) instead of exhausting the
+/// stack. Real answers nest these types a few levels.
+pub const MAX_NESTING: u32 = 32;
+
+/// How `Debug` shows a field that holds a credential: `None`, or
+/// `Some("[redacted]")` whatever the value.
+#[allow(dead_code)] // Used by the types of some services only.
+pub(crate) struct Redacted<'a, T>(pub(crate) &'a Option<T>);
+
+impl<T> std::fmt::Debug for Redacted<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            None => f.write_str("None"),
+            Some(_) => f.debug_tuple("Some").field(&"[redacted]").finish(),
+        }
+    }
+}
 
 // Which helpers and macros are used depends on the enabled services.
 #[macro_use]
 #[allow(unused_macros)]
 mod macros;
+#[allow(dead_code)]
+pub(crate) mod de;
 #[allow(dead_code)]
 pub(crate) mod wire;
 #[macro_use]

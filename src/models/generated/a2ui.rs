@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.a2ui.v1.A2UIProvenanceToolCall` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIProvenanceToolCall {
     /// `calledAt`: a timestamp (RFC 3339 on the wire).
@@ -23,9 +23,15 @@ pub struct A2UIProvenanceToolCall {
     pub tool_name: Option<String>,
 }
 
+model_de! { A2UIProvenanceToolCall [1] {
+    0 "calledAt" called_at: Timestamp,
+    1 "inputDigest" input_digest: Plain,
+    2 "toolName" tool_name: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIServiceCreateSurfaceFeedbackRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceCreateSurfaceFeedbackRequest {
     /// `conversationId`: text.
@@ -39,9 +45,15 @@ pub struct A2UIServiceCreateSurfaceFeedbackRequest {
     pub text: Option<String>,
 }
 
+model_de! { A2UIServiceCreateSurfaceFeedbackRequest [1] {
+    0 "conversationId" conversation_id: Plain,
+    1 "sentiment" sentiment: Plain,
+    2 "text" text: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIServiceCreateSurfaceFeedbackResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceCreateSurfaceFeedbackResponse {
     /// `feedback`: a [`A2UISurfaceFeedback`].
@@ -49,9 +61,13 @@ pub struct A2UIServiceCreateSurfaceFeedbackResponse {
     pub feedback: Option<A2UISurfaceFeedback>,
 }
 
+model_de! { A2UIServiceCreateSurfaceFeedbackResponse [1] {
+    0 "feedback" feedback: Model,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIServiceGetSurfaceProvenanceResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceGetSurfaceProvenanceResponse {
     /// `programCommitId`: text.
@@ -89,9 +105,23 @@ pub struct A2UIServiceGetSurfaceProvenanceResponse {
     pub transcript_available: Option<bool>,
 }
 
+model_de! { A2UIServiceGetSurfaceProvenanceResponse [1] {
+    0 "programCommitId" program_commit_id: Plain,
+    1 "programFunctionId" program_function_id: Plain,
+    2 "programInput" program_input: Plain,
+    3 "programInvocationId" program_invocation_id: Plain,
+    4 "programSource" program_source: Plain,
+    5 "sources" sources: Models,
+    6 "stepObjectsVisible" step_objects_visible: Plain,
+    7 "steps" steps: Models,
+    8 "stepsAvailable" steps_available: Plain,
+    9 "toolCalls" tool_calls: Models,
+    10 "transcriptAvailable" transcript_available: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIServiceListSurfaceFeedbackResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceListSurfaceFeedbackResponse {
     /// `feedback`: a list; each item is a [`A2UISurfaceFeedback`].
@@ -99,9 +129,13 @@ pub struct A2UIServiceListSurfaceFeedbackResponse {
     pub feedback: Option<Vec<A2UISurfaceFeedback>>,
 }
 
+model_de! { A2UIServiceListSurfaceFeedbackResponse [1] {
+    0 "feedback" feedback: Models,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIServiceListSurfacesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceListSurfacesResponse {
     /// `surfaces`: a list; each item is a [`A2UISurface`].
@@ -109,9 +143,13 @@ pub struct A2UIServiceListSurfacesResponse {
     pub surfaces: Option<Vec<A2UISurface>>,
 }
 
+model_de! { A2UIServiceListSurfacesResponse [1] {
+    0 "surfaces" surfaces: Models,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIServiceSubmitActionRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceSubmitActionRequest {
     /// `actionName`: text.
@@ -137,9 +175,18 @@ pub struct A2UIServiceSubmitActionRequest {
     pub source_component_id: Option<String>,
 }
 
+model_de! { A2UIServiceSubmitActionRequest [1] {
+    0 "actionName" action_name: Plain,
+    1 "clientTimestamp" client_timestamp: Timestamp,
+    2 "context" context: Plain,
+    3 "conversationId" conversation_id: Plain,
+    4 "dataModelJson" data_model_json: Plain,
+    5 "sourceComponentId" source_component_id: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIServiceSubmitActionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceSubmitActionResponse {
     /// `accepted`: a boolean.
@@ -150,9 +197,14 @@ pub struct A2UIServiceSubmitActionResponse {
     pub error_message: Option<String>,
 }
 
+model_de! { A2UIServiceSubmitActionResponse [1] {
+    0 "accepted" accepted: Plain,
+    1 "errorMessage" error_message: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.A2UISurfaceFeedback` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UISurfaceFeedback {
     /// `actionName`: text.
@@ -192,6 +244,19 @@ pub struct A2UISurfaceFeedback {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
+
+model_de! { A2UISurfaceFeedback [1] {
+    0 "actionName" action_name: Plain,
+    1 "componentsSnapshot" components_snapshot: Plain,
+    2 "conversationId" conversation_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "dataModelSnapshot" data_model_snapshot: Plain,
+    5 "id" id: Plain,
+    6 "schemaVersion" schema_version: Int64,
+    7 "sentiment" sentiment: Plain,
+    8 "surfaceId" surface_id: Plain,
+    9 "text" text: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.

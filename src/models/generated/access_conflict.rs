@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessconflict.v1.NotificationConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessConflictNotificationConfig {
     /// `emailNotifications`: a [`EmailNotifications`].
@@ -17,9 +17,14 @@ pub struct AccessConflictNotificationConfig {
     pub slack_notifications: Option<SlackNotifications>,
 }
 
+model_de! { AccessConflictNotificationConfig [1] {
+    0 "emailNotifications" email_notifications: Model,
+    1 "slackNotifications" slack_notifications: Model,
+} }
+
 /// The `c1.api.accessconflict.v1.ConflictMonitor` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitor {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -66,9 +71,23 @@ pub struct ConflictMonitor {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ConflictMonitor [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "deletedAt" deleted_at: Timestamp,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "enabled" enabled: Plain,
+    5 "entitlementSetAId" entitlement_set_a_id: Plain,
+    6 "entitlementSetBId" entitlement_set_b_id: Plain,
+    7 "id" id: Plain,
+    8 "negateGroupB" negate_group_b: Plain,
+    9 "notificationConfig" notification_config: Model,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.accessconflict.v1.ConflictMonitorCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorCreateRequest {
     /// `description`: text.
@@ -82,21 +101,33 @@ pub struct ConflictMonitorCreateRequest {
     pub notification_config: Option<AccessConflictNotificationConfig>,
 }
 
+model_de! { ConflictMonitorCreateRequest [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+    2 "notificationConfig" notification_config: Model,
+} }
+
 /// The `c1.api.accessconflict.v1.ConflictMonitorDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorDeleteRequest {}
 
+model_de! { ConflictMonitorDeleteRequest [1] {
+} }
+
 /// The `c1.api.accessconflict.v1.ConflictMonitorDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorDeleteResponse {}
 
+model_de! { ConflictMonitorDeleteResponse [1] {
+} }
+
 /// The `c1.api.accessconflict.v1.ConflictMonitorUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorUpdateRequest {
     /// `description`: text.
@@ -113,9 +144,16 @@ pub struct ConflictMonitorUpdateRequest {
     pub notification_config: Option<AccessConflictNotificationConfig>,
 }
 
+model_de! { ConflictMonitorUpdateRequest [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+    2 "negateGroupB" negate_group_b: Plain,
+    3 "notificationConfig" notification_config: Model,
+} }
+
 /// The `c1.api.accessconflict.v1.EmailNotifications` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailNotifications {
     /// `enabled`: a boolean.
@@ -126,9 +164,14 @@ pub struct EmailNotifications {
     pub identity_user_ids: Option<Vec<String>>,
 }
 
+model_de! { EmailNotifications [1] {
+    0 "enabled" enabled: Plain,
+    1 "identityUserIds" identity_user_ids: Plain,
+} }
+
 /// The `c1.api.accessconflict.v1.SlackNotifications` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlackNotifications {
     /// `channelId`: text.
@@ -141,3 +184,9 @@ pub struct SlackNotifications {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+
+model_de! { SlackNotifications [1] {
+    0 "channelId" channel_id: Plain,
+    1 "channelName" channel_name: Plain,
+    2 "enabled" enabled: Plain,
+} }

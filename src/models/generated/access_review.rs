@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessreview.v1.AccessReview` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReview {
     /// `accessReviewTemplateId`: text.
@@ -161,6 +161,51 @@ pub struct AccessReview {
     pub use_policy_override: Option<bool>,
 }
 
+model_de! { AccessReview [1] {
+    0 "accessReviewTemplateId" access_review_template_id: Plain,
+    1 "accuracyIssueAction" accuracy_issue_action: Plain,
+    2 "autoCloseCampaign" auto_close_campaign: Plain,
+    3 "autoCloseDecision" auto_close_decision: Plain,
+    4 "autoGenerateReport" auto_generate_report: Plain,
+    5 "autoResolve" auto_resolve: Plain,
+    6 "autoStartCampaign" auto_start_campaign: Plain,
+    7 "bindings" bindings: Model,
+    8 "campaignHealth" campaign_health: Model,
+    9 "campaignInsights" campaign_insights: Model,
+    10 "closedAt" closed_at: Timestamp,
+    11 "columnConfig" column_config: Model,
+    12 "completionDate" completion_date: Timestamp,
+    13 "connectorSourcesFrozenAt" connector_sources_frozen_at: Timestamp,
+    14 "createdAt" created_at: Timestamp,
+    15 "createdById" created_by_id: Plain,
+    16 "defaultView" default_view: Plain,
+    17 "description" description: Plain,
+    18 "displayName" display_name: Plain,
+    19 "errorState" error_state: Plain,
+    20 "exclusionScope" exclusion_scope: Model,
+    21 "exemptCertifiedAccessConflicts" exempt_certified_access_conflicts: Plain,
+    22 "expectedTicketCount" expected_ticket_count: Plain,
+    23 "hasAccuracySupport" has_accuracy_support: Plain,
+    24 "id" id: Plain,
+    25 "inclusionScope" inclusion_scope: Model,
+    26 "multiApp" multi_app: Model,
+    27 "notificationConfig" notification_config: Model,
+    28 "policyId" policy_id: Plain,
+    29 "reviewInstructions" review_instructions: Plain,
+    30 "reviewerAttributeConfig" reviewer_attribute_config: Model,
+    31 "scheduledStartDate" scheduled_start_date: Timestamp,
+    32 "scope" scope: Model,
+    33 "scopeType" scope_type: Plain,
+    34 "scopeV2" scope_v2: Model,
+    35 "scopingVersion" scoping_version: Int64,
+    36 "signatureConfig" signature_config: Model,
+    37 "singleApp" single_app: Model,
+    38 "startedAt" started_at: Timestamp,
+    39 "state" state: Plain,
+    40 "updatedAt" updated_at: Timestamp,
+    41 "usePolicyOverride" use_policy_override: Plain,
+} }
+
 open_enum! {
 /// An open enum of 2 known values.
 pub enum AccessReviewErrorState {
@@ -172,8 +217,8 @@ SelectionQuotaExceedError = "ACCESS_REVIEW_ERROR_STATE_SELECTION_QUOTA_EXCEED_ER
 }
 
 /// The `c1.api.accessreview.v1.AccessReviewExclusionScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewExclusionScope {
     /// `appUserStatuses`: a list; each item is one of [`AccessReviewScopeAppUserStatuses`].
@@ -184,9 +229,14 @@ pub struct AccessReviewExclusionScope {
     pub app_user_types: Option<Vec<AppUserAppUserType>>,
 }
 
+model_de! { AccessReviewExclusionScope [1] {
+    0 "appUserStatuses" app_user_statuses: Plain,
+    1 "appUserTypes" app_user_types: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewExpandMask {
     /// `paths`: a list; each item is text.
@@ -194,9 +244,13 @@ pub struct AccessReviewExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AccessReviewExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewScope {
     /// `appUserStatuses`: a list; each item is one of [`AccessReviewScopeAppUserStatuses`].
@@ -207,9 +261,14 @@ pub struct AccessReviewScope {
     pub app_user_types: Option<Vec<AppUserAppUserType>>,
 }
 
+model_de! { AccessReviewScope [1] {
+    0 "appUserStatuses" app_user_statuses: Plain,
+    1 "appUserTypes" app_user_types: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceCreateRequest {
     /// `completionDate`: a timestamp (RFC 3339 on the wire).
@@ -247,9 +306,22 @@ pub struct AccessReviewServiceCreateRequest {
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
 
+model_de! { AccessReviewServiceCreateRequest [1] {
+    0 "completionDate" completion_date: Timestamp,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "duplicateFrom" duplicate_from: Plain,
+    4 "expandMask" expand_mask: Model,
+    5 "notificationConfig" notification_config: Model,
+    6 "ownerIds" owner_ids: Plain,
+    7 "policyId" policy_id: Plain,
+    8 "scopeType" scope_type: Plain,
+    9 "scopeV2" scope_v2: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceCreateResponse {
     /// `accessReview`: a [`AccessReviewView`].
@@ -260,21 +332,32 @@ pub struct AccessReviewServiceCreateResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { AccessReviewServiceCreateResponse [1] {
+    0 "accessReview" access_review: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceDeleteRequest {}
 
+model_de! { AccessReviewServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceDeleteResponse {}
 
+model_de! { AccessReviewServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceGetResponse {
     /// `accessReview`: a [`AccessReviewView`].
@@ -285,9 +368,14 @@ pub struct AccessReviewServiceGetResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { AccessReviewServiceGetResponse [1] {
+    0 "accessReview" access_review: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -301,6 +389,12 @@ pub struct AccessReviewServiceListResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { AccessReviewServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for AccessReviewServiceListResponse {
     type Item = AccessReviewView;
     fn next_page_token(&self) -> Option<&str> {
@@ -312,8 +406,8 @@ impl crate::Page for AccessReviewServiceListResponse {
 }
 
 /// The `c1.api.accessreview.v1.AccessReviewServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceUpdateRequest {
     /// `accessReview`: a [`AccessReview`].
@@ -327,9 +421,15 @@ pub struct AccessReviewServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { AccessReviewServiceUpdateRequest [1] {
+    0 "accessReview" access_review: Model,
+    1 "expandMask" expand_mask: Model,
+    2 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceUpdateResponse {
     /// `accessReview`: a [`AccessReviewView`].
@@ -339,6 +439,11 @@ pub struct AccessReviewServiceUpdateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+
+model_de! { AccessReviewServiceUpdateResponse [1] {
+    0 "accessReview" access_review: Model,
+    1 "expanded" expanded: Plain,
+} }
 
 open_enum! {
 /// An open enum of 13 known values.
@@ -373,8 +478,8 @@ CopyingResourceTypeSelections = "ACCESS_REVIEW_STATE_COPYING_RESOURCE_TYPE_SELEC
 }
 
 /// The `c1.api.accessreview.v1.AccessReviewView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewView {
     /// `accessReview`: a [`AccessReview`].
@@ -391,15 +496,25 @@ pub struct AccessReviewView {
     pub policy_path: Option<String>,
 }
 
+model_de! { AccessReviewView [1] {
+    0 "accessReview" access_review: Model,
+    1 "createdByUserPath" created_by_user_path: Plain,
+    2 "objectPermissions" object_permissions: Model,
+    3 "policyPath" policy_path: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.BindingObjectSetup` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BindingObjectSetup {}
 
+model_de! { BindingObjectSetup [1] {
+} }
+
 /// The `c1.api.accessreview.v1.CampaignEntitlementDetails` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignEntitlementDetails {
     /// `appId`: text.
@@ -413,9 +528,15 @@ pub struct CampaignEntitlementDetails {
     pub policy_id: Option<String>,
 }
 
+model_de! { CampaignEntitlementDetails [1] {
+    0 "appId" app_id: Plain,
+    1 "entitlementId" entitlement_id: Plain,
+    2 "policyId" policy_id: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.CampaignHealthSnapshot` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignHealthSnapshot {
     /// `checkedAt`: a timestamp (RFC 3339 on the wire).
@@ -429,9 +550,14 @@ pub struct CampaignHealthSnapshot {
     pub phantom_locked_count: Option<i32>,
 }
 
+model_de! { CampaignHealthSnapshot [1] {
+    0 "checkedAt" checked_at: Timestamp,
+    1 "phantomLockedCount" phantom_locked_count: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.CampaignInsights` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignInsights {
     /// `markdown`: text.
@@ -439,9 +565,13 @@ pub struct CampaignInsights {
     pub markdown: Option<String>,
 }
 
+model_de! { CampaignInsights [1] {
+    0 "markdown" markdown: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.EntitlementToDetails` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementToDetails {
     /// `entitlementDetails`: a map from text; each value is a [`CampaignEntitlementDetails`].
@@ -450,9 +580,13 @@ pub struct EntitlementToDetails {
         Option<::std::collections::BTreeMap<String, CampaignEntitlementDetails>>,
 }
 
+model_de! { EntitlementToDetails [1] {
+    0 "entitlementDetails" entitlement_details: ModelMap,
+} }
+
 /// The `c1.api.accessreview.v1.MultiAppEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MultiAppEntitlement {
     /// `appId`: text.
@@ -463,9 +597,14 @@ pub struct MultiAppEntitlement {
     pub entitlement_ids: Option<Vec<String>>,
 }
 
+model_de! { MultiAppEntitlement [1] {
+    0 "appId" app_id: Plain,
+    1 "entitlementIds" entitlement_ids: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.MultiAppSetup` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MultiAppSetup {
     /// `appEntitlementDetails`: a map from text; each value is a [`EntitlementToDetails`].
@@ -476,12 +615,21 @@ pub struct MultiAppSetup {
     pub app_entitlements: Option<::std::collections::BTreeMap<String, MultiAppEntitlement>>,
 }
 
+model_de! { MultiAppSetup [1] {
+    0 "appEntitlementDetails" app_entitlement_details: ModelMap,
+    1 "appEntitlements" app_entitlements: ModelMap,
+} }
+
 /// The `c1.api.accessreview.v1.SingleAppSetup` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SingleAppSetup {
     /// `appId`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
+
+model_de! { SingleAppSetup [1] {
+    0 "appId" app_id: Plain,
+} }

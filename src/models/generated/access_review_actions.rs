@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessreview.v1.AccessReviewActionsServiceGenerateReportRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewActionsServiceGenerateReportRequest {
     /// `format`: one of [`AccessReviewReportFormat`].
@@ -17,21 +17,33 @@ pub struct AccessReviewActionsServiceGenerateReportRequest {
     pub report_column_config: Option<AccessReviewReportColumnConfig>,
 }
 
+model_de! { AccessReviewActionsServiceGenerateReportRequest [1] {
+    0 "format" format: Plain,
+    1 "reportColumnConfig" report_column_config: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewActionsServiceGenerateReportResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewActionsServiceGenerateReportResponse {}
 
+model_de! { AccessReviewActionsServiceGenerateReportResponse [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewReportColumnConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewReportColumnConfig {
     /// `columns`: a list; each item is one of [`AccessReviewReportColumnConfigColumns`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<AccessReviewReportColumnConfigColumns>>,
 }
+
+model_de! { AccessReviewReportColumnConfig [1] {
+    0 "columns" columns: Plain,
+} }
 
 open_enum! {
 /// An open enum of 29 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessreview.v1.AccessReviewReport` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewReport {
     /// `accessReviewId`: text.
@@ -35,9 +35,19 @@ pub struct AccessReviewReport {
     pub state: Option<AccessReviewReportState>,
 }
 
+model_de! { AccessReviewReport [1] {
+    0 "accessReviewId" access_review_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "downloadUrl" download_url: Plain,
+    3 "format" format: Plain,
+    4 "hashes" hashes: Plain,
+    5 "id" id: Plain,
+    6 "state" state: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewReportServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewReportServiceListResponse {
     /// `list`: a list; each item is a [`AccessReviewReport`].
@@ -47,6 +57,11 @@ pub struct AccessReviewReportServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { AccessReviewReportServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for AccessReviewReportServiceListResponse {
     type Item = AccessReviewReport;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessreview.v1.AccessReviewSetScopeByResourceTypeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetScopeByResourceTypeRequest {
     /// `resourceTypeSelections`: a list; each item is a [`ResourceTypeIdRef`].
@@ -17,15 +17,23 @@ pub struct AccessReviewSetScopeByResourceTypeRequest {
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
 
+model_de! { AccessReviewSetScopeByResourceTypeRequest [1] {
+    0 "resourceTypeSelections" resource_type_selections: Models,
+    1 "scopeV2" scope_v2: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetScopeByResourceTypeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetScopeByResourceTypeResponse {}
 
+model_de! { AccessReviewSetScopeByResourceTypeResponse [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlement {
     /// `accessReviewId`: text.
@@ -72,9 +80,23 @@ pub struct AccessReviewSetupEntitlement {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AccessReviewSetupEntitlement [1] {
+    0 "accessReviewId" access_review_id: Plain,
+    1 "appEntitlementId" app_entitlement_id: Plain,
+    2 "appId" app_id: Plain,
+    3 "appResourceId" app_resource_id: Plain,
+    4 "appResourceTypeId" app_resource_type_id: Plain,
+    5 "createdAt" created_at: Timestamp,
+    6 "customPolicyId" custom_policy_id: Plain,
+    7 "deletedAt" deleted_at: Timestamp,
+    8 "policyId" policy_id: Plain,
+    9 "tenantId" tenant_id: Plain,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementAndScopeServiceSetRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementAndScopeServiceSetRequest {
     /// `entitlements`: a list; each item is a [`AccessReviewSetupEntitlementInput`].
@@ -88,9 +110,15 @@ pub struct AccessReviewSetupEntitlementAndScopeServiceSetRequest {
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
 
+model_de! { AccessReviewSetupEntitlementAndScopeServiceSetRequest [1] {
+    0 "entitlements" entitlements: Models,
+    1 "expandMask" expand_mask: Model,
+    2 "scopeV2" scope_v2: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementAndScopeServiceSetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementAndScopeServiceSetResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -104,9 +132,15 @@ pub struct AccessReviewSetupEntitlementAndScopeServiceSetResponse {
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
 
+model_de! { AccessReviewSetupEntitlementAndScopeServiceSetResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "scopeV2" scope_v2: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementExpandMask {
     /// `paths`: a list; each item is text.
@@ -114,9 +148,13 @@ pub struct AccessReviewSetupEntitlementExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AccessReviewSetupEntitlementExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementInput {
     /// `appEntitlementId`: text.
@@ -127,9 +165,14 @@ pub struct AccessReviewSetupEntitlementInput {
     pub app_id: Option<String>,
 }
 
+model_de! { AccessReviewSetupEntitlementInput [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementView {
     /// `accessReviewEntitlement`: a [`AccessReviewSetupEntitlement`].
@@ -145,3 +188,10 @@ pub struct AccessReviewSetupEntitlementView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_path: Option<String>,
 }
+
+model_de! { AccessReviewSetupEntitlementView [1] {
+    0 "accessReviewEntitlement" access_review_entitlement: Model,
+    1 "appPath" app_path: Plain,
+    2 "entitlementPath" entitlement_path: Plain,
+    3 "policyPath" policy_path: Plain,
+} }

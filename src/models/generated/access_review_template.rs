@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessreview.v1.AccessReviewTemplate` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplate {
     /// `accessReviewDuration`: a duration (`"3600s"` on the wire).
@@ -116,9 +116,42 @@ pub struct AccessReviewTemplate {
     pub use_policy_override: Option<bool>,
 }
 
+model_de! { AccessReviewTemplate [1] {
+    0 "accessReviewDuration" access_review_duration: Duration,
+    1 "accuracyIssueAction" accuracy_issue_action: Plain,
+    2 "annotations" annotations: Plain,
+    3 "autoCloseCampaign" auto_close_campaign: Plain,
+    4 "autoCloseDecision" auto_close_decision: Plain,
+    5 "autoGenerateReport" auto_generate_report: Plain,
+    6 "autoStartCampaign" auto_start_campaign: Plain,
+    7 "columnConfig" column_config: Model,
+    8 "createdAt" created_at: Timestamp,
+    9 "defaultView" default_view: Plain,
+    10 "deletedAt" deleted_at: Timestamp,
+    11 "description" description: Plain,
+    12 "displayName" display_name: Plain,
+    13 "exemptCertifiedAccessConflicts" exempt_certified_access_conflicts: Plain,
+    14 "id" id: Plain,
+    15 "inclusionScope" inclusion_scope: Model,
+    16 "isCampaignScheduleEnabled" is_campaign_schedule_enabled: Plain,
+    17 "nextScheduledCampaignAt" next_scheduled_campaign_at: Timestamp,
+    18 "notificationConfig" notification_config: Model,
+    19 "occurrences" occurrences: Plain,
+    20 "policyId" policy_id: Plain,
+    21 "recurrenceRule" recurrence_rule: Model,
+    22 "reviewInstructions" review_instructions: Plain,
+    23 "reviewerAttributeConfig" reviewer_attribute_config: Model,
+    24 "scope" scope: Model,
+    25 "scopeType" scope_type: Plain,
+    26 "signatureConfig" signature_config: Model,
+    27 "slackChannel" slack_channel: Model,
+    28 "updatedAt" updated_at: Timestamp,
+    29 "usePolicyOverride" use_policy_override: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceCreateRequest {
     /// `accessReviewDuration`: a duration (`"3600s"` on the wire).
@@ -195,9 +228,35 @@ pub struct AccessReviewTemplateServiceCreateRequest {
     pub use_policy_override: Option<bool>,
 }
 
+model_de! { AccessReviewTemplateServiceCreateRequest [1] {
+    0 "accessReviewDuration" access_review_duration: Duration,
+    1 "accuracyIssueAction" accuracy_issue_action: Plain,
+    2 "annotations" annotations: Plain,
+    3 "autoCloseCampaign" auto_close_campaign: Plain,
+    4 "autoCloseDecision" auto_close_decision: Plain,
+    5 "autoGenerateReport" auto_generate_report: Plain,
+    6 "autoStartCampaign" auto_start_campaign: Plain,
+    7 "columnConfig" column_config: Model,
+    8 "defaultView" default_view: Plain,
+    9 "description" description: Plain,
+    10 "displayName" display_name: Plain,
+    11 "exemptCertifiedAccessConflicts" exempt_certified_access_conflicts: Plain,
+    12 "isCampaignScheduleEnabled" is_campaign_schedule_enabled: Plain,
+    13 "notificationConfig" notification_config: Model,
+    14 "ownerIds" owner_ids: Plain,
+    15 "policyId" policy_id: Plain,
+    16 "recurrenceRule" recurrence_rule: Model,
+    17 "reviewInstructions" review_instructions: Plain,
+    18 "reviewerAttributeConfig" reviewer_attribute_config: Model,
+    19 "scope" scope: Model,
+    20 "scopeType" scope_type: Plain,
+    21 "signatureConfig" signature_config: Model,
+    22 "usePolicyOverride" use_policy_override: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceCreateResponse {
     /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
@@ -205,21 +264,31 @@ pub struct AccessReviewTemplateServiceCreateResponse {
     pub access_review_template: Option<AccessReviewTemplate>,
 }
 
+model_de! { AccessReviewTemplateServiceCreateResponse [1] {
+    0 "accessReviewTemplate" access_review_template: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceDeleteRequest {}
 
+model_de! { AccessReviewTemplateServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceDeleteResponse {}
 
+model_de! { AccessReviewTemplateServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceGetResponse {
     /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
@@ -227,9 +296,13 @@ pub struct AccessReviewTemplateServiceGetResponse {
     pub access_review_template: Option<AccessReviewTemplate>,
 }
 
+model_de! { AccessReviewTemplateServiceGetResponse [1] {
+    0 "accessReviewTemplate" access_review_template: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceUpdateRequest {
     /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
@@ -240,9 +313,14 @@ pub struct AccessReviewTemplateServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { AccessReviewTemplateServiceUpdateRequest [1] {
+    0 "accessReviewTemplate" access_review_template: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceUpdateResponse {
     /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
@@ -250,9 +328,13 @@ pub struct AccessReviewTemplateServiceUpdateResponse {
     pub access_review_template: Option<AccessReviewTemplate>,
 }
 
+model_de! { AccessReviewTemplateServiceUpdateResponse [1] {
+    0 "accessReviewTemplate" access_review_template: Model,
+} }
+
 /// The `c1.api.accessreview.v1.RecurrenceRule` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecurrenceRule {
     /// `endDate`: a timestamp (RFC 3339 on the wire).
@@ -278,6 +360,14 @@ pub struct RecurrenceRule {
     pub start_date: Option<::time::OffsetDateTime>,
 }
 
+model_de! { RecurrenceRule [1] {
+    0 "endDate" end_date: Timestamp,
+    1 "frequency" frequency: Plain,
+    2 "interval" interval: Plain,
+    3 "occurrences" occurrences: Plain,
+    4 "startDate" start_date: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 6 known values.
 pub enum RecurrenceRuleFrequency {
@@ -297,8 +387,8 @@ Yearly = "FREQUENCY_YEARLY",
 }
 
 /// The `c1.api.accessreview.v1.SlackChannel` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlackChannel {
     /// `channelId`: text.
@@ -314,3 +404,10 @@ pub struct SlackChannel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+
+model_de! { SlackChannel [1] {
+    0 "channelId" channel_id: Plain,
+    1 "description" description: Plain,
+    2 "isChannelId" is_channel_id: Plain,
+    3 "name" name: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetScopeByResourceTypeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetScopeByResourceTypeRequest {
     /// `resourceTypeSelections`: a list; each item is a [`ResourceTypeIdRef`].
@@ -17,15 +17,23 @@ pub struct AccessReviewTemplateSetScopeByResourceTypeRequest {
     pub scope: Option<AccessReviewScopeV2>,
 }
 
+model_de! { AccessReviewTemplateSetScopeByResourceTypeRequest [1] {
+    0 "resourceTypeSelections" resource_type_selections: Models,
+    1 "scope" scope: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetScopeByResourceTypeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetScopeByResourceTypeResponse {}
 
+model_de! { AccessReviewTemplateSetScopeByResourceTypeResponse [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlement {
     /// `accessReviewTemplateId`: text.
@@ -72,9 +80,23 @@ pub struct AccessReviewTemplateSetupEntitlement {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AccessReviewTemplateSetupEntitlement [1] {
+    0 "accessReviewTemplateId" access_review_template_id: Plain,
+    1 "appEntitlementId" app_entitlement_id: Plain,
+    2 "appId" app_id: Plain,
+    3 "appResourceId" app_resource_id: Plain,
+    4 "appResourceTypeId" app_resource_type_id: Plain,
+    5 "createdAt" created_at: Timestamp,
+    6 "customPolicyId" custom_policy_id: Plain,
+    7 "deletedAt" deleted_at: Timestamp,
+    8 "policyId" policy_id: Plain,
+    9 "tenantId" tenant_id: Plain,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementExpandMask {
     /// `paths`: a list; each item is text.
@@ -82,9 +104,13 @@ pub struct AccessReviewTemplateSetupEntitlementExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AccessReviewTemplateSetupEntitlementExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementInput {
     /// `appEntitlementId`: text.
@@ -95,9 +121,14 @@ pub struct AccessReviewTemplateSetupEntitlementInput {
     pub app_id: Option<String>,
 }
 
+model_de! { AccessReviewTemplateSetupEntitlementInput [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementServiceSetRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementServiceSetRequest {
     /// `entitlements`: a list; each item is a [`AccessReviewTemplateSetupEntitlementInput`].
@@ -111,9 +142,15 @@ pub struct AccessReviewTemplateSetupEntitlementServiceSetRequest {
     pub scope: Option<AccessReviewScopeV2>,
 }
 
+model_de! { AccessReviewTemplateSetupEntitlementServiceSetRequest [1] {
+    0 "entitlements" entitlements: Models,
+    1 "expandMask" expand_mask: Model,
+    2 "scope" scope: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementServiceSetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementServiceSetResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -127,9 +164,15 @@ pub struct AccessReviewTemplateSetupEntitlementServiceSetResponse {
     pub scope: Option<AccessReviewScopeV2>,
 }
 
+model_de! { AccessReviewTemplateSetupEntitlementServiceSetResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "scope" scope: Model,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementView {
     /// `accessReviewTemplateEntitlement`: a [`AccessReviewTemplateSetupEntitlement`].
@@ -145,3 +188,10 @@ pub struct AccessReviewTemplateSetupEntitlementView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_path: Option<String>,
 }
+
+model_de! { AccessReviewTemplateSetupEntitlementView [1] {
+    0 "accessReviewTemplateEntitlement" access_review_template_entitlement: Model,
+    1 "appPath" app_path: Plain,
+    2 "entitlementPath" entitlement_path: Plain,
+    3 "policyPath" policy_path: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.TestAccountProvisionPolicyRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestAccountProvisionPolicyRequest {
     /// `cel`: text.
@@ -14,9 +14,13 @@ pub struct TestAccountProvisionPolicyRequest {
     pub cel: Option<String>,
 }
 
+model_de! { TestAccountProvisionPolicyRequest [1] {
+    0 "cel" cel: Plain,
+} }
+
 /// The `c1.api.policy.v1.TestAccountProvisionPolicyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestAccountProvisionPolicyResponse {
     /// `type`: text.
@@ -26,3 +30,8 @@ pub struct TestAccountProvisionPolicyResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+model_de! { TestAccountProvisionPolicyResponse [1] {
+    0 "type" r#type: Plain,
+    1 "value" value: Plain,
+} }

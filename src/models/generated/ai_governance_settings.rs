@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ai_governance.v1.AIGovernanceSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AIGovernanceSettings {
     /// `allowedClientTypes`: a list; each item is one of [`MCPToolAllowedClientTypes`].
@@ -68,6 +68,25 @@ pub struct AIGovernanceSettings {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AIGovernanceSettings [1] {
+    0 "allowedClientTypes" allowed_client_types: Plain,
+    1 "auditVerbosity" audit_verbosity: Plain,
+    2 "autoDiscoveryEnabled" auto_discovery_enabled: Plain,
+    3 "c1awAutospillDisabled" c1aw_autospill_disabled: Plain,
+    4 "c1awAutospillThresholdBytes" c1aw_autospill_threshold_bytes: Plain,
+    5 "codeModeConcurrency" code_mode_concurrency: Plain,
+    6 "createdAt" created_at: Timestamp,
+    7 "defaultClientLifecycle" default_client_lifecycle: Model,
+    8 "defaultToolClassification" default_tool_classification: Plain,
+    9 "discoveryInterval" discovery_interval: Duration,
+    10 "enabled" enabled: Plain,
+    11 "preferCodeModeOverDirectTools" prefer_code_mode_over_direct_tools: Plain,
+    12 "requireToolApproval" require_tool_approval: Plain,
+    13 "surfaceRequestableTools" surface_requestable_tools: Plain,
+    14 "untrustedJudgeDisable" untrusted_judge_disable: Plain,
+    15 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AIGovernanceSettingsAuditVerbosity {
@@ -83,8 +102,8 @@ Full = "AUDIT_VERBOSITY_FULL",
 }
 
 /// The `c1.api.ai_governance.v1.AIGovernanceSettingsHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AIGovernanceSettingsHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -95,9 +114,14 @@ pub struct AIGovernanceSettingsHistoryEntry {
     pub snapshot: Option<AIGovernanceSettings>,
 }
 
+model_de! { AIGovernanceSettingsHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.GetAIGovernanceSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAIGovernanceSettingsResponse {
     /// `aiGovernanceSettings`: a [`AIGovernanceSettings`].
@@ -105,9 +129,13 @@ pub struct GetAIGovernanceSettingsResponse {
     pub ai_governance_settings: Option<AIGovernanceSettings>,
 }
 
+model_de! { GetAIGovernanceSettingsResponse [1] {
+    0 "aiGovernanceSettings" ai_governance_settings: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.GetTenantDefaultsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTenantDefaultsResponse {
     /// `requireToolApproval`: a boolean.
@@ -115,9 +143,13 @@ pub struct GetTenantDefaultsResponse {
     pub require_tool_approval: Option<bool>,
 }
 
+model_de! { GetTenantDefaultsResponse [1] {
+    0 "requireToolApproval" require_tool_approval: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.ListAIGovernanceSettingsHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAIGovernanceSettingsHistoryResponse {
     /// `list`: a list; each item is a [`AIGovernanceSettingsHistoryEntry`].
@@ -127,6 +159,11 @@ pub struct ListAIGovernanceSettingsHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAIGovernanceSettingsHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAIGovernanceSettingsHistoryResponse {
     type Item = AIGovernanceSettingsHistoryEntry;
@@ -139,8 +176,8 @@ impl crate::Page for ListAIGovernanceSettingsHistoryResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPClientLifecycleConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPClientLifecycleConfig {
     /// `inactivityCloseAfter`: a duration (`"3600s"` on the wire).
@@ -163,9 +200,15 @@ pub struct MCPClientLifecycleConfig {
     pub retention_delete_after: Option<::time::SignedDuration>,
 }
 
+model_de! { MCPClientLifecycleConfig [1] {
+    0 "inactivityCloseAfter" inactivity_close_after: Duration,
+    1 "inactivityHideAfter" inactivity_hide_after: Duration,
+    2 "retentionDeleteAfter" retention_delete_after: Duration,
+} }
+
 /// The `c1.api.ai_governance.v1.UpdateAIGovernanceSettingsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAIGovernanceSettingsRequest {
     /// `aiGovernanceSettings`: a [`AIGovernanceSettings`].
@@ -176,12 +219,21 @@ pub struct UpdateAIGovernanceSettingsRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateAIGovernanceSettingsRequest [1] {
+    0 "aiGovernanceSettings" ai_governance_settings: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.UpdateAIGovernanceSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAIGovernanceSettingsResponse {
     /// `aiGovernanceSettings`: a [`AIGovernanceSettings`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_governance_settings: Option<AIGovernanceSettings>,
 }
+
+model_de! { UpdateAIGovernanceSettingsResponse [1] {
+    0 "aiGovernanceSettings" ai_governance_settings: Model,
+} }

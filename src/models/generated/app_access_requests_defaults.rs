@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppAccessRequestDefaults` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppAccessRequestDefaults {
     /// `appId`: text.
@@ -47,9 +47,23 @@ pub struct AppAccessRequestDefaults {
     pub state: Option<AppAccessRequestDefaultsState>,
 }
 
+model_de! { AppAccessRequestDefaults [1] {
+    0 "appId" app_id: Plain,
+    1 "catalogIds" catalog_ids: Plain,
+    2 "defaultsEnabled" defaults_enabled: Plain,
+    3 "durationGrant" duration_grant: Duration,
+    4 "durationUnset" duration_unset: Plain,
+    5 "emergencyGrantEnabled" emergency_grant_enabled: Plain,
+    6 "emergencyGrantPolicyId" emergency_grant_policy_id: Plain,
+    7 "requestPolicyId" request_policy_id: Plain,
+    8 "requestSchemaId" request_schema_id: Plain,
+    9 "resourceTypeIds" resource_type_ids: Plain,
+    10 "state" state: Plain,
+} }
+
 /// The `c1.api.app.v1.AppAccessRequestDefaultsInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppAccessRequestDefaultsInput {
     /// `catalogIds`: a list; each item is text.
@@ -87,6 +101,19 @@ pub struct AppAccessRequestDefaultsInput {
     pub state: Option<AppAccessRequestDefaultsState>,
 }
 
+model_de! { AppAccessRequestDefaultsInput [1] {
+    0 "catalogIds" catalog_ids: Plain,
+    1 "defaultsEnabled" defaults_enabled: Plain,
+    2 "durationGrant" duration_grant: Duration,
+    3 "durationUnset" duration_unset: Plain,
+    4 "emergencyGrantEnabled" emergency_grant_enabled: Plain,
+    5 "emergencyGrantPolicyId" emergency_grant_policy_id: Plain,
+    6 "requestPolicyId" request_policy_id: Plain,
+    7 "requestSchemaId" request_schema_id: Plain,
+    8 "resourceTypeIds" resource_type_ids: Plain,
+    9 "state" state: Plain,
+} }
+
 open_enum! {
 /// An open enum of 7 known values.
 pub enum AppAccessRequestDefaultsState {
@@ -108,7 +135,10 @@ CancelError = "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR",
 }
 
 /// The `c1.api.app.v1.CancelAccessRequestDefaultsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CancelAccessRequestDefaultsRequest {}
+
+model_de! { CancelAccessRequestDefaultsRequest [1] {
+} }

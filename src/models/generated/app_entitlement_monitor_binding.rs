@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessconflict.v1.AppEntitlementMonitorBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementMonitorBinding {
     /// `appEntitlementId`: text.
@@ -41,6 +41,16 @@ pub struct AppEntitlementMonitorBinding {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AppEntitlementMonitorBinding [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "entitlementGroup" entitlement_group: Plain,
+    5 "monitorId" monitor_id: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum AppEntitlementMonitorBindingEntitlementGroup {
@@ -54,8 +64,8 @@ B = "ENTITLEMENT_GROUP_B",
 }
 
 /// The `c1.api.accessconflict.v1.CreateAppEntitlementMonitorBindingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementMonitorBindingRequest {
     /// `appEntitlementId`: text.
@@ -72,9 +82,16 @@ pub struct CreateAppEntitlementMonitorBindingRequest {
     pub monitor_id: Option<String>,
 }
 
+model_de! { CreateAppEntitlementMonitorBindingRequest [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "entitlementGroup" entitlement_group: Plain,
+    3 "monitorId" monitor_id: Plain,
+} }
+
 /// The `c1.api.accessconflict.v1.DeleteAppEntitlementMonitorBindingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementMonitorBindingRequest {
     /// `appEntitlementId`: text.
@@ -91,15 +108,25 @@ pub struct DeleteAppEntitlementMonitorBindingRequest {
     pub monitor_id: Option<String>,
 }
 
+model_de! { DeleteAppEntitlementMonitorBindingRequest [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "entitlementGroup" entitlement_group: Plain,
+    3 "monitorId" monitor_id: Plain,
+} }
+
 /// The `c1.api.accessconflict.v1.DeleteAppEntitlementMonitorBindingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementMonitorBindingResponse {}
 
+model_de! { DeleteAppEntitlementMonitorBindingResponse [1] {
+} }
+
 /// The `c1.api.accessconflict.v1.GetAppEntitlementMonitorBindingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementMonitorBindingRequest {
     /// `appEntitlementId`: text.
@@ -115,3 +142,10 @@ pub struct GetAppEntitlementMonitorBindingRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_id: Option<String>,
 }
+
+model_de! { GetAppEntitlementMonitorBindingRequest [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "entitlementGroup" entitlement_group: Plain,
+    3 "monitorId" monitor_id: Plain,
+} }

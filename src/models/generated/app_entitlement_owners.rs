@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AddAppEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAppEntitlementOwnerRequest {
     /// `userId`: text.
@@ -14,27 +14,40 @@ pub struct AddAppEntitlementOwnerRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { AddAppEntitlementOwnerRequest [1] {
+    0 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.AddAppEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAppEntitlementOwnerResponse {}
 
+model_de! { AddAppEntitlementOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppEntitlementOwnersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementOwnersRequest {}
 
+model_de! { DeleteAppEntitlementOwnersRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementOwnersResponse {}
 
+model_de! { DeleteAppEntitlementOwnersResponse [1] {
+} }
+
 /// The `c1.api.app.v1.ListAppEntitlementOwnerIDsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementOwnerIDsResponse {
     /// `userIds`: a list; each item is text.
@@ -42,9 +55,13 @@ pub struct ListAppEntitlementOwnerIDsResponse {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { ListAppEntitlementOwnerIDsResponse [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.ListAppEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementOwnersResponse {
     /// `list`: a list; each item is a [`User`].
@@ -54,6 +71,11 @@ pub struct ListAppEntitlementOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAppEntitlementOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAppEntitlementOwnersResponse {
     type Item = User;
@@ -66,20 +88,26 @@ impl crate::Page for ListAppEntitlementOwnersResponse {
 }
 
 /// The `c1.api.app.v1.RemoveAppEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAppEntitlementOwnerRequest {}
 
+model_de! { RemoveAppEntitlementOwnerRequest [1] {
+} }
+
 /// The `c1.api.app.v1.RemoveAppEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAppEntitlementOwnerResponse {}
 
+model_de! { RemoveAppEntitlementOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v1.SetAppEntitlementOwnersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppEntitlementOwnersRequest {
     /// `userIds`: a list; each item is text.
@@ -87,8 +115,15 @@ pub struct SetAppEntitlementOwnersRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { SetAppEntitlementOwnersRequest [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.SetAppEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppEntitlementOwnersResponse {}
+
+model_de! { SetAppEntitlementOwnersResponse [1] {
+} }

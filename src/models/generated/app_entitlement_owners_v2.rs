@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v2.AppEntitlementOwnerEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementOwnerEntitlement {
     /// `appEntitlement`: a [`AppEntitlement`].
@@ -29,9 +29,17 @@ pub struct AppEntitlementOwnerEntitlement {
     pub role_slug: Option<String>,
 }
 
+model_de! { AppEntitlementOwnerEntitlement [1] {
+    0 "appEntitlement" app_entitlement: Model,
+    1 "appId" app_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "entitlementId" entitlement_id: Plain,
+    4 "roleSlug" role_slug: Plain,
+} }
+
 /// The `c1.api.app.v2.AppEntitlementOwnerUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementOwnerUser {
     /// `appId`: text.
@@ -54,9 +62,17 @@ pub struct AppEntitlementOwnerUser {
     pub user: Option<User>,
 }
 
+model_de! { AppEntitlementOwnerUser [1] {
+    0 "appId" app_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "entitlementId" entitlement_id: Plain,
+    3 "roleSlug" role_slug: Plain,
+    4 "user" user: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppEntitlementEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -64,9 +80,13 @@ pub struct CreateAppEntitlementEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { CreateAppEntitlementEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppEntitlementEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementEntitlementOwnerResponse {
     /// `appEntitlementOwnerEntitlement`: a [`AppEntitlementOwnerEntitlement`].
@@ -74,9 +94,13 @@ pub struct CreateAppEntitlementEntitlementOwnerResponse {
     pub app_entitlement_owner_entitlement: Option<AppEntitlementOwnerEntitlement>,
 }
 
+model_de! { CreateAppEntitlementEntitlementOwnerResponse [1] {
+    0 "appEntitlementOwnerEntitlement" app_entitlement_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppEntitlementUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -84,9 +108,13 @@ pub struct CreateAppEntitlementUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CreateAppEntitlementUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppEntitlementUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementUserOwnerResponse {
     /// `appEntitlementOwnerUser`: a [`AppEntitlementOwnerUser`].
@@ -94,9 +122,13 @@ pub struct CreateAppEntitlementUserOwnerResponse {
     pub app_entitlement_owner_user: Option<AppEntitlementOwnerUser>,
 }
 
+model_de! { CreateAppEntitlementUserOwnerResponse [1] {
+    0 "appEntitlementOwnerUser" app_entitlement_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppEntitlementEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -104,15 +136,22 @@ pub struct DeleteAppEntitlementEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { DeleteAppEntitlementEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppEntitlementEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementEntitlementOwnerResponse {}
 
+model_de! { DeleteAppEntitlementEntitlementOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.DeleteAppEntitlementUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -120,15 +159,22 @@ pub struct DeleteAppEntitlementUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { DeleteAppEntitlementUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppEntitlementUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementUserOwnerResponse {}
 
+model_de! { DeleteAppEntitlementUserOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.GetAppEntitlementEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementEntitlementOwnerResponse {
     /// `appEntitlementOwnerEntitlement`: a [`AppEntitlementOwnerEntitlement`].
@@ -136,9 +182,13 @@ pub struct GetAppEntitlementEntitlementOwnerResponse {
     pub app_entitlement_owner_entitlement: Option<AppEntitlementOwnerEntitlement>,
 }
 
+model_de! { GetAppEntitlementEntitlementOwnerResponse [1] {
+    0 "appEntitlementOwnerEntitlement" app_entitlement_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.GetAppEntitlementUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementUserOwnerResponse {
     /// `appEntitlementOwnerUser`: a [`AppEntitlementOwnerUser`].
@@ -146,9 +196,13 @@ pub struct GetAppEntitlementUserOwnerResponse {
     pub app_entitlement_owner_user: Option<AppEntitlementOwnerUser>,
 }
 
+model_de! { GetAppEntitlementUserOwnerResponse [1] {
+    0 "appEntitlementOwnerUser" app_entitlement_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.SearchAppEntitlementEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppEntitlementEntitlementOwnersResponse {
     /// `list`: a list; each item is a [`AppEntitlementOwnerEntitlement`].
@@ -158,6 +212,11 @@ pub struct SearchAppEntitlementEntitlementOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppEntitlementEntitlementOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppEntitlementEntitlementOwnersResponse {
     type Item = AppEntitlementOwnerEntitlement;
@@ -170,8 +229,8 @@ impl crate::Page for SearchAppEntitlementEntitlementOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SearchAppEntitlementUserOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppEntitlementUserOwnersResponse {
     /// `list`: a list; each item is a [`AppEntitlementOwnerUser`].
@@ -181,6 +240,11 @@ pub struct SearchAppEntitlementUserOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppEntitlementUserOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppEntitlementUserOwnersResponse {
     type Item = AppEntitlementOwnerUser;
@@ -193,8 +257,8 @@ impl crate::Page for SearchAppEntitlementUserOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SetAppEntitlementOwnersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppEntitlementOwnersRequestV2 {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -208,8 +272,17 @@ pub struct SetAppEntitlementOwnersRequestV2 {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SetAppEntitlementOwnersRequestV2 [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+    1 "roleSlug" role_slug: Plain,
+    2 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.app.v2.SetAppEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppEntitlementOwnersResponseV2 {}
+
+model_de! { SetAppEntitlementOwnersResponseV2 [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlementRoutingRule` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementRoutingRule {
     /// `appId`: text. Set by the server.
@@ -53,9 +53,23 @@ pub struct AppEntitlementRoutingRule {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AppEntitlementRoutingRule [1] {
+    0 "appId" app_id: Plain,
+    1 "condition" condition: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "description" description: Plain,
+    5 "displayName" display_name: Plain,
+    6 "enabled" enabled: Plain,
+    7 "id" id: Plain,
+    8 "priority" priority: Plain,
+    9 "settings" settings: Model,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementRoutingRuleSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementRoutingRuleSettings {
     /// `emergencyGrantEnabled`: a boolean.
@@ -78,9 +92,17 @@ pub struct AppEntitlementRoutingRuleSettings {
     pub request_schema_id: Option<String>,
 }
 
+model_de! { AppEntitlementRoutingRuleSettings [1] {
+    0 "emergencyGrantEnabled" emergency_grant_enabled: Plain,
+    1 "emergencyGrantPolicyId" emergency_grant_policy_id: Plain,
+    2 "maxGrantDuration" max_grant_duration: Duration,
+    3 "requestPolicyId" request_policy_id: Plain,
+    4 "requestSchemaId" request_schema_id: Plain,
+} }
+
 /// The `c1.api.app.v1.CreateAppEntitlementRoutingRuleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementRoutingRuleRequest {
     /// `condition`: text.
@@ -103,9 +125,18 @@ pub struct CreateAppEntitlementRoutingRuleRequest {
     pub settings: Option<AppEntitlementRoutingRuleSettings>,
 }
 
+model_de! { CreateAppEntitlementRoutingRuleRequest [1] {
+    0 "condition" condition: Plain,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "enabled" enabled: Plain,
+    4 "priority" priority: Plain,
+    5 "settings" settings: Model,
+} }
+
 /// The `c1.api.app.v1.CreateAppEntitlementRoutingRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementRoutingRuleResponse {
     /// `routingRule`: a [`AppEntitlementRoutingRule`].
@@ -113,21 +144,31 @@ pub struct CreateAppEntitlementRoutingRuleResponse {
     pub routing_rule: Option<AppEntitlementRoutingRule>,
 }
 
+model_de! { CreateAppEntitlementRoutingRuleResponse [1] {
+    0 "routingRule" routing_rule: Model,
+} }
+
 /// The `c1.api.app.v1.DeleteAppEntitlementRoutingRuleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementRoutingRuleRequest {}
 
+model_de! { DeleteAppEntitlementRoutingRuleRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppEntitlementRoutingRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementRoutingRuleResponse {}
 
+model_de! { DeleteAppEntitlementRoutingRuleResponse [1] {
+} }
+
 /// The `c1.api.app.v1.GetAppEntitlementRoutingRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementRoutingRuleResponse {
     /// `routingRule`: a [`AppEntitlementRoutingRule`].
@@ -135,9 +176,13 @@ pub struct GetAppEntitlementRoutingRuleResponse {
     pub routing_rule: Option<AppEntitlementRoutingRule>,
 }
 
+model_de! { GetAppEntitlementRoutingRuleResponse [1] {
+    0 "routingRule" routing_rule: Model,
+} }
+
 /// The `c1.api.app.v1.ListAppEntitlementRoutingRulesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementRoutingRulesResponse {
     /// `list`: a list; each item is a [`AppEntitlementRoutingRule`].
@@ -147,6 +192,11 @@ pub struct ListAppEntitlementRoutingRulesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAppEntitlementRoutingRulesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAppEntitlementRoutingRulesResponse {
     type Item = AppEntitlementRoutingRule;
@@ -159,8 +209,8 @@ impl crate::Page for ListAppEntitlementRoutingRulesResponse {
 }
 
 /// The `c1.api.app.v1.ReorderAppEntitlementRoutingRulesRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReorderAppEntitlementRoutingRulesRequest {
     /// `ruleIds`: a list; each item is text.
@@ -168,9 +218,13 @@ pub struct ReorderAppEntitlementRoutingRulesRequest {
     pub rule_ids: Option<Vec<String>>,
 }
 
+model_de! { ReorderAppEntitlementRoutingRulesRequest [1] {
+    0 "ruleIds" rule_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.ReorderAppEntitlementRoutingRulesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReorderAppEntitlementRoutingRulesResponse {
     /// `list`: a list; each item is a [`AppEntitlementRoutingRule`].
@@ -178,9 +232,13 @@ pub struct ReorderAppEntitlementRoutingRulesResponse {
     pub list: Option<Vec<AppEntitlementRoutingRule>>,
 }
 
+model_de! { ReorderAppEntitlementRoutingRulesResponse [1] {
+    0 "list" list: Models,
+} }
+
 /// The `c1.api.app.v1.UpdateAppEntitlementRoutingRuleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementRoutingRuleRequest {
     /// `condition`: text.
@@ -200,12 +258,24 @@ pub struct UpdateAppEntitlementRoutingRuleRequest {
     pub settings: Option<AppEntitlementRoutingRuleSettings>,
 }
 
+model_de! { UpdateAppEntitlementRoutingRuleRequest [1] {
+    0 "condition" condition: Plain,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "enabled" enabled: Plain,
+    4 "settings" settings: Model,
+} }
+
 /// The `c1.api.app.v1.UpdateAppEntitlementRoutingRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementRoutingRuleResponse {
     /// `routingRule`: a [`AppEntitlementRoutingRule`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<AppEntitlementRoutingRule>,
 }
+
+model_de! { UpdateAppEntitlementRoutingRuleResponse [1] {
+    0 "routingRule" routing_rule: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlementSearchServiceCountGrantsForUserByAppRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceCountGrantsForUserByAppRequest {
     /// `appIds`: a list; each item is text.
@@ -17,9 +17,14 @@ pub struct AppEntitlementSearchServiceCountGrantsForUserByAppRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { AppEntitlementSearchServiceCountGrantsForUserByAppRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementSearchServiceCountGrantsForUserByAppResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceCountGrantsForUserByAppResponse {
     /// `appCount`: a number.
@@ -42,6 +47,14 @@ pub struct AppEntitlementSearchServiceCountGrantsForUserByAppResponse {
     pub total_grants: Option<i64>,
 }
 
+model_de! { AppEntitlementSearchServiceCountGrantsForUserByAppResponse [1] {
+    0 "appCount" app_count: Plain,
+    1 "appGrantCounts" app_grant_counts: Models,
+    2 "appUsers" app_users: Models,
+    3 "band" band: Plain,
+    4 "totalGrants" total_grants: Int64,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AppEntitlementSearchServiceCountGrantsForUserByAppResponseBand {
@@ -57,8 +70,8 @@ TooLarge = "GRAPH_SIZE_BAND_TOO_LARGE",
 }
 
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGrantsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchGrantsRequest {
     /// `appIds`: a list; each item is text.
@@ -96,9 +109,23 @@ pub struct AppEntitlementSearchServiceSearchGrantsRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { AppEntitlementSearchServiceSearchGrantsRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "appUserIds" app_user_ids: Plain,
+    2 "entitlementRefs" entitlement_refs: Models,
+    3 "entitlementSlugs" entitlement_slugs: Plain,
+    4 "expandMask" expand_mask: Model,
+    5 "pageSize" page_size: Plain,
+    6 "pageToken" page_token: Plain,
+    7 "purpose" purpose: Plain,
+    8 "resourceIds" resource_ids: Plain,
+    9 "resourceTypeIds" resource_type_ids: Plain,
+    10 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGrantsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchGrantsResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -112,6 +139,12 @@ pub struct AppEntitlementSearchServiceSearchGrantsResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { AppEntitlementSearchServiceSearchGrantsResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for AppEntitlementSearchServiceSearchGrantsResponse {
     type Item = AppEntitlementWithUserBinding;
     fn next_page_token(&self) -> Option<&str> {
@@ -123,8 +156,8 @@ impl crate::Page for AppEntitlementSearchServiceSearchGrantsResponse {
 }
 
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGraphRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchGraphRequest {
     /// `appId`: text.
@@ -171,9 +204,26 @@ pub struct AppEntitlementSearchServiceSearchGraphRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { AppEntitlementSearchServiceSearchGraphRequest [1] {
+    0 "appId" app_id: Plain,
+    1 "appIds" app_ids: Plain,
+    2 "entitlementIds" entitlement_ids: Plain,
+    3 "entitlementNameQuery" entitlement_name_query: Plain,
+    4 "maxDepth" max_depth: Plain,
+    5 "maxFanOut" max_fan_out: Plain,
+    6 "maxNodes" max_nodes: Plain,
+    7 "pageSize" page_size: Plain,
+    8 "pageToken" page_token: Plain,
+    9 "resourceId" resource_id: Plain,
+    10 "resourceIds" resource_ids: Plain,
+    11 "resourceNameQuery" resource_name_query: Plain,
+    12 "resourceTypeIds" resource_type_ids: Plain,
+    13 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGraphResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchGraphResponse {
     /// `edges`: a list; each item is a [`GraphEdge`].
@@ -199,9 +249,19 @@ pub struct AppEntitlementSearchServiceSearchGraphResponse {
     pub truncated_node_ids: Option<Vec<String>>,
 }
 
+model_de! { AppEntitlementSearchServiceSearchGraphResponse [1] {
+    0 "edges" edges: Models,
+    1 "hasMore" has_more: Plain,
+    2 "nodeCeilingHit" node_ceiling_hit: Plain,
+    3 "nodes" nodes: Models,
+    4 "pageToken" page_token: Plain,
+    5 "pathsReturned" paths_returned: Plain,
+    6 "truncatedNodeIds" truncated_node_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchReachableResourcesForUserRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchReachableResourcesForUserRequest {
     /// `appIds`: a list; each item is text.
@@ -221,9 +281,17 @@ pub struct AppEntitlementSearchServiceSearchReachableResourcesForUserRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { AppEntitlementSearchServiceSearchReachableResourcesForUserRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "query" query: Plain,
+    4 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchReachableResourcesForUserResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchReachableResourcesForUserResponse {
     /// `list`: a list; each item is a [`GraphNode`].
@@ -233,6 +301,11 @@ pub struct AppEntitlementSearchServiceSearchReachableResourcesForUserResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { AppEntitlementSearchServiceSearchReachableResourcesForUserResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for AppEntitlementSearchServiceSearchReachableResourcesForUserResponse {
     type Item = GraphNode;
@@ -245,8 +318,8 @@ impl crate::Page for AppEntitlementSearchServiceSearchReachableResourcesForUserR
 }
 
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchRequest {
     /// `accessReviewId`: text.
@@ -332,6 +405,36 @@ pub struct AppEntitlementSearchServiceSearchRequest {
     pub source_connector_id: Option<String>,
 }
 
+model_de! { AppEntitlementSearchServiceSearchRequest [1] {
+    0 "accessReviewId" access_review_id: Plain,
+    1 "alias" alias: Plain,
+    2 "appIds" app_ids: Plain,
+    3 "appUserIds" app_user_ids: Plain,
+    4 "complianceFrameworkIds" compliance_framework_ids: Plain,
+    5 "displayName" display_name: Plain,
+    6 "excludeAppIds" exclude_app_ids: Plain,
+    7 "excludeAppUserIds" exclude_app_user_ids: Plain,
+    8 "excludeImmutable" exclude_immutable: Plain,
+    9 "excludeResourceTypeIds" exclude_resource_type_ids: Plain,
+    10 "excludedEntitlementRefs" excluded_entitlement_refs: Models,
+    11 "expandMask" expand_mask: Model,
+    12 "includeDeleted" include_deleted: Plain,
+    13 "isAutomated" is_automated: Plain,
+    14 "membershipType" membership_type: Plain,
+    15 "onlyGetExpiring" only_get_expiring: Plain,
+    16 "pageSize" page_size: Plain,
+    17 "pageToken" page_token: Plain,
+    18 "policyRefs" policy_refs: Models,
+    19 "query" query: Plain,
+    20 "refs" refs: Models,
+    21 "requestSchemaIds" request_schema_ids: Plain,
+    22 "resourceIds" resource_ids: Plain,
+    23 "resourceTraitIds" resource_trait_ids: Plain,
+    24 "resourceTypeIds" resource_type_ids: Plain,
+    25 "riskLevelIds" risk_level_ids: Plain,
+    26 "sourceConnectorId" source_connector_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum AppEntitlementSearchServiceSearchRequestMembershipType {
@@ -349,8 +452,8 @@ Admin = "APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN",
 }
 
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -367,6 +470,13 @@ pub struct AppEntitlementSearchServiceSearchResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { AppEntitlementSearchServiceSearchResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "facets" facets: Model,
+    2 "list" list: Models,
+    3 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for AppEntitlementSearchServiceSearchResponse {
     type Item = AppEntitlementView;
     fn next_page_token(&self) -> Option<&str> {
@@ -378,8 +488,8 @@ impl crate::Page for AppEntitlementSearchServiceSearchResponse {
 }
 
 /// The `c1.api.app.v1.AppEntitlementWithExpired` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementWithExpired {
     /// `appEntitlementId`: text.
@@ -417,9 +527,21 @@ pub struct AppEntitlementWithExpired {
     pub user: Option<User>,
 }
 
+model_de! { AppEntitlementWithExpired [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUser" app_user: Model,
+    3 "appUserId" app_user_id: Plain,
+    4 "discovered" discovered: Timestamp,
+    5 "expired" expired: Timestamp,
+    6 "grantReasons" grant_reasons: Models,
+    7 "grantSources" grant_sources: Models,
+    8 "user" user: Model,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementWithUserBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementWithUserBinding {
     /// `appEntitlementUserBinding`: a [`AppEntitlementUserView`].
@@ -430,9 +552,14 @@ pub struct AppEntitlementWithUserBinding {
     pub entitlement: Option<AppEntitlementView>,
 }
 
+model_de! { AppEntitlementWithUserBinding [1] {
+    0 "appEntitlementUserBinding" app_entitlement_user_binding: Model,
+    1 "entitlement" entitlement: Model,
+} }
+
 /// The `c1.api.search.v1.FacetCategory` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetCategory {
     /// `displayName`: text.
@@ -452,9 +579,17 @@ pub struct FacetCategory {
     pub value: Option<FacetValueItem>,
 }
 
+model_de! { FacetCategory [1] {
+    0 "displayName" display_name: Plain,
+    1 "iconUrl" icon_url: Plain,
+    2 "param" param: Plain,
+    3 "range" range: Model,
+    4 "value" value: Model,
+} }
+
 /// The `c1.api.search.v1.FacetRange` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetRange {
     /// `count`: a 64-bit integer (a string on the wire).
@@ -483,9 +618,17 @@ pub struct FacetRange {
     pub to: Option<i64>,
 }
 
+model_de! { FacetRange [1] {
+    0 "count" count: Int64,
+    1 "displayName" display_name: Plain,
+    2 "from" from: Int64,
+    3 "iconUrl" icon_url: Plain,
+    4 "to" to: Int64,
+} }
+
 /// The `c1.api.search.v1.FacetRangeItem` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetRangeItem {
     /// `ranges`: a list; each item is a [`FacetRange`].
@@ -493,9 +636,13 @@ pub struct FacetRangeItem {
     pub ranges: Option<Vec<FacetRange>>,
 }
 
+model_de! { FacetRangeItem [1] {
+    0 "ranges" ranges: Models,
+} }
+
 /// The `c1.api.search.v1.FacetValue` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetValue {
     /// `count`: a 64-bit integer (a string on the wire).
@@ -515,9 +662,16 @@ pub struct FacetValue {
     pub value: Option<String>,
 }
 
+model_de! { FacetValue [1] {
+    0 "count" count: Int64,
+    1 "displayName" display_name: Plain,
+    2 "iconUrl" icon_url: Plain,
+    3 "value" value: Plain,
+} }
+
 /// The `c1.api.search.v1.FacetValueItem` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetValueItem {
     /// `values`: a list; each item is a [`FacetValue`].
@@ -525,9 +679,13 @@ pub struct FacetValueItem {
     pub values: Option<Vec<FacetValue>>,
 }
 
+model_de! { FacetValueItem [1] {
+    0 "values" values: Models,
+} }
+
 /// The `c1.api.search.v1.Facets` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Facets {
     /// `count`: a 64-bit integer (a string on the wire).
@@ -541,9 +699,14 @@ pub struct Facets {
     pub facets: Option<Vec<FacetCategory>>,
 }
 
+model_de! { Facets [1] {
+    0 "count" count: Int64,
+    1 "facets" facets: Models,
+} }
+
 /// The `c1.api.app.v1.GrantReason` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantReason {
     /// `appEntitlementId`: text.
@@ -590,6 +753,19 @@ pub struct GrantReason {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { GrantReason [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "derivedIdData" derived_id_data: Plain,
+    6 "derivedIdType" derived_id_type: Plain,
+    7 "reasonExpiresAt" reason_expires_at: Timestamp,
+    8 "referenceStrength" reference_strength: Plain,
+    9 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum GrantReasonReferenceStrength {
@@ -603,8 +779,8 @@ Strong = "GRANT_REASON_REFERENCE_STRENGTH_STRONG",
 }
 
 /// The `c1.api.app.v1.GraphAppGrantCount` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GraphAppGrantCount {
     /// `appId`: text.
@@ -618,9 +794,14 @@ pub struct GraphAppGrantCount {
     pub grant_count: Option<i64>,
 }
 
+model_de! { GraphAppGrantCount [1] {
+    0 "appId" app_id: Plain,
+    1 "grantCount" grant_count: Int64,
+} }
+
 /// The `c1.api.app.v1.GraphEdge` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GraphEdge {
     /// `hiddenChildren`: a number.
@@ -639,6 +820,14 @@ pub struct GraphEdge {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GraphEdgeType>,
 }
+
+model_de! { GraphEdge [1] {
+    0 "hiddenChildren" hidden_children: Plain,
+    1 "isTruncated" is_truncated: Plain,
+    2 "sourceId" source_id: Plain,
+    3 "targetId" target_id: Plain,
+    4 "type" r#type: Plain,
+} }
 
 open_enum! {
 /// An open enum of 6 known values.
@@ -659,8 +848,8 @@ ProxyBinding = "GRAPH_EDGE_TYPE_PROXY_BINDING",
 }
 
 /// The `c1.api.app.v1.GraphNode` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GraphNode {
     /// `appId`: text.
@@ -682,6 +871,15 @@ pub struct GraphNode {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GraphNodeType>,
 }
+
+model_de! { GraphNode [1] {
+    0 "appId" app_id: Plain,
+    1 "displayName" display_name: Plain,
+    2 "id" id: Plain,
+    3 "resourceTypeId" resource_type_id: Plain,
+    4 "secondaryText" secondary_text: Plain,
+    5 "type" r#type: Plain,
+} }
 
 open_enum! {
 /// An open enum of 8 known values.
@@ -706,8 +904,8 @@ Grant = "GRAPH_NODE_TYPE_GRANT",
 }
 
 /// The `c1.api.app.v1.SearchAppEntitlementsWithExpiredResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppEntitlementsWithExpiredResponse {
     /// `list`: a list; each item is a [`AppEntitlementWithExpired`].
@@ -717,6 +915,11 @@ pub struct SearchAppEntitlementsWithExpiredResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppEntitlementsWithExpiredResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppEntitlementsWithExpiredResponse {
     type Item = AppEntitlementWithExpired;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlementUserBindingExpandHistoryMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingExpandHistoryMask {
     /// `paths`: a list; each item is text.
@@ -14,9 +14,13 @@ pub struct AppEntitlementUserBindingExpandHistoryMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AppEntitlementUserBindingExpandHistoryMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementUserBindingFeed` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingFeed {
     /// `appEntitlementId`: text.
@@ -42,6 +46,15 @@ pub struct AppEntitlementUserBindingFeed {
     pub ticket_id: Option<String>,
 }
 
+model_de! { AppEntitlementUserBindingFeed [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "date" date: Timestamp,
+    4 "eventType" event_type: Plain,
+    5 "ticketId" ticket_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum AppEntitlementUserBindingFeedEventType {
@@ -55,8 +68,8 @@ Removed = "GRANT_EVENT_TYPE_REMOVED",
 }
 
 /// The `c1.api.app.v1.AppEntitlementUserBindingFeedView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingFeedView {
     /// `appPath`: text.
@@ -76,9 +89,17 @@ pub struct AppEntitlementUserBindingFeedView {
     pub ticket_path: Option<String>,
 }
 
+model_de! { AppEntitlementUserBindingFeedView [1] {
+    0 "appPath" app_path: Plain,
+    1 "appUserPath" app_user_path: Plain,
+    2 "entitlementPath" entitlement_path: Plain,
+    3 "feed" feed: Model,
+    4 "ticketPath" ticket_path: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementUserBindingHistory` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingHistory {
     /// `appEntitlementId`: text.
@@ -107,9 +128,18 @@ pub struct AppEntitlementUserBindingHistory {
     pub revoked_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AppEntitlementUserBindingHistory [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "grantedAt" granted_at: Timestamp,
+    4 "id" id: Plain,
+    5 "revokedAt" revoked_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementUserBindingHistoryView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingHistoryView {
     /// `appPath`: text.
@@ -126,9 +156,16 @@ pub struct AppEntitlementUserBindingHistoryView {
     pub history: Option<AppEntitlementUserBindingHistory>,
 }
 
+model_de! { AppEntitlementUserBindingHistoryView [1] {
+    0 "appPath" app_path: Plain,
+    1 "appUserPath" app_user_path: Plain,
+    2 "entitlementPath" entitlement_path: Plain,
+    3 "history" history: Model,
+} }
+
 /// The `c1.api.app.v1.AppRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppRef {
     /// `id`: text.
@@ -136,9 +173,13 @@ pub struct AppRef {
     pub id: Option<String>,
 }
 
+model_de! { AppRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.app.v1.ListAppUsersForIdentityWithGrantResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppUsersForIdentityWithGrantResponse {
     /// `bindings`: a list; each item is a [`AppEntitlementUserBinding`].
@@ -146,15 +187,22 @@ pub struct ListAppUsersForIdentityWithGrantResponse {
     pub bindings: Option<Vec<AppEntitlementUserBinding>>,
 }
 
+model_de! { ListAppUsersForIdentityWithGrantResponse [1] {
+    0 "bindings" bindings: Models,
+} }
+
 /// The `c1.api.app.v1.RemoveGrantDurationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveGrantDurationRequest {}
 
+model_de! { RemoveGrantDurationRequest [1] {
+} }
+
 /// The `c1.api.app.v1.RemoveGrantDurationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveGrantDurationResponse {
     /// `binding`: a [`AppEntitlementUserBinding`].
@@ -162,9 +210,13 @@ pub struct RemoveGrantDurationResponse {
     pub binding: Option<AppEntitlementUserBinding>,
 }
 
+model_de! { RemoveGrantDurationResponse [1] {
+    0 "binding" binding: Model,
+} }
+
 /// The `c1.api.app.v1.SearchGrantFeedRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchGrantFeedRequest {
     /// `after`: a timestamp (RFC 3339 on the wire).
@@ -202,9 +254,21 @@ pub struct SearchGrantFeedRequest {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SearchGrantFeedRequest [1] {
+    0 "after" after: Timestamp,
+    1 "appEntitlementRefs" app_entitlement_refs: Models,
+    2 "appRefs" app_refs: Models,
+    3 "appUserRefs" app_user_refs: Models,
+    4 "before" before: Timestamp,
+    5 "expandMask" expand_mask: Model,
+    6 "pageSize" page_size: Plain,
+    7 "pageToken" page_token: Plain,
+    8 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.app.v1.SearchGrantFeedResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchGrantFeedResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -218,6 +282,12 @@ pub struct SearchGrantFeedResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { SearchGrantFeedResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for SearchGrantFeedResponse {
     type Item = AppEntitlementUserBindingFeedView;
     fn next_page_token(&self) -> Option<&str> {
@@ -229,8 +299,8 @@ impl crate::Page for SearchGrantFeedResponse {
 }
 
 /// The `c1.api.app.v1.SearchPastGrantsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchPastGrantsRequest {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -253,9 +323,18 @@ pub struct SearchPastGrantsRequest {
     pub page_token: Option<String>,
 }
 
+model_de! { SearchPastGrantsRequest [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+    1 "appIds" app_ids: Plain,
+    2 "appUserRefs" app_user_refs: Models,
+    3 "expandMask" expand_mask: Model,
+    4 "pageSize" page_size: Plain,
+    5 "pageToken" page_token: Plain,
+} }
+
 /// The `c1.api.app.v1.SearchPastGrantsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchPastGrantsResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -269,6 +348,12 @@ pub struct SearchPastGrantsResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { SearchPastGrantsResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for SearchPastGrantsResponse {
     type Item = AppEntitlementUserBindingHistoryView;
     fn next_page_token(&self) -> Option<&str> {
@@ -280,8 +365,8 @@ impl crate::Page for SearchPastGrantsResponse {
 }
 
 /// The `c1.api.app.v1.UpdateGrantDurationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateGrantDurationRequest {
     /// `newDeprovisionAt`: a timestamp (RFC 3339 on the wire).
@@ -292,12 +377,20 @@ pub struct UpdateGrantDurationRequest {
     pub new_deprovision_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { UpdateGrantDurationRequest [1] {
+    0 "newDeprovisionAt" new_deprovision_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.UpdateGrantDurationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateGrantDurationResponse {
     /// `binding`: a [`AppEntitlementUserBinding`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub binding: Option<AppEntitlementUserBinding>,
 }
+
+model_de! { UpdateGrantDurationResponse [1] {
+    0 "binding" binding: Model,
+} }

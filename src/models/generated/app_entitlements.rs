@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AddAutomationExclusionRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAutomationExclusionRequest {
     /// `userIds`: a list; each item is text.
@@ -14,15 +14,22 @@ pub struct AddAutomationExclusionRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { AddAutomationExclusionRequest [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.AddAutomationExclusionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAutomationExclusionResponse {}
 
+model_de! { AddAutomationExclusionResponse [1] {
+} }
+
 /// The `c1.api.app.v1.AddManuallyManagedUsersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddManuallyManagedUsersRequest {
     /// `userIds`: a list; each item is text.
@@ -30,9 +37,13 @@ pub struct AddManuallyManagedUsersRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { AddManuallyManagedUsersRequest [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomation {
     /// `appEntitlementId`: text. Set by the server.
@@ -85,9 +96,25 @@ pub struct AppEntitlementAutomation {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AppEntitlementAutomation [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "basic" basic: Model,
+    3 "cel" cel: Model,
+    4 "createdAt" created_at: Timestamp,
+    5 "deletedAt" deleted_at: Timestamp,
+    6 "description" description: Plain,
+    7 "displayName" display_name: Plain,
+    8 "entitlements" entitlements: Model,
+    9 "lastRunStatus" last_run_status: Model,
+    10 "managedByRequestCatalogId" managed_by_request_catalog_id: Plain,
+    11 "none" none: Model,
+    12 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomationLastRunStatus` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationLastRunStatus {
     /// `errorMessage`: text. Set by the server.
@@ -104,6 +131,12 @@ pub struct AppEntitlementAutomationLastRunStatus {
     pub status: Option<AppEntitlementAutomationLastRunStatusStatus>,
 }
 
+model_de! { AppEntitlementAutomationLastRunStatus [1] {
+    0 "errorMessage" error_message: Plain,
+    1 "lastCompletedAt" last_completed_at: Timestamp,
+    2 "status" status: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AppEntitlementAutomationLastRunStatusStatus {
@@ -119,8 +152,8 @@ InProgress = "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS",
 }
 
 /// The `c1.api.app.v1.AppEntitlementAutomationRuleBasic` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationRuleBasic {
     /// `expression`: text.
@@ -128,9 +161,13 @@ pub struct AppEntitlementAutomationRuleBasic {
     pub expression: Option<String>,
 }
 
+model_de! { AppEntitlementAutomationRuleBasic [1] {
+    0 "expression" expression: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomationRuleCEL` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationRuleCEL {
     /// `expression`: text.
@@ -138,9 +175,13 @@ pub struct AppEntitlementAutomationRuleCEL {
     pub expression: Option<String>,
 }
 
+model_de! { AppEntitlementAutomationRuleCEL [1] {
+    0 "expression" expression: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomationRuleEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationRuleEntitlement {
     /// `entitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -148,15 +189,22 @@ pub struct AppEntitlementAutomationRuleEntitlement {
     pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { AppEntitlementAutomationRuleEntitlement [1] {
+    0 "entitlementRefs" entitlement_refs: Models,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomationRuleNone` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationRuleNone {}
 
+model_de! { AppEntitlementAutomationRuleNone [1] {
+} }
+
 /// The `c1.api.app.v1.AppEntitlementServiceGetAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementServiceGetAutomationResponse {
     /// `AppEntitlementAutomation`: a [`AppEntitlementAutomation`].
@@ -167,9 +215,13 @@ pub struct AppEntitlementServiceGetAutomationResponse {
     pub app_entitlement_automation: Option<AppEntitlementAutomation>,
 }
 
+model_de! { AppEntitlementServiceGetAutomationResponse [1] {
+    0 "AppEntitlementAutomation" app_entitlement_automation: Model,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementServiceUpdateAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementServiceUpdateAutomationRequest {
     /// `basic`: a [`AppEntitlementAutomationRuleBasic`].
@@ -195,9 +247,19 @@ pub struct AppEntitlementServiceUpdateAutomationRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { AppEntitlementServiceUpdateAutomationRequest [1] {
+    0 "basic" basic: Model,
+    1 "cel" cel: Model,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "entitlements" entitlements: Model,
+    5 "none" none: Model,
+    6 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementServiceUpdateAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementServiceUpdateAutomationResponse {
     /// `AppEntitlementAutomation`: a [`AppEntitlementAutomation`].
@@ -208,9 +270,13 @@ pub struct AppEntitlementServiceUpdateAutomationResponse {
     pub app_entitlement_automation: Option<AppEntitlementAutomation>,
 }
 
+model_de! { AppEntitlementServiceUpdateAutomationResponse [1] {
+    0 "AppEntitlementAutomation" app_entitlement_automation: Model,
+} }
+
 /// The `c1.api.app.v1.CreateAppEntitlementRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementRequest {
     /// `alias`: text.
@@ -284,9 +350,34 @@ pub struct CreateAppEntitlementRequest {
     pub slug: Option<String>,
 }
 
+model_de! { CreateAppEntitlementRequest [1] {
+    0 "alias" alias: Plain,
+    1 "annotations" annotations: Plain,
+    2 "appEntitlementOwnerIds" app_entitlement_owner_ids: Plain,
+    3 "appResourceId" app_resource_id: Plain,
+    4 "appResourceTypeId" app_resource_type_id: Plain,
+    5 "certifyPolicyId" certify_policy_id: Plain,
+    6 "complianceFrameworkValueIds" compliance_framework_value_ids: Plain,
+    7 "description" description: Plain,
+    8 "displayName" display_name: Plain,
+    9 "durationGrant" duration_grant: Duration,
+    10 "durationUnset" duration_unset: Plain,
+    11 "emergencyGrantEnabled" emergency_grant_enabled: Plain,
+    12 "emergencyGrantPolicyId" emergency_grant_policy_id: Plain,
+    13 "expandMask" expand_mask: Model,
+    14 "grantPolicyId" grant_policy_id: Plain,
+    15 "matchBatonId" match_baton_id: Plain,
+    16 "overrideAccessRequestsDefaults" override_access_requests_defaults: Plain,
+    17 "provisionPolicy" provision_policy: Model,
+    18 "purpose" purpose: Plain,
+    19 "revokePolicyId" revoke_policy_id: Plain,
+    20 "riskLevelValueId" risk_level_value_id: Plain,
+    21 "slug" slug: Plain,
+} }
+
 /// The `c1.api.app.v1.CreateAppEntitlementResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementResponse {
     /// `appEntitlementView`: a [`AppEntitlementView`].
@@ -297,9 +388,14 @@ pub struct CreateAppEntitlementResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { CreateAppEntitlementResponse [1] {
+    0 "appEntitlementView" app_entitlement_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.CreateAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAutomationRequest {
     /// `automation`: a [`AppEntitlementAutomation`].
@@ -307,9 +403,13 @@ pub struct CreateAutomationRequest {
     pub automation: Option<AppEntitlementAutomation>,
 }
 
+model_de! { CreateAutomationRequest [1] {
+    0 "automation" automation: Model,
+} }
+
 /// The `c1.api.app.v1.CreateAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAutomationResponse {
     /// `automation`: a [`AppEntitlementAutomation`].
@@ -317,33 +417,49 @@ pub struct CreateAutomationResponse {
     pub automation: Option<AppEntitlementAutomation>,
 }
 
+model_de! { CreateAutomationResponse [1] {
+    0 "automation" automation: Model,
+} }
+
 /// The `c1.api.app.v1.DeleteAppEntitlementRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementRequest {}
 
+model_de! { DeleteAppEntitlementRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppEntitlementResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementResponse {}
 
+model_de! { DeleteAppEntitlementResponse [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAutomationRequest {}
 
+model_de! { DeleteAutomationRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAutomationResponse {}
 
+model_de! { DeleteAutomationResponse [1] {
+} }
+
 /// The `c1.api.app.v1.GetAppEntitlementResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementResponse {
     /// `appEntitlementView`: a [`AppEntitlementView`].
@@ -354,9 +470,14 @@ pub struct GetAppEntitlementResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { GetAppEntitlementResponse [1] {
+    0 "appEntitlementView" app_entitlement_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.ListAppEntitlementUsersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementUsersResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -370,6 +491,12 @@ pub struct ListAppEntitlementUsersResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { ListAppEntitlementUsersResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for ListAppEntitlementUsersResponse {
     type Item = AppEntitlementUserView;
     fn next_page_token(&self) -> Option<&str> {
@@ -381,8 +508,8 @@ impl crate::Page for ListAppEntitlementUsersResponse {
 }
 
 /// The `c1.api.app.v1.ListAutomationExclusionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAutomationExclusionsResponse {
     /// `list`: a list; each item is a [`UserWithAppEntitlementUserBindingView`].
@@ -392,6 +519,11 @@ pub struct ListAutomationExclusionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAutomationExclusionsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAutomationExclusionsResponse {
     type Item = UserWithAppEntitlementUserBindingView;
@@ -404,8 +536,8 @@ impl crate::Page for ListAutomationExclusionsResponse {
 }
 
 /// The `c1.api.app.v1.ManuallyManagedUsersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManuallyManagedUsersResponse {
     /// `bulkActionId`: text.
@@ -416,9 +548,14 @@ pub struct ManuallyManagedUsersResponse {
     pub failed_users_error_map: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+model_de! { ManuallyManagedUsersResponse [1] {
+    0 "bulkActionId" bulk_action_id: Plain,
+    1 "failedUsersErrorMap" failed_users_error_map: Plain,
+} }
+
 /// The `c1.api.app.v1.RemoveAutomationExclusionRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAutomationExclusionRequest {
     /// `userIds`: a list; each item is text.
@@ -426,15 +563,22 @@ pub struct RemoveAutomationExclusionRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { RemoveAutomationExclusionRequest [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.RemoveAutomationExclusionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAutomationExclusionResponse {}
 
+model_de! { RemoveAutomationExclusionResponse [1] {
+} }
+
 /// The `c1.api.app.v1.RemoveEntitlementMembershipRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveEntitlementMembershipRequest {
     /// `appUserId`: text.
@@ -442,9 +586,13 @@ pub struct RemoveEntitlementMembershipRequest {
     pub app_user_id: Option<String>,
 }
 
+model_de! { RemoveEntitlementMembershipRequest [1] {
+    0 "appUserId" app_user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.RemoveEntitlementMembershipResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveEntitlementMembershipResponse {
     /// `revokeTaskId`: text.
@@ -452,9 +600,13 @@ pub struct RemoveEntitlementMembershipResponse {
     pub revoke_task_id: Option<String>,
 }
 
+model_de! { RemoveEntitlementMembershipResponse [1] {
+    0 "revokeTaskId" revoke_task_id: Plain,
+} }
+
 /// The `c1.api.app.v1.UpdateAppEntitlementRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementRequest {
     /// `entitlement`: a [`AppEntitlement`].
@@ -471,9 +623,16 @@ pub struct UpdateAppEntitlementRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateAppEntitlementRequest [1] {
+    0 "entitlement" entitlement: Model,
+    1 "expandMask" expand_mask: Model,
+    2 "overrideAccessRequestsDefaults" override_access_requests_defaults: Plain,
+    3 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.UpdateAppEntitlementResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementResponse {
     /// `appEntitlementView`: a [`AppEntitlementView`].
@@ -484,9 +643,14 @@ pub struct UpdateAppEntitlementResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { UpdateAppEntitlementResponse [1] {
+    0 "appEntitlementView" app_entitlement_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.UserWithAppEntitlementUserBindingView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserWithAppEntitlementUserBindingView {
     /// `appEntitlementId`: text.
@@ -502,3 +666,10 @@ pub struct UserWithAppEntitlementUserBindingView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
+
+model_de! { UserWithAppEntitlementUserBindingView [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "user" user: Model,
+} }

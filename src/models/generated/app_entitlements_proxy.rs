@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlementProxy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementProxy {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -53,9 +53,22 @@ pub struct AppEntitlementProxy {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AppEntitlementProxy [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "deletedAt" deleted_at: Timestamp,
+    2 "disabledAt" disabled_at: Timestamp,
+    3 "dstAppEntitlementId" dst_app_entitlement_id: Plain,
+    4 "dstAppId" dst_app_id: Plain,
+    5 "implicit" implicit: Plain,
+    6 "srcAppEntitlementId" src_app_entitlement_id: Plain,
+    7 "srcAppId" src_app_id: Plain,
+    8 "systemBuiltin" system_builtin: Plain,
+    9 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementProxyExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementProxyExpandMask {
     /// `paths`: a list; each item is text.
@@ -63,9 +76,13 @@ pub struct AppEntitlementProxyExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AppEntitlementProxyExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementProxyView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementProxyView {
     /// `appProxyEntitlement`: a [`AppEntitlementProxy`].
@@ -85,9 +102,17 @@ pub struct AppEntitlementProxyView {
     pub src_app_path: Option<String>,
 }
 
+model_de! { AppEntitlementProxyView [1] {
+    0 "appProxyEntitlement" app_proxy_entitlement: Model,
+    1 "dstAppEntitlementPath" dst_app_entitlement_path: Plain,
+    2 "dstAppPath" dst_app_path: Plain,
+    3 "srcAppEntitlementPath" src_app_entitlement_path: Plain,
+    4 "srcAppPath" src_app_path: Plain,
+} }
+
 /// The `c1.api.app.v1.CreateAppEntitlementProxyRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementProxyRequest {
     /// `expandMask`: a [`AppEntitlementProxyExpandMask`].
@@ -95,9 +120,13 @@ pub struct CreateAppEntitlementProxyRequest {
     pub expand_mask: Option<AppEntitlementProxyExpandMask>,
 }
 
+model_de! { CreateAppEntitlementProxyRequest [1] {
+    0 "expandMask" expand_mask: Model,
+} }
+
 /// The `c1.api.app.v1.CreateAppEntitlementProxyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementProxyResponse {
     /// `appProxyEntitlementView`: a [`AppEntitlementProxyView`].
@@ -108,21 +137,32 @@ pub struct CreateAppEntitlementProxyResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { CreateAppEntitlementProxyResponse [1] {
+    0 "appProxyEntitlementView" app_proxy_entitlement_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.DeleteAppEntitlementProxyRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementProxyRequest {}
 
+model_de! { DeleteAppEntitlementProxyRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppEntitlementProxyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementProxyResponse {}
 
+model_de! { DeleteAppEntitlementProxyResponse [1] {
+} }
+
 /// The `c1.api.app.v1.GetAppEntitlementProxyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementProxyResponse {
     /// `appProxyEntitlementView`: a [`AppEntitlementProxyView`].
@@ -132,3 +172,8 @@ pub struct GetAppEntitlementProxyResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+
+model_de! { GetAppEntitlementProxyResponse [1] {
+    0 "appProxyEntitlementView" app_proxy_entitlement_view: Model,
+    1 "expanded" expanded: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppManagedState` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedState {
     /// `managed`: a [`AppManagedStateManaged`].
@@ -17,9 +17,14 @@ pub struct AppManagedState {
     pub unmanaged: Option<AppManagedStateUnmanaged>,
 }
 
+model_de! { AppManagedState [1] {
+    0 "managed" managed: Model,
+    1 "unmanaged" unmanaged: Model,
+} }
+
 /// The `c1.api.app.v1.AppManagedStateBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateBinding {
     /// `appId`: text. Set by the server.
@@ -57,9 +62,20 @@ pub struct AppManagedStateBinding {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AppManagedStateBinding [1] {
+    0 "appId" app_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "displayName" display_name: Plain,
+    4 "resourceId" resource_id: Plain,
+    5 "resourceTypeId" resource_type_id: Plain,
+    6 "state" state: Model,
+    7 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.AppManagedStateBindingExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateBindingExpandMask {
     /// `paths`: a list; each item is text.
@@ -67,9 +83,13 @@ pub struct AppManagedStateBindingExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AppManagedStateBindingExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.app.v1.AppManagedStateBindingView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateBindingView {
     /// `appManagementStateBinding`: a [`AppManagedStateBinding`].
@@ -83,9 +103,15 @@ pub struct AppManagedStateBindingView {
     pub resource_path: Option<String>,
 }
 
+model_de! { AppManagedStateBindingView [1] {
+    0 "appManagementStateBinding" app_management_state_binding: Model,
+    1 "appPath" app_path: Plain,
+    2 "resourcePath" resource_path: Plain,
+} }
+
 /// The `c1.api.app.v1.AppManagedState.AppManagedStateManaged` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateManaged {
     /// `appId`: text.
@@ -93,15 +119,22 @@ pub struct AppManagedStateManaged {
     pub app_id: Option<String>,
 }
 
+model_de! { AppManagedStateManaged [1] {
+    0 "appId" app_id: Plain,
+} }
+
 /// The `c1.api.app.v1.AppManagedState.AppManagedStateUnmanaged` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateUnmanaged {}
 
+model_de! { AppManagedStateUnmanaged [1] {
+} }
+
 /// The `c1.api.app.v1.GetAppManagedStateBindingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppManagedStateBindingResponse {
     /// `appManagementState`: a [`AppManagedStateBindingView`].
@@ -112,9 +145,14 @@ pub struct GetAppManagedStateBindingResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { GetAppManagedStateBindingResponse [1] {
+    0 "appManagementState" app_management_state: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.ListAppManagedStateBindingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppManagedStateBindingsResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -128,6 +166,12 @@ pub struct ListAppManagedStateBindingsResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { ListAppManagedStateBindingsResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for ListAppManagedStateBindingsResponse {
     type Item = AppManagedStateBindingView;
     fn next_page_token(&self) -> Option<&str> {
@@ -139,8 +183,8 @@ impl crate::Page for ListAppManagedStateBindingsResponse {
 }
 
 /// The `c1.api.app.v1.PromoteAppManagedStateBindingRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PromoteAppManagedStateBindingRequest {
     /// `appEntitlementOwnerRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -153,3 +197,9 @@ pub struct PromoteAppManagedStateBindingRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
+
+model_de! { PromoteAppManagedStateBindingRequest [1] {
+    0 "appEntitlementOwnerRefs" app_entitlement_owner_refs: Models,
+    1 "expandMask" expand_mask: Model,
+    2 "userIds" user_ids: Plain,
+} }

@@ -5,20 +5,26 @@
 use super::*;
 
 /// The `c1.api.app.v1.AddAppOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAppOwnerRequest {}
 
+model_de! { AddAppOwnerRequest [1] {
+} }
+
 /// The `c1.api.app.v1.AddAppOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAppOwnerResponse {}
 
+model_de! { AddAppOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppOwnersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppOwnersRequest {
     /// `userIds`: a list; each item is text.
@@ -26,15 +32,22 @@ pub struct DeleteAppOwnersRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { DeleteAppOwnersRequest [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.DeleteAppOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppOwnersResponse {}
 
+model_de! { DeleteAppOwnersResponse [1] {
+} }
+
 /// The `c1.api.app.v1.ListAppOwnerIDsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppOwnerIDsResponse {
     /// `userIds`: a list; each item is text.
@@ -42,9 +55,13 @@ pub struct ListAppOwnerIDsResponse {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { ListAppOwnerIDsResponse [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.ListAppOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppOwnersResponse {
     /// `list`: a list; each item is a [`User`].
@@ -54,6 +71,11 @@ pub struct ListAppOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAppOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAppOwnersResponse {
     type Item = User;
@@ -66,20 +88,26 @@ impl crate::Page for ListAppOwnersResponse {
 }
 
 /// The `c1.api.app.v1.RemoveAppOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAppOwnerRequest {}
 
+model_de! { RemoveAppOwnerRequest [1] {
+} }
+
 /// The `c1.api.app.v1.RemoveAppOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAppOwnerResponse {}
 
+model_de! { RemoveAppOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v1.SetAppOwnersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppOwnersRequest {
     /// `userIds`: a list; each item is text.
@@ -87,8 +115,15 @@ pub struct SetAppOwnersRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { SetAppOwnersRequest [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.SetAppOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppOwnersResponse {}
+
+model_de! { SetAppOwnersResponse [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v2.AppOwnerEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppOwnerEntitlement {
     /// `appEntitlement`: a [`AppEntitlement`].
@@ -26,9 +26,16 @@ pub struct AppOwnerEntitlement {
     pub role_slug: Option<String>,
 }
 
+model_de! { AppOwnerEntitlement [1] {
+    0 "appEntitlement" app_entitlement: Model,
+    1 "appId" app_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "roleSlug" role_slug: Plain,
+} }
+
 /// The `c1.api.app.v2.AppOwnerUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppOwnerUser {
     /// `appId`: text.
@@ -48,9 +55,16 @@ pub struct AppOwnerUser {
     pub user: Option<User>,
 }
 
+model_de! { AppOwnerUser [1] {
+    0 "appId" app_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "roleSlug" role_slug: Plain,
+    3 "user" user: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -58,9 +72,13 @@ pub struct CreateAppEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { CreateAppEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementOwnerResponse {
     /// `appOwnerEntitlement`: a [`AppOwnerEntitlement`].
@@ -68,9 +86,13 @@ pub struct CreateAppEntitlementOwnerResponse {
     pub app_owner_entitlement: Option<AppOwnerEntitlement>,
 }
 
+model_de! { CreateAppEntitlementOwnerResponse [1] {
+    0 "appOwnerEntitlement" app_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -78,9 +100,13 @@ pub struct CreateAppUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CreateAppUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserOwnerResponse {
     /// `appOwnerUser`: a [`AppOwnerUser`].
@@ -88,9 +114,13 @@ pub struct CreateAppUserOwnerResponse {
     pub app_owner_user: Option<AppOwnerUser>,
 }
 
+model_de! { CreateAppUserOwnerResponse [1] {
+    0 "appOwnerUser" app_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -98,15 +128,22 @@ pub struct DeleteAppEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { DeleteAppEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementOwnerResponse {}
 
+model_de! { DeleteAppEntitlementOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.DeleteAppUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -114,15 +151,22 @@ pub struct DeleteAppUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { DeleteAppUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserOwnerResponse {}
 
+model_de! { DeleteAppUserOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.GetAppEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementOwnerResponse {
     /// `appOwnerEntitlement`: a [`AppOwnerEntitlement`].
@@ -130,9 +174,13 @@ pub struct GetAppEntitlementOwnerResponse {
     pub app_owner_entitlement: Option<AppOwnerEntitlement>,
 }
 
+model_de! { GetAppEntitlementOwnerResponse [1] {
+    0 "appOwnerEntitlement" app_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.GetAppUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppUserOwnerResponse {
     /// `appOwnerUser`: a [`AppOwnerUser`].
@@ -140,9 +188,13 @@ pub struct GetAppUserOwnerResponse {
     pub app_owner_user: Option<AppOwnerUser>,
 }
 
+model_de! { GetAppUserOwnerResponse [1] {
+    0 "appOwnerUser" app_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.SearchAppEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppEntitlementOwnersResponse {
     /// `list`: a list; each item is a [`AppOwnerEntitlement`].
@@ -152,6 +204,11 @@ pub struct SearchAppEntitlementOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppEntitlementOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppEntitlementOwnersResponse {
     type Item = AppOwnerEntitlement;
@@ -164,8 +221,8 @@ impl crate::Page for SearchAppEntitlementOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SearchAppUserOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppUserOwnersResponse {
     /// `list`: a list; each item is a [`AppOwnerUser`].
@@ -175,6 +232,11 @@ pub struct SearchAppUserOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppUserOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppUserOwnersResponse {
     type Item = AppOwnerUser;
@@ -187,8 +249,8 @@ impl crate::Page for SearchAppUserOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SetAppOwnersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppOwnersRequestV2 {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -202,8 +264,17 @@ pub struct SetAppOwnersRequestV2 {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SetAppOwnersRequestV2 [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+    1 "roleSlug" role_slug: Plain,
+    2 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.app.v2.SetAppOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppOwnersResponseV2 {}
+
+model_de! { SetAppOwnersResponseV2 [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppPopulationReport` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppPopulationReport {
     /// `appId`: text.
@@ -32,9 +32,18 @@ pub struct AppPopulationReport {
     pub state: Option<AccessReviewReportState>,
 }
 
+model_de! { AppPopulationReport [1] {
+    0 "appId" app_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "downloadUrl" download_url: Plain,
+    3 "hashes" hashes: Plain,
+    4 "id" id: Plain,
+    5 "state" state: Plain,
+} }
+
 /// The `c1.api.app.v1.AppReportServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppReportServiceListResponse {
     /// `list`: a list; each item is a [`AppPopulationReport`].
@@ -44,6 +53,11 @@ pub struct AppReportServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { AppReportServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for AppReportServiceListResponse {
     type Item = AppPopulationReport;

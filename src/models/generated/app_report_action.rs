@@ -5,13 +5,19 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppActionsServiceGenerateReportRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppActionsServiceGenerateReportRequest {}
 
+model_de! { AppActionsServiceGenerateReportRequest [1] {
+} }
+
 /// The `c1.api.app.v1.AppActionsServiceGenerateReportResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppActionsServiceGenerateReportResponse {}
+
+model_de! { AppActionsServiceGenerateReportResponse [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppResourceExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceExpandMask {
     /// `paths`: a list; each item is text.
@@ -14,9 +14,13 @@ pub struct AppResourceExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AppResourceExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.app.v1.AppResourceServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceServiceGetResponse {
     /// `appResourceView`: a [`AppResourceView`].
@@ -27,9 +31,14 @@ pub struct AppResourceServiceGetResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { AppResourceServiceGetResponse [1] {
+    0 "appResourceView" app_resource_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.AppResourceServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -43,6 +52,12 @@ pub struct AppResourceServiceListResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { AppResourceServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for AppResourceServiceListResponse {
     type Item = AppResourceView;
     fn next_page_token(&self) -> Option<&str> {
@@ -54,8 +69,8 @@ impl crate::Page for AppResourceServiceListResponse {
 }
 
 /// The `c1.api.app.v1.AppResourceServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceServiceUpdateRequest {
     /// `appResource`: a [`AppResource`].
@@ -69,9 +84,15 @@ pub struct AppResourceServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { AppResourceServiceUpdateRequest [1] {
+    0 "appResource" app_resource: Model,
+    1 "expandMask" expand_mask: Model,
+    2 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.AppResourceServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceServiceUpdateResponse {
     /// `appResourceView`: a [`AppResourceView`].
@@ -82,9 +103,14 @@ pub struct AppResourceServiceUpdateResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { AppResourceServiceUpdateResponse [1] {
+    0 "appResourceView" app_resource_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.CreateManuallyManagedAppResourceRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateManuallyManagedAppResourceRequest {
     /// `annotations`: a map from text; each value is text.
@@ -104,9 +130,17 @@ pub struct CreateManuallyManagedAppResourceRequest {
     pub resource_owner_user_ids: Option<Vec<String>>,
 }
 
+model_de! { CreateManuallyManagedAppResourceRequest [1] {
+    0 "annotations" annotations: Plain,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "matchBatonId" match_baton_id: Plain,
+    4 "resourceOwnerUserIds" resource_owner_user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.CreateManuallyManagedAppResourceResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateManuallyManagedAppResourceResponse {
     /// `appResource`: a [`AppResource`].
@@ -114,14 +148,24 @@ pub struct CreateManuallyManagedAppResourceResponse {
     pub app_resource: Option<AppResource>,
 }
 
+model_de! { CreateManuallyManagedAppResourceResponse [1] {
+    0 "appResource" app_resource: Model,
+} }
+
 /// The `c1.api.app.v1.DeleteManuallyManagedAppResourceRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteManuallyManagedAppResourceRequest {}
 
+model_de! { DeleteManuallyManagedAppResourceRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteManuallyManagedAppResourceResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteManuallyManagedAppResourceResponse {}
+
+model_de! { DeleteManuallyManagedAppResourceResponse [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AddAppResourceOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAppResourceOwnerRequest {
     /// `userId`: text.
@@ -14,27 +14,40 @@ pub struct AddAppResourceOwnerRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { AddAppResourceOwnerRequest [1] {
+    0 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.AddAppResourceOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAppResourceOwnerResponse {}
 
+model_de! { AddAppResourceOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppResourceOwnersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResourceOwnersRequest {}
 
+model_de! { DeleteAppResourceOwnersRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppResourceOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResourceOwnersResponse {}
 
+model_de! { DeleteAppResourceOwnersResponse [1] {
+} }
+
 /// The `c1.api.app.v1.ListAppResourceOwnerIDsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppResourceOwnerIDsResponse {
     /// `userIds`: a list; each item is text.
@@ -42,9 +55,13 @@ pub struct ListAppResourceOwnerIDsResponse {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { ListAppResourceOwnerIDsResponse [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.ListAppResourceOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppResourceOwnersResponse {
     /// `immutableUserIds`: a list; each item is text.
@@ -58,6 +75,12 @@ pub struct ListAppResourceOwnersResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { ListAppResourceOwnersResponse [1] {
+    0 "immutableUserIds" immutable_user_ids: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for ListAppResourceOwnersResponse {
     type Item = User;
     fn next_page_token(&self) -> Option<&str> {
@@ -69,8 +92,8 @@ impl crate::Page for ListAppResourceOwnersResponse {
 }
 
 /// The `c1.api.app.v1.RemoveAppResourceOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAppResourceOwnerRequest {
     /// `userId`: text.
@@ -78,15 +101,22 @@ pub struct RemoveAppResourceOwnerRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { RemoveAppResourceOwnerRequest [1] {
+    0 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.RemoveAppResourceOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAppResourceOwnerResponse {}
 
+model_de! { RemoveAppResourceOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v1.SetAppResourceOwnersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppResourceOwnersRequest {
     /// `userIds`: a list; each item is text.
@@ -94,8 +124,15 @@ pub struct SetAppResourceOwnersRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { SetAppResourceOwnersRequest [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.SetAppResourceOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppResourceOwnersResponse {}
+
+model_de! { SetAppResourceOwnersResponse [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v2.AppResourceOwnerEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceOwnerEntitlement {
     /// `appEntitlement`: a [`AppEntitlement`].
@@ -32,9 +32,18 @@ pub struct AppResourceOwnerEntitlement {
     pub role_slug: Option<String>,
 }
 
+model_de! { AppResourceOwnerEntitlement [1] {
+    0 "appEntitlement" app_entitlement: Model,
+    1 "appId" app_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "resourceId" resource_id: Plain,
+    4 "resourceTypeId" resource_type_id: Plain,
+    5 "roleSlug" role_slug: Plain,
+} }
+
 /// The `c1.api.app.v2.AppResourceOwnerUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceOwnerUser {
     /// `appId`: text.
@@ -60,9 +69,18 @@ pub struct AppResourceOwnerUser {
     pub user: Option<User>,
 }
 
+model_de! { AppResourceOwnerUser [1] {
+    0 "appId" app_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "resourceId" resource_id: Plain,
+    3 "resourceTypeId" resource_type_id: Plain,
+    4 "roleSlug" role_slug: Plain,
+    5 "user" user: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppResourceEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResourceEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -70,9 +88,13 @@ pub struct CreateAppResourceEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { CreateAppResourceEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppResourceEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResourceEntitlementOwnerResponse {
     /// `appResourceOwnerEntitlement`: a [`AppResourceOwnerEntitlement`].
@@ -80,9 +102,13 @@ pub struct CreateAppResourceEntitlementOwnerResponse {
     pub app_resource_owner_entitlement: Option<AppResourceOwnerEntitlement>,
 }
 
+model_de! { CreateAppResourceEntitlementOwnerResponse [1] {
+    0 "appResourceOwnerEntitlement" app_resource_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppResourceUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResourceUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -90,9 +116,13 @@ pub struct CreateAppResourceUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CreateAppResourceUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppResourceUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResourceUserOwnerResponse {
     /// `appResourceOwnerUser`: a [`AppResourceOwnerUser`].
@@ -100,9 +130,13 @@ pub struct CreateAppResourceUserOwnerResponse {
     pub app_resource_owner_user: Option<AppResourceOwnerUser>,
 }
 
+model_de! { CreateAppResourceUserOwnerResponse [1] {
+    0 "appResourceOwnerUser" app_resource_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppResourceEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResourceEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -110,15 +144,22 @@ pub struct DeleteAppResourceEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { DeleteAppResourceEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppResourceEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResourceEntitlementOwnerResponse {}
 
+model_de! { DeleteAppResourceEntitlementOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.DeleteAppResourceUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResourceUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -126,15 +167,22 @@ pub struct DeleteAppResourceUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { DeleteAppResourceUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppResourceUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResourceUserOwnerResponse {}
 
+model_de! { DeleteAppResourceUserOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.GetAppResourceEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppResourceEntitlementOwnerResponse {
     /// `appResourceOwnerEntitlement`: a [`AppResourceOwnerEntitlement`].
@@ -142,9 +190,13 @@ pub struct GetAppResourceEntitlementOwnerResponse {
     pub app_resource_owner_entitlement: Option<AppResourceOwnerEntitlement>,
 }
 
+model_de! { GetAppResourceEntitlementOwnerResponse [1] {
+    0 "appResourceOwnerEntitlement" app_resource_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.GetAppResourceUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppResourceUserOwnerResponse {
     /// `appResourceOwnerUser`: a [`AppResourceOwnerUser`].
@@ -152,9 +204,13 @@ pub struct GetAppResourceUserOwnerResponse {
     pub app_resource_owner_user: Option<AppResourceOwnerUser>,
 }
 
+model_de! { GetAppResourceUserOwnerResponse [1] {
+    0 "appResourceOwnerUser" app_resource_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.SearchAppResourceEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourceEntitlementOwnersResponse {
     /// `list`: a list; each item is a [`AppResourceOwnerEntitlement`].
@@ -164,6 +220,11 @@ pub struct SearchAppResourceEntitlementOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppResourceEntitlementOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppResourceEntitlementOwnersResponse {
     type Item = AppResourceOwnerEntitlement;
@@ -176,8 +237,8 @@ impl crate::Page for SearchAppResourceEntitlementOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SearchAppResourceUserOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourceUserOwnersResponse {
     /// `list`: a list; each item is a [`AppResourceOwnerUser`].
@@ -187,6 +248,11 @@ pub struct SearchAppResourceUserOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppResourceUserOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppResourceUserOwnersResponse {
     type Item = AppResourceOwnerUser;
@@ -199,8 +265,8 @@ impl crate::Page for SearchAppResourceUserOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SetAppResourceOwnersV2RequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppResourceOwnersV2Request {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -214,8 +280,17 @@ pub struct SetAppResourceOwnersV2Request {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SetAppResourceOwnersV2Request [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+    1 "roleSlug" role_slug: Plain,
+    2 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.app.v2.SetAppResourceOwnersV2Response` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppResourceOwnersV2Response {}
+
+model_de! { SetAppResourceOwnersV2Response [1] {
+} }

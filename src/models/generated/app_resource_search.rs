@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.SearchAppResourceTypesRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourceTypesRequest {
     /// `appIds`: a list; each item is text.
@@ -41,9 +41,22 @@ pub struct SearchAppResourceTypesRequest {
     pub resource_type_trait_ids: Option<Vec<String>>,
 }
 
+model_de! { SearchAppResourceTypesRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "appUserIds" app_user_ids: Plain,
+    2 "displayName" display_name: Plain,
+    3 "excludeResourceTypeIds" exclude_resource_type_ids: Plain,
+    4 "excludeResourceTypeTraitIds" exclude_resource_type_trait_ids: Plain,
+    5 "pageSize" page_size: Plain,
+    6 "pageToken" page_token: Plain,
+    7 "query" query: Plain,
+    8 "resourceTypeIds" resource_type_ids: Plain,
+    9 "resourceTypeTraitIds" resource_type_trait_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.SearchAppResourceTypesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourceTypesResponse {
     /// `list`: a list; each item is a [`AppResourceType`].
@@ -53,6 +66,11 @@ pub struct SearchAppResourceTypesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppResourceTypesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppResourceTypesResponse {
     type Item = AppResourceType;
@@ -65,8 +83,8 @@ impl crate::Page for SearchAppResourceTypesResponse {
 }
 
 /// The `c1.api.app.v1.SearchAppResourcesRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourcesRequest {
     /// `agentStatuses`: a list; each item is one of [`AgentTraitStatus`].
@@ -140,6 +158,32 @@ pub struct SearchAppResourcesRequest {
     pub with_open_findings: Option<bool>,
 }
 
+model_de! { SearchAppResourcesRequest [1] {
+    0 "agentStatuses" agent_statuses: Plain,
+    1 "appId" app_id: Plain,
+    2 "appIds" app_ids: Plain,
+    3 "appUserIds" app_user_ids: Plain,
+    4 "credentialTypes" credential_types: Plain,
+    5 "direction" direction: Plain,
+    6 "excludeDeletedApps" exclude_deleted_apps: Plain,
+    7 "excludeDeletedResourceBindings" exclude_deleted_resource_bindings: Plain,
+    8 "excludeResourceIds" exclude_resource_ids: Plain,
+    9 "excludeResourceTypeTraitIds" exclude_resource_type_trait_ids: Plain,
+    10 "nhiTypes" nhi_types: Plain,
+    11 "ownerUserIds" owner_user_ids: Plain,
+    12 "pageSize" page_size: Plain,
+    13 "pageToken" page_token: Plain,
+    14 "query" query: Plain,
+    15 "refs" refs: Models,
+    16 "resourceIds" resource_ids: Plain,
+    17 "resourceTypeIds" resource_type_ids: Plain,
+    18 "resourceTypeTraitIds" resource_type_trait_ids: Plain,
+    19 "secretAging" secret_aging: Model,
+    20 "sortField" sort_field: Plain,
+    21 "unownedOnly" unowned_only: Plain,
+    22 "withOpenFindings" with_open_findings: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum SearchAppResourcesRequestCredentialTypes {
@@ -169,8 +213,8 @@ LastUsedAt = "APP_RESOURCE_SORT_FIELD_LAST_USED_AT",
 }
 
 /// The `c1.api.app.v1.SearchAppResourcesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourcesResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -184,6 +228,12 @@ pub struct SearchAppResourcesResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { SearchAppResourcesResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for SearchAppResourcesResponse {
     type Item = AppResourceView;
     fn next_page_token(&self) -> Option<&str> {
@@ -195,8 +245,8 @@ impl crate::Page for SearchAppResourcesResponse {
 }
 
 /// The `c1.api.app.v1.SecretAgingFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretAgingFilter {
     /// `lastUsedAfter`: a timestamp (RFC 3339 on the wire).
@@ -236,3 +286,12 @@ pub struct SecretAgingFilter {
     )]
     pub secret_expires_before: Option<::time::OffsetDateTime>,
 }
+
+model_de! { SecretAgingFilter [1] {
+    0 "lastUsedAfter" last_used_after: Timestamp,
+    1 "lastUsedBefore" last_used_before: Timestamp,
+    2 "secretCreatedAfter" secret_created_after: Timestamp,
+    3 "secretCreatedBefore" secret_created_before: Timestamp,
+    4 "secretExpiresAfter" secret_expires_after: Timestamp,
+    5 "secretExpiresBefore" secret_expires_before: Timestamp,
+} }

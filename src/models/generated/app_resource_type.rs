@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppResourceTypeServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceTypeServiceGetResponse {
     /// `appResourceTypeView`: a [`AppResourceTypeView`].
@@ -17,9 +17,14 @@ pub struct AppResourceTypeServiceGetResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { AppResourceTypeServiceGetResponse [1] {
+    0 "appResourceTypeView" app_resource_type_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.AppResourceTypeServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceTypeServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -33,6 +38,12 @@ pub struct AppResourceTypeServiceListResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { AppResourceTypeServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for AppResourceTypeServiceListResponse {
     type Item = AppResourceTypeView;
     fn next_page_token(&self) -> Option<&str> {
@@ -44,8 +55,8 @@ impl crate::Page for AppResourceTypeServiceListResponse {
 }
 
 /// The `c1.api.app.v1.AppResourceTypeView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceTypeView {
     /// `appPath`: text.
@@ -56,9 +67,14 @@ pub struct AppResourceTypeView {
     pub app_resource_type: Option<AppResourceType>,
 }
 
+model_de! { AppResourceTypeView [1] {
+    0 "appPath" app_path: Plain,
+    1 "appResourceType" app_resource_type: Model,
+} }
+
 /// The `c1.api.app.v1.CreateManuallyManagedResourceTypeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateManuallyManagedResourceTypeRequest {
     /// `displayName`: text.
@@ -68,6 +84,11 @@ pub struct CreateManuallyManagedResourceTypeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<CreateManuallyManagedResourceTypeRequestResourceType>,
 }
+
+model_de! { CreateManuallyManagedResourceTypeRequest [1] {
+    0 "displayName" display_name: Plain,
+    1 "resourceType" resource_type: Plain,
+} }
 
 open_enum! {
 /// An open enum of 10 known values.
@@ -96,8 +117,8 @@ ClawAgent = "CLAW_AGENT",
 }
 
 /// The `c1.api.app.v1.CreateManuallyManagedResourceTypeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateManuallyManagedResourceTypeResponse {
     /// `appResourceType`: a [`AppResourceType`].
@@ -108,21 +129,32 @@ pub struct CreateManuallyManagedResourceTypeResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { CreateManuallyManagedResourceTypeResponse [1] {
+    0 "appResourceType" app_resource_type: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.DeleteManuallyManagedResourceTypeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteManuallyManagedResourceTypeRequest {}
 
+model_de! { DeleteManuallyManagedResourceTypeRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteManuallyManagedResourceTypeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteManuallyManagedResourceTypeResponse {}
 
+model_de! { DeleteManuallyManagedResourceTypeResponse [1] {
+} }
+
 /// The `c1.api.app.v1.UpdateManuallyManagedResourceTypeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateManuallyManagedResourceTypeRequest {
     /// `appResourceType`: a [`AppResourceType`].
@@ -133,9 +165,14 @@ pub struct UpdateManuallyManagedResourceTypeRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateManuallyManagedResourceTypeRequest [1] {
+    0 "appResourceType" app_resource_type: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.UpdateManuallyManagedResourceTypeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateManuallyManagedResourceTypeResponse {
     /// `appResourceType`: a [`AppResourceType`].
@@ -145,3 +182,8 @@ pub struct UpdateManuallyManagedResourceTypeResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
+
+model_de! { UpdateManuallyManagedResourceTypeResponse [1] {
+    0 "appResourceType" app_resource_type: Model,
+    1 "expanded" expanded: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.SearchAppsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppsRequest {
     /// `appIds`: a list; each item is text.
@@ -35,9 +35,20 @@ pub struct SearchAppsRequest {
     pub query: Option<String>,
 }
 
+model_de! { SearchAppsRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "displayName" display_name: Plain,
+    2 "excludeAppIds" exclude_app_ids: Plain,
+    3 "onlyDirectories" only_directories: Plain,
+    4 "pageSize" page_size: Plain,
+    5 "pageToken" page_token: Plain,
+    6 "policyRefs" policy_refs: Models,
+    7 "query" query: Plain,
+} }
+
 /// The `c1.api.app.v1.SearchAppsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppsResponse {
     /// `list`: a list; each item is a [`App`].
@@ -47,6 +58,11 @@ pub struct SearchAppsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppsResponse {
     type Item = App;
@@ -59,8 +75,8 @@ impl crate::Page for SearchAppsResponse {
 }
 
 /// The `c1.api.app.v1.SearchUserOwnershipRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUserOwnershipRequest {
     /// `ownershipTypes`: a list; each item is one of [`UserOwnershipEntryOwnershipType`].
@@ -77,9 +93,16 @@ pub struct SearchUserOwnershipRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { SearchUserOwnershipRequest [1] {
+    0 "ownershipTypes" ownership_types: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v1.SearchUserOwnershipResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUserOwnershipResponse {
     /// `list`: a list; each item is a [`UserOwnershipEntry`].
@@ -89,6 +112,11 @@ pub struct SearchUserOwnershipResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchUserOwnershipResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchUserOwnershipResponse {
     type Item = UserOwnershipEntry;
@@ -101,8 +129,8 @@ impl crate::Page for SearchUserOwnershipResponse {
 }
 
 /// The `c1.api.app.v1.UserOwnershipEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserOwnershipEntry {
     /// `appDisplayName`: text.
@@ -130,6 +158,17 @@ pub struct UserOwnershipEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
+
+model_de! { UserOwnershipEntry [1] {
+    0 "appDisplayName" app_display_name: Plain,
+    1 "appId" app_id: Plain,
+    2 "entitlementDisplayName" entitlement_display_name: Plain,
+    3 "entitlementId" entitlement_id: Plain,
+    4 "ownershipType" ownership_type: Plain,
+    5 "resourceDisplayName" resource_display_name: Plain,
+    6 "resourceId" resource_id: Plain,
+    7 "resourceTypeId" resource_type_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

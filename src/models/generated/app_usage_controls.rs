@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppUsageControls` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUsageControls {
     /// `appId`: text.
@@ -26,9 +26,17 @@ pub struct AppUsageControls {
     pub revoke_after_days: Option<u32>,
 }
 
+model_de! { AppUsageControls [1] {
+    0 "appId" app_id: Plain,
+    1 "notify" notify: Plain,
+    2 "notifyAfterDays" notify_after_days: Plain,
+    3 "revoke" revoke: Plain,
+    4 "revokeAfterDays" revoke_after_days: Plain,
+} }
+
 /// The `c1.api.app.v1.GetAppUsageControlsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppUsageControlsResponse {
     /// `appUsageControls`: a [`AppUsageControls`].
@@ -39,9 +47,14 @@ pub struct GetAppUsageControlsResponse {
     pub has_usage_data: Option<bool>,
 }
 
+model_de! { GetAppUsageControlsResponse [1] {
+    0 "appUsageControls" app_usage_controls: Model,
+    1 "hasUsageData" has_usage_data: Plain,
+} }
+
 /// The `c1.api.app.v1.UpdateAppUsageControlsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppUsageControlsRequest {
     /// `appUsageControls`: a [`AppUsageControls`].
@@ -52,12 +65,21 @@ pub struct UpdateAppUsageControlsRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateAppUsageControlsRequest [1] {
+    0 "appUsageControls" app_usage_controls: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.UpdateAppUsageControlsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppUsageControlsResponse {
     /// `appUsageControls`: a [`AppUsageControls`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_usage_controls: Option<AppUsageControls>,
 }
+
+model_de! { UpdateAppUsageControlsResponse [1] {
+    0 "appUsageControls" app_usage_controls: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppUserCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserCredential {
     /// `appId`: text. Set by the server.
@@ -47,9 +47,20 @@ pub struct AppUserCredential {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AppUserCredential [1] {
+    0 "appId" app_id: Plain,
+    1 "appUserId" app_user_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "encryptedData" encrypted_data: Model,
+    5 "expiresAt" expires_at: Timestamp,
+    6 "id" id: Plain,
+    7 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.AppUserExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserExpandMask {
     /// `paths`: a list; each item is text.
@@ -57,9 +68,13 @@ pub struct AppUserExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AppUserExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.app.v1.AppUserServiceListCredentialsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceListCredentialsResponse {
     /// `list`: a list; each item is a [`AppUserCredential`].
@@ -69,6 +84,11 @@ pub struct AppUserServiceListCredentialsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { AppUserServiceListCredentialsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for AppUserServiceListCredentialsResponse {
     type Item = AppUserCredential;
@@ -81,8 +101,8 @@ impl crate::Page for AppUserServiceListCredentialsResponse {
 }
 
 /// The `c1.api.app.v1.AppUserServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -96,6 +116,12 @@ pub struct AppUserServiceListResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { AppUserServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for AppUserServiceListResponse {
     type Item = AppUserView;
     fn next_page_token(&self) -> Option<&str> {
@@ -107,8 +133,8 @@ impl crate::Page for AppUserServiceListResponse {
 }
 
 /// The `c1.api.app.v1.AppUserServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceSearchRequest {
     /// `agentStatuses`: a list; each item is one of [`AppUserAgentStatus`].
@@ -173,6 +199,29 @@ pub struct AppUserServiceSearchRequest {
     pub without_responsible_party: Option<bool>,
 }
 
+model_de! { AppUserServiceSearchRequest [1] {
+    0 "agentStatuses" agent_statuses: Plain,
+    1 "appId" app_id: Plain,
+    2 "appIds" app_ids: Plain,
+    3 "appUserDomains" app_user_domains: Plain,
+    4 "appUserIds" app_user_ids: Plain,
+    5 "appUserStatusDetails" app_user_status_details: Plain,
+    6 "appUserStatuses" app_user_statuses: Plain,
+    7 "appUserTypes" app_user_types: Plain,
+    8 "excludeAppUserIds" exclude_app_user_ids: Plain,
+    9 "excludeDeletedApps" exclude_deleted_apps: Plain,
+    10 "expandMask" expand_mask: Model,
+    11 "nhiTypes" nhi_types: Plain,
+    12 "pageSize" page_size: Plain,
+    13 "pageToken" page_token: Plain,
+    14 "query" query: Plain,
+    15 "refs" refs: Models,
+    16 "sortBy" sort_by: Plain,
+    17 "userIds" user_ids: Plain,
+    18 "withOpenFindings" with_open_findings: Plain,
+    19 "withoutResponsibleParty" without_responsible_party: Plain,
+} }
+
 open_enum! {
 /// An open enum of 2 known values.
 pub enum AppUserServiceSearchRequestSortBy {
@@ -184,8 +233,8 @@ App = "APP_USER_SEARCH_SORT_BY_APP",
 }
 
 /// The `c1.api.app.v1.AppUserServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceSearchResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -199,6 +248,12 @@ pub struct AppUserServiceSearchResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { AppUserServiceSearchResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for AppUserServiceSearchResponse {
     type Item = AppUserView;
     fn next_page_token(&self) -> Option<&str> {
@@ -210,8 +265,8 @@ impl crate::Page for AppUserServiceSearchResponse {
 }
 
 /// The `c1.api.app.v1.AppUserServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceUpdateRequest {
     /// `appUser`: a [`AppUser`].
@@ -225,9 +280,15 @@ pub struct AppUserServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { AppUserServiceUpdateRequest [1] {
+    0 "appUser" app_user: Model,
+    1 "expandMask" expand_mask: Model,
+    2 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.AppUserServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceUpdateResponse {
     /// `appUserView`: a [`AppUserView`].
@@ -238,9 +299,14 @@ pub struct AppUserServiceUpdateResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { AppUserServiceUpdateResponse [1] {
+    0 "appUserView" app_user_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.AppUsersForUserServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUsersForUserServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -254,6 +320,12 @@ pub struct AppUsersForUserServiceListResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { AppUsersForUserServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for AppUsersForUserServiceListResponse {
     type Item = AppUserView;
     fn next_page_token(&self) -> Option<&str> {
@@ -265,8 +337,8 @@ impl crate::Page for AppUsersForUserServiceListResponse {
 }
 
 /// The `c1.api.app.v1.EncryptedData` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EncryptedData {
     /// `description`: text. Set by the server.
@@ -289,9 +361,18 @@ pub struct EncryptedData {
     pub schema: Option<String>,
 }
 
+model_de! { EncryptedData [1] {
+    0 "description" description: Plain,
+    1 "encryptedBytes" encrypted_bytes: Plain,
+    2 "keyId" key_id: Plain,
+    3 "name" name: Plain,
+    4 "provider" provider: Plain,
+    5 "schema" schema: Plain,
+} }
+
 /// The `c1.api.app.v1.ListOwnedServiceAccountsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListOwnedServiceAccountsRequest {
     /// `expandMask`: a [`AppUserExpandMask`].
@@ -305,9 +386,15 @@ pub struct ListOwnedServiceAccountsRequest {
     pub page_token: Option<String>,
 }
 
+model_de! { ListOwnedServiceAccountsRequest [1] {
+    0 "expandMask" expand_mask: Model,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+} }
+
 /// The `c1.api.app.v1.ListOwnedServiceAccountsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListOwnedServiceAccountsResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -320,6 +407,12 @@ pub struct ListOwnedServiceAccountsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListOwnedServiceAccountsResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListOwnedServiceAccountsResponse {
     type Item = AppUserView;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v2.AppUserOwnerEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserOwnerEntitlement {
     /// `appEntitlement`: a [`AppEntitlement`].
@@ -29,9 +29,17 @@ pub struct AppUserOwnerEntitlement {
     pub user_id: Option<String>,
 }
 
+model_de! { AppUserOwnerEntitlement [1] {
+    0 "appEntitlement" app_entitlement: Model,
+    1 "appId" app_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "roleSlug" role_slug: Plain,
+    4 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v2.AppUserOwnerUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserOwnerUser {
     /// `appId`: text.
@@ -54,9 +62,17 @@ pub struct AppUserOwnerUser {
     pub user_id: Option<String>,
 }
 
+model_de! { AppUserOwnerUser [1] {
+    0 "appId" app_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "roleSlug" role_slug: Plain,
+    3 "user" user: Model,
+    4 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.app.v2.CreateAppUserEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -64,9 +80,13 @@ pub struct CreateAppUserEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { CreateAppUserEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppUserEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserEntitlementOwnerResponse {
     /// `appUserOwnerEntitlement`: a [`AppUserOwnerEntitlement`].
@@ -74,9 +94,13 @@ pub struct CreateAppUserEntitlementOwnerResponse {
     pub app_user_owner_entitlement: Option<AppUserOwnerEntitlement>,
 }
 
+model_de! { CreateAppUserEntitlementOwnerResponse [1] {
+    0 "appUserOwnerEntitlement" app_user_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppUserUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -84,9 +108,13 @@ pub struct CreateAppUserUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CreateAppUserUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateAppUserUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserUserOwnerResponse {
     /// `appUserOwnerUser`: a [`AppUserOwnerUser`].
@@ -94,9 +122,13 @@ pub struct CreateAppUserUserOwnerResponse {
     pub app_user_owner_user: Option<AppUserOwnerUser>,
 }
 
+model_de! { CreateAppUserUserOwnerResponse [1] {
+    0 "appUserOwnerUser" app_user_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppUserEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -104,15 +136,22 @@ pub struct DeleteAppUserEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { DeleteAppUserEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppUserEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserEntitlementOwnerResponse {}
 
+model_de! { DeleteAppUserEntitlementOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.DeleteAppUserUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -120,15 +159,22 @@ pub struct DeleteAppUserUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { DeleteAppUserUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteAppUserUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserUserOwnerResponse {}
 
+model_de! { DeleteAppUserUserOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.SearchAppUserEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppUserEntitlementOwnersResponse {
     /// `list`: a list; each item is a [`AppUserOwnerEntitlement`].
@@ -138,6 +184,11 @@ pub struct SearchAppUserEntitlementOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppUserEntitlementOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppUserEntitlementOwnersResponse {
     type Item = AppUserOwnerEntitlement;
@@ -150,8 +201,8 @@ impl crate::Page for SearchAppUserEntitlementOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SearchAppUserUserOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppUserUserOwnersResponse {
     /// `list`: a list; each item is a [`AppUserOwnerUser`].
@@ -161,6 +212,11 @@ pub struct SearchAppUserUserOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAppUserUserOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAppUserUserOwnersResponse {
     type Item = AppUserOwnerUser;
@@ -173,8 +229,8 @@ impl crate::Page for SearchAppUserUserOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SetAppUserOwnersV2RequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppUserOwnersV2Request {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -188,8 +244,17 @@ pub struct SetAppUserOwnersV2Request {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SetAppUserOwnersV2Request [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+    1 "roleSlug" role_slug: Plain,
+    2 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.app.v2.SetAppUserOwnersV2Response` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppUserOwnersV2Response {}
+
+model_de! { SetAppUserOwnersV2Response [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.CreateAppRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppRequest {
     /// `annotations`: a map from text; each value is text.
@@ -50,9 +50,25 @@ pub struct CreateAppRequest {
     pub strict_access_entitlement_provisioning: Option<bool>,
 }
 
+model_de! { CreateAppRequest [1] {
+    0 "annotations" annotations: Plain,
+    1 "appEntitlementOwnerRefs" app_entitlement_owner_refs: Models,
+    2 "certifyPolicyId" certify_policy_id: Plain,
+    3 "description" description: Plain,
+    4 "displayName" display_name: Plain,
+    5 "grantPolicyId" grant_policy_id: Plain,
+    6 "identityMatching" identity_matching: Plain,
+    7 "instructions" instructions: Plain,
+    8 "matchBatonRef" match_baton_ref: Model,
+    9 "monthlyCostUsd" monthly_cost_usd: Plain,
+    10 "owners" owners: Plain,
+    11 "revokePolicyId" revoke_policy_id: Plain,
+    12 "strictAccessEntitlementProvisioning" strict_access_entitlement_provisioning: Plain,
+} }
+
 /// The `c1.api.app.v1.CreateAppResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResponse {
     /// `app`: a [`App`].
@@ -60,21 +76,31 @@ pub struct CreateAppResponse {
     pub app: Option<App>,
 }
 
+model_de! { CreateAppResponse [1] {
+    0 "app" app: Model,
+} }
+
 /// The `c1.api.app.v1.DeleteAppRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppRequest {}
 
+model_de! { DeleteAppRequest [1] {
+} }
+
 /// The `c1.api.app.v1.DeleteAppResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResponse {}
 
+model_de! { DeleteAppResponse [1] {
+} }
+
 /// The `c1.api.app.v1.GetAppResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppResponse {
     /// `app`: a [`App`].
@@ -82,9 +108,13 @@ pub struct GetAppResponse {
     pub app: Option<App>,
 }
 
+model_de! { GetAppResponse [1] {
+    0 "app" app: Model,
+} }
+
 /// The `c1.api.app.v1.ListAppsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppsResponse {
     /// `list`: a list; each item is a [`App`].
@@ -94,6 +124,11 @@ pub struct ListAppsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAppsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAppsResponse {
     type Item = App;
@@ -106,8 +141,8 @@ impl crate::Page for ListAppsResponse {
 }
 
 /// The `c1.api.app.v1.UpdateAppRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppRequest {
     /// `app`: a [`App`].
@@ -118,12 +153,21 @@ pub struct UpdateAppRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateAppRequest [1] {
+    0 "app" app: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.UpdateAppResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppResponse {
     /// `app`: a [`App`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
 }
+
+model_de! { UpdateAppResponse [1] {
+    0 "app" app: Model,
+} }

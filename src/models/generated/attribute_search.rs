@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.attribute.v1.SearchAttributeValuesRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAttributeValuesRequest {
     /// `attributeTypeIds`: a list; each item is text.
@@ -32,9 +32,19 @@ pub struct SearchAttributeValuesRequest {
     pub value: Option<String>,
 }
 
+model_de! { SearchAttributeValuesRequest [1] {
+    0 "attributeTypeIds" attribute_type_ids: Plain,
+    1 "excludeIds" exclude_ids: Plain,
+    2 "ids" ids: Plain,
+    3 "pageSize" page_size: Plain,
+    4 "pageToken" page_token: Plain,
+    5 "query" query: Plain,
+    6 "value" value: Plain,
+} }
+
 /// The `c1.api.attribute.v1.SearchAttributeValuesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAttributeValuesResponse {
     /// `list`: a list; each item is a [`AttributeValue`].
@@ -44,6 +54,11 @@ pub struct SearchAttributeValuesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAttributeValuesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAttributeValuesResponse {
     type Item = AttributeValue;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.attribute.v1.AttributeType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttributeType {
     /// `id`: text.
@@ -17,9 +17,14 @@ pub struct AttributeType {
     pub name: Option<String>,
 }
 
+model_de! { AttributeType [1] {
+    0 "id" id: Plain,
+    1 "name" name: Plain,
+} }
+
 /// The `c1.api.attribute.v1.CreateAttributeValueRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAttributeValueRequest {
     /// `attributeTypeId`: text.
@@ -30,9 +35,14 @@ pub struct CreateAttributeValueRequest {
     pub value: Option<String>,
 }
 
+model_de! { CreateAttributeValueRequest [1] {
+    0 "attributeTypeId" attribute_type_id: Plain,
+    1 "value" value: Plain,
+} }
+
 /// The `c1.api.attribute.v1.CreateAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAttributeValueResponse {
     /// `value`: a [`AttributeValue`].
@@ -40,9 +50,13 @@ pub struct CreateAttributeValueResponse {
     pub value: Option<AttributeValue>,
 }
 
+model_de! { CreateAttributeValueResponse [1] {
+    0 "value" value: Model,
+} }
+
 /// The `c1.api.attribute.v1.CreateComplianceFrameworkAttributeValueRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateComplianceFrameworkAttributeValueRequest {
     /// `value`: text.
@@ -50,9 +64,13 @@ pub struct CreateComplianceFrameworkAttributeValueRequest {
     pub value: Option<String>,
 }
 
+model_de! { CreateComplianceFrameworkAttributeValueRequest [1] {
+    0 "value" value: Plain,
+} }
+
 /// The `c1.api.attribute.v1.CreateComplianceFrameworkAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateComplianceFrameworkAttributeValueResponse {
     /// `value`: a [`AttributeValue`].
@@ -60,9 +78,13 @@ pub struct CreateComplianceFrameworkAttributeValueResponse {
     pub value: Option<AttributeValue>,
 }
 
+model_de! { CreateComplianceFrameworkAttributeValueResponse [1] {
+    0 "value" value: Model,
+} }
+
 /// The `c1.api.attribute.v1.CreateRiskLevelAttributeValueRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRiskLevelAttributeValueRequest {
     /// `value`: text.
@@ -70,9 +92,13 @@ pub struct CreateRiskLevelAttributeValueRequest {
     pub value: Option<String>,
 }
 
+model_de! { CreateRiskLevelAttributeValueRequest [1] {
+    0 "value" value: Plain,
+} }
+
 /// The `c1.api.attribute.v1.CreateRiskLevelAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRiskLevelAttributeValueResponse {
     /// `value`: a [`AttributeValue`].
@@ -80,45 +106,67 @@ pub struct CreateRiskLevelAttributeValueResponse {
     pub value: Option<AttributeValue>,
 }
 
+model_de! { CreateRiskLevelAttributeValueResponse [1] {
+    0 "value" value: Model,
+} }
+
 /// The `c1.api.attribute.v1.DeleteAttributeValueRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAttributeValueRequest {}
 
+model_de! { DeleteAttributeValueRequest [1] {
+} }
+
 /// The `c1.api.attribute.v1.DeleteAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAttributeValueResponse {}
 
+model_de! { DeleteAttributeValueResponse [1] {
+} }
+
 /// The `c1.api.attribute.v1.DeleteComplianceFrameworkAttributeValueRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteComplianceFrameworkAttributeValueRequest {}
 
+model_de! { DeleteComplianceFrameworkAttributeValueRequest [1] {
+} }
+
 /// The `c1.api.attribute.v1.DeleteComplianceFrameworkAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteComplianceFrameworkAttributeValueResponse {}
 
+model_de! { DeleteComplianceFrameworkAttributeValueResponse [1] {
+} }
+
 /// The `c1.api.attribute.v1.DeleteRiskLevelAttributeValueRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteRiskLevelAttributeValueRequest {}
 
+model_de! { DeleteRiskLevelAttributeValueRequest [1] {
+} }
+
 /// The `c1.api.attribute.v1.DeleteRiskLevelAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteRiskLevelAttributeValueResponse {}
 
+model_de! { DeleteRiskLevelAttributeValueResponse [1] {
+} }
+
 /// The `c1.api.attribute.v1.GetAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAttributeValueResponse {
     /// `value`: a [`AttributeValue`].
@@ -126,9 +174,13 @@ pub struct GetAttributeValueResponse {
     pub value: Option<AttributeValue>,
 }
 
+model_de! { GetAttributeValueResponse [1] {
+    0 "value" value: Model,
+} }
+
 /// The `c1.api.attribute.v1.GetComplianceFrameworkAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetComplianceFrameworkAttributeValueResponse {
     /// `value`: a [`AttributeValue`].
@@ -136,9 +188,13 @@ pub struct GetComplianceFrameworkAttributeValueResponse {
     pub value: Option<AttributeValue>,
 }
 
+model_de! { GetComplianceFrameworkAttributeValueResponse [1] {
+    0 "value" value: Model,
+} }
+
 /// The `c1.api.attribute.v1.GetRiskLevelAttributeValueResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRiskLevelAttributeValueResponse {
     /// `value`: a [`AttributeValue`].
@@ -146,9 +202,13 @@ pub struct GetRiskLevelAttributeValueResponse {
     pub value: Option<AttributeValue>,
 }
 
+model_de! { GetRiskLevelAttributeValueResponse [1] {
+    0 "value" value: Model,
+} }
+
 /// The `c1.api.attribute.v1.ListAttributeTypesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAttributeTypesResponse {
     /// `list`: a list; each item is a [`AttributeType`].
@@ -158,6 +218,11 @@ pub struct ListAttributeTypesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAttributeTypesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAttributeTypesResponse {
     type Item = AttributeType;
@@ -170,8 +235,8 @@ impl crate::Page for ListAttributeTypesResponse {
 }
 
 /// The `c1.api.attribute.v1.ListAttributeValuesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAttributeValuesResponse {
     /// `list`: a list; each item is a [`AttributeValue`].
@@ -181,6 +246,11 @@ pub struct ListAttributeValuesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAttributeValuesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAttributeValuesResponse {
     type Item = AttributeValue;
@@ -193,8 +263,8 @@ impl crate::Page for ListAttributeValuesResponse {
 }
 
 /// The `c1.api.attribute.v1.ListComplianceFrameworksResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListComplianceFrameworksResponse {
     /// `list`: a list; each item is a [`AttributeValue`].
@@ -204,6 +274,11 @@ pub struct ListComplianceFrameworksResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListComplianceFrameworksResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListComplianceFrameworksResponse {
     type Item = AttributeValue;
@@ -216,8 +291,8 @@ impl crate::Page for ListComplianceFrameworksResponse {
 }
 
 /// The `c1.api.attribute.v1.ListRiskLevelsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRiskLevelsResponse {
     /// `list`: a list; each item is a [`AttributeValue`].
@@ -227,6 +302,11 @@ pub struct ListRiskLevelsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListRiskLevelsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListRiskLevelsResponse {
     type Item = AttributeValue;

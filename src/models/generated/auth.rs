@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.auth.v1.IntrospectResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IntrospectResponse {
     /// `deviceClientId`: text.
@@ -34,6 +34,17 @@ pub struct IntrospectResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { IntrospectResponse [1] {
+    0 "deviceClientId" device_client_id: Plain,
+    1 "disabledModules" disabled_modules: Plain,
+    2 "features" features: Plain,
+    3 "permissions" permissions: Plain,
+    4 "principleId" principle_id: Plain,
+    5 "roles" roles: Plain,
+    6 "tenantId" tenant_id: Plain,
+    7 "userId" user_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 2 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.automations.v1.CreateAutomationRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationsCreateAutomationRequest {
     /// `annotations`: a map from text; each value is text.
@@ -50,9 +50,25 @@ pub struct AutomationsCreateAutomationRequest {
     pub triggers: Option<Vec<AutomationTrigger>>,
 }
 
+model_de! { AutomationsCreateAutomationRequest [1] {
+    0 "annotations" annotations: Plain,
+    1 "appId" app_id: Plain,
+    2 "automationSteps" automation_steps: Models,
+    3 "circuitBreakerMax" circuit_breaker_max: Plain,
+    4 "circuitBreakerPeriod" circuit_breaker_period: Plain,
+    5 "context" context: Model,
+    6 "description" description: Plain,
+    7 "displayName" display_name: Plain,
+    8 "draftAutomationSteps" draft_automation_steps: Models,
+    9 "draftTriggers" draft_triggers: Models,
+    10 "enabled" enabled: Plain,
+    11 "isDraft" is_draft: Plain,
+    12 "triggers" triggers: Models,
+} }
+
 /// The `c1.api.automations.v1.CreateAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationsCreateAutomationResponse {
     /// `automation`: a [`Automation`].
@@ -66,21 +82,39 @@ pub struct AutomationsCreateAutomationResponse {
     pub webhook_hmac_secret: Option<String>,
 }
 
+model_de! { AutomationsCreateAutomationResponse [1] {
+    0 "automation" automation: Model,
+    1 "webhookCapabilityUrl" webhook_capability_url: Plain,
+    2 "webhookHmacSecret" webhook_hmac_secret: Plain,
+} }
+
+redacted_debug! { AutomationsCreateAutomationResponse {
+    "automation" automation: shown,
+    "webhook_capability_url" webhook_capability_url: redacted,
+    "webhook_hmac_secret" webhook_hmac_secret: redacted,
+} }
+
 /// The `c1.api.automations.v1.DeleteAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationsDeleteAutomationRequest {}
 
+model_de! { AutomationsDeleteAutomationRequest [1] {
+} }
+
 /// The `c1.api.automations.v1.DeleteAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationsDeleteAutomationResponse {}
 
+model_de! { AutomationsDeleteAutomationResponse [1] {
+} }
+
 /// The `c1.api.automations.v1.ClearAutomationCircuitBreakerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClearAutomationCircuitBreakerRequest {
     /// `decision`: one of [`ClearAutomationCircuitBreakerRequestDecision`].
@@ -90,6 +124,11 @@ pub struct ClearAutomationCircuitBreakerRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
+model_de! { ClearAutomationCircuitBreakerRequest [1] {
+    0 "decision" decision: Plain,
+    1 "reason" reason: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -104,8 +143,8 @@ Cancel = "PAUSED_EXECUTION_DECISION_CANCEL",
 }
 
 /// The `c1.api.automations.v1.ClearAutomationCircuitBreakerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClearAutomationCircuitBreakerResponse {
     /// `bulkActionId`: text.
@@ -113,9 +152,13 @@ pub struct ClearAutomationCircuitBreakerResponse {
     pub bulk_action_id: Option<String>,
 }
 
+model_de! { ClearAutomationCircuitBreakerResponse [1] {
+    0 "bulkActionId" bulk_action_id: Plain,
+} }
+
 /// The `c1.api.automations.v1.ExecuteAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExecuteAutomationRequest {
     /// `context`: a [`AutomationContext`].
@@ -123,9 +166,13 @@ pub struct ExecuteAutomationRequest {
     pub context: Option<AutomationContext>,
 }
 
+model_de! { ExecuteAutomationRequest [1] {
+    0 "context" context: Model,
+} }
+
 /// The `c1.api.automations.v1.ExecuteAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExecuteAutomationResponse {
     /// `executionId`: a 64-bit integer (a string on the wire).
@@ -136,9 +183,13 @@ pub struct ExecuteAutomationResponse {
     pub execution_id: Option<i64>,
 }
 
+model_de! { ExecuteAutomationResponse [1] {
+    0 "executionId" execution_id: Int64,
+} }
+
 /// The `c1.api.automations.v1.GetAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAutomationResponse {
     /// `automation`: a [`Automation`].
@@ -146,9 +197,13 @@ pub struct GetAutomationResponse {
     pub automation: Option<Automation>,
 }
 
+model_de! { GetAutomationResponse [1] {
+    0 "automation" automation: Model,
+} }
+
 /// The `c1.api.automations.v1.ListAutomationsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAutomationsResponse {
     /// `list`: a list; each item is a [`Automation`].
@@ -158,6 +213,11 @@ pub struct ListAutomationsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAutomationsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAutomationsResponse {
     type Item = Automation;
@@ -170,8 +230,8 @@ impl crate::Page for ListAutomationsResponse {
 }
 
 /// The `c1.api.automations.v1.ResolvePausedAutomationExecutionsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResolvePausedAutomationExecutionsRequest {
     /// `decision`: one of [`ClearAutomationCircuitBreakerRequestDecision`].
@@ -182,9 +242,14 @@ pub struct ResolvePausedAutomationExecutionsRequest {
     pub reason: Option<String>,
 }
 
+model_de! { ResolvePausedAutomationExecutionsRequest [1] {
+    0 "decision" decision: Plain,
+    1 "reason" reason: Plain,
+} }
+
 /// The `c1.api.automations.v1.ResolvePausedAutomationExecutionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResolvePausedAutomationExecutionsResponse {
     /// `bulkActionId`: text.
@@ -198,9 +263,15 @@ pub struct ResolvePausedAutomationExecutionsResponse {
     pub paused_count: Option<u32>,
 }
 
+model_de! { ResolvePausedAutomationExecutionsResponse [1] {
+    0 "bulkActionId" bulk_action_id: Plain,
+    1 "erroredCount" errored_count: Plain,
+    2 "pausedCount" paused_count: Plain,
+} }
+
 /// The `c1.api.automations.v1.UpdateAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAutomationRequest {
     /// `automation`: a [`Automation`].
@@ -211,9 +282,14 @@ pub struct UpdateAutomationRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateAutomationRequest [1] {
+    0 "automation" automation: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.automations.v1.UpdateAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAutomationResponse {
     /// `automation`: a [`Automation`].
@@ -226,3 +302,15 @@ pub struct UpdateAutomationResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_hmac_secret: Option<String>,
 }
+
+model_de! { UpdateAutomationResponse [1] {
+    0 "automation" automation: Model,
+    1 "webhookCapabilityUrl" webhook_capability_url: Plain,
+    2 "webhookHmacSecret" webhook_hmac_secret: Plain,
+} }
+
+redacted_debug! { UpdateAutomationResponse {
+    "automation" automation: shown,
+    "webhook_capability_url" webhook_capability_url: redacted,
+    "webhook_hmac_secret" webhook_hmac_secret: redacted,
+} }

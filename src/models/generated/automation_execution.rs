@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.automations.v1.GetAutomationExecutionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAutomationExecutionResponse {
     /// `automationExecution`: a [`AutomationExecution`].
@@ -20,9 +20,15 @@ pub struct GetAutomationExecutionResponse {
     pub view: Option<AutomationExecutionView>,
 }
 
+model_de! { GetAutomationExecutionResponse [1] {
+    0 "automationExecution" automation_execution: Model,
+    1 "expanded" expanded: Plain,
+    2 "view" view: Model,
+} }
+
 /// The `c1.api.automations.v1.ListAutomationExecutionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAutomationExecutionsResponse {
     /// `automationExecutions`: a list; each item is a [`AutomationExecution`].
@@ -32,6 +38,11 @@ pub struct ListAutomationExecutionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAutomationExecutionsResponse [1] {
+    0 "automationExecutions" automation_executions: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAutomationExecutionsResponse {
     type Item = AutomationExecution;

@@ -5,13 +5,19 @@
 use super::*;
 
 /// The `c1.api.automations.v1.TerminateAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TerminateAutomationRequest {}
 
+model_de! { TerminateAutomationRequest [1] {
+} }
+
 /// The `c1.api.automations.v1.TerminateAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TerminateAutomationResponse {}
+
+model_de! { TerminateAutomationResponse [1] {
+} }

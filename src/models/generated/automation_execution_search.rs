@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.automations.v1.AutomationExecutionExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationExecutionExpandMask {
     /// `paths`: a list; each item is text.
@@ -14,9 +14,13 @@ pub struct AutomationExecutionExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { AutomationExecutionExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.automations.v1.AutomationExecutionRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationExecutionRef {
     /// `id`: a 64-bit integer (a string on the wire).
@@ -27,9 +31,13 @@ pub struct AutomationExecutionRef {
     pub id: Option<i64>,
 }
 
+model_de! { AutomationExecutionRef [1] {
+    0 "id" id: Int64,
+} }
+
 /// The `c1.api.automations.v1.SearchAllAutomationExecutionsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAllAutomationExecutionsRequest {
     /// `appIds`: a list; each item is text.
@@ -55,9 +63,19 @@ pub struct SearchAllAutomationExecutionsRequest {
     pub subject_user_ids: Option<Vec<String>>,
 }
 
+model_de! { SearchAllAutomationExecutionsRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "automationTemplateIds" automation_template_ids: Plain,
+    2 "executionStates" execution_states: Plain,
+    3 "expandMask" expand_mask: Model,
+    4 "pageSize" page_size: Plain,
+    5 "pageToken" page_token: Plain,
+    6 "subjectUserIds" subject_user_ids: Plain,
+} }
+
 /// The `c1.api.automations.v1.SearchAllAutomationExecutionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAllAutomationExecutionsResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -71,6 +89,12 @@ pub struct SearchAllAutomationExecutionsResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { SearchAllAutomationExecutionsResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for SearchAllAutomationExecutionsResponse {
     type Item = AutomationExecutionView;
     fn next_page_token(&self) -> Option<&str> {
@@ -82,8 +106,8 @@ impl crate::Page for SearchAllAutomationExecutionsResponse {
 }
 
 /// The `c1.api.automations.v1.SearchAutomationExecutionsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationExecutionsRequest {
     /// `automationTemplateId`: text.
@@ -115,9 +139,20 @@ pub struct SearchAutomationExecutionsRequest {
     pub refs: Option<Vec<AutomationExecutionRef>>,
 }
 
+model_de! { SearchAutomationExecutionsRequest [1] {
+    0 "automationTemplateId" automation_template_id: Plain,
+    1 "executionId" execution_id: Int64,
+    2 "executionStepStates" execution_step_states: Plain,
+    3 "expandMask" expand_mask: Model,
+    4 "pageSize" page_size: Plain,
+    5 "pageToken" page_token: Plain,
+    6 "query" query: Plain,
+    7 "refs" refs: Models,
+} }
+
 /// The `c1.api.automations.v1.SearchAutomationExecutionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationExecutionsResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -130,6 +165,12 @@ pub struct SearchAutomationExecutionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAutomationExecutionsResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAutomationExecutionsResponse {
     type Item = AutomationExecutionView;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.automations.v1.AutomationTemplateVersion` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationTemplateVersion {
     /// `automationSteps`: a list; each item is a [`AutomationStep`].
@@ -44,9 +44,19 @@ pub struct AutomationTemplateVersion {
     pub version: Option<i64>,
 }
 
+model_de! { AutomationTemplateVersion [1] {
+    0 "automationSteps" automation_steps: Models,
+    1 "automationTemplateId" automation_template_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "triggers" triggers: Models,
+    5 "updatedAt" updated_at: Timestamp,
+    6 "version" version: Int64,
+} }
+
 /// The `c1.api.automations.v1.SearchAutomationTemplateVersionsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationTemplateVersionsRequest {
     /// `automationTemplateId`: text.
@@ -60,9 +70,15 @@ pub struct SearchAutomationTemplateVersionsRequest {
     pub page_token: Option<String>,
 }
 
+model_de! { SearchAutomationTemplateVersionsRequest [1] {
+    0 "automationTemplateId" automation_template_id: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+} }
+
 /// The `c1.api.automations.v1.SearchAutomationTemplateVersionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationTemplateVersionsResponse {
     /// `list`: a list; each item is a [`AutomationTemplateVersion`].
@@ -72,6 +88,11 @@ pub struct SearchAutomationTemplateVersionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAutomationTemplateVersionsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAutomationTemplateVersionsResponse {
     type Item = AutomationTemplateVersion;
@@ -84,8 +105,8 @@ impl crate::Page for SearchAutomationTemplateVersionsResponse {
 }
 
 /// The `c1.api.automations.v1.SearchAutomationsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationsRequest {
     /// `appId`: text.
@@ -123,6 +144,20 @@ pub struct SearchAutomationsRequest {
     pub trigger_types: Option<Vec<AutomationPrimaryTriggerType>>,
 }
 
+model_de! { SearchAutomationsRequest [1] {
+    0 "appId" app_id: Plain,
+    1 "appIds" app_ids: Plain,
+    2 "direction" direction: Plain,
+    3 "isDraft" is_draft: Plain,
+    4 "pageSize" page_size: Plain,
+    5 "pageToken" page_token: Plain,
+    6 "query" query: Plain,
+    7 "refs" refs: Models,
+    8 "sortField" sort_field: Plain,
+    9 "statuses" statuses: Plain,
+    10 "triggerTypes" trigger_types: Plain,
+} }
+
 open_enum! {
 /// An open enum of 6 known values.
 pub enum SearchAutomationsRequestSortField {
@@ -154,8 +189,8 @@ Off = "AUTOMATION_STATUS_FILTER_OFF",
 }
 
 /// The `c1.api.automations.v1.SearchAutomationsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationsResponse {
     /// `list`: a list; each item is a [`Automation`].
@@ -165,6 +200,11 @@ pub struct SearchAutomationsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchAutomationsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchAutomationsResponse {
     type Item = Automation;

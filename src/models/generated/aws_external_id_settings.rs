@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.AWSExternalID` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSExternalID {
     /// `externalId`: text.
@@ -14,12 +14,20 @@ pub struct AWSExternalID {
     pub external_id: Option<String>,
 }
 
+model_de! { AWSExternalID [1] {
+    0 "externalId" external_id: Plain,
+} }
+
 /// The `c1.api.settings.v1.GetAWSExternalIDResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAWSExternalIDResponse {
     /// `awsExternalId`: a [`AWSExternalID`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_external_id: Option<AWSExternalID>,
 }
+
+model_de! { GetAWSExternalIDResponse [1] {
+    0 "awsExternalId" aws_external_id: Model,
+} }

@@ -5,20 +5,26 @@
 use super::*;
 
 /// The `c1.api.app.v1.ConfirmSyncValidRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfirmSyncValidRequest {}
 
+model_de! { ConfirmSyncValidRequest [1] {
+} }
+
 /// The `c1.api.app.v1.ConfirmSyncValidResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfirmSyncValidResponse {}
 
+model_de! { ConfirmSyncValidResponse [1] {
+} }
+
 /// The `c1.api.app.v1.Connector` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Connector {
     /// `appId`: text.
@@ -113,9 +119,37 @@ pub struct Connector {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { Connector [1] {
+    0 "appId" app_id: Plain,
+    1 "canResumeSync" can_resume_sync: Plain,
+    2 "catalogId" catalog_id: Plain,
+    3 "config" config: Plain,
+    4 "configUpdatedAt" config_updated_at: Timestamp,
+    5 "connectorApiVersion" connector_api_version: Plain,
+    6 "connectorSyncCronSchedule" connector_sync_cron_schedule: Model,
+    7 "createdAt" created_at: Timestamp,
+    8 "deletedAt" deleted_at: Timestamp,
+    9 "description" description: Plain,
+    10 "disableCheckBadSync" disable_check_bad_sync: Plain,
+    11 "displayName" display_name: Plain,
+    12 "downloadUrl" download_url: Plain,
+    13 "id" id: Plain,
+    14 "oauthAuthorizedAs" oauth_authorized_as: Model,
+    15 "parallelSyncWorkerCount" parallel_sync_worker_count: Plain,
+    16 "profileAllowList" profile_allow_list: Plain,
+    17 "profileIgnoreList" profile_ignore_list: Plain,
+    18 "status" status: Model,
+    19 "syncConfig" sync_config: Model,
+    20 "syncDisabledAt" sync_disabled_at: Timestamp,
+    21 "syncDisabledCategory" sync_disabled_category: Plain,
+    22 "syncDisabledReason" sync_disabled_reason: Plain,
+    23 "updatedAt" updated_at: Timestamp,
+    24 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCredential {
     /// `appId`: text.
@@ -168,9 +202,37 @@ pub struct ConnectorCredential {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ConnectorCredential [1] {
+    0 "appId" app_id: Plain,
+    1 "clientId" client_id: Plain,
+    2 "clientSecret" client_secret: Plain,
+    3 "connectorId" connector_id: Plain,
+    4 "createdAt" created_at: Timestamp,
+    5 "deletedAt" deleted_at: Timestamp,
+    6 "displayName" display_name: Plain,
+    7 "expiresTime" expires_time: Timestamp,
+    8 "id" id: Plain,
+    9 "lastUsedAt" last_used_at: Timestamp,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
+redacted_debug! { ConnectorCredential {
+    "app_id" app_id: shown,
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+    "connector_id" connector_id: shown,
+    "created_at" created_at: shown,
+    "deleted_at" deleted_at: shown,
+    "display_name" display_name: shown,
+    "expires_time" expires_time: shown,
+    "id" id: shown,
+    "last_used_at" last_used_at: shown,
+    "updated_at" updated_at: shown,
+} }
+
 /// The `c1.api.app.v1.ConnectorExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorExpandMask {
     /// `paths`: a list; each item is text.
@@ -178,9 +240,13 @@ pub struct ConnectorExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { ConnectorExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorScheduleCron` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorScheduleCron {
     /// `cronSpec`: text.
@@ -191,9 +257,14 @@ pub struct ConnectorScheduleCron {
     pub timezone: Option<String>,
 }
 
+model_de! { ConnectorScheduleCron [1] {
+    0 "cronSpec" cron_spec: Plain,
+    1 "timezone" timezone: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceCreateDelegatedRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceCreateDelegatedRequest {
     /// `appEntitlementOwnerRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -219,9 +290,19 @@ pub struct ConnectorServiceCreateDelegatedRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { ConnectorServiceCreateDelegatedRequest [1] {
+    0 "appEntitlementOwnerRefs" app_entitlement_owner_refs: Models,
+    1 "appManagedStateBindingRef" app_managed_state_binding_ref: Model,
+    2 "catalogId" catalog_id: Plain,
+    3 "description" description: Plain,
+    4 "displayName" display_name: Plain,
+    5 "expandMask" expand_mask: Model,
+    6 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceCreateRequest {
     /// `catalogId`: text.
@@ -241,9 +322,17 @@ pub struct ConnectorServiceCreateRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { ConnectorServiceCreateRequest [1] {
+    0 "catalogId" catalog_id: Plain,
+    1 "config" config: Plain,
+    2 "description" description: Plain,
+    3 "expandMask" expand_mask: Model,
+    4 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceCreateResponse {
     /// `connectorView`: a [`ConnectorView`].
@@ -254,21 +343,32 @@ pub struct ConnectorServiceCreateResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { ConnectorServiceCreateResponse [1] {
+    0 "connectorView" connector_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceDeleteRequest {}
 
+model_de! { ConnectorServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceDeleteResponse {}
 
+model_de! { ConnectorServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceGetCredentialsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceGetCredentialsResponse {
     /// `credential`: a [`ConnectorCredential`].
@@ -276,9 +376,13 @@ pub struct ConnectorServiceGetCredentialsResponse {
     pub credential: Option<ConnectorCredential>,
 }
 
+model_de! { ConnectorServiceGetCredentialsResponse [1] {
+    0 "credential" credential: Model,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceGetResponse {
     /// `connectorView`: a [`ConnectorView`].
@@ -289,9 +393,14 @@ pub struct ConnectorServiceGetResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { ConnectorServiceGetResponse [1] {
+    0 "connectorView" connector_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -305,6 +414,12 @@ pub struct ConnectorServiceListResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { ConnectorServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for ConnectorServiceListResponse {
     type Item = ConnectorView;
     fn next_page_token(&self) -> Option<&str> {
@@ -316,20 +431,26 @@ impl crate::Page for ConnectorServiceListResponse {
 }
 
 /// The `c1.api.app.v1.ConnectorServiceRevokeCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceRevokeCredentialRequest {}
 
+model_de! { ConnectorServiceRevokeCredentialRequest [1] {
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceRevokeCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceRevokeCredentialResponse {}
 
+model_de! { ConnectorServiceRevokeCredentialResponse [1] {
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceRotateCredentialRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceRotateCredentialRequest {
     /// `appId`: text.
@@ -340,9 +461,14 @@ pub struct ConnectorServiceRotateCredentialRequest {
     pub connector_id: Option<String>,
 }
 
+model_de! { ConnectorServiceRotateCredentialRequest [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceRotateCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceRotateCredentialResponse {
     /// `credential`: a [`ConnectorCredential`].
@@ -350,9 +476,13 @@ pub struct ConnectorServiceRotateCredentialResponse {
     pub credential: Option<ConnectorCredential>,
 }
 
+model_de! { ConnectorServiceRotateCredentialResponse [1] {
+    0 "credential" credential: Model,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceUpdateDelegatedRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateDelegatedRequest {
     /// `connector`: a [`Connector`].
@@ -366,9 +496,15 @@ pub struct ConnectorServiceUpdateDelegatedRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { ConnectorServiceUpdateDelegatedRequest [1] {
+    0 "connector" connector: Model,
+    1 "expandMask" expand_mask: Model,
+    2 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateRequest {
     /// `connector`: a [`Connector`].
@@ -382,9 +518,15 @@ pub struct ConnectorServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { ConnectorServiceUpdateRequest [1] {
+    0 "connector" connector: Model,
+    1 "expandMask" expand_mask: Model,
+    2 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateResponse {
     /// `connectorView`: a [`ConnectorView`].
@@ -395,9 +537,14 @@ pub struct ConnectorServiceUpdateResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { ConnectorServiceUpdateResponse [1] {
+    0 "connectorView" connector_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorStatus` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorStatus {
     /// `completedAt`: a timestamp (RFC 3339 on the wire).
@@ -426,6 +573,14 @@ pub struct ConnectorStatus {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ConnectorStatus [1] {
+    0 "completedAt" completed_at: Timestamp,
+    1 "lastError" last_error: Plain,
+    2 "startedAt" started_at: Timestamp,
+    3 "status" status: Plain,
+    4 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum ConnectorStatusStatus {
@@ -443,8 +598,8 @@ Disabled = "SYNC_STATUS_DISABLED",
 }
 
 /// The `c1.api.app.v1.ConnectorSyncCronSchedule` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorSyncCronSchedule {
     /// `cronSpec`: text.
@@ -461,9 +616,15 @@ pub struct ConnectorSyncCronSchedule {
     pub timezone: Option<String>,
 }
 
+model_de! { ConnectorSyncCronSchedule [1] {
+    0 "cronSpec" cron_spec: Plain,
+    1 "start" start: Timestamp,
+    2 "timezone" timezone: Plain,
+} }
+
 /// The `c1.api.app.v1.ConnectorView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorView {
     /// `appPath`: text.
@@ -480,9 +641,16 @@ pub struct ConnectorView {
     pub users_path: Option<String>,
 }
 
+model_de! { ConnectorView [1] {
+    0 "appPath" app_path: Plain,
+    1 "capabilitiesPath" capabilities_path: Plain,
+    2 "connector" connector: Model,
+    3 "usersPath" users_path: Plain,
+} }
+
 /// The `c1.api.app.v1.EditorValidateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EditorValidateRequest {
     /// `text`: text.
@@ -490,9 +658,13 @@ pub struct EditorValidateRequest {
     pub text: Option<String>,
 }
 
+model_de! { EditorValidateRequest [1] {
+    0 "text" text: Plain,
+} }
+
 /// The `c1.api.app.v1.EditorValidateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EditorValidateResponse {
     /// `markers`: a list; each item is a [`EditorMarker`]. Set by the server.
@@ -500,21 +672,31 @@ pub struct EditorValidateResponse {
     pub markers: Option<Vec<EditorMarker>>,
 }
 
+model_de! { EditorValidateResponse [1] {
+    0 "markers" markers: Models,
+} }
+
 /// The `c1.api.app.v1.ForceSyncRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ForceSyncRequest {}
 
+model_de! { ForceSyncRequest [1] {
+} }
+
 /// The `c1.api.app.v1.ForceSyncResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ForceSyncResponse {}
 
+model_de! { ForceSyncResponse [1] {
+} }
+
 /// The `c1.api.app.v1.GetConnectorSyncDownloadURLResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetConnectorSyncDownloadURLResponse {
     /// `downloadUrl`: text.
@@ -522,9 +704,17 @@ pub struct GetConnectorSyncDownloadURLResponse {
     pub download_url: Option<String>,
 }
 
+model_de! { GetConnectorSyncDownloadURLResponse [1] {
+    0 "downloadUrl" download_url: Plain,
+} }
+
+redacted_debug! { GetConnectorSyncDownloadURLResponse {
+    "download_url" download_url: redacted,
+} }
+
 /// The `c1.api.app.v1.OAuth2AuthorizedAs` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OAuth2AuthorizedAs {
     /// `authEmail`: text. Set by the server.
@@ -538,33 +728,50 @@ pub struct OAuth2AuthorizedAs {
     pub authorized_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { OAuth2AuthorizedAs [1] {
+    0 "authEmail" auth_email: Plain,
+    1 "authorizedAt" authorized_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.PauseSyncRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PauseSyncRequest {}
 
+model_de! { PauseSyncRequest [1] {
+} }
+
 /// The `c1.api.app.v1.PauseSyncResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PauseSyncResponse {}
 
+model_de! { PauseSyncResponse [1] {
+} }
+
 /// The `c1.api.app.v1.ResumeSyncRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResumeSyncRequest {}
 
+model_de! { ResumeSyncRequest [1] {
+} }
+
 /// The `c1.api.app.v1.ResumeSyncResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResumeSyncResponse {}
 
+model_de! { ResumeSyncResponse [1] {
+} }
+
 /// The `c1.api.app.v1.SyncConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SyncConfig {
     /// `syncResourceTypeIds`: a list; each item is text.
@@ -572,9 +779,13 @@ pub struct SyncConfig {
     pub sync_resource_type_ids: Option<Vec<String>>,
 }
 
+model_de! { SyncConfig [1] {
+    0 "syncResourceTypeIds" sync_resource_type_ids: Plain,
+} }
+
 /// The `c1.api.app.v1.UpdateConnectorScheduleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateConnectorScheduleRequest {
     /// `cron`: a [`ConnectorScheduleCron`].
@@ -582,8 +793,15 @@ pub struct UpdateConnectorScheduleRequest {
     pub cron: Option<ConnectorScheduleCron>,
 }
 
+model_de! { UpdateConnectorScheduleRequest [1] {
+    0 "cron" cron: Model,
+} }
+
 /// The `c1.api.app.v1.UpdateConnectorScheduleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateConnectorScheduleResponse {}
+
+model_de! { UpdateConnectorScheduleResponse [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceActivateRevisionRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAuthoringServiceActivateRevisionRequest {
     /// `approvalTokenId`: text.
@@ -29,9 +29,18 @@ pub struct ConnectorAuthoringServiceActivateRevisionRequest {
     pub revision_id: Option<String>,
 }
 
+model_de! { ConnectorAuthoringServiceActivateRevisionRequest [1] {
+    0 "approvalTokenId" approval_token_id: Plain,
+    1 "catalogId" catalog_id: Plain,
+    2 "idempotencyKey" idempotency_key: Plain,
+    3 "instanceAppId" instance_app_id: Plain,
+    4 "instanceConnectorId" instance_connector_id: Plain,
+    5 "revisionId" revision_id: Plain,
+} }
+
 /// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceActivateRevisionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAuthoringServiceActivateRevisionResponse {
     /// `activationEpoch`: a 64-bit integer (a string on the wire).
@@ -45,9 +54,14 @@ pub struct ConnectorAuthoringServiceActivateRevisionResponse {
     pub revision_id: Option<String>,
 }
 
+model_de! { ConnectorAuthoringServiceActivateRevisionResponse [1] {
+    0 "activationEpoch" activation_epoch: Uint64,
+    1 "revisionId" revision_id: Plain,
+} }
+
 /// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceRollbackRevisionRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAuthoringServiceRollbackRevisionRequest {
     /// `approvalTokenId`: text.
@@ -70,9 +84,18 @@ pub struct ConnectorAuthoringServiceRollbackRevisionRequest {
     pub target_revision_id: Option<String>,
 }
 
+model_de! { ConnectorAuthoringServiceRollbackRevisionRequest [1] {
+    0 "approvalTokenId" approval_token_id: Plain,
+    1 "catalogId" catalog_id: Plain,
+    2 "instanceAppId" instance_app_id: Plain,
+    3 "instanceConnectorId" instance_connector_id: Plain,
+    4 "reason" reason: Plain,
+    5 "targetRevisionId" target_revision_id: Plain,
+} }
+
 /// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceRollbackRevisionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAuthoringServiceRollbackRevisionResponse {
     /// `activationEpoch`: a 64-bit integer (a string on the wire).
@@ -85,3 +108,8 @@ pub struct ConnectorAuthoringServiceRollbackRevisionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_id: Option<String>,
 }
+
+model_de! { ConnectorAuthoringServiceRollbackRevisionResponse [1] {
+    0 "activationEpoch" activation_epoch: Uint64,
+    1 "revisionId" revision_id: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.integration.connector.v1.ConfigSchema` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigSchema {
     /// `displayName`: text.
@@ -35,9 +35,20 @@ pub struct ConfigSchema {
     pub supports_external_resources: Option<bool>,
 }
 
+model_de! { ConfigSchema [1] {
+    0 "displayName" display_name: Plain,
+    1 "fieldGroups" field_groups: Models,
+    2 "fields" fields: Models,
+    3 "helpUrl" help_url: Plain,
+    4 "iconUrl" icon_url: Plain,
+    5 "isOauth2" is_oauth2: Plain,
+    6 "requiresExternalConnector" requires_external_connector: Plain,
+    7 "supportsExternalResources" supports_external_resources: Plain,
+} }
+
 /// The `c1.api.integration.connector.v1.ConnectorCatalogServiceConfigurationSchemaRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCatalogServiceConfigurationSchemaRequest {
     /// `appId`: text.
@@ -51,9 +62,15 @@ pub struct ConnectorCatalogServiceConfigurationSchemaRequest {
     pub connector_id: Option<String>,
 }
 
+model_de! { ConnectorCatalogServiceConfigurationSchemaRequest [1] {
+    0 "appId" app_id: Plain,
+    1 "catalogId" catalog_id: Plain,
+    2 "connectorId" connector_id: Plain,
+} }
+
 /// The `c1.api.integration.connector.v1.ConnectorCatalogServiceConfigurationSchemaResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCatalogServiceConfigurationSchemaResponse {
     /// `formSchema`: a [`RequestSchemaForm`].
@@ -64,9 +81,14 @@ pub struct ConnectorCatalogServiceConfigurationSchemaResponse {
     pub schema: Option<ConfigSchema>,
 }
 
+model_de! { ConnectorCatalogServiceConfigurationSchemaResponse [1] {
+    0 "formSchema" form_schema: Model,
+    1 "schema" schema: Model,
+} }
+
 /// The `c1.api.integration.connector.v1.CheckboxField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCheckboxField {
     /// `checked`: a boolean.
@@ -74,9 +96,13 @@ pub struct ConnectorCheckboxField {
     pub checked: Option<bool>,
 }
 
+model_de! { ConnectorCheckboxField [1] {
+    0 "checked" checked: Plain,
+} }
+
 /// The `c1.api.integration.connector.v1.SelectField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorSelectField {
     /// `items`: a list; each item is a [`Item`].
@@ -84,9 +110,13 @@ pub struct ConnectorSelectField {
     pub items: Option<Vec<Item>>,
 }
 
+model_de! { ConnectorSelectField [1] {
+    0 "items" items: Models,
+} }
+
 /// The `c1.api.integration.connector.v1.TextField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorTextField {
     /// `secret`: a boolean.
@@ -97,9 +127,14 @@ pub struct ConnectorTextField {
     pub value_validator: Option<StringRules>,
 }
 
+model_de! { ConnectorTextField [1] {
+    0 "secret" secret: Plain,
+    1 "valueValidator" value_validator: Model,
+} }
+
 /// The `c1.api.integration.connector.v1.Field` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Field {
     /// `additionalPlaceholder`: text.
@@ -164,9 +199,32 @@ pub struct Field {
     pub text: Option<ConnectorTextField>,
 }
 
+model_de! { Field [1] {
+    0 "additionalPlaceholder" additional_placeholder: Plain,
+    1 "checkbox" checkbox: Model,
+    2 "dependsOnFields" depends_on_fields: Plain,
+    3 "displayName" display_name: Plain,
+    4 "helpUrl" help_url: Plain,
+    5 "import" import: Model,
+    6 "keyValue" key_value: Model,
+    7 "name" name: Plain,
+    8 "oauth2" oauth2: Model,
+    9 "options" options: Model,
+    10 "placeholder" placeholder: Plain,
+    11 "postCreate" post_create: Plain,
+    12 "random" random: Model,
+    13 "readOnly" read_only: Model,
+    14 "secret" secret: Model,
+    15 "select" select: Model,
+    16 "str" str: Model,
+    17 "strList" str_list: Model,
+    18 "stringMap" string_map: Model,
+    19 "text" text: Model,
+} }
+
 /// The `c1.api.integration.connector.v1.FieldGroup` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldGroup {
     /// `default`: a boolean.
@@ -186,9 +244,17 @@ pub struct FieldGroup {
     pub name: Option<String>,
 }
 
+model_de! { FieldGroup [1] {
+    0 "default" default: Plain,
+    1 "displayName" display_name: Plain,
+    2 "fieldNames" field_names: Plain,
+    3 "helpText" help_text: Plain,
+    4 "name" name: Plain,
+} }
+
 /// The `c1.api.integration.connector.v1.ImportField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImportField {
     /// `allowedExtensions`: a list; each item is text.
@@ -202,9 +268,15 @@ pub struct ImportField {
     pub value_validator: Option<StringRules>,
 }
 
+model_de! { ImportField [1] {
+    0 "allowedExtensions" allowed_extensions: Plain,
+    1 "secret" secret: Plain,
+    2 "valueValidator" value_validator: Model,
+} }
+
 /// The `c1.api.integration.connector.v1.SelectField.Item` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Item {
     /// `displayName`: text.
@@ -215,9 +287,14 @@ pub struct Item {
     pub value: Option<String>,
 }
 
+model_de! { Item [1] {
+    0 "displayName" display_name: Plain,
+    1 "value" value: Plain,
+} }
+
 /// The `c1.api.integration.connector.v1.KeyValueField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct KeyValueField {
     /// `secret`: a boolean.
@@ -228,21 +305,32 @@ pub struct KeyValueField {
     pub supports_file_upload: Option<bool>,
 }
 
+model_de! { KeyValueField [1] {
+    0 "secret" secret: Plain,
+    1 "supportsFileUpload" supports_file_upload: Plain,
+} }
+
 /// The `c1.api.integration.connector.v1.OAuth2Field` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OAuth2Field {}
 
+model_de! { OAuth2Field [1] {
+} }
+
 /// The `c1.api.integration.connector.v1.OptionsField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OptionsField {}
 
+model_de! { OptionsField [1] {
+} }
+
 /// The `c1.api.integration.connector.v1.RandomStringField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RandomStringField {
     /// `length`: a number.
@@ -250,21 +338,31 @@ pub struct RandomStringField {
     pub length: Option<i32>,
 }
 
+model_de! { RandomStringField [1] {
+    0 "length" length: Plain,
+} }
+
 /// The `c1.api.integration.connector.v1.ReadOnlyField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReadOnlyField {}
 
+model_de! { ReadOnlyField [1] {
+} }
+
 /// The `c1.api.integration.connector.v1.RotatableSecretField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RotatableSecretField {}
 
+model_de! { RotatableSecretField [1] {
+} }
+
 /// The `c1.api.integration.connector.v1.StringField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringField {
     /// `secret`: a boolean.
@@ -275,9 +373,14 @@ pub struct StringField {
     pub value_validator: Option<StringRules>,
 }
 
+model_de! { StringField [1] {
+    0 "secret" secret: Plain,
+    1 "valueValidator" value_validator: Model,
+} }
+
 /// The `c1.api.integration.connector.v1.StringListField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringListField {
     /// `valueValidator`: a [`StringRules`].
@@ -285,12 +388,20 @@ pub struct StringListField {
     pub value_validator: Option<StringRules>,
 }
 
+model_de! { StringListField [1] {
+    0 "valueValidator" value_validator: Model,
+} }
+
 /// The `c1.api.integration.connector.v1.StringMapField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringMapField {
     /// `optional`: a boolean.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
 }
+
+model_de! { StringMapField [1] {
+    0 "optional" optional: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v2.ConnectorOwnerEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorOwnerEntitlement {
     /// `appEntitlement`: a [`AppEntitlement`].
@@ -29,9 +29,17 @@ pub struct ConnectorOwnerEntitlement {
     pub role_slug: Option<String>,
 }
 
+model_de! { ConnectorOwnerEntitlement [1] {
+    0 "appEntitlement" app_entitlement: Model,
+    1 "appId" app_id: Plain,
+    2 "connectorId" connector_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "roleSlug" role_slug: Plain,
+} }
+
 /// The `c1.api.app.v2.ConnectorOwnerUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorOwnerUser {
     /// `appId`: text.
@@ -54,9 +62,17 @@ pub struct ConnectorOwnerUser {
     pub user: Option<User>,
 }
 
+model_de! { ConnectorOwnerUser [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "roleSlug" role_slug: Plain,
+    4 "user" user: Model,
+} }
+
 /// The `c1.api.app.v2.CreateConnectorEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConnectorEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -64,9 +80,13 @@ pub struct CreateConnectorEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { CreateConnectorEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateConnectorEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConnectorEntitlementOwnerResponse {
     /// `connectorOwnerEntitlement`: a [`ConnectorOwnerEntitlement`].
@@ -74,9 +94,13 @@ pub struct CreateConnectorEntitlementOwnerResponse {
     pub connector_owner_entitlement: Option<ConnectorOwnerEntitlement>,
 }
 
+model_de! { CreateConnectorEntitlementOwnerResponse [1] {
+    0 "connectorOwnerEntitlement" connector_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.CreateConnectorUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConnectorUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -84,9 +108,13 @@ pub struct CreateConnectorUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CreateConnectorUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.CreateConnectorUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConnectorUserOwnerResponse {
     /// `connectorOwnerUser`: a [`ConnectorOwnerUser`].
@@ -94,9 +122,13 @@ pub struct CreateConnectorUserOwnerResponse {
     pub connector_owner_user: Option<ConnectorOwnerUser>,
 }
 
+model_de! { CreateConnectorUserOwnerResponse [1] {
+    0 "connectorOwnerUser" connector_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteConnectorEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteConnectorEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -104,15 +136,22 @@ pub struct DeleteConnectorEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { DeleteConnectorEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteConnectorEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteConnectorEntitlementOwnerResponse {}
 
+model_de! { DeleteConnectorEntitlementOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.DeleteConnectorUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteConnectorUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -120,15 +159,22 @@ pub struct DeleteConnectorUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { DeleteConnectorUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.app.v2.DeleteConnectorUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteConnectorUserOwnerResponse {}
 
+model_de! { DeleteConnectorUserOwnerResponse [1] {
+} }
+
 /// The `c1.api.app.v2.GetConnectorEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetConnectorEntitlementOwnerResponse {
     /// `connectorOwnerEntitlement`: a [`ConnectorOwnerEntitlement`].
@@ -136,9 +182,13 @@ pub struct GetConnectorEntitlementOwnerResponse {
     pub connector_owner_entitlement: Option<ConnectorOwnerEntitlement>,
 }
 
+model_de! { GetConnectorEntitlementOwnerResponse [1] {
+    0 "connectorOwnerEntitlement" connector_owner_entitlement: Model,
+} }
+
 /// The `c1.api.app.v2.GetConnectorUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetConnectorUserOwnerResponse {
     /// `connectorOwnerUser`: a [`ConnectorOwnerUser`].
@@ -146,9 +196,13 @@ pub struct GetConnectorUserOwnerResponse {
     pub connector_owner_user: Option<ConnectorOwnerUser>,
 }
 
+model_de! { GetConnectorUserOwnerResponse [1] {
+    0 "connectorOwnerUser" connector_owner_user: Model,
+} }
+
 /// The `c1.api.app.v2.SearchConnectorEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchConnectorEntitlementOwnersResponse {
     /// `list`: a list; each item is a [`ConnectorOwnerEntitlement`].
@@ -158,6 +212,11 @@ pub struct SearchConnectorEntitlementOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchConnectorEntitlementOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchConnectorEntitlementOwnersResponse {
     type Item = ConnectorOwnerEntitlement;
@@ -170,8 +229,8 @@ impl crate::Page for SearchConnectorEntitlementOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SearchConnectorUserOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchConnectorUserOwnersResponse {
     /// `list`: a list; each item is a [`ConnectorOwnerUser`].
@@ -181,6 +240,11 @@ pub struct SearchConnectorUserOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchConnectorUserOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchConnectorUserOwnersResponse {
     type Item = ConnectorOwnerUser;
@@ -193,8 +257,8 @@ impl crate::Page for SearchConnectorUserOwnersResponse {
 }
 
 /// The `c1.api.app.v2.SetConnectorOwnersV2RequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetConnectorOwnersV2Request {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -208,8 +272,17 @@ pub struct SetConnectorOwnersV2Request {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SetConnectorOwnersV2Request [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+    1 "roleSlug" role_slug: Plain,
+    2 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.app.v2.SetConnectorOwnersV2Response` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetConnectorOwnersV2Response {}
+
+model_de! { SetConnectorOwnersV2Response [1] {
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.Contacts` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Contacts {
     /// `billingEmails`: a list; each item is text.
@@ -32,9 +32,17 @@ pub struct Contacts {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { Contacts [1] {
+    0 "billingEmails" billing_emails: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "operationsEmails" operations_emails: Plain,
+    3 "securityEmails" security_emails: Plain,
+    4 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.settings.v1.GetContactsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetContactsResponse {
     /// `contacts`: a [`Contacts`].
@@ -42,9 +50,13 @@ pub struct GetContactsResponse {
     pub contacts: Option<Contacts>,
 }
 
+model_de! { GetContactsResponse [1] {
+    0 "contacts" contacts: Model,
+} }
+
 /// The `c1.api.settings.v1.UpdateContactsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateContactsRequest {
     /// `contacts`: a [`Contacts`].
@@ -55,12 +67,21 @@ pub struct UpdateContactsRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateContactsRequest [1] {
+    0 "contacts" contacts: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateContactsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateContactsResponse {
     /// `contacts`: a [`Contacts`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Contacts>,
 }
+
+model_de! { UpdateContactsResponse [1] {
+    0 "contacts" contacts: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicy {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -59,9 +59,25 @@ pub struct CredentialInventoryPolicy {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { CredentialInventoryPolicy [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "delegated" delegated: Model,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "displayName" display_name: Plain,
+    4 "emailOtp" email_otp: Model,
+    5 "enabledTypes" enabled_types: Plain,
+    6 "id" id: Plain,
+    7 "isBuiltin" is_builtin: Plain,
+    8 "passkey" passkey: Model,
+    9 "password" password: Model,
+    10 "priority" priority: Plain,
+    11 "totp" totp: Model,
+    12 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyRef {
     /// `id`: text.
@@ -69,9 +85,13 @@ pub struct CredentialInventoryPolicyRef {
     pub id: Option<String>,
 }
 
+model_de! { CredentialInventoryPolicyRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceCreateRequest {
     /// `delegated`: a [`DelegatedConstraints`].
@@ -100,9 +120,20 @@ pub struct CredentialInventoryPolicyServiceCreateRequest {
     pub totp: Option<TOTPConstraints>,
 }
 
+model_de! { CredentialInventoryPolicyServiceCreateRequest [1] {
+    0 "delegated" delegated: Model,
+    1 "displayName" display_name: Plain,
+    2 "emailOtp" email_otp: Model,
+    3 "enabledTypes" enabled_types: Plain,
+    4 "passkey" passkey: Model,
+    5 "password" password: Model,
+    6 "priority" priority: Plain,
+    7 "totp" totp: Model,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceCreateResponse {
     /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
@@ -110,21 +141,31 @@ pub struct CredentialInventoryPolicyServiceCreateResponse {
     pub credential_inventory_policy: Option<CredentialInventoryPolicy>,
 }
 
+model_de! { CredentialInventoryPolicyServiceCreateResponse [1] {
+    0 "credentialInventoryPolicy" credential_inventory_policy: Model,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceDeleteRequest {}
 
+model_de! { CredentialInventoryPolicyServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceDeleteResponse {}
 
+model_de! { CredentialInventoryPolicyServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceGetResponse {
     /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
@@ -132,9 +173,13 @@ pub struct CredentialInventoryPolicyServiceGetResponse {
     pub credential_inventory_policy: Option<CredentialInventoryPolicy>,
 }
 
+model_de! { CredentialInventoryPolicyServiceGetResponse [1] {
+    0 "credentialInventoryPolicy" credential_inventory_policy: Model,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceListResponse {
     /// `list`: a list; each item is a [`CredentialInventoryPolicy`].
@@ -144,6 +189,11 @@ pub struct CredentialInventoryPolicyServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { CredentialInventoryPolicyServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for CredentialInventoryPolicyServiceListResponse {
     type Item = CredentialInventoryPolicy;
@@ -156,8 +206,8 @@ impl crate::Page for CredentialInventoryPolicyServiceListResponse {
 }
 
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceSearchRequest {
     /// `pageSize`: a number.
@@ -174,9 +224,16 @@ pub struct CredentialInventoryPolicyServiceSearchRequest {
     pub refs: Option<Vec<CredentialInventoryPolicyRef>>,
 }
 
+model_de! { CredentialInventoryPolicyServiceSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "refs" refs: Models,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceSearchResponse {
     /// `list`: a list; each item is a [`CredentialInventoryPolicy`].
@@ -186,6 +243,11 @@ pub struct CredentialInventoryPolicyServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { CredentialInventoryPolicyServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for CredentialInventoryPolicyServiceSearchResponse {
     type Item = CredentialInventoryPolicy;
@@ -198,8 +260,8 @@ impl crate::Page for CredentialInventoryPolicyServiceSearchResponse {
 }
 
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceUpdateRequest {
     /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
@@ -210,9 +272,14 @@ pub struct CredentialInventoryPolicyServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { CredentialInventoryPolicyServiceUpdateRequest [1] {
+    0 "credentialInventoryPolicy" credential_inventory_policy: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceUpdateResponse {
     /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
@@ -220,9 +287,13 @@ pub struct CredentialInventoryPolicyServiceUpdateResponse {
     pub credential_inventory_policy: Option<CredentialInventoryPolicy>,
 }
 
+model_de! { CredentialInventoryPolicyServiceUpdateResponse [1] {
+    0 "credentialInventoryPolicy" credential_inventory_policy: Model,
+} }
+
 /// The `c1.api.credential_inventory.v1.DelegatedConstraints` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DelegatedConstraints {
     /// `googleEnabled`: a boolean.
@@ -239,9 +310,16 @@ pub struct DelegatedConstraints {
     pub microsoft_tenant_ids: Option<Vec<String>>,
 }
 
+model_de! { DelegatedConstraints [1] {
+    0 "googleEnabled" google_enabled: Plain,
+    1 "googleHostedDomains" google_hosted_domains: Plain,
+    2 "microsoftEnabled" microsoft_enabled: Plain,
+    3 "microsoftTenantIds" microsoft_tenant_ids: Plain,
+} }
+
 /// The `c1.api.credential_inventory.v1.EmailOTPConstraints` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailOTPConstraints {
     /// `codeLength`: a number.
@@ -255,9 +333,15 @@ pub struct EmailOTPConstraints {
     pub ttl_seconds: Option<i32>,
 }
 
+model_de! { EmailOTPConstraints [1] {
+    0 "codeLength" code_length: Plain,
+    1 "maxAttempts" max_attempts: Plain,
+    2 "ttlSeconds" ttl_seconds: Plain,
+} }
+
 /// The `c1.api.credential_inventory.v1.PasskeyConstraints` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PasskeyConstraints {
     /// `allowedAaguids`: a list; each item is base64 text.
@@ -270,6 +354,12 @@ pub struct PasskeyConstraints {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_user_verification: Option<bool>,
 }
+
+model_de! { PasskeyConstraints [1] {
+    0 "allowedAaguids" allowed_aaguids: Plain,
+    1 "attestation" attestation: Plain,
+    2 "requireUserVerification" require_user_verification: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.
@@ -288,8 +378,8 @@ Enterprise = "ATTESTATION_REQUIREMENT_ENTERPRISE",
 }
 
 /// The `c1.api.credential_inventory.v1.PasswordConstraints` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PasswordConstraints {
     /// `checkBreached`: a boolean.
@@ -312,9 +402,18 @@ pub struct PasswordConstraints {
     pub require_symbol: Option<bool>,
 }
 
+model_de! { PasswordConstraints [1] {
+    0 "checkBreached" check_breached: Plain,
+    1 "historyDepth" history_depth: Plain,
+    2 "minLength" min_length: Plain,
+    3 "requireMixedCase" require_mixed_case: Plain,
+    4 "requireNumber" require_number: Plain,
+    5 "requireSymbol" require_symbol: Plain,
+} }
+
 /// The `c1.api.credential_inventory.v1.TOTPConstraints` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TOTPConstraints {
     /// `codeLength`: a number.
@@ -327,3 +426,9 @@ pub struct TOTPConstraints {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skew_tolerance: Option<i32>,
 }
+
+model_de! { TOTPConstraints [1] {
+    0 "codeLength" code_length: Plain,
+    1 "periodSeconds" period_seconds: Plain,
+    2 "skewTolerance" skew_tolerance: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.decoy.v1.DecoyAccessTokenInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyAccessTokenInput {
     /// `expiresIn`: a duration (`"3600s"` on the wire).
@@ -20,9 +20,14 @@ pub struct DecoyAccessTokenInput {
     pub subject_user_id: Option<String>,
 }
 
+model_de! { DecoyAccessTokenInput [1] {
+    0 "expiresIn" expires_in: Duration,
+    1 "subjectUserId" subject_user_id: Plain,
+} }
+
 /// The `c1.api.decoy.v1.DecoyAccessTokenMaterial` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyAccessTokenMaterial {
     /// `accessToken`: text.
@@ -30,9 +35,17 @@ pub struct DecoyAccessTokenMaterial {
     pub access_token: Option<String>,
 }
 
+model_de! { DecoyAccessTokenMaterial [1] {
+    0 "accessToken" access_token: Plain,
+} }
+
+redacted_debug! { DecoyAccessTokenMaterial {
+    "access_token" access_token: redacted,
+} }
+
 /// The `c1.api.decoy.v1.DecoyClientCredentialMaterial` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyClientCredentialMaterial {
     /// `clientId`: text.
@@ -43,15 +56,28 @@ pub struct DecoyClientCredentialMaterial {
     pub client_secret: Option<String>,
 }
 
+model_de! { DecoyClientCredentialMaterial [1] {
+    0 "clientId" client_id: Plain,
+    1 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { DecoyClientCredentialMaterial {
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+} }
+
 /// The `c1.api.decoy.v1.DecoyConnectorClientInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyConnectorClientInput {}
 
+model_de! { DecoyConnectorClientInput [1] {
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceCreateRequest {
     /// `accessToken`: a [`DecoyAccessTokenInput`].
@@ -77,9 +103,19 @@ pub struct DecoyServiceCreateRequest {
     pub workload_fed: Option<DecoyWorkloadFederationInput>,
 }
 
+model_de! { DecoyServiceCreateRequest [1] {
+    0 "accessToken" access_token: Model,
+    1 "annotations" annotations: Plain,
+    2 "connectorClient" connector_client: Model,
+    3 "description" description: Plain,
+    4 "displayName" display_name: Plain,
+    5 "userClientCredential" user_client_credential: Model,
+    6 "workloadFed" workload_fed: Model,
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceCreateResponse {
     /// `decoy`: a [`Decoy`].
@@ -90,21 +126,32 @@ pub struct DecoyServiceCreateResponse {
     pub material: Option<DecoyVendingMaterial>,
 }
 
+model_de! { DecoyServiceCreateResponse [1] {
+    0 "decoy" decoy: Model,
+    1 "material" material: Model,
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceDeleteRequest {}
 
+model_de! { DecoyServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceDeleteResponse {}
 
+model_de! { DecoyServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceGetResponse {
     /// `decoy`: a [`Decoy`].
@@ -112,9 +159,13 @@ pub struct DecoyServiceGetResponse {
     pub decoy: Option<Decoy>,
 }
 
+model_de! { DecoyServiceGetResponse [1] {
+    0 "decoy" decoy: Model,
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceListResponse {
     /// `list`: a list; each item is a [`Decoy`].
@@ -124,6 +175,11 @@ pub struct DecoyServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { DecoyServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for DecoyServiceListResponse {
     type Item = Decoy;
@@ -136,14 +192,17 @@ impl crate::Page for DecoyServiceListResponse {
 }
 
 /// The `c1.api.decoy.v1.DecoyServiceRotateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceRotateRequest {}
 
+model_de! { DecoyServiceRotateRequest [1] {
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceRotateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceRotateResponse {
     /// `decoy`: a [`Decoy`].
@@ -154,9 +213,14 @@ pub struct DecoyServiceRotateResponse {
     pub material: Option<DecoyVendingMaterial>,
 }
 
+model_de! { DecoyServiceRotateResponse [1] {
+    0 "decoy" decoy: Model,
+    1 "material" material: Model,
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceUpdateRequest {
     /// `decoy`: a [`Decoy`].
@@ -167,9 +231,14 @@ pub struct DecoyServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { DecoyServiceUpdateRequest [1] {
+    0 "decoy" decoy: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.decoy.v1.DecoyServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceUpdateResponse {
     /// `decoy`: a [`Decoy`].
@@ -177,9 +246,13 @@ pub struct DecoyServiceUpdateResponse {
     pub decoy: Option<Decoy>,
 }
 
+model_de! { DecoyServiceUpdateResponse [1] {
+    0 "decoy" decoy: Model,
+} }
+
 /// The `c1.api.decoy.v1.DecoyUserClientCredentialInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyUserClientCredentialInput {
     /// `userId`: text.
@@ -187,9 +260,13 @@ pub struct DecoyUserClientCredentialInput {
     pub user_id: Option<String>,
 }
 
+model_de! { DecoyUserClientCredentialInput [1] {
+    0 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.decoy.v1.DecoyVendingMaterial` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyVendingMaterial {
     /// `accessToken`: a [`DecoyAccessTokenMaterial`].
@@ -203,9 +280,15 @@ pub struct DecoyVendingMaterial {
     pub workload_federation: Option<DecoyWorkloadFederationMaterial>,
 }
 
+model_de! { DecoyVendingMaterial [1] {
+    0 "accessToken" access_token: Model,
+    1 "clientCredential" client_credential: Model,
+    2 "workloadFederation" workload_federation: Model,
+} }
+
 /// The `c1.api.decoy.v1.DecoyWorkloadFederationInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyWorkloadFederationInput {
     /// `conditionExpression`: text.
@@ -219,12 +302,22 @@ pub struct DecoyWorkloadFederationInput {
     pub service_principal_user_id: Option<String>,
 }
 
+model_de! { DecoyWorkloadFederationInput [1] {
+    0 "conditionExpression" condition_expression: Plain,
+    1 "providerId" provider_id: Plain,
+    2 "servicePrincipalUserId" service_principal_user_id: Plain,
+} }
+
 /// The `c1.api.decoy.v1.DecoyWorkloadFederationMaterial` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyWorkloadFederationMaterial {
     /// `workloadFederationTrustId`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workload_federation_trust_id: Option<String>,
 }
+
+model_de! { DecoyWorkloadFederationMaterial [1] {
+    0 "workloadFederationTrustId" workload_federation_trust_id: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.decoy.v1.DecoySearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoySearchRequest {
     /// `annotationKeys`: a list; each item is text.
@@ -32,6 +32,16 @@ pub struct DecoySearchRequest {
     pub statuses: Option<Vec<DecoySearchRequestStatuses>>,
 }
 
+model_de! { DecoySearchRequest [1] {
+    0 "annotationKeys" annotation_keys: Plain,
+    1 "hasBeenUsed" has_been_used: Plain,
+    2 "kinds" kinds: Plain,
+    3 "pageSize" page_size: Plain,
+    4 "pageToken" page_token: Plain,
+    5 "query" query: Plain,
+    6 "statuses" statuses: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum DecoySearchRequestStatuses {
@@ -45,8 +55,8 @@ Disabled = "DECOY_STATUS_FILTER_DISABLED",
 }
 
 /// The `c1.api.decoy.v1.DecoySearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoySearchResponse {
     /// `list`: a list; each item is a [`Decoy`].
@@ -56,6 +66,11 @@ pub struct DecoySearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { DecoySearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for DecoySearchResponse {
     type Item = Decoy;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.directory.v1.Directory` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Directory {
     /// `all`: a [`DirectoryAccountFilterAll`].
@@ -41,15 +41,28 @@ pub struct Directory {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { Directory [1] {
+    0 "all" all: Model,
+    1 "appId" app_id: Plain,
+    2 "celExpression" cel_expression: Model,
+    3 "createdAt" created_at: Timestamp,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "mergeConfig" merge_config: Model,
+    6 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.directory.v1.DirectoryAccountFilterAll` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryAccountFilterAll {}
 
+model_de! { DirectoryAccountFilterAll [1] {
+} }
+
 /// The `c1.api.directory.v1.DirectoryAccountFilterCel` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryAccountFilterCel {
     /// `expression`: text.
@@ -57,9 +70,13 @@ pub struct DirectoryAccountFilterCel {
     pub expression: Option<String>,
 }
 
+model_de! { DirectoryAccountFilterCel [1] {
+    0 "expression" expression: Plain,
+} }
+
 /// The `c1.api.directory.v1.DirectoryExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryExpandMask {
     /// `paths`: a list; each item is text.
@@ -67,9 +84,13 @@ pub struct DirectoryExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { DirectoryExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.directory.v1.DirectoryMergeConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryMergeConfig {
     /// `matchCases`: a list; each item is a [`DirectoryMergeMatchCase`].
@@ -77,9 +98,13 @@ pub struct DirectoryMergeConfig {
     pub match_cases: Option<Vec<DirectoryMergeMatchCase>>,
 }
 
+model_de! { DirectoryMergeConfig [1] {
+    0 "matchCases" match_cases: Models,
+} }
+
 /// The `c1.api.directory.v1.DirectoryMergeMatchCase` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryMergeMatchCase {
     /// `appUserKeyCel`: text.
@@ -90,9 +115,14 @@ pub struct DirectoryMergeMatchCase {
     pub user_key_cel: Option<String>,
 }
 
+model_de! { DirectoryMergeMatchCase [1] {
+    0 "appUserKeyCel" app_user_key_cel: Plain,
+    1 "userKeyCel" user_key_cel: Plain,
+} }
+
 /// The `c1.api.directory.v1.DirectoryServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceCreateRequest {
     /// `all`: a [`DirectoryAccountFilterAll`].
@@ -112,9 +142,17 @@ pub struct DirectoryServiceCreateRequest {
     pub merge_config: Option<DirectoryMergeConfig>,
 }
 
+model_de! { DirectoryServiceCreateRequest [1] {
+    0 "all" all: Model,
+    1 "appId" app_id: Plain,
+    2 "celExpression" cel_expression: Model,
+    3 "expandMask" expand_mask: Model,
+    4 "mergeConfig" merge_config: Model,
+} }
+
 /// The `c1.api.directory.v1.DirectoryServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceCreateResponse {
     /// `directoryView`: a [`DirectoryView`].
@@ -125,21 +163,32 @@ pub struct DirectoryServiceCreateResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { DirectoryServiceCreateResponse [1] {
+    0 "directoryView" directory_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.directory.v1.DirectoryServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceDeleteRequest {}
 
+model_de! { DirectoryServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.directory.v1.DirectoryServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceDeleteResponse {}
 
+model_de! { DirectoryServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.directory.v1.DirectoryServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceGetResponse {
     /// `directoryView`: a [`DirectoryView`].
@@ -150,9 +199,14 @@ pub struct DirectoryServiceGetResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { DirectoryServiceGetResponse [1] {
+    0 "directoryView" directory_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.directory.v1.DirectoryServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -166,6 +220,12 @@ pub struct DirectoryServiceListResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { DirectoryServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for DirectoryServiceListResponse {
     type Item = DirectoryView;
     fn next_page_token(&self) -> Option<&str> {
@@ -177,8 +237,8 @@ impl crate::Page for DirectoryServiceListResponse {
 }
 
 /// The `c1.api.directory.v1.DirectoryServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceUpdateRequest {
     /// `all`: a [`DirectoryAccountFilterAll`].
@@ -195,9 +255,16 @@ pub struct DirectoryServiceUpdateRequest {
     pub merge_config: Option<DirectoryMergeConfig>,
 }
 
+model_de! { DirectoryServiceUpdateRequest [1] {
+    0 "all" all: Model,
+    1 "celExpression" cel_expression: Model,
+    2 "expandMask" expand_mask: Model,
+    3 "mergeConfig" merge_config: Model,
+} }
+
 /// The `c1.api.directory.v1.DirectoryServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceUpdateResponse {
     /// `directoryView`: a [`DirectoryView`].
@@ -208,9 +275,14 @@ pub struct DirectoryServiceUpdateResponse {
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
+model_de! { DirectoryServiceUpdateResponse [1] {
+    0 "directoryView" directory_view: Model,
+    1 "expanded" expanded: Plain,
+} }
+
 /// The `c1.api.directory.v1.DirectoryView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryView {
     /// `appPath`: text.
@@ -220,3 +292,8 @@ pub struct DirectoryView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory: Option<Directory>,
 }
+
+model_de! { DirectoryView [1] {
+    0 "appPath" app_path: Plain,
+    1 "directory" directory: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.systemlog.v1.ExportServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceCreateRequest {
     /// `datasource`: a [`ExportToDatasource`].
@@ -17,9 +17,14 @@ pub struct ExportServiceCreateRequest {
     pub display_name: Option<String>,
 }
 
+model_de! { ExportServiceCreateRequest [1] {
+    0 "datasource" datasource: Model,
+    1 "displayName" display_name: Plain,
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceCreateResponse {
     /// `exporter`: a [`Exporter`].
@@ -27,21 +32,31 @@ pub struct ExportServiceCreateResponse {
     pub exporter: Option<Exporter>,
 }
 
+model_de! { ExportServiceCreateResponse [1] {
+    0 "exporter" exporter: Model,
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceDeleteRequest {}
 
+model_de! { ExportServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceDeleteResponse {}
 
+model_de! { ExportServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceGetResponse {
     /// `exporter`: a [`Exporter`].
@@ -49,9 +64,13 @@ pub struct ExportServiceGetResponse {
     pub exporter: Option<Exporter>,
 }
 
+model_de! { ExportServiceGetResponse [1] {
+    0 "exporter" exporter: Model,
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceListEventsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceListEventsRequest {
     /// `pageSize`: a number.
@@ -62,9 +81,14 @@ pub struct ExportServiceListEventsRequest {
     pub page_token: Option<String>,
 }
 
+model_de! { ExportServiceListEventsRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceListEventsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceListEventsResponse {
     /// `list`: a list; each item is a free-form JSON object.
@@ -74,6 +98,11 @@ pub struct ExportServiceListEventsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ExportServiceListEventsResponse [1] {
+    0 "list" list: Plain,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ExportServiceListEventsResponse {
     type Item = ::serde_json::Map<String, ::serde_json::Value>;
@@ -86,8 +115,8 @@ impl crate::Page for ExportServiceListEventsResponse {
 }
 
 /// The `c1.api.systemlog.v1.ExportServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceListResponse {
     /// `list`: a list; each item is a [`Exporter`].
@@ -97,6 +126,11 @@ pub struct ExportServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ExportServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ExportServiceListResponse {
     type Item = Exporter;
@@ -109,8 +143,8 @@ impl crate::Page for ExportServiceListResponse {
 }
 
 /// The `c1.api.systemlog.v1.ExportServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceUpdateRequest {
     /// `exporter`: a [`Exporter`].
@@ -121,12 +155,21 @@ pub struct ExportServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { ExportServiceUpdateRequest [1] {
+    0 "exporter" exporter: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceUpdateResponse {
     /// `exporter`: a [`Exporter`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exporter: Option<Exporter>,
 }
+
+model_de! { ExportServiceUpdateResponse [1] {
+    0 "exporter" exporter: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.systemlog.v1.ExporterRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExporterRef {
     /// `exportId`: text.
@@ -14,9 +14,13 @@ pub struct ExporterRef {
     pub export_id: Option<String>,
 }
 
+model_de! { ExporterRef [1] {
+    0 "exportId" export_id: Plain,
+} }
+
 /// The `c1.api.systemlog.v1.ExportsSearchServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportsSearchServiceSearchRequest {
     /// `displayName`: text.
@@ -36,9 +40,17 @@ pub struct ExportsSearchServiceSearchRequest {
     pub refs: Option<Vec<ExporterRef>>,
 }
 
+model_de! { ExportsSearchServiceSearchRequest [1] {
+    0 "displayName" display_name: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "query" query: Plain,
+    4 "refs" refs: Models,
+} }
+
 /// The `c1.api.systemlog.v1.ExportsSearchServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportsSearchServiceSearchResponse {
     /// `list`: a list; each item is a [`Exporter`].
@@ -48,6 +60,11 @@ pub struct ExportsSearchServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ExportsSearchServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ExportsSearchServiceSearchResponse {
     type Item = Exporter;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.iam.v1.ExternalClientInfo` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalClientInfo {
     /// `clientId`: text.
@@ -52,6 +52,21 @@ pub struct ExternalClientInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub well_known_client: Option<ExternalClientInfoWellKnownClient>,
 }
+
+model_de! { ExternalClientInfo [1] {
+    0 "clientId" client_id: Plain,
+    1 "clientIdType" client_id_type: Plain,
+    2 "clientIdUrl" client_id_url: Plain,
+    3 "clientName" client_name: Plain,
+    4 "createdAt" created_at: Timestamp,
+    5 "displayName" display_name: Plain,
+    6 "lastUsedAt" last_used_at: Timestamp,
+    7 "mcpClientId" mcp_client_id: Plain,
+    8 "roleIds" role_ids: Plain,
+    9 "userId" user_id: Plain,
+    10 "verifiedDomain" verified_domain: Plain,
+    11 "wellKnownClient" well_known_client: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -100,8 +115,8 @@ DockerMcpToolkit = "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT",
 }
 
 /// The `c1.api.iam.v1.ExternalClientSearchServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalClientSearchServiceSearchRequest {
     /// `clientIdUrls`: a list; each item is text.
@@ -124,9 +139,18 @@ pub struct ExternalClientSearchServiceSearchRequest {
     pub well_known_clients: Option<Vec<ExternalClientInfoWellKnownClient>>,
 }
 
+model_de! { ExternalClientSearchServiceSearchRequest [1] {
+    0 "clientIdUrls" client_id_urls: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "query" query: Plain,
+    4 "users" users: Models,
+    5 "wellKnownClients" well_known_clients: Plain,
+} }
+
 /// The `c1.api.iam.v1.ExternalClientSearchServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalClientSearchServiceSearchResponse {
     /// `list`: a list; each item is a [`ExternalClientInfo`].
@@ -136,6 +160,11 @@ pub struct ExternalClientSearchServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ExternalClientSearchServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ExternalClientSearchServiceSearchResponse {
     type Item = ExternalClientInfo;

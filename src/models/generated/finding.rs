@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.finding.v1.AcceptRiskAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AcceptRiskAction {
     /// `expiresAt`: a timestamp (RFC 3339 on the wire).
@@ -20,9 +20,14 @@ pub struct AcceptRiskAction {
     pub justification: Option<String>,
 }
 
+model_de! { AcceptRiskAction [1] {
+    0 "expiresAt" expires_at: Timestamp,
+    1 "justification" justification: Plain,
+} }
+
 /// The `c1.api.finding.v1.BulkAcceptRiskAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkAcceptRiskAction {
     /// `expiresAt`: a timestamp (RFC 3339 on the wire).
@@ -36,9 +41,14 @@ pub struct BulkAcceptRiskAction {
     pub justification: Option<String>,
 }
 
+model_de! { BulkAcceptRiskAction [1] {
+    0 "expiresAt" expires_at: Timestamp,
+    1 "justification" justification: Plain,
+} }
+
 /// The `c1.api.finding.v1.BulkAssignOwnerAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkAssignOwnerAction {
     /// `owner`: a [`FindingOwnerRef`].
@@ -46,9 +56,13 @@ pub struct BulkAssignOwnerAction {
     pub owner: Option<FindingOwnerRef>,
 }
 
+model_de! { BulkAssignOwnerAction [1] {
+    0 "owner" owner: Model,
+} }
+
 /// The `c1.api.finding.v1.BulkCreateFindingTasksRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkCreateFindingTasksRequest {
     /// `policyId`: text.
@@ -62,9 +76,15 @@ pub struct BulkCreateFindingTasksRequest {
     pub search_request: Option<FindingSearchRequest>,
 }
 
+model_de! { BulkCreateFindingTasksRequest [1] {
+    0 "policyId" policy_id: Plain,
+    1 "refs" refs: Models,
+    2 "searchRequest" search_request: Model,
+} }
+
 /// The `c1.api.finding.v1.BulkCreateFindingTasksResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkCreateFindingTasksResponse {
     /// `bulkActionId`: text.
@@ -72,15 +92,22 @@ pub struct BulkCreateFindingTasksResponse {
     pub bulk_action_id: Option<String>,
 }
 
+model_de! { BulkCreateFindingTasksResponse [1] {
+    0 "bulkActionId" bulk_action_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.BulkReopenAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkReopenAction {}
 
+model_de! { BulkReopenAction [1] {
+} }
+
 /// The `c1.api.finding.v1.BulkSnoozeAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkSnoozeAction {
     /// `reason`: text.
@@ -94,9 +121,14 @@ pub struct BulkSnoozeAction {
     pub snooze_until: Option<::time::OffsetDateTime>,
 }
 
+model_de! { BulkSnoozeAction [1] {
+    0 "reason" reason: Plain,
+    1 "snoozeUntil" snooze_until: Timestamp,
+} }
+
 /// The `c1.api.finding.v1.BulkSuppressAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkSuppressAction {
     /// `reason`: text.
@@ -104,15 +136,22 @@ pub struct BulkSuppressAction {
     pub reason: Option<String>,
 }
 
+model_de! { BulkSuppressAction [1] {
+    0 "reason" reason: Plain,
+} }
+
 /// The `c1.api.finding.v1.BulkUnsuppressAction` schema (deprecated by the vendor).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkUnsuppressAction {}
 
+model_de! { BulkUnsuppressAction [1] {
+} }
+
 /// The `c1.api.finding.v1.BulkUpdateFindingStateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkUpdateFindingStateRequest {
     /// `acceptRisk`: a [`BulkAcceptRiskAction`].
@@ -141,9 +180,20 @@ pub struct BulkUpdateFindingStateRequest {
     pub unsuppress: Option<BulkUnsuppressAction>,
 }
 
+model_de! { BulkUpdateFindingStateRequest [1] {
+    0 "acceptRisk" accept_risk: Model,
+    1 "assignOwner" assign_owner: Model,
+    2 "refs" refs: Models,
+    3 "reopen" reopen: Model,
+    4 "searchRequest" search_request: Model,
+    5 "snooze" snooze: Model,
+    6 "suppress" suppress: Model,
+    7 "unsuppress" unsuppress: Model,
+} }
+
 /// The `c1.api.finding.v1.BulkUpdateFindingStateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkUpdateFindingStateResponse {
     /// `bulkActionId`: text.
@@ -151,9 +201,13 @@ pub struct BulkUpdateFindingStateResponse {
     pub bulk_action_id: Option<String>,
 }
 
+model_de! { BulkUpdateFindingStateResponse [1] {
+    0 "bulkActionId" bulk_action_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingRequest {
     /// `annotations`: a map from text; each value is text.
@@ -194,9 +248,24 @@ pub struct CreateFindingRequest {
     pub tenant_target: Option<TenantTarget>,
 }
 
+model_de! { CreateFindingRequest [1] {
+    0 "annotations" annotations: Plain,
+    1 "appResourceTarget" app_resource_target: Model,
+    2 "appUserTarget" app_user_target: Model,
+    3 "connectorTarget" connector_target: Model,
+    4 "customSubType" custom_sub_type: Plain,
+    5 "decoyTarget" decoy_target: Model,
+    6 "dedupKeyParts" dedup_key_parts: Plain,
+    7 "description" description: Plain,
+    8 "identityUserTarget" identity_user_target: Model,
+    9 "remediationDescription" remediation_description: Plain,
+    10 "severity" severity: Plain,
+    11 "tenantTarget" tenant_target: Model,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingResponse {
     /// `finding`: a [`Finding`].
@@ -204,9 +273,13 @@ pub struct CreateFindingResponse {
     pub finding: Option<Finding>,
 }
 
+model_de! { CreateFindingResponse [1] {
+    0 "finding" finding: Model,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingTaskRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingTaskRequest {
     /// `policyId`: text.
@@ -214,9 +287,13 @@ pub struct CreateFindingTaskRequest {
     pub policy_id: Option<String>,
 }
 
+model_de! { CreateFindingTaskRequest [1] {
+    0 "policyId" policy_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingTaskResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingTaskResponse {
     /// `finding`: a [`Finding`].
@@ -227,9 +304,14 @@ pub struct CreateFindingTaskResponse {
     pub task_id: Option<String>,
 }
 
+model_de! { CreateFindingTaskResponse [1] {
+    0 "finding" finding: Model,
+    1 "taskId" task_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.GetFindingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetFindingResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -240,15 +322,23 @@ pub struct GetFindingResponse {
     pub finding: Option<Finding>,
 }
 
+model_de! { GetFindingResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "finding" finding: Model,
+} }
+
 /// The `c1.api.finding.v1.ReopenAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReopenAction {}
 
+model_de! { ReopenAction [1] {
+} }
+
 /// The `c1.api.finding.v1.ResolveAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResolveAction {
     /// `reason`: text.
@@ -256,9 +346,13 @@ pub struct ResolveAction {
     pub reason: Option<String>,
 }
 
+model_de! { ResolveAction [1] {
+    0 "reason" reason: Plain,
+} }
+
 /// The `c1.api.finding.v1.SnoozeAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SnoozeAction {
     /// `reason`: text.
@@ -272,9 +366,14 @@ pub struct SnoozeAction {
     pub snooze_until: Option<::time::OffsetDateTime>,
 }
 
+model_de! { SnoozeAction [1] {
+    0 "reason" reason: Plain,
+    1 "snoozeUntil" snooze_until: Timestamp,
+} }
+
 /// The `c1.api.finding.v1.SuppressStateAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SuppressStateAction {
     /// `reason`: text.
@@ -282,15 +381,22 @@ pub struct SuppressStateAction {
     pub reason: Option<String>,
 }
 
+model_de! { SuppressStateAction [1] {
+    0 "reason" reason: Plain,
+} }
+
 /// The `c1.api.finding.v1.UnsuppressAction` schema (deprecated by the vendor).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnsuppressAction {}
 
+model_de! { UnsuppressAction [1] {
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingStateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingStateRequest {
     /// `acceptRisk`: a [`AcceptRiskAction`].
@@ -313,12 +419,25 @@ pub struct UpdateFindingStateRequest {
     pub unsuppress: Option<UnsuppressAction>,
 }
 
+model_de! { UpdateFindingStateRequest [1] {
+    0 "acceptRisk" accept_risk: Model,
+    1 "reopen" reopen: Model,
+    2 "resolve" resolve: Model,
+    3 "snooze" snooze: Model,
+    4 "suppress" suppress: Model,
+    5 "unsuppress" unsuppress: Model,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingStateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingStateResponse {
     /// `finding`: a [`Finding`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<Finding>,
 }
+
+model_de! { UpdateFindingStateResponse [1] {
+    0 "finding" finding: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.finding.v1.FindingAuditEvent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAuditEvent {
     /// `actorPrincipalId`: text.
@@ -49,6 +49,21 @@ pub struct FindingAuditEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
 }
+
+model_de! { FindingAuditEvent [1] {
+    0 "actorPrincipalId" actor_principal_id: Plain,
+    1 "actorSubject" actor_subject: Plain,
+    2 "appId" app_id: Plain,
+    3 "bulkOperationId" bulk_operation_id: Plain,
+    4 "createdAt" created_at: Timestamp,
+    5 "eventId" event_id: Plain,
+    6 "eventType" event_type: Plain,
+    7 "findingId" finding_id: Plain,
+    8 "ocsf" ocsf: Plain,
+    9 "severityAtEvent" severity_at_event: Plain,
+    10 "stateAtEvent" state_at_event: Plain,
+    11 "ticketId" ticket_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 19 known values.
@@ -95,8 +110,8 @@ Transformed = "FINDING_AUDIT_EVENT_TYPE_TRANSFORMED",
 }
 
 /// The `c1.api.finding.v1.FindingAuditServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAuditServiceSearchRequest {
     /// `actorPrincipalId`: text.
@@ -134,9 +149,21 @@ pub struct FindingAuditServiceSearchRequest {
     pub until: Option<::time::OffsetDateTime>,
 }
 
+model_de! { FindingAuditServiceSearchRequest [1] {
+    0 "actorPrincipalId" actor_principal_id: Plain,
+    1 "actorSubject" actor_subject: Plain,
+    2 "appId" app_id: Plain,
+    3 "eventTypes" event_types: Plain,
+    4 "findingId" finding_id: Plain,
+    5 "pageSize" page_size: Plain,
+    6 "pageToken" page_token: Plain,
+    7 "since" since: Timestamp,
+    8 "until" until: Timestamp,
+} }
+
 /// The `c1.api.finding.v1.FindingAuditServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAuditServiceSearchResponse {
     /// `list`: a list; each item is a [`FindingAuditEvent`].
@@ -146,6 +173,11 @@ pub struct FindingAuditServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { FindingAuditServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for FindingAuditServiceSearchResponse {
     type Item = FindingAuditEvent;

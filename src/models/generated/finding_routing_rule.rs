@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.finding.v1.AcceptRiskRoutingAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AcceptRiskRoutingAction {
     /// `duration`: a duration (`"3600s"` on the wire).
@@ -20,9 +20,14 @@ pub struct AcceptRiskRoutingAction {
     pub reason: Option<String>,
 }
 
+model_de! { AcceptRiskRoutingAction [1] {
+    0 "duration" duration: Duration,
+    1 "reason" reason: Plain,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingRoutingRuleRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingRoutingRuleRequest {
     /// `routingRule`: a [`FindingRoutingRule`].
@@ -30,9 +35,13 @@ pub struct CreateFindingRoutingRuleRequest {
     pub routing_rule: Option<FindingRoutingRule>,
 }
 
+model_de! { CreateFindingRoutingRuleRequest [1] {
+    0 "routingRule" routing_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingRoutingRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingRoutingRuleResponse {
     /// `routingRule`: a [`FindingRoutingRule`].
@@ -40,9 +49,13 @@ pub struct CreateFindingRoutingRuleResponse {
     pub routing_rule: Option<FindingRoutingRule>,
 }
 
+model_de! { CreateFindingRoutingRuleResponse [1] {
+    0 "routingRule" routing_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.CreateTaskAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateTaskAction {
     /// `policyId`: text.
@@ -50,21 +63,31 @@ pub struct CreateTaskAction {
     pub policy_id: Option<String>,
 }
 
+model_de! { CreateTaskAction [1] {
+    0 "policyId" policy_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.DeleteFindingRoutingRuleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteFindingRoutingRuleRequest {}
 
+model_de! { DeleteFindingRoutingRuleRequest [1] {
+} }
+
 /// The `c1.api.finding.v1.DeleteFindingRoutingRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteFindingRoutingRuleResponse {}
 
+model_de! { DeleteFindingRoutingRuleResponse [1] {
+} }
+
 /// The `c1.api.finding.v1.FindingAudience` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAudience {
     /// `users`: a [`FindingAudienceUsers`].
@@ -72,9 +95,13 @@ pub struct FindingAudience {
     pub users: Option<FindingAudienceUsers>,
 }
 
+model_de! { FindingAudience [1] {
+    0 "users" users: Model,
+} }
+
 /// The `c1.api.finding.v1.FindingAudienceUsers` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAudienceUsers {
     /// `userIds`: a list; each item is text.
@@ -82,9 +109,13 @@ pub struct FindingAudienceUsers {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { FindingAudienceUsers [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.finding.v1.FindingDispatchOutcomeNotify` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingDispatchOutcomeNotify {
     /// `onDone`: a boolean.
@@ -98,9 +129,15 @@ pub struct FindingDispatchOutcomeNotify {
     pub recipients: Option<Vec<String>>,
 }
 
+model_de! { FindingDispatchOutcomeNotify [1] {
+    0 "onDone" on_done: Plain,
+    1 "onError" on_error: Plain,
+    2 "recipients" recipients: Plain,
+} }
+
 /// The `c1.api.finding.v1.FindingDispatcher` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingDispatcher {
     /// `displayName`: text.
@@ -132,6 +169,18 @@ pub struct FindingDispatcher {
     pub webhook: Option<WebhookDispatcher>,
 }
 
+model_de! { FindingDispatcher [1] {
+    0 "displayName" display_name: Plain,
+    1 "enabled" enabled: Plain,
+    2 "invokeFunction" invoke_function: Model,
+    3 "key" key: Plain,
+    4 "notify" notify: Model,
+    5 "notifyOnOutcome" notify_on_outcome: Model,
+    6 "tierOverride" tier_override: Plain,
+    7 "triggerAutomation" trigger_automation: Model,
+    8 "webhook" webhook: Model,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum FindingDispatcherTierOverride {
@@ -145,8 +194,8 @@ RequiresApproval = "FINDING_DISPATCH_TIER_REQUIRES_APPROVAL",
 }
 
 /// The `c1.api.finding.v1.FindingRoutingRule` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRoutingRule {
     /// `action`: a [`FindingRoutingRuleAction`].
@@ -196,9 +245,25 @@ pub struct FindingRoutingRule {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { FindingRoutingRule [1] {
+    0 "action" action: Model,
+    1 "appId" app_id: Plain,
+    2 "condition" condition: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "description" description: Plain,
+    5 "dispatchers" dispatchers: Models,
+    6 "displayName" display_name: Plain,
+    7 "enabled" enabled: Plain,
+    8 "findingType" finding_type: Plain,
+    9 "id" id: Plain,
+    10 "priority" priority: Plain,
+    11 "templateId" template_id: Plain,
+    12 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.finding.v1.FindingRoutingRuleAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRoutingRuleAction {
     /// `acceptRisk`: a [`AcceptRiskRoutingAction`].
@@ -215,9 +280,16 @@ pub struct FindingRoutingRuleAction {
     pub suppress: Option<SuppressRoutingAction>,
 }
 
+model_de! { FindingRoutingRuleAction [1] {
+    0 "acceptRisk" accept_risk: Model,
+    1 "createTask" create_task: Model,
+    2 "snooze" snooze: Model,
+    3 "suppress" suppress: Model,
+} }
+
 /// The `c1.api.finding.v1.GetFindingRoutingRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetFindingRoutingRuleResponse {
     /// `routingRule`: a [`FindingRoutingRule`].
@@ -225,9 +297,13 @@ pub struct GetFindingRoutingRuleResponse {
     pub routing_rule: Option<FindingRoutingRule>,
 }
 
+model_de! { GetFindingRoutingRuleResponse [1] {
+    0 "routingRule" routing_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.InvokeFunctionDispatcher` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InvokeFunctionDispatcher {
     /// `args`: a map from text; each value is text.
@@ -241,9 +317,15 @@ pub struct InvokeFunctionDispatcher {
     pub function_id: Option<String>,
 }
 
+model_de! { InvokeFunctionDispatcher [1] {
+    0 "args" args: Plain,
+    1 "functionCommitId" function_commit_id: Plain,
+    2 "functionId" function_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.ListFindingRoutingRulesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListFindingRoutingRulesResponse {
     /// `list`: a list; each item is a [`FindingRoutingRule`].
@@ -253,6 +335,11 @@ pub struct ListFindingRoutingRulesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListFindingRoutingRulesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListFindingRoutingRulesResponse {
     type Item = FindingRoutingRule;
@@ -265,8 +352,8 @@ impl crate::Page for ListFindingRoutingRulesResponse {
 }
 
 /// The `c1.api.finding.v1.NotifyDispatcher` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NotifyDispatcher {
     /// `audience`: a [`FindingAudience`].
@@ -283,6 +370,13 @@ pub struct NotifyDispatcher {
     pub slack_channel: Option<SlackChannelTarget>,
 }
 
+model_de! { NotifyDispatcher [1] {
+    0 "audience" audience: Model,
+    1 "batchWindowSeconds" batch_window_seconds: Plain,
+    2 "detailLevel" detail_level: Plain,
+    3 "slackChannel" slack_channel: Model,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum NotifyDispatcherDetailLevel {
@@ -296,8 +390,8 @@ FullDetail = "FINDING_NOTIFY_DETAIL_LEVEL_FULL_DETAIL",
 }
 
 /// The `c1.api.finding.v1.SlackChannelTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlackChannelTarget {
     /// `channelId`: text.
@@ -308,9 +402,14 @@ pub struct SlackChannelTarget {
     pub channel_name: Option<String>,
 }
 
+model_de! { SlackChannelTarget [1] {
+    0 "channelId" channel_id: Plain,
+    1 "channelName" channel_name: Plain,
+} }
+
 /// The `c1.api.finding.v1.SnoozeRoutingAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SnoozeRoutingAction {
     /// `duration`: a duration (`"3600s"` on the wire).
@@ -324,9 +423,14 @@ pub struct SnoozeRoutingAction {
     pub reason: Option<String>,
 }
 
+model_de! { SnoozeRoutingAction [1] {
+    0 "duration" duration: Duration,
+    1 "reason" reason: Plain,
+} }
+
 /// The `c1.api.finding.v1.SuppressRoutingAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SuppressRoutingAction {
     /// `reason`: text.
@@ -334,9 +438,13 @@ pub struct SuppressRoutingAction {
     pub reason: Option<String>,
 }
 
+model_de! { SuppressRoutingAction [1] {
+    0 "reason" reason: Plain,
+} }
+
 /// The `c1.api.finding.v1.TriggerAutomationDispatcher` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerAutomationDispatcher {
     /// `automationId`: text.
@@ -347,9 +455,14 @@ pub struct TriggerAutomationDispatcher {
     pub input_mapping: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+model_de! { TriggerAutomationDispatcher [1] {
+    0 "automationId" automation_id: Plain,
+    1 "inputMapping" input_mapping: Plain,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingRoutingRuleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingRoutingRuleRequest {
     /// `routingRule`: a [`FindingRoutingRule`].
@@ -357,9 +470,13 @@ pub struct UpdateFindingRoutingRuleRequest {
     pub routing_rule: Option<FindingRoutingRule>,
 }
 
+model_de! { UpdateFindingRoutingRuleRequest [1] {
+    0 "routingRule" routing_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingRoutingRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingRoutingRuleResponse {
     /// `routingRule`: a [`FindingRoutingRule`].
@@ -367,9 +484,13 @@ pub struct UpdateFindingRoutingRuleResponse {
     pub routing_rule: Option<FindingRoutingRule>,
 }
 
+model_de! { UpdateFindingRoutingRuleResponse [1] {
+    0 "routingRule" routing_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.WebhookDispatcher` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookDispatcher {
     /// `payloadTemplate`: text.
@@ -379,3 +500,8 @@ pub struct WebhookDispatcher {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }
+
+model_de! { WebhookDispatcher [1] {
+    0 "payloadTemplate" payload_template: Plain,
+    1 "webhookId" webhook_id: Plain,
+} }

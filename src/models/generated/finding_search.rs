@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.finding.v1.FindingSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingSearchResponse {
     /// `list`: a list; each item is a [`Finding`].
@@ -16,6 +16,11 @@ pub struct FindingSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { FindingSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for FindingSearchResponse {
     type Item = Finding;

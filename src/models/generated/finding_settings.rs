@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.finding.v1.FindingSettingsEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingSettingsEntry {
     /// `enabled`: a boolean.
@@ -17,9 +17,14 @@ pub struct FindingSettingsEntry {
     pub finding_type: Option<FindingRoutingRuleFindingType>,
 }
 
+model_de! { FindingSettingsEntry [1] {
+    0 "enabled" enabled: Plain,
+    1 "findingType" finding_type: Plain,
+} }
+
 /// The `c1.api.finding.v1.FindingTypeSetting` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingTypeSetting {
     /// `enabled`: a boolean.
@@ -30,9 +35,14 @@ pub struct FindingTypeSetting {
     pub finding_type: Option<FindingRoutingRuleFindingType>,
 }
 
+model_de! { FindingTypeSetting [1] {
+    0 "enabled" enabled: Plain,
+    1 "findingType" finding_type: Plain,
+} }
+
 /// The `c1.api.finding.v1.ListFindingSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListFindingSettingsResponse {
     /// `configured`: a boolean.
@@ -43,9 +53,14 @@ pub struct ListFindingSettingsResponse {
     pub list: Option<Vec<FindingTypeSetting>>,
 }
 
+model_de! { ListFindingSettingsResponse [1] {
+    0 "configured" configured: Plain,
+    1 "list" list: Models,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingSettingsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingSettingsRequest {
     /// `settings`: a list; each item is a [`FindingSettingsEntry`].
@@ -53,12 +68,20 @@ pub struct UpdateFindingSettingsRequest {
     pub settings: Option<Vec<FindingSettingsEntry>>,
 }
 
+model_de! { UpdateFindingSettingsRequest [1] {
+    0 "settings" settings: Models,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingSettingsResponse {
     /// `list`: a list; each item is a [`FindingTypeSetting`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FindingTypeSetting>>,
 }
+
+model_de! { UpdateFindingSettingsResponse [1] {
+    0 "list" list: Models,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.finding.v1.CreateFindingTransformationRuleRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingTransformationRuleRequest {
     /// `transformationRule`: a [`FindingTransformationRule`].
@@ -14,9 +14,13 @@ pub struct CreateFindingTransformationRuleRequest {
     pub transformation_rule: Option<FindingTransformationRule>,
 }
 
+model_de! { CreateFindingTransformationRuleRequest [1] {
+    0 "transformationRule" transformation_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingTransformationRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingTransformationRuleResponse {
     /// `transformationRule`: a [`FindingTransformationRule`].
@@ -24,21 +28,31 @@ pub struct CreateFindingTransformationRuleResponse {
     pub transformation_rule: Option<FindingTransformationRule>,
 }
 
+model_de! { CreateFindingTransformationRuleResponse [1] {
+    0 "transformationRule" transformation_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.DeleteFindingTransformationRuleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteFindingTransformationRuleRequest {}
 
+model_de! { DeleteFindingTransformationRuleRequest [1] {
+} }
+
 /// The `c1.api.finding.v1.DeleteFindingTransformationRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteFindingTransformationRuleResponse {}
 
+model_de! { DeleteFindingTransformationRuleResponse [1] {
+} }
+
 /// The `c1.api.finding.v1.FindingTransform` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingTransform {
     /// `removeTags`: a [`RemoveTags`].
@@ -52,9 +66,15 @@ pub struct FindingTransform {
     pub set_tags: Option<SetTags>,
 }
 
+model_de! { FindingTransform [1] {
+    0 "removeTags" remove_tags: Model,
+    1 "setSeverity" set_severity: Model,
+    2 "setTags" set_tags: Model,
+} }
+
 /// The `c1.api.finding.v1.FindingTransformationRule` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingTransformationRule {
     /// `appId`: text.
@@ -101,9 +121,24 @@ pub struct FindingTransformationRule {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { FindingTransformationRule [1] {
+    0 "appId" app_id: Plain,
+    1 "condition" condition: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "description" description: Plain,
+    4 "displayName" display_name: Plain,
+    5 "enabled" enabled: Plain,
+    6 "evaluationOrder" evaluation_order: Plain,
+    7 "findingType" finding_type: Plain,
+    8 "id" id: Plain,
+    9 "templateId" template_id: Plain,
+    10 "transforms" transforms: Models,
+    11 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.finding.v1.GetFindingTransformationRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetFindingTransformationRuleResponse {
     /// `transformationRule`: a [`FindingTransformationRule`].
@@ -111,9 +146,13 @@ pub struct GetFindingTransformationRuleResponse {
     pub transformation_rule: Option<FindingTransformationRule>,
 }
 
+model_de! { GetFindingTransformationRuleResponse [1] {
+    0 "transformationRule" transformation_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.ListFindingTransformationRulesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListFindingTransformationRulesResponse {
     /// `list`: a list; each item is a [`FindingTransformationRule`].
@@ -123,6 +162,11 @@ pub struct ListFindingTransformationRulesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListFindingTransformationRulesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListFindingTransformationRulesResponse {
     type Item = FindingTransformationRule;
@@ -135,8 +179,8 @@ impl crate::Page for ListFindingTransformationRulesResponse {
 }
 
 /// The `c1.api.finding.v1.RemoveTags` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveTags {
     /// `keys`: a list; each item is text.
@@ -144,9 +188,13 @@ pub struct RemoveTags {
     pub keys: Option<Vec<String>>,
 }
 
+model_de! { RemoveTags [1] {
+    0 "keys" keys: Plain,
+} }
+
 /// The `c1.api.finding.v1.SetSeverity` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetSeverity {
     /// `severity`: one of [`FindingSeverity`].
@@ -154,9 +202,13 @@ pub struct SetSeverity {
     pub severity: Option<FindingSeverity>,
 }
 
+model_de! { SetSeverity [1] {
+    0 "severity" severity: Plain,
+} }
+
 /// The `c1.api.finding.v1.SetTags` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetTags {
     /// `tags`: a map from text; each value is text.
@@ -164,9 +216,13 @@ pub struct SetTags {
     pub tags: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+model_de! { SetTags [1] {
+    0 "tags" tags: Plain,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingTransformationRuleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingTransformationRuleRequest {
     /// `transformationRule`: a [`FindingTransformationRule`].
@@ -174,12 +230,20 @@ pub struct UpdateFindingTransformationRuleRequest {
     pub transformation_rule: Option<FindingTransformationRule>,
 }
 
+model_de! { UpdateFindingTransformationRuleRequest [1] {
+    0 "transformationRule" transformation_rule: Model,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingTransformationRuleResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingTransformationRuleResponse {
     /// `transformationRule`: a [`FindingTransformationRule`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transformation_rule: Option<FindingTransformationRule>,
 }
+
+model_de! { UpdateFindingTransformationRuleResponse [1] {
+    0 "transformationRule" transformation_rule: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.functions.v1.FunctionCommit` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionCommit {
     /// `author`: text.
@@ -29,9 +29,17 @@ pub struct FunctionCommit {
     pub message: Option<String>,
 }
 
+model_de! { FunctionCommit [1] {
+    0 "author" author: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "functionId" function_id: Plain,
+    3 "id" id: Plain,
+    4 "message" message: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionTestResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionTestResult {
     /// `assertions`: a list; each item is a [`FunctionTestResultAssertion`].
@@ -51,9 +59,17 @@ pub struct FunctionTestResult {
     pub status: Option<FunctionTestResultStatus>,
 }
 
+model_de! { FunctionTestResult [1] {
+    0 "assertions" assertions: Models,
+    1 "error" error: Plain,
+    2 "logs" logs: Models,
+    3 "name" name: Plain,
+    4 "status" status: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionTestResult.FunctionTestResultAssertion` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionTestResultAssertion {
     /// `actual`: text.
@@ -76,9 +92,18 @@ pub struct FunctionTestResultAssertion {
     pub pass: Option<bool>,
 }
 
+model_de! { FunctionTestResultAssertion [1] {
+    0 "actual" actual: Plain,
+    1 "at" at: Plain,
+    2 "description" description: Plain,
+    3 "expected" expected: Plain,
+    4 "operator" operator: Plain,
+    5 "pass" pass: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionTestResult.FunctionTestResultLog` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionTestResultLog {
     /// `level`: text.
@@ -91,6 +116,12 @@ pub struct FunctionTestResultLog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
+
+model_de! { FunctionTestResultLog [1] {
+    0 "level" level: Plain,
+    1 "log" log: Plain,
+    2 "source" source: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -107,14 +138,17 @@ Skipped = "FUNCTION_TEST_RESULT_STATUS_SKIPPED",
 }
 
 /// The `c1.api.functions.v1.FunctionsServiceCreateFinalCommitRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateFinalCommitRequest {}
 
+model_de! { FunctionsServiceCreateFinalCommitRequest [1] {
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateFinalCommitResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateFinalCommitResponse {
     /// `commit`: a [`FunctionCommit`].
@@ -122,9 +156,13 @@ pub struct FunctionsServiceCreateFinalCommitResponse {
     pub commit: Option<FunctionCommit>,
 }
 
+model_de! { FunctionsServiceCreateFinalCommitResponse [1] {
+    0 "commit" commit: Model,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateFunctionRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateFunctionRequest {
     /// `commitMessage`: text.
@@ -144,9 +182,17 @@ pub struct FunctionsServiceCreateFunctionRequest {
     pub initial_content: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+model_de! { FunctionsServiceCreateFunctionRequest [1] {
+    0 "commitMessage" commit_message: Plain,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "functionType" function_type: Plain,
+    4 "initialContent" initial_content: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateFunctionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateFunctionResponse {
     /// `commit`: a [`FunctionCommit`].
@@ -157,9 +203,14 @@ pub struct FunctionsServiceCreateFunctionResponse {
     pub function: Option<Function>,
 }
 
+model_de! { FunctionsServiceCreateFunctionResponse [1] {
+    0 "commit" commit: Model,
+    1 "function" function: Model,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateInitialCommitRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateInitialCommitRequest {
     /// `commitMessage`: text.
@@ -170,9 +221,14 @@ pub struct FunctionsServiceCreateInitialCommitRequest {
     pub filenames: Option<Vec<String>>,
 }
 
+model_de! { FunctionsServiceCreateInitialCommitRequest [1] {
+    0 "commitMessage" commit_message: Plain,
+    1 "filenames" filenames: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateInitialCommitResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateInitialCommitResponse {
     /// `commitId`: text.
@@ -183,9 +239,14 @@ pub struct FunctionsServiceCreateInitialCommitResponse {
     pub upload_urls: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+model_de! { FunctionsServiceCreateInitialCommitResponse [1] {
+    0 "commitId" commit_id: Plain,
+    1 "uploadUrls" upload_urls: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateTagRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateTagRequest {
     /// `commitId`: text.
@@ -196,27 +257,41 @@ pub struct FunctionsServiceCreateTagRequest {
     pub name: Option<String>,
 }
 
+model_de! { FunctionsServiceCreateTagRequest [1] {
+    0 "commitId" commit_id: Plain,
+    1 "name" name: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateTagResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateTagResponse {}
 
+model_de! { FunctionsServiceCreateTagResponse [1] {
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceDeleteFunctionRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceDeleteFunctionRequest {}
 
+model_de! { FunctionsServiceDeleteFunctionRequest [1] {
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceDeleteFunctionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceDeleteFunctionResponse {}
 
+model_de! { FunctionsServiceDeleteFunctionResponse [1] {
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceGetCommitContentResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceGetCommitContentResponse {
     /// `commit`: a [`FunctionCommit`].
@@ -227,9 +302,14 @@ pub struct FunctionsServiceGetCommitContentResponse {
     pub files: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+model_de! { FunctionsServiceGetCommitContentResponse [1] {
+    0 "commit" commit: Model,
+    1 "files" files: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceGetFunctionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceGetFunctionResponse {
     /// `function`: a [`Function`].
@@ -237,9 +317,13 @@ pub struct FunctionsServiceGetFunctionResponse {
     pub function: Option<Function>,
 }
 
+model_de! { FunctionsServiceGetFunctionResponse [1] {
+    0 "function" function: Model,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceGetLockFileResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceGetLockFileResponse {
     /// `content`: base64 text.
@@ -250,9 +334,14 @@ pub struct FunctionsServiceGetLockFileResponse {
     pub exists: Option<bool>,
 }
 
+model_de! { FunctionsServiceGetLockFileResponse [1] {
+    0 "content" content: Plain,
+    1 "exists" exists: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceInvokeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceInvokeRequest {
     /// `commitId`: text.
@@ -266,9 +355,15 @@ pub struct FunctionsServiceInvokeRequest {
     pub vfs_id: Option<String>,
 }
 
+model_de! { FunctionsServiceInvokeRequest [1] {
+    0 "commitId" commit_id: Plain,
+    1 "json" json: Plain,
+    2 "vfsId" vfs_id: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceInvokeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceInvokeResponse {
     /// `invocationId`: text.
@@ -279,9 +374,14 @@ pub struct FunctionsServiceInvokeResponse {
     pub json: Option<String>,
 }
 
+model_de! { FunctionsServiceInvokeResponse [1] {
+    0 "invocationId" invocation_id: Plain,
+    1 "json" json: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceListCommitsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceListCommitsResponse {
     /// `list`: a list; each item is a [`FunctionCommit`].
@@ -291,6 +391,11 @@ pub struct FunctionsServiceListCommitsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { FunctionsServiceListCommitsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for FunctionsServiceListCommitsResponse {
     type Item = FunctionCommit;
@@ -303,8 +408,8 @@ impl crate::Page for FunctionsServiceListCommitsResponse {
 }
 
 /// The `c1.api.functions.v1.FunctionsServiceListFunctionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceListFunctionsResponse {
     /// `list`: a list; each item is a [`Function`].
@@ -314,6 +419,11 @@ pub struct FunctionsServiceListFunctionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { FunctionsServiceListFunctionsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for FunctionsServiceListFunctionsResponse {
     type Item = Function;
@@ -326,8 +436,8 @@ impl crate::Page for FunctionsServiceListFunctionsResponse {
 }
 
 /// The `c1.api.functions.v1.FunctionsServiceListTagsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceListTagsResponse {
     /// `tags`: a map from text; each value is a [`FunctionCommit`].
@@ -335,9 +445,13 @@ pub struct FunctionsServiceListTagsResponse {
     pub tags: Option<::std::collections::BTreeMap<String, FunctionCommit>>,
 }
 
+model_de! { FunctionsServiceListTagsResponse [1] {
+    0 "tags" tags: ModelMap,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceTestRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceTestRequest {
     /// `commitId`: text.
@@ -345,9 +459,13 @@ pub struct FunctionsServiceTestRequest {
     pub commit_id: Option<String>,
 }
 
+model_de! { FunctionsServiceTestRequest [1] {
+    0 "commitId" commit_id: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceTestResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceTestResponse {
     /// `result`: a [`FunctionTestResult`].
@@ -358,9 +476,14 @@ pub struct FunctionsServiceTestResponse {
     pub results: Option<Vec<FunctionTestResult>>,
 }
 
+model_de! { FunctionsServiceTestResponse [1] {
+    0 "result" result: Model,
+    1 "results" results: Models,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceUpdateFunctionRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceUpdateFunctionRequest {
     /// `commitMessage`: text.
@@ -377,9 +500,16 @@ pub struct FunctionsServiceUpdateFunctionRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { FunctionsServiceUpdateFunctionRequest [1] {
+    0 "commitMessage" commit_message: Plain,
+    1 "content" content: Plain,
+    2 "function" function: Model,
+    3 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceUpdateFunctionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceUpdateFunctionResponse {
     /// `commit`: a [`FunctionCommit`].
@@ -389,3 +519,8 @@ pub struct FunctionsServiceUpdateFunctionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<Function>,
 }
+
+model_de! { FunctionsServiceUpdateFunctionResponse [1] {
+    0 "commit" commit: Model,
+    1 "function" function: Model,
+} }

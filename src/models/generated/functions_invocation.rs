@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.functions.v1.FunctionsInvocationServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsInvocationServiceGetResponse {
     /// `invocation`: a [`FunctionInvocation`].
@@ -14,9 +14,13 @@ pub struct FunctionsInvocationServiceGetResponse {
     pub invocation: Option<FunctionInvocation>,
 }
 
+model_de! { FunctionsInvocationServiceGetResponse [1] {
+    0 "invocation" invocation: Model,
+} }
+
 /// The `c1.api.functions.v1.FunctionsInvocationServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsInvocationServiceListResponse {
     /// `list`: a list; each item is a [`FunctionInvocation`].
@@ -26,6 +30,11 @@ pub struct FunctionsInvocationServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { FunctionsInvocationServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for FunctionsInvocationServiceListResponse {
     type Item = FunctionInvocation;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.functions.v1.FunctionsInvocationSearchRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsInvocationSearchRequest {
     /// `pageSize`: a number.
@@ -17,9 +17,14 @@ pub struct FunctionsInvocationSearchRequest {
     pub page_token: Option<String>,
 }
 
+model_de! { FunctionsInvocationSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsInvocationSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsInvocationSearchResponse {
     /// `list`: a list; each item is a [`FunctionInvocation`].
@@ -29,6 +34,11 @@ pub struct FunctionsInvocationSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { FunctionsInvocationSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for FunctionsInvocationSearchResponse {
     type Item = FunctionInvocation;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.functions.v1.FunctionsSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsSearchRequest {
     /// `functionTypes`: a list; each item is one of [`FunctionFunctionType`].
@@ -23,9 +23,16 @@ pub struct FunctionsSearchRequest {
     pub query: Option<String>,
 }
 
+model_de! { FunctionsSearchRequest [1] {
+    0 "functionTypes" function_types: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "query" query: Plain,
+} }
+
 /// The `c1.api.functions.v1.FunctionsSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsSearchResponse {
     /// `list`: a list; each item is a [`Function`].
@@ -35,6 +42,11 @@ pub struct FunctionsSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { FunctionsSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for FunctionsSearchResponse {
     type Item = Function;

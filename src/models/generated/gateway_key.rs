@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.llm_gateway.v1.GatewayKey` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GatewayKey {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -38,9 +38,18 @@ pub struct GatewayKey {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { GatewayKey [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "displayName" display_name: Plain,
+    2 "id" id: Plain,
+    3 "keyPrefix" key_prefix: Plain,
+    4 "revokedAt" revoked_at: Timestamp,
+    5 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.llm_gateway.v1.ListGatewayKeysResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListGatewayKeysResponse {
     /// `list`: a list; each item is a [`GatewayKey`].
@@ -50,6 +59,11 @@ pub struct ListGatewayKeysResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListGatewayKeysResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListGatewayKeysResponse {
     type Item = GatewayKey;
@@ -62,8 +76,8 @@ impl crate::Page for ListGatewayKeysResponse {
 }
 
 /// The `c1.api.llm_gateway.v1.MintGatewayKeyRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MintGatewayKeyRequest {
     /// `displayName`: text.
@@ -71,9 +85,13 @@ pub struct MintGatewayKeyRequest {
     pub display_name: Option<String>,
 }
 
+model_de! { MintGatewayKeyRequest [1] {
+    0 "displayName" display_name: Plain,
+} }
+
 /// The `c1.api.llm_gateway.v1.MintGatewayKeyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MintGatewayKeyResponse {
     /// `gatewayKey`: a [`GatewayKey`].
@@ -84,18 +102,35 @@ pub struct MintGatewayKeyResponse {
     pub plaintext_key: Option<String>,
 }
 
+model_de! { MintGatewayKeyResponse [1] {
+    0 "gatewayKey" gateway_key: Model,
+    1 "plaintextKey" plaintext_key: Plain,
+} }
+
+redacted_debug! { MintGatewayKeyResponse {
+    "gateway_key" gateway_key: shown,
+    "plaintext_key" plaintext_key: redacted,
+} }
+
 /// The `c1.api.llm_gateway.v1.RevokeGatewayKeyRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RevokeGatewayKeyRequest {}
 
+model_de! { RevokeGatewayKeyRequest [1] {
+} }
+
 /// The `c1.api.llm_gateway.v1.RevokeGatewayKeyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RevokeGatewayKeyResponse {
     /// `gatewayKey`: a [`GatewayKey`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_key: Option<GatewayKey>,
 }
+
+model_de! { RevokeGatewayKeyResponse [1] {
+    0 "gatewayKey" gateway_key: Model,
+} }

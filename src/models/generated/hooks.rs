@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.hooks.v1.HooksServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceCreateRequest {
     /// `builtinPattern`: a [`BuiltInPattern`].
@@ -41,9 +41,22 @@ pub struct HooksServiceCreateRequest {
     pub priority: Option<i32>,
 }
 
+model_de! { HooksServiceCreateRequest [1] {
+    0 "builtinPattern" builtin_pattern: Model,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "enabled" enabled: Plain,
+    4 "event" event: Plain,
+    5 "filter" filter: Model,
+    6 "function" function: Model,
+    7 "jsonPatch" json_patch: Model,
+    8 "managedByGuardrails" managed_by_guardrails: Plain,
+    9 "priority" priority: Plain,
+} }
+
 /// The `c1.api.hooks.v1.HooksServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceCreateResponse {
     /// `hook`: a [`Hook`].
@@ -51,21 +64,31 @@ pub struct HooksServiceCreateResponse {
     pub hook: Option<Hook>,
 }
 
+model_de! { HooksServiceCreateResponse [1] {
+    0 "hook" hook: Model,
+} }
+
 /// The `c1.api.hooks.v1.HooksServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceDeleteRequest {}
 
+model_de! { HooksServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.hooks.v1.HooksServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceDeleteResponse {}
 
+model_de! { HooksServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.hooks.v1.HooksServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceGetResponse {
     /// `hook`: a [`Hook`].
@@ -73,9 +96,13 @@ pub struct HooksServiceGetResponse {
     pub hook: Option<Hook>,
 }
 
+model_de! { HooksServiceGetResponse [1] {
+    0 "hook" hook: Model,
+} }
+
 /// The `c1.api.hooks.v1.HooksServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceListResponse {
     /// `list`: a list; each item is a [`Hook`].
@@ -85,6 +112,11 @@ pub struct HooksServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { HooksServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for HooksServiceListResponse {
     type Item = Hook;
@@ -97,8 +129,8 @@ impl crate::Page for HooksServiceListResponse {
 }
 
 /// The `c1.api.hooks.v1.HooksServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceUpdateRequest {
     /// `hook`: a [`Hook`].
@@ -109,12 +141,21 @@ pub struct HooksServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { HooksServiceUpdateRequest [1] {
+    0 "hook" hook: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.hooks.v1.HooksServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceUpdateResponse {
     /// `hook`: a [`Hook`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hook: Option<Hook>,
 }
+
+model_de! { HooksServiceUpdateResponse [1] {
+    0 "hook" hook: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.hooks.v1.HookRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HookRef {
     /// `id`: text.
@@ -14,9 +14,13 @@ pub struct HookRef {
     pub id: Option<String>,
 }
 
+model_de! { HookRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.hooks.v1.HooksSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksSearchRequest {
     /// `pageSize`: a number.
@@ -33,9 +37,16 @@ pub struct HooksSearchRequest {
     pub refs: Option<Vec<HookRef>>,
 }
 
+model_de! { HooksSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "refs" refs: Models,
+} }
+
 /// The `c1.api.hooks.v1.HooksSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksSearchResponse {
     /// `list`: a list; each item is a [`Hook`].
@@ -45,6 +56,11 @@ pub struct HooksSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { HooksSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for HooksSearchResponse {
     type Item = Hook;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaults` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaults {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -44,9 +44,21 @@ pub struct IdentityPolicyTenantDefaults {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { IdentityPolicyTenantDefaults [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "credentialInventoryPolicyId" credential_inventory_policy_id: Plain,
+    2 "enrollmentRequirementId" enrollment_requirement_id: Plain,
+    3 "recoveryPolicyId" recovery_policy_id: Plain,
+    4 "resourcePolicyId" resource_policy_id: Plain,
+    5 "sessionPolicyId" session_policy_id: Plain,
+    6 "signInPolicyId" sign_in_policy_id: Plain,
+    7 "universalPromiseIds" universal_promise_ids: Plain,
+    8 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaultsServiceGetResponse {
     /// `defaults`: a [`IdentityPolicyTenantDefaults`].
@@ -54,9 +66,13 @@ pub struct IdentityPolicyTenantDefaultsServiceGetResponse {
     pub defaults: Option<IdentityPolicyTenantDefaults>,
 }
 
+model_de! { IdentityPolicyTenantDefaultsServiceGetResponse [1] {
+    0 "defaults" defaults: Model,
+} }
+
 /// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceUpdateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaultsServiceUpdateRequest {
     /// `defaults`: a [`IdentityPolicyTenantDefaults`].
@@ -67,12 +83,21 @@ pub struct IdentityPolicyTenantDefaultsServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { IdentityPolicyTenantDefaultsServiceUpdateRequest [1] {
+    0 "defaults" defaults: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaultsServiceUpdateResponse {
     /// `defaults`: a [`IdentityPolicyTenantDefaults`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults: Option<IdentityPolicyTenantDefaults>,
 }
+
+model_de! { IdentityPolicyTenantDefaultsServiceUpdateResponse [1] {
+    0 "defaults" defaults: Model,
+} }

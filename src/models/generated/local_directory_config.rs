@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.local_directory.v1.LocalDirectoryConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfig {
     /// `allowSelfRegistration`: a boolean.
@@ -53,9 +53,23 @@ pub struct LocalDirectoryConfig {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { LocalDirectoryConfig [1] {
+    0 "allowSelfRegistration" allow_self_registration: Plain,
+    1 "appId" app_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "defaultProfileTypeId" default_profile_type_id: Plain,
+    4 "displayName" display_name: Plain,
+    5 "invitationTtl" invitation_ttl: Duration,
+    6 "isDefault" is_default: Plain,
+    7 "onboardingFlowId" onboarding_flow_id: Plain,
+    8 "organizationId" organization_id: Plain,
+    9 "selfRegistrationDomains" self_registration_domains: Plain,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceCreateRequest {
     /// `allowSelfRegistration`: a boolean.
@@ -90,9 +104,21 @@ pub struct LocalDirectoryConfigServiceCreateRequest {
     pub self_registration_domains: Option<Vec<String>>,
 }
 
+model_de! { LocalDirectoryConfigServiceCreateRequest [1] {
+    0 "allowSelfRegistration" allow_self_registration: Plain,
+    1 "appId" app_id: Plain,
+    2 "defaultProfileTypeId" default_profile_type_id: Plain,
+    3 "displayName" display_name: Plain,
+    4 "invitationTtl" invitation_ttl: Duration,
+    5 "isDefault" is_default: Plain,
+    6 "onboardingFlowId" onboarding_flow_id: Plain,
+    7 "organizationId" organization_id: Plain,
+    8 "selfRegistrationDomains" self_registration_domains: Plain,
+} }
+
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceCreateResponse {
     /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
@@ -100,21 +126,31 @@ pub struct LocalDirectoryConfigServiceCreateResponse {
     pub local_directory_config: Option<LocalDirectoryConfig>,
 }
 
+model_de! { LocalDirectoryConfigServiceCreateResponse [1] {
+    0 "localDirectoryConfig" local_directory_config: Model,
+} }
+
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceDeleteRequest {}
 
+model_de! { LocalDirectoryConfigServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceDeleteResponse {}
 
+model_de! { LocalDirectoryConfigServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceGetResponse {
     /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
@@ -122,9 +158,13 @@ pub struct LocalDirectoryConfigServiceGetResponse {
     pub local_directory_config: Option<LocalDirectoryConfig>,
 }
 
+model_de! { LocalDirectoryConfigServiceGetResponse [1] {
+    0 "localDirectoryConfig" local_directory_config: Model,
+} }
+
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceListResponse {
     /// `list`: a list; each item is a [`LocalDirectoryConfig`].
@@ -134,6 +174,11 @@ pub struct LocalDirectoryConfigServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { LocalDirectoryConfigServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for LocalDirectoryConfigServiceListResponse {
     type Item = LocalDirectoryConfig;
@@ -146,8 +191,8 @@ impl crate::Page for LocalDirectoryConfigServiceListResponse {
 }
 
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceUpdateRequest {
     /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
@@ -158,12 +203,21 @@ pub struct LocalDirectoryConfigServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { LocalDirectoryConfigServiceUpdateRequest [1] {
+    0 "localDirectoryConfig" local_directory_config: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceUpdateResponse {
     /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local_directory_config: Option<LocalDirectoryConfig>,
 }
+
+model_de! { LocalDirectoryConfigServiceUpdateResponse [1] {
+    0 "localDirectoryConfig" local_directory_config: Model,
+} }

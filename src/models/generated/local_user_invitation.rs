@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.local_directory.v1.LocalUserInvitation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitation {
     /// `acceptedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -71,9 +71,28 @@ pub struct LocalUserInvitation {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { LocalUserInvitation [1] {
+    0 "acceptedAt" accepted_at: Timestamp,
+    1 "createdAt" created_at: Timestamp,
+    2 "createdUserId" created_user_id: Plain,
+    3 "directoryAppId" directory_app_id: Plain,
+    4 "displayName" display_name: Plain,
+    5 "email" email: Plain,
+    6 "expiresAt" expires_at: Timestamp,
+    7 "id" id: Plain,
+    8 "initialRoleIds" initial_role_ids: Plain,
+    9 "invitedByUserId" invited_by_user_id: Plain,
+    10 "jobId" job_id: Plain,
+    11 "onboardingFlowId" onboarding_flow_id: Plain,
+    12 "purpose" purpose: Plain,
+    13 "sponsorUserId" sponsor_user_id: Plain,
+    14 "status" status: Plain,
+    15 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceCreateRequest {
     /// `displayName`: text.
@@ -99,9 +118,19 @@ pub struct LocalUserInvitationServiceCreateRequest {
     pub sponsor_user_id: Option<String>,
 }
 
+model_de! { LocalUserInvitationServiceCreateRequest [1] {
+    0 "displayName" display_name: Plain,
+    1 "email" email: Plain,
+    2 "initialRoleIds" initial_role_ids: Plain,
+    3 "jobId" job_id: Plain,
+    4 "onboardingFlowId" onboarding_flow_id: Plain,
+    5 "purpose" purpose: Plain,
+    6 "sponsorUserId" sponsor_user_id: Plain,
+} }
+
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceCreateResponse {
     /// `invitation`: a [`LocalUserInvitation`].
@@ -109,9 +138,13 @@ pub struct LocalUserInvitationServiceCreateResponse {
     pub invitation: Option<LocalUserInvitation>,
 }
 
+model_de! { LocalUserInvitationServiceCreateResponse [1] {
+    0 "invitation" invitation: Model,
+} }
+
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceGetResponse {
     /// `invitation`: a [`LocalUserInvitation`].
@@ -119,15 +152,22 @@ pub struct LocalUserInvitationServiceGetResponse {
     pub invitation: Option<LocalUserInvitation>,
 }
 
+model_de! { LocalUserInvitationServiceGetResponse [1] {
+    0 "invitation" invitation: Model,
+} }
+
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceRevokeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceRevokeRequest {}
 
+model_de! { LocalUserInvitationServiceRevokeRequest [1] {
+} }
+
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceRevokeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceRevokeResponse {
     /// `invitation`: a [`LocalUserInvitation`].
@@ -135,9 +175,13 @@ pub struct LocalUserInvitationServiceRevokeResponse {
     pub invitation: Option<LocalUserInvitation>,
 }
 
+model_de! { LocalUserInvitationServiceRevokeResponse [1] {
+    0 "invitation" invitation: Model,
+} }
+
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceSearchRequest {
     /// `directoryAppId`: text.
@@ -154,9 +198,16 @@ pub struct LocalUserInvitationServiceSearchRequest {
     pub status_filter: Option<LocalUserInvitationStatus>,
 }
 
+model_de! { LocalUserInvitationServiceSearchRequest [1] {
+    0 "directoryAppId" directory_app_id: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "statusFilter" status_filter: Plain,
+} }
+
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceSearchResponse {
     /// `list`: a list; each item is a [`LocalUserInvitation`].
@@ -166,6 +217,11 @@ pub struct LocalUserInvitationServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { LocalUserInvitationServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for LocalUserInvitationServiceSearchResponse {
     type Item = LocalUserInvitation;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceCreateRequest {
     /// `description`: text.
@@ -17,9 +17,14 @@ pub struct MCPAccessProfileServiceCreateRequest {
     pub display_name: Option<String>,
 }
 
+model_de! { MCPAccessProfileServiceCreateRequest [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceCreateResponse {
     /// `profile`: a [`MCPAccessProfile`].
@@ -27,21 +32,31 @@ pub struct MCPAccessProfileServiceCreateResponse {
     pub profile: Option<MCPAccessProfile>,
 }
 
+model_de! { MCPAccessProfileServiceCreateResponse [1] {
+    0 "profile" profile: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceDeleteRequest {}
 
+model_de! { MCPAccessProfileServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceDeleteResponse {}
 
+model_de! { MCPAccessProfileServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceGetByAppEntitlementIdResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceGetByAppEntitlementIdResponse {
     /// `profile`: a [`MCPAccessProfile`].
@@ -49,9 +64,13 @@ pub struct MCPAccessProfileServiceGetByAppEntitlementIdResponse {
     pub profile: Option<MCPAccessProfile>,
 }
 
+model_de! { MCPAccessProfileServiceGetByAppEntitlementIdResponse [1] {
+    0 "profile" profile: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceGetResponse {
     /// `profile`: a [`MCPAccessProfile`].
@@ -59,9 +78,13 @@ pub struct MCPAccessProfileServiceGetResponse {
     pub profile: Option<MCPAccessProfile>,
 }
 
+model_de! { MCPAccessProfileServiceGetResponse [1] {
+    0 "profile" profile: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceListRequestableConnectorsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceListRequestableConnectorsResponse {
     /// `connectors`: a list; each item is a [`RequestableConnector`].
@@ -69,9 +92,13 @@ pub struct MCPAccessProfileServiceListRequestableConnectorsResponse {
     pub connectors: Option<Vec<RequestableConnector>>,
 }
 
+model_de! { MCPAccessProfileServiceListRequestableConnectorsResponse [1] {
+    0 "connectors" connectors: Models,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceListResponse {
     /// `nextPageToken`: text.
@@ -81,6 +108,11 @@ pub struct MCPAccessProfileServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<MCPAccessProfile>>,
 }
+
+model_de! { MCPAccessProfileServiceListResponse [1] {
+    0 "nextPageToken" next_page_token: Plain,
+    1 "profiles" profiles: Models,
+} }
 
 impl crate::Page for MCPAccessProfileServiceListResponse {
     type Item = MCPAccessProfile;
@@ -93,8 +125,8 @@ impl crate::Page for MCPAccessProfileServiceListResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceSearchAccessProfilesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceSearchAccessProfilesResponse {
     /// `nextPageToken`: text.
@@ -104,6 +136,11 @@ pub struct MCPAccessProfileServiceSearchAccessProfilesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<MCPAccessProfile>>,
 }
+
+model_de! { MCPAccessProfileServiceSearchAccessProfilesResponse [1] {
+    0 "nextPageToken" next_page_token: Plain,
+    1 "profiles" profiles: Models,
+} }
 
 impl crate::Page for MCPAccessProfileServiceSearchAccessProfilesResponse {
     type Item = MCPAccessProfile;
@@ -116,8 +153,8 @@ impl crate::Page for MCPAccessProfileServiceSearchAccessProfilesResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceSearchRequestableConnectorsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceSearchRequestableConnectorsResponse {
     /// `list`: a list; each item is a [`RequestableConnectorView`].
@@ -127,6 +164,11 @@ pub struct MCPAccessProfileServiceSearchRequestableConnectorsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPAccessProfileServiceSearchRequestableConnectorsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPAccessProfileServiceSearchRequestableConnectorsResponse {
     type Item = RequestableConnectorView;
@@ -139,8 +181,8 @@ impl crate::Page for MCPAccessProfileServiceSearchRequestableConnectorsResponse 
 }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceUpdateRequest {
     /// `profile`: a [`MCPAccessProfile`].
@@ -151,9 +193,14 @@ pub struct MCPAccessProfileServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { MCPAccessProfileServiceUpdateRequest [1] {
+    0 "profile" profile: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceUpdateResponse {
     /// `profile`: a [`MCPAccessProfile`].
@@ -161,9 +208,13 @@ pub struct MCPAccessProfileServiceUpdateResponse {
     pub profile: Option<MCPAccessProfile>,
 }
 
+model_de! { MCPAccessProfileServiceUpdateResponse [1] {
+    0 "profile" profile: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.RequestableConnector` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestableConnector {
     /// `appId`: text.
@@ -174,9 +225,14 @@ pub struct RequestableConnector {
     pub connector_id: Option<String>,
 }
 
+model_de! { RequestableConnector [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.RequestableConnectorView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestableConnectorView {
     /// `appId`: text.
@@ -198,6 +254,15 @@ pub struct RequestableConnectorView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_count: Option<i32>,
 }
+
+model_de! { RequestableConnectorView [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "granted" granted: Plain,
+    5 "toolCount" tool_count: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

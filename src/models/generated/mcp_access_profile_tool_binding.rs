@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ai_governance.v1.AccessProfilesForTool` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessProfilesForTool {
     /// `accessProfiles`: a list; each item is a [`MCPAccessProfile`].
@@ -17,9 +17,14 @@ pub struct AccessProfilesForTool {
     pub mcp_tool_id: Option<String>,
 }
 
+model_de! { AccessProfilesForTool [1] {
+    0 "accessProfiles" access_profiles: Models,
+    1 "mcpToolId" mcp_tool_id: Plain,
+} }
+
 /// The `c1.api.history.v1.ListHistoryEntryMetadata` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListHistoryEntryMetadata {
     /// `actor`: a [`HistoryActor`].
@@ -45,9 +50,18 @@ pub struct ListHistoryEntryMetadata {
     pub trace_id: Option<String>,
 }
 
+model_de! { ListHistoryEntryMetadata [1] {
+    0 "actor" actor: Model,
+    1 "annotations" annotations: Models,
+    2 "createdAt" created_at: Timestamp,
+    3 "id" id: Plain,
+    4 "syslogEventId" syslog_event_id: Plain,
+    5 "traceId" trace_id: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBinding {
     /// `accessProfileId`: text.
@@ -82,9 +96,19 @@ pub struct MCPAccessProfileToolBinding {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { MCPAccessProfileToolBinding [1] {
+    0 "accessProfileId" access_profile_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "connectorId" connector_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "mcpToolId" mcp_tool_id: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingHistoryEntry {
     /// `items`: a list; each item is a [`MCPAccessProfileToolBindingHistoryItem`].
@@ -95,9 +119,14 @@ pub struct MCPAccessProfileToolBindingHistoryEntry {
     pub metadata: Option<ListHistoryEntryMetadata>,
 }
 
+model_de! { MCPAccessProfileToolBindingHistoryEntry [1] {
+    0 "items" items: Models,
+    1 "metadata" metadata: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingHistoryItem` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingHistoryItem {
     /// `changeKind`: one of [`MCPAccessProfileToolBindingHistoryItemChangeKind`].
@@ -107,6 +136,11 @@ pub struct MCPAccessProfileToolBindingHistoryItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list_index: Option<String>,
 }
+
+model_de! { MCPAccessProfileToolBindingHistoryItem [1] {
+    0 "changeKind" change_kind: Plain,
+    1 "listIndex" list_index: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -121,8 +155,8 @@ Removed = "LIST_CHANGE_KIND_REMOVED",
 }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceCreateRequest {
     /// `mcpToolIds`: a list; each item is text.
@@ -130,9 +164,13 @@ pub struct MCPAccessProfileToolBindingServiceCreateRequest {
     pub mcp_tool_ids: Option<Vec<String>>,
 }
 
+model_de! { MCPAccessProfileToolBindingServiceCreateRequest [1] {
+    0 "mcpToolIds" mcp_tool_ids: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceCreateResponse {
     /// `bindings`: a list; each item is a [`MCPAccessProfileToolBinding`].
@@ -140,9 +178,13 @@ pub struct MCPAccessProfileToolBindingServiceCreateResponse {
     pub bindings: Option<Vec<MCPAccessProfileToolBinding>>,
 }
 
+model_de! { MCPAccessProfileToolBindingServiceCreateResponse [1] {
+    0 "bindings" bindings: Models,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceDeleteRequest {
     /// `mcpToolIds`: a list; each item is text.
@@ -150,15 +192,22 @@ pub struct MCPAccessProfileToolBindingServiceDeleteRequest {
     pub mcp_tool_ids: Option<Vec<String>>,
 }
 
+model_de! { MCPAccessProfileToolBindingServiceDeleteRequest [1] {
+    0 "mcpToolIds" mcp_tool_ids: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceDeleteResponse {}
 
+model_de! { MCPAccessProfileToolBindingServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest {
     /// `mcpToolIds`: a list; each item is text.
@@ -166,9 +215,13 @@ pub struct MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest {
     pub mcp_tool_ids: Option<Vec<String>>,
 }
 
+model_de! { MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest [1] {
+    0 "mcpToolIds" mcp_tool_ids: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse {
     /// `accessProfilesForTools`: a list; each item is a [`AccessProfilesForTool`].
@@ -176,9 +229,13 @@ pub struct MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse {
     pub access_profiles_for_tools: Option<Vec<AccessProfilesForTool>>,
 }
 
+model_de! { MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse [1] {
+    0 "accessProfilesForTools" access_profiles_for_tools: Models,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse {
     /// `list`: a list; each item is a [`MCPAccessProfileToolBindingHistoryEntry`].
@@ -188,6 +245,11 @@ pub struct MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse {
     type Item = MCPAccessProfileToolBindingHistoryEntry;
@@ -200,8 +262,8 @@ impl crate::Page for MCPAccessProfileToolBindingServiceListProfilesByToolHistory
 }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceListResponse {
     /// `bindings`: a list; each item is a [`MCPAccessProfileToolBinding`].
@@ -211,6 +273,11 @@ pub struct MCPAccessProfileToolBindingServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPAccessProfileToolBindingServiceListResponse [1] {
+    0 "bindings" bindings: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPAccessProfileToolBindingServiceListResponse {
     type Item = MCPAccessProfileToolBinding;
@@ -223,8 +290,8 @@ impl crate::Page for MCPAccessProfileToolBindingServiceListResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse {
     /// `list`: a list; each item is a [`MCPAccessProfileToolBindingHistoryEntry`].
@@ -234,6 +301,11 @@ pub struct MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse {
     type Item = MCPAccessProfileToolBindingHistoryEntry;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ai_governance.v1.MCPResource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResource {
     /// `appEntitlementId`: text.
@@ -83,9 +83,31 @@ pub struct MCPResource {
     pub uri_template: Option<String>,
 }
 
+model_de! { MCPResource [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "connectorId" connector_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "description" description: Plain,
+    6 "discoveryHash" discovery_hash: Plain,
+    7 "entitlementActive" entitlement_active: Plain,
+    8 "grantCount" grant_count: Int64,
+    9 "id" id: Plain,
+    10 "kind" kind: Plain,
+    11 "lastDiscoveredAt" last_discovered_at: Timestamp,
+    12 "mimeType" mime_type: Plain,
+    13 "name" name: Plain,
+    14 "state" state: Plain,
+    15 "title" title: Plain,
+    16 "updatedAt" updated_at: Timestamp,
+    17 "uri" uri: Plain,
+    18 "uriTemplate" uri_template: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPResourceHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -95,6 +117,11 @@ pub struct MCPResourceHistoryEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<MCPResource>,
 }
+
+model_de! { MCPResourceHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -109,8 +136,8 @@ Template = "MCP_RESOURCE_KIND_TEMPLATE",
 }
 
 /// The `c1.api.ai_governance.v1.MCPResourceServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceGetResponse {
     /// `resource`: a [`MCPResource`].
@@ -118,9 +145,13 @@ pub struct MCPResourceServiceGetResponse {
     pub resource: Option<MCPResource>,
 }
 
+model_de! { MCPResourceServiceGetResponse [1] {
+    0 "resource" resource: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPResourceServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceListHistoryResponse {
     /// `list`: a list; each item is a [`MCPResourceHistoryEntry`].
@@ -130,6 +161,11 @@ pub struct MCPResourceServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPResourceServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPResourceServiceListHistoryResponse {
     type Item = MCPResourceHistoryEntry;
@@ -142,8 +178,8 @@ impl crate::Page for MCPResourceServiceListHistoryResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPResourceServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceListResponse {
     /// `nextPageToken`: text.
@@ -153,6 +189,11 @@ pub struct MCPResourceServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<MCPResource>>,
 }
+
+model_de! { MCPResourceServiceListResponse [1] {
+    0 "nextPageToken" next_page_token: Plain,
+    1 "resources" resources: Models,
+} }
 
 impl crate::Page for MCPResourceServiceListResponse {
     type Item = MCPResource;
@@ -165,8 +206,8 @@ impl crate::Page for MCPResourceServiceListResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPResourceServiceSearchRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceSearchRequest {
     /// `includeGrantStatus`: a boolean.
@@ -195,6 +236,17 @@ pub struct MCPResourceServiceSearchRequest {
     pub state_filter: Option<Vec<MCPResourceState>>,
 }
 
+model_de! { MCPResourceServiceSearchRequest [1] {
+    0 "includeGrantStatus" include_grant_status: Plain,
+    1 "kindFilter" kind_filter: Plain,
+    2 "pageSize" page_size: Plain,
+    3 "pageToken" page_token: Plain,
+    4 "query" query: Plain,
+    5 "sortBy" sort_by: Plain,
+    6 "sortDirection" sort_direction: Plain,
+    7 "stateFilter" state_filter: Plain,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum MCPResourceServiceSearchRequestSortBy {
@@ -212,8 +264,8 @@ UpdatedAt = "MCP_RESOURCE_SORT_BY_UPDATED_AT",
 }
 
 /// The `c1.api.ai_governance.v1.MCPResourceServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceSearchResponse {
     /// `list`: a list; each item is a [`MCPResource`].
@@ -223,6 +275,11 @@ pub struct MCPResourceServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPResourceServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPResourceServiceSearchResponse {
     type Item = MCPResource;
@@ -235,8 +292,8 @@ impl crate::Page for MCPResourceServiceSearchResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPResourceServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceUpdateRequest {
     /// `resource`: a [`MCPResource`].
@@ -247,15 +304,24 @@ pub struct MCPResourceServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { MCPResourceServiceUpdateRequest [1] {
+    0 "resource" resource: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPResourceServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceUpdateResponse {
     /// `resource`: a [`MCPResource`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<MCPResource>,
 }
+
+model_de! { MCPResourceServiceUpdateResponse [1] {
+    0 "resource" resource: Model,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.

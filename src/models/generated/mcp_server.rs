@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ai_governance.v1.MCPConnectionView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPConnectionView {
     /// `appId`: text.
@@ -44,9 +44,22 @@ pub struct MCPConnectionView {
     pub server_type: Option<MCPServerViewServerType>,
 }
 
+model_de! { MCPConnectionView [1] {
+    0 "appId" app_id: Plain,
+    1 "authMethod" auth_method: Plain,
+    2 "authorizedAsEmail" authorized_as_email: Plain,
+    3 "authorizedAsName" authorized_as_name: Plain,
+    4 "connected" connected: Plain,
+    5 "connectedAt" connected_at: Timestamp,
+    6 "connectorId" connector_id: Plain,
+    7 "description" description: Plain,
+    8 "displayName" display_name: Plain,
+    9 "serverType" server_type: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthAWSSigV4` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthAWSSigV4 {
     /// `accessKeyId`: text.
@@ -60,9 +73,21 @@ pub struct MCPServerAuthAWSSigV4 {
     pub session_token: Option<String>,
 }
 
+model_de! { MCPServerAuthAWSSigV4 [1] {
+    0 "accessKeyId" access_key_id: Plain,
+    1 "secretAccessKey" secret_access_key: Plain,
+    2 "sessionToken" session_token: Plain,
+} }
+
+redacted_debug! { MCPServerAuthAWSSigV4 {
+    "access_key_id" access_key_id: shown,
+    "secret_access_key" secret_access_key: redacted,
+    "session_token" session_token: redacted,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthBasicAuth` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthBasicAuth {
     /// `password`: text.
@@ -73,9 +98,19 @@ pub struct MCPServerAuthBasicAuth {
     pub username: Option<String>,
 }
 
+model_de! { MCPServerAuthBasicAuth [1] {
+    0 "password" password: Plain,
+    1 "username" username: Plain,
+} }
+
+redacted_debug! { MCPServerAuthBasicAuth {
+    "password" password: redacted,
+    "username" username: shown,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthBearerToken` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthBearerToken {
     /// `token`: text.
@@ -83,9 +118,17 @@ pub struct MCPServerAuthBearerToken {
     pub token: Option<String>,
 }
 
+model_de! { MCPServerAuthBearerToken [1] {
+    0 "token" token: Plain,
+} }
+
+redacted_debug! { MCPServerAuthBearerToken {
+    "token" token: redacted,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthCustomHeader` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthCustomHeader {
     /// `headerName`: text.
@@ -96,9 +139,19 @@ pub struct MCPServerAuthCustomHeader {
     pub header_value: Option<String>,
 }
 
+model_de! { MCPServerAuthCustomHeader [1] {
+    0 "headerName" header_name: Plain,
+    1 "headerValue" header_value: Plain,
+} }
+
+redacted_debug! { MCPServerAuthCustomHeader {
+    "header_name" header_name: shown,
+    "header_value" header_value: redacted,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthGoogleServiceAccount` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthGoogleServiceAccount {
     /// `credentialsJson`: text.
@@ -109,15 +162,28 @@ pub struct MCPServerAuthGoogleServiceAccount {
     pub scopes: Option<Vec<String>>,
 }
 
+model_de! { MCPServerAuthGoogleServiceAccount [1] {
+    0 "credentialsJson" credentials_json: Plain,
+    1 "scopes" scopes: Plain,
+} }
+
+redacted_debug! { MCPServerAuthGoogleServiceAccount {
+    "credentials_json" credentials_json: redacted,
+    "scopes" scopes: shown,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthNone` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthNone {}
 
+model_de! { MCPServerAuthNone [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthOAuth2` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthOAuth2 {
     /// `authorizeUrl`: text.
@@ -176,6 +242,48 @@ pub struct MCPServerAuthOAuth2 {
     pub token_url: Option<String>,
 }
 
+model_de! { MCPServerAuthOAuth2 [1] {
+    0 "authorizeUrl" authorize_url: Plain,
+    1 "clientId" client_id: Plain,
+    2 "clientIdMode" client_id_mode: Plain,
+    3 "clientSecret" client_secret: Plain,
+    4 "codeChallengeMethodsSupported" code_challenge_methods_supported: Plain,
+    5 "extraAuthorizeParams" extra_authorize_params: Plain,
+    6 "extraTokenParams" extra_token_params: Plain,
+    7 "issuerUrl" issuer_url: Plain,
+    8 "jwtAudience" jwt_audience: Plain,
+    9 "jwtIssuer" jwt_issuer: Plain,
+    10 "jwtPrivateKey" jwt_private_key: Plain,
+    11 "jwtSubject" jwt_subject: Plain,
+    12 "mode" mode: Plain,
+    13 "pkce" pkce: Plain,
+    14 "scopes" scopes: Plain,
+    15 "scopesSupported" scopes_supported: Plain,
+    16 "tokenEndpointAuthMethod" token_endpoint_auth_method: Plain,
+    17 "tokenUrl" token_url: Plain,
+} }
+
+redacted_debug! { MCPServerAuthOAuth2 {
+    "authorize_url" authorize_url: shown,
+    "client_id" client_id: shown,
+    "client_id_mode" client_id_mode: shown,
+    "client_secret" client_secret: redacted,
+    "code_challenge_methods_supported" code_challenge_methods_supported: shown,
+    "extra_authorize_params" extra_authorize_params: shown,
+    "extra_token_params" extra_token_params: shown,
+    "issuer_url" issuer_url: shown,
+    "jwt_audience" jwt_audience: shown,
+    "jwt_issuer" jwt_issuer: shown,
+    "jwt_private_key" jwt_private_key: redacted,
+    "jwt_subject" jwt_subject: shown,
+    "mode" mode: shown,
+    "pkce" pkce: shown,
+    "scopes" scopes: shown,
+    "scopes_supported" scopes_supported: shown,
+    "token_endpoint_auth_method" token_endpoint_auth_method: shown,
+    "token_url" token_url: shown,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum MCPServerAuthOAuth2ClientIdMode {
@@ -209,8 +317,8 @@ AuthorizationCode = "MCP_SERVER_AUTH_OAUTH2_MODE_AUTHORIZATION_CODE",
 }
 
 /// The `c1.api.ai_governance.v1.MCPServerCatalogAuthMode` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerCatalogAuthMode {
     /// `authMethod`: one of [`MCPServerViewAuthMethod`].
@@ -266,6 +374,26 @@ pub struct MCPServerCatalogAuthMode {
     pub token_url: Option<String>,
 }
 
+model_de! { MCPServerCatalogAuthMode [1] {
+    0 "authMethod" auth_method: Plain,
+    1 "authStyle" auth_style: Plain,
+    2 "authorizeUrl" authorize_url: Plain,
+    3 "clientIdMode" client_id_mode: Plain,
+    4 "credentialUrl" credential_url: Plain,
+    5 "description" description: Plain,
+    6 "extraAuthorizeParams" extra_authorize_params: Plain,
+    7 "extraTokenParams" extra_token_params: Plain,
+    8 "header" header: Plain,
+    9 "issuerUrl" issuer_url: Plain,
+    10 "jwtAudience" jwt_audience: Plain,
+    11 "oauth2Grant" oauth2_grant: Plain,
+    12 "optionalScopes" optional_scopes: Plain,
+    13 "passthrough" passthrough: Plain,
+    14 "pkce" pkce: Plain,
+    15 "scopes" scopes: Plain,
+    16 "tokenUrl" token_url: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum MCPServerCatalogAuthModeClientIdMode {
@@ -281,8 +409,8 @@ Cimd = "MCP_SERVER_CATALOG_CLIENT_ID_MODE_CIMD",
 }
 
 /// The `c1.api.ai_governance.v1.MCPServerCatalogConfigField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerCatalogConfigField {
     /// `default`: text.
@@ -308,9 +436,19 @@ pub struct MCPServerCatalogConfigField {
     pub secret: Option<bool>,
 }
 
+model_de! { MCPServerCatalogConfigField [1] {
+    0 "default" default: Plain,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "name" name: Plain,
+    4 "placeholder" placeholder: Plain,
+    5 "required" required: Plain,
+    6 "secret" secret: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerCatalogConfigSchema` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerCatalogConfigSchema {
     /// `fields`: a list; each item is a [`MCPServerCatalogConfigField`].
@@ -318,9 +456,13 @@ pub struct MCPServerCatalogConfigSchema {
     pub fields: Option<Vec<MCPServerCatalogConfigField>>,
 }
 
+model_de! { MCPServerCatalogConfigSchema [1] {
+    0 "fields" fields: Models,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerCatalogEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerCatalogEntry {
     /// `authModes`: a list; each item is a [`MCPServerCatalogAuthMode`].
@@ -379,6 +521,27 @@ pub struct MCPServerCatalogEntry {
     pub supported_oauth2_modes: Option<Vec<MCPServerAuthOAuth2Mode>>,
 }
 
+model_de! { MCPServerCatalogEntry [1] {
+    0 "authModes" auth_modes: Models,
+    1 "baseUrl" base_url: Plain,
+    2 "channel" channel: Plain,
+    3 "configSchema" config_schema: Model,
+    4 "defaultAuthMethod" default_auth_method: Plain,
+    5 "defaultAuthorizeUrl" default_authorize_url: Plain,
+    6 "defaultScopes" default_scopes: Plain,
+    7 "defaultTokenUrl" default_token_url: Plain,
+    8 "defaultToolPrefix" default_tool_prefix: Plain,
+    9 "description" description: Plain,
+    10 "displayName" display_name: Plain,
+    11 "iconUrl" icon_url: Plain,
+    12 "id" id: Plain,
+    13 "maturity" maturity: Plain,
+    14 "scope" scope: Plain,
+    15 "serviceName" service_name: Plain,
+    16 "stable" stable: Plain,
+    17 "supportedOauth2Modes" supported_oauth2_modes: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum MCPServerCatalogEntryChannel {
@@ -424,8 +587,8 @@ Undetermined = "MCP_SERVER_CATALOG_SCOPE_UNDETERMINED",
 }
 
 /// The `c1.api.ai_governance.v1.MCPServerExternalConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerExternalConfig {
     /// `basicAuth`: a [`MCPServerAuthBasicAuth`].
@@ -457,9 +620,21 @@ pub struct MCPServerExternalConfig {
     pub url: Option<String>,
 }
 
+model_de! { MCPServerExternalConfig [1] {
+    0 "basicAuth" basic_auth: Model,
+    1 "bearerToken" bearer_token: Model,
+    2 "customHeader" custom_header: Model,
+    3 "none" none: Model,
+    4 "oauth2" oauth2: Model,
+    5 "requireToolApproval" require_tool_approval: Plain,
+    6 "tokenSharing" token_sharing: Plain,
+    7 "transportType" transport_type: Plain,
+    8 "url" url: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerHostedConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerHostedConfig {
     /// `awsSigv4`: a [`MCPServerAuthAWSSigV4`].
@@ -500,9 +675,39 @@ pub struct MCPServerHostedConfig {
     pub token_sharing: Option<MCPServerViewTokenSharing>,
 }
 
+model_de! { MCPServerHostedConfig [1] {
+    0 "awsSigv4" aws_sigv4: Model,
+    1 "basicAuth" basic_auth: Model,
+    2 "bearerToken" bearer_token: Model,
+    3 "configFields" config_fields: Plain,
+    4 "customHeader" custom_header: Model,
+    5 "googleServiceAccount" google_service_account: Model,
+    6 "mcpServerCatalogId" mcp_server_catalog_id: Plain,
+    7 "none" none: Model,
+    8 "oauth2" oauth2: Model,
+    9 "requireToolApproval" require_tool_approval: Plain,
+    10 "sourceAppId" source_app_id: Plain,
+    11 "tokenSharing" token_sharing: Plain,
+} }
+
+redacted_debug! { MCPServerHostedConfig {
+    "aws_sigv4" aws_sigv4: shown,
+    "basic_auth" basic_auth: shown,
+    "bearer_token" bearer_token: shown,
+    "config_fields" config_fields: redacted,
+    "custom_header" custom_header: shown,
+    "google_service_account" google_service_account: shown,
+    "mcp_server_catalog_id" mcp_server_catalog_id: shown,
+    "none" none: shown,
+    "oauth2" oauth2: shown,
+    "require_tool_approval" require_tool_approval: shown,
+    "source_app_id" source_app_id: shown,
+    "token_sharing" token_sharing: shown,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerSearchWithToolCountResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerSearchWithToolCountResult {
     /// `mcpServer`: a [`MCPServerView`].
@@ -516,21 +721,32 @@ pub struct MCPServerSearchWithToolCountResult {
     pub tool_count: Option<i64>,
 }
 
+model_de! { MCPServerSearchWithToolCountResult [1] {
+    0 "mcpServer" mcp_server: Model,
+    1 "toolCount" tool_count: Int64,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceDeleteRequest {}
 
+model_de! { MCPServerServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceDeleteResponse {}
 
+model_de! { MCPServerServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceDiscoverOIDCEndpointsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceDiscoverOIDCEndpointsRequest {
     /// `issuerUrl`: text.
@@ -538,9 +754,13 @@ pub struct MCPServerServiceDiscoverOIDCEndpointsRequest {
     pub issuer_url: Option<String>,
 }
 
+model_de! { MCPServerServiceDiscoverOIDCEndpointsRequest [1] {
+    0 "issuerUrl" issuer_url: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceDiscoverOIDCEndpointsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceDiscoverOIDCEndpointsResponse {
     /// `authorizationEndpoint`: text.
@@ -557,9 +777,16 @@ pub struct MCPServerServiceDiscoverOIDCEndpointsResponse {
     pub token_endpoint: Option<String>,
 }
 
+model_de! { MCPServerServiceDiscoverOIDCEndpointsResponse [1] {
+    0 "authorizationEndpoint" authorization_endpoint: Plain,
+    1 "codeChallengeMethodsSupported" code_challenge_methods_supported: Plain,
+    2 "scopesSupported" scopes_supported: Plain,
+    3 "tokenEndpoint" token_endpoint: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceGetCatalogResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceGetCatalogResponse {
     /// `catalogEntry`: a [`MCPServerCatalogEntry`].
@@ -567,9 +794,13 @@ pub struct MCPServerServiceGetCatalogResponse {
     pub catalog_entry: Option<MCPServerCatalogEntry>,
 }
 
+model_de! { MCPServerServiceGetCatalogResponse [1] {
+    0 "catalogEntry" catalog_entry: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceGetResponse {
     /// `mcpServer`: a [`MCPServerView`].
@@ -577,9 +808,13 @@ pub struct MCPServerServiceGetResponse {
     pub mcp_server: Option<MCPServerView>,
 }
 
+model_de! { MCPServerServiceGetResponse [1] {
+    0 "mcpServer" mcp_server: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceListCatalogResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceListCatalogResponse {
     /// `list`: a list; each item is a [`MCPServerCatalogEntry`].
@@ -589,6 +824,11 @@ pub struct MCPServerServiceListCatalogResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPServerServiceListCatalogResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPServerServiceListCatalogResponse {
     type Item = MCPServerCatalogEntry;
@@ -601,8 +841,8 @@ impl crate::Page for MCPServerServiceListCatalogResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceListConnectionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceListConnectionsResponse {
     /// `list`: a list; each item is a [`MCPConnectionView`].
@@ -612,6 +852,11 @@ pub struct MCPServerServiceListConnectionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPServerServiceListConnectionsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPServerServiceListConnectionsResponse {
     type Item = MCPConnectionView;
@@ -624,8 +869,8 @@ impl crate::Page for MCPServerServiceListConnectionsResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceListResponse {
     /// `list`: a list; each item is a [`MCPServerView`].
@@ -635,6 +880,11 @@ pub struct MCPServerServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPServerServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPServerServiceListResponse {
     type Item = MCPServerView;
@@ -647,8 +897,8 @@ impl crate::Page for MCPServerServiceListResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceRegisterRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceRegisterRequest {
     /// `acknowledgedFindingIds`: a list; each item is text.
@@ -698,9 +948,27 @@ pub struct MCPServerServiceRegisterRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { MCPServerServiceRegisterRequest [1] {
+    0 "acknowledgedFindingIds" acknowledged_finding_ids: Plain,
+    1 "appManagedStateBindingRef" app_managed_state_binding_ref: Model,
+    2 "dataSensitivity" data_sensitivity: Plain,
+    3 "description" description: Plain,
+    4 "displayName" display_name: Plain,
+    5 "externalConfig" external_config: Model,
+    6 "hostedConfig" hosted_config: Model,
+    7 "oauthDiagnosticId" oauth_diagnostic_id: Plain,
+    8 "serverType" server_type: Plain,
+    9 "toolPrefix" tool_prefix: Plain,
+    10 "tunnelApplianceId" tunnel_appliance_id: Plain,
+    11 "tunnelPath" tunnel_path: Plain,
+    12 "tunnelServiceName" tunnel_service_name: Plain,
+    13 "tunneled" tunneled: Plain,
+    14 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceRegisterResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceRegisterResponse {
     /// `mcpServer`: a [`MCPServerView`].
@@ -708,21 +976,31 @@ pub struct MCPServerServiceRegisterResponse {
     pub mcp_server: Option<MCPServerView>,
 }
 
+model_de! { MCPServerServiceRegisterResponse [1] {
+    0 "mcpServer" mcp_server: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceResyncToolsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceResyncToolsRequest {}
 
+model_de! { MCPServerServiceResyncToolsRequest [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceResyncToolsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceResyncToolsResponse {}
 
+model_de! { MCPServerServiceResyncToolsResponse [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceSearchWithToolCountRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceSearchWithToolCountRequest {
     /// `includeLastCalledAt`: a boolean.
@@ -742,9 +1020,17 @@ pub struct MCPServerServiceSearchWithToolCountRequest {
     pub tool_state: Option<MCPToolState>,
 }
 
+model_de! { MCPServerServiceSearchWithToolCountRequest [1] {
+    0 "includeLastCalledAt" include_last_called_at: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "query" query: Plain,
+    4 "toolState" tool_state: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceSearchWithToolCountResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceSearchWithToolCountResponse {
     /// `list`: a list; each item is a [`MCPServerSearchWithToolCountResult`].
@@ -754,6 +1040,11 @@ pub struct MCPServerServiceSearchWithToolCountResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPServerServiceSearchWithToolCountResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPServerServiceSearchWithToolCountResponse {
     type Item = MCPServerSearchWithToolCountResult;
@@ -766,8 +1057,8 @@ impl crate::Page for MCPServerServiceSearchWithToolCountResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceTestConnectionRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceTestConnectionRequest {
     /// `appId`: text.
@@ -784,9 +1075,16 @@ pub struct MCPServerServiceTestConnectionRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { MCPServerServiceTestConnectionRequest [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "externalConfig" external_config: Model,
+    3 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceTestConnectionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceTestConnectionResponse {
     /// `failureReason`: text.
@@ -803,9 +1101,15 @@ pub struct MCPServerServiceTestConnectionResponse {
     pub tool_count: Option<i64>,
 }
 
+model_de! { MCPServerServiceTestConnectionResponse [1] {
+    0 "failureReason" failure_reason: Plain,
+    1 "reachable" reachable: Plain,
+    2 "toolCount" tool_count: Int64,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceUpdateCredentialsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateCredentialsRequest {
     /// `externalConfig`: a [`MCPServerExternalConfig`].
@@ -819,9 +1123,15 @@ pub struct MCPServerServiceUpdateCredentialsRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { MCPServerServiceUpdateCredentialsRequest [1] {
+    0 "externalConfig" external_config: Model,
+    1 "hostedConfig" hosted_config: Model,
+    2 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceUpdateCredentialsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateCredentialsResponse {
     /// `mcpServer`: a [`MCPServerView`].
@@ -829,9 +1139,13 @@ pub struct MCPServerServiceUpdateCredentialsResponse {
     pub mcp_server: Option<MCPServerView>,
 }
 
+model_de! { MCPServerServiceUpdateCredentialsResponse [1] {
+    0 "mcpServer" mcp_server: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateRequest {
     /// `mcpServer`: a [`MCPServerView`].
@@ -842,9 +1156,14 @@ pub struct MCPServerServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { MCPServerServiceUpdateRequest [1] {
+    0 "mcpServer" mcp_server: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateResponse {
     /// `mcpServer`: a [`MCPServerView`].
@@ -852,9 +1171,13 @@ pub struct MCPServerServiceUpdateResponse {
     pub mcp_server: Option<MCPServerView>,
 }
 
+model_de! { MCPServerServiceUpdateResponse [1] {
+    0 "mcpServer" mcp_server: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerView {
     /// `appId`: text.
@@ -1041,6 +1364,65 @@ pub struct MCPServerView {
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
 }
+
+model_de! { MCPServerView [1] {
+    0 "appId" app_id: Plain,
+    1 "authMethod" auth_method: Plain,
+    2 "awsAccessKeyId" aws_access_key_id: Plain,
+    3 "awsSecretAccessKeyConfigured" aws_secret_access_key_configured: Plain,
+    4 "awsSessionTokenConfigured" aws_session_token_configured: Plain,
+    5 "basicAuthPasswordConfigured" basic_auth_password_configured: Plain,
+    6 "basicAuthUsername" basic_auth_username: Plain,
+    7 "bearerTokenConfigured" bearer_token_configured: Plain,
+    8 "configFieldValues" config_field_values: Plain,
+    9 "connectorId" connector_id: Plain,
+    10 "createdAt" created_at: Timestamp,
+    11 "credentialsSetupUrl" credentials_setup_url: Plain,
+    12 "customHeaderName" custom_header_name: Plain,
+    13 "customHeaderValueConfigured" custom_header_value_configured: Plain,
+    14 "dataSensitivity" data_sensitivity: Plain,
+    15 "defaultToolPrefix" default_tool_prefix: Plain,
+    16 "description" description: Plain,
+    17 "displayName" display_name: Plain,
+    18 "endpointUrl" endpoint_url: Plain,
+    19 "lastCalledAt" last_called_at: Timestamp,
+    20 "mcpServerCatalogId" mcp_server_catalog_id: Plain,
+    21 "oauth2AuthorizeUrl" oauth2_authorize_url: Plain,
+    22 "oauth2ClientId" oauth2_client_id: Plain,
+    23 "oauth2ClientIdMode" oauth2_client_id_mode: Plain,
+    24 "oauth2ClientSecretExpiresAt" oauth2_client_secret_expires_at: Int64,
+    25 "oauth2CodeChallengeMethodsSupported" oauth2_code_challenge_methods_supported: Plain,
+    26 "oauth2CredentialsConfigured" oauth2_credentials_configured: Plain,
+    27 "oauth2ExtraAuthorizeParams" oauth2_extra_authorize_params: Plain,
+    28 "oauth2ExtraTokenParams" oauth2_extra_token_params: Plain,
+    29 "oauth2IssuerUrl" oauth2_issuer_url: Plain,
+    30 "oauth2JwtAudience" oauth2_jwt_audience: Plain,
+    31 "oauth2JwtIssuer" oauth2_jwt_issuer: Plain,
+    32 "oauth2JwtPrivateKeyConfigured" oauth2_jwt_private_key_configured: Plain,
+    33 "oauth2JwtSubject" oauth2_jwt_subject: Plain,
+    34 "oauth2Mode" oauth2_mode: Plain,
+    35 "oauth2Pkce" oauth2_pkce: Plain,
+    36 "oauth2Scopes" oauth2_scopes: Plain,
+    37 "oauth2ScopesSupported" oauth2_scopes_supported: Plain,
+    38 "oauth2ServiceAuthorized" oauth2_service_authorized: Plain,
+    39 "oauth2ServiceAuthorizedAsEmail" oauth2_service_authorized_as_email: Plain,
+    40 "oauth2ServiceAuthorizedAsName" oauth2_service_authorized_as_name: Plain,
+    41 "oauth2ServiceAuthorizedAt" oauth2_service_authorized_at: Timestamp,
+    42 "oauth2ServiceAuthorizedBy" oauth2_service_authorized_by: Plain,
+    43 "oauth2TokenEndpointAuthMethod" oauth2_token_endpoint_auth_method: Plain,
+    44 "oauth2TokenUrl" oauth2_token_url: Plain,
+    45 "requireToolApproval" require_tool_approval: Plain,
+    46 "serverType" server_type: Plain,
+    47 "sourceAppId" source_app_id: Plain,
+    48 "tokenSharing" token_sharing: Plain,
+    49 "toolPrefix" tool_prefix: Plain,
+    50 "transportType" transport_type: Plain,
+    51 "tunnelApplianceId" tunnel_appliance_id: Plain,
+    52 "tunnelBridgeId" tunnel_bridge_id: Plain,
+    53 "tunnelServiceName" tunnel_service_name: Plain,
+    54 "tunneled" tunneled: Plain,
+    55 "updatedAt" updated_at: Timestamp,
+} }
 
 open_enum! {
 /// An open enum of 7 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ai_governance.v1.MCPTool` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPTool {
     /// `allowedClientTypes`: a list; each item is one of [`MCPToolAllowedClientTypes`].
@@ -89,9 +89,34 @@ pub struct MCPTool {
     pub visibility: Option<MCPToolVisibility>,
 }
 
+model_de! { MCPTool [1] {
+    0 "allowedClientTypes" allowed_client_types: Plain,
+    1 "appEntitlementId" app_entitlement_id: Plain,
+    2 "appId" app_id: Plain,
+    3 "classification" classification: Plain,
+    4 "connectorId" connector_id: Plain,
+    5 "createdAt" created_at: Timestamp,
+    6 "defaultClassification" default_classification: Plain,
+    7 "defaultDisplayName" default_display_name: Plain,
+    8 "defaultVisibility" default_visibility: Plain,
+    9 "deletedAt" deleted_at: Timestamp,
+    10 "description" description: Plain,
+    11 "discoveryHash" discovery_hash: Plain,
+    12 "displayName" display_name: Plain,
+    13 "id" id: Plain,
+    14 "inputSchemaJson" input_schema_json: Plain,
+    15 "lastCalledAt" last_called_at: Timestamp,
+    16 "requestable" requestable: Plain,
+    17 "requestableViaToolset" requestable_via_toolset: Plain,
+    18 "state" state: Plain,
+    19 "toolName" tool_name: Plain,
+    20 "updatedAt" updated_at: Timestamp,
+    21 "visibility" visibility: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPToolHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -102,9 +127,14 @@ pub struct MCPToolHistoryEntry {
     pub snapshot: Option<MCPTool>,
 }
 
+model_de! { MCPToolHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPToolRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolRef {
     /// `appId`: text.
@@ -118,21 +148,33 @@ pub struct MCPToolRef {
     pub id: Option<String>,
 }
 
+model_de! { MCPToolRef [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "id" id: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPToolServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceDeleteRequest {}
 
+model_de! { MCPToolServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPToolServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceDeleteResponse {}
 
+model_de! { MCPToolServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.ai_governance.v1.MCPToolServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceGetResponse {
     /// `tool`: a [`MCPTool`].
@@ -140,9 +182,13 @@ pub struct MCPToolServiceGetResponse {
     pub tool: Option<MCPTool>,
 }
 
+model_de! { MCPToolServiceGetResponse [1] {
+    0 "tool" tool: Model,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPToolServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceListHistoryResponse {
     /// `list`: a list; each item is a [`MCPToolHistoryEntry`].
@@ -152,6 +198,11 @@ pub struct MCPToolServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPToolServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPToolServiceListHistoryResponse {
     type Item = MCPToolHistoryEntry;
@@ -164,8 +215,8 @@ impl crate::Page for MCPToolServiceListHistoryResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPToolServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceListResponse {
     /// `nextPageToken`: text.
@@ -175,6 +226,11 @@ pub struct MCPToolServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<MCPTool>>,
 }
+
+model_de! { MCPToolServiceListResponse [1] {
+    0 "nextPageToken" next_page_token: Plain,
+    1 "tools" tools: Models,
+} }
 
 impl crate::Page for MCPToolServiceListResponse {
     type Item = MCPTool;
@@ -187,8 +243,8 @@ impl crate::Page for MCPToolServiceListResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPToolServiceSearchRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceSearchRequest {
     /// `accessProfileId`: text. Deprecated by the vendor.
@@ -238,6 +294,24 @@ pub struct MCPToolServiceSearchRequest {
     pub visibility_filter: Option<Vec<MCPToolVisibility>>,
 }
 
+model_de! { MCPToolServiceSearchRequest [1] {
+    0 "accessProfileId" access_profile_id: Plain,
+    1 "accessProfileIds" access_profile_ids: Plain,
+    2 "classificationFilter" classification_filter: Plain,
+    3 "excludeAccessProfileId" exclude_access_profile_id: Plain,
+    4 "excludeAccessProfileIds" exclude_access_profile_ids: Plain,
+    5 "includeLastCalledAt" include_last_called_at: Plain,
+    6 "includeRequestable" include_requestable: Plain,
+    7 "pageSize" page_size: Plain,
+    8 "pageToken" page_token: Plain,
+    9 "query" query: Plain,
+    10 "refs" refs: Models,
+    11 "sortBy" sort_by: Plain,
+    12 "sortDirection" sort_direction: Plain,
+    13 "stateFilter" state_filter: Plain,
+    14 "visibilityFilter" visibility_filter: Plain,
+} }
+
 open_enum! {
 /// An open enum of 6 known values.
 pub enum MCPToolServiceSearchRequestSortBy {
@@ -257,8 +331,8 @@ UpdatedAt = "MCP_TOOL_SORT_BY_UPDATED_AT",
 }
 
 /// The `c1.api.ai_governance.v1.MCPToolServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceSearchResponse {
     /// `list`: a list; each item is a [`MCPTool`].
@@ -268,6 +342,11 @@ pub struct MCPToolServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { MCPToolServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for MCPToolServiceSearchResponse {
     type Item = MCPTool;
@@ -280,8 +359,8 @@ impl crate::Page for MCPToolServiceSearchResponse {
 }
 
 /// The `c1.api.ai_governance.v1.MCPToolServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceUpdateRequest {
     /// `tool`: a [`MCPTool`].
@@ -292,15 +371,24 @@ pub struct MCPToolServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { MCPToolServiceUpdateRequest [1] {
+    0 "tool" tool: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPToolServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceUpdateResponse {
     /// `tool`: a [`MCPTool`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<MCPTool>,
 }
+
+model_de! { MCPToolServiceUpdateResponse [1] {
+    0 "tool" tool: Model,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.GetOnboardingSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetOnboardingSettingsResponse {
     /// `conversationId`: text.
@@ -31,6 +31,16 @@ pub struct GetOnboardingSettingsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<GetOnboardingSettingsResponseStatus>,
 }
+
+model_de! { GetOnboardingSettingsResponse [1] {
+    0 "conversationId" conversation_id: Plain,
+    1 "intents" intents: Plain,
+    2 "mcpOnboardingGoal" mcp_onboarding_goal: Plain,
+    3 "mcpOnboardingStatus" mcp_onboarding_status: Plain,
+    4 "mcpOnboardingTargets" mcp_onboarding_targets: Models,
+    5 "orgContext" org_context: Model,
+    6 "status" status: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.
@@ -65,8 +75,8 @@ Dismissed = "ONBOARDING_STATUS_DISMISSED",
 }
 
 /// The `c1.api.settings.v1.McpOnboardingTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct McpOnboardingTarget {
     /// `displayName`: text.
@@ -86,6 +96,14 @@ pub struct McpOnboardingTarget {
     pub status: Option<McpOnboardingTargetStatus>,
 }
 
+model_de! { McpOnboardingTarget [1] {
+    0 "displayName" display_name: Plain,
+    1 "id" id: Plain,
+    2 "kind" kind: Plain,
+    3 "mcpServerId" mcp_server_id: Plain,
+    4 "status" status: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum McpOnboardingTargetKind {
@@ -101,14 +119,18 @@ McpServer = "MCP_ONBOARDING_TARGET_KIND_MCP_SERVER",
 }
 
 /// The `c1.api.settings.v1.McpOnboardingTargetList` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct McpOnboardingTargetList {
     /// `targets`: a list; each item is a [`McpOnboardingTarget`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<McpOnboardingTarget>>,
 }
+
+model_de! { McpOnboardingTargetList [1] {
+    0 "targets" targets: Models,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -125,8 +147,8 @@ Skipped = "MCP_ONBOARDING_TARGET_STATUS_SKIPPED",
 }
 
 /// The `c1.api.settings.v1.OnboardingOrgContext` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OnboardingOrgContext {
     /// `industry`: text.
@@ -137,9 +159,14 @@ pub struct OnboardingOrgContext {
     pub organization_size: Option<String>,
 }
 
+model_de! { OnboardingOrgContext [1] {
+    0 "industry" industry: Plain,
+    1 "organizationSize" organization_size: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateOnboardingSettingsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOnboardingSettingsRequest {
     /// `conversationId`: text.
@@ -159,9 +186,17 @@ pub struct UpdateOnboardingSettingsRequest {
     pub status: Option<GetOnboardingSettingsResponseStatus>,
 }
 
+model_de! { UpdateOnboardingSettingsRequest [1] {
+    0 "conversationId" conversation_id: Plain,
+    1 "mcpOnboardingGoal" mcp_onboarding_goal: Plain,
+    2 "mcpOnboardingStatus" mcp_onboarding_status: Plain,
+    3 "mcpOnboardingTargets" mcp_onboarding_targets: Model,
+    4 "status" status: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateOnboardingSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOnboardingSettingsResponse {
     /// `mcpOnboardingGoal`: text.
@@ -177,3 +212,10 @@ pub struct UpdateOnboardingSettingsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<GetOnboardingSettingsResponseStatus>,
 }
+
+model_de! { UpdateOnboardingSettingsResponse [1] {
+    0 "mcpOnboardingGoal" mcp_onboarding_goal: Plain,
+    1 "mcpOnboardingStatus" mcp_onboarding_status: Plain,
+    2 "mcpOnboardingTargets" mcp_onboarding_targets: Models,
+    3 "status" status: Plain,
+} }

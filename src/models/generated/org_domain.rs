@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.ListOrgDomainsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListOrgDomainsResponse {
     /// `list`: a list; each item is a [`OrgDomain`].
@@ -16,6 +16,11 @@ pub struct ListOrgDomainsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListOrgDomainsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListOrgDomainsResponse {
     type Item = OrgDomain;
@@ -28,8 +33,8 @@ impl crate::Page for ListOrgDomainsResponse {
 }
 
 /// The `c1.api.settings.v1.OrgDomain` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgDomain {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -58,9 +63,17 @@ pub struct OrgDomain {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { OrgDomain [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "deletedAt" deleted_at: Timestamp,
+    2 "domain" domain: Plain,
+    3 "id" id: Plain,
+    4 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.settings.v1.UpdateOrgDomainRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgDomainRequest {
     /// `newDomains`: a list; each item is text.
@@ -68,12 +81,20 @@ pub struct UpdateOrgDomainRequest {
     pub new_domains: Option<Vec<String>>,
 }
 
+model_de! { UpdateOrgDomainRequest [1] {
+    0 "newDomains" new_domains: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateOrgDomainResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgDomainResponse {
     /// `list`: a list; each item is a [`OrgDomain`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<OrgDomain>>,
 }
+
+model_de! { UpdateOrgDomainResponse [1] {
+    0 "list" list: Models,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.GetOrgNotificationSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetOrgNotificationSettingsResponse {
     /// `orgNotificationSettings`: a [`OrgNotificationSettings`].
@@ -14,9 +14,13 @@ pub struct GetOrgNotificationSettingsResponse {
     pub org_notification_settings: Option<OrgNotificationSettings>,
 }
 
+model_de! { GetOrgNotificationSettingsResponse [1] {
+    0 "orgNotificationSettings" org_notification_settings: Model,
+} }
+
 /// The `c1.api.settings.v1.OrgNotificationSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgNotificationSettings {
     /// `channelSettings`: a [`ChannelSettings`].
@@ -24,9 +28,13 @@ pub struct OrgNotificationSettings {
     pub channel_settings: Option<ChannelSettings>,
 }
 
+model_de! { OrgNotificationSettings [1] {
+    0 "channelSettings" channel_settings: Model,
+} }
+
 /// The `c1.api.settings.v1.UpdateOrgNotificationSettingsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgNotificationSettingsRequest {
     /// `channelSettings`: a [`ChannelSettings`].
@@ -34,12 +42,20 @@ pub struct UpdateOrgNotificationSettingsRequest {
     pub channel_settings: Option<ChannelSettings>,
 }
 
+model_de! { UpdateOrgNotificationSettingsRequest [1] {
+    0 "channelSettings" channel_settings: Model,
+} }
+
 /// The `c1.api.settings.v1.UpdateOrgNotificationSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgNotificationSettingsResponse {
     /// `orgNotificationSettings`: a [`OrgNotificationSettings`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_notification_settings: Option<OrgNotificationSettings>,
 }
+
+model_de! { UpdateOrgNotificationSettingsResponse [1] {
+    0 "orgNotificationSettings" org_notification_settings: Model,
+} }

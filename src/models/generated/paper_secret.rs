@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.secrets.v1.PaperSecretServiceCreateExternalRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceCreateExternalRequest {
     /// `allowedEmails`: a list; each item is text.
@@ -47,9 +47,22 @@ pub struct PaperSecretServiceCreateExternalRequest {
     pub secret_type: Option<PaperSecretSecretType>,
 }
 
+model_de! { PaperSecretServiceCreateExternalRequest [1] {
+    0 "allowedEmails" allowed_emails: Plain,
+    1 "contentType" content_type: Plain,
+    2 "displayName" display_name: Plain,
+    3 "expiresIn" expires_in: Duration,
+    4 "fileSize" file_size: Int64,
+    5 "filename" filename: Plain,
+    6 "inputFormat" input_format: Plain,
+    7 "maxViews" max_views: Plain,
+    8 "requiredAgeSuite" required_age_suite: Plain,
+    9 "secretType" secret_type: Plain,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceCreateInternalRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceCreateInternalRequest {
     /// `allowedUserIds`: a list; each item is text.
@@ -90,9 +103,22 @@ pub struct PaperSecretServiceCreateInternalRequest {
     pub secret_type: Option<PaperSecretSecretType>,
 }
 
+model_de! { PaperSecretServiceCreateInternalRequest [1] {
+    0 "allowedUserIds" allowed_user_ids: Plain,
+    1 "contentType" content_type: Plain,
+    2 "displayName" display_name: Plain,
+    3 "expiresIn" expires_in: Duration,
+    4 "fileSize" file_size: Int64,
+    5 "filename" filename: Plain,
+    6 "inputFormat" input_format: Plain,
+    7 "maxViews" max_views: Plain,
+    8 "requiredAgeSuite" required_age_suite: Plain,
+    9 "secretType" secret_type: Plain,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceCreateResponse {
     /// `ageRecipient`: text.
@@ -112,9 +138,25 @@ pub struct PaperSecretServiceCreateResponse {
     pub vault_id: Option<String>,
 }
 
+model_de! { PaperSecretServiceCreateResponse [1] {
+    0 "ageRecipient" age_recipient: Plain,
+    1 "ageSuite" age_suite: Plain,
+    2 "secret" secret: Model,
+    3 "uploadUrl" upload_url: Plain,
+    4 "vaultId" vault_id: Plain,
+} }
+
+redacted_debug! { PaperSecretServiceCreateResponse {
+    "age_recipient" age_recipient: shown,
+    "age_suite" age_suite: shown,
+    "secret" secret: shown,
+    "upload_url" upload_url: redacted,
+    "vault_id" vault_id: shown,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceGetContentRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceGetContentRequest {
     /// `readerRecipient`: text.
@@ -122,9 +164,13 @@ pub struct PaperSecretServiceGetContentRequest {
     pub reader_recipient: Option<String>,
 }
 
+model_de! { PaperSecretServiceGetContentRequest [1] {
+    0 "readerRecipient" reader_recipient: Plain,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceGetContentResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceGetContentResponse {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -156,9 +202,31 @@ pub struct PaperSecretServiceGetContentResponse {
     pub views_remaining: Option<i32>,
 }
 
+model_de! { PaperSecretServiceGetContentResponse [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "creatorUserId" creator_user_id: Plain,
+    2 "downloadUrl" download_url: Plain,
+    3 "encryptedContent" encrypted_content: Plain,
+    4 "filename" filename: Plain,
+    5 "inputFormat" input_format: Plain,
+    6 "secretType" secret_type: Plain,
+    7 "viewsRemaining" views_remaining: Plain,
+} }
+
+redacted_debug! { PaperSecretServiceGetContentResponse {
+    "created_at" created_at: shown,
+    "creator_user_id" creator_user_id: shown,
+    "download_url" download_url: redacted,
+    "encrypted_content" encrypted_content: shown,
+    "filename" filename: shown,
+    "input_format" input_format: shown,
+    "secret_type" secret_type: shown,
+    "views_remaining" views_remaining: shown,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceGetResponse {
     /// `secret`: a [`PaperSecret`].
@@ -166,15 +234,22 @@ pub struct PaperSecretServiceGetResponse {
     pub secret: Option<PaperSecret>,
 }
 
+model_de! { PaperSecretServiceGetResponse [1] {
+    0 "secret" secret: Model,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceRevokeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceRevokeRequest {}
 
+model_de! { PaperSecretServiceRevokeRequest [1] {
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceRevokeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceRevokeResponse {
     /// `secret`: a [`PaperSecret`].
@@ -182,9 +257,13 @@ pub struct PaperSecretServiceRevokeResponse {
     pub secret: Option<PaperSecret>,
 }
 
+model_de! { PaperSecretServiceRevokeResponse [1] {
+    0 "secret" secret: Model,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceSearchAuditEventsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSearchAuditEventsRequest {
     /// `pageSize`: a number.
@@ -198,9 +277,15 @@ pub struct PaperSecretServiceSearchAuditEventsRequest {
     pub vault_id: Option<String>,
 }
 
+model_de! { PaperSecretServiceSearchAuditEventsRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "vaultId" vault_id: Plain,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceSearchAuditEventsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSearchAuditEventsResponse {
     /// `list`: a list; each item is a free-form JSON object.
@@ -210,6 +295,11 @@ pub struct PaperSecretServiceSearchAuditEventsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { PaperSecretServiceSearchAuditEventsResponse [1] {
+    0 "list" list: Plain,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for PaperSecretServiceSearchAuditEventsResponse {
     type Item = ::serde_json::Map<String, ::serde_json::Value>;
@@ -222,8 +312,8 @@ impl crate::Page for PaperSecretServiceSearchAuditEventsResponse {
 }
 
 /// The `c1.api.secrets.v1.PaperSecretServiceSearchMySecretsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSearchMySecretsRequest {
     /// `pageSize`: a number.
@@ -249,9 +339,19 @@ pub struct PaperSecretServiceSearchMySecretsRequest {
     pub statuses: Option<Vec<PaperSecretStatus>>,
 }
 
+model_de! { PaperSecretServiceSearchMySecretsRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "secretType" secret_type: Plain,
+    4 "sharingMode" sharing_mode: Plain,
+    5 "sortBy" sort_by: Plain,
+    6 "statuses" statuses: Plain,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSearchResponse {
     /// `list`: a list; each item is a [`PaperSecret`].
@@ -261,6 +361,11 @@ pub struct PaperSecretServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { PaperSecretServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for PaperSecretServiceSearchResponse {
     type Item = PaperSecret;
@@ -273,8 +378,8 @@ impl crate::Page for PaperSecretServiceSearchResponse {
 }
 
 /// The `c1.api.secrets.v1.PaperSecretServiceSetTextContentRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSetTextContentRequest {
     /// `encryptedContent`: base64 text.
@@ -285,12 +390,21 @@ pub struct PaperSecretServiceSetTextContentRequest {
     pub input_format: Option<PaperSecretInputFormat>,
 }
 
+model_de! { PaperSecretServiceSetTextContentRequest [1] {
+    0 "encryptedContent" encrypted_content: Plain,
+    1 "inputFormat" input_format: Plain,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceSetTextContentResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSetTextContentResponse {
     /// `secret`: a [`PaperSecret`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<PaperSecret>,
 }
+
+model_de! { PaperSecretServiceSetTextContentResponse [1] {
+    0 "secret" secret: Model,
+} }

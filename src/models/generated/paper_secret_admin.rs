@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.secrets.v1.PaperSecretAdminServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceGetResponse {
     /// `secret`: a [`PaperSecret`].
@@ -14,15 +14,22 @@ pub struct PaperSecretAdminServiceGetResponse {
     pub secret: Option<PaperSecret>,
 }
 
+model_de! { PaperSecretAdminServiceGetResponse [1] {
+    0 "secret" secret: Model,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretAdminServiceRevokeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceRevokeRequest {}
 
+model_de! { PaperSecretAdminServiceRevokeRequest [1] {
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretAdminServiceRevokeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceRevokeResponse {
     /// `secret`: a [`PaperSecret`].
@@ -30,9 +37,13 @@ pub struct PaperSecretAdminServiceRevokeResponse {
     pub secret: Option<PaperSecret>,
 }
 
+model_de! { PaperSecretAdminServiceRevokeResponse [1] {
+    0 "secret" secret: Model,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchAuditEventsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceSearchAuditEventsRequest {
     /// `actorEmail`: text.
@@ -55,9 +66,18 @@ pub struct PaperSecretAdminServiceSearchAuditEventsRequest {
     pub vault_id: Option<String>,
 }
 
+model_de! { PaperSecretAdminServiceSearchAuditEventsRequest [1] {
+    0 "actorEmail" actor_email: Plain,
+    1 "actorUserId" actor_user_id: Plain,
+    2 "clientIp" client_ip: Plain,
+    3 "pageSize" page_size: Plain,
+    4 "pageToken" page_token: Plain,
+    5 "vaultId" vault_id: Plain,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchAuditEventsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceSearchAuditEventsResponse {
     /// `list`: a list; each item is a free-form JSON object.
@@ -67,6 +87,11 @@ pub struct PaperSecretAdminServiceSearchAuditEventsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { PaperSecretAdminServiceSearchAuditEventsResponse [1] {
+    0 "list" list: Plain,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for PaperSecretAdminServiceSearchAuditEventsResponse {
     type Item = ::serde_json::Map<String, ::serde_json::Value>;
@@ -79,8 +104,8 @@ impl crate::Page for PaperSecretAdminServiceSearchAuditEventsResponse {
 }
 
 /// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceSearchRequest {
     /// `createdAfter`: a timestamp (RFC 3339 on the wire).
@@ -124,9 +149,23 @@ pub struct PaperSecretAdminServiceSearchRequest {
     pub statuses: Option<Vec<PaperSecretStatus>>,
 }
 
+model_de! { PaperSecretAdminServiceSearchRequest [1] {
+    0 "createdAfter" created_after: Timestamp,
+    1 "createdBefore" created_before: Timestamp,
+    2 "creatorUserIds" creator_user_ids: Plain,
+    3 "includeDeleted" include_deleted: Plain,
+    4 "pageSize" page_size: Plain,
+    5 "pageToken" page_token: Plain,
+    6 "query" query: Plain,
+    7 "secretType" secret_type: Plain,
+    8 "sharingMode" sharing_mode: Plain,
+    9 "sortBy" sort_by: Plain,
+    10 "statuses" statuses: Plain,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceSearchResponse {
     /// `list`: a list; each item is a [`PaperSecret`].
@@ -136,6 +175,11 @@ pub struct PaperSecretAdminServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { PaperSecretAdminServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for PaperSecretAdminServiceSearchResponse {
     type Item = PaperSecret;

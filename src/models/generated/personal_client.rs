@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.iam.v1.PersonalClientServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceCreateRequest {
     /// `allowSourceCidr`: a list; each item is text.
@@ -26,9 +26,16 @@ pub struct PersonalClientServiceCreateRequest {
     pub scoped_roles: Option<Vec<String>>,
 }
 
+model_de! { PersonalClientServiceCreateRequest [1] {
+    0 "allowSourceCidr" allow_source_cidr: Plain,
+    1 "displayName" display_name: Plain,
+    2 "expires" expires: Duration,
+    3 "scopedRoles" scoped_roles: Plain,
+} }
+
 /// The `c1.api.iam.v1.PersonalClientServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceCreateResponse {
     /// `client`: a [`PersonalClient`].
@@ -39,21 +46,37 @@ pub struct PersonalClientServiceCreateResponse {
     pub client_secret: Option<String>,
 }
 
+model_de! { PersonalClientServiceCreateResponse [1] {
+    0 "client" client: Model,
+    1 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { PersonalClientServiceCreateResponse {
+    "client" client: shown,
+    "client_secret" client_secret: redacted,
+} }
+
 /// The `c1.api.iam.v1.PersonalClientServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceDeleteRequest {}
 
+model_de! { PersonalClientServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.iam.v1.PersonalClientServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceDeleteResponse {}
 
+model_de! { PersonalClientServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.iam.v1.PersonalClientServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceGetResponse {
     /// `client`: a [`PersonalClient`].
@@ -61,9 +84,13 @@ pub struct PersonalClientServiceGetResponse {
     pub client: Option<PersonalClient>,
 }
 
+model_de! { PersonalClientServiceGetResponse [1] {
+    0 "client" client: Model,
+} }
+
 /// The `c1.api.iam.v1.PersonalClientServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceListResponse {
     /// `list`: a list; each item is a [`PersonalClient`].
@@ -73,6 +100,11 @@ pub struct PersonalClientServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { PersonalClientServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for PersonalClientServiceListResponse {
     type Item = PersonalClient;
@@ -85,8 +117,8 @@ impl crate::Page for PersonalClientServiceListResponse {
 }
 
 /// The `c1.api.iam.v1.PersonalClientServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceUpdateRequest {
     /// `client`: a [`PersonalClient`].
@@ -97,12 +129,21 @@ pub struct PersonalClientServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { PersonalClientServiceUpdateRequest [1] {
+    0 "client" client: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.iam.v1.PersonalClientServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceUpdateResponse {
     /// `client`: a [`PersonalClient`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<PersonalClient>,
 }
+
+model_de! { PersonalClientServiceUpdateResponse [1] {
+    0 "client" client: Model,
+} }

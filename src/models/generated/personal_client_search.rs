@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.iam.v1.PersonalClientSearchServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientSearchServiceSearchRequest {
     /// `pageSize`: a number.
@@ -23,9 +23,16 @@ pub struct PersonalClientSearchServiceSearchRequest {
     pub users: Option<Vec<UserRef>>,
 }
 
+model_de! { PersonalClientSearchServiceSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "users" users: Models,
+} }
+
 /// The `c1.api.iam.v1.PersonalClientSearchServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientSearchServiceSearchResponse {
     /// `list`: a list; each item is a [`PersonalClient`].
@@ -35,6 +42,11 @@ pub struct PersonalClientSearchServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { PersonalClientSearchServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for PersonalClientSearchServiceSearchResponse {
     type Item = PersonalClient;

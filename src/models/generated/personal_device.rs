@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.iam.v1.PersonalDevice` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDevice {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -41,9 +41,20 @@ pub struct PersonalDevice {
     pub user_id: Option<String>,
 }
 
+model_de! { PersonalDevice [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "deviceId" device_id: Plain,
+    2 "deviceOs" device_os: Plain,
+    3 "deviceSurface" device_surface: Plain,
+    4 "displayName" display_name: Plain,
+    5 "status" status: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+    7 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.iam.v1.PersonalDeviceClient` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceClient {
     /// `clientId`: text. Set by the server.
@@ -87,9 +98,23 @@ pub struct PersonalDeviceClient {
     pub software_version: Option<String>,
 }
 
+model_de! { PersonalDeviceClient [1] {
+    0 "clientId" client_id: Plain,
+    1 "clientName" client_name: Plain,
+    2 "consumerKeyId" consumer_key_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "deviceOs" device_os: Plain,
+    5 "deviceSurface" device_surface: Plain,
+    6 "displayName" display_name: Plain,
+    7 "id" id: Plain,
+    8 "lastUsedAt" last_used_at: Timestamp,
+    9 "softwareId" software_id: Plain,
+    10 "softwareVersion" software_version: Plain,
+} }
+
 /// The `c1.api.iam.v1.PersonalDeviceServiceGetDeviceResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceGetDeviceResponse {
     /// `device`: a [`PersonalDevice`].
@@ -97,9 +122,13 @@ pub struct PersonalDeviceServiceGetDeviceResponse {
     pub device: Option<PersonalDevice>,
 }
 
+model_de! { PersonalDeviceServiceGetDeviceResponse [1] {
+    0 "device" device: Model,
+} }
+
 /// The `c1.api.iam.v1.PersonalDeviceServiceListDeviceClientsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceListDeviceClientsResponse {
     /// `clients`: a list; each item is a [`PersonalDeviceClient`].
@@ -109,6 +138,11 @@ pub struct PersonalDeviceServiceListDeviceClientsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { PersonalDeviceServiceListDeviceClientsResponse [1] {
+    0 "clients" clients: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for PersonalDeviceServiceListDeviceClientsResponse {
     type Item = PersonalDeviceClient;
@@ -121,32 +155,44 @@ impl crate::Page for PersonalDeviceServiceListDeviceClientsResponse {
 }
 
 /// The `c1.api.iam.v1.PersonalDeviceServiceRevokeDeviceClientRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceRevokeDeviceClientRequest {}
 
+model_de! { PersonalDeviceServiceRevokeDeviceClientRequest [1] {
+} }
+
 /// The `c1.api.iam.v1.PersonalDeviceServiceRevokeDeviceClientResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceRevokeDeviceClientResponse {}
 
+model_de! { PersonalDeviceServiceRevokeDeviceClientResponse [1] {
+} }
+
 /// The `c1.api.iam.v1.PersonalDeviceServiceRevokeDeviceRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceRevokeDeviceRequest {}
 
+model_de! { PersonalDeviceServiceRevokeDeviceRequest [1] {
+} }
+
 /// The `c1.api.iam.v1.PersonalDeviceServiceRevokeDeviceResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceRevokeDeviceResponse {}
 
+model_de! { PersonalDeviceServiceRevokeDeviceResponse [1] {
+} }
+
 /// The `c1.api.iam.v1.PersonalDeviceServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceSearchRequest {
     /// `pageSize`: a number.
@@ -163,6 +209,13 @@ pub struct PersonalDeviceServiceSearchRequest {
     pub status_filter: Option<PersonalDeviceServiceSearchRequestStatusFilter>,
 }
 
+model_de! { PersonalDeviceServiceSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "statusFilter" status_filter: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum PersonalDeviceServiceSearchRequestStatusFilter {
@@ -178,8 +231,8 @@ All = "PERSONAL_DEVICE_STATUS_FILTER_ALL",
 }
 
 /// The `c1.api.iam.v1.PersonalDeviceServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceSearchResponse {
     /// `list`: a list; each item is a [`PersonalDevice`].
@@ -189,6 +242,11 @@ pub struct PersonalDeviceServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { PersonalDeviceServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for PersonalDeviceServiceSearchResponse {
     type Item = PersonalDevice;
@@ -201,8 +259,8 @@ impl crate::Page for PersonalDeviceServiceSearchResponse {
 }
 
 /// The `c1.api.iam.v1.PersonalDeviceServiceUpdateDeviceRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceUpdateDeviceRequest {
     /// `device`: a [`PersonalDevice`].
@@ -213,15 +271,24 @@ pub struct PersonalDeviceServiceUpdateDeviceRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { PersonalDeviceServiceUpdateDeviceRequest [1] {
+    0 "device" device: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.iam.v1.PersonalDeviceServiceUpdateDeviceResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceUpdateDeviceResponse {
     /// `device`: a [`PersonalDevice`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<PersonalDevice>,
 }
+
+model_de! { PersonalDeviceServiceUpdateDeviceResponse [1] {
+    0 "device" device: Model,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.CreatePolicyRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreatePolicyRequest {
     /// `annotations`: a map from text; each value is text.
@@ -41,9 +41,22 @@ pub struct CreatePolicyRequest {
     pub scope: Option<PolicyScope>,
 }
 
+model_de! { CreatePolicyRequest [1] {
+    0 "annotations" annotations: Plain,
+    1 "baselinePolicyId" baseline_policy_id: Plain,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "policySteps" policy_steps: ModelMap,
+    5 "policyType" policy_type: Plain,
+    6 "postActions" post_actions: Models,
+    7 "reassignTasksToDelegates" reassign_tasks_to_delegates: Plain,
+    8 "rules" rules: Models,
+    9 "scope" scope: Model,
+} }
+
 /// The `c1.api.policy.v1.CreatePolicyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreatePolicyResponse {
     /// `policy`: a [`Policy`].
@@ -51,21 +64,31 @@ pub struct CreatePolicyResponse {
     pub policy: Option<Policy>,
 }
 
+model_de! { CreatePolicyResponse [1] {
+    0 "policy" policy: Model,
+} }
+
 /// The `c1.api.policy.v1.DeletePolicyRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeletePolicyRequest {}
 
+model_de! { DeletePolicyRequest [1] {
+} }
+
 /// The `c1.api.policy.v1.DeletePolicyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeletePolicyResponse {}
 
+model_de! { DeletePolicyResponse [1] {
+} }
+
 /// The `c1.api.policy.v1.GetPolicyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetPolicyResponse {
     /// `policy`: a [`Policy`].
@@ -73,9 +96,13 @@ pub struct GetPolicyResponse {
     pub policy: Option<Policy>,
 }
 
+model_de! { GetPolicyResponse [1] {
+    0 "policy" policy: Model,
+} }
+
 /// The `c1.api.policy.v1.ListPolicyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListPolicyResponse {
     /// `list`: a list; each item is a [`Policy`].
@@ -85,6 +112,11 @@ pub struct ListPolicyResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListPolicyResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListPolicyResponse {
     type Item = Policy;
@@ -97,8 +129,8 @@ impl crate::Page for ListPolicyResponse {
 }
 
 /// The `c1.api.policy.v1.UpdatePolicyRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdatePolicyRequest {
     /// `policy`: a [`Policy`].
@@ -109,12 +141,21 @@ pub struct UpdatePolicyRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdatePolicyRequest [1] {
+    0 "policy" policy: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.policy.v1.UpdatePolicyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdatePolicyResponse {
     /// `policy`: a [`Policy`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
 }
+
+model_de! { UpdatePolicyResponse [1] {
+    0 "policy" policy: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.SearchPoliciesRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchPoliciesRequest {
     /// `displayName`: text.
@@ -50,6 +50,22 @@ pub struct SearchPoliciesRequest {
     pub scope_view: Option<SearchPoliciesRequestScopeView>,
 }
 
+model_de! { SearchPoliciesRequest [1] {
+    0 "displayName" display_name: Plain,
+    1 "excludePolicyIds" exclude_policy_ids: Plain,
+    2 "includeDeleted" include_deleted: Plain,
+    3 "pageSize" page_size: Plain,
+    4 "pageToken" page_token: Plain,
+    5 "policyTypes" policy_types: Plain,
+    6 "query" query: Plain,
+    7 "refs" refs: Models,
+    8 "scopeAppEntitlementId" scope_app_entitlement_id: Plain,
+    9 "scopeAppId" scope_app_id: Plain,
+    10 "scopeObjectType" scope_object_type: Plain,
+    11 "scopeSlot" scope_slot: Plain,
+    12 "scopeView" scope_view: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SearchPoliciesRequestScopeObjectType {
@@ -79,8 +95,8 @@ GlobalAndObject = "POLICY_SCOPE_VIEW_GLOBAL_AND_OBJECT",
 }
 
 /// The `c1.api.policy.v1.SearchPoliciesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchPoliciesResponse {
     /// `list`: a list; each item is a [`Policy`].
@@ -90,6 +106,11 @@ pub struct SearchPoliciesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchPoliciesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchPoliciesResponse {
     type Item = Policy;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.EditorValidateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyEditorValidateRequest {
     /// `text`: text.
@@ -14,12 +14,20 @@ pub struct PolicyEditorValidateRequest {
     pub text: Option<String>,
 }
 
+model_de! { PolicyEditorValidateRequest [1] {
+    0 "text" text: Plain,
+} }
+
 /// The `c1.api.policy.v1.EditorValidateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyEditorValidateResponse {
     /// `markers`: a list; each item is a [`EditorMarker`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markers: Option<Vec<EditorMarker>>,
 }
+
+model_de! { PolicyEditorValidateResponse [1] {
+    0 "markers" markers: Models,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.service_principal.v1.ServicePrincipal` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipal {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -35,9 +35,18 @@ pub struct ServicePrincipal {
     pub user: Option<User>,
 }
 
+model_de! { ServicePrincipal [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "displayName" display_name: Plain,
+    2 "id" id: Plain,
+    3 "objectPermissions" object_permissions: Model,
+    4 "updatedAt" updated_at: Timestamp,
+    5 "user" user: Model,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalBinding {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -57,9 +66,15 @@ pub struct ServicePrincipalBinding {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ServicePrincipalBinding [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "servicePrincipalId" service_principal_id: Plain,
+    2 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalBindingSubject` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalBindingSubject {
     /// `functionId`: text.
@@ -67,9 +82,13 @@ pub struct ServicePrincipalBindingSubject {
     pub function_id: Option<String>,
 }
 
+model_de! { ServicePrincipalBindingSubject [1] {
+    0 "functionId" function_id: Plain,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalCredential {
     /// `allowSourceCidrs`: a list; each item is text. Set by the server.
@@ -113,9 +132,22 @@ pub struct ServicePrincipalCredential {
     pub service_principal_id: Option<String>,
 }
 
+model_de! { ServicePrincipalCredential [1] {
+    0 "allowSourceCidrs" allow_source_cidrs: Plain,
+    1 "clientId" client_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "displayName" display_name: Plain,
+    4 "expiresAt" expires_at: Timestamp,
+    5 "id" id: Plain,
+    6 "lastUsedAt" last_used_at: Timestamp,
+    7 "requireDpop" require_dpop: Plain,
+    8 "scopedRoleIds" scoped_role_ids: Plain,
+    9 "servicePrincipalId" service_principal_id: Plain,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceAddBindingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceAddBindingRequest {
     /// `servicePrincipalId`: text.
@@ -126,15 +158,23 @@ pub struct ServicePrincipalServiceAddBindingRequest {
     pub subject: Option<ServicePrincipalBindingSubject>,
 }
 
+model_de! { ServicePrincipalServiceAddBindingRequest [1] {
+    0 "servicePrincipalId" service_principal_id: Plain,
+    1 "subject" subject: Model,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceAddBindingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceAddBindingResponse {}
 
+model_de! { ServicePrincipalServiceAddBindingResponse [1] {
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateCredentialRequest {
     /// `allowSourceCidrs`: a list; each item is text.
@@ -157,9 +197,17 @@ pub struct ServicePrincipalServiceCreateCredentialRequest {
     pub scoped_roles: Option<Vec<String>>,
 }
 
+model_de! { ServicePrincipalServiceCreateCredentialRequest [1] {
+    0 "allowSourceCidrs" allow_source_cidrs: Plain,
+    1 "displayName" display_name: Plain,
+    2 "expires" expires: Duration,
+    3 "requireDpop" require_dpop: Plain,
+    4 "scopedRoles" scoped_roles: Plain,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateCredentialResponse {
     /// `clientSecret`: text.
@@ -170,9 +218,19 @@ pub struct ServicePrincipalServiceCreateCredentialResponse {
     pub credential: Option<ServicePrincipalCredential>,
 }
 
+model_de! { ServicePrincipalServiceCreateCredentialResponse [1] {
+    0 "clientSecret" client_secret: Plain,
+    1 "credential" credential: Model,
+} }
+
+redacted_debug! { ServicePrincipalServiceCreateCredentialResponse {
+    "client_secret" client_secret: redacted,
+    "credential" credential: shown,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateRequest {
     /// `displayName`: text.
@@ -180,9 +238,13 @@ pub struct ServicePrincipalServiceCreateRequest {
     pub display_name: Option<String>,
 }
 
+model_de! { ServicePrincipalServiceCreateRequest [1] {
+    0 "displayName" display_name: Plain,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateResponse {
     /// `servicePrincipal`: a [`ServicePrincipal`].
@@ -190,9 +252,13 @@ pub struct ServicePrincipalServiceCreateResponse {
     pub service_principal: Option<ServicePrincipal>,
 }
 
+model_de! { ServicePrincipalServiceCreateResponse [1] {
+    0 "servicePrincipal" service_principal: Model,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteBindingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceDeleteBindingRequest {
     /// `servicePrincipalId`: text.
@@ -203,27 +269,41 @@ pub struct ServicePrincipalServiceDeleteBindingRequest {
     pub subject: Option<ServicePrincipalBindingSubject>,
 }
 
+model_de! { ServicePrincipalServiceDeleteBindingRequest [1] {
+    0 "servicePrincipalId" service_principal_id: Plain,
+    1 "subject" subject: Model,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteBindingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceDeleteBindingResponse {}
 
+model_de! { ServicePrincipalServiceDeleteBindingResponse [1] {
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceDeleteRequest {}
 
+model_de! { ServicePrincipalServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceDeleteResponse {}
 
+model_de! { ServicePrincipalServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceGetCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceGetCredentialResponse {
     /// `credential`: a [`ServicePrincipalCredential`].
@@ -231,9 +311,13 @@ pub struct ServicePrincipalServiceGetCredentialResponse {
     pub credential: Option<ServicePrincipalCredential>,
 }
 
+model_de! { ServicePrincipalServiceGetCredentialResponse [1] {
+    0 "credential" credential: Model,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceGetResponse {
     /// `servicePrincipal`: a [`ServicePrincipal`].
@@ -241,9 +325,13 @@ pub struct ServicePrincipalServiceGetResponse {
     pub service_principal: Option<ServicePrincipal>,
 }
 
+model_de! { ServicePrincipalServiceGetResponse [1] {
+    0 "servicePrincipal" service_principal: Model,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceListBindingsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceListBindingsRequest {
     /// `pageSize`: a number.
@@ -257,9 +345,15 @@ pub struct ServicePrincipalServiceListBindingsRequest {
     pub subject: Option<ServicePrincipalBindingSubject>,
 }
 
+model_de! { ServicePrincipalServiceListBindingsRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "subject" subject: Model,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceListBindingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceListBindingsResponse {
     /// `bindings`: a list; each item is a [`ServicePrincipalBinding`].
@@ -269,6 +363,11 @@ pub struct ServicePrincipalServiceListBindingsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ServicePrincipalServiceListBindingsResponse [1] {
+    0 "bindings" bindings: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ServicePrincipalServiceListBindingsResponse {
     type Item = ServicePrincipalBinding;
@@ -281,8 +380,8 @@ impl crate::Page for ServicePrincipalServiceListBindingsResponse {
 }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceListCredentialsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceListCredentialsResponse {
     /// `list`: a list; each item is a [`ServicePrincipalCredential`].
@@ -292,6 +391,11 @@ pub struct ServicePrincipalServiceListCredentialsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ServicePrincipalServiceListCredentialsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ServicePrincipalServiceListCredentialsResponse {
     type Item = ServicePrincipalCredential;
@@ -304,8 +408,8 @@ impl crate::Page for ServicePrincipalServiceListCredentialsResponse {
 }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceListResponse {
     /// `list`: a list; each item is a [`ServicePrincipal`].
@@ -315,6 +419,11 @@ pub struct ServicePrincipalServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ServicePrincipalServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ServicePrincipalServiceListResponse {
     type Item = ServicePrincipal;
@@ -327,20 +436,26 @@ impl crate::Page for ServicePrincipalServiceListResponse {
 }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceRevokeCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceRevokeCredentialRequest {}
 
+model_de! { ServicePrincipalServiceRevokeCredentialRequest [1] {
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceRevokeCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceRevokeCredentialResponse {}
 
+model_de! { ServicePrincipalServiceRevokeCredentialResponse [1] {
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateCredentialRequest {
     /// `credential`: a [`ServicePrincipalCredential`].
@@ -351,9 +466,14 @@ pub struct ServicePrincipalServiceUpdateCredentialRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { ServicePrincipalServiceUpdateCredentialRequest [1] {
+    0 "credential" credential: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateCredentialResponse {
     /// `credential`: a [`ServicePrincipalCredential`].
@@ -361,9 +481,13 @@ pub struct ServicePrincipalServiceUpdateCredentialResponse {
     pub credential: Option<ServicePrincipalCredential>,
 }
 
+model_de! { ServicePrincipalServiceUpdateCredentialResponse [1] {
+    0 "credential" credential: Model,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateRequest {
     /// `servicePrincipal`: a [`ServicePrincipal`].
@@ -374,12 +498,21 @@ pub struct ServicePrincipalServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { ServicePrincipalServiceUpdateRequest [1] {
+    0 "servicePrincipal" service_principal: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateResponse {
     /// `servicePrincipal`: a [`ServicePrincipal`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal: Option<ServicePrincipal>,
 }
+
+model_de! { ServicePrincipalServiceUpdateResponse [1] {
+    0 "servicePrincipal" service_principal: Model,
+} }

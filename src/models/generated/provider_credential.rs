@@ -5,14 +5,17 @@
 use super::*;
 
 /// The `c1.api.llm_gateway.v1.ClearProviderCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClearProviderCredentialRequest {}
 
+model_de! { ClearProviderCredentialRequest [1] {
+} }
+
 /// The `c1.api.llm_gateway.v1.ClearProviderCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClearProviderCredentialResponse {
     /// `credential`: a [`ProviderCredential`].
@@ -20,9 +23,13 @@ pub struct ClearProviderCredentialResponse {
     pub credential: Option<ProviderCredential>,
 }
 
+model_de! { ClearProviderCredentialResponse [1] {
+    0 "credential" credential: Model,
+} }
+
 /// The `c1.api.llm_gateway.v1.GetProviderCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetProviderCredentialResponse {
     /// `credential`: a [`ProviderCredential`].
@@ -30,9 +37,13 @@ pub struct GetProviderCredentialResponse {
     pub credential: Option<ProviderCredential>,
 }
 
+model_de! { GetProviderCredentialResponse [1] {
+    0 "credential" credential: Model,
+} }
+
 /// The `c1.api.llm_gateway.v1.ProviderCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProviderCredential {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -70,6 +81,17 @@ pub struct ProviderCredential {
     pub user_id: Option<String>,
 }
 
+model_de! { ProviderCredential [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "displayName" display_name: Plain,
+    2 "headerStyle" header_style: Plain,
+    3 "keyPrefix" key_prefix: Plain,
+    4 "revokedAt" revoked_at: Timestamp,
+    5 "slotId" slot_id: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+    7 "userId" user_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum ProviderCredentialHeaderStyle {
@@ -83,8 +105,8 @@ AuthorizationBearer = "PROVIDER_CREDENTIAL_HEADER_STYLE_AUTHORIZATION_BEARER",
 }
 
 /// The `c1.api.llm_gateway.v1.SetProviderCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetProviderCredentialRequest {
     /// `apiKey`: text.
@@ -98,12 +120,28 @@ pub struct SetProviderCredentialRequest {
     pub header_style: Option<ProviderCredentialHeaderStyle>,
 }
 
+model_de! { SetProviderCredentialRequest [1] {
+    0 "apiKey" api_key: Plain,
+    1 "displayName" display_name: Plain,
+    2 "headerStyle" header_style: Plain,
+} }
+
+redacted_debug! { SetProviderCredentialRequest {
+    "api_key" api_key: redacted,
+    "display_name" display_name: shown,
+    "header_style" header_style: shown,
+} }
+
 /// The `c1.api.llm_gateway.v1.SetProviderCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetProviderCredentialResponse {
     /// `credential`: a [`ProviderCredential`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ProviderCredential>,
 }
+
+model_de! { SetProviderCredentialResponse [1] {
+    0 "credential" credential: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.credential_inventory.v1.RecoveryPolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicy {
     /// `allowedRecoveryTypes`: a list; each item is one of [`StepUpRequiredTypes`].
@@ -50,9 +50,22 @@ pub struct RecoveryPolicy {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { RecoveryPolicy [1] {
+    0 "allowedRecoveryTypes" allowed_recovery_types: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "displayName" display_name: Plain,
+    4 "id" id: Plain,
+    5 "isBuiltin" is_builtin: Plain,
+    6 "minRecoveryAuthLevel" min_recovery_auth_level: Plain,
+    7 "priority" priority: Plain,
+    8 "revokeOnRecovery" revoke_on_recovery: Plain,
+    9 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyRef {
     /// `id`: text.
@@ -60,9 +73,13 @@ pub struct RecoveryPolicyRef {
     pub id: Option<String>,
 }
 
+model_de! { RecoveryPolicyRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceCreateRequest {
     /// `allowedRecoveryTypes`: a list; each item is one of [`StepUpRequiredTypes`].
@@ -82,9 +99,17 @@ pub struct RecoveryPolicyServiceCreateRequest {
     pub revoke_on_recovery: Option<bool>,
 }
 
+model_de! { RecoveryPolicyServiceCreateRequest [1] {
+    0 "allowedRecoveryTypes" allowed_recovery_types: Plain,
+    1 "displayName" display_name: Plain,
+    2 "minRecoveryAuthLevel" min_recovery_auth_level: Plain,
+    3 "priority" priority: Plain,
+    4 "revokeOnRecovery" revoke_on_recovery: Plain,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceCreateResponse {
     /// `recoveryPolicy`: a [`RecoveryPolicy`].
@@ -92,21 +117,31 @@ pub struct RecoveryPolicyServiceCreateResponse {
     pub recovery_policy: Option<RecoveryPolicy>,
 }
 
+model_de! { RecoveryPolicyServiceCreateResponse [1] {
+    0 "recoveryPolicy" recovery_policy: Model,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceDeleteRequest {}
 
+model_de! { RecoveryPolicyServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceDeleteResponse {}
 
+model_de! { RecoveryPolicyServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceGetResponse {
     /// `recoveryPolicy`: a [`RecoveryPolicy`].
@@ -114,9 +149,13 @@ pub struct RecoveryPolicyServiceGetResponse {
     pub recovery_policy: Option<RecoveryPolicy>,
 }
 
+model_de! { RecoveryPolicyServiceGetResponse [1] {
+    0 "recoveryPolicy" recovery_policy: Model,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceListResponse {
     /// `list`: a list; each item is a [`RecoveryPolicy`].
@@ -126,6 +165,11 @@ pub struct RecoveryPolicyServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { RecoveryPolicyServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for RecoveryPolicyServiceListResponse {
     type Item = RecoveryPolicy;
@@ -138,8 +182,8 @@ impl crate::Page for RecoveryPolicyServiceListResponse {
 }
 
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceSearchRequest {
     /// `pageSize`: a number.
@@ -156,9 +200,16 @@ pub struct RecoveryPolicyServiceSearchRequest {
     pub refs: Option<Vec<RecoveryPolicyRef>>,
 }
 
+model_de! { RecoveryPolicyServiceSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "refs" refs: Models,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceSearchResponse {
     /// `list`: a list; each item is a [`RecoveryPolicy`].
@@ -168,6 +219,11 @@ pub struct RecoveryPolicyServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { RecoveryPolicyServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for RecoveryPolicyServiceSearchResponse {
     type Item = RecoveryPolicy;
@@ -180,8 +236,8 @@ impl crate::Page for RecoveryPolicyServiceSearchResponse {
 }
 
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceUpdateRequest {
     /// `recoveryPolicy`: a [`RecoveryPolicy`].
@@ -192,12 +248,21 @@ pub struct RecoveryPolicyServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { RecoveryPolicyServiceUpdateRequest [1] {
+    0 "recoveryPolicy" recovery_policy: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceUpdateResponse {
     /// `recoveryPolicy`: a [`RecoveryPolicy`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_policy: Option<RecoveryPolicy>,
 }
+
+model_de! { RecoveryPolicyServiceUpdateResponse [1] {
+    0 "recoveryPolicy" recovery_policy: Model,
+} }

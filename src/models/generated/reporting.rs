@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.reporting.v1.ProgramRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProgramRef {
     /// `commitId`: text.
@@ -20,9 +20,15 @@ pub struct ProgramRef {
     pub planned_from_prompt: Option<String>,
 }
 
+model_de! { ProgramRef [1] {
+    0 "commitId" commit_id: Plain,
+    1 "functionId" function_id: Plain,
+    2 "plannedFromPrompt" planned_from_prompt: Plain,
+} }
+
 /// The `c1.api.reporting.v1.Report` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Report {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -75,9 +81,25 @@ pub struct Report {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { Report [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "createdByUserId" created_by_user_id: Plain,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "displayName" display_name: Plain,
+    4 "id" id: Plain,
+    5 "latestRunId" latest_run_id: Plain,
+    6 "latestSuccessfulRunId" latest_successful_run_id: Plain,
+    7 "parameterSchema" parameter_schema: Plain,
+    8 "parameterValues" parameter_values: Plain,
+    9 "program" program: Model,
+    10 "prompt" prompt: Plain,
+    11 "tenantId" tenant_id: Plain,
+    12 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.reporting.v1.ReportRun` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportRun {
     /// `artifactUrl`: text.
@@ -154,6 +176,29 @@ pub struct ReportRun {
     pub vfs_id: Option<String>,
 }
 
+model_de! { ReportRun [1] {
+    0 "artifactUrl" artifact_url: Plain,
+    1 "conversationId" conversation_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "error" error: Plain,
+    5 "expiresAt" expires_at: Timestamp,
+    6 "id" id: Plain,
+    7 "invocationId" invocation_id: Plain,
+    8 "lineage" lineage: Plain,
+    9 "parameterValues" parameter_values: Plain,
+    10 "program" program: Model,
+    11 "reportId" report_id: Plain,
+    12 "runByUserId" run_by_user_id: Plain,
+    13 "sources" sources: Models,
+    14 "status" status: Plain,
+    15 "surfaceId" surface_id: Plain,
+    16 "surfaceSnapshot" surface_snapshot: Model,
+    17 "tenantId" tenant_id: Plain,
+    18 "updatedAt" updated_at: Timestamp,
+    19 "vfsId" vfs_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum ReportRunStatus {
@@ -171,8 +216,8 @@ StaleProgram = "REPORT_RUN_STATUS_STALE_PROGRAM",
 }
 
 /// The `c1.api.reporting.v1.ReportSource` schema (deprecated by the vendor).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportSource {
     /// `count`: a 64-bit integer (a string on the wire).
@@ -192,21 +237,34 @@ pub struct ReportSource {
     pub r#ref: Option<String>,
 }
 
+model_de! { ReportSource [1] {
+    0 "count" count: Int64,
+    1 "kind" kind: Plain,
+    2 "label" label: Plain,
+    3 "ref" r#ref: Plain,
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceDeleteRequest {}
 
+model_de! { ReportingServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceDeleteResponse {}
 
+model_de! { ReportingServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceGetResponse {
     /// `latestRun`: a [`ReportRun`].
@@ -223,9 +281,16 @@ pub struct ReportingServiceGetResponse {
     pub report: Option<Report>,
 }
 
+model_de! { ReportingServiceGetResponse [1] {
+    0 "latestRun" latest_run: Model,
+    1 "latestSuccessfulRun" latest_successful_run: Model,
+    2 "promptDrifted" prompt_drifted: Plain,
+    3 "report" report: Model,
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceGetRunProvenanceResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceGetRunProvenanceResponse {
     /// `programCommitId`: text.
@@ -251,9 +316,19 @@ pub struct ReportingServiceGetRunProvenanceResponse {
     pub steps_available: Option<bool>,
 }
 
+model_de! { ReportingServiceGetRunProvenanceResponse [1] {
+    0 "programCommitId" program_commit_id: Plain,
+    1 "programFunctionId" program_function_id: Plain,
+    2 "programInput" program_input: Plain,
+    3 "programSource" program_source: Plain,
+    4 "sources" sources: Models,
+    5 "steps" steps: Models,
+    6 "stepsAvailable" steps_available: Plain,
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceListResponse {
     /// `list`: a list; each item is a [`Report`].
@@ -263,6 +338,11 @@ pub struct ReportingServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ReportingServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ReportingServiceListResponse {
     type Item = Report;
@@ -275,14 +355,17 @@ impl crate::Page for ReportingServiceListResponse {
 }
 
 /// The `c1.api.reporting.v1.ReportingServiceRunRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceRunRequest {}
 
+model_de! { ReportingServiceRunRequest [1] {
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceRunResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceRunResponse {
     /// `run`: a [`ReportRun`].
@@ -290,9 +373,13 @@ pub struct ReportingServiceRunResponse {
     pub run: Option<ReportRun>,
 }
 
+model_de! { ReportingServiceRunResponse [1] {
+    0 "run" run: Model,
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceSaveRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceSaveRequest {
     /// `conversationId`: text.
@@ -309,9 +396,16 @@ pub struct ReportingServiceSaveRequest {
     pub surface_id: Option<String>,
 }
 
+model_de! { ReportingServiceSaveRequest [1] {
+    0 "conversationId" conversation_id: Plain,
+    1 "displayName" display_name: Plain,
+    2 "prompt" prompt: Plain,
+    3 "surfaceId" surface_id: Plain,
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceSaveResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceSaveResponse {
     /// `report`: a [`Report`].
@@ -319,9 +413,13 @@ pub struct ReportingServiceSaveResponse {
     pub report: Option<Report>,
 }
 
+model_de! { ReportingServiceSaveResponse [1] {
+    0 "report" report: Model,
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceUpdateRequest {
     /// `displayName`: text.
@@ -335,12 +433,22 @@ pub struct ReportingServiceUpdateRequest {
     pub prompt: Option<String>,
 }
 
+model_de! { ReportingServiceUpdateRequest [1] {
+    0 "displayName" display_name: Plain,
+    1 "parameterValues" parameter_values: Plain,
+    2 "prompt" prompt: Plain,
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceUpdateResponse {
     /// `report`: a [`Report`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Report>,
 }
+
+model_de! { ReportingServiceUpdateResponse [1] {
+    0 "report" report: Model,
+} }

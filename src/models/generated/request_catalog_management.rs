@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.requestcatalog.v1.BundleAutomation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomation {
     /// `cel`: a [`BundleAutomationRuleCEL`].
@@ -65,9 +65,26 @@ pub struct BundleAutomation {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { BundleAutomation [1] {
+    0 "cel" cel: Model,
+    1 "circuitBreaker" circuit_breaker: Model,
+    2 "createTasks" create_tasks: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "disableCircuitBreaker" disable_circuit_breaker: Plain,
+    6 "enabled" enabled: Plain,
+    7 "enforceOnSmallProfiles" enforce_on_small_profiles: Plain,
+    8 "entitlements" entitlements: Model,
+    9 "removedMembersThresholdPercent" removed_members_threshold_percent: Int64,
+    10 "requestCatalogId" request_catalog_id: Plain,
+    11 "state" state: Model,
+    12 "tenantId" tenant_id: Plain,
+    13 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.requestcatalog.v1.BundleAutomationCelEvaluationState` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationCelEvaluationState {
     /// `errorMessage`: text.
@@ -90,9 +107,16 @@ pub struct BundleAutomationCelEvaluationState {
     pub status: Option<BundleAutomationLastRunStateStatus>,
 }
 
+model_de! { BundleAutomationCelEvaluationState [1] {
+    0 "errorMessage" error_message: Plain,
+    1 "lastEvaluatedAt" last_evaluated_at: Timestamp,
+    2 "matchedUsers" matched_users: Int64,
+    3 "status" status: Plain,
+} }
+
 /// The `c1.api.requestcatalog.v1.BundleAutomationCircuitBreaker` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationCircuitBreaker {
     /// `removedMembersThresholdPercentage`: a 64-bit integer (a string on the wire).
@@ -115,6 +139,13 @@ pub struct BundleAutomationCircuitBreaker {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { BundleAutomationCircuitBreaker [1] {
+    0 "removedMembersThresholdPercentage" removed_members_threshold_percentage: Int64,
+    1 "state" state: Plain,
+    2 "updatedAt" updated_at: Timestamp,
+    3 "userRef" user_ref: Model,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum BundleAutomationCircuitBreakerState {
@@ -130,8 +161,8 @@ SupportDisabled = "CIRCUIT_BREAKER_STATE_SUPPORT_DISABLED",
 }
 
 /// The `c1.api.requestcatalog.v1.BundleAutomationLastRunState` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationLastRunState {
     /// `celEvaluation`: a [`BundleAutomationCelEvaluationState`].
@@ -151,6 +182,13 @@ pub struct BundleAutomationLastRunState {
     pub status: Option<BundleAutomationLastRunStateStatus>,
 }
 
+model_de! { BundleAutomationLastRunState [1] {
+    0 "celEvaluation" cel_evaluation: Model,
+    1 "errorMessage" error_message: Plain,
+    2 "lastRunAt" last_run_at: Timestamp,
+    3 "status" status: Plain,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum BundleAutomationLastRunStateStatus {
@@ -168,8 +206,8 @@ WaitingForApproval = "BUNDLE_AUTOMATION_RUN_STATUS_WAITING_FOR_APPROVAL",
 }
 
 /// The `c1.api.requestcatalog.v1.BundleAutomationRuleCEL` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationRuleCEL {
     /// `expression`: text.
@@ -177,9 +215,13 @@ pub struct BundleAutomationRuleCEL {
     pub expression: Option<String>,
 }
 
+model_de! { BundleAutomationRuleCEL [1] {
+    0 "expression" expression: Plain,
+} }
+
 /// The `c1.api.requestcatalog.v1.BundleAutomationRuleEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationRuleEntitlement {
     /// `entitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -187,9 +229,13 @@ pub struct BundleAutomationRuleEntitlement {
     pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { BundleAutomationRuleEntitlement [1] {
+    0 "entitlementRefs" entitlement_refs: Models,
+} }
+
 /// The `c1.api.requestcatalog.v1.CreateBundleAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateBundleAutomationRequest {
     /// `cel`: a [`BundleAutomationRuleCEL`].
@@ -218,21 +264,37 @@ pub struct CreateBundleAutomationRequest {
     pub removed_members_threshold_percent: Option<i64>,
 }
 
+model_de! { CreateBundleAutomationRequest [1] {
+    0 "cel" cel: Model,
+    1 "createTasks" create_tasks: Plain,
+    2 "disableCircuitBreaker" disable_circuit_breaker: Plain,
+    3 "enabled" enabled: Plain,
+    4 "enforceOnSmallProfiles" enforce_on_small_profiles: Plain,
+    5 "entitlements" entitlements: Model,
+    6 "removedMembersThresholdPercent" removed_members_threshold_percent: Int64,
+} }
+
 /// The `c1.api.requestcatalog.v1.DeleteBundleAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteBundleAutomationRequest {}
 
+model_de! { DeleteBundleAutomationRequest [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.DeleteBundleAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteBundleAutomationResponse {}
 
+model_de! { DeleteBundleAutomationResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.ForceRunBundleAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ForceRunBundleAutomationRequest {
     /// `refs`: a list; each item is a [`AppEntitlementRef`].
@@ -240,15 +302,22 @@ pub struct ForceRunBundleAutomationRequest {
     pub refs: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { ForceRunBundleAutomationRequest [1] {
+    0 "refs" refs: Models,
+} }
+
 /// The `c1.api.requestcatalog.v1.ForceRunBundleAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ForceRunBundleAutomationResponse {}
 
+model_de! { ForceRunBundleAutomationResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalog` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalog {
     /// `accessEntitlements`: a list; each item is a [`AppEntitlement`].
@@ -307,6 +376,24 @@ pub struct RequestCatalog {
     pub visible_to_everyone: Option<bool>,
 }
 
+model_de! { RequestCatalog [1] {
+    0 "accessEntitlements" access_entitlements: Models,
+    1 "annotations" annotations: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "createdByUserId" created_by_user_id: Plain,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "description" description: Plain,
+    6 "displayName" display_name: Plain,
+    7 "enrollmentBehavior" enrollment_behavior: Plain,
+    8 "id" id: Plain,
+    9 "published" published: Plain,
+    10 "requestBundle" request_bundle: Plain,
+    11 "unenrollmentBehavior" unenrollment_behavior: Plain,
+    12 "unenrollmentEntitlementBehavior" unenrollment_entitlement_behavior: Plain,
+    13 "updatedAt" updated_at: Timestamp,
+    14 "visibleToEveryone" visible_to_everyone: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum RequestCatalogEnrollmentBehavior {
@@ -320,8 +407,8 @@ EnforceEntitlementRequestPolicy = "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_E
 }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogExpandMask {
     /// `paths`: a list; each item is text.
@@ -329,9 +416,13 @@ pub struct RequestCatalogExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { RequestCatalogExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAccessEntitlementsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceAddAccessEntitlementsRequest {
     /// `accessEntitlements`: a list; each item is a [`AppEntitlementRef`].
@@ -339,15 +430,22 @@ pub struct RequestCatalogManagementServiceAddAccessEntitlementsRequest {
     pub access_entitlements: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { RequestCatalogManagementServiceAddAccessEntitlementsRequest [1] {
+    0 "accessEntitlements" access_entitlements: Models,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAccessEntitlementsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceAddAccessEntitlementsResponse {}
 
+model_de! { RequestCatalogManagementServiceAddAccessEntitlementsResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAppEntitlementsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceAddAppEntitlementsRequest {
     /// `appEntitlements`: a list; each item is a [`AppEntitlementRef`].
@@ -358,15 +456,23 @@ pub struct RequestCatalogManagementServiceAddAppEntitlementsRequest {
     pub create_requests: Option<bool>,
 }
 
+model_de! { RequestCatalogManagementServiceAddAppEntitlementsRequest [1] {
+    0 "appEntitlements" app_entitlements: Models,
+    1 "createRequests" create_requests: Plain,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAppEntitlementsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceAddAppEntitlementsResponse {}
 
+model_de! { RequestCatalogManagementServiceAddAppEntitlementsResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceCreateRequest {
     /// `annotations`: a map from text; each value is text.
@@ -401,9 +507,22 @@ pub struct RequestCatalogManagementServiceCreateRequest {
     pub visible_to_everyone: Option<bool>,
 }
 
+model_de! { RequestCatalogManagementServiceCreateRequest [1] {
+    0 "annotations" annotations: Plain,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "enrollmentBehavior" enrollment_behavior: Plain,
+    4 "expandMask" expand_mask: Model,
+    5 "published" published: Plain,
+    6 "requestBundle" request_bundle: Plain,
+    7 "unenrollmentBehavior" unenrollment_behavior: Plain,
+    8 "unenrollmentEntitlementBehavior" unenrollment_entitlement_behavior: Plain,
+    9 "visibleToEveryone" visible_to_everyone: Plain,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceCreateRequestableEntryRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceCreateRequestableEntryRequest {
     /// `createRequests`: a boolean.
@@ -411,9 +530,13 @@ pub struct RequestCatalogManagementServiceCreateRequestableEntryRequest {
     pub create_requests: Option<bool>,
 }
 
+model_de! { RequestCatalogManagementServiceCreateRequestableEntryRequest [1] {
+    0 "createRequests" create_requests: Plain,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceCreateRequestableEntryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceCreateRequestableEntryResponse {
     /// `requestableEntry`: a [`RequestableEntry`].
@@ -421,33 +544,49 @@ pub struct RequestCatalogManagementServiceCreateRequestableEntryResponse {
     pub requestable_entry: Option<RequestableEntry>,
 }
 
+model_de! { RequestCatalogManagementServiceCreateRequestableEntryResponse [1] {
+    0 "requestableEntry" requestable_entry: Model,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceDeleteRequest {}
 
+model_de! { RequestCatalogManagementServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceDeleteRequestableEntryRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceDeleteRequestableEntryRequest {}
 
+model_de! { RequestCatalogManagementServiceDeleteRequestableEntryRequest [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceDeleteRequestableEntryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceDeleteRequestableEntryResponse {}
 
+model_de! { RequestCatalogManagementServiceDeleteRequestableEntryResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceDeleteResponse {}
 
+model_de! { RequestCatalogManagementServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceGetRequestableEntryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceGetRequestableEntryResponse {
     /// `requestableEntry`: a [`RequestableEntry`].
@@ -455,9 +594,13 @@ pub struct RequestCatalogManagementServiceGetRequestableEntryResponse {
     pub requestable_entry: Option<RequestableEntry>,
 }
 
+model_de! { RequestCatalogManagementServiceGetRequestableEntryResponse [1] {
+    0 "requestableEntry" requestable_entry: Model,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceGetResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -468,9 +611,14 @@ pub struct RequestCatalogManagementServiceGetResponse {
     pub request_catalog_view: Option<RequestCatalogView>,
 }
 
+model_de! { RequestCatalogManagementServiceGetResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "requestCatalogView" request_catalog_view: Model,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse {
     /// `refs`: a list; each item is a [`AppEntitlementRef`].
@@ -478,9 +626,13 @@ pub struct RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogRespons
     pub refs: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse [1] {
+    0 "refs" refs: Models,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceListEntitlementsForAccessResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceListEntitlementsForAccessResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -494,6 +646,12 @@ pub struct RequestCatalogManagementServiceListEntitlementsForAccessResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { RequestCatalogManagementServiceListEntitlementsForAccessResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for RequestCatalogManagementServiceListEntitlementsForAccessResponse {
     type Item = AppEntitlementView;
     fn next_page_token(&self) -> Option<&str> {
@@ -505,8 +663,8 @@ impl crate::Page for RequestCatalogManagementServiceListEntitlementsForAccessRes
 }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceListEntitlementsPerCatalogResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -520,6 +678,12 @@ pub struct RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { RequestCatalogManagementServiceListEntitlementsPerCatalogResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
     type Item = AppEntitlementView;
     fn next_page_token(&self) -> Option<&str> {
@@ -531,8 +695,8 @@ impl crate::Page for RequestCatalogManagementServiceListEntitlementsPerCatalogRe
 }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -546,6 +710,12 @@ pub struct RequestCatalogManagementServiceListResponse {
     pub next_page_token: Option<String>,
 }
 
+model_de! { RequestCatalogManagementServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
+
 impl crate::Page for RequestCatalogManagementServiceListResponse {
     type Item = RequestCatalogView;
     fn next_page_token(&self) -> Option<&str> {
@@ -557,8 +727,8 @@ impl crate::Page for RequestCatalogManagementServiceListResponse {
 }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAccessEntitlementsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
     /// `accessEntitlements`: a list; each item is a [`AppEntitlementRef`].
@@ -566,15 +736,22 @@ pub struct RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
     pub access_entitlements: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { RequestCatalogManagementServiceRemoveAccessEntitlementsRequest [1] {
+    0 "accessEntitlements" access_entitlements: Models,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAccessEntitlementsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceRemoveAccessEntitlementsResponse {}
 
+model_de! { RequestCatalogManagementServiceRemoveAccessEntitlementsResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAppEntitlementsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
     /// `appEntitlements`: a list; each item is a [`AppEntitlementRef`].
@@ -582,15 +759,22 @@ pub struct RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
     pub app_entitlements: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { RequestCatalogManagementServiceRemoveAppEntitlementsRequest [1] {
+    0 "appEntitlements" app_entitlements: Models,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAppEntitlementsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceRemoveAppEntitlementsResponse {}
 
+model_de! { RequestCatalogManagementServiceRemoveAppEntitlementsResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceUpdateAppEntitlementsRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
     /// `appEntitlements`: a list; each item is a [`AppEntitlementRef`].
@@ -598,15 +782,22 @@ pub struct RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
     pub app_entitlements: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { RequestCatalogManagementServiceUpdateAppEntitlementsRequest [1] {
+    0 "appEntitlements" app_entitlements: Models,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceUpdateAppEntitlementsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceUpdateAppEntitlementsResponse {}
 
+model_de! { RequestCatalogManagementServiceUpdateAppEntitlementsResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceUpdateRequest {
     /// `catalog`: a [`RequestCatalog`].
@@ -619,6 +810,12 @@ pub struct RequestCatalogManagementServiceUpdateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
+
+model_de! { RequestCatalogManagementServiceUpdateRequest [1] {
+    0 "catalog" catalog: Model,
+    1 "expandMask" expand_mask: Model,
+    2 "updateMask" update_mask: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -647,8 +844,8 @@ Enforce = "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE",
 }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogView {
     /// `accessEntitlementsPath`: text.
@@ -668,9 +865,16 @@ pub struct RequestCatalogView {
     pub request_catalog: Option<RequestCatalog>,
 }
 
+model_de! { RequestCatalogView [1] {
+    0 "accessEntitlementsPath" access_entitlements_path: Plain,
+    1 "createdByUserPath" created_by_user_path: Plain,
+    2 "memberCount" member_count: Int64,
+    3 "requestCatalog" request_catalog: Model,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestableEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestableEntry {
     /// `appId`: text.
@@ -684,21 +888,33 @@ pub struct RequestableEntry {
     pub entitlement_id: Option<String>,
 }
 
+model_de! { RequestableEntry [1] {
+    0 "appId" app_id: Plain,
+    1 "catalogId" catalog_id: Plain,
+    2 "entitlementId" entitlement_id: Plain,
+} }
+
 /// The `c1.api.requestcatalog.v1.ResumePausedBundleAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResumePausedBundleAutomationRequest {}
 
+model_de! { ResumePausedBundleAutomationRequest [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.ResumePausedBundleAutomationResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResumePausedBundleAutomationResponse {}
 
+model_de! { ResumePausedBundleAutomationResponse [1] {
+} }
+
 /// The `c1.api.requestcatalog.v1.SetBundleAutomationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetBundleAutomationRequest {
     /// `cel`: a [`BundleAutomationRuleCEL`].
@@ -726,3 +942,13 @@ pub struct SetBundleAutomationRequest {
     )]
     pub removed_members_threshold_percent: Option<i64>,
 }
+
+model_de! { SetBundleAutomationRequest [1] {
+    0 "cel" cel: Model,
+    1 "createTasks" create_tasks: Plain,
+    2 "disableCircuitBreaker" disable_circuit_breaker: Plain,
+    3 "enabled" enabled: Plain,
+    4 "enforceOnSmallProfiles" enforce_on_small_profiles: Plain,
+    5 "entitlements" entitlements: Model,
+    6 "removedMembersThresholdPercent" removed_members_threshold_percent: Int64,
+} }

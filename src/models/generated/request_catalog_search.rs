@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.requestcatalog.v1.AppEntitlementWithUserBindings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementWithUserBindings {
     /// `appEntitlementUserBindings`: a list; each item is a [`AppEntitlementUserBinding`].
@@ -17,9 +17,14 @@ pub struct AppEntitlementWithUserBindings {
     pub entitlement: Option<AppEntitlementView>,
 }
 
+model_de! { AppEntitlementWithUserBindings [1] {
+    0 "appEntitlementUserBindings" app_entitlement_user_bindings: Models,
+    1 "entitlement" entitlement: Model,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogSearchServiceSearchEntitlementsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogSearchServiceSearchEntitlementsRequest {
     /// `appDisplayName`: text.
@@ -48,6 +53,17 @@ pub struct RequestCatalogSearchServiceSearchEntitlementsRequest {
     pub query: Option<String>,
 }
 
+model_de! { RequestCatalogSearchServiceSearchEntitlementsRequest [1] {
+    0 "appDisplayName" app_display_name: Plain,
+    1 "entitlementAlias" entitlement_alias: Plain,
+    2 "expandMask" expand_mask: Model,
+    3 "grantedStatus" granted_status: Plain,
+    4 "includeDeleted" include_deleted: Plain,
+    5 "pageSize" page_size: Plain,
+    6 "pageToken" page_token: Plain,
+    7 "query" query: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
@@ -63,8 +79,8 @@ NotGranted = "NOT_GRANTED",
 }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogSearchServiceSearchEntitlementsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogSearchServiceSearchEntitlementsResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -77,6 +93,12 @@ pub struct RequestCatalogSearchServiceSearchEntitlementsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { RequestCatalogSearchServiceSearchEntitlementsResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for RequestCatalogSearchServiceSearchEntitlementsResponse {
     type Item = AppEntitlementWithUserBindings;

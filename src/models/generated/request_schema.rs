@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.request_schema.v1.RequestSchema` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchema {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -38,6 +38,15 @@ pub struct RequestSchema {
     pub modified_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { RequestSchema [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "deletedAt" deleted_at: Timestamp,
+    2 "form" form: Model,
+    3 "id" id: Plain,
+    4 "justificationVisibility" justification_visibility: Plain,
+    5 "modifiedAt" modified_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum RequestSchemaJustificationVisibility {
@@ -51,8 +60,8 @@ Hide = "JUSTIFICATION_VISIBILITY_HIDE",
 }
 
 /// The `c1.api.request_schema.v1.RequestSchemaServiceCreateEntitlementBindingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceCreateEntitlementBindingRequest {
     /// `entitlementRef`: a [`AppEntitlementRef`].
@@ -63,9 +72,14 @@ pub struct RequestSchemaServiceCreateEntitlementBindingRequest {
     pub request_schema_id: Option<String>,
 }
 
+model_de! { RequestSchemaServiceCreateEntitlementBindingRequest [1] {
+    0 "entitlementRef" entitlement_ref: Model,
+    1 "requestSchemaId" request_schema_id: Plain,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceCreateEntitlementBindingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceCreateEntitlementBindingResponse {
     /// `entitlementRef`: a [`AppEntitlementRef`].
@@ -76,9 +90,14 @@ pub struct RequestSchemaServiceCreateEntitlementBindingResponse {
     pub request_schema_id: Option<String>,
 }
 
+model_de! { RequestSchemaServiceCreateEntitlementBindingResponse [1] {
+    0 "entitlementRef" entitlement_ref: Model,
+    1 "requestSchemaId" request_schema_id: Plain,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceCreateRequest {
     /// `description`: text.
@@ -101,9 +120,18 @@ pub struct RequestSchemaServiceCreateRequest {
     pub name: Option<String>,
 }
 
+model_de! { RequestSchemaServiceCreateRequest [1] {
+    0 "description" description: Plain,
+    1 "fieldGroups" field_groups: Models,
+    2 "fieldRelationships" field_relationships: Models,
+    3 "fields" fields: Models,
+    4 "justificationVisibility" justification_visibility: Plain,
+    5 "name" name: Plain,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceCreateResponse {
     /// `requestSchema`: a [`RequestSchema`].
@@ -111,21 +139,31 @@ pub struct RequestSchemaServiceCreateResponse {
     pub request_schema: Option<RequestSchema>,
 }
 
+model_de! { RequestSchemaServiceCreateResponse [1] {
+    0 "requestSchema" request_schema: Model,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceDeleteRequest {}
 
+model_de! { RequestSchemaServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceDeleteResponse {}
 
+model_de! { RequestSchemaServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceFindBindingForAppEntitlementRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceFindBindingForAppEntitlementRequest {
     /// `entitlementRef`: a [`AppEntitlementRef`].
@@ -133,9 +171,13 @@ pub struct RequestSchemaServiceFindBindingForAppEntitlementRequest {
     pub entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { RequestSchemaServiceFindBindingForAppEntitlementRequest [1] {
+    0 "entitlementRef" entitlement_ref: Model,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceFindBindingForAppEntitlementResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceFindBindingForAppEntitlementResponse {
     /// `entitlementRef`: a [`AppEntitlementRef`].
@@ -146,9 +188,14 @@ pub struct RequestSchemaServiceFindBindingForAppEntitlementResponse {
     pub request_schema_id: Option<String>,
 }
 
+model_de! { RequestSchemaServiceFindBindingForAppEntitlementResponse [1] {
+    0 "entitlementRef" entitlement_ref: Model,
+    1 "requestSchemaId" request_schema_id: Plain,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceGetResponse {
     /// `requestSchema`: a [`RequestSchema`].
@@ -156,9 +203,13 @@ pub struct RequestSchemaServiceGetResponse {
     pub request_schema: Option<RequestSchema>,
 }
 
+model_de! { RequestSchemaServiceGetResponse [1] {
+    0 "requestSchema" request_schema: Model,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceRemoveEntitlementBindingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceRemoveEntitlementBindingRequest {
     /// `entitlementRef`: a [`AppEntitlementRef`].
@@ -169,15 +220,23 @@ pub struct RequestSchemaServiceRemoveEntitlementBindingRequest {
     pub request_schema_id: Option<String>,
 }
 
+model_de! { RequestSchemaServiceRemoveEntitlementBindingRequest [1] {
+    0 "entitlementRef" entitlement_ref: Model,
+    1 "requestSchemaId" request_schema_id: Plain,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceRemoveEntitlementBindingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceRemoveEntitlementBindingResponse {}
 
+model_de! { RequestSchemaServiceRemoveEntitlementBindingResponse [1] {
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceUpdateRequest {
     /// `requestSchema`: a [`RequestSchema`].
@@ -188,12 +247,21 @@ pub struct RequestSchemaServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { RequestSchemaServiceUpdateRequest [1] {
+    0 "requestSchema" request_schema: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceUpdateResponse {
     /// `requestSchema`: a [`RequestSchema`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema: Option<RequestSchema>,
 }
+
+model_de! { RequestSchemaServiceUpdateResponse [1] {
+    0 "requestSchema" request_schema: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.GetRequestSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRequestSettingsResponse {
     /// `requestSettings`: a [`RequestSettings`].
@@ -14,9 +14,13 @@ pub struct GetRequestSettingsResponse {
     pub request_settings: Option<RequestSettings>,
 }
 
+model_de! { GetRequestSettingsResponse [1] {
+    0 "requestSettings" request_settings: Model,
+} }
+
 /// The `c1.api.settings.v1.RequestSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSettings {
     /// `skipJustification`: a boolean.
@@ -24,9 +28,13 @@ pub struct RequestSettings {
     pub skip_justification: Option<bool>,
 }
 
+model_de! { RequestSettings [1] {
+    0 "skipJustification" skip_justification: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateRequestSettingsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRequestSettingsRequest {
     /// `requestSettings`: a [`RequestSettings`].
@@ -37,12 +45,21 @@ pub struct UpdateRequestSettingsRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateRequestSettingsRequest [1] {
+    0 "requestSettings" request_settings: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateRequestSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRequestSettingsResponse {
     /// `requestSettings`: a [`RequestSettings`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_settings: Option<RequestSettings>,
 }
+
+model_de! { UpdateRequestSettingsResponse [1] {
+    0 "requestSettings" request_settings: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.mcp.role_mining.v1.AttributeFacet` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttributeFacet {
     /// `attribute`: text.
@@ -20,9 +20,15 @@ pub struct AttributeFacet {
     pub values: Option<Vec<RoleMiningAttributeValue>>,
 }
 
+model_de! { AttributeFacet [1] {
+    0 "attribute" attribute: Plain,
+    1 "displayName" display_name: Plain,
+    2 "values" values: Models,
+} }
+
 /// The `c1.api.role_mining_management.v1.CohortHintInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CohortHintInput {
     /// `attribute`: text.
@@ -36,9 +42,15 @@ pub struct CohortHintInput {
     pub values: Option<Vec<String>>,
 }
 
+model_de! { CohortHintInput [1] {
+    0 "attribute" attribute: Plain,
+    1 "priority" priority: Plain,
+    2 "values" values: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.CohortHintView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CohortHintView {
     /// `attribute`: text.
@@ -52,9 +64,15 @@ pub struct CohortHintView {
     pub values: Option<Vec<String>>,
 }
 
+model_de! { CohortHintView [1] {
+    0 "attribute" attribute: Plain,
+    1 "priority" priority: Plain,
+    2 "values" values: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.CohortUserWithCoverage` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CohortUserWithCoverage {
     /// `coveredCount`: a number.
@@ -65,9 +83,14 @@ pub struct CohortUserWithCoverage {
     pub user: Option<User>,
 }
 
+model_de! { CohortUserWithCoverage [1] {
+    0 "coveredCount" covered_count: Plain,
+    1 "user" user: Model,
+} }
+
 /// The `c1.api.role_mining_management.v1.CreateAccessProfileFromCohortRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAccessProfileFromCohortRequest {
     /// `celExpression`: text.
@@ -96,9 +119,20 @@ pub struct CreateAccessProfileFromCohortRequest {
     pub suggestion_id: Option<String>,
 }
 
+model_de! { CreateAccessProfileFromCohortRequest [1] {
+    0 "celExpression" cel_expression: Plain,
+    1 "createTasks" create_tasks: Plain,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "enableAutomation" enable_automation: Plain,
+    5 "entitlements" entitlements: Models,
+    6 "profileFilters" profile_filters: Models,
+    7 "suggestionId" suggestion_id: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.CreateAccessProfileFromCohortResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAccessProfileFromCohortResponse {
     /// `accessProfileId`: text.
@@ -109,9 +143,14 @@ pub struct CreateAccessProfileFromCohortResponse {
     pub cel_expression: Option<String>,
 }
 
+model_de! { CreateAccessProfileFromCohortResponse [1] {
+    0 "accessProfileId" access_profile_id: Plain,
+    1 "celExpression" cel_expression: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.CustomAnalysisResultView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CustomAnalysisResultView {
     /// `cohortSize`: a number.
@@ -146,9 +185,20 @@ pub struct CustomAnalysisResultView {
     pub suggestions_generated: Option<i32>,
 }
 
+model_de! { CustomAnalysisResultView [1] {
+    0 "cohortSize" cohort_size: Plain,
+    1 "completedAt" completed_at: Timestamp,
+    2 "createdAt" created_at: Timestamp,
+    3 "errorMessage" error_message: Plain,
+    4 "id" id: Plain,
+    5 "profileFilters" profile_filters: Models,
+    6 "status" status: Plain,
+    7 "suggestionsGenerated" suggestions_generated: Plain,
+} }
+
 /// The `c1.mcp.role_mining.v1.EntitlementCluster` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementCluster {
     /// `avgCoverage`: a number.
@@ -165,9 +215,16 @@ pub struct EntitlementCluster {
     pub user_count: Option<i32>,
 }
 
+model_de! { EntitlementCluster [1] {
+    0 "avgCoverage" avg_coverage: Plain,
+    1 "avgSimilarity" avg_similarity: Plain,
+    2 "entitlements" entitlements: Models,
+    3 "userCount" user_count: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.EntitlementRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementRef {
     /// `appId`: text.
@@ -178,9 +235,14 @@ pub struct EntitlementRef {
     pub entitlement_id: Option<String>,
 }
 
+model_de! { EntitlementRef [1] {
+    0 "appId" app_id: Plain,
+    1 "entitlementId" entitlement_id: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.GetCustomAnalysisResultResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetCustomAnalysisResultResponse {
     /// `appsAnalyzed`: a number.
@@ -212,9 +274,21 @@ pub struct GetCustomAnalysisResultResponse {
     pub status: Option<RoleMiningManagementRunStatus>,
 }
 
+model_de! { GetCustomAnalysisResultResponse [1] {
+    0 "appsAnalyzed" apps_analyzed: Plain,
+    1 "clusters" clusters: Models,
+    2 "cohortSize" cohort_size: Plain,
+    3 "entitlements" entitlements: Models,
+    4 "errorMessage" error_message: Plain,
+    5 "facetUserCount" facet_user_count: Plain,
+    6 "facets" facets: Models,
+    7 "id" id: Plain,
+    8 "status" status: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.GetLatestRunResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetLatestRunResponse {
     /// `run`: a [`RoleMiningManagementRun`].
@@ -222,9 +296,13 @@ pub struct GetLatestRunResponse {
     pub run: Option<RoleMiningManagementRun>,
 }
 
+model_de! { GetLatestRunResponse [1] {
+    0 "run" run: Model,
+} }
+
 /// The `c1.api.role_mining_management.v1.GetRoleMiningConfigResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRoleMiningConfigResponse {
     /// `config`: a [`RoleMiningManagementConfig`].
@@ -232,9 +310,13 @@ pub struct GetRoleMiningConfigResponse {
     pub config: Option<RoleMiningManagementConfig>,
 }
 
+model_de! { GetRoleMiningConfigResponse [1] {
+    0 "config" config: Model,
+} }
+
 /// The `c1.api.role_mining_management.v1.GetSuggestionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetSuggestionResponse {
     /// `suggestion`: a [`RoleMiningManagementSuggestion`].
@@ -242,9 +324,13 @@ pub struct GetSuggestionResponse {
     pub suggestion: Option<RoleMiningManagementSuggestion>,
 }
 
+model_de! { GetSuggestionResponse [1] {
+    0 "suggestion" suggestion: Model,
+} }
+
 /// The `c1.api.role_mining_management.v1.ListCustomAnalysisResultsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListCustomAnalysisResultsResponse {
     /// `list`: a list; each item is a [`CustomAnalysisResultView`].
@@ -254,6 +340,11 @@ pub struct ListCustomAnalysisResultsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListCustomAnalysisResultsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListCustomAnalysisResultsResponse {
     type Item = CustomAnalysisResultView;
@@ -266,8 +357,8 @@ impl crate::Page for ListCustomAnalysisResultsResponse {
 }
 
 /// The `c1.api.role_mining_management.v1.ListRunsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRunsResponse {
     /// `list`: a list; each item is a [`RoleMiningManagementRun`].
@@ -277,6 +368,11 @@ pub struct ListRunsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListRunsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListRunsResponse {
     type Item = RoleMiningManagementRun;
@@ -289,8 +385,8 @@ impl crate::Page for ListRunsResponse {
 }
 
 /// The `c1.api.role_mining_management.v1.ListSuggestionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSuggestionsResponse {
     /// `list`: a list; each item is a [`RoleMiningManagementSuggestion`].
@@ -300,6 +396,11 @@ pub struct ListSuggestionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListSuggestionsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListSuggestionsResponse {
     type Item = RoleMiningManagementSuggestion;
@@ -312,8 +413,8 @@ impl crate::Page for ListSuggestionsResponse {
 }
 
 /// The `c1.mcp.role_mining.v1.AttributeValue` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningAttributeValue {
     /// `displayName`: text.
@@ -327,9 +428,15 @@ pub struct RoleMiningAttributeValue {
     pub value: Option<String>,
 }
 
+model_de! { RoleMiningAttributeValue [1] {
+    0 "displayName" display_name: Plain,
+    1 "userCount" user_count: Plain,
+    2 "value" value: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.RoleMiningManagementConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningManagementConfig {
     /// `cohortHints`: a list; each item is a [`CohortHintView`].
@@ -343,9 +450,15 @@ pub struct RoleMiningManagementConfig {
     pub min_cohort_size: Option<i32>,
 }
 
+model_de! { RoleMiningManagementConfig [1] {
+    0 "cohortHints" cohort_hints: Models,
+    1 "maxSuggestions" max_suggestions: Plain,
+    2 "minCohortSize" min_cohort_size: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.RoleMiningManagementRun` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningManagementRun {
     /// `cohortsAnalyzed`: a number.
@@ -392,6 +505,20 @@ pub struct RoleMiningManagementRun {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { RoleMiningManagementRun [1] {
+    0 "cohortsAnalyzed" cohorts_analyzed: Plain,
+    1 "completedAt" completed_at: Timestamp,
+    2 "createdAt" created_at: Timestamp,
+    3 "errorMessage" error_message: Plain,
+    4 "id" id: Plain,
+    5 "status" status: Plain,
+    6 "suggestionsGenerated" suggestions_generated: Plain,
+    7 "totalUsers" total_users: Plain,
+    8 "triggerDetail" trigger_detail: Plain,
+    9 "triggerType" trigger_type: Plain,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum RoleMiningManagementRunStatus {
@@ -423,8 +550,8 @@ DirectoryMerge = "TRIGGER_TYPE_DIRECTORY_MERGE",
 }
 
 /// The `c1.api.role_mining_management.v1.SearchCohortUsersRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchCohortUsersRequest {
     /// `pageSize`: a number.
@@ -441,9 +568,16 @@ pub struct SearchCohortUsersRequest {
     pub selected_entitlements: Option<Vec<EntitlementRef>>,
 }
 
+model_de! { SearchCohortUsersRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "profileFilters" profile_filters: Models,
+    3 "selectedEntitlements" selected_entitlements: Models,
+} }
+
 /// The `c1.api.role_mining_management.v1.SearchCohortUsersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchCohortUsersResponse {
     /// `list`: a list; each item is a [`User`].
@@ -457,6 +591,12 @@ pub struct SearchCohortUsersResponse {
     pub users_with_coverage: Option<Vec<CohortUserWithCoverage>>,
 }
 
+model_de! { SearchCohortUsersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+    2 "usersWithCoverage" users_with_coverage: Models,
+} }
+
 impl crate::Page for SearchCohortUsersResponse {
     type Item = User;
     fn next_page_token(&self) -> Option<&str> {
@@ -468,14 +608,17 @@ impl crate::Page for SearchCohortUsersResponse {
 }
 
 /// The `c1.api.role_mining_management.v1.TriggerAnalysisRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerAnalysisRequest {}
 
+model_de! { TriggerAnalysisRequest [1] {
+} }
+
 /// The `c1.api.role_mining_management.v1.TriggerAnalysisResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerAnalysisResponse {
     /// `runId`: text.
@@ -483,9 +626,13 @@ pub struct TriggerAnalysisResponse {
     pub run_id: Option<String>,
 }
 
+model_de! { TriggerAnalysisResponse [1] {
+    0 "runId" run_id: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.TriggerCustomAnalysisRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerCustomAnalysisRequest {
     /// `profileFilters`: a list; each item is a [`ProfileFilter`].
@@ -493,9 +640,13 @@ pub struct TriggerCustomAnalysisRequest {
     pub profile_filters: Option<Vec<ProfileFilter>>,
 }
 
+model_de! { TriggerCustomAnalysisRequest [1] {
+    0 "profileFilters" profile_filters: Models,
+} }
+
 /// The `c1.api.role_mining_management.v1.TriggerCustomAnalysisResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerCustomAnalysisResponse {
     /// `id`: text.
@@ -503,9 +654,13 @@ pub struct TriggerCustomAnalysisResponse {
     pub id: Option<String>,
 }
 
+model_de! { TriggerCustomAnalysisResponse [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.UpdateRoleMiningConfigRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRoleMiningConfigRequest {
     /// `cohortHints`: a list; each item is a [`CohortHintInput`].
@@ -519,9 +674,15 @@ pub struct UpdateRoleMiningConfigRequest {
     pub min_cohort_size: Option<i32>,
 }
 
+model_de! { UpdateRoleMiningConfigRequest [1] {
+    0 "cohortHints" cohort_hints: Models,
+    1 "maxSuggestions" max_suggestions: Plain,
+    2 "minCohortSize" min_cohort_size: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.UpdateRoleMiningConfigResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRoleMiningConfigResponse {
     /// `config`: a [`RoleMiningManagementConfig`].
@@ -529,9 +690,13 @@ pub struct UpdateRoleMiningConfigResponse {
     pub config: Option<RoleMiningManagementConfig>,
 }
 
+model_de! { UpdateRoleMiningConfigResponse [1] {
+    0 "config" config: Model,
+} }
+
 /// The `c1.api.role_mining_management.v1.UpdateSuggestionStateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSuggestionStateRequest {
     /// `createdCatalogId`: text.
@@ -542,12 +707,21 @@ pub struct UpdateSuggestionStateRequest {
     pub state: Option<UpdateSuggestionStateRequestState>,
 }
 
+model_de! { UpdateSuggestionStateRequest [1] {
+    0 "createdCatalogId" created_catalog_id: Plain,
+    1 "state" state: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.UpdateSuggestionStateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSuggestionStateResponse {
     /// `suggestion`: a [`RoleMiningManagementSuggestion`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<RoleMiningManagementSuggestion>,
 }
+
+model_de! { UpdateSuggestionStateResponse [1] {
+    0 "suggestion" suggestion: Model,
+} }

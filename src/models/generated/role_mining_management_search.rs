@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.role_mining_management.v1.RoleMiningSearchSuggestionsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningSearchSuggestionsRequest {
     /// `cohortTypes`: a list; each item is text.
@@ -29,9 +29,18 @@ pub struct RoleMiningSearchSuggestionsRequest {
     pub states: Option<Vec<UpdateSuggestionStateRequestState>>,
 }
 
+model_de! { RoleMiningSearchSuggestionsRequest [1] {
+    0 "cohortTypes" cohort_types: Plain,
+    1 "matchTypes" match_types: Plain,
+    2 "pageSize" page_size: Plain,
+    3 "pageToken" page_token: Plain,
+    4 "query" query: Plain,
+    5 "states" states: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.RoleMiningSearchSuggestionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningSearchSuggestionsResponse {
     /// `list`: a list; each item is a [`RoleMiningManagementSuggestion`].
@@ -41,6 +50,11 @@ pub struct RoleMiningSearchSuggestionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { RoleMiningSearchSuggestionsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for RoleMiningSearchSuggestionsResponse {
     type Item = RoleMiningManagementSuggestion;

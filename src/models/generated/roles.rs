@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.iam.v1.GetRolesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRolesResponse {
     /// `role`: a [`Role`].
@@ -14,9 +14,13 @@ pub struct GetRolesResponse {
     pub role: Option<Role>,
 }
 
+model_de! { GetRolesResponse [1] {
+    0 "role" role: Model,
+} }
+
 /// The `c1.api.iam.v1.ListRolesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRolesResponse {
     /// `list`: a list; each item is a [`Role`].
@@ -26,6 +30,11 @@ pub struct ListRolesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListRolesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListRolesResponse {
     type Item = Role;
@@ -38,8 +47,8 @@ impl crate::Page for ListRolesResponse {
 }
 
 /// The `c1.api.iam.v1.Role` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Role {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -83,9 +92,22 @@ pub struct Role {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { Role [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "deletedAt" deleted_at: Timestamp,
+    2 "displayName" display_name: Plain,
+    3 "id" id: Plain,
+    4 "name" name: Plain,
+    5 "permissions" permissions: Plain,
+    6 "serviceRoles" service_roles: Plain,
+    7 "systemApiOnly" system_api_only: Plain,
+    8 "systemBuiltin" system_builtin: Plain,
+    9 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.iam.v1.UpdateRoleRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRoleRequest {
     /// `role`: a [`Role`].
@@ -96,12 +118,21 @@ pub struct UpdateRoleRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateRoleRequest [1] {
+    0 "role" role: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.iam.v1.UpdateRolesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRolesResponse {
     /// `role`: a [`Role`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
 }
+
+model_de! { UpdateRolesResponse [1] {
+    0 "role" role: Model,
+} }

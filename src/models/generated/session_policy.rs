@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.session_policy.v1.Assignment` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Assignment {
     /// `source`: one of [`AssignmentSource`].
@@ -16,6 +16,11 @@ pub struct Assignment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { Assignment [1] {
+    0 "source" source: Plain,
+    1 "userId" user_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -30,8 +35,8 @@ Group = "ASSIGNMENT_SOURCE_GROUP",
 }
 
 /// The `c1.api.session_policy.v1.PerCredentialDuration` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerCredentialDuration {
     /// `accessTokenTtlSeconds`: a number.
@@ -45,9 +50,15 @@ pub struct PerCredentialDuration {
     pub max_session_duration_seconds: Option<i32>,
 }
 
+model_de! { PerCredentialDuration [1] {
+    0 "accessTokenTtlSeconds" access_token_ttl_seconds: Plain,
+    1 "credentialType" credential_type: Plain,
+    2 "maxSessionDurationSeconds" max_session_duration_seconds: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.SSFReceiverConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverConfig {
     /// `enabled`: a boolean.
@@ -58,9 +69,14 @@ pub struct SSFReceiverConfig {
     pub ssf_receiver_stream_ids: Option<Vec<String>>,
 }
 
+model_de! { SSFReceiverConfig [1] {
+    0 "enabled" enabled: Plain,
+    1 "ssfReceiverStreamIds" ssf_receiver_stream_ids: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.SSFTransmitterConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFTransmitterConfig {
     /// `enabled`: a boolean.
@@ -74,9 +90,15 @@ pub struct SSFTransmitterConfig {
     pub ssf_transmitter_stream_ids: Option<Vec<String>>,
 }
 
+model_de! { SSFTransmitterConfig [1] {
+    0 "enabled" enabled: Plain,
+    1 "eventTypes" event_types: Plain,
+    2 "ssfTransmitterStreamIds" ssf_transmitter_stream_ids: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicy {
     /// `accessTokenTtlSeconds`: a number.
@@ -147,9 +169,31 @@ pub struct SessionPolicy {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { SessionPolicy [1] {
+    0 "accessTokenTtlSeconds" access_token_ttl_seconds: Plain,
+    1 "continuousDefaultOutcome" continuous_default_outcome: Model,
+    2 "continuousRules" continuous_rules: Models,
+    3 "createdAt" created_at: Timestamp,
+    4 "credentialDurations" credential_durations: Models,
+    5 "deletedAt" deleted_at: Timestamp,
+    6 "displayName" display_name: Plain,
+    7 "id" id: Plain,
+    8 "idleTimeoutSeconds" idle_timeout_seconds: Plain,
+    9 "isBuiltin" is_builtin: Plain,
+    10 "maxSessionDurationSeconds" max_session_duration_seconds: Plain,
+    11 "persistence" persistence: Plain,
+    12 "priority" priority: Plain,
+    13 "refreshRotationWindowSeconds" refresh_rotation_window_seconds: Plain,
+    14 "refreshTokenTtlSeconds" refresh_token_ttl_seconds: Plain,
+    15 "rotateRefreshOnUse" rotate_refresh_on_use: Plain,
+    16 "ssfReceive" ssf_receive: Model,
+    17 "ssfTransmit" ssf_transmit: Model,
+    18 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.session_policy.v1.Allow` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyAllow {
     /// `floorLevel`: one of [`AllowFloorLevel`].
@@ -157,9 +201,13 @@ pub struct SessionPolicyAllow {
     pub floor_level: Option<AllowFloorLevel>,
 }
 
+model_de! { SessionPolicyAllow [1] {
+    0 "floorLevel" floor_level: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.ChallengeRequired` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyChallengeRequired {
     /// `types`: a list; each item is one of [`StepUpRequiredTypes`].
@@ -167,9 +215,13 @@ pub struct SessionPolicyChallengeRequired {
     pub types: Option<Vec<StepUpRequiredTypes>>,
 }
 
+model_de! { SessionPolicyChallengeRequired [1] {
+    0 "types" types: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.Deny` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyDeny {
     /// `reasonAdmin`: text.
@@ -180,15 +232,24 @@ pub struct SessionPolicyDeny {
     pub reason_user: Option<String>,
 }
 
+model_de! { SessionPolicyDeny [1] {
+    0 "reasonAdmin" reason_admin: Plain,
+    1 "reasonUser" reason_user: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.EnrollmentRequired` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyEnrollmentRequired {
     /// `credentialTypes`: a list; each item is one of [`StepUpRequiredTypes`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_types: Option<Vec<StepUpRequiredTypes>>,
 }
+
+model_de! { SessionPolicyEnrollmentRequired [1] {
+    0 "credentialTypes" credential_types: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -205,8 +266,8 @@ SessionOnly = "PERSISTENCE_MODE_SESSION_ONLY",
 }
 
 /// The `c1.api.session_policy.v1.PolicyOutcome` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyPolicyOutcome {
     /// `allow`: a [`SessionPolicyAllow`].
@@ -226,9 +287,17 @@ pub struct SessionPolicyPolicyOutcome {
     pub step_up_required: Option<SessionPolicyStepUpRequired>,
 }
 
+model_de! { SessionPolicyPolicyOutcome [1] {
+    0 "allow" allow: Model,
+    1 "challengeRequired" challenge_required: Model,
+    2 "deny" deny: Model,
+    3 "enrollmentRequired" enrollment_required: Model,
+    4 "stepUpRequired" step_up_required: Model,
+} }
+
 /// The `c1.api.session_policy.v1.PolicyRule` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyPolicyRule {
     /// `description`: text.
@@ -248,9 +317,17 @@ pub struct SessionPolicyPolicyRule {
     pub outcome: Option<SessionPolicyPolicyOutcome>,
 }
 
+model_de! { SessionPolicyPolicyRule [1] {
+    0 "description" description: Plain,
+    1 "id" id: Plain,
+    2 "matchCel" match_cel: Plain,
+    3 "mode" mode: Plain,
+    4 "outcome" outcome: Model,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyRef {
     /// `id`: text.
@@ -258,9 +335,13 @@ pub struct SessionPolicyRef {
     pub id: Option<String>,
 }
 
+model_de! { SessionPolicyRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceAssignGroupRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceAssignGroupRequest {
     /// `groupAppEntitlementId`: text.
@@ -268,15 +349,22 @@ pub struct SessionPolicyServiceAssignGroupRequest {
     pub group_app_entitlement_id: Option<String>,
 }
 
+model_de! { SessionPolicyServiceAssignGroupRequest [1] {
+    0 "groupAppEntitlementId" group_app_entitlement_id: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceAssignGroupResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceAssignGroupResponse {}
 
+model_de! { SessionPolicyServiceAssignGroupResponse [1] {
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceAssignUserRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceAssignUserRequest {
     /// `userId`: text.
@@ -284,15 +372,22 @@ pub struct SessionPolicyServiceAssignUserRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { SessionPolicyServiceAssignUserRequest [1] {
+    0 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceAssignUserResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceAssignUserResponse {}
 
+model_de! { SessionPolicyServiceAssignUserResponse [1] {
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceCreateRequest {
     /// `accessTokenTtlSeconds`: a number.
@@ -339,9 +434,26 @@ pub struct SessionPolicyServiceCreateRequest {
     pub ssf_transmit: Option<SSFTransmitterConfig>,
 }
 
+model_de! { SessionPolicyServiceCreateRequest [1] {
+    0 "accessTokenTtlSeconds" access_token_ttl_seconds: Plain,
+    1 "continuousDefaultOutcome" continuous_default_outcome: Model,
+    2 "continuousRules" continuous_rules: Models,
+    3 "credentialDurations" credential_durations: Models,
+    4 "displayName" display_name: Plain,
+    5 "idleTimeoutSeconds" idle_timeout_seconds: Plain,
+    6 "maxSessionDurationSeconds" max_session_duration_seconds: Plain,
+    7 "persistence" persistence: Plain,
+    8 "priority" priority: Plain,
+    9 "refreshRotationWindowSeconds" refresh_rotation_window_seconds: Plain,
+    10 "refreshTokenTtlSeconds" refresh_token_ttl_seconds: Plain,
+    11 "rotateRefreshOnUse" rotate_refresh_on_use: Plain,
+    12 "ssfReceive" ssf_receive: Model,
+    13 "ssfTransmit" ssf_transmit: Model,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceCreateResponse {
     /// `sessionPolicy`: a [`SessionPolicy`].
@@ -349,21 +461,31 @@ pub struct SessionPolicyServiceCreateResponse {
     pub session_policy: Option<SessionPolicy>,
 }
 
+model_de! { SessionPolicyServiceCreateResponse [1] {
+    0 "sessionPolicy" session_policy: Model,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceDeleteRequest {}
 
+model_de! { SessionPolicyServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceDeleteResponse {}
 
+model_de! { SessionPolicyServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceGetResponse {
     /// `sessionPolicy`: a [`SessionPolicy`].
@@ -371,9 +493,13 @@ pub struct SessionPolicyServiceGetResponse {
     pub session_policy: Option<SessionPolicy>,
 }
 
+model_de! { SessionPolicyServiceGetResponse [1] {
+    0 "sessionPolicy" session_policy: Model,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceListAssignmentsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceListAssignmentsResponse {
     /// `assignments`: a list; each item is a [`Assignment`].
@@ -383,6 +509,11 @@ pub struct SessionPolicyServiceListAssignmentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SessionPolicyServiceListAssignmentsResponse [1] {
+    0 "assignments" assignments: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SessionPolicyServiceListAssignmentsResponse {
     type Item = Assignment;
@@ -395,8 +526,8 @@ impl crate::Page for SessionPolicyServiceListAssignmentsResponse {
 }
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceListResponse {
     /// `list`: a list; each item is a [`SessionPolicy`].
@@ -406,6 +537,11 @@ pub struct SessionPolicyServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SessionPolicyServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SessionPolicyServiceListResponse {
     type Item = SessionPolicy;
@@ -418,8 +554,8 @@ impl crate::Page for SessionPolicyServiceListResponse {
 }
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceSearchRequest {
     /// `pageSize`: a number.
@@ -436,9 +572,16 @@ pub struct SessionPolicyServiceSearchRequest {
     pub refs: Option<Vec<SessionPolicyRef>>,
 }
 
+model_de! { SessionPolicyServiceSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "refs" refs: Models,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceSearchResponse {
     /// `list`: a list; each item is a [`SessionPolicy`].
@@ -448,6 +591,11 @@ pub struct SessionPolicyServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SessionPolicyServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SessionPolicyServiceSearchResponse {
     type Item = SessionPolicy;
@@ -460,32 +608,44 @@ impl crate::Page for SessionPolicyServiceSearchResponse {
 }
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceUnassignGroupRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUnassignGroupRequest {}
 
+model_de! { SessionPolicyServiceUnassignGroupRequest [1] {
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceUnassignGroupResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUnassignGroupResponse {}
 
+model_de! { SessionPolicyServiceUnassignGroupResponse [1] {
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceUnassignUserRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUnassignUserRequest {}
 
+model_de! { SessionPolicyServiceUnassignUserRequest [1] {
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceUnassignUserResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUnassignUserResponse {}
 
+model_de! { SessionPolicyServiceUnassignUserResponse [1] {
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUpdateRequest {
     /// `sessionPolicy`: a [`SessionPolicy`].
@@ -496,9 +656,14 @@ pub struct SessionPolicyServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { SessionPolicyServiceUpdateRequest [1] {
+    0 "sessionPolicy" session_policy: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUpdateResponse {
     /// `sessionPolicy`: a [`SessionPolicy`].
@@ -506,9 +671,13 @@ pub struct SessionPolicyServiceUpdateResponse {
     pub session_policy: Option<SessionPolicy>,
 }
 
+model_de! { SessionPolicyServiceUpdateResponse [1] {
+    0 "sessionPolicy" session_policy: Model,
+} }
+
 /// The `c1.api.session_policy.v1.StepUpRequired` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyStepUpRequired {
     /// `level`: one of [`AllowFloorLevel`].
@@ -521,3 +690,9 @@ pub struct SessionPolicyStepUpRequired {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<StepUpRequiredTypes>>,
 }
+
+model_de! { SessionPolicyStepUpRequired [1] {
+    0 "level" level: Plain,
+    1 "maxAgeSeconds" max_age_seconds: Plain,
+    2 "types" types: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.CIDRRestriction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CIDRRestriction {
     /// `enabled`: a boolean.
@@ -17,9 +17,14 @@ pub struct CIDRRestriction {
     pub source_cidr: Option<Vec<String>>,
 }
 
+model_de! { CIDRRestriction [1] {
+    0 "enabled" enabled: Plain,
+    1 "sourceCidr" source_cidr: Plain,
+} }
+
 /// The `c1.api.settings.v1.GetSessionSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetSessionSettingsResponse {
     /// `sessionSettings`: a [`SessionSettings`].
@@ -27,9 +32,13 @@ pub struct GetSessionSettingsResponse {
     pub session_settings: Option<SessionSettings>,
 }
 
+model_de! { GetSessionSettingsResponse [1] {
+    0 "sessionSettings" session_settings: Model,
+} }
+
 /// The `c1.api.settings.v1.SessionSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionSettings {
     /// `clientIdApprovalRequestPolicyId`: text.
@@ -67,6 +76,19 @@ pub struct SessionSettings {
     pub sso_user_source: Option<CIDRRestriction>,
 }
 
+model_de! { SessionSettings [1] {
+    0 "clientIdApprovalRequestPolicyId" client_id_approval_request_policy_id: Plain,
+    1 "clientIdMetadataDocumentPolicy" client_id_metadata_document_policy: Plain,
+    2 "connectorSource" connector_source: Model,
+    3 "externalClientSource" external_client_source: Model,
+    4 "externalClientsEnabled" external_clients_enabled: Plain,
+    5 "maxSessionLength" max_session_length: Duration,
+    6 "pccAdminSource" pcc_admin_source: Model,
+    7 "pccUserSource" pcc_user_source: Model,
+    8 "ssoAdminSource" sso_admin_source: Model,
+    9 "ssoUserSource" sso_user_source: Model,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum SessionSettingsClientIdMetadataDocumentPolicy {
@@ -82,8 +104,8 @@ AllowlistOnly = "CLIENT_ID_METADATA_DOCUMENT_POLICY_ALLOWLIST_ONLY",
 }
 
 /// The `google.rpc.Status` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Status {
     /// `code`: a number.
@@ -97,9 +119,15 @@ pub struct Status {
     pub message: Option<String>,
 }
 
+model_de! { Status [1] {
+    0 "code" code: Plain,
+    1 "details" details: Plain,
+    2 "message" message: Plain,
+} }
+
 /// The `c1.api.settings.v1.TestSourceIPRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestSourceIPRequest {
     /// `allowCidr`: a list; each item is text.
@@ -110,9 +138,14 @@ pub struct TestSourceIPRequest {
     pub source_ip: Option<String>,
 }
 
+model_de! { TestSourceIPRequest [1] {
+    0 "allowCidr" allow_cidr: Plain,
+    1 "sourceIp" source_ip: Plain,
+} }
+
 /// The `c1.api.settings.v1.TestSourceIPResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestSourceIPResponse {
     /// `allowed`: a boolean.
@@ -126,9 +159,15 @@ pub struct TestSourceIPResponse {
     pub details: Option<Status>,
 }
 
+model_de! { TestSourceIPResponse [1] {
+    0 "allowed" allowed: Plain,
+    1 "checkedIp" checked_ip: Plain,
+    2 "details" details: Model,
+} }
+
 /// The `c1.api.settings.v1.UpdateSessionSettingsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSessionSettingsRequest {
     /// `sessionSettings`: a [`SessionSettings`].
@@ -139,12 +178,21 @@ pub struct UpdateSessionSettingsRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateSessionSettingsRequest [1] {
+    0 "sessionSettings" session_settings: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateSessionSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSessionSettingsResponse {
     /// `sessionSettings`: a [`SessionSettings`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_settings: Option<SessionSettings>,
 }
+
+model_de! { UpdateSessionSettingsResponse [1] {
+    0 "sessionSettings" session_settings: Model,
+} }

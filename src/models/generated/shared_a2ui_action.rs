@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.a2ui.v1.Action` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIAction {
     /// `event`: a [`ServerEvent`].
@@ -17,9 +17,14 @@ pub struct A2UIAction {
     pub function_call: Option<FunctionCall>,
 }
 
+model_de! { A2UIAction [1] {
+    0 "event" event: Model,
+    1 "functionCall" function_call: Model,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIComponent {
     /// `button`: a [`ButtonComponent`].
@@ -111,9 +116,41 @@ pub struct A2UIComponent {
     pub weight: Option<i32>,
 }
 
+model_de! { A2UIComponent [1] {
+    0 "button" button: Model,
+    1 "c1Chart" c1_chart: Model,
+    2 "c1CodeBlock" c1_code_block: Model,
+    3 "c1ConnectorConfigForm" c1_connector_config_form: Model,
+    4 "c1ConnectorSyncDetail" c1_connector_sync_detail: Model,
+    5 "c1ConnectorSyncProgress" c1_connector_sync_progress: Model,
+    6 "c1DurationPicker" c1_duration_picker: Model,
+    7 "c1MetricCards" c1_metric_cards: Model,
+    8 "c1MsTeamsNotifications" c1_ms_teams_notifications: Model,
+    9 "c1OnboardingPlan" c1_onboarding_plan: Model,
+    10 "c1OnboardingWelcome" c1_onboarding_welcome: Model,
+    11 "c1ResourcePicker" c1_resource_picker: Model,
+    12 "c1SlackNotifications" c1_slack_notifications: Model,
+    13 "c1StatusIndicator" c1_status_indicator: Model,
+    14 "c1Table" c1_table: Model,
+    15 "c1TodoList" c1_todo_list: Model,
+    16 "card" card: Model,
+    17 "checkBox" check_box: Model,
+    18 "choicePicker" choice_picker: Model,
+    19 "column" column: Model,
+    20 "dateTimeInput" date_time_input: Model,
+    21 "divider" divider: Model,
+    22 "id" id: Plain,
+    23 "progressBar" progress_bar: Model,
+    24 "row" row: Model,
+    25 "slider" slider: Model,
+    26 "text" text: Model,
+    27 "textField" text_field: Model,
+    28 "weight" weight: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIProvenanceObject` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIProvenanceObject {
     /// `displayName`: text.
@@ -127,9 +164,15 @@ pub struct A2UIProvenanceObject {
     pub record_type: Option<A2UIProvenanceStepRecordType>,
 }
 
+model_de! { A2UIProvenanceObject [1] {
+    0 "displayName" display_name: Plain,
+    1 "id" id: Plain,
+    2 "recordType" record_type: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIProvenanceSource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIProvenanceSource {
     /// `componentId`: text.
@@ -158,9 +201,19 @@ pub struct A2UIProvenanceSource {
     pub verified: Option<bool>,
 }
 
+model_de! { A2UIProvenanceSource [1] {
+    0 "componentId" component_id: Plain,
+    1 "count" count: Int64,
+    2 "kind" kind: Plain,
+    3 "label" label: Plain,
+    4 "matchedToolCall" matched_tool_call: Plain,
+    5 "ref" r#ref: Plain,
+    6 "verified" verified: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIProvenanceStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIProvenanceStep {
     /// `objects`: a list; each item is a [`A2UIProvenanceObject`].
@@ -173,6 +226,12 @@ pub struct A2UIProvenanceStep {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_type: Option<A2UIProvenanceStepRecordType>,
 }
+
+model_de! { A2UIProvenanceStep [1] {
+    0 "objects" objects: Models,
+    1 "operation" operation: Plain,
+    2 "recordType" record_type: Plain,
+} }
 
 open_enum! {
 /// An open enum of 11 known values.
@@ -267,8 +326,8 @@ AppOwner = "A2UI_PROVENANCE_RECORD_TYPE_APP_OWNER",
 }
 
 /// The `c1.api.a2ui.v1.A2UISurface` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UISurface {
     /// `catalogId`: text.
@@ -324,6 +383,22 @@ pub struct A2UISurface {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { A2UISurface [1] {
+    0 "catalogId" catalog_id: Plain,
+    1 "components" components: Models,
+    2 "conversationId" conversation_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "dataModelJson" data_model_json: Plain,
+    5 "deletedAt" deleted_at: Timestamp,
+    6 "role" role: Plain,
+    7 "schemaVersion" schema_version: Int64,
+    8 "sendDataModel" send_data_model: Plain,
+    9 "state" state: Plain,
+    10 "surfaceId" surface_id: Plain,
+    11 "tenantId" tenant_id: Plain,
+    12 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum A2UISurfaceRole {
@@ -353,8 +428,8 @@ Deleted = "SURFACE_LIFECYCLE_STATE_DELETED",
 }
 
 /// The `c1.api.a2ui.v1.AndCheck` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AndCheck {
     /// `checks`: a list; each item is a [`ValidationCheck`].
@@ -362,9 +437,13 @@ pub struct AndCheck {
     pub checks: Option<Vec<ValidationCheck>>,
 }
 
+model_de! { AndCheck [1] {
+    0 "checks" checks: NestedModels,
+} }
+
 /// The `c1.api.a2ui.v1.ButtonComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ButtonComponent {
     /// `action`: a [`A2UIAction`].
@@ -384,6 +463,14 @@ pub struct ButtonComponent {
     pub variant: Option<ButtonComponentVariant>,
 }
 
+model_de! { ButtonComponent [1] {
+    0 "action" action: Model,
+    1 "checks" checks: Models,
+    2 "disabled" disabled: Model,
+    3 "label" label: Model,
+    4 "variant" variant: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum ButtonComponentVariant {
@@ -399,8 +486,8 @@ Text = "BUTTON_VARIANT_TEXT",
 }
 
 /// The `c1.api.a2ui.v1.C1ChartCategoricalData` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartCategoricalData {
     /// `slices`: a list; each item is a [`C1ChartSlice`].
@@ -410,6 +497,11 @@ pub struct C1ChartCategoricalData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<C1ChartCategoricalDataStyle>,
 }
+
+model_de! { C1ChartCategoricalData [1] {
+    0 "slices" slices: Models,
+    1 "style" style: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -424,8 +516,8 @@ Donut = "C1_CHART_CATEGORICAL_STYLE_DONUT",
 }
 
 /// The `c1.api.a2ui.v1.C1ChartComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartComponent {
     /// `artifactUrl`: a [`DynamicString`].
@@ -445,9 +537,17 @@ pub struct C1ChartComponent {
     pub title: Option<DynamicString>,
 }
 
+model_de! { C1ChartComponent [1] {
+    0 "artifactUrl" artifact_url: Model,
+    1 "categorical" categorical: Model,
+    2 "sources" sources: Models,
+    3 "timeSeries" time_series: Model,
+    4 "title" title: Model,
+} }
+
 /// The `c1.api.a2ui.v1.C1ChartPoint` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartPoint {
     /// `ts`: a timestamp (RFC 3339 on the wire).
@@ -461,9 +561,14 @@ pub struct C1ChartPoint {
     pub value: Option<f64>,
 }
 
+model_de! { C1ChartPoint [1] {
+    0 "ts" ts: Timestamp,
+    1 "value" value: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1ChartSeries` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartSeries {
     /// `displayName`: text.
@@ -477,9 +582,15 @@ pub struct C1ChartSeries {
     pub points: Option<Vec<C1ChartPoint>>,
 }
 
+model_de! { C1ChartSeries [1] {
+    0 "displayName" display_name: Plain,
+    1 "key" key: Plain,
+    2 "points" points: Models,
+} }
+
 /// The `c1.api.a2ui.v1.C1ChartSlice` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartSlice {
     /// `label`: text.
@@ -490,9 +601,14 @@ pub struct C1ChartSlice {
     pub value: Option<f64>,
 }
 
+model_de! { C1ChartSlice [1] {
+    0 "label" label: Plain,
+    1 "value" value: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1ChartSource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartSource {
     /// `count`: a 64-bit integer (a string on the wire).
@@ -512,9 +628,16 @@ pub struct C1ChartSource {
     pub r#ref: Option<String>,
 }
 
+model_de! { C1ChartSource [1] {
+    0 "count" count: Int64,
+    1 "kind" kind: Plain,
+    2 "label" label: Plain,
+    3 "ref" r#ref: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1ChartTimeRange` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartTimeRange {
     /// `end`: a timestamp (RFC 3339 on the wire).
@@ -534,9 +657,15 @@ pub struct C1ChartTimeRange {
     pub start: Option<::time::OffsetDateTime>,
 }
 
+model_de! { C1ChartTimeRange [1] {
+    0 "end" end: Timestamp,
+    1 "label" label: Plain,
+    2 "start" start: Timestamp,
+} }
+
 /// The `c1.api.a2ui.v1.C1ChartTimeSeriesData` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartTimeSeriesData {
     /// `range`: a [`C1ChartTimeRange`].
@@ -549,6 +678,12 @@ pub struct C1ChartTimeSeriesData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<C1ChartTimeSeriesDataStyle>,
 }
+
+model_de! { C1ChartTimeSeriesData [1] {
+    0 "range" range: Model,
+    1 "series" series: Models,
+    2 "style" style: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -565,8 +700,8 @@ StackedArea = "C1_CHART_TIME_SERIES_STYLE_STACKED_AREA",
 }
 
 /// The `c1.api.a2ui.v1.C1CodeBlockComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1CodeBlockComponent {
     /// `code`: a [`DynamicString`].
@@ -583,9 +718,16 @@ pub struct C1CodeBlockComponent {
     pub title: Option<DynamicString>,
 }
 
+model_de! { C1CodeBlockComponent [1] {
+    0 "code" code: Model,
+    1 "copyable" copyable: Plain,
+    2 "language" language: Model,
+    3 "title" title: Model,
+} }
+
 /// The `c1.api.a2ui.v1.C1ConnectorConfigFormComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ConnectorConfigFormComponent {
     /// `appId`: text.
@@ -602,9 +744,16 @@ pub struct C1ConnectorConfigFormComponent {
     pub submit_action_name: Option<String>,
 }
 
+model_de! { C1ConnectorConfigFormComponent [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "skipActionName" skip_action_name: Plain,
+    3 "submitActionName" submit_action_name: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1ConnectorSyncDetailComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ConnectorSyncDetailComponent {
     /// `appId`: text.
@@ -618,9 +767,15 @@ pub struct C1ConnectorSyncDetailComponent {
     pub title: Option<String>,
 }
 
+model_de! { C1ConnectorSyncDetailComponent [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "title" title: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1ConnectorSyncProgressComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ConnectorSyncProgressComponent {
     /// `appId`: text.
@@ -634,9 +789,15 @@ pub struct C1ConnectorSyncProgressComponent {
     pub title: Option<String>,
 }
 
+model_de! { C1ConnectorSyncProgressComponent [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "title" title: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1DurationPickerComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1DurationPickerComponent {
     /// `label`: a [`DynamicString`].
@@ -650,15 +811,24 @@ pub struct C1DurationPickerComponent {
     pub value: Option<DynamicNumber>,
 }
 
+model_de! { C1DurationPickerComponent [1] {
+    0 "label" label: Model,
+    1 "maxDurationSeconds" max_duration_seconds: Model,
+    2 "value" value: Model,
+} }
+
 /// The `c1.api.a2ui.v1.C1MSTeamsNotificationsComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1MSTeamsNotificationsComponent {}
 
+model_de! { C1MSTeamsNotificationsComponent [1] {
+} }
+
 /// The `c1.api.a2ui.v1.C1MetricCard` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1MetricCard {
     /// `delta`: text.
@@ -678,6 +848,14 @@ pub struct C1MetricCard {
     pub value: Option<String>,
 }
 
+model_de! { C1MetricCard [1] {
+    0 "delta" delta: Plain,
+    1 "deltaSentiment" delta_sentiment: Plain,
+    2 "label" label: Plain,
+    3 "sparkline" sparkline: Plain,
+    4 "value" value: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum C1MetricCardDeltaSentiment {
@@ -693,8 +871,8 @@ Neutral = "C1_METRIC_DELTA_SENTIMENT_NEUTRAL",
 }
 
 /// The `c1.api.a2ui.v1.C1MetricCardsComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1MetricCardsComponent {
     /// `cards`: a list; each item is a [`C1MetricCard`].
@@ -708,9 +886,15 @@ pub struct C1MetricCardsComponent {
     pub title: Option<DynamicString>,
 }
 
+model_de! { C1MetricCardsComponent [1] {
+    0 "cards" cards: Models,
+    1 "sources" sources: Models,
+    2 "title" title: Model,
+} }
+
 /// The `c1.api.a2ui.v1.C1OnboardingPlanCategory` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1OnboardingPlanCategory {
     /// `id`: text.
@@ -724,9 +908,15 @@ pub struct C1OnboardingPlanCategory {
     pub title: Option<String>,
 }
 
+model_de! { C1OnboardingPlanCategory [1] {
+    0 "id" id: Plain,
+    1 "steps" steps: Models,
+    2 "title" title: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1OnboardingPlanComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1OnboardingPlanComponent {
     /// `categories`: a list; each item is a [`C1OnboardingPlanCategory`].
@@ -734,9 +924,13 @@ pub struct C1OnboardingPlanComponent {
     pub categories: Option<Vec<C1OnboardingPlanCategory>>,
 }
 
+model_de! { C1OnboardingPlanComponent [1] {
+    0 "categories" categories: Models,
+} }
+
 /// The `c1.api.a2ui.v1.C1OnboardingPlanStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1OnboardingPlanStep {
     /// `agentAssisted`: a boolean.
@@ -753,9 +947,16 @@ pub struct C1OnboardingPlanStep {
     pub title: Option<String>,
 }
 
+model_de! { C1OnboardingPlanStep [1] {
+    0 "agentAssisted" agent_assisted: Plain,
+    1 "description" description: Plain,
+    2 "id" id: Plain,
+    3 "title" title: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1OnboardingWelcomeComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1OnboardingWelcomeComponent {
     /// `recommendedCatalogId`: text.
@@ -766,9 +967,14 @@ pub struct C1OnboardingWelcomeComponent {
     pub recommended_display_name: Option<String>,
 }
 
+model_de! { C1OnboardingWelcomeComponent [1] {
+    0 "recommendedCatalogId" recommended_catalog_id: Plain,
+    1 "recommendedDisplayName" recommended_display_name: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1ResourcePickerComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ResourcePickerComponent {
     /// `appId`: text.
@@ -794,15 +1000,28 @@ pub struct C1ResourcePickerComponent {
     pub value: Option<DynamicString>,
 }
 
+model_de! { C1ResourcePickerComponent [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "label" label: Model,
+    3 "mcpToolState" mcp_tool_state: Plain,
+    4 "multiSelect" multi_select: Plain,
+    5 "resourceType" resource_type: Plain,
+    6 "value" value: Model,
+} }
+
 /// The `c1.api.a2ui.v1.C1SlackNotificationsComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1SlackNotificationsComponent {}
 
+model_de! { C1SlackNotificationsComponent [1] {
+} }
+
 /// The `c1.api.a2ui.v1.C1StatusIndicatorComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1StatusIndicatorComponent {
     /// `message`: a [`DynamicString`].
@@ -819,9 +1038,16 @@ pub struct C1StatusIndicatorComponent {
     pub tool_name: Option<DynamicString>,
 }
 
+model_de! { C1StatusIndicatorComponent [1] {
+    0 "message" message: Model,
+    1 "showSpinner" show_spinner: Model,
+    2 "status" status: Model,
+    3 "toolName" tool_name: Model,
+} }
+
 /// The `c1.api.a2ui.v1.C1TableComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1TableComponent {
     /// `artifactUrl`: a [`DynamicString`].
@@ -850,9 +1076,19 @@ pub struct C1TableComponent {
     pub total_rows: Option<i64>,
 }
 
+model_de! { C1TableComponent [1] {
+    0 "artifactUrl" artifact_url: Model,
+    1 "columns" columns: Plain,
+    2 "pageSize" page_size: Plain,
+    3 "rows" rows: Models,
+    4 "sources" sources: Models,
+    5 "title" title: Model,
+    6 "totalRows" total_rows: Int64,
+} }
+
 /// The `c1.api.a2ui.v1.C1TableRow` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1TableRow {
     /// `cells`: a list; each item is text.
@@ -860,9 +1096,13 @@ pub struct C1TableRow {
     pub cells: Option<Vec<String>>,
 }
 
+model_de! { C1TableRow [1] {
+    0 "cells" cells: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.C1TodoItem` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1TodoItem {
     /// `description`: a [`DynamicString`].
@@ -888,9 +1128,19 @@ pub struct C1TodoItem {
     pub trailing_action_label: Option<DynamicString>,
 }
 
+model_de! { C1TodoItem [1] {
+    0 "description" description: Model,
+    1 "id" id: Plain,
+    2 "label" label: Model,
+    3 "section" section: Plain,
+    4 "status" status: Plain,
+    5 "trailingAction" trailing_action: Model,
+    6 "trailingActionLabel" trailing_action_label: Model,
+} }
+
 /// The `c1.api.a2ui.v1.C1TodoListComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1TodoListComponent {
     /// `items`: a list; each item is a [`C1TodoItem`].
@@ -901,9 +1151,14 @@ pub struct C1TodoListComponent {
     pub title: Option<DynamicString>,
 }
 
+model_de! { C1TodoListComponent [1] {
+    0 "items" items: Models,
+    1 "title" title: Model,
+} }
+
 /// The `c1.api.a2ui.v1.CardComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CardComponent {
     /// `children`: a [`ChildList`].
@@ -911,9 +1166,13 @@ pub struct CardComponent {
     pub children: Option<ChildList>,
 }
 
+model_de! { CardComponent [1] {
+    0 "children" children: Model,
+} }
+
 /// The `c1.api.a2ui.v1.CheckBoxComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CheckBoxComponent {
     /// `label`: a [`DynamicString`].
@@ -924,9 +1183,14 @@ pub struct CheckBoxComponent {
     pub value: Option<DynamicBool>,
 }
 
+model_de! { CheckBoxComponent [1] {
+    0 "label" label: Model,
+    1 "value" value: Model,
+} }
+
 /// The `c1.api.a2ui.v1.ChildList` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChildList {
     /// `ids`: a list; each item is text.
@@ -934,9 +1198,13 @@ pub struct ChildList {
     pub ids: Option<Vec<String>>,
 }
 
+model_de! { ChildList [1] {
+    0 "ids" ids: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.Choice` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Choice {
     /// `description`: a [`DynamicString`].
@@ -950,9 +1218,15 @@ pub struct Choice {
     pub label: Option<DynamicString>,
 }
 
+model_de! { Choice [1] {
+    0 "description" description: Model,
+    1 "id" id: Plain,
+    2 "label" label: Model,
+} }
+
 /// The `c1.api.a2ui.v1.ChoicePickerComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChoicePickerComponent {
     /// `choices`: a list; each item is a [`Choice`].
@@ -975,9 +1249,18 @@ pub struct ChoicePickerComponent {
     pub value: Option<DynamicString>,
 }
 
+model_de! { ChoicePickerComponent [1] {
+    0 "choices" choices: Models,
+    1 "hideLabel" hide_label: Plain,
+    2 "label" label: Model,
+    3 "multiSelect" multi_select: Plain,
+    4 "required" required: Plain,
+    5 "value" value: Model,
+} }
+
 /// The `c1.api.a2ui.v1.ColumnComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ColumnComponent {
     /// `alignment`: text.
@@ -994,9 +1277,16 @@ pub struct ColumnComponent {
     pub gap: Option<DynamicNumber>,
 }
 
+model_de! { ColumnComponent [1] {
+    0 "alignment" alignment: Plain,
+    1 "children" children: Model,
+    2 "distribution" distribution: Plain,
+    3 "gap" gap: Model,
+} }
+
 /// The `c1.api.a2ui.v1.DateTimeInputComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DateTimeInputComponent {
     /// `inputType`: one of [`DateTimeInputComponentInputType`].
@@ -1016,6 +1306,14 @@ pub struct DateTimeInputComponent {
     pub value: Option<DynamicString>,
 }
 
+model_de! { DateTimeInputComponent [1] {
+    0 "inputType" input_type: Plain,
+    1 "label" label: Model,
+    2 "max" max: Model,
+    3 "min" min: Model,
+    4 "value" value: Model,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum DateTimeInputComponentInputType {
@@ -1031,8 +1329,8 @@ DateTime = "DATE_TIME_INPUT_TYPE_DATE_TIME",
 }
 
 /// The `c1.api.a2ui.v1.DividerComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DividerComponent {
     /// `orientation`: text.
@@ -1040,9 +1338,13 @@ pub struct DividerComponent {
     pub orientation: Option<String>,
 }
 
+model_de! { DividerComponent [1] {
+    0 "orientation" orientation: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.DynamicBool` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DynamicBool {
     /// `call`: a [`FunctionCall`].
@@ -1056,9 +1358,15 @@ pub struct DynamicBool {
     pub path: Option<String>,
 }
 
+model_de! { DynamicBool [1] {
+    0 "call" call: Model,
+    1 "literal" literal: Plain,
+    2 "path" path: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.DynamicNumber` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DynamicNumber {
     /// `call`: a [`FunctionCall`].
@@ -1072,9 +1380,15 @@ pub struct DynamicNumber {
     pub path: Option<String>,
 }
 
+model_de! { DynamicNumber [1] {
+    0 "call" call: Model,
+    1 "literal" literal: Plain,
+    2 "path" path: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.DynamicString` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DynamicString {
     /// `call`: a [`FunctionCall`].
@@ -1088,9 +1402,15 @@ pub struct DynamicString {
     pub path: Option<String>,
 }
 
+model_de! { DynamicString [1] {
+    0 "call" call: Model,
+    1 "literal" literal: Plain,
+    2 "path" path: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.FunctionCall` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionCall {
     /// `args`: a map from text; each value is text.
@@ -1104,9 +1424,15 @@ pub struct FunctionCall {
     pub message: Option<String>,
 }
 
+model_de! { FunctionCall [1] {
+    0 "args" args: Plain,
+    1 "call" call: Plain,
+    2 "message" message: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.OrCheck` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrCheck {
     /// `checks`: a list; each item is a [`ValidationCheck`].
@@ -1114,9 +1440,13 @@ pub struct OrCheck {
     pub checks: Option<Vec<ValidationCheck>>,
 }
 
+model_de! { OrCheck [1] {
+    0 "checks" checks: NestedModels,
+} }
+
 /// The `c1.api.a2ui.v1.ProgressBarComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProgressBarComponent {
     /// `label`: a [`DynamicString`].
@@ -1136,9 +1466,17 @@ pub struct ProgressBarComponent {
     pub value: Option<DynamicNumber>,
 }
 
+model_de! { ProgressBarComponent [1] {
+    0 "label" label: Model,
+    1 "max" max: Model,
+    2 "min" min: Model,
+    3 "step" step: Model,
+    4 "value" value: Model,
+} }
+
 /// The `c1.api.a2ui.v1.RowComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RowComponent {
     /// `alignment`: text.
@@ -1155,9 +1493,16 @@ pub struct RowComponent {
     pub gap: Option<DynamicNumber>,
 }
 
+model_de! { RowComponent [1] {
+    0 "alignment" alignment: Plain,
+    1 "children" children: Model,
+    2 "distribution" distribution: Plain,
+    3 "gap" gap: Model,
+} }
+
 /// The `c1.api.a2ui.v1.ServerEvent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerEvent {
     /// `context`: a map from text; each value is text.
@@ -1168,9 +1513,14 @@ pub struct ServerEvent {
     pub name: Option<String>,
 }
 
+model_de! { ServerEvent [1] {
+    0 "context" context: Plain,
+    1 "name" name: Plain,
+} }
+
 /// The `c1.api.a2ui.v1.SliderComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SliderComponent {
     /// `label`: a [`DynamicString`].
@@ -1190,9 +1540,17 @@ pub struct SliderComponent {
     pub value: Option<DynamicNumber>,
 }
 
+model_de! { SliderComponent [1] {
+    0 "label" label: Model,
+    1 "max" max: Model,
+    2 "min" min: Model,
+    3 "step" step: Model,
+    4 "value" value: Model,
+} }
+
 /// The `c1.api.a2ui.v1.TextComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextComponent {
     /// `markdown`: a boolean.
@@ -1203,9 +1561,14 @@ pub struct TextComponent {
     pub text: Option<DynamicString>,
 }
 
+model_de! { TextComponent [1] {
+    0 "markdown" markdown: Plain,
+    1 "text" text: Model,
+} }
+
 /// The `c1.api.a2ui.v1.TextFieldComponent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextFieldComponent {
     /// `checks`: a list; each item is a [`FunctionCall`].
@@ -1225,6 +1588,14 @@ pub struct TextFieldComponent {
     pub variant: Option<TextFieldComponentVariant>,
 }
 
+model_de! { TextFieldComponent [1] {
+    0 "checks" checks: Models,
+    1 "label" label: Model,
+    2 "placeholder" placeholder: Model,
+    3 "value" value: Model,
+    4 "variant" variant: Plain,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum TextFieldComponentVariant {
@@ -1242,8 +1613,8 @@ Obscured = "TEXT_FIELD_VARIANT_OBSCURED",
 }
 
 /// The `c1.api.a2ui.v1.ValidationCheck` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ValidationCheck {
     /// `and`: a [`AndCheck`].
@@ -1256,3 +1627,9 @@ pub struct ValidationCheck {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub or: Option<OrCheck>,
 }
+
+model_de! { ValidationCheck [1] {
+    0 "and" and: NestedModel,
+    1 "call" call: Model,
+    2 "or" or: NestedModel,
+} }

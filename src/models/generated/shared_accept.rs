@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.Accept` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Accept {
     /// `acceptMessage`: text.
@@ -14,9 +14,13 @@ pub struct Accept {
     pub accept_message: Option<String>,
 }
 
+model_de! { Accept [1] {
+    0 "acceptMessage" accept_message: Plain,
+} }
+
 /// The `c1.api.policy.v1.Form` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Form {
     /// `form`: a [`RequestSchemaForm`].
@@ -24,9 +28,13 @@ pub struct Form {
     pub form: Option<RequestSchemaForm>,
 }
 
+model_de! { Form [1] {
+    0 "form" form: Model,
+} }
+
 /// The `c1.api.policy.v1.Policy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Policy {
     /// `annotations`: a map from text; each value is text.
@@ -85,6 +93,24 @@ pub struct Policy {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { Policy [1] {
+    0 "annotations" annotations: Plain,
+    1 "baselinePolicyId" baseline_policy_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "description" description: Plain,
+    5 "displayName" display_name: Plain,
+    6 "id" id: Plain,
+    7 "policySteps" policy_steps: ModelMap,
+    8 "policyType" policy_type: Plain,
+    9 "postActions" post_actions: Models,
+    10 "reassignTasksToDelegates" reassign_tasks_to_delegates: Plain,
+    11 "rules" rules: Models,
+    12 "scope" scope: Model,
+    13 "systemBuiltin" system_builtin: Plain,
+    14 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 6 known values.
 pub enum PolicyPolicyType {
@@ -104,8 +130,8 @@ Provision = "POLICY_TYPE_PROVISION",
 }
 
 /// The `c1.api.policy.v1.PolicyPostActions` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyPostActions {
     /// `certifyRemediateImmediately`: a boolean.
@@ -113,9 +139,13 @@ pub struct PolicyPostActions {
     pub certify_remediate_immediately: Option<bool>,
 }
 
+model_de! { PolicyPostActions [1] {
+    0 "certifyRemediateImmediately" certify_remediate_immediately: Plain,
+} }
+
 /// The `c1.api.policy.v1.PolicyScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyScope {
     /// `appEntitlementId`: text.
@@ -129,6 +159,12 @@ pub struct PolicyScope {
     pub slot: Option<PolicyScopeSlot>,
 }
 
+model_de! { PolicyScope [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "slot" slot: Plain,
+} }
+
 open_enum! {
 /// An open enum of 2 known values.
 pub enum PolicyScopeSlot {
@@ -140,8 +176,8 @@ Emergency = "POLICY_SCOPE_SLOT_EMERGENCY",
 }
 
 /// The `c1.api.policy.v1.PolicyStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyStep {
     /// `accept`: a [`Accept`].
@@ -167,9 +203,19 @@ pub struct PolicyStep {
     pub wait: Option<Wait>,
 }
 
+model_de! { PolicyStep [1] {
+    0 "accept" accept: Model,
+    1 "action" action: Model,
+    2 "approval" approval: Model,
+    3 "form" form: Model,
+    4 "provision" provision: Model,
+    5 "reject" reject: Model,
+    6 "wait" wait: Model,
+} }
+
 /// The `c1.api.policy.v1.PolicySteps` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicySteps {
     /// `steps`: a list; each item is a [`PolicyStep`].
@@ -177,9 +223,13 @@ pub struct PolicySteps {
     pub steps: Option<Vec<PolicyStep>>,
 }
 
+model_de! { PolicySteps [1] {
+    0 "steps" steps: Models,
+} }
+
 /// The `c1.api.policy.v1.Provision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Provision {
     /// `assigned`: a boolean.
@@ -193,9 +243,15 @@ pub struct Provision {
     pub provision_target: Option<ProvisionTarget>,
 }
 
+model_de! { Provision [1] {
+    0 "assigned" assigned: Plain,
+    1 "provisionPolicy" provision_policy: Model,
+    2 "provisionTarget" provision_target: Model,
+} }
+
 /// The `c1.api.policy.v1.ProvisionTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionTarget {
     /// `appEntitlementId`: text.
@@ -215,9 +271,16 @@ pub struct ProvisionTarget {
     pub grant_duration: Option<::time::SignedDuration>,
 }
 
+model_de! { ProvisionTarget [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "grantDuration" grant_duration: Duration,
+} }
+
 /// The `c1.api.policy.v1.Reject` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Reject {
     /// `rejectMessage`: text.
@@ -225,9 +288,13 @@ pub struct Reject {
     pub reject_message: Option<String>,
 }
 
+model_de! { Reject [1] {
+    0 "rejectMessage" reject_message: Plain,
+} }
+
 /// The `c1.api.policy.v1.Rule` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Rule {
     /// `condition`: text.
@@ -244,9 +311,16 @@ pub struct Rule {
     pub step_key: Option<String>,
 }
 
+model_de! { Rule [1] {
+    0 "condition" condition: Plain,
+    1 "policyId" policy_id: Plain,
+    2 "policyKey" policy_key: Plain,
+    3 "stepKey" step_key: Plain,
+} }
+
 /// The `c1.api.policy.v1.Wait` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Wait {
     /// `commentOnFirstWait`: text.
@@ -275,9 +349,19 @@ pub struct Wait {
     pub until_time: Option<WaitUntilTime>,
 }
 
+model_de! { Wait [1] {
+    0 "commentOnFirstWait" comment_on_first_wait: Plain,
+    1 "commentOnTimeout" comment_on_timeout: Plain,
+    2 "condition" condition: Model,
+    3 "duration" duration: Model,
+    4 "name" name: Plain,
+    5 "timeoutDuration" timeout_duration: Duration,
+    6 "untilTime" until_time: Model,
+} }
+
 /// The `c1.api.policy.v1.WaitCondition` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitCondition {
     /// `condition`: text.
@@ -285,9 +369,13 @@ pub struct WaitCondition {
     pub condition: Option<String>,
 }
 
+model_de! { WaitCondition [1] {
+    0 "condition" condition: Plain,
+} }
+
 /// The `c1.api.policy.v1.WaitDuration` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitDuration {
     /// `duration`: a duration (`"3600s"` on the wire).
@@ -298,9 +386,13 @@ pub struct WaitDuration {
     pub duration: Option<::time::SignedDuration>,
 }
 
+model_de! { WaitDuration [1] {
+    0 "duration" duration: Duration,
+} }
+
 /// The `c1.api.policy.v1.WaitUntilTime` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitUntilTime {
     /// `hours`: a number.
@@ -313,3 +405,9 @@ pub struct WaitUntilTime {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
+
+model_de! { WaitUntilTime [1] {
+    0 "hours" hours: Plain,
+    1 "minutes" minutes: Plain,
+    2 "timezone" timezone: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.AcceptInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AcceptInstance {
     /// `acceptMessage`: text.
@@ -14,9 +14,13 @@ pub struct AcceptInstance {
     pub accept_message: Option<String>,
 }
 
+model_de! { AcceptInstance [1] {
+    0 "acceptMessage" accept_message: Plain,
+} }
+
 /// The `c1.api.task.v1.BatonResourceActionRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatonResourceActionRef {
     /// `appId`: text. Set by the server.
@@ -36,9 +40,17 @@ pub struct BatonResourceActionRef {
     pub resource_type_id: Option<String>,
 }
 
+model_de! { BatonResourceActionRef [1] {
+    0 "appId" app_id: Plain,
+    1 "batonActionDisplayName" baton_action_display_name: Plain,
+    2 "batonActionName" baton_action_name: Plain,
+    3 "connectorId" connector_id: Plain,
+    4 "resourceTypeId" resource_type_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.CancelledAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CancelledAction {
     /// `cancelledAt`: a timestamp (RFC 3339 on the wire).
@@ -52,9 +64,14 @@ pub struct CancelledAction {
     pub cancelled_by_user_id: Option<String>,
 }
 
+model_de! { CancelledAction [1] {
+    0 "cancelledAt" cancelled_at: Timestamp,
+    1 "cancelledByUserId" cancelled_by_user_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.CompletedAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompletedAction {
     /// `completedAt`: a timestamp (RFC 3339 on the wire).
@@ -71,9 +88,15 @@ pub struct CompletedAction {
     pub user_id: Option<String>,
 }
 
+model_de! { CompletedAction [1] {
+    0 "completedAt" completed_at: Timestamp,
+    1 "entitlements" entitlements: Models,
+    2 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.WaitInstance.ConditionSucceeded` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConditionSucceeded {
     /// `succeededAt`: a timestamp (RFC 3339 on the wire).
@@ -84,9 +107,13 @@ pub struct ConditionSucceeded {
     pub succeeded_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ConditionSucceeded [1] {
+    0 "succeededAt" succeeded_at: Timestamp,
+} }
+
 /// The `c1.api.policy.v1.WaitInstance.ConditionTimedOut` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConditionTimedOut {
     /// `timedOutAt`: a timestamp (RFC 3339 on the wire).
@@ -97,9 +124,13 @@ pub struct ConditionTimedOut {
     pub timed_out_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ConditionTimedOut [1] {
+    0 "timedOutAt" timed_out_at: Timestamp,
+} }
+
 /// The `c1.api.task.v1.ConnectorActionRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorActionRef {
     /// `appId`: text. Set by the server.
@@ -113,6 +144,12 @@ pub struct ConnectorActionRef {
     pub operation: Option<ConnectorActionRefOperation>,
 }
 
+model_de! { ConnectorActionRef [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "operation" operation: Plain,
+} }
+
 open_enum! {
 /// An open enum of 2 known values.
 pub enum ConnectorActionRefOperation {
@@ -124,8 +161,8 @@ Grant = "OPERATION_GRANT",
 }
 
 /// The `c1.api.policy.v1.ErroredAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ErroredAction {
     /// `description`: text.
@@ -142,9 +179,15 @@ pub struct ErroredAction {
     pub errored_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ErroredAction [1] {
+    0 "description" description: Plain,
+    1 "errorCode" error_code: Plain,
+    2 "erroredAt" errored_at: Timestamp,
+} }
+
 /// The `c1.api.task.v1.ExternalRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalRef {
     /// `externalRefSource`: one of [`ExternalRefExternalRefSource`]. Set by the server.
@@ -158,6 +201,12 @@ pub struct ExternalRef {
     pub url: Option<String>,
 }
 
+model_de! { ExternalRef [1] {
+    0 "externalRefSource" external_ref_source: Plain,
+    1 "name" name: Plain,
+    2 "url" url: Plain,
+} }
+
 open_enum! {
 /// An open enum of 2 known values.
 pub enum ExternalRefExternalRefSource {
@@ -169,8 +218,8 @@ Jira = "JIRA",
 }
 
 /// The `c1.api.task.v1.FindingTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingTarget {
     /// `findingId`: text. Set by the server.
@@ -181,9 +230,14 @@ pub struct FindingTarget {
     pub finding_type: Option<String>,
 }
 
+model_de! { FindingTarget [1] {
+    0 "findingId" finding_id: Plain,
+    1 "findingType" finding_type: Plain,
+} }
+
 /// The `c1.api.policy.v1.FormCompletedAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormCompletedAction {
     /// `completedAt`: a timestamp (RFC 3339 on the wire).
@@ -197,9 +251,14 @@ pub struct FormCompletedAction {
     pub user_id: Option<String>,
 }
 
+model_de! { FormCompletedAction [1] {
+    0 "completedAt" completed_at: Timestamp,
+    1 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.FormInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormInstance {
     /// `completed`: a [`FormCompletedAction`].
@@ -225,6 +284,16 @@ pub struct FormInstance {
     pub state: Option<FormInstanceState>,
 }
 
+model_de! { FormInstance [1] {
+    0 "completed" completed: Model,
+    1 "data" data: Plain,
+    2 "form" form: Model,
+    3 "reassigned" reassigned: Model,
+    4 "restarted" restarted: Model,
+    5 "skipped" skipped: Model,
+    6 "state" state: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum FormInstanceState {
@@ -238,8 +307,8 @@ Done = "FORM_INSTANCE_STATE_DONE",
 }
 
 /// The `c1.api.task.v1.GatedToolCallTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GatedToolCallTarget {
     /// `appEntitlementId`: text. Set by the server.
@@ -280,9 +349,24 @@ pub struct GatedToolCallTarget {
     pub tool_output: Option<::serde_json::Value>,
 }
 
+model_de! { GatedToolCallTarget [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "callerKind" caller_kind: Plain,
+    3 "connectorId" connector_id: Plain,
+    4 "gateId" gate_id: Plain,
+    5 "inputSizeBytes" input_size_bytes: Plain,
+    6 "toolError" tool_error: Plain,
+    7 "toolId" tool_id: Plain,
+    8 "toolInput" tool_input: Plain,
+    9 "toolKind" tool_kind: Plain,
+    10 "toolName" tool_name: Plain,
+    11 "toolOutput" tool_output: Plain,
+} }
+
 /// The `c1.api.policy.v1.PolicyInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyInstance {
     /// `current`: a [`PolicyStepInstance`].
@@ -299,9 +383,16 @@ pub struct PolicyInstance {
     pub policy: Option<Policy>,
 }
 
+model_de! { PolicyInstance [1] {
+    0 "current" current: Model,
+    1 "history" history: Models,
+    2 "next" next: Models,
+    3 "policy" policy: Model,
+} }
+
 /// The `c1.api.policy.v1.PolicyStepInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyStepInstance {
     /// `accept`: a [`AcceptInstance`].
@@ -336,6 +427,19 @@ pub struct PolicyStepInstance {
     pub wait: Option<WaitInstance>,
 }
 
+model_de! { PolicyStepInstance [1] {
+    0 "accept" accept: Model,
+    1 "action" action: Model,
+    2 "approval" approval: Model,
+    3 "form" form: Model,
+    4 "id" id: Plain,
+    5 "policyGenerationId" policy_generation_id: Plain,
+    6 "provision" provision: Model,
+    7 "reject" reject: Model,
+    8 "state" state: Plain,
+    9 "wait" wait: Model,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum PolicyStepInstanceState {
@@ -349,8 +453,8 @@ Done = "POLICY_STEP_STATE_DONE",
 }
 
 /// The `c1.api.policy.v1.ProvisionInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionInstance {
     /// `batonActionInvocationId`: text.
@@ -397,6 +501,23 @@ pub struct ProvisionInstance {
     pub webhook_instance_id: Option<String>,
 }
 
+model_de! { ProvisionInstance [1] {
+    0 "batonActionInvocationId" baton_action_invocation_id: Plain,
+    1 "cancelled" cancelled: Model,
+    2 "completed" completed: Model,
+    3 "errored" errored: Model,
+    4 "externalTicketId" external_ticket_id: Plain,
+    5 "externalTicketProvisionerConfigId" external_ticket_provisioner_config_id: Plain,
+    6 "notificationId" notification_id: Plain,
+    7 "provision" provision: Model,
+    8 "reassignedByError" reassigned_by_error: Model,
+    9 "skipped" skipped: Model,
+    10 "state" state: Plain,
+    11 "waitingOn" waiting_on: Model,
+    12 "webhookId" webhook_id: Plain,
+    13 "webhookInstanceId" webhook_instance_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 13 known values.
 pub enum ProvisionInstanceState {
@@ -430,8 +551,8 @@ Done = "PROVISION_INSTANCE_STATE_DONE",
 }
 
 /// The `c1.api.policy.v1.ProvisionWaitingOn` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionWaitingOn {
     /// `devicePlacement`: a [`WaitingForDevicePlacement`].
@@ -454,9 +575,16 @@ pub struct ProvisionWaitingOn {
     pub started_waiting_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ProvisionWaitingOn [1] {
+    0 "devicePlacement" device_placement: Model,
+    1 "entitlementMerge" entitlement_merge: Model,
+    2 "fallbackAt" fallback_at: Timestamp,
+    3 "startedWaitingAt" started_waiting_at: Timestamp,
+} }
+
 /// The `c1.api.policy.v1.RejectInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RejectInstance {
     /// `rejectMessage`: text.
@@ -464,9 +592,13 @@ pub struct RejectInstance {
     pub reject_message: Option<String>,
 }
 
+model_de! { RejectInstance [1] {
+    0 "rejectMessage" reject_message: Plain,
+} }
+
 /// The `c1.api.task.v1.ScopeRole` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScopeRole {
     /// `appId`: text. Set by the server.
@@ -492,9 +624,18 @@ pub struct ScopeRole {
     pub scope_resource_type_id: Option<String>,
 }
 
+model_de! { ScopeRole [1] {
+    0 "appId" app_id: Plain,
+    1 "grantDuration" grant_duration: Duration,
+    2 "roleResourceId" role_resource_id: Plain,
+    3 "roleResourceTypeId" role_resource_type_id: Plain,
+    4 "scopeResourceId" scope_resource_id: Plain,
+    5 "scopeResourceTypeId" scope_resource_type_id: Plain,
+} }
+
 /// The `c1.api.task.v1.Task` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Task {
     /// `actions`: a list; each item is one of [`TaskActions`]. Set by the server.
@@ -595,9 +736,40 @@ pub struct Task {
     pub user_id: Option<String>,
 }
 
+model_de! { Task [1] {
+    0 "actions" actions: Plain,
+    1 "analysisId" analysis_id: Plain,
+    2 "annotations" annotations: Plain,
+    3 "approverIds" approver_ids: Plain,
+    4 "commentCount" comment_count: Plain,
+    5 "createdAt" created_at: Timestamp,
+    6 "createdByUserId" created_by_user_id: Plain,
+    7 "data" data: Plain,
+    8 "deletedAt" deleted_at: Timestamp,
+    9 "description" description: Plain,
+    10 "displayName" display_name: Plain,
+    11 "emergencyAccess" emergency_access: Plain,
+    12 "externalRefs" external_refs: Models,
+    13 "form" form: Model,
+    14 "id" id: Plain,
+    15 "insightIds" insight_ids: Plain,
+    16 "numericId" numeric_id: Int64,
+    17 "origin" origin: Plain,
+    18 "policy" policy: Model,
+    19 "policyGenerationId" policy_generation_id: Plain,
+    20 "processing" processing: Plain,
+    21 "recommendation" recommendation: Plain,
+    22 "revocationTargets" revocation_targets: Models,
+    23 "state" state: Plain,
+    24 "stepApproverIds" step_approver_ids: Plain,
+    25 "type" r#type: Model,
+    26 "updatedAt" updated_at: Timestamp,
+    27 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.task.v1.ActionInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionInstance {
     /// `batonResourceActionRef`: a [`BatonResourceActionRef`].
@@ -611,9 +783,15 @@ pub struct TaskActionInstance {
     pub display_name: Option<String>,
 }
 
+model_de! { TaskActionInstance [1] {
+    0 "batonResourceActionRef" baton_resource_action_ref: Model,
+    1 "connectorActionRef" connector_action_ref: Model,
+    2 "displayName" display_name: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskExpandMask {
     /// `paths`: a list; each item is text.
@@ -621,9 +799,13 @@ pub struct TaskExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { TaskExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskGrantSource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskGrantSource {
     /// `conversationId`: text.
@@ -642,6 +824,14 @@ pub struct TaskGrantSource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
+
+model_de! { TaskGrantSource [1] {
+    0 "conversationId" conversation_id: Plain,
+    1 "externalUrl" external_url: Plain,
+    2 "integrationId" integration_id: Plain,
+    3 "isExtension" is_extension: Plain,
+    4 "requestId" request_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 14 known values.
@@ -706,8 +896,8 @@ Review = "INSIGHT_RECOMMENDATION_REVIEW",
 }
 
 /// The `c1.api.task.v1.TaskRevocationTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevocationTarget {
     /// `entitlementRef`: a [`AppEntitlementRef`].
@@ -715,9 +905,13 @@ pub struct TaskRevocationTarget {
     pub entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { TaskRevocationTarget [1] {
+    0 "entitlementRef" entitlement_ref: Model,
+} }
+
 /// The `c1.api.task.v1.TaskRevokeSource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSource {
     /// `expired`: a [`TaskRevokeSourceExpired`].
@@ -734,9 +928,16 @@ pub struct TaskRevokeSource {
     pub review: Option<TaskRevokeSourceReview>,
 }
 
+model_de! { TaskRevokeSource [1] {
+    0 "expired" expired: Model,
+    1 "nonUsage" non_usage: Model,
+    2 "request" request: Model,
+    3 "review" review: Model,
+} }
+
 /// The `c1.api.task.v1.TaskRevokeSourceExpired` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSourceExpired {
     /// `expiredAt`: a timestamp (RFC 3339 on the wire).
@@ -747,9 +948,13 @@ pub struct TaskRevokeSourceExpired {
     pub expired_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskRevokeSourceExpired [1] {
+    0 "expiredAt" expired_at: Timestamp,
+} }
+
 /// The `c1.api.task.v1.TaskRevokeSourceNonUsage` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSourceNonUsage {
     /// `expiresAt`: a timestamp (RFC 3339 on the wire).
@@ -766,9 +971,14 @@ pub struct TaskRevokeSourceNonUsage {
     pub last_login: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskRevokeSourceNonUsage [1] {
+    0 "expiresAt" expires_at: Timestamp,
+    1 "lastLogin" last_login: Timestamp,
+} }
+
 /// The `c1.api.task.v1.TaskRevokeSourceRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSourceRequest {
     /// `requestUserId`: text.
@@ -776,9 +986,13 @@ pub struct TaskRevokeSourceRequest {
     pub request_user_id: Option<String>,
 }
 
+model_de! { TaskRevokeSourceRequest [1] {
+    0 "requestUserId" request_user_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskRevokeSourceReview` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSourceReview {
     /// `accessReviewId`: text.
@@ -789,9 +1003,14 @@ pub struct TaskRevokeSourceReview {
     pub cert_ticket_id: Option<String>,
 }
 
+model_de! { TaskRevokeSourceReview [1] {
+    0 "accessReviewId" access_review_id: Plain,
+    1 "certTicketId" cert_ticket_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskType {
     /// `action`: a [`TaskTypeAction`].
@@ -814,9 +1033,18 @@ pub struct TaskType {
     pub revoke: Option<TaskTypeRevoke>,
 }
 
+model_de! { TaskType [1] {
+    0 "action" action: Model,
+    1 "certify" certify: Model,
+    2 "finding" finding: Model,
+    3 "grant" grant: Model,
+    4 "offboarding" offboarding: Model,
+    5 "revoke" revoke: Model,
+} }
+
 /// The `c1.api.task.v1.TaskTypeAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeAction {
     /// `actionId`: text. Set by the server.
@@ -863,6 +1091,22 @@ pub struct TaskTypeAction {
     pub r#type: Option<TaskTypeActionType>,
 }
 
+model_de! { TaskTypeAction [1] {
+    0 "actionId" action_id: Plain,
+    1 "actionInstance" action_instance: Model,
+    2 "createdAppEntitlementIds" created_app_entitlement_ids: Plain,
+    3 "createdAppResourceId" created_app_resource_id: Plain,
+    4 "createdAppResourceTypeId" created_app_resource_type_id: Plain,
+    5 "displayName" display_name: Plain,
+    6 "finding" finding: Model,
+    7 "formValues" form_values: Plain,
+    8 "outcome" outcome: Plain,
+    9 "outcomeTime" outcome_time: Timestamp,
+    10 "scopeRole" scope_role: Model,
+    11 "toolCall" tool_call: Model,
+    12 "type" r#type: Plain,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum TaskTypeActionOutcome {
@@ -898,8 +1142,8 @@ Manual = "TYPE_MANUAL",
 }
 
 /// The `c1.api.task.v1.TaskTypeCertify` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeCertify {
     /// `accessReviewId`: text. Set by the server.
@@ -934,9 +1178,21 @@ pub struct TaskTypeCertify {
     pub resource: Option<AppResourceRef>,
 }
 
+model_de! { TaskTypeCertify [1] {
+    0 "accessReviewId" access_review_id: Plain,
+    1 "accessReviewSelection" access_review_selection: Plain,
+    2 "appEntitlementId" app_entitlement_id: Plain,
+    3 "appId" app_id: Plain,
+    4 "appUserId" app_user_id: Plain,
+    5 "identityUserId" identity_user_id: Plain,
+    6 "outcome" outcome: Plain,
+    7 "outcomeTime" outcome_time: Timestamp,
+    8 "resource" resource: Model,
+} }
+
 /// The `c1.api.task.v1.TaskTypeFinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeFinding {
     /// `findingId`: text. Set by the server.
@@ -956,6 +1212,13 @@ pub struct TaskTypeFinding {
     pub outcome_time: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskTypeFinding [1] {
+    0 "findingId" finding_id: Plain,
+    1 "findingType" finding_type: Plain,
+    2 "outcome" outcome: Plain,
+    3 "outcomeTime" outcome_time: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum TaskTypeFindingOutcome {
@@ -971,8 +1234,8 @@ Cancelled = "FINDING_TASK_OUTCOME_CANCELLED",
 }
 
 /// The `c1.api.task.v1.TaskTypeGrant` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeGrant {
     /// `appEntitlementId`: text. Set by the server.
@@ -1007,9 +1270,20 @@ pub struct TaskTypeGrant {
     pub source: Option<TaskGrantSource>,
 }
 
+model_de! { TaskTypeGrant [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "grantDuration" grant_duration: Duration,
+    4 "identityUserId" identity_user_id: Plain,
+    5 "outcome" outcome: Plain,
+    6 "outcomeTime" outcome_time: Timestamp,
+    7 "source" source: Model,
+} }
+
 /// The `c1.api.task.v1.TaskTypeOffboarding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeOffboarding {
     /// `outcome`: one of [`TaskTypeOffboardingOutcome`]. Set by the server.
@@ -1025,6 +1299,12 @@ pub struct TaskTypeOffboarding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_user_id: Option<String>,
 }
+
+model_de! { TaskTypeOffboarding [1] {
+    0 "outcome" outcome: Plain,
+    1 "outcomeTime" outcome_time: Timestamp,
+    2 "subjectUserId" subject_user_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.
@@ -1043,8 +1323,8 @@ Cancelled = "OFFBOARDING_OUTCOME_CANCELLED",
 }
 
 /// The `c1.api.task.v1.TaskTypeRevoke` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeRevoke {
     /// `appEntitlementId`: text. Set by the server.
@@ -1076,9 +1356,20 @@ pub struct TaskTypeRevoke {
     pub source: Option<TaskRevokeSource>,
 }
 
+model_de! { TaskTypeRevoke [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "identityUserId" identity_user_id: Plain,
+    4 "outcome" outcome: Plain,
+    5 "outcomeTime" outcome_time: Timestamp,
+    6 "resource" resource: Model,
+    7 "source" source: Model,
+} }
+
 /// The `c1.api.task.v1.TaskView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskView {
     /// `accessReviewPath`: text. Set by the server.
@@ -1134,9 +1425,29 @@ pub struct TaskView {
     pub user_path: Option<String>,
 }
 
+model_de! { TaskView [1] {
+    0 "accessReviewPath" access_review_path: Plain,
+    1 "appPath" app_path: Plain,
+    2 "appUserLastUsagePath" app_user_last_usage_path: Plain,
+    3 "appUserPath" app_user_path: Plain,
+    4 "approversPath" approvers_path: Plain,
+    5 "createdByUserPath" created_by_user_path: Plain,
+    6 "entitlementsPath" entitlements_path: Plain,
+    7 "identityUserPath" identity_user_path: Plain,
+    8 "insightsPath" insights_path: Plain,
+    9 "objectPermissions" object_permissions: Model,
+    10 "principalResourcePath" principal_resource_path: Plain,
+    11 "resourceBindingsPath" resource_bindings_path: Plain,
+    12 "roleResourcePath" role_resource_path: Plain,
+    13 "scopeResourcePath" scope_resource_path: Plain,
+    14 "stepApproversPath" step_approvers_path: Plain,
+    15 "task" task: Model,
+    16 "userPath" user_path: Plain,
+} }
+
 /// The `c1.api.policy.v1.WaitConditionInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitConditionInstance {
     /// `condition`: text.
@@ -1144,9 +1455,13 @@ pub struct WaitConditionInstance {
     pub condition: Option<String>,
 }
 
+model_de! { WaitConditionInstance [1] {
+    0 "condition" condition: Plain,
+} }
+
 /// The `c1.api.policy.v1.WaitInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitInstance {
     /// `commentOnFirstWait`: text.
@@ -1196,6 +1511,21 @@ pub struct WaitInstance {
     pub until_time: Option<WaitUntilTimeInstance>,
 }
 
+model_de! { WaitInstance [1] {
+    0 "commentOnFirstWait" comment_on_first_wait: Plain,
+    1 "commentOnTimeout" comment_on_timeout: Plain,
+    2 "condition" condition: Model,
+    3 "name" name: Plain,
+    4 "skipped" skipped: Model,
+    5 "startedWaitingAt" started_waiting_at: Timestamp,
+    6 "state" state: Plain,
+    7 "succeeded" succeeded: Model,
+    8 "timedOut" timed_out: Model,
+    9 "timeout" timeout: Timestamp,
+    10 "timeoutDuration" timeout_duration: Duration,
+    11 "untilTime" until_time: Model,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum WaitInstanceState {
@@ -1211,8 +1541,8 @@ TimedOut = "WAIT_INSTANCE_STATE_TIMED_OUT",
 }
 
 /// The `c1.api.policy.v1.WaitUntilTimeInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitUntilTimeInstance {
     /// `durationIfExists`: a duration (`"3600s"` on the wire).
@@ -1229,9 +1559,14 @@ pub struct WaitUntilTimeInstance {
     pub until_time: Option<::time::OffsetDateTime>,
 }
 
+model_de! { WaitUntilTimeInstance [1] {
+    0 "durationIfExists" duration_if_exists: Duration,
+    1 "untilTime" until_time: Timestamp,
+} }
+
 /// The `c1.api.policy.v1.WaitingForDevicePlacement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitingForDevicePlacement {
     /// `recipientUserId`: text.
@@ -1242,9 +1577,14 @@ pub struct WaitingForDevicePlacement {
     pub vault_boundary_id: Option<String>,
 }
 
+model_de! { WaitingForDevicePlacement [1] {
+    0 "recipientUserId" recipient_user_id: Plain,
+    1 "vaultBoundaryId" vault_boundary_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.WaitingForEntitlementMerge` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitingForEntitlementMerge {
     /// `appEntitlementId`: text.
@@ -1254,3 +1594,8 @@ pub struct WaitingForEntitlementMerge {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
+
+model_de! { WaitingForEntitlementMerge [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.automations.v1.AccessConflictTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessConflictTrigger {
     /// `allConflictMonitors`: a boolean.
@@ -17,9 +17,14 @@ pub struct AccessConflictTrigger {
     pub conflict_monitor_refs: Option<ConflictMonitorRefs>,
 }
 
+model_de! { AccessConflictTrigger [1] {
+    0 "allConflictMonitors" all_conflict_monitors: Plain,
+    1 "conflictMonitorRefs" conflict_monitor_refs: Model,
+} }
+
 /// The `c1.api.automations.v1.GrantTriggerFilter.AccountFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountFilter {
     /// `accountType`: one of [`AppUserAppUserType`].
@@ -27,15 +32,22 @@ pub struct AccountFilter {
     pub account_type: Option<AppUserAppUserType>,
 }
 
+model_de! { AccountFilter [1] {
+    0 "accountType" account_type: Plain,
+} }
+
 /// The `c1.api.automations.v1.AccountInContext` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountInContext {}
 
+model_de! { AccountInContext [1] {
+} }
+
 /// The `c1.api.automations.v1.AccountLifecycleAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountLifecycleAction {
     /// `accountInContext`: a [`AccountInContext`].
@@ -52,9 +64,16 @@ pub struct AccountLifecycleAction {
     pub connector_ref: Option<ConnectorRef>,
 }
 
+model_de! { AccountLifecycleAction [1] {
+    0 "accountInContext" account_in_context: Model,
+    1 "accountRef" account_ref: Model,
+    2 "actionName" action_name: Plain,
+    3 "connectorRef" connector_ref: Model,
+} }
+
 /// The `c1.api.automations.v1.AccountRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountRef {
     /// `accountIdCel`: text.
@@ -62,9 +81,13 @@ pub struct AccountRef {
     pub account_id_cel: Option<String>,
 }
 
+model_de! { AccountRef [1] {
+    0 "accountIdCel" account_id_cel: Plain,
+} }
+
 /// The `c1.api.automations.v1.AppUserCreatedTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserCreatedTrigger {
     /// `appId`: text.
@@ -78,9 +101,15 @@ pub struct AppUserCreatedTrigger {
     pub condition: Option<String>,
 }
 
+model_de! { AppUserCreatedTrigger [1] {
+    0 "appId" app_id: Plain,
+    1 "appIdCel" app_id_cel: Plain,
+    2 "condition" condition: Plain,
+} }
+
 /// The `c1.api.automations.v1.AppUserUpdatedTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserUpdatedTrigger {
     /// `appId`: text.
@@ -94,9 +123,15 @@ pub struct AppUserUpdatedTrigger {
     pub condition: Option<String>,
 }
 
+model_de! { AppUserUpdatedTrigger [1] {
+    0 "appId" app_id: Plain,
+    1 "appIdCel" app_id_cel: Plain,
+    2 "condition" condition: Plain,
+} }
+
 /// The `c1.api.automations.v1.Automation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Automation {
     /// `annotations`: a map from text; each value is text.
@@ -167,6 +202,28 @@ pub struct Automation {
     pub triggers: Option<Vec<AutomationTrigger>>,
 }
 
+model_de! { Automation [1] {
+    0 "annotations" annotations: Plain,
+    1 "appId" app_id: Plain,
+    2 "automationSteps" automation_steps: Models,
+    3 "circuitBreaker" circuit_breaker: Model,
+    4 "circuitBreakerMax" circuit_breaker_max: Plain,
+    5 "circuitBreakerPeriod" circuit_breaker_period: Plain,
+    6 "context" context: Model,
+    7 "createdAt" created_at: Timestamp,
+    8 "currentVersion" current_version: Int64,
+    9 "description" description: Plain,
+    10 "displayName" display_name: Plain,
+    11 "draftAutomationSteps" draft_automation_steps: Models,
+    12 "draftTriggers" draft_triggers: Models,
+    13 "enabled" enabled: Plain,
+    14 "id" id: Plain,
+    15 "isDraft" is_draft: Plain,
+    16 "lastExecutedAt" last_executed_at: Timestamp,
+    17 "primaryTriggerType" primary_trigger_type: Plain,
+    18 "triggers" triggers: Models,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum AutomationCircuitBreakerPeriod {
@@ -218,8 +275,8 @@ ScheduleNoUser = "TRIGGER_TYPE_SCHEDULE_NO_USER",
 }
 
 /// The `c1.api.automations.v1.AutomationStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationStep {
     /// `accountLifecycleAction`: a [`AccountLifecycleAction`].
@@ -296,9 +353,36 @@ pub struct AutomationStep {
     pub webhook: Option<Webhook>,
 }
 
+model_de! { AutomationStep [1] {
+    0 "accountLifecycleAction" account_lifecycle_action: Model,
+    1 "callFunction" call_function: Model,
+    2 "connectorAction" connector_action: Model,
+    3 "connectorCreateAccount" connector_create_account: Model,
+    4 "createAccessReview" create_access_review: Model,
+    5 "createRevokeTasks" create_revoke_tasks: Model,
+    6 "createRevokeTasksV2" create_revoke_tasks_v2: Model,
+    7 "evaluateExpressions" evaluate_expressions: Model,
+    8 "generatePassword" generate_password: Model,
+    9 "grantEntitlements" grant_entitlements: Model,
+    10 "removeFromDelegation" remove_from_delegation: Model,
+    11 "runAutomation" run_automation: Model,
+    12 "sendEmail" send_email: Model,
+    13 "sendSlackMessage" send_slack_message: Model,
+    14 "setCredential" set_credential: Model,
+    15 "skipIfTrueCel" skip_if_true_cel: Plain,
+    16 "stepDisplayName" step_display_name: Plain,
+    17 "stepName" step_name: Plain,
+    18 "storeCredential" store_credential: Model,
+    19 "taskAction" task_action: Model,
+    20 "unenrollFromAllAccessProfiles" unenroll_from_all_access_profiles: Model,
+    21 "updateUser" update_user: Model,
+    22 "waitForDuration" wait_for_duration: Model,
+    23 "webhook" webhook: Model,
+} }
+
 /// The `c1.api.automations.v1.AutomationTemplateRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationTemplateRef {
     /// `id`: text.
@@ -306,9 +390,13 @@ pub struct AutomationTemplateRef {
     pub id: Option<String>,
 }
 
+model_de! { AutomationTemplateRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.automations.v1.AutomationTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationTrigger {
     /// `accessConflict`: a [`AccessConflictTrigger`].
@@ -349,9 +437,24 @@ pub struct AutomationTrigger {
     pub webhook: Option<WebhookAutomationTrigger>,
 }
 
+model_de! { AutomationTrigger [1] {
+    0 "accessConflict" access_conflict: Model,
+    1 "appUserCreated" app_user_created: Model,
+    2 "appUserUpdated" app_user_updated: Model,
+    3 "grantDeleted" grant_deleted: Model,
+    4 "grantFound" grant_found: Model,
+    5 "schedule" schedule: Model,
+    6 "scheduleAppUser" schedule_app_user: Model,
+    7 "scheduleNoUser" schedule_no_user: Model,
+    8 "usageBasedRevocation" usage_based_revocation: Model,
+    9 "userCreated" user_created: Model,
+    10 "userProfileChange" user_profile_change: Model,
+    11 "webhook" webhook: Model,
+} }
+
 /// The `c1.api.automations.v1.CallFunction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CallFunction {
     /// `args`: a map from text; each value is text.
@@ -362,9 +465,14 @@ pub struct CallFunction {
     pub function_id: Option<String>,
 }
 
+model_de! { CallFunction [1] {
+    0 "args" args: Plain,
+    1 "functionId" function_id: Plain,
+} }
+
 /// The `c1.api.automations.v1.CloseAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloseAction {
     /// `useSubjectUser`: a boolean.
@@ -378,9 +486,15 @@ pub struct CloseAction {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CloseAction [1] {
+    0 "useSubjectUser" use_subject_user: Plain,
+    1 "userIdCel" user_id_cel: Plain,
+    2 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.accessconflict.v1.ConflictMonitorRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorRef {
     /// `id`: text.
@@ -388,9 +502,13 @@ pub struct ConflictMonitorRef {
     pub id: Option<String>,
 }
 
+model_de! { ConflictMonitorRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.automations.v1.ConflictMonitorRefs` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorRefs {
     /// `conflictMonitorRefs`: a list; each item is a [`ConflictMonitorRef`].
@@ -398,9 +516,13 @@ pub struct ConflictMonitorRefs {
     pub conflict_monitor_refs: Option<Vec<ConflictMonitorRef>>,
 }
 
+model_de! { ConflictMonitorRefs [1] {
+    0 "conflictMonitorRefs" conflict_monitor_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.ConnectorAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAction {
     /// `actionName`: text.
@@ -417,9 +539,16 @@ pub struct ConnectorAction {
     pub resource_type_id: Option<String>,
 }
 
+model_de! { ConnectorAction [1] {
+    0 "actionName" action_name: Plain,
+    1 "argsTemplate" args_template: Plain,
+    2 "connectorRef" connector_ref: Model,
+    3 "resourceTypeId" resource_type_id: Plain,
+} }
+
 /// The `c1.api.automations.v1.ConnectorCreateAccount` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCreateAccount {
     /// `connectorRef`: a [`ConnectorRef`].
@@ -436,9 +565,16 @@ pub struct ConnectorCreateAccount {
     pub user_properties: Option<UserProperties>,
 }
 
+model_de! { ConnectorCreateAccount [1] {
+    0 "connectorRef" connector_ref: Model,
+    1 "passwordCel" password_cel: Plain,
+    2 "userIdCel" user_id_cel: Plain,
+    3 "userProperties" user_properties: Model,
+} }
+
 /// The `c1.api.app.v1.ConnectorRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorRef {
     /// `appId`: text.
@@ -449,9 +585,14 @@ pub struct ConnectorRef {
     pub id: Option<String>,
 }
 
+model_de! { ConnectorRef [1] {
+    0 "appId" app_id: Plain,
+    1 "id" id: Plain,
+} }
+
 /// The `c1.api.automations.v1.CreateAccessReview` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAccessReview {
     /// `accessReviewTemplateCel`: text.
@@ -474,9 +615,18 @@ pub struct CreateAccessReview {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { CreateAccessReview [1] {
+    0 "accessReviewTemplateCel" access_review_template_cel: Plain,
+    1 "accessReviewTemplateId" access_review_template_id: Plain,
+    2 "campaignName" campaign_name: Plain,
+    3 "useSubjectUser" use_subject_user: Plain,
+    4 "userIdsCel" user_ids_cel: Plain,
+    5 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.CreateRevokeTasks` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRevokeTasks {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -505,9 +655,20 @@ pub struct CreateRevokeTasks {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CreateRevokeTasks [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+    1 "appEntitlementRefsCel" app_entitlement_refs_cel: Plain,
+    2 "excludedAppEntitlementRefs" excluded_app_entitlement_refs: Models,
+    3 "excludedAppEntitlementRefsCel" excluded_app_entitlement_refs_cel: Plain,
+    4 "revokeAll" revoke_all: Plain,
+    5 "useSubjectUser" use_subject_user: Plain,
+    6 "userIdCel" user_id_cel: Plain,
+    7 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.automations.v1.CreateRevokeTasksV2` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRevokeTasksV2 {
     /// `exclusionCriteria`: a [`EntitlementExclusionCriteria`].
@@ -551,6 +712,22 @@ pub struct CreateRevokeTasksV2 {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CreateRevokeTasksV2 [1] {
+    0 "exclusionCriteria" exclusion_criteria: Model,
+    1 "exclusionList" exclusion_list: Model,
+    2 "exclusionListCel" exclusion_list_cel: Model,
+    3 "exclusionNone" exclusion_none: Model,
+    4 "grantSourceFilter" grant_source_filter: Plain,
+    5 "inclusionAccessOnly" inclusion_access_only: Model,
+    6 "inclusionAll" inclusion_all: Model,
+    7 "inclusionCriteria" inclusion_criteria: Model,
+    8 "inclusionList" inclusion_list: Model,
+    9 "inclusionListCel" inclusion_list_cel: Model,
+    10 "useSubjectUser" use_subject_user: Plain,
+    11 "userIdCel" user_id_cel: Plain,
+    12 "userRef" user_ref: Model,
+} }
+
 open_enum! {
 /// An open enum of 2 known values.
 pub enum CreateRevokeTasksV2GrantSourceFilter {
@@ -562,8 +739,8 @@ Direct = "GRANT_SOURCE_FILTER_DIRECT",
 }
 
 /// The `c1.api.automations.v1.DisabledReasonCircuitBreaker` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DisabledReasonCircuitBreaker {
     /// `observedCount`: a number.
@@ -583,9 +760,16 @@ pub struct DisabledReasonCircuitBreaker {
     pub tripped_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { DisabledReasonCircuitBreaker [1] {
+    0 "observedCount" observed_count: Plain,
+    1 "period" period: Plain,
+    2 "threshold" threshold: Plain,
+    3 "trippedAt" tripped_at: Timestamp,
+} }
+
 /// The `c1.api.automations.v1.EntitlementExclusionCriteria` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementExclusionCriteria {
     /// `excludedAppIds`: a list; each item is text.
@@ -602,9 +786,16 @@ pub struct EntitlementExclusionCriteria {
     pub excluded_risk_level_ids: Option<Vec<String>>,
 }
 
+model_de! { EntitlementExclusionCriteria [1] {
+    0 "excludedAppIds" excluded_app_ids: Plain,
+    1 "excludedComplianceFrameworkIds" excluded_compliance_framework_ids: Plain,
+    2 "excludedResourceTypeIds" excluded_resource_type_ids: Plain,
+    3 "excludedRiskLevelIds" excluded_risk_level_ids: Plain,
+} }
+
 /// The `c1.api.automations.v1.EntitlementExclusionList` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementExclusionList {
     /// `excludedAppEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -612,9 +803,13 @@ pub struct EntitlementExclusionList {
     pub excluded_app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { EntitlementExclusionList [1] {
+    0 "excludedAppEntitlementRefs" excluded_app_entitlement_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.EntitlementExclusionListCel` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementExclusionListCel {
     /// `excludedAppEntitlementRefsCel`: text.
@@ -622,27 +817,40 @@ pub struct EntitlementExclusionListCel {
     pub excluded_app_entitlement_refs_cel: Option<String>,
 }
 
+model_de! { EntitlementExclusionListCel [1] {
+    0 "excludedAppEntitlementRefsCel" excluded_app_entitlement_refs_cel: Plain,
+} }
+
 /// The `c1.api.automations.v1.EntitlementExclusionNone` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementExclusionNone {}
 
+model_de! { EntitlementExclusionNone [1] {
+} }
+
 /// The `c1.api.automations.v1.EntitlementInclusionAccessOnly` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementInclusionAccessOnly {}
 
+model_de! { EntitlementInclusionAccessOnly [1] {
+} }
+
 /// The `c1.api.automations.v1.EntitlementInclusionAll` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementInclusionAll {}
 
+model_de! { EntitlementInclusionAll [1] {
+} }
+
 /// The `c1.api.automations.v1.EntitlementInclusionCriteria` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementInclusionCriteria {
     /// `appIds`: a list; each item is text.
@@ -659,9 +867,16 @@ pub struct EntitlementInclusionCriteria {
     pub risk_level_ids: Option<Vec<String>>,
 }
 
+model_de! { EntitlementInclusionCriteria [1] {
+    0 "appIds" app_ids: Plain,
+    1 "complianceFrameworkIds" compliance_framework_ids: Plain,
+    2 "resourceTypeIds" resource_type_ids: Plain,
+    3 "riskLevelIds" risk_level_ids: Plain,
+} }
+
 /// The `c1.api.automations.v1.EntitlementInclusionList` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementInclusionList {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -669,9 +884,13 @@ pub struct EntitlementInclusionList {
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { EntitlementInclusionList [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.EntitlementInclusionListCel` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementInclusionListCel {
     /// `appEntitlementRefsCel`: text.
@@ -679,9 +898,13 @@ pub struct EntitlementInclusionListCel {
     pub app_entitlement_refs_cel: Option<String>,
 }
 
+model_de! { EntitlementInclusionListCel [1] {
+    0 "appEntitlementRefsCel" app_entitlement_refs_cel: Plain,
+} }
+
 /// The `c1.api.automations.v1.EvaluateExpressions` schema (deprecated by the vendor).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EvaluateExpressions {
     /// `expressions`: a list; each item is a [`Expression`].
@@ -689,9 +912,13 @@ pub struct EvaluateExpressions {
     pub expressions: Option<Vec<Expression>>,
 }
 
+model_de! { EvaluateExpressions [1] {
+    0 "expressions" expressions: Models,
+} }
+
 /// The `c1.api.automations.v1.Expression` schema (deprecated by the vendor).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Expression {
     /// `expressionCel`: text.
@@ -705,9 +932,15 @@ pub struct Expression {
     pub key: Option<String>,
 }
 
+model_de! { Expression [1] {
+    0 "expressionCel" expression_cel: Plain,
+    1 "isSecret" is_secret: Plain,
+    2 "key" key: Plain,
+} }
+
 /// The `c1.api.automations.v1.GeneratePassword` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GeneratePassword {
     /// `passwordPolicyId`: text. Deprecated by the vendor.
@@ -718,9 +951,14 @@ pub struct GeneratePassword {
     pub policy: Option<GeneratePasswordPolicy>,
 }
 
+model_de! { GeneratePassword [1] {
+    0 "passwordPolicyId" password_policy_id: Plain,
+    1 "policy" policy: Model,
+} }
+
 /// The `c1.api.automations.v1.GeneratePasswordPolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GeneratePasswordPolicy {
     /// `customCharacters`: text.
@@ -752,9 +990,21 @@ pub struct GeneratePasswordPolicy {
     pub require_uppercase: Option<bool>,
 }
 
+model_de! { GeneratePasswordPolicy [1] {
+    0 "customCharacters" custom_characters: Plain,
+    1 "excludedCharacters" excluded_characters: Plain,
+    2 "maxCharacterCount" max_character_count: Plain,
+    3 "minCharacterCount" min_character_count: Plain,
+    4 "noRestrictions" no_restrictions: Plain,
+    5 "requireLowercase" require_lowercase: Plain,
+    6 "requireNumbers" require_numbers: Plain,
+    7 "requireSpecialCharacters" require_special_characters: Plain,
+    8 "requireUppercase" require_uppercase: Plain,
+} }
+
 /// The `c1.api.automations.v1.GrantDeletedTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantDeletedTrigger {
     /// `grantTriggerFilter`: a [`GrantTriggerFilter`].
@@ -762,9 +1012,13 @@ pub struct GrantDeletedTrigger {
     pub grant_trigger_filter: Option<GrantTriggerFilter>,
 }
 
+model_de! { GrantDeletedTrigger [1] {
+    0 "grantTriggerFilter" grant_trigger_filter: Model,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementExclusionCriteria` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementExclusionCriteria {
     /// `excludedAppIds`: a list; each item is text.
@@ -778,9 +1032,15 @@ pub struct GrantEntitlementExclusionCriteria {
     pub excluded_risk_level_ids: Option<Vec<String>>,
 }
 
+model_de! { GrantEntitlementExclusionCriteria [1] {
+    0 "excludedAppIds" excluded_app_ids: Plain,
+    1 "excludedComplianceFrameworkIds" excluded_compliance_framework_ids: Plain,
+    2 "excludedRiskLevelIds" excluded_risk_level_ids: Plain,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementExclusionList` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementExclusionList {
     /// `excludedAppEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -788,9 +1048,13 @@ pub struct GrantEntitlementExclusionList {
     pub excluded_app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { GrantEntitlementExclusionList [1] {
+    0 "excludedAppEntitlementRefs" excluded_app_entitlement_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementExclusionListCel` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementExclusionListCel {
     /// `excludedAppEntitlementRefsCel`: text.
@@ -798,15 +1062,22 @@ pub struct GrantEntitlementExclusionListCel {
     pub excluded_app_entitlement_refs_cel: Option<String>,
 }
 
+model_de! { GrantEntitlementExclusionListCel [1] {
+    0 "excludedAppEntitlementRefsCel" excluded_app_entitlement_refs_cel: Plain,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementExclusionNone` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementExclusionNone {}
 
+model_de! { GrantEntitlementExclusionNone [1] {
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementInclusionCriteria` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementInclusionCriteria {
     /// `appIds`: a list; each item is text.
@@ -820,9 +1091,15 @@ pub struct GrantEntitlementInclusionCriteria {
     pub risk_level_ids: Option<Vec<String>>,
 }
 
+model_de! { GrantEntitlementInclusionCriteria [1] {
+    0 "appIds" app_ids: Plain,
+    1 "complianceFrameworkIds" compliance_framework_ids: Plain,
+    2 "riskLevelIds" risk_level_ids: Plain,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementInclusionList` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementInclusionList {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -830,9 +1107,13 @@ pub struct GrantEntitlementInclusionList {
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
 
+model_de! { GrantEntitlementInclusionList [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementInclusionListCel` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementInclusionListCel {
     /// `appEntitlementRefsCel`: text.
@@ -840,9 +1121,13 @@ pub struct GrantEntitlementInclusionListCel {
     pub app_entitlement_refs_cel: Option<String>,
 }
 
+model_de! { GrantEntitlementInclusionListCel [1] {
+    0 "appEntitlementRefsCel" app_entitlement_refs_cel: Plain,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlements` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlements {
     /// `exclusionCriteria`: a [`GrantEntitlementExclusionCriteria`].
@@ -877,9 +1162,22 @@ pub struct GrantEntitlements {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { GrantEntitlements [1] {
+    0 "exclusionCriteria" exclusion_criteria: Model,
+    1 "exclusionList" exclusion_list: Model,
+    2 "exclusionListCel" exclusion_list_cel: Model,
+    3 "exclusionNone" exclusion_none: Model,
+    4 "inclusionCriteria" inclusion_criteria: Model,
+    5 "inclusionList" inclusion_list: Model,
+    6 "inclusionListCel" inclusion_list_cel: Model,
+    7 "useSubjectUser" use_subject_user: Plain,
+    8 "userIdCel" user_id_cel: Plain,
+    9 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.automations.v1.GrantTriggerFilter.GrantFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantFilter {
     /// `grantFilterType`: one of [`GrantFilterGrantFilterType`].
@@ -892,6 +1190,12 @@ pub struct GrantFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_source_filter: Option<GrantFilterGrantSourceFilter>,
 }
+
+model_de! { GrantFilter [1] {
+    0 "grantFilterType" grant_filter_type: Plain,
+    1 "grantJustificationType" grant_justification_type: Plain,
+    2 "grantSourceFilter" grant_source_filter: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -908,8 +1212,8 @@ Direct = "GRANT_JUSTIFICATION_TYPE_DIRECT",
 }
 
 /// The `c1.api.automations.v1.GrantFoundTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantFoundTrigger {
     /// `grantTriggerFilter`: a [`GrantTriggerFilter`].
@@ -917,9 +1221,13 @@ pub struct GrantFoundTrigger {
     pub grant_trigger_filter: Option<GrantTriggerFilter>,
 }
 
+model_de! { GrantFoundTrigger [1] {
+    0 "grantTriggerFilter" grant_trigger_filter: Model,
+} }
+
 /// The `c1.api.automations.v1.GrantTriggerFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantTriggerFilter {
     /// `accountFilter`: a [`AccountFilter`].
@@ -942,9 +1250,18 @@ pub struct GrantTriggerFilter {
     pub inclusion_list_cel: Option<EntitlementInclusionListCel>,
 }
 
+model_de! { GrantTriggerFilter [1] {
+    0 "accountFilter" account_filter: Model,
+    1 "grantFilter" grant_filter: Model,
+    2 "inclusionAll" inclusion_all: Model,
+    3 "inclusionCriteria" inclusion_criteria: Model,
+    4 "inclusionList" inclusion_list: Model,
+    5 "inclusionListCel" inclusion_list_cel: Model,
+} }
+
 /// The `c1.api.automations.v1.ReassignAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReassignAction {
     /// `assigneeUserIdCel`: text.
@@ -964,9 +1281,17 @@ pub struct ReassignAction {
     pub use_subject_user: Option<bool>,
 }
 
+model_de! { ReassignAction [1] {
+    0 "assigneeUserIdCel" assignee_user_id_cel: Plain,
+    1 "assigneeUserRef" assignee_user_ref: Model,
+    2 "subjectUserIdCel" subject_user_id_cel: Plain,
+    3 "subjectUserRef" subject_user_ref: Model,
+    4 "useSubjectUser" use_subject_user: Plain,
+} }
+
 /// The `c1.api.automations.v1.RemoveFromDelegation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveFromDelegation {
     /// `replacementUserIdCel`: text.
@@ -986,9 +1311,17 @@ pub struct RemoveFromDelegation {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { RemoveFromDelegation [1] {
+    0 "replacementUserIdCel" replacement_user_id_cel: Plain,
+    1 "replacementUserRef" replacement_user_ref: Model,
+    2 "useSubjectUser" use_subject_user: Plain,
+    3 "userIdCel" user_id_cel: Plain,
+    4 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.automations.v1.RunAutomation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RunAutomation {
     /// `automationTemplateIdCel`: text.
@@ -1002,9 +1335,15 @@ pub struct RunAutomation {
     pub context: Option<AutomationContext>,
 }
 
+model_de! { RunAutomation [1] {
+    0 "automationTemplateIdCel" automation_template_id_cel: Plain,
+    1 "automationTemplateRef" automation_template_ref: Model,
+    2 "context" context: Model,
+} }
+
 /// The `c1.api.automations.v1.RunDelayed` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RunDelayed {
     /// `coldStartDelayDays`: a number.
@@ -1012,15 +1351,22 @@ pub struct RunDelayed {
     pub cold_start_delay_days: Option<u32>,
 }
 
+model_de! { RunDelayed [1] {
+    0 "coldStartDelayDays" cold_start_delay_days: Plain,
+} }
+
 /// The `c1.api.automations.v1.RunImmediately` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RunImmediately {}
 
+model_de! { RunImmediately [1] {
+} }
+
 /// The `c1.api.automations.v1.ScheduleTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScheduleTrigger {
     /// `advanced`: a boolean.
@@ -1046,9 +1392,18 @@ pub struct ScheduleTrigger {
     pub timezone: Option<String>,
 }
 
+model_de! { ScheduleTrigger [1] {
+    0 "advanced" advanced: Plain,
+    1 "condition" condition: Plain,
+    2 "cronSpec" cron_spec: Plain,
+    3 "skipIfTrueCel" skip_if_true_cel: Plain,
+    4 "start" start: Timestamp,
+    5 "timezone" timezone: Plain,
+} }
+
 /// The `c1.api.automations.v1.ScheduleTriggerAppUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScheduleTriggerAppUser {
     /// `appId`: text.
@@ -1071,9 +1426,17 @@ pub struct ScheduleTriggerAppUser {
     pub timezone: Option<String>,
 }
 
+model_de! { ScheduleTriggerAppUser [1] {
+    0 "appId" app_id: Plain,
+    1 "condition" condition: Plain,
+    2 "cronSpec" cron_spec: Plain,
+    3 "start" start: Timestamp,
+    4 "timezone" timezone: Plain,
+} }
+
 /// The `c1.api.automations.v1.ScheduleTriggerNoUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScheduleTriggerNoUser {
     /// `advanced`: a boolean.
@@ -1093,9 +1456,16 @@ pub struct ScheduleTriggerNoUser {
     pub timezone: Option<String>,
 }
 
+model_de! { ScheduleTriggerNoUser [1] {
+    0 "advanced" advanced: Plain,
+    1 "cronSpec" cron_spec: Plain,
+    2 "start" start: Timestamp,
+    3 "timezone" timezone: Plain,
+} }
+
 /// The `c1.api.automations.v1.SendEmail` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendEmail {
     /// `body`: text.
@@ -1124,9 +1494,20 @@ pub struct SendEmail {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SendEmail [1] {
+    0 "body" body: Plain,
+    1 "email" email: Plain,
+    2 "emailCel" email_cel: Plain,
+    3 "subject" subject: Plain,
+    4 "title" title: Plain,
+    5 "useSubjectUser" use_subject_user: Plain,
+    6 "userIdsCel" user_ids_cel: Plain,
+    7 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.SendSlackMessage` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendSlackMessage {
     /// `body`: text.
@@ -1152,9 +1533,19 @@ pub struct SendSlackMessage {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SendSlackMessage [1] {
+    0 "body" body: Plain,
+    1 "channelIsId" channel_is_id: Plain,
+    2 "channelName" channel_name: Plain,
+    3 "channelNameCel" channel_name_cel: Plain,
+    4 "useSubjectUser" use_subject_user: Plain,
+    5 "userIdsCel" user_ids_cel: Plain,
+    6 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.SetCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetCredential {
     /// `accountIdCel`: text.
@@ -1168,9 +1559,15 @@ pub struct SetCredential {
     pub password_cel: Option<String>,
 }
 
+model_de! { SetCredential [1] {
+    0 "accountIdCel" account_id_cel: Plain,
+    1 "connectorRef" connector_ref: Model,
+    2 "passwordCel" password_cel: Plain,
+} }
+
 /// The `c1.api.automations.v1.StoreCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StoreCredential {
     /// `appIdCel`: text.
@@ -1211,6 +1608,19 @@ pub struct StoreCredential {
     pub vault_type: Option<StoreCredentialVaultType>,
 }
 
+model_de! { StoreCredential [1] {
+    0 "appIdCel" app_id_cel: Plain,
+    1 "authType" auth_type: Plain,
+    2 "credentialCel" credential_cel: Plain,
+    3 "expiry" expiry: Duration,
+    4 "labelCel" label_cel: Plain,
+    5 "maxViews" max_views: Plain,
+    6 "recipientCel" recipient_cel: Plain,
+    7 "recipientEmailCel" recipient_email_cel: Plain,
+    8 "ttl" ttl: Duration,
+    9 "vaultType" vault_type: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum StoreCredentialAuthType {
@@ -1236,8 +1646,8 @@ AppVault = "STORE_CREDENTIAL_VAULT_TYPE_APP_VAULT",
 }
 
 /// The `c1.api.automations.v1.TaskAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAction {
     /// `close`: a [`CloseAction`].
@@ -1253,6 +1663,13 @@ pub struct TaskAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_user_relation: Option<TaskActionTaskUserRelation>,
 }
+
+model_de! { TaskAction [1] {
+    0 "close" close: Model,
+    1 "reassign" reassign: Model,
+    2 "taskTypes" task_types: Plain,
+    3 "taskUserRelation" task_user_relation: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -1281,8 +1698,8 @@ Subject = "TASK_USER_RELATION_SUBJECT",
 }
 
 /// The `c1.api.automations.v1.UnenrollFromAllAccessProfiles` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnenrollFromAllAccessProfiles {
     /// `catalogIds`: a list; each item is text.
@@ -1302,9 +1719,17 @@ pub struct UnenrollFromAllAccessProfiles {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { UnenrollFromAllAccessProfiles [1] {
+    0 "catalogIds" catalog_ids: Plain,
+    1 "catalogIdsCel" catalog_ids_cel: Plain,
+    2 "useSubjectUser" use_subject_user: Plain,
+    3 "userIdsCel" user_ids_cel: Plain,
+    4 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.automations.v1.UpdateUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUser {
     /// `useSubjectUser`: a boolean.
@@ -1324,9 +1749,17 @@ pub struct UpdateUser {
     pub user_status_enum: Option<UserStatus>,
 }
 
+model_de! { UpdateUser [1] {
+    0 "useSubjectUser" use_subject_user: Plain,
+    1 "userIdCel" user_id_cel: Plain,
+    2 "userRef" user_ref: Model,
+    3 "userStatusCel" user_status_cel: Plain,
+    4 "userStatusEnum" user_status_enum: Plain,
+} }
+
 /// The `c1.api.automations.v1.UsageBasedRevocationTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UsageBasedRevocationTrigger {
     /// `appId`: text.
@@ -1364,9 +1797,22 @@ pub struct UsageBasedRevocationTrigger {
     pub unused_for_days: Option<u32>,
 }
 
+model_de! { UsageBasedRevocationTrigger [1] {
+    0 "appId" app_id: Plain,
+    1 "enabledAt" enabled_at: Timestamp,
+    2 "excludedGroupRefs" excluded_group_refs: Models,
+    3 "excludedUserRefs" excluded_user_refs: Models,
+    4 "includeUsersWithNoActivity" include_users_with_no_activity: Plain,
+    5 "runDelayed" run_delayed: Model,
+    6 "runImmediately" run_immediately: Model,
+    7 "targetedAppUserTypes" targeted_app_user_types: Plain,
+    8 "targetedEntitlementRefs" targeted_entitlement_refs: Models,
+    9 "unusedForDays" unused_for_days: Plain,
+} }
+
 /// The `c1.api.automations.v1.UserCreatedTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserCreatedTrigger {
     /// `condition`: text.
@@ -1374,9 +1820,13 @@ pub struct UserCreatedTrigger {
     pub condition: Option<String>,
 }
 
+model_de! { UserCreatedTrigger [1] {
+    0 "condition" condition: Plain,
+} }
+
 /// The `c1.api.automations.v1.UserProfileChangeTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserProfileChangeTrigger {
     /// `condition`: text.
@@ -1384,9 +1834,13 @@ pub struct UserProfileChangeTrigger {
     pub condition: Option<String>,
 }
 
+model_de! { UserProfileChangeTrigger [1] {
+    0 "condition" condition: Plain,
+} }
+
 /// The `c1.api.automations.v1.UserProperties` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserProperties {
     /// `displayNameCel`: text.
@@ -1403,9 +1857,16 @@ pub struct UserProperties {
     pub username_cel: Option<String>,
 }
 
+model_de! { UserProperties [1] {
+    0 "displayNameCel" display_name_cel: Plain,
+    1 "emailCel" email_cel: Plain,
+    2 "profileAttributeCel" profile_attribute_cel: Plain,
+    3 "usernameCel" username_cel: Plain,
+} }
+
 /// The `c1.api.automations.v1.WaitForDuration` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitForDuration {
     /// `duration`: a duration (`"3600s"` on the wire).
@@ -1416,9 +1877,13 @@ pub struct WaitForDuration {
     pub duration: Option<::time::SignedDuration>,
 }
 
+model_de! { WaitForDuration [1] {
+    0 "duration" duration: Duration,
+} }
+
 /// The `c1.api.automations.v1.Webhook` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Webhook {
     /// `payload`: a free-form JSON object.
@@ -1432,9 +1897,15 @@ pub struct Webhook {
     pub webhook_id_cel: Option<String>,
 }
 
+model_de! { Webhook [1] {
+    0 "payload" payload: Plain,
+    1 "webhookId" webhook_id: Plain,
+    2 "webhookIdCel" webhook_id_cel: Plain,
+} }
+
 /// The `c1.api.automations.v1.WebhookAutomationTrigger` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookAutomationTrigger {
     /// `capabilityUrl`: a [`WebhookListenerAuthCapabilityURL`].
@@ -1451,24 +1922,41 @@ pub struct WebhookAutomationTrigger {
     pub listener_id: Option<String>,
 }
 
+model_de! { WebhookAutomationTrigger [1] {
+    0 "capabilityUrl" capability_url: Model,
+    1 "hmac" hmac: Model,
+    2 "jwt" jwt: Model,
+    3 "listenerId" listener_id: Plain,
+} }
+
 /// The `c1.api.automations.v1.WebhookListenerAuthCapabilityURL` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookListenerAuthCapabilityURL {}
 
+model_de! { WebhookListenerAuthCapabilityURL [1] {
+} }
+
 /// The `c1.api.automations.v1.WebhookListenerAuthHMAC` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookListenerAuthHMAC {}
 
+model_de! { WebhookListenerAuthHMAC [1] {
+} }
+
 /// The `c1.api.automations.v1.WebhookListenerAuthJWT` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookListenerAuthJWT {
     /// `jwksUrl`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_url: Option<String>,
 }
+
+model_de! { WebhookListenerAuthJWT [1] {
+    0 "jwksUrl" jwks_url: Plain,
+} }

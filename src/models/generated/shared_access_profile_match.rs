@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.mcp.role_mining.v1.AccessProfileMatch` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessProfileMatch {
     /// `catalogDisplayName`: text.
@@ -26,6 +26,14 @@ pub struct AccessProfileMatch {
     pub overlap_ratio: Option<f64>,
 }
 
+model_de! { AccessProfileMatch [1] {
+    0 "catalogDisplayName" catalog_display_name: Plain,
+    1 "catalogId" catalog_id: Plain,
+    2 "matchType" match_type: Plain,
+    3 "missingEntitlements" missing_entitlements: Models,
+    4 "overlapRatio" overlap_ratio: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AccessProfileMatchMatchType {
@@ -41,8 +49,8 @@ Partial = "ACCESS_PROFILE_MATCH_TYPE_PARTIAL",
 }
 
 /// The `c1.mcp.role_mining.v1.CohortEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CohortEntitlement {
     /// `appDisplayName`: text.
@@ -74,9 +82,21 @@ pub struct CohortEntitlement {
     pub risk_level_value_id: Option<String>,
 }
 
+model_de! { CohortEntitlement [1] {
+    0 "appDisplayName" app_display_name: Plain,
+    1 "appId" app_id: Plain,
+    2 "appResourceDisplayName" app_resource_display_name: Plain,
+    3 "appResourceTypeDisplayName" app_resource_type_display_name: Plain,
+    4 "coverage" coverage: Plain,
+    5 "entitlementDisplayName" entitlement_display_name: Plain,
+    6 "entitlementId" entitlement_id: Plain,
+    7 "grantedCount" granted_count: Plain,
+    8 "riskLevelValueId" risk_level_value_id: Plain,
+} }
+
 /// The `c1.mcp.role_mining.v1.ProfileFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProfileFilter {
     /// `attribute`: text.
@@ -87,9 +107,14 @@ pub struct ProfileFilter {
     pub values: Option<Vec<String>>,
 }
 
+model_de! { ProfileFilter [1] {
+    0 "attribute" attribute: Plain,
+    1 "values" values: Plain,
+} }
+
 /// The `c1.api.role_mining_management.v1.RoleMiningManagementSuggestion` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningManagementSuggestion {
     /// `avgCoverage`: a number.
@@ -156,6 +181,27 @@ pub struct RoleMiningManagementSuggestion {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users_with_all: Option<i32>,
 }
+
+model_de! { RoleMiningManagementSuggestion [1] {
+    0 "avgCoverage" avg_coverage: Plain,
+    1 "cohortFilters" cohort_filters: Models,
+    2 "cohortSize" cohort_size: Plain,
+    3 "confidence" confidence: Plain,
+    4 "createdAt" created_at: Timestamp,
+    5 "createdCatalogId" created_catalog_id: Plain,
+    6 "description" description: Plain,
+    7 "dimensionCount" dimension_count: Plain,
+    8 "entitlements" entitlements: Models,
+    9 "existingProfileMatches" existing_profile_matches: Models,
+    10 "id" id: Plain,
+    11 "insights" insights: Plain,
+    12 "lastGeneratedAt" last_generated_at: Timestamp,
+    13 "runId" run_id: Plain,
+    14 "suggestedName" suggested_name: Plain,
+    15 "suggestionState" suggestion_state: Plain,
+    16 "updatedAt" updated_at: Timestamp,
+    17 "usersWithAll" users_with_all: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.AccessProvisionedPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessProvisionedPreference {
     /// `enabled`: a boolean.
@@ -17,9 +17,14 @@ pub struct AccessProvisionedPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { AccessProvisionedPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.ApprovalNeededPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApprovalNeededPreference {
     /// `enabled`: a boolean.
@@ -30,9 +35,14 @@ pub struct ApprovalNeededPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { ApprovalNeededPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.ChannelSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChannelSettings {
     /// `email`: a [`EmailChannelSettings`].
@@ -46,9 +56,15 @@ pub struct ChannelSettings {
     pub teams: Option<MSTeamsChannelSettings>,
 }
 
+model_de! { ChannelSettings [1] {
+    0 "email" email: Model,
+    1 "slack" slack: Model,
+    2 "teams" teams: Model,
+} }
+
 /// The `c1.api.settings.v1.CommentOnRequestPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommentOnRequestPreference {
     /// `enabled`: a boolean.
@@ -59,9 +75,14 @@ pub struct CommentOnRequestPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { CommentOnRequestPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.CompletionPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompletionPreference {
     /// `enabled`: a boolean.
@@ -72,9 +93,14 @@ pub struct CompletionPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { CompletionPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.ConnectorIssuesPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorIssuesPreference {
     /// `enabled`: a boolean.
@@ -85,9 +111,14 @@ pub struct ConnectorIssuesPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { ConnectorIssuesPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.DigestPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DigestPreference {
     /// `dayOfWeek`: one of [`DigestPreferenceDayOfWeek`].
@@ -103,6 +134,13 @@ pub struct DigestPreference {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
+
+model_de! { DigestPreference [1] {
+    0 "dayOfWeek" day_of_week: Plain,
+    1 "enabled" enabled: Plain,
+    2 "frequency" frequency: Plain,
+    3 "locked" locked: Plain,
+} }
 
 open_enum! {
 /// An open enum of 8 known values.
@@ -139,8 +177,8 @@ Weekly = "DIGEST_FREQUENCY_WEEKLY",
 }
 
 /// The `c1.api.settings.v1.EmailChannelSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailChannelSettings {
     /// `accessProvisioned`: a [`AccessProvisionedPreference`].
@@ -184,9 +222,25 @@ pub struct EmailChannelSettings {
     pub task_reminders: Option<TaskRemindersPreference>,
 }
 
+model_de! { EmailChannelSettings [1] {
+    0 "accessProvisioned" access_provisioned: Model,
+    1 "approvalNeeded" approval_needed: Model,
+    2 "commentOnRequest" comment_on_request: Model,
+    3 "completion" completion: Model,
+    4 "connectorIssues" connector_issues: Model,
+    5 "digest" digest: Model,
+    6 "enabled" enabled: Plain,
+    7 "expiringAccess" expiring_access: Model,
+    8 "provisioningRequest" provisioning_request: Model,
+    9 "requestCreated" request_created: Model,
+    10 "reviews" reviews: Model,
+    11 "system" system: Model,
+    12 "taskReminders" task_reminders: Model,
+} }
+
 /// The `c1.api.settings.v1.ExpiringAccessPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExpiringAccessPreference {
     /// `enabled`: a boolean.
@@ -197,9 +251,14 @@ pub struct ExpiringAccessPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { ExpiringAccessPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.MSTeamsChannelSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MSTeamsChannelSettings {
     /// `accessProvisioned`: a [`AccessProvisionedPreference`].
@@ -246,9 +305,26 @@ pub struct MSTeamsChannelSettings {
     pub task_reminders: Option<TaskRemindersPreference>,
 }
 
+model_de! { MSTeamsChannelSettings [1] {
+    0 "accessProvisioned" access_provisioned: Model,
+    1 "approvalNeeded" approval_needed: Model,
+    2 "commentOnRequest" comment_on_request: Model,
+    3 "completion" completion: Model,
+    4 "connectorIssues" connector_issues: Model,
+    5 "digest" digest: Model,
+    6 "enabled" enabled: Plain,
+    7 "expiringAccess" expiring_access: Model,
+    8 "isConfigured" is_configured: Plain,
+    9 "provisioningRequest" provisioning_request: Model,
+    10 "requestCreated" request_created: Model,
+    11 "reviews" reviews: Model,
+    12 "system" system: Model,
+    13 "taskReminders" task_reminders: Model,
+} }
+
 /// The `c1.api.settings.v1.ProvisioningRequestPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisioningRequestPreference {
     /// `enabled`: a boolean.
@@ -259,9 +335,14 @@ pub struct ProvisioningRequestPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { ProvisioningRequestPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.RequestCreatedPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCreatedPreference {
     /// `enabled`: a boolean.
@@ -272,9 +353,14 @@ pub struct RequestCreatedPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { RequestCreatedPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.ReviewsPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReviewsPreference {
     /// `enabled`: a boolean.
@@ -285,9 +371,14 @@ pub struct ReviewsPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { ReviewsPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.SlackChannelSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlackChannelSettings {
     /// `accessProvisioned`: a [`AccessProvisionedPreference`].
@@ -334,9 +425,26 @@ pub struct SlackChannelSettings {
     pub task_reminders: Option<TaskRemindersPreference>,
 }
 
+model_de! { SlackChannelSettings [1] {
+    0 "accessProvisioned" access_provisioned: Model,
+    1 "approvalNeeded" approval_needed: Model,
+    2 "commentOnRequest" comment_on_request: Model,
+    3 "completion" completion: Model,
+    4 "connectorIssues" connector_issues: Model,
+    5 "digest" digest: Model,
+    6 "enabled" enabled: Plain,
+    7 "expiringAccess" expiring_access: Model,
+    8 "isConfigured" is_configured: Plain,
+    9 "provisioningRequest" provisioning_request: Model,
+    10 "requestCreated" request_created: Model,
+    11 "reviews" reviews: Model,
+    12 "system" system: Model,
+    13 "taskReminders" task_reminders: Model,
+} }
+
 /// The `c1.api.settings.v1.SystemPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SystemPreference {
     /// `enabled`: a boolean.
@@ -347,9 +455,14 @@ pub struct SystemPreference {
     pub locked: Option<bool>,
 }
 
+model_de! { SystemPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }
+
 /// The `c1.api.settings.v1.TaskRemindersPreference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRemindersPreference {
     /// `enabled`: a boolean.
@@ -359,3 +472,8 @@ pub struct TaskRemindersPreference {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
+
+model_de! { TaskRemindersPreference [1] {
+    0 "enabled" enabled: Plain,
+    1 "locked" locked: Plain,
+} }

@@ -31,8 +31,8 @@ NoAction = "CLOSE_DECISION_NO_ACTION",
 }
 
 /// The `c1.api.accessreview.v1.AccessReviewColumnConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewColumnConfig {
     /// `columns`: a list; each item is one of [`AccessReviewColumnConfigColumns`]. Deprecated by the vendor.
@@ -42,6 +42,11 @@ pub struct AccessReviewColumnConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered_columns: Option<Vec<AccessReviewTaskColumnRef>>,
 }
+
+model_de! { AccessReviewColumnConfig [1] {
+    0 "columns" columns: Plain,
+    1 "orderedColumns" ordered_columns: Models,
+} }
 
 open_enum! {
 /// An open enum of 31 known values.
@@ -128,8 +133,8 @@ ByResource = "ACCESS_REVIEW_VIEW_TYPE_BY_RESOURCE",
 }
 
 /// The `c1.api.accessreview.v1.AccessReviewInclusionScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewInclusionScope {
     /// `appUserStatuses`: a list; each item is one of [`AccessReviewScopeAppUserStatuses`].
@@ -155,6 +160,16 @@ pub struct AccessReviewInclusionScope {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_statuses: Option<Vec<AccessReviewInclusionScopeUserStatuses>>,
 }
+
+model_de! { AccessReviewInclusionScope [1] {
+    0 "appUserStatuses" app_user_statuses: Plain,
+    1 "appUserTypes" app_user_types: Plain,
+    2 "managerIds" manager_ids: Plain,
+    3 "multiUserProfileAttributes" multi_user_profile_attributes: ModelMap,
+    4 "noAccountOwners" no_account_owners: Plain,
+    5 "userIds" user_ids: Plain,
+    6 "userStatuses" user_statuses: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -189,8 +204,8 @@ ByUsers = "ACCESS_REVIEW_SCOPE_TYPE_BY_USERS",
 }
 
 /// The `c1.api.accessreview.v1.AccessReviewTaskColumnRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTaskColumnRef {
     /// `appUserAttributeKey`: text.
@@ -201,9 +216,14 @@ pub struct AccessReviewTaskColumnRef {
     pub builtin: Option<AccessReviewColumnConfigColumns>,
 }
 
+model_de! { AccessReviewTaskColumnRef [1] {
+    0 "appUserAttributeKey" app_user_attribute_key: Plain,
+    1 "builtin" builtin: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.NotificationConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NotificationConfig {
     /// `sendClose`: a boolean.
@@ -217,9 +237,15 @@ pub struct NotificationConfig {
     pub send_reminders: Option<bool>,
 }
 
+model_de! { NotificationConfig [1] {
+    0 "sendClose" send_close: Plain,
+    1 "sendKickoff" send_kickoff: Plain,
+    2 "sendReminders" send_reminders: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.ReviewSignatureConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReviewSignatureConfig {
     /// `meaningOfSignature`: text.
@@ -236,9 +262,16 @@ pub struct ReviewSignatureConfig {
     pub tsp_url: Option<String>,
 }
 
+model_de! { ReviewSignatureConfig [1] {
+    0 "meaningOfSignature" meaning_of_signature: Plain,
+    1 "requireSignature" require_signature: Plain,
+    2 "stepUpProviderId" step_up_provider_id: Plain,
+    3 "tspUrl" tsp_url: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.ReviewerAttributeBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReviewerAttributeBinding {
     /// `appId`: text.
@@ -249,12 +282,21 @@ pub struct ReviewerAttributeBinding {
     pub attribute_key: Option<String>,
 }
 
+model_de! { ReviewerAttributeBinding [1] {
+    0 "appId" app_id: Plain,
+    1 "attributeKey" attribute_key: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.ReviewerAttributeConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReviewerAttributeConfig {
     /// `bindings`: a list; each item is a [`ReviewerAttributeBinding`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<ReviewerAttributeBinding>>,
 }
+
+model_de! { ReviewerAttributeConfig [1] {
+    0 "bindings" bindings: Models,
+} }

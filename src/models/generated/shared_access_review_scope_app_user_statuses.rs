@@ -19,8 +19,8 @@ Deleted = "APP_USER_STATUS_DELETED",
 }
 
 /// The `c1.api.accessreview.v1.AccessReviewScopeV2` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewScopeV2 {
     /// `accountCelExpression`: a [`CelExpressionScope`].
@@ -85,6 +85,29 @@ pub struct AccessReviewScopeV2 {
     pub user_criteria: Option<UserCriteriaScope>,
 }
 
+model_de! { AccessReviewScopeV2 [1] {
+    0 "accountCelExpression" account_cel_expression: Model,
+    1 "accountCriteria" account_criteria: Model,
+    2 "allAccessConflicts" all_access_conflicts: Model,
+    3 "allAccounts" all_accounts: Model,
+    4 "allGrants" all_grants: Model,
+    5 "allUsers" all_users: Model,
+    6 "appAccess" app_access: Model,
+    7 "appSelectionCriteria" app_selection_criteria: Model,
+    8 "celExpression" cel_expression: Model,
+    9 "excludedResourceTypeSelections" excluded_resource_type_selections: Model,
+    10 "excludedSpecificResources" excluded_specific_resources: Model,
+    11 "grantsByCriteria" grants_by_criteria: Model,
+    12 "principalTypeFilter" principal_type_filter: Plain,
+    13 "resourceSelection" resource_selection: Model,
+    14 "resourceTypeSelections" resource_type_selections: Model,
+    15 "scopeRoleSelection" scope_role_selection: Model,
+    16 "selectedUsers" selected_users: Model,
+    17 "specificAccessConflicts" specific_access_conflicts: Model,
+    18 "specificResources" specific_resources: Model,
+    19 "userCriteria" user_criteria: Model,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AccessReviewScopeV2PrincipalTypeFilter {
@@ -100,8 +123,8 @@ UsersAndResources = "PRINCIPAL_TYPE_FILTER_USERS_AND_RESOURCES",
 }
 
 /// The `c1.api.accessreview.v1.AccountCriteriaScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountCriteriaScope {
     /// `accountDomain`: one of [`AccountCriteriaScopeAccountDomain`].
@@ -118,33 +141,52 @@ pub struct AccountCriteriaScope {
     pub no_account_owner: Option<bool>,
 }
 
+model_de! { AccountCriteriaScope [1] {
+    0 "accountDomain" account_domain: Plain,
+    1 "accountTypes" account_types: Plain,
+    2 "appUserStatuses" app_user_statuses: Plain,
+    3 "noAccountOwner" no_account_owner: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.AllAccessConflictsScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AllAccessConflictsScope {}
 
+model_de! { AllAccessConflictsScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AllAccountsScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AllAccountsScope {}
 
+model_de! { AllAccountsScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AllGrantsScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AllGrantsScope {}
 
+model_de! { AllGrantsScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AllUsersScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AllUsersScope {}
 
+model_de! { AllUsersScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.AppSelectionCriteriaScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppSelectionCriteriaScope {
     /// `complianceFrameworkAttributeValueIds`: a list; each item is text.
@@ -155,15 +197,23 @@ pub struct AppSelectionCriteriaScope {
     pub risk_level_attribute_value_ids: Option<Vec<String>>,
 }
 
+model_de! { AppSelectionCriteriaScope [1] {
+    0 "complianceFrameworkAttributeValueIds" compliance_framework_attribute_value_ids: Plain,
+    1 "riskLevelAttributeValueIds" risk_level_attribute_value_ids: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.ApplicationAccessScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApplicationAccessScope {}
 
+model_de! { ApplicationAccessScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.CelExpressionScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CelExpressionScope {
     /// `expression`: text.
@@ -171,9 +221,13 @@ pub struct CelExpressionScope {
     pub expression: Option<String>,
 }
 
+model_de! { CelExpressionScope [1] {
+    0 "expression" expression: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.GrantAccessProfileFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantAccessProfileFilter {
     /// `excludedAccessProfileIds`: a list; each item is text.
@@ -186,6 +240,12 @@ pub struct GrantAccessProfileFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub included_access_profile_ids: Option<Vec<String>>,
 }
+
+model_de! { GrantAccessProfileFilter [1] {
+    0 "excludedAccessProfileIds" excluded_access_profile_ids: Plain,
+    1 "filterType" filter_type: Plain,
+    2 "includedAccessProfileIds" included_access_profile_ids: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.
@@ -204,8 +264,8 @@ IncludeSpecific = "ACCESS_PROFILE_FILTER_TYPE_INCLUDE_SPECIFIC",
 }
 
 /// The `c1.api.accessreview.v1.GrantsAddedBetween` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantsAddedBetween {
     /// `endDate`: a timestamp (RFC 3339 on the wire).
@@ -222,9 +282,14 @@ pub struct GrantsAddedBetween {
     pub start_date: Option<::time::OffsetDateTime>,
 }
 
+model_de! { GrantsAddedBetween [1] {
+    0 "endDate" end_date: Timestamp,
+    1 "startDate" start_date: Timestamp,
+} }
+
 /// The `c1.api.accessreview.v1.GrantsByCriteriaScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantsByCriteriaScope {
     /// `accessProfileFilter`: a [`GrantAccessProfileFilter`].
@@ -259,9 +324,19 @@ pub struct GrantsByCriteriaScope {
     pub type_filter: Option<GrantFilterGrantFilterType>,
 }
 
+model_de! { GrantsByCriteriaScope [1] {
+    0 "accessProfileFilter" access_profile_filter: Model,
+    1 "daysSinceAdded" days_since_added: Duration,
+    2 "daysSinceLastUsed" days_since_last_used: Duration,
+    3 "daysSinceReviewed" days_since_reviewed: Duration,
+    4 "grantsAddedBetween" grants_added_between: Model,
+    5 "sourceFilter" source_filter: Plain,
+    6 "typeFilter" type_filter: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.IncludedUserAttributeValue` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IncludedUserAttributeValue {
     /// `value`: text.
@@ -269,9 +344,13 @@ pub struct IncludedUserAttributeValue {
     pub value: Option<String>,
 }
 
+model_de! { IncludedUserAttributeValue [1] {
+    0 "value" value: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.IncludedUserAttributeValues` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IncludedUserAttributeValues {
     /// `values`: a list; each item is a [`IncludedUserAttributeValue`].
@@ -279,27 +358,40 @@ pub struct IncludedUserAttributeValues {
     pub values: Option<Vec<IncludedUserAttributeValue>>,
 }
 
+model_de! { IncludedUserAttributeValues [1] {
+    0 "values" values: Models,
+} }
+
 /// The `c1.api.accessreview.v1.ResourceSelectionScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceSelectionScope {}
 
+model_de! { ResourceSelectionScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.ResourceTypeSelectionScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceTypeSelectionScope {}
 
+model_de! { ResourceTypeSelectionScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.ScopeRoleSelectionScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScopeRoleSelectionScope {}
 
+model_de! { ScopeRoleSelectionScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.SelectedUsersScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SelectedUsersScope {
     /// `userIds`: a list; each item is text.
@@ -307,21 +399,31 @@ pub struct SelectedUsersScope {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { SelectedUsersScope [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.accessreview.v1.SpecificAccessConflictsScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SpecificAccessConflictsScope {}
 
+model_de! { SpecificAccessConflictsScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.SpecificResourcesScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SpecificResourcesScope {}
 
+model_de! { SpecificResourcesScope [1] {
+} }
+
 /// The `c1.api.accessreview.v1.UserCriteriaScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserCriteriaScope {
     /// `groupAppEntitlementsRef`: a list; each item is a [`AppEntitlementRef`].
@@ -338,3 +440,10 @@ pub struct UserCriteriaScope {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_status: Option<Vec<UserStatus>>,
 }
+
+model_de! { UserCriteriaScope [1] {
+    0 "groupAppEntitlementsRef" group_app_entitlements_ref: Models,
+    1 "managerUserIds" manager_user_ids: Plain,
+    2 "multiUserProfileAttributes" multi_user_profile_attributes: ModelMap,
+    3 "userStatus" user_status: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.ConnectorProvision.AccountProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountProvision {
     /// `config`: a free-form JSON object.
@@ -26,9 +26,17 @@ pub struct AccountProvision {
     pub schema_id: Option<String>,
 }
 
+model_de! { AccountProvision [1] {
+    0 "config" config: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "doNotSave" do_not_save: Model,
+    3 "saveToVault" save_to_vault: Model,
+    4 "schemaId" schema_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.ActionProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionProvision {
     /// `actionName`: text.
@@ -45,9 +53,16 @@ pub struct ActionProvision {
     pub display_name: Option<String>,
 }
 
+model_de! { ActionProvision [1] {
+    0 "actionName" action_name: Plain,
+    1 "appId" app_id: Plain,
+    2 "connectorId" connector_id: Plain,
+    3 "displayName" display_name: Plain,
+} }
+
 /// The `c1.api.policy.v1.AppOwnerProvisioner` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppOwnerProvisioner {
     /// `allowReassignment`: a boolean.
@@ -58,9 +73,14 @@ pub struct AppOwnerProvisioner {
     pub fallback_user_ids: Option<Vec<String>>,
 }
 
+model_de! { AppOwnerProvisioner [1] {
+    0 "allowReassignment" allow_reassignment: Plain,
+    1 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.ConnectorProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorProvision {
     /// `account`: a [`AccountProvision`].
@@ -74,9 +94,15 @@ pub struct ConnectorProvision {
     pub delete_account: Option<DeleteAccount>,
 }
 
+model_de! { ConnectorProvision [1] {
+    0 "account" account: Model,
+    1 "defaultBehavior" default_behavior: Model,
+    2 "deleteAccount" delete_account: Model,
+} }
+
 /// The `c1.api.policy.v1.ConnectorProvision.DefaultBehavior` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DefaultBehavior {
     /// `connectorId`: text.
@@ -84,9 +110,13 @@ pub struct DefaultBehavior {
     pub connector_id: Option<String>,
 }
 
+model_de! { DefaultBehavior [1] {
+    0 "connectorId" connector_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.DelegatedProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DelegatedProvision {
     /// `appId`: text.
@@ -100,9 +130,15 @@ pub struct DelegatedProvision {
     pub implicit: Option<bool>,
 }
 
+model_de! { DelegatedProvision [1] {
+    0 "appId" app_id: Plain,
+    1 "entitlementId" entitlement_id: Plain,
+    2 "implicit" implicit: Plain,
+} }
+
 /// The `c1.api.policy.v1.ConnectorProvision.DeleteAccount` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAccount {
     /// `connectorId`: text.
@@ -110,9 +146,13 @@ pub struct DeleteAccount {
     pub connector_id: Option<String>,
 }
 
+model_de! { DeleteAccount [1] {
+    0 "connectorId" connector_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.DevicePlacementProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DevicePlacementProvision {
     /// `vaultBoundaryId`: text.
@@ -120,15 +160,22 @@ pub struct DevicePlacementProvision {
     pub vault_boundary_id: Option<String>,
 }
 
+model_de! { DevicePlacementProvision [1] {
+    0 "vaultBoundaryId" vault_boundary_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.ConnectorProvision.DoNotSave` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DoNotSave {}
 
+model_de! { DoNotSave [1] {
+} }
+
 /// The `c1.api.policy.v1.EntitlementOwnerProvisioner` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementOwnerProvisioner {
     /// `allowReassignment`: a boolean.
@@ -139,9 +186,14 @@ pub struct EntitlementOwnerProvisioner {
     pub fallback_user_ids: Option<Vec<String>>,
 }
 
+model_de! { EntitlementOwnerProvisioner [1] {
+    0 "allowReassignment" allow_reassignment: Plain,
+    1 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.ExpressionProvisioner` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExpressionProvisioner {
     /// `allowReassignment`: a boolean.
@@ -155,9 +207,15 @@ pub struct ExpressionProvisioner {
     pub fallback_user_ids: Option<Vec<String>>,
 }
 
+model_de! { ExpressionProvisioner [1] {
+    0 "allowReassignment" allow_reassignment: Plain,
+    1 "expressions" expressions: Plain,
+    2 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.ExternalTicketProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalTicketProvision {
     /// `appId`: text.
@@ -174,9 +232,16 @@ pub struct ExternalTicketProvision {
     pub instructions: Option<String>,
 }
 
+model_de! { ExternalTicketProvision [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "externalTicketProvisionerConfigId" external_ticket_provisioner_config_id: Plain,
+    3 "instructions" instructions: Plain,
+} }
+
 /// The `c1.api.policy.v1.GroupProvisioner` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupProvisioner {
     /// `allowReassignment`: a boolean.
@@ -193,9 +258,16 @@ pub struct GroupProvisioner {
     pub fallback_user_ids: Option<Vec<String>>,
 }
 
+model_de! { GroupProvisioner [1] {
+    0 "allowReassignment" allow_reassignment: Plain,
+    1 "appGroupId" app_group_id: Plain,
+    2 "appId" app_id: Plain,
+    3 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.ManagerProvisioner` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManagerProvisioner {
     /// `allowReassignment`: a boolean.
@@ -206,9 +278,14 @@ pub struct ManagerProvisioner {
     pub fallback_user_ids: Option<Vec<String>>,
 }
 
+model_de! { ManagerProvisioner [1] {
+    0 "allowReassignment" allow_reassignment: Plain,
+    1 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.ManualProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManualProvision {
     /// `assignee`: a [`ProvisionerAssignment`].
@@ -222,9 +299,15 @@ pub struct ManualProvision {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { ManualProvision [1] {
+    0 "assignee" assignee: Model,
+    1 "instructions" instructions: Plain,
+    2 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.MultiStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MultiStep {
     /// `provisionSteps`: a list; each item is a [`ProvisionPolicy`].
@@ -232,9 +315,13 @@ pub struct MultiStep {
     pub provision_steps: Option<Vec<ProvisionPolicy>>,
 }
 
+model_de! { MultiStep [1] {
+    0 "provisionSteps" provision_steps: NestedModels,
+} }
+
 /// The `c1.api.policy.v1.ProvisionPolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionPolicy {
     /// `action`: a [`ActionProvision`].
@@ -266,9 +353,21 @@ pub struct ProvisionPolicy {
     pub webhook: Option<WebhookProvision>,
 }
 
+model_de! { ProvisionPolicy [1] {
+    0 "action" action: Model,
+    1 "connector" connector: Model,
+    2 "delegated" delegated: Model,
+    3 "devicePlacement" device_placement: Model,
+    4 "externalTicket" external_ticket: Model,
+    5 "manual" manual: Model,
+    6 "multiStep" multi_step: NestedModel,
+    7 "unconfigured" unconfigured: Model,
+    8 "webhook" webhook: Model,
+} }
+
 /// The `c1.api.policy.v1.ProvisionerAssignment` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionerAssignment {
     /// `appOwners`: a [`AppOwnerProvisioner`].
@@ -291,9 +390,18 @@ pub struct ProvisionerAssignment {
     pub users: Option<UserProvisioner>,
 }
 
+model_de! { ProvisionerAssignment [1] {
+    0 "appOwners" app_owners: Model,
+    1 "entitlementOwners" entitlement_owners: Model,
+    2 "expression" expression: Model,
+    3 "group" group: Model,
+    4 "manager" manager: Model,
+    5 "users" users: Model,
+} }
+
 /// The `c1.api.policy.v1.ConnectorProvision.SaveToVault` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SaveToVault {
     /// `vaultIds`: a list; each item is text.
@@ -301,15 +409,22 @@ pub struct SaveToVault {
     pub vault_ids: Option<Vec<String>>,
 }
 
+model_de! { SaveToVault [1] {
+    0 "vaultIds" vault_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.UnconfiguredProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnconfiguredProvision {}
 
+model_de! { UnconfiguredProvision [1] {
+} }
+
 /// The `c1.api.policy.v1.UserProvisioner` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserProvisioner {
     /// `allowReassignment`: a boolean.
@@ -320,12 +435,21 @@ pub struct UserProvisioner {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { UserProvisioner [1] {
+    0 "allowReassignment" allow_reassignment: Plain,
+    1 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.WebhookProvision` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookProvision {
     /// `webhookId`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }
+
+model_de! { WebhookProvision [1] {
+    0 "webhookId" webhook_id: Plain,
+} }

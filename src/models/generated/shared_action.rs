@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.Action` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Action {
     /// `automation`: a [`ActionTargetAutomation`].
@@ -20,9 +20,15 @@ pub struct Action {
     pub client_id_approval: Option<ActionTargetClientIdApproval>,
 }
 
+model_de! { Action [1] {
+    0 "automation" automation: Model,
+    1 "batonResourceAction" baton_resource_action: Model,
+    2 "clientIdApproval" client_id_approval: Model,
+} }
+
 /// The `c1.api.policy.v1.ActionTargetAutomation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetAutomation {
     /// `automationTemplateId`: text.
@@ -30,9 +36,13 @@ pub struct ActionTargetAutomation {
     pub automation_template_id: Option<String>,
 }
 
+model_de! { ActionTargetAutomation [1] {
+    0 "automationTemplateId" automation_template_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.ActionTargetBatonResourceAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetBatonResourceAction {
     /// `batonResourceActionId`: text.
@@ -40,15 +50,22 @@ pub struct ActionTargetBatonResourceAction {
     pub baton_resource_action_id: Option<String>,
 }
 
+model_de! { ActionTargetBatonResourceAction [1] {
+    0 "batonResourceActionId" baton_resource_action_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.ActionTargetClientIdApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetClientIdApproval {}
 
+model_de! { ActionTargetClientIdApproval [1] {
+} }
+
 /// The `c1.api.policy.v1.AgentApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentApproval {
     /// `agentFailureAction`: one of [`AgentApprovalAgentFailureAction`].
@@ -70,6 +87,15 @@ pub struct AgentApproval {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign_to_user_ids: Option<Vec<String>>,
 }
+
+model_de! { AgentApproval [1] {
+    0 "agentFailureAction" agent_failure_action: Plain,
+    1 "agentMode" agent_mode: Plain,
+    2 "agentUserId" agent_user_id: Plain,
+    3 "instructions" instructions: Plain,
+    4 "policyIds" policy_ids: Plain,
+    5 "reassignToUserIds" reassign_to_user_ids: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -100,8 +126,8 @@ CommentOnly = "APPROVAL_AGENT_MODE_COMMENT_ONLY",
 }
 
 /// The `c1.api.policy.v1.AppEntitlementReference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementReference {
     /// `appEntitlementId`: text.
@@ -112,9 +138,14 @@ pub struct AppEntitlementReference {
     pub app_id: Option<String>,
 }
 
+model_de! { AppEntitlementReference [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.AppGroupApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppGroupApproval {
     /// `allowSelfApproval`: a boolean.
@@ -143,9 +174,20 @@ pub struct AppGroupApproval {
     pub require_distinct_approvers: Option<bool>,
 }
 
+model_de! { AppGroupApproval [1] {
+    0 "allowSelfApproval" allow_self_approval: Plain,
+    1 "appGroupId" app_group_id: Plain,
+    2 "appId" app_id: Plain,
+    3 "fallback" fallback: Plain,
+    4 "fallbackGroupIds" fallback_group_ids: Models,
+    5 "fallbackUserIds" fallback_user_ids: Plain,
+    6 "isGroupFallbackEnabled" is_group_fallback_enabled: Plain,
+    7 "requireDistinctApprovers" require_distinct_approvers: Plain,
+} }
+
 /// The `c1.api.policy.v1.AppOwnerApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppOwnerApproval {
     /// `allowSelfApproval`: a boolean.
@@ -156,9 +198,14 @@ pub struct AppOwnerApproval {
     pub require_distinct_approvers: Option<bool>,
 }
 
+model_de! { AppOwnerApproval [1] {
+    0 "allowSelfApproval" allow_self_approval: Plain,
+    1 "requireDistinctApprovers" require_distinct_approvers: Plain,
+} }
+
 /// The `c1.api.policy.v1.Approval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Approval {
     /// `agent`: a [`AgentApproval`].
@@ -223,15 +270,41 @@ pub struct Approval {
     pub webhook: Option<WebhookApproval>,
 }
 
+model_de! { Approval [1] {
+    0 "agent" agent: Model,
+    1 "allowDelegation" allow_delegation: Plain,
+    2 "allowReassignment" allow_reassignment: Plain,
+    3 "allowedReassignees" allowed_reassignees: Plain,
+    4 "appOwners" app_owners: Model,
+    5 "assigned" assigned: Plain,
+    6 "entitlementOwners" entitlement_owners: Model,
+    7 "escalation" escalation: Model,
+    8 "escalationEnabled" escalation_enabled: Plain,
+    9 "expression" expression: Model,
+    10 "group" group: Model,
+    11 "manager" manager: Model,
+    12 "requireApprovalReason" require_approval_reason: Plain,
+    13 "requireDenialReason" require_denial_reason: Plain,
+    14 "requireReassignmentReason" require_reassignment_reason: Plain,
+    15 "requiresStepUpProviderId" requires_step_up_provider_id: Plain,
+    16 "resourceOwners" resource_owners: Model,
+    17 "self" self_: Model,
+    18 "users" users: Model,
+    19 "webhook" webhook: Model,
+} }
+
 /// The `c1.api.policy.v1.Escalation.CancelTicket` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CancelTicket {}
 
+model_de! { CancelTicket [1] {
+} }
+
 /// The `c1.api.policy.v1.EntitlementOwnerApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementOwnerApproval {
     /// `allowSelfApproval`: a boolean.
@@ -254,9 +327,18 @@ pub struct EntitlementOwnerApproval {
     pub require_distinct_approvers: Option<bool>,
 }
 
+model_de! { EntitlementOwnerApproval [1] {
+    0 "allowSelfApproval" allow_self_approval: Plain,
+    1 "fallback" fallback: Plain,
+    2 "fallbackGroupIds" fallback_group_ids: Models,
+    3 "fallbackUserIds" fallback_user_ids: Plain,
+    4 "isGroupFallbackEnabled" is_group_fallback_enabled: Plain,
+    5 "requireDistinctApprovers" require_distinct_approvers: Plain,
+} }
+
 /// The `c1.api.policy.v1.Escalation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Escalation {
     /// `cancelTicket`: a [`CancelTicket`].
@@ -282,9 +364,18 @@ pub struct Escalation {
     pub skip_step: Option<SkipStep>,
 }
 
+model_de! { Escalation [1] {
+    0 "cancelTicket" cancel_ticket: Model,
+    1 "escalationComment" escalation_comment: Plain,
+    2 "expiration" expiration: Int64,
+    3 "reassignToApprovers" reassign_to_approvers: Model,
+    4 "replacePolicy" replace_policy: Model,
+    5 "skipStep" skip_step: Model,
+} }
+
 /// The `c1.api.policy.v1.ExpressionApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExpressionApproval {
     /// `allowSelfApproval`: a boolean.
@@ -313,9 +404,20 @@ pub struct ExpressionApproval {
     pub require_distinct_approvers: Option<bool>,
 }
 
+model_de! { ExpressionApproval [1] {
+    0 "allowSelfApproval" allow_self_approval: Plain,
+    1 "assignedUserIds" assigned_user_ids: Plain,
+    2 "expressions" expressions: Plain,
+    3 "fallback" fallback: Plain,
+    4 "fallbackGroupIds" fallback_group_ids: Models,
+    5 "fallbackUserIds" fallback_user_ids: Plain,
+    6 "isGroupFallbackEnabled" is_group_fallback_enabled: Plain,
+    7 "requireDistinctApprovers" require_distinct_approvers: Plain,
+} }
+
 /// The `c1.api.policy.v1.ManagerApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManagerApproval {
     /// `allowSelfApproval`: a boolean.
@@ -341,9 +443,19 @@ pub struct ManagerApproval {
     pub require_distinct_approvers: Option<bool>,
 }
 
+model_de! { ManagerApproval [1] {
+    0 "allowSelfApproval" allow_self_approval: Plain,
+    1 "assignedUserIds" assigned_user_ids: Plain,
+    2 "fallback" fallback: Plain,
+    3 "fallbackGroupIds" fallback_group_ids: Models,
+    4 "fallbackUserIds" fallback_user_ids: Plain,
+    5 "isGroupFallbackEnabled" is_group_fallback_enabled: Plain,
+    6 "requireDistinctApprovers" require_distinct_approvers: Plain,
+} }
+
 /// The `c1.api.policy.v1.Escalation.ReassignToApprovers` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReassignToApprovers {
     /// `approverIds`: a list; each item is text.
@@ -351,9 +463,13 @@ pub struct ReassignToApprovers {
     pub approver_ids: Option<Vec<String>>,
 }
 
+model_de! { ReassignToApprovers [1] {
+    0 "approverIds" approver_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.Escalation.ReplacePolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReplacePolicy {
     /// `policyId`: text.
@@ -361,9 +477,13 @@ pub struct ReplacePolicy {
     pub policy_id: Option<String>,
 }
 
+model_de! { ReplacePolicy [1] {
+    0 "policyId" policy_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.ResourceOwnerApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceOwnerApproval {
     /// `allowSelfApproval`: a boolean.
@@ -386,9 +506,18 @@ pub struct ResourceOwnerApproval {
     pub require_distinct_approvers: Option<bool>,
 }
 
+model_de! { ResourceOwnerApproval [1] {
+    0 "allowSelfApproval" allow_self_approval: Plain,
+    1 "fallback" fallback: Plain,
+    2 "fallbackGroupIds" fallback_group_ids: Models,
+    3 "fallbackUserIds" fallback_user_ids: Plain,
+    4 "isGroupFallbackEnabled" is_group_fallback_enabled: Plain,
+    5 "requireDistinctApprovers" require_distinct_approvers: Plain,
+} }
+
 /// The `c1.api.policy.v1.SelfApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SelfApproval {
     /// `assignedUserIds`: a list; each item is text. Set by the server.
@@ -408,15 +537,26 @@ pub struct SelfApproval {
     pub is_group_fallback_enabled: Option<bool>,
 }
 
+model_de! { SelfApproval [1] {
+    0 "assignedUserIds" assigned_user_ids: Plain,
+    1 "fallback" fallback: Plain,
+    2 "fallbackGroupIds" fallback_group_ids: Models,
+    3 "fallbackUserIds" fallback_user_ids: Plain,
+    4 "isGroupFallbackEnabled" is_group_fallback_enabled: Plain,
+} }
+
 /// The `c1.api.policy.v1.Escalation.SkipStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SkipStep {}
 
+model_de! { SkipStep [1] {
+} }
+
 /// The `c1.api.policy.v1.UserApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserApproval {
     /// `allowSelfApproval`: a boolean.
@@ -430,12 +570,22 @@ pub struct UserApproval {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { UserApproval [1] {
+    0 "allowSelfApproval" allow_self_approval: Plain,
+    1 "requireDistinctApprovers" require_distinct_approvers: Plain,
+    2 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.WebhookApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookApproval {
     /// `webhookId`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }
+
+model_de! { WebhookApproval [1] {
+    0 "webhookId" webhook_id: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.policy.v1.ActionInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionInstance {
     /// `action`: a [`Action`].
@@ -38,6 +38,18 @@ pub struct ActionInstance {
     pub success: Option<ActionOutcomeSuccess>,
 }
 
+model_de! { ActionInstance [1] {
+    0 "action" action: Model,
+    1 "automation" automation: Model,
+    2 "batonResourceActionInstance" baton_resource_action_instance: Model,
+    3 "cancelled" cancelled: Model,
+    4 "clientIdApprovalInstance" client_id_approval_instance: Model,
+    5 "denied" denied: Model,
+    6 "error" error: Model,
+    7 "state" state: Plain,
+    8 "success" success: Model,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum ActionInstanceState {
@@ -55,8 +67,8 @@ Error = "ACTION_INSTANCE_STATE_ERROR",
 }
 
 /// The `c1.api.policy.v1.ActionOutcomeCancelled` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionOutcomeCancelled {
     /// `outcomeTime`: a timestamp (RFC 3339 on the wire).
@@ -67,9 +79,13 @@ pub struct ActionOutcomeCancelled {
     pub outcome_time: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ActionOutcomeCancelled [1] {
+    0 "outcomeTime" outcome_time: Timestamp,
+} }
+
 /// The `c1.api.policy.v1.ActionOutcomeDenied` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionOutcomeDenied {
     /// `outcomeTime`: a timestamp (RFC 3339 on the wire).
@@ -80,9 +96,13 @@ pub struct ActionOutcomeDenied {
     pub outcome_time: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ActionOutcomeDenied [1] {
+    0 "outcomeTime" outcome_time: Timestamp,
+} }
+
 /// The `c1.api.policy.v1.ActionOutcomeError` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionOutcomeError {
     /// `errorCode`: text.
@@ -99,9 +119,15 @@ pub struct ActionOutcomeError {
     pub outcome_time: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ActionOutcomeError [1] {
+    0 "errorCode" error_code: Plain,
+    1 "errorMessage" error_message: Plain,
+    2 "outcomeTime" outcome_time: Timestamp,
+} }
+
 /// The `c1.api.policy.v1.ActionOutcomeSuccess` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionOutcomeSuccess {
     /// `outcomeTime`: a timestamp (RFC 3339 on the wire).
@@ -112,9 +138,13 @@ pub struct ActionOutcomeSuccess {
     pub outcome_time: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ActionOutcomeSuccess [1] {
+    0 "outcomeTime" outcome_time: Timestamp,
+} }
+
 /// The `c1.api.policy.v1.ActionTargetAutomationInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetAutomationInstance {
     /// `automationExecutionId`: text.
@@ -122,9 +152,13 @@ pub struct ActionTargetAutomationInstance {
     pub automation_execution_id: Option<String>,
 }
 
+model_de! { ActionTargetAutomationInstance [1] {
+    0 "automationExecutionId" automation_execution_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.ActionTargetBatonResourceActionInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetBatonResourceActionInstance {
     /// `batonActionInvocationId`: text.
@@ -132,9 +166,13 @@ pub struct ActionTargetBatonResourceActionInstance {
     pub baton_action_invocation_id: Option<String>,
 }
 
+model_de! { ActionTargetBatonResourceActionInstance [1] {
+    0 "batonActionInvocationId" baton_action_invocation_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.ActionTargetClientIdApprovalInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetClientIdApprovalInstance {
     /// `clientIdUrl`: text.
@@ -142,9 +180,13 @@ pub struct ActionTargetClientIdApprovalInstance {
     pub client_id_url: Option<String>,
 }
 
+model_de! { ActionTargetClientIdApprovalInstance [1] {
+    0 "clientIdUrl" client_id_url: Plain,
+} }
+
 /// The `c1.api.policy.v1.ApprovalInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApprovalInstance {
     /// `approval`: a [`Approval`].
@@ -182,6 +224,19 @@ pub struct ApprovalInstance {
     pub state: Option<ApprovalInstanceState>,
 }
 
+model_de! { ApprovalInstance [1] {
+    0 "approval" approval: Model,
+    1 "approved" approved: Model,
+    2 "assignedAt" assigned_at: Timestamp,
+    3 "denied" denied: Model,
+    4 "escalationInstance" escalation_instance: Model,
+    5 "reassigned" reassigned: Model,
+    6 "reassignedByError" reassigned_by_error: Model,
+    7 "restarted" restarted: Model,
+    8 "skipped" skipped: Model,
+    9 "state" state: Plain,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum ApprovalInstanceState {
@@ -199,8 +254,8 @@ Done = "APPROVAL_INSTANCE_STATE_DONE",
 }
 
 /// The `c1.api.policy.v1.ApprovedAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApprovedAction {
     /// `approvedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -220,9 +275,16 @@ pub struct ApprovedAction {
     pub user_id: Option<String>,
 }
 
+model_de! { ApprovedAction [1] {
+    0 "approvedAt" approved_at: Timestamp,
+    1 "entitlements" entitlements: Models,
+    2 "stepUpTransactionId" step_up_transaction_id: Plain,
+    3 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.DeniedAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeniedAction {
     /// `deniedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -236,9 +298,14 @@ pub struct DeniedAction {
     pub user_id: Option<String>,
 }
 
+model_de! { DeniedAction [1] {
+    0 "deniedAt" denied_at: Timestamp,
+    1 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.EscalationInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EscalationInstance {
     /// `alreadyEscalated`: a boolean.
@@ -267,15 +334,28 @@ pub struct EscalationInstance {
     pub skip_step: Option<EscalationInstanceSkipStep>,
 }
 
+model_de! { EscalationInstance [1] {
+    0 "alreadyEscalated" already_escalated: Plain,
+    1 "cancelTicket" cancel_ticket: Model,
+    2 "escalationComment" escalation_comment: Plain,
+    3 "expiresAt" expires_at: Timestamp,
+    4 "reassignToApprovers" reassign_to_approvers: Model,
+    5 "replacePolicy" replace_policy: Model,
+    6 "skipStep" skip_step: Model,
+} }
+
 /// The `c1.api.policy.v1.EscalationInstance.CancelTicket` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EscalationInstanceCancelTicket {}
 
+model_de! { EscalationInstanceCancelTicket [1] {
+} }
+
 /// The `c1.api.policy.v1.EscalationInstance.ReassignToApprovers` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EscalationInstanceReassignToApprovers {
     /// `approverIds`: a list; each item is text.
@@ -283,9 +363,13 @@ pub struct EscalationInstanceReassignToApprovers {
     pub approver_ids: Option<Vec<String>>,
 }
 
+model_de! { EscalationInstanceReassignToApprovers [1] {
+    0 "approverIds" approver_ids: Plain,
+} }
+
 /// The `c1.api.policy.v1.EscalationInstance.ReplacePolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EscalationInstanceReplacePolicy {
     /// `policyId`: text.
@@ -293,15 +377,22 @@ pub struct EscalationInstanceReplacePolicy {
     pub policy_id: Option<String>,
 }
 
+model_de! { EscalationInstanceReplacePolicy [1] {
+    0 "policyId" policy_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.EscalationInstance.SkipStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EscalationInstanceSkipStep {}
 
+model_de! { EscalationInstanceSkipStep [1] {
+} }
+
 /// The `c1.api.policy.v1.ReassignedAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReassignedAction {
     /// `newPolicyStepId`: text. Set by the server.
@@ -318,9 +409,15 @@ pub struct ReassignedAction {
     pub user_id: Option<String>,
 }
 
+model_de! { ReassignedAction [1] {
+    0 "newPolicyStepId" new_policy_step_id: Plain,
+    1 "reassignedAt" reassigned_at: Timestamp,
+    2 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.ReassignedByErrorAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReassignedByErrorAction {
     /// `description`: text. Set by the server.
@@ -349,9 +446,18 @@ pub struct ReassignedByErrorAction {
     pub reassigned_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { ReassignedByErrorAction [1] {
+    0 "description" description: Plain,
+    1 "errorCode" error_code: Plain,
+    2 "errorUserId" error_user_id: Plain,
+    3 "erroredAt" errored_at: Timestamp,
+    4 "newPolicyStepId" new_policy_step_id: Plain,
+    5 "reassignedAt" reassigned_at: Timestamp,
+} }
+
 /// The `c1.api.policy.v1.RestartAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RestartAction {
     /// `oldPolicyStepId`: text. Set by the server.
@@ -368,9 +474,15 @@ pub struct RestartAction {
     pub user_id: Option<String>,
 }
 
+model_de! { RestartAction [1] {
+    0 "oldPolicyStepId" old_policy_step_id: Plain,
+    1 "restartedAt" restarted_at: Timestamp,
+    2 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.policy.v1.SkippedAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SkippedAction {
     /// `newPolicyStepId`: text. Set by the server.
@@ -386,6 +498,12 @@ pub struct SkippedAction {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { SkippedAction [1] {
+    0 "newPolicyStepId" new_policy_step_id: Plain,
+    1 "skippedAt" skipped_at: Timestamp,
+    2 "userId" user_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 28 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.iam.v1.ActorObjectPermissions` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActorObjectPermissions {
     /// `delete`: a boolean.
@@ -22,3 +22,10 @@ pub struct ActorObjectPermissions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
 }
+
+model_de! { ActorObjectPermissions [1] {
+    0 "delete" delete: Plain,
+    1 "edit" edit: Plain,
+    2 "extra" extra: Plain,
+    3 "read" read: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.form.v1.AdminProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AdminProviderConfig {
     /// `defaultValueCel`: text.
@@ -17,9 +17,14 @@ pub struct AdminProviderConfig {
     pub show_to_user: Option<bool>,
 }
 
+model_de! { AdminProviderConfig [1] {
+    0 "defaultValueCel" default_value_cel: Plain,
+    1 "showToUser" show_to_user: Plain,
+} }
+
 /// The `validate.AnyRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AnyRules {
     /// `in`: a list; each item is text.
@@ -33,9 +38,15 @@ pub struct AnyRules {
     pub required: Option<bool>,
 }
 
+model_de! { AnyRules [1] {
+    0 "in" r#in: Plain,
+    1 "notIn" not_in: Plain,
+    2 "required" required: Plain,
+} }
+
 /// The `c1.api.form.v1.AppResourceFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceFilter {
     /// `appId`: text.
@@ -46,9 +57,14 @@ pub struct AppResourceFilter {
     pub resource_type_id: Option<String>,
 }
 
+model_de! { AppResourceFilter [1] {
+    0 "appId" app_id: Plain,
+    1 "resourceTypeId" resource_type_id: Plain,
+} }
+
 /// The `c1.api.form.v1.AppUserFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserFilter {
     /// `appId`: text.
@@ -56,15 +72,22 @@ pub struct AppUserFilter {
     pub app_id: Option<String>,
 }
 
+model_de! { AppUserFilter [1] {
+    0 "appId" app_id: Plain,
+} }
+
 /// The `c1.api.form.v1.AtLeastOne` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AtLeastOne {}
 
+model_de! { AtLeastOne [1] {
+} }
+
 /// The `c1.api.form.v1.BoolField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BoolField {
     /// `checkboxField`: a [`CheckboxField`].
@@ -81,9 +104,16 @@ pub struct BoolField {
     pub toggle_field: Option<ToggleField>,
 }
 
+model_de! { BoolField [1] {
+    0 "checkboxField" checkbox_field: Model,
+    1 "defaultValue" default_value: Plain,
+    2 "rules" rules: Model,
+    3 "toggleField" toggle_field: Model,
+} }
+
 /// The `validate.BoolRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BoolRules {
     /// `const`: a boolean.
@@ -91,9 +121,13 @@ pub struct BoolRules {
     pub r#const: Option<bool>,
 }
 
+model_de! { BoolRules [1] {
+    0 "const" r#const: Plain,
+} }
+
 /// The `validate.BytesRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BytesRules {
     /// `const`: base64 text.
@@ -149,9 +183,26 @@ pub struct BytesRules {
     pub suffix: Option<String>,
 }
 
+model_de! { BytesRules [1] {
+    0 "const" r#const: Plain,
+    1 "contains" contains: Plain,
+    2 "ignoreEmpty" ignore_empty: Plain,
+    3 "in" r#in: Plain,
+    4 "ip" ip: Plain,
+    5 "ipv4" ipv4: Plain,
+    6 "ipv6" ipv6: Plain,
+    7 "len" len: Uint64,
+    8 "maxLen" max_len: Uint64,
+    9 "minLen" min_len: Uint64,
+    10 "notIn" not_in: Plain,
+    11 "pattern" pattern: Plain,
+    12 "prefix" prefix: Plain,
+    13 "suffix" suffix: Plain,
+} }
+
 /// The `c1.api.form.v1.C1UserFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1UserFilter {
     /// `excludeUserIds`: a list; each item is text.
@@ -165,21 +216,33 @@ pub struct C1UserFilter {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { C1UserFilter [1] {
+    0 "excludeUserIds" exclude_user_ids: Plain,
+    1 "includeDeactivated" include_deactivated: Plain,
+    2 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.form.v1.CheckboxField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CheckboxField {}
 
+model_de! { CheckboxField [1] {
+} }
+
 /// The `c1.api.form.v1.ChipsField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChipsField {}
 
+model_de! { ChipsField [1] {
+} }
+
 /// The `c1.api.form.v1.DateField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DateField {
     /// `defaultToToday`: a boolean.
@@ -199,9 +262,17 @@ pub struct DateField {
     pub min_days_from_today: Option<i32>,
 }
 
+model_de! { DateField [1] {
+    0 "defaultToToday" default_to_today: Plain,
+    1 "maxDate" max_date: Plain,
+    2 "maxDaysFromToday" max_days_from_today: Plain,
+    3 "minDate" min_date: Plain,
+    4 "minDaysFromToday" min_days_from_today: Plain,
+} }
+
 /// The `c1.api.form.v1.DependentOn` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DependentOn {
     /// `dependencyFieldNames`: a list; each item is text.
@@ -209,9 +280,13 @@ pub struct DependentOn {
     pub dependency_field_names: Option<Vec<String>>,
 }
 
+model_de! { DependentOn [1] {
+    0 "dependencyFieldNames" dependency_field_names: Plain,
+} }
+
 /// The `validate.DoubleRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DoubleRules {
     /// `const`: a number.
@@ -240,9 +315,20 @@ pub struct DoubleRules {
     pub not_in: Option<Vec<f64>>,
 }
 
+model_de! { DoubleRules [1] {
+    0 "const" r#const: Plain,
+    1 "gt" gt: Plain,
+    2 "gte" gte: Plain,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Plain,
+    5 "lt" lt: Plain,
+    6 "lte" lte: Plain,
+    7 "notIn" not_in: Plain,
+} }
+
 /// The `validate.DurationRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DurationRules {
     /// `const`: a duration (`"3600s"` on the wire).
@@ -292,9 +378,20 @@ pub struct DurationRules {
     pub required: Option<bool>,
 }
 
+model_de! { DurationRules [1] {
+    0 "const" r#const: Duration,
+    1 "gt" gt: Duration,
+    2 "gte" gte: Duration,
+    3 "in" r#in: Durations,
+    4 "lt" lt: Duration,
+    5 "lte" lte: Duration,
+    6 "notIn" not_in: Durations,
+    7 "required" required: Plain,
+} }
+
 /// The `validate.EnumRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnumRules {
     /// `const`: a number.
@@ -311,9 +408,16 @@ pub struct EnumRules {
     pub not_in: Option<Vec<i32>>,
 }
 
+model_de! { EnumRules [1] {
+    0 "const" r#const: Plain,
+    1 "definedOnly" defined_only: Plain,
+    2 "in" r#in: Plain,
+    3 "notIn" not_in: Plain,
+} }
+
 /// The `c1.api.form.v1.FieldRelationship` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldRelationship {
     /// `atLeastOne`: a [`AtLeastOne`].
@@ -333,9 +437,17 @@ pub struct FieldRelationship {
     pub required_together: Option<RequiredTogether>,
 }
 
+model_de! { FieldRelationship [1] {
+    0 "atLeastOne" at_least_one: Model,
+    1 "dependentOn" dependent_on: Model,
+    2 "fieldNames" field_names: Plain,
+    3 "mutuallyExclusive" mutually_exclusive: Model,
+    4 "requiredTogether" required_together: Model,
+} }
+
 /// The `validate.FieldRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldRules {
     /// `any`: a [`AnyRules`].
@@ -406,9 +518,34 @@ pub struct FieldRules {
     pub uint64: Option<UInt64Rules>,
 }
 
+model_de! { FieldRules [1] {
+    0 "any" any: Model,
+    1 "bool" bool: Model,
+    2 "bytes" bytes: Model,
+    3 "double" double: Model,
+    4 "duration" duration: Model,
+    5 "enum" r#enum: Model,
+    6 "fixed32" fixed32: Model,
+    7 "fixed64" fixed64: Model,
+    8 "float" float: Model,
+    9 "int32" int32: Model,
+    10 "int64" int64: Model,
+    11 "map" map: NestedBoxed,
+    12 "message" message: Model,
+    13 "repeated" repeated: NestedBoxed,
+    14 "sfixed32" sfixed32: Model,
+    15 "sfixed64" sfixed64: Model,
+    16 "sint32" sint32: Model,
+    17 "sint64" sint64: Model,
+    18 "string" string: Model,
+    19 "timestamp" timestamp: Model,
+    20 "uint32" uint32: Model,
+    21 "uint64" uint64: Model,
+} }
+
 /// The `c1.api.form.v1.FileField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FileField {
     /// `acceptedFileTypes`: a list; each item is text.
@@ -425,15 +562,24 @@ pub struct FileField {
     pub max_file_size: Option<i64>,
 }
 
+model_de! { FileField [1] {
+    0 "acceptedFileTypes" accepted_file_types: Plain,
+    1 "fileInputField" file_input_field: Model,
+    2 "maxFileSize" max_file_size: Int64,
+} }
+
 /// The `c1.api.form.v1.FileInputField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FileInputField {}
 
+model_de! { FileInputField [1] {
+} }
+
 /// The `validate.Fixed32Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Fixed32Rules {
     /// `const`: a number.
@@ -462,9 +608,20 @@ pub struct Fixed32Rules {
     pub not_in: Option<Vec<u32>>,
 }
 
+model_de! { Fixed32Rules [1] {
+    0 "const" r#const: Plain,
+    1 "gt" gt: Plain,
+    2 "gte" gte: Plain,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Plain,
+    5 "lt" lt: Plain,
+    6 "lte" lte: Plain,
+    7 "notIn" not_in: Plain,
+} }
+
 /// The `validate.Fixed64Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Fixed64Rules {
     /// `const`: a 64-bit integer (a string on the wire).
@@ -514,9 +671,20 @@ pub struct Fixed64Rules {
     pub not_in: Option<Vec<u64>>,
 }
 
+model_de! { Fixed64Rules [1] {
+    0 "const" r#const: Uint64,
+    1 "gt" gt: Uint64,
+    2 "gte" gte: Uint64,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Uint64s,
+    5 "lt" lt: Uint64,
+    6 "lte" lte: Uint64,
+    7 "notIn" not_in: Uint64s,
+} }
+
 /// The `validate.FloatRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FloatRules {
     /// `const`: a number.
@@ -545,9 +713,20 @@ pub struct FloatRules {
     pub not_in: Option<Vec<f64>>,
 }
 
+model_de! { FloatRules [1] {
+    0 "const" r#const: Plain,
+    1 "gt" gt: Plain,
+    2 "gte" gte: Plain,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Plain,
+    5 "lt" lt: Plain,
+    6 "lte" lte: Plain,
+    7 "notIn" not_in: Plain,
+} }
+
 /// The `c1.api.form.v1.Field` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormField {
     /// `adminConfig`: a [`AdminProviderConfig`].
@@ -597,9 +776,27 @@ pub struct FormField {
     pub user_config: Option<UserProviderConfig>,
 }
 
+model_de! { FormField [1] {
+    0 "adminConfig" admin_config: Model,
+    1 "boolField" bool_field: Model,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "fileField" file_field: Model,
+    5 "int64Field" int64_field: Model,
+    6 "name" name: Plain,
+    7 "oauth2Field" oauth2_field: Model,
+    8 "readOnly" read_only: Plain,
+    9 "required" required: Plain,
+    10 "sharedConfig" shared_config: Model,
+    11 "stringField" string_field: Model,
+    12 "stringMapField" string_map_field: Model,
+    13 "stringSliceField" string_slice_field: Model,
+    14 "userConfig" user_config: Model,
+} }
+
 /// The `c1.api.form.v1.FieldGroup` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormFieldGroup {
     /// `default`: a boolean.
@@ -619,9 +816,17 @@ pub struct FormFieldGroup {
     pub name: Option<String>,
 }
 
+model_de! { FormFieldGroup [1] {
+    0 "default" default: Plain,
+    1 "displayName" display_name: Plain,
+    2 "fields" fields: Plain,
+    3 "helpText" help_text: Plain,
+    4 "name" name: Plain,
+} }
+
 /// The `c1.api.form.v1.StringField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormStringField {
     /// `dateField`: a [`DateField`].
@@ -650,9 +855,20 @@ pub struct FormStringField {
     pub text_field: Option<TextField>,
 }
 
+model_de! { FormStringField [1] {
+    0 "dateField" date_field: Model,
+    1 "defaultValue" default_value: Plain,
+    2 "passwordField" password_field: Model,
+    3 "pickerField" picker_field: Model,
+    4 "placeholder" placeholder: Plain,
+    5 "rules" rules: Model,
+    6 "selectField" select_field: Model,
+    7 "textField" text_field: Model,
+} }
+
 /// The `c1.api.form.v1.StringMapField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormStringMapField {
     /// `defaultValue`: a map from text; each value is text.
@@ -663,9 +879,14 @@ pub struct FormStringMapField {
     pub rules: Option<StringMapRules>,
 }
 
+model_de! { FormStringMapField [1] {
+    0 "defaultValue" default_value: Plain,
+    1 "rules" rules: Model,
+} }
+
 /// The `validate.Int32Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Int32Rules {
     /// `const`: a number.
@@ -694,9 +915,20 @@ pub struct Int32Rules {
     pub not_in: Option<Vec<i32>>,
 }
 
+model_de! { Int32Rules [1] {
+    0 "const" r#const: Plain,
+    1 "gt" gt: Plain,
+    2 "gte" gte: Plain,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Plain,
+    5 "lt" lt: Plain,
+    6 "lte" lte: Plain,
+    7 "notIn" not_in: Plain,
+} }
+
 /// The `c1.api.form.v1.Int64Field` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Int64Field {
     /// `defaultValue`: a 64-bit integer (a string on the wire).
@@ -716,9 +948,16 @@ pub struct Int64Field {
     pub rules: Option<Int64Rules>,
 }
 
+model_de! { Int64Field [1] {
+    0 "defaultValue" default_value: Int64,
+    1 "numberField" number_field: Model,
+    2 "placeholder" placeholder: Plain,
+    3 "rules" rules: Model,
+} }
+
 /// The `validate.Int64Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Int64Rules {
     /// `const`: a 64-bit integer (a string on the wire).
@@ -768,9 +1007,20 @@ pub struct Int64Rules {
     pub not_in: Option<Vec<i64>>,
 }
 
+model_de! { Int64Rules [1] {
+    0 "const" r#const: Int64,
+    1 "gt" gt: Int64,
+    2 "gte" gte: Int64,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Int64s,
+    5 "lt" lt: Int64,
+    6 "lte" lte: Int64,
+    7 "notIn" not_in: Int64s,
+} }
+
 /// The `validate.MapRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MapRules {
     /// `ignoreEmpty`: a boolean.
@@ -799,9 +1049,18 @@ pub struct MapRules {
     pub values: Option<Box<FieldRules>>,
 }
 
+model_de! { MapRules [1] {
+    0 "ignoreEmpty" ignore_empty: Plain,
+    1 "keys" keys: NestedBoxed,
+    2 "maxPairs" max_pairs: Uint64,
+    3 "minPairs" min_pairs: Uint64,
+    4 "noSparse" no_sparse: Plain,
+    5 "values" values: NestedBoxed,
+} }
+
 /// The `validate.MessageRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MessageRules {
     /// `required`: a boolean.
@@ -812,15 +1071,23 @@ pub struct MessageRules {
     pub skip: Option<bool>,
 }
 
+model_de! { MessageRules [1] {
+    0 "required" required: Plain,
+    1 "skip" skip: Plain,
+} }
+
 /// The `c1.api.form.v1.MutuallyExclusive` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MutuallyExclusive {}
 
+model_de! { MutuallyExclusive [1] {
+} }
+
 /// The `c1.api.form.v1.NumberField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NumberField {
     /// `maxValue`: a 64-bit integer (a string on the wire).
@@ -843,9 +1110,15 @@ pub struct NumberField {
     pub step: Option<i64>,
 }
 
+model_de! { NumberField [1] {
+    0 "maxValue" max_value: Int64,
+    1 "minValue" min_value: Int64,
+    2 "step" step: Int64,
+} }
+
 /// The `c1.api.form.v1.Oauth2Field` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Oauth2Field {
     /// `oauth2FieldView`: a [`Oauth2FieldView`].
@@ -853,21 +1126,31 @@ pub struct Oauth2Field {
     pub oauth2_field_view: Option<Oauth2FieldView>,
 }
 
+model_de! { Oauth2Field [1] {
+    0 "oauth2FieldView" oauth2_field_view: Model,
+} }
+
 /// The `c1.api.form.v1.Oauth2FieldView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Oauth2FieldView {}
 
+model_de! { Oauth2FieldView [1] {
+} }
+
 /// The `c1.api.form.v1.PasswordField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PasswordField {}
 
+model_de! { PasswordField [1] {
+} }
+
 /// The `c1.api.form.v1.PickerField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PickerField {
     /// `appUserPicker`: a [`AppUserFilter`].
@@ -881,9 +1164,15 @@ pub struct PickerField {
     pub resource_picker: Option<AppResourceFilter>,
 }
 
+model_de! { PickerField [1] {
+    0 "appUserPicker" app_user_picker: Model,
+    1 "c1UserPicker" c1_user_picker: Model,
+    2 "resourcePicker" resource_picker: Model,
+} }
+
 /// The `validate.RepeatedRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RepeatedRules {
     /// `ignoreEmpty`: a boolean.
@@ -909,9 +1198,17 @@ pub struct RepeatedRules {
     pub unique: Option<bool>,
 }
 
+model_de! { RepeatedRules [1] {
+    0 "ignoreEmpty" ignore_empty: Plain,
+    1 "items" items: NestedBoxed,
+    2 "maxItems" max_items: Uint64,
+    3 "minItems" min_items: Uint64,
+    4 "unique" unique: Plain,
+} }
+
 /// The `c1.api.form.v1.Form` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaForm {
     /// `description`: text.
@@ -934,15 +1231,27 @@ pub struct RequestSchemaForm {
     pub id: Option<String>,
 }
 
+model_de! { RequestSchemaForm [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+    2 "fieldGroups" field_groups: Models,
+    3 "fieldRelationships" field_relationships: Models,
+    4 "fields" fields: Models,
+    5 "id" id: Plain,
+} }
+
 /// The `c1.api.form.v1.RequiredTogether` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequiredTogether {}
 
+model_de! { RequiredTogether [1] {
+} }
+
 /// The `validate.SFixed32Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SFixed32Rules {
     /// `const`: a number.
@@ -971,9 +1280,20 @@ pub struct SFixed32Rules {
     pub not_in: Option<Vec<i32>>,
 }
 
+model_de! { SFixed32Rules [1] {
+    0 "const" r#const: Plain,
+    1 "gt" gt: Plain,
+    2 "gte" gte: Plain,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Plain,
+    5 "lt" lt: Plain,
+    6 "lte" lte: Plain,
+    7 "notIn" not_in: Plain,
+} }
+
 /// The `validate.SFixed64Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SFixed64Rules {
     /// `const`: a 64-bit integer (a string on the wire).
@@ -1023,9 +1343,20 @@ pub struct SFixed64Rules {
     pub not_in: Option<Vec<i64>>,
 }
 
+model_de! { SFixed64Rules [1] {
+    0 "const" r#const: Int64,
+    1 "gt" gt: Int64,
+    2 "gte" gte: Int64,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Int64s,
+    5 "lt" lt: Int64,
+    6 "lte" lte: Int64,
+    7 "notIn" not_in: Int64s,
+} }
+
 /// The `validate.SInt32Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SInt32Rules {
     /// `const`: a number.
@@ -1054,9 +1385,20 @@ pub struct SInt32Rules {
     pub not_in: Option<Vec<i32>>,
 }
 
+model_de! { SInt32Rules [1] {
+    0 "const" r#const: Plain,
+    1 "gt" gt: Plain,
+    2 "gte" gte: Plain,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Plain,
+    5 "lt" lt: Plain,
+    6 "lte" lte: Plain,
+    7 "notIn" not_in: Plain,
+} }
+
 /// The `validate.SInt64Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SInt64Rules {
     /// `const`: a 64-bit integer (a string on the wire).
@@ -1106,9 +1448,20 @@ pub struct SInt64Rules {
     pub not_in: Option<Vec<i64>>,
 }
 
+model_de! { SInt64Rules [1] {
+    0 "const" r#const: Int64,
+    1 "gt" gt: Int64,
+    2 "gte" gte: Int64,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Int64s,
+    5 "lt" lt: Int64,
+    6 "lte" lte: Int64,
+    7 "notIn" not_in: Int64s,
+} }
+
 /// The `c1.api.form.v1.SelectField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SelectField {
     /// `options`: a list; each item is a [`SelectOption`].
@@ -1118,6 +1471,11 @@ pub struct SelectField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SelectFieldType>,
 }
+
+model_de! { SelectField [1] {
+    0 "options" options: Models,
+    1 "type" r#type: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -1134,8 +1492,8 @@ Buttons = "SELECT_TYPE_BUTTONS",
 }
 
 /// The `c1.api.form.v1.SelectOption` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SelectOption {
     /// `description`: text.
@@ -1149,9 +1507,15 @@ pub struct SelectOption {
     pub value: Option<String>,
 }
 
+model_de! { SelectOption [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+    2 "value" value: Plain,
+} }
+
 /// The `c1.api.form.v1.SharedProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SharedProviderConfig {
     /// `defaultValueCel`: text.
@@ -1165,9 +1529,15 @@ pub struct SharedProviderConfig {
     pub lock_default_values: Option<bool>,
 }
 
+model_de! { SharedProviderConfig [1] {
+    0 "defaultValueCel" default_value_cel: Plain,
+    1 "inputTransformationCel" input_transformation_cel: Plain,
+    2 "lockDefaultValues" lock_default_values: Plain,
+} }
+
 /// The `c1.api.form.v1.StringMapRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringMapRules {
     /// `isRequired`: a boolean.
@@ -1178,9 +1548,14 @@ pub struct StringMapRules {
     pub validate_empty: Option<bool>,
 }
 
+model_de! { StringMapRules [1] {
+    0 "isRequired" is_required: Plain,
+    1 "validateEmpty" validate_empty: Plain,
+} }
+
 /// The `validate.StringRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringRules {
     /// `address`: a boolean.
@@ -1281,6 +1656,35 @@ pub struct StringRules {
     pub well_known_regex: Option<StringRulesWellKnownRegex>,
 }
 
+model_de! { StringRules [1] {
+    0 "address" address: Plain,
+    1 "const" r#const: Plain,
+    2 "contains" contains: Plain,
+    3 "email" email: Plain,
+    4 "hostname" hostname: Plain,
+    5 "ignoreEmpty" ignore_empty: Plain,
+    6 "in" r#in: Plain,
+    7 "ip" ip: Plain,
+    8 "ipv4" ipv4: Plain,
+    9 "ipv6" ipv6: Plain,
+    10 "len" len: Uint64,
+    11 "lenBytes" len_bytes: Uint64,
+    12 "maxBytes" max_bytes: Uint64,
+    13 "maxLen" max_len: Uint64,
+    14 "minBytes" min_bytes: Uint64,
+    15 "minLen" min_len: Uint64,
+    16 "notContains" not_contains: Plain,
+    17 "notIn" not_in: Plain,
+    18 "pattern" pattern: Plain,
+    19 "prefix" prefix: Plain,
+    20 "strict" strict: Plain,
+    21 "suffix" suffix: Plain,
+    22 "uri" uri: Plain,
+    23 "uriRef" uri_ref: Plain,
+    24 "uuid" uuid: Plain,
+    25 "wellKnownRegex" well_known_regex: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum StringRulesWellKnownRegex {
@@ -1294,8 +1698,8 @@ HttpHeaderValue = "HTTP_HEADER_VALUE",
 }
 
 /// The `c1.api.form.v1.StringSliceField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringSliceField {
     /// `chipsField`: a [`ChipsField`].
@@ -1315,9 +1719,17 @@ pub struct StringSliceField {
     pub rules: Option<RepeatedRules>,
 }
 
+model_de! { StringSliceField [1] {
+    0 "chipsField" chips_field: Model,
+    1 "defaultValues" default_values: Plain,
+    2 "pickerField" picker_field: Model,
+    3 "placeholder" placeholder: Plain,
+    4 "rules" rules: Model,
+} }
+
 /// The `c1.api.form.v1.TextField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextField {
     /// `multiline`: a boolean.
@@ -1328,9 +1740,14 @@ pub struct TextField {
     pub suffix: Option<String>,
 }
 
+model_de! { TextField [1] {
+    0 "multiline" multiline: Plain,
+    1 "suffix" suffix: Plain,
+} }
+
 /// The `validate.TimestampRules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimestampRules {
     /// `const`: a timestamp (RFC 3339 on the wire).
@@ -1380,15 +1797,30 @@ pub struct TimestampRules {
     pub within: Option<::time::SignedDuration>,
 }
 
+model_de! { TimestampRules [1] {
+    0 "const" r#const: Timestamp,
+    1 "gt" gt: Timestamp,
+    2 "gtNow" gt_now: Plain,
+    3 "gte" gte: Timestamp,
+    4 "lt" lt: Timestamp,
+    5 "ltNow" lt_now: Plain,
+    6 "lte" lte: Timestamp,
+    7 "required" required: Plain,
+    8 "within" within: Duration,
+} }
+
 /// The `c1.api.form.v1.ToggleField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ToggleField {}
 
+model_de! { ToggleField [1] {
+} }
+
 /// The `validate.UInt32Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UInt32Rules {
     /// `const`: a number.
@@ -1417,9 +1849,20 @@ pub struct UInt32Rules {
     pub not_in: Option<Vec<u32>>,
 }
 
+model_de! { UInt32Rules [1] {
+    0 "const" r#const: Plain,
+    1 "gt" gt: Plain,
+    2 "gte" gte: Plain,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Plain,
+    5 "lt" lt: Plain,
+    6 "lte" lte: Plain,
+    7 "notIn" not_in: Plain,
+} }
+
 /// The `validate.UInt64Rules` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UInt64Rules {
     /// `const`: a 64-bit integer (a string on the wire).
@@ -1469,12 +1912,27 @@ pub struct UInt64Rules {
     pub not_in: Option<Vec<u64>>,
 }
 
+model_de! { UInt64Rules [1] {
+    0 "const" r#const: Uint64,
+    1 "gt" gt: Uint64,
+    2 "gte" gte: Uint64,
+    3 "ignoreEmpty" ignore_empty: Plain,
+    4 "in" r#in: Uint64s,
+    5 "lt" lt: Uint64,
+    6 "lte" lte: Uint64,
+    7 "notIn" not_in: Uint64s,
+} }
+
 /// The `c1.api.form.v1.UserProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserProviderConfig {
     /// `inputTransformationCel`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_transformation_cel: Option<String>,
 }
+
+model_de! { UserProviderConfig [1] {
+    0 "inputTransformationCel" input_transformation_cel: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AgentTrait` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentTrait {
     /// `identityAppUserId`: text.
@@ -16,6 +16,11 @@ pub struct AgentTrait {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AgentTraitStatus>,
 }
+
+model_de! { AgentTrait [1] {
+    0 "identityAppUserId" identity_app_user_id: Plain,
+    1 "status" status: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -32,8 +37,8 @@ Deleted = "AGENT_STATUS_DELETED",
 }
 
 /// The `c1.api.app.v1.AppResource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResource {
     /// `accessConfigId`: text.
@@ -113,9 +118,33 @@ pub struct AppResource {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AppResource [1] {
+    0 "accessConfigId" access_config_id: Plain,
+    1 "agentTrait" agent_trait: Model,
+    2 "annotations" annotations: Plain,
+    3 "appId" app_id: Plain,
+    4 "appResourceTypeId" app_resource_type_id: Plain,
+    5 "createdAt" created_at: Timestamp,
+    6 "customDescription" custom_description: Plain,
+    7 "deletedAt" deleted_at: Timestamp,
+    8 "description" description: Plain,
+    9 "displayName" display_name: Plain,
+    10 "externalId" external_id: Plain,
+    11 "grantCount" grant_count: Int64,
+    12 "id" id: Plain,
+    13 "matchBatonId" match_baton_id: Plain,
+    14 "nhiDetail" nhi_detail: Plain,
+    15 "nhiType" nhi_type: Plain,
+    16 "parentAppResourceId" parent_app_resource_id: Plain,
+    17 "parentAppResourceTypeId" parent_app_resource_type_id: Plain,
+    18 "profile" profile: Plain,
+    19 "secretTrait" secret_trait: Model,
+    20 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.app.v1.AppResourceView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceView {
     /// `appPath`: text.
@@ -138,9 +167,18 @@ pub struct AppResourceView {
     pub resource_type_path: Option<String>,
 }
 
+model_de! { AppResourceView [1] {
+    0 "appPath" app_path: Plain,
+    1 "appResource" app_resource: Model,
+    2 "objectPermissions" object_permissions: Model,
+    3 "parentResourcePath" parent_resource_path: Plain,
+    4 "parentResourceTypePath" parent_resource_type_path: Plain,
+    5 "resourceTypePath" resource_type_path: Plain,
+} }
+
 /// The `c1.api.app.v1.SecretTrait` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretTrait {
     /// `createdByAppUserId`: text.
@@ -171,3 +209,12 @@ pub struct SecretTrait {
     )]
     pub secret_expires_at: Option<::time::OffsetDateTime>,
 }
+
+model_de! { SecretTrait [1] {
+    0 "createdByAppUserId" created_by_app_user_id: Plain,
+    1 "credentialDetail" credential_detail: Plain,
+    2 "identityAppUserId" identity_app_user_id: Plain,
+    3 "lastUsedAt" last_used_at: Timestamp,
+    4 "secretCreatedAt" secret_created_at: Timestamp,
+    5 "secretExpiresAt" secret_expires_at: Timestamp,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.App` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct App {
     /// `accessModel`: one of [`AppAccessModel`].
@@ -116,6 +116,40 @@ pub struct App {
     pub user_count: Option<i64>,
 }
 
+model_de! { App [1] {
+    0 "accessModel" access_model: Plain,
+    1 "annotations" annotations: Plain,
+    2 "appAccountId" app_account_id: Plain,
+    3 "appAccountName" app_account_name: Plain,
+    4 "appOwners" app_owners: Models,
+    5 "appUserMapper" app_user_mapper: Model,
+    6 "certifyPolicyId" certify_policy_id: Plain,
+    7 "connectorVersion" connector_version: Plain,
+    8 "createdAt" created_at: Timestamp,
+    9 "defaultRequestCatalogId" default_request_catalog_id: Plain,
+    10 "deletedAt" deleted_at: Timestamp,
+    11 "description" description: Plain,
+    12 "displayName" display_name: Plain,
+    13 "enableConnectorSourcedOwnership" enable_connector_sourced_ownership: Plain,
+    14 "fieldMask" field_mask: Plain,
+    15 "grantPolicyId" grant_policy_id: Plain,
+    16 "iconUrl" icon_url: Plain,
+    17 "id" id: Plain,
+    18 "identityMatching" identity_matching: Plain,
+    19 "instructions" instructions: Plain,
+    20 "isDirectory" is_directory: Plain,
+    21 "isManuallyManaged" is_manually_managed: Plain,
+    22 "logoUri" logo_uri: Plain,
+    23 "matchBatonRef" match_baton_ref: Model,
+    24 "monthlyCostUsd" monthly_cost_usd: Plain,
+    25 "parentAppId" parent_app_id: Plain,
+    26 "revokeGrantSources" revoke_grant_sources: Plain,
+    27 "revokePolicyId" revoke_policy_id: Plain,
+    28 "strictAccessEntitlementProvisioning" strict_access_entitlement_provisioning: Plain,
+    29 "updatedAt" updated_at: Timestamp,
+    30 "userCount" user_count: Int64,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AppAccessModel {
@@ -145,8 +179,8 @@ Custom = "APP_USER_IDENTITY_MATCHING_CUSTOM",
 }
 
 /// The `c1.api.app.v1.AppMatchBatonRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppMatchBatonRef {
     /// `appId`: text.
@@ -160,9 +194,15 @@ pub struct AppMatchBatonRef {
     pub external_id: Option<String>,
 }
 
+model_de! { AppMatchBatonRef [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "externalId" external_id: Plain,
+} }
+
 /// The `c1.api.app.v1.AppUserMapper` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserMapper {
     /// `appId`: text. Set by the server.
@@ -173,9 +213,14 @@ pub struct AppUserMapper {
     pub mapping_cases: Option<Vec<AppUserMapperMatchCase>>,
 }
 
+model_de! { AppUserMapper [1] {
+    0 "appId" app_id: Plain,
+    1 "mappingCases" mapping_cases: Models,
+} }
+
 /// The `c1.api.app.v1.AppUserMapperMatchCase` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserMapperMatchCase {
     /// `appId`: text. Set by the server.
@@ -191,3 +236,10 @@ pub struct AppUserMapperMatchCase {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_key_cel: Option<String>,
 }
+
+model_de! { AppUserMapperMatchCase [1] {
+    0 "appId" app_id: Plain,
+    1 "appUserKeyCel" app_user_key_cel: Plain,
+    2 "caseIndex" case_index: Plain,
+    3 "userKeyCel" user_key_cel: Plain,
+} }

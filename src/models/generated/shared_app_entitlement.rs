@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlement {
     /// `alias`: text.
@@ -130,6 +130,44 @@ pub struct AppEntitlement {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_edited_mask: Option<String>,
 }
+
+model_de! { AppEntitlement [1] {
+    0 "alias" alias: Plain,
+    1 "annotations" annotations: Plain,
+    2 "appId" app_id: Plain,
+    3 "appResourceId" app_resource_id: Plain,
+    4 "appResourceTypeId" app_resource_type_id: Plain,
+    5 "certifyPolicyId" certify_policy_id: Plain,
+    6 "complianceFrameworkValueIds" compliance_framework_value_ids: Plain,
+    7 "createdAt" created_at: Timestamp,
+    8 "defaultValuesApplied" default_values_applied: Plain,
+    9 "deletedAt" deleted_at: Timestamp,
+    10 "deprovisionerPolicy" deprovisioner_policy: Model,
+    11 "description" description: Plain,
+    12 "displayName" display_name: Plain,
+    13 "durationGrant" duration_grant: Duration,
+    14 "durationUnset" duration_unset: Plain,
+    15 "emergencyGrantEnabled" emergency_grant_enabled: Plain,
+    16 "emergencyGrantPolicyId" emergency_grant_policy_id: Plain,
+    17 "externalId" external_id: Plain,
+    18 "grantCount" grant_count: Int64,
+    19 "grantPolicyId" grant_policy_id: Plain,
+    20 "id" id: Plain,
+    21 "isAutomationEnabled" is_automation_enabled: Plain,
+    22 "isManuallyManaged" is_manually_managed: Plain,
+    23 "matchBatonId" match_baton_id: Plain,
+    24 "overrideAccessRequestsDefaults" override_access_requests_defaults: Plain,
+    25 "provisionerPolicy" provisioner_policy: Model,
+    26 "purpose" purpose: Plain,
+    27 "requestSchemaId" request_schema_id: Plain,
+    28 "revokePolicyId" revoke_policy_id: Plain,
+    29 "riskLevelValueId" risk_level_value_id: Plain,
+    30 "slug" slug: Plain,
+    31 "sourceConnectorIds" source_connector_ids: Plain,
+    32 "systemBuiltin" system_builtin: Plain,
+    33 "updatedAt" updated_at: Timestamp,
+    34 "userEditedMask" user_edited_mask: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

@@ -5,11 +5,15 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlementExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementExpandMask {
     /// `paths`: a list; each item is text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
+
+model_de! { AppEntitlementExpandMask [1] {
+    0 "paths" paths: Plain,
+} }

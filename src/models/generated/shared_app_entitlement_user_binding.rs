@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlementUserBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBinding {
     /// `appEntitlementId`: text.
@@ -40,3 +40,13 @@ pub struct AppEntitlementUserBinding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_sources: Option<Vec<AppEntitlementRef>>,
 }
+
+model_de! { AppEntitlementUserBinding [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "deprovisionAt" deprovision_at: Timestamp,
+    6 "grantSources" grant_sources: Models,
+} }

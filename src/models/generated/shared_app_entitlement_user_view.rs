@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlementUserView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserView {
     /// `appEntitlementId`: text.
@@ -41,9 +41,20 @@ pub struct AppEntitlementUserView {
     pub originating_ticket_id: Option<String>,
 }
 
+model_de! { AppEntitlementUserView [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appEntitlementUserBindingCreatedAt" app_entitlement_user_binding_created_at: Timestamp,
+    2 "appEntitlementUserBindingDeprovisionAt" app_entitlement_user_binding_deprovision_at: Timestamp,
+    3 "appId" app_id: Plain,
+    4 "appUser" app_user: Model,
+    5 "appUserId" app_user_id: Plain,
+    6 "grantSources" grant_sources: Models,
+    7 "originatingTicketId" originating_ticket_id: Plain,
+} }
+
 /// The `c1.api.app.v1.ListAppEntitlementsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementsResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -56,6 +67,12 @@ pub struct ListAppEntitlementsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListAppEntitlementsResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListAppEntitlementsResponse {
     type Item = AppEntitlementView;

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppEntitlementView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementView {
     /// `appEntitlement`: a [`AppEntitlement`].
@@ -25,3 +25,11 @@ pub struct AppEntitlementView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_permissions: Option<ActorObjectPermissions>,
 }
+
+model_de! { AppEntitlementView [1] {
+    0 "appEntitlement" app_entitlement: Model,
+    1 "appPath" app_path: Plain,
+    2 "appResourcePath" app_resource_path: Plain,
+    3 "appResourceTypePath" app_resource_type_path: Plain,
+    4 "objectPermissions" object_permissions: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppManagedStateBindingRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateBindingRef {
     /// `appId`: text.
@@ -19,3 +19,9 @@ pub struct AppManagedStateBindingRef {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
+
+model_de! { AppManagedStateBindingRef [1] {
+    0 "appId" app_id: Plain,
+    1 "resourceId" resource_id: Plain,
+    2 "resourceTypeId" resource_type_id: Plain,
+} }

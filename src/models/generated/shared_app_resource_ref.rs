@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppResourceRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceRef {
     /// `appId`: text.
@@ -19,3 +19,9 @@ pub struct AppResourceRef {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
+model_de! { AppResourceRef [1] {
+    0 "appId" app_id: Plain,
+    1 "appResourceTypeId" app_resource_type_id: Plain,
+    2 "id" id: Plain,
+} }

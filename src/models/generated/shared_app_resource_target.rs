@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.finding.v1.AppResourceTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceTarget {
     /// `appId`: text.
@@ -20,9 +20,15 @@ pub struct AppResourceTarget {
     pub app_resource_type_id: Option<String>,
 }
 
+model_de! { AppResourceTarget [1] {
+    0 "appId" app_id: Plain,
+    1 "appResourceId" app_resource_id: Plain,
+    2 "appResourceTypeId" app_resource_type_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.AppUserTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserTarget {
     /// `appId`: text.
@@ -33,15 +39,23 @@ pub struct AppUserTarget {
     pub app_user_id: Option<String>,
 }
 
+model_de! { AppUserTarget [1] {
+    0 "appId" app_id: Plain,
+    1 "appUserId" app_user_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.ConnectorAnomalyDetectionDisabledType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAnomalyDetectionDisabledType {}
 
+model_de! { ConnectorAnomalyDetectionDisabledType [1] {
+} }
+
 /// The `c1.api.finding.v1.ConnectorTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorTarget {
     /// `appId`: text.
@@ -52,9 +66,14 @@ pub struct ConnectorTarget {
     pub connector_id: Option<String>,
 }
 
+model_de! { ConnectorTarget [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.CredentialExpiringEvidence` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialExpiringEvidence {
     /// `expired`: a boolean.
@@ -68,9 +87,14 @@ pub struct CredentialExpiringEvidence {
     pub expires_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { CredentialExpiringEvidence [1] {
+    0 "expired" expired: Plain,
+    1 "expiresAt" expires_at: Timestamp,
+} }
+
 /// The `c1.api.finding.v1.CredentialExpiringType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialExpiringType {
     /// `credentialDisplayName`: text.
@@ -81,9 +105,14 @@ pub struct CredentialExpiringType {
     pub user_client_id: Option<String>,
 }
 
+model_de! { CredentialExpiringType [1] {
+    0 "credentialDisplayName" credential_display_name: Plain,
+    1 "userClientId" user_client_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.CredentialPubliclyExposedEvidence` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialPubliclyExposedEvidence {
     /// `credentialRevoked`: a boolean.
@@ -118,9 +147,20 @@ pub struct CredentialPubliclyExposedEvidence {
     pub source_url: Option<String>,
 }
 
+model_de! { CredentialPubliclyExposedEvidence [1] {
+    0 "credentialRevoked" credential_revoked: Plain,
+    1 "fingerprintPrefix" fingerprint_prefix: Plain,
+    2 "firstObservedAt" first_observed_at: Timestamp,
+    3 "firstScannerId" first_scanner_id: Plain,
+    4 "reportingScanners" reporting_scanners: Plain,
+    5 "revokedAt" revoked_at: Timestamp,
+    6 "sourceKind" source_kind: Plain,
+    7 "sourceUrl" source_url: Plain,
+} }
+
 /// The `c1.api.finding.v1.CredentialPubliclyExposedType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialPubliclyExposedType {
     /// `connectorClientId`: text.
@@ -140,15 +180,26 @@ pub struct CredentialPubliclyExposedType {
     pub user_client_id: Option<String>,
 }
 
+model_de! { CredentialPubliclyExposedType [1] {
+    0 "connectorClientId" connector_client_id: Plain,
+    1 "connectorManagedCredentialId" connector_managed_credential_id: Plain,
+    2 "credentialDisplayName" credential_display_name: Plain,
+    3 "functionClientId" function_client_id: Plain,
+    4 "userClientId" user_client_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.CustomFindingType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CustomFindingType {}
 
+model_de! { CustomFindingType [1] {
+} }
+
 /// The `c1.api.finding.v1.DeactivatedOwnerDetail` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeactivatedOwnerDetail {
     /// `reason`: one of [`DeactivatedOwnerDetailReason`].
@@ -158,6 +209,11 @@ pub struct DeactivatedOwnerDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { DeactivatedOwnerDetail [1] {
+    0 "reason" reason: Plain,
+    1 "userId" user_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -174,8 +230,8 @@ EmploymentInactive = "DEACTIVATED_OWNER_REASON_EMPLOYMENT_INACTIVE",
 }
 
 /// The `c1.api.finding.v1.DeactivatedOwnerEvidence` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeactivatedOwnerEvidence {
     /// `deactivatedOwners`: a list; each item is a [`DeactivatedOwnerDetail`].
@@ -183,15 +239,23 @@ pub struct DeactivatedOwnerEvidence {
     pub deactivated_owners: Option<Vec<DeactivatedOwnerDetail>>,
 }
 
+model_de! { DeactivatedOwnerEvidence [1] {
+    0 "deactivatedOwners" deactivated_owners: Models,
+} }
+
 /// The `c1.api.finding.v1.DeactivatedOwnerType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeactivatedOwnerType {
     /// `source`: one of [`DeactivatedOwnerTypeSource`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<DeactivatedOwnerTypeSource>,
 }
+
+model_de! { DeactivatedOwnerType [1] {
+    0 "source" source: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -206,8 +270,8 @@ OwnershipAssigned = "DEACTIVATED_OWNER_SOURCE_OWNERSHIP_ASSIGNED",
 }
 
 /// The `c1.api.finding.v1.DecoyCredentialUsedType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyCredentialUsedType {
     /// `decoyId`: text.
@@ -217,6 +281,11 @@ pub struct DecoyCredentialUsedType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<DecoyCredentialUsedTypeKind>,
 }
+
+model_de! { DecoyCredentialUsedType [1] {
+    0 "decoyId" decoy_id: Plain,
+    1 "kind" kind: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.
@@ -235,8 +304,8 @@ AccessToken = "DECOY_CREDENTIAL_KIND_ACCESS_TOKEN",
 }
 
 /// The `c1.api.finding.v1.DecoyPubliclyExposedEvidence` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyPubliclyExposedEvidence {
     /// `credentialRevoked`: a boolean.
@@ -271,9 +340,20 @@ pub struct DecoyPubliclyExposedEvidence {
     pub source_url: Option<String>,
 }
 
+model_de! { DecoyPubliclyExposedEvidence [1] {
+    0 "credentialRevoked" credential_revoked: Plain,
+    1 "fingerprintPrefix" fingerprint_prefix: Plain,
+    2 "firstObservedAt" first_observed_at: Timestamp,
+    3 "firstScannerId" first_scanner_id: Plain,
+    4 "reportingScanners" reporting_scanners: Plain,
+    5 "revokedAt" revoked_at: Timestamp,
+    6 "sourceKind" source_kind: Plain,
+    7 "sourceUrl" source_url: Plain,
+} }
+
 /// The `c1.api.finding.v1.DecoyPubliclyExposedType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyPubliclyExposedType {
     /// `decoyDisplayName`: text.
@@ -284,9 +364,14 @@ pub struct DecoyPubliclyExposedType {
     pub decoy_id: Option<String>,
 }
 
+model_de! { DecoyPubliclyExposedType [1] {
+    0 "decoyDisplayName" decoy_display_name: Plain,
+    1 "decoyId" decoy_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.DecoyTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyTarget {
     /// `decoyId`: text.
@@ -294,9 +379,13 @@ pub struct DecoyTarget {
     pub decoy_id: Option<String>,
 }
 
+model_de! { DecoyTarget [1] {
+    0 "decoyId" decoy_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.Finding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Finding {
     /// `annotations`: a map from text; each value is text.
@@ -490,9 +579,67 @@ pub struct Finding {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { Finding [1] {
+    0 "annotations" annotations: Plain,
+    1 "appId" app_id: Plain,
+    2 "appResourceTarget" app_resource_target: Model,
+    3 "appUserTarget" app_user_target: Model,
+    4 "assignedOwner" assigned_owner: Model,
+    5 "computedOwner" computed_owner: Model,
+    6 "connectorAnomalyDetectionDisabled" connector_anomaly_detection_disabled: Model,
+    7 "connectorTarget" connector_target: Model,
+    8 "createdAt" created_at: Timestamp,
+    9 "credentialExpiring" credential_expiring: Model,
+    10 "credentialExpiringEvidence" credential_expiring_evidence: Model,
+    11 "credentialPubliclyExposed" credential_publicly_exposed: Model,
+    12 "credentialPubliclyExposedEvidence" credential_publicly_exposed_evidence: Model,
+    13 "custom" custom: Model,
+    14 "customSubType" custom_sub_type: Plain,
+    15 "customTags" custom_tags: Plain,
+    16 "deactivatedOwner" deactivated_owner: Model,
+    17 "deactivatedOwnerEvidence" deactivated_owner_evidence: Model,
+    18 "decoyCredentialUsed" decoy_credential_used: Model,
+    19 "decoyPubliclyExposed" decoy_publicly_exposed: Model,
+    20 "decoyPubliclyExposedEvidence" decoy_publicly_exposed_evidence: Model,
+    21 "decoyTarget" decoy_target: Model,
+    22 "dedupKeyParts" dedup_key_parts: Plain,
+    23 "description" description: Plain,
+    24 "fingerprint" fingerprint: Plain,
+    25 "firstObservedAt" first_observed_at: Timestamp,
+    26 "id" id: Plain,
+    27 "identityUserTarget" identity_user_target: Model,
+    28 "lastAppearedAt" last_appeared_at: Timestamp,
+    29 "lastObservedAt" last_observed_at: Timestamp,
+    30 "nhiUnowned" nhi_unowned: Model,
+    31 "recurrenceCount" recurrence_count: Plain,
+    32 "remediationDescription" remediation_description: Plain,
+    33 "resolvedAt" resolved_at: Timestamp,
+    34 "riskAcceptanceExpiresAt" risk_acceptance_expires_at: Timestamp,
+    35 "riskAcceptanceJustification" risk_acceptance_justification: Plain,
+    36 "riskScore" risk_score: Model,
+    37 "serviceAccountMisclassification" service_account_misclassification: Model,
+    38 "serviceAccountMisclassificationEvidence" service_account_misclassification_evidence: Model,
+    39 "serviceAccountUnowned" service_account_unowned: Model,
+    40 "severity" severity: Plain,
+    41 "similarUsernameMatch" similar_username_match: Model,
+    42 "similarUsernameMatchEvidence" similar_username_match_evidence: Model,
+    43 "snoozeReason" snooze_reason: Plain,
+    44 "snoozeUntil" snooze_until: Timestamp,
+    45 "sourceDetectorId" source_detector_id: Plain,
+    46 "sourceKind" source_kind: Plain,
+    47 "state" state: Plain,
+    48 "stateUpdatedById" state_updated_by_id: Plain,
+    49 "suppressReason" suppress_reason: Plain,
+    50 "taskId" task_id: Plain,
+    51 "tenantTarget" tenant_target: Model,
+    52 "unusedSecret" unused_secret: Model,
+    53 "unusedSecretEvidence" unused_secret_evidence: Model,
+    54 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.finding.v1.FindingOwnerRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingOwnerRef {
     /// `appOwnerAppId`: text.
@@ -509,9 +656,16 @@ pub struct FindingOwnerRef {
     pub user_set_id: Option<String>,
 }
 
+model_de! { FindingOwnerRef [1] {
+    0 "appOwnerAppId" app_owner_app_id: Plain,
+    1 "identityUserId" identity_user_id: Plain,
+    2 "managerOfUserId" manager_of_user_id: Plain,
+    3 "userSetId" user_set_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.FindingRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRef {
     /// `id`: text.
@@ -519,9 +673,13 @@ pub struct FindingRef {
     pub id: Option<String>,
 }
 
+model_de! { FindingRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.finding.v1.FindingRiskFactor` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRiskFactor {
     /// `description`: text.
@@ -538,9 +696,16 @@ pub struct FindingRiskFactor {
     pub weight: Option<u32>,
 }
 
+model_de! { FindingRiskFactor [1] {
+    0 "description" description: Plain,
+    1 "name" name: Plain,
+    2 "severity" severity: Plain,
+    3 "weight" weight: Plain,
+} }
+
 /// The `c1.api.finding.v1.FindingRiskScore` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRiskScore {
     /// `originalScore`: a number.
@@ -563,9 +728,18 @@ pub struct FindingRiskScore {
     pub system_score: Option<u32>,
 }
 
+model_de! { FindingRiskScore [1] {
+    0 "originalScore" original_score: Plain,
+    1 "overrideByUserId" override_by_user_id: Plain,
+    2 "overrideScore" override_score: Plain,
+    3 "riskFactors" risk_factors: Models,
+    4 "score" score: Plain,
+    5 "systemScore" system_score: Plain,
+} }
+
 /// The `c1.api.finding.v1.FindingSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingSearchRequest {
     /// `appIds`: a list; each item is text.
@@ -633,6 +807,30 @@ pub struct FindingSearchRequest {
     pub states: Option<Vec<FindingState>>,
 }
 
+model_de! { FindingSearchRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "appResourceIds" app_resource_ids: Plain,
+    2 "appResourceTraitIds" app_resource_trait_ids: Plain,
+    3 "appResourceTypeIds" app_resource_type_ids: Plain,
+    4 "appUserIds" app_user_ids: Plain,
+    5 "appUserTypes" app_user_types: Plain,
+    6 "connectorIds" connector_ids: Plain,
+    7 "customSubTypes" custom_sub_types: Plain,
+    8 "decoyIds" decoy_ids: Plain,
+    9 "findingTypes" finding_types: Plain,
+    10 "includeUnassigned" include_unassigned: Plain,
+    11 "nhiTypes" nhi_types: Plain,
+    12 "ownerIdentityUserIds" owner_identity_user_ids: Plain,
+    13 "pageSize" page_size: Plain,
+    14 "pageToken" page_token: Plain,
+    15 "query" query: Plain,
+    16 "refs" refs: Models,
+    17 "scopeToAppOwner" scope_to_app_owner: Plain,
+    18 "severities" severities: Plain,
+    19 "sourceKinds" source_kinds: Plain,
+    20 "states" states: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum FindingSourceKind {
@@ -646,8 +844,8 @@ External = "FINDING_SOURCE_KIND_EXTERNAL",
 }
 
 /// The `c1.api.finding.v1.IdentityUserTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityUserTarget {
     /// `identityUserId`: text.
@@ -655,15 +853,22 @@ pub struct IdentityUserTarget {
     pub identity_user_id: Option<String>,
 }
 
+model_de! { IdentityUserTarget [1] {
+    0 "identityUserId" identity_user_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.NhiUnownedType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NhiUnownedType {}
 
+model_de! { NhiUnownedType [1] {
+} }
+
 /// The `c1.api.finding.v1.ServiceAccountMisclassificationEvidence` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceAccountMisclassificationEvidence {
     /// `detectionReason`: text.
@@ -671,9 +876,13 @@ pub struct ServiceAccountMisclassificationEvidence {
     pub detection_reason: Option<String>,
 }
 
+model_de! { ServiceAccountMisclassificationEvidence [1] {
+    0 "detectionReason" detection_reason: Plain,
+} }
+
 /// The `c1.api.finding.v1.ServiceAccountMisclassificationType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceAccountMisclassificationType {
     /// `currentAccountType`: one of [`AppUserAppUserType`].
@@ -684,15 +893,23 @@ pub struct ServiceAccountMisclassificationType {
     pub detected_account_type: Option<AppUserAppUserType>,
 }
 
+model_de! { ServiceAccountMisclassificationType [1] {
+    0 "currentAccountType" current_account_type: Plain,
+    1 "detectedAccountType" detected_account_type: Plain,
+} }
+
 /// The `c1.api.finding.v1.ServiceAccountUnownedType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceAccountUnownedType {}
 
+model_de! { ServiceAccountUnownedType [1] {
+} }
+
 /// The `c1.api.finding.v1.SimilarUsernameMatchEvidence` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SimilarUsernameMatchEvidence {
     /// `appUsername`: text.
@@ -706,9 +923,15 @@ pub struct SimilarUsernameMatchEvidence {
     pub similarity_score: Option<f64>,
 }
 
+model_de! { SimilarUsernameMatchEvidence [1] {
+    0 "appUsername" app_username: Plain,
+    1 "identityUsername" identity_username: Plain,
+    2 "similarityScore" similarity_score: Plain,
+} }
+
 /// The `c1.api.finding.v1.SimilarUsernameMatchType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SimilarUsernameMatchType {
     /// `proposedIdentityUserId`: text.
@@ -716,15 +939,22 @@ pub struct SimilarUsernameMatchType {
     pub proposed_identity_user_id: Option<String>,
 }
 
+model_de! { SimilarUsernameMatchType [1] {
+    0 "proposedIdentityUserId" proposed_identity_user_id: Plain,
+} }
+
 /// The `c1.api.finding.v1.TenantTarget` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantTarget {}
 
+model_de! { TenantTarget [1] {
+} }
+
 /// The `c1.api.finding.v1.UnusedSecretEvidence` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnusedSecretEvidence {
     /// `lastUsedAt`: a timestamp (RFC 3339 on the wire).
@@ -735,8 +965,15 @@ pub struct UnusedSecretEvidence {
     pub last_used_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { UnusedSecretEvidence [1] {
+    0 "lastUsedAt" last_used_at: Timestamp,
+} }
+
 /// The `c1.api.finding.v1.UnusedSecretType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnusedSecretType {}
+
+model_de! { UnusedSecretType [1] {
+} }

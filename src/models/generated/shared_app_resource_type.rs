@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppResourceType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceType {
     /// `appId`: text. Set by the server.
@@ -40,3 +40,13 @@ pub struct AppResourceType {
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
 }
+
+model_de! { AppResourceType [1] {
+    0 "appId" app_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "displayName" display_name: Plain,
+    4 "id" id: Plain,
+    5 "traitIds" trait_ids: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUser {
     /// `agentStatus`: one of [`AppUserAgentStatus`]. Set by the server.
@@ -77,6 +77,28 @@ pub struct AppUser {
     pub usernames: Option<Vec<String>>,
 }
 
+model_de! { AppUser [1] {
+    0 "agentStatus" agent_status: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserType" app_user_type: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "displayName" display_name: Plain,
+    6 "email" email: Plain,
+    7 "emails" emails: Plain,
+    8 "employeeIds" employee_ids: Plain,
+    9 "id" id: Plain,
+    10 "identityUserId" identity_user_id: Plain,
+    11 "isExternal" is_external: Plain,
+    12 "nhiDetail" nhi_detail: Plain,
+    13 "nhiType" nhi_type: Plain,
+    14 "profile" profile: Plain,
+    15 "status" status: Model,
+    16 "updatedAt" updated_at: Timestamp,
+    17 "username" username: Plain,
+    18 "usernames" usernames: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AppUserAgentStatus {
@@ -106,8 +128,8 @@ ManagedIdentity = "APP_USER_NHI_TYPE_MANAGED_IDENTITY",
 }
 
 /// The `c1.api.app.v1.AppUserStatus` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserStatus {
     /// `details`: text. Set by the server.
@@ -118,9 +140,14 @@ pub struct AppUserStatus {
     pub status: Option<AppUserStatusStatus>,
 }
 
+model_de! { AppUserStatus [1] {
+    0 "details" details: Plain,
+    1 "status" status: Plain,
+} }
+
 /// The `c1.api.app.v1.AppUserView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserView {
     /// `appPath`: text.
@@ -136,3 +163,10 @@ pub struct AppUserView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_usage_path: Option<String>,
 }
+
+model_de! { AppUserView [1] {
+    0 "appPath" app_path: Plain,
+    1 "appUser" app_user: Model,
+    2 "identityUserPath" identity_user_path: Plain,
+    3 "lastUsagePath" last_usage_path: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.AppUserRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserRef {
     /// `appId`: text.
@@ -16,3 +16,8 @@ pub struct AppUserRef {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
+model_de! { AppUserRef [1] {
+    0 "appId" app_id: Plain,
+    1 "id" id: Plain,
+} }

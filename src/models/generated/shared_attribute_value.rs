@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.attribute.v1.AttributeValue` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttributeValue {
     /// `attributeTypeId`: text.
@@ -37,3 +37,12 @@ pub struct AttributeValue {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+model_de! { AttributeValue [1] {
+    0 "attributeTypeId" attribute_type_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "id" id: Plain,
+    4 "updatedAt" updated_at: Timestamp,
+    5 "value" value: Plain,
+} }

@@ -5,11 +5,15 @@
 use super::*;
 
 /// The `c1.api.automations.v1.AutomationContext` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationContext {
     /// `context`: a free-form JSON object.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
+
+model_de! { AutomationContext [1] {
+    0 "context" context: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.automations.v1.AutomationExecution` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationExecution {
     /// `automationTemplateId`: text.
@@ -62,6 +62,20 @@ pub struct AutomationExecution {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { AutomationExecution [1] {
+    0 "automationTemplateId" automation_template_id: Plain,
+    1 "completedAt" completed_at: Timestamp,
+    2 "context" context: Model,
+    3 "createdAt" created_at: Timestamp,
+    4 "currentVersion" current_version: Plain,
+    5 "deletedAt" deleted_at: Timestamp,
+    6 "duration" duration: Duration,
+    7 "id" id: Int64,
+    8 "isDraft" is_draft: Plain,
+    9 "state" state: Plain,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 11 known values.
 pub enum AutomationExecutionState {
@@ -91,8 +105,8 @@ PausedByCircuitBreaker = "AUTOMATION_EXECUTION_STATE_PAUSED_BY_CIRCUIT_BREAKER",
 }
 
 /// The `c1.api.automations.v1.AutomationExecutionView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationExecutionView {
     /// `automationExecution`: a [`AutomationExecution`].
@@ -105,3 +119,9 @@ pub struct AutomationExecutionView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_path: Option<String>,
 }
+
+model_de! { AutomationExecutionView [1] {
+    0 "automationExecution" automation_execution: Model,
+    1 "automationExecutionTriggerPath" automation_execution_trigger_path: Plain,
+    2 "automationPath" automation_path: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.hooks.v1.BlockOutputConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BlockOutputConfig {
     /// `message`: text.
@@ -16,6 +16,11 @@ pub struct BlockOutputConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surfaces: Option<Vec<BlockOutputConfigSurfaces>>,
 }
+
+model_de! { BlockOutputConfig [1] {
+    0 "message" message: Plain,
+    1 "surfaces" surfaces: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -30,8 +35,8 @@ Web = "HOOK_OUTPUT_SURFACE_WEB",
 }
 
 /// The `c1.api.hooks.v1.BlockToolCallConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BlockToolCallConfig {
     /// `message`: text.
@@ -39,9 +44,13 @@ pub struct BlockToolCallConfig {
     pub message: Option<String>,
 }
 
+model_de! { BlockToolCallConfig [1] {
+    0 "message" message: Plain,
+} }
+
 /// The `c1.api.hooks.v1.BuiltInPattern` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BuiltInPattern {
     /// `blockOutput`: a [`BlockOutputConfig`].
@@ -85,9 +94,25 @@ pub struct BuiltInPattern {
     pub write_authorization: Option<WriteAuthorizationConfig>,
 }
 
+model_de! { BuiltInPattern [1] {
+    0 "blockOutput" block_output: Model,
+    1 "blockToolCall" block_tool_call: Model,
+    2 "creditCardBlocking" credit_card_blocking: Model,
+    3 "encodedContentGuard" encoded_content_guard: Model,
+    4 "linkFilter" link_filter: Model,
+    5 "piiRedaction" pii_redaction: Model,
+    6 "preToolBlock" pre_tool_block: Model,
+    7 "promptInjectionScan" prompt_injection_scan: Model,
+    8 "queryScopeLimit" query_scope_limit: Model,
+    9 "secretsMasking" secrets_masking: Model,
+    10 "sensitiveFileGuard" sensitive_file_guard: Model,
+    11 "toolOutputSizeGuard" tool_output_size_guard: Model,
+    12 "writeAuthorization" write_authorization: Model,
+} }
+
 /// The `c1.api.hooks.v1.BusinessHours` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BusinessHours {
     /// `days`: a list; each item is a number.
@@ -104,15 +129,25 @@ pub struct BusinessHours {
     pub timezone: Option<String>,
 }
 
+model_de! { BusinessHours [1] {
+    0 "days" days: Plain,
+    1 "end" end: Plain,
+    2 "start" start: Plain,
+    3 "timezone" timezone: Plain,
+} }
+
 /// The `c1.api.hooks.v1.CreditCardBlockingConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreditCardBlockingConfig {}
 
+model_de! { CreditCardBlockingConfig [1] {
+} }
+
 /// The `c1.api.hooks.v1.EncodedContentGuardConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EncodedContentGuardConfig {
     /// `flagOnly`: a boolean.
@@ -126,9 +161,15 @@ pub struct EncodedContentGuardConfig {
     pub min_hex_run: Option<i32>,
 }
 
+model_de! { EncodedContentGuardConfig [1] {
+    0 "flagOnly" flag_only: Plain,
+    1 "minBase64Run" min_base64_run: Plain,
+    2 "minHexRun" min_hex_run: Plain,
+} }
+
 /// The `c1.api.hooks.v1.Hook` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Hook {
     /// `builtinPattern`: a [`BuiltInPattern`].
@@ -178,6 +219,22 @@ pub struct Hook {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { Hook [1] {
+    0 "builtinPattern" builtin_pattern: Model,
+    1 "createdAt" created_at: Timestamp,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "enabled" enabled: Plain,
+    5 "event" event: Plain,
+    6 "filter" filter: Model,
+    7 "function" function: Model,
+    8 "id" id: Plain,
+    9 "jsonPatch" json_patch: Model,
+    10 "managedByGuardrails" managed_by_guardrails: Plain,
+    11 "priority" priority: Plain,
+    12 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum HookEvent {
@@ -193,8 +250,8 @@ PreOutput = "HOOK_EVENT_TYPE_PRE_OUTPUT",
 }
 
 /// The `c1.api.hooks.v1.HookFilter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HookFilter {
     /// `celExpression`: text.
@@ -202,9 +259,13 @@ pub struct HookFilter {
     pub cel_expression: Option<String>,
 }
 
+model_de! { HookFilter [1] {
+    0 "celExpression" cel_expression: Plain,
+} }
+
 /// The `c1.api.hooks.v1.HookFunctionRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HookFunctionRef {
     /// `commitId`: text.
@@ -215,9 +276,14 @@ pub struct HookFunctionRef {
     pub function_id: Option<String>,
 }
 
+model_de! { HookFunctionRef [1] {
+    0 "commitId" commit_id: Plain,
+    1 "functionId" function_id: Plain,
+} }
+
 /// The `c1.api.hooks.v1.JSONPatchConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct JSONPatchConfig {
     /// `celExpression`: text.
@@ -228,9 +294,14 @@ pub struct JSONPatchConfig {
     pub static_overlay: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 
+model_de! { JSONPatchConfig [1] {
+    0 "celExpression" cel_expression: Plain,
+    1 "staticOverlay" static_overlay: Plain,
+} }
+
 /// The `c1.api.hooks.v1.LinkFilterConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LinkFilterConfig {
     /// `action`: one of [`LinkFilterConfigAction`].
@@ -243,6 +314,12 @@ pub struct LinkFilterConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_images: Option<bool>,
 }
+
+model_de! { LinkFilterConfig [1] {
+    0 "action" action: Plain,
+    1 "allowedHosts" allowed_hosts: Plain,
+    2 "blockImages" block_images: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -257,8 +334,8 @@ Annotate = "LINK_FILTER_ACTION_ANNOTATE",
 }
 
 /// The `c1.api.hooks.v1.PIIRedactionConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PIIRedactionConfig {
     /// `redactFields`: a list; each item is text.
@@ -269,9 +346,14 @@ pub struct PIIRedactionConfig {
     pub replacement: Option<String>,
 }
 
+model_de! { PIIRedactionConfig [1] {
+    0 "redactFields" redact_fields: Plain,
+    1 "replacement" replacement: Plain,
+} }
+
 /// The `c1.api.hooks.v1.PreToolBlockConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PreToolBlockConfig {
     /// `message`: text.
@@ -279,9 +361,13 @@ pub struct PreToolBlockConfig {
     pub message: Option<String>,
 }
 
+model_de! { PreToolBlockConfig [1] {
+    0 "message" message: Plain,
+} }
+
 /// The `c1.api.hooks.v1.PromptInjectionScanConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PromptInjectionScanConfig {
     /// `flagOnly`: a boolean.
@@ -291,6 +377,11 @@ pub struct PromptInjectionScanConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<PromptInjectionScanConfigThreshold>,
 }
+
+model_de! { PromptInjectionScanConfig [1] {
+    0 "flagOnly" flag_only: Plain,
+    1 "threshold" threshold: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -307,8 +398,8 @@ High = "PROMPT_INJECTION_THRESHOLD_HIGH",
 }
 
 /// The `c1.api.hooks.v1.QueryScopeLimitConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryScopeLimitConfig {
     /// `fields`: a list; each item is text.
@@ -319,9 +410,14 @@ pub struct QueryScopeLimitConfig {
     pub max_limit: Option<i32>,
 }
 
+model_de! { QueryScopeLimitConfig [1] {
+    0 "fields" fields: Plain,
+    1 "maxLimit" max_limit: Plain,
+} }
+
 /// The `c1.api.hooks.v1.SecretsMaskingConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretsMaskingConfig {
     /// `additionalPatterns`: a list; each item is text.
@@ -332,9 +428,14 @@ pub struct SecretsMaskingConfig {
     pub placeholder: Option<String>,
 }
 
+model_de! { SecretsMaskingConfig [1] {
+    0 "additionalPatterns" additional_patterns: Plain,
+    1 "placeholder" placeholder: Plain,
+} }
+
 /// The `c1.api.hooks.v1.SensitiveFileGuardConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SensitiveFileGuardConfig {
     /// `blockedDirectories`: a list; each item is text.
@@ -345,9 +446,14 @@ pub struct SensitiveFileGuardConfig {
     pub blocked_patterns: Option<Vec<String>>,
 }
 
+model_de! { SensitiveFileGuardConfig [1] {
+    0 "blockedDirectories" blocked_directories: Plain,
+    1 "blockedPatterns" blocked_patterns: Plain,
+} }
+
 /// The `c1.api.hooks.v1.ToolOutputSizeGuardConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ToolOutputSizeGuardConfig {
     /// `maxBytes`: a number.
@@ -355,9 +461,13 @@ pub struct ToolOutputSizeGuardConfig {
     pub max_bytes: Option<i32>,
 }
 
+model_de! { ToolOutputSizeGuardConfig [1] {
+    0 "maxBytes" max_bytes: Plain,
+} }
+
 /// The `c1.api.hooks.v1.WriteAuthorizationConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WriteAuthorizationConfig {
     /// `blockedClassifications`: a list; each item is one of [`MCPToolClassification`].
@@ -367,3 +477,8 @@ pub struct WriteAuthorizationConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<BusinessHours>,
 }
+
+model_de! { WriteAuthorizationConfig [1] {
+    0 "blockedClassifications" blocked_classifications: Plain,
+    1 "businessHours" business_hours: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.webhooks.v1.Body` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Body {
     /// `callbackUrl`: text.
@@ -26,9 +26,17 @@ pub struct Body {
     pub webhook_id: Option<String>,
 }
 
+model_de! { Body [1] {
+    0 "callbackUrl" callback_url: Plain,
+    1 "event" event: Plain,
+    2 "payload" payload: Plain,
+    3 "version" version: Plain,
+    4 "webhookId" webhook_id: Plain,
+} }
+
 /// The `c1.webhooks.v1.PayloadFindingDispatch` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadFindingDispatch {
     /// `dispatchId`: text.
@@ -48,9 +56,17 @@ pub struct PayloadFindingDispatch {
     pub rule_id: Option<String>,
 }
 
+model_de! { PayloadFindingDispatch [1] {
+    0 "dispatchId" dispatch_id: Plain,
+    1 "finding" finding: Model,
+    2 "findingId" finding_id: Plain,
+    3 "payloadTemplate" payload_template: Plain,
+    4 "ruleId" rule_id: Plain,
+} }
+
 /// The `c1.webhooks.v1.PayloadPolicyApprovalStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadPolicyApprovalStep {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -61,9 +77,14 @@ pub struct PayloadPolicyApprovalStep {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { PayloadPolicyApprovalStep [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.webhooks.v1.PayloadPolicyPostAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadPolicyPostAction {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -74,9 +95,14 @@ pub struct PayloadPolicyPostAction {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { PayloadPolicyPostAction [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.webhooks.v1.PayloadProvisionStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadProvisionStep {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -87,15 +113,23 @@ pub struct PayloadProvisionStep {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { PayloadProvisionStep [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.webhooks.v1.PayloadTest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadTest {}
 
+model_de! { PayloadTest [1] {
+} }
+
 /// The `c1.webhooks.v1.PayloadWorkflowStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadWorkflowStep {
     /// `context`: a free-form JSON object.
@@ -115,9 +149,16 @@ pub struct PayloadWorkflowStep {
     pub workflow_id: Option<String>,
 }
 
+model_de! { PayloadWorkflowStep [1] {
+    0 "context" context: Plain,
+    1 "workflowExecutionId" workflow_execution_id: Int64,
+    2 "workflowExecutionStepId" workflow_execution_step_id: Plain,
+    3 "workflowId" workflow_id: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalReplacePolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalReplacePolicy {
     /// `comment`: text.
@@ -128,9 +169,14 @@ pub struct ResponsePolicyApprovalReplacePolicy {
     pub policy_steps: Option<Vec<PolicyStep>>,
 }
 
+model_de! { ResponsePolicyApprovalReplacePolicy [1] {
+    0 "comment" comment: Plain,
+    1 "policySteps" policy_steps: Models,
+} }
+
 /// The `c1.webhooks.v1.ResponsePolicyApprovalStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalStep {
     /// `approve`: a [`ResponsePolicyApprovalStepApprove`].
@@ -150,9 +196,17 @@ pub struct ResponsePolicyApprovalStep {
     pub version: Option<String>,
 }
 
+model_de! { ResponsePolicyApprovalStep [1] {
+    0 "approve" approve: Model,
+    1 "deny" deny: Model,
+    2 "reassign" reassign: Model,
+    3 "replacePolicy" replace_policy: Model,
+    4 "version" version: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepApprove` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalStepApprove {
     /// `comment`: text.
@@ -160,9 +214,13 @@ pub struct ResponsePolicyApprovalStepApprove {
     pub comment: Option<String>,
 }
 
+model_de! { ResponsePolicyApprovalStepApprove [1] {
+    0 "comment" comment: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepDeny` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalStepDeny {
     /// `comment`: text.
@@ -170,9 +228,13 @@ pub struct ResponsePolicyApprovalStepDeny {
     pub comment: Option<String>,
 }
 
+model_de! { ResponsePolicyApprovalStepDeny [1] {
+    0 "comment" comment: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepReassign` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalStepReassign {
     /// `comment`: text.
@@ -183,9 +245,14 @@ pub struct ResponsePolicyApprovalStepReassign {
     pub new_step_user_ids: Option<Vec<String>>,
 }
 
+model_de! { ResponsePolicyApprovalStepReassign [1] {
+    0 "comment" comment: Plain,
+    1 "newStepUserIds" new_step_user_ids: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponsePolicyPostAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyPostAction {
     /// `version`: text.
@@ -193,9 +260,13 @@ pub struct ResponsePolicyPostAction {
     pub version: Option<String>,
 }
 
+model_de! { ResponsePolicyPostAction [1] {
+    0 "version" version: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponseProvisionStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseProvisionStep {
     /// `complete`: a [`ResponseProvisionStepComplete`].
@@ -209,9 +280,15 @@ pub struct ResponseProvisionStep {
     pub version: Option<String>,
 }
 
+model_de! { ResponseProvisionStep [1] {
+    0 "complete" complete: Model,
+    1 "errored" errored: Model,
+    2 "version" version: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponseProvisionStep.ResponseProvisionStepComplete` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseProvisionStepComplete {
     /// `comment`: text.
@@ -219,9 +296,13 @@ pub struct ResponseProvisionStepComplete {
     pub comment: Option<String>,
 }
 
+model_de! { ResponseProvisionStepComplete [1] {
+    0 "comment" comment: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponseProvisionStep.ResponseProvisionStepErrored` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseProvisionStepErrored {
     /// `comment`: text.
@@ -229,9 +310,13 @@ pub struct ResponseProvisionStepErrored {
     pub comment: Option<String>,
 }
 
+model_de! { ResponseProvisionStepErrored [1] {
+    0 "comment" comment: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponseTest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseTest {
     /// `version`: text.
@@ -239,9 +324,13 @@ pub struct ResponseTest {
     pub version: Option<String>,
 }
 
+model_de! { ResponseTest [1] {
+    0 "version" version: Plain,
+} }
+
 /// The `c1.webhooks.v1.ResponseWorkflowStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseWorkflowStep {
     /// `context`: a free-form JSON object.
@@ -251,3 +340,8 @@ pub struct ResponseWorkflowStep {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+
+model_de! { ResponseWorkflowStep [1] {
+    0 "context" context: Plain,
+    1 "version" version: Plain,
+} }

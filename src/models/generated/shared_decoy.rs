@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.decoy.v1.Decoy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Decoy {
     /// `annotations`: a map from text; each value is text.
@@ -49,6 +49,19 @@ pub struct Decoy {
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
 }
+
+model_de! { Decoy [1] {
+    0 "annotations" annotations: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "description" description: Plain,
+    3 "disabled" disabled: Plain,
+    4 "displayName" display_name: Plain,
+    5 "id" id: Plain,
+    6 "kind" kind: Plain,
+    7 "lastUsedAt" last_used_at: Timestamp,
+    8 "materialFingerprintSha256" material_fingerprint_sha256: Plain,
+    9 "updatedAt" updated_at: Timestamp,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.editor.v1.EditorMarker` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EditorMarker {
     /// `endColumn`: a number.
@@ -28,6 +28,15 @@ pub struct EditorMarker {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_line_number: Option<i32>,
 }
+
+model_de! { EditorMarker [1] {
+    0 "endColumn" end_column: Plain,
+    1 "endLineNumber" end_line_number: Plain,
+    2 "message" message: Plain,
+    3 "severity" severity: Plain,
+    4 "startColumn" start_column: Plain,
+    5 "startLineNumber" start_line_number: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.

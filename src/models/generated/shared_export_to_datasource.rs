@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.systemlog.v1.ExportToDatasource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportToDatasource {
     /// `datasourceId`: text.
@@ -19,6 +19,12 @@ pub struct ExportToDatasource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
+
+model_de! { ExportToDatasource [1] {
+    0 "datasourceId" datasource_id: Plain,
+    1 "format" format: Plain,
+    2 "prefix" prefix: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -33,8 +39,8 @@ OcsfJsonGzip = "EXPORT_FORMAT_OCSF_JSON_GZIP",
 }
 
 /// The `c1.api.systemlog.v1.Exporter` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Exporter {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -71,6 +77,17 @@ pub struct Exporter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watermark_event_id: Option<String>,
 }
+
+model_de! { Exporter [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "datasource" datasource: Model,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "displayName" display_name: Plain,
+    4 "exportId" export_id: Plain,
+    5 "state" state: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+    7 "watermarkEventId" watermark_event_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

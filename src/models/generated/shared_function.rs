@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.functions.v1.Function` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Function {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -70,6 +70,46 @@ pub struct Function {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_template_refs: Option<Vec<String>>,
 }
+
+model_de! { Function [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "deletedAt" deleted_at: Timestamp,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "functionType" function_type: Plain,
+    5 "head" head: Plain,
+    6 "hookRefs" hook_refs: Plain,
+    7 "id" id: Plain,
+    8 "isDraft" is_draft: Plain,
+    9 "outboundNetworkAllowlist" outbound_network_allowlist: Plain,
+    10 "provisionedConcurrency" provisioned_concurrency: Plain,
+    11 "publishedCommitId" published_commit_id: Plain,
+    12 "scopedRoleIds" scoped_role_ids: Plain,
+    13 "secret" secret: Plain,
+    14 "updatedAt" updated_at: Timestamp,
+    15 "useSpn" use_spn: Plain,
+    16 "workflowTemplateRefs" workflow_template_refs: Plain,
+} }
+
+redacted_debug! { Function {
+    "created_at" created_at: shown,
+    "deleted_at" deleted_at: shown,
+    "description" description: shown,
+    "display_name" display_name: shown,
+    "function_type" function_type: shown,
+    "head" head: shown,
+    "hook_refs" hook_refs: shown,
+    "id" id: shown,
+    "is_draft" is_draft: shown,
+    "outbound_network_allowlist" outbound_network_allowlist: shown,
+    "provisioned_concurrency" provisioned_concurrency: shown,
+    "published_commit_id" published_commit_id: shown,
+    "scoped_role_ids" scoped_role_ids: shown,
+    "secret" secret: redacted,
+    "updated_at" updated_at: shown,
+    "use_spn" use_spn: shown,
+    "workflow_template_refs" workflow_template_refs: shown,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.

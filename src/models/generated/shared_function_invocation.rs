@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.functions.v1.FunctionInvocation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionInvocation {
     /// `commitId`: text.
@@ -43,6 +43,18 @@ pub struct FunctionInvocation {
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
 }
+
+model_de! { FunctionInvocation [1] {
+    0 "commitId" commit_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "error" error: Plain,
+    3 "functionId" function_id: Plain,
+    4 "id" id: Plain,
+    5 "input" input: Plain,
+    6 "output" output: Plain,
+    7 "status" status: Plain,
+    8 "updatedAt" updated_at: Timestamp,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.

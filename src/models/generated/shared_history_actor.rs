@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.history.v1.HistoryActor` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HistoryActor {
     /// `kind`: one of [`HistoryActorKind`].
@@ -16,6 +16,11 @@ pub struct HistoryActor {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { HistoryActor [1] {
+    0 "kind" kind: Plain,
+    1 "userId" user_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 8 known values.
@@ -40,8 +45,8 @@ Workflow = "ACTOR_KIND_WORKFLOW",
 }
 
 /// The `c1.api.history.v1.HistoryAnnotation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HistoryAnnotation {
     /// `displayLabel`: text.
@@ -63,6 +68,15 @@ pub struct HistoryAnnotation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_value: Option<String>,
 }
+
+model_de! { HistoryAnnotation [1] {
+    0 "displayLabel" display_label: Plain,
+    1 "displayUrl" display_url: Plain,
+    2 "displayValue" display_value: Plain,
+    3 "key" key: Plain,
+    4 "kind" kind: Plain,
+    5 "rawValue" raw_value: Plain,
+} }
 
 open_enum! {
 /// An open enum of 8 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.history.v1.HistoryEntryMetadata` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HistoryEntryMetadata {
     /// `actor`: a [`HistoryActor`].
@@ -34,6 +34,16 @@ pub struct HistoryEntryMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
 }
+
+model_de! { HistoryEntryMetadata [1] {
+    0 "actor" actor: Model,
+    1 "annotations" annotations: Models,
+    2 "changeKind" change_kind: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "id" id: Plain,
+    5 "syslogEventId" syslog_event_id: Plain,
+    6 "traceId" trace_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

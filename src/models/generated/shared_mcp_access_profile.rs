@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfile` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfile {
     /// `appEntitlementId`: text.
@@ -55,3 +55,18 @@ pub struct MCPAccessProfile {
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
 }
+
+model_de! { MCPAccessProfile [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "connectorDisplayName" connector_display_name: Plain,
+    3 "connectorId" connector_id: Plain,
+    4 "createdAt" created_at: Timestamp,
+    5 "deletedAt" deleted_at: Timestamp,
+    6 "description" description: Plain,
+    7 "displayName" display_name: Plain,
+    8 "id" id: Plain,
+    9 "requestable" requestable: Plain,
+    10 "toolCount" tool_count: Plain,
+    11 "updatedAt" updated_at: Timestamp,
+} }

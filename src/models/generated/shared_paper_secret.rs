@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.secrets.v1.PaperSecret` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecret {
     /// `ageSuite`: one of [`PaperSecretAgeSuite`].
@@ -94,6 +94,32 @@ pub struct PaperSecret {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
 }
+
+model_de! { PaperSecret [1] {
+    0 "ageSuite" age_suite: Plain,
+    1 "allowedEmails" allowed_emails: Plain,
+    2 "allowedUserIds" allowed_user_ids: Plain,
+    3 "contentDeleted" content_deleted: Plain,
+    4 "contentExpiresAt" content_expires_at: Timestamp,
+    5 "contentReady" content_ready: Plain,
+    6 "contentType" content_type: Plain,
+    7 "createdAt" created_at: Timestamp,
+    8 "creatorUserId" creator_user_id: Plain,
+    9 "currentViews" current_views: Plain,
+    10 "deletedAt" deleted_at: Timestamp,
+    11 "displayName" display_name: Plain,
+    12 "fileSize" file_size: Int64,
+    13 "filename" filename: Plain,
+    14 "inputFormat" input_format: Plain,
+    15 "maxViews" max_views: Plain,
+    16 "secretType" secret_type: Plain,
+    17 "shareCode" share_code: Plain,
+    18 "shareUrl" share_url: Plain,
+    19 "sharingMode" sharing_mode: Plain,
+    20 "status" status: Plain,
+    21 "updatedAt" updated_at: Timestamp,
+    22 "vaultId" vault_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.iam.v1.PersonalClient` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClient {
     /// `allowSourceCidr`: a list; each item is text.
@@ -58,3 +58,17 @@ pub struct PersonalClient {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { PersonalClient [1] {
+    0 "allowSourceCidr" allow_source_cidr: Plain,
+    1 "clientId" client_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "displayName" display_name: Plain,
+    5 "expiresTime" expires_time: Timestamp,
+    6 "id" id: Plain,
+    7 "lastUsedAt" last_used_at: Timestamp,
+    8 "scopedRoles" scoped_roles: Plain,
+    9 "updatedAt" updated_at: Timestamp,
+    10 "userId" user_id: Plain,
+} }

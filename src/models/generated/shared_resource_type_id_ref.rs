@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.accessreview.v1.ResourceTypeIdRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceTypeIdRef {
     /// `appId`: text.
@@ -16,3 +16,8 @@ pub struct ResourceTypeIdRef {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
+
+model_de! { ResourceTypeIdRef [1] {
+    0 "appId" app_id: Plain,
+    1 "resourceTypeId" resource_type_id: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverEvent` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverEvent {
     /// `canonicalType`: one of [`SSFReceiverEventCanonicalType`].
@@ -61,6 +61,25 @@ pub struct SSFReceiverEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wire_subject_identifier: Option<String>,
 }
+
+model_de! { SSFReceiverEvent [1] {
+    0 "canonicalType" canonical_type: Plain,
+    1 "id" id: Plain,
+    2 "matchMethod" match_method: Plain,
+    3 "matchedUserId" matched_user_id: Plain,
+    4 "outcome" outcome: Plain,
+    5 "outcomeDetail" outcome_detail: Plain,
+    6 "receivedAt" received_at: Timestamp,
+    7 "sessionsRevoked" sessions_revoked: Plain,
+    8 "setJti" set_jti: Plain,
+    9 "streamId" stream_id: Plain,
+    10 "wireEventProfile" wire_event_profile: Plain,
+    11 "wireEventType" wire_event_type: Plain,
+    12 "wireInitiatingEntity" wire_initiating_entity: Plain,
+    13 "wireReasonAdmin" wire_reason_admin: Plain,
+    14 "wireSubjectFormat" wire_subject_format: Plain,
+    15 "wireSubjectIdentifier" wire_subject_identifier: Plain,
+} }
 
 open_enum! {
 /// An open enum of 18 known values.

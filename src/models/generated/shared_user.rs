@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.user.v1.User` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct User {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -116,9 +116,44 @@ pub struct User {
     pub usernames: Option<Vec<String>>,
 }
 
+model_de! { User [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "delegatedUserId" delegated_user_id: Plain,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "department" department: Plain,
+    4 "departmentSources" department_sources: Models,
+    5 "directoryIds" directory_ids: Plain,
+    6 "directoryStatus" directory_status: Plain,
+    7 "directoryStatusSources" directory_status_sources: Models,
+    8 "displayName" display_name: Plain,
+    9 "email" email: Plain,
+    10 "emailSources" email_sources: Models,
+    11 "emails" emails: Plain,
+    12 "employeeIdSources" employee_id_sources: Models,
+    13 "employeeIds" employee_ids: Plain,
+    14 "employmentStatus" employment_status: Plain,
+    15 "employmentStatusSources" employment_status_sources: Models,
+    16 "employmentType" employment_type: Plain,
+    17 "employmentTypeSources" employment_type_sources: Models,
+    18 "id" id: Plain,
+    19 "jobTitle" job_title: Plain,
+    20 "jobTitleSources" job_title_sources: Models,
+    21 "managerIds" manager_ids: Plain,
+    22 "managerSources" manager_sources: Models,
+    23 "origin" origin: Plain,
+    24 "profile" profile: Plain,
+    25 "roleIds" role_ids: Plain,
+    26 "status" status: Plain,
+    27 "type" r#type: Plain,
+    28 "updatedAt" updated_at: Timestamp,
+    29 "username" username: Plain,
+    30 "usernameSources" username_sources: Models,
+    31 "usernames" usernames: Plain,
+} }
+
 /// The `c1.api.user.v1.UserAttributeMappingSource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserAttributeMappingSource {
     /// `appId`: text.
@@ -140,6 +175,15 @@ pub struct UserAttributeMappingSource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
+
+model_de! { UserAttributeMappingSource [1] {
+    0 "appId" app_id: Plain,
+    1 "appUserId" app_user_id: Plain,
+    2 "appUserProfileAttributeKey" app_user_profile_attribute_key: Plain,
+    3 "priority" priority: Plain,
+    4 "userAttributeMappingId" user_attribute_mapping_id: Plain,
+    5 "value" value: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

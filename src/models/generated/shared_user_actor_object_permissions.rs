@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.authorization.v1.ActorObjectPermissions` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserActorObjectPermissions {
     /// `delete`: a boolean.
@@ -22,3 +22,10 @@ pub struct UserActorObjectPermissions {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
 }
+
+model_de! { UserActorObjectPermissions [1] {
+    0 "delete" delete: Plain,
+    1 "edit" edit: Plain,
+    2 "extra" extra: Plain,
+    3 "read" read: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.user.v1.UserExpandMask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserExpandMask {
     /// `paths`: a list; each item is text.
@@ -14,9 +14,13 @@ pub struct UserExpandMask {
     pub paths: Option<Vec<String>>,
 }
 
+model_de! { UserExpandMask [1] {
+    0 "paths" paths: Plain,
+} }
+
 /// The `c1.api.user.v1.UserView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserView {
     /// `delegatedUserPath`: text. Set by the server.
@@ -41,3 +45,13 @@ pub struct UserView {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { UserView [1] {
+    0 "delegatedUserPath" delegated_user_path: Plain,
+    1 "directoriesPath" directories_path: Plain,
+    2 "managersPath" managers_path: Plain,
+    3 "objectPermissions" object_permissions: Model,
+    4 "rolesPath" roles_path: Plain,
+    5 "user" user: Model,
+    6 "userId" user_id: Plain,
+} }

@@ -5,11 +5,15 @@
 use super::*;
 
 /// The `c1.api.user.v1.UserRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserRef {
     /// `id`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
+model_de! { UserRef [1] {
+    0 "id" id: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.webhooks.v1.Webhook` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookEndpoint {
     /// `callbackTimeout`: a duration (`"3600s"` on the wire).
@@ -46,3 +46,14 @@ pub struct WebhookEndpoint {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+
+model_de! { WebhookEndpoint [1] {
+    0 "callbackTimeout" callback_timeout: Duration,
+    1 "createdAt" created_at: Timestamp,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "description" description: Plain,
+    4 "displayName" display_name: Plain,
+    5 "id" id: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+    7 "url" url: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.sign_in_policy.v1.Allow` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Allow {
     /// `floorLevel`: one of [`AllowFloorLevel`].
@@ -14,9 +14,13 @@ pub struct Allow {
     pub floor_level: Option<AllowFloorLevel>,
 }
 
+model_de! { Allow [1] {
+    0 "floorLevel" floor_level: Plain,
+} }
+
 /// The `c1.api.sign_in_policy.v1.ChallengeRequired` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChallengeRequired {
     /// `types`: a list; each item is one of [`StepUpRequiredTypes`].
@@ -24,9 +28,13 @@ pub struct ChallengeRequired {
     pub types: Option<Vec<StepUpRequiredTypes>>,
 }
 
+model_de! { ChallengeRequired [1] {
+    0 "types" types: Plain,
+} }
+
 /// The `c1.api.sign_in_policy.v1.Deny` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Deny {
     /// `reasonAdmin`: text.
@@ -37,9 +45,14 @@ pub struct Deny {
     pub reason_user: Option<String>,
 }
 
+model_de! { Deny [1] {
+    0 "reasonAdmin" reason_admin: Plain,
+    1 "reasonUser" reason_user: Plain,
+} }
+
 /// The `c1.api.sign_in_policy.v1.EnrollmentRequired` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnrollmentRequired {
     /// `credentialTypes`: a list; each item is one of [`StepUpRequiredTypes`].
@@ -47,9 +60,13 @@ pub struct EnrollmentRequired {
     pub credential_types: Option<Vec<StepUpRequiredTypes>>,
 }
 
+model_de! { EnrollmentRequired [1] {
+    0 "credentialTypes" credential_types: Plain,
+} }
+
 /// The `c1.api.sign_in_policy.v1.PolicyOutcome` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyOutcome {
     /// `allow`: a [`Allow`].
@@ -69,9 +86,17 @@ pub struct PolicyOutcome {
     pub step_up_required: Option<StepUpRequired>,
 }
 
+model_de! { PolicyOutcome [1] {
+    0 "allow" allow: Model,
+    1 "challengeRequired" challenge_required: Model,
+    2 "deny" deny: Model,
+    3 "enrollmentRequired" enrollment_required: Model,
+    4 "stepUpRequired" step_up_required: Model,
+} }
+
 /// The `c1.api.sign_in_policy.v1.PolicyRule` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyRule {
     /// `description`: text.
@@ -91,9 +116,17 @@ pub struct PolicyRule {
     pub outcome: Option<PolicyOutcome>,
 }
 
+model_de! { PolicyRule [1] {
+    0 "description" description: Plain,
+    1 "id" id: Plain,
+    2 "matchCel" match_cel: Plain,
+    3 "mode" mode: Plain,
+    4 "outcome" outcome: Model,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicy {
     /// `allowedMfaTypes`: a list; each item is one of [`StepUpRequiredTypes`].
@@ -140,9 +173,23 @@ pub struct SignInPolicy {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { SignInPolicy [1] {
+    0 "allowedMfaTypes" allowed_mfa_types: Plain,
+    1 "allowedPrimaryTypes" allowed_primary_types: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "defaultOutcome" default_outcome: Model,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "displayName" display_name: Plain,
+    6 "id" id: Plain,
+    7 "isBuiltin" is_builtin: Plain,
+    8 "priority" priority: Plain,
+    9 "rules" rules: Models,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyRef {
     /// `id`: text.
@@ -150,9 +197,13 @@ pub struct SignInPolicyRef {
     pub id: Option<String>,
 }
 
+model_de! { SignInPolicyRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceCreateRequest {
     /// `allowedMfaTypes`: a list; each item is one of [`StepUpRequiredTypes`].
@@ -175,9 +226,18 @@ pub struct SignInPolicyServiceCreateRequest {
     pub rules: Option<Vec<PolicyRule>>,
 }
 
+model_de! { SignInPolicyServiceCreateRequest [1] {
+    0 "allowedMfaTypes" allowed_mfa_types: Plain,
+    1 "allowedPrimaryTypes" allowed_primary_types: Plain,
+    2 "defaultOutcome" default_outcome: Model,
+    3 "displayName" display_name: Plain,
+    4 "priority" priority: Plain,
+    5 "rules" rules: Models,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceCreateResponse {
     /// `signInPolicy`: a [`SignInPolicy`].
@@ -185,21 +245,31 @@ pub struct SignInPolicyServiceCreateResponse {
     pub sign_in_policy: Option<SignInPolicy>,
 }
 
+model_de! { SignInPolicyServiceCreateResponse [1] {
+    0 "signInPolicy" sign_in_policy: Model,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceDeleteRequest {}
 
+model_de! { SignInPolicyServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceDeleteResponse {}
 
+model_de! { SignInPolicyServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceGetResponse {
     /// `signInPolicy`: a [`SignInPolicy`].
@@ -207,9 +277,13 @@ pub struct SignInPolicyServiceGetResponse {
     pub sign_in_policy: Option<SignInPolicy>,
 }
 
+model_de! { SignInPolicyServiceGetResponse [1] {
+    0 "signInPolicy" sign_in_policy: Model,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceListResponse {
     /// `list`: a list; each item is a [`SignInPolicy`].
@@ -219,6 +293,11 @@ pub struct SignInPolicyServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SignInPolicyServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SignInPolicyServiceListResponse {
     type Item = SignInPolicy;
@@ -231,8 +310,8 @@ impl crate::Page for SignInPolicyServiceListResponse {
 }
 
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceSearchRequest {
     /// `pageSize`: a number.
@@ -249,9 +328,16 @@ pub struct SignInPolicyServiceSearchRequest {
     pub refs: Option<Vec<SignInPolicyRef>>,
 }
 
+model_de! { SignInPolicyServiceSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "refs" refs: Models,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceSearchResponse {
     /// `list`: a list; each item is a [`SignInPolicy`].
@@ -261,6 +347,11 @@ pub struct SignInPolicyServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SignInPolicyServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SignInPolicyServiceSearchResponse {
     type Item = SignInPolicy;
@@ -273,8 +364,8 @@ impl crate::Page for SignInPolicyServiceSearchResponse {
 }
 
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceUpdateRequest {
     /// `signInPolicy`: a [`SignInPolicy`].
@@ -285,9 +376,14 @@ pub struct SignInPolicyServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { SignInPolicyServiceUpdateRequest [1] {
+    0 "signInPolicy" sign_in_policy: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceUpdateResponse {
     /// `signInPolicy`: a [`SignInPolicy`].
@@ -295,9 +391,13 @@ pub struct SignInPolicyServiceUpdateResponse {
     pub sign_in_policy: Option<SignInPolicy>,
 }
 
+model_de! { SignInPolicyServiceUpdateResponse [1] {
+    0 "signInPolicy" sign_in_policy: Model,
+} }
+
 /// The `c1.api.sign_in_policy.v1.StepUpRequired` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpRequired {
     /// `level`: one of [`AllowFloorLevel`].
@@ -310,3 +410,9 @@ pub struct StepUpRequired {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<StepUpRequiredTypes>>,
 }
+
+model_de! { StepUpRequired [1] {
+    0 "level" level: Plain,
+    1 "maxAgeSeconds" max_age_seconds: Plain,
+    2 "types" types: Plain,
+} }

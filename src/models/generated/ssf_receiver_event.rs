@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverEventServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverEventServiceListResponse {
     /// `list`: a list; each item is a [`SSFReceiverEvent`].
@@ -16,6 +16,11 @@ pub struct SSFReceiverEventServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SSFReceiverEventServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SSFReceiverEventServiceListResponse {
     type Item = SSFReceiverEvent;

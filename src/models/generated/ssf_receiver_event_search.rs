@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverEventSearchServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverEventSearchServiceSearchRequest {
     /// `eventType`: text.
@@ -32,9 +32,19 @@ pub struct SSFReceiverEventSearchServiceSearchRequest {
     pub stream_id: Option<String>,
 }
 
+model_de! { SSFReceiverEventSearchServiceSearchRequest [1] {
+    0 "eventType" event_type: Plain,
+    1 "matchedUserId" matched_user_id: Plain,
+    2 "outcome" outcome: Plain,
+    3 "pageSize" page_size: Plain,
+    4 "pageToken" page_token: Plain,
+    5 "query" query: Plain,
+    6 "streamId" stream_id: Plain,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverEventSearchServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverEventSearchServiceSearchResponse {
     /// `list`: a list; each item is a [`SSFReceiverEvent`].
@@ -44,6 +54,11 @@ pub struct SSFReceiverEventSearchServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SSFReceiverEventSearchServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SSFReceiverEventSearchServiceSearchResponse {
     type Item = SSFReceiverEvent;

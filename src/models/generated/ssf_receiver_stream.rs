@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.ssf_receiver.v1.SSFOutboundAuthBearer` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFOutboundAuthBearer {
     /// `token`: text.
@@ -14,9 +14,17 @@ pub struct SSFOutboundAuthBearer {
     pub token: Option<String>,
 }
 
+model_de! { SSFOutboundAuthBearer [1] {
+    0 "token" token: Plain,
+} }
+
+redacted_debug! { SSFOutboundAuthBearer {
+    "token" token: redacted,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFOutboundAuthOAuth2` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFOutboundAuthOAuth2 {
     /// `clientId`: text.
@@ -33,9 +41,23 @@ pub struct SSFOutboundAuthOAuth2 {
     pub token_url: Option<String>,
 }
 
+model_de! { SSFOutboundAuthOAuth2 [1] {
+    0 "clientId" client_id: Plain,
+    1 "clientSecret" client_secret: Plain,
+    2 "scopes" scopes: Plain,
+    3 "tokenUrl" token_url: Plain,
+} }
+
+redacted_debug! { SSFOutboundAuthOAuth2 {
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+    "scopes" scopes: shown,
+    "token_url" token_url: shown,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStream` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStream {
     /// `accountDisabledAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
@@ -133,6 +155,62 @@ pub struct SSFReceiverStream {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { SSFReceiverStream [1] {
+    0 "accountDisabledAction" account_disabled_action: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "credentialChangeAction" credential_change_action: Plain,
+    3 "credentialCompromiseAction" credential_compromise_action: Plain,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "deliveryMethod" delivery_method: Plain,
+    6 "description" description: Plain,
+    7 "displayName" display_name: Plain,
+    8 "enabled" enabled: Plain,
+    9 "eventTypesEnabled" event_types_enabled: Plain,
+    10 "expectedAudience" expected_audience: Plain,
+    11 "id" id: Plain,
+    12 "issuerUrl" issuer_url: Plain,
+    13 "jwksUrl" jwks_url: Plain,
+    14 "lastErrorAt" last_error_at: Timestamp,
+    15 "lastErrorMessage" last_error_message: Plain,
+    16 "lastVerifiedAt" last_verified_at: Timestamp,
+    17 "outboundAuthBearer" outbound_auth_bearer: Model,
+    18 "outboundAuthOauth2" outbound_auth_oauth2: Model,
+    19 "pollEndpointUrl" poll_endpoint_url: Plain,
+    20 "pollInterval" poll_interval: Duration,
+    21 "pushAuthToken" push_auth_token: Plain,
+    22 "pushEndpointUrl" push_endpoint_url: Plain,
+    23 "sessionRevokedAction" session_revoked_action: Plain,
+    24 "updatedAt" updated_at: Timestamp,
+} }
+
+redacted_debug! { SSFReceiverStream {
+    "account_disabled_action" account_disabled_action: shown,
+    "created_at" created_at: shown,
+    "credential_change_action" credential_change_action: shown,
+    "credential_compromise_action" credential_compromise_action: shown,
+    "deleted_at" deleted_at: shown,
+    "delivery_method" delivery_method: shown,
+    "description" description: shown,
+    "display_name" display_name: shown,
+    "enabled" enabled: shown,
+    "event_types_enabled" event_types_enabled: shown,
+    "expected_audience" expected_audience: shown,
+    "id" id: shown,
+    "issuer_url" issuer_url: shown,
+    "jwks_url" jwks_url: shown,
+    "last_error_at" last_error_at: shown,
+    "last_error_message" last_error_message: shown,
+    "last_verified_at" last_verified_at: shown,
+    "outbound_auth_bearer" outbound_auth_bearer: shown,
+    "outbound_auth_oauth2" outbound_auth_oauth2: shown,
+    "poll_endpoint_url" poll_endpoint_url: shown,
+    "poll_interval" poll_interval: shown,
+    "push_auth_token" push_auth_token: redacted,
+    "push_endpoint_url" push_endpoint_url: shown,
+    "session_revoked_action" session_revoked_action: shown,
+    "updated_at" updated_at: shown,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SSFReceiverStreamDeliveryMethod {
@@ -146,8 +224,8 @@ Poll = "SSF_DELIVERY_METHOD_POLL",
 }
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceCreateRequest {
     /// `accountDisabledAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
@@ -194,9 +272,25 @@ pub struct SSFReceiverStreamServiceCreateRequest {
     pub session_revoked_action: Option<SSFReceiverStreamSessionRevokedAction>,
 }
 
+model_de! { SSFReceiverStreamServiceCreateRequest [1] {
+    0 "accountDisabledAction" account_disabled_action: Plain,
+    1 "credentialChangeAction" credential_change_action: Plain,
+    2 "credentialCompromiseAction" credential_compromise_action: Plain,
+    3 "deliveryMethod" delivery_method: Plain,
+    4 "description" description: Plain,
+    5 "displayName" display_name: Plain,
+    6 "enabled" enabled: Plain,
+    7 "expectedAudience" expected_audience: Plain,
+    8 "issuerUrl" issuer_url: Plain,
+    9 "jwksUrl" jwks_url: Plain,
+    10 "pollEndpointUrl" poll_endpoint_url: Plain,
+    11 "pollInterval" poll_interval: Duration,
+    12 "sessionRevokedAction" session_revoked_action: Plain,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceCreateResponse {
     /// `pushAuthTokenPlaintext`: text.
@@ -207,21 +301,37 @@ pub struct SSFReceiverStreamServiceCreateResponse {
     pub ssf_receiver_stream: Option<SSFReceiverStream>,
 }
 
+model_de! { SSFReceiverStreamServiceCreateResponse [1] {
+    0 "pushAuthTokenPlaintext" push_auth_token_plaintext: Plain,
+    1 "ssfReceiverStream" ssf_receiver_stream: Model,
+} }
+
+redacted_debug! { SSFReceiverStreamServiceCreateResponse {
+    "push_auth_token_plaintext" push_auth_token_plaintext: redacted,
+    "ssf_receiver_stream" ssf_receiver_stream: shown,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceDeleteRequest {}
 
+model_de! { SSFReceiverStreamServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceDeleteResponse {}
 
+model_de! { SSFReceiverStreamServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceGetResponse {
     /// `ssfReceiverStream`: a [`SSFReceiverStream`].
@@ -229,9 +339,13 @@ pub struct SSFReceiverStreamServiceGetResponse {
     pub ssf_receiver_stream: Option<SSFReceiverStream>,
 }
 
+model_de! { SSFReceiverStreamServiceGetResponse [1] {
+    0 "ssfReceiverStream" ssf_receiver_stream: Model,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceGetStatsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceGetStatsResponse {
     /// `stats`: a [`SSFReceiverStreamStats`].
@@ -239,9 +353,13 @@ pub struct SSFReceiverStreamServiceGetStatsResponse {
     pub stats: Option<SSFReceiverStreamStats>,
 }
 
+model_de! { SSFReceiverStreamServiceGetStatsResponse [1] {
+    0 "stats" stats: Model,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceListResponse {
     /// `list`: a list; each item is a [`SSFReceiverStream`].
@@ -251,6 +369,11 @@ pub struct SSFReceiverStreamServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SSFReceiverStreamServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SSFReceiverStreamServiceListResponse {
     type Item = SSFReceiverStream;
@@ -263,8 +386,8 @@ impl crate::Page for SSFReceiverStreamServiceListResponse {
 }
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceTestRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceTestRequest {
     /// `testSubject`: text.
@@ -272,9 +395,13 @@ pub struct SSFReceiverStreamServiceTestRequest {
     pub test_subject: Option<String>,
 }
 
+model_de! { SSFReceiverStreamServiceTestRequest [1] {
+    0 "testSubject" test_subject: Plain,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceTestResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceTestResponse {
     /// `activeRefreshTokenCount`: a number.
@@ -309,9 +436,22 @@ pub struct SSFReceiverStreamServiceTestResponse {
     pub upstream_subject: Option<String>,
 }
 
+model_de! { SSFReceiverStreamServiceTestResponse [1] {
+    0 "activeRefreshTokenCount" active_refresh_token_count: Plain,
+    1 "activeSessionCount" active_session_count: Plain,
+    2 "configuredSessionRevokedAction" configured_session_revoked_action: Plain,
+    3 "identityLinkFound" identity_link_found: Plain,
+    4 "jwksError" jwks_error: Plain,
+    5 "jwksKeyCount" jwks_key_count: Plain,
+    6 "jwksReachable" jwks_reachable: Plain,
+    7 "matchedUserId" matched_user_id: Plain,
+    8 "ready" ready: Plain,
+    9 "upstreamSubject" upstream_subject: Plain,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceUpdateRequest {
     /// `ssfReceiverStream`: a [`SSFReceiverStream`].
@@ -322,15 +462,24 @@ pub struct SSFReceiverStreamServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { SSFReceiverStreamServiceUpdateRequest [1] {
+    0 "ssfReceiverStream" ssf_receiver_stream: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceUpdateResponse {
     /// `ssfReceiverStream`: a [`SSFReceiverStream`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_receiver_stream: Option<SSFReceiverStream>,
 }
+
+model_de! { SSFReceiverStreamServiceUpdateResponse [1] {
+    0 "ssfReceiverStream" ssf_receiver_stream: Model,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -345,8 +494,8 @@ LogOnly = "SSF_REVOCATION_ACTION_LOG_ONLY",
 }
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamStats` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamStats {
     /// `eventsActedOnCount`: a 64-bit integer (a string on the wire).
@@ -398,3 +547,16 @@ pub struct SSFReceiverStreamStats {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transmitter_status_reason: Option<String>,
 }
+
+model_de! { SSFReceiverStreamStats [1] {
+    0 "eventsActedOnCount" events_acted_on_count: Int64,
+    1 "eventsFailedCount" events_failed_count: Int64,
+    2 "eventsReceivedCount" events_received_count: Int64,
+    3 "lastErrorAt" last_error_at: Timestamp,
+    4 "lastErrorMessage" last_error_message: Plain,
+    5 "lastEventReceivedAt" last_event_received_at: Timestamp,
+    6 "lastVerifiedAt" last_verified_at: Timestamp,
+    7 "streamId" stream_id: Plain,
+    8 "transmitterStatus" transmitter_status: Plain,
+    9 "transmitterStatusReason" transmitter_status_reason: Plain,
+} }

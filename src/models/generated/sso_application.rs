@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.sso.v1.OIDCClaimMapping` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OIDCClaimMapping {
     /// `claimName`: text.
@@ -19,6 +19,12 @@ pub struct OIDCClaimMapping {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_attribute_mapping_id: Option<String>,
 }
+
+model_de! { OIDCClaimMapping [1] {
+    0 "claimName" claim_name: Plain,
+    1 "destination" destination: Plain,
+    2 "userAttributeMappingId" user_attribute_mapping_id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -33,8 +39,8 @@ UserinfoOnly = "OIDC_CLAIM_DESTINATION_USERINFO_ONLY",
 }
 
 /// The `c1.api.sso.v1.SAMLAttributeMapping` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SAMLAttributeMapping {
     /// `friendlyName`: text.
@@ -51,6 +57,13 @@ pub struct SAMLAttributeMapping {
     pub user_attribute_mapping_id: Option<String>,
 }
 
+model_de! { SAMLAttributeMapping [1] {
+    0 "friendlyName" friendly_name: Plain,
+    1 "name" name: Plain,
+    2 "nameFormat" name_format: Plain,
+    3 "userAttributeMappingId" user_attribute_mapping_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum SAMLAttributeMappingNameFormat {
@@ -66,8 +79,8 @@ UnspecifiedUrn = "SAML_ATTRIBUTE_NAME_FORMAT_UNSPECIFIED_URN",
 }
 
 /// The `c1.api.sso.v1.SAMLMetadataFinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SAMLMetadataFinding {
     /// `component`: one of [`SAMLMetadataFindingComponent`].
@@ -80,6 +93,12 @@ pub struct SAMLMetadataFinding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
+
+model_de! { SAMLMetadataFinding [1] {
+    0 "component" component: Plain,
+    1 "level" level: Plain,
+    2 "reason" reason: Plain,
+} }
 
 open_enum! {
 /// An open enum of 9 known values.
@@ -118,8 +137,8 @@ Warning = "LEVEL_WARNING",
 }
 
 /// The `c1.api.sso.v1.SSOApplication` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplication {
     /// `appEntitlementId`: text.
@@ -175,9 +194,26 @@ pub struct SSOApplication {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { SSOApplication [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "assertionLifetime" assertion_lifetime: Duration,
+    3 "createdAt" created_at: Timestamp,
+    4 "description" description: Plain,
+    5 "disabled" disabled: Plain,
+    6 "displayName" display_name: Plain,
+    7 "id" id: Plain,
+    8 "oidc" oidc: Model,
+    9 "saml" saml: Model,
+    10 "sectorId" sector_id: Plain,
+    11 "subjectCompatibility" subject_compatibility: Model,
+    12 "subjectType" subject_type: Plain,
+    13 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -188,9 +224,14 @@ pub struct SSOApplicationHistoryEntry {
     pub snapshot: Option<SSOApplication>,
 }
 
+model_de! { SSOApplicationHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationOIDCClient` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClient {
     /// `appId`: text.
@@ -228,27 +269,48 @@ pub struct SSOApplicationOIDCClient {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { SSOApplicationOIDCClient [1] {
+    0 "appId" app_id: Plain,
+    1 "authentication" authentication: Model,
+    2 "clientId" client_id: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "displayName" display_name: Plain,
+    5 "pkcePolicy" pkce_policy: Plain,
+    6 "redirectUris" redirect_uris: Plain,
+    7 "ssoApplicationId" sso_application_id: Plain,
+    8 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthClientSecretBasic` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientAuthClientSecretBasic {}
 
+model_de! { SSOApplicationOIDCClientAuthClientSecretBasic [1] {
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthClientSecretPost` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientAuthClientSecretPost {}
 
+model_de! { SSOApplicationOIDCClientAuthClientSecretPost [1] {
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthNone` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientAuthNone {}
 
+model_de! { SSOApplicationOIDCClientAuthNone [1] {
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthPrivateKeyJWT` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientAuthPrivateKeyJWT {
     /// `publicJwks`: base64 text.
@@ -256,9 +318,13 @@ pub struct SSOApplicationOIDCClientAuthPrivateKeyJWT {
     pub public_jwks: Option<String>,
 }
 
+model_de! { SSOApplicationOIDCClientAuthPrivateKeyJWT [1] {
+    0 "publicJwks" public_jwks: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthentication` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientAuthentication {
     /// `clientSecretBasic`: a [`SSOApplicationOIDCClientAuthClientSecretBasic`].
@@ -275,9 +341,16 @@ pub struct SSOApplicationOIDCClientAuthentication {
     pub private_key_jwt: Option<SSOApplicationOIDCClientAuthPrivateKeyJWT>,
 }
 
+model_de! { SSOApplicationOIDCClientAuthentication [1] {
+    0 "clientSecretBasic" client_secret_basic: Model,
+    1 "clientSecretPost" client_secret_post: Model,
+    2 "none" none: Model,
+    3 "privateKeyJwt" private_key_jwt: Model,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationOIDCClientConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientConfig {
     /// `authentication`: a [`SSOApplicationOIDCClientAuthentication`].
@@ -294,6 +367,13 @@ pub struct SSOApplicationOIDCClientConfig {
     pub redirect_uris: Option<Vec<String>>,
 }
 
+model_de! { SSOApplicationOIDCClientConfig [1] {
+    0 "authentication" authentication: Model,
+    1 "displayName" display_name: Plain,
+    2 "pkcePolicy" pkce_policy: Plain,
+    3 "redirectUris" redirect_uris: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SSOApplicationOIDCClientPkcePolicy {
@@ -307,8 +387,8 @@ AllowMissingForLegacy = "SSO_APPLICATION_OIDC_PKCE_POLICY_ALLOW_MISSING_FOR_LEGA
 }
 
 /// The `c1.api.sso.v1.SSOApplicationOIDCConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCConfig {
     /// `claimMappings`: a list; each item is a [`OIDCClaimMapping`].
@@ -319,9 +399,14 @@ pub struct SSOApplicationOIDCConfig {
     pub id_token_signed_response_alg: Option<SSOSettingsDefaultIdTokenSignedResponseAlg>,
 }
 
+model_de! { SSOApplicationOIDCConfig [1] {
+    0 "claimMappings" claim_mappings: Models,
+    1 "idTokenSignedResponseAlg" id_token_signed_response_alg: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationSAMLConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationSAMLConfig {
     /// `acsUrls`: a list; each item is text.
@@ -359,6 +444,20 @@ pub struct SSOApplicationSAMLConfig {
     pub sp_signing_certificates: Option<Vec<String>>,
 }
 
+model_de! { SSOApplicationSAMLConfig [1] {
+    0 "acsUrls" acs_urls: Plain,
+    1 "attributeMappings" attribute_mappings: Models,
+    2 "encryptAssertions" encrypt_assertions: Plain,
+    3 "encryptionAlgorithm" encryption_algorithm: Plain,
+    4 "nameIdFormat" name_id_format: Plain,
+    5 "requireSignedAuthnRequests" require_signed_authn_requests: Plain,
+    6 "signAssertions" sign_assertions: Plain,
+    7 "signResponses" sign_responses: Plain,
+    8 "spEncryptionCertificate" sp_encryption_certificate: Plain,
+    9 "spEntityId" sp_entity_id: Plain,
+    10 "spSigningCertificates" sp_signing_certificates: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum SSOApplicationSAMLConfigEncryptionAlgorithm {
@@ -390,8 +489,8 @@ Transient = "SAML_NAME_ID_FORMAT_TRANSIENT",
 }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceBatchDeleteSubjectCompatibilityRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest {
     /// `userIds`: a list; each item is text.
@@ -399,9 +498,13 @@ pub struct SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest {
     pub user_ids: Option<Vec<String>>,
 }
 
+model_de! { SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest [1] {
+    0 "userIds" user_ids: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse {
     /// `deletedRows`: a number.
@@ -412,9 +515,14 @@ pub struct SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse {
     pub issues: Option<Vec<SSOSubjectCompatibilityDeleteIssue>>,
 }
 
+model_de! { SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse [1] {
+    0 "deletedRows" deleted_rows: Plain,
+    1 "issues" issues: Models,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceBatchImportSubjectCompatibilityRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceBatchImportSubjectCompatibilityRequest {
     /// `apply`: a boolean.
@@ -428,9 +536,15 @@ pub struct SSOApplicationServiceBatchImportSubjectCompatibilityRequest {
     pub import_id: Option<String>,
 }
 
+model_de! { SSOApplicationServiceBatchImportSubjectCompatibilityRequest [1] {
+    0 "apply" apply: Plain,
+    1 "entries" entries: Models,
+    2 "importId" import_id: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceBatchImportSubjectCompatibilityResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceBatchImportSubjectCompatibilityResponse {
     /// `blockingUserIds`: a list; each item is text.
@@ -456,9 +570,19 @@ pub struct SSOApplicationServiceBatchImportSubjectCompatibilityResponse {
     pub valid_rows: Option<i32>,
 }
 
+model_de! { SSOApplicationServiceBatchImportSubjectCompatibilityResponse [1] {
+    0 "blockingUserIds" blocking_user_ids: Plain,
+    1 "importedRows" imported_rows: Plain,
+    2 "importedUserIds" imported_user_ids: Plain,
+    3 "issues" issues: Models,
+    4 "recoverableUserIds" recoverable_user_ids: Plain,
+    5 "totalRows" total_rows: Plain,
+    6 "validRows" valid_rows: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateClientRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateClientRequest {
     /// `client`: a [`SSOApplicationOIDCClientConfig`].
@@ -466,9 +590,13 @@ pub struct SSOApplicationServiceCreateClientRequest {
     pub client: Option<SSOApplicationOIDCClientConfig>,
 }
 
+model_de! { SSOApplicationServiceCreateClientRequest [1] {
+    0 "client" client: Model,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateClientResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateClientResponse {
     /// `client`: a [`SSOApplicationOIDCClient`].
@@ -479,9 +607,19 @@ pub struct SSOApplicationServiceCreateClientResponse {
     pub client_secret: Option<String>,
 }
 
+model_de! { SSOApplicationServiceCreateClientResponse [1] {
+    0 "client" client: Model,
+    1 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { SSOApplicationServiceCreateClientResponse {
+    "client" client: shown,
+    "client_secret" client_secret: redacted,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateRequest {
     /// `assertionLifetime`: a duration (`"3600s"` on the wire).
@@ -516,9 +654,21 @@ pub struct SSOApplicationServiceCreateRequest {
     pub subject_type: Option<SSOApplicationSubjectType>,
 }
 
+model_de! { SSOApplicationServiceCreateRequest [1] {
+    0 "assertionLifetime" assertion_lifetime: Duration,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "initialClient" initial_client: Model,
+    4 "oidc" oidc: Model,
+    5 "saml" saml: Model,
+    6 "sectorId" sector_id: Plain,
+    7 "subjectCompatibility" subject_compatibility: Model,
+    8 "subjectType" subject_type: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateResponse {
     /// `application`: a [`SSOApplication`].
@@ -532,9 +682,21 @@ pub struct SSOApplicationServiceCreateResponse {
     pub client_secret: Option<String>,
 }
 
+model_de! { SSOApplicationServiceCreateResponse [1] {
+    0 "application" application: Model,
+    1 "client" client: Model,
+    2 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { SSOApplicationServiceCreateResponse {
+    "application" application: shown,
+    "client" client: shown,
+    "client_secret" client_secret: redacted,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceDeleteClientRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceDeleteClientRequest {
     /// `clientId`: text.
@@ -542,27 +704,40 @@ pub struct SSOApplicationServiceDeleteClientRequest {
     pub client_id: Option<String>,
 }
 
+model_de! { SSOApplicationServiceDeleteClientRequest [1] {
+    0 "clientId" client_id: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceDeleteClientResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceDeleteClientResponse {}
 
+model_de! { SSOApplicationServiceDeleteClientResponse [1] {
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceDeleteRequest {}
 
+model_de! { SSOApplicationServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceDeleteResponse {}
 
+model_de! { SSOApplicationServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceGetResponse {
     /// `application`: a [`SSOApplication`].
@@ -570,9 +745,13 @@ pub struct SSOApplicationServiceGetResponse {
     pub application: Option<SSOApplication>,
 }
 
+model_de! { SSOApplicationServiceGetResponse [1] {
+    0 "application" application: Model,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceListClientsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceListClientsResponse {
     /// `list`: a list; each item is a [`SSOApplicationOIDCClient`].
@@ -582,6 +761,11 @@ pub struct SSOApplicationServiceListClientsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SSOApplicationServiceListClientsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SSOApplicationServiceListClientsResponse {
     type Item = SSOApplicationOIDCClient;
@@ -594,8 +778,8 @@ impl crate::Page for SSOApplicationServiceListClientsResponse {
 }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceListHistoryResponse {
     /// `list`: a list; each item is a [`SSOApplicationHistoryEntry`].
@@ -605,6 +789,11 @@ pub struct SSOApplicationServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SSOApplicationServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SSOApplicationServiceListHistoryResponse {
     type Item = SSOApplicationHistoryEntry;
@@ -617,8 +806,8 @@ impl crate::Page for SSOApplicationServiceListHistoryResponse {
 }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceListResponse {
     /// `list`: a list; each item is a [`SSOApplication`].
@@ -628,6 +817,11 @@ pub struct SSOApplicationServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SSOApplicationServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SSOApplicationServiceListResponse {
     type Item = SSOApplication;
@@ -640,8 +834,8 @@ impl crate::Page for SSOApplicationServiceListResponse {
 }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceParseSAMLServiceProviderMetadataRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceParseSAMLServiceProviderMetadataRequest {
     /// `metadataXml`: base64 text.
@@ -649,9 +843,13 @@ pub struct SSOApplicationServiceParseSAMLServiceProviderMetadataRequest {
     pub metadata_xml: Option<String>,
 }
 
+model_de! { SSOApplicationServiceParseSAMLServiceProviderMetadataRequest [1] {
+    0 "metadataXml" metadata_xml: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceParseSAMLServiceProviderMetadataResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceParseSAMLServiceProviderMetadataResponse {
     /// `config`: a [`SSOApplicationSAMLConfig`].
@@ -662,9 +860,14 @@ pub struct SSOApplicationServiceParseSAMLServiceProviderMetadataResponse {
     pub findings: Option<Vec<SAMLMetadataFinding>>,
 }
 
+model_de! { SSOApplicationServiceParseSAMLServiceProviderMetadataResponse [1] {
+    0 "config" config: Model,
+    1 "findings" findings: Models,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceRotateClientSecretRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceRotateClientSecretRequest {
     /// `clientId`: text.
@@ -672,9 +875,13 @@ pub struct SSOApplicationServiceRotateClientSecretRequest {
     pub client_id: Option<String>,
 }
 
+model_de! { SSOApplicationServiceRotateClientSecretRequest [1] {
+    0 "clientId" client_id: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceRotateClientSecretResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceRotateClientSecretResponse {
     /// `clientSecret`: text.
@@ -682,9 +889,17 @@ pub struct SSOApplicationServiceRotateClientSecretResponse {
     pub client_secret: Option<String>,
 }
 
+model_de! { SSOApplicationServiceRotateClientSecretResponse [1] {
+    0 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { SSOApplicationServiceRotateClientSecretResponse {
+    "client_secret" client_secret: redacted,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceSearchRequest {
     /// `appIds`: a list; each item is text.
@@ -701,9 +916,16 @@ pub struct SSOApplicationServiceSearchRequest {
     pub query: Option<String>,
 }
 
+model_de! { SSOApplicationServiceSearchRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "query" query: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceSearchResponse {
     /// `list`: a list; each item is a [`SSOApplication`].
@@ -713,6 +935,11 @@ pub struct SSOApplicationServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SSOApplicationServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SSOApplicationServiceSearchResponse {
     type Item = SSOApplication;
@@ -725,8 +952,8 @@ impl crate::Page for SSOApplicationServiceSearchResponse {
 }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceUpdateClientRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateClientRequest {
     /// `client`: a [`SSOApplicationOIDCClientConfig`].
@@ -737,9 +964,14 @@ pub struct SSOApplicationServiceUpdateClientRequest {
     pub client_id: Option<String>,
 }
 
+model_de! { SSOApplicationServiceUpdateClientRequest [1] {
+    0 "client" client: Model,
+    1 "clientId" client_id: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceUpdateClientResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateClientResponse {
     /// `client`: a [`SSOApplicationOIDCClient`].
@@ -747,9 +979,13 @@ pub struct SSOApplicationServiceUpdateClientResponse {
     pub client: Option<SSOApplicationOIDCClient>,
 }
 
+model_de! { SSOApplicationServiceUpdateClientResponse [1] {
+    0 "client" client: Model,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateRequest {
     /// `application`: a [`SSOApplication`].
@@ -760,9 +996,14 @@ pub struct SSOApplicationServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { SSOApplicationServiceUpdateRequest [1] {
+    0 "application" application: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateResponse {
     /// `application`: a [`SSOApplication`].
@@ -770,9 +1011,13 @@ pub struct SSOApplicationServiceUpdateResponse {
     pub application: Option<SSOApplication>,
 }
 
+model_de! { SSOApplicationServiceUpdateResponse [1] {
+    0 "application" application: Model,
+} }
+
 /// The `c1.api.sso.v1.SSOSubjectCompatibility` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSubjectCompatibility {
     /// `userAttributeMappingId`: text.
@@ -780,9 +1025,13 @@ pub struct SSOSubjectCompatibility {
     pub user_attribute_mapping_id: Option<String>,
 }
 
+model_de! { SSOSubjectCompatibility [1] {
+    0 "userAttributeMappingId" user_attribute_mapping_id: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOSubjectCompatibilityDeleteIssue` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSubjectCompatibilityDeleteIssue {
     /// `reason`: text.
@@ -793,9 +1042,14 @@ pub struct SSOSubjectCompatibilityDeleteIssue {
     pub user_id: Option<String>,
 }
 
+model_de! { SSOSubjectCompatibilityDeleteIssue [1] {
+    0 "reason" reason: Plain,
+    1 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOSubjectCompatibilityImportEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSubjectCompatibilityImportEntry {
     /// `row`: a number.
@@ -809,9 +1063,15 @@ pub struct SSOSubjectCompatibilityImportEntry {
     pub user_id: Option<String>,
 }
 
+model_de! { SSOSubjectCompatibilityImportEntry [1] {
+    0 "row" row: Plain,
+    1 "subject" subject: Plain,
+    2 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOSubjectCompatibilityImportIssue` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSubjectCompatibilityImportIssue {
     /// `reason`: text.
@@ -827,3 +1087,10 @@ pub struct SSOSubjectCompatibilityImportIssue {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { SSOSubjectCompatibilityImportIssue [1] {
+    0 "reason" reason: Plain,
+    1 "row" row: Plain,
+    2 "subject" subject: Plain,
+    3 "userId" user_id: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.sso.v1.SSOSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettings {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -38,9 +38,18 @@ pub struct SSOSettings {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { SSOSettings [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "defaultAssertionLifetime" default_assertion_lifetime: Duration,
+    2 "defaultIdTokenSignedResponseAlg" default_id_token_signed_response_alg: Plain,
+    3 "defaultSubjectType" default_subject_type: Plain,
+    4 "enabled" enabled: Plain,
+    5 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.sso.v1.SSOSettingsHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -51,9 +60,14 @@ pub struct SSOSettingsHistoryEntry {
     pub snapshot: Option<SSOSettings>,
 }
 
+model_de! { SSOSettingsHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.sso.v1.SSOSettingsServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsServiceGetResponse {
     /// `settings`: a [`SSOSettings`].
@@ -61,9 +75,13 @@ pub struct SSOSettingsServiceGetResponse {
     pub settings: Option<SSOSettings>,
 }
 
+model_de! { SSOSettingsServiceGetResponse [1] {
+    0 "settings" settings: Model,
+} }
+
 /// The `c1.api.sso.v1.SSOSettingsServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsServiceListHistoryResponse {
     /// `list`: a list; each item is a [`SSOSettingsHistoryEntry`].
@@ -73,6 +91,11 @@ pub struct SSOSettingsServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SSOSettingsServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SSOSettingsServiceListHistoryResponse {
     type Item = SSOSettingsHistoryEntry;
@@ -85,8 +108,8 @@ impl crate::Page for SSOSettingsServiceListHistoryResponse {
 }
 
 /// The `c1.api.sso.v1.SSOSettingsServiceUpdateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsServiceUpdateRequest {
     /// `settings`: a [`SSOSettings`].
@@ -97,12 +120,21 @@ pub struct SSOSettingsServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { SSOSettingsServiceUpdateRequest [1] {
+    0 "settings" settings: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.sso.v1.SSOSettingsServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsServiceUpdateResponse {
     /// `settings`: a [`SSOSettings`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<SSOSettings>,
 }
+
+model_de! { SSOSettingsServiceUpdateResponse [1] {
+    0 "settings" settings: Model,
+} }

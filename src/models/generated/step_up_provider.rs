@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.stepup.v1.CreateStepUpProviderRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateStepUpProviderRequest {
     /// `clientId`: text.
@@ -29,9 +29,27 @@ pub struct CreateStepUpProviderRequest {
     pub oauth2: Option<StepUpOAuth2Settings>,
 }
 
+model_de! { CreateStepUpProviderRequest [1] {
+    0 "clientId" client_id: Plain,
+    1 "clientSecret" client_secret: Plain,
+    2 "displayName" display_name: Plain,
+    3 "issuerUrl" issuer_url: Plain,
+    4 "microsoft" microsoft: Model,
+    5 "oauth2" oauth2: Model,
+} }
+
+redacted_debug! { CreateStepUpProviderRequest {
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+    "display_name" display_name: shown,
+    "issuer_url" issuer_url: shown,
+    "microsoft" microsoft: shown,
+    "oauth2" oauth2: shown,
+} }
+
 /// The `c1.api.stepup.v1.CreateStepUpProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateStepUpProviderResponse {
     /// `stepUpProvider`: a [`StepUpProvider`].
@@ -39,21 +57,31 @@ pub struct CreateStepUpProviderResponse {
     pub step_up_provider: Option<StepUpProvider>,
 }
 
+model_de! { CreateStepUpProviderResponse [1] {
+    0 "stepUpProvider" step_up_provider: Model,
+} }
+
 /// The `c1.api.stepup.v1.DeleteStepUpProviderRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteStepUpProviderRequest {}
 
+model_de! { DeleteStepUpProviderRequest [1] {
+} }
+
 /// The `c1.api.stepup.v1.DeleteStepUpProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteStepUpProviderResponse {}
 
+model_de! { DeleteStepUpProviderResponse [1] {
+} }
+
 /// The `c1.api.stepup.v1.GetStepUpProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetStepUpProviderResponse {
     /// `stepUpProvider`: a [`StepUpProvider`].
@@ -61,9 +89,13 @@ pub struct GetStepUpProviderResponse {
     pub step_up_provider: Option<StepUpProvider>,
 }
 
+model_de! { GetStepUpProviderResponse [1] {
+    0 "stepUpProvider" step_up_provider: Model,
+} }
+
 /// The `c1.api.stepup.v1.ListStepUpProvidersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListStepUpProvidersResponse {
     /// `list`: a list; each item is a [`StepUpProvider`].
@@ -73,6 +105,11 @@ pub struct ListStepUpProvidersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { ListStepUpProvidersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for ListStepUpProvidersResponse {
     type Item = StepUpProvider;
@@ -85,8 +122,8 @@ impl crate::Page for ListStepUpProvidersResponse {
 }
 
 /// The `c1.api.stepup.v1.SearchStepUpProvidersRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchStepUpProvidersRequest {
     /// `pageSize`: a number.
@@ -106,6 +143,14 @@ pub struct SearchStepUpProvidersRequest {
     pub refs: Option<Vec<StepUpProviderRef>>,
 }
 
+model_de! { SearchStepUpProvidersRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "providerType" provider_type: Plain,
+    3 "query" query: Plain,
+    4 "refs" refs: Models,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SearchStepUpProvidersRequestProviderType {
@@ -119,8 +164,8 @@ Microsoft = "PROVIDER_TYPE_MICROSOFT",
 }
 
 /// The `c1.api.stepup.v1.SearchStepUpProvidersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchStepUpProvidersResponse {
     /// `list`: a list; each item is a [`StepUpProvider`].
@@ -130,6 +175,11 @@ pub struct SearchStepUpProvidersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchStepUpProvidersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchStepUpProvidersResponse {
     type Item = StepUpProvider;
@@ -142,8 +192,8 @@ impl crate::Page for SearchStepUpProvidersResponse {
 }
 
 /// The `c1.api.stepup.v1.StepUpMicrosoftSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpMicrosoftSettings {
     /// `conditionalAccessIds`: a list; each item is text.
@@ -156,6 +206,12 @@ pub struct StepUpMicrosoftSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_mode: Option<StepUpMicrosoftSettingsValidationMode>,
 }
+
+model_de! { StepUpMicrosoftSettings [1] {
+    0 "conditionalAccessIds" conditional_access_ids: Plain,
+    1 "tenant" tenant: Plain,
+    2 "validationMode" validation_mode: Plain,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.
@@ -170,8 +226,8 @@ Oidc = "MICROSOFT_VALIDATION_MODE_OIDC",
 }
 
 /// The `c1.api.stepup.v1.StepUpOAuth2Settings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpOAuth2Settings {
     /// `acrValues`: a list; each item is text.
@@ -179,9 +235,13 @@ pub struct StepUpOAuth2Settings {
     pub acr_values: Option<Vec<String>>,
 }
 
+model_de! { StepUpOAuth2Settings [1] {
+    0 "acrValues" acr_values: Plain,
+} }
+
 /// The `c1.api.stepup.v1.StepUpProvider` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpProvider {
     /// `clientId`: text.
@@ -225,9 +285,22 @@ pub struct StepUpProvider {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { StepUpProvider [1] {
+    0 "clientId" client_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "displayName" display_name: Plain,
+    3 "enabled" enabled: Plain,
+    4 "id" id: Plain,
+    5 "issuerUrl" issuer_url: Plain,
+    6 "lastTestedAt" last_tested_at: Timestamp,
+    7 "microsoft" microsoft: Model,
+    8 "oauth2" oauth2: Model,
+    9 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.stepup.v1.StepUpProviderRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpProviderRef {
     /// `id`: text.
@@ -235,15 +308,22 @@ pub struct StepUpProviderRef {
     pub id: Option<String>,
 }
 
+model_de! { StepUpProviderRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.stepup.v1.TestStepUpProviderRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestStepUpProviderRequest {}
 
+model_de! { TestStepUpProviderRequest [1] {
+} }
+
 /// The `c1.api.stepup.v1.TestStepUpProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestStepUpProviderResponse {
     /// `redirectUrl`: text.
@@ -251,9 +331,13 @@ pub struct TestStepUpProviderResponse {
     pub redirect_url: Option<String>,
 }
 
+model_de! { TestStepUpProviderResponse [1] {
+    0 "redirectUrl" redirect_url: Plain,
+} }
+
 /// The `c1.api.stepup.v1.UpdateStepUpProviderRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderRequest {
     /// `stepUpProvider`: a [`StepUpProvider`].
@@ -264,9 +348,14 @@ pub struct UpdateStepUpProviderRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateStepUpProviderRequest [1] {
+    0 "stepUpProvider" step_up_provider: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.stepup.v1.UpdateStepUpProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderResponse {
     /// `stepUpProvider`: a [`StepUpProvider`].
@@ -274,9 +363,13 @@ pub struct UpdateStepUpProviderResponse {
     pub step_up_provider: Option<StepUpProvider>,
 }
 
+model_de! { UpdateStepUpProviderResponse [1] {
+    0 "stepUpProvider" step_up_provider: Model,
+} }
+
 /// The `c1.api.stepup.v1.UpdateStepUpProviderSecretRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderSecretRequest {
     /// `clientSecret`: text.
@@ -284,12 +377,24 @@ pub struct UpdateStepUpProviderSecretRequest {
     pub client_secret: Option<String>,
 }
 
+model_de! { UpdateStepUpProviderSecretRequest [1] {
+    0 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { UpdateStepUpProviderSecretRequest {
+    "client_secret" client_secret: redacted,
+} }
+
 /// The `c1.api.stepup.v1.UpdateStepUpProviderSecretResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderSecretResponse {
     /// `stepUpProvider`: a [`StepUpProvider`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_provider: Option<StepUpProvider>,
 }
+
+model_de! { UpdateStepUpProviderSecretResponse [1] {
+    0 "stepUpProvider" step_up_provider: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.stepup.v1.GetStepUpTransactionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetStepUpTransactionResponse {
     /// `transaction`: a [`StepUpTransaction`].
@@ -14,9 +14,13 @@ pub struct GetStepUpTransactionResponse {
     pub transaction: Option<StepUpTransaction>,
 }
 
+model_de! { GetStepUpTransactionResponse [1] {
+    0 "transaction" transaction: Model,
+} }
+
 /// The `c1.api.stepup.v1.SearchStepUpTransactionsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchStepUpTransactionsRequest {
     /// `createdAfter`: a timestamp (RFC 3339 on the wire).
@@ -54,6 +58,18 @@ pub struct SearchStepUpTransactionsRequest {
     pub user_id: Option<String>,
 }
 
+model_de! { SearchStepUpTransactionsRequest [1] {
+    0 "createdAfter" created_after: Timestamp,
+    1 "createdBefore" created_before: Timestamp,
+    2 "pageSize" page_size: Plain,
+    3 "pageToken" page_token: Plain,
+    4 "providerId" provider_id: Plain,
+    5 "state" state: Plain,
+    6 "targetType" target_type: Plain,
+    7 "taskId" task_id: Plain,
+    8 "userId" user_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SearchStepUpTransactionsRequestTargetType {
@@ -67,8 +83,8 @@ Test = "TARGET_TYPE_TEST",
 }
 
 /// The `c1.api.stepup.v1.SearchStepUpTransactionsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchStepUpTransactionsResponse {
     /// `list`: a list; each item is a [`StepUpTransaction`].
@@ -78,6 +94,11 @@ pub struct SearchStepUpTransactionsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchStepUpTransactionsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchStepUpTransactionsResponse {
     type Item = StepUpTransaction;
@@ -90,8 +111,8 @@ impl crate::Page for SearchStepUpTransactionsResponse {
 }
 
 /// The `c1.api.stepup.v1.StepUpTransaction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpTransaction {
     /// `approveTask`: a [`TargetTask`].
@@ -138,6 +159,20 @@ pub struct StepUpTransaction {
     pub user_id: Option<String>,
 }
 
+model_de! { StepUpTransaction [1] {
+    0 "approveTask" approve_task: Model,
+    1 "claims" claims: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "errorMessage" error_message: Plain,
+    4 "expiresAt" expires_at: Timestamp,
+    5 "id" id: Plain,
+    6 "providerId" provider_id: Plain,
+    7 "state" state: Plain,
+    8 "test" test: Model,
+    9 "updatedAt" updated_at: Timestamp,
+    10 "userId" user_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum StepUpTransactionState {
@@ -153,8 +188,8 @@ Error = "STEP_UP_TRANSACTION_STATE_ERROR",
 }
 
 /// The `c1.api.stepup.v1.StepUpTransaction.TargetTask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TargetTask {
     /// `policyStepId`: text.
@@ -165,8 +200,16 @@ pub struct TargetTask {
     pub task_id: Option<String>,
 }
 
+model_de! { TargetTask [1] {
+    0 "policyStepId" policy_step_id: Plain,
+    1 "taskId" task_id: Plain,
+} }
+
 /// The `c1.api.stepup.v1.StepUpTransaction.TargetTest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TargetTest {}
+
+model_de! { TargetTest [1] {
+} }

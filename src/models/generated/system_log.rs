@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.systemlog.v1.SystemLogServiceListEventsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SystemLogServiceListEventsRequest {
     /// `pageSize`: a number.
@@ -38,9 +38,19 @@ pub struct SystemLogServiceListEventsRequest {
     pub until_event_uid: Option<String>,
 }
 
+model_de! { SystemLogServiceListEventsRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "since" since: Timestamp,
+    3 "sinceEventUid" since_event_uid: Plain,
+    4 "sortDirection" sort_direction: Plain,
+    5 "until" until: Timestamp,
+    6 "untilEventUid" until_event_uid: Plain,
+} }
+
 /// The `c1.api.systemlog.v1.SystemLogServiceListEventsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SystemLogServiceListEventsResponse {
     /// `list`: a list; each item is a free-form JSON object.
@@ -50,6 +60,11 @@ pub struct SystemLogServiceListEventsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SystemLogServiceListEventsResponse [1] {
+    0 "list" list: Plain,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SystemLogServiceListEventsResponse {
     type Item = ::serde_json::Map<String, ::serde_json::Value>;

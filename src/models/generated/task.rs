@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.task.v1.TaskServiceCreateActionRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateActionRequest {
     /// `actionId`: text.
@@ -23,9 +23,16 @@ pub struct TaskServiceCreateActionRequest {
     pub form_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 
+model_de! { TaskServiceCreateActionRequest [1] {
+    0 "actionId" action_id: Plain,
+    1 "description" description: Plain,
+    2 "expandMask" expand_mask: Model,
+    3 "formValues" form_values: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateActionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateActionResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -36,9 +43,14 @@ pub struct TaskServiceCreateActionResponse {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { TaskServiceCreateActionResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateGrantRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateGrantRequest {
     /// `appEntitlementId`: text.
@@ -76,9 +88,22 @@ pub struct TaskServiceCreateGrantRequest {
     pub source: Option<TaskGrantSource>,
 }
 
+model_de! { TaskServiceCreateGrantRequest [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "description" description: Plain,
+    4 "emergencyAccess" emergency_access: Plain,
+    5 "expandMask" expand_mask: Model,
+    6 "grantDuration" grant_duration: Duration,
+    7 "identityUserId" identity_user_id: Plain,
+    8 "requestData" request_data: Plain,
+    9 "source" source: Model,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateGrantResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateGrantResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -89,9 +114,14 @@ pub struct TaskServiceCreateGrantResponse {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { TaskServiceCreateGrantResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateOffboardingRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateOffboardingRequest {
     /// `description`: text.
@@ -105,9 +135,15 @@ pub struct TaskServiceCreateOffboardingRequest {
     pub subject_user_id: Option<String>,
 }
 
+model_de! { TaskServiceCreateOffboardingRequest [1] {
+    0 "description" description: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "subjectUserId" subject_user_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateOffboardingResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateOffboardingResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -118,9 +154,14 @@ pub struct TaskServiceCreateOffboardingResponse {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { TaskServiceCreateOffboardingResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateResourceActionRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateResourceActionRequest {
     /// `actionId`: text.
@@ -134,9 +175,15 @@ pub struct TaskServiceCreateResourceActionRequest {
     pub form_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
 
+model_de! { TaskServiceCreateResourceActionRequest [1] {
+    0 "actionId" action_id: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "formValues" form_values: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateResourceActionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateResourceActionResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -147,9 +194,14 @@ pub struct TaskServiceCreateResourceActionResponse {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { TaskServiceCreateResourceActionResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateRevokeRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateRevokeRequest {
     /// `appEntitlementId`: text.
@@ -172,9 +224,18 @@ pub struct TaskServiceCreateRevokeRequest {
     pub identity_user_id: Option<String>,
 }
 
+model_de! { TaskServiceCreateRevokeRequest [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "description" description: Plain,
+    4 "expandMask" expand_mask: Model,
+    5 "identityUserId" identity_user_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateRevokeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateRevokeResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -185,9 +246,14 @@ pub struct TaskServiceCreateRevokeResponse {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { TaskServiceCreateRevokeResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.api.task.v1.TaskServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceGetResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -197,3 +263,8 @@ pub struct TaskServiceGetResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
+
+model_de! { TaskServiceGetResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.task.v1.TaskActionsServiceApproveRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceApproveRequest {
     /// `comment`: text.
@@ -20,9 +20,15 @@ pub struct TaskActionsServiceApproveRequest {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceApproveRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceApproveResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceApproveResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -36,9 +42,15 @@ pub struct TaskActionsServiceApproveResponse {
     pub ticket_action_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceApproveResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+    2 "ticketActionId" ticket_action_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceApproveWithStepUpRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceApproveWithStepUpRequest {
     /// `comment`: text.
@@ -55,9 +67,16 @@ pub struct TaskActionsServiceApproveWithStepUpRequest {
     pub step_up_transaction_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceApproveWithStepUpRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "policyStepId" policy_step_id: Plain,
+    3 "stepUpTransactionId" step_up_transaction_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceApproveWithStepUpResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceApproveWithStepUpResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -74,9 +93,16 @@ pub struct TaskActionsServiceApproveWithStepUpResponse {
     pub ticket_action_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceApproveWithStepUpResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "redirectUrl" redirect_url: Plain,
+    2 "taskView" task_view: Model,
+    3 "ticketActionId" ticket_action_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceCloseRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceCloseRequest {
     /// `comment`: text.
@@ -87,9 +113,14 @@ pub struct TaskActionsServiceCloseRequest {
     pub expand_mask: Option<TaskExpandMask>,
 }
 
+model_de! { TaskActionsServiceCloseRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceCloseResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceCloseResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -103,9 +134,15 @@ pub struct TaskActionsServiceCloseResponse {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { TaskActionsServiceCloseResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskActionId" task_action_id: Plain,
+    2 "taskView" task_view: Model,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceCommentRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceCommentRequest {
     /// `comment`: text.
@@ -116,9 +153,14 @@ pub struct TaskActionsServiceCommentRequest {
     pub expand_mask: Option<TaskExpandMask>,
 }
 
+model_de! { TaskActionsServiceCommentRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceCommentResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceCommentResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -129,9 +171,14 @@ pub struct TaskActionsServiceCommentResponse {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { TaskActionsServiceCommentResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceDenyRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceDenyRequest {
     /// `comment`: text.
@@ -145,9 +192,15 @@ pub struct TaskActionsServiceDenyRequest {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceDenyRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceDenyResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceDenyResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -161,9 +214,15 @@ pub struct TaskActionsServiceDenyResponse {
     pub ticket_action_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceDenyResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+    2 "ticketActionId" ticket_action_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceEscalateToEmergencyAccessRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceEscalateToEmergencyAccessRequest {
     /// `comment`: text.
@@ -177,9 +236,15 @@ pub struct TaskActionsServiceEscalateToEmergencyAccessRequest {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceEscalateToEmergencyAccessRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceHardResetRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceHardResetRequest {
     /// `comment`: text.
@@ -190,9 +255,14 @@ pub struct TaskActionsServiceHardResetRequest {
     pub expand_mask: Option<TaskExpandMask>,
 }
 
+model_de! { TaskActionsServiceHardResetRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceHardResetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceHardResetResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -206,9 +276,15 @@ pub struct TaskActionsServiceHardResetResponse {
     pub ticket_action_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceHardResetResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+    2 "ticketActionId" ticket_action_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceProcessNowRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceProcessNowRequest {
     /// `expandMask`: a [`TaskExpandMask`].
@@ -216,9 +292,13 @@ pub struct TaskActionsServiceProcessNowRequest {
     pub expand_mask: Option<TaskExpandMask>,
 }
 
+model_de! { TaskActionsServiceProcessNowRequest [1] {
+    0 "expandMask" expand_mask: Model,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceProcessNowResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceProcessNowResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -229,9 +309,14 @@ pub struct TaskActionsServiceProcessNowResponse {
     pub task_view: Option<TaskView>,
 }
 
+model_de! { TaskActionsServiceProcessNowResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceReassignRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceReassignRequest {
     /// `comment`: text.
@@ -248,9 +333,16 @@ pub struct TaskActionsServiceReassignRequest {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceReassignRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "newStepUserIds" new_step_user_ids: Plain,
+    3 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceReassignResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceReassignResponse {
     /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
@@ -264,9 +356,15 @@ pub struct TaskActionsServiceReassignResponse {
     pub ticket_action_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceReassignResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+    2 "ticketActionId" ticket_action_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceRestartRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceRestartRequest {
     /// `comment`: text.
@@ -280,9 +378,15 @@ pub struct TaskActionsServiceRestartRequest {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceRestartRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceRestartResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceRestartResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -296,9 +400,15 @@ pub struct TaskActionsServiceRestartResponse {
     pub ticket_action_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceRestartResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+    2 "ticketActionId" ticket_action_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceRetryProvisioningRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceRetryProvisioningRequest {
     /// `comment`: text.
@@ -312,9 +422,15 @@ pub struct TaskActionsServiceRetryProvisioningRequest {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceRetryProvisioningRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceSkipStepRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceSkipStepRequest {
     /// `comment`: text.
@@ -328,9 +444,15 @@ pub struct TaskActionsServiceSkipStepRequest {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskActionsServiceSkipStepRequest [1] {
+    0 "comment" comment: Plain,
+    1 "expandMask" expand_mask: Model,
+    2 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceUpdateGrantDurationRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceUpdateGrantDurationRequest {
     /// `duration`: a duration (`"3600s"` on the wire).
@@ -344,9 +466,14 @@ pub struct TaskActionsServiceUpdateGrantDurationRequest {
     pub expand_mask: Option<TaskExpandMask>,
 }
 
+model_de! { TaskActionsServiceUpdateGrantDurationRequest [1] {
+    0 "duration" duration: Duration,
+    1 "expandMask" expand_mask: Model,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceUpdateRequestDataRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceUpdateRequestDataRequest {
     /// `data`: a free-form JSON object.
@@ -357,9 +484,14 @@ pub struct TaskActionsServiceUpdateRequestDataRequest {
     pub expand_mask: Option<TaskExpandMask>,
 }
 
+model_de! { TaskActionsServiceUpdateRequestDataRequest [1] {
+    0 "data" data: Plain,
+    1 "expandMask" expand_mask: Model,
+} }
+
 /// The `c1.api.task.v1.TaskServiceActionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceActionResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -372,3 +504,9 @@ pub struct TaskServiceActionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_action_id: Option<String>,
 }
+
+model_de! { TaskServiceActionResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+    2 "ticketActionId" ticket_action_id: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.app.v1.ConnectorActionEffect` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorActionEffect {
     /// `appEntitlementId`: text.
@@ -47,6 +47,21 @@ pub struct ConnectorActionEffect {
     pub unresolved_reason: Option<String>,
 }
 
+model_de! { ConnectorActionEffect [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "appUserId" app_user_id: Plain,
+    3 "connectorActionId" connector_action_id: Plain,
+    4 "connectorEntitlementId" connector_entitlement_id: Plain,
+    5 "connectorGrantId" connector_grant_id: Plain,
+    6 "connectorId" connector_id: Plain,
+    7 "effectSource" effect_source: Plain,
+    8 "effectType" effect_type: Plain,
+    9 "exclusionGroupId" exclusion_group_id: Plain,
+    10 "replacedConnectorGrantId" replaced_connector_grant_id: Plain,
+    11 "unresolvedReason" unresolved_reason: Plain,
+} }
+
 open_enum! {
 /// An open enum of 5 known values.
 pub enum ConnectorActionEffectEffectSource {
@@ -76,8 +91,8 @@ Revoke = "CONNECTOR_ACTION_EFFECT_TYPE_REVOKE",
 }
 
 /// The `c1.api.task.v1.TaskAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SubmittedTaskAction {
     /// `actionType`: one of [`TaskActions`].
@@ -115,15 +130,30 @@ pub struct SubmittedTaskAction {
     pub user_id: Option<String>,
 }
 
+model_de! { SubmittedTaskAction [1] {
+    0 "actionType" action_type: Plain,
+    1 "bulkActionId" bulk_action_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "id" id: Plain,
+    5 "policyStepId" policy_step_id: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+    7 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditAccessRequestOutcome` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAccessRequestOutcome {
     /// `outcome`: one of [`TaskAuditAccessRequestOutcomeOutcome`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskAuditAccessRequestOutcomeOutcome>,
 }
+
+model_de! { TaskAuditAccessRequestOutcome [1] {
+    0 "outcome" outcome: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.
@@ -142,8 +172,8 @@ Cancelled = "ACCESS_REQUEST_OUTCOME_CANCELLED",
 }
 
 /// The `c1.api.task.v1.TaskAuditAccountDeleted` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAccountDeleted {
     /// `appId`: text.
@@ -166,9 +196,18 @@ pub struct TaskAuditAccountDeleted {
     pub username: Option<String>,
 }
 
+model_de! { TaskAuditAccountDeleted [1] {
+    0 "appId" app_id: Plain,
+    1 "appUserId" app_user_id: Plain,
+    2 "connectorResourceId" connector_resource_id: Plain,
+    3 "displayName" display_name: Plain,
+    4 "email" email: Plain,
+    5 "username" username: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditAccountLifecycleActionCreated` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAccountLifecycleActionCreated {
     /// `batonActionDisplayName`: text.
@@ -188,9 +227,17 @@ pub struct TaskAuditAccountLifecycleActionCreated {
     pub baton_connector_id: Option<String>,
 }
 
+model_de! { TaskAuditAccountLifecycleActionCreated [1] {
+    0 "batonActionDisplayName" baton_action_display_name: Plain,
+    1 "batonActionInvocationId" baton_action_invocation_id: Plain,
+    2 "batonActionName" baton_action_name: Plain,
+    3 "batonAppId" baton_app_id: Plain,
+    4 "batonConnectorId" baton_connector_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditAccountLifecycleActionFailed` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAccountLifecycleActionFailed {
     /// `batonActionDisplayName`: text.
@@ -213,9 +260,18 @@ pub struct TaskAuditAccountLifecycleActionFailed {
     pub error: Option<String>,
 }
 
+model_de! { TaskAuditAccountLifecycleActionFailed [1] {
+    0 "batonActionDisplayName" baton_action_display_name: Plain,
+    1 "batonActionInvocationId" baton_action_invocation_id: Plain,
+    2 "batonActionName" baton_action_name: Plain,
+    3 "batonAppId" baton_app_id: Plain,
+    4 "batonConnectorId" baton_connector_id: Plain,
+    5 "error" error: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditActionInstanceCreated` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditActionInstanceCreated {
     /// `instance`: a [`ActionInstance`].
@@ -223,9 +279,13 @@ pub struct TaskAuditActionInstanceCreated {
     pub instance: Option<ActionInstance>,
 }
 
+model_de! { TaskAuditActionInstanceCreated [1] {
+    0 "instance" instance: Model,
+} }
+
 /// The `c1.api.task.v1.TaskAuditActionInstanceFailed` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditActionInstanceFailed {
     /// `instance`: a [`ActionInstance`].
@@ -233,9 +293,13 @@ pub struct TaskAuditActionInstanceFailed {
     pub instance: Option<ActionInstance>,
 }
 
+model_de! { TaskAuditActionInstanceFailed [1] {
+    0 "instance" instance: Model,
+} }
+
 /// The `c1.api.task.v1.TaskAuditActionInstanceSucceeded` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditActionInstanceSucceeded {
     /// `instance`: a [`ActionInstance`].
@@ -243,9 +307,13 @@ pub struct TaskAuditActionInstanceSucceeded {
     pub instance: Option<ActionInstance>,
 }
 
+model_de! { TaskAuditActionInstanceSucceeded [1] {
+    0 "instance" instance: Model,
+} }
+
 /// The `c1.api.task.v1.TaskAuditActionSubmitted` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditActionSubmitted {
     /// `action`: a [`SubmittedTaskAction`].
@@ -253,27 +321,40 @@ pub struct TaskAuditActionSubmitted {
     pub action: Option<SubmittedTaskAction>,
 }
 
+model_de! { TaskAuditActionSubmitted [1] {
+    0 "action" action: Model,
+} }
+
 /// The `c1.api.task.v1.TaskAuditApprovalAutoAcceptedByPolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditApprovalAutoAcceptedByPolicy {}
 
+model_de! { TaskAuditApprovalAutoAcceptedByPolicy [1] {
+} }
+
 /// The `c1.api.task.v1.TaskAuditApprovalAutoRejectedByPolicy` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditApprovalAutoRejectedByPolicy {}
 
+model_de! { TaskAuditApprovalAutoRejectedByPolicy [1] {
+} }
+
 /// The `c1.api.task.v1.TaskAuditApprovalHappenedAutomatically` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditApprovalHappenedAutomatically {}
 
+model_de! { TaskAuditApprovalHappenedAutomatically [1] {
+} }
+
 /// The `c1.api.task.v1.TaskAuditApprovalInstanceChange` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditApprovalInstanceChange {
     /// `instance`: a [`ApprovalInstance`].
@@ -281,9 +362,13 @@ pub struct TaskAuditApprovalInstanceChange {
     pub instance: Option<ApprovalInstance>,
 }
 
+model_de! { TaskAuditApprovalInstanceChange [1] {
+    0 "instance" instance: Model,
+} }
+
 /// The `c1.api.task.v1.TaskAuditAutomationTriggered` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAutomationTriggered {
     /// `automationExecutionId`: a 64-bit integer (a string on the wire).
@@ -300,9 +385,15 @@ pub struct TaskAuditAutomationTriggered {
     pub automation_name: Option<String>,
 }
 
+model_de! { TaskAuditAutomationTriggered [1] {
+    0 "automationExecutionId" automation_execution_id: Int64,
+    1 "automationId" automation_id: Plain,
+    2 "automationName" automation_name: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditBulkActionError` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditBulkActionError {
     /// `error`: text.
@@ -310,9 +401,13 @@ pub struct TaskAuditBulkActionError {
     pub error: Option<String>,
 }
 
+model_de! { TaskAuditBulkActionError [1] {
+    0 "error" error: Plain,
+} }
+
 /// The `c1.api.app.v1.TaskAuditCancelledResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditCancelledResult {
     /// `cancelReason`: text.
@@ -320,9 +415,13 @@ pub struct TaskAuditCancelledResult {
     pub cancel_reason: Option<String>,
 }
 
+model_de! { TaskAuditCancelledResult [1] {
+    0 "cancelReason" cancel_reason: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditCertifyOutcome` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditCertifyOutcome {
     /// `outcome`: one of [`TaskTypeCertifyOutcome`].
@@ -330,9 +429,13 @@ pub struct TaskAuditCertifyOutcome {
     pub outcome: Option<TaskTypeCertifyOutcome>,
 }
 
+model_de! { TaskAuditCertifyOutcome [1] {
+    0 "outcome" outcome: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditComment` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditComment {
     /// `comment`: text.
@@ -349,9 +452,15 @@ pub struct TaskAuditComment {
     pub updated_by: Option<String>,
 }
 
+model_de! { TaskAuditComment [1] {
+    0 "comment" comment: Plain,
+    1 "updatedAt" updated_at: Timestamp,
+    2 "updatedBy" updated_by: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditConditionalPolicyExecutionResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditConditionalPolicyExecutionResult {
     /// `chainDepth`: a number.
@@ -380,9 +489,20 @@ pub struct TaskAuditConditionalPolicyExecutionResult {
     pub policy_key: Option<String>,
 }
 
+model_de! { TaskAuditConditionalPolicyExecutionResult [1] {
+    0 "chainDepth" chain_depth: Plain,
+    1 "condition" condition: Plain,
+    2 "conditionMatched" condition_matched: Plain,
+    3 "defaultCondition" default_condition: Plain,
+    4 "error" error: Plain,
+    5 "outcomePolicyId" outcome_policy_id: Plain,
+    6 "policyId" policy_id: Plain,
+    7 "policyKey" policy_key: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditConnectorActionResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditConnectorActionResult {
     /// `appEntitlementId`: text.
@@ -411,9 +531,20 @@ pub struct TaskAuditConnectorActionResult {
     pub success: Option<TaskAuditSuccessResult>,
 }
 
+model_de! { TaskAuditConnectorActionResult [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "cancelled" cancelled: Model,
+    3 "connectorActionId" connector_action_id: Plain,
+    4 "connectorId" connector_id: Plain,
+    5 "error" error: Model,
+    6 "pending" pending: Model,
+    7 "success" success: Model,
+} }
+
 /// The `c1.api.task.v1.TaskAuditCreatedReplacementExtensionGrantTask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditCreatedReplacementExtensionGrantTask {
     /// `newTaskId`: text.
@@ -427,9 +558,14 @@ pub struct TaskAuditCreatedReplacementExtensionGrantTask {
     pub new_task_numeric_id: Option<i64>,
 }
 
+model_de! { TaskAuditCreatedReplacementExtensionGrantTask [1] {
+    0 "newTaskId" new_task_id: Plain,
+    1 "newTaskNumericId" new_task_numeric_id: Int64,
+} }
+
 /// The `c1.api.app.v1.TaskAuditErrorResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditErrorResult {
     /// `errorCount`: a 64-bit integer (a string on the wire).
@@ -443,9 +579,14 @@ pub struct TaskAuditErrorResult {
     pub error_reason: Option<String>,
 }
 
+model_de! { TaskAuditErrorResult [1] {
+    0 "errorCount" error_count: Int64,
+    1 "errorReason" error_reason: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditEscalateToEmergencyAccess` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditEscalateToEmergencyAccess {
     /// `oldPolicyId`: text.
@@ -456,9 +597,14 @@ pub struct TaskAuditEscalateToEmergencyAccess {
     pub old_policy_step_id: Option<String>,
 }
 
+model_de! { TaskAuditEscalateToEmergencyAccess [1] {
+    0 "oldPolicyId" old_policy_id: Plain,
+    1 "oldPolicyStepId" old_policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditExpressionPolicyStepError` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExpressionPolicyStepError {
     /// `error`: text.
@@ -466,9 +612,13 @@ pub struct TaskAuditExpressionPolicyStepError {
     pub error: Option<String>,
 }
 
+model_de! { TaskAuditExpressionPolicyStepError [1] {
+    0 "error" error: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditExternalTicketCreated` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExternalTicketCreated {
     /// `appId`: text.
@@ -491,9 +641,18 @@ pub struct TaskAuditExternalTicketCreated {
     pub external_ticket_url: Option<String>,
 }
 
+model_de! { TaskAuditExternalTicketCreated [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "externalTicketId" external_ticket_id: Plain,
+    3 "externalTicketProvisionerConfigId" external_ticket_provisioner_config_id: Plain,
+    4 "externalTicketProvisionerConfigName" external_ticket_provisioner_config_name: Plain,
+    5 "externalTicketUrl" external_ticket_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditExternalTicketError` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExternalTicketError {
     /// `errorMessage`: text.
@@ -501,9 +660,13 @@ pub struct TaskAuditExternalTicketError {
     pub error_message: Option<String>,
 }
 
+model_de! { TaskAuditExternalTicketError [1] {
+    0 "errorMessage" error_message: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditExternalTicketProvisionStepResolved` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExternalTicketProvisionStepResolved {
     /// `appId`: text.
@@ -523,9 +686,17 @@ pub struct TaskAuditExternalTicketProvisionStepResolved {
     pub external_ticket_url: Option<String>,
 }
 
+model_de! { TaskAuditExternalTicketProvisionStepResolved [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "externalTicketId" external_ticket_id: Plain,
+    3 "externalTicketProvisionerConfigId" external_ticket_provisioner_config_id: Plain,
+    4 "externalTicketUrl" external_ticket_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditExternalTicketTriggered` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExternalTicketTriggered {
     /// `appId`: text.
@@ -545,9 +716,17 @@ pub struct TaskAuditExternalTicketTriggered {
     pub external_ticket_provisioner_config_name: Option<String>,
 }
 
+model_de! { TaskAuditExternalTicketTriggered [1] {
+    0 "appId" app_id: Plain,
+    1 "connectorId" connector_id: Plain,
+    2 "externalTicketId" external_ticket_id: Plain,
+    3 "externalTicketProvisionerConfigId" external_ticket_provisioner_config_id: Plain,
+    4 "externalTicketProvisionerConfigName" external_ticket_provisioner_config_name: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditFinishedConnectorActions` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditFinishedConnectorActions {
     /// `policyStepId`: text.
@@ -555,9 +734,13 @@ pub struct TaskAuditFinishedConnectorActions {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskAuditFinishedConnectorActions [1] {
+    0 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditFormInstanceChange` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditFormInstanceChange {
     /// `isValid`: a boolean.
@@ -565,9 +748,13 @@ pub struct TaskAuditFormInstanceChange {
     pub is_valid: Option<bool>,
 }
 
+model_de! { TaskAuditFormInstanceChange [1] {
+    0 "isValid" is_valid: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditGrantDurationUpdated` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditGrantDurationUpdated {
     /// `duration`: a duration (`"3600s"` on the wire).
@@ -578,9 +765,13 @@ pub struct TaskAuditGrantDurationUpdated {
     pub duration: Option<::time::SignedDuration>,
 }
 
+model_de! { TaskAuditGrantDurationUpdated [1] {
+    0 "duration" duration: Duration,
+} }
+
 /// The `c1.api.task.v1.TaskAuditGrantOutcome` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditGrantOutcome {
     /// `outcome`: one of [`TaskTypeGrantOutcome`].
@@ -588,9 +779,13 @@ pub struct TaskAuditGrantOutcome {
     pub outcome: Option<TaskTypeGrantOutcome>,
 }
 
+model_de! { TaskAuditGrantOutcome [1] {
+    0 "outcome" outcome: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditHardReset` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditHardReset {
     /// `oldPolicyStepId`: text.
@@ -598,9 +793,13 @@ pub struct TaskAuditHardReset {
     pub old_policy_step_id: Option<String>,
 }
 
+model_de! { TaskAuditHardReset [1] {
+    0 "oldPolicyStepId" old_policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditListRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditListRequest {
     /// `commentsOnly`: a boolean.
@@ -623,9 +822,18 @@ pub struct TaskAuditListRequest {
     pub task_id: Option<String>,
 }
 
+model_de! { TaskAuditListRequest [1] {
+    0 "commentsOnly" comments_only: Plain,
+    1 "newestFirst" newest_first: Plain,
+    2 "pageSize" page_size: Plain,
+    3 "pageToken" page_token: Plain,
+    4 "refs" refs: Models,
+    5 "taskId" task_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditListResponse {
     /// `list`: a list; each item is a [`TaskAuditView`].
@@ -635,6 +843,11 @@ pub struct TaskAuditListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { TaskAuditListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for TaskAuditListResponse {
     type Item = TaskAuditView;
@@ -647,8 +860,8 @@ impl crate::Page for TaskAuditListResponse {
 }
 
 /// The `c1.api.task.v1.TaskAuditMetaData` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditMetaData {
     /// `user`: a [`User`].
@@ -656,15 +869,22 @@ pub struct TaskAuditMetaData {
     pub user: Option<User>,
 }
 
+model_de! { TaskAuditMetaData [1] {
+    0 "user" user: Model,
+} }
+
 /// The `c1.api.task.v1.TaskAuditNewTask` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditNewTask {}
 
+model_de! { TaskAuditNewTask [1] {
+} }
+
 /// The `c1.api.task.v1.TaskAuditNewTaskCreatedFrom` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditNewTaskCreatedFrom {
     /// `originalTaskId`: text.
@@ -681,9 +901,15 @@ pub struct TaskAuditNewTaskCreatedFrom {
     pub original_task_type: Option<String>,
 }
 
+model_de! { TaskAuditNewTaskCreatedFrom [1] {
+    0 "originalTaskId" original_task_id: Plain,
+    1 "originalTaskNumericId" original_task_numeric_id: Int64,
+    2 "originalTaskType" original_task_type: Plain,
+} }
+
 /// The `c1.api.app.v1.TaskAuditPendingResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPendingResult {
     /// `pendingReason`: text.
@@ -691,9 +917,13 @@ pub struct TaskAuditPendingResult {
     pub pending_reason: Option<String>,
 }
 
+model_de! { TaskAuditPendingResult [1] {
+    0 "pendingReason" pending_reason: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditPolicyApprovalReassigned` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyApprovalReassigned {
     /// `newPolicyStepId`: text.
@@ -710,9 +940,16 @@ pub struct TaskAuditPolicyApprovalReassigned {
     pub users: Option<Vec<User>>,
 }
 
+model_de! { TaskAuditPolicyApprovalReassigned [1] {
+    0 "newPolicyStepId" new_policy_step_id: Plain,
+    1 "newUsers" new_users: Plain,
+    2 "oldPolicyStepId" old_policy_step_id: Plain,
+    3 "users" users: Models,
+} }
+
 /// The `c1.api.task.v1.TaskAuditPolicyChanged` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyChanged {
     /// `newPolicyId`: text.
@@ -723,9 +960,14 @@ pub struct TaskAuditPolicyChanged {
     pub old_policy_id: Option<String>,
 }
 
+model_de! { TaskAuditPolicyChanged [1] {
+    0 "newPolicyId" new_policy_id: Plain,
+    1 "oldPolicyId" old_policy_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditPolicyEvaluationStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyEvaluationStep {
     /// `stepComment`: text.
@@ -733,9 +975,13 @@ pub struct TaskAuditPolicyEvaluationStep {
     pub step_comment: Option<String>,
 }
 
+model_de! { TaskAuditPolicyEvaluationStep [1] {
+    0 "stepComment" step_comment: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditPolicyProvisionCancelled` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyProvisionCancelled {
     /// `cancelReason`: text.
@@ -743,9 +989,13 @@ pub struct TaskAuditPolicyProvisionCancelled {
     pub cancel_reason: Option<String>,
 }
 
+model_de! { TaskAuditPolicyProvisionCancelled [1] {
+    0 "cancelReason" cancel_reason: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditPolicyProvisionError` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyProvisionError {
     /// `error`: text.
@@ -753,9 +1003,13 @@ pub struct TaskAuditPolicyProvisionError {
     pub error: Option<String>,
 }
 
+model_de! { TaskAuditPolicyProvisionError [1] {
+    0 "error" error: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditPolicyProvisionReassigned` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyProvisionReassigned {
     /// `newPolicyStepId`: text.
@@ -772,9 +1026,16 @@ pub struct TaskAuditPolicyProvisionReassigned {
     pub users: Option<Vec<User>>,
 }
 
+model_de! { TaskAuditPolicyProvisionReassigned [1] {
+    0 "newPolicyStepId" new_policy_step_id: Plain,
+    1 "newUsers" new_users: Plain,
+    2 "oldPolicyStepId" old_policy_step_id: Plain,
+    3 "users" users: Models,
+} }
+
 /// The `c1.api.task.v1.TaskAuditProvisionEntitlementMergeCompleted` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditProvisionEntitlementMergeCompleted {
     /// `appEntitlementId`: text.
@@ -785,9 +1046,14 @@ pub struct TaskAuditProvisionEntitlementMergeCompleted {
     pub app_id: Option<String>,
 }
 
+model_de! { TaskAuditProvisionEntitlementMergeCompleted [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditProvisionEntitlementMergeTimedOut` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditProvisionEntitlementMergeTimedOut {
     /// `appEntitlementId`: text.
@@ -798,9 +1064,14 @@ pub struct TaskAuditProvisionEntitlementMergeTimedOut {
     pub app_id: Option<String>,
 }
 
+model_de! { TaskAuditProvisionEntitlementMergeTimedOut [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditProvisionWaitingForEntitlementMerge` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditProvisionWaitingForEntitlementMerge {
     /// `appEntitlementId`: text.
@@ -817,9 +1088,15 @@ pub struct TaskAuditProvisionWaitingForEntitlementMerge {
     pub fallback_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskAuditProvisionWaitingForEntitlementMerge [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "fallbackAt" fallback_at: Timestamp,
+} }
+
 /// The `c1.api.task.v1.TaskAuditReassignedToDelegate` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditReassignedToDelegate {
     /// `delegatedAssigneeUser`: a [`User`].
@@ -836,9 +1113,16 @@ pub struct TaskAuditReassignedToDelegate {
     pub original_assignee_user_id: Option<String>,
 }
 
+model_de! { TaskAuditReassignedToDelegate [1] {
+    0 "delegatedAssigneeUser" delegated_assignee_user: Model,
+    1 "delegatedAssigneeUserId" delegated_assignee_user_id: Plain,
+    2 "originalAssigneeUser" original_assignee_user: Model,
+    3 "originalAssigneeUserId" original_assignee_user_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditReassignmentFallbackToAdmin` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditReassignmentFallbackToAdmin {
     /// `adminUserIds`: a list; each item is text.
@@ -849,9 +1133,14 @@ pub struct TaskAuditReassignmentFallbackToAdmin {
     pub admin_users: Option<Vec<User>>,
 }
 
+model_de! { TaskAuditReassignmentFallbackToAdmin [1] {
+    0 "adminUserIds" admin_user_ids: Plain,
+    1 "adminUsers" admin_users: Models,
+} }
+
 /// The `c1.api.task.v1.TaskAuditReassignmentListError` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditReassignmentListError {
     /// `errorMessage`: text.
@@ -859,9 +1148,13 @@ pub struct TaskAuditReassignmentListError {
     pub error_message: Option<String>,
 }
 
+model_de! { TaskAuditReassignmentListError [1] {
+    0 "errorMessage" error_message: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditRequestDefaultsApplied` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditRequestDefaultsApplied {
     /// `appId`: text.
@@ -874,6 +1167,12 @@ pub struct TaskAuditRequestDefaultsApplied {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<TaskAuditRequestDefaultsAppliedSource>,
 }
+
+model_de! { TaskAuditRequestDefaultsApplied [1] {
+    0 "appId" app_id: Plain,
+    1 "routingRuleId" routing_rule_id: Plain,
+    2 "source" source: Plain,
+} }
 
 open_enum! {
 /// An open enum of 6 known values.
@@ -894,8 +1193,8 @@ AccessProfileDefault = "APPLIED_SETTINGS_SOURCE_ACCESS_PROFILE_DEFAULT",
 }
 
 /// The `c1.api.task.v1.TaskAuditRestart` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditRestart {
     /// `oldPolicyStepId`: text.
@@ -903,9 +1202,13 @@ pub struct TaskAuditRestart {
     pub old_policy_step_id: Option<String>,
 }
 
+model_de! { TaskAuditRestart [1] {
+    0 "oldPolicyStepId" old_policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditRevokeOutcome` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditRevokeOutcome {
     /// `outcome`: one of [`TaskTypeRevokeOutcome`].
@@ -913,9 +1216,13 @@ pub struct TaskAuditRevokeOutcome {
     pub outcome: Option<TaskTypeRevokeOutcome>,
 }
 
+model_de! { TaskAuditRevokeOutcome [1] {
+    0 "outcome" outcome: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditSLAEscalation` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditSLAEscalation {
     /// `message`: text.
@@ -923,9 +1230,13 @@ pub struct TaskAuditSLAEscalation {
     pub message: Option<String>,
 }
 
+model_de! { TaskAuditSLAEscalation [1] {
+    0 "message" message: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditStartedConnectorActions` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditStartedConnectorActions {
     /// `policyStepId`: text.
@@ -933,9 +1244,13 @@ pub struct TaskAuditStartedConnectorActions {
     pub policy_step_id: Option<String>,
 }
 
+model_de! { TaskAuditStartedConnectorActions [1] {
+    0 "policyStepId" policy_step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditStateChange` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditStateChange {
     /// `previousState`: one of [`TaskState`].
@@ -943,9 +1258,13 @@ pub struct TaskAuditStateChange {
     pub previous_state: Option<TaskState>,
 }
 
+model_de! { TaskAuditStateChange [1] {
+    0 "previousState" previous_state: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditStepSkipped` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditStepSkipped {
     /// `skippedBy`: text.
@@ -953,9 +1272,13 @@ pub struct TaskAuditStepSkipped {
     pub skipped_by: Option<String>,
 }
 
+model_de! { TaskAuditStepSkipped [1] {
+    0 "skippedBy" skipped_by: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditStepUpApproval` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditStepUpApproval {
     /// `stepUpTransactionId`: text.
@@ -963,9 +1286,13 @@ pub struct TaskAuditStepUpApproval {
     pub step_up_transaction_id: Option<String>,
 }
 
+model_de! { TaskAuditStepUpApproval [1] {
+    0 "stepUpTransactionId" step_up_transaction_id: Plain,
+} }
+
 /// The `c1.api.app.v1.TaskAuditSuccessResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditSuccessResult {
     /// `annotations`: a list; each item is a free-form JSON object.
@@ -979,9 +1306,15 @@ pub struct TaskAuditSuccessResult {
     pub success_reason: Option<String>,
 }
 
+model_de! { TaskAuditSuccessResult [1] {
+    0 "annotations" annotations: Plain,
+    1 "effects" effects: Models,
+    2 "successReason" success_reason: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditView` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditView {
     /// `accessRequestOutcome`: a [`TaskAuditAccessRequestOutcome`].
@@ -1220,6 +1553,85 @@ pub struct TaskAuditView {
     pub workflow_step: Option<i32>,
 }
 
+model_de! { TaskAuditView [2] {
+    0 "accessRequestOutcome" access_request_outcome: Model,
+    1 "accountDeleted" account_deleted: Model,
+    2 "accountLifecycleActionCreated" account_lifecycle_action_created: Model,
+    3 "accountLifecycleActionFailed" account_lifecycle_action_failed: Model,
+    4 "actionInstanceCreated" action_instance_created: Model,
+    5 "actionInstanceFailed" action_instance_failed: Model,
+    6 "actionInstanceSucceeded" action_instance_succeeded: Model,
+    7 "actionResult" action_result: Model,
+    8 "actionSubmitted" action_submitted: Model,
+    9 "approvalAutoAcceptedByPolicy" approval_auto_accepted_by_policy: Model,
+    10 "approvalAutoRejectedByPolicy" approval_auto_rejected_by_policy: Model,
+    11 "approvalInstanceChange" approval_instance_change: Model,
+    12 "approvalReassigned" approval_reassigned: Model,
+    13 "approvedAutomatically" approved_automatically: Model,
+    14 "automationTriggered" automation_triggered: Model,
+    15 "bulkActionError" bulk_action_error: Model,
+    16 "certifyOutcome" certify_outcome: Model,
+    17 "comment" comment: Model,
+    18 "conditionalPolicyExecutionResult" conditional_policy_execution_result: Model,
+    19 "connectorActionsEnd" connector_actions_end: Model,
+    20 "connectorActionsStart" connector_actions_start: Model,
+    21 "created" created: Timestamp,
+    22 "createdReplacementExtensionGrantTask" created_replacement_extension_grant_task: Model,
+    23 "currentState" current_state: Plain,
+    24 "eventType" event_type: Plain,
+    25 "expressionPolicyStepError" expression_policy_step_error: Model,
+    26 "externalTicketCreated" external_ticket_created: Model,
+    27 "externalTicketError" external_ticket_error: Model,
+    28 "externalTicketProvisionStepResolved" external_ticket_provision_step_resolved: Model,
+    29 "externalTicketTriggered" external_ticket_triggered: Model,
+    30 "formInstanceChange" form_instance_change: Model,
+    31 "grantDurationUpdated" grant_duration_updated: Model,
+    32 "grantOutcome" grant_outcome: Model,
+    33 "hardReset" hard_reset: Model,
+    34 "id" id: Plain,
+    35 "metadata" metadata: Model,
+    36 "policyChanged" policy_changed: Model,
+    37 "policyEvaluationStep" policy_evaluation_step: Model,
+    38 "provisionCancelled" provision_cancelled: Model,
+    39 "provisionEntitlementMergeCompleted" provision_entitlement_merge_completed: Model,
+    40 "provisionEntitlementMergeTimedOut" provision_entitlement_merge_timed_out: Model,
+    41 "provisionError" provision_error: Model,
+    42 "provisionReassigned" provision_reassigned: Model,
+    43 "provisionWaitingForEntitlementMerge" provision_waiting_for_entitlement_merge: Model,
+    44 "reassignedToDelegate" reassigned_to_delegate: Model,
+    45 "reassignmentFallbackToAdmin" reassignment_fallback_to_admin: Model,
+    46 "reassignmentListError" reassignment_list_error: Model,
+    47 "requestDefaultsApplied" request_defaults_applied: Model,
+    48 "revokeOutcome" revoke_outcome: Model,
+    49 "slaEscalation" sla_escalation: Model,
+    50 "source" source: Plain,
+    51 "stateChange" state_change: Model,
+    52 "stepSkipped" step_skipped: Model,
+    53 "stepUpApproval" step_up_approval: Model,
+    54 "taskCreated" task_created: Model,
+    55 "taskCreatedFrom" task_created_from: Model,
+    56 "taskEscalated" task_escalated: Model,
+    57 "taskRestarted" task_restarted: Model,
+    58 "ticketId" ticket_id: Plain,
+    59 "userId" user_id: Plain,
+    60 "waitStepAnalysisSuccess" wait_step_analysis_success: Model,
+    61 "waitStepAnalysisTimedOut" wait_step_analysis_timed_out: Model,
+    62 "waitStepAnalysisWaiting" wait_step_analysis_waiting: Model,
+    63 "waitStepSuccess" wait_step_success: Model,
+    64 "waitStepTimedOut" wait_step_timed_out: Model,
+    65 "waitStepUntilTime" wait_step_until_time: Model,
+    66 "waitStepWaiting" wait_step_waiting: Model,
+    67 "webhookApprovalAttempt" webhook_approval_attempt: Model,
+    68 "webhookApprovalBadResponse" webhook_approval_bad_response: Model,
+    69 "webhookApprovalFatalError" webhook_approval_fatal_error: Model,
+    70 "webhookApprovalSuccess" webhook_approval_success: Model,
+    71 "webhookApprovalTriggered" webhook_approval_triggered: Model,
+    72 "webhookAttempt" webhook_attempt: Model,
+    73 "webhookSuccess" webhook_success: Model,
+    74 "webhookTriggered" webhook_triggered: Model,
+    75 "workflowStep" workflow_step: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum TaskAuditViewEventType {
@@ -1233,14 +1645,18 @@ Error = "TASK_AUDIT_EVENT_TYPE_ERROR",
 }
 
 /// The `c1.api.task.v1.TaskAuditViewRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditViewRef {
     /// `id`: text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+
+model_de! { TaskAuditViewRef [1] {
+    0 "id" id: Plain,
+} }
 
 open_enum! {
 /// An open enum of 5 known values.
@@ -1259,8 +1675,8 @@ CopilotAgents = "SOURCE_COPILOT_AGENTS",
 }
 
 /// The `c1.api.task.v1.TaskAuditWaitForAnalysisStepSuccess` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitForAnalysisStepSuccess {
     /// `stepId`: text.
@@ -1274,9 +1690,14 @@ pub struct TaskAuditWaitForAnalysisStepSuccess {
     pub succeeded_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskAuditWaitForAnalysisStepSuccess [1] {
+    0 "stepId" step_id: Plain,
+    1 "succeededAt" succeeded_at: Timestamp,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWaitForAnalysisStepTimedOut` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitForAnalysisStepTimedOut {
     /// `stepId`: text.
@@ -1290,9 +1711,14 @@ pub struct TaskAuditWaitForAnalysisStepTimedOut {
     pub timed_out_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskAuditWaitForAnalysisStepTimedOut [1] {
+    0 "stepId" step_id: Plain,
+    1 "timedOutAt" timed_out_at: Timestamp,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWaitForAnalysisStepWaiting` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitForAnalysisStepWaiting {
     /// `stepId`: text.
@@ -1300,9 +1726,13 @@ pub struct TaskAuditWaitForAnalysisStepWaiting {
     pub step_id: Option<String>,
 }
 
+model_de! { TaskAuditWaitForAnalysisStepWaiting [1] {
+    0 "stepId" step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWaitStepSuccess` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitStepSuccess {
     /// `condition`: text.
@@ -1319,9 +1749,15 @@ pub struct TaskAuditWaitStepSuccess {
     pub succeeded_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskAuditWaitStepSuccess [1] {
+    0 "condition" condition: Plain,
+    1 "stepId" step_id: Plain,
+    2 "succeededAt" succeeded_at: Timestamp,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWaitStepTimedOut` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitStepTimedOut {
     /// `condition`: text.
@@ -1338,9 +1774,15 @@ pub struct TaskAuditWaitStepTimedOut {
     pub timed_out_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskAuditWaitStepTimedOut [1] {
+    0 "condition" condition: Plain,
+    1 "stepId" step_id: Plain,
+    2 "timedOutAt" timed_out_at: Timestamp,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWaitStepUntilTime` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitStepUntilTime {
     /// `stepId`: text.
@@ -1354,9 +1796,14 @@ pub struct TaskAuditWaitStepUntilTime {
     pub until_time: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TaskAuditWaitStepUntilTime [1] {
+    0 "stepId" step_id: Plain,
+    1 "untilTime" until_time: Timestamp,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWaitStepWaiting` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitStepWaiting {
     /// `condition`: text.
@@ -1367,9 +1814,14 @@ pub struct TaskAuditWaitStepWaiting {
     pub step_id: Option<String>,
 }
 
+model_de! { TaskAuditWaitStepWaiting [1] {
+    0 "condition" condition: Plain,
+    1 "stepId" step_id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWebhookApprovalAttempt` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalAttempt {
     /// `webhookId`: text.
@@ -1386,9 +1838,16 @@ pub struct TaskAuditWebhookApprovalAttempt {
     pub webhook_url: Option<String>,
 }
 
+model_de! { TaskAuditWebhookApprovalAttempt [1] {
+    0 "webhookId" webhook_id: Plain,
+    1 "webhookInstanceId" webhook_instance_id: Plain,
+    2 "webhookName" webhook_name: Plain,
+    3 "webhookUrl" webhook_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWebhookApprovalBadResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalBadResponse {
     /// `error`: text.
@@ -1408,9 +1867,17 @@ pub struct TaskAuditWebhookApprovalBadResponse {
     pub webhook_url: Option<String>,
 }
 
+model_de! { TaskAuditWebhookApprovalBadResponse [1] {
+    0 "error" error: Plain,
+    1 "webhookId" webhook_id: Plain,
+    2 "webhookInstanceId" webhook_instance_id: Plain,
+    3 "webhookName" webhook_name: Plain,
+    4 "webhookUrl" webhook_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWebhookApprovalFatalError` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalFatalError {
     /// `error`: text.
@@ -1430,9 +1897,17 @@ pub struct TaskAuditWebhookApprovalFatalError {
     pub webhook_url: Option<String>,
 }
 
+model_de! { TaskAuditWebhookApprovalFatalError [1] {
+    0 "error" error: Plain,
+    1 "webhookId" webhook_id: Plain,
+    2 "webhookInstanceId" webhook_instance_id: Plain,
+    3 "webhookName" webhook_name: Plain,
+    4 "webhookUrl" webhook_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWebhookApprovalSuccess` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalSuccess {
     /// `webhookId`: text.
@@ -1449,9 +1924,16 @@ pub struct TaskAuditWebhookApprovalSuccess {
     pub webhook_url: Option<String>,
 }
 
+model_de! { TaskAuditWebhookApprovalSuccess [1] {
+    0 "webhookId" webhook_id: Plain,
+    1 "webhookInstanceId" webhook_instance_id: Plain,
+    2 "webhookName" webhook_name: Plain,
+    3 "webhookUrl" webhook_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWebhookApprovalTriggered` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalTriggered {
     /// `webhookId`: text.
@@ -1468,9 +1950,16 @@ pub struct TaskAuditWebhookApprovalTriggered {
     pub webhook_url: Option<String>,
 }
 
+model_de! { TaskAuditWebhookApprovalTriggered [1] {
+    0 "webhookId" webhook_id: Plain,
+    1 "webhookInstanceId" webhook_instance_id: Plain,
+    2 "webhookName" webhook_name: Plain,
+    3 "webhookUrl" webhook_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWebhookAttempt` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookAttempt {
     /// `webhookId`: text.
@@ -1487,9 +1976,16 @@ pub struct TaskAuditWebhookAttempt {
     pub webhook_url: Option<String>,
 }
 
+model_de! { TaskAuditWebhookAttempt [1] {
+    0 "webhookId" webhook_id: Plain,
+    1 "webhookInstanceId" webhook_instance_id: Plain,
+    2 "webhookName" webhook_name: Plain,
+    3 "webhookUrl" webhook_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWebhookSuccess` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookSuccess {
     /// `webhookId`: text.
@@ -1506,9 +2002,16 @@ pub struct TaskAuditWebhookSuccess {
     pub webhook_url: Option<String>,
 }
 
+model_de! { TaskAuditWebhookSuccess [1] {
+    0 "webhookId" webhook_id: Plain,
+    1 "webhookInstanceId" webhook_instance_id: Plain,
+    2 "webhookName" webhook_name: Plain,
+    3 "webhookUrl" webhook_url: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskAuditWebhookTriggered` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookTriggered {
     /// `webhookId`: text.
@@ -1524,3 +2027,10 @@ pub struct TaskAuditWebhookTriggered {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
+
+model_de! { TaskAuditWebhookTriggered [1] {
+    0 "webhookId" webhook_id: Plain,
+    1 "webhookInstanceId" webhook_instance_id: Plain,
+    2 "webhookName" webhook_name: Plain,
+    3 "webhookUrl" webhook_url: Plain,
+} }

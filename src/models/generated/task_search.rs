@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.task.v1.TaskRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRef {
     /// `id`: text.
@@ -14,9 +14,13 @@ pub struct TaskRef {
     pub id: Option<String>,
 }
 
+model_de! { TaskRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.task.v1.TaskSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskSearchRequest {
     /// `accessReviewIds`: a list; each item is text.
@@ -177,6 +181,55 @@ pub struct TaskSearchRequest {
     pub user_employment_statuses: Option<Vec<String>>,
 }
 
+model_de! { TaskSearchRequest [1] {
+    0 "accessReviewIds" access_review_ids: Plain,
+    1 "accountOwnerIds" account_owner_ids: Plain,
+    2 "accountStatuses" account_statuses: Plain,
+    3 "accountTypes" account_types: Plain,
+    4 "actorId" actor_id: Plain,
+    5 "appEntitlementIds" app_entitlement_ids: Plain,
+    6 "appResourceIds" app_resource_ids: Plain,
+    7 "appResourceTypeIds" app_resource_type_ids: Plain,
+    8 "appUserSubjectIds" app_user_subject_ids: Plain,
+    9 "applicationIds" application_ids: Plain,
+    10 "assignedOrStepApproverUserId" assigned_or_step_approver_user_id: Plain,
+    11 "assigneesInIds" assignees_in_ids: Plain,
+    12 "certifyOutcomes" certify_outcomes: Plain,
+    13 "createdAfter" created_after: Timestamp,
+    14 "createdBefore" created_before: Timestamp,
+    15 "currentStep" current_step: Plain,
+    16 "emergencyStatus" emergency_status: Plain,
+    17 "excludeAppEntitlementIds" exclude_app_entitlement_ids: Plain,
+    18 "excludeAppResourceTypeIds" exclude_app_resource_type_ids: Plain,
+    19 "excludeApplicationIds" exclude_application_ids: Plain,
+    20 "excludeIds" exclude_ids: Plain,
+    21 "expandMask" expand_mask: Model,
+    22 "grantOutcomes" grant_outcomes: Plain,
+    23 "includeActedAfter" include_acted_after: Timestamp,
+    24 "includeDeleted" include_deleted: Plain,
+    25 "myWorkUserIds" my_work_user_ids: Plain,
+    26 "olderThanDuration" older_than_duration: Duration,
+    27 "openerIds" opener_ids: Plain,
+    28 "openerOrSubjectUserId" opener_or_subject_user_id: Plain,
+    29 "outcomeAfter" outcome_after: Timestamp,
+    30 "outcomeBefore" outcome_before: Timestamp,
+    31 "pageSize" page_size: Plain,
+    32 "pageToken" page_token: Plain,
+    33 "pendingActionFilter" pending_action_filter: Plain,
+    34 "previouslyActedOnIds" previously_acted_on_ids: Plain,
+    35 "query" query: Plain,
+    36 "refs" refs: Models,
+    37 "requireApprovalReason" require_approval_reason: Plain,
+    38 "requireDenialReason" require_denial_reason: Plain,
+    39 "revokeOutcomes" revoke_outcomes: Plain,
+    40 "sortBy" sort_by: Plain,
+    41 "stepApprovalTypes" step_approval_types: Plain,
+    42 "subjectIds" subject_ids: Plain,
+    43 "taskStates" task_states: Plain,
+    44 "taskTypes" task_types: Models,
+    45 "userEmploymentStatuses" user_employment_statuses: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum TaskSearchRequestCurrentStep {
@@ -268,8 +321,8 @@ Agent = "STEP_APPROVAL_TYPE_AGENT",
 }
 
 /// The `c1.api.task.v1.TaskSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskSearchResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -282,6 +335,12 @@ pub struct TaskSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { TaskSearchResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for TaskSearchResponse {
     type Item = TaskView;

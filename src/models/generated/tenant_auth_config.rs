@@ -5,14 +5,18 @@
 use super::*;
 
 /// The `c1.api.auth_config.v1.AuthConfigC1Local` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigC1Local {
     /// `delegatedVerifiers`: a list; each item is one of [`AuthConfigC1LocalDelegatedVerifiers`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_verifiers: Option<Vec<AuthConfigC1LocalDelegatedVerifiers>>,
 }
+
+model_de! { AuthConfigC1Local [1] {
+    0 "delegatedVerifiers" delegated_verifiers: Plain,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.
@@ -29,8 +33,8 @@ Github = "DELEGATED_VERIFIER_TYPE_GITHUB",
 }
 
 /// The `c1.api.auth_config.v1.AuthConfigGoogle` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigGoogle {
     /// `additionalHostedDomains`: a list; each item is text. Set by the server.
@@ -41,9 +45,14 @@ pub struct AuthConfigGoogle {
     pub hosted_domains: Option<Vec<String>>,
 }
 
+model_de! { AuthConfigGoogle [1] {
+    0 "additionalHostedDomains" additional_hosted_domains: Plain,
+    1 "hostedDomains" hosted_domains: Plain,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigJumpCloud` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigJumpCloud {
     /// `oidcClientId`: text.
@@ -54,9 +63,19 @@ pub struct AuthConfigJumpCloud {
     pub oidc_client_secret: Option<String>,
 }
 
+model_de! { AuthConfigJumpCloud [1] {
+    0 "oidcClientId" oidc_client_id: Plain,
+    1 "oidcClientSecret" oidc_client_secret: Plain,
+} }
+
+redacted_debug! { AuthConfigJumpCloud {
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigMicrosoft` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigMicrosoft {
     /// `tenantIds`: a list; each item is text.
@@ -64,9 +83,13 @@ pub struct AuthConfigMicrosoft {
     pub tenant_ids: Option<Vec<String>>,
 }
 
+model_de! { AuthConfigMicrosoft [1] {
+    0 "tenantIds" tenant_ids: Plain,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigOIDC` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOIDC {
     /// `exactMatchClaims`: a map from text; each value is text.
@@ -86,9 +109,25 @@ pub struct AuthConfigOIDC {
     pub scopes: Option<Vec<String>>,
 }
 
+model_de! { AuthConfigOIDC [1] {
+    0 "exactMatchClaims" exact_match_claims: Plain,
+    1 "issuerId" issuer_id: Plain,
+    2 "oidcClientId" oidc_client_id: Plain,
+    3 "oidcClientSecret" oidc_client_secret: Plain,
+    4 "scopes" scopes: Plain,
+} }
+
+redacted_debug! { AuthConfigOIDC {
+    "exact_match_claims" exact_match_claims: shown,
+    "issuer_id" issuer_id: shown,
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
+    "scopes" scopes: shown,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigOkta` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOkta {
     /// `domain`: text.
@@ -102,9 +141,21 @@ pub struct AuthConfigOkta {
     pub oidc_client_secret: Option<String>,
 }
 
+model_de! { AuthConfigOkta [1] {
+    0 "domain" domain: Plain,
+    1 "oidcClientId" oidc_client_id: Plain,
+    2 "oidcClientSecret" oidc_client_secret: Plain,
+} }
+
+redacted_debug! { AuthConfigOkta {
+    "domain" domain: shown,
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigOneLogin` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOneLogin {
     /// `domain`: text.
@@ -118,9 +169,21 @@ pub struct AuthConfigOneLogin {
     pub oidc_client_secret: Option<String>,
 }
 
+model_de! { AuthConfigOneLogin [1] {
+    0 "domain" domain: Plain,
+    1 "oidcClientId" oidc_client_id: Plain,
+    2 "oidcClientSecret" oidc_client_secret: Plain,
+} }
+
+redacted_debug! { AuthConfigOneLogin {
+    "domain" domain: shown,
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigPingOne` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigPingOne {
     /// `environmentId`: text.
@@ -134,9 +197,21 @@ pub struct AuthConfigPingOne {
     pub oidc_client_secret: Option<String>,
 }
 
+model_de! { AuthConfigPingOne [1] {
+    0 "environmentId" environment_id: Plain,
+    1 "oidcClientId" oidc_client_id: Plain,
+    2 "oidcClientSecret" oidc_client_secret: Plain,
+} }
+
+redacted_debug! { AuthConfigPingOne {
+    "environment_id" environment_id: shown,
+    "oidc_client_id" oidc_client_id: shown,
+    "oidc_client_secret" oidc_client_secret: redacted,
+} }
+
 /// The `c1.api.auth_config.v1.TenantAuthConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfig {
     /// `bootstrapDomains`: a list; each item is text.
@@ -204,6 +279,27 @@ pub struct TenantAuthConfig {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TenantAuthConfig [1] {
+    0 "bootstrapDomains" bootstrap_domains: Plain,
+    1 "c1Local" c1_local: Model,
+    2 "createdAt" created_at: Timestamp,
+    3 "deprecationDeadline" deprecation_deadline: Timestamp,
+    4 "deprecationMessage" deprecation_message: Plain,
+    5 "displayName" display_name: Plain,
+    6 "google" google: Model,
+    7 "id" id: Plain,
+    8 "isDefaultBootstrap" is_default_bootstrap: Plain,
+    9 "jumpcloud" jumpcloud: Model,
+    10 "microsoft" microsoft: Model,
+    11 "oidc" oidc: Model,
+    12 "okta" okta: Model,
+    13 "onelogin" onelogin: Model,
+    14 "pingone" pingone: Model,
+    15 "providerType" provider_type: Plain,
+    16 "status" status: Plain,
+    17 "updatedAt" updated_at: Timestamp,
+} }
+
 open_enum! {
 /// An open enum of 9 known values.
 pub enum TenantAuthConfigProviderType {
@@ -229,8 +325,8 @@ C1Local = "AUTH_CONFIG_PROVIDER_TYPE_C1_LOCAL",
 }
 
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceCreateRequest {
     /// `bootstrapDomains`: a list; each item is text.
@@ -280,9 +376,26 @@ pub struct TenantAuthConfigServiceCreateRequest {
     pub status: Option<TenantAuthConfigStatus>,
 }
 
+model_de! { TenantAuthConfigServiceCreateRequest [1] {
+    0 "bootstrapDomains" bootstrap_domains: Plain,
+    1 "c1Local" c1_local: Model,
+    2 "deprecationDeadline" deprecation_deadline: Timestamp,
+    3 "deprecationMessage" deprecation_message: Plain,
+    4 "displayName" display_name: Plain,
+    5 "google" google: Model,
+    6 "isDefaultBootstrap" is_default_bootstrap: Plain,
+    7 "jumpcloud" jumpcloud: Model,
+    8 "microsoft" microsoft: Model,
+    9 "oidc" oidc: Model,
+    10 "okta" okta: Model,
+    11 "onelogin" onelogin: Model,
+    12 "pingone" pingone: Model,
+    13 "status" status: Plain,
+} }
+
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceCreateResponse {
     /// `authConfig`: a [`TenantAuthConfig`].
@@ -290,21 +403,31 @@ pub struct TenantAuthConfigServiceCreateResponse {
     pub auth_config: Option<TenantAuthConfig>,
 }
 
+model_de! { TenantAuthConfigServiceCreateResponse [1] {
+    0 "authConfig" auth_config: Model,
+} }
+
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceDeleteRequest {}
 
+model_de! { TenantAuthConfigServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceDeleteResponse {}
 
+model_de! { TenantAuthConfigServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceGetResponse {
     /// `authConfig`: a [`TenantAuthConfig`].
@@ -312,9 +435,13 @@ pub struct TenantAuthConfigServiceGetResponse {
     pub auth_config: Option<TenantAuthConfig>,
 }
 
+model_de! { TenantAuthConfigServiceGetResponse [1] {
+    0 "authConfig" auth_config: Model,
+} }
+
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceListResponse {
     /// `list`: a list; each item is a [`TenantAuthConfig`].
@@ -324,6 +451,11 @@ pub struct TenantAuthConfigServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { TenantAuthConfigServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for TenantAuthConfigServiceListResponse {
     type Item = TenantAuthConfig;
@@ -336,8 +468,8 @@ impl crate::Page for TenantAuthConfigServiceListResponse {
 }
 
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceUpdateRequest {
     /// `authConfig`: a [`TenantAuthConfig`].
@@ -348,15 +480,24 @@ pub struct TenantAuthConfigServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { TenantAuthConfigServiceUpdateRequest [1] {
+    0 "authConfig" auth_config: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceUpdateResponse {
     /// `authConfig`: a [`TenantAuthConfig`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<TenantAuthConfig>,
 }
+
+model_de! { TenantAuthConfigServiceUpdateResponse [1] {
+    0 "authConfig" auth_config: Model,
+} }
 
 open_enum! {
 /// An open enum of 4 known values.

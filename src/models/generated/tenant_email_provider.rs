@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.AWSSESProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSSESProviderConfig {
     /// `configurationSetName`: text.
@@ -20,15 +20,24 @@ pub struct AWSSESProviderConfig {
     pub role_arn: Option<String>,
 }
 
+model_de! { AWSSESProviderConfig [1] {
+    0 "configurationSetName" configuration_set_name: Plain,
+    1 "region" region: Plain,
+    2 "roleArn" role_arn: Plain,
+} }
+
 /// The `c1.api.settings.v1.C1BuiltInProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1BuiltInProviderConfig {}
 
+model_de! { C1BuiltInProviderConfig [1] {
+} }
+
 /// The `c1.api.settings.v1.GetEmailCapabilitiesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetEmailCapabilitiesResponse {
     /// `externalEmailSupported`: a boolean.
@@ -36,9 +45,13 @@ pub struct GetEmailCapabilitiesResponse {
     pub external_email_supported: Option<bool>,
 }
 
+model_de! { GetEmailCapabilitiesResponse [1] {
+    0 "externalEmailSupported" external_email_supported: Plain,
+} }
+
 /// The `c1.api.settings.v1.GetTenantEmailProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTenantEmailProviderResponse {
     /// `emailProvider`: a [`TenantEmailProvider`].
@@ -46,9 +59,13 @@ pub struct GetTenantEmailProviderResponse {
     pub email_provider: Option<TenantEmailProvider>,
 }
 
+model_de! { GetTenantEmailProviderResponse [1] {
+    0 "emailProvider" email_provider: Model,
+} }
+
 /// The `c1.api.settings.v1.GoogleWorkspaceProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GoogleWorkspaceProviderConfig {
     /// `delegatedUser`: text.
@@ -59,9 +76,19 @@ pub struct GoogleWorkspaceProviderConfig {
     pub service_account_json: Option<String>,
 }
 
+model_de! { GoogleWorkspaceProviderConfig [1] {
+    0 "delegatedUser" delegated_user: Plain,
+    1 "serviceAccountJson" service_account_json: Plain,
+} }
+
+redacted_debug! { GoogleWorkspaceProviderConfig {
+    "delegated_user" delegated_user: shown,
+    "service_account_json" service_account_json: redacted,
+} }
+
 /// The `c1.api.settings.v1.MicrosoftGraphProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MicrosoftGraphProviderConfig {
     /// `azureTenantId`: text.
@@ -75,9 +102,21 @@ pub struct MicrosoftGraphProviderConfig {
     pub client_secret: Option<String>,
 }
 
+model_de! { MicrosoftGraphProviderConfig [1] {
+    0 "azureTenantId" azure_tenant_id: Plain,
+    1 "clientId" client_id: Plain,
+    2 "clientSecret" client_secret: Plain,
+} }
+
+redacted_debug! { MicrosoftGraphProviderConfig {
+    "azure_tenant_id" azure_tenant_id: shown,
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+} }
+
 /// The `c1.api.settings.v1.SearchEmailAuditEventsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchEmailAuditEventsRequest {
     /// `pageSize`: a number.
@@ -88,9 +127,14 @@ pub struct SearchEmailAuditEventsRequest {
     pub page_token: Option<String>,
 }
 
+model_de! { SearchEmailAuditEventsRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+} }
+
 /// The `c1.api.settings.v1.SearchEmailAuditEventsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchEmailAuditEventsResponse {
     /// `list`: a list; each item is a free-form JSON object.
@@ -100,6 +144,11 @@ pub struct SearchEmailAuditEventsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchEmailAuditEventsResponse [1] {
+    0 "list" list: Plain,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchEmailAuditEventsResponse {
     type Item = ::serde_json::Map<String, ::serde_json::Value>;
@@ -112,8 +161,8 @@ impl crate::Page for SearchEmailAuditEventsResponse {
 }
 
 /// The `c1.api.settings.v1.SendGridProviderConfig` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendGridProviderConfig {
     /// `apiKey`: text.
@@ -121,9 +170,17 @@ pub struct SendGridProviderConfig {
     pub api_key: Option<String>,
 }
 
+model_de! { SendGridProviderConfig [1] {
+    0 "apiKey" api_key: Plain,
+} }
+
+redacted_debug! { SendGridProviderConfig {
+    "api_key" api_key: redacted,
+} }
+
 /// The `c1.api.settings.v1.TenantEmailProvider` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantEmailProvider {
     /// `awsSes`: a [`AWSSESProviderConfig`].
@@ -164,9 +221,22 @@ pub struct TenantEmailProvider {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TenantEmailProvider [1] {
+    0 "awsSes" aws_ses: Model,
+    1 "c1Builtin" c1_builtin: Model,
+    2 "createdAt" created_at: Timestamp,
+    3 "fromAddress" from_address: Plain,
+    4 "fromName" from_name: Plain,
+    5 "googleWorkspace" google_workspace: Model,
+    6 "microsoftGraph" microsoft_graph: Model,
+    7 "replyToAddress" reply_to_address: Plain,
+    8 "sendgrid" sendgrid: Model,
+    9 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.settings.v1.TestTenantEmailProviderRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestTenantEmailProviderRequest {
     /// `testRecipientEmail`: text.
@@ -174,9 +244,13 @@ pub struct TestTenantEmailProviderRequest {
     pub test_recipient_email: Option<String>,
 }
 
+model_de! { TestTenantEmailProviderRequest [1] {
+    0 "testRecipientEmail" test_recipient_email: Plain,
+} }
+
 /// The `c1.api.settings.v1.TestTenantEmailProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestTenantEmailProviderResponse {
     /// `message`: text.
@@ -187,9 +261,14 @@ pub struct TestTenantEmailProviderResponse {
     pub success: Option<bool>,
 }
 
+model_de! { TestTenantEmailProviderResponse [1] {
+    0 "message" message: Plain,
+    1 "success" success: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateTenantEmailProviderRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateTenantEmailProviderRequest {
     /// `emailProvider`: a [`TenantEmailProvider`].
@@ -200,12 +279,21 @@ pub struct UpdateTenantEmailProviderRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { UpdateTenantEmailProviderRequest [1] {
+    0 "emailProvider" email_provider: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateTenantEmailProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateTenantEmailProviderResponse {
     /// `emailProvider`: a [`TenantEmailProvider`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_provider: Option<TenantEmailProvider>,
 }
+
+model_de! { UpdateTenantEmailProviderResponse [1] {
+    0 "emailProvider" email_provider: Model,
+} }

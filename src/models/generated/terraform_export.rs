@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.terraform_export.v1.ImportIDShape.Composite` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Composite {
     /// `fields`: a list; each item is a [`CompositeField`].
@@ -17,9 +17,14 @@ pub struct Composite {
     pub format: Option<CompositeFormat>,
 }
 
+model_de! { Composite [1] {
+    0 "fields" fields: Models,
+    1 "format" format: Plain,
+} }
+
 /// The `c1.api.terraform_export.v1.ImportIDShape.CompositeField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompositeField {
     /// `c1Field`: text.
@@ -29,6 +34,11 @@ pub struct CompositeField {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tf_type: Option<CompositeFieldTfType>,
 }
+
+model_de! { CompositeField [1] {
+    0 "c1Field" c1_field: Plain,
+    1 "tfType" tf_type: Plain,
+} }
 
 open_enum! {
 /// An open enum of 9 known values.
@@ -67,8 +77,8 @@ UnderscoreSeparated = "FORMAT_UNDERSCORE_SEPARATED",
 }
 
 /// The `c1.api.terraform_export.v1.CompositeKeyField` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompositeKeyField {
     /// `c1Field`: text.
@@ -79,9 +89,14 @@ pub struct CompositeKeyField {
     pub tf_field: Option<String>,
 }
 
+model_de! { CompositeKeyField [1] {
+    0 "c1Field" c1_field: Plain,
+    1 "tfField" tf_field: Plain,
+} }
+
 /// The `c1.api.terraform_export.v1.CompositeKeyFieldSet` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompositeKeyFieldSet {
     /// `fields`: a list; each item is a [`CompositeKeyField`].
@@ -89,15 +104,22 @@ pub struct CompositeKeyFieldSet {
     pub fields: Option<Vec<CompositeKeyField>>,
 }
 
+model_de! { CompositeKeyFieldSet [1] {
+    0 "fields" fields: Models,
+} }
+
 /// The `c1.api.terraform_export.v1.TFSchemaMapping.DataSource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DataSource {}
 
+model_de! { DataSource [1] {
+} }
+
 /// The `c1.api.terraform_export.v1.EnumValue` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnumValue {
     /// `name`: text.
@@ -108,9 +130,14 @@ pub struct EnumValue {
     pub number: Option<i32>,
 }
 
+model_de! { EnumValue [1] {
+    0 "name" name: Plain,
+    1 "number" number: Plain,
+} }
+
 /// The `c1.api.terraform_export.v1.GetSchemaResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetSchemaResponse {
     /// `schema`: a [`TFSchemaMapping`].
@@ -118,9 +145,13 @@ pub struct GetSchemaResponse {
     pub schema: Option<TFSchemaMapping>,
 }
 
+model_de! { GetSchemaResponse [1] {
+    0 "schema" schema: Model,
+} }
+
 /// The `c1.api.terraform_export.v1.ImportIDShape` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImportIDShape {
     /// `composite`: a [`Composite`].
@@ -131,9 +162,14 @@ pub struct ImportIDShape {
     pub single_string: Option<SingleString>,
 }
 
+model_de! { ImportIDShape [1] {
+    0 "composite" composite: Model,
+    1 "singleString" single_string: Model,
+} }
+
 /// The `c1.api.terraform_export.v1.TFSchemaMapping.Resource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Resource {
     /// `importId`: a [`ImportIDShape`].
@@ -141,15 +177,22 @@ pub struct Resource {
     pub import_id: Option<ImportIDShape>,
 }
 
+model_de! { Resource [1] {
+    0 "importId" import_id: Model,
+} }
+
 /// The `c1.api.terraform_export.v1.ImportIDShape.SingleString` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SingleString {}
 
+model_de! { SingleString [1] {
+} }
+
 /// The `c1.api.terraform_export.v1.TFFieldMapping` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TFFieldMapping {
     /// `c1Field`: text.
@@ -193,9 +236,25 @@ pub struct TFFieldMapping {
     pub tf_type: Option<CompositeFieldTfType>,
 }
 
+model_de! { TFFieldMapping [1] {
+    0 "c1Field" c1_field: Plain,
+    1 "computed" computed: Plain,
+    2 "elementTfType" element_tf_type: Plain,
+    3 "enumValues" enum_values: Models,
+    4 "nestedFields" nested_fields: NestedModels,
+    5 "oneofField" oneof_field: Plain,
+    6 "oneofVariant" oneof_variant: Plain,
+    7 "optional" optional: Plain,
+    8 "references" references: Model,
+    9 "required" required: Plain,
+    10 "sensitive" sensitive: Plain,
+    11 "tfField" tf_field: Plain,
+    12 "tfType" tf_type: Plain,
+} }
+
 /// The `c1.api.terraform_export.v1.TFReference` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TFReference {
     /// `compositeKeyFields`: a list; each item is a [`CompositeKeyField`].
@@ -206,9 +265,14 @@ pub struct TFReference {
     pub tf_type_names: Option<Vec<String>>,
 }
 
+model_de! { TFReference [1] {
+    0 "compositeKeyFields" composite_key_fields: Models,
+    1 "tfTypeNames" tf_type_names: Plain,
+} }
+
 /// The `c1.api.terraform_export.v1.TFSchemaMapping` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TFSchemaMapping {
     /// `dataSource`: a [`DataSource`].
@@ -230,3 +294,12 @@ pub struct TFSchemaMapping {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tf_type_name: Option<String>,
 }
+
+model_de! { TFSchemaMapping [1] {
+    0 "dataSource" data_source: Model,
+    1 "fields" fields: Models,
+    2 "providerVersion" provider_version: Plain,
+    3 "refererShapes" referer_shapes: Models,
+    4 "resource" resource: Model,
+    5 "tfTypeName" tf_type_name: Plain,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.iam.v1.AnnouncedTunnelService` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AnnouncedTunnelService {
     /// `name`: text.
@@ -26,9 +26,17 @@ pub struct AnnouncedTunnelService {
     pub transport_type: Option<String>,
 }
 
+model_de! { AnnouncedTunnelService [1] {
+    0 "name" name: Plain,
+    1 "port" port: Plain,
+    2 "servicePath" service_path: Plain,
+    3 "serviceType" service_type: Plain,
+    4 "transportType" transport_type: Plain,
+} }
+
 /// The `c1.api.iam.v1.TunnelAppliance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelAppliance {
     /// `announcedServiceCount`: a number.
@@ -48,9 +56,16 @@ pub struct TunnelAppliance {
     pub status: Option<TunnelApplianceStatus>,
 }
 
+model_de! { TunnelAppliance [1] {
+    0 "announcedServiceCount" announced_service_count: Plain,
+    1 "lastSeenAt" last_seen_at: Timestamp,
+    2 "links" links: Models,
+    3 "status" status: Plain,
+} }
+
 /// The `c1.api.iam.v1.TunnelApplianceLink` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelApplianceLink {
     /// `avgRtt`: a duration (`"3600s"` on the wire).
@@ -73,6 +88,13 @@ pub struct TunnelApplianceLink {
     pub relay_id: Option<String>,
 }
 
+model_de! { TunnelApplianceLink [1] {
+    0 "avgRtt" avg_rtt: Duration,
+    1 "leaseExpiresAt" lease_expires_at: Timestamp,
+    2 "relayAddress" relay_address: Plain,
+    3 "relayId" relay_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum TunnelApplianceStatus {
@@ -88,8 +110,8 @@ NeverConnected = "TUNNEL_APPLIANCE_STATUS_NEVER_CONNECTED",
 }
 
 /// The `c1.api.iam.v1.TunnelBridge` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelBridge {
     /// `appliance`: a [`TunnelAppliance`].
@@ -124,9 +146,19 @@ pub struct TunnelBridge {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TunnelBridge [1] {
+    0 "appliance" appliance: Model,
+    1 "createdAt" created_at: Timestamp,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "description" description: Plain,
+    4 "displayName" display_name: Plain,
+    5 "id" id: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.iam.v1.TunnelCredential` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredential {
     /// `bridgeId`: text. Set by the server.
@@ -182,6 +214,34 @@ pub struct TunnelCredential {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { TunnelCredential [1] {
+    0 "bridgeId" bridge_id: Plain,
+    1 "clientId" client_id: Plain,
+    2 "clientSecret" client_secret: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "credentialStatus" credential_status: Plain,
+    5 "deletedAt" deleted_at: Timestamp,
+    6 "expiresTime" expires_time: Timestamp,
+    7 "id" id: Plain,
+    8 "lastUsedAt" last_used_at: Timestamp,
+    9 "revokedAt" revoked_at: Timestamp,
+    10 "updatedAt" updated_at: Timestamp,
+} }
+
+redacted_debug! { TunnelCredential {
+    "bridge_id" bridge_id: shown,
+    "client_id" client_id: shown,
+    "client_secret" client_secret: redacted,
+    "created_at" created_at: shown,
+    "credential_status" credential_status: shown,
+    "deleted_at" deleted_at: shown,
+    "expires_time" expires_time: shown,
+    "id" id: shown,
+    "last_used_at" last_used_at: shown,
+    "revoked_at" revoked_at: shown,
+    "updated_at" updated_at: shown,
+} }
+
 open_enum! {
 /// An open enum of 4 known values.
 pub enum TunnelCredentialCredentialStatus {
@@ -197,14 +257,17 @@ Expired = "TUNNEL_CREDENTIAL_STATUS_EXPIRED",
 }
 
 /// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceCreateBridgeCredentialRequest {}
 
+model_de! { TunnelCredentialsServiceCreateBridgeCredentialRequest [1] {
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceCreateBridgeCredentialResponse {
     /// `credential`: a [`TunnelCredential`].
@@ -212,9 +275,13 @@ pub struct TunnelCredentialsServiceCreateBridgeCredentialResponse {
     pub credential: Option<TunnelCredential>,
 }
 
+model_de! { TunnelCredentialsServiceCreateBridgeCredentialResponse [1] {
+    0 "credential" credential: Model,
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceCreateBridgeRequest {
     /// `description`: text.
@@ -225,9 +292,14 @@ pub struct TunnelCredentialsServiceCreateBridgeRequest {
     pub display_name: Option<String>,
 }
 
+model_de! { TunnelCredentialsServiceCreateBridgeRequest [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceCreateBridgeResponse {
     /// `bridge`: a [`TunnelBridge`].
@@ -235,21 +307,31 @@ pub struct TunnelCredentialsServiceCreateBridgeResponse {
     pub bridge: Option<TunnelBridge>,
 }
 
+model_de! { TunnelCredentialsServiceCreateBridgeResponse [1] {
+    0 "bridge" bridge: Model,
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceDeleteBridgeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceDeleteBridgeRequest {}
 
+model_de! { TunnelCredentialsServiceDeleteBridgeRequest [1] {
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceDeleteBridgeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceDeleteBridgeResponse {}
 
+model_de! { TunnelCredentialsServiceDeleteBridgeResponse [1] {
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceGetBridgeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceGetBridgeResponse {
     /// `bridge`: a [`TunnelBridge`].
@@ -257,9 +339,13 @@ pub struct TunnelCredentialsServiceGetBridgeResponse {
     pub bridge: Option<TunnelBridge>,
 }
 
+model_de! { TunnelCredentialsServiceGetBridgeResponse [1] {
+    0 "bridge" bridge: Model,
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceListBridgeAnnouncedServicesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceListBridgeAnnouncedServicesResponse {
     /// `list`: a list; each item is a [`AnnouncedTunnelService`].
@@ -267,9 +353,13 @@ pub struct TunnelCredentialsServiceListBridgeAnnouncedServicesResponse {
     pub list: Option<Vec<AnnouncedTunnelService>>,
 }
 
+model_de! { TunnelCredentialsServiceListBridgeAnnouncedServicesResponse [1] {
+    0 "list" list: Models,
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceListBridgeCredentialsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceListBridgeCredentialsResponse {
     /// `list`: a list; each item is a [`TunnelCredential`].
@@ -279,6 +369,11 @@ pub struct TunnelCredentialsServiceListBridgeCredentialsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { TunnelCredentialsServiceListBridgeCredentialsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for TunnelCredentialsServiceListBridgeCredentialsResponse {
     type Item = TunnelCredential;
@@ -291,8 +386,8 @@ impl crate::Page for TunnelCredentialsServiceListBridgeCredentialsResponse {
 }
 
 /// The `c1.api.iam.v1.TunnelCredentialsServiceListBridgesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceListBridgesResponse {
     /// `list`: a list; each item is a [`TunnelBridge`].
@@ -302,6 +397,11 @@ pub struct TunnelCredentialsServiceListBridgesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { TunnelCredentialsServiceListBridgesResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for TunnelCredentialsServiceListBridgesResponse {
     type Item = TunnelBridge;
@@ -314,20 +414,26 @@ impl crate::Page for TunnelCredentialsServiceListBridgesResponse {
 }
 
 /// The `c1.api.iam.v1.TunnelCredentialsServiceRevokeBridgeCredentialRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceRevokeBridgeCredentialRequest {}
 
+model_de! { TunnelCredentialsServiceRevokeBridgeCredentialRequest [1] {
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceRevokeBridgeCredentialResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceRevokeBridgeCredentialResponse {}
 
+model_de! { TunnelCredentialsServiceRevokeBridgeCredentialResponse [1] {
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceUpdateBridgeRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceUpdateBridgeRequest {
     /// `description`: text.
@@ -341,12 +447,22 @@ pub struct TunnelCredentialsServiceUpdateBridgeRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { TunnelCredentialsServiceUpdateBridgeRequest [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+    2 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceUpdateBridgeResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceUpdateBridgeResponse {
     /// `bridge`: a [`TunnelBridge`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bridge: Option<TunnelBridge>,
 }
+
+model_de! { TunnelCredentialsServiceUpdateBridgeResponse [1] {
+    0 "bridge" bridge: Model,
+} }

@@ -5,14 +5,17 @@
 use super::*;
 
 /// The `c1.api.conversations.v1.EnsureOnboardingSessionRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnsureOnboardingSessionRequest {}
 
+model_de! { EnsureOnboardingSessionRequest [1] {
+} }
+
 /// The `c1.api.conversations.v1.EnsureOnboardingSessionResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnsureOnboardingSessionResponse {
     /// `conversationId`: text.
@@ -22,3 +25,8 @@ pub struct EnsureOnboardingSessionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<bool>,
 }
+
+model_de! { EnsureOnboardingSessionResponse [1] {
+    0 "conversationId" conversation_id: Plain,
+    1 "created" created: Plain,
+} }

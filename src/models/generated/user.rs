@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.user.v1.ExpiringUserDelegationBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExpiringUserDelegationBinding {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -47,9 +47,19 @@ pub struct ExpiringUserDelegationBinding {
     pub user_id: Option<String>,
 }
 
+model_de! { ExpiringUserDelegationBinding [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "delegatedUserId" delegated_user_id: Plain,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "expirationAt" expiration_at: Timestamp,
+    4 "startAt" start_at: Timestamp,
+    5 "updatedAt" updated_at: Timestamp,
+    6 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.user.v1.GetUserProfileTypesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetUserProfileTypesResponse {
     /// `profileTypes`: a list; each item is a [`ProfileType`].
@@ -57,9 +67,13 @@ pub struct GetUserProfileTypesResponse {
     pub profile_types: Option<Vec<ProfileType>>,
 }
 
+model_de! { GetUserProfileTypesResponse [1] {
+    0 "profileTypes" profile_types: Models,
+} }
+
 /// The `c1.api.profiletype.v1.ProfileType` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProfileType {
     /// `description`: text.
@@ -88,9 +102,20 @@ pub struct ProfileType {
     pub slug: Option<String>,
 }
 
+model_de! { ProfileType [1] {
+    0 "description" description: Plain,
+    1 "displayToUser" display_to_user: Plain,
+    2 "iconUrl" icon_url: Plain,
+    3 "id" id: Plain,
+    4 "name" name: Plain,
+    5 "priority" priority: Plain,
+    6 "sizes" sizes: Plain,
+    7 "slug" slug: Plain,
+} }
+
 /// The `c1.api.user.v1.SetExpiringUserDelegationBindingByAdminRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetExpiringUserDelegationBindingByAdminRequest {
     /// `delegatedUserId`: text.
@@ -110,9 +135,15 @@ pub struct SetExpiringUserDelegationBindingByAdminRequest {
     pub delegation_start_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { SetExpiringUserDelegationBindingByAdminRequest [1] {
+    0 "delegatedUserId" delegated_user_id: Plain,
+    1 "delegationExpireAt" delegation_expire_at: Timestamp,
+    2 "delegationStartAt" delegation_start_at: Timestamp,
+} }
+
 /// The `c1.api.user.v1.SetExpiringUserDelegationBindingByAdminResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetExpiringUserDelegationBindingByAdminResponse {
     /// `item`: a [`ExpiringUserDelegationBinding`].
@@ -120,9 +151,13 @@ pub struct SetExpiringUserDelegationBindingByAdminResponse {
     pub item: Option<ExpiringUserDelegationBinding>,
 }
 
+model_de! { SetExpiringUserDelegationBindingByAdminResponse [1] {
+    0 "item" item: Model,
+} }
+
 /// The `c1.api.user.v1.IntrospectRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserIntrospectRequest {
     /// `expandMask`: a [`UserExpandMask`].
@@ -130,9 +165,13 @@ pub struct UserIntrospectRequest {
     pub expand_mask: Option<UserExpandMask>,
 }
 
+model_de! { UserIntrospectRequest [1] {
+    0 "expandMask" expand_mask: Model,
+} }
+
 /// The `c1.api.user.v1.IntrospectResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserIntrospectResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -143,9 +182,14 @@ pub struct UserIntrospectResponse {
     pub user_view: Option<UserView>,
 }
 
+model_de! { UserIntrospectResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "userView" user_view: Model,
+} }
+
 /// The `c1.api.user.v1.UserServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserServiceGetResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -156,9 +200,14 @@ pub struct UserServiceGetResponse {
     pub user_view: Option<UserView>,
 }
 
+model_de! { UserServiceGetResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "userView" user_view: Model,
+} }
+
 /// The `c1.api.user.v1.UserServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserServiceListResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -171,6 +220,12 @@ pub struct UserServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { UserServiceListResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for UserServiceListResponse {
     type Item = UserView;

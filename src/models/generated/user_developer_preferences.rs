@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.GetUserDeveloperPreferencesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetUserDeveloperPreferencesResponse {
     /// `userDeveloperPreferences`: a [`UserDeveloperPreferences`].
@@ -14,9 +14,13 @@ pub struct GetUserDeveloperPreferencesResponse {
     pub user_developer_preferences: Option<UserDeveloperPreferences>,
 }
 
+model_de! { GetUserDeveloperPreferencesResponse [1] {
+    0 "userDeveloperPreferences" user_developer_preferences: Model,
+} }
+
 /// The `c1.api.settings.v1.TerraformPreferences` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TerraformPreferences {
     /// `showCode`: a boolean.
@@ -24,9 +28,13 @@ pub struct TerraformPreferences {
     pub show_code: Option<bool>,
 }
 
+model_de! { TerraformPreferences [1] {
+    0 "showCode" show_code: Plain,
+} }
+
 /// The `c1.api.settings.v1.UpdateUserDeveloperPreferencesRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserDeveloperPreferencesRequest {
     /// `terraform`: a [`TerraformPreferences`].
@@ -34,9 +42,13 @@ pub struct UpdateUserDeveloperPreferencesRequest {
     pub terraform: Option<TerraformPreferences>,
 }
 
+model_de! { UpdateUserDeveloperPreferencesRequest [1] {
+    0 "terraform" terraform: Model,
+} }
+
 /// The `c1.api.settings.v1.UpdateUserDeveloperPreferencesResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserDeveloperPreferencesResponse {
     /// `userDeveloperPreferences`: a [`UserDeveloperPreferences`].
@@ -44,12 +56,20 @@ pub struct UpdateUserDeveloperPreferencesResponse {
     pub user_developer_preferences: Option<UserDeveloperPreferences>,
 }
 
+model_de! { UpdateUserDeveloperPreferencesResponse [1] {
+    0 "userDeveloperPreferences" user_developer_preferences: Model,
+} }
+
 /// The `c1.api.settings.v1.UserDeveloperPreferences` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserDeveloperPreferences {
     /// `terraform`: a [`TerraformPreferences`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terraform: Option<TerraformPreferences>,
 }
+
+model_de! { UserDeveloperPreferences [1] {
+    0 "terraform" terraform: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.settings.v1.GetUserNotificationSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetUserNotificationSettingsResponse {
     /// `userNotificationSettings`: a [`UserNotificationSettings`].
@@ -14,9 +14,13 @@ pub struct GetUserNotificationSettingsResponse {
     pub user_notification_settings: Option<UserNotificationSettings>,
 }
 
+model_de! { GetUserNotificationSettingsResponse [1] {
+    0 "userNotificationSettings" user_notification_settings: Model,
+} }
+
 /// The `c1.api.settings.v1.UpdateUserNotificationSettingsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserNotificationSettingsRequest {
     /// `channelSettings`: a [`ChannelSettings`].
@@ -24,9 +28,13 @@ pub struct UpdateUserNotificationSettingsRequest {
     pub channel_settings: Option<ChannelSettings>,
 }
 
+model_de! { UpdateUserNotificationSettingsRequest [1] {
+    0 "channelSettings" channel_settings: Model,
+} }
+
 /// The `c1.api.settings.v1.UpdateUserNotificationSettingsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserNotificationSettingsResponse {
     /// `userNotificationSettings`: a [`UserNotificationSettings`].
@@ -34,12 +42,20 @@ pub struct UpdateUserNotificationSettingsResponse {
     pub user_notification_settings: Option<UserNotificationSettings>,
 }
 
+model_de! { UpdateUserNotificationSettingsResponse [1] {
+    0 "userNotificationSettings" user_notification_settings: Model,
+} }
+
 /// The `c1.api.settings.v1.UserNotificationSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserNotificationSettings {
     /// `channelSettings`: a [`ChannelSettings`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_settings: Option<ChannelSettings>,
 }
+
+model_de! { UserNotificationSettings [1] {
+    0 "channelSettings" channel_settings: Model,
+} }

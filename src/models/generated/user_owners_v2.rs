@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.user.v2.CreateUserEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateUserEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -14,9 +14,13 @@ pub struct CreateUserEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { CreateUserEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.user.v2.CreateUserEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateUserEntitlementOwnerResponse {
     /// `userOwnerEntitlement`: a [`UserOwnerEntitlement`].
@@ -24,9 +28,13 @@ pub struct CreateUserEntitlementOwnerResponse {
     pub user_owner_entitlement: Option<UserOwnerEntitlement>,
 }
 
+model_de! { CreateUserEntitlementOwnerResponse [1] {
+    0 "userOwnerEntitlement" user_owner_entitlement: Model,
+} }
+
 /// The `c1.api.user.v2.CreateUserUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateUserUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -34,9 +42,13 @@ pub struct CreateUserUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { CreateUserUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.user.v2.CreateUserUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateUserUserOwnerResponse {
     /// `userOwnerUser`: a [`UserOwnerUser`].
@@ -44,9 +56,13 @@ pub struct CreateUserUserOwnerResponse {
     pub user_owner_user: Option<UserOwnerUser>,
 }
 
+model_de! { CreateUserUserOwnerResponse [1] {
+    0 "userOwnerUser" user_owner_user: Model,
+} }
+
 /// The `c1.api.user.v2.DeleteUserEntitlementOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteUserEntitlementOwnerRequest {
     /// `appEntitlementRef`: a [`AppEntitlementRef`].
@@ -54,15 +70,22 @@ pub struct DeleteUserEntitlementOwnerRequest {
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
 
+model_de! { DeleteUserEntitlementOwnerRequest [1] {
+    0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
 /// The `c1.api.user.v2.DeleteUserEntitlementOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteUserEntitlementOwnerResponse {}
 
+model_de! { DeleteUserEntitlementOwnerResponse [1] {
+} }
+
 /// The `c1.api.user.v2.DeleteUserUserOwnerRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteUserUserOwnerRequest {
     /// `userRef`: a [`UserRef`].
@@ -70,15 +93,22 @@ pub struct DeleteUserUserOwnerRequest {
     pub user_ref: Option<UserRef>,
 }
 
+model_de! { DeleteUserUserOwnerRequest [1] {
+    0 "userRef" user_ref: Model,
+} }
+
 /// The `c1.api.user.v2.DeleteUserUserOwnerResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteUserUserOwnerResponse {}
 
+model_de! { DeleteUserUserOwnerResponse [1] {
+} }
+
 /// The `c1.api.user.v2.SearchUserEntitlementOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUserEntitlementOwnersResponse {
     /// `list`: a list; each item is a [`UserOwnerEntitlement`].
@@ -88,6 +118,11 @@ pub struct SearchUserEntitlementOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchUserEntitlementOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchUserEntitlementOwnersResponse {
     type Item = UserOwnerEntitlement;
@@ -100,8 +135,8 @@ impl crate::Page for SearchUserEntitlementOwnersResponse {
 }
 
 /// The `c1.api.user.v2.SearchUserOwnersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUserOwnersResponse {
     /// `list`: a list; each item is a [`UserOwnerUser`].
@@ -111,6 +146,11 @@ pub struct SearchUserOwnersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchUserOwnersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchUserOwnersResponse {
     type Item = UserOwnerUser;
@@ -123,8 +163,8 @@ impl crate::Page for SearchUserOwnersResponse {
 }
 
 /// The `c1.api.user.v2.SetUserOwnersV2RequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetUserOwnersV2Request {
     /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
@@ -138,15 +178,24 @@ pub struct SetUserOwnersV2Request {
     pub user_refs: Option<Vec<UserRef>>,
 }
 
+model_de! { SetUserOwnersV2Request [1] {
+    0 "appEntitlementRefs" app_entitlement_refs: Models,
+    1 "roleSlug" role_slug: Plain,
+    2 "userRefs" user_refs: Models,
+} }
+
 /// The `c1.api.user.v2.SetUserOwnersV2Response` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetUserOwnersV2Response {}
 
+model_de! { SetUserOwnersV2Response [1] {
+} }
+
 /// The `c1.api.user.v2.UserOwnerEntitlement` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserOwnerEntitlement {
     /// `appEntitlement`: a [`AppEntitlement`].
@@ -166,9 +215,16 @@ pub struct UserOwnerEntitlement {
     pub user_id: Option<String>,
 }
 
+model_de! { UserOwnerEntitlement [1] {
+    0 "appEntitlement" app_entitlement: Model,
+    1 "createdAt" created_at: Timestamp,
+    2 "roleSlug" role_slug: Plain,
+    3 "userId" user_id: Plain,
+} }
+
 /// The `c1.api.user.v2.UserOwnerUser` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserOwnerUser {
     /// `createdAt`: a timestamp (RFC 3339 on the wire).
@@ -187,3 +243,10 @@ pub struct UserOwnerUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+
+model_de! { UserOwnerUser [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "roleSlug" role_slug: Plain,
+    2 "user" user: Model,
+    3 "userId" user_id: Plain,
+} }

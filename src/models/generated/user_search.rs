@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.user.v1.SearchUsersRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUsersRequest {
     /// `delegateStatus`: one of [`SearchUsersRequestDelegateStatus`].
@@ -71,6 +71,29 @@ pub struct SearchUsersRequest {
     pub user_statuses: Option<Vec<UserStatus>>,
 }
 
+model_de! { SearchUsersRequest [1] {
+    0 "delegateStatus" delegate_status: Plain,
+    1 "delegatedUserIds" delegated_user_ids: Plain,
+    2 "departments" departments: Plain,
+    3 "email" email: Plain,
+    4 "excludeIds" exclude_ids: Plain,
+    5 "excludeOrigins" exclude_origins: Plain,
+    6 "excludeTypes" exclude_types: Plain,
+    7 "expandMask" expand_mask: Model,
+    8 "ids" ids: Plain,
+    9 "isDelegate" is_delegate: Plain,
+    10 "jobTitles" job_titles: Plain,
+    11 "managerIds" manager_ids: Plain,
+    12 "origins" origins: Plain,
+    13 "pageSize" page_size: Plain,
+    14 "pageToken" page_token: Plain,
+    15 "query" query: Plain,
+    16 "refs" refs: Models,
+    17 "roleIds" role_ids: Plain,
+    18 "sourceAppIds" source_app_ids: Plain,
+    19 "userStatuses" user_statuses: Plain,
+} }
+
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SearchUsersRequestDelegateStatus {
@@ -84,8 +107,8 @@ NoDelegate = "DELEGATE_STATUS_NO_DELEGATE",
 }
 
 /// The `c1.api.user.v1.SearchUsersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUsersResponse {
     /// `expanded`: a list; each item is a free-form JSON object.
@@ -98,6 +121,12 @@ pub struct SearchUsersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { SearchUsersResponse [1] {
+    0 "expanded" expanded: Plain,
+    1 "list" list: Models,
+    2 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for SearchUsersResponse {
     type Item = UserView;

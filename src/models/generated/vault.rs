@@ -5,14 +5,17 @@
 use super::*;
 
 /// The `c1.api.vault.v1.GroupAuthzVault` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupAuthzVault {}
 
+model_de! { GroupAuthzVault [1] {
+} }
+
 /// The `c1.api.vault.v1.MagicVault` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MagicVault {
     /// `allowUnauthedViews`: a boolean.
@@ -23,9 +26,14 @@ pub struct MagicVault {
     pub allowed_views: Option<u32>,
 }
 
+model_de! { MagicVault [1] {
+    0 "allowUnauthedViews" allow_unauthed_views: Plain,
+    1 "allowedViews" allowed_views: Plain,
+} }
+
 /// The `c1.api.vault.v1.Vault` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Vault {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -69,9 +77,21 @@ pub struct Vault {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { Vault [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "credentialExpirationDuration" credential_expiration_duration: Duration,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "description" description: Plain,
+    4 "displayName" display_name: Plain,
+    5 "groupAuthzVault" group_authz_vault: Model,
+    6 "id" id: Plain,
+    7 "magicVault" magic_vault: Model,
+    8 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.vault.v1.VaultServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceCreateRequest {
     /// `description`: text.
@@ -91,9 +111,17 @@ pub struct VaultServiceCreateRequest {
     pub owner_ids: Option<Vec<String>>,
 }
 
+model_de! { VaultServiceCreateRequest [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+    2 "groupAuthzVault" group_authz_vault: Model,
+    3 "magicVault" magic_vault: Model,
+    4 "ownerIds" owner_ids: Plain,
+} }
+
 /// The `c1.api.vault.v1.VaultServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceCreateResponse {
     /// `vault`: a [`Vault`].
@@ -101,21 +129,31 @@ pub struct VaultServiceCreateResponse {
     pub vault: Option<Vault>,
 }
 
+model_de! { VaultServiceCreateResponse [1] {
+    0 "vault" vault: Model,
+} }
+
 /// The `c1.api.vault.v1.VaultServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceDeleteRequest {}
 
+model_de! { VaultServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.vault.v1.VaultServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceDeleteResponse {}
 
+model_de! { VaultServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.vault.v1.VaultServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceGetResponse {
     /// `vault`: a [`Vault`].
@@ -123,9 +161,13 @@ pub struct VaultServiceGetResponse {
     pub vault: Option<Vault>,
 }
 
+model_de! { VaultServiceGetResponse [1] {
+    0 "vault" vault: Model,
+} }
+
 /// The `c1.api.vault.v1.VaultServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceUpdateRequest {
     /// `updateMask`: text.
@@ -136,12 +178,21 @@ pub struct VaultServiceUpdateRequest {
     pub vault: Option<Vault>,
 }
 
+model_de! { VaultServiceUpdateRequest [1] {
+    0 "updateMask" update_mask: Plain,
+    1 "vault" vault: Model,
+} }
+
 /// The `c1.api.vault.v1.VaultServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceUpdateResponse {
     /// `vault`: a [`Vault`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault: Option<Vault>,
 }
+
+model_de! { VaultServiceUpdateResponse [1] {
+    0 "vault" vault: Model,
+} }

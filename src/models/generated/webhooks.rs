@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.webhooks.v1.WebhookInstance` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookInstance {
     /// `attempts`: a number.
@@ -59,6 +59,20 @@ pub struct WebhookInstance {
     pub webhook_id: Option<String>,
 }
 
+model_de! { WebhookInstance [1] {
+    0 "attempts" attempts: Plain,
+    1 "completedAt" completed_at: Timestamp,
+    2 "createdAt" created_at: Timestamp,
+    3 "expiresAt" expires_at: Timestamp,
+    4 "id" id: Plain,
+    5 "lastAttemptedAt" last_attempted_at: Timestamp,
+    6 "source" source: Model,
+    7 "spec" spec: Model,
+    8 "state" state: Plain,
+    9 "updatedAt" updated_at: Timestamp,
+    10 "webhookId" webhook_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 8 known values.
 pub enum WebhookInstanceState {
@@ -82,8 +96,8 @@ FatalError = "WEBHOOK_STATE_FATAL_ERROR",
 }
 
 /// The `c1.api.webhooks.v1.WebhookSource` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSource {
     /// `approvalStep`: a [`WebhookSourceApprovalStep`].
@@ -103,9 +117,17 @@ pub struct WebhookSource {
     pub workflow_step: Option<WebhookSourceWorkflowStep>,
 }
 
+model_de! { WebhookSource [1] {
+    0 "approvalStep" approval_step: Model,
+    1 "policyPostAction" policy_post_action: Model,
+    2 "provisionStep" provision_step: Model,
+    3 "test" test: Model,
+    4 "workflowStep" workflow_step: Model,
+} }
+
 /// The `c1.api.webhooks.v1.WebhookSource.WebhookSourceApprovalStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourceApprovalStep {
     /// `ticketId`: text.
@@ -113,9 +135,13 @@ pub struct WebhookSourceApprovalStep {
     pub ticket_id: Option<String>,
 }
 
+model_de! { WebhookSourceApprovalStep [1] {
+    0 "ticketId" ticket_id: Plain,
+} }
+
 /// The `c1.api.webhooks.v1.WebhookSource.WebhookSourcePolicyPostAction` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourcePolicyPostAction {
     /// `ticketId`: text.
@@ -123,9 +149,13 @@ pub struct WebhookSourcePolicyPostAction {
     pub ticket_id: Option<String>,
 }
 
+model_de! { WebhookSourcePolicyPostAction [1] {
+    0 "ticketId" ticket_id: Plain,
+} }
+
 /// The `c1.api.webhooks.v1.WebhookSource.WebhookSourceProvisionStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourceProvisionStep {
     /// `ticketId`: text.
@@ -133,15 +163,22 @@ pub struct WebhookSourceProvisionStep {
     pub ticket_id: Option<String>,
 }
 
+model_de! { WebhookSourceProvisionStep [1] {
+    0 "ticketId" ticket_id: Plain,
+} }
+
 /// The `c1.api.webhooks.v1.WebhookSource.WebhookSourceTest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourceTest {}
 
+model_de! { WebhookSourceTest [1] {
+} }
+
 /// The `c1.api.webhooks.v1.WebhookSource.WebhookSourceWorkflowStep` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourceWorkflowStep {
     /// `workflowExecutionId`: a 64-bit integer (a string on the wire).
@@ -155,9 +192,14 @@ pub struct WebhookSourceWorkflowStep {
     pub workflow_step_id: Option<String>,
 }
 
+model_de! { WebhookSourceWorkflowStep [1] {
+    0 "workflowExecutionId" workflow_execution_id: Int64,
+    1 "workflowStepId" workflow_step_id: Plain,
+} }
+
 /// The `c1.api.webhooks.v1.WebhookSpec` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSpec {
     /// `destination`: text.
@@ -165,9 +207,13 @@ pub struct WebhookSpec {
     pub destination: Option<String>,
 }
 
+model_de! { WebhookSpec [1] {
+    0 "destination" destination: Plain,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceCreateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceCreateRequest {
     /// `callbackTimeout`: a duration (`"3600s"` on the wire).
@@ -187,9 +233,16 @@ pub struct WebhooksServiceCreateRequest {
     pub url: Option<String>,
 }
 
+model_de! { WebhooksServiceCreateRequest [1] {
+    0 "callbackTimeout" callback_timeout: Duration,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "url" url: Plain,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceCreateResponse {
     /// `webhook`: a [`WebhookEndpoint`].
@@ -197,21 +250,31 @@ pub struct WebhooksServiceCreateResponse {
     pub webhook: Option<WebhookEndpoint>,
 }
 
+model_de! { WebhooksServiceCreateResponse [1] {
+    0 "webhook" webhook: Model,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceDeleteRequest {}
 
+model_de! { WebhooksServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceDeleteResponse {}
 
+model_de! { WebhooksServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceGetResponse {
     /// `webhook`: a [`WebhookEndpoint`].
@@ -219,9 +282,13 @@ pub struct WebhooksServiceGetResponse {
     pub webhook: Option<WebhookEndpoint>,
 }
 
+model_de! { WebhooksServiceGetResponse [1] {
+    0 "webhook" webhook: Model,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceListResponse {
     /// `list`: a list; each item is a [`WebhookEndpoint`].
@@ -231,6 +298,11 @@ pub struct WebhooksServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { WebhooksServiceListResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for WebhooksServiceListResponse {
     type Item = WebhookEndpoint;
@@ -243,14 +315,17 @@ impl crate::Page for WebhooksServiceListResponse {
 }
 
 /// The `c1.api.webhooks.v1.WebhooksServiceTestRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceTestRequest {}
 
+model_de! { WebhooksServiceTestRequest [1] {
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceTestResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceTestResponse {
     /// `webhook`: a [`WebhookInstance`].
@@ -258,9 +333,13 @@ pub struct WebhooksServiceTestResponse {
     pub webhook: Option<WebhookInstance>,
 }
 
+model_de! { WebhooksServiceTestResponse [1] {
+    0 "webhook" webhook: Model,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceUpdateRequest {
     /// `updateMask`: text.
@@ -271,12 +350,21 @@ pub struct WebhooksServiceUpdateRequest {
     pub webhook: Option<WebhookEndpoint>,
 }
 
+model_de! { WebhooksServiceUpdateRequest [1] {
+    0 "updateMask" update_mask: Plain,
+    1 "webhook" webhook: Model,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceUpdateResponse {
     /// `webhook`: a [`WebhookEndpoint`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookEndpoint>,
 }
+
+model_de! { WebhooksServiceUpdateResponse [1] {
+    0 "webhook" webhook: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.webhooks.v1.WebhookRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookRef {
     /// `id`: text.
@@ -14,9 +14,13 @@ pub struct WebhookRef {
     pub id: Option<String>,
 }
 
+model_de! { WebhookRef [1] {
+    0 "id" id: Plain,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksSearchRequest {
     /// `pageSize`: a number.
@@ -33,9 +37,16 @@ pub struct WebhooksSearchRequest {
     pub refs: Option<Vec<WebhookRef>>,
 }
 
+model_de! { WebhooksSearchRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "query" query: Plain,
+    3 "refs" refs: Models,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksSearchResponse {
     /// `list`: a list; each item is a [`WebhookEndpoint`].
@@ -45,6 +56,11 @@ pub struct WebhooksSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { WebhooksSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for WebhooksSearchResponse {
     type Item = WebhookEndpoint;

@@ -5,14 +5,17 @@
 use super::*;
 
 /// The `c1.api.workload_federation.v1.OIDCSettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OIDCSettings {}
 
+model_de! { OIDCSettings [1] {
+} }
+
 /// The `c1.api.workload_federation.v1.SPIFFESettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SPIFFESettings {
     /// `bundleEndpointUrl`: text.
@@ -20,9 +23,13 @@ pub struct SPIFFESettings {
     pub bundle_endpoint_url: Option<String>,
 }
 
+model_de! { SPIFFESettings [1] {
+    0 "bundleEndpointUrl" bundle_endpoint_url: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.TestTokenStepResult` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestTokenStepResult {
     /// `actual`: text.
@@ -45,9 +52,18 @@ pub struct TestTokenStepResult {
     pub step_name: Option<String>,
 }
 
+model_de! { TestTokenStepResult [1] {
+    0 "actual" actual: Plain,
+    1 "detail" detail: Plain,
+    2 "expected" expected: Plain,
+    3 "passed" passed: Plain,
+    4 "skipped" skipped: Plain,
+    5 "stepName" step_name: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationProvider` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationProvider {
     /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
@@ -88,6 +104,19 @@ pub struct WorkloadFederationProvider {
     pub well_known_provider: Option<WorkloadFederationProviderWellKnownProvider>,
 }
 
+model_de! { WorkloadFederationProvider [1] {
+    0 "createdAt" created_at: Timestamp,
+    1 "description" description: Plain,
+    2 "disabled" disabled: Plain,
+    3 "displayName" display_name: Plain,
+    4 "id" id: Plain,
+    5 "issuerUrl" issuer_url: Plain,
+    6 "oidc" oidc: Model,
+    7 "spiffe" spiffe: Model,
+    8 "updatedAt" updated_at: Timestamp,
+    9 "wellKnownProvider" well_known_provider: Plain,
+} }
+
 open_enum! {
 /// An open enum of 7 known values.
 pub enum WorkloadFederationProviderWellKnownProvider {
@@ -109,8 +138,8 @@ Spiffe = "WELL_KNOWN_WORKLOAD_PROVIDER_SPIFFE",
 }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateProviderRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceCreateProviderRequest {
     /// `description`: text.
@@ -133,9 +162,18 @@ pub struct WorkloadFederationServiceCreateProviderRequest {
     pub well_known_provider: Option<WorkloadFederationProviderWellKnownProvider>,
 }
 
+model_de! { WorkloadFederationServiceCreateProviderRequest [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+    2 "issuerUrl" issuer_url: Plain,
+    3 "oidc" oidc: Model,
+    4 "spiffe" spiffe: Model,
+    5 "wellKnownProvider" well_known_provider: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceCreateProviderResponse {
     /// `provider`: a [`WorkloadFederationProvider`].
@@ -143,9 +181,13 @@ pub struct WorkloadFederationServiceCreateProviderResponse {
     pub provider: Option<WorkloadFederationProvider>,
 }
 
+model_de! { WorkloadFederationServiceCreateProviderResponse [1] {
+    0 "provider" provider: Model,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateTrustRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceCreateTrustRequest {
     /// `allowSourceCidrs`: a list; each item is text.
@@ -171,9 +213,19 @@ pub struct WorkloadFederationServiceCreateTrustRequest {
     pub scoped_role_ids: Option<Vec<String>>,
 }
 
+model_de! { WorkloadFederationServiceCreateTrustRequest [1] {
+    0 "allowSourceCidrs" allow_source_cidrs: Plain,
+    1 "conditionExpression" condition_expression: Plain,
+    2 "description" description: Plain,
+    3 "displayName" display_name: Plain,
+    4 "passthroughClaims" passthrough_claims: Plain,
+    5 "providerId" provider_id: Plain,
+    6 "scopedRoleIds" scoped_role_ids: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateTrustResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceCreateTrustResponse {
     /// `trust`: a [`WorkloadFederationTrust`].
@@ -181,33 +233,49 @@ pub struct WorkloadFederationServiceCreateTrustResponse {
     pub trust: Option<WorkloadFederationTrust>,
 }
 
+model_de! { WorkloadFederationServiceCreateTrustResponse [1] {
+    0 "trust" trust: Model,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceDeleteProviderRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceDeleteProviderRequest {}
 
+model_de! { WorkloadFederationServiceDeleteProviderRequest [1] {
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceDeleteProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceDeleteProviderResponse {}
 
+model_de! { WorkloadFederationServiceDeleteProviderResponse [1] {
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceDeleteTrustRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceDeleteTrustRequest {}
 
+model_de! { WorkloadFederationServiceDeleteTrustRequest [1] {
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceDeleteTrustResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceDeleteTrustResponse {}
 
+model_de! { WorkloadFederationServiceDeleteTrustResponse [1] {
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceGetProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceGetProviderResponse {
     /// `provider`: a [`WorkloadFederationProvider`].
@@ -215,9 +283,13 @@ pub struct WorkloadFederationServiceGetProviderResponse {
     pub provider: Option<WorkloadFederationProvider>,
 }
 
+model_de! { WorkloadFederationServiceGetProviderResponse [1] {
+    0 "provider" provider: Model,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceGetTrustResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceGetTrustResponse {
     /// `trust`: a [`WorkloadFederationTrust`].
@@ -225,9 +297,13 @@ pub struct WorkloadFederationServiceGetTrustResponse {
     pub trust: Option<WorkloadFederationTrust>,
 }
 
+model_de! { WorkloadFederationServiceGetTrustResponse [1] {
+    0 "trust" trust: Model,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceListProvidersResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceListProvidersResponse {
     /// `list`: a list; each item is a [`WorkloadFederationProvider`].
@@ -237,6 +313,11 @@ pub struct WorkloadFederationServiceListProvidersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { WorkloadFederationServiceListProvidersResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for WorkloadFederationServiceListProvidersResponse {
     type Item = WorkloadFederationProvider;
@@ -249,8 +330,8 @@ impl crate::Page for WorkloadFederationServiceListProvidersResponse {
 }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceListTrustsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceListTrustsResponse {
     /// `list`: a list; each item is a [`WorkloadFederationTrust`].
@@ -260,6 +341,11 @@ pub struct WorkloadFederationServiceListTrustsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { WorkloadFederationServiceListTrustsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for WorkloadFederationServiceListTrustsResponse {
     type Item = WorkloadFederationTrust;
@@ -272,8 +358,8 @@ impl crate::Page for WorkloadFederationServiceListTrustsResponse {
 }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceSearchTrustsRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceSearchTrustsRequest {
     /// `pageSize`: a number.
@@ -293,9 +379,17 @@ pub struct WorkloadFederationServiceSearchTrustsRequest {
     pub service_principal_id: Option<String>,
 }
 
+model_de! { WorkloadFederationServiceSearchTrustsRequest [1] {
+    0 "pageSize" page_size: Plain,
+    1 "pageToken" page_token: Plain,
+    2 "providerId" provider_id: Plain,
+    3 "query" query: Plain,
+    4 "servicePrincipalId" service_principal_id: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceSearchTrustsResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceSearchTrustsResponse {
     /// `list`: a list; each item is a [`WorkloadFederationTrust`].
@@ -305,6 +399,11 @@ pub struct WorkloadFederationServiceSearchTrustsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { WorkloadFederationServiceSearchTrustsResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for WorkloadFederationServiceSearchTrustsResponse {
     type Item = WorkloadFederationTrust;
@@ -317,8 +416,8 @@ impl crate::Page for WorkloadFederationServiceSearchTrustsResponse {
 }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestCELRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestCELRequest {
     /// `claimsJson`: text.
@@ -329,9 +428,14 @@ pub struct WorkloadFederationServiceTestCELRequest {
     pub expression: Option<String>,
 }
 
+model_de! { WorkloadFederationServiceTestCELRequest [1] {
+    0 "claimsJson" claims_json: Plain,
+    1 "expression" expression: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestCELResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestCELResponse {
     /// `error`: text.
@@ -345,9 +449,15 @@ pub struct WorkloadFederationServiceTestCELResponse {
     pub matched: Option<bool>,
 }
 
+model_de! { WorkloadFederationServiceTestCELResponse [1] {
+    0 "error" error: Plain,
+    1 "expression" expression: Plain,
+    2 "matched" matched: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestTokenRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestTokenRequest {
     /// `sourceIp`: text.
@@ -358,9 +468,19 @@ pub struct WorkloadFederationServiceTestTokenRequest {
     pub subject_token: Option<String>,
 }
 
+model_de! { WorkloadFederationServiceTestTokenRequest [1] {
+    0 "sourceIp" source_ip: Plain,
+    1 "subjectToken" subject_token: Plain,
+} }
+
+redacted_debug! { WorkloadFederationServiceTestTokenRequest {
+    "source_ip" source_ip: shown,
+    "subject_token" subject_token: redacted,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestTokenResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestTokenResponse {
     /// `audienceValidation`: a [`TestTokenStepResult`].
@@ -395,9 +515,22 @@ pub struct WorkloadFederationServiceTestTokenResponse {
     pub token_freshness: Option<TestTokenStepResult>,
 }
 
+model_de! { WorkloadFederationServiceTestTokenResponse [1] {
+    0 "audienceValidation" audience_validation: Model,
+    1 "celEvaluation" cel_evaluation: Model,
+    2 "cidrCheck" cidr_check: Model,
+    3 "decodedClaimsJson" decoded_claims_json: Plain,
+    4 "issuerMatch" issuer_match: Model,
+    5 "jwtDecode" jwt_decode: Model,
+    6 "overallResult" overall_result: Plain,
+    7 "signatureValidation" signature_validation: Model,
+    8 "subjectValidation" subject_validation: Model,
+    9 "tokenFreshness" token_freshness: Model,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateProviderRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateProviderRequest {
     /// `provider`: a [`WorkloadFederationProvider`].
@@ -408,9 +541,14 @@ pub struct WorkloadFederationServiceUpdateProviderRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { WorkloadFederationServiceUpdateProviderRequest [1] {
+    0 "provider" provider: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateProviderResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateProviderResponse {
     /// `provider`: a [`WorkloadFederationProvider`].
@@ -418,9 +556,13 @@ pub struct WorkloadFederationServiceUpdateProviderResponse {
     pub provider: Option<WorkloadFederationProvider>,
 }
 
+model_de! { WorkloadFederationServiceUpdateProviderResponse [1] {
+    0 "provider" provider: Model,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateTrustRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateTrustRequest {
     /// `trust`: a [`WorkloadFederationTrust`].
@@ -431,9 +573,14 @@ pub struct WorkloadFederationServiceUpdateTrustRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { WorkloadFederationServiceUpdateTrustRequest [1] {
+    0 "trust" trust: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateTrustResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateTrustResponse {
     /// `trust`: a [`WorkloadFederationTrust`].
@@ -441,9 +588,13 @@ pub struct WorkloadFederationServiceUpdateTrustResponse {
     pub trust: Option<WorkloadFederationTrust>,
 }
 
+model_de! { WorkloadFederationServiceUpdateTrustResponse [1] {
+    0 "trust" trust: Model,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationTrust` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationTrust {
     /// `allowSourceCidrs`: a list; each item is text.
@@ -489,3 +640,18 @@ pub struct WorkloadFederationTrust {
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
 }
+
+model_de! { WorkloadFederationTrust [1] {
+    0 "allowSourceCidrs" allow_source_cidrs: Plain,
+    1 "clientId" client_id: Plain,
+    2 "conditionExpression" condition_expression: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "description" description: Plain,
+    5 "disabled" disabled: Plain,
+    6 "displayName" display_name: Plain,
+    7 "passthroughClaims" passthrough_claims: Plain,
+    8 "providerId" provider_id: Plain,
+    9 "scopedRoleIds" scoped_role_ids: Plain,
+    10 "servicePrincipalId" service_principal_id: Plain,
+    11 "updatedAt" updated_at: Timestamp,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfile` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfile {
     /// `appEntitlementId`: text.
@@ -50,9 +50,22 @@ pub struct XAAAccessProfile {
     pub xaa_resource_server_id: Option<String>,
 }
 
+model_de! { XAAAccessProfile [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "description" description: Plain,
+    5 "displayName" display_name: Plain,
+    6 "id" id: Plain,
+    7 "scopeCount" scope_count: Plain,
+    8 "updatedAt" updated_at: Timestamp,
+    9 "xaaResourceServerId" xaa_resource_server_id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -63,9 +76,14 @@ pub struct XAAAccessProfileHistoryEntry {
     pub snapshot: Option<XAAAccessProfile>,
 }
 
+model_de! { XAAAccessProfileHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileRef {
     /// `appId`: text.
@@ -76,9 +94,14 @@ pub struct XAAAccessProfileRef {
     pub id: Option<String>,
 }
 
+model_de! { XAAAccessProfileRef [1] {
+    0 "appId" app_id: Plain,
+    1 "id" id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceCreateRequest {
     /// `description`: text.
@@ -92,9 +115,15 @@ pub struct XAAAccessProfileServiceCreateRequest {
     pub xaa_resource_server_id: Option<String>,
 }
 
+model_de! { XAAAccessProfileServiceCreateRequest [1] {
+    0 "description" description: Plain,
+    1 "displayName" display_name: Plain,
+    2 "xaaResourceServerId" xaa_resource_server_id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceCreateResponse {
     /// `accessProfile`: a [`XAAAccessProfile`].
@@ -102,21 +131,31 @@ pub struct XAAAccessProfileServiceCreateResponse {
     pub access_profile: Option<XAAAccessProfile>,
 }
 
+model_de! { XAAAccessProfileServiceCreateResponse [1] {
+    0 "accessProfile" access_profile: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceDeleteRequest {}
 
+model_de! { XAAAccessProfileServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceDeleteResponse {}
 
+model_de! { XAAAccessProfileServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceGetByAppEntitlementIdResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceGetByAppEntitlementIdResponse {
     /// `accessProfile`: a [`XAAAccessProfile`].
@@ -124,9 +163,13 @@ pub struct XAAAccessProfileServiceGetByAppEntitlementIdResponse {
     pub access_profile: Option<XAAAccessProfile>,
 }
 
+model_de! { XAAAccessProfileServiceGetByAppEntitlementIdResponse [1] {
+    0 "accessProfile" access_profile: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceGetResponse {
     /// `accessProfile`: a [`XAAAccessProfile`].
@@ -134,9 +177,13 @@ pub struct XAAAccessProfileServiceGetResponse {
     pub access_profile: Option<XAAAccessProfile>,
 }
 
+model_de! { XAAAccessProfileServiceGetResponse [1] {
+    0 "accessProfile" access_profile: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceListHistoryResponse {
     /// `list`: a list; each item is a [`XAAAccessProfileHistoryEntry`].
@@ -146,6 +193,11 @@ pub struct XAAAccessProfileServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAAccessProfileServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAAccessProfileServiceListHistoryResponse {
     type Item = XAAAccessProfileHistoryEntry;
@@ -158,8 +210,8 @@ impl crate::Page for XAAAccessProfileServiceListHistoryResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceListResponse {
     /// `accessProfiles`: a list; each item is a [`XAAAccessProfile`].
@@ -169,6 +221,11 @@ pub struct XAAAccessProfileServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAAccessProfileServiceListResponse [1] {
+    0 "accessProfiles" access_profiles: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAAccessProfileServiceListResponse {
     type Item = XAAAccessProfile;
@@ -181,8 +238,8 @@ impl crate::Page for XAAAccessProfileServiceListResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceSearchRequest {
     /// `appIds`: a list; each item is text.
@@ -205,9 +262,18 @@ pub struct XAAAccessProfileServiceSearchRequest {
     pub xaa_resource_server_ids: Option<Vec<String>>,
 }
 
+model_de! { XAAAccessProfileServiceSearchRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "query" query: Plain,
+    4 "refs" refs: Models,
+    5 "xaaResourceServerIds" xaa_resource_server_ids: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceSearchResponse {
     /// `list`: a list; each item is a [`XAAAccessProfile`].
@@ -217,6 +283,11 @@ pub struct XAAAccessProfileServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAAccessProfileServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAAccessProfileServiceSearchResponse {
     type Item = XAAAccessProfile;
@@ -229,8 +300,8 @@ impl crate::Page for XAAAccessProfileServiceSearchResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceUpdateRequest {
     /// `accessProfile`: a [`XAAAccessProfile`].
@@ -241,12 +312,21 @@ pub struct XAAAccessProfileServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { XAAAccessProfileServiceUpdateRequest [1] {
+    0 "accessProfile" access_profile: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceUpdateResponse {
     /// `accessProfile`: a [`XAAAccessProfile`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile: Option<XAAAccessProfile>,
 }
+
+model_de! { XAAAccessProfileServiceUpdateResponse [1] {
+    0 "accessProfile" access_profile: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBinding` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBinding {
     /// `accessProfileId`: text.
@@ -41,9 +41,19 @@ pub struct XAAAccessProfileScopeBinding {
     pub xaa_scope_id: Option<String>,
 }
 
+model_de! { XAAAccessProfileScopeBinding [1] {
+    0 "accessProfileId" access_profile_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "updatedAt" updated_at: Timestamp,
+    5 "xaaResourceServerId" xaa_resource_server_id: Plain,
+    6 "xaaScopeId" xaa_scope_id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingRef {
     /// `accessProfileId`: text.
@@ -57,9 +67,15 @@ pub struct XAAAccessProfileScopeBindingRef {
     pub xaa_scope_id: Option<String>,
 }
 
+model_de! { XAAAccessProfileScopeBindingRef [1] {
+    0 "accessProfileId" access_profile_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "xaaScopeId" xaa_scope_id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceCreateRequest {
     /// `xaaScopeIds`: a list; each item is text.
@@ -67,9 +83,13 @@ pub struct XAAAccessProfileScopeBindingServiceCreateRequest {
     pub xaa_scope_ids: Option<Vec<String>>,
 }
 
+model_de! { XAAAccessProfileScopeBindingServiceCreateRequest [1] {
+    0 "xaaScopeIds" xaa_scope_ids: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceCreateResponse {
     /// `bindings`: a list; each item is a [`XAAAccessProfileScopeBinding`].
@@ -77,9 +97,13 @@ pub struct XAAAccessProfileScopeBindingServiceCreateResponse {
     pub bindings: Option<Vec<XAAAccessProfileScopeBinding>>,
 }
 
+model_de! { XAAAccessProfileScopeBindingServiceCreateResponse [1] {
+    0 "bindings" bindings: Models,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceDeleteRequest {
     /// `xaaScopeIds`: a list; each item is text.
@@ -87,15 +111,22 @@ pub struct XAAAccessProfileScopeBindingServiceDeleteRequest {
     pub xaa_scope_ids: Option<Vec<String>>,
 }
 
+model_de! { XAAAccessProfileScopeBindingServiceDeleteRequest [1] {
+    0 "xaaScopeIds" xaa_scope_ids: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceDeleteResponse {}
 
+model_de! { XAAAccessProfileScopeBindingServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceListResponse {
     /// `bindings`: a list; each item is a [`XAAAccessProfileScopeBinding`].
@@ -105,6 +136,11 @@ pub struct XAAAccessProfileScopeBindingServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAAccessProfileScopeBindingServiceListResponse [1] {
+    0 "bindings" bindings: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAAccessProfileScopeBindingServiceListResponse {
     type Item = XAAAccessProfileScopeBinding;
@@ -117,8 +153,8 @@ impl crate::Page for XAAAccessProfileScopeBindingServiceListResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceSearchRequest {
     /// `accessProfileIds`: a list; each item is text.
@@ -141,9 +177,18 @@ pub struct XAAAccessProfileScopeBindingServiceSearchRequest {
     pub xaa_scope_ids: Option<Vec<String>>,
 }
 
+model_de! { XAAAccessProfileScopeBindingServiceSearchRequest [1] {
+    0 "accessProfileIds" access_profile_ids: Plain,
+    1 "appId" app_id: Plain,
+    2 "pageSize" page_size: Plain,
+    3 "pageToken" page_token: Plain,
+    4 "refs" refs: Models,
+    5 "xaaScopeIds" xaa_scope_ids: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceSearchResponse {
     /// `list`: a list; each item is a [`XAAAccessProfileScopeBinding`].
@@ -153,6 +198,11 @@ pub struct XAAAccessProfileScopeBindingServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAAccessProfileScopeBindingServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAAccessProfileScopeBindingServiceSearchResponse {
     type Item = XAAAccessProfileScopeBinding;

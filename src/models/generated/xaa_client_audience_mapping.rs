@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMapping` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMapping {
     /// `audienceClientId`: text.
@@ -41,9 +41,19 @@ pub struct XAAClientAudienceMapping {
     pub xaa_resource_server_id: Option<String>,
 }
 
+model_de! { XAAClientAudienceMapping [1] {
+    0 "audienceClientId" audience_client_id: Plain,
+    1 "clientKey" client_key: Plain,
+    2 "createdAt" created_at: Timestamp,
+    3 "deletedAt" deleted_at: Timestamp,
+    4 "disabled" disabled: Plain,
+    5 "updatedAt" updated_at: Timestamp,
+    6 "xaaResourceServerId" xaa_resource_server_id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -54,9 +64,14 @@ pub struct XAAClientAudienceMappingHistoryEntry {
     pub snapshot: Option<XAAClientAudienceMapping>,
 }
 
+model_de! { XAAClientAudienceMappingHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingRef {
     /// `clientKey`: text.
@@ -67,9 +82,14 @@ pub struct XAAClientAudienceMappingRef {
     pub xaa_resource_server_id: Option<String>,
 }
 
+model_de! { XAAClientAudienceMappingRef [1] {
+    0 "clientKey" client_key: Plain,
+    1 "xaaResourceServerId" xaa_resource_server_id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceCreateRequest {
     /// `audienceClientId`: text.
@@ -83,9 +103,15 @@ pub struct XAAClientAudienceMappingServiceCreateRequest {
     pub disabled: Option<bool>,
 }
 
+model_de! { XAAClientAudienceMappingServiceCreateRequest [1] {
+    0 "audienceClientId" audience_client_id: Plain,
+    1 "clientKey" client_key: Plain,
+    2 "disabled" disabled: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceCreateResponse {
     /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
@@ -93,9 +119,13 @@ pub struct XAAClientAudienceMappingServiceCreateResponse {
     pub client_audience_mapping: Option<XAAClientAudienceMapping>,
 }
 
+model_de! { XAAClientAudienceMappingServiceCreateResponse [1] {
+    0 "clientAudienceMapping" client_audience_mapping: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceDeleteRequest {
     /// `clientKey`: text.
@@ -103,15 +133,22 @@ pub struct XAAClientAudienceMappingServiceDeleteRequest {
     pub client_key: Option<String>,
 }
 
+model_de! { XAAClientAudienceMappingServiceDeleteRequest [1] {
+    0 "clientKey" client_key: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceDeleteResponse {}
 
+model_de! { XAAClientAudienceMappingServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceGetResponse {
     /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
@@ -119,9 +156,13 @@ pub struct XAAClientAudienceMappingServiceGetResponse {
     pub client_audience_mapping: Option<XAAClientAudienceMapping>,
 }
 
+model_de! { XAAClientAudienceMappingServiceGetResponse [1] {
+    0 "clientAudienceMapping" client_audience_mapping: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceListHistoryResponse {
     /// `list`: a list; each item is a [`XAAClientAudienceMappingHistoryEntry`].
@@ -131,6 +172,11 @@ pub struct XAAClientAudienceMappingServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAClientAudienceMappingServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAClientAudienceMappingServiceListHistoryResponse {
     type Item = XAAClientAudienceMappingHistoryEntry;
@@ -143,8 +189,8 @@ impl crate::Page for XAAClientAudienceMappingServiceListHistoryResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceListResponse {
     /// `clientAudienceMappings`: a list; each item is a [`XAAClientAudienceMapping`].
@@ -154,6 +200,11 @@ pub struct XAAClientAudienceMappingServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAClientAudienceMappingServiceListResponse [1] {
+    0 "clientAudienceMappings" client_audience_mappings: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAClientAudienceMappingServiceListResponse {
     type Item = XAAClientAudienceMapping;
@@ -166,8 +217,8 @@ impl crate::Page for XAAClientAudienceMappingServiceListResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceSearchRequest {
     /// `disabled`: a boolean.
@@ -190,9 +241,18 @@ pub struct XAAClientAudienceMappingServiceSearchRequest {
     pub xaa_resource_server_ids: Option<Vec<String>>,
 }
 
+model_de! { XAAClientAudienceMappingServiceSearchRequest [1] {
+    0 "disabled" disabled: Plain,
+    1 "pageSize" page_size: Plain,
+    2 "pageToken" page_token: Plain,
+    3 "query" query: Plain,
+    4 "refs" refs: Models,
+    5 "xaaResourceServerIds" xaa_resource_server_ids: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceSearchResponse {
     /// `list`: a list; each item is a [`XAAClientAudienceMapping`].
@@ -202,6 +262,11 @@ pub struct XAAClientAudienceMappingServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAClientAudienceMappingServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAClientAudienceMappingServiceSearchResponse {
     type Item = XAAClientAudienceMapping;
@@ -214,8 +279,8 @@ impl crate::Page for XAAClientAudienceMappingServiceSearchResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceUpdateRequest {
     /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
@@ -226,12 +291,21 @@ pub struct XAAClientAudienceMappingServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { XAAClientAudienceMappingServiceUpdateRequest [1] {
+    0 "clientAudienceMapping" client_audience_mapping: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceUpdateResponse {
     /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_audience_mapping: Option<XAAClientAudienceMapping>,
 }
+
+model_de! { XAAClientAudienceMappingServiceUpdateResponse [1] {
+    0 "clientAudienceMapping" client_audience_mapping: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.cross_app_access.v1.XAAModifyClaimsHook` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAModifyClaimsHook {
     /// `commitId`: text.
@@ -20,9 +20,15 @@ pub struct XAAModifyClaimsHook {
     pub function_id: Option<String>,
 }
 
+model_de! { XAAModifyClaimsHook [1] {
+    0 "commitId" commit_id: Plain,
+    1 "disabled" disabled: Plain,
+    2 "functionId" function_id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServer` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServer {
     /// `appId`: text.
@@ -84,9 +90,27 @@ pub struct XAAResourceServer {
     pub updated_at: Option<::time::OffsetDateTime>,
 }
 
+model_de! { XAAResourceServer [1] {
+    0 "appId" app_id: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "deletedAt" deleted_at: Timestamp,
+    3 "description" description: Plain,
+    4 "disabled" disabled: Plain,
+    5 "displayName" display_name: Plain,
+    6 "id" id: Plain,
+    7 "maxGrantLifetime" max_grant_lifetime: Duration,
+    8 "modifyClaimsHook" modify_claims_hook: Model,
+    9 "normalizedAudience" normalized_audience: Plain,
+    10 "requireProofOfPossession" require_proof_of_possession: Plain,
+    11 "resourceUris" resource_uris: Plain,
+    12 "sectorId" sector_id: Plain,
+    13 "signingAlgorithm" signing_algorithm: Plain,
+    14 "updatedAt" updated_at: Timestamp,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -97,9 +121,14 @@ pub struct XAAResourceServerHistoryEntry {
     pub snapshot: Option<XAAResourceServer>,
 }
 
+model_de! { XAAResourceServerHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerRef {
     /// `appId`: text.
@@ -110,9 +139,14 @@ pub struct XAAResourceServerRef {
     pub id: Option<String>,
 }
 
+model_de! { XAAResourceServerRef [1] {
+    0 "appId" app_id: Plain,
+    1 "id" id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceCreateRequest {
     /// `description`: text.
@@ -147,9 +181,21 @@ pub struct XAAResourceServerServiceCreateRequest {
     pub signing_algorithm: Option<XAAResourceServerSigningAlgorithm>,
 }
 
+model_de! { XAAResourceServerServiceCreateRequest [1] {
+    0 "description" description: Plain,
+    1 "disabled" disabled: Plain,
+    2 "displayName" display_name: Plain,
+    3 "maxGrantLifetime" max_grant_lifetime: Duration,
+    4 "modifyClaimsHook" modify_claims_hook: Model,
+    5 "normalizedAudience" normalized_audience: Plain,
+    6 "requireProofOfPossession" require_proof_of_possession: Plain,
+    7 "resourceUris" resource_uris: Plain,
+    8 "signingAlgorithm" signing_algorithm: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceCreateResponse {
     /// `resourceServer`: a [`XAAResourceServer`].
@@ -157,21 +203,31 @@ pub struct XAAResourceServerServiceCreateResponse {
     pub resource_server: Option<XAAResourceServer>,
 }
 
+model_de! { XAAResourceServerServiceCreateResponse [1] {
+    0 "resourceServer" resource_server: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceDeleteRequest {}
 
+model_de! { XAAResourceServerServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceDeleteResponse {}
 
+model_de! { XAAResourceServerServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceGetResponse {
     /// `resourceServer`: a [`XAAResourceServer`].
@@ -179,9 +235,13 @@ pub struct XAAResourceServerServiceGetResponse {
     pub resource_server: Option<XAAResourceServer>,
 }
 
+model_de! { XAAResourceServerServiceGetResponse [1] {
+    0 "resourceServer" resource_server: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceListHistoryResponse {
     /// `list`: a list; each item is a [`XAAResourceServerHistoryEntry`].
@@ -191,6 +251,11 @@ pub struct XAAResourceServerServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAResourceServerServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAResourceServerServiceListHistoryResponse {
     type Item = XAAResourceServerHistoryEntry;
@@ -203,8 +268,8 @@ impl crate::Page for XAAResourceServerServiceListHistoryResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceListResponse {
     /// `nextPageToken`: text.
@@ -214,6 +279,11 @@ pub struct XAAResourceServerServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_servers: Option<Vec<XAAResourceServer>>,
 }
+
+model_de! { XAAResourceServerServiceListResponse [1] {
+    0 "nextPageToken" next_page_token: Plain,
+    1 "resourceServers" resource_servers: Models,
+} }
 
 impl crate::Page for XAAResourceServerServiceListResponse {
     type Item = XAAResourceServer;
@@ -226,8 +296,8 @@ impl crate::Page for XAAResourceServerServiceListResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceSearchRequest {
     /// `appIds`: a list; each item is text.
@@ -253,9 +323,19 @@ pub struct XAAResourceServerServiceSearchRequest {
     pub signing_algorithm_filter: Option<Vec<XAAResourceServerSigningAlgorithm>>,
 }
 
+model_de! { XAAResourceServerServiceSearchRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "disabled" disabled: Plain,
+    2 "pageSize" page_size: Plain,
+    3 "pageToken" page_token: Plain,
+    4 "query" query: Plain,
+    5 "refs" refs: Models,
+    6 "signingAlgorithmFilter" signing_algorithm_filter: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceSearchResponse {
     /// `list`: a list; each item is a [`XAAResourceServer`].
@@ -265,6 +345,11 @@ pub struct XAAResourceServerServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAResourceServerServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAResourceServerServiceSearchResponse {
     type Item = XAAResourceServer;
@@ -277,8 +362,8 @@ impl crate::Page for XAAResourceServerServiceSearchResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceUpdateRequest {
     /// `resourceServer`: a [`XAAResourceServer`].
@@ -289,12 +374,21 @@ pub struct XAAResourceServerServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { XAAResourceServerServiceUpdateRequest [1] {
+    0 "resourceServer" resource_server: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceUpdateResponse {
     /// `resourceServer`: a [`XAAResourceServer`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_server: Option<XAAResourceServer>,
 }
+
+model_de! { XAAResourceServerServiceUpdateResponse [1] {
+    0 "resourceServer" resource_server: Model,
+} }

@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.cross_app_access.v1.XAAScope` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScope {
     /// `appEntitlementId`: text.
@@ -65,6 +65,23 @@ pub struct XAAScope {
     pub xaa_resource_server_id: Option<String>,
 }
 
+model_de! { XAAScope [1] {
+    0 "appEntitlementId" app_entitlement_id: Plain,
+    1 "appId" app_id: Plain,
+    2 "classification" classification: Plain,
+    3 "createdAt" created_at: Timestamp,
+    4 "deletedAt" deleted_at: Timestamp,
+    5 "description" description: Plain,
+    6 "displayName" display_name: Plain,
+    7 "id" id: Plain,
+    8 "lastDiscoveredAt" last_discovered_at: Timestamp,
+    9 "scopeValue" scope_value: Plain,
+    10 "source" source: Plain,
+    11 "state" state: Plain,
+    12 "updatedAt" updated_at: Timestamp,
+    13 "xaaResourceServerId" xaa_resource_server_id: Plain,
+} }
+
 open_enum! {
 /// An open enum of 6 known values.
 pub enum XAAScopeClassification {
@@ -84,8 +101,8 @@ Dangerous = "XAA_SCOPE_CLASSIFICATION_DANGEROUS",
 }
 
 /// The `c1.api.cross_app_access.v1.XAAScopeHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -96,9 +113,14 @@ pub struct XAAScopeHistoryEntry {
     pub snapshot: Option<XAAScope>,
 }
 
+model_de! { XAAScopeHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeRef` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeRef {
     /// `appId`: text.
@@ -109,9 +131,14 @@ pub struct XAAScopeRef {
     pub id: Option<String>,
 }
 
+model_de! { XAAScopeRef [1] {
+    0 "appId" app_id: Plain,
+    1 "id" id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceCreateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceCreateRequest {
     /// `classification`: one of [`XAAScopeClassification`].
@@ -134,9 +161,18 @@ pub struct XAAScopeServiceCreateRequest {
     pub xaa_resource_server_id: Option<String>,
 }
 
+model_de! { XAAScopeServiceCreateRequest [1] {
+    0 "classification" classification: Plain,
+    1 "description" description: Plain,
+    2 "displayName" display_name: Plain,
+    3 "scopeValue" scope_value: Plain,
+    4 "state" state: Plain,
+    5 "xaaResourceServerId" xaa_resource_server_id: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceCreateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceCreateResponse {
     /// `scope`: a [`XAAScope`].
@@ -144,21 +180,31 @@ pub struct XAAScopeServiceCreateResponse {
     pub scope: Option<XAAScope>,
 }
 
+model_de! { XAAScopeServiceCreateResponse [1] {
+    0 "scope" scope: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceDeleteRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceDeleteRequest {}
 
+model_de! { XAAScopeServiceDeleteRequest [1] {
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceDeleteResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceDeleteResponse {}
 
+model_de! { XAAScopeServiceDeleteResponse [1] {
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceGetResponse {
     /// `scope`: a [`XAAScope`].
@@ -166,9 +212,13 @@ pub struct XAAScopeServiceGetResponse {
     pub scope: Option<XAAScope>,
 }
 
+model_de! { XAAScopeServiceGetResponse [1] {
+    0 "scope" scope: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceListHistoryResponse {
     /// `list`: a list; each item is a [`XAAScopeHistoryEntry`].
@@ -178,6 +228,11 @@ pub struct XAAScopeServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAScopeServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAScopeServiceListHistoryResponse {
     type Item = XAAScopeHistoryEntry;
@@ -190,8 +245,8 @@ impl crate::Page for XAAScopeServiceListHistoryResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceListResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceListResponse {
     /// `nextPageToken`: text.
@@ -201,6 +256,11 @@ pub struct XAAScopeServiceListResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<XAAScope>>,
 }
+
+model_de! { XAAScopeServiceListResponse [1] {
+    0 "nextPageToken" next_page_token: Plain,
+    1 "scopes" scopes: Models,
+} }
 
 impl crate::Page for XAAScopeServiceListResponse {
     type Item = XAAScope;
@@ -213,8 +273,8 @@ impl crate::Page for XAAScopeServiceListResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceSearchRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceSearchRequest {
     /// `appIds`: a list; each item is text.
@@ -246,9 +306,21 @@ pub struct XAAScopeServiceSearchRequest {
     pub xaa_resource_server_ids: Option<Vec<String>>,
 }
 
+model_de! { XAAScopeServiceSearchRequest [1] {
+    0 "appIds" app_ids: Plain,
+    1 "classificationFilter" classification_filter: Plain,
+    2 "pageSize" page_size: Plain,
+    3 "pageToken" page_token: Plain,
+    4 "query" query: Plain,
+    5 "refs" refs: Models,
+    6 "sourceFilter" source_filter: Plain,
+    7 "stateFilter" state_filter: Plain,
+    8 "xaaResourceServerIds" xaa_resource_server_ids: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceSearchResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceSearchResponse {
     /// `list`: a list; each item is a [`XAAScope`].
@@ -258,6 +330,11 @@ pub struct XAAScopeServiceSearchResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAAScopeServiceSearchResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAAScopeServiceSearchResponse {
     type Item = XAAScope;
@@ -270,8 +347,8 @@ impl crate::Page for XAAScopeServiceSearchResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceUpdateRequestInput` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceUpdateRequest {
     /// `scope`: a [`XAAScope`].
@@ -282,15 +359,24 @@ pub struct XAAScopeServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { XAAScopeServiceUpdateRequest [1] {
+    0 "scope" scope: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceUpdateResponse {
     /// `scope`: a [`XAAScope`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<XAAScope>,
 }
+
+model_de! { XAAScopeServiceUpdateResponse [1] {
+    0 "scope" scope: Model,
+} }
 
 open_enum! {
 /// An open enum of 3 known values.

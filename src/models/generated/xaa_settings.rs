@@ -5,8 +5,8 @@
 use super::*;
 
 /// The `c1.api.cross_app_access.v1.XAASettings` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettings {
     /// `allowRefreshTokenSubjects`: a boolean.
@@ -47,9 +47,20 @@ pub struct XAASettings {
     pub xaa_id_token_lifetime: Option<::time::SignedDuration>,
 }
 
+model_de! { XAASettings [1] {
+    0 "allowRefreshTokenSubjects" allow_refresh_token_subjects: Plain,
+    1 "createdAt" created_at: Timestamp,
+    2 "defaultGrantLifetime" default_grant_lifetime: Duration,
+    3 "defaultSigningAlgorithm" default_signing_algorithm: Plain,
+    4 "enabled" enabled: Plain,
+    5 "enabledSigningAlgorithms" enabled_signing_algorithms: Plain,
+    6 "updatedAt" updated_at: Timestamp,
+    7 "xaaIdTokenLifetime" xaa_id_token_lifetime: Duration,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAASettingsHistoryEntry` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsHistoryEntry {
     /// `metadata`: a [`HistoryEntryMetadata`].
@@ -60,9 +71,14 @@ pub struct XAASettingsHistoryEntry {
     pub snapshot: Option<XAASettings>,
 }
 
+model_de! { XAASettingsHistoryEntry [1] {
+    0 "metadata" metadata: Model,
+    1 "snapshot" snapshot: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAASettingsServiceGetResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsServiceGetResponse {
     /// `settings`: a [`XAASettings`].
@@ -70,9 +86,13 @@ pub struct XAASettingsServiceGetResponse {
     pub settings: Option<XAASettings>,
 }
 
+model_de! { XAASettingsServiceGetResponse [1] {
+    0 "settings" settings: Model,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAASettingsServiceListHistoryResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsServiceListHistoryResponse {
     /// `list`: a list; each item is a [`XAASettingsHistoryEntry`].
@@ -82,6 +102,11 @@ pub struct XAASettingsServiceListHistoryResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
+
+model_de! { XAASettingsServiceListHistoryResponse [1] {
+    0 "list" list: Models,
+    1 "nextPageToken" next_page_token: Plain,
+} }
 
 impl crate::Page for XAASettingsServiceListHistoryResponse {
     type Item = XAASettingsHistoryEntry;
@@ -94,8 +119,8 @@ impl crate::Page for XAASettingsServiceListHistoryResponse {
 }
 
 /// The `c1.api.cross_app_access.v1.XAASettingsServiceUpdateRequest` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsServiceUpdateRequest {
     /// `settings`: a [`XAASettings`].
@@ -106,12 +131,21 @@ pub struct XAASettingsServiceUpdateRequest {
     pub update_mask: Option<String>,
 }
 
+model_de! { XAASettingsServiceUpdateRequest [1] {
+    0 "settings" settings: Model,
+    1 "updateMask" update_mask: Plain,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAASettingsServiceUpdateResponse` schema.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsServiceUpdateResponse {
     /// `settings`: a [`XAASettings`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<XAASettings>,
 }
+
+model_de! { XAASettingsServiceUpdateResponse [1] {
+    0 "settings" settings: Model,
+} }
