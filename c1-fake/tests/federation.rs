@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::post_token;
+
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -78,11 +80,6 @@ fn form(pairs: &[(&str, &str)]) -> String {
         out.append_pair(k, v);
     }
     out.finish()
-}
-
-/// POST a form to the token endpoint; returns (status, JSON body or Null).
-async fn post_token(fake: &FakeC1, body: String) -> (u16, Value) {
-    common::post_token(fake, body).await
 }
 
 /// The token exchange of `subject_token` under `client_id`, with exactly the four fields.
