@@ -12,6 +12,7 @@
 
 mod calls;
 mod fake;
+mod families;
 mod models;
 mod names;
 mod nesting;
@@ -63,6 +64,7 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
     let names = names::build(&spec, &ov, &lock)?;
     let mut plan = plan::build(&spec, &names);
     plan.secrets = secrets::find(&spec, &names, &ov)?;
+    let roles = families::derive(&spec);
 
     // Path relative to the root -> contents; `dirs` are wholly generated.
     let mut out: BTreeMap<PathBuf, String> = BTreeMap::new();
@@ -78,7 +80,7 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
     }
     out.insert(
         "c1-fake/src/catalog/generated.rs".into(),
-        rustfmt(&fake::emit(&spec, &names))?,
+        rustfmt(&fake::emit(&spec, &names, &roles))?,
     );
     out.insert("c1-codegen/names.lock".into(), names.lock_text(&spec));
     out.insert(

@@ -91,29 +91,11 @@ pub fn build(spec: &Spec, names: &Names) -> Plan {
             }
         }
     }
-    let mut pages = BTreeMap::new();
-    for op in &spec.operations {
-        let schema = &spec.schemas[&op.response];
-        if !schema.fields.iter().any(|f| f.wire == "nextPageToken") {
-            continue;
-        }
-        let arrays: Vec<&str> = schema
-            .fields
-            .iter()
-            .filter(|f| matches!(f.ty, Ty::Array(_)))
-            .map(|f| f.wire.as_str())
-            .collect();
-        let list = if arrays.contains(&"list") {
-            Some("list")
-        } else if arrays.len() == 1 {
-            Some(arrays[0])
-        } else {
-            None
-        };
-        if let Some(list) = list {
-            pages.insert(op.response.clone(), list.to_owned());
-        }
-    }
+    let pages = spec
+        .operations
+        .iter()
+        .filter_map(|op| Some((op.response.clone(), op.page.as_ref()?.items.clone())))
+        .collect();
     Plan {
         services,
         schema_users,

@@ -26,6 +26,8 @@ pub enum Ty {
     Enum(Vec<String>),
     /// A free-form object (`google.protobuf.Any`, `Struct`, untyped objects).
     Object,
+    /// An object that never holds a field (protobuf's `Empty`, written inline).
+    Empty,
     /// Any JSON value.
     Value,
     /// Another schema, by spec key.
@@ -51,6 +53,8 @@ pub struct Schema {
     pub short: String,
     pub fields: Vec<Field>,
     pub deprecated: bool,
+    /// Protobuf oneofs: groups of wire names of which at most one is set.
+    pub oneofs: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +85,27 @@ pub struct Operation {
     pub idempotent: bool,
     /// Page parameters c1 adds where the spec forgot them.
     pub added_page_params: bool,
+    /// How the operation pages, when it lists.
+    pub page: Option<Page>,
+}
+
+/// How a list operation pages: decided here once, for the models' `Page`
+/// impls and for the fake.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The wire name of the items array (`list`, `tools`, `bindings`, ...).
+    pub items: String,
+    /// Where the page size and token travel.
+    pub token_in: TokenIn,
+}
+
+/// Where a list operation takes `page_size`/`page_token`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenIn {
+    /// `?page_size=&page_token=` (GET lists).
+    Query,
+    /// `{"pageSize": .., "pageToken": ..}` (POST searches).
+    Body,
 }
 
 pub struct Spec {
@@ -137,12 +162,40 @@ fn read_schema(key: &str, schema: &Value) -> R<Schema> {
             });
         }
     }
+    let oneofs = oneofs(schema["description"].as_str().unwrap_or_default());
+    for group in &oneofs {
+        if let Some(missing) = group.iter().find(|m| !fields.iter().any(|f| &f.wire == *m)) {
+            return Err(format!("{key}: oneof member {missing} is not a property"));
+        }
+    }
     Ok(Schema {
         key: key.to_owned(),
         short,
         fields,
         deprecated: schema["deprecated"] == Value::Bool(true),
+        oneofs,
     })
+}
+
+/// The oneof groups a schema declares: the spec lists each one's members
+/// (wire names) under "contains a oneof named <name>" in the description.
+fn oneofs(description: &str) -> Vec<Vec<String>> {
+    let mut groups = Vec::new();
+    let mut lines = description.lines().peekable();
+    while let Some(line) = lines.next() {
+        if !line.contains("contains a oneof named") {
+            continue;
+        }
+        let mut members = Vec::new();
+        while let Some(member) = lines.peek().and_then(|l| l.trim().strip_prefix("- ")) {
+            members.push(member.trim().to_owned());
+            lines.next();
+        }
+        if !members.is_empty() {
+            groups.push(members);
+        }
+    }
+    groups
 }
 
 /// The type of a property or parameter schema.
@@ -196,6 +249,7 @@ pub fn ty(p: &Value) -> R<Ty> {
                     Ty::Map(Box::new(ty(&p["additionalProperties"])?))
                 }
             }
+            Value::Null if p.get("properties").is_none() => Ty::Empty,
             _ => Ty::Object,
         },
         (many, None) if many.len() > 1 => Ty::Value,
@@ -270,6 +324,7 @@ fn read_operation(
             ty: Ty::String,
         });
     }
+    let page = page_of(&schemas[&response], method);
     let idempotent = overrides.idempotent.get(id);
     if idempotent.is_some_and(|why| why.trim().is_empty()) {
         return Err(format!("{id}: say why a repeat of it changes nothing"));
@@ -292,6 +347,34 @@ fn read_operation(
         deprecated: op["deprecated"] == Value::Bool(true),
         idempotent,
         added_page_params,
+        page,
+    })
+}
+
+/// A response with a `nextPageToken` lists the items of its array field:
+/// `list` when it has one, else its only array.
+fn page_of(response: &Schema, method: &str) -> Option<Page> {
+    if !response.fields.iter().any(|f| f.wire == "nextPageToken") {
+        return None;
+    }
+    let arrays: Vec<&str> = response
+        .fields
+        .iter()
+        .filter(|f| matches!(f.ty, Ty::Array(_)))
+        .map(|f| f.wire.as_str())
+        .collect();
+    let items = match arrays.as_slice() {
+        _ if arrays.contains(&"list") => "list",
+        [only] => only,
+        _ => return None,
+    };
+    Some(Page {
+        items: items.to_owned(),
+        token_in: if method == "get" {
+            TokenIn::Query
+        } else {
+            TokenIn::Body
+        },
     })
 }
 

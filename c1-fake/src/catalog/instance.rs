@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Schema, SchemaId, Ty};
+use super::{Schema, SchemaName, Ty, schema};
 
 /// How deep an instance nests schemas; deeper fields are left unset, which also ends
 /// recursive schemas (a schema already being built is not entered again).
@@ -13,7 +13,7 @@ pub(crate) const MAX_DEPTH: usize = 6;
 pub(crate) const BUILT_LIST_LEN: usize = 60;
 
 /// An instance of schema `id` with every field set, or every field `null` in nulls mode.
-pub(crate) fn instance(schemas: &[Schema], id: SchemaId, nulls: bool) -> Value {
+pub(crate) fn instance(schemas: &[Schema], id: SchemaName, nulls: bool) -> Value {
     let mut stack = Vec::new();
     let mut out = object(schemas, id, nulls, &mut stack);
     fill_list(&mut out);
@@ -56,8 +56,8 @@ fn number_text(value: &mut Value, n: usize) {
     }
 }
 
-fn object(schemas: &[Schema], id: SchemaId, nulls: bool, stack: &mut Vec<SchemaId>) -> Value {
-    let Some(schema) = schemas.get(usize::from(id)) else {
+fn object(schemas: &[Schema], id: SchemaName, nulls: bool, stack: &mut Vec<SchemaName>) -> Value {
+    let Some(schema) = schema(schemas, id) else {
         return json!({});
     };
     stack.push(id);
@@ -74,7 +74,7 @@ fn object(schemas: &[Schema], id: SchemaId, nulls: bool, stack: &mut Vec<SchemaI
 }
 
 /// A value of type `ty` for field `name`; `None` where the depth limit or a cycle stops it.
-fn value(schemas: &[Schema], ty: &Ty, name: &str, stack: &mut Vec<SchemaId>) -> Option<Value> {
+fn value(schemas: &[Schema], ty: &Ty, name: &str, stack: &mut Vec<SchemaName>) -> Option<Value> {
     Some(match ty {
         Ty::Bool => json!(true),
         Ty::Int32 | Ty::Uint32 => json!(1),
@@ -89,12 +89,13 @@ fn value(schemas: &[Schema], ty: &Ty, name: &str, stack: &mut Vec<SchemaId>) -> 
             json!(known.or(values.first()).copied().unwrap_or_default())
         }
         Ty::Object => json!({ "key": "value" }),
+        Ty::Empty => json!({}),
         Ty::Value => json!("value"),
         Ty::Ref(id) => {
             if stack.len() >= MAX_DEPTH || stack.contains(id) {
                 return None;
             }
-            object(schemas, *id, false, stack)
+            object(schemas, id, false, stack)
         }
         Ty::Array(item) => Value::Array(value(schemas, item, name, stack).into_iter().collect()),
         Ty::Map(item) => {
@@ -109,12 +110,12 @@ fn value(schemas: &[Schema], ty: &Ty, name: &str, stack: &mut Vec<SchemaId>) -> 
 
 /// Write `null` for every field of schema `id` that `value` lacks, through nested objects,
 /// arrays and maps (as deep as [`MAX_DEPTH`]).
-pub(crate) fn fill_nulls(schemas: &[Schema], id: SchemaId, value: &mut Value) {
+pub(crate) fn fill_nulls(schemas: &[Schema], id: SchemaName, value: &mut Value) {
     fill_object(schemas, id, value, 0);
 }
 
-fn fill_object(schemas: &[Schema], id: SchemaId, value: &mut Value, depth: usize) {
-    let (Some(schema), Value::Object(map)) = (schemas.get(usize::from(id)), value) else {
+fn fill_object(schemas: &[Schema], id: SchemaName, value: &mut Value, depth: usize) {
+    let (Some(schema), Value::Object(map)) = (schema(schemas, id), value) else {
         return;
     };
     if depth >= MAX_DEPTH {
@@ -128,7 +129,7 @@ fn fill_object(schemas: &[Schema], id: SchemaId, value: &mut Value, depth: usize
 
 fn fill_value(schemas: &[Schema], ty: &Ty, value: &mut Value, depth: usize) {
     match (ty, value) {
-        (Ty::Ref(id), v @ Value::Object(_)) => fill_object(schemas, *id, v, depth),
+        (Ty::Ref(id), v @ Value::Object(_)) => fill_object(schemas, id, v, depth),
         (Ty::Array(item), Value::Array(items)) => {
             for v in items {
                 fill_value(schemas, item, v, depth);

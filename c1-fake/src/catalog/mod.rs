@@ -13,18 +13,21 @@ mod tests;
 mod validate;
 
 pub(crate) use generated::{OPERATIONS, SCHEMAS};
+
 pub(crate) use serve::{Call, Catalog};
 
 /// Nulls mode for answers built elsewhere (the stateful ConnectorOwnersV2 routes): write
 /// `null` for every field of the API's schema `name` that `value` lacks, nested ones too.
-pub(crate) fn fill_nulls_of(name: &str, value: &mut serde_json::Value) {
-    let id = SCHEMAS
-        .iter()
-        .position(|s| s.name == name)
-        .and_then(|i| SchemaId::try_from(i).ok());
-    if let Some(id) = id {
-        instance::fill_nulls(SCHEMAS, id, value);
-    }
+pub(crate) fn fill_nulls_of(name: &'static str, value: &mut serde_json::Value) {
+    instance::fill_nulls(SCHEMAS, name, value);
+}
+
+/// The schema called `name` in `schemas` (sorted by name, as generated).
+pub(crate) fn schema<'s>(schemas: &'s [Schema], name: &str) -> Option<&'s Schema> {
+    schemas
+        .binary_search_by(|s| s.name.cmp(name))
+        .ok()
+        .map(|i| &schemas[i])
 }
 
 /// One operation of the API.
@@ -43,13 +46,66 @@ pub(crate) struct Operation {
     /// The query parameters (wire names) and their types.
     pub(crate) query: &'static [Field],
     /// The JSON body's schema, if the operation takes one.
-    pub(crate) request: Option<SchemaId>,
+    pub(crate) request: Option<SchemaName>,
     /// The 200 answer's schema.
-    pub(crate) response: SchemaId,
+    pub(crate) response: SchemaName,
+    /// How the answer pages, when the operation lists.
+    pub(crate) page: Option<Page>,
+    /// The operation's place in a resource family, when it has one (stateful).
+    pub(crate) role: Option<Role>,
 }
 
-/// An index into [`SCHEMAS`].
-pub(crate) type SchemaId = u16;
+/// A schema's name in [`SCHEMAS`], e.g. `c1.api.app.v1.App`.
+pub(crate) type SchemaName = &'static str;
+
+/// How a list operation pages.
+#[derive(Debug)]
+pub(crate) struct Page {
+    /// The wire name of the items array (`list`, `tools`, ...).
+    pub(crate) items: &'static str,
+    /// Where `page_size`/`page_token` travel.
+    pub(crate) token_in: TokenIn,
+}
+
+/// Where a list operation takes its page size and token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenIn {
+    /// `?page_size=&page_token=`.
+    Query,
+    /// `{"pageSize": .., "pageToken": ..}`.
+    Body,
+}
+
+/// What an operation does to its family's store (see c1-codegen's `families.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Create,
+    Get,
+    List,
+    Search,
+    Update,
+    Delete,
+    /// Another call on one stored object (a task's approve, ...).
+    Act,
+}
+
+/// One operation's place in a resource family: the family is named by its object's schema.
+#[derive(Debug)]
+pub(crate) struct Role {
+    /// The stored object's schema, e.g. `c1.api.app.v1.App`.
+    pub(crate) entity: SchemaName,
+    pub(crate) kind: Kind,
+    /// The path parameter holding the object's id.
+    pub(crate) id_param: Option<&'static str>,
+    /// Path parameters that are fields of the object: (parameter, wire field).
+    pub(crate) scope: &'static [(&'static str, &'static str)],
+    /// Where the object sits in the answer (in each item, for a list).
+    pub(crate) entity_at: &'static [&'static str],
+    /// Where the object's fields sit in the request body (`[]`: the body itself).
+    pub(crate) body_at: Option<&'static [&'static str]>,
+    /// The update mask's wire name, when the update takes one.
+    pub(crate) mask: Option<&'static str>,
+}
 
 /// One object schema: its fields, in spec order.
 #[derive(Debug)]
@@ -57,6 +113,8 @@ pub(crate) struct Schema {
     /// The spec's name, e.g. `c1.api.app.v1.App`.
     pub(crate) name: &'static str,
     pub(crate) fields: &'static [Field],
+    /// Protobuf oneofs: groups of wire names of which at most one is set.
+    pub(crate) oneofs: &'static [&'static [&'static str]],
 }
 
 /// One field of a schema, or one query parameter.
@@ -90,10 +148,12 @@ pub(crate) enum Ty {
     Enum(&'static [&'static str]),
     /// A free-form JSON object (`google.protobuf.Struct`, `Any`, untyped objects).
     Object,
+    /// An object that never holds a field (protobuf's `Empty`): always `{}`.
+    Empty,
     /// Any JSON value.
     Value,
-    /// Another schema.
-    Ref(SchemaId),
+    /// Another schema, by name.
+    Ref(SchemaName),
     Array(&'static Ty),
     /// A JSON object with these values.
     Map(&'static Ty),

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Value, json};
 
 use super::table::{Found, Table};
-use super::{Operation, Schema, Ty, instance, validate};
+use super::{Operation, Page, Schema, TokenIn, instance, validate};
 use crate::hosted::RouteRequest;
 use crate::inspect::RecordedRequest;
 use crate::lock;
@@ -181,22 +181,10 @@ impl Catalog {
         if nulls {
             instance::fill_nulls(self.schemas, op.response, &mut json);
         }
-        if self.is_list(op) {
-            page(op, &mut json, query, body, nulls)?;
+        if let Some(paged) = &op.page {
+            page(op, paged, &mut json, query, body, nulls)?;
         }
         Ok(axum::Json(json).into_response())
-    }
-
-    /// Whether the answer is a page: a `list` array and a `nextPageToken`.
-    fn is_list(&self, op: &Operation) -> bool {
-        let Some(schema) = self.schemas.get(usize::from(op.response)) else {
-            return false;
-        };
-        let has = |name: &str, f: fn(&Ty) -> bool| {
-            schema.fields.iter().any(|x| x.name == name && f(&x.ty))
-        };
-        has("list", |t| matches!(t, Ty::Array(_)))
-            && has("nextPageToken", |t| matches!(t, Ty::String))
     }
 }
 
@@ -221,20 +209,21 @@ fn check_query(op: &Operation, query: &[(String, String)], strict: bool) -> Resu
     Ok(())
 }
 
-/// Cut `json.list` to the page the request asks for and set `nextPageToken`.
+/// Cut the items array to the page the request asks for and set `nextPageToken`.
 fn page(
     op: &Operation,
+    paged: &Page,
     json: &mut Value,
     query: &[(String, String)],
     body: &Value,
     nulls: bool,
 ) -> Result<(), ApiError> {
-    let param = |names: [&str; 2]| {
-        let from_query = query
+    let param = |names: [&str; 2]| match paged.token_in {
+        TokenIn::Query => query
             .iter()
-            .find(|(k, _)| names.contains(&k.as_str()))
-            .map(|(_, v)| Value::String(v.clone()));
-        from_query.or_else(|| body.get(names[1]).filter(|v| !v.is_null()).cloned())
+            .find(|(k, _)| *k == names[0])
+            .map(|(_, v)| Value::String(v.clone())),
+        TokenIn::Body => body.get(names[1]).filter(|v| !v.is_null()).cloned(),
     };
     let size = page_size(param(["page_size", "pageSize"]))?;
     let token = param(["page_token", "pageToken"]);
@@ -243,7 +232,7 @@ fn page(
         .and_then(Value::as_str)
         .filter(|t| !t.is_empty());
     let start = token.map(|t| decode_token(op, t)).transpose()?.unwrap_or(0);
-    let Some(list) = json.get_mut("list").and_then(Value::as_array_mut) else {
+    let Some(list) = json.get_mut(paged.items).and_then(Value::as_array_mut) else {
         return Ok(());
     };
     let total = list.len();

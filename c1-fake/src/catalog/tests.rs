@@ -2,17 +2,77 @@
 
 use serde_json::{Value, json};
 
-use super::{Field, Operation, Schema, Ty, instance, validate};
+use super::{Field, Operation, Page, Schema, TokenIn, Ty, instance, validate};
 use crate::{FakeC1, Reply};
 
-const WIDGET: u16 = 0;
-const GET_WIDGET: u16 = 1;
-const LIST_WIDGETS: u16 = 2;
-const CREATE_WIDGET: u16 = 3;
-const SEARCH_WIDGETS: u16 = 4;
-const EMPTY: u16 = 5;
+const WIDGET: &str = "test.Widget";
+const GET_WIDGET: &str = "test.GetWidgetResponse";
+const LIST_WIDGETS: &str = "test.ListWidgetsResponse";
+const CREATE_WIDGET: &str = "test.CreateWidgetRequest";
+const SEARCH_WIDGETS: &str = "test.SearchWidgetsRequest";
+const EMPTY: &str = "test.Empty";
 
+/// Sorted by name, as the generated catalog is.
 static SCHEMAS: &[Schema] = &[
+    Schema {
+        name: "test.CreateWidgetRequest",
+        fields: &[
+            Field {
+                name: "widget",
+                ty: Ty::Ref(WIDGET),
+            },
+            Field {
+                name: "validateOnly",
+                ty: Ty::Bool,
+            },
+        ],
+        oneofs: &[],
+    },
+    Schema {
+        name: "test.Empty",
+        fields: &[],
+        oneofs: &[],
+    },
+    Schema {
+        name: "test.GetWidgetResponse",
+        fields: &[Field {
+            name: "widget",
+            ty: Ty::Ref(WIDGET),
+        }],
+        oneofs: &[],
+    },
+    Schema {
+        name: "test.ListWidgetsResponse",
+        fields: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(&Ty::Ref(WIDGET)),
+            },
+            Field {
+                name: "nextPageToken",
+                ty: Ty::String,
+            },
+        ],
+        oneofs: &[],
+    },
+    Schema {
+        name: "test.SearchWidgetsRequest",
+        fields: &[
+            Field {
+                name: "query",
+                ty: Ty::String,
+            },
+            Field {
+                name: "pageSize",
+                ty: Ty::Int32,
+            },
+            Field {
+                name: "pageToken",
+                ty: Ty::String,
+            },
+        ],
+        oneofs: &[],
+    },
     Schema {
         name: "test.Widget",
         fields: &[
@@ -61,60 +121,7 @@ static SCHEMAS: &[Schema] = &[
                 ty: Ty::Ref(WIDGET),
             },
         ],
-    },
-    Schema {
-        name: "test.GetWidgetResponse",
-        fields: &[Field {
-            name: "widget",
-            ty: Ty::Ref(WIDGET),
-        }],
-    },
-    Schema {
-        name: "test.ListWidgetsResponse",
-        fields: &[
-            Field {
-                name: "list",
-                ty: Ty::Array(&Ty::Ref(WIDGET)),
-            },
-            Field {
-                name: "nextPageToken",
-                ty: Ty::String,
-            },
-        ],
-    },
-    Schema {
-        name: "test.CreateWidgetRequest",
-        fields: &[
-            Field {
-                name: "widget",
-                ty: Ty::Ref(WIDGET),
-            },
-            Field {
-                name: "validateOnly",
-                ty: Ty::Bool,
-            },
-        ],
-    },
-    Schema {
-        name: "test.SearchWidgetsRequest",
-        fields: &[
-            Field {
-                name: "query",
-                ty: Ty::String,
-            },
-            Field {
-                name: "pageSize",
-                ty: Ty::Int32,
-            },
-            Field {
-                name: "pageToken",
-                ty: Ty::String,
-            },
-        ],
-    },
-    Schema {
-        name: "test.Empty",
-        fields: &[],
+        oneofs: &[],
     },
 ];
 
@@ -122,8 +129,8 @@ const fn op(
     id: &'static str,
     method: &'static str,
     template: &'static str,
-    request: Option<u16>,
-    response: u16,
+    request: Option<&'static str>,
+    response: &'static str,
 ) -> Operation {
     Operation {
         id,
@@ -134,6 +141,8 @@ const fn op(
         query: &[],
         request,
         response,
+        page: None,
+        role: None,
     }
 }
 
@@ -175,6 +184,10 @@ static OPERATIONS: &[Operation] = &[
                 ty: Ty::Bool,
             },
         ],
+        page: Some(Page {
+            items: "list",
+            token_in: TokenIn::Query,
+        }),
         ..op("list", "GET", "/api/v1/widgets", None, LIST_WIDGETS)
     },
     op(
@@ -184,13 +197,19 @@ static OPERATIONS: &[Operation] = &[
         Some(CREATE_WIDGET),
         GET_WIDGET,
     ),
-    op(
-        "search",
-        "POST",
-        "/api/v1/widgets/search",
-        Some(SEARCH_WIDGETS),
-        LIST_WIDGETS,
-    ),
+    Operation {
+        page: Some(Page {
+            items: "list",
+            token_in: TokenIn::Body,
+        }),
+        ..op(
+            "search",
+            "POST",
+            "/api/v1/widgets/search",
+            Some(SEARCH_WIDGETS),
+            LIST_WIDGETS,
+        )
+    },
     op(
         "delete",
         "DELETE",
@@ -247,9 +266,9 @@ fn instances_fill_every_field_and_stop_at_cycles() {
     // `parent` is a Widget inside a Widget: the cycle is not entered.
     assert!(w.get("parent").is_none(), "{v}");
     // Every generated instance validates against its own schema, strictly.
-    for id in 0..SCHEMAS.len() as u16 {
-        let v = instance::instance(SCHEMAS, id, false);
-        validate::check_object(SCHEMAS, id, &v, true).unwrap();
+    for schema in SCHEMAS {
+        let v = instance::instance(SCHEMAS, schema.name, false);
+        validate::check_object(SCHEMAS, schema.name, &v, true).unwrap();
     }
     let nulls = instance::instance(SCHEMAS, GET_WIDGET, true);
     assert_eq!(nulls, json!({"widget": null}));

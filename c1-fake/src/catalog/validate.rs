@@ -6,12 +6,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use serde_json::Value;
 
-use super::{Field, Schema, SchemaId, Ty};
+use super::{Field, Schema, SchemaName, Ty, schema};
 
 /// Check `value` against schema `id`; the error names the field's JSON path.
 pub(crate) fn check_object(
     schemas: &[Schema],
-    id: SchemaId,
+    id: SchemaName,
     value: &Value,
     strict: bool,
 ) -> Result<(), String> {
@@ -30,7 +30,7 @@ fn check(
         return Ok(());
     }
     let ok = match ty {
-        Ty::Ref(id) => return check_fields(schemas, *id, value, strict, path),
+        Ty::Ref(id) => return check_fields(schemas, id, value, strict, path),
         Ty::Array(item) => {
             let Value::Array(items) = value else {
                 return Err(wrong(path, "an array", value));
@@ -67,7 +67,7 @@ fn check(
 /// The fields of an object; unknown ones refused in strict mode.
 fn check_fields(
     schemas: &[Schema],
-    id: SchemaId,
+    id: SchemaName,
     value: &Value,
     strict: bool,
     path: &mut String,
@@ -75,9 +75,22 @@ fn check_fields(
     let Value::Object(map) = value else {
         return Err(wrong(path, "an object", value));
     };
-    let Some(schema) = schemas.get(usize::from(id)) else {
+    let Some(schema) = schema(schemas, id) else {
         return Ok(());
     };
+    for group in schema.oneofs {
+        let set: Vec<&str> = group
+            .iter()
+            .copied()
+            .filter(|m| map.get(*m).is_some_and(|v| !v.is_null()))
+            .collect();
+        if let [first, second, ..] = set.as_slice() {
+            let at = if path.is_empty() { "the body" } else { path };
+            return Err(format!(
+                "`{at}` sets `{first}` and `{second}`, which are one oneof: set at most one"
+            ));
+        }
+    }
     for (name, v) in map {
         let len = path.len();
         if !path.is_empty() {
@@ -125,6 +138,7 @@ fn scalar_ok(ty: &Ty, value: &Value) -> bool {
         (Ty::Enum(_), Value::String(_)) => true,
         (Ty::Enum(_), v) => int_of(v).is_some(),
         (Ty::Object, Value::Object(_)) => true,
+        (Ty::Empty, Value::Object(map)) => map.is_empty(),
         (Ty::Value, _) => true,
         _ => false,
     }
@@ -168,6 +182,7 @@ fn expected(ty: &Ty) -> &'static str {
         Ty::DateTime => "an RFC 3339 timestamp",
         Ty::Duration => "a duration such as \"3600s\"",
         Ty::Enum(_) => "an enum value name",
+        Ty::Empty => "an empty object `{}`",
         Ty::Object | Ty::Ref(_) | Ty::Map(_) => "an object",
         Ty::Value => "a JSON value",
         Ty::Array(_) => "an array",

@@ -24,7 +24,7 @@ pub struct AppAccessRequestDefaults {
         with = "crate::models::wire::duration"
     )]
     pub duration_grant: Option<::time::SignedDuration>,
-    /// `durationUnset`: a free-form JSON object.
+    /// `durationUnset`: an empty JSON object: its presence is the value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unset: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// `emergencyGrantEnabled`: a boolean.
@@ -78,7 +78,7 @@ pub struct AppAccessRequestDefaultsInput {
         with = "crate::models::wire::duration"
     )]
     pub duration_grant: Option<::time::SignedDuration>,
-    /// `durationUnset`: a free-form JSON object.
+    /// `durationUnset`: an empty JSON object: its presence is the value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unset: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// `emergencyGrantEnabled`: a boolean.
