@@ -33,16 +33,20 @@ struct ReadmeDoctests;
 
 mod auth;
 mod catalog;
+mod family;
 mod faults;
 mod federation;
+mod filters;
 mod hosted;
 mod inspect;
+mod objects;
 mod owners;
 mod reply;
 mod routes;
 mod server;
 mod state;
 mod status;
+mod tasks;
 mod template;
 
 use std::net::SocketAddr;
@@ -77,6 +81,10 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct Shared {
     auth: Mutex<auth::AuthState>,
     store: Mutex<state::Store>,
+    /// The seed the store was built from, for [`FakeC1::reset`].
+    seed: Mutex<serde_json::Value>,
+    /// Nulls mode as the builder set it (a seed may also turn it on).
+    nulls: bool,
     requests: Mutex<inspect::RequestLog>,
     pub(crate) token_requests: AtomicUsize,
     pub(crate) secret_leaks: AtomicUsize,
@@ -238,7 +246,8 @@ impl FakeC1Builder {
     }
 
     /// Replace the default seed ([`DEFAULT_SEED`]) with this document: `{"users": [User..],
-    /// "appEntitlements": [AppEntitlement..], "connectors": [{"appId", "connectorId"}..],
+    /// "apps": [App..], "appEntitlements": [AppEntitlement..], "tasks": [Task..],
+    /// "objects": {"<family's schema name>": [object..]}, "connectors": [{"appId", "connectorId"}..],
     /// "userOwners": [{"appId", "connectorId", "roleSlug", "userId", "createdAt"?}..],
     /// "entitlementOwners": [{"appId", "connectorId", "roleSlug", "appEntitlementAppId",
     /// "appEntitlementId", "createdAt"?}..]}` (every key optional).
@@ -278,7 +287,7 @@ impl FakeC1Builder {
                     .map_err(|e| invalid(format!("{}: {e}", path.display())))?
             }
         };
-        let mut store = state::Store::from_seed(seed).map_err(invalid)?;
+        let mut store = state::Store::from_seed(seed.clone()).map_err(invalid)?;
         store.nulls |= self.nulls;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await?;
         let addr = listener.local_addr()?;
@@ -288,6 +297,8 @@ impl FakeC1Builder {
         let shared = Arc::new(Shared {
             auth: Mutex::new(auth),
             store: Mutex::new(store),
+            seed: Mutex::new(seed),
+            nulls: self.nulls,
             requests: Mutex::new(inspect::RequestLog::new(self.request_log_capacity)),
             token_requests: AtomicUsize::new(0),
             secret_leaks: AtomicUsize::new(0),
@@ -370,6 +381,52 @@ impl FakeC1 {
         if let Err(e) = self.shared.store().add_entitlement(entitlement) {
             panic!("c1-fake: {e}");
         }
+    }
+
+    /// Put the tenant back to the seed it started from (or last loaded with
+    /// [`FakeC1::load_seed`]): every create, update, delete and task action is undone.
+    /// Tokens, scripted answers, faults and the request log are kept.
+    pub fn reset(&self) {
+        let seed = lock(&self.shared.seed).clone();
+        // The seed was accepted before, so it builds again.
+        if let Ok(store) = state::Store::from_seed(seed) {
+            self.install(store);
+        }
+    }
+
+    /// Replace the tenant's data with this seed document (the shape of
+    /// [`FakeC1Builder::seed`], or of [`FakeC1::state`]); [`FakeC1::reset`] returns to it.
+    /// An invalid seed is an `InvalidData` error and changes nothing.
+    pub fn load_seed(&self, seed: serde_json::Value) -> std::io::Result<()> {
+        let store = state::Store::from_seed(seed.clone())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        *lock(&self.shared.seed) = seed;
+        self.install(store);
+        Ok(())
+    }
+
+    fn install(&self, mut store: state::Store) {
+        store.nulls |= self.shared.nulls;
+        *self.shared.store() = store;
+    }
+
+    /// The tenant's data now, as a seed document: `{"objects": {"<family>": [..]},
+    /// "connectors": [..], "userOwners": [..], "entitlementOwners": [..]}`. Load it with
+    /// [`FakeC1::load_seed`] or [`FakeC1Builder::seed`] to start another fake from here.
+    pub fn state(&self) -> serde_json::Value {
+        self.shared.store().to_seed()
+    }
+
+    /// The stored objects of a resource family, oldest first; the family is named by its
+    /// object's schema, e.g. `c1.api.app.v1.App` or `c1.api.task.v1.Task` (see the
+    /// README's table of stateful operations). Empty for a family with no objects.
+    pub fn objects(&self, family: &str) -> Vec<serde_json::Value> {
+        self.shared.store().objects.all(family).to_vec()
+    }
+
+    /// One stored object of a resource family, by id.
+    pub fn object(&self, family: &str, id: &str) -> Option<serde_json::Value> {
+        self.shared.store().objects.get(family, id).cloned()
     }
 
     /// Register a connector so its owners can be managed (unknown connectors answer 404).

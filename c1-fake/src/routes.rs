@@ -74,6 +74,7 @@ async fn not_found(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Res
         };
         let nulls = shared.store().nulls;
         let call = Call {
+            store: &shared.store,
             method,
             raw_path: path,
             body: &body,

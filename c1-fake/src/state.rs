@@ -1,10 +1,12 @@
-//! The tenant's data: the user directory, app entitlements, connectors and their owners.
+//! The tenant's data: the stored objects of every resource family (users, apps, app
+//! entitlements, tasks, ...), connectors and their owners.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::objects::{self, Objects};
 use crate::status::ApiError;
 
 /// The default seed, `c1-fake/seed/default.json`.
@@ -24,7 +26,14 @@ struct Seed {
     #[serde(default)]
     users: Vec<Value>,
     #[serde(default)]
+    apps: Vec<Value>,
+    #[serde(default)]
     app_entitlements: Vec<Value>,
+    #[serde(default)]
+    tasks: Vec<Value>,
+    /// Any family's objects, by its schema name (`c1.api.app.v1.App`).
+    #[serde(default)]
+    objects: BTreeMap<String, Vec<Value>>,
     #[serde(default)]
     connectors: Vec<SeedConnector>,
     #[serde(default)]
@@ -76,8 +85,8 @@ pub(crate) struct ConnectorOwners {
 /// The whole mutable tenant.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    users: HashMap<String, Value>,
-    entitlements: HashMap<(String, String), Value>,
+    /// Every family's objects; users and app entitlements are also the owners' referents.
+    pub(crate) objects: Objects,
     connectors: BTreeMap<(String, String), ConnectorOwners>,
     /// Nulls mode: every unset field of an answer is written as `null`.
     pub(crate) nulls: bool,
@@ -108,14 +117,25 @@ impl Store {
         for user in seed.users {
             store.add_user(user)?;
         }
+        for app in seed.apps {
+            store.objects.put(objects::APP, app)?;
+        }
         for ent in seed.app_entitlements {
             store.add_entitlement(ent)?;
+        }
+        for task in seed.tasks {
+            store.objects.put(objects::TASK, task)?;
+        }
+        for (kind, list) in seed.objects {
+            for object in list {
+                store.objects.put(&kind, object)?;
+            }
         }
         for c in seed.connectors {
             store.add_connector(&c.app_id, &c.connector_id);
         }
         for o in seed.user_owners {
-            if !store.users.contains_key(&o.user_id) {
+            if store.objects.get(objects::USER, &o.user_id).is_none() {
                 return Err(format!(
                     "invalid seed: owner refers to unknown user {:?}",
                     o.user_id
@@ -129,7 +149,7 @@ impl Store {
         }
         for o in seed.entitlement_owners {
             let key = (o.app_entitlement_app_id, o.app_entitlement_id);
-            if !store.entitlements.contains_key(&key) {
+            if store.entitlement(&key.0, &key.1).is_err() {
                 return Err(format!(
                     "invalid seed: owner refers to unknown app entitlement {key:?}"
                 ));
@@ -151,21 +171,45 @@ impl Store {
 
     /// Add (or replace) a directory user; it must be an object with a non-empty `id`.
     pub(crate) fn add_user(&mut self, user: Value) -> Result<(), String> {
-        let id = string_field(&user, "id")
-            .ok_or("a user needs a non-empty string \"id\"")?
-            .to_owned();
-        self.users.insert(id, user);
-        Ok(())
+        string_field(&user, "id").ok_or("a user needs a non-empty string \"id\"")?;
+        self.objects.put(objects::USER, user)
     }
 
     /// Add (or replace) an app entitlement; it needs non-empty `appId` and `id`.
     pub(crate) fn add_entitlement(&mut self, ent: Value) -> Result<(), String> {
-        let app_id =
-            string_field(&ent, "appId").ok_or("an app entitlement needs a non-empty \"appId\"")?;
-        let id = string_field(&ent, "id").ok_or("an app entitlement needs a non-empty \"id\"")?;
-        let key = (app_id.to_owned(), id.to_owned());
-        self.entitlements.insert(key, ent);
-        Ok(())
+        string_field(&ent, "appId").ok_or("an app entitlement needs a non-empty \"appId\"")?;
+        string_field(&ent, "id").ok_or("an app entitlement needs a non-empty \"id\"")?;
+        self.objects.put(objects::APP_ENTITLEMENT, ent)
+    }
+
+    /// The store as a seed document, which [`Store::from_seed`] reads back to an equal store.
+    pub(crate) fn to_seed(&self) -> Value {
+        let mut connectors = Vec::new();
+        let mut user_owners = Vec::new();
+        let mut entitlement_owners = Vec::new();
+        for ((app_id, connector_id), owners) in &self.connectors {
+            connectors.push(json!({ "appId": app_id, "connectorId": connector_id }));
+            for ((role, user_id), created) in &owners.users {
+                user_owners.push(json!({
+                    "appId": app_id, "connectorId": connector_id, "roleSlug": role,
+                    "userId": user_id, "createdAt": created,
+                }));
+            }
+            for ((role, ent_app, ent_id), created) in &owners.entitlements {
+                entitlement_owners.push(json!({
+                    "appId": app_id, "connectorId": connector_id, "roleSlug": role,
+                    "appEntitlementAppId": ent_app, "appEntitlementId": ent_id,
+                    "createdAt": created,
+                }));
+            }
+        }
+        json!({
+            "objects": self.objects.export(),
+            "connectors": connectors,
+            "userOwners": user_owners,
+            "entitlementOwners": entitlement_owners,
+            "nulls": self.nulls,
+        })
     }
 
     /// Register a connector (no-op when it exists).
@@ -199,14 +243,15 @@ impl Store {
     }
 
     fn user(&self, id: &str) -> Result<&Value, ApiError> {
-        self.users
-            .get(id)
+        self.objects
+            .get(objects::USER, id)
             .ok_or_else(|| ApiError::not_found(format!("user {id:?} not found")))
     }
 
     fn entitlement(&self, app_id: &str, id: &str) -> Result<&Value, ApiError> {
-        self.entitlements
-            .get(&(app_id.to_owned(), id.to_owned()))
+        self.objects
+            .get(objects::APP_ENTITLEMENT, id)
+            .filter(|e| string_field(e, "appId") == Some(app_id))
             .ok_or_else(|| {
                 ApiError::not_found(format!(
                     "app entitlement {id:?} of app {app_id:?} not found"
@@ -220,7 +265,7 @@ impl Store {
             "connectorId": at.connector_id,
             "roleSlug": role,
             "createdAt": created_at,
-            "user": self.users.get(user_id).cloned().unwrap_or_else(|| json!({ "id": user_id })),
+            "user": self.user(user_id).cloned().unwrap_or_else(|_| json!({ "id": user_id })),
         });
         if self.nulls {
             crate::catalog::fill_nulls_of("c1.api.app.v2.ConnectorOwnerUser", &mut owner);
@@ -237,10 +282,9 @@ impl Store {
         created_at: &str,
     ) -> Value {
         let ent = self
-            .entitlements
-            .get(&(app_id.to_owned(), id.to_owned()))
+            .entitlement(app_id, id)
             .cloned()
-            .unwrap_or_else(|| json!({ "appId": app_id, "id": id }));
+            .unwrap_or_else(|_| json!({ "appId": app_id, "id": id }));
         let mut owner = json!({
             "appId": at.app_id,
             "connectorId": at.connector_id,

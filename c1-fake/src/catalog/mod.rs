@@ -10,7 +10,7 @@ mod serve;
 mod table;
 #[cfg(test)]
 mod tests;
-mod validate;
+pub(crate) mod validate;
 
 pub(crate) use generated::{OPERATIONS, SCHEMAS};
 

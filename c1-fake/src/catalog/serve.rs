@@ -15,12 +15,15 @@ use serde_json::{Value, json};
 
 use super::table::{Found, Table};
 use super::{Operation, Page, Schema, TokenIn, instance, validate};
+use crate::family::{self, FamilyCall};
 use crate::hosted::RouteRequest;
 use crate::inspect::RecordedRequest;
 use crate::lock;
+use crate::objects::{self, Objects};
 use crate::reply::Reply;
-use crate::state::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::state::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MIN_PAGE_SIZE, Store, timestamp_now};
 use crate::status::ApiError;
+use crate::template::Params;
 
 /// What a test scripted for one operation.
 #[derive(Debug, Clone)]
@@ -45,6 +48,8 @@ pub(crate) struct Catalog {
 
 /// One request for the catalog, after the fake's own routes passed on it.
 pub(crate) struct Call<'a> {
+    /// The tenant's stored objects, for the operations of a resource family.
+    pub(crate) store: &'a Mutex<Store>,
     pub(crate) method: &'a str,
     pub(crate) raw_path: &'a str,
     pub(crate) body: &'a [u8],
@@ -118,6 +123,8 @@ impl Catalog {
             Found::Nothing => return None,
         };
         let query = call.record.query_pairs();
+        let store = call.store;
+        let path_params = params.clone();
         self.record(
             op,
             RouteRequest {
@@ -128,7 +135,14 @@ impl Catalog {
         let strict = self.strict.load(Ordering::SeqCst);
         let answer = check_query(op, &query, strict)
             .and_then(|()| self.check_body(op, call.body, strict))
-            .and_then(|body| self.answer(op, &query, &body, call.nulls));
+            .and_then(|body| {
+                let input = Input {
+                    params: &path_params,
+                    query: &query,
+                    body: &body,
+                };
+                self.answer(op, &input, call.nulls, store)
+            });
         Some(match answer {
             Ok(resp) => resp,
             Err(mut e) => {
@@ -165,27 +179,73 @@ impl Catalog {
     }
 
     /// The scripted reply, or the scripted or built JSON, one page of it for a list.
+    /// The scripted answer; else the stored objects' for an operation of a resource family
+    /// or the task history; else one built from the response schema. One page of it, for a
+    /// list.
     fn answer(
         &self,
-        op: &Operation,
-        query: &[(String, String)],
-        body: &Value,
+        op: &'static Operation,
+        input: &Input<'_>,
         nulls: bool,
+        store: &Mutex<Store>,
     ) -> Result<Response<Body>, ApiError> {
         let scripted = lock(&self.scripted).get(op.id).cloned();
-        let mut json = match scripted {
-            Some(Scripted::Reply(reply)) => return Ok(reply.into_response()),
-            Some(Scripted::Json(v)) => v,
-            None => instance::instance(self.schemas, op.response, nulls),
+        let mut json = match (scripted, &op.role) {
+            (Some(Scripted::Reply(reply)), _) => return Ok(reply.into_response()),
+            (Some(Scripted::Json(v)), _) => v,
+            (None, _) if op.id == TASK_HISTORY => task_history(&lock(store).objects, input.body)?,
+            (None, Some(role)) => {
+                let now = timestamp_now();
+                let call = FamilyCall {
+                    op_id: op.id,
+                    role,
+                    params: input.params,
+                    query: input.query,
+                    body: input.body,
+                    items: op.page.as_ref().map(|p| p.items),
+                    schemas: self.schemas,
+                    now: &now,
+                };
+                family::answer(&mut lock(store).objects, &call)?
+            }
+            (None, None) => instance::instance(self.schemas, op.response, nulls),
         };
         if nulls {
             instance::fill_nulls(self.schemas, op.response, &mut json);
         }
         if let Some(paged) = &op.page {
-            page(op, paged, &mut json, query, body, nulls)?;
+            page(op, paged, &mut json, input.query, input.body, nulls)?;
         }
         Ok(axum::Json(json).into_response())
     }
+}
+
+/// What a request gives an operation, once checked.
+struct Input<'a> {
+    params: &'a Params,
+    query: &'a [(String, String)],
+    body: &'a Value,
+}
+
+/// `TaskAudit.List`: the history of a stored task, oldest first (newest first on request).
+const TASK_HISTORY: &str = "c1.api.task.v1.TaskAudit.List";
+
+fn task_history(objects: &Objects, body: &Value) -> Result<Value, ApiError> {
+    let id = body
+        .get("taskId")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if objects.get(objects::TASK, id).is_none() {
+        return Err(ApiError::not_found(format!("Task {id:?} not found")));
+    }
+    let mut list = objects.history.get(id).cloned().unwrap_or_default();
+    if body.get("newestFirst") == Some(&Value::Bool(true)) {
+        list.reverse();
+    }
+    if body.get("commentsOnly") == Some(&Value::Bool(true)) {
+        list.retain(|e| e.get("comment").is_some());
+    }
+    Ok(json!({ "list": list, "nextPageToken": "" }))
 }
 
 /// Each query parameter checked against its declared type; unknown ones refused when strict.
@@ -253,7 +313,8 @@ fn page(
     Ok(())
 }
 
-/// The page size asked for: 0 or absent is the default, more than the maximum is lowered.
+/// The page size asked for, clamped as the real service does: 0 or absent is the default,
+/// less than the minimum is raised, more than the maximum is lowered.
 fn page_size(value: Option<Value>) -> Result<usize, ApiError> {
     let bad = || ApiError::invalid("page size must be an integer");
     let n: i64 = match value {
@@ -268,7 +329,7 @@ fn page_size(value: Option<Value>) -> Result<usize, ApiError> {
         0 => Ok(DEFAULT_PAGE_SIZE),
         n => Ok(usize::try_from(n)
             .unwrap_or(MAX_PAGE_SIZE)
-            .min(MAX_PAGE_SIZE)),
+            .clamp(MIN_PAGE_SIZE, MAX_PAGE_SIZE)),
     }
 }
 

@@ -480,30 +480,32 @@ async fn built_lists_hold_numbered_items_over_several_pages() {
 #[tokio::test]
 async fn lists_are_served_in_pages() {
     let fake = fake(false, false).await;
-    let items: Vec<Value> = (0..5).map(|i| json!({"id": format!("w{i}")})).collect();
+    let items: Vec<Value> = (0..25).map(|i| json!({"id": format!("w{i}")})).collect();
     fake.operation_json("list", json!({"list": items, "nextPageToken": ""}));
     fake.operation_json("search", json!({"list": items}));
+    // A page size under the service's minimum (10) is raised to it.
     let (ids, pages) = widget_pages(&fake, 2).await;
     assert_eq!(pages, 3);
-    assert_eq!(ids, ["w0", "w1", "w2", "w3", "w4"]);
+    let want: Vec<String> = (0..25).map(|i| format!("w{i}")).collect();
+    assert_eq!(ids, want);
     // A POST search pages by its body.
     let (_, first) = call(
         &fake,
         "POST",
         "/api/v1/widgets/search",
-        Some(json!({"pageSize": 4})),
+        Some(json!({"pageSize": 24})),
     )
     .await;
-    assert_eq!(first["list"].as_array().unwrap().len(), 4);
+    assert_eq!(first["list"].as_array().unwrap().len(), 24);
     let next = first["nextPageToken"].clone();
     let (_, last) = call(
         &fake,
         "POST",
         "/api/v1/widgets/search",
-        Some(json!({"pageSize": 4, "pageToken": next})),
+        Some(json!({"pageSize": 24, "pageToken": next})),
     )
     .await;
-    assert_eq!(last["list"], json!([{"id": "w4"}]));
+    assert_eq!(last["list"], json!([{"id": "w24"}]));
     assert_eq!(last["nextPageToken"], "");
     // A token of another list, or garbage, is refused.
     let path = format!("/api/v1/widgets?page_token={}", next.as_str().unwrap());
