@@ -18,6 +18,11 @@ use c1_fake::FakeC1;
 /// The operations of the service the fake serves with state.
 const STATEFUL: &str = "c1.api.app.v2.ConnectorOwners.";
 
+/// Whether the fake answers operation `id` from stored state.
+fn is_stateful(id: &str) -> bool {
+    id.starts_with(STATEFUL) || c1_fake::stateful_operations().any(|(op, _)| op == id)
+}
+
 /// Checks the result of one call and the last request the fake received.
 fn check(
     fake: &FakeC1,
@@ -28,10 +33,11 @@ fn check(
     let (id, method, path, query, body) = expected;
     match result {
         Ok(()) => {}
-        // ConnectorOwnersV2 is stateful in the fake (its behaviour is
-        // tests/connector_owners.rs's): made-up ids are refused, by the
-        // service itself, so only the request's shape is checked here.
-        Err(e) if id.starts_with(STATEFUL) && e.kind() == ErrorKind::Status => {}
+        // ConnectorOwnersV2 and the resource families are stateful in the
+        // fake (their behaviour is tests/connector_owners.rs's and c1-fake's
+        // own tests'): made-up ids are refused, as the service refuses them,
+        // so only the request's shape is checked here.
+        Err(e) if is_stateful(id) && e.kind() == ErrorKind::Status => {}
         Err(e) => {
             failures.push(format!("{id}: {e}"));
             return;

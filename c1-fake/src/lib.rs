@@ -70,6 +70,20 @@ pub use reply::Reply;
 pub use server::{DEFAULT_READ_TIMEOUT, MAX_BODY, MAX_HEADER_BYTES};
 pub use state::{DEFAULT_PAGE_SIZE, DEFAULT_SEED, MAX_PAGE_SIZE, MIN_PAGE_SIZE};
 
+/// The operations the fake answers from its stored objects, as `(operation id, family)`:
+/// the family is named by its object's schema (`c1.api.app.v1.App`), the name
+/// [`FakeC1::objects`] takes. The others answer from their response schema (or, for
+/// ConnectorOwnersV2, from the owners' own state).
+pub fn stateful_operations() -> impl Iterator<Item = (&'static str, &'static str)> {
+    catalog::OPERATIONS
+        .iter()
+        .filter_map(|op| Some((op.id, op.role.as_ref()?.entity)))
+        .chain(std::iter::once((
+            "c1.api.task.v1.TaskAudit.List",
+            objects::TASK,
+        )))
+}
+
 /// The default lifetime of issued access tokens (`expires_in` = 600).
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(600);
 
