@@ -219,3 +219,56 @@ fn camel(snake: &str) -> String {
     }
     out
 }
+
+/// The README's table of stateful operations: one row per family, each
+/// operation as c1 names it (`Apps.create`).
+pub fn table(
+    spec: &Spec,
+    methods: &BTreeMap<String, String>,
+    roles: &BTreeMap<String, Role>,
+) -> String {
+    let mut families: BTreeMap<&str, BTreeMap<Kind, Vec<String>>> = BTreeMap::new();
+    for op in &spec.operations {
+        if let Some(role) = roles.get(&op.id) {
+            let name = format!("`{}.{}`", op.service, methods[&op.id]);
+            families
+                .entry(role.entity.as_str())
+                .or_default()
+                .entry(role.kind)
+                .or_default()
+                .push(name);
+        }
+    }
+    let mut out = String::from(
+        "| family (object) | create | get | list, search | update | delete | other calls |\n|---|---|---|---|---|---|---|\n",
+    );
+    for (entity, kinds) in &families {
+        let cell = |ks: &[Kind]| {
+            let names: Vec<&str> = ks
+                .iter()
+                .flat_map(|k| kinds.get(k).into_iter().flatten())
+                .map(String::as_str)
+                .collect();
+            if names.is_empty() {
+                "-".to_owned()
+            } else {
+                names.join(", ")
+            }
+        };
+        out.push_str(&format!(
+            "| `{entity}` | {} | {} | {} | {} | {} | {} |\n",
+            cell(&[Kind::Create]),
+            cell(&[Kind::Get]),
+            cell(&[Kind::List, Kind::Search]),
+            cell(&[Kind::Update]),
+            cell(&[Kind::Delete]),
+            cell(&[Kind::Act]),
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} families, {} operations.\n",
+        families.len(),
+        roles.len()
+    ));
+    out
+}

@@ -52,13 +52,13 @@ impl Http {
         let status = resp.status().as_u16();
         let bytes = resp.bytes().await.unwrap();
         let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        if status == 200 {
-            if let Err(e) = validate::check_object(SCHEMAS, op.response, &answer, true) {
-                panic!(
-                    "{}: answer not valid for {}: {e}\n{answer}",
-                    op.id, op.response
-                );
-            }
+        if status == 200
+            && let Err(e) = validate::check_object(SCHEMAS, op.response, &answer, true)
+        {
+            panic!(
+                "{}: answer not valid for {}: {e}\n{answer}",
+                op.id, op.response
+            );
         }
         (status, answer)
     }

@@ -10,8 +10,12 @@
 //!   discovery document and public key;
 //! - `/api/*`: bearer-authenticated API routes, answering errors as `google.rpc.Status`
 //!   JSON: ConnectorOwnersV2 (stateful), every operation of the generated catalog (one
-//!   generic handler: schema checks, scripted or built answers, pages), and the routes a
-//!   test hosts ([`FakeC1::route`]);
+//!   generic handler: schema checks, scripted answers, the stored objects of 36 resource
+//!   families ([`stateful_operations`], [`FakeC1::objects`]) or answers built from the
+//!   response schema, pages), and the routes a test hosts ([`FakeC1::route`]);
+//! - a coherent default tenant (users, apps, entitlements, tasks that reference each
+//!   other; task actions change tasks), [`FakeC1::reset`], [`FakeC1::load_seed`] and
+//!   [`FakeC1::state`];
 //! - inspection ([`FakeC1::requests`]) and fault injection ([`FakeC1::faults`]).
 //!
 //! ```no_run
