@@ -63,6 +63,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use auth::{ASSERTIONS_KEPT, Assertion, TestCredentials};
+pub use catalog::{Fill, UNKNOWN_ENUM_VALUE, example};
 pub use faults::{Fault, Faults};
 pub use federation::{
     DEFAULT_OIDC_SUBJECT, JWT_TOKEN_TYPE, MAX_SUBJECT_TOKEN_LIFETIME_SECS,

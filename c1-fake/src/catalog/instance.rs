@@ -1,111 +1,189 @@
-//! Answers built from a response schema: every field filled (or `null` in nulls mode), and
-//! `null` filled into a scripted answer's unset fields in nulls mode.
+//! Instances built from a schema: the answers the fake builds (strictly valid for their
+//! schema: at most one member of each oneof set, `{}` for protobuf's `Empty`, listed enum
+//! values, no deletion time, plausible values from [`super::plausible`]), every field
+//! `null` in nulls mode, and `null` filled into a scripted answer's unset fields.
+
+use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
-use super::{Schema, SchemaName, Ty, schema};
+use super::{Page, Schema, SchemaName, Ty, plausible, schema};
 
-/// How deep an instance nests schemas; deeper fields are left unset, which also ends
+/// How deep an answer nests schemas; deeper fields are left unset, which also ends
 /// recursive schemas (a schema already being built is not entered again).
 pub(crate) const MAX_DEPTH: usize = 6;
 
-/// How many items a built list answer holds: enough for several pages.
+/// How many items a built listing holds: enough for several pages.
 pub(crate) const BUILT_LIST_LEN: usize = 60;
 
-/// An instance of schema `id` with every field set, or every field `null` in nulls mode.
+/// An instance of schema `id` with every field set (arrays hold one item), or every field
+/// `null` in nulls mode.
 pub(crate) fn instance(schemas: &[Schema], id: SchemaName, nulls: bool) -> Value {
-    let mut stack = Vec::new();
-    let mut out = object(schemas, id, nulls, &mut stack);
-    fill_list(&mut out);
+    answer(schemas, id, nulls, None)
+}
+
+/// The answer of an operation whose response schema is `id`: an [`instance`], and for a
+/// listing (`page`) its items array (`list`, `tools`, ...) holding [`BUILT_LIST_LEN`]
+/// items, each built for its own item number, so they differ.
+pub(crate) fn answer(
+    schemas: &[Schema],
+    id: SchemaName,
+    nulls: bool,
+    page: Option<&Page>,
+) -> Value {
+    let items = page.map(|p| p.items);
+    let mut build = Builder::new(schemas, Fill::Answer);
+    if nulls {
+        return build.nulls(id);
+    }
+    let mut out = build.object(id);
+    let item_ty = schema(schemas, id)
+        .and_then(|s| s.fields.iter().find(|f| Some(f.name) == items))
+        .map(|f| &f.ty);
+    if let (Some(Ty::Array(item)), Some(name), Value::Object(map)) = (item_ty, items, &mut out) {
+        let list = (1..=BUILT_LIST_LEN)
+            .filter_map(|n| {
+                build.n = n;
+                build.stack = vec![id];
+                build.value(id, item, name, 1)
+            })
+            .collect();
+        map.insert(name.to_owned(), Value::Array(list));
+    }
     out
 }
 
-/// A built `list` (one item) becomes [`BUILT_LIST_LEN`] copies of that item, their text
-/// fields numbered (`displayName-1`, `displayName-2`, ...) so the items differ.
-fn fill_list(out: &mut Value) {
-    let Some(Value::Array(list)) = out.get_mut("list") else {
-        return;
-    };
-    let Some(item) = list.pop() else {
-        return;
-    };
-    *list = (1..=BUILT_LIST_LEN)
-        .map(|n| {
-            let mut copy = item.clone();
-            number_text(&mut copy, n);
-            copy
-        })
-        .collect();
+/// An instance of schema `id` that holds every field of every schema it reaches at least
+/// once: each schema in full where first reached (no depth limit), `{}` where reached again,
+/// every member of a oneof and deletion times set; enum values as [`answer`] gives them, or
+/// `unknown` for each. Not a valid message: a decoder's test of every field.
+pub(crate) fn every_field(
+    schemas: &[Schema],
+    id: SchemaName,
+    unknown: Option<&'static str>,
+) -> Value {
+    Builder::new(schemas, Fill::EveryField { unknown }).object(id)
 }
 
-/// Appends `-n` to the built text values in `value` (field-name strings), leaving enum
-/// values, timestamps and other fixed texts as they are.
-fn number_text(value: &mut Value, n: usize) {
-    match value {
-        Value::Object(map) => {
-            for (key, v) in map.iter_mut() {
-                if v.as_str() == Some(key.as_str()) {
-                    *v = Value::String(format!("{key}-{n}"));
-                } else {
-                    number_text(v, n);
+/// What a [`Builder`] builds.
+#[derive(Clone, Copy)]
+enum Fill {
+    /// A valid, plausible answer, [`MAX_DEPTH`] deep.
+    Answer,
+    /// Every field of every schema reached (see [`every_field`]).
+    EveryField { unknown: Option<&'static str> },
+}
+
+struct Builder<'s> {
+    schemas: &'s [Schema],
+    fill: Fill,
+    /// The item number: 1, or 1..=[`BUILT_LIST_LEN`] for a listing's items.
+    n: usize,
+    /// How many objects were built: the next object's own id derives from it.
+    serial: usize,
+    /// The schemas being built, outermost first.
+    stack: Vec<SchemaName>,
+    /// [`Fill::EveryField`]: the schemas already built in full.
+    filled: BTreeSet<SchemaName>,
+}
+
+impl<'s> Builder<'s> {
+    fn new(schemas: &'s [Schema], fill: Fill) -> Self {
+        Builder {
+            schemas,
+            fill,
+            n: 1,
+            serial: 0,
+            stack: Vec::new(),
+            filled: BTreeSet::new(),
+        }
+    }
+
+    /// Schema `id` with every field `null`.
+    fn nulls(&self, id: SchemaName) -> Value {
+        let fields = schema(self.schemas, id).map_or(&[][..], |s| s.fields);
+        Value::Object(
+            fields
+                .iter()
+                .map(|f| (f.name.to_owned(), Value::Null))
+                .collect(),
+        )
+    }
+
+    fn object(&mut self, id: SchemaName) -> Value {
+        let Some(schema) = schema(self.schemas, id) else {
+            return json!({});
+        };
+        let every = matches!(self.fill, Fill::EveryField { .. });
+        if every && !self.filled.insert(id) {
+            return json!({});
+        }
+        self.serial += 1;
+        let serial = self.serial;
+        self.stack.push(id);
+        let mut out = Map::new();
+        for field in schema.fields {
+            if !every && plausible::is_deletion_time(field.name) {
+                continue;
+            }
+            // A oneof holds one member: the first that can be built.
+            let taken = |out: &Map<String, Value>| {
+                schema.oneofs.iter().any(|group| {
+                    group.contains(&field.name) && group.iter().any(|m| out.contains_key(*m))
+                })
+            };
+            if !every && taken(&out) {
+                continue;
+            }
+            if let Some(v) = self.value(id, &field.ty, field.name, serial) {
+                out.insert(field.name.to_owned(), v);
+            }
+        }
+        self.stack.pop();
+        Value::Object(out)
+    }
+
+    /// A value of type `ty` for field `name` of object number `serial` (of schema `owner`);
+    /// `None` where the depth limit or a cycle stops it, or no enum value fits.
+    fn value(&mut self, owner: SchemaName, ty: &Ty, name: &str, serial: usize) -> Option<Value> {
+        let n = self.n;
+        Some(match ty {
+            Ty::Bool => json!(plausible::boolean(name)),
+            Ty::Int32 | Ty::Uint32 => json!(plausible::integer(name, n, serial)),
+            Ty::Int64 | Ty::Uint64 => json!(plausible::integer(name, n, serial).to_string()),
+            Ty::Number => json!(1.5),
+            Ty::String => json!(plausible::text(owner, name, n, serial)),
+            Ty::Bytes => json!("AQID"),
+            Ty::DateTime => json!(plausible::timestamp(name, n)),
+            Ty::Duration => json!("3600s"),
+            Ty::Enum(values) => match self.fill {
+                Fill::EveryField {
+                    unknown: Some(unknown),
+                } => json!(unknown),
+                _ => json!(plausible::enum_value(name, values)?),
+            },
+            Ty::Object => json!({ "key": format!("value-{n}") }),
+            Ty::Empty => json!({}),
+            Ty::Value => json!(format!("value-{n}")),
+            Ty::Ref(id) => {
+                let stop = self.stack.len() >= MAX_DEPTH || self.stack.contains(id);
+                if matches!(self.fill, Fill::Answer) && stop {
+                    return None;
                 }
+                self.object(id)
             }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| number_text(v, n)),
-        _ => {}
+            Ty::Array(item) => {
+                Value::Array(self.value(owner, item, name, serial).into_iter().collect())
+            }
+            Ty::Map(item) => {
+                let mut map = Map::new();
+                if let Some(v) = self.value(owner, item, name, serial) {
+                    map.insert("key".to_owned(), v);
+                }
+                Value::Object(map)
+            }
+        })
     }
-}
-
-fn object(schemas: &[Schema], id: SchemaName, nulls: bool, stack: &mut Vec<SchemaName>) -> Value {
-    let Some(schema) = schema(schemas, id) else {
-        return json!({});
-    };
-    stack.push(id);
-    let mut out = Map::new();
-    for field in schema.fields {
-        if nulls {
-            out.insert(field.name.to_owned(), Value::Null);
-        } else if let Some(v) = value(schemas, &field.ty, field.name, stack) {
-            out.insert(field.name.to_owned(), v);
-        }
-    }
-    stack.pop();
-    Value::Object(out)
-}
-
-/// A value of type `ty` for field `name`; `None` where the depth limit or a cycle stops it.
-fn value(schemas: &[Schema], ty: &Ty, name: &str, stack: &mut Vec<SchemaName>) -> Option<Value> {
-    Some(match ty {
-        Ty::Bool => json!(true),
-        Ty::Int32 | Ty::Uint32 => json!(1),
-        Ty::Int64 | Ty::Uint64 => json!("1"),
-        Ty::Number => json!(1.5),
-        Ty::String => json!(name),
-        Ty::Bytes => json!("AQID"),
-        Ty::DateTime => json!("2024-01-02T03:04:05Z"),
-        Ty::Duration => json!("3600s"),
-        Ty::Enum(values) => {
-            let known = values.iter().find(|v| !v.ends_with("_UNSPECIFIED"));
-            json!(known.or(values.first()).copied().unwrap_or_default())
-        }
-        Ty::Object => json!({ "key": "value" }),
-        Ty::Empty => json!({}),
-        Ty::Value => json!("value"),
-        Ty::Ref(id) => {
-            if stack.len() >= MAX_DEPTH || stack.contains(id) {
-                return None;
-            }
-            object(schemas, id, false, stack)
-        }
-        Ty::Array(item) => Value::Array(value(schemas, item, name, stack).into_iter().collect()),
-        Ty::Map(item) => {
-            let mut map = Map::new();
-            if let Some(v) = value(schemas, item, name, stack) {
-                map.insert("key".to_owned(), v);
-            }
-            Value::Object(map)
-        }
-    })
 }
 
 /// Write `null` for every field of schema `id` that `value` lacks, through nested objects,

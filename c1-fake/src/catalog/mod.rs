@@ -4,8 +4,12 @@
 //! [`OPERATIONS`], check bodies against [`SCHEMAS`] and answer instances built
 //! from them.
 
+#[cfg(test)]
+mod answer_tests;
+mod example;
 mod generated;
 mod instance;
+mod plausible;
 mod serve;
 mod table;
 #[cfg(test)]
@@ -15,6 +19,8 @@ pub(crate) mod validate;
 pub(crate) use generated::{OPERATIONS, SCHEMAS};
 
 pub(crate) use serve::{Call, Catalog};
+
+pub use example::{Fill, UNKNOWN_ENUM_VALUE, example};
 
 /// Nulls mode for answers built elsewhere (the stateful ConnectorOwnersV2 routes): write
 /// `null` for every field of the API's schema `name` that `value` lacks, nested ones too.

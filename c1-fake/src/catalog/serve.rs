@@ -208,7 +208,7 @@ impl Catalog {
                 };
                 family::answer(&mut lock(store).objects, &call)?
             }
-            (None, None) => instance::instance(self.schemas, op.response, nulls),
+            (None, None) => instance::answer(self.schemas, op.response, nulls, op.page.as_ref()),
         };
         if nulls {
             instance::fill_nulls(self.schemas, op.response, &mut json);

@@ -120,10 +120,57 @@ static SCHEMAS: &[Schema] = &[
                 name: "parent",
                 ty: Ty::Ref(WIDGET),
             },
+            Field {
+                name: "email",
+                ty: Ty::String,
+            },
+            Field {
+                name: "status",
+                ty: Ty::Enum(&[
+                    "STATUS_UNSPECIFIED",
+                    "STATUS_UNKNOWN",
+                    "STATUS_DELETED",
+                    "STATUS_DRAFT",
+                    "STATUS_ENABLED",
+                ]),
+            },
+            Field {
+                name: "updatedAt",
+                ty: Ty::DateTime,
+            },
+            Field {
+                name: "deletedAt",
+                ty: Ty::DateTime,
+            },
+            Field {
+                name: "deleted",
+                ty: Ty::Bool,
+            },
+            // A oneof: the first member that can be built is set, the others left out.
+            Field {
+                name: "nested",
+                ty: Ty::Ref(WIDGET),
+            },
+            Field {
+                name: "gearName",
+                ty: Ty::String,
+            },
+            Field {
+                name: "springCount",
+                ty: Ty::Int32,
+            },
+            // Protobuf's Empty: `{}`, never a made-up field.
+            Field {
+                name: "marker",
+                ty: Ty::Empty,
+            },
         ],
-        oneofs: &[],
+        oneofs: &[&["nested", "gearName", "springCount"]],
     },
 ];
+
+/// How many fields `test.Widget` has.
+const WIDGET_FIELDS: usize = 20;
 
 const fn op(
     id: &'static str,
@@ -251,32 +298,70 @@ async fn call(fake: &FakeC1, method: &str, path: &str, body: Option<Value>) -> (
     )
 }
 
+/// Whether `id` is a C1-style id: 27 base62 characters.
+fn is_c1_id(id: &Value) -> bool {
+    id.as_str()
+        .is_some_and(|s| s.len() == 27 && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 #[test]
-fn instances_fill_every_field_and_stop_at_cycles() {
+fn instances_are_plausible_live_objects_and_strictly_valid() {
     let v = instance::instance(SCHEMAS, GET_WIDGET, false);
     let w = &v["widget"];
-    assert_eq!(w["id"], "id");
-    assert_eq!(
-        (w["count"].clone(), w["size"].clone()),
-        (json!(1), json!("1"))
-    );
+    assert!(is_c1_id(&w["id"]), "{v}");
+    assert_eq!((&w["count"], &w["size"]), (&json!(1), &json!("1")));
     assert_eq!(w["kind"], "KIND_GEAR");
-    assert_eq!(w["tags"], json!(["tags"]));
-    assert_eq!(w["labels"], json!({"key": "labels"}));
+    // A status is live: not the zero value, `UNKNOWN` nor `DELETED`, though listed first.
+    assert_eq!(w["status"], "STATUS_ENABLED");
+    assert_eq!(w["email"], "user-1@example.com");
+    assert_eq!(w["tags"], json!(["tags-1"]));
+    assert_eq!(w["labels"], json!({"key": "labels-1"}));
+    assert_eq!(w["ttl"], "3600s");
+    // Created, then updated a day later; never deleted.
+    assert_eq!(w["createdAt"], "2024-05-01T12:00:00Z");
+    assert_eq!(w["updatedAt"], "2024-05-02T12:00:00Z");
+    assert!(w.get("deletedAt").is_none(), "{v}");
+    assert_eq!(w["deleted"], false);
+    // The oneof holds one member: `nested` would enter the cycle, so the next one.
+    assert_eq!(w["gearName"], "gearName-1");
+    assert!(w.get("nested").is_none(), "{v}");
+    assert!(w.get("springCount").is_none(), "{v}");
+    assert_eq!(w["marker"], json!({}));
     // `parent` is a Widget inside a Widget: the cycle is not entered.
     assert!(w.get("parent").is_none(), "{v}");
-    // Every generated instance validates against its own schema, strictly.
+    // Every built instance validates against its own schema, strictly, and the same
+    // schema gives the same instance.
     for schema in SCHEMAS {
         let v = instance::instance(SCHEMAS, schema.name, false);
         validate::check_object(SCHEMAS, schema.name, &v, true).unwrap();
+        assert_eq!(v, instance::instance(SCHEMAS, schema.name, false));
     }
     let nulls = instance::instance(SCHEMAS, GET_WIDGET, true);
     assert_eq!(nulls, json!({"widget": null}));
     let mut fixture = json!({"list": [{"id": "a"}]});
     instance::fill_nulls(SCHEMAS, LIST_WIDGETS, &mut fixture);
     assert!(fixture["nextPageToken"].is_null());
-    assert_eq!(fixture["list"][0].as_object().unwrap().len(), 11);
+    assert_eq!(fixture["list"][0].as_object().unwrap().len(), WIDGET_FIELDS);
     assert!(fixture["list"][0]["createdAt"].is_null());
+}
+
+#[test]
+fn every_field_instances_hold_every_field_once() {
+    let v = instance::every_field(SCHEMAS, GET_WIDGET, None);
+    let w = v["widget"].as_object().unwrap();
+    assert_eq!(w.len(), WIDGET_FIELDS, "{v}");
+    // The Widget was filled in full once: where it is reached again, `{}`.
+    assert_eq!((&w["parent"], &w["nested"]), (&json!({}), &json!({})));
+    assert!(w["deletedAt"].is_string());
+    assert_eq!(w["kind"], "KIND_GEAR");
+    // Not a valid message: the oneof's members are all set.
+    let err = validate::check_object(SCHEMAS, GET_WIDGET, &v, true).unwrap_err();
+    assert!(err.contains("oneof"), "{err}");
+    let unknown = instance::every_field(SCHEMAS, GET_WIDGET, Some("NEW"));
+    assert_eq!(
+        (&unknown["widget"]["kind"], &unknown["widget"]["status"]),
+        (&json!("NEW"), &json!("NEW"))
+    );
 }
 
 #[test]
@@ -302,6 +387,24 @@ fn validation_checks_types_and_names_the_field() {
         e.contains("unknown field `widget.created_at`") && e.contains("test.Widget"),
         "{e}"
     );
+    // One member of a oneof at most; `null` is unset.
+    check(
+        json!({"widget": {"gearName": "g", "springCount": null}}),
+        true,
+    )
+    .unwrap();
+    let e = err(
+        json!({"widget": {"gearName": "g", "springCount": 2}}),
+        false,
+    );
+    assert!(
+        e.contains("`widget` sets `gearName` and `springCount`"),
+        "{e}"
+    );
+    // Protobuf's Empty holds no field, even outside strict mode.
+    check(json!({"widget": {"marker": {}}}), true).unwrap();
+    let e = err(json!({"widget": {"marker": {"key": "value"}}}), false);
+    assert!(e.contains("`widget.marker` must be an empty object"), "{e}");
 }
 
 #[tokio::test]
@@ -309,7 +412,7 @@ async fn the_most_specific_operation_answers_and_methods_are_checked() {
     let fake = fake(false, false).await;
     let (status, body) = call(&fake, "GET", "/api/v1/widgets/w%2F1", None).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["widget"]["id"], "id");
+    assert!(is_c1_id(&body["widget"]["id"]), "{body}");
     let got = fake.operation_requests("get");
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].param("id"), Some("w/1"));
@@ -444,25 +547,19 @@ async fn bodies_and_queries_are_validated_and_strict_mode_names_unknown_fields()
     );
 }
 
-/// Every page of `GET /api/v1/widgets` in pages of `size`: the ids, and how many pages.
+/// Every page of `GET /api/v1/widgets` in pages of `size`: the items, and how many pages.
 async fn widget_pages(fake: &FakeC1, size: usize) -> (Vec<Value>, usize) {
-    let (mut ids, mut pages) = (Vec::new(), 0);
+    let (mut items, mut pages) = (Vec::new(), 0);
     let mut token = String::new();
     loop {
         let path = format!("/api/v1/widgets?page_size={size}&page_token={token}");
         let (status, page) = call(fake, "GET", &path, None).await;
         assert_eq!(status, 200, "{page}");
         pages += 1;
-        ids.extend(
-            page["list"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|w| w["id"].clone()),
-        );
+        items.extend(page["list"].as_array().unwrap().iter().cloned());
         token = page["nextPageToken"].as_str().unwrap().to_owned();
         if token.is_empty() {
-            return (ids, pages);
+            return (items, pages);
         }
     }
 }
@@ -470,11 +567,20 @@ async fn widget_pages(fake: &FakeC1, size: usize) -> (Vec<Value>, usize) {
 #[tokio::test]
 async fn built_lists_hold_numbered_items_over_several_pages() {
     let fake = fake(false, false).await;
-    let (ids, pages) = widget_pages(&fake, 25).await;
-    assert_eq!(ids.len(), super::instance::BUILT_LIST_LEN);
+    let (items, pages) = widget_pages(&fake, 25).await;
+    assert_eq!(items.len(), super::instance::BUILT_LIST_LEN);
     assert_eq!(pages, 3);
-    assert_eq!(ids[0], "id-1");
-    assert_eq!(ids[59], "id-60");
+    // Each item is its own object: its own id, its own number in what a person reads.
+    let ids: std::collections::BTreeSet<&str> =
+        items.iter().map(|w| w["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), items.len());
+    assert!(items.iter().all(|w| is_c1_id(&w["id"])));
+    assert_eq!(items[0]["email"], "user-1@example.com");
+    assert_eq!(items[59]["email"], "user-60@example.com");
+    assert_eq!(items[59]["createdAt"], "2024-05-03T23:00:00Z");
+    // The same answer every time, from another fake too.
+    let again = self::fake(false, false).await;
+    assert_eq!(widget_pages(&again, 100).await, (items, 1));
 }
 
 #[tokio::test]
@@ -484,8 +590,9 @@ async fn lists_are_served_in_pages() {
     fake.operation_json("list", json!({"list": items, "nextPageToken": ""}));
     fake.operation_json("search", json!({"list": items}));
     // A page size under the service's minimum (10) is raised to it.
-    let (ids, pages) = widget_pages(&fake, 2).await;
+    let (items, pages) = widget_pages(&fake, 2).await;
     assert_eq!(pages, 3);
+    let ids: Vec<&str> = items.iter().map(|w| w["id"].as_str().unwrap()).collect();
     let want: Vec<String> = (0..25).map(|i| format!("w{i}")).collect();
     assert_eq!(ids, want);
     // A POST search pages by its body.
@@ -524,9 +631,9 @@ async fn lists_are_served_in_pages() {
     );
     // Without a fixture: an instance with one item, one page.
     let (_, page) = call(&fake, "GET", "/api/v1/widgets/search", None).await;
-    assert_eq!(
-        page["widget"]["id"], "id",
-        "GET /widgets/search is `get` with id `search`"
+    assert!(
+        is_c1_id(&page["widget"]["id"]),
+        "GET /widgets/search is `get` with id `search`: {page}"
     );
 }
 
@@ -539,7 +646,7 @@ async fn scripted_replies_and_nulls_mode() {
     let (_, body) = call(&fake, "GET", "/api/v1/widgets/w", None).await;
     assert_eq!(body["widget"]["id"], "w");
     assert!(body["widget"]["createdAt"].is_null());
-    assert_eq!(body["widget"].as_object().unwrap().len(), 11);
+    assert_eq!(body["widget"].as_object().unwrap().len(), WIDGET_FIELDS);
     fake.operation_json("list", json!({"list": [{"id": "a"}]}));
     let (_, page) = call(&fake, "GET", "/api/v1/widgets", None).await;
     assert!(page["nextPageToken"].is_null(), "{page}");
