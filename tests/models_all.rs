@@ -1,23 +1,25 @@
-//! Every request and response model of the API against its fixture
-//! (`tests/fixtures/models/<Type>.json`, written by `scripts/gen_fixtures.py
-//! --models`): the fullest instance and the unknown-enum instance decode and
-//! encode back to equal JSON, and the all-`null` instance decodes as all
-//! absent (`{}`). And every model decoded by a real client on a 1 MiB stack
-//! from its deepest bodies (`tests/fixtures/api/nesting.rs`, written by
-//! c1-codegen): `Ok` or a decode error, never an overflowed stack.
+//! Every request and response model of the API against the examples c1-fake
+//! builds from its catalog (`c1_fake::example`, from the same description of
+//! the spec as the models: nothing reads the spec a second time): the
+//! plausible answer, the instance holding every field of every schema it
+//! reaches and the one with every enum value unknown decode and encode back
+//! to equal JSON, and the all-`null` instance decodes as all absent (`{}`).
+//! And every model decoded by a real client on a 1 MiB stack from its deepest
+//! bodies (`tests/fixtures/api/nesting.rs`, written by c1-codegen): `Ok` or a
+//! decode error, never an overflowed stack.
 
 #![cfg(feature = "full")]
 
 mod support;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
-use std::path::Path;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
 use c1::__private::{Endpoint, Method, Request};
 use c1::{Client, ErrorKind};
+use c1_fake::Fill;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -38,40 +40,61 @@ macro_rules! models {
 }
 include!("fixtures/api/models.rs");
 
-fn fixtures() -> impl Iterator<Item = (String, Value)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/models");
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("tests/fixtures/models exists")
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    entries.into_iter().map(|path| {
-        let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
-        let text = std::fs::read_to_string(&path).unwrap();
-        (
-            name,
-            serde_json::from_str(&text).expect("a fixture is JSON"),
-        )
-    })
+/// Type name -> schema name, for every schema (`tests/fixtures/api/schemas.tsv`,
+/// written by c1-codegen).
+fn schema_names() -> BTreeMap<&'static str, &'static str> {
+    let mut names = BTreeMap::new();
+    for line in include_str!("fixtures/api/schemas.tsv").lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        let (schema, ty) = line.split_once('\t').expect("schema <tab> type");
+        assert!(names.insert(ty, schema).is_none(), "{ty} names two schemas");
+    }
+    names
+}
+
+/// Every model: its type name, its schema's examples and its round trip.
+fn examples() -> Vec<(&'static str, [Value; 4], RoundTrip)> {
+    let names = schema_names();
+    MODELS
+        .iter()
+        .map(|&(name, trip)| {
+            let schema = names[name];
+            let example = |fill| {
+                c1_fake::example(schema, fill)
+                    .unwrap_or_else(|| panic!("{name}: no example of {schema}"))
+            };
+            let fills = [
+                Fill::Plausible,
+                Fill::Nulls,
+                Fill::EveryField,
+                Fill::UnknownEnums,
+            ];
+            (name, fills.map(example), trip)
+        })
+        .collect()
 }
 
 #[test]
-fn every_model_has_a_fixture_and_every_fixture_a_model() {
-    let models: BTreeSet<&str> = MODELS.iter().map(|(n, _)| *n).collect();
-    let files: BTreeSet<String> = fixtures().map(|(n, _)| n).collect();
-    let files: BTreeSet<&str> = files.iter().map(String::as_str).collect();
-    assert_eq!(models, files);
-    assert!(models.len() > 1000, "{} models", models.len());
+fn every_model_has_a_schema_and_examples() {
+    let names = schema_names();
+    assert_eq!(names.len(), 1955);
+    let missing: Vec<&str> = MODELS
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| !names.contains_key(n))
+        .collect();
+    assert_eq!(missing, Vec::<&str>::new());
+    assert!(MODELS.len() > 1000, "{} models", MODELS.len());
+    assert!(c1_fake::example("c1.api.user.v1.NoSuchSchema", Fill::Plausible).is_none());
 }
 
 #[test]
 fn every_instance_round_trips() {
     let mut failures = Vec::new();
     let (mut unknown, mut checked) = (0, 0);
-    for (name, fixture) in fixtures() {
-        let Some((_, trip)) = MODELS.iter().find(|(n, _)| *n == name) else {
-            continue;
-        };
+    for (name, [plausible, nulls, every, unknowns], trip) in examples() {
         let mut check = |kind: &str, input: &Value, expected: &Value| {
             checked += 1;
             match trip(input) {
@@ -80,13 +103,13 @@ fn every_instance_round_trips() {
                 Err(e) => failures.push(format!("{name} {kind}: {e}")),
             }
         };
-        let full = &fixture["full"];
-        assert!(full.is_object(), "{name}: no full instance");
-        check("full", full, full);
-        check("nulls", &fixture["nulls"], &json!({}));
-        if let Some(u) = fixture.get("unknown") {
+        assert!(plausible.is_object(), "{name}: no plausible instance");
+        check("plausible", &plausible, &plausible);
+        check("nulls", &nulls, &json!({}));
+        check("every field", &every, &every);
+        if unknowns != every {
             unknown += 1;
-            check("unknown", u, u);
+            check("unknown enums", &unknowns, &unknowns);
         }
     }
     assert!(
@@ -95,7 +118,7 @@ fn every_instance_round_trips() {
         failures.len(),
         failures.join("\n")
     );
-    assert!(unknown > 100, "only {unknown} fixtures hold an enum");
+    assert!(unknown > 100, "only {unknown} models hold an enum");
 }
 
 #[test]

@@ -54,3 +54,77 @@ pub fn example(schema_name: &str, fill: Fill) -> Option<Value> {
         Fill::UnknownEnums => instance::every_field(SCHEMAS, name, Some(UNKNOWN_ENUM_VALUE)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::super::{OPERATIONS, SCHEMAS, Ty, schema};
+    use super::{Fill, example};
+
+    /// The (schema, field) pairs `value`, of type `ty`, sets.
+    fn fields_set(ty: &Ty, value: &Value, out: &mut BTreeSet<(&'static str, &'static str)>) {
+        match (ty, value) {
+            (Ty::Ref(name), Value::Object(map)) => {
+                for field in schema(SCHEMAS, name).map_or(&[][..], |s| s.fields) {
+                    if let Some(v) = map.get(field.name).filter(|v| !v.is_null()) {
+                        out.insert((name, field.name));
+                        fields_set(&field.ty, v, out);
+                    }
+                }
+            }
+            (Ty::Array(item), Value::Array(items)) => {
+                items.iter().for_each(|v| fields_set(item, v, out));
+            }
+            (Ty::Map(item), Value::Object(map)) => {
+                map.values().for_each(|v| fields_set(item, v, out));
+            }
+            _ => {}
+        }
+    }
+
+    /// The EveryField examples of the request and response models together hold every
+    /// field of every schema those reach, however deep or recursive: a decoder checked
+    /// against them (c1's tests/models_all.rs) is checked against every field of the API.
+    #[test]
+    fn every_field_examples_hold_every_field_the_models_reach() {
+        let roots: BTreeSet<&str> = OPERATIONS
+            .iter()
+            .flat_map(|op| [Some(op.response), op.request])
+            .flatten()
+            .collect();
+        let (mut set, mut reachable) = (BTreeSet::new(), BTreeSet::new());
+        let mut stack: Vec<&str> = roots.iter().copied().collect();
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            for field in schema(SCHEMAS, name).unwrap().fields {
+                reachable.insert((name, field.name));
+                let mut ty = &field.ty;
+                while let Ty::Array(t) | Ty::Map(t) = ty {
+                    ty = t;
+                }
+                if let Ty::Ref(r) = ty {
+                    stack.push(r);
+                }
+            }
+        }
+        for root in &roots {
+            let (mut every, mut unknown) = (BTreeSet::new(), BTreeSet::new());
+            let v = example(root, Fill::EveryField).unwrap();
+            fields_set(&Ty::Ref(root), &v, &mut every);
+            // The same object with unknown enum values: the same fields.
+            let v = example(root, Fill::UnknownEnums).unwrap();
+            fields_set(&Ty::Ref(root), &v, &mut unknown);
+            assert_eq!(every, unknown, "{root}");
+            set.append(&mut every);
+        }
+        let missing: Vec<_> = reachable.difference(&set).collect();
+        assert!(missing.is_empty(), "{} missing: {missing:?}", missing.len());
+        assert!(reachable.len() > 6000, "{} fields", reachable.len());
+    }
+}
