@@ -7,8 +7,8 @@
 //! ```
 //!
 //! With no credentials in the environment it runs against the embedded fake
-//! C1 tenant (`c1-fake`), which serves every operation of the API from its
-//! schemas; with `CONDUCTORONE_CLIENT_ID` + `CONDUCTORONE_CLIENT_SECRET` (or
+//! C1 tenant (`c1-fake`) and its default tenant (four users, open tasks that
+//! wait on them); with `CONDUCTORONE_CLIENT_ID` + `CONDUCTORONE_CLIENT_SECRET` (or
 //! `CONDUCTORONE_ACCESS_TOKEN` and `CONDUCTORONE_SERVER_URL`) it reads your
 //! tenant. Both operations only read.
 
