@@ -278,3 +278,20 @@ async fn an_update_mask_changes_only_the_fields_it_names() {
         "Payroll 2"
     );
 }
+
+#[test]
+fn the_default_seed_holds_strictly_valid_live_objects() {
+    let seed: Value = serde_json::from_str(crate::DEFAULT_SEED).unwrap();
+    let store = crate::state::Store::from_seed(seed).unwrap();
+    let mut checked = 0;
+    for (family, objects) in store.objects.export() {
+        let name = schema(SCHEMAS, &family).unwrap().name;
+        for object in objects {
+            validate::check_object(SCHEMAS, name, &object, true)
+                .unwrap_or_else(|e| panic!("{family}: {e}\n{object}"));
+            assert!(object.get("deletedAt").is_none(), "{object}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "{checked} objects");
+}
