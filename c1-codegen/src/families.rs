@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::names::camel_of_snake;
 use crate::spec::{Operation, Spec, Ty};
 
 /// What an operation does to its family's store.
@@ -119,7 +120,7 @@ fn role(spec: &Spec, op: &Operation) -> Option<Role> {
     };
     let fields = &spec.schemas[&entity].fields;
     let field_of = |param: &str| {
-        let wire = camel(param);
+        let wire = camel_of_snake(param);
         fields.iter().any(|f| f.wire == wire).then_some(wire)
     };
     let params: Vec<&str> = op.path_params.iter().map(|p| p.name.as_str()).collect();
@@ -201,23 +202,6 @@ fn placeholders(path: &str) -> Vec<&str> {
 
 fn ends_in_placeholder(path: &str) -> bool {
     path.ends_with('}')
-}
-
-/// `app_id` -> `appId`.
-fn camel(snake: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The README's table of stateful operations: one row per family, each

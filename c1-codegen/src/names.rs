@@ -271,7 +271,8 @@ pub fn pascal(name: &str) -> String {
     }
 }
 
-fn camel_of_snake(name: &str) -> String {
+/// `app_id` -> `appId`.
+pub fn camel_of_snake(name: &str) -> String {
     let mut out = String::new();
     let mut up = false;
     for c in name.chars() {

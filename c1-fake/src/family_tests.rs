@@ -38,20 +38,9 @@ impl Http {
             path = path.replace(&format!("{{{param}}}"), &escape(id));
         }
         assert!(!path.contains('{'), "{}: unfilled {path}", op.id);
-        let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
-        let mut req = self
-            .client
-            .request(method, format!("{}{path}", self.fake.base_url()))
-            .bearer_auth(TOKEN);
-        if op.method != "GET" {
-            req = req
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.unwrap();
-        let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let body = (op.method != "GET").then_some(&body);
+        let (status, answer) =
+            crate::test_http::send(&self.client, &self.fake, TOKEN, op.method, &path, body).await;
         if status == 200
             && let Err(e) = validate::check_object(SCHEMAS, op.response, &answer, true)
         {

@@ -52,6 +52,8 @@ mod state;
 mod status;
 mod tasks;
 mod template;
+#[cfg(test)]
+mod test_http;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

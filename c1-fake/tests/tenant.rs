@@ -14,23 +14,10 @@ async fn fake() -> FakeC1 {
     fake
 }
 
+mod common;
+
 async fn api(fake: &FakeC1, method: &str, path: &str, body: Value) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = reqwest::Client::new()
-        .request(method.clone(), format!("{}{path}", fake.base_url()))
-        .bearer_auth(TOKEN);
-    if method != reqwest::Method::GET {
-        req = req
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    common::api(fake, TOKEN, method, path, body).await
 }
 
 fn ids<'v>(list: &'v Value, at: &[&str]) -> Vec<&'v str> {

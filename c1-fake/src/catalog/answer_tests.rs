@@ -195,19 +195,8 @@ async fn every_operation_answered_from_its_schema_serves_a_strictly_valid_live_o
     let stateful = OPERATIONS.iter().filter(|op| from_state(op)).count();
     for op in OPERATIONS.iter().filter(|op| !from_state(op)) {
         let (path, body) = request(op);
-        let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap();
-        let mut req = http
-            .request(method, format!("{}{path}", fake.base_url()))
-            .bearer_auth(TOKEN);
-        if let Some(body) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(body.to_string());
-        }
-        let resp = req.send().await.unwrap();
-        let status = resp.status().as_u16();
-        let bytes = resp.bytes().await.unwrap();
-        let answer: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let (status, answer) =
+            crate::test_http::send(&http, &fake, TOKEN, op.method, &path, body.as_ref()).await;
         if status != 200 {
             failures.push(format!("{} {}: {status} {answer}", op.method, path));
             continue;

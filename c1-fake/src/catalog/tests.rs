@@ -280,22 +280,8 @@ async fn fake(strict: bool, nulls: bool) -> FakeC1 {
 }
 
 async fn call(fake: &FakeC1, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = reqwest::Client::new()
-        .request(method, format!("{}{path}", fake.base_url()))
-        .bearer_auth(TOKEN);
-    if let Some(body) = body {
-        req = req
-            .header("content-type", "application/json")
-            .body(body.to_string());
-    }
-    let resp = req.send().await.unwrap();
-    let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.unwrap();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let http = reqwest::Client::new();
+    crate::test_http::send(&http, fake, TOKEN, method, path, body.as_ref()).await
 }
 
 /// Whether `id` is a C1-style id: 27 base62 characters.
