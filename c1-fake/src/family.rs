@@ -10,7 +10,7 @@ use crate::catalog::{Kind, Role, Schema, schema};
 use crate::objects::{Objects, short};
 use crate::status::ApiError;
 use crate::template::Params;
-use crate::{filters, tasks};
+use crate::{filters, grants, tasks};
 
 /// One call on a family, after its body and query were checked.
 pub(crate) struct FamilyCall<'a> {
@@ -101,6 +101,12 @@ pub(crate) fn answer(objects: &mut Objects, call: &FamilyCall<'_>) -> Result<Val
             }
             tasks::act(object, call.op_id, call.body, call.now)?;
             let task = object.clone();
+            if matches!(
+                call.op_id.rsplit('.').next(),
+                Some("Approve" | "ApproveWithStepUp")
+            ) {
+                grants::on_approval(objects, &task, call.now);
+            }
             let entry = tasks::audit_entry(entry_id, &task, call.body, call.now);
             let id = id_param(call)?.to_owned();
             objects.history.entry(id).or_default().push(entry);

@@ -284,3 +284,20 @@ fn the_default_seed_holds_strictly_valid_live_objects() {
     }
     assert!(checked >= 15, "{checked} objects");
 }
+
+#[tokio::test]
+async fn grant_answers_are_strictly_valid() {
+    let fake = FakeC1::start().await;
+    fake.add_bearer_token(TOKEN);
+    let op = OPERATIONS
+        .iter()
+        .find(|o| o.id == crate::grants::SEARCH)
+        .unwrap();
+    let http = reqwest::Client::new();
+    let body = json!({});
+    let (status, answer) =
+        crate::test_http::send(&http, &fake, TOKEN, op.method, op.template, Some(&body)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["list"].as_array().unwrap().len(), 3, "{answer}");
+    validate::check_object(SCHEMAS, op.response, &answer, true).unwrap();
+}

@@ -1,5 +1,6 @@
 //! The filters the main searches honour, by operation. A search not listed here answers
-//! every stored object of its family (in its path's scope).
+//! every stored object of its family (in its path's scope). The grants' search has its
+//! filters in `grants.rs`.
 //!
 //! | search | filters |
 //! |---|---|

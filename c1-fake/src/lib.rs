@@ -41,6 +41,7 @@ mod family;
 mod faults;
 mod federation;
 mod filters;
+mod grants;
 mod hosted;
 mod inspect;
 mod objects;
@@ -85,10 +86,10 @@ pub fn stateful_operations() -> impl Iterator<Item = (&'static str, &'static str
     catalog::OPERATIONS
         .iter()
         .filter_map(|op| Some((op.id, op.role.as_ref()?.entity)))
-        .chain(std::iter::once((
-            "c1.api.task.v1.TaskAudit.List",
-            objects::TASK,
-        )))
+        .chain([
+            ("c1.api.task.v1.TaskAudit.List", objects::TASK),
+            (grants::SEARCH, grants::FAMILY),
+        ])
 }
 
 /// The default lifetime of issued access tokens (`expires_in` = 600).
@@ -443,6 +444,13 @@ impl FakeC1 {
     /// README's table of stateful operations). Empty for a family with no objects.
     pub fn objects(&self, family: &str) -> Vec<serde_json::Value> {
         self.shared.store().objects.all(family).to_vec()
+    }
+
+    /// The grants (who holds which entitlement), oldest first: `{appId, appEntitlementId,
+    /// appUserId, userId, createdAt, originatingTicketId?}` each. Approving a grant task
+    /// adds one; approving a revocation removes it.
+    pub fn grants(&self) -> Vec<serde_json::Value> {
+        self.shared.store().objects.grants.clone()
     }
 
     /// One stored object of a resource family, by id.

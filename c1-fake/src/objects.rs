@@ -23,6 +23,8 @@ pub(crate) struct Objects {
     issued: u64,
     /// Each task's history (`TaskAuditView`s), oldest first, by task id.
     pub(crate) history: BTreeMap<String, Vec<Value>>,
+    /// Who holds which entitlement (see `grants.rs`), oldest first.
+    pub(crate) grants: Vec<Value>,
 }
 
 impl Objects {

@@ -31,6 +31,10 @@ struct Seed {
     app_entitlements: Vec<Value>,
     #[serde(default)]
     tasks: Vec<Value>,
+    /// Who holds which entitlement: `{appId, appEntitlementId, appUserId, userId,
+    /// createdAt?, originatingTicketId?}`.
+    #[serde(default)]
+    grants: Vec<Value>,
     /// Any family's objects, by its schema name (`c1.api.app.v1.App`).
     #[serde(default)]
     objects: BTreeMap<String, Vec<Value>>,
@@ -126,6 +130,7 @@ impl Store {
         for task in seed.tasks {
             store.objects.put(objects::TASK, task)?;
         }
+        store.objects.grants = seed.grants;
         for (kind, list) in seed.objects {
             for object in list {
                 store.objects.put(&kind, object)?;
@@ -205,6 +210,7 @@ impl Store {
         }
         json!({
             "objects": self.objects.export(),
+            "grants": self.objects.grants,
             "connectors": connectors,
             "userOwners": user_owners,
             "entitlementOwners": entitlement_owners,

@@ -291,3 +291,74 @@ async fn reset_load_and_read_the_state() {
     assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
     assert_eq!(fake.state(), after, "a refused seed changes nothing");
 }
+
+fn grant_pairs(answer: &Value) -> Vec<(String, String)> {
+    answer["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            let b = &g["appEntitlementUserBinding"];
+            let user = b["appUser"]["appUser"]["identityUserId"].as_str().unwrap();
+            (
+                user.to_owned(),
+                b["appEntitlementId"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn approving_a_request_grants_and_approving_a_revocation_revokes() {
+    let fake = fake().await;
+    let search = |body: Value| {
+        let fake = &fake;
+        async move {
+            let (status, answer) = api(fake, "POST", "/api/v1/search/grants", body).await;
+            assert_eq!(status, 200, "{answer}");
+            grant_pairs(&answer)
+        }
+    };
+    let of_app1 = json!({ "appIds": ["app-1"] });
+    let pair = |u: &str, e: &str| (u.to_owned(), e.to_owned());
+    assert_eq!(
+        search(of_app1.clone()).await,
+        [pair("user-1", "ent-1"), pair("user-2", "ent-2")]
+    );
+    assert_eq!(
+        search(json!({ "userId": "user-1" })).await,
+        [pair("user-1", "ent-1"), pair("user-1", "ent/3 y")]
+    );
+    // task-1: Grace asks for GitHub Admins (ent-1); approving it grants it.
+    let (status, _) = api(
+        &fake,
+        "POST",
+        "/api/v1/tasks/task-1/action/approve",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        search(of_app1).await,
+        [
+            pair("user-1", "ent-1"),
+            pair("user-2", "ent-2"),
+            pair("user-2", "ent-1")
+        ]
+    );
+    // task-3: revoke Ada's Payroll access; approving it removes the grant.
+    let (status, _) = api(
+        &fake,
+        "POST",
+        "/api/v1/tasks/task-3/action/approve",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        search(json!({ "userId": "user-1" })).await,
+        [pair("user-1", "ent-1")]
+    );
+    let refs = json!({ "entitlementRefs": [{ "appId": "app-1", "id": "ent-2" }] });
+    assert_eq!(search(refs).await, [pair("user-2", "ent-2")]);
+}

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use super::table::{Found, Table};
 use super::{Operation, Page, Schema, TokenIn, instance, validate};
 use crate::family::{self, FamilyCall};
+use crate::grants;
 use crate::hosted::RouteRequest;
 use crate::inspect::RecordedRequest;
 use crate::lock;
@@ -194,6 +195,9 @@ impl Catalog {
             (Some(Scripted::Reply(reply)), _) => return Ok(reply.into_response()),
             (Some(Scripted::Json(v)), _) => v,
             (None, _) if op.id == TASK_HISTORY => task_history(&lock(store).objects, input.body)?,
+            (None, _) if op.id == grants::SEARCH => {
+                grants::search(&lock(store).objects, input.body)
+            }
             (None, Some(role)) => {
                 let now = timestamp_now();
                 let call = FamilyCall {
