@@ -17,7 +17,7 @@ fn example(name: &str) -> PathBuf {
     let path = dir.join("examples").join(name);
     assert!(
         path.exists(),
-        "{} is not built: run the examples test with `cargo test --workspace` (or add --examples)",
+        "{} is not built: run the examples test with `cargo test` (or build with --examples)",
         path.display()
     );
     path
