@@ -116,7 +116,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn scan_expands_the_workspace_as_syn_does() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for dir in ["src", "tests", "examples"] {
+    for dir in ["src", "tests", "ui-tests/tests", "examples"] {
         rust_files(&root.join(dir), &mut files);
     }
     let (mut read, mut total, mut generated) = (0, 0, 0);
