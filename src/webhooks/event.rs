@@ -72,27 +72,43 @@ impl Event {
         }
     }
 
-    /// The payload of `event_type`, typed; `Err` says why it does not have
-    /// its event's shape, without quoting it.
-    pub(crate) fn decode(event_type: &str, payload: Map<String, Value>) -> Result<Event, String> {
-        fn typed<T: serde::de::DeserializeOwned>(
+    /// The event of `body`, a delivery of `event_type` whose payload is
+    /// `payload`: typed, read from the body's bytes (as the API's answers
+    /// are read, so the models' decoding is compiled once for both); `Err`
+    /// says why it does not have its event's shape, without quoting it.
+    pub(crate) fn decode(
+        event_type: &str,
+        body: &[u8],
+        payload: Map<String, Value>,
+    ) -> Result<Event, String> {
+        /// The envelope with its payload typed; the other members are read
+        /// elsewhere.
+        #[derive(serde::Deserialize)]
+        struct Envelope<P> {
+            payload: Option<P>,
+        }
+        fn typed<P: serde::de::DeserializeOwned + Default>(
             event_type: &str,
-            payload: Map<String, Value>,
-        ) -> Result<T, String> {
-            serde_json::from_value(Value::Object(payload)).map_err(|e| {
-                format!(
-                    "the payload does not have the shape of a `{event_type}` ({:?} error)",
-                    e.classify()
-                )
-            })
+            body: &[u8],
+        ) -> Result<P, String> {
+            match serde_json::from_slice::<Envelope<P>>(body) {
+                Ok(envelope) => Ok(envelope.payload.unwrap_or_default()),
+                Err(e) => Err(format!(
+                    "the payload does not have the shape of a `{event_type}` ({:?} error at line {}, \
+                     column {})",
+                    e.classify(),
+                    e.line(),
+                    e.column()
+                )),
+            }
         }
         Ok(match event_type {
-            TEST => Event::Test(typed(event_type, payload)?),
-            POLICY_APPROVAL_STEP => Event::PolicyApprovalStep(typed(event_type, payload)?),
-            POLICY_POST_ACTION => Event::PolicyPostAction(typed(event_type, payload)?),
-            PROVISION_STEP => Event::ProvisionStep(typed(event_type, payload)?),
-            WORKFLOW_STEP => Event::WorkflowStep(typed(event_type, payload)?),
-            FINDING_DISPATCH => Event::FindingDispatch(typed(event_type, payload)?),
+            TEST => Event::Test(typed(event_type, body)?),
+            POLICY_APPROVAL_STEP => Event::PolicyApprovalStep(Box::new(typed(event_type, body)?)),
+            POLICY_POST_ACTION => Event::PolicyPostAction(Box::new(typed(event_type, body)?)),
+            PROVISION_STEP => Event::ProvisionStep(Box::new(typed(event_type, body)?)),
+            WORKFLOW_STEP => Event::WorkflowStep(Box::new(typed(event_type, body)?)),
+            FINDING_DISPATCH => Event::FindingDispatch(Box::new(typed(event_type, body)?)),
             other => Event::Other {
                 event_type: other.to_owned(),
                 payload,

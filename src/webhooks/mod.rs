@@ -14,28 +14,34 @@
 //! `http::Request` of the body's bytes):
 //!
 //! ```no_run
-//! use c1::webhooks::{Answer, Event, Verifier, http};
+//! use c1::webhooks::{accepted, http, refusal, Answer, Event, Verifier};
 //!
-//! async fn receive(verifier: &Verifier, request: http::Request<Vec<u8>>) -> http::Response<String> {
+//! async fn receive(verifier: &Verifier, client: &c1::Client, request: http::Request<Vec<u8>>)
+//!     -> http::Response<String>
+//! {
 //!     let delivery = match verifier.verify(&request).await {
 //!         Ok(delivery) => delivery,
-//!         // 401 for a forgery, 503 when the tenant's keys were out of reach (it retries).
-//!         Err(refused) => return c1::webhooks::refusal(&refused),
+//!         Err(refused) => return refusal(&refused), // 401 forged, 503 keys unreachable (it retries)
 //!     };
 //!     let answer = match delivery.event() {
 //!         Event::PolicyApprovalStep(_) => Answer::approve("within policy"),
-//!         Event::Test(_) => Ok(Answer::test()),
+//!         Event::ProvisionStep(_) => {
+//!             let (delivery, client) = (delivery.clone(), client.clone());
+//!             tokio::spawn(async move { // provision, then answer through the callback
+//!                 let done = Answer::complete("account created").expect("a short comment");
+//!                 delivery.answer_later(&client, &done).await
+//!             });
+//!             return accepted(); // 202
+//!         }
 //!         _ => Ok(Answer::acknowledge()),
 //!     };
-//!     match answer.and_then(|answer| delivery.reply(&answer)) {
-//!         Ok(response) => response,
-//!         Err(e) => c1::webhooks::refusal(&e),
-//!     }
+//!     answer.and_then(|answer| delivery.reply(&answer)).unwrap_or_else(|e| refusal(&e))
 //! }
 //!
 //! # async fn setup() -> c1::Result<()> {
 //! let client = c1::Client::from_env()?;
-//! let verifier = Verifier::new(&client, "https://hooks.example.com/conductorone")?;
+//! // The URL configured on the webhook, as ConductorOne calls it.
+//! let verifier = Verifier::new(&client, "https://hooks.example.com/c1/webhook")?;
 //! # Ok(()) }
 //! ```
 //!
@@ -142,8 +148,8 @@ impl fmt::Debug for Delivery {
 
 impl Delivery {
     /// Reads a verified body.
-    fn read(body: &[u8], token: VerifiedToken) -> Result<Delivery, VerifyError> {
-        let body: Body = serde_json::from_slice(body).map_err(|e| {
+    fn read(bytes: &[u8], token: VerifiedToken) -> Result<Delivery, VerifyError> {
+        let body: Body = serde_json::from_slice(bytes).map_err(|e| {
             VerifyError::body(format!(
                 "the body is not a webhook envelope ({:?} error at line {}, column {})",
                 e.classify(),
@@ -164,7 +170,7 @@ impl Delivery {
                 Some(type_url.strip_prefix(event::TYPE_URL_PREFIX)?.to_owned())
             })
             .ok_or_else(|| VerifyError::body("the body names no event type"))?;
-        let event = Event::decode(&event_type, payload).map_err(VerifyError::body)?;
+        let event = Event::decode(&event_type, bytes, payload).map_err(VerifyError::body)?;
         Ok(Delivery {
             webhook_id,
             event_type,
