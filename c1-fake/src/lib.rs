@@ -16,7 +16,10 @@
 //! - a coherent default tenant (users, apps, entitlements, tasks that reference each
 //!   other; task actions change tasks), [`FakeC1::reset`], [`FakeC1::load_seed`] and
 //!   [`FakeC1::state`];
-//! - inspection ([`FakeC1::requests`]) and fault injection ([`FakeC1::faults`]).
+//! - inspection ([`FakeC1::requests`]) and fault injection ([`FakeC1::faults`]);
+//! - webhooks ([`FakeC1::webhooks`]): the tenant's rotating signing keys at
+//!   `GET /auth/v1/jwks`, deliveries to a receiver, single-use callbacks and inbound
+//!   listeners.
 //!
 //! ```no_run
 //! # async fn demo() {
