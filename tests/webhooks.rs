@@ -755,3 +755,111 @@ async fn inbound_jwt_mode_with_each_algorithm() {
         assert_eq!(refused.status(), Some(401), "{alg:?}");
     }
 }
+
+#[tokio::test]
+async fn the_jwks_is_fetched_with_the_clients_retries() {
+    let fake = FakeC1::start().await;
+    let client = client_of(&fake);
+    let hooks = fake.webhooks();
+    // A hosted route answers first: the JWKS is 503 once, then served.
+    let jwks = hooks.jwks();
+    let route = fake.route("GET", "/auth/v1/jwks");
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    route.handler(move |_| match counted.fetch_add(1, Ordering::SeqCst) {
+        0 => c1_fake::Reply::new(503),
+        _ => c1_fake::Reply::json(&jwks),
+    });
+    let verifier = Verifier::new(&client, RECEIVER).unwrap();
+    let request = hooks.delivery(RECEIVER, WebhookEvent::test()).request();
+    verify(&verifier, &request).await.unwrap();
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+/// Logs at TRACE for c1 show none of the token, the callback URL's token,
+/// the HMAC secret or a JWT.
+#[test]
+fn nothing_secret_is_logged() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    #[derive(Clone, Default)]
+    struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Logs {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+        type Writer = Logs;
+        fn make_writer(&'a self) -> Logs {
+            self.clone()
+        }
+    }
+    let logs = Logs::default();
+    let _guard = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(logs.clone()),
+        )
+        .with(tracing_subscriber::filter::Targets::new().with_target("c1", tracing::Level::TRACE))
+        .set_default();
+    tracing::callsite::rebuild_interest_cache();
+    let secret = "listener-secret-Zm9vYmFy";
+    let (token, callback) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let fake = FakeC1::start().await;
+            let client = client_of(&fake);
+            let hooks = fake.webhooks();
+            let verifier = Verifier::new(&client, RECEIVER).unwrap();
+            let request = hooks
+                .delivery(RECEIVER, WebhookEvent::provision_step(task(&fake)))
+                .request();
+            let delivery = verify(&verifier, &request).await.unwrap();
+            let done = Answer::complete("").unwrap();
+            delivery.answer_later(&client, &done).await.unwrap();
+            assert!(
+                delivery
+                    .answer_later(&client, &done)
+                    .await
+                    .unwrap_err()
+                    .is_used_or_expired()
+            );
+            let listener = hooks.add_hmac_listener(secret);
+            InboundWebhook::hmac(&client, &listener.id, secret)
+                .unwrap()
+                .send(&json!({}))
+                .await
+                .unwrap();
+            let wrong = InboundWebhook::hmac(&client, &listener.id, "x").unwrap();
+            assert!(wrong.send(&json!({})).await.is_err());
+            let key = TestKey::generate(Algorithm::EdDsa);
+            let listener = hooks.add_jwt_listener(json!({"keys": []}));
+            let jwt_key =
+                JwtKey::from_der(c1::webhooks::Algorithm::EdDsa, &key.private_key_der()).unwrap();
+            assert!(
+                InboundWebhook::jwt(&client, &listener.id, jwt_key)
+                    .unwrap()
+                    .send(&json!({}))
+                    .await
+                    .is_err()
+            );
+            let url = delivery.callback_url().unwrap().expose().to_owned();
+            (request.token().unwrap().to_owned(), url)
+        });
+    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("webhook request finished"), "{text}");
+    assert!(text.contains("webhook request failed"), "{text}");
+    let callback_token = callback.rsplit('/').next().unwrap();
+    for secret in [token.as_str(), callback_token, secret, "eyJ"] {
+        assert!(!text.contains(secret), "{secret} in:\n{text}");
+    }
+}
