@@ -69,6 +69,8 @@ pub use c1_runtime::reqwest;
 
 pub mod models;
 pub mod services;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 #[cfg(feature = "connector-owners-v2")]
 pub use services::ConnectorOwnersV2;

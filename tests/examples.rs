@@ -90,3 +90,22 @@ fn directory_and_tasks_runs_offline_against_the_fake() {
     );
     assert_eq!(stdout.matches("open task ").count(), 3, "{stdout}");
 }
+
+/// Built only with the `webhooks` feature (CI builds it under `full`).
+#[cfg(feature = "webhooks")]
+#[test]
+fn webhook_receiver_runs_offline_against_the_fake() {
+    let (stdout, stderr) = run_offline("webhook_receiver");
+    assert!(stderr.contains("embedded fake C1 tenant"), "{stderr}");
+    for expected in [
+        r#"policy approval step: Some(200), answer {"approve":{"comment":"task task-1 is within policy"},"version":"v1"}"#,
+        "provision step: Some(202) (Accepted)",
+        r#"provision step answered later: {"complete":{"comment":"account created for task task-1"},"version":"v1"}"#,
+        "forged delivery: Some((Some(401), ",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
+    }
+}

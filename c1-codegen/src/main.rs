@@ -62,7 +62,9 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
     let lock = names::parse_lock(&std::fs::read_to_string(&lock_path).unwrap_or_default());
     let spec = spec::load(&read(spec_path)?, &ov)?;
     let names = names::build(&spec, &ov, &lock)?;
-    let mut plan = plan::build(&spec, &names);
+    let extra = overrides::feature_schemas(&ov, spec.schemas.keys())?;
+    let mut plan = plan::build(&spec, &names, &extra)?;
+    plan.feature_deps = services::feature_deps(&plan, &ov)?;
     plan.secrets = secrets::find(&spec, &names, &ov)?;
     let roles = families::derive(&spec);
 

@@ -36,8 +36,46 @@ pub struct Overrides {
     /// `<Type>.<wireField>` that the name rule matches but holds no credential.
     #[serde(default)]
     pub not_secret: Vec<String>,
+    /// Feature -> schemas (or packages, ending in `.`) no operation uses
+    /// that the feature compiles, with their closure.
+    #[serde(default)]
+    pub feature_schemas: BTreeMap<String, Vec<String>>,
+    /// Feature -> what it enables besides its service (`"c1-runtime/x"`).
+    #[serde(default)]
+    pub feature_deps: BTreeMap<String, Vec<String>>,
 }
 
 pub fn parse(text: &str) -> Result<Overrides, String> {
     toml::from_str(text).map_err(|e| format!("overrides.toml: {e}"))
+}
+
+/// The schema keys of `feature_schemas`, each entry resolved against
+/// `keys`: a key itself, or a package (ending in `.`) naming every key in
+/// it. An entry that names nothing is an error.
+pub fn feature_schemas<'a>(
+    ov: &Overrides,
+    keys: impl Iterator<Item = &'a String> + Clone,
+) -> Result<BTreeMap<String, Vec<String>>, String> {
+    let mut out = BTreeMap::new();
+    for (feature, entries) in &ov.feature_schemas {
+        let mut roots: Vec<String> = Vec::new();
+        for entry in entries {
+            let before = roots.len();
+            roots.extend(
+                keys.clone()
+                    .filter(|k| match entry.ends_with('.') {
+                        true => k.starts_with(entry.as_str()),
+                        false => *k == entry,
+                    })
+                    .cloned(),
+            );
+            if roots.len() == before {
+                return Err(format!(
+                    "overrides.toml: feature_schemas.{feature}: `{entry}` names no schema"
+                ));
+            }
+        }
+        out.insert(feature.clone(), roots);
+    }
+    Ok(out)
 }

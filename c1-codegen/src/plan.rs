@@ -36,12 +36,28 @@ pub struct Plan {
     pub secrets: BTreeSet<(String, String)>,
     /// Response schema key -> the wire name of the list field, for `Page`.
     pub pages: BTreeMap<String, String>,
+    /// Feature -> what it enables besides its service (`overrides.toml`).
+    pub feature_deps: BTreeMap<String, Vec<String>>,
 }
 
 /// The feature list of a type nothing uses: it is still compiled under `full`.
 pub const ORPHAN: &str = "full";
 
-pub fn build(spec: &Spec, names: &Names) -> Plan {
+/// The plan of `spec`; `extra` gives features schemas no operation of
+/// theirs uses (`overrides.toml`'s `feature_schemas`, resolved).
+pub fn build(
+    spec: &Spec,
+    names: &Names,
+    extra: &BTreeMap<String, Vec<String>>,
+) -> Result<Plan, String> {
+    if let Some(unknown) = extra
+        .keys()
+        .find(|f| !spec.operations.iter().any(|op| kebab(&op.service) == **f))
+    {
+        return Err(format!(
+            "overrides.toml: feature_schemas: `{unknown}` is not a service's feature"
+        ));
+    }
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, op) in spec.operations.iter().enumerate() {
         groups.entry(&op.service).or_default().push(i);
@@ -64,6 +80,13 @@ pub fn build(spec: &Spec, names: &Names) -> Plan {
                 }
             }
         }
+        roots.extend(
+            extra
+                .get(&feature)
+                .into_iter()
+                .flatten()
+                .map(String::as_str),
+        );
         for key in spec.closure(roots) {
             schema_users.entry(key).or_default().insert(feature.clone());
         }
@@ -96,7 +119,7 @@ pub fn build(spec: &Spec, names: &Names) -> Plan {
         .iter()
         .filter_map(|op| Some((op.response.clone(), op.page.as_ref()?.items.clone())))
         .collect();
-    Plan {
+    Ok(Plan {
         services,
         schema_users,
         enum_users,
@@ -104,7 +127,8 @@ pub fn build(spec: &Spec, names: &Names) -> Plan {
         nested: crate::nesting::Graph::new(spec).nested(),
         secrets: BTreeSet::new(),
         pages,
-    }
+        feature_deps: BTreeMap::new(),
+    })
 }
 
 /// `c1.api.app.v1.Apps.Get` -> `app`.

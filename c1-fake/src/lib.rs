@@ -16,7 +16,10 @@
 //! - a coherent default tenant (users, apps, entitlements, tasks that reference each
 //!   other; task actions change tasks), [`FakeC1::reset`], [`FakeC1::load_seed`] and
 //!   [`FakeC1::state`];
-//! - inspection ([`FakeC1::requests`]) and fault injection ([`FakeC1::faults`]).
+//! - inspection ([`FakeC1::requests`]) and fault injection ([`FakeC1::faults`]);
+//! - webhooks ([`FakeC1::webhooks`]): the tenant's rotating signing keys at
+//!   `GET /auth/v1/jwks`, deliveries to a receiver, single-use callbacks and inbound
+//!   listeners.
 //!
 //! ```no_run
 //! # async fn demo() {
@@ -55,6 +58,7 @@ mod tasks;
 mod template;
 #[cfg(test)]
 mod test_http;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -117,6 +121,7 @@ pub(crate) struct Shared {
     request_log_capacity: usize,
     /// How long a request's head, and then its body, may take to arrive.
     pub(crate) read_timeout: Duration,
+    pub(crate) webhooks: webhooks::State,
 }
 
 impl Shared {
@@ -335,6 +340,7 @@ impl FakeC1Builder {
             ),
             request_log_capacity: self.request_log_capacity,
             read_timeout: self.read_timeout,
+            webhooks: webhooks::State::new(format!("http://{addr}")),
         });
         let router = routes::router(shared.clone());
         let (shutdown, rx) = watch::channel(false);
@@ -653,6 +659,12 @@ impl FakeC1 {
     /// Close the connections of the next `n` `/api/*` requests without answering.
     pub fn drop_next_connections(&self, n: usize) {
         self.faults().drop_next_connections(n);
+    }
+
+    /// The tenant's webhooks: its signing keys and JWKS, deliveries to a receiver,
+    /// callbacks and inbound listeners (see [`webhooks::Webhooks`]).
+    pub fn webhooks(&self) -> webhooks::Webhooks {
+        webhooks::Webhooks::new(self.shared.clone())
     }
 
     /// Stop the server and wait for its accept loop to end (dropping does the same without waiting).

@@ -25,6 +25,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route("/oidc/jwks", get(oidc_jwks))
         .merge(crate::owners::routes())
+        .merge(crate::webhooks::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(shared)

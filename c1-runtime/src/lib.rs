@@ -29,6 +29,8 @@ mod send;
 mod sent;
 mod shown;
 mod transport;
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 
 /// The HTTP library c1 sends with, for its transport types
 /// ([`reqwest::Proxy`], [`reqwest::Certificate`], [`reqwest::Identity`]).

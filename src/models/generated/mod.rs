@@ -112,7 +112,8 @@ pub use shared_user_status::*;
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 mod shared_app_entitlement_ref;
 #[cfg(any(
@@ -139,7 +140,8 @@ mod shared_app_entitlement_ref;
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 pub use shared_app_entitlement_ref::*;
 #[cfg(any(
@@ -154,7 +156,8 @@ pub use shared_app_entitlement_ref::*;
     feature = "automation-search",
     feature = "finding",
     feature = "finding-search",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod shared_app_user_app_user_type;
 #[cfg(any(
@@ -169,7 +172,8 @@ mod shared_app_user_app_user_type;
     feature = "automation-search",
     feature = "finding",
     feature = "finding-search",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use shared_app_user_app_user_type::*;
 #[cfg(any(
@@ -421,7 +425,8 @@ pub use app_entitlement_owners_v2::*;
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 mod shared_account_provision;
 #[cfg(any(
@@ -439,7 +444,8 @@ mod shared_account_provision;
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 pub use shared_account_provision::*;
 #[cfg(any(
@@ -688,14 +694,16 @@ pub use shared_search_automations_request_direction::*;
     feature = "app-resource-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod shared_app_resource_ref;
 #[cfg(any(
     feature = "app-resource-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use shared_app_resource_ref::*;
 #[cfg(feature = "app-resource-type")]
@@ -821,7 +829,8 @@ pub use connector_catalog::*;
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod shared_admin_provider_config;
 #[cfg(any(
@@ -831,7 +840,8 @@ mod shared_admin_provider_config;
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use shared_admin_provider_config::*;
 #[cfg(feature = "connector-owners-v2")]
@@ -899,29 +909,33 @@ pub use finding::*;
 #[cfg(any(
     feature = "finding",
     feature = "finding-audit",
-    feature = "finding-search"
-))]
-mod shared_finding_state;
-#[cfg(any(
-    feature = "finding",
-    feature = "finding-audit",
-    feature = "finding-search"
-))]
-pub use shared_finding_state::*;
-#[cfg(any(
-    feature = "finding",
-    feature = "finding-audit",
     feature = "finding-search",
-    feature = "finding-transformation-rule"
+    feature = "finding-transformation-rule",
+    feature = "webhooks"
 ))]
 mod shared_finding_severity;
 #[cfg(any(
     feature = "finding",
     feature = "finding-audit",
     feature = "finding-search",
-    feature = "finding-transformation-rule"
+    feature = "finding-transformation-rule",
+    feature = "webhooks"
 ))]
 pub use shared_finding_severity::*;
+#[cfg(any(
+    feature = "finding",
+    feature = "finding-audit",
+    feature = "finding-search",
+    feature = "webhooks"
+))]
+mod shared_finding_state;
+#[cfg(any(
+    feature = "finding",
+    feature = "finding-audit",
+    feature = "finding-search",
+    feature = "webhooks"
+))]
+pub use shared_finding_state::*;
 #[cfg(any(
     feature = "finding",
     feature = "finding-routing-rule",
@@ -939,8 +953,12 @@ mod shared_finding_routing_rule_finding_type;
 ))]
 pub use shared_finding_routing_rule_finding_type::*;
 #[cfg(any(feature = "finding", feature = "finding-search"))]
-mod shared_app_resource_target;
+mod shared_finding_ref;
 #[cfg(any(feature = "finding", feature = "finding-search"))]
+pub use shared_finding_ref::*;
+#[cfg(any(feature = "finding", feature = "finding-search", feature = "webhooks"))]
+mod shared_app_resource_target;
+#[cfg(any(feature = "finding", feature = "finding-search", feature = "webhooks"))]
 pub use shared_app_resource_target::*;
 #[cfg(feature = "finding-audit")]
 mod finding_audit;
@@ -962,10 +980,6 @@ pub use finding_settings::*;
 mod finding_transformation_rule;
 #[cfg(feature = "finding-transformation-rule")]
 pub use finding_transformation_rule::*;
-#[cfg(feature = "full")]
-mod shared_body;
-#[cfg(feature = "full")]
-pub use shared_body::*;
 #[cfg(feature = "functions")]
 mod functions;
 #[cfg(feature = "functions")]
@@ -1118,7 +1132,8 @@ pub use policies::*;
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod shared_action;
 #[cfg(any(
@@ -1127,7 +1142,8 @@ mod shared_action;
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use shared_action::*;
 #[cfg(any(
@@ -1135,7 +1151,8 @@ pub use shared_action::*;
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod shared_accept;
 #[cfg(any(
@@ -1143,7 +1160,8 @@ mod shared_accept;
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use shared_accept::*;
 #[cfg(feature = "policy-search")]
@@ -1164,7 +1182,8 @@ pub use principal::*;
     feature = "task-actions",
     feature = "task-search",
     feature = "user",
-    feature = "user-search"
+    feature = "user-search",
+    feature = "webhooks"
 ))]
 mod shared_user_actor_object_permissions;
 #[cfg(any(
@@ -1173,7 +1192,8 @@ mod shared_user_actor_object_permissions;
     feature = "task-actions",
     feature = "task-search",
     feature = "user",
-    feature = "user-search"
+    feature = "user-search",
+    feature = "webhooks"
 ))]
 pub use shared_user_actor_object_permissions::*;
 #[cfg(feature = "provider-credential")]
@@ -1302,19 +1322,35 @@ pub use task::*;
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod shared_action_instance;
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use shared_action_instance::*;
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
-mod shared_accept_instance;
+mod shared_task_expand_mask;
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+pub use shared_task_expand_mask::*;
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+mod shared_accept_instance;
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 pub use shared_accept_instance::*;
 #[cfg(feature = "task-actions")]
 mod task_actions;

@@ -4,6 +4,356 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// The `c1.webhooks.v1.Body` schema.
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Body {
+    /// `callbackUrl`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub callback_url: Option<String>,
+    /// `event`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    /// `payload`: a free-form JSON object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// `version`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `webhookId`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webhook_id: Option<String>,
+}
+
+model_de! { Body [1] {
+    0 "callbackUrl" callback_url: Plain,
+    1 "event" event: Plain,
+    2 "payload" payload: Plain,
+    3 "version" version: Plain,
+    4 "webhookId" webhook_id: Plain,
+} }
+
+redacted_debug! { Body {
+    "callback_url" callback_url: redacted,
+    "event" event: shown,
+    "payload" payload: shown,
+    "version" version: shown,
+    "webhook_id" webhook_id: shown,
+} }
+
+/// The `c1.webhooks.v1.PayloadFindingDispatch` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PayloadFindingDispatch {
+    /// `dispatchId`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dispatch_id: Option<String>,
+    /// `finding`: a [`Finding`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+    /// `findingId`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding_id: Option<String>,
+    /// `payloadTemplate`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload_template: Option<String>,
+    /// `ruleId`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_id: Option<String>,
+}
+
+model_de! { PayloadFindingDispatch [1] {
+    0 "dispatchId" dispatch_id: Plain,
+    1 "finding" finding: Model,
+    2 "findingId" finding_id: Plain,
+    3 "payloadTemplate" payload_template: Plain,
+    4 "ruleId" rule_id: Plain,
+} }
+
+/// The `c1.webhooks.v1.PayloadPolicyApprovalStep` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PayloadPolicyApprovalStep {
+    /// `expanded`: a list; each item is a free-form JSON object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+    /// `taskView`: a [`TaskView`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_view: Option<TaskView>,
+}
+
+model_de! { PayloadPolicyApprovalStep [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
+/// The `c1.webhooks.v1.PayloadPolicyPostAction` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PayloadPolicyPostAction {
+    /// `expanded`: a list; each item is a free-form JSON object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+    /// `taskView`: a [`TaskView`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_view: Option<TaskView>,
+}
+
+model_de! { PayloadPolicyPostAction [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
+/// The `c1.webhooks.v1.PayloadProvisionStep` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PayloadProvisionStep {
+    /// `expanded`: a list; each item is a free-form JSON object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
+    /// `taskView`: a [`TaskView`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_view: Option<TaskView>,
+}
+
+model_de! { PayloadProvisionStep [1] {
+    0 "expanded" expanded: Plain,
+    1 "taskView" task_view: Model,
+} }
+
+/// The `c1.webhooks.v1.PayloadTest` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PayloadTest {}
+
+model_de! { PayloadTest [1] {
+} }
+
+/// The `c1.webhooks.v1.PayloadWorkflowStep` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PayloadWorkflowStep {
+    /// `context`: a free-form JSON object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// `workflowExecutionId`: a 64-bit integer (a string on the wire).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "crate::models::wire::int64"
+    )]
+    pub workflow_execution_id: Option<i64>,
+    /// `workflowExecutionStepId`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow_execution_step_id: Option<String>,
+    /// `workflowId`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow_id: Option<String>,
+}
+
+model_de! { PayloadWorkflowStep [1] {
+    0 "context" context: Plain,
+    1 "workflowExecutionId" workflow_execution_id: Int64,
+    2 "workflowExecutionStepId" workflow_execution_step_id: Plain,
+    3 "workflowId" workflow_id: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalReplacePolicy` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponsePolicyApprovalReplacePolicy {
+    /// `comment`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `policySteps`: a list; each item is a [`PolicyStep`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_steps: Option<Vec<PolicyStep>>,
+}
+
+model_de! { ResponsePolicyApprovalReplacePolicy [1] {
+    0 "comment" comment: Plain,
+    1 "policySteps" policy_steps: Models,
+} }
+
+/// The `c1.webhooks.v1.ResponsePolicyApprovalStep` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponsePolicyApprovalStep {
+    /// `approve`: a [`ResponsePolicyApprovalStepApprove`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approve: Option<ResponsePolicyApprovalStepApprove>,
+    /// `deny`: a [`ResponsePolicyApprovalStepDeny`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deny: Option<ResponsePolicyApprovalStepDeny>,
+    /// `reassign`: a [`ResponsePolicyApprovalStepReassign`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reassign: Option<ResponsePolicyApprovalStepReassign>,
+    /// `replacePolicy`: a [`ResponsePolicyApprovalReplacePolicy`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replace_policy: Option<ResponsePolicyApprovalReplacePolicy>,
+    /// `version`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+model_de! { ResponsePolicyApprovalStep [1] {
+    0 "approve" approve: Model,
+    1 "deny" deny: Model,
+    2 "reassign" reassign: Model,
+    3 "replacePolicy" replace_policy: Model,
+    4 "version" version: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepApprove` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponsePolicyApprovalStepApprove {
+    /// `comment`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+model_de! { ResponsePolicyApprovalStepApprove [1] {
+    0 "comment" comment: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepDeny` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponsePolicyApprovalStepDeny {
+    /// `comment`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+model_de! { ResponsePolicyApprovalStepDeny [1] {
+    0 "comment" comment: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepReassign` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponsePolicyApprovalStepReassign {
+    /// `comment`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// `newStepUserIds`: a list; each item is text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_step_user_ids: Option<Vec<String>>,
+}
+
+model_de! { ResponsePolicyApprovalStepReassign [1] {
+    0 "comment" comment: Plain,
+    1 "newStepUserIds" new_step_user_ids: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponsePolicyPostAction` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponsePolicyPostAction {
+    /// `version`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+model_de! { ResponsePolicyPostAction [1] {
+    0 "version" version: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponseProvisionStep` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponseProvisionStep {
+    /// `complete`: a [`ResponseProvisionStepComplete`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete: Option<ResponseProvisionStepComplete>,
+    /// `errored`: a [`ResponseProvisionStepErrored`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errored: Option<ResponseProvisionStepErrored>,
+    /// `version`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+model_de! { ResponseProvisionStep [1] {
+    0 "complete" complete: Model,
+    1 "errored" errored: Model,
+    2 "version" version: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponseProvisionStep.ResponseProvisionStepComplete` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponseProvisionStepComplete {
+    /// `comment`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+model_de! { ResponseProvisionStepComplete [1] {
+    0 "comment" comment: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponseProvisionStep.ResponseProvisionStepErrored` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponseProvisionStepErrored {
+    /// `comment`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+model_de! { ResponseProvisionStepErrored [1] {
+    0 "comment" comment: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponseTest` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponseTest {
+    /// `version`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+model_de! { ResponseTest [1] {
+    0 "version" version: Plain,
+} }
+
+/// The `c1.webhooks.v1.ResponseWorkflowStep` schema.
+#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponseWorkflowStep {
+    /// `context`: a free-form JSON object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    /// `version`: text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+model_de! { ResponseWorkflowStep [1] {
+    0 "context" context: Plain,
+    1 "version" version: Plain,
+} }
+
 /// The `c1.api.webhooks.v1.WebhookInstance` schema.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]

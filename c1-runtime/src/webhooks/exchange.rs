@@ -1,0 +1,149 @@
+//! The requests of webhooks (the JWKS `GET`, the callback `POST`, the
+//! inbound trigger `POST`) as an [`Operation`] of the client's attempt loop:
+//! the client's transport, timeouts and retry policy, and never the
+//! client's credential.
+
+use std::future::Future;
+
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
+use tokio::time::Instant;
+
+use crate::auth::Auth;
+use crate::client::{Client, ClientInner};
+use crate::decode::status_error;
+use crate::endpoint::Method;
+use crate::error::{Error, Result};
+use crate::log::duration_ms;
+use crate::retry::{Failure, Retry, deadline_from};
+use crate::send::{self, Operation};
+use crate::sent::Sent;
+use crate::transport::{Limits, Reply};
+
+/// What these requests carry instead of the client's credential: nothing.
+static NO_CREDENTIAL: Auth = Auth::None;
+
+/// How much of an error body is read.
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
+/// One request of webhooks. `headers` gives each attempt's extra headers
+/// (an inbound trigger signs each attempt afresh).
+pub(crate) struct Exchange<H> {
+    pub(crate) method: Method,
+    pub(crate) url: reqwest::Url,
+    /// What errors and logs name instead of the URL, which may carry a
+    /// token (a callback URL does): `{callback_url}`.
+    pub(crate) template: &'static str,
+    pub(crate) body: Option<Bytes>,
+    /// Whether the server acting twice does no harm.
+    pub(crate) idempotent: bool,
+    /// The largest 2xx body read.
+    pub(crate) max_body: u64,
+    pub(crate) headers: H,
+    /// The sensitive header values of the last attempt (a signature, a
+    /// JWT), kept out of what an error shows of the answer.
+    pub(crate) sent_secrets: Vec<Vec<u8>>,
+}
+
+impl<H: FnMut() -> Result<HeaderMap> + Send + 'static> Exchange<H> {
+    /// Sends the request through `client`: the 2xx answer and the requests
+    /// sent, or the error of the last attempt (naming `method` and
+    /// `template`).
+    pub(crate) fn send(
+        self,
+        client: &Client,
+    ) -> impl Future<Output = Result<(Reply, u32)>> + Send + '_ {
+        let inner: &ClientInner = &client.inner;
+        let sent = send::invoke(inner, &NO_CREDENTIAL, self);
+        async move { sent.await.map(|sent| (sent.output, sent.attempts)) }
+    }
+}
+
+impl<H: FnMut() -> Result<HeaderMap>> Operation for Exchange<H> {
+    type Output = Reply;
+
+    fn idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    fn deadline(&self, inner: &ClientInner, started: Instant) -> Instant {
+        deadline_from(started, inner.timeouts.call)
+    }
+
+    fn request(&mut self, inner: &ClientInner) -> Result<reqwest::RequestBuilder> {
+        let extra = (self.headers)()?;
+        self.sent_secrets = extra
+            .values()
+            .filter(|v| v.is_sensitive())
+            .map(|v| v.as_bytes().to_vec())
+            .collect();
+        let mut request = inner
+            .http
+            .request(self.method.to_reqwest(), self.url.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(body) = &self.body {
+            request = request
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(body.clone());
+        }
+        Ok(request.headers(extra))
+    }
+
+    fn limits(&self, inner: &ClientInner) -> Limits {
+        Limits {
+            body: self.max_body.min(inner.max_response_bytes),
+            error_body: ERROR_BODY_LIMIT.min(inner.max_response_bytes),
+            connect_timeout: inner.timeouts.connect,
+        }
+    }
+
+    fn answered(&mut self, reply: Reply) -> Result<Reply, Failure> {
+        Ok(reply)
+    }
+
+    fn refused(&self, reply: &Reply, secrets: &[&[u8]]) -> Failure {
+        let mut secrets = secrets.to_vec();
+        for value in &self.sent_secrets {
+            // `Bearer <token>`: the token alone, as it would be echoed.
+            let token = value.rsplit(|b| *b == b' ').next().unwrap_or(value);
+            secrets.push(token);
+        }
+        Failure {
+            error: status_error(reply.status, &reply.body, &secrets, reply.cut)
+                .with_retry_after(reply.retry_after),
+            retry: Retry::for_status(reply.status),
+            retry_after: reply.retry_after,
+            unauthorized: false,
+        }
+    }
+
+    fn finished<'c>(
+        &self,
+        result: Result<Sent<'c, Reply>>,
+        started: Instant,
+    ) -> Result<Sent<'c, Reply>> {
+        let result = result.map_err(|e: Error| e.with_request(self.method, self.template));
+        match &result {
+            Ok(sent) => tracing::debug!(
+                target: "c1",
+                method = self.method.as_str(),
+                path = self.template,
+                status = sent.output.status,
+                attempts = sent.attempts,
+                elapsed_ms = duration_ms(started.elapsed()),
+                "webhook request finished"
+            ),
+            Err(err) => tracing::debug!(
+                target: "c1",
+                method = self.method.as_str(),
+                path = self.template,
+                kind = ?err.kind(),
+                status = err.status(),
+                attempts = err.attempts(),
+                elapsed_ms = duration_ms(started.elapsed()),
+                "webhook request failed"
+            ),
+        }
+        result
+    }
+}
