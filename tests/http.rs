@@ -119,11 +119,11 @@ async fn empty_and_dot_values_are_refused_before_sending() {
         assert_eq!(err.method(), Some(Method::Get));
         assert_eq!(
             err.path(),
-            Some("/api/v1/widgets/{widget_id}/parts/{part_id}")
+            Some("/api/v1/widgets/<widget_id>/parts/<part_id>")
         );
         let text = err.to_string();
         assert!(
-            text.starts_with("GET /api/v1/widgets/{widget_id}/parts/{part_id}: "),
+            text.starts_with("GET /api/v1/widgets/<widget_id>/parts/<part_id>: "),
             "{text}"
         );
         assert!(text.contains("`part_id`"), "{text}");
@@ -148,7 +148,7 @@ async fn not_found_says_status_and_server_message() {
     assert_eq!(err.attempts(), 1);
     assert_eq!(
         err.to_string(),
-        "GET /api/v1/widgets/{widget_id}: 404 Not Found: widget w9 not found (NOT_FOUND)"
+        "GET /api/v1/widgets/<widget_id>: 404 Not Found: widget w9 not found (NOT_FOUND)"
     );
     assert_eq!(server.count(), 1, "a 404 is not retried");
 }
@@ -179,7 +179,7 @@ async fn html_error_body_is_shown_as_a_bounded_snippet() {
     let text = err.to_string();
     assert!(
         text.starts_with(
-            r#"GET /api/v1/widgets/{widget_id}: 500 Internal Server Error; body: "<html> <body><h1>Internal Server Error</h1> <p>lorem"#
+            r#"GET /api/v1/widgets/<widget_id>: 500 Internal Server Error; body: "<html> <body><h1>Internal Server Error</h1> <p>lorem"#
         ),
         "{text}"
     );
@@ -206,7 +206,7 @@ async fn plain_text_error_body_is_shown() {
     let err = server.client().get_widget("w").await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        r#"GET /api/v1/widgets/{widget_id}: 403 Forbidden; body: "forbidden by proxy""#
+        r#"GET /api/v1/widgets/<widget_id>: 403 Forbidden; body: "forbidden by proxy""#
     );
 }
 
@@ -239,7 +239,7 @@ async fn decode_errors_name_the_json_path() {
     assert_eq!(err.attempts(), 1);
     let text = err.to_string();
     assert!(
-        text.starts_with("GET /api/v1/gears/{gear_id}: the response body does not decode: invalid type: integer, expected a string (line 1, column 28)"),
+        text.starts_with("GET /api/v1/gears/<gear_id>: the response body does not decode: invalid type: integer, expected a string (line 1, column 28)"),
         "{text}"
     );
     assert!(text.contains(" at `parts[1].id`"), "{text}");
@@ -416,7 +416,7 @@ async fn errors_and_traces_name_the_template_not_the_values() {
     let logs = logs.text();
     assert!(logs.contains("c1.request"), "{logs}");
     assert!(
-        logs.contains("/api/v1/widgets/{widget_id}/parts/{part_id}"),
+        logs.contains("/api/v1/widgets/<widget_id>/parts/<part_id>"),
         "{logs}"
     );
     assert!(logs.contains(" retrying "), "{logs}");
