@@ -319,11 +319,14 @@ async fn connection_refused_is_retried_even_for_post() {
         .unwrap();
     let err = client.create_widget("w", &json!({})).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(err.is_connect(), "{err:?}");
     assert_eq!(err.attempts(), 3);
     let text = err.to_string();
     assert!(
-        text.starts_with("POST /api/v1/widgets/<widget_id>: could not connect: "),
-        "{text}"
+        text.starts_with(&format!(
+            "POST /api/v1/widgets/<widget_id>: could not connect to {addr}: "
+        )),
+        "the message names the host and port it tried: {text}"
     );
     assert!(text.ends_with(" (after 3 attempts)"), "{text}");
 }
@@ -808,6 +811,7 @@ async fn a_connect_that_hangs_hits_the_connect_timeout_and_is_retried_even_for_p
     let started = Instant::now();
     let err = client.create_widget("w", &json!({})).await.unwrap_err();
     assert_eq!(err.timeout(), Some(TimeoutKind::Connect), "{err}");
+    assert!(err.is_timeout() && err.is_connect(), "{err:?}");
     assert_eq!(err.attempts(), 3, "nothing was sent: safe to retry a POST");
     let waited = started.elapsed();
     assert!(
@@ -816,6 +820,8 @@ async fn a_connect_that_hangs_hits_the_connect_timeout_and_is_retried_even_for_p
     );
     assert_eq!(
         err.to_string(),
-        "POST /api/v1/widgets/<widget_id>: could not connect within the connect timeout of 10s (after 3 attempts)"
+        format!(
+            "POST /api/v1/widgets/<widget_id>: could not connect to {addr} within the connect timeout of 10s (after 3 attempts)"
+        )
     );
 }

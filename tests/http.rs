@@ -153,6 +153,42 @@ async fn not_found_says_status_and_server_message() {
     assert_eq!(server.count(), 1, "a 404 is not retried");
 }
 
+/// The README's status questions, each asked of a real answer: exactly the
+/// one that matches is true (after c1's retries of 429 and 5xx).
+#[tokio::test(start_paused = true)]
+async fn each_status_question_matches_its_status_only() {
+    type Question = fn(&c1::Error) -> bool;
+    let questions: [(&str, Question); 7] = [
+        ("is_bad_request", c1::Error::is_bad_request),
+        ("is_unauthorized", c1::Error::is_unauthorized),
+        ("is_forbidden", c1::Error::is_forbidden),
+        ("is_not_found", c1::Error::is_not_found),
+        ("is_conflict", c1::Error::is_conflict),
+        ("is_rate_limited", c1::Error::is_rate_limited),
+        ("is_server_error", c1::Error::is_server_error),
+    ];
+    let cases: [(u16, &[&str]); 9] = [
+        (400, &["is_bad_request"]),
+        (401, &["is_unauthorized"]),
+        (403, &["is_forbidden"]),
+        (404, &["is_not_found"]),
+        (409, &["is_conflict"]),
+        (429, &["is_rate_limited"]),
+        (500, &["is_server_error"]),
+        (503, &["is_server_error"]),
+        (418, &[]),
+    ];
+    for (status, expected) in cases {
+        let server = Server::always(status, r#"{"code":2,"message":"no"}"#).await;
+        let err = server.client().get_widget("w").await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Status, "{err}");
+        for (name, question) in questions {
+            assert_eq!(question(&err), expected.contains(&name), "{status}: {name}");
+        }
+        assert!(!err.is_timeout() && !err.is_connect(), "{err:?}");
+    }
+}
+
 #[tokio::test]
 async fn html_error_body_is_shown_as_a_bounded_snippet() {
     let filler = "<p>lorem ipsum</p>\n".repeat(500);
