@@ -50,6 +50,9 @@
 //! `use c1::prelude::*;`, e.g. `client.apps().get(id).await?`.
 
 #![forbid(unsafe_code)]
+// docs.rs (see `[package.metadata.docs.rs]`) marks each service and model
+// with the feature that enables it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets this crate's own declarations use the `::c1` paths that expansions emit.
 extern crate self as c1;

@@ -570,404 +570,537 @@ pub use xaa_settings::{XAASettings, XAASettingsHandle};
 pub trait ServiceHandles {
     /// The [`A2UI`] service (feature `a2ui`).
     #[cfg(feature = "a2ui")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "a2ui")))]
     fn a2ui(&self) -> A2UIHandle<'_>;
     /// The [`AIGovernanceSettings`] service (feature `ai-governance-settings`).
     #[cfg(feature = "ai-governance-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
     fn ai_governance_settings(&self) -> AIGovernanceSettingsHandle<'_>;
     /// The [`AWSExternalIDSettings`] service (feature `aws-external-id-settings`).
     #[cfg(feature = "aws-external-id-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws-external-id-settings")))]
     fn aws_external_id_settings(&self) -> AWSExternalIDSettingsHandle<'_>;
     /// The [`AccessConflict`] service (feature `access-conflict`).
     #[cfg(feature = "access-conflict")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
     fn access_conflict(&self) -> AccessConflictHandle<'_>;
     /// The [`AccessReview`] service (feature `access-review`).
     #[cfg(feature = "access-review")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
     fn access_review(&self) -> AccessReviewHandle<'_>;
     /// The [`AccessReviewActions`] service (feature `access-review-actions`).
     #[cfg(feature = "access-review-actions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
     fn access_review_actions(&self) -> AccessReviewActionsHandle<'_>;
     /// The [`AccessReviewReport`] service (feature `access-review-report`).
     #[cfg(feature = "access-review-report")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-report")))]
     fn access_review_report(&self) -> AccessReviewReportHandle<'_>;
     /// The [`AccessReviewSetupEntitlement`] service (feature `access-review-setup-entitlement`).
     #[cfg(feature = "access-review-setup-entitlement")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
     fn access_review_setup_entitlement(&self) -> AccessReviewSetupEntitlementHandle<'_>;
     /// The [`AccessReviewTemplate`] service (feature `access-review-template`).
     #[cfg(feature = "access-review-template")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
     fn access_review_template(&self) -> AccessReviewTemplateHandle<'_>;
     /// The [`AccessReviewTemplateSetupEntitlement`] service (feature `access-review-template-setup-entitlement`).
     #[cfg(feature = "access-review-template-setup-entitlement")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
     fn access_review_template_setup_entitlement(
         &self,
     ) -> AccessReviewTemplateSetupEntitlementHandle<'_>;
     /// The [`AccountProvisionPolicyTest`] service (feature `account-provision-policy-test`).
     #[cfg(feature = "account-provision-policy-test")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "account-provision-policy-test")))]
     fn account_provision_policy_test(&self) -> AccountProvisionPolicyTestHandle<'_>;
     /// The [`AppAccessRequestsDefaults`] service (feature `app-access-requests-defaults`).
     #[cfg(feature = "app-access-requests-defaults")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
     fn app_access_requests_defaults(&self) -> AppAccessRequestsDefaultsHandle<'_>;
     /// The [`AppEntitlementMonitorBinding`] service (feature `app-entitlement-monitor-binding`).
     #[cfg(feature = "app-entitlement-monitor-binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
     fn app_entitlement_monitor_binding(&self) -> AppEntitlementMonitorBindingHandle<'_>;
     /// The [`AppEntitlementOwners`] service (feature `app-entitlement-owners`).
     #[cfg(feature = "app-entitlement-owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
     fn app_entitlement_owners(&self) -> AppEntitlementOwnersHandle<'_>;
     /// The [`AppEntitlementOwnersV2`] service (feature `app-entitlement-owners-v2`).
     #[cfg(feature = "app-entitlement-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
     fn app_entitlement_owners_v2(&self) -> AppEntitlementOwnersV2Handle<'_>;
     /// The [`AppEntitlementRoutingRule`] service (feature `app-entitlement-routing-rule`).
     #[cfg(feature = "app-entitlement-routing-rule")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
     fn app_entitlement_routing_rule(&self) -> AppEntitlementRoutingRuleHandle<'_>;
     /// The [`AppEntitlementSearch`] service (feature `app-entitlement-search`).
     #[cfg(feature = "app-entitlement-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
     fn app_entitlement_search(&self) -> AppEntitlementSearchHandle<'_>;
     /// The [`AppEntitlementUserBinding`] service (feature `app-entitlement-user-binding`).
     #[cfg(feature = "app-entitlement-user-binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
     fn app_entitlement_user_binding(&self) -> AppEntitlementUserBindingHandle<'_>;
     /// The [`AppEntitlements`] service (feature `app-entitlements`).
     #[cfg(feature = "app-entitlements")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
     fn app_entitlements(&self) -> AppEntitlementsHandle<'_>;
     /// The [`AppEntitlementsProxy`] service (feature `app-entitlements-proxy`).
     #[cfg(feature = "app-entitlements-proxy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
     fn app_entitlements_proxy(&self) -> AppEntitlementsProxyHandle<'_>;
     /// The [`AppManagedState`] service (feature `app-managed-state`).
     #[cfg(feature = "app-managed-state")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
     fn app_managed_state(&self) -> AppManagedStateHandle<'_>;
     /// The [`AppOwners`] service (feature `app-owners`).
     #[cfg(feature = "app-owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
     fn app_owners(&self) -> AppOwnersHandle<'_>;
     /// The [`AppOwnersV2`] service (feature `app-owners-v2`).
     #[cfg(feature = "app-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
     fn app_owners_v2(&self) -> AppOwnersV2Handle<'_>;
     /// The [`AppReport`] service (feature `app-report`).
     #[cfg(feature = "app-report")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-report")))]
     fn app_report(&self) -> AppReportHandle<'_>;
     /// The [`AppReportAction`] service (feature `app-report-action`).
     #[cfg(feature = "app-report-action")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-report-action")))]
     fn app_report_action(&self) -> AppReportActionHandle<'_>;
     /// The [`AppResource`] service (feature `app-resource`).
     #[cfg(feature = "app-resource")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
     fn app_resource(&self) -> AppResourceHandle<'_>;
     /// The [`AppResourceOwners`] service (feature `app-resource-owners`).
     #[cfg(feature = "app-resource-owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
     fn app_resource_owners(&self) -> AppResourceOwnersHandle<'_>;
     /// The [`AppResourceOwnersV2`] service (feature `app-resource-owners-v2`).
     #[cfg(feature = "app-resource-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
     fn app_resource_owners_v2(&self) -> AppResourceOwnersV2Handle<'_>;
     /// The [`AppResourceSearch`] service (feature `app-resource-search`).
     #[cfg(feature = "app-resource-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
     fn app_resource_search(&self) -> AppResourceSearchHandle<'_>;
     /// The [`AppResourceType`] service (feature `app-resource-type`).
     #[cfg(feature = "app-resource-type")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
     fn app_resource_type(&self) -> AppResourceTypeHandle<'_>;
     /// The [`AppSearch`] service (feature `app-search`).
     #[cfg(feature = "app-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
     fn app_search(&self) -> AppSearchHandle<'_>;
     /// The [`AppUsageControls`] service (feature `app-usage-controls`).
     #[cfg(feature = "app-usage-controls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
     fn app_usage_controls(&self) -> AppUsageControlsHandle<'_>;
     /// The [`AppUser`] service (feature `app-user`).
     #[cfg(feature = "app-user")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
     fn app_user(&self) -> AppUserHandle<'_>;
     /// The [`AppUserOwnersV2`] service (feature `app-user-owners-v2`).
     #[cfg(feature = "app-user-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
     fn app_user_owners_v2(&self) -> AppUserOwnersV2Handle<'_>;
     /// The [`Apps`] service (feature `apps`).
     #[cfg(feature = "apps")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
     fn apps(&self) -> AppsHandle<'_>;
     /// The [`AttributeSearch`] service (feature `attribute-search`).
     #[cfg(feature = "attribute-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "attribute-search")))]
     fn attribute_search(&self) -> AttributeSearchHandle<'_>;
     /// The [`Attributes`] service (feature `attributes`).
     #[cfg(feature = "attributes")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
     fn attributes(&self) -> AttributesHandle<'_>;
     /// The [`Auth`] service (feature `auth`).
     #[cfg(feature = "auth")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
     fn auth(&self) -> AuthHandle<'_>;
     /// The [`Automation`] service (feature `automation`).
     #[cfg(feature = "automation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
     fn automation(&self) -> AutomationHandle<'_>;
     /// The [`AutomationExecution`] service (feature `automation-execution`).
     #[cfg(feature = "automation-execution")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution")))]
     fn automation_execution(&self) -> AutomationExecutionHandle<'_>;
     /// The [`AutomationExecutionActions`] service (feature `automation-execution-actions`).
     #[cfg(feature = "automation-execution-actions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-actions")))]
     fn automation_execution_actions(&self) -> AutomationExecutionActionsHandle<'_>;
     /// The [`AutomationExecutionSearch`] service (feature `automation-execution-search`).
     #[cfg(feature = "automation-execution-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
     fn automation_execution_search(&self) -> AutomationExecutionSearchHandle<'_>;
     /// The [`AutomationSearch`] service (feature `automation-search`).
     #[cfg(feature = "automation-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
     fn automation_search(&self) -> AutomationSearchHandle<'_>;
     /// The [`Connector`] service (feature `connector`).
     #[cfg(feature = "connector")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
     fn connector(&self) -> ConnectorHandle<'_>;
     /// The [`ConnectorAuthoringActivation`] service (feature `connector-authoring-activation`).
     #[cfg(feature = "connector-authoring-activation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector-authoring-activation")))]
     fn connector_authoring_activation(&self) -> ConnectorAuthoringActivationHandle<'_>;
     /// The [`ConnectorCatalog`] service (feature `connector-catalog`).
     #[cfg(feature = "connector-catalog")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector-catalog")))]
     fn connector_catalog(&self) -> ConnectorCatalogHandle<'_>;
     /// The [`ConnectorOwnersV2`] service (feature `connector-owners-v2`).
     #[cfg(feature = "connector-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
     fn connector_owners_v2(&self) -> ConnectorOwnersV2Handle<'_>;
     /// The [`Contacts`] service (feature `contacts`).
     #[cfg(feature = "contacts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
     fn contacts(&self) -> ContactsHandle<'_>;
     /// The [`CredentialInventoryPolicy`] service (feature `credential-inventory-policy`).
     #[cfg(feature = "credential-inventory-policy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
     fn credential_inventory_policy(&self) -> CredentialInventoryPolicyHandle<'_>;
     /// The [`Decoy`] service (feature `decoy`).
     #[cfg(feature = "decoy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "decoy")))]
     fn decoy(&self) -> DecoyHandle<'_>;
     /// The [`DecoySearch`] service (feature `decoy-search`).
     #[cfg(feature = "decoy-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "decoy-search")))]
     fn decoy_search(&self) -> DecoySearchHandle<'_>;
     /// The [`Directory`] service (feature `directory`).
     #[cfg(feature = "directory")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "directory")))]
     fn directory(&self) -> DirectoryHandle<'_>;
     /// The [`Export`] service (feature `export`).
     #[cfg(feature = "export")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "export")))]
     fn export(&self) -> ExportHandle<'_>;
     /// The [`ExportsSearch`] service (feature `exports-search`).
     #[cfg(feature = "exports-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "exports-search")))]
     fn exports_search(&self) -> ExportsSearchHandle<'_>;
     /// The [`ExternalClientSearch`] service (feature `external-client-search`).
     #[cfg(feature = "external-client-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
     fn external_client_search(&self) -> ExternalClientSearchHandle<'_>;
     /// The [`Finding`] service (feature `finding`).
     #[cfg(feature = "finding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding")))]
     fn finding(&self) -> FindingHandle<'_>;
     /// The [`FindingAudit`] service (feature `finding-audit`).
     #[cfg(feature = "finding-audit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-audit")))]
     fn finding_audit(&self) -> FindingAuditHandle<'_>;
     /// The [`FindingRoutingRule`] service (feature `finding-routing-rule`).
     #[cfg(feature = "finding-routing-rule")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-routing-rule")))]
     fn finding_routing_rule(&self) -> FindingRoutingRuleHandle<'_>;
     /// The [`FindingSearch`] service (feature `finding-search`).
     #[cfg(feature = "finding-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-search")))]
     fn finding_search(&self) -> FindingSearchHandle<'_>;
     /// The [`FindingSettings`] service (feature `finding-settings`).
     #[cfg(feature = "finding-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-settings")))]
     fn finding_settings(&self) -> FindingSettingsHandle<'_>;
     /// The [`FindingTransformationRule`] service (feature `finding-transformation-rule`).
     #[cfg(feature = "finding-transformation-rule")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-transformation-rule")))]
     fn finding_transformation_rule(&self) -> FindingTransformationRuleHandle<'_>;
     /// The [`Functions`] service (feature `functions`).
     #[cfg(feature = "functions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions")))]
     fn functions(&self) -> FunctionsHandle<'_>;
     /// The [`FunctionsInvocation`] service (feature `functions-invocation`).
     #[cfg(feature = "functions-invocation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation")))]
     fn functions_invocation(&self) -> FunctionsInvocationHandle<'_>;
     /// The [`FunctionsInvocationSearch`] service (feature `functions-invocation-search`).
     #[cfg(feature = "functions-invocation-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation-search")))]
     fn functions_invocation_search(&self) -> FunctionsInvocationSearchHandle<'_>;
     /// The [`FunctionsSearch`] service (feature `functions-search`).
     #[cfg(feature = "functions-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions-search")))]
     fn functions_search(&self) -> FunctionsSearchHandle<'_>;
     /// The [`GatewayKey`] service (feature `gateway-key`).
     #[cfg(feature = "gateway-key")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
     fn gateway_key(&self) -> GatewayKeyHandle<'_>;
     /// The [`Hooks`] service (feature `hooks`).
     #[cfg(feature = "hooks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hooks")))]
     fn hooks(&self) -> HooksHandle<'_>;
     /// The [`HooksSearch`] service (feature `hooks-search`).
     #[cfg(feature = "hooks-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hooks-search")))]
     fn hooks_search(&self) -> HooksSearchHandle<'_>;
     /// The [`IdentityPolicyTenantDefaults`] service (feature `identity-policy-tenant-defaults`).
     #[cfg(feature = "identity-policy-tenant-defaults")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
     fn identity_policy_tenant_defaults(&self) -> IdentityPolicyTenantDefaultsHandle<'_>;
     /// The [`LocalDirectoryConfig`] service (feature `local-directory-config`).
     #[cfg(feature = "local-directory-config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
     fn local_directory_config(&self) -> LocalDirectoryConfigHandle<'_>;
     /// The [`LocalUserInvitation`] service (feature `local-user-invitation`).
     #[cfg(feature = "local-user-invitation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
     fn local_user_invitation(&self) -> LocalUserInvitationHandle<'_>;
     /// The [`MCPAccessProfile`] service (feature `mcp-access-profile`).
     #[cfg(feature = "mcp-access-profile")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
     fn mcp_access_profile(&self) -> MCPAccessProfileHandle<'_>;
     /// The [`MCPAccessProfileToolBinding`] service (feature `mcp-access-profile-tool-binding`).
     #[cfg(feature = "mcp-access-profile-tool-binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
     fn mcp_access_profile_tool_binding(&self) -> MCPAccessProfileToolBindingHandle<'_>;
     /// The [`MCPResource`] service (feature `mcp-resource`).
     #[cfg(feature = "mcp-resource")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
     fn mcp_resource(&self) -> MCPResourceHandle<'_>;
     /// The [`MCPServer`] service (feature `mcp-server`).
     #[cfg(feature = "mcp-server")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
     fn mcp_server(&self) -> MCPServerHandle<'_>;
     /// The [`MCPTool`] service (feature `mcp-tool`).
     #[cfg(feature = "mcp-tool")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
     fn mcp_tool(&self) -> MCPToolHandle<'_>;
     /// The [`OnboardingSettings`] service (feature `onboarding-settings`).
     #[cfg(feature = "onboarding-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
     fn onboarding_settings(&self) -> OnboardingSettingsHandle<'_>;
     /// The [`OrgDomain`] service (feature `org-domain`).
     #[cfg(feature = "org-domain")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
     fn org_domain(&self) -> OrgDomainHandle<'_>;
     /// The [`OrgNotificationSettings`] service (feature `org-notification-settings`).
     #[cfg(feature = "org-notification-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
     fn org_notification_settings(&self) -> OrgNotificationSettingsHandle<'_>;
     /// The [`PaperSecret`] service (feature `paper-secret`).
     #[cfg(feature = "paper-secret")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
     fn paper_secret(&self) -> PaperSecretHandle<'_>;
     /// The [`PaperSecretAdmin`] service (feature `paper-secret-admin`).
     #[cfg(feature = "paper-secret-admin")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
     fn paper_secret_admin(&self) -> PaperSecretAdminHandle<'_>;
     /// The [`PersonalClient`] service (feature `personal-client`).
     #[cfg(feature = "personal-client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
     fn personal_client(&self) -> PersonalClientHandle<'_>;
     /// The [`PersonalClientSearch`] service (feature `personal-client-search`).
     #[cfg(feature = "personal-client-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "personal-client-search")))]
     fn personal_client_search(&self) -> PersonalClientSearchHandle<'_>;
     /// The [`PersonalDevice`] service (feature `personal-device`).
     #[cfg(feature = "personal-device")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
     fn personal_device(&self) -> PersonalDeviceHandle<'_>;
     /// The [`Policies`] service (feature `policies`).
     #[cfg(feature = "policies")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
     fn policies(&self) -> PoliciesHandle<'_>;
     /// The [`PolicySearch`] service (feature `policy-search`).
     #[cfg(feature = "policy-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
     fn policy_search(&self) -> PolicySearchHandle<'_>;
     /// The [`PolicyValidate`] service (feature `policy-validate`).
     #[cfg(feature = "policy-validate")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policy-validate")))]
     fn policy_validate(&self) -> PolicyValidateHandle<'_>;
     /// The [`Principal`] service (feature `principal`).
     #[cfg(feature = "principal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
     fn principal(&self) -> PrincipalHandle<'_>;
     /// The [`ProviderCredential`] service (feature `provider-credential`).
     #[cfg(feature = "provider-credential")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
     fn provider_credential(&self) -> ProviderCredentialHandle<'_>;
     /// The [`RecoveryPolicy`] service (feature `recovery-policy`).
     #[cfg(feature = "recovery-policy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
     fn recovery_policy(&self) -> RecoveryPolicyHandle<'_>;
     /// The [`Reporting`] service (feature `reporting`).
     #[cfg(feature = "reporting")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reporting")))]
     fn reporting(&self) -> ReportingHandle<'_>;
     /// The [`RequestCatalogManagement`] service (feature `request-catalog-management`).
     #[cfg(feature = "request-catalog-management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
     fn request_catalog_management(&self) -> RequestCatalogManagementHandle<'_>;
     /// The [`RequestCatalogSearch`] service (feature `request-catalog-search`).
     #[cfg(feature = "request-catalog-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
     fn request_catalog_search(&self) -> RequestCatalogSearchHandle<'_>;
     /// The [`RequestSchema`] service (feature `request-schema`).
     #[cfg(feature = "request-schema")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-schema")))]
     fn request_schema(&self) -> RequestSchemaHandle<'_>;
     /// The [`RequestSettings`] service (feature `request-settings`).
     #[cfg(feature = "request-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
     fn request_settings(&self) -> RequestSettingsHandle<'_>;
     /// The [`RoleMiningManagement`] service (feature `role-mining-management`).
     #[cfg(feature = "role-mining-management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
     fn role_mining_management(&self) -> RoleMiningManagementHandle<'_>;
     /// The [`RoleMiningManagementSearch`] service (feature `role-mining-management-search`).
     #[cfg(feature = "role-mining-management-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management-search")))]
     fn role_mining_management_search(&self) -> RoleMiningManagementSearchHandle<'_>;
     /// The [`Roles`] service (feature `roles`).
     #[cfg(feature = "roles")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
     fn roles(&self) -> RolesHandle<'_>;
     /// The [`SSFReceiverEvent`] service (feature `ssf-receiver-event`).
     #[cfg(feature = "ssf-receiver-event")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event")))]
     fn ssf_receiver_event(&self) -> SSFReceiverEventHandle<'_>;
     /// The [`SSFReceiverEventSearch`] service (feature `ssf-receiver-event-search`).
     #[cfg(feature = "ssf-receiver-event-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event-search")))]
     fn ssf_receiver_event_search(&self) -> SSFReceiverEventSearchHandle<'_>;
     /// The [`SSFReceiverStream`] service (feature `ssf-receiver-stream`).
     #[cfg(feature = "ssf-receiver-stream")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
     fn ssf_receiver_stream(&self) -> SSFReceiverStreamHandle<'_>;
     /// The [`SSOApplication`] service (feature `sso-application`).
     #[cfg(feature = "sso-application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
     fn sso_application(&self) -> SSOApplicationHandle<'_>;
     /// The [`SSOSettings`] service (feature `sso-settings`).
     #[cfg(feature = "sso-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
     fn sso_settings(&self) -> SSOSettingsHandle<'_>;
     /// The [`SessionPolicy`] service (feature `session-policy`).
     #[cfg(feature = "session-policy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "session-policy")))]
     fn session_policy(&self) -> SessionPolicyHandle<'_>;
     /// The [`SessionSettings`] service (feature `session-settings`).
     #[cfg(feature = "session-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
     fn session_settings(&self) -> SessionSettingsHandle<'_>;
     /// The [`SignInPolicy`] service (feature `sign-in-policy`).
     #[cfg(feature = "sign-in-policy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sign-in-policy")))]
     fn sign_in_policy(&self) -> SignInPolicyHandle<'_>;
     /// The [`StepUpProvider`] service (feature `step-up-provider`).
     #[cfg(feature = "step-up-provider")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
     fn step_up_provider(&self) -> StepUpProviderHandle<'_>;
     /// The [`StepUpTransaction`] service (feature `step-up-transaction`).
     #[cfg(feature = "step-up-transaction")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
     fn step_up_transaction(&self) -> StepUpTransactionHandle<'_>;
     /// The [`SystemLog`] service (feature `system-log`).
     #[cfg(feature = "system-log")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "system-log")))]
     fn system_log(&self) -> SystemLogHandle<'_>;
     /// The [`Task`] service (feature `task`).
     #[cfg(feature = "task")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task")))]
     fn task(&self) -> TaskHandle<'_>;
     /// The [`TaskActions`] service (feature `task-actions`).
     #[cfg(feature = "task-actions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task-actions")))]
     fn task_actions(&self) -> TaskActionsHandle<'_>;
     /// The [`TaskAudit`] service (feature `task-audit`).
     #[cfg(feature = "task-audit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
     fn task_audit(&self) -> TaskAuditHandle<'_>;
     /// The [`TaskSearch`] service (feature `task-search`).
     #[cfg(feature = "task-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task-search")))]
     fn task_search(&self) -> TaskSearchHandle<'_>;
     /// The [`TenantAuthConfig`] service (feature `tenant-auth-config`).
     #[cfg(feature = "tenant-auth-config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
     fn tenant_auth_config(&self) -> TenantAuthConfigHandle<'_>;
     /// The [`TenantEmailProvider`] service (feature `tenant-email-provider`).
     #[cfg(feature = "tenant-email-provider")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
     fn tenant_email_provider(&self) -> TenantEmailProviderHandle<'_>;
     /// The [`TerraformExport`] service (feature `terraform-export`).
     #[cfg(feature = "terraform-export")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "terraform-export")))]
     fn terraform_export(&self) -> TerraformExportHandle<'_>;
     /// The [`TunnelCredentials`] service (feature `tunnel-credentials`).
     #[cfg(feature = "tunnel-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
     fn tunnel_credentials(&self) -> TunnelCredentialsHandle<'_>;
     /// The [`UIConversations`] service (feature `ui-conversations`).
     #[cfg(feature = "ui-conversations")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ui-conversations")))]
     fn ui_conversations(&self) -> UIConversationsHandle<'_>;
     /// The [`User`] service (feature `user`).
     #[cfg(feature = "user")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user")))]
     fn user(&self) -> UserHandle<'_>;
     /// The [`UserDeveloperPreferences`] service (feature `user-developer-preferences`).
     #[cfg(feature = "user-developer-preferences")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
     fn user_developer_preferences(&self) -> UserDeveloperPreferencesHandle<'_>;
     /// The [`UserNotificationSettings`] service (feature `user-notification-settings`).
     #[cfg(feature = "user-notification-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
     fn user_notification_settings(&self) -> UserNotificationSettingsHandle<'_>;
     /// The [`UserOwnersV2`] service (feature `user-owners-v2`).
     #[cfg(feature = "user-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user-owners-v2")))]
     fn user_owners_v2(&self) -> UserOwnersV2Handle<'_>;
     /// The [`UserSearch`] service (feature `user-search`).
     #[cfg(feature = "user-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user-search")))]
     fn user_search(&self) -> UserSearchHandle<'_>;
     /// The [`Vault`] service (feature `vault`).
     #[cfg(feature = "vault")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "vault")))]
     fn vault(&self) -> VaultHandle<'_>;
     /// The [`Webhooks`] service (feature `webhooks`).
     #[cfg(feature = "webhooks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
     fn webhooks(&self) -> WebhooksHandle<'_>;
     /// The [`WebhooksSearch`] service (feature `webhooks-search`).
     #[cfg(feature = "webhooks-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks-search")))]
     fn webhooks_search(&self) -> WebhooksSearchHandle<'_>;
     /// The [`WorkloadFederation`] service (feature `workload-federation`).
     #[cfg(feature = "workload-federation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "workload-federation")))]
     fn workload_federation(&self) -> WorkloadFederationHandle<'_>;
     /// The [`XAAAccessProfile`] service (feature `xaa-access-profile`).
     #[cfg(feature = "xaa-access-profile")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
     fn xaa_access_profile(&self) -> XAAAccessProfileHandle<'_>;
     /// The [`XAAAccessProfileScopeBinding`] service (feature `xaa-access-profile-scope-binding`).
     #[cfg(feature = "xaa-access-profile-scope-binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
     fn xaa_access_profile_scope_binding(&self) -> XAAAccessProfileScopeBindingHandle<'_>;
     /// The [`XAAClientAudienceMapping`] service (feature `xaa-client-audience-mapping`).
     #[cfg(feature = "xaa-client-audience-mapping")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
     fn xaa_client_audience_mapping(&self) -> XAAClientAudienceMappingHandle<'_>;
     /// The [`XAAResourceServer`] service (feature `xaa-resource-server`).
     #[cfg(feature = "xaa-resource-server")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
     fn xaa_resource_server(&self) -> XAAResourceServerHandle<'_>;
     /// The [`XAAScope`] service (feature `xaa-scope`).
     #[cfg(feature = "xaa-scope")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
     fn xaa_scope(&self) -> XAAScopeHandle<'_>;
     /// The [`XAASettings`] service (feature `xaa-settings`).
     #[cfg(feature = "xaa-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
     fn xaa_settings(&self) -> XAASettingsHandle<'_>;
 }
 
