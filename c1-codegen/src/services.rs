@@ -34,7 +34,9 @@ pub fn emit(
 fn emit_mod(plan: &Plan) -> String {
     let mut out = String::from(HEADER);
     out.push_str("//! Every service of the API, one module and one cargo feature each.\n\n");
-    out.push_str("// Some operations have more path parameters than clippy likes; the API decides.\n#![allow(deprecated, clippy::too_many_arguments)]\n\nuse crate::Client;\n\n");
+    out.push_str("// Some operations have more path parameters than clippy likes; the API decides.\n\
+                  // The accessors of disabled services never run: `loop {}` (see `off`).\n\
+                  #![allow(deprecated, clippy::too_many_arguments, clippy::empty_loop)]\n\nuse crate::Client;\n\n");
     for s in &plan.services {
         let _ = writeln!(
             out,
@@ -58,6 +60,7 @@ fn emit_mod(plan: &Plan) -> String {
             n = s.name,
             cfg = doc_cfg(&s.feature),
         );
+        out.push_str(&disabled_accessor(s));
     }
     out.push_str("}\n\nimpl ServiceHandles for Client {\n");
     for s in &plan.services {
@@ -80,7 +83,8 @@ fn emit_mod(plan: &Plan) -> String {
             s.feature, s.name
         );
     }
-    out.push_str("}\n");
+    out.push_str("}\n\n");
+    out.push_str(&disabled_module(plan));
     out
 }
 
@@ -88,6 +92,53 @@ fn emit_mod(plan: &Plan) -> String {
 /// `full`) shows which feature enables the item.
 fn doc_cfg(feature: &str) -> String {
     format!("#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n")
+}
+
+/// The accessor of a service whose feature is off: it exists, so
+/// `client.apps()` resolves, but its bound (`Self: off::Apps`, never
+/// implemented) fails where it is called, with a message naming the
+/// feature. The bound names `Self`, so it is checked at the call, not here.
+/// Its type, a projection of the unimplemented trait, is an error type
+/// there, so a method called on it adds no error of its own. The body
+/// cannot run (nothing implements the bound); `loop {}` is the cheapest to
+/// compile, which 132 of these in the default build make count.
+fn disabled_accessor(s: &Service) -> String {
+    format!(
+        "#[cfg(not(feature = \"{f}\"))]\n#[doc(hidden)]\n\
+         fn {m}(&self) -> <Self as off::{n}>::Handle where Self: off::{n} {{ loop {{}} }}\n",
+        f = s.feature,
+        m = s.module,
+        n = s.name
+    )
+}
+
+/// `off`: for each service, a trait implemented by nothing, whose
+/// `on_unimplemented` message is the compile error of calling the accessor
+/// of a service whose feature is off.
+fn disabled_module(plan: &Plan) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let major_minor = version.rsplit_once('.').map_or(version, |(head, _)| head);
+    let mut out = String::from(
+        "/// What calling the accessor of a service whose feature is off says.\n\
+         #[doc(hidden)]\npub mod off {\n",
+    );
+    for s in &plan.services {
+        let _ = writeln!(
+            out,
+            "#[cfg(not(feature = \"{f}\"))]\n\
+             #[diagnostic::on_unimplemented(\n\
+             message = \"`client.{m}()` needs the cargo feature `{f}` of c1\",\n\
+             label = \"the `{n}` service is in the feature `{f}`, which is off\",\n\
+             note = \"enable it in Cargo.toml: `c1 = {{{{ version = \\\"{major_minor}\\\", features = [\\\"{f}\\\"] }}}}` (or its area `area-{a}`; `full` enables every service)\"\n)]\n\
+             pub trait {n} {{\ntype Handle;\n}}",
+            f = s.feature,
+            m = s.module,
+            n = s.name,
+            a = s.area,
+        );
+    }
+    out.push_str("}\n");
+    out
 }
 
 fn emit_service(spec: &Spec, names: &Names, svc: &Service, on_client: bool) -> R<String> {
@@ -330,7 +381,8 @@ pub fn index(spec: &Spec, names: &Names, plan: &Plan) -> String {
          feature (`area-*` enables a package's services, `full` all of them); call an \
          operation through the service's handle after `use c1::prelude::*;`: \
          `client.apps().get(id).await?`. A request is shown as declared: `<name>` is a \
-         path or query parameter. The models an operation takes and answers \
+         path or query parameter. Calling the handle of a service whose feature is off \
+         is a compile error naming the feature. The models an operation takes and answers \
          are enabled with it (see [`models`](crate::models) for which feature enables \
          each).\n\n\
          | service and handle | feature | method | sends |\n|---|---|---|---|",
