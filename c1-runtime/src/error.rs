@@ -119,6 +119,29 @@ impl ApiStatus {
 /// It names the path *template*, never the values filled in, and never
 /// contains a token or secret. `Error` is cheap to clone, `Send + Sync`, and
 /// keeps the underlying cause as its [`source`](std::error::Error::source).
+///
+/// [`kind`](Error::kind) says what failed; the questions a caller usually
+/// asks have methods of their own: [`is_not_found`](Error::is_not_found),
+/// [`is_unauthorized`](Error::is_unauthorized),
+/// [`is_forbidden`](Error::is_forbidden),
+/// [`is_bad_request`](Error::is_bad_request),
+/// [`is_conflict`](Error::is_conflict),
+/// [`is_rate_limited`](Error::is_rate_limited),
+/// [`is_server_error`](Error::is_server_error) (each about the API's
+/// answer), [`is_timeout`](Error::is_timeout) and
+/// [`is_connect`](Error::is_connect).
+///
+/// ```
+/// # use c1_runtime as c1;
+/// /// The answer of a `get`, `None` when there is no such resource.
+/// fn found<T>(answer: c1::Result<T>) -> c1::Result<Option<T>> {
+///     match answer {
+///         Ok(resource) => Ok(Some(resource)),
+///         Err(err) if err.is_not_found() => Ok(None),
+///         Err(err) => Err(err),
+///     }
+/// }
+/// ```
 #[derive(Clone)]
 pub struct Error {
     inner: Box<Inner>,
