@@ -47,9 +47,16 @@
 //! The whole ConductorOne API is declared in [`services`], one cargo feature
 //! per service (default: `connector-owners-v2`; `full` enables all), with
 //! its types in [`models`]; call a service through its handle after
-//! `use c1::prelude::*;`, e.g. `client.apps().get(id).await?`.
+//! `use c1::prelude::*;`, e.g. `client.apps().get(id).await?`. The docs of
+//! [`services`] begin with an index of every service, its feature and its
+//! operations, and those of [`models`] say which features enable each model;
+//! calling the handle of a service whose feature is off is a compile error
+//! that names the feature.
 
 #![forbid(unsafe_code)]
+// docs.rs (see `[package.metadata.docs.rs]`) marks each service and model
+// with the feature that enables it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets this crate's own declarations use the `::c1` paths that expansions emit.
 extern crate self as c1;

@@ -144,7 +144,7 @@ const IDS: [&str; 4] = [
 /// The endpoint of `ConnectorOwnersV2::get_user_owner`, as its expansion declares it.
 static GET_USER_OWNER: Endpoint = Endpoint::new(
     Method::Get,
-    "/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}",
+    "/api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>",
 );
 
 #[test]

@@ -460,6 +460,8 @@ async fn token_endpoint_errors_are_auth_errors_with_the_status_and_no_secret() {
         let err = seeded_owner(&client).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
         assert_eq!(err.status(), status, "{err}");
+        // The status questions ask about the API's answer, not the token endpoint's.
+        assert!(!err.is_unauthorized() && !err.is_server_error(), "{err}");
         let text = err.to_string();
         assert!(text.contains(want), "want {want:?}: {text}");
         assert_no_fragment(&text, &secret, &[]);
@@ -468,6 +470,40 @@ async fn token_endpoint_errors_are_auth_errors_with_the_status_and_no_secret() {
     assert!(api_statuses(&fake).is_empty());
     // The endpoint recovers; so does the client.
     seeded_owner(&client).await.unwrap();
+}
+
+/// The README's Errors table: getting an access token failed, so `Auth`;
+/// `is_connect()` says why, and the message names the token URL and the
+/// host and port it tried. Retried like any failure to connect.
+#[tokio::test]
+async fn a_token_endpoint_that_cannot_be_reached_is_an_auth_error_naming_the_host() {
+    let fake = FakeC1::start().await;
+    let creds = fake.credentials();
+    // A port nobody listens on: bound, then closed.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let client = Client::builder()
+        .client_credentials(&creds.client_id, &creds.client_secret)
+        .base_url(format!("http://{addr}"))
+        .retry_policy(RetryPolicy::new().base_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap();
+    let err = seeded_owner(&client).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert!(err.is_connect() && !err.is_timeout(), "{err:?}");
+    assert_eq!((err.status(), err.attempts()), (None, 3), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>: \
+             signing in at http://{addr}/auth/v1/token failed: could not connect to {addr}: "
+        )),
+        "{text}"
+    );
+    assert!(text.ends_with(" (after 3 attempts)"), "{text}");
+    assert_no_fragment(&text, &creds.client_secret, &[]);
+    assert_no_fragment(&format!("{err:?}"), &creds.client_secret, &[]);
 }
 
 #[tokio::test]

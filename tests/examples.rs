@@ -62,7 +62,7 @@ fn manage_owners_runs_offline_against_the_fake() {
         "created: Grace Hopper <grace@example.com> as owner",
         "fetched: Grace Hopper <grace@example.com> as owner",
         "deleted user-2 as owner",
-        "after delete: GET /api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}: 404 Not Found",
+        "after delete: GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>: 404 Not Found",
         "2 owner(s) left",
     ] {
         assert!(

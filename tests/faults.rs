@@ -103,7 +103,7 @@ async fn the_error_after_retries_says_how_many_attempts_and_keeps_the_last_answe
     );
     assert_eq!(
         err.to_string(),
-        "GET /api/v1/widgets/{widget_id}: 503 Service Unavailable: failure 2 (UNAVAILABLE) (after 3 attempts)"
+        "GET /api/v1/widgets/<widget_id>: 503 Service Unavailable: failure 2 (UNAVAILABLE) (after 3 attempts)"
     );
     assert_eq!(server.count(), 3);
 }
@@ -319,11 +319,14 @@ async fn connection_refused_is_retried_even_for_post() {
         .unwrap();
     let err = client.create_widget("w", &json!({})).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(err.is_connect(), "{err:?}");
     assert_eq!(err.attempts(), 3);
     let text = err.to_string();
     assert!(
-        text.starts_with("POST /api/v1/widgets/{widget_id}: could not connect: "),
-        "{text}"
+        text.starts_with(&format!(
+            "POST /api/v1/widgets/<widget_id>: could not connect to {addr}: "
+        )),
+        "the message names the host and port it tried: {text}"
     );
     assert!(text.ends_with(" (after 3 attempts)"), "{text}");
 }
@@ -352,7 +355,7 @@ async fn a_refused_http2_stream_is_retried_even_for_post() {
     let text = err.to_string();
     assert!(
         text.starts_with(
-            "POST /api/v1/widgets/{widget_id}: the server refused the request without acting on it: "
+            "POST /api/v1/widgets/<widget_id>: the server refused the request without acting on it: "
         ),
         "{text}"
     );
@@ -428,7 +431,7 @@ async fn a_server_that_never_answers_hits_the_attempt_timeout() {
     );
     assert_eq!(
         err.to_string(),
-        "GET /api/v1/widgets/{widget_id}: the per-attempt timeout of 30s expired"
+        "GET /api/v1/widgets/<widget_id>: the per-attempt timeout of 30s expired"
     );
 }
 
@@ -529,7 +532,7 @@ async fn a_body_slower_than_the_call_deadline_is_cut() {
     );
     assert_eq!(
         err.to_string(),
-        "GET /api/v1/widgets/{widget_id}: the call timeout of 10s expired"
+        "GET /api/v1/widgets/<widget_id>: the call timeout of 10s expired"
     );
 }
 
@@ -640,7 +643,7 @@ async fn garbage_instead_of_http_is_a_transport_error() {
     assert_eq!(err.status(), None);
     assert!(
         err.to_string()
-            .starts_with("GET /api/v1/widgets/{widget_id}: "),
+            .starts_with("GET /api/v1/widgets/<widget_id>: "),
         "{err}"
     );
 }
@@ -808,6 +811,7 @@ async fn a_connect_that_hangs_hits_the_connect_timeout_and_is_retried_even_for_p
     let started = Instant::now();
     let err = client.create_widget("w", &json!({})).await.unwrap_err();
     assert_eq!(err.timeout(), Some(TimeoutKind::Connect), "{err}");
+    assert!(err.is_timeout() && err.is_connect(), "{err:?}");
     assert_eq!(err.attempts(), 3, "nothing was sent: safe to retry a POST");
     let waited = started.elapsed();
     assert!(
@@ -816,6 +820,8 @@ async fn a_connect_that_hangs_hits_the_connect_timeout_and_is_retried_even_for_p
     );
     assert_eq!(
         err.to_string(),
-        "POST /api/v1/widgets/{widget_id}: could not connect within the connect timeout of 10s (after 3 attempts)"
+        format!(
+            "POST /api/v1/widgets/<widget_id>: could not connect to {addr} within the connect timeout of 10s (after 3 attempts)"
+        )
     );
 }

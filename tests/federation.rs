@@ -248,7 +248,7 @@ async fn a_connection_refused_token_endpoint_is_retried_then_reported() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let err = Client::builder()
-        .base_url(url)
+        .base_url(&url)
         .oidc_token(TRUST, OIDC)
         .retry_policy(RetryPolicy::new().base_backoff(Duration::from_millis(1)))
         .build()
@@ -256,9 +256,17 @@ async fn a_connection_refused_token_endpoint_is_retried_then_reported() {
         .get_widget("w")
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+    // Getting a token failed (README, Errors): `Auth`, and a failure to connect.
+    assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+    assert!(err.is_connect(), "{err:?}");
     assert_eq!(err.attempts(), 3, "{err}");
-    assert!(err.to_string().contains("signing in at"), "{err}");
+    let addr = url.trim_start_matches("http://");
+    assert!(
+        err.to_string().contains(&format!(
+            ": signing in at {url}/auth/v1/token failed: could not connect to {addr}: "
+        )),
+        "{err}"
+    );
 }
 
 /// A token endpoint that never answers: the token request runs under the

@@ -119,11 +119,11 @@ async fn empty_and_dot_values_are_refused_before_sending() {
         assert_eq!(err.method(), Some(Method::Get));
         assert_eq!(
             err.path(),
-            Some("/api/v1/widgets/{widget_id}/parts/{part_id}")
+            Some("/api/v1/widgets/<widget_id>/parts/<part_id>")
         );
         let text = err.to_string();
         assert!(
-            text.starts_with("GET /api/v1/widgets/{widget_id}/parts/{part_id}: "),
+            text.starts_with("GET /api/v1/widgets/<widget_id>/parts/<part_id>: "),
             "{text}"
         );
         assert!(text.contains("`part_id`"), "{text}");
@@ -148,9 +148,45 @@ async fn not_found_says_status_and_server_message() {
     assert_eq!(err.attempts(), 1);
     assert_eq!(
         err.to_string(),
-        "GET /api/v1/widgets/{widget_id}: 404 Not Found: widget w9 not found (NOT_FOUND)"
+        "GET /api/v1/widgets/<widget_id>: 404 Not Found: widget w9 not found (NOT_FOUND)"
     );
     assert_eq!(server.count(), 1, "a 404 is not retried");
+}
+
+/// The README's status questions, each asked of a real answer: exactly the
+/// one that matches is true (after c1's retries of 429 and 5xx).
+#[tokio::test(start_paused = true)]
+async fn each_status_question_matches_its_status_only() {
+    type Question = fn(&c1::Error) -> bool;
+    let questions: [(&str, Question); 7] = [
+        ("is_bad_request", c1::Error::is_bad_request),
+        ("is_unauthorized", c1::Error::is_unauthorized),
+        ("is_forbidden", c1::Error::is_forbidden),
+        ("is_not_found", c1::Error::is_not_found),
+        ("is_conflict", c1::Error::is_conflict),
+        ("is_rate_limited", c1::Error::is_rate_limited),
+        ("is_server_error", c1::Error::is_server_error),
+    ];
+    let cases: [(u16, &[&str]); 9] = [
+        (400, &["is_bad_request"]),
+        (401, &["is_unauthorized"]),
+        (403, &["is_forbidden"]),
+        (404, &["is_not_found"]),
+        (409, &["is_conflict"]),
+        (429, &["is_rate_limited"]),
+        (500, &["is_server_error"]),
+        (503, &["is_server_error"]),
+        (418, &[]),
+    ];
+    for (status, expected) in cases {
+        let server = Server::always(status, r#"{"code":2,"message":"no"}"#).await;
+        let err = server.client().get_widget("w").await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Status, "{err}");
+        for (name, question) in questions {
+            assert_eq!(question(&err), expected.contains(&name), "{status}: {name}");
+        }
+        assert!(!err.is_timeout() && !err.is_connect(), "{err:?}");
+    }
 }
 
 #[tokio::test]
@@ -179,7 +215,7 @@ async fn html_error_body_is_shown_as_a_bounded_snippet() {
     let text = err.to_string();
     assert!(
         text.starts_with(
-            r#"GET /api/v1/widgets/{widget_id}: 500 Internal Server Error; body: "<html> <body><h1>Internal Server Error</h1> <p>lorem"#
+            r#"GET /api/v1/widgets/<widget_id>: 500 Internal Server Error; body: "<html> <body><h1>Internal Server Error</h1> <p>lorem"#
         ),
         "{text}"
     );
@@ -206,7 +242,7 @@ async fn plain_text_error_body_is_shown() {
     let err = server.client().get_widget("w").await.unwrap_err();
     assert_eq!(
         err.to_string(),
-        r#"GET /api/v1/widgets/{widget_id}: 403 Forbidden; body: "forbidden by proxy""#
+        r#"GET /api/v1/widgets/<widget_id>: 403 Forbidden; body: "forbidden by proxy""#
     );
 }
 
@@ -239,7 +275,7 @@ async fn decode_errors_name_the_json_path() {
     assert_eq!(err.attempts(), 1);
     let text = err.to_string();
     assert!(
-        text.starts_with("GET /api/v1/gears/{gear_id}: the response body does not decode: invalid type: integer, expected a string (line 1, column 28)"),
+        text.starts_with("GET /api/v1/gears/<gear_id>: the response body does not decode: invalid type: integer, expected a string (line 1, column 28)"),
         "{text}"
     );
     assert!(text.contains(" at `parts[1].id`"), "{text}");
@@ -416,7 +452,7 @@ async fn errors_and_traces_name_the_template_not_the_values() {
     let logs = logs.text();
     assert!(logs.contains("c1.request"), "{logs}");
     assert!(
-        logs.contains("/api/v1/widgets/{widget_id}/parts/{part_id}"),
+        logs.contains("/api/v1/widgets/<widget_id>/parts/<part_id>"),
         "{logs}"
     );
     assert!(logs.contains(" retrying "), "{logs}");

@@ -141,7 +141,7 @@ fn debug_shows_each_call_retry_and_token_fetch_once() {
         for field in [
             "DEBUG",
             "method=\"GET\"",
-            "path=\"/api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}\"",
+            "path=\"/api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>\"",
             "status=200",
             "attempts=2",
             "elapsed_ms=",

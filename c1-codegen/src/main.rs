@@ -80,6 +80,15 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
     for (file, text) in services::emit(&spec, &names, &plan, &ov)? {
         out.insert(dirs[1].join(file), rustfmt(&text)?);
     }
+    // The indexes in the rustdoc of `c1::services` and `c1::models`.
+    out.insert(
+        dirs[1].join("index.md"),
+        services::index(&spec, &names, &plan),
+    );
+    out.insert(
+        dirs[0].join("index.md"),
+        models::index(&spec, &names, &plan),
+    );
     out.insert(
         "c1-fake/src/catalog/generated.rs".into(),
         rustfmt(&fake::emit(&spec, &names, &roles))?,

@@ -34,7 +34,9 @@ pub fn emit(
 fn emit_mod(plan: &Plan) -> String {
     let mut out = String::from(HEADER);
     out.push_str("//! Every service of the API, one module and one cargo feature each.\n\n");
-    out.push_str("// Some operations have more path parameters than clippy likes; the API decides.\n#![allow(deprecated, clippy::too_many_arguments)]\n\nuse crate::Client;\n\n");
+    out.push_str("// Some operations have more path parameters than clippy likes; the API decides.\n\
+                  // The accessors of disabled services never run: `loop {}` (see `off`).\n\
+                  #![allow(deprecated, clippy::too_many_arguments, clippy::empty_loop)]\n\nuse crate::Client;\n\n");
     for s in &plan.services {
         let _ = writeln!(
             out,
@@ -52,11 +54,13 @@ fn emit_mod(plan: &Plan) -> String {
     for s in &plan.services {
         let _ = writeln!(
             out,
-            "/// The [`{n}`] service (feature `{f}`).\n#[cfg(feature = \"{f}\")]\nfn {m}(&self) -> {n}Handle<'_>;",
+            "/// The [`{n}`] service (feature `{f}`).\n#[cfg(feature = \"{f}\")]\n{cfg}fn {m}(&self) -> {n}Handle<'_>;",
             f = s.feature,
             m = s.module,
-            n = s.name
+            n = s.name,
+            cfg = doc_cfg(&s.feature),
         );
+        out.push_str(&disabled_accessor(s));
     }
     out.push_str("}\n\nimpl ServiceHandles for Client {\n");
     for s in &plan.services {
@@ -77,6 +81,60 @@ fn emit_mod(plan: &Plan) -> String {
             out,
             "#[cfg(feature = \"{}\")]\npub use super::{} as _;",
             s.feature, s.name
+        );
+    }
+    out.push_str("}\n\n");
+    out.push_str(&disabled_module(plan));
+    out
+}
+
+/// `#[cfg_attr(docsrs, doc(cfg(feature = "..")))]`: docs.rs (built with
+/// `full`) shows which feature enables the item.
+fn doc_cfg(feature: &str) -> String {
+    format!("#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n")
+}
+
+/// The accessor of a service whose feature is off: it exists, so
+/// `client.apps()` resolves, but its bound (`Self: off::Apps`, never
+/// implemented) fails where it is called, with a message naming the
+/// feature. The bound names `Self`, so it is checked at the call, not here.
+/// Its type, a projection of the unimplemented trait, is an error type
+/// there, so a method called on it adds no error of its own. The body
+/// cannot run (nothing implements the bound); `loop {}` is the cheapest to
+/// compile, which 132 of these in the default build make count.
+fn disabled_accessor(s: &Service) -> String {
+    format!(
+        "#[cfg(not(feature = \"{f}\"))]\n#[doc(hidden)]\n\
+         fn {m}(&self) -> <Self as off::{n}>::Handle where Self: off::{n} {{ loop {{}} }}\n",
+        f = s.feature,
+        m = s.module,
+        n = s.name
+    )
+}
+
+/// `off`: for each service, a trait implemented by nothing, whose
+/// `on_unimplemented` message is the compile error of calling the accessor
+/// of a service whose feature is off.
+fn disabled_module(plan: &Plan) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    let major_minor = version.rsplit_once('.').map_or(version, |(head, _)| head);
+    let mut out = String::from(
+        "/// What calling the accessor of a service whose feature is off says.\n\
+         #[doc(hidden)]\npub mod off {\n",
+    );
+    for s in &plan.services {
+        let _ = writeln!(
+            out,
+            "#[cfg(not(feature = \"{f}\"))]\n\
+             #[diagnostic::on_unimplemented(\n\
+             message = \"`client.{m}()` needs the cargo feature `{f}` of c1\",\n\
+             label = \"the `{n}` service is in the feature `{f}`, which is off\",\n\
+             note = \"enable it in Cargo.toml: `c1 = {{{{ version = \\\"{major_minor}\\\", features = [\\\"{f}\\\"] }}}}` (or its area `area-{a}`; `full` enables every service)\"\n)]\n\
+             pub trait {n} {{\ntype Handle;\n}}",
+            f = s.feature,
+            m = s.module,
+            n = s.name,
+            a = s.area,
         );
     }
     out.push_str("}\n");
@@ -111,7 +169,7 @@ fn emit_service(spec: &Spec, names: &Names, svc: &Service, on_client: bool) -> R
             "///\n/// Also implemented on [`Client`] itself: `use c1::{n};` then `client.<operation>(..)`."
         );
     }
-    let _ = writeln!(out, "pub trait {n}: Api {{");
+    let _ = writeln!(out, "{}pub trait {n}: Api {{", doc_cfg(&svc.feature));
     for &i in &svc.ops {
         out.push_str(&emit_op(&spec.operations[i], names)?);
     }
@@ -119,7 +177,7 @@ fn emit_service(spec: &Spec, names: &Names, svc: &Service, on_client: bool) -> R
     let _ = write!(
         out,
         "/// The [`{n}`] service on a borrowed [`Client`]: `client.{m}()`.\n\
-         #[derive(Debug, Clone, Copy)]\n\
+         {cfg}#[derive(Debug, Clone, Copy)]\n\
          pub struct {n}Handle<'c>(&'c Client);\n\n\
          impl<'c> {n}Handle<'c> {{\n\
          /// The service on `client`.\n\
@@ -127,7 +185,8 @@ fn emit_service(spec: &Spec, names: &Names, svc: &Service, on_client: bool) -> R
          impl Api for {n}Handle<'_> {{\n\
          fn c1_client(&self) -> &Client {{ self.0 }}\n}}\n\n\
          impl {n} for {n}Handle<'_> {{}}\n",
-        m = svc.module
+        m = svc.module,
+        cfg = doc_cfg(&svc.feature),
     );
     if on_client {
         let _ = writeln!(out, "\nimpl {n} for Client {{}}");
@@ -323,4 +382,66 @@ pub fn feature_deps(plan: &Plan, ov: &Overrides) -> Result<BTreeMap<String, Vec<
         )),
         None => Ok(ov.feature_deps.clone()),
     }
+}
+
+/// `src/services/generated/index.md`, the index in `c1::services`' docs:
+/// every service, the feature that enables it, its accessor and its
+/// operations (the method, and the request as declared). The links are
+/// plain URLs, not intra-doc links: they resolve where the service is
+/// enabled (docs.rs builds with `full`) and warn nowhere else.
+pub fn index(spec: &Spec, names: &Names, plan: &Plan) -> String {
+    let mut out = String::from(
+        "<!-- @generated by c1-codegen from the ConductorOne OpenAPI: do not edit. -->\n\n",
+    );
+    let _ = writeln!(
+        out,
+        "# Index: services, features, operations\n\n\
+         The {ops} operations of the API in {services} services. Each service is a cargo \
+         feature (`area-*` enables a package's services, `full` all of them); call an \
+         operation through the service's handle after `use c1::prelude::*;`: \
+         `client.apps().get(id).await?`. A request is shown as declared: `<name>` is a \
+         path or query parameter. Calling the handle of a service whose feature is off \
+         is a compile error naming the feature. The models an operation takes and answers \
+         are enabled with it (see [`models`](crate::models) for which feature enables \
+         each).\n\n\
+         | service and handle | feature | method | sends |\n|---|---|---|---|",
+        ops = spec.operations.len(),
+        services = plan.services.len(),
+    );
+    for s in &plan.services {
+        let mut ops: Vec<(&str, &Operation)> = s
+            .ops
+            .iter()
+            .map(|&i| {
+                let op = &spec.operations[i];
+                (names.methods[&op.id].as_str(), op)
+            })
+            .collect();
+        ops.sort_by_key(|(method, _)| *method);
+        for (i, (method, op)) in ops.iter().enumerate() {
+            let service = if i == 0 {
+                format!(
+                    "[`{n}`](trait.{n}.html): `client.{m}()`",
+                    n = s.name,
+                    m = s.module
+                )
+            } else {
+                String::new()
+            };
+            let feature = if i == 0 {
+                format!("`{}`", s.feature)
+            } else {
+                String::new()
+            };
+            let deprecated = if op.deprecated { " (deprecated)" } else { "" };
+            let _ = writeln!(
+                out,
+                "| {service} | {feature} | [`{method}`](trait.{n}.html#method.{method}){deprecated} | `{} {}` |",
+                op.method,
+                dsl_template(op),
+                n = s.name,
+            );
+        }
+    }
+    out
 }

@@ -602,7 +602,8 @@ impl FakeC1 {
     /// pages of its `list` items. In nulls mode its unset fields are answered `null`.
     ///
     /// # Panics
-    /// If the fake has no operation `id`.
+    /// If the fake has no operation `id` (the spec's `operationId`, e.g.
+    /// `c1.api.app.v1.Apps.Get`); the message names the closest ids.
     pub fn operation_json(&self, id: &str, json: serde_json::Value) {
         if let Err(e) = self.shared.catalog.script(id, Some(json), None) {
             panic!("c1-fake: {e}");
@@ -612,7 +613,7 @@ impl FakeC1 {
     /// Answer operation `id` with this reply (status, headers, body) from now on.
     ///
     /// # Panics
-    /// If the fake has no operation `id`.
+    /// If the fake has no operation `id`; the message names the closest ids.
     pub fn operation_reply(&self, id: &str, reply: Reply) {
         if let Err(e) = self.shared.catalog.script(id, None, Some(reply)) {
             panic!("c1-fake: {e}");

@@ -1525,3 +1525,48 @@ async fn nulls_mode_answers_null_for_every_unset_field() {
         32
     );
 }
+
+/// The message of the panic `f` raises.
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_err();
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => payload.downcast_ref::<&str>().unwrap().to_string(),
+    }
+}
+
+/// Scripting an operation the fake does not have panics with the ids the
+/// test may have meant: a typo, another case, the id's tail or c1's name.
+#[tokio::test]
+async fn an_unknown_operation_id_panics_with_the_closest_ids() {
+    let fake = FakeC1::start().await;
+    let said =
+        panic_message(|| fake.operation_reply("c1.api.app.v1.Apps.Gett", c1_fake::Reply::new(404)));
+    assert!(
+        said.starts_with(
+            "c1-fake: no operation \"c1.api.app.v1.Apps.Gett\"; did you mean \"c1.api.app.v1.Apps.Get\"?"
+        ),
+        "{said}"
+    );
+    assert!(
+        said.contains("`FakeC1::operation_ids()` lists all"),
+        "{said}"
+    );
+    for wanted in ["Apps.Get", "apps().get", "c1.API.app.v1.apps.get"] {
+        let said = panic_message(|| fake.operation_json(wanted, json!({})));
+        assert!(
+            said.contains("did you mean \"c1.api.app.v1.Apps.Get\"?"),
+            "{wanted}: {said}"
+        );
+    }
+    let said = panic_message(|| fake.operation_json("get", json!({})));
+    assert!(said.contains("did you mean one of "), "{said}");
+    let said = panic_message(|| fake.operation_json("nothing.like.it", json!({})));
+    assert!(!said.contains("did you mean"), "{said}");
+
+    // The id suggested is the one that scripts the answer.
+    fake.add_bearer_token("tok");
+    fake.operation_reply("c1.api.app.v1.Apps.Get", c1_fake::Reply::new(418));
+    let (status, _) = call(&fake, "GET", "/api/v1/apps/app-1", Some("tok"), None).await;
+    assert_eq!(status, 418);
+}

@@ -12,7 +12,7 @@
 //!     K::__private::decodes::<W>();
 //!     let mut __c1_request = K::__private::Request::new(K::__private::client(self), {
 //!         static __C1_ENDPOINT: K::__private::Endpoint =
-//!             K::__private::Endpoint::new(K::__private::Method::Get, "/w/{id}");
+//!             K::__private::Endpoint::new(K::__private::Method::Get, "/w/<id>");
 //!         &__C1_ENDPOINT
 //!     });
 //!     __c1_request.path_literal("/w/");

@@ -156,7 +156,7 @@ mod tests {
                     let mut __c1_request = ::c1::__private::Request::new(::c1::__private::client(self), {
                         static __C1_ENDPOINT: ::c1::__private::Endpoint = ::c1::__private::Endpoint::new(
                             ::c1::__private::Method::Get,
-                            "/api/v1/widgets/{widget_id}/parts/{part_id}"
+                            "/api/v1/widgets/<widget_id>/parts/<part_id>"
                         );
                         &__C1_ENDPOINT
                     });
@@ -189,7 +189,7 @@ mod tests {
                     let mut __c1_request = my_c1::__private::Request::new(my_c1::__private::client(self), {
                         static __C1_ENDPOINT: my_c1::__private::Endpoint = my_c1::__private::Endpoint::new(
                             my_c1::__private::Method::Post,
-                            "/api/v1/widgets/{type}/search"
+                            "/api/v1/widgets/<type>/search"
                         ).idempotent();
                         &__C1_ENDPOINT
                     });

@@ -77,7 +77,8 @@ impl Template {
             .chain(&self.query)
     }
 
-    /// The path with placeholders as `{name}`, e.g. `/api/v1/apps/{app_id}`.
+    /// The path as declared, placeholders as `<name>` (without `r#`), e.g.
+    /// `/api/v1/apps/<app_id>`: what errors and logs show.
     pub fn display_path(&self) -> String {
         let mut out = String::new();
         for segment in &self.segments {
@@ -85,9 +86,9 @@ impl Template {
             match segment {
                 Segment::Literal(text) => out.push_str(text),
                 Segment::Param(p) => {
-                    out.push('{');
+                    out.push('<');
                     out.push_str(&p.name);
-                    out.push('}');
+                    out.push('>');
                 }
             }
         }
@@ -496,7 +497,7 @@ mod tests {
         let t = parse("/api/v1/widgets/<widget_id>/parts/<part_id>?<page_size>&<r#type>").unwrap();
         assert_eq!(
             t.display_path(),
-            "/api/v1/widgets/{widget_id}/parts/{part_id}"
+            "/api/v1/widgets/<widget_id>/parts/<part_id>"
         );
         let names: Vec<&str> = t.placeholders().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["widget_id", "part_id", "page_size", "type"]);

@@ -58,7 +58,7 @@ impl fmt::Display for Method {
 pub struct Endpoint {
     /// The HTTP method.
     pub method: Method,
-    /// The path template for errors and traces, placeholders as `{name}`.
+    /// The path template for errors and traces, placeholders as declared (`<name>`).
     pub template: &'static str,
     /// Whether sending the request twice has the effect of sending it once:
     /// the method's own answer, or `true` for a read-only `POST` search

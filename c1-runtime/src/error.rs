@@ -18,8 +18,9 @@ pub enum ErrorKind {
     /// A value given to an endpoint cannot be sent (e.g. an empty path segment).
     /// No request was sent.
     InvalidArgument,
-    /// The request could not be sent or its answer not received (DNS, connect,
-    /// reset, TLS, not HTTP).
+    /// An API request could not be sent or its answer not received (DNS,
+    /// connect, reset, TLS, not HTTP); [`Error::is_connect`] says whether
+    /// connecting failed. The token request's are [`ErrorKind::Auth`].
     Transport,
     /// A timeout expired; [`Error::timeout`] says which.
     Timeout,
@@ -32,7 +33,10 @@ pub enum ErrorKind {
     /// The server's answer was well-formed but broke the API's rules (e.g. a
     /// page token answered with the same `nextPageToken`).
     Protocol,
-    /// Getting an access token failed (token endpoint error or bad answer).
+    /// Getting an access token failed: the token endpoint refused the
+    /// credentials, answered an error or something unusable, or could not be
+    /// reached ([`Error::is_connect`]); or a [`TokenSource`](crate::TokenSource)
+    /// failed. A timeout while getting one is a [`ErrorKind::Timeout`].
     Auth,
 }
 
@@ -107,13 +111,37 @@ impl ApiStatus {
 /// attempts when the call was retried:
 ///
 /// ```text
-/// GET /api/v2/apps/{app_id}/connectors/{connector_id}/owners/users/{role_slug}/{user_ref_id}: 404 Not Found: user not found (NOT_FOUND)
-/// GET /api/v2/apps/{app_id}/connectors/{connector_id}/owners/users: 503 Service Unavailable; body: "<html>upstream down</html>" (after 3 attempts)
+/// GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>: 404 Not Found: user not found (NOT_FOUND)
+/// GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users: 503 Service Unavailable; body: "<html>upstream down</html>" (after 3 attempts)
+/// POST /api/v1/apps: could not connect to acme.conductor.one:443: Connection refused (os error 111) (after 3 attempts)
 /// ```
 ///
 /// It names the path *template*, never the values filled in, and never
 /// contains a token or secret. `Error` is cheap to clone, `Send + Sync`, and
 /// keeps the underlying cause as its [`source`](std::error::Error::source).
+///
+/// [`kind`](Error::kind) says what failed; the questions a caller usually
+/// asks have methods of their own: [`is_not_found`](Error::is_not_found),
+/// [`is_unauthorized`](Error::is_unauthorized),
+/// [`is_forbidden`](Error::is_forbidden),
+/// [`is_bad_request`](Error::is_bad_request),
+/// [`is_conflict`](Error::is_conflict),
+/// [`is_rate_limited`](Error::is_rate_limited),
+/// [`is_server_error`](Error::is_server_error) (each about the API's
+/// answer), [`is_timeout`](Error::is_timeout) and
+/// [`is_connect`](Error::is_connect).
+///
+/// ```
+/// # use c1_runtime as c1;
+/// /// The answer of a `get`, `None` when there is no such resource.
+/// fn found<T>(answer: c1::Result<T>) -> c1::Result<Option<T>> {
+///     match answer {
+///         Ok(resource) => Ok(Some(resource)),
+///         Err(err) if err.is_not_found() => Ok(None),
+///         Err(err) => Err(err),
+///     }
+/// }
+/// ```
 #[derive(Clone)]
 pub struct Error {
     inner: Box<Inner>,
@@ -132,6 +160,8 @@ struct Inner {
     timeout: Option<TimeoutKind>,
     retry_after: Option<Duration>,
     attempts: u32,
+    /// The request never reached a server: connecting failed or timed out.
+    connect: bool,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -151,6 +181,7 @@ impl Error {
                 timeout: None,
                 retry_after: None,
                 attempts: 0,
+                connect: false,
                 source: None,
             }),
         }
@@ -224,6 +255,13 @@ impl Error {
         self
     }
 
+    /// Marks a failure to connect (refused, unreachable, DNS, TLS handshake
+    /// or connect timeout): no request reached a server.
+    pub(crate) fn with_connect_failure(mut self) -> Self {
+        self.inner.connect = true;
+        self
+    }
+
     /// How many requests were sent.
     pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
         self.inner.attempts = attempts;
@@ -245,8 +283,9 @@ impl Error {
         self.inner.method
     }
 
-    /// The path template of the failed call (`/api/v1/widgets/{widget_id}`):
-    /// the template, not the values, so errors can be logged without personal data.
+    /// The path template of the failed call, as declared
+    /// (`/api/v1/widgets/<widget_id>`): the template, not the values, so
+    /// errors can be logged without personal data.
     pub fn path(&self) -> Option<&'static str> {
         self.inner.path
     }
@@ -294,14 +333,68 @@ impl Error {
         self.inner.attempts
     }
 
-    /// Whether the server answered 404.
-    pub fn is_not_found(&self) -> bool {
-        self.inner.status == Some(404)
+    /// Whether the API answered `status` (a [`ErrorKind::Status`] error).
+    /// A status of the token endpoint is an [`ErrorKind::Auth`] error, which
+    /// none of the status questions below matches: a token endpoint that
+    /// answers 404 says the base URL is wrong, not that a resource is gone.
+    fn answered(&self, status: u16) -> bool {
+        self.inner.kind == ErrorKind::Status && self.inner.status == Some(status)
     }
 
-    /// Whether a timeout expired (see [`timeout`](Error::timeout) for which).
+    /// Whether the API answered `400 Bad Request`: a value the server refuses
+    /// (`api_status()` has its `INVALID_ARGUMENT` message).
+    pub fn is_bad_request(&self) -> bool {
+        self.answered(400)
+    }
+
+    /// Whether the API answered `401 Unauthorized`: the access token was
+    /// refused, also after c1 fetched a fresh one (or the fixed token is
+    /// wrong). Credentials the token endpoint refuses are an
+    /// [`ErrorKind::Auth`] error instead.
+    pub fn is_unauthorized(&self) -> bool {
+        self.answered(401)
+    }
+
+    /// Whether the API answered `403 Forbidden`: signed in, but not allowed.
+    pub fn is_forbidden(&self) -> bool {
+        self.answered(403)
+    }
+
+    /// Whether the API answered `404 Not Found`: no such resource (or path).
+    pub fn is_not_found(&self) -> bool {
+        self.answered(404)
+    }
+
+    /// Whether the API answered `409 Conflict`: the resource exists already,
+    /// or changed meanwhile.
+    pub fn is_conflict(&self) -> bool {
+        self.answered(409)
+    }
+
+    /// Whether the API answered `429 Too Many Requests` (after c1's retries);
+    /// [`retry_after`](Error::retry_after) has the wait it asked for.
+    pub fn is_rate_limited(&self) -> bool {
+        self.answered(429)
+    }
+
+    /// Whether the API answered a `5xx` status (after c1's retries).
+    pub fn is_server_error(&self) -> bool {
+        self.inner.kind == ErrorKind::Status
+            && self.inner.status.is_some_and(|s| (500..600).contains(&s))
+    }
+
+    /// Whether a timeout expired (see [`timeout`](Error::timeout) for which),
+    /// for an API request or a token request alike.
     pub fn is_timeout(&self) -> bool {
         self.inner.kind == ErrorKind::Timeout
+    }
+
+    /// Whether connecting failed: the host refused or could not be reached
+    /// (DNS, routing, TLS handshake), or the connect timeout expired; no
+    /// request reached a server. The message names the host and port. True
+    /// for the token endpoint too (an [`ErrorKind::Auth`] error).
+    pub fn is_connect(&self) -> bool {
+        self.inner.connect
     }
 }
 
@@ -435,6 +528,9 @@ impl fmt::Debug for Error {
         if i.attempts > 0 {
             d.field("attempts", &i.attempts);
         }
+        if i.connect {
+            d.field("connect", &true);
+        }
         if let Some(s) = &i.source {
             d.field("source", &s.to_string());
         }
@@ -504,7 +600,7 @@ mod tests {
     #[test]
     fn display_status_with_api_status_and_attempts() {
         let err = Error::new(ErrorKind::Status, "the server refused the request")
-            .with_request(Method::Get, "/api/v1/widgets/{id}")
+            .with_request(Method::Get, "/api/v1/widgets/<id>")
             .with_status(404)
             .with_api_status(ApiStatus {
                 code: 5,
@@ -514,10 +610,45 @@ mod tests {
             .with_attempts(1);
         assert_eq!(
             err.to_string(),
-            "GET /api/v1/widgets/{id}: 404 Not Found: widget not found (NOT_FOUND)"
+            "GET /api/v1/widgets/<id>: 404 Not Found: widget not found (NOT_FOUND)"
         );
         let err = err.with_attempts(3);
         assert!(err.to_string().ends_with(" (after 3 attempts)"), "{err}");
+    }
+
+    /// The status questions are about the API's answer: a token endpoint's
+    /// 404 (a wrong base URL) is not a resource that is gone.
+    #[test]
+    fn status_questions_ask_the_apis_answer() {
+        let api = |status| Error::new(ErrorKind::Status, "refused").with_status(status);
+        let asked = |e: &Error| {
+            [
+                e.is_bad_request(),
+                e.is_unauthorized(),
+                e.is_forbidden(),
+                e.is_not_found(),
+                e.is_conflict(),
+                e.is_rate_limited(),
+                e.is_server_error(),
+            ]
+        };
+        for (status, which) in [(400, 0), (401, 1), (403, 2), (404, 3), (409, 4), (429, 5)] {
+            let answers = asked(&api(status));
+            for (i, answer) in answers.iter().enumerate() {
+                assert_eq!(*answer, i == which, "{status}: question {i}");
+            }
+        }
+        for status in [500, 502, 503, 504, 599] {
+            assert!(api(status).is_server_error(), "{status}");
+        }
+        assert_eq!(asked(&api(418)), [false; 7]);
+        for status in [400, 401, 403, 404, 409, 429, 500] {
+            let token = Error::new(ErrorKind::Auth, "refused").with_status(status);
+            assert_eq!(asked(&token), [false; 7], "{status}");
+        }
+        let connect = Error::new(ErrorKind::Transport, "x").with_connect_failure();
+        assert!(connect.is_connect() && !connect.is_timeout());
+        assert!(!api(503).is_connect());
     }
 
     #[test]

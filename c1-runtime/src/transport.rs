@@ -151,8 +151,10 @@ async fn read_prefix(response: &mut reqwest::Response, limit: u64) -> Bytes {
     buf.freeze()
 }
 
-/// The failure for an error of reqwest: what went wrong, without the URL.
+/// The failure for an error of reqwest: what went wrong, without the URL
+/// (a failure to connect names the host and port it tried).
 fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
+    let host = e.url().map(host_and_port).unwrap_or_default();
     let e = e.without_url();
     let h2 = h2_error(&e);
     let refused = h2.is_some_and(refused_stream);
@@ -177,15 +179,22 @@ fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
         (
             Error::new(
                 ErrorKind::Timeout,
-                format!("could not connect within the connect timeout of {connect_timeout:?}"),
+                format!(
+                    "could not connect{host} within the connect timeout of {connect_timeout:?}"
+                ),
             )
-            .with_timeout(TimeoutKind::Connect),
+            .with_timeout(TimeoutKind::Connect)
+            .with_connect_failure(),
             // Nothing was sent: safe for any method.
             Retry::Any,
         )
     } else if e.is_connect() {
         (
-            Error::new(ErrorKind::Transport, format!("could not connect: {cause}")),
+            Error::new(
+                ErrorKind::Transport,
+                format!("could not connect{host}: {cause}"),
+            )
+            .with_connect_failure(),
             Retry::Any,
         )
     } else if refused {
@@ -221,6 +230,18 @@ fn transport_failure(e: reqwest::Error, connect_timeout: Duration) -> Failure {
         retry,
         retry_after: None,
         unauthorized: false,
+    }
+}
+
+/// ` to <host>:<port>` of a request's URL: the host as parsed (a name, an
+/// IPv4 address or a bracketed IPv6 one) and the port, explicit or the
+/// scheme's. Never the user info, path or query: the client refuses a base
+/// URL with user info, and the rest may carry values.
+fn host_and_port(url: &reqwest::Url) -> String {
+    match (url.host_str(), url.port_or_known_default()) {
+        (Some(host), Some(port)) => format!(" to {host}:{port}"),
+        (Some(host), None) => format!(" to {host}"),
+        _ => String::new(),
     }
 }
 

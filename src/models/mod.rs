@@ -33,6 +33,11 @@
 //!   `token` (not a page token) or `key` after `api`/`private`/`secret`/
 //!   `plaintext`/`signing`, plus the exceptions of `c1-codegen/overrides.toml`
 //!   (the list: `tests/fixtures/api/secrets.rs`).
+//!
+//! Each model's page says which features enable it (on docs.rs, which builds
+//! with `full`); the index below lists them for every model, enabled or not.
+// Only for rustdoc: rustc would read the index (markdown) on every build.
+#![cfg_attr(doc, doc = include_str!("generated/index.md"))]
 
 /// How deeply a body may nest the API's recursive types (`FieldRules` in
 /// `RepeatedRules.items`, `ProvisionPolicy` in `MultiStep.provisionSteps`,

@@ -11,6 +11,7 @@ mod generated;
 mod instance;
 mod plausible;
 mod serve;
+mod suggest;
 mod table;
 #[cfg(test)]
 mod tests;

@@ -91,10 +91,7 @@ impl Catalog {
         json: Option<Value>,
         reply: Option<Reply>,
     ) -> Result<(), String> {
-        let op = self
-            .table
-            .operation(id)
-            .ok_or_else(|| format!("no operation {id:?}"))?;
+        let op = self.table.operation(id).ok_or_else(|| self.unknown(id))?;
         let scripted = match (json, reply) {
             (Some(v), _) => Scripted::Json(v),
             (None, Some(r)) => Scripted::Reply(r),
@@ -102,6 +99,26 @@ impl Catalog {
         };
         lock(&self.scripted).insert(op.id, scripted);
         Ok(())
+    }
+
+    /// Why `id` is not an operation, with the ids it may have meant.
+    fn unknown(&self, id: &str) -> String {
+        let all: Vec<_> = self.table.operations().collect();
+        let hint = format!("`FakeC1::operation_ids()` lists all {}", all.len());
+        let suggested = super::suggest::closest(&all, id);
+        match suggested.as_slice() {
+            [] => format!(
+                "no operation {id:?} (ids are the spec's operationId, as `c1.api.app.v1.Apps.Get`; {hint})"
+            ),
+            [one] => format!("no operation {id:?}; did you mean {one:?}? ({hint})"),
+            many => {
+                let list: Vec<String> = many.iter().map(|id| format!("{id:?}")).collect();
+                format!(
+                    "no operation {id:?}; did you mean one of {}? ({hint})",
+                    list.join(", ")
+                )
+            }
+        }
     }
 
     /// The requests operation `id` received (among the last `capacity` of all), in order.

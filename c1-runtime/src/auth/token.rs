@@ -138,11 +138,13 @@ impl TokenEndpoint {
     }
 
     /// An error of the token request (transport, size, timeout, the grant's
-    /// own), saying it was one.
+    /// own), saying it was one: an `Auth` error (getting a token failed),
+    /// the cause kept in the message, [`Error::is_connect`] and the source;
+    /// a timeout stays a `Timeout`, whichever request it cut.
     fn in_context(&self, error: Error) -> Error {
         let kind = match error.kind() {
-            ErrorKind::TooLarge => ErrorKind::Auth,
-            kind => kind,
+            ErrorKind::Timeout => ErrorKind::Timeout,
+            _ => ErrorKind::Auth,
         };
         error.reworded(kind, |message| {
             format!("signing in at {} failed: {message}", self.token_url)

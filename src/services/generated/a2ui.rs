@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.a2ui().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "a2ui")))]
 pub trait A2UI: Api {
     /// `POST /api/v1/a2ui/surfaces/<surface_id>/feedback` (`c1.api.a2ui.v1.A2UIService.CreateSurfaceFeedback`).
     ///
@@ -72,6 +73,7 @@ pub trait A2UI: Api {
 }
 
 /// The [`A2UI`] service on a borrowed [`Client`]: `client.a2ui()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "a2ui")))]
 #[derive(Debug, Clone, Copy)]
 pub struct A2UIHandle<'c>(&'c Client);
 

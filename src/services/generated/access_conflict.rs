@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.access_conflict().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 pub trait AccessConflict: Api {
     /// `POST /api/v1/accessconflict` (`c1.api.accessconflict.v1.AccessConflictService.CreateMonitor`).
     ///
@@ -56,6 +57,7 @@ pub trait AccessConflict: Api {
 }
 
 /// The [`AccessConflict`] service on a borrowed [`Client`]: `client.access_conflict()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessConflictHandle<'c>(&'c Client);
 

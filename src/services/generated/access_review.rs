@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.access_review().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 pub trait AccessReview: Api {
     /// `POST /api/v1/access_review` (`c1.api.accessreview.v1.AccessReviewService.Create`).
     ///
@@ -79,6 +80,7 @@ pub trait AccessReview: Api {
 }
 
 /// The [`AccessReview`] service on a borrowed [`Client`]: `client.access_review()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.access_review_actions().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
 pub trait AccessReviewActions: Api {
     /// `POST /api/v1/access_review/<access_review_id>/report` (`c1.api.accessreview.v1.AccessReviewActionsService.GenerateReport`).
     ///
@@ -26,6 +27,7 @@ pub trait AccessReviewActions: Api {
 }
 
 /// The [`AccessReviewActions`] service on a borrowed [`Client`]: `client.access_review_actions()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewActionsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.access_review_report().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-report")))]
 pub trait AccessReviewReport: Api {
     /// `GET /api/v1/access_review/<access_review_id>/report?<page_size>&<page_token>` (`c1.api.accessreview.v1.AccessReviewReportService.List`).
     ///
@@ -28,6 +29,7 @@ pub trait AccessReviewReport: Api {
 }
 
 /// The [`AccessReviewReport`] service on a borrowed [`Client`]: `client.access_review_report()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-report")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewReportHandle<'c>(&'c Client);
 

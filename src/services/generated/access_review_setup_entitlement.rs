@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.access_review_setup_entitlement().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 pub trait AccessReviewSetupEntitlement: Api {
     /// `GET /api/v1/access_review/<access_review_id>/scope_and_entitlements` (`c1.api.accessreview.v1.AccessReviewSetupEntitlementService.GetCampaignScopeAndEntitlements`).
     ///
@@ -54,6 +55,7 @@ pub trait AccessReviewSetupEntitlement: Api {
 }
 
 /// The [`AccessReviewSetupEntitlement`] service on a borrowed [`Client`]: `client.access_review_setup_entitlement()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewSetupEntitlementHandle<'c>(&'c Client);
 

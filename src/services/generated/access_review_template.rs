@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.access_review_template().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 pub trait AccessReviewTemplate: Api {
     /// `POST /api/v1/access_review_template` (`c1.api.accessreview.v1.AccessReviewTemplateService.Create`).
     ///
@@ -64,6 +65,7 @@ pub trait AccessReviewTemplate: Api {
 }
 
 /// The [`AccessReviewTemplate`] service on a borrowed [`Client`]: `client.access_review_template()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewTemplateHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.access_review_template_setup_entitlement().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 pub trait AccessReviewTemplateSetupEntitlement: Api {
     /// `GET /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements` (`c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.GetScopeAndEntitlements`).
     ///
@@ -54,6 +55,7 @@ pub trait AccessReviewTemplateSetupEntitlement: Api {
 }
 
 /// The [`AccessReviewTemplateSetupEntitlement`] service on a borrowed [`Client`]: `client.access_review_template_setup_entitlement()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewTemplateSetupEntitlementHandle<'c>(&'c Client);
 

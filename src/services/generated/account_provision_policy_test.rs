@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.account_provision_policy_test().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "account-provision-policy-test")))]
 pub trait AccountProvisionPolicyTest: Api {
     /// `POST /api/v1/policies/test-account-provision-policy` (`c1.api.policy.v1.AccountProvisionPolicyTest.Test`).
     ///
@@ -22,6 +23,7 @@ pub trait AccountProvisionPolicyTest: Api {
 }
 
 /// The [`AccountProvisionPolicyTest`] service on a borrowed [`Client`]: `client.account_provision_policy_test()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "account-provision-policy-test")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccountProvisionPolicyTestHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.ai_governance_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 pub trait AIGovernanceSettings: Api {
     /// `GET /api/v1/settings/ai-governance` (`c1.api.ai_governance.v1.AIGovernanceSettingsService.Get`).
     ///
@@ -51,6 +52,7 @@ pub trait AIGovernanceSettings: Api {
 }
 
 /// The [`AIGovernanceSettings`] service on a borrowed [`Client`]: `client.ai_governance_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AIGovernanceSettingsHandle<'c>(&'c Client);
 

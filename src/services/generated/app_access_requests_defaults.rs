@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_access_requests_defaults().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
 pub trait AppAccessRequestsDefaults: Api {
     /// `POST /api/v1/apps/<app_id>/access_request_defaults/cancel` (`c1.api.app.v1.AppAccessRequestsDefaultsService.CancelAppAccessRequestsDefaults`).
     ///
@@ -48,6 +49,7 @@ pub trait AppAccessRequestsDefaults: Api {
 }
 
 /// The [`AppAccessRequestsDefaults`] service on a borrowed [`Client`]: `client.app_access_requests_defaults()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppAccessRequestsDefaultsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_entitlement_monitor_binding().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 pub trait AppEntitlementMonitorBinding: Api {
     /// `POST /api/v1/appentitlementmonitorbinding` (`c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.CreateAppEntitlementMonitorBinding`).
     ///
@@ -46,6 +47,7 @@ pub trait AppEntitlementMonitorBinding: Api {
 }
 
 /// The [`AppEntitlementMonitorBinding`] service on a borrowed [`Client`]: `client.app_entitlement_monitor_binding()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementMonitorBindingHandle<'c>(&'c Client);
 

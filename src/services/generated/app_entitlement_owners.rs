@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_entitlement_owners().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 pub trait AppEntitlementOwners: Api {
     /// `POST /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners` (`c1.api.app.v1.AppEntitlementOwners.Add`).
     ///
@@ -103,6 +104,7 @@ pub trait AppEntitlementOwners: Api {
 }
 
 /// The [`AppEntitlementOwners`] service on a borrowed [`Client`]: `client.app_entitlement_owners()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementOwnersHandle<'c>(&'c Client);
 

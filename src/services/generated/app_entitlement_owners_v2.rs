@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_entitlement_owners_v2().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 pub trait AppEntitlementOwnersV2: Api {
     /// `POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppEntitlementOwners.CreateEntitlementOwner`).
     ///
@@ -198,6 +199,7 @@ pub trait AppEntitlementOwnersV2: Api {
 }
 
 /// The [`AppEntitlementOwnersV2`] service on a borrowed [`Client`]: `client.app_entitlement_owners_v2()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementOwnersV2Handle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_entitlement_routing_rule().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 pub trait AppEntitlementRoutingRule: Api {
     /// `POST /api/v1/apps/<app_id>/entitlement_configuration_rules` (`c1.api.app.v1.AppEntitlementRoutingRuleService.CreateAppEntitlementRoutingRule`).
     ///
@@ -97,6 +98,7 @@ pub trait AppEntitlementRoutingRule: Api {
 }
 
 /// The [`AppEntitlementRoutingRule`] service on a borrowed [`Client`]: `client.app_entitlement_routing_rule()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementRoutingRuleHandle<'c>(&'c Client);
 

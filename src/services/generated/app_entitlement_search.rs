@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_entitlement_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 pub trait AppEntitlementSearch: Api {
     /// `POST /api/v1/search/graph/counts` (`c1.api.app.v1.AppEntitlementSearchService.CountGrantsForUserByApp`).
     ///
@@ -110,6 +111,7 @@ pub trait AppEntitlementSearch: Api {
 }
 
 /// The [`AppEntitlementSearch`] service on a borrowed [`Client`]: `client.app_entitlement_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementSearchHandle<'c>(&'c Client);
 

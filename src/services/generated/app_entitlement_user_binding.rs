@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_entitlement_user_binding().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 pub trait AppEntitlementUserBinding: Api {
     /// `GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<identity_user_id>/grants` (`c1.api.app.v1.AppEntitlementUserBindingService.ListAppUsersForIdentityWithGrant`).
     ///
@@ -86,6 +87,7 @@ pub trait AppEntitlementUserBinding: Api {
 }
 
 /// The [`AppEntitlementUserBinding`] service on a borrowed [`Client`]: `client.app_entitlement_user_binding()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementUserBindingHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_entitlements().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 pub trait AppEntitlements: Api {
     /// `POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions` (`c1.api.app.v1.AppEntitlements.AddAutomationExclusion`).
     ///
@@ -270,6 +271,7 @@ pub trait AppEntitlements: Api {
 }
 
 /// The [`AppEntitlements`] service on a borrowed [`Client`]: `client.app_entitlements()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementsHandle<'c>(&'c Client);
 

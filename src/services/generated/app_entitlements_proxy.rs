@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_entitlements_proxy().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 pub trait AppEntitlementsProxy: Api {
     /// `POST /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>` (`c1.api.app.v1.AppEntitlementsProxy.Create`).
     ///
@@ -66,6 +67,7 @@ pub trait AppEntitlementsProxy: Api {
 }
 
 /// The [`AppEntitlementsProxy`] service on a borrowed [`Client`]: `client.app_entitlements_proxy()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementsProxyHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_managed_state().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 pub trait AppManagedState: Api {
     /// `GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>` (`c1.api.app.v1.AppManagedStateService.Get`).
     ///
@@ -60,6 +61,7 @@ pub trait AppManagedState: Api {
 }
 
 /// The [`AppManagedState`] service on a borrowed [`Client`]: `client.app_managed_state()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppManagedStateHandle<'c>(&'c Client);
 

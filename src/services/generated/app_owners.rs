@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_owners().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 pub trait AppOwners: Api {
     /// `POST /api/v1/apps/<app_id>/owners/<user_id>` (`c1.api.app.v1.AppOwners.Add`).
     ///
@@ -91,6 +92,7 @@ pub trait AppOwners: Api {
 }
 
 /// The [`AppOwners`] service on a borrowed [`Client`]: `client.app_owners()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppOwnersHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_report().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-report")))]
 pub trait AppReport: Api {
     /// `GET /api/v1/apps/<app_id>/report?<page_size>&<page_token>` (`c1.api.app.v1.AppReportService.List`).
     ///
@@ -26,6 +27,7 @@ pub trait AppReport: Api {
 }
 
 /// The [`AppReport`] service on a borrowed [`Client`]: `client.app_report()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-report")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppReportHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_report_action().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-report-action")))]
 pub trait AppReportAction: Api {
     /// `POST /api/v1/apps/<app_id>/report` (`c1.api.app.v1.AppReportActionService.GenerateReport`).
     ///
@@ -24,6 +25,7 @@ pub trait AppReportAction: Api {
 }
 
 /// The [`AppReportAction`] service on a borrowed [`Client`]: `client.app_report_action()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-report-action")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppReportActionHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_resource().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 pub trait AppResource: Api {
     /// `POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources` (`c1.api.app.v1.AppResourceService.CreateManuallyManagedAppResource`).
     ///
@@ -92,6 +93,7 @@ pub trait AppResource: Api {
 }
 
 /// The [`AppResource`] service on a borrowed [`Client`]: `client.app_resource()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppResourceHandle<'c>(&'c Client);
 

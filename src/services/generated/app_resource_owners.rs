@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_resource_owners().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 pub trait AppResourceOwners: Api {
     /// `POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners` (`c1.api.app.v1.AppResourceOwners.Add`).
     ///
@@ -113,6 +114,7 @@ pub trait AppResourceOwners: Api {
 }
 
 /// The [`AppResourceOwners`] service on a borrowed [`Client`]: `client.app_resource_owners()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppResourceOwnersHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_resource_owners_v2().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 pub trait AppResourceOwnersV2: Api {
     /// `POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.CreateEntitlementOwner`).
     ///
@@ -216,6 +217,7 @@ pub trait AppResourceOwnersV2: Api {
 }
 
 /// The [`AppResourceOwnersV2`] service on a borrowed [`Client`]: `client.app_resource_owners_v2()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppResourceOwnersV2Handle<'c>(&'c Client);
 

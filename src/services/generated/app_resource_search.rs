@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_resource_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 pub trait AppResourceSearch: Api {
     /// `POST /api/v1/search/app_resource_types` (`c1.api.app.v1.AppResourceSearch.SearchAppResourceTypes`).
     ///
@@ -37,6 +38,7 @@ pub trait AppResourceSearch: Api {
 }
 
 /// The [`AppResourceSearch`] service on a borrowed [`Client`]: `client.app_resource_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppResourceSearchHandle<'c>(&'c Client);
 

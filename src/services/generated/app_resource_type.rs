@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_resource_type().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 pub trait AppResourceType: Api {
     /// `POST /api/v1/apps/<app_id>/resource_types` (`c1.api.app.v1.AppResourceTypeService.CreateManuallyManagedResourceType`).
     ///
@@ -82,6 +83,7 @@ pub trait AppResourceType: Api {
 }
 
 /// The [`AppResourceType`] service on a borrowed [`Client`]: `client.app_resource_type()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppResourceTypeHandle<'c>(&'c Client);
 

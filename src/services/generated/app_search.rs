@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 pub trait AppSearch: Api {
     /// `POST /api/v1/search/apps` (`c1.api.app.v1.AppSearch.Search`).
     ///
@@ -37,6 +38,7 @@ pub trait AppSearch: Api {
 }
 
 /// The [`AppSearch`] service on a borrowed [`Client`]: `client.app_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_usage_controls().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
 pub trait AppUsageControls: Api {
     /// `GET /api/v1/apps/<app_id>/usage_controls` (`c1.api.app.v1.AppUsageControlsService.Get`).
     ///
@@ -32,6 +33,7 @@ pub trait AppUsageControls: Api {
 }
 
 /// The [`AppUsageControls`] service on a borrowed [`Client`]: `client.app_usage_controls()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppUsageControlsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_user().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 pub trait AppUser: Api {
     /// `GET /api/v1/apps/<app_id>/app_users?<page_size>&<page_token>` (`c1.api.app.v1.AppUserService.List`).
     ///
@@ -101,6 +102,7 @@ pub trait AppUser: Api {
 }
 
 /// The [`AppUser`] service on a borrowed [`Client`]: `client.app_user()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppUserHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.app_user_owners_v2().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 pub trait AppUserOwnersV2: Api {
     /// `POST /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.CreateEntitlementOwner`).
     ///
@@ -158,6 +159,7 @@ pub trait AppUserOwnersV2: Api {
 }
 
 /// The [`AppUserOwnersV2`] service on a borrowed [`Client`]: `client.app_user_owners_v2()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppUserOwnersV2Handle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.apps().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 pub trait Apps: Api {
     /// `POST /api/v1/apps` (`c1.api.app.v1.Apps.Create`).
     ///
@@ -69,6 +70,7 @@ pub trait Apps: Api {
 }
 
 /// The [`Apps`] service on a borrowed [`Client`]: `client.apps()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppsHandle<'c>(&'c Client);
 

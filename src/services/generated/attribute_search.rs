@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.attribute_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "attribute-search")))]
 pub trait AttributeSearch: Api {
     /// `POST /api/v1/search/attributes` (`c1.api.attribute.v1.AttributeSearch.SearchAttributeValues`).
     ///
@@ -24,6 +25,7 @@ pub trait AttributeSearch: Api {
 }
 
 /// The [`AttributeSearch`] service on a borrowed [`Client`]: `client.attribute_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "attribute-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AttributeSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.attributes().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 pub trait Attributes: Api {
     /// `POST /api/v1/attributes` (`c1.api.attribute.v1.Attributes.CreateAttributeValue`).
     ///
@@ -170,6 +171,7 @@ pub trait Attributes: Api {
 }
 
 /// The [`Attributes`] service on a borrowed [`Client`]: `client.attributes()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AttributesHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.auth().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 pub trait Auth: Api {
     /// `GET /api/v1/auth/introspect` (`c1.api.auth.v1.Auth.Introspect`).
     ///
@@ -18,6 +19,7 @@ pub trait Auth: Api {
 }
 
 /// The [`Auth`] service on a borrowed [`Client`]: `client.auth()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AuthHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.automation().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 pub trait Automation: Api {
     /// `POST /api/v1/automations/<id>/circuit_breaker/clear` (`c1.api.automations.v1.AutomationService.ClearAutomationCircuitBreaker`).
     ///
@@ -110,6 +111,7 @@ pub trait Automation: Api {
 }
 
 /// The [`Automation`] service on a borrowed [`Client`]: `client.automation()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationHandle<'c>(&'c Client);
 

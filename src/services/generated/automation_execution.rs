@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.automation_execution().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution")))]
 pub trait AutomationExecution: Api {
     /// `GET /api/v1/automation_executions/<id>` (`c1.api.automations.v1.AutomationExecutionService.GetAutomationExecution`).
     ///
@@ -37,6 +38,7 @@ pub trait AutomationExecution: Api {
 }
 
 /// The [`AutomationExecution`] service on a borrowed [`Client`]: `client.automation_execution()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationExecutionHandle<'c>(&'c Client);
 

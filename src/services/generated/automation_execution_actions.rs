@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.automation_execution_actions().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-actions")))]
 pub trait AutomationExecutionActions: Api {
     /// `POST /api/v1/automation_executions/<id>/actions/terminate` (`c1.api.automations.v1.AutomationExecutionActionsService.TerminateAutomation`).
     ///
@@ -24,6 +25,7 @@ pub trait AutomationExecutionActions: Api {
 }
 
 /// The [`AutomationExecutionActions`] service on a borrowed [`Client`]: `client.automation_execution_actions()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-actions")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationExecutionActionsHandle<'c>(&'c Client);
 

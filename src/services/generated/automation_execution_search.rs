@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.automation_execution_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 pub trait AutomationExecutionSearch: Api {
     /// `POST /api/v1/search/all_automation_executions` (`c1.api.automations.v1.AutomationExecutionSearchService.SearchAllAutomationExecutions`).
     ///
@@ -37,6 +38,7 @@ pub trait AutomationExecutionSearch: Api {
 }
 
 /// The [`AutomationExecutionSearch`] service on a borrowed [`Client`]: `client.automation_execution_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationExecutionSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.automation_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 pub trait AutomationSearch: Api {
     /// `POST /api/v1/search/automation_versions` (`c1.api.automations.v1.AutomationSearchService.SearchAutomationTemplateVersions`).
     ///
@@ -37,6 +38,7 @@ pub trait AutomationSearch: Api {
 }
 
 /// The [`AutomationSearch`] service on a borrowed [`Client`]: `client.automation_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.aws_external_id_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-external-id-settings")))]
 pub trait AWSExternalIDSettings: Api {
     /// `GET /api/v1/settings/aws-external-id` (`c1.api.settings.v1.AWSExternalIDSettings.Get`).
     ///
@@ -18,6 +19,7 @@ pub trait AWSExternalIDSettings: Api {
 }
 
 /// The [`AWSExternalIDSettings`] service on a borrowed [`Client`]: `client.aws_external_id_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-external-id-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AWSExternalIDSettingsHandle<'c>(&'c Client);
 

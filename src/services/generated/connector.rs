@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.connector().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 pub trait Connector: Api {
     /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/confirm_sync_valid/<sync_lifecycle_id>` (`c1.api.app.v1.ConnectorService.ConfirmSyncValid`).
     ///
@@ -258,6 +259,7 @@ pub trait Connector: Api {
 }
 
 /// The [`Connector`] service on a borrowed [`Client`]: `client.connector()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorHandle<'c>(&'c Client);
 

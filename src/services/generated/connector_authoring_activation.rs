@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.connector_authoring_activation().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-authoring-activation")))]
 pub trait ConnectorAuthoringActivation: Api {
     /// `POST /api/v1/connector-authoring/activations` (`c1.api.connector_authoring.v1.ConnectorAuthoringActivationService.ActivateRevision`).
     ///
@@ -33,6 +34,7 @@ pub trait ConnectorAuthoringActivation: Api {
 }
 
 /// The [`ConnectorAuthoringActivation`] service on a borrowed [`Client`]: `client.connector_authoring_activation()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-authoring-activation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorAuthoringActivationHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.connector_catalog().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-catalog")))]
 pub trait ConnectorCatalog: Api {
     /// `POST /api/v1/connectorcatalog` (`c1.api.integration.connector.v1.ConnectorCatalogService.ConfigurationSchema`).
     ///
@@ -22,6 +23,7 @@ pub trait ConnectorCatalog: Api {
 }
 
 /// The [`ConnectorCatalog`] service on a borrowed [`Client`]: `client.connector_catalog()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-catalog")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorCatalogHandle<'c>(&'c Client);
 

@@ -10,6 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 ///
 /// Also implemented on [`Client`] itself: `use c1::ConnectorOwnersV2;` then `client.<operation>(..)`.
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 pub trait ConnectorOwnersV2: Api {
     /// `POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.ConnectorOwners.CreateEntitlementOwner`).
     ///
@@ -200,6 +201,7 @@ pub trait ConnectorOwnersV2: Api {
 }
 
 /// The [`ConnectorOwnersV2`] service on a borrowed [`Client`]: `client.connector_owners_v2()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorOwnersV2Handle<'c>(&'c Client);
 

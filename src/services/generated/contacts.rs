@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.contacts().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
 pub trait Contacts: Api {
     /// `GET /api/v1/settings/contacts` (`c1.api.settings.v1.ContactsService.GetContacts`).
     ///
@@ -29,6 +30,7 @@ pub trait Contacts: Api {
 }
 
 /// The [`Contacts`] service on a borrowed [`Client`]: `client.contacts()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ContactsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.credential_inventory_policy().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 pub trait CredentialInventoryPolicy: Api {
     /// `POST /api/v1/credential-inventory-policies` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Create`).
     ///
@@ -85,6 +86,7 @@ pub trait CredentialInventoryPolicy: Api {
 }
 
 /// The [`CredentialInventoryPolicy`] service on a borrowed [`Client`]: `client.credential_inventory_policy()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct CredentialInventoryPolicyHandle<'c>(&'c Client);
 

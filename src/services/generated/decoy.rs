@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.decoy().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "decoy")))]
 pub trait Decoy: Api {
     /// `POST /api/v1/decoys` (`c1.api.decoy.v1.DecoyService.Create`).
     ///
@@ -84,6 +85,7 @@ pub trait Decoy: Api {
 }
 
 /// The [`Decoy`] service on a borrowed [`Client`]: `client.decoy()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "decoy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct DecoyHandle<'c>(&'c Client);
 

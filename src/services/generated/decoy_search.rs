@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.decoy_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "decoy-search")))]
 pub trait DecoySearch: Api {
     /// `POST /api/v1/decoys/search` (`c1.api.decoy.v1.DecoySearchService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait DecoySearch: Api {
 }
 
 /// The [`DecoySearch`] service on a borrowed [`Client`]: `client.decoy_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "decoy-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct DecoySearchHandle<'c>(&'c Client);
 

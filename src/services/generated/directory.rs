@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.directory().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "directory")))]
 pub trait Directory: Api {
     /// `POST /api/v1/directories` (`c1.api.directory.v1.DirectoryService.Create`).
     ///
@@ -69,6 +70,7 @@ pub trait Directory: Api {
 }
 
 /// The [`Directory`] service on a borrowed [`Client`]: `client.directory()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "directory")))]
 #[derive(Debug, Clone, Copy)]
 pub struct DirectoryHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.export().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 pub trait Export: Api {
     /// `POST /api/v1/systemlog/exports` (`c1.api.systemlog.v1.ExportService.Create`).
     ///
@@ -84,6 +85,7 @@ pub trait Export: Api {
 }
 
 /// The [`Export`] service on a borrowed [`Client`]: `client.export()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ExportHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.exports_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "exports-search")))]
 pub trait ExportsSearch: Api {
     /// `POST /api/v1/search/systemlog/exports` (`c1.api.systemlog.v1.ExportsSearchService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait ExportsSearch: Api {
 }
 
 /// The [`ExportsSearch`] service on a borrowed [`Client`]: `client.exports_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "exports-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ExportsSearchHandle<'c>(&'c Client);
 

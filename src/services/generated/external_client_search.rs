@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.external_client_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
 pub trait ExternalClientSearch: Api {
     /// `POST /api/v1/search/iam/external_clients` (`c1.api.iam.v1.ExternalClientSearchService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait ExternalClientSearch: Api {
 }
 
 /// The [`ExternalClientSearch`] service on a borrowed [`Client`]: `client.external_client_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ExternalClientSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.finding().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding")))]
 pub trait Finding: Api {
     /// `POST /api/v1/findings/bulk/tasks` (`c1.api.finding.v1.FindingService.BulkCreateFindingTasks`).
     ///
@@ -78,6 +79,7 @@ pub trait Finding: Api {
 }
 
 /// The [`Finding`] service on a borrowed [`Client`]: `client.finding()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.finding_audit().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-audit")))]
 pub trait FindingAudit: Api {
     /// `POST /api/v1/search/finding_audits` (`c1.api.finding.v1.FindingAuditService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait FindingAudit: Api {
 }
 
 /// The [`FindingAudit`] service on a borrowed [`Client`]: `client.finding_audit()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-audit")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingAuditHandle<'c>(&'c Client);
 

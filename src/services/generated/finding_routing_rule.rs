@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.finding_routing_rule().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-routing-rule")))]
 pub trait FindingRoutingRule: Api {
     /// `POST /api/v1/findings/routing-rules` (`c1.api.finding.v1.FindingRoutingRuleService.CreateFindingRoutingRule`).
     ///
@@ -74,6 +75,7 @@ pub trait FindingRoutingRule: Api {
 }
 
 /// The [`FindingRoutingRule`] service on a borrowed [`Client`]: `client.finding_routing_rule()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-routing-rule")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingRoutingRuleHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.finding_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-search")))]
 pub trait FindingSearch: Api {
     /// `POST /api/v1/findings/search` (`c1.api.finding.v1.FindingSearchService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait FindingSearch: Api {
 }
 
 /// The [`FindingSearch`] service on a borrowed [`Client`]: `client.finding_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingSearchHandle<'c>(&'c Client);
 

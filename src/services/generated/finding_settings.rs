@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.finding_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-settings")))]
 pub trait FindingSettings: Api {
     /// `GET /api/v1/findings/settings` (`c1.api.finding.v1.FindingSettingsService.ListFindingSettings`).
     ///
@@ -29,6 +30,7 @@ pub trait FindingSettings: Api {
 }
 
 /// The [`FindingSettings`] service on a borrowed [`Client`]: `client.finding_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingSettingsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.finding_transformation_rule().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-transformation-rule")))]
 pub trait FindingTransformationRule: Api {
     /// `POST /api/v1/findings/transformation-rules` (`c1.api.finding.v1.FindingTransformationRuleService.CreateFindingTransformationRule`).
     ///
@@ -74,6 +75,7 @@ pub trait FindingTransformationRule: Api {
 }
 
 /// The [`FindingTransformationRule`] service on a borrowed [`Client`]: `client.finding_transformation_rule()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "finding-transformation-rule")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingTransformationRuleHandle<'c>(&'c Client);
 

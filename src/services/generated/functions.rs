@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.functions().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "functions")))]
 pub trait Functions: Api {
     /// `POST /api/v1/functions/<function_id>/commits/<commit_id>/finalize` (`c1.api.functions.v1.FunctionsService.CreateFinalCommit`).
     ///
@@ -215,6 +216,7 @@ pub trait Functions: Api {
 }
 
 /// The [`Functions`] service on a borrowed [`Client`]: `client.functions()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "functions")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.functions_invocation().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation")))]
 pub trait FunctionsInvocation: Api {
     /// `GET /api/v1/functions/<function_id>/invocations/<id>` (`c1.api.functions.v1.FunctionsInvocationService.Get`).
     ///
@@ -43,6 +44,7 @@ pub trait FunctionsInvocation: Api {
 }
 
 /// The [`FunctionsInvocation`] service on a borrowed [`Client`]: `client.functions_invocation()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionsInvocationHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.functions_invocation_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation-search")))]
 pub trait FunctionsInvocationSearch: Api {
     /// `POST /api/v1/functions/<function_id>/invocations/search` (`c1.api.functions.v1.FunctionsInvocationSearchService.Search`).
     ///
@@ -26,6 +27,7 @@ pub trait FunctionsInvocationSearch: Api {
 }
 
 /// The [`FunctionsInvocationSearch`] service on a borrowed [`Client`]: `client.functions_invocation_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionsInvocationSearchHandle<'c>(&'c Client);
 

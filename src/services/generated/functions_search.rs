@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.functions_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "functions-search")))]
 pub trait FunctionsSearch: Api {
     /// `POST /api/v1/search/functions` (`c1.api.functions.v1.FunctionsSearch.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait FunctionsSearch: Api {
 }
 
 /// The [`FunctionsSearch`] service on a borrowed [`Client`]: `client.functions_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "functions-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionsSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.gateway_key().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 pub trait GatewayKey: Api {
     /// `GET /api/v1/llm-gateway/keys?<page_size>&<page_token>` (`c1.api.llm_gateway.v1.GatewayKeyService.List`).
     ///
@@ -50,6 +51,7 @@ pub trait GatewayKey: Api {
 }
 
 /// The [`GatewayKey`] service on a borrowed [`Client`]: `client.gateway_key()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 #[derive(Debug, Clone, Copy)]
 pub struct GatewayKeyHandle<'c>(&'c Client);
 

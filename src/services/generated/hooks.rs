@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.hooks().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "hooks")))]
 pub trait Hooks: Api {
     /// `POST /api/v1/hooks` (`c1.api.hooks.v1.HooksService.Create`).
     ///
@@ -69,6 +70,7 @@ pub trait Hooks: Api {
 }
 
 /// The [`Hooks`] service on a borrowed [`Client`]: `client.hooks()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "hooks")))]
 #[derive(Debug, Clone, Copy)]
 pub struct HooksHandle<'c>(&'c Client);
 

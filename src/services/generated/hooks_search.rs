@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.hooks_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "hooks-search")))]
 pub trait HooksSearch: Api {
     /// `POST /api/v1/search/hooks` (`c1.api.hooks.v1.HooksSearch.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait HooksSearch: Api {
 }
 
 /// The [`HooksSearch`] service on a borrowed [`Client`]: `client.hooks_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "hooks-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct HooksSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.identity_policy_tenant_defaults().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
 pub trait IdentityPolicyTenantDefaults: Api {
     /// `GET /api/v1/settings/identity-policy-defaults` (`c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Get`).
     ///
@@ -29,6 +30,7 @@ pub trait IdentityPolicyTenantDefaults: Api {
 }
 
 /// The [`IdentityPolicyTenantDefaults`] service on a borrowed [`Client`]: `client.identity_policy_tenant_defaults()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
 #[derive(Debug, Clone, Copy)]
 pub struct IdentityPolicyTenantDefaultsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.local_directory_config().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 pub trait LocalDirectoryConfig: Api {
     /// `POST /api/v1/local-directory-configs` (`c1.api.local_directory.v1.LocalDirectoryConfigService.Create`).
     ///
@@ -72,6 +73,7 @@ pub trait LocalDirectoryConfig: Api {
 }
 
 /// The [`LocalDirectoryConfig`] service on a borrowed [`Client`]: `client.local_directory_config()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Copy)]
 pub struct LocalDirectoryConfigHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.local_user_invitation().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 pub trait LocalUserInvitation: Api {
     /// `POST /api/v1/local-directory-configs/<directory_app_id>/invitations` (`c1.api.local_directory.v1.LocalUserInvitationService.Create`).
     ///
@@ -65,6 +66,7 @@ pub trait LocalUserInvitation: Api {
 }
 
 /// The [`LocalUserInvitation`] service on a borrowed [`Client`]: `client.local_user_invitation()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct LocalUserInvitationHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.mcp_access_profile().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 pub trait MCPAccessProfile: Api {
     /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets` (`c1.api.ai_governance.v1.MCPAccessProfileService.Create`).
     ///
@@ -152,6 +153,7 @@ pub trait MCPAccessProfile: Api {
 }
 
 /// The [`MCPAccessProfile`] service on a borrowed [`Client`]: `client.mcp_access_profile()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPAccessProfileHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.mcp_access_profile_tool_binding().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 pub trait MCPAccessProfileToolBinding: Api {
     /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings` (`c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.CreateBindings`).
     ///
@@ -119,6 +120,7 @@ pub trait MCPAccessProfileToolBinding: Api {
 }
 
 /// The [`MCPAccessProfileToolBinding`] service on a borrowed [`Client`]: `client.mcp_access_profile_tool_binding()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPAccessProfileToolBindingHandle<'c>(&'c Client);
 

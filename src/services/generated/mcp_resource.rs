@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.mcp_resource().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 pub trait MCPResource: Api {
     /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>` (`c1.api.ai_governance.v1.MCPResourceService.Get`).
     ///
@@ -96,6 +97,7 @@ pub trait MCPResource: Api {
 }
 
 /// The [`MCPResource`] service on a borrowed [`Client`]: `client.mcp_resource()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPResourceHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.mcp_server().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 pub trait MCPServer: Api {
     /// `DELETE /api/v1/apps/<app_id>/mcp_servers/<connector_id>` (`c1.api.ai_governance.v1.MCPServerService.Delete`).
     ///
@@ -188,6 +189,7 @@ pub trait MCPServer: Api {
 }
 
 /// The [`MCPServer`] service on a borrowed [`Client`]: `client.mcp_server()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPServerHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.mcp_tool().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 pub trait MCPTool: Api {
     /// `DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>` (`c1.api.ai_governance.v1.MCPToolService.Delete`).
     ///
@@ -113,6 +114,7 @@ pub trait MCPTool: Api {
 }
 
 /// The [`MCPTool`] service on a borrowed [`Client`]: `client.mcp_tool()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPToolHandle<'c>(&'c Client);
 

@@ -2,7 +2,8 @@
 //! Every service of the API, one module and one cargo feature each.
 
 // Some operations have more path parameters than clippy likes; the API decides.
-#![allow(deprecated, clippy::too_many_arguments)]
+// The accessors of disabled services never run: `loop {}` (see `off`).
+#![allow(deprecated, clippy::too_many_arguments, clippy::empty_loop)]
 
 use crate::Client;
 
@@ -570,405 +571,1606 @@ pub use xaa_settings::{XAASettings, XAASettingsHandle};
 pub trait ServiceHandles {
     /// The [`A2UI`] service (feature `a2ui`).
     #[cfg(feature = "a2ui")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "a2ui")))]
     fn a2ui(&self) -> A2UIHandle<'_>;
+    #[cfg(not(feature = "a2ui"))]
+    #[doc(hidden)]
+    fn a2ui(&self) -> <Self as off::A2UI>::Handle
+    where
+        Self: off::A2UI,
+    {
+        loop {}
+    }
     /// The [`AIGovernanceSettings`] service (feature `ai-governance-settings`).
     #[cfg(feature = "ai-governance-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
     fn ai_governance_settings(&self) -> AIGovernanceSettingsHandle<'_>;
+    #[cfg(not(feature = "ai-governance-settings"))]
+    #[doc(hidden)]
+    fn ai_governance_settings(&self) -> <Self as off::AIGovernanceSettings>::Handle
+    where
+        Self: off::AIGovernanceSettings,
+    {
+        loop {}
+    }
     /// The [`AWSExternalIDSettings`] service (feature `aws-external-id-settings`).
     #[cfg(feature = "aws-external-id-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "aws-external-id-settings")))]
     fn aws_external_id_settings(&self) -> AWSExternalIDSettingsHandle<'_>;
+    #[cfg(not(feature = "aws-external-id-settings"))]
+    #[doc(hidden)]
+    fn aws_external_id_settings(&self) -> <Self as off::AWSExternalIDSettings>::Handle
+    where
+        Self: off::AWSExternalIDSettings,
+    {
+        loop {}
+    }
     /// The [`AccessConflict`] service (feature `access-conflict`).
     #[cfg(feature = "access-conflict")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
     fn access_conflict(&self) -> AccessConflictHandle<'_>;
+    #[cfg(not(feature = "access-conflict"))]
+    #[doc(hidden)]
+    fn access_conflict(&self) -> <Self as off::AccessConflict>::Handle
+    where
+        Self: off::AccessConflict,
+    {
+        loop {}
+    }
     /// The [`AccessReview`] service (feature `access-review`).
     #[cfg(feature = "access-review")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
     fn access_review(&self) -> AccessReviewHandle<'_>;
+    #[cfg(not(feature = "access-review"))]
+    #[doc(hidden)]
+    fn access_review(&self) -> <Self as off::AccessReview>::Handle
+    where
+        Self: off::AccessReview,
+    {
+        loop {}
+    }
     /// The [`AccessReviewActions`] service (feature `access-review-actions`).
     #[cfg(feature = "access-review-actions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
     fn access_review_actions(&self) -> AccessReviewActionsHandle<'_>;
+    #[cfg(not(feature = "access-review-actions"))]
+    #[doc(hidden)]
+    fn access_review_actions(&self) -> <Self as off::AccessReviewActions>::Handle
+    where
+        Self: off::AccessReviewActions,
+    {
+        loop {}
+    }
     /// The [`AccessReviewReport`] service (feature `access-review-report`).
     #[cfg(feature = "access-review-report")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-report")))]
     fn access_review_report(&self) -> AccessReviewReportHandle<'_>;
+    #[cfg(not(feature = "access-review-report"))]
+    #[doc(hidden)]
+    fn access_review_report(&self) -> <Self as off::AccessReviewReport>::Handle
+    where
+        Self: off::AccessReviewReport,
+    {
+        loop {}
+    }
     /// The [`AccessReviewSetupEntitlement`] service (feature `access-review-setup-entitlement`).
     #[cfg(feature = "access-review-setup-entitlement")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
     fn access_review_setup_entitlement(&self) -> AccessReviewSetupEntitlementHandle<'_>;
+    #[cfg(not(feature = "access-review-setup-entitlement"))]
+    #[doc(hidden)]
+    fn access_review_setup_entitlement(&self) -> <Self as off::AccessReviewSetupEntitlement>::Handle
+    where
+        Self: off::AccessReviewSetupEntitlement,
+    {
+        loop {}
+    }
     /// The [`AccessReviewTemplate`] service (feature `access-review-template`).
     #[cfg(feature = "access-review-template")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
     fn access_review_template(&self) -> AccessReviewTemplateHandle<'_>;
+    #[cfg(not(feature = "access-review-template"))]
+    #[doc(hidden)]
+    fn access_review_template(&self) -> <Self as off::AccessReviewTemplate>::Handle
+    where
+        Self: off::AccessReviewTemplate,
+    {
+        loop {}
+    }
     /// The [`AccessReviewTemplateSetupEntitlement`] service (feature `access-review-template-setup-entitlement`).
     #[cfg(feature = "access-review-template-setup-entitlement")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
     fn access_review_template_setup_entitlement(
         &self,
     ) -> AccessReviewTemplateSetupEntitlementHandle<'_>;
+    #[cfg(not(feature = "access-review-template-setup-entitlement"))]
+    #[doc(hidden)]
+    fn access_review_template_setup_entitlement(
+        &self,
+    ) -> <Self as off::AccessReviewTemplateSetupEntitlement>::Handle
+    where
+        Self: off::AccessReviewTemplateSetupEntitlement,
+    {
+        loop {}
+    }
     /// The [`AccountProvisionPolicyTest`] service (feature `account-provision-policy-test`).
     #[cfg(feature = "account-provision-policy-test")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "account-provision-policy-test")))]
     fn account_provision_policy_test(&self) -> AccountProvisionPolicyTestHandle<'_>;
+    #[cfg(not(feature = "account-provision-policy-test"))]
+    #[doc(hidden)]
+    fn account_provision_policy_test(&self) -> <Self as off::AccountProvisionPolicyTest>::Handle
+    where
+        Self: off::AccountProvisionPolicyTest,
+    {
+        loop {}
+    }
     /// The [`AppAccessRequestsDefaults`] service (feature `app-access-requests-defaults`).
     #[cfg(feature = "app-access-requests-defaults")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
     fn app_access_requests_defaults(&self) -> AppAccessRequestsDefaultsHandle<'_>;
+    #[cfg(not(feature = "app-access-requests-defaults"))]
+    #[doc(hidden)]
+    fn app_access_requests_defaults(&self) -> <Self as off::AppAccessRequestsDefaults>::Handle
+    where
+        Self: off::AppAccessRequestsDefaults,
+    {
+        loop {}
+    }
     /// The [`AppEntitlementMonitorBinding`] service (feature `app-entitlement-monitor-binding`).
     #[cfg(feature = "app-entitlement-monitor-binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
     fn app_entitlement_monitor_binding(&self) -> AppEntitlementMonitorBindingHandle<'_>;
+    #[cfg(not(feature = "app-entitlement-monitor-binding"))]
+    #[doc(hidden)]
+    fn app_entitlement_monitor_binding(&self) -> <Self as off::AppEntitlementMonitorBinding>::Handle
+    where
+        Self: off::AppEntitlementMonitorBinding,
+    {
+        loop {}
+    }
     /// The [`AppEntitlementOwners`] service (feature `app-entitlement-owners`).
     #[cfg(feature = "app-entitlement-owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
     fn app_entitlement_owners(&self) -> AppEntitlementOwnersHandle<'_>;
+    #[cfg(not(feature = "app-entitlement-owners"))]
+    #[doc(hidden)]
+    fn app_entitlement_owners(&self) -> <Self as off::AppEntitlementOwners>::Handle
+    where
+        Self: off::AppEntitlementOwners,
+    {
+        loop {}
+    }
     /// The [`AppEntitlementOwnersV2`] service (feature `app-entitlement-owners-v2`).
     #[cfg(feature = "app-entitlement-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
     fn app_entitlement_owners_v2(&self) -> AppEntitlementOwnersV2Handle<'_>;
+    #[cfg(not(feature = "app-entitlement-owners-v2"))]
+    #[doc(hidden)]
+    fn app_entitlement_owners_v2(&self) -> <Self as off::AppEntitlementOwnersV2>::Handle
+    where
+        Self: off::AppEntitlementOwnersV2,
+    {
+        loop {}
+    }
     /// The [`AppEntitlementRoutingRule`] service (feature `app-entitlement-routing-rule`).
     #[cfg(feature = "app-entitlement-routing-rule")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
     fn app_entitlement_routing_rule(&self) -> AppEntitlementRoutingRuleHandle<'_>;
+    #[cfg(not(feature = "app-entitlement-routing-rule"))]
+    #[doc(hidden)]
+    fn app_entitlement_routing_rule(&self) -> <Self as off::AppEntitlementRoutingRule>::Handle
+    where
+        Self: off::AppEntitlementRoutingRule,
+    {
+        loop {}
+    }
     /// The [`AppEntitlementSearch`] service (feature `app-entitlement-search`).
     #[cfg(feature = "app-entitlement-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
     fn app_entitlement_search(&self) -> AppEntitlementSearchHandle<'_>;
+    #[cfg(not(feature = "app-entitlement-search"))]
+    #[doc(hidden)]
+    fn app_entitlement_search(&self) -> <Self as off::AppEntitlementSearch>::Handle
+    where
+        Self: off::AppEntitlementSearch,
+    {
+        loop {}
+    }
     /// The [`AppEntitlementUserBinding`] service (feature `app-entitlement-user-binding`).
     #[cfg(feature = "app-entitlement-user-binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
     fn app_entitlement_user_binding(&self) -> AppEntitlementUserBindingHandle<'_>;
+    #[cfg(not(feature = "app-entitlement-user-binding"))]
+    #[doc(hidden)]
+    fn app_entitlement_user_binding(&self) -> <Self as off::AppEntitlementUserBinding>::Handle
+    where
+        Self: off::AppEntitlementUserBinding,
+    {
+        loop {}
+    }
     /// The [`AppEntitlements`] service (feature `app-entitlements`).
     #[cfg(feature = "app-entitlements")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
     fn app_entitlements(&self) -> AppEntitlementsHandle<'_>;
+    #[cfg(not(feature = "app-entitlements"))]
+    #[doc(hidden)]
+    fn app_entitlements(&self) -> <Self as off::AppEntitlements>::Handle
+    where
+        Self: off::AppEntitlements,
+    {
+        loop {}
+    }
     /// The [`AppEntitlementsProxy`] service (feature `app-entitlements-proxy`).
     #[cfg(feature = "app-entitlements-proxy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
     fn app_entitlements_proxy(&self) -> AppEntitlementsProxyHandle<'_>;
+    #[cfg(not(feature = "app-entitlements-proxy"))]
+    #[doc(hidden)]
+    fn app_entitlements_proxy(&self) -> <Self as off::AppEntitlementsProxy>::Handle
+    where
+        Self: off::AppEntitlementsProxy,
+    {
+        loop {}
+    }
     /// The [`AppManagedState`] service (feature `app-managed-state`).
     #[cfg(feature = "app-managed-state")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
     fn app_managed_state(&self) -> AppManagedStateHandle<'_>;
+    #[cfg(not(feature = "app-managed-state"))]
+    #[doc(hidden)]
+    fn app_managed_state(&self) -> <Self as off::AppManagedState>::Handle
+    where
+        Self: off::AppManagedState,
+    {
+        loop {}
+    }
     /// The [`AppOwners`] service (feature `app-owners`).
     #[cfg(feature = "app-owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
     fn app_owners(&self) -> AppOwnersHandle<'_>;
+    #[cfg(not(feature = "app-owners"))]
+    #[doc(hidden)]
+    fn app_owners(&self) -> <Self as off::AppOwners>::Handle
+    where
+        Self: off::AppOwners,
+    {
+        loop {}
+    }
     /// The [`AppOwnersV2`] service (feature `app-owners-v2`).
     #[cfg(feature = "app-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
     fn app_owners_v2(&self) -> AppOwnersV2Handle<'_>;
+    #[cfg(not(feature = "app-owners-v2"))]
+    #[doc(hidden)]
+    fn app_owners_v2(&self) -> <Self as off::AppOwnersV2>::Handle
+    where
+        Self: off::AppOwnersV2,
+    {
+        loop {}
+    }
     /// The [`AppReport`] service (feature `app-report`).
     #[cfg(feature = "app-report")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-report")))]
     fn app_report(&self) -> AppReportHandle<'_>;
+    #[cfg(not(feature = "app-report"))]
+    #[doc(hidden)]
+    fn app_report(&self) -> <Self as off::AppReport>::Handle
+    where
+        Self: off::AppReport,
+    {
+        loop {}
+    }
     /// The [`AppReportAction`] service (feature `app-report-action`).
     #[cfg(feature = "app-report-action")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-report-action")))]
     fn app_report_action(&self) -> AppReportActionHandle<'_>;
+    #[cfg(not(feature = "app-report-action"))]
+    #[doc(hidden)]
+    fn app_report_action(&self) -> <Self as off::AppReportAction>::Handle
+    where
+        Self: off::AppReportAction,
+    {
+        loop {}
+    }
     /// The [`AppResource`] service (feature `app-resource`).
     #[cfg(feature = "app-resource")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
     fn app_resource(&self) -> AppResourceHandle<'_>;
+    #[cfg(not(feature = "app-resource"))]
+    #[doc(hidden)]
+    fn app_resource(&self) -> <Self as off::AppResource>::Handle
+    where
+        Self: off::AppResource,
+    {
+        loop {}
+    }
     /// The [`AppResourceOwners`] service (feature `app-resource-owners`).
     #[cfg(feature = "app-resource-owners")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
     fn app_resource_owners(&self) -> AppResourceOwnersHandle<'_>;
+    #[cfg(not(feature = "app-resource-owners"))]
+    #[doc(hidden)]
+    fn app_resource_owners(&self) -> <Self as off::AppResourceOwners>::Handle
+    where
+        Self: off::AppResourceOwners,
+    {
+        loop {}
+    }
     /// The [`AppResourceOwnersV2`] service (feature `app-resource-owners-v2`).
     #[cfg(feature = "app-resource-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
     fn app_resource_owners_v2(&self) -> AppResourceOwnersV2Handle<'_>;
+    #[cfg(not(feature = "app-resource-owners-v2"))]
+    #[doc(hidden)]
+    fn app_resource_owners_v2(&self) -> <Self as off::AppResourceOwnersV2>::Handle
+    where
+        Self: off::AppResourceOwnersV2,
+    {
+        loop {}
+    }
     /// The [`AppResourceSearch`] service (feature `app-resource-search`).
     #[cfg(feature = "app-resource-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
     fn app_resource_search(&self) -> AppResourceSearchHandle<'_>;
+    #[cfg(not(feature = "app-resource-search"))]
+    #[doc(hidden)]
+    fn app_resource_search(&self) -> <Self as off::AppResourceSearch>::Handle
+    where
+        Self: off::AppResourceSearch,
+    {
+        loop {}
+    }
     /// The [`AppResourceType`] service (feature `app-resource-type`).
     #[cfg(feature = "app-resource-type")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
     fn app_resource_type(&self) -> AppResourceTypeHandle<'_>;
+    #[cfg(not(feature = "app-resource-type"))]
+    #[doc(hidden)]
+    fn app_resource_type(&self) -> <Self as off::AppResourceType>::Handle
+    where
+        Self: off::AppResourceType,
+    {
+        loop {}
+    }
     /// The [`AppSearch`] service (feature `app-search`).
     #[cfg(feature = "app-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
     fn app_search(&self) -> AppSearchHandle<'_>;
+    #[cfg(not(feature = "app-search"))]
+    #[doc(hidden)]
+    fn app_search(&self) -> <Self as off::AppSearch>::Handle
+    where
+        Self: off::AppSearch,
+    {
+        loop {}
+    }
     /// The [`AppUsageControls`] service (feature `app-usage-controls`).
     #[cfg(feature = "app-usage-controls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
     fn app_usage_controls(&self) -> AppUsageControlsHandle<'_>;
+    #[cfg(not(feature = "app-usage-controls"))]
+    #[doc(hidden)]
+    fn app_usage_controls(&self) -> <Self as off::AppUsageControls>::Handle
+    where
+        Self: off::AppUsageControls,
+    {
+        loop {}
+    }
     /// The [`AppUser`] service (feature `app-user`).
     #[cfg(feature = "app-user")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
     fn app_user(&self) -> AppUserHandle<'_>;
+    #[cfg(not(feature = "app-user"))]
+    #[doc(hidden)]
+    fn app_user(&self) -> <Self as off::AppUser>::Handle
+    where
+        Self: off::AppUser,
+    {
+        loop {}
+    }
     /// The [`AppUserOwnersV2`] service (feature `app-user-owners-v2`).
     #[cfg(feature = "app-user-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
     fn app_user_owners_v2(&self) -> AppUserOwnersV2Handle<'_>;
+    #[cfg(not(feature = "app-user-owners-v2"))]
+    #[doc(hidden)]
+    fn app_user_owners_v2(&self) -> <Self as off::AppUserOwnersV2>::Handle
+    where
+        Self: off::AppUserOwnersV2,
+    {
+        loop {}
+    }
     /// The [`Apps`] service (feature `apps`).
     #[cfg(feature = "apps")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
     fn apps(&self) -> AppsHandle<'_>;
+    #[cfg(not(feature = "apps"))]
+    #[doc(hidden)]
+    fn apps(&self) -> <Self as off::Apps>::Handle
+    where
+        Self: off::Apps,
+    {
+        loop {}
+    }
     /// The [`AttributeSearch`] service (feature `attribute-search`).
     #[cfg(feature = "attribute-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "attribute-search")))]
     fn attribute_search(&self) -> AttributeSearchHandle<'_>;
+    #[cfg(not(feature = "attribute-search"))]
+    #[doc(hidden)]
+    fn attribute_search(&self) -> <Self as off::AttributeSearch>::Handle
+    where
+        Self: off::AttributeSearch,
+    {
+        loop {}
+    }
     /// The [`Attributes`] service (feature `attributes`).
     #[cfg(feature = "attributes")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
     fn attributes(&self) -> AttributesHandle<'_>;
+    #[cfg(not(feature = "attributes"))]
+    #[doc(hidden)]
+    fn attributes(&self) -> <Self as off::Attributes>::Handle
+    where
+        Self: off::Attributes,
+    {
+        loop {}
+    }
     /// The [`Auth`] service (feature `auth`).
     #[cfg(feature = "auth")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
     fn auth(&self) -> AuthHandle<'_>;
+    #[cfg(not(feature = "auth"))]
+    #[doc(hidden)]
+    fn auth(&self) -> <Self as off::Auth>::Handle
+    where
+        Self: off::Auth,
+    {
+        loop {}
+    }
     /// The [`Automation`] service (feature `automation`).
     #[cfg(feature = "automation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
     fn automation(&self) -> AutomationHandle<'_>;
+    #[cfg(not(feature = "automation"))]
+    #[doc(hidden)]
+    fn automation(&self) -> <Self as off::Automation>::Handle
+    where
+        Self: off::Automation,
+    {
+        loop {}
+    }
     /// The [`AutomationExecution`] service (feature `automation-execution`).
     #[cfg(feature = "automation-execution")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution")))]
     fn automation_execution(&self) -> AutomationExecutionHandle<'_>;
+    #[cfg(not(feature = "automation-execution"))]
+    #[doc(hidden)]
+    fn automation_execution(&self) -> <Self as off::AutomationExecution>::Handle
+    where
+        Self: off::AutomationExecution,
+    {
+        loop {}
+    }
     /// The [`AutomationExecutionActions`] service (feature `automation-execution-actions`).
     #[cfg(feature = "automation-execution-actions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-actions")))]
     fn automation_execution_actions(&self) -> AutomationExecutionActionsHandle<'_>;
+    #[cfg(not(feature = "automation-execution-actions"))]
+    #[doc(hidden)]
+    fn automation_execution_actions(&self) -> <Self as off::AutomationExecutionActions>::Handle
+    where
+        Self: off::AutomationExecutionActions,
+    {
+        loop {}
+    }
     /// The [`AutomationExecutionSearch`] service (feature `automation-execution-search`).
     #[cfg(feature = "automation-execution-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
     fn automation_execution_search(&self) -> AutomationExecutionSearchHandle<'_>;
+    #[cfg(not(feature = "automation-execution-search"))]
+    #[doc(hidden)]
+    fn automation_execution_search(&self) -> <Self as off::AutomationExecutionSearch>::Handle
+    where
+        Self: off::AutomationExecutionSearch,
+    {
+        loop {}
+    }
     /// The [`AutomationSearch`] service (feature `automation-search`).
     #[cfg(feature = "automation-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
     fn automation_search(&self) -> AutomationSearchHandle<'_>;
+    #[cfg(not(feature = "automation-search"))]
+    #[doc(hidden)]
+    fn automation_search(&self) -> <Self as off::AutomationSearch>::Handle
+    where
+        Self: off::AutomationSearch,
+    {
+        loop {}
+    }
     /// The [`Connector`] service (feature `connector`).
     #[cfg(feature = "connector")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
     fn connector(&self) -> ConnectorHandle<'_>;
+    #[cfg(not(feature = "connector"))]
+    #[doc(hidden)]
+    fn connector(&self) -> <Self as off::Connector>::Handle
+    where
+        Self: off::Connector,
+    {
+        loop {}
+    }
     /// The [`ConnectorAuthoringActivation`] service (feature `connector-authoring-activation`).
     #[cfg(feature = "connector-authoring-activation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector-authoring-activation")))]
     fn connector_authoring_activation(&self) -> ConnectorAuthoringActivationHandle<'_>;
+    #[cfg(not(feature = "connector-authoring-activation"))]
+    #[doc(hidden)]
+    fn connector_authoring_activation(&self) -> <Self as off::ConnectorAuthoringActivation>::Handle
+    where
+        Self: off::ConnectorAuthoringActivation,
+    {
+        loop {}
+    }
     /// The [`ConnectorCatalog`] service (feature `connector-catalog`).
     #[cfg(feature = "connector-catalog")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector-catalog")))]
     fn connector_catalog(&self) -> ConnectorCatalogHandle<'_>;
+    #[cfg(not(feature = "connector-catalog"))]
+    #[doc(hidden)]
+    fn connector_catalog(&self) -> <Self as off::ConnectorCatalog>::Handle
+    where
+        Self: off::ConnectorCatalog,
+    {
+        loop {}
+    }
     /// The [`ConnectorOwnersV2`] service (feature `connector-owners-v2`).
     #[cfg(feature = "connector-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
     fn connector_owners_v2(&self) -> ConnectorOwnersV2Handle<'_>;
+    #[cfg(not(feature = "connector-owners-v2"))]
+    #[doc(hidden)]
+    fn connector_owners_v2(&self) -> <Self as off::ConnectorOwnersV2>::Handle
+    where
+        Self: off::ConnectorOwnersV2,
+    {
+        loop {}
+    }
     /// The [`Contacts`] service (feature `contacts`).
     #[cfg(feature = "contacts")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
     fn contacts(&self) -> ContactsHandle<'_>;
+    #[cfg(not(feature = "contacts"))]
+    #[doc(hidden)]
+    fn contacts(&self) -> <Self as off::Contacts>::Handle
+    where
+        Self: off::Contacts,
+    {
+        loop {}
+    }
     /// The [`CredentialInventoryPolicy`] service (feature `credential-inventory-policy`).
     #[cfg(feature = "credential-inventory-policy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
     fn credential_inventory_policy(&self) -> CredentialInventoryPolicyHandle<'_>;
+    #[cfg(not(feature = "credential-inventory-policy"))]
+    #[doc(hidden)]
+    fn credential_inventory_policy(&self) -> <Self as off::CredentialInventoryPolicy>::Handle
+    where
+        Self: off::CredentialInventoryPolicy,
+    {
+        loop {}
+    }
     /// The [`Decoy`] service (feature `decoy`).
     #[cfg(feature = "decoy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "decoy")))]
     fn decoy(&self) -> DecoyHandle<'_>;
+    #[cfg(not(feature = "decoy"))]
+    #[doc(hidden)]
+    fn decoy(&self) -> <Self as off::Decoy>::Handle
+    where
+        Self: off::Decoy,
+    {
+        loop {}
+    }
     /// The [`DecoySearch`] service (feature `decoy-search`).
     #[cfg(feature = "decoy-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "decoy-search")))]
     fn decoy_search(&self) -> DecoySearchHandle<'_>;
+    #[cfg(not(feature = "decoy-search"))]
+    #[doc(hidden)]
+    fn decoy_search(&self) -> <Self as off::DecoySearch>::Handle
+    where
+        Self: off::DecoySearch,
+    {
+        loop {}
+    }
     /// The [`Directory`] service (feature `directory`).
     #[cfg(feature = "directory")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "directory")))]
     fn directory(&self) -> DirectoryHandle<'_>;
+    #[cfg(not(feature = "directory"))]
+    #[doc(hidden)]
+    fn directory(&self) -> <Self as off::Directory>::Handle
+    where
+        Self: off::Directory,
+    {
+        loop {}
+    }
     /// The [`Export`] service (feature `export`).
     #[cfg(feature = "export")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "export")))]
     fn export(&self) -> ExportHandle<'_>;
+    #[cfg(not(feature = "export"))]
+    #[doc(hidden)]
+    fn export(&self) -> <Self as off::Export>::Handle
+    where
+        Self: off::Export,
+    {
+        loop {}
+    }
     /// The [`ExportsSearch`] service (feature `exports-search`).
     #[cfg(feature = "exports-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "exports-search")))]
     fn exports_search(&self) -> ExportsSearchHandle<'_>;
+    #[cfg(not(feature = "exports-search"))]
+    #[doc(hidden)]
+    fn exports_search(&self) -> <Self as off::ExportsSearch>::Handle
+    where
+        Self: off::ExportsSearch,
+    {
+        loop {}
+    }
     /// The [`ExternalClientSearch`] service (feature `external-client-search`).
     #[cfg(feature = "external-client-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
     fn external_client_search(&self) -> ExternalClientSearchHandle<'_>;
+    #[cfg(not(feature = "external-client-search"))]
+    #[doc(hidden)]
+    fn external_client_search(&self) -> <Self as off::ExternalClientSearch>::Handle
+    where
+        Self: off::ExternalClientSearch,
+    {
+        loop {}
+    }
     /// The [`Finding`] service (feature `finding`).
     #[cfg(feature = "finding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding")))]
     fn finding(&self) -> FindingHandle<'_>;
+    #[cfg(not(feature = "finding"))]
+    #[doc(hidden)]
+    fn finding(&self) -> <Self as off::Finding>::Handle
+    where
+        Self: off::Finding,
+    {
+        loop {}
+    }
     /// The [`FindingAudit`] service (feature `finding-audit`).
     #[cfg(feature = "finding-audit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-audit")))]
     fn finding_audit(&self) -> FindingAuditHandle<'_>;
+    #[cfg(not(feature = "finding-audit"))]
+    #[doc(hidden)]
+    fn finding_audit(&self) -> <Self as off::FindingAudit>::Handle
+    where
+        Self: off::FindingAudit,
+    {
+        loop {}
+    }
     /// The [`FindingRoutingRule`] service (feature `finding-routing-rule`).
     #[cfg(feature = "finding-routing-rule")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-routing-rule")))]
     fn finding_routing_rule(&self) -> FindingRoutingRuleHandle<'_>;
+    #[cfg(not(feature = "finding-routing-rule"))]
+    #[doc(hidden)]
+    fn finding_routing_rule(&self) -> <Self as off::FindingRoutingRule>::Handle
+    where
+        Self: off::FindingRoutingRule,
+    {
+        loop {}
+    }
     /// The [`FindingSearch`] service (feature `finding-search`).
     #[cfg(feature = "finding-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-search")))]
     fn finding_search(&self) -> FindingSearchHandle<'_>;
+    #[cfg(not(feature = "finding-search"))]
+    #[doc(hidden)]
+    fn finding_search(&self) -> <Self as off::FindingSearch>::Handle
+    where
+        Self: off::FindingSearch,
+    {
+        loop {}
+    }
     /// The [`FindingSettings`] service (feature `finding-settings`).
     #[cfg(feature = "finding-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-settings")))]
     fn finding_settings(&self) -> FindingSettingsHandle<'_>;
+    #[cfg(not(feature = "finding-settings"))]
+    #[doc(hidden)]
+    fn finding_settings(&self) -> <Self as off::FindingSettings>::Handle
+    where
+        Self: off::FindingSettings,
+    {
+        loop {}
+    }
     /// The [`FindingTransformationRule`] service (feature `finding-transformation-rule`).
     #[cfg(feature = "finding-transformation-rule")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "finding-transformation-rule")))]
     fn finding_transformation_rule(&self) -> FindingTransformationRuleHandle<'_>;
+    #[cfg(not(feature = "finding-transformation-rule"))]
+    #[doc(hidden)]
+    fn finding_transformation_rule(&self) -> <Self as off::FindingTransformationRule>::Handle
+    where
+        Self: off::FindingTransformationRule,
+    {
+        loop {}
+    }
     /// The [`Functions`] service (feature `functions`).
     #[cfg(feature = "functions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions")))]
     fn functions(&self) -> FunctionsHandle<'_>;
+    #[cfg(not(feature = "functions"))]
+    #[doc(hidden)]
+    fn functions(&self) -> <Self as off::Functions>::Handle
+    where
+        Self: off::Functions,
+    {
+        loop {}
+    }
     /// The [`FunctionsInvocation`] service (feature `functions-invocation`).
     #[cfg(feature = "functions-invocation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation")))]
     fn functions_invocation(&self) -> FunctionsInvocationHandle<'_>;
+    #[cfg(not(feature = "functions-invocation"))]
+    #[doc(hidden)]
+    fn functions_invocation(&self) -> <Self as off::FunctionsInvocation>::Handle
+    where
+        Self: off::FunctionsInvocation,
+    {
+        loop {}
+    }
     /// The [`FunctionsInvocationSearch`] service (feature `functions-invocation-search`).
     #[cfg(feature = "functions-invocation-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation-search")))]
     fn functions_invocation_search(&self) -> FunctionsInvocationSearchHandle<'_>;
+    #[cfg(not(feature = "functions-invocation-search"))]
+    #[doc(hidden)]
+    fn functions_invocation_search(&self) -> <Self as off::FunctionsInvocationSearch>::Handle
+    where
+        Self: off::FunctionsInvocationSearch,
+    {
+        loop {}
+    }
     /// The [`FunctionsSearch`] service (feature `functions-search`).
     #[cfg(feature = "functions-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "functions-search")))]
     fn functions_search(&self) -> FunctionsSearchHandle<'_>;
+    #[cfg(not(feature = "functions-search"))]
+    #[doc(hidden)]
+    fn functions_search(&self) -> <Self as off::FunctionsSearch>::Handle
+    where
+        Self: off::FunctionsSearch,
+    {
+        loop {}
+    }
     /// The [`GatewayKey`] service (feature `gateway-key`).
     #[cfg(feature = "gateway-key")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
     fn gateway_key(&self) -> GatewayKeyHandle<'_>;
+    #[cfg(not(feature = "gateway-key"))]
+    #[doc(hidden)]
+    fn gateway_key(&self) -> <Self as off::GatewayKey>::Handle
+    where
+        Self: off::GatewayKey,
+    {
+        loop {}
+    }
     /// The [`Hooks`] service (feature `hooks`).
     #[cfg(feature = "hooks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hooks")))]
     fn hooks(&self) -> HooksHandle<'_>;
+    #[cfg(not(feature = "hooks"))]
+    #[doc(hidden)]
+    fn hooks(&self) -> <Self as off::Hooks>::Handle
+    where
+        Self: off::Hooks,
+    {
+        loop {}
+    }
     /// The [`HooksSearch`] service (feature `hooks-search`).
     #[cfg(feature = "hooks-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "hooks-search")))]
     fn hooks_search(&self) -> HooksSearchHandle<'_>;
+    #[cfg(not(feature = "hooks-search"))]
+    #[doc(hidden)]
+    fn hooks_search(&self) -> <Self as off::HooksSearch>::Handle
+    where
+        Self: off::HooksSearch,
+    {
+        loop {}
+    }
     /// The [`IdentityPolicyTenantDefaults`] service (feature `identity-policy-tenant-defaults`).
     #[cfg(feature = "identity-policy-tenant-defaults")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
     fn identity_policy_tenant_defaults(&self) -> IdentityPolicyTenantDefaultsHandle<'_>;
+    #[cfg(not(feature = "identity-policy-tenant-defaults"))]
+    #[doc(hidden)]
+    fn identity_policy_tenant_defaults(&self) -> <Self as off::IdentityPolicyTenantDefaults>::Handle
+    where
+        Self: off::IdentityPolicyTenantDefaults,
+    {
+        loop {}
+    }
     /// The [`LocalDirectoryConfig`] service (feature `local-directory-config`).
     #[cfg(feature = "local-directory-config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
     fn local_directory_config(&self) -> LocalDirectoryConfigHandle<'_>;
+    #[cfg(not(feature = "local-directory-config"))]
+    #[doc(hidden)]
+    fn local_directory_config(&self) -> <Self as off::LocalDirectoryConfig>::Handle
+    where
+        Self: off::LocalDirectoryConfig,
+    {
+        loop {}
+    }
     /// The [`LocalUserInvitation`] service (feature `local-user-invitation`).
     #[cfg(feature = "local-user-invitation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
     fn local_user_invitation(&self) -> LocalUserInvitationHandle<'_>;
+    #[cfg(not(feature = "local-user-invitation"))]
+    #[doc(hidden)]
+    fn local_user_invitation(&self) -> <Self as off::LocalUserInvitation>::Handle
+    where
+        Self: off::LocalUserInvitation,
+    {
+        loop {}
+    }
     /// The [`MCPAccessProfile`] service (feature `mcp-access-profile`).
     #[cfg(feature = "mcp-access-profile")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
     fn mcp_access_profile(&self) -> MCPAccessProfileHandle<'_>;
+    #[cfg(not(feature = "mcp-access-profile"))]
+    #[doc(hidden)]
+    fn mcp_access_profile(&self) -> <Self as off::MCPAccessProfile>::Handle
+    where
+        Self: off::MCPAccessProfile,
+    {
+        loop {}
+    }
     /// The [`MCPAccessProfileToolBinding`] service (feature `mcp-access-profile-tool-binding`).
     #[cfg(feature = "mcp-access-profile-tool-binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
     fn mcp_access_profile_tool_binding(&self) -> MCPAccessProfileToolBindingHandle<'_>;
+    #[cfg(not(feature = "mcp-access-profile-tool-binding"))]
+    #[doc(hidden)]
+    fn mcp_access_profile_tool_binding(&self) -> <Self as off::MCPAccessProfileToolBinding>::Handle
+    where
+        Self: off::MCPAccessProfileToolBinding,
+    {
+        loop {}
+    }
     /// The [`MCPResource`] service (feature `mcp-resource`).
     #[cfg(feature = "mcp-resource")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
     fn mcp_resource(&self) -> MCPResourceHandle<'_>;
+    #[cfg(not(feature = "mcp-resource"))]
+    #[doc(hidden)]
+    fn mcp_resource(&self) -> <Self as off::MCPResource>::Handle
+    where
+        Self: off::MCPResource,
+    {
+        loop {}
+    }
     /// The [`MCPServer`] service (feature `mcp-server`).
     #[cfg(feature = "mcp-server")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
     fn mcp_server(&self) -> MCPServerHandle<'_>;
+    #[cfg(not(feature = "mcp-server"))]
+    #[doc(hidden)]
+    fn mcp_server(&self) -> <Self as off::MCPServer>::Handle
+    where
+        Self: off::MCPServer,
+    {
+        loop {}
+    }
     /// The [`MCPTool`] service (feature `mcp-tool`).
     #[cfg(feature = "mcp-tool")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
     fn mcp_tool(&self) -> MCPToolHandle<'_>;
+    #[cfg(not(feature = "mcp-tool"))]
+    #[doc(hidden)]
+    fn mcp_tool(&self) -> <Self as off::MCPTool>::Handle
+    where
+        Self: off::MCPTool,
+    {
+        loop {}
+    }
     /// The [`OnboardingSettings`] service (feature `onboarding-settings`).
     #[cfg(feature = "onboarding-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
     fn onboarding_settings(&self) -> OnboardingSettingsHandle<'_>;
+    #[cfg(not(feature = "onboarding-settings"))]
+    #[doc(hidden)]
+    fn onboarding_settings(&self) -> <Self as off::OnboardingSettings>::Handle
+    where
+        Self: off::OnboardingSettings,
+    {
+        loop {}
+    }
     /// The [`OrgDomain`] service (feature `org-domain`).
     #[cfg(feature = "org-domain")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
     fn org_domain(&self) -> OrgDomainHandle<'_>;
+    #[cfg(not(feature = "org-domain"))]
+    #[doc(hidden)]
+    fn org_domain(&self) -> <Self as off::OrgDomain>::Handle
+    where
+        Self: off::OrgDomain,
+    {
+        loop {}
+    }
     /// The [`OrgNotificationSettings`] service (feature `org-notification-settings`).
     #[cfg(feature = "org-notification-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
     fn org_notification_settings(&self) -> OrgNotificationSettingsHandle<'_>;
+    #[cfg(not(feature = "org-notification-settings"))]
+    #[doc(hidden)]
+    fn org_notification_settings(&self) -> <Self as off::OrgNotificationSettings>::Handle
+    where
+        Self: off::OrgNotificationSettings,
+    {
+        loop {}
+    }
     /// The [`PaperSecret`] service (feature `paper-secret`).
     #[cfg(feature = "paper-secret")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
     fn paper_secret(&self) -> PaperSecretHandle<'_>;
+    #[cfg(not(feature = "paper-secret"))]
+    #[doc(hidden)]
+    fn paper_secret(&self) -> <Self as off::PaperSecret>::Handle
+    where
+        Self: off::PaperSecret,
+    {
+        loop {}
+    }
     /// The [`PaperSecretAdmin`] service (feature `paper-secret-admin`).
     #[cfg(feature = "paper-secret-admin")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
     fn paper_secret_admin(&self) -> PaperSecretAdminHandle<'_>;
+    #[cfg(not(feature = "paper-secret-admin"))]
+    #[doc(hidden)]
+    fn paper_secret_admin(&self) -> <Self as off::PaperSecretAdmin>::Handle
+    where
+        Self: off::PaperSecretAdmin,
+    {
+        loop {}
+    }
     /// The [`PersonalClient`] service (feature `personal-client`).
     #[cfg(feature = "personal-client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
     fn personal_client(&self) -> PersonalClientHandle<'_>;
+    #[cfg(not(feature = "personal-client"))]
+    #[doc(hidden)]
+    fn personal_client(&self) -> <Self as off::PersonalClient>::Handle
+    where
+        Self: off::PersonalClient,
+    {
+        loop {}
+    }
     /// The [`PersonalClientSearch`] service (feature `personal-client-search`).
     #[cfg(feature = "personal-client-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "personal-client-search")))]
     fn personal_client_search(&self) -> PersonalClientSearchHandle<'_>;
+    #[cfg(not(feature = "personal-client-search"))]
+    #[doc(hidden)]
+    fn personal_client_search(&self) -> <Self as off::PersonalClientSearch>::Handle
+    where
+        Self: off::PersonalClientSearch,
+    {
+        loop {}
+    }
     /// The [`PersonalDevice`] service (feature `personal-device`).
     #[cfg(feature = "personal-device")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
     fn personal_device(&self) -> PersonalDeviceHandle<'_>;
+    #[cfg(not(feature = "personal-device"))]
+    #[doc(hidden)]
+    fn personal_device(&self) -> <Self as off::PersonalDevice>::Handle
+    where
+        Self: off::PersonalDevice,
+    {
+        loop {}
+    }
     /// The [`Policies`] service (feature `policies`).
     #[cfg(feature = "policies")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
     fn policies(&self) -> PoliciesHandle<'_>;
+    #[cfg(not(feature = "policies"))]
+    #[doc(hidden)]
+    fn policies(&self) -> <Self as off::Policies>::Handle
+    where
+        Self: off::Policies,
+    {
+        loop {}
+    }
     /// The [`PolicySearch`] service (feature `policy-search`).
     #[cfg(feature = "policy-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
     fn policy_search(&self) -> PolicySearchHandle<'_>;
+    #[cfg(not(feature = "policy-search"))]
+    #[doc(hidden)]
+    fn policy_search(&self) -> <Self as off::PolicySearch>::Handle
+    where
+        Self: off::PolicySearch,
+    {
+        loop {}
+    }
     /// The [`PolicyValidate`] service (feature `policy-validate`).
     #[cfg(feature = "policy-validate")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "policy-validate")))]
     fn policy_validate(&self) -> PolicyValidateHandle<'_>;
+    #[cfg(not(feature = "policy-validate"))]
+    #[doc(hidden)]
+    fn policy_validate(&self) -> <Self as off::PolicyValidate>::Handle
+    where
+        Self: off::PolicyValidate,
+    {
+        loop {}
+    }
     /// The [`Principal`] service (feature `principal`).
     #[cfg(feature = "principal")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
     fn principal(&self) -> PrincipalHandle<'_>;
+    #[cfg(not(feature = "principal"))]
+    #[doc(hidden)]
+    fn principal(&self) -> <Self as off::Principal>::Handle
+    where
+        Self: off::Principal,
+    {
+        loop {}
+    }
     /// The [`ProviderCredential`] service (feature `provider-credential`).
     #[cfg(feature = "provider-credential")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
     fn provider_credential(&self) -> ProviderCredentialHandle<'_>;
+    #[cfg(not(feature = "provider-credential"))]
+    #[doc(hidden)]
+    fn provider_credential(&self) -> <Self as off::ProviderCredential>::Handle
+    where
+        Self: off::ProviderCredential,
+    {
+        loop {}
+    }
     /// The [`RecoveryPolicy`] service (feature `recovery-policy`).
     #[cfg(feature = "recovery-policy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
     fn recovery_policy(&self) -> RecoveryPolicyHandle<'_>;
+    #[cfg(not(feature = "recovery-policy"))]
+    #[doc(hidden)]
+    fn recovery_policy(&self) -> <Self as off::RecoveryPolicy>::Handle
+    where
+        Self: off::RecoveryPolicy,
+    {
+        loop {}
+    }
     /// The [`Reporting`] service (feature `reporting`).
     #[cfg(feature = "reporting")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "reporting")))]
     fn reporting(&self) -> ReportingHandle<'_>;
+    #[cfg(not(feature = "reporting"))]
+    #[doc(hidden)]
+    fn reporting(&self) -> <Self as off::Reporting>::Handle
+    where
+        Self: off::Reporting,
+    {
+        loop {}
+    }
     /// The [`RequestCatalogManagement`] service (feature `request-catalog-management`).
     #[cfg(feature = "request-catalog-management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
     fn request_catalog_management(&self) -> RequestCatalogManagementHandle<'_>;
+    #[cfg(not(feature = "request-catalog-management"))]
+    #[doc(hidden)]
+    fn request_catalog_management(&self) -> <Self as off::RequestCatalogManagement>::Handle
+    where
+        Self: off::RequestCatalogManagement,
+    {
+        loop {}
+    }
     /// The [`RequestCatalogSearch`] service (feature `request-catalog-search`).
     #[cfg(feature = "request-catalog-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
     fn request_catalog_search(&self) -> RequestCatalogSearchHandle<'_>;
+    #[cfg(not(feature = "request-catalog-search"))]
+    #[doc(hidden)]
+    fn request_catalog_search(&self) -> <Self as off::RequestCatalogSearch>::Handle
+    where
+        Self: off::RequestCatalogSearch,
+    {
+        loop {}
+    }
     /// The [`RequestSchema`] service (feature `request-schema`).
     #[cfg(feature = "request-schema")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-schema")))]
     fn request_schema(&self) -> RequestSchemaHandle<'_>;
+    #[cfg(not(feature = "request-schema"))]
+    #[doc(hidden)]
+    fn request_schema(&self) -> <Self as off::RequestSchema>::Handle
+    where
+        Self: off::RequestSchema,
+    {
+        loop {}
+    }
     /// The [`RequestSettings`] service (feature `request-settings`).
     #[cfg(feature = "request-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
     fn request_settings(&self) -> RequestSettingsHandle<'_>;
+    #[cfg(not(feature = "request-settings"))]
+    #[doc(hidden)]
+    fn request_settings(&self) -> <Self as off::RequestSettings>::Handle
+    where
+        Self: off::RequestSettings,
+    {
+        loop {}
+    }
     /// The [`RoleMiningManagement`] service (feature `role-mining-management`).
     #[cfg(feature = "role-mining-management")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
     fn role_mining_management(&self) -> RoleMiningManagementHandle<'_>;
+    #[cfg(not(feature = "role-mining-management"))]
+    #[doc(hidden)]
+    fn role_mining_management(&self) -> <Self as off::RoleMiningManagement>::Handle
+    where
+        Self: off::RoleMiningManagement,
+    {
+        loop {}
+    }
     /// The [`RoleMiningManagementSearch`] service (feature `role-mining-management-search`).
     #[cfg(feature = "role-mining-management-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management-search")))]
     fn role_mining_management_search(&self) -> RoleMiningManagementSearchHandle<'_>;
+    #[cfg(not(feature = "role-mining-management-search"))]
+    #[doc(hidden)]
+    fn role_mining_management_search(&self) -> <Self as off::RoleMiningManagementSearch>::Handle
+    where
+        Self: off::RoleMiningManagementSearch,
+    {
+        loop {}
+    }
     /// The [`Roles`] service (feature `roles`).
     #[cfg(feature = "roles")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
     fn roles(&self) -> RolesHandle<'_>;
+    #[cfg(not(feature = "roles"))]
+    #[doc(hidden)]
+    fn roles(&self) -> <Self as off::Roles>::Handle
+    where
+        Self: off::Roles,
+    {
+        loop {}
+    }
     /// The [`SSFReceiverEvent`] service (feature `ssf-receiver-event`).
     #[cfg(feature = "ssf-receiver-event")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event")))]
     fn ssf_receiver_event(&self) -> SSFReceiverEventHandle<'_>;
+    #[cfg(not(feature = "ssf-receiver-event"))]
+    #[doc(hidden)]
+    fn ssf_receiver_event(&self) -> <Self as off::SSFReceiverEvent>::Handle
+    where
+        Self: off::SSFReceiverEvent,
+    {
+        loop {}
+    }
     /// The [`SSFReceiverEventSearch`] service (feature `ssf-receiver-event-search`).
     #[cfg(feature = "ssf-receiver-event-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event-search")))]
     fn ssf_receiver_event_search(&self) -> SSFReceiverEventSearchHandle<'_>;
+    #[cfg(not(feature = "ssf-receiver-event-search"))]
+    #[doc(hidden)]
+    fn ssf_receiver_event_search(&self) -> <Self as off::SSFReceiverEventSearch>::Handle
+    where
+        Self: off::SSFReceiverEventSearch,
+    {
+        loop {}
+    }
     /// The [`SSFReceiverStream`] service (feature `ssf-receiver-stream`).
     #[cfg(feature = "ssf-receiver-stream")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
     fn ssf_receiver_stream(&self) -> SSFReceiverStreamHandle<'_>;
+    #[cfg(not(feature = "ssf-receiver-stream"))]
+    #[doc(hidden)]
+    fn ssf_receiver_stream(&self) -> <Self as off::SSFReceiverStream>::Handle
+    where
+        Self: off::SSFReceiverStream,
+    {
+        loop {}
+    }
     /// The [`SSOApplication`] service (feature `sso-application`).
     #[cfg(feature = "sso-application")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
     fn sso_application(&self) -> SSOApplicationHandle<'_>;
+    #[cfg(not(feature = "sso-application"))]
+    #[doc(hidden)]
+    fn sso_application(&self) -> <Self as off::SSOApplication>::Handle
+    where
+        Self: off::SSOApplication,
+    {
+        loop {}
+    }
     /// The [`SSOSettings`] service (feature `sso-settings`).
     #[cfg(feature = "sso-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
     fn sso_settings(&self) -> SSOSettingsHandle<'_>;
+    #[cfg(not(feature = "sso-settings"))]
+    #[doc(hidden)]
+    fn sso_settings(&self) -> <Self as off::SSOSettings>::Handle
+    where
+        Self: off::SSOSettings,
+    {
+        loop {}
+    }
     /// The [`SessionPolicy`] service (feature `session-policy`).
     #[cfg(feature = "session-policy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "session-policy")))]
     fn session_policy(&self) -> SessionPolicyHandle<'_>;
+    #[cfg(not(feature = "session-policy"))]
+    #[doc(hidden)]
+    fn session_policy(&self) -> <Self as off::SessionPolicy>::Handle
+    where
+        Self: off::SessionPolicy,
+    {
+        loop {}
+    }
     /// The [`SessionSettings`] service (feature `session-settings`).
     #[cfg(feature = "session-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
     fn session_settings(&self) -> SessionSettingsHandle<'_>;
+    #[cfg(not(feature = "session-settings"))]
+    #[doc(hidden)]
+    fn session_settings(&self) -> <Self as off::SessionSettings>::Handle
+    where
+        Self: off::SessionSettings,
+    {
+        loop {}
+    }
     /// The [`SignInPolicy`] service (feature `sign-in-policy`).
     #[cfg(feature = "sign-in-policy")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "sign-in-policy")))]
     fn sign_in_policy(&self) -> SignInPolicyHandle<'_>;
+    #[cfg(not(feature = "sign-in-policy"))]
+    #[doc(hidden)]
+    fn sign_in_policy(&self) -> <Self as off::SignInPolicy>::Handle
+    where
+        Self: off::SignInPolicy,
+    {
+        loop {}
+    }
     /// The [`StepUpProvider`] service (feature `step-up-provider`).
     #[cfg(feature = "step-up-provider")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
     fn step_up_provider(&self) -> StepUpProviderHandle<'_>;
+    #[cfg(not(feature = "step-up-provider"))]
+    #[doc(hidden)]
+    fn step_up_provider(&self) -> <Self as off::StepUpProvider>::Handle
+    where
+        Self: off::StepUpProvider,
+    {
+        loop {}
+    }
     /// The [`StepUpTransaction`] service (feature `step-up-transaction`).
     #[cfg(feature = "step-up-transaction")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
     fn step_up_transaction(&self) -> StepUpTransactionHandle<'_>;
+    #[cfg(not(feature = "step-up-transaction"))]
+    #[doc(hidden)]
+    fn step_up_transaction(&self) -> <Self as off::StepUpTransaction>::Handle
+    where
+        Self: off::StepUpTransaction,
+    {
+        loop {}
+    }
     /// The [`SystemLog`] service (feature `system-log`).
     #[cfg(feature = "system-log")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "system-log")))]
     fn system_log(&self) -> SystemLogHandle<'_>;
+    #[cfg(not(feature = "system-log"))]
+    #[doc(hidden)]
+    fn system_log(&self) -> <Self as off::SystemLog>::Handle
+    where
+        Self: off::SystemLog,
+    {
+        loop {}
+    }
     /// The [`Task`] service (feature `task`).
     #[cfg(feature = "task")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task")))]
     fn task(&self) -> TaskHandle<'_>;
+    #[cfg(not(feature = "task"))]
+    #[doc(hidden)]
+    fn task(&self) -> <Self as off::Task>::Handle
+    where
+        Self: off::Task,
+    {
+        loop {}
+    }
     /// The [`TaskActions`] service (feature `task-actions`).
     #[cfg(feature = "task-actions")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task-actions")))]
     fn task_actions(&self) -> TaskActionsHandle<'_>;
+    #[cfg(not(feature = "task-actions"))]
+    #[doc(hidden)]
+    fn task_actions(&self) -> <Self as off::TaskActions>::Handle
+    where
+        Self: off::TaskActions,
+    {
+        loop {}
+    }
     /// The [`TaskAudit`] service (feature `task-audit`).
     #[cfg(feature = "task-audit")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
     fn task_audit(&self) -> TaskAuditHandle<'_>;
+    #[cfg(not(feature = "task-audit"))]
+    #[doc(hidden)]
+    fn task_audit(&self) -> <Self as off::TaskAudit>::Handle
+    where
+        Self: off::TaskAudit,
+    {
+        loop {}
+    }
     /// The [`TaskSearch`] service (feature `task-search`).
     #[cfg(feature = "task-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "task-search")))]
     fn task_search(&self) -> TaskSearchHandle<'_>;
+    #[cfg(not(feature = "task-search"))]
+    #[doc(hidden)]
+    fn task_search(&self) -> <Self as off::TaskSearch>::Handle
+    where
+        Self: off::TaskSearch,
+    {
+        loop {}
+    }
     /// The [`TenantAuthConfig`] service (feature `tenant-auth-config`).
     #[cfg(feature = "tenant-auth-config")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
     fn tenant_auth_config(&self) -> TenantAuthConfigHandle<'_>;
+    #[cfg(not(feature = "tenant-auth-config"))]
+    #[doc(hidden)]
+    fn tenant_auth_config(&self) -> <Self as off::TenantAuthConfig>::Handle
+    where
+        Self: off::TenantAuthConfig,
+    {
+        loop {}
+    }
     /// The [`TenantEmailProvider`] service (feature `tenant-email-provider`).
     #[cfg(feature = "tenant-email-provider")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
     fn tenant_email_provider(&self) -> TenantEmailProviderHandle<'_>;
+    #[cfg(not(feature = "tenant-email-provider"))]
+    #[doc(hidden)]
+    fn tenant_email_provider(&self) -> <Self as off::TenantEmailProvider>::Handle
+    where
+        Self: off::TenantEmailProvider,
+    {
+        loop {}
+    }
     /// The [`TerraformExport`] service (feature `terraform-export`).
     #[cfg(feature = "terraform-export")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "terraform-export")))]
     fn terraform_export(&self) -> TerraformExportHandle<'_>;
+    #[cfg(not(feature = "terraform-export"))]
+    #[doc(hidden)]
+    fn terraform_export(&self) -> <Self as off::TerraformExport>::Handle
+    where
+        Self: off::TerraformExport,
+    {
+        loop {}
+    }
     /// The [`TunnelCredentials`] service (feature `tunnel-credentials`).
     #[cfg(feature = "tunnel-credentials")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
     fn tunnel_credentials(&self) -> TunnelCredentialsHandle<'_>;
+    #[cfg(not(feature = "tunnel-credentials"))]
+    #[doc(hidden)]
+    fn tunnel_credentials(&self) -> <Self as off::TunnelCredentials>::Handle
+    where
+        Self: off::TunnelCredentials,
+    {
+        loop {}
+    }
     /// The [`UIConversations`] service (feature `ui-conversations`).
     #[cfg(feature = "ui-conversations")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "ui-conversations")))]
     fn ui_conversations(&self) -> UIConversationsHandle<'_>;
+    #[cfg(not(feature = "ui-conversations"))]
+    #[doc(hidden)]
+    fn ui_conversations(&self) -> <Self as off::UIConversations>::Handle
+    where
+        Self: off::UIConversations,
+    {
+        loop {}
+    }
     /// The [`User`] service (feature `user`).
     #[cfg(feature = "user")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user")))]
     fn user(&self) -> UserHandle<'_>;
+    #[cfg(not(feature = "user"))]
+    #[doc(hidden)]
+    fn user(&self) -> <Self as off::User>::Handle
+    where
+        Self: off::User,
+    {
+        loop {}
+    }
     /// The [`UserDeveloperPreferences`] service (feature `user-developer-preferences`).
     #[cfg(feature = "user-developer-preferences")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
     fn user_developer_preferences(&self) -> UserDeveloperPreferencesHandle<'_>;
+    #[cfg(not(feature = "user-developer-preferences"))]
+    #[doc(hidden)]
+    fn user_developer_preferences(&self) -> <Self as off::UserDeveloperPreferences>::Handle
+    where
+        Self: off::UserDeveloperPreferences,
+    {
+        loop {}
+    }
     /// The [`UserNotificationSettings`] service (feature `user-notification-settings`).
     #[cfg(feature = "user-notification-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
     fn user_notification_settings(&self) -> UserNotificationSettingsHandle<'_>;
+    #[cfg(not(feature = "user-notification-settings"))]
+    #[doc(hidden)]
+    fn user_notification_settings(&self) -> <Self as off::UserNotificationSettings>::Handle
+    where
+        Self: off::UserNotificationSettings,
+    {
+        loop {}
+    }
     /// The [`UserOwnersV2`] service (feature `user-owners-v2`).
     #[cfg(feature = "user-owners-v2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user-owners-v2")))]
     fn user_owners_v2(&self) -> UserOwnersV2Handle<'_>;
+    #[cfg(not(feature = "user-owners-v2"))]
+    #[doc(hidden)]
+    fn user_owners_v2(&self) -> <Self as off::UserOwnersV2>::Handle
+    where
+        Self: off::UserOwnersV2,
+    {
+        loop {}
+    }
     /// The [`UserSearch`] service (feature `user-search`).
     #[cfg(feature = "user-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "user-search")))]
     fn user_search(&self) -> UserSearchHandle<'_>;
+    #[cfg(not(feature = "user-search"))]
+    #[doc(hidden)]
+    fn user_search(&self) -> <Self as off::UserSearch>::Handle
+    where
+        Self: off::UserSearch,
+    {
+        loop {}
+    }
     /// The [`Vault`] service (feature `vault`).
     #[cfg(feature = "vault")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "vault")))]
     fn vault(&self) -> VaultHandle<'_>;
+    #[cfg(not(feature = "vault"))]
+    #[doc(hidden)]
+    fn vault(&self) -> <Self as off::Vault>::Handle
+    where
+        Self: off::Vault,
+    {
+        loop {}
+    }
     /// The [`Webhooks`] service (feature `webhooks`).
     #[cfg(feature = "webhooks")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
     fn webhooks(&self) -> WebhooksHandle<'_>;
+    #[cfg(not(feature = "webhooks"))]
+    #[doc(hidden)]
+    fn webhooks(&self) -> <Self as off::Webhooks>::Handle
+    where
+        Self: off::Webhooks,
+    {
+        loop {}
+    }
     /// The [`WebhooksSearch`] service (feature `webhooks-search`).
     #[cfg(feature = "webhooks-search")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "webhooks-search")))]
     fn webhooks_search(&self) -> WebhooksSearchHandle<'_>;
+    #[cfg(not(feature = "webhooks-search"))]
+    #[doc(hidden)]
+    fn webhooks_search(&self) -> <Self as off::WebhooksSearch>::Handle
+    where
+        Self: off::WebhooksSearch,
+    {
+        loop {}
+    }
     /// The [`WorkloadFederation`] service (feature `workload-federation`).
     #[cfg(feature = "workload-federation")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "workload-federation")))]
     fn workload_federation(&self) -> WorkloadFederationHandle<'_>;
+    #[cfg(not(feature = "workload-federation"))]
+    #[doc(hidden)]
+    fn workload_federation(&self) -> <Self as off::WorkloadFederation>::Handle
+    where
+        Self: off::WorkloadFederation,
+    {
+        loop {}
+    }
     /// The [`XAAAccessProfile`] service (feature `xaa-access-profile`).
     #[cfg(feature = "xaa-access-profile")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
     fn xaa_access_profile(&self) -> XAAAccessProfileHandle<'_>;
+    #[cfg(not(feature = "xaa-access-profile"))]
+    #[doc(hidden)]
+    fn xaa_access_profile(&self) -> <Self as off::XAAAccessProfile>::Handle
+    where
+        Self: off::XAAAccessProfile,
+    {
+        loop {}
+    }
     /// The [`XAAAccessProfileScopeBinding`] service (feature `xaa-access-profile-scope-binding`).
     #[cfg(feature = "xaa-access-profile-scope-binding")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
     fn xaa_access_profile_scope_binding(&self) -> XAAAccessProfileScopeBindingHandle<'_>;
+    #[cfg(not(feature = "xaa-access-profile-scope-binding"))]
+    #[doc(hidden)]
+    fn xaa_access_profile_scope_binding(
+        &self,
+    ) -> <Self as off::XAAAccessProfileScopeBinding>::Handle
+    where
+        Self: off::XAAAccessProfileScopeBinding,
+    {
+        loop {}
+    }
     /// The [`XAAClientAudienceMapping`] service (feature `xaa-client-audience-mapping`).
     #[cfg(feature = "xaa-client-audience-mapping")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
     fn xaa_client_audience_mapping(&self) -> XAAClientAudienceMappingHandle<'_>;
+    #[cfg(not(feature = "xaa-client-audience-mapping"))]
+    #[doc(hidden)]
+    fn xaa_client_audience_mapping(&self) -> <Self as off::XAAClientAudienceMapping>::Handle
+    where
+        Self: off::XAAClientAudienceMapping,
+    {
+        loop {}
+    }
     /// The [`XAAResourceServer`] service (feature `xaa-resource-server`).
     #[cfg(feature = "xaa-resource-server")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
     fn xaa_resource_server(&self) -> XAAResourceServerHandle<'_>;
+    #[cfg(not(feature = "xaa-resource-server"))]
+    #[doc(hidden)]
+    fn xaa_resource_server(&self) -> <Self as off::XAAResourceServer>::Handle
+    where
+        Self: off::XAAResourceServer,
+    {
+        loop {}
+    }
     /// The [`XAAScope`] service (feature `xaa-scope`).
     #[cfg(feature = "xaa-scope")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
     fn xaa_scope(&self) -> XAAScopeHandle<'_>;
+    #[cfg(not(feature = "xaa-scope"))]
+    #[doc(hidden)]
+    fn xaa_scope(&self) -> <Self as off::XAAScope>::Handle
+    where
+        Self: off::XAAScope,
+    {
+        loop {}
+    }
     /// The [`XAASettings`] service (feature `xaa-settings`).
     #[cfg(feature = "xaa-settings")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
     fn xaa_settings(&self) -> XAASettingsHandle<'_>;
+    #[cfg(not(feature = "xaa-settings"))]
+    #[doc(hidden)]
+    fn xaa_settings(&self) -> <Self as off::XAASettings>::Handle
+    where
+        Self: off::XAASettings,
+    {
+        loop {}
+    }
 }
 
 impl ServiceHandles for Client {
@@ -1777,4 +2979,1206 @@ pub mod prelude {
     pub use super::XAAScope as _;
     #[cfg(feature = "xaa-settings")]
     pub use super::XAASettings as _;
+}
+
+/// What calling the accessor of a service whose feature is off says.
+#[doc(hidden)]
+pub mod off {
+    #[cfg(not(feature = "a2ui"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.a2ui()` needs the cargo feature `a2ui` of c1",
+        label = "the `A2UI` service is in the feature `a2ui`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"a2ui\"] }}` (or its area `area-a2ui`; `full` enables every service)"
+    )]
+    pub trait A2UI {
+        type Handle;
+    }
+    #[cfg(not(feature = "ai-governance-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.ai_governance_settings()` needs the cargo feature `ai-governance-settings` of c1",
+        label = "the `AIGovernanceSettings` service is in the feature `ai-governance-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"ai-governance-settings\"] }}` (or its area `area-ai-governance`; `full` enables every service)"
+    )]
+    pub trait AIGovernanceSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "aws-external-id-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.aws_external_id_settings()` needs the cargo feature `aws-external-id-settings` of c1",
+        label = "the `AWSExternalIDSettings` service is in the feature `aws-external-id-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"aws-external-id-settings\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait AWSExternalIDSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "access-conflict"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.access_conflict()` needs the cargo feature `access-conflict` of c1",
+        label = "the `AccessConflict` service is in the feature `access-conflict`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"access-conflict\"] }}` (or its area `area-accessconflict`; `full` enables every service)"
+    )]
+    pub trait AccessConflict {
+        type Handle;
+    }
+    #[cfg(not(feature = "access-review"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.access_review()` needs the cargo feature `access-review` of c1",
+        label = "the `AccessReview` service is in the feature `access-review`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"access-review\"] }}` (or its area `area-accessreview`; `full` enables every service)"
+    )]
+    pub trait AccessReview {
+        type Handle;
+    }
+    #[cfg(not(feature = "access-review-actions"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.access_review_actions()` needs the cargo feature `access-review-actions` of c1",
+        label = "the `AccessReviewActions` service is in the feature `access-review-actions`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"access-review-actions\"] }}` (or its area `area-accessreview`; `full` enables every service)"
+    )]
+    pub trait AccessReviewActions {
+        type Handle;
+    }
+    #[cfg(not(feature = "access-review-report"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.access_review_report()` needs the cargo feature `access-review-report` of c1",
+        label = "the `AccessReviewReport` service is in the feature `access-review-report`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"access-review-report\"] }}` (or its area `area-accessreview`; `full` enables every service)"
+    )]
+    pub trait AccessReviewReport {
+        type Handle;
+    }
+    #[cfg(not(feature = "access-review-setup-entitlement"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.access_review_setup_entitlement()` needs the cargo feature `access-review-setup-entitlement` of c1",
+        label = "the `AccessReviewSetupEntitlement` service is in the feature `access-review-setup-entitlement`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"access-review-setup-entitlement\"] }}` (or its area `area-accessreview`; `full` enables every service)"
+    )]
+    pub trait AccessReviewSetupEntitlement {
+        type Handle;
+    }
+    #[cfg(not(feature = "access-review-template"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.access_review_template()` needs the cargo feature `access-review-template` of c1",
+        label = "the `AccessReviewTemplate` service is in the feature `access-review-template`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"access-review-template\"] }}` (or its area `area-accessreview`; `full` enables every service)"
+    )]
+    pub trait AccessReviewTemplate {
+        type Handle;
+    }
+    #[cfg(not(feature = "access-review-template-setup-entitlement"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.access_review_template_setup_entitlement()` needs the cargo feature `access-review-template-setup-entitlement` of c1",
+        label = "the `AccessReviewTemplateSetupEntitlement` service is in the feature `access-review-template-setup-entitlement`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"access-review-template-setup-entitlement\"] }}` (or its area `area-accessreview`; `full` enables every service)"
+    )]
+    pub trait AccessReviewTemplateSetupEntitlement {
+        type Handle;
+    }
+    #[cfg(not(feature = "account-provision-policy-test"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.account_provision_policy_test()` needs the cargo feature `account-provision-policy-test` of c1",
+        label = "the `AccountProvisionPolicyTest` service is in the feature `account-provision-policy-test`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"account-provision-policy-test\"] }}` (or its area `area-policy`; `full` enables every service)"
+    )]
+    pub trait AccountProvisionPolicyTest {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-access-requests-defaults"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_access_requests_defaults()` needs the cargo feature `app-access-requests-defaults` of c1",
+        label = "the `AppAccessRequestsDefaults` service is in the feature `app-access-requests-defaults`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-access-requests-defaults\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppAccessRequestsDefaults {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-entitlement-monitor-binding"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_entitlement_monitor_binding()` needs the cargo feature `app-entitlement-monitor-binding` of c1",
+        label = "the `AppEntitlementMonitorBinding` service is in the feature `app-entitlement-monitor-binding`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-entitlement-monitor-binding\"] }}` (or its area `area-accessconflict`; `full` enables every service)"
+    )]
+    pub trait AppEntitlementMonitorBinding {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-entitlement-owners"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_entitlement_owners()` needs the cargo feature `app-entitlement-owners` of c1",
+        label = "the `AppEntitlementOwners` service is in the feature `app-entitlement-owners`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-entitlement-owners\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppEntitlementOwners {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-entitlement-owners-v2"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_entitlement_owners_v2()` needs the cargo feature `app-entitlement-owners-v2` of c1",
+        label = "the `AppEntitlementOwnersV2` service is in the feature `app-entitlement-owners-v2`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-entitlement-owners-v2\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppEntitlementOwnersV2 {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-entitlement-routing-rule"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_entitlement_routing_rule()` needs the cargo feature `app-entitlement-routing-rule` of c1",
+        label = "the `AppEntitlementRoutingRule` service is in the feature `app-entitlement-routing-rule`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-entitlement-routing-rule\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppEntitlementRoutingRule {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-entitlement-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_entitlement_search()` needs the cargo feature `app-entitlement-search` of c1",
+        label = "the `AppEntitlementSearch` service is in the feature `app-entitlement-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-entitlement-search\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppEntitlementSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-entitlement-user-binding"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_entitlement_user_binding()` needs the cargo feature `app-entitlement-user-binding` of c1",
+        label = "the `AppEntitlementUserBinding` service is in the feature `app-entitlement-user-binding`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-entitlement-user-binding\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppEntitlementUserBinding {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-entitlements"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_entitlements()` needs the cargo feature `app-entitlements` of c1",
+        label = "the `AppEntitlements` service is in the feature `app-entitlements`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-entitlements\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppEntitlements {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-entitlements-proxy"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_entitlements_proxy()` needs the cargo feature `app-entitlements-proxy` of c1",
+        label = "the `AppEntitlementsProxy` service is in the feature `app-entitlements-proxy`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-entitlements-proxy\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppEntitlementsProxy {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-managed-state"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_managed_state()` needs the cargo feature `app-managed-state` of c1",
+        label = "the `AppManagedState` service is in the feature `app-managed-state`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-managed-state\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppManagedState {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-owners"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_owners()` needs the cargo feature `app-owners` of c1",
+        label = "the `AppOwners` service is in the feature `app-owners`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-owners\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppOwners {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-owners-v2"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_owners_v2()` needs the cargo feature `app-owners-v2` of c1",
+        label = "the `AppOwnersV2` service is in the feature `app-owners-v2`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-owners-v2\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppOwnersV2 {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-report"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_report()` needs the cargo feature `app-report` of c1",
+        label = "the `AppReport` service is in the feature `app-report`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-report\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppReport {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-report-action"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_report_action()` needs the cargo feature `app-report-action` of c1",
+        label = "the `AppReportAction` service is in the feature `app-report-action`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-report-action\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppReportAction {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-resource"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_resource()` needs the cargo feature `app-resource` of c1",
+        label = "the `AppResource` service is in the feature `app-resource`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-resource\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppResource {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-resource-owners"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_resource_owners()` needs the cargo feature `app-resource-owners` of c1",
+        label = "the `AppResourceOwners` service is in the feature `app-resource-owners`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-resource-owners\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppResourceOwners {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-resource-owners-v2"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_resource_owners_v2()` needs the cargo feature `app-resource-owners-v2` of c1",
+        label = "the `AppResourceOwnersV2` service is in the feature `app-resource-owners-v2`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-resource-owners-v2\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppResourceOwnersV2 {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-resource-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_resource_search()` needs the cargo feature `app-resource-search` of c1",
+        label = "the `AppResourceSearch` service is in the feature `app-resource-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-resource-search\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppResourceSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-resource-type"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_resource_type()` needs the cargo feature `app-resource-type` of c1",
+        label = "the `AppResourceType` service is in the feature `app-resource-type`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-resource-type\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppResourceType {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_search()` needs the cargo feature `app-search` of c1",
+        label = "the `AppSearch` service is in the feature `app-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-search\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-usage-controls"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_usage_controls()` needs the cargo feature `app-usage-controls` of c1",
+        label = "the `AppUsageControls` service is in the feature `app-usage-controls`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-usage-controls\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppUsageControls {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-user"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_user()` needs the cargo feature `app-user` of c1",
+        label = "the `AppUser` service is in the feature `app-user`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-user\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppUser {
+        type Handle;
+    }
+    #[cfg(not(feature = "app-user-owners-v2"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.app_user_owners_v2()` needs the cargo feature `app-user-owners-v2` of c1",
+        label = "the `AppUserOwnersV2` service is in the feature `app-user-owners-v2`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"app-user-owners-v2\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait AppUserOwnersV2 {
+        type Handle;
+    }
+    #[cfg(not(feature = "apps"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.apps()` needs the cargo feature `apps` of c1",
+        label = "the `Apps` service is in the feature `apps`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"apps\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait Apps {
+        type Handle;
+    }
+    #[cfg(not(feature = "attribute-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.attribute_search()` needs the cargo feature `attribute-search` of c1",
+        label = "the `AttributeSearch` service is in the feature `attribute-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"attribute-search\"] }}` (or its area `area-attribute`; `full` enables every service)"
+    )]
+    pub trait AttributeSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "attributes"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.attributes()` needs the cargo feature `attributes` of c1",
+        label = "the `Attributes` service is in the feature `attributes`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"attributes\"] }}` (or its area `area-attribute`; `full` enables every service)"
+    )]
+    pub trait Attributes {
+        type Handle;
+    }
+    #[cfg(not(feature = "auth"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.auth()` needs the cargo feature `auth` of c1",
+        label = "the `Auth` service is in the feature `auth`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"auth\"] }}` (or its area `area-auth`; `full` enables every service)"
+    )]
+    pub trait Auth {
+        type Handle;
+    }
+    #[cfg(not(feature = "automation"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.automation()` needs the cargo feature `automation` of c1",
+        label = "the `Automation` service is in the feature `automation`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"automation\"] }}` (or its area `area-automations`; `full` enables every service)"
+    )]
+    pub trait Automation {
+        type Handle;
+    }
+    #[cfg(not(feature = "automation-execution"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.automation_execution()` needs the cargo feature `automation-execution` of c1",
+        label = "the `AutomationExecution` service is in the feature `automation-execution`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"automation-execution\"] }}` (or its area `area-automations`; `full` enables every service)"
+    )]
+    pub trait AutomationExecution {
+        type Handle;
+    }
+    #[cfg(not(feature = "automation-execution-actions"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.automation_execution_actions()` needs the cargo feature `automation-execution-actions` of c1",
+        label = "the `AutomationExecutionActions` service is in the feature `automation-execution-actions`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"automation-execution-actions\"] }}` (or its area `area-automations`; `full` enables every service)"
+    )]
+    pub trait AutomationExecutionActions {
+        type Handle;
+    }
+    #[cfg(not(feature = "automation-execution-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.automation_execution_search()` needs the cargo feature `automation-execution-search` of c1",
+        label = "the `AutomationExecutionSearch` service is in the feature `automation-execution-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"automation-execution-search\"] }}` (or its area `area-automations`; `full` enables every service)"
+    )]
+    pub trait AutomationExecutionSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "automation-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.automation_search()` needs the cargo feature `automation-search` of c1",
+        label = "the `AutomationSearch` service is in the feature `automation-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"automation-search\"] }}` (or its area `area-automations`; `full` enables every service)"
+    )]
+    pub trait AutomationSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "connector"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.connector()` needs the cargo feature `connector` of c1",
+        label = "the `Connector` service is in the feature `connector`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"connector\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait Connector {
+        type Handle;
+    }
+    #[cfg(not(feature = "connector-authoring-activation"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.connector_authoring_activation()` needs the cargo feature `connector-authoring-activation` of c1",
+        label = "the `ConnectorAuthoringActivation` service is in the feature `connector-authoring-activation`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"connector-authoring-activation\"] }}` (or its area `area-connector-authoring`; `full` enables every service)"
+    )]
+    pub trait ConnectorAuthoringActivation {
+        type Handle;
+    }
+    #[cfg(not(feature = "connector-catalog"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.connector_catalog()` needs the cargo feature `connector-catalog` of c1",
+        label = "the `ConnectorCatalog` service is in the feature `connector-catalog`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"connector-catalog\"] }}` (or its area `area-integration`; `full` enables every service)"
+    )]
+    pub trait ConnectorCatalog {
+        type Handle;
+    }
+    #[cfg(not(feature = "connector-owners-v2"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.connector_owners_v2()` needs the cargo feature `connector-owners-v2` of c1",
+        label = "the `ConnectorOwnersV2` service is in the feature `connector-owners-v2`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"connector-owners-v2\"] }}` (or its area `area-app`; `full` enables every service)"
+    )]
+    pub trait ConnectorOwnersV2 {
+        type Handle;
+    }
+    #[cfg(not(feature = "contacts"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.contacts()` needs the cargo feature `contacts` of c1",
+        label = "the `Contacts` service is in the feature `contacts`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"contacts\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait Contacts {
+        type Handle;
+    }
+    #[cfg(not(feature = "credential-inventory-policy"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.credential_inventory_policy()` needs the cargo feature `credential-inventory-policy` of c1",
+        label = "the `CredentialInventoryPolicy` service is in the feature `credential-inventory-policy`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"credential-inventory-policy\"] }}` (or its area `area-credential-inventory`; `full` enables every service)"
+    )]
+    pub trait CredentialInventoryPolicy {
+        type Handle;
+    }
+    #[cfg(not(feature = "decoy"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.decoy()` needs the cargo feature `decoy` of c1",
+        label = "the `Decoy` service is in the feature `decoy`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"decoy\"] }}` (or its area `area-decoy`; `full` enables every service)"
+    )]
+    pub trait Decoy {
+        type Handle;
+    }
+    #[cfg(not(feature = "decoy-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.decoy_search()` needs the cargo feature `decoy-search` of c1",
+        label = "the `DecoySearch` service is in the feature `decoy-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"decoy-search\"] }}` (or its area `area-decoy`; `full` enables every service)"
+    )]
+    pub trait DecoySearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "directory"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.directory()` needs the cargo feature `directory` of c1",
+        label = "the `Directory` service is in the feature `directory`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"directory\"] }}` (or its area `area-directory`; `full` enables every service)"
+    )]
+    pub trait Directory {
+        type Handle;
+    }
+    #[cfg(not(feature = "export"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.export()` needs the cargo feature `export` of c1",
+        label = "the `Export` service is in the feature `export`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"export\"] }}` (or its area `area-systemlog`; `full` enables every service)"
+    )]
+    pub trait Export {
+        type Handle;
+    }
+    #[cfg(not(feature = "exports-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.exports_search()` needs the cargo feature `exports-search` of c1",
+        label = "the `ExportsSearch` service is in the feature `exports-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"exports-search\"] }}` (or its area `area-systemlog`; `full` enables every service)"
+    )]
+    pub trait ExportsSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "external-client-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.external_client_search()` needs the cargo feature `external-client-search` of c1",
+        label = "the `ExternalClientSearch` service is in the feature `external-client-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"external-client-search\"] }}` (or its area `area-iam`; `full` enables every service)"
+    )]
+    pub trait ExternalClientSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "finding"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.finding()` needs the cargo feature `finding` of c1",
+        label = "the `Finding` service is in the feature `finding`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"finding\"] }}` (or its area `area-finding`; `full` enables every service)"
+    )]
+    pub trait Finding {
+        type Handle;
+    }
+    #[cfg(not(feature = "finding-audit"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.finding_audit()` needs the cargo feature `finding-audit` of c1",
+        label = "the `FindingAudit` service is in the feature `finding-audit`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"finding-audit\"] }}` (or its area `area-finding`; `full` enables every service)"
+    )]
+    pub trait FindingAudit {
+        type Handle;
+    }
+    #[cfg(not(feature = "finding-routing-rule"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.finding_routing_rule()` needs the cargo feature `finding-routing-rule` of c1",
+        label = "the `FindingRoutingRule` service is in the feature `finding-routing-rule`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"finding-routing-rule\"] }}` (or its area `area-finding`; `full` enables every service)"
+    )]
+    pub trait FindingRoutingRule {
+        type Handle;
+    }
+    #[cfg(not(feature = "finding-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.finding_search()` needs the cargo feature `finding-search` of c1",
+        label = "the `FindingSearch` service is in the feature `finding-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"finding-search\"] }}` (or its area `area-finding`; `full` enables every service)"
+    )]
+    pub trait FindingSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "finding-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.finding_settings()` needs the cargo feature `finding-settings` of c1",
+        label = "the `FindingSettings` service is in the feature `finding-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"finding-settings\"] }}` (or its area `area-finding`; `full` enables every service)"
+    )]
+    pub trait FindingSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "finding-transformation-rule"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.finding_transformation_rule()` needs the cargo feature `finding-transformation-rule` of c1",
+        label = "the `FindingTransformationRule` service is in the feature `finding-transformation-rule`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"finding-transformation-rule\"] }}` (or its area `area-finding`; `full` enables every service)"
+    )]
+    pub trait FindingTransformationRule {
+        type Handle;
+    }
+    #[cfg(not(feature = "functions"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.functions()` needs the cargo feature `functions` of c1",
+        label = "the `Functions` service is in the feature `functions`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"functions\"] }}` (or its area `area-functions`; `full` enables every service)"
+    )]
+    pub trait Functions {
+        type Handle;
+    }
+    #[cfg(not(feature = "functions-invocation"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.functions_invocation()` needs the cargo feature `functions-invocation` of c1",
+        label = "the `FunctionsInvocation` service is in the feature `functions-invocation`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"functions-invocation\"] }}` (or its area `area-functions`; `full` enables every service)"
+    )]
+    pub trait FunctionsInvocation {
+        type Handle;
+    }
+    #[cfg(not(feature = "functions-invocation-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.functions_invocation_search()` needs the cargo feature `functions-invocation-search` of c1",
+        label = "the `FunctionsInvocationSearch` service is in the feature `functions-invocation-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"functions-invocation-search\"] }}` (or its area `area-functions`; `full` enables every service)"
+    )]
+    pub trait FunctionsInvocationSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "functions-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.functions_search()` needs the cargo feature `functions-search` of c1",
+        label = "the `FunctionsSearch` service is in the feature `functions-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"functions-search\"] }}` (or its area `area-functions`; `full` enables every service)"
+    )]
+    pub trait FunctionsSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "gateway-key"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.gateway_key()` needs the cargo feature `gateway-key` of c1",
+        label = "the `GatewayKey` service is in the feature `gateway-key`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"gateway-key\"] }}` (or its area `area-llm-gateway`; `full` enables every service)"
+    )]
+    pub trait GatewayKey {
+        type Handle;
+    }
+    #[cfg(not(feature = "hooks"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.hooks()` needs the cargo feature `hooks` of c1",
+        label = "the `Hooks` service is in the feature `hooks`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"hooks\"] }}` (or its area `area-hooks`; `full` enables every service)"
+    )]
+    pub trait Hooks {
+        type Handle;
+    }
+    #[cfg(not(feature = "hooks-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.hooks_search()` needs the cargo feature `hooks-search` of c1",
+        label = "the `HooksSearch` service is in the feature `hooks-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"hooks-search\"] }}` (or its area `area-hooks`; `full` enables every service)"
+    )]
+    pub trait HooksSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "identity-policy-tenant-defaults"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.identity_policy_tenant_defaults()` needs the cargo feature `identity-policy-tenant-defaults` of c1",
+        label = "the `IdentityPolicyTenantDefaults` service is in the feature `identity-policy-tenant-defaults`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"identity-policy-tenant-defaults\"] }}` (or its area `area-identity-platform`; `full` enables every service)"
+    )]
+    pub trait IdentityPolicyTenantDefaults {
+        type Handle;
+    }
+    #[cfg(not(feature = "local-directory-config"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.local_directory_config()` needs the cargo feature `local-directory-config` of c1",
+        label = "the `LocalDirectoryConfig` service is in the feature `local-directory-config`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"local-directory-config\"] }}` (or its area `area-local-directory`; `full` enables every service)"
+    )]
+    pub trait LocalDirectoryConfig {
+        type Handle;
+    }
+    #[cfg(not(feature = "local-user-invitation"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.local_user_invitation()` needs the cargo feature `local-user-invitation` of c1",
+        label = "the `LocalUserInvitation` service is in the feature `local-user-invitation`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"local-user-invitation\"] }}` (or its area `area-local-directory`; `full` enables every service)"
+    )]
+    pub trait LocalUserInvitation {
+        type Handle;
+    }
+    #[cfg(not(feature = "mcp-access-profile"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.mcp_access_profile()` needs the cargo feature `mcp-access-profile` of c1",
+        label = "the `MCPAccessProfile` service is in the feature `mcp-access-profile`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"mcp-access-profile\"] }}` (or its area `area-ai-governance`; `full` enables every service)"
+    )]
+    pub trait MCPAccessProfile {
+        type Handle;
+    }
+    #[cfg(not(feature = "mcp-access-profile-tool-binding"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.mcp_access_profile_tool_binding()` needs the cargo feature `mcp-access-profile-tool-binding` of c1",
+        label = "the `MCPAccessProfileToolBinding` service is in the feature `mcp-access-profile-tool-binding`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"mcp-access-profile-tool-binding\"] }}` (or its area `area-ai-governance`; `full` enables every service)"
+    )]
+    pub trait MCPAccessProfileToolBinding {
+        type Handle;
+    }
+    #[cfg(not(feature = "mcp-resource"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.mcp_resource()` needs the cargo feature `mcp-resource` of c1",
+        label = "the `MCPResource` service is in the feature `mcp-resource`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"mcp-resource\"] }}` (or its area `area-ai-governance`; `full` enables every service)"
+    )]
+    pub trait MCPResource {
+        type Handle;
+    }
+    #[cfg(not(feature = "mcp-server"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.mcp_server()` needs the cargo feature `mcp-server` of c1",
+        label = "the `MCPServer` service is in the feature `mcp-server`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"mcp-server\"] }}` (or its area `area-ai-governance`; `full` enables every service)"
+    )]
+    pub trait MCPServer {
+        type Handle;
+    }
+    #[cfg(not(feature = "mcp-tool"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.mcp_tool()` needs the cargo feature `mcp-tool` of c1",
+        label = "the `MCPTool` service is in the feature `mcp-tool`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"mcp-tool\"] }}` (or its area `area-ai-governance`; `full` enables every service)"
+    )]
+    pub trait MCPTool {
+        type Handle;
+    }
+    #[cfg(not(feature = "onboarding-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.onboarding_settings()` needs the cargo feature `onboarding-settings` of c1",
+        label = "the `OnboardingSettings` service is in the feature `onboarding-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"onboarding-settings\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait OnboardingSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "org-domain"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.org_domain()` needs the cargo feature `org-domain` of c1",
+        label = "the `OrgDomain` service is in the feature `org-domain`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"org-domain\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait OrgDomain {
+        type Handle;
+    }
+    #[cfg(not(feature = "org-notification-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.org_notification_settings()` needs the cargo feature `org-notification-settings` of c1",
+        label = "the `OrgNotificationSettings` service is in the feature `org-notification-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"org-notification-settings\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait OrgNotificationSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "paper-secret"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.paper_secret()` needs the cargo feature `paper-secret` of c1",
+        label = "the `PaperSecret` service is in the feature `paper-secret`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"paper-secret\"] }}` (or its area `area-secrets`; `full` enables every service)"
+    )]
+    pub trait PaperSecret {
+        type Handle;
+    }
+    #[cfg(not(feature = "paper-secret-admin"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.paper_secret_admin()` needs the cargo feature `paper-secret-admin` of c1",
+        label = "the `PaperSecretAdmin` service is in the feature `paper-secret-admin`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"paper-secret-admin\"] }}` (or its area `area-secrets`; `full` enables every service)"
+    )]
+    pub trait PaperSecretAdmin {
+        type Handle;
+    }
+    #[cfg(not(feature = "personal-client"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.personal_client()` needs the cargo feature `personal-client` of c1",
+        label = "the `PersonalClient` service is in the feature `personal-client`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"personal-client\"] }}` (or its area `area-iam`; `full` enables every service)"
+    )]
+    pub trait PersonalClient {
+        type Handle;
+    }
+    #[cfg(not(feature = "personal-client-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.personal_client_search()` needs the cargo feature `personal-client-search` of c1",
+        label = "the `PersonalClientSearch` service is in the feature `personal-client-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"personal-client-search\"] }}` (or its area `area-iam`; `full` enables every service)"
+    )]
+    pub trait PersonalClientSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "personal-device"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.personal_device()` needs the cargo feature `personal-device` of c1",
+        label = "the `PersonalDevice` service is in the feature `personal-device`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"personal-device\"] }}` (or its area `area-iam`; `full` enables every service)"
+    )]
+    pub trait PersonalDevice {
+        type Handle;
+    }
+    #[cfg(not(feature = "policies"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.policies()` needs the cargo feature `policies` of c1",
+        label = "the `Policies` service is in the feature `policies`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"policies\"] }}` (or its area `area-policy`; `full` enables every service)"
+    )]
+    pub trait Policies {
+        type Handle;
+    }
+    #[cfg(not(feature = "policy-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.policy_search()` needs the cargo feature `policy-search` of c1",
+        label = "the `PolicySearch` service is in the feature `policy-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"policy-search\"] }}` (or its area `area-policy`; `full` enables every service)"
+    )]
+    pub trait PolicySearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "policy-validate"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.policy_validate()` needs the cargo feature `policy-validate` of c1",
+        label = "the `PolicyValidate` service is in the feature `policy-validate`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"policy-validate\"] }}` (or its area `area-policy`; `full` enables every service)"
+    )]
+    pub trait PolicyValidate {
+        type Handle;
+    }
+    #[cfg(not(feature = "principal"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.principal()` needs the cargo feature `principal` of c1",
+        label = "the `Principal` service is in the feature `principal`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"principal\"] }}` (or its area `area-service-principal`; `full` enables every service)"
+    )]
+    pub trait Principal {
+        type Handle;
+    }
+    #[cfg(not(feature = "provider-credential"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.provider_credential()` needs the cargo feature `provider-credential` of c1",
+        label = "the `ProviderCredential` service is in the feature `provider-credential`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"provider-credential\"] }}` (or its area `area-llm-gateway`; `full` enables every service)"
+    )]
+    pub trait ProviderCredential {
+        type Handle;
+    }
+    #[cfg(not(feature = "recovery-policy"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.recovery_policy()` needs the cargo feature `recovery-policy` of c1",
+        label = "the `RecoveryPolicy` service is in the feature `recovery-policy`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"recovery-policy\"] }}` (or its area `area-credential-inventory`; `full` enables every service)"
+    )]
+    pub trait RecoveryPolicy {
+        type Handle;
+    }
+    #[cfg(not(feature = "reporting"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.reporting()` needs the cargo feature `reporting` of c1",
+        label = "the `Reporting` service is in the feature `reporting`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"reporting\"] }}` (or its area `area-reporting`; `full` enables every service)"
+    )]
+    pub trait Reporting {
+        type Handle;
+    }
+    #[cfg(not(feature = "request-catalog-management"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.request_catalog_management()` needs the cargo feature `request-catalog-management` of c1",
+        label = "the `RequestCatalogManagement` service is in the feature `request-catalog-management`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"request-catalog-management\"] }}` (or its area `area-requestcatalog`; `full` enables every service)"
+    )]
+    pub trait RequestCatalogManagement {
+        type Handle;
+    }
+    #[cfg(not(feature = "request-catalog-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.request_catalog_search()` needs the cargo feature `request-catalog-search` of c1",
+        label = "the `RequestCatalogSearch` service is in the feature `request-catalog-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"request-catalog-search\"] }}` (or its area `area-requestcatalog`; `full` enables every service)"
+    )]
+    pub trait RequestCatalogSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "request-schema"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.request_schema()` needs the cargo feature `request-schema` of c1",
+        label = "the `RequestSchema` service is in the feature `request-schema`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"request-schema\"] }}` (or its area `area-request-schema`; `full` enables every service)"
+    )]
+    pub trait RequestSchema {
+        type Handle;
+    }
+    #[cfg(not(feature = "request-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.request_settings()` needs the cargo feature `request-settings` of c1",
+        label = "the `RequestSettings` service is in the feature `request-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"request-settings\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait RequestSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "role-mining-management"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.role_mining_management()` needs the cargo feature `role-mining-management` of c1",
+        label = "the `RoleMiningManagement` service is in the feature `role-mining-management`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"role-mining-management\"] }}` (or its area `area-role-mining-management`; `full` enables every service)"
+    )]
+    pub trait RoleMiningManagement {
+        type Handle;
+    }
+    #[cfg(not(feature = "role-mining-management-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.role_mining_management_search()` needs the cargo feature `role-mining-management-search` of c1",
+        label = "the `RoleMiningManagementSearch` service is in the feature `role-mining-management-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"role-mining-management-search\"] }}` (or its area `area-role-mining-management`; `full` enables every service)"
+    )]
+    pub trait RoleMiningManagementSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "roles"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.roles()` needs the cargo feature `roles` of c1",
+        label = "the `Roles` service is in the feature `roles`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"roles\"] }}` (or its area `area-iam`; `full` enables every service)"
+    )]
+    pub trait Roles {
+        type Handle;
+    }
+    #[cfg(not(feature = "ssf-receiver-event"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.ssf_receiver_event()` needs the cargo feature `ssf-receiver-event` of c1",
+        label = "the `SSFReceiverEvent` service is in the feature `ssf-receiver-event`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"ssf-receiver-event\"] }}` (or its area `area-ssf-receiver`; `full` enables every service)"
+    )]
+    pub trait SSFReceiverEvent {
+        type Handle;
+    }
+    #[cfg(not(feature = "ssf-receiver-event-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.ssf_receiver_event_search()` needs the cargo feature `ssf-receiver-event-search` of c1",
+        label = "the `SSFReceiverEventSearch` service is in the feature `ssf-receiver-event-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"ssf-receiver-event-search\"] }}` (or its area `area-ssf-receiver`; `full` enables every service)"
+    )]
+    pub trait SSFReceiverEventSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "ssf-receiver-stream"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.ssf_receiver_stream()` needs the cargo feature `ssf-receiver-stream` of c1",
+        label = "the `SSFReceiverStream` service is in the feature `ssf-receiver-stream`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"ssf-receiver-stream\"] }}` (or its area `area-ssf-receiver`; `full` enables every service)"
+    )]
+    pub trait SSFReceiverStream {
+        type Handle;
+    }
+    #[cfg(not(feature = "sso-application"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.sso_application()` needs the cargo feature `sso-application` of c1",
+        label = "the `SSOApplication` service is in the feature `sso-application`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"sso-application\"] }}` (or its area `area-sso`; `full` enables every service)"
+    )]
+    pub trait SSOApplication {
+        type Handle;
+    }
+    #[cfg(not(feature = "sso-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.sso_settings()` needs the cargo feature `sso-settings` of c1",
+        label = "the `SSOSettings` service is in the feature `sso-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"sso-settings\"] }}` (or its area `area-sso`; `full` enables every service)"
+    )]
+    pub trait SSOSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "session-policy"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.session_policy()` needs the cargo feature `session-policy` of c1",
+        label = "the `SessionPolicy` service is in the feature `session-policy`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"session-policy\"] }}` (or its area `area-session-policy`; `full` enables every service)"
+    )]
+    pub trait SessionPolicy {
+        type Handle;
+    }
+    #[cfg(not(feature = "session-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.session_settings()` needs the cargo feature `session-settings` of c1",
+        label = "the `SessionSettings` service is in the feature `session-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"session-settings\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait SessionSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "sign-in-policy"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.sign_in_policy()` needs the cargo feature `sign-in-policy` of c1",
+        label = "the `SignInPolicy` service is in the feature `sign-in-policy`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"sign-in-policy\"] }}` (or its area `area-sign-in-policy`; `full` enables every service)"
+    )]
+    pub trait SignInPolicy {
+        type Handle;
+    }
+    #[cfg(not(feature = "step-up-provider"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.step_up_provider()` needs the cargo feature `step-up-provider` of c1",
+        label = "the `StepUpProvider` service is in the feature `step-up-provider`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"step-up-provider\"] }}` (or its area `area-stepup`; `full` enables every service)"
+    )]
+    pub trait StepUpProvider {
+        type Handle;
+    }
+    #[cfg(not(feature = "step-up-transaction"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.step_up_transaction()` needs the cargo feature `step-up-transaction` of c1",
+        label = "the `StepUpTransaction` service is in the feature `step-up-transaction`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"step-up-transaction\"] }}` (or its area `area-stepup`; `full` enables every service)"
+    )]
+    pub trait StepUpTransaction {
+        type Handle;
+    }
+    #[cfg(not(feature = "system-log"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.system_log()` needs the cargo feature `system-log` of c1",
+        label = "the `SystemLog` service is in the feature `system-log`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"system-log\"] }}` (or its area `area-systemlog`; `full` enables every service)"
+    )]
+    pub trait SystemLog {
+        type Handle;
+    }
+    #[cfg(not(feature = "task"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.task()` needs the cargo feature `task` of c1",
+        label = "the `Task` service is in the feature `task`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"task\"] }}` (or its area `area-task`; `full` enables every service)"
+    )]
+    pub trait Task {
+        type Handle;
+    }
+    #[cfg(not(feature = "task-actions"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.task_actions()` needs the cargo feature `task-actions` of c1",
+        label = "the `TaskActions` service is in the feature `task-actions`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"task-actions\"] }}` (or its area `area-task`; `full` enables every service)"
+    )]
+    pub trait TaskActions {
+        type Handle;
+    }
+    #[cfg(not(feature = "task-audit"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.task_audit()` needs the cargo feature `task-audit` of c1",
+        label = "the `TaskAudit` service is in the feature `task-audit`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"task-audit\"] }}` (or its area `area-task`; `full` enables every service)"
+    )]
+    pub trait TaskAudit {
+        type Handle;
+    }
+    #[cfg(not(feature = "task-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.task_search()` needs the cargo feature `task-search` of c1",
+        label = "the `TaskSearch` service is in the feature `task-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"task-search\"] }}` (or its area `area-task`; `full` enables every service)"
+    )]
+    pub trait TaskSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "tenant-auth-config"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.tenant_auth_config()` needs the cargo feature `tenant-auth-config` of c1",
+        label = "the `TenantAuthConfig` service is in the feature `tenant-auth-config`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"tenant-auth-config\"] }}` (or its area `area-auth-config`; `full` enables every service)"
+    )]
+    pub trait TenantAuthConfig {
+        type Handle;
+    }
+    #[cfg(not(feature = "tenant-email-provider"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.tenant_email_provider()` needs the cargo feature `tenant-email-provider` of c1",
+        label = "the `TenantEmailProvider` service is in the feature `tenant-email-provider`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"tenant-email-provider\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait TenantEmailProvider {
+        type Handle;
+    }
+    #[cfg(not(feature = "terraform-export"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.terraform_export()` needs the cargo feature `terraform-export` of c1",
+        label = "the `TerraformExport` service is in the feature `terraform-export`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"terraform-export\"] }}` (or its area `area-terraform-export`; `full` enables every service)"
+    )]
+    pub trait TerraformExport {
+        type Handle;
+    }
+    #[cfg(not(feature = "tunnel-credentials"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.tunnel_credentials()` needs the cargo feature `tunnel-credentials` of c1",
+        label = "the `TunnelCredentials` service is in the feature `tunnel-credentials`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"tunnel-credentials\"] }}` (or its area `area-iam`; `full` enables every service)"
+    )]
+    pub trait TunnelCredentials {
+        type Handle;
+    }
+    #[cfg(not(feature = "ui-conversations"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.ui_conversations()` needs the cargo feature `ui-conversations` of c1",
+        label = "the `UIConversations` service is in the feature `ui-conversations`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"ui-conversations\"] }}` (or its area `area-conversations`; `full` enables every service)"
+    )]
+    pub trait UIConversations {
+        type Handle;
+    }
+    #[cfg(not(feature = "user"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.user()` needs the cargo feature `user` of c1",
+        label = "the `User` service is in the feature `user`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"user\"] }}` (or its area `area-user`; `full` enables every service)"
+    )]
+    pub trait User {
+        type Handle;
+    }
+    #[cfg(not(feature = "user-developer-preferences"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.user_developer_preferences()` needs the cargo feature `user-developer-preferences` of c1",
+        label = "the `UserDeveloperPreferences` service is in the feature `user-developer-preferences`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"user-developer-preferences\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait UserDeveloperPreferences {
+        type Handle;
+    }
+    #[cfg(not(feature = "user-notification-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.user_notification_settings()` needs the cargo feature `user-notification-settings` of c1",
+        label = "the `UserNotificationSettings` service is in the feature `user-notification-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"user-notification-settings\"] }}` (or its area `area-settings`; `full` enables every service)"
+    )]
+    pub trait UserNotificationSettings {
+        type Handle;
+    }
+    #[cfg(not(feature = "user-owners-v2"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.user_owners_v2()` needs the cargo feature `user-owners-v2` of c1",
+        label = "the `UserOwnersV2` service is in the feature `user-owners-v2`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"user-owners-v2\"] }}` (or its area `area-user`; `full` enables every service)"
+    )]
+    pub trait UserOwnersV2 {
+        type Handle;
+    }
+    #[cfg(not(feature = "user-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.user_search()` needs the cargo feature `user-search` of c1",
+        label = "the `UserSearch` service is in the feature `user-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"user-search\"] }}` (or its area `area-user`; `full` enables every service)"
+    )]
+    pub trait UserSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "vault"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.vault()` needs the cargo feature `vault` of c1",
+        label = "the `Vault` service is in the feature `vault`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"vault\"] }}` (or its area `area-vault`; `full` enables every service)"
+    )]
+    pub trait Vault {
+        type Handle;
+    }
+    #[cfg(not(feature = "webhooks"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.webhooks()` needs the cargo feature `webhooks` of c1",
+        label = "the `Webhooks` service is in the feature `webhooks`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"webhooks\"] }}` (or its area `area-webhooks`; `full` enables every service)"
+    )]
+    pub trait Webhooks {
+        type Handle;
+    }
+    #[cfg(not(feature = "webhooks-search"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.webhooks_search()` needs the cargo feature `webhooks-search` of c1",
+        label = "the `WebhooksSearch` service is in the feature `webhooks-search`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"webhooks-search\"] }}` (or its area `area-webhooks`; `full` enables every service)"
+    )]
+    pub trait WebhooksSearch {
+        type Handle;
+    }
+    #[cfg(not(feature = "workload-federation"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.workload_federation()` needs the cargo feature `workload-federation` of c1",
+        label = "the `WorkloadFederation` service is in the feature `workload-federation`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"workload-federation\"] }}` (or its area `area-workload-federation`; `full` enables every service)"
+    )]
+    pub trait WorkloadFederation {
+        type Handle;
+    }
+    #[cfg(not(feature = "xaa-access-profile"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.xaa_access_profile()` needs the cargo feature `xaa-access-profile` of c1",
+        label = "the `XAAAccessProfile` service is in the feature `xaa-access-profile`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"xaa-access-profile\"] }}` (or its area `area-cross-app-access`; `full` enables every service)"
+    )]
+    pub trait XAAAccessProfile {
+        type Handle;
+    }
+    #[cfg(not(feature = "xaa-access-profile-scope-binding"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.xaa_access_profile_scope_binding()` needs the cargo feature `xaa-access-profile-scope-binding` of c1",
+        label = "the `XAAAccessProfileScopeBinding` service is in the feature `xaa-access-profile-scope-binding`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"xaa-access-profile-scope-binding\"] }}` (or its area `area-cross-app-access`; `full` enables every service)"
+    )]
+    pub trait XAAAccessProfileScopeBinding {
+        type Handle;
+    }
+    #[cfg(not(feature = "xaa-client-audience-mapping"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.xaa_client_audience_mapping()` needs the cargo feature `xaa-client-audience-mapping` of c1",
+        label = "the `XAAClientAudienceMapping` service is in the feature `xaa-client-audience-mapping`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"xaa-client-audience-mapping\"] }}` (or its area `area-cross-app-access`; `full` enables every service)"
+    )]
+    pub trait XAAClientAudienceMapping {
+        type Handle;
+    }
+    #[cfg(not(feature = "xaa-resource-server"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.xaa_resource_server()` needs the cargo feature `xaa-resource-server` of c1",
+        label = "the `XAAResourceServer` service is in the feature `xaa-resource-server`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"xaa-resource-server\"] }}` (or its area `area-cross-app-access`; `full` enables every service)"
+    )]
+    pub trait XAAResourceServer {
+        type Handle;
+    }
+    #[cfg(not(feature = "xaa-scope"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.xaa_scope()` needs the cargo feature `xaa-scope` of c1",
+        label = "the `XAAScope` service is in the feature `xaa-scope`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"xaa-scope\"] }}` (or its area `area-cross-app-access`; `full` enables every service)"
+    )]
+    pub trait XAAScope {
+        type Handle;
+    }
+    #[cfg(not(feature = "xaa-settings"))]
+    #[diagnostic::on_unimplemented(
+        message = "`client.xaa_settings()` needs the cargo feature `xaa-settings` of c1",
+        label = "the `XAASettings` service is in the feature `xaa-settings`, which is off",
+        note = "enable it in Cargo.toml: `c1 = {{ version = \"0.1\", features = [\"xaa-settings\"] }}` (or its area `area-cross-app-access`; `full` enables every service)"
+    )]
+    pub trait XAASettings {
+        type Handle;
+    }
 }

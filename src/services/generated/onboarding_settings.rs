@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.onboarding_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 pub trait OnboardingSettings: Api {
     /// `GET /api/v1/settings/onboarding` (`c1.api.settings.v1.OnboardingSettingsService.Get`).
     ///
@@ -29,6 +30,7 @@ pub trait OnboardingSettings: Api {
 }
 
 /// The [`OnboardingSettings`] service on a borrowed [`Client`]: `client.onboarding_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct OnboardingSettingsHandle<'c>(&'c Client);
 

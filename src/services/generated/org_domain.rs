@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.org_domain().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
 pub trait OrgDomain: Api {
     /// `GET /api/v1/settings/domains?<page_size>&<page_token>` (`c1.api.settings.v1.OrgDomainService.List`).
     ///
@@ -35,6 +36,7 @@ pub trait OrgDomain: Api {
 }
 
 /// The [`OrgDomain`] service on a borrowed [`Client`]: `client.org_domain()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
 #[derive(Debug, Clone, Copy)]
 pub struct OrgDomainHandle<'c>(&'c Client);
 

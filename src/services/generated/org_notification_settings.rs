@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.org_notification_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
 pub trait OrgNotificationSettings: Api {
     /// `GET /api/v1/settings/notifications/org` (`c1.api.settings.v1.OrgNotificationSettingsService.Get`).
     ///
@@ -29,6 +30,7 @@ pub trait OrgNotificationSettings: Api {
 }
 
 /// The [`OrgNotificationSettings`] service on a borrowed [`Client`]: `client.org_notification_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct OrgNotificationSettingsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.paper_secret().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 pub trait PaperSecret: Api {
     /// `POST /api/v1/secrets/external` (`c1.api.secrets.v1.PaperSecretService.CreateExternal`).
     ///
@@ -131,6 +132,7 @@ pub trait PaperSecret: Api {
 }
 
 /// The [`PaperSecret`] service on a borrowed [`Client`]: `client.paper_secret()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PaperSecretHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.paper_secret_admin().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 pub trait PaperSecretAdmin: Api {
     /// `GET /api/v1/secrets-admin/<vault_id>` (`c1.api.secrets.v1.PaperSecretAdminService.Get`).
     ///
@@ -65,6 +66,7 @@ pub trait PaperSecretAdmin: Api {
 }
 
 /// The [`PaperSecretAdmin`] service on a borrowed [`Client`]: `client.paper_secret_admin()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PaperSecretAdminHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.personal_client().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 pub trait PersonalClient: Api {
     /// `POST /api/v1/iam/personal_clients` (`c1.api.iam.v1.PersonalClientService.Create`).
     ///
@@ -71,6 +72,7 @@ pub trait PersonalClient: Api {
 }
 
 /// The [`PersonalClient`] service on a borrowed [`Client`]: `client.personal_client()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PersonalClientHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.personal_client_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client-search")))]
 pub trait PersonalClientSearch: Api {
     /// `POST /api/v1/search/iam/personal_clients` (`c1.api.iam.v1.PersonalClientSearchService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait PersonalClientSearch: Api {
 }
 
 /// The [`PersonalClientSearch`] service on a borrowed [`Client`]: `client.personal_client_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PersonalClientSearchHandle<'c>(&'c Client);
 

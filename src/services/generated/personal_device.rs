@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.personal_device().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 pub trait PersonalDevice: Api {
     /// `GET /api/v1/iam/personal_devices/<device_id>` (`c1.api.iam.v1.PersonalDeviceService.GetDevice`).
     ///
@@ -93,6 +94,7 @@ pub trait PersonalDevice: Api {
 }
 
 /// The [`PersonalDevice`] service on a borrowed [`Client`]: `client.personal_device()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PersonalDeviceHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.policies().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 pub trait Policies: Api {
     /// `POST /api/v1/policies` (`c1.api.policy.v1.Policies.Create`).
     ///
@@ -69,6 +70,7 @@ pub trait Policies: Api {
 }
 
 /// The [`Policies`] service on a borrowed [`Client`]: `client.policies()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PoliciesHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.policy_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
 pub trait PolicySearch: Api {
     /// `POST /api/v1/search/policies` (`c1.api.policy.v1.PolicySearch.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait PolicySearch: Api {
 }
 
 /// The [`PolicySearch`] service on a borrowed [`Client`]: `client.policy_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PolicySearchHandle<'c>(&'c Client);
 

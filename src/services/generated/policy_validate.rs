@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.policy_validate().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-validate")))]
 pub trait PolicyValidate: Api {
     /// `POST /api/v1/policies/validate/cel` (`c1.api.policy.v1.PolicyValidate.ValidateCEL`).
     ///
@@ -24,6 +25,7 @@ pub trait PolicyValidate: Api {
 }
 
 /// The [`PolicyValidate`] service on a borrowed [`Client`]: `client.policy_validate()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-validate")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PolicyValidateHandle<'c>(&'c Client);
 

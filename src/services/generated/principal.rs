@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.principal().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 pub trait Principal: Api {
     /// `POST /api/v1/service_principals/bindings` (`c1.api.service_principal.v1.ServicePrincipalService.AddBinding`).
     ///
@@ -183,6 +184,7 @@ pub trait Principal: Api {
 }
 
 /// The [`Principal`] service on a borrowed [`Client`]: `client.principal()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PrincipalHandle<'c>(&'c Client);
 

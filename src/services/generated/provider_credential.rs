@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.provider_credential().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 pub trait ProviderCredential: Api {
     /// `DELETE /api/v1/llm-gateway/provider-credentials/<slot_id>` (`c1.api.llm_gateway.v1.ProviderCredentialService.Clear`).
     ///
@@ -45,6 +46,7 @@ pub trait ProviderCredential: Api {
 }
 
 /// The [`ProviderCredential`] service on a borrowed [`Client`]: `client.provider_credential()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ProviderCredentialHandle<'c>(&'c Client);
 

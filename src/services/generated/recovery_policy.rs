@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.recovery_policy().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 pub trait RecoveryPolicy: Api {
     /// `POST /api/v1/recovery-policies` (`c1.api.credential_inventory.v1.RecoveryPolicyService.Create`).
     ///
@@ -82,6 +83,7 @@ pub trait RecoveryPolicy: Api {
 }
 
 /// The [`RecoveryPolicy`] service on a borrowed [`Client`]: `client.recovery_policy()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RecoveryPolicyHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.reporting().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "reporting")))]
 pub trait Reporting: Api {
     /// `DELETE /api/v1/reporting/reports/<id>` (`c1.api.reporting.v1.ReportingService.Delete`).
     ///
@@ -95,6 +96,7 @@ pub trait Reporting: Api {
 }
 
 /// The [`Reporting`] service on a borrowed [`Client`]: `client.reporting()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "reporting")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ReportingHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.request_catalog_management().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 pub trait RequestCatalogManagement: Api {
     /// `POST /api/v1/catalogs/<catalog_id>/visibility_bindings` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.AddAccessEntitlements`).
     ///
@@ -303,6 +304,7 @@ pub trait RequestCatalogManagement: Api {
 }
 
 /// The [`RequestCatalogManagement`] service on a borrowed [`Client`]: `client.request_catalog_management()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RequestCatalogManagementHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.request_catalog_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
 pub trait RequestCatalogSearch: Api {
     /// `POST /api/v1/search/request_catalog/entitlements` (`c1.api.requestcatalog.v1.RequestCatalogSearchService.SearchEntitlements`).
     ///
@@ -24,6 +25,7 @@ pub trait RequestCatalogSearch: Api {
 }
 
 /// The [`RequestCatalogSearch`] service on a borrowed [`Client`]: `client.request_catalog_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RequestCatalogSearchHandle<'c>(&'c Client);
 

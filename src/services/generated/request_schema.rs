@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.request_schema().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "request-schema")))]
 pub trait RequestSchema: Api {
     /// `POST /api/v1/request_schemas` (`c1.api.request_schema.v1.RequestSchemaService.Create`).
     ///
@@ -92,6 +93,7 @@ pub trait RequestSchema: Api {
 }
 
 /// The [`RequestSchema`] service on a borrowed [`Client`]: `client.request_schema()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "request-schema")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RequestSchemaHandle<'c>(&'c Client);
 

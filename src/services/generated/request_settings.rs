@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.request_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
 pub trait RequestSettings: Api {
     /// `GET /api/v1/settings/request` (`c1.api.settings.v1.RequestSettingsService.Get`).
     ///
@@ -29,6 +30,7 @@ pub trait RequestSettings: Api {
 }
 
 /// The [`RequestSettings`] service on a borrowed [`Client`]: `client.request_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RequestSettingsHandle<'c>(&'c Client);
 

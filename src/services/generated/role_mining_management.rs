@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.role_mining_management().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
 pub trait RoleMiningManagement: Api {
     /// `POST /api/v1/role-mining/access-profiles` (`c1.api.role_mining_management.v1.RoleMiningManagementService.CreateAccessProfileFromCohort`).
     ///
@@ -161,6 +162,7 @@ pub trait RoleMiningManagement: Api {
 }
 
 /// The [`RoleMiningManagement`] service on a borrowed [`Client`]: `client.role_mining_management()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RoleMiningManagementHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.role_mining_management_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management-search")))]
 pub trait RoleMiningManagementSearch: Api {
     /// `POST /api/v1/search/role-mining/suggestions` (`c1.api.role_mining_management.v1.RoleMiningManagementSearchService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait RoleMiningManagementSearch: Api {
 }
 
 /// The [`RoleMiningManagementSearch`] service on a borrowed [`Client`]: `client.role_mining_management_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RoleMiningManagementSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.roles().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 pub trait Roles: Api {
     /// `GET /api/v1/iam/roles/<role_id>` (`c1.api.iam.v1.Roles.Get`).
     ///
@@ -45,6 +46,7 @@ pub trait Roles: Api {
 }
 
 /// The [`Roles`] service on a borrowed [`Client`]: `client.roles()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RolesHandle<'c>(&'c Client);
 

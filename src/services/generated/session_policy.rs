@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.session_policy().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "session-policy")))]
 pub trait SessionPolicy: Api {
     /// `POST /api/v1/session-policies/<id>/assignments/groups` (`c1.api.session_policy.v1.SessionPolicyService.AssignGroup`).
     ///
@@ -153,6 +154,7 @@ pub trait SessionPolicy: Api {
 }
 
 /// The [`SessionPolicy`] service on a borrowed [`Client`]: `client.session_policy()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "session-policy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicyHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.session_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 pub trait SessionSettings: Api {
     /// `GET /api/v1/settings/session` (`c1.api.settings.v1.SessionSettingsService.Get`).
     ///
@@ -40,6 +41,7 @@ pub trait SessionSettings: Api {
 }
 
 /// The [`SessionSettings`] service on a borrowed [`Client`]: `client.session_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SessionSettingsHandle<'c>(&'c Client);
 

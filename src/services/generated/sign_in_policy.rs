@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.sign_in_policy().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "sign-in-policy")))]
 pub trait SignInPolicy: Api {
     /// `POST /api/v1/sign-in-policies` (`c1.api.sign_in_policy.v1.SignInPolicyService.Create`).
     ///
@@ -82,6 +83,7 @@ pub trait SignInPolicy: Api {
 }
 
 /// The [`SignInPolicy`] service on a borrowed [`Client`]: `client.sign_in_policy()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "sign-in-policy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SignInPolicyHandle<'c>(&'c Client);
 

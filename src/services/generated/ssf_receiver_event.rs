@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.ssf_receiver_event().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event")))]
 pub trait SSFReceiverEvent: Api {
     /// `GET /api/v1/ssf-receiver-streams/<stream_id>/events?<page_size>&<page_token>` (`c1.api.ssf_receiver.v1.SSFReceiverEventService.List`).
     ///
@@ -26,6 +27,7 @@ pub trait SSFReceiverEvent: Api {
 }
 
 /// The [`SSFReceiverEvent`] service on a borrowed [`Client`]: `client.ssf_receiver_event()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSFReceiverEventHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.ssf_receiver_event_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event-search")))]
 pub trait SSFReceiverEventSearch: Api {
     /// `POST /api/v1/search/ssf-receiver-events` (`c1.api.ssf_receiver.v1.SSFReceiverEventSearchService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait SSFReceiverEventSearch: Api {
 }
 
 /// The [`SSFReceiverEventSearch`] service on a borrowed [`Client`]: `client.ssf_receiver_event_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSFReceiverEventSearchHandle<'c>(&'c Client);
 

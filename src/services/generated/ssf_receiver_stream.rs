@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.ssf_receiver_stream().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 pub trait SSFReceiverStream: Api {
     /// `POST /api/v1/ssf-receiver-streams` (`c1.api.ssf_receiver.v1.SSFReceiverStreamService.Create`).
     ///
@@ -93,6 +94,7 @@ pub trait SSFReceiverStream: Api {
 }
 
 /// The [`SSFReceiverStream`] service on a borrowed [`Client`]: `client.ssf_receiver_stream()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSFReceiverStreamHandle<'c>(&'c Client);
 

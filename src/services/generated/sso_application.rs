@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.sso_application().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 pub trait SSOApplication: Api {
     /// `POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/delete` (`c1.api.sso.v1.SSOApplicationService.BatchDeleteSubjectCompatibility`).
     ///
@@ -230,6 +231,7 @@ pub trait SSOApplication: Api {
 }
 
 /// The [`SSOApplication`] service on a borrowed [`Client`]: `client.sso_application()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSOApplicationHandle<'c>(&'c Client);
 

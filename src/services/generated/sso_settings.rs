@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.sso_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 pub trait SSOSettings: Api {
     /// `GET /api/v1/settings/sso` (`c1.api.sso.v1.SSOSettingsService.Get`).
     ///
@@ -42,6 +43,7 @@ pub trait SSOSettings: Api {
 }
 
 /// The [`SSOSettings`] service on a borrowed [`Client`]: `client.sso_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSOSettingsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.step_up_provider().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 pub trait StepUpProvider: Api {
     /// `POST /api/v1/step-up/providers` (`c1.api.stepup.v1.StepUpProviderService.Create`).
     ///
@@ -110,6 +111,7 @@ pub trait StepUpProvider: Api {
 }
 
 /// The [`StepUpProvider`] service on a borrowed [`Client`]: `client.step_up_provider()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Copy)]
 pub struct StepUpProviderHandle<'c>(&'c Client);
 

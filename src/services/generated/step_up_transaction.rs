@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.step_up_transaction().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 pub trait StepUpTransaction: Api {
     /// `GET /api/v1/step-up/transactions/<id>` (`c1.api.stepup.v1.StepUpTransactionService.Get`).
     ///
@@ -32,6 +33,7 @@ pub trait StepUpTransaction: Api {
 }
 
 /// The [`StepUpTransaction`] service on a borrowed [`Client`]: `client.step_up_transaction()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 #[derive(Debug, Clone, Copy)]
 pub struct StepUpTransactionHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.system_log().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "system-log")))]
 pub trait SystemLog: Api {
     /// `POST /api/v1/systemlog/events` (`c1.api.systemlog.v1.SystemLogService.ListEvents`).
     ///
@@ -24,6 +25,7 @@ pub trait SystemLog: Api {
 }
 
 /// The [`SystemLog`] service on a borrowed [`Client`]: `client.system_log()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "system-log")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SystemLogHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.task().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "task")))]
 pub trait Task: Api {
     /// `POST /api/v1/task/action` (`c1.api.task.v1.TaskService.CreateActionTask`).
     ///
@@ -74,6 +75,7 @@ pub trait Task: Api {
 }
 
 /// The [`Task`] service on a borrowed [`Client`]: `client.task()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "task")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TaskHandle<'c>(&'c Client);
 

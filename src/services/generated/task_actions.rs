@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.task_actions().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "task-actions")))]
 pub trait TaskActions: Api {
     /// `POST /api/v1/tasks/<task_id>/action/approve` (`c1.api.task.v1.TaskActionsService.Approve`).
     ///
@@ -193,6 +194,7 @@ pub trait TaskActions: Api {
 }
 
 /// The [`TaskActions`] service on a borrowed [`Client`]: `client.task_actions()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "task-actions")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TaskActionsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.task_audit().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 pub trait TaskAudit: Api {
     /// `POST /api/v1/task/audits` (`c1.api.task.v1.TaskAudit.List`).
     ///
@@ -24,6 +25,7 @@ pub trait TaskAudit: Api {
 }
 
 /// The [`TaskAudit`] service on a borrowed [`Client`]: `client.task_audit()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TaskAuditHandle<'c>(&'c Client);
 

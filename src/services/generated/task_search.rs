@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.task_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "task-search")))]
 pub trait TaskSearch: Api {
     /// `POST /api/v1/search/tasks` (`c1.api.task.v1.TaskSearchService.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait TaskSearch: Api {
 }
 
 /// The [`TaskSearch`] service on a borrowed [`Client`]: `client.task_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "task-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TaskSearchHandle<'c>(&'c Client);
 

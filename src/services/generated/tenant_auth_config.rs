@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.tenant_auth_config().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 pub trait TenantAuthConfig: Api {
     /// `POST /api/v1/auth-configs` (`c1.api.auth_config.v1.TenantAuthConfigService.Create`).
     ///
@@ -69,6 +70,7 @@ pub trait TenantAuthConfig: Api {
 }
 
 /// The [`TenantAuthConfig`] service on a borrowed [`Client`]: `client.tenant_auth_config()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TenantAuthConfigHandle<'c>(&'c Client);
 

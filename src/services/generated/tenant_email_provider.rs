@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.tenant_email_provider().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 pub trait TenantEmailProvider: Api {
     /// `GET /api/v1/settings/email-provider` (`c1.api.settings.v1.TenantEmailProviderService.Get`).
     ///
@@ -60,6 +61,7 @@ pub trait TenantEmailProvider: Api {
 }
 
 /// The [`TenantEmailProvider`] service on a borrowed [`Client`]: `client.tenant_email_provider()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TenantEmailProviderHandle<'c>(&'c Client);
 

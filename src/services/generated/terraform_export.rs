@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.terraform_export().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "terraform-export")))]
 pub trait TerraformExport: Api {
     /// `GET /api/v1/terraform-export/schema` (`c1.api.terraform_export.v1.TerraformExportService.GetSchema`).
     ///
@@ -18,6 +19,7 @@ pub trait TerraformExport: Api {
 }
 
 /// The [`TerraformExport`] service on a borrowed [`Client`]: `client.terraform_export()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "terraform-export")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TerraformExportHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.tunnel_credentials().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 pub trait TunnelCredentials: Api {
     /// `POST /api/v1/iam/tunnel/bridges` (`c1.api.iam.v1.TunnelCredentialsService.CreateBridge`).
     ///
@@ -128,6 +129,7 @@ pub trait TunnelCredentials: Api {
 }
 
 /// The [`TunnelCredentials`] service on a borrowed [`Client`]: `client.tunnel_credentials()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TunnelCredentialsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.ui_conversations().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ui-conversations")))]
 pub trait UIConversations: Api {
     /// `POST /api/v1/conversations/onboarding:ensure` (`c1.api.conversations.v1.UIConversationsService.EnsureOnboardingSession`).
     ///
@@ -22,6 +23,7 @@ pub trait UIConversations: Api {
 }
 
 /// The [`UIConversations`] service on a borrowed [`Client`]: `client.ui_conversations()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "ui-conversations")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UIConversationsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.user().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user")))]
 pub trait User: Api {
     /// `GET /api/v1/users/<id>` (`c1.api.user.v1.UserService.Get`).
     ///
@@ -67,6 +68,7 @@ pub trait User: Api {
 }
 
 /// The [`User`] service on a borrowed [`Client`]: `client.user()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserHandle<'c>(&'c Client);
 

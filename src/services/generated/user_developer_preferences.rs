@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.user_developer_preferences().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 pub trait UserDeveloperPreferences: Api {
     /// `GET /api/v1/settings/developer-preferences/user` (`c1.api.settings.v1.UserDeveloperPreferencesService.Get`).
     ///
@@ -29,6 +30,7 @@ pub trait UserDeveloperPreferences: Api {
 }
 
 /// The [`UserDeveloperPreferences`] service on a borrowed [`Client`]: `client.user_developer_preferences()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserDeveloperPreferencesHandle<'c>(&'c Client);
 

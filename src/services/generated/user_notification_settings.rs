@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.user_notification_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
 pub trait UserNotificationSettings: Api {
     /// `GET /api/v1/settings/notifications/user` (`c1.api.settings.v1.UserNotificationSettingsService.Get`).
     ///
@@ -29,6 +30,7 @@ pub trait UserNotificationSettings: Api {
 }
 
 /// The [`UserNotificationSettings`] service on a borrowed [`Client`]: `client.user_notification_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserNotificationSettingsHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.user_owners_v2().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user-owners-v2")))]
 pub trait UserOwnersV2: Api {
     /// `POST /api/v2/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.user.v2.UserOwnersV2.CreateEntitlementOwner`).
     ///
@@ -144,6 +145,7 @@ pub trait UserOwnersV2: Api {
 }
 
 /// The [`UserOwnersV2`] service on a borrowed [`Client`]: `client.user_owners_v2()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user-owners-v2")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserOwnersV2Handle<'c>(&'c Client);
 

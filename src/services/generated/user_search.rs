@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.user_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user-search")))]
 pub trait UserSearch: Api {
     /// `POST /api/v1/search/users` (`c1.api.user.v1.UserSearch.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait UserSearch: Api {
 }
 
 /// The [`UserSearch`] service on a borrowed [`Client`]: `client.user_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "user-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserSearchHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.vault().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "vault")))]
 pub trait Vault: Api {
     /// `POST /api/v1/vaults` (`c1.api.vault.v1.VaultService.Create`).
     ///
@@ -64,6 +65,7 @@ pub trait Vault: Api {
 }
 
 /// The [`Vault`] service on a borrowed [`Client`]: `client.vault()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "vault")))]
 #[derive(Debug, Clone, Copy)]
 pub struct VaultHandle<'c>(&'c Client);
 

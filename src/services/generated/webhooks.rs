@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.webhooks().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub trait Webhooks: Api {
     /// `POST /api/v1/webhooks` (`c1.api.webhooks.v1.WebhooksService.Create`).
     ///
@@ -82,6 +83,7 @@ pub trait Webhooks: Api {
 }
 
 /// The [`Webhooks`] service on a borrowed [`Client`]: `client.webhooks()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Copy)]
 pub struct WebhooksHandle<'c>(&'c Client);
 

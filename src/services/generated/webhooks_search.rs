@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.webhooks_search().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks-search")))]
 pub trait WebhooksSearch: Api {
     /// `POST /api/v1/search/webhooks` (`c1.api.webhooks.v1.WebhooksSearch.Search`).
     ///
@@ -24,6 +25,7 @@ pub trait WebhooksSearch: Api {
 }
 
 /// The [`WebhooksSearch`] service on a borrowed [`Client`]: `client.webhooks_search()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct WebhooksSearchHandle<'c>(&'c Client);
 

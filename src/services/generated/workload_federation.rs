@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.workload_federation().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "workload-federation")))]
 pub trait WorkloadFederation: Api {
     /// `POST /api/v1/workload_federation/providers` (`c1.api.workload_federation.v1.WorkloadFederationService.CreateProvider`).
     ///
@@ -186,6 +187,7 @@ pub trait WorkloadFederation: Api {
 }
 
 /// The [`WorkloadFederation`] service on a borrowed [`Client`]: `client.workload_federation()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "workload-federation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct WorkloadFederationHandle<'c>(&'c Client);
 

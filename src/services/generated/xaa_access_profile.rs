@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.xaa_access_profile().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 pub trait XAAAccessProfile: Api {
     /// `POST /api/v1/apps/<app_id>/xaa/access_profiles` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Create`).
     ///
@@ -125,6 +126,7 @@ pub trait XAAAccessProfile: Api {
 }
 
 /// The [`XAAAccessProfile`] service on a borrowed [`Client`]: `client.xaa_access_profile()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAAccessProfileHandle<'c>(&'c Client);
 

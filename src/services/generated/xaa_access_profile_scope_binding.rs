@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.xaa_access_profile_scope_binding().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 pub trait XAAAccessProfileScopeBinding: Api {
     /// `POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings` (`c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.CreateBindings`).
     ///
@@ -71,6 +72,7 @@ pub trait XAAAccessProfileScopeBinding: Api {
 }
 
 /// The [`XAAAccessProfileScopeBinding`] service on a borrowed [`Client`]: `client.xaa_access_profile_scope_binding()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAAccessProfileScopeBindingHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.xaa_client_audience_mapping().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 pub trait XAAClientAudienceMapping: Api {
     /// `POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings` (`c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Create`).
     ///
@@ -108,6 +109,7 @@ pub trait XAAClientAudienceMapping: Api {
 }
 
 /// The [`XAAClientAudienceMapping`] service on a borrowed [`Client`]: `client.xaa_client_audience_mapping()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAClientAudienceMappingHandle<'c>(&'c Client);
 

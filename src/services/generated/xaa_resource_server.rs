@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.xaa_resource_server().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 pub trait XAAResourceServer: Api {
     /// `POST /api/v1/apps/<app_id>/xaa/resource_servers` (`c1.api.cross_app_access.v1.XAAResourceServerService.Create`).
     ///
@@ -112,6 +113,7 @@ pub trait XAAResourceServer: Api {
 }
 
 /// The [`XAAResourceServer`] service on a borrowed [`Client`]: `client.xaa_resource_server()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAResourceServerHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.xaa_scope().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 pub trait XAAScope: Api {
     /// `POST /api/v1/apps/<app_id>/xaa/scopes` (`c1.api.cross_app_access.v1.XAAScopeService.Create`).
     ///
@@ -112,6 +113,7 @@ pub trait XAAScope: Api {
 }
 
 /// The [`XAAScope`] service on a borrowed [`Client`]: `client.xaa_scope()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAScopeHandle<'c>(&'c Client);
 

@@ -8,6 +8,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Reach it through its handle: `client.xaa_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 pub trait XAASettings: Api {
     /// `GET /api/v1/settings/cross-app-access` (`c1.api.cross_app_access.v1.XAASettingsService.Get`).
     ///
@@ -42,6 +43,7 @@ pub trait XAASettings: Api {
 }
 
 /// The [`XAASettings`] service on a borrowed [`Client`]: `client.xaa_settings()`.
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAASettingsHandle<'c>(&'c Client);
 
