@@ -1,10 +1,13 @@
-//! Emits `src/models/generated/`: one file per service for the types only it
-//! uses (gated by the module), `shared.rs` for the rest (gated per item).
+//! Emits `src/models/generated/`: one file per API package (`app.rs` for
+//! `c1.api.app.v1`), named after the package alone so a model never moves
+//! when the services that use it change. Each item is gated by the features
+//! that use it (`plan.rs`), and each module by any of its items' features, so
+//! a build without them never reads the file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::names::{Names, field_ident, serde_camel, snake};
+use crate::names::{Names, field_ident, package, serde_camel, snake};
 use crate::overrides::Overrides;
 use crate::plan::Plan;
 use crate::spec::{Schema, Spec, Ty};
@@ -14,54 +17,50 @@ pub const HEADER: &str =
 
 /// File name (relative to `src/models/generated/`) -> contents.
 pub fn emit(spec: &Spec, names: &Names, plan: &Plan, ov: &Overrides) -> BTreeMap<String, String> {
-    // Every item with the features that enable it.
-    let mut all: Vec<(&BTreeSet<String>, String, String)> = Vec::new();
+    // Package -> its items: (name, the features that enable it, text).
+    type Item<'a> = (String, &'a BTreeSet<String>, String);
+    let mut packages: BTreeMap<String, Vec<Item>> = BTreeMap::new();
     for (i, e) in names.enums.iter().enumerate() {
-        all.push((&plan.enum_users[i], e.name.clone(), emit_enum(e)));
+        let site = &e.sites[0];
+        let owner = site.split_once('?').map_or(site.as_str(), |(op, _)| op);
+        packages.entry(package(owner)).or_default().push((
+            e.name.clone(),
+            &plan.enum_users[i],
+            emit_enum(e, &cfg(&plan.enum_users[i])),
+        ));
     }
     for s in spec.schemas.values() {
-        let text = emit_struct(s, names, plan);
-        all.push((
-            &plan.schema_users[&s.key],
+        let users = &plan.schema_users[&s.key];
+        let text = emit_struct(s, names, plan, &cfg(users));
+        packages.entry(package(&s.key)).or_default().push((
             names.types[&s.key].clone(),
+            users,
             text,
         ));
     }
-    // One module per set of features: a service's own module when the set is
-    // that service alone, else `shared_<first type>`. The module is gated, so
-    // the compiler never even reads the files of disabled services.
-    let mut groups: BTreeMap<&BTreeSet<String>, Vec<(String, String)>> = BTreeMap::new();
-    for (users, name, text) in all {
-        groups.entry(users).or_default().push((name, text));
-    }
     let mut files: BTreeMap<String, String> = BTreeMap::new();
     let mut modules: Vec<(String, String)> = Vec::new();
-    for (users, mut list) in groups {
-        list.sort_by(|a, b| a.0.cmp(&b.0));
-        let single = users.len() == 1 && !users.contains(crate::plan::ORPHAN);
-        let module = if single {
-            snake(&users.iter().next().unwrap().replace('-', "_"))
-        } else {
-            format!("shared_{}", snake(&list[0].0))
-        };
+    for (module, mut items) in packages {
+        items.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = String::from(HEADER);
-        let features: Vec<String> = users.iter().map(|f| format!("`{f}`")).collect();
         let _ = writeln!(
             out,
-            "//! The types of the features {}.\n",
-            features.join(", ")
+            "//! The models of the API package `{module}`; each compiles when a feature that uses it is enabled.\n"
         );
         out.push_str("#[allow(unused_imports)]\nuse super::*;\n\n");
-        for (_, text) in list {
+        let mut users = BTreeSet::new();
+        for (_, item_users, text) in items {
+            users.extend(item_users.iter().cloned());
             out.push_str(&text);
             out.push('\n');
         }
         files.insert(format!("{module}.rs"), out);
-        modules.push((module, cfg(users)));
+        modules.push((module, cfg(&users)));
     }
     let mut m = String::from(HEADER);
-    m.push_str("//! Every model of the API, generated; one module per set of features that\n");
-    m.push_str("//! enables its types. Hand-written extensions live beside, in `ext.rs`.\n\n");
+    m.push_str("//! Every model of the API, generated; one module per API package, each item\n");
+    m.push_str("//! gated by the features that use it. Hand-written extensions live beside, in\n");
+    m.push_str("//! `ext.rs`.\n\n");
     m.push_str("#![allow(clippy::large_enum_variant, clippy::doc_lazy_continuation)]\n\n");
     for (module, gate) in &modules {
         let _ = writeln!(m, "{gate}mod {module};\n{gate}pub use {module}::*;");
@@ -80,8 +79,8 @@ fn cfg(users: &BTreeSet<String>) -> String {
     }
 }
 
-fn emit_enum(e: &crate::names::EnumDef) -> String {
-    let mut out = String::from("open_enum! {\n");
+fn emit_enum(e: &crate::names::EnumDef, gate: &str) -> String {
+    let mut out = format!("{gate}open_enum! {{\n");
     let _ = writeln!(
         out,
         "/// An open enum of {} known values.",
@@ -95,8 +94,7 @@ fn emit_enum(e: &crate::names::EnumDef) -> String {
     out
 }
 
-fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
-    let gate = "";
+fn emit_struct(s: &Schema, names: &Names, plan: &Plan, gate: &str) -> String {
     let name = &names.types[&s.key];
     let mut out = String::new();
     let _ = write!(out, "/// The `{}` schema", s.key);
@@ -111,10 +109,11 @@ fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
     let redacts = s.fields.iter().any(|f| secret(&f.wire));
     let _ = writeln!(
         out,
-        "#[derive({}Clone, Default, PartialEq, ::serde::Serialize)]\n\
-         #[serde(rename_all = \"camelCase\")]\n#[non_exhaustive]",
-        if redacts { "" } else { "Debug, " }
+        "{gate}#[derive({}Clone, Default, PartialEq, ::serde::Serialize)]",
+        if redacts { "" } else { "Debug, " },
     );
+    out.push_str("#[serde(rename_all = \"camelCase\")]\n");
+    out.push_str("#[non_exhaustive]\n");
     let _ = writeln!(out, "pub struct {name} {{");
     let mut seen = BTreeSet::new();
     for f in &s.fields {
@@ -141,16 +140,13 @@ fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
         if let Some(with) = with {
             attrs.push(format!("with = \"crate::models::wire::{with}\""));
         }
-        let _ = writeln!(
-            out,
-            "#[serde({})]\npub {ident}: Option<{ty}>,",
-            attrs.join(", ")
-        );
+        let _ = writeln!(out, "#[serde({})]", attrs.join(", "));
+        let _ = writeln!(out, "pub {ident}: Option<{ty}>,");
     }
     out.push_str("}\n");
     let _ = writeln!(
         out,
-        "\nmodel_de! {{ {name} [{}] {{",
+        "\n{gate}model_de! {{ {name} [{}] {{",
         s.fields.len().div_ceil(64).max(1)
     );
     for (i, f) in s.fields.iter().enumerate() {
@@ -166,7 +162,7 @@ fn emit_struct(s: &Schema, names: &Names, plan: &Plan) -> String {
     }
     out.push_str("} }\n");
     if redacts {
-        let _ = writeln!(out, "\nredacted_debug! {{ {name} {{");
+        let _ = writeln!(out, "\n{gate}redacted_debug! {{ {name} {{");
         for f in &s.fields {
             let ident = field_ident(&f.wire);
             let how = if secret(&f.wire) { "redacted" } else { "shown" };
