@@ -18,6 +18,7 @@ mod names;
 mod nesting;
 mod overrides;
 mod plan;
+mod requests;
 mod secrets;
 mod services;
 mod spec;
@@ -64,6 +65,7 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
     let names = names::build(&spec, &ov, &lock)?;
     let mut plan = plan::build(&spec, &names);
     plan.secrets = secrets::find(&spec, &names, &ov)?;
+    let requests = requests::build(&spec, &plan);
     let roles = families::derive(&spec);
 
     // Path relative to the root -> contents; `dirs` are wholly generated.
@@ -72,7 +74,7 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
         PathBuf::from("src/models/generated"),
         PathBuf::from("src/services/generated"),
     ];
-    for (file, text) in models::emit(&spec, &names, &plan, &ov) {
+    for (file, text) in models::emit(&spec, &names, &plan, &ov, &requests) {
         out.insert(dirs[0].join(file), rustfmt(&text)?);
     }
     for (file, text) in services::emit(&spec, &names, &plan, &ov)? {

@@ -52,6 +52,8 @@ pub struct Schema {
     /// The vendor's short name (`x-speakeasy-name-override`).
     pub short: String,
     pub fields: Vec<Field>,
+    /// The wire names the spec marks required, in the spec's order.
+    pub required: Vec<String>,
     pub deprecated: bool,
     /// Protobuf oneofs: groups of wire names of which at most one is set.
     pub oneofs: Vec<Vec<String>>,
@@ -168,10 +170,21 @@ fn read_schema(key: &str, schema: &Value) -> R<Schema> {
             return Err(format!("{key}: oneof member {missing} is not a property"));
         }
     }
+    let mut required = Vec::new();
+    for wire in schema["required"].as_array().into_iter().flatten() {
+        let wire = wire
+            .as_str()
+            .ok_or_else(|| format!("{key}: a required entry that is not text"))?;
+        if !fields.iter().any(|f| f.wire == wire) {
+            return Err(format!("{key}: required {wire} is not a property"));
+        }
+        required.push(wire.to_owned());
+    }
     Ok(Schema {
         key: key.to_owned(),
         short,
         fields,
+        required,
         deprecated: schema["deprecated"] == Value::Bool(true),
         oneofs,
     })

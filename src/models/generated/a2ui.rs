@@ -388,6 +388,13 @@ model_de! { A2UIServiceCreateSurfaceFeedbackRequest [1] {
     2 "text" text: Plain,
 } }
 
+#[cfg(feature = "a2ui")]
+setters! { A2UIServiceCreateSurfaceFeedbackRequest {
+    conversation_id: impl Into<String>,
+    sentiment: impl Into<A2UISurfaceFeedbackSentiment>,
+    text: impl Into<String>,
+} }
+
 /// The `c1.api.a2ui.v1.A2UIServiceCreateSurfaceFeedbackResponse` schema.
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -529,6 +536,16 @@ model_de! { A2UIServiceSubmitActionRequest [1] {
     3 "conversationId" conversation_id: Plain,
     4 "dataModelJson" data_model_json: Plain,
     5 "sourceComponentId" source_component_id: Plain,
+} }
+
+#[cfg(feature = "a2ui")]
+setters! { A2UIServiceSubmitActionRequest {
+    action_name: impl Into<String>,
+    client_timestamp: impl Into<::time::OffsetDateTime>,
+    context: impl Into<::std::collections::BTreeMap<String, String>>,
+    conversation_id: impl Into<String>,
+    data_model_json: impl Into<String>,
+    source_component_id: impl Into<String>,
 } }
 
 /// The `c1.api.a2ui.v1.A2UIServiceSubmitActionResponse` schema.

@@ -24,6 +24,12 @@ model_de! { AccessConflictNotificationConfig [1] {
     1 "slackNotifications" slack_notifications: Model,
 } }
 
+#[cfg(feature = "access-conflict")]
+setters! { AccessConflictNotificationConfig {
+    email_notifications: impl Into<EmailNotifications>,
+    slack_notifications: impl Into<SlackNotifications>,
+} }
+
 /// The `c1.api.accessconflict.v1.AppEntitlementMonitorBinding` schema.
 #[cfg(feature = "app-entitlement-monitor-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -175,6 +181,24 @@ model_de! { ConflictMonitorCreateRequest [1] {
     2 "notificationConfig" notification_config: Model,
 } }
 
+#[cfg(feature = "access-conflict")]
+setters! { ConflictMonitorCreateRequest {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    notification_config: impl Into<AccessConflictNotificationConfig>,
+} }
+
+#[cfg(feature = "access-conflict")]
+impl ConflictMonitorCreateRequest {
+    /// A `ConflictMonitorCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        ConflictMonitorCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.accessconflict.v1.ConflictMonitorDeleteRequestInput` schema.
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -213,6 +237,11 @@ model_de! { ConflictMonitorRef [1] {
     0 "id" id: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { ConflictMonitorRef {
+    id: impl Into<String>,
+} }
+
 /// The `c1.api.accessconflict.v1.ConflictMonitorUpdateRequestInput` schema.
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -239,6 +268,14 @@ model_de! { ConflictMonitorUpdateRequest [1] {
     1 "displayName" display_name: Plain,
     2 "negateGroupB" negate_group_b: Plain,
     3 "notificationConfig" notification_config: Model,
+} }
+
+#[cfg(feature = "access-conflict")]
+setters! { ConflictMonitorUpdateRequest {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    negate_group_b: bool,
+    notification_config: impl Into<AccessConflictNotificationConfig>,
 } }
 
 /// The `c1.api.accessconflict.v1.CreateAppEntitlementMonitorBindingRequest` schema.
@@ -269,6 +306,14 @@ model_de! { CreateAppEntitlementMonitorBindingRequest [1] {
     3 "monitorId" monitor_id: Plain,
 } }
 
+#[cfg(feature = "app-entitlement-monitor-binding")]
+setters! { CreateAppEntitlementMonitorBindingRequest {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    entitlement_group: impl Into<AppEntitlementMonitorBindingEntitlementGroup>,
+    monitor_id: impl Into<String>,
+} }
+
 /// The `c1.api.accessconflict.v1.DeleteAppEntitlementMonitorBindingRequest` schema.
 #[cfg(feature = "app-entitlement-monitor-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -295,6 +340,14 @@ model_de! { DeleteAppEntitlementMonitorBindingRequest [1] {
     1 "appId" app_id: Plain,
     2 "entitlementGroup" entitlement_group: Plain,
     3 "monitorId" monitor_id: Plain,
+} }
+
+#[cfg(feature = "app-entitlement-monitor-binding")]
+setters! { DeleteAppEntitlementMonitorBindingRequest {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    entitlement_group: impl Into<AppEntitlementMonitorBindingEntitlementGroup>,
+    monitor_id: impl Into<String>,
 } }
 
 /// The `c1.api.accessconflict.v1.DeleteAppEntitlementMonitorBindingResponse` schema.
@@ -328,6 +381,12 @@ model_de! { EmailNotifications [1] {
     1 "identityUserIds" identity_user_ids: Plain,
 } }
 
+#[cfg(feature = "access-conflict")]
+setters! { EmailNotifications {
+    enabled: bool,
+    identity_user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.accessconflict.v1.GetAppEntitlementMonitorBindingRequest` schema.
 #[cfg(feature = "app-entitlement-monitor-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -356,6 +415,14 @@ model_de! { GetAppEntitlementMonitorBindingRequest [1] {
     3 "monitorId" monitor_id: Plain,
 } }
 
+#[cfg(feature = "app-entitlement-monitor-binding")]
+setters! { GetAppEntitlementMonitorBindingRequest {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    entitlement_group: impl Into<AppEntitlementMonitorBindingEntitlementGroup>,
+    monitor_id: impl Into<String>,
+} }
+
 /// The `c1.api.accessconflict.v1.SlackNotifications` schema.
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -378,4 +445,11 @@ model_de! { SlackNotifications [1] {
     0 "channelId" channel_id: Plain,
     1 "channelName" channel_name: Plain,
     2 "enabled" enabled: Plain,
+} }
+
+#[cfg(feature = "access-conflict")]
+setters! { SlackNotifications {
+    channel_id: impl Into<String>,
+    channel_name: impl Into<String>,
+    enabled: bool,
 } }

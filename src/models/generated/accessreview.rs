@@ -208,6 +208,95 @@ model_de! { AccessReview [1] {
     41 "usePolicyOverride" use_policy_override: Plain,
 } }
 
+#[cfg(feature = "access-review")]
+setters! { AccessReview {
+    access_review_template_id: impl Into<String>,
+    accuracy_issue_action: impl Into<AccessReviewAccuracyIssueAction>,
+    auto_close_campaign: bool,
+    auto_close_decision: impl Into<AccessReviewAutoCloseDecision>,
+    auto_generate_report: bool,
+    auto_resolve: bool,
+    auto_start_campaign: bool,
+    bindings: impl Into<BindingObjectSetup>,
+    campaign_health: impl Into<CampaignHealthSnapshot>,
+    campaign_insights: impl Into<CampaignInsights>,
+    closed_at: impl Into<::time::OffsetDateTime>,
+    column_config: impl Into<AccessReviewColumnConfig>,
+    completion_date: impl Into<::time::OffsetDateTime>,
+    connector_sources_frozen_at: impl Into<::time::OffsetDateTime>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    created_by_id: impl Into<String>,
+    default_view: impl Into<AccessReviewDefaultView>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    error_state: impl Into<AccessReviewErrorState>,
+    exclusion_scope: impl Into<AccessReviewExclusionScope>,
+    exempt_certified_access_conflicts: bool,
+    expected_ticket_count: i32,
+    has_accuracy_support: bool,
+    id: impl Into<String>,
+    inclusion_scope: impl Into<AccessReviewInclusionScope>,
+    multi_app: impl Into<MultiAppSetup>,
+    notification_config: impl Into<NotificationConfig>,
+    policy_id: impl Into<String>,
+    review_instructions: impl Into<String>,
+    reviewer_attribute_config: impl Into<ReviewerAttributeConfig>,
+    scheduled_start_date: impl Into<::time::OffsetDateTime>,
+    scope: impl Into<AccessReviewScope>,
+    scope_type: impl Into<AccessReviewScopeType>,
+    scope_v2: impl Into<AccessReviewScopeV2>,
+    scoping_version: i64,
+    signature_config: impl Into<ReviewSignatureConfig>,
+    single_app: impl Into<SingleAppSetup>,
+    started_at: impl Into<::time::OffsetDateTime>,
+    state: impl Into<AccessReviewState>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    use_policy_override: bool,
+} }
+
+#[cfg(feature = "access-review")]
+set_paths! { AccessReview {
+    "accessReviewTemplateId" access_review_template_id,
+    "accuracyIssueAction" accuracy_issue_action,
+    "autoCloseCampaign" auto_close_campaign,
+    "autoCloseDecision" auto_close_decision,
+    "autoGenerateReport" auto_generate_report,
+    "autoResolve" auto_resolve,
+    "autoStartCampaign" auto_start_campaign,
+    "bindings" bindings,
+    "campaignHealth" campaign_health,
+    "campaignInsights" campaign_insights,
+    "closedAt" closed_at,
+    "columnConfig" column_config,
+    "completionDate" completion_date,
+    "connectorSourcesFrozenAt" connector_sources_frozen_at,
+    "createdById" created_by_id,
+    "defaultView" default_view,
+    "description" description,
+    "displayName" display_name,
+    "exclusionScope" exclusion_scope,
+    "exemptCertifiedAccessConflicts" exempt_certified_access_conflicts,
+    "expectedTicketCount" expected_ticket_count,
+    "hasAccuracySupport" has_accuracy_support,
+    "id" id,
+    "inclusionScope" inclusion_scope,
+    "multiApp" multi_app,
+    "notificationConfig" notification_config,
+    "policyId" policy_id,
+    "reviewInstructions" review_instructions,
+    "reviewerAttributeConfig" reviewer_attribute_config,
+    "scheduledStartDate" scheduled_start_date,
+    "scope" scope,
+    "scopeType" scope_type,
+    "scopeV2" scope_v2,
+    "scopingVersion" scoping_version,
+    "signatureConfig" signature_config,
+    "singleApp" single_app,
+    "startedAt" started_at,
+    "state" state,
+    "usePolicyOverride" use_policy_override,
+} }
+
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
 /// An open enum of 3 known values.
@@ -239,6 +328,12 @@ pub struct AccessReviewActionsServiceGenerateReportRequest {
 model_de! { AccessReviewActionsServiceGenerateReportRequest [1] {
     0 "format" format: Plain,
     1 "reportColumnConfig" report_column_config: Model,
+} }
+
+#[cfg(feature = "access-review-actions")]
+setters! { AccessReviewActionsServiceGenerateReportRequest {
+    format: impl Into<AccessReviewReportFormat>,
+    report_column_config: impl Into<AccessReviewReportColumnConfig>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewActionsServiceGenerateReportResponse` schema.
@@ -285,6 +380,12 @@ pub struct AccessReviewColumnConfig {
 model_de! { AccessReviewColumnConfig [1] {
     0 "columns" columns: Plain,
     1 "orderedColumns" ordered_columns: Models,
+} }
+
+#[cfg(any(feature = "access-review", feature = "access-review-template"))]
+setters! { AccessReviewColumnConfig {
+    columns: impl Into<Vec<AccessReviewColumnConfigColumns>>,
+    ordered_columns: impl Into<Vec<AccessReviewTaskColumnRef>>,
 } }
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
@@ -404,6 +505,12 @@ model_de! { AccessReviewExclusionScope [1] {
     1 "appUserTypes" app_user_types: Plain,
 } }
 
+#[cfg(feature = "access-review")]
+setters! { AccessReviewExclusionScope {
+    app_user_statuses: impl Into<Vec<AccessReviewScopeAppUserStatuses>>,
+    app_user_types: impl Into<Vec<AppUserAppUserType>>,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewExpandMask` schema.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -418,6 +525,11 @@ pub struct AccessReviewExpandMask {
 #[cfg(feature = "access-review")]
 model_de! { AccessReviewExpandMask [1] {
     0 "paths" paths: Plain,
+} }
+
+#[cfg(feature = "access-review")]
+setters! { AccessReviewExpandMask {
+    paths: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewInclusionScope` schema.
@@ -459,6 +571,17 @@ model_de! { AccessReviewInclusionScope [1] {
     4 "noAccountOwners" no_account_owners: Plain,
     5 "userIds" user_ids: Plain,
     6 "userStatuses" user_statuses: Plain,
+} }
+
+#[cfg(any(feature = "access-review", feature = "access-review-template"))]
+setters! { AccessReviewInclusionScope {
+    app_user_statuses: impl Into<Vec<AccessReviewScopeAppUserStatuses>>,
+    app_user_types: impl Into<Vec<AppUserAppUserType>>,
+    manager_ids: impl Into<Vec<String>>,
+    multi_user_profile_attributes: impl Into<::std::collections::BTreeMap<String, IncludedUserAttributeValues>>,
+    no_account_owners: bool,
+    user_ids: impl Into<Vec<String>>,
+    user_statuses: impl Into<Vec<AccessReviewInclusionScopeUserStatuses>>,
 } }
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
@@ -533,6 +656,11 @@ pub struct AccessReviewReportColumnConfig {
 #[cfg(feature = "access-review-actions")]
 model_de! { AccessReviewReportColumnConfig [1] {
     0 "columns" columns: Plain,
+} }
+
+#[cfg(feature = "access-review-actions")]
+setters! { AccessReviewReportColumnConfig {
+    columns: impl Into<Vec<AccessReviewReportColumnConfigColumns>>,
 } }
 
 #[cfg(feature = "access-review-actions")]
@@ -679,6 +807,12 @@ pub struct AccessReviewScope {
 model_de! { AccessReviewScope [1] {
     0 "appUserStatuses" app_user_statuses: Plain,
     1 "appUserTypes" app_user_types: Plain,
+} }
+
+#[cfg(feature = "access-review")]
+setters! { AccessReviewScope {
+    app_user_statuses: impl Into<Vec<AccessReviewScopeAppUserStatuses>>,
+    app_user_types: impl Into<Vec<AppUserAppUserType>>,
 } }
 
 #[cfg(any(
@@ -828,6 +962,35 @@ model_de! { AccessReviewScopeV2 [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+setters! { AccessReviewScopeV2 {
+    account_cel_expression: impl Into<CelExpressionScope>,
+    account_criteria: impl Into<AccountCriteriaScope>,
+    all_access_conflicts: impl Into<AllAccessConflictsScope>,
+    all_accounts: impl Into<AllAccountsScope>,
+    all_grants: impl Into<AllGrantsScope>,
+    all_users: impl Into<AllUsersScope>,
+    app_access: impl Into<ApplicationAccessScope>,
+    app_selection_criteria: impl Into<AppSelectionCriteriaScope>,
+    cel_expression: impl Into<CelExpressionScope>,
+    excluded_resource_type_selections: impl Into<ResourceTypeSelectionScope>,
+    excluded_specific_resources: impl Into<SpecificResourcesScope>,
+    grants_by_criteria: impl Into<GrantsByCriteriaScope>,
+    principal_type_filter: impl Into<AccessReviewScopeV2PrincipalTypeFilter>,
+    resource_selection: impl Into<ResourceSelectionScope>,
+    resource_type_selections: impl Into<ResourceTypeSelectionScope>,
+    scope_role_selection: impl Into<ScopeRoleSelectionScope>,
+    selected_users: impl Into<SelectedUsersScope>,
+    specific_access_conflicts: impl Into<SpecificAccessConflictsScope>,
+    specific_resources: impl Into<SpecificResourcesScope>,
+    user_criteria: impl Into<UserCriteriaScope>,
+} }
+
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AccessReviewScopeV2PrincipalTypeFilter {
@@ -895,6 +1058,20 @@ model_de! { AccessReviewServiceCreateRequest [1] {
     7 "policyId" policy_id: Plain,
     8 "scopeType" scope_type: Plain,
     9 "scopeV2" scope_v2: Model,
+} }
+
+#[cfg(feature = "access-review")]
+setters! { AccessReviewServiceCreateRequest {
+    completion_date: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    duplicate_from: impl Into<String>,
+    expand_mask: impl Into<AccessReviewExpandMask>,
+    notification_config: impl Into<NotificationConfig>,
+    owner_ids: impl Into<Vec<String>>,
+    policy_id: impl Into<String>,
+    scope_type: impl Into<AccessReviewScopeType>,
+    scope_v2: impl Into<AccessReviewScopeV2>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewServiceCreateResponse` schema.
@@ -996,18 +1173,14 @@ impl crate::Page for AccessReviewServiceListResponse {
 
 /// The `c1.api.accessreview.v1.AccessReviewServiceUpdateRequestInput` schema.
 #[cfg(feature = "access-review")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessReviewServiceUpdateRequest {
     /// `accessReview`: a [`AccessReview`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review: Option<AccessReview>,
     /// `expandMask`: a [`AccessReviewExpandMask`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AccessReviewExpandMask>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1017,6 +1190,34 @@ model_de! { AccessReviewServiceUpdateRequest [1] {
     1 "expandMask" expand_mask: Model,
     2 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "access-review")]
+setters! { AccessReviewServiceUpdateRequest {
+    access_review: impl Into<AccessReview>,
+    expand_mask: impl Into<AccessReviewExpandMask>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "access-review")]
+impl AccessReviewServiceUpdateRequest {
+    /// An update of the fields of `access_review` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(access_review: AccessReview) -> Self {
+        let mut out = AccessReviewServiceUpdateRequest {
+            access_review: Some(access_review),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "access-review")]
+set_paths! { AccessReviewServiceUpdateRequest => access_review }
+
+#[cfg(feature = "access-review")]
+update_body! { AccessReviewServiceUpdateRequest { "accessReview" access_review, "expandMask" expand_mask,  } {  } }
 
 /// The `c1.api.accessreview.v1.AccessReviewServiceUpdateResponse` schema.
 #[cfg(feature = "access-review")]
@@ -1056,6 +1257,12 @@ pub struct AccessReviewSetScopeByResourceTypeRequest {
 model_de! { AccessReviewSetScopeByResourceTypeRequest [1] {
     0 "resourceTypeSelections" resource_type_selections: Models,
     1 "scopeV2" scope_v2: Model,
+} }
+
+#[cfg(feature = "access-review-setup-entitlement")]
+setters! { AccessReviewSetScopeByResourceTypeRequest {
+    resource_type_selections: impl Into<Vec<ResourceTypeIdRef>>,
+    scope_v2: impl Into<AccessReviewScopeV2>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewSetScopeByResourceTypeResponse` schema.
@@ -1158,6 +1365,13 @@ model_de! { AccessReviewSetupEntitlementAndScopeServiceSetRequest [1] {
     2 "scopeV2" scope_v2: Model,
 } }
 
+#[cfg(feature = "access-review-setup-entitlement")]
+setters! { AccessReviewSetupEntitlementAndScopeServiceSetRequest {
+    entitlements: impl Into<Vec<AccessReviewSetupEntitlementInput>>,
+    expand_mask: impl Into<AccessReviewSetupEntitlementExpandMask>,
+    scope_v2: impl Into<AccessReviewScopeV2>,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementAndScopeServiceSetResponse` schema.
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1198,6 +1412,11 @@ model_de! { AccessReviewSetupEntitlementExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(feature = "access-review-setup-entitlement")]
+setters! { AccessReviewSetupEntitlementExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementInput` schema.
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1216,6 +1435,12 @@ pub struct AccessReviewSetupEntitlementInput {
 model_de! { AccessReviewSetupEntitlementInput [1] {
     0 "appEntitlementId" app_entitlement_id: Plain,
     1 "appId" app_id: Plain,
+} }
+
+#[cfg(feature = "access-review-setup-entitlement")]
+setters! { AccessReviewSetupEntitlementInput {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementView` schema.
@@ -1297,6 +1522,12 @@ pub struct AccessReviewTaskColumnRef {
 model_de! { AccessReviewTaskColumnRef [1] {
     0 "appUserAttributeKey" app_user_attribute_key: Plain,
     1 "builtin" builtin: Plain,
+} }
+
+#[cfg(any(feature = "access-review", feature = "access-review-template"))]
+setters! { AccessReviewTaskColumnRef {
+    app_user_attribute_key: impl Into<String>,
+    builtin: impl Into<AccessReviewColumnConfigColumns>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewTemplate` schema.
@@ -1446,6 +1677,71 @@ model_de! { AccessReviewTemplate [1] {
     29 "usePolicyOverride" use_policy_override: Plain,
 } }
 
+#[cfg(feature = "access-review-template")]
+setters! { AccessReviewTemplate {
+    access_review_duration: impl Into<::time::SignedDuration>,
+    accuracy_issue_action: impl Into<AccessReviewAccuracyIssueAction>,
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    auto_close_campaign: bool,
+    auto_close_decision: impl Into<AccessReviewAutoCloseDecision>,
+    auto_generate_report: bool,
+    auto_start_campaign: bool,
+    column_config: impl Into<AccessReviewColumnConfig>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_view: impl Into<AccessReviewDefaultView>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    exempt_certified_access_conflicts: bool,
+    id: impl Into<String>,
+    inclusion_scope: impl Into<AccessReviewInclusionScope>,
+    is_campaign_schedule_enabled: bool,
+    next_scheduled_campaign_at: impl Into<::time::OffsetDateTime>,
+    notification_config: impl Into<NotificationConfig>,
+    occurrences: i32,
+    policy_id: impl Into<String>,
+    recurrence_rule: impl Into<RecurrenceRule>,
+    review_instructions: impl Into<String>,
+    reviewer_attribute_config: impl Into<ReviewerAttributeConfig>,
+    scope: impl Into<AccessReviewScopeV2>,
+    scope_type: impl Into<AccessReviewScopeType>,
+    signature_config: impl Into<ReviewSignatureConfig>,
+    slack_channel: impl Into<SlackChannel>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    use_policy_override: bool,
+} }
+
+#[cfg(feature = "access-review-template")]
+set_paths! { AccessReviewTemplate {
+    "accessReviewDuration" access_review_duration,
+    "accuracyIssueAction" accuracy_issue_action,
+    "annotations" annotations,
+    "autoCloseCampaign" auto_close_campaign,
+    "autoCloseDecision" auto_close_decision,
+    "autoGenerateReport" auto_generate_report,
+    "autoStartCampaign" auto_start_campaign,
+    "columnConfig" column_config,
+    "defaultView" default_view,
+    "description" description,
+    "displayName" display_name,
+    "exemptCertifiedAccessConflicts" exempt_certified_access_conflicts,
+    "id" id,
+    "inclusionScope" inclusion_scope,
+    "isCampaignScheduleEnabled" is_campaign_schedule_enabled,
+    "nextScheduledCampaignAt" next_scheduled_campaign_at,
+    "notificationConfig" notification_config,
+    "occurrences" occurrences,
+    "policyId" policy_id,
+    "recurrenceRule" recurrence_rule,
+    "reviewInstructions" review_instructions,
+    "reviewerAttributeConfig" reviewer_attribute_config,
+    "scope" scope,
+    "scopeType" scope_type,
+    "signatureConfig" signature_config,
+    "slackChannel" slack_channel,
+    "usePolicyOverride" use_policy_override,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceCreateRequest` schema.
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1553,6 +1849,33 @@ model_de! { AccessReviewTemplateServiceCreateRequest [1] {
     22 "usePolicyOverride" use_policy_override: Plain,
 } }
 
+#[cfg(feature = "access-review-template")]
+setters! { AccessReviewTemplateServiceCreateRequest {
+    access_review_duration: impl Into<::time::SignedDuration>,
+    accuracy_issue_action: impl Into<AccessReviewAccuracyIssueAction>,
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    auto_close_campaign: bool,
+    auto_close_decision: impl Into<AccessReviewAutoCloseDecision>,
+    auto_generate_report: bool,
+    auto_start_campaign: bool,
+    column_config: impl Into<AccessReviewColumnConfig>,
+    default_view: impl Into<AccessReviewDefaultView>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    exempt_certified_access_conflicts: bool,
+    is_campaign_schedule_enabled: bool,
+    notification_config: impl Into<NotificationConfig>,
+    owner_ids: impl Into<Vec<String>>,
+    policy_id: impl Into<String>,
+    recurrence_rule: impl Into<RecurrenceRule>,
+    review_instructions: impl Into<String>,
+    reviewer_attribute_config: impl Into<ReviewerAttributeConfig>,
+    scope: impl Into<AccessReviewScopeV2>,
+    scope_type: impl Into<AccessReviewScopeType>,
+    signature_config: impl Into<ReviewSignatureConfig>,
+    use_policy_override: bool,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceCreateResponse` schema.
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1609,15 +1932,12 @@ model_de! { AccessReviewTemplateServiceGetResponse [1] {
 
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceUpdateRequestInput` schema.
 #[cfg(feature = "access-review-template")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceUpdateRequest {
     /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template: Option<AccessReviewTemplate>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1626,6 +1946,33 @@ model_de! { AccessReviewTemplateServiceUpdateRequest [1] {
     0 "accessReviewTemplate" access_review_template: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "access-review-template")]
+setters! { AccessReviewTemplateServiceUpdateRequest {
+    access_review_template: impl Into<AccessReviewTemplate>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "access-review-template")]
+impl AccessReviewTemplateServiceUpdateRequest {
+    /// An update of the fields of `access_review_template` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(access_review_template: AccessReviewTemplate) -> Self {
+        let mut out = AccessReviewTemplateServiceUpdateRequest {
+            access_review_template: Some(access_review_template),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "access-review-template")]
+set_paths! { AccessReviewTemplateServiceUpdateRequest => access_review_template }
+
+#[cfg(feature = "access-review-template")]
+update_body! { AccessReviewTemplateServiceUpdateRequest { "accessReviewTemplate" access_review_template,  } {  } }
 
 /// The `c1.api.accessreview.v1.AccessReviewTemplateServiceUpdateResponse` schema.
 #[cfg(feature = "access-review-template")]
@@ -1661,6 +2008,12 @@ pub struct AccessReviewTemplateSetScopeByResourceTypeRequest {
 model_de! { AccessReviewTemplateSetScopeByResourceTypeRequest [1] {
     0 "resourceTypeSelections" resource_type_selections: Models,
     1 "scope" scope: Model,
+} }
+
+#[cfg(feature = "access-review-template-setup-entitlement")]
+setters! { AccessReviewTemplateSetScopeByResourceTypeRequest {
+    resource_type_selections: impl Into<Vec<ResourceTypeIdRef>>,
+    scope: impl Into<AccessReviewScopeV2>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetScopeByResourceTypeResponse` schema.
@@ -1755,6 +2108,11 @@ model_de! { AccessReviewTemplateSetupEntitlementExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(feature = "access-review-template-setup-entitlement")]
+setters! { AccessReviewTemplateSetupEntitlementExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementInput` schema.
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1773,6 +2131,12 @@ pub struct AccessReviewTemplateSetupEntitlementInput {
 model_de! { AccessReviewTemplateSetupEntitlementInput [1] {
     0 "appEntitlementId" app_entitlement_id: Plain,
     1 "appId" app_id: Plain,
+} }
+
+#[cfg(feature = "access-review-template-setup-entitlement")]
+setters! { AccessReviewTemplateSetupEntitlementInput {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementServiceSetRequestInput` schema.
@@ -1797,6 +2161,13 @@ model_de! { AccessReviewTemplateSetupEntitlementServiceSetRequest [1] {
     0 "entitlements" entitlements: Models,
     1 "expandMask" expand_mask: Model,
     2 "scope" scope: Model,
+} }
+
+#[cfg(feature = "access-review-template-setup-entitlement")]
+setters! { AccessReviewTemplateSetupEntitlementServiceSetRequest {
+    entitlements: impl Into<Vec<AccessReviewTemplateSetupEntitlementInput>>,
+    expand_mask: impl Into<AccessReviewTemplateSetupEntitlementExpandMask>,
+    scope: impl Into<AccessReviewScopeV2>,
 } }
 
 /// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementServiceSetResponse` schema.
@@ -1915,6 +2286,19 @@ model_de! { AccountCriteriaScope [1] {
     1 "accountTypes" account_types: Plain,
     2 "appUserStatuses" app_user_statuses: Plain,
     3 "noAccountOwner" no_account_owner: Plain,
+} }
+
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { AccountCriteriaScope {
+    account_domain: impl Into<AccountCriteriaScopeAccountDomain>,
+    account_types: impl Into<Vec<AppUserAppUserType>>,
+    app_user_statuses: impl Into<Vec<AccessReviewScopeAppUserStatuses>>,
+    no_account_owner: bool,
 } }
 
 #[cfg(any(
@@ -2054,6 +2438,17 @@ model_de! { AppSelectionCriteriaScope [1] {
     feature = "access-review",
     feature = "access-review-setup-entitlement",
     feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { AppSelectionCriteriaScope {
+    compliance_framework_attribute_value_ids: impl Into<Vec<String>>,
+    risk_level_attribute_value_ids: impl Into<Vec<String>>,
+} }
+
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
     feature = "access-review-template-setup-entitlement",
     feature = "app-entitlement-search",
     feature = "app-entitlements",
@@ -2134,6 +2529,13 @@ model_de! { CampaignEntitlementDetails [1] {
     2 "policyId" policy_id: Plain,
 } }
 
+#[cfg(feature = "access-review")]
+setters! { CampaignEntitlementDetails {
+    app_id: impl Into<String>,
+    entitlement_id: impl Into<String>,
+    policy_id: impl Into<String>,
+} }
+
 /// The `c1.api.accessreview.v1.CampaignHealthSnapshot` schema.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2157,6 +2559,12 @@ model_de! { CampaignHealthSnapshot [1] {
     1 "phantomLockedCount" phantom_locked_count: Plain,
 } }
 
+#[cfg(feature = "access-review")]
+setters! { CampaignHealthSnapshot {
+    checked_at: impl Into<::time::OffsetDateTime>,
+    phantom_locked_count: i32,
+} }
+
 /// The `c1.api.accessreview.v1.CampaignInsights` schema.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2171,6 +2579,11 @@ pub struct CampaignInsights {
 #[cfg(feature = "access-review")]
 model_de! { CampaignInsights [1] {
     0 "markdown" markdown: Plain,
+} }
+
+#[cfg(feature = "access-review")]
+setters! { CampaignInsights {
+    markdown: impl Into<String>,
 } }
 
 /// The `c1.api.accessreview.v1.CelExpressionScope` schema.
@@ -2199,6 +2612,16 @@ model_de! { CelExpressionScope [1] {
     0 "expression" expression: Plain,
 } }
 
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { CelExpressionScope {
+    expression: impl Into<String>,
+} }
+
 /// The `c1.api.accessreview.v1.EntitlementToDetails` schema.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2214,6 +2637,11 @@ pub struct EntitlementToDetails {
 #[cfg(feature = "access-review")]
 model_de! { EntitlementToDetails [1] {
     0 "entitlementDetails" entitlement_details: ModelMap,
+} }
+
+#[cfg(feature = "access-review")]
+setters! { EntitlementToDetails {
+    entitlement_details: impl Into<::std::collections::BTreeMap<String, CampaignEntitlementDetails>>,
 } }
 
 /// The `c1.api.accessreview.v1.GrantAccessProfileFilter` schema.
@@ -2248,6 +2676,18 @@ model_de! { GrantAccessProfileFilter [1] {
     0 "excludedAccessProfileIds" excluded_access_profile_ids: Plain,
     1 "filterType" filter_type: Plain,
     2 "includedAccessProfileIds" included_access_profile_ids: Plain,
+} }
+
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { GrantAccessProfileFilter {
+    excluded_access_profile_ids: impl Into<Vec<String>>,
+    filter_type: impl Into<GrantAccessProfileFilterFilterType>,
+    included_access_profile_ids: impl Into<Vec<String>>,
 } }
 
 #[cfg(any(
@@ -2348,6 +2788,17 @@ model_de! { GrantsAddedBetween [1] {
     1 "startDate" start_date: Timestamp,
 } }
 
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { GrantsAddedBetween {
+    end_date: impl Into<::time::OffsetDateTime>,
+    start_date: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.accessreview.v1.GrantsByCriteriaScope` schema.
 #[cfg(any(
     feature = "access-review",
@@ -2407,6 +2858,22 @@ model_de! { GrantsByCriteriaScope [1] {
     6 "typeFilter" type_filter: Plain,
 } }
 
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { GrantsByCriteriaScope {
+    access_profile_filter: impl Into<GrantAccessProfileFilter>,
+    days_since_added: impl Into<::time::SignedDuration>,
+    days_since_last_used: impl Into<::time::SignedDuration>,
+    days_since_reviewed: impl Into<::time::SignedDuration>,
+    grants_added_between: impl Into<GrantsAddedBetween>,
+    source_filter: impl Into<GrantFilterGrantSourceFilter>,
+    type_filter: impl Into<GrantFilterGrantFilterType>,
+} }
+
 /// The `c1.api.accessreview.v1.IncludedUserAttributeValue` schema.
 #[cfg(any(
     feature = "access-review",
@@ -2431,6 +2898,16 @@ pub struct IncludedUserAttributeValue {
 ))]
 model_de! { IncludedUserAttributeValue [1] {
     0 "value" value: Plain,
+} }
+
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { IncludedUserAttributeValue {
+    value: impl Into<String>,
 } }
 
 /// The `c1.api.accessreview.v1.IncludedUserAttributeValues` schema.
@@ -2459,6 +2936,16 @@ model_de! { IncludedUserAttributeValues [1] {
     0 "values" values: Models,
 } }
 
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { IncludedUserAttributeValues {
+    values: impl Into<Vec<IncludedUserAttributeValue>>,
+} }
+
 /// The `c1.api.accessreview.v1.MultiAppEntitlement` schema.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2479,6 +2966,12 @@ model_de! { MultiAppEntitlement [1] {
     1 "entitlementIds" entitlement_ids: Plain,
 } }
 
+#[cfg(feature = "access-review")]
+setters! { MultiAppEntitlement {
+    app_id: impl Into<String>,
+    entitlement_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.accessreview.v1.MultiAppSetup` schema.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2497,6 +2990,12 @@ pub struct MultiAppSetup {
 model_de! { MultiAppSetup [1] {
     0 "appEntitlementDetails" app_entitlement_details: ModelMap,
     1 "appEntitlements" app_entitlements: ModelMap,
+} }
+
+#[cfg(feature = "access-review")]
+setters! { MultiAppSetup {
+    app_entitlement_details: impl Into<::std::collections::BTreeMap<String, EntitlementToDetails>>,
+    app_entitlements: impl Into<::std::collections::BTreeMap<String, MultiAppEntitlement>>,
 } }
 
 /// The `c1.api.accessreview.v1.NotificationConfig` schema.
@@ -2521,6 +3020,13 @@ model_de! { NotificationConfig [1] {
     0 "sendClose" send_close: Plain,
     1 "sendKickoff" send_kickoff: Plain,
     2 "sendReminders" send_reminders: Plain,
+} }
+
+#[cfg(any(feature = "access-review", feature = "access-review-template"))]
+setters! { NotificationConfig {
+    send_close: bool,
+    send_kickoff: bool,
+    send_reminders: bool,
 } }
 
 /// The `c1.api.accessreview.v1.RecurrenceRule` schema.
@@ -2559,6 +3065,15 @@ model_de! { RecurrenceRule [1] {
     2 "interval" interval: Plain,
     3 "occurrences" occurrences: Plain,
     4 "startDate" start_date: Timestamp,
+} }
+
+#[cfg(feature = "access-review-template")]
+setters! { RecurrenceRule {
+    end_date: impl Into<::time::OffsetDateTime>,
+    frequency: impl Into<RecurrenceRuleFrequency>,
+    interval: i32,
+    occurrences: i32,
+    start_date: impl Into<::time::OffsetDateTime>,
 } }
 
 #[cfg(feature = "access-review-template")]
@@ -2627,6 +3142,15 @@ model_de! { ResourceTypeIdRef [1] {
     1 "resourceTypeId" resource_type_id: Plain,
 } }
 
+#[cfg(any(
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { ResourceTypeIdRef {
+    app_id: impl Into<String>,
+    resource_type_id: impl Into<String>,
+} }
+
 /// The `c1.api.accessreview.v1.ResourceTypeSelectionScope` schema.
 #[cfg(any(
     feature = "access-review",
@@ -2676,6 +3200,14 @@ model_de! { ReviewSignatureConfig [1] {
     3 "tspUrl" tsp_url: Plain,
 } }
 
+#[cfg(any(feature = "access-review", feature = "access-review-template"))]
+setters! { ReviewSignatureConfig {
+    meaning_of_signature: impl Into<String>,
+    require_signature: bool,
+    step_up_provider_id: impl Into<String>,
+    tsp_url: impl Into<String>,
+} }
+
 /// The `c1.api.accessreview.v1.ReviewerAttributeBinding` schema.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2696,6 +3228,12 @@ model_de! { ReviewerAttributeBinding [1] {
     1 "attributeKey" attribute_key: Plain,
 } }
 
+#[cfg(any(feature = "access-review", feature = "access-review-template"))]
+setters! { ReviewerAttributeBinding {
+    app_id: impl Into<String>,
+    attribute_key: impl Into<String>,
+} }
+
 /// The `c1.api.accessreview.v1.ReviewerAttributeConfig` schema.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2710,6 +3248,11 @@ pub struct ReviewerAttributeConfig {
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 model_de! { ReviewerAttributeConfig [1] {
     0 "bindings" bindings: Models,
+} }
+
+#[cfg(any(feature = "access-review", feature = "access-review-template"))]
+setters! { ReviewerAttributeConfig {
+    bindings: impl Into<Vec<ReviewerAttributeBinding>>,
 } }
 
 /// The `c1.api.accessreview.v1.ScopeRoleSelectionScope` schema.
@@ -2759,6 +3302,16 @@ model_de! { SelectedUsersScope [1] {
     0 "userIds" user_ids: Plain,
 } }
 
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { SelectedUsersScope {
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.accessreview.v1.SingleAppSetup` schema.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2773,6 +3326,11 @@ pub struct SingleAppSetup {
 #[cfg(feature = "access-review")]
 model_de! { SingleAppSetup [1] {
     0 "appId" app_id: Plain,
+} }
+
+#[cfg(feature = "access-review")]
+setters! { SingleAppSetup {
+    app_id: impl Into<String>,
 } }
 
 /// The `c1.api.accessreview.v1.SlackChannel` schema.
@@ -2801,6 +3359,14 @@ model_de! { SlackChannel [1] {
     1 "description" description: Plain,
     2 "isChannelId" is_channel_id: Plain,
     3 "name" name: Plain,
+} }
+
+#[cfg(feature = "access-review-template")]
+setters! { SlackChannel {
+    channel_id: impl Into<String>,
+    description: impl Into<String>,
+    is_channel_id: bool,
+    name: impl Into<String>,
 } }
 
 /// The `c1.api.accessreview.v1.SpecificAccessConflictsScope` schema.
@@ -2882,6 +3448,19 @@ model_de! { UserCriteriaScope [1] {
     1 "managerUserIds" manager_user_ids: Plain,
     2 "multiUserProfileAttributes" multi_user_profile_attributes: ModelMap,
     3 "userStatus" user_status: Plain,
+} }
+
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement"
+))]
+setters! { UserCriteriaScope {
+    group_app_entitlements_ref: impl Into<Vec<AppEntitlementRef>>,
+    manager_user_ids: impl Into<Vec<String>>,
+    multi_user_profile_attributes: impl Into<::std::collections::BTreeMap<String, IncludedUserAttributeValues>>,
+    user_status: impl Into<Vec<UserStatus>>,
 } }
 
 #[cfg(any(

@@ -90,6 +90,46 @@ model_de! { AIGovernanceSettings [1] {
 } }
 
 #[cfg(feature = "ai-governance-settings")]
+setters! { AIGovernanceSettings {
+    allowed_client_types: impl Into<Vec<MCPToolAllowedClientTypes>>,
+    audit_verbosity: impl Into<AIGovernanceSettingsAuditVerbosity>,
+    auto_discovery_enabled: bool,
+    c1aw_autospill_disabled: bool,
+    c1aw_autospill_threshold_bytes: u32,
+    code_mode_concurrency: i32,
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_client_lifecycle: impl Into<MCPClientLifecycleConfig>,
+    default_tool_classification: impl Into<MCPToolClassification>,
+    discovery_interval: impl Into<::time::SignedDuration>,
+    enabled: bool,
+    prefer_code_mode_over_direct_tools: bool,
+    require_tool_approval: bool,
+    surface_requestable_tools: bool,
+    untrusted_judge_disable: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "ai-governance-settings")]
+set_paths! { AIGovernanceSettings {
+    "allowedClientTypes" allowed_client_types,
+    "auditVerbosity" audit_verbosity,
+    "autoDiscoveryEnabled" auto_discovery_enabled,
+    "c1awAutospillDisabled" c1aw_autospill_disabled,
+    "c1awAutospillThresholdBytes" c1aw_autospill_threshold_bytes,
+    "codeModeConcurrency" code_mode_concurrency,
+    "createdAt" created_at,
+    "defaultClientLifecycle" default_client_lifecycle,
+    "defaultToolClassification" default_tool_classification,
+    "discoveryInterval" discovery_interval,
+    "enabled" enabled,
+    "preferCodeModeOverDirectTools" prefer_code_mode_over_direct_tools,
+    "requireToolApproval" require_tool_approval,
+    "surfaceRequestableTools" surface_requestable_tools,
+    "untrustedJudgeDisable" untrusted_judge_disable,
+    "updatedAt" updated_at,
+} }
+
+#[cfg(feature = "ai-governance-settings")]
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AIGovernanceSettingsAuditVerbosity {
@@ -282,6 +322,39 @@ model_de! { MCPAccessProfile [1] {
     11 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "mcp-access-profile")]
+setters! { MCPAccessProfile {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    connector_display_name: impl Into<String>,
+    connector_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    requestable: bool,
+    tool_count: i32,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(any(
+    feature = "mcp-access-profile",
+    feature = "mcp-access-profile-tool-binding"
+))]
+set_paths! { MCPAccessProfile {
+    "appEntitlementId" app_entitlement_id,
+    "appId" app_id,
+    "connectorId" connector_id,
+    "createdAt" created_at,
+    "deletedAt" deleted_at,
+    "description" description,
+    "displayName" display_name,
+    "id" id,
+    "toolCount" tool_count,
+    "updatedAt" updated_at,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceCreateRequestInput` schema.
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -300,6 +373,12 @@ pub struct MCPAccessProfileServiceCreateRequest {
 model_de! { MCPAccessProfileServiceCreateRequest [1] {
     0 "description" description: Plain,
     1 "displayName" display_name: Plain,
+} }
+
+#[cfg(feature = "mcp-access-profile")]
+setters! { MCPAccessProfileServiceCreateRequest {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
 } }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceCreateResponse` schema.
@@ -483,15 +562,12 @@ impl crate::Page for MCPAccessProfileServiceSearchRequestableConnectorsResponse 
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceUpdateRequestInput` schema.
 #[cfg(feature = "mcp-access-profile")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceUpdateRequest {
     /// `profile`: a [`MCPAccessProfile`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<MCPAccessProfile>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -500,6 +576,33 @@ model_de! { MCPAccessProfileServiceUpdateRequest [1] {
     0 "profile" profile: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "mcp-access-profile")]
+setters! { MCPAccessProfileServiceUpdateRequest {
+    profile: impl Into<MCPAccessProfile>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "mcp-access-profile")]
+impl MCPAccessProfileServiceUpdateRequest {
+    /// An update of the fields of `profile` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(profile: MCPAccessProfile) -> Self {
+        let mut out = MCPAccessProfileServiceUpdateRequest {
+            profile: Some(profile),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "mcp-access-profile")]
+set_paths! { MCPAccessProfileServiceUpdateRequest => profile }
+
+#[cfg(feature = "mcp-access-profile")]
+update_body! { MCPAccessProfileServiceUpdateRequest { "profile" profile,  } {  } }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileServiceUpdateResponse` schema.
 #[cfg(feature = "mcp-access-profile")]
@@ -635,6 +738,11 @@ model_de! { MCPAccessProfileToolBindingServiceCreateRequest [1] {
     0 "mcpToolIds" mcp_tool_ids: Plain,
 } }
 
+#[cfg(feature = "mcp-access-profile-tool-binding")]
+setters! { MCPAccessProfileToolBindingServiceCreateRequest {
+    mcp_tool_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceCreateResponse` schema.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -667,6 +775,11 @@ model_de! { MCPAccessProfileToolBindingServiceDeleteRequest [1] {
     0 "mcpToolIds" mcp_tool_ids: Plain,
 } }
 
+#[cfg(feature = "mcp-access-profile-tool-binding")]
+setters! { MCPAccessProfileToolBindingServiceDeleteRequest {
+    mcp_tool_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceDeleteResponse` schema.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -692,6 +805,11 @@ pub struct MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest {
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 model_de! { MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest [1] {
     0 "mcpToolIds" mcp_tool_ids: Plain,
+} }
+
+#[cfg(feature = "mcp-access-profile-tool-binding")]
+setters! { MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest {
+    mcp_tool_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse` schema.
@@ -834,6 +952,13 @@ model_de! { MCPClientLifecycleConfig [1] {
     0 "inactivityCloseAfter" inactivity_close_after: Duration,
     1 "inactivityHideAfter" inactivity_hide_after: Duration,
     2 "retentionDeleteAfter" retention_delete_after: Duration,
+} }
+
+#[cfg(feature = "ai-governance-settings")]
+setters! { MCPClientLifecycleConfig {
+    inactivity_close_after: impl Into<::time::SignedDuration>,
+    inactivity_hide_after: impl Into<::time::SignedDuration>,
+    retention_delete_after: impl Into<::time::SignedDuration>,
 } }
 
 /// The `c1.api.ai_governance.v1.MCPConnectionView` schema.
@@ -994,6 +1119,50 @@ model_de! { MCPResource [1] {
     18 "uriTemplate" uri_template: Plain,
 } }
 
+#[cfg(feature = "mcp-resource")]
+setters! { MCPResource {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    discovery_hash: impl Into<String>,
+    entitlement_active: bool,
+    grant_count: i64,
+    id: impl Into<String>,
+    kind: impl Into<MCPResourceKind>,
+    last_discovered_at: impl Into<::time::OffsetDateTime>,
+    mime_type: impl Into<String>,
+    name: impl Into<String>,
+    state: impl Into<MCPResourceState>,
+    title: impl Into<String>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    uri: impl Into<String>,
+    uri_template: impl Into<String>,
+} }
+
+#[cfg(feature = "mcp-resource")]
+set_paths! { MCPResource {
+    "appEntitlementId" app_entitlement_id,
+    "appId" app_id,
+    "connectorId" connector_id,
+    "createdAt" created_at,
+    "deletedAt" deleted_at,
+    "description" description,
+    "discoveryHash" discovery_hash,
+    "id" id,
+    "kind" kind,
+    "lastDiscoveredAt" last_discovered_at,
+    "mimeType" mime_type,
+    "name" name,
+    "state" state,
+    "title" title,
+    "updatedAt" updated_at,
+    "uri" uri,
+    "uriTemplate" uri_template,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPResourceHistoryEntry` schema.
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1150,6 +1319,18 @@ model_de! { MCPResourceServiceSearchRequest [1] {
 } }
 
 #[cfg(feature = "mcp-resource")]
+setters! { MCPResourceServiceSearchRequest {
+    include_grant_status: bool,
+    kind_filter: impl Into<Vec<MCPResourceKind>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    sort_by: impl Into<MCPResourceServiceSearchRequestSortBy>,
+    sort_direction: impl Into<SearchAutomationsRequestDirection>,
+    state_filter: impl Into<Vec<MCPResourceState>>,
+} }
+
+#[cfg(feature = "mcp-resource")]
 open_enum! {
 /// An open enum of 5 known values.
 pub enum MCPResourceServiceSearchRequestSortBy {
@@ -1199,15 +1380,12 @@ impl crate::Page for MCPResourceServiceSearchResponse {
 
 /// The `c1.api.ai_governance.v1.MCPResourceServiceUpdateRequestInput` schema.
 #[cfg(feature = "mcp-resource")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPResourceServiceUpdateRequest {
     /// `resource`: a [`MCPResource`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<MCPResource>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1216,6 +1394,33 @@ model_de! { MCPResourceServiceUpdateRequest [1] {
     0 "resource" resource: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "mcp-resource")]
+setters! { MCPResourceServiceUpdateRequest {
+    resource: impl Into<MCPResource>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "mcp-resource")]
+impl MCPResourceServiceUpdateRequest {
+    /// An update of the fields of `resource` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(resource: MCPResource) -> Self {
+        let mut out = MCPResourceServiceUpdateRequest {
+            resource: Some(resource),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "mcp-resource")]
+set_paths! { MCPResourceServiceUpdateRequest => resource }
+
+#[cfg(feature = "mcp-resource")]
+update_body! { MCPResourceServiceUpdateRequest { "resource" resource,  } {  } }
 
 /// The `c1.api.ai_governance.v1.MCPResourceServiceUpdateResponse` schema.
 #[cfg(feature = "mcp-resource")]
@@ -1281,6 +1486,13 @@ redacted_debug! { MCPServerAuthAWSSigV4 {
     "session_token" session_token: redacted,
 } }
 
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerAuthAWSSigV4 {
+    access_key_id: impl Into<String>,
+    secret_access_key: impl Into<String>,
+    session_token: impl Into<String>,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthBasicAuth` schema.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1307,6 +1519,12 @@ redacted_debug! { MCPServerAuthBasicAuth {
     "username" username: shown,
 } }
 
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerAuthBasicAuth {
+    password: impl Into<String>,
+    username: impl Into<String>,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthBearerToken` schema.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1326,6 +1544,11 @@ model_de! { MCPServerAuthBearerToken [1] {
 #[cfg(feature = "mcp-server")]
 redacted_debug! { MCPServerAuthBearerToken {
     "token" token: redacted,
+} }
+
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerAuthBearerToken {
+    token: impl Into<String>,
 } }
 
 /// The `c1.api.ai_governance.v1.MCPServerAuthCustomHeader` schema.
@@ -1354,6 +1577,12 @@ redacted_debug! { MCPServerAuthCustomHeader {
     "header_value" header_value: redacted,
 } }
 
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerAuthCustomHeader {
+    header_name: impl Into<String>,
+    header_value: impl Into<String>,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerAuthGoogleServiceAccount` schema.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1378,6 +1607,12 @@ model_de! { MCPServerAuthGoogleServiceAccount [1] {
 redacted_debug! { MCPServerAuthGoogleServiceAccount {
     "credentials_json" credentials_json: redacted,
     "scopes" scopes: shown,
+} }
+
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerAuthGoogleServiceAccount {
+    credentials_json: impl Into<String>,
+    scopes: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.ai_governance.v1.MCPServerAuthNone` schema.
@@ -1495,6 +1730,28 @@ redacted_debug! { MCPServerAuthOAuth2 {
     "scopes_supported" scopes_supported: shown,
     "token_endpoint_auth_method" token_endpoint_auth_method: shown,
     "token_url" token_url: shown,
+} }
+
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerAuthOAuth2 {
+    authorize_url: impl Into<String>,
+    client_id: impl Into<String>,
+    client_id_mode: impl Into<MCPServerAuthOAuth2ClientIdMode>,
+    client_secret: impl Into<String>,
+    code_challenge_methods_supported: impl Into<Vec<String>>,
+    extra_authorize_params: impl Into<::std::collections::BTreeMap<String, String>>,
+    extra_token_params: impl Into<::std::collections::BTreeMap<String, String>>,
+    issuer_url: impl Into<String>,
+    jwt_audience: impl Into<String>,
+    jwt_issuer: impl Into<String>,
+    jwt_private_key: impl Into<String>,
+    jwt_subject: impl Into<String>,
+    mode: impl Into<MCPServerAuthOAuth2Mode>,
+    pkce: impl Into<String>,
+    scopes: impl Into<Vec<String>>,
+    scopes_supported: impl Into<Vec<String>>,
+    token_endpoint_auth_method: impl Into<String>,
+    token_url: impl Into<String>,
 } }
 
 #[cfg(feature = "mcp-server")]
@@ -1861,6 +2118,32 @@ model_de! { MCPServerExternalConfig [1] {
     8 "url" url: Plain,
 } }
 
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerExternalConfig {
+    basic_auth: impl Into<MCPServerAuthBasicAuth>,
+    bearer_token: impl Into<MCPServerAuthBearerToken>,
+    custom_header: impl Into<MCPServerAuthCustomHeader>,
+    none: impl Into<MCPServerAuthNone>,
+    oauth2: impl Into<MCPServerAuthOAuth2>,
+    require_tool_approval: impl Into<MCPServerViewRequireToolApproval>,
+    token_sharing: impl Into<MCPServerViewTokenSharing>,
+    transport_type: impl Into<MCPServerViewTransportType>,
+    url: impl Into<String>,
+} }
+
+#[cfg(feature = "mcp-server")]
+set_paths! { MCPServerExternalConfig {
+    "basicAuth" basic_auth,
+    "bearerToken" bearer_token,
+    "customHeader" custom_header,
+    "none" none,
+    "oauth2" oauth2,
+    "requireToolApproval" require_tool_approval,
+    "tokenSharing" token_sharing,
+    "transportType" transport_type,
+    "url" url,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerHostedConfig` schema.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1937,6 +2220,22 @@ redacted_debug! { MCPServerHostedConfig {
     "token_sharing" token_sharing: shown,
 } }
 
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerHostedConfig {
+    aws_sigv4: impl Into<MCPServerAuthAWSSigV4>,
+    basic_auth: impl Into<MCPServerAuthBasicAuth>,
+    bearer_token: impl Into<MCPServerAuthBearerToken>,
+    config_fields: impl Into<::std::collections::BTreeMap<String, String>>,
+    custom_header: impl Into<MCPServerAuthCustomHeader>,
+    google_service_account: impl Into<MCPServerAuthGoogleServiceAccount>,
+    mcp_server_catalog_id: impl Into<String>,
+    none: impl Into<MCPServerAuthNone>,
+    oauth2: impl Into<MCPServerAuthOAuth2>,
+    require_tool_approval: impl Into<MCPServerViewRequireToolApproval>,
+    source_app_id: impl Into<String>,
+    token_sharing: impl Into<MCPServerViewTokenSharing>,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerSearchWithToolCountResult` schema.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1996,6 +2295,11 @@ pub struct MCPServerServiceDiscoverOIDCEndpointsRequest {
 #[cfg(feature = "mcp-server")]
 model_de! { MCPServerServiceDiscoverOIDCEndpointsRequest [1] {
     0 "issuerUrl" issuer_url: Plain,
+} }
+
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerServiceDiscoverOIDCEndpointsRequest {
+    issuer_url: impl Into<String>,
 } }
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceDiscoverOIDCEndpointsResponse` schema.
@@ -2223,6 +2527,25 @@ model_de! { MCPServerServiceRegisterRequest [1] {
     14 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerServiceRegisterRequest {
+    acknowledged_finding_ids: impl Into<Vec<String>>,
+    app_managed_state_binding_ref: impl Into<AppManagedStateBindingRef>,
+    data_sensitivity: impl Into<MCPServerViewDataSensitivity>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    external_config: impl Into<MCPServerExternalConfig>,
+    hosted_config: impl Into<MCPServerHostedConfig>,
+    oauth_diagnostic_id: impl Into<String>,
+    server_type: impl Into<MCPServerViewServerType>,
+    tool_prefix: impl Into<String>,
+    tunnel_appliance_id: impl Into<String>,
+    tunnel_path: impl Into<String>,
+    tunnel_service_name: impl Into<String>,
+    tunneled: bool,
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceRegisterResponse` schema.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2293,6 +2616,15 @@ model_de! { MCPServerServiceSearchWithToolCountRequest [1] {
     4 "toolState" tool_state: Plain,
 } }
 
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerServiceSearchWithToolCountRequest {
+    include_last_called_at: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    tool_state: impl Into<MCPToolState>,
+} }
+
 /// The `c1.api.ai_governance.v1.MCPServerServiceSearchWithToolCountResponse` schema.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2326,21 +2658,16 @@ impl crate::Page for MCPServerServiceSearchWithToolCountResponse {
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceTestConnectionRequest` schema.
 #[cfg(feature = "mcp-server")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceTestConnectionRequest {
     /// `appId`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// `connectorId`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
     /// `externalConfig`: a [`MCPServerExternalConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_config: Option<MCPServerExternalConfig>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -2351,6 +2678,35 @@ model_de! { MCPServerServiceTestConnectionRequest [1] {
     2 "externalConfig" external_config: Model,
     3 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerServiceTestConnectionRequest {
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
+    external_config: impl Into<MCPServerExternalConfig>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "mcp-server")]
+impl MCPServerServiceTestConnectionRequest {
+    /// An update of the fields of `external_config` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(external_config: MCPServerExternalConfig) -> Self {
+        let mut out = MCPServerServiceTestConnectionRequest {
+            external_config: Some(external_config),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "mcp-server")]
+set_paths! { MCPServerServiceTestConnectionRequest => external_config }
+
+#[cfg(feature = "mcp-server")]
+update_body! { MCPServerServiceTestConnectionRequest { "appId" app_id, "connectorId" connector_id, "externalConfig" external_config,  } {  } }
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceTestConnectionResponse` schema.
 #[cfg(feature = "mcp-server")]
@@ -2381,18 +2737,14 @@ model_de! { MCPServerServiceTestConnectionResponse [1] {
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceUpdateCredentialsRequestInput` schema.
 #[cfg(feature = "mcp-server")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateCredentialsRequest {
     /// `externalConfig`: a [`MCPServerExternalConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_config: Option<MCPServerExternalConfig>,
     /// `hostedConfig`: a [`MCPServerHostedConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_config: Option<MCPServerHostedConfig>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -2402,6 +2754,22 @@ model_de! { MCPServerServiceUpdateCredentialsRequest [1] {
     1 "hostedConfig" hosted_config: Model,
     2 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerServiceUpdateCredentialsRequest {
+    external_config: impl Into<MCPServerExternalConfig>,
+    hosted_config: impl Into<MCPServerHostedConfig>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "mcp-server")]
+set_paths! { MCPServerServiceUpdateCredentialsRequest {
+    "externalConfig" external_config,
+    "hostedConfig" hosted_config,
+} }
+
+#[cfg(feature = "mcp-server")]
+update_body! { MCPServerServiceUpdateCredentialsRequest { "externalConfig" external_config, "hostedConfig" hosted_config,  } {  } }
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceUpdateCredentialsResponse` schema.
 #[cfg(feature = "mcp-server")]
@@ -2421,15 +2789,12 @@ model_de! { MCPServerServiceUpdateCredentialsResponse [1] {
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceUpdateRequestInput` schema.
 #[cfg(feature = "mcp-server")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateRequest {
     /// `mcpServer`: a [`MCPServerView`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server: Option<MCPServerView>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -2438,6 +2803,33 @@ model_de! { MCPServerServiceUpdateRequest [1] {
     0 "mcpServer" mcp_server: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "mcp-server")]
+setters! { MCPServerServiceUpdateRequest {
+    mcp_server: impl Into<MCPServerView>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "mcp-server")]
+impl MCPServerServiceUpdateRequest {
+    /// An update of the fields of `mcp_server` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(mcp_server: MCPServerView) -> Self {
+        let mut out = MCPServerServiceUpdateRequest {
+            mcp_server: Some(mcp_server),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "mcp-server")]
+set_paths! { MCPServerServiceUpdateRequest => mcp_server }
+
+#[cfg(feature = "mcp-server")]
+update_body! { MCPServerServiceUpdateRequest { "mcpServer" mcp_server,  } {  } }
 
 /// The `c1.api.ai_governance.v1.MCPServerServiceUpdateResponse` schema.
 #[cfg(feature = "mcp-server")]
@@ -2707,6 +3099,81 @@ model_de! { MCPServerView [1] {
 } }
 
 #[cfg(feature = "mcp-server")]
+setters! { MCPServerView {
+    app_id: impl Into<String>,
+    auth_method: impl Into<MCPServerViewAuthMethod>,
+    aws_access_key_id: impl Into<String>,
+    aws_secret_access_key_configured: bool,
+    aws_session_token_configured: bool,
+    basic_auth_password_configured: bool,
+    basic_auth_username: impl Into<String>,
+    bearer_token_configured: bool,
+    config_field_values: impl Into<::std::collections::BTreeMap<String, String>>,
+    connector_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    credentials_setup_url: impl Into<String>,
+    custom_header_name: impl Into<String>,
+    custom_header_value_configured: bool,
+    data_sensitivity: impl Into<MCPServerViewDataSensitivity>,
+    default_tool_prefix: impl Into<String>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    endpoint_url: impl Into<String>,
+    last_called_at: impl Into<::time::OffsetDateTime>,
+    mcp_server_catalog_id: impl Into<String>,
+    oauth2_authorize_url: impl Into<String>,
+    oauth2_client_id: impl Into<String>,
+    oauth2_client_id_mode: impl Into<MCPServerAuthOAuth2ClientIdMode>,
+    oauth2_client_secret_expires_at: i64,
+    oauth2_code_challenge_methods_supported: impl Into<Vec<String>>,
+    oauth2_credentials_configured: bool,
+    oauth2_extra_authorize_params: impl Into<::std::collections::BTreeMap<String, String>>,
+    oauth2_extra_token_params: impl Into<::std::collections::BTreeMap<String, String>>,
+    oauth2_issuer_url: impl Into<String>,
+    oauth2_jwt_audience: impl Into<String>,
+    oauth2_jwt_issuer: impl Into<String>,
+    oauth2_jwt_private_key_configured: bool,
+    oauth2_jwt_subject: impl Into<String>,
+    oauth2_mode: impl Into<MCPServerAuthOAuth2Mode>,
+    oauth2_pkce: impl Into<String>,
+    oauth2_scopes: impl Into<Vec<String>>,
+    oauth2_scopes_supported: impl Into<Vec<String>>,
+    oauth2_service_authorized: bool,
+    oauth2_service_authorized_as_email: impl Into<String>,
+    oauth2_service_authorized_as_name: impl Into<String>,
+    oauth2_service_authorized_at: impl Into<::time::OffsetDateTime>,
+    oauth2_service_authorized_by: impl Into<String>,
+    oauth2_token_endpoint_auth_method: impl Into<String>,
+    oauth2_token_url: impl Into<String>,
+    require_tool_approval: impl Into<MCPServerViewRequireToolApproval>,
+    server_type: impl Into<MCPServerViewServerType>,
+    source_app_id: impl Into<String>,
+    token_sharing: impl Into<MCPServerViewTokenSharing>,
+    tool_prefix: impl Into<String>,
+    transport_type: impl Into<MCPServerViewTransportType>,
+    tunnel_appliance_id: impl Into<String>,
+    tunnel_bridge_id: impl Into<String>,
+    tunnel_service_name: impl Into<String>,
+    tunneled: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "mcp-server")]
+set_paths! { MCPServerView {
+    "appId" app_id,
+    "authMethod" auth_method,
+    "connectorId" connector_id,
+    "dataSensitivity" data_sensitivity,
+    "description" description,
+    "displayName" display_name,
+    "mcpServerCatalogId" mcp_server_catalog_id,
+    "requireToolApproval" require_tool_approval,
+    "serverType" server_type,
+    "sourceAppId" source_app_id,
+    "toolPrefix" tool_prefix,
+} }
+
+#[cfg(feature = "mcp-server")]
 open_enum! {
 /// An open enum of 7 known values.
 pub enum MCPServerViewAuthMethod {
@@ -2908,6 +3375,55 @@ model_de! { MCPTool [1] {
     21 "visibility" visibility: Plain,
 } }
 
+#[cfg(feature = "mcp-tool")]
+setters! { MCPTool {
+    allowed_client_types: impl Into<Vec<MCPToolAllowedClientTypes>>,
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    classification: impl Into<MCPToolClassification>,
+    connector_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_classification: impl Into<MCPToolClassification>,
+    default_display_name: impl Into<String>,
+    default_visibility: impl Into<MCPToolVisibility>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    discovery_hash: impl Into<String>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    input_schema_json: impl Into<String>,
+    last_called_at: impl Into<::time::OffsetDateTime>,
+    requestable: bool,
+    requestable_via_toolset: bool,
+    state: impl Into<MCPToolState>,
+    tool_name: impl Into<String>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    visibility: impl Into<MCPToolVisibility>,
+} }
+
+#[cfg(feature = "mcp-tool")]
+set_paths! { MCPTool {
+    "allowedClientTypes" allowed_client_types,
+    "appEntitlementId" app_entitlement_id,
+    "appId" app_id,
+    "classification" classification,
+    "connectorId" connector_id,
+    "createdAt" created_at,
+    "defaultClassification" default_classification,
+    "defaultDisplayName" default_display_name,
+    "defaultVisibility" default_visibility,
+    "deletedAt" deleted_at,
+    "description" description,
+    "discoveryHash" discovery_hash,
+    "displayName" display_name,
+    "id" id,
+    "inputSchemaJson" input_schema_json,
+    "state" state,
+    "toolName" tool_name,
+    "updatedAt" updated_at,
+    "visibility" visibility,
+} }
+
 #[cfg(any(feature = "ai-governance-settings", feature = "mcp-tool"))]
 open_enum! {
 /// An open enum of 5 known values.
@@ -2991,6 +3507,13 @@ model_de! { MCPToolRef [1] {
     0 "appId" app_id: Plain,
     1 "connectorId" connector_id: Plain,
     2 "id" id: Plain,
+} }
+
+#[cfg(feature = "mcp-tool")]
+setters! { MCPToolRef {
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.ai_governance.v1.MCPToolServiceDeleteRequestInput` schema.
@@ -3166,6 +3689,25 @@ model_de! { MCPToolServiceSearchRequest [1] {
 } }
 
 #[cfg(feature = "mcp-tool")]
+setters! { MCPToolServiceSearchRequest {
+    access_profile_id: impl Into<String>,
+    access_profile_ids: impl Into<Vec<String>>,
+    classification_filter: impl Into<Vec<MCPToolClassification>>,
+    exclude_access_profile_id: impl Into<String>,
+    exclude_access_profile_ids: impl Into<Vec<String>>,
+    include_last_called_at: bool,
+    include_requestable: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<MCPToolRef>>,
+    sort_by: impl Into<MCPToolServiceSearchRequestSortBy>,
+    sort_direction: impl Into<SearchAutomationsRequestDirection>,
+    state_filter: impl Into<Vec<MCPToolState>>,
+    visibility_filter: impl Into<Vec<MCPToolVisibility>>,
+} }
+
+#[cfg(feature = "mcp-tool")]
 open_enum! {
 /// An open enum of 6 known values.
 pub enum MCPToolServiceSearchRequestSortBy {
@@ -3217,15 +3759,12 @@ impl crate::Page for MCPToolServiceSearchResponse {
 
 /// The `c1.api.ai_governance.v1.MCPToolServiceUpdateRequestInput` schema.
 #[cfg(feature = "mcp-tool")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPToolServiceUpdateRequest {
     /// `tool`: a [`MCPTool`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<MCPTool>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -3234,6 +3773,33 @@ model_de! { MCPToolServiceUpdateRequest [1] {
     0 "tool" tool: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "mcp-tool")]
+setters! { MCPToolServiceUpdateRequest {
+    tool: impl Into<MCPTool>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "mcp-tool")]
+impl MCPToolServiceUpdateRequest {
+    /// An update of the fields of `tool` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(tool: MCPTool) -> Self {
+        let mut out = MCPToolServiceUpdateRequest {
+            tool: Some(tool),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "mcp-tool")]
+set_paths! { MCPToolServiceUpdateRequest => tool }
+
+#[cfg(feature = "mcp-tool")]
+update_body! { MCPToolServiceUpdateRequest { "tool" tool,  } {  } }
 
 /// The `c1.api.ai_governance.v1.MCPToolServiceUpdateResponse` schema.
 #[cfg(feature = "mcp-tool")]
@@ -3375,15 +3941,12 @@ PartiallyGranted = "GRANT_ENROLLMENT_STATUS_PARTIALLY_GRANTED",
 
 /// The `c1.api.ai_governance.v1.UpdateAIGovernanceSettingsRequest` schema.
 #[cfg(feature = "ai-governance-settings")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAIGovernanceSettingsRequest {
     /// `aiGovernanceSettings`: a [`AIGovernanceSettings`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_governance_settings: Option<AIGovernanceSettings>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -3392,6 +3955,33 @@ model_de! { UpdateAIGovernanceSettingsRequest [1] {
     0 "aiGovernanceSettings" ai_governance_settings: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "ai-governance-settings")]
+setters! { UpdateAIGovernanceSettingsRequest {
+    ai_governance_settings: impl Into<AIGovernanceSettings>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "ai-governance-settings")]
+impl UpdateAIGovernanceSettingsRequest {
+    /// An update of the fields of `ai_governance_settings` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(ai_governance_settings: AIGovernanceSettings) -> Self {
+        let mut out = UpdateAIGovernanceSettingsRequest {
+            ai_governance_settings: Some(ai_governance_settings),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "ai-governance-settings")]
+set_paths! { UpdateAIGovernanceSettingsRequest => ai_governance_settings }
+
+#[cfg(feature = "ai-governance-settings")]
+update_body! { UpdateAIGovernanceSettingsRequest { "aiGovernanceSettings" ai_governance_settings,  } {  } }
 
 /// The `c1.api.ai_governance.v1.UpdateAIGovernanceSettingsResponse` schema.
 #[cfg(feature = "ai-governance-settings")]

@@ -20,6 +20,11 @@ model_de! { AddAppEntitlementOwnerRequest [1] {
     0 "userId" user_id: Plain,
 } }
 
+#[cfg(feature = "app-entitlement-owners")]
+setters! { AddAppEntitlementOwnerRequest {
+    user_id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.AddAppEntitlementOwnerResponse` schema.
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -69,6 +74,11 @@ model_de! { AddAppResourceOwnerRequest [1] {
     0 "userId" user_id: Plain,
 } }
 
+#[cfg(feature = "app-resource-owners")]
+setters! { AddAppResourceOwnerRequest {
+    user_id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.AddAppResourceOwnerResponse` schema.
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -94,6 +104,11 @@ pub struct AddAutomationExclusionRequest {
 #[cfg(feature = "app-entitlements")]
 model_de! { AddAutomationExclusionRequest [1] {
     0 "userIds" user_ids: Plain,
+} }
+
+#[cfg(feature = "app-entitlements")]
+setters! { AddAutomationExclusionRequest {
+    user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.AddAutomationExclusionResponse` schema.
@@ -123,6 +138,11 @@ model_de! { AddManuallyManagedUsersRequest [1] {
     0 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "app-entitlements")]
+setters! { AddManuallyManagedUsersRequest {
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.AgentTrait` schema.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -141,6 +161,12 @@ pub struct AgentTrait {
 model_de! { AgentTrait [1] {
     0 "identityAppUserId" identity_app_user_id: Plain,
     1 "status" status: Plain,
+} }
+
+#[cfg(feature = "app-resource")]
+setters! { AgentTrait {
+    identity_app_user_id: impl Into<String>,
+    status: impl Into<AgentTraitStatus>,
 } }
 
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
@@ -306,6 +332,64 @@ model_de! { App [1] {
     30 "userCount" user_count: Int64,
 } }
 
+#[cfg(feature = "apps")]
+setters! { App {
+    access_model: impl Into<AppAccessModel>,
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    app_account_id: impl Into<String>,
+    app_account_name: impl Into<String>,
+    app_owners: impl Into<Vec<User>>,
+    app_user_mapper: impl Into<AppUserMapper>,
+    certify_policy_id: impl Into<String>,
+    connector_version: u32,
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_request_catalog_id: impl Into<String>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enable_connector_sourced_ownership: bool,
+    field_mask: impl Into<String>,
+    grant_policy_id: impl Into<String>,
+    icon_url: impl Into<String>,
+    id: impl Into<String>,
+    identity_matching: impl Into<AppIdentityMatching>,
+    instructions: impl Into<String>,
+    is_directory: bool,
+    is_manually_managed: bool,
+    logo_uri: impl Into<String>,
+    match_baton_ref: impl Into<AppMatchBatonRef>,
+    monthly_cost_usd: i32,
+    parent_app_id: impl Into<String>,
+    revoke_grant_sources: bool,
+    revoke_policy_id: impl Into<String>,
+    strict_access_entitlement_provisioning: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    user_count: i64,
+} }
+
+#[cfg(any(feature = "app-search", feature = "apps"))]
+set_paths! { App {
+    "accessModel" access_model,
+    "annotations" annotations,
+    "appUserMapper" app_user_mapper,
+    "certifyPolicyId" certify_policy_id,
+    "connectorVersion" connector_version,
+    "defaultRequestCatalogId" default_request_catalog_id,
+    "description" description,
+    "displayName" display_name,
+    "enableConnectorSourcedOwnership" enable_connector_sourced_ownership,
+    "grantPolicyId" grant_policy_id,
+    "iconUrl" icon_url,
+    "identityMatching" identity_matching,
+    "instructions" instructions,
+    "isManuallyManaged" is_manually_managed,
+    "matchBatonRef" match_baton_ref,
+    "monthlyCostUsd" monthly_cost_usd,
+    "revokeGrantSources" revoke_grant_sources,
+    "revokePolicyId" revoke_policy_id,
+    "strictAccessEntitlementProvisioning" strict_access_entitlement_provisioning,
+} }
+
 #[cfg(any(feature = "app-search", feature = "apps"))]
 open_enum! {
 /// An open enum of 4 known values.
@@ -433,6 +517,20 @@ model_de! { AppAccessRequestDefaultsInput [1] {
     7 "requestSchemaId" request_schema_id: Plain,
     8 "resourceTypeIds" resource_type_ids: Plain,
     9 "state" state: Plain,
+} }
+
+#[cfg(feature = "app-access-requests-defaults")]
+setters! { AppAccessRequestDefaultsInput {
+    catalog_ids: impl Into<Vec<String>>,
+    defaults_enabled: bool,
+    duration_grant: impl Into<::time::SignedDuration>,
+    duration_unset: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    emergency_grant_enabled: bool,
+    emergency_grant_policy_id: impl Into<String>,
+    request_policy_id: impl Into<String>,
+    request_schema_id: impl Into<String>,
+    resource_type_ids: impl Into<Vec<String>>,
+    state: impl Into<AppAccessRequestDefaultsState>,
 } }
 
 #[cfg(feature = "app-access-requests-defaults")]
@@ -667,6 +765,87 @@ model_de! { AppEntitlement [1] {
     34 "userEditedMask" user_edited_mask: Plain,
 } }
 
+#[cfg(any(feature = "app-entitlements", feature = "request-catalog-management"))]
+setters! { AppEntitlement {
+    alias: impl Into<String>,
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    app_id: impl Into<String>,
+    app_resource_id: impl Into<String>,
+    app_resource_type_id: impl Into<String>,
+    certify_policy_id: impl Into<String>,
+    compliance_framework_value_ids: impl Into<Vec<String>>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_values_applied: bool,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    deprovisioner_policy: impl Into<ProvisionPolicy>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    duration_grant: impl Into<::time::SignedDuration>,
+    duration_unset: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    emergency_grant_enabled: bool,
+    emergency_grant_policy_id: impl Into<String>,
+    external_id: impl Into<String>,
+    grant_count: i64,
+    grant_policy_id: impl Into<String>,
+    id: impl Into<String>,
+    is_automation_enabled: bool,
+    is_manually_managed: bool,
+    match_baton_id: impl Into<String>,
+    override_access_requests_defaults: bool,
+    provisioner_policy: impl Into<ProvisionPolicy>,
+    purpose: impl Into<AppEntitlementPurpose>,
+    request_schema_id: impl Into<String>,
+    revoke_policy_id: impl Into<String>,
+    risk_level_value_id: impl Into<String>,
+    slug: impl Into<String>,
+    source_connector_ids: impl Into<::std::collections::BTreeMap<String, String>>,
+    system_builtin: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    user_edited_mask: impl Into<String>,
+} }
+
+#[cfg(any(
+    feature = "app-entitlement-owners-v2",
+    feature = "app-entitlement-search",
+    feature = "app-entitlements",
+    feature = "app-owners-v2",
+    feature = "app-resource-owners-v2",
+    feature = "app-user-owners-v2",
+    feature = "connector-owners-v2",
+    feature = "request-catalog-management",
+    feature = "request-catalog-search",
+    feature = "user-owners-v2"
+))]
+set_paths! { AppEntitlement {
+    "alias" alias,
+    "annotations" annotations,
+    "appId" app_id,
+    "appResourceId" app_resource_id,
+    "appResourceTypeId" app_resource_type_id,
+    "certifyPolicyId" certify_policy_id,
+    "complianceFrameworkValueIds" compliance_framework_value_ids,
+    "defaultValuesApplied" default_values_applied,
+    "deprovisionerPolicy" deprovisioner_policy,
+    "description" description,
+    "displayName" display_name,
+    "durationGrant" duration_grant,
+    "durationUnset" duration_unset,
+    "emergencyGrantEnabled" emergency_grant_enabled,
+    "emergencyGrantPolicyId" emergency_grant_policy_id,
+    "grantPolicyId" grant_policy_id,
+    "isManuallyManaged" is_manually_managed,
+    "matchBatonId" match_baton_id,
+    "overrideAccessRequestsDefaults" override_access_requests_defaults,
+    "provisionerPolicy" provisioner_policy,
+    "purpose" purpose,
+    "requestSchemaId" request_schema_id,
+    "revokePolicyId" revoke_policy_id,
+    "riskLevelValueId" risk_level_value_id,
+    "slug" slug,
+    "sourceConnectorIds" source_connector_ids,
+    "userEditedMask" user_edited_mask,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomation` schema.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -740,6 +919,23 @@ model_de! { AppEntitlementAutomation [1] {
     12 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "app-entitlements")]
+setters! { AppEntitlementAutomation {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    basic: impl Into<AppEntitlementAutomationRuleBasic>,
+    cel: impl Into<AppEntitlementAutomationRuleCEL>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    entitlements: impl Into<AppEntitlementAutomationRuleEntitlement>,
+    last_run_status: impl Into<AppEntitlementAutomationLastRunStatus>,
+    managed_by_request_catalog_id: impl Into<String>,
+    none: impl Into<AppEntitlementAutomationRuleNone>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomationLastRunStatus` schema.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -765,6 +961,13 @@ model_de! { AppEntitlementAutomationLastRunStatus [1] {
     0 "errorMessage" error_message: Plain,
     1 "lastCompletedAt" last_completed_at: Timestamp,
     2 "status" status: Plain,
+} }
+
+#[cfg(feature = "app-entitlements")]
+setters! { AppEntitlementAutomationLastRunStatus {
+    error_message: impl Into<String>,
+    last_completed_at: impl Into<::time::OffsetDateTime>,
+    status: impl Into<AppEntitlementAutomationLastRunStatusStatus>,
 } }
 
 #[cfg(feature = "app-entitlements")]
@@ -798,6 +1001,11 @@ model_de! { AppEntitlementAutomationRuleBasic [1] {
     0 "expression" expression: Plain,
 } }
 
+#[cfg(feature = "app-entitlements")]
+setters! { AppEntitlementAutomationRuleBasic {
+    expression: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomationRuleCEL` schema.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -814,6 +1022,11 @@ model_de! { AppEntitlementAutomationRuleCEL [1] {
     0 "expression" expression: Plain,
 } }
 
+#[cfg(feature = "app-entitlements")]
+setters! { AppEntitlementAutomationRuleCEL {
+    expression: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementAutomationRuleEntitlement` schema.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -828,6 +1041,11 @@ pub struct AppEntitlementAutomationRuleEntitlement {
 #[cfg(feature = "app-entitlements")]
 model_de! { AppEntitlementAutomationRuleEntitlement [1] {
     0 "entitlementRefs" entitlement_refs: Models,
+} }
+
+#[cfg(feature = "app-entitlements")]
+setters! { AppEntitlementAutomationRuleEntitlement {
+    entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
 /// The `c1.api.app.v1.AppEntitlementAutomationRuleNone` schema.
@@ -863,6 +1081,15 @@ pub struct AppEntitlementExpandMask {
 ))]
 model_de! { AppEntitlementExpandMask [1] {
     0 "paths" paths: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlement-search",
+    feature = "app-entitlements",
+    feature = "request-catalog-search"
+))]
+setters! { AppEntitlementExpandMask {
+    paths: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.AppEntitlementProxy` schema.
@@ -943,6 +1170,11 @@ pub struct AppEntitlementProxyExpandMask {
 #[cfg(feature = "app-entitlements-proxy")]
 model_de! { AppEntitlementProxyExpandMask [1] {
     0 "paths" paths: Plain,
+} }
+
+#[cfg(feature = "app-entitlements-proxy")]
+setters! { AppEntitlementProxyExpandMask {
+    paths: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.AppEntitlementProxyView` schema.
@@ -1073,6 +1305,32 @@ model_de! { AppEntitlementRef [1] {
     1 "id" id: Plain,
 } }
 
+#[cfg(any(
+    feature = "access-review",
+    feature = "access-review-setup-entitlement",
+    feature = "access-review-template",
+    feature = "access-review-template-setup-entitlement",
+    feature = "app-entitlement-owners-v2",
+    feature = "app-entitlement-search",
+    feature = "app-entitlement-user-binding",
+    feature = "app-entitlements",
+    feature = "app-managed-state",
+    feature = "app-owners-v2",
+    feature = "app-resource-owners-v2",
+    feature = "app-user-owners-v2",
+    feature = "apps",
+    feature = "automation",
+    feature = "connector",
+    feature = "connector-owners-v2",
+    feature = "request-catalog-management",
+    feature = "request-schema",
+    feature = "user-owners-v2"
+))]
+setters! { AppEntitlementRef {
+    app_id: impl Into<String>,
+    id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementRoutingRule` schema.
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1173,6 +1431,15 @@ model_de! { AppEntitlementRoutingRuleSettings [1] {
     4 "requestSchemaId" request_schema_id: Plain,
 } }
 
+#[cfg(feature = "app-entitlement-routing-rule")]
+setters! { AppEntitlementRoutingRuleSettings {
+    emergency_grant_enabled: bool,
+    emergency_grant_policy_id: impl Into<String>,
+    max_grant_duration: impl Into<::time::SignedDuration>,
+    request_policy_id: impl Into<String>,
+    request_schema_id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementSearchServiceCountGrantsForUserByAppRequest` schema.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1191,6 +1458,12 @@ pub struct AppEntitlementSearchServiceCountGrantsForUserByAppRequest {
 model_de! { AppEntitlementSearchServiceCountGrantsForUserByAppRequest [1] {
     0 "appIds" app_ids: Plain,
     1 "userId" user_id: Plain,
+} }
+
+#[cfg(feature = "app-entitlement-search")]
+setters! { AppEntitlementSearchServiceCountGrantsForUserByAppRequest {
+    app_ids: impl Into<Vec<String>>,
+    user_id: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.AppEntitlementSearchServiceCountGrantsForUserByAppResponse` schema.
@@ -1299,6 +1572,21 @@ model_de! { AppEntitlementSearchServiceSearchGrantsRequest [1] {
     10 "userId" user_id: Plain,
 } }
 
+#[cfg(feature = "app-entitlement-search")]
+setters! { AppEntitlementSearchServiceSearchGrantsRequest {
+    app_ids: impl Into<Vec<String>>,
+    app_user_ids: impl Into<Vec<String>>,
+    entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    entitlement_slugs: impl Into<Vec<String>>,
+    expand_mask: impl Into<AppEntitlementExpandMask>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    purpose: impl Into<Vec<AppEntitlementPurpose>>,
+    resource_ids: impl Into<Vec<String>>,
+    resource_type_ids: impl Into<Vec<String>>,
+    user_id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGrantsResponse` schema.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1402,6 +1690,24 @@ model_de! { AppEntitlementSearchServiceSearchGraphRequest [1] {
     13 "userId" user_id: Plain,
 } }
 
+#[cfg(feature = "app-entitlement-search")]
+setters! { AppEntitlementSearchServiceSearchGraphRequest {
+    app_id: impl Into<String>,
+    app_ids: impl Into<Vec<String>>,
+    entitlement_ids: impl Into<Vec<String>>,
+    entitlement_name_query: impl Into<String>,
+    max_depth: i32,
+    max_fan_out: i32,
+    max_nodes: i32,
+    page_size: i32,
+    page_token: impl Into<String>,
+    resource_id: impl Into<String>,
+    resource_ids: impl Into<Vec<String>>,
+    resource_name_query: impl Into<String>,
+    resource_type_ids: impl Into<Vec<String>>,
+    user_id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGraphResponse` schema.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1472,6 +1778,15 @@ model_de! { AppEntitlementSearchServiceSearchReachableResourcesForUserRequest [1
     2 "pageToken" page_token: Plain,
     3 "query" query: Plain,
     4 "userId" user_id: Plain,
+} }
+
+#[cfg(feature = "app-entitlement-search")]
+setters! { AppEntitlementSearchServiceSearchReachableResourcesForUserRequest {
+    app_ids: impl Into<Vec<String>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    user_id: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.AppEntitlementSearchServiceSearchReachableResourcesForUserResponse` schema.
@@ -1626,6 +1941,37 @@ model_de! { AppEntitlementSearchServiceSearchRequest [1] {
 } }
 
 #[cfg(feature = "app-entitlement-search")]
+setters! { AppEntitlementSearchServiceSearchRequest {
+    access_review_id: impl Into<String>,
+    alias: impl Into<String>,
+    app_ids: impl Into<Vec<String>>,
+    app_user_ids: impl Into<Vec<String>>,
+    compliance_framework_ids: impl Into<Vec<String>>,
+    display_name: impl Into<String>,
+    exclude_app_ids: impl Into<Vec<String>>,
+    exclude_app_user_ids: impl Into<Vec<String>>,
+    exclude_immutable: bool,
+    exclude_resource_type_ids: impl Into<Vec<String>>,
+    excluded_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    expand_mask: impl Into<AppEntitlementExpandMask>,
+    include_deleted: bool,
+    is_automated: bool,
+    membership_type: impl Into<Vec<AppEntitlementSearchServiceSearchRequestMembershipType>>,
+    only_get_expiring: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    policy_refs: impl Into<Vec<PolicyRef>>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<AppEntitlementRef>>,
+    request_schema_ids: impl Into<Vec<String>>,
+    resource_ids: impl Into<Vec<String>>,
+    resource_trait_ids: impl Into<Vec<String>>,
+    resource_type_ids: impl Into<Vec<String>>,
+    risk_level_ids: impl Into<Vec<String>>,
+    source_connector_id: impl Into<String>,
+} }
+
+#[cfg(feature = "app-entitlement-search")]
 open_enum! {
 /// An open enum of 5 known values.
 pub enum AppEntitlementSearchServiceSearchRequestMembershipType {
@@ -1702,30 +2048,22 @@ model_de! { AppEntitlementServiceGetAutomationResponse [1] {
 
 /// The `c1.api.app.v1.AppEntitlementServiceUpdateAutomationRequestInput` schema.
 #[cfg(feature = "app-entitlements")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppEntitlementServiceUpdateAutomationRequest {
     /// `basic`: a [`AppEntitlementAutomationRuleBasic`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub basic: Option<AppEntitlementAutomationRuleBasic>,
     /// `cel`: a [`AppEntitlementAutomationRuleCEL`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cel: Option<AppEntitlementAutomationRuleCEL>,
     /// `description`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `displayName`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// `entitlements`: a [`AppEntitlementAutomationRuleEntitlement`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<AppEntitlementAutomationRuleEntitlement>,
     /// `none`: a [`AppEntitlementAutomationRuleNone`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub none: Option<AppEntitlementAutomationRuleNone>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1739,6 +2077,30 @@ model_de! { AppEntitlementServiceUpdateAutomationRequest [1] {
     5 "none" none: Model,
     6 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "app-entitlements")]
+setters! { AppEntitlementServiceUpdateAutomationRequest {
+    basic: impl Into<AppEntitlementAutomationRuleBasic>,
+    cel: impl Into<AppEntitlementAutomationRuleCEL>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    entitlements: impl Into<AppEntitlementAutomationRuleEntitlement>,
+    none: impl Into<AppEntitlementAutomationRuleNone>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "app-entitlements")]
+set_paths! { AppEntitlementServiceUpdateAutomationRequest {
+    "basic" basic,
+    "cel" cel,
+    "description" description,
+    "displayName" display_name,
+    "entitlements" entitlements,
+    "none" none,
+} }
+
+#[cfg(feature = "app-entitlements")]
+update_body! { AppEntitlementServiceUpdateAutomationRequest { "basic" basic, "cel" cel, "description" description, "displayName" display_name, "entitlements" entitlements, "none" none,  } {  } }
 
 /// The `c1.api.app.v1.AppEntitlementServiceUpdateAutomationResponse` schema.
 #[cfg(feature = "app-entitlements")]
@@ -1828,6 +2190,11 @@ pub struct AppEntitlementUserBindingExpandHistoryMask {
 #[cfg(feature = "app-entitlement-user-binding")]
 model_de! { AppEntitlementUserBindingExpandHistoryMask [1] {
     0 "paths" paths: Plain,
+} }
+
+#[cfg(feature = "app-entitlement-user-binding")]
+setters! { AppEntitlementUserBindingExpandHistoryMask {
+    paths: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.AppEntitlementUserBindingFeed` schema.
@@ -2254,6 +2621,11 @@ model_de! { AppManagedStateBindingExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(feature = "app-managed-state")]
+setters! { AppManagedStateBindingExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.AppManagedStateBindingRef` schema.
 #[cfg(any(feature = "connector", feature = "mcp-server"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2276,6 +2648,13 @@ model_de! { AppManagedStateBindingRef [1] {
     0 "appId" app_id: Plain,
     1 "resourceId" resource_id: Plain,
     2 "resourceTypeId" resource_type_id: Plain,
+} }
+
+#[cfg(any(feature = "connector", feature = "mcp-server"))]
+setters! { AppManagedStateBindingRef {
+    app_id: impl Into<String>,
+    resource_id: impl Into<String>,
+    resource_type_id: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.AppManagedStateBindingView` schema.
@@ -2353,6 +2732,30 @@ model_de! { AppMatchBatonRef [1] {
     2 "externalId" external_id: Plain,
 } }
 
+#[cfg(feature = "apps")]
+setters! { AppMatchBatonRef {
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
+    external_id: impl Into<String>,
+} }
+
+#[cfg(feature = "apps")]
+impl AppMatchBatonRef {
+    /// A `AppMatchBatonRef` with the fields the API requires: `app_id`, `connector_id`, `external_id`; set the others with the setters.
+    pub fn new(
+        app_id: impl Into<String>,
+        connector_id: impl Into<String>,
+        external_id: impl Into<String>,
+    ) -> Self {
+        AppMatchBatonRef {
+            app_id: Some(app_id.into()),
+            connector_id: Some(connector_id.into()),
+            external_id: Some(external_id.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.app.v1.AppPopulationReport` schema.
 #[cfg(feature = "app-report")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2406,6 +2809,11 @@ pub struct AppRef {
 #[cfg(feature = "app-entitlement-user-binding")]
 model_de! { AppRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(feature = "app-entitlement-user-binding")]
+setters! { AppRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.AppReportServiceListResponse` schema.
@@ -2547,6 +2955,49 @@ model_de! { AppResource [1] {
     20 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "app-resource")]
+setters! { AppResource {
+    access_config_id: impl Into<String>,
+    agent_trait: impl Into<AgentTrait>,
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    app_id: impl Into<String>,
+    app_resource_type_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    custom_description: impl Into<String>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    external_id: impl Into<String>,
+    grant_count: i64,
+    id: impl Into<String>,
+    match_baton_id: impl Into<String>,
+    nhi_detail: impl Into<String>,
+    nhi_type: impl Into<AppResourceNhiType>,
+    parent_app_resource_id: impl Into<String>,
+    parent_app_resource_type_id: impl Into<String>,
+    profile: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    secret_trait: impl Into<SecretTrait>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
+set_paths! { AppResource {
+    "accessConfigId" access_config_id,
+    "agentTrait" agent_trait,
+    "annotations" annotations,
+    "appId" app_id,
+    "appResourceTypeId" app_resource_type_id,
+    "customDescription" custom_description,
+    "description" description,
+    "displayName" display_name,
+    "grantCount" grant_count,
+    "id" id,
+    "matchBatonId" match_baton_id,
+    "parentAppResourceId" parent_app_resource_id,
+    "parentAppResourceTypeId" parent_app_resource_type_id,
+    "secretTrait" secret_trait,
+} }
+
 /// The `c1.api.app.v1.AppResourceExpandMask` schema.
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2561,6 +3012,11 @@ pub struct AppResourceExpandMask {
 #[cfg(feature = "app-resource")]
 model_de! { AppResourceExpandMask [1] {
     0 "paths" paths: Plain,
+} }
+
+#[cfg(feature = "app-resource")]
+setters! { AppResourceExpandMask {
+    paths: impl Into<Vec<String>>,
 } }
 
 #[cfg(any(
@@ -2615,6 +3071,13 @@ model_de! { AppResourceRef [1] {
     0 "appId" app_id: Plain,
     1 "appResourceTypeId" app_resource_type_id: Plain,
     2 "id" id: Plain,
+} }
+
+#[cfg(any(feature = "app-resource-search", feature = "task-search"))]
+setters! { AppResourceRef {
+    app_id: impl Into<String>,
+    app_resource_type_id: impl Into<String>,
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.AppResourceServiceGetResponse` schema.
@@ -2674,18 +3137,14 @@ impl crate::Page for AppResourceServiceListResponse {
 
 /// The `c1.api.app.v1.AppResourceServiceUpdateRequestInput` schema.
 #[cfg(feature = "app-resource")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppResourceServiceUpdateRequest {
     /// `appResource`: a [`AppResource`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource: Option<AppResource>,
     /// `expandMask`: a [`AppResourceExpandMask`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppResourceExpandMask>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -2695,6 +3154,34 @@ model_de! { AppResourceServiceUpdateRequest [1] {
     1 "expandMask" expand_mask: Model,
     2 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "app-resource")]
+setters! { AppResourceServiceUpdateRequest {
+    app_resource: impl Into<AppResource>,
+    expand_mask: impl Into<AppResourceExpandMask>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "app-resource")]
+impl AppResourceServiceUpdateRequest {
+    /// An update of the fields of `app_resource` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(app_resource: AppResource) -> Self {
+        let mut out = AppResourceServiceUpdateRequest {
+            app_resource: Some(app_resource),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "app-resource")]
+set_paths! { AppResourceServiceUpdateRequest => app_resource }
+
+#[cfg(feature = "app-resource")]
+update_body! { AppResourceServiceUpdateRequest { "appResource" app_resource, "expandMask" expand_mask,  } {  } }
 
 /// The `c1.api.app.v1.AppResourceServiceUpdateResponse` schema.
 #[cfg(feature = "app-resource")]
@@ -2763,6 +3250,23 @@ model_de! { AppResourceType [1] {
     4 "id" id: Plain,
     5 "traitIds" trait_ids: Plain,
     6 "updatedAt" updated_at: Timestamp,
+} }
+
+#[cfg(feature = "app-resource-type")]
+setters! { AppResourceType {
+    app_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    trait_ids: impl Into<Vec<String>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(any(feature = "app-resource-search", feature = "app-resource-type"))]
+set_paths! { AppResourceType {
+    "displayName" display_name,
+    "traitIds" trait_ids,
 } }
 
 /// The `c1.api.app.v1.AppResourceTypeServiceGetResponse` schema.
@@ -2908,6 +3412,24 @@ model_de! { AppUsageControls [1] {
     4 "revokeAfterDays" revoke_after_days: Plain,
 } }
 
+#[cfg(feature = "app-usage-controls")]
+setters! { AppUsageControls {
+    app_id: impl Into<String>,
+    notify: bool,
+    notify_after_days: u32,
+    revoke: bool,
+    revoke_after_days: u32,
+} }
+
+#[cfg(feature = "app-usage-controls")]
+set_paths! { AppUsageControls {
+    "appId" app_id,
+    "notify" notify,
+    "notifyAfterDays" notify_after_days,
+    "revoke" revoke,
+    "revokeAfterDays" revoke_after_days,
+} }
+
 /// The `c1.api.app.v1.AppUser` schema.
 #[cfg(any(
     feature = "app-entitlement-search",
@@ -3013,6 +3535,39 @@ model_de! { AppUser [1] {
     18 "usernames" usernames: Plain,
 } }
 
+#[cfg(feature = "app-user")]
+setters! { AppUser {
+    agent_status: impl Into<AppUserAgentStatus>,
+    app_id: impl Into<String>,
+    app_user_type: impl Into<AppUserAppUserType>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    email: impl Into<String>,
+    emails: impl Into<Vec<String>>,
+    employee_ids: impl Into<Vec<String>>,
+    id: impl Into<String>,
+    identity_user_id: impl Into<String>,
+    is_external: bool,
+    nhi_detail: impl Into<String>,
+    nhi_type: impl Into<AppUserNhiType>,
+    profile: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    status: impl Into<AppUserStatus>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    username: impl Into<String>,
+    usernames: impl Into<Vec<String>>,
+} }
+
+#[cfg(any(
+    feature = "app-entitlement-search",
+    feature = "app-entitlements",
+    feature = "app-user"
+))]
+set_paths! { AppUser {
+    "appUserType" app_user_type,
+    "status" status,
+} }
+
 #[cfg(any(
     feature = "app-entitlement-search",
     feature = "app-entitlements",
@@ -3104,6 +3659,11 @@ model_de! { AppUserExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(feature = "app-user")]
+setters! { AppUserExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.AppUserMapper` schema.
 #[cfg(any(feature = "app-search", feature = "apps"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3122,6 +3682,12 @@ pub struct AppUserMapper {
 model_de! { AppUserMapper [1] {
     0 "appId" app_id: Plain,
     1 "mappingCases" mapping_cases: Models,
+} }
+
+#[cfg(feature = "apps")]
+setters! { AppUserMapper {
+    app_id: impl Into<String>,
+    mapping_cases: impl Into<Vec<AppUserMapperMatchCase>>,
 } }
 
 /// The `c1.api.app.v1.AppUserMapperMatchCase` schema.
@@ -3150,6 +3716,14 @@ model_de! { AppUserMapperMatchCase [1] {
     1 "appUserKeyCel" app_user_key_cel: Plain,
     2 "caseIndex" case_index: Plain,
     3 "userKeyCel" user_key_cel: Plain,
+} }
+
+#[cfg(feature = "apps")]
+setters! { AppUserMapperMatchCase {
+    app_id: impl Into<String>,
+    app_user_key_cel: impl Into<String>,
+    case_index: u32,
+    user_key_cel: impl Into<String>,
 } }
 
 #[cfg(any(
@@ -3197,6 +3771,12 @@ pub struct AppUserRef {
 model_de! { AppUserRef [1] {
     0 "appId" app_id: Plain,
     1 "id" id: Plain,
+} }
+
+#[cfg(any(feature = "app-entitlement-user-binding", feature = "app-user"))]
+setters! { AppUserRef {
+    app_id: impl Into<String>,
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.AppUserServiceListCredentialsResponse` schema.
@@ -3358,6 +3938,30 @@ model_de! { AppUserServiceSearchRequest [1] {
 } }
 
 #[cfg(feature = "app-user")]
+setters! { AppUserServiceSearchRequest {
+    agent_statuses: impl Into<Vec<AppUserAgentStatus>>,
+    app_id: impl Into<String>,
+    app_ids: impl Into<Vec<String>>,
+    app_user_domains: impl Into<Vec<AccountCriteriaScopeAccountDomain>>,
+    app_user_ids: impl Into<Vec<String>>,
+    app_user_status_details: impl Into<Vec<String>>,
+    app_user_statuses: impl Into<Vec<AppUserStatusStatus>>,
+    app_user_types: impl Into<Vec<AppUserAppUserType>>,
+    exclude_app_user_ids: impl Into<Vec<String>>,
+    exclude_deleted_apps: bool,
+    expand_mask: impl Into<AppUserExpandMask>,
+    nhi_types: impl Into<Vec<AppUserNhiType>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<AppUserRef>>,
+    sort_by: impl Into<AppUserServiceSearchRequestSortBy>,
+    user_ids: impl Into<Vec<String>>,
+    with_open_findings: bool,
+    without_responsible_party: bool,
+} }
+
+#[cfg(feature = "app-user")]
 open_enum! {
 /// An open enum of 2 known values.
 pub enum AppUserServiceSearchRequestSortBy {
@@ -3405,18 +4009,14 @@ impl crate::Page for AppUserServiceSearchResponse {
 
 /// The `c1.api.app.v1.AppUserServiceUpdateRequestInput` schema.
 #[cfg(feature = "app-user")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppUserServiceUpdateRequest {
     /// `appUser`: a [`AppUser`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user: Option<AppUser>,
     /// `expandMask`: a [`AppUserExpandMask`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppUserExpandMask>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -3426,6 +4026,34 @@ model_de! { AppUserServiceUpdateRequest [1] {
     1 "expandMask" expand_mask: Model,
     2 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "app-user")]
+setters! { AppUserServiceUpdateRequest {
+    app_user: impl Into<AppUser>,
+    expand_mask: impl Into<AppUserExpandMask>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "app-user")]
+impl AppUserServiceUpdateRequest {
+    /// An update of the fields of `app_user` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(app_user: AppUser) -> Self {
+        let mut out = AppUserServiceUpdateRequest {
+            app_user: Some(app_user),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "app-user")]
+set_paths! { AppUserServiceUpdateRequest => app_user }
+
+#[cfg(feature = "app-user")]
+update_body! { AppUserServiceUpdateRequest { "appUser" app_user, "expandMask" expand_mask,  } {  } }
 
 /// The `c1.api.app.v1.AppUserServiceUpdateResponse` schema.
 #[cfg(feature = "app-user")]
@@ -3473,6 +4101,12 @@ pub struct AppUserStatus {
 model_de! { AppUserStatus [1] {
     0 "details" details: Plain,
     1 "status" status: Plain,
+} }
+
+#[cfg(feature = "app-user")]
+setters! { AppUserStatus {
+    details: impl Into<String>,
+    status: impl Into<AppUserStatusStatus>,
 } }
 
 #[cfg(any(
@@ -3726,6 +4360,57 @@ model_de! { Connector [1] {
     24 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "connector")]
+setters! { Connector {
+    app_id: impl Into<String>,
+    can_resume_sync: bool,
+    catalog_id: impl Into<String>,
+    config: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    config_updated_at: impl Into<::time::OffsetDateTime>,
+    connector_api_version: u32,
+    connector_sync_cron_schedule: impl Into<ConnectorSyncCronSchedule>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    disable_check_bad_sync: bool,
+    display_name: impl Into<String>,
+    download_url: impl Into<String>,
+    id: impl Into<String>,
+    oauth_authorized_as: impl Into<OAuth2AuthorizedAs>,
+    parallel_sync_worker_count: i32,
+    profile_allow_list: impl Into<Vec<String>>,
+    profile_ignore_list: impl Into<Vec<String>>,
+    status: impl Into<ConnectorStatus>,
+    sync_config: impl Into<SyncConfig>,
+    sync_disabled_at: impl Into<::time::OffsetDateTime>,
+    sync_disabled_category: impl Into<String>,
+    sync_disabled_reason: impl Into<String>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    user_ids: impl Into<Vec<String>>,
+} }
+
+#[cfg(feature = "connector")]
+set_paths! { Connector {
+    "appId" app_id,
+    "canResumeSync" can_resume_sync,
+    "catalogId" catalog_id,
+    "config" config,
+    "connectorSyncCronSchedule" connector_sync_cron_schedule,
+    "description" description,
+    "disableCheckBadSync" disable_check_bad_sync,
+    "displayName" display_name,
+    "id" id,
+    "oauthAuthorizedAs" oauth_authorized_as,
+    "parallelSyncWorkerCount" parallel_sync_worker_count,
+    "profileAllowList" profile_allow_list,
+    "profileIgnoreList" profile_ignore_list,
+    "status" status,
+    "syncConfig" sync_config,
+    "syncDisabledCategory" sync_disabled_category,
+    "syncDisabledReason" sync_disabled_reason,
+    "userIds" user_ids,
+} }
+
 /// The `c1.api.app.v1.ConnectorActionEffect` schema.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3918,6 +4603,11 @@ model_de! { ConnectorExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(feature = "connector")]
+setters! { ConnectorExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.ConnectorRef` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3938,6 +4628,12 @@ model_de! { ConnectorRef [1] {
     1 "id" id: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { ConnectorRef {
+    app_id: impl Into<String>,
+    id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.ConnectorScheduleCron` schema.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3956,6 +4652,12 @@ pub struct ConnectorScheduleCron {
 model_de! { ConnectorScheduleCron [1] {
     0 "cronSpec" cron_spec: Plain,
     1 "timezone" timezone: Plain,
+} }
+
+#[cfg(feature = "connector")]
+setters! { ConnectorScheduleCron {
+    cron_spec: impl Into<String>,
+    timezone: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.ConnectorServiceCreateDelegatedRequestInput` schema.
@@ -3998,6 +4700,17 @@ model_de! { ConnectorServiceCreateDelegatedRequest [1] {
     6 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "connector")]
+setters! { ConnectorServiceCreateDelegatedRequest {
+    app_entitlement_owner_refs: impl Into<Vec<AppEntitlementRef>>,
+    app_managed_state_binding_ref: impl Into<AppManagedStateBindingRef>,
+    catalog_id: impl Into<String>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    expand_mask: impl Into<ConnectorExpandMask>,
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceCreateRequestInput` schema.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -4028,6 +4741,15 @@ model_de! { ConnectorServiceCreateRequest [1] {
     2 "description" description: Plain,
     3 "expandMask" expand_mask: Model,
     4 "userIds" user_ids: Plain,
+} }
+
+#[cfg(feature = "connector")]
+setters! { ConnectorServiceCreateRequest {
+    catalog_id: impl Into<String>,
+    config: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    description: impl Into<String>,
+    expand_mask: impl Into<ConnectorExpandMask>,
+    user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.ConnectorServiceCreateResponse` schema.
@@ -4185,6 +4907,12 @@ model_de! { ConnectorServiceRotateCredentialRequest [1] {
     1 "connectorId" connector_id: Plain,
 } }
 
+#[cfg(feature = "connector")]
+setters! { ConnectorServiceRotateCredentialRequest {
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.ConnectorServiceRotateCredentialResponse` schema.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -4203,18 +4931,14 @@ model_de! { ConnectorServiceRotateCredentialResponse [1] {
 
 /// The `c1.api.app.v1.ConnectorServiceUpdateDelegatedRequestInput` schema.
 #[cfg(feature = "connector")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateDelegatedRequest {
     /// `connector`: a [`Connector`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector: Option<Connector>,
     /// `expandMask`: a [`ConnectorExpandMask`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<ConnectorExpandMask>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -4225,20 +4949,44 @@ model_de! { ConnectorServiceUpdateDelegatedRequest [1] {
     2 "updateMask" update_mask: Plain,
 } }
 
+#[cfg(feature = "connector")]
+setters! { ConnectorServiceUpdateDelegatedRequest {
+    connector: impl Into<Connector>,
+    expand_mask: impl Into<ConnectorExpandMask>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "connector")]
+impl ConnectorServiceUpdateDelegatedRequest {
+    /// An update of the fields of `connector` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(connector: Connector) -> Self {
+        let mut out = ConnectorServiceUpdateDelegatedRequest {
+            connector: Some(connector),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "connector")]
+set_paths! { ConnectorServiceUpdateDelegatedRequest => connector }
+
+#[cfg(feature = "connector")]
+update_body! { ConnectorServiceUpdateDelegatedRequest { "connector" connector, "expandMask" expand_mask,  } {  } }
+
 /// The `c1.api.app.v1.ConnectorServiceUpdateRequestInput` schema.
 #[cfg(feature = "connector")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateRequest {
     /// `connector`: a [`Connector`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connector: Option<Connector>,
     /// `expandMask`: a [`ConnectorExpandMask`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<ConnectorExpandMask>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -4248,6 +4996,34 @@ model_de! { ConnectorServiceUpdateRequest [1] {
     1 "expandMask" expand_mask: Model,
     2 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "connector")]
+setters! { ConnectorServiceUpdateRequest {
+    connector: impl Into<Connector>,
+    expand_mask: impl Into<ConnectorExpandMask>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "connector")]
+impl ConnectorServiceUpdateRequest {
+    /// An update of the fields of `connector` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(connector: Connector) -> Self {
+        let mut out = ConnectorServiceUpdateRequest {
+            connector: Some(connector),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "connector")]
+set_paths! { ConnectorServiceUpdateRequest => connector }
+
+#[cfg(feature = "connector")]
+update_body! { ConnectorServiceUpdateRequest { "connector" connector, "expandMask" expand_mask,  } {  } }
 
 /// The `c1.api.app.v1.ConnectorServiceUpdateResponse` schema.
 #[cfg(feature = "connector")]
@@ -4311,6 +5087,15 @@ model_de! { ConnectorStatus [1] {
 } }
 
 #[cfg(feature = "connector")]
+setters! { ConnectorStatus {
+    completed_at: impl Into<::time::OffsetDateTime>,
+    last_error: impl Into<String>,
+    started_at: impl Into<::time::OffsetDateTime>,
+    status: impl Into<ConnectorStatusStatus>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "connector")]
 open_enum! {
 /// An open enum of 5 known values.
 pub enum ConnectorStatusStatus {
@@ -4352,6 +5137,13 @@ model_de! { ConnectorSyncCronSchedule [1] {
     0 "cronSpec" cron_spec: Plain,
     1 "start" start: Timestamp,
     2 "timezone" timezone: Plain,
+} }
+
+#[cfg(feature = "connector")]
+setters! { ConnectorSyncCronSchedule {
+    cron_spec: impl Into<String>,
+    start: impl Into<::time::OffsetDateTime>,
+    timezone: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.ConnectorView` schema.
@@ -4396,6 +5188,11 @@ pub struct CreateAppEntitlementProxyRequest {
 #[cfg(feature = "app-entitlements-proxy")]
 model_de! { CreateAppEntitlementProxyRequest [1] {
     0 "expandMask" expand_mask: Model,
+} }
+
+#[cfg(feature = "app-entitlements-proxy")]
+setters! { CreateAppEntitlementProxyRequest {
+    expand_mask: impl Into<AppEntitlementProxyExpandMask>,
 } }
 
 /// The `c1.api.app.v1.CreateAppEntitlementProxyResponse` schema.
@@ -4521,6 +5318,43 @@ model_de! { CreateAppEntitlementRequest [1] {
     21 "slug" slug: Plain,
 } }
 
+#[cfg(feature = "app-entitlements")]
+setters! { CreateAppEntitlementRequest {
+    alias: impl Into<String>,
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    app_entitlement_owner_ids: impl Into<Vec<String>>,
+    app_resource_id: impl Into<String>,
+    app_resource_type_id: impl Into<String>,
+    certify_policy_id: impl Into<String>,
+    compliance_framework_value_ids: impl Into<Vec<String>>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    duration_grant: impl Into<::time::SignedDuration>,
+    duration_unset: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    emergency_grant_enabled: bool,
+    emergency_grant_policy_id: impl Into<String>,
+    expand_mask: impl Into<AppEntitlementExpandMask>,
+    grant_policy_id: impl Into<String>,
+    match_baton_id: impl Into<String>,
+    override_access_requests_defaults: bool,
+    provision_policy: impl Into<ProvisionPolicy>,
+    purpose: impl Into<AppEntitlementPurpose>,
+    revoke_policy_id: impl Into<String>,
+    risk_level_value_id: impl Into<String>,
+    slug: impl Into<String>,
+} }
+
+#[cfg(feature = "app-entitlements")]
+impl CreateAppEntitlementRequest {
+    /// A `CreateAppEntitlementRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        CreateAppEntitlementRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.app.v1.CreateAppEntitlementResponse` schema.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -4575,6 +5409,16 @@ model_de! { CreateAppEntitlementRoutingRuleRequest [1] {
     3 "enabled" enabled: Plain,
     4 "priority" priority: Plain,
     5 "settings" settings: Model,
+} }
+
+#[cfg(feature = "app-entitlement-routing-rule")]
+setters! { CreateAppEntitlementRoutingRuleRequest {
+    condition: impl Into<String>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    priority: i32,
+    settings: impl Into<AppEntitlementRoutingRuleSettings>,
 } }
 
 /// The `c1.api.app.v1.CreateAppEntitlementRoutingRuleResponse` schema.
@@ -4657,6 +5501,34 @@ model_de! { CreateAppRequest [1] {
     12 "strictAccessEntitlementProvisioning" strict_access_entitlement_provisioning: Plain,
 } }
 
+#[cfg(feature = "apps")]
+setters! { CreateAppRequest {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    app_entitlement_owner_refs: impl Into<Vec<AppEntitlementRef>>,
+    certify_policy_id: impl Into<String>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    grant_policy_id: impl Into<String>,
+    identity_matching: impl Into<AppIdentityMatching>,
+    instructions: impl Into<String>,
+    match_baton_ref: impl Into<AppMatchBatonRef>,
+    monthly_cost_usd: i32,
+    owners: impl Into<Vec<String>>,
+    revoke_policy_id: impl Into<String>,
+    strict_access_entitlement_provisioning: bool,
+} }
+
+#[cfg(feature = "apps")]
+impl CreateAppRequest {
+    /// A `CreateAppRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        CreateAppRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.app.v1.CreateAppResponse` schema.
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -4687,6 +5559,11 @@ pub struct CreateAutomationRequest {
 #[cfg(feature = "app-entitlements")]
 model_de! { CreateAutomationRequest [1] {
     0 "automation" automation: Model,
+} }
+
+#[cfg(feature = "app-entitlements")]
+setters! { CreateAutomationRequest {
+    automation: impl Into<AppEntitlementAutomation>,
 } }
 
 /// The `c1.api.app.v1.CreateAutomationResponse` schema.
@@ -4737,6 +5614,26 @@ model_de! { CreateManuallyManagedAppResourceRequest [1] {
     4 "resourceOwnerUserIds" resource_owner_user_ids: Plain,
 } }
 
+#[cfg(feature = "app-resource")]
+setters! { CreateManuallyManagedAppResourceRequest {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    match_baton_id: impl Into<String>,
+    resource_owner_user_ids: impl Into<Vec<String>>,
+} }
+
+#[cfg(feature = "app-resource")]
+impl CreateManuallyManagedAppResourceRequest {
+    /// A `CreateManuallyManagedAppResourceRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        CreateManuallyManagedAppResourceRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.app.v1.CreateManuallyManagedAppResourceResponse` schema.
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -4772,6 +5669,27 @@ model_de! { CreateManuallyManagedResourceTypeRequest [1] {
     0 "displayName" display_name: Plain,
     1 "resourceType" resource_type: Plain,
 } }
+
+#[cfg(feature = "app-resource-type")]
+setters! { CreateManuallyManagedResourceTypeRequest {
+    display_name: impl Into<String>,
+    resource_type: impl Into<CreateManuallyManagedResourceTypeRequestResourceType>,
+} }
+
+#[cfg(feature = "app-resource-type")]
+impl CreateManuallyManagedResourceTypeRequest {
+    /// A `CreateManuallyManagedResourceTypeRequest` with the fields the API requires: `resource_type`, `display_name`; set the others with the setters.
+    pub fn new(
+        resource_type: impl Into<CreateManuallyManagedResourceTypeRequestResourceType>,
+        display_name: impl Into<String>,
+    ) -> Self {
+        CreateManuallyManagedResourceTypeRequest {
+            resource_type: Some(resource_type.into()),
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 #[cfg(feature = "app-resource-type")]
 open_enum! {
@@ -4924,6 +5842,11 @@ model_de! { DeleteAppOwnersRequest [1] {
     0 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "app-owners")]
+setters! { DeleteAppOwnersRequest {
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.DeleteAppOwnersResponse` schema.
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -5059,6 +5982,11 @@ pub struct EditorValidateRequest {
 #[cfg(feature = "connector")]
 model_de! { EditorValidateRequest [1] {
     0 "text" text: Plain,
+} }
+
+#[cfg(feature = "connector")]
+setters! { EditorValidateRequest {
+    text: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.EditorValidateResponse` schema.
@@ -5861,6 +6789,13 @@ model_de! { ListOwnedServiceAccountsRequest [1] {
     2 "pageToken" page_token: Plain,
 } }
 
+#[cfg(feature = "app-user")]
+setters! { ListOwnedServiceAccountsRequest {
+    expand_mask: impl Into<AppUserExpandMask>,
+    page_size: i32,
+    page_token: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.ListOwnedServiceAccountsResponse` schema.
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -5939,6 +6874,12 @@ model_de! { OAuth2AuthorizedAs [1] {
     1 "authorizedAt" authorized_at: Timestamp,
 } }
 
+#[cfg(feature = "connector")]
+setters! { OAuth2AuthorizedAs {
+    auth_email: impl Into<String>,
+    authorized_at: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.app.v1.PauseSyncRequestInput` schema.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -5983,6 +6924,13 @@ model_de! { PromoteAppManagedStateBindingRequest [1] {
     0 "appEntitlementOwnerRefs" app_entitlement_owner_refs: Models,
     1 "expandMask" expand_mask: Model,
     2 "userIds" user_ids: Plain,
+} }
+
+#[cfg(feature = "app-managed-state")]
+setters! { PromoteAppManagedStateBindingRequest {
+    app_entitlement_owner_refs: impl Into<Vec<AppEntitlementRef>>,
+    expand_mask: impl Into<AppManagedStateBindingExpandMask>,
+    user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.RemoveAppEntitlementOwnerRequestInput` schema.
@@ -6045,6 +6993,11 @@ model_de! { RemoveAppResourceOwnerRequest [1] {
     0 "userId" user_id: Plain,
 } }
 
+#[cfg(feature = "app-resource-owners")]
+setters! { RemoveAppResourceOwnerRequest {
+    user_id: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.RemoveAppResourceOwnerResponse` schema.
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6072,6 +7025,11 @@ model_de! { RemoveAutomationExclusionRequest [1] {
     0 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "app-entitlements")]
+setters! { RemoveAutomationExclusionRequest {
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.RemoveAutomationExclusionResponse` schema.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6097,6 +7055,11 @@ pub struct RemoveEntitlementMembershipRequest {
 #[cfg(feature = "app-entitlements")]
 model_de! { RemoveEntitlementMembershipRequest [1] {
     0 "appUserId" app_user_id: Plain,
+} }
+
+#[cfg(feature = "app-entitlements")]
+setters! { RemoveEntitlementMembershipRequest {
+    app_user_id: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.RemoveEntitlementMembershipResponse` schema.
@@ -6156,6 +7119,11 @@ pub struct ReorderAppEntitlementRoutingRulesRequest {
 #[cfg(feature = "app-entitlement-routing-rule")]
 model_de! { ReorderAppEntitlementRoutingRulesRequest [1] {
     0 "ruleIds" rule_ids: Plain,
+} }
+
+#[cfg(feature = "app-entitlement-routing-rule")]
+setters! { ReorderAppEntitlementRoutingRulesRequest {
+    rule_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.ReorderAppEntitlementRoutingRulesResponse` schema.
@@ -6277,6 +7245,20 @@ model_de! { SearchAppResourceTypesRequest [1] {
     7 "query" query: Plain,
     8 "resourceTypeIds" resource_type_ids: Plain,
     9 "resourceTypeTraitIds" resource_type_trait_ids: Plain,
+} }
+
+#[cfg(feature = "app-resource-search")]
+setters! { SearchAppResourceTypesRequest {
+    app_ids: impl Into<Vec<String>>,
+    app_user_ids: impl Into<Vec<String>>,
+    display_name: impl Into<String>,
+    exclude_resource_type_ids: impl Into<Vec<String>>,
+    exclude_resource_type_trait_ids: impl Into<Vec<String>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    resource_type_ids: impl Into<Vec<String>>,
+    resource_type_trait_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.SearchAppResourceTypesResponse` schema.
@@ -6415,6 +7397,33 @@ model_de! { SearchAppResourcesRequest [1] {
 } }
 
 #[cfg(feature = "app-resource-search")]
+setters! { SearchAppResourcesRequest {
+    agent_statuses: impl Into<Vec<AgentTraitStatus>>,
+    app_id: impl Into<String>,
+    app_ids: impl Into<Vec<String>>,
+    app_user_ids: impl Into<Vec<String>>,
+    credential_types: impl Into<Vec<SearchAppResourcesRequestCredentialTypes>>,
+    direction: impl Into<SearchAutomationsRequestDirection>,
+    exclude_deleted_apps: bool,
+    exclude_deleted_resource_bindings: bool,
+    exclude_resource_ids: impl Into<Vec<String>>,
+    exclude_resource_type_trait_ids: impl Into<Vec<String>>,
+    nhi_types: impl Into<Vec<AppResourceNhiType>>,
+    owner_user_ids: impl Into<Vec<String>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<AppResourceRef>>,
+    resource_ids: impl Into<Vec<String>>,
+    resource_type_ids: impl Into<Vec<String>>,
+    resource_type_trait_ids: impl Into<Vec<String>>,
+    secret_aging: impl Into<SecretAgingFilter>,
+    sort_field: impl Into<SearchAppResourcesRequestSortField>,
+    unowned_only: bool,
+    with_open_findings: bool,
+} }
+
+#[cfg(feature = "app-resource-search")]
 open_enum! {
 /// An open enum of 4 known values.
 pub enum SearchAppResourcesRequestCredentialTypes {
@@ -6523,6 +7532,18 @@ model_de! { SearchAppsRequest [1] {
     7 "query" query: Plain,
 } }
 
+#[cfg(feature = "app-search")]
+setters! { SearchAppsRequest {
+    app_ids: impl Into<Vec<String>>,
+    display_name: impl Into<String>,
+    exclude_app_ids: impl Into<Vec<String>>,
+    only_directories: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    policy_refs: impl Into<Vec<PolicyRef>>,
+    query: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.SearchAppsResponse` schema.
 #[cfg(feature = "app-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6608,6 +7629,19 @@ model_de! { SearchGrantFeedRequest [1] {
     8 "userRefs" user_refs: Models,
 } }
 
+#[cfg(feature = "app-entitlement-user-binding")]
+setters! { SearchGrantFeedRequest {
+    after: impl Into<::time::OffsetDateTime>,
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    app_refs: impl Into<Vec<AppRef>>,
+    app_user_refs: impl Into<Vec<AppUserRef>>,
+    before: impl Into<::time::OffsetDateTime>,
+    expand_mask: impl Into<AppEntitlementUserBindingExpandHistoryMask>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
+} }
+
 /// The `c1.api.app.v1.SearchGrantFeedResponse` schema.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6679,6 +7713,16 @@ model_de! { SearchPastGrantsRequest [1] {
     5 "pageToken" page_token: Plain,
 } }
 
+#[cfg(feature = "app-entitlement-user-binding")]
+setters! { SearchPastGrantsRequest {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    app_ids: impl Into<Vec<String>>,
+    app_user_refs: impl Into<Vec<AppUserRef>>,
+    expand_mask: impl Into<AppEntitlementUserBindingExpandHistoryMask>,
+    page_size: i32,
+    page_token: impl Into<String>,
+} }
+
 /// The `c1.api.app.v1.SearchPastGrantsResponse` schema.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6740,6 +7784,14 @@ model_de! { SearchUserOwnershipRequest [1] {
     1 "pageSize" page_size: Plain,
     2 "pageToken" page_token: Plain,
     3 "userId" user_id: Plain,
+} }
+
+#[cfg(feature = "app-search")]
+setters! { SearchUserOwnershipRequest {
+    ownership_types: impl Into<Vec<UserOwnershipEntryOwnershipType>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    user_id: impl Into<String>,
 } }
 
 /// The `c1.api.app.v1.SearchUserOwnershipResponse` schema.
@@ -6827,6 +7879,16 @@ model_de! { SecretAgingFilter [1] {
     5 "secretExpiresBefore" secret_expires_before: Timestamp,
 } }
 
+#[cfg(feature = "app-resource-search")]
+setters! { SecretAgingFilter {
+    last_used_after: impl Into<::time::OffsetDateTime>,
+    last_used_before: impl Into<::time::OffsetDateTime>,
+    secret_created_after: impl Into<::time::OffsetDateTime>,
+    secret_created_before: impl Into<::time::OffsetDateTime>,
+    secret_expires_after: impl Into<::time::OffsetDateTime>,
+    secret_expires_before: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.app.v1.SecretTrait` schema.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6872,6 +7934,16 @@ model_de! { SecretTrait [1] {
     5 "secretExpiresAt" secret_expires_at: Timestamp,
 } }
 
+#[cfg(feature = "app-resource")]
+setters! { SecretTrait {
+    created_by_app_user_id: impl Into<String>,
+    credential_detail: impl Into<String>,
+    identity_app_user_id: impl Into<String>,
+    last_used_at: impl Into<::time::OffsetDateTime>,
+    secret_created_at: impl Into<::time::OffsetDateTime>,
+    secret_expires_at: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.app.v1.SetAppEntitlementOwnersRequestInput` schema.
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6886,6 +7958,11 @@ pub struct SetAppEntitlementOwnersRequest {
 #[cfg(feature = "app-entitlement-owners")]
 model_de! { SetAppEntitlementOwnersRequest [1] {
     0 "userIds" user_ids: Plain,
+} }
+
+#[cfg(feature = "app-entitlement-owners")]
+setters! { SetAppEntitlementOwnersRequest {
+    user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.SetAppEntitlementOwnersResponse` schema.
@@ -6915,6 +7992,11 @@ model_de! { SetAppOwnersRequest [1] {
     0 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "app-owners")]
+setters! { SetAppOwnersRequest {
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.SetAppOwnersResponse` schema.
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6942,6 +8024,11 @@ model_de! { SetAppResourceOwnersRequest [1] {
     0 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "app-resource-owners")]
+setters! { SetAppResourceOwnersRequest {
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.app.v1.SetAppResourceOwnersResponse` schema.
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -6967,6 +8054,11 @@ pub struct SyncConfig {
 #[cfg(feature = "connector")]
 model_de! { SyncConfig [1] {
     0 "syncResourceTypeIds" sync_resource_type_ids: Plain,
+} }
+
+#[cfg(feature = "connector")]
+setters! { SyncConfig {
+    sync_resource_type_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.app.v1.TaskAuditCancelledResult` schema.
@@ -7050,21 +8142,16 @@ model_de! { TaskAuditSuccessResult [1] {
 
 /// The `c1.api.app.v1.UpdateAppEntitlementRequestInput` schema.
 #[cfg(feature = "app-entitlements")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementRequest {
     /// `entitlement`: a [`AppEntitlement`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement: Option<AppEntitlement>,
     /// `expandMask`: a [`AppEntitlementExpandMask`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppEntitlementExpandMask>,
     /// `overrideAccessRequestsDefaults`: a boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub override_access_requests_defaults: Option<bool>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -7075,6 +8162,35 @@ model_de! { UpdateAppEntitlementRequest [1] {
     2 "overrideAccessRequestsDefaults" override_access_requests_defaults: Plain,
     3 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "app-entitlements")]
+setters! { UpdateAppEntitlementRequest {
+    entitlement: impl Into<AppEntitlement>,
+    expand_mask: impl Into<AppEntitlementExpandMask>,
+    override_access_requests_defaults: bool,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "app-entitlements")]
+impl UpdateAppEntitlementRequest {
+    /// An update of the fields of `entitlement` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(entitlement: AppEntitlement) -> Self {
+        let mut out = UpdateAppEntitlementRequest {
+            entitlement: Some(entitlement),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "app-entitlements")]
+set_paths! { UpdateAppEntitlementRequest => entitlement }
+
+#[cfg(feature = "app-entitlements")]
+update_body! { UpdateAppEntitlementRequest { "entitlement" entitlement, "expandMask" expand_mask, "overrideAccessRequestsDefaults" override_access_requests_defaults,  } {  } }
 
 /// The `c1.api.app.v1.UpdateAppEntitlementResponse` schema.
 #[cfg(feature = "app-entitlements")]
@@ -7128,6 +8244,15 @@ model_de! { UpdateAppEntitlementRoutingRuleRequest [1] {
     4 "settings" settings: Model,
 } }
 
+#[cfg(feature = "app-entitlement-routing-rule")]
+setters! { UpdateAppEntitlementRoutingRuleRequest {
+    condition: impl Into<String>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    settings: impl Into<AppEntitlementRoutingRuleSettings>,
+} }
+
 /// The `c1.api.app.v1.UpdateAppEntitlementRoutingRuleResponse` schema.
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -7146,15 +8271,12 @@ model_de! { UpdateAppEntitlementRoutingRuleResponse [1] {
 
 /// The `c1.api.app.v1.UpdateAppRequestInput` schema.
 #[cfg(feature = "apps")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppRequest {
     /// `app`: a [`App`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -7163,6 +8285,33 @@ model_de! { UpdateAppRequest [1] {
     0 "app" app: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "apps")]
+setters! { UpdateAppRequest {
+    app: impl Into<App>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "apps")]
+impl UpdateAppRequest {
+    /// An update of the fields of `app` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(app: App) -> Self {
+        let mut out = UpdateAppRequest {
+            app: Some(app),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "apps")]
+set_paths! { UpdateAppRequest => app }
+
+#[cfg(feature = "apps")]
+update_body! { UpdateAppRequest { "app" app,  } {  } }
 
 /// The `c1.api.app.v1.UpdateAppResponse` schema.
 #[cfg(feature = "apps")]
@@ -7182,15 +8331,12 @@ model_de! { UpdateAppResponse [1] {
 
 /// The `c1.api.app.v1.UpdateAppUsageControlsRequestInput` schema.
 #[cfg(feature = "app-usage-controls")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppUsageControlsRequest {
     /// `appUsageControls`: a [`AppUsageControls`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_usage_controls: Option<AppUsageControls>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -7199,6 +8345,33 @@ model_de! { UpdateAppUsageControlsRequest [1] {
     0 "appUsageControls" app_usage_controls: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "app-usage-controls")]
+setters! { UpdateAppUsageControlsRequest {
+    app_usage_controls: impl Into<AppUsageControls>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "app-usage-controls")]
+impl UpdateAppUsageControlsRequest {
+    /// An update of the fields of `app_usage_controls` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(app_usage_controls: AppUsageControls) -> Self {
+        let mut out = UpdateAppUsageControlsRequest {
+            app_usage_controls: Some(app_usage_controls),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "app-usage-controls")]
+set_paths! { UpdateAppUsageControlsRequest => app_usage_controls }
+
+#[cfg(feature = "app-usage-controls")]
+update_body! { UpdateAppUsageControlsRequest { "appUsageControls" app_usage_controls,  } {  } }
 
 /// The `c1.api.app.v1.UpdateAppUsageControlsResponse` schema.
 #[cfg(feature = "app-usage-controls")]
@@ -7232,6 +8405,11 @@ model_de! { UpdateConnectorScheduleRequest [1] {
     0 "cron" cron: Model,
 } }
 
+#[cfg(feature = "connector")]
+setters! { UpdateConnectorScheduleRequest {
+    cron: impl Into<ConnectorScheduleCron>,
+} }
+
 /// The `c1.api.app.v1.UpdateConnectorScheduleResponse` schema.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -7262,6 +8440,11 @@ model_de! { UpdateGrantDurationRequest [1] {
     0 "newDeprovisionAt" new_deprovision_at: Timestamp,
 } }
 
+#[cfg(feature = "app-entitlement-user-binding")]
+setters! { UpdateGrantDurationRequest {
+    new_deprovision_at: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.app.v1.UpdateGrantDurationResponse` schema.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -7280,15 +8463,12 @@ model_de! { UpdateGrantDurationResponse [1] {
 
 /// The `c1.api.app.v1.UpdateManuallyManagedResourceTypeRequestInput` schema.
 #[cfg(feature = "app-resource-type")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateManuallyManagedResourceTypeRequest {
     /// `appResourceType`: a [`AppResourceType`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type: Option<AppResourceType>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -7297,6 +8477,33 @@ model_de! { UpdateManuallyManagedResourceTypeRequest [1] {
     0 "appResourceType" app_resource_type: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "app-resource-type")]
+setters! { UpdateManuallyManagedResourceTypeRequest {
+    app_resource_type: impl Into<AppResourceType>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "app-resource-type")]
+impl UpdateManuallyManagedResourceTypeRequest {
+    /// An update of the fields of `app_resource_type` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(app_resource_type: AppResourceType) -> Self {
+        let mut out = UpdateManuallyManagedResourceTypeRequest {
+            app_resource_type: Some(app_resource_type),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "app-resource-type")]
+set_paths! { UpdateManuallyManagedResourceTypeRequest => app_resource_type }
+
+#[cfg(feature = "app-resource-type")]
+update_body! { UpdateManuallyManagedResourceTypeRequest { "appResourceType" app_resource_type,  } {  } }
 
 /// The `c1.api.app.v1.UpdateManuallyManagedResourceTypeResponse` schema.
 #[cfg(feature = "app-resource-type")]

@@ -370,6 +370,11 @@ model_de! { CreateAppEntitlementEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
 } }
 
+#[cfg(feature = "app-entitlement-owners-v2")]
+setters! { CreateAppEntitlementEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
+} }
+
 /// The `c1.api.app.v2.CreateAppEntitlementEntitlementOwnerResponse` schema.
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -400,6 +405,11 @@ pub struct CreateAppEntitlementOwnerRequest {
 #[cfg(feature = "app-owners-v2")]
 model_de! { CreateAppEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
+#[cfg(feature = "app-owners-v2")]
+setters! { CreateAppEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
 /// The `c1.api.app.v2.CreateAppEntitlementOwnerResponse` schema.
@@ -434,6 +444,11 @@ model_de! { CreateAppEntitlementUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "app-entitlement-owners-v2")]
+setters! { CreateAppEntitlementUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.app.v2.CreateAppEntitlementUserOwnerResponse` schema.
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -464,6 +479,11 @@ pub struct CreateAppResourceEntitlementOwnerRequest {
 #[cfg(feature = "app-resource-owners-v2")]
 model_de! { CreateAppResourceEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
+#[cfg(feature = "app-resource-owners-v2")]
+setters! { CreateAppResourceEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
 /// The `c1.api.app.v2.CreateAppResourceEntitlementOwnerResponse` schema.
@@ -498,6 +518,11 @@ model_de! { CreateAppResourceUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "app-resource-owners-v2")]
+setters! { CreateAppResourceUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.app.v2.CreateAppResourceUserOwnerResponse` schema.
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -528,6 +553,11 @@ pub struct CreateAppUserEntitlementOwnerRequest {
 #[cfg(feature = "app-user-owners-v2")]
 model_de! { CreateAppUserEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
+#[cfg(feature = "app-user-owners-v2")]
+setters! { CreateAppUserEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
 /// The `c1.api.app.v2.CreateAppUserEntitlementOwnerResponse` schema.
@@ -562,6 +592,11 @@ model_de! { CreateAppUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "app-owners-v2")]
+setters! { CreateAppUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.app.v2.CreateAppUserOwnerResponse` schema.
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -592,6 +627,11 @@ pub struct CreateAppUserUserOwnerRequest {
 #[cfg(feature = "app-user-owners-v2")]
 model_de! { CreateAppUserUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
+} }
+
+#[cfg(feature = "app-user-owners-v2")]
+setters! { CreateAppUserUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
 } }
 
 /// The `c1.api.app.v2.CreateAppUserUserOwnerResponse` schema.
@@ -626,6 +666,11 @@ model_de! { CreateConnectorEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
 } }
 
+#[cfg(feature = "connector-owners-v2")]
+setters! { CreateConnectorEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
+} }
+
 /// The `c1.api.app.v2.CreateConnectorEntitlementOwnerResponse` schema.
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -656,6 +701,11 @@ pub struct CreateConnectorUserOwnerRequest {
 #[cfg(feature = "connector-owners-v2")]
 model_de! { CreateConnectorUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
+} }
+
+#[cfg(feature = "connector-owners-v2")]
+setters! { CreateConnectorUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
 } }
 
 /// The `c1.api.app.v2.CreateConnectorUserOwnerResponse` schema.
@@ -690,6 +740,11 @@ model_de! { DeleteAppEntitlementEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
 } }
 
+#[cfg(feature = "app-entitlement-owners-v2")]
+setters! { DeleteAppEntitlementEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
+} }
+
 /// The `c1.api.app.v2.DeleteAppEntitlementEntitlementOwnerResponse` schema.
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -715,6 +770,11 @@ pub struct DeleteAppEntitlementOwnerRequest {
 #[cfg(feature = "app-owners-v2")]
 model_de! { DeleteAppEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
+#[cfg(feature = "app-owners-v2")]
+setters! { DeleteAppEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
 /// The `c1.api.app.v2.DeleteAppEntitlementOwnerResponse` schema.
@@ -744,6 +804,11 @@ model_de! { DeleteAppEntitlementUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "app-entitlement-owners-v2")]
+setters! { DeleteAppEntitlementUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.app.v2.DeleteAppEntitlementUserOwnerResponse` schema.
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -769,6 +834,11 @@ pub struct DeleteAppResourceEntitlementOwnerRequest {
 #[cfg(feature = "app-resource-owners-v2")]
 model_de! { DeleteAppResourceEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
+#[cfg(feature = "app-resource-owners-v2")]
+setters! { DeleteAppResourceEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
 /// The `c1.api.app.v2.DeleteAppResourceEntitlementOwnerResponse` schema.
@@ -798,6 +868,11 @@ model_de! { DeleteAppResourceUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "app-resource-owners-v2")]
+setters! { DeleteAppResourceUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.app.v2.DeleteAppResourceUserOwnerResponse` schema.
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -823,6 +898,11 @@ pub struct DeleteAppUserEntitlementOwnerRequest {
 #[cfg(feature = "app-user-owners-v2")]
 model_de! { DeleteAppUserEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
+} }
+
+#[cfg(feature = "app-user-owners-v2")]
+setters! { DeleteAppUserEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
 /// The `c1.api.app.v2.DeleteAppUserEntitlementOwnerResponse` schema.
@@ -852,6 +932,11 @@ model_de! { DeleteAppUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "app-owners-v2")]
+setters! { DeleteAppUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.app.v2.DeleteAppUserOwnerResponse` schema.
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -877,6 +962,11 @@ pub struct DeleteAppUserUserOwnerRequest {
 #[cfg(feature = "app-user-owners-v2")]
 model_de! { DeleteAppUserUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
+} }
+
+#[cfg(feature = "app-user-owners-v2")]
+setters! { DeleteAppUserUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
 } }
 
 /// The `c1.api.app.v2.DeleteAppUserUserOwnerResponse` schema.
@@ -906,6 +996,11 @@ model_de! { DeleteConnectorEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
 } }
 
+#[cfg(feature = "connector-owners-v2")]
+setters! { DeleteConnectorEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
+} }
+
 /// The `c1.api.app.v2.DeleteConnectorEntitlementOwnerResponse` schema.
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -931,6 +1026,11 @@ pub struct DeleteConnectorUserOwnerRequest {
 #[cfg(feature = "connector-owners-v2")]
 model_de! { DeleteConnectorUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
+} }
+
+#[cfg(feature = "connector-owners-v2")]
+setters! { DeleteConnectorUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
 } }
 
 /// The `c1.api.app.v2.DeleteConnectorUserOwnerResponse` schema.
@@ -1406,6 +1506,13 @@ model_de! { SetAppEntitlementOwnersRequestV2 [1] {
     2 "userRefs" user_refs: Models,
 } }
 
+#[cfg(feature = "app-entitlement-owners-v2")]
+setters! { SetAppEntitlementOwnersRequestV2 {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    role_slug: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
+} }
+
 /// The `c1.api.app.v2.SetAppEntitlementOwnersResponse` schema.
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1439,6 +1546,13 @@ model_de! { SetAppOwnersRequestV2 [1] {
     0 "appEntitlementRefs" app_entitlement_refs: Models,
     1 "roleSlug" role_slug: Plain,
     2 "userRefs" user_refs: Models,
+} }
+
+#[cfg(feature = "app-owners-v2")]
+setters! { SetAppOwnersRequestV2 {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    role_slug: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
 } }
 
 /// The `c1.api.app.v2.SetAppOwnersResponse` schema.
@@ -1476,6 +1590,13 @@ model_de! { SetAppResourceOwnersV2Request [1] {
     2 "userRefs" user_refs: Models,
 } }
 
+#[cfg(feature = "app-resource-owners-v2")]
+setters! { SetAppResourceOwnersV2Request {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    role_slug: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
+} }
+
 /// The `c1.api.app.v2.SetAppResourceOwnersV2Response` schema.
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1511,6 +1632,13 @@ model_de! { SetAppUserOwnersV2Request [1] {
     2 "userRefs" user_refs: Models,
 } }
 
+#[cfg(feature = "app-user-owners-v2")]
+setters! { SetAppUserOwnersV2Request {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    role_slug: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
+} }
+
 /// The `c1.api.app.v2.SetAppUserOwnersV2Response` schema.
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1544,6 +1672,13 @@ model_de! { SetConnectorOwnersV2Request [1] {
     0 "appEntitlementRefs" app_entitlement_refs: Models,
     1 "roleSlug" role_slug: Plain,
     2 "userRefs" user_refs: Models,
+} }
+
+#[cfg(feature = "connector-owners-v2")]
+setters! { SetConnectorOwnersV2Request {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    role_slug: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
 } }
 
 /// The `c1.api.app.v2.SetConnectorOwnersV2Response` schema.

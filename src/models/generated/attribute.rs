@@ -89,6 +89,12 @@ model_de! { CreateAttributeValueRequest [1] {
     1 "value" value: Plain,
 } }
 
+#[cfg(feature = "attributes")]
+setters! { CreateAttributeValueRequest {
+    attribute_type_id: impl Into<String>,
+    value: impl Into<String>,
+} }
+
 /// The `c1.api.attribute.v1.CreateAttributeValueResponse` schema.
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -121,6 +127,11 @@ model_de! { CreateComplianceFrameworkAttributeValueRequest [1] {
     0 "value" value: Plain,
 } }
 
+#[cfg(feature = "attributes")]
+setters! { CreateComplianceFrameworkAttributeValueRequest {
+    value: impl Into<String>,
+} }
+
 /// The `c1.api.attribute.v1.CreateComplianceFrameworkAttributeValueResponse` schema.
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -151,6 +162,11 @@ pub struct CreateRiskLevelAttributeValueRequest {
 #[cfg(feature = "attributes")]
 model_de! { CreateRiskLevelAttributeValueRequest [1] {
     0 "value" value: Plain,
+} }
+
+#[cfg(feature = "attributes")]
+setters! { CreateRiskLevelAttributeValueRequest {
+    value: impl Into<String>,
 } }
 
 /// The `c1.api.attribute.v1.CreateRiskLevelAttributeValueResponse` schema.
@@ -445,6 +461,17 @@ model_de! { SearchAttributeValuesRequest [1] {
     4 "pageToken" page_token: Plain,
     5 "query" query: Plain,
     6 "value" value: Plain,
+} }
+
+#[cfg(feature = "attribute-search")]
+setters! { SearchAttributeValuesRequest {
+    attribute_type_ids: impl Into<Vec<String>>,
+    exclude_ids: impl Into<Vec<String>>,
+    ids: impl Into<Vec<String>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    value: impl Into<String>,
 } }
 
 /// The `c1.api.attribute.v1.SearchAttributeValuesResponse` schema.

@@ -21,6 +21,11 @@ model_de! { AuthConfigC1Local [1] {
 } }
 
 #[cfg(feature = "tenant-auth-config")]
+setters! { AuthConfigC1Local {
+    delegated_verifiers: impl Into<Vec<AuthConfigC1LocalDelegatedVerifiers>>,
+} }
+
+#[cfg(feature = "tenant-auth-config")]
 open_enum! {
 /// An open enum of 4 known values.
 pub enum AuthConfigC1LocalDelegatedVerifiers {
@@ -55,6 +60,12 @@ model_de! { AuthConfigGoogle [1] {
     1 "hostedDomains" hosted_domains: Plain,
 } }
 
+#[cfg(feature = "tenant-auth-config")]
+setters! { AuthConfigGoogle {
+    additional_hosted_domains: impl Into<Vec<String>>,
+    hosted_domains: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigJumpCloud` schema.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -81,6 +92,12 @@ redacted_debug! { AuthConfigJumpCloud {
     "oidc_client_secret" oidc_client_secret: redacted,
 } }
 
+#[cfg(feature = "tenant-auth-config")]
+setters! { AuthConfigJumpCloud {
+    oidc_client_id: impl Into<String>,
+    oidc_client_secret: impl Into<String>,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigMicrosoft` schema.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -95,6 +112,11 @@ pub struct AuthConfigMicrosoft {
 #[cfg(feature = "tenant-auth-config")]
 model_de! { AuthConfigMicrosoft [1] {
     0 "tenantIds" tenant_ids: Plain,
+} }
+
+#[cfg(feature = "tenant-auth-config")]
+setters! { AuthConfigMicrosoft {
+    tenant_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.auth_config.v1.AuthConfigOIDC` schema.
@@ -138,6 +160,15 @@ redacted_debug! { AuthConfigOIDC {
     "scopes" scopes: shown,
 } }
 
+#[cfg(feature = "tenant-auth-config")]
+setters! { AuthConfigOIDC {
+    exact_match_claims: impl Into<::std::collections::BTreeMap<String, String>>,
+    issuer_id: impl Into<String>,
+    oidc_client_id: impl Into<String>,
+    oidc_client_secret: impl Into<String>,
+    scopes: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigOkta` schema.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -167,6 +198,13 @@ redacted_debug! { AuthConfigOkta {
     "domain" domain: shown,
     "oidc_client_id" oidc_client_id: shown,
     "oidc_client_secret" oidc_client_secret: redacted,
+} }
+
+#[cfg(feature = "tenant-auth-config")]
+setters! { AuthConfigOkta {
+    domain: impl Into<String>,
+    oidc_client_id: impl Into<String>,
+    oidc_client_secret: impl Into<String>,
 } }
 
 /// The `c1.api.auth_config.v1.AuthConfigOneLogin` schema.
@@ -200,6 +238,13 @@ redacted_debug! { AuthConfigOneLogin {
     "oidc_client_secret" oidc_client_secret: redacted,
 } }
 
+#[cfg(feature = "tenant-auth-config")]
+setters! { AuthConfigOneLogin {
+    domain: impl Into<String>,
+    oidc_client_id: impl Into<String>,
+    oidc_client_secret: impl Into<String>,
+} }
+
 /// The `c1.api.auth_config.v1.AuthConfigPingOne` schema.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -229,6 +274,13 @@ redacted_debug! { AuthConfigPingOne {
     "environment_id" environment_id: shown,
     "oidc_client_id" oidc_client_id: shown,
     "oidc_client_secret" oidc_client_secret: redacted,
+} }
+
+#[cfg(feature = "tenant-auth-config")]
+setters! { AuthConfigPingOne {
+    environment_id: impl Into<String>,
+    oidc_client_id: impl Into<String>,
+    oidc_client_secret: impl Into<String>,
 } }
 
 /// The `c1.api.auth_config.v1.TenantAuthConfig` schema.
@@ -322,6 +374,47 @@ model_de! { TenantAuthConfig [1] {
     15 "providerType" provider_type: Plain,
     16 "status" status: Plain,
     17 "updatedAt" updated_at: Timestamp,
+} }
+
+#[cfg(feature = "tenant-auth-config")]
+setters! { TenantAuthConfig {
+    bootstrap_domains: impl Into<Vec<String>>,
+    c1_local: impl Into<AuthConfigC1Local>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deprecation_deadline: impl Into<::time::OffsetDateTime>,
+    deprecation_message: impl Into<String>,
+    display_name: impl Into<String>,
+    google: impl Into<AuthConfigGoogle>,
+    id: impl Into<String>,
+    is_default_bootstrap: bool,
+    jumpcloud: impl Into<AuthConfigJumpCloud>,
+    microsoft: impl Into<AuthConfigMicrosoft>,
+    oidc: impl Into<AuthConfigOIDC>,
+    okta: impl Into<AuthConfigOkta>,
+    onelogin: impl Into<AuthConfigOneLogin>,
+    pingone: impl Into<AuthConfigPingOne>,
+    provider_type: impl Into<TenantAuthConfigProviderType>,
+    status: impl Into<TenantAuthConfigStatus>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "tenant-auth-config")]
+set_paths! { TenantAuthConfig {
+    "bootstrapDomains" bootstrap_domains,
+    "c1Local" c1_local,
+    "deprecationDeadline" deprecation_deadline,
+    "deprecationMessage" deprecation_message,
+    "displayName" display_name,
+    "google" google,
+    "id" id,
+    "isDefaultBootstrap" is_default_bootstrap,
+    "jumpcloud" jumpcloud,
+    "microsoft" microsoft,
+    "oidc" oidc,
+    "okta" okta,
+    "onelogin" onelogin,
+    "pingone" pingone,
+    "status" status,
 } }
 
 #[cfg(feature = "tenant-auth-config")]
@@ -420,6 +513,35 @@ model_de! { TenantAuthConfigServiceCreateRequest [1] {
     13 "status" status: Plain,
 } }
 
+#[cfg(feature = "tenant-auth-config")]
+setters! { TenantAuthConfigServiceCreateRequest {
+    bootstrap_domains: impl Into<Vec<String>>,
+    c1_local: impl Into<AuthConfigC1Local>,
+    deprecation_deadline: impl Into<::time::OffsetDateTime>,
+    deprecation_message: impl Into<String>,
+    display_name: impl Into<String>,
+    google: impl Into<AuthConfigGoogle>,
+    is_default_bootstrap: bool,
+    jumpcloud: impl Into<AuthConfigJumpCloud>,
+    microsoft: impl Into<AuthConfigMicrosoft>,
+    oidc: impl Into<AuthConfigOIDC>,
+    okta: impl Into<AuthConfigOkta>,
+    onelogin: impl Into<AuthConfigOneLogin>,
+    pingone: impl Into<AuthConfigPingOne>,
+    status: impl Into<TenantAuthConfigStatus>,
+} }
+
+#[cfg(feature = "tenant-auth-config")]
+impl TenantAuthConfigServiceCreateRequest {
+    /// A `TenantAuthConfigServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        TenantAuthConfigServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceCreateResponse` schema.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -507,15 +629,12 @@ impl crate::Page for TenantAuthConfigServiceListResponse {
 
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceUpdateRequestInput` schema.
 #[cfg(feature = "tenant-auth-config")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceUpdateRequest {
     /// `authConfig`: a [`TenantAuthConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<TenantAuthConfig>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -524,6 +643,33 @@ model_de! { TenantAuthConfigServiceUpdateRequest [1] {
     0 "authConfig" auth_config: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "tenant-auth-config")]
+setters! { TenantAuthConfigServiceUpdateRequest {
+    auth_config: impl Into<TenantAuthConfig>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "tenant-auth-config")]
+impl TenantAuthConfigServiceUpdateRequest {
+    /// An update of the fields of `auth_config` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(auth_config: TenantAuthConfig) -> Self {
+        let mut out = TenantAuthConfigServiceUpdateRequest {
+            auth_config: Some(auth_config),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "tenant-auth-config")]
+set_paths! { TenantAuthConfigServiceUpdateRequest => auth_config }
+
+#[cfg(feature = "tenant-auth-config")]
+update_body! { TenantAuthConfigServiceUpdateRequest { "authConfig" auth_config,  } {  } }
 
 /// The `c1.api.auth_config.v1.TenantAuthConfigServiceUpdateResponse` schema.
 #[cfg(feature = "tenant-auth-config")]

@@ -45,3 +45,11 @@ model_de! { UserActorObjectPermissions [1] {
     2 "extra" extra: Plain,
     3 "read" read: Plain,
 } }
+
+#[cfg(feature = "principal")]
+setters! { UserActorObjectPermissions {
+    delete: bool,
+    edit: bool,
+    extra: impl Into<::std::collections::BTreeMap<String, bool>>,
+    read: bool,
+} }

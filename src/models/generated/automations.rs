@@ -24,6 +24,12 @@ model_de! { AccessConflictTrigger [1] {
     1 "conflictMonitorRefs" conflict_monitor_refs: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { AccessConflictTrigger {
+    all_conflict_monitors: bool,
+    conflict_monitor_refs: impl Into<ConflictMonitorRefs>,
+} }
+
 /// The `c1.api.automations.v1.GrantTriggerFilter.AccountFilter` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -38,6 +44,11 @@ pub struct AccountFilter {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { AccountFilter [1] {
     0 "accountType" account_type: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { AccountFilter {
+    account_type: impl Into<AppUserAppUserType>,
 } }
 
 /// The `c1.api.automations.v1.AccountInContext` schema.
@@ -79,6 +90,14 @@ model_de! { AccountLifecycleAction [1] {
     3 "connectorRef" connector_ref: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { AccountLifecycleAction {
+    account_in_context: impl Into<AccountInContext>,
+    account_ref: impl Into<AccountRef>,
+    action_name: impl Into<String>,
+    connector_ref: impl Into<ConnectorRef>,
+} }
+
 /// The `c1.api.automations.v1.AccountRef` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -93,6 +112,11 @@ pub struct AccountRef {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { AccountRef [1] {
     0 "accountIdCel" account_id_cel: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { AccountRef {
+    account_id_cel: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.AppUserCreatedTrigger` schema.
@@ -119,6 +143,13 @@ model_de! { AppUserCreatedTrigger [1] {
     2 "condition" condition: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { AppUserCreatedTrigger {
+    app_id: impl Into<String>,
+    app_id_cel: impl Into<String>,
+    condition: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.AppUserUpdatedTrigger` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -141,6 +172,13 @@ model_de! { AppUserUpdatedTrigger [1] {
     0 "appId" app_id: Plain,
     1 "appIdCel" app_id_cel: Plain,
     2 "condition" condition: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { AppUserUpdatedTrigger {
+    app_id: impl Into<String>,
+    app_id_cel: impl Into<String>,
+    condition: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.Automation` schema.
@@ -240,6 +278,51 @@ model_de! { Automation [1] {
     18 "triggers" triggers: Models,
 } }
 
+#[cfg(feature = "automation")]
+setters! { Automation {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    app_id: impl Into<String>,
+    automation_steps: impl Into<Vec<AutomationStep>>,
+    circuit_breaker: impl Into<DisabledReasonCircuitBreaker>,
+    circuit_breaker_max: u32,
+    circuit_breaker_period: impl Into<AutomationCircuitBreakerPeriod>,
+    context: impl Into<AutomationContext>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    current_version: i64,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    draft_automation_steps: impl Into<Vec<AutomationStep>>,
+    draft_triggers: impl Into<Vec<AutomationTrigger>>,
+    enabled: bool,
+    id: impl Into<String>,
+    is_draft: bool,
+    last_executed_at: impl Into<::time::OffsetDateTime>,
+    primary_trigger_type: impl Into<AutomationPrimaryTriggerType>,
+    triggers: impl Into<Vec<AutomationTrigger>>,
+} }
+
+#[cfg(any(feature = "automation", feature = "automation-search"))]
+set_paths! { Automation {
+    "annotations" annotations,
+    "appId" app_id,
+    "automationSteps" automation_steps,
+    "circuitBreaker" circuit_breaker,
+    "circuitBreakerMax" circuit_breaker_max,
+    "circuitBreakerPeriod" circuit_breaker_period,
+    "context" context,
+    "createdAt" created_at,
+    "currentVersion" current_version,
+    "description" description,
+    "displayName" display_name,
+    "draftAutomationSteps" draft_automation_steps,
+    "draftTriggers" draft_triggers,
+    "enabled" enabled,
+    "isDraft" is_draft,
+    "lastExecutedAt" last_executed_at,
+    "primaryTriggerType" primary_trigger_type,
+    "triggers" triggers,
+} }
+
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
 /// An open enum of 5 known values.
@@ -281,6 +364,11 @@ pub struct AutomationContext {
 ))]
 model_de! { AutomationContext [1] {
     0 "context" context: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { AutomationContext {
+    context: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
 } }
 
 /// The `c1.api.automations.v1.AutomationExecution` schema.
@@ -379,6 +467,11 @@ model_de! { AutomationExecutionExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(feature = "automation-execution-search")]
+setters! { AutomationExecutionExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.automations.v1.AutomationExecutionRef` schema.
 #[cfg(feature = "automation-execution-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -396,6 +489,11 @@ pub struct AutomationExecutionRef {
 #[cfg(feature = "automation-execution-search")]
 model_de! { AutomationExecutionRef [1] {
     0 "id" id: Int64,
+} }
+
+#[cfg(feature = "automation-execution-search")]
+setters! { AutomationExecutionRef {
+    id: i64,
 } }
 
 #[cfg(any(
@@ -603,6 +701,34 @@ model_de! { AutomationStep [1] {
     23 "webhook" webhook: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { AutomationStep {
+    account_lifecycle_action: impl Into<AccountLifecycleAction>,
+    call_function: impl Into<CallFunction>,
+    connector_action: impl Into<ConnectorAction>,
+    connector_create_account: impl Into<ConnectorCreateAccount>,
+    create_access_review: impl Into<CreateAccessReview>,
+    create_revoke_tasks: impl Into<CreateRevokeTasks>,
+    create_revoke_tasks_v2: impl Into<CreateRevokeTasksV2>,
+    evaluate_expressions: impl Into<EvaluateExpressions>,
+    generate_password: impl Into<GeneratePassword>,
+    grant_entitlements: impl Into<GrantEntitlements>,
+    remove_from_delegation: impl Into<RemoveFromDelegation>,
+    run_automation: impl Into<RunAutomation>,
+    send_email: impl Into<SendEmail>,
+    send_slack_message: impl Into<SendSlackMessage>,
+    set_credential: impl Into<SetCredential>,
+    skip_if_true_cel: impl Into<String>,
+    step_display_name: impl Into<String>,
+    step_name: impl Into<String>,
+    store_credential: impl Into<StoreCredential>,
+    task_action: impl Into<TaskAction>,
+    unenroll_from_all_access_profiles: impl Into<UnenrollFromAllAccessProfiles>,
+    update_user: impl Into<UpdateUser>,
+    wait_for_duration: impl Into<WaitForDuration>,
+    webhook: impl Into<Webhook>,
+} }
+
 /// The `c1.api.automations.v1.AutomationTemplateRef` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -617,6 +743,11 @@ pub struct AutomationTemplateRef {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { AutomationTemplateRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(any(feature = "automation", feature = "automation-search"))]
+setters! { AutomationTemplateRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.AutomationTemplateVersion` schema.
@@ -731,6 +862,22 @@ model_de! { AutomationTrigger [1] {
     11 "webhook" webhook: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { AutomationTrigger {
+    access_conflict: impl Into<AccessConflictTrigger>,
+    app_user_created: impl Into<AppUserCreatedTrigger>,
+    app_user_updated: impl Into<AppUserUpdatedTrigger>,
+    grant_deleted: impl Into<GrantDeletedTrigger>,
+    grant_found: impl Into<GrantFoundTrigger>,
+    schedule: impl Into<ScheduleTrigger>,
+    schedule_app_user: impl Into<ScheduleTriggerAppUser>,
+    schedule_no_user: impl Into<ScheduleTriggerNoUser>,
+    usage_based_revocation: impl Into<UsageBasedRevocationTrigger>,
+    user_created: impl Into<UserCreatedTrigger>,
+    user_profile_change: impl Into<UserProfileChangeTrigger>,
+    webhook: impl Into<WebhookAutomationTrigger>,
+} }
+
 /// The `c1.api.automations.v1.CreateAutomationRequest` schema.
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -793,6 +940,23 @@ model_de! { AutomationsCreateAutomationRequest [1] {
     10 "enabled" enabled: Plain,
     11 "isDraft" is_draft: Plain,
     12 "triggers" triggers: Models,
+} }
+
+#[cfg(feature = "automation")]
+setters! { AutomationsCreateAutomationRequest {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    app_id: impl Into<String>,
+    automation_steps: impl Into<Vec<AutomationStep>>,
+    circuit_breaker_max: u32,
+    circuit_breaker_period: impl Into<AutomationCircuitBreakerPeriod>,
+    context: impl Into<AutomationContext>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    draft_automation_steps: impl Into<Vec<AutomationStep>>,
+    draft_triggers: impl Into<Vec<AutomationTrigger>>,
+    enabled: bool,
+    is_draft: bool,
+    triggers: impl Into<Vec<AutomationTrigger>>,
 } }
 
 /// The `c1.api.automations.v1.CreateAutomationResponse` schema.
@@ -868,6 +1032,12 @@ model_de! { CallFunction [1] {
     1 "functionId" function_id: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { CallFunction {
+    args: impl Into<::std::collections::BTreeMap<String, String>>,
+    function_id: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.ClearAutomationCircuitBreakerRequestInput` schema.
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -886,6 +1056,12 @@ pub struct ClearAutomationCircuitBreakerRequest {
 model_de! { ClearAutomationCircuitBreakerRequest [1] {
     0 "decision" decision: Plain,
     1 "reason" reason: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { ClearAutomationCircuitBreakerRequest {
+    decision: impl Into<ClearAutomationCircuitBreakerRequestDecision>,
+    reason: impl Into<String>,
 } }
 
 #[cfg(feature = "automation")]
@@ -941,6 +1117,13 @@ model_de! { CloseAction [1] {
     2 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { CloseAction {
+    use_subject_user: bool,
+    user_id_cel: impl Into<String>,
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.automations.v1.ConflictMonitorRefs` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -955,6 +1138,11 @@ pub struct ConflictMonitorRefs {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { ConflictMonitorRefs [1] {
     0 "conflictMonitorRefs" conflict_monitor_refs: Models,
+} }
+
+#[cfg(feature = "automation")]
+setters! { ConflictMonitorRefs {
+    conflict_monitor_refs: impl Into<Vec<ConflictMonitorRef>>,
 } }
 
 /// The `c1.api.automations.v1.ConnectorAction` schema.
@@ -985,6 +1173,14 @@ model_de! { ConnectorAction [1] {
     3 "resourceTypeId" resource_type_id: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { ConnectorAction {
+    action_name: impl Into<String>,
+    args_template: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    connector_ref: impl Into<ConnectorRef>,
+    resource_type_id: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.ConnectorCreateAccount` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1011,6 +1207,14 @@ model_de! { ConnectorCreateAccount [1] {
     1 "passwordCel" password_cel: Plain,
     2 "userIdCel" user_id_cel: Plain,
     3 "userProperties" user_properties: Model,
+} }
+
+#[cfg(feature = "automation")]
+setters! { ConnectorCreateAccount {
+    connector_ref: impl Into<ConnectorRef>,
+    password_cel: impl Into<String>,
+    user_id_cel: impl Into<String>,
+    user_properties: impl Into<UserProperties>,
 } }
 
 /// The `c1.api.automations.v1.CreateAccessReview` schema.
@@ -1047,6 +1251,16 @@ model_de! { CreateAccessReview [1] {
     3 "useSubjectUser" use_subject_user: Plain,
     4 "userIdsCel" user_ids_cel: Plain,
     5 "userRefs" user_refs: Models,
+} }
+
+#[cfg(feature = "automation")]
+setters! { CreateAccessReview {
+    access_review_template_cel: impl Into<String>,
+    access_review_template_id: impl Into<String>,
+    campaign_name: impl Into<String>,
+    use_subject_user: bool,
+    user_ids_cel: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
 } }
 
 /// The `c1.api.automations.v1.CreateRevokeTasks` schema.
@@ -1091,6 +1305,18 @@ model_de! { CreateRevokeTasks [1] {
     5 "useSubjectUser" use_subject_user: Plain,
     6 "userIdCel" user_id_cel: Plain,
     7 "userRef" user_ref: Model,
+} }
+
+#[cfg(feature = "automation")]
+setters! { CreateRevokeTasks {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    app_entitlement_refs_cel: impl Into<String>,
+    excluded_app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    excluded_app_entitlement_refs_cel: impl Into<String>,
+    revoke_all: bool,
+    use_subject_user: bool,
+    user_id_cel: impl Into<String>,
+    user_ref: impl Into<UserRef>,
 } }
 
 /// The `c1.api.automations.v1.CreateRevokeTasksV2` schema.
@@ -1157,6 +1383,23 @@ model_de! { CreateRevokeTasksV2 [1] {
     12 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { CreateRevokeTasksV2 {
+    exclusion_criteria: impl Into<EntitlementExclusionCriteria>,
+    exclusion_list: impl Into<EntitlementExclusionList>,
+    exclusion_list_cel: impl Into<EntitlementExclusionListCel>,
+    exclusion_none: impl Into<EntitlementExclusionNone>,
+    grant_source_filter: impl Into<CreateRevokeTasksV2GrantSourceFilter>,
+    inclusion_access_only: impl Into<EntitlementInclusionAccessOnly>,
+    inclusion_all: impl Into<EntitlementInclusionAll>,
+    inclusion_criteria: impl Into<EntitlementInclusionCriteria>,
+    inclusion_list: impl Into<EntitlementInclusionList>,
+    inclusion_list_cel: impl Into<EntitlementInclusionListCel>,
+    use_subject_user: bool,
+    user_id_cel: impl Into<String>,
+    user_ref: impl Into<UserRef>,
+} }
+
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
 /// An open enum of 2 known values.
@@ -1199,6 +1442,14 @@ model_de! { DisabledReasonCircuitBreaker [1] {
     3 "trippedAt" tripped_at: Timestamp,
 } }
 
+#[cfg(feature = "automation")]
+setters! { DisabledReasonCircuitBreaker {
+    observed_count: u32,
+    period: impl Into<AutomationCircuitBreakerPeriod>,
+    threshold: u32,
+    tripped_at: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.automations.v1.EntitlementExclusionCriteria` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1227,6 +1478,14 @@ model_de! { EntitlementExclusionCriteria [1] {
     3 "excludedRiskLevelIds" excluded_risk_level_ids: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { EntitlementExclusionCriteria {
+    excluded_app_ids: impl Into<Vec<String>>,
+    excluded_compliance_framework_ids: impl Into<Vec<String>>,
+    excluded_resource_type_ids: impl Into<Vec<String>>,
+    excluded_risk_level_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.automations.v1.EntitlementExclusionList` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1243,6 +1502,11 @@ model_de! { EntitlementExclusionList [1] {
     0 "excludedAppEntitlementRefs" excluded_app_entitlement_refs: Models,
 } }
 
+#[cfg(feature = "automation")]
+setters! { EntitlementExclusionList {
+    excluded_app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+} }
+
 /// The `c1.api.automations.v1.EntitlementExclusionListCel` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1257,6 +1521,11 @@ pub struct EntitlementExclusionListCel {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { EntitlementExclusionListCel [1] {
     0 "excludedAppEntitlementRefsCel" excluded_app_entitlement_refs_cel: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { EntitlementExclusionListCel {
+    excluded_app_entitlement_refs_cel: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.EntitlementExclusionNone` schema.
@@ -1320,6 +1589,14 @@ model_de! { EntitlementInclusionCriteria [1] {
     3 "riskLevelIds" risk_level_ids: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { EntitlementInclusionCriteria {
+    app_ids: impl Into<Vec<String>>,
+    compliance_framework_ids: impl Into<Vec<String>>,
+    resource_type_ids: impl Into<Vec<String>>,
+    risk_level_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.automations.v1.EntitlementInclusionList` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1334,6 +1611,11 @@ pub struct EntitlementInclusionList {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { EntitlementInclusionList [1] {
     0 "appEntitlementRefs" app_entitlement_refs: Models,
+} }
+
+#[cfg(feature = "automation")]
+setters! { EntitlementInclusionList {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
 /// The `c1.api.automations.v1.EntitlementInclusionListCel` schema.
@@ -1352,6 +1634,11 @@ model_de! { EntitlementInclusionListCel [1] {
     0 "appEntitlementRefsCel" app_entitlement_refs_cel: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { EntitlementInclusionListCel {
+    app_entitlement_refs_cel: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.EvaluateExpressions` schema (deprecated by the vendor).
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1368,6 +1655,11 @@ model_de! { EvaluateExpressions [1] {
     0 "expressions" expressions: Models,
 } }
 
+#[cfg(feature = "automation")]
+setters! { EvaluateExpressions {
+    expressions: impl Into<Vec<Expression>>,
+} }
+
 /// The `c1.api.automations.v1.ExecuteAutomationRequestInput` schema.
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1382,6 +1674,11 @@ pub struct ExecuteAutomationRequest {
 #[cfg(feature = "automation")]
 model_de! { ExecuteAutomationRequest [1] {
     0 "context" context: Model,
+} }
+
+#[cfg(feature = "automation")]
+setters! { ExecuteAutomationRequest {
+    context: impl Into<AutomationContext>,
 } }
 
 /// The `c1.api.automations.v1.ExecuteAutomationResponse` schema.
@@ -1427,6 +1724,13 @@ model_de! { Expression [1] {
     2 "key" key: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { Expression {
+    expression_cel: impl Into<String>,
+    is_secret: bool,
+    key: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.GeneratePassword` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1445,6 +1749,12 @@ pub struct GeneratePassword {
 model_de! { GeneratePassword [1] {
     0 "passwordPolicyId" password_policy_id: Plain,
     1 "policy" policy: Model,
+} }
+
+#[cfg(feature = "automation")]
+setters! { GeneratePassword {
+    password_policy_id: impl Into<String>,
+    policy: impl Into<GeneratePasswordPolicy>,
 } }
 
 /// The `c1.api.automations.v1.GeneratePasswordPolicy` schema.
@@ -1493,6 +1803,19 @@ model_de! { GeneratePasswordPolicy [1] {
     6 "requireNumbers" require_numbers: Plain,
     7 "requireSpecialCharacters" require_special_characters: Plain,
     8 "requireUppercase" require_uppercase: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { GeneratePasswordPolicy {
+    custom_characters: impl Into<String>,
+    excluded_characters: impl Into<String>,
+    max_character_count: i32,
+    min_character_count: i32,
+    no_restrictions: bool,
+    require_lowercase: bool,
+    require_numbers: bool,
+    require_special_characters: bool,
+    require_uppercase: bool,
 } }
 
 /// The `c1.api.automations.v1.GetAutomationExecutionResponse` schema.
@@ -1551,6 +1874,11 @@ model_de! { GrantDeletedTrigger [1] {
     0 "grantTriggerFilter" grant_trigger_filter: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { GrantDeletedTrigger {
+    grant_trigger_filter: impl Into<GrantTriggerFilter>,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementExclusionCriteria` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1575,6 +1903,13 @@ model_de! { GrantEntitlementExclusionCriteria [1] {
     2 "excludedRiskLevelIds" excluded_risk_level_ids: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { GrantEntitlementExclusionCriteria {
+    excluded_app_ids: impl Into<Vec<String>>,
+    excluded_compliance_framework_ids: impl Into<Vec<String>>,
+    excluded_risk_level_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementExclusionList` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1591,6 +1926,11 @@ model_de! { GrantEntitlementExclusionList [1] {
     0 "excludedAppEntitlementRefs" excluded_app_entitlement_refs: Models,
 } }
 
+#[cfg(feature = "automation")]
+setters! { GrantEntitlementExclusionList {
+    excluded_app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementExclusionListCel` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1605,6 +1945,11 @@ pub struct GrantEntitlementExclusionListCel {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { GrantEntitlementExclusionListCel [1] {
     0 "excludedAppEntitlementRefsCel" excluded_app_entitlement_refs_cel: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { GrantEntitlementExclusionListCel {
+    excluded_app_entitlement_refs_cel: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.GrantEntitlementExclusionNone` schema.
@@ -1642,6 +1987,13 @@ model_de! { GrantEntitlementInclusionCriteria [1] {
     2 "riskLevelIds" risk_level_ids: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { GrantEntitlementInclusionCriteria {
+    app_ids: impl Into<Vec<String>>,
+    compliance_framework_ids: impl Into<Vec<String>>,
+    risk_level_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementInclusionList` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1658,6 +2010,11 @@ model_de! { GrantEntitlementInclusionList [1] {
     0 "appEntitlementRefs" app_entitlement_refs: Models,
 } }
 
+#[cfg(feature = "automation")]
+setters! { GrantEntitlementInclusionList {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+} }
+
 /// The `c1.api.automations.v1.GrantEntitlementInclusionListCel` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1672,6 +2029,11 @@ pub struct GrantEntitlementInclusionListCel {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { GrantEntitlementInclusionListCel [1] {
     0 "appEntitlementRefsCel" app_entitlement_refs_cel: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { GrantEntitlementInclusionListCel {
+    app_entitlement_refs_cel: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.GrantEntitlements` schema.
@@ -1726,6 +2088,20 @@ model_de! { GrantEntitlements [1] {
     9 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { GrantEntitlements {
+    exclusion_criteria: impl Into<GrantEntitlementExclusionCriteria>,
+    exclusion_list: impl Into<GrantEntitlementExclusionList>,
+    exclusion_list_cel: impl Into<GrantEntitlementExclusionListCel>,
+    exclusion_none: impl Into<GrantEntitlementExclusionNone>,
+    inclusion_criteria: impl Into<GrantEntitlementInclusionCriteria>,
+    inclusion_list: impl Into<GrantEntitlementInclusionList>,
+    inclusion_list_cel: impl Into<GrantEntitlementInclusionListCel>,
+    use_subject_user: bool,
+    user_id_cel: impl Into<String>,
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.automations.v1.GrantTriggerFilter.GrantFilter` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1748,6 +2124,13 @@ model_de! { GrantFilter [1] {
     0 "grantFilterType" grant_filter_type: Plain,
     1 "grantJustificationType" grant_justification_type: Plain,
     2 "grantSourceFilter" grant_source_filter: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { GrantFilter {
+    grant_filter_type: impl Into<GrantFilterGrantFilterType>,
+    grant_justification_type: impl Into<GrantFilterGrantJustificationType>,
+    grant_source_filter: impl Into<GrantFilterGrantSourceFilter>,
 } }
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
@@ -1779,6 +2162,11 @@ pub struct GrantFoundTrigger {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { GrantFoundTrigger [1] {
     0 "grantTriggerFilter" grant_trigger_filter: Model,
+} }
+
+#[cfg(feature = "automation")]
+setters! { GrantFoundTrigger {
+    grant_trigger_filter: impl Into<GrantTriggerFilter>,
 } }
 
 /// The `c1.api.automations.v1.GrantTriggerFilter` schema.
@@ -1815,6 +2203,16 @@ model_de! { GrantTriggerFilter [1] {
     3 "inclusionCriteria" inclusion_criteria: Model,
     4 "inclusionList" inclusion_list: Model,
     5 "inclusionListCel" inclusion_list_cel: Model,
+} }
+
+#[cfg(feature = "automation")]
+setters! { GrantTriggerFilter {
+    account_filter: impl Into<AccountFilter>,
+    grant_filter: impl Into<GrantFilter>,
+    inclusion_all: impl Into<EntitlementInclusionAll>,
+    inclusion_criteria: impl Into<EntitlementInclusionCriteria>,
+    inclusion_list: impl Into<EntitlementInclusionList>,
+    inclusion_list_cel: impl Into<EntitlementInclusionListCel>,
 } }
 
 /// The `c1.api.automations.v1.ListAutomationExecutionsResponse` schema.
@@ -1911,6 +2309,15 @@ model_de! { ReassignAction [1] {
     4 "useSubjectUser" use_subject_user: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { ReassignAction {
+    assignee_user_id_cel: impl Into<String>,
+    assignee_user_ref: impl Into<UserRef>,
+    subject_user_id_cel: impl Into<String>,
+    subject_user_ref: impl Into<UserRef>,
+    use_subject_user: bool,
+} }
+
 /// The `c1.api.automations.v1.RemoveFromDelegation` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1943,6 +2350,15 @@ model_de! { RemoveFromDelegation [1] {
     4 "userRef" user_ref: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { RemoveFromDelegation {
+    replacement_user_id_cel: impl Into<String>,
+    replacement_user_ref: impl Into<UserRef>,
+    use_subject_user: bool,
+    user_id_cel: impl Into<String>,
+    user_ref: impl Into<UserRef>,
+} }
+
 /// The `c1.api.automations.v1.ResolvePausedAutomationExecutionsRequestInput` schema.
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1961,6 +2377,12 @@ pub struct ResolvePausedAutomationExecutionsRequest {
 model_de! { ResolvePausedAutomationExecutionsRequest [1] {
     0 "decision" decision: Plain,
     1 "reason" reason: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { ResolvePausedAutomationExecutionsRequest {
+    decision: impl Into<ClearAutomationCircuitBreakerRequestDecision>,
+    reason: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.ResolvePausedAutomationExecutionsResponse` schema.
@@ -2011,6 +2433,13 @@ model_de! { RunAutomation [1] {
     2 "context" context: Model,
 } }
 
+#[cfg(feature = "automation")]
+setters! { RunAutomation {
+    automation_template_id_cel: impl Into<String>,
+    automation_template_ref: impl Into<AutomationTemplateRef>,
+    context: impl Into<AutomationContext>,
+} }
+
 /// The `c1.api.automations.v1.RunDelayed` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2026,6 +2455,22 @@ pub struct RunDelayed {
 model_de! { RunDelayed [1] {
     0 "coldStartDelayDays" cold_start_delay_days: Plain,
 } }
+
+#[cfg(feature = "automation")]
+setters! { RunDelayed {
+    cold_start_delay_days: u32,
+} }
+
+#[cfg(feature = "automation")]
+impl RunDelayed {
+    /// A `RunDelayed` with the fields the API requires: `cold_start_delay_days`; set the others with the setters.
+    pub fn new(cold_start_delay_days: u32) -> Self {
+        RunDelayed {
+            cold_start_delay_days: Some(cold_start_delay_days),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.automations.v1.RunImmediately` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
@@ -2077,6 +2522,16 @@ model_de! { ScheduleTrigger [1] {
     5 "timezone" timezone: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { ScheduleTrigger {
+    advanced: bool,
+    condition: impl Into<String>,
+    cron_spec: impl Into<String>,
+    skip_if_true_cel: impl Into<String>,
+    start: impl Into<::time::OffsetDateTime>,
+    timezone: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.ScheduleTriggerAppUser` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2112,6 +2567,15 @@ model_de! { ScheduleTriggerAppUser [1] {
     4 "timezone" timezone: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { ScheduleTriggerAppUser {
+    app_id: impl Into<String>,
+    condition: impl Into<String>,
+    cron_spec: impl Into<String>,
+    start: impl Into<::time::OffsetDateTime>,
+    timezone: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.ScheduleTriggerNoUser` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2141,6 +2605,14 @@ model_de! { ScheduleTriggerNoUser [1] {
     1 "cronSpec" cron_spec: Plain,
     2 "start" start: Timestamp,
     3 "timezone" timezone: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { ScheduleTriggerNoUser {
+    advanced: bool,
+    cron_spec: impl Into<String>,
+    start: impl Into<::time::OffsetDateTime>,
+    timezone: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.SearchAllAutomationExecutionsRequest` schema.
@@ -2181,6 +2653,17 @@ model_de! { SearchAllAutomationExecutionsRequest [1] {
     4 "pageSize" page_size: Plain,
     5 "pageToken" page_token: Plain,
     6 "subjectUserIds" subject_user_ids: Plain,
+} }
+
+#[cfg(feature = "automation-execution-search")]
+setters! { SearchAllAutomationExecutionsRequest {
+    app_ids: impl Into<Vec<String>>,
+    automation_template_ids: impl Into<Vec<String>>,
+    execution_states: impl Into<Vec<AutomationExecutionState>>,
+    expand_mask: impl Into<AutomationExecutionExpandMask>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    subject_user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.automations.v1.SearchAllAutomationExecutionsResponse` schema.
@@ -2265,6 +2748,18 @@ model_de! { SearchAutomationExecutionsRequest [1] {
     7 "refs" refs: Models,
 } }
 
+#[cfg(feature = "automation-execution-search")]
+setters! { SearchAutomationExecutionsRequest {
+    automation_template_id: impl Into<String>,
+    execution_id: i64,
+    execution_step_states: impl Into<Vec<AutomationExecutionState>>,
+    expand_mask: impl Into<AutomationExecutionExpandMask>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<AutomationExecutionRef>>,
+} }
+
 /// The `c1.api.automations.v1.SearchAutomationExecutionsResponse` schema.
 #[cfg(feature = "automation-execution-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2322,6 +2817,13 @@ model_de! { SearchAutomationTemplateVersionsRequest [1] {
     0 "automationTemplateId" automation_template_id: Plain,
     1 "pageSize" page_size: Plain,
     2 "pageToken" page_token: Plain,
+} }
+
+#[cfg(feature = "automation-search")]
+setters! { SearchAutomationTemplateVersionsRequest {
+    automation_template_id: impl Into<String>,
+    page_size: i32,
+    page_token: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.SearchAutomationTemplateVersionsResponse` schema.
@@ -2409,6 +2911,21 @@ model_de! { SearchAutomationsRequest [1] {
     8 "sortField" sort_field: Plain,
     9 "statuses" statuses: Plain,
     10 "triggerTypes" trigger_types: Plain,
+} }
+
+#[cfg(feature = "automation-search")]
+setters! { SearchAutomationsRequest {
+    app_id: impl Into<String>,
+    app_ids: impl Into<Vec<String>>,
+    direction: impl Into<SearchAutomationsRequestDirection>,
+    is_draft: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<AutomationTemplateRef>>,
+    sort_field: impl Into<SearchAutomationsRequestSortField>,
+    statuses: impl Into<Vec<SearchAutomationsRequestStatuses>>,
+    trigger_types: impl Into<Vec<AutomationPrimaryTriggerType>>,
 } }
 
 #[cfg(feature = "automation-search")]
@@ -2518,6 +3035,18 @@ model_de! { SendEmail [1] {
     7 "userRefs" user_refs: Models,
 } }
 
+#[cfg(feature = "automation")]
+setters! { SendEmail {
+    body: impl Into<String>,
+    email: impl Into<String>,
+    email_cel: impl Into<String>,
+    subject: impl Into<String>,
+    title: impl Into<String>,
+    use_subject_user: bool,
+    user_ids_cel: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
+} }
+
 /// The `c1.api.automations.v1.SendSlackMessage` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2558,6 +3087,17 @@ model_de! { SendSlackMessage [1] {
     6 "userRefs" user_refs: Models,
 } }
 
+#[cfg(feature = "automation")]
+setters! { SendSlackMessage {
+    body: impl Into<String>,
+    channel_is_id: bool,
+    channel_name: impl Into<String>,
+    channel_name_cel: impl Into<String>,
+    use_subject_user: bool,
+    user_ids_cel: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
+} }
+
 /// The `c1.api.automations.v1.SetCredential` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2580,6 +3120,13 @@ model_de! { SetCredential [1] {
     0 "accountIdCel" account_id_cel: Plain,
     1 "connectorRef" connector_ref: Model,
     2 "passwordCel" password_cel: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { SetCredential {
+    account_id_cel: impl Into<String>,
+    connector_ref: impl Into<ConnectorRef>,
+    password_cel: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.StoreCredential` schema.
@@ -2640,6 +3187,20 @@ model_de! { StoreCredential [1] {
     9 "vaultType" vault_type: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { StoreCredential {
+    app_id_cel: impl Into<String>,
+    auth_type: impl Into<StoreCredentialAuthType>,
+    credential_cel: impl Into<String>,
+    expiry: impl Into<::time::SignedDuration>,
+    label_cel: impl Into<String>,
+    max_views: u32,
+    recipient_cel: impl Into<String>,
+    recipient_email_cel: impl Into<String>,
+    ttl: impl Into<::time::SignedDuration>,
+    vault_type: impl Into<StoreCredentialVaultType>,
+} }
+
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
 /// An open enum of 3 known values.
@@ -2692,6 +3253,14 @@ model_de! { TaskAction [1] {
     1 "reassign" reassign: Model,
     2 "taskTypes" task_types: Plain,
     3 "taskUserRelation" task_user_relation: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { TaskAction {
+    close: impl Into<CloseAction>,
+    reassign: impl Into<ReassignAction>,
+    task_types: impl Into<Vec<TaskActionTaskTypes>>,
+    task_user_relation: impl Into<TaskActionTaskUserRelation>,
 } }
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
@@ -2776,17 +3345,23 @@ model_de! { UnenrollFromAllAccessProfiles [1] {
     4 "userRefs" user_refs: Models,
 } }
 
+#[cfg(feature = "automation")]
+setters! { UnenrollFromAllAccessProfiles {
+    catalog_ids: impl Into<Vec<String>>,
+    catalog_ids_cel: impl Into<String>,
+    use_subject_user: bool,
+    user_ids_cel: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
+} }
+
 /// The `c1.api.automations.v1.UpdateAutomationRequestInput` schema.
 #[cfg(feature = "automation")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAutomationRequest {
     /// `automation`: a [`Automation`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub automation: Option<Automation>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -2795,6 +3370,33 @@ model_de! { UpdateAutomationRequest [1] {
     0 "automation" automation: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "automation")]
+setters! { UpdateAutomationRequest {
+    automation: impl Into<Automation>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "automation")]
+impl UpdateAutomationRequest {
+    /// An update of the fields of `automation` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(automation: Automation) -> Self {
+        let mut out = UpdateAutomationRequest {
+            automation: Some(automation),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "automation")]
+set_paths! { UpdateAutomationRequest => automation }
+
+#[cfg(feature = "automation")]
+update_body! { UpdateAutomationRequest { "automation" automation,  } {  } }
 
 /// The `c1.api.automations.v1.UpdateAutomationResponse` schema.
 #[cfg(feature = "automation")]
@@ -2859,6 +3461,15 @@ model_de! { UpdateUser [1] {
     4 "userStatusEnum" user_status_enum: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { UpdateUser {
+    use_subject_user: bool,
+    user_id_cel: impl Into<String>,
+    user_ref: impl Into<UserRef>,
+    user_status_cel: impl Into<String>,
+    user_status_enum: impl Into<UserStatus>,
+} }
+
 /// The `c1.api.automations.v1.UsageBasedRevocationTrigger` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2914,6 +3525,20 @@ model_de! { UsageBasedRevocationTrigger [1] {
     9 "unusedForDays" unused_for_days: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { UsageBasedRevocationTrigger {
+    app_id: impl Into<String>,
+    enabled_at: impl Into<::time::OffsetDateTime>,
+    excluded_group_refs: impl Into<Vec<AppEntitlementRef>>,
+    excluded_user_refs: impl Into<Vec<UserRef>>,
+    include_users_with_no_activity: bool,
+    run_delayed: impl Into<RunDelayed>,
+    run_immediately: impl Into<RunImmediately>,
+    targeted_app_user_types: impl Into<Vec<AppUserAppUserType>>,
+    targeted_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    unused_for_days: u32,
+} }
+
 /// The `c1.api.automations.v1.UserCreatedTrigger` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2930,6 +3555,11 @@ model_de! { UserCreatedTrigger [1] {
     0 "condition" condition: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { UserCreatedTrigger {
+    condition: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.UserProfileChangeTrigger` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2944,6 +3574,11 @@ pub struct UserProfileChangeTrigger {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { UserProfileChangeTrigger [1] {
     0 "condition" condition: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { UserProfileChangeTrigger {
+    condition: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.UserProperties` schema.
@@ -2974,6 +3609,14 @@ model_de! { UserProperties [1] {
     3 "usernameCel" username_cel: Plain,
 } }
 
+#[cfg(feature = "automation")]
+setters! { UserProperties {
+    display_name_cel: impl Into<String>,
+    email_cel: impl Into<String>,
+    profile_attribute_cel: impl Into<String>,
+    username_cel: impl Into<String>,
+} }
+
 /// The `c1.api.automations.v1.WaitForDuration` schema.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2991,6 +3634,11 @@ pub struct WaitForDuration {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { WaitForDuration [1] {
     0 "duration" duration: Duration,
+} }
+
+#[cfg(feature = "automation")]
+setters! { WaitForDuration {
+    duration: impl Into<::time::SignedDuration>,
 } }
 
 /// The `c1.api.automations.v1.Webhook` schema.
@@ -3015,6 +3663,13 @@ model_de! { Webhook [1] {
     0 "payload" payload: Plain,
     1 "webhookId" webhook_id: Plain,
     2 "webhookIdCel" webhook_id_cel: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { Webhook {
+    payload: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    webhook_id: impl Into<String>,
+    webhook_id_cel: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.WebhookAutomationTrigger` schema.
@@ -3043,6 +3698,14 @@ model_de! { WebhookAutomationTrigger [1] {
     1 "hmac" hmac: Model,
     2 "jwt" jwt: Model,
     3 "listenerId" listener_id: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { WebhookAutomationTrigger {
+    capability_url: impl Into<WebhookListenerAuthCapabilityURL>,
+    hmac: impl Into<WebhookListenerAuthHMAC>,
+    jwt: impl Into<WebhookListenerAuthJWT>,
+    listener_id: impl Into<String>,
 } }
 
 /// The `c1.api.automations.v1.WebhookListenerAuthCapabilityURL` schema.
@@ -3081,4 +3744,9 @@ pub struct WebhookListenerAuthJWT {
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 model_de! { WebhookListenerAuthJWT [1] {
     0 "jwksUrl" jwks_url: Plain,
+} }
+
+#[cfg(feature = "automation")]
+setters! { WebhookListenerAuthJWT {
+    jwks_url: impl Into<String>,
 } }

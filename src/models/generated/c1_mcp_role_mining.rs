@@ -120,6 +120,19 @@ model_de! { CohortEntitlement [1] {
     8 "riskLevelValueId" risk_level_value_id: Plain,
 } }
 
+#[cfg(feature = "role-mining-management")]
+setters! { CohortEntitlement {
+    app_display_name: impl Into<String>,
+    app_id: impl Into<String>,
+    app_resource_display_name: impl Into<String>,
+    app_resource_type_display_name: impl Into<String>,
+    coverage: f64,
+    entitlement_display_name: impl Into<String>,
+    entitlement_id: impl Into<String>,
+    granted_count: i32,
+    risk_level_value_id: impl Into<String>,
+} }
+
 /// The `c1.mcp.role_mining.v1.EntitlementCluster` schema.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -172,6 +185,12 @@ pub struct ProfileFilter {
 model_de! { ProfileFilter [1] {
     0 "attribute" attribute: Plain,
     1 "values" values: Plain,
+} }
+
+#[cfg(feature = "role-mining-management")]
+setters! { ProfileFilter {
+    attribute: impl Into<String>,
+    values: impl Into<Vec<String>>,
 } }
 
 /// The `c1.mcp.role_mining.v1.AttributeValue` schema.

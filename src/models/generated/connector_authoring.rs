@@ -40,6 +40,16 @@ model_de! { ConnectorAuthoringServiceActivateRevisionRequest [1] {
     5 "revisionId" revision_id: Plain,
 } }
 
+#[cfg(feature = "connector-authoring-activation")]
+setters! { ConnectorAuthoringServiceActivateRevisionRequest {
+    approval_token_id: impl Into<String>,
+    catalog_id: impl Into<String>,
+    idempotency_key: impl Into<String>,
+    instance_app_id: impl Into<String>,
+    instance_connector_id: impl Into<String>,
+    revision_id: impl Into<String>,
+} }
+
 /// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceActivateRevisionResponse` schema.
 #[cfg(feature = "connector-authoring-activation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -97,6 +107,16 @@ model_de! { ConnectorAuthoringServiceRollbackRevisionRequest [1] {
     3 "instanceConnectorId" instance_connector_id: Plain,
     4 "reason" reason: Plain,
     5 "targetRevisionId" target_revision_id: Plain,
+} }
+
+#[cfg(feature = "connector-authoring-activation")]
+setters! { ConnectorAuthoringServiceRollbackRevisionRequest {
+    approval_token_id: impl Into<String>,
+    catalog_id: impl Into<String>,
+    instance_app_id: impl Into<String>,
+    instance_connector_id: impl Into<String>,
+    reason: impl Into<String>,
+    target_revision_id: impl Into<String>,
 } }
 
 /// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceRollbackRevisionResponse` schema.

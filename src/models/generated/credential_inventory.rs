@@ -100,6 +100,35 @@ model_de! { CredentialInventoryPolicy [1] {
     12 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "credential-inventory-policy")]
+setters! { CredentialInventoryPolicy {
+    created_at: impl Into<::time::OffsetDateTime>,
+    delegated: impl Into<DelegatedConstraints>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    email_otp: impl Into<EmailOTPConstraints>,
+    enabled_types: impl Into<Vec<StepUpRequiredTypes>>,
+    id: impl Into<String>,
+    is_builtin: bool,
+    passkey: impl Into<PasskeyConstraints>,
+    password: impl Into<PasswordConstraints>,
+    priority: i32,
+    totp: impl Into<TOTPConstraints>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "credential-inventory-policy")]
+set_paths! { CredentialInventoryPolicy {
+    "delegated" delegated,
+    "displayName" display_name,
+    "emailOtp" email_otp,
+    "enabledTypes" enabled_types,
+    "passkey" passkey,
+    "password" password,
+    "priority" priority,
+    "totp" totp,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyRef` schema.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -114,6 +143,11 @@ pub struct CredentialInventoryPolicyRef {
 #[cfg(feature = "credential-inventory-policy")]
 model_de! { CredentialInventoryPolicyRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(feature = "credential-inventory-policy")]
+setters! { CredentialInventoryPolicyRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceCreateRequest` schema.
@@ -159,6 +193,29 @@ model_de! { CredentialInventoryPolicyServiceCreateRequest [1] {
     6 "priority" priority: Plain,
     7 "totp" totp: Model,
 } }
+
+#[cfg(feature = "credential-inventory-policy")]
+setters! { CredentialInventoryPolicyServiceCreateRequest {
+    delegated: impl Into<DelegatedConstraints>,
+    display_name: impl Into<String>,
+    email_otp: impl Into<EmailOTPConstraints>,
+    enabled_types: impl Into<Vec<StepUpRequiredTypes>>,
+    passkey: impl Into<PasskeyConstraints>,
+    password: impl Into<PasswordConstraints>,
+    priority: i32,
+    totp: impl Into<TOTPConstraints>,
+} }
+
+#[cfg(feature = "credential-inventory-policy")]
+impl CredentialInventoryPolicyServiceCreateRequest {
+    /// A `CredentialInventoryPolicyServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        CredentialInventoryPolicyServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceCreateResponse` schema.
 #[cfg(feature = "credential-inventory-policy")]
@@ -273,6 +330,14 @@ model_de! { CredentialInventoryPolicyServiceSearchRequest [1] {
     3 "refs" refs: Models,
 } }
 
+#[cfg(feature = "credential-inventory-policy")]
+setters! { CredentialInventoryPolicyServiceSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<CredentialInventoryPolicyRef>>,
+} }
+
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceSearchResponse` schema.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -306,15 +371,12 @@ impl crate::Page for CredentialInventoryPolicyServiceSearchResponse {
 
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceUpdateRequestInput` schema.
 #[cfg(feature = "credential-inventory-policy")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceUpdateRequest {
     /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_inventory_policy: Option<CredentialInventoryPolicy>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -323,6 +385,33 @@ model_de! { CredentialInventoryPolicyServiceUpdateRequest [1] {
     0 "credentialInventoryPolicy" credential_inventory_policy: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "credential-inventory-policy")]
+setters! { CredentialInventoryPolicyServiceUpdateRequest {
+    credential_inventory_policy: impl Into<CredentialInventoryPolicy>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "credential-inventory-policy")]
+impl CredentialInventoryPolicyServiceUpdateRequest {
+    /// An update of the fields of `credential_inventory_policy` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(credential_inventory_policy: CredentialInventoryPolicy) -> Self {
+        let mut out = CredentialInventoryPolicyServiceUpdateRequest {
+            credential_inventory_policy: Some(credential_inventory_policy),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "credential-inventory-policy")]
+set_paths! { CredentialInventoryPolicyServiceUpdateRequest => credential_inventory_policy }
+
+#[cfg(feature = "credential-inventory-policy")]
+update_body! { CredentialInventoryPolicyServiceUpdateRequest { "credentialInventoryPolicy" credential_inventory_policy,  } {  } }
 
 /// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceUpdateResponse` schema.
 #[cfg(feature = "credential-inventory-policy")]
@@ -368,6 +457,14 @@ model_de! { DelegatedConstraints [1] {
     3 "microsoftTenantIds" microsoft_tenant_ids: Plain,
 } }
 
+#[cfg(feature = "credential-inventory-policy")]
+setters! { DelegatedConstraints {
+    google_enabled: bool,
+    google_hosted_domains: impl Into<Vec<String>>,
+    microsoft_enabled: bool,
+    microsoft_tenant_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.credential_inventory.v1.EmailOTPConstraints` schema.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -392,6 +489,13 @@ model_de! { EmailOTPConstraints [1] {
     2 "ttlSeconds" ttl_seconds: Plain,
 } }
 
+#[cfg(feature = "credential-inventory-policy")]
+setters! { EmailOTPConstraints {
+    code_length: i32,
+    max_attempts: i32,
+    ttl_seconds: i32,
+} }
+
 /// The `c1.api.credential_inventory.v1.PasskeyConstraints` schema.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -414,6 +518,13 @@ model_de! { PasskeyConstraints [1] {
     0 "allowedAaguids" allowed_aaguids: Plain,
     1 "attestation" attestation: Plain,
     2 "requireUserVerification" require_user_verification: Plain,
+} }
+
+#[cfg(feature = "credential-inventory-policy")]
+setters! { PasskeyConstraints {
+    allowed_aaguids: impl Into<Vec<String>>,
+    attestation: impl Into<PasskeyConstraintsAttestation>,
+    require_user_verification: bool,
 } }
 
 #[cfg(feature = "credential-inventory-policy")]
@@ -467,6 +578,16 @@ model_de! { PasswordConstraints [1] {
     3 "requireMixedCase" require_mixed_case: Plain,
     4 "requireNumber" require_number: Plain,
     5 "requireSymbol" require_symbol: Plain,
+} }
+
+#[cfg(feature = "credential-inventory-policy")]
+setters! { PasswordConstraints {
+    check_breached: bool,
+    history_depth: i32,
+    min_length: i32,
+    require_mixed_case: bool,
+    require_number: bool,
+    require_symbol: bool,
 } }
 
 /// The `c1.api.credential_inventory.v1.RecoveryPolicy` schema.
@@ -530,6 +651,29 @@ model_de! { RecoveryPolicy [1] {
     9 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "recovery-policy")]
+setters! { RecoveryPolicy {
+    allowed_recovery_types: impl Into<Vec<StepUpRequiredTypes>>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    is_builtin: bool,
+    min_recovery_auth_level: impl Into<AllowFloorLevel>,
+    priority: i32,
+    revoke_on_recovery: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "recovery-policy")]
+set_paths! { RecoveryPolicy {
+    "allowedRecoveryTypes" allowed_recovery_types,
+    "displayName" display_name,
+    "minRecoveryAuthLevel" min_recovery_auth_level,
+    "priority" priority,
+    "revokeOnRecovery" revoke_on_recovery,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyRef` schema.
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -544,6 +688,11 @@ pub struct RecoveryPolicyRef {
 #[cfg(feature = "recovery-policy")]
 model_de! { RecoveryPolicyRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(feature = "recovery-policy")]
+setters! { RecoveryPolicyRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceCreateRequest` schema.
@@ -577,6 +726,26 @@ model_de! { RecoveryPolicyServiceCreateRequest [1] {
     3 "priority" priority: Plain,
     4 "revokeOnRecovery" revoke_on_recovery: Plain,
 } }
+
+#[cfg(feature = "recovery-policy")]
+setters! { RecoveryPolicyServiceCreateRequest {
+    allowed_recovery_types: impl Into<Vec<StepUpRequiredTypes>>,
+    display_name: impl Into<String>,
+    min_recovery_auth_level: impl Into<AllowFloorLevel>,
+    priority: i32,
+    revoke_on_recovery: bool,
+} }
+
+#[cfg(feature = "recovery-policy")]
+impl RecoveryPolicyServiceCreateRequest {
+    /// A `RecoveryPolicyServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        RecoveryPolicyServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceCreateResponse` schema.
 #[cfg(feature = "recovery-policy")]
@@ -691,6 +860,14 @@ model_de! { RecoveryPolicyServiceSearchRequest [1] {
     3 "refs" refs: Models,
 } }
 
+#[cfg(feature = "recovery-policy")]
+setters! { RecoveryPolicyServiceSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<RecoveryPolicyRef>>,
+} }
+
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceSearchResponse` schema.
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -724,15 +901,12 @@ impl crate::Page for RecoveryPolicyServiceSearchResponse {
 
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceUpdateRequestInput` schema.
 #[cfg(feature = "recovery-policy")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceUpdateRequest {
     /// `recoveryPolicy`: a [`RecoveryPolicy`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_policy: Option<RecoveryPolicy>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -741,6 +915,33 @@ model_de! { RecoveryPolicyServiceUpdateRequest [1] {
     0 "recoveryPolicy" recovery_policy: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "recovery-policy")]
+setters! { RecoveryPolicyServiceUpdateRequest {
+    recovery_policy: impl Into<RecoveryPolicy>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "recovery-policy")]
+impl RecoveryPolicyServiceUpdateRequest {
+    /// An update of the fields of `recovery_policy` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(recovery_policy: RecoveryPolicy) -> Self {
+        let mut out = RecoveryPolicyServiceUpdateRequest {
+            recovery_policy: Some(recovery_policy),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "recovery-policy")]
+set_paths! { RecoveryPolicyServiceUpdateRequest => recovery_policy }
+
+#[cfg(feature = "recovery-policy")]
+update_body! { RecoveryPolicyServiceUpdateRequest { "recoveryPolicy" recovery_policy,  } {  } }
 
 /// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceUpdateResponse` schema.
 #[cfg(feature = "recovery-policy")]
@@ -810,4 +1011,11 @@ model_de! { TOTPConstraints [1] {
     0 "codeLength" code_length: Plain,
     1 "periodSeconds" period_seconds: Plain,
     2 "skewTolerance" skew_tolerance: Plain,
+} }
+
+#[cfg(feature = "credential-inventory-policy")]
+setters! { TOTPConstraints {
+    code_length: i32,
+    period_seconds: i32,
+    skew_tolerance: i32,
 } }

@@ -65,6 +65,34 @@ model_de! { XAAAccessProfile [1] {
     9 "xaaResourceServerId" xaa_resource_server_id: Plain,
 } }
 
+#[cfg(feature = "xaa-access-profile")]
+setters! { XAAAccessProfile {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    scope_count: i32,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    xaa_resource_server_id: impl Into<String>,
+} }
+
+#[cfg(feature = "xaa-access-profile")]
+set_paths! { XAAAccessProfile {
+    "appEntitlementId" app_entitlement_id,
+    "appId" app_id,
+    "createdAt" created_at,
+    "deletedAt" deleted_at,
+    "description" description,
+    "displayName" display_name,
+    "id" id,
+    "scopeCount" scope_count,
+    "updatedAt" updated_at,
+    "xaaResourceServerId" xaa_resource_server_id,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileHistoryEntry` schema.
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -103,6 +131,12 @@ pub struct XAAAccessProfileRef {
 model_de! { XAAAccessProfileRef [1] {
     0 "appId" app_id: Plain,
     1 "id" id: Plain,
+} }
+
+#[cfg(feature = "xaa-access-profile")]
+setters! { XAAAccessProfileRef {
+    app_id: impl Into<String>,
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBinding` schema.
@@ -178,6 +212,13 @@ model_de! { XAAAccessProfileScopeBindingRef [1] {
     2 "xaaScopeId" xaa_scope_id: Plain,
 } }
 
+#[cfg(feature = "xaa-access-profile-scope-binding")]
+setters! { XAAAccessProfileScopeBindingRef {
+    access_profile_id: impl Into<String>,
+    app_id: impl Into<String>,
+    xaa_scope_id: impl Into<String>,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceCreateRequestInput` schema.
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -192,6 +233,11 @@ pub struct XAAAccessProfileScopeBindingServiceCreateRequest {
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 model_de! { XAAAccessProfileScopeBindingServiceCreateRequest [1] {
     0 "xaaScopeIds" xaa_scope_ids: Plain,
+} }
+
+#[cfg(feature = "xaa-access-profile-scope-binding")]
+setters! { XAAAccessProfileScopeBindingServiceCreateRequest {
+    xaa_scope_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceCreateResponse` schema.
@@ -224,6 +270,11 @@ pub struct XAAAccessProfileScopeBindingServiceDeleteRequest {
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 model_de! { XAAAccessProfileScopeBindingServiceDeleteRequest [1] {
     0 "xaaScopeIds" xaa_scope_ids: Plain,
+} }
+
+#[cfg(feature = "xaa-access-profile-scope-binding")]
+setters! { XAAAccessProfileScopeBindingServiceDeleteRequest {
+    xaa_scope_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceDeleteResponse` schema.
@@ -304,6 +355,16 @@ model_de! { XAAAccessProfileScopeBindingServiceSearchRequest [1] {
     5 "xaaScopeIds" xaa_scope_ids: Plain,
 } }
 
+#[cfg(feature = "xaa-access-profile-scope-binding")]
+setters! { XAAAccessProfileScopeBindingServiceSearchRequest {
+    access_profile_ids: impl Into<Vec<String>>,
+    app_id: impl Into<String>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    refs: impl Into<Vec<XAAAccessProfileScopeBindingRef>>,
+    xaa_scope_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceSearchResponse` schema.
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -357,6 +418,13 @@ model_de! { XAAAccessProfileServiceCreateRequest [1] {
     0 "description" description: Plain,
     1 "displayName" display_name: Plain,
     2 "xaaResourceServerId" xaa_resource_server_id: Plain,
+} }
+
+#[cfg(feature = "xaa-access-profile")]
+setters! { XAAAccessProfileServiceCreateRequest {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    xaa_resource_server_id: impl Into<String>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceCreateResponse` schema.
@@ -527,6 +595,16 @@ model_de! { XAAAccessProfileServiceSearchRequest [1] {
     5 "xaaResourceServerIds" xaa_resource_server_ids: Plain,
 } }
 
+#[cfg(feature = "xaa-access-profile")]
+setters! { XAAAccessProfileServiceSearchRequest {
+    app_ids: impl Into<Vec<String>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<XAAAccessProfileRef>>,
+    xaa_resource_server_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceSearchResponse` schema.
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -560,15 +638,12 @@ impl crate::Page for XAAAccessProfileServiceSearchResponse {
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceUpdateRequestInput` schema.
 #[cfg(feature = "xaa-access-profile")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceUpdateRequest {
     /// `accessProfile`: a [`XAAAccessProfile`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile: Option<XAAAccessProfile>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -577,6 +652,33 @@ model_de! { XAAAccessProfileServiceUpdateRequest [1] {
     0 "accessProfile" access_profile: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "xaa-access-profile")]
+setters! { XAAAccessProfileServiceUpdateRequest {
+    access_profile: impl Into<XAAAccessProfile>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "xaa-access-profile")]
+impl XAAAccessProfileServiceUpdateRequest {
+    /// An update of the fields of `access_profile` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(access_profile: XAAAccessProfile) -> Self {
+        let mut out = XAAAccessProfileServiceUpdateRequest {
+            access_profile: Some(access_profile),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "xaa-access-profile")]
+set_paths! { XAAAccessProfileServiceUpdateRequest => access_profile }
+
+#[cfg(feature = "xaa-access-profile")]
+update_body! { XAAAccessProfileServiceUpdateRequest { "accessProfile" access_profile,  } {  } }
 
 /// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceUpdateResponse` schema.
 #[cfg(feature = "xaa-access-profile")]
@@ -643,6 +745,28 @@ model_de! { XAAClientAudienceMapping [1] {
     6 "xaaResourceServerId" xaa_resource_server_id: Plain,
 } }
 
+#[cfg(feature = "xaa-client-audience-mapping")]
+setters! { XAAClientAudienceMapping {
+    audience_client_id: impl Into<String>,
+    client_key: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    disabled: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    xaa_resource_server_id: impl Into<String>,
+} }
+
+#[cfg(feature = "xaa-client-audience-mapping")]
+set_paths! { XAAClientAudienceMapping {
+    "audienceClientId" audience_client_id,
+    "clientKey" client_key,
+    "createdAt" created_at,
+    "deletedAt" deleted_at,
+    "disabled" disabled,
+    "updatedAt" updated_at,
+    "xaaResourceServerId" xaa_resource_server_id,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingHistoryEntry` schema.
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -683,6 +807,12 @@ model_de! { XAAClientAudienceMappingRef [1] {
     1 "xaaResourceServerId" xaa_resource_server_id: Plain,
 } }
 
+#[cfg(feature = "xaa-client-audience-mapping")]
+setters! { XAAClientAudienceMappingRef {
+    client_key: impl Into<String>,
+    xaa_resource_server_id: impl Into<String>,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceCreateRequestInput` schema.
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -705,6 +835,13 @@ model_de! { XAAClientAudienceMappingServiceCreateRequest [1] {
     0 "audienceClientId" audience_client_id: Plain,
     1 "clientKey" client_key: Plain,
     2 "disabled" disabled: Plain,
+} }
+
+#[cfg(feature = "xaa-client-audience-mapping")]
+setters! { XAAClientAudienceMappingServiceCreateRequest {
+    audience_client_id: impl Into<String>,
+    client_key: impl Into<String>,
+    disabled: bool,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceCreateResponse` schema.
@@ -737,6 +874,11 @@ pub struct XAAClientAudienceMappingServiceDeleteRequest {
 #[cfg(feature = "xaa-client-audience-mapping")]
 model_de! { XAAClientAudienceMappingServiceDeleteRequest [1] {
     0 "clientKey" client_key: Plain,
+} }
+
+#[cfg(feature = "xaa-client-audience-mapping")]
+setters! { XAAClientAudienceMappingServiceDeleteRequest {
+    client_key: impl Into<String>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceDeleteResponse` schema.
@@ -864,6 +1006,16 @@ model_de! { XAAClientAudienceMappingServiceSearchRequest [1] {
     5 "xaaResourceServerIds" xaa_resource_server_ids: Plain,
 } }
 
+#[cfg(feature = "xaa-client-audience-mapping")]
+setters! { XAAClientAudienceMappingServiceSearchRequest {
+    disabled: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<XAAClientAudienceMappingRef>>,
+    xaa_resource_server_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceSearchResponse` schema.
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -897,15 +1049,12 @@ impl crate::Page for XAAClientAudienceMappingServiceSearchResponse {
 
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceUpdateRequestInput` schema.
 #[cfg(feature = "xaa-client-audience-mapping")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceUpdateRequest {
     /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_audience_mapping: Option<XAAClientAudienceMapping>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -914,6 +1063,33 @@ model_de! { XAAClientAudienceMappingServiceUpdateRequest [1] {
     0 "clientAudienceMapping" client_audience_mapping: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "xaa-client-audience-mapping")]
+setters! { XAAClientAudienceMappingServiceUpdateRequest {
+    client_audience_mapping: impl Into<XAAClientAudienceMapping>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "xaa-client-audience-mapping")]
+impl XAAClientAudienceMappingServiceUpdateRequest {
+    /// An update of the fields of `client_audience_mapping` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(client_audience_mapping: XAAClientAudienceMapping) -> Self {
+        let mut out = XAAClientAudienceMappingServiceUpdateRequest {
+            client_audience_mapping: Some(client_audience_mapping),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "xaa-client-audience-mapping")]
+set_paths! { XAAClientAudienceMappingServiceUpdateRequest => client_audience_mapping }
+
+#[cfg(feature = "xaa-client-audience-mapping")]
+update_body! { XAAClientAudienceMappingServiceUpdateRequest { "clientAudienceMapping" client_audience_mapping,  } {  } }
 
 /// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceUpdateResponse` schema.
 #[cfg(feature = "xaa-client-audience-mapping")]
@@ -953,6 +1129,13 @@ model_de! { XAAModifyClaimsHook [1] {
     0 "commitId" commit_id: Plain,
     1 "disabled" disabled: Plain,
     2 "functionId" function_id: Plain,
+} }
+
+#[cfg(feature = "xaa-resource-server")]
+setters! { XAAModifyClaimsHook {
+    commit_id: impl Into<String>,
+    disabled: bool,
+    function_id: impl Into<String>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAResourceServer` schema.
@@ -1039,6 +1222,44 @@ model_de! { XAAResourceServer [1] {
     14 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "xaa-resource-server")]
+setters! { XAAResourceServer {
+    app_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    disabled: bool,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    max_grant_lifetime: impl Into<::time::SignedDuration>,
+    modify_claims_hook: impl Into<XAAModifyClaimsHook>,
+    normalized_audience: impl Into<String>,
+    require_proof_of_possession: bool,
+    resource_uris: impl Into<Vec<String>>,
+    sector_id: impl Into<String>,
+    signing_algorithm: impl Into<XAAResourceServerSigningAlgorithm>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "xaa-resource-server")]
+set_paths! { XAAResourceServer {
+    "appId" app_id,
+    "createdAt" created_at,
+    "deletedAt" deleted_at,
+    "description" description,
+    "disabled" disabled,
+    "displayName" display_name,
+    "id" id,
+    "maxGrantLifetime" max_grant_lifetime,
+    "modifyClaimsHook" modify_claims_hook,
+    "normalizedAudience" normalized_audience,
+    "requireProofOfPossession" require_proof_of_possession,
+    "resourceUris" resource_uris,
+    "sectorId" sector_id,
+    "signingAlgorithm" signing_algorithm,
+    "updatedAt" updated_at,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerHistoryEntry` schema.
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1077,6 +1298,12 @@ pub struct XAAResourceServerRef {
 model_de! { XAAResourceServerRef [1] {
     0 "appId" app_id: Plain,
     1 "id" id: Plain,
+} }
+
+#[cfg(feature = "xaa-resource-server")]
+setters! { XAAResourceServerRef {
+    app_id: impl Into<String>,
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceCreateRequestInput` schema.
@@ -1128,6 +1355,19 @@ model_de! { XAAResourceServerServiceCreateRequest [1] {
     6 "requireProofOfPossession" require_proof_of_possession: Plain,
     7 "resourceUris" resource_uris: Plain,
     8 "signingAlgorithm" signing_algorithm: Plain,
+} }
+
+#[cfg(feature = "xaa-resource-server")]
+setters! { XAAResourceServerServiceCreateRequest {
+    description: impl Into<String>,
+    disabled: bool,
+    display_name: impl Into<String>,
+    max_grant_lifetime: impl Into<::time::SignedDuration>,
+    modify_claims_hook: impl Into<XAAModifyClaimsHook>,
+    normalized_audience: impl Into<String>,
+    require_proof_of_possession: bool,
+    resource_uris: impl Into<Vec<String>>,
+    signing_algorithm: impl Into<XAAResourceServerSigningAlgorithm>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceCreateResponse` schema.
@@ -1286,6 +1526,17 @@ model_de! { XAAResourceServerServiceSearchRequest [1] {
     6 "signingAlgorithmFilter" signing_algorithm_filter: Plain,
 } }
 
+#[cfg(feature = "xaa-resource-server")]
+setters! { XAAResourceServerServiceSearchRequest {
+    app_ids: impl Into<Vec<String>>,
+    disabled: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<XAAResourceServerRef>>,
+    signing_algorithm_filter: impl Into<Vec<XAAResourceServerSigningAlgorithm>>,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceSearchResponse` schema.
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1319,15 +1570,12 @@ impl crate::Page for XAAResourceServerServiceSearchResponse {
 
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceUpdateRequestInput` schema.
 #[cfg(feature = "xaa-resource-server")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceUpdateRequest {
     /// `resourceServer`: a [`XAAResourceServer`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_server: Option<XAAResourceServer>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1336,6 +1584,33 @@ model_de! { XAAResourceServerServiceUpdateRequest [1] {
     0 "resourceServer" resource_server: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "xaa-resource-server")]
+setters! { XAAResourceServerServiceUpdateRequest {
+    resource_server: impl Into<XAAResourceServer>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "xaa-resource-server")]
+impl XAAResourceServerServiceUpdateRequest {
+    /// An update of the fields of `resource_server` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(resource_server: XAAResourceServer) -> Self {
+        let mut out = XAAResourceServerServiceUpdateRequest {
+            resource_server: Some(resource_server),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "xaa-resource-server")]
+set_paths! { XAAResourceServerServiceUpdateRequest => resource_server }
+
+#[cfg(feature = "xaa-resource-server")]
+update_body! { XAAResourceServerServiceUpdateRequest { "resourceServer" resource_server,  } {  } }
 
 /// The `c1.api.cross_app_access.v1.XAAResourceServerServiceUpdateResponse` schema.
 #[cfg(feature = "xaa-resource-server")]
@@ -1449,6 +1724,42 @@ model_de! { XAAScope [1] {
 } }
 
 #[cfg(feature = "xaa-scope")]
+setters! { XAAScope {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    classification: impl Into<XAAScopeClassification>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    last_discovered_at: impl Into<::time::OffsetDateTime>,
+    scope_value: impl Into<String>,
+    source: impl Into<XAAScopeSource>,
+    state: impl Into<XAAScopeState>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    xaa_resource_server_id: impl Into<String>,
+} }
+
+#[cfg(feature = "xaa-scope")]
+set_paths! { XAAScope {
+    "appEntitlementId" app_entitlement_id,
+    "appId" app_id,
+    "classification" classification,
+    "createdAt" created_at,
+    "deletedAt" deleted_at,
+    "description" description,
+    "displayName" display_name,
+    "id" id,
+    "lastDiscoveredAt" last_discovered_at,
+    "scopeValue" scope_value,
+    "source" source,
+    "state" state,
+    "updatedAt" updated_at,
+    "xaaResourceServerId" xaa_resource_server_id,
+} }
+
+#[cfg(feature = "xaa-scope")]
 open_enum! {
 /// An open enum of 6 known values.
 pub enum XAAScopeClassification {
@@ -1507,6 +1818,12 @@ model_de! { XAAScopeRef [1] {
     1 "id" id: Plain,
 } }
 
+#[cfg(feature = "xaa-scope")]
+setters! { XAAScopeRef {
+    app_id: impl Into<String>,
+    id: impl Into<String>,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceCreateRequestInput` schema.
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1541,6 +1858,16 @@ model_de! { XAAScopeServiceCreateRequest [1] {
     3 "scopeValue" scope_value: Plain,
     4 "state" state: Plain,
     5 "xaaResourceServerId" xaa_resource_server_id: Plain,
+} }
+
+#[cfg(feature = "xaa-scope")]
+setters! { XAAScopeServiceCreateRequest {
+    classification: impl Into<XAAScopeClassification>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    scope_value: impl Into<String>,
+    state: impl Into<XAAScopeState>,
+    xaa_resource_server_id: impl Into<String>,
 } }
 
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceCreateResponse` schema.
@@ -1707,6 +2034,19 @@ model_de! { XAAScopeServiceSearchRequest [1] {
     8 "xaaResourceServerIds" xaa_resource_server_ids: Plain,
 } }
 
+#[cfg(feature = "xaa-scope")]
+setters! { XAAScopeServiceSearchRequest {
+    app_ids: impl Into<Vec<String>>,
+    classification_filter: impl Into<Vec<XAAScopeClassification>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<XAAScopeRef>>,
+    source_filter: impl Into<Vec<XAAScopeSource>>,
+    state_filter: impl Into<Vec<XAAScopeState>>,
+    xaa_resource_server_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceSearchResponse` schema.
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1740,15 +2080,12 @@ impl crate::Page for XAAScopeServiceSearchResponse {
 
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceUpdateRequestInput` schema.
 #[cfg(feature = "xaa-scope")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAScopeServiceUpdateRequest {
     /// `scope`: a [`XAAScope`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<XAAScope>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1757,6 +2094,33 @@ model_de! { XAAScopeServiceUpdateRequest [1] {
     0 "scope" scope: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "xaa-scope")]
+setters! { XAAScopeServiceUpdateRequest {
+    scope: impl Into<XAAScope>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "xaa-scope")]
+impl XAAScopeServiceUpdateRequest {
+    /// An update of the fields of `scope` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(scope: XAAScope) -> Self {
+        let mut out = XAAScopeServiceUpdateRequest {
+            scope: Some(scope),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "xaa-scope")]
+set_paths! { XAAScopeServiceUpdateRequest => scope }
+
+#[cfg(feature = "xaa-scope")]
+update_body! { XAAScopeServiceUpdateRequest { "scope" scope,  } {  } }
 
 /// The `c1.api.cross_app_access.v1.XAAScopeServiceUpdateResponse` schema.
 #[cfg(feature = "xaa-scope")]
@@ -1860,6 +2224,30 @@ model_de! { XAASettings [1] {
     7 "xaaIdTokenLifetime" xaa_id_token_lifetime: Duration,
 } }
 
+#[cfg(feature = "xaa-settings")]
+setters! { XAASettings {
+    allow_refresh_token_subjects: bool,
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_grant_lifetime: impl Into<::time::SignedDuration>,
+    default_signing_algorithm: impl Into<XAAResourceServerSigningAlgorithm>,
+    enabled: bool,
+    enabled_signing_algorithms: impl Into<Vec<XAAResourceServerSigningAlgorithm>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    xaa_id_token_lifetime: impl Into<::time::SignedDuration>,
+} }
+
+#[cfg(feature = "xaa-settings")]
+set_paths! { XAASettings {
+    "allowRefreshTokenSubjects" allow_refresh_token_subjects,
+    "createdAt" created_at,
+    "defaultGrantLifetime" default_grant_lifetime,
+    "defaultSigningAlgorithm" default_signing_algorithm,
+    "enabled" enabled,
+    "enabledSigningAlgorithms" enabled_signing_algorithms,
+    "updatedAt" updated_at,
+    "xaaIdTokenLifetime" xaa_id_token_lifetime,
+} }
+
 /// The `c1.api.cross_app_access.v1.XAASettingsHistoryEntry` schema.
 #[cfg(feature = "xaa-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1929,15 +2317,12 @@ impl crate::Page for XAASettingsServiceListHistoryResponse {
 
 /// The `c1.api.cross_app_access.v1.XAASettingsServiceUpdateRequest` schema.
 #[cfg(feature = "xaa-settings")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAASettingsServiceUpdateRequest {
     /// `settings`: a [`XAASettings`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<XAASettings>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1946,6 +2331,33 @@ model_de! { XAASettingsServiceUpdateRequest [1] {
     0 "settings" settings: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "xaa-settings")]
+setters! { XAASettingsServiceUpdateRequest {
+    settings: impl Into<XAASettings>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "xaa-settings")]
+impl XAASettingsServiceUpdateRequest {
+    /// An update of the fields of `settings` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(settings: XAASettings) -> Self {
+        let mut out = XAASettingsServiceUpdateRequest {
+            settings: Some(settings),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "xaa-settings")]
+set_paths! { XAASettingsServiceUpdateRequest => settings }
+
+#[cfg(feature = "xaa-settings")]
+update_body! { XAASettingsServiceUpdateRequest { "settings" settings,  } {  } }
 
 /// The `c1.api.cross_app_access.v1.XAASettingsServiceUpdateResponse` schema.
 #[cfg(feature = "xaa-settings")]

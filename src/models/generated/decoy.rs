@@ -65,6 +65,28 @@ model_de! { Decoy [1] {
     9 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "decoy")]
+setters! { Decoy {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    disabled: bool,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    kind: impl Into<DecoyKind>,
+    last_used_at: impl Into<::time::OffsetDateTime>,
+    material_fingerprint_sha256: impl Into<String>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(any(feature = "decoy", feature = "decoy-search"))]
+set_paths! { Decoy {
+    "annotations" annotations,
+    "description" description,
+    "disabled" disabled,
+    "displayName" display_name,
+} }
+
 /// The `c1.api.decoy.v1.DecoyAccessTokenInput` schema.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -86,6 +108,12 @@ pub struct DecoyAccessTokenInput {
 model_de! { DecoyAccessTokenInput [1] {
     0 "expiresIn" expires_in: Duration,
     1 "subjectUserId" subject_user_id: Plain,
+} }
+
+#[cfg(feature = "decoy")]
+setters! { DecoyAccessTokenInput {
+    expires_in: impl Into<::time::SignedDuration>,
+    subject_user_id: impl Into<String>,
 } }
 
 /// The `c1.api.decoy.v1.DecoyAccessTokenMaterial` schema.
@@ -204,6 +232,17 @@ model_de! { DecoySearchRequest [1] {
 } }
 
 #[cfg(feature = "decoy-search")]
+setters! { DecoySearchRequest {
+    annotation_keys: impl Into<Vec<String>>,
+    has_been_used: bool,
+    kinds: impl Into<Vec<DecoyKind>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    statuses: impl Into<Vec<DecoySearchRequestStatuses>>,
+} }
+
+#[cfg(feature = "decoy-search")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum DecoySearchRequestStatuses {
@@ -285,6 +324,17 @@ model_de! { DecoyServiceCreateRequest [1] {
     4 "displayName" display_name: Plain,
     5 "userClientCredential" user_client_credential: Model,
     6 "workloadFed" workload_fed: Model,
+} }
+
+#[cfg(feature = "decoy")]
+setters! { DecoyServiceCreateRequest {
+    access_token: impl Into<DecoyAccessTokenInput>,
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    connector_client: impl Into<DecoyConnectorClientInput>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    user_client_credential: impl Into<DecoyUserClientCredentialInput>,
+    workload_fed: impl Into<DecoyWorkloadFederationInput>,
 } }
 
 /// The `c1.api.decoy.v1.DecoyServiceCreateResponse` schema.
@@ -409,15 +459,12 @@ model_de! { DecoyServiceRotateResponse [1] {
 
 /// The `c1.api.decoy.v1.DecoyServiceUpdateRequestInput` schema.
 #[cfg(feature = "decoy")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecoyServiceUpdateRequest {
     /// `decoy`: a [`Decoy`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy: Option<Decoy>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -426,6 +473,33 @@ model_de! { DecoyServiceUpdateRequest [1] {
     0 "decoy" decoy: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "decoy")]
+setters! { DecoyServiceUpdateRequest {
+    decoy: impl Into<Decoy>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "decoy")]
+impl DecoyServiceUpdateRequest {
+    /// An update of the fields of `decoy` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(decoy: Decoy) -> Self {
+        let mut out = DecoyServiceUpdateRequest {
+            decoy: Some(decoy),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "decoy")]
+set_paths! { DecoyServiceUpdateRequest => decoy }
+
+#[cfg(feature = "decoy")]
+update_body! { DecoyServiceUpdateRequest { "decoy" decoy,  } {  } }
 
 /// The `c1.api.decoy.v1.DecoyServiceUpdateResponse` schema.
 #[cfg(feature = "decoy")]
@@ -457,6 +531,11 @@ pub struct DecoyUserClientCredentialInput {
 #[cfg(feature = "decoy")]
 model_de! { DecoyUserClientCredentialInput [1] {
     0 "userId" user_id: Plain,
+} }
+
+#[cfg(feature = "decoy")]
+setters! { DecoyUserClientCredentialInput {
+    user_id: impl Into<String>,
 } }
 
 /// The `c1.api.decoy.v1.DecoyVendingMaterial` schema.
@@ -505,6 +584,13 @@ model_de! { DecoyWorkloadFederationInput [1] {
     0 "conditionExpression" condition_expression: Plain,
     1 "providerId" provider_id: Plain,
     2 "servicePrincipalUserId" service_principal_user_id: Plain,
+} }
+
+#[cfg(feature = "decoy")]
+setters! { DecoyWorkloadFederationInput {
+    condition_expression: impl Into<String>,
+    provider_id: impl Into<String>,
+    service_principal_user_id: impl Into<String>,
 } }
 
 /// The `c1.api.decoy.v1.DecoyWorkloadFederationMaterial` schema.

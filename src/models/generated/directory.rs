@@ -80,6 +80,11 @@ model_de! { DirectoryAccountFilterCel [1] {
     0 "expression" expression: Plain,
 } }
 
+#[cfg(feature = "directory")]
+setters! { DirectoryAccountFilterCel {
+    expression: impl Into<String>,
+} }
+
 /// The `c1.api.directory.v1.DirectoryExpandMask` schema.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -96,6 +101,11 @@ model_de! { DirectoryExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(feature = "directory")]
+setters! { DirectoryExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.directory.v1.DirectoryMergeConfig` schema.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -110,6 +120,11 @@ pub struct DirectoryMergeConfig {
 #[cfg(feature = "directory")]
 model_de! { DirectoryMergeConfig [1] {
     0 "matchCases" match_cases: Models,
+} }
+
+#[cfg(feature = "directory")]
+setters! { DirectoryMergeConfig {
+    match_cases: impl Into<Vec<DirectoryMergeMatchCase>>,
 } }
 
 /// The `c1.api.directory.v1.DirectoryMergeMatchCase` schema.
@@ -130,6 +145,12 @@ pub struct DirectoryMergeMatchCase {
 model_de! { DirectoryMergeMatchCase [1] {
     0 "appUserKeyCel" app_user_key_cel: Plain,
     1 "userKeyCel" user_key_cel: Plain,
+} }
+
+#[cfg(feature = "directory")]
+setters! { DirectoryMergeMatchCase {
+    app_user_key_cel: impl Into<String>,
+    user_key_cel: impl Into<String>,
 } }
 
 /// The `c1.api.directory.v1.DirectoryServiceCreateRequest` schema.
@@ -162,6 +183,15 @@ model_de! { DirectoryServiceCreateRequest [1] {
     2 "celExpression" cel_expression: Model,
     3 "expandMask" expand_mask: Model,
     4 "mergeConfig" merge_config: Model,
+} }
+
+#[cfg(feature = "directory")]
+setters! { DirectoryServiceCreateRequest {
+    all: impl Into<DirectoryAccountFilterAll>,
+    app_id: impl Into<String>,
+    cel_expression: impl Into<DirectoryAccountFilterCel>,
+    expand_mask: impl Into<DirectoryExpandMask>,
+    merge_config: impl Into<DirectoryMergeConfig>,
 } }
 
 /// The `c1.api.directory.v1.DirectoryServiceCreateResponse` schema.
@@ -287,6 +317,14 @@ model_de! { DirectoryServiceUpdateRequest [1] {
     1 "celExpression" cel_expression: Model,
     2 "expandMask" expand_mask: Model,
     3 "mergeConfig" merge_config: Model,
+} }
+
+#[cfg(feature = "directory")]
+setters! { DirectoryServiceUpdateRequest {
+    all: impl Into<DirectoryAccountFilterAll>,
+    cel_expression: impl Into<DirectoryAccountFilterCel>,
+    expand_mask: impl Into<DirectoryExpandMask>,
+    merge_config: impl Into<DirectoryMergeConfig>,
 } }
 
 /// The `c1.api.directory.v1.DirectoryServiceUpdateResponse` schema.

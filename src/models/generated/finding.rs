@@ -27,6 +27,12 @@ model_de! { AcceptRiskAction [1] {
     1 "justification" justification: Plain,
 } }
 
+#[cfg(feature = "finding")]
+setters! { AcceptRiskAction {
+    expires_at: impl Into<::time::OffsetDateTime>,
+    justification: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.AcceptRiskRoutingAction` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -48,6 +54,12 @@ pub struct AcceptRiskRoutingAction {
 model_de! { AcceptRiskRoutingAction [1] {
     0 "duration" duration: Duration,
     1 "reason" reason: Plain,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
+setters! { AcceptRiskRoutingAction {
+    duration: impl Into<::time::SignedDuration>,
+    reason: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.AppResourceTarget` schema.
@@ -74,6 +86,13 @@ model_de! { AppResourceTarget [1] {
     2 "appResourceTypeId" app_resource_type_id: Plain,
 } }
 
+#[cfg(feature = "finding")]
+setters! { AppResourceTarget {
+    app_id: impl Into<String>,
+    app_resource_id: impl Into<String>,
+    app_resource_type_id: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.AppUserTarget` schema.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -92,6 +111,12 @@ pub struct AppUserTarget {
 model_de! { AppUserTarget [1] {
     0 "appId" app_id: Plain,
     1 "appUserId" app_user_id: Plain,
+} }
+
+#[cfg(feature = "finding")]
+setters! { AppUserTarget {
+    app_id: impl Into<String>,
+    app_user_id: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.BulkAcceptRiskAction` schema.
@@ -117,6 +142,12 @@ model_de! { BulkAcceptRiskAction [1] {
     1 "justification" justification: Plain,
 } }
 
+#[cfg(feature = "finding")]
+setters! { BulkAcceptRiskAction {
+    expires_at: impl Into<::time::OffsetDateTime>,
+    justification: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.BulkAssignOwnerAction` schema.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -131,6 +162,11 @@ pub struct BulkAssignOwnerAction {
 #[cfg(feature = "finding")]
 model_de! { BulkAssignOwnerAction [1] {
     0 "owner" owner: Model,
+} }
+
+#[cfg(feature = "finding")]
+setters! { BulkAssignOwnerAction {
+    owner: impl Into<FindingOwnerRef>,
 } }
 
 /// The `c1.api.finding.v1.BulkCreateFindingTasksRequest` schema.
@@ -155,6 +191,13 @@ model_de! { BulkCreateFindingTasksRequest [1] {
     0 "policyId" policy_id: Plain,
     1 "refs" refs: Models,
     2 "searchRequest" search_request: Model,
+} }
+
+#[cfg(feature = "finding")]
+setters! { BulkCreateFindingTasksRequest {
+    policy_id: impl Into<String>,
+    refs: impl Into<Vec<FindingRef>>,
+    search_request: impl Into<FindingSearchRequest>,
 } }
 
 /// The `c1.api.finding.v1.BulkCreateFindingTasksResponse` schema.
@@ -207,6 +250,12 @@ model_de! { BulkSnoozeAction [1] {
     1 "snoozeUntil" snooze_until: Timestamp,
 } }
 
+#[cfg(feature = "finding")]
+setters! { BulkSnoozeAction {
+    reason: impl Into<String>,
+    snooze_until: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.finding.v1.BulkSuppressAction` schema.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -221,6 +270,11 @@ pub struct BulkSuppressAction {
 #[cfg(feature = "finding")]
 model_de! { BulkSuppressAction [1] {
     0 "reason" reason: Plain,
+} }
+
+#[cfg(feature = "finding")]
+setters! { BulkSuppressAction {
+    reason: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.BulkUnsuppressAction` schema (deprecated by the vendor).
@@ -278,6 +332,18 @@ model_de! { BulkUpdateFindingStateRequest [1] {
     7 "unsuppress" unsuppress: Model,
 } }
 
+#[cfg(feature = "finding")]
+setters! { BulkUpdateFindingStateRequest {
+    accept_risk: impl Into<BulkAcceptRiskAction>,
+    assign_owner: impl Into<BulkAssignOwnerAction>,
+    refs: impl Into<Vec<FindingRef>>,
+    reopen: impl Into<BulkReopenAction>,
+    search_request: impl Into<FindingSearchRequest>,
+    snooze: impl Into<BulkSnoozeAction>,
+    suppress: impl Into<BulkSuppressAction>,
+    unsuppress: impl Into<BulkUnsuppressAction>,
+} }
+
 /// The `c1.api.finding.v1.BulkUpdateFindingStateResponse` schema.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -323,6 +389,12 @@ pub struct ConnectorTarget {
 model_de! { ConnectorTarget [1] {
     0 "appId" app_id: Plain,
     1 "connectorId" connector_id: Plain,
+} }
+
+#[cfg(feature = "finding")]
+setters! { ConnectorTarget {
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.CreateFindingRequest` schema.
@@ -385,6 +457,22 @@ model_de! { CreateFindingRequest [1] {
     11 "tenantTarget" tenant_target: Model,
 } }
 
+#[cfg(feature = "finding")]
+setters! { CreateFindingRequest {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    app_resource_target: impl Into<AppResourceTarget>,
+    app_user_target: impl Into<AppUserTarget>,
+    connector_target: impl Into<ConnectorTarget>,
+    custom_sub_type: impl Into<String>,
+    decoy_target: impl Into<DecoyTarget>,
+    dedup_key_parts: impl Into<Vec<String>>,
+    description: impl Into<String>,
+    identity_user_target: impl Into<IdentityUserTarget>,
+    remediation_description: impl Into<String>,
+    severity: impl Into<FindingSeverity>,
+    tenant_target: impl Into<TenantTarget>,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingResponse` schema.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -417,6 +505,11 @@ model_de! { CreateFindingRoutingRuleRequest [1] {
     0 "routingRule" routing_rule: Model,
 } }
 
+#[cfg(feature = "finding-routing-rule")]
+setters! { CreateFindingRoutingRuleRequest {
+    routing_rule: impl Into<FindingRoutingRule>,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingRoutingRuleResponse` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -447,6 +540,11 @@ pub struct CreateFindingTaskRequest {
 #[cfg(feature = "finding")]
 model_de! { CreateFindingTaskRequest [1] {
     0 "policyId" policy_id: Plain,
+} }
+
+#[cfg(feature = "finding")]
+setters! { CreateFindingTaskRequest {
+    policy_id: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.CreateFindingTaskResponse` schema.
@@ -485,6 +583,11 @@ model_de! { CreateFindingTransformationRuleRequest [1] {
     0 "transformationRule" transformation_rule: Model,
 } }
 
+#[cfg(feature = "finding-transformation-rule")]
+setters! { CreateFindingTransformationRuleRequest {
+    transformation_rule: impl Into<FindingTransformationRule>,
+} }
+
 /// The `c1.api.finding.v1.CreateFindingTransformationRuleResponse` schema.
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -515,6 +618,11 @@ pub struct CreateTaskAction {
 #[cfg(feature = "finding-routing-rule")]
 model_de! { CreateTaskAction [1] {
     0 "policyId" policy_id: Plain,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
+setters! { CreateTaskAction {
+    policy_id: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.CredentialExpiringEvidence` schema.
@@ -856,6 +964,11 @@ model_de! { DecoyTarget [1] {
     0 "decoyId" decoy_id: Plain,
 } }
 
+#[cfg(feature = "finding")]
+setters! { DecoyTarget {
+    decoy_id: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.DeleteFindingRoutingRuleRequestInput` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1172,6 +1285,11 @@ model_de! { FindingAudience [1] {
     0 "users" users: Model,
 } }
 
+#[cfg(feature = "finding-routing-rule")]
+setters! { FindingAudience {
+    users: impl Into<FindingAudienceUsers>,
+} }
+
 /// The `c1.api.finding.v1.FindingAudienceUsers` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1186,6 +1304,11 @@ pub struct FindingAudienceUsers {
 #[cfg(feature = "finding-routing-rule")]
 model_de! { FindingAudienceUsers [1] {
     0 "userIds" user_ids: Plain,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
+setters! { FindingAudienceUsers {
+    user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.finding.v1.FindingAuditEvent` schema.
@@ -1350,6 +1473,19 @@ model_de! { FindingAuditServiceSearchRequest [1] {
     8 "until" until: Timestamp,
 } }
 
+#[cfg(feature = "finding-audit")]
+setters! { FindingAuditServiceSearchRequest {
+    actor_principal_id: impl Into<String>,
+    actor_subject: impl Into<String>,
+    app_id: impl Into<String>,
+    event_types: impl Into<Vec<FindingAuditEventEventType>>,
+    finding_id: impl Into<String>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    since: impl Into<::time::OffsetDateTime>,
+    until: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.finding.v1.FindingAuditServiceSearchResponse` schema.
 #[cfg(feature = "finding-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1405,6 +1541,13 @@ model_de! { FindingDispatchOutcomeNotify [1] {
     2 "recipients" recipients: Plain,
 } }
 
+#[cfg(feature = "finding-routing-rule")]
+setters! { FindingDispatchOutcomeNotify {
+    on_done: bool,
+    on_error: bool,
+    recipients: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.finding.v1.FindingDispatcher` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1454,6 +1597,19 @@ model_de! { FindingDispatcher [1] {
 } }
 
 #[cfg(feature = "finding-routing-rule")]
+setters! { FindingDispatcher {
+    display_name: impl Into<String>,
+    enabled: bool,
+    invoke_function: impl Into<InvokeFunctionDispatcher>,
+    key: impl Into<String>,
+    notify: impl Into<NotifyDispatcher>,
+    notify_on_outcome: impl Into<FindingDispatchOutcomeNotify>,
+    tier_override: impl Into<FindingDispatcherTierOverride>,
+    trigger_automation: impl Into<TriggerAutomationDispatcher>,
+    webhook: impl Into<WebhookDispatcher>,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum FindingDispatcherTierOverride {
@@ -1494,6 +1650,14 @@ model_de! { FindingOwnerRef [1] {
     3 "userSetId" user_set_id: Plain,
 } }
 
+#[cfg(feature = "finding")]
+setters! { FindingOwnerRef {
+    app_owner_app_id: impl Into<String>,
+    identity_user_id: impl Into<String>,
+    manager_of_user_id: impl Into<String>,
+    user_set_id: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.FindingRef` schema.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1508,6 +1672,11 @@ pub struct FindingRef {
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 model_de! { FindingRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(any(feature = "finding", feature = "finding-search"))]
+setters! { FindingRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.FindingRiskFactor` schema.
@@ -1644,6 +1813,23 @@ model_de! { FindingRoutingRule [1] {
     12 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "finding-routing-rule")]
+setters! { FindingRoutingRule {
+    action: impl Into<FindingRoutingRuleAction>,
+    app_id: impl Into<String>,
+    condition: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    dispatchers: impl Into<Vec<FindingDispatcher>>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    finding_type: impl Into<FindingRoutingRuleFindingType>,
+    id: impl Into<String>,
+    priority: i32,
+    template_id: impl Into<String>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.finding.v1.FindingRoutingRuleAction` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1670,6 +1856,14 @@ model_de! { FindingRoutingRuleAction [1] {
     1 "createTask" create_task: Model,
     2 "snooze" snooze: Model,
     3 "suppress" suppress: Model,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
+setters! { FindingRoutingRuleAction {
+    accept_risk: impl Into<AcceptRiskRoutingAction>,
+    create_task: impl Into<CreateTaskAction>,
+    snooze: impl Into<SnoozeRoutingAction>,
+    suppress: impl Into<SuppressRoutingAction>,
 } }
 
 #[cfg(any(
@@ -1807,6 +2001,31 @@ model_de! { FindingSearchRequest [1] {
     20 "states" states: Plain,
 } }
 
+#[cfg(any(feature = "finding", feature = "finding-search"))]
+setters! { FindingSearchRequest {
+    app_ids: impl Into<Vec<String>>,
+    app_resource_ids: impl Into<Vec<String>>,
+    app_resource_trait_ids: impl Into<Vec<String>>,
+    app_resource_type_ids: impl Into<Vec<String>>,
+    app_user_ids: impl Into<Vec<String>>,
+    app_user_types: impl Into<Vec<AppUserAppUserType>>,
+    connector_ids: impl Into<Vec<String>>,
+    custom_sub_types: impl Into<Vec<String>>,
+    decoy_ids: impl Into<Vec<String>>,
+    finding_types: impl Into<Vec<FindingRoutingRuleFindingType>>,
+    include_unassigned: bool,
+    nhi_types: impl Into<Vec<AppResourceNhiType>>,
+    owner_identity_user_ids: impl Into<Vec<String>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<FindingRef>>,
+    scope_to_app_owner: bool,
+    severities: impl Into<Vec<FindingSeverity>>,
+    source_kinds: impl Into<Vec<FindingSourceKind>>,
+    states: impl Into<Vec<FindingState>>,
+} }
+
 /// The `c1.api.finding.v1.FindingSearchResponse` schema.
 #[cfg(feature = "finding-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1856,6 +2075,12 @@ pub struct FindingSettingsEntry {
 model_de! { FindingSettingsEntry [1] {
     0 "enabled" enabled: Plain,
     1 "findingType" finding_type: Plain,
+} }
+
+#[cfg(feature = "finding-settings")]
+setters! { FindingSettingsEntry {
+    enabled: bool,
+    finding_type: impl Into<FindingRoutingRuleFindingType>,
 } }
 
 #[cfg(any(
@@ -1944,6 +2169,13 @@ model_de! { FindingTransform [1] {
     2 "setTags" set_tags: Model,
 } }
 
+#[cfg(feature = "finding-transformation-rule")]
+setters! { FindingTransform {
+    remove_tags: impl Into<RemoveTags>,
+    set_severity: impl Into<SetSeverity>,
+    set_tags: impl Into<SetTags>,
+} }
+
 /// The `c1.api.finding.v1.FindingTransformationRule` schema.
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2008,6 +2240,22 @@ model_de! { FindingTransformationRule [1] {
     9 "templateId" template_id: Plain,
     10 "transforms" transforms: Models,
     11 "updatedAt" updated_at: Timestamp,
+} }
+
+#[cfg(feature = "finding-transformation-rule")]
+setters! { FindingTransformationRule {
+    app_id: impl Into<String>,
+    condition: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    evaluation_order: i32,
+    finding_type: impl Into<FindingRoutingRuleFindingType>,
+    id: impl Into<String>,
+    template_id: impl Into<String>,
+    transforms: impl Into<Vec<FindingTransform>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
 } }
 
 /// The `c1.api.finding.v1.FindingTypeSetting` schema.
@@ -2098,6 +2346,11 @@ model_de! { IdentityUserTarget [1] {
     0 "identityUserId" identity_user_id: Plain,
 } }
 
+#[cfg(feature = "finding")]
+setters! { IdentityUserTarget {
+    identity_user_id: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.InvokeFunctionDispatcher` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2120,6 +2373,13 @@ model_de! { InvokeFunctionDispatcher [1] {
     0 "args" args: Plain,
     1 "functionCommitId" function_commit_id: Plain,
     2 "functionId" function_id: Plain,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
+setters! { InvokeFunctionDispatcher {
+    args: impl Into<::std::collections::BTreeMap<String, String>>,
+    function_commit_id: impl Into<String>,
+    function_id: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.ListFindingRoutingRulesResponse` schema.
@@ -2244,6 +2504,14 @@ model_de! { NotifyDispatcher [1] {
 } }
 
 #[cfg(feature = "finding-routing-rule")]
+setters! { NotifyDispatcher {
+    audience: impl Into<FindingAudience>,
+    batch_window_seconds: u32,
+    detail_level: impl Into<NotifyDispatcherDetailLevel>,
+    slack_channel: impl Into<SlackChannelTarget>,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum NotifyDispatcherDetailLevel {
@@ -2272,6 +2540,11 @@ model_de! { RemoveTags [1] {
     0 "keys" keys: Plain,
 } }
 
+#[cfg(feature = "finding-transformation-rule")]
+setters! { RemoveTags {
+    keys: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.finding.v1.ReopenAction` schema.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2297,6 +2570,11 @@ pub struct ResolveAction {
 #[cfg(feature = "finding")]
 model_de! { ResolveAction [1] {
     0 "reason" reason: Plain,
+} }
+
+#[cfg(feature = "finding")]
+setters! { ResolveAction {
+    reason: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.ServiceAccountMisclassificationEvidence` schema.
@@ -2362,6 +2640,11 @@ model_de! { SetSeverity [1] {
     0 "severity" severity: Plain,
 } }
 
+#[cfg(feature = "finding-transformation-rule")]
+setters! { SetSeverity {
+    severity: impl Into<FindingSeverity>,
+} }
+
 /// The `c1.api.finding.v1.SetTags` schema.
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2376,6 +2659,11 @@ pub struct SetTags {
 #[cfg(feature = "finding-transformation-rule")]
 model_de! { SetTags [1] {
     0 "tags" tags: Plain,
+} }
+
+#[cfg(feature = "finding-transformation-rule")]
+setters! { SetTags {
+    tags: impl Into<::std::collections::BTreeMap<String, String>>,
 } }
 
 /// The `c1.api.finding.v1.SimilarUsernameMatchEvidence` schema.
@@ -2438,6 +2726,12 @@ model_de! { SlackChannelTarget [1] {
     1 "channelName" channel_name: Plain,
 } }
 
+#[cfg(feature = "finding-routing-rule")]
+setters! { SlackChannelTarget {
+    channel_id: impl Into<String>,
+    channel_name: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.SnoozeAction` schema.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2459,6 +2753,12 @@ pub struct SnoozeAction {
 model_de! { SnoozeAction [1] {
     0 "reason" reason: Plain,
     1 "snoozeUntil" snooze_until: Timestamp,
+} }
+
+#[cfg(feature = "finding")]
+setters! { SnoozeAction {
+    reason: impl Into<String>,
+    snooze_until: impl Into<::time::OffsetDateTime>,
 } }
 
 /// The `c1.api.finding.v1.SnoozeRoutingAction` schema.
@@ -2484,6 +2784,12 @@ model_de! { SnoozeRoutingAction [1] {
     1 "reason" reason: Plain,
 } }
 
+#[cfg(feature = "finding-routing-rule")]
+setters! { SnoozeRoutingAction {
+    duration: impl Into<::time::SignedDuration>,
+    reason: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.SuppressRoutingAction` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2500,6 +2806,11 @@ model_de! { SuppressRoutingAction [1] {
     0 "reason" reason: Plain,
 } }
 
+#[cfg(feature = "finding-routing-rule")]
+setters! { SuppressRoutingAction {
+    reason: impl Into<String>,
+} }
+
 /// The `c1.api.finding.v1.SuppressStateAction` schema.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2514,6 +2825,11 @@ pub struct SuppressStateAction {
 #[cfg(feature = "finding")]
 model_de! { SuppressStateAction [1] {
     0 "reason" reason: Plain,
+} }
+
+#[cfg(feature = "finding")]
+setters! { SuppressStateAction {
+    reason: impl Into<String>,
 } }
 
 /// The `c1.api.finding.v1.TenantTarget` schema.
@@ -2545,6 +2861,12 @@ pub struct TriggerAutomationDispatcher {
 model_de! { TriggerAutomationDispatcher [1] {
     0 "automationId" automation_id: Plain,
     1 "inputMapping" input_mapping: Plain,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
+setters! { TriggerAutomationDispatcher {
+    automation_id: impl Into<String>,
+    input_mapping: impl Into<::std::collections::BTreeMap<String, String>>,
 } }
 
 /// The `c1.api.finding.v1.UnsuppressAction` schema (deprecated by the vendor).
@@ -2604,6 +2926,11 @@ model_de! { UpdateFindingRoutingRuleRequest [1] {
     0 "routingRule" routing_rule: Model,
 } }
 
+#[cfg(feature = "finding-routing-rule")]
+setters! { UpdateFindingRoutingRuleRequest {
+    routing_rule: impl Into<FindingRoutingRule>,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingRoutingRuleResponse` schema.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2634,6 +2961,11 @@ pub struct UpdateFindingSettingsRequest {
 #[cfg(feature = "finding-settings")]
 model_de! { UpdateFindingSettingsRequest [1] {
     0 "settings" settings: Models,
+} }
+
+#[cfg(feature = "finding-settings")]
+setters! { UpdateFindingSettingsRequest {
+    settings: impl Into<Vec<FindingSettingsEntry>>,
 } }
 
 /// The `c1.api.finding.v1.UpdateFindingSettingsResponse` schema.
@@ -2688,6 +3020,16 @@ model_de! { UpdateFindingStateRequest [1] {
     5 "unsuppress" unsuppress: Model,
 } }
 
+#[cfg(feature = "finding")]
+setters! { UpdateFindingStateRequest {
+    accept_risk: impl Into<AcceptRiskAction>,
+    reopen: impl Into<ReopenAction>,
+    resolve: impl Into<ResolveAction>,
+    snooze: impl Into<SnoozeAction>,
+    suppress: impl Into<SuppressStateAction>,
+    unsuppress: impl Into<UnsuppressAction>,
+} }
+
 /// The `c1.api.finding.v1.UpdateFindingStateResponse` schema.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2718,6 +3060,11 @@ pub struct UpdateFindingTransformationRuleRequest {
 #[cfg(feature = "finding-transformation-rule")]
 model_de! { UpdateFindingTransformationRuleRequest [1] {
     0 "transformationRule" transformation_rule: Model,
+} }
+
+#[cfg(feature = "finding-transformation-rule")]
+setters! { UpdateFindingTransformationRuleRequest {
+    transformation_rule: impl Into<FindingTransformationRule>,
 } }
 
 /// The `c1.api.finding.v1.UpdateFindingTransformationRuleResponse` schema.
@@ -2754,4 +3101,10 @@ pub struct WebhookDispatcher {
 model_de! { WebhookDispatcher [1] {
     0 "payloadTemplate" payload_template: Plain,
     1 "webhookId" webhook_id: Plain,
+} }
+
+#[cfg(feature = "finding-routing-rule")]
+setters! { WebhookDispatcher {
+    payload_template: impl Into<String>,
+    webhook_id: impl Into<String>,
 } }

@@ -40,6 +40,12 @@ model_de! { AdminProviderConfig [1] {
     1 "showToUser" show_to_user: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { AdminProviderConfig {
+    default_value_cel: impl Into<String>,
+    show_to_user: bool,
+} }
+
 /// The `c1.api.form.v1.AppResourceFilter` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -76,6 +82,12 @@ model_de! { AppResourceFilter [1] {
     1 "resourceTypeId" resource_type_id: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { AppResourceFilter {
+    app_id: impl Into<String>,
+    resource_type_id: impl Into<String>,
+} }
+
 /// The `c1.api.form.v1.AppUserFilter` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -106,6 +118,11 @@ pub struct AppUserFilter {
 ))]
 model_de! { AppUserFilter [1] {
     0 "appId" app_id: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { AppUserFilter {
+    app_id: impl Into<String>,
 } }
 
 /// The `c1.api.form.v1.AtLeastOne` schema.
@@ -179,6 +196,14 @@ model_de! { BoolField [1] {
     3 "toggleField" toggle_field: Model,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { BoolField {
+    checkbox_field: impl Into<CheckboxField>,
+    default_value: bool,
+    rules: impl Into<BoolRules>,
+    toggle_field: impl Into<ToggleField>,
+} }
+
 /// The `c1.api.form.v1.C1UserFilter` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -217,6 +242,13 @@ model_de! { C1UserFilter [1] {
     0 "excludeUserIds" exclude_user_ids: Plain,
     1 "includeDeactivated" include_deactivated: Plain,
     2 "userIds" user_ids: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { C1UserFilter {
+    exclude_user_ids: impl Into<Vec<String>>,
+    include_deactivated: bool,
+    user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.form.v1.CheckboxField` schema.
@@ -321,6 +353,15 @@ model_de! { DateField [1] {
     4 "minDaysFromToday" min_days_from_today: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { DateField {
+    default_to_today: bool,
+    max_date: impl Into<String>,
+    max_days_from_today: i32,
+    min_date: impl Into<String>,
+    min_days_from_today: i32,
+} }
+
 /// The `c1.api.form.v1.DependentOn` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -351,6 +392,11 @@ pub struct DependentOn {
 ))]
 model_de! { DependentOn [1] {
     0 "dependencyFieldNames" dependency_field_names: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { DependentOn {
+    dependency_field_names: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.form.v1.FieldRelationship` schema.
@@ -401,6 +447,15 @@ model_de! { FieldRelationship [1] {
     4 "requiredTogether" required_together: Model,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { FieldRelationship {
+    at_least_one: impl Into<AtLeastOne>,
+    dependent_on: impl Into<DependentOn>,
+    field_names: impl Into<Vec<String>>,
+    mutually_exclusive: impl Into<MutuallyExclusive>,
+    required_together: impl Into<RequiredTogether>,
+} }
+
 /// The `c1.api.form.v1.FileField` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -442,6 +497,13 @@ model_de! { FileField [1] {
     0 "acceptedFileTypes" accepted_file_types: Plain,
     1 "fileInputField" file_input_field: Model,
     2 "maxFileSize" max_file_size: Int64,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { FileField {
+    accepted_file_types: impl Into<Vec<String>>,
+    file_input_field: impl Into<FileInputField>,
+    max_file_size: i64,
 } }
 
 /// The `c1.api.form.v1.FileInputField` schema.
@@ -559,6 +621,25 @@ model_de! { FormField [1] {
     14 "userConfig" user_config: Model,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { FormField {
+    admin_config: impl Into<AdminProviderConfig>,
+    bool_field: impl Into<BoolField>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    file_field: impl Into<FileField>,
+    int64_field: impl Into<Int64Field>,
+    name: impl Into<String>,
+    oauth2_field: impl Into<Oauth2Field>,
+    read_only: bool,
+    required: bool,
+    shared_config: impl Into<SharedProviderConfig>,
+    string_field: impl Into<FormStringField>,
+    string_map_field: impl Into<FormStringMapField>,
+    string_slice_field: impl Into<StringSliceField>,
+    user_config: impl Into<UserProviderConfig>,
+} }
+
 /// The `c1.api.form.v1.FieldGroup` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -606,6 +687,24 @@ model_de! { FormFieldGroup [1] {
     3 "helpText" help_text: Plain,
     4 "name" name: Plain,
 } }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { FormFieldGroup {
+    display_name: impl Into<String>,
+    fields: impl Into<Vec<String>>,
+    help_text: impl Into<String>,
+    name: impl Into<String>,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+impl FormFieldGroup {
+    /// Sets `default` (a setter named `default` would hide `default` of a trait).
+    #[inline]
+    pub fn with_default(mut self, value: bool) -> Self {
+        self.default = Some(value);
+        self
+    }
+}
 
 /// The `c1.api.form.v1.StringField` schema.
 #[cfg(any(
@@ -667,6 +766,18 @@ model_de! { FormStringField [1] {
     7 "textField" text_field: Model,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { FormStringField {
+    date_field: impl Into<DateField>,
+    default_value: impl Into<String>,
+    password_field: impl Into<PasswordField>,
+    picker_field: impl Into<PickerField>,
+    placeholder: impl Into<String>,
+    rules: impl Into<StringRules>,
+    select_field: impl Into<SelectField>,
+    text_field: impl Into<TextField>,
+} }
+
 /// The `c1.api.form.v1.StringMapField` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -701,6 +812,12 @@ pub struct FormStringMapField {
 model_de! { FormStringMapField [1] {
     0 "defaultValue" default_value: Plain,
     1 "rules" rules: Model,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { FormStringMapField {
+    default_value: impl Into<::std::collections::BTreeMap<String, String>>,
+    rules: impl Into<StringMapRules>,
 } }
 
 /// The `c1.api.form.v1.Int64Field` schema.
@@ -748,6 +865,14 @@ model_de! { Int64Field [1] {
     1 "numberField" number_field: Model,
     2 "placeholder" placeholder: Plain,
     3 "rules" rules: Model,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { Int64Field {
+    default_value: i64,
+    number_field: impl Into<NumberField>,
+    placeholder: impl Into<String>,
+    rules: impl Into<Int64Rules>,
 } }
 
 /// The `c1.api.form.v1.MutuallyExclusive` schema.
@@ -826,6 +951,13 @@ model_de! { NumberField [1] {
     2 "step" step: Int64,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { NumberField {
+    max_value: i64,
+    min_value: i64,
+    step: i64,
+} }
+
 /// The `c1.api.form.v1.Oauth2Field` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -856,6 +988,11 @@ pub struct Oauth2Field {
 ))]
 model_de! { Oauth2Field [1] {
     0 "oauth2FieldView" oauth2_field_view: Model,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { Oauth2Field {
+    oauth2_field_view: impl Into<Oauth2FieldView>,
 } }
 
 /// The `c1.api.form.v1.Oauth2FieldView` schema.
@@ -952,6 +1089,13 @@ model_de! { PickerField [1] {
     2 "resourcePicker" resource_picker: Model,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { PickerField {
+    app_user_picker: impl Into<AppUserFilter>,
+    c1_user_picker: impl Into<C1UserFilter>,
+    resource_picker: impl Into<AppResourceFilter>,
+} }
+
 /// The `c1.api.form.v1.Form` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -1002,6 +1146,16 @@ model_de! { RequestSchemaForm [1] {
     3 "fieldRelationships" field_relationships: Models,
     4 "fields" fields: Models,
     5 "id" id: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { RequestSchemaForm {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    field_groups: impl Into<Vec<FormFieldGroup>>,
+    field_relationships: impl Into<Vec<FieldRelationship>>,
+    fields: impl Into<Vec<FormField>>,
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.form.v1.RequiredTogether` schema.
@@ -1067,6 +1221,12 @@ model_de! { SelectField [1] {
     1 "type" r#type: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { SelectField {
+    options: impl Into<Vec<SelectOption>>,
+    r#type: impl Into<SelectFieldType>,
+} }
+
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1130,6 +1290,13 @@ model_de! { SelectOption [1] {
     2 "value" value: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { SelectOption {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    value: impl Into<String>,
+} }
+
 /// The `c1.api.form.v1.SharedProviderConfig` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -1170,6 +1337,13 @@ model_de! { SharedProviderConfig [1] {
     2 "lockDefaultValues" lock_default_values: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { SharedProviderConfig {
+    default_value_cel: impl Into<String>,
+    input_transformation_cel: impl Into<String>,
+    lock_default_values: bool,
+} }
+
 /// The `c1.api.form.v1.StringMapRules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -1204,6 +1378,12 @@ pub struct StringMapRules {
 model_de! { StringMapRules [1] {
     0 "isRequired" is_required: Plain,
     1 "validateEmpty" validate_empty: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { StringMapRules {
+    is_required: bool,
+    validate_empty: bool,
 } }
 
 /// The `c1.api.form.v1.StringSliceField` schema.
@@ -1254,6 +1434,15 @@ model_de! { StringSliceField [1] {
     4 "rules" rules: Model,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { StringSliceField {
+    chips_field: impl Into<ChipsField>,
+    default_values: impl Into<Vec<String>>,
+    picker_field: impl Into<PickerField>,
+    placeholder: impl Into<String>,
+    rules: impl Into<RepeatedRules>,
+} }
+
 /// The `c1.api.form.v1.TextField` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -1288,6 +1477,12 @@ pub struct TextField {
 model_de! { TextField [1] {
     0 "multiline" multiline: Plain,
     1 "suffix" suffix: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { TextField {
+    multiline: bool,
+    suffix: impl Into<String>,
 } }
 
 /// The `c1.api.form.v1.ToggleField` schema.
@@ -1347,4 +1542,9 @@ pub struct UserProviderConfig {
 ))]
 model_de! { UserProviderConfig [1] {
     0 "inputTransformationCel" input_transformation_cel: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { UserProviderConfig {
+    input_transformation_cel: impl Into<String>,
 } }

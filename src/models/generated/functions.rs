@@ -114,6 +114,42 @@ redacted_debug! { Function {
     "workflow_template_refs" workflow_template_refs: shown,
 } }
 
+#[cfg(feature = "functions")]
+setters! { Function {
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    function_type: impl Into<FunctionFunctionType>,
+    head: impl Into<String>,
+    hook_refs: impl Into<Vec<String>>,
+    id: impl Into<String>,
+    is_draft: bool,
+    outbound_network_allowlist: impl Into<Vec<String>>,
+    provisioned_concurrency: i32,
+    published_commit_id: impl Into<String>,
+    scoped_role_ids: impl Into<Vec<String>>,
+    secret: impl Into<::std::collections::BTreeMap<String, String>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    use_spn: bool,
+    workflow_template_refs: impl Into<Vec<String>>,
+} }
+
+#[cfg(any(feature = "functions", feature = "functions-search"))]
+set_paths! { Function {
+    "description" description,
+    "displayName" display_name,
+    "functionType" function_type,
+    "head" head,
+    "id" id,
+    "isDraft" is_draft,
+    "outboundNetworkAllowlist" outbound_network_allowlist,
+    "provisionedConcurrency" provisioned_concurrency,
+    "publishedCommitId" published_commit_id,
+    "scopedRoleIds" scoped_role_ids,
+    "secret" secret,
+} }
+
 /// The `c1.api.functions.v1.FunctionCommit` schema.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -369,6 +405,12 @@ model_de! { FunctionsInvocationSearchRequest [1] {
     1 "pageToken" page_token: Plain,
 } }
 
+#[cfg(feature = "functions-invocation-search")]
+setters! { FunctionsInvocationSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+} }
+
 /// The `c1.api.functions.v1.FunctionsInvocationSearchResponse` schema.
 #[cfg(feature = "functions-invocation-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -475,6 +517,14 @@ model_de! { FunctionsSearchRequest [1] {
     3 "query" query: Plain,
 } }
 
+#[cfg(feature = "functions-search")]
+setters! { FunctionsSearchRequest {
+    function_types: impl Into<Vec<FunctionFunctionType>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+} }
+
 /// The `c1.api.functions.v1.FunctionsSearchResponse` schema.
 #[cfg(feature = "functions-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -565,6 +615,15 @@ model_de! { FunctionsServiceCreateFunctionRequest [1] {
     4 "initialContent" initial_content: Plain,
 } }
 
+#[cfg(feature = "functions")]
+setters! { FunctionsServiceCreateFunctionRequest {
+    commit_message: impl Into<String>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    function_type: impl Into<FunctionFunctionType>,
+    initial_content: impl Into<::std::collections::BTreeMap<String, String>>,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateFunctionResponse` schema.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -605,6 +664,12 @@ model_de! { FunctionsServiceCreateInitialCommitRequest [1] {
     1 "filenames" filenames: Plain,
 } }
 
+#[cfg(feature = "functions")]
+setters! { FunctionsServiceCreateInitialCommitRequest {
+    commit_message: impl Into<String>,
+    filenames: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceCreateInitialCommitResponse` schema.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -643,6 +708,12 @@ pub struct FunctionsServiceCreateTagRequest {
 model_de! { FunctionsServiceCreateTagRequest [1] {
     0 "commitId" commit_id: Plain,
     1 "name" name: Plain,
+} }
+
+#[cfg(feature = "functions")]
+setters! { FunctionsServiceCreateTagRequest {
+    commit_id: impl Into<String>,
+    name: impl Into<String>,
 } }
 
 /// The `c1.api.functions.v1.FunctionsServiceCreateTagResponse` schema.
@@ -756,6 +827,13 @@ model_de! { FunctionsServiceInvokeRequest [1] {
     0 "commitId" commit_id: Plain,
     1 "json" json: Plain,
     2 "vfsId" vfs_id: Plain,
+} }
+
+#[cfg(feature = "functions")]
+setters! { FunctionsServiceInvokeRequest {
+    commit_id: impl Into<String>,
+    json: impl Into<String>,
+    vfs_id: impl Into<String>,
 } }
 
 /// The `c1.api.functions.v1.FunctionsServiceInvokeResponse` schema.
@@ -872,6 +950,11 @@ model_de! { FunctionsServiceTestRequest [1] {
     0 "commitId" commit_id: Plain,
 } }
 
+#[cfg(feature = "functions")]
+setters! { FunctionsServiceTestRequest {
+    commit_id: impl Into<String>,
+} }
+
 /// The `c1.api.functions.v1.FunctionsServiceTestResponse` schema.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -894,21 +977,16 @@ model_de! { FunctionsServiceTestResponse [1] {
 
 /// The `c1.api.functions.v1.FunctionsServiceUpdateFunctionRequest` schema.
 #[cfg(feature = "functions")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FunctionsServiceUpdateFunctionRequest {
     /// `commitMessage`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_message: Option<String>,
     /// `content`: a map from text; each value is base64 text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<::std::collections::BTreeMap<String, String>>,
     /// `function`: a [`Function`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<Function>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -919,6 +997,35 @@ model_de! { FunctionsServiceUpdateFunctionRequest [1] {
     2 "function" function: Model,
     3 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "functions")]
+setters! { FunctionsServiceUpdateFunctionRequest {
+    commit_message: impl Into<String>,
+    content: impl Into<::std::collections::BTreeMap<String, String>>,
+    function: impl Into<Function>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "functions")]
+impl FunctionsServiceUpdateFunctionRequest {
+    /// An update of the fields of `function` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(function: Function) -> Self {
+        let mut out = FunctionsServiceUpdateFunctionRequest {
+            function: Some(function),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "functions")]
+set_paths! { FunctionsServiceUpdateFunctionRequest => function }
+
+#[cfg(feature = "functions")]
+update_body! { FunctionsServiceUpdateFunctionRequest { "commitMessage" commit_message, "content" content, "function" function,  } {  } }
 
 /// The `c1.api.functions.v1.FunctionsServiceUpdateFunctionResponse` schema.
 #[cfg(feature = "functions")]

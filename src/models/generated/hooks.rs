@@ -24,6 +24,12 @@ model_de! { BlockOutputConfig [1] {
     1 "surfaces" surfaces: Plain,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { BlockOutputConfig {
+    message: impl Into<String>,
+    surfaces: impl Into<Vec<BlockOutputConfigSurfaces>>,
+} }
+
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 open_enum! {
 /// An open enum of 3 known values.
@@ -51,6 +57,11 @@ pub struct BlockToolCallConfig {
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 model_de! { BlockToolCallConfig [1] {
     0 "message" message: Plain,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { BlockToolCallConfig {
+    message: impl Into<String>,
 } }
 
 /// The `c1.api.hooks.v1.BuiltInPattern` schema.
@@ -117,6 +128,23 @@ model_de! { BuiltInPattern [1] {
     12 "writeAuthorization" write_authorization: Model,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { BuiltInPattern {
+    block_output: impl Into<BlockOutputConfig>,
+    block_tool_call: impl Into<BlockToolCallConfig>,
+    credit_card_blocking: impl Into<CreditCardBlockingConfig>,
+    encoded_content_guard: impl Into<EncodedContentGuardConfig>,
+    link_filter: impl Into<LinkFilterConfig>,
+    pii_redaction: impl Into<PIIRedactionConfig>,
+    pre_tool_block: impl Into<PreToolBlockConfig>,
+    prompt_injection_scan: impl Into<PromptInjectionScanConfig>,
+    query_scope_limit: impl Into<QueryScopeLimitConfig>,
+    secrets_masking: impl Into<SecretsMaskingConfig>,
+    sensitive_file_guard: impl Into<SensitiveFileGuardConfig>,
+    tool_output_size_guard: impl Into<ToolOutputSizeGuardConfig>,
+    write_authorization: impl Into<WriteAuthorizationConfig>,
+} }
+
 /// The `c1.api.hooks.v1.BusinessHours` schema.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -143,6 +171,14 @@ model_de! { BusinessHours [1] {
     1 "end" end: Plain,
     2 "start" start: Plain,
     3 "timezone" timezone: Plain,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { BusinessHours {
+    days: impl Into<Vec<i32>>,
+    end: impl Into<String>,
+    start: impl Into<String>,
+    timezone: impl Into<String>,
 } }
 
 /// The `c1.api.hooks.v1.CreditCardBlockingConfig` schema.
@@ -178,6 +214,13 @@ model_de! { EncodedContentGuardConfig [1] {
     0 "flagOnly" flag_only: Plain,
     1 "minBase64Run" min_base64_run: Plain,
     2 "minHexRun" min_hex_run: Plain,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { EncodedContentGuardConfig {
+    flag_only: bool,
+    min_base64_run: i32,
+    min_hex_run: i32,
 } }
 
 /// The `c1.api.hooks.v1.Hook` schema.
@@ -250,6 +293,38 @@ model_de! { Hook [1] {
     12 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { Hook {
+    builtin_pattern: impl Into<BuiltInPattern>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    event: impl Into<HookEvent>,
+    filter: impl Into<HookFilter>,
+    function: impl Into<HookFunctionRef>,
+    id: impl Into<String>,
+    json_patch: impl Into<JSONPatchConfig>,
+    managed_by_guardrails: bool,
+    priority: i32,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(any(feature = "hooks", feature = "hooks-search"))]
+set_paths! { Hook {
+    "builtinPattern" builtin_pattern,
+    "description" description,
+    "displayName" display_name,
+    "enabled" enabled,
+    "event" event,
+    "filter" filter,
+    "function" function,
+    "id" id,
+    "jsonPatch" json_patch,
+    "managedByGuardrails" managed_by_guardrails,
+    "priority" priority,
+} }
+
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 open_enum! {
 /// An open enum of 4 known values.
@@ -281,6 +356,11 @@ model_de! { HookFilter [1] {
     0 "celExpression" cel_expression: Plain,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { HookFilter {
+    cel_expression: impl Into<String>,
+} }
+
 /// The `c1.api.hooks.v1.HookFunctionRef` schema.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -301,6 +381,12 @@ model_de! { HookFunctionRef [1] {
     1 "functionId" function_id: Plain,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { HookFunctionRef {
+    commit_id: impl Into<String>,
+    function_id: impl Into<String>,
+} }
+
 /// The `c1.api.hooks.v1.HookRef` schema.
 #[cfg(feature = "hooks-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -315,6 +401,11 @@ pub struct HookRef {
 #[cfg(feature = "hooks-search")]
 model_de! { HookRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(feature = "hooks-search")]
+setters! { HookRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.hooks.v1.HooksSearchRequest` schema.
@@ -343,6 +434,14 @@ model_de! { HooksSearchRequest [1] {
     1 "pageToken" page_token: Plain,
     2 "query" query: Plain,
     3 "refs" refs: Models,
+} }
+
+#[cfg(feature = "hooks-search")]
+setters! { HooksSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<HookRef>>,
 } }
 
 /// The `c1.api.hooks.v1.HooksSearchResponse` schema.
@@ -427,6 +526,31 @@ model_de! { HooksServiceCreateRequest [1] {
     8 "managedByGuardrails" managed_by_guardrails: Plain,
     9 "priority" priority: Plain,
 } }
+
+#[cfg(feature = "hooks")]
+setters! { HooksServiceCreateRequest {
+    builtin_pattern: impl Into<BuiltInPattern>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    event: impl Into<HookEvent>,
+    filter: impl Into<HookFilter>,
+    function: impl Into<HookFunctionRef>,
+    json_patch: impl Into<JSONPatchConfig>,
+    managed_by_guardrails: bool,
+    priority: i32,
+} }
+
+#[cfg(feature = "hooks")]
+impl HooksServiceCreateRequest {
+    /// A `HooksServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        HooksServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.hooks.v1.HooksServiceCreateResponse` schema.
 #[cfg(feature = "hooks")]
@@ -515,15 +639,12 @@ impl crate::Page for HooksServiceListResponse {
 
 /// The `c1.api.hooks.v1.HooksServiceUpdateRequestInput` schema.
 #[cfg(feature = "hooks")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HooksServiceUpdateRequest {
     /// `hook`: a [`Hook`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hook: Option<Hook>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -532,6 +653,33 @@ model_de! { HooksServiceUpdateRequest [1] {
     0 "hook" hook: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "hooks")]
+setters! { HooksServiceUpdateRequest {
+    hook: impl Into<Hook>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "hooks")]
+impl HooksServiceUpdateRequest {
+    /// An update of the fields of `hook` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(hook: Hook) -> Self {
+        let mut out = HooksServiceUpdateRequest {
+            hook: Some(hook),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "hooks")]
+set_paths! { HooksServiceUpdateRequest => hook }
+
+#[cfg(feature = "hooks")]
+update_body! { HooksServiceUpdateRequest { "hook" hook,  } {  } }
 
 /// The `c1.api.hooks.v1.HooksServiceUpdateResponse` schema.
 #[cfg(feature = "hooks")]
@@ -569,6 +717,12 @@ model_de! { JSONPatchConfig [1] {
     1 "staticOverlay" static_overlay: Plain,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { JSONPatchConfig {
+    cel_expression: impl Into<String>,
+    static_overlay: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+} }
+
 /// The `c1.api.hooks.v1.LinkFilterConfig` schema.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -591,6 +745,13 @@ model_de! { LinkFilterConfig [1] {
     0 "action" action: Plain,
     1 "allowedHosts" allowed_hosts: Plain,
     2 "blockImages" block_images: Plain,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { LinkFilterConfig {
+    action: impl Into<LinkFilterConfigAction>,
+    allowed_hosts: impl Into<Vec<String>>,
+    block_images: bool,
 } }
 
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
@@ -626,6 +787,12 @@ model_de! { PIIRedactionConfig [1] {
     1 "replacement" replacement: Plain,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { PIIRedactionConfig {
+    redact_fields: impl Into<Vec<String>>,
+    replacement: impl Into<String>,
+} }
+
 /// The `c1.api.hooks.v1.PreToolBlockConfig` schema.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -640,6 +807,11 @@ pub struct PreToolBlockConfig {
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 model_de! { PreToolBlockConfig [1] {
     0 "message" message: Plain,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { PreToolBlockConfig {
+    message: impl Into<String>,
 } }
 
 /// The `c1.api.hooks.v1.PromptInjectionScanConfig` schema.
@@ -660,6 +832,12 @@ pub struct PromptInjectionScanConfig {
 model_de! { PromptInjectionScanConfig [1] {
     0 "flagOnly" flag_only: Plain,
     1 "threshold" threshold: Plain,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { PromptInjectionScanConfig {
+    flag_only: bool,
+    threshold: impl Into<PromptInjectionScanConfigThreshold>,
 } }
 
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
@@ -697,6 +875,12 @@ model_de! { QueryScopeLimitConfig [1] {
     1 "maxLimit" max_limit: Plain,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { QueryScopeLimitConfig {
+    fields: impl Into<Vec<String>>,
+    max_limit: i32,
+} }
+
 /// The `c1.api.hooks.v1.SecretsMaskingConfig` schema.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -715,6 +899,12 @@ pub struct SecretsMaskingConfig {
 model_de! { SecretsMaskingConfig [1] {
     0 "additionalPatterns" additional_patterns: Plain,
     1 "placeholder" placeholder: Plain,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { SecretsMaskingConfig {
+    additional_patterns: impl Into<Vec<String>>,
+    placeholder: impl Into<String>,
 } }
 
 /// The `c1.api.hooks.v1.SensitiveFileGuardConfig` schema.
@@ -737,6 +927,12 @@ model_de! { SensitiveFileGuardConfig [1] {
     1 "blockedPatterns" blocked_patterns: Plain,
 } }
 
+#[cfg(feature = "hooks")]
+setters! { SensitiveFileGuardConfig {
+    blocked_directories: impl Into<Vec<String>>,
+    blocked_patterns: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.hooks.v1.ToolOutputSizeGuardConfig` schema.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -751,6 +947,11 @@ pub struct ToolOutputSizeGuardConfig {
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 model_de! { ToolOutputSizeGuardConfig [1] {
     0 "maxBytes" max_bytes: Plain,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { ToolOutputSizeGuardConfig {
+    max_bytes: i32,
 } }
 
 /// The `c1.api.hooks.v1.WriteAuthorizationConfig` schema.
@@ -771,4 +972,10 @@ pub struct WriteAuthorizationConfig {
 model_de! { WriteAuthorizationConfig [1] {
     0 "blockedClassifications" blocked_classifications: Plain,
     1 "businessHours" business_hours: Model,
+} }
+
+#[cfg(feature = "hooks")]
+setters! { WriteAuthorizationConfig {
+    blocked_classifications: impl Into<Vec<MCPToolClassification>>,
+    business_hours: impl Into<BusinessHours>,
 } }

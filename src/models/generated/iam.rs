@@ -230,6 +230,16 @@ model_de! { ExternalClientSearchServiceSearchRequest [1] {
     5 "wellKnownClients" well_known_clients: Plain,
 } }
 
+#[cfg(feature = "external-client-search")]
+setters! { ExternalClientSearchServiceSearchRequest {
+    client_id_urls: impl Into<Vec<String>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    users: impl Into<Vec<UserRef>>,
+    well_known_clients: impl Into<Vec<ExternalClientInfoWellKnownClient>>,
+} }
+
 /// The `c1.api.iam.v1.ExternalClientSearchServiceSearchResponse` schema.
 #[cfg(feature = "external-client-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -379,6 +389,29 @@ model_de! { PersonalClient [1] {
     10 "userId" user_id: Plain,
 } }
 
+#[cfg(feature = "personal-client")]
+setters! { PersonalClient {
+    allow_source_cidr: impl Into<Vec<String>>,
+    client_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    expires_time: impl Into<::time::OffsetDateTime>,
+    id: impl Into<String>,
+    last_used_at: impl Into<::time::OffsetDateTime>,
+    scoped_roles: impl Into<Vec<String>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    user_id: impl Into<String>,
+} }
+
+#[cfg(any(feature = "personal-client", feature = "personal-client-search"))]
+set_paths! { PersonalClient {
+    "allowSourceCidr" allow_source_cidr,
+    "displayName" display_name,
+    "expiresTime" expires_time,
+    "scopedRoles" scoped_roles,
+} }
+
 /// The `c1.api.iam.v1.PersonalClientSearchServiceSearchRequest` schema.
 #[cfg(feature = "personal-client-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -405,6 +438,14 @@ model_de! { PersonalClientSearchServiceSearchRequest [1] {
     1 "pageToken" page_token: Plain,
     2 "query" query: Plain,
     3 "users" users: Models,
+} }
+
+#[cfg(feature = "personal-client-search")]
+setters! { PersonalClientSearchServiceSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    users: impl Into<Vec<UserRef>>,
 } }
 
 /// The `c1.api.iam.v1.PersonalClientSearchServiceSearchResponse` schema.
@@ -467,6 +508,14 @@ model_de! { PersonalClientServiceCreateRequest [1] {
     1 "displayName" display_name: Plain,
     2 "expires" expires: Duration,
     3 "scopedRoles" scoped_roles: Plain,
+} }
+
+#[cfg(feature = "personal-client")]
+setters! { PersonalClientServiceCreateRequest {
+    allow_source_cidr: impl Into<Vec<String>>,
+    display_name: impl Into<String>,
+    expires: impl Into<::time::SignedDuration>,
+    scoped_roles: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.iam.v1.PersonalClientServiceCreateResponse` schema.
@@ -566,15 +615,12 @@ impl crate::Page for PersonalClientServiceListResponse {
 
 /// The `c1.api.iam.v1.PersonalClientServiceUpdateRequestInput` schema.
 #[cfg(feature = "personal-client")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalClientServiceUpdateRequest {
     /// `client`: a [`PersonalClient`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<PersonalClient>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -583,6 +629,33 @@ model_de! { PersonalClientServiceUpdateRequest [1] {
     0 "client" client: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "personal-client")]
+setters! { PersonalClientServiceUpdateRequest {
+    client: impl Into<PersonalClient>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "personal-client")]
+impl PersonalClientServiceUpdateRequest {
+    /// An update of the fields of `client` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(client: PersonalClient) -> Self {
+        let mut out = PersonalClientServiceUpdateRequest {
+            client: Some(client),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "personal-client")]
+set_paths! { PersonalClientServiceUpdateRequest => client }
+
+#[cfg(feature = "personal-client")]
+update_body! { PersonalClientServiceUpdateRequest { "client" client,  } {  } }
 
 /// The `c1.api.iam.v1.PersonalClientServiceUpdateResponse` schema.
 #[cfg(feature = "personal-client")]
@@ -648,6 +721,23 @@ model_de! { PersonalDevice [1] {
     5 "status" status: Plain,
     6 "updatedAt" updated_at: Timestamp,
     7 "userId" user_id: Plain,
+} }
+
+#[cfg(feature = "personal-device")]
+setters! { PersonalDevice {
+    created_at: impl Into<::time::OffsetDateTime>,
+    device_id: impl Into<String>,
+    device_os: impl Into<String>,
+    device_surface: impl Into<String>,
+    display_name: impl Into<String>,
+    status: impl Into<PersonalDeviceStatus>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    user_id: impl Into<String>,
+} }
+
+#[cfg(feature = "personal-device")]
+set_paths! { PersonalDevice {
+    "displayName" display_name,
 } }
 
 /// The `c1.api.iam.v1.PersonalDeviceClient` schema.
@@ -832,6 +922,14 @@ model_de! { PersonalDeviceServiceSearchRequest [1] {
 } }
 
 #[cfg(feature = "personal-device")]
+setters! { PersonalDeviceServiceSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    status_filter: impl Into<PersonalDeviceServiceSearchRequestStatusFilter>,
+} }
+
+#[cfg(feature = "personal-device")]
 open_enum! {
 /// An open enum of 4 known values.
 pub enum PersonalDeviceServiceSearchRequestStatusFilter {
@@ -879,15 +977,12 @@ impl crate::Page for PersonalDeviceServiceSearchResponse {
 
 /// The `c1.api.iam.v1.PersonalDeviceServiceUpdateDeviceRequestInput` schema.
 #[cfg(feature = "personal-device")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceUpdateDeviceRequest {
     /// `device`: a [`PersonalDevice`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<PersonalDevice>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -896,6 +991,33 @@ model_de! { PersonalDeviceServiceUpdateDeviceRequest [1] {
     0 "device" device: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "personal-device")]
+setters! { PersonalDeviceServiceUpdateDeviceRequest {
+    device: impl Into<PersonalDevice>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "personal-device")]
+impl PersonalDeviceServiceUpdateDeviceRequest {
+    /// An update of the fields of `device` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(device: PersonalDevice) -> Self {
+        let mut out = PersonalDeviceServiceUpdateDeviceRequest {
+            device: Some(device),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "personal-device")]
+set_paths! { PersonalDeviceServiceUpdateDeviceRequest => device }
+
+#[cfg(feature = "personal-device")]
+update_body! { PersonalDeviceServiceUpdateDeviceRequest { "device" device,  } {  } }
 
 /// The `c1.api.iam.v1.PersonalDeviceServiceUpdateDeviceResponse` schema.
 #[cfg(feature = "personal-device")]
@@ -985,6 +1107,27 @@ model_de! { Role [1] {
     7 "systemApiOnly" system_api_only: Plain,
     8 "systemBuiltin" system_builtin: Plain,
     9 "updatedAt" updated_at: Timestamp,
+} }
+
+#[cfg(feature = "roles")]
+setters! { Role {
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    name: impl Into<String>,
+    permissions: impl Into<Vec<String>>,
+    service_roles: impl Into<Vec<String>>,
+    system_api_only: bool,
+    system_builtin: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "roles")]
+set_paths! { Role {
+    "displayName" display_name,
+    "permissions" permissions,
+    "serviceRoles" service_roles,
 } }
 
 /// The `c1.api.iam.v1.TunnelAppliance` schema.
@@ -1267,6 +1410,12 @@ model_de! { TunnelCredentialsServiceCreateBridgeRequest [1] {
     1 "displayName" display_name: Plain,
 } }
 
+#[cfg(feature = "tunnel-credentials")]
+setters! { TunnelCredentialsServiceCreateBridgeRequest {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+} }
+
 /// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeResponse` schema.
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1423,18 +1572,14 @@ model_de! { TunnelCredentialsServiceRevokeBridgeCredentialResponse [1] {
 
 /// The `c1.api.iam.v1.TunnelCredentialsServiceUpdateBridgeRequestInput` schema.
 #[cfg(feature = "tunnel-credentials")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceUpdateBridgeRequest {
     /// `description`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// `displayName`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1444,6 +1589,22 @@ model_de! { TunnelCredentialsServiceUpdateBridgeRequest [1] {
     1 "displayName" display_name: Plain,
     2 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "tunnel-credentials")]
+setters! { TunnelCredentialsServiceUpdateBridgeRequest {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "tunnel-credentials")]
+set_paths! { TunnelCredentialsServiceUpdateBridgeRequest {
+    "description" description,
+    "displayName" display_name,
+} }
+
+#[cfg(feature = "tunnel-credentials")]
+update_body! { TunnelCredentialsServiceUpdateBridgeRequest { "description" description, "displayName" display_name,  } {  } }
 
 /// The `c1.api.iam.v1.TunnelCredentialsServiceUpdateBridgeResponse` schema.
 #[cfg(feature = "tunnel-credentials")]
@@ -1463,15 +1624,12 @@ model_de! { TunnelCredentialsServiceUpdateBridgeResponse [1] {
 
 /// The `c1.api.iam.v1.UpdateRoleRequestInput` schema.
 #[cfg(feature = "roles")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleRequest {
     /// `role`: a [`Role`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1480,6 +1638,33 @@ model_de! { UpdateRoleRequest [1] {
     0 "role" role: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "roles")]
+setters! { UpdateRoleRequest {
+    role: impl Into<Role>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "roles")]
+impl UpdateRoleRequest {
+    /// An update of the fields of `role` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(role: Role) -> Self {
+        let mut out = UpdateRoleRequest {
+            role: Some(role),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "roles")]
+set_paths! { UpdateRoleRequest => role }
+
+#[cfg(feature = "roles")]
+update_body! { UpdateRoleRequest { "role" role,  } {  } }
 
 /// The `c1.api.iam.v1.UpdateRolesResponse` schema.
 #[cfg(feature = "roles")]

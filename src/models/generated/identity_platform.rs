@@ -58,6 +58,30 @@ model_de! { IdentityPolicyTenantDefaults [1] {
     8 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "identity-policy-tenant-defaults")]
+setters! { IdentityPolicyTenantDefaults {
+    created_at: impl Into<::time::OffsetDateTime>,
+    credential_inventory_policy_id: impl Into<String>,
+    enrollment_requirement_id: impl Into<String>,
+    recovery_policy_id: impl Into<String>,
+    resource_policy_id: impl Into<String>,
+    session_policy_id: impl Into<String>,
+    sign_in_policy_id: impl Into<String>,
+    universal_promise_ids: impl Into<Vec<String>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "identity-policy-tenant-defaults")]
+set_paths! { IdentityPolicyTenantDefaults {
+    "credentialInventoryPolicyId" credential_inventory_policy_id,
+    "enrollmentRequirementId" enrollment_requirement_id,
+    "recoveryPolicyId" recovery_policy_id,
+    "resourcePolicyId" resource_policy_id,
+    "sessionPolicyId" session_policy_id,
+    "signInPolicyId" sign_in_policy_id,
+    "universalPromiseIds" universal_promise_ids,
+} }
+
 /// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceGetResponse` schema.
 #[cfg(feature = "identity-policy-tenant-defaults")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -76,15 +100,12 @@ model_de! { IdentityPolicyTenantDefaultsServiceGetResponse [1] {
 
 /// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceUpdateRequest` schema.
 #[cfg(feature = "identity-policy-tenant-defaults")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaultsServiceUpdateRequest {
     /// `defaults`: a [`IdentityPolicyTenantDefaults`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults: Option<IdentityPolicyTenantDefaults>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -93,6 +114,33 @@ model_de! { IdentityPolicyTenantDefaultsServiceUpdateRequest [1] {
     0 "defaults" defaults: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "identity-policy-tenant-defaults")]
+setters! { IdentityPolicyTenantDefaultsServiceUpdateRequest {
+    defaults: impl Into<IdentityPolicyTenantDefaults>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "identity-policy-tenant-defaults")]
+impl IdentityPolicyTenantDefaultsServiceUpdateRequest {
+    /// An update of the fields of `defaults` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(defaults: IdentityPolicyTenantDefaults) -> Self {
+        let mut out = IdentityPolicyTenantDefaultsServiceUpdateRequest {
+            defaults: Some(defaults),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "identity-policy-tenant-defaults")]
+set_paths! { IdentityPolicyTenantDefaultsServiceUpdateRequest => defaults }
+
+#[cfg(feature = "identity-policy-tenant-defaults")]
+update_body! { IdentityPolicyTenantDefaultsServiceUpdateRequest { "defaults" defaults,  } {  } }
 
 /// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceUpdateResponse` schema.
 #[cfg(feature = "identity-policy-tenant-defaults")]

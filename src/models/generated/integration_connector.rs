@@ -72,6 +72,13 @@ model_de! { ConnectorCatalogServiceConfigurationSchemaRequest [1] {
     2 "connectorId" connector_id: Plain,
 } }
 
+#[cfg(feature = "connector-catalog")]
+setters! { ConnectorCatalogServiceConfigurationSchemaRequest {
+    app_id: impl Into<String>,
+    catalog_id: impl Into<String>,
+    connector_id: impl Into<String>,
+} }
+
 /// The `c1.api.integration.connector.v1.ConnectorCatalogServiceConfigurationSchemaResponse` schema.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]

@@ -139,6 +139,11 @@ model_de! { MintGatewayKeyRequest [1] {
     0 "displayName" display_name: Plain,
 } }
 
+#[cfg(feature = "gateway-key")]
+setters! { MintGatewayKeyRequest {
+    display_name: impl Into<String>,
+} }
+
 /// The `c1.api.llm_gateway.v1.MintGatewayKeyResponse` schema.
 #[cfg(feature = "gateway-key")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -287,6 +292,13 @@ redacted_debug! { SetProviderCredentialRequest {
     "api_key" api_key: redacted,
     "display_name" display_name: shown,
     "header_style" header_style: shown,
+} }
+
+#[cfg(feature = "provider-credential")]
+setters! { SetProviderCredentialRequest {
+    api_key: impl Into<String>,
+    display_name: impl Into<String>,
+    header_style: impl Into<ProviderCredentialHeaderStyle>,
 } }
 
 /// The `c1.api.llm_gateway.v1.SetProviderCredentialResponse` schema.

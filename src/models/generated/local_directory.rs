@@ -69,6 +69,33 @@ model_de! { LocalDirectoryConfig [1] {
     10 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "local-directory-config")]
+setters! { LocalDirectoryConfig {
+    allow_self_registration: bool,
+    app_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_profile_type_id: impl Into<String>,
+    display_name: impl Into<String>,
+    invitation_ttl: impl Into<::time::SignedDuration>,
+    is_default: bool,
+    onboarding_flow_id: impl Into<String>,
+    organization_id: impl Into<String>,
+    self_registration_domains: impl Into<Vec<String>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "local-directory-config")]
+set_paths! { LocalDirectoryConfig {
+    "allowSelfRegistration" allow_self_registration,
+    "defaultProfileTypeId" default_profile_type_id,
+    "displayName" display_name,
+    "invitationTtl" invitation_ttl,
+    "isDefault" is_default,
+    "onboardingFlowId" onboarding_flow_id,
+    "organizationId" organization_id,
+    "selfRegistrationDomains" self_registration_domains,
+} }
+
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceCreateRequest` schema.
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -119,6 +146,31 @@ model_de! { LocalDirectoryConfigServiceCreateRequest [1] {
     7 "organizationId" organization_id: Plain,
     8 "selfRegistrationDomains" self_registration_domains: Plain,
 } }
+
+#[cfg(feature = "local-directory-config")]
+setters! { LocalDirectoryConfigServiceCreateRequest {
+    allow_self_registration: bool,
+    app_id: impl Into<String>,
+    default_profile_type_id: impl Into<String>,
+    display_name: impl Into<String>,
+    invitation_ttl: impl Into<::time::SignedDuration>,
+    is_default: bool,
+    onboarding_flow_id: impl Into<String>,
+    organization_id: impl Into<String>,
+    self_registration_domains: impl Into<Vec<String>>,
+} }
+
+#[cfg(feature = "local-directory-config")]
+impl LocalDirectoryConfigServiceCreateRequest {
+    /// A `LocalDirectoryConfigServiceCreateRequest` with the fields the API requires: `app_id`, `display_name`; set the others with the setters.
+    pub fn new(app_id: impl Into<String>, display_name: impl Into<String>) -> Self {
+        LocalDirectoryConfigServiceCreateRequest {
+            app_id: Some(app_id.into()),
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceCreateResponse` schema.
 #[cfg(feature = "local-directory-config")]
@@ -207,15 +259,12 @@ impl crate::Page for LocalDirectoryConfigServiceListResponse {
 
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceUpdateRequestInput` schema.
 #[cfg(feature = "local-directory-config")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceUpdateRequest {
     /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub local_directory_config: Option<LocalDirectoryConfig>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -224,6 +273,33 @@ model_de! { LocalDirectoryConfigServiceUpdateRequest [1] {
     0 "localDirectoryConfig" local_directory_config: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "local-directory-config")]
+setters! { LocalDirectoryConfigServiceUpdateRequest {
+    local_directory_config: impl Into<LocalDirectoryConfig>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "local-directory-config")]
+impl LocalDirectoryConfigServiceUpdateRequest {
+    /// An update of the fields of `local_directory_config` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(local_directory_config: LocalDirectoryConfig) -> Self {
+        let mut out = LocalDirectoryConfigServiceUpdateRequest {
+            local_directory_config: Some(local_directory_config),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "local-directory-config")]
+set_paths! { LocalDirectoryConfigServiceUpdateRequest => local_directory_config }
+
+#[cfg(feature = "local-directory-config")]
+update_body! { LocalDirectoryConfigServiceUpdateRequest { "localDirectoryConfig" local_directory_config,  } {  } }
 
 /// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceUpdateResponse` schema.
 #[cfg(feature = "local-directory-config")]
@@ -369,6 +445,29 @@ model_de! { LocalUserInvitationServiceCreateRequest [1] {
     6 "sponsorUserId" sponsor_user_id: Plain,
 } }
 
+#[cfg(feature = "local-user-invitation")]
+setters! { LocalUserInvitationServiceCreateRequest {
+    display_name: impl Into<String>,
+    email: impl Into<String>,
+    initial_role_ids: impl Into<Vec<String>>,
+    job_id: impl Into<String>,
+    onboarding_flow_id: impl Into<String>,
+    purpose: impl Into<String>,
+    sponsor_user_id: impl Into<String>,
+} }
+
+#[cfg(feature = "local-user-invitation")]
+impl LocalUserInvitationServiceCreateRequest {
+    /// A `LocalUserInvitationServiceCreateRequest` with the fields the API requires: `email`, `display_name`; set the others with the setters.
+    pub fn new(email: impl Into<String>, display_name: impl Into<String>) -> Self {
+        LocalUserInvitationServiceCreateRequest {
+            email: Some(email.into()),
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceCreateResponse` schema.
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -454,6 +553,14 @@ model_de! { LocalUserInvitationServiceSearchRequest [1] {
     1 "pageSize" page_size: Plain,
     2 "pageToken" page_token: Plain,
     3 "statusFilter" status_filter: Plain,
+} }
+
+#[cfg(feature = "local-user-invitation")]
+setters! { LocalUserInvitationServiceSearchRequest {
+    directory_app_id: impl Into<String>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    status_filter: impl Into<LocalUserInvitationStatus>,
 } }
 
 /// The `c1.api.local_directory.v1.LocalUserInvitationServiceSearchResponse` schema.

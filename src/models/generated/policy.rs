@@ -32,6 +32,11 @@ model_de! { Accept [1] {
     0 "acceptMessage" accept_message: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { Accept {
+    accept_message: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.AcceptInstance` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -112,6 +117,19 @@ model_de! { AccountProvision [1] {
     4 "schemaId" schema_id: Plain,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { AccountProvision {
+    config: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    connector_id: impl Into<String>,
+    do_not_save: impl Into<DoNotSave>,
+    save_to_vault: impl Into<SaveToVault>,
+    schema_id: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.Action` schema.
 #[cfg(any(
     feature = "policies",
@@ -148,6 +166,13 @@ model_de! { Action [1] {
     0 "automation" automation: Model,
     1 "batonResourceAction" baton_resource_action: Model,
     2 "clientIdApproval" client_id_approval: Model,
+} }
+
+#[cfg(feature = "policies")]
+setters! { Action {
+    automation: impl Into<ActionTargetAutomation>,
+    baton_resource_action: impl Into<ActionTargetBatonResourceAction>,
+    client_id_approval: impl Into<ActionTargetClientIdApproval>,
 } }
 
 /// The `c1.api.policy.v1.ActionInstance` schema.
@@ -414,6 +439,18 @@ model_de! { ActionProvision [1] {
     3 "displayName" display_name: Plain,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { ActionProvision {
+    action_name: impl Into<String>,
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
+    display_name: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.ActionTargetAutomation` schema.
 #[cfg(any(
     feature = "policies",
@@ -442,6 +479,11 @@ pub struct ActionTargetAutomation {
 ))]
 model_de! { ActionTargetAutomation [1] {
     0 "automationTemplateId" automation_template_id: Plain,
+} }
+
+#[cfg(feature = "policies")]
+setters! { ActionTargetAutomation {
+    automation_template_id: impl Into<String>,
 } }
 
 /// The `c1.api.policy.v1.ActionTargetAutomationInstance` schema.
@@ -498,6 +540,11 @@ pub struct ActionTargetBatonResourceAction {
 ))]
 model_de! { ActionTargetBatonResourceAction [1] {
     0 "batonResourceActionId" baton_resource_action_id: Plain,
+} }
+
+#[cfg(feature = "policies")]
+setters! { ActionTargetBatonResourceAction {
+    baton_resource_action_id: impl Into<String>,
 } }
 
 /// The `c1.api.policy.v1.ActionTargetBatonResourceActionInstance` schema.
@@ -627,6 +674,16 @@ model_de! { AgentApproval [1] {
     5 "reassignToUserIds" reassign_to_user_ids: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { AgentApproval {
+    agent_failure_action: impl Into<AgentApprovalAgentFailureAction>,
+    agent_mode: impl Into<AgentApprovalAgentMode>,
+    agent_user_id: impl Into<String>,
+    instructions: impl Into<String>,
+    policy_ids: impl Into<Vec<String>>,
+    reassign_to_user_ids: impl Into<Vec<String>>,
+} }
+
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -705,6 +762,12 @@ model_de! { AppEntitlementReference [1] {
     1 "appId" app_id: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { AppEntitlementReference {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.AppGroupApproval` schema.
 #[cfg(any(
     feature = "policies",
@@ -763,6 +826,18 @@ model_de! { AppGroupApproval [1] {
     7 "requireDistinctApprovers" require_distinct_approvers: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { AppGroupApproval {
+    allow_self_approval: bool,
+    app_group_id: impl Into<String>,
+    app_id: impl Into<String>,
+    fallback: bool,
+    fallback_group_ids: impl Into<Vec<AppEntitlementReference>>,
+    fallback_user_ids: impl Into<Vec<String>>,
+    is_group_fallback_enabled: bool,
+    require_distinct_approvers: bool,
+} }
+
 /// The `c1.api.policy.v1.AppOwnerApproval` schema.
 #[cfg(any(
     feature = "policies",
@@ -795,6 +870,12 @@ pub struct AppOwnerApproval {
 model_de! { AppOwnerApproval [1] {
     0 "allowSelfApproval" allow_self_approval: Plain,
     1 "requireDistinctApprovers" require_distinct_approvers: Plain,
+} }
+
+#[cfg(feature = "policies")]
+setters! { AppOwnerApproval {
+    allow_self_approval: bool,
+    require_distinct_approvers: bool,
 } }
 
 /// The `c1.api.policy.v1.AppOwnerProvisioner` schema.
@@ -847,6 +928,16 @@ pub struct AppOwnerProvisioner {
 model_de! { AppOwnerProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
     1 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { AppOwnerProvisioner {
+    allow_reassignment: bool,
+    fallback_user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.policy.v1.Approval` schema.
@@ -953,6 +1044,30 @@ model_de! { Approval [1] {
     17 "self" self_: Model,
     18 "users" users: Model,
     19 "webhook" webhook: Model,
+} }
+
+#[cfg(feature = "policies")]
+setters! { Approval {
+    agent: impl Into<AgentApproval>,
+    allow_delegation: bool,
+    allow_reassignment: bool,
+    allowed_reassignees: impl Into<Vec<String>>,
+    app_owners: impl Into<AppOwnerApproval>,
+    assigned: bool,
+    entitlement_owners: impl Into<EntitlementOwnerApproval>,
+    escalation: impl Into<Escalation>,
+    escalation_enabled: bool,
+    expression: impl Into<ExpressionApproval>,
+    group: impl Into<AppGroupApproval>,
+    manager: impl Into<ManagerApproval>,
+    require_approval_reason: bool,
+    require_denial_reason: bool,
+    require_reassignment_reason: bool,
+    requires_step_up_provider_id: impl Into<String>,
+    resource_owners: impl Into<ResourceOwnerApproval>,
+    self_: impl Into<SelfApproval>,
+    users: impl Into<UserApproval>,
+    webhook: impl Into<WebhookApproval>,
 } }
 
 /// The `c1.api.policy.v1.ApprovalInstance` schema.
@@ -1252,6 +1367,17 @@ model_de! { ConnectorProvision [1] {
     2 "deleteAccount" delete_account: Model,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { ConnectorProvision {
+    account: impl Into<AccountProvision>,
+    default_behavior: impl Into<DefaultBehavior>,
+    delete_account: impl Into<DeleteAccount>,
+} }
+
 /// The `c1.api.policy.v1.CreatePolicyRequest` schema.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1303,6 +1429,31 @@ model_de! { CreatePolicyRequest [1] {
     8 "rules" rules: Models,
     9 "scope" scope: Model,
 } }
+
+#[cfg(feature = "policies")]
+setters! { CreatePolicyRequest {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    baseline_policy_id: impl Into<String>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    policy_steps: impl Into<::std::collections::BTreeMap<String, PolicySteps>>,
+    policy_type: impl Into<PolicyPolicyType>,
+    post_actions: impl Into<Vec<PolicyPostActions>>,
+    reassign_tasks_to_delegates: bool,
+    rules: impl Into<Vec<Rule>>,
+    scope: impl Into<PolicyScope>,
+} }
+
+#[cfg(feature = "policies")]
+impl CreatePolicyRequest {
+    /// A `CreatePolicyRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        CreatePolicyRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.policy.v1.CreatePolicyResponse` schema.
 #[cfg(feature = "policies")]
@@ -1368,6 +1519,15 @@ model_de! { DefaultBehavior [1] {
     0 "connectorId" connector_id: Plain,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { DefaultBehavior {
+    connector_id: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.DelegatedProvision` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -1424,6 +1584,17 @@ model_de! { DelegatedProvision [1] {
     2 "implicit" implicit: Plain,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { DelegatedProvision {
+    app_id: impl Into<String>,
+    entitlement_id: impl Into<String>,
+    implicit: bool,
+} }
+
 /// The `c1.api.policy.v1.ConnectorProvision.DeleteAccount` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -1470,6 +1641,15 @@ pub struct DeleteAccount {
 ))]
 model_de! { DeleteAccount [1] {
     0 "connectorId" connector_id: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { DeleteAccount {
+    connector_id: impl Into<String>,
 } }
 
 /// The `c1.api.policy.v1.DeletePolicyRequestInput` schema.
@@ -1575,6 +1755,15 @@ model_de! { DevicePlacementProvision [1] {
     0 "vaultBoundaryId" vault_boundary_id: Plain,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { DevicePlacementProvision {
+    vault_boundary_id: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.ConnectorProvision.DoNotSave` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -1668,6 +1857,16 @@ model_de! { EntitlementOwnerApproval [1] {
     5 "requireDistinctApprovers" require_distinct_approvers: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { EntitlementOwnerApproval {
+    allow_self_approval: bool,
+    fallback: bool,
+    fallback_group_ids: impl Into<Vec<AppEntitlementReference>>,
+    fallback_user_ids: impl Into<Vec<String>>,
+    is_group_fallback_enabled: bool,
+    require_distinct_approvers: bool,
+} }
+
 /// The `c1.api.policy.v1.EntitlementOwnerProvisioner` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -1718,6 +1917,16 @@ pub struct EntitlementOwnerProvisioner {
 model_de! { EntitlementOwnerProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
     1 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { EntitlementOwnerProvisioner {
+    allow_reassignment: bool,
+    fallback_user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.policy.v1.ErroredAction` schema.
@@ -1798,6 +2007,16 @@ model_de! { Escalation [1] {
     3 "reassignToApprovers" reassign_to_approvers: Model,
     4 "replacePolicy" replace_policy: Model,
     5 "skipStep" skip_step: Model,
+} }
+
+#[cfg(feature = "policies")]
+setters! { Escalation {
+    cancel_ticket: impl Into<CancelTicket>,
+    escalation_comment: impl Into<String>,
+    expiration: i64,
+    reassign_to_approvers: impl Into<ReassignToApprovers>,
+    replace_policy: impl Into<ReplacePolicy>,
+    skip_step: impl Into<SkipStep>,
 } }
 
 /// The `c1.api.policy.v1.EscalationInstance` schema.
@@ -2005,6 +2224,18 @@ model_de! { ExpressionApproval [1] {
     7 "requireDistinctApprovers" require_distinct_approvers: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { ExpressionApproval {
+    allow_self_approval: bool,
+    assigned_user_ids: impl Into<Vec<String>>,
+    expressions: impl Into<Vec<String>>,
+    fallback: bool,
+    fallback_group_ids: impl Into<Vec<AppEntitlementReference>>,
+    fallback_user_ids: impl Into<Vec<String>>,
+    is_group_fallback_enabled: bool,
+    require_distinct_approvers: bool,
+} }
+
 /// The `c1.api.policy.v1.ExpressionProvisioner` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -2059,6 +2290,17 @@ model_de! { ExpressionProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
     1 "expressions" expressions: Plain,
     2 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { ExpressionProvisioner {
+    allow_reassignment: bool,
+    expressions: impl Into<Vec<String>>,
+    fallback_user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.policy.v1.ExternalTicketProvision` schema.
@@ -2121,6 +2363,18 @@ model_de! { ExternalTicketProvision [1] {
     3 "instructions" instructions: Plain,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { ExternalTicketProvision {
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
+    external_ticket_provisioner_config_id: impl Into<String>,
+    instructions: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.Form` schema.
 #[cfg(any(
     feature = "policies",
@@ -2147,6 +2401,11 @@ pub struct Form {
 ))]
 model_de! { Form [1] {
     0 "form" form: Model,
+} }
+
+#[cfg(feature = "policies")]
+setters! { Form {
+    form: impl Into<RequestSchemaForm>,
 } }
 
 /// The `c1.api.policy.v1.FormCompletedAction` schema.
@@ -2301,6 +2560,18 @@ model_de! { GroupProvisioner [1] {
     3 "fallbackUserIds" fallback_user_ids: Plain,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { GroupProvisioner {
+    allow_reassignment: bool,
+    app_group_id: impl Into<String>,
+    app_id: impl Into<String>,
+    fallback_user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.policy.v1.ListPolicyResponse` schema.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2386,6 +2657,17 @@ model_de! { ManagerApproval [1] {
     6 "requireDistinctApprovers" require_distinct_approvers: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { ManagerApproval {
+    allow_self_approval: bool,
+    assigned_user_ids: impl Into<Vec<String>>,
+    fallback: bool,
+    fallback_group_ids: impl Into<Vec<AppEntitlementReference>>,
+    fallback_user_ids: impl Into<Vec<String>>,
+    is_group_fallback_enabled: bool,
+    require_distinct_approvers: bool,
+} }
+
 /// The `c1.api.policy.v1.ManagerProvisioner` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -2436,6 +2718,16 @@ pub struct ManagerProvisioner {
 model_de! { ManagerProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
     1 "fallbackUserIds" fallback_user_ids: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { ManagerProvisioner {
+    allow_reassignment: bool,
+    fallback_user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.policy.v1.ManualProvision` schema.
@@ -2494,6 +2786,17 @@ model_de! { ManualProvision [1] {
     2 "userIds" user_ids: Plain,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { ManualProvision {
+    assignee: impl Into<ProvisionerAssignment>,
+    instructions: impl Into<String>,
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.policy.v1.MultiStep` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -2540,6 +2843,15 @@ pub struct MultiStep {
 ))]
 model_de! { MultiStep [1] {
     0 "provisionSteps" provision_steps: NestedModels,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { MultiStep {
+    provision_steps: impl Into<Vec<ProvisionPolicy>>,
 } }
 
 /// The `c1.api.policy.v1.Policy` schema.
@@ -2635,6 +2947,45 @@ model_de! { Policy [1] {
     14 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "policies")]
+setters! { Policy {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    baseline_policy_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    policy_steps: impl Into<::std::collections::BTreeMap<String, PolicySteps>>,
+    policy_type: impl Into<PolicyPolicyType>,
+    post_actions: impl Into<Vec<PolicyPostActions>>,
+    reassign_tasks_to_delegates: bool,
+    rules: impl Into<Vec<Rule>>,
+    scope: impl Into<PolicyScope>,
+    system_builtin: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(any(
+    feature = "policies",
+    feature = "policy-search",
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search"
+))]
+set_paths! { Policy {
+    "annotations" annotations,
+    "baselinePolicyId" baseline_policy_id,
+    "description" description,
+    "displayName" display_name,
+    "policySteps" policy_steps,
+    "policyType" policy_type,
+    "postActions" post_actions,
+    "reassignTasksToDelegates" reassign_tasks_to_delegates,
+    "rules" rules,
+    "scope" scope,
+} }
+
 /// The `c1.api.policy.v1.EditorValidateRequest` schema.
 #[cfg(feature = "policy-validate")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -2649,6 +3000,11 @@ pub struct PolicyEditorValidateRequest {
 #[cfg(feature = "policy-validate")]
 model_de! { PolicyEditorValidateRequest [1] {
     0 "text" text: Plain,
+} }
+
+#[cfg(feature = "policy-validate")]
+setters! { PolicyEditorValidateRequest {
+    text: impl Into<String>,
 } }
 
 /// The `c1.api.policy.v1.EditorValidateResponse` schema.
@@ -2748,6 +3104,11 @@ model_de! { PolicyPostActions [1] {
     0 "certifyRemediateImmediately" certify_remediate_immediately: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { PolicyPostActions {
+    certify_remediate_immediately: bool,
+} }
+
 /// The `c1.api.policy.v1.PolicyRef` schema.
 #[cfg(any(
     feature = "app-entitlement-search",
@@ -2770,6 +3131,15 @@ pub struct PolicyRef {
 ))]
 model_de! { PolicyRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlement-search",
+    feature = "app-search",
+    feature = "policy-search"
+))]
+setters! { PolicyRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.policy.v1.PolicyScope` schema.
@@ -2806,6 +3176,13 @@ model_de! { PolicyScope [1] {
     0 "appEntitlementId" app_entitlement_id: Plain,
     1 "appId" app_id: Plain,
     2 "slot" slot: Plain,
+} }
+
+#[cfg(feature = "policies")]
+setters! { PolicyScope {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    slot: impl Into<PolicyScopeSlot>,
 } }
 
 #[cfg(any(
@@ -2875,6 +3252,17 @@ model_de! { PolicyStep [1] {
     4 "provision" provision: Model,
     5 "reject" reject: Model,
     6 "wait" wait: Model,
+} }
+
+#[cfg(feature = "policies")]
+setters! { PolicyStep {
+    accept: impl Into<Accept>,
+    action: impl Into<Action>,
+    approval: impl Into<Approval>,
+    form: impl Into<Form>,
+    provision: impl Into<Provision>,
+    reject: impl Into<Reject>,
+    wait: impl Into<Wait>,
 } }
 
 /// The `c1.api.policy.v1.PolicyStepInstance` schema.
@@ -2970,6 +3358,11 @@ model_de! { PolicySteps [1] {
     0 "steps" steps: Models,
 } }
 
+#[cfg(feature = "policies")]
+setters! { PolicySteps {
+    steps: impl Into<Vec<PolicyStep>>,
+} }
+
 /// The `c1.api.policy.v1.Provision` schema.
 #[cfg(any(
     feature = "policies",
@@ -3004,6 +3397,13 @@ model_de! { Provision [1] {
     0 "assigned" assigned: Plain,
     1 "provisionPolicy" provision_policy: Model,
     2 "provisionTarget" provision_target: Model,
+} }
+
+#[cfg(feature = "policies")]
+setters! { Provision {
+    assigned: bool,
+    provision_policy: impl Into<ProvisionPolicy>,
+    provision_target: impl Into<ProvisionTarget>,
 } }
 
 /// The `c1.api.policy.v1.ProvisionInstance` schema.
@@ -3187,6 +3587,23 @@ model_de! { ProvisionPolicy [1] {
     8 "webhook" webhook: Model,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { ProvisionPolicy {
+    action: impl Into<ActionProvision>,
+    connector: impl Into<ConnectorProvision>,
+    delegated: impl Into<DelegatedProvision>,
+    device_placement: impl Into<DevicePlacementProvision>,
+    external_ticket: impl Into<ExternalTicketProvision>,
+    manual: impl Into<ManualProvision>,
+    multi_step: impl Into<MultiStep>,
+    unconfigured: impl Into<UnconfiguredProvision>,
+    webhook: impl Into<WebhookProvision>,
+} }
+
 /// The `c1.api.policy.v1.ProvisionTarget` schema.
 #[cfg(any(
     feature = "policies",
@@ -3228,6 +3645,14 @@ model_de! { ProvisionTarget [1] {
     1 "appId" app_id: Plain,
     2 "appUserId" app_user_id: Plain,
     3 "grantDuration" grant_duration: Duration,
+} }
+
+#[cfg(feature = "policies")]
+setters! { ProvisionTarget {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    app_user_id: impl Into<String>,
+    grant_duration: impl Into<::time::SignedDuration>,
 } }
 
 /// The `c1.api.policy.v1.ProvisionWaitingOn` schema.
@@ -3332,6 +3757,20 @@ model_de! { ProvisionerAssignment [1] {
     5 "users" users: Model,
 } }
 
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { ProvisionerAssignment {
+    app_owners: impl Into<AppOwnerProvisioner>,
+    entitlement_owners: impl Into<EntitlementOwnerProvisioner>,
+    expression: impl Into<ExpressionProvisioner>,
+    group: impl Into<GroupProvisioner>,
+    manager: impl Into<ManagerProvisioner>,
+    users: impl Into<UserProvisioner>,
+} }
+
 /// The `c1.api.policy.v1.Escalation.ReassignToApprovers` schema.
 #[cfg(any(
     feature = "policies",
@@ -3360,6 +3799,11 @@ pub struct ReassignToApprovers {
 ))]
 model_de! { ReassignToApprovers [1] {
     0 "approverIds" approver_ids: Plain,
+} }
+
+#[cfg(feature = "policies")]
+setters! { ReassignToApprovers {
+    approver_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.policy.v1.ReassignedAction` schema.
@@ -3479,6 +3923,11 @@ model_de! { Reject [1] {
     0 "rejectMessage" reject_message: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { Reject {
+    reject_message: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.RejectInstance` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3523,6 +3972,11 @@ pub struct ReplacePolicy {
 ))]
 model_de! { ReplacePolicy [1] {
     0 "policyId" policy_id: Plain,
+} }
+
+#[cfg(feature = "policies")]
+setters! { ReplacePolicy {
+    policy_id: impl Into<String>,
 } }
 
 /// The `c1.api.policy.v1.ResourceOwnerApproval` schema.
@@ -3573,6 +4027,16 @@ model_de! { ResourceOwnerApproval [1] {
     3 "fallbackUserIds" fallback_user_ids: Plain,
     4 "isGroupFallbackEnabled" is_group_fallback_enabled: Plain,
     5 "requireDistinctApprovers" require_distinct_approvers: Plain,
+} }
+
+#[cfg(feature = "policies")]
+setters! { ResourceOwnerApproval {
+    allow_self_approval: bool,
+    fallback: bool,
+    fallback_group_ids: impl Into<Vec<AppEntitlementReference>>,
+    fallback_user_ids: impl Into<Vec<String>>,
+    is_group_fallback_enabled: bool,
+    require_distinct_approvers: bool,
 } }
 
 /// The `c1.api.policy.v1.RestartAction` schema.
@@ -3652,6 +4116,14 @@ model_de! { Rule [1] {
     3 "stepKey" step_key: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { Rule {
+    condition: impl Into<String>,
+    policy_id: impl Into<String>,
+    policy_key: impl Into<String>,
+    step_key: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.ConnectorProvision.SaveToVault` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -3698,6 +4170,15 @@ pub struct SaveToVault {
 ))]
 model_de! { SaveToVault [1] {
     0 "vaultIds" vault_ids: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { SaveToVault {
+    vault_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.policy.v1.SearchPoliciesRequest` schema.
@@ -3762,6 +4243,23 @@ model_de! { SearchPoliciesRequest [1] {
     10 "scopeObjectType" scope_object_type: Plain,
     11 "scopeSlot" scope_slot: Plain,
     12 "scopeView" scope_view: Plain,
+} }
+
+#[cfg(feature = "policy-search")]
+setters! { SearchPoliciesRequest {
+    display_name: impl Into<String>,
+    exclude_policy_ids: impl Into<Vec<String>>,
+    include_deleted: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    policy_types: impl Into<Vec<PolicyPolicyType>>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<PolicyRef>>,
+    scope_app_entitlement_id: impl Into<String>,
+    scope_app_id: impl Into<String>,
+    scope_object_type: impl Into<SearchPoliciesRequestScopeObjectType>,
+    scope_slot: impl Into<PolicyScopeSlot>,
+    scope_view: impl Into<SearchPoliciesRequestScopeView>,
 } }
 
 #[cfg(feature = "policy-search")]
@@ -3871,6 +4369,15 @@ model_de! { SelfApproval [1] {
     4 "isGroupFallbackEnabled" is_group_fallback_enabled: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { SelfApproval {
+    assigned_user_ids: impl Into<Vec<String>>,
+    fallback: bool,
+    fallback_group_ids: impl Into<Vec<AppEntitlementReference>>,
+    fallback_user_ids: impl Into<Vec<String>>,
+    is_group_fallback_enabled: bool,
+} }
+
 /// The `c1.api.policy.v1.Escalation.SkipStep` schema.
 #[cfg(any(
     feature = "policies",
@@ -3949,6 +4456,11 @@ model_de! { TestAccountProvisionPolicyRequest [1] {
     0 "cel" cel: Plain,
 } }
 
+#[cfg(feature = "account-provision-policy-test")]
+setters! { TestAccountProvisionPolicyRequest {
+    cel: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.TestAccountProvisionPolicyResponse` schema.
 #[cfg(feature = "account-provision-policy-test")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -4014,15 +4526,12 @@ model_de! { UnconfiguredProvision [1] {
 
 /// The `c1.api.policy.v1.UpdatePolicyRequestInput` schema.
 #[cfg(feature = "policies")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePolicyRequest {
     /// `policy`: a [`Policy`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -4031,6 +4540,33 @@ model_de! { UpdatePolicyRequest [1] {
     0 "policy" policy: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "policies")]
+setters! { UpdatePolicyRequest {
+    policy: impl Into<Policy>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "policies")]
+impl UpdatePolicyRequest {
+    /// An update of the fields of `policy` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(policy: Policy) -> Self {
+        let mut out = UpdatePolicyRequest {
+            policy: Some(policy),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "policies")]
+set_paths! { UpdatePolicyRequest => policy }
+
+#[cfg(feature = "policies")]
+update_body! { UpdatePolicyRequest { "policy" policy,  } {  } }
 
 /// The `c1.api.policy.v1.UpdatePolicyResponse` schema.
 #[cfg(feature = "policies")]
@@ -4086,6 +4622,13 @@ model_de! { UserApproval [1] {
     2 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { UserApproval {
+    allow_self_approval: bool,
+    require_distinct_approvers: bool,
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.policy.v1.UserProvisioner` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -4136,6 +4679,16 @@ pub struct UserProvisioner {
 model_de! { UserProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
     1 "userIds" user_ids: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { UserProvisioner {
+    allow_reassignment: bool,
+    user_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.policy.v1.Wait` schema.
@@ -4193,6 +4746,17 @@ model_de! { Wait [1] {
     6 "untilTime" until_time: Model,
 } }
 
+#[cfg(feature = "policies")]
+setters! { Wait {
+    comment_on_first_wait: impl Into<String>,
+    comment_on_timeout: impl Into<String>,
+    condition: impl Into<WaitCondition>,
+    duration: impl Into<WaitDuration>,
+    name: impl Into<String>,
+    timeout_duration: impl Into<::time::SignedDuration>,
+    until_time: impl Into<WaitUntilTime>,
+} }
+
 /// The `c1.api.policy.v1.WaitCondition` schema.
 #[cfg(any(
     feature = "policies",
@@ -4219,6 +4783,11 @@ pub struct WaitCondition {
 ))]
 model_de! { WaitCondition [1] {
     0 "condition" condition: Plain,
+} }
+
+#[cfg(feature = "policies")]
+setters! { WaitCondition {
+    condition: impl Into<String>,
 } }
 
 /// The `c1.api.policy.v1.WaitConditionInstance` schema.
@@ -4266,6 +4835,11 @@ pub struct WaitDuration {
 ))]
 model_de! { WaitDuration [1] {
     0 "duration" duration: Duration,
+} }
+
+#[cfg(feature = "policies")]
+setters! { WaitDuration {
+    duration: impl Into<::time::SignedDuration>,
 } }
 
 /// The `c1.api.policy.v1.WaitInstance` schema.
@@ -4388,6 +4962,13 @@ model_de! { WaitUntilTime [1] {
     2 "timezone" timezone: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { WaitUntilTime {
+    hours: u32,
+    minutes: u32,
+    timezone: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.WaitUntilTimeInstance` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -4484,6 +5065,11 @@ model_de! { WebhookApproval [1] {
     0 "webhookId" webhook_id: Plain,
 } }
 
+#[cfg(feature = "policies")]
+setters! { WebhookApproval {
+    webhook_id: impl Into<String>,
+} }
+
 /// The `c1.api.policy.v1.WebhookProvision` schema.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
@@ -4530,4 +5116,13 @@ pub struct WebhookProvision {
 ))]
 model_de! { WebhookProvision [1] {
     0 "webhookId" webhook_id: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlements",
+    feature = "policies",
+    feature = "request-catalog-management"
+))]
+setters! { WebhookProvision {
+    webhook_id: impl Into<String>,
 } }

@@ -429,6 +429,14 @@ model_de! { ReportingServiceSaveRequest [1] {
     3 "surfaceId" surface_id: Plain,
 } }
 
+#[cfg(feature = "reporting")]
+setters! { ReportingServiceSaveRequest {
+    conversation_id: impl Into<String>,
+    display_name: impl Into<String>,
+    prompt: impl Into<String>,
+    surface_id: impl Into<String>,
+} }
+
 /// The `c1.api.reporting.v1.ReportingServiceSaveResponse` schema.
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -467,6 +475,13 @@ model_de! { ReportingServiceUpdateRequest [1] {
     0 "displayName" display_name: Plain,
     1 "parameterValues" parameter_values: Plain,
     2 "prompt" prompt: Plain,
+} }
+
+#[cfg(feature = "reporting")]
+setters! { ReportingServiceUpdateRequest {
+    display_name: impl Into<String>,
+    parameter_values: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    prompt: impl Into<String>,
 } }
 
 /// The `c1.api.reporting.v1.ReportingServiceUpdateResponse` schema.

@@ -50,6 +50,26 @@ model_de! { RequestSchema [1] {
 } }
 
 #[cfg(feature = "request-schema")]
+setters! { RequestSchema {
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    form: impl Into<RequestSchemaForm>,
+    id: impl Into<String>,
+    justification_visibility: impl Into<RequestSchemaJustificationVisibility>,
+    modified_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "request-schema")]
+set_paths! { RequestSchema {
+    "createdAt" created_at,
+    "deletedAt" deleted_at,
+    "form" form,
+    "id" id,
+    "justificationVisibility" justification_visibility,
+    "modifiedAt" modified_at,
+} }
+
+#[cfg(feature = "request-schema")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum RequestSchemaJustificationVisibility {
@@ -80,6 +100,12 @@ pub struct RequestSchemaServiceCreateEntitlementBindingRequest {
 model_de! { RequestSchemaServiceCreateEntitlementBindingRequest [1] {
     0 "entitlementRef" entitlement_ref: Model,
     1 "requestSchemaId" request_schema_id: Plain,
+} }
+
+#[cfg(feature = "request-schema")]
+setters! { RequestSchemaServiceCreateEntitlementBindingRequest {
+    entitlement_ref: impl Into<AppEntitlementRef>,
+    request_schema_id: impl Into<String>,
 } }
 
 /// The `c1.api.request_schema.v1.RequestSchemaServiceCreateEntitlementBindingResponse` schema.
@@ -138,6 +164,16 @@ model_de! { RequestSchemaServiceCreateRequest [1] {
     5 "name" name: Plain,
 } }
 
+#[cfg(feature = "request-schema")]
+setters! { RequestSchemaServiceCreateRequest {
+    description: impl Into<String>,
+    field_groups: impl Into<Vec<FormFieldGroup>>,
+    field_relationships: impl Into<Vec<FieldRelationship>>,
+    fields: impl Into<Vec<FormField>>,
+    justification_visibility: impl Into<RequestSchemaJustificationVisibility>,
+    name: impl Into<String>,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceCreateResponse` schema.
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -190,6 +226,11 @@ pub struct RequestSchemaServiceFindBindingForAppEntitlementRequest {
 #[cfg(feature = "request-schema")]
 model_de! { RequestSchemaServiceFindBindingForAppEntitlementRequest [1] {
     0 "entitlementRef" entitlement_ref: Model,
+} }
+
+#[cfg(feature = "request-schema")]
+setters! { RequestSchemaServiceFindBindingForAppEntitlementRequest {
+    entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
 /// The `c1.api.request_schema.v1.RequestSchemaServiceFindBindingForAppEntitlementResponse` schema.
@@ -248,6 +289,12 @@ model_de! { RequestSchemaServiceRemoveEntitlementBindingRequest [1] {
     1 "requestSchemaId" request_schema_id: Plain,
 } }
 
+#[cfg(feature = "request-schema")]
+setters! { RequestSchemaServiceRemoveEntitlementBindingRequest {
+    entitlement_ref: impl Into<AppEntitlementRef>,
+    request_schema_id: impl Into<String>,
+} }
+
 /// The `c1.api.request_schema.v1.RequestSchemaServiceRemoveEntitlementBindingResponse` schema.
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -261,15 +308,12 @@ model_de! { RequestSchemaServiceRemoveEntitlementBindingResponse [1] {
 
 /// The `c1.api.request_schema.v1.RequestSchemaServiceUpdateRequestInput` schema.
 #[cfg(feature = "request-schema")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestSchemaServiceUpdateRequest {
     /// `requestSchema`: a [`RequestSchema`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema: Option<RequestSchema>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -278,6 +322,33 @@ model_de! { RequestSchemaServiceUpdateRequest [1] {
     0 "requestSchema" request_schema: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "request-schema")]
+setters! { RequestSchemaServiceUpdateRequest {
+    request_schema: impl Into<RequestSchema>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "request-schema")]
+impl RequestSchemaServiceUpdateRequest {
+    /// An update of the fields of `request_schema` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(request_schema: RequestSchema) -> Self {
+        let mut out = RequestSchemaServiceUpdateRequest {
+            request_schema: Some(request_schema),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "request-schema")]
+set_paths! { RequestSchemaServiceUpdateRequest => request_schema }
+
+#[cfg(feature = "request-schema")]
+update_body! { RequestSchemaServiceUpdateRequest { "requestSchema" request_schema,  } {  } }
 
 /// The `c1.api.request_schema.v1.RequestSchemaServiceUpdateResponse` schema.
 #[cfg(feature = "request-schema")]

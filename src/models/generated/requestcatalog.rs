@@ -251,6 +251,11 @@ model_de! { BundleAutomationRuleCEL [1] {
     0 "expression" expression: Plain,
 } }
 
+#[cfg(feature = "request-catalog-management")]
+setters! { BundleAutomationRuleCEL {
+    expression: impl Into<String>,
+} }
+
 /// The `c1.api.requestcatalog.v1.BundleAutomationRuleEntitlement` schema.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -265,6 +270,11 @@ pub struct BundleAutomationRuleEntitlement {
 #[cfg(feature = "request-catalog-management")]
 model_de! { BundleAutomationRuleEntitlement [1] {
     0 "entitlementRefs" entitlement_refs: Models,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+setters! { BundleAutomationRuleEntitlement {
+    entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
 /// The `c1.api.requestcatalog.v1.CreateBundleAutomationRequestInput` schema.
@@ -310,6 +320,17 @@ model_de! { CreateBundleAutomationRequest [1] {
     6 "removedMembersThresholdPercent" removed_members_threshold_percent: Int64,
 } }
 
+#[cfg(feature = "request-catalog-management")]
+setters! { CreateBundleAutomationRequest {
+    cel: impl Into<BundleAutomationRuleCEL>,
+    create_tasks: bool,
+    disable_circuit_breaker: bool,
+    enabled: bool,
+    enforce_on_small_profiles: bool,
+    entitlements: impl Into<BundleAutomationRuleEntitlement>,
+    removed_members_threshold_percent: i64,
+} }
+
 /// The `c1.api.requestcatalog.v1.DeleteBundleAutomationRequestInput` schema.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -346,6 +367,11 @@ pub struct ForceRunBundleAutomationRequest {
 #[cfg(feature = "request-catalog-management")]
 model_de! { ForceRunBundleAutomationRequest [1] {
     0 "refs" refs: Models,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+setters! { ForceRunBundleAutomationRequest {
+    refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
 /// The `c1.api.requestcatalog.v1.ForceRunBundleAutomationResponse` schema.
@@ -441,6 +467,41 @@ model_de! { RequestCatalog [1] {
 } }
 
 #[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalog {
+    access_entitlements: impl Into<Vec<AppEntitlement>>,
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    created_by_user_id: impl Into<String>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enrollment_behavior: impl Into<RequestCatalogEnrollmentBehavior>,
+    id: impl Into<String>,
+    published: bool,
+    request_bundle: bool,
+    unenrollment_behavior: impl Into<RequestCatalogUnenrollmentBehavior>,
+    unenrollment_entitlement_behavior: impl Into<RequestCatalogUnenrollmentEntitlementBehavior>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    visible_to_everyone: bool,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+set_paths! { RequestCatalog {
+    "accessEntitlements" access_entitlements,
+    "annotations" annotations,
+    "createdByUserId" created_by_user_id,
+    "description" description,
+    "displayName" display_name,
+    "enrollmentBehavior" enrollment_behavior,
+    "id" id,
+    "published" published,
+    "requestBundle" request_bundle,
+    "unenrollmentBehavior" unenrollment_behavior,
+    "unenrollmentEntitlementBehavior" unenrollment_entitlement_behavior,
+    "visibleToEveryone" visible_to_everyone,
+} }
+
+#[cfg(feature = "request-catalog-management")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum RequestCatalogEnrollmentBehavior {
@@ -469,6 +530,11 @@ model_de! { RequestCatalogExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAccessEntitlementsRequestInput` schema.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -484,6 +550,22 @@ pub struct RequestCatalogManagementServiceAddAccessEntitlementsRequest {
 model_de! { RequestCatalogManagementServiceAddAccessEntitlementsRequest [1] {
     0 "accessEntitlements" access_entitlements: Models,
 } }
+
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogManagementServiceAddAccessEntitlementsRequest {
+    access_entitlements: impl Into<Vec<AppEntitlementRef>>,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+impl RequestCatalogManagementServiceAddAccessEntitlementsRequest {
+    /// A `RequestCatalogManagementServiceAddAccessEntitlementsRequest` with the fields the API requires: `access_entitlements`; set the others with the setters.
+    pub fn new(access_entitlements: impl Into<Vec<AppEntitlementRef>>) -> Self {
+        RequestCatalogManagementServiceAddAccessEntitlementsRequest {
+            access_entitlements: Some(access_entitlements.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAccessEntitlementsResponse` schema.
 #[cfg(feature = "request-catalog-management")]
@@ -515,6 +597,23 @@ model_de! { RequestCatalogManagementServiceAddAppEntitlementsRequest [1] {
     0 "appEntitlements" app_entitlements: Models,
     1 "createRequests" create_requests: Plain,
 } }
+
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogManagementServiceAddAppEntitlementsRequest {
+    app_entitlements: impl Into<Vec<AppEntitlementRef>>,
+    create_requests: bool,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+impl RequestCatalogManagementServiceAddAppEntitlementsRequest {
+    /// A `RequestCatalogManagementServiceAddAppEntitlementsRequest` with the fields the API requires: `app_entitlements`; set the others with the setters.
+    pub fn new(app_entitlements: impl Into<Vec<AppEntitlementRef>>) -> Self {
+        RequestCatalogManagementServiceAddAppEntitlementsRequest {
+            app_entitlements: Some(app_entitlements.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAppEntitlementsResponse` schema.
 #[cfg(feature = "request-catalog-management")]
@@ -579,6 +678,31 @@ model_de! { RequestCatalogManagementServiceCreateRequest [1] {
     9 "visibleToEveryone" visible_to_everyone: Plain,
 } }
 
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogManagementServiceCreateRequest {
+    annotations: impl Into<::std::collections::BTreeMap<String, String>>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enrollment_behavior: impl Into<RequestCatalogEnrollmentBehavior>,
+    expand_mask: impl Into<RequestCatalogExpandMask>,
+    published: bool,
+    request_bundle: bool,
+    unenrollment_behavior: impl Into<RequestCatalogUnenrollmentBehavior>,
+    unenrollment_entitlement_behavior: impl Into<RequestCatalogUnenrollmentEntitlementBehavior>,
+    visible_to_everyone: bool,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+impl RequestCatalogManagementServiceCreateRequest {
+    /// A `RequestCatalogManagementServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        RequestCatalogManagementServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceCreateRequestableEntryRequestInput` schema.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -593,6 +717,11 @@ pub struct RequestCatalogManagementServiceCreateRequestableEntryRequest {
 #[cfg(feature = "request-catalog-management")]
 model_de! { RequestCatalogManagementServiceCreateRequestableEntryRequest [1] {
     0 "createRequests" create_requests: Plain,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogManagementServiceCreateRequestableEntryRequest {
+    create_requests: bool,
 } }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceCreateRequestableEntryResponse` schema.
@@ -828,6 +957,11 @@ model_de! { RequestCatalogManagementServiceRemoveAccessEntitlementsRequest [1] {
     0 "accessEntitlements" access_entitlements: Models,
 } }
 
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
+    access_entitlements: impl Into<Vec<AppEntitlementRef>>,
+} }
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAccessEntitlementsResponse` schema.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -853,6 +987,11 @@ pub struct RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
 #[cfg(feature = "request-catalog-management")]
 model_de! { RequestCatalogManagementServiceRemoveAppEntitlementsRequest [1] {
     0 "appEntitlements" app_entitlements: Models,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
+    app_entitlements: impl Into<Vec<AppEntitlementRef>>,
 } }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAppEntitlementsResponse` schema.
@@ -882,6 +1021,22 @@ model_de! { RequestCatalogManagementServiceUpdateAppEntitlementsRequest [1] {
     0 "appEntitlements" app_entitlements: Models,
 } }
 
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
+    app_entitlements: impl Into<Vec<AppEntitlementRef>>,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+impl RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
+    /// A `RequestCatalogManagementServiceUpdateAppEntitlementsRequest` with the fields the API requires: `app_entitlements`; set the others with the setters.
+    pub fn new(app_entitlements: impl Into<Vec<AppEntitlementRef>>) -> Self {
+        RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
+            app_entitlements: Some(app_entitlements.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceUpdateAppEntitlementsResponse` schema.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -895,18 +1050,14 @@ model_de! { RequestCatalogManagementServiceUpdateAppEntitlementsResponse [1] {
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceUpdateRequestInput` schema.
 #[cfg(feature = "request-catalog-management")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceUpdateRequest {
     /// `catalog`: a [`RequestCatalog`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog: Option<RequestCatalog>,
     /// `expandMask`: a [`RequestCatalogExpandMask`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<RequestCatalogExpandMask>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -916,6 +1067,34 @@ model_de! { RequestCatalogManagementServiceUpdateRequest [1] {
     1 "expandMask" expand_mask: Model,
     2 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "request-catalog-management")]
+setters! { RequestCatalogManagementServiceUpdateRequest {
+    catalog: impl Into<RequestCatalog>,
+    expand_mask: impl Into<RequestCatalogExpandMask>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+impl RequestCatalogManagementServiceUpdateRequest {
+    /// An update of the fields of `catalog` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(catalog: RequestCatalog) -> Self {
+        let mut out = RequestCatalogManagementServiceUpdateRequest {
+            catalog: Some(catalog),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "request-catalog-management")]
+set_paths! { RequestCatalogManagementServiceUpdateRequest => catalog }
+
+#[cfg(feature = "request-catalog-management")]
+update_body! { RequestCatalogManagementServiceUpdateRequest { "catalog" catalog, "expandMask" expand_mask,  } {  } }
 
 /// The `c1.api.requestcatalog.v1.RequestCatalogSearchServiceSearchEntitlementsRequest` schema.
 #[cfg(feature = "request-catalog-search")]
@@ -959,6 +1138,18 @@ model_de! { RequestCatalogSearchServiceSearchEntitlementsRequest [1] {
     5 "pageSize" page_size: Plain,
     6 "pageToken" page_token: Plain,
     7 "query" query: Plain,
+} }
+
+#[cfg(feature = "request-catalog-search")]
+setters! { RequestCatalogSearchServiceSearchEntitlementsRequest {
+    app_display_name: impl Into<String>,
+    entitlement_alias: impl Into<String>,
+    expand_mask: impl Into<AppEntitlementExpandMask>,
+    granted_status: impl Into<RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus>,
+    include_deleted: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
 } }
 
 #[cfg(feature = "request-catalog-search")]
@@ -1157,4 +1348,15 @@ model_de! { SetBundleAutomationRequest [1] {
     4 "enforceOnSmallProfiles" enforce_on_small_profiles: Plain,
     5 "entitlements" entitlements: Model,
     6 "removedMembersThresholdPercent" removed_members_threshold_percent: Int64,
+} }
+
+#[cfg(feature = "request-catalog-management")]
+setters! { SetBundleAutomationRequest {
+    cel: impl Into<BundleAutomationRuleCEL>,
+    create_tasks: bool,
+    disable_circuit_breaker: bool,
+    enabled: bool,
+    enforce_on_small_profiles: bool,
+    entitlements: impl Into<BundleAutomationRuleEntitlement>,
+    removed_members_threshold_percent: i64,
 } }

@@ -46,6 +46,13 @@ model_de! { CohortHintInput [1] {
     2 "values" values: Plain,
 } }
 
+#[cfg(feature = "role-mining-management")]
+setters! { CohortHintInput {
+    attribute: impl Into<String>,
+    priority: i32,
+    values: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.role_mining_management.v1.CohortHintView` schema.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -132,6 +139,18 @@ model_de! { CreateAccessProfileFromCohortRequest [1] {
     5 "entitlements" entitlements: Models,
     6 "profileFilters" profile_filters: Models,
     7 "suggestionId" suggestion_id: Plain,
+} }
+
+#[cfg(feature = "role-mining-management")]
+setters! { CreateAccessProfileFromCohortRequest {
+    cel_expression: impl Into<String>,
+    create_tasks: bool,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enable_automation: bool,
+    entitlements: impl Into<Vec<CohortEntitlement>>,
+    profile_filters: impl Into<Vec<ProfileFilter>>,
+    suggestion_id: impl Into<String>,
 } }
 
 /// The `c1.api.role_mining_management.v1.CreateAccessProfileFromCohortResponse` schema.
@@ -222,6 +241,12 @@ pub struct EntitlementRef {
 model_de! { EntitlementRef [1] {
     0 "appId" app_id: Plain,
     1 "entitlementId" entitlement_id: Plain,
+} }
+
+#[cfg(feature = "role-mining-management")]
+setters! { EntitlementRef {
+    app_id: impl Into<String>,
+    entitlement_id: impl Into<String>,
 } }
 
 /// The `c1.api.role_mining_management.v1.GetCustomAnalysisResultResponse` schema.
@@ -669,6 +694,16 @@ model_de! { RoleMiningSearchSuggestionsRequest [1] {
     5 "states" states: Plain,
 } }
 
+#[cfg(feature = "role-mining-management-search")]
+setters! { RoleMiningSearchSuggestionsRequest {
+    cohort_types: impl Into<Vec<String>>,
+    match_types: impl Into<Vec<AccessProfileMatchMatchType>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    states: impl Into<Vec<UpdateSuggestionStateRequestState>>,
+} }
+
 /// The `c1.api.role_mining_management.v1.RoleMiningSearchSuggestionsResponse` schema.
 #[cfg(feature = "role-mining-management-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -726,6 +761,14 @@ model_de! { SearchCohortUsersRequest [1] {
     1 "pageToken" page_token: Plain,
     2 "profileFilters" profile_filters: Models,
     3 "selectedEntitlements" selected_entitlements: Models,
+} }
+
+#[cfg(feature = "role-mining-management")]
+setters! { SearchCohortUsersRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    profile_filters: impl Into<Vec<ProfileFilter>>,
+    selected_entitlements: impl Into<Vec<EntitlementRef>>,
 } }
 
 /// The `c1.api.role_mining_management.v1.SearchCohortUsersResponse` schema.
@@ -806,6 +849,11 @@ model_de! { TriggerCustomAnalysisRequest [1] {
     0 "profileFilters" profile_filters: Models,
 } }
 
+#[cfg(feature = "role-mining-management")]
+setters! { TriggerCustomAnalysisRequest {
+    profile_filters: impl Into<Vec<ProfileFilter>>,
+} }
+
 /// The `c1.api.role_mining_management.v1.TriggerCustomAnalysisResponse` schema.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -846,6 +894,13 @@ model_de! { UpdateRoleMiningConfigRequest [1] {
     2 "minCohortSize" min_cohort_size: Plain,
 } }
 
+#[cfg(feature = "role-mining-management")]
+setters! { UpdateRoleMiningConfigRequest {
+    cohort_hints: impl Into<Vec<CohortHintInput>>,
+    max_suggestions: i32,
+    min_cohort_size: i32,
+} }
+
 /// The `c1.api.role_mining_management.v1.UpdateRoleMiningConfigResponse` schema.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -880,6 +935,12 @@ pub struct UpdateSuggestionStateRequest {
 model_de! { UpdateSuggestionStateRequest [1] {
     0 "createdCatalogId" created_catalog_id: Plain,
     1 "state" state: Plain,
+} }
+
+#[cfg(feature = "role-mining-management")]
+setters! { UpdateSuggestionStateRequest {
+    created_catalog_id: impl Into<String>,
+    state: impl Into<UpdateSuggestionStateRequestState>,
 } }
 
 #[cfg(any(

@@ -202,6 +202,16 @@ model_de! { PaperSecretAdminServiceSearchAuditEventsRequest [1] {
     5 "vaultId" vault_id: Plain,
 } }
 
+#[cfg(feature = "paper-secret-admin")]
+setters! { PaperSecretAdminServiceSearchAuditEventsRequest {
+    actor_email: impl Into<String>,
+    actor_user_id: impl Into<String>,
+    client_ip: impl Into<String>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    vault_id: impl Into<String>,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchAuditEventsResponse` schema.
 #[cfg(feature = "paper-secret-admin")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -293,6 +303,21 @@ model_de! { PaperSecretAdminServiceSearchRequest [1] {
     8 "sharingMode" sharing_mode: Plain,
     9 "sortBy" sort_by: Plain,
     10 "statuses" statuses: Plain,
+} }
+
+#[cfg(feature = "paper-secret-admin")]
+setters! { PaperSecretAdminServiceSearchRequest {
+    created_after: impl Into<::time::OffsetDateTime>,
+    created_before: impl Into<::time::OffsetDateTime>,
+    creator_user_ids: impl Into<Vec<String>>,
+    include_deleted: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    secret_type: impl Into<PaperSecretSecretType>,
+    sharing_mode: impl Into<PaperSecretSharingMode>,
+    sort_by: impl Into<PaperSecretAdminServiceSearchRequestSortBy>,
+    statuses: impl Into<Vec<PaperSecretStatus>>,
 } }
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
@@ -444,6 +469,20 @@ model_de! { PaperSecretServiceCreateExternalRequest [1] {
     9 "secretType" secret_type: Plain,
 } }
 
+#[cfg(feature = "paper-secret")]
+setters! { PaperSecretServiceCreateExternalRequest {
+    allowed_emails: impl Into<Vec<String>>,
+    content_type: impl Into<String>,
+    display_name: impl Into<String>,
+    expires_in: impl Into<::time::SignedDuration>,
+    file_size: i64,
+    filename: impl Into<String>,
+    input_format: impl Into<PaperSecretInputFormat>,
+    max_views: u32,
+    required_age_suite: impl Into<PaperSecretAgeSuite>,
+    secret_type: impl Into<PaperSecretSecretType>,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceCreateInternalRequest` schema.
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -502,6 +541,20 @@ model_de! { PaperSecretServiceCreateInternalRequest [1] {
     9 "secretType" secret_type: Plain,
 } }
 
+#[cfg(feature = "paper-secret")]
+setters! { PaperSecretServiceCreateInternalRequest {
+    allowed_user_ids: impl Into<Vec<String>>,
+    content_type: impl Into<String>,
+    display_name: impl Into<String>,
+    expires_in: impl Into<::time::SignedDuration>,
+    file_size: i64,
+    filename: impl Into<String>,
+    input_format: impl Into<PaperSecretInputFormat>,
+    max_views: u32,
+    required_age_suite: impl Into<PaperSecretAgeSuite>,
+    secret_type: impl Into<PaperSecretSecretType>,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceCreateResponse` schema.
 #[cfg(feature = "paper-secret")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -557,6 +610,11 @@ pub struct PaperSecretServiceGetContentRequest {
 #[cfg(feature = "paper-secret")]
 model_de! { PaperSecretServiceGetContentRequest [1] {
     0 "readerRecipient" reader_recipient: Plain,
+} }
+
+#[cfg(feature = "paper-secret")]
+setters! { PaperSecretServiceGetContentRequest {
+    reader_recipient: impl Into<String>,
 } }
 
 /// The `c1.api.secrets.v1.PaperSecretServiceGetContentResponse` schema.
@@ -685,6 +743,13 @@ model_de! { PaperSecretServiceSearchAuditEventsRequest [1] {
     2 "vaultId" vault_id: Plain,
 } }
 
+#[cfg(feature = "paper-secret")]
+setters! { PaperSecretServiceSearchAuditEventsRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    vault_id: impl Into<String>,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceSearchAuditEventsResponse` schema.
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -756,6 +821,17 @@ model_de! { PaperSecretServiceSearchMySecretsRequest [1] {
     6 "statuses" statuses: Plain,
 } }
 
+#[cfg(feature = "paper-secret")]
+setters! { PaperSecretServiceSearchMySecretsRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    secret_type: impl Into<PaperSecretSecretType>,
+    sharing_mode: impl Into<PaperSecretSharingMode>,
+    sort_by: impl Into<PaperSecretAdminServiceSearchRequestSortBy>,
+    statuses: impl Into<Vec<PaperSecretStatus>>,
+} }
+
 /// The `c1.api.secrets.v1.PaperSecretServiceSearchResponse` schema.
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -805,6 +881,12 @@ pub struct PaperSecretServiceSetTextContentRequest {
 model_de! { PaperSecretServiceSetTextContentRequest [1] {
     0 "encryptedContent" encrypted_content: Plain,
     1 "inputFormat" input_format: Plain,
+} }
+
+#[cfg(feature = "paper-secret")]
+setters! { PaperSecretServiceSetTextContentRequest {
+    encrypted_content: impl Into<String>,
+    input_format: impl Into<PaperSecretInputFormat>,
 } }
 
 /// The `c1.api.secrets.v1.PaperSecretServiceSetTextContentResponse` schema.

@@ -46,6 +46,23 @@ model_de! { ServicePrincipal [1] {
     5 "user" user: Model,
 } }
 
+#[cfg(feature = "principal")]
+setters! { ServicePrincipal {
+    created_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    object_permissions: impl Into<UserActorObjectPermissions>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    user: impl Into<User>,
+} }
+
+#[cfg(feature = "principal")]
+set_paths! { ServicePrincipal {
+    "displayName" display_name,
+    "objectPermissions" object_permissions,
+    "user" user,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalBinding` schema.
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -90,6 +107,11 @@ pub struct ServicePrincipalBindingSubject {
 #[cfg(feature = "principal")]
 model_de! { ServicePrincipalBindingSubject [1] {
     0 "functionId" function_id: Plain,
+} }
+
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalBindingSubject {
+    function_id: impl Into<String>,
 } }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalCredential` schema.
@@ -153,6 +175,25 @@ model_de! { ServicePrincipalCredential [1] {
     9 "servicePrincipalId" service_principal_id: Plain,
 } }
 
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalCredential {
+    allow_source_cidrs: impl Into<Vec<String>>,
+    client_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    expires_at: impl Into<::time::OffsetDateTime>,
+    id: impl Into<String>,
+    last_used_at: impl Into<::time::OffsetDateTime>,
+    require_dpop: bool,
+    scoped_role_ids: impl Into<Vec<String>>,
+    service_principal_id: impl Into<String>,
+} }
+
+#[cfg(feature = "principal")]
+set_paths! { ServicePrincipalCredential {
+    "displayName" display_name,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceAddBindingRequest` schema.
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -171,6 +212,12 @@ pub struct ServicePrincipalServiceAddBindingRequest {
 model_de! { ServicePrincipalServiceAddBindingRequest [1] {
     0 "servicePrincipalId" service_principal_id: Plain,
     1 "subject" subject: Model,
+} }
+
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalServiceAddBindingRequest {
+    service_principal_id: impl Into<String>,
+    subject: impl Into<ServicePrincipalBindingSubject>,
 } }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceAddBindingResponse` schema.
@@ -219,6 +266,15 @@ model_de! { ServicePrincipalServiceCreateCredentialRequest [1] {
     4 "scopedRoles" scoped_roles: Plain,
 } }
 
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalServiceCreateCredentialRequest {
+    allow_source_cidrs: impl Into<Vec<String>>,
+    display_name: impl Into<String>,
+    expires: impl Into<::time::SignedDuration>,
+    require_dpop: bool,
+    scoped_roles: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateCredentialResponse` schema.
 #[cfg(feature = "principal")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -261,6 +317,11 @@ model_de! { ServicePrincipalServiceCreateRequest [1] {
     0 "displayName" display_name: Plain,
 } }
 
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalServiceCreateRequest {
+    display_name: impl Into<String>,
+} }
+
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateResponse` schema.
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -295,6 +356,12 @@ pub struct ServicePrincipalServiceDeleteBindingRequest {
 model_de! { ServicePrincipalServiceDeleteBindingRequest [1] {
     0 "servicePrincipalId" service_principal_id: Plain,
     1 "subject" subject: Model,
+} }
+
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalServiceDeleteBindingRequest {
+    service_principal_id: impl Into<String>,
+    subject: impl Into<ServicePrincipalBindingSubject>,
 } }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteBindingResponse` schema.
@@ -384,6 +451,13 @@ model_de! { ServicePrincipalServiceListBindingsRequest [1] {
     0 "pageSize" page_size: Plain,
     1 "pageToken" page_token: Plain,
     2 "subject" subject: Model,
+} }
+
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalServiceListBindingsRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    subject: impl Into<ServicePrincipalBindingSubject>,
 } }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceListBindingsResponse` schema.
@@ -503,15 +577,12 @@ model_de! { ServicePrincipalServiceRevokeCredentialResponse [1] {
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateCredentialRequestInput` schema.
 #[cfg(feature = "principal")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateCredentialRequest {
     /// `credential`: a [`ServicePrincipalCredential`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ServicePrincipalCredential>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -520,6 +591,33 @@ model_de! { ServicePrincipalServiceUpdateCredentialRequest [1] {
     0 "credential" credential: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalServiceUpdateCredentialRequest {
+    credential: impl Into<ServicePrincipalCredential>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "principal")]
+impl ServicePrincipalServiceUpdateCredentialRequest {
+    /// An update of the fields of `credential` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(credential: ServicePrincipalCredential) -> Self {
+        let mut out = ServicePrincipalServiceUpdateCredentialRequest {
+            credential: Some(credential),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "principal")]
+set_paths! { ServicePrincipalServiceUpdateCredentialRequest => credential }
+
+#[cfg(feature = "principal")]
+update_body! { ServicePrincipalServiceUpdateCredentialRequest { "credential" credential,  } {  } }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateCredentialResponse` schema.
 #[cfg(feature = "principal")]
@@ -539,15 +637,12 @@ model_de! { ServicePrincipalServiceUpdateCredentialResponse [1] {
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateRequestInput` schema.
 #[cfg(feature = "principal")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateRequest {
     /// `servicePrincipal`: a [`ServicePrincipal`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal: Option<ServicePrincipal>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -556,6 +651,33 @@ model_de! { ServicePrincipalServiceUpdateRequest [1] {
     0 "servicePrincipal" service_principal: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "principal")]
+setters! { ServicePrincipalServiceUpdateRequest {
+    service_principal: impl Into<ServicePrincipal>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "principal")]
+impl ServicePrincipalServiceUpdateRequest {
+    /// An update of the fields of `service_principal` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(service_principal: ServicePrincipal) -> Self {
+        let mut out = ServicePrincipalServiceUpdateRequest {
+            service_principal: Some(service_principal),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "principal")]
+set_paths! { ServicePrincipalServiceUpdateRequest => service_principal }
+
+#[cfg(feature = "principal")]
+update_body! { ServicePrincipalServiceUpdateRequest { "servicePrincipal" service_principal,  } {  } }
 
 /// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateResponse` schema.
 #[cfg(feature = "principal")]

@@ -61,6 +61,13 @@ model_de! { PerCredentialDuration [1] {
     2 "maxSessionDurationSeconds" max_session_duration_seconds: Plain,
 } }
 
+#[cfg(feature = "session-policy")]
+setters! { PerCredentialDuration {
+    access_token_ttl_seconds: i32,
+    credential_type: impl Into<StepUpRequiredTypes>,
+    max_session_duration_seconds: i32,
+} }
+
 #[cfg(any(feature = "session-policy", feature = "sign-in-policy"))]
 open_enum! {
 /// An open enum of 4 known values.
@@ -96,6 +103,12 @@ model_de! { SSFReceiverConfig [1] {
     1 "ssfReceiverStreamIds" ssf_receiver_stream_ids: Plain,
 } }
 
+#[cfg(feature = "session-policy")]
+setters! { SSFReceiverConfig {
+    enabled: bool,
+    ssf_receiver_stream_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.session_policy.v1.SSFTransmitterConfig` schema.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -118,6 +131,13 @@ model_de! { SSFTransmitterConfig [1] {
     0 "enabled" enabled: Plain,
     1 "eventTypes" event_types: Plain,
     2 "ssfTransmitterStreamIds" ssf_transmitter_stream_ids: Plain,
+} }
+
+#[cfg(feature = "session-policy")]
+setters! { SSFTransmitterConfig {
+    enabled: bool,
+    event_types: impl Into<Vec<String>>,
+    ssf_transmitter_stream_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.session_policy.v1.SessionPolicy` schema.
@@ -217,6 +237,47 @@ model_de! { SessionPolicy [1] {
     18 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicy {
+    access_token_ttl_seconds: i32,
+    continuous_default_outcome: impl Into<SessionPolicyPolicyOutcome>,
+    continuous_rules: impl Into<Vec<SessionPolicyPolicyRule>>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    credential_durations: impl Into<Vec<PerCredentialDuration>>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    idle_timeout_seconds: i32,
+    is_builtin: bool,
+    max_session_duration_seconds: i32,
+    persistence: impl Into<SessionPolicyPersistence>,
+    priority: i32,
+    refresh_rotation_window_seconds: i32,
+    refresh_token_ttl_seconds: i32,
+    rotate_refresh_on_use: bool,
+    ssf_receive: impl Into<SSFReceiverConfig>,
+    ssf_transmit: impl Into<SSFTransmitterConfig>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "session-policy")]
+set_paths! { SessionPolicy {
+    "accessTokenTtlSeconds" access_token_ttl_seconds,
+    "continuousDefaultOutcome" continuous_default_outcome,
+    "continuousRules" continuous_rules,
+    "credentialDurations" credential_durations,
+    "displayName" display_name,
+    "idleTimeoutSeconds" idle_timeout_seconds,
+    "maxSessionDurationSeconds" max_session_duration_seconds,
+    "persistence" persistence,
+    "priority" priority,
+    "refreshRotationWindowSeconds" refresh_rotation_window_seconds,
+    "refreshTokenTtlSeconds" refresh_token_ttl_seconds,
+    "rotateRefreshOnUse" rotate_refresh_on_use,
+    "ssfReceive" ssf_receive,
+    "ssfTransmit" ssf_transmit,
+} }
+
 /// The `c1.api.session_policy.v1.Allow` schema.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -233,6 +294,11 @@ model_de! { SessionPolicyAllow [1] {
     0 "floorLevel" floor_level: Plain,
 } }
 
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyAllow {
+    floor_level: impl Into<AllowFloorLevel>,
+} }
+
 /// The `c1.api.session_policy.v1.ChallengeRequired` schema.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -247,6 +313,11 @@ pub struct SessionPolicyChallengeRequired {
 #[cfg(feature = "session-policy")]
 model_de! { SessionPolicyChallengeRequired [1] {
     0 "types" types: Plain,
+} }
+
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyChallengeRequired {
+    types: impl Into<Vec<StepUpRequiredTypes>>,
 } }
 
 /// The `c1.api.session_policy.v1.Deny` schema.
@@ -269,6 +340,12 @@ model_de! { SessionPolicyDeny [1] {
     1 "reasonUser" reason_user: Plain,
 } }
 
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyDeny {
+    reason_admin: impl Into<String>,
+    reason_user: impl Into<String>,
+} }
+
 /// The `c1.api.session_policy.v1.EnrollmentRequired` schema.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -283,6 +360,11 @@ pub struct SessionPolicyEnrollmentRequired {
 #[cfg(feature = "session-policy")]
 model_de! { SessionPolicyEnrollmentRequired [1] {
     0 "credentialTypes" credential_types: Plain,
+} }
+
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyEnrollmentRequired {
+    credential_types: impl Into<Vec<StepUpRequiredTypes>>,
 } }
 
 #[cfg(feature = "session-policy")]
@@ -332,6 +414,15 @@ model_de! { SessionPolicyPolicyOutcome [1] {
     4 "stepUpRequired" step_up_required: Model,
 } }
 
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyPolicyOutcome {
+    allow: impl Into<SessionPolicyAllow>,
+    challenge_required: impl Into<SessionPolicyChallengeRequired>,
+    deny: impl Into<SessionPolicyDeny>,
+    enrollment_required: impl Into<SessionPolicyEnrollmentRequired>,
+    step_up_required: impl Into<SessionPolicyStepUpRequired>,
+} }
+
 /// The `c1.api.session_policy.v1.PolicyRule` schema.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -364,6 +455,15 @@ model_de! { SessionPolicyPolicyRule [1] {
     4 "outcome" outcome: Model,
 } }
 
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyPolicyRule {
+    description: impl Into<String>,
+    id: impl Into<String>,
+    match_cel: impl Into<String>,
+    mode: impl Into<PolicyRuleMode>,
+    outcome: impl Into<SessionPolicyPolicyOutcome>,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyRef` schema.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -378,6 +478,11 @@ pub struct SessionPolicyRef {
 #[cfg(feature = "session-policy")]
 model_de! { SessionPolicyRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceAssignGroupRequestInput` schema.
@@ -395,6 +500,22 @@ pub struct SessionPolicyServiceAssignGroupRequest {
 model_de! { SessionPolicyServiceAssignGroupRequest [1] {
     0 "groupAppEntitlementId" group_app_entitlement_id: Plain,
 } }
+
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyServiceAssignGroupRequest {
+    group_app_entitlement_id: impl Into<String>,
+} }
+
+#[cfg(feature = "session-policy")]
+impl SessionPolicyServiceAssignGroupRequest {
+    /// A `SessionPolicyServiceAssignGroupRequest` with the fields the API requires: `group_app_entitlement_id`; set the others with the setters.
+    pub fn new(group_app_entitlement_id: impl Into<String>) -> Self {
+        SessionPolicyServiceAssignGroupRequest {
+            group_app_entitlement_id: Some(group_app_entitlement_id.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceAssignGroupResponse` schema.
 #[cfg(feature = "session-policy")]
@@ -422,6 +543,22 @@ pub struct SessionPolicyServiceAssignUserRequest {
 model_de! { SessionPolicyServiceAssignUserRequest [1] {
     0 "userId" user_id: Plain,
 } }
+
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyServiceAssignUserRequest {
+    user_id: impl Into<String>,
+} }
+
+#[cfg(feature = "session-policy")]
+impl SessionPolicyServiceAssignUserRequest {
+    /// A `SessionPolicyServiceAssignUserRequest` with the fields the API requires: `user_id`; set the others with the setters.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        SessionPolicyServiceAssignUserRequest {
+            user_id: Some(user_id.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceAssignUserResponse` schema.
 #[cfg(feature = "session-policy")]
@@ -501,6 +638,35 @@ model_de! { SessionPolicyServiceCreateRequest [1] {
     12 "ssfReceive" ssf_receive: Model,
     13 "ssfTransmit" ssf_transmit: Model,
 } }
+
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyServiceCreateRequest {
+    access_token_ttl_seconds: i32,
+    continuous_default_outcome: impl Into<SessionPolicyPolicyOutcome>,
+    continuous_rules: impl Into<Vec<SessionPolicyPolicyRule>>,
+    credential_durations: impl Into<Vec<PerCredentialDuration>>,
+    display_name: impl Into<String>,
+    idle_timeout_seconds: i32,
+    max_session_duration_seconds: i32,
+    persistence: impl Into<SessionPolicyPersistence>,
+    priority: i32,
+    refresh_rotation_window_seconds: i32,
+    refresh_token_ttl_seconds: i32,
+    rotate_refresh_on_use: bool,
+    ssf_receive: impl Into<SSFReceiverConfig>,
+    ssf_transmit: impl Into<SSFTransmitterConfig>,
+} }
+
+#[cfg(feature = "session-policy")]
+impl SessionPolicyServiceCreateRequest {
+    /// A `SessionPolicyServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        SessionPolicyServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceCreateResponse` schema.
 #[cfg(feature = "session-policy")]
@@ -646,6 +812,14 @@ model_de! { SessionPolicyServiceSearchRequest [1] {
     3 "refs" refs: Models,
 } }
 
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyServiceSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<SessionPolicyRef>>,
+} }
+
 /// The `c1.api.session_policy.v1.SessionPolicyServiceSearchResponse` schema.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -723,15 +897,12 @@ model_de! { SessionPolicyServiceUnassignUserResponse [1] {
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceUpdateRequestInput` schema.
 #[cfg(feature = "session-policy")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUpdateRequest {
     /// `sessionPolicy`: a [`SessionPolicy`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_policy: Option<SessionPolicy>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -740,6 +911,33 @@ model_de! { SessionPolicyServiceUpdateRequest [1] {
     0 "sessionPolicy" session_policy: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyServiceUpdateRequest {
+    session_policy: impl Into<SessionPolicy>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "session-policy")]
+impl SessionPolicyServiceUpdateRequest {
+    /// An update of the fields of `session_policy` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(session_policy: SessionPolicy) -> Self {
+        let mut out = SessionPolicyServiceUpdateRequest {
+            session_policy: Some(session_policy),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "session-policy")]
+set_paths! { SessionPolicyServiceUpdateRequest => session_policy }
+
+#[cfg(feature = "session-policy")]
+update_body! { SessionPolicyServiceUpdateRequest { "sessionPolicy" session_policy,  } {  } }
 
 /// The `c1.api.session_policy.v1.SessionPolicyServiceUpdateResponse` schema.
 #[cfg(feature = "session-policy")]
@@ -779,4 +977,11 @@ model_de! { SessionPolicyStepUpRequired [1] {
     0 "level" level: Plain,
     1 "maxAgeSeconds" max_age_seconds: Plain,
     2 "types" types: Plain,
+} }
+
+#[cfg(feature = "session-policy")]
+setters! { SessionPolicyStepUpRequired {
+    level: impl Into<AllowFloorLevel>,
+    max_age_seconds: i32,
+    types: impl Into<Vec<StepUpRequiredTypes>>,
 } }

@@ -44,6 +44,13 @@ model_de! { AWSSESProviderConfig [1] {
     2 "roleArn" role_arn: Plain,
 } }
 
+#[cfg(feature = "tenant-email-provider")]
+setters! { AWSSESProviderConfig {
+    configuration_set_name: impl Into<String>,
+    region: impl Into<String>,
+    role_arn: impl Into<String>,
+} }
+
 /// The `c1.api.settings.v1.AccessProvisionedPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -70,6 +77,15 @@ model_de! { AccessProvisionedPreference [1] {
     1 "locked" locked: Plain,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { AccessProvisionedPreference {
+    enabled: bool,
+    locked: bool,
+} }
+
 /// The `c1.api.settings.v1.ApprovalNeededPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -94,6 +110,15 @@ pub struct ApprovalNeededPreference {
 model_de! { ApprovalNeededPreference [1] {
     0 "enabled" enabled: Plain,
     1 "locked" locked: Plain,
+} }
+
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { ApprovalNeededPreference {
+    enabled: bool,
+    locked: bool,
 } }
 
 /// The `c1.api.settings.v1.C1BuiltInProviderConfig` schema.
@@ -127,6 +152,12 @@ model_de! { CIDRRestriction [1] {
     1 "sourceCidr" source_cidr: Plain,
 } }
 
+#[cfg(feature = "session-settings")]
+setters! { CIDRRestriction {
+    enabled: bool,
+    source_cidr: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.settings.v1.ChannelSettings` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -157,6 +188,16 @@ model_de! { ChannelSettings [1] {
     2 "teams" teams: Model,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { ChannelSettings {
+    email: impl Into<EmailChannelSettings>,
+    slack: impl Into<SlackChannelSettings>,
+    teams: impl Into<MSTeamsChannelSettings>,
+} }
+
 /// The `c1.api.settings.v1.CommentOnRequestPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -181,6 +222,15 @@ pub struct CommentOnRequestPreference {
 model_de! { CommentOnRequestPreference [1] {
     0 "enabled" enabled: Plain,
     1 "locked" locked: Plain,
+} }
+
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { CommentOnRequestPreference {
+    enabled: bool,
+    locked: bool,
 } }
 
 /// The `c1.api.settings.v1.CompletionPreference` schema.
@@ -209,6 +259,15 @@ model_de! { CompletionPreference [1] {
     1 "locked" locked: Plain,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { CompletionPreference {
+    enabled: bool,
+    locked: bool,
+} }
+
 /// The `c1.api.settings.v1.ConnectorIssuesPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -233,6 +292,15 @@ pub struct ConnectorIssuesPreference {
 model_de! { ConnectorIssuesPreference [1] {
     0 "enabled" enabled: Plain,
     1 "locked" locked: Plain,
+} }
+
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { ConnectorIssuesPreference {
+    enabled: bool,
+    locked: bool,
 } }
 
 /// The `c1.api.settings.v1.Contacts` schema.
@@ -273,6 +341,22 @@ model_de! { Contacts [1] {
     4 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "contacts")]
+setters! { Contacts {
+    billing_emails: impl Into<Vec<String>>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    operations_emails: impl Into<Vec<String>>,
+    security_emails: impl Into<Vec<String>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "contacts")]
+set_paths! { Contacts {
+    "billingEmails" billing_emails,
+    "operationsEmails" operations_emails,
+    "securityEmails" security_emails,
+} }
+
 /// The `c1.api.settings.v1.DigestPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -305,6 +389,17 @@ model_de! { DigestPreference [1] {
     1 "enabled" enabled: Plain,
     2 "frequency" frequency: Plain,
     3 "locked" locked: Plain,
+} }
+
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { DigestPreference {
+    day_of_week: impl Into<DigestPreferenceDayOfWeek>,
+    enabled: bool,
+    frequency: impl Into<DigestPreferenceFrequency>,
+    locked: bool,
 } }
 
 #[cfg(any(
@@ -419,6 +514,26 @@ model_de! { EmailChannelSettings [1] {
     12 "taskReminders" task_reminders: Model,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { EmailChannelSettings {
+    access_provisioned: impl Into<AccessProvisionedPreference>,
+    approval_needed: impl Into<ApprovalNeededPreference>,
+    comment_on_request: impl Into<CommentOnRequestPreference>,
+    completion: impl Into<CompletionPreference>,
+    connector_issues: impl Into<ConnectorIssuesPreference>,
+    digest: impl Into<DigestPreference>,
+    enabled: bool,
+    expiring_access: impl Into<ExpiringAccessPreference>,
+    provisioning_request: impl Into<ProvisioningRequestPreference>,
+    request_created: impl Into<RequestCreatedPreference>,
+    reviews: impl Into<ReviewsPreference>,
+    system: impl Into<SystemPreference>,
+    task_reminders: impl Into<TaskRemindersPreference>,
+} }
+
 /// The `c1.api.settings.v1.ExpiringAccessPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -443,6 +558,15 @@ pub struct ExpiringAccessPreference {
 model_de! { ExpiringAccessPreference [1] {
     0 "enabled" enabled: Plain,
     1 "locked" locked: Plain,
+} }
+
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { ExpiringAccessPreference {
+    enabled: bool,
+    locked: bool,
 } }
 
 /// The `c1.api.settings.v1.GetAWSExternalIDResponse` schema.
@@ -689,6 +813,12 @@ redacted_debug! { GoogleWorkspaceProviderConfig {
     "service_account_json" service_account_json: redacted,
 } }
 
+#[cfg(feature = "tenant-email-provider")]
+setters! { GoogleWorkspaceProviderConfig {
+    delegated_user: impl Into<String>,
+    service_account_json: impl Into<String>,
+} }
+
 /// The `c1.api.settings.v1.ListOrgDomainsResponse` schema.
 #[cfg(feature = "org-domain")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -794,6 +924,27 @@ model_de! { MSTeamsChannelSettings [1] {
     13 "taskReminders" task_reminders: Model,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { MSTeamsChannelSettings {
+    access_provisioned: impl Into<AccessProvisionedPreference>,
+    approval_needed: impl Into<ApprovalNeededPreference>,
+    comment_on_request: impl Into<CommentOnRequestPreference>,
+    completion: impl Into<CompletionPreference>,
+    connector_issues: impl Into<ConnectorIssuesPreference>,
+    digest: impl Into<DigestPreference>,
+    enabled: bool,
+    expiring_access: impl Into<ExpiringAccessPreference>,
+    is_configured: bool,
+    provisioning_request: impl Into<ProvisioningRequestPreference>,
+    request_created: impl Into<RequestCreatedPreference>,
+    reviews: impl Into<ReviewsPreference>,
+    system: impl Into<SystemPreference>,
+    task_reminders: impl Into<TaskRemindersPreference>,
+} }
+
 /// The `c1.api.settings.v1.McpOnboardingTarget` schema.
 #[cfg(feature = "onboarding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -827,6 +978,15 @@ model_de! { McpOnboardingTarget [1] {
 } }
 
 #[cfg(feature = "onboarding-settings")]
+setters! { McpOnboardingTarget {
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    kind: impl Into<McpOnboardingTargetKind>,
+    mcp_server_id: impl Into<String>,
+    status: impl Into<McpOnboardingTargetStatus>,
+} }
+
+#[cfg(feature = "onboarding-settings")]
 open_enum! {
 /// An open enum of 4 known values.
 pub enum McpOnboardingTargetKind {
@@ -855,6 +1015,11 @@ pub struct McpOnboardingTargetList {
 #[cfg(feature = "onboarding-settings")]
 model_de! { McpOnboardingTargetList [1] {
     0 "targets" targets: Models,
+} }
+
+#[cfg(feature = "onboarding-settings")]
+setters! { McpOnboardingTargetList {
+    targets: impl Into<Vec<McpOnboardingTarget>>,
 } }
 
 #[cfg(feature = "onboarding-settings")]
@@ -901,6 +1066,13 @@ redacted_debug! { MicrosoftGraphProviderConfig {
     "azure_tenant_id" azure_tenant_id: shown,
     "client_id" client_id: shown,
     "client_secret" client_secret: redacted,
+} }
+
+#[cfg(feature = "tenant-email-provider")]
+setters! { MicrosoftGraphProviderConfig {
+    azure_tenant_id: impl Into<String>,
+    client_id: impl Into<String>,
+    client_secret: impl Into<String>,
 } }
 
 /// The `c1.api.settings.v1.OnboardingOrgContext` schema.
@@ -1006,6 +1178,15 @@ model_de! { ProvisioningRequestPreference [1] {
     1 "locked" locked: Plain,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { ProvisioningRequestPreference {
+    enabled: bool,
+    locked: bool,
+} }
+
 /// The `c1.api.settings.v1.RequestCreatedPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -1032,6 +1213,15 @@ model_de! { RequestCreatedPreference [1] {
     1 "locked" locked: Plain,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { RequestCreatedPreference {
+    enabled: bool,
+    locked: bool,
+} }
+
 /// The `c1.api.settings.v1.RequestSettings` schema.
 #[cfg(feature = "request-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1046,6 +1236,16 @@ pub struct RequestSettings {
 #[cfg(feature = "request-settings")]
 model_de! { RequestSettings [1] {
     0 "skipJustification" skip_justification: Plain,
+} }
+
+#[cfg(feature = "request-settings")]
+setters! { RequestSettings {
+    skip_justification: bool,
+} }
+
+#[cfg(feature = "request-settings")]
+set_paths! { RequestSettings {
+    "skipJustification" skip_justification,
 } }
 
 /// The `c1.api.settings.v1.ReviewsPreference` schema.
@@ -1074,6 +1274,15 @@ model_de! { ReviewsPreference [1] {
     1 "locked" locked: Plain,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { ReviewsPreference {
+    enabled: bool,
+    locked: bool,
+} }
+
 /// The `c1.api.settings.v1.SearchEmailAuditEventsRequest` schema.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1092,6 +1301,12 @@ pub struct SearchEmailAuditEventsRequest {
 model_de! { SearchEmailAuditEventsRequest [1] {
     0 "pageSize" page_size: Plain,
     1 "pageToken" page_token: Plain,
+} }
+
+#[cfg(feature = "tenant-email-provider")]
+setters! { SearchEmailAuditEventsRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
 } }
 
 /// The `c1.api.settings.v1.SearchEmailAuditEventsResponse` schema.
@@ -1144,6 +1359,11 @@ model_de! { SendGridProviderConfig [1] {
 #[cfg(feature = "tenant-email-provider")]
 redacted_debug! { SendGridProviderConfig {
     "api_key" api_key: redacted,
+} }
+
+#[cfg(feature = "tenant-email-provider")]
+setters! { SendGridProviderConfig {
+    api_key: impl Into<String>,
 } }
 
 /// The `c1.api.settings.v1.SessionSettings` schema.
@@ -1199,6 +1419,34 @@ model_de! { SessionSettings [1] {
     7 "pccUserSource" pcc_user_source: Model,
     8 "ssoAdminSource" sso_admin_source: Model,
     9 "ssoUserSource" sso_user_source: Model,
+} }
+
+#[cfg(feature = "session-settings")]
+setters! { SessionSettings {
+    client_id_approval_request_policy_id: impl Into<String>,
+    client_id_metadata_document_policy: impl Into<SessionSettingsClientIdMetadataDocumentPolicy>,
+    connector_source: impl Into<CIDRRestriction>,
+    external_client_source: impl Into<CIDRRestriction>,
+    external_clients_enabled: bool,
+    max_session_length: impl Into<::time::SignedDuration>,
+    pcc_admin_source: impl Into<CIDRRestriction>,
+    pcc_user_source: impl Into<CIDRRestriction>,
+    sso_admin_source: impl Into<CIDRRestriction>,
+    sso_user_source: impl Into<CIDRRestriction>,
+} }
+
+#[cfg(feature = "session-settings")]
+set_paths! { SessionSettings {
+    "clientIdApprovalRequestPolicyId" client_id_approval_request_policy_id,
+    "clientIdMetadataDocumentPolicy" client_id_metadata_document_policy,
+    "connectorSource" connector_source,
+    "externalClientSource" external_client_source,
+    "externalClientsEnabled" external_clients_enabled,
+    "maxSessionLength" max_session_length,
+    "pccAdminSource" pcc_admin_source,
+    "pccUserSource" pcc_user_source,
+    "ssoAdminSource" sso_admin_source,
+    "ssoUserSource" sso_user_source,
 } }
 
 #[cfg(feature = "session-settings")]
@@ -1290,6 +1538,27 @@ model_de! { SlackChannelSettings [1] {
     13 "taskReminders" task_reminders: Model,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { SlackChannelSettings {
+    access_provisioned: impl Into<AccessProvisionedPreference>,
+    approval_needed: impl Into<ApprovalNeededPreference>,
+    comment_on_request: impl Into<CommentOnRequestPreference>,
+    completion: impl Into<CompletionPreference>,
+    connector_issues: impl Into<ConnectorIssuesPreference>,
+    digest: impl Into<DigestPreference>,
+    enabled: bool,
+    expiring_access: impl Into<ExpiringAccessPreference>,
+    is_configured: bool,
+    provisioning_request: impl Into<ProvisioningRequestPreference>,
+    request_created: impl Into<RequestCreatedPreference>,
+    reviews: impl Into<ReviewsPreference>,
+    system: impl Into<SystemPreference>,
+    task_reminders: impl Into<TaskRemindersPreference>,
+} }
+
 /// The `c1.api.settings.v1.SystemPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -1316,6 +1585,15 @@ model_de! { SystemPreference [1] {
     1 "locked" locked: Plain,
 } }
 
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { SystemPreference {
+    enabled: bool,
+    locked: bool,
+} }
+
 /// The `c1.api.settings.v1.TaskRemindersPreference` schema.
 #[cfg(any(
     feature = "org-notification-settings",
@@ -1340,6 +1618,15 @@ pub struct TaskRemindersPreference {
 model_de! { TaskRemindersPreference [1] {
     0 "enabled" enabled: Plain,
     1 "locked" locked: Plain,
+} }
+
+#[cfg(any(
+    feature = "org-notification-settings",
+    feature = "user-notification-settings"
+))]
+setters! { TaskRemindersPreference {
+    enabled: bool,
+    locked: bool,
 } }
 
 /// The `c1.api.settings.v1.TenantEmailProvider` schema.
@@ -1400,6 +1687,32 @@ model_de! { TenantEmailProvider [1] {
     9 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "tenant-email-provider")]
+setters! { TenantEmailProvider {
+    aws_ses: impl Into<AWSSESProviderConfig>,
+    c1_builtin: impl Into<C1BuiltInProviderConfig>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    from_address: impl Into<String>,
+    from_name: impl Into<String>,
+    google_workspace: impl Into<GoogleWorkspaceProviderConfig>,
+    microsoft_graph: impl Into<MicrosoftGraphProviderConfig>,
+    reply_to_address: impl Into<String>,
+    sendgrid: impl Into<SendGridProviderConfig>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "tenant-email-provider")]
+set_paths! { TenantEmailProvider {
+    "awsSes" aws_ses,
+    "c1Builtin" c1_builtin,
+    "fromAddress" from_address,
+    "fromName" from_name,
+    "googleWorkspace" google_workspace,
+    "microsoftGraph" microsoft_graph,
+    "replyToAddress" reply_to_address,
+    "sendgrid" sendgrid,
+} }
+
 /// The `c1.api.settings.v1.TerraformPreferences` schema.
 #[cfg(feature = "user-developer-preferences")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1414,6 +1727,11 @@ pub struct TerraformPreferences {
 #[cfg(feature = "user-developer-preferences")]
 model_de! { TerraformPreferences [1] {
     0 "showCode" show_code: Plain,
+} }
+
+#[cfg(feature = "user-developer-preferences")]
+setters! { TerraformPreferences {
+    show_code: bool,
 } }
 
 /// The `c1.api.settings.v1.TestSourceIPRequest` schema.
@@ -1434,6 +1752,12 @@ pub struct TestSourceIPRequest {
 model_de! { TestSourceIPRequest [1] {
     0 "allowCidr" allow_cidr: Plain,
     1 "sourceIp" source_ip: Plain,
+} }
+
+#[cfg(feature = "session-settings")]
+setters! { TestSourceIPRequest {
+    allow_cidr: impl Into<Vec<String>>,
+    source_ip: impl Into<String>,
 } }
 
 /// The `c1.api.settings.v1.TestSourceIPResponse` schema.
@@ -1476,6 +1800,11 @@ model_de! { TestTenantEmailProviderRequest [1] {
     0 "testRecipientEmail" test_recipient_email: Plain,
 } }
 
+#[cfg(feature = "tenant-email-provider")]
+setters! { TestTenantEmailProviderRequest {
+    test_recipient_email: impl Into<String>,
+} }
+
 /// The `c1.api.settings.v1.TestTenantEmailProviderResponse` schema.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1498,15 +1827,12 @@ model_de! { TestTenantEmailProviderResponse [1] {
 
 /// The `c1.api.settings.v1.UpdateContactsRequest` schema.
 #[cfg(feature = "contacts")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactsRequest {
     /// `contacts`: a [`Contacts`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Contacts>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1515,6 +1841,33 @@ model_de! { UpdateContactsRequest [1] {
     0 "contacts" contacts: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "contacts")]
+setters! { UpdateContactsRequest {
+    contacts: impl Into<Contacts>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "contacts")]
+impl UpdateContactsRequest {
+    /// An update of the fields of `contacts` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(contacts: Contacts) -> Self {
+        let mut out = UpdateContactsRequest {
+            contacts: Some(contacts),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "contacts")]
+set_paths! { UpdateContactsRequest => contacts }
+
+#[cfg(feature = "contacts")]
+update_body! { UpdateContactsRequest { "contacts" contacts,  } {  } }
 
 /// The `c1.api.settings.v1.UpdateContactsResponse` schema.
 #[cfg(feature = "contacts")]
@@ -1564,6 +1917,15 @@ model_de! { UpdateOnboardingSettingsRequest [1] {
     4 "status" status: Plain,
 } }
 
+#[cfg(feature = "onboarding-settings")]
+setters! { UpdateOnboardingSettingsRequest {
+    conversation_id: impl Into<String>,
+    mcp_onboarding_goal: impl Into<String>,
+    mcp_onboarding_status: impl Into<GetOnboardingSettingsResponseMcpOnboardingStatus>,
+    mcp_onboarding_targets: impl Into<McpOnboardingTargetList>,
+    status: impl Into<GetOnboardingSettingsResponseStatus>,
+} }
+
 /// The `c1.api.settings.v1.UpdateOnboardingSettingsResponse` schema.
 #[cfg(feature = "onboarding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1608,6 +1970,11 @@ model_de! { UpdateOrgDomainRequest [1] {
     0 "newDomains" new_domains: Plain,
 } }
 
+#[cfg(feature = "org-domain")]
+setters! { UpdateOrgDomainRequest {
+    new_domains: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.settings.v1.UpdateOrgDomainResponse` schema.
 #[cfg(feature = "org-domain")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1640,6 +2007,11 @@ model_de! { UpdateOrgNotificationSettingsRequest [1] {
     0 "channelSettings" channel_settings: Model,
 } }
 
+#[cfg(feature = "org-notification-settings")]
+setters! { UpdateOrgNotificationSettingsRequest {
+    channel_settings: impl Into<ChannelSettings>,
+} }
+
 /// The `c1.api.settings.v1.UpdateOrgNotificationSettingsResponse` schema.
 #[cfg(feature = "org-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1658,15 +2030,12 @@ model_de! { UpdateOrgNotificationSettingsResponse [1] {
 
 /// The `c1.api.settings.v1.UpdateRequestSettingsRequest` schema.
 #[cfg(feature = "request-settings")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRequestSettingsRequest {
     /// `requestSettings`: a [`RequestSettings`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_settings: Option<RequestSettings>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1675,6 +2044,33 @@ model_de! { UpdateRequestSettingsRequest [1] {
     0 "requestSettings" request_settings: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "request-settings")]
+setters! { UpdateRequestSettingsRequest {
+    request_settings: impl Into<RequestSettings>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "request-settings")]
+impl UpdateRequestSettingsRequest {
+    /// An update of the fields of `request_settings` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(request_settings: RequestSettings) -> Self {
+        let mut out = UpdateRequestSettingsRequest {
+            request_settings: Some(request_settings),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "request-settings")]
+set_paths! { UpdateRequestSettingsRequest => request_settings }
+
+#[cfg(feature = "request-settings")]
+update_body! { UpdateRequestSettingsRequest { "requestSettings" request_settings,  } {  } }
 
 /// The `c1.api.settings.v1.UpdateRequestSettingsResponse` schema.
 #[cfg(feature = "request-settings")]
@@ -1694,15 +2090,12 @@ model_de! { UpdateRequestSettingsResponse [1] {
 
 /// The `c1.api.settings.v1.UpdateSessionSettingsRequest` schema.
 #[cfg(feature = "session-settings")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSessionSettingsRequest {
     /// `sessionSettings`: a [`SessionSettings`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_settings: Option<SessionSettings>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1711,6 +2104,33 @@ model_de! { UpdateSessionSettingsRequest [1] {
     0 "sessionSettings" session_settings: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "session-settings")]
+setters! { UpdateSessionSettingsRequest {
+    session_settings: impl Into<SessionSettings>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "session-settings")]
+impl UpdateSessionSettingsRequest {
+    /// An update of the fields of `session_settings` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(session_settings: SessionSettings) -> Self {
+        let mut out = UpdateSessionSettingsRequest {
+            session_settings: Some(session_settings),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "session-settings")]
+set_paths! { UpdateSessionSettingsRequest => session_settings }
+
+#[cfg(feature = "session-settings")]
+update_body! { UpdateSessionSettingsRequest { "sessionSettings" session_settings,  } {  } }
 
 /// The `c1.api.settings.v1.UpdateSessionSettingsResponse` schema.
 #[cfg(feature = "session-settings")]
@@ -1730,15 +2150,12 @@ model_de! { UpdateSessionSettingsResponse [1] {
 
 /// The `c1.api.settings.v1.UpdateTenantEmailProviderRequest` schema.
 #[cfg(feature = "tenant-email-provider")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTenantEmailProviderRequest {
     /// `emailProvider`: a [`TenantEmailProvider`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_provider: Option<TenantEmailProvider>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1747,6 +2164,33 @@ model_de! { UpdateTenantEmailProviderRequest [1] {
     0 "emailProvider" email_provider: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "tenant-email-provider")]
+setters! { UpdateTenantEmailProviderRequest {
+    email_provider: impl Into<TenantEmailProvider>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "tenant-email-provider")]
+impl UpdateTenantEmailProviderRequest {
+    /// An update of the fields of `email_provider` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(email_provider: TenantEmailProvider) -> Self {
+        let mut out = UpdateTenantEmailProviderRequest {
+            email_provider: Some(email_provider),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "tenant-email-provider")]
+set_paths! { UpdateTenantEmailProviderRequest => email_provider }
+
+#[cfg(feature = "tenant-email-provider")]
+update_body! { UpdateTenantEmailProviderRequest { "emailProvider" email_provider,  } {  } }
 
 /// The `c1.api.settings.v1.UpdateTenantEmailProviderResponse` schema.
 #[cfg(feature = "tenant-email-provider")]
@@ -1780,6 +2224,11 @@ model_de! { UpdateUserDeveloperPreferencesRequest [1] {
     0 "terraform" terraform: Model,
 } }
 
+#[cfg(feature = "user-developer-preferences")]
+setters! { UpdateUserDeveloperPreferencesRequest {
+    terraform: impl Into<TerraformPreferences>,
+} }
+
 /// The `c1.api.settings.v1.UpdateUserDeveloperPreferencesResponse` schema.
 #[cfg(feature = "user-developer-preferences")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1810,6 +2259,11 @@ pub struct UpdateUserNotificationSettingsRequest {
 #[cfg(feature = "user-notification-settings")]
 model_de! { UpdateUserNotificationSettingsRequest [1] {
     0 "channelSettings" channel_settings: Model,
+} }
+
+#[cfg(feature = "user-notification-settings")]
+setters! { UpdateUserNotificationSettingsRequest {
+    channel_settings: impl Into<ChannelSettings>,
 } }
 
 /// The `c1.api.settings.v1.UpdateUserNotificationSettingsResponse` schema.

@@ -20,6 +20,11 @@ model_de! { Allow [1] {
     0 "floorLevel" floor_level: Plain,
 } }
 
+#[cfg(feature = "sign-in-policy")]
+setters! { Allow {
+    floor_level: impl Into<AllowFloorLevel>,
+} }
+
 /// The `c1.api.sign_in_policy.v1.ChallengeRequired` schema.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -34,6 +39,11 @@ pub struct ChallengeRequired {
 #[cfg(feature = "sign-in-policy")]
 model_de! { ChallengeRequired [1] {
     0 "types" types: Plain,
+} }
+
+#[cfg(feature = "sign-in-policy")]
+setters! { ChallengeRequired {
+    types: impl Into<Vec<StepUpRequiredTypes>>,
 } }
 
 /// The `c1.api.sign_in_policy.v1.Deny` schema.
@@ -56,6 +66,12 @@ model_de! { Deny [1] {
     1 "reasonUser" reason_user: Plain,
 } }
 
+#[cfg(feature = "sign-in-policy")]
+setters! { Deny {
+    reason_admin: impl Into<String>,
+    reason_user: impl Into<String>,
+} }
+
 /// The `c1.api.sign_in_policy.v1.EnrollmentRequired` schema.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -70,6 +86,11 @@ pub struct EnrollmentRequired {
 #[cfg(feature = "sign-in-policy")]
 model_de! { EnrollmentRequired [1] {
     0 "credentialTypes" credential_types: Plain,
+} }
+
+#[cfg(feature = "sign-in-policy")]
+setters! { EnrollmentRequired {
+    credential_types: impl Into<Vec<StepUpRequiredTypes>>,
 } }
 
 /// The `c1.api.sign_in_policy.v1.PolicyOutcome` schema.
@@ -104,6 +125,15 @@ model_de! { PolicyOutcome [1] {
     4 "stepUpRequired" step_up_required: Model,
 } }
 
+#[cfg(feature = "sign-in-policy")]
+setters! { PolicyOutcome {
+    allow: impl Into<Allow>,
+    challenge_required: impl Into<ChallengeRequired>,
+    deny: impl Into<Deny>,
+    enrollment_required: impl Into<EnrollmentRequired>,
+    step_up_required: impl Into<StepUpRequired>,
+} }
+
 /// The `c1.api.sign_in_policy.v1.PolicyRule` schema.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -134,6 +164,15 @@ model_de! { PolicyRule [1] {
     2 "matchCel" match_cel: Plain,
     3 "mode" mode: Plain,
     4 "outcome" outcome: Model,
+} }
+
+#[cfg(feature = "sign-in-policy")]
+setters! { PolicyRule {
+    description: impl Into<String>,
+    id: impl Into<String>,
+    match_cel: impl Into<String>,
+    mode: impl Into<PolicyRuleMode>,
+    outcome: impl Into<PolicyOutcome>,
 } }
 
 /// The `c1.api.sign_in_policy.v1.SignInPolicy` schema.
@@ -201,6 +240,31 @@ model_de! { SignInPolicy [1] {
     10 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "sign-in-policy")]
+setters! { SignInPolicy {
+    allowed_mfa_types: impl Into<Vec<StepUpRequiredTypes>>,
+    allowed_primary_types: impl Into<Vec<StepUpRequiredTypes>>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_outcome: impl Into<PolicyOutcome>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    is_builtin: bool,
+    priority: i32,
+    rules: impl Into<Vec<PolicyRule>>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "sign-in-policy")]
+set_paths! { SignInPolicy {
+    "allowedMfaTypes" allowed_mfa_types,
+    "allowedPrimaryTypes" allowed_primary_types,
+    "defaultOutcome" default_outcome,
+    "displayName" display_name,
+    "priority" priority,
+    "rules" rules,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyRef` schema.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -215,6 +279,11 @@ pub struct SignInPolicyRef {
 #[cfg(feature = "sign-in-policy")]
 model_de! { SignInPolicyRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(feature = "sign-in-policy")]
+setters! { SignInPolicyRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceCreateRequest` schema.
@@ -252,6 +321,27 @@ model_de! { SignInPolicyServiceCreateRequest [1] {
     4 "priority" priority: Plain,
     5 "rules" rules: Models,
 } }
+
+#[cfg(feature = "sign-in-policy")]
+setters! { SignInPolicyServiceCreateRequest {
+    allowed_mfa_types: impl Into<Vec<StepUpRequiredTypes>>,
+    allowed_primary_types: impl Into<Vec<StepUpRequiredTypes>>,
+    default_outcome: impl Into<PolicyOutcome>,
+    display_name: impl Into<String>,
+    priority: i32,
+    rules: impl Into<Vec<PolicyRule>>,
+} }
+
+#[cfg(feature = "sign-in-policy")]
+impl SignInPolicyServiceCreateRequest {
+    /// A `SignInPolicyServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        SignInPolicyServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceCreateResponse` schema.
 #[cfg(feature = "sign-in-policy")]
@@ -366,6 +456,14 @@ model_de! { SignInPolicyServiceSearchRequest [1] {
     3 "refs" refs: Models,
 } }
 
+#[cfg(feature = "sign-in-policy")]
+setters! { SignInPolicyServiceSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<SignInPolicyRef>>,
+} }
+
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceSearchResponse` schema.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -399,15 +497,12 @@ impl crate::Page for SignInPolicyServiceSearchResponse {
 
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceUpdateRequestInput` schema.
 #[cfg(feature = "sign-in-policy")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SignInPolicyServiceUpdateRequest {
     /// `signInPolicy`: a [`SignInPolicy`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_policy: Option<SignInPolicy>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -416,6 +511,33 @@ model_de! { SignInPolicyServiceUpdateRequest [1] {
     0 "signInPolicy" sign_in_policy: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "sign-in-policy")]
+setters! { SignInPolicyServiceUpdateRequest {
+    sign_in_policy: impl Into<SignInPolicy>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "sign-in-policy")]
+impl SignInPolicyServiceUpdateRequest {
+    /// An update of the fields of `sign_in_policy` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(sign_in_policy: SignInPolicy) -> Self {
+        let mut out = SignInPolicyServiceUpdateRequest {
+            sign_in_policy: Some(sign_in_policy),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "sign-in-policy")]
+set_paths! { SignInPolicyServiceUpdateRequest => sign_in_policy }
+
+#[cfg(feature = "sign-in-policy")]
+update_body! { SignInPolicyServiceUpdateRequest { "signInPolicy" sign_in_policy,  } {  } }
 
 /// The `c1.api.sign_in_policy.v1.SignInPolicyServiceUpdateResponse` schema.
 #[cfg(feature = "sign-in-policy")]
@@ -455,4 +577,11 @@ model_de! { StepUpRequired [1] {
     0 "level" level: Plain,
     1 "maxAgeSeconds" max_age_seconds: Plain,
     2 "types" types: Plain,
+} }
+
+#[cfg(feature = "sign-in-policy")]
+setters! { StepUpRequired {
+    level: impl Into<AllowFloorLevel>,
+    max_age_seconds: i32,
+    types: impl Into<Vec<StepUpRequiredTypes>>,
 } }

@@ -25,6 +25,11 @@ redacted_debug! { SSFOutboundAuthBearer {
     "token" token: redacted,
 } }
 
+#[cfg(feature = "ssf-receiver-stream")]
+setters! { SSFOutboundAuthBearer {
+    token: impl Into<String>,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFOutboundAuthOAuth2` schema.
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -59,6 +64,14 @@ redacted_debug! { SSFOutboundAuthOAuth2 {
     "client_secret" client_secret: redacted,
     "scopes" scopes: shown,
     "token_url" token_url: shown,
+} }
+
+#[cfg(feature = "ssf-receiver-stream")]
+setters! { SSFOutboundAuthOAuth2 {
+    client_id: impl Into<String>,
+    client_secret: impl Into<String>,
+    scopes: impl Into<Vec<String>>,
+    token_url: impl Into<String>,
 } }
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverEvent` schema.
@@ -261,6 +274,17 @@ model_de! { SSFReceiverEventSearchServiceSearchRequest [1] {
     4 "pageToken" page_token: Plain,
     5 "query" query: Plain,
     6 "streamId" stream_id: Plain,
+} }
+
+#[cfg(feature = "ssf-receiver-event-search")]
+setters! { SSFReceiverEventSearchServiceSearchRequest {
+    event_type: impl Into<String>,
+    matched_user_id: impl Into<String>,
+    outcome: impl Into<SSFReceiverEventOutcome>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    stream_id: impl Into<String>,
 } }
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverEventSearchServiceSearchResponse` schema.
@@ -485,6 +509,60 @@ redacted_debug! { SSFReceiverStream {
 } }
 
 #[cfg(feature = "ssf-receiver-stream")]
+setters! { SSFReceiverStream {
+    account_disabled_action: impl Into<SSFReceiverStreamSessionRevokedAction>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    credential_change_action: impl Into<SSFReceiverStreamSessionRevokedAction>,
+    credential_compromise_action: impl Into<SSFReceiverStreamSessionRevokedAction>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    delivery_method: impl Into<SSFReceiverStreamDeliveryMethod>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    event_types_enabled: impl Into<Vec<String>>,
+    expected_audience: impl Into<String>,
+    id: impl Into<String>,
+    issuer_url: impl Into<String>,
+    jwks_url: impl Into<String>,
+    last_error_at: impl Into<::time::OffsetDateTime>,
+    last_error_message: impl Into<String>,
+    last_verified_at: impl Into<::time::OffsetDateTime>,
+    outbound_auth_bearer: impl Into<SSFOutboundAuthBearer>,
+    outbound_auth_oauth2: impl Into<SSFOutboundAuthOAuth2>,
+    poll_endpoint_url: impl Into<String>,
+    poll_interval: impl Into<::time::SignedDuration>,
+    push_auth_token: impl Into<String>,
+    push_endpoint_url: impl Into<String>,
+    session_revoked_action: impl Into<SSFReceiverStreamSessionRevokedAction>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "ssf-receiver-stream")]
+set_paths! { SSFReceiverStream {
+    "accountDisabledAction" account_disabled_action,
+    "credentialChangeAction" credential_change_action,
+    "credentialCompromiseAction" credential_compromise_action,
+    "deliveryMethod" delivery_method,
+    "description" description,
+    "displayName" display_name,
+    "enabled" enabled,
+    "eventTypesEnabled" event_types_enabled,
+    "expectedAudience" expected_audience,
+    "id" id,
+    "issuerUrl" issuer_url,
+    "jwksUrl" jwks_url,
+    "lastErrorAt" last_error_at,
+    "lastErrorMessage" last_error_message,
+    "lastVerifiedAt" last_verified_at,
+    "outboundAuthBearer" outbound_auth_bearer,
+    "outboundAuthOauth2" outbound_auth_oauth2,
+    "pollEndpointUrl" poll_endpoint_url,
+    "pollInterval" poll_interval,
+    "pushAuthToken" push_auth_token,
+    "sessionRevokedAction" session_revoked_action,
+} }
+
+#[cfg(feature = "ssf-receiver-stream")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SSFReceiverStreamDeliveryMethod {
@@ -563,6 +641,35 @@ model_de! { SSFReceiverStreamServiceCreateRequest [1] {
     11 "pollInterval" poll_interval: Duration,
     12 "sessionRevokedAction" session_revoked_action: Plain,
 } }
+
+#[cfg(feature = "ssf-receiver-stream")]
+setters! { SSFReceiverStreamServiceCreateRequest {
+    account_disabled_action: impl Into<SSFReceiverStreamSessionRevokedAction>,
+    credential_change_action: impl Into<SSFReceiverStreamSessionRevokedAction>,
+    credential_compromise_action: impl Into<SSFReceiverStreamSessionRevokedAction>,
+    delivery_method: impl Into<SSFReceiverStreamDeliveryMethod>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    expected_audience: impl Into<String>,
+    issuer_url: impl Into<String>,
+    jwks_url: impl Into<String>,
+    poll_endpoint_url: impl Into<String>,
+    poll_interval: impl Into<::time::SignedDuration>,
+    session_revoked_action: impl Into<SSFReceiverStreamSessionRevokedAction>,
+} }
+
+#[cfg(feature = "ssf-receiver-stream")]
+impl SSFReceiverStreamServiceCreateRequest {
+    /// A `SSFReceiverStreamServiceCreateRequest` with the fields the API requires: `display_name`, `issuer_url`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>, issuer_url: impl Into<String>) -> Self {
+        SSFReceiverStreamServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            issuer_url: Some(issuer_url.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceCreateResponse` schema.
 #[cfg(feature = "ssf-receiver-stream")]
@@ -691,6 +798,11 @@ model_de! { SSFReceiverStreamServiceTestRequest [1] {
     0 "testSubject" test_subject: Plain,
 } }
 
+#[cfg(feature = "ssf-receiver-stream")]
+setters! { SSFReceiverStreamServiceTestRequest {
+    test_subject: impl Into<String>,
+} }
+
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceTestResponse` schema.
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -745,15 +857,12 @@ model_de! { SSFReceiverStreamServiceTestResponse [1] {
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceUpdateRequestInput` schema.
 #[cfg(feature = "ssf-receiver-stream")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceUpdateRequest {
     /// `ssfReceiverStream`: a [`SSFReceiverStream`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_receiver_stream: Option<SSFReceiverStream>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -762,6 +871,33 @@ model_de! { SSFReceiverStreamServiceUpdateRequest [1] {
     0 "ssfReceiverStream" ssf_receiver_stream: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "ssf-receiver-stream")]
+setters! { SSFReceiverStreamServiceUpdateRequest {
+    ssf_receiver_stream: impl Into<SSFReceiverStream>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "ssf-receiver-stream")]
+impl SSFReceiverStreamServiceUpdateRequest {
+    /// An update of the fields of `ssf_receiver_stream` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(ssf_receiver_stream: SSFReceiverStream) -> Self {
+        let mut out = SSFReceiverStreamServiceUpdateRequest {
+            ssf_receiver_stream: Some(ssf_receiver_stream),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "ssf-receiver-stream")]
+set_paths! { SSFReceiverStreamServiceUpdateRequest => ssf_receiver_stream }
+
+#[cfg(feature = "ssf-receiver-stream")]
+update_body! { SSFReceiverStreamServiceUpdateRequest { "ssfReceiverStream" ssf_receiver_stream,  } {  } }
 
 /// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceUpdateResponse` schema.
 #[cfg(feature = "ssf-receiver-stream")]

@@ -29,6 +29,28 @@ model_de! { OIDCClaimMapping [1] {
 } }
 
 #[cfg(feature = "sso-application")]
+setters! { OIDCClaimMapping {
+    claim_name: impl Into<String>,
+    destination: impl Into<OIDCClaimMappingDestination>,
+    user_attribute_mapping_id: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl OIDCClaimMapping {
+    /// A `OIDCClaimMapping` with the fields the API requires: `user_attribute_mapping_id`, `claim_name`; set the others with the setters.
+    pub fn new(
+        user_attribute_mapping_id: impl Into<String>,
+        claim_name: impl Into<String>,
+    ) -> Self {
+        OIDCClaimMapping {
+            user_attribute_mapping_id: Some(user_attribute_mapping_id.into()),
+            claim_name: Some(claim_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
+#[cfg(feature = "sso-application")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum OIDCClaimMappingDestination {
@@ -68,6 +90,26 @@ model_de! { SAMLAttributeMapping [1] {
     2 "nameFormat" name_format: Plain,
     3 "userAttributeMappingId" user_attribute_mapping_id: Plain,
 } }
+
+#[cfg(feature = "sso-application")]
+setters! { SAMLAttributeMapping {
+    friendly_name: impl Into<String>,
+    name: impl Into<String>,
+    name_format: impl Into<SAMLAttributeMappingNameFormat>,
+    user_attribute_mapping_id: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SAMLAttributeMapping {
+    /// A `SAMLAttributeMapping` with the fields the API requires: `user_attribute_mapping_id`, `name`; set the others with the setters.
+    pub fn new(user_attribute_mapping_id: impl Into<String>, name: impl Into<String>) -> Self {
+        SAMLAttributeMapping {
+            user_attribute_mapping_id: Some(user_attribute_mapping_id.into()),
+            name: Some(name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 #[cfg(feature = "sso-application")]
 open_enum! {
@@ -223,6 +265,42 @@ model_de! { SSOApplication [1] {
     13 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "sso-application")]
+setters! { SSOApplication {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    assertion_lifetime: impl Into<::time::SignedDuration>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    disabled: bool,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    oidc: impl Into<SSOApplicationOIDCConfig>,
+    saml: impl Into<SSOApplicationSAMLConfig>,
+    sector_id: impl Into<String>,
+    subject_compatibility: impl Into<SSOSubjectCompatibility>,
+    subject_type: impl Into<SSOApplicationSubjectType>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "sso-application")]
+set_paths! { SSOApplication {
+    "appEntitlementId" app_entitlement_id,
+    "appId" app_id,
+    "assertionLifetime" assertion_lifetime,
+    "createdAt" created_at,
+    "description" description,
+    "disabled" disabled,
+    "displayName" display_name,
+    "id" id,
+    "oidc" oidc,
+    "saml" saml,
+    "sectorId" sector_id,
+    "subjectCompatibility" subject_compatibility,
+    "subjectType" subject_type,
+    "updatedAt" updated_at,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationHistoryEntry` schema.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -346,6 +424,22 @@ model_de! { SSOApplicationOIDCClientAuthPrivateKeyJWT [1] {
     0 "publicJwks" public_jwks: Plain,
 } }
 
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationOIDCClientAuthPrivateKeyJWT {
+    public_jwks: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationOIDCClientAuthPrivateKeyJWT {
+    /// A `SSOApplicationOIDCClientAuthPrivateKeyJWT` with the fields the API requires: `public_jwks`; set the others with the setters.
+    pub fn new(public_jwks: impl Into<String>) -> Self {
+        SSOApplicationOIDCClientAuthPrivateKeyJWT {
+            public_jwks: Some(public_jwks.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthentication` schema.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -372,6 +466,14 @@ model_de! { SSOApplicationOIDCClientAuthentication [1] {
     1 "clientSecretPost" client_secret_post: Model,
     2 "none" none: Model,
     3 "privateKeyJwt" private_key_jwt: Model,
+} }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationOIDCClientAuthentication {
+    client_secret_basic: impl Into<SSOApplicationOIDCClientAuthClientSecretBasic>,
+    client_secret_post: impl Into<SSOApplicationOIDCClientAuthClientSecretPost>,
+    none: impl Into<SSOApplicationOIDCClientAuthNone>,
+    private_key_jwt: impl Into<SSOApplicationOIDCClientAuthPrivateKeyJWT>,
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationOIDCClientConfig` schema.
@@ -401,6 +503,29 @@ model_de! { SSOApplicationOIDCClientConfig [1] {
     2 "pkcePolicy" pkce_policy: Plain,
     3 "redirectUris" redirect_uris: Plain,
 } }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationOIDCClientConfig {
+    authentication: impl Into<SSOApplicationOIDCClientAuthentication>,
+    display_name: impl Into<String>,
+    pkce_policy: impl Into<SSOApplicationOIDCClientPkcePolicy>,
+    redirect_uris: impl Into<Vec<String>>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationOIDCClientConfig {
+    /// A `SSOApplicationOIDCClientConfig` with the fields the API requires: `display_name`, `authentication`; set the others with the setters.
+    pub fn new(
+        display_name: impl Into<String>,
+        authentication: impl Into<SSOApplicationOIDCClientAuthentication>,
+    ) -> Self {
+        SSOApplicationOIDCClientConfig {
+            display_name: Some(display_name.into()),
+            authentication: Some(authentication.into()),
+            ..Self::default()
+        }
+    }
+}
 
 #[cfg(feature = "sso-application")]
 open_enum! {
@@ -433,6 +558,12 @@ pub struct SSOApplicationOIDCConfig {
 model_de! { SSOApplicationOIDCConfig [1] {
     0 "claimMappings" claim_mappings: Models,
     1 "idTokenSignedResponseAlg" id_token_signed_response_alg: Plain,
+} }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationOIDCConfig {
+    claim_mappings: impl Into<Vec<OIDCClaimMapping>>,
+    id_token_signed_response_alg: impl Into<SSOSettingsDefaultIdTokenSignedResponseAlg>,
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationSAMLConfig` schema.
@@ -492,6 +623,33 @@ model_de! { SSOApplicationSAMLConfig [1] {
 } }
 
 #[cfg(feature = "sso-application")]
+setters! { SSOApplicationSAMLConfig {
+    acs_urls: impl Into<Vec<String>>,
+    attribute_mappings: impl Into<Vec<SAMLAttributeMapping>>,
+    encrypt_assertions: bool,
+    encryption_algorithm: impl Into<SSOApplicationSAMLConfigEncryptionAlgorithm>,
+    name_id_format: impl Into<SSOApplicationSAMLConfigNameIdFormat>,
+    require_signed_authn_requests: bool,
+    sign_assertions: bool,
+    sign_responses: bool,
+    sp_encryption_certificate: impl Into<String>,
+    sp_entity_id: impl Into<String>,
+    sp_signing_certificates: impl Into<Vec<String>>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationSAMLConfig {
+    /// A `SSOApplicationSAMLConfig` with the fields the API requires: `sp_entity_id`, `acs_urls`; set the others with the setters.
+    pub fn new(sp_entity_id: impl Into<String>, acs_urls: impl Into<Vec<String>>) -> Self {
+        SSOApplicationSAMLConfig {
+            sp_entity_id: Some(sp_entity_id.into()),
+            acs_urls: Some(acs_urls.into()),
+            ..Self::default()
+        }
+    }
+}
+
+#[cfg(feature = "sso-application")]
 open_enum! {
 /// An open enum of 4 known values.
 pub enum SSOApplicationSAMLConfigEncryptionAlgorithm {
@@ -539,6 +697,11 @@ model_de! { SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest [1] {
     0 "userIds" user_ids: Plain,
 } }
 
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest {
+    user_ids: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.sso.v1.SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse` schema.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -581,6 +744,13 @@ model_de! { SSOApplicationServiceBatchImportSubjectCompatibilityRequest [1] {
     0 "apply" apply: Plain,
     1 "entries" entries: Models,
     2 "importId" import_id: Plain,
+} }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceBatchImportSubjectCompatibilityRequest {
+    apply: bool,
+    entries: impl Into<Vec<SSOSubjectCompatibilityImportEntry>>,
+    import_id: impl Into<String>,
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceBatchImportSubjectCompatibilityResponse` schema.
@@ -638,6 +808,22 @@ pub struct SSOApplicationServiceCreateClientRequest {
 model_de! { SSOApplicationServiceCreateClientRequest [1] {
     0 "client" client: Model,
 } }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceCreateClientRequest {
+    client: impl Into<SSOApplicationOIDCClientConfig>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationServiceCreateClientRequest {
+    /// A `SSOApplicationServiceCreateClientRequest` with the fields the API requires: `client`; set the others with the setters.
+    pub fn new(client: impl Into<SSOApplicationOIDCClientConfig>) -> Self {
+        SSOApplicationServiceCreateClientRequest {
+            client: Some(client.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateClientResponse` schema.
 #[cfg(feature = "sso-application")]
@@ -716,6 +902,30 @@ model_de! { SSOApplicationServiceCreateRequest [1] {
     8 "subjectType" subject_type: Plain,
 } }
 
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceCreateRequest {
+    assertion_lifetime: impl Into<::time::SignedDuration>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    initial_client: impl Into<SSOApplicationOIDCClientConfig>,
+    oidc: impl Into<SSOApplicationOIDCConfig>,
+    saml: impl Into<SSOApplicationSAMLConfig>,
+    sector_id: impl Into<String>,
+    subject_compatibility: impl Into<SSOSubjectCompatibility>,
+    subject_type: impl Into<SSOApplicationSubjectType>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationServiceCreateRequest {
+    /// A `SSOApplicationServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        SSOApplicationServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.sso.v1.SSOApplicationServiceCreateResponse` schema.
 #[cfg(feature = "sso-application")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
@@ -762,6 +972,22 @@ pub struct SSOApplicationServiceDeleteClientRequest {
 model_de! { SSOApplicationServiceDeleteClientRequest [1] {
     0 "clientId" client_id: Plain,
 } }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceDeleteClientRequest {
+    client_id: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationServiceDeleteClientRequest {
+    /// A `SSOApplicationServiceDeleteClientRequest` with the fields the API requires: `client_id`; set the others with the setters.
+    pub fn new(client_id: impl Into<String>) -> Self {
+        SSOApplicationServiceDeleteClientRequest {
+            client_id: Some(client_id.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.sso.v1.SSOApplicationServiceDeleteClientResponse` schema.
 #[cfg(feature = "sso-application")]
@@ -921,6 +1147,22 @@ model_de! { SSOApplicationServiceParseSAMLServiceProviderMetadataRequest [1] {
     0 "metadataXml" metadata_xml: Plain,
 } }
 
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceParseSAMLServiceProviderMetadataRequest {
+    metadata_xml: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationServiceParseSAMLServiceProviderMetadataRequest {
+    /// A `SSOApplicationServiceParseSAMLServiceProviderMetadataRequest` with the fields the API requires: `metadata_xml`; set the others with the setters.
+    pub fn new(metadata_xml: impl Into<String>) -> Self {
+        SSOApplicationServiceParseSAMLServiceProviderMetadataRequest {
+            metadata_xml: Some(metadata_xml.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.sso.v1.SSOApplicationServiceParseSAMLServiceProviderMetadataResponse` schema.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -956,6 +1198,22 @@ pub struct SSOApplicationServiceRotateClientSecretRequest {
 model_de! { SSOApplicationServiceRotateClientSecretRequest [1] {
     0 "clientId" client_id: Plain,
 } }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceRotateClientSecretRequest {
+    client_id: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationServiceRotateClientSecretRequest {
+    /// A `SSOApplicationServiceRotateClientSecretRequest` with the fields the API requires: `client_id`; set the others with the setters.
+    pub fn new(client_id: impl Into<String>) -> Self {
+        SSOApplicationServiceRotateClientSecretRequest {
+            client_id: Some(client_id.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.sso.v1.SSOApplicationServiceRotateClientSecretResponse` schema.
 #[cfg(feature = "sso-application")]
@@ -1004,6 +1262,14 @@ model_de! { SSOApplicationServiceSearchRequest [1] {
     1 "pageSize" page_size: Plain,
     2 "pageToken" page_token: Plain,
     3 "query" query: Plain,
+} }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceSearchRequest {
+    app_ids: impl Into<Vec<String>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
 } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceSearchResponse` schema.
@@ -1057,6 +1323,27 @@ model_de! { SSOApplicationServiceUpdateClientRequest [1] {
     1 "clientId" client_id: Plain,
 } }
 
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceUpdateClientRequest {
+    client: impl Into<SSOApplicationOIDCClientConfig>,
+    client_id: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationServiceUpdateClientRequest {
+    /// A `SSOApplicationServiceUpdateClientRequest` with the fields the API requires: `client_id`, `client`; set the others with the setters.
+    pub fn new(
+        client_id: impl Into<String>,
+        client: impl Into<SSOApplicationOIDCClientConfig>,
+    ) -> Self {
+        SSOApplicationServiceUpdateClientRequest {
+            client_id: Some(client_id.into()),
+            client: Some(client.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.sso.v1.SSOApplicationServiceUpdateClientResponse` schema.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1075,15 +1362,12 @@ model_de! { SSOApplicationServiceUpdateClientResponse [1] {
 
 /// The `c1.api.sso.v1.SSOApplicationServiceUpdateRequestInput` schema.
 #[cfg(feature = "sso-application")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateRequest {
     /// `application`: a [`SSOApplication`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<SSOApplication>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1092,6 +1376,40 @@ model_de! { SSOApplicationServiceUpdateRequest [1] {
     0 "application" application: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOApplicationServiceUpdateRequest {
+    application: impl Into<SSOApplication>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-application")]
+impl SSOApplicationServiceUpdateRequest {
+    /// A `SSOApplicationServiceUpdateRequest` with the fields the API requires: `application`; set the others with the setters.
+    pub fn new(application: impl Into<SSOApplication>) -> Self {
+        SSOApplicationServiceUpdateRequest {
+            application: Some(application.into()),
+            ..Self::default()
+        }
+    }
+    /// An update of the fields of `application` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(application: SSOApplication) -> Self {
+        let mut out = SSOApplicationServiceUpdateRequest {
+            application: Some(application),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "sso-application")]
+set_paths! { SSOApplicationServiceUpdateRequest => application }
+
+#[cfg(feature = "sso-application")]
+update_body! { SSOApplicationServiceUpdateRequest { "application" application,  } {  } }
 
 /// The `c1.api.sso.v1.SSOApplicationServiceUpdateResponse` schema.
 #[cfg(feature = "sso-application")]
@@ -1167,6 +1485,26 @@ model_de! { SSOSettings [1] {
     3 "defaultSubjectType" default_subject_type: Plain,
     4 "enabled" enabled: Plain,
     5 "updatedAt" updated_at: Timestamp,
+} }
+
+#[cfg(feature = "sso-settings")]
+setters! { SSOSettings {
+    created_at: impl Into<::time::OffsetDateTime>,
+    default_assertion_lifetime: impl Into<::time::SignedDuration>,
+    default_id_token_signed_response_alg: impl Into<SSOSettingsDefaultIdTokenSignedResponseAlg>,
+    default_subject_type: impl Into<SSOApplicationSubjectType>,
+    enabled: bool,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "sso-settings")]
+set_paths! { SSOSettings {
+    "createdAt" created_at,
+    "defaultAssertionLifetime" default_assertion_lifetime,
+    "defaultIdTokenSignedResponseAlg" default_id_token_signed_response_alg,
+    "defaultSubjectType" default_subject_type,
+    "enabled" enabled,
+    "updatedAt" updated_at,
 } }
 
 #[cfg(any(feature = "sso-application", feature = "sso-settings"))]
@@ -1253,15 +1591,12 @@ impl crate::Page for SSOSettingsServiceListHistoryResponse {
 
 /// The `c1.api.sso.v1.SSOSettingsServiceUpdateRequest` schema.
 #[cfg(feature = "sso-settings")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSOSettingsServiceUpdateRequest {
     /// `settings`: a [`SSOSettings`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<SSOSettings>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -1270,6 +1605,40 @@ model_de! { SSOSettingsServiceUpdateRequest [1] {
     0 "settings" settings: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "sso-settings")]
+setters! { SSOSettingsServiceUpdateRequest {
+    settings: impl Into<SSOSettings>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "sso-settings")]
+impl SSOSettingsServiceUpdateRequest {
+    /// A `SSOSettingsServiceUpdateRequest` with the fields the API requires: `settings`; set the others with the setters.
+    pub fn new(settings: impl Into<SSOSettings>) -> Self {
+        SSOSettingsServiceUpdateRequest {
+            settings: Some(settings.into()),
+            ..Self::default()
+        }
+    }
+    /// An update of the fields of `settings` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(settings: SSOSettings) -> Self {
+        let mut out = SSOSettingsServiceUpdateRequest {
+            settings: Some(settings),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "sso-settings")]
+set_paths! { SSOSettingsServiceUpdateRequest => settings }
+
+#[cfg(feature = "sso-settings")]
+update_body! { SSOSettingsServiceUpdateRequest { "settings" settings,  } {  } }
 
 /// The `c1.api.sso.v1.SSOSettingsServiceUpdateResponse` schema.
 #[cfg(feature = "sso-settings")]
@@ -1301,6 +1670,11 @@ pub struct SSOSubjectCompatibility {
 #[cfg(feature = "sso-application")]
 model_de! { SSOSubjectCompatibility [1] {
     0 "userAttributeMappingId" user_attribute_mapping_id: Plain,
+} }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOSubjectCompatibility {
+    user_attribute_mapping_id: impl Into<String>,
 } }
 
 /// The `c1.api.sso.v1.SSOSubjectCompatibilityDeleteIssue` schema.
@@ -1345,6 +1719,13 @@ model_de! { SSOSubjectCompatibilityImportEntry [1] {
     0 "row" row: Plain,
     1 "subject" subject: Plain,
     2 "userId" user_id: Plain,
+} }
+
+#[cfg(feature = "sso-application")]
+setters! { SSOSubjectCompatibilityImportEntry {
+    row: i32,
+    subject: impl Into<String>,
+    user_id: impl Into<String>,
 } }
 
 /// The `c1.api.sso.v1.SSOSubjectCompatibilityImportIssue` schema.

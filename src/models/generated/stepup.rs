@@ -50,6 +50,16 @@ redacted_debug! { CreateStepUpProviderRequest {
     "oauth2" oauth2: shown,
 } }
 
+#[cfg(feature = "step-up-provider")]
+setters! { CreateStepUpProviderRequest {
+    client_id: impl Into<String>,
+    client_secret: impl Into<String>,
+    display_name: impl Into<String>,
+    issuer_url: impl Into<String>,
+    microsoft: impl Into<StepUpMicrosoftSettings>,
+    oauth2: impl Into<StepUpOAuth2Settings>,
+} }
+
 /// The `c1.api.stepup.v1.CreateStepUpProviderResponse` schema.
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -184,6 +194,15 @@ model_de! { SearchStepUpProvidersRequest [1] {
 } }
 
 #[cfg(feature = "step-up-provider")]
+setters! { SearchStepUpProvidersRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    provider_type: impl Into<SearchStepUpProvidersRequestProviderType>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<StepUpProviderRef>>,
+} }
+
+#[cfg(feature = "step-up-provider")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SearchStepUpProvidersRequestProviderType {
@@ -282,6 +301,19 @@ model_de! { SearchStepUpTransactionsRequest [1] {
 } }
 
 #[cfg(feature = "step-up-transaction")]
+setters! { SearchStepUpTransactionsRequest {
+    created_after: impl Into<::time::OffsetDateTime>,
+    created_before: impl Into<::time::OffsetDateTime>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    provider_id: impl Into<String>,
+    state: impl Into<StepUpTransactionState>,
+    target_type: impl Into<SearchStepUpTransactionsRequestTargetType>,
+    task_id: impl Into<String>,
+    user_id: impl Into<String>,
+} }
+
+#[cfg(feature = "step-up-transaction")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SearchStepUpTransactionsRequestTargetType {
@@ -350,6 +382,13 @@ model_de! { StepUpMicrosoftSettings [1] {
 } }
 
 #[cfg(feature = "step-up-provider")]
+setters! { StepUpMicrosoftSettings {
+    conditional_access_ids: impl Into<Vec<String>>,
+    tenant: impl Into<String>,
+    validation_mode: impl Into<StepUpMicrosoftSettingsValidationMode>,
+} }
+
+#[cfg(feature = "step-up-provider")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum StepUpMicrosoftSettingsValidationMode {
@@ -376,6 +415,11 @@ pub struct StepUpOAuth2Settings {
 #[cfg(feature = "step-up-provider")]
 model_de! { StepUpOAuth2Settings [1] {
     0 "acrValues" acr_values: Plain,
+} }
+
+#[cfg(feature = "step-up-provider")]
+setters! { StepUpOAuth2Settings {
+    acr_values: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.stepup.v1.StepUpProvider` schema.
@@ -439,6 +483,30 @@ model_de! { StepUpProvider [1] {
     9 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "step-up-provider")]
+setters! { StepUpProvider {
+    client_id: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    enabled: bool,
+    id: impl Into<String>,
+    issuer_url: impl Into<String>,
+    last_tested_at: impl Into<::time::OffsetDateTime>,
+    microsoft: impl Into<StepUpMicrosoftSettings>,
+    oauth2: impl Into<StepUpOAuth2Settings>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "step-up-provider")]
+set_paths! { StepUpProvider {
+    "clientId" client_id,
+    "displayName" display_name,
+    "enabled" enabled,
+    "issuerUrl" issuer_url,
+    "microsoft" microsoft,
+    "oauth2" oauth2,
+} }
+
 /// The `c1.api.stepup.v1.StepUpProviderRef` schema.
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -453,6 +521,11 @@ pub struct StepUpProviderRef {
 #[cfg(feature = "step-up-provider")]
 model_de! { StepUpProviderRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(feature = "step-up-provider")]
+setters! { StepUpProviderRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.stepup.v1.StepUpTransaction` schema.
@@ -595,15 +668,12 @@ model_de! { TestStepUpProviderResponse [1] {
 
 /// The `c1.api.stepup.v1.UpdateStepUpProviderRequestInput` schema.
 #[cfg(feature = "step-up-provider")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderRequest {
     /// `stepUpProvider`: a [`StepUpProvider`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_provider: Option<StepUpProvider>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -612,6 +682,33 @@ model_de! { UpdateStepUpProviderRequest [1] {
     0 "stepUpProvider" step_up_provider: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "step-up-provider")]
+setters! { UpdateStepUpProviderRequest {
+    step_up_provider: impl Into<StepUpProvider>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "step-up-provider")]
+impl UpdateStepUpProviderRequest {
+    /// An update of the fields of `step_up_provider` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(step_up_provider: StepUpProvider) -> Self {
+        let mut out = UpdateStepUpProviderRequest {
+            step_up_provider: Some(step_up_provider),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "step-up-provider")]
+set_paths! { UpdateStepUpProviderRequest => step_up_provider }
+
+#[cfg(feature = "step-up-provider")]
+update_body! { UpdateStepUpProviderRequest { "stepUpProvider" step_up_provider,  } {  } }
 
 /// The `c1.api.stepup.v1.UpdateStepUpProviderResponse` schema.
 #[cfg(feature = "step-up-provider")]
@@ -648,6 +745,11 @@ model_de! { UpdateStepUpProviderSecretRequest [1] {
 #[cfg(feature = "step-up-provider")]
 redacted_debug! { UpdateStepUpProviderSecretRequest {
     "client_secret" client_secret: redacted,
+} }
+
+#[cfg(feature = "step-up-provider")]
+setters! { UpdateStepUpProviderSecretRequest {
+    client_secret: impl Into<String>,
 } }
 
 /// The `c1.api.stepup.v1.UpdateStepUpProviderSecretResponse` schema.

@@ -24,6 +24,12 @@ model_de! { ExportServiceCreateRequest [1] {
     1 "displayName" display_name: Plain,
 } }
 
+#[cfg(feature = "export")]
+setters! { ExportServiceCreateRequest {
+    datasource: impl Into<ExportToDatasource>,
+    display_name: impl Into<String>,
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceCreateResponse` schema.
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -98,6 +104,12 @@ model_de! { ExportServiceListEventsRequest [1] {
     1 "pageToken" page_token: Plain,
 } }
 
+#[cfg(feature = "export")]
+setters! { ExportServiceListEventsRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+} }
+
 /// The `c1.api.systemlog.v1.ExportServiceListEventsResponse` schema.
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -162,15 +174,12 @@ impl crate::Page for ExportServiceListResponse {
 
 /// The `c1.api.systemlog.v1.ExportServiceUpdateRequestInput` schema.
 #[cfg(feature = "export")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportServiceUpdateRequest {
     /// `exporter`: a [`Exporter`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exporter: Option<Exporter>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -179,6 +188,33 @@ model_de! { ExportServiceUpdateRequest [1] {
     0 "exporter" exporter: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "export")]
+setters! { ExportServiceUpdateRequest {
+    exporter: impl Into<Exporter>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "export")]
+impl ExportServiceUpdateRequest {
+    /// An update of the fields of `exporter` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(exporter: Exporter) -> Self {
+        let mut out = ExportServiceUpdateRequest {
+            exporter: Some(exporter),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "export")]
+set_paths! { ExportServiceUpdateRequest => exporter }
+
+#[cfg(feature = "export")]
+update_body! { ExportServiceUpdateRequest { "exporter" exporter,  } {  } }
 
 /// The `c1.api.systemlog.v1.ExportServiceUpdateResponse` schema.
 #[cfg(feature = "export")]
@@ -218,6 +254,13 @@ model_de! { ExportToDatasource [1] {
     0 "datasourceId" datasource_id: Plain,
     1 "format" format: Plain,
     2 "prefix" prefix: Plain,
+} }
+
+#[cfg(feature = "export")]
+setters! { ExportToDatasource {
+    datasource_id: impl Into<String>,
+    format: impl Into<ExportToDatasourceFormat>,
+    prefix: impl Into<String>,
 } }
 
 #[cfg(any(feature = "export", feature = "exports-search"))]
@@ -286,6 +329,24 @@ model_de! { Exporter [1] {
     7 "watermarkEventId" watermark_event_id: Plain,
 } }
 
+#[cfg(feature = "export")]
+setters! { Exporter {
+    created_at: impl Into<::time::OffsetDateTime>,
+    datasource: impl Into<ExportToDatasource>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    display_name: impl Into<String>,
+    export_id: impl Into<String>,
+    state: impl Into<ExporterState>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    watermark_event_id: impl Into<String>,
+} }
+
+#[cfg(any(feature = "export", feature = "exports-search"))]
+set_paths! { Exporter {
+    "datasource" datasource,
+    "displayName" display_name,
+} }
+
 /// The `c1.api.systemlog.v1.ExporterRef` schema.
 #[cfg(feature = "exports-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -300,6 +361,11 @@ pub struct ExporterRef {
 #[cfg(feature = "exports-search")]
 model_de! { ExporterRef [1] {
     0 "exportId" export_id: Plain,
+} }
+
+#[cfg(feature = "exports-search")]
+setters! { ExporterRef {
+    export_id: impl Into<String>,
 } }
 
 #[cfg(any(feature = "export", feature = "exports-search"))]
@@ -347,6 +413,15 @@ model_de! { ExportsSearchServiceSearchRequest [1] {
     2 "pageToken" page_token: Plain,
     3 "query" query: Plain,
     4 "refs" refs: Models,
+} }
+
+#[cfg(feature = "exports-search")]
+setters! { ExportsSearchServiceSearchRequest {
+    display_name: impl Into<String>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<ExporterRef>>,
 } }
 
 /// The `c1.api.systemlog.v1.ExportsSearchServiceSearchResponse` schema.
@@ -424,6 +499,17 @@ model_de! { SystemLogServiceListEventsRequest [1] {
     4 "sortDirection" sort_direction: Plain,
     5 "until" until: Timestamp,
     6 "untilEventUid" until_event_uid: Plain,
+} }
+
+#[cfg(feature = "system-log")]
+setters! { SystemLogServiceListEventsRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    since: impl Into<::time::OffsetDateTime>,
+    since_event_uid: impl Into<String>,
+    sort_direction: impl Into<SearchAutomationsRequestDirection>,
+    until: impl Into<::time::OffsetDateTime>,
+    until_event_uid: impl Into<String>,
 } }
 
 /// The `c1.api.systemlog.v1.SystemLogServiceListEventsResponse` schema.

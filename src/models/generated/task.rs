@@ -36,6 +36,15 @@ model_de! { BatonResourceActionRef [1] {
     4 "resourceTypeId" resource_type_id: Plain,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { BatonResourceActionRef {
+    app_id: impl Into<String>,
+    baton_action_display_name: impl Into<String>,
+    baton_action_name: impl Into<String>,
+    connector_id: impl Into<String>,
+    resource_type_id: impl Into<String>,
+} }
+
 /// The `c1.api.task.v1.ConnectorActionRef` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -58,6 +67,13 @@ model_de! { ConnectorActionRef [1] {
     0 "appId" app_id: Plain,
     1 "connectorId" connector_id: Plain,
     2 "operation" operation: Plain,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { ConnectorActionRef {
+    app_id: impl Into<String>,
+    connector_id: impl Into<String>,
+    operation: impl Into<ConnectorActionRefOperation>,
 } }
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
@@ -126,6 +142,12 @@ model_de! { FindingTarget [1] {
     1 "findingType" finding_type: Plain,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { FindingTarget {
+    finding_id: impl Into<String>,
+    finding_type: impl Into<String>,
+} }
+
 /// The `c1.api.task.v1.GatedToolCallTarget` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -186,6 +208,22 @@ model_de! { GatedToolCallTarget [1] {
     11 "toolOutput" tool_output: Plain,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { GatedToolCallTarget {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    caller_kind: impl Into<String>,
+    connector_id: impl Into<String>,
+    gate_id: impl Into<String>,
+    input_size_bytes: i32,
+    tool_error: impl Into<String>,
+    tool_id: impl Into<String>,
+    tool_input: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    tool_kind: impl Into<String>,
+    tool_name: impl Into<String>,
+    tool_output: impl Into<::serde_json::Value>,
+} }
+
 /// The `c1.api.task.v1.ScopeRole` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -223,6 +261,16 @@ model_de! { ScopeRole [1] {
     3 "roleResourceTypeId" role_resource_type_id: Plain,
     4 "scopeResourceId" scope_resource_id: Plain,
     5 "scopeResourceTypeId" scope_resource_type_id: Plain,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { ScopeRole {
+    app_id: impl Into<String>,
+    grant_duration: impl Into<::time::SignedDuration>,
+    role_resource_id: impl Into<String>,
+    role_resource_type_id: impl Into<String>,
+    scope_resource_id: impl Into<String>,
+    scope_resource_type_id: impl Into<String>,
 } }
 
 /// The `c1.api.task.v1.TaskAction` schema.
@@ -438,6 +486,13 @@ model_de! { TaskActionInstance [1] {
     2 "displayName" display_name: Plain,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { TaskActionInstance {
+    baton_resource_action_ref: impl Into<BatonResourceActionRef>,
+    connector_action_ref: impl Into<ConnectorActionRef>,
+    display_name: impl Into<String>,
+} }
+
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -530,6 +585,24 @@ model_de! { TaskActionsServiceApproveRequest [1] {
     2 "policyStepId" policy_step_id: Plain,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceApproveRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    policy_step_id: impl Into<String>,
+} }
+
+#[cfg(feature = "task-actions")]
+impl TaskActionsServiceApproveRequest {
+    /// A `TaskActionsServiceApproveRequest` with the fields the API requires: `policy_step_id`; set the others with the setters.
+    pub fn new(policy_step_id: impl Into<String>) -> Self {
+        TaskActionsServiceApproveRequest {
+            policy_step_id: Some(policy_step_id.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.task.v1.TaskActionsServiceApproveResponse` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -582,6 +655,29 @@ model_de! { TaskActionsServiceApproveWithStepUpRequest [1] {
     3 "stepUpTransactionId" step_up_transaction_id: Plain,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceApproveWithStepUpRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    policy_step_id: impl Into<String>,
+    step_up_transaction_id: impl Into<String>,
+} }
+
+#[cfg(feature = "task-actions")]
+impl TaskActionsServiceApproveWithStepUpRequest {
+    /// A `TaskActionsServiceApproveWithStepUpRequest` with the fields the API requires: `policy_step_id`, `step_up_transaction_id`; set the others with the setters.
+    pub fn new(
+        policy_step_id: impl Into<String>,
+        step_up_transaction_id: impl Into<String>,
+    ) -> Self {
+        TaskActionsServiceApproveWithStepUpRequest {
+            policy_step_id: Some(policy_step_id.into()),
+            step_up_transaction_id: Some(step_up_transaction_id.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.task.v1.TaskActionsServiceApproveWithStepUpResponse` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -630,6 +726,12 @@ model_de! { TaskActionsServiceCloseRequest [1] {
     1 "expandMask" expand_mask: Model,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceCloseRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceCloseResponse` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -674,6 +776,12 @@ model_de! { TaskActionsServiceCommentRequest [1] {
     1 "expandMask" expand_mask: Model,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceCommentRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceCommentResponse` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -716,6 +824,13 @@ model_de! { TaskActionsServiceDenyRequest [1] {
     0 "comment" comment: Plain,
     1 "expandMask" expand_mask: Model,
     2 "policyStepId" policy_step_id: Plain,
+} }
+
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceDenyRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    policy_step_id: impl Into<String>,
 } }
 
 /// The `c1.api.task.v1.TaskActionsServiceDenyResponse` schema.
@@ -766,6 +881,13 @@ model_de! { TaskActionsServiceEscalateToEmergencyAccessRequest [1] {
     2 "policyStepId" policy_step_id: Plain,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceEscalateToEmergencyAccessRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    policy_step_id: impl Into<String>,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceHardResetRequestInput` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -784,6 +906,12 @@ pub struct TaskActionsServiceHardResetRequest {
 model_de! { TaskActionsServiceHardResetRequest [1] {
     0 "comment" comment: Plain,
     1 "expandMask" expand_mask: Model,
+} }
+
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceHardResetRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
 } }
 
 /// The `c1.api.task.v1.TaskActionsServiceHardResetResponse` schema.
@@ -824,6 +952,11 @@ pub struct TaskActionsServiceProcessNowRequest {
 #[cfg(feature = "task-actions")]
 model_de! { TaskActionsServiceProcessNowRequest [1] {
     0 "expandMask" expand_mask: Model,
+} }
+
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceProcessNowRequest {
+    expand_mask: impl Into<TaskExpandMask>,
 } }
 
 /// The `c1.api.task.v1.TaskActionsServiceProcessNowResponse` schema.
@@ -874,6 +1007,14 @@ model_de! { TaskActionsServiceReassignRequest [1] {
     3 "policyStepId" policy_step_id: Plain,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceReassignRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    new_step_user_ids: impl Into<Vec<String>>,
+    policy_step_id: impl Into<String>,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceReassignResponse` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -920,6 +1061,13 @@ model_de! { TaskActionsServiceRestartRequest [1] {
     0 "comment" comment: Plain,
     1 "expandMask" expand_mask: Model,
     2 "policyStepId" policy_step_id: Plain,
+} }
+
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceRestartRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    policy_step_id: impl Into<String>,
 } }
 
 /// The `c1.api.task.v1.TaskActionsServiceRestartResponse` schema.
@@ -970,6 +1118,13 @@ model_de! { TaskActionsServiceRetryProvisioningRequest [1] {
     2 "policyStepId" policy_step_id: Plain,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceRetryProvisioningRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    policy_step_id: impl Into<String>,
+} }
+
 /// The `c1.api.task.v1.TaskActionsServiceSkipStepRequestInput` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -994,6 +1149,24 @@ model_de! { TaskActionsServiceSkipStepRequest [1] {
     2 "policyStepId" policy_step_id: Plain,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceSkipStepRequest {
+    comment: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    policy_step_id: impl Into<String>,
+} }
+
+#[cfg(feature = "task-actions")]
+impl TaskActionsServiceSkipStepRequest {
+    /// A `TaskActionsServiceSkipStepRequest` with the fields the API requires: `policy_step_id`; set the others with the setters.
+    pub fn new(policy_step_id: impl Into<String>) -> Self {
+        TaskActionsServiceSkipStepRequest {
+            policy_step_id: Some(policy_step_id.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.task.v1.TaskActionsServiceUpdateGrantDurationRequestInput` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1017,6 +1190,23 @@ model_de! { TaskActionsServiceUpdateGrantDurationRequest [1] {
     1 "expandMask" expand_mask: Model,
 } }
 
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceUpdateGrantDurationRequest {
+    duration: impl Into<::time::SignedDuration>,
+    expand_mask: impl Into<TaskExpandMask>,
+} }
+
+#[cfg(feature = "task-actions")]
+impl TaskActionsServiceUpdateGrantDurationRequest {
+    /// A `TaskActionsServiceUpdateGrantDurationRequest` with the fields the API requires: `duration`; set the others with the setters.
+    pub fn new(duration: impl Into<::time::SignedDuration>) -> Self {
+        TaskActionsServiceUpdateGrantDurationRequest {
+            duration: Some(duration.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.task.v1.TaskActionsServiceUpdateRequestDataRequestInput` schema.
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -1035,6 +1225,12 @@ pub struct TaskActionsServiceUpdateRequestDataRequest {
 model_de! { TaskActionsServiceUpdateRequestDataRequest [1] {
     0 "data" data: Plain,
     1 "expandMask" expand_mask: Model,
+} }
+
+#[cfg(feature = "task-actions")]
+setters! { TaskActionsServiceUpdateRequestDataRequest {
+    data: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    expand_mask: impl Into<TaskExpandMask>,
 } }
 
 /// The `c1.api.task.v1.TaskAuditAccessRequestOutcome` schema.
@@ -1753,6 +1949,16 @@ model_de! { TaskAuditListRequest [1] {
     3 "pageToken" page_token: Plain,
     4 "refs" refs: Models,
     5 "taskId" task_id: Plain,
+} }
+
+#[cfg(feature = "task-audit")]
+setters! { TaskAuditListRequest {
+    comments_only: bool,
+    newest_first: bool,
+    page_size: i32,
+    page_token: impl Into<String>,
+    refs: impl Into<Vec<TaskAuditViewRef>>,
+    task_id: impl Into<String>,
 } }
 
 /// The `c1.api.task.v1.TaskAuditListResponse` schema.
@@ -2602,6 +2808,11 @@ model_de! { TaskAuditViewRef [1] {
 } }
 
 #[cfg(feature = "task-audit")]
+setters! { TaskAuditViewRef {
+    id: impl Into<String>,
+} }
+
+#[cfg(feature = "task-audit")]
 open_enum! {
 /// An open enum of 5 known values.
 pub enum TaskAuditViewSource {
@@ -3025,6 +3236,11 @@ model_de! { TaskExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+setters! { TaskExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.task.v1.TaskGrantSource` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3055,6 +3271,15 @@ model_de! { TaskGrantSource [1] {
     2 "integrationId" integration_id: Plain,
     3 "isExtension" is_extension: Plain,
     4 "requestId" request_id: Plain,
+} }
+
+#[cfg(any(feature = "task", feature = "task-search"))]
+setters! { TaskGrantSource {
+    conversation_id: impl Into<String>,
+    external_url: impl Into<String>,
+    integration_id: impl Into<String>,
+    is_extension: bool,
+    request_id: impl Into<String>,
 } }
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
@@ -3138,6 +3363,11 @@ model_de! { TaskRef [1] {
     0 "id" id: Plain,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { TaskRef {
+    id: impl Into<String>,
+} }
+
 /// The `c1.api.task.v1.TaskRevocationTarget` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3182,6 +3412,14 @@ model_de! { TaskRevokeSource [1] {
     3 "review" review: Model,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { TaskRevokeSource {
+    expired: impl Into<TaskRevokeSourceExpired>,
+    non_usage: impl Into<TaskRevokeSourceNonUsage>,
+    request: impl Into<TaskRevokeSourceRequest>,
+    review: impl Into<TaskRevokeSourceReview>,
+} }
+
 /// The `c1.api.task.v1.TaskRevokeSourceExpired` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3199,6 +3437,11 @@ pub struct TaskRevokeSourceExpired {
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 model_de! { TaskRevokeSourceExpired [1] {
     0 "expiredAt" expired_at: Timestamp,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { TaskRevokeSourceExpired {
+    expired_at: impl Into<::time::OffsetDateTime>,
 } }
 
 /// The `c1.api.task.v1.TaskRevokeSourceNonUsage` schema.
@@ -3227,6 +3470,12 @@ model_de! { TaskRevokeSourceNonUsage [1] {
     1 "lastLogin" last_login: Timestamp,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { TaskRevokeSourceNonUsage {
+    expires_at: impl Into<::time::OffsetDateTime>,
+    last_login: impl Into<::time::OffsetDateTime>,
+} }
+
 /// The `c1.api.task.v1.TaskRevokeSourceRequest` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3241,6 +3490,11 @@ pub struct TaskRevokeSourceRequest {
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 model_de! { TaskRevokeSourceRequest [1] {
     0 "requestUserId" request_user_id: Plain,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { TaskRevokeSourceRequest {
+    request_user_id: impl Into<String>,
 } }
 
 /// The `c1.api.task.v1.TaskRevokeSourceReview` schema.
@@ -3261,6 +3515,12 @@ pub struct TaskRevokeSourceReview {
 model_de! { TaskRevokeSourceReview [1] {
     0 "accessReviewId" access_review_id: Plain,
     1 "certTicketId" cert_ticket_id: Plain,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { TaskRevokeSourceReview {
+    access_review_id: impl Into<String>,
+    cert_ticket_id: impl Into<String>,
 } }
 
 /// The `c1.api.task.v1.TaskSearchRequest` schema.
@@ -3478,6 +3738,56 @@ model_de! { TaskSearchRequest [1] {
 } }
 
 #[cfg(feature = "task-search")]
+setters! { TaskSearchRequest {
+    access_review_ids: impl Into<Vec<String>>,
+    account_owner_ids: impl Into<Vec<String>>,
+    account_statuses: impl Into<Vec<AppUserStatusStatus>>,
+    account_types: impl Into<Vec<AppUserAppUserType>>,
+    actor_id: impl Into<String>,
+    app_entitlement_ids: impl Into<Vec<String>>,
+    app_resource_ids: impl Into<Vec<String>>,
+    app_resource_type_ids: impl Into<Vec<String>>,
+    app_user_subject_ids: impl Into<Vec<String>>,
+    application_ids: impl Into<Vec<String>>,
+    assigned_or_step_approver_user_id: impl Into<String>,
+    assignees_in_ids: impl Into<Vec<String>>,
+    certify_outcomes: impl Into<Vec<TaskTypeCertifyOutcome>>,
+    created_after: impl Into<::time::OffsetDateTime>,
+    created_before: impl Into<::time::OffsetDateTime>,
+    current_step: impl Into<TaskSearchRequestCurrentStep>,
+    emergency_status: impl Into<TaskSearchRequestEmergencyStatus>,
+    exclude_app_entitlement_ids: impl Into<Vec<String>>,
+    exclude_app_resource_type_ids: impl Into<Vec<String>>,
+    exclude_application_ids: impl Into<Vec<String>>,
+    exclude_ids: impl Into<Vec<String>>,
+    expand_mask: impl Into<TaskExpandMask>,
+    grant_outcomes: impl Into<Vec<TaskTypeGrantOutcome>>,
+    include_acted_after: impl Into<::time::OffsetDateTime>,
+    include_deleted: bool,
+    my_work_user_ids: impl Into<Vec<String>>,
+    older_than_duration: impl Into<::time::SignedDuration>,
+    opener_ids: impl Into<Vec<String>>,
+    opener_or_subject_user_id: impl Into<String>,
+    outcome_after: impl Into<::time::OffsetDateTime>,
+    outcome_before: impl Into<::time::OffsetDateTime>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    pending_action_filter: impl Into<TaskSearchRequestPendingActionFilter>,
+    previously_acted_on_ids: impl Into<Vec<String>>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<TaskRef>>,
+    require_approval_reason: bool,
+    require_denial_reason: bool,
+    revoke_outcomes: impl Into<Vec<TaskTypeRevokeOutcome>>,
+    sort_by: impl Into<TaskSearchRequestSortBy>,
+    step_approval_types: impl Into<Vec<TaskSearchRequestStepApprovalTypes>>,
+    subject_ids: impl Into<Vec<String>>,
+    task_states: impl Into<Vec<TaskState>>,
+    task_types: impl Into<Vec<TaskType>>,
+    user_employment_statuses: impl Into<Vec<String>>,
+} }
+
+#[cfg(feature = "task-search")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum TaskSearchRequestCurrentStep {
@@ -3659,6 +3969,14 @@ model_de! { TaskServiceCreateActionRequest [1] {
     3 "formValues" form_values: Plain,
 } }
 
+#[cfg(feature = "task")]
+setters! { TaskServiceCreateActionRequest {
+    action_id: impl Into<String>,
+    description: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    form_values: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+} }
+
 /// The `c1.api.task.v1.TaskServiceCreateActionResponse` schema.
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3734,6 +4052,32 @@ model_de! { TaskServiceCreateGrantRequest [1] {
     9 "source" source: Model,
 } }
 
+#[cfg(feature = "task")]
+setters! { TaskServiceCreateGrantRequest {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    app_user_id: impl Into<String>,
+    description: impl Into<String>,
+    emergency_access: bool,
+    expand_mask: impl Into<TaskExpandMask>,
+    grant_duration: impl Into<::time::SignedDuration>,
+    identity_user_id: impl Into<String>,
+    request_data: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    source: impl Into<TaskGrantSource>,
+} }
+
+#[cfg(feature = "task")]
+impl TaskServiceCreateGrantRequest {
+    /// A `TaskServiceCreateGrantRequest` with the fields the API requires: `app_id`, `app_entitlement_id`; set the others with the setters.
+    pub fn new(app_id: impl Into<String>, app_entitlement_id: impl Into<String>) -> Self {
+        TaskServiceCreateGrantRequest {
+            app_id: Some(app_id.into()),
+            app_entitlement_id: Some(app_entitlement_id.into()),
+            ..Self::default()
+        }
+    }
+}
+
 /// The `c1.api.task.v1.TaskServiceCreateGrantResponse` schema.
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -3776,6 +4120,13 @@ model_de! { TaskServiceCreateOffboardingRequest [1] {
     0 "description" description: Plain,
     1 "expandMask" expand_mask: Model,
     2 "subjectUserId" subject_user_id: Plain,
+} }
+
+#[cfg(feature = "task")]
+setters! { TaskServiceCreateOffboardingRequest {
+    description: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    subject_user_id: impl Into<String>,
 } }
 
 /// The `c1.api.task.v1.TaskServiceCreateOffboardingResponse` schema.
@@ -3821,6 +4172,24 @@ model_de! { TaskServiceCreateResourceActionRequest [1] {
     1 "expandMask" expand_mask: Model,
     2 "formValues" form_values: Plain,
 } }
+
+#[cfg(feature = "task")]
+setters! { TaskServiceCreateResourceActionRequest {
+    action_id: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    form_values: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+} }
+
+#[cfg(feature = "task")]
+impl TaskServiceCreateResourceActionRequest {
+    /// A `TaskServiceCreateResourceActionRequest` with the fields the API requires: `action_id`; set the others with the setters.
+    pub fn new(action_id: impl Into<String>) -> Self {
+        TaskServiceCreateResourceActionRequest {
+            action_id: Some(action_id.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.task.v1.TaskServiceCreateResourceActionResponse` schema.
 #[cfg(feature = "task")]
@@ -3877,6 +4246,28 @@ model_de! { TaskServiceCreateRevokeRequest [1] {
     4 "expandMask" expand_mask: Model,
     5 "identityUserId" identity_user_id: Plain,
 } }
+
+#[cfg(feature = "task")]
+setters! { TaskServiceCreateRevokeRequest {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    app_user_id: impl Into<String>,
+    description: impl Into<String>,
+    expand_mask: impl Into<TaskExpandMask>,
+    identity_user_id: impl Into<String>,
+} }
+
+#[cfg(feature = "task")]
+impl TaskServiceCreateRevokeRequest {
+    /// A `TaskServiceCreateRevokeRequest` with the fields the API requires: `app_id`, `app_entitlement_id`; set the others with the setters.
+    pub fn new(app_id: impl Into<String>, app_entitlement_id: impl Into<String>) -> Self {
+        TaskServiceCreateRevokeRequest {
+            app_id: Some(app_id.into()),
+            app_entitlement_id: Some(app_entitlement_id.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.task.v1.TaskServiceCreateRevokeResponse` schema.
 #[cfg(feature = "task")]
@@ -3972,6 +4363,16 @@ model_de! { TaskType [1] {
     5 "revoke" revoke: Model,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { TaskType {
+    action: impl Into<TaskTypeAction>,
+    certify: impl Into<TaskTypeCertify>,
+    finding: impl Into<TaskTypeFinding>,
+    grant: impl Into<TaskTypeGrant>,
+    offboarding: impl Into<TaskTypeOffboarding>,
+    revoke: impl Into<TaskTypeRevoke>,
+} }
+
 /// The `c1.api.task.v1.TaskTypeAction` schema.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -4037,6 +4438,23 @@ model_de! { TaskTypeAction [1] {
     10 "scopeRole" scope_role: Model,
     11 "toolCall" tool_call: Model,
     12 "type" r#type: Plain,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { TaskTypeAction {
+    action_id: impl Into<String>,
+    action_instance: impl Into<TaskActionInstance>,
+    created_app_entitlement_ids: impl Into<Vec<String>>,
+    created_app_resource_id: impl Into<String>,
+    created_app_resource_type_id: impl Into<String>,
+    display_name: impl Into<String>,
+    finding: impl Into<FindingTarget>,
+    form_values: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    outcome: impl Into<TaskTypeActionOutcome>,
+    outcome_time: impl Into<::time::OffsetDateTime>,
+    scope_role: impl Into<ScopeRole>,
+    tool_call: impl Into<GatedToolCallTarget>,
+    r#type: impl Into<TaskTypeActionType>,
 } }
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
@@ -4126,6 +4544,19 @@ model_de! { TaskTypeCertify [1] {
     8 "resource" resource: Model,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { TaskTypeCertify {
+    access_review_id: impl Into<String>,
+    access_review_selection: impl Into<String>,
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    app_user_id: impl Into<String>,
+    identity_user_id: impl Into<String>,
+    outcome: impl Into<TaskTypeCertifyOutcome>,
+    outcome_time: impl Into<::time::OffsetDateTime>,
+    resource: impl Into<AppResourceRef>,
+} }
+
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -4179,6 +4610,14 @@ model_de! { TaskTypeFinding [1] {
     1 "findingType" finding_type: Plain,
     2 "outcome" outcome: Plain,
     3 "outcomeTime" outcome_time: Timestamp,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { TaskTypeFinding {
+    finding_id: impl Into<String>,
+    finding_type: impl Into<String>,
+    outcome: impl Into<TaskTypeFindingOutcome>,
+    outcome_time: impl Into<::time::OffsetDateTime>,
 } }
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
@@ -4246,6 +4685,18 @@ model_de! { TaskTypeGrant [1] {
     7 "source" source: Model,
 } }
 
+#[cfg(feature = "task-search")]
+setters! { TaskTypeGrant {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    app_user_id: impl Into<String>,
+    grant_duration: impl Into<::time::SignedDuration>,
+    identity_user_id: impl Into<String>,
+    outcome: impl Into<TaskTypeGrantOutcome>,
+    outcome_time: impl Into<::time::OffsetDateTime>,
+    source: impl Into<TaskGrantSource>,
+} }
+
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -4295,6 +4746,13 @@ model_de! { TaskTypeOffboarding [1] {
     0 "outcome" outcome: Plain,
     1 "outcomeTime" outcome_time: Timestamp,
     2 "subjectUserId" subject_user_id: Plain,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { TaskTypeOffboarding {
+    outcome: impl Into<TaskTypeOffboardingOutcome>,
+    outcome_time: impl Into<::time::OffsetDateTime>,
+    subject_user_id: impl Into<String>,
 } }
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
@@ -4359,6 +4817,18 @@ model_de! { TaskTypeRevoke [1] {
     5 "outcomeTime" outcome_time: Timestamp,
     6 "resource" resource: Model,
     7 "source" source: Model,
+} }
+
+#[cfg(feature = "task-search")]
+setters! { TaskTypeRevoke {
+    app_entitlement_id: impl Into<String>,
+    app_id: impl Into<String>,
+    app_user_id: impl Into<String>,
+    identity_user_id: impl Into<String>,
+    outcome: impl Into<TaskTypeRevokeOutcome>,
+    outcome_time: impl Into<::time::OffsetDateTime>,
+    resource: impl Into<AppResourceRef>,
+    source: impl Into<TaskRevokeSource>,
 } }
 
 #[cfg(any(

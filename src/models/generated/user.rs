@@ -168,6 +168,30 @@ model_de! { SearchUsersRequest [1] {
 } }
 
 #[cfg(feature = "user-search")]
+setters! { SearchUsersRequest {
+    delegate_status: impl Into<SearchUsersRequestDelegateStatus>,
+    delegated_user_ids: impl Into<Vec<String>>,
+    departments: impl Into<Vec<String>>,
+    email: impl Into<String>,
+    exclude_ids: impl Into<Vec<String>>,
+    exclude_origins: impl Into<Vec<UserOrigin>>,
+    exclude_types: impl Into<Vec<UserType>>,
+    expand_mask: impl Into<UserExpandMask>,
+    ids: impl Into<Vec<String>>,
+    is_delegate: bool,
+    job_titles: impl Into<Vec<String>>,
+    manager_ids: impl Into<Vec<String>>,
+    origins: impl Into<Vec<UserOrigin>>,
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<UserRef>>,
+    role_ids: impl Into<Vec<String>>,
+    source_app_ids: impl Into<Vec<String>>,
+    user_statuses: impl Into<Vec<UserStatus>>,
+} }
+
+#[cfg(feature = "user-search")]
 open_enum! {
 /// An open enum of 3 known values.
 pub enum SearchUsersRequestDelegateStatus {
@@ -243,6 +267,13 @@ model_de! { SetExpiringUserDelegationBindingByAdminRequest [1] {
     0 "delegatedUserId" delegated_user_id: Plain,
     1 "delegationExpireAt" delegation_expire_at: Timestamp,
     2 "delegationStartAt" delegation_start_at: Timestamp,
+} }
+
+#[cfg(feature = "user")]
+setters! { SetExpiringUserDelegationBindingByAdminRequest {
+    delegated_user_id: impl Into<String>,
+    delegation_expire_at: impl Into<::time::OffsetDateTime>,
+    delegation_start_at: impl Into<::time::OffsetDateTime>,
 } }
 
 /// The `c1.api.user.v1.SetExpiringUserDelegationBindingByAdminResponse` schema.
@@ -448,6 +479,42 @@ model_de! { User [1] {
     31 "usernames" usernames: Plain,
 } }
 
+#[cfg(any(feature = "apps", feature = "principal"))]
+setters! { User {
+    created_at: impl Into<::time::OffsetDateTime>,
+    delegated_user_id: impl Into<String>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    department: impl Into<String>,
+    department_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    directory_ids: impl Into<Vec<String>>,
+    directory_status: impl Into<UserStatus>,
+    directory_status_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    display_name: impl Into<String>,
+    email: impl Into<String>,
+    email_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    emails: impl Into<Vec<String>>,
+    employee_id_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    employee_ids: impl Into<Vec<String>>,
+    employment_status: impl Into<String>,
+    employment_status_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    employment_type: impl Into<String>,
+    employment_type_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    id: impl Into<String>,
+    job_title: impl Into<String>,
+    job_title_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    manager_ids: impl Into<Vec<String>>,
+    manager_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    origin: impl Into<UserOrigin>,
+    profile: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    role_ids: impl Into<Vec<String>>,
+    status: impl Into<UserStatus>,
+    r#type: impl Into<UserType>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    username: impl Into<String>,
+    username_sources: impl Into<Vec<UserAttributeMappingSource>>,
+    usernames: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.user.v1.UserAttributeMappingSource` schema.
 #[cfg(any(
     feature = "app-entitlement-owners",
@@ -522,6 +589,16 @@ model_de! { UserAttributeMappingSource [1] {
     5 "value" value: Plain,
 } }
 
+#[cfg(any(feature = "apps", feature = "principal"))]
+setters! { UserAttributeMappingSource {
+    app_id: impl Into<String>,
+    app_user_id: impl Into<String>,
+    app_user_profile_attribute_key: impl Into<String>,
+    priority: u32,
+    user_attribute_mapping_id: impl Into<String>,
+    value: impl Into<String>,
+} }
+
 /// The `c1.api.user.v1.UserExpandMask` schema.
 #[cfg(any(feature = "user", feature = "user-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -538,6 +615,11 @@ model_de! { UserExpandMask [1] {
     0 "paths" paths: Plain,
 } }
 
+#[cfg(any(feature = "user", feature = "user-search"))]
+setters! { UserExpandMask {
+    paths: impl Into<Vec<String>>,
+} }
+
 /// The `c1.api.user.v1.IntrospectRequest` schema.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -552,6 +634,11 @@ pub struct UserIntrospectRequest {
 #[cfg(feature = "user")]
 model_de! { UserIntrospectRequest [1] {
     0 "expandMask" expand_mask: Model,
+} }
+
+#[cfg(feature = "user")]
+setters! { UserIntrospectRequest {
+    expand_mask: impl Into<UserExpandMask>,
 } }
 
 /// The `c1.api.user.v1.IntrospectResponse` schema.
@@ -650,6 +737,23 @@ pub struct UserRef {
 ))]
 model_de! { UserRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(any(
+    feature = "app-entitlement-owners-v2",
+    feature = "app-entitlement-user-binding",
+    feature = "app-owners-v2",
+    feature = "app-resource-owners-v2",
+    feature = "app-user-owners-v2",
+    feature = "automation",
+    feature = "connector-owners-v2",
+    feature = "external-client-search",
+    feature = "personal-client-search",
+    feature = "user-owners-v2",
+    feature = "user-search"
+))]
+setters! { UserRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.user.v1.UserServiceGetResponse` schema.

@@ -20,6 +20,11 @@ model_de! { CreateUserEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
 } }
 
+#[cfg(feature = "user-owners-v2")]
+setters! { CreateUserEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
+} }
+
 /// The `c1.api.user.v2.CreateUserEntitlementOwnerResponse` schema.
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -50,6 +55,11 @@ pub struct CreateUserUserOwnerRequest {
 #[cfg(feature = "user-owners-v2")]
 model_de! { CreateUserUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
+} }
+
+#[cfg(feature = "user-owners-v2")]
+setters! { CreateUserUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
 } }
 
 /// The `c1.api.user.v2.CreateUserUserOwnerResponse` schema.
@@ -84,6 +94,11 @@ model_de! { DeleteUserEntitlementOwnerRequest [1] {
     0 "appEntitlementRef" app_entitlement_ref: Model,
 } }
 
+#[cfg(feature = "user-owners-v2")]
+setters! { DeleteUserEntitlementOwnerRequest {
+    app_entitlement_ref: impl Into<AppEntitlementRef>,
+} }
+
 /// The `c1.api.user.v2.DeleteUserEntitlementOwnerResponse` schema.
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -109,6 +124,11 @@ pub struct DeleteUserUserOwnerRequest {
 #[cfg(feature = "user-owners-v2")]
 model_de! { DeleteUserUserOwnerRequest [1] {
     0 "userRef" user_ref: Model,
+} }
+
+#[cfg(feature = "user-owners-v2")]
+setters! { DeleteUserUserOwnerRequest {
+    user_ref: impl Into<UserRef>,
 } }
 
 /// The `c1.api.user.v2.DeleteUserUserOwnerResponse` schema.
@@ -206,6 +226,13 @@ model_de! { SetUserOwnersV2Request [1] {
     0 "appEntitlementRefs" app_entitlement_refs: Models,
     1 "roleSlug" role_slug: Plain,
     2 "userRefs" user_refs: Models,
+} }
+
+#[cfg(feature = "user-owners-v2")]
+setters! { SetUserOwnersV2Request {
+    app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
+    role_slug: impl Into<String>,
+    user_refs: impl Into<Vec<UserRef>>,
 } }
 
 /// The `c1.api.user.v2.SetUserOwnersV2Response` schema.

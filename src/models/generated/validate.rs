@@ -44,6 +44,13 @@ model_de! { AnyRules [1] {
     2 "required" required: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { AnyRules {
+    r#in: impl Into<Vec<String>>,
+    not_in: impl Into<Vec<String>>,
+    required: bool,
+} }
+
 /// The `validate.BoolRules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -74,6 +81,11 @@ pub struct BoolRules {
 ))]
 model_de! { BoolRules [1] {
     0 "const" r#const: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { BoolRules {
+    r#const: bool,
 } }
 
 /// The `validate.BytesRules` schema.
@@ -169,6 +181,24 @@ model_de! { BytesRules [1] {
     13 "suffix" suffix: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { BytesRules {
+    r#const: impl Into<String>,
+    contains: impl Into<String>,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<String>>,
+    ip: bool,
+    ipv4: bool,
+    ipv6: bool,
+    len: u64,
+    max_len: u64,
+    min_len: u64,
+    not_in: impl Into<Vec<String>>,
+    pattern: impl Into<String>,
+    prefix: impl Into<String>,
+    suffix: impl Into<String>,
+} }
+
 /// The `validate.DoubleRules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -227,6 +257,18 @@ model_de! { DoubleRules [1] {
     5 "lt" lt: Plain,
     6 "lte" lte: Plain,
     7 "notIn" not_in: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { DoubleRules {
+    r#const: f64,
+    gt: f64,
+    gte: f64,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<f64>>,
+    lt: f64,
+    lte: f64,
+    not_in: impl Into<Vec<f64>>,
 } }
 
 /// The `validate.DurationRules` schema.
@@ -310,6 +352,18 @@ model_de! { DurationRules [1] {
     7 "required" required: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { DurationRules {
+    r#const: impl Into<::time::SignedDuration>,
+    gt: impl Into<::time::SignedDuration>,
+    gte: impl Into<::time::SignedDuration>,
+    r#in: impl Into<Vec<::time::SignedDuration>>,
+    lt: impl Into<::time::SignedDuration>,
+    lte: impl Into<::time::SignedDuration>,
+    not_in: impl Into<Vec<::time::SignedDuration>>,
+    required: bool,
+} }
+
 /// The `validate.EnumRules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -352,6 +406,14 @@ model_de! { EnumRules [1] {
     1 "definedOnly" defined_only: Plain,
     2 "in" r#in: Plain,
     3 "notIn" not_in: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { EnumRules {
+    r#const: i32,
+    defined_only: bool,
+    r#in: impl Into<Vec<i32>>,
+    not_in: impl Into<Vec<i32>>,
 } }
 
 /// The `validate.FieldRules` schema.
@@ -470,6 +532,32 @@ model_de! { FieldRules [1] {
     21 "uint64" uint64: Model,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { FieldRules {
+    any: impl Into<AnyRules>,
+    bool: impl Into<BoolRules>,
+    bytes: impl Into<BytesRules>,
+    double: impl Into<DoubleRules>,
+    duration: impl Into<DurationRules>,
+    r#enum: impl Into<EnumRules>,
+    fixed32: impl Into<Fixed32Rules>,
+    fixed64: impl Into<Fixed64Rules>,
+    float: impl Into<FloatRules>,
+    int32: impl Into<Int32Rules>,
+    int64: impl Into<Int64Rules>,
+    map: impl Into<Box<MapRules>>,
+    message: impl Into<MessageRules>,
+    repeated: impl Into<Box<RepeatedRules>>,
+    sfixed32: impl Into<SFixed32Rules>,
+    sfixed64: impl Into<SFixed64Rules>,
+    sint32: impl Into<SInt32Rules>,
+    sint64: impl Into<SInt64Rules>,
+    string: impl Into<StringRules>,
+    timestamp: impl Into<TimestampRules>,
+    uint32: impl Into<UInt32Rules>,
+    uint64: impl Into<UInt64Rules>,
+} }
+
 /// The `validate.Fixed32Rules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -528,6 +616,18 @@ model_de! { Fixed32Rules [1] {
     5 "lt" lt: Plain,
     6 "lte" lte: Plain,
     7 "notIn" not_in: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { Fixed32Rules {
+    r#const: u32,
+    gt: u32,
+    gte: u32,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<u32>>,
+    lt: u32,
+    lte: u32,
+    not_in: impl Into<Vec<u32>>,
 } }
 
 /// The `validate.Fixed64Rules` schema.
@@ -611,6 +711,18 @@ model_de! { Fixed64Rules [1] {
     7 "notIn" not_in: Uint64s,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { Fixed64Rules {
+    r#const: u64,
+    gt: u64,
+    gte: u64,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<u64>>,
+    lt: u64,
+    lte: u64,
+    not_in: impl Into<Vec<u64>>,
+} }
+
 /// The `validate.FloatRules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -671,6 +783,18 @@ model_de! { FloatRules [1] {
     7 "notIn" not_in: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { FloatRules {
+    r#const: f64,
+    gt: f64,
+    gte: f64,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<f64>>,
+    lt: f64,
+    lte: f64,
+    not_in: impl Into<Vec<f64>>,
+} }
+
 /// The `validate.Int32Rules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -729,6 +853,18 @@ model_de! { Int32Rules [1] {
     5 "lt" lt: Plain,
     6 "lte" lte: Plain,
     7 "notIn" not_in: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { Int32Rules {
+    r#const: i32,
+    gt: i32,
+    gte: i32,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<i32>>,
+    lt: i32,
+    lte: i32,
+    not_in: impl Into<Vec<i32>>,
 } }
 
 /// The `validate.Int64Rules` schema.
@@ -812,6 +948,18 @@ model_de! { Int64Rules [1] {
     7 "notIn" not_in: Int64s,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { Int64Rules {
+    r#const: i64,
+    gt: i64,
+    gte: i64,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<i64>>,
+    lt: i64,
+    lte: i64,
+    not_in: impl Into<Vec<i64>>,
+} }
+
 /// The `validate.MapRules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -870,6 +1018,16 @@ model_de! { MapRules [1] {
     5 "values" values: NestedBoxed,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { MapRules {
+    ignore_empty: bool,
+    keys: impl Into<Box<FieldRules>>,
+    max_pairs: u64,
+    min_pairs: u64,
+    no_sparse: bool,
+    values: impl Into<Box<FieldRules>>,
+} }
+
 /// The `validate.MessageRules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -904,6 +1062,12 @@ pub struct MessageRules {
 model_de! { MessageRules [1] {
     0 "required" required: Plain,
     1 "skip" skip: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { MessageRules {
+    required: bool,
+    skip: bool,
 } }
 
 /// The `validate.RepeatedRules` schema.
@@ -958,6 +1122,15 @@ model_de! { RepeatedRules [1] {
     2 "maxItems" max_items: Uint64,
     3 "minItems" min_items: Uint64,
     4 "unique" unique: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { RepeatedRules {
+    ignore_empty: bool,
+    items: impl Into<Box<FieldRules>>,
+    max_items: u64,
+    min_items: u64,
+    unique: bool,
 } }
 
 /// The `validate.SFixed32Rules` schema.
@@ -1018,6 +1191,18 @@ model_de! { SFixed32Rules [1] {
     5 "lt" lt: Plain,
     6 "lte" lte: Plain,
     7 "notIn" not_in: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { SFixed32Rules {
+    r#const: i32,
+    gt: i32,
+    gte: i32,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<i32>>,
+    lt: i32,
+    lte: i32,
+    not_in: impl Into<Vec<i32>>,
 } }
 
 /// The `validate.SFixed64Rules` schema.
@@ -1101,6 +1286,18 @@ model_de! { SFixed64Rules [1] {
     7 "notIn" not_in: Int64s,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { SFixed64Rules {
+    r#const: i64,
+    gt: i64,
+    gte: i64,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<i64>>,
+    lt: i64,
+    lte: i64,
+    not_in: impl Into<Vec<i64>>,
+} }
+
 /// The `validate.SInt32Rules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -1159,6 +1356,18 @@ model_de! { SInt32Rules [1] {
     5 "lt" lt: Plain,
     6 "lte" lte: Plain,
     7 "notIn" not_in: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { SInt32Rules {
+    r#const: i32,
+    gt: i32,
+    gte: i32,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<i32>>,
+    lt: i32,
+    lte: i32,
+    not_in: impl Into<Vec<i32>>,
 } }
 
 /// The `validate.SInt64Rules` schema.
@@ -1240,6 +1449,18 @@ model_de! { SInt64Rules [1] {
     5 "lt" lt: Int64,
     6 "lte" lte: Int64,
     7 "notIn" not_in: Int64s,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { SInt64Rules {
+    r#const: i64,
+    gt: i64,
+    gte: i64,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<i64>>,
+    lt: i64,
+    lte: i64,
+    not_in: impl Into<Vec<i64>>,
 } }
 
 /// The `validate.StringRules` schema.
@@ -1392,6 +1613,36 @@ model_de! { StringRules [1] {
     25 "wellKnownRegex" well_known_regex: Plain,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { StringRules {
+    address: bool,
+    r#const: impl Into<String>,
+    contains: impl Into<String>,
+    email: bool,
+    hostname: bool,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<String>>,
+    ip: bool,
+    ipv4: bool,
+    ipv6: bool,
+    len: u64,
+    len_bytes: u64,
+    max_bytes: u64,
+    max_len: u64,
+    min_bytes: u64,
+    min_len: u64,
+    not_contains: impl Into<String>,
+    not_in: impl Into<Vec<String>>,
+    pattern: impl Into<String>,
+    prefix: impl Into<String>,
+    strict: bool,
+    suffix: impl Into<String>,
+    uri: bool,
+    uri_ref: bool,
+    uuid: bool,
+    well_known_regex: impl Into<StringRulesWellKnownRegex>,
+} }
+
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1495,6 +1746,19 @@ model_de! { TimestampRules [1] {
     8 "within" within: Duration,
 } }
 
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { TimestampRules {
+    r#const: impl Into<::time::OffsetDateTime>,
+    gt: impl Into<::time::OffsetDateTime>,
+    gt_now: bool,
+    gte: impl Into<::time::OffsetDateTime>,
+    lt: impl Into<::time::OffsetDateTime>,
+    lt_now: bool,
+    lte: impl Into<::time::OffsetDateTime>,
+    required: bool,
+    within: impl Into<::time::SignedDuration>,
+} }
+
 /// The `validate.UInt32Rules` schema.
 #[cfg(any(
     feature = "connector-catalog",
@@ -1553,6 +1817,18 @@ model_de! { UInt32Rules [1] {
     5 "lt" lt: Plain,
     6 "lte" lte: Plain,
     7 "notIn" not_in: Plain,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { UInt32Rules {
+    r#const: u32,
+    gt: u32,
+    gte: u32,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<u32>>,
+    lt: u32,
+    lte: u32,
+    not_in: impl Into<Vec<u32>>,
 } }
 
 /// The `validate.UInt64Rules` schema.
@@ -1634,4 +1910,16 @@ model_de! { UInt64Rules [1] {
     5 "lt" lt: Uint64,
     6 "lte" lte: Uint64,
     7 "notIn" not_in: Uint64s,
+} }
+
+#[cfg(any(feature = "policies", feature = "request-schema"))]
+setters! { UInt64Rules {
+    r#const: u64,
+    gt: u64,
+    gte: u64,
+    ignore_empty: bool,
+    r#in: impl Into<Vec<u64>>,
+    lt: u64,
+    lte: u64,
+    not_in: impl Into<Vec<u64>>,
 } }

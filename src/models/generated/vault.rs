@@ -35,6 +35,12 @@ model_de! { MagicVault [1] {
     1 "allowedViews" allowed_views: Plain,
 } }
 
+#[cfg(feature = "vault")]
+setters! { MagicVault {
+    allow_unauthed_views: bool,
+    allowed_views: u32,
+} }
+
 /// The `c1.api.vault.v1.Vault` schema.
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -95,6 +101,29 @@ model_de! { Vault [1] {
     8 "updatedAt" updated_at: Timestamp,
 } }
 
+#[cfg(feature = "vault")]
+setters! { Vault {
+    created_at: impl Into<::time::OffsetDateTime>,
+    credential_expiration_duration: impl Into<::time::SignedDuration>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    group_authz_vault: impl Into<GroupAuthzVault>,
+    id: impl Into<String>,
+    magic_vault: impl Into<MagicVault>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "vault")]
+set_paths! { Vault {
+    "credentialExpirationDuration" credential_expiration_duration,
+    "description" description,
+    "displayName" display_name,
+    "groupAuthzVault" group_authz_vault,
+    "id" id,
+    "magicVault" magic_vault,
+} }
+
 /// The `c1.api.vault.v1.VaultServiceCreateRequest` schema.
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -126,6 +155,26 @@ model_de! { VaultServiceCreateRequest [1] {
     3 "magicVault" magic_vault: Model,
     4 "ownerIds" owner_ids: Plain,
 } }
+
+#[cfg(feature = "vault")]
+setters! { VaultServiceCreateRequest {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    group_authz_vault: impl Into<GroupAuthzVault>,
+    magic_vault: impl Into<MagicVault>,
+    owner_ids: impl Into<Vec<String>>,
+} }
+
+#[cfg(feature = "vault")]
+impl VaultServiceCreateRequest {
+    /// A `VaultServiceCreateRequest` with the fields the API requires: `display_name`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>) -> Self {
+        VaultServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.vault.v1.VaultServiceCreateResponse` schema.
 #[cfg(feature = "vault")]
@@ -183,15 +232,12 @@ model_de! { VaultServiceGetResponse [1] {
 
 /// The `c1.api.vault.v1.VaultServiceUpdateRequestInput` schema.
 #[cfg(feature = "vault")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VaultServiceUpdateRequest {
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
     /// `vault`: a [`Vault`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vault: Option<Vault>,
 }
 
@@ -200,6 +246,33 @@ model_de! { VaultServiceUpdateRequest [1] {
     0 "updateMask" update_mask: Plain,
     1 "vault" vault: Model,
 } }
+
+#[cfg(feature = "vault")]
+setters! { VaultServiceUpdateRequest {
+    update_mask: impl Into<String>,
+    vault: impl Into<Vault>,
+} }
+
+#[cfg(feature = "vault")]
+impl VaultServiceUpdateRequest {
+    /// An update of the fields of `vault` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(vault: Vault) -> Self {
+        let mut out = VaultServiceUpdateRequest {
+            vault: Some(vault),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "vault")]
+set_paths! { VaultServiceUpdateRequest => vault }
+
+#[cfg(feature = "vault")]
+update_body! { VaultServiceUpdateRequest {  } { "vault" vault,  } }
 
 /// The `c1.api.vault.v1.VaultServiceUpdateResponse` schema.
 #[cfg(feature = "vault")]

@@ -60,6 +60,27 @@ model_de! { WebhookEndpoint [1] {
     7 "url" url: Plain,
 } }
 
+#[cfg(feature = "webhooks")]
+setters! { WebhookEndpoint {
+    callback_timeout: impl Into<::time::SignedDuration>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    deleted_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    url: impl Into<String>,
+} }
+
+#[cfg(any(feature = "webhooks", feature = "webhooks-search"))]
+set_paths! { WebhookEndpoint {
+    "callbackTimeout" callback_timeout,
+    "description" description,
+    "displayName" display_name,
+    "id" id,
+    "url" url,
+} }
+
 /// The `c1.api.webhooks.v1.WebhookInstance` schema.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -168,6 +189,11 @@ pub struct WebhookRef {
 #[cfg(feature = "webhooks-search")]
 model_de! { WebhookRef [1] {
     0 "id" id: Plain,
+} }
+
+#[cfg(feature = "webhooks-search")]
+setters! { WebhookRef {
+    id: impl Into<String>,
 } }
 
 /// The `c1.api.webhooks.v1.WebhookSource` schema.
@@ -328,6 +354,14 @@ model_de! { WebhooksSearchRequest [1] {
     3 "refs" refs: Models,
 } }
 
+#[cfg(feature = "webhooks-search")]
+setters! { WebhooksSearchRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    query: impl Into<String>,
+    refs: impl Into<Vec<WebhookRef>>,
+} }
+
 /// The `c1.api.webhooks.v1.WebhooksSearchResponse` schema.
 #[cfg(feature = "webhooks-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -389,6 +423,26 @@ model_de! { WebhooksServiceCreateRequest [1] {
     2 "displayName" display_name: Plain,
     3 "url" url: Plain,
 } }
+
+#[cfg(feature = "webhooks")]
+setters! { WebhooksServiceCreateRequest {
+    callback_timeout: impl Into<::time::SignedDuration>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    url: impl Into<String>,
+} }
+
+#[cfg(feature = "webhooks")]
+impl WebhooksServiceCreateRequest {
+    /// A `WebhooksServiceCreateRequest` with the fields the API requires: `display_name`, `url`; set the others with the setters.
+    pub fn new(display_name: impl Into<String>, url: impl Into<String>) -> Self {
+        WebhooksServiceCreateRequest {
+            display_name: Some(display_name.into()),
+            url: Some(url.into()),
+            ..Self::default()
+        }
+    }
+}
 
 /// The `c1.api.webhooks.v1.WebhooksServiceCreateResponse` schema.
 #[cfg(feature = "webhooks")]
@@ -504,15 +558,12 @@ model_de! { WebhooksServiceTestResponse [1] {
 
 /// The `c1.api.webhooks.v1.WebhooksServiceUpdateRequestInput` schema.
 #[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebhooksServiceUpdateRequest {
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
     /// `webhook`: a [`WebhookEndpoint`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookEndpoint>,
 }
 
@@ -521,6 +572,33 @@ model_de! { WebhooksServiceUpdateRequest [1] {
     0 "updateMask" update_mask: Plain,
     1 "webhook" webhook: Model,
 } }
+
+#[cfg(feature = "webhooks")]
+setters! { WebhooksServiceUpdateRequest {
+    update_mask: impl Into<String>,
+    webhook: impl Into<WebhookEndpoint>,
+} }
+
+#[cfg(feature = "webhooks")]
+impl WebhooksServiceUpdateRequest {
+    /// An update of the fields of `webhook` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(webhook: WebhookEndpoint) -> Self {
+        let mut out = WebhooksServiceUpdateRequest {
+            webhook: Some(webhook),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "webhooks")]
+set_paths! { WebhooksServiceUpdateRequest => webhook }
+
+#[cfg(feature = "webhooks")]
+update_body! { WebhooksServiceUpdateRequest {  } { "webhook" webhook,  } }
 
 /// The `c1.api.webhooks.v1.WebhooksServiceUpdateResponse` schema.
 #[cfg(feature = "webhooks")]

@@ -31,6 +31,11 @@ model_de! { SPIFFESettings [1] {
     0 "bundleEndpointUrl" bundle_endpoint_url: Plain,
 } }
 
+#[cfg(feature = "workload-federation")]
+setters! { SPIFFESettings {
+    bundle_endpoint_url: impl Into<String>,
+} }
+
 /// The `c1.api.workload_federation.v1.TestTokenStepResult` schema.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -126,6 +131,29 @@ model_de! { WorkloadFederationProvider [1] {
 } }
 
 #[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationProvider {
+    created_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    disabled: bool,
+    display_name: impl Into<String>,
+    id: impl Into<String>,
+    issuer_url: impl Into<String>,
+    oidc: impl Into<OIDCSettings>,
+    spiffe: impl Into<SPIFFESettings>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+    well_known_provider: impl Into<WorkloadFederationProviderWellKnownProvider>,
+} }
+
+#[cfg(feature = "workload-federation")]
+set_paths! { WorkloadFederationProvider {
+    "description" description,
+    "disabled" disabled,
+    "displayName" display_name,
+    "oidc" oidc,
+    "spiffe" spiffe,
+} }
+
+#[cfg(feature = "workload-federation")]
 open_enum! {
 /// An open enum of 7 known values.
 pub enum WorkloadFederationProviderWellKnownProvider {
@@ -182,6 +210,16 @@ model_de! { WorkloadFederationServiceCreateProviderRequest [1] {
     5 "wellKnownProvider" well_known_provider: Plain,
 } }
 
+#[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationServiceCreateProviderRequest {
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    issuer_url: impl Into<String>,
+    oidc: impl Into<OIDCSettings>,
+    spiffe: impl Into<SPIFFESettings>,
+    well_known_provider: impl Into<WorkloadFederationProviderWellKnownProvider>,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateProviderResponse` schema.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -236,6 +274,17 @@ model_de! { WorkloadFederationServiceCreateTrustRequest [1] {
     4 "passthroughClaims" passthrough_claims: Plain,
     5 "providerId" provider_id: Plain,
     6 "scopedRoleIds" scoped_role_ids: Plain,
+} }
+
+#[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationServiceCreateTrustRequest {
+    allow_source_cidrs: impl Into<Vec<String>>,
+    condition_expression: impl Into<String>,
+    description: impl Into<String>,
+    display_name: impl Into<String>,
+    passthrough_claims: impl Into<Vec<String>>,
+    provider_id: impl Into<String>,
+    scoped_role_ids: impl Into<Vec<String>>,
 } }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateTrustResponse` schema.
@@ -424,6 +473,15 @@ model_de! { WorkloadFederationServiceSearchTrustsRequest [1] {
     4 "servicePrincipalId" service_principal_id: Plain,
 } }
 
+#[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationServiceSearchTrustsRequest {
+    page_size: i32,
+    page_token: impl Into<String>,
+    provider_id: impl Into<String>,
+    query: impl Into<String>,
+    service_principal_id: impl Into<String>,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceSearchTrustsResponse` schema.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -475,6 +533,12 @@ model_de! { WorkloadFederationServiceTestCELRequest [1] {
     1 "expression" expression: Plain,
 } }
 
+#[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationServiceTestCELRequest {
+    claims_json: impl Into<String>,
+    expression: impl Into<String>,
+} }
+
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestCELResponse` schema.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
@@ -523,6 +587,12 @@ model_de! { WorkloadFederationServiceTestTokenRequest [1] {
 redacted_debug! { WorkloadFederationServiceTestTokenRequest {
     "source_ip" source_ip: shown,
     "subject_token" subject_token: redacted,
+} }
+
+#[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationServiceTestTokenRequest {
+    source_ip: impl Into<String>,
+    subject_token: impl Into<String>,
 } }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestTokenResponse` schema.
@@ -579,15 +649,12 @@ model_de! { WorkloadFederationServiceTestTokenResponse [1] {
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateProviderRequestInput` schema.
 #[cfg(feature = "workload-federation")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateProviderRequest {
     /// `provider`: a [`WorkloadFederationProvider`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<WorkloadFederationProvider>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -596,6 +663,33 @@ model_de! { WorkloadFederationServiceUpdateProviderRequest [1] {
     0 "provider" provider: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationServiceUpdateProviderRequest {
+    provider: impl Into<WorkloadFederationProvider>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "workload-federation")]
+impl WorkloadFederationServiceUpdateProviderRequest {
+    /// An update of the fields of `provider` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(provider: WorkloadFederationProvider) -> Self {
+        let mut out = WorkloadFederationServiceUpdateProviderRequest {
+            provider: Some(provider),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "workload-federation")]
+set_paths! { WorkloadFederationServiceUpdateProviderRequest => provider }
+
+#[cfg(feature = "workload-federation")]
+update_body! { WorkloadFederationServiceUpdateProviderRequest { "provider" provider,  } {  } }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateProviderResponse` schema.
 #[cfg(feature = "workload-federation")]
@@ -615,15 +709,12 @@ model_de! { WorkloadFederationServiceUpdateProviderResponse [1] {
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateTrustRequestInput` schema.
 #[cfg(feature = "workload-federation")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateTrustRequest {
     /// `trust`: a [`WorkloadFederationTrust`].
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trust: Option<WorkloadFederationTrust>,
     /// `updateMask`: text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_mask: Option<String>,
 }
 
@@ -632,6 +723,33 @@ model_de! { WorkloadFederationServiceUpdateTrustRequest [1] {
     0 "trust" trust: Model,
     1 "updateMask" update_mask: Plain,
 } }
+
+#[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationServiceUpdateTrustRequest {
+    trust: impl Into<WorkloadFederationTrust>,
+    update_mask: impl Into<String>,
+} }
+
+#[cfg(feature = "workload-federation")]
+impl WorkloadFederationServiceUpdateTrustRequest {
+    /// An update of the fields of `trust` set to `Some`: `update_mask` names them
+    /// (`None` when none is). To clear a field, set it to its empty value
+    /// (`""`, `false`, `0`, `[]`), or name it in `update_mask` yourself.
+    pub fn changing(trust: WorkloadFederationTrust) -> Self {
+        let mut out = WorkloadFederationServiceUpdateTrustRequest {
+            trust: Some(trust),
+            ..Self::default()
+        };
+        out.update_mask = crate::models::request::mask_of(&out);
+        out
+    }
+}
+
+#[cfg(feature = "workload-federation")]
+set_paths! { WorkloadFederationServiceUpdateTrustRequest => trust }
+
+#[cfg(feature = "workload-federation")]
+update_body! { WorkloadFederationServiceUpdateTrustRequest { "trust" trust,  } {  } }
 
 /// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateTrustResponse` schema.
 #[cfg(feature = "workload-federation")]
@@ -713,4 +831,31 @@ model_de! { WorkloadFederationTrust [1] {
     9 "scopedRoleIds" scoped_role_ids: Plain,
     10 "servicePrincipalId" service_principal_id: Plain,
     11 "updatedAt" updated_at: Timestamp,
+} }
+
+#[cfg(feature = "workload-federation")]
+setters! { WorkloadFederationTrust {
+    allow_source_cidrs: impl Into<Vec<String>>,
+    client_id: impl Into<String>,
+    condition_expression: impl Into<String>,
+    created_at: impl Into<::time::OffsetDateTime>,
+    description: impl Into<String>,
+    disabled: bool,
+    display_name: impl Into<String>,
+    passthrough_claims: impl Into<Vec<String>>,
+    provider_id: impl Into<String>,
+    scoped_role_ids: impl Into<Vec<String>>,
+    service_principal_id: impl Into<String>,
+    updated_at: impl Into<::time::OffsetDateTime>,
+} }
+
+#[cfg(feature = "workload-federation")]
+set_paths! { WorkloadFederationTrust {
+    "allowSourceCidrs" allow_source_cidrs,
+    "conditionExpression" condition_expression,
+    "description" description,
+    "disabled" disabled,
+    "displayName" display_name,
+    "passthroughClaims" passthrough_claims,
+    "scopedRoleIds" scoped_role_ids,
 } }
