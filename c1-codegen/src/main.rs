@@ -11,6 +11,7 @@
 //! Where the spec is missing (no `../shared`), it says so and exits 0.
 
 mod calls;
+mod docs;
 mod fake;
 mod families;
 mod models;

@@ -33,12 +33,12 @@ pub fn emit(
         packages.entry(package(owner)).or_default().push((
             e.name.clone(),
             &plan.enum_users[i],
-            emit_enum(e, &cfg(&plan.enum_users[i])),
+            emit_enum(e, spec, names, &cfg(&plan.enum_users[i])),
         ));
     }
     for s in spec.schemas.values() {
         let users = &plan.schema_users[&s.key];
-        let text = emit_struct(s, names, plan, ov, req, &cfg(users));
+        let text = emit_struct(s, spec, names, plan, ov, req, &cfg(users));
         packages.entry(package(&s.key)).or_default().push((
             names.types[&s.key].clone(),
             users,
@@ -86,13 +86,9 @@ fn cfg(users: &BTreeSet<String>) -> String {
     }
 }
 
-fn emit_enum(e: &crate::names::EnumDef, gate: &str) -> String {
+fn emit_enum(e: &crate::names::EnumDef, spec: &Spec, names: &Names, gate: &str) -> String {
     let mut out = format!("{gate}open_enum! {{\n");
-    let _ = writeln!(
-        out,
-        "/// An open enum of {} known values.",
-        e.variants.len()
-    );
+    let _ = writeln!(out, "/// {}", crate::docs::enumeration(e, spec, names));
     let _ = writeln!(out, "pub enum {} {{", e.name);
     for (wire, variant) in &e.variants {
         let _ = writeln!(out, "/// `{wire}`\n{variant} = \"{wire}\",");
@@ -103,6 +99,7 @@ fn emit_enum(e: &crate::names::EnumDef, gate: &str) -> String {
 
 fn emit_struct(
     s: &Schema,
+    spec: &Spec,
     names: &Names,
     plan: &Plan,
     ov: &Overrides,
@@ -111,11 +108,9 @@ fn emit_struct(
 ) -> String {
     let name = &names.types[&s.key];
     let mut out = String::new();
-    let _ = write!(out, "/// The `{}` schema", s.key);
-    if s.deprecated {
-        out.push_str(" (deprecated by the vendor)");
+    for line in crate::docs::model(s, spec, names, req) {
+        let _ = writeln!(out, "///{}{line}", if line.is_empty() { "" } else { " " });
     }
-    out.push_str(".\n");
     // `Deserialize` is `model_de!`'s (src/models/de.rs): in place, and
     // bounded where the field leads back into its own cycle.
     // `Debug` is `redacted_debug!`'s where a field holds a credential.
@@ -149,14 +144,7 @@ fn emit_struct(
         );
         let boxed = plan.boxed.contains(&(s.key.clone(), f.wire.clone()));
         let (ty, with) = rust_ty(&f.ty, names, boxed);
-        let _ = write!(out, "/// `{}`: {}", f.wire, describe(&f.ty, names));
-        if f.read_only {
-            out.push_str(" Set by the server.");
-        }
-        if f.deprecated {
-            out.push_str(" Deprecated by the vendor.");
-        }
-        out.push('\n');
+        let _ = writeln!(out, "/// {}", crate::docs::field(s, f, names, req));
         if update.is_some() {
             // `update_body!` writes each field as it is.
             assert!(
@@ -334,7 +322,7 @@ fn emit_building(
             methods,
             "/// A `{name}` with the fields the API requires: {}; set the others with the setters.\n\
              pub fn new({}) -> Self {{ {name} {{ {}, ..Self::default() }} }}\n",
-            named.join(", "),
+            crate::docs::list_of(&named),
             params.join(", "),
             fields.join(", "),
         );
@@ -433,25 +421,6 @@ pub fn rust_ty(ty: &Ty, names: &Names, boxed: bool) -> (String, Option<&'static 
                 None,
             )
         }
-    }
-}
-
-fn describe(ty: &Ty, names: &Names) -> String {
-    match ty {
-        Ty::Bool => "a boolean.".into(),
-        Ty::I32 | Ty::U32 | Ty::F64 => "a number.".into(),
-        Ty::I64 | Ty::U64 => "a 64-bit integer (a string on the wire).".into(),
-        Ty::String => "text.".into(),
-        Ty::Bytes => "base64 text.".into(),
-        Ty::DateTime => "a timestamp (RFC 3339 on the wire).".into(),
-        Ty::Duration => "a duration (`\"3600s\"` on the wire).".into(),
-        Ty::Enum(v) => format!("one of [`{}`].", names.enum_of(v).name),
-        Ty::Object => "a free-form JSON object.".into(),
-        Ty::Empty => "an empty JSON object: its presence is the value.".into(),
-        Ty::Value => "any JSON value.".into(),
-        Ty::Ref(r) => format!("a [`{}`].", names.types[r]),
-        Ty::Array(t) => format!("a list; each item is {}", describe(t, names)),
-        Ty::Map(t) => format!("a map from text; each value is {}", describe(t, names)),
     }
 }
 

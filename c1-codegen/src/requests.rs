@@ -1,7 +1,8 @@
 //! The request side of the API, as a user builds it: which models get
 //! setters (every schema a request body reaches), which get a constructor
 //! (the fields the spec requires), and how an update body's `updateMask` is
-//! made from the fields the user set.
+//! made from the fields the user set. Also who uses each schema (bodies,
+//! answers, the fields that hold it), for the models' docs.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,22 +27,39 @@ pub enum Update {
 }
 
 pub struct Requests {
-    /// Schema (every one a request body reaches) -> the features of the services whose request bodies reach
+    /// Schemas a request body reaches (the bodies too): these get setters.
+    pub built: BTreeSet<String>,
+    /// Schema -> the features of the services whose request bodies reach
     /// it: its setters and constructors compile with these only (a model
     /// compiled for an answer alone has nothing to build).
     pub builders: BTreeMap<String, BTreeSet<String>>,
+    /// Schemas an answer reaches.
+    pub answered: BTreeSet<String>,
+    /// Body schema -> the operations (indexes) that take it.
+    pub bodies: BTreeMap<String, Vec<usize>>,
+    /// Response schema -> the operations that answer it.
+    pub responses: BTreeMap<String, Vec<usize>>,
     /// Update body -> how its mask is made.
     pub updates: BTreeMap<String, Update>,
     /// Schema whose set fields make a mask (an update's object, or a flat
     /// update body) -> the update bodies that use it.
     pub masked: BTreeMap<String, Vec<String>>,
+    /// Schema -> the (schema, wire field) pairs that hold it, sorted.
+    pub holders: BTreeMap<String, Vec<(String, String)>>,
 }
 
 pub fn build(spec: &Spec, plan: &crate::plan::Plan) -> Requests {
-    let bodies: BTreeSet<&str> = spec
-        .operations
-        .iter()
-        .filter_map(|op| op.body.as_deref())
+    let mut bodies: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut responses: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, op) in spec.operations.iter().enumerate() {
+        if let Some(body) = &op.body {
+            bodies.entry(body.clone()).or_default().push(i);
+        }
+        responses.entry(op.response.clone()).or_default().push(i);
+    }
+    let built = spec
+        .closure(bodies.keys().map(String::as_str))
+        .into_iter()
         .collect();
     let mut builders: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for svc in &plan.services {
@@ -53,9 +71,13 @@ pub fn build(spec: &Spec, plan: &crate::plan::Plan) -> Requests {
             builders.entry(key).or_default().insert(svc.feature.clone());
         }
     }
+    let answered = spec
+        .closure(responses.keys().map(String::as_str))
+        .into_iter()
+        .collect();
     let mut updates = BTreeMap::new();
     let mut masked: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for key in bodies {
+    for key in bodies.keys() {
         let body = &spec.schemas[key];
         let Some(update) = update_of(body) else {
             continue;
@@ -66,15 +88,35 @@ pub fn build(spec: &Spec, plan: &crate::plan::Plan) -> Requests {
                 Ty::Ref(r) => r.clone(),
                 _ => unreachable!(),
             },
-            Update::Flat => key.to_owned(),
+            Update::Flat => key.clone(),
         };
-        masked.entry(target).or_default().push(key.to_owned());
-        updates.insert(key.to_owned(), update);
+        masked.entry(target).or_default().push(key.clone());
+        updates.insert(key.clone(), update);
+    }
+    let mut holders: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for s in spec.schemas.values() {
+        for f in &s.fields {
+            f.ty.refs(&mut |r| {
+                holders
+                    .entry(r.to_owned())
+                    .or_default()
+                    .push((s.key.clone(), f.wire.clone()))
+            });
+        }
+    }
+    for list in holders.values_mut() {
+        list.sort();
+        list.dedup();
     }
     Requests {
+        built,
         builders,
+        answered,
+        bodies,
+        responses,
         updates,
         masked,
+        holders,
     }
 }
 

@@ -43,6 +43,10 @@ pub struct Field {
     pub ty: Ty,
     pub deprecated: bool,
     pub read_only: bool,
+    /// The spec allows `null`: the field has presence (a message, a
+    /// wrapper, an `optional` scalar). Without it a scalar is protobuf's
+    /// implicit-presence kind, where leaving it out means its zero value.
+    pub nullable: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +165,7 @@ fn read_schema(key: &str, schema: &Value) -> R<Schema> {
                 ty,
                 deprecated: prop["deprecated"] == Value::Bool(true),
                 read_only: prop["readOnly"] == Value::Bool(true),
+                nullable: nullable(prop),
             });
         }
     }
@@ -188,6 +193,19 @@ fn read_schema(key: &str, schema: &Value) -> R<Schema> {
         deprecated: schema["deprecated"] == Value::Bool(true),
         oneofs,
     })
+}
+
+/// Whether a property's schema admits `null` (`type: [.., "null"]` or a
+/// `oneOf` with a `null` member).
+fn nullable(p: &Value) -> bool {
+    let null = |v: &Value| v == "null";
+    match &p["type"] {
+        Value::Array(ts) if ts.iter().any(null) => return true,
+        _ => {}
+    }
+    p["oneOf"]
+        .as_array()
+        .is_some_and(|members| members.iter().any(|m| null(&m["type"])))
 }
 
 /// The oneof groups a schema declares: the spec lists each one's members

@@ -4,16 +4,18 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.a2ui.v1.Action` schema.
+/// Held by `ButtonComponent.action`.
+///
+/// At most one of `event`, `function_call` may be set.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIAction {
-    /// `event`: a [`ServerEvent`].
+    /// The event: a [`ServerEvent`]. `None` when the answer has none. On the wire: `event`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<ServerEvent>,
-    /// `functionCall`: a [`FunctionCall`].
+    /// The function call: a [`FunctionCall`]. `None` when the answer has none. On the wire: `functionCall`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_call: Option<FunctionCall>,
 }
@@ -24,97 +26,99 @@ model_de! { A2UIAction [1] {
     1 "functionCall" function_call: Model,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIComponent` schema.
+/// Held by `A2UISurface.components`.
+///
+/// At most one of `text`, `text_field`, `check_box`, `choice_picker`, `date_time_input`, `slider`, `progress_bar`, `button`, `row`, `column`, `card`, `divider`, `c1_status_indicator`, `c1_code_block`, `c1_resource_picker`, `c1_duration_picker`, `c1_todo_list`, `c1_slack_notifications`, `c1_ms_teams_notifications`, `c1_connector_sync_progress`, `c1_connector_config_form`, `c1_onboarding_welcome`, `c1_onboarding_plan`, `c1_connector_sync_detail`, `c1_chart`, `c1_metric_cards`, `c1_table` may be set.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIComponent {
-    /// `button`: a [`ButtonComponent`].
+    /// The button: a [`ButtonComponent`]. `None` when the answer has none. On the wire: `button`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub button: Option<ButtonComponent>,
-    /// `c1Chart`: a [`C1ChartComponent`].
+    /// The c1 chart: a [`C1ChartComponent`]. `None` when the answer has none. On the wire: `c1Chart`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_chart: Option<C1ChartComponent>,
-    /// `c1CodeBlock`: a [`C1CodeBlockComponent`].
+    /// The c1 code block: a [`C1CodeBlockComponent`]. `None` when the answer has none. On the wire: `c1CodeBlock`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_code_block: Option<C1CodeBlockComponent>,
-    /// `c1ConnectorConfigForm`: a [`C1ConnectorConfigFormComponent`].
+    /// The c1 connector config form: a [`C1ConnectorConfigFormComponent`]. `None` when the answer has none. On the wire: `c1ConnectorConfigForm`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_connector_config_form: Option<C1ConnectorConfigFormComponent>,
-    /// `c1ConnectorSyncDetail`: a [`C1ConnectorSyncDetailComponent`].
+    /// The c1 connector sync detail: a [`C1ConnectorSyncDetailComponent`]. `None` when the answer has none. On the wire: `c1ConnectorSyncDetail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_connector_sync_detail: Option<C1ConnectorSyncDetailComponent>,
-    /// `c1ConnectorSyncProgress`: a [`C1ConnectorSyncProgressComponent`].
+    /// The c1 connector sync progress: a [`C1ConnectorSyncProgressComponent`]. `None` when the answer has none. On the wire: `c1ConnectorSyncProgress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_connector_sync_progress: Option<C1ConnectorSyncProgressComponent>,
-    /// `c1DurationPicker`: a [`C1DurationPickerComponent`].
+    /// The c1 duration picker: a [`C1DurationPickerComponent`]. `None` when the answer has none. On the wire: `c1DurationPicker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_duration_picker: Option<C1DurationPickerComponent>,
-    /// `c1MetricCards`: a [`C1MetricCardsComponent`].
+    /// The c1 metric cards: a [`C1MetricCardsComponent`]. `None` when the answer has none. On the wire: `c1MetricCards`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_metric_cards: Option<C1MetricCardsComponent>,
-    /// `c1MsTeamsNotifications`: a [`C1MSTeamsNotificationsComponent`].
+    /// The c1 ms teams notifications: a [`C1MSTeamsNotificationsComponent`]. `None` when the answer has none. On the wire: `c1MsTeamsNotifications`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_ms_teams_notifications: Option<C1MSTeamsNotificationsComponent>,
-    /// `c1OnboardingPlan`: a [`C1OnboardingPlanComponent`].
+    /// The c1 onboarding plan: a [`C1OnboardingPlanComponent`]. `None` when the answer has none. On the wire: `c1OnboardingPlan`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_onboarding_plan: Option<C1OnboardingPlanComponent>,
-    /// `c1OnboardingWelcome`: a [`C1OnboardingWelcomeComponent`].
+    /// The c1 onboarding welcome: a [`C1OnboardingWelcomeComponent`]. `None` when the answer has none. On the wire: `c1OnboardingWelcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_onboarding_welcome: Option<C1OnboardingWelcomeComponent>,
-    /// `c1ResourcePicker`: a [`C1ResourcePickerComponent`].
+    /// The c1 resource picker: a [`C1ResourcePickerComponent`]. `None` when the answer has none. On the wire: `c1ResourcePicker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_resource_picker: Option<C1ResourcePickerComponent>,
-    /// `c1SlackNotifications`: a [`C1SlackNotificationsComponent`].
+    /// The c1 slack notifications: a [`C1SlackNotificationsComponent`]. `None` when the answer has none. On the wire: `c1SlackNotifications`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_slack_notifications: Option<C1SlackNotificationsComponent>,
-    /// `c1StatusIndicator`: a [`C1StatusIndicatorComponent`].
+    /// The c1 status indicator: a [`C1StatusIndicatorComponent`]. `None` when the answer has none. On the wire: `c1StatusIndicator`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_status_indicator: Option<C1StatusIndicatorComponent>,
-    /// `c1Table`: a [`C1TableComponent`].
+    /// The c1 table: a [`C1TableComponent`]. `None` when the answer has none. On the wire: `c1Table`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_table: Option<C1TableComponent>,
-    /// `c1TodoList`: a [`C1TodoListComponent`].
+    /// The c1 todo list: a [`C1TodoListComponent`]. `None` when the answer has none. On the wire: `c1TodoList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_todo_list: Option<C1TodoListComponent>,
-    /// `card`: a [`CardComponent`].
+    /// The card: a [`CardComponent`]. `None` when the answer has none. On the wire: `card`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<CardComponent>,
-    /// `checkBox`: a [`CheckBoxComponent`].
+    /// The check box: a [`CheckBoxComponent`]. `None` when the answer has none. On the wire: `checkBox`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_box: Option<CheckBoxComponent>,
-    /// `choicePicker`: a [`ChoicePickerComponent`].
+    /// The choice picker: a [`ChoicePickerComponent`]. `None` when the answer has none. On the wire: `choicePicker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choice_picker: Option<ChoicePickerComponent>,
-    /// `column`: a [`ColumnComponent`].
+    /// The column: a [`ColumnComponent`]. `None` when the answer has none. On the wire: `column`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<ColumnComponent>,
-    /// `dateTimeInput`: a [`DateTimeInputComponent`].
+    /// The date time input: a [`DateTimeInputComponent`]. `None` when the answer has none. On the wire: `dateTimeInput`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_time_input: Option<DateTimeInputComponent>,
-    /// `divider`: a [`DividerComponent`].
+    /// The divider: a [`DividerComponent`]. `None` when the answer has none. On the wire: `divider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub divider: Option<DividerComponent>,
-    /// `id`: text.
+    /// The id of this A2UI component: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `progressBar`: a [`ProgressBarComponent`].
+    /// The progress bar: a [`ProgressBarComponent`]. `None` when the answer has none. On the wire: `progressBar`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_bar: Option<ProgressBarComponent>,
-    /// `row`: a [`RowComponent`].
+    /// The row: a [`RowComponent`]. `None` when the answer has none. On the wire: `row`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<RowComponent>,
-    /// `slider`: a [`SliderComponent`].
+    /// The slider: a [`SliderComponent`]. `None` when the answer has none. On the wire: `slider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slider: Option<SliderComponent>,
-    /// `text`: a [`TextComponent`].
+    /// The text: a [`TextComponent`]. `None` when the answer has none. On the wire: `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<TextComponent>,
-    /// `textField`: a [`TextFieldComponent`].
+    /// The text field: a [`TextFieldComponent`]. `None` when the answer has none. On the wire: `textField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_field: Option<TextFieldComponent>,
-    /// `weight`: a number.
+    /// The weight: a whole number. `None` counts as 0. On the wire: `weight`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i32>,
 }
@@ -152,19 +156,19 @@ model_de! { A2UIComponent [1] {
     28 "weight" weight: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIProvenanceObject` schema.
+/// Held by `A2UIProvenanceStep.objects`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIProvenanceObject {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this A2UI provenance object: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `recordType`: one of [`A2UIProvenanceStepRecordType`].
+    /// The record type: one of [`A2UIProvenanceStepRecordType`]. `None` counts as [`A2UIProvenanceStepRecordType::Unspecified`]. On the wire: `recordType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_type: Option<A2UIProvenanceStepRecordType>,
 }
@@ -176,34 +180,34 @@ model_de! { A2UIProvenanceObject [1] {
     2 "recordType" record_type: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIProvenanceSource` schema.
+/// Held by `A2UIServiceGetSurfaceProvenanceResponse.sources` and `ReportingServiceGetRunProvenanceResponse.sources`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIProvenanceSource {
-    /// `componentId`: text.
+    /// The id of the component: text. `None` counts as empty. On the wire: `componentId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub component_id: Option<String>,
-    /// `count`: a 64-bit integer (a string on the wire).
+    /// The count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `count`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub count: Option<i64>,
-    /// `kind`: text.
+    /// The kind: text. `None` counts as empty. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// `label`: text.
+    /// The label: text. `None` counts as empty. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `matchedToolCall`: text. Deprecated by the vendor.
+    /// The matched tool call: text. `None` counts as empty. On the wire: `matchedToolCall`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_tool_call: Option<String>,
-    /// `ref`: text.
+    /// The ref: text. `None` counts as empty. On the wire: `ref`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
-    /// `verified`: a boolean. Deprecated by the vendor.
+    /// Whether it is verified: a boolean. `None` counts as `false`. On the wire: `verified`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
@@ -219,19 +223,19 @@ model_de! { A2UIProvenanceSource [1] {
     6 "verified" verified: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIProvenanceStep` schema.
+/// Held by `A2UIServiceGetSurfaceProvenanceResponse.steps` and `ReportingServiceGetRunProvenanceResponse.steps`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIProvenanceStep {
-    /// `objects`: a list; each item is a [`A2UIProvenanceObject`].
+    /// The objects: a list of [`A2UIProvenanceObject`]s. `None` counts as empty. On the wire: `objects`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub objects: Option<Vec<A2UIProvenanceObject>>,
-    /// `operation`: one of [`A2UIProvenanceStepOperation`].
+    /// The operation: one of [`A2UIProvenanceStepOperation`]. `None` counts as [`A2UIProvenanceStepOperation::Unspecified`]. On the wire: `operation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<A2UIProvenanceStepOperation>,
-    /// `recordType`: one of [`A2UIProvenanceStepRecordType`].
+    /// The record type: one of [`A2UIProvenanceStepRecordType`]. `None` counts as [`A2UIProvenanceStepRecordType::Unspecified`]. On the wire: `recordType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_type: Option<A2UIProvenanceStepRecordType>,
 }
@@ -245,7 +249,7 @@ model_de! { A2UIProvenanceStep [1] {
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 11 known values.
+/// An open enum of 11 known values, the type of `A2UIProvenanceStep.operation`.
 pub enum A2UIProvenanceStepOperation {
 /// `A2UI_PROVENANCE_OPERATION_UNSPECIFIED`
 Unspecified = "A2UI_PROVENANCE_OPERATION_UNSPECIFIED",
@@ -274,7 +278,7 @@ BuiltReport = "A2UI_PROVENANCE_OPERATION_BUILT_REPORT",
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 29 known values.
+/// An open enum of 29 known values, the type of `A2UIProvenanceObject.record_type` and `A2UIProvenanceStep.record_type`.
 pub enum A2UIProvenanceStepRecordType {
 /// `A2UI_PROVENANCE_RECORD_TYPE_UNSPECIFIED`
 Unspecified = "A2UI_PROVENANCE_RECORD_TYPE_UNSPECIFIED",
@@ -337,22 +341,22 @@ AppOwner = "A2UI_PROVENANCE_RECORD_TYPE_APP_OWNER",
 }
 }
 
-/// The `c1.api.a2ui.v1.A2UIProvenanceToolCall` schema.
+/// Held by `A2UIServiceGetSurfaceProvenanceResponse.tool_calls`.
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIProvenanceToolCall {
-    /// `calledAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was called: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `calledAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub called_at: Option<::time::OffsetDateTime>,
-    /// `inputDigest`: text.
+    /// The input digest: text. `None` counts as empty. On the wire: `inputDigest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_digest: Option<String>,
-    /// `toolName`: text.
+    /// The tool name: text. `None` counts as empty. On the wire: `toolName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<String>,
 }
@@ -364,19 +368,19 @@ model_de! { A2UIProvenanceToolCall [1] {
     2 "toolName" tool_name: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIServiceCreateSurfaceFeedbackRequestInput` schema.
+/// The request body of `A2UI::create_surface_feedback` (`POST /api/v1/a2ui/surfaces/<surface_id>/feedback`).
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceCreateSurfaceFeedbackRequest {
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `sentiment`: one of [`A2UISurfaceFeedbackSentiment`].
+    /// The sentiment: one of [`A2UISurfaceFeedbackSentiment`]. `None` counts as [`A2UISurfaceFeedbackSentiment::Unspecified`]. On the wire: `sentiment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<A2UISurfaceFeedbackSentiment>,
-    /// `text`: text.
+    /// The text: text. `None` counts as empty. On the wire: `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
@@ -395,13 +399,13 @@ setters! { A2UIServiceCreateSurfaceFeedbackRequest {
     text: impl Into<String>,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIServiceCreateSurfaceFeedbackResponse` schema.
+/// The answer of `A2UI::create_surface_feedback` (`POST /api/v1/a2ui/surfaces/<surface_id>/feedback`).
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceCreateSurfaceFeedbackResponse {
-    /// `feedback`: a [`A2UISurfaceFeedback`].
+    /// The feedback: an [`A2UISurfaceFeedback`]. `None` when the answer has none. On the wire: `feedback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<A2UISurfaceFeedback>,
 }
@@ -411,43 +415,43 @@ model_de! { A2UIServiceCreateSurfaceFeedbackResponse [1] {
     0 "feedback" feedback: Model,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIServiceGetSurfaceProvenanceResponse` schema.
+/// The answer of `A2UI::get_surface_provenance` (`GET /api/v1/a2ui/conversations/<conversation_id>/surfaces/<surface_id>/provenance`).
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceGetSurfaceProvenanceResponse {
-    /// `programCommitId`: text.
+    /// The id of the program commit: text. `None` counts as empty. On the wire: `programCommitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_commit_id: Option<String>,
-    /// `programFunctionId`: text.
+    /// The id of the program function: text. `None` counts as empty. On the wire: `programFunctionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_function_id: Option<String>,
-    /// `programInput`: text.
+    /// The program input: text. `None` counts as empty. On the wire: `programInput`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_input: Option<String>,
-    /// `programInvocationId`: text.
+    /// The id of the program invocation: text. `None` counts as empty. On the wire: `programInvocationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_invocation_id: Option<String>,
-    /// `programSource`: text.
+    /// The program source: text. `None` counts as empty. On the wire: `programSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_source: Option<String>,
-    /// `sources`: a list; each item is a [`A2UIProvenanceSource`].
+    /// The sources: a list of [`A2UIProvenanceSource`]s. `None` counts as empty. On the wire: `sources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<A2UIProvenanceSource>>,
-    /// `stepObjectsVisible`: a boolean.
+    /// The step objects visible switch: a boolean. `None` counts as `false`. On the wire: `stepObjectsVisible`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_objects_visible: Option<bool>,
-    /// `steps`: a list; each item is a [`A2UIProvenanceStep`].
+    /// The steps: a list of [`A2UIProvenanceStep`]s. `None` counts as empty. On the wire: `steps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<A2UIProvenanceStep>>,
-    /// `stepsAvailable`: a boolean.
+    /// The steps available switch: a boolean. `None` counts as `false`. On the wire: `stepsAvailable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps_available: Option<bool>,
-    /// `toolCalls`: a list; each item is a [`A2UIProvenanceToolCall`]. Deprecated by the vendor.
+    /// The tool calls: a list of [`A2UIProvenanceToolCall`]s. `None` counts as empty. On the wire: `toolCalls`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<A2UIProvenanceToolCall>>,
-    /// `transcriptAvailable`: a boolean.
+    /// The transcript available switch: a boolean. `None` counts as `false`. On the wire: `transcriptAvailable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript_available: Option<bool>,
 }
@@ -467,13 +471,13 @@ model_de! { A2UIServiceGetSurfaceProvenanceResponse [1] {
     10 "transcriptAvailable" transcript_available: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIServiceListSurfaceFeedbackResponse` schema.
+/// The answer of `A2UI::list_surface_feedback` (`GET /api/v1/a2ui/surfaces/<surface_id>/feedback`).
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceListSurfaceFeedbackResponse {
-    /// `feedback`: a list; each item is a [`A2UISurfaceFeedback`].
+    /// The feedback: a list of [`A2UISurfaceFeedback`]s. `None` counts as empty. On the wire: `feedback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<Vec<A2UISurfaceFeedback>>,
 }
@@ -483,13 +487,13 @@ model_de! { A2UIServiceListSurfaceFeedbackResponse [1] {
     0 "feedback" feedback: Models,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIServiceListSurfacesResponse` schema.
+/// The answer of `A2UI::list_surfaces` (`GET /api/v1/a2ui/conversations/<conversation_id>/surfaces`).
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceListSurfacesResponse {
-    /// `surfaces`: a list; each item is a [`A2UISurface`].
+    /// The surfaces: a list of [`A2UISurface`]s. `None` counts as empty. On the wire: `surfaces`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surfaces: Option<Vec<A2UISurface>>,
 }
@@ -499,31 +503,31 @@ model_de! { A2UIServiceListSurfacesResponse [1] {
     0 "surfaces" surfaces: Models,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIServiceSubmitActionRequestInput` schema.
+/// The request body of `A2UI::submit_action` (`POST /api/v1/a2ui/surfaces/<surface_id>/actions`).
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceSubmitActionRequest {
-    /// `actionName`: text.
+    /// The action name: text. `None` counts as empty. On the wire: `actionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_name: Option<String>,
-    /// `clientTimestamp`: a timestamp (RFC 3339 on the wire).
+    /// The client timestamp: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `clientTimestamp`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub client_timestamp: Option<::time::OffsetDateTime>,
-    /// `context`: a map from text; each value is text.
+    /// The context: a map from text to text. `None` counts as empty. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<::std::collections::BTreeMap<String, String>>,
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `dataModelJson`: text.
+    /// The data model JSON: text. `None` counts as empty. On the wire: `dataModelJson`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_model_json: Option<String>,
-    /// `sourceComponentId`: text.
+    /// The id of the source component: text. `None` counts as empty. On the wire: `sourceComponentId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_component_id: Option<String>,
 }
@@ -548,16 +552,16 @@ setters! { A2UIServiceSubmitActionRequest {
     source_component_id: impl Into<String>,
 } }
 
-/// The `c1.api.a2ui.v1.A2UIServiceSubmitActionResponse` schema.
+/// The answer of `A2UI::submit_action` (`POST /api/v1/a2ui/surfaces/<surface_id>/actions`).
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UIServiceSubmitActionResponse {
-    /// `accepted`: a boolean.
+    /// Whether it is accepted: a boolean. `None` counts as `false`. On the wire: `accepted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted: Option<bool>,
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 }
@@ -568,58 +572,58 @@ model_de! { A2UIServiceSubmitActionResponse [1] {
     1 "errorMessage" error_message: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.A2UISurface` schema.
+/// Held by `A2UIServiceListSurfacesResponse.surfaces` and `ReportRun.surface_snapshot`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UISurface {
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `components`: a list; each item is a [`A2UIComponent`].
+    /// The components: a list of [`A2UIComponent`]s. `None` counts as empty. On the wire: `components`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub components: Option<Vec<A2UIComponent>>,
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `dataModelJson`: text.
+    /// The data model JSON: text. `None` counts as empty. On the wire: `dataModelJson`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_model_json: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `role`: one of [`A2UISurfaceRole`].
+    /// The role: one of [`A2UISurfaceRole`]. `None` counts as [`A2UISurfaceRole::Unspecified`]. On the wire: `role`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<A2UISurfaceRole>,
-    /// `schemaVersion`: a 64-bit integer (a string on the wire).
+    /// The schema version: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `schemaVersion`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub schema_version: Option<i64>,
-    /// `sendDataModel`: a boolean.
+    /// Whether to send data model: a boolean. `None` counts as `false`. On the wire: `sendDataModel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_data_model: Option<bool>,
-    /// `state`: one of [`A2UISurfaceState`].
+    /// The state: one of [`A2UISurfaceState`]. `None` counts as [`A2UISurfaceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<A2UISurfaceState>,
-    /// `surfaceId`: text.
+    /// The id of the surface: text. `None` counts as empty. On the wire: `surfaceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surface_id: Option<String>,
-    /// `tenantId`: text.
+    /// The id of the tenant: text. `None` counts as empty. On the wire: `tenantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -644,46 +648,46 @@ model_de! { A2UISurface [1] {
     12 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.a2ui.v1.A2UISurfaceFeedback` schema.
+/// Held by `A2UIServiceCreateSurfaceFeedbackResponse.feedback` and `A2UIServiceListSurfaceFeedbackResponse.feedback`.
 #[cfg(feature = "a2ui")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct A2UISurfaceFeedback {
-    /// `actionName`: text.
+    /// The action name: text. `None` counts as empty. On the wire: `actionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_name: Option<String>,
-    /// `componentsSnapshot`: text.
+    /// The components snapshot: text. `None` counts as empty. On the wire: `componentsSnapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub components_snapshot: Option<String>,
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `dataModelSnapshot`: text.
+    /// The data model snapshot: text. `None` counts as empty. On the wire: `dataModelSnapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_model_snapshot: Option<String>,
-    /// `id`: text.
+    /// The id of this A2UI surface feedback: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `schemaVersion`: a 64-bit integer (a string on the wire).
+    /// The schema version: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `schemaVersion`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub schema_version: Option<i64>,
-    /// `sentiment`: one of [`A2UISurfaceFeedbackSentiment`].
+    /// The sentiment: one of [`A2UISurfaceFeedbackSentiment`]. `None` counts as [`A2UISurfaceFeedbackSentiment::Unspecified`]. On the wire: `sentiment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<A2UISurfaceFeedbackSentiment>,
-    /// `surfaceId`: text.
+    /// The id of the surface: text. `None` counts as empty. On the wire: `surfaceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surface_id: Option<String>,
-    /// `text`: text.
+    /// The text: text. `None` counts as empty. On the wire: `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
@@ -704,7 +708,7 @@ model_de! { A2UISurfaceFeedback [1] {
 
 #[cfg(feature = "a2ui")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `A2UIServiceCreateSurfaceFeedbackRequest.sentiment` and `A2UISurfaceFeedback.sentiment`.
 pub enum A2UISurfaceFeedbackSentiment {
 /// `A2UI_SURFACE_FEEDBACK_SENTIMENT_UNSPECIFIED`
 Unspecified = "A2UI_SURFACE_FEEDBACK_SENTIMENT_UNSPECIFIED",
@@ -717,7 +721,7 @@ Negative = "A2UI_SURFACE_FEEDBACK_SENTIMENT_NEGATIVE",
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `A2UISurface.role`.
 pub enum A2UISurfaceRole {
 /// `SURFACE_ROLE_UNSPECIFIED`
 Unspecified = "SURFACE_ROLE_UNSPECIFIED",
@@ -732,7 +736,7 @@ Prompt = "SURFACE_ROLE_PROMPT",
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `A2UISurface.state`.
 pub enum A2UISurfaceState {
 /// `SURFACE_LIFECYCLE_STATE_UNSPECIFIED`
 Unspecified = "SURFACE_LIFECYCLE_STATE_UNSPECIFIED",
@@ -745,13 +749,13 @@ Deleted = "SURFACE_LIFECYCLE_STATE_DELETED",
 }
 }
 
-/// The `c1.api.a2ui.v1.AndCheck` schema.
+/// Held by `ValidationCheck.and`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AndCheck {
-    /// `checks`: a list; each item is a [`ValidationCheck`].
+    /// The checks: a list of [`ValidationCheck`]s. `None` counts as empty. On the wire: `checks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<ValidationCheck>>,
 }
@@ -761,25 +765,25 @@ model_de! { AndCheck [1] {
     0 "checks" checks: NestedModels,
 } }
 
-/// The `c1.api.a2ui.v1.ButtonComponent` schema.
+/// Held by `A2UIComponent.button`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ButtonComponent {
-    /// `action`: a [`A2UIAction`].
+    /// The action: an [`A2UIAction`]. `None` when the answer has none. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<A2UIAction>,
-    /// `checks`: a list; each item is a [`ValidationCheck`].
+    /// The checks: a list of [`ValidationCheck`]s. `None` counts as empty. On the wire: `checks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<ValidationCheck>>,
-    /// `disabled`: a [`DynamicBool`].
+    /// The disabled: a [`DynamicBool`]. `None` when the answer has none. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<DynamicBool>,
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `variant`: one of [`ButtonComponentVariant`].
+    /// The variant: one of [`ButtonComponentVariant`]. `None` counts as [`ButtonComponentVariant::Unspecified`]. On the wire: `variant`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<ButtonComponentVariant>,
 }
@@ -795,7 +799,7 @@ model_de! { ButtonComponent [1] {
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `ButtonComponent.variant`.
 pub enum ButtonComponentVariant {
 /// `BUTTON_VARIANT_UNSPECIFIED`
 Unspecified = "BUTTON_VARIANT_UNSPECIFIED",
@@ -808,16 +812,16 @@ Text = "BUTTON_VARIANT_TEXT",
 }
 }
 
-/// The `c1.api.a2ui.v1.C1ChartCategoricalData` schema.
+/// Held by `C1ChartComponent.categorical`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartCategoricalData {
-    /// `slices`: a list; each item is a [`C1ChartSlice`].
+    /// The slices: a list of [`C1ChartSlice`]s. `None` counts as empty. On the wire: `slices`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slices: Option<Vec<C1ChartSlice>>,
-    /// `style`: one of [`C1ChartCategoricalDataStyle`].
+    /// The style: one of [`C1ChartCategoricalDataStyle`]. `None` counts as [`C1ChartCategoricalDataStyle::Unspecified`]. On the wire: `style`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<C1ChartCategoricalDataStyle>,
 }
@@ -830,7 +834,7 @@ model_de! { C1ChartCategoricalData [1] {
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `C1ChartCategoricalData.style`.
 pub enum C1ChartCategoricalDataStyle {
 /// `C1_CHART_CATEGORICAL_STYLE_UNSPECIFIED`
 Unspecified = "C1_CHART_CATEGORICAL_STYLE_UNSPECIFIED",
@@ -841,25 +845,27 @@ Donut = "C1_CHART_CATEGORICAL_STYLE_DONUT",
 }
 }
 
-/// The `c1.api.a2ui.v1.C1ChartComponent` schema.
+/// Held by `A2UIComponent.c1_chart`.
+///
+/// At most one of `time_series`, `categorical` may be set.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartComponent {
-    /// `artifactUrl`: a [`DynamicString`].
+    /// The artifact URL: a [`DynamicString`]. `None` when the answer has none. On the wire: `artifactUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_url: Option<DynamicString>,
-    /// `categorical`: a [`C1ChartCategoricalData`].
+    /// The categorical: a [`C1ChartCategoricalData`]. `None` when the answer has none. On the wire: `categorical`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub categorical: Option<C1ChartCategoricalData>,
-    /// `sources`: a list; each item is a [`C1ChartSource`].
+    /// The sources: a list of [`C1ChartSource`]s. `None` counts as empty. On the wire: `sources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<C1ChartSource>>,
-    /// `timeSeries`: a [`C1ChartTimeSeriesData`].
+    /// The time series: a [`C1ChartTimeSeriesData`]. `None` when the answer has none. On the wire: `timeSeries`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_series: Option<C1ChartTimeSeriesData>,
-    /// `title`: a [`DynamicString`].
+    /// The title: a [`DynamicString`]. `None` when the answer has none. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<DynamicString>,
 }
@@ -873,19 +879,19 @@ model_de! { C1ChartComponent [1] {
     4 "title" title: Model,
 } }
 
-/// The `c1.api.a2ui.v1.C1ChartPoint` schema.
+/// Held by `C1ChartSeries.points`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartPoint {
-    /// `ts`: a timestamp (RFC 3339 on the wire).
+    /// The ts: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `ts`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub ts: Option<::time::OffsetDateTime>,
-    /// `value`: a number.
+    /// The value: a number. `None` counts as 0. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
@@ -896,19 +902,19 @@ model_de! { C1ChartPoint [1] {
     1 "value" value: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1ChartSeries` schema.
+/// Held by `C1ChartTimeSeriesData.series`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartSeries {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `key`: text.
+    /// The key: text. `None` counts as empty. On the wire: `key`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `points`: a list; each item is a [`C1ChartPoint`].
+    /// The points: a list of [`C1ChartPoint`]s. `None` counts as empty. On the wire: `points`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub points: Option<Vec<C1ChartPoint>>,
 }
@@ -920,16 +926,16 @@ model_de! { C1ChartSeries [1] {
     2 "points" points: Models,
 } }
 
-/// The `c1.api.a2ui.v1.C1ChartSlice` schema.
+/// Held by `C1ChartCategoricalData.slices`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartSlice {
-    /// `label`: text.
+    /// The label: text. `None` counts as empty. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `value`: a number.
+    /// The value: a number. `None` counts as 0. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
 }
@@ -940,25 +946,25 @@ model_de! { C1ChartSlice [1] {
     1 "value" value: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1ChartSource` schema.
+/// Held by `C1ChartComponent.sources`, `C1MetricCardsComponent.sources` and `C1TableComponent.sources`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartSource {
-    /// `count`: a 64-bit integer (a string on the wire).
+    /// The count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `count`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub count: Option<i64>,
-    /// `kind`: text.
+    /// The kind: text. `None` counts as empty. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// `label`: text.
+    /// The label: text. `None` counts as empty. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `ref`: text.
+    /// The ref: text. `None` counts as empty. On the wire: `ref`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
 }
@@ -971,22 +977,22 @@ model_de! { C1ChartSource [1] {
     3 "ref" r#ref: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1ChartTimeRange` schema.
+/// Held by `C1ChartTimeSeriesData.range`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartTimeRange {
-    /// `end`: a timestamp (RFC 3339 on the wire).
+    /// The end: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `end`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub end: Option<::time::OffsetDateTime>,
-    /// `label`: text.
+    /// The label: text. `None` counts as empty. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `start`: a timestamp (RFC 3339 on the wire).
+    /// The start: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `start`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1001,19 +1007,19 @@ model_de! { C1ChartTimeRange [1] {
     2 "start" start: Timestamp,
 } }
 
-/// The `c1.api.a2ui.v1.C1ChartTimeSeriesData` schema.
+/// Held by `C1ChartComponent.time_series`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ChartTimeSeriesData {
-    /// `range`: a [`C1ChartTimeRange`].
+    /// The range: a [`C1ChartTimeRange`]. `None` when the answer has none. On the wire: `range`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<C1ChartTimeRange>,
-    /// `series`: a list; each item is a [`C1ChartSeries`].
+    /// The series: a list of [`C1ChartSeries`]s. `None` counts as empty. On the wire: `series`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<Vec<C1ChartSeries>>,
-    /// `style`: one of [`C1ChartTimeSeriesDataStyle`].
+    /// The style: one of [`C1ChartTimeSeriesDataStyle`]. `None` counts as [`C1ChartTimeSeriesDataStyle::Unspecified`]. On the wire: `style`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub style: Option<C1ChartTimeSeriesDataStyle>,
 }
@@ -1027,7 +1033,7 @@ model_de! { C1ChartTimeSeriesData [1] {
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `C1ChartTimeSeriesData.style`.
 pub enum C1ChartTimeSeriesDataStyle {
 /// `C1_CHART_TIME_SERIES_STYLE_UNSPECIFIED`
 Unspecified = "C1_CHART_TIME_SERIES_STYLE_UNSPECIFIED",
@@ -1040,22 +1046,22 @@ StackedArea = "C1_CHART_TIME_SERIES_STYLE_STACKED_AREA",
 }
 }
 
-/// The `c1.api.a2ui.v1.C1CodeBlockComponent` schema.
+/// Held by `A2UIComponent.c1_code_block`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1CodeBlockComponent {
-    /// `code`: a [`DynamicString`].
+    /// The code: a [`DynamicString`]. `None` when the answer has none. On the wire: `code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<DynamicString>,
-    /// `copyable`: a boolean.
+    /// Whether it is copyable: a boolean. `None` counts as `false`. On the wire: `copyable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copyable: Option<bool>,
-    /// `language`: a [`DynamicString`].
+    /// The language: a [`DynamicString`]. `None` when the answer has none. On the wire: `language`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<DynamicString>,
-    /// `title`: a [`DynamicString`].
+    /// The title: a [`DynamicString`]. `None` when the answer has none. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<DynamicString>,
 }
@@ -1068,22 +1074,22 @@ model_de! { C1CodeBlockComponent [1] {
     3 "title" title: Model,
 } }
 
-/// The `c1.api.a2ui.v1.C1ConnectorConfigFormComponent` schema.
+/// Held by `A2UIComponent.c1_connector_config_form`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ConnectorConfigFormComponent {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `skipActionName`: text.
+    /// The skip action name: text. `None` counts as empty. On the wire: `skipActionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_action_name: Option<String>,
-    /// `submitActionName`: text.
+    /// The submit action name: text. `None` counts as empty. On the wire: `submitActionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub submit_action_name: Option<String>,
 }
@@ -1096,19 +1102,19 @@ model_de! { C1ConnectorConfigFormComponent [1] {
     3 "submitActionName" submit_action_name: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1ConnectorSyncDetailComponent` schema.
+/// Held by `A2UIComponent.c1_connector_sync_detail`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ConnectorSyncDetailComponent {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `title`: text.
+    /// The title: text. `None` counts as empty. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
@@ -1120,19 +1126,19 @@ model_de! { C1ConnectorSyncDetailComponent [1] {
     2 "title" title: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1ConnectorSyncProgressComponent` schema.
+/// Held by `A2UIComponent.c1_connector_sync_progress`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ConnectorSyncProgressComponent {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `title`: text.
+    /// The title: text. `None` counts as empty. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
@@ -1144,19 +1150,19 @@ model_de! { C1ConnectorSyncProgressComponent [1] {
     2 "title" title: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1DurationPickerComponent` schema.
+/// Held by `A2UIComponent.c1_duration_picker`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1DurationPickerComponent {
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `maxDurationSeconds`: a [`DynamicNumber`].
+    /// The max duration seconds: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `maxDurationSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_seconds: Option<DynamicNumber>,
-    /// `value`: a [`DynamicNumber`].
+    /// The value: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<DynamicNumber>,
 }
@@ -1168,7 +1174,7 @@ model_de! { C1DurationPickerComponent [1] {
     2 "value" value: Model,
 } }
 
-/// The `c1.api.a2ui.v1.C1MSTeamsNotificationsComponent` schema.
+/// Held by `A2UIComponent.c1_ms_teams_notifications`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1179,25 +1185,25 @@ pub struct C1MSTeamsNotificationsComponent {}
 model_de! { C1MSTeamsNotificationsComponent [1] {
 } }
 
-/// The `c1.api.a2ui.v1.C1MetricCard` schema.
+/// Held by `C1MetricCardsComponent.cards`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1MetricCard {
-    /// `delta`: text.
+    /// The delta: text. `None` counts as empty. On the wire: `delta`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delta: Option<String>,
-    /// `deltaSentiment`: one of [`C1MetricCardDeltaSentiment`].
+    /// The delta sentiment: one of [`C1MetricCardDeltaSentiment`]. `None` counts as [`C1MetricCardDeltaSentiment::Unspecified`]. On the wire: `deltaSentiment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delta_sentiment: Option<C1MetricCardDeltaSentiment>,
-    /// `label`: text.
+    /// The label: text. `None` counts as empty. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `sparkline`: a list; each item is a number.
+    /// The sparkline: a list of numbers. `None` counts as empty. On the wire: `sparkline`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sparkline: Option<Vec<f64>>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -1213,7 +1219,7 @@ model_de! { C1MetricCard [1] {
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `C1MetricCard.delta_sentiment`.
 pub enum C1MetricCardDeltaSentiment {
 /// `C1_METRIC_DELTA_SENTIMENT_UNSPECIFIED`
 Unspecified = "C1_METRIC_DELTA_SENTIMENT_UNSPECIFIED",
@@ -1226,19 +1232,19 @@ Neutral = "C1_METRIC_DELTA_SENTIMENT_NEUTRAL",
 }
 }
 
-/// The `c1.api.a2ui.v1.C1MetricCardsComponent` schema.
+/// Held by `A2UIComponent.c1_metric_cards`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1MetricCardsComponent {
-    /// `cards`: a list; each item is a [`C1MetricCard`].
+    /// The cards: a list of [`C1MetricCard`]s. `None` counts as empty. On the wire: `cards`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cards: Option<Vec<C1MetricCard>>,
-    /// `sources`: a list; each item is a [`C1ChartSource`].
+    /// The sources: a list of [`C1ChartSource`]s. `None` counts as empty. On the wire: `sources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<C1ChartSource>>,
-    /// `title`: a [`DynamicString`].
+    /// The title: a [`DynamicString`]. `None` when the answer has none. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<DynamicString>,
 }
@@ -1250,19 +1256,19 @@ model_de! { C1MetricCardsComponent [1] {
     2 "title" title: Model,
 } }
 
-/// The `c1.api.a2ui.v1.C1OnboardingPlanCategory` schema.
+/// Held by `C1OnboardingPlanComponent.categories`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1OnboardingPlanCategory {
-    /// `id`: text.
+    /// The id of this c1 onboarding plan category: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `steps`: a list; each item is a [`C1OnboardingPlanStep`].
+    /// The steps: a list of [`C1OnboardingPlanStep`]s. `None` counts as empty. On the wire: `steps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<C1OnboardingPlanStep>>,
-    /// `title`: text.
+    /// The title: text. `None` counts as empty. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
@@ -1274,13 +1280,13 @@ model_de! { C1OnboardingPlanCategory [1] {
     2 "title" title: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1OnboardingPlanComponent` schema.
+/// Held by `A2UIComponent.c1_onboarding_plan`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1OnboardingPlanComponent {
-    /// `categories`: a list; each item is a [`C1OnboardingPlanCategory`].
+    /// The categories: a list of [`C1OnboardingPlanCategory`]s. `None` counts as empty. On the wire: `categories`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<C1OnboardingPlanCategory>>,
 }
@@ -1290,22 +1296,22 @@ model_de! { C1OnboardingPlanComponent [1] {
     0 "categories" categories: Models,
 } }
 
-/// The `c1.api.a2ui.v1.C1OnboardingPlanStep` schema.
+/// Held by `C1OnboardingPlanCategory.steps`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1OnboardingPlanStep {
-    /// `agentAssisted`: a boolean.
+    /// Whether agent is assisted: a boolean. `None` counts as `false`. On the wire: `agentAssisted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_assisted: Option<bool>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `id`: text.
+    /// The id of this c1 onboarding plan step: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `title`: text.
+    /// The title: text. `None` counts as empty. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
@@ -1318,16 +1324,16 @@ model_de! { C1OnboardingPlanStep [1] {
     3 "title" title: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1OnboardingWelcomeComponent` schema.
+/// Held by `A2UIComponent.c1_onboarding_welcome`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1OnboardingWelcomeComponent {
-    /// `recommendedCatalogId`: text.
+    /// The id of the recommended catalog: text. `None` counts as empty. On the wire: `recommendedCatalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommended_catalog_id: Option<String>,
-    /// `recommendedDisplayName`: text.
+    /// The recommended display name: text. `None` counts as empty. On the wire: `recommendedDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommended_display_name: Option<String>,
 }
@@ -1338,31 +1344,31 @@ model_de! { C1OnboardingWelcomeComponent [1] {
     1 "recommendedDisplayName" recommended_display_name: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1ResourcePickerComponent` schema.
+/// Held by `A2UIComponent.c1_resource_picker`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1ResourcePickerComponent {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `mcpToolState`: text.
+    /// The MCP tool state: text. `None` counts as empty. On the wire: `mcpToolState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_state: Option<String>,
-    /// `multiSelect`: a boolean.
+    /// The multi select switch: a boolean. `None` counts as `false`. On the wire: `multiSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_select: Option<bool>,
-    /// `resourceType`: text.
+    /// The resource type: text. `None` counts as empty. On the wire: `resourceType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
-    /// `value`: a [`DynamicString`].
+    /// The value: a [`DynamicString`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<DynamicString>,
 }
@@ -1378,7 +1384,7 @@ model_de! { C1ResourcePickerComponent [1] {
     6 "value" value: Model,
 } }
 
-/// The `c1.api.a2ui.v1.C1SlackNotificationsComponent` schema.
+/// Held by `A2UIComponent.c1_slack_notifications`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1389,22 +1395,22 @@ pub struct C1SlackNotificationsComponent {}
 model_de! { C1SlackNotificationsComponent [1] {
 } }
 
-/// The `c1.api.a2ui.v1.C1StatusIndicatorComponent` schema.
+/// Held by `A2UIComponent.c1_status_indicator`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1StatusIndicatorComponent {
-    /// `message`: a [`DynamicString`].
+    /// The message: a [`DynamicString`]. `None` when the answer has none. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<DynamicString>,
-    /// `showSpinner`: a [`DynamicBool`].
+    /// The show spinner: a [`DynamicBool`]. `None` when the answer has none. On the wire: `showSpinner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_spinner: Option<DynamicBool>,
-    /// `status`: a [`DynamicString`].
+    /// The status: a [`DynamicString`]. `None` when the answer has none. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DynamicString>,
-    /// `toolName`: a [`DynamicString`].
+    /// The tool name: a [`DynamicString`]. `None` when the answer has none. On the wire: `toolName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<DynamicString>,
 }
@@ -1417,31 +1423,31 @@ model_de! { C1StatusIndicatorComponent [1] {
     3 "toolName" tool_name: Model,
 } }
 
-/// The `c1.api.a2ui.v1.C1TableComponent` schema.
+/// Held by `A2UIComponent.c1_table`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1TableComponent {
-    /// `artifactUrl`: a [`DynamicString`].
+    /// The artifact URL: a [`DynamicString`]. `None` when the answer has none. On the wire: `artifactUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_url: Option<DynamicString>,
-    /// `columns`: a list; each item is text.
+    /// The columns: a list of text. `None` counts as empty. On the wire: `columns`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `rows`: a list; each item is a [`C1TableRow`].
+    /// The rows: a list of [`C1TableRow`]s. `None` counts as empty. On the wire: `rows`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<C1TableRow>>,
-    /// `sources`: a list; each item is a [`C1ChartSource`].
+    /// The sources: a list of [`C1ChartSource`]s. `None` counts as empty. On the wire: `sources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<C1ChartSource>>,
-    /// `title`: a [`DynamicString`].
+    /// The title: a [`DynamicString`]. `None` when the answer has none. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<DynamicString>,
-    /// `totalRows`: a 64-bit integer (a string on the wire).
+    /// The total rows: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `totalRows`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -1460,13 +1466,13 @@ model_de! { C1TableComponent [1] {
     6 "totalRows" total_rows: Int64,
 } }
 
-/// The `c1.api.a2ui.v1.C1TableRow` schema.
+/// Held by `C1TableComponent.rows`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1TableRow {
-    /// `cells`: a list; each item is text.
+    /// The cells: a list of text. `None` counts as empty. On the wire: `cells`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cells: Option<Vec<String>>,
 }
@@ -1476,31 +1482,31 @@ model_de! { C1TableRow [1] {
     0 "cells" cells: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.C1TodoItem` schema.
+/// Held by `C1TodoListComponent.items`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1TodoItem {
-    /// `description`: a [`DynamicString`].
+    /// The description: a [`DynamicString`]. `None` when the answer has none. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<DynamicString>,
-    /// `id`: text.
+    /// The id of this c1 todo item: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `section`: text.
+    /// The section: text. `None` counts as empty. On the wire: `section`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
-    /// `status`: text.
+    /// The status: text. `None` counts as empty. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// `trailingAction`: a [`ServerEvent`].
+    /// The trailing action: a [`ServerEvent`]. `None` when the answer has none. On the wire: `trailingAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trailing_action: Option<ServerEvent>,
-    /// `trailingActionLabel`: a [`DynamicString`].
+    /// The trailing action label: a [`DynamicString`]. `None` when the answer has none. On the wire: `trailingActionLabel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trailing_action_label: Option<DynamicString>,
 }
@@ -1516,16 +1522,16 @@ model_de! { C1TodoItem [1] {
     6 "trailingActionLabel" trailing_action_label: Model,
 } }
 
-/// The `c1.api.a2ui.v1.C1TodoListComponent` schema.
+/// Held by `A2UIComponent.c1_todo_list`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1TodoListComponent {
-    /// `items`: a list; each item is a [`C1TodoItem`].
+    /// The items: a list of [`C1TodoItem`]s. `None` counts as empty. On the wire: `items`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<C1TodoItem>>,
-    /// `title`: a [`DynamicString`].
+    /// The title: a [`DynamicString`]. `None` when the answer has none. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<DynamicString>,
 }
@@ -1536,13 +1542,13 @@ model_de! { C1TodoListComponent [1] {
     1 "title" title: Model,
 } }
 
-/// The `c1.api.a2ui.v1.CardComponent` schema.
+/// Held by `A2UIComponent.card`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CardComponent {
-    /// `children`: a [`ChildList`].
+    /// The children: a [`ChildList`]. `None` when the answer has none. On the wire: `children`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<ChildList>,
 }
@@ -1552,16 +1558,16 @@ model_de! { CardComponent [1] {
     0 "children" children: Model,
 } }
 
-/// The `c1.api.a2ui.v1.CheckBoxComponent` schema.
+/// Held by `A2UIComponent.check_box`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CheckBoxComponent {
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `value`: a [`DynamicBool`].
+    /// The value: a [`DynamicBool`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<DynamicBool>,
 }
@@ -1572,13 +1578,13 @@ model_de! { CheckBoxComponent [1] {
     1 "value" value: Model,
 } }
 
-/// The `c1.api.a2ui.v1.ChildList` schema.
+/// Held by `CardComponent.children`, `ColumnComponent.children` and `RowComponent.children`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChildList {
-    /// `ids`: a list; each item is text.
+    /// The ids: a list of text. `None` counts as empty. On the wire: `ids`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
 }
@@ -1588,19 +1594,19 @@ model_de! { ChildList [1] {
     0 "ids" ids: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.Choice` schema.
+/// Held by `ChoicePickerComponent.choices`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Choice {
-    /// `description`: a [`DynamicString`].
+    /// The description: a [`DynamicString`]. `None` when the answer has none. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<DynamicString>,
-    /// `id`: text.
+    /// The id of this choice: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
 }
@@ -1612,28 +1618,28 @@ model_de! { Choice [1] {
     2 "label" label: Model,
 } }
 
-/// The `c1.api.a2ui.v1.ChoicePickerComponent` schema.
+/// Held by `A2UIComponent.choice_picker`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChoicePickerComponent {
-    /// `choices`: a list; each item is a [`Choice`].
+    /// The choices: a list of [`Choice`]s. `None` counts as empty. On the wire: `choices`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<Choice>>,
-    /// `hideLabel`: a boolean.
+    /// Whether to hide label: a boolean. `None` counts as `false`. On the wire: `hideLabel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hide_label: Option<bool>,
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `multiSelect`: a boolean.
+    /// The multi select switch: a boolean. `None` counts as `false`. On the wire: `multiSelect`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_select: Option<bool>,
-    /// `required`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `required`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `value`: a [`DynamicString`].
+    /// The value: a [`DynamicString`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<DynamicString>,
 }
@@ -1648,22 +1654,22 @@ model_de! { ChoicePickerComponent [1] {
     5 "value" value: Model,
 } }
 
-/// The `c1.api.a2ui.v1.ColumnComponent` schema.
+/// Held by `A2UIComponent.column`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ColumnComponent {
-    /// `alignment`: text.
+    /// The alignment: text. `None` counts as empty. On the wire: `alignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<String>,
-    /// `children`: a [`ChildList`].
+    /// The children: a [`ChildList`]. `None` when the answer has none. On the wire: `children`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<ChildList>,
-    /// `distribution`: text.
+    /// The distribution: text. `None` counts as empty. On the wire: `distribution`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution: Option<String>,
-    /// `gap`: a [`DynamicNumber`].
+    /// The gap: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `gap`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<DynamicNumber>,
 }
@@ -1676,25 +1682,25 @@ model_de! { ColumnComponent [1] {
     3 "gap" gap: Model,
 } }
 
-/// The `c1.api.a2ui.v1.DateTimeInputComponent` schema.
+/// Held by `A2UIComponent.date_time_input`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DateTimeInputComponent {
-    /// `inputType`: one of [`DateTimeInputComponentInputType`].
+    /// The input type: one of [`DateTimeInputComponentInputType`]. `None` counts as [`DateTimeInputComponentInputType::Unspecified`]. On the wire: `inputType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_type: Option<DateTimeInputComponentInputType>,
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `max`: a [`DynamicString`].
+    /// The max: a [`DynamicString`]. `None` when the answer has none. On the wire: `max`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<DynamicString>,
-    /// `min`: a [`DynamicString`].
+    /// The min: a [`DynamicString`]. `None` when the answer has none. On the wire: `min`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<DynamicString>,
-    /// `value`: a [`DynamicString`].
+    /// The value: a [`DynamicString`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<DynamicString>,
 }
@@ -1710,7 +1716,7 @@ model_de! { DateTimeInputComponent [1] {
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `DateTimeInputComponent.input_type`.
 pub enum DateTimeInputComponentInputType {
 /// `DATE_TIME_INPUT_TYPE_UNSPECIFIED`
 Unspecified = "DATE_TIME_INPUT_TYPE_UNSPECIFIED",
@@ -1723,13 +1729,13 @@ DateTime = "DATE_TIME_INPUT_TYPE_DATE_TIME",
 }
 }
 
-/// The `c1.api.a2ui.v1.DividerComponent` schema.
+/// Held by `A2UIComponent.divider`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DividerComponent {
-    /// `orientation`: text.
+    /// The orientation: text. `None` counts as empty. On the wire: `orientation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<String>,
 }
@@ -1739,19 +1745,21 @@ model_de! { DividerComponent [1] {
     0 "orientation" orientation: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.DynamicBool` schema.
+/// Held by `ButtonComponent.disabled`, `C1StatusIndicatorComponent.show_spinner` and `CheckBoxComponent.value`.
+///
+/// At most one of `literal`, `path`, `call` may be set.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DynamicBool {
-    /// `call`: a [`FunctionCall`].
+    /// The call: a [`FunctionCall`]. `None` when the answer has none. On the wire: `call`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<FunctionCall>,
-    /// `literal`: a boolean.
+    /// The literal switch: a boolean. `None` when the answer has none (which differs from `false`). On the wire: `literal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub literal: Option<bool>,
-    /// `path`: text.
+    /// The path: text. `None` when the answer has none. On the wire: `path`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
@@ -1763,19 +1771,21 @@ model_de! { DynamicBool [1] {
     2 "path" path: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.DynamicNumber` schema.
+/// Held by `C1DurationPickerComponent.max_duration_seconds`, `C1DurationPickerComponent.value`, `ColumnComponent.gap` and 9 more.
+///
+/// At most one of `literal`, `path`, `call` may be set.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DynamicNumber {
-    /// `call`: a [`FunctionCall`].
+    /// The call: a [`FunctionCall`]. `None` when the answer has none. On the wire: `call`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<FunctionCall>,
-    /// `literal`: a number.
+    /// The literal: a number. `None` when the answer has none. On the wire: `literal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub literal: Option<f64>,
-    /// `path`: text.
+    /// The path: text. `None` when the answer has none. On the wire: `path`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
@@ -1787,19 +1797,21 @@ model_de! { DynamicNumber [1] {
     2 "path" path: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.DynamicString` schema.
+/// Held by `ButtonComponent.label`, `C1ChartComponent.artifact_url`, `C1ChartComponent.title` and 31 more.
+///
+/// At most one of `literal`, `path`, `call` may be set.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DynamicString {
-    /// `call`: a [`FunctionCall`].
+    /// The call: a [`FunctionCall`]. `None` when the answer has none. On the wire: `call`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<FunctionCall>,
-    /// `literal`: text.
+    /// The literal: text. `None` when the answer has none. On the wire: `literal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub literal: Option<String>,
-    /// `path`: text.
+    /// The path: text. `None` when the answer has none. On the wire: `path`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
@@ -1811,19 +1823,19 @@ model_de! { DynamicString [1] {
     2 "path" path: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.FunctionCall` schema.
+/// Held by `A2UIAction.function_call`, `DynamicBool.call`, `DynamicNumber.call` and 3 more.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionCall {
-    /// `args`: a map from text; each value is text.
+    /// The args: a map from text to text. `None` counts as empty. On the wire: `args`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<::std::collections::BTreeMap<String, String>>,
-    /// `call`: text.
+    /// The call: text. `None` counts as empty. On the wire: `call`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<String>,
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -1835,13 +1847,13 @@ model_de! { FunctionCall [1] {
     2 "message" message: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.OrCheck` schema.
+/// Held by `ValidationCheck.or`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrCheck {
-    /// `checks`: a list; each item is a [`ValidationCheck`].
+    /// The checks: a list of [`ValidationCheck`]s. `None` counts as empty. On the wire: `checks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<ValidationCheck>>,
 }
@@ -1851,25 +1863,25 @@ model_de! { OrCheck [1] {
     0 "checks" checks: NestedModels,
 } }
 
-/// The `c1.api.a2ui.v1.ProgressBarComponent` schema.
+/// Held by `A2UIComponent.progress_bar`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProgressBarComponent {
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `max`: a [`DynamicNumber`].
+    /// The max: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `max`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<DynamicNumber>,
-    /// `min`: a [`DynamicNumber`].
+    /// The min: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `min`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<DynamicNumber>,
-    /// `step`: a [`DynamicNumber`].
+    /// The step: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `step`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<DynamicNumber>,
-    /// `value`: a [`DynamicNumber`].
+    /// The value: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<DynamicNumber>,
 }
@@ -1883,22 +1895,22 @@ model_de! { ProgressBarComponent [1] {
     4 "value" value: Model,
 } }
 
-/// The `c1.api.a2ui.v1.RowComponent` schema.
+/// Held by `A2UIComponent.row`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RowComponent {
-    /// `alignment`: text.
+    /// The alignment: text. `None` counts as empty. On the wire: `alignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<String>,
-    /// `children`: a [`ChildList`].
+    /// The children: a [`ChildList`]. `None` when the answer has none. On the wire: `children`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<ChildList>,
-    /// `distribution`: text.
+    /// The distribution: text. `None` counts as empty. On the wire: `distribution`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distribution: Option<String>,
-    /// `gap`: a [`DynamicNumber`].
+    /// The gap: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `gap`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<DynamicNumber>,
 }
@@ -1911,16 +1923,16 @@ model_de! { RowComponent [1] {
     3 "gap" gap: Model,
 } }
 
-/// The `c1.api.a2ui.v1.ServerEvent` schema.
+/// Held by `A2UIAction.event` and `C1TodoItem.trailing_action`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServerEvent {
-    /// `context`: a map from text; each value is text.
+    /// The context: a map from text to text. `None` counts as empty. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<::std::collections::BTreeMap<String, String>>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -1931,25 +1943,25 @@ model_de! { ServerEvent [1] {
     1 "name" name: Plain,
 } }
 
-/// The `c1.api.a2ui.v1.SliderComponent` schema.
+/// Held by `A2UIComponent.slider`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SliderComponent {
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `max`: a [`DynamicNumber`].
+    /// The max: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `max`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<DynamicNumber>,
-    /// `min`: a [`DynamicNumber`].
+    /// The min: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `min`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min: Option<DynamicNumber>,
-    /// `step`: a [`DynamicNumber`].
+    /// The step: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `step`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<DynamicNumber>,
-    /// `value`: a [`DynamicNumber`].
+    /// The value: a [`DynamicNumber`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<DynamicNumber>,
 }
@@ -1963,16 +1975,16 @@ model_de! { SliderComponent [1] {
     4 "value" value: Model,
 } }
 
-/// The `c1.api.a2ui.v1.TextComponent` schema.
+/// Held by `A2UIComponent.text`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextComponent {
-    /// `markdown`: a boolean.
+    /// The markdown switch: a boolean. `None` counts as `false`. On the wire: `markdown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<bool>,
-    /// `text`: a [`DynamicString`].
+    /// The text: a [`DynamicString`]. `None` when the answer has none. On the wire: `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<DynamicString>,
 }
@@ -1983,25 +1995,25 @@ model_de! { TextComponent [1] {
     1 "text" text: Model,
 } }
 
-/// The `c1.api.a2ui.v1.TextFieldComponent` schema.
+/// Held by `A2UIComponent.text_field`.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextFieldComponent {
-    /// `checks`: a list; each item is a [`FunctionCall`].
+    /// The checks: a list of [`FunctionCall`]s. `None` counts as empty. On the wire: `checks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checks: Option<Vec<FunctionCall>>,
-    /// `label`: a [`DynamicString`].
+    /// The label: a [`DynamicString`]. `None` when the answer has none. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<DynamicString>,
-    /// `placeholder`: a [`DynamicString`].
+    /// The placeholder: a [`DynamicString`]. `None` when the answer has none. On the wire: `placeholder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<DynamicString>,
-    /// `value`: a [`DynamicString`].
+    /// The value: a [`DynamicString`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<DynamicString>,
-    /// `variant`: one of [`TextFieldComponentVariant`].
+    /// The variant: one of [`TextFieldComponentVariant`]. `None` counts as [`TextFieldComponentVariant::Unspecified`]. On the wire: `variant`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<TextFieldComponentVariant>,
 }
@@ -2017,7 +2029,7 @@ model_de! { TextFieldComponent [1] {
 
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `TextFieldComponent.variant`.
 pub enum TextFieldComponentVariant {
 /// `TEXT_FIELD_VARIANT_UNSPECIFIED`
 Unspecified = "TEXT_FIELD_VARIANT_UNSPECIFIED",
@@ -2032,19 +2044,21 @@ Obscured = "TEXT_FIELD_VARIANT_OBSCURED",
 }
 }
 
-/// The `c1.api.a2ui.v1.ValidationCheck` schema.
+/// Held by `AndCheck.checks`, `ButtonComponent.checks` and `OrCheck.checks`.
+///
+/// At most one of `call`, `and`, `or` may be set.
 #[cfg(any(feature = "a2ui", feature = "reporting"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ValidationCheck {
-    /// `and`: a [`AndCheck`].
+    /// The and: an [`AndCheck`]. `None` when the answer has none. On the wire: `and`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub and: Option<AndCheck>,
-    /// `call`: a [`FunctionCall`].
+    /// The call: a [`FunctionCall`]. `None` when the answer has none. On the wire: `call`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call: Option<FunctionCall>,
-    /// `or`: a [`OrCheck`].
+    /// The or: an [`OrCheck`]. `None` when the answer has none. On the wire: `or`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub or: Option<OrCheck>,
 }

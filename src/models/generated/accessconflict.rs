@@ -4,16 +4,16 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.accessconflict.v1.NotificationConfig` schema.
+/// Held by `ConflictMonitor.notification_config`, `ConflictMonitorCreateRequest.notification_config` and `ConflictMonitorUpdateRequest.notification_config`.
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessConflictNotificationConfig {
-    /// `emailNotifications`: a [`EmailNotifications`].
+    /// The email notifications: an [`EmailNotifications`]. `None`: not set. On the wire: `emailNotifications`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notifications: Option<EmailNotifications>,
-    /// `slackNotifications`: a [`SlackNotifications`].
+    /// The slack notifications: a [`SlackNotifications`]. `None`: not set. On the wire: `slackNotifications`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_notifications: Option<SlackNotifications>,
 }
@@ -30,37 +30,37 @@ setters! { AccessConflictNotificationConfig {
     slack_notifications: impl Into<SlackNotifications>,
 } }
 
-/// The `c1.api.accessconflict.v1.AppEntitlementMonitorBinding` schema.
+/// The answer of `AppEntitlementMonitorBinding::create_app_entitlement_monitor_binding` (`POST /api/v1/appentitlementmonitorbinding`) and `AppEntitlementMonitorBinding::get_app_entitlement_monitor_binding` (`POST /api/v1/appentitlementmonitorbinding/get`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementMonitorBinding {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `entitlementGroup`: one of [`AppEntitlementMonitorBindingEntitlementGroup`].
+    /// The entitlement group: one of [`AppEntitlementMonitorBindingEntitlementGroup`]. `None` counts as [`AppEntitlementMonitorBindingEntitlementGroup::Unspecified`]. On the wire: `entitlementGroup`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_group: Option<AppEntitlementMonitorBindingEntitlementGroup>,
-    /// `monitorId`: text.
+    /// The id of the monitor: text. `None` counts as empty. On the wire: `monitorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -81,7 +81,7 @@ model_de! { AppEntitlementMonitorBinding [1] {
 
 #[cfg(feature = "app-entitlement-monitor-binding")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `AppEntitlementMonitorBinding.entitlement_group`, `CreateAppEntitlementMonitorBindingRequest.entitlement_group`, `DeleteAppEntitlementMonitorBindingRequest.entitlement_group` and 1 more.
 pub enum AppEntitlementMonitorBindingEntitlementGroup {
 /// `ENTITLEMENT_GROUP_UNSPECIFIED`
 Unspecified = "ENTITLEMENT_GROUP_UNSPECIFIED",
@@ -92,49 +92,49 @@ B = "ENTITLEMENT_GROUP_B",
 }
 }
 
-/// The `c1.api.accessconflict.v1.ConflictMonitor` schema.
+/// The answer of `AccessConflict::create_monitor` (`POST /api/v1/accessconflict`), `AccessConflict::get_monitor` (`GET /api/v1/accessconflict/<id>`) and `AccessConflict::update_monitor` (`POST /api/v1/accessconflict/<id>`).
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitor {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `entitlementSetAId`: text.
+    /// The id of the entitlement set a: text. `None` counts as empty. On the wire: `entitlementSetAId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_set_a_id: Option<String>,
-    /// `entitlementSetBId`: text.
+    /// The id of the entitlement set b: text. `None` counts as empty. On the wire: `entitlementSetBId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_set_b_id: Option<String>,
-    /// `id`: text.
+    /// The id of this conflict monitor: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `negateGroupB`: a boolean.
+    /// The negate group b switch: a boolean. `None` counts as `false`. On the wire: `negateGroupB`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub negate_group_b: Option<bool>,
-    /// `notificationConfig`: a [`AccessConflictNotificationConfig`].
+    /// The notification config: an [`AccessConflictNotificationConfig`]. `None` when the answer has none. On the wire: `notificationConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_config: Option<AccessConflictNotificationConfig>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -157,19 +157,19 @@ model_de! { ConflictMonitor [1] {
     10 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.accessconflict.v1.ConflictMonitorCreateRequest` schema.
+/// The request body of `AccessConflict::create_monitor` (`POST /api/v1/accessconflict`).
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorCreateRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `notificationConfig`: a [`AccessConflictNotificationConfig`].
+    /// The notification config: an [`AccessConflictNotificationConfig`]. `None` leaves it out. On the wire: `notificationConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_config: Option<AccessConflictNotificationConfig>,
 }
@@ -199,7 +199,7 @@ impl ConflictMonitorCreateRequest {
     }
 }
 
-/// The `c1.api.accessconflict.v1.ConflictMonitorDeleteRequestInput` schema.
+/// The request body of `AccessConflict::delete_monitor` (`DELETE /api/v1/accessconflict/<id>`).
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -210,7 +210,7 @@ pub struct ConflictMonitorDeleteRequest {}
 model_de! { ConflictMonitorDeleteRequest [1] {
 } }
 
-/// The `c1.api.accessconflict.v1.ConflictMonitorDeleteResponse` schema.
+/// The answer of `AccessConflict::delete_monitor` (`DELETE /api/v1/accessconflict/<id>`).
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -221,13 +221,13 @@ pub struct ConflictMonitorDeleteResponse {}
 model_de! { ConflictMonitorDeleteResponse [1] {
 } }
 
-/// The `c1.api.accessconflict.v1.ConflictMonitorRef` schema.
+/// Held by `ConflictMonitorRefs.conflict_monitor_refs`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorRef {
-    /// `id`: text.
+    /// The id of this conflict monitor ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -242,22 +242,22 @@ setters! { ConflictMonitorRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.accessconflict.v1.ConflictMonitorUpdateRequestInput` schema.
+/// The request body of `AccessConflict::update_monitor` (`POST /api/v1/accessconflict/<id>`).
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorUpdateRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `negateGroupB`: a boolean.
+    /// The negate group b switch: a boolean. `None` counts as `false`. On the wire: `negateGroupB`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub negate_group_b: Option<bool>,
-    /// `notificationConfig`: a [`AccessConflictNotificationConfig`].
+    /// The notification config: an [`AccessConflictNotificationConfig`]. `None` leaves it out. On the wire: `notificationConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_config: Option<AccessConflictNotificationConfig>,
 }
@@ -278,22 +278,22 @@ setters! { ConflictMonitorUpdateRequest {
     notification_config: impl Into<AccessConflictNotificationConfig>,
 } }
 
-/// The `c1.api.accessconflict.v1.CreateAppEntitlementMonitorBindingRequest` schema.
+/// The request body of `AppEntitlementMonitorBinding::create_app_entitlement_monitor_binding` (`POST /api/v1/appentitlementmonitorbinding`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementMonitorBindingRequest {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `entitlementGroup`: one of [`AppEntitlementMonitorBindingEntitlementGroup`].
+    /// The entitlement group: one of [`AppEntitlementMonitorBindingEntitlementGroup`]. `None` counts as [`AppEntitlementMonitorBindingEntitlementGroup::Unspecified`]. On the wire: `entitlementGroup`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_group: Option<AppEntitlementMonitorBindingEntitlementGroup>,
-    /// `monitorId`: text.
+    /// The id of the monitor: text. `None` counts as empty. On the wire: `monitorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_id: Option<String>,
 }
@@ -314,22 +314,22 @@ setters! { CreateAppEntitlementMonitorBindingRequest {
     monitor_id: impl Into<String>,
 } }
 
-/// The `c1.api.accessconflict.v1.DeleteAppEntitlementMonitorBindingRequest` schema.
+/// The request body of `AppEntitlementMonitorBinding::delete_app_entitlement_monitor_binding` (`DELETE /api/v1/appentitlementmonitorbinding`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementMonitorBindingRequest {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `entitlementGroup`: one of [`AppEntitlementMonitorBindingEntitlementGroup`].
+    /// The entitlement group: one of [`AppEntitlementMonitorBindingEntitlementGroup`]. `None` counts as [`AppEntitlementMonitorBindingEntitlementGroup::Unspecified`]. On the wire: `entitlementGroup`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_group: Option<AppEntitlementMonitorBindingEntitlementGroup>,
-    /// `monitorId`: text.
+    /// The id of the monitor: text. `None` counts as empty. On the wire: `monitorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_id: Option<String>,
 }
@@ -350,7 +350,7 @@ setters! { DeleteAppEntitlementMonitorBindingRequest {
     monitor_id: impl Into<String>,
 } }
 
-/// The `c1.api.accessconflict.v1.DeleteAppEntitlementMonitorBindingResponse` schema.
+/// The answer of `AppEntitlementMonitorBinding::delete_app_entitlement_monitor_binding` (`DELETE /api/v1/appentitlementmonitorbinding`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -361,16 +361,16 @@ pub struct DeleteAppEntitlementMonitorBindingResponse {}
 model_de! { DeleteAppEntitlementMonitorBindingResponse [1] {
 } }
 
-/// The `c1.api.accessconflict.v1.EmailNotifications` schema.
+/// Held by `AccessConflictNotificationConfig.email_notifications`.
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailNotifications {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `identityUserIds`: a list; each item is text.
+    /// The ids of the identity users: a list of text. `None` counts as empty. On the wire: `identityUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_ids: Option<Vec<String>>,
 }
@@ -387,22 +387,22 @@ setters! { EmailNotifications {
     identity_user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.accessconflict.v1.GetAppEntitlementMonitorBindingRequest` schema.
+/// The request body of `AppEntitlementMonitorBinding::get_app_entitlement_monitor_binding` (`POST /api/v1/appentitlementmonitorbinding/get`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementMonitorBindingRequest {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `entitlementGroup`: one of [`AppEntitlementMonitorBindingEntitlementGroup`].
+    /// The entitlement group: one of [`AppEntitlementMonitorBindingEntitlementGroup`]. `None` counts as [`AppEntitlementMonitorBindingEntitlementGroup::Unspecified`]. On the wire: `entitlementGroup`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_group: Option<AppEntitlementMonitorBindingEntitlementGroup>,
-    /// `monitorId`: text.
+    /// The id of the monitor: text. `None` counts as empty. On the wire: `monitorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_id: Option<String>,
 }
@@ -423,19 +423,19 @@ setters! { GetAppEntitlementMonitorBindingRequest {
     monitor_id: impl Into<String>,
 } }
 
-/// The `c1.api.accessconflict.v1.SlackNotifications` schema.
+/// Held by `AccessConflictNotificationConfig.slack_notifications`.
 #[cfg(feature = "access-conflict")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlackNotifications {
-    /// `channelId`: text.
+    /// The id of the channel: text. `None` counts as empty. On the wire: `channelId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// `channelName`: text.
+    /// The channel name: text. `None` counts as empty. On the wire: `channelName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }

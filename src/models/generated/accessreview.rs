@@ -4,160 +4,162 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.accessreview.v1.AccessReview` schema.
+/// Held by `AccessReviewServiceUpdateRequest.access_review` and `AccessReviewView.access_review`.
+///
+/// In `AccessReviewServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `single_app`, `multi_app`, `bindings` may be set.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReview {
-    /// `accessReviewTemplateId`: text.
+    /// The id of the access review template: text. `None` counts as empty. On the wire: `accessReviewTemplateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template_id: Option<String>,
-    /// `accuracyIssueAction`: one of [`AccessReviewAccuracyIssueAction`].
+    /// The accuracy issue action: one of [`AccessReviewAccuracyIssueAction`]. `None` counts as [`AccessReviewAccuracyIssueAction::Unspecified`]. On the wire: `accuracyIssueAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accuracy_issue_action: Option<AccessReviewAccuracyIssueAction>,
-    /// `autoCloseCampaign`: a boolean.
+    /// Whether to auto close campaign: a boolean. `None` counts as `false`. On the wire: `autoCloseCampaign`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_campaign: Option<bool>,
-    /// `autoCloseDecision`: one of [`AccessReviewAutoCloseDecision`].
+    /// The auto close decision: one of [`AccessReviewAutoCloseDecision`]. `None` counts as [`AccessReviewAutoCloseDecision::Unspecified`]. On the wire: `autoCloseDecision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_decision: Option<AccessReviewAutoCloseDecision>,
-    /// `autoGenerateReport`: a boolean.
+    /// Whether to auto generate report: a boolean. `None` counts as `false`. On the wire: `autoGenerateReport`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_generate_report: Option<bool>,
-    /// `autoResolve`: a boolean.
+    /// Whether to auto resolve: a boolean. `None` counts as `false`. On the wire: `autoResolve`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_resolve: Option<bool>,
-    /// `autoStartCampaign`: a boolean.
+    /// Whether to auto start campaign: a boolean. `None` counts as `false`. On the wire: `autoStartCampaign`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_start_campaign: Option<bool>,
-    /// `bindings`: a [`BindingObjectSetup`].
+    /// The bindings: a [`BindingObjectSetup`]. `None`: not set. On the wire: `bindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<BindingObjectSetup>,
-    /// `campaignHealth`: a [`CampaignHealthSnapshot`].
+    /// The campaign health: a [`CampaignHealthSnapshot`]. `None`: not set. On the wire: `campaignHealth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_health: Option<CampaignHealthSnapshot>,
-    /// `campaignInsights`: a [`CampaignInsights`].
+    /// The campaign insights: a [`CampaignInsights`]. `None`: not set. On the wire: `campaignInsights`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_insights: Option<CampaignInsights>,
-    /// `closedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was closed: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `closedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub closed_at: Option<::time::OffsetDateTime>,
-    /// `columnConfig`: a [`AccessReviewColumnConfig`].
+    /// The column config: an [`AccessReviewColumnConfig`]. `None`: not set. On the wire: `columnConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column_config: Option<AccessReviewColumnConfig>,
-    /// `completionDate`: a timestamp (RFC 3339 on the wire).
+    /// The completion date: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `completionDate`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completion_date: Option<::time::OffsetDateTime>,
-    /// `connectorSourcesFrozenAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of connector sources frozen: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `connectorSourcesFrozenAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub connector_sources_frozen_at: Option<::time::OffsetDateTime>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `createdById`: text.
+    /// The id of the created by: text. `None` counts as empty. On the wire: `createdById`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_id: Option<String>,
-    /// `defaultView`: one of [`AccessReviewDefaultView`].
+    /// The default view: one of [`AccessReviewDefaultView`]. `None` counts as [`AccessReviewDefaultView::Unspecified`]. On the wire: `defaultView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_view: Option<AccessReviewDefaultView>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `errorState`: one of [`AccessReviewErrorState`]. Set by the server.
+    /// The error state: one of [`AccessReviewErrorState`]. Set by the server (leave it `None` in a request). `None` counts as [`AccessReviewErrorState::Unspecified`]. On the wire: `errorState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_state: Option<AccessReviewErrorState>,
-    /// `exclusionScope`: a [`AccessReviewExclusionScope`].
+    /// The exclusion scope: an [`AccessReviewExclusionScope`]. `None`: not set. On the wire: `exclusionScope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_scope: Option<AccessReviewExclusionScope>,
-    /// `exemptCertifiedAccessConflicts`: a boolean.
+    /// The exempt certified access conflicts switch: a boolean. `None` counts as `false`. On the wire: `exemptCertifiedAccessConflicts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt_certified_access_conflicts: Option<bool>,
-    /// `expectedTicketCount`: a number.
+    /// The expected ticket count: a whole number. `None` counts as 0. On the wire: `expectedTicketCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_ticket_count: Option<i32>,
-    /// `hasAccuracySupport`: a boolean.
+    /// Whether it has accuracy support: a boolean. `None` counts as `false`. On the wire: `hasAccuracySupport`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_accuracy_support: Option<bool>,
-    /// `id`: text.
+    /// The id of this access review: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `inclusionScope`: a [`AccessReviewInclusionScope`].
+    /// The inclusion scope: an [`AccessReviewInclusionScope`]. `None`: not set. On the wire: `inclusionScope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_scope: Option<AccessReviewInclusionScope>,
-    /// `multiApp`: a [`MultiAppSetup`].
+    /// The multi app: a [`MultiAppSetup`]. `None`: not set. On the wire: `multiApp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_app: Option<MultiAppSetup>,
-    /// `notificationConfig`: a [`NotificationConfig`].
+    /// The notification config: a [`NotificationConfig`]. `None`: not set. On the wire: `notificationConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_config: Option<NotificationConfig>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `reviewInstructions`: text.
+    /// The review instructions: text. `None` counts as empty. On the wire: `reviewInstructions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_instructions: Option<String>,
-    /// `reviewerAttributeConfig`: a [`ReviewerAttributeConfig`].
+    /// The reviewer attribute config: a [`ReviewerAttributeConfig`]. `None`: not set. On the wire: `reviewerAttributeConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewer_attribute_config: Option<ReviewerAttributeConfig>,
-    /// `scheduledStartDate`: a timestamp (RFC 3339 on the wire).
+    /// The scheduled start date: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `scheduledStartDate`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub scheduled_start_date: Option<::time::OffsetDateTime>,
-    /// `scope`: a [`AccessReviewScope`].
+    /// The scope: an [`AccessReviewScope`]. `None`: not set. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AccessReviewScope>,
-    /// `scopeType`: one of [`AccessReviewScopeType`].
+    /// The scope type: one of [`AccessReviewScopeType`]. `None` counts as [`AccessReviewScopeType::Unspecified`]. On the wire: `scopeType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_type: Option<AccessReviewScopeType>,
-    /// `scopeV2`: a [`AccessReviewScopeV2`].
+    /// The scope v2: an [`AccessReviewScopeV2`]. `None`: not set. On the wire: `scopeV2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_v2: Option<AccessReviewScopeV2>,
-    /// `scopingVersion`: a 64-bit integer (a string on the wire).
+    /// The scoping version: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `scopingVersion`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub scoping_version: Option<i64>,
-    /// `signatureConfig`: a [`ReviewSignatureConfig`].
+    /// The signature config: a [`ReviewSignatureConfig`]. `None`: not set. On the wire: `signatureConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_config: Option<ReviewSignatureConfig>,
-    /// `singleApp`: a [`SingleAppSetup`].
+    /// The single app: a [`SingleAppSetup`]. `None`: not set. On the wire: `singleApp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub single_app: Option<SingleAppSetup>,
-    /// `startedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was started: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `startedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub started_at: Option<::time::OffsetDateTime>,
-    /// `state`: one of [`AccessReviewState`].
+    /// The state: one of [`AccessReviewState`]. `None` counts as [`AccessReviewState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AccessReviewState>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `usePolicyOverride`: a boolean.
+    /// Whether to use policy override: a boolean. `None` counts as `false`. On the wire: `usePolicyOverride`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_policy_override: Option<bool>,
 }
@@ -299,7 +301,7 @@ set_paths! { AccessReview {
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `AccessReview.accuracy_issue_action`, `AccessReviewTemplate.accuracy_issue_action` and `AccessReviewTemplateServiceCreateRequest.accuracy_issue_action`.
 pub enum AccessReviewAccuracyIssueAction {
 /// `ACCURACY_ISSUE_ACTION_UNSPECIFIED`
 Unspecified = "ACCURACY_ISSUE_ACTION_UNSPECIFIED",
@@ -310,16 +312,16 @@ Wait = "ACCURACY_ISSUE_ACTION_WAIT",
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewActionsServiceGenerateReportRequestInput` schema.
+/// The request body of `AccessReviewActions::generate_report` (`POST /api/v1/access_review/<access_review_id>/report`).
 #[cfg(feature = "access-review-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewActionsServiceGenerateReportRequest {
-    /// `format`: one of [`AccessReviewReportFormat`].
+    /// The format: one of [`AccessReviewReportFormat`]. `None` counts as [`AccessReviewReportFormat::Unspecified`]. On the wire: `format`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AccessReviewReportFormat>,
-    /// `reportColumnConfig`: a [`AccessReviewReportColumnConfig`].
+    /// The report column config: an [`AccessReviewReportColumnConfig`]. `None` leaves it out. On the wire: `reportColumnConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_column_config: Option<AccessReviewReportColumnConfig>,
 }
@@ -336,7 +338,7 @@ setters! { AccessReviewActionsServiceGenerateReportRequest {
     report_column_config: impl Into<AccessReviewReportColumnConfig>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewActionsServiceGenerateReportResponse` schema.
+/// The answer of `AccessReviewActions::generate_report` (`POST /api/v1/access_review/<access_review_id>/report`).
 #[cfg(feature = "access-review-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -349,7 +351,7 @@ model_de! { AccessReviewActionsServiceGenerateReportResponse [1] {
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AccessReview.auto_close_decision`, `AccessReviewTemplate.auto_close_decision` and `AccessReviewTemplateServiceCreateRequest.auto_close_decision`.
 pub enum AccessReviewAutoCloseDecision {
 /// `CLOSE_DECISION_UNSPECIFIED`
 Unspecified = "CLOSE_DECISION_UNSPECIFIED",
@@ -362,16 +364,16 @@ NoAction = "CLOSE_DECISION_NO_ACTION",
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewColumnConfig` schema.
+/// Held by `AccessReview.column_config`, `AccessReviewTemplate.column_config` and `AccessReviewTemplateServiceCreateRequest.column_config`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewColumnConfig {
-    /// `columns`: a list; each item is one of [`AccessReviewColumnConfigColumns`]. Deprecated by the vendor.
+    /// The columns: a list of [`AccessReviewColumnConfigColumns`] values. `None` counts as empty. On the wire: `columns`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<AccessReviewColumnConfigColumns>>,
-    /// `orderedColumns`: a list; each item is a [`AccessReviewTaskColumnRef`].
+    /// The ordered columns: a list of [`AccessReviewTaskColumnRef`]s. `None` counts as empty. On the wire: `orderedColumns`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ordered_columns: Option<Vec<AccessReviewTaskColumnRef>>,
 }
@@ -390,7 +392,7 @@ setters! { AccessReviewColumnConfig {
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
-/// An open enum of 31 known values.
+/// An open enum of 31 known values, the type of `AccessReviewColumnConfig.columns` and `AccessReviewTaskColumnRef.builtin`.
 pub enum AccessReviewColumnConfigColumns {
 /// `ACCESS_REVIEW_TASK_COLUMN_UNSPECIFIED`
 Unspecified = "ACCESS_REVIEW_TASK_COLUMN_UNSPECIFIED",
@@ -459,7 +461,7 @@ ComplianceFramework = "ACCESS_REVIEW_TASK_COLUMN_COMPLIANCE_FRAMEWORK",
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `AccessReview.default_view`, `AccessReviewTemplate.default_view` and `AccessReviewTemplateServiceCreateRequest.default_view`.
 pub enum AccessReviewDefaultView {
 /// `ACCESS_REVIEW_VIEW_TYPE_UNSPECIFIED`
 Unspecified = "ACCESS_REVIEW_VIEW_TYPE_UNSPECIFIED",
@@ -476,7 +478,7 @@ ByResource = "ACCESS_REVIEW_VIEW_TYPE_BY_RESOURCE",
 
 #[cfg(feature = "access-review")]
 open_enum! {
-/// An open enum of 2 known values.
+/// An open enum of 2 known values, the type of `AccessReview.error_state`.
 pub enum AccessReviewErrorState {
 /// `ACCESS_REVIEW_ERROR_STATE_UNSPECIFIED`
 Unspecified = "ACCESS_REVIEW_ERROR_STATE_UNSPECIFIED",
@@ -485,16 +487,16 @@ SelectionQuotaExceedError = "ACCESS_REVIEW_ERROR_STATE_SELECTION_QUOTA_EXCEED_ER
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewExclusionScope` schema.
+/// Held by `AccessReview.exclusion_scope`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewExclusionScope {
-    /// `appUserStatuses`: a list; each item is one of [`AccessReviewScopeAppUserStatuses`].
+    /// The app user statuses: a list of [`AccessReviewScopeAppUserStatuses`] values. `None` counts as empty. On the wire: `appUserStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_statuses: Option<Vec<AccessReviewScopeAppUserStatuses>>,
-    /// `appUserTypes`: a list; each item is one of [`AppUserAppUserType`].
+    /// The app user types: a list of [`AppUserAppUserType`] values. `None` counts as empty. On the wire: `appUserTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_types: Option<Vec<AppUserAppUserType>>,
 }
@@ -511,13 +513,13 @@ setters! { AccessReviewExclusionScope {
     app_user_types: impl Into<Vec<AppUserAppUserType>>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewExpandMask` schema.
+/// Held by `AccessReviewServiceCreateRequest.expand_mask` and `AccessReviewServiceUpdateRequest.expand_mask`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -532,32 +534,32 @@ setters! { AccessReviewExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewInclusionScope` schema.
+/// Held by `AccessReview.inclusion_scope` and `AccessReviewTemplate.inclusion_scope`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewInclusionScope {
-    /// `appUserStatuses`: a list; each item is one of [`AccessReviewScopeAppUserStatuses`].
+    /// The app user statuses: a list of [`AccessReviewScopeAppUserStatuses`] values. `None` counts as empty. On the wire: `appUserStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_statuses: Option<Vec<AccessReviewScopeAppUserStatuses>>,
-    /// `appUserTypes`: a list; each item is one of [`AppUserAppUserType`].
+    /// The app user types: a list of [`AppUserAppUserType`] values. `None` counts as empty. On the wire: `appUserTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_types: Option<Vec<AppUserAppUserType>>,
-    /// `managerIds`: a list; each item is text.
+    /// The ids of the managers: a list of text. `None` counts as empty. On the wire: `managerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_ids: Option<Vec<String>>,
-    /// `multiUserProfileAttributes`: a map from text; each value is a [`IncludedUserAttributeValues`].
+    /// The multi user profile attributes: a map from text to [`IncludedUserAttributeValues`]s. `None` counts as empty. On the wire: `multiUserProfileAttributes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_user_profile_attributes:
         Option<::std::collections::BTreeMap<String, IncludedUserAttributeValues>>,
-    /// `noAccountOwners`: a boolean.
+    /// The no account owners switch: a boolean. `None` counts as `false`. On the wire: `noAccountOwners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_account_owners: Option<bool>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
-    /// `userStatuses`: a list; each item is one of [`AccessReviewInclusionScopeUserStatuses`].
+    /// The user statuses: a list of [`AccessReviewInclusionScopeUserStatuses`] values. `None` counts as empty. On the wire: `userStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_statuses: Option<Vec<AccessReviewInclusionScopeUserStatuses>>,
 }
@@ -586,7 +588,7 @@ setters! { AccessReviewInclusionScope {
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AccessReviewInclusionScope.user_statuses`.
 pub enum AccessReviewInclusionScopeUserStatuses {
 /// `USER_UNKNOWN`
 Unknown = "USER_UNKNOWN",
@@ -599,34 +601,34 @@ Deleted = "USER_DELETED",
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewReport` schema.
+/// Held by `AccessReviewReportServiceListResponse.list`.
 #[cfg(feature = "access-review-report")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewReport {
-    /// `accessReviewId`: text.
+    /// The id of the access review: text. `None` counts as empty. On the wire: `accessReviewId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `downloadUrl`: text.
+    /// The download URL: text. `None` counts as empty. On the wire: `downloadUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `format`: one of [`AccessReviewReportFormat`].
+    /// The format: one of [`AccessReviewReportFormat`]. `None` counts as [`AccessReviewReportFormat::Unspecified`]. On the wire: `format`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<AccessReviewReportFormat>,
-    /// `hashes`: a map from text; each value is text.
+    /// The hashes: a map from text to text. `None` counts as empty. On the wire: `hashes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hashes: Option<::std::collections::BTreeMap<String, String>>,
-    /// `id`: text.
+    /// The id of this access review report: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `state`: one of [`AccessReviewReportState`].
+    /// The state: one of [`AccessReviewReportState`]. `None` counts as [`AccessReviewReportState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AccessReviewReportState>,
 }
@@ -642,13 +644,13 @@ model_de! { AccessReviewReport [1] {
     6 "state" state: Plain,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewReportColumnConfig` schema.
+/// Held by `AccessReviewActionsServiceGenerateReportRequest.report_column_config`.
 #[cfg(feature = "access-review-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewReportColumnConfig {
-    /// `columns`: a list; each item is one of [`AccessReviewReportColumnConfigColumns`].
+    /// The columns: a list of [`AccessReviewReportColumnConfigColumns`] values. `None` counts as empty. On the wire: `columns`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<AccessReviewReportColumnConfigColumns>>,
 }
@@ -665,7 +667,7 @@ setters! { AccessReviewReportColumnConfig {
 
 #[cfg(feature = "access-review-actions")]
 open_enum! {
-/// An open enum of 29 known values.
+/// An open enum of 29 known values, the type of `AccessReviewReportColumnConfig.columns`.
 pub enum AccessReviewReportColumnConfigColumns {
 /// `ACCESS_REVIEW_REPORT_COLUMN_UNSPECIFIED`
 Unspecified = "ACCESS_REVIEW_REPORT_COLUMN_UNSPECIFIED",
@@ -730,7 +732,7 @@ ExternalTicketStatus = "ACCESS_REVIEW_REPORT_COLUMN_EXTERNAL_TICKET_STATUS",
 
 #[cfg(any(feature = "access-review-actions", feature = "access-review-report"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AccessReviewActionsServiceGenerateReportRequest.format` and `AccessReviewReport.format`.
 pub enum AccessReviewReportFormat {
 /// `ACCESS_REVIEW_REPORT_FORMAT_UNSPECIFIED`
 Unspecified = "ACCESS_REVIEW_REPORT_FORMAT_UNSPECIFIED",
@@ -743,16 +745,16 @@ Csv = "ACCESS_REVIEW_REPORT_FORMAT_CSV",
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewReportServiceListResponse` schema.
+/// The answer of `AccessReviewReport::list` (`GET /api/v1/access_review/<access_review_id>/report?<page_size>&<page_token>`).
 #[cfg(feature = "access-review-report")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewReportServiceListResponse {
-    /// `list`: a list; each item is a [`AccessReviewReport`].
+    /// The list: a list of [`AccessReviewReport`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AccessReviewReport>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -776,7 +778,7 @@ impl crate::Page for AccessReviewReportServiceListResponse {
 
 #[cfg(any(feature = "access-review-report", feature = "app-report"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AccessReviewReport.state` and `AppPopulationReport.state`.
 pub enum AccessReviewReportState {
 /// `REPORT_STATE_UNSPECIFIED`
 Unspecified = "REPORT_STATE_UNSPECIFIED",
@@ -789,16 +791,16 @@ Error = "REPORT_STATE_ERROR",
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewScope` schema.
+/// Held by `AccessReview.scope`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewScope {
-    /// `appUserStatuses`: a list; each item is one of [`AccessReviewScopeAppUserStatuses`].
+    /// The app user statuses: a list of [`AccessReviewScopeAppUserStatuses`] values. `None` counts as empty. On the wire: `appUserStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_statuses: Option<Vec<AccessReviewScopeAppUserStatuses>>,
-    /// `appUserTypes`: a list; each item is one of [`AppUserAppUserType`].
+    /// The app user types: a list of [`AppUserAppUserType`] values. `None` counts as empty. On the wire: `appUserTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_types: Option<Vec<AppUserAppUserType>>,
 }
@@ -822,7 +824,7 @@ setters! { AccessReviewScope {
     feature = "access-review-template-setup-entitlement"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AccessReviewExclusionScope.app_user_statuses`, `AccessReviewInclusionScope.app_user_statuses`, `AccessReviewScope.app_user_statuses` and 1 more.
 pub enum AccessReviewScopeAppUserStatuses {
 /// `APP_USER_STATUS_UNSPECIFIED`
 Unspecified = "APP_USER_STATUS_UNSPECIFIED",
@@ -837,7 +839,7 @@ Deleted = "APP_USER_STATUS_DELETED",
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `AccessReview.scope_type`, `AccessReviewServiceCreateRequest.scope_type`, `AccessReviewTemplate.scope_type` and 1 more.
 pub enum AccessReviewScopeType {
 /// `ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED`
 Unspecified = "ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED",
@@ -854,7 +856,9 @@ ByUsers = "ACCESS_REVIEW_SCOPE_TYPE_BY_USERS",
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewScopeV2` schema.
+/// Held by `AccessReview.scope_v2`, `AccessReviewServiceCreateRequest.scope_v2`, `AccessReviewSetScopeByResourceTypeRequest.scope_v2` and 7 more.
+///
+/// At most one of each group may be set: `app_access`, `specific_resources`, `app_selection_criteria`, `resource_type_selections`; `all_users`, `selected_users`, `user_criteria`, `cel_expression`; `all_accounts`, `account_criteria`, `account_cel_expression`; `all_grants`, `grants_by_criteria`; `all_access_conflicts`, `specific_access_conflicts`; `resource_selection`; `excluded_specific_resources`, `excluded_resource_type_selections`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -865,64 +869,64 @@ ByUsers = "ACCESS_REVIEW_SCOPE_TYPE_BY_USERS",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewScopeV2 {
-    /// `accountCelExpression`: a [`CelExpressionScope`].
+    /// The account CEL expression: a [`CelExpressionScope`]. `None`: not set. On the wire: `accountCelExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_cel_expression: Option<CelExpressionScope>,
-    /// `accountCriteria`: a [`AccountCriteriaScope`].
+    /// The account criteria: an [`AccountCriteriaScope`]. `None`: not set. On the wire: `accountCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_criteria: Option<AccountCriteriaScope>,
-    /// `allAccessConflicts`: a [`AllAccessConflictsScope`].
+    /// The all access conflicts: an [`AllAccessConflictsScope`]. `None`: not set. On the wire: `allAccessConflicts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_access_conflicts: Option<AllAccessConflictsScope>,
-    /// `allAccounts`: a [`AllAccountsScope`].
+    /// The all accounts: an [`AllAccountsScope`]. `None`: not set. On the wire: `allAccounts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_accounts: Option<AllAccountsScope>,
-    /// `allGrants`: a [`AllGrantsScope`].
+    /// The all grants: an [`AllGrantsScope`]. `None`: not set. On the wire: `allGrants`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_grants: Option<AllGrantsScope>,
-    /// `allUsers`: a [`AllUsersScope`].
+    /// The all users: an [`AllUsersScope`]. `None`: not set. On the wire: `allUsers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_users: Option<AllUsersScope>,
-    /// `appAccess`: a [`ApplicationAccessScope`].
+    /// The app access: an [`ApplicationAccessScope`]. `None`: not set. On the wire: `appAccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_access: Option<ApplicationAccessScope>,
-    /// `appSelectionCriteria`: a [`AppSelectionCriteriaScope`].
+    /// The app selection criteria: an [`AppSelectionCriteriaScope`]. `None`: not set. On the wire: `appSelectionCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_selection_criteria: Option<AppSelectionCriteriaScope>,
-    /// `celExpression`: a [`CelExpressionScope`].
+    /// The CEL expression: a [`CelExpressionScope`]. `None`: not set. On the wire: `celExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_expression: Option<CelExpressionScope>,
-    /// `excludedResourceTypeSelections`: a [`ResourceTypeSelectionScope`].
+    /// The excluded resource type selections: a [`ResourceTypeSelectionScope`]. `None`: not set. On the wire: `excludedResourceTypeSelections`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_resource_type_selections: Option<ResourceTypeSelectionScope>,
-    /// `excludedSpecificResources`: a [`SpecificResourcesScope`].
+    /// The excluded specific resources: a [`SpecificResourcesScope`]. `None`: not set. On the wire: `excludedSpecificResources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_specific_resources: Option<SpecificResourcesScope>,
-    /// `grantsByCriteria`: a [`GrantsByCriteriaScope`].
+    /// The grants by criteria: a [`GrantsByCriteriaScope`]. `None`: not set. On the wire: `grantsByCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grants_by_criteria: Option<GrantsByCriteriaScope>,
-    /// `principalTypeFilter`: one of [`AccessReviewScopeV2PrincipalTypeFilter`].
+    /// The principal type filter: one of [`AccessReviewScopeV2PrincipalTypeFilter`]. `None` counts as [`AccessReviewScopeV2PrincipalTypeFilter::Unspecified`]. On the wire: `principalTypeFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_type_filter: Option<AccessReviewScopeV2PrincipalTypeFilter>,
-    /// `resourceSelection`: a [`ResourceSelectionScope`].
+    /// The resource selection: a [`ResourceSelectionScope`]. `None`: not set. On the wire: `resourceSelection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_selection: Option<ResourceSelectionScope>,
-    /// `resourceTypeSelections`: a [`ResourceTypeSelectionScope`].
+    /// The resource type selections: a [`ResourceTypeSelectionScope`]. `None`: not set. On the wire: `resourceTypeSelections`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_selections: Option<ResourceTypeSelectionScope>,
-    /// `scopeRoleSelection`: a [`ScopeRoleSelectionScope`].
+    /// The scope role selection: a [`ScopeRoleSelectionScope`]. `None`: not set. On the wire: `scopeRoleSelection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_role_selection: Option<ScopeRoleSelectionScope>,
-    /// `selectedUsers`: a [`SelectedUsersScope`].
+    /// The selected users: a [`SelectedUsersScope`]. `None`: not set. On the wire: `selectedUsers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_users: Option<SelectedUsersScope>,
-    /// `specificAccessConflicts`: a [`SpecificAccessConflictsScope`].
+    /// The specific access conflicts: a [`SpecificAccessConflictsScope`]. `None`: not set. On the wire: `specificAccessConflicts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub specific_access_conflicts: Option<SpecificAccessConflictsScope>,
-    /// `specificResources`: a [`SpecificResourcesScope`].
+    /// The specific resources: a [`SpecificResourcesScope`]. `None`: not set. On the wire: `specificResources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub specific_resources: Option<SpecificResourcesScope>,
-    /// `userCriteria`: a [`UserCriteriaScope`].
+    /// The user criteria: a [`UserCriteriaScope`]. `None`: not set. On the wire: `userCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_criteria: Option<UserCriteriaScope>,
 }
@@ -992,7 +996,7 @@ setters! { AccessReviewScopeV2 {
     feature = "access-review-template-setup-entitlement"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AccessReviewScopeV2.principal_type_filter`.
 pub enum AccessReviewScopeV2PrincipalTypeFilter {
 /// `PRINCIPAL_TYPE_FILTER_UNSPECIFIED`
 Unspecified = "PRINCIPAL_TYPE_FILTER_UNSPECIFIED",
@@ -1005,43 +1009,43 @@ UsersAndResources = "PRINCIPAL_TYPE_FILTER_USERS_AND_RESOURCES",
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewServiceCreateRequest` schema.
+/// The request body of `AccessReview::create` (`POST /api/v1/access_review`).
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceCreateRequest {
-    /// `completionDate`: a timestamp (RFC 3339 on the wire).
+    /// The completion date: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `completionDate`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completion_date: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `duplicateFrom`: text.
+    /// The duplicate from: text. `None` counts as empty. On the wire: `duplicateFrom`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_from: Option<String>,
-    /// `expandMask`: a [`AccessReviewExpandMask`].
+    /// The expand mask: an [`AccessReviewExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AccessReviewExpandMask>,
-    /// `notificationConfig`: a [`NotificationConfig`].
+    /// The notification config: a [`NotificationConfig`]. `None` leaves it out. On the wire: `notificationConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_config: Option<NotificationConfig>,
-    /// `ownerIds`: a list; each item is text.
+    /// The ids of the owners: a list of text. `None` counts as empty. On the wire: `ownerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_ids: Option<Vec<String>>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `scopeType`: one of [`AccessReviewScopeType`].
+    /// The scope type: one of [`AccessReviewScopeType`]. `None` counts as [`AccessReviewScopeType::Unspecified`]. On the wire: `scopeType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_type: Option<AccessReviewScopeType>,
-    /// `scopeV2`: a [`AccessReviewScopeV2`].
+    /// The scope v2: an [`AccessReviewScopeV2`]. `None` leaves it out. On the wire: `scopeV2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
@@ -1074,16 +1078,16 @@ setters! { AccessReviewServiceCreateRequest {
     scope_v2: impl Into<AccessReviewScopeV2>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewServiceCreateResponse` schema.
+/// The answer of `AccessReview::create` (`POST /api/v1/access_review`).
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceCreateResponse {
-    /// `accessReview`: a [`AccessReviewView`].
+    /// The access review: an [`AccessReviewView`]. `None` when the answer has none. On the wire: `accessReview`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review: Option<AccessReviewView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -1094,7 +1098,7 @@ model_de! { AccessReviewServiceCreateResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewServiceDeleteRequestInput` schema.
+/// The request body of `AccessReview::delete` (`DELETE /api/v1/access_review/<id>`).
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1105,7 +1109,7 @@ pub struct AccessReviewServiceDeleteRequest {}
 model_de! { AccessReviewServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewServiceDeleteResponse` schema.
+/// The answer of `AccessReview::delete` (`DELETE /api/v1/access_review/<id>`).
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1116,16 +1120,16 @@ pub struct AccessReviewServiceDeleteResponse {}
 model_de! { AccessReviewServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewServiceGetResponse` schema.
+/// The answer of `AccessReview::get` (`GET /api/v1/access_review/<id>`).
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceGetResponse {
-    /// `accessReview`: a [`AccessReviewView`].
+    /// The access review: an [`AccessReviewView`]. `None` when the answer has none. On the wire: `accessReview`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review: Option<AccessReviewView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -1136,19 +1140,19 @@ model_de! { AccessReviewServiceGetResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewServiceListResponse` schema.
+/// The answer of `AccessReview::list` (`GET /api/v1/access_reviews?<page_size>&<page_token>`).
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AccessReviewView`].
+    /// The list: a list of [`AccessReviewView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AccessReviewView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1171,16 +1175,18 @@ impl crate::Page for AccessReviewServiceListResponse {
     }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewServiceUpdateRequestInput` schema.
+/// The request body of `AccessReview::update` (`POST /api/v1/access_review/<id>`).
+///
+/// An update: the server changes the fields of `access_review` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessReviewServiceUpdateRequest {
-    /// `accessReview`: a [`AccessReview`].
+    /// The access review: an [`AccessReview`]. `None` leaves it out. On the wire: `accessReview`.
     pub access_review: Option<AccessReview>,
-    /// `expandMask`: a [`AccessReviewExpandMask`].
+    /// The expand mask: an [`AccessReviewExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     pub expand_mask: Option<AccessReviewExpandMask>,
-    /// `updateMask`: text.
+    /// The fields of `access_review` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `access_review` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1219,16 +1225,16 @@ set_paths! { AccessReviewServiceUpdateRequest => access_review }
 #[cfg(feature = "access-review")]
 update_body! { AccessReviewServiceUpdateRequest { "accessReview" access_review, "expandMask" expand_mask,  } {  } }
 
-/// The `c1.api.accessreview.v1.AccessReviewServiceUpdateResponse` schema.
+/// The answer of `AccessReview::update` (`POST /api/v1/access_review/<id>`).
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewServiceUpdateResponse {
-    /// `accessReview`: a [`AccessReviewView`].
+    /// The access review: an [`AccessReviewView`]. `None` when the answer has none. On the wire: `accessReview`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review: Option<AccessReviewView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -1239,16 +1245,16 @@ model_de! { AccessReviewServiceUpdateResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewSetScopeByResourceTypeRequestInput` schema.
+/// The request body of `AccessReviewSetupEntitlement::set_campaign_scope_by_resource_type` (`POST /api/v1/access_review/<access_review_id>/scope_by_resource_type`).
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetScopeByResourceTypeRequest {
-    /// `resourceTypeSelections`: a list; each item is a [`ResourceTypeIdRef`].
+    /// The resource type selections: a list of [`ResourceTypeIdRef`]s. `None` counts as empty. On the wire: `resourceTypeSelections`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_selections: Option<Vec<ResourceTypeIdRef>>,
-    /// `scopeV2`: a [`AccessReviewScopeV2`].
+    /// The scope v2: an [`AccessReviewScopeV2`]. `None` leaves it out. On the wire: `scopeV2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
@@ -1265,7 +1271,7 @@ setters! { AccessReviewSetScopeByResourceTypeRequest {
     scope_v2: impl Into<AccessReviewScopeV2>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewSetScopeByResourceTypeResponse` schema.
+/// The answer of `AccessReviewSetupEntitlement::set_campaign_scope_by_resource_type` (`POST /api/v1/access_review/<access_review_id>/scope_by_resource_type`).
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1276,49 +1282,49 @@ pub struct AccessReviewSetScopeByResourceTypeResponse {}
 model_de! { AccessReviewSetScopeByResourceTypeResponse [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewSetupEntitlement` schema.
+/// Held by `AccessReviewSetupEntitlementView.access_review_entitlement`.
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlement {
-    /// `accessReviewId`: text.
+    /// The id of the access review: text. `None` counts as empty. On the wire: `accessReviewId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_id: Option<String>,
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appResourceId`: text.
+    /// The id of the app resource: text. `None` counts as empty. On the wire: `appResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_id: Option<String>,
-    /// `appResourceTypeId`: text.
+    /// The id of the app resource type: text. `None` counts as empty. On the wire: `appResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `customPolicyId`: text.
+    /// The id of the custom policy: text. `None` counts as empty. On the wire: `customPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_policy_id: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `tenantId`: text.
+    /// The id of the tenant: text. `None` counts as empty. On the wire: `tenantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1341,19 +1347,19 @@ model_de! { AccessReviewSetupEntitlement [1] {
     10 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementAndScopeServiceSetRequestInput` schema.
+/// The request body of `AccessReviewSetupEntitlement::set_campaign_scope_and_entitlements` (`POST /api/v1/access_review/<access_review_id>/scope_and_entitlements`).
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementAndScopeServiceSetRequest {
-    /// `entitlements`: a list; each item is a [`AccessReviewSetupEntitlementInput`].
+    /// The entitlements: a list of [`AccessReviewSetupEntitlementInput`]s. `None` counts as empty. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<AccessReviewSetupEntitlementInput>>,
-    /// `expandMask`: a [`AccessReviewSetupEntitlementExpandMask`].
+    /// The expand mask: an [`AccessReviewSetupEntitlementExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AccessReviewSetupEntitlementExpandMask>,
-    /// `scopeV2`: a [`AccessReviewScopeV2`].
+    /// The scope v2: an [`AccessReviewScopeV2`]. `None` leaves it out. On the wire: `scopeV2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
@@ -1372,19 +1378,19 @@ setters! { AccessReviewSetupEntitlementAndScopeServiceSetRequest {
     scope_v2: impl Into<AccessReviewScopeV2>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementAndScopeServiceSetResponse` schema.
+/// The answer of `AccessReviewSetupEntitlement::get_campaign_scope_and_entitlements` (`GET /api/v1/access_review/<access_review_id>/scope_and_entitlements`) and `AccessReviewSetupEntitlement::set_campaign_scope_and_entitlements` (`POST /api/v1/access_review/<access_review_id>/scope_and_entitlements`).
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementAndScopeServiceSetResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AccessReviewSetupEntitlementView`].
+    /// The list: a list of [`AccessReviewSetupEntitlementView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AccessReviewSetupEntitlementView>>,
-    /// `scopeV2`: a [`AccessReviewScopeV2`].
+    /// The scope v2: an [`AccessReviewScopeV2`]. `None` when the answer has none. On the wire: `scopeV2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_v2: Option<AccessReviewScopeV2>,
 }
@@ -1396,13 +1402,13 @@ model_de! { AccessReviewSetupEntitlementAndScopeServiceSetResponse [1] {
     2 "scopeV2" scope_v2: Model,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementExpandMask` schema.
+/// Held by `AccessReviewSetupEntitlementAndScopeServiceSetRequest.expand_mask`.
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -1417,16 +1423,16 @@ setters! { AccessReviewSetupEntitlementExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementInput` schema.
+/// Held by `AccessReviewSetupEntitlementAndScopeServiceSetRequest.entitlements`.
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementInput {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -1443,22 +1449,22 @@ setters! { AccessReviewSetupEntitlementInput {
     app_id: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewSetupEntitlementView` schema.
+/// Held by `AccessReviewSetupEntitlementAndScopeServiceSetResponse.list`.
 #[cfg(feature = "access-review-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewSetupEntitlementView {
-    /// `accessReviewEntitlement`: a [`AccessReviewSetupEntitlement`].
+    /// The access review entitlement: an [`AccessReviewSetupEntitlement`]. `None` when the answer has none. On the wire: `accessReviewEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_entitlement: Option<AccessReviewSetupEntitlement>,
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `entitlementPath`: text.
+    /// The entitlement path: text. `None` counts as empty. On the wire: `entitlementPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_path: Option<String>,
-    /// `policyPath`: text.
+    /// The policy path: text. `None` counts as empty. On the wire: `policyPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_path: Option<String>,
 }
@@ -1473,7 +1479,7 @@ model_de! { AccessReviewSetupEntitlementView [1] {
 
 #[cfg(feature = "access-review")]
 open_enum! {
-/// An open enum of 13 known values.
+/// An open enum of 13 known values, the type of `AccessReview.state`.
 pub enum AccessReviewState {
 /// `ACCESS_REVIEW_STATE_UNSPECIFIED`
 Unspecified = "ACCESS_REVIEW_STATE_UNSPECIFIED",
@@ -1504,16 +1510,18 @@ CopyingResourceTypeSelections = "ACCESS_REVIEW_STATE_COPYING_RESOURCE_TYPE_SELEC
 }
 }
 
-/// The `c1.api.accessreview.v1.AccessReviewTaskColumnRef` schema.
+/// Held by `AccessReviewColumnConfig.ordered_columns`.
+///
+/// At most one of `builtin`, `app_user_attribute_key` may be set.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTaskColumnRef {
-    /// `appUserAttributeKey`: text.
+    /// The app user attribute key: text. `None`: not set. On the wire: `appUserAttributeKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_attribute_key: Option<String>,
-    /// `builtin`: one of [`AccessReviewColumnConfigColumns`].
+    /// The builtin: one of [`AccessReviewColumnConfigColumns`]. `None`: not set. On the wire: `builtin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub builtin: Option<AccessReviewColumnConfigColumns>,
 }
@@ -1530,115 +1538,117 @@ setters! { AccessReviewTaskColumnRef {
     builtin: impl Into<AccessReviewColumnConfigColumns>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplate` schema.
+/// Held by `AccessReviewTemplateServiceCreateResponse.access_review_template`, `AccessReviewTemplateServiceGetResponse.access_review_template`, `AccessReviewTemplateServiceUpdateRequest.access_review_template` and 1 more.
+///
+/// In `AccessReviewTemplateServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `slack_channel` may be set.
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplate {
-    /// `accessReviewDuration`: a duration (`"3600s"` on the wire).
+    /// The access review duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `accessReviewDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub access_review_duration: Option<::time::SignedDuration>,
-    /// `accuracyIssueAction`: one of [`AccessReviewAccuracyIssueAction`].
+    /// The accuracy issue action: one of [`AccessReviewAccuracyIssueAction`]. `None` counts as [`AccessReviewAccuracyIssueAction::Unspecified`]. On the wire: `accuracyIssueAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accuracy_issue_action: Option<AccessReviewAccuracyIssueAction>,
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `autoCloseCampaign`: a boolean.
+    /// Whether to auto close campaign: a boolean. `None` counts as `false`. On the wire: `autoCloseCampaign`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_campaign: Option<bool>,
-    /// `autoCloseDecision`: one of [`AccessReviewAutoCloseDecision`].
+    /// The auto close decision: one of [`AccessReviewAutoCloseDecision`]. `None` counts as [`AccessReviewAutoCloseDecision::Unspecified`]. On the wire: `autoCloseDecision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_decision: Option<AccessReviewAutoCloseDecision>,
-    /// `autoGenerateReport`: a boolean.
+    /// Whether to auto generate report: a boolean. `None` counts as `false`. On the wire: `autoGenerateReport`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_generate_report: Option<bool>,
-    /// `autoStartCampaign`: a boolean.
+    /// Whether to auto start campaign: a boolean. `None` counts as `false`. On the wire: `autoStartCampaign`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_start_campaign: Option<bool>,
-    /// `columnConfig`: a [`AccessReviewColumnConfig`].
+    /// The column config: an [`AccessReviewColumnConfig`]. `None`: not set. On the wire: `columnConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column_config: Option<AccessReviewColumnConfig>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultView`: one of [`AccessReviewDefaultView`].
+    /// The default view: one of [`AccessReviewDefaultView`]. `None` counts as [`AccessReviewDefaultView::Unspecified`]. On the wire: `defaultView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_view: Option<AccessReviewDefaultView>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `exemptCertifiedAccessConflicts`: a boolean.
+    /// The exempt certified access conflicts switch: a boolean. `None` counts as `false`. On the wire: `exemptCertifiedAccessConflicts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt_certified_access_conflicts: Option<bool>,
-    /// `id`: text.
+    /// The id of this access review template: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `inclusionScope`: a [`AccessReviewInclusionScope`].
+    /// The inclusion scope: an [`AccessReviewInclusionScope`]. `None`: not set. On the wire: `inclusionScope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_scope: Option<AccessReviewInclusionScope>,
-    /// `isCampaignScheduleEnabled`: a boolean.
+    /// Whether is campaign schedule is enabled: a boolean. `None` counts as `false`. On the wire: `isCampaignScheduleEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_campaign_schedule_enabled: Option<bool>,
-    /// `nextScheduledCampaignAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of next scheduled campaign: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `nextScheduledCampaignAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub next_scheduled_campaign_at: Option<::time::OffsetDateTime>,
-    /// `notificationConfig`: a [`NotificationConfig`].
+    /// The notification config: a [`NotificationConfig`]. `None`: not set. On the wire: `notificationConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_config: Option<NotificationConfig>,
-    /// `occurrences`: a number.
+    /// The occurrences: a whole number. `None` counts as 0. On the wire: `occurrences`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub occurrences: Option<i32>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `recurrenceRule`: a [`RecurrenceRule`].
+    /// The recurrence rule: a [`RecurrenceRule`]. `None`: not set. On the wire: `recurrenceRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurrence_rule: Option<RecurrenceRule>,
-    /// `reviewInstructions`: text.
+    /// The review instructions: text. `None` counts as empty. On the wire: `reviewInstructions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_instructions: Option<String>,
-    /// `reviewerAttributeConfig`: a [`ReviewerAttributeConfig`].
+    /// The reviewer attribute config: a [`ReviewerAttributeConfig`]. `None`: not set. On the wire: `reviewerAttributeConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewer_attribute_config: Option<ReviewerAttributeConfig>,
-    /// `scope`: a [`AccessReviewScopeV2`].
+    /// The scope: an [`AccessReviewScopeV2`]. `None`: not set. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AccessReviewScopeV2>,
-    /// `scopeType`: one of [`AccessReviewScopeType`].
+    /// The scope type: one of [`AccessReviewScopeType`]. `None` counts as [`AccessReviewScopeType::Unspecified`]. On the wire: `scopeType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_type: Option<AccessReviewScopeType>,
-    /// `signatureConfig`: a [`ReviewSignatureConfig`].
+    /// The signature config: a [`ReviewSignatureConfig`]. `None`: not set. On the wire: `signatureConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_config: Option<ReviewSignatureConfig>,
-    /// `slackChannel`: a [`SlackChannel`].
+    /// The slack channel: a [`SlackChannel`]. `None`: not set. On the wire: `slackChannel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_channel: Option<SlackChannel>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `usePolicyOverride`: a boolean.
+    /// Whether to use policy override: a boolean. `None` counts as `false`. On the wire: `usePolicyOverride`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_policy_override: Option<bool>,
 }
@@ -1742,82 +1752,82 @@ set_paths! { AccessReviewTemplate {
     "usePolicyOverride" use_policy_override,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateServiceCreateRequest` schema.
+/// The request body of `AccessReviewTemplate::create` (`POST /api/v1/access_review_template`).
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceCreateRequest {
-    /// `accessReviewDuration`: a duration (`"3600s"` on the wire).
+    /// The access review duration: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `accessReviewDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub access_review_duration: Option<::time::SignedDuration>,
-    /// `accuracyIssueAction`: one of [`AccessReviewAccuracyIssueAction`].
+    /// The accuracy issue action: one of [`AccessReviewAccuracyIssueAction`]. `None` counts as [`AccessReviewAccuracyIssueAction::Unspecified`]. On the wire: `accuracyIssueAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accuracy_issue_action: Option<AccessReviewAccuracyIssueAction>,
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `autoCloseCampaign`: a boolean.
+    /// Whether to auto close campaign: a boolean. `None` counts as `false`. On the wire: `autoCloseCampaign`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_campaign: Option<bool>,
-    /// `autoCloseDecision`: one of [`AccessReviewAutoCloseDecision`].
+    /// The auto close decision: one of [`AccessReviewAutoCloseDecision`]. `None` counts as [`AccessReviewAutoCloseDecision::Unspecified`]. On the wire: `autoCloseDecision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_close_decision: Option<AccessReviewAutoCloseDecision>,
-    /// `autoGenerateReport`: a boolean.
+    /// Whether to auto generate report: a boolean. `None` counts as `false`. On the wire: `autoGenerateReport`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_generate_report: Option<bool>,
-    /// `autoStartCampaign`: a boolean.
+    /// Whether to auto start campaign: a boolean. `None` counts as `false`. On the wire: `autoStartCampaign`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_start_campaign: Option<bool>,
-    /// `columnConfig`: a [`AccessReviewColumnConfig`].
+    /// The column config: an [`AccessReviewColumnConfig`]. `None` leaves it out. On the wire: `columnConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column_config: Option<AccessReviewColumnConfig>,
-    /// `defaultView`: one of [`AccessReviewDefaultView`].
+    /// The default view: one of [`AccessReviewDefaultView`]. `None` counts as [`AccessReviewDefaultView::Unspecified`]. On the wire: `defaultView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_view: Option<AccessReviewDefaultView>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `exemptCertifiedAccessConflicts`: a boolean.
+    /// The exempt certified access conflicts switch: a boolean. `None` counts as `false`. On the wire: `exemptCertifiedAccessConflicts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exempt_certified_access_conflicts: Option<bool>,
-    /// `isCampaignScheduleEnabled`: a boolean.
+    /// Whether is campaign schedule is enabled: a boolean. `None` counts as `false`. On the wire: `isCampaignScheduleEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_campaign_schedule_enabled: Option<bool>,
-    /// `notificationConfig`: a [`NotificationConfig`].
+    /// The notification config: a [`NotificationConfig`]. `None` leaves it out. On the wire: `notificationConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_config: Option<NotificationConfig>,
-    /// `ownerIds`: a list; each item is text.
+    /// The ids of the owners: a list of text. `None` counts as empty. On the wire: `ownerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_ids: Option<Vec<String>>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `recurrenceRule`: a [`RecurrenceRule`].
+    /// The recurrence rule: a [`RecurrenceRule`]. `None` leaves it out. On the wire: `recurrenceRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurrence_rule: Option<RecurrenceRule>,
-    /// `reviewInstructions`: text.
+    /// The review instructions: text. `None` counts as empty. On the wire: `reviewInstructions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_instructions: Option<String>,
-    /// `reviewerAttributeConfig`: a [`ReviewerAttributeConfig`].
+    /// The reviewer attribute config: a [`ReviewerAttributeConfig`]. `None` leaves it out. On the wire: `reviewerAttributeConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewer_attribute_config: Option<ReviewerAttributeConfig>,
-    /// `scope`: a [`AccessReviewScopeV2`].
+    /// The scope: an [`AccessReviewScopeV2`]. `None` leaves it out. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AccessReviewScopeV2>,
-    /// `scopeType`: one of [`AccessReviewScopeType`].
+    /// The scope type: one of [`AccessReviewScopeType`]. `None` counts as [`AccessReviewScopeType::Unspecified`]. On the wire: `scopeType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_type: Option<AccessReviewScopeType>,
-    /// `signatureConfig`: a [`ReviewSignatureConfig`].
+    /// The signature config: a [`ReviewSignatureConfig`]. `None` leaves it out. On the wire: `signatureConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_config: Option<ReviewSignatureConfig>,
-    /// `usePolicyOverride`: a boolean.
+    /// Whether to use policy override: a boolean. `None` counts as `false`. On the wire: `usePolicyOverride`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_policy_override: Option<bool>,
 }
@@ -1876,13 +1886,13 @@ setters! { AccessReviewTemplateServiceCreateRequest {
     use_policy_override: bool,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateServiceCreateResponse` schema.
+/// The answer of `AccessReviewTemplate::create` (`POST /api/v1/access_review_template`).
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceCreateResponse {
-    /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
+    /// The access review template: an [`AccessReviewTemplate`]. `None` when the answer has none. On the wire: `accessReviewTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template: Option<AccessReviewTemplate>,
 }
@@ -1892,7 +1902,7 @@ model_de! { AccessReviewTemplateServiceCreateResponse [1] {
     0 "accessReviewTemplate" access_review_template: Model,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateServiceDeleteRequestInput` schema.
+/// The request body of `AccessReviewTemplate::delete` (`DELETE /api/v1/access_review_template/<id>`).
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1903,7 +1913,7 @@ pub struct AccessReviewTemplateServiceDeleteRequest {}
 model_de! { AccessReviewTemplateServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateServiceDeleteResponse` schema.
+/// The answer of `AccessReviewTemplate::delete` (`DELETE /api/v1/access_review_template/<id>`).
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1914,13 +1924,13 @@ pub struct AccessReviewTemplateServiceDeleteResponse {}
 model_de! { AccessReviewTemplateServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateServiceGetResponse` schema.
+/// The answer of `AccessReviewTemplate::get` (`GET /api/v1/access_review_template/<id>`).
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceGetResponse {
-    /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
+    /// The access review template: an [`AccessReviewTemplate`]. `None` when the answer has none. On the wire: `accessReviewTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template: Option<AccessReviewTemplate>,
 }
@@ -1930,14 +1940,16 @@ model_de! { AccessReviewTemplateServiceGetResponse [1] {
     0 "accessReviewTemplate" access_review_template: Model,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateServiceUpdateRequestInput` schema.
+/// The request body of `AccessReviewTemplate::update` (`POST /api/v1/access_review_template/<id>`).
+///
+/// An update: the server changes the fields of `access_review_template` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceUpdateRequest {
-    /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
+    /// The access review template: an [`AccessReviewTemplate`]. `None` leaves it out. On the wire: `accessReviewTemplate`.
     pub access_review_template: Option<AccessReviewTemplate>,
-    /// `updateMask`: text.
+    /// The fields of `access_review_template` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `access_review_template` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1974,13 +1986,13 @@ set_paths! { AccessReviewTemplateServiceUpdateRequest => access_review_template 
 #[cfg(feature = "access-review-template")]
 update_body! { AccessReviewTemplateServiceUpdateRequest { "accessReviewTemplate" access_review_template,  } {  } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateServiceUpdateResponse` schema.
+/// The answer of `AccessReviewTemplate::update` (`POST /api/v1/access_review_template/<id>`).
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceUpdateResponse {
-    /// `accessReviewTemplate`: a [`AccessReviewTemplate`].
+    /// The access review template: an [`AccessReviewTemplate`]. `None` when the answer has none. On the wire: `accessReviewTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template: Option<AccessReviewTemplate>,
 }
@@ -1990,16 +2002,16 @@ model_de! { AccessReviewTemplateServiceUpdateResponse [1] {
     0 "accessReviewTemplate" access_review_template: Model,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateSetScopeByResourceTypeRequestInput` schema.
+/// The request body of `AccessReviewTemplateSetupEntitlement::set_scope_by_resource_type` (`POST /api/v1/access_review_template/<access_review_template_id>/scope_by_resource_type`).
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetScopeByResourceTypeRequest {
-    /// `resourceTypeSelections`: a list; each item is a [`ResourceTypeIdRef`].
+    /// The resource type selections: a list of [`ResourceTypeIdRef`]s. `None` counts as empty. On the wire: `resourceTypeSelections`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_selections: Option<Vec<ResourceTypeIdRef>>,
-    /// `scope`: a [`AccessReviewScopeV2`].
+    /// The scope: an [`AccessReviewScopeV2`]. `None` leaves it out. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AccessReviewScopeV2>,
 }
@@ -2016,7 +2028,7 @@ setters! { AccessReviewTemplateSetScopeByResourceTypeRequest {
     scope: impl Into<AccessReviewScopeV2>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateSetScopeByResourceTypeResponse` schema.
+/// The answer of `AccessReviewTemplateSetupEntitlement::set_scope_by_resource_type` (`POST /api/v1/access_review_template/<access_review_template_id>/scope_by_resource_type`).
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2027,49 +2039,49 @@ pub struct AccessReviewTemplateSetScopeByResourceTypeResponse {}
 model_de! { AccessReviewTemplateSetScopeByResourceTypeResponse [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlement` schema.
+/// Held by `AccessReviewTemplateSetupEntitlementView.access_review_template_entitlement`.
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlement {
-    /// `accessReviewTemplateId`: text.
+    /// The id of the access review template: text. `None` counts as empty. On the wire: `accessReviewTemplateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template_id: Option<String>,
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appResourceId`: text.
+    /// The id of the app resource: text. `None` counts as empty. On the wire: `appResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_id: Option<String>,
-    /// `appResourceTypeId`: text.
+    /// The id of the app resource type: text. `None` counts as empty. On the wire: `appResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `customPolicyId`: text.
+    /// The id of the custom policy: text. `None` counts as empty. On the wire: `customPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_policy_id: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `tenantId`: text.
+    /// The id of the tenant: text. `None` counts as empty. On the wire: `tenantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2092,13 +2104,13 @@ model_de! { AccessReviewTemplateSetupEntitlement [1] {
     10 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementExpandMask` schema.
+/// Held by `AccessReviewTemplateSetupEntitlementServiceSetRequest.expand_mask`.
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -2113,16 +2125,16 @@ setters! { AccessReviewTemplateSetupEntitlementExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementInput` schema.
+/// Held by `AccessReviewTemplateSetupEntitlementServiceSetRequest.entitlements`.
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementInput {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -2139,19 +2151,19 @@ setters! { AccessReviewTemplateSetupEntitlementInput {
     app_id: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementServiceSetRequestInput` schema.
+/// The request body of `AccessReviewTemplateSetupEntitlement::set_scope_and_entitlements` (`POST /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements`).
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementServiceSetRequest {
-    /// `entitlements`: a list; each item is a [`AccessReviewTemplateSetupEntitlementInput`].
+    /// The entitlements: a list of [`AccessReviewTemplateSetupEntitlementInput`]s. `None` counts as empty. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<AccessReviewTemplateSetupEntitlementInput>>,
-    /// `expandMask`: a [`AccessReviewTemplateSetupEntitlementExpandMask`].
+    /// The expand mask: an [`AccessReviewTemplateSetupEntitlementExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AccessReviewTemplateSetupEntitlementExpandMask>,
-    /// `scope`: a [`AccessReviewScopeV2`].
+    /// The scope: an [`AccessReviewScopeV2`]. `None` leaves it out. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AccessReviewScopeV2>,
 }
@@ -2170,19 +2182,19 @@ setters! { AccessReviewTemplateSetupEntitlementServiceSetRequest {
     scope: impl Into<AccessReviewScopeV2>,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementServiceSetResponse` schema.
+/// The answer of `AccessReviewTemplateSetupEntitlement::get_scope_and_entitlements` (`GET /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements`) and `AccessReviewTemplateSetupEntitlement::set_scope_and_entitlements` (`POST /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements`).
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementServiceSetResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AccessReviewTemplateSetupEntitlementView`].
+    /// The list: a list of [`AccessReviewTemplateSetupEntitlementView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AccessReviewTemplateSetupEntitlementView>>,
-    /// `scope`: a [`AccessReviewScopeV2`].
+    /// The scope: an [`AccessReviewScopeV2`]. `None` when the answer has none. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AccessReviewScopeV2>,
 }
@@ -2194,22 +2206,22 @@ model_de! { AccessReviewTemplateSetupEntitlementServiceSetResponse [1] {
     2 "scope" scope: Model,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementView` schema.
+/// Held by `AccessReviewTemplateSetupEntitlementServiceSetResponse.list`.
 #[cfg(feature = "access-review-template-setup-entitlement")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewTemplateSetupEntitlementView {
-    /// `accessReviewTemplateEntitlement`: a [`AccessReviewTemplateSetupEntitlement`].
+    /// The access review template entitlement: an [`AccessReviewTemplateSetupEntitlement`]. `None` when the answer has none. On the wire: `accessReviewTemplateEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template_entitlement: Option<AccessReviewTemplateSetupEntitlement>,
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `entitlementPath`: text.
+    /// The entitlement path: text. `None` counts as empty. On the wire: `entitlementPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_path: Option<String>,
-    /// `policyPath`: text.
+    /// The policy path: text. `None` counts as empty. On the wire: `policyPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_path: Option<String>,
 }
@@ -2222,22 +2234,22 @@ model_de! { AccessReviewTemplateSetupEntitlementView [1] {
     3 "policyPath" policy_path: Plain,
 } }
 
-/// The `c1.api.accessreview.v1.AccessReviewView` schema.
+/// Held by `AccessReviewServiceCreateResponse.access_review`, `AccessReviewServiceGetResponse.access_review`, `AccessReviewServiceListResponse.list` and 1 more.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessReviewView {
-    /// `accessReview`: a [`AccessReview`].
+    /// The access review: an [`AccessReview`]. `None` when the answer has none. On the wire: `accessReview`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review: Option<AccessReview>,
-    /// `createdByUserPath`: text.
+    /// The created by user path: text. `None` counts as empty. On the wire: `createdByUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_user_path: Option<String>,
-    /// `objectPermissions`: a [`ActorObjectPermissions`].
+    /// The object permissions: an [`ActorObjectPermissions`]. `None` when the answer has none. On the wire: `objectPermissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_permissions: Option<ActorObjectPermissions>,
-    /// `policyPath`: text.
+    /// The policy path: text. `None` counts as empty. On the wire: `policyPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_path: Option<String>,
 }
@@ -2250,7 +2262,7 @@ model_de! { AccessReviewView [1] {
     3 "policyPath" policy_path: Plain,
 } }
 
-/// The `c1.api.accessreview.v1.AccountCriteriaScope` schema.
+/// Held by `AccessReviewScopeV2.account_criteria`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2261,16 +2273,16 @@ model_de! { AccessReviewView [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountCriteriaScope {
-    /// `accountDomain`: one of [`AccountCriteriaScopeAccountDomain`].
+    /// The account domain: one of [`AccountCriteriaScopeAccountDomain`]. `None` counts as [`AccountCriteriaScopeAccountDomain::Unspecified`]. On the wire: `accountDomain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_domain: Option<AccountCriteriaScopeAccountDomain>,
-    /// `accountTypes`: a list; each item is one of [`AppUserAppUserType`].
+    /// The account types: a list of [`AppUserAppUserType`] values. `None` counts as empty. On the wire: `accountTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_types: Option<Vec<AppUserAppUserType>>,
-    /// `appUserStatuses`: a list; each item is one of [`AccessReviewScopeAppUserStatuses`].
+    /// The app user statuses: a list of [`AccessReviewScopeAppUserStatuses`] values. `None` counts as empty. On the wire: `appUserStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_statuses: Option<Vec<AccessReviewScopeAppUserStatuses>>,
-    /// `noAccountOwner`: a boolean.
+    /// The no account owner switch: a boolean. `None` counts as `false`. On the wire: `noAccountOwner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_account_owner: Option<bool>,
 }
@@ -2309,7 +2321,7 @@ setters! { AccountCriteriaScope {
     feature = "app-user"
 ))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `AccountCriteriaScope.account_domain` and `AppUserServiceSearchRequest.app_user_domains`.
 pub enum AccountCriteriaScopeAccountDomain {
 /// `APP_USER_DOMAIN_UNSPECIFIED`
 Unspecified = "APP_USER_DOMAIN_UNSPECIFIED",
@@ -2320,7 +2332,7 @@ Trusted = "APP_USER_DOMAIN_TRUSTED",
 }
 }
 
-/// The `c1.api.accessreview.v1.AllAccessConflictsScope` schema.
+/// Held by `AccessReviewScopeV2.all_access_conflicts`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2341,7 +2353,7 @@ pub struct AllAccessConflictsScope {}
 model_de! { AllAccessConflictsScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AllAccountsScope` schema.
+/// Held by `AccessReviewScopeV2.all_accounts`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2362,7 +2374,7 @@ pub struct AllAccountsScope {}
 model_de! { AllAccountsScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AllGrantsScope` schema.
+/// Held by `AccessReviewScopeV2.all_grants`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2383,7 +2395,7 @@ pub struct AllGrantsScope {}
 model_de! { AllGrantsScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AllUsersScope` schema.
+/// Held by `AccessReviewScopeV2.all_users`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2404,7 +2416,7 @@ pub struct AllUsersScope {}
 model_de! { AllUsersScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.AppSelectionCriteriaScope` schema.
+/// Held by `AccessReviewScopeV2.app_selection_criteria`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2415,10 +2427,10 @@ model_de! { AllUsersScope [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppSelectionCriteriaScope {
-    /// `complianceFrameworkAttributeValueIds`: a list; each item is text.
+    /// The ids of the compliance framework attribute values: a list of text. `None` counts as empty. On the wire: `complianceFrameworkAttributeValueIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance_framework_attribute_value_ids: Option<Vec<String>>,
-    /// `riskLevelAttributeValueIds`: a list; each item is text.
+    /// The ids of the risk level attribute values: a list of text. `None` counts as empty. On the wire: `riskLevelAttributeValueIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_level_attribute_value_ids: Option<Vec<String>>,
 }
@@ -2460,7 +2472,7 @@ setters! { AppSelectionCriteriaScope {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AccessReviewExclusionScope.app_user_types`, `AccessReviewInclusionScope.app_user_types`, `AccessReviewScope.app_user_types` and 9 more.
 pub enum AppUserAppUserType {
 /// `APP_USER_TYPE_UNSPECIFIED`
 Unspecified = "APP_USER_TYPE_UNSPECIFIED",
@@ -2473,7 +2485,7 @@ SystemAccount = "APP_USER_TYPE_SYSTEM_ACCOUNT",
 }
 }
 
-/// The `c1.api.accessreview.v1.ApplicationAccessScope` schema.
+/// Held by `AccessReviewScopeV2.app_access`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2494,7 +2506,7 @@ pub struct ApplicationAccessScope {}
 model_de! { ApplicationAccessScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.BindingObjectSetup` schema.
+/// Held by `AccessReview.bindings`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2505,19 +2517,19 @@ pub struct BindingObjectSetup {}
 model_de! { BindingObjectSetup [1] {
 } }
 
-/// The `c1.api.accessreview.v1.CampaignEntitlementDetails` schema.
+/// Held by `EntitlementToDetails.entitlement_details`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignEntitlementDetails {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `entitlementId`: text.
+    /// The id of the entitlement: text. `None` counts as empty. On the wire: `entitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_id: Option<String>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
@@ -2536,19 +2548,19 @@ setters! { CampaignEntitlementDetails {
     policy_id: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.CampaignHealthSnapshot` schema.
+/// Held by `AccessReview.campaign_health`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignHealthSnapshot {
-    /// `checkedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was checked: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `checkedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub checked_at: Option<::time::OffsetDateTime>,
-    /// `phantomLockedCount`: a number.
+    /// The phantom locked count: a whole number. `None` counts as 0. On the wire: `phantomLockedCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phantom_locked_count: Option<i32>,
 }
@@ -2565,13 +2577,13 @@ setters! { CampaignHealthSnapshot {
     phantom_locked_count: i32,
 } }
 
-/// The `c1.api.accessreview.v1.CampaignInsights` schema.
+/// Held by `AccessReview.campaign_insights`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CampaignInsights {
-    /// `markdown`: text.
+    /// The markdown: text. `None` counts as empty. On the wire: `markdown`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<String>,
 }
@@ -2586,7 +2598,7 @@ setters! { CampaignInsights {
     markdown: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.CelExpressionScope` schema.
+/// Held by `AccessReviewScopeV2.account_cel_expression` and `AccessReviewScopeV2.cel_expression`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2597,7 +2609,7 @@ setters! { CampaignInsights {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CelExpressionScope {
-    /// `expression`: text.
+    /// The expression: text. `None` counts as empty. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
@@ -2622,13 +2634,13 @@ setters! { CelExpressionScope {
     expression: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.EntitlementToDetails` schema.
+/// Held by `MultiAppSetup.app_entitlement_details`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementToDetails {
-    /// `entitlementDetails`: a map from text; each value is a [`CampaignEntitlementDetails`].
+    /// The entitlement details: a map from text to [`CampaignEntitlementDetails`]s. `None` counts as empty. On the wire: `entitlementDetails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_details:
         Option<::std::collections::BTreeMap<String, CampaignEntitlementDetails>>,
@@ -2644,7 +2656,7 @@ setters! { EntitlementToDetails {
     entitlement_details: impl Into<::std::collections::BTreeMap<String, CampaignEntitlementDetails>>,
 } }
 
-/// The `c1.api.accessreview.v1.GrantAccessProfileFilter` schema.
+/// Held by `GrantsByCriteriaScope.access_profile_filter`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2655,13 +2667,13 @@ setters! { EntitlementToDetails {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantAccessProfileFilter {
-    /// `excludedAccessProfileIds`: a list; each item is text.
+    /// The ids of the access profiles to leave out: a list of text. `None` counts as empty. On the wire: `excludedAccessProfileIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_access_profile_ids: Option<Vec<String>>,
-    /// `filterType`: one of [`GrantAccessProfileFilterFilterType`].
+    /// The filter type: one of [`GrantAccessProfileFilterFilterType`]. `None` counts as [`GrantAccessProfileFilterFilterType::Unspecified`]. On the wire: `filterType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_type: Option<GrantAccessProfileFilterFilterType>,
-    /// `includedAccessProfileIds`: a list; each item is text.
+    /// The ids of the included access profiles: a list of text. `None` counts as empty. On the wire: `includedAccessProfileIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub included_access_profile_ids: Option<Vec<String>>,
 }
@@ -2697,7 +2709,7 @@ setters! { GrantAccessProfileFilter {
     feature = "access-review-template-setup-entitlement"
 ))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `GrantAccessProfileFilter.filter_type`.
 pub enum GrantAccessProfileFilterFilterType {
 /// `ACCESS_PROFILE_FILTER_TYPE_UNSPECIFIED`
 Unspecified = "ACCESS_PROFILE_FILTER_TYPE_UNSPECIFIED",
@@ -2721,7 +2733,7 @@ IncludeSpecific = "ACCESS_PROFILE_FILTER_TYPE_INCLUDE_SPECIFIC",
     feature = "automation-search"
 ))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `GrantsByCriteriaScope.type_filter` and `GrantFilter.grant_filter_type`.
 pub enum GrantFilterGrantFilterType {
 /// `GRANT_FILTER_TYPE_UNSPECIFIED`
 Unspecified = "GRANT_FILTER_TYPE_UNSPECIFIED",
@@ -2741,7 +2753,7 @@ Temporary = "GRANT_FILTER_TYPE_TEMPORARY",
     feature = "automation-search"
 ))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `GrantsByCriteriaScope.source_filter` and `GrantFilter.grant_source_filter`.
 pub enum GrantFilterGrantSourceFilter {
 /// `GRANT_SOURCE_FILTER_UNSPECIFIED`
 Unspecified = "GRANT_SOURCE_FILTER_UNSPECIFIED",
@@ -2752,7 +2764,7 @@ Inherited = "GRANT_SOURCE_FILTER_INHERITED",
 }
 }
 
-/// The `c1.api.accessreview.v1.GrantsAddedBetween` schema.
+/// Held by `GrantsByCriteriaScope.grants_added_between`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2763,13 +2775,13 @@ Inherited = "GRANT_SOURCE_FILTER_INHERITED",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantsAddedBetween {
-    /// `endDate`: a timestamp (RFC 3339 on the wire).
+    /// The end date: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `endDate`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub end_date: Option<::time::OffsetDateTime>,
-    /// `startDate`: a timestamp (RFC 3339 on the wire).
+    /// The start date: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `startDate`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2799,7 +2811,9 @@ setters! { GrantsAddedBetween {
     start_date: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.accessreview.v1.GrantsByCriteriaScope` schema.
+/// Held by `AccessReviewScopeV2.grants_by_criteria`.
+///
+/// At most one of `days_since_added`, `days_since_reviewed`, `grants_added_between` may be set.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2810,34 +2824,34 @@ setters! { GrantsAddedBetween {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantsByCriteriaScope {
-    /// `accessProfileFilter`: a [`GrantAccessProfileFilter`].
+    /// The access profile filter: a [`GrantAccessProfileFilter`]. `None`: not set. On the wire: `accessProfileFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile_filter: Option<GrantAccessProfileFilter>,
-    /// `daysSinceAdded`: a duration (`"3600s"` on the wire).
+    /// The days since added: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `daysSinceAdded`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub days_since_added: Option<::time::SignedDuration>,
-    /// `daysSinceLastUsed`: a duration (`"3600s"` on the wire).
+    /// The days since last used: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `daysSinceLastUsed`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub days_since_last_used: Option<::time::SignedDuration>,
-    /// `daysSinceReviewed`: a duration (`"3600s"` on the wire).
+    /// The days since reviewed: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `daysSinceReviewed`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub days_since_reviewed: Option<::time::SignedDuration>,
-    /// `grantsAddedBetween`: a [`GrantsAddedBetween`].
+    /// The grants added between: a [`GrantsAddedBetween`]. `None`: not set. On the wire: `grantsAddedBetween`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grants_added_between: Option<GrantsAddedBetween>,
-    /// `sourceFilter`: one of [`GrantFilterGrantSourceFilter`].
+    /// The source filter: one of [`GrantFilterGrantSourceFilter`]. `None` counts as [`GrantFilterGrantSourceFilter::Unspecified`]. On the wire: `sourceFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_filter: Option<GrantFilterGrantSourceFilter>,
-    /// `typeFilter`: one of [`GrantFilterGrantFilterType`].
+    /// The type filter: one of [`GrantFilterGrantFilterType`]. `None` counts as [`GrantFilterGrantFilterType::Unspecified`]. On the wire: `typeFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub type_filter: Option<GrantFilterGrantFilterType>,
 }
@@ -2874,7 +2888,7 @@ setters! { GrantsByCriteriaScope {
     type_filter: impl Into<GrantFilterGrantFilterType>,
 } }
 
-/// The `c1.api.accessreview.v1.IncludedUserAttributeValue` schema.
+/// Held by `IncludedUserAttributeValues.values`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2885,7 +2899,7 @@ setters! { GrantsByCriteriaScope {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IncludedUserAttributeValue {
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -2910,7 +2924,7 @@ setters! { IncludedUserAttributeValue {
     value: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.IncludedUserAttributeValues` schema.
+/// Held by `AccessReviewInclusionScope.multi_user_profile_attributes` and `UserCriteriaScope.multi_user_profile_attributes`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -2921,7 +2935,7 @@ setters! { IncludedUserAttributeValue {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IncludedUserAttributeValues {
-    /// `values`: a list; each item is a [`IncludedUserAttributeValue`].
+    /// The values: a list of [`IncludedUserAttributeValue`]s. `None` counts as empty. On the wire: `values`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<IncludedUserAttributeValue>>,
 }
@@ -2946,16 +2960,16 @@ setters! { IncludedUserAttributeValues {
     values: impl Into<Vec<IncludedUserAttributeValue>>,
 } }
 
-/// The `c1.api.accessreview.v1.MultiAppEntitlement` schema.
+/// Held by `MultiAppSetup.app_entitlements`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MultiAppEntitlement {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `entitlementIds`: a list; each item is text.
+    /// The ids of the entitlements: a list of text. `None` counts as empty. On the wire: `entitlementIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_ids: Option<Vec<String>>,
 }
@@ -2972,16 +2986,16 @@ setters! { MultiAppEntitlement {
     entitlement_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.accessreview.v1.MultiAppSetup` schema.
+/// Held by `AccessReview.multi_app`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MultiAppSetup {
-    /// `appEntitlementDetails`: a map from text; each value is a [`EntitlementToDetails`].
+    /// The app entitlement details: a map from text to [`EntitlementToDetails`]s. `None` counts as empty. On the wire: `appEntitlementDetails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_details: Option<::std::collections::BTreeMap<String, EntitlementToDetails>>,
-    /// `appEntitlements`: a map from text; each value is a [`MultiAppEntitlement`].
+    /// The app entitlements: a map from text to [`MultiAppEntitlement`]s. `None` counts as empty. On the wire: `appEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlements: Option<::std::collections::BTreeMap<String, MultiAppEntitlement>>,
 }
@@ -2998,19 +3012,19 @@ setters! { MultiAppSetup {
     app_entitlements: impl Into<::std::collections::BTreeMap<String, MultiAppEntitlement>>,
 } }
 
-/// The `c1.api.accessreview.v1.NotificationConfig` schema.
+/// Held by `AccessReview.notification_config`, `AccessReviewServiceCreateRequest.notification_config`, `AccessReviewTemplate.notification_config` and 1 more.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NotificationConfig {
-    /// `sendClose`: a boolean.
+    /// Whether to send close: a boolean. `None` counts as `false`. On the wire: `sendClose`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_close: Option<bool>,
-    /// `sendKickoff`: a boolean.
+    /// Whether to send kickoff: a boolean. `None` counts as `false`. On the wire: `sendKickoff`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_kickoff: Option<bool>,
-    /// `sendReminders`: a boolean.
+    /// Whether to send reminders: a boolean. `None` counts as `false`. On the wire: `sendReminders`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_reminders: Option<bool>,
 }
@@ -3029,28 +3043,30 @@ setters! { NotificationConfig {
     send_reminders: bool,
 } }
 
-/// The `c1.api.accessreview.v1.RecurrenceRule` schema.
+/// Held by `AccessReviewTemplate.recurrence_rule` and `AccessReviewTemplateServiceCreateRequest.recurrence_rule`.
+///
+/// At most one of `end_date`, `occurrences` may be set.
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecurrenceRule {
-    /// `endDate`: a timestamp (RFC 3339 on the wire).
+    /// The end date: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `endDate`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub end_date: Option<::time::OffsetDateTime>,
-    /// `frequency`: one of [`RecurrenceRuleFrequency`].
+    /// The frequency: one of [`RecurrenceRuleFrequency`]. `None` counts as [`RecurrenceRuleFrequency::Unspecified`]. On the wire: `frequency`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<RecurrenceRuleFrequency>,
-    /// `interval`: a number.
+    /// The interval: a whole number. `None` counts as 0. On the wire: `interval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i32>,
-    /// `occurrences`: a number.
+    /// The occurrences: a whole number. `None`: not set. On the wire: `occurrences`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub occurrences: Option<i32>,
-    /// `startDate`: a timestamp (RFC 3339 on the wire).
+    /// The start date: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `startDate`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -3078,7 +3094,7 @@ setters! { RecurrenceRule {
 
 #[cfg(feature = "access-review-template")]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `RecurrenceRule.frequency`.
 pub enum RecurrenceRuleFrequency {
 /// `FREQUENCY_UNSPECIFIED`
 Unspecified = "FREQUENCY_UNSPECIFIED",
@@ -3095,7 +3111,7 @@ Yearly = "FREQUENCY_YEARLY",
 }
 }
 
-/// The `c1.api.accessreview.v1.ResourceSelectionScope` schema.
+/// Held by `AccessReviewScopeV2.resource_selection`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -3116,7 +3132,7 @@ pub struct ResourceSelectionScope {}
 model_de! { ResourceSelectionScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.ResourceTypeIdRef` schema.
+/// Held by `AccessReviewSetScopeByResourceTypeRequest.resource_type_selections` and `AccessReviewTemplateSetScopeByResourceTypeRequest.resource_type_selections`.
 #[cfg(any(
     feature = "access-review-setup-entitlement",
     feature = "access-review-template-setup-entitlement"
@@ -3125,10 +3141,10 @@ model_de! { ResourceSelectionScope [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceTypeIdRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `resourceTypeId`: text.
+    /// The id of the resource type: text. `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
@@ -3151,7 +3167,7 @@ setters! { ResourceTypeIdRef {
     resource_type_id: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.ResourceTypeSelectionScope` schema.
+/// Held by `AccessReviewScopeV2.excluded_resource_type_selections` and `AccessReviewScopeV2.resource_type_selections`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -3172,22 +3188,22 @@ pub struct ResourceTypeSelectionScope {}
 model_de! { ResourceTypeSelectionScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.ReviewSignatureConfig` schema.
+/// Held by `AccessReview.signature_config`, `AccessReviewTemplate.signature_config` and `AccessReviewTemplateServiceCreateRequest.signature_config`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReviewSignatureConfig {
-    /// `meaningOfSignature`: text.
+    /// The meaning of signature: text. `None` counts as empty. On the wire: `meaningOfSignature`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meaning_of_signature: Option<String>,
-    /// `requireSignature`: a boolean.
+    /// Whether to require signature: a boolean. `None` counts as `false`. On the wire: `requireSignature`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_signature: Option<bool>,
-    /// `stepUpProviderId`: text.
+    /// The id of the step up provider: text. `None` counts as empty. On the wire: `stepUpProviderId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_provider_id: Option<String>,
-    /// `tspUrl`: text.
+    /// The tsp URL: text. `None` counts as empty. On the wire: `tspUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tsp_url: Option<String>,
 }
@@ -3208,16 +3224,16 @@ setters! { ReviewSignatureConfig {
     tsp_url: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.ReviewerAttributeBinding` schema.
+/// Held by `ReviewerAttributeConfig.bindings`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReviewerAttributeBinding {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `attributeKey`: text.
+    /// The attribute key: text. `None` counts as empty. On the wire: `attributeKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_key: Option<String>,
 }
@@ -3234,13 +3250,13 @@ setters! { ReviewerAttributeBinding {
     attribute_key: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.ReviewerAttributeConfig` schema.
+/// Held by `AccessReview.reviewer_attribute_config`, `AccessReviewTemplate.reviewer_attribute_config` and `AccessReviewTemplateServiceCreateRequest.reviewer_attribute_config`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReviewerAttributeConfig {
-    /// `bindings`: a list; each item is a [`ReviewerAttributeBinding`].
+    /// The bindings: a list of [`ReviewerAttributeBinding`]s. `None` counts as empty. On the wire: `bindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<ReviewerAttributeBinding>>,
 }
@@ -3255,7 +3271,7 @@ setters! { ReviewerAttributeConfig {
     bindings: impl Into<Vec<ReviewerAttributeBinding>>,
 } }
 
-/// The `c1.api.accessreview.v1.ScopeRoleSelectionScope` schema.
+/// Held by `AccessReviewScopeV2.scope_role_selection`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -3276,7 +3292,7 @@ pub struct ScopeRoleSelectionScope {}
 model_de! { ScopeRoleSelectionScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.SelectedUsersScope` schema.
+/// Held by `AccessReviewScopeV2.selected_users`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -3287,7 +3303,7 @@ model_de! { ScopeRoleSelectionScope [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SelectedUsersScope {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -3312,13 +3328,13 @@ setters! { SelectedUsersScope {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.accessreview.v1.SingleAppSetup` schema.
+/// Held by `AccessReview.single_app`.
 #[cfg(feature = "access-review")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SingleAppSetup {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -3333,22 +3349,22 @@ setters! { SingleAppSetup {
     app_id: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.SlackChannel` schema.
+/// Held by `AccessReviewTemplate.slack_channel`.
 #[cfg(feature = "access-review-template")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlackChannel {
-    /// `channelId`: text.
+    /// The id of the channel: text. `None` counts as empty. On the wire: `channelId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `isChannelId`: a boolean.
+    /// Whether it is channel id: a boolean. `None` counts as `false`. On the wire: `isChannelId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_channel_id: Option<bool>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -3369,7 +3385,7 @@ setters! { SlackChannel {
     name: impl Into<String>,
 } }
 
-/// The `c1.api.accessreview.v1.SpecificAccessConflictsScope` schema.
+/// Held by `AccessReviewScopeV2.specific_access_conflicts`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -3390,7 +3406,7 @@ pub struct SpecificAccessConflictsScope {}
 model_de! { SpecificAccessConflictsScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.SpecificResourcesScope` schema.
+/// Held by `AccessReviewScopeV2.excluded_specific_resources` and `AccessReviewScopeV2.specific_resources`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -3411,7 +3427,7 @@ pub struct SpecificResourcesScope {}
 model_de! { SpecificResourcesScope [1] {
 } }
 
-/// The `c1.api.accessreview.v1.UserCriteriaScope` schema.
+/// Held by `AccessReviewScopeV2.user_criteria`.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -3422,17 +3438,17 @@ model_de! { SpecificResourcesScope [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserCriteriaScope {
-    /// `groupAppEntitlementsRef`: a list; each item is a [`AppEntitlementRef`].
+    /// The group app entitlements ref: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `groupAppEntitlementsRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_app_entitlements_ref: Option<Vec<AppEntitlementRef>>,
-    /// `managerUserIds`: a list; each item is text.
+    /// The ids of the manager users: a list of text. `None` counts as empty. On the wire: `managerUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_user_ids: Option<Vec<String>>,
-    /// `multiUserProfileAttributes`: a map from text; each value is a [`IncludedUserAttributeValues`].
+    /// The multi user profile attributes: a map from text to [`IncludedUserAttributeValues`]s. `None` counts as empty. On the wire: `multiUserProfileAttributes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_user_profile_attributes:
         Option<::std::collections::BTreeMap<String, IncludedUserAttributeValues>>,
-    /// `userStatus`: a list; each item is one of [`UserStatus`].
+    /// The user status: a list of [`UserStatus`] values. `None` counts as empty. On the wire: `userStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_status: Option<Vec<UserStatus>>,
 }
@@ -3490,7 +3506,7 @@ setters! { UserCriteriaScope {
     feature = "user-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `UserCriteriaScope.user_status`, `UpdateUser.user_status_enum`, `SearchUsersRequest.user_statuses` and 2 more.
 pub enum UserStatus {
 /// `UNKNOWN`
 Unknown = "UNKNOWN",

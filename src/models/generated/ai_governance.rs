@@ -4,64 +4,66 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.ai_governance.v1.AIGovernanceSettings` schema.
+/// Held by `AIGovernanceSettingsHistoryEntry.snapshot`, `GetAIGovernanceSettingsResponse.ai_governance_settings`, `UpdateAIGovernanceSettingsRequest.ai_governance_settings` and 1 more.
+///
+/// In `UpdateAIGovernanceSettingsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "ai-governance-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AIGovernanceSettings {
-    /// `allowedClientTypes`: a list; each item is one of [`MCPToolAllowedClientTypes`].
+    /// The allowed client types: a list of [`MCPToolAllowedClientTypes`] values. `None` counts as empty. On the wire: `allowedClientTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_client_types: Option<Vec<MCPToolAllowedClientTypes>>,
-    /// `auditVerbosity`: one of [`AIGovernanceSettingsAuditVerbosity`].
+    /// The audit verbosity: one of [`AIGovernanceSettingsAuditVerbosity`]. `None` counts as [`AIGovernanceSettingsAuditVerbosity::Unspecified`]. On the wire: `auditVerbosity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_verbosity: Option<AIGovernanceSettingsAuditVerbosity>,
-    /// `autoDiscoveryEnabled`: a boolean.
+    /// Whether auto discovery is enabled: a boolean. `None` counts as `false`. On the wire: `autoDiscoveryEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_discovery_enabled: Option<bool>,
-    /// `c1awAutospillDisabled`: a boolean. Deprecated by the vendor.
+    /// Whether c1aw autospill is disabled: a boolean. `None` counts as `false`. On the wire: `c1awAutospillDisabled`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1aw_autospill_disabled: Option<bool>,
-    /// `c1awAutospillThresholdBytes`: a number. Deprecated by the vendor.
+    /// The c1aw autospill threshold, in bytes: a whole number. `None` counts as 0. On the wire: `c1awAutospillThresholdBytes`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1aw_autospill_threshold_bytes: Option<u32>,
-    /// `codeModeConcurrency`: a number.
+    /// The code mode concurrency: a whole number. `None` counts as 0. On the wire: `codeModeConcurrency`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_mode_concurrency: Option<i32>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultClientLifecycle`: a [`MCPClientLifecycleConfig`].
+    /// The default client lifecycle: a [`MCPClientLifecycleConfig`]. `None`: not set. On the wire: `defaultClientLifecycle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_client_lifecycle: Option<MCPClientLifecycleConfig>,
-    /// `defaultToolClassification`: one of [`MCPToolClassification`].
+    /// The default tool classification: one of [`MCPToolClassification`]. `None` counts as [`MCPToolClassification::Unspecified`]. On the wire: `defaultToolClassification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tool_classification: Option<MCPToolClassification>,
-    /// `discoveryInterval`: a duration (`"3600s"` on the wire).
+    /// The discovery interval: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `discoveryInterval`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub discovery_interval: Option<::time::SignedDuration>,
-    /// `enabled`: a boolean. Deprecated by the vendor.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `preferCodeModeOverDirectTools`: a boolean.
+    /// The prefer code mode over direct tools switch: a boolean. `None` counts as `false`. On the wire: `preferCodeModeOverDirectTools`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefer_code_mode_over_direct_tools: Option<bool>,
-    /// `requireToolApproval`: a boolean.
+    /// Whether to require tool approval: a boolean. `None` counts as `false`. On the wire: `requireToolApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_tool_approval: Option<bool>,
-    /// `surfaceRequestableTools`: a boolean.
+    /// The surface requestable tools switch: a boolean. `None` counts as `false`. On the wire: `surfaceRequestableTools`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surface_requestable_tools: Option<bool>,
-    /// `untrustedJudgeDisable`: a boolean.
+    /// The untrusted judge disable switch: a boolean. `None` counts as `false`. On the wire: `untrustedJudgeDisable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub untrusted_judge_disable: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -131,7 +133,7 @@ set_paths! { AIGovernanceSettings {
 
 #[cfg(feature = "ai-governance-settings")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AIGovernanceSettings.audit_verbosity`.
 pub enum AIGovernanceSettingsAuditVerbosity {
 /// `AUDIT_VERBOSITY_UNSPECIFIED`
 Unspecified = "AUDIT_VERBOSITY_UNSPECIFIED",
@@ -144,16 +146,16 @@ Full = "AUDIT_VERBOSITY_FULL",
 }
 }
 
-/// The `c1.api.ai_governance.v1.AIGovernanceSettingsHistoryEntry` schema.
+/// Held by `ListAIGovernanceSettingsHistoryResponse.list`.
 #[cfg(feature = "ai-governance-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AIGovernanceSettingsHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`AIGovernanceSettings`].
+    /// The snapshot: an [`AIGovernanceSettings`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<AIGovernanceSettings>,
 }
@@ -164,16 +166,16 @@ model_de! { AIGovernanceSettingsHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.AccessProfilesForTool` schema.
+/// Held by `MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse.access_profiles_for_tools`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessProfilesForTool {
-    /// `accessProfiles`: a list; each item is a [`MCPAccessProfile`].
+    /// The access profiles: a list of [`MCPAccessProfile`]s. `None` counts as empty. On the wire: `accessProfiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profiles: Option<Vec<MCPAccessProfile>>,
-    /// `mcpToolId`: text.
+    /// The id of the MCP tool: text. `None` counts as empty. On the wire: `mcpToolId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_id: Option<String>,
 }
@@ -184,13 +186,13 @@ model_de! { AccessProfilesForTool [1] {
     1 "mcpToolId" mcp_tool_id: Plain,
 } }
 
-/// The `c1.api.ai_governance.v1.GetAIGovernanceSettingsResponse` schema.
+/// The answer of `AIGovernanceSettings::get` (`GET /api/v1/settings/ai-governance`).
 #[cfg(feature = "ai-governance-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAIGovernanceSettingsResponse {
-    /// `aiGovernanceSettings`: a [`AIGovernanceSettings`].
+    /// The AI governance settings: an [`AIGovernanceSettings`]. `None` when the answer has none. On the wire: `aiGovernanceSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_governance_settings: Option<AIGovernanceSettings>,
 }
@@ -200,13 +202,13 @@ model_de! { GetAIGovernanceSettingsResponse [1] {
     0 "aiGovernanceSettings" ai_governance_settings: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.GetTenantDefaultsResponse` schema.
+/// The answer of `AIGovernanceSettings::get_tenant_defaults` (`GET /api/v1/settings/ai-governance/tenant-defaults`).
 #[cfg(feature = "ai-governance-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTenantDefaultsResponse {
-    /// `requireToolApproval`: a boolean.
+    /// Whether to require tool approval: a boolean. `None` counts as `false`. On the wire: `requireToolApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_tool_approval: Option<bool>,
 }
@@ -216,16 +218,16 @@ model_de! { GetTenantDefaultsResponse [1] {
     0 "requireToolApproval" require_tool_approval: Plain,
 } }
 
-/// The `c1.api.ai_governance.v1.ListAIGovernanceSettingsHistoryResponse` schema.
+/// The answer of `AIGovernanceSettings::list_history` (`GET /api/v1/settings/ai-governance/history?<page_size>&<page_token>`).
 #[cfg(feature = "ai-governance-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAIGovernanceSettingsHistoryResponse {
-    /// `list`: a list; each item is a [`AIGovernanceSettingsHistoryEntry`].
+    /// The list: a list of [`AIGovernanceSettingsHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AIGovernanceSettingsHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -247,7 +249,9 @@ impl crate::Page for ListAIGovernanceSettingsHistoryResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfile` schema.
+/// Held by `AccessProfilesForTool.access_profiles`, `MCPAccessProfileServiceCreateResponse.profile`, `MCPAccessProfileServiceGetByAppEntitlementIdResponse.profile` and 5 more.
+///
+/// In `MCPAccessProfileServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(
     feature = "mcp-access-profile",
     feature = "mcp-access-profile-tool-binding"
@@ -256,46 +260,46 @@ impl crate::Page for ListAIGovernanceSettingsHistoryResponse {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfile {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorDisplayName`: text. Set by the server.
+    /// The connector display name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `connectorDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_display_name: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this MCP access profile: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `requestable`: a boolean. Set by the server.
+    /// Whether it is requestable: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `requestable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requestable: Option<bool>,
-    /// `toolCount`: a number.
+    /// The tool count: a whole number. `None` counts as 0. On the wire: `toolCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_count: Option<i32>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -355,16 +359,16 @@ set_paths! { MCPAccessProfile {
     "updatedAt" updated_at,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceCreateRequestInput` schema.
+/// The request body of `MCPAccessProfile::create` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceCreateRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -381,13 +385,13 @@ setters! { MCPAccessProfileServiceCreateRequest {
     display_name: impl Into<String>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceCreateResponse` schema.
+/// The answer of `MCPAccessProfile::create` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceCreateResponse {
-    /// `profile`: a [`MCPAccessProfile`].
+    /// The profile: a [`MCPAccessProfile`]. `None` when the answer has none. On the wire: `profile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<MCPAccessProfile>,
 }
@@ -397,7 +401,7 @@ model_de! { MCPAccessProfileServiceCreateResponse [1] {
     0 "profile" profile: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceDeleteRequestInput` schema.
+/// The request body of `MCPAccessProfile::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -408,7 +412,7 @@ pub struct MCPAccessProfileServiceDeleteRequest {}
 model_de! { MCPAccessProfileServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceDeleteResponse` schema.
+/// The answer of `MCPAccessProfile::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -419,13 +423,13 @@ pub struct MCPAccessProfileServiceDeleteResponse {}
 model_de! { MCPAccessProfileServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceGetByAppEntitlementIdResponse` schema.
+/// The answer of `MCPAccessProfile::get_by_app_entitlement_id` (`GET /api/v1/apps/<app_id>/mcp_toolsets/by_app_entitlement_id/<app_entitlement_id>`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceGetByAppEntitlementIdResponse {
-    /// `profile`: a [`MCPAccessProfile`].
+    /// The profile: a [`MCPAccessProfile`]. `None` when the answer has none. On the wire: `profile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<MCPAccessProfile>,
 }
@@ -435,13 +439,13 @@ model_de! { MCPAccessProfileServiceGetByAppEntitlementIdResponse [1] {
     0 "profile" profile: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceGetResponse` schema.
+/// The answer of `MCPAccessProfile::get` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceGetResponse {
-    /// `profile`: a [`MCPAccessProfile`].
+    /// The profile: a [`MCPAccessProfile`]. `None` when the answer has none. On the wire: `profile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<MCPAccessProfile>,
 }
@@ -451,13 +455,13 @@ model_de! { MCPAccessProfileServiceGetResponse [1] {
     0 "profile" profile: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceListRequestableConnectorsResponse` schema.
+/// The answer of `MCPAccessProfile::list_requestable_connectors` (`GET /api/v1/users/<user_id>/mcp_toolsets/requestable_connectors`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceListRequestableConnectorsResponse {
-    /// `connectors`: a list; each item is a [`RequestableConnector`].
+    /// The connectors: a list of [`RequestableConnector`]s. `None` counts as empty. On the wire: `connectors`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connectors: Option<Vec<RequestableConnector>>,
 }
@@ -467,16 +471,16 @@ model_de! { MCPAccessProfileServiceListRequestableConnectorsResponse [1] {
     0 "connectors" connectors: Models,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceListResponse` schema.
+/// The answer of `MCPAccessProfile::list` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceListResponse {
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    /// `profiles`: a list; each item is a [`MCPAccessProfile`].
+    /// The profiles: a list of [`MCPAccessProfile`]s. `None` counts as empty. On the wire: `profiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<MCPAccessProfile>>,
 }
@@ -498,16 +502,16 @@ impl crate::Page for MCPAccessProfileServiceListResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceSearchAccessProfilesResponse` schema.
+/// The answer of `MCPAccessProfile::search_access_profiles` (`GET /api/v1/mcp_toolsets/search?<page_size>&<page_token>&<query>`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceSearchAccessProfilesResponse {
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    /// `profiles`: a list; each item is a [`MCPAccessProfile`].
+    /// The profiles: a list of [`MCPAccessProfile`]s. `None` counts as empty. On the wire: `profiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<MCPAccessProfile>>,
 }
@@ -529,16 +533,16 @@ impl crate::Page for MCPAccessProfileServiceSearchAccessProfilesResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceSearchRequestableConnectorsResponse` schema.
+/// The answer of `MCPAccessProfile::search_requestable_connectors` (`GET /api/v1/users/<user_id>/mcp_toolsets/requestable_connectors/search?<grant_enrollment_status>&<page_size>&<page_token>&<query>`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceSearchRequestableConnectorsResponse {
-    /// `list`: a list; each item is a [`RequestableConnectorView`].
+    /// The list: a list of [`RequestableConnectorView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<RequestableConnectorView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -560,14 +564,16 @@ impl crate::Page for MCPAccessProfileServiceSearchRequestableConnectorsResponse 
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceUpdateRequestInput` schema.
+/// The request body of `MCPAccessProfile::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
+///
+/// An update: the server changes the fields of `profile` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceUpdateRequest {
-    /// `profile`: a [`MCPAccessProfile`].
+    /// The profile: a [`MCPAccessProfile`]. `None` leaves it out. On the wire: `profile`.
     pub profile: Option<MCPAccessProfile>,
-    /// `updateMask`: text.
+    /// The fields of `profile` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `profile` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -604,13 +610,13 @@ set_paths! { MCPAccessProfileServiceUpdateRequest => profile }
 #[cfg(feature = "mcp-access-profile")]
 update_body! { MCPAccessProfileServiceUpdateRequest { "profile" profile,  } {  } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileServiceUpdateResponse` schema.
+/// The answer of `MCPAccessProfile::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceUpdateResponse {
-    /// `profile`: a [`MCPAccessProfile`].
+    /// The profile: a [`MCPAccessProfile`]. `None` when the answer has none. On the wire: `profile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<MCPAccessProfile>,
 }
@@ -620,37 +626,37 @@ model_de! { MCPAccessProfileServiceUpdateResponse [1] {
     0 "profile" profile: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBinding` schema.
+/// Held by `MCPAccessProfileToolBindingServiceCreateResponse.bindings` and `MCPAccessProfileToolBindingServiceListResponse.bindings`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBinding {
-    /// `accessProfileId`: text.
+    /// The id of the access profile: text. `None` counts as empty. On the wire: `accessProfileId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `mcpToolId`: text.
+    /// The id of the MCP tool: text. `None` counts as empty. On the wire: `mcpToolId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -669,16 +675,16 @@ model_de! { MCPAccessProfileToolBinding [1] {
     6 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingHistoryEntry` schema.
+/// Held by `MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse.list` and `MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse.list`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingHistoryEntry {
-    /// `items`: a list; each item is a [`MCPAccessProfileToolBindingHistoryItem`].
+    /// The items: a list of [`MCPAccessProfileToolBindingHistoryItem`]s. `None` counts as empty. On the wire: `items`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<MCPAccessProfileToolBindingHistoryItem>>,
-    /// `metadata`: a [`ListHistoryEntryMetadata`].
+    /// The metadata: a [`ListHistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<ListHistoryEntryMetadata>,
 }
@@ -689,16 +695,16 @@ model_de! { MCPAccessProfileToolBindingHistoryEntry [1] {
     1 "metadata" metadata: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingHistoryItem` schema.
+/// Held by `MCPAccessProfileToolBindingHistoryEntry.items`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingHistoryItem {
-    /// `changeKind`: one of [`MCPAccessProfileToolBindingHistoryItemChangeKind`].
+    /// The change kind: one of [`MCPAccessProfileToolBindingHistoryItemChangeKind`]. `None` counts as [`MCPAccessProfileToolBindingHistoryItemChangeKind::Unspecified`]. On the wire: `changeKind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_kind: Option<MCPAccessProfileToolBindingHistoryItemChangeKind>,
-    /// `listIndex`: text.
+    /// The list index: text. `None` counts as empty. On the wire: `listIndex`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list_index: Option<String>,
 }
@@ -711,7 +717,7 @@ model_de! { MCPAccessProfileToolBindingHistoryItem [1] {
 
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `MCPAccessProfileToolBindingHistoryItem.change_kind`.
 pub enum MCPAccessProfileToolBindingHistoryItemChangeKind {
 /// `LIST_CHANGE_KIND_UNSPECIFIED`
 Unspecified = "LIST_CHANGE_KIND_UNSPECIFIED",
@@ -722,13 +728,13 @@ Removed = "LIST_CHANGE_KIND_REMOVED",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceCreateRequestInput` schema.
+/// The request body of `MCPAccessProfileToolBinding::create_bindings` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceCreateRequest {
-    /// `mcpToolIds`: a list; each item is text.
+    /// The ids of the MCP tools: a list of text. `None` counts as empty. On the wire: `mcpToolIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_ids: Option<Vec<String>>,
 }
@@ -743,13 +749,13 @@ setters! { MCPAccessProfileToolBindingServiceCreateRequest {
     mcp_tool_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceCreateResponse` schema.
+/// The answer of `MCPAccessProfileToolBinding::create_bindings` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceCreateResponse {
-    /// `bindings`: a list; each item is a [`MCPAccessProfileToolBinding`].
+    /// The bindings: a list of [`MCPAccessProfileToolBinding`]s. `None` counts as empty. On the wire: `bindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<MCPAccessProfileToolBinding>>,
 }
@@ -759,13 +765,13 @@ model_de! { MCPAccessProfileToolBindingServiceCreateResponse [1] {
     0 "bindings" bindings: Models,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceDeleteRequestInput` schema.
+/// The request body of `MCPAccessProfileToolBinding::delete_bindings` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings/delete`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceDeleteRequest {
-    /// `mcpToolIds`: a list; each item is text.
+    /// The ids of the MCP tools: a list of text. `None` counts as empty. On the wire: `mcpToolIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_ids: Option<Vec<String>>,
 }
@@ -780,7 +786,7 @@ setters! { MCPAccessProfileToolBindingServiceDeleteRequest {
     mcp_tool_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceDeleteResponse` schema.
+/// The answer of `MCPAccessProfileToolBinding::delete_bindings` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings/delete`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -791,13 +797,13 @@ pub struct MCPAccessProfileToolBindingServiceDeleteResponse {}
 model_de! { MCPAccessProfileToolBindingServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequestInput` schema.
+/// The request body of `MCPAccessProfileToolBinding::get_access_profiles_for_tools` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/tool_bindings/by_tools`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest {
-    /// `mcpToolIds`: a list; each item is text.
+    /// The ids of the MCP tools: a list of text. `None` counts as empty. On the wire: `mcpToolIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_ids: Option<Vec<String>>,
 }
@@ -812,13 +818,13 @@ setters! { MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest {
     mcp_tool_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse` schema.
+/// The answer of `MCPAccessProfileToolBinding::get_access_profiles_for_tools` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/tool_bindings/by_tools`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse {
-    /// `accessProfilesForTools`: a list; each item is a [`AccessProfilesForTool`].
+    /// The access profiles for tools: a list of [`AccessProfilesForTool`]s. `None` counts as empty. On the wire: `accessProfilesForTools`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profiles_for_tools: Option<Vec<AccessProfilesForTool>>,
 }
@@ -828,16 +834,16 @@ model_de! { MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse 
     0 "accessProfilesForTools" access_profiles_for_tools: Models,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse` schema.
+/// The answer of `MCPAccessProfileToolBinding::list_profiles_by_tool_history` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/tool_bindings/by_tool/<mcp_tool_id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse {
-    /// `list`: a list; each item is a [`MCPAccessProfileToolBindingHistoryEntry`].
+    /// The list: a list of [`MCPAccessProfileToolBindingHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPAccessProfileToolBindingHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -859,16 +865,16 @@ impl crate::Page for MCPAccessProfileToolBindingServiceListProfilesByToolHistory
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceListResponse` schema.
+/// The answer of `MCPAccessProfileToolBinding::list` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceListResponse {
-    /// `bindings`: a list; each item is a [`MCPAccessProfileToolBinding`].
+    /// The bindings: a list of [`MCPAccessProfileToolBinding`]s. `None` counts as empty. On the wire: `bindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<MCPAccessProfileToolBinding>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -890,16 +896,16 @@ impl crate::Page for MCPAccessProfileToolBindingServiceListResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse` schema.
+/// The answer of `MCPAccessProfileToolBinding::list_tools_by_profile_history` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings/history?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse {
-    /// `list`: a list; each item is a [`MCPAccessProfileToolBindingHistoryEntry`].
+    /// The list: a list of [`MCPAccessProfileToolBindingHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPAccessProfileToolBindingHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -921,25 +927,25 @@ impl crate::Page for MCPAccessProfileToolBindingServiceListToolsByProfileHistory
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPClientLifecycleConfig` schema.
+/// Held by `AIGovernanceSettings.default_client_lifecycle`.
 #[cfg(feature = "ai-governance-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPClientLifecycleConfig {
-    /// `inactivityCloseAfter`: a duration (`"3600s"` on the wire).
+    /// The inactivity close after: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `inactivityCloseAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub inactivity_close_after: Option<::time::SignedDuration>,
-    /// `inactivityHideAfter`: a duration (`"3600s"` on the wire).
+    /// The inactivity hide after: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `inactivityHideAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub inactivity_hide_after: Option<::time::SignedDuration>,
-    /// `retentionDeleteAfter`: a duration (`"3600s"` on the wire).
+    /// The retention delete after: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `retentionDeleteAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
@@ -961,43 +967,43 @@ setters! { MCPClientLifecycleConfig {
     retention_delete_after: impl Into<::time::SignedDuration>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPConnectionView` schema.
+/// Held by `MCPServerServiceListConnectionsResponse.list`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPConnectionView {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `authMethod`: one of [`MCPServerViewAuthMethod`].
+    /// The auth method: one of [`MCPServerViewAuthMethod`]. `None` counts as [`MCPServerViewAuthMethod::Unspecified`]. On the wire: `authMethod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_method: Option<MCPServerViewAuthMethod>,
-    /// `authorizedAsEmail`: text.
+    /// The authorized as email: text. `None` counts as empty. On the wire: `authorizedAsEmail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_as_email: Option<String>,
-    /// `authorizedAsName`: text.
+    /// The authorized as name: text. `None` counts as empty. On the wire: `authorizedAsName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorized_as_name: Option<String>,
-    /// `connected`: a boolean.
+    /// Whether it is connected: a boolean. `None` counts as `false`. On the wire: `connected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connected: Option<bool>,
-    /// `connectedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was connected: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `connectedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub connected_at: Option<::time::OffsetDateTime>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `serverType`: one of [`MCPServerViewServerType`].
+    /// The server type: one of [`MCPServerViewServerType`]. `None` counts as [`MCPServerViewServerType::Unspecified`]. On the wire: `serverType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_type: Option<MCPServerViewServerType>,
 }
@@ -1016,82 +1022,84 @@ model_de! { MCPConnectionView [1] {
     9 "serverType" server_type: Plain,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPResource` schema.
+/// Held by `MCPResourceHistoryEntry.snapshot`, `MCPResourceServiceGetResponse.resource`, `MCPResourceServiceListResponse.resources` and 3 more.
+///
+/// In `MCPResourceServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResource {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `discoveryHash`: text.
+    /// The discovery hash: text. `None` counts as empty. On the wire: `discoveryHash`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_hash: Option<String>,
-    /// `entitlementActive`: a boolean. Set by the server.
+    /// The entitlement active switch: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `entitlementActive`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_active: Option<bool>,
-    /// `grantCount`: a 64-bit integer (a string on the wire). Set by the server.
+    /// The grant count: a 64-bit whole number (a string on the wire). Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `grantCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub grant_count: Option<i64>,
-    /// `id`: text.
+    /// The id of this MCP resource: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `kind`: one of [`MCPResourceKind`].
+    /// The kind: one of [`MCPResourceKind`]. `None` counts as [`MCPResourceKind::Unspecified`]. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<MCPResourceKind>,
-    /// `lastDiscoveredAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last discovered: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lastDiscoveredAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_discovered_at: Option<::time::OffsetDateTime>,
-    /// `mimeType`: text.
+    /// The mime type: text. `None` counts as empty. On the wire: `mimeType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mime_type: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `state`: one of [`MCPResourceState`].
+    /// The state: one of [`MCPResourceState`]. `None` counts as [`MCPResourceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<MCPResourceState>,
-    /// `title`: text.
+    /// The title: text. `None` counts as empty. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `uri`: text.
+    /// The URI: text. `None` counts as empty. On the wire: `uri`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
-    /// `uriTemplate`: text.
+    /// The URI template: text. `None` counts as empty. On the wire: `uriTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri_template: Option<String>,
 }
@@ -1163,16 +1171,16 @@ set_paths! { MCPResource {
     "uriTemplate" uri_template,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPResourceHistoryEntry` schema.
+/// Held by `MCPResourceServiceListHistoryResponse.list`.
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`MCPResource`].
+    /// The snapshot: a [`MCPResource`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<MCPResource>,
 }
@@ -1185,7 +1193,7 @@ model_de! { MCPResourceHistoryEntry [1] {
 
 #[cfg(feature = "mcp-resource")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `MCPResource.kind` and `MCPResourceServiceSearchRequest.kind_filter`.
 pub enum MCPResourceKind {
 /// `MCP_RESOURCE_KIND_UNSPECIFIED`
 Unspecified = "MCP_RESOURCE_KIND_UNSPECIFIED",
@@ -1196,13 +1204,13 @@ Template = "MCP_RESOURCE_KIND_TEMPLATE",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPResourceServiceGetResponse` schema.
+/// The answer of `MCPResource::get` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>`).
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceGetResponse {
-    /// `resource`: a [`MCPResource`].
+    /// The resource: a [`MCPResource`]. `None` when the answer has none. On the wire: `resource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<MCPResource>,
 }
@@ -1212,16 +1220,16 @@ model_de! { MCPResourceServiceGetResponse [1] {
     0 "resource" resource: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPResourceServiceListHistoryResponse` schema.
+/// The answer of `MCPResource::list_history` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`MCPResourceHistoryEntry`].
+    /// The list: a list of [`MCPResourceHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPResourceHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1243,16 +1251,16 @@ impl crate::Page for MCPResourceServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPResourceServiceListResponse` schema.
+/// The answer of `MCPResource::list` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceListResponse {
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    /// `resources`: a list; each item is a [`MCPResource`].
+    /// The resources: a list of [`MCPResource`]s. `None` counts as empty. On the wire: `resources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<MCPResource>>,
 }
@@ -1274,34 +1282,34 @@ impl crate::Page for MCPResourceServiceListResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPResourceServiceSearchRequestInput` schema.
+/// The request body of `MCPResource::search` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/search`).
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceSearchRequest {
-    /// `includeGrantStatus`: a boolean.
+    /// Whether to include grant status: a boolean. `None` counts as `false`. On the wire: `includeGrantStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_grant_status: Option<bool>,
-    /// `kindFilter`: a list; each item is one of [`MCPResourceKind`].
+    /// The kind filter: a list of [`MCPResourceKind`] values. `None` counts as empty. On the wire: `kindFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind_filter: Option<Vec<MCPResourceKind>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `sortBy`: one of [`MCPResourceServiceSearchRequestSortBy`].
+    /// The sort by: one of [`MCPResourceServiceSearchRequestSortBy`]. `None` counts as [`MCPResourceServiceSearchRequestSortBy::Unspecified`]. On the wire: `sortBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<MCPResourceServiceSearchRequestSortBy>,
-    /// `sortDirection`: one of [`SearchAutomationsRequestDirection`].
+    /// The sort direction: one of [`SearchAutomationsRequestDirection`]. `None` counts as [`SearchAutomationsRequestDirection::Unspecified`]. On the wire: `sortDirection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<SearchAutomationsRequestDirection>,
-    /// `stateFilter`: a list; each item is one of [`MCPResourceState`].
+    /// The state filter: a list of [`MCPResourceState`] values. `None` counts as empty. On the wire: `stateFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_filter: Option<Vec<MCPResourceState>>,
 }
@@ -1332,7 +1340,7 @@ setters! { MCPResourceServiceSearchRequest {
 
 #[cfg(feature = "mcp-resource")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `MCPResourceServiceSearchRequest.sort_by`.
 pub enum MCPResourceServiceSearchRequestSortBy {
 /// `MCP_RESOURCE_SORT_BY_UNSPECIFIED`
 Unspecified = "MCP_RESOURCE_SORT_BY_UNSPECIFIED",
@@ -1347,16 +1355,16 @@ UpdatedAt = "MCP_RESOURCE_SORT_BY_UPDATED_AT",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPResourceServiceSearchResponse` schema.
+/// The answer of `MCPResource::search` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/search`).
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceSearchResponse {
-    /// `list`: a list; each item is a [`MCPResource`].
+    /// The list: a list of [`MCPResource`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPResource>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1378,14 +1386,16 @@ impl crate::Page for MCPResourceServiceSearchResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPResourceServiceUpdateRequestInput` schema.
+/// The request body of `MCPResource::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>`).
+///
+/// An update: the server changes the fields of `resource` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPResourceServiceUpdateRequest {
-    /// `resource`: a [`MCPResource`].
+    /// The resource: a [`MCPResource`]. `None` leaves it out. On the wire: `resource`.
     pub resource: Option<MCPResource>,
-    /// `updateMask`: text.
+    /// The fields of `resource` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `resource` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1422,13 +1432,13 @@ set_paths! { MCPResourceServiceUpdateRequest => resource }
 #[cfg(feature = "mcp-resource")]
 update_body! { MCPResourceServiceUpdateRequest { "resource" resource,  } {  } }
 
-/// The `c1.api.ai_governance.v1.MCPResourceServiceUpdateResponse` schema.
+/// The answer of `MCPResource::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>`).
 #[cfg(feature = "mcp-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPResourceServiceUpdateResponse {
-    /// `resource`: a [`MCPResource`].
+    /// The resource: a [`MCPResource`]. `None` when the answer has none. On the wire: `resource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<MCPResource>,
 }
@@ -1440,7 +1450,7 @@ model_de! { MCPResourceServiceUpdateResponse [1] {
 
 #[cfg(feature = "mcp-resource")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `MCPResource.state` and `MCPResourceServiceSearchRequest.state_filter`.
 pub enum MCPResourceState {
 /// `MCP_RESOURCE_STATE_UNSPECIFIED`
 Unspecified = "MCP_RESOURCE_STATE_UNSPECIFIED",
@@ -1455,19 +1465,19 @@ Removed = "MCP_RESOURCE_STATE_REMOVED",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPServerAuthAWSSigV4` schema.
+/// Held by `MCPServerHostedConfig.aws_sigv4`.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthAWSSigV4 {
-    /// `accessKeyId`: text.
+    /// The id of the access key: text. `None` counts as empty. On the wire: `accessKeyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_key_id: Option<String>,
-    /// `secretAccessKey`: text.
+    /// The secret access key: text. `None` counts as empty. On the wire: `secretAccessKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_access_key: Option<String>,
-    /// `sessionToken`: text.
+    /// The session token: text. `None` counts as empty. On the wire: `sessionToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_token: Option<String>,
 }
@@ -1493,16 +1503,16 @@ setters! { MCPServerAuthAWSSigV4 {
     session_token: impl Into<String>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerAuthBasicAuth` schema.
+/// Held by `MCPServerExternalConfig.basic_auth` and `MCPServerHostedConfig.basic_auth`.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthBasicAuth {
-    /// `password`: text.
+    /// The password: text. `None` counts as empty. On the wire: `password`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
-    /// `username`: text.
+    /// The username: text. `None` counts as empty. On the wire: `username`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
@@ -1525,13 +1535,13 @@ setters! { MCPServerAuthBasicAuth {
     username: impl Into<String>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerAuthBearerToken` schema.
+/// Held by `MCPServerExternalConfig.bearer_token` and `MCPServerHostedConfig.bearer_token`.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthBearerToken {
-    /// `token`: text.
+    /// The token: text. `None` counts as empty. On the wire: `token`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
@@ -1551,16 +1561,16 @@ setters! { MCPServerAuthBearerToken {
     token: impl Into<String>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerAuthCustomHeader` schema.
+/// Held by `MCPServerExternalConfig.custom_header` and `MCPServerHostedConfig.custom_header`.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthCustomHeader {
-    /// `headerName`: text.
+    /// The header name: text. `None` counts as empty. On the wire: `headerName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_name: Option<String>,
-    /// `headerValue`: text.
+    /// The header value: text. `None` counts as empty. On the wire: `headerValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_value: Option<String>,
 }
@@ -1583,16 +1593,16 @@ setters! { MCPServerAuthCustomHeader {
     header_value: impl Into<String>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerAuthGoogleServiceAccount` schema.
+/// Held by `MCPServerHostedConfig.google_service_account`.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthGoogleServiceAccount {
-    /// `credentialsJson`: text.
+    /// The credentials JSON: text. `None` counts as empty. On the wire: `credentialsJson`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials_json: Option<String>,
-    /// `scopes`: a list; each item is text.
+    /// The scopes: a list of text. `None` counts as empty. On the wire: `scopes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
 }
@@ -1615,7 +1625,7 @@ setters! { MCPServerAuthGoogleServiceAccount {
     scopes: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerAuthNone` schema.
+/// Held by `MCPServerExternalConfig.none` and `MCPServerHostedConfig.none`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1626,64 +1636,64 @@ pub struct MCPServerAuthNone {}
 model_de! { MCPServerAuthNone [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerAuthOAuth2` schema.
+/// Held by `MCPServerExternalConfig.oauth2` and `MCPServerHostedConfig.oauth2`.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerAuthOAuth2 {
-    /// `authorizeUrl`: text.
+    /// The authorize URL: text. `None` counts as empty. On the wire: `authorizeUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorize_url: Option<String>,
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientIdMode`: one of [`MCPServerAuthOAuth2ClientIdMode`].
+    /// The client id mode: one of [`MCPServerAuthOAuth2ClientIdMode`]. `None` counts as [`MCPServerAuthOAuth2ClientIdMode::Unspecified`]. On the wire: `clientIdMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_mode: Option<MCPServerAuthOAuth2ClientIdMode>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// `codeChallengeMethodsSupported`: a list; each item is text.
+    /// The code challenge methods supported: a list of text. `None` counts as empty. On the wire: `codeChallengeMethodsSupported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_challenge_methods_supported: Option<Vec<String>>,
-    /// `extraAuthorizeParams`: a map from text; each value is text.
+    /// The extra authorize params: a map from text to text. `None` counts as empty. On the wire: `extraAuthorizeParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_authorize_params: Option<::std::collections::BTreeMap<String, String>>,
-    /// `extraTokenParams`: a map from text; each value is text.
+    /// The extra token params: a map from text to text. `None` counts as empty. On the wire: `extraTokenParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_token_params: Option<::std::collections::BTreeMap<String, String>>,
-    /// `issuerUrl`: text.
+    /// The issuer URL: text. `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// `jwtAudience`: text.
+    /// The JWT audience: text. `None` counts as empty. On the wire: `jwtAudience`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt_audience: Option<String>,
-    /// `jwtIssuer`: text.
+    /// The JWT issuer: text. `None` counts as empty. On the wire: `jwtIssuer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt_issuer: Option<String>,
-    /// `jwtPrivateKey`: text.
+    /// The JWT private key: text. `None` counts as empty. On the wire: `jwtPrivateKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt_private_key: Option<String>,
-    /// `jwtSubject`: text.
+    /// The JWT subject: text. `None` counts as empty. On the wire: `jwtSubject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt_subject: Option<String>,
-    /// `mode`: one of [`MCPServerAuthOAuth2Mode`].
+    /// The mode: one of [`MCPServerAuthOAuth2Mode`]. `None` counts as [`MCPServerAuthOAuth2Mode::Unspecified`]. On the wire: `mode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<MCPServerAuthOAuth2Mode>,
-    /// `pkce`: text.
+    /// The pkce: text. `None` counts as empty. On the wire: `pkce`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pkce: Option<String>,
-    /// `scopes`: a list; each item is text.
+    /// The scopes: a list of text. `None` counts as empty. On the wire: `scopes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// `scopesSupported`: a list; each item is text.
+    /// The scopes supported: a list of text. `None` counts as empty. On the wire: `scopesSupported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes_supported: Option<Vec<String>>,
-    /// `tokenEndpointAuthMethod`: text.
+    /// The token endpoint auth method: text. `None` counts as empty. On the wire: `tokenEndpointAuthMethod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<String>,
-    /// `tokenUrl`: text.
+    /// The token URL: text. `None` counts as empty. On the wire: `tokenUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
 }
@@ -1756,7 +1766,7 @@ setters! { MCPServerAuthOAuth2 {
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `MCPServerAuthOAuth2.client_id_mode` and `MCPServerView.oauth2_client_id_mode`.
 pub enum MCPServerAuthOAuth2ClientIdMode {
 /// `MCP_SERVER_AUTH_OAUTH2_CLIENT_ID_MODE_UNSPECIFIED`
 Unspecified = "MCP_SERVER_AUTH_OAUTH2_CLIENT_ID_MODE_UNSPECIFIED",
@@ -1769,7 +1779,7 @@ Cimd = "MCP_SERVER_AUTH_OAUTH2_CLIENT_ID_MODE_CIMD",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 7 known values.
+/// An open enum of 7 known values, the type of `MCPServerAuthOAuth2.mode`, `MCPServerCatalogEntry.supported_oauth2_modes` and `MCPServerView.oauth2_mode`.
 pub enum MCPServerAuthOAuth2Mode {
 /// `MCP_SERVER_AUTH_OAUTH2_MODE_UNSPECIFIED`
 Unspecified = "MCP_SERVER_AUTH_OAUTH2_MODE_UNSPECIFIED",
@@ -1788,61 +1798,61 @@ AuthorizationCode = "MCP_SERVER_AUTH_OAUTH2_MODE_AUTHORIZATION_CODE",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPServerCatalogAuthMode` schema.
+/// Held by `MCPServerCatalogEntry.auth_modes`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerCatalogAuthMode {
-    /// `authMethod`: one of [`MCPServerViewAuthMethod`].
+    /// The auth method: one of [`MCPServerViewAuthMethod`]. `None` counts as [`MCPServerViewAuthMethod::Unspecified`]. On the wire: `authMethod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_method: Option<MCPServerViewAuthMethod>,
-    /// `authStyle`: text.
+    /// The auth style: text. `None` counts as empty. On the wire: `authStyle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_style: Option<String>,
-    /// `authorizeUrl`: text.
+    /// The authorize URL: text. `None` counts as empty. On the wire: `authorizeUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorize_url: Option<String>,
-    /// `clientIdMode`: one of [`MCPServerCatalogAuthModeClientIdMode`].
+    /// The client id mode: one of [`MCPServerCatalogAuthModeClientIdMode`]. `None` counts as [`MCPServerCatalogAuthModeClientIdMode::Unspecified`]. On the wire: `clientIdMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_mode: Option<MCPServerCatalogAuthModeClientIdMode>,
-    /// `credentialUrl`: text.
+    /// The credential URL: text. `None` counts as empty. On the wire: `credentialUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_url: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `extraAuthorizeParams`: a map from text; each value is text.
+    /// The extra authorize params: a map from text to text. `None` counts as empty. On the wire: `extraAuthorizeParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_authorize_params: Option<::std::collections::BTreeMap<String, String>>,
-    /// `extraTokenParams`: a map from text; each value is text.
+    /// The extra token params: a map from text to text. `None` counts as empty. On the wire: `extraTokenParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_token_params: Option<::std::collections::BTreeMap<String, String>>,
-    /// `header`: text.
+    /// The header: text. `None` counts as empty. On the wire: `header`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
-    /// `issuerUrl`: text.
+    /// The issuer URL: text. `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// `jwtAudience`: text.
+    /// The JWT audience: text. `None` counts as empty. On the wire: `jwtAudience`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt_audience: Option<String>,
-    /// `oauth2Grant`: text.
+    /// The OAuth 2 grant: text. `None` counts as empty. On the wire: `oauth2Grant`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_grant: Option<String>,
-    /// `optionalScopes`: a list; each item is text.
+    /// The optional scopes: a list of text. `None` counts as empty. On the wire: `optionalScopes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_scopes: Option<Vec<String>>,
-    /// `passthrough`: a boolean.
+    /// The passthrough switch: a boolean. `None` counts as `false`. On the wire: `passthrough`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passthrough: Option<bool>,
-    /// `pkce`: text.
+    /// The pkce: text. `None` counts as empty. On the wire: `pkce`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pkce: Option<String>,
-    /// `scopes`: a list; each item is text.
+    /// The scopes: a list of text. `None` counts as empty. On the wire: `scopes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// `tokenUrl`: text.
+    /// The token URL: text. `None` counts as empty. On the wire: `tokenUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
 }
@@ -1870,7 +1880,7 @@ model_de! { MCPServerCatalogAuthMode [1] {
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `MCPServerCatalogAuthMode.client_id_mode`.
 pub enum MCPServerCatalogAuthModeClientIdMode {
 /// `MCP_SERVER_CATALOG_CLIENT_ID_MODE_UNSPECIFIED`
 Unspecified = "MCP_SERVER_CATALOG_CLIENT_ID_MODE_UNSPECIFIED",
@@ -1883,31 +1893,31 @@ Cimd = "MCP_SERVER_CATALOG_CLIENT_ID_MODE_CIMD",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPServerCatalogConfigField` schema.
+/// Held by `MCPServerCatalogConfigSchema.fields`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerCatalogConfigField {
-    /// `default`: text.
+    /// The default: text. `None` counts as empty. On the wire: `default`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `placeholder`: text.
+    /// The placeholder: text. `None` counts as empty. On the wire: `placeholder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
-    /// `required`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `required`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `secret`: a boolean.
+    /// The secret switch: a boolean. `None` counts as `false`. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
 }
@@ -1923,13 +1933,13 @@ model_de! { MCPServerCatalogConfigField [1] {
     6 "secret" secret: Plain,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerCatalogConfigSchema` schema.
+/// Held by `MCPServerCatalogEntry.config_schema`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerCatalogConfigSchema {
-    /// `fields`: a list; each item is a [`MCPServerCatalogConfigField`].
+    /// The fields: a list of [`MCPServerCatalogConfigField`]s. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<MCPServerCatalogConfigField>>,
 }
@@ -1939,64 +1949,64 @@ model_de! { MCPServerCatalogConfigSchema [1] {
     0 "fields" fields: Models,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerCatalogEntry` schema.
+/// Held by `MCPServerServiceGetCatalogResponse.catalog_entry` and `MCPServerServiceListCatalogResponse.list`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerCatalogEntry {
-    /// `authModes`: a list; each item is a [`MCPServerCatalogAuthMode`].
+    /// The auth modes: a list of [`MCPServerCatalogAuthMode`]s. `None` counts as empty. On the wire: `authModes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_modes: Option<Vec<MCPServerCatalogAuthMode>>,
-    /// `baseUrl`: text.
+    /// The base URL: text. `None` counts as empty. On the wire: `baseUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
-    /// `channel`: one of [`MCPServerCatalogEntryChannel`].
+    /// The channel: one of [`MCPServerCatalogEntryChannel`]. `None` counts as [`MCPServerCatalogEntryChannel::Unspecified`]. On the wire: `channel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<MCPServerCatalogEntryChannel>,
-    /// `configSchema`: a [`MCPServerCatalogConfigSchema`].
+    /// The config schema: a [`MCPServerCatalogConfigSchema`]. `None` when the answer has none. On the wire: `configSchema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_schema: Option<MCPServerCatalogConfigSchema>,
-    /// `defaultAuthMethod`: one of [`MCPServerViewAuthMethod`]. Deprecated by the vendor.
+    /// The default auth method: one of [`MCPServerViewAuthMethod`]. `None` counts as [`MCPServerViewAuthMethod::Unspecified`]. On the wire: `defaultAuthMethod`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_auth_method: Option<MCPServerViewAuthMethod>,
-    /// `defaultAuthorizeUrl`: text. Deprecated by the vendor.
+    /// The default authorize URL: text. `None` counts as empty. On the wire: `defaultAuthorizeUrl`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_authorize_url: Option<String>,
-    /// `defaultScopes`: a list; each item is text. Deprecated by the vendor.
+    /// The default scopes: a list of text. `None` counts as empty. On the wire: `defaultScopes`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_scopes: Option<Vec<String>>,
-    /// `defaultTokenUrl`: text. Deprecated by the vendor.
+    /// The default token URL: text. `None` counts as empty. On the wire: `defaultTokenUrl`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_url: Option<String>,
-    /// `defaultToolPrefix`: text.
+    /// The default tool prefix: text. `None` counts as empty. On the wire: `defaultToolPrefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tool_prefix: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `iconUrl`: text.
+    /// The icon URL: text. `None` counts as empty. On the wire: `iconUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// `id`: text.
+    /// The id of this MCP server catalog entry: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `maturity`: one of [`MCPServerCatalogEntryMaturity`].
+    /// The maturity: one of [`MCPServerCatalogEntryMaturity`]. `None` counts as [`MCPServerCatalogEntryMaturity::Unspecified`]. On the wire: `maturity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maturity: Option<MCPServerCatalogEntryMaturity>,
-    /// `scope`: one of [`MCPServerCatalogEntryScope`].
+    /// The scope: one of [`MCPServerCatalogEntryScope`]. `None` counts as [`MCPServerCatalogEntryScope::Unspecified`]. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<MCPServerCatalogEntryScope>,
-    /// `serviceName`: text.
+    /// The service name: text. `None` counts as empty. On the wire: `serviceName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    /// `stable`: a boolean. Deprecated by the vendor.
+    /// Whether it is stable: a boolean. `None` counts as `false`. On the wire: `stable`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stable: Option<bool>,
-    /// `supportedOauth2Modes`: a list; each item is one of [`MCPServerAuthOAuth2Mode`].
+    /// The supported OAuth 2 modes: a list of [`MCPServerAuthOAuth2Mode`] values. `None` counts as empty. On the wire: `supportedOauth2Modes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_oauth2_modes: Option<Vec<MCPServerAuthOAuth2Mode>>,
 }
@@ -2025,7 +2035,7 @@ model_de! { MCPServerCatalogEntry [1] {
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `MCPServerCatalogEntry.channel`.
 pub enum MCPServerCatalogEntryChannel {
 /// `MCP_SERVER_CATALOG_CHANNEL_UNSPECIFIED`
 Unspecified = "MCP_SERVER_CATALOG_CHANNEL_UNSPECIFIED",
@@ -2040,7 +2050,7 @@ Alpha = "MCP_SERVER_CATALOG_CHANNEL_ALPHA",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `MCPServerCatalogEntry.maturity`.
 pub enum MCPServerCatalogEntryMaturity {
 /// `MCP_SERVER_CATALOG_MATURITY_UNSPECIFIED`
 Unspecified = "MCP_SERVER_CATALOG_MATURITY_UNSPECIFIED",
@@ -2057,7 +2067,7 @@ Curated = "MCP_SERVER_CATALOG_MATURITY_CURATED",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `MCPServerCatalogEntry.scope`.
 pub enum MCPServerCatalogEntryScope {
 /// `MCP_SERVER_CATALOG_SCOPE_UNSPECIFIED`
 Unspecified = "MCP_SERVER_CATALOG_SCOPE_UNSPECIFIED",
@@ -2070,37 +2080,39 @@ Undetermined = "MCP_SERVER_CATALOG_SCOPE_UNDETERMINED",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPServerExternalConfig` schema.
+/// Held by `MCPServerServiceRegisterRequest.external_config`, `MCPServerServiceTestConnectionRequest.external_config` and `MCPServerServiceUpdateCredentialsRequest.external_config`.
+///
+/// In `MCPServerServiceTestConnectionRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `none`, `bearer_token`, `oauth2`, `custom_header`, `basic_auth` may be set.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerExternalConfig {
-    /// `basicAuth`: a [`MCPServerAuthBasicAuth`].
+    /// The basic auth: a [`MCPServerAuthBasicAuth`]. `None` leaves it out. On the wire: `basicAuth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<MCPServerAuthBasicAuth>,
-    /// `bearerToken`: a [`MCPServerAuthBearerToken`].
+    /// The bearer token: a [`MCPServerAuthBearerToken`]. `None` leaves it out. On the wire: `bearerToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bearer_token: Option<MCPServerAuthBearerToken>,
-    /// `customHeader`: a [`MCPServerAuthCustomHeader`].
+    /// The custom header: a [`MCPServerAuthCustomHeader`]. `None` leaves it out. On the wire: `customHeader`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_header: Option<MCPServerAuthCustomHeader>,
-    /// `none`: a [`MCPServerAuthNone`].
+    /// The none: a [`MCPServerAuthNone`]. `None` leaves it out. On the wire: `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub none: Option<MCPServerAuthNone>,
-    /// `oauth2`: a [`MCPServerAuthOAuth2`].
+    /// The OAuth 2: a [`MCPServerAuthOAuth2`]. `None` leaves it out. On the wire: `oauth2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<MCPServerAuthOAuth2>,
-    /// `requireToolApproval`: one of [`MCPServerViewRequireToolApproval`].
+    /// The require tool approval: one of [`MCPServerViewRequireToolApproval`]. `None` counts as [`MCPServerViewRequireToolApproval::Unspecified`]. On the wire: `requireToolApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_tool_approval: Option<MCPServerViewRequireToolApproval>,
-    /// `tokenSharing`: one of [`MCPServerViewTokenSharing`].
+    /// The token sharing: one of [`MCPServerViewTokenSharing`]. `None` counts as [`MCPServerViewTokenSharing::Unspecified`]. On the wire: `tokenSharing`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_sharing: Option<MCPServerViewTokenSharing>,
-    /// `transportType`: one of [`MCPServerViewTransportType`].
+    /// The transport type: one of [`MCPServerViewTransportType`]. `None` counts as [`MCPServerViewTransportType::Unspecified`]. On the wire: `transportType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport_type: Option<MCPServerViewTransportType>,
-    /// `url`: text.
+    /// The URL: text. `None` counts as empty. On the wire: `url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -2144,46 +2156,48 @@ set_paths! { MCPServerExternalConfig {
     "url" url,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerHostedConfig` schema.
+/// Held by `MCPServerServiceRegisterRequest.hosted_config` and `MCPServerServiceUpdateCredentialsRequest.hosted_config`.
+///
+/// At most one of `none`, `bearer_token`, `oauth2`, `custom_header`, `google_service_account`, `aws_sigv4`, `basic_auth` may be set.
 #[cfg(feature = "mcp-server")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerHostedConfig {
-    /// `awsSigv4`: a [`MCPServerAuthAWSSigV4`].
+    /// The AWS sigv4: a [`MCPServerAuthAWSSigV4`]. `None` leaves it out. On the wire: `awsSigv4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_sigv4: Option<MCPServerAuthAWSSigV4>,
-    /// `basicAuth`: a [`MCPServerAuthBasicAuth`].
+    /// The basic auth: a [`MCPServerAuthBasicAuth`]. `None` leaves it out. On the wire: `basicAuth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth: Option<MCPServerAuthBasicAuth>,
-    /// `bearerToken`: a [`MCPServerAuthBearerToken`].
+    /// The bearer token: a [`MCPServerAuthBearerToken`]. `None` leaves it out. On the wire: `bearerToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bearer_token: Option<MCPServerAuthBearerToken>,
-    /// `configFields`: a map from text; each value is text.
+    /// The config fields: a map from text to text. `None` counts as empty. On the wire: `configFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_fields: Option<::std::collections::BTreeMap<String, String>>,
-    /// `customHeader`: a [`MCPServerAuthCustomHeader`].
+    /// The custom header: a [`MCPServerAuthCustomHeader`]. `None` leaves it out. On the wire: `customHeader`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_header: Option<MCPServerAuthCustomHeader>,
-    /// `googleServiceAccount`: a [`MCPServerAuthGoogleServiceAccount`].
+    /// The google service account: a [`MCPServerAuthGoogleServiceAccount`]. `None` leaves it out. On the wire: `googleServiceAccount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google_service_account: Option<MCPServerAuthGoogleServiceAccount>,
-    /// `mcpServerCatalogId`: text.
+    /// The id of the MCP server catalog: text. `None` counts as empty. On the wire: `mcpServerCatalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server_catalog_id: Option<String>,
-    /// `none`: a [`MCPServerAuthNone`].
+    /// The none: a [`MCPServerAuthNone`]. `None` leaves it out. On the wire: `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub none: Option<MCPServerAuthNone>,
-    /// `oauth2`: a [`MCPServerAuthOAuth2`].
+    /// The OAuth 2: a [`MCPServerAuthOAuth2`]. `None` leaves it out. On the wire: `oauth2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<MCPServerAuthOAuth2>,
-    /// `requireToolApproval`: one of [`MCPServerViewRequireToolApproval`].
+    /// The require tool approval: one of [`MCPServerViewRequireToolApproval`]. `None` counts as [`MCPServerViewRequireToolApproval::Unspecified`]. On the wire: `requireToolApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_tool_approval: Option<MCPServerViewRequireToolApproval>,
-    /// `sourceAppId`: text.
+    /// The id of the source app: text. `None` counts as empty. On the wire: `sourceAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_app_id: Option<String>,
-    /// `tokenSharing`: one of [`MCPServerViewTokenSharing`].
+    /// The token sharing: one of [`MCPServerViewTokenSharing`]. `None` counts as [`MCPServerViewTokenSharing::Unspecified`]. On the wire: `tokenSharing`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_sharing: Option<MCPServerViewTokenSharing>,
 }
@@ -2236,16 +2250,16 @@ setters! { MCPServerHostedConfig {
     token_sharing: impl Into<MCPServerViewTokenSharing>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerSearchWithToolCountResult` schema.
+/// Held by `MCPServerServiceSearchWithToolCountResponse.list`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerSearchWithToolCountResult {
-    /// `mcpServer`: a [`MCPServerView`].
+    /// The MCP server: a [`MCPServerView`]. `None` when the answer has none. On the wire: `mcpServer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server: Option<MCPServerView>,
-    /// `toolCount`: a 64-bit integer (a string on the wire).
+    /// The tool count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `toolCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -2259,7 +2273,7 @@ model_de! { MCPServerSearchWithToolCountResult [1] {
     1 "toolCount" tool_count: Int64,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceDeleteRequestInput` schema.
+/// The request body of `MCPServer::delete` (`DELETE /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2270,7 +2284,7 @@ pub struct MCPServerServiceDeleteRequest {}
 model_de! { MCPServerServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceDeleteResponse` schema.
+/// The answer of `MCPServer::delete` (`DELETE /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2281,13 +2295,13 @@ pub struct MCPServerServiceDeleteResponse {}
 model_de! { MCPServerServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceDiscoverOIDCEndpointsRequest` schema.
+/// The request body of `MCPServer::discover_oidc_endpoints` (`POST /api/v1/mcp_servers/discover_oidc`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceDiscoverOIDCEndpointsRequest {
-    /// `issuerUrl`: text.
+    /// The issuer URL: text. `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
 }
@@ -2302,22 +2316,22 @@ setters! { MCPServerServiceDiscoverOIDCEndpointsRequest {
     issuer_url: impl Into<String>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceDiscoverOIDCEndpointsResponse` schema.
+/// The answer of `MCPServer::discover_oidc_endpoints` (`POST /api/v1/mcp_servers/discover_oidc`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceDiscoverOIDCEndpointsResponse {
-    /// `authorizationEndpoint`: text.
+    /// The authorization endpoint: text. `None` counts as empty. On the wire: `authorizationEndpoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_endpoint: Option<String>,
-    /// `codeChallengeMethodsSupported`: a list; each item is text.
+    /// The code challenge methods supported: a list of text. `None` counts as empty. On the wire: `codeChallengeMethodsSupported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_challenge_methods_supported: Option<Vec<String>>,
-    /// `scopesSupported`: a list; each item is text.
+    /// The scopes supported: a list of text. `None` counts as empty. On the wire: `scopesSupported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes_supported: Option<Vec<String>>,
-    /// `tokenEndpoint`: text.
+    /// The token endpoint: text. `None` counts as empty. On the wire: `tokenEndpoint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint: Option<String>,
 }
@@ -2330,13 +2344,13 @@ model_de! { MCPServerServiceDiscoverOIDCEndpointsResponse [1] {
     3 "tokenEndpoint" token_endpoint: Plain,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceGetCatalogResponse` schema.
+/// The answer of `MCPServer::get_catalog` (`GET /api/v1/mcp_server_catalog/<catalog_id>`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceGetCatalogResponse {
-    /// `catalogEntry`: a [`MCPServerCatalogEntry`].
+    /// The catalog entry: a [`MCPServerCatalogEntry`]. `None` when the answer has none. On the wire: `catalogEntry`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_entry: Option<MCPServerCatalogEntry>,
 }
@@ -2346,13 +2360,13 @@ model_de! { MCPServerServiceGetCatalogResponse [1] {
     0 "catalogEntry" catalog_entry: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceGetResponse` schema.
+/// The answer of `MCPServer::get` (`GET /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceGetResponse {
-    /// `mcpServer`: a [`MCPServerView`].
+    /// The MCP server: a [`MCPServerView`]. `None` when the answer has none. On the wire: `mcpServer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server: Option<MCPServerView>,
 }
@@ -2362,16 +2376,16 @@ model_de! { MCPServerServiceGetResponse [1] {
     0 "mcpServer" mcp_server: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceListCatalogResponse` schema.
+/// The answer of `MCPServer::list_catalog` (`GET /api/v1/mcp_server_catalog?<page_size>&<page_token>&<query>`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceListCatalogResponse {
-    /// `list`: a list; each item is a [`MCPServerCatalogEntry`].
+    /// The list: a list of [`MCPServerCatalogEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPServerCatalogEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2393,16 +2407,16 @@ impl crate::Page for MCPServerServiceListCatalogResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceListConnectionsResponse` schema.
+/// The answer of `MCPServer::list_connections` (`GET /api/v1/mcp_server_connections?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceListConnectionsResponse {
-    /// `list`: a list; each item is a [`MCPConnectionView`].
+    /// The list: a list of [`MCPConnectionView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPConnectionView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2424,16 +2438,16 @@ impl crate::Page for MCPServerServiceListConnectionsResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceListResponse` schema.
+/// The answer of `MCPServer::list` (`GET /api/v1/apps/<app_id>/mcp_servers?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceListResponse {
-    /// `list`: a list; each item is a [`MCPServerView`].
+    /// The list: a list of [`MCPServerView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPServerView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2455,55 +2469,55 @@ impl crate::Page for MCPServerServiceListResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceRegisterRequestInput` schema.
+/// The request body of `MCPServer::register` (`POST /api/v1/apps/<app_id>/mcp_servers`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceRegisterRequest {
-    /// `acknowledgedFindingIds`: a list; each item is text.
+    /// The ids of the acknowledged findings: a list of text. `None` counts as empty. On the wire: `acknowledgedFindingIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged_finding_ids: Option<Vec<String>>,
-    /// `appManagedStateBindingRef`: a [`AppManagedStateBindingRef`].
+    /// A reference to the app managed state binding: an [`AppManagedStateBindingRef`]. `None` leaves it out. On the wire: `appManagedStateBindingRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_managed_state_binding_ref: Option<AppManagedStateBindingRef>,
-    /// `dataSensitivity`: one of [`MCPServerViewDataSensitivity`].
+    /// The data sensitivity: one of [`MCPServerViewDataSensitivity`]. `None` counts as [`MCPServerViewDataSensitivity::Unspecified`]. On the wire: `dataSensitivity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_sensitivity: Option<MCPServerViewDataSensitivity>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `externalConfig`: a [`MCPServerExternalConfig`].
+    /// The external config: a [`MCPServerExternalConfig`]. `None` leaves it out. On the wire: `externalConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_config: Option<MCPServerExternalConfig>,
-    /// `hostedConfig`: a [`MCPServerHostedConfig`].
+    /// The hosted config: a [`MCPServerHostedConfig`]. `None` leaves it out. On the wire: `hostedConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_config: Option<MCPServerHostedConfig>,
-    /// `oauthDiagnosticId`: text.
+    /// The id of the OAuth diagnostic: text. `None` counts as empty. On the wire: `oauthDiagnosticId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_diagnostic_id: Option<String>,
-    /// `serverType`: one of [`MCPServerViewServerType`].
+    /// The server type: one of [`MCPServerViewServerType`]. `None` counts as [`MCPServerViewServerType::Unspecified`]. On the wire: `serverType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_type: Option<MCPServerViewServerType>,
-    /// `toolPrefix`: text.
+    /// The tool prefix: text. `None` counts as empty. On the wire: `toolPrefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_prefix: Option<String>,
-    /// `tunnelApplianceId`: text.
+    /// The id of the tunnel appliance: text. `None` counts as empty. On the wire: `tunnelApplianceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_appliance_id: Option<String>,
-    /// `tunnelPath`: text.
+    /// The tunnel path: text. `None` counts as empty. On the wire: `tunnelPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_path: Option<String>,
-    /// `tunnelServiceName`: text.
+    /// The tunnel service name: text. `None` counts as empty. On the wire: `tunnelServiceName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_service_name: Option<String>,
-    /// `tunneled`: a boolean.
+    /// Whether it is tunneled: a boolean. `None` counts as `false`. On the wire: `tunneled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunneled: Option<bool>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -2546,13 +2560,13 @@ setters! { MCPServerServiceRegisterRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceRegisterResponse` schema.
+/// The answer of `MCPServer::register` (`POST /api/v1/apps/<app_id>/mcp_servers`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceRegisterResponse {
-    /// `mcpServer`: a [`MCPServerView`].
+    /// The MCP server: a [`MCPServerView`]. `None` when the answer has none. On the wire: `mcpServer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server: Option<MCPServerView>,
 }
@@ -2562,7 +2576,7 @@ model_de! { MCPServerServiceRegisterResponse [1] {
     0 "mcpServer" mcp_server: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceResyncToolsRequestInput` schema.
+/// The request body of `MCPServer::resync_tools` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/resync_tools`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2573,7 +2587,7 @@ pub struct MCPServerServiceResyncToolsRequest {}
 model_de! { MCPServerServiceResyncToolsRequest [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceResyncToolsResponse` schema.
+/// The answer of `MCPServer::resync_tools` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/resync_tools`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2584,25 +2598,25 @@ pub struct MCPServerServiceResyncToolsResponse {}
 model_de! { MCPServerServiceResyncToolsResponse [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceSearchWithToolCountRequestInput` schema.
+/// The request body of `MCPServer::search_with_tool_count` (`POST /api/v1/apps/<app_id>/mcp_servers/search`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceSearchWithToolCountRequest {
-    /// `includeLastCalledAt`: a boolean.
+    /// Whether to include last called at: a boolean. `None` counts as `false`. On the wire: `includeLastCalledAt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_last_called_at: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `toolState`: one of [`MCPToolState`].
+    /// The tool state: one of [`MCPToolState`]. `None` counts as [`MCPToolState::Unspecified`]. On the wire: `toolState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_state: Option<MCPToolState>,
 }
@@ -2625,16 +2639,16 @@ setters! { MCPServerServiceSearchWithToolCountRequest {
     tool_state: impl Into<MCPToolState>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceSearchWithToolCountResponse` schema.
+/// The answer of `MCPServer::search_with_tool_count` (`POST /api/v1/apps/<app_id>/mcp_servers/search`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceSearchWithToolCountResponse {
-    /// `list`: a list; each item is a [`MCPServerSearchWithToolCountResult`].
+    /// The list: a list of [`MCPServerSearchWithToolCountResult`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPServerSearchWithToolCountResult>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2656,18 +2670,20 @@ impl crate::Page for MCPServerServiceSearchWithToolCountResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceTestConnectionRequest` schema.
+/// The request body of `MCPServer::test_connection` (`POST /api/v1/mcp_servers/test_connection`).
+///
+/// An update: the server changes the fields of `external_config` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceTestConnectionRequest {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     pub connector_id: Option<String>,
-    /// `externalConfig`: a [`MCPServerExternalConfig`].
+    /// The external config: a [`MCPServerExternalConfig`]. `None` leaves it out. On the wire: `externalConfig`.
     pub external_config: Option<MCPServerExternalConfig>,
-    /// `updateMask`: text.
+    /// The fields of `external_config` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `external_config` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2708,19 +2724,19 @@ set_paths! { MCPServerServiceTestConnectionRequest => external_config }
 #[cfg(feature = "mcp-server")]
 update_body! { MCPServerServiceTestConnectionRequest { "appId" app_id, "connectorId" connector_id, "externalConfig" external_config,  } {  } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceTestConnectionResponse` schema.
+/// The answer of `MCPServer::test_connection` (`POST /api/v1/mcp_servers/test_connection`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceTestConnectionResponse {
-    /// `failureReason`: text.
+    /// The failure reason: text. `None` counts as empty. On the wire: `failureReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_reason: Option<String>,
-    /// `reachable`: a boolean.
+    /// Whether it is reachable: a boolean. `None` counts as `false`. On the wire: `reachable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reachable: Option<bool>,
-    /// `toolCount`: a 64-bit integer (a string on the wire).
+    /// The tool count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `toolCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -2735,16 +2751,18 @@ model_de! { MCPServerServiceTestConnectionResponse [1] {
     2 "toolCount" tool_count: Int64,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceUpdateCredentialsRequestInput` schema.
+/// The request body of `MCPServer::update_credentials` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/credentials`).
+///
+/// An update: the server changes the fields that `update_mask` names; when it is left `None`, c1 sends the names of the fields set to `Some`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateCredentialsRequest {
-    /// `externalConfig`: a [`MCPServerExternalConfig`].
+    /// The external config: a [`MCPServerExternalConfig`]. `None` leaves it out. On the wire: `externalConfig`.
     pub external_config: Option<MCPServerExternalConfig>,
-    /// `hostedConfig`: a [`MCPServerHostedConfig`].
+    /// The hosted config: a [`MCPServerHostedConfig`]. `None` leaves it out. On the wire: `hostedConfig`.
     pub hosted_config: Option<MCPServerHostedConfig>,
-    /// `updateMask`: text.
+    /// The fields to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2771,13 +2789,13 @@ set_paths! { MCPServerServiceUpdateCredentialsRequest {
 #[cfg(feature = "mcp-server")]
 update_body! { MCPServerServiceUpdateCredentialsRequest { "externalConfig" external_config, "hostedConfig" hosted_config,  } {  } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceUpdateCredentialsResponse` schema.
+/// The answer of `MCPServer::update_credentials` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/credentials`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateCredentialsResponse {
-    /// `mcpServer`: a [`MCPServerView`].
+    /// The MCP server: a [`MCPServerView`]. `None` when the answer has none. On the wire: `mcpServer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server: Option<MCPServerView>,
 }
@@ -2787,14 +2805,16 @@ model_de! { MCPServerServiceUpdateCredentialsResponse [1] {
     0 "mcpServer" mcp_server: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceUpdateRequestInput` schema.
+/// The request body of `MCPServer::update` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
+///
+/// An update: the server changes the fields of `mcp_server` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateRequest {
-    /// `mcpServer`: a [`MCPServerView`].
+    /// The MCP server: a [`MCPServerView`]. `None` leaves it out. On the wire: `mcpServer`.
     pub mcp_server: Option<MCPServerView>,
-    /// `updateMask`: text.
+    /// The fields of `mcp_server` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `mcp_server` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2831,13 +2851,13 @@ set_paths! { MCPServerServiceUpdateRequest => mcp_server }
 #[cfg(feature = "mcp-server")]
 update_body! { MCPServerServiceUpdateRequest { "mcpServer" mcp_server,  } {  } }
 
-/// The `c1.api.ai_governance.v1.MCPServerServiceUpdateResponse` schema.
+/// The answer of `MCPServer::update` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateResponse {
-    /// `mcpServer`: a [`MCPServerView`].
+    /// The MCP server: a [`MCPServerView`]. `None` when the answer has none. On the wire: `mcpServer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server: Option<MCPServerView>,
 }
@@ -2847,190 +2867,192 @@ model_de! { MCPServerServiceUpdateResponse [1] {
     0 "mcpServer" mcp_server: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPServerView` schema.
+/// Held by `MCPServerSearchWithToolCountResult.mcp_server`, `MCPServerServiceGetResponse.mcp_server`, `MCPServerServiceListResponse.list` and 4 more.
+///
+/// In `MCPServerServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "mcp-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPServerView {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `authMethod`: one of [`MCPServerViewAuthMethod`].
+    /// The auth method: one of [`MCPServerViewAuthMethod`]. `None` counts as [`MCPServerViewAuthMethod::Unspecified`]. On the wire: `authMethod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_method: Option<MCPServerViewAuthMethod>,
-    /// `awsAccessKeyId`: text. Set by the server.
+    /// The id of the AWS access key: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `awsAccessKeyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_access_key_id: Option<String>,
-    /// `awsSecretAccessKeyConfigured`: a boolean. Set by the server.
+    /// Whether AWS secret access key is configured: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `awsSecretAccessKeyConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_secret_access_key_configured: Option<bool>,
-    /// `awsSessionTokenConfigured`: a boolean. Set by the server.
+    /// Whether AWS session token is configured: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `awsSessionTokenConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_session_token_configured: Option<bool>,
-    /// `basicAuthPasswordConfigured`: a boolean. Set by the server.
+    /// Whether basic auth password is configured: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `basicAuthPasswordConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth_password_configured: Option<bool>,
-    /// `basicAuthUsername`: text. Set by the server.
+    /// The basic auth username: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `basicAuthUsername`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth_username: Option<String>,
-    /// `bearerTokenConfigured`: a boolean. Set by the server.
+    /// Whether bearer token is configured: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `bearerTokenConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bearer_token_configured: Option<bool>,
-    /// `configFieldValues`: a map from text; each value is text. Set by the server.
+    /// The config field values: a map from text to text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `configFieldValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config_field_values: Option<::std::collections::BTreeMap<String, String>>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `credentialsSetupUrl`: text. Set by the server.
+    /// The credentials setup URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `credentialsSetupUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials_setup_url: Option<String>,
-    /// `customHeaderName`: text. Set by the server.
+    /// The custom header name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `customHeaderName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_header_name: Option<String>,
-    /// `customHeaderValueConfigured`: a boolean. Set by the server.
+    /// Whether custom header value is configured: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `customHeaderValueConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_header_value_configured: Option<bool>,
-    /// `dataSensitivity`: one of [`MCPServerViewDataSensitivity`].
+    /// The data sensitivity: one of [`MCPServerViewDataSensitivity`]. `None` counts as [`MCPServerViewDataSensitivity::Unspecified`]. On the wire: `dataSensitivity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_sensitivity: Option<MCPServerViewDataSensitivity>,
-    /// `defaultToolPrefix`: text. Set by the server.
+    /// The default tool prefix: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `defaultToolPrefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_tool_prefix: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `endpointUrl`: text. Set by the server.
+    /// The endpoint URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `endpointUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint_url: Option<String>,
-    /// `lastCalledAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last called: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `lastCalledAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_called_at: Option<::time::OffsetDateTime>,
-    /// `mcpServerCatalogId`: text.
+    /// The id of the MCP server catalog: text. `None` counts as empty. On the wire: `mcpServerCatalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server_catalog_id: Option<String>,
-    /// `oauth2AuthorizeUrl`: text. Set by the server.
+    /// The OAuth 2 authorize URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2AuthorizeUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_authorize_url: Option<String>,
-    /// `oauth2ClientId`: text. Set by the server.
+    /// The id of the OAuth 2 client: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2ClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_client_id: Option<String>,
-    /// `oauth2ClientIdMode`: one of [`MCPServerAuthOAuth2ClientIdMode`]. Set by the server.
+    /// The OAuth 2 client id mode: one of [`MCPServerAuthOAuth2ClientIdMode`]. Set by the server (leave it `None` in a request). `None` counts as [`MCPServerAuthOAuth2ClientIdMode::Unspecified`]. On the wire: `oauth2ClientIdMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_client_id_mode: Option<MCPServerAuthOAuth2ClientIdMode>,
-    /// `oauth2ClientSecretExpiresAt`: a 64-bit integer (a string on the wire). Set by the server.
+    /// The OAuth 2 client secret expires at: a 64-bit whole number (a string on the wire). Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `oauth2ClientSecretExpiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub oauth2_client_secret_expires_at: Option<i64>,
-    /// `oauth2CodeChallengeMethodsSupported`: a list; each item is text. Set by the server.
+    /// The OAuth 2 code challenge methods supported: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2CodeChallengeMethodsSupported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_code_challenge_methods_supported: Option<Vec<String>>,
-    /// `oauth2CredentialsConfigured`: a boolean. Set by the server.
+    /// Whether OAuth 2 credentials is configured: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `oauth2CredentialsConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_credentials_configured: Option<bool>,
-    /// `oauth2ExtraAuthorizeParams`: a map from text; each value is text. Set by the server.
+    /// The OAuth 2 extra authorize params: a map from text to text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2ExtraAuthorizeParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_extra_authorize_params: Option<::std::collections::BTreeMap<String, String>>,
-    /// `oauth2ExtraTokenParams`: a map from text; each value is text. Set by the server.
+    /// The OAuth 2 extra token params: a map from text to text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2ExtraTokenParams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_extra_token_params: Option<::std::collections::BTreeMap<String, String>>,
-    /// `oauth2IssuerUrl`: text. Set by the server.
+    /// The OAuth 2 issuer URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2IssuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_issuer_url: Option<String>,
-    /// `oauth2JwtAudience`: text. Set by the server.
+    /// The OAuth 2 JWT audience: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2JwtAudience`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_jwt_audience: Option<String>,
-    /// `oauth2JwtIssuer`: text. Set by the server.
+    /// The OAuth 2 JWT issuer: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2JwtIssuer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_jwt_issuer: Option<String>,
-    /// `oauth2JwtPrivateKeyConfigured`: a boolean. Set by the server.
+    /// Whether OAuth 2 JWT private key is configured: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `oauth2JwtPrivateKeyConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_jwt_private_key_configured: Option<bool>,
-    /// `oauth2JwtSubject`: text. Set by the server.
+    /// The OAuth 2 JWT subject: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2JwtSubject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_jwt_subject: Option<String>,
-    /// `oauth2Mode`: one of [`MCPServerAuthOAuth2Mode`]. Set by the server.
+    /// The OAuth 2 mode: one of [`MCPServerAuthOAuth2Mode`]. Set by the server (leave it `None` in a request). `None` counts as [`MCPServerAuthOAuth2Mode::Unspecified`]. On the wire: `oauth2Mode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_mode: Option<MCPServerAuthOAuth2Mode>,
-    /// `oauth2Pkce`: text. Set by the server.
+    /// The OAuth 2 pkce: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2Pkce`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_pkce: Option<String>,
-    /// `oauth2Scopes`: a list; each item is text. Set by the server.
+    /// The OAuth 2 scopes: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2Scopes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_scopes: Option<Vec<String>>,
-    /// `oauth2ScopesSupported`: a list; each item is text. Set by the server.
+    /// The OAuth 2 scopes supported: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2ScopesSupported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_scopes_supported: Option<Vec<String>>,
-    /// `oauth2ServiceAuthorized`: a boolean. Set by the server.
+    /// Whether OAuth 2 service is authorized: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `oauth2ServiceAuthorized`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_service_authorized: Option<bool>,
-    /// `oauth2ServiceAuthorizedAsEmail`: text. Set by the server.
+    /// The OAuth 2 service authorized as email: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2ServiceAuthorizedAsEmail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_service_authorized_as_email: Option<String>,
-    /// `oauth2ServiceAuthorizedAsName`: text. Set by the server.
+    /// The OAuth 2 service authorized as name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2ServiceAuthorizedAsName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_service_authorized_as_name: Option<String>,
-    /// `oauth2ServiceAuthorizedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was OAuth 2 service authorized: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `oauth2ServiceAuthorizedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub oauth2_service_authorized_at: Option<::time::OffsetDateTime>,
-    /// `oauth2ServiceAuthorizedBy`: text. Set by the server.
+    /// The OAuth 2 service authorized by: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2ServiceAuthorizedBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_service_authorized_by: Option<String>,
-    /// `oauth2TokenEndpointAuthMethod`: text. Set by the server.
+    /// The OAuth 2 token endpoint auth method: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2TokenEndpointAuthMethod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_token_endpoint_auth_method: Option<String>,
-    /// `oauth2TokenUrl`: text. Set by the server.
+    /// The OAuth 2 token URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oauth2TokenUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_token_url: Option<String>,
-    /// `requireToolApproval`: one of [`MCPServerViewRequireToolApproval`].
+    /// The require tool approval: one of [`MCPServerViewRequireToolApproval`]. `None` counts as [`MCPServerViewRequireToolApproval::Unspecified`]. On the wire: `requireToolApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_tool_approval: Option<MCPServerViewRequireToolApproval>,
-    /// `serverType`: one of [`MCPServerViewServerType`].
+    /// The server type: one of [`MCPServerViewServerType`]. `None` counts as [`MCPServerViewServerType::Unspecified`]. On the wire: `serverType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_type: Option<MCPServerViewServerType>,
-    /// `sourceAppId`: text.
+    /// The id of the source app: text. `None` counts as empty. On the wire: `sourceAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_app_id: Option<String>,
-    /// `tokenSharing`: one of [`MCPServerViewTokenSharing`]. Set by the server.
+    /// The token sharing: one of [`MCPServerViewTokenSharing`]. Set by the server (leave it `None` in a request). `None` counts as [`MCPServerViewTokenSharing::Unspecified`]. On the wire: `tokenSharing`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_sharing: Option<MCPServerViewTokenSharing>,
-    /// `toolPrefix`: text.
+    /// The tool prefix: text. `None` counts as empty. On the wire: `toolPrefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_prefix: Option<String>,
-    /// `transportType`: one of [`MCPServerViewTransportType`]. Set by the server.
+    /// The transport type: one of [`MCPServerViewTransportType`]. Set by the server (leave it `None` in a request). `None` counts as [`MCPServerViewTransportType::Unspecified`]. On the wire: `transportType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport_type: Option<MCPServerViewTransportType>,
-    /// `tunnelApplianceId`: text. Set by the server.
+    /// The id of the tunnel appliance: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `tunnelApplianceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_appliance_id: Option<String>,
-    /// `tunnelBridgeId`: text. Set by the server.
+    /// The id of the tunnel bridge: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `tunnelBridgeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_bridge_id: Option<String>,
-    /// `tunnelServiceName`: text. Set by the server.
+    /// The tunnel service name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `tunnelServiceName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunnel_service_name: Option<String>,
-    /// `tunneled`: a boolean. Set by the server.
+    /// Whether it is tunneled: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `tunneled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tunneled: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -3175,7 +3197,7 @@ set_paths! { MCPServerView {
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 7 known values.
+/// An open enum of 7 known values, the type of `MCPConnectionView.auth_method`, `MCPServerCatalogAuthMode.auth_method`, `MCPServerCatalogEntry.default_auth_method` and 1 more.
 pub enum MCPServerViewAuthMethod {
 /// `MCP_SERVER_AUTH_METHOD_UNSPECIFIED`
 Unspecified = "MCP_SERVER_AUTH_METHOD_UNSPECIFIED",
@@ -3196,7 +3218,7 @@ BasicAuth = "MCP_SERVER_AUTH_METHOD_BASIC_AUTH",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `MCPServerServiceRegisterRequest.data_sensitivity` and `MCPServerView.data_sensitivity`.
 pub enum MCPServerViewDataSensitivity {
 /// `MCP_SERVER_DATA_SENSITIVITY_UNSPECIFIED`
 Unspecified = "MCP_SERVER_DATA_SENSITIVITY_UNSPECIFIED",
@@ -3213,7 +3235,7 @@ Restricted = "MCP_SERVER_DATA_SENSITIVITY_RESTRICTED",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `MCPServerExternalConfig.require_tool_approval`, `MCPServerHostedConfig.require_tool_approval` and `MCPServerView.require_tool_approval`.
 pub enum MCPServerViewRequireToolApproval {
 /// `OPTIONAL_BOOL_UNSPECIFIED`
 Unspecified = "OPTIONAL_BOOL_UNSPECIFIED",
@@ -3226,7 +3248,7 @@ False = "OPTIONAL_BOOL_FALSE",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `MCPConnectionView.server_type`, `MCPServerServiceRegisterRequest.server_type` and `MCPServerView.server_type`.
 pub enum MCPServerViewServerType {
 /// `MCP_SERVER_TYPE_UNSPECIFIED`
 Unspecified = "MCP_SERVER_TYPE_UNSPECIFIED",
@@ -3239,7 +3261,7 @@ External = "MCP_SERVER_TYPE_EXTERNAL",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `MCPServerExternalConfig.token_sharing`, `MCPServerHostedConfig.token_sharing` and `MCPServerView.token_sharing`.
 pub enum MCPServerViewTokenSharing {
 /// `MCP_SERVER_TOKEN_SHARING_UNSPECIFIED`
 Unspecified = "MCP_SERVER_TOKEN_SHARING_UNSPECIFIED",
@@ -3252,7 +3274,7 @@ PerUser = "MCP_SERVER_TOKEN_SHARING_PER_USER",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `MCPServerExternalConfig.transport_type` and `MCPServerView.transport_type`.
 pub enum MCPServerViewTransportType {
 /// `MCP_SERVER_TRANSPORT_TYPE_UNSPECIFIED`
 Unspecified = "MCP_SERVER_TRANSPORT_TYPE_UNSPECIFIED",
@@ -3263,88 +3285,90 @@ Sse = "MCP_SERVER_TRANSPORT_TYPE_SSE",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPTool` schema.
+/// Held by `MCPToolHistoryEntry.snapshot`, `MCPToolServiceGetResponse.tool`, `MCPToolServiceListResponse.tools` and 3 more.
+///
+/// In `MCPToolServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPTool {
-    /// `allowedClientTypes`: a list; each item is one of [`MCPToolAllowedClientTypes`].
+    /// The allowed client types: a list of [`MCPToolAllowedClientTypes`] values. `None` counts as empty. On the wire: `allowedClientTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_client_types: Option<Vec<MCPToolAllowedClientTypes>>,
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `classification`: one of [`MCPToolClassification`].
+    /// The classification: one of [`MCPToolClassification`]. `None` counts as [`MCPToolClassification::Unspecified`]. On the wire: `classification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<MCPToolClassification>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultClassification`: one of [`MCPToolClassification`].
+    /// The default classification: one of [`MCPToolClassification`]. `None` counts as [`MCPToolClassification::Unspecified`]. On the wire: `defaultClassification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_classification: Option<MCPToolClassification>,
-    /// `defaultDisplayName`: text.
+    /// The default display name: text. `None` counts as empty. On the wire: `defaultDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_display_name: Option<String>,
-    /// `defaultVisibility`: one of [`MCPToolVisibility`].
+    /// The default visibility: one of [`MCPToolVisibility`]. `None` counts as [`MCPToolVisibility::Unspecified`]. On the wire: `defaultVisibility`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_visibility: Option<MCPToolVisibility>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `discoveryHash`: text.
+    /// The discovery hash: text. `None` counts as empty. On the wire: `discoveryHash`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_hash: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this MCP tool: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `inputSchemaJson`: text.
+    /// The input schema JSON: text. `None` counts as empty. On the wire: `inputSchemaJson`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_schema_json: Option<String>,
-    /// `lastCalledAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last called: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `lastCalledAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_called_at: Option<::time::OffsetDateTime>,
-    /// `requestable`: a boolean. Set by the server.
+    /// Whether it is requestable: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `requestable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requestable: Option<bool>,
-    /// `requestableViaToolset`: a boolean. Set by the server.
+    /// The requestable via toolset switch: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `requestableViaToolset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requestable_via_toolset: Option<bool>,
-    /// `state`: one of [`MCPToolState`].
+    /// The state: one of [`MCPToolState`]. `None` counts as [`MCPToolState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<MCPToolState>,
-    /// `toolName`: text.
+    /// The tool name: text. `None` counts as empty. On the wire: `toolName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `visibility`: one of [`MCPToolVisibility`].
+    /// The visibility: one of [`MCPToolVisibility`]. `None` counts as [`MCPToolVisibility::Unspecified`]. On the wire: `visibility`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<MCPToolVisibility>,
 }
@@ -3426,7 +3450,7 @@ set_paths! { MCPTool {
 
 #[cfg(any(feature = "ai-governance-settings", feature = "mcp-tool"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `AIGovernanceSettings.allowed_client_types` and `MCPTool.allowed_client_types`.
 pub enum MCPToolAllowedClientTypes {
 /// `MCP_CLIENT_TYPE_UNSPECIFIED`
 Unspecified = "MCP_CLIENT_TYPE_UNSPECIFIED",
@@ -3448,7 +3472,7 @@ Ephemeral = "MCP_CLIENT_TYPE_EPHEMERAL",
     feature = "mcp-tool"
 ))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `AIGovernanceSettings.default_tool_classification`, `MCPTool.classification`, `MCPTool.default_classification` and 2 more.
 pub enum MCPToolClassification {
 /// `TOOL_CLASSIFICATION_UNSPECIFIED`
 Unspecified = "TOOL_CLASSIFICATION_UNSPECIFIED",
@@ -3465,16 +3489,16 @@ Dangerous = "TOOL_CLASSIFICATION_DANGEROUS",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPToolHistoryEntry` schema.
+/// Held by `MCPToolServiceListHistoryResponse.list`.
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`MCPTool`].
+    /// The snapshot: a [`MCPTool`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<MCPTool>,
 }
@@ -3485,19 +3509,19 @@ model_de! { MCPToolHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPToolRef` schema.
+/// Held by `MCPToolServiceSearchRequest.refs`.
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `id`: text.
+    /// The id of this MCP tool ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -3516,7 +3540,7 @@ setters! { MCPToolRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceDeleteRequestInput` schema.
+/// The request body of `MCPTool::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -3527,7 +3551,7 @@ pub struct MCPToolServiceDeleteRequest {}
 model_de! { MCPToolServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceDeleteResponse` schema.
+/// The answer of `MCPTool::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -3538,13 +3562,13 @@ pub struct MCPToolServiceDeleteResponse {}
 model_de! { MCPToolServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceGetResponse` schema.
+/// The answer of `MCPTool::get` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceGetResponse {
-    /// `tool`: a [`MCPTool`].
+    /// The tool: a [`MCPTool`]. `None` when the answer has none. On the wire: `tool`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<MCPTool>,
 }
@@ -3554,16 +3578,16 @@ model_de! { MCPToolServiceGetResponse [1] {
     0 "tool" tool: Model,
 } }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceListHistoryResponse` schema.
+/// The answer of `MCPTool::list_history` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`MCPToolHistoryEntry`].
+    /// The list: a list of [`MCPToolHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPToolHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -3585,16 +3609,16 @@ impl crate::Page for MCPToolServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceListResponse` schema.
+/// The answer of `MCPTool::list` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceListResponse {
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    /// `tools`: a list; each item is a [`MCPTool`].
+    /// The tools: a list of [`MCPTool`]s. `None` counts as empty. On the wire: `tools`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<MCPTool>>,
 }
@@ -3616,55 +3640,55 @@ impl crate::Page for MCPToolServiceListResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceSearchRequestInput` schema.
+/// The request body of `MCPTool::search` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/search`).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceSearchRequest {
-    /// `accessProfileId`: text. Deprecated by the vendor.
+    /// The id of the access profile: text. `None` counts as empty. On the wire: `accessProfileId`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile_id: Option<String>,
-    /// `accessProfileIds`: a list; each item is text.
+    /// The ids of the access profiles: a list of text. `None` counts as empty. On the wire: `accessProfileIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile_ids: Option<Vec<String>>,
-    /// `classificationFilter`: a list; each item is one of [`MCPToolClassification`].
+    /// The classification filter: a list of [`MCPToolClassification`] values. `None` counts as empty. On the wire: `classificationFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification_filter: Option<Vec<MCPToolClassification>>,
-    /// `excludeAccessProfileId`: text. Deprecated by the vendor.
+    /// The id of the exclude access profile: text. `None` counts as empty. On the wire: `excludeAccessProfileId`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_access_profile_id: Option<String>,
-    /// `excludeAccessProfileIds`: a list; each item is text.
+    /// The ids of the access profiles to leave out: a list of text. `None` counts as empty. On the wire: `excludeAccessProfileIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_access_profile_ids: Option<Vec<String>>,
-    /// `includeLastCalledAt`: a boolean.
+    /// Whether to include last called at: a boolean. `None` counts as `false`. On the wire: `includeLastCalledAt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_last_called_at: Option<bool>,
-    /// `includeRequestable`: a boolean.
+    /// Whether to include requestable: a boolean. `None` counts as `false`. On the wire: `includeRequestable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_requestable: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`MCPToolRef`].
+    /// The refs: a list of [`MCPToolRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<MCPToolRef>>,
-    /// `sortBy`: one of [`MCPToolServiceSearchRequestSortBy`].
+    /// The sort by: one of [`MCPToolServiceSearchRequestSortBy`]. `None` counts as [`MCPToolServiceSearchRequestSortBy::Unspecified`]. On the wire: `sortBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<MCPToolServiceSearchRequestSortBy>,
-    /// `sortDirection`: one of [`SearchAutomationsRequestDirection`].
+    /// The sort direction: one of [`SearchAutomationsRequestDirection`]. `None` counts as [`SearchAutomationsRequestDirection::Unspecified`]. On the wire: `sortDirection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<SearchAutomationsRequestDirection>,
-    /// `stateFilter`: a list; each item is one of [`MCPToolState`].
+    /// The state filter: a list of [`MCPToolState`] values. `None` counts as empty. On the wire: `stateFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_filter: Option<Vec<MCPToolState>>,
-    /// `visibilityFilter`: a list; each item is one of [`MCPToolVisibility`].
+    /// The visibility filter: a list of [`MCPToolVisibility`] values. `None` counts as empty. On the wire: `visibilityFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility_filter: Option<Vec<MCPToolVisibility>>,
 }
@@ -3709,7 +3733,7 @@ setters! { MCPToolServiceSearchRequest {
 
 #[cfg(feature = "mcp-tool")]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `MCPToolServiceSearchRequest.sort_by`.
 pub enum MCPToolServiceSearchRequestSortBy {
 /// `MCP_TOOL_SORT_BY_UNSPECIFIED`
 Unspecified = "MCP_TOOL_SORT_BY_UNSPECIFIED",
@@ -3726,16 +3750,16 @@ UpdatedAt = "MCP_TOOL_SORT_BY_UPDATED_AT",
 }
 }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceSearchResponse` schema.
+/// The answer of `MCPTool::search` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/search`).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceSearchResponse {
-    /// `list`: a list; each item is a [`MCPTool`].
+    /// The list: a list of [`MCPTool`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<MCPTool>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -3757,14 +3781,16 @@ impl crate::Page for MCPToolServiceSearchResponse {
     }
 }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceUpdateRequestInput` schema.
+/// The request body of `MCPTool::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
+///
+/// An update: the server changes the fields of `tool` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPToolServiceUpdateRequest {
-    /// `tool`: a [`MCPTool`].
+    /// The tool: a [`MCPTool`]. `None` leaves it out. On the wire: `tool`.
     pub tool: Option<MCPTool>,
-    /// `updateMask`: text.
+    /// The fields of `tool` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `tool` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -3801,13 +3827,13 @@ set_paths! { MCPToolServiceUpdateRequest => tool }
 #[cfg(feature = "mcp-tool")]
 update_body! { MCPToolServiceUpdateRequest { "tool" tool,  } {  } }
 
-/// The `c1.api.ai_governance.v1.MCPToolServiceUpdateResponse` schema.
+/// The answer of `MCPTool::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
 #[cfg(feature = "mcp-tool")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MCPToolServiceUpdateResponse {
-    /// `tool`: a [`MCPTool`].
+    /// The tool: a [`MCPTool`]. `None` when the answer has none. On the wire: `tool`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool: Option<MCPTool>,
 }
@@ -3819,7 +3845,7 @@ model_de! { MCPToolServiceUpdateResponse [1] {
 
 #[cfg(any(feature = "mcp-server", feature = "mcp-tool"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `MCPServerServiceSearchWithToolCountRequest.tool_state`, `MCPTool.state` and `MCPToolServiceSearchRequest.state_filter`.
 pub enum MCPToolState {
 /// `MCP_TOOL_STATE_UNSPECIFIED`
 Unspecified = "MCP_TOOL_STATE_UNSPECIFIED",
@@ -3836,7 +3862,7 @@ Removed = "MCP_TOOL_STATE_REMOVED",
 
 #[cfg(feature = "mcp-tool")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `MCPTool.default_visibility`, `MCPTool.visibility` and `MCPToolServiceSearchRequest.visibility_filter`.
 pub enum MCPToolVisibility {
 /// `TOOL_VISIBILITY_UNSPECIFIED`
 Unspecified = "TOOL_VISIBILITY_UNSPECIFIED",
@@ -3849,16 +3875,16 @@ Bypassed = "TOOL_VISIBILITY_BYPASSED",
 }
 }
 
-/// The `c1.api.ai_governance.v1.RequestableConnector` schema.
+/// Held by `MCPAccessProfileServiceListRequestableConnectorsResponse.connectors`.
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestableConnector {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
 }
@@ -3869,28 +3895,28 @@ model_de! { RequestableConnector [1] {
     1 "connectorId" connector_id: Plain,
 } }
 
-/// The `c1.api.ai_governance.v1.RequestableConnectorView` schema.
+/// Held by `MCPAccessProfileServiceSearchRequestableConnectorsResponse.list`.
 #[cfg(feature = "mcp-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestableConnectorView {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `granted`: a boolean.
+    /// Whether it is granted: a boolean. `None` counts as `false`. On the wire: `granted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted: Option<bool>,
-    /// `toolCount`: a number.
+    /// The tool count: a whole number. `None` counts as 0. On the wire: `toolCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_count: Option<i32>,
 }
@@ -3913,7 +3939,7 @@ model_de! { RequestableConnectorView [1] {
     feature = "system-log"
 ))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `MCPResourceServiceSearchRequest.sort_direction`, `MCPToolServiceSearchRequest.sort_direction`, `SearchAppResourcesRequest.direction` and 2 more.
 pub enum SearchAutomationsRequestDirection {
 /// `SORT_DIRECTION_UNSPECIFIED`
 Unspecified = "SORT_DIRECTION_UNSPECIFIED",
@@ -3926,7 +3952,7 @@ Desc = "SORT_DIRECTION_DESC",
 
 #[cfg(feature = "mcp-access-profile")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of the `grant_enrollment_status` parameter of `MCPAccessProfile::search_requestable_connectors`.
 pub enum SearchRequestableConnectorsGrantEnrollmentStatus {
 /// `GRANT_ENROLLMENT_STATUS_UNSPECIFIED`
 Unspecified = "GRANT_ENROLLMENT_STATUS_UNSPECIFIED",
@@ -3939,14 +3965,16 @@ PartiallyGranted = "GRANT_ENROLLMENT_STATUS_PARTIALLY_GRANTED",
 }
 }
 
-/// The `c1.api.ai_governance.v1.UpdateAIGovernanceSettingsRequest` schema.
+/// The request body of `AIGovernanceSettings::update` (`POST /api/v1/settings/ai-governance`).
+///
+/// An update: the server changes the fields of `ai_governance_settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "ai-governance-settings")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAIGovernanceSettingsRequest {
-    /// `aiGovernanceSettings`: a [`AIGovernanceSettings`].
+    /// The AI governance settings: an [`AIGovernanceSettings`]. `None` leaves it out. On the wire: `aiGovernanceSettings`.
     pub ai_governance_settings: Option<AIGovernanceSettings>,
-    /// `updateMask`: text.
+    /// The fields of `ai_governance_settings` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `ai_governance_settings` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -3983,13 +4011,13 @@ set_paths! { UpdateAIGovernanceSettingsRequest => ai_governance_settings }
 #[cfg(feature = "ai-governance-settings")]
 update_body! { UpdateAIGovernanceSettingsRequest { "aiGovernanceSettings" ai_governance_settings,  } {  } }
 
-/// The `c1.api.ai_governance.v1.UpdateAIGovernanceSettingsResponse` schema.
+/// The answer of `AIGovernanceSettings::update` (`POST /api/v1/settings/ai-governance`).
 #[cfg(feature = "ai-governance-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAIGovernanceSettingsResponse {
-    /// `aiGovernanceSettings`: a [`AIGovernanceSettings`].
+    /// The AI governance settings: an [`AIGovernanceSettings`]. `None` when the answer has none. On the wire: `aiGovernanceSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_governance_settings: Option<AIGovernanceSettings>,
 }

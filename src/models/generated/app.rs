@@ -4,13 +4,13 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.app.v1.AddAppEntitlementOwnerRequestInput` schema.
+/// The request body of `AppEntitlementOwners::add` (`POST /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAppEntitlementOwnerRequest {
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -25,7 +25,7 @@ setters! { AddAppEntitlementOwnerRequest {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AddAppEntitlementOwnerResponse` schema.
+/// The answer of `AppEntitlementOwners::add` (`POST /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -36,7 +36,7 @@ pub struct AddAppEntitlementOwnerResponse {}
 model_de! { AddAppEntitlementOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v1.AddAppOwnerRequestInput` schema.
+/// The request body of `AppOwners::add` (`POST /api/v1/apps/<app_id>/owners/<user_id>`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -47,7 +47,7 @@ pub struct AddAppOwnerRequest {}
 model_de! { AddAppOwnerRequest [1] {
 } }
 
-/// The `c1.api.app.v1.AddAppOwnerResponse` schema.
+/// The answer of `AppOwners::add` (`POST /api/v1/apps/<app_id>/owners/<user_id>`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,13 +58,13 @@ pub struct AddAppOwnerResponse {}
 model_de! { AddAppOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v1.AddAppResourceOwnerRequestInput` schema.
+/// The request body of `AppResourceOwners::add` (`POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAppResourceOwnerRequest {
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -79,7 +79,7 @@ setters! { AddAppResourceOwnerRequest {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AddAppResourceOwnerResponse` schema.
+/// The answer of `AppResourceOwners::add` (`POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -90,13 +90,13 @@ pub struct AddAppResourceOwnerResponse {}
 model_de! { AddAppResourceOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v1.AddAutomationExclusionRequestInput` schema.
+/// The request body of `AppEntitlements::add_automation_exclusion` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddAutomationExclusionRequest {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -111,7 +111,7 @@ setters! { AddAutomationExclusionRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.AddAutomationExclusionResponse` schema.
+/// The answer of `AppEntitlements::add_automation_exclusion` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -122,13 +122,13 @@ pub struct AddAutomationExclusionResponse {}
 model_de! { AddAutomationExclusionResponse [1] {
 } }
 
-/// The `c1.api.app.v1.AddManuallyManagedUsersRequestInput` schema.
+/// The request body of `AppEntitlements::add_manually_managed_members` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/add-manual-user`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddManuallyManagedUsersRequest {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -143,16 +143,16 @@ setters! { AddManuallyManagedUsersRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.AgentTrait` schema.
+/// Held by `AppResource.agent_trait`.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentTrait {
-    /// `identityAppUserId`: text.
+    /// The id of the identity app user: text. `None` counts as empty. On the wire: `identityAppUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_app_user_id: Option<String>,
-    /// `status`: one of [`AgentTraitStatus`].
+    /// The status: one of [`AgentTraitStatus`]. `None` counts as [`AgentTraitStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AgentTraitStatus>,
 }
@@ -171,7 +171,7 @@ setters! { AgentTrait {
 
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AgentTrait.status` and `SearchAppResourcesRequest.agent_statuses`.
 pub enum AgentTraitStatus {
 /// `AGENT_STATUS_UNSPECIFIED`
 Unspecified = "AGENT_STATUS_UNSPECIFIED",
@@ -184,112 +184,114 @@ Deleted = "AGENT_STATUS_DELETED",
 }
 }
 
-/// The `c1.api.app.v1.App` schema.
+/// Held by `CreateAppResponse.app`, `GetAppResponse.app`, `ListAppsResponse.list` and 3 more.
+///
+/// In `UpdateAppRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "app-search", feature = "apps"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct App {
-    /// `accessModel`: one of [`AppAccessModel`].
+    /// The access model: one of [`AppAccessModel`]. `None` counts as [`AppAccessModel::Unspecified`]. On the wire: `accessModel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_model: Option<AppAccessModel>,
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appAccountId`: text. Set by the server.
+    /// The id of the app account: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appAccountId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_account_id: Option<String>,
-    /// `appAccountName`: text. Set by the server.
+    /// The app account name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appAccountName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_account_name: Option<String>,
-    /// `appOwners`: a list; each item is a [`User`]. Set by the server.
+    /// The app owners: a list of [`User`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appOwners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_owners: Option<Vec<User>>,
-    /// `appUserMapper`: a [`AppUserMapper`].
+    /// The app user mapper: an [`AppUserMapper`]. `None`: not set. On the wire: `appUserMapper`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_mapper: Option<AppUserMapper>,
-    /// `certifyPolicyId`: text.
+    /// The id of the certify policy: text. `None` counts as empty. On the wire: `certifyPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certify_policy_id: Option<String>,
-    /// `connectorVersion`: a number.
+    /// The connector version: a whole number. `None` counts as 0. On the wire: `connectorVersion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_version: Option<u32>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultRequestCatalogId`: text.
+    /// The id of the default request catalog: text. `None` counts as empty. On the wire: `defaultRequestCatalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_request_catalog_id: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enableConnectorSourcedOwnership`: a boolean.
+    /// Whether to enable connector sourced ownership: a boolean. `None` counts as `false`. On the wire: `enableConnectorSourcedOwnership`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_connector_sourced_ownership: Option<bool>,
-    /// `fieldMask`: text. Set by the server.
+    /// The field mask: text. Set by the server (leave it `None` in a request). `None`: not set. On the wire: `fieldMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_mask: Option<String>,
-    /// `grantPolicyId`: text.
+    /// The id of the grant policy: text. `None` counts as empty. On the wire: `grantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_policy_id: Option<String>,
-    /// `iconUrl`: text.
+    /// The icon URL: text. `None` counts as empty. On the wire: `iconUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `identityMatching`: one of [`AppIdentityMatching`].
+    /// The identity matching: one of [`AppIdentityMatching`]. `None` counts as [`AppIdentityMatching::Unspecified`]. On the wire: `identityMatching`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_matching: Option<AppIdentityMatching>,
-    /// `instructions`: text.
+    /// The instructions: text. `None` counts as empty. On the wire: `instructions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
-    /// `isDirectory`: a boolean. Set by the server.
+    /// Whether it is directory: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `isDirectory`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_directory: Option<bool>,
-    /// `isManuallyManaged`: a boolean.
+    /// Whether it is manually managed: a boolean. `None` counts as `false`. On the wire: `isManuallyManaged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_manually_managed: Option<bool>,
-    /// `logoUri`: text. Set by the server.
+    /// The logo URI: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `logoUri`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_uri: Option<String>,
-    /// `matchBatonRef`: a [`AppMatchBatonRef`].
+    /// A reference to the match baton: an [`AppMatchBatonRef`]. `None`: not set. On the wire: `matchBatonRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_baton_ref: Option<AppMatchBatonRef>,
-    /// `monthlyCostUsd`: a number.
+    /// The monthly cost, in US dollars: a whole number. `None` counts as 0. On the wire: `monthlyCostUsd`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<i32>,
-    /// `parentAppId`: text. Set by the server.
+    /// The id of the parent app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `parentAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_app_id: Option<String>,
-    /// `revokeGrantSources`: a boolean.
+    /// Whether to revoke grant sources: a boolean. `None` counts as `false`. On the wire: `revokeGrantSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_grant_sources: Option<bool>,
-    /// `revokePolicyId`: text.
+    /// The id of the revoke policy: text. `None` counts as empty. On the wire: `revokePolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_policy_id: Option<String>,
-    /// `strictAccessEntitlementProvisioning`: a boolean.
+    /// The strict access entitlement provisioning switch: a boolean. `None` counts as `false`. On the wire: `strictAccessEntitlementProvisioning`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_access_entitlement_provisioning: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userCount`: a 64-bit integer (a string on the wire). Set by the server.
+    /// The user count: a 64-bit whole number (a string on the wire). Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `userCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -392,7 +394,7 @@ set_paths! { App {
 
 #[cfg(any(feature = "app-search", feature = "apps"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `App.access_model`.
 pub enum AppAccessModel {
 /// `APP_ACCESS_MODEL_UNSPECIFIED`
 Unspecified = "APP_ACCESS_MODEL_UNSPECIFIED",
@@ -405,46 +407,48 @@ Sparse = "APP_ACCESS_MODEL_SPARSE",
 }
 }
 
-/// The `c1.api.app.v1.AppAccessRequestDefaults` schema.
+/// The answer of `AppAccessRequestsDefaults::cancel_app_access_requests_defaults` (`POST /api/v1/apps/<app_id>/access_request_defaults/cancel`), `AppAccessRequestsDefaults::create_app_access_requests_defaults` (`POST /api/v1/apps/<app_id>/access_request_defaults`) and `AppAccessRequestsDefaults::get_app_access_requests_defaults` (`GET /api/v1/apps/<app_id>/access_request_defaults`).
+///
+/// At most one of `duration_unset`, `duration_grant` may be set.
 #[cfg(feature = "app-access-requests-defaults")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppAccessRequestDefaults {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `catalogIds`: a list; each item is text.
+    /// The ids of the catalogs: a list of text. `None` counts as empty. On the wire: `catalogIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_ids: Option<Vec<String>>,
-    /// `defaultsEnabled`: a boolean.
+    /// Whether defaults is enabled: a boolean. `None` counts as `false`. On the wire: `defaultsEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults_enabled: Option<bool>,
-    /// `durationGrant`: a duration (`"3600s"` on the wire).
+    /// The duration grant: a duration (seconds on the wire: `"3600s"`). `None` when the answer has none. On the wire: `durationGrant`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration_grant: Option<::time::SignedDuration>,
-    /// `durationUnset`: an empty JSON object: its presence is the value.
+    /// The duration unset: an empty JSON object, whose presence is the value. `None` when the answer has none. On the wire: `durationUnset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unset: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `emergencyGrantEnabled`: a boolean.
+    /// Whether emergency grant is enabled: a boolean. `None` counts as `false`. On the wire: `emergencyGrantEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_enabled: Option<bool>,
-    /// `emergencyGrantPolicyId`: text.
+    /// The id of the emergency grant policy: text. `None` counts as empty. On the wire: `emergencyGrantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_policy_id: Option<String>,
-    /// `requestPolicyId`: text.
+    /// The id of the request policy: text. `None` counts as empty. On the wire: `requestPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_policy_id: Option<String>,
-    /// `requestSchemaId`: text.
+    /// The id of the request schema: text. `None` counts as empty. On the wire: `requestSchemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_id: Option<String>,
-    /// `resourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types: a list of text. `None` counts as empty. On the wire: `resourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_ids: Option<Vec<String>>,
-    /// `state`: one of [`AppAccessRequestDefaultsState`].
+    /// The state: one of [`AppAccessRequestDefaultsState`]. `None` counts as [`AppAccessRequestDefaultsState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AppAccessRequestDefaultsState>,
 }
@@ -464,43 +468,45 @@ model_de! { AppAccessRequestDefaults [1] {
     10 "state" state: Plain,
 } }
 
-/// The `c1.api.app.v1.AppAccessRequestDefaultsInput` schema.
+/// The request body of `AppAccessRequestsDefaults::create_app_access_requests_defaults` (`POST /api/v1/apps/<app_id>/access_request_defaults`).
+///
+/// At most one of `duration_unset`, `duration_grant` may be set.
 #[cfg(feature = "app-access-requests-defaults")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppAccessRequestDefaultsInput {
-    /// `catalogIds`: a list; each item is text.
+    /// The ids of the catalogs: a list of text. `None` counts as empty. On the wire: `catalogIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_ids: Option<Vec<String>>,
-    /// `defaultsEnabled`: a boolean.
+    /// Whether defaults is enabled: a boolean. `None` counts as `false`. On the wire: `defaultsEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults_enabled: Option<bool>,
-    /// `durationGrant`: a duration (`"3600s"` on the wire).
+    /// The duration grant: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `durationGrant`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration_grant: Option<::time::SignedDuration>,
-    /// `durationUnset`: an empty JSON object: its presence is the value.
+    /// The duration unset: an empty JSON object, whose presence is the value. `None` leaves it out. On the wire: `durationUnset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unset: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `emergencyGrantEnabled`: a boolean.
+    /// Whether emergency grant is enabled: a boolean. `None` counts as `false`. On the wire: `emergencyGrantEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_enabled: Option<bool>,
-    /// `emergencyGrantPolicyId`: text.
+    /// The id of the emergency grant policy: text. `None` counts as empty. On the wire: `emergencyGrantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_policy_id: Option<String>,
-    /// `requestPolicyId`: text.
+    /// The id of the request policy: text. `None` counts as empty. On the wire: `requestPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_policy_id: Option<String>,
-    /// `requestSchemaId`: text.
+    /// The id of the request schema: text. `None` counts as empty. On the wire: `requestSchemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_id: Option<String>,
-    /// `resourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types: a list of text. `None` counts as empty. On the wire: `resourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_ids: Option<Vec<String>>,
-    /// `state`: one of [`AppAccessRequestDefaultsState`].
+    /// The state: one of [`AppAccessRequestDefaultsState`]. `None` counts as [`AppAccessRequestDefaultsState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AppAccessRequestDefaultsState>,
 }
@@ -535,7 +541,7 @@ setters! { AppAccessRequestDefaultsInput {
 
 #[cfg(feature = "app-access-requests-defaults")]
 open_enum! {
-/// An open enum of 7 known values.
+/// An open enum of 7 known values, the type of `AppAccessRequestDefaults.state` and `AppAccessRequestDefaultsInput.state`.
 pub enum AppAccessRequestDefaultsState {
 /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED`
 Unspecified = "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED",
@@ -554,7 +560,7 @@ CancelError = "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR",
 }
 }
 
-/// The `c1.api.app.v1.AppActionsServiceGenerateReportRequestInput` schema.
+/// The request body of `AppReportAction::generate_report` (`POST /api/v1/apps/<app_id>/report`).
 #[cfg(feature = "app-report-action")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -565,7 +571,7 @@ pub struct AppActionsServiceGenerateReportRequest {}
 model_de! { AppActionsServiceGenerateReportRequest [1] {
 } }
 
-/// The `c1.api.app.v1.AppActionsServiceGenerateReportResponse` schema.
+/// The answer of `AppReportAction::generate_report` (`POST /api/v1/apps/<app_id>/report`).
 #[cfg(feature = "app-report-action")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -576,7 +582,9 @@ pub struct AppActionsServiceGenerateReportResponse {}
 model_de! { AppActionsServiceGenerateReportResponse [1] {
 } }
 
-/// The `c1.api.app.v1.AppEntitlement` schema.
+/// Held by `AppEntitlementView.app_entitlement`, `UpdateAppEntitlementRequest.entitlement`, `AppEntitlementOwnerEntitlement.app_entitlement` and 6 more.
+///
+/// In `UpdateAppEntitlementRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `duration_unset`, `duration_grant` may be set.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -593,124 +601,124 @@ model_de! { AppActionsServiceGenerateReportResponse [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlement {
-    /// `alias`: text.
+    /// The alias: text. `None` counts as empty. On the wire: `alias`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appResourceId`: text.
+    /// The id of the app resource: text. `None` counts as empty. On the wire: `appResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_id: Option<String>,
-    /// `appResourceTypeId`: text.
+    /// The id of the app resource type: text. `None` counts as empty. On the wire: `appResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_id: Option<String>,
-    /// `certifyPolicyId`: text.
+    /// The id of the certify policy: text. `None` counts as empty. On the wire: `certifyPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certify_policy_id: Option<String>,
-    /// `complianceFrameworkValueIds`: a list; each item is text.
+    /// The ids of the compliance framework values: a list of text. `None` counts as empty. On the wire: `complianceFrameworkValueIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance_framework_value_ids: Option<Vec<String>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultValuesApplied`: a boolean.
+    /// Whether default values is applied: a boolean. `None` counts as `false`. On the wire: `defaultValuesApplied`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_values_applied: Option<bool>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `deprovisionerPolicy`: a [`ProvisionPolicy`].
+    /// The deprovisioner policy: a [`ProvisionPolicy`]. `None`: not set. On the wire: `deprovisionerPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deprovisioner_policy: Option<ProvisionPolicy>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `durationGrant`: a duration (`"3600s"` on the wire).
+    /// The duration grant: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `durationGrant`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration_grant: Option<::time::SignedDuration>,
-    /// `durationUnset`: an empty JSON object: its presence is the value.
+    /// The duration unset: an empty JSON object, whose presence is the value. `None`: not set. On the wire: `durationUnset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unset: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `emergencyGrantEnabled`: a boolean.
+    /// Whether emergency grant is enabled: a boolean. `None` counts as `false`. On the wire: `emergencyGrantEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_enabled: Option<bool>,
-    /// `emergencyGrantPolicyId`: text.
+    /// The id of the emergency grant policy: text. `None` counts as empty. On the wire: `emergencyGrantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_policy_id: Option<String>,
-    /// `externalId`: text. Set by the server.
+    /// The id of the external: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `externalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// `grantCount`: a 64-bit integer (a string on the wire). Set by the server.
+    /// The grant count: a 64-bit whole number (a string on the wire). Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `grantCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub grant_count: Option<i64>,
-    /// `grantPolicyId`: text.
+    /// The id of the grant policy: text. `None` counts as empty. On the wire: `grantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_policy_id: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this app entitlement: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `isAutomationEnabled`: a boolean. Set by the server.
+    /// Whether is automation is enabled: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `isAutomationEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_automation_enabled: Option<bool>,
-    /// `isManuallyManaged`: a boolean.
+    /// Whether it is manually managed: a boolean. `None` counts as `false`. On the wire: `isManuallyManaged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_manually_managed: Option<bool>,
-    /// `matchBatonId`: text.
+    /// The id of the match baton: text. `None` counts as empty. On the wire: `matchBatonId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_baton_id: Option<String>,
-    /// `overrideAccessRequestsDefaults`: a boolean.
+    /// Whether to override access requests defaults: a boolean. `None` counts as `false`. On the wire: `overrideAccessRequestsDefaults`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub override_access_requests_defaults: Option<bool>,
-    /// `provisionerPolicy`: a [`ProvisionPolicy`].
+    /// The provisioner policy: a [`ProvisionPolicy`]. `None`: not set. On the wire: `provisionerPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioner_policy: Option<ProvisionPolicy>,
-    /// `purpose`: one of [`AppEntitlementPurpose`].
+    /// The purpose: one of [`AppEntitlementPurpose`]. `None` counts as [`AppEntitlementPurpose::Unspecified`]. On the wire: `purpose`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<AppEntitlementPurpose>,
-    /// `requestSchemaId`: text.
+    /// The id of the request schema: text. `None` counts as empty. On the wire: `requestSchemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_id: Option<String>,
-    /// `revokePolicyId`: text.
+    /// The id of the revoke policy: text. `None` counts as empty. On the wire: `revokePolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_policy_id: Option<String>,
-    /// `riskLevelValueId`: text.
+    /// The id of the risk level value: text. `None` counts as empty. On the wire: `riskLevelValueId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_level_value_id: Option<String>,
-    /// `slug`: text.
+    /// The slug: text. `None` counts as empty. On the wire: `slug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
-    /// `sourceConnectorIds`: a map from text; each value is text.
+    /// The source connector ids: a map from text to text. `None` counts as empty. On the wire: `sourceConnectorIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_connector_ids: Option<::std::collections::BTreeMap<String, String>>,
-    /// `systemBuiltin`: a boolean. Set by the server.
+    /// The system builtin switch: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `systemBuiltin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_builtin: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userEditedMask`: text.
+    /// The user edited mask: text. `None`: not set. On the wire: `userEditedMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_edited_mask: Option<String>,
 }
@@ -846,55 +854,57 @@ set_paths! { AppEntitlement {
     "userEditedMask" user_edited_mask,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementAutomation` schema.
+/// Held by `AppEntitlementServiceGetAutomationResponse.app_entitlement_automation`, `AppEntitlementServiceUpdateAutomationResponse.app_entitlement_automation`, `CreateAutomationRequest.automation` and 1 more.
+///
+/// At most one of `none`, `entitlements`, `cel`, `basic` may be set.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomation {
-    /// `appEntitlementId`: text. Set by the server.
+    /// The id of the app entitlement: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `basic`: a [`AppEntitlementAutomationRuleBasic`].
+    /// The basic: an [`AppEntitlementAutomationRuleBasic`]. `None`: not set. On the wire: `basic`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub basic: Option<AppEntitlementAutomationRuleBasic>,
-    /// `cel`: a [`AppEntitlementAutomationRuleCEL`].
+    /// The CEL: an [`AppEntitlementAutomationRuleCEL`]. `None`: not set. On the wire: `cel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel: Option<AppEntitlementAutomationRuleCEL>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `entitlements`: a [`AppEntitlementAutomationRuleEntitlement`].
+    /// The entitlements: an [`AppEntitlementAutomationRuleEntitlement`]. `None`: not set. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<AppEntitlementAutomationRuleEntitlement>,
-    /// `lastRunStatus`: a [`AppEntitlementAutomationLastRunStatus`].
+    /// The last run status: an [`AppEntitlementAutomationLastRunStatus`]. `None`: not set. On the wire: `lastRunStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_run_status: Option<AppEntitlementAutomationLastRunStatus>,
-    /// `managedByRequestCatalogId`: text. Set by the server.
+    /// The id of the managed by request catalog: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `managedByRequestCatalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_by_request_catalog_id: Option<String>,
-    /// `none`: a [`AppEntitlementAutomationRuleNone`].
+    /// The none: an [`AppEntitlementAutomationRuleNone`]. `None`: not set. On the wire: `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub none: Option<AppEntitlementAutomationRuleNone>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -936,22 +946,22 @@ setters! { AppEntitlementAutomation {
     updated_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementAutomationLastRunStatus` schema.
+/// Held by `AppEntitlementAutomation.last_run_status`.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationLastRunStatus {
-    /// `errorMessage`: text. Set by the server.
+    /// The error message: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `lastCompletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last completed: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `lastCompletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_completed_at: Option<::time::OffsetDateTime>,
-    /// `status`: one of [`AppEntitlementAutomationLastRunStatusStatus`]. Set by the server.
+    /// The status: one of [`AppEntitlementAutomationLastRunStatusStatus`]. Set by the server (leave it `None` in a request). `None` counts as [`AppEntitlementAutomationLastRunStatusStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AppEntitlementAutomationLastRunStatusStatus>,
 }
@@ -972,7 +982,7 @@ setters! { AppEntitlementAutomationLastRunStatus {
 
 #[cfg(feature = "app-entitlements")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AppEntitlementAutomationLastRunStatus.status`.
 pub enum AppEntitlementAutomationLastRunStatusStatus {
 /// `APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_UNSPECIFIED`
 Unspecified = "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_UNSPECIFIED",
@@ -985,13 +995,13 @@ InProgress = "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS",
 }
 }
 
-/// The `c1.api.app.v1.AppEntitlementAutomationRuleBasic` schema.
+/// Held by `AppEntitlementAutomation.basic` and `AppEntitlementServiceUpdateAutomationRequest.basic`.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationRuleBasic {
-    /// `expression`: text.
+    /// The expression: text. `None` counts as empty. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
@@ -1006,13 +1016,13 @@ setters! { AppEntitlementAutomationRuleBasic {
     expression: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementAutomationRuleCEL` schema.
+/// Held by `AppEntitlementAutomation.cel` and `AppEntitlementServiceUpdateAutomationRequest.cel`.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationRuleCEL {
-    /// `expression`: text.
+    /// The expression: text. `None` counts as empty. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
@@ -1027,13 +1037,13 @@ setters! { AppEntitlementAutomationRuleCEL {
     expression: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementAutomationRuleEntitlement` schema.
+/// Held by `AppEntitlementAutomation.entitlements` and `AppEntitlementServiceUpdateAutomationRequest.entitlements`.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementAutomationRuleEntitlement {
-    /// `entitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `entitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
@@ -1048,7 +1058,7 @@ setters! { AppEntitlementAutomationRuleEntitlement {
     entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementAutomationRuleNone` schema.
+/// Held by `AppEntitlementAutomation.none` and `AppEntitlementServiceUpdateAutomationRequest.none`.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1059,7 +1069,7 @@ pub struct AppEntitlementAutomationRuleNone {}
 model_de! { AppEntitlementAutomationRuleNone [1] {
 } }
 
-/// The `c1.api.app.v1.AppEntitlementExpandMask` schema.
+/// Held by `AppEntitlementSearchServiceSearchGrantsRequest.expand_mask`, `AppEntitlementSearchServiceSearchRequest.expand_mask`, `CreateAppEntitlementRequest.expand_mask` and 2 more.
 #[cfg(any(
     feature = "app-entitlement-search",
     feature = "app-entitlements",
@@ -1069,7 +1079,7 @@ model_de! { AppEntitlementAutomationRuleNone [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -1092,49 +1102,49 @@ setters! { AppEntitlementExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementProxy` schema.
+/// Held by `AppEntitlementProxyView.app_proxy_entitlement`.
 #[cfg(feature = "app-entitlements-proxy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementProxy {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `disabledAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was disabled: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `disabledAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub disabled_at: Option<::time::OffsetDateTime>,
-    /// `dstAppEntitlementId`: text.
+    /// The id of the dst app entitlement: text. `None` counts as empty. On the wire: `dstAppEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_app_entitlement_id: Option<String>,
-    /// `dstAppId`: text.
+    /// The id of the dst app: text. `None` counts as empty. On the wire: `dstAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_app_id: Option<String>,
-    /// `implicit`: a boolean.
+    /// The implicit switch: a boolean. `None` when the answer has none (which differs from `false`). On the wire: `implicit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub implicit: Option<bool>,
-    /// `srcAppEntitlementId`: text.
+    /// The id of the src app entitlement: text. `None` counts as empty. On the wire: `srcAppEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub src_app_entitlement_id: Option<String>,
-    /// `srcAppId`: text.
+    /// The id of the src app: text. `None` counts as empty. On the wire: `srcAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub src_app_id: Option<String>,
-    /// `systemBuiltin`: a boolean.
+    /// The system builtin switch: a boolean. `None` counts as `false`. On the wire: `systemBuiltin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_builtin: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1156,13 +1166,13 @@ model_de! { AppEntitlementProxy [1] {
     9 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementProxyExpandMask` schema.
+/// Held by `CreateAppEntitlementProxyRequest.expand_mask`.
 #[cfg(feature = "app-entitlements-proxy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementProxyExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -1177,25 +1187,25 @@ setters! { AppEntitlementProxyExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementProxyView` schema.
+/// Held by `CreateAppEntitlementProxyResponse.app_proxy_entitlement_view` and `GetAppEntitlementProxyResponse.app_proxy_entitlement_view`.
 #[cfg(feature = "app-entitlements-proxy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementProxyView {
-    /// `appProxyEntitlement`: a [`AppEntitlementProxy`].
+    /// The app proxy entitlement: an [`AppEntitlementProxy`]. `None` when the answer has none. On the wire: `appProxyEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_proxy_entitlement: Option<AppEntitlementProxy>,
-    /// `dstAppEntitlementPath`: text.
+    /// The dst app entitlement path: text. `None` counts as empty. On the wire: `dstAppEntitlementPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_app_entitlement_path: Option<String>,
-    /// `dstAppPath`: text.
+    /// The dst app path: text. `None` counts as empty. On the wire: `dstAppPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dst_app_path: Option<String>,
-    /// `srcAppEntitlementPath`: text.
+    /// The src app entitlement path: text. `None` counts as empty. On the wire: `srcAppEntitlementPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub src_app_entitlement_path: Option<String>,
-    /// `srcAppPath`: text.
+    /// The src app path: text. `None` counts as empty. On the wire: `srcAppPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub src_app_path: Option<String>,
 }
@@ -1222,7 +1232,7 @@ model_de! { AppEntitlementProxyView [1] {
     feature = "user-owners-v2"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AppEntitlement.purpose`, `AppEntitlementSearchServiceSearchGrantsRequest.purpose` and `CreateAppEntitlementRequest.purpose`.
 pub enum AppEntitlementPurpose {
 /// `APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED`
 Unspecified = "APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED",
@@ -1235,7 +1245,7 @@ Ownership = "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
 }
 }
 
-/// The `c1.api.app.v1.AppEntitlementRef` schema.
+/// Held by `UserCriteriaScope.group_app_entitlements_ref`, `AppEntitlementAutomationRuleEntitlement.entitlement_refs`, `AppEntitlementSearchServiceSearchGrantsRequest.entitlement_refs` and 50 more.
 #[cfg(any(
     feature = "access-review",
     feature = "access-review-setup-entitlement",
@@ -1266,10 +1276,10 @@ Ownership = "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `id`: text.
+    /// The id of this app entitlement ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -1331,49 +1341,49 @@ setters! { AppEntitlementRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementRoutingRule` schema.
+/// Held by `CreateAppEntitlementRoutingRuleResponse.routing_rule`, `GetAppEntitlementRoutingRuleResponse.routing_rule`, `ListAppEntitlementRoutingRulesResponse.list` and 2 more.
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementRoutingRule {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `id`: text. Set by the server.
+    /// The id of this app entitlement routing rule: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `settings`: a [`AppEntitlementRoutingRuleSettings`].
+    /// The settings: an [`AppEntitlementRoutingRuleSettings`]. `None` when the answer has none. On the wire: `settings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<AppEntitlementRoutingRuleSettings>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1396,28 +1406,28 @@ model_de! { AppEntitlementRoutingRule [1] {
     10 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementRoutingRuleSettings` schema.
+/// Held by `AppEntitlementRoutingRule.settings`, `CreateAppEntitlementRoutingRuleRequest.settings` and `UpdateAppEntitlementRoutingRuleRequest.settings`.
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementRoutingRuleSettings {
-    /// `emergencyGrantEnabled`: a boolean.
+    /// Whether emergency grant is enabled: a boolean. `None` counts as `false`. On the wire: `emergencyGrantEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_enabled: Option<bool>,
-    /// `emergencyGrantPolicyId`: text.
+    /// The id of the emergency grant policy: text. `None` counts as empty. On the wire: `emergencyGrantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_policy_id: Option<String>,
-    /// `maxGrantDuration`: a duration (`"3600s"` on the wire).
+    /// The max grant duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `maxGrantDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub max_grant_duration: Option<::time::SignedDuration>,
-    /// `requestPolicyId`: text.
+    /// The id of the request policy: text. `None` counts as empty. On the wire: `requestPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_policy_id: Option<String>,
-    /// `requestSchemaId`: text.
+    /// The id of the request schema: text. `None` counts as empty. On the wire: `requestSchemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_id: Option<String>,
 }
@@ -1440,16 +1450,16 @@ setters! { AppEntitlementRoutingRuleSettings {
     request_schema_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceCountGrantsForUserByAppRequest` schema.
+/// The request body of `AppEntitlementSearch::count_grants_for_user_by_app` (`POST /api/v1/search/graph/counts`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceCountGrantsForUserByAppRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1466,25 +1476,25 @@ setters! { AppEntitlementSearchServiceCountGrantsForUserByAppRequest {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceCountGrantsForUserByAppResponse` schema.
+/// The answer of `AppEntitlementSearch::count_grants_for_user_by_app` (`POST /api/v1/search/graph/counts`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceCountGrantsForUserByAppResponse {
-    /// `appCount`: a number.
+    /// The app count: a whole number. `None` counts as 0. On the wire: `appCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_count: Option<i32>,
-    /// `appGrantCounts`: a list; each item is a [`GraphAppGrantCount`].
+    /// The app grant counts: a list of [`GraphAppGrantCount`]s. `None` counts as empty. On the wire: `appGrantCounts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_grant_counts: Option<Vec<GraphAppGrantCount>>,
-    /// `appUsers`: a list; each item is a [`AppUserRef`].
+    /// The app users: a list of [`AppUserRef`]s. `None` counts as empty. On the wire: `appUsers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_users: Option<Vec<AppUserRef>>,
-    /// `band`: one of [`AppEntitlementSearchServiceCountGrantsForUserByAppResponseBand`].
+    /// The band: one of [`AppEntitlementSearchServiceCountGrantsForUserByAppResponseBand`]. `None` counts as [`AppEntitlementSearchServiceCountGrantsForUserByAppResponseBand::Unspecified`]. On the wire: `band`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub band: Option<AppEntitlementSearchServiceCountGrantsForUserByAppResponseBand>,
-    /// `totalGrants`: a 64-bit integer (a string on the wire).
+    /// The total grants: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `totalGrants`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -1503,7 +1513,7 @@ model_de! { AppEntitlementSearchServiceCountGrantsForUserByAppResponse [1] {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AppEntitlementSearchServiceCountGrantsForUserByAppResponse.band`.
 pub enum AppEntitlementSearchServiceCountGrantsForUserByAppResponseBand {
 /// `GRAPH_SIZE_BAND_UNSPECIFIED`
 Unspecified = "GRAPH_SIZE_BAND_UNSPECIFIED",
@@ -1516,43 +1526,43 @@ TooLarge = "GRAPH_SIZE_BAND_TOO_LARGE",
 }
 }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGrantsRequest` schema.
+/// The request body of `AppEntitlementSearch::search_grants` (`POST /api/v1/search/grants`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchGrantsRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `appUserIds`: a list; each item is text.
+    /// The ids of the app users: a list of text. `None` counts as empty. On the wire: `appUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_ids: Option<Vec<String>>,
-    /// `entitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `entitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `entitlementSlugs`: a list; each item is text.
+    /// The entitlement slugs: a list of text. `None` counts as empty. On the wire: `entitlementSlugs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_slugs: Option<Vec<String>>,
-    /// `expandMask`: a [`AppEntitlementExpandMask`].
+    /// The expand mask: an [`AppEntitlementExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppEntitlementExpandMask>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `purpose`: a list; each item is one of [`AppEntitlementPurpose`].
+    /// The purpose: a list of [`AppEntitlementPurpose`] values. `None` counts as empty. On the wire: `purpose`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<Vec<AppEntitlementPurpose>>,
-    /// `resourceIds`: a list; each item is text.
+    /// The ids of the resources: a list of text. `None` counts as empty. On the wire: `resourceIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
-    /// `resourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types: a list of text. `None` counts as empty. On the wire: `resourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_ids: Option<Vec<String>>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1587,19 +1597,19 @@ setters! { AppEntitlementSearchServiceSearchGrantsRequest {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGrantsResponse` schema.
+/// The answer of `AppEntitlementSearch::search_grants` (`POST /api/v1/search/grants`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchGrantsResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppEntitlementWithUserBinding`].
+    /// The list: a list of [`AppEntitlementWithUserBinding`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementWithUserBinding>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1622,52 +1632,52 @@ impl crate::Page for AppEntitlementSearchServiceSearchGrantsResponse {
     }
 }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGraphRequest` schema.
+/// The request body of `AppEntitlementSearch::search_graph` (`POST /api/v1/search/graph`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchGraphRequest {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `entitlementIds`: a list; each item is text.
+    /// The ids of the entitlements: a list of text. `None` counts as empty. On the wire: `entitlementIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_ids: Option<Vec<String>>,
-    /// `entitlementNameQuery`: text.
+    /// The entitlement name query: text. `None` counts as empty. On the wire: `entitlementNameQuery`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_name_query: Option<String>,
-    /// `maxDepth`: a number.
+    /// The max depth: a whole number. `None` counts as 0. On the wire: `maxDepth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_depth: Option<i32>,
-    /// `maxFanOut`: a number.
+    /// The max fan out: a whole number. `None` counts as 0. On the wire: `maxFanOut`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_fan_out: Option<i32>,
-    /// `maxNodes`: a number.
+    /// The max nodes: a whole number. `None` counts as 0. On the wire: `maxNodes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_nodes: Option<i32>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `resourceId`: text.
+    /// The id of the resource: text. `None` counts as empty. On the wire: `resourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resourceIds`: a list; each item is text.
+    /// The ids of the resources: a list of text. `None` counts as empty. On the wire: `resourceIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
-    /// `resourceNameQuery`: text.
+    /// The resource name query: text. `None` counts as empty. On the wire: `resourceNameQuery`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_name_query: Option<String>,
-    /// `resourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types: a list of text. `None` counts as empty. On the wire: `resourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_ids: Option<Vec<String>>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1708,31 +1718,31 @@ setters! { AppEntitlementSearchServiceSearchGraphRequest {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceSearchGraphResponse` schema.
+/// The answer of `AppEntitlementSearch::search_graph` (`POST /api/v1/search/graph`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchGraphResponse {
-    /// `edges`: a list; each item is a [`GraphEdge`].
+    /// The edges: a list of [`GraphEdge`]s. `None` counts as empty. On the wire: `edges`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edges: Option<Vec<GraphEdge>>,
-    /// `hasMore`: a boolean.
+    /// Whether it has more: a boolean. `None` counts as `false`. On the wire: `hasMore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
-    /// `nodeCeilingHit`: a boolean.
+    /// The node ceiling hit switch: a boolean. `None` counts as `false`. On the wire: `nodeCeilingHit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node_ceiling_hit: Option<bool>,
-    /// `nodes`: a list; each item is a [`GraphNode`].
+    /// The nodes: a list of [`GraphNode`]s. `None` counts as empty. On the wire: `nodes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<Vec<GraphNode>>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `pathsReturned`: a number.
+    /// The paths returned: a whole number. `None` counts as 0. On the wire: `pathsReturned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths_returned: Option<i32>,
-    /// `truncatedNodeIds`: a list; each item is text.
+    /// The ids of the truncated nodes: a list of text. `None` counts as empty. On the wire: `truncatedNodeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub truncated_node_ids: Option<Vec<String>>,
 }
@@ -1748,25 +1758,25 @@ model_de! { AppEntitlementSearchServiceSearchGraphResponse [1] {
     6 "truncatedNodeIds" truncated_node_ids: Plain,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceSearchReachableResourcesForUserRequest` schema.
+/// The request body of `AppEntitlementSearch::search_reachable_resources_for_user` (`POST /api/v1/search/graph/resources`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchReachableResourcesForUserRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1789,16 +1799,16 @@ setters! { AppEntitlementSearchServiceSearchReachableResourcesForUserRequest {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceSearchReachableResourcesForUserResponse` schema.
+/// The answer of `AppEntitlementSearch::search_reachable_resources_for_user` (`POST /api/v1/search/graph/resources`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchReachableResourcesForUserResponse {
-    /// `list`: a list; each item is a [`GraphNode`].
+    /// The list: a list of [`GraphNode`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<GraphNode>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1820,91 +1830,91 @@ impl crate::Page for AppEntitlementSearchServiceSearchReachableResourcesForUserR
     }
 }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceSearchRequest` schema.
+/// The request body of `AppEntitlementSearch::search` (`POST /api/v1/search/entitlements`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchRequest {
-    /// `accessReviewId`: text.
+    /// The id of the access review: text. `None` counts as empty. On the wire: `accessReviewId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_id: Option<String>,
-    /// `alias`: text.
+    /// The alias: text. `None` counts as empty. On the wire: `alias`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `appUserIds`: a list; each item is text.
+    /// The ids of the app users: a list of text. `None` counts as empty. On the wire: `appUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_ids: Option<Vec<String>>,
-    /// `complianceFrameworkIds`: a list; each item is text.
+    /// The ids of the compliance frameworks: a list of text. `None` counts as empty. On the wire: `complianceFrameworkIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance_framework_ids: Option<Vec<String>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `excludeAppIds`: a list; each item is text.
+    /// The ids of the apps to leave out: a list of text. `None` counts as empty. On the wire: `excludeAppIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_app_ids: Option<Vec<String>>,
-    /// `excludeAppUserIds`: a list; each item is text.
+    /// The ids of the app users to leave out: a list of text. `None` counts as empty. On the wire: `excludeAppUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_app_user_ids: Option<Vec<String>>,
-    /// `excludeImmutable`: a boolean.
+    /// Whether to exclude immutable: a boolean. `None` counts as `false`. On the wire: `excludeImmutable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_immutable: Option<bool>,
-    /// `excludeResourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types to leave out: a list of text. `None` counts as empty. On the wire: `excludeResourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_resource_type_ids: Option<Vec<String>>,
-    /// `excludedEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the excluded entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `excludedEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `expandMask`: a [`AppEntitlementExpandMask`].
+    /// The expand mask: an [`AppEntitlementExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppEntitlementExpandMask>,
-    /// `includeDeleted`: a boolean.
+    /// Whether to include deleted: a boolean. `None` counts as `false`. On the wire: `includeDeleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    /// `isAutomated`: a boolean.
+    /// Whether it is automated: a boolean. `None` counts as `false`. On the wire: `isAutomated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_automated: Option<bool>,
-    /// `membershipType`: a list; each item is one of [`AppEntitlementSearchServiceSearchRequestMembershipType`].
+    /// The membership type: a list of [`AppEntitlementSearchServiceSearchRequestMembershipType`] values. `None` counts as empty. On the wire: `membershipType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_type: Option<Vec<AppEntitlementSearchServiceSearchRequestMembershipType>>,
-    /// `onlyGetExpiring`: a boolean.
+    /// Whether to only get expiring: a boolean. `None` counts as `false`. On the wire: `onlyGetExpiring`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub only_get_expiring: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `policyRefs`: a list; each item is a [`PolicyRef`].
+    /// References to the policies: a list of [`PolicyRef`]s. `None` counts as empty. On the wire: `policyRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_refs: Option<Vec<PolicyRef>>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`AppEntitlementRef`].
+    /// The refs: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<AppEntitlementRef>>,
-    /// `requestSchemaIds`: a list; each item is text.
+    /// The ids of the request schemas: a list of text. `None` counts as empty. On the wire: `requestSchemaIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_ids: Option<Vec<String>>,
-    /// `resourceIds`: a list; each item is text.
+    /// The ids of the resources: a list of text. `None` counts as empty. On the wire: `resourceIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
-    /// `resourceTraitIds`: a list; each item is text.
+    /// The ids of the resource traits: a list of text. `None` counts as empty. On the wire: `resourceTraitIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_trait_ids: Option<Vec<String>>,
-    /// `resourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types: a list of text. `None` counts as empty. On the wire: `resourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_ids: Option<Vec<String>>,
-    /// `riskLevelIds`: a list; each item is text.
+    /// The ids of the risk levels: a list of text. `None` counts as empty. On the wire: `riskLevelIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_level_ids: Option<Vec<String>>,
-    /// `sourceConnectorId`: text.
+    /// The id of the source connector: text. `None` counts as empty. On the wire: `sourceConnectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_connector_id: Option<String>,
 }
@@ -1973,7 +1983,7 @@ setters! { AppEntitlementSearchServiceSearchRequest {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `AppEntitlementSearchServiceSearchRequest.membership_type`.
 pub enum AppEntitlementSearchServiceSearchRequestMembershipType {
 /// `APP_ENTITLEMENT_MEMBERSHIP_TYPE_UNSPECIFIED`
 Unspecified = "APP_ENTITLEMENT_MEMBERSHIP_TYPE_UNSPECIFIED",
@@ -1988,22 +1998,22 @@ Admin = "APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN",
 }
 }
 
-/// The `c1.api.app.v1.AppEntitlementSearchServiceSearchResponse` schema.
+/// The answer of `AppEntitlementSearch::search` (`POST /api/v1/search/entitlements`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementSearchServiceSearchResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `facets`: a [`Facets`].
+    /// The facets: a [`Facets`]. `None` when the answer has none. On the wire: `facets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Facets>,
-    /// `list`: a list; each item is a [`AppEntitlementView`].
+    /// The list: a list of [`AppEntitlementView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2027,13 +2037,13 @@ impl crate::Page for AppEntitlementSearchServiceSearchResponse {
     }
 }
 
-/// The `c1.api.app.v1.AppEntitlementServiceGetAutomationResponse` schema.
+/// The answer of `AppEntitlements::get_automation` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementServiceGetAutomationResponse {
-    /// `AppEntitlementAutomation`: a [`AppEntitlementAutomation`].
+    /// The app entitlement automation: an [`AppEntitlementAutomation`]. `None` when the answer has none. On the wire: `AppEntitlementAutomation`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         rename = "AppEntitlementAutomation"
@@ -2046,24 +2056,26 @@ model_de! { AppEntitlementServiceGetAutomationResponse [1] {
     0 "AppEntitlementAutomation" app_entitlement_automation: Model,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementServiceUpdateAutomationRequestInput` schema.
+/// The request body of `AppEntitlements::update_automation` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/update`).
+///
+/// An update: the server changes the fields that `update_mask` names; when it is left `None`, c1 sends the names of the fields set to `Some`. At most one of `none`, `entitlements`, `cel`, `basic` may be set.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppEntitlementServiceUpdateAutomationRequest {
-    /// `basic`: a [`AppEntitlementAutomationRuleBasic`].
+    /// The basic: an [`AppEntitlementAutomationRuleBasic`]. `None` leaves it out. On the wire: `basic`.
     pub basic: Option<AppEntitlementAutomationRuleBasic>,
-    /// `cel`: a [`AppEntitlementAutomationRuleCEL`].
+    /// The CEL: an [`AppEntitlementAutomationRuleCEL`]. `None` leaves it out. On the wire: `cel`.
     pub cel: Option<AppEntitlementAutomationRuleCEL>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     pub display_name: Option<String>,
-    /// `entitlements`: a [`AppEntitlementAutomationRuleEntitlement`].
+    /// The entitlements: an [`AppEntitlementAutomationRuleEntitlement`]. `None` leaves it out. On the wire: `entitlements`.
     pub entitlements: Option<AppEntitlementAutomationRuleEntitlement>,
-    /// `none`: a [`AppEntitlementAutomationRuleNone`].
+    /// The none: an [`AppEntitlementAutomationRuleNone`]. `None` leaves it out. On the wire: `none`.
     pub none: Option<AppEntitlementAutomationRuleNone>,
-    /// `updateMask`: text.
+    /// The fields to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2102,13 +2114,13 @@ set_paths! { AppEntitlementServiceUpdateAutomationRequest {
 #[cfg(feature = "app-entitlements")]
 update_body! { AppEntitlementServiceUpdateAutomationRequest { "basic" basic, "cel" cel, "description" description, "displayName" display_name, "entitlements" entitlements, "none" none,  } {  } }
 
-/// The `c1.api.app.v1.AppEntitlementServiceUpdateAutomationResponse` schema.
+/// The answer of `AppEntitlements::update_automation` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/update`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementServiceUpdateAutomationResponse {
-    /// `AppEntitlementAutomation`: a [`AppEntitlementAutomation`].
+    /// The app entitlement automation: an [`AppEntitlementAutomation`]. `None` when the answer has none. On the wire: `AppEntitlementAutomation`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         rename = "AppEntitlementAutomation"
@@ -2121,7 +2133,7 @@ model_de! { AppEntitlementServiceUpdateAutomationResponse [1] {
     0 "AppEntitlementAutomation" app_entitlement_automation: Model,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementUserBinding` schema.
+/// Held by `ListAppUsersForIdentityWithGrantResponse.bindings`, `RemoveGrantDurationResponse.binding`, `UpdateGrantDurationResponse.binding` and 1 more.
 #[cfg(any(
     feature = "app-entitlement-user-binding",
     feature = "request-catalog-search"
@@ -2130,34 +2142,34 @@ model_de! { AppEntitlementServiceUpdateAutomationResponse [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBinding {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `deprovisionAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The time of deprovision: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deprovisionAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deprovision_at: Option<::time::OffsetDateTime>,
-    /// `grantSources`: a list; each item is a [`AppEntitlementRef`].
+    /// The grant sources: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `grantSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_sources: Option<Vec<AppEntitlementRef>>,
 }
@@ -2176,13 +2188,13 @@ model_de! { AppEntitlementUserBinding [1] {
     6 "grantSources" grant_sources: Models,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementUserBindingExpandHistoryMask` schema.
+/// Held by `SearchGrantFeedRequest.expand_mask` and `SearchPastGrantsRequest.expand_mask`.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingExpandHistoryMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -2197,31 +2209,31 @@ setters! { AppEntitlementUserBindingExpandHistoryMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementUserBindingFeed` schema.
+/// Held by `AppEntitlementUserBindingFeedView.feed`.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingFeed {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `date`: a timestamp (RFC 3339 on the wire).
+    /// The date: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `date`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub date: Option<::time::OffsetDateTime>,
-    /// `eventType`: one of [`AppEntitlementUserBindingFeedEventType`].
+    /// The event type: one of [`AppEntitlementUserBindingFeedEventType`]. `None` counts as [`AppEntitlementUserBindingFeedEventType::Unspecified`]. On the wire: `eventType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<AppEntitlementUserBindingFeedEventType>,
-    /// `ticketId`: text.
+    /// The id of the ticket: text. `None` counts as empty. On the wire: `ticketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
 }
@@ -2238,7 +2250,7 @@ model_de! { AppEntitlementUserBindingFeed [1] {
 
 #[cfg(feature = "app-entitlement-user-binding")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `AppEntitlementUserBindingFeed.event_type`.
 pub enum AppEntitlementUserBindingFeedEventType {
 /// `GRANT_EVENT_TYPE_UNSPECIFIED`
 Unspecified = "GRANT_EVENT_TYPE_UNSPECIFIED",
@@ -2249,25 +2261,25 @@ Removed = "GRANT_EVENT_TYPE_REMOVED",
 }
 }
 
-/// The `c1.api.app.v1.AppEntitlementUserBindingFeedView` schema.
+/// Held by `SearchGrantFeedResponse.list`.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingFeedView {
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `appUserPath`: text.
+    /// The app user path: text. `None` counts as empty. On the wire: `appUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_path: Option<String>,
-    /// `entitlementPath`: text.
+    /// The entitlement path: text. `None` counts as empty. On the wire: `entitlementPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_path: Option<String>,
-    /// `feed`: a [`AppEntitlementUserBindingFeed`].
+    /// The feed: an [`AppEntitlementUserBindingFeed`]. `None` when the answer has none. On the wire: `feed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feed: Option<AppEntitlementUserBindingFeed>,
-    /// `ticketPath`: text.
+    /// The ticket path: text. `None` counts as empty. On the wire: `ticketPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_path: Option<String>,
 }
@@ -2281,31 +2293,31 @@ model_de! { AppEntitlementUserBindingFeedView [1] {
     4 "ticketPath" ticket_path: Plain,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementUserBindingHistory` schema.
+/// Held by `AppEntitlementUserBindingHistoryView.history`.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingHistory {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `grantedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was granted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `grantedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub granted_at: Option<::time::OffsetDateTime>,
-    /// `id`: text. Set by the server.
+    /// The id of this app entitlement user binding history: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `revokedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was revoked: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `revokedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2323,22 +2335,22 @@ model_de! { AppEntitlementUserBindingHistory [1] {
     5 "revokedAt" revoked_at: Timestamp,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementUserBindingHistoryView` schema.
+/// Held by `SearchPastGrantsResponse.list`.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserBindingHistoryView {
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `appUserPath`: text.
+    /// The app user path: text. `None` counts as empty. On the wire: `appUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_path: Option<String>,
-    /// `entitlementPath`: text.
+    /// The entitlement path: text. `None` counts as empty. On the wire: `entitlementPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_path: Option<String>,
-    /// `history`: a [`AppEntitlementUserBindingHistory`].
+    /// The history: an [`AppEntitlementUserBindingHistory`]. `None` when the answer has none. On the wire: `history`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<AppEntitlementUserBindingHistory>,
 }
@@ -2351,40 +2363,40 @@ model_de! { AppEntitlementUserBindingHistoryView [1] {
     3 "history" history: Model,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementUserView` schema.
+/// Held by `AppEntitlementWithUserBinding.app_entitlement_user_binding` and `ListAppEntitlementUsersResponse.list`.
 #[cfg(any(feature = "app-entitlement-search", feature = "app-entitlements"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementUserView {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appEntitlementUserBindingCreatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was app entitlement user binding created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `appEntitlementUserBindingCreatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub app_entitlement_user_binding_created_at: Option<::time::OffsetDateTime>,
-    /// `appEntitlementUserBindingDeprovisionAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The time of app entitlement user binding deprovision: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `appEntitlementUserBindingDeprovisionAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub app_entitlement_user_binding_deprovision_at: Option<::time::OffsetDateTime>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUser`: a [`AppUserView`].
+    /// The app user: an [`AppUserView`]. `None` when the answer has none. On the wire: `appUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user: Option<AppUserView>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `grantSources`: a list; each item is a [`AppEntitlementRef`].
+    /// The grant sources: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `grantSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_sources: Option<Vec<AppEntitlementRef>>,
-    /// `originatingTicketId`: text.
+    /// The id of the originating ticket: text. `None` counts as empty. On the wire: `originatingTicketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub originating_ticket_id: Option<String>,
 }
@@ -2401,7 +2413,7 @@ model_de! { AppEntitlementUserView [1] {
     7 "originatingTicketId" originating_ticket_id: Plain,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementView` schema.
+/// Held by `AppEntitlementSearchServiceSearchResponse.list`, `AppEntitlementWithUserBinding.entitlement`, `CreateAppEntitlementResponse.app_entitlement_view` and 6 more.
 #[cfg(any(
     feature = "app-entitlement-search",
     feature = "app-entitlements",
@@ -2412,19 +2424,19 @@ model_de! { AppEntitlementUserView [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementView {
-    /// `appEntitlement`: a [`AppEntitlement`].
+    /// The app entitlement: an [`AppEntitlement`]. `None` when the answer has none. On the wire: `appEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement: Option<AppEntitlement>,
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `appResourcePath`: text.
+    /// The app resource path: text. `None` counts as empty. On the wire: `appResourcePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_path: Option<String>,
-    /// `appResourceTypePath`: text.
+    /// The app resource type path: text. `None` counts as empty. On the wire: `appResourceTypePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_path: Option<String>,
-    /// `objectPermissions`: a [`ActorObjectPermissions`].
+    /// The object permissions: an [`ActorObjectPermissions`]. `None` when the answer has none. On the wire: `objectPermissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_permissions: Option<ActorObjectPermissions>,
 }
@@ -2443,43 +2455,43 @@ model_de! { AppEntitlementView [1] {
     4 "objectPermissions" object_permissions: Model,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementWithExpired` schema.
+/// Held by `SearchAppEntitlementsWithExpiredResponse.list`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementWithExpired {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUser`: a [`AppUser`].
+    /// The app user: an [`AppUser`]. `None` when the answer has none. On the wire: `appUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user: Option<AppUser>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `discovered`: a timestamp (RFC 3339 on the wire).
+    /// The discovered: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `discovered`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub discovered: Option<::time::OffsetDateTime>,
-    /// `expired`: a timestamp (RFC 3339 on the wire).
+    /// The expired: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `expired`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expired: Option<::time::OffsetDateTime>,
-    /// `grantReasons`: a list; each item is a [`GrantReason`].
+    /// The grant reasons: a list of [`GrantReason`]s. `None` counts as empty. On the wire: `grantReasons`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_reasons: Option<Vec<GrantReason>>,
-    /// `grantSources`: a list; each item is a [`AppEntitlementRef`].
+    /// The grant sources: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `grantSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_sources: Option<Vec<AppEntitlementRef>>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
@@ -2497,16 +2509,16 @@ model_de! { AppEntitlementWithExpired [1] {
     8 "user" user: Model,
 } }
 
-/// The `c1.api.app.v1.AppEntitlementWithUserBinding` schema.
+/// Held by `AppEntitlementSearchServiceSearchGrantsResponse.list`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementWithUserBinding {
-    /// `appEntitlementUserBinding`: a [`AppEntitlementUserView`].
+    /// The app entitlement user binding: an [`AppEntitlementUserView`]. `None` when the answer has none. On the wire: `appEntitlementUserBinding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_user_binding: Option<AppEntitlementUserView>,
-    /// `entitlement`: a [`AppEntitlementView`].
+    /// The entitlement: an [`AppEntitlementView`]. `None` when the answer has none. On the wire: `entitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement: Option<AppEntitlementView>,
 }
@@ -2519,7 +2531,7 @@ model_de! { AppEntitlementWithUserBinding [1] {
 
 #[cfg(any(feature = "app-search", feature = "apps"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `App.identity_matching` and `CreateAppRequest.identity_matching`.
 pub enum AppIdentityMatching {
 /// `APP_USER_IDENTITY_MATCHING_UNSPECIFIED`
 Unspecified = "APP_USER_IDENTITY_MATCHING_UNSPECIFIED",
@@ -2532,16 +2544,18 @@ Custom = "APP_USER_IDENTITY_MATCHING_CUSTOM",
 }
 }
 
-/// The `c1.api.app.v1.AppManagedState` schema.
+/// Held by `AppManagedStateBinding.state`.
+///
+/// At most one of `unmanaged`, `managed` may be set.
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedState {
-    /// `managed`: a [`AppManagedStateManaged`].
+    /// The managed: an [`AppManagedStateManaged`]. `None` when the answer has none. On the wire: `managed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub managed: Option<AppManagedStateManaged>,
-    /// `unmanaged`: a [`AppManagedStateUnmanaged`].
+    /// The unmanaged: an [`AppManagedStateUnmanaged`]. `None` when the answer has none. On the wire: `unmanaged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unmanaged: Option<AppManagedStateUnmanaged>,
 }
@@ -2552,40 +2566,40 @@ model_de! { AppManagedState [1] {
     1 "unmanaged" unmanaged: Model,
 } }
 
-/// The `c1.api.app.v1.AppManagedStateBinding` schema.
+/// Held by `AppManagedStateBindingView.app_management_state_binding`.
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateBinding {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `resourceId`: text. Set by the server.
+    /// The id of the resource: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `resourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resourceTypeId`: text. Set by the server.
+    /// The id of the resource type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
-    /// `state`: a [`AppManagedState`].
+    /// The state: an [`AppManagedState`]. `None` when the answer has none. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AppManagedState>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2605,13 +2619,13 @@ model_de! { AppManagedStateBinding [1] {
     7 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.app.v1.AppManagedStateBindingExpandMask` schema.
+/// Held by `PromoteAppManagedStateBindingRequest.expand_mask`.
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateBindingExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -2626,19 +2640,19 @@ setters! { AppManagedStateBindingExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.AppManagedStateBindingRef` schema.
+/// Held by `MCPServerServiceRegisterRequest.app_managed_state_binding_ref` and `ConnectorServiceCreateDelegatedRequest.app_managed_state_binding_ref`.
 #[cfg(any(feature = "connector", feature = "mcp-server"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateBindingRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `resourceId`: text.
+    /// The id of the resource: text. `None` counts as empty. On the wire: `resourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resourceTypeId`: text.
+    /// The id of the resource type: text. `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
@@ -2657,19 +2671,19 @@ setters! { AppManagedStateBindingRef {
     resource_type_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppManagedStateBindingView` schema.
+/// Held by `GetAppManagedStateBindingResponse.app_management_state` and `ListAppManagedStateBindingsResponse.list`.
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateBindingView {
-    /// `appManagementStateBinding`: a [`AppManagedStateBinding`].
+    /// The app management state binding: an [`AppManagedStateBinding`]. `None` when the answer has none. On the wire: `appManagementStateBinding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_management_state_binding: Option<AppManagedStateBinding>,
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `resourcePath`: text.
+    /// The resource path: text. `None` counts as empty. On the wire: `resourcePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_path: Option<String>,
 }
@@ -2681,13 +2695,13 @@ model_de! { AppManagedStateBindingView [1] {
     2 "resourcePath" resource_path: Plain,
 } }
 
-/// The `c1.api.app.v1.AppManagedState.AppManagedStateManaged` schema.
+/// Held by `AppManagedState.managed`.
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppManagedStateManaged {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -2697,7 +2711,7 @@ model_de! { AppManagedStateManaged [1] {
     0 "appId" app_id: Plain,
 } }
 
-/// The `c1.api.app.v1.AppManagedState.AppManagedStateUnmanaged` schema.
+/// Held by `AppManagedState.unmanaged`.
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2708,19 +2722,19 @@ pub struct AppManagedStateUnmanaged {}
 model_de! { AppManagedStateUnmanaged [1] {
 } }
 
-/// The `c1.api.app.v1.AppMatchBatonRef` schema.
+/// Held by `App.match_baton_ref` and `CreateAppRequest.match_baton_ref`.
 #[cfg(any(feature = "app-search", feature = "apps"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppMatchBatonRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `externalId`: text.
+    /// The id of the external: text. `None` counts as empty. On the wire: `externalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
@@ -2741,7 +2755,7 @@ setters! { AppMatchBatonRef {
 
 #[cfg(feature = "apps")]
 impl AppMatchBatonRef {
-    /// A `AppMatchBatonRef` with the fields the API requires: `app_id`, `connector_id`, `external_id`; set the others with the setters.
+    /// A `AppMatchBatonRef` with the fields the API requires: `app_id`, `connector_id` and `external_id`; set the others with the setters.
     pub fn new(
         app_id: impl Into<String>,
         connector_id: impl Into<String>,
@@ -2756,31 +2770,31 @@ impl AppMatchBatonRef {
     }
 }
 
-/// The `c1.api.app.v1.AppPopulationReport` schema.
+/// Held by `AppReportServiceListResponse.list`.
 #[cfg(feature = "app-report")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppPopulationReport {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `downloadUrl`: text.
+    /// The download URL: text. `None` counts as empty. On the wire: `downloadUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `hashes`: a map from text; each value is text.
+    /// The hashes: a map from text to text. `None` counts as empty. On the wire: `hashes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hashes: Option<::std::collections::BTreeMap<String, String>>,
-    /// `id`: text.
+    /// The id of this app population report: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `state`: one of [`AccessReviewReportState`].
+    /// The state: one of [`AccessReviewReportState`]. `None` counts as [`AccessReviewReportState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AccessReviewReportState>,
 }
@@ -2795,13 +2809,13 @@ model_de! { AppPopulationReport [1] {
     5 "state" state: Plain,
 } }
 
-/// The `c1.api.app.v1.AppRef` schema.
+/// Held by `SearchGrantFeedRequest.app_refs`.
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppRef {
-    /// `id`: text.
+    /// The id of this app ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -2816,16 +2830,16 @@ setters! { AppRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppReportServiceListResponse` schema.
+/// The answer of `AppReport::list` (`GET /api/v1/apps/<app_id>/report?<page_size>&<page_token>`).
 #[cfg(feature = "app-report")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppReportServiceListResponse {
-    /// `list`: a list; each item is a [`AppPopulationReport`].
+    /// The list: a list of [`AppPopulationReport`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppPopulationReport>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2847,82 +2861,84 @@ impl crate::Page for AppReportServiceListResponse {
     }
 }
 
-/// The `c1.api.app.v1.AppResource` schema.
+/// Held by `AppResourceServiceUpdateRequest.app_resource`, `AppResourceView.app_resource` and `CreateManuallyManagedAppResourceResponse.app_resource`.
+///
+/// In `AppResourceServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `secret_trait` may be set.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResource {
-    /// `accessConfigId`: text.
+    /// The id of the access config: text. `None` counts as empty. On the wire: `accessConfigId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_config_id: Option<String>,
-    /// `agentTrait`: a [`AgentTrait`].
+    /// The agent trait: an [`AgentTrait`]. `None`: not set. On the wire: `agentTrait`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_trait: Option<AgentTrait>,
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appResourceTypeId`: text.
+    /// The id of the app resource type: text. `None` counts as empty. On the wire: `appResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `customDescription`: text.
+    /// The custom description: text. `None` counts as empty. On the wire: `customDescription`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_description: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `externalId`: text. Set by the server.
+    /// The id of the external: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `externalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    /// `grantCount`: a 64-bit integer (a string on the wire).
+    /// The grant count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `grantCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub grant_count: Option<i64>,
-    /// `id`: text.
+    /// The id of this app resource: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `matchBatonId`: text.
+    /// The id of the match baton: text. `None` counts as empty. On the wire: `matchBatonId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_baton_id: Option<String>,
-    /// `nhiDetail`: text. Set by the server.
+    /// The NHI detail: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `nhiDetail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nhi_detail: Option<String>,
-    /// `nhiType`: one of [`AppResourceNhiType`]. Set by the server.
+    /// The NHI type: one of [`AppResourceNhiType`]. Set by the server (leave it `None` in a request). `None` counts as [`AppResourceNhiType::Unspecified`]. On the wire: `nhiType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nhi_type: Option<AppResourceNhiType>,
-    /// `parentAppResourceId`: text.
+    /// The id of the parent app resource: text. `None` counts as empty. On the wire: `parentAppResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_app_resource_id: Option<String>,
-    /// `parentAppResourceTypeId`: text.
+    /// The id of the parent app resource type: text. `None` counts as empty. On the wire: `parentAppResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_app_resource_type_id: Option<String>,
-    /// `profile`: a free-form JSON object. Set by the server.
+    /// The profile: a free-form JSON object. Set by the server (leave it `None` in a request). `None`: not set. On the wire: `profile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `secretTrait`: a [`SecretTrait`].
+    /// The secret trait: a [`SecretTrait`]. `None`: not set. On the wire: `secretTrait`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_trait: Option<SecretTrait>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2998,13 +3014,13 @@ set_paths! { AppResource {
     "secretTrait" secret_trait,
 } }
 
-/// The `c1.api.app.v1.AppResourceExpandMask` schema.
+/// Held by `AppResourceServiceUpdateRequest.expand_mask`.
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -3026,7 +3042,7 @@ setters! { AppResourceExpandMask {
     feature = "finding-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AppResource.nhi_type`, `SearchAppResourcesRequest.nhi_types` and `FindingSearchRequest.nhi_types`.
 pub enum AppResourceNhiType {
 /// `NHI_TYPE_UNSPECIFIED`
 Unspecified = "NHI_TYPE_UNSPECIFIED",
@@ -3039,7 +3055,7 @@ ManagedIdentity = "NHI_TYPE_MANAGED_IDENTITY",
 }
 }
 
-/// The `c1.api.app.v1.AppResourceRef` schema.
+/// Held by `SearchAppResourcesRequest.refs`, `TaskTypeCertify.resource` and `TaskTypeRevoke.resource`.
 #[cfg(any(
     feature = "app-resource-search",
     feature = "task",
@@ -3050,13 +3066,13 @@ ManagedIdentity = "NHI_TYPE_MANAGED_IDENTITY",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appResourceTypeId`: text.
+    /// The id of the app resource type: text. `None` counts as empty. On the wire: `appResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_id: Option<String>,
-    /// `id`: text.
+    /// The id of this app resource ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -3080,16 +3096,16 @@ setters! { AppResourceRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppResourceServiceGetResponse` schema.
+/// The answer of `AppResource::get` (`GET /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceServiceGetResponse {
-    /// `appResourceView`: a [`AppResourceView`].
+    /// The app resource view: an [`AppResourceView`]. `None` when the answer has none. On the wire: `appResourceView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_view: Option<AppResourceView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -3100,19 +3116,19 @@ model_de! { AppResourceServiceGetResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.AppResourceServiceListResponse` schema.
+/// The answer of `AppResource::list` (`GET /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources?<page_size>&<page_token>`).
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppResourceView`].
+    /// The list: a list of [`AppResourceView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppResourceView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -3135,16 +3151,18 @@ impl crate::Page for AppResourceServiceListResponse {
     }
 }
 
-/// The `c1.api.app.v1.AppResourceServiceUpdateRequestInput` schema.
+/// The request body of `AppResource::update` (`POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
+///
+/// An update: the server changes the fields of `app_resource` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppResourceServiceUpdateRequest {
-    /// `appResource`: a [`AppResource`].
+    /// The app resource: an [`AppResource`]. `None` leaves it out. On the wire: `appResource`.
     pub app_resource: Option<AppResource>,
-    /// `expandMask`: a [`AppResourceExpandMask`].
+    /// The expand mask: an [`AppResourceExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     pub expand_mask: Option<AppResourceExpandMask>,
-    /// `updateMask`: text.
+    /// The fields of `app_resource` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `app_resource` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -3183,16 +3201,16 @@ set_paths! { AppResourceServiceUpdateRequest => app_resource }
 #[cfg(feature = "app-resource")]
 update_body! { AppResourceServiceUpdateRequest { "appResource" app_resource, "expandMask" expand_mask,  } {  } }
 
-/// The `c1.api.app.v1.AppResourceServiceUpdateResponse` schema.
+/// The answer of `AppResource::update` (`POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceServiceUpdateResponse {
-    /// `appResourceView`: a [`AppResourceView`].
+    /// The app resource view: an [`AppResourceView`]. `None` when the answer has none. On the wire: `appResourceView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_view: Option<AppResourceView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -3203,37 +3221,39 @@ model_de! { AppResourceServiceUpdateResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.AppResourceType` schema.
+/// Held by `AppResourceTypeView.app_resource_type`, `CreateManuallyManagedResourceTypeResponse.app_resource_type`, `SearchAppResourceTypesResponse.list` and 2 more.
+///
+/// In `UpdateManuallyManagedResourceTypeRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "app-resource-search", feature = "app-resource-type"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceType {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this app resource type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `traitIds`: a list; each item is text.
+    /// The ids of the traits: a list of text. `None` counts as empty. On the wire: `traitIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trait_ids: Option<Vec<String>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -3269,16 +3289,16 @@ set_paths! { AppResourceType {
     "traitIds" trait_ids,
 } }
 
-/// The `c1.api.app.v1.AppResourceTypeServiceGetResponse` schema.
+/// The answer of `AppResourceType::get` (`GET /api/v1/apps/<app_id>/resource_types/<id>`).
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceTypeServiceGetResponse {
-    /// `appResourceTypeView`: a [`AppResourceTypeView`].
+    /// The app resource type view: an [`AppResourceTypeView`]. `None` when the answer has none. On the wire: `appResourceTypeView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_view: Option<AppResourceTypeView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -3289,19 +3309,19 @@ model_de! { AppResourceTypeServiceGetResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.AppResourceTypeServiceListResponse` schema.
+/// The answer of `AppResourceType::list` (`GET /api/v1/apps/<app_id>/resource_types?<page_size>&<page_token>`).
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceTypeServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppResourceTypeView`].
+    /// The list: a list of [`AppResourceTypeView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppResourceTypeView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -3324,16 +3344,16 @@ impl crate::Page for AppResourceTypeServiceListResponse {
     }
 }
 
-/// The `c1.api.app.v1.AppResourceTypeView` schema.
+/// Held by `AppResourceTypeServiceGetResponse.app_resource_type_view` and `AppResourceTypeServiceListResponse.list`.
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceTypeView {
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `appResourceType`: a [`AppResourceType`].
+    /// The app resource type: an [`AppResourceType`]. `None` when the answer has none. On the wire: `appResourceType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type: Option<AppResourceType>,
 }
@@ -3344,28 +3364,28 @@ model_de! { AppResourceTypeView [1] {
     1 "appResourceType" app_resource_type: Model,
 } }
 
-/// The `c1.api.app.v1.AppResourceView` schema.
+/// Held by `AppResourceServiceGetResponse.app_resource_view`, `AppResourceServiceListResponse.list`, `AppResourceServiceUpdateResponse.app_resource_view` and 1 more.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceView {
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `appResource`: a [`AppResource`].
+    /// The app resource: an [`AppResource`]. `None` when the answer has none. On the wire: `appResource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource: Option<AppResource>,
-    /// `objectPermissions`: a [`ActorObjectPermissions`].
+    /// The object permissions: an [`ActorObjectPermissions`]. `None` when the answer has none. On the wire: `objectPermissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_permissions: Option<ActorObjectPermissions>,
-    /// `parentResourcePath`: text.
+    /// The parent resource path: text. `None` counts as empty. On the wire: `parentResourcePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_resource_path: Option<String>,
-    /// `parentResourceTypePath`: text.
+    /// The parent resource type path: text. `None` counts as empty. On the wire: `parentResourceTypePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent_resource_type_path: Option<String>,
-    /// `resourceTypePath`: text.
+    /// The resource type path: text. `None` counts as empty. On the wire: `resourceTypePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_path: Option<String>,
 }
@@ -3380,25 +3400,27 @@ model_de! { AppResourceView [1] {
     5 "resourceTypePath" resource_type_path: Plain,
 } }
 
-/// The `c1.api.app.v1.AppUsageControls` schema.
+/// Held by `GetAppUsageControlsResponse.app_usage_controls`, `UpdateAppUsageControlsRequest.app_usage_controls` and `UpdateAppUsageControlsResponse.app_usage_controls`.
+///
+/// In `UpdateAppUsageControlsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "app-usage-controls")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUsageControls {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `notify`: a boolean.
+    /// Whether to notify: a boolean. `None` counts as `false`. On the wire: `notify`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
-    /// `notifyAfterDays`: a number.
+    /// The notify after, in days: a whole number. `None` counts as 0. On the wire: `notifyAfterDays`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_after_days: Option<u32>,
-    /// `revoke`: a boolean.
+    /// Whether to revoke: a boolean. `None` counts as `false`. On the wire: `revoke`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke: Option<bool>,
-    /// `revokeAfterDays`: a number.
+    /// The revoke after, in days: a whole number. `None` counts as 0. On the wire: `revokeAfterDays`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_after_days: Option<u32>,
 }
@@ -3430,7 +3452,9 @@ set_paths! { AppUsageControls {
     "revokeAfterDays" revoke_after_days,
 } }
 
-/// The `c1.api.app.v1.AppUser` schema.
+/// Held by `AppEntitlementWithExpired.app_user`, `AppUserServiceUpdateRequest.app_user` and `AppUserView.app_user`.
+///
+/// In `AppUserServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(
     feature = "app-entitlement-search",
     feature = "app-entitlements",
@@ -3440,70 +3464,70 @@ set_paths! { AppUsageControls {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUser {
-    /// `agentStatus`: one of [`AppUserAgentStatus`]. Set by the server.
+    /// The agent status: one of [`AppUserAgentStatus`]. Set by the server (leave it `None` in a request). `None` counts as [`AppUserAgentStatus::Unspecified`]. On the wire: `agentStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_status: Option<AppUserAgentStatus>,
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserType`: one of [`AppUserAppUserType`].
+    /// The app user type: one of [`AppUserAppUserType`]. `None` counts as [`AppUserAppUserType::Unspecified`]. On the wire: `appUserType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_type: Option<AppUserAppUserType>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text. Set by the server.
+    /// The display name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `email`: text. Set by the server.
+    /// The email: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `emails`: a list; each item is text. Set by the server.
+    /// The emails: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `emails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
-    /// `employeeIds`: a list; each item is text. Set by the server.
+    /// The ids of the employees: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `employeeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_ids: Option<Vec<String>>,
-    /// `id`: text. Set by the server.
+    /// The id of this app user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `identityUserId`: text. Set by the server.
+    /// The id of the identity user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `identityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_id: Option<String>,
-    /// `isExternal`: a boolean. Set by the server.
+    /// Whether it is external: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `isExternal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_external: Option<bool>,
-    /// `nhiDetail`: text. Set by the server.
+    /// The NHI detail: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `nhiDetail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nhi_detail: Option<String>,
-    /// `nhiType`: one of [`AppUserNhiType`]. Set by the server.
+    /// The NHI type: one of [`AppUserNhiType`]. Set by the server (leave it `None` in a request). `None` counts as [`AppUserNhiType::Unspecified`]. On the wire: `nhiType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nhi_type: Option<AppUserNhiType>,
-    /// `profile`: a free-form JSON object. Set by the server.
+    /// The profile: a free-form JSON object. Set by the server (leave it `None` in a request). `None`: not set. On the wire: `profile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `status`: a [`AppUserStatus`].
+    /// The status: an [`AppUserStatus`]. `None`: not set. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AppUserStatus>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `username`: text. Set by the server.
+    /// The username: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `username`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// `usernames`: a list; each item is text. Set by the server.
+    /// The usernames: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `usernames`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usernames: Option<Vec<String>>,
 }
@@ -3574,7 +3598,7 @@ set_paths! { AppUser {
     feature = "app-user"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AppUser.agent_status` and `AppUserServiceSearchRequest.agent_statuses`.
 pub enum AppUserAgentStatus {
 /// `APP_USER_AGENT_STATUS_UNSPECIFIED`
 Unspecified = "APP_USER_AGENT_STATUS_UNSPECIFIED",
@@ -3587,43 +3611,45 @@ Deleted = "APP_USER_AGENT_STATUS_DELETED",
 }
 }
 
-/// The `c1.api.app.v1.AppUserCredential` schema.
+/// Held by `AppUserServiceListCredentialsResponse.list`.
+///
+/// At most one of `encrypted_data` may be set.
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserCredential {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text. Set by the server.
+    /// The id of the app user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `encryptedData`: a [`EncryptedData`].
+    /// The encrypted data: an [`EncryptedData`]. `None` when the answer has none. On the wire: `encryptedData`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_data: Option<EncryptedData>,
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire).
+    /// When it expires: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `id`: text. Set by the server.
+    /// The id of this app user credential: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -3643,13 +3669,13 @@ model_de! { AppUserCredential [1] {
     7 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.app.v1.AppUserExpandMask` schema.
+/// Held by `AppUserServiceSearchRequest.expand_mask`, `AppUserServiceUpdateRequest.expand_mask` and `ListOwnedServiceAccountsRequest.expand_mask`.
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -3664,16 +3690,16 @@ setters! { AppUserExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.AppUserMapper` schema.
+/// Held by `App.app_user_mapper`.
 #[cfg(any(feature = "app-search", feature = "apps"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserMapper {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `mappingCases`: a list; each item is a [`AppUserMapperMatchCase`].
+    /// The mapping cases: a list of [`AppUserMapperMatchCase`]s. `None` counts as empty. On the wire: `mappingCases`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mapping_cases: Option<Vec<AppUserMapperMatchCase>>,
 }
@@ -3690,22 +3716,22 @@ setters! { AppUserMapper {
     mapping_cases: impl Into<Vec<AppUserMapperMatchCase>>,
 } }
 
-/// The `c1.api.app.v1.AppUserMapperMatchCase` schema.
+/// Held by `AppUserMapper.mapping_cases`.
 #[cfg(any(feature = "app-search", feature = "apps"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserMapperMatchCase {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserKeyCel`: text.
+    /// The app user key CEL: text. `None` counts as empty. On the wire: `appUserKeyCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_key_cel: Option<String>,
-    /// `caseIndex`: a number. Set by the server.
+    /// The case index: a whole number. Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `caseIndex`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case_index: Option<u32>,
-    /// `userKeyCel`: text.
+    /// The user key CEL: text. `None` counts as empty. On the wire: `userKeyCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_key_cel: Option<String>,
 }
@@ -3732,7 +3758,7 @@ setters! { AppUserMapperMatchCase {
     feature = "app-user"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AppUser.nhi_type` and `AppUserServiceSearchRequest.nhi_types`.
 pub enum AppUserNhiType {
 /// `APP_USER_NHI_TYPE_UNSPECIFIED`
 Unspecified = "APP_USER_NHI_TYPE_UNSPECIFIED",
@@ -3745,7 +3771,7 @@ ManagedIdentity = "APP_USER_NHI_TYPE_MANAGED_IDENTITY",
 }
 }
 
-/// The `c1.api.app.v1.AppUserRef` schema.
+/// Held by `AppEntitlementSearchServiceCountGrantsForUserByAppResponse.app_users`, `AppUserServiceSearchRequest.refs`, `SearchGrantFeedRequest.app_user_refs` and 1 more.
 #[cfg(any(
     feature = "app-entitlement-search",
     feature = "app-entitlement-user-binding",
@@ -3755,10 +3781,10 @@ ManagedIdentity = "APP_USER_NHI_TYPE_MANAGED_IDENTITY",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `id`: text.
+    /// The id of this app user ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -3779,16 +3805,16 @@ setters! { AppUserRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.AppUserServiceListCredentialsResponse` schema.
+/// The answer of `AppUser::list_app_user_credentials` (`GET /api/v1/apps/<app_id>/app_users/<app_user_id>/credentials?<page_size>&<page_token>`).
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceListCredentialsResponse {
-    /// `list`: a list; each item is a [`AppUserCredential`].
+    /// The list: a list of [`AppUserCredential`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppUserCredential>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -3810,19 +3836,19 @@ impl crate::Page for AppUserServiceListCredentialsResponse {
     }
 }
 
-/// The `c1.api.app.v1.AppUserServiceListResponse` schema.
+/// The answer of `AppUser::list` (`GET /api/v1/apps/<app_id>/app_users?<page_size>&<page_token>`).
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppUserView`].
+    /// The list: a list of [`AppUserView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppUserView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -3845,70 +3871,70 @@ impl crate::Page for AppUserServiceListResponse {
     }
 }
 
-/// The `c1.api.app.v1.AppUserServiceSearchRequest` schema.
+/// The request body of `AppUser::search` (`POST /api/v1/search/app_users`).
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceSearchRequest {
-    /// `agentStatuses`: a list; each item is one of [`AppUserAgentStatus`].
+    /// The agent statuses: a list of [`AppUserAgentStatus`] values. `None` counts as empty. On the wire: `agentStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_statuses: Option<Vec<AppUserAgentStatus>>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `appUserDomains`: a list; each item is one of [`AccountCriteriaScopeAccountDomain`].
+    /// The app user domains: a list of [`AccountCriteriaScopeAccountDomain`] values. `None` counts as empty. On the wire: `appUserDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_domains: Option<Vec<AccountCriteriaScopeAccountDomain>>,
-    /// `appUserIds`: a list; each item is text.
+    /// The ids of the app users: a list of text. `None` counts as empty. On the wire: `appUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_ids: Option<Vec<String>>,
-    /// `appUserStatusDetails`: a list; each item is text.
+    /// The app user status details: a list of text. `None` counts as empty. On the wire: `appUserStatusDetails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_status_details: Option<Vec<String>>,
-    /// `appUserStatuses`: a list; each item is one of [`AppUserStatusStatus`].
+    /// The app user statuses: a list of [`AppUserStatusStatus`] values. `None` counts as empty. On the wire: `appUserStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_statuses: Option<Vec<AppUserStatusStatus>>,
-    /// `appUserTypes`: a list; each item is one of [`AppUserAppUserType`].
+    /// The app user types: a list of [`AppUserAppUserType`] values. `None` counts as empty. On the wire: `appUserTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_types: Option<Vec<AppUserAppUserType>>,
-    /// `excludeAppUserIds`: a list; each item is text.
+    /// The ids of the app users to leave out: a list of text. `None` counts as empty. On the wire: `excludeAppUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_app_user_ids: Option<Vec<String>>,
-    /// `excludeDeletedApps`: a boolean.
+    /// Whether to exclude deleted apps: a boolean. `None` counts as `false`. On the wire: `excludeDeletedApps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_deleted_apps: Option<bool>,
-    /// `expandMask`: a [`AppUserExpandMask`].
+    /// The expand mask: an [`AppUserExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppUserExpandMask>,
-    /// `nhiTypes`: a list; each item is one of [`AppUserNhiType`].
+    /// The NHI types: a list of [`AppUserNhiType`] values. `None` counts as empty. On the wire: `nhiTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nhi_types: Option<Vec<AppUserNhiType>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`AppUserRef`].
+    /// The refs: a list of [`AppUserRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<AppUserRef>>,
-    /// `sortBy`: one of [`AppUserServiceSearchRequestSortBy`].
+    /// The sort by: one of [`AppUserServiceSearchRequestSortBy`]. `None` counts as [`AppUserServiceSearchRequestSortBy::Unspecified`]. On the wire: `sortBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<AppUserServiceSearchRequestSortBy>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
-    /// `withOpenFindings`: a boolean.
+    /// The with open findings switch: a boolean. `None` counts as `false`. On the wire: `withOpenFindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_open_findings: Option<bool>,
-    /// `withoutResponsibleParty`: a boolean.
+    /// The without responsible party switch: a boolean. `None` counts as `false`. On the wire: `withoutResponsibleParty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub without_responsible_party: Option<bool>,
 }
@@ -3963,7 +3989,7 @@ setters! { AppUserServiceSearchRequest {
 
 #[cfg(feature = "app-user")]
 open_enum! {
-/// An open enum of 2 known values.
+/// An open enum of 2 known values, the type of `AppUserServiceSearchRequest.sort_by`.
 pub enum AppUserServiceSearchRequestSortBy {
 /// `APP_USER_SEARCH_SORT_BY_UNSPECIFIED`
 Unspecified = "APP_USER_SEARCH_SORT_BY_UNSPECIFIED",
@@ -3972,19 +3998,19 @@ App = "APP_USER_SEARCH_SORT_BY_APP",
 }
 }
 
-/// The `c1.api.app.v1.AppUserServiceSearchResponse` schema.
+/// The answer of `AppUser::search` (`POST /api/v1/search/app_users`).
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceSearchResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppUserView`].
+    /// The list: a list of [`AppUserView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppUserView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -4007,16 +4033,18 @@ impl crate::Page for AppUserServiceSearchResponse {
     }
 }
 
-/// The `c1.api.app.v1.AppUserServiceUpdateRequestInput` schema.
+/// The request body of `AppUser::update` (`POST /api/v1/apps/<app_user_app_id>/app_users/<app_user_id>`).
+///
+/// An update: the server changes the fields of `app_user` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppUserServiceUpdateRequest {
-    /// `appUser`: a [`AppUser`].
+    /// The app user: an [`AppUser`]. `None` leaves it out. On the wire: `appUser`.
     pub app_user: Option<AppUser>,
-    /// `expandMask`: a [`AppUserExpandMask`].
+    /// The expand mask: an [`AppUserExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     pub expand_mask: Option<AppUserExpandMask>,
-    /// `updateMask`: text.
+    /// The fields of `app_user` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `app_user` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -4055,16 +4083,16 @@ set_paths! { AppUserServiceUpdateRequest => app_user }
 #[cfg(feature = "app-user")]
 update_body! { AppUserServiceUpdateRequest { "appUser" app_user, "expandMask" expand_mask,  } {  } }
 
-/// The `c1.api.app.v1.AppUserServiceUpdateResponse` schema.
+/// The answer of `AppUser::update` (`POST /api/v1/apps/<app_user_app_id>/app_users/<app_user_id>`).
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserServiceUpdateResponse {
-    /// `appUserView`: a [`AppUserView`].
+    /// The app user view: an [`AppUserView`]. `None` when the answer has none. On the wire: `appUserView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_view: Option<AppUserView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -4075,7 +4103,7 @@ model_de! { AppUserServiceUpdateResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.AppUserStatus` schema.
+/// Held by `AppUser.status`.
 #[cfg(any(
     feature = "app-entitlement-search",
     feature = "app-entitlements",
@@ -4085,10 +4113,10 @@ model_de! { AppUserServiceUpdateResponse [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserStatus {
-    /// `details`: text. Set by the server.
+    /// The details: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `details`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
-    /// `status`: one of [`AppUserStatusStatus`]. Set by the server.
+    /// The status: one of [`AppUserStatusStatus`]. Set by the server (leave it `None` in a request). `None` counts as [`AppUserStatusStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AppUserStatusStatus>,
 }
@@ -4116,7 +4144,7 @@ setters! { AppUserStatus {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AppUserServiceSearchRequest.app_user_statuses`, `AppUserStatus.status` and `TaskSearchRequest.account_statuses`.
 pub enum AppUserStatusStatus {
 /// `STATUS_UNSPECIFIED`
 Unspecified = "STATUS_UNSPECIFIED",
@@ -4129,7 +4157,7 @@ Deleted = "STATUS_DELETED",
 }
 }
 
-/// The `c1.api.app.v1.AppUserView` schema.
+/// Held by `AppEntitlementUserView.app_user`, `AppUserServiceListResponse.list`, `AppUserServiceSearchResponse.list` and 3 more.
 #[cfg(any(
     feature = "app-entitlement-search",
     feature = "app-entitlements",
@@ -4139,16 +4167,16 @@ Deleted = "STATUS_DELETED",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserView {
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `appUser`: a [`AppUser`].
+    /// The app user: an [`AppUser`]. `None` when the answer has none. On the wire: `appUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user: Option<AppUser>,
-    /// `identityUserPath`: text.
+    /// The identity user path: text. `None` counts as empty. On the wire: `identityUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_path: Option<String>,
-    /// `lastUsagePath`: text.
+    /// The last usage path: text. `None` counts as empty. On the wire: `lastUsagePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_usage_path: Option<String>,
 }
@@ -4165,19 +4193,19 @@ model_de! { AppUserView [1] {
     3 "lastUsagePath" last_usage_path: Plain,
 } }
 
-/// The `c1.api.app.v1.AppUsersForUserServiceListResponse` schema.
+/// The answer of `AppUser::list_app_users_for_user` (`GET /api/v1/apps/<app_id>/users/<user_id>/app_users?<page_size>&<page_token>`).
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUsersForUserServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppUserView`].
+    /// The list: a list of [`AppUserView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppUserView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -4200,7 +4228,7 @@ impl crate::Page for AppUsersForUserServiceListResponse {
     }
 }
 
-/// The `c1.api.app.v1.CancelAccessRequestDefaultsRequestInput` schema.
+/// The request body of `AppAccessRequestsDefaults::cancel_app_access_requests_defaults` (`POST /api/v1/apps/<app_id>/access_request_defaults/cancel`).
 #[cfg(feature = "app-access-requests-defaults")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -4211,7 +4239,7 @@ pub struct CancelAccessRequestDefaultsRequest {}
 model_de! { CancelAccessRequestDefaultsRequest [1] {
 } }
 
-/// The `c1.api.app.v1.ConfirmSyncValidRequestInput` schema.
+/// The request body of `Connector::confirm_sync_valid` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/confirm_sync_valid/<sync_lifecycle_id>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -4222,7 +4250,7 @@ pub struct ConfirmSyncValidRequest {}
 model_de! { ConfirmSyncValidRequest [1] {
 } }
 
-/// The `c1.api.app.v1.ConfirmSyncValidResponse` schema.
+/// The answer of `Connector::confirm_sync_valid` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/confirm_sync_valid/<sync_lifecycle_id>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -4233,100 +4261,102 @@ pub struct ConfirmSyncValidResponse {}
 model_de! { ConfirmSyncValidResponse [1] {
 } }
 
-/// The `c1.api.app.v1.Connector` schema.
+/// Held by `ConnectorServiceUpdateDelegatedRequest.connector`, `ConnectorServiceUpdateRequest.connector` and `ConnectorView.connector`.
+///
+/// In `ConnectorServiceUpdateDelegatedRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). In `ConnectorServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Connector {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `canResumeSync`: a boolean.
+    /// Whether it can resume sync: a boolean. `None` counts as `false`. On the wire: `canResumeSync`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub can_resume_sync: Option<bool>,
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `config`: a free-form JSON object.
+    /// The config: a free-form JSON object. `None`: not set. On the wire: `config`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `configUpdatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was config updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `configUpdatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub config_updated_at: Option<::time::OffsetDateTime>,
-    /// `connectorApiVersion`: a number. Set by the server.
+    /// The connector API version: a whole number. Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `connectorApiVersion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_api_version: Option<u32>,
-    /// `connectorSyncCronSchedule`: a [`ConnectorSyncCronSchedule`].
+    /// The connector sync cron schedule: a [`ConnectorSyncCronSchedule`]. `None`: not set. On the wire: `connectorSyncCronSchedule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_sync_cron_schedule: Option<ConnectorSyncCronSchedule>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disableCheckBadSync`: a boolean.
+    /// Whether to disable check bad sync: a boolean. `None` counts as `false`. On the wire: `disableCheckBadSync`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_check_bad_sync: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `downloadUrl`: text. Set by the server.
+    /// The download URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `downloadUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `id`: text.
+    /// The id of this connector: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `oauthAuthorizedAs`: a [`OAuth2AuthorizedAs`].
+    /// The OAuth authorized as: an [`OAuth2AuthorizedAs`]. `None`: not set. On the wire: `oauthAuthorizedAs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_authorized_as: Option<OAuth2AuthorizedAs>,
-    /// `parallelSyncWorkerCount`: a number.
+    /// The parallel sync worker count: a whole number. `None`: not set. On the wire: `parallelSyncWorkerCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parallel_sync_worker_count: Option<i32>,
-    /// `profileAllowList`: a list; each item is text.
+    /// The profile allow list: a list of text. `None` counts as empty. On the wire: `profileAllowList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_allow_list: Option<Vec<String>>,
-    /// `profileIgnoreList`: a list; each item is text.
+    /// The profile ignore list: a list of text. `None` counts as empty. On the wire: `profileIgnoreList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_ignore_list: Option<Vec<String>>,
-    /// `status`: a [`ConnectorStatus`].
+    /// The status: a [`ConnectorStatus`]. `None`: not set. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectorStatus>,
-    /// `syncConfig`: a [`SyncConfig`].
+    /// The sync config: a [`SyncConfig`]. `None`: not set. On the wire: `syncConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_config: Option<SyncConfig>,
-    /// `syncDisabledAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was sync disabled: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `syncDisabledAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub sync_disabled_at: Option<::time::OffsetDateTime>,
-    /// `syncDisabledCategory`: text.
+    /// The sync disabled category: text. `None` counts as empty. On the wire: `syncDisabledCategory`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_disabled_category: Option<String>,
-    /// `syncDisabledReason`: text.
+    /// The sync disabled reason: text. `None` counts as empty. On the wire: `syncDisabledReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_disabled_reason: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -4411,46 +4441,46 @@ set_paths! { Connector {
     "userIds" user_ids,
 } }
 
-/// The `c1.api.app.v1.ConnectorActionEffect` schema.
+/// Held by `TaskAuditSuccessResult.effects`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorActionEffect {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `connectorActionId`: text.
+    /// The id of the connector action: text. `None` counts as empty. On the wire: `connectorActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_action_id: Option<String>,
-    /// `connectorEntitlementId`: text.
+    /// The id of the connector entitlement: text. `None` counts as empty. On the wire: `connectorEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_entitlement_id: Option<String>,
-    /// `connectorGrantId`: text.
+    /// The id of the connector grant: text. `None` counts as empty. On the wire: `connectorGrantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_grant_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `effectSource`: one of [`ConnectorActionEffectEffectSource`].
+    /// The effect source: one of [`ConnectorActionEffectEffectSource`]. `None` counts as [`ConnectorActionEffectEffectSource::Unspecified`]. On the wire: `effectSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_source: Option<ConnectorActionEffectEffectSource>,
-    /// `effectType`: one of [`ConnectorActionEffectEffectType`].
+    /// The effect type: one of [`ConnectorActionEffectEffectType`]. `None` counts as [`ConnectorActionEffectEffectType::Unspecified`]. On the wire: `effectType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effect_type: Option<ConnectorActionEffectEffectType>,
-    /// `exclusionGroupId`: text.
+    /// The id of the exclusion group: text. `None` counts as empty. On the wire: `exclusionGroupId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_group_id: Option<String>,
-    /// `replacedConnectorGrantId`: text.
+    /// The id of the replaced connector grant: text. `None` counts as empty. On the wire: `replacedConnectorGrantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaced_connector_grant_id: Option<String>,
-    /// `unresolvedReason`: text.
+    /// The unresolved reason: text. `None` counts as empty. On the wire: `unresolvedReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unresolved_reason: Option<String>,
 }
@@ -4473,7 +4503,7 @@ model_de! { ConnectorActionEffect [1] {
 
 #[cfg(feature = "task-audit")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `ConnectorActionEffect.effect_source`.
 pub enum ConnectorActionEffectEffectSource {
 /// `CONNECTOR_ACTION_EFFECT_SOURCE_UNSPECIFIED`
 Unspecified = "CONNECTOR_ACTION_EFFECT_SOURCE_UNSPECIFIED",
@@ -4490,7 +4520,7 @@ DefaultReplacement = "CONNECTOR_ACTION_EFFECT_SOURCE_DEFAULT_REPLACEMENT",
 
 #[cfg(feature = "task-audit")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `ConnectorActionEffect.effect_type`.
 pub enum ConnectorActionEffectEffectType {
 /// `CONNECTOR_ACTION_EFFECT_TYPE_UNSPECIFIED`
 Unspecified = "CONNECTOR_ACTION_EFFECT_TYPE_UNSPECIFIED",
@@ -4501,55 +4531,55 @@ Revoke = "CONNECTOR_ACTION_EFFECT_TYPE_REVOKE",
 }
 }
 
-/// The `c1.api.app.v1.ConnectorCredential` schema.
+/// Held by `ConnectorServiceGetCredentialsResponse.credential` and `ConnectorServiceRotateCredentialResponse.credential`.
 #[cfg(feature = "connector")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCredential {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `expiresTime`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The expires time: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `expiresTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_time: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this connector credential: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last used: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_at: Option<::time::OffsetDateTime>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -4587,13 +4617,13 @@ redacted_debug! { ConnectorCredential {
     "updated_at" updated_at: shown,
 } }
 
-/// The `c1.api.app.v1.ConnectorExpandMask` schema.
+/// Held by `ConnectorServiceCreateDelegatedRequest.expand_mask`, `ConnectorServiceCreateRequest.expand_mask`, `ConnectorServiceUpdateDelegatedRequest.expand_mask` and 1 more.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -4608,16 +4638,16 @@ setters! { ConnectorExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.ConnectorRef` schema.
+/// Held by `AccountLifecycleAction.connector_ref`, `ConnectorAction.connector_ref`, `ConnectorCreateAccount.connector_ref` and 1 more.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `id`: text.
+    /// The id of this connector ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -4634,16 +4664,16 @@ setters! { ConnectorRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.ConnectorScheduleCron` schema.
+/// Held by `UpdateConnectorScheduleRequest.cron`.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorScheduleCron {
-    /// `cronSpec`: text.
+    /// The cron spec: text. `None` counts as empty. On the wire: `cronSpec`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
-    /// `timezone`: text.
+    /// The timezone: text. `None` counts as empty. On the wire: `timezone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -4660,31 +4690,31 @@ setters! { ConnectorScheduleCron {
     timezone: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceCreateDelegatedRequestInput` schema.
+/// The request body of `Connector::create_delegated` (`POST /api/v1/apps/<app_id>/connectors`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceCreateDelegatedRequest {
-    /// `appEntitlementOwnerRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlement owners: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementOwnerRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_owner_refs: Option<Vec<AppEntitlementRef>>,
-    /// `appManagedStateBindingRef`: a [`AppManagedStateBindingRef`].
+    /// A reference to the app managed state binding: an [`AppManagedStateBindingRef`]. `None` leaves it out. On the wire: `appManagedStateBindingRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_managed_state_binding_ref: Option<AppManagedStateBindingRef>,
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `expandMask`: a [`ConnectorExpandMask`].
+    /// The expand mask: a [`ConnectorExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<ConnectorExpandMask>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -4711,25 +4741,25 @@ setters! { ConnectorServiceCreateDelegatedRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceCreateRequestInput` schema.
+/// The request body of `Connector::create` (`POST /api/v1/apps/<app_id>/connectors/create`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceCreateRequest {
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `config`: a free-form JSON object.
+    /// The config: a free-form JSON object. `None` leaves it out. On the wire: `config`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `expandMask`: a [`ConnectorExpandMask`].
+    /// The expand mask: a [`ConnectorExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<ConnectorExpandMask>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -4752,16 +4782,16 @@ setters! { ConnectorServiceCreateRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceCreateResponse` schema.
+/// The answer of `Connector::create` (`POST /api/v1/apps/<app_id>/connectors/create`) and `Connector::create_delegated` (`POST /api/v1/apps/<app_id>/connectors`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceCreateResponse {
-    /// `connectorView`: a [`ConnectorView`].
+    /// The connector view: a [`ConnectorView`]. `None` when the answer has none. On the wire: `connectorView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_view: Option<ConnectorView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -4772,7 +4802,7 @@ model_de! { ConnectorServiceCreateResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceDeleteRequestInput` schema.
+/// The request body of `Connector::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<id>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -4783,7 +4813,7 @@ pub struct ConnectorServiceDeleteRequest {}
 model_de! { ConnectorServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceDeleteResponse` schema.
+/// The answer of `Connector::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<id>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -4794,13 +4824,13 @@ pub struct ConnectorServiceDeleteResponse {}
 model_de! { ConnectorServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceGetCredentialsResponse` schema.
+/// The answer of `Connector::get_credentials` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/credentials/<id>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceGetCredentialsResponse {
-    /// `credential`: a [`ConnectorCredential`].
+    /// The credential: a [`ConnectorCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ConnectorCredential>,
 }
@@ -4810,16 +4840,16 @@ model_de! { ConnectorServiceGetCredentialsResponse [1] {
     0 "credential" credential: Model,
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceGetResponse` schema.
+/// The answer of `Connector::get` (`GET /api/v1/apps/<app_id>/connectors/<id>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceGetResponse {
-    /// `connectorView`: a [`ConnectorView`].
+    /// The connector view: a [`ConnectorView`]. `None` when the answer has none. On the wire: `connectorView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_view: Option<ConnectorView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -4830,19 +4860,19 @@ model_de! { ConnectorServiceGetResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceListResponse` schema.
+/// The answer of `Connector::list` (`GET /api/v1/apps/<app_id>/connectors?<page_size>&<page_token>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`ConnectorView`].
+    /// The list: a list of [`ConnectorView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<ConnectorView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -4865,7 +4895,7 @@ impl crate::Page for ConnectorServiceListResponse {
     }
 }
 
-/// The `c1.api.app.v1.ConnectorServiceRevokeCredentialRequestInput` schema.
+/// The request body of `Connector::revoke_credential` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/credentials/<id>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -4876,7 +4906,7 @@ pub struct ConnectorServiceRevokeCredentialRequest {}
 model_de! { ConnectorServiceRevokeCredentialRequest [1] {
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceRevokeCredentialResponse` schema.
+/// The answer of `Connector::revoke_credential` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/credentials/<id>`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -4887,16 +4917,16 @@ pub struct ConnectorServiceRevokeCredentialResponse {}
 model_de! { ConnectorServiceRevokeCredentialResponse [1] {
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceRotateCredentialRequest` schema.
+/// The request body of `Connector::rotate_credential` (`POST /api/v1/apps/connectors/credentials`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceRotateCredentialRequest {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
 }
@@ -4913,13 +4943,13 @@ setters! { ConnectorServiceRotateCredentialRequest {
     connector_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceRotateCredentialResponse` schema.
+/// The answer of `Connector::rotate_credential` (`POST /api/v1/apps/connectors/credentials`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceRotateCredentialResponse {
-    /// `credential`: a [`ConnectorCredential`].
+    /// The credential: a [`ConnectorCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ConnectorCredential>,
 }
@@ -4929,16 +4959,18 @@ model_de! { ConnectorServiceRotateCredentialResponse [1] {
     0 "credential" credential: Model,
 } }
 
-/// The `c1.api.app.v1.ConnectorServiceUpdateDelegatedRequestInput` schema.
+/// The request body of `Connector::update_delegated` (`POST /api/v1/apps/<connector_app_id>/connectors/<connector_id>/delegated`).
+///
+/// An update: the server changes the fields of `connector` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateDelegatedRequest {
-    /// `connector`: a [`Connector`].
+    /// The connector: a [`Connector`]. `None` leaves it out. On the wire: `connector`.
     pub connector: Option<Connector>,
-    /// `expandMask`: a [`ConnectorExpandMask`].
+    /// The expand mask: a [`ConnectorExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     pub expand_mask: Option<ConnectorExpandMask>,
-    /// `updateMask`: text.
+    /// The fields of `connector` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `connector` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -4977,16 +5009,18 @@ set_paths! { ConnectorServiceUpdateDelegatedRequest => connector }
 #[cfg(feature = "connector")]
 update_body! { ConnectorServiceUpdateDelegatedRequest { "connector" connector, "expandMask" expand_mask,  } {  } }
 
-/// The `c1.api.app.v1.ConnectorServiceUpdateRequestInput` schema.
+/// The request body of `Connector::update` (`POST /api/v1/apps/<app_id>/connectors/<id>`).
+///
+/// An update: the server changes the fields of `connector` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateRequest {
-    /// `connector`: a [`Connector`].
+    /// The connector: a [`Connector`]. `None` leaves it out. On the wire: `connector`.
     pub connector: Option<Connector>,
-    /// `expandMask`: a [`ConnectorExpandMask`].
+    /// The expand mask: a [`ConnectorExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     pub expand_mask: Option<ConnectorExpandMask>,
-    /// `updateMask`: text.
+    /// The fields of `connector` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `connector` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -5025,16 +5059,16 @@ set_paths! { ConnectorServiceUpdateRequest => connector }
 #[cfg(feature = "connector")]
 update_body! { ConnectorServiceUpdateRequest { "connector" connector, "expandMask" expand_mask,  } {  } }
 
-/// The `c1.api.app.v1.ConnectorServiceUpdateResponse` schema.
+/// The answer of `Connector::update` (`POST /api/v1/apps/<app_id>/connectors/<id>`) and `Connector::update_delegated` (`POST /api/v1/apps/<connector_app_id>/connectors/<connector_id>/delegated`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateResponse {
-    /// `connectorView`: a [`ConnectorView`].
+    /// The connector view: a [`ConnectorView`]. `None` when the answer has none. On the wire: `connectorView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_view: Option<ConnectorView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -5045,31 +5079,31 @@ model_de! { ConnectorServiceUpdateResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.ConnectorStatus` schema.
+/// Held by `Connector.status`.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorStatus {
-    /// `completedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was completed: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `completedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completed_at: Option<::time::OffsetDateTime>,
-    /// `lastError`: text.
+    /// The last error: text. `None` counts as empty. On the wire: `lastError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
-    /// `startedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was started: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `startedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub started_at: Option<::time::OffsetDateTime>,
-    /// `status`: one of [`ConnectorStatusStatus`].
+    /// The status: one of [`ConnectorStatusStatus`]. `None` counts as [`ConnectorStatusStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectorStatusStatus>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -5097,7 +5131,7 @@ setters! { ConnectorStatus {
 
 #[cfg(feature = "connector")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `ConnectorStatus.status`.
 pub enum ConnectorStatusStatus {
 /// `SYNC_STATUS_UNSPECIFIED`
 Unspecified = "SYNC_STATUS_UNSPECIFIED",
@@ -5112,22 +5146,22 @@ Disabled = "SYNC_STATUS_DISABLED",
 }
 }
 
-/// The `c1.api.app.v1.ConnectorSyncCronSchedule` schema.
+/// Held by `Connector.connector_sync_cron_schedule`.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorSyncCronSchedule {
-    /// `cronSpec`: text.
+    /// The cron spec: text. `None` counts as empty. On the wire: `cronSpec`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
-    /// `start`: a timestamp (RFC 3339 on the wire).
+    /// The start: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `start`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub start: Option<::time::OffsetDateTime>,
-    /// `timezone`: text.
+    /// The timezone: text. `None` counts as empty. On the wire: `timezone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -5146,22 +5180,22 @@ setters! { ConnectorSyncCronSchedule {
     timezone: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.ConnectorView` schema.
+/// Held by `ConnectorServiceCreateResponse.connector_view`, `ConnectorServiceGetResponse.connector_view`, `ConnectorServiceListResponse.list` and 1 more.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorView {
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `capabilitiesPath`: text.
+    /// The capabilities path: text. `None` counts as empty. On the wire: `capabilitiesPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities_path: Option<String>,
-    /// `connector`: a [`Connector`].
+    /// The connector: a [`Connector`]. `None` when the answer has none. On the wire: `connector`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector: Option<Connector>,
-    /// `usersPath`: text.
+    /// The users path: text. `None` counts as empty. On the wire: `usersPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users_path: Option<String>,
 }
@@ -5174,13 +5208,13 @@ model_de! { ConnectorView [1] {
     3 "usersPath" users_path: Plain,
 } }
 
-/// The `c1.api.app.v1.CreateAppEntitlementProxyRequestInput` schema.
+/// The request body of `AppEntitlementsProxy::create` (`POST /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementProxyRequest {
-    /// `expandMask`: a [`AppEntitlementProxyExpandMask`].
+    /// The expand mask: an [`AppEntitlementProxyExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppEntitlementProxyExpandMask>,
 }
@@ -5195,16 +5229,16 @@ setters! { CreateAppEntitlementProxyRequest {
     expand_mask: impl Into<AppEntitlementProxyExpandMask>,
 } }
 
-/// The `c1.api.app.v1.CreateAppEntitlementProxyResponse` schema.
+/// The answer of `AppEntitlementsProxy::create` (`POST /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementProxyResponse {
-    /// `appProxyEntitlementView`: a [`AppEntitlementProxyView`].
+    /// The app proxy entitlement view: an [`AppEntitlementProxyView`]. `None` when the answer has none. On the wire: `appProxyEntitlementView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_proxy_entitlement_view: Option<AppEntitlementProxyView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -5215,79 +5249,81 @@ model_de! { CreateAppEntitlementProxyResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.CreateAppEntitlementRequestInput` schema.
+/// The request body of `AppEntitlements::create` (`POST /api/v1/apps/<app_id>/entitlements`).
+///
+/// At most one of `duration_unset`, `duration_grant` may be set.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementRequest {
-    /// `alias`: text.
+    /// The alias: text. `None` counts as empty. On the wire: `alias`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appEntitlementOwnerIds`: a list; each item is text.
+    /// The ids of the app entitlement owners: a list of text. `None` counts as empty. On the wire: `appEntitlementOwnerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_owner_ids: Option<Vec<String>>,
-    /// `appResourceId`: text.
+    /// The id of the app resource: text. `None` counts as empty. On the wire: `appResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_id: Option<String>,
-    /// `appResourceTypeId`: text.
+    /// The id of the app resource type: text. `None` counts as empty. On the wire: `appResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_id: Option<String>,
-    /// `certifyPolicyId`: text.
+    /// The id of the certify policy: text. `None` counts as empty. On the wire: `certifyPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certify_policy_id: Option<String>,
-    /// `complianceFrameworkValueIds`: a list; each item is text.
+    /// The ids of the compliance framework values: a list of text. `None` counts as empty. On the wire: `complianceFrameworkValueIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance_framework_value_ids: Option<Vec<String>>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `durationGrant`: a duration (`"3600s"` on the wire).
+    /// The duration grant: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `durationGrant`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration_grant: Option<::time::SignedDuration>,
-    /// `durationUnset`: an empty JSON object: its presence is the value.
+    /// The duration unset: an empty JSON object, whose presence is the value. `None` leaves it out. On the wire: `durationUnset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_unset: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `emergencyGrantEnabled`: a boolean.
+    /// Whether emergency grant is enabled: a boolean. `None` counts as `false`. On the wire: `emergencyGrantEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_enabled: Option<bool>,
-    /// `emergencyGrantPolicyId`: text.
+    /// The id of the emergency grant policy: text. `None` counts as empty. On the wire: `emergencyGrantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_grant_policy_id: Option<String>,
-    /// `expandMask`: a [`AppEntitlementExpandMask`].
+    /// The expand mask: an [`AppEntitlementExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppEntitlementExpandMask>,
-    /// `grantPolicyId`: text.
+    /// The id of the grant policy: text. `None` counts as empty. On the wire: `grantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_policy_id: Option<String>,
-    /// `matchBatonId`: text.
+    /// The id of the match baton: text. `None` counts as empty. On the wire: `matchBatonId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_baton_id: Option<String>,
-    /// `overrideAccessRequestsDefaults`: a boolean.
+    /// Whether to override access requests defaults: a boolean. `None` counts as `false`. On the wire: `overrideAccessRequestsDefaults`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub override_access_requests_defaults: Option<bool>,
-    /// `provisionPolicy`: a [`ProvisionPolicy`].
+    /// The provision policy: a [`ProvisionPolicy`]. `None` leaves it out. On the wire: `provisionPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_policy: Option<ProvisionPolicy>,
-    /// `purpose`: one of [`AppEntitlementPurpose`].
+    /// The purpose: one of [`AppEntitlementPurpose`]. `None` counts as [`AppEntitlementPurpose::Unspecified`]. On the wire: `purpose`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<AppEntitlementPurpose>,
-    /// `revokePolicyId`: text.
+    /// The id of the revoke policy: text. `None` counts as empty. On the wire: `revokePolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_policy_id: Option<String>,
-    /// `riskLevelValueId`: text.
+    /// The id of the risk level value: text. `None` counts as empty. On the wire: `riskLevelValueId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_level_value_id: Option<String>,
-    /// `slug`: text.
+    /// The slug: text. `None` counts as empty. On the wire: `slug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }
@@ -5355,16 +5391,16 @@ impl CreateAppEntitlementRequest {
     }
 }
 
-/// The `c1.api.app.v1.CreateAppEntitlementResponse` schema.
+/// The answer of `AppEntitlements::create` (`POST /api/v1/apps/<app_id>/entitlements`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementResponse {
-    /// `appEntitlementView`: a [`AppEntitlementView`].
+    /// The app entitlement view: an [`AppEntitlementView`]. `None` when the answer has none. On the wire: `appEntitlementView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_view: Option<AppEntitlementView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -5375,28 +5411,28 @@ model_de! { CreateAppEntitlementResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.CreateAppEntitlementRoutingRuleRequestInput` schema.
+/// The request body of `AppEntitlementRoutingRule::create_app_entitlement_routing_rule` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementRoutingRuleRequest {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `settings`: a [`AppEntitlementRoutingRuleSettings`].
+    /// The settings: an [`AppEntitlementRoutingRuleSettings`]. `None` leaves it out. On the wire: `settings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<AppEntitlementRoutingRuleSettings>,
 }
@@ -5421,13 +5457,13 @@ setters! { CreateAppEntitlementRoutingRuleRequest {
     settings: impl Into<AppEntitlementRoutingRuleSettings>,
 } }
 
-/// The `c1.api.app.v1.CreateAppEntitlementRoutingRuleResponse` schema.
+/// The answer of `AppEntitlementRoutingRule::create_app_entitlement_routing_rule` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementRoutingRuleResponse {
-    /// `routingRule`: a [`AppEntitlementRoutingRule`].
+    /// The routing rule: an [`AppEntitlementRoutingRule`]. `None` when the answer has none. On the wire: `routingRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<AppEntitlementRoutingRule>,
 }
@@ -5437,49 +5473,49 @@ model_de! { CreateAppEntitlementRoutingRuleResponse [1] {
     0 "routingRule" routing_rule: Model,
 } }
 
-/// The `c1.api.app.v1.CreateAppRequest` schema.
+/// The request body of `Apps::create` (`POST /api/v1/apps`).
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppRequest {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appEntitlementOwnerRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlement owners: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementOwnerRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_owner_refs: Option<Vec<AppEntitlementRef>>,
-    /// `certifyPolicyId`: text.
+    /// The id of the certify policy: text. `None` counts as empty. On the wire: `certifyPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certify_policy_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `grantPolicyId`: text.
+    /// The id of the grant policy: text. `None` counts as empty. On the wire: `grantPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_policy_id: Option<String>,
-    /// `identityMatching`: one of [`AppIdentityMatching`].
+    /// The identity matching: one of [`AppIdentityMatching`]. `None` counts as [`AppIdentityMatching::Unspecified`]. On the wire: `identityMatching`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_matching: Option<AppIdentityMatching>,
-    /// `instructions`: text.
+    /// The instructions: text. `None` counts as empty. On the wire: `instructions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
-    /// `matchBatonRef`: a [`AppMatchBatonRef`].
+    /// A reference to the match baton: an [`AppMatchBatonRef`]. `None` leaves it out. On the wire: `matchBatonRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_baton_ref: Option<AppMatchBatonRef>,
-    /// `monthlyCostUsd`: a number.
+    /// The monthly cost, in US dollars: a whole number. `None` counts as 0. On the wire: `monthlyCostUsd`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_cost_usd: Option<i32>,
-    /// `owners`: a list; each item is text.
+    /// The owners: a list of text. `None` counts as empty. On the wire: `owners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owners: Option<Vec<String>>,
-    /// `revokePolicyId`: text.
+    /// The id of the revoke policy: text. `None` counts as empty. On the wire: `revokePolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_policy_id: Option<String>,
-    /// `strictAccessEntitlementProvisioning`: a boolean.
+    /// The strict access entitlement provisioning switch: a boolean. `None` counts as `false`. On the wire: `strictAccessEntitlementProvisioning`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strict_access_entitlement_provisioning: Option<bool>,
 }
@@ -5529,13 +5565,13 @@ impl CreateAppRequest {
     }
 }
 
-/// The `c1.api.app.v1.CreateAppResponse` schema.
+/// The answer of `Apps::create` (`POST /api/v1/apps`).
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResponse {
-    /// `app`: a [`App`].
+    /// The app: an [`App`]. `None` when the answer has none. On the wire: `app`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
 }
@@ -5545,13 +5581,13 @@ model_de! { CreateAppResponse [1] {
     0 "app" app: Model,
 } }
 
-/// The `c1.api.app.v1.CreateAutomationRequestInput` schema.
+/// The request body of `AppEntitlements::create_automation` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/create`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAutomationRequest {
-    /// `automation`: a [`AppEntitlementAutomation`].
+    /// The automation: an [`AppEntitlementAutomation`]. `None` leaves it out. On the wire: `automation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation: Option<AppEntitlementAutomation>,
 }
@@ -5566,13 +5602,13 @@ setters! { CreateAutomationRequest {
     automation: impl Into<AppEntitlementAutomation>,
 } }
 
-/// The `c1.api.app.v1.CreateAutomationResponse` schema.
+/// The answer of `AppEntitlements::create_automation` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/create`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAutomationResponse {
-    /// `automation`: a [`AppEntitlementAutomation`].
+    /// The automation: an [`AppEntitlementAutomation`]. `None` when the answer has none. On the wire: `automation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation: Option<AppEntitlementAutomation>,
 }
@@ -5582,25 +5618,25 @@ model_de! { CreateAutomationResponse [1] {
     0 "automation" automation: Model,
 } }
 
-/// The `c1.api.app.v1.CreateManuallyManagedAppResourceRequestInput` schema.
+/// The request body of `AppResource::create_manually_managed_app_resource` (`POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources`).
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateManuallyManagedAppResourceRequest {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `matchBatonId`: text.
+    /// The id of the match baton: text. `None` counts as empty. On the wire: `matchBatonId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_baton_id: Option<String>,
-    /// `resourceOwnerUserIds`: a list; each item is text.
+    /// The ids of the resource owner users: a list of text. `None` counts as empty. On the wire: `resourceOwnerUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_owner_user_ids: Option<Vec<String>>,
 }
@@ -5634,13 +5670,13 @@ impl CreateManuallyManagedAppResourceRequest {
     }
 }
 
-/// The `c1.api.app.v1.CreateManuallyManagedAppResourceResponse` schema.
+/// The answer of `AppResource::create_manually_managed_app_resource` (`POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources`).
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateManuallyManagedAppResourceResponse {
-    /// `appResource`: a [`AppResource`].
+    /// The app resource: an [`AppResource`]. `None` when the answer has none. On the wire: `appResource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource: Option<AppResource>,
 }
@@ -5650,16 +5686,16 @@ model_de! { CreateManuallyManagedAppResourceResponse [1] {
     0 "appResource" app_resource: Model,
 } }
 
-/// The `c1.api.app.v1.CreateManuallyManagedResourceTypeRequestInput` schema.
+/// The request body of `AppResourceType::create_manually_managed_resource_type` (`POST /api/v1/apps/<app_id>/resource_types`).
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateManuallyManagedResourceTypeRequest {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `resourceType`: one of [`CreateManuallyManagedResourceTypeRequestResourceType`].
+    /// The resource type: one of [`CreateManuallyManagedResourceTypeRequestResourceType`]. `None` leaves it out. On the wire: `resourceType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<CreateManuallyManagedResourceTypeRequestResourceType>,
 }
@@ -5678,7 +5714,7 @@ setters! { CreateManuallyManagedResourceTypeRequest {
 
 #[cfg(feature = "app-resource-type")]
 impl CreateManuallyManagedResourceTypeRequest {
-    /// A `CreateManuallyManagedResourceTypeRequest` with the fields the API requires: `resource_type`, `display_name`; set the others with the setters.
+    /// A `CreateManuallyManagedResourceTypeRequest` with the fields the API requires: `resource_type` and `display_name`; set the others with the setters.
     pub fn new(
         resource_type: impl Into<CreateManuallyManagedResourceTypeRequestResourceType>,
         display_name: impl Into<String>,
@@ -5693,7 +5729,7 @@ impl CreateManuallyManagedResourceTypeRequest {
 
 #[cfg(feature = "app-resource-type")]
 open_enum! {
-/// An open enum of 10 known values.
+/// An open enum of 10 known values, the type of `CreateManuallyManagedResourceTypeRequest.resource_type`.
 pub enum CreateManuallyManagedResourceTypeRequestResourceType {
 /// `ROLE`
 Role = "ROLE",
@@ -5718,16 +5754,16 @@ ClawAgent = "CLAW_AGENT",
 }
 }
 
-/// The `c1.api.app.v1.CreateManuallyManagedResourceTypeResponse` schema.
+/// The answer of `AppResourceType::create_manually_managed_resource_type` (`POST /api/v1/apps/<app_id>/resource_types`).
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateManuallyManagedResourceTypeResponse {
-    /// `appResourceType`: a [`AppResourceType`].
+    /// The app resource type: an [`AppResourceType`]. `None` when the answer has none. On the wire: `appResourceType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type: Option<AppResourceType>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -5738,7 +5774,7 @@ model_de! { CreateManuallyManagedResourceTypeResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.DeleteAppEntitlementOwnersRequestInput` schema.
+/// The request body of `AppEntitlementOwners::delete` (`DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5749,7 +5785,7 @@ pub struct DeleteAppEntitlementOwnersRequest {}
 model_de! { DeleteAppEntitlementOwnersRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppEntitlementOwnersResponse` schema.
+/// The answer of `AppEntitlementOwners::delete` (`DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5760,7 +5796,7 @@ pub struct DeleteAppEntitlementOwnersResponse {}
 model_de! { DeleteAppEntitlementOwnersResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppEntitlementProxyRequestInput` schema.
+/// The request body of `AppEntitlementsProxy::delete` (`DELETE /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5771,7 +5807,7 @@ pub struct DeleteAppEntitlementProxyRequest {}
 model_de! { DeleteAppEntitlementProxyRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppEntitlementProxyResponse` schema.
+/// The answer of `AppEntitlementsProxy::delete` (`DELETE /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5782,7 +5818,7 @@ pub struct DeleteAppEntitlementProxyResponse {}
 model_de! { DeleteAppEntitlementProxyResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppEntitlementRequestInput` schema.
+/// The request body of `AppEntitlements::delete` (`DELETE /api/v1/apps/<app_id>/entitlements/<id>`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5793,7 +5829,7 @@ pub struct DeleteAppEntitlementRequest {}
 model_de! { DeleteAppEntitlementRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppEntitlementResponse` schema.
+/// The answer of `AppEntitlements::delete` (`DELETE /api/v1/apps/<app_id>/entitlements/<id>`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5804,7 +5840,7 @@ pub struct DeleteAppEntitlementResponse {}
 model_de! { DeleteAppEntitlementResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppEntitlementRoutingRuleRequestInput` schema.
+/// The request body of `AppEntitlementRoutingRule::delete_app_entitlement_routing_rule` (`DELETE /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5815,7 +5851,7 @@ pub struct DeleteAppEntitlementRoutingRuleRequest {}
 model_de! { DeleteAppEntitlementRoutingRuleRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppEntitlementRoutingRuleResponse` schema.
+/// The answer of `AppEntitlementRoutingRule::delete_app_entitlement_routing_rule` (`DELETE /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5826,13 +5862,13 @@ pub struct DeleteAppEntitlementRoutingRuleResponse {}
 model_de! { DeleteAppEntitlementRoutingRuleResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppOwnersRequestInput` schema.
+/// The request body of `AppOwners::delete` (`DELETE /api/v1/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppOwnersRequest {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -5847,7 +5883,7 @@ setters! { DeleteAppOwnersRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.DeleteAppOwnersResponse` schema.
+/// The answer of `AppOwners::delete` (`DELETE /api/v1/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5858,7 +5894,7 @@ pub struct DeleteAppOwnersResponse {}
 model_de! { DeleteAppOwnersResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppRequestInput` schema.
+/// The request body of `Apps::delete` (`DELETE /api/v1/apps/<id>`).
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5869,7 +5905,7 @@ pub struct DeleteAppRequest {}
 model_de! { DeleteAppRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppResourceOwnersRequestInput` schema.
+/// The request body of `AppResourceOwners::delete` (`DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/ownerids`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5880,7 +5916,7 @@ pub struct DeleteAppResourceOwnersRequest {}
 model_de! { DeleteAppResourceOwnersRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppResourceOwnersResponse` schema.
+/// The answer of `AppResourceOwners::delete` (`DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/ownerids`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5891,7 +5927,7 @@ pub struct DeleteAppResourceOwnersResponse {}
 model_de! { DeleteAppResourceOwnersResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAppResponse` schema.
+/// The answer of `Apps::delete` (`DELETE /api/v1/apps/<id>`).
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5902,7 +5938,7 @@ pub struct DeleteAppResponse {}
 model_de! { DeleteAppResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAutomationRequestInput` schema.
+/// The request body of `AppEntitlements::delete_automation` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5913,7 +5949,7 @@ pub struct DeleteAutomationRequest {}
 model_de! { DeleteAutomationRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteAutomationResponse` schema.
+/// The answer of `AppEntitlements::delete_automation` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5924,7 +5960,7 @@ pub struct DeleteAutomationResponse {}
 model_de! { DeleteAutomationResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteManuallyManagedAppResourceRequestInput` schema.
+/// The request body of `AppResource::delete_manually_managed_app_resource` (`DELETE /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5935,7 +5971,7 @@ pub struct DeleteManuallyManagedAppResourceRequest {}
 model_de! { DeleteManuallyManagedAppResourceRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteManuallyManagedAppResourceResponse` schema.
+/// The answer of `AppResource::delete_manually_managed_app_resource` (`DELETE /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
 #[cfg(feature = "app-resource")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5946,7 +5982,7 @@ pub struct DeleteManuallyManagedAppResourceResponse {}
 model_de! { DeleteManuallyManagedAppResourceResponse [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteManuallyManagedResourceTypeRequestInput` schema.
+/// The request body of `AppResourceType::delete_manually_managed_resource_type` (`DELETE /api/v1/apps/<app_id>/resource_types/<id>`).
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5957,7 +5993,7 @@ pub struct DeleteManuallyManagedResourceTypeRequest {}
 model_de! { DeleteManuallyManagedResourceTypeRequest [1] {
 } }
 
-/// The `c1.api.app.v1.DeleteManuallyManagedResourceTypeResponse` schema.
+/// The answer of `AppResourceType::delete_manually_managed_resource_type` (`DELETE /api/v1/apps/<app_id>/resource_types/<id>`).
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -5968,13 +6004,13 @@ pub struct DeleteManuallyManagedResourceTypeResponse {}
 model_de! { DeleteManuallyManagedResourceTypeResponse [1] {
 } }
 
-/// The `c1.api.app.v1.EditorValidateRequest` schema.
+/// The request body of `Connector::validate_http_connector_config` (`POST /api/v1/apps/connectors/validate_config/http`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EditorValidateRequest {
-    /// `text`: text.
+    /// The text: text. `None` counts as empty. On the wire: `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
@@ -5989,13 +6025,13 @@ setters! { EditorValidateRequest {
     text: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.EditorValidateResponse` schema.
+/// The answer of `Connector::validate_http_connector_config` (`POST /api/v1/apps/connectors/validate_config/http`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EditorValidateResponse {
-    /// `markers`: a list; each item is a [`EditorMarker`]. Set by the server.
+    /// The markers: a list of [`EditorMarker`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `markers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markers: Option<Vec<EditorMarker>>,
 }
@@ -6005,28 +6041,28 @@ model_de! { EditorValidateResponse [1] {
     0 "markers" markers: Models,
 } }
 
-/// The `c1.api.app.v1.EncryptedData` schema.
+/// Held by `AppUserCredential.encrypted_data`.
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EncryptedData {
-    /// `description`: text. Set by the server.
+    /// The description: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `encryptedBytes`: base64 text. Set by the server.
+    /// The encrypted bytes: base64 text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `encryptedBytes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_bytes: Option<String>,
-    /// `keyId`: text. Set by the server.
+    /// The id of the key: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `keyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
-    /// `name`: text. Set by the server.
+    /// The name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `provider`: text. Set by the server.
+    /// The provider: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `provider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
-    /// `schema`: text. Set by the server.
+    /// The schema: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `schema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
 }
@@ -6041,7 +6077,7 @@ model_de! { EncryptedData [1] {
     5 "schema" schema: Plain,
 } }
 
-/// The `c1.api.app.v1.ForceSyncRequestInput` schema.
+/// The request body of `Connector::force_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/force_sync`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -6052,7 +6088,7 @@ pub struct ForceSyncRequest {}
 model_de! { ForceSyncRequest [1] {
 } }
 
-/// The `c1.api.app.v1.ForceSyncResponse` schema.
+/// The answer of `Connector::force_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/force_sync`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -6063,16 +6099,16 @@ pub struct ForceSyncResponse {}
 model_de! { ForceSyncResponse [1] {
 } }
 
-/// The `c1.api.app.v1.GetAppEntitlementProxyResponse` schema.
+/// The answer of `AppEntitlementsProxy::get` (`GET /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementProxyResponse {
-    /// `appProxyEntitlementView`: a [`AppEntitlementProxyView`].
+    /// The app proxy entitlement view: an [`AppEntitlementProxyView`]. `None` when the answer has none. On the wire: `appProxyEntitlementView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_proxy_entitlement_view: Option<AppEntitlementProxyView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -6083,16 +6119,16 @@ model_de! { GetAppEntitlementProxyResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.GetAppEntitlementResponse` schema.
+/// The answer of `AppEntitlements::get` (`GET /api/v1/apps/<app_id>/entitlements/<id>`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementResponse {
-    /// `appEntitlementView`: a [`AppEntitlementView`].
+    /// The app entitlement view: an [`AppEntitlementView`]. `None` when the answer has none. On the wire: `appEntitlementView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_view: Option<AppEntitlementView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -6103,13 +6139,13 @@ model_de! { GetAppEntitlementResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.GetAppEntitlementRoutingRuleResponse` schema.
+/// The answer of `AppEntitlementRoutingRule::get_app_entitlement_routing_rule` (`GET /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementRoutingRuleResponse {
-    /// `routingRule`: a [`AppEntitlementRoutingRule`].
+    /// The routing rule: an [`AppEntitlementRoutingRule`]. `None` when the answer has none. On the wire: `routingRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<AppEntitlementRoutingRule>,
 }
@@ -6119,16 +6155,16 @@ model_de! { GetAppEntitlementRoutingRuleResponse [1] {
     0 "routingRule" routing_rule: Model,
 } }
 
-/// The `c1.api.app.v1.GetAppManagedStateBindingResponse` schema.
+/// The answer of `AppManagedState::get` (`GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>`) and `AppManagedState::promote` (`POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>/promote`).
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppManagedStateBindingResponse {
-    /// `appManagementState`: a [`AppManagedStateBindingView`].
+    /// The app management state: an [`AppManagedStateBindingView`]. `None` when the answer has none. On the wire: `appManagementState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_management_state: Option<AppManagedStateBindingView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -6139,13 +6175,13 @@ model_de! { GetAppManagedStateBindingResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.GetAppResponse` schema.
+/// The answer of `Apps::get` (`GET /api/v1/apps/<id>`).
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppResponse {
-    /// `app`: a [`App`].
+    /// The app: an [`App`]. `None` when the answer has none. On the wire: `app`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
 }
@@ -6155,16 +6191,16 @@ model_de! { GetAppResponse [1] {
     0 "app" app: Model,
 } }
 
-/// The `c1.api.app.v1.GetAppUsageControlsResponse` schema.
+/// The answer of `AppUsageControls::get` (`GET /api/v1/apps/<app_id>/usage_controls`).
 #[cfg(feature = "app-usage-controls")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppUsageControlsResponse {
-    /// `appUsageControls`: a [`AppUsageControls`].
+    /// The app usage controls: an [`AppUsageControls`]. `None` when the answer has none. On the wire: `appUsageControls`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_usage_controls: Option<AppUsageControls>,
-    /// `hasUsageData`: a boolean.
+    /// Whether it has usage data: a boolean. `None` counts as `false`. On the wire: `hasUsageData`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_usage_data: Option<bool>,
 }
@@ -6175,13 +6211,13 @@ model_de! { GetAppUsageControlsResponse [1] {
     1 "hasUsageData" has_usage_data: Plain,
 } }
 
-/// The `c1.api.app.v1.GetConnectorSyncDownloadURLResponse` schema.
+/// The answer of `Connector::get_connector_sync_download_url` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/syncs/<sync_id>/download_url`).
 #[cfg(feature = "connector")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetConnectorSyncDownloadURLResponse {
-    /// `downloadUrl`: text.
+    /// The download URL: text. `None` counts as empty. On the wire: `downloadUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
 }
@@ -6196,49 +6232,49 @@ redacted_debug! { GetConnectorSyncDownloadURLResponse {
     "download_url" download_url: redacted,
 } }
 
-/// The `c1.api.app.v1.GrantReason` schema.
+/// Held by `AppEntitlementWithExpired.grant_reasons`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantReason {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `derivedIdData`: text.
+    /// The derived id data: text. `None` counts as empty. On the wire: `derivedIdData`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derived_id_data: Option<String>,
-    /// `derivedIdType`: text.
+    /// The derived id type: text. `None` counts as empty. On the wire: `derivedIdType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub derived_id_type: Option<String>,
-    /// `reasonExpiresAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of reason expires: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `reasonExpiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub reason_expires_at: Option<::time::OffsetDateTime>,
-    /// `referenceStrength`: one of [`GrantReasonReferenceStrength`].
+    /// The reference strength: one of [`GrantReasonReferenceStrength`]. `None` counts as [`GrantReasonReferenceStrength::Unspecified`]. On the wire: `referenceStrength`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference_strength: Option<GrantReasonReferenceStrength>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -6262,7 +6298,7 @@ model_de! { GrantReason [1] {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `GrantReason.reference_strength`.
 pub enum GrantReasonReferenceStrength {
 /// `GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED`
 Unspecified = "GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED",
@@ -6273,16 +6309,16 @@ Strong = "GRANT_REASON_REFERENCE_STRENGTH_STRONG",
 }
 }
 
-/// The `c1.api.app.v1.GraphAppGrantCount` schema.
+/// Held by `AppEntitlementSearchServiceCountGrantsForUserByAppResponse.app_grant_counts`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GraphAppGrantCount {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `grantCount`: a 64-bit integer (a string on the wire).
+    /// The grant count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `grantCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -6296,25 +6332,25 @@ model_de! { GraphAppGrantCount [1] {
     1 "grantCount" grant_count: Int64,
 } }
 
-/// The `c1.api.app.v1.GraphEdge` schema.
+/// Held by `AppEntitlementSearchServiceSearchGraphResponse.edges`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GraphEdge {
-    /// `hiddenChildren`: a number.
+    /// The hidden children: a whole number. `None` counts as 0. On the wire: `hiddenChildren`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden_children: Option<i32>,
-    /// `isTruncated`: a boolean.
+    /// Whether it is truncated: a boolean. `None` counts as `false`. On the wire: `isTruncated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_truncated: Option<bool>,
-    /// `sourceId`: text.
+    /// The id of the source: text. `None` counts as empty. On the wire: `sourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_id: Option<String>,
-    /// `targetId`: text.
+    /// The id of the target: text. `None` counts as empty. On the wire: `targetId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_id: Option<String>,
-    /// `type`: one of [`GraphEdgeType`].
+    /// The type: one of [`GraphEdgeType`]. `None` counts as [`GraphEdgeType::Unspecified`]. On the wire: `type`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GraphEdgeType>,
 }
@@ -6330,7 +6366,7 @@ model_de! { GraphEdge [1] {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `GraphEdge.r#type`.
 pub enum GraphEdgeType {
 /// `GRAPH_EDGE_TYPE_UNSPECIFIED`
 Unspecified = "GRAPH_EDGE_TYPE_UNSPECIFIED",
@@ -6347,28 +6383,28 @@ ProxyBinding = "GRAPH_EDGE_TYPE_PROXY_BINDING",
 }
 }
 
-/// The `c1.api.app.v1.GraphNode` schema.
+/// Held by `AppEntitlementSearchServiceSearchGraphResponse.nodes` and `AppEntitlementSearchServiceSearchReachableResourcesForUserResponse.list`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GraphNode {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this graph node: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `resourceTypeId`: text.
+    /// The id of the resource type: text. `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
-    /// `secondaryText`: text.
+    /// The secondary text: text. `None` counts as empty. On the wire: `secondaryText`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_text: Option<String>,
-    /// `type`: one of [`GraphNodeType`].
+    /// The type: one of [`GraphNodeType`]. `None` counts as [`GraphNodeType::Unspecified`]. On the wire: `type`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<GraphNodeType>,
 }
@@ -6385,7 +6421,7 @@ model_de! { GraphNode [1] {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
-/// An open enum of 8 known values.
+/// An open enum of 8 known values, the type of `GraphNode.r#type`.
 pub enum GraphNodeType {
 /// `GRAPH_NODE_TYPE_UNSPECIFIED`
 Unspecified = "GRAPH_NODE_TYPE_UNSPECIFIED",
@@ -6406,13 +6442,13 @@ Grant = "GRAPH_NODE_TYPE_GRANT",
 }
 }
 
-/// The `c1.api.app.v1.ListAppEntitlementOwnerIDsResponse` schema.
+/// The answer of `AppEntitlementOwners::list_owner_i_ds` (`GET /api/v1/apps/<app_id>/entitlements/<entitlement_id>/ownerids`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementOwnerIDsResponse {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -6422,16 +6458,16 @@ model_de! { ListAppEntitlementOwnerIDsResponse [1] {
     0 "userIds" user_ids: Plain,
 } }
 
-/// The `c1.api.app.v1.ListAppEntitlementOwnersResponse` schema.
+/// The answer of `AppEntitlementOwners::list` (`GET /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementOwnersResponse {
-    /// `list`: a list; each item is a [`User`].
+    /// The list: a list of [`User`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<User>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6453,16 +6489,16 @@ impl crate::Page for ListAppEntitlementOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListAppEntitlementRoutingRulesResponse` schema.
+/// The answer of `AppEntitlementRoutingRule::list_app_entitlement_routing_rules` (`GET /api/v1/apps/<app_id>/entitlement_configuration_rules?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementRoutingRulesResponse {
-    /// `list`: a list; each item is a [`AppEntitlementRoutingRule`].
+    /// The list: a list of [`AppEntitlementRoutingRule`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementRoutingRule>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6484,19 +6520,19 @@ impl crate::Page for ListAppEntitlementRoutingRulesResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListAppEntitlementUsersResponse` schema.
+/// The answer of `AppEntitlements::list_users` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementUsersResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppEntitlementUserView`].
+    /// The list: a list of [`AppEntitlementUserView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementUserView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6519,19 +6555,19 @@ impl crate::Page for ListAppEntitlementUsersResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListAppEntitlementsResponse` schema.
+/// The answer of `AppEntitlementSearch::search_app_entitlements_for_app_user` (`GET /api/v1/search/apps/<app_id>/entitlements/users/<app_user_id>?<page_size>&<page_token>`), `AppEntitlements::list` (`GET /api/v1/apps/<app_id>/entitlements?<page_size>&<page_token>`), `AppEntitlements::list_for_app_resource` (`GET /api/v1/apps/<app_id>/entitlements/resource_types/<app_resource_type_id>/resources/<app_resource_id>?<page_size>&<page_token>`) and `AppEntitlements::list_for_app_user` (`GET /api/v1/apps/<app_id>/entitlements/users/<app_user_id>?<page_size>&<page_token>`).
 #[cfg(any(feature = "app-entitlement-search", feature = "app-entitlements"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppEntitlementsResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppEntitlementView`].
+    /// The list: a list of [`AppEntitlementView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6554,19 +6590,19 @@ impl crate::Page for ListAppEntitlementsResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListAppManagedStateBindingsResponse` schema.
+/// The answer of `AppManagedState::list` (`GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings?<page_size>&<page_token>`).
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppManagedStateBindingsResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppManagedStateBindingView`].
+    /// The list: a list of [`AppManagedStateBindingView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppManagedStateBindingView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6589,13 +6625,13 @@ impl crate::Page for ListAppManagedStateBindingsResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListAppOwnerIDsResponse` schema.
+/// The answer of `AppOwners::list_owner_i_ds` (`GET /api/v1/apps/<app_id>/ownerids`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppOwnerIDsResponse {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -6605,16 +6641,16 @@ model_de! { ListAppOwnerIDsResponse [1] {
     0 "userIds" user_ids: Plain,
 } }
 
-/// The `c1.api.app.v1.ListAppOwnersResponse` schema.
+/// The answer of `AppOwners::list` (`GET /api/v1/apps/<app_id>/owners?<page_size>&<page_token>`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppOwnersResponse {
-    /// `list`: a list; each item is a [`User`].
+    /// The list: a list of [`User`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<User>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6636,13 +6672,13 @@ impl crate::Page for ListAppOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListAppResourceOwnerIDsResponse` schema.
+/// The answer of `AppResourceOwners::list_owner_i_ds` (`GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/ownerids`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppResourceOwnerIDsResponse {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -6652,19 +6688,19 @@ model_de! { ListAppResourceOwnerIDsResponse [1] {
     0 "userIds" user_ids: Plain,
 } }
 
-/// The `c1.api.app.v1.ListAppResourceOwnersResponse` schema.
+/// The answer of `AppResourceOwners::list` (`GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners?<page_size>&<page_token>`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppResourceOwnersResponse {
-    /// `immutableUserIds`: a list; each item is text.
+    /// The ids of the immutable users: a list of text. `None` counts as empty. On the wire: `immutableUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub immutable_user_ids: Option<Vec<String>>,
-    /// `list`: a list; each item is a [`User`].
+    /// The list: a list of [`User`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<User>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6687,13 +6723,13 @@ impl crate::Page for ListAppResourceOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListAppUsersForIdentityWithGrantResponse` schema.
+/// The answer of `AppEntitlementUserBinding::list_app_users_for_identity_with_grant` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<identity_user_id>/grants`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppUsersForIdentityWithGrantResponse {
-    /// `bindings`: a list; each item is a [`AppEntitlementUserBinding`].
+    /// The bindings: a list of [`AppEntitlementUserBinding`]s. `None` counts as empty. On the wire: `bindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<AppEntitlementUserBinding>>,
 }
@@ -6703,16 +6739,16 @@ model_de! { ListAppUsersForIdentityWithGrantResponse [1] {
     0 "bindings" bindings: Models,
 } }
 
-/// The `c1.api.app.v1.ListAppsResponse` schema.
+/// The answer of `Apps::list` (`GET /api/v1/apps?<page_size>&<page_token>`).
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAppsResponse {
-    /// `list`: a list; each item is a [`App`].
+    /// The list: a list of [`App`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<App>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6734,16 +6770,16 @@ impl crate::Page for ListAppsResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListAutomationExclusionsResponse` schema.
+/// The answer of `AppEntitlements::list_automation_exclusions` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAutomationExclusionsResponse {
-    /// `list`: a list; each item is a [`UserWithAppEntitlementUserBindingView`].
+    /// The list: a list of [`UserWithAppEntitlementUserBindingView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<UserWithAppEntitlementUserBindingView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6765,19 +6801,19 @@ impl crate::Page for ListAutomationExclusionsResponse {
     }
 }
 
-/// The `c1.api.app.v1.ListOwnedServiceAccountsRequest` schema.
+/// The request body of `AppUser::list_owned_service_accounts` (`POST /api/v1/app_users/owned_service_accounts`).
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListOwnedServiceAccountsRequest {
-    /// `expandMask`: a [`AppUserExpandMask`].
+    /// The expand mask: an [`AppUserExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppUserExpandMask>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
@@ -6796,19 +6832,19 @@ setters! { ListOwnedServiceAccountsRequest {
     page_token: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.ListOwnedServiceAccountsResponse` schema.
+/// The answer of `AppUser::list_owned_service_accounts` (`POST /api/v1/app_users/owned_service_accounts`).
 #[cfg(feature = "app-user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListOwnedServiceAccountsResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppUserView`].
+    /// The list: a list of [`AppUserView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppUserView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -6831,16 +6867,16 @@ impl crate::Page for ListOwnedServiceAccountsResponse {
     }
 }
 
-/// The `c1.api.app.v1.ManuallyManagedUsersResponse` schema.
+/// The answer of `AppEntitlements::add_manually_managed_members` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/add-manual-user`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManuallyManagedUsersResponse {
-    /// `bulkActionId`: text.
+    /// The id of the bulk action: text. `None` counts as empty. On the wire: `bulkActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_id: Option<String>,
-    /// `failedUsersErrorMap`: a map from text; each value is text.
+    /// The failed users error map: a map from text to text. `None` counts as empty. On the wire: `failedUsersErrorMap`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_users_error_map: Option<::std::collections::BTreeMap<String, String>>,
 }
@@ -6851,16 +6887,16 @@ model_de! { ManuallyManagedUsersResponse [1] {
     1 "failedUsersErrorMap" failed_users_error_map: Plain,
 } }
 
-/// The `c1.api.app.v1.OAuth2AuthorizedAs` schema.
+/// Held by `Connector.oauth_authorized_as`.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OAuth2AuthorizedAs {
-    /// `authEmail`: text. Set by the server.
+    /// The auth email: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `authEmail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_email: Option<String>,
-    /// `authorizedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was authorized: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `authorizedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -6880,7 +6916,7 @@ setters! { OAuth2AuthorizedAs {
     authorized_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.app.v1.PauseSyncRequestInput` schema.
+/// The request body of `Connector::pause_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/pause`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -6891,7 +6927,7 @@ pub struct PauseSyncRequest {}
 model_de! { PauseSyncRequest [1] {
 } }
 
-/// The `c1.api.app.v1.PauseSyncResponse` schema.
+/// The answer of `Connector::pause_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/pause`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -6902,19 +6938,19 @@ pub struct PauseSyncResponse {}
 model_de! { PauseSyncResponse [1] {
 } }
 
-/// The `c1.api.app.v1.PromoteAppManagedStateBindingRequestInput` schema.
+/// The request body of `AppManagedState::promote` (`POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>/promote`).
 #[cfg(feature = "app-managed-state")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PromoteAppManagedStateBindingRequest {
-    /// `appEntitlementOwnerRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlement owners: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementOwnerRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_owner_refs: Option<Vec<AppEntitlementRef>>,
-    /// `expandMask`: a [`AppManagedStateBindingExpandMask`].
+    /// The expand mask: an [`AppManagedStateBindingExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppManagedStateBindingExpandMask>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -6933,7 +6969,7 @@ setters! { PromoteAppManagedStateBindingRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.RemoveAppEntitlementOwnerRequestInput` schema.
+/// The request body of `AppEntitlementOwners::remove` (`DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners/<user_id>`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -6944,7 +6980,7 @@ pub struct RemoveAppEntitlementOwnerRequest {}
 model_de! { RemoveAppEntitlementOwnerRequest [1] {
 } }
 
-/// The `c1.api.app.v1.RemoveAppEntitlementOwnerResponse` schema.
+/// The answer of `AppEntitlementOwners::remove` (`DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners/<user_id>`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -6955,7 +6991,7 @@ pub struct RemoveAppEntitlementOwnerResponse {}
 model_de! { RemoveAppEntitlementOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v1.RemoveAppOwnerRequestInput` schema.
+/// The request body of `AppOwners::remove` (`DELETE /api/v1/apps/<app_id>/owners/<user_id>`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -6966,7 +7002,7 @@ pub struct RemoveAppOwnerRequest {}
 model_de! { RemoveAppOwnerRequest [1] {
 } }
 
-/// The `c1.api.app.v1.RemoveAppOwnerResponse` schema.
+/// The answer of `AppOwners::remove` (`DELETE /api/v1/apps/<app_id>/owners/<user_id>`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -6977,13 +7013,13 @@ pub struct RemoveAppOwnerResponse {}
 model_de! { RemoveAppOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v1.RemoveAppResourceOwnerRequestInput` schema.
+/// The request body of `AppResourceOwners::remove` (`DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAppResourceOwnerRequest {
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -6998,7 +7034,7 @@ setters! { RemoveAppResourceOwnerRequest {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.RemoveAppResourceOwnerResponse` schema.
+/// The answer of `AppResourceOwners::remove` (`DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -7009,13 +7045,13 @@ pub struct RemoveAppResourceOwnerResponse {}
 model_de! { RemoveAppResourceOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v1.RemoveAutomationExclusionRequestInput` schema.
+/// The request body of `AppEntitlements::remove_automation_exclusion` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveAutomationExclusionRequest {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -7030,7 +7066,7 @@ setters! { RemoveAutomationExclusionRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.RemoveAutomationExclusionResponse` schema.
+/// The answer of `AppEntitlements::remove_automation_exclusion` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -7041,13 +7077,13 @@ pub struct RemoveAutomationExclusionResponse {}
 model_de! { RemoveAutomationExclusionResponse [1] {
 } }
 
-/// The `c1.api.app.v1.RemoveEntitlementMembershipRequestInput` schema.
+/// The request body of `AppEntitlements::remove_entitlement_membership` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/remove-membership`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveEntitlementMembershipRequest {
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
 }
@@ -7062,13 +7098,13 @@ setters! { RemoveEntitlementMembershipRequest {
     app_user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.RemoveEntitlementMembershipResponse` schema.
+/// The answer of `AppEntitlements::remove_entitlement_membership` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/remove-membership`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveEntitlementMembershipResponse {
-    /// `revokeTaskId`: text.
+    /// The id of the revoke task: text. `None` counts as empty. On the wire: `revokeTaskId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_task_id: Option<String>,
 }
@@ -7078,7 +7114,7 @@ model_de! { RemoveEntitlementMembershipResponse [1] {
     0 "revokeTaskId" revoke_task_id: Plain,
 } }
 
-/// The `c1.api.app.v1.RemoveGrantDurationRequestInput` schema.
+/// The request body of `AppEntitlementUserBinding::remove_grant_duration` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/remove-grant-duration`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -7089,13 +7125,13 @@ pub struct RemoveGrantDurationRequest {}
 model_de! { RemoveGrantDurationRequest [1] {
 } }
 
-/// The `c1.api.app.v1.RemoveGrantDurationResponse` schema.
+/// The answer of `AppEntitlementUserBinding::remove_grant_duration` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/remove-grant-duration`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveGrantDurationResponse {
-    /// `binding`: a [`AppEntitlementUserBinding`].
+    /// The binding: an [`AppEntitlementUserBinding`]. `None` when the answer has none. On the wire: `binding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub binding: Option<AppEntitlementUserBinding>,
 }
@@ -7105,13 +7141,13 @@ model_de! { RemoveGrantDurationResponse [1] {
     0 "binding" binding: Model,
 } }
 
-/// The `c1.api.app.v1.ReorderAppEntitlementRoutingRulesRequestInput` schema.
+/// The request body of `AppEntitlementRoutingRule::reorder_app_entitlement_routing_rules` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules/reorder`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReorderAppEntitlementRoutingRulesRequest {
-    /// `ruleIds`: a list; each item is text.
+    /// The ids of the rules: a list of text. `None` counts as empty. On the wire: `ruleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_ids: Option<Vec<String>>,
 }
@@ -7126,13 +7162,13 @@ setters! { ReorderAppEntitlementRoutingRulesRequest {
     rule_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.ReorderAppEntitlementRoutingRulesResponse` schema.
+/// The answer of `AppEntitlementRoutingRule::reorder_app_entitlement_routing_rules` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules/reorder`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReorderAppEntitlementRoutingRulesResponse {
-    /// `list`: a list; each item is a [`AppEntitlementRoutingRule`].
+    /// The list: a list of [`AppEntitlementRoutingRule`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementRoutingRule>>,
 }
@@ -7142,7 +7178,7 @@ model_de! { ReorderAppEntitlementRoutingRulesResponse [1] {
     0 "list" list: Models,
 } }
 
-/// The `c1.api.app.v1.ResumeSyncRequestInput` schema.
+/// The request body of `Connector::resume_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/resume`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -7153,7 +7189,7 @@ pub struct ResumeSyncRequest {}
 model_de! { ResumeSyncRequest [1] {
 } }
 
-/// The `c1.api.app.v1.ResumeSyncResponse` schema.
+/// The answer of `Connector::resume_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/resume`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -7164,16 +7200,16 @@ pub struct ResumeSyncResponse {}
 model_de! { ResumeSyncResponse [1] {
 } }
 
-/// The `c1.api.app.v1.SearchAppEntitlementsWithExpiredResponse` schema.
+/// The answer of `AppEntitlementSearch::search_app_entitlements_with_expired` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/grants?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppEntitlementsWithExpiredResponse {
-    /// `list`: a list; each item is a [`AppEntitlementWithExpired`].
+    /// The list: a list of [`AppEntitlementWithExpired`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementWithExpired>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -7195,40 +7231,40 @@ impl crate::Page for SearchAppEntitlementsWithExpiredResponse {
     }
 }
 
-/// The `c1.api.app.v1.SearchAppResourceTypesRequest` schema.
+/// The request body of `AppResourceSearch::search_app_resource_types` (`POST /api/v1/search/app_resource_types`).
 #[cfg(feature = "app-resource-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourceTypesRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `appUserIds`: a list; each item is text.
+    /// The ids of the app users: a list of text. `None` counts as empty. On the wire: `appUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_ids: Option<Vec<String>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `excludeResourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types to leave out: a list of text. `None` counts as empty. On the wire: `excludeResourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_resource_type_ids: Option<Vec<String>>,
-    /// `excludeResourceTypeTraitIds`: a list; each item is text.
+    /// The ids of the resource type traits to leave out: a list of text. `None` counts as empty. On the wire: `excludeResourceTypeTraitIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_resource_type_trait_ids: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `resourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types: a list of text. `None` counts as empty. On the wire: `resourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_ids: Option<Vec<String>>,
-    /// `resourceTypeTraitIds`: a list; each item is text.
+    /// The ids of the resource type traits: a list of text. `None` counts as empty. On the wire: `resourceTypeTraitIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_trait_ids: Option<Vec<String>>,
 }
@@ -7261,16 +7297,16 @@ setters! { SearchAppResourceTypesRequest {
     resource_type_trait_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.SearchAppResourceTypesResponse` schema.
+/// The answer of `AppResourceSearch::search_app_resource_types` (`POST /api/v1/search/app_resource_types`).
 #[cfg(feature = "app-resource-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourceTypesResponse {
-    /// `list`: a list; each item is a [`AppResourceType`].
+    /// The list: a list of [`AppResourceType`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppResourceType>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -7292,79 +7328,79 @@ impl crate::Page for SearchAppResourceTypesResponse {
     }
 }
 
-/// The `c1.api.app.v1.SearchAppResourcesRequest` schema.
+/// The request body of `AppResourceSearch::search_app_resources` (`POST /api/v1/search/app_resources`).
 #[cfg(feature = "app-resource-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourcesRequest {
-    /// `agentStatuses`: a list; each item is one of [`AgentTraitStatus`].
+    /// The agent statuses: a list of [`AgentTraitStatus`] values. `None` counts as empty. On the wire: `agentStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_statuses: Option<Vec<AgentTraitStatus>>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `appUserIds`: a list; each item is text.
+    /// The ids of the app users: a list of text. `None` counts as empty. On the wire: `appUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_ids: Option<Vec<String>>,
-    /// `credentialTypes`: a list; each item is one of [`SearchAppResourcesRequestCredentialTypes`].
+    /// The credential types: a list of [`SearchAppResourcesRequestCredentialTypes`] values. `None` counts as empty. On the wire: `credentialTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_types: Option<Vec<SearchAppResourcesRequestCredentialTypes>>,
-    /// `direction`: one of [`SearchAutomationsRequestDirection`].
+    /// The direction: one of [`SearchAutomationsRequestDirection`]. `None` counts as [`SearchAutomationsRequestDirection::Unspecified`]. On the wire: `direction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<SearchAutomationsRequestDirection>,
-    /// `excludeDeletedApps`: a boolean.
+    /// Whether to exclude deleted apps: a boolean. `None` counts as `false`. On the wire: `excludeDeletedApps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_deleted_apps: Option<bool>,
-    /// `excludeDeletedResourceBindings`: a boolean.
+    /// Whether to exclude deleted resource bindings: a boolean. `None` counts as `false`. On the wire: `excludeDeletedResourceBindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_deleted_resource_bindings: Option<bool>,
-    /// `excludeResourceIds`: a list; each item is text.
+    /// The ids of the resources to leave out: a list of text. `None` counts as empty. On the wire: `excludeResourceIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_resource_ids: Option<Vec<String>>,
-    /// `excludeResourceTypeTraitIds`: a list; each item is text.
+    /// The ids of the resource type traits to leave out: a list of text. `None` counts as empty. On the wire: `excludeResourceTypeTraitIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_resource_type_trait_ids: Option<Vec<String>>,
-    /// `nhiTypes`: a list; each item is one of [`AppResourceNhiType`].
+    /// The NHI types: a list of [`AppResourceNhiType`] values. `None` counts as empty. On the wire: `nhiTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nhi_types: Option<Vec<AppResourceNhiType>>,
-    /// `ownerUserIds`: a list; each item is text.
+    /// The ids of the owner users: a list of text. `None` counts as empty. On the wire: `ownerUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_user_ids: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`AppResourceRef`].
+    /// The refs: a list of [`AppResourceRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<AppResourceRef>>,
-    /// `resourceIds`: a list; each item is text.
+    /// The ids of the resources: a list of text. `None` counts as empty. On the wire: `resourceIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_ids: Option<Vec<String>>,
-    /// `resourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types: a list of text. `None` counts as empty. On the wire: `resourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_ids: Option<Vec<String>>,
-    /// `resourceTypeTraitIds`: a list; each item is text.
+    /// The ids of the resource type traits: a list of text. `None` counts as empty. On the wire: `resourceTypeTraitIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_trait_ids: Option<Vec<String>>,
-    /// `secretAging`: a [`SecretAgingFilter`].
+    /// The secret aging: a [`SecretAgingFilter`]. `None` leaves it out. On the wire: `secretAging`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_aging: Option<SecretAgingFilter>,
-    /// `sortField`: one of [`SearchAppResourcesRequestSortField`].
+    /// The sort field: one of [`SearchAppResourcesRequestSortField`]. `None` counts as [`SearchAppResourcesRequestSortField::Unspecified`]. On the wire: `sortField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<SearchAppResourcesRequestSortField>,
-    /// `unownedOnly`: a boolean.
+    /// The unowned only switch: a boolean. `None` counts as `false`. On the wire: `unownedOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unowned_only: Option<bool>,
-    /// `withOpenFindings`: a boolean.
+    /// The with open findings switch: a boolean. `None` counts as `false`. On the wire: `withOpenFindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub with_open_findings: Option<bool>,
 }
@@ -7425,7 +7461,7 @@ setters! { SearchAppResourcesRequest {
 
 #[cfg(feature = "app-resource-search")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SearchAppResourcesRequest.credential_types`.
 pub enum SearchAppResourcesRequestCredentialTypes {
 /// `CREDENTIAL_TYPE_UNSPECIFIED`
 Unspecified = "CREDENTIAL_TYPE_UNSPECIFIED",
@@ -7440,7 +7476,7 @@ Certificate = "CREDENTIAL_TYPE_CERTIFICATE",
 
 #[cfg(feature = "app-resource-search")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SearchAppResourcesRequest.sort_field`.
 pub enum SearchAppResourcesRequestSortField {
 /// `APP_RESOURCE_SORT_FIELD_UNSPECIFIED`
 Unspecified = "APP_RESOURCE_SORT_FIELD_UNSPECIFIED",
@@ -7453,19 +7489,19 @@ LastUsedAt = "APP_RESOURCE_SORT_FIELD_LAST_USED_AT",
 }
 }
 
-/// The `c1.api.app.v1.SearchAppResourcesResponse` schema.
+/// The answer of `AppResourceSearch::search_app_resources` (`POST /api/v1/search/app_resources`).
 #[cfg(feature = "app-resource-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourcesResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppResourceView`].
+    /// The list: a list of [`AppResourceView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppResourceView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -7488,34 +7524,34 @@ impl crate::Page for SearchAppResourcesResponse {
     }
 }
 
-/// The `c1.api.app.v1.SearchAppsRequest` schema.
+/// The request body of `AppSearch::search` (`POST /api/v1/search/apps`).
 #[cfg(feature = "app-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppsRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `excludeAppIds`: a list; each item is text.
+    /// The ids of the apps to leave out: a list of text. `None` counts as empty. On the wire: `excludeAppIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_app_ids: Option<Vec<String>>,
-    /// `onlyDirectories`: a boolean.
+    /// Whether to only directories: a boolean. `None` counts as `false`. On the wire: `onlyDirectories`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub only_directories: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `policyRefs`: a list; each item is a [`PolicyRef`].
+    /// References to the policies: a list of [`PolicyRef`]s. `None` counts as empty. On the wire: `policyRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_refs: Option<Vec<PolicyRef>>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 }
@@ -7544,16 +7580,16 @@ setters! { SearchAppsRequest {
     query: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.SearchAppsResponse` schema.
+/// The answer of `AppSearch::search` (`POST /api/v1/search/apps`).
 #[cfg(feature = "app-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppsResponse {
-    /// `list`: a list; each item is a [`App`].
+    /// The list: a list of [`App`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<App>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -7575,43 +7611,43 @@ impl crate::Page for SearchAppsResponse {
     }
 }
 
-/// The `c1.api.app.v1.SearchGrantFeedRequest` schema.
+/// The request body of `AppEntitlementUserBinding::search_grant_feed` (`POST /api/v1/grants/feed`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchGrantFeedRequest {
-    /// `after`: a timestamp (RFC 3339 on the wire).
+    /// The after: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `after`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub after: Option<::time::OffsetDateTime>,
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `appRefs`: a list; each item is a [`AppRef`].
+    /// References to the apps: a list of [`AppRef`]s. `None` counts as empty. On the wire: `appRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_refs: Option<Vec<AppRef>>,
-    /// `appUserRefs`: a list; each item is a [`AppUserRef`].
+    /// References to the app users: a list of [`AppUserRef`]s. `None` counts as empty. On the wire: `appUserRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_refs: Option<Vec<AppUserRef>>,
-    /// `before`: a timestamp (RFC 3339 on the wire).
+    /// The before: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `before`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub before: Option<::time::OffsetDateTime>,
-    /// `expandMask`: a [`AppEntitlementUserBindingExpandHistoryMask`].
+    /// The expand mask: an [`AppEntitlementUserBindingExpandHistoryMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppEntitlementUserBindingExpandHistoryMask>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -7642,19 +7678,19 @@ setters! { SearchGrantFeedRequest {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.app.v1.SearchGrantFeedResponse` schema.
+/// The answer of `AppEntitlementUserBinding::search_grant_feed` (`POST /api/v1/grants/feed`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchGrantFeedResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppEntitlementUserBindingFeedView`].
+    /// The list: a list of [`AppEntitlementUserBindingFeedView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementUserBindingFeedView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -7677,28 +7713,28 @@ impl crate::Page for SearchGrantFeedResponse {
     }
 }
 
-/// The `c1.api.app.v1.SearchPastGrantsRequest` schema.
+/// The request body of `AppEntitlementUserBinding::search_past_grants` (`POST /api/v1/search/past-grants`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchPastGrantsRequest {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `appUserRefs`: a list; each item is a [`AppUserRef`].
+    /// References to the app users: a list of [`AppUserRef`]s. `None` counts as empty. On the wire: `appUserRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_refs: Option<Vec<AppUserRef>>,
-    /// `expandMask`: a [`AppEntitlementUserBindingExpandHistoryMask`].
+    /// The expand mask: an [`AppEntitlementUserBindingExpandHistoryMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppEntitlementUserBindingExpandHistoryMask>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
@@ -7723,19 +7759,19 @@ setters! { SearchPastGrantsRequest {
     page_token: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.SearchPastGrantsResponse` schema.
+/// The answer of `AppEntitlementUserBinding::search_past_grants` (`POST /api/v1/search/past-grants`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchPastGrantsResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppEntitlementUserBindingHistoryView`].
+    /// The list: a list of [`AppEntitlementUserBindingHistoryView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementUserBindingHistoryView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -7758,22 +7794,22 @@ impl crate::Page for SearchPastGrantsResponse {
     }
 }
 
-/// The `c1.api.app.v1.SearchUserOwnershipRequest` schema.
+/// The request body of `AppSearch::search_user_ownership` (`POST /api/v1/search/user-ownership`).
 #[cfg(feature = "app-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUserOwnershipRequest {
-    /// `ownershipTypes`: a list; each item is one of [`UserOwnershipEntryOwnershipType`].
+    /// The ownership types: a list of [`UserOwnershipEntryOwnershipType`] values. `None` counts as empty. On the wire: `ownershipTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ownership_types: Option<Vec<UserOwnershipEntryOwnershipType>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -7794,16 +7830,16 @@ setters! { SearchUserOwnershipRequest {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.app.v1.SearchUserOwnershipResponse` schema.
+/// The answer of `AppSearch::search_user_ownership` (`POST /api/v1/search/user-ownership`).
 #[cfg(feature = "app-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUserOwnershipResponse {
-    /// `list`: a list; each item is a [`UserOwnershipEntry`].
+    /// The list: a list of [`UserOwnershipEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<UserOwnershipEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -7825,43 +7861,43 @@ impl crate::Page for SearchUserOwnershipResponse {
     }
 }
 
-/// The `c1.api.app.v1.SecretAgingFilter` schema.
+/// Held by `SearchAppResourcesRequest.secret_aging`.
 #[cfg(feature = "app-resource-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretAgingFilter {
-    /// `lastUsedAfter`: a timestamp (RFC 3339 on the wire).
+    /// Only what was last used after this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `lastUsedAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_after: Option<::time::OffsetDateTime>,
-    /// `lastUsedBefore`: a timestamp (RFC 3339 on the wire).
+    /// Only what was last used before this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `lastUsedBefore`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_before: Option<::time::OffsetDateTime>,
-    /// `secretCreatedAfter`: a timestamp (RFC 3339 on the wire).
+    /// Only what was secret created after this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `secretCreatedAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub secret_created_after: Option<::time::OffsetDateTime>,
-    /// `secretCreatedBefore`: a timestamp (RFC 3339 on the wire).
+    /// Only what was secret created before this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `secretCreatedBefore`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub secret_created_before: Option<::time::OffsetDateTime>,
-    /// `secretExpiresAfter`: a timestamp (RFC 3339 on the wire).
+    /// A bound on the secret expires time: after it: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `secretExpiresAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub secret_expires_after: Option<::time::OffsetDateTime>,
-    /// `secretExpiresBefore`: a timestamp (RFC 3339 on the wire).
+    /// A bound on the secret expires time: before it: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `secretExpiresBefore`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -7889,34 +7925,34 @@ setters! { SecretAgingFilter {
     secret_expires_before: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.app.v1.SecretTrait` schema.
+/// Held by `AppResource.secret_trait`.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretTrait {
-    /// `createdByAppUserId`: text.
+    /// The id of the created by app user: text. `None` counts as empty. On the wire: `createdByAppUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_app_user_id: Option<String>,
-    /// `credentialDetail`: text.
+    /// The credential detail: text. `None` counts as empty. On the wire: `credentialDetail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_detail: Option<String>,
-    /// `identityAppUserId`: text.
+    /// The id of the identity app user: text. `None` counts as empty. On the wire: `identityAppUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_app_user_id: Option<String>,
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last used: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_at: Option<::time::OffsetDateTime>,
-    /// `secretCreatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was secret created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `secretCreatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub secret_created_at: Option<::time::OffsetDateTime>,
-    /// `secretExpiresAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of secret expires: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `secretExpiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -7944,13 +7980,13 @@ setters! { SecretTrait {
     secret_expires_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.app.v1.SetAppEntitlementOwnersRequestInput` schema.
+/// The request body of `AppEntitlementOwners::set` (`PUT /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppEntitlementOwnersRequest {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -7965,7 +8001,7 @@ setters! { SetAppEntitlementOwnersRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.SetAppEntitlementOwnersResponse` schema.
+/// The answer of `AppEntitlementOwners::set` (`PUT /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -7976,13 +8012,13 @@ pub struct SetAppEntitlementOwnersResponse {}
 model_de! { SetAppEntitlementOwnersResponse [1] {
 } }
 
-/// The `c1.api.app.v1.SetAppOwnersRequestInput` schema.
+/// The request body of `AppOwners::set` (`PUT /api/v1/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppOwnersRequest {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -7997,7 +8033,7 @@ setters! { SetAppOwnersRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.SetAppOwnersResponse` schema.
+/// The answer of `AppOwners::set` (`PUT /api/v1/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -8008,13 +8044,13 @@ pub struct SetAppOwnersResponse {}
 model_de! { SetAppOwnersResponse [1] {
 } }
 
-/// The `c1.api.app.v1.SetAppResourceOwnersRequestInput` schema.
+/// The request body of `AppResourceOwners::set` (`PUT /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppResourceOwnersRequest {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -8029,7 +8065,7 @@ setters! { SetAppResourceOwnersRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.SetAppResourceOwnersResponse` schema.
+/// The answer of `AppResourceOwners::set` (`PUT /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -8040,13 +8076,13 @@ pub struct SetAppResourceOwnersResponse {}
 model_de! { SetAppResourceOwnersResponse [1] {
 } }
 
-/// The `c1.api.app.v1.SyncConfig` schema.
+/// Held by `Connector.sync_config`.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SyncConfig {
-    /// `syncResourceTypeIds`: a list; each item is text.
+    /// The ids of the sync resource types: a list of text. `None` counts as empty. On the wire: `syncResourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_resource_type_ids: Option<Vec<String>>,
 }
@@ -8061,13 +8097,13 @@ setters! { SyncConfig {
     sync_resource_type_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.app.v1.TaskAuditCancelledResult` schema.
+/// Held by `TaskAuditConnectorActionResult.cancelled`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditCancelledResult {
-    /// `cancelReason`: text.
+    /// The cancel reason: text. `None` counts as empty. On the wire: `cancelReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
 }
@@ -8077,19 +8113,19 @@ model_de! { TaskAuditCancelledResult [1] {
     0 "cancelReason" cancel_reason: Plain,
 } }
 
-/// The `c1.api.app.v1.TaskAuditErrorResult` schema.
+/// Held by `TaskAuditConnectorActionResult.error`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditErrorResult {
-    /// `errorCount`: a 64-bit integer (a string on the wire).
+    /// The error count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `errorCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub error_count: Option<i64>,
-    /// `errorReason`: text.
+    /// The error reason: text. `None` counts as empty. On the wire: `errorReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_reason: Option<String>,
 }
@@ -8100,13 +8136,13 @@ model_de! { TaskAuditErrorResult [1] {
     1 "errorReason" error_reason: Plain,
 } }
 
-/// The `c1.api.app.v1.TaskAuditPendingResult` schema.
+/// Held by `TaskAuditConnectorActionResult.pending`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPendingResult {
-    /// `pendingReason`: text.
+    /// The pending reason: text. `None` counts as empty. On the wire: `pendingReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_reason: Option<String>,
 }
@@ -8116,19 +8152,19 @@ model_de! { TaskAuditPendingResult [1] {
     0 "pendingReason" pending_reason: Plain,
 } }
 
-/// The `c1.api.app.v1.TaskAuditSuccessResult` schema.
+/// Held by `TaskAuditConnectorActionResult.success`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditSuccessResult {
-    /// `annotations`: a list; each item is a free-form JSON object.
+    /// The annotations: a list of free-form JSON objects. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `effects`: a list; each item is a [`ConnectorActionEffect`].
+    /// The effects: a list of [`ConnectorActionEffect`]s. `None` counts as empty. On the wire: `effects`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effects: Option<Vec<ConnectorActionEffect>>,
-    /// `successReason`: text.
+    /// The success reason: text. `None` counts as empty. On the wire: `successReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub success_reason: Option<String>,
 }
@@ -8140,18 +8176,20 @@ model_de! { TaskAuditSuccessResult [1] {
     2 "successReason" success_reason: Plain,
 } }
 
-/// The `c1.api.app.v1.UpdateAppEntitlementRequestInput` schema.
+/// The request body of `AppEntitlements::update` (`POST /api/v1/apps/<app_id>/entitlements/<id>`).
+///
+/// An update: the server changes the fields of `entitlement` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementRequest {
-    /// `entitlement`: a [`AppEntitlement`].
+    /// The entitlement: an [`AppEntitlement`]. `None` leaves it out. On the wire: `entitlement`.
     pub entitlement: Option<AppEntitlement>,
-    /// `expandMask`: a [`AppEntitlementExpandMask`].
+    /// The expand mask: an [`AppEntitlementExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     pub expand_mask: Option<AppEntitlementExpandMask>,
-    /// `overrideAccessRequestsDefaults`: a boolean.
+    /// Whether to override access requests defaults: a boolean. `None` counts as `false`. On the wire: `overrideAccessRequestsDefaults`.
     pub override_access_requests_defaults: Option<bool>,
-    /// `updateMask`: text.
+    /// The fields of `entitlement` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `entitlement` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -8192,16 +8230,16 @@ set_paths! { UpdateAppEntitlementRequest => entitlement }
 #[cfg(feature = "app-entitlements")]
 update_body! { UpdateAppEntitlementRequest { "entitlement" entitlement, "expandMask" expand_mask, "overrideAccessRequestsDefaults" override_access_requests_defaults,  } {  } }
 
-/// The `c1.api.app.v1.UpdateAppEntitlementResponse` schema.
+/// The answer of `AppEntitlements::update` (`POST /api/v1/apps/<app_id>/entitlements/<id>`).
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementResponse {
-    /// `appEntitlementView`: a [`AppEntitlementView`].
+    /// The app entitlement view: an [`AppEntitlementView`]. `None` when the answer has none. On the wire: `appEntitlementView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_view: Option<AppEntitlementView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -8212,25 +8250,25 @@ model_de! { UpdateAppEntitlementResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.UpdateAppEntitlementRoutingRuleRequestInput` schema.
+/// The request body of `AppEntitlementRoutingRule::update_app_entitlement_routing_rule` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementRoutingRuleRequest {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `settings`: a [`AppEntitlementRoutingRuleSettings`].
+    /// The settings: an [`AppEntitlementRoutingRuleSettings`]. `None` leaves it out. On the wire: `settings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<AppEntitlementRoutingRuleSettings>,
 }
@@ -8253,13 +8291,13 @@ setters! { UpdateAppEntitlementRoutingRuleRequest {
     settings: impl Into<AppEntitlementRoutingRuleSettings>,
 } }
 
-/// The `c1.api.app.v1.UpdateAppEntitlementRoutingRuleResponse` schema.
+/// The answer of `AppEntitlementRoutingRule::update_app_entitlement_routing_rule` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementRoutingRuleResponse {
-    /// `routingRule`: a [`AppEntitlementRoutingRule`].
+    /// The routing rule: an [`AppEntitlementRoutingRule`]. `None` when the answer has none. On the wire: `routingRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<AppEntitlementRoutingRule>,
 }
@@ -8269,14 +8307,16 @@ model_de! { UpdateAppEntitlementRoutingRuleResponse [1] {
     0 "routingRule" routing_rule: Model,
 } }
 
-/// The `c1.api.app.v1.UpdateAppRequestInput` schema.
+/// The request body of `Apps::update` (`POST /api/v1/apps/<id>`).
+///
+/// An update: the server changes the fields of `app` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppRequest {
-    /// `app`: a [`App`].
+    /// The app: an [`App`]. `None` leaves it out. On the wire: `app`.
     pub app: Option<App>,
-    /// `updateMask`: text.
+    /// The fields of `app` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `app` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -8313,13 +8353,13 @@ set_paths! { UpdateAppRequest => app }
 #[cfg(feature = "apps")]
 update_body! { UpdateAppRequest { "app" app,  } {  } }
 
-/// The `c1.api.app.v1.UpdateAppResponse` schema.
+/// The answer of `Apps::update` (`POST /api/v1/apps/<id>`).
 #[cfg(feature = "apps")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppResponse {
-    /// `app`: a [`App`].
+    /// The app: an [`App`]. `None` when the answer has none. On the wire: `app`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<App>,
 }
@@ -8329,14 +8369,16 @@ model_de! { UpdateAppResponse [1] {
     0 "app" app: Model,
 } }
 
-/// The `c1.api.app.v1.UpdateAppUsageControlsRequestInput` schema.
+/// The request body of `AppUsageControls::update` (`POST /api/v1/apps/<app_id>/usage_controls`).
+///
+/// An update: the server changes the fields of `app_usage_controls` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-usage-controls")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppUsageControlsRequest {
-    /// `appUsageControls`: a [`AppUsageControls`].
+    /// The app usage controls: an [`AppUsageControls`]. `None` leaves it out. On the wire: `appUsageControls`.
     pub app_usage_controls: Option<AppUsageControls>,
-    /// `updateMask`: text.
+    /// The fields of `app_usage_controls` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `app_usage_controls` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -8373,13 +8415,13 @@ set_paths! { UpdateAppUsageControlsRequest => app_usage_controls }
 #[cfg(feature = "app-usage-controls")]
 update_body! { UpdateAppUsageControlsRequest { "appUsageControls" app_usage_controls,  } {  } }
 
-/// The `c1.api.app.v1.UpdateAppUsageControlsResponse` schema.
+/// The answer of `AppUsageControls::update` (`POST /api/v1/apps/<app_id>/usage_controls`).
 #[cfg(feature = "app-usage-controls")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAppUsageControlsResponse {
-    /// `appUsageControls`: a [`AppUsageControls`].
+    /// The app usage controls: an [`AppUsageControls`]. `None` when the answer has none. On the wire: `appUsageControls`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_usage_controls: Option<AppUsageControls>,
 }
@@ -8389,13 +8431,15 @@ model_de! { UpdateAppUsageControlsResponse [1] {
     0 "appUsageControls" app_usage_controls: Model,
 } }
 
-/// The `c1.api.app.v1.UpdateConnectorScheduleRequestInput` schema.
+/// The request body of `Connector::update_connector_schedule` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/schedule`).
+///
+/// At most one of `cron` may be set.
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateConnectorScheduleRequest {
-    /// `cron`: a [`ConnectorScheduleCron`].
+    /// The cron: a [`ConnectorScheduleCron`]. `None` leaves it out. On the wire: `cron`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cron: Option<ConnectorScheduleCron>,
 }
@@ -8410,7 +8454,7 @@ setters! { UpdateConnectorScheduleRequest {
     cron: impl Into<ConnectorScheduleCron>,
 } }
 
-/// The `c1.api.app.v1.UpdateConnectorScheduleResponse` schema.
+/// The answer of `Connector::update_connector_schedule` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/schedule`).
 #[cfg(feature = "connector")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -8421,13 +8465,13 @@ pub struct UpdateConnectorScheduleResponse {}
 model_de! { UpdateConnectorScheduleResponse [1] {
 } }
 
-/// The `c1.api.app.v1.UpdateGrantDurationRequestInput` schema.
+/// The request body of `AppEntitlementUserBinding::update_grant_duration` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/update-grant-duration`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateGrantDurationRequest {
-    /// `newDeprovisionAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of new deprovision: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `newDeprovisionAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -8445,13 +8489,13 @@ setters! { UpdateGrantDurationRequest {
     new_deprovision_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.app.v1.UpdateGrantDurationResponse` schema.
+/// The answer of `AppEntitlementUserBinding::update_grant_duration` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/update-grant-duration`).
 #[cfg(feature = "app-entitlement-user-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateGrantDurationResponse {
-    /// `binding`: a [`AppEntitlementUserBinding`].
+    /// The binding: an [`AppEntitlementUserBinding`]. `None` when the answer has none. On the wire: `binding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub binding: Option<AppEntitlementUserBinding>,
 }
@@ -8461,14 +8505,16 @@ model_de! { UpdateGrantDurationResponse [1] {
     0 "binding" binding: Model,
 } }
 
-/// The `c1.api.app.v1.UpdateManuallyManagedResourceTypeRequestInput` schema.
+/// The request body of `AppResourceType::update_manually_managed_resource_type` (`POST /api/v1/apps/<app_id>/resource_types/<id>`).
+///
+/// An update: the server changes the fields of `app_resource_type` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateManuallyManagedResourceTypeRequest {
-    /// `appResourceType`: a [`AppResourceType`].
+    /// The app resource type: an [`AppResourceType`]. `None` leaves it out. On the wire: `appResourceType`.
     pub app_resource_type: Option<AppResourceType>,
-    /// `updateMask`: text.
+    /// The fields of `app_resource_type` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `app_resource_type` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -8505,16 +8551,16 @@ set_paths! { UpdateManuallyManagedResourceTypeRequest => app_resource_type }
 #[cfg(feature = "app-resource-type")]
 update_body! { UpdateManuallyManagedResourceTypeRequest { "appResourceType" app_resource_type,  } {  } }
 
-/// The `c1.api.app.v1.UpdateManuallyManagedResourceTypeResponse` schema.
+/// The answer of `AppResourceType::update_manually_managed_resource_type` (`POST /api/v1/apps/<app_id>/resource_types/<id>`).
 #[cfg(feature = "app-resource-type")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateManuallyManagedResourceTypeResponse {
-    /// `appResourceType`: a [`AppResourceType`].
+    /// The app resource type: an [`AppResourceType`]. `None` when the answer has none. On the wire: `appResourceType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type: Option<AppResourceType>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -8525,34 +8571,34 @@ model_de! { UpdateManuallyManagedResourceTypeResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.app.v1.UserOwnershipEntry` schema.
+/// Held by `SearchUserOwnershipResponse.list`.
 #[cfg(feature = "app-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserOwnershipEntry {
-    /// `appDisplayName`: text.
+    /// The app display name: text. `None` counts as empty. On the wire: `appDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_display_name: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `entitlementDisplayName`: text.
+    /// The entitlement display name: text. `None` counts as empty. On the wire: `entitlementDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_display_name: Option<String>,
-    /// `entitlementId`: text.
+    /// The id of the entitlement: text. `None` counts as empty. On the wire: `entitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_id: Option<String>,
-    /// `ownershipType`: one of [`UserOwnershipEntryOwnershipType`].
+    /// The ownership type: one of [`UserOwnershipEntryOwnershipType`]. `None` counts as [`UserOwnershipEntryOwnershipType::Unspecified`]. On the wire: `ownershipType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ownership_type: Option<UserOwnershipEntryOwnershipType>,
-    /// `resourceDisplayName`: text.
+    /// The resource display name: text. `None` counts as empty. On the wire: `resourceDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_display_name: Option<String>,
-    /// `resourceId`: text.
+    /// The id of the resource: text. `None` counts as empty. On the wire: `resourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resourceTypeId`: text.
+    /// The id of the resource type: text. `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
@@ -8571,7 +8617,7 @@ model_de! { UserOwnershipEntry [1] {
 
 #[cfg(feature = "app-search")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SearchUserOwnershipRequest.ownership_types` and `UserOwnershipEntry.ownership_type`.
 pub enum UserOwnershipEntryOwnershipType {
 /// `USER_OWNERSHIP_TYPE_UNSPECIFIED`
 Unspecified = "USER_OWNERSHIP_TYPE_UNSPECIFIED",
@@ -8584,22 +8630,22 @@ Entitlement = "USER_OWNERSHIP_TYPE_ENTITLEMENT",
 }
 }
 
-/// The `c1.api.app.v1.UserWithAppEntitlementUserBindingView` schema.
+/// Held by `ListAutomationExclusionsResponse.list`.
 #[cfg(feature = "app-entitlements")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserWithAppEntitlementUserBindingView {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }

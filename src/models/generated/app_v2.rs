@@ -4,28 +4,28 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.app.v2.AppEntitlementOwnerEntitlement` schema.
+/// Held by `CreateAppEntitlementEntitlementOwnerResponse.app_entitlement_owner_entitlement`, `GetAppEntitlementEntitlementOwnerResponse.app_entitlement_owner_entitlement` and `SearchAppEntitlementEntitlementOwnersResponse.list`.
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementOwnerEntitlement {
-    /// `appEntitlement`: a [`AppEntitlement`].
+    /// The app entitlement: an [`AppEntitlement`]. `None` when the answer has none. On the wire: `appEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement: Option<AppEntitlement>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `entitlementId`: text.
+    /// The id of the entitlement: text. `None` counts as empty. On the wire: `entitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_id: Option<String>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
 }
@@ -39,28 +39,28 @@ model_de! { AppEntitlementOwnerEntitlement [1] {
     4 "roleSlug" role_slug: Plain,
 } }
 
-/// The `c1.api.app.v2.AppEntitlementOwnerUser` schema.
+/// Held by `CreateAppEntitlementUserOwnerResponse.app_entitlement_owner_user`, `GetAppEntitlementUserOwnerResponse.app_entitlement_owner_user` and `SearchAppEntitlementUserOwnersResponse.list`.
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementOwnerUser {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `entitlementId`: text.
+    /// The id of the entitlement: text. `None` counts as empty. On the wire: `entitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_id: Option<String>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
@@ -74,25 +74,25 @@ model_de! { AppEntitlementOwnerUser [1] {
     4 "user" user: Model,
 } }
 
-/// The `c1.api.app.v2.AppOwnerEntitlement` schema.
+/// Held by `CreateAppEntitlementOwnerResponse.app_owner_entitlement`, `GetAppEntitlementOwnerResponse.app_owner_entitlement` and `SearchAppEntitlementOwnersResponse.list`.
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppOwnerEntitlement {
-    /// `appEntitlement`: a [`AppEntitlement`].
+    /// The app entitlement: an [`AppEntitlement`]. `None` when the answer has none. On the wire: `appEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement: Option<AppEntitlement>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
 }
@@ -105,25 +105,25 @@ model_de! { AppOwnerEntitlement [1] {
     3 "roleSlug" role_slug: Plain,
 } }
 
-/// The `c1.api.app.v2.AppOwnerUser` schema.
+/// Held by `CreateAppUserOwnerResponse.app_owner_user`, `GetAppUserOwnerResponse.app_owner_user` and `SearchAppUserOwnersResponse.list`.
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppOwnerUser {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
@@ -136,31 +136,31 @@ model_de! { AppOwnerUser [1] {
     3 "user" user: Model,
 } }
 
-/// The `c1.api.app.v2.AppResourceOwnerEntitlement` schema.
+/// Held by `CreateAppResourceEntitlementOwnerResponse.app_resource_owner_entitlement`, `GetAppResourceEntitlementOwnerResponse.app_resource_owner_entitlement` and `SearchAppResourceEntitlementOwnersResponse.list`.
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceOwnerEntitlement {
-    /// `appEntitlement`: a [`AppEntitlement`].
+    /// The app entitlement: an [`AppEntitlement`]. `None` when the answer has none. On the wire: `appEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement: Option<AppEntitlement>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `resourceId`: text.
+    /// The id of the resource: text. `None` counts as empty. On the wire: `resourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resourceTypeId`: text.
+    /// The id of the resource type: text. `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
 }
@@ -175,31 +175,31 @@ model_de! { AppResourceOwnerEntitlement [1] {
     5 "roleSlug" role_slug: Plain,
 } }
 
-/// The `c1.api.app.v2.AppResourceOwnerUser` schema.
+/// Held by `CreateAppResourceUserOwnerResponse.app_resource_owner_user`, `GetAppResourceUserOwnerResponse.app_resource_owner_user` and `SearchAppResourceUserOwnersResponse.list`.
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceOwnerUser {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `resourceId`: text.
+    /// The id of the resource: text. `None` counts as empty. On the wire: `resourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_id: Option<String>,
-    /// `resourceTypeId`: text.
+    /// The id of the resource type: text. `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
@@ -214,28 +214,28 @@ model_de! { AppResourceOwnerUser [1] {
     5 "user" user: Model,
 } }
 
-/// The `c1.api.app.v2.AppUserOwnerEntitlement` schema.
+/// Held by `CreateAppUserEntitlementOwnerResponse.app_user_owner_entitlement` and `SearchAppUserEntitlementOwnersResponse.list`.
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserOwnerEntitlement {
-    /// `appEntitlement`: a [`AppEntitlement`].
+    /// The app entitlement: an [`AppEntitlement`]. `None` when the answer has none. On the wire: `appEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement: Option<AppEntitlement>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -249,28 +249,28 @@ model_de! { AppUserOwnerEntitlement [1] {
     4 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.app.v2.AppUserOwnerUser` schema.
+/// Held by `CreateAppUserUserOwnerResponse.app_user_owner_user` and `SearchAppUserUserOwnersResponse.list`.
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserOwnerUser {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -284,28 +284,28 @@ model_de! { AppUserOwnerUser [1] {
     4 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.app.v2.ConnectorOwnerEntitlement` schema.
+/// Held by `CreateConnectorEntitlementOwnerResponse.connector_owner_entitlement`, `GetConnectorEntitlementOwnerResponse.connector_owner_entitlement` and `SearchConnectorEntitlementOwnersResponse.list`.
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorOwnerEntitlement {
-    /// `appEntitlement`: a [`AppEntitlement`].
+    /// The app entitlement: an [`AppEntitlement`]. `None` when the answer has none. On the wire: `appEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement: Option<AppEntitlement>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
 }
@@ -319,28 +319,28 @@ model_de! { ConnectorOwnerEntitlement [1] {
     4 "roleSlug" role_slug: Plain,
 } }
 
-/// The `c1.api.app.v2.ConnectorOwnerUser` schema.
+/// Held by `CreateConnectorUserOwnerResponse.connector_owner_user`, `GetConnectorUserOwnerResponse.connector_owner_user` and `SearchConnectorUserOwnersResponse.list`.
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorOwnerUser {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
@@ -354,13 +354,13 @@ model_de! { ConnectorOwnerUser [1] {
     4 "user" user: Model,
 } }
 
-/// The `c1.api.app.v2.CreateAppEntitlementEntitlementOwnerRequestInput` schema.
+/// The request body of `AppEntitlementOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -375,13 +375,13 @@ setters! { CreateAppEntitlementEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.CreateAppEntitlementEntitlementOwnerResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementEntitlementOwnerResponse {
-    /// `appEntitlementOwnerEntitlement`: a [`AppEntitlementOwnerEntitlement`].
+    /// The app entitlement owner entitlement: an [`AppEntitlementOwnerEntitlement`]. `None` when the answer has none. On the wire: `appEntitlementOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_owner_entitlement: Option<AppEntitlementOwnerEntitlement>,
 }
@@ -391,13 +391,13 @@ model_de! { CreateAppEntitlementEntitlementOwnerResponse [1] {
     0 "appEntitlementOwnerEntitlement" app_entitlement_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.CreateAppEntitlementOwnerRequestInput` schema.
+/// The request body of `AppOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -412,13 +412,13 @@ setters! { CreateAppEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.CreateAppEntitlementOwnerResponse` schema.
+/// The answer of `AppOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementOwnerResponse {
-    /// `appOwnerEntitlement`: a [`AppOwnerEntitlement`].
+    /// The app owner entitlement: an [`AppOwnerEntitlement`]. `None` when the answer has none. On the wire: `appOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_owner_entitlement: Option<AppOwnerEntitlement>,
 }
@@ -428,13 +428,13 @@ model_de! { CreateAppEntitlementOwnerResponse [1] {
     0 "appOwnerEntitlement" app_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.CreateAppEntitlementUserOwnerRequestInput` schema.
+/// The request body of `AppEntitlementOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -449,13 +449,13 @@ setters! { CreateAppEntitlementUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.CreateAppEntitlementUserOwnerResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppEntitlementUserOwnerResponse {
-    /// `appEntitlementOwnerUser`: a [`AppEntitlementOwnerUser`].
+    /// The app entitlement owner user: an [`AppEntitlementOwnerUser`]. `None` when the answer has none. On the wire: `appEntitlementOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_owner_user: Option<AppEntitlementOwnerUser>,
 }
@@ -465,13 +465,13 @@ model_de! { CreateAppEntitlementUserOwnerResponse [1] {
     0 "appEntitlementOwnerUser" app_entitlement_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.CreateAppResourceEntitlementOwnerRequestInput` schema.
+/// The request body of `AppResourceOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResourceEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -486,13 +486,13 @@ setters! { CreateAppResourceEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.CreateAppResourceEntitlementOwnerResponse` schema.
+/// The answer of `AppResourceOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResourceEntitlementOwnerResponse {
-    /// `appResourceOwnerEntitlement`: a [`AppResourceOwnerEntitlement`].
+    /// The app resource owner entitlement: an [`AppResourceOwnerEntitlement`]. `None` when the answer has none. On the wire: `appResourceOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_owner_entitlement: Option<AppResourceOwnerEntitlement>,
 }
@@ -502,13 +502,13 @@ model_de! { CreateAppResourceEntitlementOwnerResponse [1] {
     0 "appResourceOwnerEntitlement" app_resource_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.CreateAppResourceUserOwnerRequestInput` schema.
+/// The request body of `AppResourceOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResourceUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -523,13 +523,13 @@ setters! { CreateAppResourceUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.CreateAppResourceUserOwnerResponse` schema.
+/// The answer of `AppResourceOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppResourceUserOwnerResponse {
-    /// `appResourceOwnerUser`: a [`AppResourceOwnerUser`].
+    /// The app resource owner user: an [`AppResourceOwnerUser`]. `None` when the answer has none. On the wire: `appResourceOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_owner_user: Option<AppResourceOwnerUser>,
 }
@@ -539,13 +539,13 @@ model_de! { CreateAppResourceUserOwnerResponse [1] {
     0 "appResourceOwnerUser" app_resource_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.CreateAppUserEntitlementOwnerRequestInput` schema.
+/// The request body of `AppUserOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -560,13 +560,13 @@ setters! { CreateAppUserEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.CreateAppUserEntitlementOwnerResponse` schema.
+/// The answer of `AppUserOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserEntitlementOwnerResponse {
-    /// `appUserOwnerEntitlement`: a [`AppUserOwnerEntitlement`].
+    /// The app user owner entitlement: an [`AppUserOwnerEntitlement`]. `None` when the answer has none. On the wire: `appUserOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_owner_entitlement: Option<AppUserOwnerEntitlement>,
 }
@@ -576,13 +576,13 @@ model_de! { CreateAppUserEntitlementOwnerResponse [1] {
     0 "appUserOwnerEntitlement" app_user_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.CreateAppUserOwnerRequestInput` schema.
+/// The request body of `AppOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -597,13 +597,13 @@ setters! { CreateAppUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.CreateAppUserOwnerResponse` schema.
+/// The answer of `AppOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserOwnerResponse {
-    /// `appOwnerUser`: a [`AppOwnerUser`].
+    /// The app owner user: an [`AppOwnerUser`]. `None` when the answer has none. On the wire: `appOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_owner_user: Option<AppOwnerUser>,
 }
@@ -613,13 +613,13 @@ model_de! { CreateAppUserOwnerResponse [1] {
     0 "appOwnerUser" app_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.CreateAppUserUserOwnerRequestInput` schema.
+/// The request body of `AppUserOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -634,13 +634,13 @@ setters! { CreateAppUserUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.CreateAppUserUserOwnerResponse` schema.
+/// The answer of `AppUserOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAppUserUserOwnerResponse {
-    /// `appUserOwnerUser`: a [`AppUserOwnerUser`].
+    /// The app user owner user: an [`AppUserOwnerUser`]. `None` when the answer has none. On the wire: `appUserOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_owner_user: Option<AppUserOwnerUser>,
 }
@@ -650,13 +650,13 @@ model_de! { CreateAppUserUserOwnerResponse [1] {
     0 "appUserOwnerUser" app_user_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.CreateConnectorEntitlementOwnerRequestInput` schema.
+/// The request body of `ConnectorOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConnectorEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -671,13 +671,13 @@ setters! { CreateConnectorEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.CreateConnectorEntitlementOwnerResponse` schema.
+/// The answer of `ConnectorOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConnectorEntitlementOwnerResponse {
-    /// `connectorOwnerEntitlement`: a [`ConnectorOwnerEntitlement`].
+    /// The connector owner entitlement: a [`ConnectorOwnerEntitlement`]. `None` when the answer has none. On the wire: `connectorOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_owner_entitlement: Option<ConnectorOwnerEntitlement>,
 }
@@ -687,13 +687,13 @@ model_de! { CreateConnectorEntitlementOwnerResponse [1] {
     0 "connectorOwnerEntitlement" connector_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.CreateConnectorUserOwnerRequestInput` schema.
+/// The request body of `ConnectorOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConnectorUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -708,13 +708,13 @@ setters! { CreateConnectorUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.CreateConnectorUserOwnerResponse` schema.
+/// The answer of `ConnectorOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateConnectorUserOwnerResponse {
-    /// `connectorOwnerUser`: a [`ConnectorOwnerUser`].
+    /// The connector owner user: a [`ConnectorOwnerUser`]. `None` when the answer has none. On the wire: `connectorOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_owner_user: Option<ConnectorOwnerUser>,
 }
@@ -724,13 +724,13 @@ model_de! { CreateConnectorUserOwnerResponse [1] {
     0 "connectorOwnerUser" connector_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.DeleteAppEntitlementEntitlementOwnerRequestInput` schema.
+/// The request body of `AppEntitlementOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -745,7 +745,7 @@ setters! { DeleteAppEntitlementEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteAppEntitlementEntitlementOwnerResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -756,13 +756,13 @@ pub struct DeleteAppEntitlementEntitlementOwnerResponse {}
 model_de! { DeleteAppEntitlementEntitlementOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteAppEntitlementOwnerRequestInput` schema.
+/// The request body of `AppOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -777,7 +777,7 @@ setters! { DeleteAppEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteAppEntitlementOwnerResponse` schema.
+/// The answer of `AppOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -788,13 +788,13 @@ pub struct DeleteAppEntitlementOwnerResponse {}
 model_de! { DeleteAppEntitlementOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteAppEntitlementUserOwnerRequestInput` schema.
+/// The request body of `AppEntitlementOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppEntitlementUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -809,7 +809,7 @@ setters! { DeleteAppEntitlementUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteAppEntitlementUserOwnerResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -820,13 +820,13 @@ pub struct DeleteAppEntitlementUserOwnerResponse {}
 model_de! { DeleteAppEntitlementUserOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteAppResourceEntitlementOwnerRequestInput` schema.
+/// The request body of `AppResourceOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResourceEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -841,7 +841,7 @@ setters! { DeleteAppResourceEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteAppResourceEntitlementOwnerResponse` schema.
+/// The answer of `AppResourceOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -852,13 +852,13 @@ pub struct DeleteAppResourceEntitlementOwnerResponse {}
 model_de! { DeleteAppResourceEntitlementOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteAppResourceUserOwnerRequestInput` schema.
+/// The request body of `AppResourceOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppResourceUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -873,7 +873,7 @@ setters! { DeleteAppResourceUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteAppResourceUserOwnerResponse` schema.
+/// The answer of `AppResourceOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -884,13 +884,13 @@ pub struct DeleteAppResourceUserOwnerResponse {}
 model_de! { DeleteAppResourceUserOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteAppUserEntitlementOwnerRequestInput` schema.
+/// The request body of `AppUserOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -905,7 +905,7 @@ setters! { DeleteAppUserEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteAppUserEntitlementOwnerResponse` schema.
+/// The answer of `AppUserOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -916,13 +916,13 @@ pub struct DeleteAppUserEntitlementOwnerResponse {}
 model_de! { DeleteAppUserEntitlementOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteAppUserOwnerRequestInput` schema.
+/// The request body of `AppOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -937,7 +937,7 @@ setters! { DeleteAppUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteAppUserOwnerResponse` schema.
+/// The answer of `AppOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -948,13 +948,13 @@ pub struct DeleteAppUserOwnerResponse {}
 model_de! { DeleteAppUserOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteAppUserUserOwnerRequestInput` schema.
+/// The request body of `AppUserOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAppUserUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -969,7 +969,7 @@ setters! { DeleteAppUserUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteAppUserUserOwnerResponse` schema.
+/// The answer of `AppUserOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -980,13 +980,13 @@ pub struct DeleteAppUserUserOwnerResponse {}
 model_de! { DeleteAppUserUserOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteConnectorEntitlementOwnerRequestInput` schema.
+/// The request body of `ConnectorOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteConnectorEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -1001,7 +1001,7 @@ setters! { DeleteConnectorEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteConnectorEntitlementOwnerResponse` schema.
+/// The answer of `ConnectorOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1012,13 +1012,13 @@ pub struct DeleteConnectorEntitlementOwnerResponse {}
 model_de! { DeleteConnectorEntitlementOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.DeleteConnectorUserOwnerRequestInput` schema.
+/// The request body of `ConnectorOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteConnectorUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -1033,7 +1033,7 @@ setters! { DeleteConnectorUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.app.v2.DeleteConnectorUserOwnerResponse` schema.
+/// The answer of `ConnectorOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1044,13 +1044,13 @@ pub struct DeleteConnectorUserOwnerResponse {}
 model_de! { DeleteConnectorUserOwnerResponse [1] {
 } }
 
-/// The `c1.api.app.v2.GetAppEntitlementEntitlementOwnerResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::get_entitlement_owner` (`GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementEntitlementOwnerResponse {
-    /// `appEntitlementOwnerEntitlement`: a [`AppEntitlementOwnerEntitlement`].
+    /// The app entitlement owner entitlement: an [`AppEntitlementOwnerEntitlement`]. `None` when the answer has none. On the wire: `appEntitlementOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_owner_entitlement: Option<AppEntitlementOwnerEntitlement>,
 }
@@ -1060,13 +1060,13 @@ model_de! { GetAppEntitlementEntitlementOwnerResponse [1] {
     0 "appEntitlementOwnerEntitlement" app_entitlement_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.GetAppEntitlementOwnerResponse` schema.
+/// The answer of `AppOwnersV2::get_entitlement_owner` (`GET /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementOwnerResponse {
-    /// `appOwnerEntitlement`: a [`AppOwnerEntitlement`].
+    /// The app owner entitlement: an [`AppOwnerEntitlement`]. `None` when the answer has none. On the wire: `appOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_owner_entitlement: Option<AppOwnerEntitlement>,
 }
@@ -1076,13 +1076,13 @@ model_de! { GetAppEntitlementOwnerResponse [1] {
     0 "appOwnerEntitlement" app_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.GetAppEntitlementUserOwnerResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::get_user_owner` (`GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppEntitlementUserOwnerResponse {
-    /// `appEntitlementOwnerUser`: a [`AppEntitlementOwnerUser`].
+    /// The app entitlement owner user: an [`AppEntitlementOwnerUser`]. `None` when the answer has none. On the wire: `appEntitlementOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_owner_user: Option<AppEntitlementOwnerUser>,
 }
@@ -1092,13 +1092,13 @@ model_de! { GetAppEntitlementUserOwnerResponse [1] {
     0 "appEntitlementOwnerUser" app_entitlement_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.GetAppResourceEntitlementOwnerResponse` schema.
+/// The answer of `AppResourceOwnersV2::get_entitlement_owner` (`GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppResourceEntitlementOwnerResponse {
-    /// `appResourceOwnerEntitlement`: a [`AppResourceOwnerEntitlement`].
+    /// The app resource owner entitlement: an [`AppResourceOwnerEntitlement`]. `None` when the answer has none. On the wire: `appResourceOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_owner_entitlement: Option<AppResourceOwnerEntitlement>,
 }
@@ -1108,13 +1108,13 @@ model_de! { GetAppResourceEntitlementOwnerResponse [1] {
     0 "appResourceOwnerEntitlement" app_resource_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.GetAppResourceUserOwnerResponse` schema.
+/// The answer of `AppResourceOwnersV2::get_user_owner` (`GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppResourceUserOwnerResponse {
-    /// `appResourceOwnerUser`: a [`AppResourceOwnerUser`].
+    /// The app resource owner user: an [`AppResourceOwnerUser`]. `None` when the answer has none. On the wire: `appResourceOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_owner_user: Option<AppResourceOwnerUser>,
 }
@@ -1124,13 +1124,13 @@ model_de! { GetAppResourceUserOwnerResponse [1] {
     0 "appResourceOwnerUser" app_resource_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.GetAppUserOwnerResponse` schema.
+/// The answer of `AppOwnersV2::get_user_owner` (`GET /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAppUserOwnerResponse {
-    /// `appOwnerUser`: a [`AppOwnerUser`].
+    /// The app owner user: an [`AppOwnerUser`]. `None` when the answer has none. On the wire: `appOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_owner_user: Option<AppOwnerUser>,
 }
@@ -1140,13 +1140,13 @@ model_de! { GetAppUserOwnerResponse [1] {
     0 "appOwnerUser" app_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.GetConnectorEntitlementOwnerResponse` schema.
+/// The answer of `ConnectorOwnersV2::get_entitlement_owner` (`GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetConnectorEntitlementOwnerResponse {
-    /// `connectorOwnerEntitlement`: a [`ConnectorOwnerEntitlement`].
+    /// The connector owner entitlement: a [`ConnectorOwnerEntitlement`]. `None` when the answer has none. On the wire: `connectorOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_owner_entitlement: Option<ConnectorOwnerEntitlement>,
 }
@@ -1156,13 +1156,13 @@ model_de! { GetConnectorEntitlementOwnerResponse [1] {
     0 "connectorOwnerEntitlement" connector_owner_entitlement: Model,
 } }
 
-/// The `c1.api.app.v2.GetConnectorUserOwnerResponse` schema.
+/// The answer of `ConnectorOwnersV2::get_user_owner` (`GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetConnectorUserOwnerResponse {
-    /// `connectorOwnerUser`: a [`ConnectorOwnerUser`].
+    /// The connector owner user: a [`ConnectorOwnerUser`]. `None` when the answer has none. On the wire: `connectorOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_owner_user: Option<ConnectorOwnerUser>,
 }
@@ -1172,16 +1172,16 @@ model_de! { GetConnectorUserOwnerResponse [1] {
     0 "connectorOwnerUser" connector_owner_user: Model,
 } }
 
-/// The `c1.api.app.v2.SearchAppEntitlementEntitlementOwnersResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppEntitlementEntitlementOwnersResponse {
-    /// `list`: a list; each item is a [`AppEntitlementOwnerEntitlement`].
+    /// The list: a list of [`AppEntitlementOwnerEntitlement`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementOwnerEntitlement>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1203,16 +1203,16 @@ impl crate::Page for SearchAppEntitlementEntitlementOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchAppEntitlementOwnersResponse` schema.
+/// The answer of `AppOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppEntitlementOwnersResponse {
-    /// `list`: a list; each item is a [`AppOwnerEntitlement`].
+    /// The list: a list of [`AppOwnerEntitlement`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppOwnerEntitlement>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1234,16 +1234,16 @@ impl crate::Page for SearchAppEntitlementOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchAppEntitlementUserOwnersResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppEntitlementUserOwnersResponse {
-    /// `list`: a list; each item is a [`AppEntitlementOwnerUser`].
+    /// The list: a list of [`AppEntitlementOwnerUser`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementOwnerUser>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1265,16 +1265,16 @@ impl crate::Page for SearchAppEntitlementUserOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchAppResourceEntitlementOwnersResponse` schema.
+/// The answer of `AppResourceOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourceEntitlementOwnersResponse {
-    /// `list`: a list; each item is a [`AppResourceOwnerEntitlement`].
+    /// The list: a list of [`AppResourceOwnerEntitlement`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppResourceOwnerEntitlement>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1296,16 +1296,16 @@ impl crate::Page for SearchAppResourceEntitlementOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchAppResourceUserOwnersResponse` schema.
+/// The answer of `AppResourceOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppResourceUserOwnersResponse {
-    /// `list`: a list; each item is a [`AppResourceOwnerUser`].
+    /// The list: a list of [`AppResourceOwnerUser`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppResourceOwnerUser>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1327,16 +1327,16 @@ impl crate::Page for SearchAppResourceUserOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchAppUserEntitlementOwnersResponse` schema.
+/// The answer of `AppUserOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppUserEntitlementOwnersResponse {
-    /// `list`: a list; each item is a [`AppUserOwnerEntitlement`].
+    /// The list: a list of [`AppUserOwnerEntitlement`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppUserOwnerEntitlement>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1358,16 +1358,16 @@ impl crate::Page for SearchAppUserEntitlementOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchAppUserOwnersResponse` schema.
+/// The answer of `AppOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppUserOwnersResponse {
-    /// `list`: a list; each item is a [`AppOwnerUser`].
+    /// The list: a list of [`AppOwnerUser`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppOwnerUser>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1389,16 +1389,16 @@ impl crate::Page for SearchAppUserOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchAppUserUserOwnersResponse` schema.
+/// The answer of `AppUserOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/users/<user_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAppUserUserOwnersResponse {
-    /// `list`: a list; each item is a [`AppUserOwnerUser`].
+    /// The list: a list of [`AppUserOwnerUser`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppUserOwnerUser>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1420,16 +1420,16 @@ impl crate::Page for SearchAppUserUserOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchConnectorEntitlementOwnersResponse` schema.
+/// The answer of `ConnectorOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchConnectorEntitlementOwnersResponse {
-    /// `list`: a list; each item is a [`ConnectorOwnerEntitlement`].
+    /// The list: a list of [`ConnectorOwnerEntitlement`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<ConnectorOwnerEntitlement>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1451,16 +1451,16 @@ impl crate::Page for SearchConnectorEntitlementOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SearchConnectorUserOwnersResponse` schema.
+/// The answer of `ConnectorOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchConnectorUserOwnersResponse {
-    /// `list`: a list; each item is a [`ConnectorOwnerUser`].
+    /// The list: a list of [`ConnectorOwnerUser`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<ConnectorOwnerUser>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1482,19 +1482,19 @@ impl crate::Page for SearchConnectorUserOwnersResponse {
     }
 }
 
-/// The `c1.api.app.v2.SetAppEntitlementOwnersRequestInput` schema.
+/// The request body of `AppEntitlementOwnersV2::set` (`PUT /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppEntitlementOwnersRequestV2 {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -1513,7 +1513,7 @@ setters! { SetAppEntitlementOwnersRequestV2 {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.app.v2.SetAppEntitlementOwnersResponse` schema.
+/// The answer of `AppEntitlementOwnersV2::set` (`PUT /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1524,19 +1524,19 @@ pub struct SetAppEntitlementOwnersResponseV2 {}
 model_de! { SetAppEntitlementOwnersResponseV2 [1] {
 } }
 
-/// The `c1.api.app.v2.SetAppOwnersRequestInput` schema.
+/// The request body of `AppOwnersV2::set` (`PUT /api/v2/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppOwnersRequestV2 {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -1555,7 +1555,7 @@ setters! { SetAppOwnersRequestV2 {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.app.v2.SetAppOwnersResponse` schema.
+/// The answer of `AppOwnersV2::set` (`PUT /api/v2/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1566,19 +1566,19 @@ pub struct SetAppOwnersResponseV2 {}
 model_de! { SetAppOwnersResponseV2 [1] {
 } }
 
-/// The `c1.api.app.v2.SetAppResourceOwnersV2RequestInput` schema.
+/// The request body of `AppResourceOwnersV2::set` (`PUT /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppResourceOwnersV2Request {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -1597,7 +1597,7 @@ setters! { SetAppResourceOwnersV2Request {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.app.v2.SetAppResourceOwnersV2Response` schema.
+/// The answer of `AppResourceOwnersV2::set` (`PUT /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1608,19 +1608,19 @@ pub struct SetAppResourceOwnersV2Response {}
 model_de! { SetAppResourceOwnersV2Response [1] {
 } }
 
-/// The `c1.api.app.v2.SetAppUserOwnersV2RequestInput` schema.
+/// The request body of `AppUserOwnersV2::set` (`PUT /api/v2/apps/<app_id>/users/<user_id>/owners`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetAppUserOwnersV2Request {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -1639,7 +1639,7 @@ setters! { SetAppUserOwnersV2Request {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.app.v2.SetAppUserOwnersV2Response` schema.
+/// The answer of `AppUserOwnersV2::set` (`PUT /api/v2/apps/<app_id>/users/<user_id>/owners`).
 #[cfg(feature = "app-user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1650,19 +1650,19 @@ pub struct SetAppUserOwnersV2Response {}
 model_de! { SetAppUserOwnersV2Response [1] {
 } }
 
-/// The `c1.api.app.v2.SetConnectorOwnersV2RequestInput` schema.
+/// The request body of `ConnectorOwnersV2::set_owners` (`PUT /api/v2/apps/<app_id>/connectors/<connector_id>/owners`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetConnectorOwnersV2Request {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -1681,7 +1681,7 @@ setters! { SetConnectorOwnersV2Request {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.app.v2.SetConnectorOwnersV2Response` schema.
+/// The answer of `ConnectorOwnersV2::set_owners` (`PUT /api/v2/apps/<app_id>/connectors/<connector_id>/owners`).
 #[cfg(feature = "connector-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -4,16 +4,16 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.attribute.v1.AttributeType` schema.
+/// Held by `ListAttributeTypesResponse.list`.
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttributeType {
-    /// `id`: text.
+    /// The id of this attribute type: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -24,37 +24,37 @@ model_de! { AttributeType [1] {
     1 "name" name: Plain,
 } }
 
-/// The `c1.api.attribute.v1.AttributeValue` schema.
+/// Held by `CreateAttributeValueResponse.value`, `CreateComplianceFrameworkAttributeValueResponse.value`, `CreateRiskLevelAttributeValueResponse.value` and 7 more.
 #[cfg(any(feature = "attribute-search", feature = "attributes"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttributeValue {
-    /// `attributeTypeId`: text.
+    /// The id of the attribute type: text. `None` counts as empty. On the wire: `attributeTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_type_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this attribute value: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -69,16 +69,16 @@ model_de! { AttributeValue [1] {
     5 "value" value: Plain,
 } }
 
-/// The `c1.api.attribute.v1.CreateAttributeValueRequest` schema.
+/// The request body of `Attributes::create_attribute_value` (`POST /api/v1/attributes`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAttributeValueRequest {
-    /// `attributeTypeId`: text.
+    /// The id of the attribute type: text. `None` counts as empty. On the wire: `attributeTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_type_id: Option<String>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -95,13 +95,13 @@ setters! { CreateAttributeValueRequest {
     value: impl Into<String>,
 } }
 
-/// The `c1.api.attribute.v1.CreateAttributeValueResponse` schema.
+/// The answer of `Attributes::create_attribute_value` (`POST /api/v1/attributes`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAttributeValueResponse {
-    /// `value`: a [`AttributeValue`].
+    /// The value: an [`AttributeValue`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
 }
@@ -111,13 +111,13 @@ model_de! { CreateAttributeValueResponse [1] {
     0 "value" value: Model,
 } }
 
-/// The `c1.api.attribute.v1.CreateComplianceFrameworkAttributeValueRequest` schema.
+/// The request body of `Attributes::create_compliance_framework_attribute_value` (`POST /api/v1/attributes/compliance_frameworks`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateComplianceFrameworkAttributeValueRequest {
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -132,13 +132,13 @@ setters! { CreateComplianceFrameworkAttributeValueRequest {
     value: impl Into<String>,
 } }
 
-/// The `c1.api.attribute.v1.CreateComplianceFrameworkAttributeValueResponse` schema.
+/// The answer of `Attributes::create_compliance_framework_attribute_value` (`POST /api/v1/attributes/compliance_frameworks`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateComplianceFrameworkAttributeValueResponse {
-    /// `value`: a [`AttributeValue`].
+    /// The value: an [`AttributeValue`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
 }
@@ -148,13 +148,13 @@ model_de! { CreateComplianceFrameworkAttributeValueResponse [1] {
     0 "value" value: Model,
 } }
 
-/// The `c1.api.attribute.v1.CreateRiskLevelAttributeValueRequest` schema.
+/// The request body of `Attributes::create_risk_level_attribute_value` (`POST /api/v1/attributes/risk_levels`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRiskLevelAttributeValueRequest {
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -169,13 +169,13 @@ setters! { CreateRiskLevelAttributeValueRequest {
     value: impl Into<String>,
 } }
 
-/// The `c1.api.attribute.v1.CreateRiskLevelAttributeValueResponse` schema.
+/// The answer of `Attributes::create_risk_level_attribute_value` (`POST /api/v1/attributes/risk_levels`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRiskLevelAttributeValueResponse {
-    /// `value`: a [`AttributeValue`].
+    /// The value: an [`AttributeValue`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
 }
@@ -185,7 +185,7 @@ model_de! { CreateRiskLevelAttributeValueResponse [1] {
     0 "value" value: Model,
 } }
 
-/// The `c1.api.attribute.v1.DeleteAttributeValueRequestInput` schema.
+/// The request body of `Attributes::delete_attribute_value` (`DELETE /api/v1/attribute/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -196,7 +196,7 @@ pub struct DeleteAttributeValueRequest {}
 model_de! { DeleteAttributeValueRequest [1] {
 } }
 
-/// The `c1.api.attribute.v1.DeleteAttributeValueResponse` schema.
+/// The answer of `Attributes::delete_attribute_value` (`DELETE /api/v1/attribute/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -207,7 +207,7 @@ pub struct DeleteAttributeValueResponse {}
 model_de! { DeleteAttributeValueResponse [1] {
 } }
 
-/// The `c1.api.attribute.v1.DeleteComplianceFrameworkAttributeValueRequestInput` schema.
+/// The request body of `Attributes::delete_compliance_framework_attribute_value` (`DELETE /api/v1/attributes/compliance_frameworks/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -218,7 +218,7 @@ pub struct DeleteComplianceFrameworkAttributeValueRequest {}
 model_de! { DeleteComplianceFrameworkAttributeValueRequest [1] {
 } }
 
-/// The `c1.api.attribute.v1.DeleteComplianceFrameworkAttributeValueResponse` schema.
+/// The answer of `Attributes::delete_compliance_framework_attribute_value` (`DELETE /api/v1/attributes/compliance_frameworks/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -229,7 +229,7 @@ pub struct DeleteComplianceFrameworkAttributeValueResponse {}
 model_de! { DeleteComplianceFrameworkAttributeValueResponse [1] {
 } }
 
-/// The `c1.api.attribute.v1.DeleteRiskLevelAttributeValueRequestInput` schema.
+/// The request body of `Attributes::delete_risk_level_attribute_value` (`DELETE /api/v1/attributes/risk_levels/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -240,7 +240,7 @@ pub struct DeleteRiskLevelAttributeValueRequest {}
 model_de! { DeleteRiskLevelAttributeValueRequest [1] {
 } }
 
-/// The `c1.api.attribute.v1.DeleteRiskLevelAttributeValueResponse` schema.
+/// The answer of `Attributes::delete_risk_level_attribute_value` (`DELETE /api/v1/attributes/risk_levels/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -251,13 +251,13 @@ pub struct DeleteRiskLevelAttributeValueResponse {}
 model_de! { DeleteRiskLevelAttributeValueResponse [1] {
 } }
 
-/// The `c1.api.attribute.v1.GetAttributeValueResponse` schema.
+/// The answer of `Attributes::get_attribute_value` (`GET /api/v1/attributes/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAttributeValueResponse {
-    /// `value`: a [`AttributeValue`].
+    /// The value: an [`AttributeValue`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
 }
@@ -267,13 +267,13 @@ model_de! { GetAttributeValueResponse [1] {
     0 "value" value: Model,
 } }
 
-/// The `c1.api.attribute.v1.GetComplianceFrameworkAttributeValueResponse` schema.
+/// The answer of `Attributes::get_compliance_framework_attribute_value` (`GET /api/v1/attributes/compliance_frameworks/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetComplianceFrameworkAttributeValueResponse {
-    /// `value`: a [`AttributeValue`].
+    /// The value: an [`AttributeValue`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
 }
@@ -283,13 +283,13 @@ model_de! { GetComplianceFrameworkAttributeValueResponse [1] {
     0 "value" value: Model,
 } }
 
-/// The `c1.api.attribute.v1.GetRiskLevelAttributeValueResponse` schema.
+/// The answer of `Attributes::get_risk_level_attribute_value` (`GET /api/v1/attributes/risk_levels/<id>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRiskLevelAttributeValueResponse {
-    /// `value`: a [`AttributeValue`].
+    /// The value: an [`AttributeValue`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<AttributeValue>,
 }
@@ -299,16 +299,16 @@ model_de! { GetRiskLevelAttributeValueResponse [1] {
     0 "value" value: Model,
 } }
 
-/// The `c1.api.attribute.v1.ListAttributeTypesResponse` schema.
+/// The answer of `Attributes::list_attribute_types` (`GET /api/v1/attributes/types?<page_size>&<page_token>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAttributeTypesResponse {
-    /// `list`: a list; each item is a [`AttributeType`].
+    /// The list: a list of [`AttributeType`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AttributeType>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -330,16 +330,16 @@ impl crate::Page for ListAttributeTypesResponse {
     }
 }
 
-/// The `c1.api.attribute.v1.ListAttributeValuesResponse` schema.
+/// The answer of `Attributes::list_attribute_values` (`GET /api/v1/attributes/types/<attribute_type_id>/values?<page_size>&<page_token>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAttributeValuesResponse {
-    /// `list`: a list; each item is a [`AttributeValue`].
+    /// The list: a list of [`AttributeValue`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AttributeValue>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -361,16 +361,16 @@ impl crate::Page for ListAttributeValuesResponse {
     }
 }
 
-/// The `c1.api.attribute.v1.ListComplianceFrameworksResponse` schema.
+/// The answer of `Attributes::list_compliance_frameworks` (`GET /api/v1/attributes/compliance_frameworks?<page_size>&<page_token>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListComplianceFrameworksResponse {
-    /// `list`: a list; each item is a [`AttributeValue`].
+    /// The list: a list of [`AttributeValue`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AttributeValue>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -392,16 +392,16 @@ impl crate::Page for ListComplianceFrameworksResponse {
     }
 }
 
-/// The `c1.api.attribute.v1.ListRiskLevelsResponse` schema.
+/// The answer of `Attributes::list_risk_levels` (`GET /api/v1/attributes/risk_levels?<page_size>&<page_token>`).
 #[cfg(feature = "attributes")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRiskLevelsResponse {
-    /// `list`: a list; each item is a [`AttributeValue`].
+    /// The list: a list of [`AttributeValue`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AttributeValue>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -423,31 +423,31 @@ impl crate::Page for ListRiskLevelsResponse {
     }
 }
 
-/// The `c1.api.attribute.v1.SearchAttributeValuesRequest` schema.
+/// The request body of `AttributeSearch::search_attribute_values` (`POST /api/v1/search/attributes`).
 #[cfg(feature = "attribute-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAttributeValuesRequest {
-    /// `attributeTypeIds`: a list; each item is text.
+    /// The ids of the attribute types: a list of text. `None` counts as empty. On the wire: `attributeTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_type_ids: Option<Vec<String>>,
-    /// `excludeIds`: a list; each item is text.
+    /// The ids to leave out: a list of text. `None` counts as empty. On the wire: `excludeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_ids: Option<Vec<String>>,
-    /// `ids`: a list; each item is text.
+    /// The ids: a list of text. `None` counts as empty. On the wire: `ids`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -474,16 +474,16 @@ setters! { SearchAttributeValuesRequest {
     value: impl Into<String>,
 } }
 
-/// The `c1.api.attribute.v1.SearchAttributeValuesResponse` schema.
+/// The answer of `AttributeSearch::search_attribute_values` (`POST /api/v1/search/attributes`).
 #[cfg(feature = "attribute-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAttributeValuesResponse {
-    /// `list`: a list; each item is a [`AttributeValue`].
+    /// The list: a list of [`AttributeValue`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AttributeValue>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }

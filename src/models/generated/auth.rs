@@ -4,34 +4,34 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.auth.v1.IntrospectResponse` schema.
+/// The answer of `Auth::introspect` (`GET /api/v1/auth/introspect`).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IntrospectResponse {
-    /// `deviceClientId`: text.
+    /// The id of the device client: text. `None` counts as empty. On the wire: `deviceClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_client_id: Option<String>,
-    /// `disabledModules`: a list; each item is one of [`IntrospectResponseDisabledModules`].
+    /// The disabled modules: a list of [`IntrospectResponseDisabledModules`] values. `None` counts as empty. On the wire: `disabledModules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled_modules: Option<Vec<IntrospectResponseDisabledModules>>,
-    /// `features`: a list; each item is text.
+    /// The features: a list of text. `None` counts as empty. On the wire: `features`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
-    /// `permissions`: a list; each item is text.
+    /// The permissions: a list of text. `None` counts as empty. On the wire: `permissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
-    /// `principleId`: text.
+    /// The id of the principle: text. `None` counts as empty. On the wire: `principleId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principle_id: Option<String>,
-    /// `roles`: a list; each item is text.
+    /// The roles: a list of text. `None` counts as empty. On the wire: `roles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
-    /// `tenantId`: text.
+    /// The id of the tenant: text. `None` counts as empty. On the wire: `tenantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -50,7 +50,7 @@ model_de! { IntrospectResponse [1] {
 
 #[cfg(feature = "auth")]
 open_enum! {
-/// An open enum of 2 known values.
+/// An open enum of 2 known values, the type of `IntrospectResponse.disabled_modules`.
 pub enum IntrospectResponseDisabledModules {
 /// `MODULE_ID_UNSPECIFIED`
 Unspecified = "MODULE_ID_UNSPECIFIED",

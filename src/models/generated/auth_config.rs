@@ -4,13 +4,13 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.auth_config.v1.AuthConfigC1Local` schema.
+/// Held by `TenantAuthConfig.c1_local` and `TenantAuthConfigServiceCreateRequest.c1_local`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigC1Local {
-    /// `delegatedVerifiers`: a list; each item is one of [`AuthConfigC1LocalDelegatedVerifiers`].
+    /// The delegated verifiers: a list of [`AuthConfigC1LocalDelegatedVerifiers`] values. `None` counts as empty. On the wire: `delegatedVerifiers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_verifiers: Option<Vec<AuthConfigC1LocalDelegatedVerifiers>>,
 }
@@ -27,7 +27,7 @@ setters! { AuthConfigC1Local {
 
 #[cfg(feature = "tenant-auth-config")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AuthConfigC1Local.delegated_verifiers`.
 pub enum AuthConfigC1LocalDelegatedVerifiers {
 /// `DELEGATED_VERIFIER_TYPE_UNSPECIFIED`
 Unspecified = "DELEGATED_VERIFIER_TYPE_UNSPECIFIED",
@@ -40,16 +40,16 @@ Github = "DELEGATED_VERIFIER_TYPE_GITHUB",
 }
 }
 
-/// The `c1.api.auth_config.v1.AuthConfigGoogle` schema.
+/// Held by `TenantAuthConfig.google` and `TenantAuthConfigServiceCreateRequest.google`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigGoogle {
-    /// `additionalHostedDomains`: a list; each item is text. Set by the server.
+    /// The additional hosted domains: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `additionalHostedDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_hosted_domains: Option<Vec<String>>,
-    /// `hostedDomains`: a list; each item is text.
+    /// The hosted domains: a list of text. `None` counts as empty. On the wire: `hostedDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_domains: Option<Vec<String>>,
 }
@@ -66,16 +66,16 @@ setters! { AuthConfigGoogle {
     hosted_domains: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.auth_config.v1.AuthConfigJumpCloud` schema.
+/// Held by `TenantAuthConfig.jumpcloud` and `TenantAuthConfigServiceCreateRequest.jumpcloud`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigJumpCloud {
-    /// `oidcClientId`: text.
+    /// The id of the OIDC client: text. `None` counts as empty. On the wire: `oidcClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_id: Option<String>,
-    /// `oidcClientSecret`: text.
+    /// The OIDC client secret: text. `None` counts as empty. On the wire: `oidcClientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_secret: Option<String>,
 }
@@ -98,13 +98,13 @@ setters! { AuthConfigJumpCloud {
     oidc_client_secret: impl Into<String>,
 } }
 
-/// The `c1.api.auth_config.v1.AuthConfigMicrosoft` schema.
+/// Held by `TenantAuthConfig.microsoft` and `TenantAuthConfigServiceCreateRequest.microsoft`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigMicrosoft {
-    /// `tenantIds`: a list; each item is text.
+    /// The ids of the tenants: a list of text. `None` counts as empty. On the wire: `tenantIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_ids: Option<Vec<String>>,
 }
@@ -119,25 +119,25 @@ setters! { AuthConfigMicrosoft {
     tenant_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.auth_config.v1.AuthConfigOIDC` schema.
+/// Held by `TenantAuthConfig.oidc` and `TenantAuthConfigServiceCreateRequest.oidc`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOIDC {
-    /// `exactMatchClaims`: a map from text; each value is text.
+    /// The exact match claims: a map from text to text. `None` counts as empty. On the wire: `exactMatchClaims`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exact_match_claims: Option<::std::collections::BTreeMap<String, String>>,
-    /// `issuerId`: text.
+    /// The id of the issuer: text. `None` counts as empty. On the wire: `issuerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_id: Option<String>,
-    /// `oidcClientId`: text.
+    /// The id of the OIDC client: text. `None` counts as empty. On the wire: `oidcClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_id: Option<String>,
-    /// `oidcClientSecret`: text.
+    /// The OIDC client secret: text. `None` counts as empty. On the wire: `oidcClientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_secret: Option<String>,
-    /// `scopes`: a list; each item is text.
+    /// The scopes: a list of text. `None` counts as empty. On the wire: `scopes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
 }
@@ -169,19 +169,19 @@ setters! { AuthConfigOIDC {
     scopes: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.auth_config.v1.AuthConfigOkta` schema.
+/// Held by `TenantAuthConfig.okta` and `TenantAuthConfigServiceCreateRequest.okta`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOkta {
-    /// `domain`: text.
+    /// The domain: text. `None` counts as empty. On the wire: `domain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// `oidcClientId`: text.
+    /// The id of the OIDC client: text. `None` counts as empty. On the wire: `oidcClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_id: Option<String>,
-    /// `oidcClientSecret`: text.
+    /// The OIDC client secret: text. `None` counts as empty. On the wire: `oidcClientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_secret: Option<String>,
 }
@@ -207,19 +207,19 @@ setters! { AuthConfigOkta {
     oidc_client_secret: impl Into<String>,
 } }
 
-/// The `c1.api.auth_config.v1.AuthConfigOneLogin` schema.
+/// Held by `TenantAuthConfig.onelogin` and `TenantAuthConfigServiceCreateRequest.onelogin`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigOneLogin {
-    /// `domain`: text.
+    /// The domain: text. `None` counts as empty. On the wire: `domain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// `oidcClientId`: text.
+    /// The id of the OIDC client: text. `None` counts as empty. On the wire: `oidcClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_id: Option<String>,
-    /// `oidcClientSecret`: text.
+    /// The OIDC client secret: text. `None` counts as empty. On the wire: `oidcClientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_secret: Option<String>,
 }
@@ -245,19 +245,19 @@ setters! { AuthConfigOneLogin {
     oidc_client_secret: impl Into<String>,
 } }
 
-/// The `c1.api.auth_config.v1.AuthConfigPingOne` schema.
+/// Held by `TenantAuthConfig.pingone` and `TenantAuthConfigServiceCreateRequest.pingone`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AuthConfigPingOne {
-    /// `environmentId`: text.
+    /// The id of the environment: text. `None` counts as empty. On the wire: `environmentId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub environment_id: Option<String>,
-    /// `oidcClientId`: text.
+    /// The id of the OIDC client: text. `None` counts as empty. On the wire: `oidcClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_id: Option<String>,
-    /// `oidcClientSecret`: text.
+    /// The OIDC client secret: text. `None` counts as empty. On the wire: `oidcClientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_client_secret: Option<String>,
 }
@@ -283,70 +283,72 @@ setters! { AuthConfigPingOne {
     oidc_client_secret: impl Into<String>,
 } }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfig` schema.
+/// Held by `TenantAuthConfigServiceCreateResponse.auth_config`, `TenantAuthConfigServiceGetResponse.auth_config`, `TenantAuthConfigServiceListResponse.list` and 2 more.
+///
+/// In `TenantAuthConfigServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `google`, `microsoft`, `okta`, `onelogin`, `jumpcloud`, `pingone`, `oidc`, `c1_local` may be set.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfig {
-    /// `bootstrapDomains`: a list; each item is text.
+    /// The bootstrap domains: a list of text. `None` counts as empty. On the wire: `bootstrapDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bootstrap_domains: Option<Vec<String>>,
-    /// `c1Local`: a [`AuthConfigC1Local`].
+    /// The c1 local: an [`AuthConfigC1Local`]. `None`: not set. On the wire: `c1Local`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_local: Option<AuthConfigC1Local>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deprecationDeadline`: a timestamp (RFC 3339 on the wire).
+    /// The deprecation deadline: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deprecationDeadline`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deprecation_deadline: Option<::time::OffsetDateTime>,
-    /// `deprecationMessage`: text.
+    /// The deprecation message: text. `None` counts as empty. On the wire: `deprecationMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecation_message: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `google`: a [`AuthConfigGoogle`].
+    /// The google: an [`AuthConfigGoogle`]. `None`: not set. On the wire: `google`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google: Option<AuthConfigGoogle>,
-    /// `id`: text.
+    /// The id of this tenant auth config: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `isDefaultBootstrap`: a boolean.
+    /// Whether it is default bootstrap: a boolean. `None` counts as `false`. On the wire: `isDefaultBootstrap`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default_bootstrap: Option<bool>,
-    /// `jumpcloud`: a [`AuthConfigJumpCloud`].
+    /// The jumpcloud: an [`AuthConfigJumpCloud`]. `None`: not set. On the wire: `jumpcloud`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jumpcloud: Option<AuthConfigJumpCloud>,
-    /// `microsoft`: a [`AuthConfigMicrosoft`].
+    /// The microsoft: an [`AuthConfigMicrosoft`]. `None`: not set. On the wire: `microsoft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub microsoft: Option<AuthConfigMicrosoft>,
-    /// `oidc`: a [`AuthConfigOIDC`].
+    /// The OIDC: an [`AuthConfigOIDC`]. `None`: not set. On the wire: `oidc`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<AuthConfigOIDC>,
-    /// `okta`: a [`AuthConfigOkta`].
+    /// The okta: an [`AuthConfigOkta`]. `None`: not set. On the wire: `okta`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub okta: Option<AuthConfigOkta>,
-    /// `onelogin`: a [`AuthConfigOneLogin`].
+    /// The onelogin: an [`AuthConfigOneLogin`]. `None`: not set. On the wire: `onelogin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onelogin: Option<AuthConfigOneLogin>,
-    /// `pingone`: a [`AuthConfigPingOne`].
+    /// The pingone: an [`AuthConfigPingOne`]. `None`: not set. On the wire: `pingone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pingone: Option<AuthConfigPingOne>,
-    /// `providerType`: one of [`TenantAuthConfigProviderType`]. Set by the server.
+    /// The provider type: one of [`TenantAuthConfigProviderType`]. Set by the server (leave it `None` in a request). `None` counts as [`TenantAuthConfigProviderType::Unspecified`]. On the wire: `providerType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<TenantAuthConfigProviderType>,
-    /// `status`: one of [`TenantAuthConfigStatus`].
+    /// The status: one of [`TenantAuthConfigStatus`]. `None` counts as [`TenantAuthConfigStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TenantAuthConfigStatus>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -419,7 +421,7 @@ set_paths! { TenantAuthConfig {
 
 #[cfg(feature = "tenant-auth-config")]
 open_enum! {
-/// An open enum of 9 known values.
+/// An open enum of 9 known values, the type of `TenantAuthConfig.provider_type`.
 pub enum TenantAuthConfigProviderType {
 /// `AUTH_CONFIG_PROVIDER_TYPE_UNSPECIFIED`
 Unspecified = "AUTH_CONFIG_PROVIDER_TYPE_UNSPECIFIED",
@@ -442,55 +444,57 @@ C1Local = "AUTH_CONFIG_PROVIDER_TYPE_C1_LOCAL",
 }
 }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfigServiceCreateRequest` schema.
+/// The request body of `TenantAuthConfig::create` (`POST /api/v1/auth-configs`).
+///
+/// At most one of `google`, `microsoft`, `okta`, `onelogin`, `jumpcloud`, `pingone`, `oidc`, `c1_local` may be set.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceCreateRequest {
-    /// `bootstrapDomains`: a list; each item is text.
+    /// The bootstrap domains: a list of text. `None` counts as empty. On the wire: `bootstrapDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bootstrap_domains: Option<Vec<String>>,
-    /// `c1Local`: a [`AuthConfigC1Local`].
+    /// The c1 local: an [`AuthConfigC1Local`]. `None` leaves it out. On the wire: `c1Local`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_local: Option<AuthConfigC1Local>,
-    /// `deprecationDeadline`: a timestamp (RFC 3339 on the wire).
+    /// The deprecation deadline: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `deprecationDeadline`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deprecation_deadline: Option<::time::OffsetDateTime>,
-    /// `deprecationMessage`: text.
+    /// The deprecation message: text. `None` counts as empty. On the wire: `deprecationMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deprecation_message: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `google`: a [`AuthConfigGoogle`].
+    /// The google: an [`AuthConfigGoogle`]. `None` leaves it out. On the wire: `google`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google: Option<AuthConfigGoogle>,
-    /// `isDefaultBootstrap`: a boolean.
+    /// Whether it is default bootstrap: a boolean. `None` counts as `false`. On the wire: `isDefaultBootstrap`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default_bootstrap: Option<bool>,
-    /// `jumpcloud`: a [`AuthConfigJumpCloud`].
+    /// The jumpcloud: an [`AuthConfigJumpCloud`]. `None` leaves it out. On the wire: `jumpcloud`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jumpcloud: Option<AuthConfigJumpCloud>,
-    /// `microsoft`: a [`AuthConfigMicrosoft`].
+    /// The microsoft: an [`AuthConfigMicrosoft`]. `None` leaves it out. On the wire: `microsoft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub microsoft: Option<AuthConfigMicrosoft>,
-    /// `oidc`: a [`AuthConfigOIDC`].
+    /// The OIDC: an [`AuthConfigOIDC`]. `None` leaves it out. On the wire: `oidc`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<AuthConfigOIDC>,
-    /// `okta`: a [`AuthConfigOkta`].
+    /// The okta: an [`AuthConfigOkta`]. `None` leaves it out. On the wire: `okta`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub okta: Option<AuthConfigOkta>,
-    /// `onelogin`: a [`AuthConfigOneLogin`].
+    /// The onelogin: an [`AuthConfigOneLogin`]. `None` leaves it out. On the wire: `onelogin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onelogin: Option<AuthConfigOneLogin>,
-    /// `pingone`: a [`AuthConfigPingOne`].
+    /// The pingone: an [`AuthConfigPingOne`]. `None` leaves it out. On the wire: `pingone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pingone: Option<AuthConfigPingOne>,
-    /// `status`: one of [`TenantAuthConfigStatus`].
+    /// The status: one of [`TenantAuthConfigStatus`]. `None` counts as [`TenantAuthConfigStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TenantAuthConfigStatus>,
 }
@@ -542,13 +546,13 @@ impl TenantAuthConfigServiceCreateRequest {
     }
 }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfigServiceCreateResponse` schema.
+/// The answer of `TenantAuthConfig::create` (`POST /api/v1/auth-configs`).
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceCreateResponse {
-    /// `authConfig`: a [`TenantAuthConfig`].
+    /// The auth config: a [`TenantAuthConfig`]. `None` when the answer has none. On the wire: `authConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<TenantAuthConfig>,
 }
@@ -558,7 +562,7 @@ model_de! { TenantAuthConfigServiceCreateResponse [1] {
     0 "authConfig" auth_config: Model,
 } }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfigServiceDeleteRequestInput` schema.
+/// The request body of `TenantAuthConfig::delete` (`DELETE /api/v1/auth-configs/<id>`).
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -569,7 +573,7 @@ pub struct TenantAuthConfigServiceDeleteRequest {}
 model_de! { TenantAuthConfigServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfigServiceDeleteResponse` schema.
+/// The answer of `TenantAuthConfig::delete` (`DELETE /api/v1/auth-configs/<id>`).
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -580,13 +584,13 @@ pub struct TenantAuthConfigServiceDeleteResponse {}
 model_de! { TenantAuthConfigServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfigServiceGetResponse` schema.
+/// The answer of `TenantAuthConfig::get` (`GET /api/v1/auth-configs/<id>`).
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceGetResponse {
-    /// `authConfig`: a [`TenantAuthConfig`].
+    /// The auth config: a [`TenantAuthConfig`]. `None` when the answer has none. On the wire: `authConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<TenantAuthConfig>,
 }
@@ -596,16 +600,16 @@ model_de! { TenantAuthConfigServiceGetResponse [1] {
     0 "authConfig" auth_config: Model,
 } }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfigServiceListResponse` schema.
+/// The answer of `TenantAuthConfig::list` (`GET /api/v1/auth-configs?<page_size>&<page_token>`).
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceListResponse {
-    /// `list`: a list; each item is a [`TenantAuthConfig`].
+    /// The list: a list of [`TenantAuthConfig`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<TenantAuthConfig>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -627,14 +631,16 @@ impl crate::Page for TenantAuthConfigServiceListResponse {
     }
 }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfigServiceUpdateRequestInput` schema.
+/// The request body of `TenantAuthConfig::update` (`POST /api/v1/auth-configs/<id>`).
+///
+/// An update: the server changes the fields of `auth_config` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceUpdateRequest {
-    /// `authConfig`: a [`TenantAuthConfig`].
+    /// The auth config: a [`TenantAuthConfig`]. `None` leaves it out. On the wire: `authConfig`.
     pub auth_config: Option<TenantAuthConfig>,
-    /// `updateMask`: text.
+    /// The fields of `auth_config` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `auth_config` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -671,13 +677,13 @@ set_paths! { TenantAuthConfigServiceUpdateRequest => auth_config }
 #[cfg(feature = "tenant-auth-config")]
 update_body! { TenantAuthConfigServiceUpdateRequest { "authConfig" auth_config,  } {  } }
 
-/// The `c1.api.auth_config.v1.TenantAuthConfigServiceUpdateResponse` schema.
+/// The answer of `TenantAuthConfig::update` (`POST /api/v1/auth-configs/<id>`).
 #[cfg(feature = "tenant-auth-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceUpdateResponse {
-    /// `authConfig`: a [`TenantAuthConfig`].
+    /// The auth config: a [`TenantAuthConfig`]. `None` when the answer has none. On the wire: `authConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_config: Option<TenantAuthConfig>,
 }
@@ -689,7 +695,7 @@ model_de! { TenantAuthConfigServiceUpdateResponse [1] {
 
 #[cfg(feature = "tenant-auth-config")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `TenantAuthConfig.status` and `TenantAuthConfigServiceCreateRequest.status`.
 pub enum TenantAuthConfigStatus {
 /// `AUTH_CONFIG_STATUS_UNSPECIFIED`
 Unspecified = "AUTH_CONFIG_STATUS_UNSPECIFIED",

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.authorization.v1.ActorObjectPermissions` schema.
+/// Held by `ServicePrincipal.object_permissions`, `TaskView.object_permissions` and `UserView.object_permissions`.
 #[cfg(any(
     feature = "principal",
     feature = "task",
@@ -17,16 +17,16 @@ use super::*;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserActorObjectPermissions {
-    /// `delete`: a boolean.
+    /// Whether to delete: a boolean. `None` counts as `false`. On the wire: `delete`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
-    /// `edit`: a boolean.
+    /// The edit switch: a boolean. `None` counts as `false`. On the wire: `edit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit: Option<bool>,
-    /// `extra`: a map from text; each value is a boolean.
+    /// The extra: a map from text to booleans. `None` counts as empty. On the wire: `extra`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<::std::collections::BTreeMap<String, bool>>,
-    /// `read`: a boolean.
+    /// The read switch: a boolean. `None` counts as `false`. On the wire: `read`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
 }

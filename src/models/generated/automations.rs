@@ -4,16 +4,18 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.automations.v1.AccessConflictTrigger` schema.
+/// Held by `AutomationTrigger.access_conflict`.
+///
+/// At most one of `conflict_monitor_refs`, `all_conflict_monitors` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessConflictTrigger {
-    /// `allConflictMonitors`: a boolean.
+    /// The all conflict monitors switch: a boolean. `None`: not set (which differs from `false`). On the wire: `allConflictMonitors`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_conflict_monitors: Option<bool>,
-    /// `conflictMonitorRefs`: a [`ConflictMonitorRefs`].
+    /// The conflict monitor refs: a [`ConflictMonitorRefs`]. `None`: not set. On the wire: `conflictMonitorRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conflict_monitor_refs: Option<ConflictMonitorRefs>,
 }
@@ -30,13 +32,13 @@ setters! { AccessConflictTrigger {
     conflict_monitor_refs: impl Into<ConflictMonitorRefs>,
 } }
 
-/// The `c1.api.automations.v1.GrantTriggerFilter.AccountFilter` schema.
+/// Held by `GrantTriggerFilter.account_filter`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountFilter {
-    /// `accountType`: one of [`AppUserAppUserType`].
+    /// The account type: one of [`AppUserAppUserType`]. `None` counts as [`AppUserAppUserType::Unspecified`]. On the wire: `accountType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_type: Option<AppUserAppUserType>,
 }
@@ -51,7 +53,7 @@ setters! { AccountFilter {
     account_type: impl Into<AppUserAppUserType>,
 } }
 
-/// The `c1.api.automations.v1.AccountInContext` schema.
+/// Held by `AccountLifecycleAction.account_in_context`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -62,22 +64,24 @@ pub struct AccountInContext {}
 model_de! { AccountInContext [1] {
 } }
 
-/// The `c1.api.automations.v1.AccountLifecycleAction` schema.
+/// Held by `AutomationStep.account_lifecycle_action`.
+///
+/// At most one of `account_ref`, `account_in_context` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountLifecycleAction {
-    /// `accountInContext`: a [`AccountInContext`].
+    /// The account in context: an [`AccountInContext`]. `None`: not set. On the wire: `accountInContext`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_in_context: Option<AccountInContext>,
-    /// `accountRef`: a [`AccountRef`].
+    /// A reference to the account: an [`AccountRef`]. `None`: not set. On the wire: `accountRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_ref: Option<AccountRef>,
-    /// `actionName`: text.
+    /// The action name: text. `None` counts as empty. On the wire: `actionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_name: Option<String>,
-    /// `connectorRef`: a [`ConnectorRef`].
+    /// A reference to the connector: a [`ConnectorRef`]. `None`: not set. On the wire: `connectorRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_ref: Option<ConnectorRef>,
 }
@@ -98,13 +102,13 @@ setters! { AccountLifecycleAction {
     connector_ref: impl Into<ConnectorRef>,
 } }
 
-/// The `c1.api.automations.v1.AccountRef` schema.
+/// Held by `AccountLifecycleAction.account_ref`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountRef {
-    /// `accountIdCel`: text.
+    /// The account id CEL: text. `None` counts as empty. On the wire: `accountIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id_cel: Option<String>,
 }
@@ -119,19 +123,21 @@ setters! { AccountRef {
     account_id_cel: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.AppUserCreatedTrigger` schema.
+/// Held by `AutomationTrigger.app_user_created`.
+///
+/// At most one of `app_id`, `app_id_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserCreatedTrigger {
-    /// `appId`: text.
+    /// The id of the app: text. `None`: not set. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appIdCel`: text.
+    /// The app id CEL: text. `None`: not set. On the wire: `appIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id_cel: Option<String>,
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
@@ -150,19 +156,21 @@ setters! { AppUserCreatedTrigger {
     condition: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.AppUserUpdatedTrigger` schema.
+/// Held by `AutomationTrigger.app_user_updated`.
+///
+/// At most one of `app_id`, `app_id_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserUpdatedTrigger {
-    /// `appId`: text.
+    /// The id of the app: text. `None`: not set. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appIdCel`: text.
+    /// The app id CEL: text. `None`: not set. On the wire: `appIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id_cel: Option<String>,
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
@@ -181,76 +189,78 @@ setters! { AppUserUpdatedTrigger {
     condition: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.Automation` schema.
+/// Held by `AutomationsCreateAutomationResponse.automation`, `GetAutomationResponse.automation`, `ListAutomationsResponse.list` and 3 more.
+///
+/// In `UpdateAutomationRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `circuit_breaker` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Automation {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `automationSteps`: a list; each item is a [`AutomationStep`].
+    /// The automation steps: a list of [`AutomationStep`]s. `None` counts as empty. On the wire: `automationSteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_steps: Option<Vec<AutomationStep>>,
-    /// `circuitBreaker`: a [`DisabledReasonCircuitBreaker`].
+    /// The circuit breaker: a [`DisabledReasonCircuitBreaker`]. `None`: not set. On the wire: `circuitBreaker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub circuit_breaker: Option<DisabledReasonCircuitBreaker>,
-    /// `circuitBreakerMax`: a number.
+    /// The circuit breaker max: a whole number. `None` counts as 0. On the wire: `circuitBreakerMax`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub circuit_breaker_max: Option<u32>,
-    /// `circuitBreakerPeriod`: one of [`AutomationCircuitBreakerPeriod`].
+    /// The circuit breaker period: one of [`AutomationCircuitBreakerPeriod`]. `None` counts as [`AutomationCircuitBreakerPeriod::Unspecified`]. On the wire: `circuitBreakerPeriod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub circuit_breaker_period: Option<AutomationCircuitBreakerPeriod>,
-    /// `context`: a [`AutomationContext`].
+    /// The context: an [`AutomationContext`]. `None`: not set. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<AutomationContext>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `currentVersion`: a 64-bit integer (a string on the wire).
+    /// The current version: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `currentVersion`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub current_version: Option<i64>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `draftAutomationSteps`: a list; each item is a [`AutomationStep`].
+    /// The draft automation steps: a list of [`AutomationStep`]s. `None` counts as empty. On the wire: `draftAutomationSteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_automation_steps: Option<Vec<AutomationStep>>,
-    /// `draftTriggers`: a list; each item is a [`AutomationTrigger`].
+    /// The draft triggers: a list of [`AutomationTrigger`]s. `None` counts as empty. On the wire: `draftTriggers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_triggers: Option<Vec<AutomationTrigger>>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `id`: text. Set by the server.
+    /// The id of this automation: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `isDraft`: a boolean.
+    /// Whether it is draft: a boolean. `None` counts as `false`. On the wire: `isDraft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
-    /// `lastExecutedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last executed: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lastExecutedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_executed_at: Option<::time::OffsetDateTime>,
-    /// `primaryTriggerType`: one of [`AutomationPrimaryTriggerType`].
+    /// The primary trigger type: one of [`AutomationPrimaryTriggerType`]. `None` counts as [`AutomationPrimaryTriggerType::Unspecified`]. On the wire: `primaryTriggerType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_trigger_type: Option<AutomationPrimaryTriggerType>,
-    /// `triggers`: a list; each item is a [`AutomationTrigger`].
+    /// The triggers: a list of [`AutomationTrigger`]s. `None` counts as empty. On the wire: `triggers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<AutomationTrigger>>,
 }
@@ -325,7 +335,7 @@ set_paths! { Automation {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `Automation.circuit_breaker_period`, `AutomationsCreateAutomationRequest.circuit_breaker_period` and `DisabledReasonCircuitBreaker.period`.
 pub enum AutomationCircuitBreakerPeriod {
 /// `CIRCUIT_BREAKER_PERIOD_UNSPECIFIED`
 Unspecified = "CIRCUIT_BREAKER_PERIOD_UNSPECIFIED",
@@ -340,7 +350,7 @@ Month = "CIRCUIT_BREAKER_PERIOD_MONTH",
 }
 }
 
-/// The `c1.api.automations.v1.AutomationContext` schema.
+/// Held by `Automation.context`, `AutomationExecution.context`, `AutomationsCreateAutomationRequest.context` and 2 more.
 #[cfg(any(
     feature = "automation",
     feature = "automation-execution",
@@ -351,7 +361,7 @@ Month = "CIRCUIT_BREAKER_PERIOD_MONTH",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationContext {
-    /// `context`: a free-form JSON object.
+    /// The context: a free-form JSON object. `None`: not set. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
@@ -371,7 +381,7 @@ setters! { AutomationContext {
     context: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
 } }
 
-/// The `c1.api.automations.v1.AutomationExecution` schema.
+/// Held by `AutomationExecutionView.automation_execution`, `GetAutomationExecutionResponse.automation_execution` and `ListAutomationExecutionsResponse.automation_executions`.
 #[cfg(any(
     feature = "automation-execution",
     feature = "automation-execution-search"
@@ -380,52 +390,52 @@ setters! { AutomationContext {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationExecution {
-    /// `automationTemplateId`: text.
+    /// The id of the automation template: text. `None` counts as empty. On the wire: `automationTemplateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_template_id: Option<String>,
-    /// `completedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was completed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `completedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completed_at: Option<::time::OffsetDateTime>,
-    /// `context`: a [`AutomationContext`].
+    /// The context: an [`AutomationContext`]. `None` when the answer has none. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<AutomationContext>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `currentVersion`: a number.
+    /// The current version: a whole number. `None` counts as 0. On the wire: `currentVersion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_version: Option<i32>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `duration`: a duration (`"3600s"` on the wire).
+    /// The duration: a duration (seconds on the wire: `"3600s"`). `None` when the answer has none. On the wire: `duration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration: Option<::time::SignedDuration>,
-    /// `id`: a 64-bit integer (a string on the wire).
+    /// The id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `id`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub id: Option<i64>,
-    /// `isDraft`: a boolean.
+    /// Whether it is draft: a boolean. `None` counts as `false`. On the wire: `isDraft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
-    /// `state`: one of [`AutomationExecutionState`].
+    /// The state: one of [`AutomationExecutionState`]. `None` counts as [`AutomationExecutionState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<AutomationExecutionState>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -451,13 +461,13 @@ model_de! { AutomationExecution [1] {
     10 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.automations.v1.AutomationExecutionExpandMask` schema.
+/// Held by `SearchAllAutomationExecutionsRequest.expand_mask` and `SearchAutomationExecutionsRequest.expand_mask`.
 #[cfg(feature = "automation-execution-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationExecutionExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -472,13 +482,13 @@ setters! { AutomationExecutionExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.automations.v1.AutomationExecutionRef` schema.
+/// Held by `SearchAutomationExecutionsRequest.refs`.
 #[cfg(feature = "automation-execution-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationExecutionRef {
-    /// `id`: a 64-bit integer (a string on the wire).
+    /// The id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `id`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -501,7 +511,7 @@ setters! { AutomationExecutionRef {
     feature = "automation-execution-search"
 ))]
 open_enum! {
-/// An open enum of 11 known values.
+/// An open enum of 11 known values, the type of `AutomationExecution.state`, `SearchAllAutomationExecutionsRequest.execution_states` and `SearchAutomationExecutionsRequest.execution_step_states`.
 pub enum AutomationExecutionState {
 /// `AUTOMATION_EXECUTION_STATE_UNSPECIFIED`
 Unspecified = "AUTOMATION_EXECUTION_STATE_UNSPECIFIED",
@@ -528,7 +538,7 @@ PausedByCircuitBreaker = "AUTOMATION_EXECUTION_STATE_PAUSED_BY_CIRCUIT_BREAKER",
 }
 }
 
-/// The `c1.api.automations.v1.AutomationExecutionView` schema.
+/// Held by `GetAutomationExecutionResponse.view`, `SearchAllAutomationExecutionsResponse.list` and `SearchAutomationExecutionsResponse.list`.
 #[cfg(any(
     feature = "automation-execution",
     feature = "automation-execution-search"
@@ -537,13 +547,13 @@ PausedByCircuitBreaker = "AUTOMATION_EXECUTION_STATE_PAUSED_BY_CIRCUIT_BREAKER",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationExecutionView {
-    /// `automationExecution`: a [`AutomationExecution`].
+    /// The automation execution: an [`AutomationExecution`]. `None` when the answer has none. On the wire: `automationExecution`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_execution: Option<AutomationExecution>,
-    /// `automationExecutionTriggerPath`: text.
+    /// The automation execution trigger path: text. `None` counts as empty. On the wire: `automationExecutionTriggerPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_execution_trigger_path: Option<String>,
-    /// `automationPath`: text.
+    /// The automation path: text. `None` counts as empty. On the wire: `automationPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_path: Option<String>,
 }
@@ -560,7 +570,7 @@ model_de! { AutomationExecutionView [1] {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
-/// An open enum of 14 known values.
+/// An open enum of 14 known values, the type of `Automation.primary_trigger_type` and `SearchAutomationsRequest.trigger_types`.
 pub enum AutomationPrimaryTriggerType {
 /// `TRIGGER_TYPE_UNSPECIFIED`
 Unspecified = "TRIGGER_TYPE_UNSPECIFIED",
@@ -593,82 +603,84 @@ ScheduleNoUser = "TRIGGER_TYPE_SCHEDULE_NO_USER",
 }
 }
 
-/// The `c1.api.automations.v1.AutomationStep` schema.
+/// Held by `Automation.automation_steps`, `Automation.draft_automation_steps`, `AutomationTemplateVersion.automation_steps` and 2 more.
+///
+/// At most one of `create_access_review`, `wait_for_duration`, `unenroll_from_all_access_profiles`, `create_revoke_tasks`, `create_revoke_tasks_v2`, `send_email`, `remove_from_delegation`, `run_automation`, `update_user`, `task_action`, `webhook`, `connector_action`, `connector_create_account`, `grant_entitlements`, `send_slack_message`, `call_function`, `account_lifecycle_action`, `generate_password`, `evaluate_expressions`, `set_credential`, `store_credential` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationStep {
-    /// `accountLifecycleAction`: a [`AccountLifecycleAction`].
+    /// The account lifecycle action: an [`AccountLifecycleAction`]. `None`: not set. On the wire: `accountLifecycleAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_lifecycle_action: Option<AccountLifecycleAction>,
-    /// `callFunction`: a [`CallFunction`].
+    /// The call function: a [`CallFunction`]. `None`: not set. On the wire: `callFunction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_function: Option<CallFunction>,
-    /// `connectorAction`: a [`ConnectorAction`].
+    /// The connector action: a [`ConnectorAction`]. `None`: not set. On the wire: `connectorAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_action: Option<ConnectorAction>,
-    /// `connectorCreateAccount`: a [`ConnectorCreateAccount`].
+    /// The connector create account: a [`ConnectorCreateAccount`]. `None`: not set. On the wire: `connectorCreateAccount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_create_account: Option<ConnectorCreateAccount>,
-    /// `createAccessReview`: a [`CreateAccessReview`].
+    /// The create access review: a [`CreateAccessReview`]. `None`: not set. On the wire: `createAccessReview`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_access_review: Option<CreateAccessReview>,
-    /// `createRevokeTasks`: a [`CreateRevokeTasks`].
+    /// The create revoke tasks: a [`CreateRevokeTasks`]. `None`: not set. On the wire: `createRevokeTasks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_revoke_tasks: Option<CreateRevokeTasks>,
-    /// `createRevokeTasksV2`: a [`CreateRevokeTasksV2`].
+    /// The create revoke tasks v2: a [`CreateRevokeTasksV2`]. `None`: not set. On the wire: `createRevokeTasksV2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_revoke_tasks_v2: Option<CreateRevokeTasksV2>,
-    /// `evaluateExpressions`: a [`EvaluateExpressions`].
+    /// The evaluate expressions: an [`EvaluateExpressions`]. `None`: not set. On the wire: `evaluateExpressions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluate_expressions: Option<EvaluateExpressions>,
-    /// `generatePassword`: a [`GeneratePassword`].
+    /// The generate password: a [`GeneratePassword`]. `None`: not set. On the wire: `generatePassword`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_password: Option<GeneratePassword>,
-    /// `grantEntitlements`: a [`GrantEntitlements`].
+    /// The grant entitlements: a [`GrantEntitlements`]. `None`: not set. On the wire: `grantEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_entitlements: Option<GrantEntitlements>,
-    /// `removeFromDelegation`: a [`RemoveFromDelegation`].
+    /// The remove from delegation: a [`RemoveFromDelegation`]. `None`: not set. On the wire: `removeFromDelegation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_from_delegation: Option<RemoveFromDelegation>,
-    /// `runAutomation`: a [`RunAutomation`].
+    /// The run automation: a [`RunAutomation`]. `None`: not set. On the wire: `runAutomation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_automation: Option<RunAutomation>,
-    /// `sendEmail`: a [`SendEmail`].
+    /// The send email: a [`SendEmail`]. `None`: not set. On the wire: `sendEmail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_email: Option<SendEmail>,
-    /// `sendSlackMessage`: a [`SendSlackMessage`].
+    /// The send slack message: a [`SendSlackMessage`]. `None`: not set. On the wire: `sendSlackMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub send_slack_message: Option<SendSlackMessage>,
-    /// `setCredential`: a [`SetCredential`].
+    /// The set credential: a [`SetCredential`]. `None`: not set. On the wire: `setCredential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_credential: Option<SetCredential>,
-    /// `skipIfTrueCel`: text.
+    /// The skip if true CEL: text. `None` counts as empty. On the wire: `skipIfTrueCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_if_true_cel: Option<String>,
-    /// `stepDisplayName`: text.
+    /// The step display name: text. `None` counts as empty. On the wire: `stepDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_display_name: Option<String>,
-    /// `stepName`: text.
+    /// The step name: text. `None` counts as empty. On the wire: `stepName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_name: Option<String>,
-    /// `storeCredential`: a [`StoreCredential`].
+    /// The store credential: a [`StoreCredential`]. `None`: not set. On the wire: `storeCredential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub store_credential: Option<StoreCredential>,
-    /// `taskAction`: a [`TaskAction`].
+    /// The task action: a [`TaskAction`]. `None`: not set. On the wire: `taskAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_action: Option<TaskAction>,
-    /// `unenrollFromAllAccessProfiles`: a [`UnenrollFromAllAccessProfiles`].
+    /// The unenroll from all access profiles: a [`UnenrollFromAllAccessProfiles`]. `None`: not set. On the wire: `unenrollFromAllAccessProfiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unenroll_from_all_access_profiles: Option<UnenrollFromAllAccessProfiles>,
-    /// `updateUser`: a [`UpdateUser`].
+    /// The update user: a [`UpdateUser`]. `None`: not set. On the wire: `updateUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub update_user: Option<UpdateUser>,
-    /// `waitForDuration`: a [`WaitForDuration`].
+    /// The wait for duration: a [`WaitForDuration`]. `None`: not set. On the wire: `waitForDuration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_for_duration: Option<WaitForDuration>,
-    /// `webhook`: a [`Webhook`].
+    /// The webhook: a [`Webhook`]. `None`: not set. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<Webhook>,
 }
@@ -729,13 +741,13 @@ setters! { AutomationStep {
     webhook: impl Into<Webhook>,
 } }
 
-/// The `c1.api.automations.v1.AutomationTemplateRef` schema.
+/// Held by `RunAutomation.automation_template_ref` and `SearchAutomationsRequest.refs`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationTemplateRef {
-    /// `id`: text.
+    /// The id of this automation template ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -750,40 +762,40 @@ setters! { AutomationTemplateRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.AutomationTemplateVersion` schema.
+/// Held by `SearchAutomationTemplateVersionsResponse.list`.
 #[cfg(feature = "automation-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationTemplateVersion {
-    /// `automationSteps`: a list; each item is a [`AutomationStep`].
+    /// The automation steps: a list of [`AutomationStep`]s. `None` counts as empty. On the wire: `automationSteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_steps: Option<Vec<AutomationStep>>,
-    /// `automationTemplateId`: text.
+    /// The id of the automation template: text. `None` counts as empty. On the wire: `automationTemplateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_template_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `triggers`: a list; each item is a [`AutomationTrigger`].
+    /// The triggers: a list of [`AutomationTrigger`]s. `None` counts as empty. On the wire: `triggers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<AutomationTrigger>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `version`: a 64-bit integer (a string on the wire).
+    /// The version: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `version`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -802,46 +814,48 @@ model_de! { AutomationTemplateVersion [1] {
     6 "version" version: Int64,
 } }
 
-/// The `c1.api.automations.v1.AutomationTrigger` schema.
+/// Held by `Automation.draft_triggers`, `Automation.triggers`, `AutomationTemplateVersion.triggers` and 2 more.
+///
+/// At most one of `user_profile_change`, `app_user_created`, `app_user_updated`, `usage_based_revocation`, `user_created`, `grant_found`, `grant_deleted`, `webhook`, `schedule`, `schedule_app_user`, `access_conflict`, `schedule_no_user` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationTrigger {
-    /// `accessConflict`: a [`AccessConflictTrigger`].
+    /// The access conflict: an [`AccessConflictTrigger`]. `None`: not set. On the wire: `accessConflict`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_conflict: Option<AccessConflictTrigger>,
-    /// `appUserCreated`: a [`AppUserCreatedTrigger`].
+    /// The app user created: an [`AppUserCreatedTrigger`]. `None`: not set. On the wire: `appUserCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_created: Option<AppUserCreatedTrigger>,
-    /// `appUserUpdated`: a [`AppUserUpdatedTrigger`].
+    /// The app user updated: an [`AppUserUpdatedTrigger`]. `None`: not set. On the wire: `appUserUpdated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_updated: Option<AppUserUpdatedTrigger>,
-    /// `grantDeleted`: a [`GrantDeletedTrigger`].
+    /// The grant deleted: a [`GrantDeletedTrigger`]. `None`: not set. On the wire: `grantDeleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_deleted: Option<GrantDeletedTrigger>,
-    /// `grantFound`: a [`GrantFoundTrigger`].
+    /// The grant found: a [`GrantFoundTrigger`]. `None`: not set. On the wire: `grantFound`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_found: Option<GrantFoundTrigger>,
-    /// `schedule`: a [`ScheduleTrigger`].
+    /// The schedule: a [`ScheduleTrigger`]. `None`: not set. On the wire: `schedule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleTrigger>,
-    /// `scheduleAppUser`: a [`ScheduleTriggerAppUser`].
+    /// The schedule app user: a [`ScheduleTriggerAppUser`]. `None`: not set. On the wire: `scheduleAppUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_app_user: Option<ScheduleTriggerAppUser>,
-    /// `scheduleNoUser`: a [`ScheduleTriggerNoUser`].
+    /// The schedule no user: a [`ScheduleTriggerNoUser`]. `None`: not set. On the wire: `scheduleNoUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schedule_no_user: Option<ScheduleTriggerNoUser>,
-    /// `usageBasedRevocation`: a [`UsageBasedRevocationTrigger`].
+    /// The usage based revocation: a [`UsageBasedRevocationTrigger`]. `None`: not set. On the wire: `usageBasedRevocation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_based_revocation: Option<UsageBasedRevocationTrigger>,
-    /// `userCreated`: a [`UserCreatedTrigger`].
+    /// The user created: a [`UserCreatedTrigger`]. `None`: not set. On the wire: `userCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_created: Option<UserCreatedTrigger>,
-    /// `userProfileChange`: a [`UserProfileChangeTrigger`].
+    /// The user profile change: a [`UserProfileChangeTrigger`]. `None`: not set. On the wire: `userProfileChange`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_profile_change: Option<UserProfileChangeTrigger>,
-    /// `webhook`: a [`WebhookAutomationTrigger`].
+    /// The webhook: a [`WebhookAutomationTrigger`]. `None`: not set. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookAutomationTrigger>,
 }
@@ -878,49 +892,49 @@ setters! { AutomationTrigger {
     webhook: impl Into<WebhookAutomationTrigger>,
 } }
 
-/// The `c1.api.automations.v1.CreateAutomationRequest` schema.
+/// The request body of `Automation::create_automation` (`POST /api/v1/automations`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationsCreateAutomationRequest {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `automationSteps`: a list; each item is a [`AutomationStep`].
+    /// The automation steps: a list of [`AutomationStep`]s. `None` counts as empty. On the wire: `automationSteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_steps: Option<Vec<AutomationStep>>,
-    /// `circuitBreakerMax`: a number.
+    /// The circuit breaker max: a whole number. `None` counts as 0. On the wire: `circuitBreakerMax`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub circuit_breaker_max: Option<u32>,
-    /// `circuitBreakerPeriod`: one of [`AutomationCircuitBreakerPeriod`].
+    /// The circuit breaker period: one of [`AutomationCircuitBreakerPeriod`]. `None` counts as [`AutomationCircuitBreakerPeriod::Unspecified`]. On the wire: `circuitBreakerPeriod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub circuit_breaker_period: Option<AutomationCircuitBreakerPeriod>,
-    /// `context`: a [`AutomationContext`].
+    /// The context: an [`AutomationContext`]. `None` leaves it out. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<AutomationContext>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `draftAutomationSteps`: a list; each item is a [`AutomationStep`].
+    /// The draft automation steps: a list of [`AutomationStep`]s. `None` counts as empty. On the wire: `draftAutomationSteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_automation_steps: Option<Vec<AutomationStep>>,
-    /// `draftTriggers`: a list; each item is a [`AutomationTrigger`].
+    /// The draft triggers: a list of [`AutomationTrigger`]s. `None` counts as empty. On the wire: `draftTriggers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_triggers: Option<Vec<AutomationTrigger>>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `isDraft`: a boolean.
+    /// Whether it is draft: a boolean. `None` counts as `false`. On the wire: `isDraft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
-    /// `triggers`: a list; each item is a [`AutomationTrigger`].
+    /// The triggers: a list of [`AutomationTrigger`]s. `None` counts as empty. On the wire: `triggers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Vec<AutomationTrigger>>,
 }
@@ -959,19 +973,19 @@ setters! { AutomationsCreateAutomationRequest {
     triggers: impl Into<Vec<AutomationTrigger>>,
 } }
 
-/// The `c1.api.automations.v1.CreateAutomationResponse` schema.
+/// The answer of `Automation::create_automation` (`POST /api/v1/automations`).
 #[cfg(feature = "automation")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AutomationsCreateAutomationResponse {
-    /// `automation`: a [`Automation`].
+    /// The automation: an [`Automation`]. `None` when the answer has none. On the wire: `automation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation: Option<Automation>,
-    /// `webhookCapabilityUrl`: text.
+    /// The webhook capability URL: text. `None` counts as empty. On the wire: `webhookCapabilityUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_capability_url: Option<String>,
-    /// `webhookHmacSecret`: text.
+    /// The webhook hmac secret: text. `None` counts as empty. On the wire: `webhookHmacSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_hmac_secret: Option<String>,
 }
@@ -990,7 +1004,7 @@ redacted_debug! { AutomationsCreateAutomationResponse {
     "webhook_hmac_secret" webhook_hmac_secret: redacted,
 } }
 
-/// The `c1.api.automations.v1.DeleteAutomationRequestInput` schema.
+/// The request body of `Automation::delete_automation` (`DELETE /api/v1/automations/<id>`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1001,7 +1015,7 @@ pub struct AutomationsDeleteAutomationRequest {}
 model_de! { AutomationsDeleteAutomationRequest [1] {
 } }
 
-/// The `c1.api.automations.v1.DeleteAutomationResponse` schema.
+/// The answer of `Automation::delete_automation` (`DELETE /api/v1/automations/<id>`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1012,16 +1026,16 @@ pub struct AutomationsDeleteAutomationResponse {}
 model_de! { AutomationsDeleteAutomationResponse [1] {
 } }
 
-/// The `c1.api.automations.v1.CallFunction` schema.
+/// Held by `AutomationStep.call_function`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CallFunction {
-    /// `args`: a map from text; each value is text.
+    /// The args: a map from text to text. `None` counts as empty. On the wire: `args`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<::std::collections::BTreeMap<String, String>>,
-    /// `functionId`: text.
+    /// The id of the function: text. `None` counts as empty. On the wire: `functionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
 }
@@ -1038,16 +1052,16 @@ setters! { CallFunction {
     function_id: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.ClearAutomationCircuitBreakerRequestInput` schema.
+/// The request body of `Automation::clear_automation_circuit_breaker` (`POST /api/v1/automations/<id>/circuit_breaker/clear`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClearAutomationCircuitBreakerRequest {
-    /// `decision`: one of [`ClearAutomationCircuitBreakerRequestDecision`].
+    /// The decision: one of [`ClearAutomationCircuitBreakerRequestDecision`]. `None` counts as [`ClearAutomationCircuitBreakerRequestDecision::Unspecified`]. On the wire: `decision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<ClearAutomationCircuitBreakerRequestDecision>,
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -1066,7 +1080,7 @@ setters! { ClearAutomationCircuitBreakerRequest {
 
 #[cfg(feature = "automation")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `ClearAutomationCircuitBreakerRequest.decision` and `ResolvePausedAutomationExecutionsRequest.decision`.
 pub enum ClearAutomationCircuitBreakerRequestDecision {
 /// `PAUSED_EXECUTION_DECISION_UNSPECIFIED`
 Unspecified = "PAUSED_EXECUTION_DECISION_UNSPECIFIED",
@@ -1077,13 +1091,13 @@ Cancel = "PAUSED_EXECUTION_DECISION_CANCEL",
 }
 }
 
-/// The `c1.api.automations.v1.ClearAutomationCircuitBreakerResponse` schema.
+/// The answer of `Automation::clear_automation_circuit_breaker` (`POST /api/v1/automations/<id>/circuit_breaker/clear`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClearAutomationCircuitBreakerResponse {
-    /// `bulkActionId`: text.
+    /// The id of the bulk action: text. `None` counts as empty. On the wire: `bulkActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_id: Option<String>,
 }
@@ -1093,19 +1107,21 @@ model_de! { ClearAutomationCircuitBreakerResponse [1] {
     0 "bulkActionId" bulk_action_id: Plain,
 } }
 
-/// The `c1.api.automations.v1.CloseAction` schema.
+/// Held by `TaskAction.close`.
+///
+/// At most one of `user_id_cel`, `user_ref` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CloseAction {
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdCel`: text.
+    /// The user id CEL: text. `None`: not set. On the wire: `userIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id_cel: Option<String>,
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None`: not set. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -1124,13 +1140,13 @@ setters! { CloseAction {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.automations.v1.ConflictMonitorRefs` schema.
+/// Held by `AccessConflictTrigger.conflict_monitor_refs`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConflictMonitorRefs {
-    /// `conflictMonitorRefs`: a list; each item is a [`ConflictMonitorRef`].
+    /// References to the conflict monitors: a list of [`ConflictMonitorRef`]s. `None` counts as empty. On the wire: `conflictMonitorRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conflict_monitor_refs: Option<Vec<ConflictMonitorRef>>,
 }
@@ -1145,22 +1161,24 @@ setters! { ConflictMonitorRefs {
     conflict_monitor_refs: impl Into<Vec<ConflictMonitorRef>>,
 } }
 
-/// The `c1.api.automations.v1.ConnectorAction` schema.
+/// Held by `AutomationStep.connector_action`.
+///
+/// At most one of `connector_ref` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAction {
-    /// `actionName`: text.
+    /// The action name: text. `None` counts as empty. On the wire: `actionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_name: Option<String>,
-    /// `argsTemplate`: a free-form JSON object.
+    /// The args template: a free-form JSON object. `None`: not set. On the wire: `argsTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub args_template: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `connectorRef`: a [`ConnectorRef`].
+    /// A reference to the connector: a [`ConnectorRef`]. `None`: not set. On the wire: `connectorRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_ref: Option<ConnectorRef>,
-    /// `resourceTypeId`: text.
+    /// The id of the resource type: text. `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
@@ -1181,22 +1199,24 @@ setters! { ConnectorAction {
     resource_type_id: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.ConnectorCreateAccount` schema.
+/// Held by `AutomationStep.connector_create_account`.
+///
+/// At most one of `user_id_cel`, `user_properties` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCreateAccount {
-    /// `connectorRef`: a [`ConnectorRef`].
+    /// A reference to the connector: a [`ConnectorRef`]. `None`: not set. On the wire: `connectorRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_ref: Option<ConnectorRef>,
-    /// `passwordCel`: text.
+    /// The password CEL: text. `None` counts as empty. On the wire: `passwordCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_cel: Option<String>,
-    /// `userIdCel`: text.
+    /// The user id CEL: text. `None`: not set. On the wire: `userIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id_cel: Option<String>,
-    /// `userProperties`: a [`UserProperties`].
+    /// The user properties: a [`UserProperties`]. `None`: not set. On the wire: `userProperties`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_properties: Option<UserProperties>,
 }
@@ -1217,28 +1237,28 @@ setters! { ConnectorCreateAccount {
     user_properties: impl Into<UserProperties>,
 } }
 
-/// The `c1.api.automations.v1.CreateAccessReview` schema.
+/// Held by `AutomationStep.create_access_review`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAccessReview {
-    /// `accessReviewTemplateCel`: text.
+    /// The access review template CEL: text. `None` counts as empty. On the wire: `accessReviewTemplateCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template_cel: Option<String>,
-    /// `accessReviewTemplateId`: text.
+    /// The id of the access review template: text. `None` counts as empty. On the wire: `accessReviewTemplateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_template_id: Option<String>,
-    /// `campaignName`: text.
+    /// The campaign name: text. `None` counts as empty. On the wire: `campaignName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign_name: Option<String>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdsCel`: text.
+    /// The user ids CEL: text. `None` counts as empty. On the wire: `userIdsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids_cel: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -1263,34 +1283,34 @@ setters! { CreateAccessReview {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.automations.v1.CreateRevokeTasks` schema.
+/// Held by `AutomationStep.create_revoke_tasks`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRevokeTasks {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `appEntitlementRefsCel`: text.
+    /// The app entitlement refs CEL: text. `None` counts as empty. On the wire: `appEntitlementRefsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs_cel: Option<String>,
-    /// `excludedAppEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the excluded app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `excludedAppEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `excludedAppEntitlementRefsCel`: text.
+    /// The excluded app entitlement refs CEL: text. `None` counts as empty. On the wire: `excludedAppEntitlementRefsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_app_entitlement_refs_cel: Option<String>,
-    /// `revokeAll`: a boolean.
+    /// Whether to revoke all: a boolean. `None` counts as `false`. On the wire: `revokeAll`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_all: Option<bool>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdCel`: text.
+    /// The user id CEL: text. `None` counts as empty. On the wire: `userIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id_cel: Option<String>,
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None`: not set. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -1319,49 +1339,51 @@ setters! { CreateRevokeTasks {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.automations.v1.CreateRevokeTasksV2` schema.
+/// Held by `AutomationStep.create_revoke_tasks_v2`.
+///
+/// At most one of each group may be set: `user_id_cel`, `user_ref`, `use_subject_user`; `inclusion_list`, `inclusion_all`, `inclusion_criteria`, `inclusion_list_cel`, `inclusion_access_only`; `exclusion_none`, `exclusion_list`, `exclusion_criteria`, `exclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateRevokeTasksV2 {
-    /// `exclusionCriteria`: a [`EntitlementExclusionCriteria`].
+    /// The exclusion criteria: an [`EntitlementExclusionCriteria`]. `None`: not set. On the wire: `exclusionCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_criteria: Option<EntitlementExclusionCriteria>,
-    /// `exclusionList`: a [`EntitlementExclusionList`].
+    /// The exclusion list: an [`EntitlementExclusionList`]. `None`: not set. On the wire: `exclusionList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_list: Option<EntitlementExclusionList>,
-    /// `exclusionListCel`: a [`EntitlementExclusionListCel`].
+    /// The exclusion list CEL: an [`EntitlementExclusionListCel`]. `None`: not set. On the wire: `exclusionListCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_list_cel: Option<EntitlementExclusionListCel>,
-    /// `exclusionNone`: a [`EntitlementExclusionNone`].
+    /// The exclusion none: an [`EntitlementExclusionNone`]. `None`: not set. On the wire: `exclusionNone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_none: Option<EntitlementExclusionNone>,
-    /// `grantSourceFilter`: one of [`CreateRevokeTasksV2GrantSourceFilter`].
+    /// The grant source filter: one of [`CreateRevokeTasksV2GrantSourceFilter`]. `None` counts as [`CreateRevokeTasksV2GrantSourceFilter::Unspecified`]. On the wire: `grantSourceFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_source_filter: Option<CreateRevokeTasksV2GrantSourceFilter>,
-    /// `inclusionAccessOnly`: a [`EntitlementInclusionAccessOnly`].
+    /// The inclusion access only: an [`EntitlementInclusionAccessOnly`]. `None`: not set. On the wire: `inclusionAccessOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_access_only: Option<EntitlementInclusionAccessOnly>,
-    /// `inclusionAll`: a [`EntitlementInclusionAll`].
+    /// The inclusion all: an [`EntitlementInclusionAll`]. `None`: not set. On the wire: `inclusionAll`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_all: Option<EntitlementInclusionAll>,
-    /// `inclusionCriteria`: a [`EntitlementInclusionCriteria`].
+    /// The inclusion criteria: an [`EntitlementInclusionCriteria`]. `None`: not set. On the wire: `inclusionCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_criteria: Option<EntitlementInclusionCriteria>,
-    /// `inclusionList`: a [`EntitlementInclusionList`].
+    /// The inclusion list: an [`EntitlementInclusionList`]. `None`: not set. On the wire: `inclusionList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_list: Option<EntitlementInclusionList>,
-    /// `inclusionListCel`: a [`EntitlementInclusionListCel`].
+    /// The inclusion list CEL: an [`EntitlementInclusionListCel`]. `None`: not set. On the wire: `inclusionListCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_list_cel: Option<EntitlementInclusionListCel>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None`: not set (which differs from `false`). On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdCel`: text.
+    /// The user id CEL: text. `None`: not set. On the wire: `userIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id_cel: Option<String>,
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None`: not set. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -1402,7 +1424,7 @@ setters! { CreateRevokeTasksV2 {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
-/// An open enum of 2 known values.
+/// An open enum of 2 known values, the type of `CreateRevokeTasksV2.grant_source_filter`.
 pub enum CreateRevokeTasksV2GrantSourceFilter {
 /// `GRANT_SOURCE_FILTER_UNSPECIFIED`
 Unspecified = "GRANT_SOURCE_FILTER_UNSPECIFIED",
@@ -1411,22 +1433,22 @@ Direct = "GRANT_SOURCE_FILTER_DIRECT",
 }
 }
 
-/// The `c1.api.automations.v1.DisabledReasonCircuitBreaker` schema.
+/// Held by `Automation.circuit_breaker`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DisabledReasonCircuitBreaker {
-    /// `observedCount`: a number.
+    /// The observed count: a whole number. `None` counts as 0. On the wire: `observedCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observed_count: Option<u32>,
-    /// `period`: one of [`AutomationCircuitBreakerPeriod`].
+    /// The period: one of [`AutomationCircuitBreakerPeriod`]. `None` counts as [`AutomationCircuitBreakerPeriod::Unspecified`]. On the wire: `period`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<AutomationCircuitBreakerPeriod>,
-    /// `threshold`: a number.
+    /// The threshold: a whole number. `None` counts as 0. On the wire: `threshold`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<u32>,
-    /// `trippedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was tripped: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `trippedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1450,22 +1472,22 @@ setters! { DisabledReasonCircuitBreaker {
     tripped_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.automations.v1.EntitlementExclusionCriteria` schema.
+/// Held by `CreateRevokeTasksV2.exclusion_criteria`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementExclusionCriteria {
-    /// `excludedAppIds`: a list; each item is text.
+    /// The ids of the apps to leave out: a list of text. `None` counts as empty. On the wire: `excludedAppIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_app_ids: Option<Vec<String>>,
-    /// `excludedComplianceFrameworkIds`: a list; each item is text.
+    /// The ids of the compliance frameworks to leave out: a list of text. `None` counts as empty. On the wire: `excludedComplianceFrameworkIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_compliance_framework_ids: Option<Vec<String>>,
-    /// `excludedResourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types to leave out: a list of text. `None` counts as empty. On the wire: `excludedResourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_resource_type_ids: Option<Vec<String>>,
-    /// `excludedRiskLevelIds`: a list; each item is text.
+    /// The ids of the risk levels to leave out: a list of text. `None` counts as empty. On the wire: `excludedRiskLevelIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_risk_level_ids: Option<Vec<String>>,
 }
@@ -1486,13 +1508,13 @@ setters! { EntitlementExclusionCriteria {
     excluded_risk_level_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.automations.v1.EntitlementExclusionList` schema.
+/// Held by `CreateRevokeTasksV2.exclusion_list`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementExclusionList {
-    /// `excludedAppEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the excluded app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `excludedAppEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
@@ -1507,13 +1529,13 @@ setters! { EntitlementExclusionList {
     excluded_app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.automations.v1.EntitlementExclusionListCel` schema.
+/// Held by `CreateRevokeTasksV2.exclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementExclusionListCel {
-    /// `excludedAppEntitlementRefsCel`: text.
+    /// The excluded app entitlement refs CEL: text. `None` counts as empty. On the wire: `excludedAppEntitlementRefsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_app_entitlement_refs_cel: Option<String>,
 }
@@ -1528,7 +1550,7 @@ setters! { EntitlementExclusionListCel {
     excluded_app_entitlement_refs_cel: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.EntitlementExclusionNone` schema.
+/// Held by `CreateRevokeTasksV2.exclusion_none`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1539,7 +1561,7 @@ pub struct EntitlementExclusionNone {}
 model_de! { EntitlementExclusionNone [1] {
 } }
 
-/// The `c1.api.automations.v1.EntitlementInclusionAccessOnly` schema.
+/// Held by `CreateRevokeTasksV2.inclusion_access_only`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1550,7 +1572,7 @@ pub struct EntitlementInclusionAccessOnly {}
 model_de! { EntitlementInclusionAccessOnly [1] {
 } }
 
-/// The `c1.api.automations.v1.EntitlementInclusionAll` schema.
+/// Held by `CreateRevokeTasksV2.inclusion_all` and `GrantTriggerFilter.inclusion_all`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1561,22 +1583,22 @@ pub struct EntitlementInclusionAll {}
 model_de! { EntitlementInclusionAll [1] {
 } }
 
-/// The `c1.api.automations.v1.EntitlementInclusionCriteria` schema.
+/// Held by `CreateRevokeTasksV2.inclusion_criteria` and `GrantTriggerFilter.inclusion_criteria`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementInclusionCriteria {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `complianceFrameworkIds`: a list; each item is text.
+    /// The ids of the compliance frameworks: a list of text. `None` counts as empty. On the wire: `complianceFrameworkIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance_framework_ids: Option<Vec<String>>,
-    /// `resourceTypeIds`: a list; each item is text.
+    /// The ids of the resource types: a list of text. `None` counts as empty. On the wire: `resourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_ids: Option<Vec<String>>,
-    /// `riskLevelIds`: a list; each item is text.
+    /// The ids of the risk levels: a list of text. `None` counts as empty. On the wire: `riskLevelIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_level_ids: Option<Vec<String>>,
 }
@@ -1597,13 +1619,13 @@ setters! { EntitlementInclusionCriteria {
     risk_level_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.automations.v1.EntitlementInclusionList` schema.
+/// Held by `CreateRevokeTasksV2.inclusion_list` and `GrantTriggerFilter.inclusion_list`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementInclusionList {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
@@ -1618,13 +1640,13 @@ setters! { EntitlementInclusionList {
     app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.automations.v1.EntitlementInclusionListCel` schema.
+/// Held by `CreateRevokeTasksV2.inclusion_list_cel` and `GrantTriggerFilter.inclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementInclusionListCel {
-    /// `appEntitlementRefsCel`: text.
+    /// The app entitlement refs CEL: text. `None` counts as empty. On the wire: `appEntitlementRefsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs_cel: Option<String>,
 }
@@ -1639,13 +1661,15 @@ setters! { EntitlementInclusionListCel {
     app_entitlement_refs_cel: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.EvaluateExpressions` schema (deprecated by the vendor).
+/// Held by `AutomationStep.evaluate_expressions`.
+///
+/// Deprecated by the vendor.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EvaluateExpressions {
-    /// `expressions`: a list; each item is a [`Expression`].
+    /// The expressions: a list of [`Expression`]s. `None` counts as empty. On the wire: `expressions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expressions: Option<Vec<Expression>>,
 }
@@ -1660,13 +1684,13 @@ setters! { EvaluateExpressions {
     expressions: impl Into<Vec<Expression>>,
 } }
 
-/// The `c1.api.automations.v1.ExecuteAutomationRequestInput` schema.
+/// The request body of `Automation::execute_automation` (`POST /api/v1/automations/<id>/execute`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExecuteAutomationRequest {
-    /// `context`: a [`AutomationContext`].
+    /// The context: an [`AutomationContext`]. `None` leaves it out. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<AutomationContext>,
 }
@@ -1681,13 +1705,13 @@ setters! { ExecuteAutomationRequest {
     context: impl Into<AutomationContext>,
 } }
 
-/// The `c1.api.automations.v1.ExecuteAutomationResponse` schema.
+/// The answer of `Automation::execute_automation` (`POST /api/v1/automations/<id>/execute`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExecuteAutomationResponse {
-    /// `executionId`: a 64-bit integer (a string on the wire).
+    /// The execution id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `executionId`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -1700,19 +1724,21 @@ model_de! { ExecuteAutomationResponse [1] {
     0 "executionId" execution_id: Int64,
 } }
 
-/// The `c1.api.automations.v1.Expression` schema (deprecated by the vendor).
+/// Held by `EvaluateExpressions.expressions`.
+///
+/// Deprecated by the vendor.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Expression {
-    /// `expressionCel`: text.
+    /// The expression CEL: text. `None` counts as empty. On the wire: `expressionCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_cel: Option<String>,
-    /// `isSecret`: a boolean.
+    /// Whether it is secret: a boolean. `None` counts as `false`. On the wire: `isSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secret: Option<bool>,
-    /// `key`: text.
+    /// The key: text. `None` counts as empty. On the wire: `key`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
 }
@@ -1731,16 +1757,16 @@ setters! { Expression {
     key: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.GeneratePassword` schema.
+/// Held by `AutomationStep.generate_password`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GeneratePassword {
-    /// `passwordPolicyId`: text. Deprecated by the vendor.
+    /// The id of the password policy: text. `None` counts as empty. On the wire: `passwordPolicyId`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_policy_id: Option<String>,
-    /// `policy`: a [`GeneratePasswordPolicy`].
+    /// The policy: a [`GeneratePasswordPolicy`]. `None`: not set. On the wire: `policy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<GeneratePasswordPolicy>,
 }
@@ -1757,37 +1783,39 @@ setters! { GeneratePassword {
     policy: impl Into<GeneratePasswordPolicy>,
 } }
 
-/// The `c1.api.automations.v1.GeneratePasswordPolicy` schema.
+/// Held by `GeneratePassword.policy`.
+///
+/// At most one of `no_restrictions`, `custom_characters`, `excluded_characters` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GeneratePasswordPolicy {
-    /// `customCharacters`: text.
+    /// The custom characters: text. `None`: not set. On the wire: `customCharacters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_characters: Option<String>,
-    /// `excludedCharacters`: text.
+    /// The excluded characters: text. `None`: not set. On the wire: `excludedCharacters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_characters: Option<String>,
-    /// `maxCharacterCount`: a number.
+    /// The max character count: a whole number. `None` counts as 0. On the wire: `maxCharacterCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_character_count: Option<i32>,
-    /// `minCharacterCount`: a number.
+    /// The min character count: a whole number. `None` counts as 0. On the wire: `minCharacterCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_character_count: Option<i32>,
-    /// `noRestrictions`: a boolean.
+    /// The no restrictions switch: a boolean. `None`: not set (which differs from `false`). On the wire: `noRestrictions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_restrictions: Option<bool>,
-    /// `requireLowercase`: a boolean.
+    /// Whether to require lowercase: a boolean. `None` counts as `false`. On the wire: `requireLowercase`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_lowercase: Option<bool>,
-    /// `requireNumbers`: a boolean.
+    /// Whether to require numbers: a boolean. `None` counts as `false`. On the wire: `requireNumbers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_numbers: Option<bool>,
-    /// `requireSpecialCharacters`: a boolean.
+    /// Whether to require special characters: a boolean. `None` counts as `false`. On the wire: `requireSpecialCharacters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_special_characters: Option<bool>,
-    /// `requireUppercase`: a boolean.
+    /// Whether to require uppercase: a boolean. `None` counts as `false`. On the wire: `requireUppercase`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_uppercase: Option<bool>,
 }
@@ -1818,19 +1846,19 @@ setters! { GeneratePasswordPolicy {
     require_uppercase: bool,
 } }
 
-/// The `c1.api.automations.v1.GetAutomationExecutionResponse` schema.
+/// The answer of `AutomationExecution::get_automation_execution` (`GET /api/v1/automation_executions/<id>`).
 #[cfg(feature = "automation-execution")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAutomationExecutionResponse {
-    /// `automationExecution`: a [`AutomationExecution`].
+    /// The automation execution: an [`AutomationExecution`]. `None` when the answer has none. On the wire: `automationExecution`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_execution: Option<AutomationExecution>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `view`: a [`AutomationExecutionView`].
+    /// The view: an [`AutomationExecutionView`]. `None` when the answer has none. On the wire: `view`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub view: Option<AutomationExecutionView>,
 }
@@ -1842,13 +1870,13 @@ model_de! { GetAutomationExecutionResponse [1] {
     2 "view" view: Model,
 } }
 
-/// The `c1.api.automations.v1.GetAutomationResponse` schema.
+/// The answer of `Automation::get_automation` (`GET /api/v1/automations/<id>`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAutomationResponse {
-    /// `automation`: a [`Automation`].
+    /// The automation: an [`Automation`]. `None` when the answer has none. On the wire: `automation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation: Option<Automation>,
 }
@@ -1858,13 +1886,13 @@ model_de! { GetAutomationResponse [1] {
     0 "automation" automation: Model,
 } }
 
-/// The `c1.api.automations.v1.GrantDeletedTrigger` schema.
+/// Held by `AutomationTrigger.grant_deleted`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantDeletedTrigger {
-    /// `grantTriggerFilter`: a [`GrantTriggerFilter`].
+    /// The grant trigger filter: a [`GrantTriggerFilter`]. `None`: not set. On the wire: `grantTriggerFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_trigger_filter: Option<GrantTriggerFilter>,
 }
@@ -1879,19 +1907,19 @@ setters! { GrantDeletedTrigger {
     grant_trigger_filter: impl Into<GrantTriggerFilter>,
 } }
 
-/// The `c1.api.automations.v1.GrantEntitlementExclusionCriteria` schema.
+/// Held by `GrantEntitlements.exclusion_criteria`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementExclusionCriteria {
-    /// `excludedAppIds`: a list; each item is text.
+    /// The ids of the apps to leave out: a list of text. `None` counts as empty. On the wire: `excludedAppIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_app_ids: Option<Vec<String>>,
-    /// `excludedComplianceFrameworkIds`: a list; each item is text.
+    /// The ids of the compliance frameworks to leave out: a list of text. `None` counts as empty. On the wire: `excludedComplianceFrameworkIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_compliance_framework_ids: Option<Vec<String>>,
-    /// `excludedRiskLevelIds`: a list; each item is text.
+    /// The ids of the risk levels to leave out: a list of text. `None` counts as empty. On the wire: `excludedRiskLevelIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_risk_level_ids: Option<Vec<String>>,
 }
@@ -1910,13 +1938,13 @@ setters! { GrantEntitlementExclusionCriteria {
     excluded_risk_level_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.automations.v1.GrantEntitlementExclusionList` schema.
+/// Held by `GrantEntitlements.exclusion_list`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementExclusionList {
-    /// `excludedAppEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the excluded app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `excludedAppEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
@@ -1931,13 +1959,13 @@ setters! { GrantEntitlementExclusionList {
     excluded_app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.automations.v1.GrantEntitlementExclusionListCel` schema.
+/// Held by `GrantEntitlements.exclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementExclusionListCel {
-    /// `excludedAppEntitlementRefsCel`: text.
+    /// The excluded app entitlement refs CEL: text. `None` counts as empty. On the wire: `excludedAppEntitlementRefsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_app_entitlement_refs_cel: Option<String>,
 }
@@ -1952,7 +1980,7 @@ setters! { GrantEntitlementExclusionListCel {
     excluded_app_entitlement_refs_cel: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.GrantEntitlementExclusionNone` schema.
+/// Held by `GrantEntitlements.exclusion_none`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1963,19 +1991,19 @@ pub struct GrantEntitlementExclusionNone {}
 model_de! { GrantEntitlementExclusionNone [1] {
 } }
 
-/// The `c1.api.automations.v1.GrantEntitlementInclusionCriteria` schema.
+/// Held by `GrantEntitlements.inclusion_criteria`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementInclusionCriteria {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `complianceFrameworkIds`: a list; each item is text.
+    /// The ids of the compliance frameworks: a list of text. `None` counts as empty. On the wire: `complianceFrameworkIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compliance_framework_ids: Option<Vec<String>>,
-    /// `riskLevelIds`: a list; each item is text.
+    /// The ids of the risk levels: a list of text. `None` counts as empty. On the wire: `riskLevelIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_level_ids: Option<Vec<String>>,
 }
@@ -1994,13 +2022,13 @@ setters! { GrantEntitlementInclusionCriteria {
     risk_level_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.automations.v1.GrantEntitlementInclusionList` schema.
+/// Held by `GrantEntitlements.inclusion_list`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementInclusionList {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
@@ -2015,13 +2043,13 @@ setters! { GrantEntitlementInclusionList {
     app_entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.automations.v1.GrantEntitlementInclusionListCel` schema.
+/// Held by `GrantEntitlements.inclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlementInclusionListCel {
-    /// `appEntitlementRefsCel`: text.
+    /// The app entitlement refs CEL: text. `None` counts as empty. On the wire: `appEntitlementRefsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs_cel: Option<String>,
 }
@@ -2036,40 +2064,42 @@ setters! { GrantEntitlementInclusionListCel {
     app_entitlement_refs_cel: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.GrantEntitlements` schema.
+/// Held by `AutomationStep.grant_entitlements`.
+///
+/// At most one of each group may be set: `inclusion_list`, `inclusion_criteria`, `inclusion_list_cel`; `exclusion_none`, `exclusion_list`, `exclusion_criteria`, `exclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantEntitlements {
-    /// `exclusionCriteria`: a [`GrantEntitlementExclusionCriteria`].
+    /// The exclusion criteria: a [`GrantEntitlementExclusionCriteria`]. `None`: not set. On the wire: `exclusionCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_criteria: Option<GrantEntitlementExclusionCriteria>,
-    /// `exclusionList`: a [`GrantEntitlementExclusionList`].
+    /// The exclusion list: a [`GrantEntitlementExclusionList`]. `None`: not set. On the wire: `exclusionList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_list: Option<GrantEntitlementExclusionList>,
-    /// `exclusionListCel`: a [`GrantEntitlementExclusionListCel`].
+    /// The exclusion list CEL: a [`GrantEntitlementExclusionListCel`]. `None`: not set. On the wire: `exclusionListCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_list_cel: Option<GrantEntitlementExclusionListCel>,
-    /// `exclusionNone`: a [`GrantEntitlementExclusionNone`].
+    /// The exclusion none: a [`GrantEntitlementExclusionNone`]. `None`: not set. On the wire: `exclusionNone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclusion_none: Option<GrantEntitlementExclusionNone>,
-    /// `inclusionCriteria`: a [`GrantEntitlementInclusionCriteria`].
+    /// The inclusion criteria: a [`GrantEntitlementInclusionCriteria`]. `None`: not set. On the wire: `inclusionCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_criteria: Option<GrantEntitlementInclusionCriteria>,
-    /// `inclusionList`: a [`GrantEntitlementInclusionList`].
+    /// The inclusion list: a [`GrantEntitlementInclusionList`]. `None`: not set. On the wire: `inclusionList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_list: Option<GrantEntitlementInclusionList>,
-    /// `inclusionListCel`: a [`GrantEntitlementInclusionListCel`].
+    /// The inclusion list CEL: a [`GrantEntitlementInclusionListCel`]. `None`: not set. On the wire: `inclusionListCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_list_cel: Option<GrantEntitlementInclusionListCel>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdCel`: text.
+    /// The user id CEL: text. `None` counts as empty. On the wire: `userIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id_cel: Option<String>,
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None`: not set. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -2102,19 +2132,19 @@ setters! { GrantEntitlements {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.automations.v1.GrantTriggerFilter.GrantFilter` schema.
+/// Held by `GrantTriggerFilter.grant_filter`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantFilter {
-    /// `grantFilterType`: one of [`GrantFilterGrantFilterType`].
+    /// The grant filter type: one of [`GrantFilterGrantFilterType`]. `None` counts as [`GrantFilterGrantFilterType::Unspecified`]. On the wire: `grantFilterType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_filter_type: Option<GrantFilterGrantFilterType>,
-    /// `grantJustificationType`: one of [`GrantFilterGrantJustificationType`].
+    /// The grant justification type: one of [`GrantFilterGrantJustificationType`]. `None` counts as [`GrantFilterGrantJustificationType::Unspecified`]. On the wire: `grantJustificationType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_justification_type: Option<GrantFilterGrantJustificationType>,
-    /// `grantSourceFilter`: one of [`GrantFilterGrantSourceFilter`].
+    /// The grant source filter: one of [`GrantFilterGrantSourceFilter`]. `None` counts as [`GrantFilterGrantSourceFilter::Unspecified`]. On the wire: `grantSourceFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_source_filter: Option<GrantFilterGrantSourceFilter>,
 }
@@ -2135,7 +2165,7 @@ setters! { GrantFilter {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `GrantFilter.grant_justification_type`.
 pub enum GrantFilterGrantJustificationType {
 /// `GRANT_JUSTIFICATION_TYPE_UNSPECIFIED`
 Unspecified = "GRANT_JUSTIFICATION_TYPE_UNSPECIFIED",
@@ -2148,13 +2178,13 @@ Direct = "GRANT_JUSTIFICATION_TYPE_DIRECT",
 }
 }
 
-/// The `c1.api.automations.v1.GrantFoundTrigger` schema.
+/// Held by `AutomationTrigger.grant_found`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantFoundTrigger {
-    /// `grantTriggerFilter`: a [`GrantTriggerFilter`].
+    /// The grant trigger filter: a [`GrantTriggerFilter`]. `None`: not set. On the wire: `grantTriggerFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_trigger_filter: Option<GrantTriggerFilter>,
 }
@@ -2169,28 +2199,30 @@ setters! { GrantFoundTrigger {
     grant_trigger_filter: impl Into<GrantTriggerFilter>,
 } }
 
-/// The `c1.api.automations.v1.GrantTriggerFilter` schema.
+/// Held by `GrantDeletedTrigger.grant_trigger_filter` and `GrantFoundTrigger.grant_trigger_filter`.
+///
+/// At most one of `inclusion_list`, `inclusion_all`, `inclusion_criteria`, `inclusion_list_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GrantTriggerFilter {
-    /// `accountFilter`: a [`AccountFilter`].
+    /// The account filter: an [`AccountFilter`]. `None`: not set. On the wire: `accountFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_filter: Option<AccountFilter>,
-    /// `grantFilter`: a [`GrantFilter`].
+    /// The grant filter: a [`GrantFilter`]. `None`: not set. On the wire: `grantFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_filter: Option<GrantFilter>,
-    /// `inclusionAll`: a [`EntitlementInclusionAll`].
+    /// The inclusion all: an [`EntitlementInclusionAll`]. `None`: not set. On the wire: `inclusionAll`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_all: Option<EntitlementInclusionAll>,
-    /// `inclusionCriteria`: a [`EntitlementInclusionCriteria`].
+    /// The inclusion criteria: an [`EntitlementInclusionCriteria`]. `None`: not set. On the wire: `inclusionCriteria`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_criteria: Option<EntitlementInclusionCriteria>,
-    /// `inclusionList`: a [`EntitlementInclusionList`].
+    /// The inclusion list: an [`EntitlementInclusionList`]. `None`: not set. On the wire: `inclusionList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_list: Option<EntitlementInclusionList>,
-    /// `inclusionListCel`: a [`EntitlementInclusionListCel`].
+    /// The inclusion list CEL: an [`EntitlementInclusionListCel`]. `None`: not set. On the wire: `inclusionListCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inclusion_list_cel: Option<EntitlementInclusionListCel>,
 }
@@ -2215,16 +2247,16 @@ setters! { GrantTriggerFilter {
     inclusion_list_cel: impl Into<EntitlementInclusionListCel>,
 } }
 
-/// The `c1.api.automations.v1.ListAutomationExecutionsResponse` schema.
+/// The answer of `AutomationExecution::list_automation_executions` (`GET /api/v1/automation_executions?<page_size>&<page_token>`).
 #[cfg(feature = "automation-execution")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAutomationExecutionsResponse {
-    /// `automationExecutions`: a list; each item is a [`AutomationExecution`].
+    /// The automation executions: a list of [`AutomationExecution`]s. `None` counts as empty. On the wire: `automationExecutions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_executions: Option<Vec<AutomationExecution>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2246,16 +2278,16 @@ impl crate::Page for ListAutomationExecutionsResponse {
     }
 }
 
-/// The `c1.api.automations.v1.ListAutomationsResponse` schema.
+/// The answer of `Automation::list_automations` (`GET /api/v1/automations?<page_size>&<page_token>`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAutomationsResponse {
-    /// `list`: a list; each item is a [`Automation`].
+    /// The list: a list of [`Automation`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Automation>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2277,25 +2309,27 @@ impl crate::Page for ListAutomationsResponse {
     }
 }
 
-/// The `c1.api.automations.v1.ReassignAction` schema.
+/// Held by `TaskAction.reassign`.
+///
+/// At most one of each group may be set: `assignee_user_id_cel`, `assignee_user_ref`; `subject_user_id_cel`, `subject_user_ref`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReassignAction {
-    /// `assigneeUserIdCel`: text.
+    /// The assignee user id CEL: text. `None`: not set. On the wire: `assigneeUserIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_user_id_cel: Option<String>,
-    /// `assigneeUserRef`: a [`UserRef`].
+    /// A reference to the assignee user: a [`UserRef`]. `None`: not set. On the wire: `assigneeUserRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_user_ref: Option<UserRef>,
-    /// `subjectUserIdCel`: text.
+    /// The subject user id CEL: text. `None`: not set. On the wire: `subjectUserIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_user_id_cel: Option<String>,
-    /// `subjectUserRef`: a [`UserRef`].
+    /// A reference to the subject user: a [`UserRef`]. `None`: not set. On the wire: `subjectUserRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_user_ref: Option<UserRef>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
 }
@@ -2318,25 +2352,27 @@ setters! { ReassignAction {
     use_subject_user: bool,
 } }
 
-/// The `c1.api.automations.v1.RemoveFromDelegation` schema.
+/// Held by `AutomationStep.remove_from_delegation`.
+///
+/// At most one of `replacement_user_id_cel`, `replacement_user_ref` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveFromDelegation {
-    /// `replacementUserIdCel`: text.
+    /// The replacement user id CEL: text. `None`: not set. On the wire: `replacementUserIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement_user_id_cel: Option<String>,
-    /// `replacementUserRef`: a [`UserRef`].
+    /// A reference to the replacement user: a [`UserRef`]. `None`: not set. On the wire: `replacementUserRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement_user_ref: Option<UserRef>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdCel`: text.
+    /// The user id CEL: text. `None` counts as empty. On the wire: `userIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id_cel: Option<String>,
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None`: not set. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -2359,16 +2395,16 @@ setters! { RemoveFromDelegation {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.automations.v1.ResolvePausedAutomationExecutionsRequestInput` schema.
+/// The request body of `Automation::resolve_paused_automation_executions` (`POST /api/v1/automations/<id>/circuit_breaker/resolve_paused`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResolvePausedAutomationExecutionsRequest {
-    /// `decision`: one of [`ClearAutomationCircuitBreakerRequestDecision`].
+    /// The decision: one of [`ClearAutomationCircuitBreakerRequestDecision`]. `None` counts as [`ClearAutomationCircuitBreakerRequestDecision::Unspecified`]. On the wire: `decision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision: Option<ClearAutomationCircuitBreakerRequestDecision>,
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -2385,19 +2421,19 @@ setters! { ResolvePausedAutomationExecutionsRequest {
     reason: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.ResolvePausedAutomationExecutionsResponse` schema.
+/// The answer of `Automation::resolve_paused_automation_executions` (`POST /api/v1/automations/<id>/circuit_breaker/resolve_paused`).
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResolvePausedAutomationExecutionsResponse {
-    /// `bulkActionId`: text.
+    /// The id of the bulk action: text. `None` counts as empty. On the wire: `bulkActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_id: Option<String>,
-    /// `erroredCount`: a number. Deprecated by the vendor.
+    /// The errored count: a whole number. `None` counts as 0. On the wire: `erroredCount`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errored_count: Option<u32>,
-    /// `pausedCount`: a number. Deprecated by the vendor.
+    /// The paused count: a whole number. `None` counts as 0. On the wire: `pausedCount`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paused_count: Option<u32>,
 }
@@ -2409,19 +2445,21 @@ model_de! { ResolvePausedAutomationExecutionsResponse [1] {
     2 "pausedCount" paused_count: Plain,
 } }
 
-/// The `c1.api.automations.v1.RunAutomation` schema.
+/// Held by `AutomationStep.run_automation`.
+///
+/// At most one of `automation_template_ref`, `automation_template_id_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RunAutomation {
-    /// `automationTemplateIdCel`: text.
+    /// The automation template id CEL: text. `None`: not set. On the wire: `automationTemplateIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_template_id_cel: Option<String>,
-    /// `automationTemplateRef`: a [`AutomationTemplateRef`].
+    /// A reference to the automation template: an [`AutomationTemplateRef`]. `None`: not set. On the wire: `automationTemplateRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_template_ref: Option<AutomationTemplateRef>,
-    /// `context`: a [`AutomationContext`].
+    /// The context: an [`AutomationContext`]. `None`: not set. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<AutomationContext>,
 }
@@ -2440,13 +2478,13 @@ setters! { RunAutomation {
     context: impl Into<AutomationContext>,
 } }
 
-/// The `c1.api.automations.v1.RunDelayed` schema.
+/// Held by `UsageBasedRevocationTrigger.run_delayed`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RunDelayed {
-    /// `coldStartDelayDays`: a number.
+    /// The cold start delay, in days: a whole number. `None` counts as 0. On the wire: `coldStartDelayDays`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cold_start_delay_days: Option<u32>,
 }
@@ -2472,7 +2510,7 @@ impl RunDelayed {
     }
 }
 
-/// The `c1.api.automations.v1.RunImmediately` schema.
+/// Held by `UsageBasedRevocationTrigger.run_immediately`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2483,31 +2521,31 @@ pub struct RunImmediately {}
 model_de! { RunImmediately [1] {
 } }
 
-/// The `c1.api.automations.v1.ScheduleTrigger` schema.
+/// Held by `AutomationTrigger.schedule`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScheduleTrigger {
-    /// `advanced`: a boolean.
+    /// Whether it is advanced: a boolean. `None` counts as `false`. On the wire: `advanced`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced: Option<bool>,
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `cronSpec`: text.
+    /// The cron spec: text. `None` counts as empty. On the wire: `cronSpec`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
-    /// `skipIfTrueCel`: text. Deprecated by the vendor.
+    /// The skip if true CEL: text. `None` counts as empty. On the wire: `skipIfTrueCel`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_if_true_cel: Option<String>,
-    /// `start`: a timestamp (RFC 3339 on the wire).
+    /// The start: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `start`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub start: Option<::time::OffsetDateTime>,
-    /// `timezone`: text.
+    /// The timezone: text. `None` counts as empty. On the wire: `timezone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -2532,28 +2570,28 @@ setters! { ScheduleTrigger {
     timezone: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.ScheduleTriggerAppUser` schema.
+/// Held by `AutomationTrigger.schedule_app_user`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScheduleTriggerAppUser {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `cronSpec`: text.
+    /// The cron spec: text. `None` counts as empty. On the wire: `cronSpec`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
-    /// `start`: a timestamp (RFC 3339 on the wire).
+    /// The start: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `start`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub start: Option<::time::OffsetDateTime>,
-    /// `timezone`: text.
+    /// The timezone: text. `None` counts as empty. On the wire: `timezone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -2576,25 +2614,25 @@ setters! { ScheduleTriggerAppUser {
     timezone: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.ScheduleTriggerNoUser` schema.
+/// Held by `AutomationTrigger.schedule_no_user`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScheduleTriggerNoUser {
-    /// `advanced`: a boolean.
+    /// Whether it is advanced: a boolean. `None` counts as `false`. On the wire: `advanced`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced: Option<bool>,
-    /// `cronSpec`: text.
+    /// The cron spec: text. `None` counts as empty. On the wire: `cronSpec`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cron_spec: Option<String>,
-    /// `start`: a timestamp (RFC 3339 on the wire).
+    /// The start: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `start`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub start: Option<::time::OffsetDateTime>,
-    /// `timezone`: text.
+    /// The timezone: text. `None` counts as empty. On the wire: `timezone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -2615,31 +2653,31 @@ setters! { ScheduleTriggerNoUser {
     timezone: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.SearchAllAutomationExecutionsRequest` schema.
+/// The request body of `AutomationExecutionSearch::search_all_automation_executions` (`POST /api/v1/search/all_automation_executions`).
 #[cfg(feature = "automation-execution-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAllAutomationExecutionsRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `automationTemplateIds`: a list; each item is text.
+    /// The ids of the automation templates: a list of text. `None` counts as empty. On the wire: `automationTemplateIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_template_ids: Option<Vec<String>>,
-    /// `executionStates`: a list; each item is one of [`AutomationExecutionState`].
+    /// The execution states: a list of [`AutomationExecutionState`] values. `None` counts as empty. On the wire: `executionStates`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_states: Option<Vec<AutomationExecutionState>>,
-    /// `expandMask`: a [`AutomationExecutionExpandMask`].
+    /// The expand mask: an [`AutomationExecutionExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AutomationExecutionExpandMask>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `subjectUserIds`: a list; each item is text.
+    /// The ids of the subject users: a list of text. `None` counts as empty. On the wire: `subjectUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_user_ids: Option<Vec<String>>,
 }
@@ -2666,19 +2704,19 @@ setters! { SearchAllAutomationExecutionsRequest {
     subject_user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.automations.v1.SearchAllAutomationExecutionsResponse` schema.
+/// The answer of `AutomationExecutionSearch::search_all_automation_executions` (`POST /api/v1/search/all_automation_executions`).
 #[cfg(feature = "automation-execution-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAllAutomationExecutionsResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AutomationExecutionView`].
+    /// The list: a list of [`AutomationExecutionView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AutomationExecutionView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2701,37 +2739,37 @@ impl crate::Page for SearchAllAutomationExecutionsResponse {
     }
 }
 
-/// The `c1.api.automations.v1.SearchAutomationExecutionsRequest` schema.
+/// The request body of `AutomationExecutionSearch::search_automation_executions` (`POST /api/v1/search/automation_executions`).
 #[cfg(feature = "automation-execution-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationExecutionsRequest {
-    /// `automationTemplateId`: text.
+    /// The id of the automation template: text. `None` counts as empty. On the wire: `automationTemplateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_template_id: Option<String>,
-    /// `executionId`: a 64-bit integer (a string on the wire).
+    /// The execution id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `executionId`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub execution_id: Option<i64>,
-    /// `executionStepStates`: a list; each item is one of [`AutomationExecutionState`].
+    /// The execution step states: a list of [`AutomationExecutionState`] values. `None` counts as empty. On the wire: `executionStepStates`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_step_states: Option<Vec<AutomationExecutionState>>,
-    /// `expandMask`: a [`AutomationExecutionExpandMask`].
+    /// The expand mask: an [`AutomationExecutionExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AutomationExecutionExpandMask>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`AutomationExecutionRef`].
+    /// The refs: a list of [`AutomationExecutionRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<AutomationExecutionRef>>,
 }
@@ -2760,19 +2798,19 @@ setters! { SearchAutomationExecutionsRequest {
     refs: impl Into<Vec<AutomationExecutionRef>>,
 } }
 
-/// The `c1.api.automations.v1.SearchAutomationExecutionsResponse` schema.
+/// The answer of `AutomationExecutionSearch::search_automation_executions` (`POST /api/v1/search/automation_executions`).
 #[cfg(feature = "automation-execution-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationExecutionsResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AutomationExecutionView`].
+    /// The list: a list of [`AutomationExecutionView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AutomationExecutionView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2795,19 +2833,19 @@ impl crate::Page for SearchAutomationExecutionsResponse {
     }
 }
 
-/// The `c1.api.automations.v1.SearchAutomationTemplateVersionsRequest` schema.
+/// The request body of `AutomationSearch::search_automation_template_versions` (`POST /api/v1/search/automation_versions`).
 #[cfg(feature = "automation-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationTemplateVersionsRequest {
-    /// `automationTemplateId`: text.
+    /// The id of the automation template: text. `None` counts as empty. On the wire: `automationTemplateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_template_id: Option<String>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
@@ -2826,16 +2864,16 @@ setters! { SearchAutomationTemplateVersionsRequest {
     page_token: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.SearchAutomationTemplateVersionsResponse` schema.
+/// The answer of `AutomationSearch::search_automation_template_versions` (`POST /api/v1/search/automation_versions`).
 #[cfg(feature = "automation-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationTemplateVersionsResponse {
-    /// `list`: a list; each item is a [`AutomationTemplateVersion`].
+    /// The list: a list of [`AutomationTemplateVersion`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AutomationTemplateVersion>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2857,43 +2895,43 @@ impl crate::Page for SearchAutomationTemplateVersionsResponse {
     }
 }
 
-/// The `c1.api.automations.v1.SearchAutomationsRequest` schema.
+/// The request body of `AutomationSearch::search_automations` (`POST /api/v1/search/automations`).
 #[cfg(feature = "automation-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationsRequest {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `direction`: one of [`SearchAutomationsRequestDirection`].
+    /// The direction: one of [`SearchAutomationsRequestDirection`]. `None` counts as [`SearchAutomationsRequestDirection::Unspecified`]. On the wire: `direction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<SearchAutomationsRequestDirection>,
-    /// `isDraft`: a boolean.
+    /// Whether it is draft: a boolean. `None` leaves it out (which differs from `false`). On the wire: `isDraft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`AutomationTemplateRef`].
+    /// The refs: a list of [`AutomationTemplateRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<AutomationTemplateRef>>,
-    /// `sortField`: one of [`SearchAutomationsRequestSortField`].
+    /// The sort field: one of [`SearchAutomationsRequestSortField`]. `None` counts as [`SearchAutomationsRequestSortField::Unspecified`]. On the wire: `sortField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_field: Option<SearchAutomationsRequestSortField>,
-    /// `statuses`: a list; each item is one of [`SearchAutomationsRequestStatuses`].
+    /// The statuses: a list of [`SearchAutomationsRequestStatuses`] values. `None` counts as empty. On the wire: `statuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statuses: Option<Vec<SearchAutomationsRequestStatuses>>,
-    /// `triggerTypes`: a list; each item is one of [`AutomationPrimaryTriggerType`].
+    /// The trigger types: a list of [`AutomationPrimaryTriggerType`] values. `None` counts as empty. On the wire: `triggerTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_types: Option<Vec<AutomationPrimaryTriggerType>>,
 }
@@ -2930,7 +2968,7 @@ setters! { SearchAutomationsRequest {
 
 #[cfg(feature = "automation-search")]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `SearchAutomationsRequest.sort_field`.
 pub enum SearchAutomationsRequestSortField {
 /// `AUTOMATION_SORT_FIELD_UNSPECIFIED`
 Unspecified = "AUTOMATION_SORT_FIELD_UNSPECIFIED",
@@ -2949,7 +2987,7 @@ PrimaryTriggerType = "AUTOMATION_SORT_FIELD_PRIMARY_TRIGGER_TYPE",
 
 #[cfg(feature = "automation-search")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SearchAutomationsRequest.statuses`.
 pub enum SearchAutomationsRequestStatuses {
 /// `AUTOMATION_STATUS_FILTER_UNSPECIFIED`
 Unspecified = "AUTOMATION_STATUS_FILTER_UNSPECIFIED",
@@ -2960,16 +2998,16 @@ Off = "AUTOMATION_STATUS_FILTER_OFF",
 }
 }
 
-/// The `c1.api.automations.v1.SearchAutomationsResponse` schema.
+/// The answer of `AutomationSearch::search_automations` (`POST /api/v1/search/automations`).
 #[cfg(feature = "automation-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchAutomationsResponse {
-    /// `list`: a list; each item is a [`Automation`].
+    /// The list: a list of [`Automation`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Automation>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2991,34 +3029,34 @@ impl crate::Page for SearchAutomationsResponse {
     }
 }
 
-/// The `c1.api.automations.v1.SendEmail` schema.
+/// Held by `AutomationStep.send_email`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendEmail {
-    /// `body`: text.
+    /// The body: text. `None` counts as empty. On the wire: `body`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// `email`: text. Deprecated by the vendor.
+    /// The email: text. `None` counts as empty. On the wire: `email`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `emailCel`: text.
+    /// The email CEL: text. `None` counts as empty. On the wire: `emailCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_cel: Option<String>,
-    /// `subject`: text.
+    /// The subject: text. `None` counts as empty. On the wire: `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `title`: text.
+    /// The title: text. `None` counts as empty. On the wire: `title`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdsCel`: text.
+    /// The user ids CEL: text. `None` counts as empty. On the wire: `userIdsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids_cel: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -3047,31 +3085,33 @@ setters! { SendEmail {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.automations.v1.SendSlackMessage` schema.
+/// Held by `AutomationStep.send_slack_message`.
+///
+/// At most one of `channel_name`, `channel_name_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendSlackMessage {
-    /// `body`: text.
+    /// The body: text. `None` counts as empty. On the wire: `body`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
-    /// `channelIsId`: a boolean.
+    /// The channel is id switch: a boolean. `None` counts as `false`. On the wire: `channelIsId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_is_id: Option<bool>,
-    /// `channelName`: text.
+    /// The channel name: text. `None`: not set. On the wire: `channelName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
-    /// `channelNameCel`: text.
+    /// The channel name CEL: text. `None`: not set. On the wire: `channelNameCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name_cel: Option<String>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdsCel`: text.
+    /// The user ids CEL: text. `None` counts as empty. On the wire: `userIdsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids_cel: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -3098,19 +3138,21 @@ setters! { SendSlackMessage {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.automations.v1.SetCredential` schema.
+/// Held by `AutomationStep.set_credential`.
+///
+/// At most one of `connector_ref` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetCredential {
-    /// `accountIdCel`: text.
+    /// The account id CEL: text. `None` counts as empty. On the wire: `accountIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id_cel: Option<String>,
-    /// `connectorRef`: a [`ConnectorRef`].
+    /// A reference to the connector: a [`ConnectorRef`]. `None`: not set. On the wire: `connectorRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_ref: Option<ConnectorRef>,
-    /// `passwordCel`: text.
+    /// The password CEL: text. `None` counts as empty. On the wire: `passwordCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_cel: Option<String>,
 }
@@ -3129,46 +3171,46 @@ setters! { SetCredential {
     password_cel: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.StoreCredential` schema.
+/// Held by `AutomationStep.store_credential`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StoreCredential {
-    /// `appIdCel`: text.
+    /// The app id CEL: text. `None` counts as empty. On the wire: `appIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id_cel: Option<String>,
-    /// `authType`: one of [`StoreCredentialAuthType`].
+    /// The auth type: one of [`StoreCredentialAuthType`]. `None` counts as [`StoreCredentialAuthType::Unspecified`]. On the wire: `authType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<StoreCredentialAuthType>,
-    /// `credentialCel`: text.
+    /// The credential CEL: text. `None` counts as empty. On the wire: `credentialCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_cel: Option<String>,
-    /// `expiry`: a duration (`"3600s"` on the wire).
+    /// The expiry: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `expiry`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub expiry: Option<::time::SignedDuration>,
-    /// `labelCel`: text.
+    /// The label CEL: text. `None` counts as empty. On the wire: `labelCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label_cel: Option<String>,
-    /// `maxViews`: a number.
+    /// The max views: a whole number. `None` counts as 0. On the wire: `maxViews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_views: Option<u32>,
-    /// `recipientCel`: text.
+    /// The recipient CEL: text. `None` counts as empty. On the wire: `recipientCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_cel: Option<String>,
-    /// `recipientEmailCel`: text.
+    /// The recipient email CEL: text. `None` counts as empty. On the wire: `recipientEmailCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_email_cel: Option<String>,
-    /// `ttl`: a duration (`"3600s"` on the wire).
+    /// The ttl: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `ttl`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub ttl: Option<::time::SignedDuration>,
-    /// `vaultType`: one of [`StoreCredentialVaultType`].
+    /// The vault type: one of [`StoreCredentialVaultType`]. `None` counts as [`StoreCredentialVaultType::Unspecified`]. On the wire: `vaultType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_type: Option<StoreCredentialVaultType>,
 }
@@ -3203,7 +3245,7 @@ setters! { StoreCredential {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `StoreCredential.auth_type`.
 pub enum StoreCredentialAuthType {
 /// `STORE_CREDENTIAL_AUTH_TYPE_UNSPECIFIED`
 Unspecified = "STORE_CREDENTIAL_AUTH_TYPE_UNSPECIFIED",
@@ -3216,7 +3258,7 @@ VerifyEmail = "STORE_CREDENTIAL_AUTH_TYPE_VERIFY_EMAIL",
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `StoreCredential.vault_type`.
 pub enum StoreCredentialVaultType {
 /// `STORE_CREDENTIAL_VAULT_TYPE_UNSPECIFIED`
 Unspecified = "STORE_CREDENTIAL_VAULT_TYPE_UNSPECIFIED",
@@ -3227,22 +3269,24 @@ AppVault = "STORE_CREDENTIAL_VAULT_TYPE_APP_VAULT",
 }
 }
 
-/// The `c1.api.automations.v1.TaskAction` schema.
+/// Held by `AutomationStep.task_action`.
+///
+/// At most one of `close`, `reassign` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAction {
-    /// `close`: a [`CloseAction`].
+    /// The close: a [`CloseAction`]. `None`: not set. On the wire: `close`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close: Option<CloseAction>,
-    /// `reassign`: a [`ReassignAction`].
+    /// The reassign: a [`ReassignAction`]. `None`: not set. On the wire: `reassign`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign: Option<ReassignAction>,
-    /// `taskTypes`: a list; each item is one of [`TaskActionTaskTypes`].
+    /// The task types: a list of [`TaskActionTaskTypes`] values. `None` counts as empty. On the wire: `taskTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_types: Option<Vec<TaskActionTaskTypes>>,
-    /// `taskUserRelation`: one of [`TaskActionTaskUserRelation`].
+    /// The task user relation: one of [`TaskActionTaskUserRelation`]. `None` counts as [`TaskActionTaskUserRelation::Unspecified`]. On the wire: `taskUserRelation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_user_relation: Option<TaskActionTaskUserRelation>,
 }
@@ -3265,7 +3309,7 @@ setters! { TaskAction {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `TaskAction.task_types`.
 pub enum TaskActionTaskTypes {
 /// `TASK_TYPE_UNSPECIFIED`
 Unspecified = "TASK_TYPE_UNSPECIFIED",
@@ -3280,7 +3324,7 @@ Review = "TASK_TYPE_REVIEW",
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `TaskAction.task_user_relation`.
 pub enum TaskActionTaskUserRelation {
 /// `TASK_USER_RELATION_UNSPECIFIED`
 Unspecified = "TASK_USER_RELATION_UNSPECIFIED",
@@ -3291,7 +3335,7 @@ Subject = "TASK_USER_RELATION_SUBJECT",
 }
 }
 
-/// The `c1.api.automations.v1.TerminateAutomationRequestInput` schema.
+/// The request body of `AutomationExecutionActions::terminate_automation` (`POST /api/v1/automation_executions/<id>/actions/terminate`).
 #[cfg(feature = "automation-execution-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -3302,7 +3346,7 @@ pub struct TerminateAutomationRequest {}
 model_de! { TerminateAutomationRequest [1] {
 } }
 
-/// The `c1.api.automations.v1.TerminateAutomationResponse` schema.
+/// The answer of `AutomationExecutionActions::terminate_automation` (`POST /api/v1/automation_executions/<id>/actions/terminate`).
 #[cfg(feature = "automation-execution-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -3313,25 +3357,25 @@ pub struct TerminateAutomationResponse {}
 model_de! { TerminateAutomationResponse [1] {
 } }
 
-/// The `c1.api.automations.v1.UnenrollFromAllAccessProfiles` schema.
+/// Held by `AutomationStep.unenroll_from_all_access_profiles`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnenrollFromAllAccessProfiles {
-    /// `catalogIds`: a list; each item is text.
+    /// The ids of the catalogs: a list of text. `None` counts as empty. On the wire: `catalogIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_ids: Option<Vec<String>>,
-    /// `catalogIdsCel`: text.
+    /// The catalog ids CEL: text. `None` counts as empty. On the wire: `catalogIdsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_ids_cel: Option<String>,
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdsCel`: text.
+    /// The user ids CEL: text. `None` counts as empty. On the wire: `userIdsCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids_cel: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -3354,14 +3398,16 @@ setters! { UnenrollFromAllAccessProfiles {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.automations.v1.UpdateAutomationRequestInput` schema.
+/// The request body of `Automation::update_automation` (`POST /api/v1/automations/<id>`).
+///
+/// An update: the server changes the fields of `automation` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "automation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAutomationRequest {
-    /// `automation`: a [`Automation`].
+    /// The automation: an [`Automation`]. `None` leaves it out. On the wire: `automation`.
     pub automation: Option<Automation>,
-    /// `updateMask`: text.
+    /// The fields of `automation` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `automation` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -3398,19 +3444,19 @@ set_paths! { UpdateAutomationRequest => automation }
 #[cfg(feature = "automation")]
 update_body! { UpdateAutomationRequest { "automation" automation,  } {  } }
 
-/// The `c1.api.automations.v1.UpdateAutomationResponse` schema.
+/// The answer of `Automation::update_automation` (`POST /api/v1/automations/<id>`).
 #[cfg(feature = "automation")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAutomationResponse {
-    /// `automation`: a [`Automation`].
+    /// The automation: an [`Automation`]. `None` when the answer has none. On the wire: `automation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation: Option<Automation>,
-    /// `webhookCapabilityUrl`: text.
+    /// The webhook capability URL: text. `None` counts as empty. On the wire: `webhookCapabilityUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_capability_url: Option<String>,
-    /// `webhookHmacSecret`: text.
+    /// The webhook hmac secret: text. `None` counts as empty. On the wire: `webhookHmacSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_hmac_secret: Option<String>,
 }
@@ -3429,25 +3475,27 @@ redacted_debug! { UpdateAutomationResponse {
     "webhook_hmac_secret" webhook_hmac_secret: redacted,
 } }
 
-/// The `c1.api.automations.v1.UpdateUser` schema.
+/// Held by `AutomationStep.update_user`.
+///
+/// At most one of each group may be set: `user_id_cel`, `user_ref`; `user_status_enum`, `user_status_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUser {
-    /// `useSubjectUser`: a boolean.
+    /// Whether to use subject user: a boolean. `None` counts as `false`. On the wire: `useSubjectUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_subject_user: Option<bool>,
-    /// `userIdCel`: text.
+    /// The user id CEL: text. `None`: not set. On the wire: `userIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id_cel: Option<String>,
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None`: not set. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
-    /// `userStatusCel`: text.
+    /// The user status CEL: text. `None`: not set. On the wire: `userStatusCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_status_cel: Option<String>,
-    /// `userStatusEnum`: one of [`UserStatus`].
+    /// The user status enum: one of [`UserStatus`]. `None`: not set. On the wire: `userStatusEnum`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_status_enum: Option<UserStatus>,
 }
@@ -3470,43 +3518,45 @@ setters! { UpdateUser {
     user_status_enum: impl Into<UserStatus>,
 } }
 
-/// The `c1.api.automations.v1.UsageBasedRevocationTrigger` schema.
+/// Held by `AutomationTrigger.usage_based_revocation`.
+///
+/// At most one of `run_immediately`, `run_delayed` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UsageBasedRevocationTrigger {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `enabledAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was enabled: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `enabledAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub enabled_at: Option<::time::OffsetDateTime>,
-    /// `excludedGroupRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the excluded groups: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `excludedGroupRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_group_refs: Option<Vec<AppEntitlementRef>>,
-    /// `excludedUserRefs`: a list; each item is a [`UserRef`].
+    /// References to the excluded users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `excludedUserRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_user_refs: Option<Vec<UserRef>>,
-    /// `includeUsersWithNoActivity`: a boolean.
+    /// Whether to include users with no activity: a boolean. `None` counts as `false`. On the wire: `includeUsersWithNoActivity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_users_with_no_activity: Option<bool>,
-    /// `runDelayed`: a [`RunDelayed`].
+    /// The run delayed: a [`RunDelayed`]. `None`: not set. On the wire: `runDelayed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_delayed: Option<RunDelayed>,
-    /// `runImmediately`: a [`RunImmediately`].
+    /// The run immediately: a [`RunImmediately`]. `None`: not set. On the wire: `runImmediately`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_immediately: Option<RunImmediately>,
-    /// `targetedAppUserTypes`: a list; each item is one of [`AppUserAppUserType`].
+    /// The targeted app user types: a list of [`AppUserAppUserType`] values. `None` counts as empty. On the wire: `targetedAppUserTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targeted_app_user_types: Option<Vec<AppUserAppUserType>>,
-    /// `targetedEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the targeted entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `targetedEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targeted_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `unusedForDays`: a number.
+    /// The unused for, in days: a whole number. `None` counts as 0. On the wire: `unusedForDays`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unused_for_days: Option<u32>,
 }
@@ -3539,13 +3589,13 @@ setters! { UsageBasedRevocationTrigger {
     unused_for_days: u32,
 } }
 
-/// The `c1.api.automations.v1.UserCreatedTrigger` schema.
+/// Held by `AutomationTrigger.user_created`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserCreatedTrigger {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
@@ -3560,13 +3610,13 @@ setters! { UserCreatedTrigger {
     condition: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.UserProfileChangeTrigger` schema.
+/// Held by `AutomationTrigger.user_profile_change`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserProfileChangeTrigger {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
@@ -3581,22 +3631,22 @@ setters! { UserProfileChangeTrigger {
     condition: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.UserProperties` schema.
+/// Held by `ConnectorCreateAccount.user_properties`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserProperties {
-    /// `displayNameCel`: text.
+    /// The display name CEL: text. `None` counts as empty. On the wire: `displayNameCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name_cel: Option<String>,
-    /// `emailCel`: text.
+    /// The email CEL: text. `None` counts as empty. On the wire: `emailCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_cel: Option<String>,
-    /// `profileAttributeCel`: text.
+    /// The profile attribute CEL: text. `None` counts as empty. On the wire: `profileAttributeCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_attribute_cel: Option<String>,
-    /// `usernameCel`: text.
+    /// The username CEL: text. `None` counts as empty. On the wire: `usernameCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username_cel: Option<String>,
 }
@@ -3617,13 +3667,13 @@ setters! { UserProperties {
     username_cel: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.WaitForDuration` schema.
+/// Held by `AutomationStep.wait_for_duration`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitForDuration {
-    /// `duration`: a duration (`"3600s"` on the wire).
+    /// The duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `duration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
@@ -3641,19 +3691,21 @@ setters! { WaitForDuration {
     duration: impl Into<::time::SignedDuration>,
 } }
 
-/// The `c1.api.automations.v1.Webhook` schema.
+/// Held by `AutomationStep.webhook`.
+///
+/// At most one of `webhook_id`, `webhook_id_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Webhook {
-    /// `payload`: a free-form JSON object.
+    /// The payload: a free-form JSON object. `None`: not set. On the wire: `payload`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None`: not set. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookIdCel`: text.
+    /// The webhook id CEL: text. `None`: not set. On the wire: `webhookIdCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id_cel: Option<String>,
 }
@@ -3672,22 +3724,24 @@ setters! { Webhook {
     webhook_id_cel: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.WebhookAutomationTrigger` schema.
+/// Held by `AutomationTrigger.webhook`.
+///
+/// At most one of `jwt`, `hmac`, `capability_url` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookAutomationTrigger {
-    /// `capabilityUrl`: a [`WebhookListenerAuthCapabilityURL`].
+    /// The capability URL: a [`WebhookListenerAuthCapabilityURL`]. `None`: not set. On the wire: `capabilityUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capability_url: Option<WebhookListenerAuthCapabilityURL>,
-    /// `hmac`: a [`WebhookListenerAuthHMAC`].
+    /// The hmac: a [`WebhookListenerAuthHMAC`]. `None`: not set. On the wire: `hmac`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hmac: Option<WebhookListenerAuthHMAC>,
-    /// `jwt`: a [`WebhookListenerAuthJWT`].
+    /// The JWT: a [`WebhookListenerAuthJWT`]. `None`: not set. On the wire: `jwt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt: Option<WebhookListenerAuthJWT>,
-    /// `listenerId`: text.
+    /// The id of the listener: text. `None` counts as empty. On the wire: `listenerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listener_id: Option<String>,
 }
@@ -3708,7 +3762,7 @@ setters! { WebhookAutomationTrigger {
     listener_id: impl Into<String>,
 } }
 
-/// The `c1.api.automations.v1.WebhookListenerAuthCapabilityURL` schema.
+/// Held by `WebhookAutomationTrigger.capability_url`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -3719,7 +3773,7 @@ pub struct WebhookListenerAuthCapabilityURL {}
 model_de! { WebhookListenerAuthCapabilityURL [1] {
 } }
 
-/// The `c1.api.automations.v1.WebhookListenerAuthHMAC` schema.
+/// Held by `WebhookAutomationTrigger.hmac`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -3730,13 +3784,13 @@ pub struct WebhookListenerAuthHMAC {}
 model_de! { WebhookListenerAuthHMAC [1] {
 } }
 
-/// The `c1.api.automations.v1.WebhookListenerAuthJWT` schema.
+/// Held by `WebhookAutomationTrigger.jwt`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookListenerAuthJWT {
-    /// `jwksUrl`: text.
+    /// The JWKS URL: text. `None` counts as empty. On the wire: `jwksUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_url: Option<String>,
 }

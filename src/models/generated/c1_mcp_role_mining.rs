@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.mcp.role_mining.v1.AccessProfileMatch` schema.
+/// Held by `RoleMiningManagementSuggestion.existing_profile_matches`.
 #[cfg(any(
     feature = "role-mining-management",
     feature = "role-mining-management-search"
@@ -13,19 +13,19 @@ use super::*;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessProfileMatch {
-    /// `catalogDisplayName`: text.
+    /// The catalog display name: text. `None` counts as empty. On the wire: `catalogDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_display_name: Option<String>,
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `matchType`: one of [`AccessProfileMatchMatchType`].
+    /// The match type: one of [`AccessProfileMatchMatchType`]. `None` counts as [`AccessProfileMatchMatchType::Unspecified`]. On the wire: `matchType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_type: Option<AccessProfileMatchMatchType>,
-    /// `missingEntitlements`: a list; each item is a [`CohortEntitlement`].
+    /// The missing entitlements: a list of [`CohortEntitlement`]s. `None` counts as empty. On the wire: `missingEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_entitlements: Option<Vec<CohortEntitlement>>,
-    /// `overlapRatio`: a number.
+    /// The overlap ratio: a number. `None` counts as 0. On the wire: `overlapRatio`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overlap_ratio: Option<f64>,
 }
@@ -42,19 +42,19 @@ model_de! { AccessProfileMatch [1] {
     4 "overlapRatio" overlap_ratio: Plain,
 } }
 
-/// The `c1.mcp.role_mining.v1.AttributeFacet` schema.
+/// Held by `GetCustomAnalysisResultResponse.facets`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AttributeFacet {
-    /// `attribute`: text.
+    /// The attribute: text. `None` counts as empty. On the wire: `attribute`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `values`: a list; each item is a [`RoleMiningAttributeValue`].
+    /// The values: a list of [`RoleMiningAttributeValue`]s. `None` counts as empty. On the wire: `values`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<RoleMiningAttributeValue>>,
 }
@@ -66,7 +66,7 @@ model_de! { AttributeFacet [1] {
     2 "values" values: Models,
 } }
 
-/// The `c1.mcp.role_mining.v1.CohortEntitlement` schema.
+/// Held by `CreateAccessProfileFromCohortRequest.entitlements`, `GetCustomAnalysisResultResponse.entitlements`, `RoleMiningManagementSuggestion.entitlements` and 2 more.
 #[cfg(any(
     feature = "role-mining-management",
     feature = "role-mining-management-search"
@@ -75,31 +75,31 @@ model_de! { AttributeFacet [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CohortEntitlement {
-    /// `appDisplayName`: text.
+    /// The app display name: text. `None` counts as empty. On the wire: `appDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_display_name: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appResourceDisplayName`: text.
+    /// The app resource display name: text. `None` counts as empty. On the wire: `appResourceDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_display_name: Option<String>,
-    /// `appResourceTypeDisplayName`: text.
+    /// The app resource type display name: text. `None` counts as empty. On the wire: `appResourceTypeDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_display_name: Option<String>,
-    /// `coverage`: a number.
+    /// The coverage: a number. `None` counts as 0. On the wire: `coverage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub coverage: Option<f64>,
-    /// `entitlementDisplayName`: text.
+    /// The entitlement display name: text. `None` counts as empty. On the wire: `entitlementDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_display_name: Option<String>,
-    /// `entitlementId`: text.
+    /// The id of the entitlement: text. `None` counts as empty. On the wire: `entitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_id: Option<String>,
-    /// `grantedCount`: a number.
+    /// The granted count: a whole number. `None` counts as 0. On the wire: `grantedCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_count: Option<i32>,
-    /// `riskLevelValueId`: text.
+    /// The id of the risk level value: text. `None` counts as empty. On the wire: `riskLevelValueId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_level_value_id: Option<String>,
 }
@@ -133,22 +133,22 @@ setters! { CohortEntitlement {
     risk_level_value_id: impl Into<String>,
 } }
 
-/// The `c1.mcp.role_mining.v1.EntitlementCluster` schema.
+/// Held by `GetCustomAnalysisResultResponse.clusters`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementCluster {
-    /// `avgCoverage`: a number.
+    /// The avg coverage: a number. `None` counts as 0. On the wire: `avgCoverage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_coverage: Option<f64>,
-    /// `avgSimilarity`: a number.
+    /// The avg similarity: a number. `None` counts as 0. On the wire: `avgSimilarity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_similarity: Option<f64>,
-    /// `entitlements`: a list; each item is a [`CohortEntitlement`].
+    /// The entitlements: a list of [`CohortEntitlement`]s. `None` counts as empty. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<CohortEntitlement>>,
-    /// `userCount`: a number.
+    /// The user count: a whole number. `None` counts as 0. On the wire: `userCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i32>,
 }
@@ -161,7 +161,7 @@ model_de! { EntitlementCluster [1] {
     3 "userCount" user_count: Plain,
 } }
 
-/// The `c1.mcp.role_mining.v1.ProfileFilter` schema.
+/// Held by `CreateAccessProfileFromCohortRequest.profile_filters`, `CustomAnalysisResultView.profile_filters`, `RoleMiningManagementSuggestion.cohort_filters` and 2 more.
 #[cfg(any(
     feature = "role-mining-management",
     feature = "role-mining-management-search"
@@ -170,10 +170,10 @@ model_de! { EntitlementCluster [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProfileFilter {
-    /// `attribute`: text.
+    /// The attribute: text. `None` counts as empty. On the wire: `attribute`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute: Option<String>,
-    /// `values`: a list; each item is text.
+    /// The values: a list of text. `None` counts as empty. On the wire: `values`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -193,19 +193,19 @@ setters! { ProfileFilter {
     values: impl Into<Vec<String>>,
 } }
 
-/// The `c1.mcp.role_mining.v1.AttributeValue` schema.
+/// Held by `AttributeFacet.values`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningAttributeValue {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `userCount`: a number.
+    /// The user count: a whole number. `None` counts as 0. On the wire: `userCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_count: Option<i32>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }

@@ -4,25 +4,25 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.webhooks.v1.Body` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Body {
-    /// `callbackUrl`: text.
+    /// The callback URL: text. `None` counts as empty. On the wire: `callbackUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    /// `event`: text.
+    /// The event: text. `None` counts as empty. On the wire: `event`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
-    /// `payload`: a free-form JSON object.
+    /// The payload: a free-form JSON object. `None`: not set. On the wire: `payload`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `version`: text.
+    /// The version: text. `None` counts as empty. On the wire: `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }
@@ -36,25 +36,25 @@ model_de! { Body [1] {
     4 "webhookId" webhook_id: Plain,
 } }
 
-/// The `c1.webhooks.v1.PayloadFindingDispatch` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadFindingDispatch {
-    /// `dispatchId`: text.
+    /// The id of the dispatch: text. `None` counts as empty. On the wire: `dispatchId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatch_id: Option<String>,
-    /// `finding`: a [`Finding`].
+    /// The finding: a [`Finding`]. `None`: not set. On the wire: `finding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<Finding>,
-    /// `findingId`: text.
+    /// The id of the finding: text. `None` counts as empty. On the wire: `findingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_id: Option<String>,
-    /// `payloadTemplate`: text.
+    /// The payload template: text. `None` counts as empty. On the wire: `payloadTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_template: Option<String>,
-    /// `ruleId`: text.
+    /// The id of the rule: text. `None` counts as empty. On the wire: `ruleId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
 }
@@ -68,16 +68,16 @@ model_de! { PayloadFindingDispatch [1] {
     4 "ruleId" rule_id: Plain,
 } }
 
-/// The `c1.webhooks.v1.PayloadPolicyApprovalStep` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadPolicyApprovalStep {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None`: not set. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -88,16 +88,16 @@ model_de! { PayloadPolicyApprovalStep [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.webhooks.v1.PayloadPolicyPostAction` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadPolicyPostAction {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None`: not set. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -108,16 +108,16 @@ model_de! { PayloadPolicyPostAction [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.webhooks.v1.PayloadProvisionStep` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadProvisionStep {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None`: not set. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -128,7 +128,7 @@ model_de! { PayloadProvisionStep [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.webhooks.v1.PayloadTest` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -139,25 +139,25 @@ pub struct PayloadTest {}
 model_de! { PayloadTest [1] {
 } }
 
-/// The `c1.webhooks.v1.PayloadWorkflowStep` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadWorkflowStep {
-    /// `context`: a free-form JSON object.
+    /// The context: a free-form JSON object. `None`: not set. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `workflowExecutionId`: a 64-bit integer (a string on the wire).
+    /// The workflow execution id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `workflowExecutionId`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub workflow_execution_id: Option<i64>,
-    /// `workflowExecutionStepId`: text.
+    /// The id of the workflow execution step: text. `None` counts as empty. On the wire: `workflowExecutionStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_execution_step_id: Option<String>,
-    /// `workflowId`: text.
+    /// The id of the workflow: text. `None` counts as empty. On the wire: `workflowId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_id: Option<String>,
 }
@@ -170,16 +170,16 @@ model_de! { PayloadWorkflowStep [1] {
     3 "workflowId" workflow_id: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalReplacePolicy` schema.
+/// Held by `ResponsePolicyApprovalStep.replace_policy`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalReplacePolicy {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `policySteps`: a list; each item is a [`PolicyStep`].
+    /// The policy steps: a list of [`PolicyStep`]s. `None` counts as empty. On the wire: `policySteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_steps: Option<Vec<PolicyStep>>,
 }
@@ -190,25 +190,27 @@ model_de! { ResponsePolicyApprovalReplacePolicy [1] {
     1 "policySteps" policy_steps: Models,
 } }
 
-/// The `c1.webhooks.v1.ResponsePolicyApprovalStep` schema.
+/// A model no operation uses (compiled under `full` only).
+///
+/// At most one of `approve`, `deny`, `reassign`, `replace_policy` may be set.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalStep {
-    /// `approve`: a [`ResponsePolicyApprovalStepApprove`].
+    /// The approve: a [`ResponsePolicyApprovalStepApprove`]. `None`: not set. On the wire: `approve`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approve: Option<ResponsePolicyApprovalStepApprove>,
-    /// `deny`: a [`ResponsePolicyApprovalStepDeny`].
+    /// The deny: a [`ResponsePolicyApprovalStepDeny`]. `None`: not set. On the wire: `deny`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deny: Option<ResponsePolicyApprovalStepDeny>,
-    /// `reassign`: a [`ResponsePolicyApprovalStepReassign`].
+    /// The reassign: a [`ResponsePolicyApprovalStepReassign`]. `None`: not set. On the wire: `reassign`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign: Option<ResponsePolicyApprovalStepReassign>,
-    /// `replacePolicy`: a [`ResponsePolicyApprovalReplacePolicy`].
+    /// The replace policy: a [`ResponsePolicyApprovalReplacePolicy`]. `None`: not set. On the wire: `replacePolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_policy: Option<ResponsePolicyApprovalReplacePolicy>,
-    /// `version`: text.
+    /// The version: text. `None` counts as empty. On the wire: `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
@@ -222,13 +224,13 @@ model_de! { ResponsePolicyApprovalStep [1] {
     4 "version" version: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepApprove` schema.
+/// Held by `ResponsePolicyApprovalStep.approve`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalStepApprove {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -238,13 +240,13 @@ model_de! { ResponsePolicyApprovalStepApprove [1] {
     0 "comment" comment: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepDeny` schema.
+/// Held by `ResponsePolicyApprovalStep.deny`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalStepDeny {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -254,16 +256,16 @@ model_de! { ResponsePolicyApprovalStepDeny [1] {
     0 "comment" comment: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponsePolicyApprovalStep.ResponsePolicyApprovalStepReassign` schema.
+/// Held by `ResponsePolicyApprovalStep.reassign`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyApprovalStepReassign {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `newStepUserIds`: a list; each item is text.
+    /// The ids of the new step users: a list of text. `None` counts as empty. On the wire: `newStepUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_step_user_ids: Option<Vec<String>>,
 }
@@ -274,13 +276,13 @@ model_de! { ResponsePolicyApprovalStepReassign [1] {
     1 "newStepUserIds" new_step_user_ids: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponsePolicyPostAction` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponsePolicyPostAction {
-    /// `version`: text.
+    /// The version: text. `None` counts as empty. On the wire: `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
@@ -290,19 +292,21 @@ model_de! { ResponsePolicyPostAction [1] {
     0 "version" version: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponseProvisionStep` schema.
+/// A model no operation uses (compiled under `full` only).
+///
+/// At most one of `complete`, `errored` may be set.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseProvisionStep {
-    /// `complete`: a [`ResponseProvisionStepComplete`].
+    /// The complete: a [`ResponseProvisionStepComplete`]. `None`: not set. On the wire: `complete`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub complete: Option<ResponseProvisionStepComplete>,
-    /// `errored`: a [`ResponseProvisionStepErrored`].
+    /// The errored: a [`ResponseProvisionStepErrored`]. `None`: not set. On the wire: `errored`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errored: Option<ResponseProvisionStepErrored>,
-    /// `version`: text.
+    /// The version: text. `None` counts as empty. On the wire: `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
@@ -314,13 +318,13 @@ model_de! { ResponseProvisionStep [1] {
     2 "version" version: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponseProvisionStep.ResponseProvisionStepComplete` schema.
+/// Held by `ResponseProvisionStep.complete`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseProvisionStepComplete {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -330,13 +334,13 @@ model_de! { ResponseProvisionStepComplete [1] {
     0 "comment" comment: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponseProvisionStep.ResponseProvisionStepErrored` schema.
+/// Held by `ResponseProvisionStep.errored`.
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseProvisionStepErrored {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }
@@ -346,13 +350,13 @@ model_de! { ResponseProvisionStepErrored [1] {
     0 "comment" comment: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponseTest` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseTest {
-    /// `version`: text.
+    /// The version: text. `None` counts as empty. On the wire: `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
@@ -362,16 +366,16 @@ model_de! { ResponseTest [1] {
     0 "version" version: Plain,
 } }
 
-/// The `c1.webhooks.v1.ResponseWorkflowStep` schema.
+/// A model no operation uses (compiled under `full` only).
 #[cfg(feature = "full")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseWorkflowStep {
-    /// `context`: a free-form JSON object.
+    /// The context: a free-form JSON object. `None`: not set. On the wire: `context`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `version`: text.
+    /// The version: text. `None` counts as empty. On the wire: `version`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }

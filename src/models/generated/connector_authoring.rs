@@ -4,28 +4,28 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceActivateRevisionRequest` schema.
+/// The request body of `ConnectorAuthoringActivation::activate_revision` (`POST /api/v1/connector-authoring/activations`).
 #[cfg(feature = "connector-authoring-activation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAuthoringServiceActivateRevisionRequest {
-    /// `approvalTokenId`: text.
+    /// The id of the approval token: text. `None` counts as empty. On the wire: `approvalTokenId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_token_id: Option<String>,
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `idempotencyKey`: text.
+    /// The idempotency key: text. `None` counts as empty. On the wire: `idempotencyKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
-    /// `instanceAppId`: text.
+    /// The id of the instance app: text. `None` counts as empty. On the wire: `instanceAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_app_id: Option<String>,
-    /// `instanceConnectorId`: text.
+    /// The id of the instance connector: text. `None` counts as empty. On the wire: `instanceConnectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_connector_id: Option<String>,
-    /// `revisionId`: text.
+    /// The id of the revision: text. `None` counts as empty. On the wire: `revisionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_id: Option<String>,
 }
@@ -50,19 +50,19 @@ setters! { ConnectorAuthoringServiceActivateRevisionRequest {
     revision_id: impl Into<String>,
 } }
 
-/// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceActivateRevisionResponse` schema.
+/// The answer of `ConnectorAuthoringActivation::activate_revision` (`POST /api/v1/connector-authoring/activations`).
 #[cfg(feature = "connector-authoring-activation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAuthoringServiceActivateRevisionResponse {
-    /// `activationEpoch`: a 64-bit integer (a string on the wire).
+    /// The activation epoch: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `activationEpoch`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub activation_epoch: Option<u64>,
-    /// `revisionId`: text.
+    /// The id of the revision: text. `None` counts as empty. On the wire: `revisionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_id: Option<String>,
 }
@@ -73,28 +73,28 @@ model_de! { ConnectorAuthoringServiceActivateRevisionResponse [1] {
     1 "revisionId" revision_id: Plain,
 } }
 
-/// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceRollbackRevisionRequest` schema.
+/// The request body of `ConnectorAuthoringActivation::rollback_revision` (`POST /api/v1/connector-authoring/rollbacks`).
 #[cfg(feature = "connector-authoring-activation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAuthoringServiceRollbackRevisionRequest {
-    /// `approvalTokenId`: text.
+    /// The id of the approval token: text. `None` counts as empty. On the wire: `approvalTokenId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_token_id: Option<String>,
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `instanceAppId`: text.
+    /// The id of the instance app: text. `None` counts as empty. On the wire: `instanceAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_app_id: Option<String>,
-    /// `instanceConnectorId`: text.
+    /// The id of the instance connector: text. `None` counts as empty. On the wire: `instanceConnectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_connector_id: Option<String>,
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `targetRevisionId`: text.
+    /// The id of the target revision: text. `None` counts as empty. On the wire: `targetRevisionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_revision_id: Option<String>,
 }
@@ -119,19 +119,19 @@ setters! { ConnectorAuthoringServiceRollbackRevisionRequest {
     target_revision_id: impl Into<String>,
 } }
 
-/// The `c1.api.connector_authoring.v1.ConnectorAuthoringServiceRollbackRevisionResponse` schema.
+/// The answer of `ConnectorAuthoringActivation::rollback_revision` (`POST /api/v1/connector-authoring/rollbacks`).
 #[cfg(feature = "connector-authoring-activation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorAuthoringServiceRollbackRevisionResponse {
-    /// `activationEpoch`: a 64-bit integer (a string on the wire).
+    /// The activation epoch: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `activationEpoch`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub activation_epoch: Option<u64>,
-    /// `revisionId`: text.
+    /// The id of the revision: text. `None` counts as empty. On the wire: `revisionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision_id: Option<String>,
 }

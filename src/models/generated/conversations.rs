@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.conversations.v1.EnsureOnboardingSessionRequest` schema.
+/// The request body of `UIConversations::ensure_onboarding_session` (`POST /api/v1/conversations/onboarding:ensure`).
 #[cfg(feature = "ui-conversations")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -15,16 +15,16 @@ pub struct EnsureOnboardingSessionRequest {}
 model_de! { EnsureOnboardingSessionRequest [1] {
 } }
 
-/// The `c1.api.conversations.v1.EnsureOnboardingSessionResponse` schema.
+/// The answer of `UIConversations::ensure_onboarding_session` (`POST /api/v1/conversations/onboarding:ensure`).
 #[cfg(feature = "ui-conversations")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnsureOnboardingSessionResponse {
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `created`: a boolean.
+    /// Whether it is created: a boolean. `None` counts as `false`. On the wire: `created`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<bool>,
 }

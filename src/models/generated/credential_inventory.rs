@@ -10,7 +10,7 @@ use super::*;
     feature = "sign-in-policy"
 ))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `RecoveryPolicy.min_recovery_auth_level`, `RecoveryPolicyServiceCreateRequest.min_recovery_auth_level`, `SessionPolicyAllow.floor_level` and 3 more.
 pub enum AllowFloorLevel {
 /// `AUTH_LEVEL_UNSPECIFIED`
 Unspecified = "AUTH_LEVEL_UNSPECIFIED",
@@ -27,55 +27,57 @@ Phrh = "AUTH_LEVEL_PHRH",
 }
 }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicy` schema.
+/// Held by `CredentialInventoryPolicyServiceCreateResponse.credential_inventory_policy`, `CredentialInventoryPolicyServiceGetResponse.credential_inventory_policy`, `CredentialInventoryPolicyServiceListResponse.list` and 3 more.
+///
+/// In `CredentialInventoryPolicyServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicy {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `delegated`: a [`DelegatedConstraints`].
+    /// The delegated: a [`DelegatedConstraints`]. `None`: not set. On the wire: `delegated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated: Option<DelegatedConstraints>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `emailOtp`: a [`EmailOTPConstraints`].
+    /// The email otp: an [`EmailOTPConstraints`]. `None`: not set. On the wire: `emailOtp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_otp: Option<EmailOTPConstraints>,
-    /// `enabledTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The enabled types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `enabledTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_types: Option<Vec<StepUpRequiredTypes>>,
-    /// `id`: text. Set by the server.
+    /// The id of this credential inventory policy: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `isBuiltin`: a boolean. Set by the server.
+    /// Whether it is builtin: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `isBuiltin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_builtin: Option<bool>,
-    /// `passkey`: a [`PasskeyConstraints`].
+    /// The passkey: a [`PasskeyConstraints`]. `None`: not set. On the wire: `passkey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passkey: Option<PasskeyConstraints>,
-    /// `password`: a [`PasswordConstraints`].
+    /// The password: a [`PasswordConstraints`]. `None`: not set. On the wire: `password`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<PasswordConstraints>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `totp`: a [`TOTPConstraints`].
+    /// The totp: a [`TOTPConstraints`]. `None`: not set. On the wire: `totp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub totp: Option<TOTPConstraints>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -129,13 +131,13 @@ set_paths! { CredentialInventoryPolicy {
     "totp" totp,
 } }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyRef` schema.
+/// Held by `CredentialInventoryPolicyServiceSearchRequest.refs`.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyRef {
-    /// `id`: text.
+    /// The id of this credential inventory policy ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -150,34 +152,34 @@ setters! { CredentialInventoryPolicyRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceCreateRequest` schema.
+/// The request body of `CredentialInventoryPolicy::create` (`POST /api/v1/credential-inventory-policies`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceCreateRequest {
-    /// `delegated`: a [`DelegatedConstraints`].
+    /// The delegated: a [`DelegatedConstraints`]. `None` leaves it out. On the wire: `delegated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated: Option<DelegatedConstraints>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `emailOtp`: a [`EmailOTPConstraints`].
+    /// The email otp: an [`EmailOTPConstraints`]. `None` leaves it out. On the wire: `emailOtp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_otp: Option<EmailOTPConstraints>,
-    /// `enabledTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The enabled types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `enabledTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_types: Option<Vec<StepUpRequiredTypes>>,
-    /// `passkey`: a [`PasskeyConstraints`].
+    /// The passkey: a [`PasskeyConstraints`]. `None` leaves it out. On the wire: `passkey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passkey: Option<PasskeyConstraints>,
-    /// `password`: a [`PasswordConstraints`].
+    /// The password: a [`PasswordConstraints`]. `None` leaves it out. On the wire: `password`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<PasswordConstraints>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `totp`: a [`TOTPConstraints`].
+    /// The totp: a [`TOTPConstraints`]. `None` leaves it out. On the wire: `totp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub totp: Option<TOTPConstraints>,
 }
@@ -217,13 +219,13 @@ impl CredentialInventoryPolicyServiceCreateRequest {
     }
 }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceCreateResponse` schema.
+/// The answer of `CredentialInventoryPolicy::create` (`POST /api/v1/credential-inventory-policies`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceCreateResponse {
-    /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
+    /// The credential inventory policy: a [`CredentialInventoryPolicy`]. `None` when the answer has none. On the wire: `credentialInventoryPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_inventory_policy: Option<CredentialInventoryPolicy>,
 }
@@ -233,7 +235,7 @@ model_de! { CredentialInventoryPolicyServiceCreateResponse [1] {
     0 "credentialInventoryPolicy" credential_inventory_policy: Model,
 } }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceDeleteRequestInput` schema.
+/// The request body of `CredentialInventoryPolicy::delete` (`DELETE /api/v1/credential-inventory-policies/<id>`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -244,7 +246,7 @@ pub struct CredentialInventoryPolicyServiceDeleteRequest {}
 model_de! { CredentialInventoryPolicyServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceDeleteResponse` schema.
+/// The answer of `CredentialInventoryPolicy::delete` (`DELETE /api/v1/credential-inventory-policies/<id>`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -255,13 +257,13 @@ pub struct CredentialInventoryPolicyServiceDeleteResponse {}
 model_de! { CredentialInventoryPolicyServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceGetResponse` schema.
+/// The answer of `CredentialInventoryPolicy::get` (`GET /api/v1/credential-inventory-policies/<id>`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceGetResponse {
-    /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
+    /// The credential inventory policy: a [`CredentialInventoryPolicy`]. `None` when the answer has none. On the wire: `credentialInventoryPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_inventory_policy: Option<CredentialInventoryPolicy>,
 }
@@ -271,16 +273,16 @@ model_de! { CredentialInventoryPolicyServiceGetResponse [1] {
     0 "credentialInventoryPolicy" credential_inventory_policy: Model,
 } }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceListResponse` schema.
+/// The answer of `CredentialInventoryPolicy::list` (`GET /api/v1/credential-inventory-policies?<page_size>&<page_token>`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceListResponse {
-    /// `list`: a list; each item is a [`CredentialInventoryPolicy`].
+    /// The list: a list of [`CredentialInventoryPolicy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<CredentialInventoryPolicy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -302,22 +304,22 @@ impl crate::Page for CredentialInventoryPolicyServiceListResponse {
     }
 }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceSearchRequest` schema.
+/// The request body of `CredentialInventoryPolicy::search` (`POST /api/v1/search/credential-inventory-policies`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`CredentialInventoryPolicyRef`].
+    /// The refs: a list of [`CredentialInventoryPolicyRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<CredentialInventoryPolicyRef>>,
 }
@@ -338,16 +340,16 @@ setters! { CredentialInventoryPolicyServiceSearchRequest {
     refs: impl Into<Vec<CredentialInventoryPolicyRef>>,
 } }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceSearchResponse` schema.
+/// The answer of `CredentialInventoryPolicy::search` (`POST /api/v1/search/credential-inventory-policies`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceSearchResponse {
-    /// `list`: a list; each item is a [`CredentialInventoryPolicy`].
+    /// The list: a list of [`CredentialInventoryPolicy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<CredentialInventoryPolicy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -369,14 +371,16 @@ impl crate::Page for CredentialInventoryPolicyServiceSearchResponse {
     }
 }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceUpdateRequestInput` schema.
+/// The request body of `CredentialInventoryPolicy::update` (`POST /api/v1/credential-inventory-policies/<id>`).
+///
+/// An update: the server changes the fields of `credential_inventory_policy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceUpdateRequest {
-    /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
+    /// The credential inventory policy: a [`CredentialInventoryPolicy`]. `None` leaves it out. On the wire: `credentialInventoryPolicy`.
     pub credential_inventory_policy: Option<CredentialInventoryPolicy>,
-    /// `updateMask`: text.
+    /// The fields of `credential_inventory_policy` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `credential_inventory_policy` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -413,13 +417,13 @@ set_paths! { CredentialInventoryPolicyServiceUpdateRequest => credential_invento
 #[cfg(feature = "credential-inventory-policy")]
 update_body! { CredentialInventoryPolicyServiceUpdateRequest { "credentialInventoryPolicy" credential_inventory_policy,  } {  } }
 
-/// The `c1.api.credential_inventory.v1.CredentialInventoryPolicyServiceUpdateResponse` schema.
+/// The answer of `CredentialInventoryPolicy::update` (`POST /api/v1/credential-inventory-policies/<id>`).
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceUpdateResponse {
-    /// `credentialInventoryPolicy`: a [`CredentialInventoryPolicy`].
+    /// The credential inventory policy: a [`CredentialInventoryPolicy`]. `None` when the answer has none. On the wire: `credentialInventoryPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_inventory_policy: Option<CredentialInventoryPolicy>,
 }
@@ -429,22 +433,22 @@ model_de! { CredentialInventoryPolicyServiceUpdateResponse [1] {
     0 "credentialInventoryPolicy" credential_inventory_policy: Model,
 } }
 
-/// The `c1.api.credential_inventory.v1.DelegatedConstraints` schema.
+/// Held by `CredentialInventoryPolicy.delegated` and `CredentialInventoryPolicyServiceCreateRequest.delegated`.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DelegatedConstraints {
-    /// `googleEnabled`: a boolean.
+    /// Whether google is enabled: a boolean. `None` counts as `false`. On the wire: `googleEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google_enabled: Option<bool>,
-    /// `googleHostedDomains`: a list; each item is text.
+    /// The google hosted domains: a list of text. `None` counts as empty. On the wire: `googleHostedDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google_hosted_domains: Option<Vec<String>>,
-    /// `microsoftEnabled`: a boolean.
+    /// Whether microsoft is enabled: a boolean. `None` counts as `false`. On the wire: `microsoftEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub microsoft_enabled: Option<bool>,
-    /// `microsoftTenantIds`: a list; each item is text.
+    /// The ids of the microsoft tenants: a list of text. `None` counts as empty. On the wire: `microsoftTenantIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub microsoft_tenant_ids: Option<Vec<String>>,
 }
@@ -465,19 +469,19 @@ setters! { DelegatedConstraints {
     microsoft_tenant_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.credential_inventory.v1.EmailOTPConstraints` schema.
+/// Held by `CredentialInventoryPolicy.email_otp` and `CredentialInventoryPolicyServiceCreateRequest.email_otp`.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailOTPConstraints {
-    /// `codeLength`: a number.
+    /// The code length: a whole number. `None` counts as 0. On the wire: `codeLength`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_length: Option<i32>,
-    /// `maxAttempts`: a number.
+    /// The max attempts: a whole number. `None` counts as 0. On the wire: `maxAttempts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_attempts: Option<i32>,
-    /// `ttlSeconds`: a number.
+    /// The ttl, in seconds: a whole number. `None` counts as 0. On the wire: `ttlSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl_seconds: Option<i32>,
 }
@@ -496,19 +500,19 @@ setters! { EmailOTPConstraints {
     ttl_seconds: i32,
 } }
 
-/// The `c1.api.credential_inventory.v1.PasskeyConstraints` schema.
+/// Held by `CredentialInventoryPolicy.passkey` and `CredentialInventoryPolicyServiceCreateRequest.passkey`.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PasskeyConstraints {
-    /// `allowedAaguids`: a list; each item is base64 text.
+    /// The allowed aaguids: a list of base64 texts. `None` counts as empty. On the wire: `allowedAaguids`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_aaguids: Option<Vec<String>>,
-    /// `attestation`: one of [`PasskeyConstraintsAttestation`].
+    /// The attestation: one of [`PasskeyConstraintsAttestation`]. `None` counts as [`PasskeyConstraintsAttestation::Unspecified`]. On the wire: `attestation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attestation: Option<PasskeyConstraintsAttestation>,
-    /// `requireUserVerification`: a boolean.
+    /// Whether to require user verification: a boolean. `None` counts as `false`. On the wire: `requireUserVerification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_user_verification: Option<bool>,
 }
@@ -529,7 +533,7 @@ setters! { PasskeyConstraints {
 
 #[cfg(feature = "credential-inventory-policy")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `PasskeyConstraints.attestation`.
 pub enum PasskeyConstraintsAttestation {
 /// `ATTESTATION_REQUIREMENT_UNSPECIFIED`
 Unspecified = "ATTESTATION_REQUIREMENT_UNSPECIFIED",
@@ -544,28 +548,28 @@ Enterprise = "ATTESTATION_REQUIREMENT_ENTERPRISE",
 }
 }
 
-/// The `c1.api.credential_inventory.v1.PasswordConstraints` schema.
+/// Held by `CredentialInventoryPolicy.password` and `CredentialInventoryPolicyServiceCreateRequest.password`.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PasswordConstraints {
-    /// `checkBreached`: a boolean.
+    /// Whether check is breached: a boolean. `None` counts as `false`. On the wire: `checkBreached`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check_breached: Option<bool>,
-    /// `historyDepth`: a number.
+    /// The history depth: a whole number. `None` counts as 0. On the wire: `historyDepth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history_depth: Option<i32>,
-    /// `minLength`: a number.
+    /// The min length: a whole number. `None` counts as 0. On the wire: `minLength`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<i32>,
-    /// `requireMixedCase`: a boolean.
+    /// Whether to require mixed case: a boolean. `None` counts as `false`. On the wire: `requireMixedCase`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_mixed_case: Option<bool>,
-    /// `requireNumber`: a boolean.
+    /// Whether to require number: a boolean. `None` counts as `false`. On the wire: `requireNumber`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_number: Option<bool>,
-    /// `requireSymbol`: a boolean.
+    /// Whether to require symbol: a boolean. `None` counts as `false`. On the wire: `requireSymbol`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_symbol: Option<bool>,
 }
@@ -590,46 +594,48 @@ setters! { PasswordConstraints {
     require_symbol: bool,
 } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicy` schema.
+/// Held by `RecoveryPolicyServiceCreateResponse.recovery_policy`, `RecoveryPolicyServiceGetResponse.recovery_policy`, `RecoveryPolicyServiceListResponse.list` and 3 more.
+///
+/// In `RecoveryPolicyServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicy {
-    /// `allowedRecoveryTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The allowed recovery types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `allowedRecoveryTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_recovery_types: Option<Vec<StepUpRequiredTypes>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this recovery policy: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `isBuiltin`: a boolean. Set by the server.
+    /// Whether it is builtin: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `isBuiltin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_builtin: Option<bool>,
-    /// `minRecoveryAuthLevel`: one of [`AllowFloorLevel`].
+    /// The min recovery auth level: one of [`AllowFloorLevel`]. `None` counts as [`AllowFloorLevel::Unspecified`]. On the wire: `minRecoveryAuthLevel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_recovery_auth_level: Option<AllowFloorLevel>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `revokeOnRecovery`: a boolean.
+    /// Whether to revoke on recovery: a boolean. `None` counts as `false`. On the wire: `revokeOnRecovery`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_on_recovery: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -674,13 +680,13 @@ set_paths! { RecoveryPolicy {
     "revokeOnRecovery" revoke_on_recovery,
 } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyRef` schema.
+/// Held by `RecoveryPolicyServiceSearchRequest.refs`.
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyRef {
-    /// `id`: text.
+    /// The id of this recovery policy ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -695,25 +701,25 @@ setters! { RecoveryPolicyRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceCreateRequest` schema.
+/// The request body of `RecoveryPolicy::create` (`POST /api/v1/recovery-policies`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceCreateRequest {
-    /// `allowedRecoveryTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The allowed recovery types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `allowedRecoveryTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_recovery_types: Option<Vec<StepUpRequiredTypes>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `minRecoveryAuthLevel`: one of [`AllowFloorLevel`].
+    /// The min recovery auth level: one of [`AllowFloorLevel`]. `None` counts as [`AllowFloorLevel::Unspecified`]. On the wire: `minRecoveryAuthLevel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_recovery_auth_level: Option<AllowFloorLevel>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `revokeOnRecovery`: a boolean.
+    /// Whether to revoke on recovery: a boolean. `None` counts as `false`. On the wire: `revokeOnRecovery`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_on_recovery: Option<bool>,
 }
@@ -747,13 +753,13 @@ impl RecoveryPolicyServiceCreateRequest {
     }
 }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceCreateResponse` schema.
+/// The answer of `RecoveryPolicy::create` (`POST /api/v1/recovery-policies`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceCreateResponse {
-    /// `recoveryPolicy`: a [`RecoveryPolicy`].
+    /// The recovery policy: a [`RecoveryPolicy`]. `None` when the answer has none. On the wire: `recoveryPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_policy: Option<RecoveryPolicy>,
 }
@@ -763,7 +769,7 @@ model_de! { RecoveryPolicyServiceCreateResponse [1] {
     0 "recoveryPolicy" recovery_policy: Model,
 } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceDeleteRequestInput` schema.
+/// The request body of `RecoveryPolicy::delete` (`DELETE /api/v1/recovery-policies/<id>`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -774,7 +780,7 @@ pub struct RecoveryPolicyServiceDeleteRequest {}
 model_de! { RecoveryPolicyServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceDeleteResponse` schema.
+/// The answer of `RecoveryPolicy::delete` (`DELETE /api/v1/recovery-policies/<id>`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -785,13 +791,13 @@ pub struct RecoveryPolicyServiceDeleteResponse {}
 model_de! { RecoveryPolicyServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceGetResponse` schema.
+/// The answer of `RecoveryPolicy::get` (`GET /api/v1/recovery-policies/<id>`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceGetResponse {
-    /// `recoveryPolicy`: a [`RecoveryPolicy`].
+    /// The recovery policy: a [`RecoveryPolicy`]. `None` when the answer has none. On the wire: `recoveryPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_policy: Option<RecoveryPolicy>,
 }
@@ -801,16 +807,16 @@ model_de! { RecoveryPolicyServiceGetResponse [1] {
     0 "recoveryPolicy" recovery_policy: Model,
 } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceListResponse` schema.
+/// The answer of `RecoveryPolicy::list` (`GET /api/v1/recovery-policies?<page_size>&<page_token>`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceListResponse {
-    /// `list`: a list; each item is a [`RecoveryPolicy`].
+    /// The list: a list of [`RecoveryPolicy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<RecoveryPolicy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -832,22 +838,22 @@ impl crate::Page for RecoveryPolicyServiceListResponse {
     }
 }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceSearchRequest` schema.
+/// The request body of `RecoveryPolicy::search` (`POST /api/v1/search/recovery-policies`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`RecoveryPolicyRef`].
+    /// The refs: a list of [`RecoveryPolicyRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<RecoveryPolicyRef>>,
 }
@@ -868,16 +874,16 @@ setters! { RecoveryPolicyServiceSearchRequest {
     refs: impl Into<Vec<RecoveryPolicyRef>>,
 } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceSearchResponse` schema.
+/// The answer of `RecoveryPolicy::search` (`POST /api/v1/search/recovery-policies`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceSearchResponse {
-    /// `list`: a list; each item is a [`RecoveryPolicy`].
+    /// The list: a list of [`RecoveryPolicy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<RecoveryPolicy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -899,14 +905,16 @@ impl crate::Page for RecoveryPolicyServiceSearchResponse {
     }
 }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceUpdateRequestInput` schema.
+/// The request body of `RecoveryPolicy::update` (`POST /api/v1/recovery-policies/<id>`).
+///
+/// An update: the server changes the fields of `recovery_policy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceUpdateRequest {
-    /// `recoveryPolicy`: a [`RecoveryPolicy`].
+    /// The recovery policy: a [`RecoveryPolicy`]. `None` leaves it out. On the wire: `recoveryPolicy`.
     pub recovery_policy: Option<RecoveryPolicy>,
-    /// `updateMask`: text.
+    /// The fields of `recovery_policy` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `recovery_policy` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -943,13 +951,13 @@ set_paths! { RecoveryPolicyServiceUpdateRequest => recovery_policy }
 #[cfg(feature = "recovery-policy")]
 update_body! { RecoveryPolicyServiceUpdateRequest { "recoveryPolicy" recovery_policy,  } {  } }
 
-/// The `c1.api.credential_inventory.v1.RecoveryPolicyServiceUpdateResponse` schema.
+/// The answer of `RecoveryPolicy::update` (`POST /api/v1/recovery-policies/<id>`).
 #[cfg(feature = "recovery-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceUpdateResponse {
-    /// `recoveryPolicy`: a [`RecoveryPolicy`].
+    /// The recovery policy: a [`RecoveryPolicy`]. `None` when the answer has none. On the wire: `recoveryPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_policy: Option<RecoveryPolicy>,
 }
@@ -966,7 +974,7 @@ model_de! { RecoveryPolicyServiceUpdateResponse [1] {
     feature = "sign-in-policy"
 ))]
 open_enum! {
-/// An open enum of 9 known values.
+/// An open enum of 9 known values, the type of `CredentialInventoryPolicy.enabled_types`, `CredentialInventoryPolicyServiceCreateRequest.enabled_types`, `RecoveryPolicy.allowed_recovery_types` and 12 more.
 pub enum StepUpRequiredTypes {
 /// `CREDENTIAL_TYPE_UNSPECIFIED`
 Unspecified = "CREDENTIAL_TYPE_UNSPECIFIED",
@@ -989,19 +997,19 @@ UpstreamIdp = "CREDENTIAL_TYPE_UPSTREAM_IDP",
 }
 }
 
-/// The `c1.api.credential_inventory.v1.TOTPConstraints` schema.
+/// Held by `CredentialInventoryPolicy.totp` and `CredentialInventoryPolicyServiceCreateRequest.totp`.
 #[cfg(feature = "credential-inventory-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TOTPConstraints {
-    /// `codeLength`: a number.
+    /// The code length: a whole number. `None` counts as 0. On the wire: `codeLength`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_length: Option<i32>,
-    /// `periodSeconds`: a number.
+    /// The period, in seconds: a whole number. `None` counts as 0. On the wire: `periodSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<i32>,
-    /// `skewTolerance`: a number.
+    /// The skew tolerance: a whole number. `None` counts as 0. On the wire: `skewTolerance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skew_tolerance: Option<i32>,
 }

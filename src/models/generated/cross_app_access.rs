@@ -4,49 +4,51 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfile` schema.
+/// Held by `XAAAccessProfileHistoryEntry.snapshot`, `XAAAccessProfileServiceCreateResponse.access_profile`, `XAAAccessProfileServiceGetByAppEntitlementIdResponse.access_profile` and 5 more.
+///
+/// In `XAAAccessProfileServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfile {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this XAA access profile: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `scopeCount`: a number.
+    /// The scope count: a whole number. `None` counts as 0. On the wire: `scopeCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_count: Option<i32>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `xaaResourceServerId`: text.
+    /// The id of the XAA resource server: text. `None` counts as empty. On the wire: `xaaResourceServerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_id: Option<String>,
 }
@@ -93,16 +95,16 @@ set_paths! { XAAAccessProfile {
     "xaaResourceServerId" xaa_resource_server_id,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileHistoryEntry` schema.
+/// Held by `XAAAccessProfileServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`XAAAccessProfile`].
+    /// The snapshot: a [`XAAAccessProfile`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<XAAAccessProfile>,
 }
@@ -113,16 +115,16 @@ model_de! { XAAAccessProfileHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileRef` schema.
+/// Held by `XAAAccessProfileServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `id`: text.
+    /// The id of this XAA access profile ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -139,40 +141,40 @@ setters! { XAAAccessProfileRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBinding` schema.
+/// Held by `XAAAccessProfileScopeBindingServiceCreateResponse.bindings`, `XAAAccessProfileScopeBindingServiceListResponse.bindings` and `XAAAccessProfileScopeBindingServiceSearchResponse.list`.
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBinding {
-    /// `accessProfileId`: text.
+    /// The id of the access profile: text. `None` counts as empty. On the wire: `accessProfileId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `xaaResourceServerId`: text.
+    /// The id of the XAA resource server: text. `None` counts as empty. On the wire: `xaaResourceServerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_id: Option<String>,
-    /// `xaaScopeId`: text.
+    /// The id of the XAA scope: text. `None` counts as empty. On the wire: `xaaScopeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_scope_id: Option<String>,
 }
@@ -188,19 +190,19 @@ model_de! { XAAAccessProfileScopeBinding [1] {
     6 "xaaScopeId" xaa_scope_id: Plain,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingRef` schema.
+/// Held by `XAAAccessProfileScopeBindingServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingRef {
-    /// `accessProfileId`: text.
+    /// The id of the access profile: text. `None` counts as empty. On the wire: `accessProfileId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `xaaScopeId`: text.
+    /// The id of the XAA scope: text. `None` counts as empty. On the wire: `xaaScopeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_scope_id: Option<String>,
 }
@@ -219,13 +221,13 @@ setters! { XAAAccessProfileScopeBindingRef {
     xaa_scope_id: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceCreateRequestInput` schema.
+/// The request body of `XAAAccessProfileScopeBinding::create_bindings` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceCreateRequest {
-    /// `xaaScopeIds`: a list; each item is text.
+    /// The ids of the XAA scopes: a list of text. `None` counts as empty. On the wire: `xaaScopeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_scope_ids: Option<Vec<String>>,
 }
@@ -240,13 +242,13 @@ setters! { XAAAccessProfileScopeBindingServiceCreateRequest {
     xaa_scope_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceCreateResponse` schema.
+/// The answer of `XAAAccessProfileScopeBinding::create_bindings` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceCreateResponse {
-    /// `bindings`: a list; each item is a [`XAAAccessProfileScopeBinding`].
+    /// The bindings: a list of [`XAAAccessProfileScopeBinding`]s. `None` counts as empty. On the wire: `bindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<XAAAccessProfileScopeBinding>>,
 }
@@ -256,13 +258,13 @@ model_de! { XAAAccessProfileScopeBindingServiceCreateResponse [1] {
     0 "bindings" bindings: Models,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceDeleteRequestInput` schema.
+/// The request body of `XAAAccessProfileScopeBinding::delete_bindings` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings/delete`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceDeleteRequest {
-    /// `xaaScopeIds`: a list; each item is text.
+    /// The ids of the XAA scopes: a list of text. `None` counts as empty. On the wire: `xaaScopeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_scope_ids: Option<Vec<String>>,
 }
@@ -277,7 +279,7 @@ setters! { XAAAccessProfileScopeBindingServiceDeleteRequest {
     xaa_scope_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceDeleteResponse` schema.
+/// The answer of `XAAAccessProfileScopeBinding::delete_bindings` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings/delete`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -288,16 +290,16 @@ pub struct XAAAccessProfileScopeBindingServiceDeleteResponse {}
 model_de! { XAAAccessProfileScopeBindingServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceListResponse` schema.
+/// The answer of `XAAAccessProfileScopeBinding::list` (`GET /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceListResponse {
-    /// `bindings`: a list; each item is a [`XAAAccessProfileScopeBinding`].
+    /// The bindings: a list of [`XAAAccessProfileScopeBinding`]s. `None` counts as empty. On the wire: `bindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<XAAAccessProfileScopeBinding>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -319,28 +321,28 @@ impl crate::Page for XAAAccessProfileScopeBindingServiceListResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceSearchRequest` schema.
+/// The request body of `XAAAccessProfileScopeBinding::search` (`POST /api/v1/search/xaa/access_profile_scope_bindings`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceSearchRequest {
-    /// `accessProfileIds`: a list; each item is text.
+    /// The ids of the access profiles: a list of text. `None` counts as empty. On the wire: `accessProfileIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile_ids: Option<Vec<String>>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `refs`: a list; each item is a [`XAAAccessProfileScopeBindingRef`].
+    /// The refs: a list of [`XAAAccessProfileScopeBindingRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<XAAAccessProfileScopeBindingRef>>,
-    /// `xaaScopeIds`: a list; each item is text.
+    /// The ids of the XAA scopes: a list of text. `None` counts as empty. On the wire: `xaaScopeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_scope_ids: Option<Vec<String>>,
 }
@@ -365,16 +367,16 @@ setters! { XAAAccessProfileScopeBindingServiceSearchRequest {
     xaa_scope_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingServiceSearchResponse` schema.
+/// The answer of `XAAAccessProfileScopeBinding::search` (`POST /api/v1/search/xaa/access_profile_scope_bindings`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileScopeBindingServiceSearchResponse {
-    /// `list`: a list; each item is a [`XAAAccessProfileScopeBinding`].
+    /// The list: a list of [`XAAAccessProfileScopeBinding`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAAccessProfileScopeBinding>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -396,19 +398,19 @@ impl crate::Page for XAAAccessProfileScopeBindingServiceSearchResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceCreateRequestInput` schema.
+/// The request body of `XAAAccessProfile::create` (`POST /api/v1/apps/<app_id>/xaa/access_profiles`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceCreateRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `xaaResourceServerId`: text.
+    /// The id of the XAA resource server: text. `None` counts as empty. On the wire: `xaaResourceServerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_id: Option<String>,
 }
@@ -427,13 +429,13 @@ setters! { XAAAccessProfileServiceCreateRequest {
     xaa_resource_server_id: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceCreateResponse` schema.
+/// The answer of `XAAAccessProfile::create` (`POST /api/v1/apps/<app_id>/xaa/access_profiles`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceCreateResponse {
-    /// `accessProfile`: a [`XAAAccessProfile`].
+    /// The access profile: a [`XAAAccessProfile`]. `None` when the answer has none. On the wire: `accessProfile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile: Option<XAAAccessProfile>,
 }
@@ -443,7 +445,7 @@ model_de! { XAAAccessProfileServiceCreateResponse [1] {
     0 "accessProfile" access_profile: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceDeleteRequestInput` schema.
+/// The request body of `XAAAccessProfile::delete` (`DELETE /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -454,7 +456,7 @@ pub struct XAAAccessProfileServiceDeleteRequest {}
 model_de! { XAAAccessProfileServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceDeleteResponse` schema.
+/// The answer of `XAAAccessProfile::delete` (`DELETE /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -465,13 +467,13 @@ pub struct XAAAccessProfileServiceDeleteResponse {}
 model_de! { XAAAccessProfileServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceGetByAppEntitlementIdResponse` schema.
+/// The answer of `XAAAccessProfile::get_by_app_entitlement_id` (`GET /api/v1/apps/<app_id>/xaa/access_profiles/by_app_entitlement_id/<app_entitlement_id>`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceGetByAppEntitlementIdResponse {
-    /// `accessProfile`: a [`XAAAccessProfile`].
+    /// The access profile: a [`XAAAccessProfile`]. `None` when the answer has none. On the wire: `accessProfile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile: Option<XAAAccessProfile>,
 }
@@ -481,13 +483,13 @@ model_de! { XAAAccessProfileServiceGetByAppEntitlementIdResponse [1] {
     0 "accessProfile" access_profile: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceGetResponse` schema.
+/// The answer of `XAAAccessProfile::get` (`GET /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceGetResponse {
-    /// `accessProfile`: a [`XAAAccessProfile`].
+    /// The access profile: a [`XAAAccessProfile`]. `None` when the answer has none. On the wire: `accessProfile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile: Option<XAAAccessProfile>,
 }
@@ -497,16 +499,16 @@ model_de! { XAAAccessProfileServiceGetResponse [1] {
     0 "accessProfile" access_profile: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceListHistoryResponse` schema.
+/// The answer of `XAAAccessProfile::list_history` (`GET /api/v1/apps/<app_id>/xaa/access_profiles/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`XAAAccessProfileHistoryEntry`].
+    /// The list: a list of [`XAAAccessProfileHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAAccessProfileHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -528,16 +530,16 @@ impl crate::Page for XAAAccessProfileServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceListResponse` schema.
+/// The answer of `XAAAccessProfile::list` (`GET /api/v1/apps/<app_id>/xaa/access_profiles?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceListResponse {
-    /// `accessProfiles`: a list; each item is a [`XAAAccessProfile`].
+    /// The access profiles: a list of [`XAAAccessProfile`]s. `None` counts as empty. On the wire: `accessProfiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profiles: Option<Vec<XAAAccessProfile>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -559,28 +561,28 @@ impl crate::Page for XAAAccessProfileServiceListResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceSearchRequest` schema.
+/// The request body of `XAAAccessProfile::search` (`POST /api/v1/search/xaa/access_profiles`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceSearchRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`XAAAccessProfileRef`].
+    /// The refs: a list of [`XAAAccessProfileRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<XAAAccessProfileRef>>,
-    /// `xaaResourceServerIds`: a list; each item is text.
+    /// The ids of the XAA resource servers: a list of text. `None` counts as empty. On the wire: `xaaResourceServerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_ids: Option<Vec<String>>,
 }
@@ -605,16 +607,16 @@ setters! { XAAAccessProfileServiceSearchRequest {
     xaa_resource_server_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceSearchResponse` schema.
+/// The answer of `XAAAccessProfile::search` (`POST /api/v1/search/xaa/access_profiles`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceSearchResponse {
-    /// `list`: a list; each item is a [`XAAAccessProfile`].
+    /// The list: a list of [`XAAAccessProfile`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAAccessProfile>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -636,14 +638,16 @@ impl crate::Page for XAAAccessProfileServiceSearchResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceUpdateRequestInput` schema.
+/// The request body of `XAAAccessProfile::update` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
+///
+/// An update: the server changes the fields of `access_profile` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceUpdateRequest {
-    /// `accessProfile`: a [`XAAAccessProfile`].
+    /// The access profile: a [`XAAAccessProfile`]. `None` leaves it out. On the wire: `accessProfile`.
     pub access_profile: Option<XAAAccessProfile>,
-    /// `updateMask`: text.
+    /// The fields of `access_profile` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `access_profile` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -680,13 +684,13 @@ set_paths! { XAAAccessProfileServiceUpdateRequest => access_profile }
 #[cfg(feature = "xaa-access-profile")]
 update_body! { XAAAccessProfileServiceUpdateRequest { "accessProfile" access_profile,  } {  } }
 
-/// The `c1.api.cross_app_access.v1.XAAAccessProfileServiceUpdateResponse` schema.
+/// The answer of `XAAAccessProfile::update` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
 #[cfg(feature = "xaa-access-profile")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceUpdateResponse {
-    /// `accessProfile`: a [`XAAAccessProfile`].
+    /// The access profile: a [`XAAAccessProfile`]. `None` when the answer has none. On the wire: `accessProfile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile: Option<XAAAccessProfile>,
 }
@@ -696,40 +700,42 @@ model_de! { XAAAccessProfileServiceUpdateResponse [1] {
     0 "accessProfile" access_profile: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMapping` schema.
+/// Held by `XAAClientAudienceMappingHistoryEntry.snapshot`, `XAAClientAudienceMappingServiceCreateResponse.client_audience_mapping`, `XAAClientAudienceMappingServiceGetResponse.client_audience_mapping` and 4 more.
+///
+/// In `XAAClientAudienceMappingServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMapping {
-    /// `audienceClientId`: text.
+    /// The id of the audience client: text. `None` counts as empty. On the wire: `audienceClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience_client_id: Option<String>,
-    /// `clientKey`: text.
+    /// The client key: text. `None` counts as empty. On the wire: `clientKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_key: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `xaaResourceServerId`: text.
+    /// The id of the XAA resource server: text. `None` counts as empty. On the wire: `xaaResourceServerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_id: Option<String>,
 }
@@ -767,16 +773,16 @@ set_paths! { XAAClientAudienceMapping {
     "xaaResourceServerId" xaa_resource_server_id,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingHistoryEntry` schema.
+/// Held by `XAAClientAudienceMappingServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`XAAClientAudienceMapping`].
+    /// The snapshot: a [`XAAClientAudienceMapping`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<XAAClientAudienceMapping>,
 }
@@ -787,16 +793,16 @@ model_de! { XAAClientAudienceMappingHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingRef` schema.
+/// Held by `XAAClientAudienceMappingServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingRef {
-    /// `clientKey`: text.
+    /// The client key: text. `None` counts as empty. On the wire: `clientKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_key: Option<String>,
-    /// `xaaResourceServerId`: text.
+    /// The id of the XAA resource server: text. `None` counts as empty. On the wire: `xaaResourceServerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_id: Option<String>,
 }
@@ -813,19 +819,19 @@ setters! { XAAClientAudienceMappingRef {
     xaa_resource_server_id: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceCreateRequestInput` schema.
+/// The request body of `XAAClientAudienceMapping::create` (`POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceCreateRequest {
-    /// `audienceClientId`: text.
+    /// The id of the audience client: text. `None` counts as empty. On the wire: `audienceClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience_client_id: Option<String>,
-    /// `clientKey`: text.
+    /// The client key: text. `None` counts as empty. On the wire: `clientKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_key: Option<String>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
 }
@@ -844,13 +850,13 @@ setters! { XAAClientAudienceMappingServiceCreateRequest {
     disabled: bool,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceCreateResponse` schema.
+/// The answer of `XAAClientAudienceMapping::create` (`POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceCreateResponse {
-    /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
+    /// The client audience mapping: a [`XAAClientAudienceMapping`]. `None` when the answer has none. On the wire: `clientAudienceMapping`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_audience_mapping: Option<XAAClientAudienceMapping>,
 }
@@ -860,13 +866,13 @@ model_de! { XAAClientAudienceMappingServiceCreateResponse [1] {
     0 "clientAudienceMapping" client_audience_mapping: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceDeleteRequestInput` schema.
+/// The request body of `XAAClientAudienceMapping::delete` (`POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/delete`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceDeleteRequest {
-    /// `clientKey`: text.
+    /// The client key: text. `None` counts as empty. On the wire: `clientKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_key: Option<String>,
 }
@@ -881,7 +887,7 @@ setters! { XAAClientAudienceMappingServiceDeleteRequest {
     client_key: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceDeleteResponse` schema.
+/// The answer of `XAAClientAudienceMapping::delete` (`POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/delete`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -892,13 +898,13 @@ pub struct XAAClientAudienceMappingServiceDeleteResponse {}
 model_de! { XAAClientAudienceMappingServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceGetResponse` schema.
+/// The answer of `XAAClientAudienceMapping::get` (`GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/by_client_key?<client_key>`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceGetResponse {
-    /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
+    /// The client audience mapping: a [`XAAClientAudienceMapping`]. `None` when the answer has none. On the wire: `clientAudienceMapping`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_audience_mapping: Option<XAAClientAudienceMapping>,
 }
@@ -908,16 +914,16 @@ model_de! { XAAClientAudienceMappingServiceGetResponse [1] {
     0 "clientAudienceMapping" client_audience_mapping: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceListHistoryResponse` schema.
+/// The answer of `XAAClientAudienceMapping::list_history` (`GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/history?<client_key>&<page_size>&<page_token>`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`XAAClientAudienceMappingHistoryEntry`].
+    /// The list: a list of [`XAAClientAudienceMappingHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAClientAudienceMappingHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -939,16 +945,16 @@ impl crate::Page for XAAClientAudienceMappingServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceListResponse` schema.
+/// The answer of `XAAClientAudienceMapping::list` (`GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceListResponse {
-    /// `clientAudienceMappings`: a list; each item is a [`XAAClientAudienceMapping`].
+    /// The client audience mappings: a list of [`XAAClientAudienceMapping`]s. `None` counts as empty. On the wire: `clientAudienceMappings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_audience_mappings: Option<Vec<XAAClientAudienceMapping>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -970,28 +976,28 @@ impl crate::Page for XAAClientAudienceMappingServiceListResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceSearchRequest` schema.
+/// The request body of `XAAClientAudienceMapping::search` (`POST /api/v1/search/xaa/client_audience_mappings`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceSearchRequest {
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` leaves it out (which differs from `false`). On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`XAAClientAudienceMappingRef`].
+    /// The refs: a list of [`XAAClientAudienceMappingRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<XAAClientAudienceMappingRef>>,
-    /// `xaaResourceServerIds`: a list; each item is text.
+    /// The ids of the XAA resource servers: a list of text. `None` counts as empty. On the wire: `xaaResourceServerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_ids: Option<Vec<String>>,
 }
@@ -1016,16 +1022,16 @@ setters! { XAAClientAudienceMappingServiceSearchRequest {
     xaa_resource_server_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceSearchResponse` schema.
+/// The answer of `XAAClientAudienceMapping::search` (`POST /api/v1/search/xaa/client_audience_mappings`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceSearchResponse {
-    /// `list`: a list; each item is a [`XAAClientAudienceMapping`].
+    /// The list: a list of [`XAAClientAudienceMapping`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAClientAudienceMapping>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1047,14 +1053,16 @@ impl crate::Page for XAAClientAudienceMappingServiceSearchResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceUpdateRequestInput` schema.
+/// The request body of `XAAClientAudienceMapping::update` (`POST /api/v1/xaa/resource_servers/<client_audience_mapping_xaa_resource_server_id>/client_audience_mappings/update`).
+///
+/// An update: the server changes the fields of `client_audience_mapping` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceUpdateRequest {
-    /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
+    /// The client audience mapping: a [`XAAClientAudienceMapping`]. `None` leaves it out. On the wire: `clientAudienceMapping`.
     pub client_audience_mapping: Option<XAAClientAudienceMapping>,
-    /// `updateMask`: text.
+    /// The fields of `client_audience_mapping` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `client_audience_mapping` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1091,13 +1099,13 @@ set_paths! { XAAClientAudienceMappingServiceUpdateRequest => client_audience_map
 #[cfg(feature = "xaa-client-audience-mapping")]
 update_body! { XAAClientAudienceMappingServiceUpdateRequest { "clientAudienceMapping" client_audience_mapping,  } {  } }
 
-/// The `c1.api.cross_app_access.v1.XAAClientAudienceMappingServiceUpdateResponse` schema.
+/// The answer of `XAAClientAudienceMapping::update` (`POST /api/v1/xaa/resource_servers/<client_audience_mapping_xaa_resource_server_id>/client_audience_mappings/update`).
 #[cfg(feature = "xaa-client-audience-mapping")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceUpdateResponse {
-    /// `clientAudienceMapping`: a [`XAAClientAudienceMapping`].
+    /// The client audience mapping: a [`XAAClientAudienceMapping`]. `None` when the answer has none. On the wire: `clientAudienceMapping`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_audience_mapping: Option<XAAClientAudienceMapping>,
 }
@@ -1107,19 +1115,19 @@ model_de! { XAAClientAudienceMappingServiceUpdateResponse [1] {
     0 "clientAudienceMapping" client_audience_mapping: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAModifyClaimsHook` schema.
+/// Held by `XAAResourceServer.modify_claims_hook` and `XAAResourceServerServiceCreateRequest.modify_claims_hook`.
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAModifyClaimsHook {
-    /// `commitId`: text.
+    /// The id of the commit: text. `None` counts as empty. On the wire: `commitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `functionId`: text.
+    /// The id of the function: text. `None` counts as empty. On the wire: `functionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
 }
@@ -1138,64 +1146,66 @@ setters! { XAAModifyClaimsHook {
     function_id: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServer` schema.
+/// Held by `XAAResourceServerHistoryEntry.snapshot`, `XAAResourceServerServiceCreateResponse.resource_server`, `XAAResourceServerServiceGetResponse.resource_server` and 4 more.
+///
+/// In `XAAResourceServerServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServer {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this XAA resource server: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `maxGrantLifetime`: a duration (`"3600s"` on the wire).
+    /// The max grant lifetime: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `maxGrantLifetime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub max_grant_lifetime: Option<::time::SignedDuration>,
-    /// `modifyClaimsHook`: a [`XAAModifyClaimsHook`].
+    /// The modify claims hook: a [`XAAModifyClaimsHook`]. `None`: not set. On the wire: `modifyClaimsHook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modify_claims_hook: Option<XAAModifyClaimsHook>,
-    /// `normalizedAudience`: text.
+    /// The normalized audience: text. `None` counts as empty. On the wire: `normalizedAudience`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub normalized_audience: Option<String>,
-    /// `requireProofOfPossession`: a boolean.
+    /// Whether to require proof of possession: a boolean. `None` counts as `false`. On the wire: `requireProofOfPossession`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_proof_of_possession: Option<bool>,
-    /// `resourceUris`: a list; each item is text.
+    /// The resource URIs: a list of text. `None` counts as empty. On the wire: `resourceUris`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_uris: Option<Vec<String>>,
-    /// `sectorId`: text.
+    /// The id of the sector: text. `None` counts as empty. On the wire: `sectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sector_id: Option<String>,
-    /// `signingAlgorithm`: one of [`XAAResourceServerSigningAlgorithm`].
+    /// The signing algorithm: one of [`XAAResourceServerSigningAlgorithm`]. `None` counts as [`XAAResourceServerSigningAlgorithm::Unspecified`]. On the wire: `signingAlgorithm`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_algorithm: Option<XAAResourceServerSigningAlgorithm>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1260,16 +1270,16 @@ set_paths! { XAAResourceServer {
     "updatedAt" updated_at,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerHistoryEntry` schema.
+/// Held by `XAAResourceServerServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`XAAResourceServer`].
+    /// The snapshot: a [`XAAResourceServer`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<XAAResourceServer>,
 }
@@ -1280,16 +1290,16 @@ model_de! { XAAResourceServerHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerRef` schema.
+/// Held by `XAAResourceServerServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `id`: text.
+    /// The id of this XAA resource server ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -1306,40 +1316,40 @@ setters! { XAAResourceServerRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceCreateRequestInput` schema.
+/// The request body of `XAAResourceServer::create` (`POST /api/v1/apps/<app_id>/xaa/resource_servers`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceCreateRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `maxGrantLifetime`: a duration (`"3600s"` on the wire).
+    /// The max grant lifetime: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `maxGrantLifetime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub max_grant_lifetime: Option<::time::SignedDuration>,
-    /// `modifyClaimsHook`: a [`XAAModifyClaimsHook`].
+    /// The modify claims hook: a [`XAAModifyClaimsHook`]. `None` leaves it out. On the wire: `modifyClaimsHook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modify_claims_hook: Option<XAAModifyClaimsHook>,
-    /// `normalizedAudience`: text.
+    /// The normalized audience: text. `None` counts as empty. On the wire: `normalizedAudience`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub normalized_audience: Option<String>,
-    /// `requireProofOfPossession`: a boolean.
+    /// Whether to require proof of possession: a boolean. `None` counts as `false`. On the wire: `requireProofOfPossession`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_proof_of_possession: Option<bool>,
-    /// `resourceUris`: a list; each item is text.
+    /// The resource URIs: a list of text. `None` counts as empty. On the wire: `resourceUris`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_uris: Option<Vec<String>>,
-    /// `signingAlgorithm`: one of [`XAAResourceServerSigningAlgorithm`].
+    /// The signing algorithm: one of [`XAAResourceServerSigningAlgorithm`]. `None` counts as [`XAAResourceServerSigningAlgorithm::Unspecified`]. On the wire: `signingAlgorithm`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_algorithm: Option<XAAResourceServerSigningAlgorithm>,
 }
@@ -1370,13 +1380,13 @@ setters! { XAAResourceServerServiceCreateRequest {
     signing_algorithm: impl Into<XAAResourceServerSigningAlgorithm>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceCreateResponse` schema.
+/// The answer of `XAAResourceServer::create` (`POST /api/v1/apps/<app_id>/xaa/resource_servers`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceCreateResponse {
-    /// `resourceServer`: a [`XAAResourceServer`].
+    /// The resource server: a [`XAAResourceServer`]. `None` when the answer has none. On the wire: `resourceServer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_server: Option<XAAResourceServer>,
 }
@@ -1386,7 +1396,7 @@ model_de! { XAAResourceServerServiceCreateResponse [1] {
     0 "resourceServer" resource_server: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceDeleteRequestInput` schema.
+/// The request body of `XAAResourceServer::delete` (`DELETE /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1397,7 +1407,7 @@ pub struct XAAResourceServerServiceDeleteRequest {}
 model_de! { XAAResourceServerServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceDeleteResponse` schema.
+/// The answer of `XAAResourceServer::delete` (`DELETE /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1408,13 +1418,13 @@ pub struct XAAResourceServerServiceDeleteResponse {}
 model_de! { XAAResourceServerServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceGetResponse` schema.
+/// The answer of `XAAResourceServer::get` (`GET /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceGetResponse {
-    /// `resourceServer`: a [`XAAResourceServer`].
+    /// The resource server: a [`XAAResourceServer`]. `None` when the answer has none. On the wire: `resourceServer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_server: Option<XAAResourceServer>,
 }
@@ -1424,16 +1434,16 @@ model_de! { XAAResourceServerServiceGetResponse [1] {
     0 "resourceServer" resource_server: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceListHistoryResponse` schema.
+/// The answer of `XAAResourceServer::list_history` (`GET /api/v1/apps/<app_id>/xaa/resource_servers/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`XAAResourceServerHistoryEntry`].
+    /// The list: a list of [`XAAResourceServerHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAResourceServerHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1455,16 +1465,16 @@ impl crate::Page for XAAResourceServerServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceListResponse` schema.
+/// The answer of `XAAResourceServer::list` (`GET /api/v1/apps/<app_id>/xaa/resource_servers?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceListResponse {
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    /// `resourceServers`: a list; each item is a [`XAAResourceServer`].
+    /// The resource servers: a list of [`XAAResourceServer`]s. `None` counts as empty. On the wire: `resourceServers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_servers: Option<Vec<XAAResourceServer>>,
 }
@@ -1486,31 +1496,31 @@ impl crate::Page for XAAResourceServerServiceListResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceSearchRequest` schema.
+/// The request body of `XAAResourceServer::search` (`POST /api/v1/search/xaa/resource_servers`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceSearchRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` leaves it out (which differs from `false`). On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`XAAResourceServerRef`].
+    /// The refs: a list of [`XAAResourceServerRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<XAAResourceServerRef>>,
-    /// `signingAlgorithmFilter`: a list; each item is one of [`XAAResourceServerSigningAlgorithm`].
+    /// The signing algorithm filter: a list of [`XAAResourceServerSigningAlgorithm`] values. `None` counts as empty. On the wire: `signingAlgorithmFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signing_algorithm_filter: Option<Vec<XAAResourceServerSigningAlgorithm>>,
 }
@@ -1537,16 +1547,16 @@ setters! { XAAResourceServerServiceSearchRequest {
     signing_algorithm_filter: impl Into<Vec<XAAResourceServerSigningAlgorithm>>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceSearchResponse` schema.
+/// The answer of `XAAResourceServer::search` (`POST /api/v1/search/xaa/resource_servers`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceSearchResponse {
-    /// `list`: a list; each item is a [`XAAResourceServer`].
+    /// The list: a list of [`XAAResourceServer`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAResourceServer>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1568,14 +1578,16 @@ impl crate::Page for XAAResourceServerServiceSearchResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceUpdateRequestInput` schema.
+/// The request body of `XAAResourceServer::update` (`POST /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
+///
+/// An update: the server changes the fields of `resource_server` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceUpdateRequest {
-    /// `resourceServer`: a [`XAAResourceServer`].
+    /// The resource server: a [`XAAResourceServer`]. `None` leaves it out. On the wire: `resourceServer`.
     pub resource_server: Option<XAAResourceServer>,
-    /// `updateMask`: text.
+    /// The fields of `resource_server` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `resource_server` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1612,13 +1624,13 @@ set_paths! { XAAResourceServerServiceUpdateRequest => resource_server }
 #[cfg(feature = "xaa-resource-server")]
 update_body! { XAAResourceServerServiceUpdateRequest { "resourceServer" resource_server,  } {  } }
 
-/// The `c1.api.cross_app_access.v1.XAAResourceServerServiceUpdateResponse` schema.
+/// The answer of `XAAResourceServer::update` (`POST /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
 #[cfg(feature = "xaa-resource-server")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceUpdateResponse {
-    /// `resourceServer`: a [`XAAResourceServer`].
+    /// The resource server: a [`XAAResourceServer`]. `None` when the answer has none. On the wire: `resourceServer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_server: Option<XAAResourceServer>,
 }
@@ -1630,7 +1642,7 @@ model_de! { XAAResourceServerServiceUpdateResponse [1] {
 
 #[cfg(any(feature = "xaa-resource-server", feature = "xaa-settings"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `XAAResourceServer.signing_algorithm`, `XAAResourceServerServiceCreateRequest.signing_algorithm`, `XAAResourceServerServiceSearchRequest.signing_algorithm_filter` and 2 more.
 pub enum XAAResourceServerSigningAlgorithm {
 /// `XAA_SIGNING_ALGORITHM_UNSPECIFIED`
 Unspecified = "XAA_SIGNING_ALGORITHM_UNSPECIFIED",
@@ -1643,64 +1655,66 @@ Es256 = "XAA_SIGNING_ALGORITHM_ES256",
 }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAScope` schema.
+/// Held by `XAAScopeHistoryEntry.snapshot`, `XAAScopeServiceCreateResponse.scope`, `XAAScopeServiceGetResponse.scope` and 4 more.
+///
+/// In `XAAScopeServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScope {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `classification`: one of [`XAAScopeClassification`].
+    /// The classification: one of [`XAAScopeClassification`]. `None` counts as [`XAAScopeClassification::Unspecified`]. On the wire: `classification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<XAAScopeClassification>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this XAA scope: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `lastDiscoveredAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last discovered: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lastDiscoveredAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_discovered_at: Option<::time::OffsetDateTime>,
-    /// `scopeValue`: text.
+    /// The scope value: text. `None` counts as empty. On the wire: `scopeValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_value: Option<String>,
-    /// `source`: one of [`XAAScopeSource`].
+    /// The source: one of [`XAAScopeSource`]. `None` counts as [`XAAScopeSource::Unspecified`]. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<XAAScopeSource>,
-    /// `state`: one of [`XAAScopeState`].
+    /// The state: one of [`XAAScopeState`]. `None` counts as [`XAAScopeState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<XAAScopeState>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `xaaResourceServerId`: text.
+    /// The id of the XAA resource server: text. `None` counts as empty. On the wire: `xaaResourceServerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_id: Option<String>,
 }
@@ -1761,7 +1775,7 @@ set_paths! { XAAScope {
 
 #[cfg(feature = "xaa-scope")]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `XAAScope.classification`, `XAAScopeServiceCreateRequest.classification` and `XAAScopeServiceSearchRequest.classification_filter`.
 pub enum XAAScopeClassification {
 /// `XAA_SCOPE_CLASSIFICATION_UNSPECIFIED`
 Unspecified = "XAA_SCOPE_CLASSIFICATION_UNSPECIFIED",
@@ -1778,16 +1792,16 @@ Dangerous = "XAA_SCOPE_CLASSIFICATION_DANGEROUS",
 }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeHistoryEntry` schema.
+/// Held by `XAAScopeServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`XAAScope`].
+    /// The snapshot: a [`XAAScope`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<XAAScope>,
 }
@@ -1798,16 +1812,16 @@ model_de! { XAAScopeHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeRef` schema.
+/// Held by `XAAScopeServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `id`: text.
+    /// The id of this XAA scope ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -1824,28 +1838,28 @@ setters! { XAAScopeRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceCreateRequestInput` schema.
+/// The request body of `XAAScope::create` (`POST /api/v1/apps/<app_id>/xaa/scopes`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceCreateRequest {
-    /// `classification`: one of [`XAAScopeClassification`].
+    /// The classification: one of [`XAAScopeClassification`]. `None` counts as [`XAAScopeClassification::Unspecified`]. On the wire: `classification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification: Option<XAAScopeClassification>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `scopeValue`: text.
+    /// The scope value: text. `None` counts as empty. On the wire: `scopeValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_value: Option<String>,
-    /// `state`: one of [`XAAScopeState`].
+    /// The state: one of [`XAAScopeState`]. `None` counts as [`XAAScopeState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<XAAScopeState>,
-    /// `xaaResourceServerId`: text.
+    /// The id of the XAA resource server: text. `None` counts as empty. On the wire: `xaaResourceServerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_id: Option<String>,
 }
@@ -1870,13 +1884,13 @@ setters! { XAAScopeServiceCreateRequest {
     xaa_resource_server_id: impl Into<String>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceCreateResponse` schema.
+/// The answer of `XAAScope::create` (`POST /api/v1/apps/<app_id>/xaa/scopes`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceCreateResponse {
-    /// `scope`: a [`XAAScope`].
+    /// The scope: a [`XAAScope`]. `None` when the answer has none. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<XAAScope>,
 }
@@ -1886,7 +1900,7 @@ model_de! { XAAScopeServiceCreateResponse [1] {
     0 "scope" scope: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceDeleteRequestInput` schema.
+/// The request body of `XAAScope::delete` (`DELETE /api/v1/apps/<app_id>/xaa/scopes/<id>`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1897,7 +1911,7 @@ pub struct XAAScopeServiceDeleteRequest {}
 model_de! { XAAScopeServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceDeleteResponse` schema.
+/// The answer of `XAAScope::delete` (`DELETE /api/v1/apps/<app_id>/xaa/scopes/<id>`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1908,13 +1922,13 @@ pub struct XAAScopeServiceDeleteResponse {}
 model_de! { XAAScopeServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceGetResponse` schema.
+/// The answer of `XAAScope::get` (`GET /api/v1/apps/<app_id>/xaa/scopes/<id>`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceGetResponse {
-    /// `scope`: a [`XAAScope`].
+    /// The scope: a [`XAAScope`]. `None` when the answer has none. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<XAAScope>,
 }
@@ -1924,16 +1938,16 @@ model_de! { XAAScopeServiceGetResponse [1] {
     0 "scope" scope: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceListHistoryResponse` schema.
+/// The answer of `XAAScope::list_history` (`GET /api/v1/apps/<app_id>/xaa/scopes/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`XAAScopeHistoryEntry`].
+    /// The list: a list of [`XAAScopeHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAScopeHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1955,16 +1969,16 @@ impl crate::Page for XAAScopeServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceListResponse` schema.
+/// The answer of `XAAScope::list` (`GET /api/v1/apps/<app_id>/xaa/scopes?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceListResponse {
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    /// `scopes`: a list; each item is a [`XAAScope`].
+    /// The scopes: a list of [`XAAScope`]s. `None` counts as empty. On the wire: `scopes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<XAAScope>>,
 }
@@ -1986,37 +2000,37 @@ impl crate::Page for XAAScopeServiceListResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceSearchRequest` schema.
+/// The request body of `XAAScope::search` (`POST /api/v1/search/xaa/scopes`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceSearchRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `classificationFilter`: a list; each item is one of [`XAAScopeClassification`].
+    /// The classification filter: a list of [`XAAScopeClassification`] values. `None` counts as empty. On the wire: `classificationFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classification_filter: Option<Vec<XAAScopeClassification>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`XAAScopeRef`].
+    /// The refs: a list of [`XAAScopeRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<XAAScopeRef>>,
-    /// `sourceFilter`: a list; each item is one of [`XAAScopeSource`].
+    /// The source filter: a list of [`XAAScopeSource`] values. `None` counts as empty. On the wire: `sourceFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_filter: Option<Vec<XAAScopeSource>>,
-    /// `stateFilter`: a list; each item is one of [`XAAScopeState`].
+    /// The state filter: a list of [`XAAScopeState`] values. `None` counts as empty. On the wire: `stateFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_filter: Option<Vec<XAAScopeState>>,
-    /// `xaaResourceServerIds`: a list; each item is text.
+    /// The ids of the XAA resource servers: a list of text. `None` counts as empty. On the wire: `xaaResourceServerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub xaa_resource_server_ids: Option<Vec<String>>,
 }
@@ -2047,16 +2061,16 @@ setters! { XAAScopeServiceSearchRequest {
     xaa_resource_server_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceSearchResponse` schema.
+/// The answer of `XAAScope::search` (`POST /api/v1/search/xaa/scopes`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceSearchResponse {
-    /// `list`: a list; each item is a [`XAAScope`].
+    /// The list: a list of [`XAAScope`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAAScope>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2078,14 +2092,16 @@ impl crate::Page for XAAScopeServiceSearchResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceUpdateRequestInput` schema.
+/// The request body of `XAAScope::update` (`POST /api/v1/apps/<app_id>/xaa/scopes/<id>`).
+///
+/// An update: the server changes the fields of `scope` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAScopeServiceUpdateRequest {
-    /// `scope`: a [`XAAScope`].
+    /// The scope: a [`XAAScope`]. `None` leaves it out. On the wire: `scope`.
     pub scope: Option<XAAScope>,
-    /// `updateMask`: text.
+    /// The fields of `scope` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `scope` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2122,13 +2138,13 @@ set_paths! { XAAScopeServiceUpdateRequest => scope }
 #[cfg(feature = "xaa-scope")]
 update_body! { XAAScopeServiceUpdateRequest { "scope" scope,  } {  } }
 
-/// The `c1.api.cross_app_access.v1.XAAScopeServiceUpdateResponse` schema.
+/// The answer of `XAAScope::update` (`POST /api/v1/apps/<app_id>/xaa/scopes/<id>`).
 #[cfg(feature = "xaa-scope")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAAScopeServiceUpdateResponse {
-    /// `scope`: a [`XAAScope`].
+    /// The scope: a [`XAAScope`]. `None` when the answer has none. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<XAAScope>,
 }
@@ -2140,7 +2156,7 @@ model_de! { XAAScopeServiceUpdateResponse [1] {
 
 #[cfg(feature = "xaa-scope")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `XAAScope.source` and `XAAScopeServiceSearchRequest.source_filter`.
 pub enum XAAScopeSource {
 /// `XAA_SCOPE_SOURCE_UNSPECIFIED`
 Unspecified = "XAA_SCOPE_SOURCE_UNSPECIFIED",
@@ -2153,7 +2169,7 @@ Discovered = "XAA_SCOPE_SOURCE_DISCOVERED",
 
 #[cfg(feature = "xaa-scope")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `XAAScope.state`, `XAAScopeServiceCreateRequest.state` and `XAAScopeServiceSearchRequest.state_filter`.
 pub enum XAAScopeState {
 /// `XAA_SCOPE_STATE_UNSPECIFIED`
 Unspecified = "XAA_SCOPE_STATE_UNSPECIFIED",
@@ -2168,43 +2184,45 @@ Removed = "XAA_SCOPE_STATE_REMOVED",
 }
 }
 
-/// The `c1.api.cross_app_access.v1.XAASettings` schema.
+/// Held by `XAASettingsHistoryEntry.snapshot`, `XAASettingsServiceGetResponse.settings`, `XAASettingsServiceUpdateRequest.settings` and 1 more.
+///
+/// In `XAASettingsServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettings {
-    /// `allowRefreshTokenSubjects`: a boolean.
+    /// Whether to allow refresh token subjects: a boolean. `None` counts as `false`. On the wire: `allowRefreshTokenSubjects`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_refresh_token_subjects: Option<bool>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultGrantLifetime`: a duration (`"3600s"` on the wire).
+    /// The default grant lifetime: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `defaultGrantLifetime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub default_grant_lifetime: Option<::time::SignedDuration>,
-    /// `defaultSigningAlgorithm`: one of [`XAAResourceServerSigningAlgorithm`].
+    /// The default signing algorithm: one of [`XAAResourceServerSigningAlgorithm`]. `None` counts as [`XAAResourceServerSigningAlgorithm::Unspecified`]. On the wire: `defaultSigningAlgorithm`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_signing_algorithm: Option<XAAResourceServerSigningAlgorithm>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `enabledSigningAlgorithms`: a list; each item is one of [`XAAResourceServerSigningAlgorithm`].
+    /// The enabled signing algorithms: a list of [`XAAResourceServerSigningAlgorithm`] values. `None` counts as empty. On the wire: `enabledSigningAlgorithms`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_signing_algorithms: Option<Vec<XAAResourceServerSigningAlgorithm>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `xaaIdTokenLifetime`: a duration (`"3600s"` on the wire).
+    /// The XAA id token lifetime: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `xaaIdTokenLifetime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
@@ -2248,16 +2266,16 @@ set_paths! { XAASettings {
     "xaaIdTokenLifetime" xaa_id_token_lifetime,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAASettingsHistoryEntry` schema.
+/// Held by `XAASettingsServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`XAASettings`].
+    /// The snapshot: a [`XAASettings`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<XAASettings>,
 }
@@ -2268,13 +2286,13 @@ model_de! { XAASettingsHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAASettingsServiceGetResponse` schema.
+/// The answer of `XAASettings::get` (`GET /api/v1/settings/cross-app-access`).
 #[cfg(feature = "xaa-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsServiceGetResponse {
-    /// `settings`: a [`XAASettings`].
+    /// The settings: a [`XAASettings`]. `None` when the answer has none. On the wire: `settings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<XAASettings>,
 }
@@ -2284,16 +2302,16 @@ model_de! { XAASettingsServiceGetResponse [1] {
     0 "settings" settings: Model,
 } }
 
-/// The `c1.api.cross_app_access.v1.XAASettingsServiceListHistoryResponse` schema.
+/// The answer of `XAASettings::list_history` (`GET /api/v1/settings/cross-app-access/history?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`XAASettingsHistoryEntry`].
+    /// The list: a list of [`XAASettingsHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<XAASettingsHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2315,14 +2333,16 @@ impl crate::Page for XAASettingsServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.cross_app_access.v1.XAASettingsServiceUpdateRequest` schema.
+/// The request body of `XAASettings::update` (`POST /api/v1/settings/cross-app-access`).
+///
+/// An update: the server changes the fields of `settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-settings")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAASettingsServiceUpdateRequest {
-    /// `settings`: a [`XAASettings`].
+    /// The settings: a [`XAASettings`]. `None` leaves it out. On the wire: `settings`.
     pub settings: Option<XAASettings>,
-    /// `updateMask`: text.
+    /// The fields of `settings` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `settings` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2359,13 +2379,13 @@ set_paths! { XAASettingsServiceUpdateRequest => settings }
 #[cfg(feature = "xaa-settings")]
 update_body! { XAASettingsServiceUpdateRequest { "settings" settings,  } {  } }
 
-/// The `c1.api.cross_app_access.v1.XAASettingsServiceUpdateResponse` schema.
+/// The answer of `XAASettings::update` (`POST /api/v1/settings/cross-app-access`).
 #[cfg(feature = "xaa-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct XAASettingsServiceUpdateResponse {
-    /// `settings`: a [`XAASettings`].
+    /// The settings: a [`XAASettings`]. `None` when the answer has none. On the wire: `settings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<XAASettings>,
 }

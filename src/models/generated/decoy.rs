@@ -4,46 +4,48 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.decoy.v1.Decoy` schema.
+/// Held by `DecoySearchResponse.list`, `DecoyServiceCreateResponse.decoy`, `DecoyServiceGetResponse.decoy` and 4 more.
+///
+/// In `DecoyServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "decoy", feature = "decoy-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Decoy {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this decoy: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `kind`: one of [`DecoyKind`]. Set by the server.
+    /// The kind: one of [`DecoyKind`]. Set by the server (leave it `None` in a request). `None` counts as [`DecoyKind::Unspecified`]. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<DecoyKind>,
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last used: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_at: Option<::time::OffsetDateTime>,
-    /// `materialFingerprintSha256`: text. Set by the server.
+    /// The material fingerprint sha256: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `materialFingerprintSha256`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub material_fingerprint_sha256: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -87,19 +89,19 @@ set_paths! { Decoy {
     "displayName" display_name,
 } }
 
-/// The `c1.api.decoy.v1.DecoyAccessTokenInput` schema.
+/// Held by `DecoyServiceCreateRequest.access_token`.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyAccessTokenInput {
-    /// `expiresIn`: a duration (`"3600s"` on the wire).
+    /// The expires in: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `expiresIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub expires_in: Option<::time::SignedDuration>,
-    /// `subjectUserId`: text.
+    /// The id of the subject user: text. `None` counts as empty. On the wire: `subjectUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_user_id: Option<String>,
 }
@@ -116,13 +118,13 @@ setters! { DecoyAccessTokenInput {
     subject_user_id: impl Into<String>,
 } }
 
-/// The `c1.api.decoy.v1.DecoyAccessTokenMaterial` schema.
+/// Held by `DecoyVendingMaterial.access_token`.
 #[cfg(feature = "decoy")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyAccessTokenMaterial {
-    /// `accessToken`: text.
+    /// The access token: text. `None` counts as empty. On the wire: `accessToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
 }
@@ -137,16 +139,16 @@ redacted_debug! { DecoyAccessTokenMaterial {
     "access_token" access_token: redacted,
 } }
 
-/// The `c1.api.decoy.v1.DecoyClientCredentialMaterial` schema.
+/// Held by `DecoyVendingMaterial.client_credential`.
 #[cfg(feature = "decoy")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyClientCredentialMaterial {
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -163,7 +165,7 @@ redacted_debug! { DecoyClientCredentialMaterial {
     "client_secret" client_secret: redacted,
 } }
 
-/// The `c1.api.decoy.v1.DecoyConnectorClientInput` schema.
+/// Held by `DecoyServiceCreateRequest.connector_client`.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -176,7 +178,7 @@ model_de! { DecoyConnectorClientInput [1] {
 
 #[cfg(any(feature = "decoy", feature = "decoy-search"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `Decoy.kind` and `DecoySearchRequest.kinds`.
 pub enum DecoyKind {
 /// `DECOY_KIND_UNSPECIFIED`
 Unspecified = "DECOY_KIND_UNSPECIFIED",
@@ -191,31 +193,31 @@ AccessToken = "DECOY_KIND_ACCESS_TOKEN",
 }
 }
 
-/// The `c1.api.decoy.v1.DecoySearchRequest` schema.
+/// The request body of `DecoySearch::search` (`POST /api/v1/decoys/search`).
 #[cfg(feature = "decoy-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoySearchRequest {
-    /// `annotationKeys`: a list; each item is text.
+    /// The annotation keys: a list of text. `None` counts as empty. On the wire: `annotationKeys`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotation_keys: Option<Vec<String>>,
-    /// `hasBeenUsed`: a boolean.
+    /// Whether it has been used: a boolean. `None` counts as `false`. On the wire: `hasBeenUsed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_been_used: Option<bool>,
-    /// `kinds`: a list; each item is one of [`DecoyKind`].
+    /// The kinds: a list of [`DecoyKind`] values. `None` counts as empty. On the wire: `kinds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kinds: Option<Vec<DecoyKind>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `statuses`: a list; each item is one of [`DecoySearchRequestStatuses`].
+    /// The statuses: a list of [`DecoySearchRequestStatuses`] values. `None` counts as empty. On the wire: `statuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statuses: Option<Vec<DecoySearchRequestStatuses>>,
 }
@@ -244,7 +246,7 @@ setters! { DecoySearchRequest {
 
 #[cfg(feature = "decoy-search")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `DecoySearchRequest.statuses`.
 pub enum DecoySearchRequestStatuses {
 /// `DECOY_STATUS_FILTER_UNSPECIFIED`
 Unspecified = "DECOY_STATUS_FILTER_UNSPECIFIED",
@@ -255,16 +257,16 @@ Disabled = "DECOY_STATUS_FILTER_DISABLED",
 }
 }
 
-/// The `c1.api.decoy.v1.DecoySearchResponse` schema.
+/// The answer of `DecoySearch::search` (`POST /api/v1/decoys/search`).
 #[cfg(feature = "decoy-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoySearchResponse {
-    /// `list`: a list; each item is a [`Decoy`].
+    /// The list: a list of [`Decoy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Decoy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -286,31 +288,33 @@ impl crate::Page for DecoySearchResponse {
     }
 }
 
-/// The `c1.api.decoy.v1.DecoyServiceCreateRequest` schema.
+/// The request body of `Decoy::create` (`POST /api/v1/decoys`).
+///
+/// At most one of `user_client_credential`, `connector_client`, `workload_fed`, `access_token` may be set.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceCreateRequest {
-    /// `accessToken`: a [`DecoyAccessTokenInput`].
+    /// The access token: a [`DecoyAccessTokenInput`]. `None` leaves it out. On the wire: `accessToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<DecoyAccessTokenInput>,
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `connectorClient`: a [`DecoyConnectorClientInput`].
+    /// The connector client: a [`DecoyConnectorClientInput`]. `None` leaves it out. On the wire: `connectorClient`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_client: Option<DecoyConnectorClientInput>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `userClientCredential`: a [`DecoyUserClientCredentialInput`].
+    /// The user client credential: a [`DecoyUserClientCredentialInput`]. `None` leaves it out. On the wire: `userClientCredential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_client_credential: Option<DecoyUserClientCredentialInput>,
-    /// `workloadFed`: a [`DecoyWorkloadFederationInput`].
+    /// The workload fed: a [`DecoyWorkloadFederationInput`]. `None` leaves it out. On the wire: `workloadFed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workload_fed: Option<DecoyWorkloadFederationInput>,
 }
@@ -337,16 +341,16 @@ setters! { DecoyServiceCreateRequest {
     workload_fed: impl Into<DecoyWorkloadFederationInput>,
 } }
 
-/// The `c1.api.decoy.v1.DecoyServiceCreateResponse` schema.
+/// The answer of `Decoy::create` (`POST /api/v1/decoys`).
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceCreateResponse {
-    /// `decoy`: a [`Decoy`].
+    /// The decoy: a [`Decoy`]. `None` when the answer has none. On the wire: `decoy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy: Option<Decoy>,
-    /// `material`: a [`DecoyVendingMaterial`].
+    /// The material: a [`DecoyVendingMaterial`]. `None` when the answer has none. On the wire: `material`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub material: Option<DecoyVendingMaterial>,
 }
@@ -357,7 +361,7 @@ model_de! { DecoyServiceCreateResponse [1] {
     1 "material" material: Model,
 } }
 
-/// The `c1.api.decoy.v1.DecoyServiceDeleteRequestInput` schema.
+/// The request body of `Decoy::delete` (`DELETE /api/v1/decoys/<id>`).
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -368,7 +372,7 @@ pub struct DecoyServiceDeleteRequest {}
 model_de! { DecoyServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.decoy.v1.DecoyServiceDeleteResponse` schema.
+/// The answer of `Decoy::delete` (`DELETE /api/v1/decoys/<id>`).
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -379,13 +383,13 @@ pub struct DecoyServiceDeleteResponse {}
 model_de! { DecoyServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.decoy.v1.DecoyServiceGetResponse` schema.
+/// The answer of `Decoy::get` (`GET /api/v1/decoys/<id>`).
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceGetResponse {
-    /// `decoy`: a [`Decoy`].
+    /// The decoy: a [`Decoy`]. `None` when the answer has none. On the wire: `decoy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy: Option<Decoy>,
 }
@@ -395,16 +399,16 @@ model_de! { DecoyServiceGetResponse [1] {
     0 "decoy" decoy: Model,
 } }
 
-/// The `c1.api.decoy.v1.DecoyServiceListResponse` schema.
+/// The answer of `Decoy::list` (`GET /api/v1/decoys?<page_size>&<page_token>`).
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceListResponse {
-    /// `list`: a list; each item is a [`Decoy`].
+    /// The list: a list of [`Decoy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Decoy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -426,7 +430,7 @@ impl crate::Page for DecoyServiceListResponse {
     }
 }
 
-/// The `c1.api.decoy.v1.DecoyServiceRotateRequestInput` schema.
+/// The request body of `Decoy::rotate` (`POST /api/v1/decoys/<id>/rotate`).
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -437,16 +441,16 @@ pub struct DecoyServiceRotateRequest {}
 model_de! { DecoyServiceRotateRequest [1] {
 } }
 
-/// The `c1.api.decoy.v1.DecoyServiceRotateResponse` schema.
+/// The answer of `Decoy::rotate` (`POST /api/v1/decoys/<id>/rotate`).
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceRotateResponse {
-    /// `decoy`: a [`Decoy`].
+    /// The decoy: a [`Decoy`]. `None` when the answer has none. On the wire: `decoy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy: Option<Decoy>,
-    /// `material`: a [`DecoyVendingMaterial`].
+    /// The material: a [`DecoyVendingMaterial`]. `None` when the answer has none. On the wire: `material`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub material: Option<DecoyVendingMaterial>,
 }
@@ -457,14 +461,16 @@ model_de! { DecoyServiceRotateResponse [1] {
     1 "material" material: Model,
 } }
 
-/// The `c1.api.decoy.v1.DecoyServiceUpdateRequestInput` schema.
+/// The request body of `Decoy::update` (`PATCH /api/v1/decoys/<id>`).
+///
+/// An update: the server changes the fields of `decoy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecoyServiceUpdateRequest {
-    /// `decoy`: a [`Decoy`].
+    /// The decoy: a [`Decoy`]. `None` leaves it out. On the wire: `decoy`.
     pub decoy: Option<Decoy>,
-    /// `updateMask`: text.
+    /// The fields of `decoy` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `decoy` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -501,13 +507,13 @@ set_paths! { DecoyServiceUpdateRequest => decoy }
 #[cfg(feature = "decoy")]
 update_body! { DecoyServiceUpdateRequest { "decoy" decoy,  } {  } }
 
-/// The `c1.api.decoy.v1.DecoyServiceUpdateResponse` schema.
+/// The answer of `Decoy::update` (`PATCH /api/v1/decoys/<id>`).
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyServiceUpdateResponse {
-    /// `decoy`: a [`Decoy`].
+    /// The decoy: a [`Decoy`]. `None` when the answer has none. On the wire: `decoy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy: Option<Decoy>,
 }
@@ -517,13 +523,13 @@ model_de! { DecoyServiceUpdateResponse [1] {
     0 "decoy" decoy: Model,
 } }
 
-/// The `c1.api.decoy.v1.DecoyUserClientCredentialInput` schema.
+/// Held by `DecoyServiceCreateRequest.user_client_credential`.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyUserClientCredentialInput {
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -538,19 +544,21 @@ setters! { DecoyUserClientCredentialInput {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.decoy.v1.DecoyVendingMaterial` schema.
+/// Held by `DecoyServiceCreateResponse.material` and `DecoyServiceRotateResponse.material`.
+///
+/// At most one of `client_credential`, `access_token`, `workload_federation` may be set.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyVendingMaterial {
-    /// `accessToken`: a [`DecoyAccessTokenMaterial`].
+    /// The access token: a [`DecoyAccessTokenMaterial`]. `None` when the answer has none. On the wire: `accessToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<DecoyAccessTokenMaterial>,
-    /// `clientCredential`: a [`DecoyClientCredentialMaterial`].
+    /// The client credential: a [`DecoyClientCredentialMaterial`]. `None` when the answer has none. On the wire: `clientCredential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_credential: Option<DecoyClientCredentialMaterial>,
-    /// `workloadFederation`: a [`DecoyWorkloadFederationMaterial`].
+    /// The workload federation: a [`DecoyWorkloadFederationMaterial`]. `None` when the answer has none. On the wire: `workloadFederation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workload_federation: Option<DecoyWorkloadFederationMaterial>,
 }
@@ -562,19 +570,19 @@ model_de! { DecoyVendingMaterial [1] {
     2 "workloadFederation" workload_federation: Model,
 } }
 
-/// The `c1.api.decoy.v1.DecoyWorkloadFederationInput` schema.
+/// Held by `DecoyServiceCreateRequest.workload_fed`.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyWorkloadFederationInput {
-    /// `conditionExpression`: text.
+    /// The condition expression: text. `None` counts as empty. On the wire: `conditionExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
-    /// `providerId`: text.
+    /// The id of the provider: text. `None` counts as empty. On the wire: `providerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
-    /// `servicePrincipalUserId`: text.
+    /// The id of the service principal user: text. `None` counts as empty. On the wire: `servicePrincipalUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal_user_id: Option<String>,
 }
@@ -593,13 +601,13 @@ setters! { DecoyWorkloadFederationInput {
     service_principal_user_id: impl Into<String>,
 } }
 
-/// The `c1.api.decoy.v1.DecoyWorkloadFederationMaterial` schema.
+/// Held by `DecoyVendingMaterial.workload_federation`.
 #[cfg(feature = "decoy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyWorkloadFederationMaterial {
-    /// `workloadFederationTrustId`: text.
+    /// The id of the workload federation trust: text. `None` counts as empty. On the wire: `workloadFederationTrustId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workload_federation_trust_id: Option<String>,
 }

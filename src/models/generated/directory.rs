@@ -4,37 +4,39 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.directory.v1.Directory` schema.
+/// Held by `DirectoryView.directory`.
+///
+/// At most one of `all`, `cel_expression` may be set.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Directory {
-    /// `all`: a [`DirectoryAccountFilterAll`].
+    /// The all: a [`DirectoryAccountFilterAll`]. `None` when the answer has none. On the wire: `all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all: Option<DirectoryAccountFilterAll>,
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `celExpression`: a [`DirectoryAccountFilterCel`].
+    /// The CEL expression: a [`DirectoryAccountFilterCel`]. `None` when the answer has none. On the wire: `celExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_expression: Option<DirectoryAccountFilterCel>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `mergeConfig`: a [`DirectoryMergeConfig`].
+    /// The merge config: a [`DirectoryMergeConfig`]. `None` when the answer has none. On the wire: `mergeConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_config: Option<DirectoryMergeConfig>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -53,7 +55,7 @@ model_de! { Directory [1] {
     6 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.directory.v1.DirectoryAccountFilterAll` schema.
+/// Held by `Directory.all`, `DirectoryServiceCreateRequest.all` and `DirectoryServiceUpdateRequest.all`.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -64,13 +66,13 @@ pub struct DirectoryAccountFilterAll {}
 model_de! { DirectoryAccountFilterAll [1] {
 } }
 
-/// The `c1.api.directory.v1.DirectoryAccountFilterCel` schema.
+/// Held by `Directory.cel_expression`, `DirectoryServiceCreateRequest.cel_expression` and `DirectoryServiceUpdateRequest.cel_expression`.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryAccountFilterCel {
-    /// `expression`: text.
+    /// The expression: text. `None` counts as empty. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
@@ -85,13 +87,13 @@ setters! { DirectoryAccountFilterCel {
     expression: impl Into<String>,
 } }
 
-/// The `c1.api.directory.v1.DirectoryExpandMask` schema.
+/// Held by `DirectoryServiceCreateRequest.expand_mask` and `DirectoryServiceUpdateRequest.expand_mask`.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -106,13 +108,13 @@ setters! { DirectoryExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.directory.v1.DirectoryMergeConfig` schema.
+/// Held by `Directory.merge_config`, `DirectoryServiceCreateRequest.merge_config` and `DirectoryServiceUpdateRequest.merge_config`.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryMergeConfig {
-    /// `matchCases`: a list; each item is a [`DirectoryMergeMatchCase`].
+    /// The match cases: a list of [`DirectoryMergeMatchCase`]s. `None` counts as empty. On the wire: `matchCases`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_cases: Option<Vec<DirectoryMergeMatchCase>>,
 }
@@ -127,16 +129,16 @@ setters! { DirectoryMergeConfig {
     match_cases: impl Into<Vec<DirectoryMergeMatchCase>>,
 } }
 
-/// The `c1.api.directory.v1.DirectoryMergeMatchCase` schema.
+/// Held by `DirectoryMergeConfig.match_cases`.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryMergeMatchCase {
-    /// `appUserKeyCel`: text.
+    /// The app user key CEL: text. `None` counts as empty. On the wire: `appUserKeyCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_key_cel: Option<String>,
-    /// `userKeyCel`: text.
+    /// The user key CEL: text. `None` counts as empty. On the wire: `userKeyCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_key_cel: Option<String>,
 }
@@ -153,25 +155,27 @@ setters! { DirectoryMergeMatchCase {
     user_key_cel: impl Into<String>,
 } }
 
-/// The `c1.api.directory.v1.DirectoryServiceCreateRequest` schema.
+/// The request body of `Directory::create` (`POST /api/v1/directories`).
+///
+/// At most one of `all`, `cel_expression` may be set.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceCreateRequest {
-    /// `all`: a [`DirectoryAccountFilterAll`].
+    /// The all: a [`DirectoryAccountFilterAll`]. `None` leaves it out. On the wire: `all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all: Option<DirectoryAccountFilterAll>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `celExpression`: a [`DirectoryAccountFilterCel`].
+    /// The CEL expression: a [`DirectoryAccountFilterCel`]. `None` leaves it out. On the wire: `celExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_expression: Option<DirectoryAccountFilterCel>,
-    /// `expandMask`: a [`DirectoryExpandMask`].
+    /// The expand mask: a [`DirectoryExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<DirectoryExpandMask>,
-    /// `mergeConfig`: a [`DirectoryMergeConfig`].
+    /// The merge config: a [`DirectoryMergeConfig`]. `None` leaves it out. On the wire: `mergeConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_config: Option<DirectoryMergeConfig>,
 }
@@ -194,16 +198,16 @@ setters! { DirectoryServiceCreateRequest {
     merge_config: impl Into<DirectoryMergeConfig>,
 } }
 
-/// The `c1.api.directory.v1.DirectoryServiceCreateResponse` schema.
+/// The answer of `Directory::create` (`POST /api/v1/directories`).
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceCreateResponse {
-    /// `directoryView`: a [`DirectoryView`].
+    /// The directory view: a [`DirectoryView`]. `None` when the answer has none. On the wire: `directoryView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_view: Option<DirectoryView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -214,7 +218,7 @@ model_de! { DirectoryServiceCreateResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.directory.v1.DirectoryServiceDeleteRequestInput` schema.
+/// The request body of `Directory::delete` (`DELETE /api/v1/directories/<app_id>`).
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -225,7 +229,7 @@ pub struct DirectoryServiceDeleteRequest {}
 model_de! { DirectoryServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.directory.v1.DirectoryServiceDeleteResponse` schema.
+/// The answer of `Directory::delete` (`DELETE /api/v1/directories/<app_id>`).
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -236,16 +240,16 @@ pub struct DirectoryServiceDeleteResponse {}
 model_de! { DirectoryServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.directory.v1.DirectoryServiceGetResponse` schema.
+/// The answer of `Directory::get` (`GET /api/v1/directories/<app_id>`).
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceGetResponse {
-    /// `directoryView`: a [`DirectoryView`].
+    /// The directory view: a [`DirectoryView`]. `None` when the answer has none. On the wire: `directoryView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_view: Option<DirectoryView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -256,19 +260,19 @@ model_de! { DirectoryServiceGetResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.directory.v1.DirectoryServiceListResponse` schema.
+/// The answer of `Directory::list` (`GET /api/v1/directories?<page_size>&<page_token>`).
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`DirectoryView`].
+    /// The list: a list of [`DirectoryView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<DirectoryView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -291,22 +295,24 @@ impl crate::Page for DirectoryServiceListResponse {
     }
 }
 
-/// The `c1.api.directory.v1.DirectoryServiceUpdateRequestInput` schema.
+/// The request body of `Directory::update` (`PUT /api/v1/directories/<app_id>`).
+///
+/// At most one of `all`, `cel_expression` may be set.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceUpdateRequest {
-    /// `all`: a [`DirectoryAccountFilterAll`].
+    /// The all: a [`DirectoryAccountFilterAll`]. `None` leaves it out. On the wire: `all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all: Option<DirectoryAccountFilterAll>,
-    /// `celExpression`: a [`DirectoryAccountFilterCel`].
+    /// The CEL expression: a [`DirectoryAccountFilterCel`]. `None` leaves it out. On the wire: `celExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_expression: Option<DirectoryAccountFilterCel>,
-    /// `expandMask`: a [`DirectoryExpandMask`].
+    /// The expand mask: a [`DirectoryExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<DirectoryExpandMask>,
-    /// `mergeConfig`: a [`DirectoryMergeConfig`].
+    /// The merge config: a [`DirectoryMergeConfig`]. `None` leaves it out. On the wire: `mergeConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_config: Option<DirectoryMergeConfig>,
 }
@@ -327,16 +333,16 @@ setters! { DirectoryServiceUpdateRequest {
     merge_config: impl Into<DirectoryMergeConfig>,
 } }
 
-/// The `c1.api.directory.v1.DirectoryServiceUpdateResponse` schema.
+/// The answer of `Directory::update` (`PUT /api/v1/directories/<app_id>`).
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryServiceUpdateResponse {
-    /// `directoryView`: a [`DirectoryView`].
+    /// The directory view: a [`DirectoryView`]. `None` when the answer has none. On the wire: `directoryView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_view: Option<DirectoryView>,
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
 }
@@ -347,16 +353,16 @@ model_de! { DirectoryServiceUpdateResponse [1] {
     1 "expanded" expanded: Plain,
 } }
 
-/// The `c1.api.directory.v1.DirectoryView` schema.
+/// Held by `DirectoryServiceCreateResponse.directory_view`, `DirectoryServiceGetResponse.directory_view`, `DirectoryServiceListResponse.list` and 1 more.
 #[cfg(feature = "directory")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DirectoryView {
-    /// `appPath`: text.
+    /// The app path: text. `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `directory`: a [`Directory`].
+    /// The directory: a [`Directory`]. `None` when the answer has none. On the wire: `directory`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory: Option<Directory>,
 }

@@ -4,28 +4,28 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.editor.v1.EditorMarker` schema.
+/// Held by `EditorValidateResponse.markers` and `PolicyEditorValidateResponse.markers`.
 #[cfg(any(feature = "connector", feature = "policy-validate"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EditorMarker {
-    /// `endColumn`: a number.
+    /// The end column: a whole number. `None` counts as 0. On the wire: `endColumn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_column: Option<i32>,
-    /// `endLineNumber`: a number.
+    /// The end line number: a whole number. `None` counts as 0. On the wire: `endLineNumber`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_line_number: Option<i32>,
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `severity`: one of [`EditorMarkerSeverity`].
+    /// The severity: one of [`EditorMarkerSeverity`]. `None` counts as [`EditorMarkerSeverity::Unknown`]. On the wire: `severity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<EditorMarkerSeverity>,
-    /// `startColumn`: a number.
+    /// The start column: a whole number. `None` counts as 0. On the wire: `startColumn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_column: Option<i32>,
-    /// `startLineNumber`: a number.
+    /// The start line number: a whole number. `None` counts as 0. On the wire: `startLineNumber`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_line_number: Option<i32>,
 }
@@ -42,7 +42,7 @@ model_de! { EditorMarker [1] {
 
 #[cfg(any(feature = "connector", feature = "policy-validate"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `EditorMarker.severity`.
 pub enum EditorMarkerSeverity {
 /// `UNKNOWN`
 Unknown = "UNKNOWN",

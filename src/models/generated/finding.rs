@@ -4,19 +4,19 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.finding.v1.AcceptRiskAction` schema.
+/// Held by `UpdateFindingStateRequest.accept_risk`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AcceptRiskAction {
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire).
+    /// When it expires: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `justification`: text.
+    /// The justification: text. `None` counts as empty. On the wire: `justification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
 }
@@ -33,19 +33,19 @@ setters! { AcceptRiskAction {
     justification: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.AcceptRiskRoutingAction` schema.
+/// Held by `FindingRoutingRuleAction.accept_risk`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AcceptRiskRoutingAction {
-    /// `duration`: a duration (`"3600s"` on the wire).
+    /// The duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `duration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration: Option<::time::SignedDuration>,
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -62,19 +62,19 @@ setters! { AcceptRiskRoutingAction {
     reason: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.AppResourceTarget` schema.
+/// Held by `CreateFindingRequest.app_resource_target` and `Finding.app_resource_target`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceTarget {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appResourceId`: text.
+    /// The id of the app resource: text. `None` counts as empty. On the wire: `appResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_id: Option<String>,
-    /// `appResourceTypeId`: text.
+    /// The id of the app resource type: text. `None` counts as empty. On the wire: `appResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_id: Option<String>,
 }
@@ -93,16 +93,16 @@ setters! { AppResourceTarget {
     app_resource_type_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.AppUserTarget` schema.
+/// Held by `CreateFindingRequest.app_user_target` and `Finding.app_user_target`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserTarget {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
 }
@@ -119,19 +119,19 @@ setters! { AppUserTarget {
     app_user_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.BulkAcceptRiskAction` schema.
+/// Held by `BulkUpdateFindingStateRequest.accept_risk`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkAcceptRiskAction {
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire).
+    /// When it expires: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `justification`: text.
+    /// The justification: text. `None` counts as empty. On the wire: `justification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
 }
@@ -148,13 +148,13 @@ setters! { BulkAcceptRiskAction {
     justification: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.BulkAssignOwnerAction` schema.
+/// Held by `BulkUpdateFindingStateRequest.assign_owner`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkAssignOwnerAction {
-    /// `owner`: a [`FindingOwnerRef`].
+    /// The owner: a [`FindingOwnerRef`]. `None` leaves it out. On the wire: `owner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<FindingOwnerRef>,
 }
@@ -169,19 +169,19 @@ setters! { BulkAssignOwnerAction {
     owner: impl Into<FindingOwnerRef>,
 } }
 
-/// The `c1.api.finding.v1.BulkCreateFindingTasksRequest` schema.
+/// The request body of `Finding::bulk_create_finding_tasks` (`POST /api/v1/findings/bulk/tasks`).
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkCreateFindingTasksRequest {
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `refs`: a list; each item is a [`FindingRef`].
+    /// The refs: a list of [`FindingRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<FindingRef>>,
-    /// `searchRequest`: a [`FindingSearchRequest`].
+    /// The search request: a [`FindingSearchRequest`]. `None` leaves it out. On the wire: `searchRequest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_request: Option<FindingSearchRequest>,
 }
@@ -200,13 +200,13 @@ setters! { BulkCreateFindingTasksRequest {
     search_request: impl Into<FindingSearchRequest>,
 } }
 
-/// The `c1.api.finding.v1.BulkCreateFindingTasksResponse` schema.
+/// The answer of `Finding::bulk_create_finding_tasks` (`POST /api/v1/findings/bulk/tasks`).
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkCreateFindingTasksResponse {
-    /// `bulkActionId`: text.
+    /// The id of the bulk action: text. `None` counts as empty. On the wire: `bulkActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_id: Option<String>,
 }
@@ -216,7 +216,7 @@ model_de! { BulkCreateFindingTasksResponse [1] {
     0 "bulkActionId" bulk_action_id: Plain,
 } }
 
-/// The `c1.api.finding.v1.BulkReopenAction` schema.
+/// Held by `BulkUpdateFindingStateRequest.reopen`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -227,16 +227,16 @@ pub struct BulkReopenAction {}
 model_de! { BulkReopenAction [1] {
 } }
 
-/// The `c1.api.finding.v1.BulkSnoozeAction` schema.
+/// Held by `BulkUpdateFindingStateRequest.snooze`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkSnoozeAction {
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `snoozeUntil`: a timestamp (RFC 3339 on the wire).
+    /// A bound on the snooze time: until it: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `snoozeUntil`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -256,13 +256,13 @@ setters! { BulkSnoozeAction {
     snooze_until: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.finding.v1.BulkSuppressAction` schema.
+/// Held by `BulkUpdateFindingStateRequest.suppress`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkSuppressAction {
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -277,7 +277,9 @@ setters! { BulkSuppressAction {
     reason: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.BulkUnsuppressAction` schema (deprecated by the vendor).
+/// Held by `BulkUpdateFindingStateRequest.unsuppress`.
+///
+/// Deprecated by the vendor.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -288,34 +290,36 @@ pub struct BulkUnsuppressAction {}
 model_de! { BulkUnsuppressAction [1] {
 } }
 
-/// The `c1.api.finding.v1.BulkUpdateFindingStateRequest` schema.
+/// The request body of `Finding::bulk_update_finding_state` (`POST /api/v1/findings/bulk/state`).
+///
+/// At most one of `snooze`, `suppress`, `accept_risk`, `unsuppress`, `assign_owner`, `reopen` may be set.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkUpdateFindingStateRequest {
-    /// `acceptRisk`: a [`BulkAcceptRiskAction`].
+    /// The accept risk: a [`BulkAcceptRiskAction`]. `None` leaves it out. On the wire: `acceptRisk`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_risk: Option<BulkAcceptRiskAction>,
-    /// `assignOwner`: a [`BulkAssignOwnerAction`].
+    /// The assign owner: a [`BulkAssignOwnerAction`]. `None` leaves it out. On the wire: `assignOwner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assign_owner: Option<BulkAssignOwnerAction>,
-    /// `refs`: a list; each item is a [`FindingRef`].
+    /// The refs: a list of [`FindingRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<FindingRef>>,
-    /// `reopen`: a [`BulkReopenAction`].
+    /// The reopen: a [`BulkReopenAction`]. `None` leaves it out. On the wire: `reopen`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reopen: Option<BulkReopenAction>,
-    /// `searchRequest`: a [`FindingSearchRequest`].
+    /// The search request: a [`FindingSearchRequest`]. `None` leaves it out. On the wire: `searchRequest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search_request: Option<FindingSearchRequest>,
-    /// `snooze`: a [`BulkSnoozeAction`].
+    /// The snooze: a [`BulkSnoozeAction`]. `None` leaves it out. On the wire: `snooze`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snooze: Option<BulkSnoozeAction>,
-    /// `suppress`: a [`BulkSuppressAction`].
+    /// The suppress: a [`BulkSuppressAction`]. `None` leaves it out. On the wire: `suppress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppress: Option<BulkSuppressAction>,
-    /// `unsuppress`: a [`BulkUnsuppressAction`].
+    /// The unsuppress: a [`BulkUnsuppressAction`]. `None` leaves it out. On the wire: `unsuppress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsuppress: Option<BulkUnsuppressAction>,
 }
@@ -344,13 +348,13 @@ setters! { BulkUpdateFindingStateRequest {
     unsuppress: impl Into<BulkUnsuppressAction>,
 } }
 
-/// The `c1.api.finding.v1.BulkUpdateFindingStateResponse` schema.
+/// The answer of `Finding::bulk_update_finding_state` (`POST /api/v1/findings/bulk/state`).
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BulkUpdateFindingStateResponse {
-    /// `bulkActionId`: text.
+    /// The id of the bulk action: text. `None` counts as empty. On the wire: `bulkActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_id: Option<String>,
 }
@@ -360,7 +364,7 @@ model_de! { BulkUpdateFindingStateResponse [1] {
     0 "bulkActionId" bulk_action_id: Plain,
 } }
 
-/// The `c1.api.finding.v1.ConnectorAnomalyDetectionDisabledType` schema.
+/// Held by `Finding.connector_anomaly_detection_disabled`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -371,16 +375,16 @@ pub struct ConnectorAnomalyDetectionDisabledType {}
 model_de! { ConnectorAnomalyDetectionDisabledType [1] {
 } }
 
-/// The `c1.api.finding.v1.ConnectorTarget` schema.
+/// Held by `CreateFindingRequest.connector_target` and `Finding.connector_target`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorTarget {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
 }
@@ -397,46 +401,48 @@ setters! { ConnectorTarget {
     connector_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.CreateFindingRequest` schema.
+/// The request body of `Finding::create_finding` (`POST /api/v1/findings`).
+///
+/// At most one of `identity_user_target`, `app_user_target`, `decoy_target`, `app_resource_target`, `connector_target`, `tenant_target` may be set.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingRequest {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appResourceTarget`: a [`AppResourceTarget`].
+    /// The app resource target: an [`AppResourceTarget`]. `None` leaves it out. On the wire: `appResourceTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_target: Option<AppResourceTarget>,
-    /// `appUserTarget`: a [`AppUserTarget`].
+    /// The app user target: an [`AppUserTarget`]. `None` leaves it out. On the wire: `appUserTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_target: Option<AppUserTarget>,
-    /// `connectorTarget`: a [`ConnectorTarget`].
+    /// The connector target: a [`ConnectorTarget`]. `None` leaves it out. On the wire: `connectorTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_target: Option<ConnectorTarget>,
-    /// `customSubType`: text.
+    /// The custom sub type: text. `None` counts as empty. On the wire: `customSubType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_sub_type: Option<String>,
-    /// `decoyTarget`: a [`DecoyTarget`].
+    /// The decoy target: a [`DecoyTarget`]. `None` leaves it out. On the wire: `decoyTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_target: Option<DecoyTarget>,
-    /// `dedupKeyParts`: a list; each item is text.
+    /// The dedup key parts: a list of text. `None` counts as empty. On the wire: `dedupKeyParts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dedup_key_parts: Option<Vec<String>>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `identityUserTarget`: a [`IdentityUserTarget`].
+    /// The identity user target: an [`IdentityUserTarget`]. `None` leaves it out. On the wire: `identityUserTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_target: Option<IdentityUserTarget>,
-    /// `remediationDescription`: text.
+    /// The remediation description: text. `None` counts as empty. On the wire: `remediationDescription`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation_description: Option<String>,
-    /// `severity`: one of [`FindingSeverity`].
+    /// The severity: one of [`FindingSeverity`]. `None` counts as [`FindingSeverity::Unspecified`]. On the wire: `severity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<FindingSeverity>,
-    /// `tenantTarget`: a [`TenantTarget`].
+    /// The tenant target: a [`TenantTarget`]. `None` leaves it out. On the wire: `tenantTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_target: Option<TenantTarget>,
 }
@@ -473,13 +479,13 @@ setters! { CreateFindingRequest {
     tenant_target: impl Into<TenantTarget>,
 } }
 
-/// The `c1.api.finding.v1.CreateFindingResponse` schema.
+/// The answer of `Finding::create_finding` (`POST /api/v1/findings`).
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingResponse {
-    /// `finding`: a [`Finding`].
+    /// The finding: a [`Finding`]. `None` when the answer has none. On the wire: `finding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<Finding>,
 }
@@ -489,13 +495,13 @@ model_de! { CreateFindingResponse [1] {
     0 "finding" finding: Model,
 } }
 
-/// The `c1.api.finding.v1.CreateFindingRoutingRuleRequest` schema.
+/// The request body of `FindingRoutingRule::create_finding_routing_rule` (`POST /api/v1/findings/routing-rules`).
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingRoutingRuleRequest {
-    /// `routingRule`: a [`FindingRoutingRule`].
+    /// The routing rule: a [`FindingRoutingRule`]. `None` leaves it out. On the wire: `routingRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<FindingRoutingRule>,
 }
@@ -510,13 +516,13 @@ setters! { CreateFindingRoutingRuleRequest {
     routing_rule: impl Into<FindingRoutingRule>,
 } }
 
-/// The `c1.api.finding.v1.CreateFindingRoutingRuleResponse` schema.
+/// The answer of `FindingRoutingRule::create_finding_routing_rule` (`POST /api/v1/findings/routing-rules`).
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingRoutingRuleResponse {
-    /// `routingRule`: a [`FindingRoutingRule`].
+    /// The routing rule: a [`FindingRoutingRule`]. `None` when the answer has none. On the wire: `routingRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<FindingRoutingRule>,
 }
@@ -526,13 +532,13 @@ model_de! { CreateFindingRoutingRuleResponse [1] {
     0 "routingRule" routing_rule: Model,
 } }
 
-/// The `c1.api.finding.v1.CreateFindingTaskRequestInput` schema.
+/// The request body of `Finding::create_finding_task` (`POST /api/v1/findings/<finding_id>/task`).
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingTaskRequest {
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
@@ -547,16 +553,16 @@ setters! { CreateFindingTaskRequest {
     policy_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.CreateFindingTaskResponse` schema.
+/// The answer of `Finding::create_finding_task` (`POST /api/v1/findings/<finding_id>/task`).
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingTaskResponse {
-    /// `finding`: a [`Finding`].
+    /// The finding: a [`Finding`]. `None` when the answer has none. On the wire: `finding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<Finding>,
-    /// `taskId`: text.
+    /// The id of the task: text. `None` counts as empty. On the wire: `taskId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
@@ -567,13 +573,13 @@ model_de! { CreateFindingTaskResponse [1] {
     1 "taskId" task_id: Plain,
 } }
 
-/// The `c1.api.finding.v1.CreateFindingTransformationRuleRequest` schema.
+/// The request body of `FindingTransformationRule::create_finding_transformation_rule` (`POST /api/v1/findings/transformation-rules`).
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingTransformationRuleRequest {
-    /// `transformationRule`: a [`FindingTransformationRule`].
+    /// The transformation rule: a [`FindingTransformationRule`]. `None` leaves it out. On the wire: `transformationRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transformation_rule: Option<FindingTransformationRule>,
 }
@@ -588,13 +594,13 @@ setters! { CreateFindingTransformationRuleRequest {
     transformation_rule: impl Into<FindingTransformationRule>,
 } }
 
-/// The `c1.api.finding.v1.CreateFindingTransformationRuleResponse` schema.
+/// The answer of `FindingTransformationRule::create_finding_transformation_rule` (`POST /api/v1/findings/transformation-rules`).
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateFindingTransformationRuleResponse {
-    /// `transformationRule`: a [`FindingTransformationRule`].
+    /// The transformation rule: a [`FindingTransformationRule`]. `None` when the answer has none. On the wire: `transformationRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transformation_rule: Option<FindingTransformationRule>,
 }
@@ -604,13 +610,13 @@ model_de! { CreateFindingTransformationRuleResponse [1] {
     0 "transformationRule" transformation_rule: Model,
 } }
 
-/// The `c1.api.finding.v1.CreateTaskAction` schema.
+/// Held by `FindingRoutingRuleAction.create_task`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateTaskAction {
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
@@ -625,16 +631,16 @@ setters! { CreateTaskAction {
     policy_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.CredentialExpiringEvidence` schema.
+/// Held by `Finding.credential_expiring_evidence`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialExpiringEvidence {
-    /// `expired`: a boolean.
+    /// Whether it is expired: a boolean. `None` counts as `false`. On the wire: `expired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expired: Option<bool>,
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire).
+    /// When it expires: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -648,16 +654,18 @@ model_de! { CredentialExpiringEvidence [1] {
     1 "expiresAt" expires_at: Timestamp,
 } }
 
-/// The `c1.api.finding.v1.CredentialExpiringType` schema.
+/// Held by `Finding.credential_expiring`.
+///
+/// At most one of `user_client_id` may be set.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialExpiringType {
-    /// `credentialDisplayName`: text.
+    /// The credential display name: text. `None` counts as empty. On the wire: `credentialDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_display_name: Option<String>,
-    /// `userClientId`: text.
+    /// The id of the user client: text. `None` when the answer has none. On the wire: `userClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_client_id: Option<String>,
 }
@@ -668,40 +676,40 @@ model_de! { CredentialExpiringType [1] {
     1 "userClientId" user_client_id: Plain,
 } }
 
-/// The `c1.api.finding.v1.CredentialPubliclyExposedEvidence` schema.
+/// Held by `Finding.credential_publicly_exposed_evidence`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialPubliclyExposedEvidence {
-    /// `credentialRevoked`: a boolean.
+    /// Whether credential is revoked: a boolean. `None` counts as `false`. On the wire: `credentialRevoked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_revoked: Option<bool>,
-    /// `fingerprintPrefix`: text.
+    /// The fingerprint prefix: text. `None` counts as empty. On the wire: `fingerprintPrefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint_prefix: Option<String>,
-    /// `firstObservedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was first observed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `firstObservedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub first_observed_at: Option<::time::OffsetDateTime>,
-    /// `firstScannerId`: text.
+    /// The id of the first scanner: text. `None` counts as empty. On the wire: `firstScannerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_scanner_id: Option<String>,
-    /// `reportingScanners`: a list; each item is text.
+    /// The reporting scanners: a list of text. `None` counts as empty. On the wire: `reportingScanners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_scanners: Option<Vec<String>>,
-    /// `revokedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was revoked: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `revokedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub revoked_at: Option<::time::OffsetDateTime>,
-    /// `sourceKind`: text.
+    /// The source kind: text. `None` counts as empty. On the wire: `sourceKind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_kind: Option<String>,
-    /// `sourceUrl`: text.
+    /// The source URL: text. `None` counts as empty. On the wire: `sourceUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
 }
@@ -718,25 +726,27 @@ model_de! { CredentialPubliclyExposedEvidence [1] {
     7 "sourceUrl" source_url: Plain,
 } }
 
-/// The `c1.api.finding.v1.CredentialPubliclyExposedType` schema.
+/// Held by `Finding.credential_publicly_exposed`.
+///
+/// At most one of `user_client_id`, `connector_client_id`, `connector_managed_credential_id`, `function_client_id` may be set.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CredentialPubliclyExposedType {
-    /// `connectorClientId`: text.
+    /// The id of the connector client: text. `None` when the answer has none. On the wire: `connectorClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_client_id: Option<String>,
-    /// `connectorManagedCredentialId`: text.
+    /// The id of the connector managed credential: text. `None` when the answer has none. On the wire: `connectorManagedCredentialId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_managed_credential_id: Option<String>,
-    /// `credentialDisplayName`: text.
+    /// The credential display name: text. `None` counts as empty. On the wire: `credentialDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_display_name: Option<String>,
-    /// `functionClientId`: text.
+    /// The id of the function client: text. `None` when the answer has none. On the wire: `functionClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_client_id: Option<String>,
-    /// `userClientId`: text.
+    /// The id of the user client: text. `None` when the answer has none. On the wire: `userClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_client_id: Option<String>,
 }
@@ -750,7 +760,7 @@ model_de! { CredentialPubliclyExposedType [1] {
     4 "userClientId" user_client_id: Plain,
 } }
 
-/// The `c1.api.finding.v1.CustomFindingType` schema.
+/// Held by `Finding.custom`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -761,16 +771,16 @@ pub struct CustomFindingType {}
 model_de! { CustomFindingType [1] {
 } }
 
-/// The `c1.api.finding.v1.DeactivatedOwnerDetail` schema.
+/// Held by `DeactivatedOwnerEvidence.deactivated_owners`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeactivatedOwnerDetail {
-    /// `reason`: one of [`DeactivatedOwnerDetailReason`].
+    /// The reason: one of [`DeactivatedOwnerDetailReason`]. `None` counts as [`DeactivatedOwnerDetailReason::Unspecified`]. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<DeactivatedOwnerDetailReason>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -783,7 +793,7 @@ model_de! { DeactivatedOwnerDetail [1] {
 
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `DeactivatedOwnerDetail.reason`.
 pub enum DeactivatedOwnerDetailReason {
 /// `DEACTIVATED_OWNER_REASON_UNSPECIFIED`
 Unspecified = "DEACTIVATED_OWNER_REASON_UNSPECIFIED",
@@ -796,13 +806,13 @@ EmploymentInactive = "DEACTIVATED_OWNER_REASON_EMPLOYMENT_INACTIVE",
 }
 }
 
-/// The `c1.api.finding.v1.DeactivatedOwnerEvidence` schema.
+/// Held by `Finding.deactivated_owner_evidence`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeactivatedOwnerEvidence {
-    /// `deactivatedOwners`: a list; each item is a [`DeactivatedOwnerDetail`].
+    /// The deactivated owners: a list of [`DeactivatedOwnerDetail`]s. `None` counts as empty. On the wire: `deactivatedOwners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_owners: Option<Vec<DeactivatedOwnerDetail>>,
 }
@@ -812,13 +822,13 @@ model_de! { DeactivatedOwnerEvidence [1] {
     0 "deactivatedOwners" deactivated_owners: Models,
 } }
 
-/// The `c1.api.finding.v1.DeactivatedOwnerType` schema.
+/// Held by `Finding.deactivated_owner`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeactivatedOwnerType {
-    /// `source`: one of [`DeactivatedOwnerTypeSource`].
+    /// The source: one of [`DeactivatedOwnerTypeSource`]. `None` counts as [`DeactivatedOwnerTypeSource::Unspecified`]. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<DeactivatedOwnerTypeSource>,
 }
@@ -830,7 +840,7 @@ model_de! { DeactivatedOwnerType [1] {
 
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `DeactivatedOwnerType.source`.
 pub enum DeactivatedOwnerTypeSource {
 /// `DEACTIVATED_OWNER_SOURCE_UNSPECIFIED`
 Unspecified = "DEACTIVATED_OWNER_SOURCE_UNSPECIFIED",
@@ -841,16 +851,16 @@ OwnershipAssigned = "DEACTIVATED_OWNER_SOURCE_OWNERSHIP_ASSIGNED",
 }
 }
 
-/// The `c1.api.finding.v1.DecoyCredentialUsedType` schema.
+/// Held by `Finding.decoy_credential_used`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyCredentialUsedType {
-    /// `decoyId`: text.
+    /// The id of the decoy: text. `None` counts as empty. On the wire: `decoyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_id: Option<String>,
-    /// `kind`: one of [`DecoyCredentialUsedTypeKind`].
+    /// The kind: one of [`DecoyCredentialUsedTypeKind`]. `None` counts as [`DecoyCredentialUsedTypeKind::Unspecified`]. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<DecoyCredentialUsedTypeKind>,
 }
@@ -863,7 +873,7 @@ model_de! { DecoyCredentialUsedType [1] {
 
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `DecoyCredentialUsedType.kind`.
 pub enum DecoyCredentialUsedTypeKind {
 /// `DECOY_CREDENTIAL_KIND_UNSPECIFIED`
 Unspecified = "DECOY_CREDENTIAL_KIND_UNSPECIFIED",
@@ -878,40 +888,40 @@ AccessToken = "DECOY_CREDENTIAL_KIND_ACCESS_TOKEN",
 }
 }
 
-/// The `c1.api.finding.v1.DecoyPubliclyExposedEvidence` schema.
+/// Held by `Finding.decoy_publicly_exposed_evidence`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyPubliclyExposedEvidence {
-    /// `credentialRevoked`: a boolean.
+    /// Whether credential is revoked: a boolean. `None` counts as `false`. On the wire: `credentialRevoked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_revoked: Option<bool>,
-    /// `fingerprintPrefix`: text.
+    /// The fingerprint prefix: text. `None` counts as empty. On the wire: `fingerprintPrefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint_prefix: Option<String>,
-    /// `firstObservedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was first observed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `firstObservedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub first_observed_at: Option<::time::OffsetDateTime>,
-    /// `firstScannerId`: text.
+    /// The id of the first scanner: text. `None` counts as empty. On the wire: `firstScannerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_scanner_id: Option<String>,
-    /// `reportingScanners`: a list; each item is text.
+    /// The reporting scanners: a list of text. `None` counts as empty. On the wire: `reportingScanners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reporting_scanners: Option<Vec<String>>,
-    /// `revokedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was revoked: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `revokedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub revoked_at: Option<::time::OffsetDateTime>,
-    /// `sourceKind`: text.
+    /// The source kind: text. `None` counts as empty. On the wire: `sourceKind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_kind: Option<String>,
-    /// `sourceUrl`: text.
+    /// The source URL: text. `None` counts as empty. On the wire: `sourceUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
 }
@@ -928,16 +938,16 @@ model_de! { DecoyPubliclyExposedEvidence [1] {
     7 "sourceUrl" source_url: Plain,
 } }
 
-/// The `c1.api.finding.v1.DecoyPubliclyExposedType` schema.
+/// Held by `Finding.decoy_publicly_exposed`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyPubliclyExposedType {
-    /// `decoyDisplayName`: text.
+    /// The decoy display name: text. `None` counts as empty. On the wire: `decoyDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_display_name: Option<String>,
-    /// `decoyId`: text.
+    /// The id of the decoy: text. `None` counts as empty. On the wire: `decoyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_id: Option<String>,
 }
@@ -948,13 +958,13 @@ model_de! { DecoyPubliclyExposedType [1] {
     1 "decoyId" decoy_id: Plain,
 } }
 
-/// The `c1.api.finding.v1.DecoyTarget` schema.
+/// Held by `CreateFindingRequest.decoy_target` and `Finding.decoy_target`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DecoyTarget {
-    /// `decoyId`: text.
+    /// The id of the decoy: text. `None` counts as empty. On the wire: `decoyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_id: Option<String>,
 }
@@ -969,7 +979,7 @@ setters! { DecoyTarget {
     decoy_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.DeleteFindingRoutingRuleRequestInput` schema.
+/// The request body of `FindingRoutingRule::delete_finding_routing_rule` (`DELETE /api/v1/findings/routing-rules/<id>`).
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -980,7 +990,7 @@ pub struct DeleteFindingRoutingRuleRequest {}
 model_de! { DeleteFindingRoutingRuleRequest [1] {
 } }
 
-/// The `c1.api.finding.v1.DeleteFindingRoutingRuleResponse` schema.
+/// The answer of `FindingRoutingRule::delete_finding_routing_rule` (`DELETE /api/v1/findings/routing-rules/<id>`).
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -991,7 +1001,7 @@ pub struct DeleteFindingRoutingRuleResponse {}
 model_de! { DeleteFindingRoutingRuleResponse [1] {
 } }
 
-/// The `c1.api.finding.v1.DeleteFindingTransformationRuleRequestInput` schema.
+/// The request body of `FindingTransformationRule::delete_finding_transformation_rule` (`DELETE /api/v1/findings/transformation-rules/<id>`).
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1002,7 +1012,7 @@ pub struct DeleteFindingTransformationRuleRequest {}
 model_de! { DeleteFindingTransformationRuleRequest [1] {
 } }
 
-/// The `c1.api.finding.v1.DeleteFindingTransformationRuleResponse` schema.
+/// The answer of `FindingTransformationRule::delete_finding_transformation_rule` (`DELETE /api/v1/findings/transformation-rules/<id>`).
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1013,196 +1023,198 @@ pub struct DeleteFindingTransformationRuleResponse {}
 model_de! { DeleteFindingTransformationRuleResponse [1] {
 } }
 
-/// The `c1.api.finding.v1.Finding` schema.
+/// Held by `CreateFindingResponse.finding`, `CreateFindingTaskResponse.finding`, `FindingSearchResponse.list` and 3 more.
+///
+/// At most one of each group may be set: `similar_username_match`, `service_account_misclassification`, `nhi_unowned`, `service_account_unowned`, `decoy_credential_used`, `custom`, `connector_anomaly_detection_disabled`, `deactivated_owner`, `unused_secret`, `credential_publicly_exposed`, `decoy_publicly_exposed`, `credential_expiring`; `identity_user_target`, `app_user_target`, `decoy_target`, `app_resource_target`, `tenant_target`, `connector_target`; `similar_username_match_evidence`, `service_account_misclassification_evidence`, `deactivated_owner_evidence`, `unused_secret_evidence`, `credential_publicly_exposed_evidence`, `decoy_publicly_exposed_evidence`, `credential_expiring_evidence`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Finding {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appResourceTarget`: a [`AppResourceTarget`].
+    /// The app resource target: an [`AppResourceTarget`]. `None` when the answer has none. On the wire: `appResourceTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_target: Option<AppResourceTarget>,
-    /// `appUserTarget`: a [`AppUserTarget`].
+    /// The app user target: an [`AppUserTarget`]. `None` when the answer has none. On the wire: `appUserTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_target: Option<AppUserTarget>,
-    /// `assignedOwner`: a [`FindingOwnerRef`].
+    /// The assigned owner: a [`FindingOwnerRef`]. `None` when the answer has none. On the wire: `assignedOwner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_owner: Option<FindingOwnerRef>,
-    /// `computedOwner`: a [`FindingOwnerRef`].
+    /// The computed owner: a [`FindingOwnerRef`]. `None` when the answer has none. On the wire: `computedOwner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub computed_owner: Option<FindingOwnerRef>,
-    /// `connectorAnomalyDetectionDisabled`: a [`ConnectorAnomalyDetectionDisabledType`].
+    /// The connector anomaly detection disabled: a [`ConnectorAnomalyDetectionDisabledType`]. `None` when the answer has none. On the wire: `connectorAnomalyDetectionDisabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_anomaly_detection_disabled: Option<ConnectorAnomalyDetectionDisabledType>,
-    /// `connectorTarget`: a [`ConnectorTarget`].
+    /// The connector target: a [`ConnectorTarget`]. `None` when the answer has none. On the wire: `connectorTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_target: Option<ConnectorTarget>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `credentialExpiring`: a [`CredentialExpiringType`].
+    /// The credential expiring: a [`CredentialExpiringType`]. `None` when the answer has none. On the wire: `credentialExpiring`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_expiring: Option<CredentialExpiringType>,
-    /// `credentialExpiringEvidence`: a [`CredentialExpiringEvidence`].
+    /// The credential expiring evidence: a [`CredentialExpiringEvidence`]. `None` when the answer has none. On the wire: `credentialExpiringEvidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_expiring_evidence: Option<CredentialExpiringEvidence>,
-    /// `credentialPubliclyExposed`: a [`CredentialPubliclyExposedType`].
+    /// The credential publicly exposed: a [`CredentialPubliclyExposedType`]. `None` when the answer has none. On the wire: `credentialPubliclyExposed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_publicly_exposed: Option<CredentialPubliclyExposedType>,
-    /// `credentialPubliclyExposedEvidence`: a [`CredentialPubliclyExposedEvidence`].
+    /// The credential publicly exposed evidence: a [`CredentialPubliclyExposedEvidence`]. `None` when the answer has none. On the wire: `credentialPubliclyExposedEvidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_publicly_exposed_evidence: Option<CredentialPubliclyExposedEvidence>,
-    /// `custom`: a [`CustomFindingType`].
+    /// The custom: a [`CustomFindingType`]. `None` when the answer has none. On the wire: `custom`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<CustomFindingType>,
-    /// `customSubType`: text.
+    /// The custom sub type: text. `None` counts as empty. On the wire: `customSubType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_sub_type: Option<String>,
-    /// `customTags`: a map from text; each value is text. Deprecated by the vendor.
+    /// The custom tags: a map from text to text. `None` counts as empty. On the wire: `customTags`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_tags: Option<::std::collections::BTreeMap<String, String>>,
-    /// `deactivatedOwner`: a [`DeactivatedOwnerType`].
+    /// The deactivated owner: a [`DeactivatedOwnerType`]. `None` when the answer has none. On the wire: `deactivatedOwner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_owner: Option<DeactivatedOwnerType>,
-    /// `deactivatedOwnerEvidence`: a [`DeactivatedOwnerEvidence`].
+    /// The deactivated owner evidence: a [`DeactivatedOwnerEvidence`]. `None` when the answer has none. On the wire: `deactivatedOwnerEvidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deactivated_owner_evidence: Option<DeactivatedOwnerEvidence>,
-    /// `decoyCredentialUsed`: a [`DecoyCredentialUsedType`].
+    /// The decoy credential used: a [`DecoyCredentialUsedType`]. `None` when the answer has none. On the wire: `decoyCredentialUsed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_credential_used: Option<DecoyCredentialUsedType>,
-    /// `decoyPubliclyExposed`: a [`DecoyPubliclyExposedType`].
+    /// The decoy publicly exposed: a [`DecoyPubliclyExposedType`]. `None` when the answer has none. On the wire: `decoyPubliclyExposed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_publicly_exposed: Option<DecoyPubliclyExposedType>,
-    /// `decoyPubliclyExposedEvidence`: a [`DecoyPubliclyExposedEvidence`].
+    /// The decoy publicly exposed evidence: a [`DecoyPubliclyExposedEvidence`]. `None` when the answer has none. On the wire: `decoyPubliclyExposedEvidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_publicly_exposed_evidence: Option<DecoyPubliclyExposedEvidence>,
-    /// `decoyTarget`: a [`DecoyTarget`].
+    /// The decoy target: a [`DecoyTarget`]. `None` when the answer has none. On the wire: `decoyTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_target: Option<DecoyTarget>,
-    /// `dedupKeyParts`: a list; each item is text.
+    /// The dedup key parts: a list of text. `None` counts as empty. On the wire: `dedupKeyParts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dedup_key_parts: Option<Vec<String>>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `fingerprint`: text.
+    /// The fingerprint: text. `None` counts as empty. On the wire: `fingerprint`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
-    /// `firstObservedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was first observed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `firstObservedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub first_observed_at: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this finding: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `identityUserTarget`: a [`IdentityUserTarget`].
+    /// The identity user target: an [`IdentityUserTarget`]. `None` when the answer has none. On the wire: `identityUserTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_target: Option<IdentityUserTarget>,
-    /// `lastAppearedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last appeared: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastAppearedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_appeared_at: Option<::time::OffsetDateTime>,
-    /// `lastObservedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last observed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastObservedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_observed_at: Option<::time::OffsetDateTime>,
-    /// `nhiUnowned`: a [`NhiUnownedType`].
+    /// The NHI unowned: a [`NhiUnownedType`]. `None` when the answer has none. On the wire: `nhiUnowned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nhi_unowned: Option<NhiUnownedType>,
-    /// `recurrenceCount`: a number.
+    /// The recurrence count: a whole number. `None` counts as 0. On the wire: `recurrenceCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurrence_count: Option<u32>,
-    /// `remediationDescription`: text.
+    /// The remediation description: text. `None` counts as empty. On the wire: `remediationDescription`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remediation_description: Option<String>,
-    /// `resolvedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was resolved: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `resolvedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub resolved_at: Option<::time::OffsetDateTime>,
-    /// `riskAcceptanceExpiresAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of risk acceptance expires: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `riskAcceptanceExpiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub risk_acceptance_expires_at: Option<::time::OffsetDateTime>,
-    /// `riskAcceptanceJustification`: text.
+    /// The risk acceptance justification: text. `None` counts as empty. On the wire: `riskAcceptanceJustification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_acceptance_justification: Option<String>,
-    /// `riskScore`: a [`FindingRiskScore`].
+    /// The risk score: a [`FindingRiskScore`]. `None` when the answer has none. On the wire: `riskScore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_score: Option<FindingRiskScore>,
-    /// `serviceAccountMisclassification`: a [`ServiceAccountMisclassificationType`].
+    /// The service account misclassification: a [`ServiceAccountMisclassificationType`]. `None` when the answer has none. On the wire: `serviceAccountMisclassification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_misclassification: Option<ServiceAccountMisclassificationType>,
-    /// `serviceAccountMisclassificationEvidence`: a [`ServiceAccountMisclassificationEvidence`].
+    /// The service account misclassification evidence: a [`ServiceAccountMisclassificationEvidence`]. `None` when the answer has none. On the wire: `serviceAccountMisclassificationEvidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_misclassification_evidence: Option<ServiceAccountMisclassificationEvidence>,
-    /// `serviceAccountUnowned`: a [`ServiceAccountUnownedType`].
+    /// The service account unowned: a [`ServiceAccountUnownedType`]. `None` when the answer has none. On the wire: `serviceAccountUnowned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_unowned: Option<ServiceAccountUnownedType>,
-    /// `severity`: one of [`FindingSeverity`].
+    /// The severity: one of [`FindingSeverity`]. `None` counts as [`FindingSeverity::Unspecified`]. On the wire: `severity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<FindingSeverity>,
-    /// `similarUsernameMatch`: a [`SimilarUsernameMatchType`].
+    /// The similar username match: a [`SimilarUsernameMatchType`]. `None` when the answer has none. On the wire: `similarUsernameMatch`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similar_username_match: Option<SimilarUsernameMatchType>,
-    /// `similarUsernameMatchEvidence`: a [`SimilarUsernameMatchEvidence`].
+    /// The similar username match evidence: a [`SimilarUsernameMatchEvidence`]. `None` when the answer has none. On the wire: `similarUsernameMatchEvidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similar_username_match_evidence: Option<SimilarUsernameMatchEvidence>,
-    /// `snoozeReason`: text.
+    /// The snooze reason: text. `None` counts as empty. On the wire: `snoozeReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snooze_reason: Option<String>,
-    /// `snoozeUntil`: a timestamp (RFC 3339 on the wire).
+    /// A bound on the snooze time: until it: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `snoozeUntil`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub snooze_until: Option<::time::OffsetDateTime>,
-    /// `sourceDetectorId`: text.
+    /// The id of the source detector: text. `None` counts as empty. On the wire: `sourceDetectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_detector_id: Option<String>,
-    /// `sourceKind`: one of [`FindingSourceKind`].
+    /// The source kind: one of [`FindingSourceKind`]. `None` counts as [`FindingSourceKind::Unspecified`]. On the wire: `sourceKind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_kind: Option<FindingSourceKind>,
-    /// `state`: one of [`FindingState`].
+    /// The state: one of [`FindingState`]. `None` counts as [`FindingState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<FindingState>,
-    /// `stateUpdatedById`: text.
+    /// The id of the state updated by: text. `None` counts as empty. On the wire: `stateUpdatedById`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_updated_by_id: Option<String>,
-    /// `suppressReason`: text.
+    /// The suppress reason: text. `None` counts as empty. On the wire: `suppressReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppress_reason: Option<String>,
-    /// `taskId`: text.
+    /// The id of the task: text. `None` counts as empty. On the wire: `taskId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `tenantTarget`: a [`TenantTarget`].
+    /// The tenant target: a [`TenantTarget`]. `None` when the answer has none. On the wire: `tenantTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_target: Option<TenantTarget>,
-    /// `unusedSecret`: a [`UnusedSecretType`].
+    /// The unused secret: a [`UnusedSecretType`]. `None` when the answer has none. On the wire: `unusedSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unused_secret: Option<UnusedSecretType>,
-    /// `unusedSecretEvidence`: a [`UnusedSecretEvidence`].
+    /// The unused secret evidence: a [`UnusedSecretEvidence`]. `None` when the answer has none. On the wire: `unusedSecretEvidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unused_secret_evidence: Option<UnusedSecretEvidence>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1269,13 +1281,15 @@ model_de! { Finding [1] {
     54 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.finding.v1.FindingAudience` schema.
+/// Held by `NotifyDispatcher.audience`.
+///
+/// At most one of `users` may be set.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAudience {
-    /// `users`: a [`FindingAudienceUsers`].
+    /// The users: a [`FindingAudienceUsers`]. `None`: not set. On the wire: `users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<FindingAudienceUsers>,
 }
@@ -1290,13 +1304,13 @@ setters! { FindingAudience {
     users: impl Into<FindingAudienceUsers>,
 } }
 
-/// The `c1.api.finding.v1.FindingAudienceUsers` schema.
+/// Held by `FindingAudience.users`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAudienceUsers {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -1311,49 +1325,49 @@ setters! { FindingAudienceUsers {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.finding.v1.FindingAuditEvent` schema.
+/// Held by `FindingAuditServiceSearchResponse.list`.
 #[cfg(feature = "finding-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAuditEvent {
-    /// `actorPrincipalId`: text.
+    /// The id of the actor principal: text. `None` counts as empty. On the wire: `actorPrincipalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_principal_id: Option<String>,
-    /// `actorSubject`: text.
+    /// The actor subject: text. `None` counts as empty. On the wire: `actorSubject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_subject: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `bulkOperationId`: text.
+    /// The id of the bulk operation: text. `None` counts as empty. On the wire: `bulkOperationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_operation_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `eventId`: text.
+    /// The id of the event: text. `None` counts as empty. On the wire: `eventId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
-    /// `eventType`: one of [`FindingAuditEventEventType`].
+    /// The event type: one of [`FindingAuditEventEventType`]. `None` counts as [`FindingAuditEventEventType::Unspecified`]. On the wire: `eventType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<FindingAuditEventEventType>,
-    /// `findingId`: text.
+    /// The id of the finding: text. `None` counts as empty. On the wire: `findingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_id: Option<String>,
-    /// `ocsf`: a free-form JSON object.
+    /// The ocsf: a free-form JSON object. `None` when the answer has none. On the wire: `ocsf`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ocsf: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `severityAtEvent`: one of [`FindingSeverity`].
+    /// The severity at event: one of [`FindingSeverity`]. `None` counts as [`FindingSeverity::Unspecified`]. On the wire: `severityAtEvent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_at_event: Option<FindingSeverity>,
-    /// `stateAtEvent`: one of [`FindingState`].
+    /// The state at event: one of [`FindingState`]. `None` counts as [`FindingState::Unspecified`]. On the wire: `stateAtEvent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_at_event: Option<FindingState>,
-    /// `ticketId`: text.
+    /// The id of the ticket: text. `None` counts as empty. On the wire: `ticketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
 }
@@ -1376,7 +1390,7 @@ model_de! { FindingAuditEvent [1] {
 
 #[cfg(feature = "finding-audit")]
 open_enum! {
-/// An open enum of 19 known values.
+/// An open enum of 19 known values, the type of `FindingAuditEvent.event_type` and `FindingAuditServiceSearchRequest.event_types`.
 pub enum FindingAuditEventEventType {
 /// `FINDING_AUDIT_EVENT_TYPE_UNSPECIFIED`
 Unspecified = "FINDING_AUDIT_EVENT_TYPE_UNSPECIFIED",
@@ -1419,40 +1433,40 @@ Transformed = "FINDING_AUDIT_EVENT_TYPE_TRANSFORMED",
 }
 }
 
-/// The `c1.api.finding.v1.FindingAuditServiceSearchRequest` schema.
+/// The request body of `FindingAudit::search` (`POST /api/v1/search/finding_audits`).
 #[cfg(feature = "finding-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAuditServiceSearchRequest {
-    /// `actorPrincipalId`: text.
+    /// The id of the actor principal: text. `None` counts as empty. On the wire: `actorPrincipalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_principal_id: Option<String>,
-    /// `actorSubject`: text.
+    /// The actor subject: text. `None` counts as empty. On the wire: `actorSubject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_subject: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `eventTypes`: a list; each item is one of [`FindingAuditEventEventType`].
+    /// The event types: a list of [`FindingAuditEventEventType`] values. `None` counts as empty. On the wire: `eventTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<FindingAuditEventEventType>>,
-    /// `findingId`: text.
+    /// The id of the finding: text. `None` counts as empty. On the wire: `findingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_id: Option<String>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `since`: a timestamp (RFC 3339 on the wire).
+    /// The since: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `since`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub since: Option<::time::OffsetDateTime>,
-    /// `until`: a timestamp (RFC 3339 on the wire).
+    /// The until: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `until`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1486,16 +1500,16 @@ setters! { FindingAuditServiceSearchRequest {
     until: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.finding.v1.FindingAuditServiceSearchResponse` schema.
+/// The answer of `FindingAudit::search` (`POST /api/v1/search/finding_audits`).
 #[cfg(feature = "finding-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingAuditServiceSearchResponse {
-    /// `list`: a list; each item is a [`FindingAuditEvent`].
+    /// The list: a list of [`FindingAuditEvent`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FindingAuditEvent>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1517,19 +1531,19 @@ impl crate::Page for FindingAuditServiceSearchResponse {
     }
 }
 
-/// The `c1.api.finding.v1.FindingDispatchOutcomeNotify` schema.
+/// Held by `FindingDispatcher.notify_on_outcome`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingDispatchOutcomeNotify {
-    /// `onDone`: a boolean.
+    /// The on done switch: a boolean. `None` counts as `false`. On the wire: `onDone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_done: Option<bool>,
-    /// `onError`: a boolean.
+    /// The on error switch: a boolean. `None` counts as `false`. On the wire: `onError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_error: Option<bool>,
-    /// `recipients`: a list; each item is text.
+    /// The recipients: a list of text. `None` counts as empty. On the wire: `recipients`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipients: Option<Vec<String>>,
 }
@@ -1548,37 +1562,39 @@ setters! { FindingDispatchOutcomeNotify {
     recipients: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.finding.v1.FindingDispatcher` schema.
+/// Held by `FindingRoutingRule.dispatchers`.
+///
+/// At most one of `trigger_automation`, `invoke_function`, `webhook`, `notify` may be set.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingDispatcher {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `invokeFunction`: a [`InvokeFunctionDispatcher`].
+    /// The invoke function: an [`InvokeFunctionDispatcher`]. `None`: not set. On the wire: `invokeFunction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invoke_function: Option<InvokeFunctionDispatcher>,
-    /// `key`: text.
+    /// The key: text. `None` counts as empty. On the wire: `key`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `notify`: a [`NotifyDispatcher`].
+    /// The notify: a [`NotifyDispatcher`]. `None`: not set. On the wire: `notify`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<NotifyDispatcher>,
-    /// `notifyOnOutcome`: a [`FindingDispatchOutcomeNotify`].
+    /// The notify on outcome: a [`FindingDispatchOutcomeNotify`]. `None`: not set. On the wire: `notifyOnOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_on_outcome: Option<FindingDispatchOutcomeNotify>,
-    /// `tierOverride`: one of [`FindingDispatcherTierOverride`].
+    /// The tier override: one of [`FindingDispatcherTierOverride`]. `None` counts as [`FindingDispatcherTierOverride::Unspecified`]. On the wire: `tierOverride`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tier_override: Option<FindingDispatcherTierOverride>,
-    /// `triggerAutomation`: a [`TriggerAutomationDispatcher`].
+    /// The trigger automation: a [`TriggerAutomationDispatcher`]. `None`: not set. On the wire: `triggerAutomation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_automation: Option<TriggerAutomationDispatcher>,
-    /// `webhook`: a [`WebhookDispatcher`].
+    /// The webhook: a [`WebhookDispatcher`]. `None`: not set. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookDispatcher>,
 }
@@ -1611,7 +1627,7 @@ setters! { FindingDispatcher {
 
 #[cfg(feature = "finding-routing-rule")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `FindingDispatcher.tier_override`.
 pub enum FindingDispatcherTierOverride {
 /// `FINDING_DISPATCH_TIER_UNSPECIFIED`
 Unspecified = "FINDING_DISPATCH_TIER_UNSPECIFIED",
@@ -1622,22 +1638,24 @@ RequiresApproval = "FINDING_DISPATCH_TIER_REQUIRES_APPROVAL",
 }
 }
 
-/// The `c1.api.finding.v1.FindingOwnerRef` schema.
+/// Held by `BulkAssignOwnerAction.owner`, `Finding.assigned_owner` and `Finding.computed_owner`.
+///
+/// At most one of `identity_user_id`, `app_owner_app_id`, `manager_of_user_id`, `user_set_id` may be set.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingOwnerRef {
-    /// `appOwnerAppId`: text.
+    /// The id of the app owner app: text. `None`: not set. On the wire: `appOwnerAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_owner_app_id: Option<String>,
-    /// `identityUserId`: text.
+    /// The id of the identity user: text. `None`: not set. On the wire: `identityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_id: Option<String>,
-    /// `managerOfUserId`: text.
+    /// The id of the manager of user: text. `None`: not set. On the wire: `managerOfUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_of_user_id: Option<String>,
-    /// `userSetId`: text.
+    /// The id of the user set: text. `None`: not set. On the wire: `userSetId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_set_id: Option<String>,
 }
@@ -1658,13 +1676,13 @@ setters! { FindingOwnerRef {
     user_set_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.FindingRef` schema.
+/// Held by `BulkCreateFindingTasksRequest.refs`, `BulkUpdateFindingStateRequest.refs` and `FindingSearchRequest.refs`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRef {
-    /// `id`: text.
+    /// The id of this finding ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -1679,22 +1697,22 @@ setters! { FindingRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.FindingRiskFactor` schema.
+/// Held by `FindingRiskScore.risk_factors`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRiskFactor {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `severity`: one of [`FindingSeverity`].
+    /// The severity: one of [`FindingSeverity`]. `None` counts as [`FindingSeverity::Unspecified`]. On the wire: `severity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<FindingSeverity>,
-    /// `weight`: a number.
+    /// The weight: a whole number. `None` counts as 0. On the wire: `weight`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<u32>,
 }
@@ -1707,28 +1725,28 @@ model_de! { FindingRiskFactor [1] {
     3 "weight" weight: Plain,
 } }
 
-/// The `c1.api.finding.v1.FindingRiskScore` schema.
+/// Held by `Finding.risk_score`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRiskScore {
-    /// `originalScore`: a number.
+    /// The original score: a whole number. `None` counts as 0. On the wire: `originalScore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_score: Option<u32>,
-    /// `overrideByUserId`: text.
+    /// The id of the override by user: text. `None` counts as empty. On the wire: `overrideByUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub override_by_user_id: Option<String>,
-    /// `overrideScore`: a number.
+    /// The override score: a whole number. `None` counts as 0. On the wire: `overrideScore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub override_score: Option<u32>,
-    /// `riskFactors`: a list; each item is a [`FindingRiskFactor`].
+    /// The risk factors: a list of [`FindingRiskFactor`]s. `None` counts as empty. On the wire: `riskFactors`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk_factors: Option<Vec<FindingRiskFactor>>,
-    /// `score`: a number.
+    /// The score: a whole number. `None` counts as 0. On the wire: `score`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<u32>,
-    /// `systemScore`: a number.
+    /// The system score: a whole number. `None` counts as 0. On the wire: `systemScore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_score: Option<u32>,
 }
@@ -1743,52 +1761,52 @@ model_de! { FindingRiskScore [1] {
     5 "systemScore" system_score: Plain,
 } }
 
-/// The `c1.api.finding.v1.FindingRoutingRule` schema.
+/// Held by `CreateFindingRoutingRuleRequest.routing_rule`, `CreateFindingRoutingRuleResponse.routing_rule`, `GetFindingRoutingRuleResponse.routing_rule` and 3 more.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRoutingRule {
-    /// `action`: a [`FindingRoutingRuleAction`].
+    /// The action: a [`FindingRoutingRuleAction`]. `None`: not set. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<FindingRoutingRuleAction>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `dispatchers`: a list; each item is a [`FindingDispatcher`].
+    /// The dispatchers: a list of [`FindingDispatcher`]s. `None` counts as empty. On the wire: `dispatchers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dispatchers: Option<Vec<FindingDispatcher>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `findingType`: one of [`FindingRoutingRuleFindingType`].
+    /// The finding type: one of [`FindingRoutingRuleFindingType`]. `None` counts as [`FindingRoutingRuleFindingType::Unspecified`]. On the wire: `findingType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_type: Option<FindingRoutingRuleFindingType>,
-    /// `id`: text.
+    /// The id of this finding routing rule: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `templateId`: text.
+    /// The id of the template: text. `None` counts as empty. On the wire: `templateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1830,22 +1848,24 @@ setters! { FindingRoutingRule {
     updated_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.finding.v1.FindingRoutingRuleAction` schema.
+/// Held by `FindingRoutingRule.action`.
+///
+/// At most one of `create_task`, `suppress`, `snooze`, `accept_risk` may be set.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingRoutingRuleAction {
-    /// `acceptRisk`: a [`AcceptRiskRoutingAction`].
+    /// The accept risk: an [`AcceptRiskRoutingAction`]. `None`: not set. On the wire: `acceptRisk`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_risk: Option<AcceptRiskRoutingAction>,
-    /// `createTask`: a [`CreateTaskAction`].
+    /// The create task: a [`CreateTaskAction`]. `None`: not set. On the wire: `createTask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_task: Option<CreateTaskAction>,
-    /// `snooze`: a [`SnoozeRoutingAction`].
+    /// The snooze: a [`SnoozeRoutingAction`]. `None`: not set. On the wire: `snooze`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snooze: Option<SnoozeRoutingAction>,
-    /// `suppress`: a [`SuppressRoutingAction`].
+    /// The suppress: a [`SuppressRoutingAction`]. `None`: not set. On the wire: `suppress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppress: Option<SuppressRoutingAction>,
 }
@@ -1874,7 +1894,7 @@ setters! { FindingRoutingRuleAction {
     feature = "finding-transformation-rule"
 ))]
 open_enum! {
-/// An open enum of 13 known values.
+/// An open enum of 13 known values, the type of `FindingRoutingRule.finding_type`, `FindingSearchRequest.finding_types`, `FindingSettingsEntry.finding_type` and 2 more.
 pub enum FindingRoutingRuleFindingType {
 /// `FINDING_TYPE_UNSPECIFIED`
 Unspecified = "FINDING_TYPE_UNSPECIFIED",
@@ -1905,73 +1925,73 @@ CredentialExpiring = "FINDING_TYPE_CREDENTIAL_EXPIRING",
 }
 }
 
-/// The `c1.api.finding.v1.FindingSearchRequest` schema.
+/// The request body of `FindingSearch::search` (`POST /api/v1/findings/search`).
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingSearchRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `appResourceIds`: a list; each item is text.
+    /// The ids of the app resources: a list of text. `None` counts as empty. On the wire: `appResourceIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_ids: Option<Vec<String>>,
-    /// `appResourceTraitIds`: a list; each item is text.
+    /// The ids of the app resource traits: a list of text. `None` counts as empty. On the wire: `appResourceTraitIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_trait_ids: Option<Vec<String>>,
-    /// `appResourceTypeIds`: a list; each item is text.
+    /// The ids of the app resource types: a list of text. `None` counts as empty. On the wire: `appResourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_ids: Option<Vec<String>>,
-    /// `appUserIds`: a list; each item is text.
+    /// The ids of the app users: a list of text. `None` counts as empty. On the wire: `appUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_ids: Option<Vec<String>>,
-    /// `appUserTypes`: a list; each item is one of [`AppUserAppUserType`].
+    /// The app user types: a list of [`AppUserAppUserType`] values. `None` counts as empty. On the wire: `appUserTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_types: Option<Vec<AppUserAppUserType>>,
-    /// `connectorIds`: a list; each item is text.
+    /// The ids of the connectors: a list of text. `None` counts as empty. On the wire: `connectorIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_ids: Option<Vec<String>>,
-    /// `customSubTypes`: a list; each item is text.
+    /// The custom sub types: a list of text. `None` counts as empty. On the wire: `customSubTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_sub_types: Option<Vec<String>>,
-    /// `decoyIds`: a list; each item is text.
+    /// The ids of the decoys: a list of text. `None` counts as empty. On the wire: `decoyIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoy_ids: Option<Vec<String>>,
-    /// `findingTypes`: a list; each item is one of [`FindingRoutingRuleFindingType`].
+    /// The finding types: a list of [`FindingRoutingRuleFindingType`] values. `None` counts as empty. On the wire: `findingTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_types: Option<Vec<FindingRoutingRuleFindingType>>,
-    /// `includeUnassigned`: a boolean.
+    /// Whether to include unassigned: a boolean. `None` counts as `false`. On the wire: `includeUnassigned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_unassigned: Option<bool>,
-    /// `nhiTypes`: a list; each item is one of [`AppResourceNhiType`].
+    /// The NHI types: a list of [`AppResourceNhiType`] values. `None` counts as empty. On the wire: `nhiTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nhi_types: Option<Vec<AppResourceNhiType>>,
-    /// `ownerIdentityUserIds`: a list; each item is text.
+    /// The ids of the owner identity users: a list of text. `None` counts as empty. On the wire: `ownerIdentityUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_identity_user_ids: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`FindingRef`].
+    /// The refs: a list of [`FindingRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<FindingRef>>,
-    /// `scopeToAppOwner`: a boolean.
+    /// The scope to app owner switch: a boolean. `None` counts as `false`. On the wire: `scopeToAppOwner`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_to_app_owner: Option<bool>,
-    /// `severities`: a list; each item is one of [`FindingSeverity`].
+    /// The severities: a list of [`FindingSeverity`] values. `None` counts as empty. On the wire: `severities`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severities: Option<Vec<FindingSeverity>>,
-    /// `sourceKinds`: a list; each item is one of [`FindingSourceKind`].
+    /// The source kinds: a list of [`FindingSourceKind`] values. `None` counts as empty. On the wire: `sourceKinds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_kinds: Option<Vec<FindingSourceKind>>,
-    /// `states`: a list; each item is one of [`FindingState`].
+    /// The states: a list of [`FindingState`] values. `None` counts as empty. On the wire: `states`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<FindingState>>,
 }
@@ -2026,16 +2046,16 @@ setters! { FindingSearchRequest {
     states: impl Into<Vec<FindingState>>,
 } }
 
-/// The `c1.api.finding.v1.FindingSearchResponse` schema.
+/// The answer of `FindingSearch::search` (`POST /api/v1/findings/search`).
 #[cfg(feature = "finding-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingSearchResponse {
-    /// `list`: a list; each item is a [`Finding`].
+    /// The list: a list of [`Finding`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Finding>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2057,16 +2077,16 @@ impl crate::Page for FindingSearchResponse {
     }
 }
 
-/// The `c1.api.finding.v1.FindingSettingsEntry` schema.
+/// Held by `UpdateFindingSettingsRequest.settings`.
 #[cfg(feature = "finding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingSettingsEntry {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` leaves it out (which differs from `false`). On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `findingType`: one of [`FindingRoutingRuleFindingType`].
+    /// The finding type: one of [`FindingRoutingRuleFindingType`]. `None` counts as [`FindingRoutingRuleFindingType::Unspecified`]. On the wire: `findingType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_type: Option<FindingRoutingRuleFindingType>,
 }
@@ -2090,7 +2110,7 @@ setters! { FindingSettingsEntry {
     feature = "finding-transformation-rule"
 ))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `CreateFindingRequest.severity`, `Finding.severity`, `FindingAuditEvent.severity_at_event` and 3 more.
 pub enum FindingSeverity {
 /// `FINDING_SEVERITY_UNSPECIFIED`
 Unspecified = "FINDING_SEVERITY_UNSPECIFIED",
@@ -2109,7 +2129,7 @@ Critical = "FINDING_SEVERITY_CRITICAL",
 
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `Finding.source_kind` and `FindingSearchRequest.source_kinds`.
 pub enum FindingSourceKind {
 /// `FINDING_SOURCE_KIND_UNSPECIFIED`
 Unspecified = "FINDING_SOURCE_KIND_UNSPECIFIED",
@@ -2126,7 +2146,7 @@ External = "FINDING_SOURCE_KIND_EXTERNAL",
     feature = "finding-search"
 ))]
 open_enum! {
-/// An open enum of 7 known values.
+/// An open enum of 7 known values, the type of `Finding.state`, `FindingAuditEvent.state_at_event` and `FindingSearchRequest.states`.
 pub enum FindingState {
 /// `FINDING_STATE_UNSPECIFIED`
 Unspecified = "FINDING_STATE_UNSPECIFIED",
@@ -2145,19 +2165,21 @@ Suppressed = "FINDING_STATE_SUPPRESSED",
 }
 }
 
-/// The `c1.api.finding.v1.FindingTransform` schema.
+/// Held by `FindingTransformationRule.transforms`.
+///
+/// At most one of `set_severity`, `set_tags`, `remove_tags` may be set.
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingTransform {
-    /// `removeTags`: a [`RemoveTags`].
+    /// The remove tags: a [`RemoveTags`]. `None`: not set. On the wire: `removeTags`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_tags: Option<RemoveTags>,
-    /// `setSeverity`: a [`SetSeverity`].
+    /// The set severity: a [`SetSeverity`]. `None`: not set. On the wire: `setSeverity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_severity: Option<SetSeverity>,
-    /// `setTags`: a [`SetTags`].
+    /// The set tags: a [`SetTags`]. `None`: not set. On the wire: `setTags`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_tags: Option<SetTags>,
 }
@@ -2176,49 +2198,49 @@ setters! { FindingTransform {
     set_tags: impl Into<SetTags>,
 } }
 
-/// The `c1.api.finding.v1.FindingTransformationRule` schema.
+/// Held by `CreateFindingTransformationRuleRequest.transformation_rule`, `CreateFindingTransformationRuleResponse.transformation_rule`, `GetFindingTransformationRuleResponse.transformation_rule` and 3 more.
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingTransformationRule {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `evaluationOrder`: a number.
+    /// The evaluation order: a whole number. `None` counts as 0. On the wire: `evaluationOrder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_order: Option<i32>,
-    /// `findingType`: one of [`FindingRoutingRuleFindingType`].
+    /// The finding type: one of [`FindingRoutingRuleFindingType`]. `None` counts as [`FindingRoutingRuleFindingType::Unspecified`]. On the wire: `findingType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_type: Option<FindingRoutingRuleFindingType>,
-    /// `id`: text.
+    /// The id of this finding transformation rule: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `templateId`: text.
+    /// The id of the template: text. `None` counts as empty. On the wire: `templateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// `transforms`: a list; each item is a [`FindingTransform`].
+    /// The transforms: a list of [`FindingTransform`]s. `None` counts as empty. On the wire: `transforms`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transforms: Option<Vec<FindingTransform>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2258,16 +2280,16 @@ setters! { FindingTransformationRule {
     updated_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.finding.v1.FindingTypeSetting` schema.
+/// Held by `ListFindingSettingsResponse.list` and `UpdateFindingSettingsResponse.list`.
 #[cfg(feature = "finding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingTypeSetting {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `findingType`: one of [`FindingRoutingRuleFindingType`].
+    /// The finding type: one of [`FindingRoutingRuleFindingType`]. `None` counts as [`FindingRoutingRuleFindingType::Unspecified`]. On the wire: `findingType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_type: Option<FindingRoutingRuleFindingType>,
 }
@@ -2278,16 +2300,16 @@ model_de! { FindingTypeSetting [1] {
     1 "findingType" finding_type: Plain,
 } }
 
-/// The `c1.api.finding.v1.GetFindingResponse` schema.
+/// The answer of `Finding::get_finding` (`GET /api/v1/findings/<id>`).
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetFindingResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `finding`: a [`Finding`].
+    /// The finding: a [`Finding`]. `None` when the answer has none. On the wire: `finding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<Finding>,
 }
@@ -2298,13 +2320,13 @@ model_de! { GetFindingResponse [1] {
     1 "finding" finding: Model,
 } }
 
-/// The `c1.api.finding.v1.GetFindingRoutingRuleResponse` schema.
+/// The answer of `FindingRoutingRule::get_finding_routing_rule` (`GET /api/v1/findings/routing-rules/<id>`).
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetFindingRoutingRuleResponse {
-    /// `routingRule`: a [`FindingRoutingRule`].
+    /// The routing rule: a [`FindingRoutingRule`]. `None` when the answer has none. On the wire: `routingRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<FindingRoutingRule>,
 }
@@ -2314,13 +2336,13 @@ model_de! { GetFindingRoutingRuleResponse [1] {
     0 "routingRule" routing_rule: Model,
 } }
 
-/// The `c1.api.finding.v1.GetFindingTransformationRuleResponse` schema.
+/// The answer of `FindingTransformationRule::get_finding_transformation_rule` (`GET /api/v1/findings/transformation-rules/<id>`).
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetFindingTransformationRuleResponse {
-    /// `transformationRule`: a [`FindingTransformationRule`].
+    /// The transformation rule: a [`FindingTransformationRule`]. `None` when the answer has none. On the wire: `transformationRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transformation_rule: Option<FindingTransformationRule>,
 }
@@ -2330,13 +2352,13 @@ model_de! { GetFindingTransformationRuleResponse [1] {
     0 "transformationRule" transformation_rule: Model,
 } }
 
-/// The `c1.api.finding.v1.IdentityUserTarget` schema.
+/// Held by `CreateFindingRequest.identity_user_target` and `Finding.identity_user_target`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityUserTarget {
-    /// `identityUserId`: text.
+    /// The id of the identity user: text. `None` counts as empty. On the wire: `identityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_id: Option<String>,
 }
@@ -2351,19 +2373,19 @@ setters! { IdentityUserTarget {
     identity_user_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.InvokeFunctionDispatcher` schema.
+/// Held by `FindingDispatcher.invoke_function`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InvokeFunctionDispatcher {
-    /// `args`: a map from text; each value is text.
+    /// The args: a map from text to text. `None` counts as empty. On the wire: `args`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<::std::collections::BTreeMap<String, String>>,
-    /// `functionCommitId`: text.
+    /// The id of the function commit: text. `None` counts as empty. On the wire: `functionCommitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_commit_id: Option<String>,
-    /// `functionId`: text.
+    /// The id of the function: text. `None` counts as empty. On the wire: `functionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
 }
@@ -2382,16 +2404,16 @@ setters! { InvokeFunctionDispatcher {
     function_id: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.ListFindingRoutingRulesResponse` schema.
+/// The answer of `FindingRoutingRule::list_finding_routing_rules` (`GET /api/v1/findings/routing-rules?<page_size>&<page_token>`).
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListFindingRoutingRulesResponse {
-    /// `list`: a list; each item is a [`FindingRoutingRule`].
+    /// The list: a list of [`FindingRoutingRule`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FindingRoutingRule>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2413,16 +2435,16 @@ impl crate::Page for ListFindingRoutingRulesResponse {
     }
 }
 
-/// The `c1.api.finding.v1.ListFindingSettingsResponse` schema.
+/// The answer of `FindingSettings::list_finding_settings` (`GET /api/v1/findings/settings`).
 #[cfg(feature = "finding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListFindingSettingsResponse {
-    /// `configured`: a boolean.
+    /// Whether it is configured: a boolean. `None` counts as `false`. On the wire: `configured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub configured: Option<bool>,
-    /// `list`: a list; each item is a [`FindingTypeSetting`].
+    /// The list: a list of [`FindingTypeSetting`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FindingTypeSetting>>,
 }
@@ -2433,16 +2455,16 @@ model_de! { ListFindingSettingsResponse [1] {
     1 "list" list: Models,
 } }
 
-/// The `c1.api.finding.v1.ListFindingTransformationRulesResponse` schema.
+/// The answer of `FindingTransformationRule::list_finding_transformation_rules` (`GET /api/v1/findings/transformation-rules?<page_size>&<page_token>`).
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListFindingTransformationRulesResponse {
-    /// `list`: a list; each item is a [`FindingTransformationRule`].
+    /// The list: a list of [`FindingTransformationRule`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FindingTransformationRule>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2464,7 +2486,7 @@ impl crate::Page for ListFindingTransformationRulesResponse {
     }
 }
 
-/// The `c1.api.finding.v1.NhiUnownedType` schema.
+/// Held by `Finding.nhi_unowned`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2475,22 +2497,22 @@ pub struct NhiUnownedType {}
 model_de! { NhiUnownedType [1] {
 } }
 
-/// The `c1.api.finding.v1.NotifyDispatcher` schema.
+/// Held by `FindingDispatcher.notify`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NotifyDispatcher {
-    /// `audience`: a [`FindingAudience`].
+    /// The audience: a [`FindingAudience`]. `None`: not set. On the wire: `audience`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<FindingAudience>,
-    /// `batchWindowSeconds`: a number.
+    /// The batch window, in seconds: a whole number. `None` counts as 0. On the wire: `batchWindowSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch_window_seconds: Option<u32>,
-    /// `detailLevel`: one of [`NotifyDispatcherDetailLevel`].
+    /// The detail level: one of [`NotifyDispatcherDetailLevel`]. `None` counts as [`NotifyDispatcherDetailLevel::Unspecified`]. On the wire: `detailLevel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail_level: Option<NotifyDispatcherDetailLevel>,
-    /// `slackChannel`: a [`SlackChannelTarget`].
+    /// The slack channel: a [`SlackChannelTarget`]. `None`: not set. On the wire: `slackChannel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slack_channel: Option<SlackChannelTarget>,
 }
@@ -2513,7 +2535,7 @@ setters! { NotifyDispatcher {
 
 #[cfg(feature = "finding-routing-rule")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `NotifyDispatcher.detail_level`.
 pub enum NotifyDispatcherDetailLevel {
 /// `FINDING_NOTIFY_DETAIL_LEVEL_UNSPECIFIED`
 Unspecified = "FINDING_NOTIFY_DETAIL_LEVEL_UNSPECIFIED",
@@ -2524,13 +2546,13 @@ FullDetail = "FINDING_NOTIFY_DETAIL_LEVEL_FULL_DETAIL",
 }
 }
 
-/// The `c1.api.finding.v1.RemoveTags` schema.
+/// Held by `FindingTransform.remove_tags`.
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RemoveTags {
-    /// `keys`: a list; each item is text.
+    /// The keys: a list of text. `None` counts as empty. On the wire: `keys`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<String>>,
 }
@@ -2545,7 +2567,7 @@ setters! { RemoveTags {
     keys: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.finding.v1.ReopenAction` schema.
+/// Held by `UpdateFindingStateRequest.reopen`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2556,13 +2578,13 @@ pub struct ReopenAction {}
 model_de! { ReopenAction [1] {
 } }
 
-/// The `c1.api.finding.v1.ResolveAction` schema.
+/// Held by `UpdateFindingStateRequest.resolve`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResolveAction {
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -2577,13 +2599,13 @@ setters! { ResolveAction {
     reason: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.ServiceAccountMisclassificationEvidence` schema.
+/// Held by `Finding.service_account_misclassification_evidence`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceAccountMisclassificationEvidence {
-    /// `detectionReason`: text.
+    /// The detection reason: text. `None` counts as empty. On the wire: `detectionReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detection_reason: Option<String>,
 }
@@ -2593,16 +2615,16 @@ model_de! { ServiceAccountMisclassificationEvidence [1] {
     0 "detectionReason" detection_reason: Plain,
 } }
 
-/// The `c1.api.finding.v1.ServiceAccountMisclassificationType` schema.
+/// Held by `Finding.service_account_misclassification`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServiceAccountMisclassificationType {
-    /// `currentAccountType`: one of [`AppUserAppUserType`].
+    /// The current account type: one of [`AppUserAppUserType`]. `None` counts as [`AppUserAppUserType::Unspecified`]. On the wire: `currentAccountType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_account_type: Option<AppUserAppUserType>,
-    /// `detectedAccountType`: one of [`AppUserAppUserType`].
+    /// The detected account type: one of [`AppUserAppUserType`]. `None` counts as [`AppUserAppUserType::Unspecified`]. On the wire: `detectedAccountType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detected_account_type: Option<AppUserAppUserType>,
 }
@@ -2613,7 +2635,7 @@ model_de! { ServiceAccountMisclassificationType [1] {
     1 "detectedAccountType" detected_account_type: Plain,
 } }
 
-/// The `c1.api.finding.v1.ServiceAccountUnownedType` schema.
+/// Held by `Finding.service_account_unowned`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2624,13 +2646,13 @@ pub struct ServiceAccountUnownedType {}
 model_de! { ServiceAccountUnownedType [1] {
 } }
 
-/// The `c1.api.finding.v1.SetSeverity` schema.
+/// Held by `FindingTransform.set_severity`.
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetSeverity {
-    /// `severity`: one of [`FindingSeverity`].
+    /// The severity: one of [`FindingSeverity`]. `None` counts as [`FindingSeverity::Unspecified`]. On the wire: `severity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<FindingSeverity>,
 }
@@ -2645,13 +2667,13 @@ setters! { SetSeverity {
     severity: impl Into<FindingSeverity>,
 } }
 
-/// The `c1.api.finding.v1.SetTags` schema.
+/// Held by `FindingTransform.set_tags`.
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetTags {
-    /// `tags`: a map from text; each value is text.
+    /// The tags: a map from text to text. `None` counts as empty. On the wire: `tags`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<::std::collections::BTreeMap<String, String>>,
 }
@@ -2666,19 +2688,19 @@ setters! { SetTags {
     tags: impl Into<::std::collections::BTreeMap<String, String>>,
 } }
 
-/// The `c1.api.finding.v1.SimilarUsernameMatchEvidence` schema.
+/// Held by `Finding.similar_username_match_evidence`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SimilarUsernameMatchEvidence {
-    /// `appUsername`: text.
+    /// The app username: text. `None` counts as empty. On the wire: `appUsername`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_username: Option<String>,
-    /// `identityUsername`: text.
+    /// The identity username: text. `None` counts as empty. On the wire: `identityUsername`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_username: Option<String>,
-    /// `similarityScore`: a number.
+    /// The similarity score: a number. `None` counts as 0. On the wire: `similarityScore`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_score: Option<f64>,
 }
@@ -2690,13 +2712,13 @@ model_de! { SimilarUsernameMatchEvidence [1] {
     2 "similarityScore" similarity_score: Plain,
 } }
 
-/// The `c1.api.finding.v1.SimilarUsernameMatchType` schema.
+/// Held by `Finding.similar_username_match`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SimilarUsernameMatchType {
-    /// `proposedIdentityUserId`: text.
+    /// The id of the proposed identity user: text. `None` counts as empty. On the wire: `proposedIdentityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposed_identity_user_id: Option<String>,
 }
@@ -2706,16 +2728,16 @@ model_de! { SimilarUsernameMatchType [1] {
     0 "proposedIdentityUserId" proposed_identity_user_id: Plain,
 } }
 
-/// The `c1.api.finding.v1.SlackChannelTarget` schema.
+/// Held by `NotifyDispatcher.slack_channel`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlackChannelTarget {
-    /// `channelId`: text.
+    /// The id of the channel: text. `None` counts as empty. On the wire: `channelId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
-    /// `channelName`: text.
+    /// The channel name: text. `None` counts as empty. On the wire: `channelName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
 }
@@ -2732,16 +2754,16 @@ setters! { SlackChannelTarget {
     channel_name: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.SnoozeAction` schema.
+/// Held by `UpdateFindingStateRequest.snooze`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SnoozeAction {
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `snoozeUntil`: a timestamp (RFC 3339 on the wire).
+    /// A bound on the snooze time: until it: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `snoozeUntil`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2761,19 +2783,19 @@ setters! { SnoozeAction {
     snooze_until: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.finding.v1.SnoozeRoutingAction` schema.
+/// Held by `FindingRoutingRuleAction.snooze`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SnoozeRoutingAction {
-    /// `duration`: a duration (`"3600s"` on the wire).
+    /// The duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `duration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration: Option<::time::SignedDuration>,
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -2790,13 +2812,13 @@ setters! { SnoozeRoutingAction {
     reason: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.SuppressRoutingAction` schema.
+/// Held by `FindingRoutingRuleAction.suppress`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SuppressRoutingAction {
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -2811,13 +2833,13 @@ setters! { SuppressRoutingAction {
     reason: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.SuppressStateAction` schema.
+/// Held by `UpdateFindingStateRequest.suppress`.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SuppressStateAction {
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -2832,7 +2854,7 @@ setters! { SuppressStateAction {
     reason: impl Into<String>,
 } }
 
-/// The `c1.api.finding.v1.TenantTarget` schema.
+/// Held by `CreateFindingRequest.tenant_target` and `Finding.tenant_target`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2843,16 +2865,16 @@ pub struct TenantTarget {}
 model_de! { TenantTarget [1] {
 } }
 
-/// The `c1.api.finding.v1.TriggerAutomationDispatcher` schema.
+/// Held by `FindingDispatcher.trigger_automation`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerAutomationDispatcher {
-    /// `automationId`: text.
+    /// The id of the automation: text. `None` counts as empty. On the wire: `automationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_id: Option<String>,
-    /// `inputMapping`: a map from text; each value is text.
+    /// The input mapping: a map from text to text. `None` counts as empty. On the wire: `inputMapping`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_mapping: Option<::std::collections::BTreeMap<String, String>>,
 }
@@ -2869,7 +2891,9 @@ setters! { TriggerAutomationDispatcher {
     input_mapping: impl Into<::std::collections::BTreeMap<String, String>>,
 } }
 
-/// The `c1.api.finding.v1.UnsuppressAction` schema (deprecated by the vendor).
+/// Held by `UpdateFindingStateRequest.unsuppress`.
+///
+/// Deprecated by the vendor.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2880,13 +2904,13 @@ pub struct UnsuppressAction {}
 model_de! { UnsuppressAction [1] {
 } }
 
-/// The `c1.api.finding.v1.UnusedSecretEvidence` schema.
+/// Held by `Finding.unused_secret_evidence`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UnusedSecretEvidence {
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last used: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2899,7 +2923,7 @@ model_de! { UnusedSecretEvidence [1] {
     0 "lastUsedAt" last_used_at: Timestamp,
 } }
 
-/// The `c1.api.finding.v1.UnusedSecretType` schema.
+/// Held by `Finding.unused_secret`.
 #[cfg(any(feature = "finding", feature = "finding-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2910,13 +2934,13 @@ pub struct UnusedSecretType {}
 model_de! { UnusedSecretType [1] {
 } }
 
-/// The `c1.api.finding.v1.UpdateFindingRoutingRuleRequestInput` schema.
+/// The request body of `FindingRoutingRule::update_finding_routing_rule` (`POST /api/v1/findings/routing-rules/<routing_rule_id>/update`).
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingRoutingRuleRequest {
-    /// `routingRule`: a [`FindingRoutingRule`].
+    /// The routing rule: a [`FindingRoutingRule`]. `None` leaves it out. On the wire: `routingRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<FindingRoutingRule>,
 }
@@ -2931,13 +2955,13 @@ setters! { UpdateFindingRoutingRuleRequest {
     routing_rule: impl Into<FindingRoutingRule>,
 } }
 
-/// The `c1.api.finding.v1.UpdateFindingRoutingRuleResponse` schema.
+/// The answer of `FindingRoutingRule::update_finding_routing_rule` (`POST /api/v1/findings/routing-rules/<routing_rule_id>/update`).
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingRoutingRuleResponse {
-    /// `routingRule`: a [`FindingRoutingRule`].
+    /// The routing rule: a [`FindingRoutingRule`]. `None` when the answer has none. On the wire: `routingRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule: Option<FindingRoutingRule>,
 }
@@ -2947,13 +2971,13 @@ model_de! { UpdateFindingRoutingRuleResponse [1] {
     0 "routingRule" routing_rule: Model,
 } }
 
-/// The `c1.api.finding.v1.UpdateFindingSettingsRequest` schema.
+/// The request body of `FindingSettings::update_finding_settings` (`POST /api/v1/findings/settings/update`).
 #[cfg(feature = "finding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingSettingsRequest {
-    /// `settings`: a list; each item is a [`FindingSettingsEntry`].
+    /// The settings: a list of [`FindingSettingsEntry`]s. `None` counts as empty. On the wire: `settings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<Vec<FindingSettingsEntry>>,
 }
@@ -2968,13 +2992,13 @@ setters! { UpdateFindingSettingsRequest {
     settings: impl Into<Vec<FindingSettingsEntry>>,
 } }
 
-/// The `c1.api.finding.v1.UpdateFindingSettingsResponse` schema.
+/// The answer of `FindingSettings::update_finding_settings` (`POST /api/v1/findings/settings/update`).
 #[cfg(feature = "finding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingSettingsResponse {
-    /// `list`: a list; each item is a [`FindingTypeSetting`].
+    /// The list: a list of [`FindingTypeSetting`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FindingTypeSetting>>,
 }
@@ -2984,28 +3008,30 @@ model_de! { UpdateFindingSettingsResponse [1] {
     0 "list" list: Models,
 } }
 
-/// The `c1.api.finding.v1.UpdateFindingStateRequestInput` schema.
+/// The request body of `Finding::update_finding_state` (`POST /api/v1/findings/<finding_id>/state`).
+///
+/// At most one of `snooze`, `suppress`, `accept_risk`, `unsuppress`, `resolve`, `reopen` may be set.
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingStateRequest {
-    /// `acceptRisk`: a [`AcceptRiskAction`].
+    /// The accept risk: an [`AcceptRiskAction`]. `None` leaves it out. On the wire: `acceptRisk`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_risk: Option<AcceptRiskAction>,
-    /// `reopen`: a [`ReopenAction`].
+    /// The reopen: a [`ReopenAction`]. `None` leaves it out. On the wire: `reopen`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reopen: Option<ReopenAction>,
-    /// `resolve`: a [`ResolveAction`].
+    /// The resolve: a [`ResolveAction`]. `None` leaves it out. On the wire: `resolve`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolve: Option<ResolveAction>,
-    /// `snooze`: a [`SnoozeAction`].
+    /// The snooze: a [`SnoozeAction`]. `None` leaves it out. On the wire: `snooze`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snooze: Option<SnoozeAction>,
-    /// `suppress`: a [`SuppressStateAction`].
+    /// The suppress: a [`SuppressStateAction`]. `None` leaves it out. On the wire: `suppress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppress: Option<SuppressStateAction>,
-    /// `unsuppress`: a [`UnsuppressAction`].
+    /// The unsuppress: a [`UnsuppressAction`]. `None` leaves it out. On the wire: `unsuppress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsuppress: Option<UnsuppressAction>,
 }
@@ -3030,13 +3056,13 @@ setters! { UpdateFindingStateRequest {
     unsuppress: impl Into<UnsuppressAction>,
 } }
 
-/// The `c1.api.finding.v1.UpdateFindingStateResponse` schema.
+/// The answer of `Finding::update_finding_state` (`POST /api/v1/findings/<finding_id>/state`).
 #[cfg(feature = "finding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingStateResponse {
-    /// `finding`: a [`Finding`].
+    /// The finding: a [`Finding`]. `None` when the answer has none. On the wire: `finding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<Finding>,
 }
@@ -3046,13 +3072,13 @@ model_de! { UpdateFindingStateResponse [1] {
     0 "finding" finding: Model,
 } }
 
-/// The `c1.api.finding.v1.UpdateFindingTransformationRuleRequestInput` schema.
+/// The request body of `FindingTransformationRule::update_finding_transformation_rule` (`POST /api/v1/findings/transformation-rules/<transformation_rule_id>/update`).
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingTransformationRuleRequest {
-    /// `transformationRule`: a [`FindingTransformationRule`].
+    /// The transformation rule: a [`FindingTransformationRule`]. `None` leaves it out. On the wire: `transformationRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transformation_rule: Option<FindingTransformationRule>,
 }
@@ -3067,13 +3093,13 @@ setters! { UpdateFindingTransformationRuleRequest {
     transformation_rule: impl Into<FindingTransformationRule>,
 } }
 
-/// The `c1.api.finding.v1.UpdateFindingTransformationRuleResponse` schema.
+/// The answer of `FindingTransformationRule::update_finding_transformation_rule` (`POST /api/v1/findings/transformation-rules/<transformation_rule_id>/update`).
 #[cfg(feature = "finding-transformation-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateFindingTransformationRuleResponse {
-    /// `transformationRule`: a [`FindingTransformationRule`].
+    /// The transformation rule: a [`FindingTransformationRule`]. `None` when the answer has none. On the wire: `transformationRule`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transformation_rule: Option<FindingTransformationRule>,
 }
@@ -3083,16 +3109,16 @@ model_de! { UpdateFindingTransformationRuleResponse [1] {
     0 "transformationRule" transformation_rule: Model,
 } }
 
-/// The `c1.api.finding.v1.WebhookDispatcher` schema.
+/// Held by `FindingDispatcher.webhook`.
 #[cfg(feature = "finding-routing-rule")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookDispatcher {
-    /// `payloadTemplate`: text.
+    /// The payload template: text. `None` counts as empty. On the wire: `payloadTemplate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_template: Option<String>,
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.form.v1.AdminProviderConfig` schema.
+/// Held by `FormField.admin_config`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -18,10 +18,10 @@ use super::*;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AdminProviderConfig {
-    /// `defaultValueCel`: text.
+    /// The default value CEL: text. `None` counts as empty. On the wire: `defaultValueCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value_cel: Option<String>,
-    /// `showToUser`: a boolean.
+    /// Whether to show to user: a boolean. `None` counts as `false`. On the wire: `showToUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_to_user: Option<bool>,
 }
@@ -46,7 +46,7 @@ setters! { AdminProviderConfig {
     show_to_user: bool,
 } }
 
-/// The `c1.api.form.v1.AppResourceFilter` schema.
+/// Held by `PickerField.resource_picker`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -60,10 +60,10 @@ setters! { AdminProviderConfig {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppResourceFilter {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `resourceTypeId`: text.
+    /// The id of the resource type: text. `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
@@ -88,7 +88,7 @@ setters! { AppResourceFilter {
     resource_type_id: impl Into<String>,
 } }
 
-/// The `c1.api.form.v1.AppUserFilter` schema.
+/// Held by `PickerField.app_user_picker`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -102,7 +102,7 @@ setters! { AppResourceFilter {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppUserFilter {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -125,7 +125,7 @@ setters! { AppUserFilter {
     app_id: impl Into<String>,
 } }
 
-/// The `c1.api.form.v1.AtLeastOne` schema.
+/// Held by `FieldRelationship.at_least_one`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -152,7 +152,9 @@ pub struct AtLeastOne {}
 model_de! { AtLeastOne [1] {
 } }
 
-/// The `c1.api.form.v1.BoolField` schema.
+/// Held by `FormField.bool_field`.
+///
+/// At most one of `checkbox_field`, `toggle_field` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -166,16 +168,16 @@ model_de! { AtLeastOne [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BoolField {
-    /// `checkboxField`: a [`CheckboxField`].
+    /// The checkbox field: a [`CheckboxField`]. `None`: not set. On the wire: `checkboxField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkbox_field: Option<CheckboxField>,
-    /// `defaultValue`: a boolean.
+    /// The default value switch: a boolean. `None` counts as `false`. On the wire: `defaultValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<bool>,
-    /// `rules`: a [`BoolRules`].
+    /// The rules: a [`BoolRules`]. `None`: not set. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<BoolRules>,
-    /// `toggleField`: a [`ToggleField`].
+    /// The toggle field: a [`ToggleField`]. `None`: not set. On the wire: `toggleField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub toggle_field: Option<ToggleField>,
 }
@@ -204,7 +206,7 @@ setters! { BoolField {
     toggle_field: impl Into<ToggleField>,
 } }
 
-/// The `c1.api.form.v1.C1UserFilter` schema.
+/// Held by `PickerField.c1_user_picker`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -218,13 +220,13 @@ setters! { BoolField {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct C1UserFilter {
-    /// `excludeUserIds`: a list; each item is text.
+    /// The ids of the users to leave out: a list of text. `None` counts as empty. On the wire: `excludeUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_user_ids: Option<Vec<String>>,
-    /// `includeDeactivated`: a boolean.
+    /// Whether to include deactivated: a boolean. `None` counts as `false`. On the wire: `includeDeactivated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_deactivated: Option<bool>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -251,7 +253,7 @@ setters! { C1UserFilter {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.form.v1.CheckboxField` schema.
+/// Held by `BoolField.checkbox_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -278,7 +280,7 @@ pub struct CheckboxField {}
 model_de! { CheckboxField [1] {
 } }
 
-/// The `c1.api.form.v1.ChipsField` schema.
+/// Held by `StringSliceField.chips_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -305,7 +307,7 @@ pub struct ChipsField {}
 model_de! { ChipsField [1] {
 } }
 
-/// The `c1.api.form.v1.DateField` schema.
+/// Held by `FormStringField.date_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -319,19 +321,19 @@ model_de! { ChipsField [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DateField {
-    /// `defaultToToday`: a boolean.
+    /// The default to today switch: a boolean. `None` counts as `false`. On the wire: `defaultToToday`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_to_today: Option<bool>,
-    /// `maxDate`: text.
+    /// The max date: text. `None` counts as empty. On the wire: `maxDate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_date: Option<String>,
-    /// `maxDaysFromToday`: a number.
+    /// The max days from today: a whole number. `None`: not set. On the wire: `maxDaysFromToday`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_days_from_today: Option<i32>,
-    /// `minDate`: text.
+    /// The min date: text. `None` counts as empty. On the wire: `minDate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_date: Option<String>,
-    /// `minDaysFromToday`: a number.
+    /// The min days from today: a whole number. `None`: not set. On the wire: `minDaysFromToday`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_days_from_today: Option<i32>,
 }
@@ -362,7 +364,7 @@ setters! { DateField {
     min_days_from_today: i32,
 } }
 
-/// The `c1.api.form.v1.DependentOn` schema.
+/// Held by `FieldRelationship.dependent_on`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -376,7 +378,7 @@ setters! { DateField {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DependentOn {
-    /// `dependencyFieldNames`: a list; each item is text.
+    /// The dependency field names: a list of text. `None` counts as empty. On the wire: `dependencyFieldNames`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dependency_field_names: Option<Vec<String>>,
 }
@@ -399,7 +401,9 @@ setters! { DependentOn {
     dependency_field_names: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.form.v1.FieldRelationship` schema.
+/// Held by `RequestSchemaForm.field_relationships` and `RequestSchemaServiceCreateRequest.field_relationships`.
+///
+/// At most one of `required_together`, `at_least_one`, `mutually_exclusive`, `dependent_on` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -413,19 +417,19 @@ setters! { DependentOn {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldRelationship {
-    /// `atLeastOne`: a [`AtLeastOne`].
+    /// The at least one: an [`AtLeastOne`]. `None`: not set. On the wire: `atLeastOne`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at_least_one: Option<AtLeastOne>,
-    /// `dependentOn`: a [`DependentOn`].
+    /// The dependent on: a [`DependentOn`]. `None`: not set. On the wire: `dependentOn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dependent_on: Option<DependentOn>,
-    /// `fieldNames`: a list; each item is text.
+    /// The field names: a list of text. `None` counts as empty. On the wire: `fieldNames`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_names: Option<Vec<String>>,
-    /// `mutuallyExclusive`: a [`MutuallyExclusive`].
+    /// The mutually exclusive: a [`MutuallyExclusive`]. `None`: not set. On the wire: `mutuallyExclusive`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mutually_exclusive: Option<MutuallyExclusive>,
-    /// `requiredTogether`: a [`RequiredTogether`].
+    /// The required together: a [`RequiredTogether`]. `None`: not set. On the wire: `requiredTogether`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required_together: Option<RequiredTogether>,
 }
@@ -456,7 +460,9 @@ setters! { FieldRelationship {
     required_together: impl Into<RequiredTogether>,
 } }
 
-/// The `c1.api.form.v1.FileField` schema.
+/// Held by `FormField.file_field`.
+///
+/// At most one of `file_input_field` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -470,13 +476,13 @@ setters! { FieldRelationship {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FileField {
-    /// `acceptedFileTypes`: a list; each item is text.
+    /// The accepted file types: a list of text. `None` counts as empty. On the wire: `acceptedFileTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted_file_types: Option<Vec<String>>,
-    /// `fileInputField`: a [`FileInputField`].
+    /// The file input field: a [`FileInputField`]. `None`: not set. On the wire: `fileInputField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_input_field: Option<FileInputField>,
-    /// `maxFileSize`: a 64-bit integer (a string on the wire).
+    /// The max file size: a 64-bit whole number (a string on the wire). `None`: not set. On the wire: `maxFileSize`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -506,7 +512,7 @@ setters! { FileField {
     max_file_size: i64,
 } }
 
-/// The `c1.api.form.v1.FileInputField` schema.
+/// Held by `FileField.file_input_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -533,7 +539,9 @@ pub struct FileInputField {}
 model_de! { FileInputField [1] {
 } }
 
-/// The `c1.api.form.v1.Field` schema.
+/// Held by `RequestSchemaForm.fields` and `RequestSchemaServiceCreateRequest.fields`.
+///
+/// At most one of each group may be set: `string_field`, `bool_field`, `string_slice_field`, `int64_field`, `file_field`, `oauth2_field`, `string_map_field`; `user_config`, `admin_config`, `shared_config`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -547,49 +555,49 @@ model_de! { FileInputField [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormField {
-    /// `adminConfig`: a [`AdminProviderConfig`].
+    /// The admin config: an [`AdminProviderConfig`]. `None`: not set. On the wire: `adminConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_config: Option<AdminProviderConfig>,
-    /// `boolField`: a [`BoolField`].
+    /// The bool field: a [`BoolField`]. `None`: not set. On the wire: `boolField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bool_field: Option<BoolField>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `fileField`: a [`FileField`].
+    /// The file field: a [`FileField`]. `None`: not set. On the wire: `fileField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file_field: Option<FileField>,
-    /// `int64Field`: a [`Int64Field`].
+    /// The int64 field: an [`Int64Field`]. `None`: not set. On the wire: `int64Field`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub int64_field: Option<Int64Field>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `oauth2Field`: a [`Oauth2Field`].
+    /// The OAuth 2 field: an [`Oauth2Field`]. `None`: not set. On the wire: `oauth2Field`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_field: Option<Oauth2Field>,
-    /// `readOnly`: a boolean.
+    /// The read only switch: a boolean. `None` counts as `false`. On the wire: `readOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
-    /// `required`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `required`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `sharedConfig`: a [`SharedProviderConfig`].
+    /// The shared config: a [`SharedProviderConfig`]. `None`: not set. On the wire: `sharedConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shared_config: Option<SharedProviderConfig>,
-    /// `stringField`: a [`FormStringField`].
+    /// The string field: a [`FormStringField`]. `None`: not set. On the wire: `stringField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string_field: Option<FormStringField>,
-    /// `stringMapField`: a [`FormStringMapField`].
+    /// The string map field: a [`FormStringMapField`]. `None`: not set. On the wire: `stringMapField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string_map_field: Option<FormStringMapField>,
-    /// `stringSliceField`: a [`StringSliceField`].
+    /// The string slice field: a [`StringSliceField`]. `None`: not set. On the wire: `stringSliceField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string_slice_field: Option<StringSliceField>,
-    /// `userConfig`: a [`UserProviderConfig`].
+    /// The user config: a [`UserProviderConfig`]. `None`: not set. On the wire: `userConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_config: Option<UserProviderConfig>,
 }
@@ -640,7 +648,7 @@ setters! { FormField {
     user_config: impl Into<UserProviderConfig>,
 } }
 
-/// The `c1.api.form.v1.FieldGroup` schema.
+/// Held by `RequestSchemaForm.field_groups` and `RequestSchemaServiceCreateRequest.field_groups`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -654,19 +662,19 @@ setters! { FormField {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormFieldGroup {
-    /// `default`: a boolean.
+    /// The default switch: a boolean. `None` counts as `false`. On the wire: `default`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `fields`: a list; each item is text.
+    /// The fields: a list of text. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
-    /// `helpText`: text.
+    /// The help text: text. `None` counts as empty. On the wire: `helpText`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_text: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -706,7 +714,9 @@ impl FormFieldGroup {
     }
 }
 
-/// The `c1.api.form.v1.StringField` schema.
+/// Held by `FormField.string_field`.
+///
+/// At most one of `text_field`, `password_field`, `select_field`, `picker_field`, `date_field` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -720,28 +730,28 @@ impl FormFieldGroup {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormStringField {
-    /// `dateField`: a [`DateField`].
+    /// The date field: a [`DateField`]. `None`: not set. On the wire: `dateField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_field: Option<DateField>,
-    /// `defaultValue`: text.
+    /// The default value: text. `None` counts as empty. On the wire: `defaultValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<String>,
-    /// `passwordField`: a [`PasswordField`].
+    /// The password field: a [`PasswordField`]. `None`: not set. On the wire: `passwordField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub password_field: Option<PasswordField>,
-    /// `pickerField`: a [`PickerField`].
+    /// The picker field: a [`PickerField`]. `None`: not set. On the wire: `pickerField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub picker_field: Option<PickerField>,
-    /// `placeholder`: text.
+    /// The placeholder: text. `None` counts as empty. On the wire: `placeholder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
-    /// `rules`: a [`StringRules`].
+    /// The rules: a [`StringRules`]. `None`: not set. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<StringRules>,
-    /// `selectField`: a [`SelectField`].
+    /// The select field: a [`SelectField`]. `None`: not set. On the wire: `selectField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select_field: Option<SelectField>,
-    /// `textField`: a [`TextField`].
+    /// The text field: a [`TextField`]. `None`: not set. On the wire: `textField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_field: Option<TextField>,
 }
@@ -778,7 +788,7 @@ setters! { FormStringField {
     text_field: impl Into<TextField>,
 } }
 
-/// The `c1.api.form.v1.StringMapField` schema.
+/// Held by `FormField.string_map_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -792,10 +802,10 @@ setters! { FormStringField {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormStringMapField {
-    /// `defaultValue`: a map from text; each value is text.
+    /// The default value: a map from text to text. `None` counts as empty. On the wire: `defaultValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value: Option<::std::collections::BTreeMap<String, String>>,
-    /// `rules`: a [`StringMapRules`].
+    /// The rules: a [`StringMapRules`]. `None`: not set. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<StringMapRules>,
 }
@@ -820,7 +830,9 @@ setters! { FormStringMapField {
     rules: impl Into<StringMapRules>,
 } }
 
-/// The `c1.api.form.v1.Int64Field` schema.
+/// Held by `FormField.int64_field`.
+///
+/// At most one of `number_field` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -834,19 +846,19 @@ setters! { FormStringMapField {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Int64Field {
-    /// `defaultValue`: a 64-bit integer (a string on the wire).
+    /// The default value: a 64-bit whole number (a string on the wire). `None`: not set. On the wire: `defaultValue`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub default_value: Option<i64>,
-    /// `numberField`: a [`NumberField`].
+    /// The number field: a [`NumberField`]. `None`: not set. On the wire: `numberField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number_field: Option<NumberField>,
-    /// `placeholder`: text.
+    /// The placeholder: text. `None` counts as empty. On the wire: `placeholder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
-    /// `rules`: a [`Int64Rules`].
+    /// The rules: an [`Int64Rules`]. `None`: not set. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Int64Rules>,
 }
@@ -875,7 +887,7 @@ setters! { Int64Field {
     rules: impl Into<Int64Rules>,
 } }
 
-/// The `c1.api.form.v1.MutuallyExclusive` schema.
+/// Held by `FieldRelationship.mutually_exclusive`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -902,7 +914,7 @@ pub struct MutuallyExclusive {}
 model_de! { MutuallyExclusive [1] {
 } }
 
-/// The `c1.api.form.v1.NumberField` schema.
+/// Held by `Int64Field.number_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -916,19 +928,19 @@ model_de! { MutuallyExclusive [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NumberField {
-    /// `maxValue`: a 64-bit integer (a string on the wire).
+    /// The max value: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `maxValue`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub max_value: Option<i64>,
-    /// `minValue`: a 64-bit integer (a string on the wire).
+    /// The min value: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `minValue`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub min_value: Option<i64>,
-    /// `step`: a 64-bit integer (a string on the wire).
+    /// The step: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `step`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -958,7 +970,9 @@ setters! { NumberField {
     step: i64,
 } }
 
-/// The `c1.api.form.v1.Oauth2Field` schema.
+/// Held by `FormField.oauth2_field`.
+///
+/// At most one of `oauth2_field_view` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -972,7 +986,7 @@ setters! { NumberField {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Oauth2Field {
-    /// `oauth2FieldView`: a [`Oauth2FieldView`].
+    /// The OAuth 2 field view: an [`Oauth2FieldView`]. `None`: not set. On the wire: `oauth2FieldView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2_field_view: Option<Oauth2FieldView>,
 }
@@ -995,7 +1009,7 @@ setters! { Oauth2Field {
     oauth2_field_view: impl Into<Oauth2FieldView>,
 } }
 
-/// The `c1.api.form.v1.Oauth2FieldView` schema.
+/// Held by `Oauth2Field.oauth2_field_view`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1022,7 +1036,7 @@ pub struct Oauth2FieldView {}
 model_de! { Oauth2FieldView [1] {
 } }
 
-/// The `c1.api.form.v1.PasswordField` schema.
+/// Held by `FormStringField.password_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1049,7 +1063,9 @@ pub struct PasswordField {}
 model_de! { PasswordField [1] {
 } }
 
-/// The `c1.api.form.v1.PickerField` schema.
+/// Held by `FormStringField.picker_field` and `StringSliceField.picker_field`.
+///
+/// At most one of `app_user_picker`, `resource_picker`, `c1_user_picker` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1063,13 +1079,13 @@ model_de! { PasswordField [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PickerField {
-    /// `appUserPicker`: a [`AppUserFilter`].
+    /// The app user picker: an [`AppUserFilter`]. `None`: not set. On the wire: `appUserPicker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_picker: Option<AppUserFilter>,
-    /// `c1UserPicker`: a [`C1UserFilter`].
+    /// The c1 user picker: a [`C1UserFilter`]. `None`: not set. On the wire: `c1UserPicker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_user_picker: Option<C1UserFilter>,
-    /// `resourcePicker`: a [`AppResourceFilter`].
+    /// The resource picker: an [`AppResourceFilter`]. `None`: not set. On the wire: `resourcePicker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_picker: Option<AppResourceFilter>,
 }
@@ -1096,7 +1112,7 @@ setters! { PickerField {
     resource_picker: impl Into<AppResourceFilter>,
 } }
 
-/// The `c1.api.form.v1.Form` schema.
+/// Held by `ConnectorCatalogServiceConfigurationSchemaResponse.form_schema`, `Form.form`, `FormInstance.form` and 2 more.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1110,22 +1126,22 @@ setters! { PickerField {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaForm {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `fieldGroups`: a list; each item is a [`FormFieldGroup`].
+    /// The field groups: a list of [`FormFieldGroup`]s. `None` counts as empty. On the wire: `fieldGroups`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_groups: Option<Vec<FormFieldGroup>>,
-    /// `fieldRelationships`: a list; each item is a [`FieldRelationship`].
+    /// The field relationships: a list of [`FieldRelationship`]s. `None` counts as empty. On the wire: `fieldRelationships`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_relationships: Option<Vec<FieldRelationship>>,
-    /// `fields`: a list; each item is a [`FormField`].
+    /// The fields: a list of [`FormField`]s. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FormField>>,
-    /// `id`: text.
+    /// The id of this request schema form: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -1158,7 +1174,7 @@ setters! { RequestSchemaForm {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.form.v1.RequiredTogether` schema.
+/// Held by `FieldRelationship.required_together`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1185,7 +1201,7 @@ pub struct RequiredTogether {}
 model_de! { RequiredTogether [1] {
 } }
 
-/// The `c1.api.form.v1.SelectField` schema.
+/// Held by `FormStringField.select_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1199,10 +1215,10 @@ model_de! { RequiredTogether [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SelectField {
-    /// `options`: a list; each item is a [`SelectOption`].
+    /// The options: a list of [`SelectOption`]s. `None` counts as empty. On the wire: `options`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<SelectOption>>,
-    /// `type`: one of [`SelectFieldType`].
+    /// The type: one of [`SelectFieldType`]. `None` counts as [`SelectFieldType::Unspecified`]. On the wire: `type`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SelectFieldType>,
 }
@@ -1237,7 +1253,7 @@ setters! { SelectField {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SelectField.r#type`.
 pub enum SelectFieldType {
 /// `SELECT_TYPE_UNSPECIFIED`
 Unspecified = "SELECT_TYPE_UNSPECIFIED",
@@ -1250,7 +1266,7 @@ Buttons = "SELECT_TYPE_BUTTONS",
 }
 }
 
-/// The `c1.api.form.v1.SelectOption` schema.
+/// Held by `SelectField.options`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1264,13 +1280,13 @@ Buttons = "SELECT_TYPE_BUTTONS",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SelectOption {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -1297,7 +1313,7 @@ setters! { SelectOption {
     value: impl Into<String>,
 } }
 
-/// The `c1.api.form.v1.SharedProviderConfig` schema.
+/// Held by `FormField.shared_config`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1311,13 +1327,13 @@ setters! { SelectOption {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SharedProviderConfig {
-    /// `defaultValueCel`: text.
+    /// The default value CEL: text. `None` counts as empty. On the wire: `defaultValueCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_value_cel: Option<String>,
-    /// `inputTransformationCel`: text.
+    /// The input transformation CEL: text. `None` counts as empty. On the wire: `inputTransformationCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_transformation_cel: Option<String>,
-    /// `lockDefaultValues`: a boolean.
+    /// The lock default values switch: a boolean. `None` counts as `false`. On the wire: `lockDefaultValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lock_default_values: Option<bool>,
 }
@@ -1344,7 +1360,7 @@ setters! { SharedProviderConfig {
     lock_default_values: bool,
 } }
 
-/// The `c1.api.form.v1.StringMapRules` schema.
+/// Held by `FormStringMapField.rules`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1358,10 +1374,10 @@ setters! { SharedProviderConfig {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringMapRules {
-    /// `isRequired`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `isRequired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_required: Option<bool>,
-    /// `validateEmpty`: a boolean.
+    /// Whether to validate empty: a boolean. `None` counts as `false`. On the wire: `validateEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validate_empty: Option<bool>,
 }
@@ -1386,7 +1402,9 @@ setters! { StringMapRules {
     validate_empty: bool,
 } }
 
-/// The `c1.api.form.v1.StringSliceField` schema.
+/// Held by `FormField.string_slice_field`.
+///
+/// At most one of `chips_field`, `picker_field` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1400,19 +1418,19 @@ setters! { StringMapRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringSliceField {
-    /// `chipsField`: a [`ChipsField`].
+    /// The chips field: a [`ChipsField`]. `None`: not set. On the wire: `chipsField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chips_field: Option<ChipsField>,
-    /// `defaultValues`: a list; each item is text.
+    /// The default values: a list of text. `None` counts as empty. On the wire: `defaultValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_values: Option<Vec<String>>,
-    /// `pickerField`: a [`PickerField`].
+    /// The picker field: a [`PickerField`]. `None`: not set. On the wire: `pickerField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub picker_field: Option<PickerField>,
-    /// `placeholder`: text.
+    /// The placeholder: text. `None` counts as empty. On the wire: `placeholder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
-    /// `rules`: a [`RepeatedRules`].
+    /// The rules: a [`RepeatedRules`]. `None`: not set. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<RepeatedRules>,
 }
@@ -1443,7 +1461,7 @@ setters! { StringSliceField {
     rules: impl Into<RepeatedRules>,
 } }
 
-/// The `c1.api.form.v1.TextField` schema.
+/// Held by `FormStringField.text_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1457,10 +1475,10 @@ setters! { StringSliceField {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TextField {
-    /// `multiline`: a boolean.
+    /// The multiline switch: a boolean. `None` counts as `false`. On the wire: `multiline`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multiline: Option<bool>,
-    /// `suffix`: text.
+    /// The suffix: text. `None`: not set. On the wire: `suffix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
 }
@@ -1485,7 +1503,7 @@ setters! { TextField {
     suffix: impl Into<String>,
 } }
 
-/// The `c1.api.form.v1.ToggleField` schema.
+/// Held by `BoolField.toggle_field`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1512,7 +1530,7 @@ pub struct ToggleField {}
 model_de! { ToggleField [1] {
 } }
 
-/// The `c1.api.form.v1.UserProviderConfig` schema.
+/// Held by `FormField.user_config`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1526,7 +1544,7 @@ model_de! { ToggleField [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserProviderConfig {
-    /// `inputTransformationCel`: text.
+    /// The input transformation CEL: text. `None` counts as empty. On the wire: `inputTransformationCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_transformation_cel: Option<String>,
 }

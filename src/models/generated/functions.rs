@@ -4,70 +4,72 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.functions.v1.Function` schema.
+/// Held by `FunctionsSearchResponse.list`, `FunctionsServiceCreateFunctionResponse.function`, `FunctionsServiceGetFunctionResponse.function` and 3 more.
+///
+/// In `FunctionsServiceUpdateFunctionRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "functions", feature = "functions-search"))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Function {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `functionType`: one of [`FunctionFunctionType`].
+    /// The function type: one of [`FunctionFunctionType`]. `None` counts as [`FunctionFunctionType::Unspecified`]. On the wire: `functionType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_type: Option<FunctionFunctionType>,
-    /// `head`: text.
+    /// The head: text. `None` counts as empty. On the wire: `head`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub head: Option<String>,
-    /// `hookRefs`: a list; each item is text. Set by the server.
+    /// The hook refs: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `hookRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hook_refs: Option<Vec<String>>,
-    /// `id`: text.
+    /// The id of this function: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `isDraft`: a boolean.
+    /// Whether it is draft: a boolean. `None` counts as `false`. On the wire: `isDraft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_draft: Option<bool>,
-    /// `outboundNetworkAllowlist`: a list; each item is text.
+    /// The outbound network allowlist: a list of text. `None` counts as empty. On the wire: `outboundNetworkAllowlist`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_network_allowlist: Option<Vec<String>>,
-    /// `provisionedConcurrency`: a number.
+    /// The provisioned concurrency: a whole number. `None` counts as 0. On the wire: `provisionedConcurrency`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned_concurrency: Option<i32>,
-    /// `publishedCommitId`: text.
+    /// The id of the published commit: text. `None` counts as empty. On the wire: `publishedCommitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_commit_id: Option<String>,
-    /// `scopedRoleIds`: a list; each item is text.
+    /// The ids of the scoped roles: a list of text. `None` counts as empty. On the wire: `scopedRoleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_role_ids: Option<Vec<String>>,
-    /// `secret`: a map from text; each value is text.
+    /// The secret: a map from text to text. `None` counts as empty. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<::std::collections::BTreeMap<String, String>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `useSpn`: a boolean. Set by the server.
+    /// Whether to use spn: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `useSpn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_spn: Option<bool>,
-    /// `workflowTemplateRefs`: a list; each item is text. Set by the server.
+    /// The workflow template refs: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `workflowTemplateRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_template_refs: Option<Vec<String>>,
 }
@@ -150,28 +152,28 @@ set_paths! { Function {
     "secret" secret,
 } }
 
-/// The `c1.api.functions.v1.FunctionCommit` schema.
+/// Held by `FunctionsServiceCreateFinalCommitResponse.commit`, `FunctionsServiceCreateFunctionResponse.commit`, `FunctionsServiceGetCommitContentResponse.commit` and 3 more.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionCommit {
-    /// `author`: text.
+    /// The author: text. `None` counts as empty. On the wire: `author`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `functionId`: text.
+    /// The id of the function: text. `None` counts as empty. On the wire: `functionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
-    /// `id`: text.
+    /// The id of this function commit: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -187,7 +189,7 @@ model_de! { FunctionCommit [1] {
 
 #[cfg(any(feature = "functions", feature = "functions-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `Function.function_type`, `FunctionsSearchRequest.function_types` and `FunctionsServiceCreateFunctionRequest.function_type`.
 pub enum FunctionFunctionType {
 /// `FUNCTION_TYPE_UNSPECIFIED`
 Unspecified = "FUNCTION_TYPE_UNSPECIFIED",
@@ -198,7 +200,7 @@ CodeMode = "FUNCTION_TYPE_CODE_MODE",
 }
 }
 
-/// The `c1.api.functions.v1.FunctionInvocation` schema.
+/// Held by `FunctionsInvocationSearchResponse.list`, `FunctionsInvocationServiceGetResponse.invocation` and `FunctionsInvocationServiceListResponse.list`.
 #[cfg(any(
     feature = "functions-invocation",
     feature = "functions-invocation-search"
@@ -207,34 +209,34 @@ CodeMode = "FUNCTION_TYPE_CODE_MODE",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionInvocation {
-    /// `commitId`: text.
+    /// The id of the commit: text. `None` counts as empty. On the wire: `commitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `functionId`: text.
+    /// The id of the function: text. `None` counts as empty. On the wire: `functionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
-    /// `id`: text.
+    /// The id of this function invocation: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `input`: a free-form JSON object.
+    /// The input: a free-form JSON object. `None` when the answer has none. On the wire: `input`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `output`: a free-form JSON object.
+    /// The output: a free-form JSON object. `None` when the answer has none. On the wire: `output`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `status`: one of [`FunctionInvocationStatus`].
+    /// The status: one of [`FunctionInvocationStatus`]. `None` counts as [`FunctionInvocationStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FunctionInvocationStatus>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -263,7 +265,7 @@ model_de! { FunctionInvocation [1] {
     feature = "functions-invocation-search"
 ))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `FunctionInvocation.status`.
 pub enum FunctionInvocationStatus {
 /// `FUNCTION_INVOCATION_STATUS_UNSPECIFIED`
 Unspecified = "FUNCTION_INVOCATION_STATUS_UNSPECIFIED",
@@ -278,25 +280,25 @@ Error = "FUNCTION_INVOCATION_STATUS_ERROR",
 }
 }
 
-/// The `c1.api.functions.v1.FunctionTestResult` schema.
+/// Held by `FunctionsServiceTestResponse.result` and `FunctionsServiceTestResponse.results`.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionTestResult {
-    /// `assertions`: a list; each item is a [`FunctionTestResultAssertion`].
+    /// The assertions: a list of [`FunctionTestResultAssertion`]s. `None` counts as empty. On the wire: `assertions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assertions: Option<Vec<FunctionTestResultAssertion>>,
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `logs`: a list; each item is a [`FunctionTestResultLog`].
+    /// The logs: a list of [`FunctionTestResultLog`]s. `None` counts as empty. On the wire: `logs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<FunctionTestResultLog>>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `status`: one of [`FunctionTestResultStatus`].
+    /// The status: one of [`FunctionTestResultStatus`]. `None` counts as [`FunctionTestResultStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<FunctionTestResultStatus>,
 }
@@ -310,28 +312,28 @@ model_de! { FunctionTestResult [1] {
     4 "status" status: Plain,
 } }
 
-/// The `c1.api.functions.v1.FunctionTestResult.FunctionTestResultAssertion` schema.
+/// Held by `FunctionTestResult.assertions`.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionTestResultAssertion {
-    /// `actual`: text.
+    /// The actual: text. `None` counts as empty. On the wire: `actual`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
-    /// `at`: text.
+    /// The at: text. `None` counts as empty. On the wire: `at`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `expected`: text.
+    /// The expected: text. `None` counts as empty. On the wire: `expected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
-    /// `operator`: text.
+    /// The operator: text. `None` counts as empty. On the wire: `operator`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operator: Option<String>,
-    /// `pass`: a boolean.
+    /// The pass switch: a boolean. `None` counts as `false`. On the wire: `pass`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pass: Option<bool>,
 }
@@ -346,19 +348,19 @@ model_de! { FunctionTestResultAssertion [1] {
     5 "pass" pass: Plain,
 } }
 
-/// The `c1.api.functions.v1.FunctionTestResult.FunctionTestResultLog` schema.
+/// Held by `FunctionTestResult.logs`.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionTestResultLog {
-    /// `level`: text.
+    /// The level: text. `None` counts as empty. On the wire: `level`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
-    /// `log`: text.
+    /// The log: text. `None` counts as empty. On the wire: `log`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log: Option<String>,
-    /// `source`: text.
+    /// The source: text. `None` counts as empty. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
@@ -372,7 +374,7 @@ model_de! { FunctionTestResultLog [1] {
 
 #[cfg(feature = "functions")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `FunctionTestResult.status`.
 pub enum FunctionTestResultStatus {
 /// `FUNCTION_TEST_RESULT_STATUS_UNSPECIFIED`
 Unspecified = "FUNCTION_TEST_RESULT_STATUS_UNSPECIFIED",
@@ -385,16 +387,16 @@ Skipped = "FUNCTION_TEST_RESULT_STATUS_SKIPPED",
 }
 }
 
-/// The `c1.api.functions.v1.FunctionsInvocationSearchRequestInput` schema.
+/// The request body of `FunctionsInvocationSearch::search` (`POST /api/v1/functions/<function_id>/invocations/search`).
 #[cfg(feature = "functions-invocation-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsInvocationSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
@@ -411,16 +413,16 @@ setters! { FunctionsInvocationSearchRequest {
     page_token: impl Into<String>,
 } }
 
-/// The `c1.api.functions.v1.FunctionsInvocationSearchResponse` schema.
+/// The answer of `FunctionsInvocationSearch::search` (`POST /api/v1/functions/<function_id>/invocations/search`).
 #[cfg(feature = "functions-invocation-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsInvocationSearchResponse {
-    /// `list`: a list; each item is a [`FunctionInvocation`].
+    /// The list: a list of [`FunctionInvocation`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FunctionInvocation>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -442,13 +444,13 @@ impl crate::Page for FunctionsInvocationSearchResponse {
     }
 }
 
-/// The `c1.api.functions.v1.FunctionsInvocationServiceGetResponse` schema.
+/// The answer of `FunctionsInvocation::get` (`GET /api/v1/functions/<function_id>/invocations/<id>`).
 #[cfg(feature = "functions-invocation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsInvocationServiceGetResponse {
-    /// `invocation`: a [`FunctionInvocation`].
+    /// The invocation: a [`FunctionInvocation`]. `None` when the answer has none. On the wire: `invocation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invocation: Option<FunctionInvocation>,
 }
@@ -458,16 +460,16 @@ model_de! { FunctionsInvocationServiceGetResponse [1] {
     0 "invocation" invocation: Model,
 } }
 
-/// The `c1.api.functions.v1.FunctionsInvocationServiceListResponse` schema.
+/// The answer of `FunctionsInvocation::list` (`GET /api/v1/functions/<function_id>/invocations?<page_size>&<page_token>`).
 #[cfg(feature = "functions-invocation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsInvocationServiceListResponse {
-    /// `list`: a list; each item is a [`FunctionInvocation`].
+    /// The list: a list of [`FunctionInvocation`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FunctionInvocation>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -489,22 +491,22 @@ impl crate::Page for FunctionsInvocationServiceListResponse {
     }
 }
 
-/// The `c1.api.functions.v1.FunctionsSearchRequest` schema.
+/// The request body of `FunctionsSearch::search` (`POST /api/v1/search/functions`).
 #[cfg(feature = "functions-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsSearchRequest {
-    /// `functionTypes`: a list; each item is one of [`FunctionFunctionType`].
+    /// The function types: a list of [`FunctionFunctionType`] values. `None` counts as empty. On the wire: `functionTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_types: Option<Vec<FunctionFunctionType>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 }
@@ -525,16 +527,16 @@ setters! { FunctionsSearchRequest {
     query: impl Into<String>,
 } }
 
-/// The `c1.api.functions.v1.FunctionsSearchResponse` schema.
+/// The answer of `FunctionsSearch::search` (`POST /api/v1/search/functions`).
 #[cfg(feature = "functions-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsSearchResponse {
-    /// `list`: a list; each item is a [`Function`].
+    /// The list: a list of [`Function`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Function>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -556,7 +558,7 @@ impl crate::Page for FunctionsSearchResponse {
     }
 }
 
-/// The `c1.api.functions.v1.FunctionsServiceCreateFinalCommitRequestInput` schema.
+/// The request body of `Functions::create_final_commit` (`POST /api/v1/functions/<function_id>/commits/<commit_id>/finalize`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -567,13 +569,13 @@ pub struct FunctionsServiceCreateFinalCommitRequest {}
 model_de! { FunctionsServiceCreateFinalCommitRequest [1] {
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceCreateFinalCommitResponse` schema.
+/// The answer of `Functions::create_final_commit` (`POST /api/v1/functions/<function_id>/commits/<commit_id>/finalize`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateFinalCommitResponse {
-    /// `commit`: a [`FunctionCommit`].
+    /// The commit: a [`FunctionCommit`]. `None` when the answer has none. On the wire: `commit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<FunctionCommit>,
 }
@@ -583,25 +585,25 @@ model_de! { FunctionsServiceCreateFinalCommitResponse [1] {
     0 "commit" commit: Model,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceCreateFunctionRequest` schema.
+/// The request body of `Functions::create_function` (`POST /api/v1/functions`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateFunctionRequest {
-    /// `commitMessage`: text.
+    /// The commit message: text. `None` counts as empty. On the wire: `commitMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_message: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `functionType`: one of [`FunctionFunctionType`].
+    /// The function type: one of [`FunctionFunctionType`]. `None` counts as [`FunctionFunctionType::Unspecified`]. On the wire: `functionType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_type: Option<FunctionFunctionType>,
-    /// `initialContent`: a map from text; each value is base64 text.
+    /// The initial content: a map from text to base64 texts. `None` counts as empty. On the wire: `initialContent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_content: Option<::std::collections::BTreeMap<String, String>>,
 }
@@ -624,16 +626,16 @@ setters! { FunctionsServiceCreateFunctionRequest {
     initial_content: impl Into<::std::collections::BTreeMap<String, String>>,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceCreateFunctionResponse` schema.
+/// The answer of `Functions::create_function` (`POST /api/v1/functions`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateFunctionResponse {
-    /// `commit`: a [`FunctionCommit`].
+    /// The commit: a [`FunctionCommit`]. `None` when the answer has none. On the wire: `commit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<FunctionCommit>,
-    /// `function`: a [`Function`].
+    /// The function: a [`Function`]. `None` when the answer has none. On the wire: `function`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<Function>,
 }
@@ -644,16 +646,16 @@ model_de! { FunctionsServiceCreateFunctionResponse [1] {
     1 "function" function: Model,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceCreateInitialCommitRequestInput` schema.
+/// The request body of `Functions::create_initial_commit` (`POST /api/v1/functions/<function_id>/commits`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateInitialCommitRequest {
-    /// `commitMessage`: text.
+    /// The commit message: text. `None` counts as empty. On the wire: `commitMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_message: Option<String>,
-    /// `filenames`: a list; each item is text.
+    /// The filenames: a list of text. `None` counts as empty. On the wire: `filenames`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filenames: Option<Vec<String>>,
 }
@@ -670,16 +672,16 @@ setters! { FunctionsServiceCreateInitialCommitRequest {
     filenames: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceCreateInitialCommitResponse` schema.
+/// The answer of `Functions::create_initial_commit` (`POST /api/v1/functions/<function_id>/commits`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateInitialCommitResponse {
-    /// `commitId`: text.
+    /// The id of the commit: text. `None` counts as empty. On the wire: `commitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    /// `uploadUrls`: a map from text; each value is text.
+    /// The upload URLs: a map from text to text. `None` counts as empty. On the wire: `uploadUrls`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_urls: Option<::std::collections::BTreeMap<String, String>>,
 }
@@ -690,16 +692,16 @@ model_de! { FunctionsServiceCreateInitialCommitResponse [1] {
     1 "uploadUrls" upload_urls: Plain,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceCreateTagRequestInput` schema.
+/// The request body of `Functions::create_tag` (`POST /api/v1/functions/<function_id>/tags`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceCreateTagRequest {
-    /// `commitId`: text.
+    /// The id of the commit: text. `None` counts as empty. On the wire: `commitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -716,7 +718,7 @@ setters! { FunctionsServiceCreateTagRequest {
     name: impl Into<String>,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceCreateTagResponse` schema.
+/// The answer of `Functions::create_tag` (`POST /api/v1/functions/<function_id>/tags`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -727,7 +729,7 @@ pub struct FunctionsServiceCreateTagResponse {}
 model_de! { FunctionsServiceCreateTagResponse [1] {
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceDeleteFunctionRequestInput` schema.
+/// The request body of `Functions::delete_function` (`DELETE /api/v1/functions/<id>`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -738,7 +740,7 @@ pub struct FunctionsServiceDeleteFunctionRequest {}
 model_de! { FunctionsServiceDeleteFunctionRequest [1] {
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceDeleteFunctionResponse` schema.
+/// The answer of `Functions::delete_function` (`DELETE /api/v1/functions/<id>`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -749,16 +751,16 @@ pub struct FunctionsServiceDeleteFunctionResponse {}
 model_de! { FunctionsServiceDeleteFunctionResponse [1] {
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceGetCommitContentResponse` schema.
+/// The answer of `Functions::get_commit_content` (`GET /api/v1/functions/<function_id>/commits/<id>`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceGetCommitContentResponse {
-    /// `commit`: a [`FunctionCommit`].
+    /// The commit: a [`FunctionCommit`]. `None` when the answer has none. On the wire: `commit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<FunctionCommit>,
-    /// `files`: a map from text; each value is base64 text.
+    /// The files: a map from text to base64 texts. `None` counts as empty. On the wire: `files`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<::std::collections::BTreeMap<String, String>>,
 }
@@ -769,13 +771,13 @@ model_de! { FunctionsServiceGetCommitContentResponse [1] {
     1 "files" files: Plain,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceGetFunctionResponse` schema.
+/// The answer of `Functions::get_function` (`GET /api/v1/functions/<id>`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceGetFunctionResponse {
-    /// `function`: a [`Function`].
+    /// The function: a [`Function`]. `None` when the answer has none. On the wire: `function`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<Function>,
 }
@@ -785,16 +787,16 @@ model_de! { FunctionsServiceGetFunctionResponse [1] {
     0 "function" function: Model,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceGetLockFileResponse` schema.
+/// The answer of `Functions::get_lock_file` (`GET /api/v1/functions/<function_id>/commits/<commit_id>/lockfile`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceGetLockFileResponse {
-    /// `content`: base64 text.
+    /// The content: base64 text. `None` counts as empty. On the wire: `content`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    /// `exists`: a boolean.
+    /// The exists switch: a boolean. `None` counts as `false`. On the wire: `exists`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
 }
@@ -805,19 +807,21 @@ model_de! { FunctionsServiceGetLockFileResponse [1] {
     1 "exists" exists: Plain,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceInvokeRequestInput` schema.
+/// The request body of `Functions::invoke` (`POST /api/v1/functions/<function_id>/invoke`).
+///
+/// At most one of `json` may be set.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceInvokeRequest {
-    /// `commitId`: text.
+    /// The id of the commit: text. `None` counts as empty. On the wire: `commitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    /// `json`: base64 text.
+    /// The JSON: base64 text. `None` leaves it out. On the wire: `json`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json: Option<String>,
-    /// `vfsId`: text.
+    /// The id of the vfs: text. `None` counts as empty. On the wire: `vfsId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vfs_id: Option<String>,
 }
@@ -836,16 +840,18 @@ setters! { FunctionsServiceInvokeRequest {
     vfs_id: impl Into<String>,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceInvokeResponse` schema.
+/// The answer of `Functions::invoke` (`POST /api/v1/functions/<function_id>/invoke`).
+///
+/// At most one of `json` may be set.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceInvokeResponse {
-    /// `invocationId`: text.
+    /// The id of the invocation: text. `None` counts as empty. On the wire: `invocationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invocation_id: Option<String>,
-    /// `json`: base64 text. Deprecated by the vendor.
+    /// The JSON: base64 text. `None` when the answer has none. On the wire: `json`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json: Option<String>,
 }
@@ -856,16 +862,16 @@ model_de! { FunctionsServiceInvokeResponse [1] {
     1 "json" json: Plain,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceListCommitsResponse` schema.
+/// The answer of `Functions::list_commits` (`GET /api/v1/functions/<function_id>/commits?<page_size>&<page_token>`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceListCommitsResponse {
-    /// `list`: a list; each item is a [`FunctionCommit`].
+    /// The list: a list of [`FunctionCommit`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<FunctionCommit>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -887,16 +893,16 @@ impl crate::Page for FunctionsServiceListCommitsResponse {
     }
 }
 
-/// The `c1.api.functions.v1.FunctionsServiceListFunctionsResponse` schema.
+/// The answer of `Functions::list_functions` (`GET /api/v1/functions?<page_size>&<page_token>`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceListFunctionsResponse {
-    /// `list`: a list; each item is a [`Function`].
+    /// The list: a list of [`Function`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Function>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -918,13 +924,13 @@ impl crate::Page for FunctionsServiceListFunctionsResponse {
     }
 }
 
-/// The `c1.api.functions.v1.FunctionsServiceListTagsResponse` schema.
+/// The answer of `Functions::list_tags` (`GET /api/v1/functions/<function_id>/tags`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceListTagsResponse {
-    /// `tags`: a map from text; each value is a [`FunctionCommit`].
+    /// The tags: a map from text to [`FunctionCommit`]s. `None` counts as empty. On the wire: `tags`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<::std::collections::BTreeMap<String, FunctionCommit>>,
 }
@@ -934,13 +940,13 @@ model_de! { FunctionsServiceListTagsResponse [1] {
     0 "tags" tags: ModelMap,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceTestRequestInput` schema.
+/// The request body of `Functions::test` (`POST /api/v1/functions/<function_id>/test`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceTestRequest {
-    /// `commitId`: text.
+    /// The id of the commit: text. `None` counts as empty. On the wire: `commitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
 }
@@ -955,16 +961,16 @@ setters! { FunctionsServiceTestRequest {
     commit_id: impl Into<String>,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceTestResponse` schema.
+/// The answer of `Functions::test` (`POST /api/v1/functions/<function_id>/test`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceTestResponse {
-    /// `result`: a [`FunctionTestResult`].
+    /// The result: a [`FunctionTestResult`]. `None` when the answer has none. On the wire: `result`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<FunctionTestResult>,
-    /// `results`: a list; each item is a [`FunctionTestResult`].
+    /// The results: a list of [`FunctionTestResult`]s. `None` counts as empty. On the wire: `results`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<FunctionTestResult>>,
 }
@@ -975,18 +981,20 @@ model_de! { FunctionsServiceTestResponse [1] {
     1 "results" results: Models,
 } }
 
-/// The `c1.api.functions.v1.FunctionsServiceUpdateFunctionRequest` schema.
+/// The request body of `Functions::update_function` (`POST /api/v1/functions/update`).
+///
+/// An update: the server changes the fields of `function` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FunctionsServiceUpdateFunctionRequest {
-    /// `commitMessage`: text.
+    /// The commit message: text. `None` counts as empty. On the wire: `commitMessage`.
     pub commit_message: Option<String>,
-    /// `content`: a map from text; each value is base64 text.
+    /// The content: a map from text to base64 texts. `None` counts as empty. On the wire: `content`.
     pub content: Option<::std::collections::BTreeMap<String, String>>,
-    /// `function`: a [`Function`].
+    /// The function: a [`Function`]. `None` leaves it out. On the wire: `function`.
     pub function: Option<Function>,
-    /// `updateMask`: text.
+    /// The fields of `function` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `function` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1027,16 +1035,16 @@ set_paths! { FunctionsServiceUpdateFunctionRequest => function }
 #[cfg(feature = "functions")]
 update_body! { FunctionsServiceUpdateFunctionRequest { "commitMessage" commit_message, "content" content, "function" function,  } {  } }
 
-/// The `c1.api.functions.v1.FunctionsServiceUpdateFunctionResponse` schema.
+/// The answer of `Functions::update_function` (`POST /api/v1/functions/update`).
 #[cfg(feature = "functions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FunctionsServiceUpdateFunctionResponse {
-    /// `commit`: a [`FunctionCommit`].
+    /// The commit: a [`FunctionCommit`]. `None` when the answer has none. On the wire: `commit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<FunctionCommit>,
-    /// `function`: a [`Function`].
+    /// The function: a [`Function`]. `None` when the answer has none. On the wire: `function`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<Function>,
 }

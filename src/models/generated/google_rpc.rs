@@ -4,19 +4,19 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `google.rpc.Status` schema.
+/// Held by `TestSourceIPResponse.details`.
 #[cfg(feature = "session-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Status {
-    /// `code`: a number.
+    /// The code: a whole number. `None` counts as 0. On the wire: `code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
-    /// `details`: a list; each item is a free-form JSON object.
+    /// The details: a list of free-form JSON objects. `None` counts as empty. On the wire: `details`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.history.v1.HistoryActor` schema.
+/// Held by `HistoryEntryMetadata.actor` and `ListHistoryEntryMetadata.actor`.
 #[cfg(any(
     feature = "ai-governance-settings",
     feature = "mcp-access-profile-tool-binding",
@@ -22,10 +22,10 @@ use super::*;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HistoryActor {
-    /// `kind`: one of [`HistoryActorKind`].
+    /// The kind: one of [`HistoryActorKind`]. `None` counts as [`HistoryActorKind::Unspecified`]. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<HistoryActorKind>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -62,7 +62,7 @@ model_de! { HistoryActor [1] {
     feature = "xaa-settings"
 ))]
 open_enum! {
-/// An open enum of 8 known values.
+/// An open enum of 8 known values, the type of `HistoryActor.kind`.
 pub enum HistoryActorKind {
 /// `ACTOR_KIND_UNSPECIFIED`
 Unspecified = "ACTOR_KIND_UNSPECIFIED",
@@ -83,7 +83,7 @@ Workflow = "ACTOR_KIND_WORKFLOW",
 }
 }
 
-/// The `c1.api.history.v1.HistoryAnnotation` schema.
+/// Held by `HistoryEntryMetadata.annotations` and `ListHistoryEntryMetadata.annotations`.
 #[cfg(any(
     feature = "ai-governance-settings",
     feature = "mcp-access-profile-tool-binding",
@@ -101,22 +101,22 @@ Workflow = "ACTOR_KIND_WORKFLOW",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HistoryAnnotation {
-    /// `displayLabel`: text.
+    /// The display label: text. `None` counts as empty. On the wire: `displayLabel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_label: Option<String>,
-    /// `displayUrl`: text.
+    /// The display URL: text. `None` counts as empty. On the wire: `displayUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_url: Option<String>,
-    /// `displayValue`: text.
+    /// The display value: text. `None` counts as empty. On the wire: `displayValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_value: Option<String>,
-    /// `key`: text.
+    /// The key: text. `None` counts as empty. On the wire: `key`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// `kind`: one of [`HistoryAnnotationKind`].
+    /// The kind: one of [`HistoryAnnotationKind`]. `None` counts as [`HistoryAnnotationKind::Unspecified`]. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<HistoryAnnotationKind>,
-    /// `rawValue`: text.
+    /// The raw value: text. `None` counts as empty. On the wire: `rawValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_value: Option<String>,
 }
@@ -157,7 +157,7 @@ model_de! { HistoryAnnotation [1] {
     feature = "xaa-settings"
 ))]
 open_enum! {
-/// An open enum of 8 known values.
+/// An open enum of 8 known values, the type of `HistoryAnnotation.kind`.
 pub enum HistoryAnnotationKind {
 /// `ANNOTATION_KIND_UNSPECIFIED`
 Unspecified = "ANNOTATION_KIND_UNSPECIFIED",
@@ -178,7 +178,7 @@ Automation = "ANNOTATION_KIND_AUTOMATION",
 }
 }
 
-/// The `c1.api.history.v1.HistoryEntryMetadata` schema.
+/// Held by `AIGovernanceSettingsHistoryEntry.metadata`, `MCPResourceHistoryEntry.metadata`, `MCPToolHistoryEntry.metadata` and 7 more.
 #[cfg(any(
     feature = "ai-governance-settings",
     feature = "mcp-resource",
@@ -195,28 +195,28 @@ Automation = "ANNOTATION_KIND_AUTOMATION",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HistoryEntryMetadata {
-    /// `actor`: a [`HistoryActor`].
+    /// The actor: a [`HistoryActor`]. `None` when the answer has none. On the wire: `actor`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<HistoryActor>,
-    /// `annotations`: a list; each item is a [`HistoryAnnotation`].
+    /// The annotations: a list of [`HistoryAnnotation`]s. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<HistoryAnnotation>>,
-    /// `changeKind`: one of [`HistoryEntryMetadataChangeKind`].
+    /// The change kind: one of [`HistoryEntryMetadataChangeKind`]. `None` counts as [`HistoryEntryMetadataChangeKind::Unspecified`]. On the wire: `changeKind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_kind: Option<HistoryEntryMetadataChangeKind>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this history entry metadata: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `syslogEventId`: text.
+    /// The id of the syslog event: text. `None` counts as empty. On the wire: `syslogEventId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub syslog_event_id: Option<String>,
-    /// `traceId`: text.
+    /// The id of the trace: text. `None` counts as empty. On the wire: `traceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
 }
@@ -256,7 +256,7 @@ model_de! { HistoryEntryMetadata [1] {
     feature = "xaa-settings"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `HistoryEntryMetadata.change_kind`.
 pub enum HistoryEntryMetadataChangeKind {
 /// `CHANGE_KIND_UNSPECIFIED`
 Unspecified = "CHANGE_KIND_UNSPECIFIED",
@@ -269,31 +269,31 @@ HardDelete = "CHANGE_KIND_HARD_DELETE",
 }
 }
 
-/// The `c1.api.history.v1.ListHistoryEntryMetadata` schema.
+/// Held by `MCPAccessProfileToolBindingHistoryEntry.metadata`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListHistoryEntryMetadata {
-    /// `actor`: a [`HistoryActor`].
+    /// The actor: a [`HistoryActor`]. `None` when the answer has none. On the wire: `actor`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<HistoryActor>,
-    /// `annotations`: a list; each item is a [`HistoryAnnotation`].
+    /// The annotations: a list of [`HistoryAnnotation`]s. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<HistoryAnnotation>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this list history entry metadata: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `syslogEventId`: text.
+    /// The id of the syslog event: text. `None` counts as empty. On the wire: `syslogEventId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub syslog_event_id: Option<String>,
-    /// `traceId`: text.
+    /// The id of the trace: text. `None` counts as empty. On the wire: `traceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
 }

@@ -4,16 +4,16 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.hooks.v1.BlockOutputConfig` schema.
+/// Held by `BuiltInPattern.block_output`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BlockOutputConfig {
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `surfaces`: a list; each item is one of [`BlockOutputConfigSurfaces`].
+    /// The surfaces: a list of [`BlockOutputConfigSurfaces`] values. `None` counts as empty. On the wire: `surfaces`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surfaces: Option<Vec<BlockOutputConfigSurfaces>>,
 }
@@ -32,7 +32,7 @@ setters! { BlockOutputConfig {
 
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `BlockOutputConfig.surfaces`.
 pub enum BlockOutputConfigSurfaces {
 /// `HOOK_OUTPUT_SURFACE_UNSPECIFIED`
 Unspecified = "HOOK_OUTPUT_SURFACE_UNSPECIFIED",
@@ -43,13 +43,13 @@ Web = "HOOK_OUTPUT_SURFACE_WEB",
 }
 }
 
-/// The `c1.api.hooks.v1.BlockToolCallConfig` schema.
+/// Held by `BuiltInPattern.block_tool_call`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BlockToolCallConfig {
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -64,49 +64,51 @@ setters! { BlockToolCallConfig {
     message: impl Into<String>,
 } }
 
-/// The `c1.api.hooks.v1.BuiltInPattern` schema.
+/// Held by `Hook.builtin_pattern` and `HooksServiceCreateRequest.builtin_pattern`.
+///
+/// At most one of `pii_redaction`, `credit_card_blocking`, `query_scope_limit`, `write_authorization`, `sensitive_file_guard`, `tool_output_size_guard`, `secrets_masking`, `link_filter`, `encoded_content_guard`, `prompt_injection_scan`, `block_output`, `block_tool_call`, `pre_tool_block` may be set.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BuiltInPattern {
-    /// `blockOutput`: a [`BlockOutputConfig`].
+    /// The block output: a [`BlockOutputConfig`]. `None`: not set. On the wire: `blockOutput`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_output: Option<BlockOutputConfig>,
-    /// `blockToolCall`: a [`BlockToolCallConfig`].
+    /// The block tool call: a [`BlockToolCallConfig`]. `None`: not set. On the wire: `blockToolCall`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_tool_call: Option<BlockToolCallConfig>,
-    /// `creditCardBlocking`: a [`CreditCardBlockingConfig`].
+    /// The credit card blocking: a [`CreditCardBlockingConfig`]. `None`: not set. On the wire: `creditCardBlocking`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_card_blocking: Option<CreditCardBlockingConfig>,
-    /// `encodedContentGuard`: a [`EncodedContentGuardConfig`].
+    /// The encoded content guard: an [`EncodedContentGuardConfig`]. `None`: not set. On the wire: `encodedContentGuard`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encoded_content_guard: Option<EncodedContentGuardConfig>,
-    /// `linkFilter`: a [`LinkFilterConfig`].
+    /// The link filter: a [`LinkFilterConfig`]. `None`: not set. On the wire: `linkFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_filter: Option<LinkFilterConfig>,
-    /// `piiRedaction`: a [`PIIRedactionConfig`].
+    /// The pii redaction: a [`PIIRedactionConfig`]. `None`: not set. On the wire: `piiRedaction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pii_redaction: Option<PIIRedactionConfig>,
-    /// `preToolBlock`: a [`PreToolBlockConfig`].
+    /// The pre tool block: a [`PreToolBlockConfig`]. `None`: not set. On the wire: `preToolBlock`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_tool_block: Option<PreToolBlockConfig>,
-    /// `promptInjectionScan`: a [`PromptInjectionScanConfig`].
+    /// The prompt injection scan: a [`PromptInjectionScanConfig`]. `None`: not set. On the wire: `promptInjectionScan`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_injection_scan: Option<PromptInjectionScanConfig>,
-    /// `queryScopeLimit`: a [`QueryScopeLimitConfig`].
+    /// The query scope limit: a [`QueryScopeLimitConfig`]. `None`: not set. On the wire: `queryScopeLimit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query_scope_limit: Option<QueryScopeLimitConfig>,
-    /// `secretsMasking`: a [`SecretsMaskingConfig`].
+    /// The secrets masking: a [`SecretsMaskingConfig`]. `None`: not set. On the wire: `secretsMasking`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secrets_masking: Option<SecretsMaskingConfig>,
-    /// `sensitiveFileGuard`: a [`SensitiveFileGuardConfig`].
+    /// The sensitive file guard: a [`SensitiveFileGuardConfig`]. `None`: not set. On the wire: `sensitiveFileGuard`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive_file_guard: Option<SensitiveFileGuardConfig>,
-    /// `toolOutputSizeGuard`: a [`ToolOutputSizeGuardConfig`].
+    /// The tool output size guard: a [`ToolOutputSizeGuardConfig`]. `None`: not set. On the wire: `toolOutputSizeGuard`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_output_size_guard: Option<ToolOutputSizeGuardConfig>,
-    /// `writeAuthorization`: a [`WriteAuthorizationConfig`].
+    /// The write authorization: a [`WriteAuthorizationConfig`]. `None`: not set. On the wire: `writeAuthorization`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write_authorization: Option<WriteAuthorizationConfig>,
 }
@@ -145,22 +147,22 @@ setters! { BuiltInPattern {
     write_authorization: impl Into<WriteAuthorizationConfig>,
 } }
 
-/// The `c1.api.hooks.v1.BusinessHours` schema.
+/// Held by `WriteAuthorizationConfig.business_hours`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BusinessHours {
-    /// `days`: a list; each item is a number.
+    /// The days: a list of whole numbers. `None` counts as empty. On the wire: `days`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub days: Option<Vec<i32>>,
-    /// `end`: text.
+    /// The end: text. `None` counts as empty. On the wire: `end`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
-    /// `start`: text.
+    /// The start: text. `None` counts as empty. On the wire: `start`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start: Option<String>,
-    /// `timezone`: text.
+    /// The timezone: text. `None` counts as empty. On the wire: `timezone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -181,7 +183,7 @@ setters! { BusinessHours {
     timezone: impl Into<String>,
 } }
 
-/// The `c1.api.hooks.v1.CreditCardBlockingConfig` schema.
+/// Held by `BuiltInPattern.credit_card_blocking`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -192,19 +194,19 @@ pub struct CreditCardBlockingConfig {}
 model_de! { CreditCardBlockingConfig [1] {
 } }
 
-/// The `c1.api.hooks.v1.EncodedContentGuardConfig` schema.
+/// Held by `BuiltInPattern.encoded_content_guard`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EncodedContentGuardConfig {
-    /// `flagOnly`: a boolean.
+    /// The flag only switch: a boolean. `None` counts as `false`. On the wire: `flagOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_only: Option<bool>,
-    /// `minBase64Run`: a number.
+    /// The min base64 run: a whole number. `None` counts as 0. On the wire: `minBase64Run`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_base64_run: Option<i32>,
-    /// `minHexRun`: a number.
+    /// The min hex run: a whole number. `None` counts as 0. On the wire: `minHexRun`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_hex_run: Option<i32>,
 }
@@ -223,52 +225,54 @@ setters! { EncodedContentGuardConfig {
     min_hex_run: i32,
 } }
 
-/// The `c1.api.hooks.v1.Hook` schema.
+/// Held by `HooksSearchResponse.list`, `HooksServiceCreateResponse.hook`, `HooksServiceGetResponse.hook` and 3 more.
+///
+/// In `HooksServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `function`, `builtin_pattern`, `json_patch` may be set.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Hook {
-    /// `builtinPattern`: a [`BuiltInPattern`].
+    /// The builtin pattern: a [`BuiltInPattern`]. `None`: not set. On the wire: `builtinPattern`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub builtin_pattern: Option<BuiltInPattern>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `event`: one of [`HookEvent`].
+    /// The event: one of [`HookEvent`]. `None` counts as [`HookEvent::Unspecified`]. On the wire: `event`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<HookEvent>,
-    /// `filter`: a [`HookFilter`].
+    /// The filter: a [`HookFilter`]. `None`: not set. On the wire: `filter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<HookFilter>,
-    /// `function`: a [`HookFunctionRef`].
+    /// The function: a [`HookFunctionRef`]. `None`: not set. On the wire: `function`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<HookFunctionRef>,
-    /// `id`: text.
+    /// The id of this hook: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `jsonPatch`: a [`JSONPatchConfig`].
+    /// The JSON patch: a [`JSONPatchConfig`]. `None`: not set. On the wire: `jsonPatch`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_patch: Option<JSONPatchConfig>,
-    /// `managedByGuardrails`: a boolean.
+    /// The managed by guardrails switch: a boolean. `None` counts as `false`. On the wire: `managedByGuardrails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_by_guardrails: Option<bool>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -327,7 +331,7 @@ set_paths! { Hook {
 
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `Hook.event` and `HooksServiceCreateRequest.event`.
 pub enum HookEvent {
 /// `HOOK_EVENT_TYPE_UNSPECIFIED`
 Unspecified = "HOOK_EVENT_TYPE_UNSPECIFIED",
@@ -340,13 +344,13 @@ PreOutput = "HOOK_EVENT_TYPE_PRE_OUTPUT",
 }
 }
 
-/// The `c1.api.hooks.v1.HookFilter` schema.
+/// Held by `Hook.filter` and `HooksServiceCreateRequest.filter`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HookFilter {
-    /// `celExpression`: text.
+    /// The CEL expression: text. `None` counts as empty. On the wire: `celExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_expression: Option<String>,
 }
@@ -361,16 +365,16 @@ setters! { HookFilter {
     cel_expression: impl Into<String>,
 } }
 
-/// The `c1.api.hooks.v1.HookFunctionRef` schema.
+/// Held by `Hook.function` and `HooksServiceCreateRequest.function`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HookFunctionRef {
-    /// `commitId`: text.
+    /// The id of the commit: text. `None` counts as empty. On the wire: `commitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    /// `functionId`: text.
+    /// The id of the function: text. `None` counts as empty. On the wire: `functionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
 }
@@ -387,13 +391,13 @@ setters! { HookFunctionRef {
     function_id: impl Into<String>,
 } }
 
-/// The `c1.api.hooks.v1.HookRef` schema.
+/// Held by `HooksSearchRequest.refs`.
 #[cfg(feature = "hooks-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HookRef {
-    /// `id`: text.
+    /// The id of this hook ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -408,22 +412,22 @@ setters! { HookRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.hooks.v1.HooksSearchRequest` schema.
+/// The request body of `HooksSearch::search` (`POST /api/v1/search/hooks`).
 #[cfg(feature = "hooks-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`HookRef`].
+    /// The refs: a list of [`HookRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<HookRef>>,
 }
@@ -444,16 +448,16 @@ setters! { HooksSearchRequest {
     refs: impl Into<Vec<HookRef>>,
 } }
 
-/// The `c1.api.hooks.v1.HooksSearchResponse` schema.
+/// The answer of `HooksSearch::search` (`POST /api/v1/search/hooks`).
 #[cfg(feature = "hooks-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksSearchResponse {
-    /// `list`: a list; each item is a [`Hook`].
+    /// The list: a list of [`Hook`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Hook>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -475,40 +479,42 @@ impl crate::Page for HooksSearchResponse {
     }
 }
 
-/// The `c1.api.hooks.v1.HooksServiceCreateRequest` schema.
+/// The request body of `Hooks::create` (`POST /api/v1/hooks`).
+///
+/// At most one of `function`, `builtin_pattern`, `json_patch` may be set.
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceCreateRequest {
-    /// `builtinPattern`: a [`BuiltInPattern`].
+    /// The builtin pattern: a [`BuiltInPattern`]. `None` leaves it out. On the wire: `builtinPattern`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub builtin_pattern: Option<BuiltInPattern>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `event`: one of [`HookEvent`].
+    /// The event: one of [`HookEvent`]. `None` counts as [`HookEvent::Unspecified`]. On the wire: `event`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<HookEvent>,
-    /// `filter`: a [`HookFilter`].
+    /// The filter: a [`HookFilter`]. `None` leaves it out. On the wire: `filter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<HookFilter>,
-    /// `function`: a [`HookFunctionRef`].
+    /// The function: a [`HookFunctionRef`]. `None` leaves it out. On the wire: `function`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<HookFunctionRef>,
-    /// `jsonPatch`: a [`JSONPatchConfig`].
+    /// The JSON patch: a [`JSONPatchConfig`]. `None` leaves it out. On the wire: `jsonPatch`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_patch: Option<JSONPatchConfig>,
-    /// `managedByGuardrails`: a boolean.
+    /// The managed by guardrails switch: a boolean. `None` counts as `false`. On the wire: `managedByGuardrails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub managed_by_guardrails: Option<bool>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
 }
@@ -552,13 +558,13 @@ impl HooksServiceCreateRequest {
     }
 }
 
-/// The `c1.api.hooks.v1.HooksServiceCreateResponse` schema.
+/// The answer of `Hooks::create` (`POST /api/v1/hooks`).
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceCreateResponse {
-    /// `hook`: a [`Hook`].
+    /// The hook: a [`Hook`]. `None` when the answer has none. On the wire: `hook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hook: Option<Hook>,
 }
@@ -568,7 +574,7 @@ model_de! { HooksServiceCreateResponse [1] {
     0 "hook" hook: Model,
 } }
 
-/// The `c1.api.hooks.v1.HooksServiceDeleteRequestInput` schema.
+/// The request body of `Hooks::delete` (`DELETE /api/v1/hooks/<id>`).
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -579,7 +585,7 @@ pub struct HooksServiceDeleteRequest {}
 model_de! { HooksServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.hooks.v1.HooksServiceDeleteResponse` schema.
+/// The answer of `Hooks::delete` (`DELETE /api/v1/hooks/<id>`).
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -590,13 +596,13 @@ pub struct HooksServiceDeleteResponse {}
 model_de! { HooksServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.hooks.v1.HooksServiceGetResponse` schema.
+/// The answer of `Hooks::get` (`GET /api/v1/hooks/<id>`).
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceGetResponse {
-    /// `hook`: a [`Hook`].
+    /// The hook: a [`Hook`]. `None` when the answer has none. On the wire: `hook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hook: Option<Hook>,
 }
@@ -606,16 +612,16 @@ model_de! { HooksServiceGetResponse [1] {
     0 "hook" hook: Model,
 } }
 
-/// The `c1.api.hooks.v1.HooksServiceListResponse` schema.
+/// The answer of `Hooks::list` (`GET /api/v1/hooks?<page_size>&<page_token>`).
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceListResponse {
-    /// `list`: a list; each item is a [`Hook`].
+    /// The list: a list of [`Hook`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Hook>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -637,14 +643,16 @@ impl crate::Page for HooksServiceListResponse {
     }
 }
 
-/// The `c1.api.hooks.v1.HooksServiceUpdateRequestInput` schema.
+/// The request body of `Hooks::update` (`POST /api/v1/hooks/<id>`).
+///
+/// An update: the server changes the fields of `hook` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HooksServiceUpdateRequest {
-    /// `hook`: a [`Hook`].
+    /// The hook: a [`Hook`]. `None` leaves it out. On the wire: `hook`.
     pub hook: Option<Hook>,
-    /// `updateMask`: text.
+    /// The fields of `hook` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `hook` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -681,13 +689,13 @@ set_paths! { HooksServiceUpdateRequest => hook }
 #[cfg(feature = "hooks")]
 update_body! { HooksServiceUpdateRequest { "hook" hook,  } {  } }
 
-/// The `c1.api.hooks.v1.HooksServiceUpdateResponse` schema.
+/// The answer of `Hooks::update` (`POST /api/v1/hooks/<id>`).
 #[cfg(feature = "hooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HooksServiceUpdateResponse {
-    /// `hook`: a [`Hook`].
+    /// The hook: a [`Hook`]. `None` when the answer has none. On the wire: `hook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hook: Option<Hook>,
 }
@@ -697,16 +705,18 @@ model_de! { HooksServiceUpdateResponse [1] {
     0 "hook" hook: Model,
 } }
 
-/// The `c1.api.hooks.v1.JSONPatchConfig` schema.
+/// Held by `Hook.json_patch` and `HooksServiceCreateRequest.json_patch`.
+///
+/// At most one of `cel_expression`, `static_overlay` may be set.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct JSONPatchConfig {
-    /// `celExpression`: text.
+    /// The CEL expression: text. `None`: not set. On the wire: `celExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_expression: Option<String>,
-    /// `staticOverlay`: a free-form JSON object.
+    /// The static overlay: a free-form JSON object. `None`: not set. On the wire: `staticOverlay`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub static_overlay: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
@@ -723,19 +733,19 @@ setters! { JSONPatchConfig {
     static_overlay: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
 } }
 
-/// The `c1.api.hooks.v1.LinkFilterConfig` schema.
+/// Held by `BuiltInPattern.link_filter`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LinkFilterConfig {
-    /// `action`: one of [`LinkFilterConfigAction`].
+    /// The action: one of [`LinkFilterConfigAction`]. `None` counts as [`LinkFilterConfigAction::Unspecified`]. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<LinkFilterConfigAction>,
-    /// `allowedHosts`: a list; each item is text.
+    /// The allowed hosts: a list of text. `None` counts as empty. On the wire: `allowedHosts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_hosts: Option<Vec<String>>,
-    /// `blockImages`: a boolean.
+    /// Whether to block images: a boolean. `None` counts as `false`. On the wire: `blockImages`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_images: Option<bool>,
 }
@@ -756,7 +766,7 @@ setters! { LinkFilterConfig {
 
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `LinkFilterConfig.action`.
 pub enum LinkFilterConfigAction {
 /// `LINK_FILTER_ACTION_UNSPECIFIED`
 Unspecified = "LINK_FILTER_ACTION_UNSPECIFIED",
@@ -767,16 +777,16 @@ Annotate = "LINK_FILTER_ACTION_ANNOTATE",
 }
 }
 
-/// The `c1.api.hooks.v1.PIIRedactionConfig` schema.
+/// Held by `BuiltInPattern.pii_redaction`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PIIRedactionConfig {
-    /// `redactFields`: a list; each item is text.
+    /// The redact fields: a list of text. `None` counts as empty. On the wire: `redactFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redact_fields: Option<Vec<String>>,
-    /// `replacement`: text.
+    /// The replacement: text. `None` counts as empty. On the wire: `replacement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement: Option<String>,
 }
@@ -793,13 +803,13 @@ setters! { PIIRedactionConfig {
     replacement: impl Into<String>,
 } }
 
-/// The `c1.api.hooks.v1.PreToolBlockConfig` schema.
+/// Held by `BuiltInPattern.pre_tool_block`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PreToolBlockConfig {
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -814,16 +824,16 @@ setters! { PreToolBlockConfig {
     message: impl Into<String>,
 } }
 
-/// The `c1.api.hooks.v1.PromptInjectionScanConfig` schema.
+/// Held by `BuiltInPattern.prompt_injection_scan`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PromptInjectionScanConfig {
-    /// `flagOnly`: a boolean.
+    /// The flag only switch: a boolean. `None` counts as `false`. On the wire: `flagOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flag_only: Option<bool>,
-    /// `threshold`: one of [`PromptInjectionScanConfigThreshold`].
+    /// The threshold: one of [`PromptInjectionScanConfigThreshold`]. `None` counts as [`PromptInjectionScanConfigThreshold::Unspecified`]. On the wire: `threshold`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<PromptInjectionScanConfigThreshold>,
 }
@@ -842,7 +852,7 @@ setters! { PromptInjectionScanConfig {
 
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `PromptInjectionScanConfig.threshold`.
 pub enum PromptInjectionScanConfigThreshold {
 /// `PROMPT_INJECTION_THRESHOLD_UNSPECIFIED`
 Unspecified = "PROMPT_INJECTION_THRESHOLD_UNSPECIFIED",
@@ -855,16 +865,16 @@ High = "PROMPT_INJECTION_THRESHOLD_HIGH",
 }
 }
 
-/// The `c1.api.hooks.v1.QueryScopeLimitConfig` schema.
+/// Held by `BuiltInPattern.query_scope_limit`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct QueryScopeLimitConfig {
-    /// `fields`: a list; each item is text.
+    /// The fields: a list of text. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
-    /// `maxLimit`: a number.
+    /// The max limit: a whole number. `None` counts as 0. On the wire: `maxLimit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_limit: Option<i32>,
 }
@@ -881,16 +891,16 @@ setters! { QueryScopeLimitConfig {
     max_limit: i32,
 } }
 
-/// The `c1.api.hooks.v1.SecretsMaskingConfig` schema.
+/// Held by `BuiltInPattern.secrets_masking`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SecretsMaskingConfig {
-    /// `additionalPatterns`: a list; each item is text.
+    /// The additional patterns: a list of text. `None` counts as empty. On the wire: `additionalPatterns`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_patterns: Option<Vec<String>>,
-    /// `placeholder`: text.
+    /// The placeholder: text. `None` counts as empty. On the wire: `placeholder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
 }
@@ -907,16 +917,16 @@ setters! { SecretsMaskingConfig {
     placeholder: impl Into<String>,
 } }
 
-/// The `c1.api.hooks.v1.SensitiveFileGuardConfig` schema.
+/// Held by `BuiltInPattern.sensitive_file_guard`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SensitiveFileGuardConfig {
-    /// `blockedDirectories`: a list; each item is text.
+    /// The blocked directories: a list of text. `None` counts as empty. On the wire: `blockedDirectories`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_directories: Option<Vec<String>>,
-    /// `blockedPatterns`: a list; each item is text.
+    /// The blocked patterns: a list of text. `None` counts as empty. On the wire: `blockedPatterns`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_patterns: Option<Vec<String>>,
 }
@@ -933,13 +943,13 @@ setters! { SensitiveFileGuardConfig {
     blocked_patterns: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.hooks.v1.ToolOutputSizeGuardConfig` schema.
+/// Held by `BuiltInPattern.tool_output_size_guard`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ToolOutputSizeGuardConfig {
-    /// `maxBytes`: a number.
+    /// The max, in bytes: a whole number. `None` counts as 0. On the wire: `maxBytes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_bytes: Option<i32>,
 }
@@ -954,16 +964,16 @@ setters! { ToolOutputSizeGuardConfig {
     max_bytes: i32,
 } }
 
-/// The `c1.api.hooks.v1.WriteAuthorizationConfig` schema.
+/// Held by `BuiltInPattern.write_authorization`.
 #[cfg(any(feature = "hooks", feature = "hooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WriteAuthorizationConfig {
-    /// `blockedClassifications`: a list; each item is one of [`MCPToolClassification`].
+    /// The blocked classifications: a list of [`MCPToolClassification`] values. `None` counts as empty. On the wire: `blockedClassifications`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocked_classifications: Option<Vec<MCPToolClassification>>,
-    /// `businessHours`: a [`BusinessHours`].
+    /// The business hours: a [`BusinessHours`]. `None`: not set. On the wire: `businessHours`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_hours: Option<BusinessHours>,
 }

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.iam.v1.ActorObjectPermissions` schema.
+/// Held by `AccessReviewView.object_permissions`, `AppEntitlementView.object_permissions` and `AppResourceView.object_permissions`.
 #[cfg(any(
     feature = "access-review",
     feature = "app-entitlement-search",
@@ -18,16 +18,16 @@ use super::*;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActorObjectPermissions {
-    /// `delete`: a boolean.
+    /// Whether to delete: a boolean. `None` counts as `false`. On the wire: `delete`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<bool>,
-    /// `edit`: a boolean.
+    /// The edit switch: a boolean. `None` counts as `false`. On the wire: `edit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit: Option<bool>,
-    /// `extra`: a map from text; each value is a boolean.
+    /// The extra: a map from text to booleans. `None` counts as empty. On the wire: `extra`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extra: Option<::std::collections::BTreeMap<String, bool>>,
-    /// `read`: a boolean.
+    /// The read switch: a boolean. `None` counts as `false`. On the wire: `read`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
 }
@@ -48,25 +48,25 @@ model_de! { ActorObjectPermissions [1] {
     3 "read" read: Plain,
 } }
 
-/// The `c1.api.iam.v1.AnnouncedTunnelService` schema.
+/// Held by `TunnelCredentialsServiceListBridgeAnnouncedServicesResponse.list`.
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AnnouncedTunnelService {
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `port`: a number.
+    /// The port: a whole number. `None` counts as 0. On the wire: `port`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u32>,
-    /// `servicePath`: text.
+    /// The service path: text. `None` counts as empty. On the wire: `servicePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_path: Option<String>,
-    /// `serviceType`: text.
+    /// The service type: text. `None` counts as empty. On the wire: `serviceType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_type: Option<String>,
-    /// `transportType`: text.
+    /// The transport type: text. `None` counts as empty. On the wire: `transportType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transport_type: Option<String>,
 }
@@ -80,52 +80,52 @@ model_de! { AnnouncedTunnelService [1] {
     4 "transportType" transport_type: Plain,
 } }
 
-/// The `c1.api.iam.v1.ExternalClientInfo` schema.
+/// Held by `ExternalClientSearchServiceSearchResponse.list`.
 #[cfg(feature = "external-client-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalClientInfo {
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientIdType`: one of [`ExternalClientInfoClientIdType`].
+    /// The client id type: one of [`ExternalClientInfoClientIdType`]. `None` counts as [`ExternalClientInfoClientIdType::Unspecified`]. On the wire: `clientIdType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_type: Option<ExternalClientInfoClientIdType>,
-    /// `clientIdUrl`: text.
+    /// The client id URL: text. `None` counts as empty. On the wire: `clientIdUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_url: Option<String>,
-    /// `clientName`: text.
+    /// The client name: text. `None` counts as empty. On the wire: `clientName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last used: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_at: Option<::time::OffsetDateTime>,
-    /// `mcpClientId`: text.
+    /// The id of the MCP client: text. `None` counts as empty. On the wire: `mcpClientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_client_id: Option<String>,
-    /// `roleIds`: a list; each item is text.
+    /// The ids of the roles: a list of text. `None` counts as empty. On the wire: `roleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids: Option<Vec<String>>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `verifiedDomain`: text.
+    /// The verified domain: text. `None` counts as empty. On the wire: `verifiedDomain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_domain: Option<String>,
-    /// `wellKnownClient`: one of [`ExternalClientInfoWellKnownClient`].
+    /// The well known client: one of [`ExternalClientInfoWellKnownClient`]. `None` counts as [`ExternalClientInfoWellKnownClient::Unspecified`]. On the wire: `wellKnownClient`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub well_known_client: Option<ExternalClientInfoWellKnownClient>,
 }
@@ -148,7 +148,7 @@ model_de! { ExternalClientInfo [1] {
 
 #[cfg(feature = "external-client-search")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `ExternalClientInfo.client_id_type`.
 pub enum ExternalClientInfoClientIdType {
 /// `CLIENT_ID_TYPE_UNSPECIFIED`
 Unspecified = "CLIENT_ID_TYPE_UNSPECIFIED",
@@ -163,7 +163,7 @@ App = "CLIENT_ID_TYPE_APP",
 
 #[cfg(feature = "external-client-search")]
 open_enum! {
-/// An open enum of 13 known values.
+/// An open enum of 13 known values, the type of `ExternalClientInfo.well_known_client` and `ExternalClientSearchServiceSearchRequest.well_known_clients`.
 pub enum ExternalClientInfoWellKnownClient {
 /// `WELL_KNOWN_CLIENT_UNSPECIFIED`
 Unspecified = "WELL_KNOWN_CLIENT_UNSPECIFIED",
@@ -194,28 +194,28 @@ DockerMcpToolkit = "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT",
 }
 }
 
-/// The `c1.api.iam.v1.ExternalClientSearchServiceSearchRequest` schema.
+/// The request body of `ExternalClientSearch::search` (`POST /api/v1/search/iam/external_clients`).
 #[cfg(feature = "external-client-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalClientSearchServiceSearchRequest {
-    /// `clientIdUrls`: a list; each item is text.
+    /// The client id URLs: a list of text. `None` counts as empty. On the wire: `clientIdUrls`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_urls: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `users`: a list; each item is a [`UserRef`].
+    /// The users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserRef>>,
-    /// `wellKnownClients`: a list; each item is one of [`ExternalClientInfoWellKnownClient`].
+    /// The well known clients: a list of [`ExternalClientInfoWellKnownClient`] values. `None` counts as empty. On the wire: `wellKnownClients`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub well_known_clients: Option<Vec<ExternalClientInfoWellKnownClient>>,
 }
@@ -240,16 +240,16 @@ setters! { ExternalClientSearchServiceSearchRequest {
     well_known_clients: impl Into<Vec<ExternalClientInfoWellKnownClient>>,
 } }
 
-/// The `c1.api.iam.v1.ExternalClientSearchServiceSearchResponse` schema.
+/// The answer of `ExternalClientSearch::search` (`POST /api/v1/search/iam/external_clients`).
 #[cfg(feature = "external-client-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalClientSearchServiceSearchResponse {
-    /// `list`: a list; each item is a [`ExternalClientInfo`].
+    /// The list: a list of [`ExternalClientInfo`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<ExternalClientInfo>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -271,13 +271,13 @@ impl crate::Page for ExternalClientSearchServiceSearchResponse {
     }
 }
 
-/// The `c1.api.iam.v1.GetRolesResponse` schema.
+/// The answer of `Roles::get` (`GET /api/v1/iam/roles/<role_id>`).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRolesResponse {
-    /// `role`: a [`Role`].
+    /// The role: a [`Role`]. `None` when the answer has none. On the wire: `role`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
 }
@@ -287,16 +287,16 @@ model_de! { GetRolesResponse [1] {
     0 "role" role: Model,
 } }
 
-/// The `c1.api.iam.v1.ListRolesResponse` schema.
+/// The answer of `Roles::list` (`GET /api/v1/iam/roles?<page_size>&<page_token>`).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRolesResponse {
-    /// `list`: a list; each item is a [`Role`].
+    /// The list: a list of [`Role`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Role>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -318,58 +318,60 @@ impl crate::Page for ListRolesResponse {
     }
 }
 
-/// The `c1.api.iam.v1.PersonalClient` schema.
+/// Held by `PersonalClientSearchServiceSearchResponse.list`, `PersonalClientServiceCreateResponse.client`, `PersonalClientServiceGetResponse.client` and 3 more.
+///
+/// In `PersonalClientServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "personal-client", feature = "personal-client-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClient {
-    /// `allowSourceCidr`: a list; each item is text.
+    /// The allow source cidr: a list of text. `None` counts as empty. On the wire: `allowSourceCidr`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_source_cidr: Option<Vec<String>>,
-    /// `clientId`: text. Set by the server.
+    /// The id of the client: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `expiresTime`: a timestamp (RFC 3339 on the wire).
+    /// The expires time: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `expiresTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_time: Option<::time::OffsetDateTime>,
-    /// `id`: text. Set by the server.
+    /// The id of this personal client: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last used: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_at: Option<::time::OffsetDateTime>,
-    /// `scopedRoles`: a list; each item is text.
+    /// The scoped roles: a list of text. `None` counts as empty. On the wire: `scopedRoles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_roles: Option<Vec<String>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -412,22 +414,22 @@ set_paths! { PersonalClient {
     "scopedRoles" scoped_roles,
 } }
 
-/// The `c1.api.iam.v1.PersonalClientSearchServiceSearchRequest` schema.
+/// The request body of `PersonalClientSearch::search` (`POST /api/v1/search/iam/personal_clients`).
 #[cfg(feature = "personal-client-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientSearchServiceSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `users`: a list; each item is a [`UserRef`].
+    /// The users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<UserRef>>,
 }
@@ -448,16 +450,16 @@ setters! { PersonalClientSearchServiceSearchRequest {
     users: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.iam.v1.PersonalClientSearchServiceSearchResponse` schema.
+/// The answer of `PersonalClientSearch::search` (`POST /api/v1/search/iam/personal_clients`).
 #[cfg(feature = "personal-client-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientSearchServiceSearchResponse {
-    /// `list`: a list; each item is a [`PersonalClient`].
+    /// The list: a list of [`PersonalClient`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<PersonalClient>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -479,25 +481,25 @@ impl crate::Page for PersonalClientSearchServiceSearchResponse {
     }
 }
 
-/// The `c1.api.iam.v1.PersonalClientServiceCreateRequest` schema.
+/// The request body of `PersonalClient::create` (`POST /api/v1/iam/personal_clients`).
 #[cfg(feature = "personal-client")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceCreateRequest {
-    /// `allowSourceCidr`: a list; each item is text.
+    /// The allow source cidr: a list of text. `None` counts as empty. On the wire: `allowSourceCidr`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_source_cidr: Option<Vec<String>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `expires`: a duration (`"3600s"` on the wire).
+    /// The expires: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `expires`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub expires: Option<::time::SignedDuration>,
-    /// `scopedRoles`: a list; each item is text.
+    /// The scoped roles: a list of text. `None` counts as empty. On the wire: `scopedRoles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_roles: Option<Vec<String>>,
 }
@@ -518,16 +520,16 @@ setters! { PersonalClientServiceCreateRequest {
     scoped_roles: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.iam.v1.PersonalClientServiceCreateResponse` schema.
+/// The answer of `PersonalClient::create` (`POST /api/v1/iam/personal_clients`).
 #[cfg(feature = "personal-client")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceCreateResponse {
-    /// `client`: a [`PersonalClient`].
+    /// The client: a [`PersonalClient`]. `None` when the answer has none. On the wire: `client`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<PersonalClient>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -544,7 +546,7 @@ redacted_debug! { PersonalClientServiceCreateResponse {
     "client_secret" client_secret: redacted,
 } }
 
-/// The `c1.api.iam.v1.PersonalClientServiceDeleteRequestInput` schema.
+/// The request body of `PersonalClient::delete` (`DELETE /api/v1/iam/personal_clients/<id>`).
 #[cfg(feature = "personal-client")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -555,7 +557,7 @@ pub struct PersonalClientServiceDeleteRequest {}
 model_de! { PersonalClientServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.iam.v1.PersonalClientServiceDeleteResponse` schema.
+/// The answer of `PersonalClient::delete` (`DELETE /api/v1/iam/personal_clients/<id>`).
 #[cfg(feature = "personal-client")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -566,13 +568,13 @@ pub struct PersonalClientServiceDeleteResponse {}
 model_de! { PersonalClientServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.iam.v1.PersonalClientServiceGetResponse` schema.
+/// The answer of `PersonalClient::get` (`GET /api/v1/iam/personal_clients/<id>`).
 #[cfg(feature = "personal-client")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceGetResponse {
-    /// `client`: a [`PersonalClient`].
+    /// The client: a [`PersonalClient`]. `None` when the answer has none. On the wire: `client`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<PersonalClient>,
 }
@@ -582,16 +584,16 @@ model_de! { PersonalClientServiceGetResponse [1] {
     0 "client" client: Model,
 } }
 
-/// The `c1.api.iam.v1.PersonalClientServiceListResponse` schema.
+/// The answer of `PersonalClient::list` (`GET /api/v1/iam/personal_clients?<page_size>&<page_token>`).
 #[cfg(feature = "personal-client")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceListResponse {
-    /// `list`: a list; each item is a [`PersonalClient`].
+    /// The list: a list of [`PersonalClient`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<PersonalClient>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -613,14 +615,16 @@ impl crate::Page for PersonalClientServiceListResponse {
     }
 }
 
-/// The `c1.api.iam.v1.PersonalClientServiceUpdateRequestInput` schema.
+/// The request body of `PersonalClient::update` (`POST /api/v1/iam/personal_clients/<id>`).
+///
+/// An update: the server changes the fields of `client` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "personal-client")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalClientServiceUpdateRequest {
-    /// `client`: a [`PersonalClient`].
+    /// The client: a [`PersonalClient`]. `None` leaves it out. On the wire: `client`.
     pub client: Option<PersonalClient>,
-    /// `updateMask`: text.
+    /// The fields of `client` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `client` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -657,13 +661,13 @@ set_paths! { PersonalClientServiceUpdateRequest => client }
 #[cfg(feature = "personal-client")]
 update_body! { PersonalClientServiceUpdateRequest { "client" client,  } {  } }
 
-/// The `c1.api.iam.v1.PersonalClientServiceUpdateResponse` schema.
+/// The answer of `PersonalClient::update` (`POST /api/v1/iam/personal_clients/<id>`).
 #[cfg(feature = "personal-client")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalClientServiceUpdateResponse {
-    /// `client`: a [`PersonalClient`].
+    /// The client: a [`PersonalClient`]. `None` when the answer has none. On the wire: `client`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<PersonalClient>,
 }
@@ -673,40 +677,42 @@ model_de! { PersonalClientServiceUpdateResponse [1] {
     0 "client" client: Model,
 } }
 
-/// The `c1.api.iam.v1.PersonalDevice` schema.
+/// Held by `PersonalDeviceServiceGetDeviceResponse.device`, `PersonalDeviceServiceSearchResponse.list`, `PersonalDeviceServiceUpdateDeviceRequest.device` and 1 more.
+///
+/// In `PersonalDeviceServiceUpdateDeviceRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDevice {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deviceId`: text. Set by the server.
+    /// The id of the device: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `deviceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    /// `deviceOs`: text. Set by the server.
+    /// The device os: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `deviceOs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_os: Option<String>,
-    /// `deviceSurface`: text. Set by the server.
+    /// The device surface: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `deviceSurface`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_surface: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `status`: one of [`PersonalDeviceStatus`]. Set by the server.
+    /// The status: one of [`PersonalDeviceStatus`]. Set by the server (leave it `None` in a request). `None` counts as [`PersonalDeviceStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PersonalDeviceStatus>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -740,49 +746,49 @@ set_paths! { PersonalDevice {
     "displayName" display_name,
 } }
 
-/// The `c1.api.iam.v1.PersonalDeviceClient` schema.
+/// Held by `PersonalDeviceServiceListDeviceClientsResponse.clients`.
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceClient {
-    /// `clientId`: text. Set by the server.
+    /// The id of the client: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientName`: text. Set by the server.
+    /// The client name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `clientName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_name: Option<String>,
-    /// `consumerKeyId`: text. Set by the server.
+    /// The id of the consumer key: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `consumerKeyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consumer_key_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deviceOs`: text. Set by the server.
+    /// The device os: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `deviceOs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_os: Option<String>,
-    /// `deviceSurface`: text. Set by the server.
+    /// The device surface: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `deviceSurface`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_surface: Option<String>,
-    /// `displayName`: text. Set by the server.
+    /// The display name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this personal device client: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last used: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_at: Option<::time::OffsetDateTime>,
-    /// `softwareId`: text. Set by the server.
+    /// The id of the software: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `softwareId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub software_id: Option<String>,
-    /// `softwareVersion`: text. Set by the server.
+    /// The software version: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `softwareVersion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub software_version: Option<String>,
 }
@@ -802,13 +808,13 @@ model_de! { PersonalDeviceClient [1] {
     10 "softwareVersion" software_version: Plain,
 } }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceGetDeviceResponse` schema.
+/// The answer of `PersonalDevice::get_device` (`GET /api/v1/iam/personal_devices/<device_id>`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceGetDeviceResponse {
-    /// `device`: a [`PersonalDevice`].
+    /// The device: a [`PersonalDevice`]. `None` when the answer has none. On the wire: `device`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<PersonalDevice>,
 }
@@ -818,16 +824,16 @@ model_de! { PersonalDeviceServiceGetDeviceResponse [1] {
     0 "device" device: Model,
 } }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceListDeviceClientsResponse` schema.
+/// The answer of `PersonalDevice::list_device_clients` (`GET /api/v1/iam/personal_devices/<device_id>/clients?<page_size>&<page_token>`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceListDeviceClientsResponse {
-    /// `clients`: a list; each item is a [`PersonalDeviceClient`].
+    /// The clients: a list of [`PersonalDeviceClient`]s. `None` counts as empty. On the wire: `clients`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clients: Option<Vec<PersonalDeviceClient>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -849,7 +855,7 @@ impl crate::Page for PersonalDeviceServiceListDeviceClientsResponse {
     }
 }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceRevokeDeviceClientRequestInput` schema.
+/// The request body of `PersonalDevice::revoke_device_client` (`DELETE /api/v1/iam/personal_devices/<device_id>/clients/<id>`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -860,7 +866,7 @@ pub struct PersonalDeviceServiceRevokeDeviceClientRequest {}
 model_de! { PersonalDeviceServiceRevokeDeviceClientRequest [1] {
 } }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceRevokeDeviceClientResponse` schema.
+/// The answer of `PersonalDevice::revoke_device_client` (`DELETE /api/v1/iam/personal_devices/<device_id>/clients/<id>`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -871,7 +877,7 @@ pub struct PersonalDeviceServiceRevokeDeviceClientResponse {}
 model_de! { PersonalDeviceServiceRevokeDeviceClientResponse [1] {
 } }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceRevokeDeviceRequestInput` schema.
+/// The request body of `PersonalDevice::revoke_device` (`DELETE /api/v1/iam/personal_devices/<device_id>`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -882,7 +888,7 @@ pub struct PersonalDeviceServiceRevokeDeviceRequest {}
 model_de! { PersonalDeviceServiceRevokeDeviceRequest [1] {
 } }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceRevokeDeviceResponse` schema.
+/// The answer of `PersonalDevice::revoke_device` (`DELETE /api/v1/iam/personal_devices/<device_id>`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -893,22 +899,22 @@ pub struct PersonalDeviceServiceRevokeDeviceResponse {}
 model_de! { PersonalDeviceServiceRevokeDeviceResponse [1] {
 } }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceSearchRequest` schema.
+/// The request body of `PersonalDevice::search` (`POST /api/v1/search/iam/personal_devices`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `statusFilter`: one of [`PersonalDeviceServiceSearchRequestStatusFilter`].
+    /// The status filter: one of [`PersonalDeviceServiceSearchRequestStatusFilter`]. `None` counts as [`PersonalDeviceServiceSearchRequestStatusFilter::Unspecified`]. On the wire: `statusFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_filter: Option<PersonalDeviceServiceSearchRequestStatusFilter>,
 }
@@ -931,7 +937,7 @@ setters! { PersonalDeviceServiceSearchRequest {
 
 #[cfg(feature = "personal-device")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `PersonalDeviceServiceSearchRequest.status_filter`.
 pub enum PersonalDeviceServiceSearchRequestStatusFilter {
 /// `PERSONAL_DEVICE_STATUS_FILTER_UNSPECIFIED`
 Unspecified = "PERSONAL_DEVICE_STATUS_FILTER_UNSPECIFIED",
@@ -944,16 +950,16 @@ All = "PERSONAL_DEVICE_STATUS_FILTER_ALL",
 }
 }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceSearchResponse` schema.
+/// The answer of `PersonalDevice::search` (`POST /api/v1/search/iam/personal_devices`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceSearchResponse {
-    /// `list`: a list; each item is a [`PersonalDevice`].
+    /// The list: a list of [`PersonalDevice`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<PersonalDevice>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -975,14 +981,16 @@ impl crate::Page for PersonalDeviceServiceSearchResponse {
     }
 }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceUpdateDeviceRequestInput` schema.
+/// The request body of `PersonalDevice::update_device` (`PUT /api/v1/iam/personal_devices/<device_id>`).
+///
+/// An update: the server changes the fields of `device` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceUpdateDeviceRequest {
-    /// `device`: a [`PersonalDevice`].
+    /// The device: a [`PersonalDevice`]. `None` leaves it out. On the wire: `device`.
     pub device: Option<PersonalDevice>,
-    /// `updateMask`: text.
+    /// The fields of `device` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `device` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1019,13 +1027,13 @@ set_paths! { PersonalDeviceServiceUpdateDeviceRequest => device }
 #[cfg(feature = "personal-device")]
 update_body! { PersonalDeviceServiceUpdateDeviceRequest { "device" device,  } {  } }
 
-/// The `c1.api.iam.v1.PersonalDeviceServiceUpdateDeviceResponse` schema.
+/// The answer of `PersonalDevice::update_device` (`PUT /api/v1/iam/personal_devices/<device_id>`).
 #[cfg(feature = "personal-device")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceUpdateDeviceResponse {
-    /// `device`: a [`PersonalDevice`].
+    /// The device: a [`PersonalDevice`]. `None` when the answer has none. On the wire: `device`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device: Option<PersonalDevice>,
 }
@@ -1037,7 +1045,7 @@ model_de! { PersonalDeviceServiceUpdateDeviceResponse [1] {
 
 #[cfg(feature = "personal-device")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `PersonalDevice.status`.
 pub enum PersonalDeviceStatus {
 /// `PERSONAL_DEVICE_STATUS_UNSPECIFIED`
 Unspecified = "PERSONAL_DEVICE_STATUS_UNSPECIFIED",
@@ -1048,46 +1056,48 @@ Revoked = "PERSONAL_DEVICE_STATUS_REVOKED",
 }
 }
 
-/// The `c1.api.iam.v1.Role` schema.
+/// Held by `GetRolesResponse.role`, `ListRolesResponse.list`, `UpdateRoleRequest.role` and 1 more.
+///
+/// In `UpdateRoleRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Role {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this role: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name`: text. Set by the server.
+    /// The name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `permissions`: a list; each item is text.
+    /// The permissions: a list of text. `None` counts as empty. On the wire: `permissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<String>>,
-    /// `serviceRoles`: a list; each item is text.
+    /// The service roles: a list of text. `None` counts as empty. On the wire: `serviceRoles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_roles: Option<Vec<String>>,
-    /// `systemApiOnly`: a boolean. Set by the server.
+    /// The system API only switch: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `systemApiOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_api_only: Option<bool>,
-    /// `systemBuiltin`: a boolean. Set by the server.
+    /// The system builtin switch: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `systemBuiltin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_builtin: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1130,25 +1140,25 @@ set_paths! { Role {
     "serviceRoles" service_roles,
 } }
 
-/// The `c1.api.iam.v1.TunnelAppliance` schema.
+/// Held by `TunnelBridge.appliance`.
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelAppliance {
-    /// `announcedServiceCount`: a number.
+    /// The announced service count: a whole number. `None` counts as 0. On the wire: `announcedServiceCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub announced_service_count: Option<u32>,
-    /// `lastSeenAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of last seen: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastSeenAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_seen_at: Option<::time::OffsetDateTime>,
-    /// `links`: a list; each item is a [`TunnelApplianceLink`].
+    /// The links: a list of [`TunnelApplianceLink`]s. `None` counts as empty. On the wire: `links`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<TunnelApplianceLink>>,
-    /// `status`: one of [`TunnelApplianceStatus`].
+    /// The status: one of [`TunnelApplianceStatus`]. `None` counts as [`TunnelApplianceStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TunnelApplianceStatus>,
 }
@@ -1161,28 +1171,28 @@ model_de! { TunnelAppliance [1] {
     3 "status" status: Plain,
 } }
 
-/// The `c1.api.iam.v1.TunnelApplianceLink` schema.
+/// Held by `TunnelAppliance.links`.
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelApplianceLink {
-    /// `avgRtt`: a duration (`"3600s"` on the wire).
+    /// The avg rtt: a duration (seconds on the wire: `"3600s"`). `None` when the answer has none. On the wire: `avgRtt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub avg_rtt: Option<::time::SignedDuration>,
-    /// `leaseExpiresAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of lease expires: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `leaseExpiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub lease_expires_at: Option<::time::OffsetDateTime>,
-    /// `relayAddress`: text.
+    /// The relay address: text. `None` counts as empty. On the wire: `relayAddress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relay_address: Option<String>,
-    /// `relayId`: text.
+    /// The id of the relay: text. `None` counts as empty. On the wire: `relayId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relay_id: Option<String>,
 }
@@ -1197,7 +1207,7 @@ model_de! { TunnelApplianceLink [1] {
 
 #[cfg(feature = "tunnel-credentials")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `TunnelAppliance.status`.
 pub enum TunnelApplianceStatus {
 /// `TUNNEL_APPLIANCE_STATUS_UNSPECIFIED`
 Unspecified = "TUNNEL_APPLIANCE_STATUS_UNSPECIFIED",
@@ -1210,37 +1220,37 @@ NeverConnected = "TUNNEL_APPLIANCE_STATUS_NEVER_CONNECTED",
 }
 }
 
-/// The `c1.api.iam.v1.TunnelBridge` schema.
+/// Held by `TunnelCredentialsServiceCreateBridgeResponse.bridge`, `TunnelCredentialsServiceGetBridgeResponse.bridge`, `TunnelCredentialsServiceListBridgesResponse.list` and 1 more.
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelBridge {
-    /// `appliance`: a [`TunnelAppliance`].
+    /// The appliance: a [`TunnelAppliance`]. `None` when the answer has none. On the wire: `appliance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub appliance: Option<TunnelAppliance>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this tunnel bridge: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1259,58 +1269,58 @@ model_de! { TunnelBridge [1] {
     6 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.iam.v1.TunnelCredential` schema.
+/// Held by `TunnelCredentialsServiceCreateBridgeCredentialResponse.credential` and `TunnelCredentialsServiceListBridgeCredentialsResponse.list`.
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredential {
-    /// `bridgeId`: text. Set by the server.
+    /// The id of the bridge: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `bridgeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bridge_id: Option<String>,
-    /// `clientId`: text. Set by the server.
+    /// The id of the client: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientSecret`: text. Set by the server.
+    /// The client secret: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `credentialStatus`: one of [`TunnelCredentialCredentialStatus`]. Set by the server.
+    /// The credential status: one of [`TunnelCredentialCredentialStatus`]. Set by the server (leave it `None` in a request). `None` counts as [`TunnelCredentialCredentialStatus::Unspecified`]. On the wire: `credentialStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_status: Option<TunnelCredentialCredentialStatus>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `expiresTime`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The expires time: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `expiresTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_time: Option<::time::OffsetDateTime>,
-    /// `id`: text. Set by the server.
+    /// The id of this tunnel credential: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last used: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_at: Option<::time::OffsetDateTime>,
-    /// `revokedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was revoked: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `revokedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub revoked_at: Option<::time::OffsetDateTime>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1350,7 +1360,7 @@ redacted_debug! { TunnelCredential {
 
 #[cfg(feature = "tunnel-credentials")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `TunnelCredential.credential_status`.
 pub enum TunnelCredentialCredentialStatus {
 /// `TUNNEL_CREDENTIAL_STATUS_UNSPECIFIED`
 Unspecified = "TUNNEL_CREDENTIAL_STATUS_UNSPECIFIED",
@@ -1363,7 +1373,7 @@ Expired = "TUNNEL_CREDENTIAL_STATUS_EXPIRED",
 }
 }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeCredentialRequestInput` schema.
+/// The request body of `TunnelCredentials::create_bridge_credential` (`POST /api/v1/iam/tunnel/bridges/<bridge_id>/credentials`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1374,13 +1384,13 @@ pub struct TunnelCredentialsServiceCreateBridgeCredentialRequest {}
 model_de! { TunnelCredentialsServiceCreateBridgeCredentialRequest [1] {
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeCredentialResponse` schema.
+/// The answer of `TunnelCredentials::create_bridge_credential` (`POST /api/v1/iam/tunnel/bridges/<bridge_id>/credentials`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceCreateBridgeCredentialResponse {
-    /// `credential`: a [`TunnelCredential`].
+    /// The credential: a [`TunnelCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<TunnelCredential>,
 }
@@ -1390,16 +1400,16 @@ model_de! { TunnelCredentialsServiceCreateBridgeCredentialResponse [1] {
     0 "credential" credential: Model,
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeRequest` schema.
+/// The request body of `TunnelCredentials::create_bridge` (`POST /api/v1/iam/tunnel/bridges`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceCreateBridgeRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -1416,13 +1426,13 @@ setters! { TunnelCredentialsServiceCreateBridgeRequest {
     display_name: impl Into<String>,
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceCreateBridgeResponse` schema.
+/// The answer of `TunnelCredentials::create_bridge` (`POST /api/v1/iam/tunnel/bridges`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceCreateBridgeResponse {
-    /// `bridge`: a [`TunnelBridge`].
+    /// The bridge: a [`TunnelBridge`]. `None` when the answer has none. On the wire: `bridge`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bridge: Option<TunnelBridge>,
 }
@@ -1432,7 +1442,7 @@ model_de! { TunnelCredentialsServiceCreateBridgeResponse [1] {
     0 "bridge" bridge: Model,
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceDeleteBridgeRequestInput` schema.
+/// The request body of `TunnelCredentials::delete_bridge` (`DELETE /api/v1/iam/tunnel/bridges/<id>`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1443,7 +1453,7 @@ pub struct TunnelCredentialsServiceDeleteBridgeRequest {}
 model_de! { TunnelCredentialsServiceDeleteBridgeRequest [1] {
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceDeleteBridgeResponse` schema.
+/// The answer of `TunnelCredentials::delete_bridge` (`DELETE /api/v1/iam/tunnel/bridges/<id>`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1454,13 +1464,13 @@ pub struct TunnelCredentialsServiceDeleteBridgeResponse {}
 model_de! { TunnelCredentialsServiceDeleteBridgeResponse [1] {
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceGetBridgeResponse` schema.
+/// The answer of `TunnelCredentials::get_bridge` (`GET /api/v1/iam/tunnel/bridges/<id>`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceGetBridgeResponse {
-    /// `bridge`: a [`TunnelBridge`].
+    /// The bridge: a [`TunnelBridge`]. `None` when the answer has none. On the wire: `bridge`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bridge: Option<TunnelBridge>,
 }
@@ -1470,13 +1480,13 @@ model_de! { TunnelCredentialsServiceGetBridgeResponse [1] {
     0 "bridge" bridge: Model,
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceListBridgeAnnouncedServicesResponse` schema.
+/// The answer of `TunnelCredentials::list_bridge_announced_services` (`GET /api/v1/iam/tunnel/bridges/<bridge_id>/announced_services`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceListBridgeAnnouncedServicesResponse {
-    /// `list`: a list; each item is a [`AnnouncedTunnelService`].
+    /// The list: a list of [`AnnouncedTunnelService`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AnnouncedTunnelService>>,
 }
@@ -1486,16 +1496,16 @@ model_de! { TunnelCredentialsServiceListBridgeAnnouncedServicesResponse [1] {
     0 "list" list: Models,
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceListBridgeCredentialsResponse` schema.
+/// The answer of `TunnelCredentials::list_bridge_credentials` (`GET /api/v1/iam/tunnel/bridges/<bridge_id>/credentials?<page_size>&<page_token>`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceListBridgeCredentialsResponse {
-    /// `list`: a list; each item is a [`TunnelCredential`].
+    /// The list: a list of [`TunnelCredential`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<TunnelCredential>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1517,16 +1527,16 @@ impl crate::Page for TunnelCredentialsServiceListBridgeCredentialsResponse {
     }
 }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceListBridgesResponse` schema.
+/// The answer of `TunnelCredentials::list_bridges` (`GET /api/v1/iam/tunnel/bridges?<page_size>&<page_token>`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceListBridgesResponse {
-    /// `list`: a list; each item is a [`TunnelBridge`].
+    /// The list: a list of [`TunnelBridge`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<TunnelBridge>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1548,7 +1558,7 @@ impl crate::Page for TunnelCredentialsServiceListBridgesResponse {
     }
 }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceRevokeBridgeCredentialRequestInput` schema.
+/// The request body of `TunnelCredentials::revoke_bridge_credential` (`DELETE /api/v1/iam/tunnel/credentials/<id>`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1559,7 +1569,7 @@ pub struct TunnelCredentialsServiceRevokeBridgeCredentialRequest {}
 model_de! { TunnelCredentialsServiceRevokeBridgeCredentialRequest [1] {
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceRevokeBridgeCredentialResponse` schema.
+/// The answer of `TunnelCredentials::revoke_bridge_credential` (`DELETE /api/v1/iam/tunnel/credentials/<id>`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1570,16 +1580,18 @@ pub struct TunnelCredentialsServiceRevokeBridgeCredentialResponse {}
 model_de! { TunnelCredentialsServiceRevokeBridgeCredentialResponse [1] {
 } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceUpdateBridgeRequestInput` schema.
+/// The request body of `TunnelCredentials::update_bridge` (`PATCH /api/v1/iam/tunnel/bridges/<id>`).
+///
+/// An update: the server changes the fields that `update_mask` names; when it is left `None`, c1 sends the names of the fields set to `Some`.
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceUpdateBridgeRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     pub display_name: Option<String>,
-    /// `updateMask`: text.
+    /// The fields to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1606,13 +1618,13 @@ set_paths! { TunnelCredentialsServiceUpdateBridgeRequest {
 #[cfg(feature = "tunnel-credentials")]
 update_body! { TunnelCredentialsServiceUpdateBridgeRequest { "description" description, "displayName" display_name,  } {  } }
 
-/// The `c1.api.iam.v1.TunnelCredentialsServiceUpdateBridgeResponse` schema.
+/// The answer of `TunnelCredentials::update_bridge` (`PATCH /api/v1/iam/tunnel/bridges/<id>`).
 #[cfg(feature = "tunnel-credentials")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceUpdateBridgeResponse {
-    /// `bridge`: a [`TunnelBridge`].
+    /// The bridge: a [`TunnelBridge`]. `None` when the answer has none. On the wire: `bridge`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bridge: Option<TunnelBridge>,
 }
@@ -1622,14 +1634,16 @@ model_de! { TunnelCredentialsServiceUpdateBridgeResponse [1] {
     0 "bridge" bridge: Model,
 } }
 
-/// The `c1.api.iam.v1.UpdateRoleRequestInput` schema.
+/// The request body of `Roles::update` (`POST /api/v1/iam/roles/<role_id>`).
+///
+/// An update: the server changes the fields of `role` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleRequest {
-    /// `role`: a [`Role`].
+    /// The role: a [`Role`]. `None` leaves it out. On the wire: `role`.
     pub role: Option<Role>,
-    /// `updateMask`: text.
+    /// The fields of `role` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `role` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1666,13 +1680,13 @@ set_paths! { UpdateRoleRequest => role }
 #[cfg(feature = "roles")]
 update_body! { UpdateRoleRequest { "role" role,  } {  } }
 
-/// The `c1.api.iam.v1.UpdateRolesResponse` schema.
+/// The answer of `Roles::update` (`POST /api/v1/iam/roles/<role_id>`).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRolesResponse {
-    /// `role`: a [`Role`].
+    /// The role: a [`Role`]. `None` when the answer has none. On the wire: `role`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
 }

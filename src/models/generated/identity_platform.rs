@@ -4,40 +4,42 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaults` schema.
+/// Held by `IdentityPolicyTenantDefaultsServiceGetResponse.defaults`, `IdentityPolicyTenantDefaultsServiceUpdateRequest.defaults` and `IdentityPolicyTenantDefaultsServiceUpdateResponse.defaults`.
+///
+/// In `IdentityPolicyTenantDefaultsServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "identity-policy-tenant-defaults")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaults {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `credentialInventoryPolicyId`: text.
+    /// The id of the credential inventory policy: text. `None` counts as empty. On the wire: `credentialInventoryPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_inventory_policy_id: Option<String>,
-    /// `enrollmentRequirementId`: text.
+    /// The id of the enrollment requirement: text. `None` counts as empty. On the wire: `enrollmentRequirementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_requirement_id: Option<String>,
-    /// `recoveryPolicyId`: text.
+    /// The id of the recovery policy: text. `None` counts as empty. On the wire: `recoveryPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recovery_policy_id: Option<String>,
-    /// `resourcePolicyId`: text.
+    /// The id of the resource policy: text. `None` counts as empty. On the wire: `resourcePolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_policy_id: Option<String>,
-    /// `sessionPolicyId`: text.
+    /// The id of the session policy: text. `None` counts as empty. On the wire: `sessionPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_policy_id: Option<String>,
-    /// `signInPolicyId`: text.
+    /// The id of the sign in policy: text. `None` counts as empty. On the wire: `signInPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_policy_id: Option<String>,
-    /// `universalPromiseIds`: a list; each item is text.
+    /// The ids of the universal promises: a list of text. `None` counts as empty. On the wire: `universalPromiseIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub universal_promise_ids: Option<Vec<String>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -82,13 +84,13 @@ set_paths! { IdentityPolicyTenantDefaults {
     "universalPromiseIds" universal_promise_ids,
 } }
 
-/// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceGetResponse` schema.
+/// The answer of `IdentityPolicyTenantDefaults::get` (`GET /api/v1/settings/identity-policy-defaults`).
 #[cfg(feature = "identity-policy-tenant-defaults")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaultsServiceGetResponse {
-    /// `defaults`: a [`IdentityPolicyTenantDefaults`].
+    /// The defaults: an [`IdentityPolicyTenantDefaults`]. `None` when the answer has none. On the wire: `defaults`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults: Option<IdentityPolicyTenantDefaults>,
 }
@@ -98,14 +100,16 @@ model_de! { IdentityPolicyTenantDefaultsServiceGetResponse [1] {
     0 "defaults" defaults: Model,
 } }
 
-/// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceUpdateRequest` schema.
+/// The request body of `IdentityPolicyTenantDefaults::update` (`POST /api/v1/settings/identity-policy-defaults`).
+///
+/// An update: the server changes the fields of `defaults` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "identity-policy-tenant-defaults")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaultsServiceUpdateRequest {
-    /// `defaults`: a [`IdentityPolicyTenantDefaults`].
+    /// The defaults: an [`IdentityPolicyTenantDefaults`]. `None` leaves it out. On the wire: `defaults`.
     pub defaults: Option<IdentityPolicyTenantDefaults>,
-    /// `updateMask`: text.
+    /// The fields of `defaults` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `defaults` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -142,13 +146,13 @@ set_paths! { IdentityPolicyTenantDefaultsServiceUpdateRequest => defaults }
 #[cfg(feature = "identity-policy-tenant-defaults")]
 update_body! { IdentityPolicyTenantDefaultsServiceUpdateRequest { "defaults" defaults,  } {  } }
 
-/// The `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsServiceUpdateResponse` schema.
+/// The answer of `IdentityPolicyTenantDefaults::update` (`POST /api/v1/settings/identity-policy-defaults`).
 #[cfg(feature = "identity-policy-tenant-defaults")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaultsServiceUpdateResponse {
-    /// `defaults`: a [`IdentityPolicyTenantDefaults`].
+    /// The defaults: an [`IdentityPolicyTenantDefaults`]. `None` when the answer has none. On the wire: `defaults`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults: Option<IdentityPolicyTenantDefaults>,
 }

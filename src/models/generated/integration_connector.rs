@@ -4,34 +4,34 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.integration.connector.v1.ConfigSchema` schema.
+/// Held by `ConnectorCatalogServiceConfigurationSchemaResponse.schema`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConfigSchema {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `fieldGroups`: a list; each item is a [`FieldGroup`].
+    /// The field groups: a list of [`FieldGroup`]s. `None` counts as empty. On the wire: `fieldGroups`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_groups: Option<Vec<FieldGroup>>,
-    /// `fields`: a list; each item is a [`Field`].
+    /// The fields: a list of [`Field`]s. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<Field>>,
-    /// `helpUrl`: text.
+    /// The help URL: text. `None` counts as empty. On the wire: `helpUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_url: Option<String>,
-    /// `iconUrl`: text. Deprecated by the vendor.
+    /// The icon URL: text. `None` counts as empty. On the wire: `iconUrl`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// `isOauth2`: a boolean.
+    /// Whether it is OAuth 2: a boolean. `None` counts as `false`. On the wire: `isOauth2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_oauth2: Option<bool>,
-    /// `requiresExternalConnector`: a boolean.
+    /// The requires external connector switch: a boolean. `None` counts as `false`. On the wire: `requiresExternalConnector`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_external_connector: Option<bool>,
-    /// `supportsExternalResources`: a boolean.
+    /// The supports external resources switch: a boolean. `None` counts as `false`. On the wire: `supportsExternalResources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_external_resources: Option<bool>,
 }
@@ -48,19 +48,19 @@ model_de! { ConfigSchema [1] {
     7 "supportsExternalResources" supports_external_resources: Plain,
 } }
 
-/// The `c1.api.integration.connector.v1.ConnectorCatalogServiceConfigurationSchemaRequest` schema.
+/// The request body of `ConnectorCatalog::configuration_schema` (`POST /api/v1/connectorcatalog`).
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCatalogServiceConfigurationSchemaRequest {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
 }
@@ -79,16 +79,16 @@ setters! { ConnectorCatalogServiceConfigurationSchemaRequest {
     connector_id: impl Into<String>,
 } }
 
-/// The `c1.api.integration.connector.v1.ConnectorCatalogServiceConfigurationSchemaResponse` schema.
+/// The answer of `ConnectorCatalog::configuration_schema` (`POST /api/v1/connectorcatalog`).
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCatalogServiceConfigurationSchemaResponse {
-    /// `formSchema`: a [`RequestSchemaForm`].
+    /// The form schema: a [`RequestSchemaForm`]. `None` when the answer has none. On the wire: `formSchema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_schema: Option<RequestSchemaForm>,
-    /// `schema`: a [`ConfigSchema`].
+    /// The schema: a [`ConfigSchema`]. `None` when the answer has none. On the wire: `schema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<ConfigSchema>,
 }
@@ -99,13 +99,13 @@ model_de! { ConnectorCatalogServiceConfigurationSchemaResponse [1] {
     1 "schema" schema: Model,
 } }
 
-/// The `c1.api.integration.connector.v1.CheckboxField` schema.
+/// Held by `Field.checkbox`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorCheckboxField {
-    /// `checked`: a boolean.
+    /// Whether it is checked: a boolean. `None` counts as `false`. On the wire: `checked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checked: Option<bool>,
 }
@@ -115,13 +115,13 @@ model_de! { ConnectorCheckboxField [1] {
     0 "checked" checked: Plain,
 } }
 
-/// The `c1.api.integration.connector.v1.SelectField` schema.
+/// Held by `Field.select`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorSelectField {
-    /// `items`: a list; each item is a [`Item`].
+    /// The items: a list of [`Item`]s. `None` counts as empty. On the wire: `items`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Item>>,
 }
@@ -131,16 +131,16 @@ model_de! { ConnectorSelectField [1] {
     0 "items" items: Models,
 } }
 
-/// The `c1.api.integration.connector.v1.TextField` schema.
+/// Held by `Field.text`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorTextField {
-    /// `secret`: a boolean.
+    /// The secret switch: a boolean. `None` counts as `false`. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
-    /// `valueValidator`: a [`StringRules`].
+    /// The value validator: a [`StringRules`]. `None` when the answer has none. On the wire: `valueValidator`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_validator: Option<StringRules>,
 }
@@ -151,70 +151,72 @@ model_de! { ConnectorTextField [1] {
     1 "valueValidator" value_validator: Model,
 } }
 
-/// The `c1.api.integration.connector.v1.Field` schema.
+/// Held by `ConfigSchema.fields`.
+///
+/// At most one of `str`, `select`, `random`, `import`, `oauth2`, `read_only`, `options`, `checkbox`, `secret`, `str_list`, `text`, `key_value`, `string_map` may be set.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Field {
-    /// `additionalPlaceholder`: text.
+    /// The additional placeholder: text. `None` counts as empty. On the wire: `additionalPlaceholder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_placeholder: Option<String>,
-    /// `checkbox`: a [`ConnectorCheckboxField`].
+    /// The checkbox: a [`ConnectorCheckboxField`]. `None` when the answer has none. On the wire: `checkbox`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkbox: Option<ConnectorCheckboxField>,
-    /// `dependsOnFields`: a list; each item is text.
+    /// The depends on fields: a list of text. `None` counts as empty. On the wire: `dependsOnFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depends_on_fields: Option<Vec<String>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `helpUrl`: text.
+    /// The help URL: text. `None` counts as empty. On the wire: `helpUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_url: Option<String>,
-    /// `import`: a [`ImportField`].
+    /// The import: an [`ImportField`]. `None` when the answer has none. On the wire: `import`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub import: Option<ImportField>,
-    /// `keyValue`: a [`KeyValueField`].
+    /// The key value: a [`KeyValueField`]. `None` when the answer has none. On the wire: `keyValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_value: Option<KeyValueField>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `oauth2`: a [`OAuth2Field`].
+    /// The OAuth 2: an [`OAuth2Field`]. `None` when the answer has none. On the wire: `oauth2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<OAuth2Field>,
-    /// `options`: a [`OptionsField`].
+    /// The options: an [`OptionsField`]. `None` when the answer has none. On the wire: `options`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<OptionsField>,
-    /// `placeholder`: text.
+    /// The placeholder: text. `None` counts as empty. On the wire: `placeholder`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placeholder: Option<String>,
-    /// `postCreate`: a boolean.
+    /// The post create switch: a boolean. `None` counts as `false`. On the wire: `postCreate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_create: Option<bool>,
-    /// `random`: a [`RandomStringField`].
+    /// The random: a [`RandomStringField`]. `None` when the answer has none. On the wire: `random`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub random: Option<RandomStringField>,
-    /// `readOnly`: a [`ReadOnlyField`].
+    /// The read only: a [`ReadOnlyField`]. `None` when the answer has none. On the wire: `readOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only: Option<ReadOnlyField>,
-    /// `secret`: a [`RotatableSecretField`].
+    /// The secret: a [`RotatableSecretField`]. `None` when the answer has none. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<RotatableSecretField>,
-    /// `select`: a [`ConnectorSelectField`].
+    /// The select: a [`ConnectorSelectField`]. `None` when the answer has none. On the wire: `select`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub select: Option<ConnectorSelectField>,
-    /// `str`: a [`StringField`].
+    /// The str: a [`StringField`]. `None` when the answer has none. On the wire: `str`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub str: Option<StringField>,
-    /// `strList`: a [`StringListField`].
+    /// The str list: a [`StringListField`]. `None` when the answer has none. On the wire: `strList`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub str_list: Option<StringListField>,
-    /// `stringMap`: a [`StringMapField`].
+    /// The string map: a [`StringMapField`]. `None` when the answer has none. On the wire: `stringMap`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string_map: Option<StringMapField>,
-    /// `text`: a [`ConnectorTextField`].
+    /// The text: a [`ConnectorTextField`]. `None` when the answer has none. On the wire: `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<ConnectorTextField>,
 }
@@ -243,25 +245,25 @@ model_de! { Field [1] {
     19 "text" text: Model,
 } }
 
-/// The `c1.api.integration.connector.v1.FieldGroup` schema.
+/// Held by `ConfigSchema.field_groups`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldGroup {
-    /// `default`: a boolean.
+    /// The default switch: a boolean. `None` counts as `false`. On the wire: `default`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `fieldNames`: a list; each item is text.
+    /// The field names: a list of text. `None` counts as empty. On the wire: `fieldNames`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_names: Option<Vec<String>>,
-    /// `helpText`: text.
+    /// The help text: text. `None` counts as empty. On the wire: `helpText`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help_text: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -275,19 +277,19 @@ model_de! { FieldGroup [1] {
     4 "name" name: Plain,
 } }
 
-/// The `c1.api.integration.connector.v1.ImportField` schema.
+/// Held by `Field.import`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImportField {
-    /// `allowedExtensions`: a list; each item is text.
+    /// The allowed extensions: a list of text. `None` counts as empty. On the wire: `allowedExtensions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_extensions: Option<Vec<String>>,
-    /// `secret`: a boolean.
+    /// The secret switch: a boolean. `None` counts as `false`. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
-    /// `valueValidator`: a [`StringRules`].
+    /// The value validator: a [`StringRules`]. `None` when the answer has none. On the wire: `valueValidator`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_validator: Option<StringRules>,
 }
@@ -299,16 +301,16 @@ model_de! { ImportField [1] {
     2 "valueValidator" value_validator: Model,
 } }
 
-/// The `c1.api.integration.connector.v1.SelectField.Item` schema.
+/// Held by `ConnectorSelectField.items`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Item {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -319,16 +321,16 @@ model_de! { Item [1] {
     1 "value" value: Plain,
 } }
 
-/// The `c1.api.integration.connector.v1.KeyValueField` schema.
+/// Held by `Field.key_value`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct KeyValueField {
-    /// `secret`: a boolean.
+    /// The secret switch: a boolean. `None` counts as `false`. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
-    /// `supportsFileUpload`: a boolean.
+    /// The supports file upload switch: a boolean. `None` counts as `false`. On the wire: `supportsFileUpload`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_file_upload: Option<bool>,
 }
@@ -339,7 +341,7 @@ model_de! { KeyValueField [1] {
     1 "supportsFileUpload" supports_file_upload: Plain,
 } }
 
-/// The `c1.api.integration.connector.v1.OAuth2Field` schema.
+/// Held by `Field.oauth2`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -350,7 +352,7 @@ pub struct OAuth2Field {}
 model_de! { OAuth2Field [1] {
 } }
 
-/// The `c1.api.integration.connector.v1.OptionsField` schema.
+/// Held by `Field.options`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -361,13 +363,13 @@ pub struct OptionsField {}
 model_de! { OptionsField [1] {
 } }
 
-/// The `c1.api.integration.connector.v1.RandomStringField` schema.
+/// Held by `Field.random`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RandomStringField {
-    /// `length`: a number.
+    /// The length: a whole number. `None` counts as 0. On the wire: `length`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i32>,
 }
@@ -377,7 +379,7 @@ model_de! { RandomStringField [1] {
     0 "length" length: Plain,
 } }
 
-/// The `c1.api.integration.connector.v1.ReadOnlyField` schema.
+/// Held by `Field.read_only`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -388,7 +390,7 @@ pub struct ReadOnlyField {}
 model_de! { ReadOnlyField [1] {
 } }
 
-/// The `c1.api.integration.connector.v1.RotatableSecretField` schema.
+/// Held by `Field.secret`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -399,16 +401,16 @@ pub struct RotatableSecretField {}
 model_de! { RotatableSecretField [1] {
 } }
 
-/// The `c1.api.integration.connector.v1.StringField` schema.
+/// Held by `Field.str`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringField {
-    /// `secret`: a boolean.
+    /// The secret switch: a boolean. `None` counts as `false`. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<bool>,
-    /// `valueValidator`: a [`StringRules`].
+    /// The value validator: a [`StringRules`]. `None` when the answer has none. On the wire: `valueValidator`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_validator: Option<StringRules>,
 }
@@ -419,13 +421,13 @@ model_de! { StringField [1] {
     1 "valueValidator" value_validator: Model,
 } }
 
-/// The `c1.api.integration.connector.v1.StringListField` schema.
+/// Held by `Field.str_list`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringListField {
-    /// `valueValidator`: a [`StringRules`].
+    /// The value validator: a [`StringRules`]. `None` when the answer has none. On the wire: `valueValidator`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value_validator: Option<StringRules>,
 }
@@ -435,13 +437,13 @@ model_de! { StringListField [1] {
     0 "valueValidator" value_validator: Model,
 } }
 
-/// The `c1.api.integration.connector.v1.StringMapField` schema.
+/// Held by `Field.string_map`.
 #[cfg(feature = "connector-catalog")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringMapField {
-    /// `optional`: a boolean.
+    /// The optional switch: a boolean. `None` counts as `false`. On the wire: `optional`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
 }

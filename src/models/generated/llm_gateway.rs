@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.llm_gateway.v1.ClearProviderCredentialRequestInput` schema.
+/// The request body of `ProviderCredential::clear` (`DELETE /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -15,13 +15,13 @@ pub struct ClearProviderCredentialRequest {}
 model_de! { ClearProviderCredentialRequest [1] {
 } }
 
-/// The `c1.api.llm_gateway.v1.ClearProviderCredentialResponse` schema.
+/// The answer of `ProviderCredential::clear` (`DELETE /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ClearProviderCredentialResponse {
-    /// `credential`: a [`ProviderCredential`].
+    /// The credential: a [`ProviderCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ProviderCredential>,
 }
@@ -31,34 +31,34 @@ model_de! { ClearProviderCredentialResponse [1] {
     0 "credential" credential: Model,
 } }
 
-/// The `c1.api.llm_gateway.v1.GatewayKey` schema.
+/// Held by `ListGatewayKeysResponse.list`, `MintGatewayKeyResponse.gateway_key` and `RevokeGatewayKeyResponse.gateway_key`.
 #[cfg(feature = "gateway-key")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GatewayKey {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this gateway key: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `keyPrefix`: text.
+    /// The key prefix: text. `None` counts as empty. On the wire: `keyPrefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_prefix: Option<String>,
-    /// `revokedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was revoked: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `revokedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub revoked_at: Option<::time::OffsetDateTime>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -76,13 +76,13 @@ model_de! { GatewayKey [1] {
     5 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.llm_gateway.v1.GetProviderCredentialResponse` schema.
+/// The answer of `ProviderCredential::get` (`GET /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetProviderCredentialResponse {
-    /// `credential`: a [`ProviderCredential`].
+    /// The credential: a [`ProviderCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ProviderCredential>,
 }
@@ -92,16 +92,16 @@ model_de! { GetProviderCredentialResponse [1] {
     0 "credential" credential: Model,
 } }
 
-/// The `c1.api.llm_gateway.v1.ListGatewayKeysResponse` schema.
+/// The answer of `GatewayKey::list` (`GET /api/v1/llm-gateway/keys?<page_size>&<page_token>`).
 #[cfg(feature = "gateway-key")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListGatewayKeysResponse {
-    /// `list`: a list; each item is a [`GatewayKey`].
+    /// The list: a list of [`GatewayKey`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<GatewayKey>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -123,13 +123,13 @@ impl crate::Page for ListGatewayKeysResponse {
     }
 }
 
-/// The `c1.api.llm_gateway.v1.MintGatewayKeyRequest` schema.
+/// The request body of `GatewayKey::mint` (`POST /api/v1/llm-gateway/keys`).
 #[cfg(feature = "gateway-key")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MintGatewayKeyRequest {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -144,16 +144,16 @@ setters! { MintGatewayKeyRequest {
     display_name: impl Into<String>,
 } }
 
-/// The `c1.api.llm_gateway.v1.MintGatewayKeyResponse` schema.
+/// The answer of `GatewayKey::mint` (`POST /api/v1/llm-gateway/keys`).
 #[cfg(feature = "gateway-key")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MintGatewayKeyResponse {
-    /// `gatewayKey`: a [`GatewayKey`].
+    /// The gateway key: a [`GatewayKey`]. `None` when the answer has none. On the wire: `gatewayKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_key: Option<GatewayKey>,
-    /// `plaintextKey`: text.
+    /// The plaintext key: text. `None` counts as empty. On the wire: `plaintextKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plaintext_key: Option<String>,
 }
@@ -170,43 +170,43 @@ redacted_debug! { MintGatewayKeyResponse {
     "plaintext_key" plaintext_key: redacted,
 } }
 
-/// The `c1.api.llm_gateway.v1.ProviderCredential` schema.
+/// Held by `ClearProviderCredentialResponse.credential`, `GetProviderCredentialResponse.credential` and `SetProviderCredentialResponse.credential`.
 #[cfg(feature = "provider-credential")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProviderCredential {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `headerStyle`: one of [`ProviderCredentialHeaderStyle`].
+    /// The header style: one of [`ProviderCredentialHeaderStyle`]. `None` counts as [`ProviderCredentialHeaderStyle::Unspecified`]. On the wire: `headerStyle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_style: Option<ProviderCredentialHeaderStyle>,
-    /// `keyPrefix`: text.
+    /// The key prefix: text. `None` counts as empty. On the wire: `keyPrefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_prefix: Option<String>,
-    /// `revokedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was revoked: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `revokedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub revoked_at: Option<::time::OffsetDateTime>,
-    /// `slotId`: text.
+    /// The id of the slot: text. `None` counts as empty. On the wire: `slotId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slot_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -225,7 +225,7 @@ model_de! { ProviderCredential [1] {
 
 #[cfg(feature = "provider-credential")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `ProviderCredential.header_style` and `SetProviderCredentialRequest.header_style`.
 pub enum ProviderCredentialHeaderStyle {
 /// `PROVIDER_CREDENTIAL_HEADER_STYLE_UNSPECIFIED`
 Unspecified = "PROVIDER_CREDENTIAL_HEADER_STYLE_UNSPECIFIED",
@@ -236,7 +236,7 @@ AuthorizationBearer = "PROVIDER_CREDENTIAL_HEADER_STYLE_AUTHORIZATION_BEARER",
 }
 }
 
-/// The `c1.api.llm_gateway.v1.RevokeGatewayKeyRequestInput` schema.
+/// The request body of `GatewayKey::revoke` (`DELETE /api/v1/llm-gateway/keys/<id>`).
 #[cfg(feature = "gateway-key")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -247,13 +247,13 @@ pub struct RevokeGatewayKeyRequest {}
 model_de! { RevokeGatewayKeyRequest [1] {
 } }
 
-/// The `c1.api.llm_gateway.v1.RevokeGatewayKeyResponse` schema.
+/// The answer of `GatewayKey::revoke` (`DELETE /api/v1/llm-gateway/keys/<id>`).
 #[cfg(feature = "gateway-key")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RevokeGatewayKeyResponse {
-    /// `gatewayKey`: a [`GatewayKey`].
+    /// The gateway key: a [`GatewayKey`]. `None` when the answer has none. On the wire: `gatewayKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_key: Option<GatewayKey>,
 }
@@ -263,19 +263,19 @@ model_de! { RevokeGatewayKeyResponse [1] {
     0 "gatewayKey" gateway_key: Model,
 } }
 
-/// The `c1.api.llm_gateway.v1.SetProviderCredentialRequestInput` schema.
+/// The request body of `ProviderCredential::set` (`PUT /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetProviderCredentialRequest {
-    /// `apiKey`: text.
+    /// The API key: text. `None` counts as empty. On the wire: `apiKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `headerStyle`: one of [`ProviderCredentialHeaderStyle`].
+    /// The header style: one of [`ProviderCredentialHeaderStyle`]. `None` counts as [`ProviderCredentialHeaderStyle::Unspecified`]. On the wire: `headerStyle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_style: Option<ProviderCredentialHeaderStyle>,
 }
@@ -301,13 +301,13 @@ setters! { SetProviderCredentialRequest {
     header_style: impl Into<ProviderCredentialHeaderStyle>,
 } }
 
-/// The `c1.api.llm_gateway.v1.SetProviderCredentialResponse` schema.
+/// The answer of `ProviderCredential::set` (`PUT /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetProviderCredentialResponse {
-    /// `credential`: a [`ProviderCredential`].
+    /// The credential: a [`ProviderCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ProviderCredential>,
 }

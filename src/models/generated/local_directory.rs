@@ -4,49 +4,51 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfig` schema.
+/// Held by `LocalDirectoryConfigServiceCreateResponse.local_directory_config`, `LocalDirectoryConfigServiceGetResponse.local_directory_config`, `LocalDirectoryConfigServiceListResponse.list` and 2 more.
+///
+/// In `LocalDirectoryConfigServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfig {
-    /// `allowSelfRegistration`: a boolean.
+    /// Whether to allow self registration: a boolean. `None` counts as `false`. On the wire: `allowSelfRegistration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_registration: Option<bool>,
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultProfileTypeId`: text.
+    /// The id of the default profile type: text. `None` counts as empty. On the wire: `defaultProfileTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_profile_type_id: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `invitationTtl`: a duration (`"3600s"` on the wire).
+    /// The invitation ttl: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `invitationTtl`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub invitation_ttl: Option<::time::SignedDuration>,
-    /// `isDefault`: a boolean.
+    /// Whether it is default: a boolean. `None` counts as `false`. On the wire: `isDefault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// `onboardingFlowId`: text.
+    /// The id of the onboarding flow: text. `None` counts as empty. On the wire: `onboardingFlowId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onboarding_flow_id: Option<String>,
-    /// `organizationId`: text.
+    /// The id of the organization: text. `None` counts as empty. On the wire: `organizationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// `selfRegistrationDomains`: a list; each item is text.
+    /// The self registration domains: a list of text. `None` counts as empty. On the wire: `selfRegistrationDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub self_registration_domains: Option<Vec<String>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -96,40 +98,40 @@ set_paths! { LocalDirectoryConfig {
     "selfRegistrationDomains" self_registration_domains,
 } }
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceCreateRequest` schema.
+/// The request body of `LocalDirectoryConfig::create` (`POST /api/v1/local-directory-configs`).
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceCreateRequest {
-    /// `allowSelfRegistration`: a boolean.
+    /// Whether to allow self registration: a boolean. `None` counts as `false`. On the wire: `allowSelfRegistration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_registration: Option<bool>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `defaultProfileTypeId`: text.
+    /// The id of the default profile type: text. `None` counts as empty. On the wire: `defaultProfileTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_profile_type_id: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `invitationTtl`: a duration (`"3600s"` on the wire).
+    /// The invitation ttl: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `invitationTtl`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub invitation_ttl: Option<::time::SignedDuration>,
-    /// `isDefault`: a boolean.
+    /// Whether it is default: a boolean. `None` counts as `false`. On the wire: `isDefault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
-    /// `onboardingFlowId`: text.
+    /// The id of the onboarding flow: text. `None` counts as empty. On the wire: `onboardingFlowId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onboarding_flow_id: Option<String>,
-    /// `organizationId`: text.
+    /// The id of the organization: text. `None` counts as empty. On the wire: `organizationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// `selfRegistrationDomains`: a list; each item is text.
+    /// The self registration domains: a list of text. `None` counts as empty. On the wire: `selfRegistrationDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub self_registration_domains: Option<Vec<String>>,
 }
@@ -162,7 +164,7 @@ setters! { LocalDirectoryConfigServiceCreateRequest {
 
 #[cfg(feature = "local-directory-config")]
 impl LocalDirectoryConfigServiceCreateRequest {
-    /// A `LocalDirectoryConfigServiceCreateRequest` with the fields the API requires: `app_id`, `display_name`; set the others with the setters.
+    /// A `LocalDirectoryConfigServiceCreateRequest` with the fields the API requires: `app_id` and `display_name`; set the others with the setters.
     pub fn new(app_id: impl Into<String>, display_name: impl Into<String>) -> Self {
         LocalDirectoryConfigServiceCreateRequest {
             app_id: Some(app_id.into()),
@@ -172,13 +174,13 @@ impl LocalDirectoryConfigServiceCreateRequest {
     }
 }
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceCreateResponse` schema.
+/// The answer of `LocalDirectoryConfig::create` (`POST /api/v1/local-directory-configs`).
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceCreateResponse {
-    /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
+    /// The local directory config: a [`LocalDirectoryConfig`]. `None` when the answer has none. On the wire: `localDirectoryConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local_directory_config: Option<LocalDirectoryConfig>,
 }
@@ -188,7 +190,7 @@ model_de! { LocalDirectoryConfigServiceCreateResponse [1] {
     0 "localDirectoryConfig" local_directory_config: Model,
 } }
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceDeleteRequestInput` schema.
+/// The request body of `LocalDirectoryConfig::delete` (`DELETE /api/v1/local-directory-configs/<app_id>`).
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -199,7 +201,7 @@ pub struct LocalDirectoryConfigServiceDeleteRequest {}
 model_de! { LocalDirectoryConfigServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceDeleteResponse` schema.
+/// The answer of `LocalDirectoryConfig::delete` (`DELETE /api/v1/local-directory-configs/<app_id>`).
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -210,13 +212,13 @@ pub struct LocalDirectoryConfigServiceDeleteResponse {}
 model_de! { LocalDirectoryConfigServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceGetResponse` schema.
+/// The answer of `LocalDirectoryConfig::get` (`GET /api/v1/local-directory-configs/<app_id>`).
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceGetResponse {
-    /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
+    /// The local directory config: a [`LocalDirectoryConfig`]. `None` when the answer has none. On the wire: `localDirectoryConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local_directory_config: Option<LocalDirectoryConfig>,
 }
@@ -226,16 +228,16 @@ model_de! { LocalDirectoryConfigServiceGetResponse [1] {
     0 "localDirectoryConfig" local_directory_config: Model,
 } }
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceListResponse` schema.
+/// The answer of `LocalDirectoryConfig::list` (`GET /api/v1/local-directory-configs?<page_size>&<page_token>`).
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceListResponse {
-    /// `list`: a list; each item is a [`LocalDirectoryConfig`].
+    /// The list: a list of [`LocalDirectoryConfig`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<LocalDirectoryConfig>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -257,14 +259,16 @@ impl crate::Page for LocalDirectoryConfigServiceListResponse {
     }
 }
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceUpdateRequestInput` schema.
+/// The request body of `LocalDirectoryConfig::update` (`POST /api/v1/local-directory-configs/<app_id>`).
+///
+/// An update: the server changes the fields of `local_directory_config` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceUpdateRequest {
-    /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
+    /// The local directory config: a [`LocalDirectoryConfig`]. `None` leaves it out. On the wire: `localDirectoryConfig`.
     pub local_directory_config: Option<LocalDirectoryConfig>,
-    /// `updateMask`: text.
+    /// The fields of `local_directory_config` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `local_directory_config` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -301,13 +305,13 @@ set_paths! { LocalDirectoryConfigServiceUpdateRequest => local_directory_config 
 #[cfg(feature = "local-directory-config")]
 update_body! { LocalDirectoryConfigServiceUpdateRequest { "localDirectoryConfig" local_directory_config,  } {  } }
 
-/// The `c1.api.local_directory.v1.LocalDirectoryConfigServiceUpdateResponse` schema.
+/// The answer of `LocalDirectoryConfig::update` (`POST /api/v1/local-directory-configs/<app_id>`).
 #[cfg(feature = "local-directory-config")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceUpdateResponse {
-    /// `localDirectoryConfig`: a [`LocalDirectoryConfig`].
+    /// The local directory config: a [`LocalDirectoryConfig`]. `None` when the answer has none. On the wire: `localDirectoryConfig`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local_directory_config: Option<LocalDirectoryConfig>,
 }
@@ -317,67 +321,67 @@ model_de! { LocalDirectoryConfigServiceUpdateResponse [1] {
     0 "localDirectoryConfig" local_directory_config: Model,
 } }
 
-/// The `c1.api.local_directory.v1.LocalUserInvitation` schema.
+/// Held by `LocalUserInvitationServiceCreateResponse.invitation`, `LocalUserInvitationServiceGetResponse.invitation`, `LocalUserInvitationServiceRevokeResponse.invitation` and 1 more.
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitation {
-    /// `acceptedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was accepted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `acceptedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub accepted_at: Option<::time::OffsetDateTime>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `createdUserId`: text. Set by the server.
+    /// The id of the created user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `createdUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_user_id: Option<String>,
-    /// `directoryAppId`: text. Set by the server.
+    /// The id of the directory app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `directoryAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_app_id: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `email`: text.
+    /// The email: text. `None` counts as empty. On the wire: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it expires: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `id`: text. Set by the server.
+    /// The id of this local user invitation: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `initialRoleIds`: a list; each item is text.
+    /// The ids of the initial roles: a list of text. `None` counts as empty. On the wire: `initialRoleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_role_ids: Option<Vec<String>>,
-    /// `invitedByUserId`: text. Set by the server.
+    /// The id of the invited by user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `invitedByUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_by_user_id: Option<String>,
-    /// `jobId`: text.
+    /// The id of the job: text. `None` counts as empty. On the wire: `jobId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `onboardingFlowId`: text.
+    /// The id of the onboarding flow: text. `None` counts as empty. On the wire: `onboardingFlowId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onboarding_flow_id: Option<String>,
-    /// `purpose`: text.
+    /// The purpose: text. `None` counts as empty. On the wire: `purpose`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    /// `sponsorUserId`: text.
+    /// The id of the sponsor user: text. `None` counts as empty. On the wire: `sponsorUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sponsor_user_id: Option<String>,
-    /// `status`: one of [`LocalUserInvitationStatus`]. Set by the server.
+    /// The status: one of [`LocalUserInvitationStatus`]. Set by the server (leave it `None` in a request). `None` counts as [`LocalUserInvitationStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<LocalUserInvitationStatus>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -405,31 +409,31 @@ model_de! { LocalUserInvitation [1] {
     15 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.local_directory.v1.LocalUserInvitationServiceCreateRequestInput` schema.
+/// The request body of `LocalUserInvitation::create` (`POST /api/v1/local-directory-configs/<directory_app_id>/invitations`).
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceCreateRequest {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `email`: text.
+    /// The email: text. `None` counts as empty. On the wire: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `initialRoleIds`: a list; each item is text.
+    /// The ids of the initial roles: a list of text. `None` counts as empty. On the wire: `initialRoleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_role_ids: Option<Vec<String>>,
-    /// `jobId`: text.
+    /// The id of the job: text. `None` counts as empty. On the wire: `jobId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
-    /// `onboardingFlowId`: text.
+    /// The id of the onboarding flow: text. `None` counts as empty. On the wire: `onboardingFlowId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub onboarding_flow_id: Option<String>,
-    /// `purpose`: text.
+    /// The purpose: text. `None` counts as empty. On the wire: `purpose`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
-    /// `sponsorUserId`: text.
+    /// The id of the sponsor user: text. `None` counts as empty. On the wire: `sponsorUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sponsor_user_id: Option<String>,
 }
@@ -458,7 +462,7 @@ setters! { LocalUserInvitationServiceCreateRequest {
 
 #[cfg(feature = "local-user-invitation")]
 impl LocalUserInvitationServiceCreateRequest {
-    /// A `LocalUserInvitationServiceCreateRequest` with the fields the API requires: `email`, `display_name`; set the others with the setters.
+    /// A `LocalUserInvitationServiceCreateRequest` with the fields the API requires: `email` and `display_name`; set the others with the setters.
     pub fn new(email: impl Into<String>, display_name: impl Into<String>) -> Self {
         LocalUserInvitationServiceCreateRequest {
             email: Some(email.into()),
@@ -468,13 +472,13 @@ impl LocalUserInvitationServiceCreateRequest {
     }
 }
 
-/// The `c1.api.local_directory.v1.LocalUserInvitationServiceCreateResponse` schema.
+/// The answer of `LocalUserInvitation::create` (`POST /api/v1/local-directory-configs/<directory_app_id>/invitations`).
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceCreateResponse {
-    /// `invitation`: a [`LocalUserInvitation`].
+    /// The invitation: a [`LocalUserInvitation`]. `None` when the answer has none. On the wire: `invitation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation: Option<LocalUserInvitation>,
 }
@@ -484,13 +488,13 @@ model_de! { LocalUserInvitationServiceCreateResponse [1] {
     0 "invitation" invitation: Model,
 } }
 
-/// The `c1.api.local_directory.v1.LocalUserInvitationServiceGetResponse` schema.
+/// The answer of `LocalUserInvitation::get` (`GET /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>`).
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceGetResponse {
-    /// `invitation`: a [`LocalUserInvitation`].
+    /// The invitation: a [`LocalUserInvitation`]. `None` when the answer has none. On the wire: `invitation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation: Option<LocalUserInvitation>,
 }
@@ -500,7 +504,7 @@ model_de! { LocalUserInvitationServiceGetResponse [1] {
     0 "invitation" invitation: Model,
 } }
 
-/// The `c1.api.local_directory.v1.LocalUserInvitationServiceRevokeRequestInput` schema.
+/// The request body of `LocalUserInvitation::revoke` (`POST /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>/revoke`).
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -511,13 +515,13 @@ pub struct LocalUserInvitationServiceRevokeRequest {}
 model_de! { LocalUserInvitationServiceRevokeRequest [1] {
 } }
 
-/// The `c1.api.local_directory.v1.LocalUserInvitationServiceRevokeResponse` schema.
+/// The answer of `LocalUserInvitation::revoke` (`POST /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>/revoke`).
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceRevokeResponse {
-    /// `invitation`: a [`LocalUserInvitation`].
+    /// The invitation: a [`LocalUserInvitation`]. `None` when the answer has none. On the wire: `invitation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation: Option<LocalUserInvitation>,
 }
@@ -527,22 +531,22 @@ model_de! { LocalUserInvitationServiceRevokeResponse [1] {
     0 "invitation" invitation: Model,
 } }
 
-/// The `c1.api.local_directory.v1.LocalUserInvitationServiceSearchRequest` schema.
+/// The request body of `LocalUserInvitation::search` (`POST /api/v1/search/local-directory-invitations`).
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceSearchRequest {
-    /// `directoryAppId`: text.
+    /// The id of the directory app: text. `None` counts as empty. On the wire: `directoryAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_app_id: Option<String>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `statusFilter`: one of [`LocalUserInvitationStatus`].
+    /// The status filter: one of [`LocalUserInvitationStatus`]. `None` counts as [`LocalUserInvitationStatus::Unspecified`]. On the wire: `statusFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_filter: Option<LocalUserInvitationStatus>,
 }
@@ -563,16 +567,16 @@ setters! { LocalUserInvitationServiceSearchRequest {
     status_filter: impl Into<LocalUserInvitationStatus>,
 } }
 
-/// The `c1.api.local_directory.v1.LocalUserInvitationServiceSearchResponse` schema.
+/// The answer of `LocalUserInvitation::search` (`POST /api/v1/search/local-directory-invitations`).
 #[cfg(feature = "local-user-invitation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LocalUserInvitationServiceSearchResponse {
-    /// `list`: a list; each item is a [`LocalUserInvitation`].
+    /// The list: a list of [`LocalUserInvitation`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<LocalUserInvitation>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -596,7 +600,7 @@ impl crate::Page for LocalUserInvitationServiceSearchResponse {
 
 #[cfg(feature = "local-user-invitation")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `LocalUserInvitation.status` and `LocalUserInvitationServiceSearchRequest.status_filter`.
 pub enum LocalUserInvitationStatus {
 /// `LOCAL_INVITATION_STATUS_UNSPECIFIED`
 Unspecified = "LOCAL_INVITATION_STATUS_UNSPECIFIED",

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.policy.v1.Accept` schema.
+/// Held by `PolicyStep.accept`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -16,7 +16,7 @@ use super::*;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Accept {
-    /// `acceptMessage`: text.
+    /// The accept message: text. `None` counts as empty. On the wire: `acceptMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_message: Option<String>,
 }
@@ -37,13 +37,13 @@ setters! { Accept {
     accept_message: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.AcceptInstance` schema.
+/// Held by `PolicyStepInstance.accept`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AcceptInstance {
-    /// `acceptMessage`: text.
+    /// The accept message: text. `None` counts as empty. On the wire: `acceptMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_message: Option<String>,
 }
@@ -53,7 +53,9 @@ model_de! { AcceptInstance [1] {
     0 "acceptMessage" accept_message: Plain,
 } }
 
-/// The `c1.api.policy.v1.ConnectorProvision.AccountProvision` schema.
+/// Held by `ConnectorProvision.account`.
+///
+/// At most one of `save_to_vault`, `do_not_save` may be set.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -75,19 +77,19 @@ model_de! { AcceptInstance [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccountProvision {
-    /// `config`: a free-form JSON object.
+    /// The config: a free-form JSON object. `None`: not set. On the wire: `config`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `doNotSave`: a [`DoNotSave`].
+    /// The do not save: a [`DoNotSave`]. `None`: not set. On the wire: `doNotSave`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_save: Option<DoNotSave>,
-    /// `saveToVault`: a [`SaveToVault`].
+    /// The save to vault: a [`SaveToVault`]. `None`: not set. On the wire: `saveToVault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub save_to_vault: Option<SaveToVault>,
-    /// `schemaId`: text.
+    /// The id of the schema: text. `None` counts as empty. On the wire: `schemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema_id: Option<String>,
 }
@@ -130,7 +132,9 @@ setters! { AccountProvision {
     schema_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.Action` schema.
+/// Held by `ActionInstance.action` and `PolicyStep.action`.
+///
+/// At most one of `automation`, `baton_resource_action`, `client_id_approval` may be set.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -143,13 +147,13 @@ setters! { AccountProvision {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Action {
-    /// `automation`: a [`ActionTargetAutomation`].
+    /// The automation: an [`ActionTargetAutomation`]. `None`: not set. On the wire: `automation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation: Option<ActionTargetAutomation>,
-    /// `batonResourceAction`: a [`ActionTargetBatonResourceAction`].
+    /// The baton resource action: an [`ActionTargetBatonResourceAction`]. `None`: not set. On the wire: `batonResourceAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_resource_action: Option<ActionTargetBatonResourceAction>,
-    /// `clientIdApproval`: a [`ActionTargetClientIdApproval`].
+    /// The client id approval: an [`ActionTargetClientIdApproval`]. `None`: not set. On the wire: `clientIdApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_approval: Option<ActionTargetClientIdApproval>,
 }
@@ -175,7 +179,9 @@ setters! { Action {
     client_id_approval: impl Into<ActionTargetClientIdApproval>,
 } }
 
-/// The `c1.api.policy.v1.ActionInstance` schema.
+/// Held by `PolicyStepInstance.action`, `TaskAuditActionInstanceCreated.instance`, `TaskAuditActionInstanceFailed.instance` and 1 more.
+///
+/// At most one of each group may be set: `automation`, `baton_resource_action_instance`, `client_id_approval_instance`; `success`, `denied`, `error`, `cancelled`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -186,31 +192,31 @@ setters! { Action {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionInstance {
-    /// `action`: a [`Action`].
+    /// The action: an [`Action`]. `None` when the answer has none. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<Action>,
-    /// `automation`: a [`ActionTargetAutomationInstance`].
+    /// The automation: an [`ActionTargetAutomationInstance`]. `None` when the answer has none. On the wire: `automation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation: Option<ActionTargetAutomationInstance>,
-    /// `batonResourceActionInstance`: a [`ActionTargetBatonResourceActionInstance`].
+    /// The baton resource action instance: an [`ActionTargetBatonResourceActionInstance`]. `None` when the answer has none. On the wire: `batonResourceActionInstance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_resource_action_instance: Option<ActionTargetBatonResourceActionInstance>,
-    /// `cancelled`: a [`ActionOutcomeCancelled`].
+    /// The cancelled: an [`ActionOutcomeCancelled`]. `None` when the answer has none. On the wire: `cancelled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<ActionOutcomeCancelled>,
-    /// `clientIdApprovalInstance`: a [`ActionTargetClientIdApprovalInstance`].
+    /// The client id approval instance: an [`ActionTargetClientIdApprovalInstance`]. `None` when the answer has none. On the wire: `clientIdApprovalInstance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_approval_instance: Option<ActionTargetClientIdApprovalInstance>,
-    /// `denied`: a [`ActionOutcomeDenied`].
+    /// The denied: an [`ActionOutcomeDenied`]. `None` when the answer has none. On the wire: `denied`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denied: Option<ActionOutcomeDenied>,
-    /// `error`: a [`ActionOutcomeError`].
+    /// The error: an [`ActionOutcomeError`]. `None` when the answer has none. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ActionOutcomeError>,
-    /// `state`: one of [`ActionInstanceState`].
+    /// The state: one of [`ActionInstanceState`]. `None` counts as [`ActionInstanceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ActionInstanceState>,
-    /// `success`: a [`ActionOutcomeSuccess`].
+    /// The success: an [`ActionOutcomeSuccess`]. `None` when the answer has none. On the wire: `success`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<ActionOutcomeSuccess>,
 }
@@ -240,7 +246,7 @@ model_de! { ActionInstance [1] {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `ActionInstance.state`.
 pub enum ActionInstanceState {
 /// `ACTION_INSTANCE_STATE_UNSPECIFIED`
 Unspecified = "ACTION_INSTANCE_STATE_UNSPECIFIED",
@@ -255,7 +261,7 @@ Error = "ACTION_INSTANCE_STATE_ERROR",
 }
 }
 
-/// The `c1.api.policy.v1.ActionOutcomeCancelled` schema.
+/// Held by `ActionInstance.cancelled`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -266,7 +272,7 @@ Error = "ACTION_INSTANCE_STATE_ERROR",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionOutcomeCancelled {
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire).
+    /// The outcome time: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -284,7 +290,7 @@ model_de! { ActionOutcomeCancelled [1] {
     0 "outcomeTime" outcome_time: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.ActionOutcomeDenied` schema.
+/// Held by `ActionInstance.denied`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -295,7 +301,7 @@ model_de! { ActionOutcomeCancelled [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionOutcomeDenied {
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire).
+    /// The outcome time: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -313,7 +319,7 @@ model_de! { ActionOutcomeDenied [1] {
     0 "outcomeTime" outcome_time: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.ActionOutcomeError` schema.
+/// Held by `ActionInstance.error`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -324,13 +330,13 @@ model_de! { ActionOutcomeDenied [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionOutcomeError {
-    /// `errorCode`: text.
+    /// The error code: text. `None` counts as empty. On the wire: `errorCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire).
+    /// The outcome time: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -350,7 +356,7 @@ model_de! { ActionOutcomeError [1] {
     2 "outcomeTime" outcome_time: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.ActionOutcomeSuccess` schema.
+/// Held by `ActionInstance.success`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -361,7 +367,7 @@ model_de! { ActionOutcomeError [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionOutcomeSuccess {
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire).
+    /// The outcome time: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -379,7 +385,7 @@ model_de! { ActionOutcomeSuccess [1] {
     0 "outcomeTime" outcome_time: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.ActionProvision` schema.
+/// Held by `ProvisionPolicy.action`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -401,16 +407,16 @@ model_de! { ActionOutcomeSuccess [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionProvision {
-    /// `actionName`: text.
+    /// The action name: text. `None` counts as empty. On the wire: `actionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_name: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -451,7 +457,7 @@ setters! { ActionProvision {
     display_name: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.ActionTargetAutomation` schema.
+/// Held by `Action.automation`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -464,7 +470,7 @@ setters! { ActionProvision {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetAutomation {
-    /// `automationTemplateId`: text.
+    /// The id of the automation template: text. `None` counts as empty. On the wire: `automationTemplateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_template_id: Option<String>,
 }
@@ -486,7 +492,7 @@ setters! { ActionTargetAutomation {
     automation_template_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.ActionTargetAutomationInstance` schema.
+/// Held by `ActionInstance.automation`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -497,7 +503,7 @@ setters! { ActionTargetAutomation {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetAutomationInstance {
-    /// `automationExecutionId`: text.
+    /// The id of the automation execution: text. `None` counts as empty. On the wire: `automationExecutionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_execution_id: Option<String>,
 }
@@ -512,7 +518,7 @@ model_de! { ActionTargetAutomationInstance [1] {
     0 "automationExecutionId" automation_execution_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.ActionTargetBatonResourceAction` schema.
+/// Held by `Action.baton_resource_action`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -525,7 +531,7 @@ model_de! { ActionTargetAutomationInstance [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetBatonResourceAction {
-    /// `batonResourceActionId`: text.
+    /// The id of the baton resource action: text. `None` counts as empty. On the wire: `batonResourceActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_resource_action_id: Option<String>,
 }
@@ -547,7 +553,7 @@ setters! { ActionTargetBatonResourceAction {
     baton_resource_action_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.ActionTargetBatonResourceActionInstance` schema.
+/// Held by `ActionInstance.baton_resource_action_instance`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -558,7 +564,7 @@ setters! { ActionTargetBatonResourceAction {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetBatonResourceActionInstance {
-    /// `batonActionInvocationId`: text.
+    /// The id of the baton action invocation: text. `None` counts as empty. On the wire: `batonActionInvocationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_invocation_id: Option<String>,
 }
@@ -573,7 +579,7 @@ model_de! { ActionTargetBatonResourceActionInstance [1] {
     0 "batonActionInvocationId" baton_action_invocation_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.ActionTargetClientIdApproval` schema.
+/// Held by `Action.client_id_approval`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -598,7 +604,7 @@ pub struct ActionTargetClientIdApproval {}
 model_de! { ActionTargetClientIdApproval [1] {
 } }
 
-/// The `c1.api.policy.v1.ActionTargetClientIdApprovalInstance` schema.
+/// Held by `ActionInstance.client_id_approval_instance`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -609,7 +615,7 @@ model_de! { ActionTargetClientIdApproval [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ActionTargetClientIdApprovalInstance {
-    /// `clientIdUrl`: text.
+    /// The client id URL: text. `None` counts as empty. On the wire: `clientIdUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_url: Option<String>,
 }
@@ -624,7 +630,7 @@ model_de! { ActionTargetClientIdApprovalInstance [1] {
     0 "clientIdUrl" client_id_url: Plain,
 } }
 
-/// The `c1.api.policy.v1.AgentApproval` schema.
+/// Held by `Approval.agent`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -637,22 +643,22 @@ model_de! { ActionTargetClientIdApprovalInstance [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentApproval {
-    /// `agentFailureAction`: one of [`AgentApprovalAgentFailureAction`].
+    /// The agent failure action: one of [`AgentApprovalAgentFailureAction`]. `None` counts as [`AgentApprovalAgentFailureAction::Unspecified`]. On the wire: `agentFailureAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_failure_action: Option<AgentApprovalAgentFailureAction>,
-    /// `agentMode`: one of [`AgentApprovalAgentMode`].
+    /// The agent mode: one of [`AgentApprovalAgentMode`]. `None` counts as [`AgentApprovalAgentMode::Unspecified`]. On the wire: `agentMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_mode: Option<AgentApprovalAgentMode>,
-    /// `agentUserId`: text. Deprecated by the vendor.
+    /// The id of the agent user: text. `None` counts as empty. On the wire: `agentUserId`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_user_id: Option<String>,
-    /// `instructions`: text.
+    /// The instructions: text. `None` counts as empty. On the wire: `instructions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
-    /// `policyIds`: a list; each item is text.
+    /// The ids of the policies: a list of text. `None` counts as empty. On the wire: `policyIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_ids: Option<Vec<String>>,
-    /// `reassignToUserIds`: a list; each item is text.
+    /// The ids of the reassign to users: a list of text. `None` counts as empty. On the wire: `reassignToUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign_to_user_ids: Option<Vec<String>>,
 }
@@ -693,7 +699,7 @@ setters! { AgentApproval {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AgentApproval.agent_failure_action`.
 pub enum AgentApprovalAgentFailureAction {
 /// `APPROVAL_AGENT_FAILURE_ACTION_UNSPECIFIED`
 Unspecified = "APPROVAL_AGENT_FAILURE_ACTION_UNSPECIFIED",
@@ -715,7 +721,7 @@ SkipPolicyStep = "APPROVAL_AGENT_FAILURE_ACTION_SKIP_POLICY_STEP",
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `AgentApproval.agent_mode`.
 pub enum AgentApprovalAgentMode {
 /// `APPROVAL_AGENT_MODE_UNSPECIFIED`
 Unspecified = "APPROVAL_AGENT_MODE_UNSPECIFIED",
@@ -728,7 +734,7 @@ CommentOnly = "APPROVAL_AGENT_MODE_COMMENT_ONLY",
 }
 }
 
-/// The `c1.api.policy.v1.AppEntitlementReference` schema.
+/// Held by `AppGroupApproval.fallback_group_ids`, `ApprovedAction.entitlements`, `CompletedAction.entitlements` and 5 more.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -741,10 +747,10 @@ CommentOnly = "APPROVAL_AGENT_MODE_COMMENT_ONLY",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementReference {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -768,7 +774,7 @@ setters! { AppEntitlementReference {
     app_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.AppGroupApproval` schema.
+/// Held by `Approval.group`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -781,28 +787,28 @@ setters! { AppEntitlementReference {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppGroupApproval {
-    /// `allowSelfApproval`: a boolean.
+    /// Whether to allow self approval: a boolean. `None` counts as `false`. On the wire: `allowSelfApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_approval: Option<bool>,
-    /// `appGroupId`: text.
+    /// The id of the app group: text. `None` counts as empty. On the wire: `appGroupId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_group_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `fallback`: a boolean.
+    /// The fallback switch: a boolean. `None` counts as `false`. On the wire: `fallback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<bool>,
-    /// `fallbackGroupIds`: a list; each item is a [`AppEntitlementReference`].
+    /// The fallback group ids: a list of [`AppEntitlementReference`]s. `None` counts as empty. On the wire: `fallbackGroupIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
-    /// `isGroupFallbackEnabled`: a boolean.
+    /// Whether is group fallback is enabled: a boolean. `None` counts as `false`. On the wire: `isGroupFallbackEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_group_fallback_enabled: Option<bool>,
-    /// `requireDistinctApprovers`: a boolean.
+    /// Whether to require distinct approvers: a boolean. `None` counts as `false`. On the wire: `requireDistinctApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_distinct_approvers: Option<bool>,
 }
@@ -838,7 +844,7 @@ setters! { AppGroupApproval {
     require_distinct_approvers: bool,
 } }
 
-/// The `c1.api.policy.v1.AppOwnerApproval` schema.
+/// Held by `Approval.app_owners`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -851,10 +857,10 @@ setters! { AppGroupApproval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppOwnerApproval {
-    /// `allowSelfApproval`: a boolean.
+    /// Whether to allow self approval: a boolean. `None` counts as `false`. On the wire: `allowSelfApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_approval: Option<bool>,
-    /// `requireDistinctApprovers`: a boolean.
+    /// Whether to require distinct approvers: a boolean. `None` counts as `false`. On the wire: `requireDistinctApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_distinct_approvers: Option<bool>,
 }
@@ -878,7 +884,7 @@ setters! { AppOwnerApproval {
     require_distinct_approvers: bool,
 } }
 
-/// The `c1.api.policy.v1.AppOwnerProvisioner` schema.
+/// Held by `ProvisionerAssignment.app_owners`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -900,10 +906,10 @@ setters! { AppOwnerApproval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppOwnerProvisioner {
-    /// `allowReassignment`: a boolean.
+    /// Whether to allow reassignment: a boolean. `None` counts as `false`. On the wire: `allowReassignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_reassignment: Option<bool>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
 }
@@ -940,7 +946,9 @@ setters! { AppOwnerProvisioner {
     fallback_user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.Approval` schema.
+/// Held by `ApprovalInstance.approval` and `PolicyStep.approval`.
+///
+/// At most one of `users`, `manager`, `app_owners`, `group`, `self_`, `entitlement_owners`, `expression`, `webhook`, `resource_owners`, `agent` may be set.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -953,64 +961,64 @@ setters! { AppOwnerProvisioner {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Approval {
-    /// `agent`: a [`AgentApproval`].
+    /// The agent: an [`AgentApproval`]. `None`: not set. On the wire: `agent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentApproval>,
-    /// `allowDelegation`: a boolean.
+    /// Whether to allow delegation: a boolean. `None` counts as `false`. On the wire: `allowDelegation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_delegation: Option<bool>,
-    /// `allowReassignment`: a boolean.
+    /// Whether to allow reassignment: a boolean. `None` counts as `false`. On the wire: `allowReassignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_reassignment: Option<bool>,
-    /// `allowedReassignees`: a list; each item is text.
+    /// The allowed reassignees: a list of text. `None` counts as empty. On the wire: `allowedReassignees`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_reassignees: Option<Vec<String>>,
-    /// `appOwners`: a [`AppOwnerApproval`].
+    /// The app owners: an [`AppOwnerApproval`]. `None`: not set. On the wire: `appOwners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_owners: Option<AppOwnerApproval>,
-    /// `assigned`: a boolean. Set by the server.
+    /// Whether it is assigned: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `assigned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned: Option<bool>,
-    /// `entitlementOwners`: a [`EntitlementOwnerApproval`].
+    /// The entitlement owners: an [`EntitlementOwnerApproval`]. `None`: not set. On the wire: `entitlementOwners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_owners: Option<EntitlementOwnerApproval>,
-    /// `escalation`: a [`Escalation`].
+    /// The escalation: an [`Escalation`]. `None`: not set. On the wire: `escalation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation: Option<Escalation>,
-    /// `escalationEnabled`: a boolean.
+    /// Whether escalation is enabled: a boolean. `None` counts as `false`. On the wire: `escalationEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_enabled: Option<bool>,
-    /// `expression`: a [`ExpressionApproval`].
+    /// The expression: an [`ExpressionApproval`]. `None`: not set. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<ExpressionApproval>,
-    /// `group`: a [`AppGroupApproval`].
+    /// The group: an [`AppGroupApproval`]. `None`: not set. On the wire: `group`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<AppGroupApproval>,
-    /// `manager`: a [`ManagerApproval`].
+    /// The manager: a [`ManagerApproval`]. `None`: not set. On the wire: `manager`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<ManagerApproval>,
-    /// `requireApprovalReason`: a boolean.
+    /// Whether to require approval reason: a boolean. `None` counts as `false`. On the wire: `requireApprovalReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_approval_reason: Option<bool>,
-    /// `requireDenialReason`: a boolean.
+    /// Whether to require denial reason: a boolean. `None` counts as `false`. On the wire: `requireDenialReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_denial_reason: Option<bool>,
-    /// `requireReassignmentReason`: a boolean.
+    /// Whether to require reassignment reason: a boolean. `None` counts as `false`. On the wire: `requireReassignmentReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_reassignment_reason: Option<bool>,
-    /// `requiresStepUpProviderId`: text.
+    /// The id of the requires step up provider: text. `None` counts as empty. On the wire: `requiresStepUpProviderId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_step_up_provider_id: Option<String>,
-    /// `resourceOwners`: a [`ResourceOwnerApproval`].
+    /// The resource owners: a [`ResourceOwnerApproval`]. `None`: not set. On the wire: `resourceOwners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_owners: Option<ResourceOwnerApproval>,
-    /// `self`: a [`SelfApproval`].
+    /// The self: a [`SelfApproval`]. `None`: not set. On the wire: `self`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub self_: Option<SelfApproval>,
-    /// `users`: a [`UserApproval`].
+    /// The users: a [`UserApproval`]. `None`: not set. On the wire: `users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<UserApproval>,
-    /// `webhook`: a [`WebhookApproval`].
+    /// The webhook: a [`WebhookApproval`]. `None`: not set. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookApproval>,
 }
@@ -1070,7 +1078,9 @@ setters! { Approval {
     webhook: impl Into<WebhookApproval>,
 } }
 
-/// The `c1.api.policy.v1.ApprovalInstance` schema.
+/// Held by `PolicyStepInstance.approval` and `TaskAuditApprovalInstanceChange.instance`.
+///
+/// At most one of `approved`, `denied`, `reassigned`, `restarted`, `reassigned_by_error`, `skipped` may be set.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -1081,37 +1091,37 @@ setters! { Approval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApprovalInstance {
-    /// `approval`: a [`Approval`].
+    /// The approval: an [`Approval`]. `None` when the answer has none. On the wire: `approval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
-    /// `approved`: a [`ApprovedAction`].
+    /// The approved: an [`ApprovedAction`]. `None` when the answer has none. On the wire: `approved`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approved: Option<ApprovedAction>,
-    /// `assignedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was assigned: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `assignedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub assigned_at: Option<::time::OffsetDateTime>,
-    /// `denied`: a [`DeniedAction`].
+    /// The denied: a [`DeniedAction`]. `None` when the answer has none. On the wire: `denied`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denied: Option<DeniedAction>,
-    /// `escalationInstance`: a [`EscalationInstance`].
+    /// The escalation instance: an [`EscalationInstance`]. `None` when the answer has none. On the wire: `escalationInstance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_instance: Option<EscalationInstance>,
-    /// `reassigned`: a [`ReassignedAction`].
+    /// The reassigned: a [`ReassignedAction`]. `None` when the answer has none. On the wire: `reassigned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassigned: Option<ReassignedAction>,
-    /// `reassignedByError`: a [`ReassignedByErrorAction`].
+    /// The reassigned by error: a [`ReassignedByErrorAction`]. `None` when the answer has none. On the wire: `reassignedByError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassigned_by_error: Option<ReassignedByErrorAction>,
-    /// `restarted`: a [`RestartAction`].
+    /// The restarted: a [`RestartAction`]. `None` when the answer has none. On the wire: `restarted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restarted: Option<RestartAction>,
-    /// `skipped`: a [`SkippedAction`].
+    /// The skipped: a [`SkippedAction`]. `None` when the answer has none. On the wire: `skipped`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<SkippedAction>,
-    /// `state`: one of [`ApprovalInstanceState`]. Set by the server.
+    /// The state: one of [`ApprovalInstanceState`]. Set by the server (leave it `None` in a request). `None` counts as [`ApprovalInstanceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ApprovalInstanceState>,
 }
@@ -1142,7 +1152,7 @@ model_de! { ApprovalInstance [1] {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `ApprovalInstance.state`.
 pub enum ApprovalInstanceState {
 /// `APPROVAL_INSTANCE_STATE_UNSPECIFIED`
 Unspecified = "APPROVAL_INSTANCE_STATE_UNSPECIFIED",
@@ -1157,7 +1167,7 @@ Done = "APPROVAL_INSTANCE_STATE_DONE",
 }
 }
 
-/// The `c1.api.policy.v1.ApprovedAction` schema.
+/// Held by `ApprovalInstance.approved`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -1168,19 +1178,19 @@ Done = "APPROVAL_INSTANCE_STATE_DONE",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApprovedAction {
-    /// `approvedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was approved: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `approvedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub approved_at: Option<::time::OffsetDateTime>,
-    /// `entitlements`: a list; each item is a [`AppEntitlementReference`]. Set by the server.
+    /// The entitlements: a list of [`AppEntitlementReference`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<AppEntitlementReference>>,
-    /// `stepUpTransactionId`: text. Set by the server.
+    /// The id of the step up transaction: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `stepUpTransactionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_transaction_id: Option<String>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1198,7 +1208,7 @@ model_de! { ApprovedAction [1] {
     3 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.Escalation.CancelTicket` schema.
+/// Held by `Escalation.cancel_ticket`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -1223,19 +1233,19 @@ pub struct CancelTicket {}
 model_de! { CancelTicket [1] {
 } }
 
-/// The `c1.api.policy.v1.CancelledAction` schema.
+/// Held by `ProvisionInstance.cancelled`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CancelledAction {
-    /// `cancelledAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was cancelled: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `cancelledAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub cancelled_at: Option<::time::OffsetDateTime>,
-    /// `cancelledByUserId`: text.
+    /// The id of the cancelled by user: text. `None` counts as empty. On the wire: `cancelledByUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled_by_user_id: Option<String>,
 }
@@ -1246,22 +1256,22 @@ model_de! { CancelledAction [1] {
     1 "cancelledByUserId" cancelled_by_user_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.CompletedAction` schema.
+/// Held by `ProvisionInstance.completed`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompletedAction {
-    /// `completedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was completed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `completedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completed_at: Option<::time::OffsetDateTime>,
-    /// `entitlements`: a list; each item is a [`AppEntitlementReference`].
+    /// The entitlements: a list of [`AppEntitlementReference`]s. `None` counts as empty. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<AppEntitlementReference>>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1273,13 +1283,13 @@ model_de! { CompletedAction [1] {
     2 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.WaitInstance.ConditionSucceeded` schema.
+/// Held by `WaitInstance.succeeded`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConditionSucceeded {
-    /// `succeededAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was succeeded: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `succeededAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1292,13 +1302,13 @@ model_de! { ConditionSucceeded [1] {
     0 "succeededAt" succeeded_at: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.WaitInstance.ConditionTimedOut` schema.
+/// Held by `WaitInstance.timed_out`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConditionTimedOut {
-    /// `timedOutAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of timed out: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `timedOutAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1311,7 +1321,9 @@ model_de! { ConditionTimedOut [1] {
     0 "timedOutAt" timed_out_at: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.ConnectorProvision` schema.
+/// Held by `ProvisionPolicy.connector`.
+///
+/// At most one of `default_behavior`, `account`, `delete_account` may be set.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -1333,13 +1345,13 @@ model_de! { ConditionTimedOut [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorProvision {
-    /// `account`: a [`AccountProvision`].
+    /// The account: an [`AccountProvision`]. `None`: not set. On the wire: `account`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountProvision>,
-    /// `defaultBehavior`: a [`DefaultBehavior`].
+    /// The default behavior: a [`DefaultBehavior`]. `None`: not set. On the wire: `defaultBehavior`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_behavior: Option<DefaultBehavior>,
-    /// `deleteAccount`: a [`DeleteAccount`].
+    /// The delete account: a [`DeleteAccount`]. `None`: not set. On the wire: `deleteAccount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_account: Option<DeleteAccount>,
 }
@@ -1378,40 +1390,40 @@ setters! { ConnectorProvision {
     delete_account: impl Into<DeleteAccount>,
 } }
 
-/// The `c1.api.policy.v1.CreatePolicyRequest` schema.
+/// The request body of `Policies::create` (`POST /api/v1/policies`).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreatePolicyRequest {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `baselinePolicyId`: text.
+    /// The id of the baseline policy: text. `None` counts as empty. On the wire: `baselinePolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_policy_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `policySteps`: a map from text; each value is a [`PolicySteps`].
+    /// The policy steps: a map from text to [`PolicySteps`]s. `None` counts as empty. On the wire: `policySteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_steps: Option<::std::collections::BTreeMap<String, PolicySteps>>,
-    /// `policyType`: one of [`PolicyPolicyType`].
+    /// The policy type: one of [`PolicyPolicyType`]. `None` counts as [`PolicyPolicyType::Unspecified`]. On the wire: `policyType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<PolicyPolicyType>,
-    /// `postActions`: a list; each item is a [`PolicyPostActions`].
+    /// The post actions: a list of [`PolicyPostActions`]s. `None` counts as empty. On the wire: `postActions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_actions: Option<Vec<PolicyPostActions>>,
-    /// `reassignTasksToDelegates`: a boolean. Deprecated by the vendor.
+    /// The reassign tasks to delegates switch: a boolean. `None` counts as `false`. On the wire: `reassignTasksToDelegates`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign_tasks_to_delegates: Option<bool>,
-    /// `rules`: a list; each item is a [`Rule`].
+    /// The rules: a list of [`Rule`]s. `None` counts as empty. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<Rule>>,
-    /// `scope`: a [`PolicyScope`].
+    /// The scope: a [`PolicyScope`]. `None` leaves it out. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<PolicyScope>,
 }
@@ -1455,13 +1467,13 @@ impl CreatePolicyRequest {
     }
 }
 
-/// The `c1.api.policy.v1.CreatePolicyResponse` schema.
+/// The answer of `Policies::create` (`POST /api/v1/policies`).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreatePolicyResponse {
-    /// `policy`: a [`Policy`].
+    /// The policy: a [`Policy`]. `None` when the answer has none. On the wire: `policy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
 }
@@ -1471,7 +1483,7 @@ model_de! { CreatePolicyResponse [1] {
     0 "policy" policy: Model,
 } }
 
-/// The `c1.api.policy.v1.ConnectorProvision.DefaultBehavior` schema.
+/// Held by `ConnectorProvision.default_behavior`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -1493,7 +1505,7 @@ model_de! { CreatePolicyResponse [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DefaultBehavior {
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
 }
@@ -1528,7 +1540,7 @@ setters! { DefaultBehavior {
     connector_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.DelegatedProvision` schema.
+/// Held by `ProvisionPolicy.delegated`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -1550,13 +1562,13 @@ setters! { DefaultBehavior {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DelegatedProvision {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `entitlementId`: text.
+    /// The id of the entitlement: text. `None` counts as empty. On the wire: `entitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_id: Option<String>,
-    /// `implicit`: a boolean.
+    /// The implicit switch: a boolean. `None` counts as `false`. On the wire: `implicit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub implicit: Option<bool>,
 }
@@ -1595,7 +1607,7 @@ setters! { DelegatedProvision {
     implicit: bool,
 } }
 
-/// The `c1.api.policy.v1.ConnectorProvision.DeleteAccount` schema.
+/// Held by `ConnectorProvision.delete_account`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -1617,7 +1629,7 @@ setters! { DelegatedProvision {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteAccount {
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
 }
@@ -1652,7 +1664,7 @@ setters! { DeleteAccount {
     connector_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.DeletePolicyRequestInput` schema.
+/// The request body of `Policies::delete` (`DELETE /api/v1/policies/<id>`).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1663,7 +1675,7 @@ pub struct DeletePolicyRequest {}
 model_de! { DeletePolicyRequest [1] {
 } }
 
-/// The `c1.api.policy.v1.DeletePolicyResponse` schema.
+/// The answer of `Policies::delete` (`DELETE /api/v1/policies/<id>`).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1674,7 +1686,7 @@ pub struct DeletePolicyResponse {}
 model_de! { DeletePolicyResponse [1] {
 } }
 
-/// The `c1.api.policy.v1.DeniedAction` schema.
+/// Held by `ApprovalInstance.denied`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -1685,13 +1697,13 @@ model_de! { DeletePolicyResponse [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeniedAction {
-    /// `deniedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was denied: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deniedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub denied_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1707,7 +1719,7 @@ model_de! { DeniedAction [1] {
     1 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.DevicePlacementProvision` schema.
+/// Held by `ProvisionPolicy.device_placement`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -1729,7 +1741,7 @@ model_de! { DeniedAction [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DevicePlacementProvision {
-    /// `vaultBoundaryId`: text.
+    /// The id of the vault boundary: text. `None` counts as empty. On the wire: `vaultBoundaryId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_boundary_id: Option<String>,
 }
@@ -1764,7 +1776,7 @@ setters! { DevicePlacementProvision {
     vault_boundary_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.ConnectorProvision.DoNotSave` schema.
+/// Held by `AccountProvision.do_not_save`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -1807,7 +1819,7 @@ pub struct DoNotSave {}
 model_de! { DoNotSave [1] {
 } }
 
-/// The `c1.api.policy.v1.EntitlementOwnerApproval` schema.
+/// Held by `Approval.entitlement_owners`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -1820,22 +1832,22 @@ model_de! { DoNotSave [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementOwnerApproval {
-    /// `allowSelfApproval`: a boolean.
+    /// Whether to allow self approval: a boolean. `None` counts as `false`. On the wire: `allowSelfApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_approval: Option<bool>,
-    /// `fallback`: a boolean.
+    /// The fallback switch: a boolean. `None` counts as `false`. On the wire: `fallback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<bool>,
-    /// `fallbackGroupIds`: a list; each item is a [`AppEntitlementReference`].
+    /// The fallback group ids: a list of [`AppEntitlementReference`]s. `None` counts as empty. On the wire: `fallbackGroupIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
-    /// `isGroupFallbackEnabled`: a boolean.
+    /// Whether is group fallback is enabled: a boolean. `None` counts as `false`. On the wire: `isGroupFallbackEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_group_fallback_enabled: Option<bool>,
-    /// `requireDistinctApprovers`: a boolean.
+    /// Whether to require distinct approvers: a boolean. `None` counts as `false`. On the wire: `requireDistinctApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_distinct_approvers: Option<bool>,
 }
@@ -1867,7 +1879,7 @@ setters! { EntitlementOwnerApproval {
     require_distinct_approvers: bool,
 } }
 
-/// The `c1.api.policy.v1.EntitlementOwnerProvisioner` schema.
+/// Held by `ProvisionerAssignment.entitlement_owners`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -1889,10 +1901,10 @@ setters! { EntitlementOwnerApproval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementOwnerProvisioner {
-    /// `allowReassignment`: a boolean.
+    /// Whether to allow reassignment: a boolean. `None` counts as `false`. On the wire: `allowReassignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_reassignment: Option<bool>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
 }
@@ -1929,19 +1941,19 @@ setters! { EntitlementOwnerProvisioner {
     fallback_user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.ErroredAction` schema.
+/// Held by `ProvisionInstance.errored`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ErroredAction {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `errorCode`: text.
+    /// The error code: text. `None` counts as empty. On the wire: `errorCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `erroredAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was errored: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `erroredAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1956,7 +1968,9 @@ model_de! { ErroredAction [1] {
     2 "erroredAt" errored_at: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.Escalation` schema.
+/// Held by `Approval.escalation`.
+///
+/// At most one of `replace_policy`, `reassign_to_approvers`, `cancel_ticket`, `skip_step` may be set.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -1969,25 +1983,25 @@ model_de! { ErroredAction [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Escalation {
-    /// `cancelTicket`: a [`CancelTicket`].
+    /// The cancel ticket: a [`CancelTicket`]. `None`: not set. On the wire: `cancelTicket`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_ticket: Option<CancelTicket>,
-    /// `escalationComment`: text.
+    /// The escalation comment: text. `None` counts as empty. On the wire: `escalationComment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_comment: Option<String>,
-    /// `expiration`: a 64-bit integer (a string on the wire).
+    /// The expiration: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `expiration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub expiration: Option<i64>,
-    /// `reassignToApprovers`: a [`ReassignToApprovers`].
+    /// The reassign to approvers: a [`ReassignToApprovers`]. `None`: not set. On the wire: `reassignToApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign_to_approvers: Option<ReassignToApprovers>,
-    /// `replacePolicy`: a [`ReplacePolicy`].
+    /// The replace policy: a [`ReplacePolicy`]. `None`: not set. On the wire: `replacePolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_policy: Option<ReplacePolicy>,
-    /// `skipStep`: a [`SkipStep`].
+    /// The skip step: a [`SkipStep`]. `None`: not set. On the wire: `skipStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_step: Option<SkipStep>,
 }
@@ -2019,7 +2033,9 @@ setters! { Escalation {
     skip_step: impl Into<SkipStep>,
 } }
 
-/// The `c1.api.policy.v1.EscalationInstance` schema.
+/// Held by `ApprovalInstance.escalation_instance`.
+///
+/// At most one of `replace_policy`, `reassign_to_approvers`, `cancel_ticket`, `skip_step` may be set.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -2030,28 +2046,28 @@ setters! { Escalation {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EscalationInstance {
-    /// `alreadyEscalated`: a boolean.
+    /// Whether already is escalated: a boolean. `None` counts as `false`. On the wire: `alreadyEscalated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub already_escalated: Option<bool>,
-    /// `cancelTicket`: a [`EscalationInstanceCancelTicket`].
+    /// The cancel ticket: an [`EscalationInstanceCancelTicket`]. `None` when the answer has none. On the wire: `cancelTicket`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_ticket: Option<EscalationInstanceCancelTicket>,
-    /// `escalationComment`: text.
+    /// The escalation comment: text. `None` counts as empty. On the wire: `escalationComment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub escalation_comment: Option<String>,
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire).
+    /// When it expires: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `reassignToApprovers`: a [`EscalationInstanceReassignToApprovers`].
+    /// The reassign to approvers: an [`EscalationInstanceReassignToApprovers`]. `None` when the answer has none. On the wire: `reassignToApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign_to_approvers: Option<EscalationInstanceReassignToApprovers>,
-    /// `replacePolicy`: a [`EscalationInstanceReplacePolicy`].
+    /// The replace policy: an [`EscalationInstanceReplacePolicy`]. `None` when the answer has none. On the wire: `replacePolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replace_policy: Option<EscalationInstanceReplacePolicy>,
-    /// `skipStep`: a [`EscalationInstanceSkipStep`].
+    /// The skip step: an [`EscalationInstanceSkipStep`]. `None` when the answer has none. On the wire: `skipStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_step: Option<EscalationInstanceSkipStep>,
 }
@@ -2072,7 +2088,7 @@ model_de! { EscalationInstance [1] {
     6 "skipStep" skip_step: Model,
 } }
 
-/// The `c1.api.policy.v1.EscalationInstance.CancelTicket` schema.
+/// Held by `EscalationInstance.cancel_ticket`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -2093,7 +2109,7 @@ pub struct EscalationInstanceCancelTicket {}
 model_de! { EscalationInstanceCancelTicket [1] {
 } }
 
-/// The `c1.api.policy.v1.EscalationInstance.ReassignToApprovers` schema.
+/// Held by `EscalationInstance.reassign_to_approvers`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -2104,7 +2120,7 @@ model_de! { EscalationInstanceCancelTicket [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EscalationInstanceReassignToApprovers {
-    /// `approverIds`: a list; each item is text.
+    /// The ids of the approvers: a list of text. `None` counts as empty. On the wire: `approverIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_ids: Option<Vec<String>>,
 }
@@ -2119,7 +2135,7 @@ model_de! { EscalationInstanceReassignToApprovers [1] {
     0 "approverIds" approver_ids: Plain,
 } }
 
-/// The `c1.api.policy.v1.EscalationInstance.ReplacePolicy` schema.
+/// Held by `EscalationInstance.replace_policy`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -2130,7 +2146,7 @@ model_de! { EscalationInstanceReassignToApprovers [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EscalationInstanceReplacePolicy {
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
@@ -2145,7 +2161,7 @@ model_de! { EscalationInstanceReplacePolicy [1] {
     0 "policyId" policy_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.EscalationInstance.SkipStep` schema.
+/// Held by `EscalationInstance.skip_step`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -2166,7 +2182,7 @@ pub struct EscalationInstanceSkipStep {}
 model_de! { EscalationInstanceSkipStep [1] {
 } }
 
-/// The `c1.api.policy.v1.ExpressionApproval` schema.
+/// Held by `Approval.expression`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -2179,28 +2195,28 @@ model_de! { EscalationInstanceSkipStep [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExpressionApproval {
-    /// `allowSelfApproval`: a boolean.
+    /// Whether to allow self approval: a boolean. `None` counts as `false`. On the wire: `allowSelfApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_approval: Option<bool>,
-    /// `assignedUserIds`: a list; each item is text. Set by the server.
+    /// The ids of the assigned users: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `assignedUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_user_ids: Option<Vec<String>>,
-    /// `expressions`: a list; each item is text.
+    /// The expressions: a list of text. `None` counts as empty. On the wire: `expressions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expressions: Option<Vec<String>>,
-    /// `fallback`: a boolean.
+    /// The fallback switch: a boolean. `None` counts as `false`. On the wire: `fallback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<bool>,
-    /// `fallbackGroupIds`: a list; each item is a [`AppEntitlementReference`].
+    /// The fallback group ids: a list of [`AppEntitlementReference`]s. `None` counts as empty. On the wire: `fallbackGroupIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
-    /// `isGroupFallbackEnabled`: a boolean.
+    /// Whether is group fallback is enabled: a boolean. `None` counts as `false`. On the wire: `isGroupFallbackEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_group_fallback_enabled: Option<bool>,
-    /// `requireDistinctApprovers`: a boolean.
+    /// Whether to require distinct approvers: a boolean. `None` counts as `false`. On the wire: `requireDistinctApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_distinct_approvers: Option<bool>,
 }
@@ -2236,7 +2252,7 @@ setters! { ExpressionApproval {
     require_distinct_approvers: bool,
 } }
 
-/// The `c1.api.policy.v1.ExpressionProvisioner` schema.
+/// Held by `ProvisionerAssignment.expression`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -2258,13 +2274,13 @@ setters! { ExpressionApproval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExpressionProvisioner {
-    /// `allowReassignment`: a boolean.
+    /// Whether to allow reassignment: a boolean. `None` counts as `false`. On the wire: `allowReassignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_reassignment: Option<bool>,
-    /// `expressions`: a list; each item is text.
+    /// The expressions: a list of text. `None` counts as empty. On the wire: `expressions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expressions: Option<Vec<String>>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
 }
@@ -2303,7 +2319,7 @@ setters! { ExpressionProvisioner {
     fallback_user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.ExternalTicketProvision` schema.
+/// Held by `ProvisionPolicy.external_ticket`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -2325,16 +2341,16 @@ setters! { ExpressionProvisioner {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalTicketProvision {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `externalTicketProvisionerConfigId`: text.
+    /// The id of the external ticket provisioner config: text. `None` counts as empty. On the wire: `externalTicketProvisionerConfigId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_provisioner_config_id: Option<String>,
-    /// `instructions`: text.
+    /// The instructions: text. `None` counts as empty. On the wire: `instructions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
 }
@@ -2375,7 +2391,7 @@ setters! { ExternalTicketProvision {
     instructions: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.Form` schema.
+/// Held by `PolicyStep.form`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -2387,7 +2403,7 @@ setters! { ExternalTicketProvision {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Form {
-    /// `form`: a [`RequestSchemaForm`].
+    /// The form: a [`RequestSchemaForm`]. `None`: not set. On the wire: `form`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<RequestSchemaForm>,
 }
@@ -2408,19 +2424,19 @@ setters! { Form {
     form: impl Into<RequestSchemaForm>,
 } }
 
-/// The `c1.api.policy.v1.FormCompletedAction` schema.
+/// Held by `FormInstance.completed`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormCompletedAction {
-    /// `completedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was completed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `completedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completed_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -2431,31 +2447,33 @@ model_de! { FormCompletedAction [1] {
     1 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.FormInstance` schema.
+/// Held by `PolicyStepInstance.form`.
+///
+/// At most one of `completed`, `restarted`, `reassigned`, `skipped` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FormInstance {
-    /// `completed`: a [`FormCompletedAction`].
+    /// The completed: a [`FormCompletedAction`]. `None` when the answer has none. On the wire: `completed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<FormCompletedAction>,
-    /// `data`: a free-form JSON object.
+    /// The data: a free-form JSON object. `None` when the answer has none. On the wire: `data`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `form`: a [`RequestSchemaForm`].
+    /// The form: a [`RequestSchemaForm`]. `None` when the answer has none. On the wire: `form`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<RequestSchemaForm>,
-    /// `reassigned`: a [`ReassignedAction`].
+    /// The reassigned: a [`ReassignedAction`]. `None` when the answer has none. On the wire: `reassigned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassigned: Option<ReassignedAction>,
-    /// `restarted`: a [`RestartAction`].
+    /// The restarted: a [`RestartAction`]. `None` when the answer has none. On the wire: `restarted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restarted: Option<RestartAction>,
-    /// `skipped`: a [`SkippedAction`].
+    /// The skipped: a [`SkippedAction`]. `None` when the answer has none. On the wire: `skipped`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<SkippedAction>,
-    /// `state`: one of [`FormInstanceState`].
+    /// The state: one of [`FormInstanceState`]. `None` counts as [`FormInstanceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<FormInstanceState>,
 }
@@ -2473,7 +2491,7 @@ model_de! { FormInstance [1] {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `FormInstance.state`.
 pub enum FormInstanceState {
 /// `FORM_INSTANCE_STATE_UNSPECIFIED`
 Unspecified = "FORM_INSTANCE_STATE_UNSPECIFIED",
@@ -2484,13 +2502,13 @@ Done = "FORM_INSTANCE_STATE_DONE",
 }
 }
 
-/// The `c1.api.policy.v1.GetPolicyResponse` schema.
+/// The answer of `Policies::get` (`GET /api/v1/policies/<id>`).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetPolicyResponse {
-    /// `policy`: a [`Policy`].
+    /// The policy: a [`Policy`]. `None` when the answer has none. On the wire: `policy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
 }
@@ -2500,7 +2518,7 @@ model_de! { GetPolicyResponse [1] {
     0 "policy" policy: Model,
 } }
 
-/// The `c1.api.policy.v1.GroupProvisioner` schema.
+/// Held by `ProvisionerAssignment.group`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -2522,16 +2540,16 @@ model_de! { GetPolicyResponse [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GroupProvisioner {
-    /// `allowReassignment`: a boolean.
+    /// Whether to allow reassignment: a boolean. `None` counts as `false`. On the wire: `allowReassignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_reassignment: Option<bool>,
-    /// `appGroupId`: text.
+    /// The id of the app group: text. `None` counts as empty. On the wire: `appGroupId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_group_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
 }
@@ -2572,16 +2590,16 @@ setters! { GroupProvisioner {
     fallback_user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.ListPolicyResponse` schema.
+/// The answer of `Policies::list` (`GET /api/v1/policies?<page_size>&<page_token>`).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListPolicyResponse {
-    /// `list`: a list; each item is a [`Policy`].
+    /// The list: a list of [`Policy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Policy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -2603,7 +2621,7 @@ impl crate::Page for ListPolicyResponse {
     }
 }
 
-/// The `c1.api.policy.v1.ManagerApproval` schema.
+/// Held by `Approval.manager`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -2616,25 +2634,25 @@ impl crate::Page for ListPolicyResponse {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManagerApproval {
-    /// `allowSelfApproval`: a boolean.
+    /// Whether to allow self approval: a boolean. `None` counts as `false`. On the wire: `allowSelfApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_approval: Option<bool>,
-    /// `assignedUserIds`: a list; each item is text. Set by the server.
+    /// The ids of the assigned users: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `assignedUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_user_ids: Option<Vec<String>>,
-    /// `fallback`: a boolean.
+    /// The fallback switch: a boolean. `None` counts as `false`. On the wire: `fallback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<bool>,
-    /// `fallbackGroupIds`: a list; each item is a [`AppEntitlementReference`].
+    /// The fallback group ids: a list of [`AppEntitlementReference`]s. `None` counts as empty. On the wire: `fallbackGroupIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
-    /// `isGroupFallbackEnabled`: a boolean.
+    /// Whether is group fallback is enabled: a boolean. `None` counts as `false`. On the wire: `isGroupFallbackEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_group_fallback_enabled: Option<bool>,
-    /// `requireDistinctApprovers`: a boolean.
+    /// Whether to require distinct approvers: a boolean. `None` counts as `false`. On the wire: `requireDistinctApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_distinct_approvers: Option<bool>,
 }
@@ -2668,7 +2686,7 @@ setters! { ManagerApproval {
     require_distinct_approvers: bool,
 } }
 
-/// The `c1.api.policy.v1.ManagerProvisioner` schema.
+/// Held by `ProvisionerAssignment.manager`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -2690,10 +2708,10 @@ setters! { ManagerApproval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManagerProvisioner {
-    /// `allowReassignment`: a boolean.
+    /// Whether to allow reassignment: a boolean. `None` counts as `false`. On the wire: `allowReassignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_reassignment: Option<bool>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
 }
@@ -2730,7 +2748,7 @@ setters! { ManagerProvisioner {
     fallback_user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.ManualProvision` schema.
+/// Held by `ProvisionPolicy.manual`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -2752,13 +2770,13 @@ setters! { ManagerProvisioner {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ManualProvision {
-    /// `assignee`: a [`ProvisionerAssignment`].
+    /// The assignee: a [`ProvisionerAssignment`]. `None`: not set. On the wire: `assignee`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee: Option<ProvisionerAssignment>,
-    /// `instructions`: text.
+    /// The instructions: text. `None` counts as empty. On the wire: `instructions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instructions: Option<String>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -2797,7 +2815,7 @@ setters! { ManualProvision {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.MultiStep` schema.
+/// Held by `ProvisionPolicy.multi_step`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -2819,7 +2837,7 @@ setters! { ManualProvision {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MultiStep {
-    /// `provisionSteps`: a list; each item is a [`ProvisionPolicy`].
+    /// The provision steps: a list of [`ProvisionPolicy`]s. `None` counts as empty. On the wire: `provisionSteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_steps: Option<Vec<ProvisionPolicy>>,
 }
@@ -2854,7 +2872,9 @@ setters! { MultiStep {
     provision_steps: impl Into<Vec<ProvisionPolicy>>,
 } }
 
-/// The `c1.api.policy.v1.Policy` schema.
+/// Held by `CreatePolicyResponse.policy`, `GetPolicyResponse.policy`, `ListPolicyResponse.list` and 4 more.
+///
+/// In `UpdatePolicyRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -2866,55 +2886,55 @@ setters! { MultiStep {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Policy {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `baselinePolicyId`: text.
+    /// The id of the baseline policy: text. `None` counts as empty. On the wire: `baselinePolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline_policy_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this policy: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `policySteps`: a map from text; each value is a [`PolicySteps`].
+    /// The policy steps: a map from text to [`PolicySteps`]s. `None` counts as empty. On the wire: `policySteps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_steps: Option<::std::collections::BTreeMap<String, PolicySteps>>,
-    /// `policyType`: one of [`PolicyPolicyType`].
+    /// The policy type: one of [`PolicyPolicyType`]. `None` counts as [`PolicyPolicyType::Unspecified`]. On the wire: `policyType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_type: Option<PolicyPolicyType>,
-    /// `postActions`: a list; each item is a [`PolicyPostActions`].
+    /// The post actions: a list of [`PolicyPostActions`]s. `None` counts as empty. On the wire: `postActions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub post_actions: Option<Vec<PolicyPostActions>>,
-    /// `reassignTasksToDelegates`: a boolean. Deprecated by the vendor.
+    /// The reassign tasks to delegates switch: a boolean. `None` counts as `false`. On the wire: `reassignTasksToDelegates`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassign_tasks_to_delegates: Option<bool>,
-    /// `rules`: a list; each item is a [`Rule`].
+    /// The rules: a list of [`Rule`]s. `None` counts as empty. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<Rule>>,
-    /// `scope`: a [`PolicyScope`].
+    /// The scope: a [`PolicyScope`]. `None`: not set. On the wire: `scope`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<PolicyScope>,
-    /// `systemBuiltin`: a boolean. Set by the server.
+    /// The system builtin switch: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `systemBuiltin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system_builtin: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2986,13 +3006,13 @@ set_paths! { Policy {
     "scope" scope,
 } }
 
-/// The `c1.api.policy.v1.EditorValidateRequest` schema.
+/// The request body of `PolicyValidate::validate_cel` (`POST /api/v1/policies/validate/cel`).
 #[cfg(feature = "policy-validate")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyEditorValidateRequest {
-    /// `text`: text.
+    /// The text: text. `None` counts as empty. On the wire: `text`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
@@ -3007,13 +3027,13 @@ setters! { PolicyEditorValidateRequest {
     text: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.EditorValidateResponse` schema.
+/// The answer of `PolicyValidate::validate_cel` (`POST /api/v1/policies/validate/cel`).
 #[cfg(feature = "policy-validate")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyEditorValidateResponse {
-    /// `markers`: a list; each item is a [`EditorMarker`].
+    /// The markers: a list of [`EditorMarker`]s. `None` counts as empty. On the wire: `markers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markers: Option<Vec<EditorMarker>>,
 }
@@ -3023,22 +3043,22 @@ model_de! { PolicyEditorValidateResponse [1] {
     0 "markers" markers: Models,
 } }
 
-/// The `c1.api.policy.v1.PolicyInstance` schema.
+/// Held by `Task.policy`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyInstance {
-    /// `current`: a [`PolicyStepInstance`].
+    /// The current: a [`PolicyStepInstance`]. `None` when the answer has none. On the wire: `current`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current: Option<PolicyStepInstance>,
-    /// `history`: a list; each item is a [`PolicyStepInstance`]. Set by the server.
+    /// The history: a list of [`PolicyStepInstance`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `history`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<PolicyStepInstance>>,
-    /// `next`: a list; each item is a [`PolicyStep`]. Set by the server.
+    /// The next: a list of [`PolicyStep`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `next`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<Vec<PolicyStep>>,
-    /// `policy`: a [`Policy`].
+    /// The policy: a [`Policy`]. `None` when the answer has none. On the wire: `policy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
 }
@@ -3059,7 +3079,7 @@ model_de! { PolicyInstance [1] {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `CreatePolicyRequest.policy_type`, `Policy.policy_type` and `SearchPoliciesRequest.policy_types`.
 pub enum PolicyPolicyType {
 /// `POLICY_TYPE_UNSPECIFIED`
 Unspecified = "POLICY_TYPE_UNSPECIFIED",
@@ -3076,7 +3096,9 @@ Provision = "POLICY_TYPE_PROVISION",
 }
 }
 
-/// The `c1.api.policy.v1.PolicyPostActions` schema.
+/// Held by `CreatePolicyRequest.post_actions` and `Policy.post_actions`.
+///
+/// At most one of `certify_remediate_immediately` may be set.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3088,7 +3110,7 @@ Provision = "POLICY_TYPE_PROVISION",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyPostActions {
-    /// `certifyRemediateImmediately`: a boolean.
+    /// The certify remediate immediately switch: a boolean. `None`: not set (which differs from `false`). On the wire: `certifyRemediateImmediately`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certify_remediate_immediately: Option<bool>,
 }
@@ -3109,7 +3131,7 @@ setters! { PolicyPostActions {
     certify_remediate_immediately: bool,
 } }
 
-/// The `c1.api.policy.v1.PolicyRef` schema.
+/// Held by `AppEntitlementSearchServiceSearchRequest.policy_refs`, `SearchAppsRequest.policy_refs` and `SearchPoliciesRequest.refs`.
 #[cfg(any(
     feature = "app-entitlement-search",
     feature = "app-search",
@@ -3119,7 +3141,7 @@ setters! { PolicyPostActions {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyRef {
-    /// `id`: text.
+    /// The id of this policy ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -3142,7 +3164,7 @@ setters! { PolicyRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.PolicyScope` schema.
+/// Held by `CreatePolicyRequest.scope` and `Policy.scope`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3154,13 +3176,13 @@ setters! { PolicyRef {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyScope {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `slot`: one of [`PolicyScopeSlot`].
+    /// The slot: one of [`PolicyScopeSlot`]. `None` counts as [`PolicyScopeSlot::Unspecified`]. On the wire: `slot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slot: Option<PolicyScopeSlot>,
 }
@@ -3193,7 +3215,7 @@ setters! { PolicyScope {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 2 known values.
+/// An open enum of 2 known values, the type of `PolicyScope.slot` and `SearchPoliciesRequest.scope_slot`.
 pub enum PolicyScopeSlot {
 /// `POLICY_SCOPE_SLOT_UNSPECIFIED`
 Unspecified = "POLICY_SCOPE_SLOT_UNSPECIFIED",
@@ -3202,7 +3224,9 @@ Emergency = "POLICY_SCOPE_SLOT_EMERGENCY",
 }
 }
 
-/// The `c1.api.policy.v1.PolicyStep` schema.
+/// Held by `PolicyInstance.next`, `PolicySteps.steps` and `ResponsePolicyApprovalReplacePolicy.policy_steps`.
+///
+/// At most one of `approval`, `provision`, `accept`, `reject`, `wait`, `form`, `action` may be set.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3214,25 +3238,25 @@ Emergency = "POLICY_SCOPE_SLOT_EMERGENCY",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyStep {
-    /// `accept`: a [`Accept`].
+    /// The accept: an [`Accept`]. `None`: not set. On the wire: `accept`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept: Option<Accept>,
-    /// `action`: a [`Action`].
+    /// The action: an [`Action`]. `None`: not set. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<Action>,
-    /// `approval`: a [`Approval`].
+    /// The approval: an [`Approval`]. `None`: not set. On the wire: `approval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval: Option<Approval>,
-    /// `form`: a [`Form`].
+    /// The form: a [`Form`]. `None`: not set. On the wire: `form`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<Form>,
-    /// `provision`: a [`Provision`].
+    /// The provision: a [`Provision`]. `None`: not set. On the wire: `provision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision: Option<Provision>,
-    /// `reject`: a [`Reject`].
+    /// The reject: a [`Reject`]. `None`: not set. On the wire: `reject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reject: Option<Reject>,
-    /// `wait`: a [`Wait`].
+    /// The wait: a [`Wait`]. `None`: not set. On the wire: `wait`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<Wait>,
 }
@@ -3265,40 +3289,42 @@ setters! { PolicyStep {
     wait: impl Into<Wait>,
 } }
 
-/// The `c1.api.policy.v1.PolicyStepInstance` schema.
+/// Held by `PolicyInstance.current` and `PolicyInstance.history`.
+///
+/// At most one of `approval`, `provision`, `accept`, `reject`, `wait`, `form`, `action` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyStepInstance {
-    /// `accept`: a [`AcceptInstance`].
+    /// The accept: an [`AcceptInstance`]. `None` when the answer has none. On the wire: `accept`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accept: Option<AcceptInstance>,
-    /// `action`: a [`ActionInstance`].
+    /// The action: an [`ActionInstance`]. `None` when the answer has none. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ActionInstance>,
-    /// `approval`: a [`ApprovalInstance`].
+    /// The approval: an [`ApprovalInstance`]. `None` when the answer has none. On the wire: `approval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval: Option<ApprovalInstance>,
-    /// `form`: a [`FormInstance`].
+    /// The form: a [`FormInstance`]. `None` when the answer has none. On the wire: `form`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<FormInstance>,
-    /// `id`: text. Set by the server.
+    /// The id of this policy step instance: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `policyGenerationId`: text.
+    /// The id of the policy generation: text. `None` counts as empty. On the wire: `policyGenerationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_generation_id: Option<String>,
-    /// `provision`: a [`ProvisionInstance`].
+    /// The provision: a [`ProvisionInstance`]. `None` when the answer has none. On the wire: `provision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision: Option<ProvisionInstance>,
-    /// `reject`: a [`RejectInstance`].
+    /// The reject: a [`RejectInstance`]. `None` when the answer has none. On the wire: `reject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reject: Option<RejectInstance>,
-    /// `state`: one of [`PolicyStepInstanceState`]. Set by the server.
+    /// The state: one of [`PolicyStepInstanceState`]. Set by the server (leave it `None` in a request). `None` counts as [`PolicyStepInstanceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<PolicyStepInstanceState>,
-    /// `wait`: a [`WaitInstance`].
+    /// The wait: a [`WaitInstance`]. `None` when the answer has none. On the wire: `wait`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<WaitInstance>,
 }
@@ -3319,7 +3345,7 @@ model_de! { PolicyStepInstance [1] {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `PolicyStepInstance.state`.
 pub enum PolicyStepInstanceState {
 /// `POLICY_STEP_STATE_UNSPECIFIED`
 Unspecified = "POLICY_STEP_STATE_UNSPECIFIED",
@@ -3330,7 +3356,7 @@ Done = "POLICY_STEP_STATE_DONE",
 }
 }
 
-/// The `c1.api.policy.v1.PolicySteps` schema.
+/// Held by `CreatePolicyRequest.policy_steps` and `Policy.policy_steps`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3342,7 +3368,7 @@ Done = "POLICY_STEP_STATE_DONE",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicySteps {
-    /// `steps`: a list; each item is a [`PolicyStep`].
+    /// The steps: a list of [`PolicyStep`]s. `None` counts as empty. On the wire: `steps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<PolicyStep>>,
 }
@@ -3363,7 +3389,7 @@ setters! { PolicySteps {
     steps: impl Into<Vec<PolicyStep>>,
 } }
 
-/// The `c1.api.policy.v1.Provision` schema.
+/// Held by `PolicyStep.provision` and `ProvisionInstance.provision`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3375,13 +3401,13 @@ setters! { PolicySteps {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Provision {
-    /// `assigned`: a boolean.
+    /// Whether it is assigned: a boolean. `None` counts as `false`. On the wire: `assigned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned: Option<bool>,
-    /// `provisionPolicy`: a [`ProvisionPolicy`].
+    /// The provision policy: a [`ProvisionPolicy`]. `None`: not set. On the wire: `provisionPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_policy: Option<ProvisionPolicy>,
-    /// `provisionTarget`: a [`ProvisionTarget`].
+    /// The provision target: a [`ProvisionTarget`]. `None`: not set. On the wire: `provisionTarget`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_target: Option<ProvisionTarget>,
 }
@@ -3406,52 +3432,54 @@ setters! { Provision {
     provision_target: impl Into<ProvisionTarget>,
 } }
 
-/// The `c1.api.policy.v1.ProvisionInstance` schema.
+/// Held by `PolicyStepInstance.provision`.
+///
+/// At most one of `completed`, `cancelled`, `errored`, `reassigned_by_error`, `skipped` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionInstance {
-    /// `batonActionInvocationId`: text.
+    /// The id of the baton action invocation: text. `None` counts as empty. On the wire: `batonActionInvocationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_invocation_id: Option<String>,
-    /// `cancelled`: a [`CancelledAction`].
+    /// The cancelled: a [`CancelledAction`]. `None` when the answer has none. On the wire: `cancelled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<CancelledAction>,
-    /// `completed`: a [`CompletedAction`].
+    /// The completed: a [`CompletedAction`]. `None` when the answer has none. On the wire: `completed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<CompletedAction>,
-    /// `errored`: a [`ErroredAction`].
+    /// The errored: an [`ErroredAction`]. `None` when the answer has none. On the wire: `errored`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errored: Option<ErroredAction>,
-    /// `externalTicketId`: text.
+    /// The id of the external ticket: text. `None` counts as empty. On the wire: `externalTicketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_id: Option<String>,
-    /// `externalTicketProvisionerConfigId`: text.
+    /// The id of the external ticket provisioner config: text. `None` counts as empty. On the wire: `externalTicketProvisionerConfigId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_provisioner_config_id: Option<String>,
-    /// `notificationId`: text.
+    /// The id of the notification: text. `None` counts as empty. On the wire: `notificationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notification_id: Option<String>,
-    /// `provision`: a [`Provision`].
+    /// The provision: a [`Provision`]. `None` when the answer has none. On the wire: `provision`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision: Option<Provision>,
-    /// `reassignedByError`: a [`ReassignedByErrorAction`].
+    /// The reassigned by error: a [`ReassignedByErrorAction`]. `None` when the answer has none. On the wire: `reassignedByError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassigned_by_error: Option<ReassignedByErrorAction>,
-    /// `skipped`: a [`SkippedAction`].
+    /// The skipped: a [`SkippedAction`]. `None` when the answer has none. On the wire: `skipped`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<SkippedAction>,
-    /// `state`: one of [`ProvisionInstanceState`].
+    /// The state: one of [`ProvisionInstanceState`]. `None` counts as [`ProvisionInstanceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ProvisionInstanceState>,
-    /// `waitingOn`: a [`ProvisionWaitingOn`].
+    /// The waiting on: a [`ProvisionWaitingOn`]. `None` when the answer has none. On the wire: `waitingOn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting_on: Option<ProvisionWaitingOn>,
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
 }
@@ -3476,7 +3504,7 @@ model_de! { ProvisionInstance [1] {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 13 known values.
+/// An open enum of 13 known values, the type of `ProvisionInstance.state`.
 pub enum ProvisionInstanceState {
 /// `PROVISION_INSTANCE_STATE_UNSPECIFIED`
 Unspecified = "PROVISION_INSTANCE_STATE_UNSPECIFIED",
@@ -3507,7 +3535,9 @@ Done = "PROVISION_INSTANCE_STATE_DONE",
 }
 }
 
-/// The `c1.api.policy.v1.ProvisionPolicy` schema.
+/// Held by `AppEntitlement.deprovisioner_policy`, `AppEntitlement.provisioner_policy`, `CreateAppEntitlementRequest.provision_policy` and 2 more.
+///
+/// At most one of `connector`, `manual`, `delegated`, `webhook`, `multi_step`, `external_ticket`, `unconfigured`, `action`, `device_placement` may be set.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -3529,31 +3559,31 @@ Done = "PROVISION_INSTANCE_STATE_DONE",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionPolicy {
-    /// `action`: a [`ActionProvision`].
+    /// The action: an [`ActionProvision`]. `None`: not set. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<ActionProvision>,
-    /// `connector`: a [`ConnectorProvision`].
+    /// The connector: a [`ConnectorProvision`]. `None`: not set. On the wire: `connector`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector: Option<ConnectorProvision>,
-    /// `delegated`: a [`DelegatedProvision`].
+    /// The delegated: a [`DelegatedProvision`]. `None`: not set. On the wire: `delegated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated: Option<DelegatedProvision>,
-    /// `devicePlacement`: a [`DevicePlacementProvision`].
+    /// The device placement: a [`DevicePlacementProvision`]. `None`: not set. On the wire: `devicePlacement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_placement: Option<DevicePlacementProvision>,
-    /// `externalTicket`: a [`ExternalTicketProvision`].
+    /// The external ticket: an [`ExternalTicketProvision`]. `None`: not set. On the wire: `externalTicket`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket: Option<ExternalTicketProvision>,
-    /// `manual`: a [`ManualProvision`].
+    /// The manual: a [`ManualProvision`]. `None`: not set. On the wire: `manual`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manual: Option<ManualProvision>,
-    /// `multiStep`: a [`MultiStep`].
+    /// The multi step: a [`MultiStep`]. `None`: not set. On the wire: `multiStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_step: Option<MultiStep>,
-    /// `unconfigured`: a [`UnconfiguredProvision`].
+    /// The unconfigured: a [`UnconfiguredProvision`]. `None`: not set. On the wire: `unconfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unconfigured: Option<UnconfiguredProvision>,
-    /// `webhook`: a [`WebhookProvision`].
+    /// The webhook: a [`WebhookProvision`]. `None`: not set. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookProvision>,
 }
@@ -3604,7 +3634,7 @@ setters! { ProvisionPolicy {
     webhook: impl Into<WebhookProvision>,
 } }
 
-/// The `c1.api.policy.v1.ProvisionTarget` schema.
+/// Held by `Provision.provision_target`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3616,16 +3646,16 @@ setters! { ProvisionPolicy {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionTarget {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `grantDuration`: a duration (`"3600s"` on the wire).
+    /// The grant duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `grantDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
@@ -3655,25 +3685,27 @@ setters! { ProvisionTarget {
     grant_duration: impl Into<::time::SignedDuration>,
 } }
 
-/// The `c1.api.policy.v1.ProvisionWaitingOn` schema.
+/// Held by `ProvisionInstance.waiting_on`.
+///
+/// At most one of `entitlement_merge`, `device_placement` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionWaitingOn {
-    /// `devicePlacement`: a [`WaitingForDevicePlacement`].
+    /// The device placement: a [`WaitingForDevicePlacement`]. `None` when the answer has none. On the wire: `devicePlacement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_placement: Option<WaitingForDevicePlacement>,
-    /// `entitlementMerge`: a [`WaitingForEntitlementMerge`].
+    /// The entitlement merge: a [`WaitingForEntitlementMerge`]. `None` when the answer has none. On the wire: `entitlementMerge`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_merge: Option<WaitingForEntitlementMerge>,
-    /// `fallbackAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of fallback: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `fallbackAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub fallback_at: Option<::time::OffsetDateTime>,
-    /// `startedWaitingAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of started waiting: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `startedWaitingAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -3689,7 +3721,9 @@ model_de! { ProvisionWaitingOn [1] {
     3 "startedWaitingAt" started_waiting_at: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.ProvisionerAssignment` schema.
+/// Held by `ManualProvision.assignee`.
+///
+/// At most one of `users`, `app_owners`, `group`, `manager`, `expression`, `entitlement_owners` may be set.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -3711,22 +3745,22 @@ model_de! { ProvisionWaitingOn [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisionerAssignment {
-    /// `appOwners`: a [`AppOwnerProvisioner`].
+    /// The app owners: an [`AppOwnerProvisioner`]. `None`: not set. On the wire: `appOwners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_owners: Option<AppOwnerProvisioner>,
-    /// `entitlementOwners`: a [`EntitlementOwnerProvisioner`].
+    /// The entitlement owners: an [`EntitlementOwnerProvisioner`]. `None`: not set. On the wire: `entitlementOwners`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_owners: Option<EntitlementOwnerProvisioner>,
-    /// `expression`: a [`ExpressionProvisioner`].
+    /// The expression: an [`ExpressionProvisioner`]. `None`: not set. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<ExpressionProvisioner>,
-    /// `group`: a [`GroupProvisioner`].
+    /// The group: a [`GroupProvisioner`]. `None`: not set. On the wire: `group`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupProvisioner>,
-    /// `manager`: a [`ManagerProvisioner`].
+    /// The manager: a [`ManagerProvisioner`]. `None`: not set. On the wire: `manager`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager: Option<ManagerProvisioner>,
-    /// `users`: a [`UserProvisioner`].
+    /// The users: a [`UserProvisioner`]. `None`: not set. On the wire: `users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<UserProvisioner>,
 }
@@ -3771,7 +3805,7 @@ setters! { ProvisionerAssignment {
     users: impl Into<UserProvisioner>,
 } }
 
-/// The `c1.api.policy.v1.Escalation.ReassignToApprovers` schema.
+/// Held by `Escalation.reassign_to_approvers`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3784,7 +3818,7 @@ setters! { ProvisionerAssignment {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReassignToApprovers {
-    /// `approverIds`: a list; each item is text.
+    /// The ids of the approvers: a list of text. `None` counts as empty. On the wire: `approverIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_ids: Option<Vec<String>>,
 }
@@ -3806,7 +3840,7 @@ setters! { ReassignToApprovers {
     approver_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.ReassignedAction` schema.
+/// Held by `ApprovalInstance.reassigned` and `FormInstance.reassigned`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -3817,16 +3851,16 @@ setters! { ReassignToApprovers {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReassignedAction {
-    /// `newPolicyStepId`: text. Set by the server.
+    /// The id of the new policy step: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `newPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_policy_step_id: Option<String>,
-    /// `reassignedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was reassigned: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `reassignedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub reassigned_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -3843,7 +3877,7 @@ model_de! { ReassignedAction [1] {
     2 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.ReassignedByErrorAction` schema.
+/// Held by `ApprovalInstance.reassigned_by_error` and `ProvisionInstance.reassigned_by_error`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -3854,25 +3888,25 @@ model_de! { ReassignedAction [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReassignedByErrorAction {
-    /// `description`: text. Set by the server.
+    /// The description: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `errorCode`: text. Set by the server.
+    /// The error code: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `errorCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
-    /// `errorUserId`: text. Set by the server.
+    /// The id of the error user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `errorUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_user_id: Option<String>,
-    /// `erroredAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was errored: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `erroredAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub errored_at: Option<::time::OffsetDateTime>,
-    /// `newPolicyStepId`: text. Set by the server.
+    /// The id of the new policy step: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `newPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_policy_step_id: Option<String>,
-    /// `reassignedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was reassigned: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `reassignedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -3895,7 +3929,7 @@ model_de! { ReassignedByErrorAction [1] {
     5 "reassignedAt" reassigned_at: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.Reject` schema.
+/// Held by `PolicyStep.reject`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3907,7 +3941,7 @@ model_de! { ReassignedByErrorAction [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Reject {
-    /// `rejectMessage`: text.
+    /// The reject message: text. `None` counts as empty. On the wire: `rejectMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_message: Option<String>,
 }
@@ -3928,13 +3962,13 @@ setters! { Reject {
     reject_message: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.RejectInstance` schema.
+/// Held by `PolicyStepInstance.reject`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RejectInstance {
-    /// `rejectMessage`: text.
+    /// The reject message: text. `None` counts as empty. On the wire: `rejectMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_message: Option<String>,
 }
@@ -3944,7 +3978,7 @@ model_de! { RejectInstance [1] {
     0 "rejectMessage" reject_message: Plain,
 } }
 
-/// The `c1.api.policy.v1.Escalation.ReplacePolicy` schema.
+/// Held by `Escalation.replace_policy`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3957,7 +3991,7 @@ model_de! { RejectInstance [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReplacePolicy {
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
 }
@@ -3979,7 +4013,7 @@ setters! { ReplacePolicy {
     policy_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.ResourceOwnerApproval` schema.
+/// Held by `Approval.resource_owners`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -3992,22 +4026,22 @@ setters! { ReplacePolicy {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceOwnerApproval {
-    /// `allowSelfApproval`: a boolean.
+    /// Whether to allow self approval: a boolean. `None` counts as `false`. On the wire: `allowSelfApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_approval: Option<bool>,
-    /// `fallback`: a boolean.
+    /// The fallback switch: a boolean. `None` counts as `false`. On the wire: `fallback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<bool>,
-    /// `fallbackGroupIds`: a list; each item is a [`AppEntitlementReference`].
+    /// The fallback group ids: a list of [`AppEntitlementReference`]s. `None` counts as empty. On the wire: `fallbackGroupIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
-    /// `isGroupFallbackEnabled`: a boolean.
+    /// Whether is group fallback is enabled: a boolean. `None` counts as `false`. On the wire: `isGroupFallbackEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_group_fallback_enabled: Option<bool>,
-    /// `requireDistinctApprovers`: a boolean.
+    /// Whether to require distinct approvers: a boolean. `None` counts as `false`. On the wire: `requireDistinctApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_distinct_approvers: Option<bool>,
 }
@@ -4039,7 +4073,7 @@ setters! { ResourceOwnerApproval {
     require_distinct_approvers: bool,
 } }
 
-/// The `c1.api.policy.v1.RestartAction` schema.
+/// Held by `ApprovalInstance.restarted` and `FormInstance.restarted`.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -4050,16 +4084,16 @@ setters! { ResourceOwnerApproval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RestartAction {
-    /// `oldPolicyStepId`: text. Set by the server.
+    /// The id of the old policy step: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `oldPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_policy_step_id: Option<String>,
-    /// `restartedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was restarted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `restartedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub restarted_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -4076,7 +4110,9 @@ model_de! { RestartAction [1] {
     2 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.Rule` schema.
+/// Held by `CreatePolicyRequest.rules` and `Policy.rules`.
+///
+/// At most one of `step_key`, `policy_id` may be set.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -4088,16 +4124,16 @@ model_de! { RestartAction [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Rule {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None`: not set. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policyKey`: text. Deprecated by the vendor.
+    /// The policy key: text. `None` counts as empty. On the wire: `policyKey`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_key: Option<String>,
-    /// `stepKey`: text.
+    /// The step key: text. `None`: not set. On the wire: `stepKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_key: Option<String>,
 }
@@ -4124,7 +4160,7 @@ setters! { Rule {
     step_key: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.ConnectorProvision.SaveToVault` schema.
+/// Held by `AccountProvision.save_to_vault`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -4146,7 +4182,7 @@ setters! { Rule {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SaveToVault {
-    /// `vaultIds`: a list; each item is text.
+    /// The ids of the vaults: a list of text. `None` counts as empty. On the wire: `vaultIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_ids: Option<Vec<String>>,
 }
@@ -4181,49 +4217,49 @@ setters! { SaveToVault {
     vault_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.SearchPoliciesRequest` schema.
+/// The request body of `PolicySearch::search` (`POST /api/v1/search/policies`).
 #[cfg(feature = "policy-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchPoliciesRequest {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `excludePolicyIds`: a list; each item is text.
+    /// The ids of the policies to leave out: a list of text. `None` counts as empty. On the wire: `excludePolicyIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_policy_ids: Option<Vec<String>>,
-    /// `includeDeleted`: a boolean.
+    /// Whether to include deleted: a boolean. `None` counts as `false`. On the wire: `includeDeleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `policyTypes`: a list; each item is one of [`PolicyPolicyType`].
+    /// The policy types: a list of [`PolicyPolicyType`] values. `None` counts as empty. On the wire: `policyTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_types: Option<Vec<PolicyPolicyType>>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`PolicyRef`].
+    /// The refs: a list of [`PolicyRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<PolicyRef>>,
-    /// `scopeAppEntitlementId`: text.
+    /// The id of the scope app entitlement: text. `None` counts as empty. On the wire: `scopeAppEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_app_entitlement_id: Option<String>,
-    /// `scopeAppId`: text.
+    /// The id of the scope app: text. `None` counts as empty. On the wire: `scopeAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_app_id: Option<String>,
-    /// `scopeObjectType`: one of [`SearchPoliciesRequestScopeObjectType`].
+    /// The scope object type: one of [`SearchPoliciesRequestScopeObjectType`]. `None` counts as [`SearchPoliciesRequestScopeObjectType::Unspecified`]. On the wire: `scopeObjectType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_object_type: Option<SearchPoliciesRequestScopeObjectType>,
-    /// `scopeSlot`: one of [`PolicyScopeSlot`].
+    /// The scope slot: one of [`PolicyScopeSlot`]. `None` counts as [`PolicyScopeSlot::Unspecified`]. On the wire: `scopeSlot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_slot: Option<PolicyScopeSlot>,
-    /// `scopeView`: one of [`SearchPoliciesRequestScopeView`].
+    /// The scope view: one of [`SearchPoliciesRequestScopeView`]. `None` counts as [`SearchPoliciesRequestScopeView::Unspecified`]. On the wire: `scopeView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_view: Option<SearchPoliciesRequestScopeView>,
 }
@@ -4264,7 +4300,7 @@ setters! { SearchPoliciesRequest {
 
 #[cfg(feature = "policy-search")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SearchPoliciesRequest.scope_object_type`.
 pub enum SearchPoliciesRequestScopeObjectType {
 /// `POLICY_SCOPE_OBJECT_TYPE_UNSPECIFIED`
 Unspecified = "POLICY_SCOPE_OBJECT_TYPE_UNSPECIFIED",
@@ -4277,7 +4313,7 @@ Entitlement = "POLICY_SCOPE_OBJECT_TYPE_ENTITLEMENT",
 
 #[cfg(feature = "policy-search")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `SearchPoliciesRequest.scope_view`.
 pub enum SearchPoliciesRequestScopeView {
 /// `POLICY_SCOPE_VIEW_UNSPECIFIED`
 Unspecified = "POLICY_SCOPE_VIEW_UNSPECIFIED",
@@ -4292,16 +4328,16 @@ GlobalAndObject = "POLICY_SCOPE_VIEW_GLOBAL_AND_OBJECT",
 }
 }
 
-/// The `c1.api.policy.v1.SearchPoliciesResponse` schema.
+/// The answer of `PolicySearch::search` (`POST /api/v1/search/policies`).
 #[cfg(feature = "policy-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchPoliciesResponse {
-    /// `list`: a list; each item is a [`Policy`].
+    /// The list: a list of [`Policy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Policy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -4323,7 +4359,7 @@ impl crate::Page for SearchPoliciesResponse {
     }
 }
 
-/// The `c1.api.policy.v1.SelfApproval` schema.
+/// Held by `Approval.self_`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -4336,19 +4372,19 @@ impl crate::Page for SearchPoliciesResponse {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SelfApproval {
-    /// `assignedUserIds`: a list; each item is text. Set by the server.
+    /// The ids of the assigned users: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `assignedUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_user_ids: Option<Vec<String>>,
-    /// `fallback`: a boolean.
+    /// The fallback switch: a boolean. `None` counts as `false`. On the wire: `fallback`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback: Option<bool>,
-    /// `fallbackGroupIds`: a list; each item is a [`AppEntitlementReference`].
+    /// The fallback group ids: a list of [`AppEntitlementReference`]s. `None` counts as empty. On the wire: `fallbackGroupIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_group_ids: Option<Vec<AppEntitlementReference>>,
-    /// `fallbackUserIds`: a list; each item is text.
+    /// The ids of the fallback users: a list of text. `None` counts as empty. On the wire: `fallbackUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_user_ids: Option<Vec<String>>,
-    /// `isGroupFallbackEnabled`: a boolean.
+    /// Whether is group fallback is enabled: a boolean. `None` counts as `false`. On the wire: `isGroupFallbackEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_group_fallback_enabled: Option<bool>,
 }
@@ -4378,7 +4414,7 @@ setters! { SelfApproval {
     is_group_fallback_enabled: bool,
 } }
 
-/// The `c1.api.policy.v1.Escalation.SkipStep` schema.
+/// Held by `Escalation.skip_step`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -4403,7 +4439,7 @@ pub struct SkipStep {}
 model_de! { SkipStep [1] {
 } }
 
-/// The `c1.api.policy.v1.SkippedAction` schema.
+/// Held by `ApprovalInstance.skipped`, `FormInstance.skipped`, `ProvisionInstance.skipped` and 1 more.
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
@@ -4414,16 +4450,16 @@ model_de! { SkipStep [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SkippedAction {
-    /// `newPolicyStepId`: text. Set by the server.
+    /// The id of the new policy step: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `newPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_policy_step_id: Option<String>,
-    /// `skippedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was skipped: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `skippedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub skipped_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -4440,13 +4476,13 @@ model_de! { SkippedAction [1] {
     2 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.TestAccountProvisionPolicyRequest` schema.
+/// The request body of `AccountProvisionPolicyTest::test` (`POST /api/v1/policies/test-account-provision-policy`).
 #[cfg(feature = "account-provision-policy-test")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestAccountProvisionPolicyRequest {
-    /// `cel`: text.
+    /// The CEL: text. `None` counts as empty. On the wire: `cel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel: Option<String>,
 }
@@ -4461,16 +4497,16 @@ setters! { TestAccountProvisionPolicyRequest {
     cel: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.TestAccountProvisionPolicyResponse` schema.
+/// The answer of `AccountProvisionPolicyTest::test` (`POST /api/v1/policies/test-account-provision-policy`).
 #[cfg(feature = "account-provision-policy-test")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestAccountProvisionPolicyResponse {
-    /// `type`: text.
+    /// The type: text. `None` counts as empty. On the wire: `type`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -4481,7 +4517,7 @@ model_de! { TestAccountProvisionPolicyResponse [1] {
     1 "value" value: Plain,
 } }
 
-/// The `c1.api.policy.v1.UnconfiguredProvision` schema.
+/// Held by `ProvisionPolicy.unconfigured`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -4524,14 +4560,16 @@ pub struct UnconfiguredProvision {}
 model_de! { UnconfiguredProvision [1] {
 } }
 
-/// The `c1.api.policy.v1.UpdatePolicyRequestInput` schema.
+/// The request body of `Policies::update` (`POST /api/v1/policies/<id>`).
+///
+/// An update: the server changes the fields of `policy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePolicyRequest {
-    /// `policy`: a [`Policy`].
+    /// The policy: a [`Policy`]. `None` leaves it out. On the wire: `policy`.
     pub policy: Option<Policy>,
-    /// `updateMask`: text.
+    /// The fields of `policy` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `policy` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -4568,13 +4606,13 @@ set_paths! { UpdatePolicyRequest => policy }
 #[cfg(feature = "policies")]
 update_body! { UpdatePolicyRequest { "policy" policy,  } {  } }
 
-/// The `c1.api.policy.v1.UpdatePolicyResponse` schema.
+/// The answer of `Policies::update` (`POST /api/v1/policies/<id>`).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdatePolicyResponse {
-    /// `policy`: a [`Policy`].
+    /// The policy: a [`Policy`]. `None` when the answer has none. On the wire: `policy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
 }
@@ -4584,7 +4622,7 @@ model_de! { UpdatePolicyResponse [1] {
     0 "policy" policy: Model,
 } }
 
-/// The `c1.api.policy.v1.UserApproval` schema.
+/// Held by `Approval.users`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -4597,13 +4635,13 @@ model_de! { UpdatePolicyResponse [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserApproval {
-    /// `allowSelfApproval`: a boolean.
+    /// Whether to allow self approval: a boolean. `None` counts as `false`. On the wire: `allowSelfApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_self_approval: Option<bool>,
-    /// `requireDistinctApprovers`: a boolean.
+    /// Whether to require distinct approvers: a boolean. `None` counts as `false`. On the wire: `requireDistinctApprovers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_distinct_approvers: Option<bool>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -4629,7 +4667,7 @@ setters! { UserApproval {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.UserProvisioner` schema.
+/// Held by `ProvisionerAssignment.users`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -4651,10 +4689,10 @@ setters! { UserApproval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserProvisioner {
-    /// `allowReassignment`: a boolean.
+    /// Whether to allow reassignment: a boolean. `None` counts as `false`. On the wire: `allowReassignment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_reassignment: Option<bool>,
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -4691,7 +4729,9 @@ setters! { UserProvisioner {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.policy.v1.Wait` schema.
+/// Held by `PolicyStep.wait`.
+///
+/// At most one of `condition`, `duration`, `until_time` may be set.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -4703,28 +4743,28 @@ setters! { UserProvisioner {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Wait {
-    /// `commentOnFirstWait`: text.
+    /// The comment on first wait: text. `None` counts as empty. On the wire: `commentOnFirstWait`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_on_first_wait: Option<String>,
-    /// `commentOnTimeout`: text.
+    /// The comment on timeout: text. `None` counts as empty. On the wire: `commentOnTimeout`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_on_timeout: Option<String>,
-    /// `condition`: a [`WaitCondition`].
+    /// The condition: a [`WaitCondition`]. `None`: not set. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<WaitCondition>,
-    /// `duration`: a [`WaitDuration`].
+    /// The duration: a [`WaitDuration`]. `None`: not set. On the wire: `duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<WaitDuration>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `timeoutDuration`: a duration (`"3600s"` on the wire).
+    /// The timeout duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `timeoutDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub timeout_duration: Option<::time::SignedDuration>,
-    /// `untilTime`: a [`WaitUntilTime`].
+    /// The until time: a [`WaitUntilTime`]. `None`: not set. On the wire: `untilTime`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_time: Option<WaitUntilTime>,
 }
@@ -4757,7 +4797,7 @@ setters! { Wait {
     until_time: impl Into<WaitUntilTime>,
 } }
 
-/// The `c1.api.policy.v1.WaitCondition` schema.
+/// Held by `Wait.condition`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -4769,7 +4809,7 @@ setters! { Wait {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitCondition {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
@@ -4790,13 +4830,13 @@ setters! { WaitCondition {
     condition: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.WaitConditionInstance` schema.
+/// Held by `WaitInstance.condition`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitConditionInstance {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
@@ -4806,7 +4846,7 @@ model_de! { WaitConditionInstance [1] {
     0 "condition" condition: Plain,
 } }
 
-/// The `c1.api.policy.v1.WaitDuration` schema.
+/// Held by `Wait.duration`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -4818,7 +4858,7 @@ model_de! { WaitConditionInstance [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitDuration {
-    /// `duration`: a duration (`"3600s"` on the wire).
+    /// The duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `duration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
@@ -4842,55 +4882,57 @@ setters! { WaitDuration {
     duration: impl Into<::time::SignedDuration>,
 } }
 
-/// The `c1.api.policy.v1.WaitInstance` schema.
+/// Held by `PolicyStepInstance.wait`.
+///
+/// At most one of each group may be set: `condition`, `until_time`; `succeeded`, `timed_out`, `skipped`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitInstance {
-    /// `commentOnFirstWait`: text.
+    /// The comment on first wait: text. `None` counts as empty. On the wire: `commentOnFirstWait`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_on_first_wait: Option<String>,
-    /// `commentOnTimeout`: text.
+    /// The comment on timeout: text. `None` counts as empty. On the wire: `commentOnTimeout`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_on_timeout: Option<String>,
-    /// `condition`: a [`WaitConditionInstance`].
+    /// The condition: a [`WaitConditionInstance`]. `None` when the answer has none. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<WaitConditionInstance>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `skipped`: a [`SkippedAction`].
+    /// The skipped: a [`SkippedAction`]. `None` when the answer has none. On the wire: `skipped`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<SkippedAction>,
-    /// `startedWaitingAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of started waiting: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `startedWaitingAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub started_waiting_at: Option<::time::OffsetDateTime>,
-    /// `state`: one of [`WaitInstanceState`].
+    /// The state: one of [`WaitInstanceState`]. `None` counts as [`WaitInstanceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<WaitInstanceState>,
-    /// `succeeded`: a [`ConditionSucceeded`].
+    /// The succeeded: a [`ConditionSucceeded`]. `None` when the answer has none. On the wire: `succeeded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub succeeded: Option<ConditionSucceeded>,
-    /// `timedOut`: a [`ConditionTimedOut`].
+    /// The timed out: a [`ConditionTimedOut`]. `None` when the answer has none. On the wire: `timedOut`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timed_out: Option<ConditionTimedOut>,
-    /// `timeout`: a timestamp (RFC 3339 on the wire).
+    /// The timeout: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `timeout`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub timeout: Option<::time::OffsetDateTime>,
-    /// `timeoutDuration`: a duration (`"3600s"` on the wire).
+    /// The timeout duration: a duration (seconds on the wire: `"3600s"`). `None` when the answer has none. On the wire: `timeoutDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub timeout_duration: Option<::time::SignedDuration>,
-    /// `untilTime`: a [`WaitUntilTimeInstance`].
+    /// The until time: a [`WaitUntilTimeInstance`]. `None` when the answer has none. On the wire: `untilTime`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_time: Option<WaitUntilTimeInstance>,
 }
@@ -4913,7 +4955,7 @@ model_de! { WaitInstance [1] {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `WaitInstance.state`.
 pub enum WaitInstanceState {
 /// `WAIT_INSTANCE_STATE_UNSPECIFIED`
 Unspecified = "WAIT_INSTANCE_STATE_UNSPECIFIED",
@@ -4926,7 +4968,7 @@ TimedOut = "WAIT_INSTANCE_STATE_TIMED_OUT",
 }
 }
 
-/// The `c1.api.policy.v1.WaitUntilTime` schema.
+/// Held by `Wait.until_time`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -4938,13 +4980,13 @@ TimedOut = "WAIT_INSTANCE_STATE_TIMED_OUT",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitUntilTime {
-    /// `hours`: a number.
+    /// The hours: a whole number. `None` counts as 0. On the wire: `hours`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<u32>,
-    /// `minutes`: a number.
+    /// The minutes: a whole number. `None` counts as 0. On the wire: `minutes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub minutes: Option<u32>,
-    /// `timezone`: text.
+    /// The timezone: text. `None` counts as empty. On the wire: `timezone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
 }
@@ -4969,19 +5011,19 @@ setters! { WaitUntilTime {
     timezone: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.WaitUntilTimeInstance` schema.
+/// Held by `WaitInstance.until_time`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitUntilTimeInstance {
-    /// `durationIfExists`: a duration (`"3600s"` on the wire).
+    /// The duration if exists: a duration (seconds on the wire: `"3600s"`). `None` when the answer has none. On the wire: `durationIfExists`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration_if_exists: Option<::time::SignedDuration>,
-    /// `untilTime`: a timestamp (RFC 3339 on the wire).
+    /// The until time: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `untilTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -4995,16 +5037,16 @@ model_de! { WaitUntilTimeInstance [1] {
     1 "untilTime" until_time: Timestamp,
 } }
 
-/// The `c1.api.policy.v1.WaitingForDevicePlacement` schema.
+/// Held by `ProvisionWaitingOn.device_placement`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitingForDevicePlacement {
-    /// `recipientUserId`: text.
+    /// The id of the recipient user: text. `None` counts as empty. On the wire: `recipientUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient_user_id: Option<String>,
-    /// `vaultBoundaryId`: text.
+    /// The id of the vault boundary: text. `None` counts as empty. On the wire: `vaultBoundaryId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_boundary_id: Option<String>,
 }
@@ -5015,16 +5057,16 @@ model_de! { WaitingForDevicePlacement [1] {
     1 "vaultBoundaryId" vault_boundary_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.WaitingForEntitlementMerge` schema.
+/// Held by `ProvisionWaitingOn.entitlement_merge`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WaitingForEntitlementMerge {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -5035,7 +5077,7 @@ model_de! { WaitingForEntitlementMerge [1] {
     1 "appId" app_id: Plain,
 } }
 
-/// The `c1.api.policy.v1.WebhookApproval` schema.
+/// Held by `Approval.webhook`.
 #[cfg(any(
     feature = "policies",
     feature = "policy-search",
@@ -5048,7 +5090,7 @@ model_de! { WaitingForEntitlementMerge [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookApproval {
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }
@@ -5070,7 +5112,7 @@ setters! { WebhookApproval {
     webhook_id: impl Into<String>,
 } }
 
-/// The `c1.api.policy.v1.WebhookProvision` schema.
+/// Held by `ProvisionPolicy.webhook`.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-search",
@@ -5092,7 +5134,7 @@ setters! { WebhookApproval {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookProvision {
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }

@@ -4,34 +4,34 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.profiletype.v1.ProfileType` schema.
+/// Held by `GetUserProfileTypesResponse.profile_types`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProfileType {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayToUser`: a boolean.
+    /// The display to user switch: a boolean. `None` counts as `false`. On the wire: `displayToUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_to_user: Option<bool>,
-    /// `iconUrl`: text.
+    /// The icon URL: text. `None` counts as empty. On the wire: `iconUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// `id`: text.
+    /// The id of this profile type: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<u32>,
-    /// `sizes`: a list; each item is a number.
+    /// The sizes: a list of whole numbers. `None` counts as empty. On the wire: `sizes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sizes: Option<Vec<i32>>,
-    /// `slug`: text.
+    /// The slug: text. `None` counts as empty. On the wire: `slug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
 }

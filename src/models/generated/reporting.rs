@@ -4,19 +4,19 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.reporting.v1.ProgramRef` schema.
+/// Held by `Report.program` and `ReportRun.program`.
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProgramRef {
-    /// `commitId`: text.
+    /// The id of the commit: text. `None` counts as empty. On the wire: `commitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit_id: Option<String>,
-    /// `functionId`: text.
+    /// The id of the function: text. `None` counts as empty. On the wire: `functionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
-    /// `plannedFromPrompt`: text.
+    /// The planned from prompt: text. `None` counts as empty. On the wire: `plannedFromPrompt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub planned_from_prompt: Option<String>,
 }
@@ -28,55 +28,55 @@ model_de! { ProgramRef [1] {
     2 "plannedFromPrompt" planned_from_prompt: Plain,
 } }
 
-/// The `c1.api.reporting.v1.Report` schema.
+/// Held by `ReportingServiceGetResponse.report`, `ReportingServiceListResponse.list`, `ReportingServiceSaveResponse.report` and 1 more.
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Report {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `createdByUserId`: text.
+    /// The id of the created by user: text. `None` counts as empty. On the wire: `createdByUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_user_id: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this report: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `latestRunId`: text.
+    /// The id of the latest run: text. `None` counts as empty. On the wire: `latestRunId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_run_id: Option<String>,
-    /// `latestSuccessfulRunId`: text.
+    /// The id of the latest successful run: text. `None` counts as empty. On the wire: `latestSuccessfulRunId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_successful_run_id: Option<String>,
-    /// `parameterSchema`: a free-form JSON object.
+    /// The parameter schema: a free-form JSON object. `None` when the answer has none. On the wire: `parameterSchema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_schema: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `parameterValues`: a free-form JSON object.
+    /// The parameter values: a free-form JSON object. `None` when the answer has none. On the wire: `parameterValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `program`: a [`ProgramRef`].
+    /// The program: a [`ProgramRef`]. `None` when the answer has none. On the wire: `program`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program: Option<ProgramRef>,
-    /// `prompt`: text.
+    /// The prompt: text. `None` counts as empty. On the wire: `prompt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    /// `tenantId`: text.
+    /// The id of the tenant: text. `None` counts as empty. On the wire: `tenantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -101,82 +101,82 @@ model_de! { Report [1] {
     12 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.reporting.v1.ReportRun` schema.
+/// Held by `ReportingServiceGetResponse.latest_run`, `ReportingServiceGetResponse.latest_successful_run` and `ReportingServiceRunResponse.run`.
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportRun {
-    /// `artifactUrl`: text.
+    /// The artifact URL: text. `None` counts as empty. On the wire: `artifactUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub artifact_url: Option<String>,
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire).
+    /// When it expires: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this report run: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `invocationId`: text.
+    /// The id of the invocation: text. `None` counts as empty. On the wire: `invocationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invocation_id: Option<String>,
-    /// `lineage`: a free-form JSON object.
+    /// The lineage: a free-form JSON object. `None` when the answer has none. On the wire: `lineage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lineage: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `parameterValues`: a free-form JSON object.
+    /// The parameter values: a free-form JSON object. `None` when the answer has none. On the wire: `parameterValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `program`: a [`ProgramRef`].
+    /// The program: a [`ProgramRef`]. `None` when the answer has none. On the wire: `program`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program: Option<ProgramRef>,
-    /// `reportId`: text.
+    /// The id of the report: text. `None` counts as empty. On the wire: `reportId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report_id: Option<String>,
-    /// `runByUserId`: text.
+    /// The id of the run by user: text. `None` counts as empty. On the wire: `runByUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_by_user_id: Option<String>,
-    /// `sources`: a list; each item is a [`ReportSource`]. Deprecated by the vendor.
+    /// The sources: a list of [`ReportSource`]s. `None` counts as empty. On the wire: `sources`. Deprecated by the vendor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<ReportSource>>,
-    /// `status`: one of [`ReportRunStatus`].
+    /// The status: one of [`ReportRunStatus`]. `None` counts as [`ReportRunStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ReportRunStatus>,
-    /// `surfaceId`: text.
+    /// The id of the surface: text. `None` counts as empty. On the wire: `surfaceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surface_id: Option<String>,
-    /// `surfaceSnapshot`: a [`A2UISurface`].
+    /// The surface snapshot: an [`A2UISurface`]. `None` when the answer has none. On the wire: `surfaceSnapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surface_snapshot: Option<A2UISurface>,
-    /// `tenantId`: text.
+    /// The id of the tenant: text. `None` counts as empty. On the wire: `tenantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `vfsId`: text.
+    /// The id of the vfs: text. `None` counts as empty. On the wire: `vfsId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vfs_id: Option<String>,
 }
@@ -207,7 +207,7 @@ model_de! { ReportRun [1] {
 
 #[cfg(feature = "reporting")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `ReportRun.status`.
 pub enum ReportRunStatus {
 /// `REPORT_RUN_STATUS_UNSPECIFIED`
 Unspecified = "REPORT_RUN_STATUS_UNSPECIFIED",
@@ -222,25 +222,27 @@ StaleProgram = "REPORT_RUN_STATUS_STALE_PROGRAM",
 }
 }
 
-/// The `c1.api.reporting.v1.ReportSource` schema (deprecated by the vendor).
+/// Held by `ReportRun.sources`.
+///
+/// Deprecated by the vendor.
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportSource {
-    /// `count`: a 64-bit integer (a string on the wire).
+    /// The count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `count`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub count: Option<i64>,
-    /// `kind`: text.
+    /// The kind: text. `None` counts as empty. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// `label`: text.
+    /// The label: text. `None` counts as empty. On the wire: `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// `ref`: text.
+    /// The ref: text. `None` counts as empty. On the wire: `ref`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#ref: Option<String>,
 }
@@ -253,7 +255,7 @@ model_de! { ReportSource [1] {
     3 "ref" r#ref: Plain,
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceDeleteRequestInput` schema.
+/// The request body of `Reporting::delete` (`DELETE /api/v1/reporting/reports/<id>`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -264,7 +266,7 @@ pub struct ReportingServiceDeleteRequest {}
 model_de! { ReportingServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceDeleteResponse` schema.
+/// The answer of `Reporting::delete` (`DELETE /api/v1/reporting/reports/<id>`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -275,22 +277,22 @@ pub struct ReportingServiceDeleteResponse {}
 model_de! { ReportingServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceGetResponse` schema.
+/// The answer of `Reporting::get` (`GET /api/v1/reporting/reports/<id>`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceGetResponse {
-    /// `latestRun`: a [`ReportRun`].
+    /// The latest run: a [`ReportRun`]. `None` when the answer has none. On the wire: `latestRun`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_run: Option<ReportRun>,
-    /// `latestSuccessfulRun`: a [`ReportRun`].
+    /// The latest successful run: a [`ReportRun`]. `None` when the answer has none. On the wire: `latestSuccessfulRun`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_successful_run: Option<ReportRun>,
-    /// `promptDrifted`: a boolean.
+    /// Whether prompt is drifted: a boolean. `None` counts as `false`. On the wire: `promptDrifted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_drifted: Option<bool>,
-    /// `report`: a [`Report`].
+    /// The report: a [`Report`]. `None` when the answer has none. On the wire: `report`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Report>,
 }
@@ -303,31 +305,31 @@ model_de! { ReportingServiceGetResponse [1] {
     3 "report" report: Model,
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceGetRunProvenanceResponse` schema.
+/// The answer of `Reporting::get_run_provenance` (`GET /api/v1/reporting/reports/<id>/runs/<run_id>/provenance`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceGetRunProvenanceResponse {
-    /// `programCommitId`: text.
+    /// The id of the program commit: text. `None` counts as empty. On the wire: `programCommitId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_commit_id: Option<String>,
-    /// `programFunctionId`: text.
+    /// The id of the program function: text. `None` counts as empty. On the wire: `programFunctionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_function_id: Option<String>,
-    /// `programInput`: text.
+    /// The program input: text. `None` counts as empty. On the wire: `programInput`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_input: Option<String>,
-    /// `programSource`: text.
+    /// The program source: text. `None` counts as empty. On the wire: `programSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub program_source: Option<String>,
-    /// `sources`: a list; each item is a [`A2UIProvenanceSource`].
+    /// The sources: a list of [`A2UIProvenanceSource`]s. `None` counts as empty. On the wire: `sources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sources: Option<Vec<A2UIProvenanceSource>>,
-    /// `steps`: a list; each item is a [`A2UIProvenanceStep`].
+    /// The steps: a list of [`A2UIProvenanceStep`]s. `None` counts as empty. On the wire: `steps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<A2UIProvenanceStep>>,
-    /// `stepsAvailable`: a boolean.
+    /// The steps available switch: a boolean. `None` counts as `false`. On the wire: `stepsAvailable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps_available: Option<bool>,
 }
@@ -343,16 +345,16 @@ model_de! { ReportingServiceGetRunProvenanceResponse [1] {
     6 "stepsAvailable" steps_available: Plain,
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceListResponse` schema.
+/// The answer of `Reporting::list` (`GET /api/v1/reporting/reports?<page_size>&<page_token>`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceListResponse {
-    /// `list`: a list; each item is a [`Report`].
+    /// The list: a list of [`Report`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Report>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -374,7 +376,7 @@ impl crate::Page for ReportingServiceListResponse {
     }
 }
 
-/// The `c1.api.reporting.v1.ReportingServiceRunRequestInput` schema.
+/// The request body of `Reporting::run` (`POST /api/v1/reporting/reports/<id>/run`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -385,13 +387,13 @@ pub struct ReportingServiceRunRequest {}
 model_de! { ReportingServiceRunRequest [1] {
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceRunResponse` schema.
+/// The answer of `Reporting::run` (`POST /api/v1/reporting/reports/<id>/run`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceRunResponse {
-    /// `run`: a [`ReportRun`].
+    /// The run: a [`ReportRun`]. `None` when the answer has none. On the wire: `run`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<ReportRun>,
 }
@@ -401,22 +403,22 @@ model_de! { ReportingServiceRunResponse [1] {
     0 "run" run: Model,
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceSaveRequest` schema.
+/// The request body of `Reporting::save` (`POST /api/v1/reporting/reports`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceSaveRequest {
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `prompt`: text.
+    /// The prompt: text. `None` counts as empty. On the wire: `prompt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
-    /// `surfaceId`: text.
+    /// The id of the surface: text. `None` counts as empty. On the wire: `surfaceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub surface_id: Option<String>,
 }
@@ -437,13 +439,13 @@ setters! { ReportingServiceSaveRequest {
     surface_id: impl Into<String>,
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceSaveResponse` schema.
+/// The answer of `Reporting::save` (`POST /api/v1/reporting/reports`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceSaveResponse {
-    /// `report`: a [`Report`].
+    /// The report: a [`Report`]. `None` when the answer has none. On the wire: `report`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Report>,
 }
@@ -453,19 +455,19 @@ model_de! { ReportingServiceSaveResponse [1] {
     0 "report" report: Model,
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceUpdateRequestInput` schema.
+/// The request body of `Reporting::update` (`POST /api/v1/reporting/reports/<id>`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceUpdateRequest {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `parameterValues`: a free-form JSON object.
+    /// The parameter values: a free-form JSON object. `None` leaves it out. On the wire: `parameterValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `prompt`: text.
+    /// The prompt: text. `None` counts as empty. On the wire: `prompt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
 }
@@ -484,13 +486,13 @@ setters! { ReportingServiceUpdateRequest {
     prompt: impl Into<String>,
 } }
 
-/// The `c1.api.reporting.v1.ReportingServiceUpdateResponse` schema.
+/// The answer of `Reporting::update` (`POST /api/v1/reporting/reports/<id>`).
 #[cfg(feature = "reporting")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReportingServiceUpdateResponse {
-    /// `report`: a [`Report`].
+    /// The report: a [`Report`]. `None` when the answer has none. On the wire: `report`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub report: Option<Report>,
 }

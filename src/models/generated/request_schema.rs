@@ -4,34 +4,36 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.request_schema.v1.RequestSchema` schema.
+/// Held by `RequestSchemaServiceCreateResponse.request_schema`, `RequestSchemaServiceGetResponse.request_schema`, `RequestSchemaServiceUpdateRequest.request_schema` and 1 more.
+///
+/// In `RequestSchemaServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchema {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `form`: a [`RequestSchemaForm`].
+    /// The form: a [`RequestSchemaForm`]. `None`: not set. On the wire: `form`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<RequestSchemaForm>,
-    /// `id`: text.
+    /// The id of this request schema: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `justificationVisibility`: one of [`RequestSchemaJustificationVisibility`].
+    /// The justification visibility: one of [`RequestSchemaJustificationVisibility`]. `None` counts as [`RequestSchemaJustificationVisibility::Unspecified`]. On the wire: `justificationVisibility`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification_visibility: Option<RequestSchemaJustificationVisibility>,
-    /// `modifiedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was modified: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `modifiedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -71,7 +73,7 @@ set_paths! { RequestSchema {
 
 #[cfg(feature = "request-schema")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `RequestSchema.justification_visibility` and `RequestSchemaServiceCreateRequest.justification_visibility`.
 pub enum RequestSchemaJustificationVisibility {
 /// `JUSTIFICATION_VISIBILITY_UNSPECIFIED`
 Unspecified = "JUSTIFICATION_VISIBILITY_UNSPECIFIED",
@@ -82,16 +84,16 @@ Hide = "JUSTIFICATION_VISIBILITY_HIDE",
 }
 }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceCreateEntitlementBindingRequest` schema.
+/// The request body of `RequestSchema::create_entitlement_binding` (`POST /api/v1/request_schema_entitlement_binding`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceCreateEntitlementBindingRequest {
-    /// `entitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `entitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_ref: Option<AppEntitlementRef>,
-    /// `requestSchemaId`: text.
+    /// The id of the request schema: text. `None` counts as empty. On the wire: `requestSchemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_id: Option<String>,
 }
@@ -108,16 +110,16 @@ setters! { RequestSchemaServiceCreateEntitlementBindingRequest {
     request_schema_id: impl Into<String>,
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceCreateEntitlementBindingResponse` schema.
+/// The answer of `RequestSchema::create_entitlement_binding` (`POST /api/v1/request_schema_entitlement_binding`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceCreateEntitlementBindingResponse {
-    /// `entitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the entitlement: an [`AppEntitlementRef`]. `None` when the answer has none. On the wire: `entitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_ref: Option<AppEntitlementRef>,
-    /// `requestSchemaId`: text.
+    /// The id of the request schema: text. `None` counts as empty. On the wire: `requestSchemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_id: Option<String>,
 }
@@ -128,28 +130,28 @@ model_de! { RequestSchemaServiceCreateEntitlementBindingResponse [1] {
     1 "requestSchemaId" request_schema_id: Plain,
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceCreateRequest` schema.
+/// The request body of `RequestSchema::create` (`POST /api/v1/request_schemas`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceCreateRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `fieldGroups`: a list; each item is a [`FormFieldGroup`].
+    /// The field groups: a list of [`FormFieldGroup`]s. `None` counts as empty. On the wire: `fieldGroups`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_groups: Option<Vec<FormFieldGroup>>,
-    /// `fieldRelationships`: a list; each item is a [`FieldRelationship`].
+    /// The field relationships: a list of [`FieldRelationship`]s. `None` counts as empty. On the wire: `fieldRelationships`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field_relationships: Option<Vec<FieldRelationship>>,
-    /// `fields`: a list; each item is a [`FormField`].
+    /// The fields: a list of [`FormField`]s. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FormField>>,
-    /// `justificationVisibility`: one of [`RequestSchemaJustificationVisibility`].
+    /// The justification visibility: one of [`RequestSchemaJustificationVisibility`]. `None` counts as [`RequestSchemaJustificationVisibility::Unspecified`]. On the wire: `justificationVisibility`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification_visibility: Option<RequestSchemaJustificationVisibility>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -174,13 +176,13 @@ setters! { RequestSchemaServiceCreateRequest {
     name: impl Into<String>,
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceCreateResponse` schema.
+/// The answer of `RequestSchema::create` (`POST /api/v1/request_schemas`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceCreateResponse {
-    /// `requestSchema`: a [`RequestSchema`].
+    /// The request schema: a [`RequestSchema`]. `None` when the answer has none. On the wire: `requestSchema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema: Option<RequestSchema>,
 }
@@ -190,7 +192,7 @@ model_de! { RequestSchemaServiceCreateResponse [1] {
     0 "requestSchema" request_schema: Model,
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceDeleteRequestInput` schema.
+/// The request body of `RequestSchema::delete` (`DELETE /api/v1/request_schemas/<request_schema_id>`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -201,7 +203,7 @@ pub struct RequestSchemaServiceDeleteRequest {}
 model_de! { RequestSchemaServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceDeleteResponse` schema.
+/// The answer of `RequestSchema::delete` (`DELETE /api/v1/request_schemas/<request_schema_id>`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -212,13 +214,13 @@ pub struct RequestSchemaServiceDeleteResponse {}
 model_de! { RequestSchemaServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceFindBindingForAppEntitlementRequest` schema.
+/// The request body of `RequestSchema::find_binding_for_app_entitlement` (`PUT /api/v1/request_schema_entitlement_binding`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceFindBindingForAppEntitlementRequest {
-    /// `entitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `entitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -233,16 +235,16 @@ setters! { RequestSchemaServiceFindBindingForAppEntitlementRequest {
     entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceFindBindingForAppEntitlementResponse` schema.
+/// The answer of `RequestSchema::find_binding_for_app_entitlement` (`PUT /api/v1/request_schema_entitlement_binding`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceFindBindingForAppEntitlementResponse {
-    /// `entitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the entitlement: an [`AppEntitlementRef`]. `None` when the answer has none. On the wire: `entitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_ref: Option<AppEntitlementRef>,
-    /// `requestSchemaId`: text.
+    /// The id of the request schema: text. `None` counts as empty. On the wire: `requestSchemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_id: Option<String>,
 }
@@ -253,13 +255,13 @@ model_de! { RequestSchemaServiceFindBindingForAppEntitlementResponse [1] {
     1 "requestSchemaId" request_schema_id: Plain,
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceGetResponse` schema.
+/// The answer of `RequestSchema::get` (`GET /api/v1/request_schemas/<request_schema_id>`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceGetResponse {
-    /// `requestSchema`: a [`RequestSchema`].
+    /// The request schema: a [`RequestSchema`]. `None` when the answer has none. On the wire: `requestSchema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema: Option<RequestSchema>,
 }
@@ -269,16 +271,16 @@ model_de! { RequestSchemaServiceGetResponse [1] {
     0 "requestSchema" request_schema: Model,
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceRemoveEntitlementBindingRequest` schema.
+/// The request body of `RequestSchema::remove_entitlement_binding` (`DELETE /api/v1/request_schema_entitlement_binding`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceRemoveEntitlementBindingRequest {
-    /// `entitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `entitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_ref: Option<AppEntitlementRef>,
-    /// `requestSchemaId`: text.
+    /// The id of the request schema: text. `None` counts as empty. On the wire: `requestSchemaId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema_id: Option<String>,
 }
@@ -295,7 +297,7 @@ setters! { RequestSchemaServiceRemoveEntitlementBindingRequest {
     request_schema_id: impl Into<String>,
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceRemoveEntitlementBindingResponse` schema.
+/// The answer of `RequestSchema::remove_entitlement_binding` (`DELETE /api/v1/request_schema_entitlement_binding`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -306,14 +308,16 @@ pub struct RequestSchemaServiceRemoveEntitlementBindingResponse {}
 model_de! { RequestSchemaServiceRemoveEntitlementBindingResponse [1] {
 } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceUpdateRequestInput` schema.
+/// The request body of `RequestSchema::update` (`POST /api/v1/request_schemas/<request_schema_id>`).
+///
+/// An update: the server changes the fields of `request_schema` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestSchemaServiceUpdateRequest {
-    /// `requestSchema`: a [`RequestSchema`].
+    /// The request schema: a [`RequestSchema`]. `None` leaves it out. On the wire: `requestSchema`.
     pub request_schema: Option<RequestSchema>,
-    /// `updateMask`: text.
+    /// The fields of `request_schema` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `request_schema` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -350,13 +354,13 @@ set_paths! { RequestSchemaServiceUpdateRequest => request_schema }
 #[cfg(feature = "request-schema")]
 update_body! { RequestSchemaServiceUpdateRequest { "requestSchema" request_schema,  } {  } }
 
-/// The `c1.api.request_schema.v1.RequestSchemaServiceUpdateResponse` schema.
+/// The answer of `RequestSchema::update` (`POST /api/v1/request_schemas/<request_schema_id>`).
 #[cfg(feature = "request-schema")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSchemaServiceUpdateResponse {
-    /// `requestSchema`: a [`RequestSchema`].
+    /// The request schema: a [`RequestSchema`]. `None` when the answer has none. On the wire: `requestSchema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_schema: Option<RequestSchema>,
 }

@@ -4,16 +4,16 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.requestcatalog.v1.AppEntitlementWithUserBindings` schema.
+/// Held by `RequestCatalogSearchServiceSearchEntitlementsResponse.list`.
 #[cfg(feature = "request-catalog-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AppEntitlementWithUserBindings {
-    /// `appEntitlementUserBindings`: a list; each item is a [`AppEntitlementUserBinding`].
+    /// The app entitlement user bindings: a list of [`AppEntitlementUserBinding`]s. `None` counts as empty. On the wire: `appEntitlementUserBindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_user_bindings: Option<Vec<AppEntitlementUserBinding>>,
-    /// `entitlement`: a [`AppEntitlementView`].
+    /// The entitlement: an [`AppEntitlementView`]. `None` when the answer has none. On the wire: `entitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement: Option<AppEntitlementView>,
 }
@@ -24,61 +24,63 @@ model_de! { AppEntitlementWithUserBindings [1] {
     1 "entitlement" entitlement: Model,
 } }
 
-/// The `c1.api.requestcatalog.v1.BundleAutomation` schema.
+/// The answer of `RequestCatalogManagement::create_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/create`), `RequestCatalogManagement::get_bundle_automation` (`GET /api/v1/catalogs/<request_catalog_id>/bundle_automation`) and `RequestCatalogManagement::set_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation`).
+///
+/// At most one of `entitlements`, `cel` may be set.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomation {
-    /// `cel`: a [`BundleAutomationRuleCEL`].
+    /// The CEL: a [`BundleAutomationRuleCEL`]. `None` when the answer has none. On the wire: `cel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel: Option<BundleAutomationRuleCEL>,
-    /// `circuitBreaker`: a [`BundleAutomationCircuitBreaker`].
+    /// The circuit breaker: a [`BundleAutomationCircuitBreaker`]. `None` when the answer has none. On the wire: `circuitBreaker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub circuit_breaker: Option<BundleAutomationCircuitBreaker>,
-    /// `createTasks`: a boolean.
+    /// Whether to create tasks: a boolean. `None` counts as `false`. On the wire: `createTasks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_tasks: Option<bool>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `disableCircuitBreaker`: a boolean.
+    /// Whether to disable circuit breaker: a boolean. `None` counts as `false`. On the wire: `disableCircuitBreaker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_circuit_breaker: Option<bool>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `enforceOnSmallProfiles`: a boolean.
+    /// The enforce on small profiles switch: a boolean. `None` counts as `false`. On the wire: `enforceOnSmallProfiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_on_small_profiles: Option<bool>,
-    /// `entitlements`: a [`BundleAutomationRuleEntitlement`].
+    /// The entitlements: a [`BundleAutomationRuleEntitlement`]. `None` when the answer has none. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<BundleAutomationRuleEntitlement>,
-    /// `removedMembersThresholdPercent`: a 64-bit integer (a string on the wire).
+    /// The removed members threshold, in percent: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `removedMembersThresholdPercent`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub removed_members_threshold_percent: Option<i64>,
-    /// `requestCatalogId`: text.
+    /// The id of the request catalog: text. `None` counts as empty. On the wire: `requestCatalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_catalog_id: Option<String>,
-    /// `state`: a [`BundleAutomationLastRunState`].
+    /// The state: a [`BundleAutomationLastRunState`]. `None` when the answer has none. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<BundleAutomationLastRunState>,
-    /// `tenantId`: text.
+    /// The id of the tenant: text. `None` counts as empty. On the wire: `tenantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -104,28 +106,28 @@ model_de! { BundleAutomation [1] {
     13 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.requestcatalog.v1.BundleAutomationCelEvaluationState` schema.
+/// Held by `BundleAutomationLastRunState.cel_evaluation`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationCelEvaluationState {
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `lastEvaluatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last evaluated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastEvaluatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_evaluated_at: Option<::time::OffsetDateTime>,
-    /// `matchedUsers`: a 64-bit integer (a string on the wire).
+    /// The matched users: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `matchedUsers`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub matched_users: Option<i64>,
-    /// `status`: one of [`BundleAutomationLastRunStateStatus`].
+    /// The status: one of [`BundleAutomationLastRunStateStatus`]. `None` counts as [`BundleAutomationLastRunStateStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BundleAutomationLastRunStateStatus>,
 }
@@ -138,28 +140,28 @@ model_de! { BundleAutomationCelEvaluationState [1] {
     3 "status" status: Plain,
 } }
 
-/// The `c1.api.requestcatalog.v1.BundleAutomationCircuitBreaker` schema.
+/// Held by `BundleAutomation.circuit_breaker`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationCircuitBreaker {
-    /// `removedMembersThresholdPercentage`: a 64-bit integer (a string on the wire).
+    /// The removed members threshold, in percent: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `removedMembersThresholdPercentage`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub removed_members_threshold_percentage: Option<i64>,
-    /// `state`: one of [`BundleAutomationCircuitBreakerState`].
+    /// The state: one of [`BundleAutomationCircuitBreakerState`]. `None` counts as [`BundleAutomationCircuitBreakerState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<BundleAutomationCircuitBreakerState>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` when the answer has none. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -174,7 +176,7 @@ model_de! { BundleAutomationCircuitBreaker [1] {
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `BundleAutomationCircuitBreaker.state`.
 pub enum BundleAutomationCircuitBreakerState {
 /// `CIRCUIT_BREAKER_STATE_UNSPECIFIED`
 Unspecified = "CIRCUIT_BREAKER_STATE_UNSPECIFIED",
@@ -187,25 +189,25 @@ SupportDisabled = "CIRCUIT_BREAKER_STATE_SUPPORT_DISABLED",
 }
 }
 
-/// The `c1.api.requestcatalog.v1.BundleAutomationLastRunState` schema.
+/// Held by `BundleAutomation.state`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationLastRunState {
-    /// `celEvaluation`: a [`BundleAutomationCelEvaluationState`].
+    /// The CEL evaluation: a [`BundleAutomationCelEvaluationState`]. `None` when the answer has none. On the wire: `celEvaluation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_evaluation: Option<BundleAutomationCelEvaluationState>,
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `lastRunAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of last run: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastRunAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_run_at: Option<::time::OffsetDateTime>,
-    /// `status`: one of [`BundleAutomationLastRunStateStatus`].
+    /// The status: one of [`BundleAutomationLastRunStateStatus`]. `None` counts as [`BundleAutomationLastRunStateStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<BundleAutomationLastRunStateStatus>,
 }
@@ -220,7 +222,7 @@ model_de! { BundleAutomationLastRunState [1] {
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `BundleAutomationCelEvaluationState.status` and `BundleAutomationLastRunState.status`.
 pub enum BundleAutomationLastRunStateStatus {
 /// `BUNDLE_AUTOMATION_RUN_STATUS_UNSPECIFIED`
 Unspecified = "BUNDLE_AUTOMATION_RUN_STATUS_UNSPECIFIED",
@@ -235,13 +237,13 @@ WaitingForApproval = "BUNDLE_AUTOMATION_RUN_STATUS_WAITING_FOR_APPROVAL",
 }
 }
 
-/// The `c1.api.requestcatalog.v1.BundleAutomationRuleCEL` schema.
+/// Held by `BundleAutomation.cel`, `CreateBundleAutomationRequest.cel` and `SetBundleAutomationRequest.cel`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationRuleCEL {
-    /// `expression`: text.
+    /// The expression: text. `None` counts as empty. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
@@ -256,13 +258,13 @@ setters! { BundleAutomationRuleCEL {
     expression: impl Into<String>,
 } }
 
-/// The `c1.api.requestcatalog.v1.BundleAutomationRuleEntitlement` schema.
+/// Held by `BundleAutomation.entitlements`, `CreateBundleAutomationRequest.entitlements` and `SetBundleAutomationRequest.entitlements`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BundleAutomationRuleEntitlement {
-    /// `entitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `entitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_refs: Option<Vec<AppEntitlementRef>>,
 }
@@ -277,31 +279,33 @@ setters! { BundleAutomationRuleEntitlement {
     entitlement_refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.requestcatalog.v1.CreateBundleAutomationRequestInput` schema.
+/// The request body of `RequestCatalogManagement::create_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/create`).
+///
+/// At most one of `entitlements`, `cel` may be set.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateBundleAutomationRequest {
-    /// `cel`: a [`BundleAutomationRuleCEL`].
+    /// The CEL: a [`BundleAutomationRuleCEL`]. `None` leaves it out. On the wire: `cel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel: Option<BundleAutomationRuleCEL>,
-    /// `createTasks`: a boolean.
+    /// Whether to create tasks: a boolean. `None` counts as `false`. On the wire: `createTasks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_tasks: Option<bool>,
-    /// `disableCircuitBreaker`: a boolean.
+    /// Whether to disable circuit breaker: a boolean. `None` counts as `false`. On the wire: `disableCircuitBreaker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_circuit_breaker: Option<bool>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `enforceOnSmallProfiles`: a boolean.
+    /// The enforce on small profiles switch: a boolean. `None` counts as `false`. On the wire: `enforceOnSmallProfiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_on_small_profiles: Option<bool>,
-    /// `entitlements`: a [`BundleAutomationRuleEntitlement`].
+    /// The entitlements: a [`BundleAutomationRuleEntitlement`]. `None` leaves it out. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<BundleAutomationRuleEntitlement>,
-    /// `removedMembersThresholdPercent`: a 64-bit integer (a string on the wire).
+    /// The removed members threshold, in percent: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `removedMembersThresholdPercent`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -331,7 +335,7 @@ setters! { CreateBundleAutomationRequest {
     removed_members_threshold_percent: i64,
 } }
 
-/// The `c1.api.requestcatalog.v1.DeleteBundleAutomationRequestInput` schema.
+/// The request body of `RequestCatalogManagement::delete_bundle_automation` (`DELETE /api/v1/catalogs/<request_catalog_id>/bundle_automation`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -342,7 +346,7 @@ pub struct DeleteBundleAutomationRequest {}
 model_de! { DeleteBundleAutomationRequest [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.DeleteBundleAutomationResponse` schema.
+/// The answer of `RequestCatalogManagement::delete_bundle_automation` (`DELETE /api/v1/catalogs/<request_catalog_id>/bundle_automation`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -353,13 +357,13 @@ pub struct DeleteBundleAutomationResponse {}
 model_de! { DeleteBundleAutomationResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.ForceRunBundleAutomationRequestInput` schema.
+/// The request body of `RequestCatalogManagement::force_run_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/run`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ForceRunBundleAutomationRequest {
-    /// `refs`: a list; each item is a [`AppEntitlementRef`].
+    /// The refs: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<AppEntitlementRef>>,
 }
@@ -374,7 +378,7 @@ setters! { ForceRunBundleAutomationRequest {
     refs: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.requestcatalog.v1.ForceRunBundleAutomationResponse` schema.
+/// The answer of `RequestCatalogManagement::force_run_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/run`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -385,64 +389,66 @@ pub struct ForceRunBundleAutomationResponse {}
 model_de! { ForceRunBundleAutomationResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalog` schema.
+/// Held by `RequestCatalogManagementServiceUpdateRequest.catalog` and `RequestCatalogView.request_catalog`.
+///
+/// In `RequestCatalogManagementServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalog {
-    /// `accessEntitlements`: a list; each item is a [`AppEntitlement`].
+    /// The access entitlements: a list of [`AppEntitlement`]s. `None` counts as empty. On the wire: `accessEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_entitlements: Option<Vec<AppEntitlement>>,
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `createdByUserId`: text.
+    /// The id of the created by user: text. `None` counts as empty. On the wire: `createdByUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_user_id: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enrollmentBehavior`: one of [`RequestCatalogEnrollmentBehavior`].
+    /// The enrollment behavior: one of [`RequestCatalogEnrollmentBehavior`]. `None` counts as [`RequestCatalogEnrollmentBehavior::Unspecified`]. On the wire: `enrollmentBehavior`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_behavior: Option<RequestCatalogEnrollmentBehavior>,
-    /// `id`: text.
+    /// The id of this request catalog: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `published`: a boolean.
+    /// Whether it is published: a boolean. `None` counts as `false`. On the wire: `published`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<bool>,
-    /// `requestBundle`: a boolean.
+    /// The request bundle switch: a boolean. `None` counts as `false`. On the wire: `requestBundle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_bundle: Option<bool>,
-    /// `unenrollmentBehavior`: one of [`RequestCatalogUnenrollmentBehavior`].
+    /// The unenrollment behavior: one of [`RequestCatalogUnenrollmentBehavior`]. `None` counts as [`RequestCatalogUnenrollmentBehavior::Unspecified`]. On the wire: `unenrollmentBehavior`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unenrollment_behavior: Option<RequestCatalogUnenrollmentBehavior>,
-    /// `unenrollmentEntitlementBehavior`: one of [`RequestCatalogUnenrollmentEntitlementBehavior`].
+    /// The unenrollment entitlement behavior: one of [`RequestCatalogUnenrollmentEntitlementBehavior`]. `None` counts as [`RequestCatalogUnenrollmentEntitlementBehavior::Unspecified`]. On the wire: `unenrollmentEntitlementBehavior`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unenrollment_entitlement_behavior: Option<RequestCatalogUnenrollmentEntitlementBehavior>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `visibleToEveryone`: a boolean.
+    /// The visible to everyone switch: a boolean. `None` counts as `false`. On the wire: `visibleToEveryone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_to_everyone: Option<bool>,
 }
@@ -503,7 +509,7 @@ set_paths! { RequestCatalog {
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `RequestCatalog.enrollment_behavior` and `RequestCatalogManagementServiceCreateRequest.enrollment_behavior`.
 pub enum RequestCatalogEnrollmentBehavior {
 /// `REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_UNSPECIFIED`
 Unspecified = "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_UNSPECIFIED",
@@ -514,13 +520,13 @@ EnforceEntitlementRequestPolicy = "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_E
 }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogExpandMask` schema.
+/// Held by `RequestCatalogManagementServiceCreateRequest.expand_mask` and `RequestCatalogManagementServiceUpdateRequest.expand_mask`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -535,13 +541,13 @@ setters! { RequestCatalogExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAccessEntitlementsRequestInput` schema.
+/// The request body of `RequestCatalogManagement::add_access_entitlements` (`POST /api/v1/catalogs/<catalog_id>/visibility_bindings`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceAddAccessEntitlementsRequest {
-    /// `accessEntitlements`: a list; each item is a [`AppEntitlementRef`].
+    /// The access entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `accessEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_entitlements: Option<Vec<AppEntitlementRef>>,
 }
@@ -567,7 +573,7 @@ impl RequestCatalogManagementServiceAddAccessEntitlementsRequest {
     }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAccessEntitlementsResponse` schema.
+/// The answer of `RequestCatalogManagement::add_access_entitlements` (`POST /api/v1/catalogs/<catalog_id>/visibility_bindings`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -578,16 +584,16 @@ pub struct RequestCatalogManagementServiceAddAccessEntitlementsResponse {}
 model_de! { RequestCatalogManagementServiceAddAccessEntitlementsResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAppEntitlementsRequestInput` schema.
+/// The request body of `RequestCatalogManagement::add_app_entitlements` (`POST /api/v1/catalogs/<catalog_id>/requestable_entries`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceAddAppEntitlementsRequest {
-    /// `appEntitlements`: a list; each item is a [`AppEntitlementRef`].
+    /// The app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlements: Option<Vec<AppEntitlementRef>>,
-    /// `createRequests`: a boolean.
+    /// Whether to create requests: a boolean. `None` counts as `false`. On the wire: `createRequests`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_requests: Option<bool>,
 }
@@ -615,7 +621,7 @@ impl RequestCatalogManagementServiceAddAppEntitlementsRequest {
     }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceAddAppEntitlementsResponse` schema.
+/// The answer of `RequestCatalogManagement::add_app_entitlements` (`POST /api/v1/catalogs/<catalog_id>/requestable_entries`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -626,40 +632,40 @@ pub struct RequestCatalogManagementServiceAddAppEntitlementsResponse {}
 model_de! { RequestCatalogManagementServiceAddAppEntitlementsResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceCreateRequest` schema.
+/// The request body of `RequestCatalogManagement::create` (`POST /api/v1/catalogs`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceCreateRequest {
-    /// `annotations`: a map from text; each value is text.
+    /// The annotations: a map from text to text. `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<::std::collections::BTreeMap<String, String>>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enrollmentBehavior`: one of [`RequestCatalogEnrollmentBehavior`].
+    /// The enrollment behavior: one of [`RequestCatalogEnrollmentBehavior`]. `None` counts as [`RequestCatalogEnrollmentBehavior::Unspecified`]. On the wire: `enrollmentBehavior`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_behavior: Option<RequestCatalogEnrollmentBehavior>,
-    /// `expandMask`: a [`RequestCatalogExpandMask`].
+    /// The expand mask: a [`RequestCatalogExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<RequestCatalogExpandMask>,
-    /// `published`: a boolean.
+    /// Whether it is published: a boolean. `None` counts as `false`. On the wire: `published`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<bool>,
-    /// `requestBundle`: a boolean.
+    /// The request bundle switch: a boolean. `None` counts as `false`. On the wire: `requestBundle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_bundle: Option<bool>,
-    /// `unenrollmentBehavior`: one of [`RequestCatalogUnenrollmentBehavior`].
+    /// The unenrollment behavior: one of [`RequestCatalogUnenrollmentBehavior`]. `None` counts as [`RequestCatalogUnenrollmentBehavior::Unspecified`]. On the wire: `unenrollmentBehavior`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unenrollment_behavior: Option<RequestCatalogUnenrollmentBehavior>,
-    /// `unenrollmentEntitlementBehavior`: one of [`RequestCatalogUnenrollmentEntitlementBehavior`].
+    /// The unenrollment entitlement behavior: one of [`RequestCatalogUnenrollmentEntitlementBehavior`]. `None` counts as [`RequestCatalogUnenrollmentEntitlementBehavior::Unspecified`]. On the wire: `unenrollmentEntitlementBehavior`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unenrollment_entitlement_behavior: Option<RequestCatalogUnenrollmentEntitlementBehavior>,
-    /// `visibleToEveryone`: a boolean.
+    /// The visible to everyone switch: a boolean. `None` counts as `false`. On the wire: `visibleToEveryone`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_to_everyone: Option<bool>,
 }
@@ -703,13 +709,13 @@ impl RequestCatalogManagementServiceCreateRequest {
     }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceCreateRequestableEntryRequestInput` schema.
+/// The request body of `RequestCatalogManagement::create_requestable_entry` (`PUT /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceCreateRequestableEntryRequest {
-    /// `createRequests`: a boolean.
+    /// Whether to create requests: a boolean. `None` counts as `false`. On the wire: `createRequests`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_requests: Option<bool>,
 }
@@ -724,13 +730,13 @@ setters! { RequestCatalogManagementServiceCreateRequestableEntryRequest {
     create_requests: bool,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceCreateRequestableEntryResponse` schema.
+/// The answer of `RequestCatalogManagement::create_requestable_entry` (`PUT /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceCreateRequestableEntryResponse {
-    /// `requestableEntry`: a [`RequestableEntry`].
+    /// The requestable entry: a [`RequestableEntry`]. `None` when the answer has none. On the wire: `requestableEntry`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requestable_entry: Option<RequestableEntry>,
 }
@@ -740,7 +746,7 @@ model_de! { RequestCatalogManagementServiceCreateRequestableEntryResponse [1] {
     0 "requestableEntry" requestable_entry: Model,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceDeleteRequestInput` schema.
+/// The request body of `RequestCatalogManagement::delete` (`DELETE /api/v1/catalogs/<id>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -751,7 +757,7 @@ pub struct RequestCatalogManagementServiceDeleteRequest {}
 model_de! { RequestCatalogManagementServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceDeleteRequestableEntryRequestInput` schema.
+/// The request body of `RequestCatalogManagement::delete_requestable_entry` (`DELETE /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -762,7 +768,7 @@ pub struct RequestCatalogManagementServiceDeleteRequestableEntryRequest {}
 model_de! { RequestCatalogManagementServiceDeleteRequestableEntryRequest [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceDeleteRequestableEntryResponse` schema.
+/// The answer of `RequestCatalogManagement::delete_requestable_entry` (`DELETE /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -773,7 +779,7 @@ pub struct RequestCatalogManagementServiceDeleteRequestableEntryResponse {}
 model_de! { RequestCatalogManagementServiceDeleteRequestableEntryResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceDeleteResponse` schema.
+/// The answer of `RequestCatalogManagement::delete` (`DELETE /api/v1/catalogs/<id>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -784,13 +790,13 @@ pub struct RequestCatalogManagementServiceDeleteResponse {}
 model_de! { RequestCatalogManagementServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceGetRequestableEntryResponse` schema.
+/// The answer of `RequestCatalogManagement::get_requestable_entry` (`GET /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceGetRequestableEntryResponse {
-    /// `requestableEntry`: a [`RequestableEntry`].
+    /// The requestable entry: a [`RequestableEntry`]. `None` when the answer has none. On the wire: `requestableEntry`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requestable_entry: Option<RequestableEntry>,
 }
@@ -800,16 +806,16 @@ model_de! { RequestCatalogManagementServiceGetRequestableEntryResponse [1] {
     0 "requestableEntry" requestable_entry: Model,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceGetResponse` schema.
+/// The answer of `RequestCatalogManagement::create` (`POST /api/v1/catalogs`), `RequestCatalogManagement::get` (`GET /api/v1/catalogs/<id>`) and `RequestCatalogManagement::update` (`POST /api/v1/catalogs/<id>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceGetResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `requestCatalogView`: a [`RequestCatalogView`].
+    /// The request catalog view: a [`RequestCatalogView`]. `None` when the answer has none. On the wire: `requestCatalogView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_catalog_view: Option<RequestCatalogView>,
 }
@@ -820,13 +826,13 @@ model_de! { RequestCatalogManagementServiceGetResponse [1] {
     1 "requestCatalogView" request_catalog_view: Model,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse` schema.
+/// The answer of `RequestCatalogManagement::list_all_entitlement_ids_per_app` (`GET /api/v1/catalogs/<catalog_id>/requestable_entitlementIDs`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse {
-    /// `refs`: a list; each item is a [`AppEntitlementRef`].
+    /// The refs: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<AppEntitlementRef>>,
 }
@@ -836,19 +842,19 @@ model_de! { RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogRespon
     0 "refs" refs: Models,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceListEntitlementsForAccessResponse` schema.
+/// The answer of `RequestCatalogManagement::list_entitlements_for_access` (`GET /api/v1/catalogs/<catalog_id>/visibility_entitlements?<page_size>&<page_token>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceListEntitlementsForAccessResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppEntitlementView`].
+    /// The list: a list of [`AppEntitlementView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -871,19 +877,19 @@ impl crate::Page for RequestCatalogManagementServiceListEntitlementsForAccessRes
     }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceListEntitlementsPerCatalogResponse` schema.
+/// The answer of `RequestCatalogManagement::list_entitlements_per_catalog` (`GET /api/v1/catalogs/<catalog_id>/requestable_entitlements?<page_size>&<page_token>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceListEntitlementsPerCatalogResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppEntitlementView`].
+    /// The list: a list of [`AppEntitlementView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -906,19 +912,19 @@ impl crate::Page for RequestCatalogManagementServiceListEntitlementsPerCatalogRe
     }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceListResponse` schema.
+/// The answer of `RequestCatalogManagement::list` (`GET /api/v1/catalogs?<page_size>&<page_token>`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`RequestCatalogView`].
+    /// The list: a list of [`RequestCatalogView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<RequestCatalogView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -941,13 +947,13 @@ impl crate::Page for RequestCatalogManagementServiceListResponse {
     }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAccessEntitlementsRequestInput` schema.
+/// The request body of `RequestCatalogManagement::remove_access_entitlements` (`DELETE /api/v1/catalogs/<catalog_id>/visibility_bindings`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
-    /// `accessEntitlements`: a list; each item is a [`AppEntitlementRef`].
+    /// The access entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `accessEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_entitlements: Option<Vec<AppEntitlementRef>>,
 }
@@ -962,7 +968,7 @@ setters! { RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
     access_entitlements: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAccessEntitlementsResponse` schema.
+/// The answer of `RequestCatalogManagement::remove_access_entitlements` (`DELETE /api/v1/catalogs/<catalog_id>/visibility_bindings`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -973,13 +979,13 @@ pub struct RequestCatalogManagementServiceRemoveAccessEntitlementsResponse {}
 model_de! { RequestCatalogManagementServiceRemoveAccessEntitlementsResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAppEntitlementsRequestInput` schema.
+/// The request body of `RequestCatalogManagement::remove_app_entitlements` (`DELETE /api/v1/catalogs/<catalog_id>/requestable_entries`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
-    /// `appEntitlements`: a list; each item is a [`AppEntitlementRef`].
+    /// The app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlements: Option<Vec<AppEntitlementRef>>,
 }
@@ -994,7 +1000,7 @@ setters! { RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
     app_entitlements: impl Into<Vec<AppEntitlementRef>>,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceRemoveAppEntitlementsResponse` schema.
+/// The answer of `RequestCatalogManagement::remove_app_entitlements` (`DELETE /api/v1/catalogs/<catalog_id>/requestable_entries`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1005,13 +1011,13 @@ pub struct RequestCatalogManagementServiceRemoveAppEntitlementsResponse {}
 model_de! { RequestCatalogManagementServiceRemoveAppEntitlementsResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceUpdateAppEntitlementsRequestInput` schema.
+/// The request body of `RequestCatalogManagement::update_app_entitlements` (`POST /api/v1/catalogs/<catalog_id>/requestable_entitlements/update`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
-    /// `appEntitlements`: a list; each item is a [`AppEntitlementRef`].
+    /// The app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlements: Option<Vec<AppEntitlementRef>>,
 }
@@ -1037,7 +1043,7 @@ impl RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
     }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceUpdateAppEntitlementsResponse` schema.
+/// The answer of `RequestCatalogManagement::update_app_entitlements` (`POST /api/v1/catalogs/<catalog_id>/requestable_entitlements/update`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1048,16 +1054,18 @@ pub struct RequestCatalogManagementServiceUpdateAppEntitlementsResponse {}
 model_de! { RequestCatalogManagementServiceUpdateAppEntitlementsResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogManagementServiceUpdateRequestInput` schema.
+/// The request body of `RequestCatalogManagement::update` (`POST /api/v1/catalogs/<id>`).
+///
+/// An update: the server changes the fields of `catalog` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceUpdateRequest {
-    /// `catalog`: a [`RequestCatalog`].
+    /// The catalog: a [`RequestCatalog`]. `None` leaves it out. On the wire: `catalog`.
     pub catalog: Option<RequestCatalog>,
-    /// `expandMask`: a [`RequestCatalogExpandMask`].
+    /// The expand mask: a [`RequestCatalogExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     pub expand_mask: Option<RequestCatalogExpandMask>,
-    /// `updateMask`: text.
+    /// The fields of `catalog` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `catalog` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1096,34 +1104,34 @@ set_paths! { RequestCatalogManagementServiceUpdateRequest => catalog }
 #[cfg(feature = "request-catalog-management")]
 update_body! { RequestCatalogManagementServiceUpdateRequest { "catalog" catalog, "expandMask" expand_mask,  } {  } }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogSearchServiceSearchEntitlementsRequest` schema.
+/// The request body of `RequestCatalogSearch::search_entitlements` (`POST /api/v1/search/request_catalog/entitlements`).
 #[cfg(feature = "request-catalog-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogSearchServiceSearchEntitlementsRequest {
-    /// `appDisplayName`: text.
+    /// The app display name: text. `None` counts as empty. On the wire: `appDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_display_name: Option<String>,
-    /// `entitlementAlias`: text.
+    /// The entitlement alias: text. `None` counts as empty. On the wire: `entitlementAlias`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_alias: Option<String>,
-    /// `expandMask`: a [`AppEntitlementExpandMask`].
+    /// The expand mask: an [`AppEntitlementExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<AppEntitlementExpandMask>,
-    /// `grantedStatus`: one of [`RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus`].
+    /// The granted status: one of [`RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus`]. `None` counts as [`RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus::Unspecified`]. On the wire: `grantedStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_status: Option<RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus>,
-    /// `includeDeleted`: a boolean.
+    /// Whether to include deleted: a boolean. `None` counts as `false`. On the wire: `includeDeleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 }
@@ -1154,7 +1162,7 @@ setters! { RequestCatalogSearchServiceSearchEntitlementsRequest {
 
 #[cfg(feature = "request-catalog-search")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `RequestCatalogSearchServiceSearchEntitlementsRequest.granted_status`.
 pub enum RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
 /// `UNSPECIFIED`
 Unspecified = "UNSPECIFIED",
@@ -1167,19 +1175,19 @@ NotGranted = "NOT_GRANTED",
 }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogSearchServiceSearchEntitlementsResponse` schema.
+/// The answer of `RequestCatalogSearch::search_entitlements` (`POST /api/v1/search/request_catalog/entitlements`).
 #[cfg(feature = "request-catalog-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogSearchServiceSearchEntitlementsResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`AppEntitlementWithUserBindings`].
+    /// The list: a list of [`AppEntitlementWithUserBindings`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<AppEntitlementWithUserBindings>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1204,7 +1212,7 @@ impl crate::Page for RequestCatalogSearchServiceSearchEntitlementsResponse {
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `RequestCatalog.unenrollment_behavior` and `RequestCatalogManagementServiceCreateRequest.unenrollment_behavior`.
 pub enum RequestCatalogUnenrollmentBehavior {
 /// `REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_UNSPECIFIED`
 Unspecified = "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_UNSPECIFIED",
@@ -1219,7 +1227,7 @@ RevokeUnjustified = "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED",
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `RequestCatalog.unenrollment_entitlement_behavior` and `RequestCatalogManagementServiceCreateRequest.unenrollment_entitlement_behavior`.
 pub enum RequestCatalogUnenrollmentEntitlementBehavior {
 /// `REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_UNSPECIFIED`
 Unspecified = "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_UNSPECIFIED",
@@ -1230,25 +1238,25 @@ Enforce = "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE",
 }
 }
 
-/// The `c1.api.requestcatalog.v1.RequestCatalogView` schema.
+/// Held by `RequestCatalogManagementServiceGetResponse.request_catalog_view` and `RequestCatalogManagementServiceListResponse.list`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCatalogView {
-    /// `accessEntitlementsPath`: text.
+    /// The access entitlements path: text. `None` counts as empty. On the wire: `accessEntitlementsPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_entitlements_path: Option<String>,
-    /// `createdByUserPath`: text.
+    /// The created by user path: text. `None` counts as empty. On the wire: `createdByUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_user_path: Option<String>,
-    /// `memberCount`: a 64-bit integer (a string on the wire).
+    /// The member count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `memberCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub member_count: Option<i64>,
-    /// `requestCatalog`: a [`RequestCatalog`].
+    /// The request catalog: a [`RequestCatalog`]. `None` when the answer has none. On the wire: `requestCatalog`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_catalog: Option<RequestCatalog>,
 }
@@ -1261,19 +1269,19 @@ model_de! { RequestCatalogView [1] {
     3 "requestCatalog" request_catalog: Model,
 } }
 
-/// The `c1.api.requestcatalog.v1.RequestableEntry` schema.
+/// Held by `RequestCatalogManagementServiceCreateRequestableEntryResponse.requestable_entry` and `RequestCatalogManagementServiceGetRequestableEntryResponse.requestable_entry`.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestableEntry {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `catalogId`: text.
+    /// The id of the catalog: text. `None` counts as empty. On the wire: `catalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub catalog_id: Option<String>,
-    /// `entitlementId`: text.
+    /// The id of the entitlement: text. `None` counts as empty. On the wire: `entitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_id: Option<String>,
 }
@@ -1285,7 +1293,7 @@ model_de! { RequestableEntry [1] {
     2 "entitlementId" entitlement_id: Plain,
 } }
 
-/// The `c1.api.requestcatalog.v1.ResumePausedBundleAutomationRequestInput` schema.
+/// The request body of `RequestCatalogManagement::resume_paused_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/resume`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1296,7 +1304,7 @@ pub struct ResumePausedBundleAutomationRequest {}
 model_de! { ResumePausedBundleAutomationRequest [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.ResumePausedBundleAutomationResponse` schema.
+/// The answer of `RequestCatalogManagement::resume_paused_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/resume`).
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1307,31 +1315,33 @@ pub struct ResumePausedBundleAutomationResponse {}
 model_de! { ResumePausedBundleAutomationResponse [1] {
 } }
 
-/// The `c1.api.requestcatalog.v1.SetBundleAutomationRequestInput` schema.
+/// The request body of `RequestCatalogManagement::set_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation`).
+///
+/// At most one of `entitlements`, `cel` may be set.
 #[cfg(feature = "request-catalog-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetBundleAutomationRequest {
-    /// `cel`: a [`BundleAutomationRuleCEL`].
+    /// The CEL: a [`BundleAutomationRuleCEL`]. `None` leaves it out. On the wire: `cel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel: Option<BundleAutomationRuleCEL>,
-    /// `createTasks`: a boolean.
+    /// Whether to create tasks: a boolean. `None` counts as `false`. On the wire: `createTasks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_tasks: Option<bool>,
-    /// `disableCircuitBreaker`: a boolean.
+    /// Whether to disable circuit breaker: a boolean. `None` counts as `false`. On the wire: `disableCircuitBreaker`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_circuit_breaker: Option<bool>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `enforceOnSmallProfiles`: a boolean.
+    /// The enforce on small profiles switch: a boolean. `None` counts as `false`. On the wire: `enforceOnSmallProfiles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enforce_on_small_profiles: Option<bool>,
-    /// `entitlements`: a [`BundleAutomationRuleEntitlement`].
+    /// The entitlements: a [`BundleAutomationRuleEntitlement`]. `None` leaves it out. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<BundleAutomationRuleEntitlement>,
-    /// `removedMembersThresholdPercent`: a 64-bit integer (a string on the wire).
+    /// The removed members threshold, in percent: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `removedMembersThresholdPercent`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"

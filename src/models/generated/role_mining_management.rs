@@ -9,7 +9,7 @@ use super::*;
     feature = "role-mining-management-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `RoleMiningSearchSuggestionsRequest.match_types` and `AccessProfileMatch.match_type`.
 pub enum AccessProfileMatchMatchType {
 /// `ACCESS_PROFILE_MATCH_TYPE_UNSPECIFIED`
 Unspecified = "ACCESS_PROFILE_MATCH_TYPE_UNSPECIFIED",
@@ -22,19 +22,19 @@ Partial = "ACCESS_PROFILE_MATCH_TYPE_PARTIAL",
 }
 }
 
-/// The `c1.api.role_mining_management.v1.CohortHintInput` schema.
+/// Held by `UpdateRoleMiningConfigRequest.cohort_hints`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CohortHintInput {
-    /// `attribute`: text.
+    /// The attribute: text. `None` counts as empty. On the wire: `attribute`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute: Option<String>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `values`: a list; each item is text.
+    /// The values: a list of text. `None` counts as empty. On the wire: `values`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -53,19 +53,19 @@ setters! { CohortHintInput {
     values: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.role_mining_management.v1.CohortHintView` schema.
+/// Held by `RoleMiningManagementConfig.cohort_hints`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CohortHintView {
-    /// `attribute`: text.
+    /// The attribute: text. `None` counts as empty. On the wire: `attribute`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute: Option<String>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `values`: a list; each item is text.
+    /// The values: a list of text. `None` counts as empty. On the wire: `values`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }
@@ -77,16 +77,16 @@ model_de! { CohortHintView [1] {
     2 "values" values: Plain,
 } }
 
-/// The `c1.api.role_mining_management.v1.CohortUserWithCoverage` schema.
+/// Held by `SearchCohortUsersResponse.users_with_coverage`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CohortUserWithCoverage {
-    /// `coveredCount`: a number.
+    /// The covered count: a whole number. `None` counts as 0. On the wire: `coveredCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub covered_count: Option<i32>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
@@ -97,34 +97,34 @@ model_de! { CohortUserWithCoverage [1] {
     1 "user" user: Model,
 } }
 
-/// The `c1.api.role_mining_management.v1.CreateAccessProfileFromCohortRequest` schema.
+/// The request body of `RoleMiningManagement::create_access_profile_from_cohort` (`POST /api/v1/role-mining/access-profiles`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAccessProfileFromCohortRequest {
-    /// `celExpression`: text.
+    /// The CEL expression: text. `None` counts as empty. On the wire: `celExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_expression: Option<String>,
-    /// `createTasks`: a boolean.
+    /// Whether to create tasks: a boolean. `None` counts as `false`. On the wire: `createTasks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub create_tasks: Option<bool>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enableAutomation`: a boolean.
+    /// Whether to enable automation: a boolean. `None` counts as `false`. On the wire: `enableAutomation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_automation: Option<bool>,
-    /// `entitlements`: a list; each item is a [`CohortEntitlement`].
+    /// The entitlements: a list of [`CohortEntitlement`]s. `None` counts as empty. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<CohortEntitlement>>,
-    /// `profileFilters`: a list; each item is a [`ProfileFilter`].
+    /// The profile filters: a list of [`ProfileFilter`]s. `None` counts as empty. On the wire: `profileFilters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_filters: Option<Vec<ProfileFilter>>,
-    /// `suggestionId`: text.
+    /// The id of the suggestion: text. `None` counts as empty. On the wire: `suggestionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion_id: Option<String>,
 }
@@ -153,16 +153,16 @@ setters! { CreateAccessProfileFromCohortRequest {
     suggestion_id: impl Into<String>,
 } }
 
-/// The `c1.api.role_mining_management.v1.CreateAccessProfileFromCohortResponse` schema.
+/// The answer of `RoleMiningManagement::create_access_profile_from_cohort` (`POST /api/v1/role-mining/access-profiles`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAccessProfileFromCohortResponse {
-    /// `accessProfileId`: text.
+    /// The id of the access profile: text. `None` counts as empty. On the wire: `accessProfileId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_profile_id: Option<String>,
-    /// `celExpression`: text.
+    /// The CEL expression: text. `None` counts as empty. On the wire: `celExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_expression: Option<String>,
 }
@@ -173,40 +173,40 @@ model_de! { CreateAccessProfileFromCohortResponse [1] {
     1 "celExpression" cel_expression: Plain,
 } }
 
-/// The `c1.api.role_mining_management.v1.CustomAnalysisResultView` schema.
+/// Held by `ListCustomAnalysisResultsResponse.list`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CustomAnalysisResultView {
-    /// `cohortSize`: a number.
+    /// The cohort size: a whole number. `None` counts as 0. On the wire: `cohortSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohort_size: Option<i32>,
-    /// `completedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was completed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `completedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completed_at: Option<::time::OffsetDateTime>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `id`: text.
+    /// The id of this custom analysis result view: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `profileFilters`: a list; each item is a [`ProfileFilter`].
+    /// The profile filters: a list of [`ProfileFilter`]s. `None` counts as empty. On the wire: `profileFilters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_filters: Option<Vec<ProfileFilter>>,
-    /// `status`: one of [`RoleMiningManagementRunStatus`].
+    /// The status: one of [`RoleMiningManagementRunStatus`]. `None` counts as [`RoleMiningManagementRunStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RoleMiningManagementRunStatus>,
-    /// `suggestionsGenerated`: a number.
+    /// The suggestions generated: a whole number. `None` counts as 0. On the wire: `suggestionsGenerated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions_generated: Option<i32>,
 }
@@ -223,16 +223,16 @@ model_de! { CustomAnalysisResultView [1] {
     7 "suggestionsGenerated" suggestions_generated: Plain,
 } }
 
-/// The `c1.api.role_mining_management.v1.EntitlementRef` schema.
+/// Held by `SearchCohortUsersRequest.selected_entitlements`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EntitlementRef {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `entitlementId`: text.
+    /// The id of the entitlement: text. `None` counts as empty. On the wire: `entitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_id: Option<String>,
 }
@@ -249,37 +249,37 @@ setters! { EntitlementRef {
     entitlement_id: impl Into<String>,
 } }
 
-/// The `c1.api.role_mining_management.v1.GetCustomAnalysisResultResponse` schema.
+/// The answer of `RoleMiningManagement::get_custom_analysis_result` (`GET /api/v1/role-mining/custom-analysis/<id>`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetCustomAnalysisResultResponse {
-    /// `appsAnalyzed`: a number.
+    /// The apps analyzed: a whole number. `None` counts as 0. On the wire: `appsAnalyzed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apps_analyzed: Option<i32>,
-    /// `clusters`: a list; each item is a [`EntitlementCluster`].
+    /// The clusters: a list of [`EntitlementCluster`]s. `None` counts as empty. On the wire: `clusters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clusters: Option<Vec<EntitlementCluster>>,
-    /// `cohortSize`: a number.
+    /// The cohort size: a whole number. `None` counts as 0. On the wire: `cohortSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohort_size: Option<i32>,
-    /// `entitlements`: a list; each item is a [`CohortEntitlement`].
+    /// The entitlements: a list of [`CohortEntitlement`]s. `None` counts as empty. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<CohortEntitlement>>,
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `facetUserCount`: a number.
+    /// The facet user count: a whole number. `None` counts as 0. On the wire: `facetUserCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facet_user_count: Option<i32>,
-    /// `facets`: a list; each item is a [`AttributeFacet`].
+    /// The facets: a list of [`AttributeFacet`]s. `None` counts as empty. On the wire: `facets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Vec<AttributeFacet>>,
-    /// `id`: text.
+    /// The id: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status`: one of [`RoleMiningManagementRunStatus`].
+    /// The status: one of [`RoleMiningManagementRunStatus`]. `None` counts as [`RoleMiningManagementRunStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RoleMiningManagementRunStatus>,
 }
@@ -297,13 +297,13 @@ model_de! { GetCustomAnalysisResultResponse [1] {
     8 "status" status: Plain,
 } }
 
-/// The `c1.api.role_mining_management.v1.GetLatestRunResponse` schema.
+/// The answer of `RoleMiningManagement::get_latest_run` (`GET /api/v1/role-mining/runs/latest`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetLatestRunResponse {
-    /// `run`: a [`RoleMiningManagementRun`].
+    /// The run: a [`RoleMiningManagementRun`]. `None` when the answer has none. On the wire: `run`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<RoleMiningManagementRun>,
 }
@@ -313,13 +313,13 @@ model_de! { GetLatestRunResponse [1] {
     0 "run" run: Model,
 } }
 
-/// The `c1.api.role_mining_management.v1.GetRoleMiningConfigResponse` schema.
+/// The answer of `RoleMiningManagement::get_role_mining_config` (`GET /api/v1/role-mining/config`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRoleMiningConfigResponse {
-    /// `config`: a [`RoleMiningManagementConfig`].
+    /// The config: a [`RoleMiningManagementConfig`]. `None` when the answer has none. On the wire: `config`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<RoleMiningManagementConfig>,
 }
@@ -329,13 +329,13 @@ model_de! { GetRoleMiningConfigResponse [1] {
     0 "config" config: Model,
 } }
 
-/// The `c1.api.role_mining_management.v1.GetSuggestionResponse` schema.
+/// The answer of `RoleMiningManagement::get_suggestion` (`GET /api/v1/role-mining/suggestions/<id>`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetSuggestionResponse {
-    /// `suggestion`: a [`RoleMiningManagementSuggestion`].
+    /// The suggestion: a [`RoleMiningManagementSuggestion`]. `None` when the answer has none. On the wire: `suggestion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<RoleMiningManagementSuggestion>,
 }
@@ -345,16 +345,16 @@ model_de! { GetSuggestionResponse [1] {
     0 "suggestion" suggestion: Model,
 } }
 
-/// The `c1.api.role_mining_management.v1.ListCustomAnalysisResultsResponse` schema.
+/// The answer of `RoleMiningManagement::list_custom_analysis_results` (`GET /api/v1/role-mining/custom-analysis?<page_size>&<page_token>`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListCustomAnalysisResultsResponse {
-    /// `list`: a list; each item is a [`CustomAnalysisResultView`].
+    /// The list: a list of [`CustomAnalysisResultView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<CustomAnalysisResultView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -376,16 +376,16 @@ impl crate::Page for ListCustomAnalysisResultsResponse {
     }
 }
 
-/// The `c1.api.role_mining_management.v1.ListRunsResponse` schema.
+/// The answer of `RoleMiningManagement::list_runs` (`GET /api/v1/role-mining/runs?<page_size>&<page_token>`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListRunsResponse {
-    /// `list`: a list; each item is a [`RoleMiningManagementRun`].
+    /// The list: a list of [`RoleMiningManagementRun`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<RoleMiningManagementRun>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -407,16 +407,16 @@ impl crate::Page for ListRunsResponse {
     }
 }
 
-/// The `c1.api.role_mining_management.v1.ListSuggestionsResponse` schema.
+/// The answer of `RoleMiningManagement::list_suggestions` (`GET /api/v1/role-mining/suggestions?<page_size>&<page_token>`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListSuggestionsResponse {
-    /// `list`: a list; each item is a [`RoleMiningManagementSuggestion`].
+    /// The list: a list of [`RoleMiningManagementSuggestion`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<RoleMiningManagementSuggestion>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -438,19 +438,19 @@ impl crate::Page for ListSuggestionsResponse {
     }
 }
 
-/// The `c1.api.role_mining_management.v1.RoleMiningManagementConfig` schema.
+/// Held by `GetRoleMiningConfigResponse.config` and `UpdateRoleMiningConfigResponse.config`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningManagementConfig {
-    /// `cohortHints`: a list; each item is a [`CohortHintView`].
+    /// The cohort hints: a list of [`CohortHintView`]s. `None` counts as empty. On the wire: `cohortHints`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohort_hints: Option<Vec<CohortHintView>>,
-    /// `maxSuggestions`: a number.
+    /// The max suggestions: a whole number. `None` counts as 0. On the wire: `maxSuggestions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_suggestions: Option<i32>,
-    /// `minCohortSize`: a number.
+    /// The min cohort size: a whole number. `None` counts as 0. On the wire: `minCohortSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_cohort_size: Option<i32>,
 }
@@ -462,49 +462,49 @@ model_de! { RoleMiningManagementConfig [1] {
     2 "minCohortSize" min_cohort_size: Plain,
 } }
 
-/// The `c1.api.role_mining_management.v1.RoleMiningManagementRun` schema.
+/// Held by `GetLatestRunResponse.run` and `ListRunsResponse.list`.
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningManagementRun {
-    /// `cohortsAnalyzed`: a number.
+    /// The cohorts analyzed: a whole number. `None` counts as 0. On the wire: `cohortsAnalyzed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohorts_analyzed: Option<i32>,
-    /// `completedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was completed: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `completedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completed_at: Option<::time::OffsetDateTime>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `id`: text.
+    /// The id of this role mining management run: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `status`: one of [`RoleMiningManagementRunStatus`].
+    /// The status: one of [`RoleMiningManagementRunStatus`]. `None` counts as [`RoleMiningManagementRunStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RoleMiningManagementRunStatus>,
-    /// `suggestionsGenerated`: a number.
+    /// The suggestions generated: a whole number. `None` counts as 0. On the wire: `suggestionsGenerated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions_generated: Option<i32>,
-    /// `totalUsers`: a number.
+    /// The total users: a whole number. `None` counts as 0. On the wire: `totalUsers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_users: Option<i32>,
-    /// `triggerDetail`: text.
+    /// The trigger detail: text. `None` counts as empty. On the wire: `triggerDetail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_detail: Option<String>,
-    /// `triggerType`: one of [`RoleMiningManagementRunTriggerType`].
+    /// The trigger type: one of [`RoleMiningManagementRunTriggerType`]. `None` counts as [`RoleMiningManagementRunTriggerType::Unspecified`]. On the wire: `triggerType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_type: Option<RoleMiningManagementRunTriggerType>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -529,7 +529,7 @@ model_de! { RoleMiningManagementRun [1] {
 
 #[cfg(feature = "role-mining-management")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `CustomAnalysisResultView.status`, `GetCustomAnalysisResultResponse.status` and `RoleMiningManagementRun.status`.
 pub enum RoleMiningManagementRunStatus {
 /// `RUN_STATUS_UNSPECIFIED`
 Unspecified = "RUN_STATUS_UNSPECIFIED",
@@ -544,7 +544,7 @@ Failed = "RUN_STATUS_FAILED",
 
 #[cfg(feature = "role-mining-management")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `RoleMiningManagementRun.trigger_type`.
 pub enum RoleMiningManagementRunTriggerType {
 /// `TRIGGER_TYPE_UNSPECIFIED`
 Unspecified = "TRIGGER_TYPE_UNSPECIFIED",
@@ -559,7 +559,7 @@ DirectoryMerge = "TRIGGER_TYPE_DIRECTORY_MERGE",
 }
 }
 
-/// The `c1.api.role_mining_management.v1.RoleMiningManagementSuggestion` schema.
+/// Held by `GetSuggestionResponse.suggestion`, `ListSuggestionsResponse.list`, `RoleMiningSearchSuggestionsResponse.list` and 1 more.
 #[cfg(any(
     feature = "role-mining-management",
     feature = "role-mining-management-search"
@@ -568,67 +568,67 @@ DirectoryMerge = "TRIGGER_TYPE_DIRECTORY_MERGE",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningManagementSuggestion {
-    /// `avgCoverage`: a number.
+    /// The avg coverage: a number. `None` counts as 0. On the wire: `avgCoverage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avg_coverage: Option<f64>,
-    /// `cohortFilters`: a list; each item is a [`ProfileFilter`].
+    /// The cohort filters: a list of [`ProfileFilter`]s. `None` counts as empty. On the wire: `cohortFilters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohort_filters: Option<Vec<ProfileFilter>>,
-    /// `cohortSize`: a number.
+    /// The cohort size: a whole number. `None` counts as 0. On the wire: `cohortSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohort_size: Option<i32>,
-    /// `confidence`: a number.
+    /// The confidence: a number. `None` counts as 0. On the wire: `confidence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<f64>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `createdCatalogId`: text.
+    /// The id of the created catalog: text. `None` counts as empty. On the wire: `createdCatalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_catalog_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `dimensionCount`: a number.
+    /// The dimension count: a whole number. `None` counts as 0. On the wire: `dimensionCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dimension_count: Option<i32>,
-    /// `entitlements`: a list; each item is a [`CohortEntitlement`].
+    /// The entitlements: a list of [`CohortEntitlement`]s. `None` counts as empty. On the wire: `entitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements: Option<Vec<CohortEntitlement>>,
-    /// `existingProfileMatches`: a list; each item is a [`AccessProfileMatch`].
+    /// The existing profile matches: a list of [`AccessProfileMatch`]s. `None` counts as empty. On the wire: `existingProfileMatches`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub existing_profile_matches: Option<Vec<AccessProfileMatch>>,
-    /// `id`: text.
+    /// The id of this role mining management suggestion: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `insights`: a list; each item is text.
+    /// The insights: a list of text. `None` counts as empty. On the wire: `insights`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub insights: Option<Vec<String>>,
-    /// `lastGeneratedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last generated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastGeneratedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_generated_at: Option<::time::OffsetDateTime>,
-    /// `runId`: text.
+    /// The id of the run: text. `None` counts as empty. On the wire: `runId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
-    /// `suggestedName`: text.
+    /// The suggested name: text. `None` counts as empty. On the wire: `suggestedName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_name: Option<String>,
-    /// `suggestionState`: one of [`UpdateSuggestionStateRequestState`].
+    /// The suggestion state: one of [`UpdateSuggestionStateRequestState`]. `None` counts as [`UpdateSuggestionStateRequestState::Unspecified`]. On the wire: `suggestionState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion_state: Option<UpdateSuggestionStateRequestState>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `usersWithAll`: a number.
+    /// The users with all: a whole number. `None` counts as 0. On the wire: `usersWithAll`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users_with_all: Option<i32>,
 }
@@ -658,28 +658,28 @@ model_de! { RoleMiningManagementSuggestion [1] {
     17 "usersWithAll" users_with_all: Plain,
 } }
 
-/// The `c1.api.role_mining_management.v1.RoleMiningSearchSuggestionsRequest` schema.
+/// The request body of `RoleMiningManagementSearch::search` (`POST /api/v1/search/role-mining/suggestions`).
 #[cfg(feature = "role-mining-management-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningSearchSuggestionsRequest {
-    /// `cohortTypes`: a list; each item is text.
+    /// The cohort types: a list of text. `None` counts as empty. On the wire: `cohortTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohort_types: Option<Vec<String>>,
-    /// `matchTypes`: a list; each item is one of [`AccessProfileMatchMatchType`].
+    /// The match types: a list of [`AccessProfileMatchMatchType`] values. `None` counts as empty. On the wire: `matchTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_types: Option<Vec<AccessProfileMatchMatchType>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `states`: a list; each item is one of [`UpdateSuggestionStateRequestState`].
+    /// The states: a list of [`UpdateSuggestionStateRequestState`] values. `None` counts as empty. On the wire: `states`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<UpdateSuggestionStateRequestState>>,
 }
@@ -704,16 +704,16 @@ setters! { RoleMiningSearchSuggestionsRequest {
     states: impl Into<Vec<UpdateSuggestionStateRequestState>>,
 } }
 
-/// The `c1.api.role_mining_management.v1.RoleMiningSearchSuggestionsResponse` schema.
+/// The answer of `RoleMiningManagementSearch::search` (`POST /api/v1/search/role-mining/suggestions`).
 #[cfg(feature = "role-mining-management-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RoleMiningSearchSuggestionsResponse {
-    /// `list`: a list; each item is a [`RoleMiningManagementSuggestion`].
+    /// The list: a list of [`RoleMiningManagementSuggestion`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<RoleMiningManagementSuggestion>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -735,22 +735,22 @@ impl crate::Page for RoleMiningSearchSuggestionsResponse {
     }
 }
 
-/// The `c1.api.role_mining_management.v1.SearchCohortUsersRequestInput` schema.
+/// The request body of `RoleMiningManagement::search_cohort_users` (`POST /api/v1/role-mining/suggestions/<suggestion_id>/users`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchCohortUsersRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `profileFilters`: a list; each item is a [`ProfileFilter`].
+    /// The profile filters: a list of [`ProfileFilter`]s. `None` counts as empty. On the wire: `profileFilters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_filters: Option<Vec<ProfileFilter>>,
-    /// `selectedEntitlements`: a list; each item is a [`EntitlementRef`].
+    /// The selected entitlements: a list of [`EntitlementRef`]s. `None` counts as empty. On the wire: `selectedEntitlements`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub selected_entitlements: Option<Vec<EntitlementRef>>,
 }
@@ -771,19 +771,19 @@ setters! { SearchCohortUsersRequest {
     selected_entitlements: impl Into<Vec<EntitlementRef>>,
 } }
 
-/// The `c1.api.role_mining_management.v1.SearchCohortUsersResponse` schema.
+/// The answer of `RoleMiningManagement::search_cohort_users` (`POST /api/v1/role-mining/suggestions/<suggestion_id>/users`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchCohortUsersResponse {
-    /// `list`: a list; each item is a [`User`].
+    /// The list: a list of [`User`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<User>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    /// `usersWithCoverage`: a list; each item is a [`CohortUserWithCoverage`].
+    /// The users with coverage: a list of [`CohortUserWithCoverage`]s. `None` counts as empty. On the wire: `usersWithCoverage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users_with_coverage: Option<Vec<CohortUserWithCoverage>>,
 }
@@ -806,7 +806,7 @@ impl crate::Page for SearchCohortUsersResponse {
     }
 }
 
-/// The `c1.api.role_mining_management.v1.TriggerAnalysisRequest` schema.
+/// The request body of `RoleMiningManagement::trigger_analysis` (`POST /api/v1/role-mining/trigger`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -817,13 +817,13 @@ pub struct TriggerAnalysisRequest {}
 model_de! { TriggerAnalysisRequest [1] {
 } }
 
-/// The `c1.api.role_mining_management.v1.TriggerAnalysisResponse` schema.
+/// The answer of `RoleMiningManagement::trigger_analysis` (`POST /api/v1/role-mining/trigger`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerAnalysisResponse {
-    /// `runId`: text.
+    /// The id of the run: text. `None` counts as empty. On the wire: `runId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run_id: Option<String>,
 }
@@ -833,13 +833,13 @@ model_de! { TriggerAnalysisResponse [1] {
     0 "runId" run_id: Plain,
 } }
 
-/// The `c1.api.role_mining_management.v1.TriggerCustomAnalysisRequest` schema.
+/// The request body of `RoleMiningManagement::trigger_custom_analysis` (`POST /api/v1/role-mining/custom-analysis/trigger`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerCustomAnalysisRequest {
-    /// `profileFilters`: a list; each item is a [`ProfileFilter`].
+    /// The profile filters: a list of [`ProfileFilter`]s. `None` counts as empty. On the wire: `profileFilters`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_filters: Option<Vec<ProfileFilter>>,
 }
@@ -854,13 +854,13 @@ setters! { TriggerCustomAnalysisRequest {
     profile_filters: impl Into<Vec<ProfileFilter>>,
 } }
 
-/// The `c1.api.role_mining_management.v1.TriggerCustomAnalysisResponse` schema.
+/// The answer of `RoleMiningManagement::trigger_custom_analysis` (`POST /api/v1/role-mining/custom-analysis/trigger`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TriggerCustomAnalysisResponse {
-    /// `id`: text.
+    /// The id: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -870,19 +870,19 @@ model_de! { TriggerCustomAnalysisResponse [1] {
     0 "id" id: Plain,
 } }
 
-/// The `c1.api.role_mining_management.v1.UpdateRoleMiningConfigRequest` schema.
+/// The request body of `RoleMiningManagement::update_role_mining_config` (`POST /api/v1/role-mining/config`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRoleMiningConfigRequest {
-    /// `cohortHints`: a list; each item is a [`CohortHintInput`].
+    /// The cohort hints: a list of [`CohortHintInput`]s. `None` counts as empty. On the wire: `cohortHints`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cohort_hints: Option<Vec<CohortHintInput>>,
-    /// `maxSuggestions`: a number.
+    /// The max suggestions: a whole number. `None` counts as 0. On the wire: `maxSuggestions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_suggestions: Option<i32>,
-    /// `minCohortSize`: a number.
+    /// The min cohort size: a whole number. `None` counts as 0. On the wire: `minCohortSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_cohort_size: Option<i32>,
 }
@@ -901,13 +901,13 @@ setters! { UpdateRoleMiningConfigRequest {
     min_cohort_size: i32,
 } }
 
-/// The `c1.api.role_mining_management.v1.UpdateRoleMiningConfigResponse` schema.
+/// The answer of `RoleMiningManagement::update_role_mining_config` (`POST /api/v1/role-mining/config`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRoleMiningConfigResponse {
-    /// `config`: a [`RoleMiningManagementConfig`].
+    /// The config: a [`RoleMiningManagementConfig`]. `None` when the answer has none. On the wire: `config`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<RoleMiningManagementConfig>,
 }
@@ -917,16 +917,16 @@ model_de! { UpdateRoleMiningConfigResponse [1] {
     0 "config" config: Model,
 } }
 
-/// The `c1.api.role_mining_management.v1.UpdateSuggestionStateRequestInput` schema.
+/// The request body of `RoleMiningManagement::update_suggestion_state` (`POST /api/v1/role-mining/suggestions/<id>/state`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSuggestionStateRequest {
-    /// `createdCatalogId`: text.
+    /// The id of the created catalog: text. `None` counts as empty. On the wire: `createdCatalogId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_catalog_id: Option<String>,
-    /// `state`: one of [`UpdateSuggestionStateRequestState`].
+    /// The state: one of [`UpdateSuggestionStateRequestState`]. `None` counts as [`UpdateSuggestionStateRequestState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<UpdateSuggestionStateRequestState>,
 }
@@ -948,7 +948,7 @@ setters! { UpdateSuggestionStateRequest {
     feature = "role-mining-management-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `RoleMiningManagementSuggestion.suggestion_state`, `RoleMiningSearchSuggestionsRequest.states` and `UpdateSuggestionStateRequest.state`.
 pub enum UpdateSuggestionStateRequestState {
 /// `SUGGESTION_STATE_UNSPECIFIED`
 Unspecified = "SUGGESTION_STATE_UNSPECIFIED",
@@ -961,13 +961,13 @@ Accepted = "SUGGESTION_STATE_ACCEPTED",
 }
 }
 
-/// The `c1.api.role_mining_management.v1.UpdateSuggestionStateResponse` schema.
+/// The answer of `RoleMiningManagement::update_suggestion_state` (`POST /api/v1/role-mining/suggestions/<id>/state`).
 #[cfg(feature = "role-mining-management")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSuggestionStateResponse {
-    /// `suggestion`: a [`RoleMiningManagementSuggestion`].
+    /// The suggestion: a [`RoleMiningManagementSuggestion`]. `None` when the answer has none. On the wire: `suggestion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<RoleMiningManagementSuggestion>,
 }

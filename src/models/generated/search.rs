@@ -4,25 +4,27 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.search.v1.FacetCategory` schema.
+/// Held by `Facets.facets`.
+///
+/// At most one of `value`, `range` may be set.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetCategory {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `iconUrl`: text.
+    /// The icon URL: text. `None` counts as empty. On the wire: `iconUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// `param`: text.
+    /// The param: text. `None` counts as empty. On the wire: `param`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub param: Option<String>,
-    /// `range`: a [`FacetRangeItem`].
+    /// The range: a [`FacetRangeItem`]. `None` when the answer has none. On the wire: `range`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub range: Option<FacetRangeItem>,
-    /// `value`: a [`FacetValueItem`].
+    /// The value: a [`FacetValueItem`]. `None` when the answer has none. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<FacetValueItem>,
 }
@@ -36,31 +38,31 @@ model_de! { FacetCategory [1] {
     4 "value" value: Model,
 } }
 
-/// The `c1.api.search.v1.FacetRange` schema.
+/// Held by `FacetRangeItem.ranges`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetRange {
-    /// `count`: a 64-bit integer (a string on the wire).
+    /// The count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `count`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub count: Option<i64>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `from`: a 64-bit integer (a string on the wire).
+    /// The from: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `from`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub from: Option<i64>,
-    /// `iconUrl`: text.
+    /// The icon URL: text. `None` counts as empty. On the wire: `iconUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// `to`: a 64-bit integer (a string on the wire).
+    /// The to: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `to`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -77,13 +79,13 @@ model_de! { FacetRange [1] {
     4 "to" to: Int64,
 } }
 
-/// The `c1.api.search.v1.FacetRangeItem` schema.
+/// Held by `FacetCategory.range`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetRangeItem {
-    /// `ranges`: a list; each item is a [`FacetRange`].
+    /// The ranges: a list of [`FacetRange`]s. `None` counts as empty. On the wire: `ranges`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ranges: Option<Vec<FacetRange>>,
 }
@@ -93,25 +95,25 @@ model_de! { FacetRangeItem [1] {
     0 "ranges" ranges: Models,
 } }
 
-/// The `c1.api.search.v1.FacetValue` schema.
+/// Held by `FacetValueItem.values`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetValue {
-    /// `count`: a 64-bit integer (a string on the wire).
+    /// The count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `count`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub count: Option<i64>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `iconUrl`: text.
+    /// The icon URL: text. `None` counts as empty. On the wire: `iconUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -124,13 +126,13 @@ model_de! { FacetValue [1] {
     3 "value" value: Plain,
 } }
 
-/// The `c1.api.search.v1.FacetValueItem` schema.
+/// Held by `FacetCategory.value`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FacetValueItem {
-    /// `values`: a list; each item is a [`FacetValue`].
+    /// The values: a list of [`FacetValue`]s. `None` counts as empty. On the wire: `values`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<FacetValue>>,
 }
@@ -140,19 +142,19 @@ model_de! { FacetValueItem [1] {
     0 "values" values: Models,
 } }
 
-/// The `c1.api.search.v1.Facets` schema.
+/// Held by `AppEntitlementSearchServiceSearchResponse.facets`.
 #[cfg(feature = "app-entitlement-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Facets {
-    /// `count`: a 64-bit integer (a string on the wire).
+    /// The count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `count`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub count: Option<i64>,
-    /// `facets`: a list; each item is a [`FacetCategory`].
+    /// The facets: a list of [`FacetCategory`]s. `None` counts as empty. On the wire: `facets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub facets: Option<Vec<FacetCategory>>,
 }

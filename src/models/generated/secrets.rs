@@ -4,94 +4,94 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.secrets.v1.PaperSecret` schema.
+/// Held by `PaperSecretAdminServiceGetResponse.secret`, `PaperSecretAdminServiceRevokeResponse.secret`, `PaperSecretAdminServiceSearchResponse.list` and 5 more.
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecret {
-    /// `ageSuite`: one of [`PaperSecretAgeSuite`].
+    /// The age suite: one of [`PaperSecretAgeSuite`]. `None` counts as [`PaperSecretAgeSuite::Unspecified`]. On the wire: `ageSuite`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_suite: Option<PaperSecretAgeSuite>,
-    /// `allowedEmails`: a list; each item is text.
+    /// The allowed emails: a list of text. `None` counts as empty. On the wire: `allowedEmails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_emails: Option<Vec<String>>,
-    /// `allowedUserIds`: a list; each item is text.
+    /// The ids of the allowed users: a list of text. `None` counts as empty. On the wire: `allowedUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_user_ids: Option<Vec<String>>,
-    /// `contentDeleted`: a boolean.
+    /// Whether content is deleted: a boolean. `None` counts as `false`. On the wire: `contentDeleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_deleted: Option<bool>,
-    /// `contentExpiresAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of content expires: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `contentExpiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub content_expires_at: Option<::time::OffsetDateTime>,
-    /// `contentReady`: a boolean.
+    /// The content ready switch: a boolean. `None` counts as `false`. On the wire: `contentReady`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_ready: Option<bool>,
-    /// `contentType`: text.
+    /// The content type: text. `None` counts as empty. On the wire: `contentType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `creatorUserId`: text.
+    /// The id of the creator user: text. `None` counts as empty. On the wire: `creatorUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_user_id: Option<String>,
-    /// `currentViews`: a number.
+    /// The current views: a whole number. `None` counts as 0. On the wire: `currentViews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_views: Option<u32>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `fileSize`: a 64-bit integer (a string on the wire).
+    /// The file size: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `fileSize`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub file_size: Option<i64>,
-    /// `filename`: text.
+    /// The filename: text. `None` counts as empty. On the wire: `filename`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    /// `inputFormat`: one of [`PaperSecretInputFormat`].
+    /// The input format: one of [`PaperSecretInputFormat`]. `None` counts as [`PaperSecretInputFormat::Unspecified`]. On the wire: `inputFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format: Option<PaperSecretInputFormat>,
-    /// `maxViews`: a number.
+    /// The max views: a whole number. `None` counts as 0. On the wire: `maxViews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_views: Option<u32>,
-    /// `secretType`: one of [`PaperSecretSecretType`].
+    /// The secret type: one of [`PaperSecretSecretType`]. `None` counts as [`PaperSecretSecretType::Unspecified`]. On the wire: `secretType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_type: Option<PaperSecretSecretType>,
-    /// `shareCode`: text.
+    /// The share code: text. `None` counts as empty. On the wire: `shareCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_code: Option<String>,
-    /// `shareUrl`: text.
+    /// The share URL: text. `None` counts as empty. On the wire: `shareUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub share_url: Option<String>,
-    /// `sharingMode`: one of [`PaperSecretSharingMode`].
+    /// The sharing mode: one of [`PaperSecretSharingMode`]. `None` counts as [`PaperSecretSharingMode::Unspecified`]. On the wire: `sharingMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing_mode: Option<PaperSecretSharingMode>,
-    /// `status`: one of [`PaperSecretStatus`].
+    /// The status: one of [`PaperSecretStatus`]. `None` counts as [`PaperSecretStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<PaperSecretStatus>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `vaultId`: text.
+    /// The id of the vault: text. `None` counts as empty. On the wire: `vaultId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
 }
@@ -123,13 +123,13 @@ model_de! { PaperSecret [1] {
     22 "vaultId" vault_id: Plain,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretAdminServiceGetResponse` schema.
+/// The answer of `PaperSecretAdmin::get` (`GET /api/v1/secrets-admin/<vault_id>`).
 #[cfg(feature = "paper-secret-admin")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceGetResponse {
-    /// `secret`: a [`PaperSecret`].
+    /// The secret: a [`PaperSecret`]. `None` when the answer has none. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<PaperSecret>,
 }
@@ -139,7 +139,7 @@ model_de! { PaperSecretAdminServiceGetResponse [1] {
     0 "secret" secret: Model,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretAdminServiceRevokeRequestInput` schema.
+/// The request body of `PaperSecretAdmin::revoke` (`DELETE /api/v1/secrets-admin/<vault_id>`).
 #[cfg(feature = "paper-secret-admin")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -150,13 +150,13 @@ pub struct PaperSecretAdminServiceRevokeRequest {}
 model_de! { PaperSecretAdminServiceRevokeRequest [1] {
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretAdminServiceRevokeResponse` schema.
+/// The answer of `PaperSecretAdmin::revoke` (`DELETE /api/v1/secrets-admin/<vault_id>`).
 #[cfg(feature = "paper-secret-admin")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceRevokeResponse {
-    /// `secret`: a [`PaperSecret`].
+    /// The secret: a [`PaperSecret`]. `None` when the answer has none. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<PaperSecret>,
 }
@@ -166,28 +166,28 @@ model_de! { PaperSecretAdminServiceRevokeResponse [1] {
     0 "secret" secret: Model,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchAuditEventsRequest` schema.
+/// The request body of `PaperSecretAdmin::search_audit_events` (`POST /api/v1/search/secrets-admin/audit_events`).
 #[cfg(feature = "paper-secret-admin")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceSearchAuditEventsRequest {
-    /// `actorEmail`: text.
+    /// The actor email: text. `None` counts as empty. On the wire: `actorEmail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_email: Option<String>,
-    /// `actorUserId`: text.
+    /// The id of the actor user: text. `None` counts as empty. On the wire: `actorUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_user_id: Option<String>,
-    /// `clientIp`: text.
+    /// The client IP: text. `None` counts as empty. On the wire: `clientIp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `vaultId`: text.
+    /// The id of the vault: text. `None` counts as empty. On the wire: `vaultId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
 }
@@ -212,16 +212,16 @@ setters! { PaperSecretAdminServiceSearchAuditEventsRequest {
     vault_id: impl Into<String>,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchAuditEventsResponse` schema.
+/// The answer of `PaperSecretAdmin::search_audit_events` (`POST /api/v1/search/secrets-admin/audit_events`).
 #[cfg(feature = "paper-secret-admin")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceSearchAuditEventsResponse {
-    /// `list`: a list; each item is a free-form JSON object.
+    /// The list: a list of free-form JSON objects. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -243,49 +243,49 @@ impl crate::Page for PaperSecretAdminServiceSearchAuditEventsResponse {
     }
 }
 
-/// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchRequest` schema.
+/// The request body of `PaperSecretAdmin::search` (`POST /api/v1/search/secrets-admin`).
 #[cfg(feature = "paper-secret-admin")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceSearchRequest {
-    /// `createdAfter`: a timestamp (RFC 3339 on the wire).
+    /// Only what was created after this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `createdAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_after: Option<::time::OffsetDateTime>,
-    /// `createdBefore`: a timestamp (RFC 3339 on the wire).
+    /// Only what was created before this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `createdBefore`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_before: Option<::time::OffsetDateTime>,
-    /// `creatorUserIds`: a list; each item is text.
+    /// The ids of the creator users: a list of text. `None` counts as empty. On the wire: `creatorUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_user_ids: Option<Vec<String>>,
-    /// `includeDeleted`: a boolean.
+    /// Whether to include deleted: a boolean. `None` counts as `false`. On the wire: `includeDeleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `secretType`: one of [`PaperSecretSecretType`].
+    /// The secret type: one of [`PaperSecretSecretType`]. `None` counts as [`PaperSecretSecretType::Unspecified`]. On the wire: `secretType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_type: Option<PaperSecretSecretType>,
-    /// `sharingMode`: one of [`PaperSecretSharingMode`].
+    /// The sharing mode: one of [`PaperSecretSharingMode`]. `None` counts as [`PaperSecretSharingMode::Unspecified`]. On the wire: `sharingMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing_mode: Option<PaperSecretSharingMode>,
-    /// `sortBy`: one of [`PaperSecretAdminServiceSearchRequestSortBy`].
+    /// The sort by: one of [`PaperSecretAdminServiceSearchRequestSortBy`]. `None` counts as [`PaperSecretAdminServiceSearchRequestSortBy::Unspecified`]. On the wire: `sortBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<PaperSecretAdminServiceSearchRequestSortBy>,
-    /// `statuses`: a list; each item is one of [`PaperSecretStatus`].
+    /// The statuses: a list of [`PaperSecretStatus`] values. `None` counts as empty. On the wire: `statuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statuses: Option<Vec<PaperSecretStatus>>,
 }
@@ -322,7 +322,7 @@ setters! { PaperSecretAdminServiceSearchRequest {
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `PaperSecretAdminServiceSearchRequest.sort_by` and `PaperSecretServiceSearchMySecretsRequest.sort_by`.
 pub enum PaperSecretAdminServiceSearchRequestSortBy {
 /// `SEARCH_SORT_BY_UNSPECIFIED`
 Unspecified = "SEARCH_SORT_BY_UNSPECIFIED",
@@ -337,16 +337,16 @@ NameAsc = "SEARCH_SORT_BY_NAME_ASC",
 }
 }
 
-/// The `c1.api.secrets.v1.PaperSecretAdminServiceSearchResponse` schema.
+/// The answer of `PaperSecretAdmin::search` (`POST /api/v1/search/secrets-admin`).
 #[cfg(feature = "paper-secret-admin")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretAdminServiceSearchResponse {
-    /// `list`: a list; each item is a [`PaperSecret`].
+    /// The list: a list of [`PaperSecret`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<PaperSecret>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -370,7 +370,7 @@ impl crate::Page for PaperSecretAdminServiceSearchResponse {
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `PaperSecret.age_suite`, `PaperSecretServiceCreateExternalRequest.required_age_suite`, `PaperSecretServiceCreateInternalRequest.required_age_suite` and 1 more.
 pub enum PaperSecretAgeSuite {
 /// `AGE_SUITE_UNSPECIFIED`
 Unspecified = "AGE_SUITE_UNSPECIFIED",
@@ -383,7 +383,7 @@ Mlkem768x25519 = "AGE_SUITE_MLKEM768X25519",
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `PaperSecret.input_format`, `PaperSecretServiceCreateExternalRequest.input_format`, `PaperSecretServiceCreateInternalRequest.input_format` and 2 more.
 pub enum PaperSecretInputFormat {
 /// `SECRET_INPUT_FORMAT_UNSPECIFIED`
 Unspecified = "SECRET_INPUT_FORMAT_UNSPECIFIED",
@@ -400,7 +400,7 @@ KeyValue = "SECRET_INPUT_FORMAT_KEY_VALUE",
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `PaperSecret.secret_type`, `PaperSecretAdminServiceSearchRequest.secret_type`, `PaperSecretServiceCreateExternalRequest.secret_type` and 3 more.
 pub enum PaperSecretSecretType {
 /// `SECRET_TYPE_UNSPECIFIED`
 Unspecified = "SECRET_TYPE_UNSPECIFIED",
@@ -411,46 +411,46 @@ File = "SECRET_TYPE_FILE",
 }
 }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceCreateExternalRequest` schema.
+/// The request body of `PaperSecret::create_external` (`POST /api/v1/secrets/external`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceCreateExternalRequest {
-    /// `allowedEmails`: a list; each item is text.
+    /// The allowed emails: a list of text. `None` counts as empty. On the wire: `allowedEmails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_emails: Option<Vec<String>>,
-    /// `contentType`: text.
+    /// The content type: text. `None` counts as empty. On the wire: `contentType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `expiresIn`: a duration (`"3600s"` on the wire).
+    /// The expires in: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `expiresIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub expires_in: Option<::time::SignedDuration>,
-    /// `fileSize`: a 64-bit integer (a string on the wire).
+    /// The file size: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `fileSize`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub file_size: Option<i64>,
-    /// `filename`: text.
+    /// The filename: text. `None` counts as empty. On the wire: `filename`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    /// `inputFormat`: one of [`PaperSecretInputFormat`].
+    /// The input format: one of [`PaperSecretInputFormat`]. `None` counts as [`PaperSecretInputFormat::Unspecified`]. On the wire: `inputFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format: Option<PaperSecretInputFormat>,
-    /// `maxViews`: a number.
+    /// The max views: a whole number. `None` counts as 0. On the wire: `maxViews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_views: Option<u32>,
-    /// `requiredAgeSuite`: one of [`PaperSecretAgeSuite`].
+    /// The required age suite: one of [`PaperSecretAgeSuite`]. `None` counts as [`PaperSecretAgeSuite::Unspecified`]. On the wire: `requiredAgeSuite`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required_age_suite: Option<PaperSecretAgeSuite>,
-    /// `secretType`: one of [`PaperSecretSecretType`].
+    /// The secret type: one of [`PaperSecretSecretType`]. `None` counts as [`PaperSecretSecretType::Unspecified`]. On the wire: `secretType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_type: Option<PaperSecretSecretType>,
 }
@@ -483,46 +483,46 @@ setters! { PaperSecretServiceCreateExternalRequest {
     secret_type: impl Into<PaperSecretSecretType>,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceCreateInternalRequest` schema.
+/// The request body of `PaperSecret::create_internal` (`POST /api/v1/secrets/internal`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceCreateInternalRequest {
-    /// `allowedUserIds`: a list; each item is text.
+    /// The ids of the allowed users: a list of text. `None` counts as empty. On the wire: `allowedUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_user_ids: Option<Vec<String>>,
-    /// `contentType`: text.
+    /// The content type: text. `None` counts as empty. On the wire: `contentType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `expiresIn`: a duration (`"3600s"` on the wire).
+    /// The expires in: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `expiresIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub expires_in: Option<::time::SignedDuration>,
-    /// `fileSize`: a 64-bit integer (a string on the wire).
+    /// The file size: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `fileSize`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub file_size: Option<i64>,
-    /// `filename`: text.
+    /// The filename: text. `None` counts as empty. On the wire: `filename`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    /// `inputFormat`: one of [`PaperSecretInputFormat`].
+    /// The input format: one of [`PaperSecretInputFormat`]. `None` counts as [`PaperSecretInputFormat::Unspecified`]. On the wire: `inputFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format: Option<PaperSecretInputFormat>,
-    /// `maxViews`: a number.
+    /// The max views: a whole number. `None` counts as 0. On the wire: `maxViews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_views: Option<u32>,
-    /// `requiredAgeSuite`: one of [`PaperSecretAgeSuite`].
+    /// The required age suite: one of [`PaperSecretAgeSuite`]. `None` counts as [`PaperSecretAgeSuite::Unspecified`]. On the wire: `requiredAgeSuite`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required_age_suite: Option<PaperSecretAgeSuite>,
-    /// `secretType`: one of [`PaperSecretSecretType`].
+    /// The secret type: one of [`PaperSecretSecretType`]. `None` counts as [`PaperSecretSecretType::Unspecified`]. On the wire: `secretType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_type: Option<PaperSecretSecretType>,
 }
@@ -555,25 +555,25 @@ setters! { PaperSecretServiceCreateInternalRequest {
     secret_type: impl Into<PaperSecretSecretType>,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceCreateResponse` schema.
+/// The answer of `PaperSecret::create_external` (`POST /api/v1/secrets/external`) and `PaperSecret::create_internal` (`POST /api/v1/secrets/internal`).
 #[cfg(feature = "paper-secret")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceCreateResponse {
-    /// `ageRecipient`: text.
+    /// The age recipient: text. `None` counts as empty. On the wire: `ageRecipient`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_recipient: Option<String>,
-    /// `ageSuite`: one of [`PaperSecretAgeSuite`].
+    /// The age suite: one of [`PaperSecretAgeSuite`]. `None` counts as [`PaperSecretAgeSuite::Unspecified`]. On the wire: `ageSuite`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub age_suite: Option<PaperSecretAgeSuite>,
-    /// `secret`: a [`PaperSecret`].
+    /// The secret: a [`PaperSecret`]. `None` when the answer has none. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<PaperSecret>,
-    /// `uploadUrl`: text.
+    /// The upload URL: text. `None` counts as empty. On the wire: `uploadUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upload_url: Option<String>,
-    /// `vaultId`: text.
+    /// The id of the vault: text. `None` counts as empty. On the wire: `vaultId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
 }
@@ -596,13 +596,13 @@ redacted_debug! { PaperSecretServiceCreateResponse {
     "vault_id" vault_id: shown,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceGetContentRequestInput` schema.
+/// The request body of `PaperSecret::get_content` (`POST /api/v1/secrets/<vault_id>/view`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceGetContentRequest {
-    /// `readerRecipient`: text.
+    /// The reader recipient: text. `None` counts as empty. On the wire: `readerRecipient`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reader_recipient: Option<String>,
 }
@@ -617,37 +617,39 @@ setters! { PaperSecretServiceGetContentRequest {
     reader_recipient: impl Into<String>,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceGetContentResponse` schema.
+/// The answer of `PaperSecret::get_content` (`POST /api/v1/secrets/<vault_id>/view`).
+///
+/// At most one of `encrypted_content`, `download_url` may be set.
 #[cfg(feature = "paper-secret")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceGetContentResponse {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `creatorUserId`: text.
+    /// The id of the creator user: text. `None` counts as empty. On the wire: `creatorUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_user_id: Option<String>,
-    /// `downloadUrl`: text.
+    /// The download URL: text. `None` when the answer has none. On the wire: `downloadUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    /// `encryptedContent`: base64 text.
+    /// The encrypted content: base64 text. `None` when the answer has none. On the wire: `encryptedContent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_content: Option<String>,
-    /// `filename`: text.
+    /// The filename: text. `None` counts as empty. On the wire: `filename`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
-    /// `inputFormat`: one of [`PaperSecretInputFormat`].
+    /// The input format: one of [`PaperSecretInputFormat`]. `None` counts as [`PaperSecretInputFormat::Unspecified`]. On the wire: `inputFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format: Option<PaperSecretInputFormat>,
-    /// `secretType`: one of [`PaperSecretSecretType`].
+    /// The secret type: one of [`PaperSecretSecretType`]. `None` counts as [`PaperSecretSecretType::Unspecified`]. On the wire: `secretType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_type: Option<PaperSecretSecretType>,
-    /// `viewsRemaining`: a number.
+    /// The views remaining: a whole number. `None` counts as 0. On the wire: `viewsRemaining`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub views_remaining: Option<i32>,
 }
@@ -676,13 +678,13 @@ redacted_debug! { PaperSecretServiceGetContentResponse {
     "views_remaining" views_remaining: shown,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceGetResponse` schema.
+/// The answer of `PaperSecret::get` (`GET /api/v1/secrets/<vault_id>`) and `PaperSecret::get_by_share_code` (`GET /api/v1/secrets/code/<share_code>`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceGetResponse {
-    /// `secret`: a [`PaperSecret`].
+    /// The secret: a [`PaperSecret`]. `None` when the answer has none. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<PaperSecret>,
 }
@@ -692,7 +694,7 @@ model_de! { PaperSecretServiceGetResponse [1] {
     0 "secret" secret: Model,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceRevokeRequestInput` schema.
+/// The request body of `PaperSecret::revoke` (`DELETE /api/v1/secrets/<vault_id>`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -703,13 +705,13 @@ pub struct PaperSecretServiceRevokeRequest {}
 model_de! { PaperSecretServiceRevokeRequest [1] {
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceRevokeResponse` schema.
+/// The answer of `PaperSecret::revoke` (`DELETE /api/v1/secrets/<vault_id>`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceRevokeResponse {
-    /// `secret`: a [`PaperSecret`].
+    /// The secret: a [`PaperSecret`]. `None` when the answer has none. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<PaperSecret>,
 }
@@ -719,19 +721,19 @@ model_de! { PaperSecretServiceRevokeResponse [1] {
     0 "secret" secret: Model,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceSearchAuditEventsRequest` schema.
+/// The request body of `PaperSecret::search_audit_events` (`POST /api/v1/search/secrets/audit_events`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSearchAuditEventsRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `vaultId`: text.
+    /// The id of the vault: text. `None` counts as empty. On the wire: `vaultId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault_id: Option<String>,
 }
@@ -750,16 +752,16 @@ setters! { PaperSecretServiceSearchAuditEventsRequest {
     vault_id: impl Into<String>,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceSearchAuditEventsResponse` schema.
+/// The answer of `PaperSecret::search_audit_events` (`POST /api/v1/search/secrets/audit_events`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSearchAuditEventsResponse {
-    /// `list`: a list; each item is a free-form JSON object.
+    /// The list: a list of free-form JSON objects. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -781,31 +783,31 @@ impl crate::Page for PaperSecretServiceSearchAuditEventsResponse {
     }
 }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceSearchMySecretsRequest` schema.
+/// The request body of `PaperSecret::search_my_secrets` (`POST /api/v1/search/secrets/mine`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSearchMySecretsRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `secretType`: one of [`PaperSecretSecretType`].
+    /// The secret type: one of [`PaperSecretSecretType`]. `None` counts as [`PaperSecretSecretType::Unspecified`]. On the wire: `secretType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret_type: Option<PaperSecretSecretType>,
-    /// `sharingMode`: one of [`PaperSecretSharingMode`].
+    /// The sharing mode: one of [`PaperSecretSharingMode`]. `None` counts as [`PaperSecretSharingMode::Unspecified`]. On the wire: `sharingMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sharing_mode: Option<PaperSecretSharingMode>,
-    /// `sortBy`: one of [`PaperSecretAdminServiceSearchRequestSortBy`].
+    /// The sort by: one of [`PaperSecretAdminServiceSearchRequestSortBy`]. `None` counts as [`PaperSecretAdminServiceSearchRequestSortBy::Unspecified`]. On the wire: `sortBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<PaperSecretAdminServiceSearchRequestSortBy>,
-    /// `statuses`: a list; each item is one of [`PaperSecretStatus`].
+    /// The statuses: a list of [`PaperSecretStatus`] values. `None` counts as empty. On the wire: `statuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statuses: Option<Vec<PaperSecretStatus>>,
 }
@@ -832,16 +834,16 @@ setters! { PaperSecretServiceSearchMySecretsRequest {
     statuses: impl Into<Vec<PaperSecretStatus>>,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceSearchResponse` schema.
+/// The answer of `PaperSecret::search_my_secrets` (`POST /api/v1/search/secrets/mine`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSearchResponse {
-    /// `list`: a list; each item is a [`PaperSecret`].
+    /// The list: a list of [`PaperSecret`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<PaperSecret>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -863,16 +865,16 @@ impl crate::Page for PaperSecretServiceSearchResponse {
     }
 }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceSetTextContentRequestInput` schema.
+/// The request body of `PaperSecret::set_text_content` (`POST /api/v1/secrets/<vault_id>/content`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSetTextContentRequest {
-    /// `encryptedContent`: base64 text.
+    /// The encrypted content: base64 text. `None` counts as empty. On the wire: `encryptedContent`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_content: Option<String>,
-    /// `inputFormat`: one of [`PaperSecretInputFormat`].
+    /// The input format: one of [`PaperSecretInputFormat`]. `None` counts as [`PaperSecretInputFormat::Unspecified`]. On the wire: `inputFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_format: Option<PaperSecretInputFormat>,
 }
@@ -889,13 +891,13 @@ setters! { PaperSecretServiceSetTextContentRequest {
     input_format: impl Into<PaperSecretInputFormat>,
 } }
 
-/// The `c1.api.secrets.v1.PaperSecretServiceSetTextContentResponse` schema.
+/// The answer of `PaperSecret::set_text_content` (`POST /api/v1/secrets/<vault_id>/content`).
 #[cfg(feature = "paper-secret")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PaperSecretServiceSetTextContentResponse {
-    /// `secret`: a [`PaperSecret`].
+    /// The secret: a [`PaperSecret`]. `None` when the answer has none. On the wire: `secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<PaperSecret>,
 }
@@ -907,7 +909,7 @@ model_de! { PaperSecretServiceSetTextContentResponse [1] {
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `PaperSecret.sharing_mode`, `PaperSecretAdminServiceSearchRequest.sharing_mode` and `PaperSecretServiceSearchMySecretsRequest.sharing_mode`.
 pub enum PaperSecretSharingMode {
 /// `PAPER_VAULT_SHARING_MODE_UNSPECIFIED`
 Unspecified = "PAPER_VAULT_SHARING_MODE_UNSPECIFIED",
@@ -920,7 +922,7 @@ External = "PAPER_VAULT_SHARING_MODE_EXTERNAL",
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `PaperSecret.status`, `PaperSecretAdminServiceSearchRequest.statuses` and `PaperSecretServiceSearchMySecretsRequest.statuses`.
 pub enum PaperSecretStatus {
 /// `SECRET_STATUS_UNSPECIFIED`
 Unspecified = "SECRET_STATUS_UNSPECIFIED",

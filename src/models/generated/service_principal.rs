@@ -4,34 +4,36 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.service_principal.v1.ServicePrincipal` schema.
+/// Held by `ServicePrincipalServiceCreateResponse.service_principal`, `ServicePrincipalServiceGetResponse.service_principal`, `ServicePrincipalServiceListResponse.list` and 2 more.
+///
+/// In `ServicePrincipalServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipal {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this service principal: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `objectPermissions`: a [`UserActorObjectPermissions`].
+    /// The object permissions: a [`UserActorObjectPermissions`]. `None`: not set. On the wire: `objectPermissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_permissions: Option<UserActorObjectPermissions>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None`: not set. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
@@ -63,22 +65,22 @@ set_paths! { ServicePrincipal {
     "user" user,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalBinding` schema.
+/// Held by `ServicePrincipalServiceListBindingsResponse.bindings`.
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalBinding {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `servicePrincipalId`: text.
+    /// The id of the service principal: text. `None` counts as empty. On the wire: `servicePrincipalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -93,13 +95,15 @@ model_de! { ServicePrincipalBinding [1] {
     2 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalBindingSubject` schema.
+/// Held by `ServicePrincipalServiceAddBindingRequest.subject`, `ServicePrincipalServiceDeleteBindingRequest.subject` and `ServicePrincipalServiceListBindingsRequest.subject`.
+///
+/// At most one of `function_id` may be set.
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalBindingSubject {
-    /// `functionId`: text.
+    /// The id of the function: text. `None` leaves it out. On the wire: `functionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub function_id: Option<String>,
 }
@@ -114,49 +118,51 @@ setters! { ServicePrincipalBindingSubject {
     function_id: impl Into<String>,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalCredential` schema.
+/// Held by `ServicePrincipalServiceCreateCredentialResponse.credential`, `ServicePrincipalServiceGetCredentialResponse.credential`, `ServicePrincipalServiceListCredentialsResponse.list` and 2 more.
+///
+/// In `ServicePrincipalServiceUpdateCredentialRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalCredential {
-    /// `allowSourceCidrs`: a list; each item is text. Set by the server.
+    /// The allow source cidrs: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `allowSourceCidrs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_source_cidrs: Option<Vec<String>>,
-    /// `clientId`: text. Set by the server.
+    /// The id of the client: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it expires: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `id`: text. Set by the server.
+    /// The id of this service principal credential: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `lastUsedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last used: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `lastUsedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_used_at: Option<::time::OffsetDateTime>,
-    /// `requireDpop`: a boolean. Set by the server.
+    /// Whether to require dpop: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `requireDpop`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_dpop: Option<bool>,
-    /// `scopedRoleIds`: a list; each item is text. Set by the server.
+    /// The ids of the scoped roles: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `scopedRoleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_role_ids: Option<Vec<String>>,
-    /// `servicePrincipalId`: text. Set by the server.
+    /// The id of the service principal: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `servicePrincipalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal_id: Option<String>,
 }
@@ -194,16 +200,16 @@ set_paths! { ServicePrincipalCredential {
     "displayName" display_name,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceAddBindingRequest` schema.
+/// The request body of `Principal::add_binding` (`POST /api/v1/service_principals/bindings`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceAddBindingRequest {
-    /// `servicePrincipalId`: text.
+    /// The id of the service principal: text. `None` counts as empty. On the wire: `servicePrincipalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal_id: Option<String>,
-    /// `subject`: a [`ServicePrincipalBindingSubject`].
+    /// The subject: a [`ServicePrincipalBindingSubject`]. `None` leaves it out. On the wire: `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<ServicePrincipalBindingSubject>,
 }
@@ -220,7 +226,7 @@ setters! { ServicePrincipalServiceAddBindingRequest {
     subject: impl Into<ServicePrincipalBindingSubject>,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceAddBindingResponse` schema.
+/// The answer of `Principal::add_binding` (`POST /api/v1/service_principals/bindings`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -231,28 +237,28 @@ pub struct ServicePrincipalServiceAddBindingResponse {}
 model_de! { ServicePrincipalServiceAddBindingResponse [1] {
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateCredentialRequestInput` schema.
+/// The request body of `Principal::create_credential` (`POST /api/v1/service_principals/<service_principal_id>/credentials`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateCredentialRequest {
-    /// `allowSourceCidrs`: a list; each item is text.
+    /// The allow source cidrs: a list of text. `None` counts as empty. On the wire: `allowSourceCidrs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_source_cidrs: Option<Vec<String>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `expires`: a duration (`"3600s"` on the wire).
+    /// The expires: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `expires`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub expires: Option<::time::SignedDuration>,
-    /// `requireDpop`: a boolean.
+    /// Whether to require dpop: a boolean. `None` counts as `false`. On the wire: `requireDpop`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_dpop: Option<bool>,
-    /// `scopedRoles`: a list; each item is text.
+    /// The scoped roles: a list of text. `None` counts as empty. On the wire: `scopedRoles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_roles: Option<Vec<String>>,
 }
@@ -275,16 +281,16 @@ setters! { ServicePrincipalServiceCreateCredentialRequest {
     scoped_roles: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateCredentialResponse` schema.
+/// The answer of `Principal::create_credential` (`POST /api/v1/service_principals/<service_principal_id>/credentials`).
 #[cfg(feature = "principal")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateCredentialResponse {
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// `credential`: a [`ServicePrincipalCredential`].
+    /// The credential: a [`ServicePrincipalCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ServicePrincipalCredential>,
 }
@@ -301,13 +307,13 @@ redacted_debug! { ServicePrincipalServiceCreateCredentialResponse {
     "credential" credential: shown,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateRequest` schema.
+/// The request body of `Principal::create` (`POST /api/v1/service_principals`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateRequest {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -322,13 +328,13 @@ setters! { ServicePrincipalServiceCreateRequest {
     display_name: impl Into<String>,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceCreateResponse` schema.
+/// The answer of `Principal::create` (`POST /api/v1/service_principals`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceCreateResponse {
-    /// `servicePrincipal`: a [`ServicePrincipal`].
+    /// The service principal: a [`ServicePrincipal`]. `None` when the answer has none. On the wire: `servicePrincipal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal: Option<ServicePrincipal>,
 }
@@ -338,16 +344,16 @@ model_de! { ServicePrincipalServiceCreateResponse [1] {
     0 "servicePrincipal" service_principal: Model,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteBindingRequest` schema.
+/// The request body of `Principal::delete_binding` (`POST /api/v1/service_principals/bindings/delete`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceDeleteBindingRequest {
-    /// `servicePrincipalId`: text.
+    /// The id of the service principal: text. `None` counts as empty. On the wire: `servicePrincipalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal_id: Option<String>,
-    /// `subject`: a [`ServicePrincipalBindingSubject`].
+    /// The subject: a [`ServicePrincipalBindingSubject`]. `None` leaves it out. On the wire: `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<ServicePrincipalBindingSubject>,
 }
@@ -364,7 +370,7 @@ setters! { ServicePrincipalServiceDeleteBindingRequest {
     subject: impl Into<ServicePrincipalBindingSubject>,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteBindingResponse` schema.
+/// The answer of `Principal::delete_binding` (`POST /api/v1/service_principals/bindings/delete`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -375,7 +381,7 @@ pub struct ServicePrincipalServiceDeleteBindingResponse {}
 model_de! { ServicePrincipalServiceDeleteBindingResponse [1] {
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteRequestInput` schema.
+/// The request body of `Principal::delete` (`DELETE /api/v1/service_principals/<id>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -386,7 +392,7 @@ pub struct ServicePrincipalServiceDeleteRequest {}
 model_de! { ServicePrincipalServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceDeleteResponse` schema.
+/// The answer of `Principal::delete` (`DELETE /api/v1/service_principals/<id>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -397,13 +403,13 @@ pub struct ServicePrincipalServiceDeleteResponse {}
 model_de! { ServicePrincipalServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceGetCredentialResponse` schema.
+/// The answer of `Principal::get_credential` (`GET /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceGetCredentialResponse {
-    /// `credential`: a [`ServicePrincipalCredential`].
+    /// The credential: a [`ServicePrincipalCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ServicePrincipalCredential>,
 }
@@ -413,13 +419,13 @@ model_de! { ServicePrincipalServiceGetCredentialResponse [1] {
     0 "credential" credential: Model,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceGetResponse` schema.
+/// The answer of `Principal::get` (`GET /api/v1/service_principals/<id>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceGetResponse {
-    /// `servicePrincipal`: a [`ServicePrincipal`].
+    /// The service principal: a [`ServicePrincipal`]. `None` when the answer has none. On the wire: `servicePrincipal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal: Option<ServicePrincipal>,
 }
@@ -429,19 +435,19 @@ model_de! { ServicePrincipalServiceGetResponse [1] {
     0 "servicePrincipal" service_principal: Model,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceListBindingsRequest` schema.
+/// The request body of `Principal::list_bindings` (`POST /api/v1/service_principals/bindings/list`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceListBindingsRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `subject`: a [`ServicePrincipalBindingSubject`].
+    /// The subject: a [`ServicePrincipalBindingSubject`]. `None` leaves it out. On the wire: `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<ServicePrincipalBindingSubject>,
 }
@@ -460,16 +466,16 @@ setters! { ServicePrincipalServiceListBindingsRequest {
     subject: impl Into<ServicePrincipalBindingSubject>,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceListBindingsResponse` schema.
+/// The answer of `Principal::list_bindings` (`POST /api/v1/service_principals/bindings/list`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceListBindingsResponse {
-    /// `bindings`: a list; each item is a [`ServicePrincipalBinding`].
+    /// The bindings: a list of [`ServicePrincipalBinding`]s. `None` counts as empty. On the wire: `bindings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bindings: Option<Vec<ServicePrincipalBinding>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -491,16 +497,16 @@ impl crate::Page for ServicePrincipalServiceListBindingsResponse {
     }
 }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceListCredentialsResponse` schema.
+/// The answer of `Principal::list_credentials` (`GET /api/v1/service_principals/<service_principal_id>/credentials?<page_size>&<page_token>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceListCredentialsResponse {
-    /// `list`: a list; each item is a [`ServicePrincipalCredential`].
+    /// The list: a list of [`ServicePrincipalCredential`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<ServicePrincipalCredential>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -522,16 +528,16 @@ impl crate::Page for ServicePrincipalServiceListCredentialsResponse {
     }
 }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceListResponse` schema.
+/// The answer of `Principal::list` (`GET /api/v1/service_principals?<page_size>&<page_token>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceListResponse {
-    /// `list`: a list; each item is a [`ServicePrincipal`].
+    /// The list: a list of [`ServicePrincipal`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<ServicePrincipal>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -553,7 +559,7 @@ impl crate::Page for ServicePrincipalServiceListResponse {
     }
 }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceRevokeCredentialRequestInput` schema.
+/// The request body of `Principal::revoke_credential` (`DELETE /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -564,7 +570,7 @@ pub struct ServicePrincipalServiceRevokeCredentialRequest {}
 model_de! { ServicePrincipalServiceRevokeCredentialRequest [1] {
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceRevokeCredentialResponse` schema.
+/// The answer of `Principal::revoke_credential` (`DELETE /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -575,14 +581,16 @@ pub struct ServicePrincipalServiceRevokeCredentialResponse {}
 model_de! { ServicePrincipalServiceRevokeCredentialResponse [1] {
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateCredentialRequestInput` schema.
+/// The request body of `Principal::update_credential` (`PATCH /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
+///
+/// An update: the server changes the fields of `credential` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateCredentialRequest {
-    /// `credential`: a [`ServicePrincipalCredential`].
+    /// The credential: a [`ServicePrincipalCredential`]. `None` leaves it out. On the wire: `credential`.
     pub credential: Option<ServicePrincipalCredential>,
-    /// `updateMask`: text.
+    /// The fields of `credential` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `credential` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -619,13 +627,13 @@ set_paths! { ServicePrincipalServiceUpdateCredentialRequest => credential }
 #[cfg(feature = "principal")]
 update_body! { ServicePrincipalServiceUpdateCredentialRequest { "credential" credential,  } {  } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateCredentialResponse` schema.
+/// The answer of `Principal::update_credential` (`PATCH /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateCredentialResponse {
-    /// `credential`: a [`ServicePrincipalCredential`].
+    /// The credential: a [`ServicePrincipalCredential`]. `None` when the answer has none. On the wire: `credential`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential: Option<ServicePrincipalCredential>,
 }
@@ -635,14 +643,16 @@ model_de! { ServicePrincipalServiceUpdateCredentialResponse [1] {
     0 "credential" credential: Model,
 } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateRequestInput` schema.
+/// The request body of `Principal::update` (`PATCH /api/v1/service_principals/<id>`).
+///
+/// An update: the server changes the fields of `service_principal` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateRequest {
-    /// `servicePrincipal`: a [`ServicePrincipal`].
+    /// The service principal: a [`ServicePrincipal`]. `None` leaves it out. On the wire: `servicePrincipal`.
     pub service_principal: Option<ServicePrincipal>,
-    /// `updateMask`: text.
+    /// The fields of `service_principal` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `service_principal` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -679,13 +689,13 @@ set_paths! { ServicePrincipalServiceUpdateRequest => service_principal }
 #[cfg(feature = "principal")]
 update_body! { ServicePrincipalServiceUpdateRequest { "servicePrincipal" service_principal,  } {  } }
 
-/// The `c1.api.service_principal.v1.ServicePrincipalServiceUpdateResponse` schema.
+/// The answer of `Principal::update` (`PATCH /api/v1/service_principals/<id>`).
 #[cfg(feature = "principal")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateResponse {
-    /// `servicePrincipal`: a [`ServicePrincipal`].
+    /// The service principal: a [`ServicePrincipal`]. `None` when the answer has none. On the wire: `servicePrincipal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal: Option<ServicePrincipal>,
 }

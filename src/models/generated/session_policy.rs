@@ -4,16 +4,16 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.session_policy.v1.Assignment` schema.
+/// Held by `SessionPolicyServiceListAssignmentsResponse.assignments`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Assignment {
-    /// `source`: one of [`AssignmentSource`].
+    /// The source: one of [`AssignmentSource`]. `None` counts as [`AssignmentSource::Unspecified`]. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<AssignmentSource>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -26,7 +26,7 @@ model_de! { Assignment [1] {
 
 #[cfg(feature = "session-policy")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `Assignment.source`.
 pub enum AssignmentSource {
 /// `ASSIGNMENT_SOURCE_UNSPECIFIED`
 Unspecified = "ASSIGNMENT_SOURCE_UNSPECIFIED",
@@ -37,19 +37,19 @@ Group = "ASSIGNMENT_SOURCE_GROUP",
 }
 }
 
-/// The `c1.api.session_policy.v1.PerCredentialDuration` schema.
+/// Held by `SessionPolicy.credential_durations` and `SessionPolicyServiceCreateRequest.credential_durations`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PerCredentialDuration {
-    /// `accessTokenTtlSeconds`: a number.
+    /// The access token ttl, in seconds: a whole number. `None` counts as 0. On the wire: `accessTokenTtlSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_ttl_seconds: Option<i32>,
-    /// `credentialType`: one of [`StepUpRequiredTypes`].
+    /// The credential type: one of [`StepUpRequiredTypes`]. `None` counts as [`StepUpRequiredTypes::Unspecified`]. On the wire: `credentialType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_type: Option<StepUpRequiredTypes>,
-    /// `maxSessionDurationSeconds`: a number.
+    /// The max session duration, in seconds: a whole number. `None` counts as 0. On the wire: `maxSessionDurationSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_session_duration_seconds: Option<i32>,
 }
@@ -70,7 +70,7 @@ setters! { PerCredentialDuration {
 
 #[cfg(any(feature = "session-policy", feature = "sign-in-policy"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SessionPolicyPolicyRule.mode` and `PolicyRule.mode`.
 pub enum PolicyRuleMode {
 /// `POLICY_RULE_MODE_UNSPECIFIED`
 Unspecified = "POLICY_RULE_MODE_UNSPECIFIED",
@@ -83,16 +83,16 @@ Disabled = "POLICY_RULE_MODE_DISABLED",
 }
 }
 
-/// The `c1.api.session_policy.v1.SSFReceiverConfig` schema.
+/// Held by `SessionPolicy.ssf_receive` and `SessionPolicyServiceCreateRequest.ssf_receive`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverConfig {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `ssfReceiverStreamIds`: a list; each item is text.
+    /// The ids of the SSF receiver streams: a list of text. `None` counts as empty. On the wire: `ssfReceiverStreamIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_receiver_stream_ids: Option<Vec<String>>,
 }
@@ -109,19 +109,19 @@ setters! { SSFReceiverConfig {
     ssf_receiver_stream_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.session_policy.v1.SSFTransmitterConfig` schema.
+/// Held by `SessionPolicy.ssf_transmit` and `SessionPolicyServiceCreateRequest.ssf_transmit`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFTransmitterConfig {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypes`: a list; each item is text.
+    /// The event types: a list of text. `None` counts as empty. On the wire: `eventTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types: Option<Vec<String>>,
-    /// `ssfTransmitterStreamIds`: a list; each item is text.
+    /// The ids of the SSF transmitter streams: a list of text. `None` counts as empty. On the wire: `ssfTransmitterStreamIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_transmitter_stream_ids: Option<Vec<String>>,
 }
@@ -140,73 +140,75 @@ setters! { SSFTransmitterConfig {
     ssf_transmitter_stream_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicy` schema.
+/// Held by `SessionPolicyServiceCreateResponse.session_policy`, `SessionPolicyServiceGetResponse.session_policy`, `SessionPolicyServiceListResponse.list` and 3 more.
+///
+/// In `SessionPolicyServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicy {
-    /// `accessTokenTtlSeconds`: a number.
+    /// The access token ttl, in seconds: a whole number. `None` counts as 0. On the wire: `accessTokenTtlSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_ttl_seconds: Option<i32>,
-    /// `continuousDefaultOutcome`: a [`SessionPolicyPolicyOutcome`].
+    /// The continuous default outcome: a [`SessionPolicyPolicyOutcome`]. `None`: not set. On the wire: `continuousDefaultOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous_default_outcome: Option<SessionPolicyPolicyOutcome>,
-    /// `continuousRules`: a list; each item is a [`SessionPolicyPolicyRule`].
+    /// The continuous rules: a list of [`SessionPolicyPolicyRule`]s. `None` counts as empty. On the wire: `continuousRules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous_rules: Option<Vec<SessionPolicyPolicyRule>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `credentialDurations`: a list; each item is a [`PerCredentialDuration`].
+    /// The credential durations: a list of [`PerCredentialDuration`]s. `None` counts as empty. On the wire: `credentialDurations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_durations: Option<Vec<PerCredentialDuration>>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this session policy: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `idleTimeoutSeconds`: a number.
+    /// The idle timeout, in seconds: a whole number. `None` counts as 0. On the wire: `idleTimeoutSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_timeout_seconds: Option<i32>,
-    /// `isBuiltin`: a boolean. Set by the server.
+    /// Whether it is builtin: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `isBuiltin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_builtin: Option<bool>,
-    /// `maxSessionDurationSeconds`: a number.
+    /// The max session duration, in seconds: a whole number. `None` counts as 0. On the wire: `maxSessionDurationSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_session_duration_seconds: Option<i32>,
-    /// `persistence`: one of [`SessionPolicyPersistence`].
+    /// The persistence: one of [`SessionPolicyPersistence`]. `None` counts as [`SessionPolicyPersistence::Unspecified`]. On the wire: `persistence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub persistence: Option<SessionPolicyPersistence>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `refreshRotationWindowSeconds`: a number.
+    /// The refresh rotation window, in seconds: a whole number. `None` counts as 0. On the wire: `refreshRotationWindowSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_rotation_window_seconds: Option<i32>,
-    /// `refreshTokenTtlSeconds`: a number.
+    /// The refresh token ttl, in seconds: a whole number. `None` counts as 0. On the wire: `refreshTokenTtlSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token_ttl_seconds: Option<i32>,
-    /// `rotateRefreshOnUse`: a boolean.
+    /// The rotate refresh on use switch: a boolean. `None` counts as `false`. On the wire: `rotateRefreshOnUse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rotate_refresh_on_use: Option<bool>,
-    /// `ssfReceive`: a [`SSFReceiverConfig`].
+    /// The SSF receive: a [`SSFReceiverConfig`]. `None`: not set. On the wire: `ssfReceive`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_receive: Option<SSFReceiverConfig>,
-    /// `ssfTransmit`: a [`SSFTransmitterConfig`].
+    /// The SSF transmit: a [`SSFTransmitterConfig`]. `None`: not set. On the wire: `ssfTransmit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_transmit: Option<SSFTransmitterConfig>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -278,13 +280,13 @@ set_paths! { SessionPolicy {
     "ssfTransmit" ssf_transmit,
 } }
 
-/// The `c1.api.session_policy.v1.Allow` schema.
+/// Held by `SessionPolicyPolicyOutcome.allow`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyAllow {
-    /// `floorLevel`: one of [`AllowFloorLevel`].
+    /// The floor level: one of [`AllowFloorLevel`]. `None` counts as [`AllowFloorLevel::Unspecified`]. On the wire: `floorLevel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub floor_level: Option<AllowFloorLevel>,
 }
@@ -299,13 +301,13 @@ setters! { SessionPolicyAllow {
     floor_level: impl Into<AllowFloorLevel>,
 } }
 
-/// The `c1.api.session_policy.v1.ChallengeRequired` schema.
+/// Held by `SessionPolicyPolicyOutcome.challenge_required`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyChallengeRequired {
-    /// `types`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `types`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<StepUpRequiredTypes>>,
 }
@@ -320,16 +322,16 @@ setters! { SessionPolicyChallengeRequired {
     types: impl Into<Vec<StepUpRequiredTypes>>,
 } }
 
-/// The `c1.api.session_policy.v1.Deny` schema.
+/// Held by `SessionPolicyPolicyOutcome.deny`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyDeny {
-    /// `reasonAdmin`: text.
+    /// The reason admin: text. `None` counts as empty. On the wire: `reasonAdmin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_admin: Option<String>,
-    /// `reasonUser`: text.
+    /// The reason user: text. `None` counts as empty. On the wire: `reasonUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_user: Option<String>,
 }
@@ -346,13 +348,13 @@ setters! { SessionPolicyDeny {
     reason_user: impl Into<String>,
 } }
 
-/// The `c1.api.session_policy.v1.EnrollmentRequired` schema.
+/// Held by `SessionPolicyPolicyOutcome.enrollment_required`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyEnrollmentRequired {
-    /// `credentialTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The credential types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `credentialTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_types: Option<Vec<StepUpRequiredTypes>>,
 }
@@ -369,7 +371,7 @@ setters! { SessionPolicyEnrollmentRequired {
 
 #[cfg(feature = "session-policy")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SessionPolicy.persistence` and `SessionPolicyServiceCreateRequest.persistence`.
 pub enum SessionPolicyPersistence {
 /// `PERSISTENCE_MODE_UNSPECIFIED`
 Unspecified = "PERSISTENCE_MODE_UNSPECIFIED",
@@ -382,25 +384,27 @@ SessionOnly = "PERSISTENCE_MODE_SESSION_ONLY",
 }
 }
 
-/// The `c1.api.session_policy.v1.PolicyOutcome` schema.
+/// Held by `SessionPolicyPolicyRule.outcome`, `SessionPolicy.continuous_default_outcome` and `SessionPolicyServiceCreateRequest.continuous_default_outcome`.
+///
+/// At most one of `allow`, `deny`, `step_up_required`, `challenge_required`, `enrollment_required` may be set.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyPolicyOutcome {
-    /// `allow`: a [`SessionPolicyAllow`].
+    /// The allow: a [`SessionPolicyAllow`]. `None`: not set. On the wire: `allow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow: Option<SessionPolicyAllow>,
-    /// `challengeRequired`: a [`SessionPolicyChallengeRequired`].
+    /// The challenge required: a [`SessionPolicyChallengeRequired`]. `None`: not set. On the wire: `challengeRequired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub challenge_required: Option<SessionPolicyChallengeRequired>,
-    /// `deny`: a [`SessionPolicyDeny`].
+    /// The deny: a [`SessionPolicyDeny`]. `None`: not set. On the wire: `deny`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deny: Option<SessionPolicyDeny>,
-    /// `enrollmentRequired`: a [`SessionPolicyEnrollmentRequired`].
+    /// The enrollment required: a [`SessionPolicyEnrollmentRequired`]. `None`: not set. On the wire: `enrollmentRequired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_required: Option<SessionPolicyEnrollmentRequired>,
-    /// `stepUpRequired`: a [`SessionPolicyStepUpRequired`].
+    /// The step up required: a [`SessionPolicyStepUpRequired`]. `None`: not set. On the wire: `stepUpRequired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_required: Option<SessionPolicyStepUpRequired>,
 }
@@ -423,25 +427,25 @@ setters! { SessionPolicyPolicyOutcome {
     step_up_required: impl Into<SessionPolicyStepUpRequired>,
 } }
 
-/// The `c1.api.session_policy.v1.PolicyRule` schema.
+/// Held by `SessionPolicy.continuous_rules` and `SessionPolicyServiceCreateRequest.continuous_rules`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyPolicyRule {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `id`: text.
+    /// The id of this session policy policy rule: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `matchCel`: text.
+    /// The match CEL: text. `None` counts as empty. On the wire: `matchCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_cel: Option<String>,
-    /// `mode`: one of [`PolicyRuleMode`].
+    /// The mode: one of [`PolicyRuleMode`]. `None` counts as [`PolicyRuleMode::Unspecified`]. On the wire: `mode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<PolicyRuleMode>,
-    /// `outcome`: a [`SessionPolicyPolicyOutcome`].
+    /// The outcome: a [`SessionPolicyPolicyOutcome`]. `None`: not set. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<SessionPolicyPolicyOutcome>,
 }
@@ -464,13 +468,13 @@ setters! { SessionPolicyPolicyRule {
     outcome: impl Into<SessionPolicyPolicyOutcome>,
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyRef` schema.
+/// Held by `SessionPolicyServiceSearchRequest.refs`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyRef {
-    /// `id`: text.
+    /// The id of this session policy ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -485,13 +489,13 @@ setters! { SessionPolicyRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceAssignGroupRequestInput` schema.
+/// The request body of `SessionPolicy::assign_group` (`POST /api/v1/session-policies/<id>/assignments/groups`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceAssignGroupRequest {
-    /// `groupAppEntitlementId`: text.
+    /// The id of the group app entitlement: text. `None` counts as empty. On the wire: `groupAppEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_app_entitlement_id: Option<String>,
 }
@@ -517,7 +521,7 @@ impl SessionPolicyServiceAssignGroupRequest {
     }
 }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceAssignGroupResponse` schema.
+/// The answer of `SessionPolicy::assign_group` (`POST /api/v1/session-policies/<id>/assignments/groups`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -528,13 +532,13 @@ pub struct SessionPolicyServiceAssignGroupResponse {}
 model_de! { SessionPolicyServiceAssignGroupResponse [1] {
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceAssignUserRequestInput` schema.
+/// The request body of `SessionPolicy::assign_user` (`POST /api/v1/session-policies/<id>/assignments/users`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceAssignUserRequest {
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -560,7 +564,7 @@ impl SessionPolicyServiceAssignUserRequest {
     }
 }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceAssignUserResponse` schema.
+/// The answer of `SessionPolicy::assign_user` (`POST /api/v1/session-policies/<id>/assignments/users`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -571,52 +575,52 @@ pub struct SessionPolicyServiceAssignUserResponse {}
 model_de! { SessionPolicyServiceAssignUserResponse [1] {
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceCreateRequest` schema.
+/// The request body of `SessionPolicy::create` (`POST /api/v1/session-policies`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceCreateRequest {
-    /// `accessTokenTtlSeconds`: a number.
+    /// The access token ttl, in seconds: a whole number. `None` counts as 0. On the wire: `accessTokenTtlSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token_ttl_seconds: Option<i32>,
-    /// `continuousDefaultOutcome`: a [`SessionPolicyPolicyOutcome`].
+    /// The continuous default outcome: a [`SessionPolicyPolicyOutcome`]. `None` leaves it out. On the wire: `continuousDefaultOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous_default_outcome: Option<SessionPolicyPolicyOutcome>,
-    /// `continuousRules`: a list; each item is a [`SessionPolicyPolicyRule`].
+    /// The continuous rules: a list of [`SessionPolicyPolicyRule`]s. `None` counts as empty. On the wire: `continuousRules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continuous_rules: Option<Vec<SessionPolicyPolicyRule>>,
-    /// `credentialDurations`: a list; each item is a [`PerCredentialDuration`].
+    /// The credential durations: a list of [`PerCredentialDuration`]s. `None` counts as empty. On the wire: `credentialDurations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_durations: Option<Vec<PerCredentialDuration>>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `idleTimeoutSeconds`: a number.
+    /// The idle timeout, in seconds: a whole number. `None` counts as 0. On the wire: `idleTimeoutSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_timeout_seconds: Option<i32>,
-    /// `maxSessionDurationSeconds`: a number.
+    /// The max session duration, in seconds: a whole number. `None` counts as 0. On the wire: `maxSessionDurationSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_session_duration_seconds: Option<i32>,
-    /// `persistence`: one of [`SessionPolicyPersistence`].
+    /// The persistence: one of [`SessionPolicyPersistence`]. `None` counts as [`SessionPolicyPersistence::Unspecified`]. On the wire: `persistence`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub persistence: Option<SessionPolicyPersistence>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `refreshRotationWindowSeconds`: a number.
+    /// The refresh rotation window, in seconds: a whole number. `None` counts as 0. On the wire: `refreshRotationWindowSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_rotation_window_seconds: Option<i32>,
-    /// `refreshTokenTtlSeconds`: a number.
+    /// The refresh token ttl, in seconds: a whole number. `None` counts as 0. On the wire: `refreshTokenTtlSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token_ttl_seconds: Option<i32>,
-    /// `rotateRefreshOnUse`: a boolean.
+    /// The rotate refresh on use switch: a boolean. `None` counts as `false`. On the wire: `rotateRefreshOnUse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rotate_refresh_on_use: Option<bool>,
-    /// `ssfReceive`: a [`SSFReceiverConfig`].
+    /// The SSF receive: a [`SSFReceiverConfig`]. `None` leaves it out. On the wire: `ssfReceive`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_receive: Option<SSFReceiverConfig>,
-    /// `ssfTransmit`: a [`SSFTransmitterConfig`].
+    /// The SSF transmit: a [`SSFTransmitterConfig`]. `None` leaves it out. On the wire: `ssfTransmit`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_transmit: Option<SSFTransmitterConfig>,
 }
@@ -668,13 +672,13 @@ impl SessionPolicyServiceCreateRequest {
     }
 }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceCreateResponse` schema.
+/// The answer of `SessionPolicy::create` (`POST /api/v1/session-policies`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceCreateResponse {
-    /// `sessionPolicy`: a [`SessionPolicy`].
+    /// The session policy: a [`SessionPolicy`]. `None` when the answer has none. On the wire: `sessionPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_policy: Option<SessionPolicy>,
 }
@@ -684,7 +688,7 @@ model_de! { SessionPolicyServiceCreateResponse [1] {
     0 "sessionPolicy" session_policy: Model,
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceDeleteRequestInput` schema.
+/// The request body of `SessionPolicy::delete` (`DELETE /api/v1/session-policies/<id>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -695,7 +699,7 @@ pub struct SessionPolicyServiceDeleteRequest {}
 model_de! { SessionPolicyServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceDeleteResponse` schema.
+/// The answer of `SessionPolicy::delete` (`DELETE /api/v1/session-policies/<id>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -706,13 +710,13 @@ pub struct SessionPolicyServiceDeleteResponse {}
 model_de! { SessionPolicyServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceGetResponse` schema.
+/// The answer of `SessionPolicy::get` (`GET /api/v1/session-policies/<id>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceGetResponse {
-    /// `sessionPolicy`: a [`SessionPolicy`].
+    /// The session policy: a [`SessionPolicy`]. `None` when the answer has none. On the wire: `sessionPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_policy: Option<SessionPolicy>,
 }
@@ -722,16 +726,16 @@ model_de! { SessionPolicyServiceGetResponse [1] {
     0 "sessionPolicy" session_policy: Model,
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceListAssignmentsResponse` schema.
+/// The answer of `SessionPolicy::list_assignments` (`GET /api/v1/session-policies/<id>/assignments?<page_size>&<page_token>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceListAssignmentsResponse {
-    /// `assignments`: a list; each item is a [`Assignment`].
+    /// The assignments: a list of [`Assignment`]s. `None` counts as empty. On the wire: `assignments`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<Assignment>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -753,16 +757,16 @@ impl crate::Page for SessionPolicyServiceListAssignmentsResponse {
     }
 }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceListResponse` schema.
+/// The answer of `SessionPolicy::list` (`GET /api/v1/session-policies?<page_size>&<page_token>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceListResponse {
-    /// `list`: a list; each item is a [`SessionPolicy`].
+    /// The list: a list of [`SessionPolicy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SessionPolicy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -784,22 +788,22 @@ impl crate::Page for SessionPolicyServiceListResponse {
     }
 }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceSearchRequest` schema.
+/// The request body of `SessionPolicy::search` (`POST /api/v1/search/session-policies`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`SessionPolicyRef`].
+    /// The refs: a list of [`SessionPolicyRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<SessionPolicyRef>>,
 }
@@ -820,16 +824,16 @@ setters! { SessionPolicyServiceSearchRequest {
     refs: impl Into<Vec<SessionPolicyRef>>,
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceSearchResponse` schema.
+/// The answer of `SessionPolicy::search` (`POST /api/v1/search/session-policies`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceSearchResponse {
-    /// `list`: a list; each item is a [`SessionPolicy`].
+    /// The list: a list of [`SessionPolicy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SessionPolicy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -851,7 +855,7 @@ impl crate::Page for SessionPolicyServiceSearchResponse {
     }
 }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceUnassignGroupRequestInput` schema.
+/// The request body of `SessionPolicy::unassign_group` (`DELETE /api/v1/session-policies/<id>/assignments/groups/<group_app_entitlement_id>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -862,7 +866,7 @@ pub struct SessionPolicyServiceUnassignGroupRequest {}
 model_de! { SessionPolicyServiceUnassignGroupRequest [1] {
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceUnassignGroupResponse` schema.
+/// The answer of `SessionPolicy::unassign_group` (`DELETE /api/v1/session-policies/<id>/assignments/groups/<group_app_entitlement_id>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -873,7 +877,7 @@ pub struct SessionPolicyServiceUnassignGroupResponse {}
 model_de! { SessionPolicyServiceUnassignGroupResponse [1] {
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceUnassignUserRequestInput` schema.
+/// The request body of `SessionPolicy::unassign_user` (`DELETE /api/v1/session-policies/<id>/assignments/users/<user_id>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -884,7 +888,7 @@ pub struct SessionPolicyServiceUnassignUserRequest {}
 model_de! { SessionPolicyServiceUnassignUserRequest [1] {
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceUnassignUserResponse` schema.
+/// The answer of `SessionPolicy::unassign_user` (`DELETE /api/v1/session-policies/<id>/assignments/users/<user_id>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -895,14 +899,16 @@ pub struct SessionPolicyServiceUnassignUserResponse {}
 model_de! { SessionPolicyServiceUnassignUserResponse [1] {
 } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceUpdateRequestInput` schema.
+/// The request body of `SessionPolicy::update` (`POST /api/v1/session-policies/<id>`).
+///
+/// An update: the server changes the fields of `session_policy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUpdateRequest {
-    /// `sessionPolicy`: a [`SessionPolicy`].
+    /// The session policy: a [`SessionPolicy`]. `None` leaves it out. On the wire: `sessionPolicy`.
     pub session_policy: Option<SessionPolicy>,
-    /// `updateMask`: text.
+    /// The fields of `session_policy` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `session_policy` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -939,13 +945,13 @@ set_paths! { SessionPolicyServiceUpdateRequest => session_policy }
 #[cfg(feature = "session-policy")]
 update_body! { SessionPolicyServiceUpdateRequest { "sessionPolicy" session_policy,  } {  } }
 
-/// The `c1.api.session_policy.v1.SessionPolicyServiceUpdateResponse` schema.
+/// The answer of `SessionPolicy::update` (`POST /api/v1/session-policies/<id>`).
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyServiceUpdateResponse {
-    /// `sessionPolicy`: a [`SessionPolicy`].
+    /// The session policy: a [`SessionPolicy`]. `None` when the answer has none. On the wire: `sessionPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_policy: Option<SessionPolicy>,
 }
@@ -955,19 +961,19 @@ model_de! { SessionPolicyServiceUpdateResponse [1] {
     0 "sessionPolicy" session_policy: Model,
 } }
 
-/// The `c1.api.session_policy.v1.StepUpRequired` schema.
+/// Held by `SessionPolicyPolicyOutcome.step_up_required`.
 #[cfg(feature = "session-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionPolicyStepUpRequired {
-    /// `level`: one of [`AllowFloorLevel`].
+    /// The level: one of [`AllowFloorLevel`]. `None` counts as [`AllowFloorLevel::Unspecified`]. On the wire: `level`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<AllowFloorLevel>,
-    /// `maxAgeSeconds`: a number.
+    /// The max age, in seconds: a whole number. `None` counts as 0. On the wire: `maxAgeSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_seconds: Option<i32>,
-    /// `types`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `types`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<StepUpRequiredTypes>>,
 }

@@ -4,13 +4,13 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.settings.v1.AWSExternalID` schema.
+/// Held by `GetAWSExternalIDResponse.aws_external_id`.
 #[cfg(feature = "aws-external-id-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSExternalID {
-    /// `externalId`: text.
+    /// The id of the external: text. `None` counts as empty. On the wire: `externalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
@@ -20,19 +20,19 @@ model_de! { AWSExternalID [1] {
     0 "externalId" external_id: Plain,
 } }
 
-/// The `c1.api.settings.v1.AWSSESProviderConfig` schema.
+/// Held by `TenantEmailProvider.aws_ses`.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AWSSESProviderConfig {
-    /// `configurationSetName`: text.
+    /// The configuration set name: text. `None` counts as empty. On the wire: `configurationSetName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub configuration_set_name: Option<String>,
-    /// `region`: text.
+    /// The region: text. `None` counts as empty. On the wire: `region`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
-    /// `roleArn`: text.
+    /// The role arn: text. `None` counts as empty. On the wire: `roleArn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
 }
@@ -51,7 +51,7 @@ setters! { AWSSESProviderConfig {
     role_arn: impl Into<String>,
 } }
 
-/// The `c1.api.settings.v1.AccessProvisionedPreference` schema.
+/// Held by `EmailChannelSettings.access_provisioned`, `MSTeamsChannelSettings.access_provisioned` and `SlackChannelSettings.access_provisioned`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -60,10 +60,10 @@ setters! { AWSSESProviderConfig {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AccessProvisionedPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -86,7 +86,7 @@ setters! { AccessProvisionedPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.ApprovalNeededPreference` schema.
+/// Held by `EmailChannelSettings.approval_needed`, `MSTeamsChannelSettings.approval_needed` and `SlackChannelSettings.approval_needed`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -95,10 +95,10 @@ setters! { AccessProvisionedPreference {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ApprovalNeededPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -121,7 +121,7 @@ setters! { ApprovalNeededPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.C1BuiltInProviderConfig` schema.
+/// Held by `TenantEmailProvider.c1_builtin`.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -132,16 +132,16 @@ pub struct C1BuiltInProviderConfig {}
 model_de! { C1BuiltInProviderConfig [1] {
 } }
 
-/// The `c1.api.settings.v1.CIDRRestriction` schema.
+/// Held by `SessionSettings.connector_source`, `SessionSettings.external_client_source`, `SessionSettings.pcc_admin_source` and 3 more.
 #[cfg(feature = "session-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CIDRRestriction {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `sourceCidr`: a list; each item is text.
+    /// The source cidr: a list of text. `None` counts as empty. On the wire: `sourceCidr`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_cidr: Option<Vec<String>>,
 }
@@ -158,7 +158,7 @@ setters! { CIDRRestriction {
     source_cidr: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.settings.v1.ChannelSettings` schema.
+/// Held by `OrgNotificationSettings.channel_settings`, `UpdateOrgNotificationSettingsRequest.channel_settings`, `UpdateUserNotificationSettingsRequest.channel_settings` and 1 more.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -167,13 +167,13 @@ setters! { CIDRRestriction {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChannelSettings {
-    /// `email`: a [`EmailChannelSettings`].
+    /// The email: an [`EmailChannelSettings`]. `None`: not set. On the wire: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<EmailChannelSettings>,
-    /// `slack`: a [`SlackChannelSettings`].
+    /// The slack: a [`SlackChannelSettings`]. `None`: not set. On the wire: `slack`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slack: Option<SlackChannelSettings>,
-    /// `teams`: a [`MSTeamsChannelSettings`].
+    /// The teams: a [`MSTeamsChannelSettings`]. `None`: not set. On the wire: `teams`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub teams: Option<MSTeamsChannelSettings>,
 }
@@ -198,7 +198,7 @@ setters! { ChannelSettings {
     teams: impl Into<MSTeamsChannelSettings>,
 } }
 
-/// The `c1.api.settings.v1.CommentOnRequestPreference` schema.
+/// Held by `EmailChannelSettings.comment_on_request`, `MSTeamsChannelSettings.comment_on_request` and `SlackChannelSettings.comment_on_request`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -207,10 +207,10 @@ setters! { ChannelSettings {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CommentOnRequestPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -233,7 +233,7 @@ setters! { CommentOnRequestPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.CompletionPreference` schema.
+/// Held by `EmailChannelSettings.completion`, `MSTeamsChannelSettings.completion` and `SlackChannelSettings.completion`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -242,10 +242,10 @@ setters! { CommentOnRequestPreference {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompletionPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -268,7 +268,7 @@ setters! { CompletionPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.ConnectorIssuesPreference` schema.
+/// Held by `EmailChannelSettings.connector_issues`, `MSTeamsChannelSettings.connector_issues` and `SlackChannelSettings.connector_issues`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -277,10 +277,10 @@ setters! { CompletionPreference {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorIssuesPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -303,28 +303,30 @@ setters! { ConnectorIssuesPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.Contacts` schema.
+/// Held by `GetContactsResponse.contacts`, `UpdateContactsRequest.contacts` and `UpdateContactsResponse.contacts`.
+///
+/// In `UpdateContactsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Contacts {
-    /// `billingEmails`: a list; each item is text.
+    /// The billing emails: a list of text. `None` counts as empty. On the wire: `billingEmails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_emails: Option<Vec<String>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `operationsEmails`: a list; each item is text.
+    /// The operations emails: a list of text. `None` counts as empty. On the wire: `operationsEmails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operations_emails: Option<Vec<String>>,
-    /// `securityEmails`: a list; each item is text.
+    /// The security emails: a list of text. `None` counts as empty. On the wire: `securityEmails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_emails: Option<Vec<String>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -357,7 +359,7 @@ set_paths! { Contacts {
     "securityEmails" security_emails,
 } }
 
-/// The `c1.api.settings.v1.DigestPreference` schema.
+/// Held by `EmailChannelSettings.digest`, `MSTeamsChannelSettings.digest` and `SlackChannelSettings.digest`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -366,16 +368,16 @@ set_paths! { Contacts {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DigestPreference {
-    /// `dayOfWeek`: one of [`DigestPreferenceDayOfWeek`].
+    /// The day of week: one of [`DigestPreferenceDayOfWeek`]. `None` counts as [`DigestPreferenceDayOfWeek::Unspecified`]. On the wire: `dayOfWeek`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day_of_week: Option<DigestPreferenceDayOfWeek>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `frequency`: one of [`DigestPreferenceFrequency`].
+    /// The frequency: one of [`DigestPreferenceFrequency`]. `None` counts as [`DigestPreferenceFrequency::Unspecified`]. On the wire: `frequency`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub frequency: Option<DigestPreferenceFrequency>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -407,7 +409,7 @@ setters! { DigestPreference {
     feature = "user-notification-settings"
 ))]
 open_enum! {
-/// An open enum of 8 known values.
+/// An open enum of 8 known values, the type of `DigestPreference.day_of_week`.
 pub enum DigestPreferenceDayOfWeek {
 /// `WEEKDAY_UNSPECIFIED`
 Unspecified = "WEEKDAY_UNSPECIFIED",
@@ -433,7 +435,7 @@ Sunday = "WEEKDAY_SUNDAY",
     feature = "user-notification-settings"
 ))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `DigestPreference.frequency`.
 pub enum DigestPreferenceFrequency {
 /// `DIGEST_FREQUENCY_UNSPECIFIED`
 Unspecified = "DIGEST_FREQUENCY_UNSPECIFIED",
@@ -444,7 +446,7 @@ Weekly = "DIGEST_FREQUENCY_WEEKLY",
 }
 }
 
-/// The `c1.api.settings.v1.EmailChannelSettings` schema.
+/// Held by `ChannelSettings.email`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -453,43 +455,43 @@ Weekly = "DIGEST_FREQUENCY_WEEKLY",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EmailChannelSettings {
-    /// `accessProvisioned`: a [`AccessProvisionedPreference`].
+    /// The access provisioned: an [`AccessProvisionedPreference`]. `None`: not set. On the wire: `accessProvisioned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_provisioned: Option<AccessProvisionedPreference>,
-    /// `approvalNeeded`: a [`ApprovalNeededPreference`].
+    /// The approval needed: an [`ApprovalNeededPreference`]. `None`: not set. On the wire: `approvalNeeded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_needed: Option<ApprovalNeededPreference>,
-    /// `commentOnRequest`: a [`CommentOnRequestPreference`].
+    /// The comment on request: a [`CommentOnRequestPreference`]. `None`: not set. On the wire: `commentOnRequest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_on_request: Option<CommentOnRequestPreference>,
-    /// `completion`: a [`CompletionPreference`].
+    /// The completion: a [`CompletionPreference`]. `None`: not set. On the wire: `completion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completion: Option<CompletionPreference>,
-    /// `connectorIssues`: a [`ConnectorIssuesPreference`].
+    /// The connector issues: a [`ConnectorIssuesPreference`]. `None`: not set. On the wire: `connectorIssues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_issues: Option<ConnectorIssuesPreference>,
-    /// `digest`: a [`DigestPreference`].
+    /// The digest: a [`DigestPreference`]. `None`: not set. On the wire: `digest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<DigestPreference>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `expiringAccess`: a [`ExpiringAccessPreference`].
+    /// The expiring access: an [`ExpiringAccessPreference`]. `None`: not set. On the wire: `expiringAccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiring_access: Option<ExpiringAccessPreference>,
-    /// `provisioningRequest`: a [`ProvisioningRequestPreference`].
+    /// The provisioning request: a [`ProvisioningRequestPreference`]. `None`: not set. On the wire: `provisioningRequest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning_request: Option<ProvisioningRequestPreference>,
-    /// `requestCreated`: a [`RequestCreatedPreference`].
+    /// The request created: a [`RequestCreatedPreference`]. `None`: not set. On the wire: `requestCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_created: Option<RequestCreatedPreference>,
-    /// `reviews`: a [`ReviewsPreference`].
+    /// The reviews: a [`ReviewsPreference`]. `None`: not set. On the wire: `reviews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviews: Option<ReviewsPreference>,
-    /// `system`: a [`SystemPreference`].
+    /// The system: a [`SystemPreference`]. `None`: not set. On the wire: `system`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<SystemPreference>,
-    /// `taskReminders`: a [`TaskRemindersPreference`].
+    /// The task reminders: a [`TaskRemindersPreference`]. `None`: not set. On the wire: `taskReminders`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_reminders: Option<TaskRemindersPreference>,
 }
@@ -534,7 +536,7 @@ setters! { EmailChannelSettings {
     task_reminders: impl Into<TaskRemindersPreference>,
 } }
 
-/// The `c1.api.settings.v1.ExpiringAccessPreference` schema.
+/// Held by `EmailChannelSettings.expiring_access`, `MSTeamsChannelSettings.expiring_access` and `SlackChannelSettings.expiring_access`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -543,10 +545,10 @@ setters! { EmailChannelSettings {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExpiringAccessPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -569,13 +571,13 @@ setters! { ExpiringAccessPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.GetAWSExternalIDResponse` schema.
+/// The answer of `AWSExternalIDSettings::get` (`GET /api/v1/settings/aws-external-id`).
 #[cfg(feature = "aws-external-id-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAWSExternalIDResponse {
-    /// `awsExternalId`: a [`AWSExternalID`].
+    /// The AWS external id: an [`AWSExternalID`]. `None` when the answer has none. On the wire: `awsExternalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_external_id: Option<AWSExternalID>,
 }
@@ -585,13 +587,13 @@ model_de! { GetAWSExternalIDResponse [1] {
     0 "awsExternalId" aws_external_id: Model,
 } }
 
-/// The `c1.api.settings.v1.GetContactsResponse` schema.
+/// The answer of `Contacts::get_contacts` (`GET /api/v1/settings/contacts`).
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetContactsResponse {
-    /// `contacts`: a [`Contacts`].
+    /// The contacts: a [`Contacts`]. `None` when the answer has none. On the wire: `contacts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Contacts>,
 }
@@ -601,13 +603,13 @@ model_de! { GetContactsResponse [1] {
     0 "contacts" contacts: Model,
 } }
 
-/// The `c1.api.settings.v1.GetEmailCapabilitiesResponse` schema.
+/// The answer of `TenantEmailProvider::get_email_capabilities` (`GET /api/v1/settings/email-capabilities`).
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetEmailCapabilitiesResponse {
-    /// `externalEmailSupported`: a boolean.
+    /// Whether external email is supported: a boolean. `None` counts as `false`. On the wire: `externalEmailSupported`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_email_supported: Option<bool>,
 }
@@ -617,31 +619,31 @@ model_de! { GetEmailCapabilitiesResponse [1] {
     0 "externalEmailSupported" external_email_supported: Plain,
 } }
 
-/// The `c1.api.settings.v1.GetOnboardingSettingsResponse` schema.
+/// The answer of `OnboardingSettings::get` (`GET /api/v1/settings/onboarding`).
 #[cfg(feature = "onboarding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetOnboardingSettingsResponse {
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `intents`: a list; each item is text.
+    /// The intents: a list of text. `None` counts as empty. On the wire: `intents`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intents: Option<Vec<String>>,
-    /// `mcpOnboardingGoal`: text.
+    /// The MCP onboarding goal: text. `None` counts as empty. On the wire: `mcpOnboardingGoal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_goal: Option<String>,
-    /// `mcpOnboardingStatus`: one of [`GetOnboardingSettingsResponseMcpOnboardingStatus`].
+    /// The MCP onboarding status: one of [`GetOnboardingSettingsResponseMcpOnboardingStatus`]. `None` counts as [`GetOnboardingSettingsResponseMcpOnboardingStatus::Unspecified`]. On the wire: `mcpOnboardingStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_status: Option<GetOnboardingSettingsResponseMcpOnboardingStatus>,
-    /// `mcpOnboardingTargets`: a list; each item is a [`McpOnboardingTarget`].
+    /// The MCP onboarding targets: a list of [`McpOnboardingTarget`]s. `None` counts as empty. On the wire: `mcpOnboardingTargets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_targets: Option<Vec<McpOnboardingTarget>>,
-    /// `orgContext`: a [`OnboardingOrgContext`].
+    /// The org context: an [`OnboardingOrgContext`]. `None` when the answer has none. On the wire: `orgContext`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_context: Option<OnboardingOrgContext>,
-    /// `status`: one of [`GetOnboardingSettingsResponseStatus`].
+    /// The status: one of [`GetOnboardingSettingsResponseStatus`]. `None` counts as [`GetOnboardingSettingsResponseStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<GetOnboardingSettingsResponseStatus>,
 }
@@ -659,7 +661,7 @@ model_de! { GetOnboardingSettingsResponse [1] {
 
 #[cfg(feature = "onboarding-settings")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `GetOnboardingSettingsResponse.mcp_onboarding_status`, `UpdateOnboardingSettingsRequest.mcp_onboarding_status` and `UpdateOnboardingSettingsResponse.mcp_onboarding_status`.
 pub enum GetOnboardingSettingsResponseMcpOnboardingStatus {
 /// `MCP_ONBOARDING_STATUS_UNSPECIFIED`
 Unspecified = "MCP_ONBOARDING_STATUS_UNSPECIFIED",
@@ -676,7 +678,7 @@ Dismissed = "MCP_ONBOARDING_STATUS_DISMISSED",
 
 #[cfg(feature = "onboarding-settings")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `GetOnboardingSettingsResponse.status`, `UpdateOnboardingSettingsRequest.status` and `UpdateOnboardingSettingsResponse.status`.
 pub enum GetOnboardingSettingsResponseStatus {
 /// `ONBOARDING_STATUS_UNSPECIFIED`
 Unspecified = "ONBOARDING_STATUS_UNSPECIFIED",
@@ -691,13 +693,13 @@ Dismissed = "ONBOARDING_STATUS_DISMISSED",
 }
 }
 
-/// The `c1.api.settings.v1.GetOrgNotificationSettingsResponse` schema.
+/// The answer of `OrgNotificationSettings::get` (`GET /api/v1/settings/notifications/org`).
 #[cfg(feature = "org-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetOrgNotificationSettingsResponse {
-    /// `orgNotificationSettings`: a [`OrgNotificationSettings`].
+    /// The org notification settings: an [`OrgNotificationSettings`]. `None` when the answer has none. On the wire: `orgNotificationSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_notification_settings: Option<OrgNotificationSettings>,
 }
@@ -707,13 +709,13 @@ model_de! { GetOrgNotificationSettingsResponse [1] {
     0 "orgNotificationSettings" org_notification_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.GetRequestSettingsResponse` schema.
+/// The answer of `RequestSettings::get` (`GET /api/v1/settings/request`).
 #[cfg(feature = "request-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetRequestSettingsResponse {
-    /// `requestSettings`: a [`RequestSettings`].
+    /// The request settings: a [`RequestSettings`]. `None` when the answer has none. On the wire: `requestSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_settings: Option<RequestSettings>,
 }
@@ -723,13 +725,13 @@ model_de! { GetRequestSettingsResponse [1] {
     0 "requestSettings" request_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.GetSessionSettingsResponse` schema.
+/// The answer of `SessionSettings::get` (`GET /api/v1/settings/session`).
 #[cfg(feature = "session-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetSessionSettingsResponse {
-    /// `sessionSettings`: a [`SessionSettings`].
+    /// The session settings: a [`SessionSettings`]. `None` when the answer has none. On the wire: `sessionSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_settings: Option<SessionSettings>,
 }
@@ -739,13 +741,13 @@ model_de! { GetSessionSettingsResponse [1] {
     0 "sessionSettings" session_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.GetTenantEmailProviderResponse` schema.
+/// The answer of `TenantEmailProvider::get` (`GET /api/v1/settings/email-provider`).
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTenantEmailProviderResponse {
-    /// `emailProvider`: a [`TenantEmailProvider`].
+    /// The email provider: a [`TenantEmailProvider`]. `None` when the answer has none. On the wire: `emailProvider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_provider: Option<TenantEmailProvider>,
 }
@@ -755,13 +757,13 @@ model_de! { GetTenantEmailProviderResponse [1] {
     0 "emailProvider" email_provider: Model,
 } }
 
-/// The `c1.api.settings.v1.GetUserDeveloperPreferencesResponse` schema.
+/// The answer of `UserDeveloperPreferences::get` (`GET /api/v1/settings/developer-preferences/user`).
 #[cfg(feature = "user-developer-preferences")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetUserDeveloperPreferencesResponse {
-    /// `userDeveloperPreferences`: a [`UserDeveloperPreferences`].
+    /// The user developer preferences: a [`UserDeveloperPreferences`]. `None` when the answer has none. On the wire: `userDeveloperPreferences`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_developer_preferences: Option<UserDeveloperPreferences>,
 }
@@ -771,13 +773,13 @@ model_de! { GetUserDeveloperPreferencesResponse [1] {
     0 "userDeveloperPreferences" user_developer_preferences: Model,
 } }
 
-/// The `c1.api.settings.v1.GetUserNotificationSettingsResponse` schema.
+/// The answer of `UserNotificationSettings::get` (`GET /api/v1/settings/notifications/user`).
 #[cfg(feature = "user-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetUserNotificationSettingsResponse {
-    /// `userNotificationSettings`: a [`UserNotificationSettings`].
+    /// The user notification settings: a [`UserNotificationSettings`]. `None` when the answer has none. On the wire: `userNotificationSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_notification_settings: Option<UserNotificationSettings>,
 }
@@ -787,16 +789,16 @@ model_de! { GetUserNotificationSettingsResponse [1] {
     0 "userNotificationSettings" user_notification_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.GoogleWorkspaceProviderConfig` schema.
+/// Held by `TenantEmailProvider.google_workspace`.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GoogleWorkspaceProviderConfig {
-    /// `delegatedUser`: text.
+    /// The delegated user: text. `None` counts as empty. On the wire: `delegatedUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_user: Option<String>,
-    /// `serviceAccountJson`: text.
+    /// The service account JSON: text. `None` counts as empty. On the wire: `serviceAccountJson`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_account_json: Option<String>,
 }
@@ -819,16 +821,16 @@ setters! { GoogleWorkspaceProviderConfig {
     service_account_json: impl Into<String>,
 } }
 
-/// The `c1.api.settings.v1.ListOrgDomainsResponse` schema.
+/// The answer of `OrgDomain::list` (`GET /api/v1/settings/domains?<page_size>&<page_token>`).
 #[cfg(feature = "org-domain")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListOrgDomainsResponse {
-    /// `list`: a list; each item is a [`OrgDomain`].
+    /// The list: a list of [`OrgDomain`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<OrgDomain>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -850,7 +852,7 @@ impl crate::Page for ListOrgDomainsResponse {
     }
 }
 
-/// The `c1.api.settings.v1.MSTeamsChannelSettings` schema.
+/// Held by `ChannelSettings.teams`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -859,46 +861,46 @@ impl crate::Page for ListOrgDomainsResponse {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MSTeamsChannelSettings {
-    /// `accessProvisioned`: a [`AccessProvisionedPreference`].
+    /// The access provisioned: an [`AccessProvisionedPreference`]. `None`: not set. On the wire: `accessProvisioned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_provisioned: Option<AccessProvisionedPreference>,
-    /// `approvalNeeded`: a [`ApprovalNeededPreference`].
+    /// The approval needed: an [`ApprovalNeededPreference`]. `None`: not set. On the wire: `approvalNeeded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_needed: Option<ApprovalNeededPreference>,
-    /// `commentOnRequest`: a [`CommentOnRequestPreference`].
+    /// The comment on request: a [`CommentOnRequestPreference`]. `None`: not set. On the wire: `commentOnRequest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_on_request: Option<CommentOnRequestPreference>,
-    /// `completion`: a [`CompletionPreference`].
+    /// The completion: a [`CompletionPreference`]. `None`: not set. On the wire: `completion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completion: Option<CompletionPreference>,
-    /// `connectorIssues`: a [`ConnectorIssuesPreference`].
+    /// The connector issues: a [`ConnectorIssuesPreference`]. `None`: not set. On the wire: `connectorIssues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_issues: Option<ConnectorIssuesPreference>,
-    /// `digest`: a [`DigestPreference`].
+    /// The digest: a [`DigestPreference`]. `None`: not set. On the wire: `digest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<DigestPreference>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `expiringAccess`: a [`ExpiringAccessPreference`].
+    /// The expiring access: an [`ExpiringAccessPreference`]. `None`: not set. On the wire: `expiringAccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiring_access: Option<ExpiringAccessPreference>,
-    /// `isConfigured`: a boolean.
+    /// Whether it is configured: a boolean. `None` counts as `false`. On the wire: `isConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_configured: Option<bool>,
-    /// `provisioningRequest`: a [`ProvisioningRequestPreference`].
+    /// The provisioning request: a [`ProvisioningRequestPreference`]. `None`: not set. On the wire: `provisioningRequest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning_request: Option<ProvisioningRequestPreference>,
-    /// `requestCreated`: a [`RequestCreatedPreference`].
+    /// The request created: a [`RequestCreatedPreference`]. `None`: not set. On the wire: `requestCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_created: Option<RequestCreatedPreference>,
-    /// `reviews`: a [`ReviewsPreference`].
+    /// The reviews: a [`ReviewsPreference`]. `None`: not set. On the wire: `reviews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviews: Option<ReviewsPreference>,
-    /// `system`: a [`SystemPreference`].
+    /// The system: a [`SystemPreference`]. `None`: not set. On the wire: `system`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<SystemPreference>,
-    /// `taskReminders`: a [`TaskRemindersPreference`].
+    /// The task reminders: a [`TaskRemindersPreference`]. `None`: not set. On the wire: `taskReminders`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_reminders: Option<TaskRemindersPreference>,
 }
@@ -945,25 +947,25 @@ setters! { MSTeamsChannelSettings {
     task_reminders: impl Into<TaskRemindersPreference>,
 } }
 
-/// The `c1.api.settings.v1.McpOnboardingTarget` schema.
+/// Held by `GetOnboardingSettingsResponse.mcp_onboarding_targets`, `McpOnboardingTargetList.targets` and `UpdateOnboardingSettingsResponse.mcp_onboarding_targets`.
 #[cfg(feature = "onboarding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct McpOnboardingTarget {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this MCP onboarding target: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `kind`: one of [`McpOnboardingTargetKind`].
+    /// The kind: one of [`McpOnboardingTargetKind`]. `None` counts as [`McpOnboardingTargetKind::Unspecified`]. On the wire: `kind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<McpOnboardingTargetKind>,
-    /// `mcpServerId`: text.
+    /// The id of the MCP server: text. `None` counts as empty. On the wire: `mcpServerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server_id: Option<String>,
-    /// `status`: one of [`McpOnboardingTargetStatus`].
+    /// The status: one of [`McpOnboardingTargetStatus`]. `None` counts as [`McpOnboardingTargetStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<McpOnboardingTargetStatus>,
 }
@@ -988,7 +990,7 @@ setters! { McpOnboardingTarget {
 
 #[cfg(feature = "onboarding-settings")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `McpOnboardingTarget.kind`.
 pub enum McpOnboardingTargetKind {
 /// `MCP_ONBOARDING_TARGET_KIND_UNSPECIFIED`
 Unspecified = "MCP_ONBOARDING_TARGET_KIND_UNSPECIFIED",
@@ -1001,13 +1003,13 @@ McpServer = "MCP_ONBOARDING_TARGET_KIND_MCP_SERVER",
 }
 }
 
-/// The `c1.api.settings.v1.McpOnboardingTargetList` schema.
+/// Held by `UpdateOnboardingSettingsRequest.mcp_onboarding_targets`.
 #[cfg(feature = "onboarding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct McpOnboardingTargetList {
-    /// `targets`: a list; each item is a [`McpOnboardingTarget`].
+    /// The targets: a list of [`McpOnboardingTarget`]s. `None` counts as empty. On the wire: `targets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<McpOnboardingTarget>>,
 }
@@ -1024,7 +1026,7 @@ setters! { McpOnboardingTargetList {
 
 #[cfg(feature = "onboarding-settings")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `McpOnboardingTarget.status`.
 pub enum McpOnboardingTargetStatus {
 /// `MCP_ONBOARDING_TARGET_STATUS_UNSPECIFIED`
 Unspecified = "MCP_ONBOARDING_TARGET_STATUS_UNSPECIFIED",
@@ -1037,19 +1039,19 @@ Skipped = "MCP_ONBOARDING_TARGET_STATUS_SKIPPED",
 }
 }
 
-/// The `c1.api.settings.v1.MicrosoftGraphProviderConfig` schema.
+/// Held by `TenantEmailProvider.microsoft_graph`.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MicrosoftGraphProviderConfig {
-    /// `azureTenantId`: text.
+    /// The id of the azure tenant: text. `None` counts as empty. On the wire: `azureTenantId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub azure_tenant_id: Option<String>,
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -1075,16 +1077,16 @@ setters! { MicrosoftGraphProviderConfig {
     client_secret: impl Into<String>,
 } }
 
-/// The `c1.api.settings.v1.OnboardingOrgContext` schema.
+/// Held by `GetOnboardingSettingsResponse.org_context`.
 #[cfg(feature = "onboarding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OnboardingOrgContext {
-    /// `industry`: text.
+    /// The industry: text. `None` counts as empty. On the wire: `industry`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub industry: Option<String>,
-    /// `organizationSize`: text.
+    /// The organization size: text. `None` counts as empty. On the wire: `organizationSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_size: Option<String>,
 }
@@ -1095,31 +1097,31 @@ model_de! { OnboardingOrgContext [1] {
     1 "organizationSize" organization_size: Plain,
 } }
 
-/// The `c1.api.settings.v1.OrgDomain` schema.
+/// Held by `ListOrgDomainsResponse.list` and `UpdateOrgDomainResponse.list`.
 #[cfg(feature = "org-domain")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgDomain {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `domain`: text.
+    /// The domain: text. `None` counts as empty. On the wire: `domain`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    /// `id`: text.
+    /// The id of this org domain: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1136,13 +1138,13 @@ model_de! { OrgDomain [1] {
     4 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.settings.v1.OrgNotificationSettings` schema.
+/// Held by `GetOrgNotificationSettingsResponse.org_notification_settings` and `UpdateOrgNotificationSettingsResponse.org_notification_settings`.
 #[cfg(feature = "org-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrgNotificationSettings {
-    /// `channelSettings`: a [`ChannelSettings`].
+    /// The channel settings: a [`ChannelSettings`]. `None` when the answer has none. On the wire: `channelSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_settings: Option<ChannelSettings>,
 }
@@ -1152,7 +1154,7 @@ model_de! { OrgNotificationSettings [1] {
     0 "channelSettings" channel_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.ProvisioningRequestPreference` schema.
+/// Held by `EmailChannelSettings.provisioning_request`, `MSTeamsChannelSettings.provisioning_request` and `SlackChannelSettings.provisioning_request`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -1161,10 +1163,10 @@ model_de! { OrgNotificationSettings [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ProvisioningRequestPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -1187,7 +1189,7 @@ setters! { ProvisioningRequestPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.RequestCreatedPreference` schema.
+/// Held by `EmailChannelSettings.request_created`, `MSTeamsChannelSettings.request_created` and `SlackChannelSettings.request_created`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -1196,10 +1198,10 @@ setters! { ProvisioningRequestPreference {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCreatedPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -1222,13 +1224,15 @@ setters! { RequestCreatedPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.RequestSettings` schema.
+/// Held by `GetRequestSettingsResponse.request_settings`, `UpdateRequestSettingsRequest.request_settings` and `UpdateRequestSettingsResponse.request_settings`.
+///
+/// In `UpdateRequestSettingsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "request-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestSettings {
-    /// `skipJustification`: a boolean.
+    /// Whether to skip justification: a boolean. `None` counts as `false`. On the wire: `skipJustification`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_justification: Option<bool>,
 }
@@ -1248,7 +1252,7 @@ set_paths! { RequestSettings {
     "skipJustification" skip_justification,
 } }
 
-/// The `c1.api.settings.v1.ReviewsPreference` schema.
+/// Held by `EmailChannelSettings.reviews`, `MSTeamsChannelSettings.reviews` and `SlackChannelSettings.reviews`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -1257,10 +1261,10 @@ set_paths! { RequestSettings {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ReviewsPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -1283,16 +1287,16 @@ setters! { ReviewsPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.SearchEmailAuditEventsRequest` schema.
+/// The request body of `TenantEmailProvider::search_audit_events` (`POST /api/v1/settings/email-provider/audit-events`).
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchEmailAuditEventsRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
@@ -1309,16 +1313,16 @@ setters! { SearchEmailAuditEventsRequest {
     page_token: impl Into<String>,
 } }
 
-/// The `c1.api.settings.v1.SearchEmailAuditEventsResponse` schema.
+/// The answer of `TenantEmailProvider::search_audit_events` (`POST /api/v1/settings/email-provider/audit-events`).
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchEmailAuditEventsResponse {
-    /// `list`: a list; each item is a free-form JSON object.
+    /// The list: a list of free-form JSON objects. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1340,13 +1344,13 @@ impl crate::Page for SearchEmailAuditEventsResponse {
     }
 }
 
-/// The `c1.api.settings.v1.SendGridProviderConfig` schema.
+/// Held by `TenantEmailProvider.sendgrid`.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SendGridProviderConfig {
-    /// `apiKey`: text.
+    /// The API key: text. `None` counts as empty. On the wire: `apiKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
 }
@@ -1366,43 +1370,45 @@ setters! { SendGridProviderConfig {
     api_key: impl Into<String>,
 } }
 
-/// The `c1.api.settings.v1.SessionSettings` schema.
+/// Held by `GetSessionSettingsResponse.session_settings`, `UpdateSessionSettingsRequest.session_settings` and `UpdateSessionSettingsResponse.session_settings`.
+///
+/// In `UpdateSessionSettingsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "session-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SessionSettings {
-    /// `clientIdApprovalRequestPolicyId`: text.
+    /// The id of the client id approval request policy: text. `None` counts as empty. On the wire: `clientIdApprovalRequestPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_approval_request_policy_id: Option<String>,
-    /// `clientIdMetadataDocumentPolicy`: one of [`SessionSettingsClientIdMetadataDocumentPolicy`].
+    /// The client id metadata document policy: one of [`SessionSettingsClientIdMetadataDocumentPolicy`]. `None` counts as [`SessionSettingsClientIdMetadataDocumentPolicy::Unspecified`]. On the wire: `clientIdMetadataDocumentPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id_metadata_document_policy: Option<SessionSettingsClientIdMetadataDocumentPolicy>,
-    /// `connectorSource`: a [`CIDRRestriction`].
+    /// The connector source: a [`CIDRRestriction`]. `None`: not set. On the wire: `connectorSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_source: Option<CIDRRestriction>,
-    /// `externalClientSource`: a [`CIDRRestriction`].
+    /// The external client source: a [`CIDRRestriction`]. `None`: not set. On the wire: `externalClientSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_client_source: Option<CIDRRestriction>,
-    /// `externalClientsEnabled`: a boolean.
+    /// Whether external clients is enabled: a boolean. `None` counts as `false`. On the wire: `externalClientsEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_clients_enabled: Option<bool>,
-    /// `maxSessionLength`: a duration (`"3600s"` on the wire).
+    /// The max session length: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `maxSessionLength`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub max_session_length: Option<::time::SignedDuration>,
-    /// `pccAdminSource`: a [`CIDRRestriction`].
+    /// The pcc admin source: a [`CIDRRestriction`]. `None`: not set. On the wire: `pccAdminSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pcc_admin_source: Option<CIDRRestriction>,
-    /// `pccUserSource`: a [`CIDRRestriction`].
+    /// The pcc user source: a [`CIDRRestriction`]. `None`: not set. On the wire: `pccUserSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pcc_user_source: Option<CIDRRestriction>,
-    /// `ssoAdminSource`: a [`CIDRRestriction`].
+    /// The SSO admin source: a [`CIDRRestriction`]. `None`: not set. On the wire: `ssoAdminSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_admin_source: Option<CIDRRestriction>,
-    /// `ssoUserSource`: a [`CIDRRestriction`].
+    /// The SSO user source: a [`CIDRRestriction`]. `None`: not set. On the wire: `ssoUserSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_user_source: Option<CIDRRestriction>,
 }
@@ -1451,7 +1457,7 @@ set_paths! { SessionSettings {
 
 #[cfg(feature = "session-settings")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SessionSettings.client_id_metadata_document_policy`.
 pub enum SessionSettingsClientIdMetadataDocumentPolicy {
 /// `CLIENT_ID_METADATA_DOCUMENT_POLICY_UNSPECIFIED`
 Unspecified = "CLIENT_ID_METADATA_DOCUMENT_POLICY_UNSPECIFIED",
@@ -1464,7 +1470,7 @@ AllowlistOnly = "CLIENT_ID_METADATA_DOCUMENT_POLICY_ALLOWLIST_ONLY",
 }
 }
 
-/// The `c1.api.settings.v1.SlackChannelSettings` schema.
+/// Held by `ChannelSettings.slack`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -1473,46 +1479,46 @@ AllowlistOnly = "CLIENT_ID_METADATA_DOCUMENT_POLICY_ALLOWLIST_ONLY",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SlackChannelSettings {
-    /// `accessProvisioned`: a [`AccessProvisionedPreference`].
+    /// The access provisioned: an [`AccessProvisionedPreference`]. `None`: not set. On the wire: `accessProvisioned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_provisioned: Option<AccessProvisionedPreference>,
-    /// `approvalNeeded`: a [`ApprovalNeededPreference`].
+    /// The approval needed: an [`ApprovalNeededPreference`]. `None`: not set. On the wire: `approvalNeeded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_needed: Option<ApprovalNeededPreference>,
-    /// `commentOnRequest`: a [`CommentOnRequestPreference`].
+    /// The comment on request: a [`CommentOnRequestPreference`]. `None`: not set. On the wire: `commentOnRequest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_on_request: Option<CommentOnRequestPreference>,
-    /// `completion`: a [`CompletionPreference`].
+    /// The completion: a [`CompletionPreference`]. `None`: not set. On the wire: `completion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completion: Option<CompletionPreference>,
-    /// `connectorIssues`: a [`ConnectorIssuesPreference`].
+    /// The connector issues: a [`ConnectorIssuesPreference`]. `None`: not set. On the wire: `connectorIssues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_issues: Option<ConnectorIssuesPreference>,
-    /// `digest`: a [`DigestPreference`].
+    /// The digest: a [`DigestPreference`]. `None`: not set. On the wire: `digest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<DigestPreference>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `expiringAccess`: a [`ExpiringAccessPreference`].
+    /// The expiring access: an [`ExpiringAccessPreference`]. `None`: not set. On the wire: `expiringAccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expiring_access: Option<ExpiringAccessPreference>,
-    /// `isConfigured`: a boolean.
+    /// Whether it is configured: a boolean. `None` counts as `false`. On the wire: `isConfigured`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_configured: Option<bool>,
-    /// `provisioningRequest`: a [`ProvisioningRequestPreference`].
+    /// The provisioning request: a [`ProvisioningRequestPreference`]. `None`: not set. On the wire: `provisioningRequest`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioning_request: Option<ProvisioningRequestPreference>,
-    /// `requestCreated`: a [`RequestCreatedPreference`].
+    /// The request created: a [`RequestCreatedPreference`]. `None`: not set. On the wire: `requestCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_created: Option<RequestCreatedPreference>,
-    /// `reviews`: a [`ReviewsPreference`].
+    /// The reviews: a [`ReviewsPreference`]. `None`: not set. On the wire: `reviews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reviews: Option<ReviewsPreference>,
-    /// `system`: a [`SystemPreference`].
+    /// The system: a [`SystemPreference`]. `None`: not set. On the wire: `system`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<SystemPreference>,
-    /// `taskReminders`: a [`TaskRemindersPreference`].
+    /// The task reminders: a [`TaskRemindersPreference`]. `None`: not set. On the wire: `taskReminders`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_reminders: Option<TaskRemindersPreference>,
 }
@@ -1559,7 +1565,7 @@ setters! { SlackChannelSettings {
     task_reminders: impl Into<TaskRemindersPreference>,
 } }
 
-/// The `c1.api.settings.v1.SystemPreference` schema.
+/// Held by `EmailChannelSettings.system`, `MSTeamsChannelSettings.system` and `SlackChannelSettings.system`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -1568,10 +1574,10 @@ setters! { SlackChannelSettings {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SystemPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -1594,7 +1600,7 @@ setters! { SystemPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.TaskRemindersPreference` schema.
+/// Held by `EmailChannelSettings.task_reminders`, `MSTeamsChannelSettings.task_reminders` and `SlackChannelSettings.task_reminders`.
 #[cfg(any(
     feature = "org-notification-settings",
     feature = "user-notification-settings"
@@ -1603,10 +1609,10 @@ setters! { SystemPreference {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRemindersPreference {
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `locked`: a boolean.
+    /// Whether it is locked: a boolean. `None` counts as `false`. On the wire: `locked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locked: Option<bool>,
 }
@@ -1629,43 +1635,45 @@ setters! { TaskRemindersPreference {
     locked: bool,
 } }
 
-/// The `c1.api.settings.v1.TenantEmailProvider` schema.
+/// Held by `GetTenantEmailProviderResponse.email_provider`, `UpdateTenantEmailProviderRequest.email_provider` and `UpdateTenantEmailProviderResponse.email_provider`.
+///
+/// In `UpdateTenantEmailProviderRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `c1_builtin`, `aws_ses`, `sendgrid`, `microsoft_graph`, `google_workspace` may be set.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TenantEmailProvider {
-    /// `awsSes`: a [`AWSSESProviderConfig`].
+    /// The AWS ses: an [`AWSSESProviderConfig`]. `None`: not set. On the wire: `awsSes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_ses: Option<AWSSESProviderConfig>,
-    /// `c1Builtin`: a [`C1BuiltInProviderConfig`].
+    /// The c1 builtin: a [`C1BuiltInProviderConfig`]. `None`: not set. On the wire: `c1Builtin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_builtin: Option<C1BuiltInProviderConfig>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `fromAddress`: text.
+    /// The from address: text. `None` counts as empty. On the wire: `fromAddress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_address: Option<String>,
-    /// `fromName`: text.
+    /// The from name: text. `None` counts as empty. On the wire: `fromName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from_name: Option<String>,
-    /// `googleWorkspace`: a [`GoogleWorkspaceProviderConfig`].
+    /// The google workspace: a [`GoogleWorkspaceProviderConfig`]. `None`: not set. On the wire: `googleWorkspace`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub google_workspace: Option<GoogleWorkspaceProviderConfig>,
-    /// `microsoftGraph`: a [`MicrosoftGraphProviderConfig`].
+    /// The microsoft graph: a [`MicrosoftGraphProviderConfig`]. `None`: not set. On the wire: `microsoftGraph`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub microsoft_graph: Option<MicrosoftGraphProviderConfig>,
-    /// `replyToAddress`: text.
+    /// The reply to address: text. `None` counts as empty. On the wire: `replyToAddress`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_address: Option<String>,
-    /// `sendgrid`: a [`SendGridProviderConfig`].
+    /// The sendgrid: a [`SendGridProviderConfig`]. `None`: not set. On the wire: `sendgrid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sendgrid: Option<SendGridProviderConfig>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1713,13 +1721,13 @@ set_paths! { TenantEmailProvider {
     "sendgrid" sendgrid,
 } }
 
-/// The `c1.api.settings.v1.TerraformPreferences` schema.
+/// Held by `UpdateUserDeveloperPreferencesRequest.terraform` and `UserDeveloperPreferences.terraform`.
 #[cfg(feature = "user-developer-preferences")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TerraformPreferences {
-    /// `showCode`: a boolean.
+    /// Whether to show code: a boolean. `None` counts as `false`. On the wire: `showCode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub show_code: Option<bool>,
 }
@@ -1734,16 +1742,16 @@ setters! { TerraformPreferences {
     show_code: bool,
 } }
 
-/// The `c1.api.settings.v1.TestSourceIPRequest` schema.
+/// The request body of `SessionSettings::test_source_ip` (`POST /api/v1/settings/session/test-source-ip`).
 #[cfg(feature = "session-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestSourceIPRequest {
-    /// `allowCidr`: a list; each item is text.
+    /// The allow cidr: a list of text. `None` counts as empty. On the wire: `allowCidr`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_cidr: Option<Vec<String>>,
-    /// `sourceIp`: text.
+    /// The source IP: text. `None` counts as empty. On the wire: `sourceIp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ip: Option<String>,
 }
@@ -1760,19 +1768,19 @@ setters! { TestSourceIPRequest {
     source_ip: impl Into<String>,
 } }
 
-/// The `c1.api.settings.v1.TestSourceIPResponse` schema.
+/// The answer of `SessionSettings::test_source_ip` (`POST /api/v1/settings/session/test-source-ip`).
 #[cfg(feature = "session-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestSourceIPResponse {
-    /// `allowed`: a boolean.
+    /// Whether it is allowed: a boolean. `None` counts as `false`. On the wire: `allowed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<bool>,
-    /// `checkedIp`: text.
+    /// The checked IP: text. `None` counts as empty. On the wire: `checkedIp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checked_ip: Option<String>,
-    /// `details`: a [`Status`].
+    /// The details: a [`Status`]. `None` when the answer has none. On the wire: `details`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<Status>,
 }
@@ -1784,13 +1792,13 @@ model_de! { TestSourceIPResponse [1] {
     2 "details" details: Model,
 } }
 
-/// The `c1.api.settings.v1.TestTenantEmailProviderRequest` schema.
+/// The request body of `TenantEmailProvider::test` (`POST /api/v1/settings/email-provider/test`).
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestTenantEmailProviderRequest {
-    /// `testRecipientEmail`: text.
+    /// The test recipient email: text. `None` counts as empty. On the wire: `testRecipientEmail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_recipient_email: Option<String>,
 }
@@ -1805,16 +1813,16 @@ setters! { TestTenantEmailProviderRequest {
     test_recipient_email: impl Into<String>,
 } }
 
-/// The `c1.api.settings.v1.TestTenantEmailProviderResponse` schema.
+/// The answer of `TenantEmailProvider::test` (`POST /api/v1/settings/email-provider/test`).
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestTenantEmailProviderResponse {
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// `success`: a boolean.
+    /// The success switch: a boolean. `None` counts as `false`. On the wire: `success`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
 }
@@ -1825,14 +1833,16 @@ model_de! { TestTenantEmailProviderResponse [1] {
     1 "success" success: Plain,
 } }
 
-/// The `c1.api.settings.v1.UpdateContactsRequest` schema.
+/// The request body of `Contacts::update_contacts` (`POST /api/v1/settings/contacts`).
+///
+/// An update: the server changes the fields of `contacts` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactsRequest {
-    /// `contacts`: a [`Contacts`].
+    /// The contacts: a [`Contacts`]. `None` leaves it out. On the wire: `contacts`.
     pub contacts: Option<Contacts>,
-    /// `updateMask`: text.
+    /// The fields of `contacts` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `contacts` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1869,13 +1879,13 @@ set_paths! { UpdateContactsRequest => contacts }
 #[cfg(feature = "contacts")]
 update_body! { UpdateContactsRequest { "contacts" contacts,  } {  } }
 
-/// The `c1.api.settings.v1.UpdateContactsResponse` schema.
+/// The answer of `Contacts::update_contacts` (`POST /api/v1/settings/contacts`).
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateContactsResponse {
-    /// `contacts`: a [`Contacts`].
+    /// The contacts: a [`Contacts`]. `None` when the answer has none. On the wire: `contacts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<Contacts>,
 }
@@ -1885,25 +1895,25 @@ model_de! { UpdateContactsResponse [1] {
     0 "contacts" contacts: Model,
 } }
 
-/// The `c1.api.settings.v1.UpdateOnboardingSettingsRequest` schema.
+/// The request body of `OnboardingSettings::update` (`POST /api/v1/settings/onboarding`).
 #[cfg(feature = "onboarding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOnboardingSettingsRequest {
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `mcpOnboardingGoal`: text.
+    /// The MCP onboarding goal: text. `None` leaves it out. On the wire: `mcpOnboardingGoal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_goal: Option<String>,
-    /// `mcpOnboardingStatus`: one of [`GetOnboardingSettingsResponseMcpOnboardingStatus`].
+    /// The MCP onboarding status: one of [`GetOnboardingSettingsResponseMcpOnboardingStatus`]. `None` leaves it out. On the wire: `mcpOnboardingStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_status: Option<GetOnboardingSettingsResponseMcpOnboardingStatus>,
-    /// `mcpOnboardingTargets`: a [`McpOnboardingTargetList`].
+    /// The MCP onboarding targets: a [`McpOnboardingTargetList`]. `None` leaves it out. On the wire: `mcpOnboardingTargets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_targets: Option<McpOnboardingTargetList>,
-    /// `status`: one of [`GetOnboardingSettingsResponseStatus`].
+    /// The status: one of [`GetOnboardingSettingsResponseStatus`]. `None` counts as [`GetOnboardingSettingsResponseStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<GetOnboardingSettingsResponseStatus>,
 }
@@ -1926,22 +1936,22 @@ setters! { UpdateOnboardingSettingsRequest {
     status: impl Into<GetOnboardingSettingsResponseStatus>,
 } }
 
-/// The `c1.api.settings.v1.UpdateOnboardingSettingsResponse` schema.
+/// The answer of `OnboardingSettings::update` (`POST /api/v1/settings/onboarding`).
 #[cfg(feature = "onboarding-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOnboardingSettingsResponse {
-    /// `mcpOnboardingGoal`: text.
+    /// The MCP onboarding goal: text. `None` counts as empty. On the wire: `mcpOnboardingGoal`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_goal: Option<String>,
-    /// `mcpOnboardingStatus`: one of [`GetOnboardingSettingsResponseMcpOnboardingStatus`].
+    /// The MCP onboarding status: one of [`GetOnboardingSettingsResponseMcpOnboardingStatus`]. `None` counts as [`GetOnboardingSettingsResponseMcpOnboardingStatus::Unspecified`]. On the wire: `mcpOnboardingStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_status: Option<GetOnboardingSettingsResponseMcpOnboardingStatus>,
-    /// `mcpOnboardingTargets`: a list; each item is a [`McpOnboardingTarget`].
+    /// The MCP onboarding targets: a list of [`McpOnboardingTarget`]s. `None` counts as empty. On the wire: `mcpOnboardingTargets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_onboarding_targets: Option<Vec<McpOnboardingTarget>>,
-    /// `status`: one of [`GetOnboardingSettingsResponseStatus`].
+    /// The status: one of [`GetOnboardingSettingsResponseStatus`]. `None` counts as [`GetOnboardingSettingsResponseStatus::Unspecified`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<GetOnboardingSettingsResponseStatus>,
 }
@@ -1954,13 +1964,13 @@ model_de! { UpdateOnboardingSettingsResponse [1] {
     3 "status" status: Plain,
 } }
 
-/// The `c1.api.settings.v1.UpdateOrgDomainRequest` schema.
+/// The request body of `OrgDomain::update` (`PUT /api/v1/settings/domains`).
 #[cfg(feature = "org-domain")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgDomainRequest {
-    /// `newDomains`: a list; each item is text.
+    /// The new domains: a list of text. `None` counts as empty. On the wire: `newDomains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_domains: Option<Vec<String>>,
 }
@@ -1975,13 +1985,13 @@ setters! { UpdateOrgDomainRequest {
     new_domains: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.settings.v1.UpdateOrgDomainResponse` schema.
+/// The answer of `OrgDomain::update` (`PUT /api/v1/settings/domains`).
 #[cfg(feature = "org-domain")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgDomainResponse {
-    /// `list`: a list; each item is a [`OrgDomain`].
+    /// The list: a list of [`OrgDomain`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<OrgDomain>>,
 }
@@ -1991,13 +2001,13 @@ model_de! { UpdateOrgDomainResponse [1] {
     0 "list" list: Models,
 } }
 
-/// The `c1.api.settings.v1.UpdateOrgNotificationSettingsRequest` schema.
+/// The request body of `OrgNotificationSettings::update` (`POST /api/v1/settings/notifications/org`).
 #[cfg(feature = "org-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgNotificationSettingsRequest {
-    /// `channelSettings`: a [`ChannelSettings`].
+    /// The channel settings: a [`ChannelSettings`]. `None` leaves it out. On the wire: `channelSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_settings: Option<ChannelSettings>,
 }
@@ -2012,13 +2022,13 @@ setters! { UpdateOrgNotificationSettingsRequest {
     channel_settings: impl Into<ChannelSettings>,
 } }
 
-/// The `c1.api.settings.v1.UpdateOrgNotificationSettingsResponse` schema.
+/// The answer of `OrgNotificationSettings::update` (`POST /api/v1/settings/notifications/org`).
 #[cfg(feature = "org-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrgNotificationSettingsResponse {
-    /// `orgNotificationSettings`: a [`OrgNotificationSettings`].
+    /// The org notification settings: an [`OrgNotificationSettings`]. `None` when the answer has none. On the wire: `orgNotificationSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub org_notification_settings: Option<OrgNotificationSettings>,
 }
@@ -2028,14 +2038,16 @@ model_de! { UpdateOrgNotificationSettingsResponse [1] {
     0 "orgNotificationSettings" org_notification_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.UpdateRequestSettingsRequest` schema.
+/// The request body of `RequestSettings::update` (`POST /api/v1/settings/request`).
+///
+/// An update: the server changes the fields of `request_settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "request-settings")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRequestSettingsRequest {
-    /// `requestSettings`: a [`RequestSettings`].
+    /// The request settings: a [`RequestSettings`]. `None` leaves it out. On the wire: `requestSettings`.
     pub request_settings: Option<RequestSettings>,
-    /// `updateMask`: text.
+    /// The fields of `request_settings` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `request_settings` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2072,13 +2084,13 @@ set_paths! { UpdateRequestSettingsRequest => request_settings }
 #[cfg(feature = "request-settings")]
 update_body! { UpdateRequestSettingsRequest { "requestSettings" request_settings,  } {  } }
 
-/// The `c1.api.settings.v1.UpdateRequestSettingsResponse` schema.
+/// The answer of `RequestSettings::update` (`POST /api/v1/settings/request`).
 #[cfg(feature = "request-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateRequestSettingsResponse {
-    /// `requestSettings`: a [`RequestSettings`].
+    /// The request settings: a [`RequestSettings`]. `None` when the answer has none. On the wire: `requestSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_settings: Option<RequestSettings>,
 }
@@ -2088,14 +2100,16 @@ model_de! { UpdateRequestSettingsResponse [1] {
     0 "requestSettings" request_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.UpdateSessionSettingsRequest` schema.
+/// The request body of `SessionSettings::update` (`POST /api/v1/settings/session`).
+///
+/// An update: the server changes the fields of `session_settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "session-settings")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSessionSettingsRequest {
-    /// `sessionSettings`: a [`SessionSettings`].
+    /// The session settings: a [`SessionSettings`]. `None` leaves it out. On the wire: `sessionSettings`.
     pub session_settings: Option<SessionSettings>,
-    /// `updateMask`: text.
+    /// The fields of `session_settings` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `session_settings` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2132,13 +2146,13 @@ set_paths! { UpdateSessionSettingsRequest => session_settings }
 #[cfg(feature = "session-settings")]
 update_body! { UpdateSessionSettingsRequest { "sessionSettings" session_settings,  } {  } }
 
-/// The `c1.api.settings.v1.UpdateSessionSettingsResponse` schema.
+/// The answer of `SessionSettings::update` (`POST /api/v1/settings/session`).
 #[cfg(feature = "session-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateSessionSettingsResponse {
-    /// `sessionSettings`: a [`SessionSettings`].
+    /// The session settings: a [`SessionSettings`]. `None` when the answer has none. On the wire: `sessionSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_settings: Option<SessionSettings>,
 }
@@ -2148,14 +2162,16 @@ model_de! { UpdateSessionSettingsResponse [1] {
     0 "sessionSettings" session_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.UpdateTenantEmailProviderRequest` schema.
+/// The request body of `TenantEmailProvider::update` (`POST /api/v1/settings/email-provider`).
+///
+/// An update: the server changes the fields of `email_provider` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTenantEmailProviderRequest {
-    /// `emailProvider`: a [`TenantEmailProvider`].
+    /// The email provider: a [`TenantEmailProvider`]. `None` leaves it out. On the wire: `emailProvider`.
     pub email_provider: Option<TenantEmailProvider>,
-    /// `updateMask`: text.
+    /// The fields of `email_provider` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `email_provider` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -2192,13 +2208,13 @@ set_paths! { UpdateTenantEmailProviderRequest => email_provider }
 #[cfg(feature = "tenant-email-provider")]
 update_body! { UpdateTenantEmailProviderRequest { "emailProvider" email_provider,  } {  } }
 
-/// The `c1.api.settings.v1.UpdateTenantEmailProviderResponse` schema.
+/// The answer of `TenantEmailProvider::update` (`POST /api/v1/settings/email-provider`).
 #[cfg(feature = "tenant-email-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateTenantEmailProviderResponse {
-    /// `emailProvider`: a [`TenantEmailProvider`].
+    /// The email provider: a [`TenantEmailProvider`]. `None` when the answer has none. On the wire: `emailProvider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_provider: Option<TenantEmailProvider>,
 }
@@ -2208,13 +2224,13 @@ model_de! { UpdateTenantEmailProviderResponse [1] {
     0 "emailProvider" email_provider: Model,
 } }
 
-/// The `c1.api.settings.v1.UpdateUserDeveloperPreferencesRequest` schema.
+/// The request body of `UserDeveloperPreferences::update` (`POST /api/v1/settings/developer-preferences/user`).
 #[cfg(feature = "user-developer-preferences")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserDeveloperPreferencesRequest {
-    /// `terraform`: a [`TerraformPreferences`].
+    /// The terraform: a [`TerraformPreferences`]. `None` leaves it out. On the wire: `terraform`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terraform: Option<TerraformPreferences>,
 }
@@ -2229,13 +2245,13 @@ setters! { UpdateUserDeveloperPreferencesRequest {
     terraform: impl Into<TerraformPreferences>,
 } }
 
-/// The `c1.api.settings.v1.UpdateUserDeveloperPreferencesResponse` schema.
+/// The answer of `UserDeveloperPreferences::update` (`POST /api/v1/settings/developer-preferences/user`).
 #[cfg(feature = "user-developer-preferences")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserDeveloperPreferencesResponse {
-    /// `userDeveloperPreferences`: a [`UserDeveloperPreferences`].
+    /// The user developer preferences: a [`UserDeveloperPreferences`]. `None` when the answer has none. On the wire: `userDeveloperPreferences`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_developer_preferences: Option<UserDeveloperPreferences>,
 }
@@ -2245,13 +2261,13 @@ model_de! { UpdateUserDeveloperPreferencesResponse [1] {
     0 "userDeveloperPreferences" user_developer_preferences: Model,
 } }
 
-/// The `c1.api.settings.v1.UpdateUserNotificationSettingsRequest` schema.
+/// The request body of `UserNotificationSettings::update` (`POST /api/v1/settings/notifications/user`).
 #[cfg(feature = "user-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserNotificationSettingsRequest {
-    /// `channelSettings`: a [`ChannelSettings`].
+    /// The channel settings: a [`ChannelSettings`]. `None` leaves it out. On the wire: `channelSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_settings: Option<ChannelSettings>,
 }
@@ -2266,13 +2282,13 @@ setters! { UpdateUserNotificationSettingsRequest {
     channel_settings: impl Into<ChannelSettings>,
 } }
 
-/// The `c1.api.settings.v1.UpdateUserNotificationSettingsResponse` schema.
+/// The answer of `UserNotificationSettings::update` (`POST /api/v1/settings/notifications/user`).
 #[cfg(feature = "user-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateUserNotificationSettingsResponse {
-    /// `userNotificationSettings`: a [`UserNotificationSettings`].
+    /// The user notification settings: a [`UserNotificationSettings`]. `None` when the answer has none. On the wire: `userNotificationSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_notification_settings: Option<UserNotificationSettings>,
 }
@@ -2282,13 +2298,13 @@ model_de! { UpdateUserNotificationSettingsResponse [1] {
     0 "userNotificationSettings" user_notification_settings: Model,
 } }
 
-/// The `c1.api.settings.v1.UserDeveloperPreferences` schema.
+/// Held by `GetUserDeveloperPreferencesResponse.user_developer_preferences` and `UpdateUserDeveloperPreferencesResponse.user_developer_preferences`.
 #[cfg(feature = "user-developer-preferences")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserDeveloperPreferences {
-    /// `terraform`: a [`TerraformPreferences`].
+    /// The terraform: a [`TerraformPreferences`]. `None` when the answer has none. On the wire: `terraform`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terraform: Option<TerraformPreferences>,
 }
@@ -2298,13 +2314,13 @@ model_de! { UserDeveloperPreferences [1] {
     0 "terraform" terraform: Model,
 } }
 
-/// The `c1.api.settings.v1.UserNotificationSettings` schema.
+/// Held by `GetUserNotificationSettingsResponse.user_notification_settings` and `UpdateUserNotificationSettingsResponse.user_notification_settings`.
 #[cfg(feature = "user-notification-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserNotificationSettings {
-    /// `channelSettings`: a [`ChannelSettings`].
+    /// The channel settings: a [`ChannelSettings`]. `None` when the answer has none. On the wire: `channelSettings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_settings: Option<ChannelSettings>,
 }

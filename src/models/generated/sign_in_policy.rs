@@ -4,13 +4,13 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.sign_in_policy.v1.Allow` schema.
+/// Held by `PolicyOutcome.allow`.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Allow {
-    /// `floorLevel`: one of [`AllowFloorLevel`].
+    /// The floor level: one of [`AllowFloorLevel`]. `None` counts as [`AllowFloorLevel::Unspecified`]. On the wire: `floorLevel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub floor_level: Option<AllowFloorLevel>,
 }
@@ -25,13 +25,13 @@ setters! { Allow {
     floor_level: impl Into<AllowFloorLevel>,
 } }
 
-/// The `c1.api.sign_in_policy.v1.ChallengeRequired` schema.
+/// Held by `PolicyOutcome.challenge_required`.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChallengeRequired {
-    /// `types`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `types`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<StepUpRequiredTypes>>,
 }
@@ -46,16 +46,16 @@ setters! { ChallengeRequired {
     types: impl Into<Vec<StepUpRequiredTypes>>,
 } }
 
-/// The `c1.api.sign_in_policy.v1.Deny` schema.
+/// Held by `PolicyOutcome.deny`.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Deny {
-    /// `reasonAdmin`: text.
+    /// The reason admin: text. `None` counts as empty. On the wire: `reasonAdmin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_admin: Option<String>,
-    /// `reasonUser`: text.
+    /// The reason user: text. `None` counts as empty. On the wire: `reasonUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_user: Option<String>,
 }
@@ -72,13 +72,13 @@ setters! { Deny {
     reason_user: impl Into<String>,
 } }
 
-/// The `c1.api.sign_in_policy.v1.EnrollmentRequired` schema.
+/// Held by `PolicyOutcome.enrollment_required`.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnrollmentRequired {
-    /// `credentialTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The credential types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `credentialTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_types: Option<Vec<StepUpRequiredTypes>>,
 }
@@ -93,25 +93,27 @@ setters! { EnrollmentRequired {
     credential_types: impl Into<Vec<StepUpRequiredTypes>>,
 } }
 
-/// The `c1.api.sign_in_policy.v1.PolicyOutcome` schema.
+/// Held by `PolicyRule.outcome`, `SignInPolicy.default_outcome` and `SignInPolicyServiceCreateRequest.default_outcome`.
+///
+/// At most one of `allow`, `deny`, `step_up_required`, `challenge_required`, `enrollment_required` may be set.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyOutcome {
-    /// `allow`: a [`Allow`].
+    /// The allow: an [`Allow`]. `None`: not set. On the wire: `allow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow: Option<Allow>,
-    /// `challengeRequired`: a [`ChallengeRequired`].
+    /// The challenge required: a [`ChallengeRequired`]. `None`: not set. On the wire: `challengeRequired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub challenge_required: Option<ChallengeRequired>,
-    /// `deny`: a [`Deny`].
+    /// The deny: a [`Deny`]. `None`: not set. On the wire: `deny`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deny: Option<Deny>,
-    /// `enrollmentRequired`: a [`EnrollmentRequired`].
+    /// The enrollment required: an [`EnrollmentRequired`]. `None`: not set. On the wire: `enrollmentRequired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_required: Option<EnrollmentRequired>,
-    /// `stepUpRequired`: a [`StepUpRequired`].
+    /// The step up required: a [`StepUpRequired`]. `None`: not set. On the wire: `stepUpRequired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_required: Option<StepUpRequired>,
 }
@@ -134,25 +136,25 @@ setters! { PolicyOutcome {
     step_up_required: impl Into<StepUpRequired>,
 } }
 
-/// The `c1.api.sign_in_policy.v1.PolicyRule` schema.
+/// Held by `SignInPolicy.rules` and `SignInPolicyServiceCreateRequest.rules`.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PolicyRule {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `id`: text.
+    /// The id of this policy rule: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `matchCel`: text.
+    /// The match CEL: text. `None` counts as empty. On the wire: `matchCel`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_cel: Option<String>,
-    /// `mode`: one of [`PolicyRuleMode`].
+    /// The mode: one of [`PolicyRuleMode`]. `None` counts as [`PolicyRuleMode::Unspecified`]. On the wire: `mode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<PolicyRuleMode>,
-    /// `outcome`: a [`PolicyOutcome`].
+    /// The outcome: a [`PolicyOutcome`]. `None`: not set. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<PolicyOutcome>,
 }
@@ -175,49 +177,51 @@ setters! { PolicyRule {
     outcome: impl Into<PolicyOutcome>,
 } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicy` schema.
+/// Held by `SignInPolicyServiceCreateResponse.sign_in_policy`, `SignInPolicyServiceGetResponse.sign_in_policy`, `SignInPolicyServiceListResponse.list` and 3 more.
+///
+/// In `SignInPolicyServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicy {
-    /// `allowedMfaTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The allowed MFA types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `allowedMfaTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_mfa_types: Option<Vec<StepUpRequiredTypes>>,
-    /// `allowedPrimaryTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The allowed primary types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `allowedPrimaryTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_primary_types: Option<Vec<StepUpRequiredTypes>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultOutcome`: a [`PolicyOutcome`].
+    /// The default outcome: a [`PolicyOutcome`]. `None`: not set. On the wire: `defaultOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_outcome: Option<PolicyOutcome>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this sign in policy: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `isBuiltin`: a boolean. Set by the server.
+    /// Whether it is builtin: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `isBuiltin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_builtin: Option<bool>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `rules`: a list; each item is a [`PolicyRule`].
+    /// The rules: a list of [`PolicyRule`]s. `None` counts as empty. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<PolicyRule>>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -265,13 +269,13 @@ set_paths! { SignInPolicy {
     "rules" rules,
 } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyRef` schema.
+/// Held by `SignInPolicyServiceSearchRequest.refs`.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyRef {
-    /// `id`: text.
+    /// The id of this sign in policy ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -286,28 +290,28 @@ setters! { SignInPolicyRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceCreateRequest` schema.
+/// The request body of `SignInPolicy::create` (`POST /api/v1/sign-in-policies`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceCreateRequest {
-    /// `allowedMfaTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The allowed MFA types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `allowedMfaTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_mfa_types: Option<Vec<StepUpRequiredTypes>>,
-    /// `allowedPrimaryTypes`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The allowed primary types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `allowedPrimaryTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_primary_types: Option<Vec<StepUpRequiredTypes>>,
-    /// `defaultOutcome`: a [`PolicyOutcome`].
+    /// The default outcome: a [`PolicyOutcome`]. `None` leaves it out. On the wire: `defaultOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_outcome: Option<PolicyOutcome>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `priority`: a number.
+    /// The priority: a whole number. `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
-    /// `rules`: a list; each item is a [`PolicyRule`].
+    /// The rules: a list of [`PolicyRule`]s. `None` counts as empty. On the wire: `rules`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<Vec<PolicyRule>>,
 }
@@ -343,13 +347,13 @@ impl SignInPolicyServiceCreateRequest {
     }
 }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceCreateResponse` schema.
+/// The answer of `SignInPolicy::create` (`POST /api/v1/sign-in-policies`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceCreateResponse {
-    /// `signInPolicy`: a [`SignInPolicy`].
+    /// The sign in policy: a [`SignInPolicy`]. `None` when the answer has none. On the wire: `signInPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_policy: Option<SignInPolicy>,
 }
@@ -359,7 +363,7 @@ model_de! { SignInPolicyServiceCreateResponse [1] {
     0 "signInPolicy" sign_in_policy: Model,
 } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceDeleteRequestInput` schema.
+/// The request body of `SignInPolicy::delete` (`DELETE /api/v1/sign-in-policies/<id>`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -370,7 +374,7 @@ pub struct SignInPolicyServiceDeleteRequest {}
 model_de! { SignInPolicyServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceDeleteResponse` schema.
+/// The answer of `SignInPolicy::delete` (`DELETE /api/v1/sign-in-policies/<id>`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -381,13 +385,13 @@ pub struct SignInPolicyServiceDeleteResponse {}
 model_de! { SignInPolicyServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceGetResponse` schema.
+/// The answer of `SignInPolicy::get` (`GET /api/v1/sign-in-policies/<id>`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceGetResponse {
-    /// `signInPolicy`: a [`SignInPolicy`].
+    /// The sign in policy: a [`SignInPolicy`]. `None` when the answer has none. On the wire: `signInPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_policy: Option<SignInPolicy>,
 }
@@ -397,16 +401,16 @@ model_de! { SignInPolicyServiceGetResponse [1] {
     0 "signInPolicy" sign_in_policy: Model,
 } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceListResponse` schema.
+/// The answer of `SignInPolicy::list` (`GET /api/v1/sign-in-policies?<page_size>&<page_token>`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceListResponse {
-    /// `list`: a list; each item is a [`SignInPolicy`].
+    /// The list: a list of [`SignInPolicy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SignInPolicy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -428,22 +432,22 @@ impl crate::Page for SignInPolicyServiceListResponse {
     }
 }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceSearchRequest` schema.
+/// The request body of `SignInPolicy::search` (`POST /api/v1/search/sign-in-policies`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`SignInPolicyRef`].
+    /// The refs: a list of [`SignInPolicyRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<SignInPolicyRef>>,
 }
@@ -464,16 +468,16 @@ setters! { SignInPolicyServiceSearchRequest {
     refs: impl Into<Vec<SignInPolicyRef>>,
 } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceSearchResponse` schema.
+/// The answer of `SignInPolicy::search` (`POST /api/v1/search/sign-in-policies`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceSearchResponse {
-    /// `list`: a list; each item is a [`SignInPolicy`].
+    /// The list: a list of [`SignInPolicy`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SignInPolicy>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -495,14 +499,16 @@ impl crate::Page for SignInPolicyServiceSearchResponse {
     }
 }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceUpdateRequestInput` schema.
+/// The request body of `SignInPolicy::update` (`POST /api/v1/sign-in-policies/<id>`).
+///
+/// An update: the server changes the fields of `sign_in_policy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SignInPolicyServiceUpdateRequest {
-    /// `signInPolicy`: a [`SignInPolicy`].
+    /// The sign in policy: a [`SignInPolicy`]. `None` leaves it out. On the wire: `signInPolicy`.
     pub sign_in_policy: Option<SignInPolicy>,
-    /// `updateMask`: text.
+    /// The fields of `sign_in_policy` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `sign_in_policy` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -539,13 +545,13 @@ set_paths! { SignInPolicyServiceUpdateRequest => sign_in_policy }
 #[cfg(feature = "sign-in-policy")]
 update_body! { SignInPolicyServiceUpdateRequest { "signInPolicy" sign_in_policy,  } {  } }
 
-/// The `c1.api.sign_in_policy.v1.SignInPolicyServiceUpdateResponse` schema.
+/// The answer of `SignInPolicy::update` (`POST /api/v1/sign-in-policies/<id>`).
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SignInPolicyServiceUpdateResponse {
-    /// `signInPolicy`: a [`SignInPolicy`].
+    /// The sign in policy: a [`SignInPolicy`]. `None` when the answer has none. On the wire: `signInPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_in_policy: Option<SignInPolicy>,
 }
@@ -555,19 +561,19 @@ model_de! { SignInPolicyServiceUpdateResponse [1] {
     0 "signInPolicy" sign_in_policy: Model,
 } }
 
-/// The `c1.api.sign_in_policy.v1.StepUpRequired` schema.
+/// Held by `PolicyOutcome.step_up_required`.
 #[cfg(feature = "sign-in-policy")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpRequired {
-    /// `level`: one of [`AllowFloorLevel`].
+    /// The level: one of [`AllowFloorLevel`]. `None` counts as [`AllowFloorLevel::Unspecified`]. On the wire: `level`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<AllowFloorLevel>,
-    /// `maxAgeSeconds`: a number.
+    /// The max age, in seconds: a whole number. `None` counts as 0. On the wire: `maxAgeSeconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_age_seconds: Option<i32>,
-    /// `types`: a list; each item is one of [`StepUpRequiredTypes`].
+    /// The types: a list of [`StepUpRequiredTypes`] values. `None` counts as empty. On the wire: `types`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub types: Option<Vec<StepUpRequiredTypes>>,
 }

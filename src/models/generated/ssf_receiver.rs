@@ -4,13 +4,13 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.ssf_receiver.v1.SSFOutboundAuthBearer` schema.
+/// Held by `SSFReceiverStream.outbound_auth_bearer`.
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFOutboundAuthBearer {
-    /// `token`: text.
+    /// The token: text. `None` counts as empty. On the wire: `token`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
@@ -30,22 +30,22 @@ setters! { SSFOutboundAuthBearer {
     token: impl Into<String>,
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFOutboundAuthOAuth2` schema.
+/// Held by `SSFReceiverStream.outbound_auth_oauth2`.
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFOutboundAuthOAuth2 {
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// `scopes`: a list; each item is text.
+    /// The scopes: a list of text. `None` counts as empty. On the wire: `scopes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
-    /// `tokenUrl`: text.
+    /// The token URL: text. `None` counts as empty. On the wire: `tokenUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
 }
@@ -74,61 +74,61 @@ setters! { SSFOutboundAuthOAuth2 {
     token_url: impl Into<String>,
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverEvent` schema.
+/// Held by `SSFReceiverEventSearchServiceSearchResponse.list` and `SSFReceiverEventServiceListResponse.list`.
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverEvent {
-    /// `canonicalType`: one of [`SSFReceiverEventCanonicalType`].
+    /// The canonical type: one of [`SSFReceiverEventCanonicalType`]. `None` counts as [`SSFReceiverEventCanonicalType::Unspecified`]. On the wire: `canonicalType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canonical_type: Option<SSFReceiverEventCanonicalType>,
-    /// `id`: text.
+    /// The id of this SSF receiver event: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `matchMethod`: one of [`SSFReceiverEventMatchMethod`].
+    /// The match method: one of [`SSFReceiverEventMatchMethod`]. `None` counts as [`SSFReceiverEventMatchMethod::Unspecified`]. On the wire: `matchMethod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub match_method: Option<SSFReceiverEventMatchMethod>,
-    /// `matchedUserId`: text.
+    /// The id of the matched user: text. `None` counts as empty. On the wire: `matchedUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_user_id: Option<String>,
-    /// `outcome`: one of [`SSFReceiverEventOutcome`].
+    /// The outcome: one of [`SSFReceiverEventOutcome`]. `None` counts as [`SSFReceiverEventOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<SSFReceiverEventOutcome>,
-    /// `outcomeDetail`: text.
+    /// The outcome detail: text. `None` counts as empty. On the wire: `outcomeDetail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome_detail: Option<String>,
-    /// `receivedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was received: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `receivedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub received_at: Option<::time::OffsetDateTime>,
-    /// `sessionsRevoked`: a number.
+    /// The sessions revoked: a whole number. `None` counts as 0. On the wire: `sessionsRevoked`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sessions_revoked: Option<i32>,
-    /// `setJti`: text.
+    /// The set jti: text. `None` counts as empty. On the wire: `setJti`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub set_jti: Option<String>,
-    /// `streamId`: text.
+    /// The id of the stream: text. `None` counts as empty. On the wire: `streamId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
-    /// `wireEventProfile`: text.
+    /// The wire event profile: text. `None` counts as empty. On the wire: `wireEventProfile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wire_event_profile: Option<String>,
-    /// `wireEventType`: text.
+    /// The wire event type: text. `None` counts as empty. On the wire: `wireEventType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wire_event_type: Option<String>,
-    /// `wireInitiatingEntity`: text.
+    /// The wire initiating entity: text. `None` counts as empty. On the wire: `wireInitiatingEntity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wire_initiating_entity: Option<String>,
-    /// `wireReasonAdmin`: text.
+    /// The wire reason admin: text. `None` counts as empty. On the wire: `wireReasonAdmin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wire_reason_admin: Option<String>,
-    /// `wireSubjectFormat`: text.
+    /// The wire subject format: text. `None` counts as empty. On the wire: `wireSubjectFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wire_subject_format: Option<String>,
-    /// `wireSubjectIdentifier`: text.
+    /// The wire subject identifier: text. `None` counts as empty. On the wire: `wireSubjectIdentifier`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wire_subject_identifier: Option<String>,
 }
@@ -155,7 +155,7 @@ model_de! { SSFReceiverEvent [1] {
 
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 open_enum! {
-/// An open enum of 18 known values.
+/// An open enum of 18 known values, the type of `SSFReceiverEvent.canonical_type`.
 pub enum SSFReceiverEventCanonicalType {
 /// `SSF_CANONICAL_EVENT_TYPE_UNSPECIFIED`
 Unspecified = "SSF_CANONICAL_EVENT_TYPE_UNSPECIFIED",
@@ -198,7 +198,7 @@ StreamUpdated = "SSF_CANONICAL_EVENT_TYPE_STREAM_UPDATED",
 
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `SSFReceiverEvent.match_method`.
 pub enum SSFReceiverEventMatchMethod {
 /// `SSF_SUBJECT_MATCH_METHOD_UNSPECIFIED`
 Unspecified = "SSF_SUBJECT_MATCH_METHOD_UNSPECIFIED",
@@ -215,7 +215,7 @@ NotApplicable = "SSF_SUBJECT_MATCH_METHOD_NOT_APPLICABLE",
 
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 open_enum! {
-/// An open enum of 8 known values.
+/// An open enum of 8 known values, the type of `SSFReceiverEvent.outcome` and `SSFReceiverEventSearchServiceSearchRequest.outcome`.
 pub enum SSFReceiverEventOutcome {
 /// `SSF_EVENT_OUTCOME_UNSPECIFIED`
 Unspecified = "SSF_EVENT_OUTCOME_UNSPECIFIED",
@@ -236,31 +236,31 @@ Error = "SSF_EVENT_OUTCOME_ERROR",
 }
 }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverEventSearchServiceSearchRequest` schema.
+/// The request body of `SSFReceiverEventSearch::search` (`POST /api/v1/search/ssf-receiver-events`).
 #[cfg(feature = "ssf-receiver-event-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverEventSearchServiceSearchRequest {
-    /// `eventType`: text.
+    /// The event type: text. `None` counts as empty. On the wire: `eventType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<String>,
-    /// `matchedUserId`: text.
+    /// The id of the matched user: text. `None` counts as empty. On the wire: `matchedUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_user_id: Option<String>,
-    /// `outcome`: one of [`SSFReceiverEventOutcome`].
+    /// The outcome: one of [`SSFReceiverEventOutcome`]. `None` counts as [`SSFReceiverEventOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<SSFReceiverEventOutcome>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `streamId`: text.
+    /// The id of the stream: text. `None` counts as empty. On the wire: `streamId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
 }
@@ -287,16 +287,16 @@ setters! { SSFReceiverEventSearchServiceSearchRequest {
     stream_id: impl Into<String>,
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverEventSearchServiceSearchResponse` schema.
+/// The answer of `SSFReceiverEventSearch::search` (`POST /api/v1/search/ssf-receiver-events`).
 #[cfg(feature = "ssf-receiver-event-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverEventSearchServiceSearchResponse {
-    /// `list`: a list; each item is a [`SSFReceiverEvent`].
+    /// The list: a list of [`SSFReceiverEvent`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SSFReceiverEvent>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -318,16 +318,16 @@ impl crate::Page for SSFReceiverEventSearchServiceSearchResponse {
     }
 }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverEventServiceListResponse` schema.
+/// The answer of `SSFReceiverEvent::list` (`GET /api/v1/ssf-receiver-streams/<stream_id>/events?<page_size>&<page_token>`).
 #[cfg(feature = "ssf-receiver-event")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverEventServiceListResponse {
-    /// `list`: a list; each item is a [`SSFReceiverEvent`].
+    /// The list: a list of [`SSFReceiverEvent`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SSFReceiverEvent>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -349,100 +349,102 @@ impl crate::Page for SSFReceiverEventServiceListResponse {
     }
 }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStream` schema.
+/// Held by `SSFReceiverStreamServiceCreateResponse.ssf_receiver_stream`, `SSFReceiverStreamServiceGetResponse.ssf_receiver_stream`, `SSFReceiverStreamServiceListResponse.list` and 2 more.
+///
+/// In `SSFReceiverStreamServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `outbound_auth_bearer`, `outbound_auth_oauth2` may be set.
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStream {
-    /// `accountDisabledAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The account disabled action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `accountDisabledAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_disabled_action: Option<SSFReceiverStreamSessionRevokedAction>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `credentialChangeAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The credential change action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `credentialChangeAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_change_action: Option<SSFReceiverStreamSessionRevokedAction>,
-    /// `credentialCompromiseAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The credential compromise action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `credentialCompromiseAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_compromise_action: Option<SSFReceiverStreamSessionRevokedAction>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `deliveryMethod`: one of [`SSFReceiverStreamDeliveryMethod`].
+    /// The delivery method: one of [`SSFReceiverStreamDeliveryMethod`]. `None` counts as [`SSFReceiverStreamDeliveryMethod::Unspecified`]. On the wire: `deliveryMethod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_method: Option<SSFReceiverStreamDeliveryMethod>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `eventTypesEnabled`: a list; each item is text.
+    /// The event types enabled: a list of text. `None` counts as empty. On the wire: `eventTypesEnabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_types_enabled: Option<Vec<String>>,
-    /// `expectedAudience`: text.
+    /// The expected audience: text. `None` counts as empty. On the wire: `expectedAudience`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_audience: Option<String>,
-    /// `id`: text.
+    /// The id of this SSF receiver stream: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `issuerUrl`: text.
+    /// The issuer URL: text. `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// `jwksUrl`: text.
+    /// The JWKS URL: text. `None` counts as empty. On the wire: `jwksUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_url: Option<String>,
-    /// `lastErrorAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of last error: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lastErrorAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_error_at: Option<::time::OffsetDateTime>,
-    /// `lastErrorMessage`: text.
+    /// The last error message: text. `None` counts as empty. On the wire: `lastErrorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error_message: Option<String>,
-    /// `lastVerifiedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last verified: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lastVerifiedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_verified_at: Option<::time::OffsetDateTime>,
-    /// `outboundAuthBearer`: a [`SSFOutboundAuthBearer`].
+    /// The outbound auth bearer: a [`SSFOutboundAuthBearer`]. `None`: not set. On the wire: `outboundAuthBearer`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_auth_bearer: Option<SSFOutboundAuthBearer>,
-    /// `outboundAuthOauth2`: a [`SSFOutboundAuthOAuth2`].
+    /// The outbound auth OAuth 2: a [`SSFOutboundAuthOAuth2`]. `None`: not set. On the wire: `outboundAuthOauth2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_auth_oauth2: Option<SSFOutboundAuthOAuth2>,
-    /// `pollEndpointUrl`: text.
+    /// The poll endpoint URL: text. `None` counts as empty. On the wire: `pollEndpointUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_endpoint_url: Option<String>,
-    /// `pollInterval`: a duration (`"3600s"` on the wire).
+    /// The poll interval: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `pollInterval`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub poll_interval: Option<::time::SignedDuration>,
-    /// `pushAuthToken`: text.
+    /// The push auth token: text. `None` counts as empty. On the wire: `pushAuthToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub push_auth_token: Option<String>,
-    /// `pushEndpointUrl`: text. Set by the server.
+    /// The push endpoint URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `pushEndpointUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub push_endpoint_url: Option<String>,
-    /// `sessionRevokedAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The session revoked action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `sessionRevokedAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_revoked_action: Option<SSFReceiverStreamSessionRevokedAction>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -564,7 +566,7 @@ set_paths! { SSFReceiverStream {
 
 #[cfg(feature = "ssf-receiver-stream")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SSFReceiverStream.delivery_method` and `SSFReceiverStreamServiceCreateRequest.delivery_method`.
 pub enum SSFReceiverStreamDeliveryMethod {
 /// `SSF_DELIVERY_METHOD_UNSPECIFIED`
 Unspecified = "SSF_DELIVERY_METHOD_UNSPECIFIED",
@@ -575,52 +577,52 @@ Poll = "SSF_DELIVERY_METHOD_POLL",
 }
 }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceCreateRequest` schema.
+/// The request body of `SSFReceiverStream::create` (`POST /api/v1/ssf-receiver-streams`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceCreateRequest {
-    /// `accountDisabledAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The account disabled action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `accountDisabledAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_disabled_action: Option<SSFReceiverStreamSessionRevokedAction>,
-    /// `credentialChangeAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The credential change action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `credentialChangeAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_change_action: Option<SSFReceiverStreamSessionRevokedAction>,
-    /// `credentialCompromiseAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The credential compromise action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `credentialCompromiseAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_compromise_action: Option<SSFReceiverStreamSessionRevokedAction>,
-    /// `deliveryMethod`: one of [`SSFReceiverStreamDeliveryMethod`].
+    /// The delivery method: one of [`SSFReceiverStreamDeliveryMethod`]. `None` counts as [`SSFReceiverStreamDeliveryMethod::Unspecified`]. On the wire: `deliveryMethod`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivery_method: Option<SSFReceiverStreamDeliveryMethod>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `expectedAudience`: text.
+    /// The expected audience: text. `None` counts as empty. On the wire: `expectedAudience`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected_audience: Option<String>,
-    /// `issuerUrl`: text.
+    /// The issuer URL: text. `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// `jwksUrl`: text.
+    /// The JWKS URL: text. `None` counts as empty. On the wire: `jwksUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_url: Option<String>,
-    /// `pollEndpointUrl`: text.
+    /// The poll endpoint URL: text. `None` counts as empty. On the wire: `pollEndpointUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub poll_endpoint_url: Option<String>,
-    /// `pollInterval`: a duration (`"3600s"` on the wire).
+    /// The poll interval: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `pollInterval`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub poll_interval: Option<::time::SignedDuration>,
-    /// `sessionRevokedAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The session revoked action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `sessionRevokedAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_revoked_action: Option<SSFReceiverStreamSessionRevokedAction>,
 }
@@ -661,7 +663,7 @@ setters! { SSFReceiverStreamServiceCreateRequest {
 
 #[cfg(feature = "ssf-receiver-stream")]
 impl SSFReceiverStreamServiceCreateRequest {
-    /// A `SSFReceiverStreamServiceCreateRequest` with the fields the API requires: `display_name`, `issuer_url`; set the others with the setters.
+    /// A `SSFReceiverStreamServiceCreateRequest` with the fields the API requires: `display_name` and `issuer_url`; set the others with the setters.
     pub fn new(display_name: impl Into<String>, issuer_url: impl Into<String>) -> Self {
         SSFReceiverStreamServiceCreateRequest {
             display_name: Some(display_name.into()),
@@ -671,16 +673,16 @@ impl SSFReceiverStreamServiceCreateRequest {
     }
 }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceCreateResponse` schema.
+/// The answer of `SSFReceiverStream::create` (`POST /api/v1/ssf-receiver-streams`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceCreateResponse {
-    /// `pushAuthTokenPlaintext`: text.
+    /// The push auth token plaintext: text. `None` counts as empty. On the wire: `pushAuthTokenPlaintext`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub push_auth_token_plaintext: Option<String>,
-    /// `ssfReceiverStream`: a [`SSFReceiverStream`].
+    /// The SSF receiver stream: a [`SSFReceiverStream`]. `None` when the answer has none. On the wire: `ssfReceiverStream`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_receiver_stream: Option<SSFReceiverStream>,
 }
@@ -697,7 +699,7 @@ redacted_debug! { SSFReceiverStreamServiceCreateResponse {
     "ssf_receiver_stream" ssf_receiver_stream: shown,
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceDeleteRequestInput` schema.
+/// The request body of `SSFReceiverStream::delete` (`DELETE /api/v1/ssf-receiver-streams/<id>`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -708,7 +710,7 @@ pub struct SSFReceiverStreamServiceDeleteRequest {}
 model_de! { SSFReceiverStreamServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceDeleteResponse` schema.
+/// The answer of `SSFReceiverStream::delete` (`DELETE /api/v1/ssf-receiver-streams/<id>`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -719,13 +721,13 @@ pub struct SSFReceiverStreamServiceDeleteResponse {}
 model_de! { SSFReceiverStreamServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceGetResponse` schema.
+/// The answer of `SSFReceiverStream::get` (`GET /api/v1/ssf-receiver-streams/<id>`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceGetResponse {
-    /// `ssfReceiverStream`: a [`SSFReceiverStream`].
+    /// The SSF receiver stream: a [`SSFReceiverStream`]. `None` when the answer has none. On the wire: `ssfReceiverStream`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_receiver_stream: Option<SSFReceiverStream>,
 }
@@ -735,13 +737,13 @@ model_de! { SSFReceiverStreamServiceGetResponse [1] {
     0 "ssfReceiverStream" ssf_receiver_stream: Model,
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceGetStatsResponse` schema.
+/// The answer of `SSFReceiverStream::get_stats` (`GET /api/v1/ssf-receiver-streams/<stream_id>/stats`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceGetStatsResponse {
-    /// `stats`: a [`SSFReceiverStreamStats`].
+    /// The stats: a [`SSFReceiverStreamStats`]. `None` when the answer has none. On the wire: `stats`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stats: Option<SSFReceiverStreamStats>,
 }
@@ -751,16 +753,16 @@ model_de! { SSFReceiverStreamServiceGetStatsResponse [1] {
     0 "stats" stats: Model,
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceListResponse` schema.
+/// The answer of `SSFReceiverStream::list` (`GET /api/v1/ssf-receiver-streams?<page_size>&<page_token>`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceListResponse {
-    /// `list`: a list; each item is a [`SSFReceiverStream`].
+    /// The list: a list of [`SSFReceiverStream`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SSFReceiverStream>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -782,13 +784,13 @@ impl crate::Page for SSFReceiverStreamServiceListResponse {
     }
 }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceTestRequestInput` schema.
+/// The request body of `SSFReceiverStream::test` (`POST /api/v1/ssf-receiver-streams/<id>/test`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceTestRequest {
-    /// `testSubject`: text.
+    /// The test subject: text. `None` counts as empty. On the wire: `testSubject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_subject: Option<String>,
 }
@@ -803,40 +805,40 @@ setters! { SSFReceiverStreamServiceTestRequest {
     test_subject: impl Into<String>,
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceTestResponse` schema.
+/// The answer of `SSFReceiverStream::test` (`POST /api/v1/ssf-receiver-streams/<id>/test`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceTestResponse {
-    /// `activeRefreshTokenCount`: a number.
+    /// The active refresh token count: a whole number. `None` counts as 0. On the wire: `activeRefreshTokenCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_refresh_token_count: Option<i32>,
-    /// `activeSessionCount`: a number.
+    /// The active session count: a whole number. `None` counts as 0. On the wire: `activeSessionCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active_session_count: Option<i32>,
-    /// `configuredSessionRevokedAction`: one of [`SSFReceiverStreamSessionRevokedAction`].
+    /// The configured session revoked action: one of [`SSFReceiverStreamSessionRevokedAction`]. `None` counts as [`SSFReceiverStreamSessionRevokedAction::Unspecified`]. On the wire: `configuredSessionRevokedAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub configured_session_revoked_action: Option<SSFReceiverStreamSessionRevokedAction>,
-    /// `identityLinkFound`: a boolean.
+    /// The identity link found switch: a boolean. `None` counts as `false`. On the wire: `identityLinkFound`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_link_found: Option<bool>,
-    /// `jwksError`: text.
+    /// The JWKS error: text. `None` counts as empty. On the wire: `jwksError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_error: Option<String>,
-    /// `jwksKeyCount`: a number.
+    /// The JWKS key count: a whole number. `None` counts as 0. On the wire: `jwksKeyCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_key_count: Option<i32>,
-    /// `jwksReachable`: a boolean.
+    /// The JWKS reachable switch: a boolean. `None` counts as `false`. On the wire: `jwksReachable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_reachable: Option<bool>,
-    /// `matchedUserId`: text.
+    /// The id of the matched user: text. `None` counts as empty. On the wire: `matchedUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_user_id: Option<String>,
-    /// `ready`: a boolean.
+    /// The ready switch: a boolean. `None` counts as `false`. On the wire: `ready`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
-    /// `upstreamSubject`: text.
+    /// The upstream subject: text. `None` counts as empty. On the wire: `upstreamSubject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream_subject: Option<String>,
 }
@@ -855,14 +857,16 @@ model_de! { SSFReceiverStreamServiceTestResponse [1] {
     9 "upstreamSubject" upstream_subject: Plain,
 } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceUpdateRequestInput` schema.
+/// The request body of `SSFReceiverStream::update` (`POST /api/v1/ssf-receiver-streams/<id>`).
+///
+/// An update: the server changes the fields of `ssf_receiver_stream` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceUpdateRequest {
-    /// `ssfReceiverStream`: a [`SSFReceiverStream`].
+    /// The SSF receiver stream: a [`SSFReceiverStream`]. `None` leaves it out. On the wire: `ssfReceiverStream`.
     pub ssf_receiver_stream: Option<SSFReceiverStream>,
-    /// `updateMask`: text.
+    /// The fields of `ssf_receiver_stream` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `ssf_receiver_stream` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -899,13 +903,13 @@ set_paths! { SSFReceiverStreamServiceUpdateRequest => ssf_receiver_stream }
 #[cfg(feature = "ssf-receiver-stream")]
 update_body! { SSFReceiverStreamServiceUpdateRequest { "ssfReceiverStream" ssf_receiver_stream,  } {  } }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamServiceUpdateResponse` schema.
+/// The answer of `SSFReceiverStream::update` (`POST /api/v1/ssf-receiver-streams/<id>`).
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceUpdateResponse {
-    /// `ssfReceiverStream`: a [`SSFReceiverStream`].
+    /// The SSF receiver stream: a [`SSFReceiverStream`]. `None` when the answer has none. On the wire: `ssfReceiverStream`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ssf_receiver_stream: Option<SSFReceiverStream>,
 }
@@ -917,7 +921,7 @@ model_de! { SSFReceiverStreamServiceUpdateResponse [1] {
 
 #[cfg(feature = "ssf-receiver-stream")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SSFReceiverStream.account_disabled_action`, `SSFReceiverStream.credential_change_action`, `SSFReceiverStream.credential_compromise_action` and 6 more.
 pub enum SSFReceiverStreamSessionRevokedAction {
 /// `SSF_REVOCATION_ACTION_UNSPECIFIED`
 Unspecified = "SSF_REVOCATION_ACTION_UNSPECIFIED",
@@ -928,58 +932,58 @@ LogOnly = "SSF_REVOCATION_ACTION_LOG_ONLY",
 }
 }
 
-/// The `c1.api.ssf_receiver.v1.SSFReceiverStreamStats` schema.
+/// Held by `SSFReceiverStreamServiceGetStatsResponse.stats`.
 #[cfg(feature = "ssf-receiver-stream")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSFReceiverStreamStats {
-    /// `eventsActedOnCount`: a 64-bit integer (a string on the wire).
+    /// The events acted on count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `eventsActedOnCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub events_acted_on_count: Option<i64>,
-    /// `eventsFailedCount`: a 64-bit integer (a string on the wire).
+    /// The events failed count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `eventsFailedCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub events_failed_count: Option<i64>,
-    /// `eventsReceivedCount`: a 64-bit integer (a string on the wire).
+    /// The events received count: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `eventsReceivedCount`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub events_received_count: Option<i64>,
-    /// `lastErrorAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of last error: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastErrorAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_error_at: Option<::time::OffsetDateTime>,
-    /// `lastErrorMessage`: text.
+    /// The last error message: text. `None` counts as empty. On the wire: `lastErrorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_error_message: Option<String>,
-    /// `lastEventReceivedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last event received: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastEventReceivedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_event_received_at: Option<::time::OffsetDateTime>,
-    /// `lastVerifiedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was last verified: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `lastVerifiedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_verified_at: Option<::time::OffsetDateTime>,
-    /// `streamId`: text.
+    /// The id of the stream: text. `None` counts as empty. On the wire: `streamId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_id: Option<String>,
-    /// `transmitterStatus`: text.
+    /// The transmitter status: text. `None` counts as empty. On the wire: `transmitterStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transmitter_status: Option<String>,
-    /// `transmitterStatusReason`: text.
+    /// The transmitter status reason: text. `None` counts as empty. On the wire: `transmitterStatusReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transmitter_status_reason: Option<String>,
 }

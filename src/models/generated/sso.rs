@@ -4,19 +4,19 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.sso.v1.OIDCClaimMapping` schema.
+/// Held by `SSOApplicationOIDCConfig.claim_mappings`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OIDCClaimMapping {
-    /// `claimName`: text.
+    /// The claim name: text. `None` counts as empty. On the wire: `claimName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim_name: Option<String>,
-    /// `destination`: one of [`OIDCClaimMappingDestination`].
+    /// The destination: one of [`OIDCClaimMappingDestination`]. `None` counts as [`OIDCClaimMappingDestination::Unspecified`]. On the wire: `destination`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<OIDCClaimMappingDestination>,
-    /// `userAttributeMappingId`: text.
+    /// The id of the user attribute mapping: text. `None` counts as empty. On the wire: `userAttributeMappingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_attribute_mapping_id: Option<String>,
 }
@@ -37,7 +37,7 @@ setters! { OIDCClaimMapping {
 
 #[cfg(feature = "sso-application")]
 impl OIDCClaimMapping {
-    /// A `OIDCClaimMapping` with the fields the API requires: `user_attribute_mapping_id`, `claim_name`; set the others with the setters.
+    /// A `OIDCClaimMapping` with the fields the API requires: `user_attribute_mapping_id` and `claim_name`; set the others with the setters.
     pub fn new(
         user_attribute_mapping_id: impl Into<String>,
         claim_name: impl Into<String>,
@@ -52,7 +52,7 @@ impl OIDCClaimMapping {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `OIDCClaimMapping.destination`.
 pub enum OIDCClaimMappingDestination {
 /// `OIDC_CLAIM_DESTINATION_UNSPECIFIED`
 Unspecified = "OIDC_CLAIM_DESTINATION_UNSPECIFIED",
@@ -63,22 +63,22 @@ UserinfoOnly = "OIDC_CLAIM_DESTINATION_USERINFO_ONLY",
 }
 }
 
-/// The `c1.api.sso.v1.SAMLAttributeMapping` schema.
+/// Held by `SSOApplicationSAMLConfig.attribute_mappings`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SAMLAttributeMapping {
-    /// `friendlyName`: text.
+    /// The friendly name: text. `None` counts as empty. On the wire: `friendlyName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub friendly_name: Option<String>,
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `nameFormat`: one of [`SAMLAttributeMappingNameFormat`].
+    /// The name format: one of [`SAMLAttributeMappingNameFormat`]. `None` counts as [`SAMLAttributeMappingNameFormat::Unspecified`]. On the wire: `nameFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name_format: Option<SAMLAttributeMappingNameFormat>,
-    /// `userAttributeMappingId`: text.
+    /// The id of the user attribute mapping: text. `None` counts as empty. On the wire: `userAttributeMappingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_attribute_mapping_id: Option<String>,
 }
@@ -101,7 +101,7 @@ setters! { SAMLAttributeMapping {
 
 #[cfg(feature = "sso-application")]
 impl SAMLAttributeMapping {
-    /// A `SAMLAttributeMapping` with the fields the API requires: `user_attribute_mapping_id`, `name`; set the others with the setters.
+    /// A `SAMLAttributeMapping` with the fields the API requires: `user_attribute_mapping_id` and `name`; set the others with the setters.
     pub fn new(user_attribute_mapping_id: impl Into<String>, name: impl Into<String>) -> Self {
         SAMLAttributeMapping {
             user_attribute_mapping_id: Some(user_attribute_mapping_id.into()),
@@ -113,7 +113,7 @@ impl SAMLAttributeMapping {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SAMLAttributeMapping.name_format`.
 pub enum SAMLAttributeMappingNameFormat {
 /// `SAML_ATTRIBUTE_NAME_FORMAT_UNSPECIFIED`
 Unspecified = "SAML_ATTRIBUTE_NAME_FORMAT_UNSPECIFIED",
@@ -126,19 +126,19 @@ UnspecifiedUrn = "SAML_ATTRIBUTE_NAME_FORMAT_UNSPECIFIED_URN",
 }
 }
 
-/// The `c1.api.sso.v1.SAMLMetadataFinding` schema.
+/// Held by `SSOApplicationServiceParseSAMLServiceProviderMetadataResponse.findings`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SAMLMetadataFinding {
-    /// `component`: one of [`SAMLMetadataFindingComponent`].
+    /// The component: one of [`SAMLMetadataFindingComponent`]. `None` counts as [`SAMLMetadataFindingComponent::Unspecified`]. On the wire: `component`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub component: Option<SAMLMetadataFindingComponent>,
-    /// `level`: one of [`SAMLMetadataFindingLevel`].
+    /// The level: one of [`SAMLMetadataFindingLevel`]. `None` counts as [`SAMLMetadataFindingLevel::Unspecified`]. On the wire: `level`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<SAMLMetadataFindingLevel>,
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -152,7 +152,7 @@ model_de! { SAMLMetadataFinding [1] {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
-/// An open enum of 9 known values.
+/// An open enum of 9 known values, the type of `SAMLMetadataFinding.component`.
 pub enum SAMLMetadataFindingComponent {
 /// `COMPONENT_UNSPECIFIED`
 Unspecified = "COMPONENT_UNSPECIFIED",
@@ -177,7 +177,7 @@ Binding = "COMPONENT_BINDING",
 
 #[cfg(feature = "sso-application")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SAMLMetadataFinding.level`.
 pub enum SAMLMetadataFindingLevel {
 /// `LEVEL_UNSPECIFIED`
 Unspecified = "LEVEL_UNSPECIFIED",
@@ -188,58 +188,60 @@ Warning = "LEVEL_WARNING",
 }
 }
 
-/// The `c1.api.sso.v1.SSOApplication` schema.
+/// Held by `SSOApplicationHistoryEntry.snapshot`, `SSOApplicationServiceCreateResponse.application`, `SSOApplicationServiceGetResponse.application` and 4 more.
+///
+/// In `SSOApplicationServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `oidc`, `saml` may be set.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplication {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `assertionLifetime`: a duration (`"3600s"` on the wire).
+    /// The assertion lifetime: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `assertionLifetime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub assertion_lifetime: Option<::time::SignedDuration>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this SSO application: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `oidc`: a [`SSOApplicationOIDCConfig`].
+    /// The OIDC: a [`SSOApplicationOIDCConfig`]. `None`: not set. On the wire: `oidc`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<SSOApplicationOIDCConfig>,
-    /// `saml`: a [`SSOApplicationSAMLConfig`].
+    /// The SAML: a [`SSOApplicationSAMLConfig`]. `None`: not set. On the wire: `saml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saml: Option<SSOApplicationSAMLConfig>,
-    /// `sectorId`: text.
+    /// The id of the sector: text. `None` counts as empty. On the wire: `sectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sector_id: Option<String>,
-    /// `subjectCompatibility`: a [`SSOSubjectCompatibility`].
+    /// The subject compatibility: a [`SSOSubjectCompatibility`]. `None`: not set. On the wire: `subjectCompatibility`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_compatibility: Option<SSOSubjectCompatibility>,
-    /// `subjectType`: one of [`SSOApplicationSubjectType`].
+    /// The subject type: one of [`SSOApplicationSubjectType`]. `None` counts as [`SSOApplicationSubjectType::Unspecified`]. On the wire: `subjectType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type: Option<SSOApplicationSubjectType>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -301,16 +303,16 @@ set_paths! { SSOApplication {
     "updatedAt" updated_at,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationHistoryEntry` schema.
+/// Held by `SSOApplicationServiceListHistoryResponse.list`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`SSOApplication`].
+    /// The snapshot: a [`SSOApplication`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<SSOApplication>,
 }
@@ -321,40 +323,40 @@ model_de! { SSOApplicationHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationOIDCClient` schema.
+/// Held by `SSOApplicationServiceCreateClientResponse.client`, `SSOApplicationServiceCreateResponse.client`, `SSOApplicationServiceListClientsResponse.list` and 1 more.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClient {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `authentication`: a [`SSOApplicationOIDCClientAuthentication`].
+    /// The authentication: a [`SSOApplicationOIDCClientAuthentication`]. `None` when the answer has none. On the wire: `authentication`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication: Option<SSOApplicationOIDCClientAuthentication>,
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `pkcePolicy`: one of [`SSOApplicationOIDCClientPkcePolicy`].
+    /// The pkce policy: one of [`SSOApplicationOIDCClientPkcePolicy`]. `None` counts as [`SSOApplicationOIDCClientPkcePolicy::Unspecified`]. On the wire: `pkcePolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pkce_policy: Option<SSOApplicationOIDCClientPkcePolicy>,
-    /// `redirectUris`: a list; each item is text.
+    /// The redirect URIs: a list of text. `None` counts as empty. On the wire: `redirectUris`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<Vec<String>>,
-    /// `ssoApplicationId`: text.
+    /// The id of the SSO application: text. `None` counts as empty. On the wire: `ssoApplicationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_application_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -375,7 +377,7 @@ model_de! { SSOApplicationOIDCClient [1] {
     8 "updatedAt" updated_at: Timestamp,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthClientSecretBasic` schema.
+/// Held by `SSOApplicationOIDCClientAuthentication.client_secret_basic`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -386,7 +388,7 @@ pub struct SSOApplicationOIDCClientAuthClientSecretBasic {}
 model_de! { SSOApplicationOIDCClientAuthClientSecretBasic [1] {
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthClientSecretPost` schema.
+/// Held by `SSOApplicationOIDCClientAuthentication.client_secret_post`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -397,7 +399,7 @@ pub struct SSOApplicationOIDCClientAuthClientSecretPost {}
 model_de! { SSOApplicationOIDCClientAuthClientSecretPost [1] {
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthNone` schema.
+/// Held by `SSOApplicationOIDCClientAuthentication.none`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -408,13 +410,13 @@ pub struct SSOApplicationOIDCClientAuthNone {}
 model_de! { SSOApplicationOIDCClientAuthNone [1] {
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthPrivateKeyJWT` schema.
+/// Held by `SSOApplicationOIDCClientAuthentication.private_key_jwt`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientAuthPrivateKeyJWT {
-    /// `publicJwks`: base64 text.
+    /// The public JWKS: base64 text. `None` counts as empty. On the wire: `publicJwks`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_jwks: Option<String>,
 }
@@ -440,22 +442,24 @@ impl SSOApplicationOIDCClientAuthPrivateKeyJWT {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationOIDCClientAuthentication` schema.
+/// Held by `SSOApplicationOIDCClient.authentication` and `SSOApplicationOIDCClientConfig.authentication`.
+///
+/// At most one of `none`, `client_secret_basic`, `client_secret_post`, `private_key_jwt` may be set.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientAuthentication {
-    /// `clientSecretBasic`: a [`SSOApplicationOIDCClientAuthClientSecretBasic`].
+    /// The client secret basic: a [`SSOApplicationOIDCClientAuthClientSecretBasic`]. `None`: not set. On the wire: `clientSecretBasic`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret_basic: Option<SSOApplicationOIDCClientAuthClientSecretBasic>,
-    /// `clientSecretPost`: a [`SSOApplicationOIDCClientAuthClientSecretPost`].
+    /// The client secret post: a [`SSOApplicationOIDCClientAuthClientSecretPost`]. `None`: not set. On the wire: `clientSecretPost`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret_post: Option<SSOApplicationOIDCClientAuthClientSecretPost>,
-    /// `none`: a [`SSOApplicationOIDCClientAuthNone`].
+    /// The none: a [`SSOApplicationOIDCClientAuthNone`]. `None`: not set. On the wire: `none`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub none: Option<SSOApplicationOIDCClientAuthNone>,
-    /// `privateKeyJwt`: a [`SSOApplicationOIDCClientAuthPrivateKeyJWT`].
+    /// The private key JWT: a [`SSOApplicationOIDCClientAuthPrivateKeyJWT`]. `None`: not set. On the wire: `privateKeyJwt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub private_key_jwt: Option<SSOApplicationOIDCClientAuthPrivateKeyJWT>,
 }
@@ -476,22 +480,22 @@ setters! { SSOApplicationOIDCClientAuthentication {
     private_key_jwt: impl Into<SSOApplicationOIDCClientAuthPrivateKeyJWT>,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationOIDCClientConfig` schema.
+/// Held by `SSOApplicationServiceCreateClientRequest.client`, `SSOApplicationServiceCreateRequest.initial_client` and `SSOApplicationServiceUpdateClientRequest.client`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCClientConfig {
-    /// `authentication`: a [`SSOApplicationOIDCClientAuthentication`].
+    /// The authentication: a [`SSOApplicationOIDCClientAuthentication`]. `None` leaves it out. On the wire: `authentication`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authentication: Option<SSOApplicationOIDCClientAuthentication>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `pkcePolicy`: one of [`SSOApplicationOIDCClientPkcePolicy`].
+    /// The pkce policy: one of [`SSOApplicationOIDCClientPkcePolicy`]. `None` counts as [`SSOApplicationOIDCClientPkcePolicy::Unspecified`]. On the wire: `pkcePolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pkce_policy: Option<SSOApplicationOIDCClientPkcePolicy>,
-    /// `redirectUris`: a list; each item is text.
+    /// The redirect URIs: a list of text. `None` counts as empty. On the wire: `redirectUris`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_uris: Option<Vec<String>>,
 }
@@ -514,7 +518,7 @@ setters! { SSOApplicationOIDCClientConfig {
 
 #[cfg(feature = "sso-application")]
 impl SSOApplicationOIDCClientConfig {
-    /// A `SSOApplicationOIDCClientConfig` with the fields the API requires: `display_name`, `authentication`; set the others with the setters.
+    /// A `SSOApplicationOIDCClientConfig` with the fields the API requires: `display_name` and `authentication`; set the others with the setters.
     pub fn new(
         display_name: impl Into<String>,
         authentication: impl Into<SSOApplicationOIDCClientAuthentication>,
@@ -529,7 +533,7 @@ impl SSOApplicationOIDCClientConfig {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SSOApplicationOIDCClient.pkce_policy` and `SSOApplicationOIDCClientConfig.pkce_policy`.
 pub enum SSOApplicationOIDCClientPkcePolicy {
 /// `SSO_APPLICATION_OIDC_PKCE_POLICY_UNSPECIFIED`
 Unspecified = "SSO_APPLICATION_OIDC_PKCE_POLICY_UNSPECIFIED",
@@ -540,16 +544,16 @@ AllowMissingForLegacy = "SSO_APPLICATION_OIDC_PKCE_POLICY_ALLOW_MISSING_FOR_LEGA
 }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationOIDCConfig` schema.
+/// Held by `SSOApplication.oidc` and `SSOApplicationServiceCreateRequest.oidc`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationOIDCConfig {
-    /// `claimMappings`: a list; each item is a [`OIDCClaimMapping`].
+    /// The claim mappings: a list of [`OIDCClaimMapping`]s. `None` counts as empty. On the wire: `claimMappings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim_mappings: Option<Vec<OIDCClaimMapping>>,
-    /// `idTokenSignedResponseAlg`: one of [`SSOSettingsDefaultIdTokenSignedResponseAlg`].
+    /// The id token signed response alg: one of [`SSOSettingsDefaultIdTokenSignedResponseAlg`]. `None` counts as [`SSOSettingsDefaultIdTokenSignedResponseAlg::Unspecified`]. On the wire: `idTokenSignedResponseAlg`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token_signed_response_alg: Option<SSOSettingsDefaultIdTokenSignedResponseAlg>,
 }
@@ -566,43 +570,43 @@ setters! { SSOApplicationOIDCConfig {
     id_token_signed_response_alg: impl Into<SSOSettingsDefaultIdTokenSignedResponseAlg>,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationSAMLConfig` schema.
+/// Held by `SSOApplication.saml`, `SSOApplicationServiceCreateRequest.saml` and `SSOApplicationServiceParseSAMLServiceProviderMetadataResponse.config`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationSAMLConfig {
-    /// `acsUrls`: a list; each item is text.
+    /// The ACS URLs: a list of text. `None` counts as empty. On the wire: `acsUrls`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acs_urls: Option<Vec<String>>,
-    /// `attributeMappings`: a list; each item is a [`SAMLAttributeMapping`].
+    /// The attribute mappings: a list of [`SAMLAttributeMapping`]s. `None` counts as empty. On the wire: `attributeMappings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mappings: Option<Vec<SAMLAttributeMapping>>,
-    /// `encryptAssertions`: a boolean.
+    /// The encrypt assertions switch: a boolean. `None` counts as `false`. On the wire: `encryptAssertions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypt_assertions: Option<bool>,
-    /// `encryptionAlgorithm`: one of [`SSOApplicationSAMLConfigEncryptionAlgorithm`].
+    /// The encryption algorithm: one of [`SSOApplicationSAMLConfigEncryptionAlgorithm`]. `None` counts as [`SSOApplicationSAMLConfigEncryptionAlgorithm::Unspecified`]. On the wire: `encryptionAlgorithm`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub encryption_algorithm: Option<SSOApplicationSAMLConfigEncryptionAlgorithm>,
-    /// `nameIdFormat`: one of [`SSOApplicationSAMLConfigNameIdFormat`].
+    /// The name id format: one of [`SSOApplicationSAMLConfigNameIdFormat`]. `None` counts as [`SSOApplicationSAMLConfigNameIdFormat::Unspecified`]. On the wire: `nameIdFormat`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name_id_format: Option<SSOApplicationSAMLConfigNameIdFormat>,
-    /// `requireSignedAuthnRequests`: a boolean.
+    /// Whether to require signed authn requests: a boolean. `None` counts as `false`. On the wire: `requireSignedAuthnRequests`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_signed_authn_requests: Option<bool>,
-    /// `signAssertions`: a boolean.
+    /// The sign assertions switch: a boolean. `None` counts as `false`. On the wire: `signAssertions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_assertions: Option<bool>,
-    /// `signResponses`: a boolean.
+    /// The sign responses switch: a boolean. `None` counts as `false`. On the wire: `signResponses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_responses: Option<bool>,
-    /// `spEncryptionCertificate`: base64 text.
+    /// The sp encryption certificate: base64 text. `None` counts as empty. On the wire: `spEncryptionCertificate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sp_encryption_certificate: Option<String>,
-    /// `spEntityId`: text.
+    /// The id of the sp entity: text. `None` counts as empty. On the wire: `spEntityId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sp_entity_id: Option<String>,
-    /// `spSigningCertificates`: a list; each item is base64 text.
+    /// The sp signing certificates: a list of base64 texts. `None` counts as empty. On the wire: `spSigningCertificates`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sp_signing_certificates: Option<Vec<String>>,
 }
@@ -639,7 +643,7 @@ setters! { SSOApplicationSAMLConfig {
 
 #[cfg(feature = "sso-application")]
 impl SSOApplicationSAMLConfig {
-    /// A `SSOApplicationSAMLConfig` with the fields the API requires: `sp_entity_id`, `acs_urls`; set the others with the setters.
+    /// A `SSOApplicationSAMLConfig` with the fields the API requires: `sp_entity_id` and `acs_urls`; set the others with the setters.
     pub fn new(sp_entity_id: impl Into<String>, acs_urls: impl Into<Vec<String>>) -> Self {
         SSOApplicationSAMLConfig {
             sp_entity_id: Some(sp_entity_id.into()),
@@ -651,7 +655,7 @@ impl SSOApplicationSAMLConfig {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SSOApplicationSAMLConfig.encryption_algorithm`.
 pub enum SSOApplicationSAMLConfigEncryptionAlgorithm {
 /// `SAML_ENCRYPTION_ALGORITHM_UNSPECIFIED`
 Unspecified = "SAML_ENCRYPTION_ALGORITHM_UNSPECIFIED",
@@ -666,7 +670,7 @@ Aes256Cbc = "SAML_ENCRYPTION_ALGORITHM_AES256_CBC",
 
 #[cfg(feature = "sso-application")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `SSOApplicationSAMLConfig.name_id_format`.
 pub enum SSOApplicationSAMLConfigNameIdFormat {
 /// `SAML_NAME_ID_FORMAT_UNSPECIFIED`
 Unspecified = "SAML_NAME_ID_FORMAT_UNSPECIFIED",
@@ -681,13 +685,13 @@ Transient = "SAML_NAME_ID_FORMAT_TRANSIENT",
 }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceBatchDeleteSubjectCompatibilityRequestInput` schema.
+/// The request body of `SSOApplication::batch_delete_subject_compatibility` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/delete`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest {
-    /// `userIds`: a list; each item is text.
+    /// The ids of the users: a list of text. `None` counts as empty. On the wire: `userIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ids: Option<Vec<String>>,
 }
@@ -702,16 +706,16 @@ setters! { SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest {
     user_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse` schema.
+/// The answer of `SSOApplication::batch_delete_subject_compatibility` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/delete`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse {
-    /// `deletedRows`: a number.
+    /// The deleted rows: a whole number. `None` counts as 0. On the wire: `deletedRows`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_rows: Option<i32>,
-    /// `issues`: a list; each item is a [`SSOSubjectCompatibilityDeleteIssue`].
+    /// The issues: a list of [`SSOSubjectCompatibilityDeleteIssue`]s. `None` counts as empty. On the wire: `issues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issues: Option<Vec<SSOSubjectCompatibilityDeleteIssue>>,
 }
@@ -722,19 +726,19 @@ model_de! { SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse [1] {
     1 "issues" issues: Models,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceBatchImportSubjectCompatibilityRequestInput` schema.
+/// The request body of `SSOApplication::batch_import_subject_compatibility` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/import`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceBatchImportSubjectCompatibilityRequest {
-    /// `apply`: a boolean.
+    /// The apply switch: a boolean. `None` counts as `false`. On the wire: `apply`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub apply: Option<bool>,
-    /// `entries`: a list; each item is a [`SSOSubjectCompatibilityImportEntry`].
+    /// The entries: a list of [`SSOSubjectCompatibilityImportEntry`]s. `None` counts as empty. On the wire: `entries`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entries: Option<Vec<SSOSubjectCompatibilityImportEntry>>,
-    /// `importId`: text.
+    /// The id of the import: text. `None` counts as empty. On the wire: `importId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub import_id: Option<String>,
 }
@@ -753,31 +757,31 @@ setters! { SSOApplicationServiceBatchImportSubjectCompatibilityRequest {
     import_id: impl Into<String>,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceBatchImportSubjectCompatibilityResponse` schema.
+/// The answer of `SSOApplication::batch_import_subject_compatibility` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/import`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceBatchImportSubjectCompatibilityResponse {
-    /// `blockingUserIds`: a list; each item is text.
+    /// The ids of the blocking users: a list of text. `None` counts as empty. On the wire: `blockingUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blocking_user_ids: Option<Vec<String>>,
-    /// `importedRows`: a number.
+    /// The imported rows: a whole number. `None` counts as 0. On the wire: `importedRows`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_rows: Option<i32>,
-    /// `importedUserIds`: a list; each item is text.
+    /// The ids of the imported users: a list of text. `None` counts as empty. On the wire: `importedUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub imported_user_ids: Option<Vec<String>>,
-    /// `issues`: a list; each item is a [`SSOSubjectCompatibilityImportIssue`].
+    /// The issues: a list of [`SSOSubjectCompatibilityImportIssue`]s. `None` counts as empty. On the wire: `issues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issues: Option<Vec<SSOSubjectCompatibilityImportIssue>>,
-    /// `recoverableUserIds`: a list; each item is text.
+    /// The ids of the recoverable users: a list of text. `None` counts as empty. On the wire: `recoverableUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recoverable_user_ids: Option<Vec<String>>,
-    /// `totalRows`: a number.
+    /// The total rows: a whole number. `None` counts as 0. On the wire: `totalRows`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_rows: Option<i32>,
-    /// `validRows`: a number.
+    /// The valid rows: a whole number. `None` counts as 0. On the wire: `validRows`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub valid_rows: Option<i32>,
 }
@@ -793,13 +797,13 @@ model_de! { SSOApplicationServiceBatchImportSubjectCompatibilityResponse [1] {
     6 "validRows" valid_rows: Plain,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceCreateClientRequestInput` schema.
+/// The request body of `SSOApplication::create_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateClientRequest {
-    /// `client`: a [`SSOApplicationOIDCClientConfig`].
+    /// The client: a [`SSOApplicationOIDCClientConfig`]. `None` leaves it out. On the wire: `client`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<SSOApplicationOIDCClientConfig>,
 }
@@ -825,16 +829,16 @@ impl SSOApplicationServiceCreateClientRequest {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceCreateClientResponse` schema.
+/// The answer of `SSOApplication::create_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients`).
 #[cfg(feature = "sso-application")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateClientResponse {
-    /// `client`: a [`SSOApplicationOIDCClient`].
+    /// The client: a [`SSOApplicationOIDCClient`]. `None` when the answer has none. On the wire: `client`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<SSOApplicationOIDCClient>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -851,40 +855,42 @@ redacted_debug! { SSOApplicationServiceCreateClientResponse {
     "client_secret" client_secret: redacted,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceCreateRequestInput` schema.
+/// The request body of `SSOApplication::create` (`POST /api/v1/apps/<app_id>/sso/applications`).
+///
+/// At most one of `oidc`, `saml` may be set.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateRequest {
-    /// `assertionLifetime`: a duration (`"3600s"` on the wire).
+    /// The assertion lifetime: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `assertionLifetime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub assertion_lifetime: Option<::time::SignedDuration>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `initialClient`: a [`SSOApplicationOIDCClientConfig`].
+    /// The initial client: a [`SSOApplicationOIDCClientConfig`]. `None` leaves it out. On the wire: `initialClient`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_client: Option<SSOApplicationOIDCClientConfig>,
-    /// `oidc`: a [`SSOApplicationOIDCConfig`].
+    /// The OIDC: a [`SSOApplicationOIDCConfig`]. `None` leaves it out. On the wire: `oidc`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<SSOApplicationOIDCConfig>,
-    /// `saml`: a [`SSOApplicationSAMLConfig`].
+    /// The SAML: a [`SSOApplicationSAMLConfig`]. `None` leaves it out. On the wire: `saml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub saml: Option<SSOApplicationSAMLConfig>,
-    /// `sectorId`: text.
+    /// The id of the sector: text. `None` counts as empty. On the wire: `sectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sector_id: Option<String>,
-    /// `subjectCompatibility`: a [`SSOSubjectCompatibility`].
+    /// The subject compatibility: a [`SSOSubjectCompatibility`]. `None` leaves it out. On the wire: `subjectCompatibility`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_compatibility: Option<SSOSubjectCompatibility>,
-    /// `subjectType`: one of [`SSOApplicationSubjectType`].
+    /// The subject type: one of [`SSOApplicationSubjectType`]. `None` counts as [`SSOApplicationSubjectType::Unspecified`]. On the wire: `subjectType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_type: Option<SSOApplicationSubjectType>,
 }
@@ -926,19 +932,19 @@ impl SSOApplicationServiceCreateRequest {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceCreateResponse` schema.
+/// The answer of `SSOApplication::create` (`POST /api/v1/apps/<app_id>/sso/applications`).
 #[cfg(feature = "sso-application")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceCreateResponse {
-    /// `application`: a [`SSOApplication`].
+    /// The application: a [`SSOApplication`]. `None` when the answer has none. On the wire: `application`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<SSOApplication>,
-    /// `client`: a [`SSOApplicationOIDCClient`].
+    /// The client: a [`SSOApplicationOIDCClient`]. `None` when the answer has none. On the wire: `client`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<SSOApplicationOIDCClient>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -957,13 +963,13 @@ redacted_debug! { SSOApplicationServiceCreateResponse {
     "client_secret" client_secret: redacted,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceDeleteClientRequestInput` schema.
+/// The request body of `SSOApplication::delete_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/delete`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceDeleteClientRequest {
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
@@ -989,7 +995,7 @@ impl SSOApplicationServiceDeleteClientRequest {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceDeleteClientResponse` schema.
+/// The answer of `SSOApplication::delete_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/delete`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1000,7 +1006,7 @@ pub struct SSOApplicationServiceDeleteClientResponse {}
 model_de! { SSOApplicationServiceDeleteClientResponse [1] {
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceDeleteRequestInput` schema.
+/// The request body of `SSOApplication::delete` (`DELETE /api/v1/apps/<app_id>/sso/applications/<id>`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1011,7 +1017,7 @@ pub struct SSOApplicationServiceDeleteRequest {}
 model_de! { SSOApplicationServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceDeleteResponse` schema.
+/// The answer of `SSOApplication::delete` (`DELETE /api/v1/apps/<app_id>/sso/applications/<id>`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1022,13 +1028,13 @@ pub struct SSOApplicationServiceDeleteResponse {}
 model_de! { SSOApplicationServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceGetResponse` schema.
+/// The answer of `SSOApplication::get` (`GET /api/v1/apps/<app_id>/sso/applications/<id>`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceGetResponse {
-    /// `application`: a [`SSOApplication`].
+    /// The application: a [`SSOApplication`]. `None` when the answer has none. On the wire: `application`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<SSOApplication>,
 }
@@ -1038,16 +1044,16 @@ model_de! { SSOApplicationServiceGetResponse [1] {
     0 "application" application: Model,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceListClientsResponse` schema.
+/// The answer of `SSOApplication::list_clients` (`GET /api/v1/apps/<app_id>/sso/applications/<id>/clients?<page_size>&<page_token>`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceListClientsResponse {
-    /// `list`: a list; each item is a [`SSOApplicationOIDCClient`].
+    /// The list: a list of [`SSOApplicationOIDCClient`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SSOApplicationOIDCClient>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1069,16 +1075,16 @@ impl crate::Page for SSOApplicationServiceListClientsResponse {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceListHistoryResponse` schema.
+/// The answer of `SSOApplication::list_history` (`GET /api/v1/apps/<app_id>/sso/applications/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`SSOApplicationHistoryEntry`].
+    /// The list: a list of [`SSOApplicationHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SSOApplicationHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1100,16 +1106,16 @@ impl crate::Page for SSOApplicationServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceListResponse` schema.
+/// The answer of `SSOApplication::list` (`GET /api/v1/apps/<app_id>/sso/applications?<page_size>&<page_token>`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceListResponse {
-    /// `list`: a list; each item is a [`SSOApplication`].
+    /// The list: a list of [`SSOApplication`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SSOApplication>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1131,13 +1137,13 @@ impl crate::Page for SSOApplicationServiceListResponse {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceParseSAMLServiceProviderMetadataRequest` schema.
+/// The request body of `SSOApplication::parse_saml_service_provider_metadata` (`POST /api/v1/sso/applications/saml/parse-sp-metadata`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceParseSAMLServiceProviderMetadataRequest {
-    /// `metadataXml`: base64 text.
+    /// The metadata XML: base64 text. `None` counts as empty. On the wire: `metadataXml`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_xml: Option<String>,
 }
@@ -1163,16 +1169,16 @@ impl SSOApplicationServiceParseSAMLServiceProviderMetadataRequest {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceParseSAMLServiceProviderMetadataResponse` schema.
+/// The answer of `SSOApplication::parse_saml_service_provider_metadata` (`POST /api/v1/sso/applications/saml/parse-sp-metadata`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceParseSAMLServiceProviderMetadataResponse {
-    /// `config`: a [`SSOApplicationSAMLConfig`].
+    /// The config: a [`SSOApplicationSAMLConfig`]. `None` when the answer has none. On the wire: `config`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<SSOApplicationSAMLConfig>,
-    /// `findings`: a list; each item is a [`SAMLMetadataFinding`].
+    /// The findings: a list of [`SAMLMetadataFinding`]s. `None` counts as empty. On the wire: `findings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<SAMLMetadataFinding>>,
 }
@@ -1183,13 +1189,13 @@ model_de! { SSOApplicationServiceParseSAMLServiceProviderMetadataResponse [1] {
     1 "findings" findings: Models,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceRotateClientSecretRequestInput` schema.
+/// The request body of `SSOApplication::rotate_client_secret` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/rotate-secret`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceRotateClientSecretRequest {
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
@@ -1215,13 +1221,13 @@ impl SSOApplicationServiceRotateClientSecretRequest {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceRotateClientSecretResponse` schema.
+/// The answer of `SSOApplication::rotate_client_secret` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/rotate-secret`).
 #[cfg(feature = "sso-application")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceRotateClientSecretResponse {
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -1236,22 +1242,22 @@ redacted_debug! { SSOApplicationServiceRotateClientSecretResponse {
     "client_secret" client_secret: redacted,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceSearchRequest` schema.
+/// The request body of `SSOApplication::search` (`POST /api/v1/search/sso/applications`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceSearchRequest {
-    /// `appIds`: a list; each item is text.
+    /// The ids of the apps: a list of text. `None` counts as empty. On the wire: `appIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_ids: Option<Vec<String>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 }
@@ -1272,16 +1278,16 @@ setters! { SSOApplicationServiceSearchRequest {
     query: impl Into<String>,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceSearchResponse` schema.
+/// The answer of `SSOApplication::search` (`POST /api/v1/search/sso/applications`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceSearchResponse {
-    /// `list`: a list; each item is a [`SSOApplication`].
+    /// The list: a list of [`SSOApplication`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SSOApplication>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1303,16 +1309,16 @@ impl crate::Page for SSOApplicationServiceSearchResponse {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceUpdateClientRequestInput` schema.
+/// The request body of `SSOApplication::update_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/update`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateClientRequest {
-    /// `client`: a [`SSOApplicationOIDCClientConfig`].
+    /// The client: a [`SSOApplicationOIDCClientConfig`]. `None` leaves it out. On the wire: `client`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<SSOApplicationOIDCClientConfig>,
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
 }
@@ -1331,7 +1337,7 @@ setters! { SSOApplicationServiceUpdateClientRequest {
 
 #[cfg(feature = "sso-application")]
 impl SSOApplicationServiceUpdateClientRequest {
-    /// A `SSOApplicationServiceUpdateClientRequest` with the fields the API requires: `client_id`, `client`; set the others with the setters.
+    /// A `SSOApplicationServiceUpdateClientRequest` with the fields the API requires: `client_id` and `client`; set the others with the setters.
     pub fn new(
         client_id: impl Into<String>,
         client: impl Into<SSOApplicationOIDCClientConfig>,
@@ -1344,13 +1350,13 @@ impl SSOApplicationServiceUpdateClientRequest {
     }
 }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceUpdateClientResponse` schema.
+/// The answer of `SSOApplication::update_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/update`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateClientResponse {
-    /// `client`: a [`SSOApplicationOIDCClient`].
+    /// The client: a [`SSOApplicationOIDCClient`]. `None` when the answer has none. On the wire: `client`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<SSOApplicationOIDCClient>,
 }
@@ -1360,14 +1366,16 @@ model_de! { SSOApplicationServiceUpdateClientResponse [1] {
     0 "client" client: Model,
 } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceUpdateRequestInput` schema.
+/// The request body of `SSOApplication::update` (`POST /api/v1/apps/<app_id>/sso/applications/<id>`).
+///
+/// An update: the server changes the fields of `application` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateRequest {
-    /// `application`: a [`SSOApplication`].
+    /// The application: a [`SSOApplication`]. `None` leaves it out. On the wire: `application`.
     pub application: Option<SSOApplication>,
-    /// `updateMask`: text.
+    /// The fields of `application` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `application` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1411,13 +1419,13 @@ set_paths! { SSOApplicationServiceUpdateRequest => application }
 #[cfg(feature = "sso-application")]
 update_body! { SSOApplicationServiceUpdateRequest { "application" application,  } {  } }
 
-/// The `c1.api.sso.v1.SSOApplicationServiceUpdateResponse` schema.
+/// The answer of `SSOApplication::update` (`POST /api/v1/apps/<app_id>/sso/applications/<id>`).
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateResponse {
-    /// `application`: a [`SSOApplication`].
+    /// The application: a [`SSOApplication`]. `None` when the answer has none. On the wire: `application`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application: Option<SSOApplication>,
 }
@@ -1429,7 +1437,7 @@ model_de! { SSOApplicationServiceUpdateResponse [1] {
 
 #[cfg(any(feature = "sso-application", feature = "sso-settings"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SSOApplication.subject_type`, `SSOApplicationServiceCreateRequest.subject_type` and `SSOSettings.default_subject_type`.
 pub enum SSOApplicationSubjectType {
 /// `SSO_SUBJECT_TYPE_UNSPECIFIED`
 Unspecified = "SSO_SUBJECT_TYPE_UNSPECIFIED",
@@ -1442,34 +1450,36 @@ Compatibility = "SSO_SUBJECT_TYPE_COMPATIBILITY",
 }
 }
 
-/// The `c1.api.sso.v1.SSOSettings` schema.
+/// Held by `SSOSettingsHistoryEntry.snapshot`, `SSOSettingsServiceGetResponse.settings`, `SSOSettingsServiceUpdateRequest.settings` and 1 more.
+///
+/// In `SSOSettingsServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "sso-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettings {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `defaultAssertionLifetime`: a duration (`"3600s"` on the wire).
+    /// The default assertion lifetime: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `defaultAssertionLifetime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub default_assertion_lifetime: Option<::time::SignedDuration>,
-    /// `defaultIdTokenSignedResponseAlg`: one of [`SSOSettingsDefaultIdTokenSignedResponseAlg`].
+    /// The default id token signed response alg: one of [`SSOSettingsDefaultIdTokenSignedResponseAlg`]. `None` counts as [`SSOSettingsDefaultIdTokenSignedResponseAlg::Unspecified`]. On the wire: `defaultIdTokenSignedResponseAlg`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_id_token_signed_response_alg: Option<SSOSettingsDefaultIdTokenSignedResponseAlg>,
-    /// `defaultSubjectType`: one of [`SSOApplicationSubjectType`].
+    /// The default subject type: one of [`SSOApplicationSubjectType`]. `None` counts as [`SSOApplicationSubjectType::Unspecified`]. On the wire: `defaultSubjectType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_subject_type: Option<SSOApplicationSubjectType>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -1509,7 +1519,7 @@ set_paths! { SSOSettings {
 
 #[cfg(any(feature = "sso-application", feature = "sso-settings"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SSOApplicationOIDCConfig.id_token_signed_response_alg` and `SSOSettings.default_id_token_signed_response_alg`.
 pub enum SSOSettingsDefaultIdTokenSignedResponseAlg {
 /// `OIDC_SIGNING_ALGORITHM_UNSPECIFIED`
 Unspecified = "OIDC_SIGNING_ALGORITHM_UNSPECIFIED",
@@ -1522,16 +1532,16 @@ Rs256 = "OIDC_SIGNING_ALGORITHM_RS256",
 }
 }
 
-/// The `c1.api.sso.v1.SSOSettingsHistoryEntry` schema.
+/// Held by `SSOSettingsServiceListHistoryResponse.list`.
 #[cfg(feature = "sso-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsHistoryEntry {
-    /// `metadata`: a [`HistoryEntryMetadata`].
+    /// The metadata: a [`HistoryEntryMetadata`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<HistoryEntryMetadata>,
-    /// `snapshot`: a [`SSOSettings`].
+    /// The snapshot: a [`SSOSettings`]. `None` when the answer has none. On the wire: `snapshot`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<SSOSettings>,
 }
@@ -1542,13 +1552,13 @@ model_de! { SSOSettingsHistoryEntry [1] {
     1 "snapshot" snapshot: Model,
 } }
 
-/// The `c1.api.sso.v1.SSOSettingsServiceGetResponse` schema.
+/// The answer of `SSOSettings::get` (`GET /api/v1/settings/sso`).
 #[cfg(feature = "sso-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsServiceGetResponse {
-    /// `settings`: a [`SSOSettings`].
+    /// The settings: a [`SSOSettings`]. `None` when the answer has none. On the wire: `settings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<SSOSettings>,
 }
@@ -1558,16 +1568,16 @@ model_de! { SSOSettingsServiceGetResponse [1] {
     0 "settings" settings: Model,
 } }
 
-/// The `c1.api.sso.v1.SSOSettingsServiceListHistoryResponse` schema.
+/// The answer of `SSOSettings::list_history` (`GET /api/v1/settings/sso/history?<page_size>&<page_token>`).
 #[cfg(feature = "sso-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsServiceListHistoryResponse {
-    /// `list`: a list; each item is a [`SSOSettingsHistoryEntry`].
+    /// The list: a list of [`SSOSettingsHistoryEntry`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<SSOSettingsHistoryEntry>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1589,14 +1599,16 @@ impl crate::Page for SSOSettingsServiceListHistoryResponse {
     }
 }
 
-/// The `c1.api.sso.v1.SSOSettingsServiceUpdateRequest` schema.
+/// The request body of `SSOSettings::update` (`POST /api/v1/settings/sso`).
+///
+/// An update: the server changes the fields of `settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "sso-settings")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSOSettingsServiceUpdateRequest {
-    /// `settings`: a [`SSOSettings`].
+    /// The settings: a [`SSOSettings`]. `None` leaves it out. On the wire: `settings`.
     pub settings: Option<SSOSettings>,
-    /// `updateMask`: text.
+    /// The fields of `settings` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `settings` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -1640,13 +1652,13 @@ set_paths! { SSOSettingsServiceUpdateRequest => settings }
 #[cfg(feature = "sso-settings")]
 update_body! { SSOSettingsServiceUpdateRequest { "settings" settings,  } {  } }
 
-/// The `c1.api.sso.v1.SSOSettingsServiceUpdateResponse` schema.
+/// The answer of `SSOSettings::update` (`POST /api/v1/settings/sso`).
 #[cfg(feature = "sso-settings")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSettingsServiceUpdateResponse {
-    /// `settings`: a [`SSOSettings`].
+    /// The settings: a [`SSOSettings`]. `None` when the answer has none. On the wire: `settings`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub settings: Option<SSOSettings>,
 }
@@ -1656,13 +1668,13 @@ model_de! { SSOSettingsServiceUpdateResponse [1] {
     0 "settings" settings: Model,
 } }
 
-/// The `c1.api.sso.v1.SSOSubjectCompatibility` schema.
+/// Held by `SSOApplication.subject_compatibility` and `SSOApplicationServiceCreateRequest.subject_compatibility`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSubjectCompatibility {
-    /// `userAttributeMappingId`: text.
+    /// The id of the user attribute mapping: text. `None` counts as empty. On the wire: `userAttributeMappingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_attribute_mapping_id: Option<String>,
 }
@@ -1677,16 +1689,16 @@ setters! { SSOSubjectCompatibility {
     user_attribute_mapping_id: impl Into<String>,
 } }
 
-/// The `c1.api.sso.v1.SSOSubjectCompatibilityDeleteIssue` schema.
+/// Held by `SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse.issues`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSubjectCompatibilityDeleteIssue {
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1697,19 +1709,19 @@ model_de! { SSOSubjectCompatibilityDeleteIssue [1] {
     1 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.sso.v1.SSOSubjectCompatibilityImportEntry` schema.
+/// Held by `SSOApplicationServiceBatchImportSubjectCompatibilityRequest.entries`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSubjectCompatibilityImportEntry {
-    /// `row`: a number.
+    /// The row: a whole number. `None` counts as 0. On the wire: `row`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<i32>,
-    /// `subject`: text.
+    /// The subject: text. `None` counts as empty. On the wire: `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -1728,22 +1740,22 @@ setters! { SSOSubjectCompatibilityImportEntry {
     user_id: impl Into<String>,
 } }
 
-/// The `c1.api.sso.v1.SSOSubjectCompatibilityImportIssue` schema.
+/// Held by `SSOApplicationServiceBatchImportSubjectCompatibilityResponse.issues`.
 #[cfg(feature = "sso-application")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SSOSubjectCompatibilityImportIssue {
-    /// `reason`: text.
+    /// The reason: text. `None` counts as empty. On the wire: `reason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// `row`: a number.
+    /// The row: a whole number. `None` counts as 0. On the wire: `row`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<i32>,
-    /// `subject`: text.
+    /// The subject: text. `None` counts as empty. On the wire: `subject`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }

@@ -4,28 +4,30 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.stepup.v1.CreateStepUpProviderRequest` schema.
+/// The request body of `StepUpProvider::create` (`POST /api/v1/step-up/providers`).
+///
+/// At most one of `oauth2`, `microsoft` may be set.
 #[cfg(feature = "step-up-provider")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateStepUpProviderRequest {
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `issuerUrl`: text.
+    /// The issuer URL: text. `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// `microsoft`: a [`StepUpMicrosoftSettings`].
+    /// The microsoft: a [`StepUpMicrosoftSettings`]. `None` leaves it out. On the wire: `microsoft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub microsoft: Option<StepUpMicrosoftSettings>,
-    /// `oauth2`: a [`StepUpOAuth2Settings`].
+    /// The OAuth 2: a [`StepUpOAuth2Settings`]. `None` leaves it out. On the wire: `oauth2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<StepUpOAuth2Settings>,
 }
@@ -60,13 +62,13 @@ setters! { CreateStepUpProviderRequest {
     oauth2: impl Into<StepUpOAuth2Settings>,
 } }
 
-/// The `c1.api.stepup.v1.CreateStepUpProviderResponse` schema.
+/// The answer of `StepUpProvider::create` (`POST /api/v1/step-up/providers`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateStepUpProviderResponse {
-    /// `stepUpProvider`: a [`StepUpProvider`].
+    /// The step up provider: a [`StepUpProvider`]. `None` when the answer has none. On the wire: `stepUpProvider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_provider: Option<StepUpProvider>,
 }
@@ -76,7 +78,7 @@ model_de! { CreateStepUpProviderResponse [1] {
     0 "stepUpProvider" step_up_provider: Model,
 } }
 
-/// The `c1.api.stepup.v1.DeleteStepUpProviderRequestInput` schema.
+/// The request body of `StepUpProvider::delete` (`DELETE /api/v1/step-up/providers/<id>`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -87,7 +89,7 @@ pub struct DeleteStepUpProviderRequest {}
 model_de! { DeleteStepUpProviderRequest [1] {
 } }
 
-/// The `c1.api.stepup.v1.DeleteStepUpProviderResponse` schema.
+/// The answer of `StepUpProvider::delete` (`DELETE /api/v1/step-up/providers/<id>`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -98,13 +100,13 @@ pub struct DeleteStepUpProviderResponse {}
 model_de! { DeleteStepUpProviderResponse [1] {
 } }
 
-/// The `c1.api.stepup.v1.GetStepUpProviderResponse` schema.
+/// The answer of `StepUpProvider::get` (`GET /api/v1/step-up/providers/<id>`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetStepUpProviderResponse {
-    /// `stepUpProvider`: a [`StepUpProvider`].
+    /// The step up provider: a [`StepUpProvider`]. `None` when the answer has none. On the wire: `stepUpProvider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_provider: Option<StepUpProvider>,
 }
@@ -114,13 +116,13 @@ model_de! { GetStepUpProviderResponse [1] {
     0 "stepUpProvider" step_up_provider: Model,
 } }
 
-/// The `c1.api.stepup.v1.GetStepUpTransactionResponse` schema.
+/// The answer of `StepUpTransaction::get` (`GET /api/v1/step-up/transactions/<id>`).
 #[cfg(feature = "step-up-transaction")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetStepUpTransactionResponse {
-    /// `transaction`: a [`StepUpTransaction`].
+    /// The transaction: a [`StepUpTransaction`]. `None` when the answer has none. On the wire: `transaction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transaction: Option<StepUpTransaction>,
 }
@@ -130,16 +132,16 @@ model_de! { GetStepUpTransactionResponse [1] {
     0 "transaction" transaction: Model,
 } }
 
-/// The `c1.api.stepup.v1.ListStepUpProvidersResponse` schema.
+/// The answer of `StepUpProvider::list` (`GET /api/v1/step-up/providers?<page_size>&<page_token>`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListStepUpProvidersResponse {
-    /// `list`: a list; each item is a [`StepUpProvider`].
+    /// The list: a list of [`StepUpProvider`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<StepUpProvider>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -161,25 +163,25 @@ impl crate::Page for ListStepUpProvidersResponse {
     }
 }
 
-/// The `c1.api.stepup.v1.SearchStepUpProvidersRequest` schema.
+/// The request body of `StepUpProvider::search` (`POST /api/v1/search/step-up/providers`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchStepUpProvidersRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `providerType`: one of [`SearchStepUpProvidersRequestProviderType`].
+    /// The provider type: one of [`SearchStepUpProvidersRequestProviderType`]. `None` counts as [`SearchStepUpProvidersRequestProviderType::Unspecified`]. On the wire: `providerType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_type: Option<SearchStepUpProvidersRequestProviderType>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`StepUpProviderRef`].
+    /// The refs: a list of [`StepUpProviderRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<StepUpProviderRef>>,
 }
@@ -204,7 +206,7 @@ setters! { SearchStepUpProvidersRequest {
 
 #[cfg(feature = "step-up-provider")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SearchStepUpProvidersRequest.provider_type`.
 pub enum SearchStepUpProvidersRequestProviderType {
 /// `PROVIDER_TYPE_UNSPECIFIED`
 Unspecified = "PROVIDER_TYPE_UNSPECIFIED",
@@ -215,16 +217,16 @@ Microsoft = "PROVIDER_TYPE_MICROSOFT",
 }
 }
 
-/// The `c1.api.stepup.v1.SearchStepUpProvidersResponse` schema.
+/// The answer of `StepUpProvider::search` (`POST /api/v1/search/step-up/providers`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchStepUpProvidersResponse {
-    /// `list`: a list; each item is a [`StepUpProvider`].
+    /// The list: a list of [`StepUpProvider`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<StepUpProvider>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -246,43 +248,43 @@ impl crate::Page for SearchStepUpProvidersResponse {
     }
 }
 
-/// The `c1.api.stepup.v1.SearchStepUpTransactionsRequest` schema.
+/// The request body of `StepUpTransaction::search` (`POST /api/v1/search/step-up/transactions`).
 #[cfg(feature = "step-up-transaction")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchStepUpTransactionsRequest {
-    /// `createdAfter`: a timestamp (RFC 3339 on the wire).
+    /// Only what was created after this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `createdAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_after: Option<::time::OffsetDateTime>,
-    /// `createdBefore`: a timestamp (RFC 3339 on the wire).
+    /// Only what was created before this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `createdBefore`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_before: Option<::time::OffsetDateTime>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `providerId`: text.
+    /// The id of the provider: text. `None` counts as empty. On the wire: `providerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
-    /// `state`: one of [`StepUpTransactionState`].
+    /// The state: one of [`StepUpTransactionState`]. `None` counts as [`StepUpTransactionState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<StepUpTransactionState>,
-    /// `targetType`: one of [`SearchStepUpTransactionsRequestTargetType`].
+    /// The target type: one of [`SearchStepUpTransactionsRequestTargetType`]. `None` counts as [`SearchStepUpTransactionsRequestTargetType::Unspecified`]. On the wire: `targetType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_type: Option<SearchStepUpTransactionsRequestTargetType>,
-    /// `taskId`: text.
+    /// The id of the task: text. `None` counts as empty. On the wire: `taskId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -315,7 +317,7 @@ setters! { SearchStepUpTransactionsRequest {
 
 #[cfg(feature = "step-up-transaction")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SearchStepUpTransactionsRequest.target_type`.
 pub enum SearchStepUpTransactionsRequestTargetType {
 /// `TARGET_TYPE_UNSPECIFIED`
 Unspecified = "TARGET_TYPE_UNSPECIFIED",
@@ -326,16 +328,16 @@ Test = "TARGET_TYPE_TEST",
 }
 }
 
-/// The `c1.api.stepup.v1.SearchStepUpTransactionsResponse` schema.
+/// The answer of `StepUpTransaction::search` (`POST /api/v1/search/step-up/transactions`).
 #[cfg(feature = "step-up-transaction")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchStepUpTransactionsResponse {
-    /// `list`: a list; each item is a [`StepUpTransaction`].
+    /// The list: a list of [`StepUpTransaction`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<StepUpTransaction>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -357,19 +359,19 @@ impl crate::Page for SearchStepUpTransactionsResponse {
     }
 }
 
-/// The `c1.api.stepup.v1.StepUpMicrosoftSettings` schema.
+/// Held by `CreateStepUpProviderRequest.microsoft` and `StepUpProvider.microsoft`.
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpMicrosoftSettings {
-    /// `conditionalAccessIds`: a list; each item is text.
+    /// The ids of the conditional accesses: a list of text. `None` counts as empty. On the wire: `conditionalAccessIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_access_ids: Option<Vec<String>>,
-    /// `tenant`: text.
+    /// The tenant: text. `None` counts as empty. On the wire: `tenant`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant: Option<String>,
-    /// `validationMode`: one of [`StepUpMicrosoftSettingsValidationMode`].
+    /// The validation mode: one of [`StepUpMicrosoftSettingsValidationMode`]. `None` counts as [`StepUpMicrosoftSettingsValidationMode::Unspecified`]. On the wire: `validationMode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub validation_mode: Option<StepUpMicrosoftSettingsValidationMode>,
 }
@@ -390,7 +392,7 @@ setters! { StepUpMicrosoftSettings {
 
 #[cfg(feature = "step-up-provider")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `StepUpMicrosoftSettings.validation_mode`.
 pub enum StepUpMicrosoftSettingsValidationMode {
 /// `MICROSOFT_VALIDATION_MODE_UNSPECIFIED`
 Unspecified = "MICROSOFT_VALIDATION_MODE_UNSPECIFIED",
@@ -401,13 +403,13 @@ Oidc = "MICROSOFT_VALIDATION_MODE_OIDC",
 }
 }
 
-/// The `c1.api.stepup.v1.StepUpOAuth2Settings` schema.
+/// Held by `CreateStepUpProviderRequest.oauth2` and `StepUpProvider.oauth2`.
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpOAuth2Settings {
-    /// `acrValues`: a list; each item is text.
+    /// The acr values: a list of text. `None` counts as empty. On the wire: `acrValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acr_values: Option<Vec<String>>,
 }
@@ -422,46 +424,48 @@ setters! { StepUpOAuth2Settings {
     acr_values: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.stepup.v1.StepUpProvider` schema.
+/// Held by `CreateStepUpProviderResponse.step_up_provider`, `GetStepUpProviderResponse.step_up_provider`, `ListStepUpProvidersResponse.list` and 4 more.
+///
+/// In `UpdateStepUpProviderRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `oauth2`, `microsoft` may be set.
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpProvider {
-    /// `clientId`: text.
+    /// The id of the client: text. `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `enabled`: a boolean.
+    /// Whether it is enabled: a boolean. `None` counts as `false`. On the wire: `enabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    /// `id`: text. Set by the server.
+    /// The id of this step up provider: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `issuerUrl`: text.
+    /// The issuer URL: text. `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// `lastTestedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last tested: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `lastTestedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_tested_at: Option<::time::OffsetDateTime>,
-    /// `microsoft`: a [`StepUpMicrosoftSettings`].
+    /// The microsoft: a [`StepUpMicrosoftSettings`]. `None`: not set. On the wire: `microsoft`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub microsoft: Option<StepUpMicrosoftSettings>,
-    /// `oauth2`: a [`StepUpOAuth2Settings`].
+    /// The OAuth 2: a [`StepUpOAuth2Settings`]. `None`: not set. On the wire: `oauth2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth2: Option<StepUpOAuth2Settings>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -507,13 +511,13 @@ set_paths! { StepUpProvider {
     "oauth2" oauth2,
 } }
 
-/// The `c1.api.stepup.v1.StepUpProviderRef` schema.
+/// Held by `SearchStepUpProvidersRequest.refs`.
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpProviderRef {
-    /// `id`: text.
+    /// The id of this step up provider ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -528,52 +532,54 @@ setters! { StepUpProviderRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.stepup.v1.StepUpTransaction` schema.
+/// Held by `GetStepUpTransactionResponse.transaction` and `SearchStepUpTransactionsResponse.list`.
+///
+/// At most one of `approve_task`, `test` may be set.
 #[cfg(feature = "step-up-transaction")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StepUpTransaction {
-    /// `approveTask`: a [`TargetTask`].
+    /// The approve task: a [`TargetTask`]. `None` when the answer has none. On the wire: `approveTask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approve_task: Option<TargetTask>,
-    /// `claims`: a free-form JSON object.
+    /// The claims: a free-form JSON object. `None` when the answer has none. On the wire: `claims`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `errorMessage`: text. Set by the server.
+    /// The error message: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it expires: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this step up transaction: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `providerId`: text.
+    /// The id of the provider: text. `None` counts as empty. On the wire: `providerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
-    /// `state`: one of [`StepUpTransactionState`]. Set by the server.
+    /// The state: one of [`StepUpTransactionState`]. Set by the server (leave it `None` in a request). `None` counts as [`StepUpTransactionState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<StepUpTransactionState>,
-    /// `test`: a [`TargetTest`].
+    /// The test: a [`TargetTest`]. `None` when the answer has none. On the wire: `test`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<TargetTest>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -595,7 +601,7 @@ model_de! { StepUpTransaction [1] {
 
 #[cfg(feature = "step-up-transaction")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SearchStepUpTransactionsRequest.state` and `StepUpTransaction.state`.
 pub enum StepUpTransactionState {
 /// `STEP_UP_TRANSACTION_STATE_UNSPECIFIED`
 Unspecified = "STEP_UP_TRANSACTION_STATE_UNSPECIFIED",
@@ -608,16 +614,16 @@ Error = "STEP_UP_TRANSACTION_STATE_ERROR",
 }
 }
 
-/// The `c1.api.stepup.v1.StepUpTransaction.TargetTask` schema.
+/// Held by `StepUpTransaction.approve_task`.
 #[cfg(feature = "step-up-transaction")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TargetTask {
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
-    /// `taskId`: text.
+    /// The id of the task: text. `None` counts as empty. On the wire: `taskId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
@@ -628,7 +634,7 @@ model_de! { TargetTask [1] {
     1 "taskId" task_id: Plain,
 } }
 
-/// The `c1.api.stepup.v1.StepUpTransaction.TargetTest` schema.
+/// Held by `StepUpTransaction.test`.
 #[cfg(feature = "step-up-transaction")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -639,7 +645,7 @@ pub struct TargetTest {}
 model_de! { TargetTest [1] {
 } }
 
-/// The `c1.api.stepup.v1.TestStepUpProviderRequestInput` schema.
+/// The request body of `StepUpProvider::test` (`POST /api/v1/step-up/providers/<id>/test`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -650,13 +656,13 @@ pub struct TestStepUpProviderRequest {}
 model_de! { TestStepUpProviderRequest [1] {
 } }
 
-/// The `c1.api.stepup.v1.TestStepUpProviderResponse` schema.
+/// The answer of `StepUpProvider::test` (`POST /api/v1/step-up/providers/<id>/test`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestStepUpProviderResponse {
-    /// `redirectUrl`: text.
+    /// The redirect URL: text. `None` counts as empty. On the wire: `redirectUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
 }
@@ -666,14 +672,16 @@ model_de! { TestStepUpProviderResponse [1] {
     0 "redirectUrl" redirect_url: Plain,
 } }
 
-/// The `c1.api.stepup.v1.UpdateStepUpProviderRequestInput` schema.
+/// The request body of `StepUpProvider::update` (`POST /api/v1/step-up/providers/<id>`).
+///
+/// An update: the server changes the fields of `step_up_provider` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderRequest {
-    /// `stepUpProvider`: a [`StepUpProvider`].
+    /// The step up provider: a [`StepUpProvider`]. `None` leaves it out. On the wire: `stepUpProvider`.
     pub step_up_provider: Option<StepUpProvider>,
-    /// `updateMask`: text.
+    /// The fields of `step_up_provider` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `step_up_provider` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -710,13 +718,13 @@ set_paths! { UpdateStepUpProviderRequest => step_up_provider }
 #[cfg(feature = "step-up-provider")]
 update_body! { UpdateStepUpProviderRequest { "stepUpProvider" step_up_provider,  } {  } }
 
-/// The `c1.api.stepup.v1.UpdateStepUpProviderResponse` schema.
+/// The answer of `StepUpProvider::update` (`POST /api/v1/step-up/providers/<id>`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderResponse {
-    /// `stepUpProvider`: a [`StepUpProvider`].
+    /// The step up provider: a [`StepUpProvider`]. `None` when the answer has none. On the wire: `stepUpProvider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_provider: Option<StepUpProvider>,
 }
@@ -726,13 +734,13 @@ model_de! { UpdateStepUpProviderResponse [1] {
     0 "stepUpProvider" step_up_provider: Model,
 } }
 
-/// The `c1.api.stepup.v1.UpdateStepUpProviderSecretRequestInput` schema.
+/// The request body of `StepUpProvider::update_secret` (`POST /api/v1/step-up/providers/<id>/secret`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderSecretRequest {
-    /// `clientSecret`: text.
+    /// The client secret: text. `None` counts as empty. On the wire: `clientSecret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
@@ -752,13 +760,13 @@ setters! { UpdateStepUpProviderSecretRequest {
     client_secret: impl Into<String>,
 } }
 
-/// The `c1.api.stepup.v1.UpdateStepUpProviderSecretResponse` schema.
+/// The answer of `StepUpProvider::update_secret` (`POST /api/v1/step-up/providers/<id>/secret`).
 #[cfg(feature = "step-up-provider")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderSecretResponse {
-    /// `stepUpProvider`: a [`StepUpProvider`].
+    /// The step up provider: a [`StepUpProvider`]. `None` when the answer has none. On the wire: `stepUpProvider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_provider: Option<StepUpProvider>,
 }

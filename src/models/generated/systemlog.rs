@@ -4,16 +4,18 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.systemlog.v1.ExportServiceCreateRequest` schema.
+/// The request body of `Export::create` (`POST /api/v1/systemlog/exports`).
+///
+/// At most one of `datasource` may be set.
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceCreateRequest {
-    /// `datasource`: a [`ExportToDatasource`].
+    /// The datasource: an [`ExportToDatasource`]. `None` leaves it out. On the wire: `datasource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datasource: Option<ExportToDatasource>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -30,13 +32,13 @@ setters! { ExportServiceCreateRequest {
     display_name: impl Into<String>,
 } }
 
-/// The `c1.api.systemlog.v1.ExportServiceCreateResponse` schema.
+/// The answer of `Export::create` (`POST /api/v1/systemlog/exports`).
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceCreateResponse {
-    /// `exporter`: a [`Exporter`].
+    /// The exporter: an [`Exporter`]. `None` when the answer has none. On the wire: `exporter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exporter: Option<Exporter>,
 }
@@ -46,7 +48,7 @@ model_de! { ExportServiceCreateResponse [1] {
     0 "exporter" exporter: Model,
 } }
 
-/// The `c1.api.systemlog.v1.ExportServiceDeleteRequestInput` schema.
+/// The request body of `Export::delete` (`DELETE /api/v1/systemlog/exports/<export_id>`).
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -57,7 +59,7 @@ pub struct ExportServiceDeleteRequest {}
 model_de! { ExportServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.systemlog.v1.ExportServiceDeleteResponse` schema.
+/// The answer of `Export::delete` (`DELETE /api/v1/systemlog/exports/<export_id>`).
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -68,13 +70,13 @@ pub struct ExportServiceDeleteResponse {}
 model_de! { ExportServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.systemlog.v1.ExportServiceGetResponse` schema.
+/// The answer of `Export::get` (`GET /api/v1/systemlog/exports/<export_id>`).
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceGetResponse {
-    /// `exporter`: a [`Exporter`].
+    /// The exporter: an [`Exporter`]. `None` when the answer has none. On the wire: `exporter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exporter: Option<Exporter>,
 }
@@ -84,16 +86,16 @@ model_de! { ExportServiceGetResponse [1] {
     0 "exporter" exporter: Model,
 } }
 
-/// The `c1.api.systemlog.v1.ExportServiceListEventsRequestInput` schema.
+/// The request body of `Export::list_events` (`POST /api/v1/systemlog/exports/<export_id>/events`).
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceListEventsRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
 }
@@ -110,16 +112,16 @@ setters! { ExportServiceListEventsRequest {
     page_token: impl Into<String>,
 } }
 
-/// The `c1.api.systemlog.v1.ExportServiceListEventsResponse` schema.
+/// The answer of `Export::list_events` (`POST /api/v1/systemlog/exports/<export_id>/events`).
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceListEventsResponse {
-    /// `list`: a list; each item is a free-form JSON object.
+    /// The list: a list of free-form JSON objects. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -141,16 +143,16 @@ impl crate::Page for ExportServiceListEventsResponse {
     }
 }
 
-/// The `c1.api.systemlog.v1.ExportServiceListResponse` schema.
+/// The answer of `Export::list` (`GET /api/v1/systemlog/exports?<page_size>&<page_token>`).
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceListResponse {
-    /// `list`: a list; each item is a [`Exporter`].
+    /// The list: a list of [`Exporter`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Exporter>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -172,14 +174,16 @@ impl crate::Page for ExportServiceListResponse {
     }
 }
 
-/// The `c1.api.systemlog.v1.ExportServiceUpdateRequestInput` schema.
+/// The request body of `Export::update` (`POST /api/v1/systemlog/exports/<export_id>`).
+///
+/// An update: the server changes the fields of `exporter` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportServiceUpdateRequest {
-    /// `exporter`: a [`Exporter`].
+    /// The exporter: an [`Exporter`]. `None` leaves it out. On the wire: `exporter`.
     pub exporter: Option<Exporter>,
-    /// `updateMask`: text.
+    /// The fields of `exporter` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `exporter` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -216,13 +220,13 @@ set_paths! { ExportServiceUpdateRequest => exporter }
 #[cfg(feature = "export")]
 update_body! { ExportServiceUpdateRequest { "exporter" exporter,  } {  } }
 
-/// The `c1.api.systemlog.v1.ExportServiceUpdateResponse` schema.
+/// The answer of `Export::update` (`POST /api/v1/systemlog/exports/<export_id>`).
 #[cfg(feature = "export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportServiceUpdateResponse {
-    /// `exporter`: a [`Exporter`].
+    /// The exporter: an [`Exporter`]. `None` when the answer has none. On the wire: `exporter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exporter: Option<Exporter>,
 }
@@ -232,19 +236,19 @@ model_de! { ExportServiceUpdateResponse [1] {
     0 "exporter" exporter: Model,
 } }
 
-/// The `c1.api.systemlog.v1.ExportToDatasource` schema.
+/// Held by `ExportServiceCreateRequest.datasource` and `Exporter.datasource`.
 #[cfg(any(feature = "export", feature = "exports-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportToDatasource {
-    /// `datasourceId`: text.
+    /// The id of the datasource: text. `None` counts as empty. On the wire: `datasourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datasource_id: Option<String>,
-    /// `format`: one of [`ExportToDatasourceFormat`].
+    /// The format: one of [`ExportToDatasourceFormat`]. `None` counts as [`ExportToDatasourceFormat::Unspecified`]. On the wire: `format`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<ExportToDatasourceFormat>,
-    /// `prefix`: text.
+    /// The prefix: text. `None` counts as empty. On the wire: `prefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
 }
@@ -265,7 +269,7 @@ setters! { ExportToDatasource {
 
 #[cfg(any(feature = "export", feature = "exports-search"))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `ExportToDatasource.format`.
 pub enum ExportToDatasourceFormat {
 /// `EXPORT_FORMAT_UNSPECIFIED`
 Unspecified = "EXPORT_FORMAT_UNSPECIFIED",
@@ -276,43 +280,45 @@ OcsfJsonGzip = "EXPORT_FORMAT_OCSF_JSON_GZIP",
 }
 }
 
-/// The `c1.api.systemlog.v1.Exporter` schema.
+/// Held by `ExportServiceCreateResponse.exporter`, `ExportServiceGetResponse.exporter`, `ExportServiceListResponse.list` and 3 more.
+///
+/// In `ExportServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `datasource` may be set.
 #[cfg(any(feature = "export", feature = "exports-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Exporter {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `datasource`: a [`ExportToDatasource`].
+    /// The datasource: an [`ExportToDatasource`]. `None`: not set. On the wire: `datasource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datasource: Option<ExportToDatasource>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `exportId`: text. Set by the server.
+    /// The id of the export: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `exportId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export_id: Option<String>,
-    /// `state`: one of [`ExporterState`]. Set by the server.
+    /// The state: one of [`ExporterState`]. Set by the server (leave it `None` in a request). `None` counts as [`ExporterState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ExporterState>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `watermarkEventId`: text. Set by the server.
+    /// The id of the watermark event: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `watermarkEventId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub watermark_event_id: Option<String>,
 }
@@ -347,13 +353,13 @@ set_paths! { Exporter {
     "displayName" display_name,
 } }
 
-/// The `c1.api.systemlog.v1.ExporterRef` schema.
+/// Held by `ExportsSearchServiceSearchRequest.refs`.
 #[cfg(feature = "exports-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExporterRef {
-    /// `exportId`: text.
+    /// The id of the export: text. `None` counts as empty. On the wire: `exportId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub export_id: Option<String>,
 }
@@ -370,7 +376,7 @@ setters! { ExporterRef {
 
 #[cfg(any(feature = "export", feature = "exports-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `Exporter.state`.
 pub enum ExporterState {
 /// `EXPORT_STATE_UNSPECIFIED`
 Unspecified = "EXPORT_STATE_UNSPECIFIED",
@@ -383,25 +389,25 @@ Error = "EXPORT_STATE_ERROR",
 }
 }
 
-/// The `c1.api.systemlog.v1.ExportsSearchServiceSearchRequest` schema.
+/// The request body of `ExportsSearch::search` (`POST /api/v1/search/systemlog/exports`).
 #[cfg(feature = "exports-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportsSearchServiceSearchRequest {
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`ExporterRef`].
+    /// The refs: a list of [`ExporterRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<ExporterRef>>,
 }
@@ -424,16 +430,16 @@ setters! { ExportsSearchServiceSearchRequest {
     refs: impl Into<Vec<ExporterRef>>,
 } }
 
-/// The `c1.api.systemlog.v1.ExportsSearchServiceSearchResponse` schema.
+/// The answer of `ExportsSearch::search` (`POST /api/v1/search/systemlog/exports`).
 #[cfg(feature = "exports-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportsSearchServiceSearchResponse {
-    /// `list`: a list; each item is a [`Exporter`].
+    /// The list: a list of [`Exporter`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<Exporter>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -455,37 +461,37 @@ impl crate::Page for ExportsSearchServiceSearchResponse {
     }
 }
 
-/// The `c1.api.systemlog.v1.SystemLogServiceListEventsRequest` schema.
+/// The request body of `SystemLog::list_events` (`POST /api/v1/systemlog/events`).
 #[cfg(feature = "system-log")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SystemLogServiceListEventsRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `since`: a timestamp (RFC 3339 on the wire).
+    /// The since: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `since`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub since: Option<::time::OffsetDateTime>,
-    /// `sinceEventUid`: text.
+    /// The since event uid: text. `None` counts as empty. On the wire: `sinceEventUid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since_event_uid: Option<String>,
-    /// `sortDirection`: one of [`SearchAutomationsRequestDirection`].
+    /// The sort direction: one of [`SearchAutomationsRequestDirection`]. `None` counts as [`SearchAutomationsRequestDirection::Unspecified`]. On the wire: `sortDirection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_direction: Option<SearchAutomationsRequestDirection>,
-    /// `until`: a timestamp (RFC 3339 on the wire).
+    /// The until: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `until`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub until: Option<::time::OffsetDateTime>,
-    /// `untilEventUid`: text.
+    /// The until event uid: text. `None` counts as empty. On the wire: `untilEventUid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub until_event_uid: Option<String>,
 }
@@ -512,16 +518,16 @@ setters! { SystemLogServiceListEventsRequest {
     until_event_uid: impl Into<String>,
 } }
 
-/// The `c1.api.systemlog.v1.SystemLogServiceListEventsResponse` schema.
+/// The answer of `SystemLog::list_events` (`POST /api/v1/systemlog/events`).
 #[cfg(feature = "system-log")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SystemLogServiceListEventsResponse {
-    /// `list`: a list; each item is a free-form JSON object.
+    /// The list: a list of free-form JSON objects. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }

@@ -4,25 +4,25 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.task.v1.BatonResourceActionRef` schema.
+/// Held by `TaskActionInstance.baton_resource_action_ref`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatonResourceActionRef {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `batonActionDisplayName`: text. Set by the server.
+    /// The baton action display name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `batonActionDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_display_name: Option<String>,
-    /// `batonActionName`: text. Set by the server.
+    /// The baton action name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `batonActionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_name: Option<String>,
-    /// `connectorId`: text. Set by the server.
+    /// The id of the connector: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `resourceTypeId`: text. Set by the server.
+    /// The id of the resource type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `resourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type_id: Option<String>,
 }
@@ -45,19 +45,19 @@ setters! { BatonResourceActionRef {
     resource_type_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.ConnectorActionRef` schema.
+/// Held by `TaskActionInstance.connector_action_ref`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ConnectorActionRef {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text. Set by the server.
+    /// The id of the connector: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `operation`: one of [`ConnectorActionRefOperation`]. Set by the server.
+    /// The operation: one of [`ConnectorActionRefOperation`]. Set by the server (leave it `None` in a request). `None` counts as [`ConnectorActionRefOperation::Unspecified`]. On the wire: `operation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub operation: Option<ConnectorActionRefOperation>,
 }
@@ -78,7 +78,7 @@ setters! { ConnectorActionRef {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 2 known values.
+/// An open enum of 2 known values, the type of `ConnectorActionRef.operation`.
 pub enum ConnectorActionRefOperation {
 /// `OPERATION_UNSPECIFIED`
 Unspecified = "OPERATION_UNSPECIFIED",
@@ -87,19 +87,19 @@ Grant = "OPERATION_GRANT",
 }
 }
 
-/// The `c1.api.task.v1.ExternalRef` schema.
+/// Held by `Task.external_refs`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExternalRef {
-    /// `externalRefSource`: one of [`ExternalRefExternalRefSource`]. Set by the server.
+    /// The external ref source: one of [`ExternalRefExternalRefSource`]. Set by the server (leave it `None` in a request). `None` counts as [`ExternalRefExternalRefSource::Unspecified`]. On the wire: `externalRefSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ref_source: Option<ExternalRefExternalRefSource>,
-    /// `name`: text. Set by the server.
+    /// The name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `url`: text. Set by the server.
+    /// The URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -113,7 +113,7 @@ model_de! { ExternalRef [1] {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 2 known values.
+/// An open enum of 2 known values, the type of `ExternalRef.external_ref_source`.
 pub enum ExternalRefExternalRefSource {
 /// `UNSPECIFIED`
 Unspecified = "UNSPECIFIED",
@@ -122,16 +122,16 @@ Jira = "JIRA",
 }
 }
 
-/// The `c1.api.task.v1.FindingTarget` schema.
+/// Held by `TaskTypeAction.finding`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FindingTarget {
-    /// `findingId`: text. Set by the server.
+    /// The id of the finding: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `findingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_id: Option<String>,
-    /// `findingType`: text. Set by the server.
+    /// The finding type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `findingType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_type: Option<String>,
 }
@@ -148,46 +148,46 @@ setters! { FindingTarget {
     finding_type: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.GatedToolCallTarget` schema.
+/// Held by `TaskTypeAction.tool_call`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GatedToolCallTarget {
-    /// `appEntitlementId`: text. Set by the server.
+    /// The id of the app entitlement: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `callerKind`: text. Set by the server.
+    /// The caller kind: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `callerKind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_kind: Option<String>,
-    /// `connectorId`: text. Set by the server.
+    /// The id of the connector: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `gateId`: text. Set by the server.
+    /// The id of the gate: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `gateId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate_id: Option<String>,
-    /// `inputSizeBytes`: a number. Set by the server.
+    /// The input size, in bytes: a whole number. Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `inputSizeBytes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_size_bytes: Option<i32>,
-    /// `toolError`: text. Set by the server.
+    /// The tool error: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `toolError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_error: Option<String>,
-    /// `toolId`: text. Set by the server.
+    /// The id of the tool: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `toolId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_id: Option<String>,
-    /// `toolInput`: a free-form JSON object. Set by the server.
+    /// The tool input: a free-form JSON object. Set by the server (leave it `None` in a request). `None`: not set. On the wire: `toolInput`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_input: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `toolKind`: text. Set by the server.
+    /// The tool kind: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `toolKind`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_kind: Option<String>,
-    /// `toolName`: text. Set by the server.
+    /// The tool name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `toolName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_name: Option<String>,
-    /// `toolOutput`: any JSON value. Set by the server.
+    /// The tool output: any JSON value. Set by the server (leave it `None` in a request). `None`: not set. On the wire: `toolOutput`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_output: Option<::serde_json::Value>,
 }
@@ -224,31 +224,31 @@ setters! { GatedToolCallTarget {
     tool_output: impl Into<::serde_json::Value>,
 } }
 
-/// The `c1.api.task.v1.ScopeRole` schema.
+/// Held by `TaskTypeAction.scope_role`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScopeRole {
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `grantDuration`: a duration (`"3600s"` on the wire). Set by the server.
+    /// The grant duration: a duration (seconds on the wire: `"3600s"`). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `grantDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub grant_duration: Option<::time::SignedDuration>,
-    /// `roleResourceId`: text. Set by the server.
+    /// The id of the role resource: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `roleResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_resource_id: Option<String>,
-    /// `roleResourceTypeId`: text. Set by the server.
+    /// The id of the role resource type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `roleResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_resource_type_id: Option<String>,
-    /// `scopeResourceId`: text. Set by the server.
+    /// The id of the scope resource: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `scopeResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_resource_id: Option<String>,
-    /// `scopeResourceTypeId`: text. Set by the server.
+    /// The id of the scope resource type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `scopeResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_resource_type_id: Option<String>,
 }
@@ -273,43 +273,43 @@ setters! { ScopeRole {
     scope_resource_type_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskAction` schema.
+/// Held by `TaskAuditActionSubmitted.action`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SubmittedTaskAction {
-    /// `actionType`: one of [`TaskActions`].
+    /// The action type: one of [`TaskActions`]. `None` counts as [`TaskActions::Unspecified`]. On the wire: `actionType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_type: Option<TaskActions>,
-    /// `bulkActionId`: text.
+    /// The id of the bulk action: text. `None` counts as empty. On the wire: `bulkActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_id: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this submitted task action: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -326,106 +326,106 @@ model_de! { SubmittedTaskAction [1] {
     7 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.task.v1.Task` schema.
+/// Held by `TaskView.task`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Task {
-    /// `actions`: a list; each item is one of [`TaskActions`]. Set by the server.
+    /// The actions: a list of [`TaskActions`] values. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `actions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actions: Option<Vec<TaskActions>>,
-    /// `analysisId`: text. Set by the server.
+    /// The id of the analysis: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `analysisId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_id: Option<String>,
-    /// `annotations`: a list; each item is a free-form JSON object. Set by the server.
+    /// The annotations: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `annotations`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub annotations: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `approverIds`: a list; each item is text. Set by the server.
+    /// The ids of the approvers: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `approverIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approver_ids: Option<Vec<String>>,
-    /// `commentCount`: a number. Set by the server.
+    /// The comment count: a whole number. Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `commentCount`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment_count: Option<i32>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `createdByUserId`: text. Set by the server.
+    /// The id of the created by user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `createdByUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_user_id: Option<String>,
-    /// `data`: a free-form JSON object. Set by the server.
+    /// The data: a free-form JSON object. Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `data`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text. Set by the server.
+    /// The description: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text. Set by the server.
+    /// The display name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `emergencyAccess`: a boolean. Set by the server.
+    /// The emergency access switch: a boolean. Set by the server (leave it `None` in a request). `None` counts as `false`. On the wire: `emergencyAccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_access: Option<bool>,
-    /// `externalRefs`: a list; each item is a [`ExternalRef`]. Set by the server.
+    /// References to the externals: a list of [`ExternalRef`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `externalRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_refs: Option<Vec<ExternalRef>>,
-    /// `form`: a [`RequestSchemaForm`].
+    /// The form: a [`RequestSchemaForm`]. `None` when the answer has none. On the wire: `form`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<RequestSchemaForm>,
-    /// `id`: text. Set by the server.
+    /// The id of this task: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `insightIds`: a list; each item is text.
+    /// The ids of the insights: a list of text. `None` counts as empty. On the wire: `insightIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub insight_ids: Option<Vec<String>>,
-    /// `numericId`: a 64-bit integer (a string on the wire). Set by the server.
+    /// The numeric id: a 64-bit whole number (a string on the wire). Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `numericId`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub numeric_id: Option<i64>,
-    /// `origin`: one of [`TaskOrigin`].
+    /// The origin: one of [`TaskOrigin`]. `None` counts as [`TaskOrigin::Unspecified`]. On the wire: `origin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<TaskOrigin>,
-    /// `policy`: a [`PolicyInstance`].
+    /// The policy: a [`PolicyInstance`]. `None` when the answer has none. On the wire: `policy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicyInstance>,
-    /// `policyGenerationId`: text. Set by the server.
+    /// The id of the policy generation: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `policyGenerationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_generation_id: Option<String>,
-    /// `processing`: one of [`TaskProcessing`]. Set by the server.
+    /// The processing: one of [`TaskProcessing`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskProcessing::Unspecified`]. On the wire: `processing`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub processing: Option<TaskProcessing>,
-    /// `recommendation`: one of [`TaskRecommendation`].
+    /// The recommendation: one of [`TaskRecommendation`]. `None` counts as [`TaskRecommendation::Unspecified`]. On the wire: `recommendation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<TaskRecommendation>,
-    /// `revocationTargets`: a list; each item is a [`TaskRevocationTarget`]. Set by the server.
+    /// The revocation targets: a list of [`TaskRevocationTarget`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `revocationTargets`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revocation_targets: Option<Vec<TaskRevocationTarget>>,
-    /// `state`: one of [`TaskState`]. Set by the server.
+    /// The state: one of [`TaskState`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<TaskState>,
-    /// `stepApproverIds`: a list; each item is text. Set by the server.
+    /// The ids of the step approvers: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `stepApproverIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_approver_ids: Option<Vec<String>>,
-    /// `type`: a [`TaskType`].
+    /// The type: a [`TaskType`]. `None` when the answer has none. On the wire: `type`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TaskType>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -462,19 +462,21 @@ model_de! { Task [1] {
     27 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.task.v1.ActionInstance` schema.
+/// Held by `TaskTypeAction.action_instance`.
+///
+/// At most one of `baton_resource_action_ref`, `connector_action_ref` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionInstance {
-    /// `batonResourceActionRef`: a [`BatonResourceActionRef`].
+    /// A reference to the baton resource action: a [`BatonResourceActionRef`]. `None`: not set. On the wire: `batonResourceActionRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_resource_action_ref: Option<BatonResourceActionRef>,
-    /// `connectorActionRef`: a [`ConnectorActionRef`].
+    /// A reference to the connector action: a [`ConnectorActionRef`]. `None`: not set. On the wire: `connectorActionRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_action_ref: Option<ConnectorActionRef>,
-    /// `displayName`: text. Set by the server.
+    /// The display name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
 }
@@ -500,7 +502,7 @@ setters! { TaskActionInstance {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 28 known values.
+/// An open enum of 28 known values, the type of `Task.actions` and `SubmittedTaskAction.action_type`.
 pub enum TaskActions {
 /// `TASK_ACTION_TYPE_UNSPECIFIED`
 Unspecified = "TASK_ACTION_TYPE_UNSPECIFIED",
@@ -561,19 +563,19 @@ RetryProvisioning = "TASK_ACTION_TYPE_RETRY_PROVISIONING",
 }
 }
 
-/// The `c1.api.task.v1.TaskActionsServiceApproveRequestInput` schema.
+/// The request body of `TaskActions::approve` (`POST /api/v1/tasks/<task_id>/action/approve`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceApproveRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -603,19 +605,19 @@ impl TaskActionsServiceApproveRequest {
     }
 }
 
-/// The `c1.api.task.v1.TaskActionsServiceApproveResponse` schema.
+/// The answer of `TaskActions::approve` (`POST /api/v1/tasks/<task_id>/action/approve`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceApproveResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
-    /// `ticketActionId`: text. Set by the server.
+    /// The id of the ticket action: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `ticketActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_action_id: Option<String>,
 }
@@ -627,22 +629,22 @@ model_de! { TaskActionsServiceApproveResponse [1] {
     2 "ticketActionId" ticket_action_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceApproveWithStepUpRequestInput` schema.
+/// The request body of `TaskActions::approve_with_step_up` (`POST /api/v1/tasks/<task_id>/action/approve-with-step-up`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceApproveWithStepUpRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
-    /// `stepUpTransactionId`: text.
+    /// The id of the step up transaction: text. `None` counts as empty. On the wire: `stepUpTransactionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_transaction_id: Option<String>,
 }
@@ -665,7 +667,7 @@ setters! { TaskActionsServiceApproveWithStepUpRequest {
 
 #[cfg(feature = "task-actions")]
 impl TaskActionsServiceApproveWithStepUpRequest {
-    /// A `TaskActionsServiceApproveWithStepUpRequest` with the fields the API requires: `policy_step_id`, `step_up_transaction_id`; set the others with the setters.
+    /// A `TaskActionsServiceApproveWithStepUpRequest` with the fields the API requires: `policy_step_id` and `step_up_transaction_id`; set the others with the setters.
     pub fn new(
         policy_step_id: impl Into<String>,
         step_up_transaction_id: impl Into<String>,
@@ -678,22 +680,22 @@ impl TaskActionsServiceApproveWithStepUpRequest {
     }
 }
 
-/// The `c1.api.task.v1.TaskActionsServiceApproveWithStepUpResponse` schema.
+/// The answer of `TaskActions::approve_with_step_up` (`POST /api/v1/tasks/<task_id>/action/approve-with-step-up`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceApproveWithStepUpResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `redirectUrl`: text.
+    /// The redirect URL: text. `None` counts as empty. On the wire: `redirectUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
-    /// `ticketActionId`: text. Set by the server.
+    /// The id of the ticket action: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `ticketActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_action_id: Option<String>,
 }
@@ -706,16 +708,16 @@ model_de! { TaskActionsServiceApproveWithStepUpResponse [1] {
     3 "ticketActionId" ticket_action_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceCloseRequestInput` schema.
+/// The request body of `TaskActions::close` (`POST /api/v1/tasks/<task_id>/action/close`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceCloseRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
 }
@@ -732,19 +734,19 @@ setters! { TaskActionsServiceCloseRequest {
     expand_mask: impl Into<TaskExpandMask>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceCloseResponse` schema.
+/// The answer of `TaskActions::close` (`POST /api/v1/tasks/<task_id>/action/close`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceCloseResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskActionId`: text. Set by the server.
+    /// The id of the task action: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `taskActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_action_id: Option<String>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -756,16 +758,16 @@ model_de! { TaskActionsServiceCloseResponse [1] {
     2 "taskView" task_view: Model,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceCommentRequestInput` schema.
+/// The request body of `TaskActions::comment` (`POST /api/v1/tasks/<task_id>/action/comment`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceCommentRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
 }
@@ -782,16 +784,16 @@ setters! { TaskActionsServiceCommentRequest {
     expand_mask: impl Into<TaskExpandMask>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceCommentResponse` schema.
+/// The answer of `TaskActions::comment` (`POST /api/v1/tasks/<task_id>/action/comment`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceCommentResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -802,19 +804,19 @@ model_de! { TaskActionsServiceCommentResponse [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceDenyRequestInput` schema.
+/// The request body of `TaskActions::deny` (`POST /api/v1/tasks/<task_id>/action/deny`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceDenyRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -833,19 +835,19 @@ setters! { TaskActionsServiceDenyRequest {
     policy_step_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceDenyResponse` schema.
+/// The answer of `TaskActions::deny` (`POST /api/v1/tasks/<task_id>/action/deny`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceDenyResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
-    /// `ticketActionId`: text. Set by the server.
+    /// The id of the ticket action: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `ticketActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_action_id: Option<String>,
 }
@@ -857,19 +859,19 @@ model_de! { TaskActionsServiceDenyResponse [1] {
     2 "ticketActionId" ticket_action_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceEscalateToEmergencyAccessRequestInput` schema.
+/// The request body of `TaskActions::escalate_to_emergency_access` (`POST /api/v1/tasks/<task_id>/action/escalate`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceEscalateToEmergencyAccessRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -888,16 +890,16 @@ setters! { TaskActionsServiceEscalateToEmergencyAccessRequest {
     policy_step_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceHardResetRequestInput` schema.
+/// The request body of `TaskActions::hard_reset` (`POST /api/v1/tasks/<task_id>/action/reset`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceHardResetRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
 }
@@ -914,19 +916,19 @@ setters! { TaskActionsServiceHardResetRequest {
     expand_mask: impl Into<TaskExpandMask>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceHardResetResponse` schema.
+/// The answer of `TaskActions::hard_reset` (`POST /api/v1/tasks/<task_id>/action/reset`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceHardResetResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
-    /// `ticketActionId`: text.
+    /// The id of the ticket action: text. `None` counts as empty. On the wire: `ticketActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_action_id: Option<String>,
 }
@@ -938,13 +940,13 @@ model_de! { TaskActionsServiceHardResetResponse [1] {
     2 "ticketActionId" ticket_action_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceProcessNowRequestInput` schema.
+/// The request body of `TaskActions::process_now` (`POST /api/v1/tasks/<task_id>/action/process`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceProcessNowRequest {
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
 }
@@ -959,16 +961,16 @@ setters! { TaskActionsServiceProcessNowRequest {
     expand_mask: impl Into<TaskExpandMask>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceProcessNowResponse` schema.
+/// The answer of `TaskActions::process_now` (`POST /api/v1/tasks/<task_id>/action/process`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceProcessNowResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -979,22 +981,22 @@ model_de! { TaskActionsServiceProcessNowResponse [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceReassignRequestInput` schema.
+/// The request body of `TaskActions::reassign` (`POST /api/v1/tasks/<task_id>/action/reassign`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceReassignRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `newStepUserIds`: a list; each item is text.
+    /// The ids of the new step users: a list of text. `None` counts as empty. On the wire: `newStepUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_step_user_ids: Option<Vec<String>>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -1015,19 +1017,19 @@ setters! { TaskActionsServiceReassignRequest {
     policy_step_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceReassignResponse` schema.
+/// The answer of `TaskActions::reassign` (`POST /api/v1/tasks/<task_id>/action/reassign`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceReassignResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
-    /// `ticketActionId`: text. Set by the server.
+    /// The id of the ticket action: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `ticketActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_action_id: Option<String>,
 }
@@ -1039,19 +1041,19 @@ model_de! { TaskActionsServiceReassignResponse [1] {
     2 "ticketActionId" ticket_action_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceRestartRequestInput` schema.
+/// The request body of `TaskActions::restart` (`POST /api/v1/tasks/<task_id>/action/restart`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceRestartRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -1070,19 +1072,19 @@ setters! { TaskActionsServiceRestartRequest {
     policy_step_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceRestartResponse` schema.
+/// The answer of `TaskActions::restart` (`POST /api/v1/tasks/<task_id>/action/restart`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceRestartResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
-    /// `ticketActionId`: text.
+    /// The id of the ticket action: text. `None` counts as empty. On the wire: `ticketActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_action_id: Option<String>,
 }
@@ -1094,19 +1096,19 @@ model_de! { TaskActionsServiceRestartResponse [1] {
     2 "ticketActionId" ticket_action_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceRetryProvisioningRequestInput` schema.
+/// The request body of `TaskActions::retry_provisioning` (`POST /api/v1/tasks/<task_id>/action/retry-provisioning`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceRetryProvisioningRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -1125,19 +1127,19 @@ setters! { TaskActionsServiceRetryProvisioningRequest {
     policy_step_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskActionsServiceSkipStepRequestInput` schema.
+/// The request body of `TaskActions::skip_step` (`POST /api/v1/tasks/<task_id>/action/skip-step`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceSkipStepRequest {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -1167,19 +1169,19 @@ impl TaskActionsServiceSkipStepRequest {
     }
 }
 
-/// The `c1.api.task.v1.TaskActionsServiceUpdateGrantDurationRequestInput` schema.
+/// The request body of `TaskActions::update_grant_duration` (`POST /api/v1/tasks/<task_id>/action/update-grant-duration`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceUpdateGrantDurationRequest {
-    /// `duration`: a duration (`"3600s"` on the wire).
+    /// The duration: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `duration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub duration: Option<::time::SignedDuration>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
 }
@@ -1207,16 +1209,16 @@ impl TaskActionsServiceUpdateGrantDurationRequest {
     }
 }
 
-/// The `c1.api.task.v1.TaskActionsServiceUpdateRequestDataRequestInput` schema.
+/// The request body of `TaskActions::update_request_data` (`POST /api/v1/tasks/<task_id>/action/update-request-data`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskActionsServiceUpdateRequestDataRequest {
-    /// `data`: a free-form JSON object.
+    /// The data: a free-form JSON object. `None` leaves it out. On the wire: `data`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
 }
@@ -1233,13 +1235,13 @@ setters! { TaskActionsServiceUpdateRequestDataRequest {
     expand_mask: impl Into<TaskExpandMask>,
 } }
 
-/// The `c1.api.task.v1.TaskAuditAccessRequestOutcome` schema.
+/// Held by `TaskAuditView.access_request_outcome`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAccessRequestOutcome {
-    /// `outcome`: one of [`TaskAuditAccessRequestOutcomeOutcome`].
+    /// The outcome: one of [`TaskAuditAccessRequestOutcomeOutcome`]. `None` counts as [`TaskAuditAccessRequestOutcomeOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskAuditAccessRequestOutcomeOutcome>,
 }
@@ -1251,7 +1253,7 @@ model_de! { TaskAuditAccessRequestOutcome [1] {
 
 #[cfg(feature = "task-audit")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `TaskAuditAccessRequestOutcome.outcome`.
 pub enum TaskAuditAccessRequestOutcomeOutcome {
 /// `ACCESS_REQUEST_OUTCOME_UNSPECIFIED`
 Unspecified = "ACCESS_REQUEST_OUTCOME_UNSPECIFIED",
@@ -1266,28 +1268,28 @@ Cancelled = "ACCESS_REQUEST_OUTCOME_CANCELLED",
 }
 }
 
-/// The `c1.api.task.v1.TaskAuditAccountDeleted` schema.
+/// Held by `TaskAuditView.account_deleted`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAccountDeleted {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `connectorResourceId`: text.
+    /// The id of the connector resource: text. `None` counts as empty. On the wire: `connectorResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_resource_id: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `email`: text.
+    /// The email: text. `None` counts as empty. On the wire: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `username`: text.
+    /// The username: text. `None` counts as empty. On the wire: `username`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
@@ -1302,25 +1304,25 @@ model_de! { TaskAuditAccountDeleted [1] {
     5 "username" username: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditAccountLifecycleActionCreated` schema.
+/// Held by `TaskAuditView.account_lifecycle_action_created`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAccountLifecycleActionCreated {
-    /// `batonActionDisplayName`: text.
+    /// The baton action display name: text. `None` counts as empty. On the wire: `batonActionDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_display_name: Option<String>,
-    /// `batonActionInvocationId`: text.
+    /// The id of the baton action invocation: text. `None` counts as empty. On the wire: `batonActionInvocationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_invocation_id: Option<String>,
-    /// `batonActionName`: text.
+    /// The baton action name: text. `None` counts as empty. On the wire: `batonActionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_name: Option<String>,
-    /// `batonAppId`: text.
+    /// The id of the baton app: text. `None` counts as empty. On the wire: `batonAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_app_id: Option<String>,
-    /// `batonConnectorId`: text.
+    /// The id of the baton connector: text. `None` counts as empty. On the wire: `batonConnectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_connector_id: Option<String>,
 }
@@ -1334,28 +1336,28 @@ model_de! { TaskAuditAccountLifecycleActionCreated [1] {
     4 "batonConnectorId" baton_connector_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditAccountLifecycleActionFailed` schema.
+/// Held by `TaskAuditView.account_lifecycle_action_failed`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAccountLifecycleActionFailed {
-    /// `batonActionDisplayName`: text.
+    /// The baton action display name: text. `None` counts as empty. On the wire: `batonActionDisplayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_display_name: Option<String>,
-    /// `batonActionInvocationId`: text.
+    /// The id of the baton action invocation: text. `None` counts as empty. On the wire: `batonActionInvocationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_invocation_id: Option<String>,
-    /// `batonActionName`: text.
+    /// The baton action name: text. `None` counts as empty. On the wire: `batonActionName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_action_name: Option<String>,
-    /// `batonAppId`: text.
+    /// The id of the baton app: text. `None` counts as empty. On the wire: `batonAppId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_app_id: Option<String>,
-    /// `batonConnectorId`: text.
+    /// The id of the baton connector: text. `None` counts as empty. On the wire: `batonConnectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baton_connector_id: Option<String>,
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -1370,13 +1372,13 @@ model_de! { TaskAuditAccountLifecycleActionFailed [1] {
     5 "error" error: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditActionInstanceCreated` schema.
+/// Held by `TaskAuditView.action_instance_created`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditActionInstanceCreated {
-    /// `instance`: a [`ActionInstance`].
+    /// The instance: an [`ActionInstance`]. `None` when the answer has none. On the wire: `instance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<ActionInstance>,
 }
@@ -1386,13 +1388,13 @@ model_de! { TaskAuditActionInstanceCreated [1] {
     0 "instance" instance: Model,
 } }
 
-/// The `c1.api.task.v1.TaskAuditActionInstanceFailed` schema.
+/// Held by `TaskAuditView.action_instance_failed`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditActionInstanceFailed {
-    /// `instance`: a [`ActionInstance`].
+    /// The instance: an [`ActionInstance`]. `None` when the answer has none. On the wire: `instance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<ActionInstance>,
 }
@@ -1402,13 +1404,13 @@ model_de! { TaskAuditActionInstanceFailed [1] {
     0 "instance" instance: Model,
 } }
 
-/// The `c1.api.task.v1.TaskAuditActionInstanceSucceeded` schema.
+/// Held by `TaskAuditView.action_instance_succeeded`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditActionInstanceSucceeded {
-    /// `instance`: a [`ActionInstance`].
+    /// The instance: an [`ActionInstance`]. `None` when the answer has none. On the wire: `instance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<ActionInstance>,
 }
@@ -1418,13 +1420,13 @@ model_de! { TaskAuditActionInstanceSucceeded [1] {
     0 "instance" instance: Model,
 } }
 
-/// The `c1.api.task.v1.TaskAuditActionSubmitted` schema.
+/// Held by `TaskAuditView.action_submitted`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditActionSubmitted {
-    /// `action`: a [`SubmittedTaskAction`].
+    /// The action: a [`SubmittedTaskAction`]. `None` when the answer has none. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<SubmittedTaskAction>,
 }
@@ -1434,7 +1436,7 @@ model_de! { TaskAuditActionSubmitted [1] {
     0 "action" action: Model,
 } }
 
-/// The `c1.api.task.v1.TaskAuditApprovalAutoAcceptedByPolicy` schema.
+/// Held by `TaskAuditView.approval_auto_accepted_by_policy`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1445,7 +1447,7 @@ pub struct TaskAuditApprovalAutoAcceptedByPolicy {}
 model_de! { TaskAuditApprovalAutoAcceptedByPolicy [1] {
 } }
 
-/// The `c1.api.task.v1.TaskAuditApprovalAutoRejectedByPolicy` schema.
+/// Held by `TaskAuditView.approval_auto_rejected_by_policy`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1456,7 +1458,7 @@ pub struct TaskAuditApprovalAutoRejectedByPolicy {}
 model_de! { TaskAuditApprovalAutoRejectedByPolicy [1] {
 } }
 
-/// The `c1.api.task.v1.TaskAuditApprovalHappenedAutomatically` schema.
+/// Held by `TaskAuditView.approved_automatically`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -1467,13 +1469,13 @@ pub struct TaskAuditApprovalHappenedAutomatically {}
 model_de! { TaskAuditApprovalHappenedAutomatically [1] {
 } }
 
-/// The `c1.api.task.v1.TaskAuditApprovalInstanceChange` schema.
+/// Held by `TaskAuditView.approval_instance_change`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditApprovalInstanceChange {
-    /// `instance`: a [`ApprovalInstance`].
+    /// The instance: an [`ApprovalInstance`]. `None` when the answer has none. On the wire: `instance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<ApprovalInstance>,
 }
@@ -1483,22 +1485,22 @@ model_de! { TaskAuditApprovalInstanceChange [1] {
     0 "instance" instance: Model,
 } }
 
-/// The `c1.api.task.v1.TaskAuditAutomationTriggered` schema.
+/// Held by `TaskAuditView.automation_triggered`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditAutomationTriggered {
-    /// `automationExecutionId`: a 64-bit integer (a string on the wire).
+    /// The automation execution id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `automationExecutionId`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub automation_execution_id: Option<i64>,
-    /// `automationId`: text.
+    /// The id of the automation: text. `None` counts as empty. On the wire: `automationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_id: Option<String>,
-    /// `automationName`: text.
+    /// The automation name: text. `None` counts as empty. On the wire: `automationName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_name: Option<String>,
 }
@@ -1510,13 +1512,13 @@ model_de! { TaskAuditAutomationTriggered [1] {
     2 "automationName" automation_name: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditBulkActionError` schema.
+/// Held by `TaskAuditView.bulk_action_error`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditBulkActionError {
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -1526,13 +1528,13 @@ model_de! { TaskAuditBulkActionError [1] {
     0 "error" error: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditCertifyOutcome` schema.
+/// Held by `TaskAuditView.certify_outcome`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditCertifyOutcome {
-    /// `outcome`: one of [`TaskTypeCertifyOutcome`].
+    /// The outcome: one of [`TaskTypeCertifyOutcome`]. `None` counts as [`TaskTypeCertifyOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeCertifyOutcome>,
 }
@@ -1542,22 +1544,22 @@ model_de! { TaskAuditCertifyOutcome [1] {
     0 "outcome" outcome: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditComment` schema.
+/// Held by `TaskAuditView.comment`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditComment {
-    /// `comment`: text.
+    /// The comment: text. `None` counts as empty. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `updatedBy`: text.
+    /// The updated by: text. `None` counts as empty. On the wire: `updatedBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_by: Option<String>,
 }
@@ -1569,34 +1571,34 @@ model_de! { TaskAuditComment [1] {
     2 "updatedBy" updated_by: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditConditionalPolicyExecutionResult` schema.
+/// Held by `TaskAuditView.conditional_policy_execution_result`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditConditionalPolicyExecutionResult {
-    /// `chainDepth`: a number.
+    /// The chain depth: a whole number. `None` counts as 0. On the wire: `chainDepth`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chain_depth: Option<i32>,
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `conditionMatched`: a boolean.
+    /// Whether condition is matched: a boolean. `None` counts as `false`. On the wire: `conditionMatched`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_matched: Option<bool>,
-    /// `defaultCondition`: a boolean.
+    /// The default condition switch: a boolean. `None` counts as `false`. On the wire: `defaultCondition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_condition: Option<bool>,
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `outcomePolicyId`: text.
+    /// The id of the outcome policy: text. `None` counts as empty. On the wire: `outcomePolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome_policy_id: Option<String>,
-    /// `policyId`: text.
+    /// The id of the policy: text. `None` counts as empty. On the wire: `policyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_id: Option<String>,
-    /// `policyKey`: text.
+    /// The policy key: text. `None` counts as empty. On the wire: `policyKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_key: Option<String>,
 }
@@ -1613,34 +1615,36 @@ model_de! { TaskAuditConditionalPolicyExecutionResult [1] {
     7 "policyKey" policy_key: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditConnectorActionResult` schema.
+/// Held by `TaskAuditView.action_result`.
+///
+/// At most one of `success`, `error`, `cancelled`, `pending` may be set.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditConnectorActionResult {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `cancelled`: a [`TaskAuditCancelledResult`].
+    /// The cancelled: a [`TaskAuditCancelledResult`]. `None` when the answer has none. On the wire: `cancelled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancelled: Option<TaskAuditCancelledResult>,
-    /// `connectorActionId`: text.
+    /// The id of the connector action: text. `None` counts as empty. On the wire: `connectorActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_action_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `error`: a [`TaskAuditErrorResult`].
+    /// The error: a [`TaskAuditErrorResult`]. `None` when the answer has none. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<TaskAuditErrorResult>,
-    /// `pending`: a [`TaskAuditPendingResult`].
+    /// The pending: a [`TaskAuditPendingResult`]. `None` when the answer has none. On the wire: `pending`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<TaskAuditPendingResult>,
-    /// `success`: a [`TaskAuditSuccessResult`].
+    /// The success: a [`TaskAuditSuccessResult`]. `None` when the answer has none. On the wire: `success`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub success: Option<TaskAuditSuccessResult>,
 }
@@ -1657,16 +1661,16 @@ model_de! { TaskAuditConnectorActionResult [1] {
     7 "success" success: Model,
 } }
 
-/// The `c1.api.task.v1.TaskAuditCreatedReplacementExtensionGrantTask` schema.
+/// Held by `TaskAuditView.created_replacement_extension_grant_task`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditCreatedReplacementExtensionGrantTask {
-    /// `newTaskId`: text.
+    /// The id of the new task: text. `None` counts as empty. On the wire: `newTaskId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_task_id: Option<String>,
-    /// `newTaskNumericId`: a 64-bit integer (a string on the wire).
+    /// The new task numeric id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `newTaskNumericId`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
@@ -1680,16 +1684,16 @@ model_de! { TaskAuditCreatedReplacementExtensionGrantTask [1] {
     1 "newTaskNumericId" new_task_numeric_id: Int64,
 } }
 
-/// The `c1.api.task.v1.TaskAuditEscalateToEmergencyAccess` schema.
+/// Held by `TaskAuditView.task_escalated`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditEscalateToEmergencyAccess {
-    /// `oldPolicyId`: text.
+    /// The id of the old policy: text. `None` counts as empty. On the wire: `oldPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_policy_id: Option<String>,
-    /// `oldPolicyStepId`: text.
+    /// The id of the old policy step: text. `None` counts as empty. On the wire: `oldPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_policy_step_id: Option<String>,
 }
@@ -1700,13 +1704,13 @@ model_de! { TaskAuditEscalateToEmergencyAccess [1] {
     1 "oldPolicyStepId" old_policy_step_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditExpressionPolicyStepError` schema.
+/// Held by `TaskAuditView.expression_policy_step_error`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExpressionPolicyStepError {
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -1716,28 +1720,28 @@ model_de! { TaskAuditExpressionPolicyStepError [1] {
     0 "error" error: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditExternalTicketCreated` schema.
+/// Held by `TaskAuditView.external_ticket_created`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExternalTicketCreated {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `externalTicketId`: text.
+    /// The id of the external ticket: text. `None` counts as empty. On the wire: `externalTicketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_id: Option<String>,
-    /// `externalTicketProvisionerConfigId`: text.
+    /// The id of the external ticket provisioner config: text. `None` counts as empty. On the wire: `externalTicketProvisionerConfigId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_provisioner_config_id: Option<String>,
-    /// `externalTicketProvisionerConfigName`: text.
+    /// The external ticket provisioner config name: text. `None` counts as empty. On the wire: `externalTicketProvisionerConfigName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_provisioner_config_name: Option<String>,
-    /// `externalTicketUrl`: text.
+    /// The external ticket URL: text. `None` counts as empty. On the wire: `externalTicketUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_url: Option<String>,
 }
@@ -1752,13 +1756,13 @@ model_de! { TaskAuditExternalTicketCreated [1] {
     5 "externalTicketUrl" external_ticket_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditExternalTicketError` schema.
+/// Held by `TaskAuditView.external_ticket_error`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExternalTicketError {
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 }
@@ -1768,25 +1772,25 @@ model_de! { TaskAuditExternalTicketError [1] {
     0 "errorMessage" error_message: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditExternalTicketProvisionStepResolved` schema.
+/// Held by `TaskAuditView.external_ticket_provision_step_resolved`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExternalTicketProvisionStepResolved {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `externalTicketId`: text.
+    /// The id of the external ticket: text. `None` counts as empty. On the wire: `externalTicketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_id: Option<String>,
-    /// `externalTicketProvisionerConfigId`: text.
+    /// The id of the external ticket provisioner config: text. `None` counts as empty. On the wire: `externalTicketProvisionerConfigId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_provisioner_config_id: Option<String>,
-    /// `externalTicketUrl`: text.
+    /// The external ticket URL: text. `None` counts as empty. On the wire: `externalTicketUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_url: Option<String>,
 }
@@ -1800,25 +1804,25 @@ model_de! { TaskAuditExternalTicketProvisionStepResolved [1] {
     4 "externalTicketUrl" external_ticket_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditExternalTicketTriggered` schema.
+/// Held by `TaskAuditView.external_ticket_triggered`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditExternalTicketTriggered {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `connectorId`: text.
+    /// The id of the connector: text. `None` counts as empty. On the wire: `connectorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_id: Option<String>,
-    /// `externalTicketId`: text.
+    /// The id of the external ticket: text. `None` counts as empty. On the wire: `externalTicketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_id: Option<String>,
-    /// `externalTicketProvisionerConfigId`: text.
+    /// The id of the external ticket provisioner config: text. `None` counts as empty. On the wire: `externalTicketProvisionerConfigId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_provisioner_config_id: Option<String>,
-    /// `externalTicketProvisionerConfigName`: text.
+    /// The external ticket provisioner config name: text. `None` counts as empty. On the wire: `externalTicketProvisionerConfigName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_provisioner_config_name: Option<String>,
 }
@@ -1832,13 +1836,13 @@ model_de! { TaskAuditExternalTicketTriggered [1] {
     4 "externalTicketProvisionerConfigName" external_ticket_provisioner_config_name: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditFinishedConnectorActions` schema.
+/// Held by `TaskAuditView.connector_actions_end`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditFinishedConnectorActions {
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -1848,13 +1852,13 @@ model_de! { TaskAuditFinishedConnectorActions [1] {
     0 "policyStepId" policy_step_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditFormInstanceChange` schema.
+/// Held by `TaskAuditView.form_instance_change`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditFormInstanceChange {
-    /// `isValid`: a boolean.
+    /// Whether it is valid: a boolean. `None` counts as `false`. On the wire: `isValid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_valid: Option<bool>,
 }
@@ -1864,13 +1868,13 @@ model_de! { TaskAuditFormInstanceChange [1] {
     0 "isValid" is_valid: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditGrantDurationUpdated` schema.
+/// Held by `TaskAuditView.grant_duration_updated`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditGrantDurationUpdated {
-    /// `duration`: a duration (`"3600s"` on the wire).
+    /// The duration: a duration (seconds on the wire: `"3600s"`). `None` when the answer has none. On the wire: `duration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
@@ -1883,13 +1887,13 @@ model_de! { TaskAuditGrantDurationUpdated [1] {
     0 "duration" duration: Duration,
 } }
 
-/// The `c1.api.task.v1.TaskAuditGrantOutcome` schema.
+/// Held by `TaskAuditView.grant_outcome`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditGrantOutcome {
-    /// `outcome`: one of [`TaskTypeGrantOutcome`].
+    /// The outcome: one of [`TaskTypeGrantOutcome`]. `None` counts as [`TaskTypeGrantOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeGrantOutcome>,
 }
@@ -1899,13 +1903,13 @@ model_de! { TaskAuditGrantOutcome [1] {
     0 "outcome" outcome: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditHardReset` schema.
+/// Held by `TaskAuditView.hard_reset`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditHardReset {
-    /// `oldPolicyStepId`: text.
+    /// The id of the old policy step: text. `None` counts as empty. On the wire: `oldPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_policy_step_id: Option<String>,
 }
@@ -1915,28 +1919,28 @@ model_de! { TaskAuditHardReset [1] {
     0 "oldPolicyStepId" old_policy_step_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditListRequest` schema.
+/// The request body of `TaskAudit::list` (`POST /api/v1/task/audits`).
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditListRequest {
-    /// `commentsOnly`: a boolean.
+    /// The comments only switch: a boolean. `None` counts as `false`. On the wire: `commentsOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comments_only: Option<bool>,
-    /// `newestFirst`: a boolean.
+    /// The newest first switch: a boolean. `None` counts as `false`. On the wire: `newestFirst`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub newest_first: Option<bool>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `refs`: a list; each item is a [`TaskAuditViewRef`].
+    /// The refs: a list of [`TaskAuditViewRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<TaskAuditViewRef>>,
-    /// `taskId`: text.
+    /// The id of the task: text. `None` counts as empty. On the wire: `taskId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
 }
@@ -1961,16 +1965,16 @@ setters! { TaskAuditListRequest {
     task_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskAuditListResponse` schema.
+/// The answer of `TaskAudit::list` (`POST /api/v1/task/audits`).
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditListResponse {
-    /// `list`: a list; each item is a [`TaskAuditView`].
+    /// The list: a list of [`TaskAuditView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<TaskAuditView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -1992,13 +1996,13 @@ impl crate::Page for TaskAuditListResponse {
     }
 }
 
-/// The `c1.api.task.v1.TaskAuditMetaData` schema.
+/// Held by `TaskAuditView.metadata`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditMetaData {
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
 }
@@ -2008,7 +2012,7 @@ model_de! { TaskAuditMetaData [1] {
     0 "user" user: Model,
 } }
 
-/// The `c1.api.task.v1.TaskAuditNewTask` schema.
+/// Held by `TaskAuditView.task_created`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -2019,22 +2023,22 @@ pub struct TaskAuditNewTask {}
 model_de! { TaskAuditNewTask [1] {
 } }
 
-/// The `c1.api.task.v1.TaskAuditNewTaskCreatedFrom` schema.
+/// Held by `TaskAuditView.task_created_from`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditNewTaskCreatedFrom {
-    /// `originalTaskId`: text.
+    /// The id of the original task: text. `None` counts as empty. On the wire: `originalTaskId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_task_id: Option<String>,
-    /// `originalTaskNumericId`: a 64-bit integer (a string on the wire).
+    /// The original task numeric id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `originalTaskNumericId`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub original_task_numeric_id: Option<i64>,
-    /// `originalTaskType`: text.
+    /// The original task type: text. `None` counts as empty. On the wire: `originalTaskType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_task_type: Option<String>,
 }
@@ -2046,22 +2050,22 @@ model_de! { TaskAuditNewTaskCreatedFrom [1] {
     2 "originalTaskType" original_task_type: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditPolicyApprovalReassigned` schema.
+/// Held by `TaskAuditView.approval_reassigned`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyApprovalReassigned {
-    /// `newPolicyStepId`: text.
+    /// The id of the new policy step: text. `None` counts as empty. On the wire: `newPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_policy_step_id: Option<String>,
-    /// `newUsers`: a list; each item is text.
+    /// The new users: a list of text. `None` counts as empty. On the wire: `newUsers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_users: Option<Vec<String>>,
-    /// `oldPolicyStepId`: text.
+    /// The id of the old policy step: text. `None` counts as empty. On the wire: `oldPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_policy_step_id: Option<String>,
-    /// `users`: a list; each item is a [`User`].
+    /// The users: a list of [`User`]s. `None` counts as empty. On the wire: `users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<User>>,
 }
@@ -2074,16 +2078,16 @@ model_de! { TaskAuditPolicyApprovalReassigned [1] {
     3 "users" users: Models,
 } }
 
-/// The `c1.api.task.v1.TaskAuditPolicyChanged` schema.
+/// Held by `TaskAuditView.policy_changed`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyChanged {
-    /// `newPolicyId`: text.
+    /// The id of the new policy: text. `None` counts as empty. On the wire: `newPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_policy_id: Option<String>,
-    /// `oldPolicyId`: text.
+    /// The id of the old policy: text. `None` counts as empty. On the wire: `oldPolicyId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_policy_id: Option<String>,
 }
@@ -2094,13 +2098,13 @@ model_de! { TaskAuditPolicyChanged [1] {
     1 "oldPolicyId" old_policy_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditPolicyEvaluationStep` schema.
+/// Held by `TaskAuditView.policy_evaluation_step`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyEvaluationStep {
-    /// `stepComment`: text.
+    /// The step comment: text. `None` counts as empty. On the wire: `stepComment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_comment: Option<String>,
 }
@@ -2110,13 +2114,13 @@ model_de! { TaskAuditPolicyEvaluationStep [1] {
     0 "stepComment" step_comment: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditPolicyProvisionCancelled` schema.
+/// Held by `TaskAuditView.provision_cancelled`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyProvisionCancelled {
-    /// `cancelReason`: text.
+    /// The cancel reason: text. `None` counts as empty. On the wire: `cancelReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
 }
@@ -2126,13 +2130,13 @@ model_de! { TaskAuditPolicyProvisionCancelled [1] {
     0 "cancelReason" cancel_reason: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditPolicyProvisionError` schema.
+/// Held by `TaskAuditView.provision_error`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyProvisionError {
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -2142,22 +2146,22 @@ model_de! { TaskAuditPolicyProvisionError [1] {
     0 "error" error: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditPolicyProvisionReassigned` schema.
+/// Held by `TaskAuditView.provision_reassigned`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditPolicyProvisionReassigned {
-    /// `newPolicyStepId`: text.
+    /// The id of the new policy step: text. `None` counts as empty. On the wire: `newPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_policy_step_id: Option<String>,
-    /// `newUsers`: a list; each item is text.
+    /// The new users: a list of text. `None` counts as empty. On the wire: `newUsers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_users: Option<Vec<String>>,
-    /// `oldPolicyStepId`: text.
+    /// The id of the old policy step: text. `None` counts as empty. On the wire: `oldPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_policy_step_id: Option<String>,
-    /// `users`: a list; each item is a [`User`].
+    /// The users: a list of [`User`]s. `None` counts as empty. On the wire: `users`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<User>>,
 }
@@ -2170,16 +2174,16 @@ model_de! { TaskAuditPolicyProvisionReassigned [1] {
     3 "users" users: Models,
 } }
 
-/// The `c1.api.task.v1.TaskAuditProvisionEntitlementMergeCompleted` schema.
+/// Held by `TaskAuditView.provision_entitlement_merge_completed`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditProvisionEntitlementMergeCompleted {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -2190,16 +2194,16 @@ model_de! { TaskAuditProvisionEntitlementMergeCompleted [1] {
     1 "appId" app_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditProvisionEntitlementMergeTimedOut` schema.
+/// Held by `TaskAuditView.provision_entitlement_merge_timed_out`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditProvisionEntitlementMergeTimedOut {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
 }
@@ -2210,19 +2214,19 @@ model_de! { TaskAuditProvisionEntitlementMergeTimedOut [1] {
     1 "appId" app_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditProvisionWaitingForEntitlementMerge` schema.
+/// Held by `TaskAuditView.provision_waiting_for_entitlement_merge`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditProvisionWaitingForEntitlementMerge {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `fallbackAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of fallback: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `fallbackAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2237,22 +2241,22 @@ model_de! { TaskAuditProvisionWaitingForEntitlementMerge [1] {
     2 "fallbackAt" fallback_at: Timestamp,
 } }
 
-/// The `c1.api.task.v1.TaskAuditReassignedToDelegate` schema.
+/// Held by `TaskAuditView.reassigned_to_delegate`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditReassignedToDelegate {
-    /// `delegatedAssigneeUser`: a [`User`].
+    /// The delegated assignee user: a [`User`]. `None` when the answer has none. On the wire: `delegatedAssigneeUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_assignee_user: Option<User>,
-    /// `delegatedAssigneeUserId`: text.
+    /// The id of the delegated assignee user: text. `None` counts as empty. On the wire: `delegatedAssigneeUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_assignee_user_id: Option<String>,
-    /// `originalAssigneeUser`: a [`User`].
+    /// The original assignee user: a [`User`]. `None` when the answer has none. On the wire: `originalAssigneeUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_assignee_user: Option<User>,
-    /// `originalAssigneeUserId`: text.
+    /// The id of the original assignee user: text. `None` counts as empty. On the wire: `originalAssigneeUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_assignee_user_id: Option<String>,
 }
@@ -2265,16 +2269,16 @@ model_de! { TaskAuditReassignedToDelegate [1] {
     3 "originalAssigneeUserId" original_assignee_user_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditReassignmentFallbackToAdmin` schema.
+/// Held by `TaskAuditView.reassignment_fallback_to_admin`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditReassignmentFallbackToAdmin {
-    /// `adminUserIds`: a list; each item is text.
+    /// The ids of the admin users: a list of text. `None` counts as empty. On the wire: `adminUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_user_ids: Option<Vec<String>>,
-    /// `adminUsers`: a list; each item is a [`User`].
+    /// The admin users: a list of [`User`]s. `None` counts as empty. On the wire: `adminUsers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_users: Option<Vec<User>>,
 }
@@ -2285,13 +2289,13 @@ model_de! { TaskAuditReassignmentFallbackToAdmin [1] {
     1 "adminUsers" admin_users: Models,
 } }
 
-/// The `c1.api.task.v1.TaskAuditReassignmentListError` schema.
+/// Held by `TaskAuditView.reassignment_list_error`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditReassignmentListError {
-    /// `errorMessage`: text.
+    /// The error message: text. `None` counts as empty. On the wire: `errorMessage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
 }
@@ -2301,19 +2305,19 @@ model_de! { TaskAuditReassignmentListError [1] {
     0 "errorMessage" error_message: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditRequestDefaultsApplied` schema.
+/// Held by `TaskAuditView.request_defaults_applied`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditRequestDefaultsApplied {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `routingRuleId`: text.
+    /// The id of the routing rule: text. `None` counts as empty. On the wire: `routingRuleId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub routing_rule_id: Option<String>,
-    /// `source`: one of [`TaskAuditRequestDefaultsAppliedSource`].
+    /// The source: one of [`TaskAuditRequestDefaultsAppliedSource`]. `None` counts as [`TaskAuditRequestDefaultsAppliedSource::Unspecified`]. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<TaskAuditRequestDefaultsAppliedSource>,
 }
@@ -2327,7 +2331,7 @@ model_de! { TaskAuditRequestDefaultsApplied [1] {
 
 #[cfg(feature = "task-audit")]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `TaskAuditRequestDefaultsApplied.source`.
 pub enum TaskAuditRequestDefaultsAppliedSource {
 /// `APPLIED_SETTINGS_SOURCE_UNSPECIFIED`
 Unspecified = "APPLIED_SETTINGS_SOURCE_UNSPECIFIED",
@@ -2344,13 +2348,13 @@ AccessProfileDefault = "APPLIED_SETTINGS_SOURCE_ACCESS_PROFILE_DEFAULT",
 }
 }
 
-/// The `c1.api.task.v1.TaskAuditRestart` schema.
+/// Held by `TaskAuditView.task_restarted`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditRestart {
-    /// `oldPolicyStepId`: text.
+    /// The id of the old policy step: text. `None` counts as empty. On the wire: `oldPolicyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub old_policy_step_id: Option<String>,
 }
@@ -2360,13 +2364,13 @@ model_de! { TaskAuditRestart [1] {
     0 "oldPolicyStepId" old_policy_step_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditRevokeOutcome` schema.
+/// Held by `TaskAuditView.revoke_outcome`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditRevokeOutcome {
-    /// `outcome`: one of [`TaskTypeRevokeOutcome`].
+    /// The outcome: one of [`TaskTypeRevokeOutcome`]. `None` counts as [`TaskTypeRevokeOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeRevokeOutcome>,
 }
@@ -2376,13 +2380,13 @@ model_de! { TaskAuditRevokeOutcome [1] {
     0 "outcome" outcome: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditSLAEscalation` schema.
+/// Held by `TaskAuditView.sla_escalation`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditSLAEscalation {
-    /// `message`: text.
+    /// The message: text. `None` counts as empty. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
@@ -2392,13 +2396,13 @@ model_de! { TaskAuditSLAEscalation [1] {
     0 "message" message: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditStartedConnectorActions` schema.
+/// Held by `TaskAuditView.connector_actions_start`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditStartedConnectorActions {
-    /// `policyStepId`: text.
+    /// The id of the policy step: text. `None` counts as empty. On the wire: `policyStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_step_id: Option<String>,
 }
@@ -2408,13 +2412,13 @@ model_de! { TaskAuditStartedConnectorActions [1] {
     0 "policyStepId" policy_step_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditStateChange` schema.
+/// Held by `TaskAuditView.state_change`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditStateChange {
-    /// `previousState`: one of [`TaskState`].
+    /// The previous state: one of [`TaskState`]. `None` counts as [`TaskState::Unspecified`]. On the wire: `previousState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_state: Option<TaskState>,
 }
@@ -2424,13 +2428,13 @@ model_de! { TaskAuditStateChange [1] {
     0 "previousState" previous_state: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditStepSkipped` schema.
+/// Held by `TaskAuditView.step_skipped`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditStepSkipped {
-    /// `skippedBy`: text.
+    /// The skipped by: text. `None` counts as empty. On the wire: `skippedBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped_by: Option<String>,
 }
@@ -2440,13 +2444,13 @@ model_de! { TaskAuditStepSkipped [1] {
     0 "skippedBy" skipped_by: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditStepUpApproval` schema.
+/// Held by `TaskAuditView.step_up_approval`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditStepUpApproval {
-    /// `stepUpTransactionId`: text.
+    /// The id of the step up transaction: text. `None` counts as empty. On the wire: `stepUpTransactionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_transaction_id: Option<String>,
 }
@@ -2456,244 +2460,246 @@ model_de! { TaskAuditStepUpApproval [1] {
     0 "stepUpTransactionId" step_up_transaction_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditView` schema.
+/// Held by `TaskAuditListResponse.list`.
+///
+/// At most one of `comment`, `state_change`, `approval_instance_change`, `connector_actions_start`, `connector_actions_end`, `action_result`, `task_created`, `certify_outcome`, `action_submitted`, `grant_outcome`, `revoke_outcome`, `approval_reassigned`, `task_restarted`, `access_request_outcome`, `provision_reassigned`, `provision_error`, `approved_automatically`, `reassigned_to_delegate`, `hard_reset`, `task_escalated`, `conditional_policy_execution_result`, `expression_policy_step_error`, `approval_auto_accepted_by_policy`, `approval_auto_rejected_by_policy`, `bulk_action_error`, `webhook_triggered`, `webhook_attempt`, `webhook_success`, `policy_evaluation_step`, `wait_step_success`, `wait_step_waiting`, `wait_step_timed_out`, `webhook_approval_triggered`, `webhook_approval_attempt`, `webhook_approval_success`, `webhook_approval_bad_response`, `external_ticket_triggered`, `external_ticket_created`, `external_ticket_error`, `wait_step_analysis_success`, `wait_step_analysis_waiting`, `wait_step_analysis_timed_out`, `step_up_approval`, `external_ticket_provision_step_resolved`, `step_skipped`, `reassignment_list_error`, `sla_escalation`, `policy_changed`, `form_instance_change`, `grant_duration_updated`, `wait_step_until_time`, `webhook_approval_fatal_error`, `account_lifecycle_action_created`, `account_lifecycle_action_failed`, `provision_cancelled`, `action_instance_created`, `action_instance_succeeded`, `action_instance_failed`, `created_replacement_extension_grant_task`, `task_created_from`, `reassignment_fallback_to_admin`, `request_defaults_applied`, `provision_waiting_for_entitlement_merge`, `provision_entitlement_merge_completed`, `provision_entitlement_merge_timed_out`, `account_deleted`, `automation_triggered` may be set.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditView {
-    /// `accessRequestOutcome`: a [`TaskAuditAccessRequestOutcome`].
+    /// The access request outcome: a [`TaskAuditAccessRequestOutcome`]. `None` when the answer has none. On the wire: `accessRequestOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_request_outcome: Option<TaskAuditAccessRequestOutcome>,
-    /// `accountDeleted`: a [`TaskAuditAccountDeleted`].
+    /// The account deleted: a [`TaskAuditAccountDeleted`]. `None` when the answer has none. On the wire: `accountDeleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_deleted: Option<TaskAuditAccountDeleted>,
-    /// `accountLifecycleActionCreated`: a [`TaskAuditAccountLifecycleActionCreated`].
+    /// The account lifecycle action created: a [`TaskAuditAccountLifecycleActionCreated`]. `None` when the answer has none. On the wire: `accountLifecycleActionCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_lifecycle_action_created: Option<TaskAuditAccountLifecycleActionCreated>,
-    /// `accountLifecycleActionFailed`: a [`TaskAuditAccountLifecycleActionFailed`].
+    /// The account lifecycle action failed: a [`TaskAuditAccountLifecycleActionFailed`]. `None` when the answer has none. On the wire: `accountLifecycleActionFailed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_lifecycle_action_failed: Option<TaskAuditAccountLifecycleActionFailed>,
-    /// `actionInstanceCreated`: a [`TaskAuditActionInstanceCreated`].
+    /// The action instance created: a [`TaskAuditActionInstanceCreated`]. `None` when the answer has none. On the wire: `actionInstanceCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_instance_created: Option<TaskAuditActionInstanceCreated>,
-    /// `actionInstanceFailed`: a [`TaskAuditActionInstanceFailed`].
+    /// The action instance failed: a [`TaskAuditActionInstanceFailed`]. `None` when the answer has none. On the wire: `actionInstanceFailed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_instance_failed: Option<TaskAuditActionInstanceFailed>,
-    /// `actionInstanceSucceeded`: a [`TaskAuditActionInstanceSucceeded`].
+    /// The action instance succeeded: a [`TaskAuditActionInstanceSucceeded`]. `None` when the answer has none. On the wire: `actionInstanceSucceeded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_instance_succeeded: Option<TaskAuditActionInstanceSucceeded>,
-    /// `actionResult`: a [`TaskAuditConnectorActionResult`].
+    /// The action result: a [`TaskAuditConnectorActionResult`]. `None` when the answer has none. On the wire: `actionResult`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_result: Option<TaskAuditConnectorActionResult>,
-    /// `actionSubmitted`: a [`TaskAuditActionSubmitted`].
+    /// The action submitted: a [`TaskAuditActionSubmitted`]. `None` when the answer has none. On the wire: `actionSubmitted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_submitted: Option<TaskAuditActionSubmitted>,
-    /// `approvalAutoAcceptedByPolicy`: a [`TaskAuditApprovalAutoAcceptedByPolicy`].
+    /// The approval auto accepted by policy: a [`TaskAuditApprovalAutoAcceptedByPolicy`]. `None` when the answer has none. On the wire: `approvalAutoAcceptedByPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_auto_accepted_by_policy: Option<TaskAuditApprovalAutoAcceptedByPolicy>,
-    /// `approvalAutoRejectedByPolicy`: a [`TaskAuditApprovalAutoRejectedByPolicy`].
+    /// The approval auto rejected by policy: a [`TaskAuditApprovalAutoRejectedByPolicy`]. `None` when the answer has none. On the wire: `approvalAutoRejectedByPolicy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_auto_rejected_by_policy: Option<TaskAuditApprovalAutoRejectedByPolicy>,
-    /// `approvalInstanceChange`: a [`TaskAuditApprovalInstanceChange`].
+    /// The approval instance change: a [`TaskAuditApprovalInstanceChange`]. `None` when the answer has none. On the wire: `approvalInstanceChange`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_instance_change: Option<TaskAuditApprovalInstanceChange>,
-    /// `approvalReassigned`: a [`TaskAuditPolicyApprovalReassigned`].
+    /// The approval reassigned: a [`TaskAuditPolicyApprovalReassigned`]. `None` when the answer has none. On the wire: `approvalReassigned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_reassigned: Option<TaskAuditPolicyApprovalReassigned>,
-    /// `approvedAutomatically`: a [`TaskAuditApprovalHappenedAutomatically`].
+    /// The approved automatically: a [`TaskAuditApprovalHappenedAutomatically`]. `None` when the answer has none. On the wire: `approvedAutomatically`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approved_automatically: Option<TaskAuditApprovalHappenedAutomatically>,
-    /// `automationTriggered`: a [`TaskAuditAutomationTriggered`].
+    /// The automation triggered: a [`TaskAuditAutomationTriggered`]. `None` when the answer has none. On the wire: `automationTriggered`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub automation_triggered: Option<TaskAuditAutomationTriggered>,
-    /// `bulkActionError`: a [`TaskAuditBulkActionError`].
+    /// The bulk action error: a [`TaskAuditBulkActionError`]. `None` when the answer has none. On the wire: `bulkActionError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_action_error: Option<TaskAuditBulkActionError>,
-    /// `certifyOutcome`: a [`TaskAuditCertifyOutcome`].
+    /// The certify outcome: a [`TaskAuditCertifyOutcome`]. `None` when the answer has none. On the wire: `certifyOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certify_outcome: Option<TaskAuditCertifyOutcome>,
-    /// `comment`: a [`TaskAuditComment`].
+    /// The comment: a [`TaskAuditComment`]. `None` when the answer has none. On the wire: `comment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<TaskAuditComment>,
-    /// `conditionalPolicyExecutionResult`: a [`TaskAuditConditionalPolicyExecutionResult`].
+    /// The conditional policy execution result: a [`TaskAuditConditionalPolicyExecutionResult`]. `None` when the answer has none. On the wire: `conditionalPolicyExecutionResult`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conditional_policy_execution_result: Option<TaskAuditConditionalPolicyExecutionResult>,
-    /// `connectorActionsEnd`: a [`TaskAuditFinishedConnectorActions`].
+    /// The connector actions end: a [`TaskAuditFinishedConnectorActions`]. `None` when the answer has none. On the wire: `connectorActionsEnd`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_actions_end: Option<TaskAuditFinishedConnectorActions>,
-    /// `connectorActionsStart`: a [`TaskAuditStartedConnectorActions`].
+    /// The connector actions start: a [`TaskAuditStartedConnectorActions`]. `None` when the answer has none. On the wire: `connectorActionsStart`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub connector_actions_start: Option<TaskAuditStartedConnectorActions>,
-    /// `created`: a timestamp (RFC 3339 on the wire).
+    /// The created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `created`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created: Option<::time::OffsetDateTime>,
-    /// `createdReplacementExtensionGrantTask`: a [`TaskAuditCreatedReplacementExtensionGrantTask`].
+    /// The created replacement extension grant task: a [`TaskAuditCreatedReplacementExtensionGrantTask`]. `None` when the answer has none. On the wire: `createdReplacementExtensionGrantTask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_replacement_extension_grant_task:
         Option<TaskAuditCreatedReplacementExtensionGrantTask>,
-    /// `currentState`: one of [`TaskState`].
+    /// The current state: one of [`TaskState`]. `None` counts as [`TaskState::Unspecified`]. On the wire: `currentState`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_state: Option<TaskState>,
-    /// `eventType`: one of [`TaskAuditViewEventType`].
+    /// The event type: one of [`TaskAuditViewEventType`]. `None` counts as [`TaskAuditViewEventType::Unspecified`]. On the wire: `eventType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_type: Option<TaskAuditViewEventType>,
-    /// `expressionPolicyStepError`: a [`TaskAuditExpressionPolicyStepError`].
+    /// The expression policy step error: a [`TaskAuditExpressionPolicyStepError`]. `None` when the answer has none. On the wire: `expressionPolicyStepError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression_policy_step_error: Option<TaskAuditExpressionPolicyStepError>,
-    /// `externalTicketCreated`: a [`TaskAuditExternalTicketCreated`].
+    /// The external ticket created: a [`TaskAuditExternalTicketCreated`]. `None` when the answer has none. On the wire: `externalTicketCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_created: Option<TaskAuditExternalTicketCreated>,
-    /// `externalTicketError`: a [`TaskAuditExternalTicketError`].
+    /// The external ticket error: a [`TaskAuditExternalTicketError`]. `None` when the answer has none. On the wire: `externalTicketError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_error: Option<TaskAuditExternalTicketError>,
-    /// `externalTicketProvisionStepResolved`: a [`TaskAuditExternalTicketProvisionStepResolved`].
+    /// The external ticket provision step resolved: a [`TaskAuditExternalTicketProvisionStepResolved`]. `None` when the answer has none. On the wire: `externalTicketProvisionStepResolved`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_provision_step_resolved:
         Option<TaskAuditExternalTicketProvisionStepResolved>,
-    /// `externalTicketTriggered`: a [`TaskAuditExternalTicketTriggered`].
+    /// The external ticket triggered: a [`TaskAuditExternalTicketTriggered`]. `None` when the answer has none. On the wire: `externalTicketTriggered`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_ticket_triggered: Option<TaskAuditExternalTicketTriggered>,
-    /// `formInstanceChange`: a [`TaskAuditFormInstanceChange`].
+    /// The form instance change: a [`TaskAuditFormInstanceChange`]. `None` when the answer has none. On the wire: `formInstanceChange`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_instance_change: Option<TaskAuditFormInstanceChange>,
-    /// `grantDurationUpdated`: a [`TaskAuditGrantDurationUpdated`].
+    /// The grant duration updated: a [`TaskAuditGrantDurationUpdated`]. `None` when the answer has none. On the wire: `grantDurationUpdated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_duration_updated: Option<TaskAuditGrantDurationUpdated>,
-    /// `grantOutcome`: a [`TaskAuditGrantOutcome`].
+    /// The grant outcome: a [`TaskAuditGrantOutcome`]. `None` when the answer has none. On the wire: `grantOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_outcome: Option<TaskAuditGrantOutcome>,
-    /// `hardReset`: a [`TaskAuditHardReset`].
+    /// The hard reset: a [`TaskAuditHardReset`]. `None` when the answer has none. On the wire: `hardReset`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hard_reset: Option<TaskAuditHardReset>,
-    /// `id`: text.
+    /// The id of this task audit view: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `metadata`: a [`TaskAuditMetaData`].
+    /// The metadata: a [`TaskAuditMetaData`]. `None` when the answer has none. On the wire: `metadata`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<TaskAuditMetaData>,
-    /// `policyChanged`: a [`TaskAuditPolicyChanged`].
+    /// The policy changed: a [`TaskAuditPolicyChanged`]. `None` when the answer has none. On the wire: `policyChanged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_changed: Option<TaskAuditPolicyChanged>,
-    /// `policyEvaluationStep`: a [`TaskAuditPolicyEvaluationStep`].
+    /// The policy evaluation step: a [`TaskAuditPolicyEvaluationStep`]. `None` when the answer has none. On the wire: `policyEvaluationStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_evaluation_step: Option<TaskAuditPolicyEvaluationStep>,
-    /// `provisionCancelled`: a [`TaskAuditPolicyProvisionCancelled`].
+    /// The provision cancelled: a [`TaskAuditPolicyProvisionCancelled`]. `None` when the answer has none. On the wire: `provisionCancelled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_cancelled: Option<TaskAuditPolicyProvisionCancelled>,
-    /// `provisionEntitlementMergeCompleted`: a [`TaskAuditProvisionEntitlementMergeCompleted`].
+    /// The provision entitlement merge completed: a [`TaskAuditProvisionEntitlementMergeCompleted`]. `None` when the answer has none. On the wire: `provisionEntitlementMergeCompleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_entitlement_merge_completed: Option<TaskAuditProvisionEntitlementMergeCompleted>,
-    /// `provisionEntitlementMergeTimedOut`: a [`TaskAuditProvisionEntitlementMergeTimedOut`].
+    /// The provision entitlement merge timed out: a [`TaskAuditProvisionEntitlementMergeTimedOut`]. `None` when the answer has none. On the wire: `provisionEntitlementMergeTimedOut`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_entitlement_merge_timed_out: Option<TaskAuditProvisionEntitlementMergeTimedOut>,
-    /// `provisionError`: a [`TaskAuditPolicyProvisionError`].
+    /// The provision error: a [`TaskAuditPolicyProvisionError`]. `None` when the answer has none. On the wire: `provisionError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_error: Option<TaskAuditPolicyProvisionError>,
-    /// `provisionReassigned`: a [`TaskAuditPolicyProvisionReassigned`].
+    /// The provision reassigned: a [`TaskAuditPolicyProvisionReassigned`]. `None` when the answer has none. On the wire: `provisionReassigned`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_reassigned: Option<TaskAuditPolicyProvisionReassigned>,
-    /// `provisionWaitingForEntitlementMerge`: a [`TaskAuditProvisionWaitingForEntitlementMerge`].
+    /// The provision waiting for entitlement merge: a [`TaskAuditProvisionWaitingForEntitlementMerge`]. `None` when the answer has none. On the wire: `provisionWaitingForEntitlementMerge`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_waiting_for_entitlement_merge:
         Option<TaskAuditProvisionWaitingForEntitlementMerge>,
-    /// `reassignedToDelegate`: a [`TaskAuditReassignedToDelegate`].
+    /// The reassigned to delegate: a [`TaskAuditReassignedToDelegate`]. `None` when the answer has none. On the wire: `reassignedToDelegate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassigned_to_delegate: Option<TaskAuditReassignedToDelegate>,
-    /// `reassignmentFallbackToAdmin`: a [`TaskAuditReassignmentFallbackToAdmin`].
+    /// The reassignment fallback to admin: a [`TaskAuditReassignmentFallbackToAdmin`]. `None` when the answer has none. On the wire: `reassignmentFallbackToAdmin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignment_fallback_to_admin: Option<TaskAuditReassignmentFallbackToAdmin>,
-    /// `reassignmentListError`: a [`TaskAuditReassignmentListError`].
+    /// The reassignment list error: a [`TaskAuditReassignmentListError`]. `None` when the answer has none. On the wire: `reassignmentListError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignment_list_error: Option<TaskAuditReassignmentListError>,
-    /// `requestDefaultsApplied`: a [`TaskAuditRequestDefaultsApplied`].
+    /// The request defaults applied: a [`TaskAuditRequestDefaultsApplied`]. `None` when the answer has none. On the wire: `requestDefaultsApplied`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_defaults_applied: Option<TaskAuditRequestDefaultsApplied>,
-    /// `revokeOutcome`: a [`TaskAuditRevokeOutcome`].
+    /// The revoke outcome: a [`TaskAuditRevokeOutcome`]. `None` when the answer has none. On the wire: `revokeOutcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_outcome: Option<TaskAuditRevokeOutcome>,
-    /// `slaEscalation`: a [`TaskAuditSLAEscalation`].
+    /// The sla escalation: a [`TaskAuditSLAEscalation`]. `None` when the answer has none. On the wire: `slaEscalation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sla_escalation: Option<TaskAuditSLAEscalation>,
-    /// `source`: one of [`TaskAuditViewSource`].
+    /// The source: one of [`TaskAuditViewSource`]. `None` counts as [`TaskAuditViewSource::Unspecified`]. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<TaskAuditViewSource>,
-    /// `stateChange`: a [`TaskAuditStateChange`].
+    /// The state change: a [`TaskAuditStateChange`]. `None` when the answer has none. On the wire: `stateChange`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state_change: Option<TaskAuditStateChange>,
-    /// `stepSkipped`: a [`TaskAuditStepSkipped`].
+    /// The step skipped: a [`TaskAuditStepSkipped`]. `None` when the answer has none. On the wire: `stepSkipped`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_skipped: Option<TaskAuditStepSkipped>,
-    /// `stepUpApproval`: a [`TaskAuditStepUpApproval`].
+    /// The step up approval: a [`TaskAuditStepUpApproval`]. `None` when the answer has none. On the wire: `stepUpApproval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_up_approval: Option<TaskAuditStepUpApproval>,
-    /// `taskCreated`: a [`TaskAuditNewTask`].
+    /// The task created: a [`TaskAuditNewTask`]. `None` when the answer has none. On the wire: `taskCreated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_created: Option<TaskAuditNewTask>,
-    /// `taskCreatedFrom`: a [`TaskAuditNewTaskCreatedFrom`].
+    /// The task created from: a [`TaskAuditNewTaskCreatedFrom`]. `None` when the answer has none. On the wire: `taskCreatedFrom`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_created_from: Option<TaskAuditNewTaskCreatedFrom>,
-    /// `taskEscalated`: a [`TaskAuditEscalateToEmergencyAccess`].
+    /// The task escalated: a [`TaskAuditEscalateToEmergencyAccess`]. `None` when the answer has none. On the wire: `taskEscalated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_escalated: Option<TaskAuditEscalateToEmergencyAccess>,
-    /// `taskRestarted`: a [`TaskAuditRestart`].
+    /// The task restarted: a [`TaskAuditRestart`]. `None` when the answer has none. On the wire: `taskRestarted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_restarted: Option<TaskAuditRestart>,
-    /// `ticketId`: text.
+    /// The id of the ticket: text. `None` counts as empty. On the wire: `ticketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// `waitStepAnalysisSuccess`: a [`TaskAuditWaitForAnalysisStepSuccess`].
+    /// The wait step analysis success: a [`TaskAuditWaitForAnalysisStepSuccess`]. `None` when the answer has none. On the wire: `waitStepAnalysisSuccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_step_analysis_success: Option<TaskAuditWaitForAnalysisStepSuccess>,
-    /// `waitStepAnalysisTimedOut`: a [`TaskAuditWaitForAnalysisStepTimedOut`].
+    /// The wait step analysis timed out: a [`TaskAuditWaitForAnalysisStepTimedOut`]. `None` when the answer has none. On the wire: `waitStepAnalysisTimedOut`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_step_analysis_timed_out: Option<TaskAuditWaitForAnalysisStepTimedOut>,
-    /// `waitStepAnalysisWaiting`: a [`TaskAuditWaitForAnalysisStepWaiting`].
+    /// The wait step analysis waiting: a [`TaskAuditWaitForAnalysisStepWaiting`]. `None` when the answer has none. On the wire: `waitStepAnalysisWaiting`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_step_analysis_waiting: Option<TaskAuditWaitForAnalysisStepWaiting>,
-    /// `waitStepSuccess`: a [`TaskAuditWaitStepSuccess`].
+    /// The wait step success: a [`TaskAuditWaitStepSuccess`]. `None` when the answer has none. On the wire: `waitStepSuccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_step_success: Option<TaskAuditWaitStepSuccess>,
-    /// `waitStepTimedOut`: a [`TaskAuditWaitStepTimedOut`].
+    /// The wait step timed out: a [`TaskAuditWaitStepTimedOut`]. `None` when the answer has none. On the wire: `waitStepTimedOut`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_step_timed_out: Option<TaskAuditWaitStepTimedOut>,
-    /// `waitStepUntilTime`: a [`TaskAuditWaitStepUntilTime`].
+    /// The wait step until time: a [`TaskAuditWaitStepUntilTime`]. `None` when the answer has none. On the wire: `waitStepUntilTime`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_step_until_time: Option<TaskAuditWaitStepUntilTime>,
-    /// `waitStepWaiting`: a [`TaskAuditWaitStepWaiting`].
+    /// The wait step waiting: a [`TaskAuditWaitStepWaiting`]. `None` when the answer has none. On the wire: `waitStepWaiting`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_step_waiting: Option<TaskAuditWaitStepWaiting>,
-    /// `webhookApprovalAttempt`: a [`TaskAuditWebhookApprovalAttempt`].
+    /// The webhook approval attempt: a [`TaskAuditWebhookApprovalAttempt`]. `None` when the answer has none. On the wire: `webhookApprovalAttempt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_approval_attempt: Option<TaskAuditWebhookApprovalAttempt>,
-    /// `webhookApprovalBadResponse`: a [`TaskAuditWebhookApprovalBadResponse`].
+    /// The webhook approval bad response: a [`TaskAuditWebhookApprovalBadResponse`]. `None` when the answer has none. On the wire: `webhookApprovalBadResponse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_approval_bad_response: Option<TaskAuditWebhookApprovalBadResponse>,
-    /// `webhookApprovalFatalError`: a [`TaskAuditWebhookApprovalFatalError`].
+    /// The webhook approval fatal error: a [`TaskAuditWebhookApprovalFatalError`]. `None` when the answer has none. On the wire: `webhookApprovalFatalError`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_approval_fatal_error: Option<TaskAuditWebhookApprovalFatalError>,
-    /// `webhookApprovalSuccess`: a [`TaskAuditWebhookApprovalSuccess`].
+    /// The webhook approval success: a [`TaskAuditWebhookApprovalSuccess`]. `None` when the answer has none. On the wire: `webhookApprovalSuccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_approval_success: Option<TaskAuditWebhookApprovalSuccess>,
-    /// `webhookApprovalTriggered`: a [`TaskAuditWebhookApprovalTriggered`].
+    /// The webhook approval triggered: a [`TaskAuditWebhookApprovalTriggered`]. `None` when the answer has none. On the wire: `webhookApprovalTriggered`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_approval_triggered: Option<TaskAuditWebhookApprovalTriggered>,
-    /// `webhookAttempt`: a [`TaskAuditWebhookAttempt`].
+    /// The webhook attempt: a [`TaskAuditWebhookAttempt`]. `None` when the answer has none. On the wire: `webhookAttempt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_attempt: Option<TaskAuditWebhookAttempt>,
-    /// `webhookSuccess`: a [`TaskAuditWebhookSuccess`].
+    /// The webhook success: a [`TaskAuditWebhookSuccess`]. `None` when the answer has none. On the wire: `webhookSuccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_success: Option<TaskAuditWebhookSuccess>,
-    /// `webhookTriggered`: a [`TaskAuditWebhookTriggered`].
+    /// The webhook triggered: a [`TaskAuditWebhookTriggered`]. `None` when the answer has none. On the wire: `webhookTriggered`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_triggered: Option<TaskAuditWebhookTriggered>,
-    /// `workflowStep`: a number.
+    /// The workflow step: a whole number. `None` counts as 0. On the wire: `workflowStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_step: Option<i32>,
 }
@@ -2780,7 +2786,7 @@ model_de! { TaskAuditView [2] {
 
 #[cfg(feature = "task-audit")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `TaskAuditView.event_type`.
 pub enum TaskAuditViewEventType {
 /// `TASK_AUDIT_EVENT_TYPE_UNSPECIFIED`
 Unspecified = "TASK_AUDIT_EVENT_TYPE_UNSPECIFIED",
@@ -2791,13 +2797,13 @@ Error = "TASK_AUDIT_EVENT_TYPE_ERROR",
 }
 }
 
-/// The `c1.api.task.v1.TaskAuditViewRef` schema.
+/// Held by `TaskAuditListRequest.refs`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditViewRef {
-    /// `id`: text.
+    /// The id of this task audit view ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -2814,7 +2820,7 @@ setters! { TaskAuditViewRef {
 
 #[cfg(feature = "task-audit")]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `TaskAuditView.source`.
 pub enum TaskAuditViewSource {
 /// `SOURCE_UNSPECIFIED`
 Unspecified = "SOURCE_UNSPECIFIED",
@@ -2829,16 +2835,16 @@ CopilotAgents = "SOURCE_COPILOT_AGENTS",
 }
 }
 
-/// The `c1.api.task.v1.TaskAuditWaitForAnalysisStepSuccess` schema.
+/// Held by `TaskAuditView.wait_step_analysis_success`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitForAnalysisStepSuccess {
-    /// `stepId`: text.
+    /// The id of the step: text. `None` counts as empty. On the wire: `stepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
-    /// `succeededAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was succeeded: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `succeededAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2852,16 +2858,16 @@ model_de! { TaskAuditWaitForAnalysisStepSuccess [1] {
     1 "succeededAt" succeeded_at: Timestamp,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWaitForAnalysisStepTimedOut` schema.
+/// Held by `TaskAuditView.wait_step_analysis_timed_out`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitForAnalysisStepTimedOut {
-    /// `stepId`: text.
+    /// The id of the step: text. `None` counts as empty. On the wire: `stepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
-    /// `timedOutAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of timed out: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `timedOutAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2875,13 +2881,13 @@ model_de! { TaskAuditWaitForAnalysisStepTimedOut [1] {
     1 "timedOutAt" timed_out_at: Timestamp,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWaitForAnalysisStepWaiting` schema.
+/// Held by `TaskAuditView.wait_step_analysis_waiting`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitForAnalysisStepWaiting {
-    /// `stepId`: text.
+    /// The id of the step: text. `None` counts as empty. On the wire: `stepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
 }
@@ -2891,19 +2897,19 @@ model_de! { TaskAuditWaitForAnalysisStepWaiting [1] {
     0 "stepId" step_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWaitStepSuccess` schema.
+/// Held by `TaskAuditView.wait_step_success`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitStepSuccess {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `stepId`: text.
+    /// The id of the step: text. `None` counts as empty. On the wire: `stepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
-    /// `succeededAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was succeeded: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `succeededAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2918,19 +2924,19 @@ model_de! { TaskAuditWaitStepSuccess [1] {
     2 "succeededAt" succeeded_at: Timestamp,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWaitStepTimedOut` schema.
+/// Held by `TaskAuditView.wait_step_timed_out`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitStepTimedOut {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `stepId`: text.
+    /// The id of the step: text. `None` counts as empty. On the wire: `stepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
-    /// `timedOutAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of timed out: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `timedOutAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2945,16 +2951,16 @@ model_de! { TaskAuditWaitStepTimedOut [1] {
     2 "timedOutAt" timed_out_at: Timestamp,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWaitStepUntilTime` schema.
+/// Held by `TaskAuditView.wait_step_until_time`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitStepUntilTime {
-    /// `stepId`: text.
+    /// The id of the step: text. `None` counts as empty. On the wire: `stepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
-    /// `untilTime`: a timestamp (RFC 3339 on the wire).
+    /// The until time: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `untilTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -2968,16 +2974,16 @@ model_de! { TaskAuditWaitStepUntilTime [1] {
     1 "untilTime" until_time: Timestamp,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWaitStepWaiting` schema.
+/// Held by `TaskAuditView.wait_step_waiting`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWaitStepWaiting {
-    /// `condition`: text.
+    /// The condition: text. `None` counts as empty. On the wire: `condition`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    /// `stepId`: text.
+    /// The id of the step: text. `None` counts as empty. On the wire: `stepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_id: Option<String>,
 }
@@ -2988,22 +2994,22 @@ model_de! { TaskAuditWaitStepWaiting [1] {
     1 "stepId" step_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWebhookApprovalAttempt` schema.
+/// Held by `TaskAuditView.webhook_approval_attempt`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalAttempt {
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
-    /// `webhookName`: text.
+    /// The webhook name: text. `None` counts as empty. On the wire: `webhookName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_name: Option<String>,
-    /// `webhookUrl`: text.
+    /// The webhook URL: text. `None` counts as empty. On the wire: `webhookUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
@@ -3016,25 +3022,25 @@ model_de! { TaskAuditWebhookApprovalAttempt [1] {
     3 "webhookUrl" webhook_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWebhookApprovalBadResponse` schema.
+/// Held by `TaskAuditView.webhook_approval_bad_response`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalBadResponse {
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
-    /// `webhookName`: text.
+    /// The webhook name: text. `None` counts as empty. On the wire: `webhookName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_name: Option<String>,
-    /// `webhookUrl`: text.
+    /// The webhook URL: text. `None` counts as empty. On the wire: `webhookUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
@@ -3048,25 +3054,25 @@ model_de! { TaskAuditWebhookApprovalBadResponse [1] {
     4 "webhookUrl" webhook_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWebhookApprovalFatalError` schema.
+/// Held by `TaskAuditView.webhook_approval_fatal_error`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalFatalError {
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
-    /// `webhookName`: text.
+    /// The webhook name: text. `None` counts as empty. On the wire: `webhookName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_name: Option<String>,
-    /// `webhookUrl`: text.
+    /// The webhook URL: text. `None` counts as empty. On the wire: `webhookUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
@@ -3080,22 +3086,22 @@ model_de! { TaskAuditWebhookApprovalFatalError [1] {
     4 "webhookUrl" webhook_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWebhookApprovalSuccess` schema.
+/// Held by `TaskAuditView.webhook_approval_success`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalSuccess {
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
-    /// `webhookName`: text.
+    /// The webhook name: text. `None` counts as empty. On the wire: `webhookName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_name: Option<String>,
-    /// `webhookUrl`: text.
+    /// The webhook URL: text. `None` counts as empty. On the wire: `webhookUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
@@ -3108,22 +3114,22 @@ model_de! { TaskAuditWebhookApprovalSuccess [1] {
     3 "webhookUrl" webhook_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWebhookApprovalTriggered` schema.
+/// Held by `TaskAuditView.webhook_approval_triggered`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookApprovalTriggered {
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
-    /// `webhookName`: text.
+    /// The webhook name: text. `None` counts as empty. On the wire: `webhookName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_name: Option<String>,
-    /// `webhookUrl`: text.
+    /// The webhook URL: text. `None` counts as empty. On the wire: `webhookUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
@@ -3136,22 +3142,22 @@ model_de! { TaskAuditWebhookApprovalTriggered [1] {
     3 "webhookUrl" webhook_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWebhookAttempt` schema.
+/// Held by `TaskAuditView.webhook_attempt`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookAttempt {
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
-    /// `webhookName`: text.
+    /// The webhook name: text. `None` counts as empty. On the wire: `webhookName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_name: Option<String>,
-    /// `webhookUrl`: text.
+    /// The webhook URL: text. `None` counts as empty. On the wire: `webhookUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
@@ -3164,22 +3170,22 @@ model_de! { TaskAuditWebhookAttempt [1] {
     3 "webhookUrl" webhook_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWebhookSuccess` schema.
+/// Held by `TaskAuditView.webhook_success`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookSuccess {
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
-    /// `webhookName`: text.
+    /// The webhook name: text. `None` counts as empty. On the wire: `webhookName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_name: Option<String>,
-    /// `webhookUrl`: text.
+    /// The webhook URL: text. `None` counts as empty. On the wire: `webhookUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
@@ -3192,22 +3198,22 @@ model_de! { TaskAuditWebhookSuccess [1] {
     3 "webhookUrl" webhook_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskAuditWebhookTriggered` schema.
+/// Held by `TaskAuditView.webhook_triggered`.
 #[cfg(feature = "task-audit")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskAuditWebhookTriggered {
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
-    /// `webhookInstanceId`: text.
+    /// The id of the webhook instance: text. `None` counts as empty. On the wire: `webhookInstanceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_instance_id: Option<String>,
-    /// `webhookName`: text.
+    /// The webhook name: text. `None` counts as empty. On the wire: `webhookName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_name: Option<String>,
-    /// `webhookUrl`: text.
+    /// The webhook URL: text. `None` counts as empty. On the wire: `webhookUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
 }
@@ -3220,13 +3226,13 @@ model_de! { TaskAuditWebhookTriggered [1] {
     3 "webhookUrl" webhook_url: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskExpandMask` schema.
+/// Held by `TaskActionsServiceApproveRequest.expand_mask`, `TaskActionsServiceApproveWithStepUpRequest.expand_mask`, `TaskActionsServiceCloseRequest.expand_mask` and 17 more.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -3241,25 +3247,25 @@ setters! { TaskExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.task.v1.TaskGrantSource` schema.
+/// Held by `TaskServiceCreateGrantRequest.source` and `TaskTypeGrant.source`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskGrantSource {
-    /// `conversationId`: text.
+    /// The id of the conversation: text. `None` counts as empty. On the wire: `conversationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    /// `externalUrl`: text.
+    /// The external URL: text. `None` counts as empty. On the wire: `externalUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_url: Option<String>,
-    /// `integrationId`: text.
+    /// The id of the integration: text. `None` counts as empty. On the wire: `integrationId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
-    /// `isExtension`: a boolean.
+    /// Whether it is extension: a boolean. `None` counts as `false`. On the wire: `isExtension`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_extension: Option<bool>,
-    /// `requestId`: text.
+    /// The id of the request: text. `None` counts as empty. On the wire: `requestId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
@@ -3284,7 +3290,7 @@ setters! { TaskGrantSource {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 14 known values.
+/// An open enum of 14 known values, the type of `Task.origin`.
 pub enum TaskOrigin {
 /// `TASK_ORIGIN_UNSPECIFIED`
 Unspecified = "TASK_ORIGIN_UNSPECIFIED",
@@ -3319,7 +3325,7 @@ CascadeDelete = "TASK_ORIGIN_CASCADE_DELETE",
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `Task.processing`.
 pub enum TaskProcessing {
 /// `TASK_PROCESSING_TYPE_UNSPECIFIED`
 Unspecified = "TASK_PROCESSING_TYPE_UNSPECIFIED",
@@ -3334,7 +3340,7 @@ Done = "TASK_PROCESSING_TYPE_DONE",
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `Task.recommendation`.
 pub enum TaskRecommendation {
 /// `INSIGHT_RECOMMENDATION_UNSPECIFIED`
 Unspecified = "INSIGHT_RECOMMENDATION_UNSPECIFIED",
@@ -3347,13 +3353,13 @@ Review = "INSIGHT_RECOMMENDATION_REVIEW",
 }
 }
 
-/// The `c1.api.task.v1.TaskRef` schema.
+/// Held by `TaskSearchRequest.refs`.
 #[cfg(feature = "task-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRef {
-    /// `id`: text.
+    /// The id of this task ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -3368,13 +3374,13 @@ setters! { TaskRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskRevocationTarget` schema.
+/// Held by `Task.revocation_targets`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevocationTarget {
-    /// `entitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the entitlement: an [`AppEntitlementRef`]. `None` when the answer has none. On the wire: `entitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -3384,22 +3390,24 @@ model_de! { TaskRevocationTarget [1] {
     0 "entitlementRef" entitlement_ref: Model,
 } }
 
-/// The `c1.api.task.v1.TaskRevokeSource` schema.
+/// Held by `TaskTypeRevoke.source`.
+///
+/// At most one of `review`, `request`, `expired`, `non_usage` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSource {
-    /// `expired`: a [`TaskRevokeSourceExpired`].
+    /// The expired: a [`TaskRevokeSourceExpired`]. `None`: not set. On the wire: `expired`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expired: Option<TaskRevokeSourceExpired>,
-    /// `nonUsage`: a [`TaskRevokeSourceNonUsage`].
+    /// The non usage: a [`TaskRevokeSourceNonUsage`]. `None`: not set. On the wire: `nonUsage`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub non_usage: Option<TaskRevokeSourceNonUsage>,
-    /// `request`: a [`TaskRevokeSourceRequest`].
+    /// The request: a [`TaskRevokeSourceRequest`]. `None`: not set. On the wire: `request`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<TaskRevokeSourceRequest>,
-    /// `review`: a [`TaskRevokeSourceReview`].
+    /// The review: a [`TaskRevokeSourceReview`]. `None`: not set. On the wire: `review`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review: Option<TaskRevokeSourceReview>,
 }
@@ -3420,13 +3428,13 @@ setters! { TaskRevokeSource {
     review: impl Into<TaskRevokeSourceReview>,
 } }
 
-/// The `c1.api.task.v1.TaskRevokeSourceExpired` schema.
+/// Held by `TaskRevokeSource.expired`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSourceExpired {
-    /// `expiredAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was expired: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `expiredAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -3444,19 +3452,19 @@ setters! { TaskRevokeSourceExpired {
     expired_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.task.v1.TaskRevokeSourceNonUsage` schema.
+/// Held by `TaskRevokeSource.non_usage`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSourceNonUsage {
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire).
+    /// When it expires: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `lastLogin`: a timestamp (RFC 3339 on the wire).
+    /// The last login: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lastLogin`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -3476,13 +3484,13 @@ setters! { TaskRevokeSourceNonUsage {
     last_login: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.task.v1.TaskRevokeSourceRequest` schema.
+/// Held by `TaskRevokeSource.request`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSourceRequest {
-    /// `requestUserId`: text.
+    /// The id of the request user: text. `None` counts as empty. On the wire: `requestUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_user_id: Option<String>,
 }
@@ -3497,16 +3505,16 @@ setters! { TaskRevokeSourceRequest {
     request_user_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskRevokeSourceReview` schema.
+/// Held by `TaskRevokeSource.review`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskRevokeSourceReview {
-    /// `accessReviewId`: text.
+    /// The id of the access review: text. `None` counts as empty. On the wire: `accessReviewId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_id: Option<String>,
-    /// `certTicketId`: text.
+    /// The id of the cert ticket: text. `None` counts as empty. On the wire: `certTicketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_ticket_id: Option<String>,
 }
@@ -3523,166 +3531,166 @@ setters! { TaskRevokeSourceReview {
     cert_ticket_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskSearchRequest` schema.
+/// The request body of `TaskSearch::search` (`POST /api/v1/search/tasks`).
 #[cfg(feature = "task-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskSearchRequest {
-    /// `accessReviewIds`: a list; each item is text.
+    /// The ids of the access reviews: a list of text. `None` counts as empty. On the wire: `accessReviewIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_ids: Option<Vec<String>>,
-    /// `accountOwnerIds`: a list; each item is text.
+    /// The ids of the account owners: a list of text. `None` counts as empty. On the wire: `accountOwnerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_owner_ids: Option<Vec<String>>,
-    /// `accountStatuses`: a list; each item is one of [`AppUserStatusStatus`].
+    /// The account statuses: a list of [`AppUserStatusStatus`] values. `None` counts as empty. On the wire: `accountStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_statuses: Option<Vec<AppUserStatusStatus>>,
-    /// `accountTypes`: a list; each item is one of [`AppUserAppUserType`].
+    /// The account types: a list of [`AppUserAppUserType`] values. `None` counts as empty. On the wire: `accountTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account_types: Option<Vec<AppUserAppUserType>>,
-    /// `actorId`: text.
+    /// The id of the actor: text. `None` counts as empty. On the wire: `actorId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actor_id: Option<String>,
-    /// `appEntitlementIds`: a list; each item is text.
+    /// The ids of the app entitlements: a list of text. `None` counts as empty. On the wire: `appEntitlementIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ids: Option<Vec<String>>,
-    /// `appResourceIds`: a list; each item is text.
+    /// The ids of the app resources: a list of text. `None` counts as empty. On the wire: `appResourceIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_ids: Option<Vec<String>>,
-    /// `appResourceTypeIds`: a list; each item is text.
+    /// The ids of the app resource types: a list of text. `None` counts as empty. On the wire: `appResourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_resource_type_ids: Option<Vec<String>>,
-    /// `appUserSubjectIds`: a list; each item is text.
+    /// The ids of the app user subjects: a list of text. `None` counts as empty. On the wire: `appUserSubjectIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_subject_ids: Option<Vec<String>>,
-    /// `applicationIds`: a list; each item is text.
+    /// The ids of the applications: a list of text. `None` counts as empty. On the wire: `applicationIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub application_ids: Option<Vec<String>>,
-    /// `assignedOrStepApproverUserId`: text.
+    /// The id of the assigned or step approver user: text. `None` counts as empty. On the wire: `assignedOrStepApproverUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_or_step_approver_user_id: Option<String>,
-    /// `assigneesInIds`: a list; each item is text.
+    /// The assignees in ids: a list of text. `None` counts as empty. On the wire: `assigneesInIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignees_in_ids: Option<Vec<String>>,
-    /// `certifyOutcomes`: a list; each item is one of [`TaskTypeCertifyOutcome`].
+    /// The certify outcomes: a list of [`TaskTypeCertifyOutcome`] values. `None` counts as empty. On the wire: `certifyOutcomes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certify_outcomes: Option<Vec<TaskTypeCertifyOutcome>>,
-    /// `createdAfter`: a timestamp (RFC 3339 on the wire).
+    /// Only what was created after this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `createdAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_after: Option<::time::OffsetDateTime>,
-    /// `createdBefore`: a timestamp (RFC 3339 on the wire).
+    /// Only what was created before this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `createdBefore`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_before: Option<::time::OffsetDateTime>,
-    /// `currentStep`: one of [`TaskSearchRequestCurrentStep`].
+    /// The current step: one of [`TaskSearchRequestCurrentStep`]. `None` counts as [`TaskSearchRequestCurrentStep::Unspecified`]. On the wire: `currentStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_step: Option<TaskSearchRequestCurrentStep>,
-    /// `emergencyStatus`: one of [`TaskSearchRequestEmergencyStatus`].
+    /// The emergency status: one of [`TaskSearchRequestEmergencyStatus`]. `None` counts as [`TaskSearchRequestEmergencyStatus::Unspecified`]. On the wire: `emergencyStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_status: Option<TaskSearchRequestEmergencyStatus>,
-    /// `excludeAppEntitlementIds`: a list; each item is text.
+    /// The ids of the app entitlements to leave out: a list of text. `None` counts as empty. On the wire: `excludeAppEntitlementIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_app_entitlement_ids: Option<Vec<String>>,
-    /// `excludeAppResourceTypeIds`: a list; each item is text.
+    /// The ids of the app resource types to leave out: a list of text. `None` counts as empty. On the wire: `excludeAppResourceTypeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_app_resource_type_ids: Option<Vec<String>>,
-    /// `excludeApplicationIds`: a list; each item is text.
+    /// The ids of the applications to leave out: a list of text. `None` counts as empty. On the wire: `excludeApplicationIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_application_ids: Option<Vec<String>>,
-    /// `excludeIds`: a list; each item is text.
+    /// The ids to leave out: a list of text. `None` counts as empty. On the wire: `excludeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_ids: Option<Vec<String>>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `grantOutcomes`: a list; each item is one of [`TaskTypeGrantOutcome`].
+    /// The grant outcomes: a list of [`TaskTypeGrantOutcome`] values. `None` counts as empty. On the wire: `grantOutcomes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_outcomes: Option<Vec<TaskTypeGrantOutcome>>,
-    /// `includeActedAfter`: a timestamp (RFC 3339 on the wire).
+    /// Only what was include acted after this time: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `includeActedAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub include_acted_after: Option<::time::OffsetDateTime>,
-    /// `includeDeleted`: a boolean.
+    /// Whether to include deleted: a boolean. `None` counts as `false`. On the wire: `includeDeleted`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_deleted: Option<bool>,
-    /// `myWorkUserIds`: a list; each item is text.
+    /// The ids of the my work users: a list of text. `None` counts as empty. On the wire: `myWorkUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub my_work_user_ids: Option<Vec<String>>,
-    /// `olderThanDuration`: a duration (`"3600s"` on the wire).
+    /// The older than duration: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `olderThanDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub older_than_duration: Option<::time::SignedDuration>,
-    /// `openerIds`: a list; each item is text.
+    /// The ids of the openers: a list of text. `None` counts as empty. On the wire: `openerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opener_ids: Option<Vec<String>>,
-    /// `openerOrSubjectUserId`: text.
+    /// The id of the opener or subject user: text. `None` counts as empty. On the wire: `openerOrSubjectUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub opener_or_subject_user_id: Option<String>,
-    /// `outcomeAfter`: a timestamp (RFC 3339 on the wire).
+    /// A bound on the outcome time: after it: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `outcomeAfter`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub outcome_after: Option<::time::OffsetDateTime>,
-    /// `outcomeBefore`: a timestamp (RFC 3339 on the wire).
+    /// A bound on the outcome time: before it: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `outcomeBefore`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub outcome_before: Option<::time::OffsetDateTime>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `pendingActionFilter`: one of [`TaskSearchRequestPendingActionFilter`].
+    /// The pending action filter: one of [`TaskSearchRequestPendingActionFilter`]. `None` counts as [`TaskSearchRequestPendingActionFilter::Unspecified`]. On the wire: `pendingActionFilter`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_action_filter: Option<TaskSearchRequestPendingActionFilter>,
-    /// `previouslyActedOnIds`: a list; each item is text.
+    /// The previously acted on ids: a list of text. `None` counts as empty. On the wire: `previouslyActedOnIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previously_acted_on_ids: Option<Vec<String>>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`TaskRef`].
+    /// The refs: a list of [`TaskRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<TaskRef>>,
-    /// `requireApprovalReason`: a boolean.
+    /// Whether to require approval reason: a boolean. `None` counts as `false`. On the wire: `requireApprovalReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_approval_reason: Option<bool>,
-    /// `requireDenialReason`: a boolean.
+    /// Whether to require denial reason: a boolean. `None` counts as `false`. On the wire: `requireDenialReason`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub require_denial_reason: Option<bool>,
-    /// `revokeOutcomes`: a list; each item is one of [`TaskTypeRevokeOutcome`].
+    /// The revoke outcomes: a list of [`TaskTypeRevokeOutcome`] values. `None` counts as empty. On the wire: `revokeOutcomes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_outcomes: Option<Vec<TaskTypeRevokeOutcome>>,
-    /// `sortBy`: one of [`TaskSearchRequestSortBy`].
+    /// The sort by: one of [`TaskSearchRequestSortBy`]. `None` counts as [`TaskSearchRequestSortBy::Unspecified`]. On the wire: `sortBy`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_by: Option<TaskSearchRequestSortBy>,
-    /// `stepApprovalTypes`: a list; each item is one of [`TaskSearchRequestStepApprovalTypes`].
+    /// The step approval types: a list of [`TaskSearchRequestStepApprovalTypes`] values. `None` counts as empty. On the wire: `stepApprovalTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_approval_types: Option<Vec<TaskSearchRequestStepApprovalTypes>>,
-    /// `subjectIds`: a list; each item is text.
+    /// The ids of the subjects: a list of text. `None` counts as empty. On the wire: `subjectIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_ids: Option<Vec<String>>,
-    /// `taskStates`: a list; each item is one of [`TaskState`].
+    /// The task states: a list of [`TaskState`] values. `None` counts as empty. On the wire: `taskStates`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_states: Option<Vec<TaskState>>,
-    /// `taskTypes`: a list; each item is a [`TaskType`].
+    /// The task types: a list of [`TaskType`]s. `None` counts as empty. On the wire: `taskTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_types: Option<Vec<TaskType>>,
-    /// `userEmploymentStatuses`: a list; each item is text.
+    /// The user employment statuses: a list of text. `None` counts as empty. On the wire: `userEmploymentStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_employment_statuses: Option<Vec<String>>,
 }
@@ -3789,7 +3797,7 @@ setters! { TaskSearchRequest {
 
 #[cfg(feature = "task-search")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `TaskSearchRequest.current_step`.
 pub enum TaskSearchRequestCurrentStep {
 /// `TASK_SEARCH_CURRENT_STEP_UNSPECIFIED`
 Unspecified = "TASK_SEARCH_CURRENT_STEP_UNSPECIFIED",
@@ -3802,7 +3810,7 @@ Provision = "TASK_SEARCH_CURRENT_STEP_PROVISION",
 
 #[cfg(feature = "task-search")]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `TaskSearchRequest.emergency_status`.
 pub enum TaskSearchRequestEmergencyStatus {
 /// `UNSPECIFIED`
 Unspecified = "UNSPECIFIED",
@@ -3817,7 +3825,7 @@ Emergency = "EMERGENCY",
 
 #[cfg(feature = "task-search")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `TaskSearchRequest.pending_action_filter`.
 pub enum TaskSearchRequestPendingActionFilter {
 /// `PENDING_ACTION_FILTER_UNSPECIFIED`
 Unspecified = "PENDING_ACTION_FILTER_UNSPECIFIED",
@@ -3830,7 +3838,7 @@ WithoutPending = "PENDING_ACTION_FILTER_WITHOUT_PENDING",
 
 #[cfg(feature = "task-search")]
 open_enum! {
-/// An open enum of 9 known values.
+/// An open enum of 9 known values, the type of `TaskSearchRequest.sort_by`.
 pub enum TaskSearchRequestSortBy {
 /// `TASK_SEARCH_SORT_BY_UNSPECIFIED`
 Unspecified = "TASK_SEARCH_SORT_BY_UNSPECIFIED",
@@ -3855,7 +3863,7 @@ AppResourceIdAndAppEntitlement = "TASK_SEARCH_SORT_BY_APP_RESOURCE_ID_AND_APP_EN
 
 #[cfg(feature = "task-search")]
 open_enum! {
-/// An open enum of 11 known values.
+/// An open enum of 11 known values, the type of `TaskSearchRequest.step_approval_types`.
 pub enum TaskSearchRequestStepApprovalTypes {
 /// `STEP_APPROVAL_TYPE_UNSPECIFIED`
 Unspecified = "STEP_APPROVAL_TYPE_UNSPECIFIED",
@@ -3882,19 +3890,19 @@ Agent = "STEP_APPROVAL_TYPE_AGENT",
 }
 }
 
-/// The `c1.api.task.v1.TaskSearchResponse` schema.
+/// The answer of `TaskSearch::search` (`POST /api/v1/search/tasks`).
 #[cfg(feature = "task-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskSearchResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`TaskView`].
+    /// The list: a list of [`TaskView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<TaskView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -3917,19 +3925,19 @@ impl crate::Page for TaskSearchResponse {
     }
 }
 
-/// The `c1.api.task.v1.TaskServiceActionResponse` schema.
+/// The answer of `TaskActions::escalate_to_emergency_access` (`POST /api/v1/tasks/<task_id>/action/escalate`), `TaskActions::retry_provisioning` (`POST /api/v1/tasks/<task_id>/action/retry-provisioning`), `TaskActions::skip_step` (`POST /api/v1/tasks/<task_id>/action/skip-step`), `TaskActions::update_grant_duration` (`POST /api/v1/tasks/<task_id>/action/update-grant-duration`) and `TaskActions::update_request_data` (`POST /api/v1/tasks/<task_id>/action/update-request-data`).
 #[cfg(feature = "task-actions")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceActionResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
-    /// `ticketActionId`: text.
+    /// The id of the ticket action: text. `None` counts as empty. On the wire: `ticketActionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_action_id: Option<String>,
 }
@@ -3941,22 +3949,22 @@ model_de! { TaskServiceActionResponse [1] {
     2 "ticketActionId" ticket_action_id: Plain,
 } }
 
-/// The `c1.api.task.v1.TaskServiceCreateActionRequest` schema.
+/// The request body of `Task::create_action_task` (`POST /api/v1/task/action`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateActionRequest {
-    /// `actionId`: text.
+    /// The id of the action: text. `None` counts as empty. On the wire: `actionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `formValues`: a free-form JSON object.
+    /// The form values: a free-form JSON object. `None` leaves it out. On the wire: `formValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
@@ -3977,16 +3985,16 @@ setters! { TaskServiceCreateActionRequest {
     form_values: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
 } }
 
-/// The `c1.api.task.v1.TaskServiceCreateActionResponse` schema.
+/// The answer of `Task::create_action_task` (`POST /api/v1/task/action`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateActionResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -3997,43 +4005,43 @@ model_de! { TaskServiceCreateActionResponse [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.api.task.v1.TaskServiceCreateGrantRequest` schema.
+/// The request body of `Task::create_grant_task` (`POST /api/v1/task/grant`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateGrantRequest {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `emergencyAccess`: a boolean.
+    /// The emergency access switch: a boolean. `None` counts as `false`. On the wire: `emergencyAccess`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emergency_access: Option<bool>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `grantDuration`: a duration (`"3600s"` on the wire).
+    /// The grant duration: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `grantDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub grant_duration: Option<::time::SignedDuration>,
-    /// `identityUserId`: text.
+    /// The id of the identity user: text. `None` counts as empty. On the wire: `identityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_id: Option<String>,
-    /// `requestData`: a free-form JSON object.
+    /// The request data: a free-form JSON object. `None` leaves it out. On the wire: `requestData`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_data: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `source`: a [`TaskGrantSource`].
+    /// The source: a [`TaskGrantSource`]. `None` leaves it out. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<TaskGrantSource>,
 }
@@ -4068,7 +4076,7 @@ setters! { TaskServiceCreateGrantRequest {
 
 #[cfg(feature = "task")]
 impl TaskServiceCreateGrantRequest {
-    /// A `TaskServiceCreateGrantRequest` with the fields the API requires: `app_id`, `app_entitlement_id`; set the others with the setters.
+    /// A `TaskServiceCreateGrantRequest` with the fields the API requires: `app_id` and `app_entitlement_id`; set the others with the setters.
     pub fn new(app_id: impl Into<String>, app_entitlement_id: impl Into<String>) -> Self {
         TaskServiceCreateGrantRequest {
             app_id: Some(app_id.into()),
@@ -4078,16 +4086,16 @@ impl TaskServiceCreateGrantRequest {
     }
 }
 
-/// The `c1.api.task.v1.TaskServiceCreateGrantResponse` schema.
+/// The answer of `Task::create_grant_task` (`POST /api/v1/task/grant`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateGrantResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -4098,19 +4106,19 @@ model_de! { TaskServiceCreateGrantResponse [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.api.task.v1.TaskServiceCreateOffboardingRequest` schema.
+/// The request body of `Task::create_offboarding_task` (`POST /api/v1/task/offboarding`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateOffboardingRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `subjectUserId`: text.
+    /// The id of the subject user: text. `None` counts as empty. On the wire: `subjectUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_user_id: Option<String>,
 }
@@ -4129,16 +4137,16 @@ setters! { TaskServiceCreateOffboardingRequest {
     subject_user_id: impl Into<String>,
 } }
 
-/// The `c1.api.task.v1.TaskServiceCreateOffboardingResponse` schema.
+/// The answer of `Task::create_offboarding_task` (`POST /api/v1/task/offboarding`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateOffboardingResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -4149,19 +4157,19 @@ model_de! { TaskServiceCreateOffboardingResponse [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.api.task.v1.TaskServiceCreateResourceActionRequest` schema.
+/// The request body of `Task::create_resource_action_task` (`POST /api/v1/task/resource-action`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateResourceActionRequest {
-    /// `actionId`: text.
+    /// The id of the action: text. `None` counts as empty. On the wire: `actionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_id: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `formValues`: a free-form JSON object.
+    /// The form values: a free-form JSON object. `None` leaves it out. On the wire: `formValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
 }
@@ -4191,16 +4199,16 @@ impl TaskServiceCreateResourceActionRequest {
     }
 }
 
-/// The `c1.api.task.v1.TaskServiceCreateResourceActionResponse` schema.
+/// The answer of `Task::create_resource_action_task` (`POST /api/v1/task/resource-action`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateResourceActionResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -4211,28 +4219,28 @@ model_de! { TaskServiceCreateResourceActionResponse [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.api.task.v1.TaskServiceCreateRevokeRequest` schema.
+/// The request body of `Task::create_revoke_task` (`POST /api/v1/task/revoke`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateRevokeRequest {
-    /// `appEntitlementId`: text.
+    /// The id of the app entitlement: text. `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `expandMask`: a [`TaskExpandMask`].
+    /// The expand mask: a [`TaskExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<TaskExpandMask>,
-    /// `identityUserId`: text.
+    /// The id of the identity user: text. `None` counts as empty. On the wire: `identityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_id: Option<String>,
 }
@@ -4259,7 +4267,7 @@ setters! { TaskServiceCreateRevokeRequest {
 
 #[cfg(feature = "task")]
 impl TaskServiceCreateRevokeRequest {
-    /// A `TaskServiceCreateRevokeRequest` with the fields the API requires: `app_id`, `app_entitlement_id`; set the others with the setters.
+    /// A `TaskServiceCreateRevokeRequest` with the fields the API requires: `app_id` and `app_entitlement_id`; set the others with the setters.
     pub fn new(app_id: impl Into<String>, app_entitlement_id: impl Into<String>) -> Self {
         TaskServiceCreateRevokeRequest {
             app_id: Some(app_id.into()),
@@ -4269,16 +4277,16 @@ impl TaskServiceCreateRevokeRequest {
     }
 }
 
-/// The `c1.api.task.v1.TaskServiceCreateRevokeResponse` schema.
+/// The answer of `Task::create_revoke_task` (`POST /api/v1/task/revoke`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceCreateRevokeResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -4289,16 +4297,16 @@ model_de! { TaskServiceCreateRevokeResponse [1] {
     1 "taskView" task_view: Model,
 } }
 
-/// The `c1.api.task.v1.TaskServiceGetResponse` schema.
+/// The answer of `Task::get` (`GET /api/v1/tasks/<id>`).
 #[cfg(feature = "task")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskServiceGetResponse {
-    /// `expanded`: a list; each item is a free-form JSON object. Set by the server.
+    /// The expanded: a list of free-form JSON objects. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `taskView`: a [`TaskView`].
+    /// The task view: a [`TaskView`]. `None` when the answer has none. On the wire: `taskView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_view: Option<TaskView>,
 }
@@ -4316,7 +4324,7 @@ model_de! { TaskServiceGetResponse [1] {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `Task.state`, `TaskAuditStateChange.previous_state`, `TaskAuditView.current_state` and 1 more.
 pub enum TaskState {
 /// `TASK_STATE_UNSPECIFIED`
 Unspecified = "TASK_STATE_UNSPECIFIED",
@@ -4327,28 +4335,30 @@ Closed = "TASK_STATE_CLOSED",
 }
 }
 
-/// The `c1.api.task.v1.TaskType` schema.
+/// Held by `Task.r#type` and `TaskSearchRequest.task_types`.
+///
+/// At most one of `grant`, `revoke`, `certify`, `offboarding`, `action`, `finding` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskType {
-    /// `action`: a [`TaskTypeAction`].
+    /// The action: a [`TaskTypeAction`]. `None`: not set. On the wire: `action`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<TaskTypeAction>,
-    /// `certify`: a [`TaskTypeCertify`].
+    /// The certify: a [`TaskTypeCertify`]. `None`: not set. On the wire: `certify`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certify: Option<TaskTypeCertify>,
-    /// `finding`: a [`TaskTypeFinding`].
+    /// The finding: a [`TaskTypeFinding`]. `None`: not set. On the wire: `finding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<TaskTypeFinding>,
-    /// `grant`: a [`TaskTypeGrant`].
+    /// The grant: a [`TaskTypeGrant`]. `None`: not set. On the wire: `grant`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grant: Option<TaskTypeGrant>,
-    /// `offboarding`: a [`TaskTypeOffboarding`].
+    /// The offboarding: a [`TaskTypeOffboarding`]. `None`: not set. On the wire: `offboarding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub offboarding: Option<TaskTypeOffboarding>,
-    /// `revoke`: a [`TaskTypeRevoke`].
+    /// The revoke: a [`TaskTypeRevoke`]. `None`: not set. On the wire: `revoke`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke: Option<TaskTypeRevoke>,
 }
@@ -4373,52 +4383,54 @@ setters! { TaskType {
     revoke: impl Into<TaskTypeRevoke>,
 } }
 
-/// The `c1.api.task.v1.TaskTypeAction` schema.
+/// Held by `TaskType.action`.
+///
+/// At most one of `scope_role`, `tool_call`, `finding` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeAction {
-    /// `actionId`: text. Set by the server.
+    /// The id of the action: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `actionId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_id: Option<String>,
-    /// `actionInstance`: a [`TaskActionInstance`].
+    /// The action instance: a [`TaskActionInstance`]. `None`: not set. On the wire: `actionInstance`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action_instance: Option<TaskActionInstance>,
-    /// `createdAppEntitlementIds`: a list; each item is text. Set by the server.
+    /// The ids of the created app entitlements: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `createdAppEntitlementIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_app_entitlement_ids: Option<Vec<String>>,
-    /// `createdAppResourceId`: text. Set by the server.
+    /// The id of the created app resource: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `createdAppResourceId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_app_resource_id: Option<String>,
-    /// `createdAppResourceTypeId`: text. Set by the server.
+    /// The id of the created app resource type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `createdAppResourceTypeId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_app_resource_type_id: Option<String>,
-    /// `displayName`: text. Set by the server.
+    /// The display name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `finding`: a [`FindingTarget`].
+    /// The finding: a [`FindingTarget`]. `None`: not set. On the wire: `finding`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<FindingTarget>,
-    /// `formValues`: a free-form JSON object. Set by the server.
+    /// The form values: a free-form JSON object. Set by the server (leave it `None` in a request). `None`: not set. On the wire: `formValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form_values: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `outcome`: one of [`TaskTypeActionOutcome`]. Set by the server.
+    /// The outcome: one of [`TaskTypeActionOutcome`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskTypeActionOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeActionOutcome>,
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The outcome time: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub outcome_time: Option<::time::OffsetDateTime>,
-    /// `scopeRole`: a [`ScopeRole`].
+    /// The scope role: a [`ScopeRole`]. `None`: not set. On the wire: `scopeRole`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_role: Option<ScopeRole>,
-    /// `toolCall`: a [`GatedToolCallTarget`].
+    /// The tool call: a [`GatedToolCallTarget`]. `None`: not set. On the wire: `toolCall`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call: Option<GatedToolCallTarget>,
-    /// `type`: one of [`TaskTypeActionType`]. Set by the server.
+    /// The type: one of [`TaskTypeActionType`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskTypeActionType::Unspecified`]. On the wire: `type`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<TaskTypeActionType>,
 }
@@ -4459,7 +4471,7 @@ setters! { TaskTypeAction {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `TaskTypeAction.outcome`.
 pub enum TaskTypeActionOutcome {
 /// `ACTION_OUTCOME_UNSPECIFIED`
 Unspecified = "ACTION_OUTCOME_UNSPECIFIED",
@@ -4476,7 +4488,7 @@ Cancelled = "ACTION_OUTCOME_CANCELLED",
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `TaskTypeAction.r#type`.
 pub enum TaskTypeActionType {
 /// `TYPE_UNSPECIFIED`
 Unspecified = "TYPE_UNSPECIFIED",
@@ -4493,40 +4505,42 @@ Manual = "TYPE_MANUAL",
 }
 }
 
-/// The `c1.api.task.v1.TaskTypeCertify` schema.
+/// Held by `TaskType.certify`.
+///
+/// At most one of `resource` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeCertify {
-    /// `accessReviewId`: text. Set by the server.
+    /// The id of the access review: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `accessReviewId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_id: Option<String>,
-    /// `accessReviewSelection`: text. Set by the server.
+    /// The access review selection: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `accessReviewSelection`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_selection: Option<String>,
-    /// `appEntitlementId`: text. Set by the server.
+    /// The id of the app entitlement: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text. Set by the server.
+    /// The id of the app user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `identityUserId`: text. Set by the server.
+    /// The id of the identity user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `identityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_id: Option<String>,
-    /// `outcome`: one of [`TaskTypeCertifyOutcome`]. Set by the server.
+    /// The outcome: one of [`TaskTypeCertifyOutcome`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskTypeCertifyOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeCertifyOutcome>,
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The outcome time: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub outcome_time: Option<::time::OffsetDateTime>,
-    /// `resource`: a [`AppResourceRef`].
+    /// The resource: an [`AppResourceRef`]. `None`: not set. On the wire: `resource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<AppResourceRef>,
 }
@@ -4564,7 +4578,7 @@ setters! { TaskTypeCertify {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `TaskAuditCertifyOutcome.outcome`, `TaskSearchRequest.certify_outcomes` and `TaskTypeCertify.outcome`.
 pub enum TaskTypeCertifyOutcome {
 /// `CERTIFY_OUTCOME_UNSPECIFIED`
 Unspecified = "CERTIFY_OUTCOME_UNSPECIFIED",
@@ -4581,22 +4595,22 @@ WaitTimedOut = "CERTIFY_OUTCOME_WAIT_TIMED_OUT",
 }
 }
 
-/// The `c1.api.task.v1.TaskTypeFinding` schema.
+/// Held by `TaskType.finding`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeFinding {
-    /// `findingId`: text. Set by the server.
+    /// The id of the finding: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `findingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_id: Option<String>,
-    /// `findingType`: text. Set by the server.
+    /// The finding type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `findingType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding_type: Option<String>,
-    /// `outcome`: one of [`TaskTypeFindingOutcome`]. Set by the server.
+    /// The outcome: one of [`TaskTypeFindingOutcome`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskTypeFindingOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeFindingOutcome>,
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The outcome time: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -4622,7 +4636,7 @@ setters! { TaskTypeFinding {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `TaskTypeFinding.outcome`.
 pub enum TaskTypeFindingOutcome {
 /// `FINDING_TASK_OUTCOME_UNSPECIFIED`
 Unspecified = "FINDING_TASK_OUTCOME_UNSPECIFIED",
@@ -4635,40 +4649,40 @@ Cancelled = "FINDING_TASK_OUTCOME_CANCELLED",
 }
 }
 
-/// The `c1.api.task.v1.TaskTypeGrant` schema.
+/// Held by `TaskType.grant`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeGrant {
-    /// `appEntitlementId`: text. Set by the server.
+    /// The id of the app entitlement: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text. Set by the server.
+    /// The id of the app user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `grantDuration`: a duration (`"3600s"` on the wire). Set by the server.
+    /// The grant duration: a duration (seconds on the wire: `"3600s"`). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `grantDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub grant_duration: Option<::time::SignedDuration>,
-    /// `identityUserId`: text. Set by the server.
+    /// The id of the identity user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `identityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_id: Option<String>,
-    /// `outcome`: one of [`TaskTypeGrantOutcome`]. Set by the server.
+    /// The outcome: one of [`TaskTypeGrantOutcome`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskTypeGrantOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeGrantOutcome>,
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The outcome time: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub outcome_time: Option<::time::OffsetDateTime>,
-    /// `source`: a [`TaskGrantSource`].
+    /// The source: a [`TaskGrantSource`]. `None`: not set. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<TaskGrantSource>,
 }
@@ -4704,7 +4718,7 @@ setters! { TaskTypeGrant {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `TaskAuditGrantOutcome.outcome`, `TaskSearchRequest.grant_outcomes` and `TaskTypeGrant.outcome`.
 pub enum TaskTypeGrantOutcome {
 /// `GRANT_OUTCOME_UNSPECIFIED`
 Unspecified = "GRANT_OUTCOME_UNSPECIFIED",
@@ -4721,22 +4735,22 @@ WaitTimedOut = "GRANT_OUTCOME_WAIT_TIMED_OUT",
 }
 }
 
-/// The `c1.api.task.v1.TaskTypeOffboarding` schema.
+/// Held by `TaskType.offboarding`.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeOffboarding {
-    /// `outcome`: one of [`TaskTypeOffboardingOutcome`]. Set by the server.
+    /// The outcome: one of [`TaskTypeOffboardingOutcome`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskTypeOffboardingOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeOffboardingOutcome>,
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The outcome time: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub outcome_time: Option<::time::OffsetDateTime>,
-    /// `subjectUserId`: text. Set by the server.
+    /// The id of the subject user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `subjectUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_user_id: Option<String>,
 }
@@ -4757,7 +4771,7 @@ setters! { TaskTypeOffboarding {
 
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `TaskTypeOffboarding.outcome`.
 pub enum TaskTypeOffboardingOutcome {
 /// `OFFBOARDING_OUTCOME_UNSPECIFIED`
 Unspecified = "OFFBOARDING_OUTCOME_UNSPECIFIED",
@@ -4772,37 +4786,39 @@ Cancelled = "OFFBOARDING_OUTCOME_CANCELLED",
 }
 }
 
-/// The `c1.api.task.v1.TaskTypeRevoke` schema.
+/// Held by `TaskType.revoke`.
+///
+/// At most one of `resource` may be set.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskTypeRevoke {
-    /// `appEntitlementId`: text. Set by the server.
+    /// The id of the app entitlement: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appEntitlementId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_id: Option<String>,
-    /// `appId`: text. Set by the server.
+    /// The id of the app: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text. Set by the server.
+    /// The id of the app user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `identityUserId`: text. Set by the server.
+    /// The id of the identity user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `identityUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_id: Option<String>,
-    /// `outcome`: one of [`TaskTypeRevokeOutcome`]. Set by the server.
+    /// The outcome: one of [`TaskTypeRevokeOutcome`]. Set by the server (leave it `None` in a request). `None` counts as [`TaskTypeRevokeOutcome::Unspecified`]. On the wire: `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TaskTypeRevokeOutcome>,
-    /// `outcomeTime`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// The outcome time: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `outcomeTime`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub outcome_time: Option<::time::OffsetDateTime>,
-    /// `resource`: a [`AppResourceRef`].
+    /// The resource: an [`AppResourceRef`]. `None`: not set. On the wire: `resource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<AppResourceRef>,
-    /// `source`: a [`TaskRevokeSource`].
+    /// The source: a [`TaskRevokeSource`]. `None`: not set. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<TaskRevokeSource>,
 }
@@ -4838,7 +4854,7 @@ setters! { TaskTypeRevoke {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 6 known values.
+/// An open enum of 6 known values, the type of `TaskAuditRevokeOutcome.outcome`, `TaskSearchRequest.revoke_outcomes` and `TaskTypeRevoke.outcome`.
 pub enum TaskTypeRevokeOutcome {
 /// `REVOKE_OUTCOME_UNSPECIFIED`
 Unspecified = "REVOKE_OUTCOME_UNSPECIFIED",
@@ -4855,61 +4871,61 @@ WaitTimedOut = "REVOKE_OUTCOME_WAIT_TIMED_OUT",
 }
 }
 
-/// The `c1.api.task.v1.TaskView` schema.
+/// Held by `TaskActionsServiceApproveResponse.task_view`, `TaskActionsServiceApproveWithStepUpResponse.task_view`, `TaskActionsServiceCloseResponse.task_view` and 17 more.
 #[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TaskView {
-    /// `accessReviewPath`: text. Set by the server.
+    /// The access review path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `accessReviewPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub access_review_path: Option<String>,
-    /// `appPath`: text. Set by the server.
+    /// The app path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_path: Option<String>,
-    /// `appUserLastUsagePath`: text. Set by the server.
+    /// The app user last usage path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appUserLastUsagePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_last_usage_path: Option<String>,
-    /// `appUserPath`: text. Set by the server.
+    /// The app user path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `appUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_path: Option<String>,
-    /// `approversPath`: text. Set by the server.
+    /// The approvers path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `approversPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approvers_path: Option<String>,
-    /// `createdByUserPath`: text. Set by the server.
+    /// The created by user path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `createdByUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by_user_path: Option<String>,
-    /// `entitlementsPath`: text. Set by the server.
+    /// The entitlements path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `entitlementsPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entitlements_path: Option<String>,
-    /// `identityUserPath`: text. Set by the server.
+    /// The identity user path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `identityUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_user_path: Option<String>,
-    /// `insightsPath`: text. Set by the server.
+    /// The insights path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `insightsPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub insights_path: Option<String>,
-    /// `objectPermissions`: a [`UserActorObjectPermissions`].
+    /// The object permissions: a [`UserActorObjectPermissions`]. `None` when the answer has none. On the wire: `objectPermissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_permissions: Option<UserActorObjectPermissions>,
-    /// `principalResourcePath`: text. Set by the server.
+    /// The principal resource path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `principalResourcePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub principal_resource_path: Option<String>,
-    /// `resourceBindingsPath`: text. Set by the server.
+    /// The resource bindings path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `resourceBindingsPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_bindings_path: Option<String>,
-    /// `roleResourcePath`: text. Set by the server.
+    /// The role resource path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `roleResourcePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_resource_path: Option<String>,
-    /// `scopeResourcePath`: text. Set by the server.
+    /// The scope resource path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `scopeResourcePath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_resource_path: Option<String>,
-    /// `stepApproversPath`: text. Set by the server.
+    /// The step approvers path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `stepApproversPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_approvers_path: Option<String>,
-    /// `task`: a [`Task`].
+    /// The task: a [`Task`]. `None` when the answer has none. On the wire: `task`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task: Option<Task>,
-    /// `userPath`: text. Set by the server.
+    /// The user path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_path: Option<String>,
 }

@@ -4,16 +4,16 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.terraform_export.v1.ImportIDShape.Composite` schema.
+/// Held by `ImportIDShape.composite`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Composite {
-    /// `fields`: a list; each item is a [`CompositeField`].
+    /// The fields: a list of [`CompositeField`]s. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<CompositeField>>,
-    /// `format`: one of [`CompositeFormat`].
+    /// The format: one of [`CompositeFormat`]. `None` when the answer has none. On the wire: `format`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<CompositeFormat>,
 }
@@ -24,16 +24,16 @@ model_de! { Composite [1] {
     1 "format" format: Plain,
 } }
 
-/// The `c1.api.terraform_export.v1.ImportIDShape.CompositeField` schema.
+/// Held by `Composite.fields`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompositeField {
-    /// `c1Field`: text.
+    /// The c1 field: text. `None` counts as empty. On the wire: `c1Field`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_field: Option<String>,
-    /// `tfType`: one of [`CompositeFieldTfType`].
+    /// The tf type: one of [`CompositeFieldTfType`]. `None` counts as [`CompositeFieldTfType::Unspecified`]. On the wire: `tfType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tf_type: Option<CompositeFieldTfType>,
 }
@@ -46,7 +46,7 @@ model_de! { CompositeField [1] {
 
 #[cfg(feature = "terraform-export")]
 open_enum! {
-/// An open enum of 9 known values.
+/// An open enum of 9 known values, the type of `CompositeField.tf_type`, `TFFieldMapping.element_tf_type` and `TFFieldMapping.tf_type`.
 pub enum CompositeFieldTfType {
 /// `TF_TYPE_UNSPECIFIED`
 Unspecified = "TF_TYPE_UNSPECIFIED",
@@ -71,7 +71,7 @@ Tuple = "TF_TYPE_TUPLE",
 
 #[cfg(feature = "terraform-export")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `Composite.format`.
 pub enum CompositeFormat {
 /// `FORMAT_JSON_OBJECT`
 JsonObject = "FORMAT_JSON_OBJECT",
@@ -82,16 +82,16 @@ UnderscoreSeparated = "FORMAT_UNDERSCORE_SEPARATED",
 }
 }
 
-/// The `c1.api.terraform_export.v1.CompositeKeyField` schema.
+/// Held by `CompositeKeyFieldSet.fields` and `TFReference.composite_key_fields`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompositeKeyField {
-    /// `c1Field`: text.
+    /// The c1 field: text. `None` counts as empty. On the wire: `c1Field`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_field: Option<String>,
-    /// `tfField`: text.
+    /// The tf field: text. `None` counts as empty. On the wire: `tfField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tf_field: Option<String>,
 }
@@ -102,13 +102,13 @@ model_de! { CompositeKeyField [1] {
     1 "tfField" tf_field: Plain,
 } }
 
-/// The `c1.api.terraform_export.v1.CompositeKeyFieldSet` schema.
+/// Held by `TFSchemaMapping.referer_shapes`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CompositeKeyFieldSet {
-    /// `fields`: a list; each item is a [`CompositeKeyField`].
+    /// The fields: a list of [`CompositeKeyField`]s. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<CompositeKeyField>>,
 }
@@ -118,7 +118,7 @@ model_de! { CompositeKeyFieldSet [1] {
     0 "fields" fields: Models,
 } }
 
-/// The `c1.api.terraform_export.v1.TFSchemaMapping.DataSource` schema.
+/// Held by `TFSchemaMapping.data_source`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -129,16 +129,16 @@ pub struct DataSource {}
 model_de! { DataSource [1] {
 } }
 
-/// The `c1.api.terraform_export.v1.EnumValue` schema.
+/// Held by `TFFieldMapping.enum_values`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnumValue {
-    /// `name`: text.
+    /// The name: text. `None` counts as empty. On the wire: `name`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// `number`: a number.
+    /// The number: a whole number. `None` counts as 0. On the wire: `number`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<i32>,
 }
@@ -149,13 +149,13 @@ model_de! { EnumValue [1] {
     1 "number" number: Plain,
 } }
 
-/// The `c1.api.terraform_export.v1.GetSchemaResponse` schema.
+/// The answer of `TerraformExport::get_schema` (`GET /api/v1/terraform-export/schema`).
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetSchemaResponse {
-    /// `schema`: a [`TFSchemaMapping`].
+    /// The schema: a [`TFSchemaMapping`]. `None` when the answer has none. On the wire: `schema`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub schema: Option<TFSchemaMapping>,
 }
@@ -165,16 +165,18 @@ model_de! { GetSchemaResponse [1] {
     0 "schema" schema: Model,
 } }
 
-/// The `c1.api.terraform_export.v1.ImportIDShape` schema.
+/// Held by `Resource.import_id`.
+///
+/// At most one of `single_string`, `composite` may be set.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ImportIDShape {
-    /// `composite`: a [`Composite`].
+    /// The composite: a [`Composite`]. `None` when the answer has none. On the wire: `composite`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub composite: Option<Composite>,
-    /// `singleString`: a [`SingleString`].
+    /// The single string: a [`SingleString`]. `None` when the answer has none. On the wire: `singleString`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub single_string: Option<SingleString>,
 }
@@ -185,13 +187,13 @@ model_de! { ImportIDShape [1] {
     1 "singleString" single_string: Model,
 } }
 
-/// The `c1.api.terraform_export.v1.TFSchemaMapping.Resource` schema.
+/// Held by `TFSchemaMapping.resource`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Resource {
-    /// `importId`: a [`ImportIDShape`].
+    /// The import id: an [`ImportIDShape`]. `None` when the answer has none. On the wire: `importId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub import_id: Option<ImportIDShape>,
 }
@@ -201,7 +203,7 @@ model_de! { Resource [1] {
     0 "importId" import_id: Model,
 } }
 
-/// The `c1.api.terraform_export.v1.ImportIDShape.SingleString` schema.
+/// Held by `ImportIDShape.single_string`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -212,49 +214,49 @@ pub struct SingleString {}
 model_de! { SingleString [1] {
 } }
 
-/// The `c1.api.terraform_export.v1.TFFieldMapping` schema.
+/// Held by `TFFieldMapping.nested_fields` and `TFSchemaMapping.fields`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TFFieldMapping {
-    /// `c1Field`: text.
+    /// The c1 field: text. `None` counts as empty. On the wire: `c1Field`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub c1_field: Option<String>,
-    /// `computed`: a boolean.
+    /// Whether it is computed: a boolean. `None` counts as `false`. On the wire: `computed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub computed: Option<bool>,
-    /// `elementTfType`: one of [`CompositeFieldTfType`].
+    /// The element tf type: one of [`CompositeFieldTfType`]. `None` counts as [`CompositeFieldTfType::Unspecified`]. On the wire: `elementTfType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_tf_type: Option<CompositeFieldTfType>,
-    /// `enumValues`: a list; each item is a [`EnumValue`].
+    /// The enum values: a list of [`EnumValue`]s. `None` counts as empty. On the wire: `enumValues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enum_values: Option<Vec<EnumValue>>,
-    /// `nestedFields`: a list; each item is a [`TFFieldMapping`].
+    /// The nested fields: a list of [`TFFieldMapping`]s. `None` counts as empty. On the wire: `nestedFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nested_fields: Option<Vec<TFFieldMapping>>,
-    /// `oneofField`: text.
+    /// The oneof field: text. `None` counts as empty. On the wire: `oneofField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oneof_field: Option<String>,
-    /// `oneofVariant`: text.
+    /// The oneof variant: text. `None` counts as empty. On the wire: `oneofVariant`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oneof_variant: Option<String>,
-    /// `optional`: a boolean.
+    /// The optional switch: a boolean. `None` counts as `false`. On the wire: `optional`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub optional: Option<bool>,
-    /// `references`: a [`TFReference`].
+    /// The references: a [`TFReference`]. `None` when the answer has none. On the wire: `references`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub references: Option<TFReference>,
-    /// `required`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `required`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `sensitive`: a boolean.
+    /// The sensitive switch: a boolean. `None` counts as `false`. On the wire: `sensitive`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<bool>,
-    /// `tfField`: text.
+    /// The tf field: text. `None` counts as empty. On the wire: `tfField`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tf_field: Option<String>,
-    /// `tfType`: one of [`CompositeFieldTfType`].
+    /// The tf type: one of [`CompositeFieldTfType`]. `None` counts as [`CompositeFieldTfType::Unspecified`]. On the wire: `tfType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tf_type: Option<CompositeFieldTfType>,
 }
@@ -276,16 +278,16 @@ model_de! { TFFieldMapping [1] {
     12 "tfType" tf_type: Plain,
 } }
 
-/// The `c1.api.terraform_export.v1.TFReference` schema.
+/// Held by `TFFieldMapping.references`.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TFReference {
-    /// `compositeKeyFields`: a list; each item is a [`CompositeKeyField`].
+    /// The composite key fields: a list of [`CompositeKeyField`]s. `None` counts as empty. On the wire: `compositeKeyFields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub composite_key_fields: Option<Vec<CompositeKeyField>>,
-    /// `tfTypeNames`: a list; each item is text.
+    /// The tf type names: a list of text. `None` counts as empty. On the wire: `tfTypeNames`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tf_type_names: Option<Vec<String>>,
 }
@@ -296,28 +298,30 @@ model_de! { TFReference [1] {
     1 "tfTypeNames" tf_type_names: Plain,
 } }
 
-/// The `c1.api.terraform_export.v1.TFSchemaMapping` schema.
+/// Held by `GetSchemaResponse.schema`.
+///
+/// At most one of `resource`, `data_source` may be set.
 #[cfg(feature = "terraform-export")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TFSchemaMapping {
-    /// `dataSource`: a [`DataSource`].
+    /// The data source: a [`DataSource`]. `None` when the answer has none. On the wire: `dataSource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_source: Option<DataSource>,
-    /// `fields`: a list; each item is a [`TFFieldMapping`].
+    /// The fields: a list of [`TFFieldMapping`]s. `None` counts as empty. On the wire: `fields`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<TFFieldMapping>>,
-    /// `providerVersion`: text.
+    /// The provider version: text. `None` counts as empty. On the wire: `providerVersion`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_version: Option<String>,
-    /// `refererShapes`: a list; each item is a [`CompositeKeyFieldSet`].
+    /// The referer shapes: a list of [`CompositeKeyFieldSet`]s. `None` counts as empty. On the wire: `refererShapes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referer_shapes: Option<Vec<CompositeKeyFieldSet>>,
-    /// `resource`: a [`Resource`].
+    /// The resource: a [`Resource`]. `None` when the answer has none. On the wire: `resource`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource: Option<Resource>,
-    /// `tfTypeName`: text.
+    /// The tf type name: text. `None` counts as empty. On the wire: `tfTypeName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tf_type_name: Option<String>,
 }

@@ -4,46 +4,46 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.user.v1.ExpiringUserDelegationBinding` schema.
+/// Held by `SetExpiringUserDelegationBindingByAdminResponse.item`.
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExpiringUserDelegationBinding {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `delegatedUserId`: text.
+    /// The id of the delegated user: text. `None` counts as empty. On the wire: `delegatedUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_user_id: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `expirationAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of expiration: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `expirationAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expiration_at: Option<::time::OffsetDateTime>,
-    /// `startAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of start: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `startAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub start_at: Option<::time::OffsetDateTime>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was updated: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -59,13 +59,13 @@ model_de! { ExpiringUserDelegationBinding [1] {
     6 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.user.v1.GetUserProfileTypesResponse` schema.
+/// The answer of `User::get_user_profile_types` (`GET /api/v1/users/<user_id>/profile-types`).
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetUserProfileTypesResponse {
-    /// `profileTypes`: a list; each item is a [`ProfileType`].
+    /// The profile types: a list of [`ProfileType`]s. `None` counts as empty. On the wire: `profileTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_types: Option<Vec<ProfileType>>,
 }
@@ -75,70 +75,70 @@ model_de! { GetUserProfileTypesResponse [1] {
     0 "profileTypes" profile_types: Models,
 } }
 
-/// The `c1.api.user.v1.SearchUsersRequest` schema.
+/// The request body of `UserSearch::search` (`POST /api/v1/search/users`).
 #[cfg(feature = "user-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUsersRequest {
-    /// `delegateStatus`: one of [`SearchUsersRequestDelegateStatus`].
+    /// The delegate status: one of [`SearchUsersRequestDelegateStatus`]. `None` counts as [`SearchUsersRequestDelegateStatus::Unspecified`]. On the wire: `delegateStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegate_status: Option<SearchUsersRequestDelegateStatus>,
-    /// `delegatedUserIds`: a list; each item is text.
+    /// The ids of the delegated users: a list of text. `None` counts as empty. On the wire: `delegatedUserIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_user_ids: Option<Vec<String>>,
-    /// `departments`: a list; each item is text.
+    /// The departments: a list of text. `None` counts as empty. On the wire: `departments`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub departments: Option<Vec<String>>,
-    /// `email`: text.
+    /// The email: text. `None` counts as empty. On the wire: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `excludeIds`: a list; each item is text.
+    /// The ids to leave out: a list of text. `None` counts as empty. On the wire: `excludeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_ids: Option<Vec<String>>,
-    /// `excludeOrigins`: a list; each item is one of [`UserOrigin`].
+    /// The exclude origins: a list of [`UserOrigin`] values. `None` counts as empty. On the wire: `excludeOrigins`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_origins: Option<Vec<UserOrigin>>,
-    /// `excludeTypes`: a list; each item is one of [`UserType`].
+    /// The exclude types: a list of [`UserType`] values. `None` counts as empty. On the wire: `excludeTypes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exclude_types: Option<Vec<UserType>>,
-    /// `expandMask`: a [`UserExpandMask`].
+    /// The expand mask: a [`UserExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<UserExpandMask>,
-    /// `ids`: a list; each item is text.
+    /// The ids: a list of text. `None` counts as empty. On the wire: `ids`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ids: Option<Vec<String>>,
-    /// `isDelegate`: a boolean.
+    /// Whether it is delegate: a boolean. `None` counts as `false`. On the wire: `isDelegate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_delegate: Option<bool>,
-    /// `jobTitles`: a list; each item is text.
+    /// The job titles: a list of text. `None` counts as empty. On the wire: `jobTitles`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_titles: Option<Vec<String>>,
-    /// `managerIds`: a list; each item is text.
+    /// The ids of the managers: a list of text. `None` counts as empty. On the wire: `managerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_ids: Option<Vec<String>>,
-    /// `origins`: a list; each item is one of [`UserOrigin`].
+    /// The origins: a list of [`UserOrigin`] values. `None` counts as empty. On the wire: `origins`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origins: Option<Vec<UserOrigin>>,
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`UserRef`].
+    /// The refs: a list of [`UserRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<UserRef>>,
-    /// `roleIds`: a list; each item is text.
+    /// The ids of the roles: a list of text. `None` counts as empty. On the wire: `roleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids: Option<Vec<String>>,
-    /// `sourceAppIds`: a list; each item is text.
+    /// The ids of the source apps: a list of text. `None` counts as empty. On the wire: `sourceAppIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_app_ids: Option<Vec<String>>,
-    /// `userStatuses`: a list; each item is one of [`UserStatus`].
+    /// The user statuses: a list of [`UserStatus`] values. `None` counts as empty. On the wire: `userStatuses`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_statuses: Option<Vec<UserStatus>>,
 }
@@ -193,7 +193,7 @@ setters! { SearchUsersRequest {
 
 #[cfg(feature = "user-search")]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `SearchUsersRequest.delegate_status`.
 pub enum SearchUsersRequestDelegateStatus {
 /// `DELEGATE_STATUS_UNSPECIFIED`
 Unspecified = "DELEGATE_STATUS_UNSPECIFIED",
@@ -204,19 +204,19 @@ NoDelegate = "DELEGATE_STATUS_NO_DELEGATE",
 }
 }
 
-/// The `c1.api.user.v1.SearchUsersResponse` schema.
+/// The answer of `UserSearch::search` (`POST /api/v1/search/users`).
 #[cfg(feature = "user-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUsersResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`UserView`].
+    /// The list: a list of [`UserView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<UserView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -239,22 +239,22 @@ impl crate::Page for SearchUsersResponse {
     }
 }
 
-/// The `c1.api.user.v1.SetExpiringUserDelegationBindingByAdminRequestInput` schema.
+/// The request body of `User::set_expiring_user_delegation_binding_by_admin` (`POST /api/v1/users/<user_id>/set-delegation-by-admin`).
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetExpiringUserDelegationBindingByAdminRequest {
-    /// `delegatedUserId`: text.
+    /// The id of the delegated user: text. `None` counts as empty. On the wire: `delegatedUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_user_id: Option<String>,
-    /// `delegationExpireAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of delegation expire: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `delegationExpireAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub delegation_expire_at: Option<::time::OffsetDateTime>,
-    /// `delegationStartAt`: a timestamp (RFC 3339 on the wire).
+    /// The time of delegation start: a timestamp (RFC 3339 on the wire). `None` leaves it out. On the wire: `delegationStartAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -276,13 +276,13 @@ setters! { SetExpiringUserDelegationBindingByAdminRequest {
     delegation_start_at: impl Into<::time::OffsetDateTime>,
 } }
 
-/// The `c1.api.user.v1.SetExpiringUserDelegationBindingByAdminResponse` schema.
+/// The answer of `User::set_expiring_user_delegation_binding_by_admin` (`POST /api/v1/users/<user_id>/set-delegation-by-admin`).
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetExpiringUserDelegationBindingByAdminResponse {
-    /// `item`: a [`ExpiringUserDelegationBinding`].
+    /// The item: an [`ExpiringUserDelegationBinding`]. `None` when the answer has none. On the wire: `item`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<ExpiringUserDelegationBinding>,
 }
@@ -292,7 +292,7 @@ model_de! { SetExpiringUserDelegationBindingByAdminResponse [1] {
     0 "item" item: Model,
 } }
 
-/// The `c1.api.user.v1.User` schema.
+/// Held by `App.app_owners`, `AppEntitlementWithExpired.user`, `ListAppEntitlementOwnersResponse.list` and 19 more.
 #[cfg(any(
     feature = "app-entitlement-owners",
     feature = "app-entitlement-owners-v2",
@@ -317,109 +317,109 @@ model_de! { SetExpiringUserDelegationBindingByAdminResponse [1] {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct User {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `delegatedUserId`: text.
+    /// The id of the delegated user: text. `None` counts as empty. On the wire: `delegatedUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_user_id: Option<String>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `department`: text. Set by the server.
+    /// The department: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `department`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
-    /// `departmentSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The department sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `departmentSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub department_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `directoryIds`: a list; each item is text. Set by the server.
+    /// The ids of the directories: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `directoryIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_ids: Option<Vec<String>>,
-    /// `directoryStatus`: one of [`UserStatus`]. Set by the server.
+    /// The directory status: one of [`UserStatus`]. Set by the server (leave it `None` in a request). `None` counts as [`UserStatus::Unknown`]. On the wire: `directoryStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_status: Option<UserStatus>,
-    /// `directoryStatusSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The directory status sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `directoryStatusSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_status_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `displayName`: text. Set by the server.
+    /// The display name: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `email`: text. Set by the server.
+    /// The email: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// `emailSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The email sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `emailSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `emails`: a list; each item is text. Set by the server.
+    /// The emails: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `emails`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
-    /// `employeeIdSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The employee id sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `employeeIdSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_id_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `employeeIds`: a list; each item is text. Set by the server.
+    /// The ids of the employees: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `employeeIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub employee_ids: Option<Vec<String>>,
-    /// `employmentStatus`: text. Set by the server.
+    /// The employment status: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `employmentStatus`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub employment_status: Option<String>,
-    /// `employmentStatusSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The employment status sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `employmentStatusSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub employment_status_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `employmentType`: text. Set by the server.
+    /// The employment type: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `employmentType`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub employment_type: Option<String>,
-    /// `employmentTypeSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The employment type sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `employmentTypeSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub employment_type_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `id`: text. Set by the server.
+    /// The id of this user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `jobTitle`: text. Set by the server.
+    /// The job title: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `jobTitle`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
-    /// `jobTitleSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The job title sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `jobTitleSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_title_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `managerIds`: a list; each item is text. Set by the server.
+    /// The ids of the managers: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `managerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_ids: Option<Vec<String>>,
-    /// `managerSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The manager sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `managerSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `origin`: one of [`UserOrigin`]. Set by the server.
+    /// The origin: one of [`UserOrigin`]. Set by the server (leave it `None` in a request). `None` counts as [`UserOrigin::Unspecified`]. On the wire: `origin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub origin: Option<UserOrigin>,
-    /// `profile`: a free-form JSON object. Set by the server.
+    /// The profile: a free-form JSON object. Set by the server (leave it `None` in a request). `None`: not set. On the wire: `profile`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<::serde_json::Map<String, ::serde_json::Value>>,
-    /// `roleIds`: a list; each item is text.
+    /// The ids of the roles: a list of text. `None` counts as empty. On the wire: `roleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_ids: Option<Vec<String>>,
-    /// `status`: one of [`UserStatus`].
+    /// The status: one of [`UserStatus`]. `None` counts as [`UserStatus::Unknown`]. On the wire: `status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<UserStatus>,
-    /// `type`: one of [`UserType`]. Set by the server.
+    /// The type: one of [`UserType`]. Set by the server (leave it `None` in a request). `None` counts as [`UserType::Unspecified`]. On the wire: `type`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<UserType>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `username`: text. Set by the server.
+    /// The username: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `username`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    /// `usernameSources`: a list; each item is a [`UserAttributeMappingSource`]. Set by the server.
+    /// The username sources: a list of [`UserAttributeMappingSource`]s. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `usernameSources`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username_sources: Option<Vec<UserAttributeMappingSource>>,
-    /// `usernames`: a list; each item is text. Set by the server.
+    /// The usernames: a list of text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `usernames`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usernames: Option<Vec<String>>,
 }
@@ -515,7 +515,7 @@ setters! { User {
     usernames: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.user.v1.UserAttributeMappingSource` schema.
+/// Held by `User.department_sources`, `User.directory_status_sources`, `User.email_sources` and 6 more.
 #[cfg(any(
     feature = "app-entitlement-owners",
     feature = "app-entitlement-owners-v2",
@@ -540,22 +540,22 @@ setters! { User {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserAttributeMappingSource {
-    /// `appId`: text.
+    /// The id of the app: text. `None` counts as empty. On the wire: `appId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
-    /// `appUserId`: text.
+    /// The id of the app user: text. `None` counts as empty. On the wire: `appUserId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_id: Option<String>,
-    /// `appUserProfileAttributeKey`: text.
+    /// The app user profile attribute key: text. `None` counts as empty. On the wire: `appUserProfileAttributeKey`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_user_profile_attribute_key: Option<String>,
-    /// `priority`: a number. Set by the server.
+    /// The priority: a whole number. Set by the server (leave it `None` in a request). `None` counts as 0. On the wire: `priority`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<u32>,
-    /// `userAttributeMappingId`: text.
+    /// The id of the user attribute mapping: text. `None` counts as empty. On the wire: `userAttributeMappingId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_attribute_mapping_id: Option<String>,
-    /// `value`: text.
+    /// The value: text. `None` counts as empty. On the wire: `value`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -599,13 +599,13 @@ setters! { UserAttributeMappingSource {
     value: impl Into<String>,
 } }
 
-/// The `c1.api.user.v1.UserExpandMask` schema.
+/// Held by `UserIntrospectRequest.expand_mask` and `SearchUsersRequest.expand_mask`.
 #[cfg(any(feature = "user", feature = "user-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserExpandMask {
-    /// `paths`: a list; each item is text.
+    /// The paths: a list of text. `None` counts as empty. On the wire: `paths`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
 }
@@ -620,13 +620,13 @@ setters! { UserExpandMask {
     paths: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.user.v1.IntrospectRequest` schema.
+/// The request body of `User::introspect` (`POST /api/v1/users/introspect`).
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserIntrospectRequest {
-    /// `expandMask`: a [`UserExpandMask`].
+    /// The expand mask: a [`UserExpandMask`]. `None` leaves it out. On the wire: `expandMask`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expand_mask: Option<UserExpandMask>,
 }
@@ -641,16 +641,16 @@ setters! { UserIntrospectRequest {
     expand_mask: impl Into<UserExpandMask>,
 } }
 
-/// The `c1.api.user.v1.IntrospectResponse` schema.
+/// The answer of `User::introspect` (`POST /api/v1/users/introspect`).
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserIntrospectResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `userView`: a [`UserView`].
+    /// The user view: a [`UserView`]. `None` when the answer has none. On the wire: `userView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_view: Option<UserView>,
 }
@@ -682,7 +682,7 @@ model_de! { UserIntrospectResponse [1] {
     feature = "user-search"
 ))]
 open_enum! {
-/// An open enum of 4 known values.
+/// An open enum of 4 known values, the type of `SearchUsersRequest.exclude_origins`, `SearchUsersRequest.origins` and `User.origin`.
 pub enum UserOrigin {
 /// `USER_ORIGIN_UNSPECIFIED`
 Unspecified = "USER_ORIGIN_UNSPECIFIED",
@@ -695,7 +695,7 @@ System = "USER_ORIGIN_SYSTEM",
 }
 }
 
-/// The `c1.api.user.v1.UserRef` schema.
+/// Held by `SearchGrantFeedRequest.user_refs`, `CreateAppEntitlementUserOwnerRequest.user_ref`, `CreateAppResourceUserOwnerRequest.user_ref` and 34 more.
 #[cfg(any(
     feature = "app-entitlement-owners-v2",
     feature = "app-entitlement-user-binding",
@@ -715,7 +715,7 @@ System = "USER_ORIGIN_SYSTEM",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserRef {
-    /// `id`: text.
+    /// The id of this user ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -756,16 +756,16 @@ setters! { UserRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.user.v1.UserServiceGetResponse` schema.
+/// The answer of `User::get` (`GET /api/v1/users/<id>`).
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserServiceGetResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `userView`: a [`UserView`].
+    /// The user view: a [`UserView`]. `None` when the answer has none. On the wire: `userView`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_view: Option<UserView>,
 }
@@ -776,19 +776,19 @@ model_de! { UserServiceGetResponse [1] {
     1 "userView" user_view: Model,
 } }
 
-/// The `c1.api.user.v1.UserServiceListResponse` schema.
+/// The answer of `User::list` (`GET /api/v1/users?<page_size>&<page_token>`).
 #[cfg(feature = "user")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserServiceListResponse {
-    /// `expanded`: a list; each item is a free-form JSON object.
+    /// The expanded: a list of free-form JSON objects. `None` counts as empty. On the wire: `expanded`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<::serde_json::Map<String, ::serde_json::Value>>>,
-    /// `list`: a list; each item is a [`UserView`].
+    /// The list: a list of [`UserView`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<UserView>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -832,7 +832,7 @@ impl crate::Page for UserServiceListResponse {
     feature = "user-search"
 ))]
 open_enum! {
-/// An open enum of 5 known values.
+/// An open enum of 5 known values, the type of `SearchUsersRequest.exclude_types` and `User.r#type`.
 pub enum UserType {
 /// `USER_TYPE_UNSPECIFIED`
 Unspecified = "USER_TYPE_UNSPECIFIED",
@@ -847,31 +847,31 @@ Agent = "USER_TYPE_AGENT",
 }
 }
 
-/// The `c1.api.user.v1.UserView` schema.
+/// Held by `UserIntrospectResponse.user_view`, `SearchUsersResponse.list`, `UserServiceGetResponse.user_view` and 1 more.
 #[cfg(any(feature = "user", feature = "user-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserView {
-    /// `delegatedUserPath`: text. Set by the server.
+    /// The delegated user path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `delegatedUserPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delegated_user_path: Option<String>,
-    /// `directoriesPath`: text. Set by the server.
+    /// The directories path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `directoriesPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directories_path: Option<String>,
-    /// `managersPath`: text. Set by the server.
+    /// The managers path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `managersPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub managers_path: Option<String>,
-    /// `objectPermissions`: a [`UserActorObjectPermissions`].
+    /// The object permissions: a [`UserActorObjectPermissions`]. `None` when the answer has none. On the wire: `objectPermissions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object_permissions: Option<UserActorObjectPermissions>,
-    /// `rolesPath`: text. Set by the server.
+    /// The roles path: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `rolesPath`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles_path: Option<String>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
-    /// `userId`: text. Set by the server.
+    /// The id of the user: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }

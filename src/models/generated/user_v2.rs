@@ -4,13 +4,13 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.user.v2.CreateUserEntitlementOwnerRequestInput` schema.
+/// The request body of `UserOwnersV2::create_entitlement_owner` (`POST /api/v2/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateUserEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -25,13 +25,13 @@ setters! { CreateUserEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.user.v2.CreateUserEntitlementOwnerResponse` schema.
+/// The answer of `UserOwnersV2::create_entitlement_owner` (`POST /api/v2/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateUserEntitlementOwnerResponse {
-    /// `userOwnerEntitlement`: a [`UserOwnerEntitlement`].
+    /// The user owner entitlement: a [`UserOwnerEntitlement`]. `None` when the answer has none. On the wire: `userOwnerEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_owner_entitlement: Option<UserOwnerEntitlement>,
 }
@@ -41,13 +41,13 @@ model_de! { CreateUserEntitlementOwnerResponse [1] {
     0 "userOwnerEntitlement" user_owner_entitlement: Model,
 } }
 
-/// The `c1.api.user.v2.CreateUserUserOwnerRequestInput` schema.
+/// The request body of `UserOwnersV2::create_user_owner` (`POST /api/v2/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateUserUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -62,13 +62,13 @@ setters! { CreateUserUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.user.v2.CreateUserUserOwnerResponse` schema.
+/// The answer of `UserOwnersV2::create_user_owner` (`POST /api/v2/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateUserUserOwnerResponse {
-    /// `userOwnerUser`: a [`UserOwnerUser`].
+    /// The user owner user: a [`UserOwnerUser`]. `None` when the answer has none. On the wire: `userOwnerUser`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_owner_user: Option<UserOwnerUser>,
 }
@@ -78,13 +78,13 @@ model_de! { CreateUserUserOwnerResponse [1] {
     0 "userOwnerUser" user_owner_user: Model,
 } }
 
-/// The `c1.api.user.v2.DeleteUserEntitlementOwnerRequestInput` schema.
+/// The request body of `UserOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteUserEntitlementOwnerRequest {
-    /// `appEntitlementRef`: a [`AppEntitlementRef`].
+    /// A reference to the app entitlement: an [`AppEntitlementRef`]. `None` leaves it out. On the wire: `appEntitlementRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_ref: Option<AppEntitlementRef>,
 }
@@ -99,7 +99,7 @@ setters! { DeleteUserEntitlementOwnerRequest {
     app_entitlement_ref: impl Into<AppEntitlementRef>,
 } }
 
-/// The `c1.api.user.v2.DeleteUserEntitlementOwnerResponse` schema.
+/// The answer of `UserOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -110,13 +110,13 @@ pub struct DeleteUserEntitlementOwnerResponse {}
 model_de! { DeleteUserEntitlementOwnerResponse [1] {
 } }
 
-/// The `c1.api.user.v2.DeleteUserUserOwnerRequestInput` schema.
+/// The request body of `UserOwnersV2::delete_user_owner` (`DELETE /api/v2/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DeleteUserUserOwnerRequest {
-    /// `userRef`: a [`UserRef`].
+    /// A reference to the user: a [`UserRef`]. `None` leaves it out. On the wire: `userRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_ref: Option<UserRef>,
 }
@@ -131,7 +131,7 @@ setters! { DeleteUserUserOwnerRequest {
     user_ref: impl Into<UserRef>,
 } }
 
-/// The `c1.api.user.v2.DeleteUserUserOwnerResponse` schema.
+/// The answer of `UserOwnersV2::delete_user_owner` (`DELETE /api/v2/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -142,16 +142,16 @@ pub struct DeleteUserUserOwnerResponse {}
 model_de! { DeleteUserUserOwnerResponse [1] {
 } }
 
-/// The `c1.api.user.v2.SearchUserEntitlementOwnersResponse` schema.
+/// The answer of `UserOwnersV2::search_entitlement_owners` (`GET /api/v2/users/<user_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUserEntitlementOwnersResponse {
-    /// `list`: a list; each item is a [`UserOwnerEntitlement`].
+    /// The list: a list of [`UserOwnerEntitlement`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<UserOwnerEntitlement>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -173,16 +173,16 @@ impl crate::Page for SearchUserEntitlementOwnersResponse {
     }
 }
 
-/// The `c1.api.user.v2.SearchUserOwnersResponse` schema.
+/// The answer of `UserOwnersV2::search_user_owners` (`GET /api/v2/users/<user_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SearchUserOwnersResponse {
-    /// `list`: a list; each item is a [`UserOwnerUser`].
+    /// The list: a list of [`UserOwnerUser`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<UserOwnerUser>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -204,19 +204,19 @@ impl crate::Page for SearchUserOwnersResponse {
     }
 }
 
-/// The `c1.api.user.v2.SetUserOwnersV2RequestInput` schema.
+/// The request body of `UserOwnersV2::set` (`PUT /api/v2/users/<user_id>/owners`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SetUserOwnersV2Request {
-    /// `appEntitlementRefs`: a list; each item is a [`AppEntitlementRef`].
+    /// References to the app entitlements: a list of [`AppEntitlementRef`]s. `None` counts as empty. On the wire: `appEntitlementRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement_refs: Option<Vec<AppEntitlementRef>>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `userRefs`: a list; each item is a [`UserRef`].
+    /// References to the users: a list of [`UserRef`]s. `None` counts as empty. On the wire: `userRefs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_refs: Option<Vec<UserRef>>,
 }
@@ -235,7 +235,7 @@ setters! { SetUserOwnersV2Request {
     user_refs: impl Into<Vec<UserRef>>,
 } }
 
-/// The `c1.api.user.v2.SetUserOwnersV2Response` schema.
+/// The answer of `UserOwnersV2::set` (`PUT /api/v2/users/<user_id>/owners`).
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -246,25 +246,25 @@ pub struct SetUserOwnersV2Response {}
 model_de! { SetUserOwnersV2Response [1] {
 } }
 
-/// The `c1.api.user.v2.UserOwnerEntitlement` schema.
+/// Held by `CreateUserEntitlementOwnerResponse.user_owner_entitlement` and `SearchUserEntitlementOwnersResponse.list`.
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserOwnerEntitlement {
-    /// `appEntitlement`: a [`AppEntitlement`].
+    /// The app entitlement: an [`AppEntitlement`]. `None` when the answer has none. On the wire: `appEntitlement`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_entitlement: Option<AppEntitlement>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -277,25 +277,25 @@ model_de! { UserOwnerEntitlement [1] {
     3 "userId" user_id: Plain,
 } }
 
-/// The `c1.api.user.v2.UserOwnerUser` schema.
+/// Held by `CreateUserUserOwnerResponse.user_owner_user` and `SearchUserOwnersResponse.list`.
 #[cfg(feature = "user-owners-v2")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserOwnerUser {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire).
+    /// When it was created: a timestamp (RFC 3339 on the wire). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `roleSlug`: text.
+    /// The role slug: text. `None` counts as empty. On the wire: `roleSlug`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_slug: Option<String>,
-    /// `user`: a [`User`].
+    /// The user: a [`User`]. `None` when the answer has none. On the wire: `user`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<User>,
-    /// `userId`: text.
+    /// The id of the user: text. `None` counts as empty. On the wire: `userId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `validate.AnyRules` schema.
+/// Held by `FieldRules.any`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -18,13 +18,13 @@ use super::*;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AnyRules {
-    /// `in`: a list; each item is text.
+    /// The in: a list of text. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<String>>,
-    /// `notIn`: a list; each item is text.
+    /// The not in: a list of text. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<String>>,
-    /// `required`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `required`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
 }
@@ -51,7 +51,7 @@ setters! { AnyRules {
     required: bool,
 } }
 
-/// The `validate.BoolRules` schema.
+/// Held by `BoolField.rules` and `FieldRules.bool`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -65,7 +65,7 @@ setters! { AnyRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BoolRules {
-    /// `const`: a boolean.
+    /// The const switch: a boolean. `None` counts as `false`. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<bool>,
 }
@@ -88,7 +88,9 @@ setters! { BoolRules {
     r#const: bool,
 } }
 
-/// The `validate.BytesRules` schema.
+/// Held by `FieldRules.bytes`.
+///
+/// At most one of `ip`, `ipv4`, `ipv6` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -102,55 +104,55 @@ setters! { BoolRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BytesRules {
-    /// `const`: base64 text.
+    /// The const: base64 text. `None` counts as empty. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<String>,
-    /// `contains`: base64 text.
+    /// The contains: base64 text. `None` counts as empty. On the wire: `contains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is base64 text.
+    /// The in: a list of base64 texts. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<String>>,
-    /// `ip`: a boolean.
+    /// The IP switch: a boolean. `None`: not set (which differs from `false`). On the wire: `ip`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<bool>,
-    /// `ipv4`: a boolean.
+    /// The ipv4 switch: a boolean. `None`: not set (which differs from `false`). On the wire: `ipv4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<bool>,
-    /// `ipv6`: a boolean.
+    /// The ipv6 switch: a boolean. `None`: not set (which differs from `false`). On the wire: `ipv6`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
-    /// `len`: a 64-bit integer (a string on the wire).
+    /// The len: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `len`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub len: Option<u64>,
-    /// `maxLen`: a 64-bit integer (a string on the wire).
+    /// The max len: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `maxLen`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub max_len: Option<u64>,
-    /// `minLen`: a 64-bit integer (a string on the wire).
+    /// The min len: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `minLen`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub min_len: Option<u64>,
-    /// `notIn`: a list; each item is base64 text.
+    /// The not in: a list of base64 texts. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<String>>,
-    /// `pattern`: text.
+    /// The pattern: text. `None` counts as empty. On the wire: `pattern`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    /// `prefix`: base64 text.
+    /// The prefix: base64 text. `None` counts as empty. On the wire: `prefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `suffix`: base64 text.
+    /// The suffix: base64 text. `None` counts as empty. On the wire: `suffix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
 }
@@ -199,7 +201,7 @@ setters! { BytesRules {
     suffix: impl Into<String>,
 } }
 
-/// The `validate.DoubleRules` schema.
+/// Held by `FieldRules.double`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -213,28 +215,28 @@ setters! { BytesRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DoubleRules {
-    /// `const`: a number.
+    /// The const: a number. `None` counts as 0. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<f64>,
-    /// `gt`: a number.
+    /// The gt: a number. `None` counts as 0. On the wire: `gt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<f64>,
-    /// `gte`: a number.
+    /// The gte: a number. `None` counts as 0. On the wire: `gte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<f64>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a number.
+    /// The in: a list of numbers. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<f64>>,
-    /// `lt`: a number.
+    /// The lt: a number. `None` counts as 0. On the wire: `lt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<f64>,
-    /// `lte`: a number.
+    /// The lte: a number. `None` counts as 0. On the wire: `lte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<f64>,
-    /// `notIn`: a list; each item is a number.
+    /// The not in: a list of numbers. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<f64>>,
 }
@@ -271,7 +273,7 @@ setters! { DoubleRules {
     not_in: impl Into<Vec<f64>>,
 } }
 
-/// The `validate.DurationRules` schema.
+/// Held by `FieldRules.duration`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -285,49 +287,49 @@ setters! { DoubleRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct DurationRules {
-    /// `const`: a duration (`"3600s"` on the wire).
+    /// The const: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `const`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub r#const: Option<::time::SignedDuration>,
-    /// `gt`: a duration (`"3600s"` on the wire).
+    /// The gt: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `gt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub gt: Option<::time::SignedDuration>,
-    /// `gte`: a duration (`"3600s"` on the wire).
+    /// The gte: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `gte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub gte: Option<::time::SignedDuration>,
-    /// `in`: a list; each item is a duration (`"3600s"` on the wire).
+    /// The in: a list of durations (seconds on the wire: `"3600s"`). `None` counts as empty. On the wire: `in`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::durations"
     )]
     pub r#in: Option<Vec<::time::SignedDuration>>,
-    /// `lt`: a duration (`"3600s"` on the wire).
+    /// The lt: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `lt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub lt: Option<::time::SignedDuration>,
-    /// `lte`: a duration (`"3600s"` on the wire).
+    /// The lte: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `lte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub lte: Option<::time::SignedDuration>,
-    /// `notIn`: a list; each item is a duration (`"3600s"` on the wire).
+    /// The not in: a list of durations (seconds on the wire: `"3600s"`). `None` counts as empty. On the wire: `notIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::durations"
     )]
     pub not_in: Option<Vec<::time::SignedDuration>>,
-    /// `required`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `required`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
 }
@@ -364,7 +366,7 @@ setters! { DurationRules {
     required: bool,
 } }
 
-/// The `validate.EnumRules` schema.
+/// Held by `FieldRules.r#enum`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -378,16 +380,16 @@ setters! { DurationRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EnumRules {
-    /// `const`: a number.
+    /// The const: a whole number. `None` counts as 0. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<i32>,
-    /// `definedOnly`: a boolean.
+    /// The defined only switch: a boolean. `None` counts as `false`. On the wire: `definedOnly`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defined_only: Option<bool>,
-    /// `in`: a list; each item is a number.
+    /// The in: a list of whole numbers. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<i32>>,
-    /// `notIn`: a list; each item is a number.
+    /// The not in: a list of whole numbers. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<i32>>,
 }
@@ -416,7 +418,9 @@ setters! { EnumRules {
     not_in: impl Into<Vec<i32>>,
 } }
 
-/// The `validate.FieldRules` schema.
+/// Held by `MapRules.keys`, `MapRules.values` and `RepeatedRules.items`.
+///
+/// At most one of `float`, `double`, `int32`, `int64`, `uint32`, `uint64`, `sint32`, `sint64`, `fixed32`, `fixed64`, `sfixed32`, `sfixed64`, `bool`, `string`, `bytes`, `r#enum`, `repeated`, `map`, `any`, `duration`, `timestamp` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -430,70 +434,70 @@ setters! { EnumRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FieldRules {
-    /// `any`: a [`AnyRules`].
+    /// The any: an [`AnyRules`]. `None`: not set. On the wire: `any`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub any: Option<AnyRules>,
-    /// `bool`: a [`BoolRules`].
+    /// The bool: a [`BoolRules`]. `None`: not set. On the wire: `bool`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bool: Option<BoolRules>,
-    /// `bytes`: a [`BytesRules`].
+    /// The bytes: a [`BytesRules`]. `None`: not set. On the wire: `bytes`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes: Option<BytesRules>,
-    /// `double`: a [`DoubleRules`].
+    /// The double: a [`DoubleRules`]. `None`: not set. On the wire: `double`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub double: Option<DoubleRules>,
-    /// `duration`: a [`DurationRules`].
+    /// The duration: a [`DurationRules`]. `None`: not set. On the wire: `duration`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<DurationRules>,
-    /// `enum`: a [`EnumRules`].
+    /// The enum: an [`EnumRules`]. `None`: not set. On the wire: `enum`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#enum: Option<EnumRules>,
-    /// `fixed32`: a [`Fixed32Rules`].
+    /// The fixed32: a [`Fixed32Rules`]. `None`: not set. On the wire: `fixed32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed32: Option<Fixed32Rules>,
-    /// `fixed64`: a [`Fixed64Rules`].
+    /// The fixed64: a [`Fixed64Rules`]. `None`: not set. On the wire: `fixed64`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed64: Option<Fixed64Rules>,
-    /// `float`: a [`FloatRules`].
+    /// The float: a [`FloatRules`]. `None`: not set. On the wire: `float`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub float: Option<FloatRules>,
-    /// `int32`: a [`Int32Rules`].
+    /// The int32: an [`Int32Rules`]. `None`: not set. On the wire: `int32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub int32: Option<Int32Rules>,
-    /// `int64`: a [`Int64Rules`].
+    /// The int64: an [`Int64Rules`]. `None`: not set. On the wire: `int64`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub int64: Option<Int64Rules>,
-    /// `map`: a [`MapRules`].
+    /// The map: a [`MapRules`]. `None`: not set. On the wire: `map`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub map: Option<Box<MapRules>>,
-    /// `message`: a [`MessageRules`].
+    /// The message: a [`MessageRules`]. `None`: not set. On the wire: `message`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<MessageRules>,
-    /// `repeated`: a [`RepeatedRules`].
+    /// The repeated: a [`RepeatedRules`]. `None`: not set. On the wire: `repeated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repeated: Option<Box<RepeatedRules>>,
-    /// `sfixed32`: a [`SFixed32Rules`].
+    /// The sfixed32: a [`SFixed32Rules`]. `None`: not set. On the wire: `sfixed32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sfixed32: Option<SFixed32Rules>,
-    /// `sfixed64`: a [`SFixed64Rules`].
+    /// The sfixed64: a [`SFixed64Rules`]. `None`: not set. On the wire: `sfixed64`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sfixed64: Option<SFixed64Rules>,
-    /// `sint32`: a [`SInt32Rules`].
+    /// The sint32: a [`SInt32Rules`]. `None`: not set. On the wire: `sint32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sint32: Option<SInt32Rules>,
-    /// `sint64`: a [`SInt64Rules`].
+    /// The sint64: a [`SInt64Rules`]. `None`: not set. On the wire: `sint64`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sint64: Option<SInt64Rules>,
-    /// `string`: a [`StringRules`].
+    /// The string: a [`StringRules`]. `None`: not set. On the wire: `string`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string: Option<StringRules>,
-    /// `timestamp`: a [`TimestampRules`].
+    /// The timestamp: a [`TimestampRules`]. `None`: not set. On the wire: `timestamp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<TimestampRules>,
-    /// `uint32`: a [`UInt32Rules`].
+    /// The uint32: a [`UInt32Rules`]. `None`: not set. On the wire: `uint32`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uint32: Option<UInt32Rules>,
-    /// `uint64`: a [`UInt64Rules`].
+    /// The uint64: a [`UInt64Rules`]. `None`: not set. On the wire: `uint64`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uint64: Option<UInt64Rules>,
 }
@@ -558,7 +562,7 @@ setters! { FieldRules {
     uint64: impl Into<UInt64Rules>,
 } }
 
-/// The `validate.Fixed32Rules` schema.
+/// Held by `FieldRules.fixed32`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -572,28 +576,28 @@ setters! { FieldRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Fixed32Rules {
-    /// `const`: a number.
+    /// The const: a whole number. `None` counts as 0. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<u32>,
-    /// `gt`: a number.
+    /// The gt: a whole number. `None` counts as 0. On the wire: `gt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<u32>,
-    /// `gte`: a number.
+    /// The gte: a whole number. `None` counts as 0. On the wire: `gte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<u32>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a number.
+    /// The in: a list of whole numbers. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<u32>>,
-    /// `lt`: a number.
+    /// The lt: a whole number. `None` counts as 0. On the wire: `lt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<u32>,
-    /// `lte`: a number.
+    /// The lte: a whole number. `None` counts as 0. On the wire: `lte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<u32>,
-    /// `notIn`: a list; each item is a number.
+    /// The not in: a list of whole numbers. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<u32>>,
 }
@@ -630,7 +634,7 @@ setters! { Fixed32Rules {
     not_in: impl Into<Vec<u32>>,
 } }
 
-/// The `validate.Fixed64Rules` schema.
+/// Held by `FieldRules.fixed64`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -644,46 +648,46 @@ setters! { Fixed32Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Fixed64Rules {
-    /// `const`: a 64-bit integer (a string on the wire).
+    /// The const: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `const`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub r#const: Option<u64>,
-    /// `gt`: a 64-bit integer (a string on the wire).
+    /// The gt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub gt: Option<u64>,
-    /// `gte`: a 64-bit integer (a string on the wire).
+    /// The gte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub gte: Option<u64>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `in`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64s"
     )]
     pub r#in: Option<Vec<u64>>,
-    /// `lt`: a 64-bit integer (a string on the wire).
+    /// The lt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub lt: Option<u64>,
-    /// `lte`: a 64-bit integer (a string on the wire).
+    /// The lte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub lte: Option<u64>,
-    /// `notIn`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The not in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `notIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64s"
@@ -723,7 +727,7 @@ setters! { Fixed64Rules {
     not_in: impl Into<Vec<u64>>,
 } }
 
-/// The `validate.FloatRules` schema.
+/// Held by `FieldRules.float`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -737,28 +741,28 @@ setters! { Fixed64Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct FloatRules {
-    /// `const`: a number.
+    /// The const: a number. `None` counts as 0. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<f64>,
-    /// `gt`: a number.
+    /// The gt: a number. `None` counts as 0. On the wire: `gt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<f64>,
-    /// `gte`: a number.
+    /// The gte: a number. `None` counts as 0. On the wire: `gte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<f64>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a number.
+    /// The in: a list of numbers. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<f64>>,
-    /// `lt`: a number.
+    /// The lt: a number. `None` counts as 0. On the wire: `lt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<f64>,
-    /// `lte`: a number.
+    /// The lte: a number. `None` counts as 0. On the wire: `lte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<f64>,
-    /// `notIn`: a list; each item is a number.
+    /// The not in: a list of numbers. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<f64>>,
 }
@@ -795,7 +799,7 @@ setters! { FloatRules {
     not_in: impl Into<Vec<f64>>,
 } }
 
-/// The `validate.Int32Rules` schema.
+/// Held by `FieldRules.int32`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -809,28 +813,28 @@ setters! { FloatRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Int32Rules {
-    /// `const`: a number.
+    /// The const: a whole number. `None` counts as 0. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<i32>,
-    /// `gt`: a number.
+    /// The gt: a whole number. `None` counts as 0. On the wire: `gt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<i32>,
-    /// `gte`: a number.
+    /// The gte: a whole number. `None` counts as 0. On the wire: `gte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<i32>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a number.
+    /// The in: a list of whole numbers. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<i32>>,
-    /// `lt`: a number.
+    /// The lt: a whole number. `None` counts as 0. On the wire: `lt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<i32>,
-    /// `lte`: a number.
+    /// The lte: a whole number. `None` counts as 0. On the wire: `lte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<i32>,
-    /// `notIn`: a list; each item is a number.
+    /// The not in: a list of whole numbers. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<i32>>,
 }
@@ -867,7 +871,7 @@ setters! { Int32Rules {
     not_in: impl Into<Vec<i32>>,
 } }
 
-/// The `validate.Int64Rules` schema.
+/// Held by `Int64Field.rules` and `FieldRules.int64`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -881,46 +885,46 @@ setters! { Int32Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Int64Rules {
-    /// `const`: a 64-bit integer (a string on the wire).
+    /// The const: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `const`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub r#const: Option<i64>,
-    /// `gt`: a 64-bit integer (a string on the wire).
+    /// The gt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub gt: Option<i64>,
-    /// `gte`: a 64-bit integer (a string on the wire).
+    /// The gte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub gte: Option<i64>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `in`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64s"
     )]
     pub r#in: Option<Vec<i64>>,
-    /// `lt`: a 64-bit integer (a string on the wire).
+    /// The lt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub lt: Option<i64>,
-    /// `lte`: a 64-bit integer (a string on the wire).
+    /// The lte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub lte: Option<i64>,
-    /// `notIn`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The not in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `notIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64s"
@@ -960,7 +964,7 @@ setters! { Int64Rules {
     not_in: impl Into<Vec<i64>>,
 } }
 
-/// The `validate.MapRules` schema.
+/// Held by `FieldRules.map`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -974,28 +978,28 @@ setters! { Int64Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MapRules {
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `keys`: a [`FieldRules`].
+    /// The keys: a [`FieldRules`]. `None`: not set. On the wire: `keys`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Box<FieldRules>>,
-    /// `maxPairs`: a 64-bit integer (a string on the wire).
+    /// The max pairs: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `maxPairs`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub max_pairs: Option<u64>,
-    /// `minPairs`: a 64-bit integer (a string on the wire).
+    /// The min pairs: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `minPairs`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub min_pairs: Option<u64>,
-    /// `noSparse`: a boolean.
+    /// The no sparse switch: a boolean. `None` counts as `false`. On the wire: `noSparse`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_sparse: Option<bool>,
-    /// `values`: a [`FieldRules`].
+    /// The values: a [`FieldRules`]. `None`: not set. On the wire: `values`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub values: Option<Box<FieldRules>>,
 }
@@ -1028,7 +1032,7 @@ setters! { MapRules {
     values: impl Into<Box<FieldRules>>,
 } }
 
-/// The `validate.MessageRules` schema.
+/// Held by `FieldRules.message`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1042,10 +1046,10 @@ setters! { MapRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MessageRules {
-    /// `required`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `required`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `skip`: a boolean.
+    /// Whether to skip: a boolean. `None` counts as `false`. On the wire: `skip`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skip: Option<bool>,
 }
@@ -1070,7 +1074,7 @@ setters! { MessageRules {
     skip: bool,
 } }
 
-/// The `validate.RepeatedRules` schema.
+/// Held by `StringSliceField.rules` and `FieldRules.repeated`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1084,25 +1088,25 @@ setters! { MessageRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RepeatedRules {
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `items`: a [`FieldRules`].
+    /// The items: a [`FieldRules`]. `None`: not set. On the wire: `items`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<FieldRules>>,
-    /// `maxItems`: a 64-bit integer (a string on the wire).
+    /// The max items: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `maxItems`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub max_items: Option<u64>,
-    /// `minItems`: a 64-bit integer (a string on the wire).
+    /// The min items: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `minItems`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub min_items: Option<u64>,
-    /// `unique`: a boolean.
+    /// The unique switch: a boolean. `None` counts as `false`. On the wire: `unique`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unique: Option<bool>,
 }
@@ -1133,7 +1137,7 @@ setters! { RepeatedRules {
     unique: bool,
 } }
 
-/// The `validate.SFixed32Rules` schema.
+/// Held by `FieldRules.sfixed32`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1147,28 +1151,28 @@ setters! { RepeatedRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SFixed32Rules {
-    /// `const`: a number.
+    /// The const: a whole number. `None` counts as 0. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<i32>,
-    /// `gt`: a number.
+    /// The gt: a whole number. `None` counts as 0. On the wire: `gt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<i32>,
-    /// `gte`: a number.
+    /// The gte: a whole number. `None` counts as 0. On the wire: `gte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<i32>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a number.
+    /// The in: a list of whole numbers. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<i32>>,
-    /// `lt`: a number.
+    /// The lt: a whole number. `None` counts as 0. On the wire: `lt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<i32>,
-    /// `lte`: a number.
+    /// The lte: a whole number. `None` counts as 0. On the wire: `lte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<i32>,
-    /// `notIn`: a list; each item is a number.
+    /// The not in: a list of whole numbers. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<i32>>,
 }
@@ -1205,7 +1209,7 @@ setters! { SFixed32Rules {
     not_in: impl Into<Vec<i32>>,
 } }
 
-/// The `validate.SFixed64Rules` schema.
+/// Held by `FieldRules.sfixed64`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1219,46 +1223,46 @@ setters! { SFixed32Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SFixed64Rules {
-    /// `const`: a 64-bit integer (a string on the wire).
+    /// The const: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `const`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub r#const: Option<i64>,
-    /// `gt`: a 64-bit integer (a string on the wire).
+    /// The gt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub gt: Option<i64>,
-    /// `gte`: a 64-bit integer (a string on the wire).
+    /// The gte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub gte: Option<i64>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `in`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64s"
     )]
     pub r#in: Option<Vec<i64>>,
-    /// `lt`: a 64-bit integer (a string on the wire).
+    /// The lt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub lt: Option<i64>,
-    /// `lte`: a 64-bit integer (a string on the wire).
+    /// The lte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub lte: Option<i64>,
-    /// `notIn`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The not in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `notIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64s"
@@ -1298,7 +1302,7 @@ setters! { SFixed64Rules {
     not_in: impl Into<Vec<i64>>,
 } }
 
-/// The `validate.SInt32Rules` schema.
+/// Held by `FieldRules.sint32`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1312,28 +1316,28 @@ setters! { SFixed64Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SInt32Rules {
-    /// `const`: a number.
+    /// The const: a whole number. `None` counts as 0. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<i32>,
-    /// `gt`: a number.
+    /// The gt: a whole number. `None` counts as 0. On the wire: `gt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<i32>,
-    /// `gte`: a number.
+    /// The gte: a whole number. `None` counts as 0. On the wire: `gte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<i32>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a number.
+    /// The in: a list of whole numbers. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<i32>>,
-    /// `lt`: a number.
+    /// The lt: a whole number. `None` counts as 0. On the wire: `lt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<i32>,
-    /// `lte`: a number.
+    /// The lte: a whole number. `None` counts as 0. On the wire: `lte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<i32>,
-    /// `notIn`: a list; each item is a number.
+    /// The not in: a list of whole numbers. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<i32>>,
 }
@@ -1370,7 +1374,7 @@ setters! { SInt32Rules {
     not_in: impl Into<Vec<i32>>,
 } }
 
-/// The `validate.SInt64Rules` schema.
+/// Held by `FieldRules.sint64`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1384,46 +1388,46 @@ setters! { SInt32Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SInt64Rules {
-    /// `const`: a 64-bit integer (a string on the wire).
+    /// The const: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `const`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub r#const: Option<i64>,
-    /// `gt`: a 64-bit integer (a string on the wire).
+    /// The gt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub gt: Option<i64>,
-    /// `gte`: a 64-bit integer (a string on the wire).
+    /// The gte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub gte: Option<i64>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `in`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64s"
     )]
     pub r#in: Option<Vec<i64>>,
-    /// `lt`: a 64-bit integer (a string on the wire).
+    /// The lt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub lt: Option<i64>,
-    /// `lte`: a 64-bit integer (a string on the wire).
+    /// The lte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub lte: Option<i64>,
-    /// `notIn`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The not in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `notIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64s"
@@ -1463,7 +1467,9 @@ setters! { SInt64Rules {
     not_in: impl Into<Vec<i64>>,
 } }
 
-/// The `validate.StringRules` schema.
+/// Held by `FormStringField.rules`, `ImportField.value_validator`, `StringField.value_validator` and 3 more.
+///
+/// At most one of `email`, `hostname`, `ip`, `ipv4`, `ipv6`, `uri`, `uri_ref`, `address`, `uuid`, `well_known_regex` may be set.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1477,100 +1483,100 @@ setters! { SInt64Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct StringRules {
-    /// `address`: a boolean.
+    /// The address switch: a boolean. `None`: not set (which differs from `false`). On the wire: `address`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<bool>,
-    /// `const`: text.
+    /// The const: text. `None` counts as empty. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<String>,
-    /// `contains`: text.
+    /// The contains: text. `None` counts as empty. On the wire: `contains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contains: Option<String>,
-    /// `email`: a boolean.
+    /// The email switch: a boolean. `None`: not set (which differs from `false`). On the wire: `email`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<bool>,
-    /// `hostname`: a boolean.
+    /// The hostname switch: a boolean. `None`: not set (which differs from `false`). On the wire: `hostname`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<bool>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is text.
+    /// The in: a list of text. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<String>>,
-    /// `ip`: a boolean.
+    /// The IP switch: a boolean. `None`: not set (which differs from `false`). On the wire: `ip`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<bool>,
-    /// `ipv4`: a boolean.
+    /// The ipv4 switch: a boolean. `None`: not set (which differs from `false`). On the wire: `ipv4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv4: Option<bool>,
-    /// `ipv6`: a boolean.
+    /// The ipv6 switch: a boolean. `None`: not set (which differs from `false`). On the wire: `ipv6`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ipv6: Option<bool>,
-    /// `len`: a 64-bit integer (a string on the wire).
+    /// The len: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `len`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub len: Option<u64>,
-    /// `lenBytes`: a 64-bit integer (a string on the wire).
+    /// The len, in bytes: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lenBytes`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub len_bytes: Option<u64>,
-    /// `maxBytes`: a 64-bit integer (a string on the wire).
+    /// The max, in bytes: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `maxBytes`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub max_bytes: Option<u64>,
-    /// `maxLen`: a 64-bit integer (a string on the wire).
+    /// The max len: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `maxLen`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub max_len: Option<u64>,
-    /// `minBytes`: a 64-bit integer (a string on the wire).
+    /// The min, in bytes: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `minBytes`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub min_bytes: Option<u64>,
-    /// `minLen`: a 64-bit integer (a string on the wire).
+    /// The min len: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `minLen`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub min_len: Option<u64>,
-    /// `notContains`: text.
+    /// The not contains: text. `None` counts as empty. On the wire: `notContains`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_contains: Option<String>,
-    /// `notIn`: a list; each item is text.
+    /// The not in: a list of text. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<String>>,
-    /// `pattern`: text.
+    /// The pattern: text. `None` counts as empty. On the wire: `pattern`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pattern: Option<String>,
-    /// `prefix`: text.
+    /// The prefix: text. `None` counts as empty. On the wire: `prefix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefix: Option<String>,
-    /// `strict`: a boolean.
+    /// The strict switch: a boolean. `None` counts as `false`. On the wire: `strict`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,
-    /// `suffix`: text.
+    /// The suffix: text. `None` counts as empty. On the wire: `suffix`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
-    /// `uri`: a boolean.
+    /// The URI switch: a boolean. `None`: not set (which differs from `false`). On the wire: `uri`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<bool>,
-    /// `uriRef`: a boolean.
+    /// The URI ref switch: a boolean. `None`: not set (which differs from `false`). On the wire: `uriRef`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uri_ref: Option<bool>,
-    /// `uuid`: a boolean.
+    /// The uuid switch: a boolean. `None`: not set (which differs from `false`). On the wire: `uuid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uuid: Option<bool>,
-    /// `wellKnownRegex`: one of [`StringRulesWellKnownRegex`].
+    /// The well known regex: one of [`StringRulesWellKnownRegex`]. `None`: not set. On the wire: `wellKnownRegex`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub well_known_regex: Option<StringRulesWellKnownRegex>,
 }
@@ -1653,7 +1659,7 @@ setters! { StringRules {
     feature = "task-search"
 ))]
 open_enum! {
-/// An open enum of 3 known values.
+/// An open enum of 3 known values, the type of `StringRules.well_known_regex`.
 pub enum StringRulesWellKnownRegex {
 /// `UNKNOWN`
 Unknown = "UNKNOWN",
@@ -1664,7 +1670,7 @@ HttpHeaderValue = "HTTP_HEADER_VALUE",
 }
 }
 
-/// The `validate.TimestampRules` schema.
+/// Held by `FieldRules.timestamp`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1678,46 +1684,46 @@ HttpHeaderValue = "HTTP_HEADER_VALUE",
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TimestampRules {
-    /// `const`: a timestamp (RFC 3339 on the wire).
+    /// The const: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `const`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub r#const: Option<::time::OffsetDateTime>,
-    /// `gt`: a timestamp (RFC 3339 on the wire).
+    /// The gt: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `gt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub gt: Option<::time::OffsetDateTime>,
-    /// `gtNow`: a boolean.
+    /// The gt now switch: a boolean. `None` counts as `false`. On the wire: `gtNow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt_now: Option<bool>,
-    /// `gte`: a timestamp (RFC 3339 on the wire).
+    /// The gte: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `gte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub gte: Option<::time::OffsetDateTime>,
-    /// `lt`: a timestamp (RFC 3339 on the wire).
+    /// The lt: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub lt: Option<::time::OffsetDateTime>,
-    /// `ltNow`: a boolean.
+    /// The lt now switch: a boolean. `None` counts as `false`. On the wire: `ltNow`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt_now: Option<bool>,
-    /// `lte`: a timestamp (RFC 3339 on the wire).
+    /// The lte: a timestamp (RFC 3339 on the wire). `None`: not set. On the wire: `lte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub lte: Option<::time::OffsetDateTime>,
-    /// `required`: a boolean.
+    /// Whether it is required: a boolean. `None` counts as `false`. On the wire: `required`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
-    /// `within`: a duration (`"3600s"` on the wire).
+    /// The within: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `within`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
@@ -1759,7 +1765,7 @@ setters! { TimestampRules {
     within: impl Into<::time::SignedDuration>,
 } }
 
-/// The `validate.UInt32Rules` schema.
+/// Held by `FieldRules.uint32`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1773,28 +1779,28 @@ setters! { TimestampRules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UInt32Rules {
-    /// `const`: a number.
+    /// The const: a whole number. `None` counts as 0. On the wire: `const`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#const: Option<u32>,
-    /// `gt`: a number.
+    /// The gt: a whole number. `None` counts as 0. On the wire: `gt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gt: Option<u32>,
-    /// `gte`: a number.
+    /// The gte: a whole number. `None` counts as 0. On the wire: `gte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gte: Option<u32>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a number.
+    /// The in: a list of whole numbers. `None` counts as empty. On the wire: `in`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#in: Option<Vec<u32>>,
-    /// `lt`: a number.
+    /// The lt: a whole number. `None` counts as 0. On the wire: `lt`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lt: Option<u32>,
-    /// `lte`: a number.
+    /// The lte: a whole number. `None` counts as 0. On the wire: `lte`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lte: Option<u32>,
-    /// `notIn`: a list; each item is a number.
+    /// The not in: a list of whole numbers. `None` counts as empty. On the wire: `notIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_in: Option<Vec<u32>>,
 }
@@ -1831,7 +1837,7 @@ setters! { UInt32Rules {
     not_in: impl Into<Vec<u32>>,
 } }
 
-/// The `validate.UInt64Rules` schema.
+/// Held by `FieldRules.uint64`.
 #[cfg(any(
     feature = "connector-catalog",
     feature = "policies",
@@ -1845,46 +1851,46 @@ setters! { UInt32Rules {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UInt64Rules {
-    /// `const`: a 64-bit integer (a string on the wire).
+    /// The const: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `const`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub r#const: Option<u64>,
-    /// `gt`: a 64-bit integer (a string on the wire).
+    /// The gt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub gt: Option<u64>,
-    /// `gte`: a 64-bit integer (a string on the wire).
+    /// The gte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `gte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub gte: Option<u64>,
-    /// `ignoreEmpty`: a boolean.
+    /// Whether to ignore empty: a boolean. `None` counts as `false`. On the wire: `ignoreEmpty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_empty: Option<bool>,
-    /// `in`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `in`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64s"
     )]
     pub r#in: Option<Vec<u64>>,
-    /// `lt`: a 64-bit integer (a string on the wire).
+    /// The lt: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub lt: Option<u64>,
-    /// `lte`: a 64-bit integer (a string on the wire).
+    /// The lte: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `lte`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64"
     )]
     pub lte: Option<u64>,
-    /// `notIn`: a list; each item is a 64-bit integer (a string on the wire).
+    /// The not in: a list of 64-bit whole numbers (strings on the wire). `None` counts as empty. On the wire: `notIn`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::uint64s"

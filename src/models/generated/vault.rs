@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.vault.v1.GroupAuthzVault` schema.
+/// Held by `Vault.group_authz_vault` and `VaultServiceCreateRequest.group_authz_vault`.
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -15,16 +15,16 @@ pub struct GroupAuthzVault {}
 model_de! { GroupAuthzVault [1] {
 } }
 
-/// The `c1.api.vault.v1.MagicVault` schema.
+/// Held by `Vault.magic_vault` and `VaultServiceCreateRequest.magic_vault`.
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct MagicVault {
-    /// `allowUnauthedViews`: a boolean.
+    /// Whether to allow unauthed views: a boolean. `None` counts as `false`. On the wire: `allowUnauthedViews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_unauthed_views: Option<bool>,
-    /// `allowedViews`: a number.
+    /// The allowed views: a whole number. `None` counts as 0. On the wire: `allowedViews`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_views: Option<u32>,
 }
@@ -41,46 +41,48 @@ setters! { MagicVault {
     allowed_views: u32,
 } }
 
-/// The `c1.api.vault.v1.Vault` schema.
+/// Held by `VaultServiceCreateResponse.vault`, `VaultServiceGetResponse.vault`, `VaultServiceUpdateRequest.vault` and 1 more.
+///
+/// In `VaultServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `group_authz_vault`, `magic_vault` may be set.
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Vault {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `credentialExpirationDuration`: a duration (`"3600s"` on the wire).
+    /// The credential expiration duration: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `credentialExpirationDuration`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub credential_expiration_duration: Option<::time::SignedDuration>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `groupAuthzVault`: a [`GroupAuthzVault`].
+    /// The group authz vault: a [`GroupAuthzVault`]. `None`: not set. On the wire: `groupAuthzVault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_authz_vault: Option<GroupAuthzVault>,
-    /// `id`: text.
+    /// The id of this vault: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `magicVault`: a [`MagicVault`].
+    /// The magic vault: a [`MagicVault`]. `None`: not set. On the wire: `magicVault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub magic_vault: Option<MagicVault>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
@@ -124,25 +126,27 @@ set_paths! { Vault {
     "magicVault" magic_vault,
 } }
 
-/// The `c1.api.vault.v1.VaultServiceCreateRequest` schema.
+/// The request body of `Vault::create` (`POST /api/v1/vaults`).
+///
+/// At most one of `group_authz_vault`, `magic_vault` may be set.
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceCreateRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `groupAuthzVault`: a [`GroupAuthzVault`].
+    /// The group authz vault: a [`GroupAuthzVault`]. `None` leaves it out. On the wire: `groupAuthzVault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_authz_vault: Option<GroupAuthzVault>,
-    /// `magicVault`: a [`MagicVault`].
+    /// The magic vault: a [`MagicVault`]. `None` leaves it out. On the wire: `magicVault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub magic_vault: Option<MagicVault>,
-    /// `ownerIds`: a list; each item is text.
+    /// The ids of the owners: a list of text. `None` counts as empty. On the wire: `ownerIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_ids: Option<Vec<String>>,
 }
@@ -176,13 +180,13 @@ impl VaultServiceCreateRequest {
     }
 }
 
-/// The `c1.api.vault.v1.VaultServiceCreateResponse` schema.
+/// The answer of `Vault::create` (`POST /api/v1/vaults`).
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceCreateResponse {
-    /// `vault`: a [`Vault`].
+    /// The vault: a [`Vault`]. `None` when the answer has none. On the wire: `vault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault: Option<Vault>,
 }
@@ -192,7 +196,7 @@ model_de! { VaultServiceCreateResponse [1] {
     0 "vault" vault: Model,
 } }
 
-/// The `c1.api.vault.v1.VaultServiceDeleteRequestInput` schema.
+/// The request body of `Vault::delete` (`DELETE /api/v1/vaults/<id>`).
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -203,7 +207,7 @@ pub struct VaultServiceDeleteRequest {}
 model_de! { VaultServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.vault.v1.VaultServiceDeleteResponse` schema.
+/// The answer of `Vault::delete` (`DELETE /api/v1/vaults/<id>`).
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -214,13 +218,13 @@ pub struct VaultServiceDeleteResponse {}
 model_de! { VaultServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.vault.v1.VaultServiceGetResponse` schema.
+/// The answer of `Vault::get` (`GET /api/v1/vaults/<id>`).
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceGetResponse {
-    /// `vault`: a [`Vault`].
+    /// The vault: a [`Vault`]. `None` when the answer has none. On the wire: `vault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault: Option<Vault>,
 }
@@ -230,14 +234,16 @@ model_de! { VaultServiceGetResponse [1] {
     0 "vault" vault: Model,
 } }
 
-/// The `c1.api.vault.v1.VaultServiceUpdateRequestInput` schema.
+/// The request body of `Vault::update` (`POST /api/v1/vaults/<id>`).
+///
+/// An update: the server changes the fields of `vault` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VaultServiceUpdateRequest {
-    /// `updateMask`: text.
+    /// The fields of `vault` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `vault` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
-    /// `vault`: a [`Vault`].
+    /// The vault: a [`Vault`]. `None` leaves it out. On the wire: `vault`.
     pub vault: Option<Vault>,
 }
 
@@ -274,13 +280,13 @@ set_paths! { VaultServiceUpdateRequest => vault }
 #[cfg(feature = "vault")]
 update_body! { VaultServiceUpdateRequest {  } { "vault" vault,  } }
 
-/// The `c1.api.vault.v1.VaultServiceUpdateResponse` schema.
+/// The answer of `Vault::update` (`POST /api/v1/vaults/<id>`).
 #[cfg(feature = "vault")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct VaultServiceUpdateResponse {
-    /// `vault`: a [`Vault`].
+    /// The vault: a [`Vault`]. `None` when the answer has none. On the wire: `vault`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vault: Option<Vault>,
 }

@@ -4,46 +4,48 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.webhooks.v1.Webhook` schema.
+/// Held by `WebhooksSearchResponse.list`, `WebhooksServiceCreateResponse.webhook`, `WebhooksServiceGetResponse.webhook` and 3 more.
+///
+/// In `WebhooksServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "webhooks", feature = "webhooks-search"))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookEndpoint {
-    /// `callbackTimeout`: a duration (`"3600s"` on the wire).
+    /// The callback timeout: a duration (seconds on the wire: `"3600s"`). `None`: not set. On the wire: `callbackTimeout`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub callback_timeout: Option<::time::SignedDuration>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `deletedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was deleted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `deletedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub deleted_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text.
+    /// The id of this webhook endpoint: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `url`: text.
+    /// The URL: text. `None` counts as empty. On the wire: `url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -81,58 +83,58 @@ set_paths! { WebhookEndpoint {
     "url" url,
 } }
 
-/// The `c1.api.webhooks.v1.WebhookInstance` schema.
+/// Held by `WebhooksServiceTestResponse.webhook`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookInstance {
-    /// `attempts`: a number.
+    /// The attempts: a whole number. `None` counts as 0. On the wire: `attempts`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i32>,
-    /// `completedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was completed: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `completedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub completed_at: Option<::time::OffsetDateTime>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `expiresAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it expires: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `expiresAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub expires_at: Option<::time::OffsetDateTime>,
-    /// `id`: text.
+    /// The id of this webhook instance: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `lastAttemptedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was last attempted: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `lastAttemptedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub last_attempted_at: Option<::time::OffsetDateTime>,
-    /// `source`: a [`WebhookSource`].
+    /// The source: a [`WebhookSource`]. `None` when the answer has none. On the wire: `source`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<WebhookSource>,
-    /// `spec`: a [`WebhookSpec`].
+    /// The spec: a [`WebhookSpec`]. `None` when the answer has none. On the wire: `spec`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spec: Option<WebhookSpec>,
-    /// `state`: one of [`WebhookInstanceState`].
+    /// The state: one of [`WebhookInstanceState`]. `None` counts as [`WebhookInstanceState::Unspecified`]. On the wire: `state`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<WebhookInstanceState>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None` when the answer has none. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `webhookId`: text.
+    /// The id of the webhook: text. `None` counts as empty. On the wire: `webhookId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
 }
@@ -154,7 +156,7 @@ model_de! { WebhookInstance [1] {
 
 #[cfg(feature = "webhooks")]
 open_enum! {
-/// An open enum of 8 known values.
+/// An open enum of 8 known values, the type of `WebhookInstance.state`.
 pub enum WebhookInstanceState {
 /// `WEBHOOK_STATE_UNSPECIFIED`
 Unspecified = "WEBHOOK_STATE_UNSPECIFIED",
@@ -175,13 +177,13 @@ FatalError = "WEBHOOK_STATE_FATAL_ERROR",
 }
 }
 
-/// The `c1.api.webhooks.v1.WebhookRef` schema.
+/// Held by `WebhooksSearchRequest.refs`.
 #[cfg(feature = "webhooks-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookRef {
-    /// `id`: text.
+    /// The id of this webhook ref: text. `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
@@ -196,25 +198,27 @@ setters! { WebhookRef {
     id: impl Into<String>,
 } }
 
-/// The `c1.api.webhooks.v1.WebhookSource` schema.
+/// Held by `WebhookInstance.source`.
+///
+/// At most one of `test`, `policy_post_action`, `approval_step`, `provision_step`, `workflow_step` may be set.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSource {
-    /// `approvalStep`: a [`WebhookSourceApprovalStep`].
+    /// The approval step: a [`WebhookSourceApprovalStep`]. `None` when the answer has none. On the wire: `approvalStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_step: Option<WebhookSourceApprovalStep>,
-    /// `policyPostAction`: a [`WebhookSourcePolicyPostAction`].
+    /// The policy post action: a [`WebhookSourcePolicyPostAction`]. `None` when the answer has none. On the wire: `policyPostAction`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy_post_action: Option<WebhookSourcePolicyPostAction>,
-    /// `provisionStep`: a [`WebhookSourceProvisionStep`].
+    /// The provision step: a [`WebhookSourceProvisionStep`]. `None` when the answer has none. On the wire: `provisionStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provision_step: Option<WebhookSourceProvisionStep>,
-    /// `test`: a [`WebhookSourceTest`].
+    /// The test: a [`WebhookSourceTest`]. `None` when the answer has none. On the wire: `test`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test: Option<WebhookSourceTest>,
-    /// `workflowStep`: a [`WebhookSourceWorkflowStep`].
+    /// The workflow step: a [`WebhookSourceWorkflowStep`]. `None` when the answer has none. On the wire: `workflowStep`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_step: Option<WebhookSourceWorkflowStep>,
 }
@@ -228,13 +232,13 @@ model_de! { WebhookSource [1] {
     4 "workflowStep" workflow_step: Model,
 } }
 
-/// The `c1.api.webhooks.v1.WebhookSource.WebhookSourceApprovalStep` schema.
+/// Held by `WebhookSource.approval_step`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourceApprovalStep {
-    /// `ticketId`: text.
+    /// The id of the ticket: text. `None` counts as empty. On the wire: `ticketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
 }
@@ -244,13 +248,13 @@ model_de! { WebhookSourceApprovalStep [1] {
     0 "ticketId" ticket_id: Plain,
 } }
 
-/// The `c1.api.webhooks.v1.WebhookSource.WebhookSourcePolicyPostAction` schema.
+/// Held by `WebhookSource.policy_post_action`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourcePolicyPostAction {
-    /// `ticketId`: text.
+    /// The id of the ticket: text. `None` counts as empty. On the wire: `ticketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
 }
@@ -260,13 +264,13 @@ model_de! { WebhookSourcePolicyPostAction [1] {
     0 "ticketId" ticket_id: Plain,
 } }
 
-/// The `c1.api.webhooks.v1.WebhookSource.WebhookSourceProvisionStep` schema.
+/// Held by `WebhookSource.provision_step`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourceProvisionStep {
-    /// `ticketId`: text.
+    /// The id of the ticket: text. `None` counts as empty. On the wire: `ticketId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
 }
@@ -276,7 +280,7 @@ model_de! { WebhookSourceProvisionStep [1] {
     0 "ticketId" ticket_id: Plain,
 } }
 
-/// The `c1.api.webhooks.v1.WebhookSource.WebhookSourceTest` schema.
+/// Held by `WebhookSource.test`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -287,19 +291,19 @@ pub struct WebhookSourceTest {}
 model_de! { WebhookSourceTest [1] {
 } }
 
-/// The `c1.api.webhooks.v1.WebhookSource.WebhookSourceWorkflowStep` schema.
+/// Held by `WebhookSource.workflow_step`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSourceWorkflowStep {
-    /// `workflowExecutionId`: a 64-bit integer (a string on the wire).
+    /// The workflow execution id: a 64-bit whole number (a string on the wire). `None` counts as 0. On the wire: `workflowExecutionId`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::int64"
     )]
     pub workflow_execution_id: Option<i64>,
-    /// `workflowStepId`: text.
+    /// The id of the workflow step: text. `None` counts as empty. On the wire: `workflowStepId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_step_id: Option<String>,
 }
@@ -310,13 +314,13 @@ model_de! { WebhookSourceWorkflowStep [1] {
     1 "workflowStepId" workflow_step_id: Plain,
 } }
 
-/// The `c1.api.webhooks.v1.WebhookSpec` schema.
+/// Held by `WebhookInstance.spec`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhookSpec {
-    /// `destination`: text.
+    /// The destination: text. `None` counts as empty. On the wire: `destination`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
 }
@@ -326,22 +330,22 @@ model_de! { WebhookSpec [1] {
     0 "destination" destination: Plain,
 } }
 
-/// The `c1.api.webhooks.v1.WebhooksSearchRequest` schema.
+/// The request body of `WebhooksSearch::search` (`POST /api/v1/search/webhooks`).
 #[cfg(feature = "webhooks-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksSearchRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `refs`: a list; each item is a [`WebhookRef`].
+    /// The refs: a list of [`WebhookRef`]s. `None` counts as empty. On the wire: `refs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refs: Option<Vec<WebhookRef>>,
 }
@@ -362,16 +366,16 @@ setters! { WebhooksSearchRequest {
     refs: impl Into<Vec<WebhookRef>>,
 } }
 
-/// The `c1.api.webhooks.v1.WebhooksSearchResponse` schema.
+/// The answer of `WebhooksSearch::search` (`POST /api/v1/search/webhooks`).
 #[cfg(feature = "webhooks-search")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksSearchResponse {
-    /// `list`: a list; each item is a [`WebhookEndpoint`].
+    /// The list: a list of [`WebhookEndpoint`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<WebhookEndpoint>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -393,25 +397,25 @@ impl crate::Page for WebhooksSearchResponse {
     }
 }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceCreateRequest` schema.
+/// The request body of `Webhooks::create` (`POST /api/v1/webhooks`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceCreateRequest {
-    /// `callbackTimeout`: a duration (`"3600s"` on the wire).
+    /// The callback timeout: a duration (seconds on the wire: `"3600s"`). `None` leaves it out. On the wire: `callbackTimeout`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::duration"
     )]
     pub callback_timeout: Option<::time::SignedDuration>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `url`: text.
+    /// The URL: text. `None` counts as empty. On the wire: `url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -434,7 +438,7 @@ setters! { WebhooksServiceCreateRequest {
 
 #[cfg(feature = "webhooks")]
 impl WebhooksServiceCreateRequest {
-    /// A `WebhooksServiceCreateRequest` with the fields the API requires: `display_name`, `url`; set the others with the setters.
+    /// A `WebhooksServiceCreateRequest` with the fields the API requires: `display_name` and `url`; set the others with the setters.
     pub fn new(display_name: impl Into<String>, url: impl Into<String>) -> Self {
         WebhooksServiceCreateRequest {
             display_name: Some(display_name.into()),
@@ -444,13 +448,13 @@ impl WebhooksServiceCreateRequest {
     }
 }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceCreateResponse` schema.
+/// The answer of `Webhooks::create` (`POST /api/v1/webhooks`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceCreateResponse {
-    /// `webhook`: a [`WebhookEndpoint`].
+    /// The webhook: a [`WebhookEndpoint`]. `None` when the answer has none. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookEndpoint>,
 }
@@ -460,7 +464,7 @@ model_de! { WebhooksServiceCreateResponse [1] {
     0 "webhook" webhook: Model,
 } }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceDeleteRequestInput` schema.
+/// The request body of `Webhooks::delete` (`DELETE /api/v1/webhooks/<id>`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -471,7 +475,7 @@ pub struct WebhooksServiceDeleteRequest {}
 model_de! { WebhooksServiceDeleteRequest [1] {
 } }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceDeleteResponse` schema.
+/// The answer of `Webhooks::delete` (`DELETE /api/v1/webhooks/<id>`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -482,13 +486,13 @@ pub struct WebhooksServiceDeleteResponse {}
 model_de! { WebhooksServiceDeleteResponse [1] {
 } }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceGetResponse` schema.
+/// The answer of `Webhooks::get` (`GET /api/v1/webhooks/<id>`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceGetResponse {
-    /// `webhook`: a [`WebhookEndpoint`].
+    /// The webhook: a [`WebhookEndpoint`]. `None` when the answer has none. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookEndpoint>,
 }
@@ -498,16 +502,16 @@ model_de! { WebhooksServiceGetResponse [1] {
     0 "webhook" webhook: Model,
 } }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceListResponse` schema.
+/// The answer of `Webhooks::list` (`GET /api/v1/webhooks?<page_size>&<page_token>`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceListResponse {
-    /// `list`: a list; each item is a [`WebhookEndpoint`].
+    /// The list: a list of [`WebhookEndpoint`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<WebhookEndpoint>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -529,7 +533,7 @@ impl crate::Page for WebhooksServiceListResponse {
     }
 }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceTestRequestInput` schema.
+/// The request body of `Webhooks::test` (`POST /api/v1/webhooks/<id>/test`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -540,13 +544,13 @@ pub struct WebhooksServiceTestRequest {}
 model_de! { WebhooksServiceTestRequest [1] {
 } }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceTestResponse` schema.
+/// The answer of `Webhooks::test` (`POST /api/v1/webhooks/<id>/test`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceTestResponse {
-    /// `webhook`: a [`WebhookInstance`].
+    /// The webhook: a [`WebhookInstance`]. `None` when the answer has none. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookInstance>,
 }
@@ -556,14 +560,16 @@ model_de! { WebhooksServiceTestResponse [1] {
     0 "webhook" webhook: Model,
 } }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceUpdateRequestInput` schema.
+/// The request body of `Webhooks::update` (`POST /api/v1/webhooks/<id>`).
+///
+/// An update: the server changes the fields of `webhook` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebhooksServiceUpdateRequest {
-    /// `updateMask`: text.
+    /// The fields of `webhook` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `webhook` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
-    /// `webhook`: a [`WebhookEndpoint`].
+    /// The webhook: a [`WebhookEndpoint`]. `None` leaves it out. On the wire: `webhook`.
     pub webhook: Option<WebhookEndpoint>,
 }
 
@@ -600,13 +606,13 @@ set_paths! { WebhooksServiceUpdateRequest => webhook }
 #[cfg(feature = "webhooks")]
 update_body! { WebhooksServiceUpdateRequest {  } { "webhook" webhook,  } }
 
-/// The `c1.api.webhooks.v1.WebhooksServiceUpdateResponse` schema.
+/// The answer of `Webhooks::update` (`POST /api/v1/webhooks/<id>`).
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebhooksServiceUpdateResponse {
-    /// `webhook`: a [`WebhookEndpoint`].
+    /// The webhook: a [`WebhookEndpoint`]. `None` when the answer has none. On the wire: `webhook`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookEndpoint>,
 }

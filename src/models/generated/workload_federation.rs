@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// The `c1.api.workload_federation.v1.OIDCSettings` schema.
+/// Held by `WorkloadFederationProvider.oidc` and `WorkloadFederationServiceCreateProviderRequest.oidc`.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -15,13 +15,13 @@ pub struct OIDCSettings {}
 model_de! { OIDCSettings [1] {
 } }
 
-/// The `c1.api.workload_federation.v1.SPIFFESettings` schema.
+/// Held by `WorkloadFederationProvider.spiffe` and `WorkloadFederationServiceCreateProviderRequest.spiffe`.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SPIFFESettings {
-    /// `bundleEndpointUrl`: text.
+    /// The bundle endpoint URL: text. `None` counts as empty. On the wire: `bundleEndpointUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle_endpoint_url: Option<String>,
 }
@@ -36,28 +36,28 @@ setters! { SPIFFESettings {
     bundle_endpoint_url: impl Into<String>,
 } }
 
-/// The `c1.api.workload_federation.v1.TestTokenStepResult` schema.
+/// Held by `WorkloadFederationServiceTestTokenResponse.audience_validation`, `WorkloadFederationServiceTestTokenResponse.cel_evaluation`, `WorkloadFederationServiceTestTokenResponse.cidr_check` and 5 more.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestTokenStepResult {
-    /// `actual`: text.
+    /// The actual: text. `None` counts as empty. On the wire: `actual`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actual: Option<String>,
-    /// `detail`: text.
+    /// The detail: text. `None` counts as empty. On the wire: `detail`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    /// `expected`: text.
+    /// The expected: text. `None` counts as empty. On the wire: `expected`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expected: Option<String>,
-    /// `passed`: a boolean.
+    /// Whether it is passed: a boolean. `None` counts as `false`. On the wire: `passed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passed: Option<bool>,
-    /// `skipped`: a boolean.
+    /// Whether it is skipped: a boolean. `None` counts as `false`. On the wire: `skipped`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<bool>,
-    /// `stepName`: text.
+    /// The step name: text. `None` counts as empty. On the wire: `stepName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_name: Option<String>,
 }
@@ -72,46 +72,48 @@ model_de! { TestTokenStepResult [1] {
     5 "stepName" step_name: Plain,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationProvider` schema.
+/// Held by `WorkloadFederationServiceCreateProviderResponse.provider`, `WorkloadFederationServiceGetProviderResponse.provider`, `WorkloadFederationServiceListProvidersResponse.list` and 2 more.
+///
+/// In `WorkloadFederationServiceUpdateProviderRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `oidc`, `spiffe` may be set.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationProvider {
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `id`: text. Set by the server.
+    /// The id of this workload federation provider: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// `issuerUrl`: text. Set by the server.
+    /// The issuer URL: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// `oidc`: a [`OIDCSettings`].
+    /// The OIDC: an [`OIDCSettings`]. `None`: not set. On the wire: `oidc`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<OIDCSettings>,
-    /// `spiffe`: a [`SPIFFESettings`].
+    /// The spiffe: a [`SPIFFESettings`]. `None`: not set. On the wire: `spiffe`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spiffe: Option<SPIFFESettings>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub updated_at: Option<::time::OffsetDateTime>,
-    /// `wellKnownProvider`: one of [`WorkloadFederationProviderWellKnownProvider`]. Set by the server.
+    /// The well known provider: one of [`WorkloadFederationProviderWellKnownProvider`]. Set by the server (leave it `None` in a request). `None` counts as [`WorkloadFederationProviderWellKnownProvider::Unspecified`]. On the wire: `wellKnownProvider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub well_known_provider: Option<WorkloadFederationProviderWellKnownProvider>,
 }
@@ -155,7 +157,7 @@ set_paths! { WorkloadFederationProvider {
 
 #[cfg(feature = "workload-federation")]
 open_enum! {
-/// An open enum of 7 known values.
+/// An open enum of 7 known values, the type of `WorkloadFederationProvider.well_known_provider` and `WorkloadFederationServiceCreateProviderRequest.well_known_provider`.
 pub enum WorkloadFederationProviderWellKnownProvider {
 /// `WELL_KNOWN_WORKLOAD_PROVIDER_UNSPECIFIED`
 Unspecified = "WELL_KNOWN_WORKLOAD_PROVIDER_UNSPECIFIED",
@@ -174,28 +176,30 @@ Spiffe = "WELL_KNOWN_WORKLOAD_PROVIDER_SPIFFE",
 }
 }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateProviderRequest` schema.
+/// The request body of `WorkloadFederation::create_provider` (`POST /api/v1/workload_federation/providers`).
+///
+/// At most one of `oidc`, `spiffe` may be set.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceCreateProviderRequest {
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `issuerUrl`: text.
+    /// The issuer URL: text. `None` counts as empty. On the wire: `issuerUrl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_url: Option<String>,
-    /// `oidc`: a [`OIDCSettings`].
+    /// The OIDC: an [`OIDCSettings`]. `None` leaves it out. On the wire: `oidc`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc: Option<OIDCSettings>,
-    /// `spiffe`: a [`SPIFFESettings`].
+    /// The spiffe: a [`SPIFFESettings`]. `None` leaves it out. On the wire: `spiffe`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spiffe: Option<SPIFFESettings>,
-    /// `wellKnownProvider`: one of [`WorkloadFederationProviderWellKnownProvider`].
+    /// The well known provider: one of [`WorkloadFederationProviderWellKnownProvider`]. `None` counts as [`WorkloadFederationProviderWellKnownProvider::Unspecified`]. On the wire: `wellKnownProvider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub well_known_provider: Option<WorkloadFederationProviderWellKnownProvider>,
 }
@@ -220,13 +224,13 @@ setters! { WorkloadFederationServiceCreateProviderRequest {
     well_known_provider: impl Into<WorkloadFederationProviderWellKnownProvider>,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateProviderResponse` schema.
+/// The answer of `WorkloadFederation::create_provider` (`POST /api/v1/workload_federation/providers`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceCreateProviderResponse {
-    /// `provider`: a [`WorkloadFederationProvider`].
+    /// The provider: a [`WorkloadFederationProvider`]. `None` when the answer has none. On the wire: `provider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<WorkloadFederationProvider>,
 }
@@ -236,31 +240,31 @@ model_de! { WorkloadFederationServiceCreateProviderResponse [1] {
     0 "provider" provider: Model,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateTrustRequestInput` schema.
+/// The request body of `WorkloadFederation::create_trust` (`POST /api/v1/service_principals/<service_principal_id>/trusts`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceCreateTrustRequest {
-    /// `allowSourceCidrs`: a list; each item is text.
+    /// The allow source cidrs: a list of text. `None` counts as empty. On the wire: `allowSourceCidrs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_source_cidrs: Option<Vec<String>>,
-    /// `conditionExpression`: text.
+    /// The condition expression: text. `None` counts as empty. On the wire: `conditionExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `passthroughClaims`: a list; each item is text.
+    /// The passthrough claims: a list of text. `None` counts as empty. On the wire: `passthroughClaims`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passthrough_claims: Option<Vec<String>>,
-    /// `providerId`: text.
+    /// The id of the provider: text. `None` counts as empty. On the wire: `providerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
-    /// `scopedRoleIds`: a list; each item is text.
+    /// The ids of the scoped roles: a list of text. `None` counts as empty. On the wire: `scopedRoleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_role_ids: Option<Vec<String>>,
 }
@@ -287,13 +291,13 @@ setters! { WorkloadFederationServiceCreateTrustRequest {
     scoped_role_ids: impl Into<Vec<String>>,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceCreateTrustResponse` schema.
+/// The answer of `WorkloadFederation::create_trust` (`POST /api/v1/service_principals/<service_principal_id>/trusts`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceCreateTrustResponse {
-    /// `trust`: a [`WorkloadFederationTrust`].
+    /// The trust: a [`WorkloadFederationTrust`]. `None` when the answer has none. On the wire: `trust`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust: Option<WorkloadFederationTrust>,
 }
@@ -303,7 +307,7 @@ model_de! { WorkloadFederationServiceCreateTrustResponse [1] {
     0 "trust" trust: Model,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceDeleteProviderRequestInput` schema.
+/// The request body of `WorkloadFederation::delete_provider` (`DELETE /api/v1/workload_federation/providers/<id>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -314,7 +318,7 @@ pub struct WorkloadFederationServiceDeleteProviderRequest {}
 model_de! { WorkloadFederationServiceDeleteProviderRequest [1] {
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceDeleteProviderResponse` schema.
+/// The answer of `WorkloadFederation::delete_provider` (`DELETE /api/v1/workload_federation/providers/<id>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -325,7 +329,7 @@ pub struct WorkloadFederationServiceDeleteProviderResponse {}
 model_de! { WorkloadFederationServiceDeleteProviderResponse [1] {
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceDeleteTrustRequestInput` schema.
+/// The request body of `WorkloadFederation::delete_trust` (`DELETE /api/v1/service_principals/<service_principal_id>/trusts/<client_id>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -336,7 +340,7 @@ pub struct WorkloadFederationServiceDeleteTrustRequest {}
 model_de! { WorkloadFederationServiceDeleteTrustRequest [1] {
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceDeleteTrustResponse` schema.
+/// The answer of `WorkloadFederation::delete_trust` (`DELETE /api/v1/service_principals/<service_principal_id>/trusts/<client_id>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -347,13 +351,13 @@ pub struct WorkloadFederationServiceDeleteTrustResponse {}
 model_de! { WorkloadFederationServiceDeleteTrustResponse [1] {
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceGetProviderResponse` schema.
+/// The answer of `WorkloadFederation::get_provider` (`GET /api/v1/workload_federation/providers/<id>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceGetProviderResponse {
-    /// `provider`: a [`WorkloadFederationProvider`].
+    /// The provider: a [`WorkloadFederationProvider`]. `None` when the answer has none. On the wire: `provider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<WorkloadFederationProvider>,
 }
@@ -363,13 +367,13 @@ model_de! { WorkloadFederationServiceGetProviderResponse [1] {
     0 "provider" provider: Model,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceGetTrustResponse` schema.
+/// The answer of `WorkloadFederation::get_trust` (`GET /api/v1/service_principals/<service_principal_id>/trusts/<client_id>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceGetTrustResponse {
-    /// `trust`: a [`WorkloadFederationTrust`].
+    /// The trust: a [`WorkloadFederationTrust`]. `None` when the answer has none. On the wire: `trust`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust: Option<WorkloadFederationTrust>,
 }
@@ -379,16 +383,16 @@ model_de! { WorkloadFederationServiceGetTrustResponse [1] {
     0 "trust" trust: Model,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceListProvidersResponse` schema.
+/// The answer of `WorkloadFederation::list_providers` (`GET /api/v1/workload_federation/providers?<page_size>&<page_token>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceListProvidersResponse {
-    /// `list`: a list; each item is a [`WorkloadFederationProvider`].
+    /// The list: a list of [`WorkloadFederationProvider`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<WorkloadFederationProvider>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -410,16 +414,16 @@ impl crate::Page for WorkloadFederationServiceListProvidersResponse {
     }
 }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceListTrustsResponse` schema.
+/// The answer of `WorkloadFederation::list_trusts` (`GET /api/v1/service_principals/<service_principal_id>/trusts?<page_size>&<page_token>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceListTrustsResponse {
-    /// `list`: a list; each item is a [`WorkloadFederationTrust`].
+    /// The list: a list of [`WorkloadFederationTrust`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<WorkloadFederationTrust>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -441,25 +445,25 @@ impl crate::Page for WorkloadFederationServiceListTrustsResponse {
     }
 }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceSearchTrustsRequest` schema.
+/// The request body of `WorkloadFederation::search_trusts` (`POST /api/v1/search/workload_federation_trusts`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceSearchTrustsRequest {
-    /// `pageSize`: a number.
+    /// How many items a page holds (the server takes 10 to 100): a whole number. `None`: the server's default, 25. On the wire: `pageSize`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
-    /// `pageToken`: text.
+    /// Where a listing resumes (the `next_page_token` of the page before): text. `None`: the first page. On the wire: `pageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page_token: Option<String>,
-    /// `providerId`: text.
+    /// The id of the provider: text. `None` counts as empty. On the wire: `providerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
-    /// `query`: text.
+    /// The text to search for: text. `None` counts as empty. On the wire: `query`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
-    /// `servicePrincipalId`: text.
+    /// The id of the service principal: text. `None` counts as empty. On the wire: `servicePrincipalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal_id: Option<String>,
 }
@@ -482,16 +486,16 @@ setters! { WorkloadFederationServiceSearchTrustsRequest {
     service_principal_id: impl Into<String>,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceSearchTrustsResponse` schema.
+/// The answer of `WorkloadFederation::search_trusts` (`POST /api/v1/search/workload_federation_trusts`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceSearchTrustsResponse {
-    /// `list`: a list; each item is a [`WorkloadFederationTrust`].
+    /// The list: a list of [`WorkloadFederationTrust`]s. `None` counts as empty. On the wire: `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<WorkloadFederationTrust>>,
-    /// `nextPageToken`: text.
+    /// Where the next page starts (the next request's page token): text. `None` or empty on the last page. On the wire: `nextPageToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
 }
@@ -513,16 +517,16 @@ impl crate::Page for WorkloadFederationServiceSearchTrustsResponse {
     }
 }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestCELRequest` schema.
+/// The request body of `WorkloadFederation::test_cel` (`POST /api/v1/workload_federation/test-cel`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestCELRequest {
-    /// `claimsJson`: text.
+    /// The claims JSON: text. `None` counts as empty. On the wire: `claimsJson`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims_json: Option<String>,
-    /// `expression`: text.
+    /// The expression: text. `None` counts as empty. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
 }
@@ -539,19 +543,19 @@ setters! { WorkloadFederationServiceTestCELRequest {
     expression: impl Into<String>,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestCELResponse` schema.
+/// The answer of `WorkloadFederation::test_cel` (`POST /api/v1/workload_federation/test-cel`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestCELResponse {
-    /// `error`: text.
+    /// The error: text. `None` counts as empty. On the wire: `error`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// `expression`: text.
+    /// The expression: text. `None` counts as empty. On the wire: `expression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
-    /// `matched`: a boolean.
+    /// Whether it is matched: a boolean. `None` counts as `false`. On the wire: `matched`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<bool>,
 }
@@ -563,16 +567,16 @@ model_de! { WorkloadFederationServiceTestCELResponse [1] {
     2 "matched" matched: Plain,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestTokenRequestInput` schema.
+/// The request body of `WorkloadFederation::test_token` (`POST /api/v1/service_principals/<service_principal_id>/trusts/<client_id>/test`).
 #[cfg(feature = "workload-federation")]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestTokenRequest {
-    /// `sourceIp`: text.
+    /// The source IP: text. `None` counts as empty. On the wire: `sourceIp`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_ip: Option<String>,
-    /// `subjectToken`: text.
+    /// The subject token: text. `None` counts as empty. On the wire: `subjectToken`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_token: Option<String>,
 }
@@ -595,40 +599,40 @@ setters! { WorkloadFederationServiceTestTokenRequest {
     subject_token: impl Into<String>,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceTestTokenResponse` schema.
+/// The answer of `WorkloadFederation::test_token` (`POST /api/v1/service_principals/<service_principal_id>/trusts/<client_id>/test`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceTestTokenResponse {
-    /// `audienceValidation`: a [`TestTokenStepResult`].
+    /// The audience validation: a [`TestTokenStepResult`]. `None` when the answer has none. On the wire: `audienceValidation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience_validation: Option<TestTokenStepResult>,
-    /// `celEvaluation`: a [`TestTokenStepResult`].
+    /// The CEL evaluation: a [`TestTokenStepResult`]. `None` when the answer has none. On the wire: `celEvaluation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cel_evaluation: Option<TestTokenStepResult>,
-    /// `cidrCheck`: a [`TestTokenStepResult`].
+    /// The cidr check: a [`TestTokenStepResult`]. `None` when the answer has none. On the wire: `cidrCheck`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cidr_check: Option<TestTokenStepResult>,
-    /// `decodedClaimsJson`: text.
+    /// The decoded claims JSON: text. `None` counts as empty. On the wire: `decodedClaimsJson`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decoded_claims_json: Option<String>,
-    /// `issuerMatch`: a [`TestTokenStepResult`].
+    /// The issuer match: a [`TestTokenStepResult`]. `None` when the answer has none. On the wire: `issuerMatch`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer_match: Option<TestTokenStepResult>,
-    /// `jwtDecode`: a [`TestTokenStepResult`].
+    /// The JWT decode: a [`TestTokenStepResult`]. `None` when the answer has none. On the wire: `jwtDecode`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt_decode: Option<TestTokenStepResult>,
-    /// `overallResult`: a boolean.
+    /// The overall result switch: a boolean. `None` counts as `false`. On the wire: `overallResult`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub overall_result: Option<bool>,
-    /// `signatureValidation`: a [`TestTokenStepResult`].
+    /// The signature validation: a [`TestTokenStepResult`]. `None` when the answer has none. On the wire: `signatureValidation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_validation: Option<TestTokenStepResult>,
-    /// `subjectValidation`: a [`TestTokenStepResult`].
+    /// The subject validation: a [`TestTokenStepResult`]. `None` when the answer has none. On the wire: `subjectValidation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_validation: Option<TestTokenStepResult>,
-    /// `tokenFreshness`: a [`TestTokenStepResult`].
+    /// The token freshness: a [`TestTokenStepResult`]. `None` when the answer has none. On the wire: `tokenFreshness`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_freshness: Option<TestTokenStepResult>,
 }
@@ -647,14 +651,16 @@ model_de! { WorkloadFederationServiceTestTokenResponse [1] {
     9 "tokenFreshness" token_freshness: Model,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateProviderRequestInput` schema.
+/// The request body of `WorkloadFederation::update_provider` (`PATCH /api/v1/workload_federation/providers/<id>`).
+///
+/// An update: the server changes the fields of `provider` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateProviderRequest {
-    /// `provider`: a [`WorkloadFederationProvider`].
+    /// The provider: a [`WorkloadFederationProvider`]. `None` leaves it out. On the wire: `provider`.
     pub provider: Option<WorkloadFederationProvider>,
-    /// `updateMask`: text.
+    /// The fields of `provider` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `provider` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -691,13 +697,13 @@ set_paths! { WorkloadFederationServiceUpdateProviderRequest => provider }
 #[cfg(feature = "workload-federation")]
 update_body! { WorkloadFederationServiceUpdateProviderRequest { "provider" provider,  } {  } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateProviderResponse` schema.
+/// The answer of `WorkloadFederation::update_provider` (`PATCH /api/v1/workload_federation/providers/<id>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateProviderResponse {
-    /// `provider`: a [`WorkloadFederationProvider`].
+    /// The provider: a [`WorkloadFederationProvider`]. `None` when the answer has none. On the wire: `provider`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<WorkloadFederationProvider>,
 }
@@ -707,14 +713,16 @@ model_de! { WorkloadFederationServiceUpdateProviderResponse [1] {
     0 "provider" provider: Model,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateTrustRequestInput` schema.
+/// The request body of `WorkloadFederation::update_trust` (`PATCH /api/v1/service_principals/<service_principal_id>/trusts/<client_id>`).
+///
+/// An update: the server changes the fields of `trust` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateTrustRequest {
-    /// `trust`: a [`WorkloadFederationTrust`].
+    /// The trust: a [`WorkloadFederationTrust`]. `None` leaves it out. On the wire: `trust`.
     pub trust: Option<WorkloadFederationTrust>,
-    /// `updateMask`: text.
+    /// The fields of `trust` to change: their wire names, comma-separated (`displayName,description`); a named field left `None` is cleared. `None`: c1 sends the names of the fields of `trust` set to `Some` (no mask when none is). On the wire: `updateMask`.
     pub update_mask: Option<String>,
 }
 
@@ -751,13 +759,13 @@ set_paths! { WorkloadFederationServiceUpdateTrustRequest => trust }
 #[cfg(feature = "workload-federation")]
 update_body! { WorkloadFederationServiceUpdateTrustRequest { "trust" trust,  } {  } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationServiceUpdateTrustResponse` schema.
+/// The answer of `WorkloadFederation::update_trust` (`PATCH /api/v1/service_principals/<service_principal_id>/trusts/<client_id>`).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationServiceUpdateTrustResponse {
-    /// `trust`: a [`WorkloadFederationTrust`].
+    /// The trust: a [`WorkloadFederationTrust`]. `None` when the answer has none. On the wire: `trust`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust: Option<WorkloadFederationTrust>,
 }
@@ -767,49 +775,51 @@ model_de! { WorkloadFederationServiceUpdateTrustResponse [1] {
     0 "trust" trust: Model,
 } }
 
-/// The `c1.api.workload_federation.v1.WorkloadFederationTrust` schema.
+/// Held by `WorkloadFederationServiceCreateTrustResponse.trust`, `WorkloadFederationServiceGetTrustResponse.trust`, `WorkloadFederationServiceListTrustsResponse.list` and 3 more.
+///
+/// In `WorkloadFederationServiceUpdateTrustRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "workload-federation")]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkloadFederationTrust {
-    /// `allowSourceCidrs`: a list; each item is text.
+    /// The allow source cidrs: a list of text. `None` counts as empty. On the wire: `allowSourceCidrs`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_source_cidrs: Option<Vec<String>>,
-    /// `clientId`: text. Set by the server.
+    /// The id of the client: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `clientId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
-    /// `conditionExpression`: text.
+    /// The condition expression: text. `None` counts as empty. On the wire: `conditionExpression`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub condition_expression: Option<String>,
-    /// `createdAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was created: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `createdAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
     )]
     pub created_at: Option<::time::OffsetDateTime>,
-    /// `description`: text.
+    /// The description: text. `None` counts as empty. On the wire: `description`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// `disabled`: a boolean.
+    /// Whether it is disabled: a boolean. `None` counts as `false`. On the wire: `disabled`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled: Option<bool>,
-    /// `displayName`: text.
+    /// The display name: text. `None` counts as empty. On the wire: `displayName`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// `passthroughClaims`: a list; each item is text.
+    /// The passthrough claims: a list of text. `None` counts as empty. On the wire: `passthroughClaims`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub passthrough_claims: Option<Vec<String>>,
-    /// `providerId`: text. Set by the server.
+    /// The id of the provider: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `providerId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_id: Option<String>,
-    /// `scopedRoleIds`: a list; each item is text.
+    /// The ids of the scoped roles: a list of text. `None` counts as empty. On the wire: `scopedRoleIds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_role_ids: Option<Vec<String>>,
-    /// `servicePrincipalId`: text. Set by the server.
+    /// The id of the service principal: text. Set by the server (leave it `None` in a request). `None` counts as empty. On the wire: `servicePrincipalId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_principal_id: Option<String>,
-    /// `updatedAt`: a timestamp (RFC 3339 on the wire). Set by the server.
+    /// When it was updated: a timestamp (RFC 3339 on the wire). Set by the server (leave it `None` in a request). `None`: not set. On the wire: `updatedAt`.
     #[serde(
         skip_serializing_if = "Option::is_none",
         with = "crate::models::wire::timestamp"
