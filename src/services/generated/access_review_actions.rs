@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.access_review_actions().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AccessReviewActions: Api {
-    /// `POST /api/v1/access_review/<access_review_id>/report` (`c1.api.accessreview.v1.AccessReviewActionsService.GenerateReport`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewActionsService.GenerateReport`.
     ///
     /// - `access_review_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewActionsServiceGenerateReportRequest`](crate::models::AccessReviewActionsServiceGenerateReportRequest).

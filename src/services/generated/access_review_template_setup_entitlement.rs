@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.access_review_template_setup_entitlement().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AccessReviewTemplateSetupEntitlement: Api {
-    /// `GET /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements` (`c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.GetScopeAndEntitlements`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.GetScopeAndEntitlements`.
     ///
     /// - `access_review_template_id`: a path segment, escaped.
     ///
@@ -22,7 +22,7 @@ pub trait AccessReviewTemplateSetupEntitlement: Api {
         access_review_template_id: &str,
     ) -> Result<crate::models::AccessReviewTemplateSetupEntitlementServiceSetResponse>;
 
-    /// `POST /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements` (`c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeAndEntitlements`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeAndEntitlements`.
     ///
     /// - `access_review_template_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewTemplateSetupEntitlementServiceSetRequest`](crate::models::AccessReviewTemplateSetupEntitlementServiceSetRequest).
@@ -37,7 +37,7 @@ pub trait AccessReviewTemplateSetupEntitlement: Api {
         request: &crate::models::AccessReviewTemplateSetupEntitlementServiceSetRequest,
     ) -> Result<crate::models::AccessReviewTemplateSetupEntitlementServiceSetResponse>;
 
-    /// `POST /api/v1/access_review_template/<access_review_template_id>/scope_by_resource_type` (`c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeByResourceType`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeByResourceType`.
     ///
     /// - `access_review_template_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewTemplateSetScopeByResourceTypeRequest`](crate::models::AccessReviewTemplateSetScopeByResourceTypeRequest).

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.account_provision_policy_test().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AccountProvisionPolicyTest: Api {
-    /// `POST /api/v1/policies/test-account-provision-policy` (`c1.api.policy.v1.AccountProvisionPolicyTest.Test`).
+    /// Calls `c1.api.policy.v1.AccountProvisionPolicyTest.Test`.
     ///
     /// - `request`: the JSON body, a [`TestAccountProvisionPolicyRequest`](crate::models::TestAccountProvisionPolicyRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.app_access_requests_defaults().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AppAccessRequestsDefaults: Api {
-    /// `POST /api/v1/apps/<app_id>/access_request_defaults/cancel` (`c1.api.app.v1.AppAccessRequestsDefaultsService.CancelAppAccessRequestsDefaults`).
+    /// Calls `c1.api.app.v1.AppAccessRequestsDefaultsService.CancelAppAccessRequestsDefaults`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CancelAccessRequestDefaultsRequest`](crate::models::CancelAccessRequestDefaultsRequest).
@@ -22,7 +22,7 @@ pub trait AppAccessRequestsDefaults: Api {
         request: &crate::models::CancelAccessRequestDefaultsRequest,
     ) -> Result<crate::models::AppAccessRequestDefaults>;
 
-    /// `POST /api/v1/apps/<app_id>/access_request_defaults` (`c1.api.app.v1.AppAccessRequestsDefaultsService.CreateAppAccessRequestsDefaults`).
+    /// Calls `c1.api.app.v1.AppAccessRequestsDefaultsService.CreateAppAccessRequestsDefaults`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AppAccessRequestDefaultsInput`](crate::models::AppAccessRequestDefaultsInput).
@@ -35,7 +35,7 @@ pub trait AppAccessRequestsDefaults: Api {
         request: &crate::models::AppAccessRequestDefaultsInput,
     ) -> Result<crate::models::AppAccessRequestDefaults>;
 
-    /// `GET /api/v1/apps/<app_id>/access_request_defaults` (`c1.api.app.v1.AppAccessRequestsDefaultsService.GetAppAccessRequestsDefaults`).
+    /// Calls `c1.api.app.v1.AppAccessRequestsDefaultsService.GetAppAccessRequestsDefaults`.
     ///
     /// - `app_id`: a path segment, escaped.
     ///

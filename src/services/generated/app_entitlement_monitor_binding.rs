@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.app_entitlement_monitor_binding().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AppEntitlementMonitorBinding: Api {
-    /// `POST /api/v1/appentitlementmonitorbinding` (`c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.CreateAppEntitlementMonitorBinding`).
+    /// Calls `c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.CreateAppEntitlementMonitorBinding`.
     ///
     /// - `request`: the JSON body, a [`CreateAppEntitlementMonitorBindingRequest`](crate::models::CreateAppEntitlementMonitorBindingRequest).
     ///
@@ -20,7 +20,7 @@ pub trait AppEntitlementMonitorBinding: Api {
         request: &crate::models::CreateAppEntitlementMonitorBindingRequest,
     ) -> Result<crate::models::AppEntitlementMonitorBinding>;
 
-    /// `DELETE /api/v1/appentitlementmonitorbinding` (`c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.DeleteAppEntitlementMonitorBinding`).
+    /// Calls `c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.DeleteAppEntitlementMonitorBinding`.
     ///
     /// - `request`: the JSON body, a [`DeleteAppEntitlementMonitorBindingRequest`](crate::models::DeleteAppEntitlementMonitorBindingRequest).
     ///
@@ -31,7 +31,7 @@ pub trait AppEntitlementMonitorBinding: Api {
         request: &crate::models::DeleteAppEntitlementMonitorBindingRequest,
     ) -> Result<crate::models::DeleteAppEntitlementMonitorBindingResponse>;
 
-    /// `POST /api/v1/appentitlementmonitorbinding/get` (`c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.GetAppEntitlementMonitorBinding`).
+    /// Calls `c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.GetAppEntitlementMonitorBinding`.
     ///
     /// - `request`: the JSON body, a [`GetAppEntitlementMonitorBindingRequest`](crate::models::GetAppEntitlementMonitorBindingRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.app_owners_v2().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AppOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppOwners.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -30,7 +30,7 @@ pub trait AppOwnersV2: Api {
         request: &crate::models::CreateAppEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateAppEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppOwners.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -49,7 +49,7 @@ pub trait AppOwnersV2: Api {
         request: &crate::models::CreateAppUserOwnerRequest,
     ) -> Result<crate::models::CreateAppUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppOwners.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -70,7 +70,7 @@ pub trait AppOwnersV2: Api {
         request: &crate::models::DeleteAppEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteAppEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppOwners.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -89,7 +89,7 @@ pub trait AppOwnersV2: Api {
         request: &crate::models::DeleteAppUserOwnerRequest,
     ) -> Result<crate::models::DeleteAppUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppOwners.GetEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.GetEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -108,7 +108,7 @@ pub trait AppOwnersV2: Api {
         app_entitlement_ref_id: &str,
     ) -> Result<crate::models::GetAppEntitlementOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppOwners.GetUserOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.GetUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -125,7 +125,7 @@ pub trait AppOwnersV2: Api {
         user_ref_id: &str,
     ) -> Result<crate::models::GetAppUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppOwners.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.AppOwners.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -144,7 +144,7 @@ pub trait AppOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppOwners.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.AppOwners.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -163,7 +163,7 @@ pub trait AppOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/owners` (`c1.api.app.v2.AppOwners.Set`).
+    /// Calls `c1.api.app.v2.AppOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SetAppOwnersRequestV2`](crate::models::SetAppOwnersRequestV2).

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.app_resource_owners_v2().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AppResourceOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -34,7 +34,7 @@ pub trait AppResourceOwnersV2: Api {
         request: &crate::models::CreateAppResourceEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateAppResourceEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -57,7 +57,7 @@ pub trait AppResourceOwnersV2: Api {
         request: &crate::models::CreateAppResourceUserOwnerRequest,
     ) -> Result<crate::models::CreateAppResourceUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -82,7 +82,7 @@ pub trait AppResourceOwnersV2: Api {
         request: &crate::models::DeleteAppResourceEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteAppResourceEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -105,7 +105,7 @@ pub trait AppResourceOwnersV2: Api {
         request: &crate::models::DeleteAppResourceUserOwnerRequest,
     ) -> Result<crate::models::DeleteAppResourceUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.GetEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.GetEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -128,7 +128,7 @@ pub trait AppResourceOwnersV2: Api {
         app_entitlement_ref_id: &str,
     ) -> Result<crate::models::GetAppResourceEntitlementOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.GetUserOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.GetUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -149,7 +149,7 @@ pub trait AppResourceOwnersV2: Api {
         user_ref_id: &str,
     ) -> Result<crate::models::GetAppResourceUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppResourceOwnersV2.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -172,7 +172,7 @@ pub trait AppResourceOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppResourceEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppResourceOwnersV2.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -195,7 +195,7 @@ pub trait AppResourceOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppResourceUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners` (`c1.api.app.v2.AppResourceOwnersV2.Set`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.app_resource_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AppResourceSearch: Api {
-    /// `POST /api/v1/search/app_resource_types` (`c1.api.app.v1.AppResourceSearch.SearchAppResourceTypes`).
+    /// Calls `c1.api.app.v1.AppResourceSearch.SearchAppResourceTypes`.
     ///
     /// - `request`: the JSON body, a [`SearchAppResourceTypesRequest`](crate::models::SearchAppResourceTypesRequest).
     ///
@@ -22,7 +22,7 @@ pub trait AppResourceSearch: Api {
         request: &crate::models::SearchAppResourceTypesRequest,
     ) -> Result<crate::models::SearchAppResourceTypesResponse>;
 
-    /// `POST /api/v1/search/app_resources` (`c1.api.app.v1.AppResourceSearch.SearchAppResources`).
+    /// Calls `c1.api.app.v1.AppResourceSearch.SearchAppResources`.
     ///
     /// - `request`: the JSON body, a [`SearchAppResourcesRequest`](crate::models::SearchAppResourcesRequest).
     ///

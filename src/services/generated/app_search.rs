@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.app_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AppSearch: Api {
-    /// `POST /api/v1/search/apps` (`c1.api.app.v1.AppSearch.Search`).
+    /// Calls `c1.api.app.v1.AppSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchAppsRequest`](crate::models::SearchAppsRequest).
     ///
@@ -22,7 +22,7 @@ pub trait AppSearch: Api {
         request: &crate::models::SearchAppsRequest,
     ) -> Result<crate::models::SearchAppsResponse>;
 
-    /// `POST /api/v1/search/user-ownership` (`c1.api.app.v1.AppSearch.SearchUserOwnership`).
+    /// Calls `c1.api.app.v1.AppSearch.SearchUserOwnership`.
     ///
     /// - `request`: the JSON body, a [`SearchUserOwnershipRequest`](crate::models::SearchUserOwnershipRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.app_user_owners_v2().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AppUserOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -32,7 +32,7 @@ pub trait AppUserOwnersV2: Api {
         request: &crate::models::CreateAppUserEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateAppUserEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -53,7 +53,7 @@ pub trait AppUserOwnersV2: Api {
         request: &crate::models::CreateAppUserUserOwnerRequest,
     ) -> Result<crate::models::CreateAppUserUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -76,7 +76,7 @@ pub trait AppUserOwnersV2: Api {
         request: &crate::models::DeleteAppUserEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteAppUserEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -97,7 +97,7 @@ pub trait AppUserOwnersV2: Api {
         request: &crate::models::DeleteAppUserUserOwnerRequest,
     ) -> Result<crate::models::DeleteAppUserUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppUserOwnersV2.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -118,7 +118,7 @@ pub trait AppUserOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppUserEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/users/<user_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppUserOwnersV2.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -139,7 +139,7 @@ pub trait AppUserOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppUserUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/users/<user_id>/owners` (`c1.api.app.v2.AppUserOwnersV2.Set`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.

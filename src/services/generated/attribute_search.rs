@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.attribute_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AttributeSearch: Api {
-    /// `POST /api/v1/search/attributes` (`c1.api.attribute.v1.AttributeSearch.SearchAttributeValues`).
+    /// Calls `c1.api.attribute.v1.AttributeSearch.SearchAttributeValues`.
     ///
     /// - `request`: the JSON body, a [`SearchAttributeValuesRequest`](crate::models::SearchAttributeValuesRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.auth().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait Auth: Api {
-    /// `GET /api/v1/auth/introspect` (`c1.api.auth.v1.Auth.Introspect`).
+    /// Calls `c1.api.auth.v1.Auth.Introspect`.
     ///
     ///
     /// Answers a [`IntrospectResponse`](crate::models::IntrospectResponse).

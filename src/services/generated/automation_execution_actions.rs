@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.automation_execution_actions().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AutomationExecutionActions: Api {
-    /// `POST /api/v1/automation_executions/<id>/actions/terminate` (`c1.api.automations.v1.AutomationExecutionActionsService.TerminateAutomation`).
+    /// Calls `c1.api.automations.v1.AutomationExecutionActionsService.TerminateAutomation`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TerminateAutomationRequest`](crate::models::TerminateAutomationRequest).

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.automation_execution_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AutomationExecutionSearch: Api {
-    /// `POST /api/v1/search/all_automation_executions` (`c1.api.automations.v1.AutomationExecutionSearchService.SearchAllAutomationExecutions`).
+    /// Calls `c1.api.automations.v1.AutomationExecutionSearchService.SearchAllAutomationExecutions`.
     ///
     /// - `request`: the JSON body, a [`SearchAllAutomationExecutionsRequest`](crate::models::SearchAllAutomationExecutionsRequest).
     ///
@@ -22,7 +22,7 @@ pub trait AutomationExecutionSearch: Api {
         request: &crate::models::SearchAllAutomationExecutionsRequest,
     ) -> Result<crate::models::SearchAllAutomationExecutionsResponse>;
 
-    /// `POST /api/v1/search/automation_executions` (`c1.api.automations.v1.AutomationExecutionSearchService.SearchAutomationExecutions`).
+    /// Calls `c1.api.automations.v1.AutomationExecutionSearchService.SearchAutomationExecutions`.
     ///
     /// - `request`: the JSON body, a [`SearchAutomationExecutionsRequest`](crate::models::SearchAutomationExecutionsRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.aws_external_id_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait AWSExternalIDSettings: Api {
-    /// `GET /api/v1/settings/aws-external-id` (`c1.api.settings.v1.AWSExternalIDSettings.Get`).
+    /// Calls `c1.api.settings.v1.AWSExternalIDSettings.Get`.
     ///
     ///
     /// Answers a [`GetAWSExternalIDResponse`](crate::models::GetAWSExternalIDResponse).

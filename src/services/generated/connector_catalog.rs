@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.connector_catalog().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait ConnectorCatalog: Api {
-    /// `POST /api/v1/connectorcatalog` (`c1.api.integration.connector.v1.ConnectorCatalogService.ConfigurationSchema`).
+    /// Calls `c1.api.integration.connector.v1.ConnectorCatalogService.ConfigurationSchema`.
     ///
     /// - `request`: the JSON body, a [`ConnectorCatalogServiceConfigurationSchemaRequest`](crate::models::ConnectorCatalogServiceConfigurationSchemaRequest).
     ///

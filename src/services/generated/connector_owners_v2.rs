@@ -11,7 +11,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 ///
 /// Also implemented on [`Client`] itself: `use c1::ConnectorOwnersV2;` then `client.<operation>(..)`.
 pub trait ConnectorOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.ConnectorOwners.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -34,7 +34,7 @@ pub trait ConnectorOwnersV2: Api {
         request: &crate::models::CreateConnectorEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateConnectorEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.ConnectorOwners.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -55,7 +55,7 @@ pub trait ConnectorOwnersV2: Api {
         request: &crate::models::CreateConnectorUserOwnerRequest,
     ) -> Result<crate::models::CreateConnectorUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.ConnectorOwners.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -78,7 +78,7 @@ pub trait ConnectorOwnersV2: Api {
         request: &crate::models::DeleteConnectorEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteConnectorEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.ConnectorOwners.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -99,7 +99,7 @@ pub trait ConnectorOwnersV2: Api {
         request: &crate::models::DeleteConnectorUserOwnerRequest,
     ) -> Result<crate::models::DeleteConnectorUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.ConnectorOwners.GetEntitlementOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.GetEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -120,7 +120,7 @@ pub trait ConnectorOwnersV2: Api {
         app_entitlement_ref_id: &str,
     ) -> Result<crate::models::GetConnectorEntitlementOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.ConnectorOwners.GetUserOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.GetUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -139,7 +139,7 @@ pub trait ConnectorOwnersV2: Api {
         user_ref_id: &str,
     ) -> Result<crate::models::GetConnectorUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.ConnectorOwners.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -160,7 +160,7 @@ pub trait ConnectorOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchConnectorEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.ConnectorOwners.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -181,7 +181,7 @@ pub trait ConnectorOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchConnectorUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/connectors/<connector_id>/owners` (`c1.api.app.v2.ConnectorOwners.Set`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

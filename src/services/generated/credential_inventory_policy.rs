@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.credential_inventory_policy().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait CredentialInventoryPolicy: Api {
-    /// `POST /api/v1/credential-inventory-policies` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Create`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Create`.
     ///
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceCreateRequest`](crate::models::CredentialInventoryPolicyServiceCreateRequest).
     ///
@@ -20,7 +20,7 @@ pub trait CredentialInventoryPolicy: Api {
         request: &crate::models::CredentialInventoryPolicyServiceCreateRequest,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceCreateResponse>;
 
-    /// `DELETE /api/v1/credential-inventory-policies/<id>` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Delete`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceDeleteRequest`](crate::models::CredentialInventoryPolicyServiceDeleteRequest).
@@ -33,7 +33,7 @@ pub trait CredentialInventoryPolicy: Api {
         request: &crate::models::CredentialInventoryPolicyServiceDeleteRequest,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceDeleteResponse>;
 
-    /// `GET /api/v1/credential-inventory-policies/<id>` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Get`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -44,7 +44,7 @@ pub trait CredentialInventoryPolicy: Api {
         id: &str,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceGetResponse>;
 
-    /// `GET /api/v1/credential-inventory-policies?<page_size>&<page_token>` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.List`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -57,7 +57,7 @@ pub trait CredentialInventoryPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceListResponse>;
 
-    /// `POST /api/v1/search/credential-inventory-policies` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Search`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceSearchRequest`](crate::models::CredentialInventoryPolicyServiceSearchRequest).
     ///
@@ -70,7 +70,7 @@ pub trait CredentialInventoryPolicy: Api {
         request: &crate::models::CredentialInventoryPolicyServiceSearchRequest,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceSearchResponse>;
 
-    /// `POST /api/v1/credential-inventory-policies/<id>` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Update`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceUpdateRequest`](crate::models::CredentialInventoryPolicyServiceUpdateRequest).

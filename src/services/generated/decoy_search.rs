@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.decoy_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait DecoySearch: Api {
-    /// `POST /api/v1/decoys/search` (`c1.api.decoy.v1.DecoySearchService.Search`).
+    /// Calls `c1.api.decoy.v1.DecoySearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`DecoySearchRequest`](crate::models::DecoySearchRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.export().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait Export: Api {
-    /// `POST /api/v1/systemlog/exports` (`c1.api.systemlog.v1.ExportService.Create`).
+    /// Calls `c1.api.systemlog.v1.ExportService.Create`.
     ///
     /// - `request`: the JSON body, a [`ExportServiceCreateRequest`](crate::models::ExportServiceCreateRequest).
     ///
@@ -20,7 +20,7 @@ pub trait Export: Api {
         request: &crate::models::ExportServiceCreateRequest,
     ) -> Result<crate::models::ExportServiceCreateResponse>;
 
-    /// `DELETE /api/v1/systemlog/exports/<export_id>` (`c1.api.systemlog.v1.ExportService.Delete`).
+    /// Calls `c1.api.systemlog.v1.ExportService.Delete`.
     ///
     /// - `export_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ExportServiceDeleteRequest`](crate::models::ExportServiceDeleteRequest).
@@ -33,7 +33,7 @@ pub trait Export: Api {
         request: &crate::models::ExportServiceDeleteRequest,
     ) -> Result<crate::models::ExportServiceDeleteResponse>;
 
-    /// `GET /api/v1/systemlog/exports/<export_id>` (`c1.api.systemlog.v1.ExportService.Get`).
+    /// Calls `c1.api.systemlog.v1.ExportService.Get`.
     ///
     /// - `export_id`: a path segment, escaped.
     ///
@@ -41,7 +41,7 @@ pub trait Export: Api {
     #[c1_endpoint(GET "/api/v1/systemlog/exports/<export_id>")]
     async fn get(&self, export_id: &str) -> Result<crate::models::ExportServiceGetResponse>;
 
-    /// `GET /api/v1/systemlog/exports?<page_size>&<page_token>` (`c1.api.systemlog.v1.ExportService.List`).
+    /// Calls `c1.api.systemlog.v1.ExportService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -54,7 +54,7 @@ pub trait Export: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ExportServiceListResponse>;
 
-    /// `POST /api/v1/systemlog/exports/<export_id>/events` (`c1.api.systemlog.v1.ExportService.ListEvents`).
+    /// Calls `c1.api.systemlog.v1.ExportService.ListEvents`.
     ///
     /// - `export_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ExportServiceListEventsRequest`](crate::models::ExportServiceListEventsRequest).
@@ -69,7 +69,7 @@ pub trait Export: Api {
         request: &crate::models::ExportServiceListEventsRequest,
     ) -> Result<crate::models::ExportServiceListEventsResponse>;
 
-    /// `POST /api/v1/systemlog/exports/<export_id>` (`c1.api.systemlog.v1.ExportService.Update`).
+    /// Calls `c1.api.systemlog.v1.ExportService.Update`.
     ///
     /// - `export_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ExportServiceUpdateRequest`](crate::models::ExportServiceUpdateRequest).

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.exports_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait ExportsSearch: Api {
-    /// `POST /api/v1/search/systemlog/exports` (`c1.api.systemlog.v1.ExportsSearchService.Search`).
+    /// Calls `c1.api.systemlog.v1.ExportsSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`ExportsSearchServiceSearchRequest`](crate::models::ExportsSearchServiceSearchRequest).
     ///

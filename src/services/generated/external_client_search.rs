@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.external_client_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait ExternalClientSearch: Api {
-    /// `POST /api/v1/search/iam/external_clients` (`c1.api.iam.v1.ExternalClientSearchService.Search`).
+    /// Calls `c1.api.iam.v1.ExternalClientSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`ExternalClientSearchServiceSearchRequest`](crate::models::ExternalClientSearchServiceSearchRequest).
     ///

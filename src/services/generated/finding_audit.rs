@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.finding_audit().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait FindingAudit: Api {
-    /// `POST /api/v1/search/finding_audits` (`c1.api.finding.v1.FindingAuditService.Search`).
+    /// Calls `c1.api.finding.v1.FindingAuditService.Search`.
     ///
     /// - `request`: the JSON body, a [`FindingAuditServiceSearchRequest`](crate::models::FindingAuditServiceSearchRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.finding_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait FindingSearch: Api {
-    /// `POST /api/v1/findings/search` (`c1.api.finding.v1.FindingSearchService.Search`).
+    /// Calls `c1.api.finding.v1.FindingSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`FindingSearchRequest`](crate::models::FindingSearchRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.functions_invocation_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait FunctionsInvocationSearch: Api {
-    /// `POST /api/v1/functions/<function_id>/invocations/search` (`c1.api.functions.v1.FunctionsInvocationSearchService.Search`).
+    /// Calls `c1.api.functions.v1.FunctionsInvocationSearchService.Search`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`FunctionsInvocationSearchRequest`](crate::models::FunctionsInvocationSearchRequest).

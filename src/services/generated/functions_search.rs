@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.functions_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait FunctionsSearch: Api {
-    /// `POST /api/v1/search/functions` (`c1.api.functions.v1.FunctionsSearch.Search`).
+    /// Calls `c1.api.functions.v1.FunctionsSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`FunctionsSearchRequest`](crate::models::FunctionsSearchRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.hooks().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait Hooks: Api {
-    /// `POST /api/v1/hooks` (`c1.api.hooks.v1.HooksService.Create`).
+    /// Calls `c1.api.hooks.v1.HooksService.Create`.
     ///
     /// - `request`: the JSON body, a [`HooksServiceCreateRequest`](crate::models::HooksServiceCreateRequest).
     ///
@@ -20,7 +20,7 @@ pub trait Hooks: Api {
         request: &crate::models::HooksServiceCreateRequest,
     ) -> Result<crate::models::HooksServiceCreateResponse>;
 
-    /// `DELETE /api/v1/hooks/<id>` (`c1.api.hooks.v1.HooksService.Delete`).
+    /// Calls `c1.api.hooks.v1.HooksService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`HooksServiceDeleteRequest`](crate::models::HooksServiceDeleteRequest).
@@ -33,7 +33,7 @@ pub trait Hooks: Api {
         request: &crate::models::HooksServiceDeleteRequest,
     ) -> Result<crate::models::HooksServiceDeleteResponse>;
 
-    /// `GET /api/v1/hooks/<id>` (`c1.api.hooks.v1.HooksService.Get`).
+    /// Calls `c1.api.hooks.v1.HooksService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -41,7 +41,7 @@ pub trait Hooks: Api {
     #[c1_endpoint(GET "/api/v1/hooks/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::HooksServiceGetResponse>;
 
-    /// `GET /api/v1/hooks?<page_size>&<page_token>` (`c1.api.hooks.v1.HooksService.List`).
+    /// Calls `c1.api.hooks.v1.HooksService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -54,7 +54,7 @@ pub trait Hooks: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::HooksServiceListResponse>;
 
-    /// `POST /api/v1/hooks/<id>` (`c1.api.hooks.v1.HooksService.Update`).
+    /// Calls `c1.api.hooks.v1.HooksService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`HooksServiceUpdateRequest`](crate::models::HooksServiceUpdateRequest).

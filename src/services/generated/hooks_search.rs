@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.hooks_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait HooksSearch: Api {
-    /// `POST /api/v1/search/hooks` (`c1.api.hooks.v1.HooksSearch.Search`).
+    /// Calls `c1.api.hooks.v1.HooksSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`HooksSearchRequest`](crate::models::HooksSearchRequest).
     ///

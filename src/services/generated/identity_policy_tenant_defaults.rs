@@ -9,14 +9,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.identity_policy_tenant_defaults().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait IdentityPolicyTenantDefaults: Api {
-    /// `GET /api/v1/settings/identity-policy-defaults` (`c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Get`).
+    /// Calls `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Get`.
     ///
     ///
     /// Answers a [`IdentityPolicyTenantDefaultsServiceGetResponse`](crate::models::IdentityPolicyTenantDefaultsServiceGetResponse).
     #[c1_endpoint(GET "/api/v1/settings/identity-policy-defaults")]
     async fn get(&self) -> Result<crate::models::IdentityPolicyTenantDefaultsServiceGetResponse>;
 
-    /// `POST /api/v1/settings/identity-policy-defaults` (`c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Update`).
+    /// Calls `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Update`.
     ///
     /// - `request`: the JSON body, a [`IdentityPolicyTenantDefaultsServiceUpdateRequest`](crate::models::IdentityPolicyTenantDefaultsServiceUpdateRequest).
     ///

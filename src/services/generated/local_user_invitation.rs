@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.local_user_invitation().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait LocalUserInvitation: Api {
-    /// `POST /api/v1/local-directory-configs/<directory_app_id>/invitations` (`c1.api.local_directory.v1.LocalUserInvitationService.Create`).
+    /// Calls `c1.api.local_directory.v1.LocalUserInvitationService.Create`.
     ///
     /// - `directory_app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`LocalUserInvitationServiceCreateRequest`](crate::models::LocalUserInvitationServiceCreateRequest).
@@ -22,7 +22,7 @@ pub trait LocalUserInvitation: Api {
         request: &crate::models::LocalUserInvitationServiceCreateRequest,
     ) -> Result<crate::models::LocalUserInvitationServiceCreateResponse>;
 
-    /// `GET /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>` (`c1.api.local_directory.v1.LocalUserInvitationService.Get`).
+    /// Calls `c1.api.local_directory.v1.LocalUserInvitationService.Get`.
     ///
     /// - `directory_app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -35,7 +35,7 @@ pub trait LocalUserInvitation: Api {
         id: &str,
     ) -> Result<crate::models::LocalUserInvitationServiceGetResponse>;
 
-    /// `POST /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>/revoke` (`c1.api.local_directory.v1.LocalUserInvitationService.Revoke`).
+    /// Calls `c1.api.local_directory.v1.LocalUserInvitationService.Revoke`.
     ///
     /// - `directory_app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -50,7 +50,7 @@ pub trait LocalUserInvitation: Api {
         request: &crate::models::LocalUserInvitationServiceRevokeRequest,
     ) -> Result<crate::models::LocalUserInvitationServiceRevokeResponse>;
 
-    /// `POST /api/v1/search/local-directory-invitations` (`c1.api.local_directory.v1.LocalUserInvitationService.Search`).
+    /// Calls `c1.api.local_directory.v1.LocalUserInvitationService.Search`.
     ///
     /// - `request`: the JSON body, a [`LocalUserInvitationServiceSearchRequest`](crate::models::LocalUserInvitationServiceSearchRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.mcp_access_profile().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait MCPAccessProfile: Api {
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets` (`c1.api.ai_governance.v1.MCPAccessProfileService.Create`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -24,7 +24,7 @@ pub trait MCPAccessProfile: Api {
         request: &crate::models::MCPAccessProfileServiceCreateRequest,
     ) -> Result<crate::models::MCPAccessProfileServiceCreateResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>` (`c1.api.ai_governance.v1.MCPAccessProfileService.Delete`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -41,7 +41,7 @@ pub trait MCPAccessProfile: Api {
         request: &crate::models::MCPAccessProfileServiceDeleteRequest,
     ) -> Result<crate::models::MCPAccessProfileServiceDeleteResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>` (`c1.api.ai_governance.v1.MCPAccessProfileService.Get`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -56,7 +56,7 @@ pub trait MCPAccessProfile: Api {
         id: &str,
     ) -> Result<crate::models::MCPAccessProfileServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/mcp_toolsets/by_app_entitlement_id/<app_entitlement_id>` (`c1.api.ai_governance.v1.MCPAccessProfileService.GetByAppEntitlementId`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.GetByAppEntitlementId`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -69,7 +69,7 @@ pub trait MCPAccessProfile: Api {
         app_entitlement_id: &str,
     ) -> Result<crate::models::MCPAccessProfileServiceGetByAppEntitlementIdResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPAccessProfileService.List`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -86,7 +86,7 @@ pub trait MCPAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceListResponse>;
 
-    /// `GET /api/v1/users/<user_id>/mcp_toolsets/requestable_connectors` (`c1.api.ai_governance.v1.MCPAccessProfileService.ListRequestableConnectors`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.ListRequestableConnectors`.
     ///
     /// - `user_id`: a path segment, escaped.
     ///
@@ -97,7 +97,7 @@ pub trait MCPAccessProfile: Api {
         user_id: &str,
     ) -> Result<crate::models::MCPAccessProfileServiceListRequestableConnectorsResponse>;
 
-    /// `GET /api/v1/mcp_toolsets/search?<page_size>&<page_token>&<query>` (`c1.api.ai_governance.v1.MCPAccessProfileService.SearchAccessProfiles`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.SearchAccessProfiles`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -112,7 +112,7 @@ pub trait MCPAccessProfile: Api {
         query: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceSearchAccessProfilesResponse>;
 
-    /// `GET /api/v1/users/<user_id>/mcp_toolsets/requestable_connectors/search?<grant_enrollment_status>&<page_size>&<page_token>&<query>` (`c1.api.ai_governance.v1.MCPAccessProfileService.SearchRequestableConnectors`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.SearchRequestableConnectors`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `grant_enrollment_status`: a query parameter; left out when `None`.
@@ -133,7 +133,7 @@ pub trait MCPAccessProfile: Api {
         query: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceSearchRequestableConnectorsResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>` (`c1.api.ai_governance.v1.MCPAccessProfileService.Update`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

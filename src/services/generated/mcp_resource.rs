@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.mcp_resource().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait MCPResource: Api {
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>` (`c1.api.ai_governance.v1.MCPResourceService.Get`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -24,7 +24,7 @@ pub trait MCPResource: Api {
         id: &str,
     ) -> Result<crate::models::MCPResourceServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPResourceService.List`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -41,7 +41,7 @@ pub trait MCPResource: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPResourceServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>/history?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPResourceService.ListHistory`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -60,7 +60,7 @@ pub trait MCPResource: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPResourceServiceListHistoryResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/search` (`c1.api.ai_governance.v1.MCPResourceService.Search`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.Search`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -77,7 +77,7 @@ pub trait MCPResource: Api {
         request: &crate::models::MCPResourceServiceSearchRequest,
     ) -> Result<crate::models::MCPResourceServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>` (`c1.api.ai_governance.v1.MCPResourceService.Update`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

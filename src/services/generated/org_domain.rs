@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.org_domain().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait OrgDomain: Api {
-    /// `GET /api/v1/settings/domains?<page_size>&<page_token>` (`c1.api.settings.v1.OrgDomainService.List`).
+    /// Calls `c1.api.settings.v1.OrgDomainService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -22,7 +22,7 @@ pub trait OrgDomain: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListOrgDomainsResponse>;
 
-    /// `PUT /api/v1/settings/domains` (`c1.api.settings.v1.OrgDomainService.Update`).
+    /// Calls `c1.api.settings.v1.OrgDomainService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateOrgDomainRequest`](crate::models::UpdateOrgDomainRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.paper_secret_admin().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait PaperSecretAdmin: Api {
-    /// `GET /api/v1/secrets-admin/<vault_id>` (`c1.api.secrets.v1.PaperSecretAdminService.Get`).
+    /// Calls `c1.api.secrets.v1.PaperSecretAdminService.Get`.
     ///
     /// - `vault_id`: a path segment, escaped.
     ///
@@ -22,7 +22,7 @@ pub trait PaperSecretAdmin: Api {
         vault_id: &str,
     ) -> Result<crate::models::PaperSecretAdminServiceGetResponse>;
 
-    /// `DELETE /api/v1/secrets-admin/<vault_id>` (`c1.api.secrets.v1.PaperSecretAdminService.Revoke`).
+    /// Calls `c1.api.secrets.v1.PaperSecretAdminService.Revoke`.
     ///
     /// - `vault_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PaperSecretAdminServiceRevokeRequest`](crate::models::PaperSecretAdminServiceRevokeRequest).
@@ -37,7 +37,7 @@ pub trait PaperSecretAdmin: Api {
         request: &crate::models::PaperSecretAdminServiceRevokeRequest,
     ) -> Result<crate::models::PaperSecretAdminServiceRevokeResponse>;
 
-    /// `POST /api/v1/search/secrets-admin` (`c1.api.secrets.v1.PaperSecretAdminService.Search`).
+    /// Calls `c1.api.secrets.v1.PaperSecretAdminService.Search`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretAdminServiceSearchRequest`](crate::models::PaperSecretAdminServiceSearchRequest).
     ///
@@ -50,7 +50,7 @@ pub trait PaperSecretAdmin: Api {
         request: &crate::models::PaperSecretAdminServiceSearchRequest,
     ) -> Result<crate::models::PaperSecretAdminServiceSearchResponse>;
 
-    /// `POST /api/v1/search/secrets-admin/audit_events` (`c1.api.secrets.v1.PaperSecretAdminService.SearchAuditEvents`).
+    /// Calls `c1.api.secrets.v1.PaperSecretAdminService.SearchAuditEvents`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretAdminServiceSearchAuditEventsRequest`](crate::models::PaperSecretAdminServiceSearchAuditEventsRequest).
     ///

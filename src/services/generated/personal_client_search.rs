@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.personal_client_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait PersonalClientSearch: Api {
-    /// `POST /api/v1/search/iam/personal_clients` (`c1.api.iam.v1.PersonalClientSearchService.Search`).
+    /// Calls `c1.api.iam.v1.PersonalClientSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`PersonalClientSearchServiceSearchRequest`](crate::models::PersonalClientSearchServiceSearchRequest).
     ///

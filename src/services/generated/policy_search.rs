@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.policy_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait PolicySearch: Api {
-    /// `POST /api/v1/search/policies` (`c1.api.policy.v1.PolicySearch.Search`).
+    /// Calls `c1.api.policy.v1.PolicySearch.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchPoliciesRequest`](crate::models::SearchPoliciesRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.policy_validate().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait PolicyValidate: Api {
-    /// `POST /api/v1/policies/validate/cel` (`c1.api.policy.v1.PolicyValidate.ValidateCEL`).
+    /// Calls `c1.api.policy.v1.PolicyValidate.ValidateCEL`.
     ///
     /// - `request`: the JSON body, a [`PolicyEditorValidateRequest`](crate::models::PolicyEditorValidateRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.request_catalog_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait RequestCatalogSearch: Api {
-    /// `POST /api/v1/search/request_catalog/entitlements` (`c1.api.requestcatalog.v1.RequestCatalogSearchService.SearchEntitlements`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogSearchService.SearchEntitlements`.
     ///
     /// - `request`: the JSON body, a [`RequestCatalogSearchServiceSearchEntitlementsRequest`](crate::models::RequestCatalogSearchServiceSearchEntitlementsRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.role_mining_management_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait RoleMiningManagementSearch: Api {
-    /// `POST /api/v1/search/role-mining/suggestions` (`c1.api.role_mining_management.v1.RoleMiningManagementSearchService.Search`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`RoleMiningSearchSuggestionsRequest`](crate::models::RoleMiningSearchSuggestionsRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.session_policy().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait SessionPolicy: Api {
-    /// `POST /api/v1/session-policies/<id>/assignments/groups` (`c1.api.session_policy.v1.SessionPolicyService.AssignGroup`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.AssignGroup`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SessionPolicyServiceAssignGroupRequest`](crate::models::SessionPolicyServiceAssignGroupRequest).
@@ -22,7 +22,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceAssignGroupRequest,
     ) -> Result<crate::models::SessionPolicyServiceAssignGroupResponse>;
 
-    /// `POST /api/v1/session-policies/<id>/assignments/users` (`c1.api.session_policy.v1.SessionPolicyService.AssignUser`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.AssignUser`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SessionPolicyServiceAssignUserRequest`](crate::models::SessionPolicyServiceAssignUserRequest).
@@ -35,7 +35,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceAssignUserRequest,
     ) -> Result<crate::models::SessionPolicyServiceAssignUserResponse>;
 
-    /// `POST /api/v1/session-policies` (`c1.api.session_policy.v1.SessionPolicyService.Create`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Create`.
     ///
     /// - `request`: the JSON body, a [`SessionPolicyServiceCreateRequest`](crate::models::SessionPolicyServiceCreateRequest).
     ///
@@ -46,7 +46,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceCreateRequest,
     ) -> Result<crate::models::SessionPolicyServiceCreateResponse>;
 
-    /// `DELETE /api/v1/session-policies/<id>` (`c1.api.session_policy.v1.SessionPolicyService.Delete`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SessionPolicyServiceDeleteRequest`](crate::models::SessionPolicyServiceDeleteRequest).
@@ -59,7 +59,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceDeleteRequest,
     ) -> Result<crate::models::SessionPolicyServiceDeleteResponse>;
 
-    /// `GET /api/v1/session-policies/<id>` (`c1.api.session_policy.v1.SessionPolicyService.Get`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -67,7 +67,7 @@ pub trait SessionPolicy: Api {
     #[c1_endpoint(GET "/api/v1/session-policies/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::SessionPolicyServiceGetResponse>;
 
-    /// `GET /api/v1/session-policies?<page_size>&<page_token>` (`c1.api.session_policy.v1.SessionPolicyService.List`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -80,7 +80,7 @@ pub trait SessionPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SessionPolicyServiceListResponse>;
 
-    /// `GET /api/v1/session-policies/<id>/assignments?<page_size>&<page_token>` (`c1.api.session_policy.v1.SessionPolicyService.ListAssignments`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.ListAssignments`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -95,7 +95,7 @@ pub trait SessionPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SessionPolicyServiceListAssignmentsResponse>;
 
-    /// `POST /api/v1/search/session-policies` (`c1.api.session_policy.v1.SessionPolicyService.Search`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`SessionPolicyServiceSearchRequest`](crate::models::SessionPolicyServiceSearchRequest).
     ///
@@ -108,7 +108,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceSearchRequest,
     ) -> Result<crate::models::SessionPolicyServiceSearchResponse>;
 
-    /// `DELETE /api/v1/session-policies/<id>/assignments/groups/<group_app_entitlement_id>` (`c1.api.session_policy.v1.SessionPolicyService.UnassignGroup`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.UnassignGroup`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `group_app_entitlement_id`: a path segment, escaped.
@@ -123,7 +123,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceUnassignGroupRequest,
     ) -> Result<crate::models::SessionPolicyServiceUnassignGroupResponse>;
 
-    /// `DELETE /api/v1/session-policies/<id>/assignments/users/<user_id>` (`c1.api.session_policy.v1.SessionPolicyService.UnassignUser`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.UnassignUser`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -138,7 +138,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceUnassignUserRequest,
     ) -> Result<crate::models::SessionPolicyServiceUnassignUserResponse>;
 
-    /// `POST /api/v1/session-policies/<id>` (`c1.api.session_policy.v1.SessionPolicyService.Update`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SessionPolicyServiceUpdateRequest`](crate::models::SessionPolicyServiceUpdateRequest).

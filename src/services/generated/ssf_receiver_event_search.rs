@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.ssf_receiver_event_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait SSFReceiverEventSearch: Api {
-    /// `POST /api/v1/search/ssf-receiver-events` (`c1.api.ssf_receiver.v1.SSFReceiverEventSearchService.Search`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverEventSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`SSFReceiverEventSearchServiceSearchRequest`](crate::models::SSFReceiverEventSearchServiceSearchRequest).
     ///

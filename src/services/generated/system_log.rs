@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.system_log().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait SystemLog: Api {
-    /// `POST /api/v1/systemlog/events` (`c1.api.systemlog.v1.SystemLogService.ListEvents`).
+    /// Calls `c1.api.systemlog.v1.SystemLogService.ListEvents`.
     ///
     /// - `request`: the JSON body, a [`SystemLogServiceListEventsRequest`](crate::models::SystemLogServiceListEventsRequest).
     ///

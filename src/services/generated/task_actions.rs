@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.task_actions().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait TaskActions: Api {
-    /// `POST /api/v1/tasks/<task_id>/action/approve` (`c1.api.task.v1.TaskActionsService.Approve`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Approve`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceApproveRequest`](crate::models::TaskActionsServiceApproveRequest).
@@ -22,7 +22,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceApproveRequest,
     ) -> Result<crate::models::TaskActionsServiceApproveResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/approve-with-step-up` (`c1.api.task.v1.TaskActionsService.ApproveWithStepUp`).
+    /// Calls `c1.api.task.v1.TaskActionsService.ApproveWithStepUp`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceApproveWithStepUpRequest`](crate::models::TaskActionsServiceApproveWithStepUpRequest).
@@ -35,7 +35,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceApproveWithStepUpRequest,
     ) -> Result<crate::models::TaskActionsServiceApproveWithStepUpResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/close` (`c1.api.task.v1.TaskActionsService.Close`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Close`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceCloseRequest`](crate::models::TaskActionsServiceCloseRequest).
@@ -48,7 +48,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceCloseRequest,
     ) -> Result<crate::models::TaskActionsServiceCloseResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/comment` (`c1.api.task.v1.TaskActionsService.Comment`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Comment`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceCommentRequest`](crate::models::TaskActionsServiceCommentRequest).
@@ -61,7 +61,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceCommentRequest,
     ) -> Result<crate::models::TaskActionsServiceCommentResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/deny` (`c1.api.task.v1.TaskActionsService.Deny`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Deny`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceDenyRequest`](crate::models::TaskActionsServiceDenyRequest).
@@ -74,7 +74,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceDenyRequest,
     ) -> Result<crate::models::TaskActionsServiceDenyResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/escalate` (`c1.api.task.v1.TaskActionsService.EscalateToEmergencyAccess`).
+    /// Calls `c1.api.task.v1.TaskActionsService.EscalateToEmergencyAccess`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceEscalateToEmergencyAccessRequest`](crate::models::TaskActionsServiceEscalateToEmergencyAccessRequest).
@@ -87,7 +87,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceEscalateToEmergencyAccessRequest,
     ) -> Result<crate::models::TaskServiceActionResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/reset` (`c1.api.task.v1.TaskActionsService.HardReset`).
+    /// Calls `c1.api.task.v1.TaskActionsService.HardReset`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceHardResetRequest`](crate::models::TaskActionsServiceHardResetRequest).
@@ -100,7 +100,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceHardResetRequest,
     ) -> Result<crate::models::TaskActionsServiceHardResetResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/process` (`c1.api.task.v1.TaskActionsService.ProcessNow`).
+    /// Calls `c1.api.task.v1.TaskActionsService.ProcessNow`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceProcessNowRequest`](crate::models::TaskActionsServiceProcessNowRequest).
@@ -113,7 +113,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceProcessNowRequest,
     ) -> Result<crate::models::TaskActionsServiceProcessNowResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/reassign` (`c1.api.task.v1.TaskActionsService.Reassign`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Reassign`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceReassignRequest`](crate::models::TaskActionsServiceReassignRequest).
@@ -126,7 +126,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceReassignRequest,
     ) -> Result<crate::models::TaskActionsServiceReassignResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/restart` (`c1.api.task.v1.TaskActionsService.Restart`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Restart`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceRestartRequest`](crate::models::TaskActionsServiceRestartRequest).
@@ -139,7 +139,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceRestartRequest,
     ) -> Result<crate::models::TaskActionsServiceRestartResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/retry-provisioning` (`c1.api.task.v1.TaskActionsService.RetryProvisioning`).
+    /// Calls `c1.api.task.v1.TaskActionsService.RetryProvisioning`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceRetryProvisioningRequest`](crate::models::TaskActionsServiceRetryProvisioningRequest).
@@ -152,7 +152,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceRetryProvisioningRequest,
     ) -> Result<crate::models::TaskServiceActionResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/skip-step` (`c1.api.task.v1.TaskActionsService.SkipStep`).
+    /// Calls `c1.api.task.v1.TaskActionsService.SkipStep`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceSkipStepRequest`](crate::models::TaskActionsServiceSkipStepRequest).
@@ -165,7 +165,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceSkipStepRequest,
     ) -> Result<crate::models::TaskServiceActionResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/update-grant-duration` (`c1.api.task.v1.TaskActionsService.UpdateGrantDuration`).
+    /// Calls `c1.api.task.v1.TaskActionsService.UpdateGrantDuration`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceUpdateGrantDurationRequest`](crate::models::TaskActionsServiceUpdateGrantDurationRequest).
@@ -178,7 +178,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceUpdateGrantDurationRequest,
     ) -> Result<crate::models::TaskServiceActionResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/update-request-data` (`c1.api.task.v1.TaskActionsService.UpdateRequestData`).
+    /// Calls `c1.api.task.v1.TaskActionsService.UpdateRequestData`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceUpdateRequestDataRequest`](crate::models::TaskActionsServiceUpdateRequestDataRequest).

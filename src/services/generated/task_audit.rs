@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.task_audit().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait TaskAudit: Api {
-    /// `POST /api/v1/task/audits` (`c1.api.task.v1.TaskAudit.List`).
+    /// Calls `c1.api.task.v1.TaskAudit.List`.
     ///
     /// - `request`: the JSON body, a [`TaskAuditListRequest`](crate::models::TaskAuditListRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.task_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait TaskSearch: Api {
-    /// `POST /api/v1/search/tasks` (`c1.api.task.v1.TaskSearchService.Search`).
+    /// Calls `c1.api.task.v1.TaskSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`TaskSearchRequest`](crate::models::TaskSearchRequest).
     ///

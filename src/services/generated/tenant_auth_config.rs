@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.tenant_auth_config().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait TenantAuthConfig: Api {
-    /// `POST /api/v1/auth-configs` (`c1.api.auth_config.v1.TenantAuthConfigService.Create`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.Create`.
     ///
     /// - `request`: the JSON body, a [`TenantAuthConfigServiceCreateRequest`](crate::models::TenantAuthConfigServiceCreateRequest).
     ///
@@ -20,7 +20,7 @@ pub trait TenantAuthConfig: Api {
         request: &crate::models::TenantAuthConfigServiceCreateRequest,
     ) -> Result<crate::models::TenantAuthConfigServiceCreateResponse>;
 
-    /// `DELETE /api/v1/auth-configs/<id>` (`c1.api.auth_config.v1.TenantAuthConfigService.Delete`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TenantAuthConfigServiceDeleteRequest`](crate::models::TenantAuthConfigServiceDeleteRequest).
@@ -33,7 +33,7 @@ pub trait TenantAuthConfig: Api {
         request: &crate::models::TenantAuthConfigServiceDeleteRequest,
     ) -> Result<crate::models::TenantAuthConfigServiceDeleteResponse>;
 
-    /// `GET /api/v1/auth-configs/<id>` (`c1.api.auth_config.v1.TenantAuthConfigService.Get`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -41,7 +41,7 @@ pub trait TenantAuthConfig: Api {
     #[c1_endpoint(GET "/api/v1/auth-configs/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::TenantAuthConfigServiceGetResponse>;
 
-    /// `GET /api/v1/auth-configs?<page_size>&<page_token>` (`c1.api.auth_config.v1.TenantAuthConfigService.List`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -54,7 +54,7 @@ pub trait TenantAuthConfig: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::TenantAuthConfigServiceListResponse>;
 
-    /// `POST /api/v1/auth-configs/<id>` (`c1.api.auth_config.v1.TenantAuthConfigService.Update`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TenantAuthConfigServiceUpdateRequest`](crate::models::TenantAuthConfigServiceUpdateRequest).

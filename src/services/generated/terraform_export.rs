@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.terraform_export().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait TerraformExport: Api {
-    /// `GET /api/v1/terraform-export/schema` (`c1.api.terraform_export.v1.TerraformExportService.GetSchema`).
+    /// Calls `c1.api.terraform_export.v1.TerraformExportService.GetSchema`.
     ///
     ///
     /// Answers a [`GetSchemaResponse`](crate::models::GetSchemaResponse).

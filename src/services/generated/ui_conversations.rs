@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.ui_conversations().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait UIConversations: Api {
-    /// `POST /api/v1/conversations/onboarding:ensure` (`c1.api.conversations.v1.UIConversationsService.EnsureOnboardingSession`).
+    /// Calls `c1.api.conversations.v1.UIConversationsService.EnsureOnboardingSession`.
     ///
     /// - `request`: the JSON body, a [`EnsureOnboardingSessionRequest`](crate::models::EnsureOnboardingSessionRequest).
     ///

@@ -9,14 +9,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.user_notification_settings().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait UserNotificationSettings: Api {
-    /// `GET /api/v1/settings/notifications/user` (`c1.api.settings.v1.UserNotificationSettingsService.Get`).
+    /// Calls `c1.api.settings.v1.UserNotificationSettingsService.Get`.
     ///
     ///
     /// Answers a [`GetUserNotificationSettingsResponse`](crate::models::GetUserNotificationSettingsResponse).
     #[c1_endpoint(GET "/api/v1/settings/notifications/user")]
     async fn get(&self) -> Result<crate::models::GetUserNotificationSettingsResponse>;
 
-    /// `POST /api/v1/settings/notifications/user` (`c1.api.settings.v1.UserNotificationSettingsService.Update`).
+    /// Calls `c1.api.settings.v1.UserNotificationSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateUserNotificationSettingsRequest`](crate::models::UpdateUserNotificationSettingsRequest).
     ///

@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.user_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait UserSearch: Api {
-    /// `POST /api/v1/search/users` (`c1.api.user.v1.UserSearch.Search`).
+    /// Calls `c1.api.user.v1.UserSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchUsersRequest`](crate::models::SearchUsersRequest).
     ///

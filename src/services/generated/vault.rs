@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.vault().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait Vault: Api {
-    /// `POST /api/v1/vaults` (`c1.api.vault.v1.VaultService.Create`).
+    /// Calls `c1.api.vault.v1.VaultService.Create`.
     ///
     /// - `request`: the JSON body, a [`VaultServiceCreateRequest`](crate::models::VaultServiceCreateRequest).
     ///
@@ -22,7 +22,7 @@ pub trait Vault: Api {
         request: &crate::models::VaultServiceCreateRequest,
     ) -> Result<crate::models::VaultServiceCreateResponse>;
 
-    /// `DELETE /api/v1/vaults/<id>` (`c1.api.vault.v1.VaultService.Delete`).
+    /// Calls `c1.api.vault.v1.VaultService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`VaultServiceDeleteRequest`](crate::models::VaultServiceDeleteRequest).
@@ -37,7 +37,7 @@ pub trait Vault: Api {
         request: &crate::models::VaultServiceDeleteRequest,
     ) -> Result<crate::models::VaultServiceDeleteResponse>;
 
-    /// `GET /api/v1/vaults/<id>` (`c1.api.vault.v1.VaultService.Get`).
+    /// Calls `c1.api.vault.v1.VaultService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -47,7 +47,7 @@ pub trait Vault: Api {
     #[c1_endpoint(GET "/api/v1/vaults/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::VaultServiceGetResponse>;
 
-    /// `POST /api/v1/vaults/<id>` (`c1.api.vault.v1.VaultService.Update`).
+    /// Calls `c1.api.vault.v1.VaultService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`VaultServiceUpdateRequest`](crate::models::VaultServiceUpdateRequest).

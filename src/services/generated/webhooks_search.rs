@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.webhooks_search().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait WebhooksSearch: Api {
-    /// `POST /api/v1/search/webhooks` (`c1.api.webhooks.v1.WebhooksSearch.Search`).
+    /// Calls `c1.api.webhooks.v1.WebhooksSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`WebhooksSearchRequest`](crate::models::WebhooksSearchRequest).
     ///

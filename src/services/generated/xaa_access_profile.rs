@@ -9,7 +9,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Reach it through its handle: `client.xaa_access_profile().<operation>(..)` with
 /// `use c1::prelude::*`.
 pub trait XAAAccessProfile: Api {
-    /// `POST /api/v1/apps/<app_id>/xaa/access_profiles` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Create`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`XAAAccessProfileServiceCreateRequest`](crate::models::XAAAccessProfileServiceCreateRequest).
@@ -22,7 +22,7 @@ pub trait XAAAccessProfile: Api {
         request: &crate::models::XAAAccessProfileServiceCreateRequest,
     ) -> Result<crate::models::XAAAccessProfileServiceCreateResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/xaa/access_profiles/<id>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Delete`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -37,7 +37,7 @@ pub trait XAAAccessProfile: Api {
         request: &crate::models::XAAAccessProfileServiceDeleteRequest,
     ) -> Result<crate::models::XAAAccessProfileServiceDeleteResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles/<id>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Get`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -50,7 +50,7 @@ pub trait XAAAccessProfile: Api {
         id: &str,
     ) -> Result<crate::models::XAAAccessProfileServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles/by_app_entitlement_id/<app_entitlement_id>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.GetByAppEntitlementId`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.GetByAppEntitlementId`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -63,7 +63,7 @@ pub trait XAAAccessProfile: Api {
         app_entitlement_id: &str,
     ) -> Result<crate::models::XAAAccessProfileServiceGetByAppEntitlementIdResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.List`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -78,7 +78,7 @@ pub trait XAAAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAAccessProfileServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles/<id>/history?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.ListHistory`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -95,7 +95,7 @@ pub trait XAAAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAAccessProfileServiceListHistoryResponse>;
 
-    /// `POST /api/v1/search/xaa/access_profiles` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Search`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAAccessProfileServiceSearchRequest`](crate::models::XAAAccessProfileServiceSearchRequest).
     ///
@@ -108,7 +108,7 @@ pub trait XAAAccessProfile: Api {
         request: &crate::models::XAAAccessProfileServiceSearchRequest,
     ) -> Result<crate::models::XAAAccessProfileServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/xaa/access_profiles/<id>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Update`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
