@@ -76,6 +76,15 @@ fn setters_take_what_converts_into_the_field() {
     let owners = SetConnectorOwnersV2Request::new("owner").user_refs([UserRef::new("user-1")]);
     assert_eq!(owners.role_slug.as_deref(), Some("owner"));
     assert_eq!(owners.user_refs, Some(vec![UserRef::new("user-1")]));
+    // A list takes anything `Into<Vec<T>>`: a vec (items converted with
+    // `.into()` too), an array, a slice; `[]` empties it.
+    let search = search
+        .assignees_in_ids(vec!["user-1".into()])
+        .opener_ids(&["user-2".to_owned()][..])
+        .task_states([]);
+    assert_eq!(search.assignees_in_ids, Some(vec!["user-1".to_owned()]));
+    assert_eq!(search.opener_ids, Some(vec!["user-2".to_owned()]));
+    assert_eq!(search.task_states, Some(vec![]));
     // Setting twice keeps the last value; the fields stay public for `Option`s.
     let mut search = search.page_size(10).page_size(25);
     search.page_token = None;
