@@ -11,6 +11,7 @@
 //! Where the spec is missing (no `../shared`), it says so and exits 0.
 
 mod calls;
+mod docs;
 mod fake;
 mod families;
 mod models;
@@ -18,6 +19,7 @@ mod names;
 mod nesting;
 mod overrides;
 mod plan;
+mod requests;
 mod secrets;
 mod services;
 mod spec;
@@ -66,6 +68,7 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
     let mut plan = plan::build(&spec, &names, &extra)?;
     plan.feature_deps = services::feature_deps(&plan, &ov)?;
     plan.secrets = secrets::find(&spec, &names, &ov)?;
+    let requests = requests::build(&spec, &plan);
     let roles = families::derive(&spec);
 
     // Path relative to the root -> contents; `dirs` are wholly generated.
@@ -74,7 +77,7 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
         PathBuf::from("src/models/generated"),
         PathBuf::from("src/services/generated"),
     ];
-    for (file, text) in models::emit(&spec, &names, &plan, &ov) {
+    for (file, text) in models::emit(&spec, &names, &plan, &ov, &requests) {
         out.insert(dirs[0].join(file), rustfmt(&text)?);
     }
     for (file, text) in services::emit(&spec, &names, &plan, &ov)? {

@@ -359,3 +359,32 @@ impl Names {
         &self.enums[self.enum_by_values[values]]
     }
 }
+
+/// The module a schema (by key) or an operation (by id) belongs to: its
+/// proto package, without the `c1.api.` prefix and the `v1` version, in
+/// snake case: `c1.api.app.v1.App` -> `app`, `c1.api.app.v2.AppOwnerUser`
+/// -> `app_v2`, `c1.api.integration.connector.v1.ConfigSchema` ->
+/// `integration_connector`, `c1.webhooks.v1.Body` -> `c1_webhooks`,
+/// `validate.FieldRules` -> `validate`. It depends on the name alone, so a
+/// model stays in its file whoever uses it.
+pub fn package(key: &str) -> String {
+    let segments: Vec<&str> = key
+        .split('.')
+        .take_while(|s| !s.starts_with(|c: char| c.is_ascii_uppercase()))
+        .collect();
+    let segments = match segments.as_slice() {
+        ["c1", "api", rest @ ..] => rest,
+        all => all,
+    };
+    let name = segments
+        .iter()
+        .filter(|s| **s != "v1")
+        .map(|s| snake(s))
+        .collect::<Vec<_>>()
+        .join("_");
+    assert!(
+        !name.is_empty() && !KEYWORDS.contains(&name.as_str()),
+        "{key}: no package name ({name:?})"
+    );
+    name
+}

@@ -234,13 +234,9 @@ fn emit_op(op: &Operation, names: &Names) -> R<String> {
     }
     let method = &names.methods[&op.id];
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "/// `{} {}` (`{}`).\n///",
-        op.method,
-        parsed_display(&template),
-        op.id
-    );
+    // The path is said once, by `#[c1_endpoint]`'s own last line (`Sends
+    // `POST /api/v1/apps/<id>`.`).
+    let _ = writeln!(out, "/// Calls `{}`.\n///", op.id);
     for p in &op.path_params {
         let _ = writeln!(out, "/// - `{}`: a path segment, escaped.", p.name);
     }
@@ -302,11 +298,6 @@ fn emit_op(op: &Operation, names: &Names) -> R<String> {
     }
     let _ = writeln!(out, ") -> Result<crate::models::{response}>;\n");
     Ok(out)
-}
-
-/// The template as the docs show it: with the query.
-fn parsed_display(template: &str) -> &str {
-    template
 }
 
 fn path_ty(p: &Param, op: &Operation) -> R<&'static str> {

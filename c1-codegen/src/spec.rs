@@ -43,6 +43,10 @@ pub struct Field {
     pub ty: Ty,
     pub deprecated: bool,
     pub read_only: bool,
+    /// The spec allows `null`: the field has presence (a message, a
+    /// wrapper, an `optional` scalar). Without it a scalar is protobuf's
+    /// implicit-presence kind, where leaving it out means its zero value.
+    pub nullable: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -52,6 +56,8 @@ pub struct Schema {
     /// The vendor's short name (`x-speakeasy-name-override`).
     pub short: String,
     pub fields: Vec<Field>,
+    /// The wire names the spec marks required, in the spec's order.
+    pub required: Vec<String>,
     pub deprecated: bool,
     /// Protobuf oneofs: groups of wire names of which at most one is set.
     pub oneofs: Vec<Vec<String>>,
@@ -159,6 +165,7 @@ fn read_schema(key: &str, schema: &Value) -> R<Schema> {
                 ty,
                 deprecated: prop["deprecated"] == Value::Bool(true),
                 read_only: prop["readOnly"] == Value::Bool(true),
+                nullable: nullable(prop),
             });
         }
     }
@@ -168,13 +175,37 @@ fn read_schema(key: &str, schema: &Value) -> R<Schema> {
             return Err(format!("{key}: oneof member {missing} is not a property"));
         }
     }
+    let mut required = Vec::new();
+    for wire in schema["required"].as_array().into_iter().flatten() {
+        let wire = wire
+            .as_str()
+            .ok_or_else(|| format!("{key}: a required entry that is not text"))?;
+        if !fields.iter().any(|f| f.wire == wire) {
+            return Err(format!("{key}: required {wire} is not a property"));
+        }
+        required.push(wire.to_owned());
+    }
     Ok(Schema {
         key: key.to_owned(),
         short,
         fields,
+        required,
         deprecated: schema["deprecated"] == Value::Bool(true),
         oneofs,
     })
+}
+
+/// Whether a property's schema admits `null` (`type: [.., "null"]` or a
+/// `oneOf` with a `null` member).
+fn nullable(p: &Value) -> bool {
+    let null = |v: &Value| v == "null";
+    match &p["type"] {
+        Value::Array(ts) if ts.iter().any(null) => return true,
+        _ => {}
+    }
+    p["oneOf"]
+        .as_array()
+        .is_some_and(|members| members.iter().any(|m| null(&m["type"])))
 }
 
 /// The oneof groups a schema declares: the spec lists each one's members

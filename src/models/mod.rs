@@ -10,9 +10,19 @@
 //! - fields unknown to this version of c1 are ignored;
 //! - enums are open (`UserStatus::Other` keeps a value c1 does not know);
 //!   one enum type serves every field with the same values;
-//! - structs are `#[non_exhaustive]` (the vendor adds fields): build them with
-//!   `Default` and field assignment, or with the constructors of the request
-//!   types (`CreateConnectorUserOwnerRequest::new`, ...);
+//! - structs are `#[non_exhaustive]` (the vendor adds fields), so a struct
+//!   literal does not compile outside c1. Every model a request body reaches
+//!   has a chainable setter per field, named like it, that sets `Some(..)`:
+//!   `TaskSearchRequest::default().task_states([TaskState::Open]).page_size(50)`
+//!   (text, enums, lists, maps and models take anything `Into` the field's
+//!   type; numbers and booleans take the type itself). Where the API
+//!   requires fields, `new` takes them (`CreateAppRequest::new(display_name)`).
+//!   A setter whose name would hide a trait's method is `with_<field>`. The
+//!   fields stay public: assign an `Option` you already have;
+//! - an update body (one with `update_mask`) changes the fields its mask
+//!   names: `UpdateAppRequest::changing(app)` names the fields of `app` set to
+//!   `Some` (never those the server sets), and a body sent with `update_mask`
+//!   left `None` gets the same mask; see `request.rs`;
 //! - timestamps are [`time::OffsetDateTime`] (RFC 3339 on the wire), durations
 //!   [`time::SignedDuration`] (`"3600s"`), 64-bit integers `i64`/`u64` (read
 //!   from a JSON string or number, written as a string), free-form objects
@@ -69,6 +79,9 @@ mod macros;
 pub(crate) mod de;
 #[allow(dead_code)]
 pub(crate) mod wire;
+#[macro_use]
+#[allow(unused_macros, dead_code)]
+pub(crate) mod request;
 #[macro_use]
 #[allow(unused_macros)]
 #[path = "generated/cfg.rs"]

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "a2ui")))]
 pub trait A2UI: Api {
-    /// `POST /api/v1/a2ui/surfaces/<surface_id>/feedback` (`c1.api.a2ui.v1.A2UIService.CreateSurfaceFeedback`).
+    /// Calls `c1.api.a2ui.v1.A2UIService.CreateSurfaceFeedback`.
     ///
     /// - `surface_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`A2UIServiceCreateSurfaceFeedbackRequest`](crate::models::A2UIServiceCreateSurfaceFeedbackRequest).
@@ -23,7 +23,7 @@ pub trait A2UI: Api {
         request: &crate::models::A2UIServiceCreateSurfaceFeedbackRequest,
     ) -> Result<crate::models::A2UIServiceCreateSurfaceFeedbackResponse>;
 
-    /// `GET /api/v1/a2ui/conversations/<conversation_id>/surfaces/<surface_id>/provenance` (`c1.api.a2ui.v1.A2UIService.GetSurfaceProvenance`).
+    /// Calls `c1.api.a2ui.v1.A2UIService.GetSurfaceProvenance`.
     ///
     /// - `conversation_id`: a path segment, escaped.
     /// - `surface_id`: a path segment, escaped.
@@ -36,7 +36,7 @@ pub trait A2UI: Api {
         surface_id: &str,
     ) -> Result<crate::models::A2UIServiceGetSurfaceProvenanceResponse>;
 
-    /// `GET /api/v1/a2ui/surfaces/<surface_id>/feedback` (`c1.api.a2ui.v1.A2UIService.ListSurfaceFeedback`).
+    /// Calls `c1.api.a2ui.v1.A2UIService.ListSurfaceFeedback`.
     ///
     /// - `surface_id`: a path segment, escaped.
     ///
@@ -47,7 +47,7 @@ pub trait A2UI: Api {
         surface_id: &str,
     ) -> Result<crate::models::A2UIServiceListSurfaceFeedbackResponse>;
 
-    /// `GET /api/v1/a2ui/conversations/<conversation_id>/surfaces` (`c1.api.a2ui.v1.A2UIService.ListSurfaces`).
+    /// Calls `c1.api.a2ui.v1.A2UIService.ListSurfaces`.
     ///
     /// - `conversation_id`: a path segment, escaped.
     ///
@@ -58,7 +58,7 @@ pub trait A2UI: Api {
         conversation_id: &str,
     ) -> Result<crate::models::A2UIServiceListSurfacesResponse>;
 
-    /// `POST /api/v1/a2ui/surfaces/<surface_id>/actions` (`c1.api.a2ui.v1.A2UIService.SubmitAction`).
+    /// Calls `c1.api.a2ui.v1.A2UIService.SubmitAction`.
     ///
     /// - `surface_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`A2UIServiceSubmitActionRequest`](crate::models::A2UIServiceSubmitActionRequest).

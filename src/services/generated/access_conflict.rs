@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 pub trait AccessConflict: Api {
-    /// `POST /api/v1/accessconflict` (`c1.api.accessconflict.v1.AccessConflictService.CreateMonitor`).
+    /// Calls `c1.api.accessconflict.v1.AccessConflictService.CreateMonitor`.
     ///
     /// - `request`: the JSON body, a [`ConflictMonitorCreateRequest`](crate::models::ConflictMonitorCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait AccessConflict: Api {
         request: &crate::models::ConflictMonitorCreateRequest,
     ) -> Result<crate::models::ConflictMonitor>;
 
-    /// `DELETE /api/v1/accessconflict/<id>` (`c1.api.accessconflict.v1.AccessConflictService.DeleteMonitor`).
+    /// Calls `c1.api.accessconflict.v1.AccessConflictService.DeleteMonitor`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ConflictMonitorDeleteRequest`](crate::models::ConflictMonitorDeleteRequest).
@@ -34,7 +34,7 @@ pub trait AccessConflict: Api {
         request: &crate::models::ConflictMonitorDeleteRequest,
     ) -> Result<crate::models::ConflictMonitorDeleteResponse>;
 
-    /// `GET /api/v1/accessconflict/<id>` (`c1.api.accessconflict.v1.AccessConflictService.GetMonitor`).
+    /// Calls `c1.api.accessconflict.v1.AccessConflictService.GetMonitor`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait AccessConflict: Api {
     #[c1_endpoint(GET "/api/v1/accessconflict/<id>")]
     async fn get_monitor(&self, id: &str) -> Result<crate::models::ConflictMonitor>;
 
-    /// `POST /api/v1/accessconflict/<id>` (`c1.api.accessconflict.v1.AccessConflictService.UpdateMonitor`).
+    /// Calls `c1.api.accessconflict.v1.AccessConflictService.UpdateMonitor`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ConflictMonitorUpdateRequest`](crate::models::ConflictMonitorUpdateRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 pub trait AccessReview: Api {
-    /// `POST /api/v1/access_review` (`c1.api.accessreview.v1.AccessReviewService.Create`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewService.Create`.
     ///
     /// - `request`: the JSON body, a [`AccessReviewServiceCreateRequest`](crate::models::AccessReviewServiceCreateRequest).
     ///
@@ -23,7 +23,7 @@ pub trait AccessReview: Api {
         request: &crate::models::AccessReviewServiceCreateRequest,
     ) -> Result<crate::models::AccessReviewServiceCreateResponse>;
 
-    /// `DELETE /api/v1/access_review/<id>` (`c1.api.accessreview.v1.AccessReviewService.Delete`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewServiceDeleteRequest`](crate::models::AccessReviewServiceDeleteRequest).
@@ -38,7 +38,7 @@ pub trait AccessReview: Api {
         request: &crate::models::AccessReviewServiceDeleteRequest,
     ) -> Result<crate::models::AccessReviewServiceDeleteResponse>;
 
-    /// `GET /api/v1/access_review/<id>` (`c1.api.accessreview.v1.AccessReviewService.Get`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -48,7 +48,7 @@ pub trait AccessReview: Api {
     #[c1_endpoint(GET "/api/v1/access_review/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::AccessReviewServiceGetResponse>;
 
-    /// `GET /api/v1/access_reviews?<page_size>&<page_token>` (`c1.api.accessreview.v1.AccessReviewService.List`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -63,7 +63,7 @@ pub trait AccessReview: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AccessReviewServiceListResponse>;
 
-    /// `POST /api/v1/access_review/<id>` (`c1.api.accessreview.v1.AccessReviewService.Update`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewServiceUpdateRequest`](crate::models::AccessReviewServiceUpdateRequest).

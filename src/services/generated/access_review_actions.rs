@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
 pub trait AccessReviewActions: Api {
-    /// `POST /api/v1/access_review/<access_review_id>/report` (`c1.api.accessreview.v1.AccessReviewActionsService.GenerateReport`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewActionsService.GenerateReport`.
     ///
     /// - `access_review_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewActionsServiceGenerateReportRequest`](crate::models::AccessReviewActionsServiceGenerateReportRequest).

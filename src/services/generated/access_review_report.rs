@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-report")))]
 pub trait AccessReviewReport: Api {
-    /// `GET /api/v1/access_review/<access_review_id>/report?<page_size>&<page_token>` (`c1.api.accessreview.v1.AccessReviewReportService.List`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewReportService.List`.
     ///
     /// - `access_review_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 pub trait AccessReviewSetupEntitlement: Api {
-    /// `GET /api/v1/access_review/<access_review_id>/scope_and_entitlements` (`c1.api.accessreview.v1.AccessReviewSetupEntitlementService.GetCampaignScopeAndEntitlements`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewSetupEntitlementService.GetCampaignScopeAndEntitlements`.
     ///
     /// - `access_review_id`: a path segment, escaped.
     ///
@@ -23,7 +23,7 @@ pub trait AccessReviewSetupEntitlement: Api {
         access_review_id: &str,
     ) -> Result<crate::models::AccessReviewSetupEntitlementAndScopeServiceSetResponse>;
 
-    /// `POST /api/v1/access_review/<access_review_id>/scope_and_entitlements` (`c1.api.accessreview.v1.AccessReviewSetupEntitlementService.SetCampaignScopeAndEntitlements`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewSetupEntitlementService.SetCampaignScopeAndEntitlements`.
     ///
     /// - `access_review_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewSetupEntitlementAndScopeServiceSetRequest`](crate::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest).
@@ -38,7 +38,7 @@ pub trait AccessReviewSetupEntitlement: Api {
         request: &crate::models::AccessReviewSetupEntitlementAndScopeServiceSetRequest,
     ) -> Result<crate::models::AccessReviewSetupEntitlementAndScopeServiceSetResponse>;
 
-    /// `POST /api/v1/access_review/<access_review_id>/scope_by_resource_type` (`c1.api.accessreview.v1.AccessReviewSetupEntitlementService.SetCampaignScopeByResourceType`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewSetupEntitlementService.SetCampaignScopeByResourceType`.
     ///
     /// - `access_review_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewSetScopeByResourceTypeRequest`](crate::models::AccessReviewSetScopeByResourceTypeRequest).

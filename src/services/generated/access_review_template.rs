@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 pub trait AccessReviewTemplate: Api {
-    /// `POST /api/v1/access_review_template` (`c1.api.accessreview.v1.AccessReviewTemplateService.Create`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateService.Create`.
     ///
     /// - `request`: the JSON body, a [`AccessReviewTemplateServiceCreateRequest`](crate::models::AccessReviewTemplateServiceCreateRequest).
     ///
@@ -23,7 +23,7 @@ pub trait AccessReviewTemplate: Api {
         request: &crate::models::AccessReviewTemplateServiceCreateRequest,
     ) -> Result<crate::models::AccessReviewTemplateServiceCreateResponse>;
 
-    /// `DELETE /api/v1/access_review_template/<id>` (`c1.api.accessreview.v1.AccessReviewTemplateService.Delete`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewTemplateServiceDeleteRequest`](crate::models::AccessReviewTemplateServiceDeleteRequest).
@@ -38,7 +38,7 @@ pub trait AccessReviewTemplate: Api {
         request: &crate::models::AccessReviewTemplateServiceDeleteRequest,
     ) -> Result<crate::models::AccessReviewTemplateServiceDeleteResponse>;
 
-    /// `GET /api/v1/access_review_template/<id>` (`c1.api.accessreview.v1.AccessReviewTemplateService.Get`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -48,7 +48,7 @@ pub trait AccessReviewTemplate: Api {
     #[c1_endpoint(GET "/api/v1/access_review_template/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::AccessReviewTemplateServiceGetResponse>;
 
-    /// `POST /api/v1/access_review_template/<id>` (`c1.api.accessreview.v1.AccessReviewTemplateService.Update`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewTemplateServiceUpdateRequest`](crate::models::AccessReviewTemplateServiceUpdateRequest).

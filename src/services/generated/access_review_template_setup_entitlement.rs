@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 pub trait AccessReviewTemplateSetupEntitlement: Api {
-    /// `GET /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements` (`c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.GetScopeAndEntitlements`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.GetScopeAndEntitlements`.
     ///
     /// - `access_review_template_id`: a path segment, escaped.
     ///
@@ -23,7 +23,7 @@ pub trait AccessReviewTemplateSetupEntitlement: Api {
         access_review_template_id: &str,
     ) -> Result<crate::models::AccessReviewTemplateSetupEntitlementServiceSetResponse>;
 
-    /// `POST /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements` (`c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeAndEntitlements`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeAndEntitlements`.
     ///
     /// - `access_review_template_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewTemplateSetupEntitlementServiceSetRequest`](crate::models::AccessReviewTemplateSetupEntitlementServiceSetRequest).
@@ -38,7 +38,7 @@ pub trait AccessReviewTemplateSetupEntitlement: Api {
         request: &crate::models::AccessReviewTemplateSetupEntitlementServiceSetRequest,
     ) -> Result<crate::models::AccessReviewTemplateSetupEntitlementServiceSetResponse>;
 
-    /// `POST /api/v1/access_review_template/<access_review_template_id>/scope_by_resource_type` (`c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeByResourceType`).
+    /// Calls `c1.api.accessreview.v1.AccessReviewTemplateSetupEntitlementService.SetScopeByResourceType`.
     ///
     /// - `access_review_template_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AccessReviewTemplateSetScopeByResourceTypeRequest`](crate::models::AccessReviewTemplateSetScopeByResourceTypeRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "account-provision-policy-test")))]
 pub trait AccountProvisionPolicyTest: Api {
-    /// `POST /api/v1/policies/test-account-provision-policy` (`c1.api.policy.v1.AccountProvisionPolicyTest.Test`).
+    /// Calls `c1.api.policy.v1.AccountProvisionPolicyTest.Test`.
     ///
     /// - `request`: the JSON body, a [`TestAccountProvisionPolicyRequest`](crate::models::TestAccountProvisionPolicyRequest).
     ///

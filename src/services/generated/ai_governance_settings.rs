@@ -10,21 +10,21 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 pub trait AIGovernanceSettings: Api {
-    /// `GET /api/v1/settings/ai-governance` (`c1.api.ai_governance.v1.AIGovernanceSettingsService.Get`).
+    /// Calls `c1.api.ai_governance.v1.AIGovernanceSettingsService.Get`.
     ///
     ///
     /// Answers a [`GetAIGovernanceSettingsResponse`](crate::models::GetAIGovernanceSettingsResponse).
     #[c1_endpoint(GET "/api/v1/settings/ai-governance")]
     async fn get(&self) -> Result<crate::models::GetAIGovernanceSettingsResponse>;
 
-    /// `GET /api/v1/settings/ai-governance/tenant-defaults` (`c1.api.ai_governance.v1.AIGovernanceSettingsService.GetTenantDefaults`).
+    /// Calls `c1.api.ai_governance.v1.AIGovernanceSettingsService.GetTenantDefaults`.
     ///
     ///
     /// Answers a [`GetTenantDefaultsResponse`](crate::models::GetTenantDefaultsResponse).
     #[c1_endpoint(GET "/api/v1/settings/ai-governance/tenant-defaults")]
     async fn get_tenant_defaults(&self) -> Result<crate::models::GetTenantDefaultsResponse>;
 
-    /// `GET /api/v1/settings/ai-governance/history?<page_size>&<page_token>` (`c1.api.ai_governance.v1.AIGovernanceSettingsService.ListHistory`).
+    /// Calls `c1.api.ai_governance.v1.AIGovernanceSettingsService.ListHistory`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -39,7 +39,7 @@ pub trait AIGovernanceSettings: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAIGovernanceSettingsHistoryResponse>;
 
-    /// `POST /api/v1/settings/ai-governance` (`c1.api.ai_governance.v1.AIGovernanceSettingsService.Update`).
+    /// Calls `c1.api.ai_governance.v1.AIGovernanceSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateAIGovernanceSettingsRequest`](crate::models::UpdateAIGovernanceSettingsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
 pub trait AppAccessRequestsDefaults: Api {
-    /// `POST /api/v1/apps/<app_id>/access_request_defaults/cancel` (`c1.api.app.v1.AppAccessRequestsDefaultsService.CancelAppAccessRequestsDefaults`).
+    /// Calls `c1.api.app.v1.AppAccessRequestsDefaultsService.CancelAppAccessRequestsDefaults`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CancelAccessRequestDefaultsRequest`](crate::models::CancelAccessRequestDefaultsRequest).
@@ -23,7 +23,7 @@ pub trait AppAccessRequestsDefaults: Api {
         request: &crate::models::CancelAccessRequestDefaultsRequest,
     ) -> Result<crate::models::AppAccessRequestDefaults>;
 
-    /// `POST /api/v1/apps/<app_id>/access_request_defaults` (`c1.api.app.v1.AppAccessRequestsDefaultsService.CreateAppAccessRequestsDefaults`).
+    /// Calls `c1.api.app.v1.AppAccessRequestsDefaultsService.CreateAppAccessRequestsDefaults`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AppAccessRequestDefaultsInput`](crate::models::AppAccessRequestDefaultsInput).
@@ -36,7 +36,7 @@ pub trait AppAccessRequestsDefaults: Api {
         request: &crate::models::AppAccessRequestDefaultsInput,
     ) -> Result<crate::models::AppAccessRequestDefaults>;
 
-    /// `GET /api/v1/apps/<app_id>/access_request_defaults` (`c1.api.app.v1.AppAccessRequestsDefaultsService.GetAppAccessRequestsDefaults`).
+    /// Calls `c1.api.app.v1.AppAccessRequestsDefaultsService.GetAppAccessRequestsDefaults`.
     ///
     /// - `app_id`: a path segment, escaped.
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 pub trait AppEntitlementMonitorBinding: Api {
-    /// `POST /api/v1/appentitlementmonitorbinding` (`c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.CreateAppEntitlementMonitorBinding`).
+    /// Calls `c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.CreateAppEntitlementMonitorBinding`.
     ///
     /// - `request`: the JSON body, a [`CreateAppEntitlementMonitorBindingRequest`](crate::models::CreateAppEntitlementMonitorBindingRequest).
     ///
@@ -21,7 +21,7 @@ pub trait AppEntitlementMonitorBinding: Api {
         request: &crate::models::CreateAppEntitlementMonitorBindingRequest,
     ) -> Result<crate::models::AppEntitlementMonitorBinding>;
 
-    /// `DELETE /api/v1/appentitlementmonitorbinding` (`c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.DeleteAppEntitlementMonitorBinding`).
+    /// Calls `c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.DeleteAppEntitlementMonitorBinding`.
     ///
     /// - `request`: the JSON body, a [`DeleteAppEntitlementMonitorBindingRequest`](crate::models::DeleteAppEntitlementMonitorBindingRequest).
     ///
@@ -32,7 +32,7 @@ pub trait AppEntitlementMonitorBinding: Api {
         request: &crate::models::DeleteAppEntitlementMonitorBindingRequest,
     ) -> Result<crate::models::DeleteAppEntitlementMonitorBindingResponse>;
 
-    /// `POST /api/v1/appentitlementmonitorbinding/get` (`c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.GetAppEntitlementMonitorBinding`).
+    /// Calls `c1.api.accessconflict.v1.AppEntitlementMonitorBindingService.GetAppEntitlementMonitorBinding`.
     ///
     /// - `request`: the JSON body, a [`GetAppEntitlementMonitorBindingRequest`](crate::models::GetAppEntitlementMonitorBindingRequest).
     ///

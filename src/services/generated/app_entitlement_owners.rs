@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 pub trait AppEntitlementOwners: Api {
-    /// `POST /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners` (`c1.api.app.v1.AppEntitlementOwners.Add`).
+    /// Calls `c1.api.app.v1.AppEntitlementOwners.Add`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait AppEntitlementOwners: Api {
         request: &crate::models::AddAppEntitlementOwnerRequest,
     ) -> Result<crate::models::AddAppEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners` (`c1.api.app.v1.AppEntitlementOwners.Delete`).
+    /// Calls `c1.api.app.v1.AppEntitlementOwners.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -40,7 +40,7 @@ pub trait AppEntitlementOwners: Api {
         request: &crate::models::DeleteAppEntitlementOwnersRequest,
     ) -> Result<crate::models::DeleteAppEntitlementOwnersResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlementOwners.List`).
+    /// Calls `c1.api.app.v1.AppEntitlementOwners.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -57,7 +57,7 @@ pub trait AppEntitlementOwners: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementOwnersResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/<entitlement_id>/ownerids` (`c1.api.app.v1.AppEntitlementOwners.ListOwnerIDs`).
+    /// Calls `c1.api.app.v1.AppEntitlementOwners.ListOwnerIDs`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -70,7 +70,7 @@ pub trait AppEntitlementOwners: Api {
         entitlement_id: &str,
     ) -> Result<crate::models::ListAppEntitlementOwnerIDsResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners/<user_id>` (`c1.api.app.v1.AppEntitlementOwners.Remove`).
+    /// Calls `c1.api.app.v1.AppEntitlementOwners.Remove`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -87,7 +87,7 @@ pub trait AppEntitlementOwners: Api {
         request: &crate::models::RemoveAppEntitlementOwnerRequest,
     ) -> Result<crate::models::RemoveAppEntitlementOwnerResponse>;
 
-    /// `PUT /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners` (`c1.api.app.v1.AppEntitlementOwners.Set`).
+    /// Calls `c1.api.app.v1.AppEntitlementOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 pub trait AppEntitlementOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppEntitlementOwners.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -33,7 +33,7 @@ pub trait AppEntitlementOwnersV2: Api {
         request: &crate::models::CreateAppEntitlementEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateAppEntitlementEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppEntitlementOwners.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -54,7 +54,7 @@ pub trait AppEntitlementOwnersV2: Api {
         request: &crate::models::CreateAppEntitlementUserOwnerRequest,
     ) -> Result<crate::models::CreateAppEntitlementUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppEntitlementOwners.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -77,7 +77,7 @@ pub trait AppEntitlementOwnersV2: Api {
         request: &crate::models::DeleteAppEntitlementEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteAppEntitlementEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppEntitlementOwners.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -98,7 +98,7 @@ pub trait AppEntitlementOwnersV2: Api {
         request: &crate::models::DeleteAppEntitlementUserOwnerRequest,
     ) -> Result<crate::models::DeleteAppEntitlementUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppEntitlementOwners.GetEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.GetEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -119,7 +119,7 @@ pub trait AppEntitlementOwnersV2: Api {
         app_entitlement_ref_id: &str,
     ) -> Result<crate::models::GetAppEntitlementEntitlementOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppEntitlementOwners.GetUserOwner`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.GetUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -138,7 +138,7 @@ pub trait AppEntitlementOwnersV2: Api {
         user_ref_id: &str,
     ) -> Result<crate::models::GetAppEntitlementUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppEntitlementOwners.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -159,7 +159,7 @@ pub trait AppEntitlementOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppEntitlementEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppEntitlementOwners.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.
@@ -180,7 +180,7 @@ pub trait AppEntitlementOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppEntitlementUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners` (`c1.api.app.v2.AppEntitlementOwners.Set`).
+    /// Calls `c1.api.app.v2.AppEntitlementOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `entitlement_id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 pub trait AppEntitlementRoutingRule: Api {
-    /// `POST /api/v1/apps/<app_id>/entitlement_configuration_rules` (`c1.api.app.v1.AppEntitlementRoutingRuleService.CreateAppEntitlementRoutingRule`).
+    /// Calls `c1.api.app.v1.AppEntitlementRoutingRuleService.CreateAppEntitlementRoutingRule`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CreateAppEntitlementRoutingRuleRequest`](crate::models::CreateAppEntitlementRoutingRuleRequest).
@@ -23,7 +23,7 @@ pub trait AppEntitlementRoutingRule: Api {
         request: &crate::models::CreateAppEntitlementRoutingRuleRequest,
     ) -> Result<crate::models::CreateAppEntitlementRoutingRuleResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>` (`c1.api.app.v1.AppEntitlementRoutingRuleService.DeleteAppEntitlementRoutingRule`).
+    /// Calls `c1.api.app.v1.AppEntitlementRoutingRuleService.DeleteAppEntitlementRoutingRule`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -38,7 +38,7 @@ pub trait AppEntitlementRoutingRule: Api {
         request: &crate::models::DeleteAppEntitlementRoutingRuleRequest,
     ) -> Result<crate::models::DeleteAppEntitlementRoutingRuleResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>` (`c1.api.app.v1.AppEntitlementRoutingRuleService.GetAppEntitlementRoutingRule`).
+    /// Calls `c1.api.app.v1.AppEntitlementRoutingRuleService.GetAppEntitlementRoutingRule`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -51,7 +51,7 @@ pub trait AppEntitlementRoutingRule: Api {
         id: &str,
     ) -> Result<crate::models::GetAppEntitlementRoutingRuleResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlement_configuration_rules?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlementRoutingRuleService.ListAppEntitlementRoutingRules`).
+    /// Calls `c1.api.app.v1.AppEntitlementRoutingRuleService.ListAppEntitlementRoutingRules`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -68,7 +68,7 @@ pub trait AppEntitlementRoutingRule: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementRoutingRulesResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlement_configuration_rules/reorder` (`c1.api.app.v1.AppEntitlementRoutingRuleService.ReorderAppEntitlementRoutingRules`).
+    /// Calls `c1.api.app.v1.AppEntitlementRoutingRuleService.ReorderAppEntitlementRoutingRules`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ReorderAppEntitlementRoutingRulesRequest`](crate::models::ReorderAppEntitlementRoutingRulesRequest).
@@ -81,7 +81,7 @@ pub trait AppEntitlementRoutingRule: Api {
         request: &crate::models::ReorderAppEntitlementRoutingRulesRequest,
     ) -> Result<crate::models::ReorderAppEntitlementRoutingRulesResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>` (`c1.api.app.v1.AppEntitlementRoutingRuleService.UpdateAppEntitlementRoutingRule`).
+    /// Calls `c1.api.app.v1.AppEntitlementRoutingRuleService.UpdateAppEntitlementRoutingRule`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.

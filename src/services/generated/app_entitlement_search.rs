@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 pub trait AppEntitlementSearch: Api {
-    /// `POST /api/v1/search/graph/counts` (`c1.api.app.v1.AppEntitlementSearchService.CountGrantsForUserByApp`).
+    /// Calls `c1.api.app.v1.AppEntitlementSearchService.CountGrantsForUserByApp`.
     ///
     /// - `request`: the JSON body, a [`AppEntitlementSearchServiceCountGrantsForUserByAppRequest`](crate::models::AppEntitlementSearchServiceCountGrantsForUserByAppRequest).
     ///
@@ -23,7 +23,7 @@ pub trait AppEntitlementSearch: Api {
         request: &crate::models::AppEntitlementSearchServiceCountGrantsForUserByAppRequest,
     ) -> Result<crate::models::AppEntitlementSearchServiceCountGrantsForUserByAppResponse>;
 
-    /// `POST /api/v1/search/entitlements` (`c1.api.app.v1.AppEntitlementSearchService.Search`).
+    /// Calls `c1.api.app.v1.AppEntitlementSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`AppEntitlementSearchServiceSearchRequest`](crate::models::AppEntitlementSearchServiceSearchRequest).
     ///
@@ -36,7 +36,7 @@ pub trait AppEntitlementSearch: Api {
         request: &crate::models::AppEntitlementSearchServiceSearchRequest,
     ) -> Result<crate::models::AppEntitlementSearchServiceSearchResponse>;
 
-    /// `GET /api/v1/search/apps/<app_id>/entitlements/users/<app_user_id>?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsForAppUser`).
+    /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsForAppUser`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_user_id`: a path segment, escaped.
@@ -53,7 +53,7 @@ pub trait AppEntitlementSearch: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/grants?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsWithExpired`).
+    /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsWithExpired`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -70,7 +70,7 @@ pub trait AppEntitlementSearch: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SearchAppEntitlementsWithExpiredResponse>;
 
-    /// `POST /api/v1/search/grants` (`c1.api.app.v1.AppEntitlementSearchService.SearchGrants`).
+    /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchGrants`.
     ///
     /// - `request`: the JSON body, a [`AppEntitlementSearchServiceSearchGrantsRequest`](crate::models::AppEntitlementSearchServiceSearchGrantsRequest).
     ///
@@ -83,7 +83,7 @@ pub trait AppEntitlementSearch: Api {
         request: &crate::models::AppEntitlementSearchServiceSearchGrantsRequest,
     ) -> Result<crate::models::AppEntitlementSearchServiceSearchGrantsResponse>;
 
-    /// `POST /api/v1/search/graph` (`c1.api.app.v1.AppEntitlementSearchService.SearchGraph`).
+    /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchGraph`.
     ///
     /// - `request`: the JSON body, a [`AppEntitlementSearchServiceSearchGraphRequest`](crate::models::AppEntitlementSearchServiceSearchGraphRequest).
     ///
@@ -96,7 +96,7 @@ pub trait AppEntitlementSearch: Api {
         request: &crate::models::AppEntitlementSearchServiceSearchGraphRequest,
     ) -> Result<crate::models::AppEntitlementSearchServiceSearchGraphResponse>;
 
-    /// `POST /api/v1/search/graph/resources` (`c1.api.app.v1.AppEntitlementSearchService.SearchReachableResourcesForUser`).
+    /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchReachableResourcesForUser`.
     ///
     /// - `request`: the JSON body, a [`AppEntitlementSearchServiceSearchReachableResourcesForUserRequest`](crate::models::AppEntitlementSearchServiceSearchReachableResourcesForUserRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 pub trait AppEntitlementUserBinding: Api {
-    /// `GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<identity_user_id>/grants` (`c1.api.app.v1.AppEntitlementUserBindingService.ListAppUsersForIdentityWithGrant`).
+    /// Calls `c1.api.app.v1.AppEntitlementUserBindingService.ListAppUsersForIdentityWithGrant`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait AppEntitlementUserBinding: Api {
         identity_user_id: &str,
     ) -> Result<crate::models::ListAppUsersForIdentityWithGrantResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/remove-grant-duration` (`c1.api.app.v1.AppEntitlementUserBindingService.RemoveGrantDuration`).
+    /// Calls `c1.api.app.v1.AppEntitlementUserBindingService.RemoveGrantDuration`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -42,7 +42,7 @@ pub trait AppEntitlementUserBinding: Api {
         request: &crate::models::RemoveGrantDurationRequest,
     ) -> Result<crate::models::RemoveGrantDurationResponse>;
 
-    /// `POST /api/v1/grants/feed` (`c1.api.app.v1.AppEntitlementUserBindingService.SearchGrantFeed`).
+    /// Calls `c1.api.app.v1.AppEntitlementUserBindingService.SearchGrantFeed`.
     ///
     /// - `request`: the JSON body, a [`SearchGrantFeedRequest`](crate::models::SearchGrantFeedRequest).
     ///
@@ -55,7 +55,7 @@ pub trait AppEntitlementUserBinding: Api {
         request: &crate::models::SearchGrantFeedRequest,
     ) -> Result<crate::models::SearchGrantFeedResponse>;
 
-    /// `POST /api/v1/search/past-grants` (`c1.api.app.v1.AppEntitlementUserBindingService.SearchPastGrants`).
+    /// Calls `c1.api.app.v1.AppEntitlementUserBindingService.SearchPastGrants`.
     ///
     /// - `request`: the JSON body, a [`SearchPastGrantsRequest`](crate::models::SearchPastGrantsRequest).
     ///
@@ -68,7 +68,7 @@ pub trait AppEntitlementUserBinding: Api {
         request: &crate::models::SearchPastGrantsRequest,
     ) -> Result<crate::models::SearchPastGrantsResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/update-grant-duration` (`c1.api.app.v1.AppEntitlementUserBindingService.UpdateGrantDuration`).
+    /// Calls `c1.api.app.v1.AppEntitlementUserBindingService.UpdateGrantDuration`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.

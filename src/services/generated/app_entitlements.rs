@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 pub trait AppEntitlements: Api {
-    /// `POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions` (`c1.api.app.v1.AppEntitlements.AddAutomationExclusion`).
+    /// Calls `c1.api.app.v1.AppEntitlements.AddAutomationExclusion`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::AddAutomationExclusionRequest,
     ) -> Result<crate::models::AddAutomationExclusionResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/add-manual-user` (`c1.api.app.v1.AppEntitlements.AddManuallyManagedMembers`).
+    /// Calls `c1.api.app.v1.AppEntitlements.AddManuallyManagedMembers`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -40,7 +40,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::AddManuallyManagedUsersRequest,
     ) -> Result<crate::models::ManuallyManagedUsersResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlements` (`c1.api.app.v1.AppEntitlements.Create`).
+    /// Calls `c1.api.app.v1.AppEntitlements.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CreateAppEntitlementRequest`](crate::models::CreateAppEntitlementRequest).
@@ -53,7 +53,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::CreateAppEntitlementRequest,
     ) -> Result<crate::models::CreateAppEntitlementResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/create` (`c1.api.app.v1.AppEntitlements.CreateAutomation`).
+    /// Calls `c1.api.app.v1.AppEntitlements.CreateAutomation`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -68,7 +68,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::CreateAutomationRequest,
     ) -> Result<crate::models::CreateAutomationResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/entitlements/<id>` (`c1.api.app.v1.AppEntitlements.Delete`).
+    /// Calls `c1.api.app.v1.AppEntitlements.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -83,7 +83,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::DeleteAppEntitlementRequest,
     ) -> Result<crate::models::DeleteAppEntitlementResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation` (`c1.api.app.v1.AppEntitlements.DeleteAutomation`).
+    /// Calls `c1.api.app.v1.AppEntitlements.DeleteAutomation`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -98,7 +98,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::DeleteAutomationRequest,
     ) -> Result<crate::models::DeleteAutomationResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/<id>` (`c1.api.app.v1.AppEntitlements.Get`).
+    /// Calls `c1.api.app.v1.AppEntitlements.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -108,7 +108,7 @@ pub trait AppEntitlements: Api {
     async fn get(&self, app_id: &str, id: &str)
     -> Result<crate::models::GetAppEntitlementResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation` (`c1.api.app.v1.AppEntitlements.GetAutomation`).
+    /// Calls `c1.api.app.v1.AppEntitlements.GetAutomation`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -121,7 +121,7 @@ pub trait AppEntitlements: Api {
         app_entitlement_id: &str,
     ) -> Result<crate::models::AppEntitlementServiceGetAutomationResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlements.List`).
+    /// Calls `c1.api.app.v1.AppEntitlements.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -136,7 +136,7 @@ pub trait AppEntitlements: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlements.ListAutomationExclusions`).
+    /// Calls `c1.api.app.v1.AppEntitlements.ListAutomationExclusions`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -155,7 +155,7 @@ pub trait AppEntitlements: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAutomationExclusionsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/resource_types/<app_resource_type_id>/resources/<app_resource_id>?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlements.ListForAppResource`).
+    /// Calls `c1.api.app.v1.AppEntitlements.ListForAppResource`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_resource_type_id`: a path segment, escaped.
@@ -174,7 +174,7 @@ pub trait AppEntitlements: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/users/<app_user_id>?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlements.ListForAppUser`).
+    /// Calls `c1.api.app.v1.AppEntitlements.ListForAppUser`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_user_id`: a path segment, escaped.
@@ -191,7 +191,7 @@ pub trait AppEntitlements: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users?<page_size>&<page_token>` (`c1.api.app.v1.AppEntitlements.ListUsers`).
+    /// Calls `c1.api.app.v1.AppEntitlements.ListUsers`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -209,7 +209,7 @@ pub trait AppEntitlements: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementUsersResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions` (`c1.api.app.v1.AppEntitlements.RemoveAutomationExclusion`).
+    /// Calls `c1.api.app.v1.AppEntitlements.RemoveAutomationExclusion`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -224,7 +224,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::RemoveAutomationExclusionRequest,
     ) -> Result<crate::models::RemoveAutomationExclusionResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/remove-membership` (`c1.api.app.v1.AppEntitlements.RemoveEntitlementMembership`).
+    /// Calls `c1.api.app.v1.AppEntitlements.RemoveEntitlementMembership`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -239,7 +239,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::RemoveEntitlementMembershipRequest,
     ) -> Result<crate::models::RemoveEntitlementMembershipResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlements/<id>` (`c1.api.app.v1.AppEntitlements.Update`).
+    /// Calls `c1.api.app.v1.AppEntitlements.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -254,7 +254,7 @@ pub trait AppEntitlements: Api {
         request: &crate::models::UpdateAppEntitlementRequest,
     ) -> Result<crate::models::UpdateAppEntitlementResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/update` (`c1.api.app.v1.AppEntitlements.UpdateAutomation`).
+    /// Calls `c1.api.app.v1.AppEntitlements.UpdateAutomation`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.

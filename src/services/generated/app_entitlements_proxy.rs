@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 pub trait AppEntitlementsProxy: Api {
-    /// `POST /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>` (`c1.api.app.v1.AppEntitlementsProxy.Create`).
+    /// Calls `c1.api.app.v1.AppEntitlementsProxy.Create`.
     ///
     /// - `src_app_id`: a path segment, escaped.
     /// - `src_app_entitlement_id`: a path segment, escaped.
@@ -29,7 +29,7 @@ pub trait AppEntitlementsProxy: Api {
         request: &crate::models::CreateAppEntitlementProxyRequest,
     ) -> Result<crate::models::CreateAppEntitlementProxyResponse>;
 
-    /// `DELETE /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>` (`c1.api.app.v1.AppEntitlementsProxy.Delete`).
+    /// Calls `c1.api.app.v1.AppEntitlementsProxy.Delete`.
     ///
     /// - `src_app_id`: a path segment, escaped.
     /// - `src_app_entitlement_id`: a path segment, escaped.
@@ -48,7 +48,7 @@ pub trait AppEntitlementsProxy: Api {
         request: &crate::models::DeleteAppEntitlementProxyRequest,
     ) -> Result<crate::models::DeleteAppEntitlementProxyResponse>;
 
-    /// `GET /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>` (`c1.api.app.v1.AppEntitlementsProxy.Get`).
+    /// Calls `c1.api.app.v1.AppEntitlementsProxy.Get`.
     ///
     /// - `src_app_id`: a path segment, escaped.
     /// - `src_app_entitlement_id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 pub trait AppManagedState: Api {
-    /// `GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>` (`c1.api.app.v1.AppManagedStateService.Get`).
+    /// Calls `c1.api.app.v1.AppManagedStateService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait AppManagedState: Api {
         resource_id: &str,
     ) -> Result<crate::models::GetAppManagedStateBindingResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings?<page_size>&<page_token>` (`c1.api.app.v1.AppManagedStateService.List`).
+    /// Calls `c1.api.app.v1.AppManagedStateService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -42,7 +42,7 @@ pub trait AppManagedState: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppManagedStateBindingsResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>/promote` (`c1.api.app.v1.AppManagedStateService.Promote`).
+    /// Calls `c1.api.app.v1.AppManagedStateService.Promote`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 pub trait AppOwners: Api {
-    /// `POST /api/v1/apps/<app_id>/owners/<user_id>` (`c1.api.app.v1.AppOwners.Add`).
+    /// Calls `c1.api.app.v1.AppOwners.Add`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait AppOwners: Api {
         request: &crate::models::AddAppOwnerRequest,
     ) -> Result<crate::models::AddAppOwnerResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/owners` (`c1.api.app.v1.AppOwners.Delete`).
+    /// Calls `c1.api.app.v1.AppOwners.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteAppOwnersRequest`](crate::models::DeleteAppOwnersRequest).
@@ -38,7 +38,7 @@ pub trait AppOwners: Api {
         request: &crate::models::DeleteAppOwnersRequest,
     ) -> Result<crate::models::DeleteAppOwnersResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/owners?<page_size>&<page_token>` (`c1.api.app.v1.AppOwners.List`).
+    /// Calls `c1.api.app.v1.AppOwners.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -53,7 +53,7 @@ pub trait AppOwners: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppOwnersResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/ownerids` (`c1.api.app.v1.AppOwners.ListOwnerIDs`).
+    /// Calls `c1.api.app.v1.AppOwners.ListOwnerIDs`.
     ///
     /// - `app_id`: a path segment, escaped.
     ///
@@ -62,7 +62,7 @@ pub trait AppOwners: Api {
     async fn list_owner_i_ds(&self, app_id: &str)
     -> Result<crate::models::ListAppOwnerIDsResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/owners/<user_id>` (`c1.api.app.v1.AppOwners.Remove`).
+    /// Calls `c1.api.app.v1.AppOwners.Remove`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -77,7 +77,7 @@ pub trait AppOwners: Api {
         request: &crate::models::RemoveAppOwnerRequest,
     ) -> Result<crate::models::RemoveAppOwnerResponse>;
 
-    /// `PUT /api/v1/apps/<app_id>/owners` (`c1.api.app.v1.AppOwners.Set`).
+    /// Calls `c1.api.app.v1.AppOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SetAppOwnersRequest`](crate::models::SetAppOwnersRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 pub trait AppOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppOwners.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -31,7 +31,7 @@ pub trait AppOwnersV2: Api {
         request: &crate::models::CreateAppEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateAppEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppOwners.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -50,7 +50,7 @@ pub trait AppOwnersV2: Api {
         request: &crate::models::CreateAppUserOwnerRequest,
     ) -> Result<crate::models::CreateAppUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppOwners.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -71,7 +71,7 @@ pub trait AppOwnersV2: Api {
         request: &crate::models::DeleteAppEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteAppEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppOwners.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -90,7 +90,7 @@ pub trait AppOwnersV2: Api {
         request: &crate::models::DeleteAppUserOwnerRequest,
     ) -> Result<crate::models::DeleteAppUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppOwners.GetEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.GetEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -109,7 +109,7 @@ pub trait AppOwnersV2: Api {
         app_entitlement_ref_id: &str,
     ) -> Result<crate::models::GetAppEntitlementOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppOwners.GetUserOwner`).
+    /// Calls `c1.api.app.v2.AppOwners.GetUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -126,7 +126,7 @@ pub trait AppOwnersV2: Api {
         user_ref_id: &str,
     ) -> Result<crate::models::GetAppUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppOwners.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.AppOwners.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -145,7 +145,7 @@ pub trait AppOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppOwners.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.AppOwners.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -164,7 +164,7 @@ pub trait AppOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/owners` (`c1.api.app.v2.AppOwners.Set`).
+    /// Calls `c1.api.app.v2.AppOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SetAppOwnersRequestV2`](crate::models::SetAppOwnersRequestV2).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-report")))]
 pub trait AppReport: Api {
-    /// `GET /api/v1/apps/<app_id>/report?<page_size>&<page_token>` (`c1.api.app.v1.AppReportService.List`).
+    /// Calls `c1.api.app.v1.AppReportService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.

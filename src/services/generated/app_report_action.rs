@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-report-action")))]
 pub trait AppReportAction: Api {
-    /// `POST /api/v1/apps/<app_id>/report` (`c1.api.app.v1.AppReportActionService.GenerateReport`).
+    /// Calls `c1.api.app.v1.AppReportActionService.GenerateReport`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AppActionsServiceGenerateReportRequest`](crate::models::AppActionsServiceGenerateReportRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 pub trait AppResource: Api {
-    /// `POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources` (`c1.api.app.v1.AppResourceService.CreateManuallyManagedAppResource`).
+    /// Calls `c1.api.app.v1.AppResourceService.CreateManuallyManagedAppResource`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_resource_type_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait AppResource: Api {
         request: &crate::models::CreateManuallyManagedAppResourceRequest,
     ) -> Result<crate::models::CreateManuallyManagedAppResourceResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>` (`c1.api.app.v1.AppResourceService.DeleteManuallyManagedAppResource`).
+    /// Calls `c1.api.app.v1.AppResourceService.DeleteManuallyManagedAppResource`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_resource_type_id`: a path segment, escaped.
@@ -42,7 +42,7 @@ pub trait AppResource: Api {
         request: &crate::models::DeleteManuallyManagedAppResourceRequest,
     ) -> Result<crate::models::DeleteManuallyManagedAppResourceResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>` (`c1.api.app.v1.AppResourceService.Get`).
+    /// Calls `c1.api.app.v1.AppResourceService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_resource_type_id`: a path segment, escaped.
@@ -57,7 +57,7 @@ pub trait AppResource: Api {
         id: &str,
     ) -> Result<crate::models::AppResourceServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources?<page_size>&<page_token>` (`c1.api.app.v1.AppResourceService.List`).
+    /// Calls `c1.api.app.v1.AppResourceService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_resource_type_id`: a path segment, escaped.
@@ -74,7 +74,7 @@ pub trait AppResource: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AppResourceServiceListResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>` (`c1.api.app.v1.AppResourceService.Update`).
+    /// Calls `c1.api.app.v1.AppResourceService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_resource_type_id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 pub trait AppResourceOwners: Api {
-    /// `POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners` (`c1.api.app.v1.AppResourceOwners.Add`).
+    /// Calls `c1.api.app.v1.AppResourceOwners.Add`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -27,7 +27,7 @@ pub trait AppResourceOwners: Api {
         request: &crate::models::AddAppResourceOwnerRequest,
     ) -> Result<crate::models::AddAppResourceOwnerResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/ownerids` (`c1.api.app.v1.AppResourceOwners.Delete`).
+    /// Calls `c1.api.app.v1.AppResourceOwners.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -44,7 +44,7 @@ pub trait AppResourceOwners: Api {
         request: &crate::models::DeleteAppResourceOwnersRequest,
     ) -> Result<crate::models::DeleteAppResourceOwnersResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners?<page_size>&<page_token>` (`c1.api.app.v1.AppResourceOwners.List`).
+    /// Calls `c1.api.app.v1.AppResourceOwners.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -63,7 +63,7 @@ pub trait AppResourceOwners: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppResourceOwnersResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/ownerids` (`c1.api.app.v1.AppResourceOwners.ListOwnerIDs`).
+    /// Calls `c1.api.app.v1.AppResourceOwners.ListOwnerIDs`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -78,7 +78,7 @@ pub trait AppResourceOwners: Api {
         resource_id: &str,
     ) -> Result<crate::models::ListAppResourceOwnerIDsResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners` (`c1.api.app.v1.AppResourceOwners.Remove`).
+    /// Calls `c1.api.app.v1.AppResourceOwners.Remove`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -95,7 +95,7 @@ pub trait AppResourceOwners: Api {
         request: &crate::models::RemoveAppResourceOwnerRequest,
     ) -> Result<crate::models::RemoveAppResourceOwnerResponse>;
 
-    /// `PUT /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners` (`c1.api.app.v1.AppResourceOwners.Set`).
+    /// Calls `c1.api.app.v1.AppResourceOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 pub trait AppResourceOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -35,7 +35,7 @@ pub trait AppResourceOwnersV2: Api {
         request: &crate::models::CreateAppResourceEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateAppResourceEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -58,7 +58,7 @@ pub trait AppResourceOwnersV2: Api {
         request: &crate::models::CreateAppResourceUserOwnerRequest,
     ) -> Result<crate::models::CreateAppResourceUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -83,7 +83,7 @@ pub trait AppResourceOwnersV2: Api {
         request: &crate::models::DeleteAppResourceEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteAppResourceEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -106,7 +106,7 @@ pub trait AppResourceOwnersV2: Api {
         request: &crate::models::DeleteAppResourceUserOwnerRequest,
     ) -> Result<crate::models::DeleteAppResourceUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.GetEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.GetEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -129,7 +129,7 @@ pub trait AppResourceOwnersV2: Api {
         app_entitlement_ref_id: &str,
     ) -> Result<crate::models::GetAppResourceEntitlementOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppResourceOwnersV2.GetUserOwner`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.GetUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -150,7 +150,7 @@ pub trait AppResourceOwnersV2: Api {
         user_ref_id: &str,
     ) -> Result<crate::models::GetAppResourceUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppResourceOwnersV2.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -173,7 +173,7 @@ pub trait AppResourceOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppResourceEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppResourceOwnersV2.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.
@@ -196,7 +196,7 @@ pub trait AppResourceOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppResourceUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners` (`c1.api.app.v2.AppResourceOwnersV2.Set`).
+    /// Calls `c1.api.app.v2.AppResourceOwnersV2.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `resource_type_id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 pub trait AppResourceSearch: Api {
-    /// `POST /api/v1/search/app_resource_types` (`c1.api.app.v1.AppResourceSearch.SearchAppResourceTypes`).
+    /// Calls `c1.api.app.v1.AppResourceSearch.SearchAppResourceTypes`.
     ///
     /// - `request`: the JSON body, a [`SearchAppResourceTypesRequest`](crate::models::SearchAppResourceTypesRequest).
     ///
@@ -23,7 +23,7 @@ pub trait AppResourceSearch: Api {
         request: &crate::models::SearchAppResourceTypesRequest,
     ) -> Result<crate::models::SearchAppResourceTypesResponse>;
 
-    /// `POST /api/v1/search/app_resources` (`c1.api.app.v1.AppResourceSearch.SearchAppResources`).
+    /// Calls `c1.api.app.v1.AppResourceSearch.SearchAppResources`.
     ///
     /// - `request`: the JSON body, a [`SearchAppResourcesRequest`](crate::models::SearchAppResourcesRequest).
     ///

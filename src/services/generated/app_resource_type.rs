@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 pub trait AppResourceType: Api {
-    /// `POST /api/v1/apps/<app_id>/resource_types` (`c1.api.app.v1.AppResourceTypeService.CreateManuallyManagedResourceType`).
+    /// Calls `c1.api.app.v1.AppResourceTypeService.CreateManuallyManagedResourceType`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CreateManuallyManagedResourceTypeRequest`](crate::models::CreateManuallyManagedResourceTypeRequest).
@@ -23,7 +23,7 @@ pub trait AppResourceType: Api {
         request: &crate::models::CreateManuallyManagedResourceTypeRequest,
     ) -> Result<crate::models::CreateManuallyManagedResourceTypeResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/resource_types/<id>` (`c1.api.app.v1.AppResourceTypeService.DeleteManuallyManagedResourceType`).
+    /// Calls `c1.api.app.v1.AppResourceTypeService.DeleteManuallyManagedResourceType`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -38,7 +38,7 @@ pub trait AppResourceType: Api {
         request: &crate::models::DeleteManuallyManagedResourceTypeRequest,
     ) -> Result<crate::models::DeleteManuallyManagedResourceTypeResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/resource_types/<id>` (`c1.api.app.v1.AppResourceTypeService.Get`).
+    /// Calls `c1.api.app.v1.AppResourceTypeService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -51,7 +51,7 @@ pub trait AppResourceType: Api {
         id: &str,
     ) -> Result<crate::models::AppResourceTypeServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/resource_types?<page_size>&<page_token>` (`c1.api.app.v1.AppResourceTypeService.List`).
+    /// Calls `c1.api.app.v1.AppResourceTypeService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -66,7 +66,7 @@ pub trait AppResourceType: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AppResourceTypeServiceListResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/resource_types/<id>` (`c1.api.app.v1.AppResourceTypeService.UpdateManuallyManagedResourceType`).
+    /// Calls `c1.api.app.v1.AppResourceTypeService.UpdateManuallyManagedResourceType`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.

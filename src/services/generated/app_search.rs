@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 pub trait AppSearch: Api {
-    /// `POST /api/v1/search/apps` (`c1.api.app.v1.AppSearch.Search`).
+    /// Calls `c1.api.app.v1.AppSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchAppsRequest`](crate::models::SearchAppsRequest).
     ///
@@ -23,7 +23,7 @@ pub trait AppSearch: Api {
         request: &crate::models::SearchAppsRequest,
     ) -> Result<crate::models::SearchAppsResponse>;
 
-    /// `POST /api/v1/search/user-ownership` (`c1.api.app.v1.AppSearch.SearchUserOwnership`).
+    /// Calls `c1.api.app.v1.AppSearch.SearchUserOwnership`.
     ///
     /// - `request`: the JSON body, a [`SearchUserOwnershipRequest`](crate::models::SearchUserOwnershipRequest).
     ///

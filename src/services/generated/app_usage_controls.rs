@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
 pub trait AppUsageControls: Api {
-    /// `GET /api/v1/apps/<app_id>/usage_controls` (`c1.api.app.v1.AppUsageControlsService.Get`).
+    /// Calls `c1.api.app.v1.AppUsageControlsService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     ///
@@ -18,7 +18,7 @@ pub trait AppUsageControls: Api {
     #[c1_endpoint(GET "/api/v1/apps/<app_id>/usage_controls")]
     async fn get(&self, app_id: &str) -> Result<crate::models::GetAppUsageControlsResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/usage_controls` (`c1.api.app.v1.AppUsageControlsService.Update`).
+    /// Calls `c1.api.app.v1.AppUsageControlsService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateAppUsageControlsRequest`](crate::models::UpdateAppUsageControlsRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 pub trait AppUser: Api {
-    /// `GET /api/v1/apps/<app_id>/app_users?<page_size>&<page_token>` (`c1.api.app.v1.AppUserService.List`).
+    /// Calls `c1.api.app.v1.AppUserService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -25,7 +25,7 @@ pub trait AppUser: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AppUserServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/app_users/<app_user_id>/credentials?<page_size>&<page_token>` (`c1.api.app.v1.AppUserService.ListAppUserCredentials`).
+    /// Calls `c1.api.app.v1.AppUserService.ListAppUserCredentials`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_user_id`: a path segment, escaped.
@@ -42,7 +42,7 @@ pub trait AppUser: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AppUserServiceListCredentialsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/users/<user_id>/app_users?<page_size>&<page_token>` (`c1.api.app.v1.AppUserService.ListAppUsersForUser`).
+    /// Calls `c1.api.app.v1.AppUserService.ListAppUsersForUser`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -59,7 +59,7 @@ pub trait AppUser: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AppUsersForUserServiceListResponse>;
 
-    /// `POST /api/v1/app_users/owned_service_accounts` (`c1.api.app.v1.AppUserService.ListOwnedServiceAccounts`).
+    /// Calls `c1.api.app.v1.AppUserService.ListOwnedServiceAccounts`.
     ///
     /// - `request`: the JSON body, a [`ListOwnedServiceAccountsRequest`](crate::models::ListOwnedServiceAccountsRequest).
     ///
@@ -72,7 +72,7 @@ pub trait AppUser: Api {
         request: &crate::models::ListOwnedServiceAccountsRequest,
     ) -> Result<crate::models::ListOwnedServiceAccountsResponse>;
 
-    /// `POST /api/v1/search/app_users` (`c1.api.app.v1.AppUserService.Search`).
+    /// Calls `c1.api.app.v1.AppUserService.Search`.
     ///
     /// - `request`: the JSON body, a [`AppUserServiceSearchRequest`](crate::models::AppUserServiceSearchRequest).
     ///
@@ -85,7 +85,7 @@ pub trait AppUser: Api {
         request: &crate::models::AppUserServiceSearchRequest,
     ) -> Result<crate::models::AppUserServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_user_app_id>/app_users/<app_user_id>` (`c1.api.app.v1.AppUserService.Update`).
+    /// Calls `c1.api.app.v1.AppUserService.Update`.
     ///
     /// - `app_user_app_id`: a path segment, escaped.
     /// - `app_user_id`: a path segment, escaped.

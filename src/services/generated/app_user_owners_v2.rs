@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 pub trait AppUserOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -33,7 +33,7 @@ pub trait AppUserOwnersV2: Api {
         request: &crate::models::CreateAppUserEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateAppUserEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -54,7 +54,7 @@ pub trait AppUserOwnersV2: Api {
         request: &crate::models::CreateAppUserUserOwnerRequest,
     ) -> Result<crate::models::CreateAppUserUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -77,7 +77,7 @@ pub trait AppUserOwnersV2: Api {
         request: &crate::models::DeleteAppUserEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteAppUserEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.AppUserOwnersV2.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -98,7 +98,7 @@ pub trait AppUserOwnersV2: Api {
         request: &crate::models::DeleteAppUserUserOwnerRequest,
     ) -> Result<crate::models::DeleteAppUserUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppUserOwnersV2.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -119,7 +119,7 @@ pub trait AppUserOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppUserEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/users/<user_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.AppUserOwnersV2.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -140,7 +140,7 @@ pub trait AppUserOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchAppUserUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/users/<user_id>/owners` (`c1.api.app.v2.AppUserOwnersV2.Set`).
+    /// Calls `c1.api.app.v2.AppUserOwnersV2.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.

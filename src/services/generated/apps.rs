@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 pub trait Apps: Api {
-    /// `POST /api/v1/apps` (`c1.api.app.v1.Apps.Create`).
+    /// Calls `c1.api.app.v1.Apps.Create`.
     ///
     /// - `request`: the JSON body, a [`CreateAppRequest`](crate::models::CreateAppRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Apps: Api {
         request: &crate::models::CreateAppRequest,
     ) -> Result<crate::models::CreateAppResponse>;
 
-    /// `DELETE /api/v1/apps/<id>` (`c1.api.app.v1.Apps.Delete`).
+    /// Calls `c1.api.app.v1.Apps.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteAppRequest`](crate::models::DeleteAppRequest).
@@ -34,7 +34,7 @@ pub trait Apps: Api {
         request: &crate::models::DeleteAppRequest,
     ) -> Result<crate::models::DeleteAppResponse>;
 
-    /// `GET /api/v1/apps/<id>` (`c1.api.app.v1.Apps.Get`).
+    /// Calls `c1.api.app.v1.Apps.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait Apps: Api {
     #[c1_endpoint(GET "/api/v1/apps/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::GetAppResponse>;
 
-    /// `GET /api/v1/apps?<page_size>&<page_token>` (`c1.api.app.v1.Apps.List`).
+    /// Calls `c1.api.app.v1.Apps.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait Apps: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppsResponse>;
 
-    /// `POST /api/v1/apps/<id>` (`c1.api.app.v1.Apps.Update`).
+    /// Calls `c1.api.app.v1.Apps.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateAppRequest`](crate::models::UpdateAppRequest).

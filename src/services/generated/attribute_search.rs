@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "attribute-search")))]
 pub trait AttributeSearch: Api {
-    /// `POST /api/v1/search/attributes` (`c1.api.attribute.v1.AttributeSearch.SearchAttributeValues`).
+    /// Calls `c1.api.attribute.v1.AttributeSearch.SearchAttributeValues`.
     ///
     /// - `request`: the JSON body, a [`SearchAttributeValuesRequest`](crate::models::SearchAttributeValuesRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 pub trait Attributes: Api {
-    /// `POST /api/v1/attributes` (`c1.api.attribute.v1.Attributes.CreateAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.CreateAttributeValue`.
     ///
     /// - `request`: the JSON body, a [`CreateAttributeValueRequest`](crate::models::CreateAttributeValueRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Attributes: Api {
         request: &crate::models::CreateAttributeValueRequest,
     ) -> Result<crate::models::CreateAttributeValueResponse>;
 
-    /// `POST /api/v1/attributes/compliance_frameworks` (`c1.api.attribute.v1.Attributes.CreateComplianceFrameworkAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.CreateComplianceFrameworkAttributeValue`.
     ///
     /// - `request`: the JSON body, a [`CreateComplianceFrameworkAttributeValueRequest`](crate::models::CreateComplianceFrameworkAttributeValueRequest).
     ///
@@ -32,7 +32,7 @@ pub trait Attributes: Api {
         request: &crate::models::CreateComplianceFrameworkAttributeValueRequest,
     ) -> Result<crate::models::CreateComplianceFrameworkAttributeValueResponse>;
 
-    /// `POST /api/v1/attributes/risk_levels` (`c1.api.attribute.v1.Attributes.CreateRiskLevelAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.CreateRiskLevelAttributeValue`.
     ///
     /// - `request`: the JSON body, a [`CreateRiskLevelAttributeValueRequest`](crate::models::CreateRiskLevelAttributeValueRequest).
     ///
@@ -43,7 +43,7 @@ pub trait Attributes: Api {
         request: &crate::models::CreateRiskLevelAttributeValueRequest,
     ) -> Result<crate::models::CreateRiskLevelAttributeValueResponse>;
 
-    /// `DELETE /api/v1/attribute/<id>` (`c1.api.attribute.v1.Attributes.DeleteAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.DeleteAttributeValue`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteAttributeValueRequest`](crate::models::DeleteAttributeValueRequest).
@@ -56,7 +56,7 @@ pub trait Attributes: Api {
         request: &crate::models::DeleteAttributeValueRequest,
     ) -> Result<crate::models::DeleteAttributeValueResponse>;
 
-    /// `DELETE /api/v1/attributes/compliance_frameworks/<id>` (`c1.api.attribute.v1.Attributes.DeleteComplianceFrameworkAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.DeleteComplianceFrameworkAttributeValue`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteComplianceFrameworkAttributeValueRequest`](crate::models::DeleteComplianceFrameworkAttributeValueRequest).
@@ -69,7 +69,7 @@ pub trait Attributes: Api {
         request: &crate::models::DeleteComplianceFrameworkAttributeValueRequest,
     ) -> Result<crate::models::DeleteComplianceFrameworkAttributeValueResponse>;
 
-    /// `DELETE /api/v1/attributes/risk_levels/<id>` (`c1.api.attribute.v1.Attributes.DeleteRiskLevelAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.DeleteRiskLevelAttributeValue`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteRiskLevelAttributeValueRequest`](crate::models::DeleteRiskLevelAttributeValueRequest).
@@ -82,7 +82,7 @@ pub trait Attributes: Api {
         request: &crate::models::DeleteRiskLevelAttributeValueRequest,
     ) -> Result<crate::models::DeleteRiskLevelAttributeValueResponse>;
 
-    /// `GET /api/v1/attributes/<id>` (`c1.api.attribute.v1.Attributes.GetAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.GetAttributeValue`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -93,7 +93,7 @@ pub trait Attributes: Api {
         id: &str,
     ) -> Result<crate::models::GetAttributeValueResponse>;
 
-    /// `GET /api/v1/attributes/compliance_frameworks/<id>` (`c1.api.attribute.v1.Attributes.GetComplianceFrameworkAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.GetComplianceFrameworkAttributeValue`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -104,7 +104,7 @@ pub trait Attributes: Api {
         id: &str,
     ) -> Result<crate::models::GetComplianceFrameworkAttributeValueResponse>;
 
-    /// `GET /api/v1/attributes/risk_levels/<id>` (`c1.api.attribute.v1.Attributes.GetRiskLevelAttributeValue`).
+    /// Calls `c1.api.attribute.v1.Attributes.GetRiskLevelAttributeValue`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -115,7 +115,7 @@ pub trait Attributes: Api {
         id: &str,
     ) -> Result<crate::models::GetRiskLevelAttributeValueResponse>;
 
-    /// `GET /api/v1/attributes/types?<page_size>&<page_token>` (`c1.api.attribute.v1.Attributes.ListAttributeTypes`).
+    /// Calls `c1.api.attribute.v1.Attributes.ListAttributeTypes`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -128,7 +128,7 @@ pub trait Attributes: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAttributeTypesResponse>;
 
-    /// `GET /api/v1/attributes/types/<attribute_type_id>/values?<page_size>&<page_token>` (`c1.api.attribute.v1.Attributes.ListAttributeValues`).
+    /// Calls `c1.api.attribute.v1.Attributes.ListAttributeValues`.
     ///
     /// - `attribute_type_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -143,7 +143,7 @@ pub trait Attributes: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAttributeValuesResponse>;
 
-    /// `GET /api/v1/attributes/compliance_frameworks?<page_size>&<page_token>` (`c1.api.attribute.v1.Attributes.ListComplianceFrameworks`).
+    /// Calls `c1.api.attribute.v1.Attributes.ListComplianceFrameworks`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -156,7 +156,7 @@ pub trait Attributes: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListComplianceFrameworksResponse>;
 
-    /// `GET /api/v1/attributes/risk_levels?<page_size>&<page_token>` (`c1.api.attribute.v1.Attributes.ListRiskLevels`).
+    /// Calls `c1.api.attribute.v1.Attributes.ListRiskLevels`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.

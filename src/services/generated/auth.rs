@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 pub trait Auth: Api {
-    /// `GET /api/v1/auth/introspect` (`c1.api.auth.v1.Auth.Introspect`).
+    /// Calls `c1.api.auth.v1.Auth.Introspect`.
     ///
     ///
     /// Answers a [`IntrospectResponse`](crate::models::IntrospectResponse).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 pub trait Automation: Api {
-    /// `POST /api/v1/automations/<id>/circuit_breaker/clear` (`c1.api.automations.v1.AutomationService.ClearAutomationCircuitBreaker`).
+    /// Calls `c1.api.automations.v1.AutomationService.ClearAutomationCircuitBreaker`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ClearAutomationCircuitBreakerRequest`](crate::models::ClearAutomationCircuitBreakerRequest).
@@ -23,7 +23,7 @@ pub trait Automation: Api {
         request: &crate::models::ClearAutomationCircuitBreakerRequest,
     ) -> Result<crate::models::ClearAutomationCircuitBreakerResponse>;
 
-    /// `POST /api/v1/automations` (`c1.api.automations.v1.AutomationService.CreateAutomation`).
+    /// Calls `c1.api.automations.v1.AutomationService.CreateAutomation`.
     ///
     /// - `request`: the JSON body, a [`AutomationsCreateAutomationRequest`](crate::models::AutomationsCreateAutomationRequest).
     ///
@@ -34,7 +34,7 @@ pub trait Automation: Api {
         request: &crate::models::AutomationsCreateAutomationRequest,
     ) -> Result<crate::models::AutomationsCreateAutomationResponse>;
 
-    /// `DELETE /api/v1/automations/<id>` (`c1.api.automations.v1.AutomationService.DeleteAutomation`).
+    /// Calls `c1.api.automations.v1.AutomationService.DeleteAutomation`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`AutomationsDeleteAutomationRequest`](crate::models::AutomationsDeleteAutomationRequest).
@@ -47,7 +47,7 @@ pub trait Automation: Api {
         request: &crate::models::AutomationsDeleteAutomationRequest,
     ) -> Result<crate::models::AutomationsDeleteAutomationResponse>;
 
-    /// `POST /api/v1/automations/<id>/execute` (`c1.api.automations.v1.AutomationService.ExecuteAutomation`).
+    /// Calls `c1.api.automations.v1.AutomationService.ExecuteAutomation`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ExecuteAutomationRequest`](crate::models::ExecuteAutomationRequest).
@@ -60,7 +60,7 @@ pub trait Automation: Api {
         request: &crate::models::ExecuteAutomationRequest,
     ) -> Result<crate::models::ExecuteAutomationResponse>;
 
-    /// `GET /api/v1/automations/<id>` (`c1.api.automations.v1.AutomationService.GetAutomation`).
+    /// Calls `c1.api.automations.v1.AutomationService.GetAutomation`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -68,7 +68,7 @@ pub trait Automation: Api {
     #[c1_endpoint(GET "/api/v1/automations/<id>")]
     async fn get_automation(&self, id: &str) -> Result<crate::models::GetAutomationResponse>;
 
-    /// `GET /api/v1/automations?<page_size>&<page_token>` (`c1.api.automations.v1.AutomationService.ListAutomations`).
+    /// Calls `c1.api.automations.v1.AutomationService.ListAutomations`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -83,7 +83,7 @@ pub trait Automation: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAutomationsResponse>;
 
-    /// `POST /api/v1/automations/<id>/circuit_breaker/resolve_paused` (`c1.api.automations.v1.AutomationService.ResolvePausedAutomationExecutions`).
+    /// Calls `c1.api.automations.v1.AutomationService.ResolvePausedAutomationExecutions`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ResolvePausedAutomationExecutionsRequest`](crate::models::ResolvePausedAutomationExecutionsRequest).
@@ -96,7 +96,7 @@ pub trait Automation: Api {
         request: &crate::models::ResolvePausedAutomationExecutionsRequest,
     ) -> Result<crate::models::ResolvePausedAutomationExecutionsResponse>;
 
-    /// `POST /api/v1/automations/<id>` (`c1.api.automations.v1.AutomationService.UpdateAutomation`).
+    /// Calls `c1.api.automations.v1.AutomationService.UpdateAutomation`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateAutomationRequest`](crate::models::UpdateAutomationRequest).

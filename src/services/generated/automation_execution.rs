@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution")))]
 pub trait AutomationExecution: Api {
-    /// `GET /api/v1/automation_executions/<id>` (`c1.api.automations.v1.AutomationExecutionService.GetAutomationExecution`).
+    /// Calls `c1.api.automations.v1.AutomationExecutionService.GetAutomationExecution`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -21,7 +21,7 @@ pub trait AutomationExecution: Api {
         id: i64,
     ) -> Result<crate::models::GetAutomationExecutionResponse>;
 
-    /// `GET /api/v1/automation_executions?<page_size>&<page_token>` (`c1.api.automations.v1.AutomationExecutionService.ListAutomationExecutions`).
+    /// Calls `c1.api.automations.v1.AutomationExecutionService.ListAutomationExecutions`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.

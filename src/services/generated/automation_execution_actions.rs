@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-actions")))]
 pub trait AutomationExecutionActions: Api {
-    /// `POST /api/v1/automation_executions/<id>/actions/terminate` (`c1.api.automations.v1.AutomationExecutionActionsService.TerminateAutomation`).
+    /// Calls `c1.api.automations.v1.AutomationExecutionActionsService.TerminateAutomation`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TerminateAutomationRequest`](crate::models::TerminateAutomationRequest).

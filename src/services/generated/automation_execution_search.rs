@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 pub trait AutomationExecutionSearch: Api {
-    /// `POST /api/v1/search/all_automation_executions` (`c1.api.automations.v1.AutomationExecutionSearchService.SearchAllAutomationExecutions`).
+    /// Calls `c1.api.automations.v1.AutomationExecutionSearchService.SearchAllAutomationExecutions`.
     ///
     /// - `request`: the JSON body, a [`SearchAllAutomationExecutionsRequest`](crate::models::SearchAllAutomationExecutionsRequest).
     ///
@@ -23,7 +23,7 @@ pub trait AutomationExecutionSearch: Api {
         request: &crate::models::SearchAllAutomationExecutionsRequest,
     ) -> Result<crate::models::SearchAllAutomationExecutionsResponse>;
 
-    /// `POST /api/v1/search/automation_executions` (`c1.api.automations.v1.AutomationExecutionSearchService.SearchAutomationExecutions`).
+    /// Calls `c1.api.automations.v1.AutomationExecutionSearchService.SearchAutomationExecutions`.
     ///
     /// - `request`: the JSON body, a [`SearchAutomationExecutionsRequest`](crate::models::SearchAutomationExecutionsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 pub trait AutomationSearch: Api {
-    /// `POST /api/v1/search/automation_versions` (`c1.api.automations.v1.AutomationSearchService.SearchAutomationTemplateVersions`).
+    /// Calls `c1.api.automations.v1.AutomationSearchService.SearchAutomationTemplateVersions`.
     ///
     /// - `request`: the JSON body, a [`SearchAutomationTemplateVersionsRequest`](crate::models::SearchAutomationTemplateVersionsRequest).
     ///
@@ -23,7 +23,7 @@ pub trait AutomationSearch: Api {
         request: &crate::models::SearchAutomationTemplateVersionsRequest,
     ) -> Result<crate::models::SearchAutomationTemplateVersionsResponse>;
 
-    /// `POST /api/v1/search/automations` (`c1.api.automations.v1.AutomationSearchService.SearchAutomations`).
+    /// Calls `c1.api.automations.v1.AutomationSearchService.SearchAutomations`.
     ///
     /// - `request`: the JSON body, a [`SearchAutomationsRequest`](crate::models::SearchAutomationsRequest).
     ///

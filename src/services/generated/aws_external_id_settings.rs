@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-external-id-settings")))]
 pub trait AWSExternalIDSettings: Api {
-    /// `GET /api/v1/settings/aws-external-id` (`c1.api.settings.v1.AWSExternalIDSettings.Get`).
+    /// Calls `c1.api.settings.v1.AWSExternalIDSettings.Get`.
     ///
     ///
     /// Answers a [`GetAWSExternalIDResponse`](crate::models::GetAWSExternalIDResponse).

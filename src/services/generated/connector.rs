@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 pub trait Connector: Api {
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/confirm_sync_valid/<sync_lifecycle_id>` (`c1.api.app.v1.ConnectorService.ConfirmSyncValid`).
+    /// Calls `c1.api.app.v1.ConnectorService.ConfirmSyncValid`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -27,7 +27,7 @@ pub trait Connector: Api {
         request: &crate::models::ConfirmSyncValidRequest,
     ) -> Result<crate::models::ConfirmSyncValidResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/create` (`c1.api.app.v1.ConnectorService.Create`).
+    /// Calls `c1.api.app.v1.ConnectorService.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ConnectorServiceCreateRequest`](crate::models::ConnectorServiceCreateRequest).
@@ -40,7 +40,7 @@ pub trait Connector: Api {
         request: &crate::models::ConnectorServiceCreateRequest,
     ) -> Result<crate::models::ConnectorServiceCreateResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors` (`c1.api.app.v1.ConnectorService.CreateDelegated`).
+    /// Calls `c1.api.app.v1.ConnectorService.CreateDelegated`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ConnectorServiceCreateDelegatedRequest`](crate::models::ConnectorServiceCreateDelegatedRequest).
@@ -53,7 +53,7 @@ pub trait Connector: Api {
         request: &crate::models::ConnectorServiceCreateDelegatedRequest,
     ) -> Result<crate::models::ConnectorServiceCreateResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/connectors/<id>` (`c1.api.app.v1.ConnectorService.Delete`).
+    /// Calls `c1.api.app.v1.ConnectorService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -68,7 +68,7 @@ pub trait Connector: Api {
         request: &crate::models::ConnectorServiceDeleteRequest,
     ) -> Result<crate::models::ConnectorServiceDeleteResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/force_sync` (`c1.api.app.v1.ConnectorService.ForceSync`).
+    /// Calls `c1.api.app.v1.ConnectorService.ForceSync`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -83,7 +83,7 @@ pub trait Connector: Api {
         request: &crate::models::ForceSyncRequest,
     ) -> Result<crate::models::ForceSyncResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<id>` (`c1.api.app.v1.ConnectorService.Get`).
+    /// Calls `c1.api.app.v1.ConnectorService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -96,7 +96,7 @@ pub trait Connector: Api {
         id: &str,
     ) -> Result<crate::models::ConnectorServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/syncs/<sync_id>/download_url` (`c1.api.app.v1.ConnectorService.GetConnectorSyncDownloadURL`).
+    /// Calls `c1.api.app.v1.ConnectorService.GetConnectorSyncDownloadURL`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -111,7 +111,7 @@ pub trait Connector: Api {
         sync_id: &str,
     ) -> Result<crate::models::GetConnectorSyncDownloadURLResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/credentials/<id>` (`c1.api.app.v1.ConnectorService.GetCredentials`).
+    /// Calls `c1.api.app.v1.ConnectorService.GetCredentials`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -126,7 +126,7 @@ pub trait Connector: Api {
         id: &str,
     ) -> Result<crate::models::ConnectorServiceGetCredentialsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors?<page_size>&<page_token>` (`c1.api.app.v1.ConnectorService.List`).
+    /// Calls `c1.api.app.v1.ConnectorService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -141,7 +141,7 @@ pub trait Connector: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ConnectorServiceListResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/pause` (`c1.api.app.v1.ConnectorService.PauseSync`).
+    /// Calls `c1.api.app.v1.ConnectorService.PauseSync`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -156,7 +156,7 @@ pub trait Connector: Api {
         request: &crate::models::PauseSyncRequest,
     ) -> Result<crate::models::PauseSyncResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/resume` (`c1.api.app.v1.ConnectorService.ResumeSync`).
+    /// Calls `c1.api.app.v1.ConnectorService.ResumeSync`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -171,7 +171,7 @@ pub trait Connector: Api {
         request: &crate::models::ResumeSyncRequest,
     ) -> Result<crate::models::ResumeSyncResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/credentials/<id>` (`c1.api.app.v1.ConnectorService.RevokeCredential`).
+    /// Calls `c1.api.app.v1.ConnectorService.RevokeCredential`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -188,7 +188,7 @@ pub trait Connector: Api {
         request: &crate::models::ConnectorServiceRevokeCredentialRequest,
     ) -> Result<crate::models::ConnectorServiceRevokeCredentialResponse>;
 
-    /// `POST /api/v1/apps/connectors/credentials` (`c1.api.app.v1.ConnectorService.RotateCredential`).
+    /// Calls `c1.api.app.v1.ConnectorService.RotateCredential`.
     ///
     /// - `request`: the JSON body, a [`ConnectorServiceRotateCredentialRequest`](crate::models::ConnectorServiceRotateCredentialRequest).
     ///
@@ -199,7 +199,7 @@ pub trait Connector: Api {
         request: &crate::models::ConnectorServiceRotateCredentialRequest,
     ) -> Result<crate::models::ConnectorServiceRotateCredentialResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<id>` (`c1.api.app.v1.ConnectorService.Update`).
+    /// Calls `c1.api.app.v1.ConnectorService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -214,7 +214,7 @@ pub trait Connector: Api {
         request: &crate::models::ConnectorServiceUpdateRequest,
     ) -> Result<crate::models::ConnectorServiceUpdateResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/schedule` (`c1.api.app.v1.ConnectorService.UpdateConnectorSchedule`).
+    /// Calls `c1.api.app.v1.ConnectorService.UpdateConnectorSchedule`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -231,7 +231,7 @@ pub trait Connector: Api {
         request: &crate::models::UpdateConnectorScheduleRequest,
     ) -> Result<crate::models::UpdateConnectorScheduleResponse>;
 
-    /// `POST /api/v1/apps/<connector_app_id>/connectors/<connector_id>/delegated` (`c1.api.app.v1.ConnectorService.UpdateDelegated`).
+    /// Calls `c1.api.app.v1.ConnectorService.UpdateDelegated`.
     ///
     /// - `connector_app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -246,7 +246,7 @@ pub trait Connector: Api {
         request: &crate::models::ConnectorServiceUpdateDelegatedRequest,
     ) -> Result<crate::models::ConnectorServiceUpdateResponse>;
 
-    /// `POST /api/v1/apps/connectors/validate_config/http` (`c1.api.app.v1.ConnectorService.ValidateHTTPConnectorConfig`).
+    /// Calls `c1.api.app.v1.ConnectorService.ValidateHTTPConnectorConfig`.
     ///
     /// - `request`: the JSON body, a [`EditorValidateRequest`](crate::models::EditorValidateRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "connector-authoring-activation")))]
 pub trait ConnectorAuthoringActivation: Api {
-    /// `POST /api/v1/connector-authoring/activations` (`c1.api.connector_authoring.v1.ConnectorAuthoringActivationService.ActivateRevision`).
+    /// Calls `c1.api.connector_authoring.v1.ConnectorAuthoringActivationService.ActivateRevision`.
     ///
     /// - `request`: the JSON body, a [`ConnectorAuthoringServiceActivateRevisionRequest`](crate::models::ConnectorAuthoringServiceActivateRevisionRequest).
     ///
@@ -21,7 +21,7 @@ pub trait ConnectorAuthoringActivation: Api {
         request: &crate::models::ConnectorAuthoringServiceActivateRevisionRequest,
     ) -> Result<crate::models::ConnectorAuthoringServiceActivateRevisionResponse>;
 
-    /// `POST /api/v1/connector-authoring/rollbacks` (`c1.api.connector_authoring.v1.ConnectorAuthoringActivationService.RollbackRevision`).
+    /// Calls `c1.api.connector_authoring.v1.ConnectorAuthoringActivationService.RollbackRevision`.
     ///
     /// - `request`: the JSON body, a [`ConnectorAuthoringServiceRollbackRevisionRequest`](crate::models::ConnectorAuthoringServiceRollbackRevisionRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "connector-catalog")))]
 pub trait ConnectorCatalog: Api {
-    /// `POST /api/v1/connectorcatalog` (`c1.api.integration.connector.v1.ConnectorCatalogService.ConfigurationSchema`).
+    /// Calls `c1.api.integration.connector.v1.ConnectorCatalogService.ConfigurationSchema`.
     ///
     /// - `request`: the JSON body, a [`ConnectorCatalogServiceConfigurationSchemaRequest`](crate::models::ConnectorCatalogServiceConfigurationSchemaRequest).
     ///

@@ -12,7 +12,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// Also implemented on [`Client`] itself: `use c1::ConnectorOwnersV2;` then `client.<operation>(..)`.
 #[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 pub trait ConnectorOwnersV2: Api {
-    /// `POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.ConnectorOwners.CreateEntitlementOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.CreateEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -35,7 +35,7 @@ pub trait ConnectorOwnersV2: Api {
         request: &crate::models::CreateConnectorEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateConnectorEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.ConnectorOwners.CreateUserOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.CreateUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -56,7 +56,7 @@ pub trait ConnectorOwnersV2: Api {
         request: &crate::models::CreateConnectorUserOwnerRequest,
     ) -> Result<crate::models::CreateConnectorUserOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.ConnectorOwners.DeleteEntitlementOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.DeleteEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -79,7 +79,7 @@ pub trait ConnectorOwnersV2: Api {
         request: &crate::models::DeleteConnectorEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteConnectorEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.ConnectorOwners.DeleteUserOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.DeleteUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -100,7 +100,7 @@ pub trait ConnectorOwnersV2: Api {
         request: &crate::models::DeleteConnectorUserOwnerRequest,
     ) -> Result<crate::models::DeleteConnectorUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.app.v2.ConnectorOwners.GetEntitlementOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.GetEntitlementOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -121,7 +121,7 @@ pub trait ConnectorOwnersV2: Api {
         app_entitlement_ref_id: &str,
     ) -> Result<crate::models::GetConnectorEntitlementOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.app.v2.ConnectorOwners.GetUserOwner`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.GetUserOwner`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -140,7 +140,7 @@ pub trait ConnectorOwnersV2: Api {
         user_ref_id: &str,
     ) -> Result<crate::models::GetConnectorUserOwnerResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.ConnectorOwners.SearchEntitlementOwners`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.SearchEntitlementOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -161,7 +161,7 @@ pub trait ConnectorOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchConnectorEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.app.v2.ConnectorOwners.SearchUserOwners`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -182,7 +182,7 @@ pub trait ConnectorOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchConnectorUserOwnersResponse>;
 
-    /// `PUT /api/v2/apps/<app_id>/connectors/<connector_id>/owners` (`c1.api.app.v2.ConnectorOwners.Set`).
+    /// Calls `c1.api.app.v2.ConnectorOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

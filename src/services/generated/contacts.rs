@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
 pub trait Contacts: Api {
-    /// `GET /api/v1/settings/contacts` (`c1.api.settings.v1.ContactsService.GetContacts`).
+    /// Calls `c1.api.settings.v1.ContactsService.GetContacts`.
     ///
     ///
     /// Answers a [`GetContactsResponse`](crate::models::GetContactsResponse).
     #[c1_endpoint(GET "/api/v1/settings/contacts")]
     async fn get_contacts(&self) -> Result<crate::models::GetContactsResponse>;
 
-    /// `POST /api/v1/settings/contacts` (`c1.api.settings.v1.ContactsService.UpdateContacts`).
+    /// Calls `c1.api.settings.v1.ContactsService.UpdateContacts`.
     ///
     /// - `request`: the JSON body, a [`UpdateContactsRequest`](crate::models::UpdateContactsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 pub trait CredentialInventoryPolicy: Api {
-    /// `POST /api/v1/credential-inventory-policies` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Create`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Create`.
     ///
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceCreateRequest`](crate::models::CredentialInventoryPolicyServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait CredentialInventoryPolicy: Api {
         request: &crate::models::CredentialInventoryPolicyServiceCreateRequest,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceCreateResponse>;
 
-    /// `DELETE /api/v1/credential-inventory-policies/<id>` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Delete`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceDeleteRequest`](crate::models::CredentialInventoryPolicyServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait CredentialInventoryPolicy: Api {
         request: &crate::models::CredentialInventoryPolicyServiceDeleteRequest,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceDeleteResponse>;
 
-    /// `GET /api/v1/credential-inventory-policies/<id>` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Get`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -45,7 +45,7 @@ pub trait CredentialInventoryPolicy: Api {
         id: &str,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceGetResponse>;
 
-    /// `GET /api/v1/credential-inventory-policies?<page_size>&<page_token>` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.List`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -58,7 +58,7 @@ pub trait CredentialInventoryPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceListResponse>;
 
-    /// `POST /api/v1/search/credential-inventory-policies` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Search`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceSearchRequest`](crate::models::CredentialInventoryPolicyServiceSearchRequest).
     ///
@@ -71,7 +71,7 @@ pub trait CredentialInventoryPolicy: Api {
         request: &crate::models::CredentialInventoryPolicyServiceSearchRequest,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceSearchResponse>;
 
-    /// `POST /api/v1/credential-inventory-policies/<id>` (`c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Update`).
+    /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceUpdateRequest`](crate::models::CredentialInventoryPolicyServiceUpdateRequest).

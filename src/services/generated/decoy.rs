@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "decoy")))]
 pub trait Decoy: Api {
-    /// `POST /api/v1/decoys` (`c1.api.decoy.v1.DecoyService.Create`).
+    /// Calls `c1.api.decoy.v1.DecoyService.Create`.
     ///
     /// - `request`: the JSON body, a [`DecoyServiceCreateRequest`](crate::models::DecoyServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Decoy: Api {
         request: &crate::models::DecoyServiceCreateRequest,
     ) -> Result<crate::models::DecoyServiceCreateResponse>;
 
-    /// `DELETE /api/v1/decoys/<id>` (`c1.api.decoy.v1.DecoyService.Delete`).
+    /// Calls `c1.api.decoy.v1.DecoyService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DecoyServiceDeleteRequest`](crate::models::DecoyServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait Decoy: Api {
         request: &crate::models::DecoyServiceDeleteRequest,
     ) -> Result<crate::models::DecoyServiceDeleteResponse>;
 
-    /// `GET /api/v1/decoys/<id>` (`c1.api.decoy.v1.DecoyService.Get`).
+    /// Calls `c1.api.decoy.v1.DecoyService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait Decoy: Api {
     #[c1_endpoint(GET "/api/v1/decoys/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::DecoyServiceGetResponse>;
 
-    /// `GET /api/v1/decoys?<page_size>&<page_token>` (`c1.api.decoy.v1.DecoyService.List`).
+    /// Calls `c1.api.decoy.v1.DecoyService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -57,7 +57,7 @@ pub trait Decoy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::DecoyServiceListResponse>;
 
-    /// `POST /api/v1/decoys/<id>/rotate` (`c1.api.decoy.v1.DecoyService.Rotate`).
+    /// Calls `c1.api.decoy.v1.DecoyService.Rotate`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DecoyServiceRotateRequest`](crate::models::DecoyServiceRotateRequest).
@@ -70,7 +70,7 @@ pub trait Decoy: Api {
         request: &crate::models::DecoyServiceRotateRequest,
     ) -> Result<crate::models::DecoyServiceRotateResponse>;
 
-    /// `PATCH /api/v1/decoys/<id>` (`c1.api.decoy.v1.DecoyService.Update`).
+    /// Calls `c1.api.decoy.v1.DecoyService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DecoyServiceUpdateRequest`](crate::models::DecoyServiceUpdateRequest).

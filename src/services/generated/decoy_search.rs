@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "decoy-search")))]
 pub trait DecoySearch: Api {
-    /// `POST /api/v1/decoys/search` (`c1.api.decoy.v1.DecoySearchService.Search`).
+    /// Calls `c1.api.decoy.v1.DecoySearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`DecoySearchRequest`](crate::models::DecoySearchRequest).
     ///

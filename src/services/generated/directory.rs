@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "directory")))]
 pub trait Directory: Api {
-    /// `POST /api/v1/directories` (`c1.api.directory.v1.DirectoryService.Create`).
+    /// Calls `c1.api.directory.v1.DirectoryService.Create`.
     ///
     /// - `request`: the JSON body, a [`DirectoryServiceCreateRequest`](crate::models::DirectoryServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Directory: Api {
         request: &crate::models::DirectoryServiceCreateRequest,
     ) -> Result<crate::models::DirectoryServiceCreateResponse>;
 
-    /// `DELETE /api/v1/directories/<app_id>` (`c1.api.directory.v1.DirectoryService.Delete`).
+    /// Calls `c1.api.directory.v1.DirectoryService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DirectoryServiceDeleteRequest`](crate::models::DirectoryServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait Directory: Api {
         request: &crate::models::DirectoryServiceDeleteRequest,
     ) -> Result<crate::models::DirectoryServiceDeleteResponse>;
 
-    /// `GET /api/v1/directories/<app_id>` (`c1.api.directory.v1.DirectoryService.Get`).
+    /// Calls `c1.api.directory.v1.DirectoryService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait Directory: Api {
     #[c1_endpoint(GET "/api/v1/directories/<app_id>")]
     async fn get(&self, app_id: &str) -> Result<crate::models::DirectoryServiceGetResponse>;
 
-    /// `GET /api/v1/directories?<page_size>&<page_token>` (`c1.api.directory.v1.DirectoryService.List`).
+    /// Calls `c1.api.directory.v1.DirectoryService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait Directory: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::DirectoryServiceListResponse>;
 
-    /// `PUT /api/v1/directories/<app_id>` (`c1.api.directory.v1.DirectoryService.Update`).
+    /// Calls `c1.api.directory.v1.DirectoryService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DirectoryServiceUpdateRequest`](crate::models::DirectoryServiceUpdateRequest).

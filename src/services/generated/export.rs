@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 pub trait Export: Api {
-    /// `POST /api/v1/systemlog/exports` (`c1.api.systemlog.v1.ExportService.Create`).
+    /// Calls `c1.api.systemlog.v1.ExportService.Create`.
     ///
     /// - `request`: the JSON body, a [`ExportServiceCreateRequest`](crate::models::ExportServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Export: Api {
         request: &crate::models::ExportServiceCreateRequest,
     ) -> Result<crate::models::ExportServiceCreateResponse>;
 
-    /// `DELETE /api/v1/systemlog/exports/<export_id>` (`c1.api.systemlog.v1.ExportService.Delete`).
+    /// Calls `c1.api.systemlog.v1.ExportService.Delete`.
     ///
     /// - `export_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ExportServiceDeleteRequest`](crate::models::ExportServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait Export: Api {
         request: &crate::models::ExportServiceDeleteRequest,
     ) -> Result<crate::models::ExportServiceDeleteResponse>;
 
-    /// `GET /api/v1/systemlog/exports/<export_id>` (`c1.api.systemlog.v1.ExportService.Get`).
+    /// Calls `c1.api.systemlog.v1.ExportService.Get`.
     ///
     /// - `export_id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait Export: Api {
     #[c1_endpoint(GET "/api/v1/systemlog/exports/<export_id>")]
     async fn get(&self, export_id: &str) -> Result<crate::models::ExportServiceGetResponse>;
 
-    /// `GET /api/v1/systemlog/exports?<page_size>&<page_token>` (`c1.api.systemlog.v1.ExportService.List`).
+    /// Calls `c1.api.systemlog.v1.ExportService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait Export: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ExportServiceListResponse>;
 
-    /// `POST /api/v1/systemlog/exports/<export_id>/events` (`c1.api.systemlog.v1.ExportService.ListEvents`).
+    /// Calls `c1.api.systemlog.v1.ExportService.ListEvents`.
     ///
     /// - `export_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ExportServiceListEventsRequest`](crate::models::ExportServiceListEventsRequest).
@@ -70,7 +70,7 @@ pub trait Export: Api {
         request: &crate::models::ExportServiceListEventsRequest,
     ) -> Result<crate::models::ExportServiceListEventsResponse>;
 
-    /// `POST /api/v1/systemlog/exports/<export_id>` (`c1.api.systemlog.v1.ExportService.Update`).
+    /// Calls `c1.api.systemlog.v1.ExportService.Update`.
     ///
     /// - `export_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ExportServiceUpdateRequest`](crate::models::ExportServiceUpdateRequest).

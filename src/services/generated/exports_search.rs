@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "exports-search")))]
 pub trait ExportsSearch: Api {
-    /// `POST /api/v1/search/systemlog/exports` (`c1.api.systemlog.v1.ExportsSearchService.Search`).
+    /// Calls `c1.api.systemlog.v1.ExportsSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`ExportsSearchServiceSearchRequest`](crate::models::ExportsSearchServiceSearchRequest).
     ///

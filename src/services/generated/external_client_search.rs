@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
 pub trait ExternalClientSearch: Api {
-    /// `POST /api/v1/search/iam/external_clients` (`c1.api.iam.v1.ExternalClientSearchService.Search`).
+    /// Calls `c1.api.iam.v1.ExternalClientSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`ExternalClientSearchServiceSearchRequest`](crate::models::ExternalClientSearchServiceSearchRequest).
     ///

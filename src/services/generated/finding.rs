@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding")))]
 pub trait Finding: Api {
-    /// `POST /api/v1/findings/bulk/tasks` (`c1.api.finding.v1.FindingService.BulkCreateFindingTasks`).
+    /// Calls `c1.api.finding.v1.FindingService.BulkCreateFindingTasks`.
     ///
     /// - `request`: the JSON body, a [`BulkCreateFindingTasksRequest`](crate::models::BulkCreateFindingTasksRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Finding: Api {
         request: &crate::models::BulkCreateFindingTasksRequest,
     ) -> Result<crate::models::BulkCreateFindingTasksResponse>;
 
-    /// `POST /api/v1/findings/bulk/state` (`c1.api.finding.v1.FindingService.BulkUpdateFindingState`).
+    /// Calls `c1.api.finding.v1.FindingService.BulkUpdateFindingState`.
     ///
     /// - `request`: the JSON body, a [`BulkUpdateFindingStateRequest`](crate::models::BulkUpdateFindingStateRequest).
     ///
@@ -32,7 +32,7 @@ pub trait Finding: Api {
         request: &crate::models::BulkUpdateFindingStateRequest,
     ) -> Result<crate::models::BulkUpdateFindingStateResponse>;
 
-    /// `POST /api/v1/findings` (`c1.api.finding.v1.FindingService.CreateFinding`).
+    /// Calls `c1.api.finding.v1.FindingService.CreateFinding`.
     ///
     /// - `request`: the JSON body, a [`CreateFindingRequest`](crate::models::CreateFindingRequest).
     ///
@@ -43,7 +43,7 @@ pub trait Finding: Api {
         request: &crate::models::CreateFindingRequest,
     ) -> Result<crate::models::CreateFindingResponse>;
 
-    /// `POST /api/v1/findings/<finding_id>/task` (`c1.api.finding.v1.FindingService.CreateFindingTask`).
+    /// Calls `c1.api.finding.v1.FindingService.CreateFindingTask`.
     ///
     /// - `finding_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CreateFindingTaskRequest`](crate::models::CreateFindingTaskRequest).
@@ -56,7 +56,7 @@ pub trait Finding: Api {
         request: &crate::models::CreateFindingTaskRequest,
     ) -> Result<crate::models::CreateFindingTaskResponse>;
 
-    /// `GET /api/v1/findings/<id>` (`c1.api.finding.v1.FindingService.GetFinding`).
+    /// Calls `c1.api.finding.v1.FindingService.GetFinding`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -64,7 +64,7 @@ pub trait Finding: Api {
     #[c1_endpoint(GET "/api/v1/findings/<id>")]
     async fn get_finding(&self, id: &str) -> Result<crate::models::GetFindingResponse>;
 
-    /// `POST /api/v1/findings/<finding_id>/state` (`c1.api.finding.v1.FindingService.UpdateFindingState`).
+    /// Calls `c1.api.finding.v1.FindingService.UpdateFindingState`.
     ///
     /// - `finding_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateFindingStateRequest`](crate::models::UpdateFindingStateRequest).

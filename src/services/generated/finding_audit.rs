@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding-audit")))]
 pub trait FindingAudit: Api {
-    /// `POST /api/v1/search/finding_audits` (`c1.api.finding.v1.FindingAuditService.Search`).
+    /// Calls `c1.api.finding.v1.FindingAuditService.Search`.
     ///
     /// - `request`: the JSON body, a [`FindingAuditServiceSearchRequest`](crate::models::FindingAuditServiceSearchRequest).
     ///

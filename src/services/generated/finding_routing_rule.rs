@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding-routing-rule")))]
 pub trait FindingRoutingRule: Api {
-    /// `POST /api/v1/findings/routing-rules` (`c1.api.finding.v1.FindingRoutingRuleService.CreateFindingRoutingRule`).
+    /// Calls `c1.api.finding.v1.FindingRoutingRuleService.CreateFindingRoutingRule`.
     ///
     /// - `request`: the JSON body, a [`CreateFindingRoutingRuleRequest`](crate::models::CreateFindingRoutingRuleRequest).
     ///
@@ -21,7 +21,7 @@ pub trait FindingRoutingRule: Api {
         request: &crate::models::CreateFindingRoutingRuleRequest,
     ) -> Result<crate::models::CreateFindingRoutingRuleResponse>;
 
-    /// `DELETE /api/v1/findings/routing-rules/<id>` (`c1.api.finding.v1.FindingRoutingRuleService.DeleteFindingRoutingRule`).
+    /// Calls `c1.api.finding.v1.FindingRoutingRuleService.DeleteFindingRoutingRule`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteFindingRoutingRuleRequest`](crate::models::DeleteFindingRoutingRuleRequest).
@@ -34,7 +34,7 @@ pub trait FindingRoutingRule: Api {
         request: &crate::models::DeleteFindingRoutingRuleRequest,
     ) -> Result<crate::models::DeleteFindingRoutingRuleResponse>;
 
-    /// `GET /api/v1/findings/routing-rules/<id>` (`c1.api.finding.v1.FindingRoutingRuleService.GetFindingRoutingRule`).
+    /// Calls `c1.api.finding.v1.FindingRoutingRuleService.GetFindingRoutingRule`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -45,7 +45,7 @@ pub trait FindingRoutingRule: Api {
         id: &str,
     ) -> Result<crate::models::GetFindingRoutingRuleResponse>;
 
-    /// `GET /api/v1/findings/routing-rules?<page_size>&<page_token>` (`c1.api.finding.v1.FindingRoutingRuleService.ListFindingRoutingRules`).
+    /// Calls `c1.api.finding.v1.FindingRoutingRuleService.ListFindingRoutingRules`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -60,7 +60,7 @@ pub trait FindingRoutingRule: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListFindingRoutingRulesResponse>;
 
-    /// `POST /api/v1/findings/routing-rules/<routing_rule_id>/update` (`c1.api.finding.v1.FindingRoutingRuleService.UpdateFindingRoutingRule`).
+    /// Calls `c1.api.finding.v1.FindingRoutingRuleService.UpdateFindingRoutingRule`.
     ///
     /// - `routing_rule_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateFindingRoutingRuleRequest`](crate::models::UpdateFindingRoutingRuleRequest).

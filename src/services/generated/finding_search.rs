@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding-search")))]
 pub trait FindingSearch: Api {
-    /// `POST /api/v1/findings/search` (`c1.api.finding.v1.FindingSearchService.Search`).
+    /// Calls `c1.api.finding.v1.FindingSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`FindingSearchRequest`](crate::models::FindingSearchRequest).
     ///

@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding-settings")))]
 pub trait FindingSettings: Api {
-    /// `GET /api/v1/findings/settings` (`c1.api.finding.v1.FindingSettingsService.ListFindingSettings`).
+    /// Calls `c1.api.finding.v1.FindingSettingsService.ListFindingSettings`.
     ///
     ///
     /// Answers a [`ListFindingSettingsResponse`](crate::models::ListFindingSettingsResponse).
     #[c1_endpoint(GET "/api/v1/findings/settings")]
     async fn list_finding_settings(&self) -> Result<crate::models::ListFindingSettingsResponse>;
 
-    /// `POST /api/v1/findings/settings/update` (`c1.api.finding.v1.FindingSettingsService.UpdateFindingSettings`).
+    /// Calls `c1.api.finding.v1.FindingSettingsService.UpdateFindingSettings`.
     ///
     /// - `request`: the JSON body, a [`UpdateFindingSettingsRequest`](crate::models::UpdateFindingSettingsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding-transformation-rule")))]
 pub trait FindingTransformationRule: Api {
-    /// `POST /api/v1/findings/transformation-rules` (`c1.api.finding.v1.FindingTransformationRuleService.CreateFindingTransformationRule`).
+    /// Calls `c1.api.finding.v1.FindingTransformationRuleService.CreateFindingTransformationRule`.
     ///
     /// - `request`: the JSON body, a [`CreateFindingTransformationRuleRequest`](crate::models::CreateFindingTransformationRuleRequest).
     ///
@@ -21,7 +21,7 @@ pub trait FindingTransformationRule: Api {
         request: &crate::models::CreateFindingTransformationRuleRequest,
     ) -> Result<crate::models::CreateFindingTransformationRuleResponse>;
 
-    /// `DELETE /api/v1/findings/transformation-rules/<id>` (`c1.api.finding.v1.FindingTransformationRuleService.DeleteFindingTransformationRule`).
+    /// Calls `c1.api.finding.v1.FindingTransformationRuleService.DeleteFindingTransformationRule`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteFindingTransformationRuleRequest`](crate::models::DeleteFindingTransformationRuleRequest).
@@ -34,7 +34,7 @@ pub trait FindingTransformationRule: Api {
         request: &crate::models::DeleteFindingTransformationRuleRequest,
     ) -> Result<crate::models::DeleteFindingTransformationRuleResponse>;
 
-    /// `GET /api/v1/findings/transformation-rules/<id>` (`c1.api.finding.v1.FindingTransformationRuleService.GetFindingTransformationRule`).
+    /// Calls `c1.api.finding.v1.FindingTransformationRuleService.GetFindingTransformationRule`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -45,7 +45,7 @@ pub trait FindingTransformationRule: Api {
         id: &str,
     ) -> Result<crate::models::GetFindingTransformationRuleResponse>;
 
-    /// `GET /api/v1/findings/transformation-rules?<page_size>&<page_token>` (`c1.api.finding.v1.FindingTransformationRuleService.ListFindingTransformationRules`).
+    /// Calls `c1.api.finding.v1.FindingTransformationRuleService.ListFindingTransformationRules`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -60,7 +60,7 @@ pub trait FindingTransformationRule: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListFindingTransformationRulesResponse>;
 
-    /// `POST /api/v1/findings/transformation-rules/<transformation_rule_id>/update` (`c1.api.finding.v1.FindingTransformationRuleService.UpdateFindingTransformationRule`).
+    /// Calls `c1.api.finding.v1.FindingTransformationRuleService.UpdateFindingTransformationRule`.
     ///
     /// - `transformation_rule_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateFindingTransformationRuleRequest`](crate::models::UpdateFindingTransformationRuleRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "functions")))]
 pub trait Functions: Api {
-    /// `POST /api/v1/functions/<function_id>/commits/<commit_id>/finalize` (`c1.api.functions.v1.FunctionsService.CreateFinalCommit`).
+    /// Calls `c1.api.functions.v1.FunctionsService.CreateFinalCommit`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `commit_id`: a path segment, escaped.
@@ -27,7 +27,7 @@ pub trait Functions: Api {
         request: &crate::models::FunctionsServiceCreateFinalCommitRequest,
     ) -> Result<crate::models::FunctionsServiceCreateFinalCommitResponse>;
 
-    /// `POST /api/v1/functions` (`c1.api.functions.v1.FunctionsService.CreateFunction`).
+    /// Calls `c1.api.functions.v1.FunctionsService.CreateFunction`.
     ///
     /// - `request`: the JSON body, a [`FunctionsServiceCreateFunctionRequest`](crate::models::FunctionsServiceCreateFunctionRequest).
     ///
@@ -38,7 +38,7 @@ pub trait Functions: Api {
         request: &crate::models::FunctionsServiceCreateFunctionRequest,
     ) -> Result<crate::models::FunctionsServiceCreateFunctionResponse>;
 
-    /// `POST /api/v1/functions/<function_id>/commits` (`c1.api.functions.v1.FunctionsService.CreateInitialCommit`).
+    /// Calls `c1.api.functions.v1.FunctionsService.CreateInitialCommit`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`FunctionsServiceCreateInitialCommitRequest`](crate::models::FunctionsServiceCreateInitialCommitRequest).
@@ -53,7 +53,7 @@ pub trait Functions: Api {
         request: &crate::models::FunctionsServiceCreateInitialCommitRequest,
     ) -> Result<crate::models::FunctionsServiceCreateInitialCommitResponse>;
 
-    /// `POST /api/v1/functions/<function_id>/tags` (`c1.api.functions.v1.FunctionsService.CreateTag`).
+    /// Calls `c1.api.functions.v1.FunctionsService.CreateTag`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`FunctionsServiceCreateTagRequest`](crate::models::FunctionsServiceCreateTagRequest).
@@ -68,7 +68,7 @@ pub trait Functions: Api {
         request: &crate::models::FunctionsServiceCreateTagRequest,
     ) -> Result<crate::models::FunctionsServiceCreateTagResponse>;
 
-    /// `DELETE /api/v1/functions/<id>` (`c1.api.functions.v1.FunctionsService.DeleteFunction`).
+    /// Calls `c1.api.functions.v1.FunctionsService.DeleteFunction`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`FunctionsServiceDeleteFunctionRequest`](crate::models::FunctionsServiceDeleteFunctionRequest).
@@ -83,7 +83,7 @@ pub trait Functions: Api {
         request: &crate::models::FunctionsServiceDeleteFunctionRequest,
     ) -> Result<crate::models::FunctionsServiceDeleteFunctionResponse>;
 
-    /// `GET /api/v1/functions/<function_id>/commits/<id>` (`c1.api.functions.v1.FunctionsService.GetCommitContent`).
+    /// Calls `c1.api.functions.v1.FunctionsService.GetCommitContent`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -98,7 +98,7 @@ pub trait Functions: Api {
         id: &str,
     ) -> Result<crate::models::FunctionsServiceGetCommitContentResponse>;
 
-    /// `GET /api/v1/functions/<id>` (`c1.api.functions.v1.FunctionsService.GetFunction`).
+    /// Calls `c1.api.functions.v1.FunctionsService.GetFunction`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -111,7 +111,7 @@ pub trait Functions: Api {
         id: &str,
     ) -> Result<crate::models::FunctionsServiceGetFunctionResponse>;
 
-    /// `GET /api/v1/functions/<function_id>/commits/<commit_id>/lockfile` (`c1.api.functions.v1.FunctionsService.GetLockFile`).
+    /// Calls `c1.api.functions.v1.FunctionsService.GetLockFile`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `commit_id`: a path segment, escaped.
@@ -126,7 +126,7 @@ pub trait Functions: Api {
         commit_id: &str,
     ) -> Result<crate::models::FunctionsServiceGetLockFileResponse>;
 
-    /// `POST /api/v1/functions/<function_id>/invoke` (`c1.api.functions.v1.FunctionsService.Invoke`).
+    /// Calls `c1.api.functions.v1.FunctionsService.Invoke`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`FunctionsServiceInvokeRequest`](crate::models::FunctionsServiceInvokeRequest).
@@ -141,7 +141,7 @@ pub trait Functions: Api {
         request: &crate::models::FunctionsServiceInvokeRequest,
     ) -> Result<crate::models::FunctionsServiceInvokeResponse>;
 
-    /// `GET /api/v1/functions/<function_id>/commits?<page_size>&<page_token>` (`c1.api.functions.v1.FunctionsService.ListCommits`).
+    /// Calls `c1.api.functions.v1.FunctionsService.ListCommits`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -158,7 +158,7 @@ pub trait Functions: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::FunctionsServiceListCommitsResponse>;
 
-    /// `GET /api/v1/functions?<page_size>&<page_token>` (`c1.api.functions.v1.FunctionsService.ListFunctions`).
+    /// Calls `c1.api.functions.v1.FunctionsService.ListFunctions`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -173,7 +173,7 @@ pub trait Functions: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::FunctionsServiceListFunctionsResponse>;
 
-    /// `GET /api/v1/functions/<function_id>/tags` (`c1.api.functions.v1.FunctionsService.ListTags`).
+    /// Calls `c1.api.functions.v1.FunctionsService.ListTags`.
     ///
     /// - `function_id`: a path segment, escaped.
     ///
@@ -186,7 +186,7 @@ pub trait Functions: Api {
         function_id: &str,
     ) -> Result<crate::models::FunctionsServiceListTagsResponse>;
 
-    /// `POST /api/v1/functions/<function_id>/test` (`c1.api.functions.v1.FunctionsService.Test`).
+    /// Calls `c1.api.functions.v1.FunctionsService.Test`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`FunctionsServiceTestRequest`](crate::models::FunctionsServiceTestRequest).
@@ -201,7 +201,7 @@ pub trait Functions: Api {
         request: &crate::models::FunctionsServiceTestRequest,
     ) -> Result<crate::models::FunctionsServiceTestResponse>;
 
-    /// `POST /api/v1/functions/update` (`c1.api.functions.v1.FunctionsService.UpdateFunction`).
+    /// Calls `c1.api.functions.v1.FunctionsService.UpdateFunction`.
     ///
     /// - `request`: the JSON body, a [`FunctionsServiceUpdateFunctionRequest`](crate::models::FunctionsServiceUpdateFunctionRequest).
     ///

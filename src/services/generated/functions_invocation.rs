@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation")))]
 pub trait FunctionsInvocation: Api {
-    /// `GET /api/v1/functions/<function_id>/invocations/<id>` (`c1.api.functions.v1.FunctionsInvocationService.Get`).
+    /// Calls `c1.api.functions.v1.FunctionsInvocationService.Get`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait FunctionsInvocation: Api {
         id: &str,
     ) -> Result<crate::models::FunctionsInvocationServiceGetResponse>;
 
-    /// `GET /api/v1/functions/<function_id>/invocations?<page_size>&<page_token>` (`c1.api.functions.v1.FunctionsInvocationService.List`).
+    /// Calls `c1.api.functions.v1.FunctionsInvocationService.List`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation-search")))]
 pub trait FunctionsInvocationSearch: Api {
-    /// `POST /api/v1/functions/<function_id>/invocations/search` (`c1.api.functions.v1.FunctionsInvocationSearchService.Search`).
+    /// Calls `c1.api.functions.v1.FunctionsInvocationSearchService.Search`.
     ///
     /// - `function_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`FunctionsInvocationSearchRequest`](crate::models::FunctionsInvocationSearchRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "functions-search")))]
 pub trait FunctionsSearch: Api {
-    /// `POST /api/v1/search/functions` (`c1.api.functions.v1.FunctionsSearch.Search`).
+    /// Calls `c1.api.functions.v1.FunctionsSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`FunctionsSearchRequest`](crate::models::FunctionsSearchRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 pub trait GatewayKey: Api {
-    /// `GET /api/v1/llm-gateway/keys?<page_size>&<page_token>` (`c1.api.llm_gateway.v1.GatewayKeyService.List`).
+    /// Calls `c1.api.llm_gateway.v1.GatewayKeyService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -25,7 +25,7 @@ pub trait GatewayKey: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListGatewayKeysResponse>;
 
-    /// `POST /api/v1/llm-gateway/keys` (`c1.api.llm_gateway.v1.GatewayKeyService.Mint`).
+    /// Calls `c1.api.llm_gateway.v1.GatewayKeyService.Mint`.
     ///
     /// - `request`: the JSON body, a [`MintGatewayKeyRequest`](crate::models::MintGatewayKeyRequest).
     ///
@@ -36,7 +36,7 @@ pub trait GatewayKey: Api {
         request: &crate::models::MintGatewayKeyRequest,
     ) -> Result<crate::models::MintGatewayKeyResponse>;
 
-    /// `DELETE /api/v1/llm-gateway/keys/<id>` (`c1.api.llm_gateway.v1.GatewayKeyService.Revoke`).
+    /// Calls `c1.api.llm_gateway.v1.GatewayKeyService.Revoke`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RevokeGatewayKeyRequest`](crate::models::RevokeGatewayKeyRequest).

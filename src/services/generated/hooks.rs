@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "hooks")))]
 pub trait Hooks: Api {
-    /// `POST /api/v1/hooks` (`c1.api.hooks.v1.HooksService.Create`).
+    /// Calls `c1.api.hooks.v1.HooksService.Create`.
     ///
     /// - `request`: the JSON body, a [`HooksServiceCreateRequest`](crate::models::HooksServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Hooks: Api {
         request: &crate::models::HooksServiceCreateRequest,
     ) -> Result<crate::models::HooksServiceCreateResponse>;
 
-    /// `DELETE /api/v1/hooks/<id>` (`c1.api.hooks.v1.HooksService.Delete`).
+    /// Calls `c1.api.hooks.v1.HooksService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`HooksServiceDeleteRequest`](crate::models::HooksServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait Hooks: Api {
         request: &crate::models::HooksServiceDeleteRequest,
     ) -> Result<crate::models::HooksServiceDeleteResponse>;
 
-    /// `GET /api/v1/hooks/<id>` (`c1.api.hooks.v1.HooksService.Get`).
+    /// Calls `c1.api.hooks.v1.HooksService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait Hooks: Api {
     #[c1_endpoint(GET "/api/v1/hooks/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::HooksServiceGetResponse>;
 
-    /// `GET /api/v1/hooks?<page_size>&<page_token>` (`c1.api.hooks.v1.HooksService.List`).
+    /// Calls `c1.api.hooks.v1.HooksService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait Hooks: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::HooksServiceListResponse>;
 
-    /// `POST /api/v1/hooks/<id>` (`c1.api.hooks.v1.HooksService.Update`).
+    /// Calls `c1.api.hooks.v1.HooksService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`HooksServiceUpdateRequest`](crate::models::HooksServiceUpdateRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "hooks-search")))]
 pub trait HooksSearch: Api {
-    /// `POST /api/v1/search/hooks` (`c1.api.hooks.v1.HooksSearch.Search`).
+    /// Calls `c1.api.hooks.v1.HooksSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`HooksSearchRequest`](crate::models::HooksSearchRequest).
     ///

@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
 pub trait IdentityPolicyTenantDefaults: Api {
-    /// `GET /api/v1/settings/identity-policy-defaults` (`c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Get`).
+    /// Calls `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Get`.
     ///
     ///
     /// Answers a [`IdentityPolicyTenantDefaultsServiceGetResponse`](crate::models::IdentityPolicyTenantDefaultsServiceGetResponse).
     #[c1_endpoint(GET "/api/v1/settings/identity-policy-defaults")]
     async fn get(&self) -> Result<crate::models::IdentityPolicyTenantDefaultsServiceGetResponse>;
 
-    /// `POST /api/v1/settings/identity-policy-defaults` (`c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Update`).
+    /// Calls `c1.api.identity_platform.v1.IdentityPolicyTenantDefaultsService.Update`.
     ///
     /// - `request`: the JSON body, a [`IdentityPolicyTenantDefaultsServiceUpdateRequest`](crate::models::IdentityPolicyTenantDefaultsServiceUpdateRequest).
     ///

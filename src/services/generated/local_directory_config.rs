@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 pub trait LocalDirectoryConfig: Api {
-    /// `POST /api/v1/local-directory-configs` (`c1.api.local_directory.v1.LocalDirectoryConfigService.Create`).
+    /// Calls `c1.api.local_directory.v1.LocalDirectoryConfigService.Create`.
     ///
     /// - `request`: the JSON body, a [`LocalDirectoryConfigServiceCreateRequest`](crate::models::LocalDirectoryConfigServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait LocalDirectoryConfig: Api {
         request: &crate::models::LocalDirectoryConfigServiceCreateRequest,
     ) -> Result<crate::models::LocalDirectoryConfigServiceCreateResponse>;
 
-    /// `DELETE /api/v1/local-directory-configs/<app_id>` (`c1.api.local_directory.v1.LocalDirectoryConfigService.Delete`).
+    /// Calls `c1.api.local_directory.v1.LocalDirectoryConfigService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`LocalDirectoryConfigServiceDeleteRequest`](crate::models::LocalDirectoryConfigServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait LocalDirectoryConfig: Api {
         request: &crate::models::LocalDirectoryConfigServiceDeleteRequest,
     ) -> Result<crate::models::LocalDirectoryConfigServiceDeleteResponse>;
 
-    /// `GET /api/v1/local-directory-configs/<app_id>` (`c1.api.local_directory.v1.LocalDirectoryConfigService.Get`).
+    /// Calls `c1.api.local_directory.v1.LocalDirectoryConfigService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     ///
@@ -45,7 +45,7 @@ pub trait LocalDirectoryConfig: Api {
         app_id: &str,
     ) -> Result<crate::models::LocalDirectoryConfigServiceGetResponse>;
 
-    /// `GET /api/v1/local-directory-configs?<page_size>&<page_token>` (`c1.api.local_directory.v1.LocalDirectoryConfigService.List`).
+    /// Calls `c1.api.local_directory.v1.LocalDirectoryConfigService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -58,7 +58,7 @@ pub trait LocalDirectoryConfig: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::LocalDirectoryConfigServiceListResponse>;
 
-    /// `POST /api/v1/local-directory-configs/<app_id>` (`c1.api.local_directory.v1.LocalDirectoryConfigService.Update`).
+    /// Calls `c1.api.local_directory.v1.LocalDirectoryConfigService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`LocalDirectoryConfigServiceUpdateRequest`](crate::models::LocalDirectoryConfigServiceUpdateRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 pub trait LocalUserInvitation: Api {
-    /// `POST /api/v1/local-directory-configs/<directory_app_id>/invitations` (`c1.api.local_directory.v1.LocalUserInvitationService.Create`).
+    /// Calls `c1.api.local_directory.v1.LocalUserInvitationService.Create`.
     ///
     /// - `directory_app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`LocalUserInvitationServiceCreateRequest`](crate::models::LocalUserInvitationServiceCreateRequest).
@@ -23,7 +23,7 @@ pub trait LocalUserInvitation: Api {
         request: &crate::models::LocalUserInvitationServiceCreateRequest,
     ) -> Result<crate::models::LocalUserInvitationServiceCreateResponse>;
 
-    /// `GET /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>` (`c1.api.local_directory.v1.LocalUserInvitationService.Get`).
+    /// Calls `c1.api.local_directory.v1.LocalUserInvitationService.Get`.
     ///
     /// - `directory_app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -36,7 +36,7 @@ pub trait LocalUserInvitation: Api {
         id: &str,
     ) -> Result<crate::models::LocalUserInvitationServiceGetResponse>;
 
-    /// `POST /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>/revoke` (`c1.api.local_directory.v1.LocalUserInvitationService.Revoke`).
+    /// Calls `c1.api.local_directory.v1.LocalUserInvitationService.Revoke`.
     ///
     /// - `directory_app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -51,7 +51,7 @@ pub trait LocalUserInvitation: Api {
         request: &crate::models::LocalUserInvitationServiceRevokeRequest,
     ) -> Result<crate::models::LocalUserInvitationServiceRevokeResponse>;
 
-    /// `POST /api/v1/search/local-directory-invitations` (`c1.api.local_directory.v1.LocalUserInvitationService.Search`).
+    /// Calls `c1.api.local_directory.v1.LocalUserInvitationService.Search`.
     ///
     /// - `request`: the JSON body, a [`LocalUserInvitationServiceSearchRequest`](crate::models::LocalUserInvitationServiceSearchRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 pub trait MCPAccessProfile: Api {
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets` (`c1.api.ai_governance.v1.MCPAccessProfileService.Create`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait MCPAccessProfile: Api {
         request: &crate::models::MCPAccessProfileServiceCreateRequest,
     ) -> Result<crate::models::MCPAccessProfileServiceCreateResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>` (`c1.api.ai_governance.v1.MCPAccessProfileService.Delete`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -42,7 +42,7 @@ pub trait MCPAccessProfile: Api {
         request: &crate::models::MCPAccessProfileServiceDeleteRequest,
     ) -> Result<crate::models::MCPAccessProfileServiceDeleteResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>` (`c1.api.ai_governance.v1.MCPAccessProfileService.Get`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -57,7 +57,7 @@ pub trait MCPAccessProfile: Api {
         id: &str,
     ) -> Result<crate::models::MCPAccessProfileServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/mcp_toolsets/by_app_entitlement_id/<app_entitlement_id>` (`c1.api.ai_governance.v1.MCPAccessProfileService.GetByAppEntitlementId`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.GetByAppEntitlementId`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -70,7 +70,7 @@ pub trait MCPAccessProfile: Api {
         app_entitlement_id: &str,
     ) -> Result<crate::models::MCPAccessProfileServiceGetByAppEntitlementIdResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPAccessProfileService.List`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -87,7 +87,7 @@ pub trait MCPAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceListResponse>;
 
-    /// `GET /api/v1/users/<user_id>/mcp_toolsets/requestable_connectors` (`c1.api.ai_governance.v1.MCPAccessProfileService.ListRequestableConnectors`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.ListRequestableConnectors`.
     ///
     /// - `user_id`: a path segment, escaped.
     ///
@@ -98,7 +98,7 @@ pub trait MCPAccessProfile: Api {
         user_id: &str,
     ) -> Result<crate::models::MCPAccessProfileServiceListRequestableConnectorsResponse>;
 
-    /// `GET /api/v1/mcp_toolsets/search?<page_size>&<page_token>&<query>` (`c1.api.ai_governance.v1.MCPAccessProfileService.SearchAccessProfiles`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.SearchAccessProfiles`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -113,7 +113,7 @@ pub trait MCPAccessProfile: Api {
         query: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceSearchAccessProfilesResponse>;
 
-    /// `GET /api/v1/users/<user_id>/mcp_toolsets/requestable_connectors/search?<grant_enrollment_status>&<page_size>&<page_token>&<query>` (`c1.api.ai_governance.v1.MCPAccessProfileService.SearchRequestableConnectors`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.SearchRequestableConnectors`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `grant_enrollment_status`: a query parameter; left out when `None`.
@@ -134,7 +134,7 @@ pub trait MCPAccessProfile: Api {
         query: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceSearchRequestableConnectorsResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>` (`c1.api.ai_governance.v1.MCPAccessProfileService.Update`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

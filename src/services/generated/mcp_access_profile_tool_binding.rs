@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 pub trait MCPAccessProfileToolBinding: Api {
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings` (`c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.CreateBindings`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.CreateBindings`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -27,7 +27,7 @@ pub trait MCPAccessProfileToolBinding: Api {
         request: &crate::models::MCPAccessProfileToolBindingServiceCreateRequest,
     ) -> Result<crate::models::MCPAccessProfileToolBindingServiceCreateResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings/delete` (`c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.DeleteBindings`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.DeleteBindings`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -44,7 +44,7 @@ pub trait MCPAccessProfileToolBinding: Api {
         request: &crate::models::MCPAccessProfileToolBindingServiceDeleteRequest,
     ) -> Result<crate::models::MCPAccessProfileToolBindingServiceDeleteResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/tool_bindings/by_tools` (`c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.GetAccessProfilesForTools`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.GetAccessProfilesForTools`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -61,7 +61,7 @@ pub trait MCPAccessProfileToolBinding: Api {
         request: &crate::models::MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest,
     ) -> Result<crate::models::MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.List`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -80,7 +80,7 @@ pub trait MCPAccessProfileToolBinding: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileToolBindingServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/tool_bindings/by_tool/<mcp_tool_id>/history?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.ListProfilesByToolHistory`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.ListProfilesByToolHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -99,7 +99,7 @@ pub trait MCPAccessProfileToolBinding: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings/history?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.ListToolsByProfileHistory`).
+    /// Calls `c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.ListToolsByProfileHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

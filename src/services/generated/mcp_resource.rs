@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 pub trait MCPResource: Api {
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>` (`c1.api.ai_governance.v1.MCPResourceService.Get`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait MCPResource: Api {
         id: &str,
     ) -> Result<crate::models::MCPResourceServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPResourceService.List`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -42,7 +42,7 @@ pub trait MCPResource: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPResourceServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>/history?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPResourceService.ListHistory`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -61,7 +61,7 @@ pub trait MCPResource: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPResourceServiceListHistoryResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/search` (`c1.api.ai_governance.v1.MCPResourceService.Search`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.Search`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -78,7 +78,7 @@ pub trait MCPResource: Api {
         request: &crate::models::MCPResourceServiceSearchRequest,
     ) -> Result<crate::models::MCPResourceServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>` (`c1.api.ai_governance.v1.MCPResourceService.Update`).
+    /// Calls `c1.api.ai_governance.v1.MCPResourceService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

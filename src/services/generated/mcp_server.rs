@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 pub trait MCPServer: Api {
-    /// `DELETE /api/v1/apps/<app_id>/mcp_servers/<connector_id>` (`c1.api.ai_governance.v1.MCPServerService.Delete`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait MCPServer: Api {
         request: &crate::models::MCPServerServiceDeleteRequest,
     ) -> Result<crate::models::MCPServerServiceDeleteResponse>;
 
-    /// `POST /api/v1/mcp_servers/discover_oidc` (`c1.api.ai_governance.v1.MCPServerService.DiscoverOIDCEndpoints`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.DiscoverOIDCEndpoints`.
     ///
     /// - `request`: the JSON body, a [`MCPServerServiceDiscoverOIDCEndpointsRequest`](crate::models::MCPServerServiceDiscoverOIDCEndpointsRequest).
     ///
@@ -36,7 +36,7 @@ pub trait MCPServer: Api {
         request: &crate::models::MCPServerServiceDiscoverOIDCEndpointsRequest,
     ) -> Result<crate::models::MCPServerServiceDiscoverOIDCEndpointsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/mcp_servers/<connector_id>` (`c1.api.ai_governance.v1.MCPServerService.Get`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -49,7 +49,7 @@ pub trait MCPServer: Api {
         connector_id: &str,
     ) -> Result<crate::models::MCPServerServiceGetResponse>;
 
-    /// `GET /api/v1/mcp_server_catalog/<catalog_id>` (`c1.api.ai_governance.v1.MCPServerService.GetCatalog`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.GetCatalog`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     ///
@@ -60,7 +60,7 @@ pub trait MCPServer: Api {
         catalog_id: &str,
     ) -> Result<crate::models::MCPServerServiceGetCatalogResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/mcp_servers?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPServerService.List`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -75,7 +75,7 @@ pub trait MCPServer: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPServerServiceListResponse>;
 
-    /// `GET /api/v1/mcp_server_catalog?<page_size>&<page_token>&<query>` (`c1.api.ai_governance.v1.MCPServerService.ListCatalog`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.ListCatalog`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -90,7 +90,7 @@ pub trait MCPServer: Api {
         query: Option<&str>,
     ) -> Result<crate::models::MCPServerServiceListCatalogResponse>;
 
-    /// `GET /api/v1/mcp_server_connections?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPServerService.ListConnections`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.ListConnections`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -103,7 +103,7 @@ pub trait MCPServer: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPServerServiceListConnectionsResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/mcp_servers` (`c1.api.ai_governance.v1.MCPServerService.Register`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.Register`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`MCPServerServiceRegisterRequest`](crate::models::MCPServerServiceRegisterRequest).
@@ -116,7 +116,7 @@ pub trait MCPServer: Api {
         request: &crate::models::MCPServerServiceRegisterRequest,
     ) -> Result<crate::models::MCPServerServiceRegisterResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/resync_tools` (`c1.api.ai_governance.v1.MCPServerService.ResyncTools`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.ResyncTools`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -131,7 +131,7 @@ pub trait MCPServer: Api {
         request: &crate::models::MCPServerServiceResyncToolsRequest,
     ) -> Result<crate::models::MCPServerServiceResyncToolsResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/mcp_servers/search` (`c1.api.ai_governance.v1.MCPServerService.SearchWithToolCount`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.SearchWithToolCount`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`MCPServerServiceSearchWithToolCountRequest`](crate::models::MCPServerServiceSearchWithToolCountRequest).
@@ -146,7 +146,7 @@ pub trait MCPServer: Api {
         request: &crate::models::MCPServerServiceSearchWithToolCountRequest,
     ) -> Result<crate::models::MCPServerServiceSearchWithToolCountResponse>;
 
-    /// `POST /api/v1/mcp_servers/test_connection` (`c1.api.ai_governance.v1.MCPServerService.TestConnection`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.TestConnection`.
     ///
     /// - `request`: the JSON body, a [`MCPServerServiceTestConnectionRequest`](crate::models::MCPServerServiceTestConnectionRequest).
     ///
@@ -157,7 +157,7 @@ pub trait MCPServer: Api {
         request: &crate::models::MCPServerServiceTestConnectionRequest,
     ) -> Result<crate::models::MCPServerServiceTestConnectionResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>` (`c1.api.ai_governance.v1.MCPServerService.Update`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -172,7 +172,7 @@ pub trait MCPServer: Api {
         request: &crate::models::MCPServerServiceUpdateRequest,
     ) -> Result<crate::models::MCPServerServiceUpdateResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/credentials` (`c1.api.ai_governance.v1.MCPServerService.UpdateCredentials`).
+    /// Calls `c1.api.ai_governance.v1.MCPServerService.UpdateCredentials`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

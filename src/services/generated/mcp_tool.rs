@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 pub trait MCPTool: Api {
-    /// `DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>` (`c1.api.ai_governance.v1.MCPToolService.Delete`).
+    /// Calls `c1.api.ai_governance.v1.MCPToolService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -27,7 +27,7 @@ pub trait MCPTool: Api {
         request: &crate::models::MCPToolServiceDeleteRequest,
     ) -> Result<crate::models::MCPToolServiceDeleteResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>` (`c1.api.ai_governance.v1.MCPToolService.Get`).
+    /// Calls `c1.api.ai_governance.v1.MCPToolService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -42,7 +42,7 @@ pub trait MCPTool: Api {
         id: &str,
     ) -> Result<crate::models::MCPToolServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPToolService.List`).
+    /// Calls `c1.api.ai_governance.v1.MCPToolService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -59,7 +59,7 @@ pub trait MCPTool: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPToolServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>/history?<page_size>&<page_token>` (`c1.api.ai_governance.v1.MCPToolService.ListHistory`).
+    /// Calls `c1.api.ai_governance.v1.MCPToolService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -78,7 +78,7 @@ pub trait MCPTool: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPToolServiceListHistoryResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/search` (`c1.api.ai_governance.v1.MCPToolService.Search`).
+    /// Calls `c1.api.ai_governance.v1.MCPToolService.Search`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.
@@ -95,7 +95,7 @@ pub trait MCPTool: Api {
         request: &crate::models::MCPToolServiceSearchRequest,
     ) -> Result<crate::models::MCPToolServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>` (`c1.api.ai_governance.v1.MCPToolService.Update`).
+    /// Calls `c1.api.ai_governance.v1.MCPToolService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `connector_id`: a path segment, escaped.

@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 pub trait OnboardingSettings: Api {
-    /// `GET /api/v1/settings/onboarding` (`c1.api.settings.v1.OnboardingSettingsService.Get`).
+    /// Calls `c1.api.settings.v1.OnboardingSettingsService.Get`.
     ///
     ///
     /// Answers a [`GetOnboardingSettingsResponse`](crate::models::GetOnboardingSettingsResponse).
     #[c1_endpoint(GET "/api/v1/settings/onboarding")]
     async fn get(&self) -> Result<crate::models::GetOnboardingSettingsResponse>;
 
-    /// `POST /api/v1/settings/onboarding` (`c1.api.settings.v1.OnboardingSettingsService.Update`).
+    /// Calls `c1.api.settings.v1.OnboardingSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateOnboardingSettingsRequest`](crate::models::UpdateOnboardingSettingsRequest).
     ///

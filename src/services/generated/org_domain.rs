@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
 pub trait OrgDomain: Api {
-    /// `GET /api/v1/settings/domains?<page_size>&<page_token>` (`c1.api.settings.v1.OrgDomainService.List`).
+    /// Calls `c1.api.settings.v1.OrgDomainService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -23,7 +23,7 @@ pub trait OrgDomain: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListOrgDomainsResponse>;
 
-    /// `PUT /api/v1/settings/domains` (`c1.api.settings.v1.OrgDomainService.Update`).
+    /// Calls `c1.api.settings.v1.OrgDomainService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateOrgDomainRequest`](crate::models::UpdateOrgDomainRequest).
     ///

@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
 pub trait OrgNotificationSettings: Api {
-    /// `GET /api/v1/settings/notifications/org` (`c1.api.settings.v1.OrgNotificationSettingsService.Get`).
+    /// Calls `c1.api.settings.v1.OrgNotificationSettingsService.Get`.
     ///
     ///
     /// Answers a [`GetOrgNotificationSettingsResponse`](crate::models::GetOrgNotificationSettingsResponse).
     #[c1_endpoint(GET "/api/v1/settings/notifications/org")]
     async fn get(&self) -> Result<crate::models::GetOrgNotificationSettingsResponse>;
 
-    /// `POST /api/v1/settings/notifications/org` (`c1.api.settings.v1.OrgNotificationSettingsService.Update`).
+    /// Calls `c1.api.settings.v1.OrgNotificationSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateOrgNotificationSettingsRequest`](crate::models::UpdateOrgNotificationSettingsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 pub trait PaperSecret: Api {
-    /// `POST /api/v1/secrets/external` (`c1.api.secrets.v1.PaperSecretService.CreateExternal`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.CreateExternal`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretServiceCreateExternalRequest`](crate::models::PaperSecretServiceCreateExternalRequest).
     ///
@@ -23,7 +23,7 @@ pub trait PaperSecret: Api {
         request: &crate::models::PaperSecretServiceCreateExternalRequest,
     ) -> Result<crate::models::PaperSecretServiceCreateResponse>;
 
-    /// `POST /api/v1/secrets/internal` (`c1.api.secrets.v1.PaperSecretService.CreateInternal`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.CreateInternal`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretServiceCreateInternalRequest`](crate::models::PaperSecretServiceCreateInternalRequest).
     ///
@@ -36,7 +36,7 @@ pub trait PaperSecret: Api {
         request: &crate::models::PaperSecretServiceCreateInternalRequest,
     ) -> Result<crate::models::PaperSecretServiceCreateResponse>;
 
-    /// `GET /api/v1/secrets/<vault_id>` (`c1.api.secrets.v1.PaperSecretService.Get`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.Get`.
     ///
     /// - `vault_id`: a path segment, escaped.
     ///
@@ -46,7 +46,7 @@ pub trait PaperSecret: Api {
     #[c1_endpoint(GET "/api/v1/secrets/<vault_id>")]
     async fn get(&self, vault_id: &str) -> Result<crate::models::PaperSecretServiceGetResponse>;
 
-    /// `GET /api/v1/secrets/code/<share_code>` (`c1.api.secrets.v1.PaperSecretService.GetByShareCode`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.GetByShareCode`.
     ///
     /// - `share_code`: a path segment, escaped.
     ///
@@ -59,7 +59,7 @@ pub trait PaperSecret: Api {
         share_code: &str,
     ) -> Result<crate::models::PaperSecretServiceGetResponse>;
 
-    /// `POST /api/v1/secrets/<vault_id>/view` (`c1.api.secrets.v1.PaperSecretService.GetContent`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.GetContent`.
     ///
     /// - `vault_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PaperSecretServiceGetContentRequest`](crate::models::PaperSecretServiceGetContentRequest).
@@ -74,7 +74,7 @@ pub trait PaperSecret: Api {
         request: &crate::models::PaperSecretServiceGetContentRequest,
     ) -> Result<crate::models::PaperSecretServiceGetContentResponse>;
 
-    /// `DELETE /api/v1/secrets/<vault_id>` (`c1.api.secrets.v1.PaperSecretService.Revoke`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.Revoke`.
     ///
     /// - `vault_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PaperSecretServiceRevokeRequest`](crate::models::PaperSecretServiceRevokeRequest).
@@ -89,7 +89,7 @@ pub trait PaperSecret: Api {
         request: &crate::models::PaperSecretServiceRevokeRequest,
     ) -> Result<crate::models::PaperSecretServiceRevokeResponse>;
 
-    /// `POST /api/v1/search/secrets/audit_events` (`c1.api.secrets.v1.PaperSecretService.SearchAuditEvents`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.SearchAuditEvents`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretServiceSearchAuditEventsRequest`](crate::models::PaperSecretServiceSearchAuditEventsRequest).
     ///
@@ -102,7 +102,7 @@ pub trait PaperSecret: Api {
         request: &crate::models::PaperSecretServiceSearchAuditEventsRequest,
     ) -> Result<crate::models::PaperSecretServiceSearchAuditEventsResponse>;
 
-    /// `POST /api/v1/search/secrets/mine` (`c1.api.secrets.v1.PaperSecretService.SearchMySecrets`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.SearchMySecrets`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretServiceSearchMySecretsRequest`](crate::models::PaperSecretServiceSearchMySecretsRequest).
     ///
@@ -115,7 +115,7 @@ pub trait PaperSecret: Api {
         request: &crate::models::PaperSecretServiceSearchMySecretsRequest,
     ) -> Result<crate::models::PaperSecretServiceSearchResponse>;
 
-    /// `POST /api/v1/secrets/<vault_id>/content` (`c1.api.secrets.v1.PaperSecretService.SetTextContent`).
+    /// Calls `c1.api.secrets.v1.PaperSecretService.SetTextContent`.
     ///
     /// - `vault_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PaperSecretServiceSetTextContentRequest`](crate::models::PaperSecretServiceSetTextContentRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 pub trait PaperSecretAdmin: Api {
-    /// `GET /api/v1/secrets-admin/<vault_id>` (`c1.api.secrets.v1.PaperSecretAdminService.Get`).
+    /// Calls `c1.api.secrets.v1.PaperSecretAdminService.Get`.
     ///
     /// - `vault_id`: a path segment, escaped.
     ///
@@ -23,7 +23,7 @@ pub trait PaperSecretAdmin: Api {
         vault_id: &str,
     ) -> Result<crate::models::PaperSecretAdminServiceGetResponse>;
 
-    /// `DELETE /api/v1/secrets-admin/<vault_id>` (`c1.api.secrets.v1.PaperSecretAdminService.Revoke`).
+    /// Calls `c1.api.secrets.v1.PaperSecretAdminService.Revoke`.
     ///
     /// - `vault_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PaperSecretAdminServiceRevokeRequest`](crate::models::PaperSecretAdminServiceRevokeRequest).
@@ -38,7 +38,7 @@ pub trait PaperSecretAdmin: Api {
         request: &crate::models::PaperSecretAdminServiceRevokeRequest,
     ) -> Result<crate::models::PaperSecretAdminServiceRevokeResponse>;
 
-    /// `POST /api/v1/search/secrets-admin` (`c1.api.secrets.v1.PaperSecretAdminService.Search`).
+    /// Calls `c1.api.secrets.v1.PaperSecretAdminService.Search`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretAdminServiceSearchRequest`](crate::models::PaperSecretAdminServiceSearchRequest).
     ///
@@ -51,7 +51,7 @@ pub trait PaperSecretAdmin: Api {
         request: &crate::models::PaperSecretAdminServiceSearchRequest,
     ) -> Result<crate::models::PaperSecretAdminServiceSearchResponse>;
 
-    /// `POST /api/v1/search/secrets-admin/audit_events` (`c1.api.secrets.v1.PaperSecretAdminService.SearchAuditEvents`).
+    /// Calls `c1.api.secrets.v1.PaperSecretAdminService.SearchAuditEvents`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretAdminServiceSearchAuditEventsRequest`](crate::models::PaperSecretAdminServiceSearchAuditEventsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 pub trait PersonalClient: Api {
-    /// `POST /api/v1/iam/personal_clients` (`c1.api.iam.v1.PersonalClientService.Create`).
+    /// Calls `c1.api.iam.v1.PersonalClientService.Create`.
     ///
     /// - `request`: the JSON body, a [`PersonalClientServiceCreateRequest`](crate::models::PersonalClientServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait PersonalClient: Api {
         request: &crate::models::PersonalClientServiceCreateRequest,
     ) -> Result<crate::models::PersonalClientServiceCreateResponse>;
 
-    /// `DELETE /api/v1/iam/personal_clients/<id>` (`c1.api.iam.v1.PersonalClientService.Delete`).
+    /// Calls `c1.api.iam.v1.PersonalClientService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PersonalClientServiceDeleteRequest`](crate::models::PersonalClientServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait PersonalClient: Api {
         request: &crate::models::PersonalClientServiceDeleteRequest,
     ) -> Result<crate::models::PersonalClientServiceDeleteResponse>;
 
-    /// `GET /api/v1/iam/personal_clients/<id>` (`c1.api.iam.v1.PersonalClientService.Get`).
+    /// Calls `c1.api.iam.v1.PersonalClientService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait PersonalClient: Api {
     #[c1_endpoint(GET "/api/v1/iam/personal_clients/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::PersonalClientServiceGetResponse>;
 
-    /// `GET /api/v1/iam/personal_clients?<page_size>&<page_token>` (`c1.api.iam.v1.PersonalClientService.List`).
+    /// Calls `c1.api.iam.v1.PersonalClientService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -57,7 +57,7 @@ pub trait PersonalClient: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::PersonalClientServiceListResponse>;
 
-    /// `POST /api/v1/iam/personal_clients/<id>` (`c1.api.iam.v1.PersonalClientService.Update`).
+    /// Calls `c1.api.iam.v1.PersonalClientService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PersonalClientServiceUpdateRequest`](crate::models::PersonalClientServiceUpdateRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "personal-client-search")))]
 pub trait PersonalClientSearch: Api {
-    /// `POST /api/v1/search/iam/personal_clients` (`c1.api.iam.v1.PersonalClientSearchService.Search`).
+    /// Calls `c1.api.iam.v1.PersonalClientSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`PersonalClientSearchServiceSearchRequest`](crate::models::PersonalClientSearchServiceSearchRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 pub trait PersonalDevice: Api {
-    /// `GET /api/v1/iam/personal_devices/<device_id>` (`c1.api.iam.v1.PersonalDeviceService.GetDevice`).
+    /// Calls `c1.api.iam.v1.PersonalDeviceService.GetDevice`.
     ///
     /// - `device_id`: a path segment, escaped.
     ///
@@ -21,7 +21,7 @@ pub trait PersonalDevice: Api {
         device_id: &str,
     ) -> Result<crate::models::PersonalDeviceServiceGetDeviceResponse>;
 
-    /// `GET /api/v1/iam/personal_devices/<device_id>/clients?<page_size>&<page_token>` (`c1.api.iam.v1.PersonalDeviceService.ListDeviceClients`).
+    /// Calls `c1.api.iam.v1.PersonalDeviceService.ListDeviceClients`.
     ///
     /// - `device_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -38,7 +38,7 @@ pub trait PersonalDevice: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::PersonalDeviceServiceListDeviceClientsResponse>;
 
-    /// `DELETE /api/v1/iam/personal_devices/<device_id>` (`c1.api.iam.v1.PersonalDeviceService.RevokeDevice`).
+    /// Calls `c1.api.iam.v1.PersonalDeviceService.RevokeDevice`.
     ///
     /// - `device_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PersonalDeviceServiceRevokeDeviceRequest`](crate::models::PersonalDeviceServiceRevokeDeviceRequest).
@@ -51,7 +51,7 @@ pub trait PersonalDevice: Api {
         request: &crate::models::PersonalDeviceServiceRevokeDeviceRequest,
     ) -> Result<crate::models::PersonalDeviceServiceRevokeDeviceResponse>;
 
-    /// `DELETE /api/v1/iam/personal_devices/<device_id>/clients/<id>` (`c1.api.iam.v1.PersonalDeviceService.RevokeDeviceClient`).
+    /// Calls `c1.api.iam.v1.PersonalDeviceService.RevokeDeviceClient`.
     ///
     /// - `device_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -66,7 +66,7 @@ pub trait PersonalDevice: Api {
         request: &crate::models::PersonalDeviceServiceRevokeDeviceClientRequest,
     ) -> Result<crate::models::PersonalDeviceServiceRevokeDeviceClientResponse>;
 
-    /// `POST /api/v1/search/iam/personal_devices` (`c1.api.iam.v1.PersonalDeviceService.Search`).
+    /// Calls `c1.api.iam.v1.PersonalDeviceService.Search`.
     ///
     /// - `request`: the JSON body, a [`PersonalDeviceServiceSearchRequest`](crate::models::PersonalDeviceServiceSearchRequest).
     ///
@@ -79,7 +79,7 @@ pub trait PersonalDevice: Api {
         request: &crate::models::PersonalDeviceServiceSearchRequest,
     ) -> Result<crate::models::PersonalDeviceServiceSearchResponse>;
 
-    /// `PUT /api/v1/iam/personal_devices/<device_id>` (`c1.api.iam.v1.PersonalDeviceService.UpdateDevice`).
+    /// Calls `c1.api.iam.v1.PersonalDeviceService.UpdateDevice`.
     ///
     /// - `device_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`PersonalDeviceServiceUpdateDeviceRequest`](crate::models::PersonalDeviceServiceUpdateDeviceRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 pub trait Policies: Api {
-    /// `POST /api/v1/policies` (`c1.api.policy.v1.Policies.Create`).
+    /// Calls `c1.api.policy.v1.Policies.Create`.
     ///
     /// - `request`: the JSON body, a [`CreatePolicyRequest`](crate::models::CreatePolicyRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Policies: Api {
         request: &crate::models::CreatePolicyRequest,
     ) -> Result<crate::models::CreatePolicyResponse>;
 
-    /// `DELETE /api/v1/policies/<id>` (`c1.api.policy.v1.Policies.Delete`).
+    /// Calls `c1.api.policy.v1.Policies.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeletePolicyRequest`](crate::models::DeletePolicyRequest).
@@ -34,7 +34,7 @@ pub trait Policies: Api {
         request: &crate::models::DeletePolicyRequest,
     ) -> Result<crate::models::DeletePolicyResponse>;
 
-    /// `GET /api/v1/policies/<id>` (`c1.api.policy.v1.Policies.Get`).
+    /// Calls `c1.api.policy.v1.Policies.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait Policies: Api {
     #[c1_endpoint(GET "/api/v1/policies/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::GetPolicyResponse>;
 
-    /// `GET /api/v1/policies?<page_size>&<page_token>` (`c1.api.policy.v1.Policies.List`).
+    /// Calls `c1.api.policy.v1.Policies.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait Policies: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListPolicyResponse>;
 
-    /// `POST /api/v1/policies/<id>` (`c1.api.policy.v1.Policies.Update`).
+    /// Calls `c1.api.policy.v1.Policies.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdatePolicyRequest`](crate::models::UpdatePolicyRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
 pub trait PolicySearch: Api {
-    /// `POST /api/v1/search/policies` (`c1.api.policy.v1.PolicySearch.Search`).
+    /// Calls `c1.api.policy.v1.PolicySearch.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchPoliciesRequest`](crate::models::SearchPoliciesRequest).
     ///

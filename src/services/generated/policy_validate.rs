@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "policy-validate")))]
 pub trait PolicyValidate: Api {
-    /// `POST /api/v1/policies/validate/cel` (`c1.api.policy.v1.PolicyValidate.ValidateCEL`).
+    /// Calls `c1.api.policy.v1.PolicyValidate.ValidateCEL`.
     ///
     /// - `request`: the JSON body, a [`PolicyEditorValidateRequest`](crate::models::PolicyEditorValidateRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 pub trait Principal: Api {
-    /// `POST /api/v1/service_principals/bindings` (`c1.api.service_principal.v1.ServicePrincipalService.AddBinding`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.AddBinding`.
     ///
     /// - `request`: the JSON body, a [`ServicePrincipalServiceAddBindingRequest`](crate::models::ServicePrincipalServiceAddBindingRequest).
     ///
@@ -23,7 +23,7 @@ pub trait Principal: Api {
         request: &crate::models::ServicePrincipalServiceAddBindingRequest,
     ) -> Result<crate::models::ServicePrincipalServiceAddBindingResponse>;
 
-    /// `POST /api/v1/service_principals` (`c1.api.service_principal.v1.ServicePrincipalService.Create`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.Create`.
     ///
     /// - `request`: the JSON body, a [`ServicePrincipalServiceCreateRequest`](crate::models::ServicePrincipalServiceCreateRequest).
     ///
@@ -34,7 +34,7 @@ pub trait Principal: Api {
         request: &crate::models::ServicePrincipalServiceCreateRequest,
     ) -> Result<crate::models::ServicePrincipalServiceCreateResponse>;
 
-    /// `POST /api/v1/service_principals/<service_principal_id>/credentials` (`c1.api.service_principal.v1.ServicePrincipalService.CreateCredential`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.CreateCredential`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ServicePrincipalServiceCreateCredentialRequest`](crate::models::ServicePrincipalServiceCreateCredentialRequest).
@@ -47,7 +47,7 @@ pub trait Principal: Api {
         request: &crate::models::ServicePrincipalServiceCreateCredentialRequest,
     ) -> Result<crate::models::ServicePrincipalServiceCreateCredentialResponse>;
 
-    /// `DELETE /api/v1/service_principals/<id>` (`c1.api.service_principal.v1.ServicePrincipalService.Delete`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ServicePrincipalServiceDeleteRequest`](crate::models::ServicePrincipalServiceDeleteRequest).
@@ -60,7 +60,7 @@ pub trait Principal: Api {
         request: &crate::models::ServicePrincipalServiceDeleteRequest,
     ) -> Result<crate::models::ServicePrincipalServiceDeleteResponse>;
 
-    /// `POST /api/v1/service_principals/bindings/delete` (`c1.api.service_principal.v1.ServicePrincipalService.DeleteBinding`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.DeleteBinding`.
     ///
     /// - `request`: the JSON body, a [`ServicePrincipalServiceDeleteBindingRequest`](crate::models::ServicePrincipalServiceDeleteBindingRequest).
     ///
@@ -73,7 +73,7 @@ pub trait Principal: Api {
         request: &crate::models::ServicePrincipalServiceDeleteBindingRequest,
     ) -> Result<crate::models::ServicePrincipalServiceDeleteBindingResponse>;
 
-    /// `GET /api/v1/service_principals/<id>` (`c1.api.service_principal.v1.ServicePrincipalService.Get`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -81,7 +81,7 @@ pub trait Principal: Api {
     #[c1_endpoint(GET "/api/v1/service_principals/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::ServicePrincipalServiceGetResponse>;
 
-    /// `GET /api/v1/service_principals/<service_principal_id>/credentials/<id>` (`c1.api.service_principal.v1.ServicePrincipalService.GetCredential`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.GetCredential`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -94,7 +94,7 @@ pub trait Principal: Api {
         id: &str,
     ) -> Result<crate::models::ServicePrincipalServiceGetCredentialResponse>;
 
-    /// `GET /api/v1/service_principals?<page_size>&<page_token>` (`c1.api.service_principal.v1.ServicePrincipalService.List`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -109,7 +109,7 @@ pub trait Principal: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ServicePrincipalServiceListResponse>;
 
-    /// `POST /api/v1/service_principals/bindings/list` (`c1.api.service_principal.v1.ServicePrincipalService.ListBindings`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.ListBindings`.
     ///
     /// - `request`: the JSON body, a [`ServicePrincipalServiceListBindingsRequest`](crate::models::ServicePrincipalServiceListBindingsRequest).
     ///
@@ -122,7 +122,7 @@ pub trait Principal: Api {
         request: &crate::models::ServicePrincipalServiceListBindingsRequest,
     ) -> Result<crate::models::ServicePrincipalServiceListBindingsResponse>;
 
-    /// `GET /api/v1/service_principals/<service_principal_id>/credentials?<page_size>&<page_token>` (`c1.api.service_principal.v1.ServicePrincipalService.ListCredentials`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.ListCredentials`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -139,7 +139,7 @@ pub trait Principal: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ServicePrincipalServiceListCredentialsResponse>;
 
-    /// `DELETE /api/v1/service_principals/<service_principal_id>/credentials/<id>` (`c1.api.service_principal.v1.ServicePrincipalService.RevokeCredential`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.RevokeCredential`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -154,7 +154,7 @@ pub trait Principal: Api {
         request: &crate::models::ServicePrincipalServiceRevokeCredentialRequest,
     ) -> Result<crate::models::ServicePrincipalServiceRevokeCredentialResponse>;
 
-    /// `PATCH /api/v1/service_principals/<id>` (`c1.api.service_principal.v1.ServicePrincipalService.Update`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ServicePrincipalServiceUpdateRequest`](crate::models::ServicePrincipalServiceUpdateRequest).
@@ -167,7 +167,7 @@ pub trait Principal: Api {
         request: &crate::models::ServicePrincipalServiceUpdateRequest,
     ) -> Result<crate::models::ServicePrincipalServiceUpdateResponse>;
 
-    /// `PATCH /api/v1/service_principals/<service_principal_id>/credentials/<id>` (`c1.api.service_principal.v1.ServicePrincipalService.UpdateCredential`).
+    /// Calls `c1.api.service_principal.v1.ServicePrincipalService.UpdateCredential`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 pub trait ProviderCredential: Api {
-    /// `DELETE /api/v1/llm-gateway/provider-credentials/<slot_id>` (`c1.api.llm_gateway.v1.ProviderCredentialService.Clear`).
+    /// Calls `c1.api.llm_gateway.v1.ProviderCredentialService.Clear`.
     ///
     /// - `slot_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ClearProviderCredentialRequest`](crate::models::ClearProviderCredentialRequest).
@@ -23,7 +23,7 @@ pub trait ProviderCredential: Api {
         request: &crate::models::ClearProviderCredentialRequest,
     ) -> Result<crate::models::ClearProviderCredentialResponse>;
 
-    /// `GET /api/v1/llm-gateway/provider-credentials/<slot_id>` (`c1.api.llm_gateway.v1.ProviderCredentialService.Get`).
+    /// Calls `c1.api.llm_gateway.v1.ProviderCredentialService.Get`.
     ///
     /// - `slot_id`: a path segment, escaped.
     ///
@@ -31,7 +31,7 @@ pub trait ProviderCredential: Api {
     #[c1_endpoint(GET "/api/v1/llm-gateway/provider-credentials/<slot_id>")]
     async fn get(&self, slot_id: &str) -> Result<crate::models::GetProviderCredentialResponse>;
 
-    /// `PUT /api/v1/llm-gateway/provider-credentials/<slot_id>` (`c1.api.llm_gateway.v1.ProviderCredentialService.Set`).
+    /// Calls `c1.api.llm_gateway.v1.ProviderCredentialService.Set`.
     ///
     /// - `slot_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SetProviderCredentialRequest`](crate::models::SetProviderCredentialRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 pub trait RecoveryPolicy: Api {
-    /// `POST /api/v1/recovery-policies` (`c1.api.credential_inventory.v1.RecoveryPolicyService.Create`).
+    /// Calls `c1.api.credential_inventory.v1.RecoveryPolicyService.Create`.
     ///
     /// - `request`: the JSON body, a [`RecoveryPolicyServiceCreateRequest`](crate::models::RecoveryPolicyServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait RecoveryPolicy: Api {
         request: &crate::models::RecoveryPolicyServiceCreateRequest,
     ) -> Result<crate::models::RecoveryPolicyServiceCreateResponse>;
 
-    /// `DELETE /api/v1/recovery-policies/<id>` (`c1.api.credential_inventory.v1.RecoveryPolicyService.Delete`).
+    /// Calls `c1.api.credential_inventory.v1.RecoveryPolicyService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RecoveryPolicyServiceDeleteRequest`](crate::models::RecoveryPolicyServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait RecoveryPolicy: Api {
         request: &crate::models::RecoveryPolicyServiceDeleteRequest,
     ) -> Result<crate::models::RecoveryPolicyServiceDeleteResponse>;
 
-    /// `GET /api/v1/recovery-policies/<id>` (`c1.api.credential_inventory.v1.RecoveryPolicyService.Get`).
+    /// Calls `c1.api.credential_inventory.v1.RecoveryPolicyService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait RecoveryPolicy: Api {
     #[c1_endpoint(GET "/api/v1/recovery-policies/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::RecoveryPolicyServiceGetResponse>;
 
-    /// `GET /api/v1/recovery-policies?<page_size>&<page_token>` (`c1.api.credential_inventory.v1.RecoveryPolicyService.List`).
+    /// Calls `c1.api.credential_inventory.v1.RecoveryPolicyService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait RecoveryPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::RecoveryPolicyServiceListResponse>;
 
-    /// `POST /api/v1/search/recovery-policies` (`c1.api.credential_inventory.v1.RecoveryPolicyService.Search`).
+    /// Calls `c1.api.credential_inventory.v1.RecoveryPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`RecoveryPolicyServiceSearchRequest`](crate::models::RecoveryPolicyServiceSearchRequest).
     ///
@@ -68,7 +68,7 @@ pub trait RecoveryPolicy: Api {
         request: &crate::models::RecoveryPolicyServiceSearchRequest,
     ) -> Result<crate::models::RecoveryPolicyServiceSearchResponse>;
 
-    /// `POST /api/v1/recovery-policies/<id>` (`c1.api.credential_inventory.v1.RecoveryPolicyService.Update`).
+    /// Calls `c1.api.credential_inventory.v1.RecoveryPolicyService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RecoveryPolicyServiceUpdateRequest`](crate::models::RecoveryPolicyServiceUpdateRequest).

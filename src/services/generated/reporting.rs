@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "reporting")))]
 pub trait Reporting: Api {
-    /// `DELETE /api/v1/reporting/reports/<id>` (`c1.api.reporting.v1.ReportingService.Delete`).
+    /// Calls `c1.api.reporting.v1.ReportingService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ReportingServiceDeleteRequest`](crate::models::ReportingServiceDeleteRequest).
@@ -23,7 +23,7 @@ pub trait Reporting: Api {
         request: &crate::models::ReportingServiceDeleteRequest,
     ) -> Result<crate::models::ReportingServiceDeleteResponse>;
 
-    /// `GET /api/v1/reporting/reports/<id>` (`c1.api.reporting.v1.ReportingService.Get`).
+    /// Calls `c1.api.reporting.v1.ReportingService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -31,7 +31,7 @@ pub trait Reporting: Api {
     #[c1_endpoint(GET "/api/v1/reporting/reports/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::ReportingServiceGetResponse>;
 
-    /// `GET /api/v1/reporting/reports/<id>/runs/<run_id>/provenance` (`c1.api.reporting.v1.ReportingService.GetRunProvenance`).
+    /// Calls `c1.api.reporting.v1.ReportingService.GetRunProvenance`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `run_id`: a path segment, escaped.
@@ -44,7 +44,7 @@ pub trait Reporting: Api {
         run_id: &str,
     ) -> Result<crate::models::ReportingServiceGetRunProvenanceResponse>;
 
-    /// `GET /api/v1/reporting/reports?<page_size>&<page_token>` (`c1.api.reporting.v1.ReportingService.List`).
+    /// Calls `c1.api.reporting.v1.ReportingService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -57,7 +57,7 @@ pub trait Reporting: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ReportingServiceListResponse>;
 
-    /// `POST /api/v1/reporting/reports/<id>/run` (`c1.api.reporting.v1.ReportingService.Run`).
+    /// Calls `c1.api.reporting.v1.ReportingService.Run`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ReportingServiceRunRequest`](crate::models::ReportingServiceRunRequest).
@@ -70,7 +70,7 @@ pub trait Reporting: Api {
         request: &crate::models::ReportingServiceRunRequest,
     ) -> Result<crate::models::ReportingServiceRunResponse>;
 
-    /// `POST /api/v1/reporting/reports` (`c1.api.reporting.v1.ReportingService.Save`).
+    /// Calls `c1.api.reporting.v1.ReportingService.Save`.
     ///
     /// - `request`: the JSON body, a [`ReportingServiceSaveRequest`](crate::models::ReportingServiceSaveRequest).
     ///
@@ -81,7 +81,7 @@ pub trait Reporting: Api {
         request: &crate::models::ReportingServiceSaveRequest,
     ) -> Result<crate::models::ReportingServiceSaveResponse>;
 
-    /// `POST /api/v1/reporting/reports/<id>` (`c1.api.reporting.v1.ReportingService.Update`).
+    /// Calls `c1.api.reporting.v1.ReportingService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ReportingServiceUpdateRequest`](crate::models::ReportingServiceUpdateRequest).

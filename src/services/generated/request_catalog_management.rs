@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 pub trait RequestCatalogManagement: Api {
-    /// `POST /api/v1/catalogs/<catalog_id>/visibility_bindings` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.AddAccessEntitlements`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.AddAccessEntitlements`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestCatalogManagementServiceAddAccessEntitlementsRequest`](crate::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest).
@@ -23,7 +23,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceAddAccessEntitlementsRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceAddAccessEntitlementsResponse>;
 
-    /// `POST /api/v1/catalogs/<catalog_id>/requestable_entries` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.AddAppEntitlements`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.AddAppEntitlements`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestCatalogManagementServiceAddAppEntitlementsRequest`](crate::models::RequestCatalogManagementServiceAddAppEntitlementsRequest).
@@ -36,7 +36,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceAddAppEntitlementsRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceAddAppEntitlementsResponse>;
 
-    /// `POST /api/v1/catalogs` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.Create`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.Create`.
     ///
     /// - `request`: the JSON body, a [`RequestCatalogManagementServiceCreateRequest`](crate::models::RequestCatalogManagementServiceCreateRequest).
     ///
@@ -47,7 +47,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceCreateRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceGetResponse>;
 
-    /// `POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/create` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.CreateBundleAutomation`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.CreateBundleAutomation`.
     ///
     /// - `request_catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`CreateBundleAutomationRequest`](crate::models::CreateBundleAutomationRequest).
@@ -60,7 +60,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::CreateBundleAutomationRequest,
     ) -> Result<crate::models::BundleAutomation>;
 
-    /// `PUT /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.CreateRequestableEntry`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.CreateRequestableEntry`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `app_id`: a path segment, escaped.
@@ -77,7 +77,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceCreateRequestableEntryRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceCreateRequestableEntryResponse>;
 
-    /// `DELETE /api/v1/catalogs/<id>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.Delete`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestCatalogManagementServiceDeleteRequest`](crate::models::RequestCatalogManagementServiceDeleteRequest).
@@ -90,7 +90,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceDeleteRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceDeleteResponse>;
 
-    /// `DELETE /api/v1/catalogs/<request_catalog_id>/bundle_automation` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.DeleteBundleAutomation`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.DeleteBundleAutomation`.
     ///
     /// - `request_catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteBundleAutomationRequest`](crate::models::DeleteBundleAutomationRequest).
@@ -103,7 +103,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::DeleteBundleAutomationRequest,
     ) -> Result<crate::models::DeleteBundleAutomationResponse>;
 
-    /// `DELETE /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.DeleteRequestableEntry`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.DeleteRequestableEntry`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `app_id`: a path segment, escaped.
@@ -120,7 +120,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceDeleteRequestableEntryRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceDeleteRequestableEntryResponse>;
 
-    /// `POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/run` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.ForceRunBundleAutomation`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.ForceRunBundleAutomation`.
     ///
     /// - `request_catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ForceRunBundleAutomationRequest`](crate::models::ForceRunBundleAutomationRequest).
@@ -133,7 +133,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::ForceRunBundleAutomationRequest,
     ) -> Result<crate::models::ForceRunBundleAutomationResponse>;
 
-    /// `GET /api/v1/catalogs/<id>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.Get`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -144,7 +144,7 @@ pub trait RequestCatalogManagement: Api {
         id: &str,
     ) -> Result<crate::models::RequestCatalogManagementServiceGetResponse>;
 
-    /// `GET /api/v1/catalogs/<request_catalog_id>/bundle_automation` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.GetBundleAutomation`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.GetBundleAutomation`.
     ///
     /// - `request_catalog_id`: a path segment, escaped.
     ///
@@ -155,7 +155,7 @@ pub trait RequestCatalogManagement: Api {
         request_catalog_id: &str,
     ) -> Result<crate::models::BundleAutomation>;
 
-    /// `GET /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.GetRequestableEntry`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.GetRequestableEntry`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `app_id`: a path segment, escaped.
@@ -170,7 +170,7 @@ pub trait RequestCatalogManagement: Api {
         entitlement_id: &str,
     ) -> Result<crate::models::RequestCatalogManagementServiceGetRequestableEntryResponse>;
 
-    /// `GET /api/v1/catalogs?<page_size>&<page_token>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.List`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -183,7 +183,7 @@ pub trait RequestCatalogManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::RequestCatalogManagementServiceListResponse>;
 
-    /// `GET /api/v1/catalogs/<catalog_id>/requestable_entitlementIDs` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.ListAllEntitlementIdsPerApp`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.ListAllEntitlementIdsPerApp`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     ///
@@ -194,7 +194,7 @@ pub trait RequestCatalogManagement: Api {
         catalog_id: &str,
     ) -> Result<crate::models::RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogResponse>;
 
-    /// `GET /api/v1/catalogs/<catalog_id>/visibility_entitlements?<page_size>&<page_token>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.ListEntitlementsForAccess`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.ListEntitlementsForAccess`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -209,7 +209,7 @@ pub trait RequestCatalogManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::RequestCatalogManagementServiceListEntitlementsForAccessResponse>;
 
-    /// `GET /api/v1/catalogs/<catalog_id>/requestable_entitlements?<page_size>&<page_token>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.ListEntitlementsPerCatalog`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.ListEntitlementsPerCatalog`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -224,7 +224,7 @@ pub trait RequestCatalogManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::RequestCatalogManagementServiceListEntitlementsPerCatalogResponse>;
 
-    /// `DELETE /api/v1/catalogs/<catalog_id>/visibility_bindings` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.RemoveAccessEntitlements`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.RemoveAccessEntitlements`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestCatalogManagementServiceRemoveAccessEntitlementsRequest`](crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest).
@@ -237,7 +237,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceRemoveAccessEntitlementsResponse>;
 
-    /// `DELETE /api/v1/catalogs/<catalog_id>/requestable_entries` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.RemoveAppEntitlements`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.RemoveAppEntitlements`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestCatalogManagementServiceRemoveAppEntitlementsRequest`](crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest).
@@ -250,7 +250,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceRemoveAppEntitlementsResponse>;
 
-    /// `POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/resume` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.ResumePausedBundleAutomation`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.ResumePausedBundleAutomation`.
     ///
     /// - `request_catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`ResumePausedBundleAutomationRequest`](crate::models::ResumePausedBundleAutomationRequest).
@@ -263,7 +263,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::ResumePausedBundleAutomationRequest,
     ) -> Result<crate::models::ResumePausedBundleAutomationResponse>;
 
-    /// `POST /api/v1/catalogs/<request_catalog_id>/bundle_automation` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.SetBundleAutomation`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.SetBundleAutomation`.
     ///
     /// - `request_catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SetBundleAutomationRequest`](crate::models::SetBundleAutomationRequest).
@@ -276,7 +276,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::SetBundleAutomationRequest,
     ) -> Result<crate::models::BundleAutomation>;
 
-    /// `POST /api/v1/catalogs/<id>` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.Update`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestCatalogManagementServiceUpdateRequest`](crate::models::RequestCatalogManagementServiceUpdateRequest).
@@ -289,7 +289,7 @@ pub trait RequestCatalogManagement: Api {
         request: &crate::models::RequestCatalogManagementServiceUpdateRequest,
     ) -> Result<crate::models::RequestCatalogManagementServiceGetResponse>;
 
-    /// `POST /api/v1/catalogs/<catalog_id>/requestable_entitlements/update` (`c1.api.requestcatalog.v1.RequestCatalogManagementService.UpdateAppEntitlements`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.UpdateAppEntitlements`.
     ///
     /// - `catalog_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestCatalogManagementServiceUpdateAppEntitlementsRequest`](crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
 pub trait RequestCatalogSearch: Api {
-    /// `POST /api/v1/search/request_catalog/entitlements` (`c1.api.requestcatalog.v1.RequestCatalogSearchService.SearchEntitlements`).
+    /// Calls `c1.api.requestcatalog.v1.RequestCatalogSearchService.SearchEntitlements`.
     ///
     /// - `request`: the JSON body, a [`RequestCatalogSearchServiceSearchEntitlementsRequest`](crate::models::RequestCatalogSearchServiceSearchEntitlementsRequest).
     ///

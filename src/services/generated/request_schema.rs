@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "request-schema")))]
 pub trait RequestSchema: Api {
-    /// `POST /api/v1/request_schemas` (`c1.api.request_schema.v1.RequestSchemaService.Create`).
+    /// Calls `c1.api.request_schema.v1.RequestSchemaService.Create`.
     ///
     /// - `request`: the JSON body, a [`RequestSchemaServiceCreateRequest`](crate::models::RequestSchemaServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait RequestSchema: Api {
         request: &crate::models::RequestSchemaServiceCreateRequest,
     ) -> Result<crate::models::RequestSchemaServiceCreateResponse>;
 
-    /// `POST /api/v1/request_schema_entitlement_binding` (`c1.api.request_schema.v1.RequestSchemaService.CreateEntitlementBinding`).
+    /// Calls `c1.api.request_schema.v1.RequestSchemaService.CreateEntitlementBinding`.
     ///
     /// - `request`: the JSON body, a [`RequestSchemaServiceCreateEntitlementBindingRequest`](crate::models::RequestSchemaServiceCreateEntitlementBindingRequest).
     ///
@@ -32,7 +32,7 @@ pub trait RequestSchema: Api {
         request: &crate::models::RequestSchemaServiceCreateEntitlementBindingRequest,
     ) -> Result<crate::models::RequestSchemaServiceCreateEntitlementBindingResponse>;
 
-    /// `DELETE /api/v1/request_schemas/<request_schema_id>` (`c1.api.request_schema.v1.RequestSchemaService.Delete`).
+    /// Calls `c1.api.request_schema.v1.RequestSchemaService.Delete`.
     ///
     /// - `request_schema_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestSchemaServiceDeleteRequest`](crate::models::RequestSchemaServiceDeleteRequest).
@@ -45,7 +45,7 @@ pub trait RequestSchema: Api {
         request: &crate::models::RequestSchemaServiceDeleteRequest,
     ) -> Result<crate::models::RequestSchemaServiceDeleteResponse>;
 
-    /// `PUT /api/v1/request_schema_entitlement_binding` (`c1.api.request_schema.v1.RequestSchemaService.FindBindingForAppEntitlement`).
+    /// Calls `c1.api.request_schema.v1.RequestSchemaService.FindBindingForAppEntitlement`.
     ///
     /// - `request`: the JSON body, a [`RequestSchemaServiceFindBindingForAppEntitlementRequest`](crate::models::RequestSchemaServiceFindBindingForAppEntitlementRequest).
     ///
@@ -56,7 +56,7 @@ pub trait RequestSchema: Api {
         request: &crate::models::RequestSchemaServiceFindBindingForAppEntitlementRequest,
     ) -> Result<crate::models::RequestSchemaServiceFindBindingForAppEntitlementResponse>;
 
-    /// `GET /api/v1/request_schemas/<request_schema_id>` (`c1.api.request_schema.v1.RequestSchemaService.Get`).
+    /// Calls `c1.api.request_schema.v1.RequestSchemaService.Get`.
     ///
     /// - `request_schema_id`: a path segment, escaped.
     ///
@@ -67,7 +67,7 @@ pub trait RequestSchema: Api {
         request_schema_id: &str,
     ) -> Result<crate::models::RequestSchemaServiceGetResponse>;
 
-    /// `DELETE /api/v1/request_schema_entitlement_binding` (`c1.api.request_schema.v1.RequestSchemaService.RemoveEntitlementBinding`).
+    /// Calls `c1.api.request_schema.v1.RequestSchemaService.RemoveEntitlementBinding`.
     ///
     /// - `request`: the JSON body, a [`RequestSchemaServiceRemoveEntitlementBindingRequest`](crate::models::RequestSchemaServiceRemoveEntitlementBindingRequest).
     ///
@@ -78,7 +78,7 @@ pub trait RequestSchema: Api {
         request: &crate::models::RequestSchemaServiceRemoveEntitlementBindingRequest,
     ) -> Result<crate::models::RequestSchemaServiceRemoveEntitlementBindingResponse>;
 
-    /// `POST /api/v1/request_schemas/<request_schema_id>` (`c1.api.request_schema.v1.RequestSchemaService.Update`).
+    /// Calls `c1.api.request_schema.v1.RequestSchemaService.Update`.
     ///
     /// - `request_schema_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`RequestSchemaServiceUpdateRequest`](crate::models::RequestSchemaServiceUpdateRequest).

@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
 pub trait RequestSettings: Api {
-    /// `GET /api/v1/settings/request` (`c1.api.settings.v1.RequestSettingsService.Get`).
+    /// Calls `c1.api.settings.v1.RequestSettingsService.Get`.
     ///
     ///
     /// Answers a [`GetRequestSettingsResponse`](crate::models::GetRequestSettingsResponse).
     #[c1_endpoint(GET "/api/v1/settings/request")]
     async fn get(&self) -> Result<crate::models::GetRequestSettingsResponse>;
 
-    /// `POST /api/v1/settings/request` (`c1.api.settings.v1.RequestSettingsService.Update`).
+    /// Calls `c1.api.settings.v1.RequestSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateRequestSettingsRequest`](crate::models::UpdateRequestSettingsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
 pub trait RoleMiningManagement: Api {
-    /// `POST /api/v1/role-mining/access-profiles` (`c1.api.role_mining_management.v1.RoleMiningManagementService.CreateAccessProfileFromCohort`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.CreateAccessProfileFromCohort`.
     ///
     /// - `request`: the JSON body, a [`CreateAccessProfileFromCohortRequest`](crate::models::CreateAccessProfileFromCohortRequest).
     ///
@@ -21,7 +21,7 @@ pub trait RoleMiningManagement: Api {
         request: &crate::models::CreateAccessProfileFromCohortRequest,
     ) -> Result<crate::models::CreateAccessProfileFromCohortResponse>;
 
-    /// `GET /api/v1/role-mining/custom-analysis/<id>` (`c1.api.role_mining_management.v1.RoleMiningManagementService.GetCustomAnalysisResult`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.GetCustomAnalysisResult`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -32,21 +32,21 @@ pub trait RoleMiningManagement: Api {
         id: &str,
     ) -> Result<crate::models::GetCustomAnalysisResultResponse>;
 
-    /// `GET /api/v1/role-mining/runs/latest` (`c1.api.role_mining_management.v1.RoleMiningManagementService.GetLatestRun`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.GetLatestRun`.
     ///
     ///
     /// Answers a [`GetLatestRunResponse`](crate::models::GetLatestRunResponse).
     #[c1_endpoint(GET "/api/v1/role-mining/runs/latest")]
     async fn get_latest_run(&self) -> Result<crate::models::GetLatestRunResponse>;
 
-    /// `GET /api/v1/role-mining/config` (`c1.api.role_mining_management.v1.RoleMiningManagementService.GetRoleMiningConfig`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.GetRoleMiningConfig`.
     ///
     ///
     /// Answers a [`GetRoleMiningConfigResponse`](crate::models::GetRoleMiningConfigResponse).
     #[c1_endpoint(GET "/api/v1/role-mining/config")]
     async fn get_role_mining_config(&self) -> Result<crate::models::GetRoleMiningConfigResponse>;
 
-    /// `GET /api/v1/role-mining/suggestions/<id>` (`c1.api.role_mining_management.v1.RoleMiningManagementService.GetSuggestion`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.GetSuggestion`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -54,7 +54,7 @@ pub trait RoleMiningManagement: Api {
     #[c1_endpoint(GET "/api/v1/role-mining/suggestions/<id>")]
     async fn get_suggestion(&self, id: &str) -> Result<crate::models::GetSuggestionResponse>;
 
-    /// `GET /api/v1/role-mining/custom-analysis?<page_size>&<page_token>` (`c1.api.role_mining_management.v1.RoleMiningManagementService.ListCustomAnalysisResults`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.ListCustomAnalysisResults`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -69,7 +69,7 @@ pub trait RoleMiningManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListCustomAnalysisResultsResponse>;
 
-    /// `GET /api/v1/role-mining/runs?<page_size>&<page_token>` (`c1.api.role_mining_management.v1.RoleMiningManagementService.ListRuns`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.ListRuns`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -84,7 +84,7 @@ pub trait RoleMiningManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListRunsResponse>;
 
-    /// `GET /api/v1/role-mining/suggestions?<page_size>&<page_token>` (`c1.api.role_mining_management.v1.RoleMiningManagementService.ListSuggestions`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.ListSuggestions`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -99,7 +99,7 @@ pub trait RoleMiningManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListSuggestionsResponse>;
 
-    /// `POST /api/v1/role-mining/suggestions/<suggestion_id>/users` (`c1.api.role_mining_management.v1.RoleMiningManagementService.SearchCohortUsers`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.SearchCohortUsers`.
     ///
     /// - `suggestion_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SearchCohortUsersRequest`](crate::models::SearchCohortUsersRequest).
@@ -114,7 +114,7 @@ pub trait RoleMiningManagement: Api {
         request: &crate::models::SearchCohortUsersRequest,
     ) -> Result<crate::models::SearchCohortUsersResponse>;
 
-    /// `POST /api/v1/role-mining/trigger` (`c1.api.role_mining_management.v1.RoleMiningManagementService.TriggerAnalysis`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.TriggerAnalysis`.
     ///
     /// - `request`: the JSON body, a [`TriggerAnalysisRequest`](crate::models::TriggerAnalysisRequest).
     ///
@@ -125,7 +125,7 @@ pub trait RoleMiningManagement: Api {
         request: &crate::models::TriggerAnalysisRequest,
     ) -> Result<crate::models::TriggerAnalysisResponse>;
 
-    /// `POST /api/v1/role-mining/custom-analysis/trigger` (`c1.api.role_mining_management.v1.RoleMiningManagementService.TriggerCustomAnalysis`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.TriggerCustomAnalysis`.
     ///
     /// - `request`: the JSON body, a [`TriggerCustomAnalysisRequest`](crate::models::TriggerCustomAnalysisRequest).
     ///
@@ -136,7 +136,7 @@ pub trait RoleMiningManagement: Api {
         request: &crate::models::TriggerCustomAnalysisRequest,
     ) -> Result<crate::models::TriggerCustomAnalysisResponse>;
 
-    /// `POST /api/v1/role-mining/config` (`c1.api.role_mining_management.v1.RoleMiningManagementService.UpdateRoleMiningConfig`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.UpdateRoleMiningConfig`.
     ///
     /// - `request`: the JSON body, a [`UpdateRoleMiningConfigRequest`](crate::models::UpdateRoleMiningConfigRequest).
     ///
@@ -147,7 +147,7 @@ pub trait RoleMiningManagement: Api {
         request: &crate::models::UpdateRoleMiningConfigRequest,
     ) -> Result<crate::models::UpdateRoleMiningConfigResponse>;
 
-    /// `POST /api/v1/role-mining/suggestions/<id>/state` (`c1.api.role_mining_management.v1.RoleMiningManagementService.UpdateSuggestionState`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.UpdateSuggestionState`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateSuggestionStateRequest`](crate::models::UpdateSuggestionStateRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management-search")))]
 pub trait RoleMiningManagementSearch: Api {
-    /// `POST /api/v1/search/role-mining/suggestions` (`c1.api.role_mining_management.v1.RoleMiningManagementSearchService.Search`).
+    /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`RoleMiningSearchSuggestionsRequest`](crate::models::RoleMiningSearchSuggestionsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 pub trait Roles: Api {
-    /// `GET /api/v1/iam/roles/<role_id>` (`c1.api.iam.v1.Roles.Get`).
+    /// Calls `c1.api.iam.v1.Roles.Get`.
     ///
     /// - `role_id`: a path segment, escaped.
     ///
@@ -18,7 +18,7 @@ pub trait Roles: Api {
     #[c1_endpoint(GET "/api/v1/iam/roles/<role_id>")]
     async fn get(&self, role_id: &str) -> Result<crate::models::GetRolesResponse>;
 
-    /// `GET /api/v1/iam/roles?<page_size>&<page_token>` (`c1.api.iam.v1.Roles.List`).
+    /// Calls `c1.api.iam.v1.Roles.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -31,7 +31,7 @@ pub trait Roles: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListRolesResponse>;
 
-    /// `POST /api/v1/iam/roles/<role_id>` (`c1.api.iam.v1.Roles.Update`).
+    /// Calls `c1.api.iam.v1.Roles.Update`.
     ///
     /// - `role_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateRoleRequest`](crate::models::UpdateRoleRequest).

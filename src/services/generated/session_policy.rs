@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "session-policy")))]
 pub trait SessionPolicy: Api {
-    /// `POST /api/v1/session-policies/<id>/assignments/groups` (`c1.api.session_policy.v1.SessionPolicyService.AssignGroup`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.AssignGroup`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SessionPolicyServiceAssignGroupRequest`](crate::models::SessionPolicyServiceAssignGroupRequest).
@@ -23,7 +23,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceAssignGroupRequest,
     ) -> Result<crate::models::SessionPolicyServiceAssignGroupResponse>;
 
-    /// `POST /api/v1/session-policies/<id>/assignments/users` (`c1.api.session_policy.v1.SessionPolicyService.AssignUser`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.AssignUser`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SessionPolicyServiceAssignUserRequest`](crate::models::SessionPolicyServiceAssignUserRequest).
@@ -36,7 +36,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceAssignUserRequest,
     ) -> Result<crate::models::SessionPolicyServiceAssignUserResponse>;
 
-    /// `POST /api/v1/session-policies` (`c1.api.session_policy.v1.SessionPolicyService.Create`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Create`.
     ///
     /// - `request`: the JSON body, a [`SessionPolicyServiceCreateRequest`](crate::models::SessionPolicyServiceCreateRequest).
     ///
@@ -47,7 +47,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceCreateRequest,
     ) -> Result<crate::models::SessionPolicyServiceCreateResponse>;
 
-    /// `DELETE /api/v1/session-policies/<id>` (`c1.api.session_policy.v1.SessionPolicyService.Delete`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SessionPolicyServiceDeleteRequest`](crate::models::SessionPolicyServiceDeleteRequest).
@@ -60,7 +60,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceDeleteRequest,
     ) -> Result<crate::models::SessionPolicyServiceDeleteResponse>;
 
-    /// `GET /api/v1/session-policies/<id>` (`c1.api.session_policy.v1.SessionPolicyService.Get`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -68,7 +68,7 @@ pub trait SessionPolicy: Api {
     #[c1_endpoint(GET "/api/v1/session-policies/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::SessionPolicyServiceGetResponse>;
 
-    /// `GET /api/v1/session-policies?<page_size>&<page_token>` (`c1.api.session_policy.v1.SessionPolicyService.List`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -81,7 +81,7 @@ pub trait SessionPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SessionPolicyServiceListResponse>;
 
-    /// `GET /api/v1/session-policies/<id>/assignments?<page_size>&<page_token>` (`c1.api.session_policy.v1.SessionPolicyService.ListAssignments`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.ListAssignments`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -96,7 +96,7 @@ pub trait SessionPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SessionPolicyServiceListAssignmentsResponse>;
 
-    /// `POST /api/v1/search/session-policies` (`c1.api.session_policy.v1.SessionPolicyService.Search`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`SessionPolicyServiceSearchRequest`](crate::models::SessionPolicyServiceSearchRequest).
     ///
@@ -109,7 +109,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceSearchRequest,
     ) -> Result<crate::models::SessionPolicyServiceSearchResponse>;
 
-    /// `DELETE /api/v1/session-policies/<id>/assignments/groups/<group_app_entitlement_id>` (`c1.api.session_policy.v1.SessionPolicyService.UnassignGroup`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.UnassignGroup`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `group_app_entitlement_id`: a path segment, escaped.
@@ -124,7 +124,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceUnassignGroupRequest,
     ) -> Result<crate::models::SessionPolicyServiceUnassignGroupResponse>;
 
-    /// `DELETE /api/v1/session-policies/<id>/assignments/users/<user_id>` (`c1.api.session_policy.v1.SessionPolicyService.UnassignUser`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.UnassignUser`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `user_id`: a path segment, escaped.
@@ -139,7 +139,7 @@ pub trait SessionPolicy: Api {
         request: &crate::models::SessionPolicyServiceUnassignUserRequest,
     ) -> Result<crate::models::SessionPolicyServiceUnassignUserResponse>;
 
-    /// `POST /api/v1/session-policies/<id>` (`c1.api.session_policy.v1.SessionPolicyService.Update`).
+    /// Calls `c1.api.session_policy.v1.SessionPolicyService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SessionPolicyServiceUpdateRequest`](crate::models::SessionPolicyServiceUpdateRequest).

@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 pub trait SessionSettings: Api {
-    /// `GET /api/v1/settings/session` (`c1.api.settings.v1.SessionSettingsService.Get`).
+    /// Calls `c1.api.settings.v1.SessionSettingsService.Get`.
     ///
     ///
     /// Answers a [`GetSessionSettingsResponse`](crate::models::GetSessionSettingsResponse).
     #[c1_endpoint(GET "/api/v1/settings/session")]
     async fn get(&self) -> Result<crate::models::GetSessionSettingsResponse>;
 
-    /// `POST /api/v1/settings/session/test-source-ip` (`c1.api.settings.v1.SessionSettingsService.TestSourceIP`).
+    /// Calls `c1.api.settings.v1.SessionSettingsService.TestSourceIP`.
     ///
     /// - `request`: the JSON body, a [`TestSourceIPRequest`](crate::models::TestSourceIPRequest).
     ///
@@ -28,7 +28,7 @@ pub trait SessionSettings: Api {
         request: &crate::models::TestSourceIPRequest,
     ) -> Result<crate::models::TestSourceIPResponse>;
 
-    /// `POST /api/v1/settings/session` (`c1.api.settings.v1.SessionSettingsService.Update`).
+    /// Calls `c1.api.settings.v1.SessionSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateSessionSettingsRequest`](crate::models::UpdateSessionSettingsRequest).
     ///

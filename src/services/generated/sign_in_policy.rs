@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "sign-in-policy")))]
 pub trait SignInPolicy: Api {
-    /// `POST /api/v1/sign-in-policies` (`c1.api.sign_in_policy.v1.SignInPolicyService.Create`).
+    /// Calls `c1.api.sign_in_policy.v1.SignInPolicyService.Create`.
     ///
     /// - `request`: the JSON body, a [`SignInPolicyServiceCreateRequest`](crate::models::SignInPolicyServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait SignInPolicy: Api {
         request: &crate::models::SignInPolicyServiceCreateRequest,
     ) -> Result<crate::models::SignInPolicyServiceCreateResponse>;
 
-    /// `DELETE /api/v1/sign-in-policies/<id>` (`c1.api.sign_in_policy.v1.SignInPolicyService.Delete`).
+    /// Calls `c1.api.sign_in_policy.v1.SignInPolicyService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SignInPolicyServiceDeleteRequest`](crate::models::SignInPolicyServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait SignInPolicy: Api {
         request: &crate::models::SignInPolicyServiceDeleteRequest,
     ) -> Result<crate::models::SignInPolicyServiceDeleteResponse>;
 
-    /// `GET /api/v1/sign-in-policies/<id>` (`c1.api.sign_in_policy.v1.SignInPolicyService.Get`).
+    /// Calls `c1.api.sign_in_policy.v1.SignInPolicyService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait SignInPolicy: Api {
     #[c1_endpoint(GET "/api/v1/sign-in-policies/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::SignInPolicyServiceGetResponse>;
 
-    /// `GET /api/v1/sign-in-policies?<page_size>&<page_token>` (`c1.api.sign_in_policy.v1.SignInPolicyService.List`).
+    /// Calls `c1.api.sign_in_policy.v1.SignInPolicyService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait SignInPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SignInPolicyServiceListResponse>;
 
-    /// `POST /api/v1/search/sign-in-policies` (`c1.api.sign_in_policy.v1.SignInPolicyService.Search`).
+    /// Calls `c1.api.sign_in_policy.v1.SignInPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`SignInPolicyServiceSearchRequest`](crate::models::SignInPolicyServiceSearchRequest).
     ///
@@ -68,7 +68,7 @@ pub trait SignInPolicy: Api {
         request: &crate::models::SignInPolicyServiceSearchRequest,
     ) -> Result<crate::models::SignInPolicyServiceSearchResponse>;
 
-    /// `POST /api/v1/sign-in-policies/<id>` (`c1.api.sign_in_policy.v1.SignInPolicyService.Update`).
+    /// Calls `c1.api.sign_in_policy.v1.SignInPolicyService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SignInPolicyServiceUpdateRequest`](crate::models::SignInPolicyServiceUpdateRequest).

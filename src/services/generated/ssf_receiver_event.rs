@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event")))]
 pub trait SSFReceiverEvent: Api {
-    /// `GET /api/v1/ssf-receiver-streams/<stream_id>/events?<page_size>&<page_token>` (`c1.api.ssf_receiver.v1.SSFReceiverEventService.List`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverEventService.List`.
     ///
     /// - `stream_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.

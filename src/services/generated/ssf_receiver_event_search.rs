@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event-search")))]
 pub trait SSFReceiverEventSearch: Api {
-    /// `POST /api/v1/search/ssf-receiver-events` (`c1.api.ssf_receiver.v1.SSFReceiverEventSearchService.Search`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverEventSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`SSFReceiverEventSearchServiceSearchRequest`](crate::models::SSFReceiverEventSearchServiceSearchRequest).
     ///

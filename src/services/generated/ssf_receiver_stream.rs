@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 pub trait SSFReceiverStream: Api {
-    /// `POST /api/v1/ssf-receiver-streams` (`c1.api.ssf_receiver.v1.SSFReceiverStreamService.Create`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverStreamService.Create`.
     ///
     /// - `request`: the JSON body, a [`SSFReceiverStreamServiceCreateRequest`](crate::models::SSFReceiverStreamServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait SSFReceiverStream: Api {
         request: &crate::models::SSFReceiverStreamServiceCreateRequest,
     ) -> Result<crate::models::SSFReceiverStreamServiceCreateResponse>;
 
-    /// `DELETE /api/v1/ssf-receiver-streams/<id>` (`c1.api.ssf_receiver.v1.SSFReceiverStreamService.Delete`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverStreamService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SSFReceiverStreamServiceDeleteRequest`](crate::models::SSFReceiverStreamServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait SSFReceiverStream: Api {
         request: &crate::models::SSFReceiverStreamServiceDeleteRequest,
     ) -> Result<crate::models::SSFReceiverStreamServiceDeleteResponse>;
 
-    /// `GET /api/v1/ssf-receiver-streams/<id>` (`c1.api.ssf_receiver.v1.SSFReceiverStreamService.Get`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverStreamService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait SSFReceiverStream: Api {
     #[c1_endpoint(GET "/api/v1/ssf-receiver-streams/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::SSFReceiverStreamServiceGetResponse>;
 
-    /// `GET /api/v1/ssf-receiver-streams/<stream_id>/stats` (`c1.api.ssf_receiver.v1.SSFReceiverStreamService.GetStats`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverStreamService.GetStats`.
     ///
     /// - `stream_id`: a path segment, escaped.
     ///
@@ -53,7 +53,7 @@ pub trait SSFReceiverStream: Api {
         stream_id: &str,
     ) -> Result<crate::models::SSFReceiverStreamServiceGetStatsResponse>;
 
-    /// `GET /api/v1/ssf-receiver-streams?<page_size>&<page_token>` (`c1.api.ssf_receiver.v1.SSFReceiverStreamService.List`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverStreamService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -66,7 +66,7 @@ pub trait SSFReceiverStream: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSFReceiverStreamServiceListResponse>;
 
-    /// `POST /api/v1/ssf-receiver-streams/<id>/test` (`c1.api.ssf_receiver.v1.SSFReceiverStreamService.Test`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverStreamService.Test`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SSFReceiverStreamServiceTestRequest`](crate::models::SSFReceiverStreamServiceTestRequest).
@@ -79,7 +79,7 @@ pub trait SSFReceiverStream: Api {
         request: &crate::models::SSFReceiverStreamServiceTestRequest,
     ) -> Result<crate::models::SSFReceiverStreamServiceTestResponse>;
 
-    /// `POST /api/v1/ssf-receiver-streams/<id>` (`c1.api.ssf_receiver.v1.SSFReceiverStreamService.Update`).
+    /// Calls `c1.api.ssf_receiver.v1.SSFReceiverStreamService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SSFReceiverStreamServiceUpdateRequest`](crate::models::SSFReceiverStreamServiceUpdateRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 pub trait SSOApplication: Api {
-    /// `POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/delete` (`c1.api.sso.v1.SSOApplicationService.BatchDeleteSubjectCompatibility`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.BatchDeleteSubjectCompatibility`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest,
     ) -> Result<crate::models::SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/import` (`c1.api.sso.v1.SSOApplicationService.BatchImportSubjectCompatibility`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.BatchImportSubjectCompatibility`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -40,7 +40,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceBatchImportSubjectCompatibilityRequest,
     ) -> Result<crate::models::SSOApplicationServiceBatchImportSubjectCompatibilityResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/sso/applications` (`c1.api.sso.v1.SSOApplicationService.Create`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SSOApplicationServiceCreateRequest`](crate::models::SSOApplicationServiceCreateRequest).
@@ -53,7 +53,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceCreateRequest,
     ) -> Result<crate::models::SSOApplicationServiceCreateResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/sso/applications/<id>/clients` (`c1.api.sso.v1.SSOApplicationService.CreateClient`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.CreateClient`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -68,7 +68,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceCreateClientRequest,
     ) -> Result<crate::models::SSOApplicationServiceCreateClientResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/sso/applications/<id>` (`c1.api.sso.v1.SSOApplicationService.Delete`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -83,7 +83,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceDeleteRequest,
     ) -> Result<crate::models::SSOApplicationServiceDeleteResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/delete` (`c1.api.sso.v1.SSOApplicationService.DeleteClient`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.DeleteClient`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -98,7 +98,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceDeleteClientRequest,
     ) -> Result<crate::models::SSOApplicationServiceDeleteClientResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/sso/applications/<id>` (`c1.api.sso.v1.SSOApplicationService.Get`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -111,7 +111,7 @@ pub trait SSOApplication: Api {
         id: &str,
     ) -> Result<crate::models::SSOApplicationServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/sso/applications?<page_size>&<page_token>` (`c1.api.sso.v1.SSOApplicationService.List`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -126,7 +126,7 @@ pub trait SSOApplication: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSOApplicationServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/sso/applications/<id>/clients?<page_size>&<page_token>` (`c1.api.sso.v1.SSOApplicationService.ListClients`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.ListClients`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -143,7 +143,7 @@ pub trait SSOApplication: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSOApplicationServiceListClientsResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/sso/applications/<id>/history?<page_size>&<page_token>` (`c1.api.sso.v1.SSOApplicationService.ListHistory`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -160,7 +160,7 @@ pub trait SSOApplication: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSOApplicationServiceListHistoryResponse>;
 
-    /// `POST /api/v1/sso/applications/saml/parse-sp-metadata` (`c1.api.sso.v1.SSOApplicationService.ParseSAMLServiceProviderMetadata`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.ParseSAMLServiceProviderMetadata`.
     ///
     /// - `request`: the JSON body, a [`SSOApplicationServiceParseSAMLServiceProviderMetadataRequest`](crate::models::SSOApplicationServiceParseSAMLServiceProviderMetadataRequest).
     ///
@@ -171,7 +171,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceParseSAMLServiceProviderMetadataRequest,
     ) -> Result<crate::models::SSOApplicationServiceParseSAMLServiceProviderMetadataResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/rotate-secret` (`c1.api.sso.v1.SSOApplicationService.RotateClientSecret`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.RotateClientSecret`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -186,7 +186,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceRotateClientSecretRequest,
     ) -> Result<crate::models::SSOApplicationServiceRotateClientSecretResponse>;
 
-    /// `POST /api/v1/search/sso/applications` (`c1.api.sso.v1.SSOApplicationService.Search`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.Search`.
     ///
     /// - `request`: the JSON body, a [`SSOApplicationServiceSearchRequest`](crate::models::SSOApplicationServiceSearchRequest).
     ///
@@ -199,7 +199,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceSearchRequest,
     ) -> Result<crate::models::SSOApplicationServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/sso/applications/<id>` (`c1.api.sso.v1.SSOApplicationService.Update`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -214,7 +214,7 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceUpdateRequest,
     ) -> Result<crate::models::SSOApplicationServiceUpdateResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/update` (`c1.api.sso.v1.SSOApplicationService.UpdateClient`).
+    /// Calls `c1.api.sso.v1.SSOApplicationService.UpdateClient`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.

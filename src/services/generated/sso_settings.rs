@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 pub trait SSOSettings: Api {
-    /// `GET /api/v1/settings/sso` (`c1.api.sso.v1.SSOSettingsService.Get`).
+    /// Calls `c1.api.sso.v1.SSOSettingsService.Get`.
     ///
     ///
     /// Answers a [`SSOSettingsServiceGetResponse`](crate::models::SSOSettingsServiceGetResponse).
     #[c1_endpoint(GET "/api/v1/settings/sso")]
     async fn get(&self) -> Result<crate::models::SSOSettingsServiceGetResponse>;
 
-    /// `GET /api/v1/settings/sso/history?<page_size>&<page_token>` (`c1.api.sso.v1.SSOSettingsService.ListHistory`).
+    /// Calls `c1.api.sso.v1.SSOSettingsService.ListHistory`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -30,7 +30,7 @@ pub trait SSOSettings: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSOSettingsServiceListHistoryResponse>;
 
-    /// `POST /api/v1/settings/sso` (`c1.api.sso.v1.SSOSettingsService.Update`).
+    /// Calls `c1.api.sso.v1.SSOSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`SSOSettingsServiceUpdateRequest`](crate::models::SSOSettingsServiceUpdateRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 pub trait StepUpProvider: Api {
-    /// `POST /api/v1/step-up/providers` (`c1.api.stepup.v1.StepUpProviderService.Create`).
+    /// Calls `c1.api.stepup.v1.StepUpProviderService.Create`.
     ///
     /// - `request`: the JSON body, a [`CreateStepUpProviderRequest`](crate::models::CreateStepUpProviderRequest).
     ///
@@ -21,7 +21,7 @@ pub trait StepUpProvider: Api {
         request: &crate::models::CreateStepUpProviderRequest,
     ) -> Result<crate::models::CreateStepUpProviderResponse>;
 
-    /// `DELETE /api/v1/step-up/providers/<id>` (`c1.api.stepup.v1.StepUpProviderService.Delete`).
+    /// Calls `c1.api.stepup.v1.StepUpProviderService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`DeleteStepUpProviderRequest`](crate::models::DeleteStepUpProviderRequest).
@@ -34,7 +34,7 @@ pub trait StepUpProvider: Api {
         request: &crate::models::DeleteStepUpProviderRequest,
     ) -> Result<crate::models::DeleteStepUpProviderResponse>;
 
-    /// `GET /api/v1/step-up/providers/<id>` (`c1.api.stepup.v1.StepUpProviderService.Get`).
+    /// Calls `c1.api.stepup.v1.StepUpProviderService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait StepUpProvider: Api {
     #[c1_endpoint(GET "/api/v1/step-up/providers/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::GetStepUpProviderResponse>;
 
-    /// `GET /api/v1/step-up/providers?<page_size>&<page_token>` (`c1.api.stepup.v1.StepUpProviderService.List`).
+    /// Calls `c1.api.stepup.v1.StepUpProviderService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -57,7 +57,7 @@ pub trait StepUpProvider: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListStepUpProvidersResponse>;
 
-    /// `POST /api/v1/search/step-up/providers` (`c1.api.stepup.v1.StepUpProviderService.Search`).
+    /// Calls `c1.api.stepup.v1.StepUpProviderService.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchStepUpProvidersRequest`](crate::models::SearchStepUpProvidersRequest).
     ///
@@ -70,7 +70,7 @@ pub trait StepUpProvider: Api {
         request: &crate::models::SearchStepUpProvidersRequest,
     ) -> Result<crate::models::SearchStepUpProvidersResponse>;
 
-    /// `POST /api/v1/step-up/providers/<id>/test` (`c1.api.stepup.v1.StepUpProviderService.Test`).
+    /// Calls `c1.api.stepup.v1.StepUpProviderService.Test`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TestStepUpProviderRequest`](crate::models::TestStepUpProviderRequest).
@@ -83,7 +83,7 @@ pub trait StepUpProvider: Api {
         request: &crate::models::TestStepUpProviderRequest,
     ) -> Result<crate::models::TestStepUpProviderResponse>;
 
-    /// `POST /api/v1/step-up/providers/<id>` (`c1.api.stepup.v1.StepUpProviderService.Update`).
+    /// Calls `c1.api.stepup.v1.StepUpProviderService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateStepUpProviderRequest`](crate::models::UpdateStepUpProviderRequest).
@@ -96,7 +96,7 @@ pub trait StepUpProvider: Api {
         request: &crate::models::UpdateStepUpProviderRequest,
     ) -> Result<crate::models::UpdateStepUpProviderResponse>;
 
-    /// `POST /api/v1/step-up/providers/<id>/secret` (`c1.api.stepup.v1.StepUpProviderService.UpdateSecret`).
+    /// Calls `c1.api.stepup.v1.StepUpProviderService.UpdateSecret`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`UpdateStepUpProviderSecretRequest`](crate::models::UpdateStepUpProviderSecretRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 pub trait StepUpTransaction: Api {
-    /// `GET /api/v1/step-up/transactions/<id>` (`c1.api.stepup.v1.StepUpTransactionService.Get`).
+    /// Calls `c1.api.stepup.v1.StepUpTransactionService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -18,7 +18,7 @@ pub trait StepUpTransaction: Api {
     #[c1_endpoint(GET "/api/v1/step-up/transactions/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::GetStepUpTransactionResponse>;
 
-    /// `POST /api/v1/search/step-up/transactions` (`c1.api.stepup.v1.StepUpTransactionService.Search`).
+    /// Calls `c1.api.stepup.v1.StepUpTransactionService.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchStepUpTransactionsRequest`](crate::models::SearchStepUpTransactionsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "system-log")))]
 pub trait SystemLog: Api {
-    /// `POST /api/v1/systemlog/events` (`c1.api.systemlog.v1.SystemLogService.ListEvents`).
+    /// Calls `c1.api.systemlog.v1.SystemLogService.ListEvents`.
     ///
     /// - `request`: the JSON body, a [`SystemLogServiceListEventsRequest`](crate::models::SystemLogServiceListEventsRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "task")))]
 pub trait Task: Api {
-    /// `POST /api/v1/task/action` (`c1.api.task.v1.TaskService.CreateActionTask`).
+    /// Calls `c1.api.task.v1.TaskService.CreateActionTask`.
     ///
     /// - `request`: the JSON body, a [`TaskServiceCreateActionRequest`](crate::models::TaskServiceCreateActionRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Task: Api {
         request: &crate::models::TaskServiceCreateActionRequest,
     ) -> Result<crate::models::TaskServiceCreateActionResponse>;
 
-    /// `POST /api/v1/task/grant` (`c1.api.task.v1.TaskService.CreateGrantTask`).
+    /// Calls `c1.api.task.v1.TaskService.CreateGrantTask`.
     ///
     /// - `request`: the JSON body, a [`TaskServiceCreateGrantRequest`](crate::models::TaskServiceCreateGrantRequest).
     ///
@@ -32,7 +32,7 @@ pub trait Task: Api {
         request: &crate::models::TaskServiceCreateGrantRequest,
     ) -> Result<crate::models::TaskServiceCreateGrantResponse>;
 
-    /// `POST /api/v1/task/offboarding` (`c1.api.task.v1.TaskService.CreateOffboardingTask`).
+    /// Calls `c1.api.task.v1.TaskService.CreateOffboardingTask`.
     ///
     /// - `request`: the JSON body, a [`TaskServiceCreateOffboardingRequest`](crate::models::TaskServiceCreateOffboardingRequest).
     ///
@@ -43,7 +43,7 @@ pub trait Task: Api {
         request: &crate::models::TaskServiceCreateOffboardingRequest,
     ) -> Result<crate::models::TaskServiceCreateOffboardingResponse>;
 
-    /// `POST /api/v1/task/resource-action` (`c1.api.task.v1.TaskService.CreateResourceActionTask`).
+    /// Calls `c1.api.task.v1.TaskService.CreateResourceActionTask`.
     ///
     /// - `request`: the JSON body, a [`TaskServiceCreateResourceActionRequest`](crate::models::TaskServiceCreateResourceActionRequest).
     ///
@@ -54,7 +54,7 @@ pub trait Task: Api {
         request: &crate::models::TaskServiceCreateResourceActionRequest,
     ) -> Result<crate::models::TaskServiceCreateResourceActionResponse>;
 
-    /// `POST /api/v1/task/revoke` (`c1.api.task.v1.TaskService.CreateRevokeTask`).
+    /// Calls `c1.api.task.v1.TaskService.CreateRevokeTask`.
     ///
     /// - `request`: the JSON body, a [`TaskServiceCreateRevokeRequest`](crate::models::TaskServiceCreateRevokeRequest).
     ///
@@ -65,7 +65,7 @@ pub trait Task: Api {
         request: &crate::models::TaskServiceCreateRevokeRequest,
     ) -> Result<crate::models::TaskServiceCreateRevokeResponse>;
 
-    /// `GET /api/v1/tasks/<id>` (`c1.api.task.v1.TaskService.Get`).
+    /// Calls `c1.api.task.v1.TaskService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "task-actions")))]
 pub trait TaskActions: Api {
-    /// `POST /api/v1/tasks/<task_id>/action/approve` (`c1.api.task.v1.TaskActionsService.Approve`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Approve`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceApproveRequest`](crate::models::TaskActionsServiceApproveRequest).
@@ -23,7 +23,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceApproveRequest,
     ) -> Result<crate::models::TaskActionsServiceApproveResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/approve-with-step-up` (`c1.api.task.v1.TaskActionsService.ApproveWithStepUp`).
+    /// Calls `c1.api.task.v1.TaskActionsService.ApproveWithStepUp`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceApproveWithStepUpRequest`](crate::models::TaskActionsServiceApproveWithStepUpRequest).
@@ -36,7 +36,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceApproveWithStepUpRequest,
     ) -> Result<crate::models::TaskActionsServiceApproveWithStepUpResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/close` (`c1.api.task.v1.TaskActionsService.Close`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Close`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceCloseRequest`](crate::models::TaskActionsServiceCloseRequest).
@@ -49,7 +49,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceCloseRequest,
     ) -> Result<crate::models::TaskActionsServiceCloseResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/comment` (`c1.api.task.v1.TaskActionsService.Comment`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Comment`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceCommentRequest`](crate::models::TaskActionsServiceCommentRequest).
@@ -62,7 +62,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceCommentRequest,
     ) -> Result<crate::models::TaskActionsServiceCommentResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/deny` (`c1.api.task.v1.TaskActionsService.Deny`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Deny`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceDenyRequest`](crate::models::TaskActionsServiceDenyRequest).
@@ -75,7 +75,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceDenyRequest,
     ) -> Result<crate::models::TaskActionsServiceDenyResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/escalate` (`c1.api.task.v1.TaskActionsService.EscalateToEmergencyAccess`).
+    /// Calls `c1.api.task.v1.TaskActionsService.EscalateToEmergencyAccess`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceEscalateToEmergencyAccessRequest`](crate::models::TaskActionsServiceEscalateToEmergencyAccessRequest).
@@ -88,7 +88,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceEscalateToEmergencyAccessRequest,
     ) -> Result<crate::models::TaskServiceActionResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/reset` (`c1.api.task.v1.TaskActionsService.HardReset`).
+    /// Calls `c1.api.task.v1.TaskActionsService.HardReset`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceHardResetRequest`](crate::models::TaskActionsServiceHardResetRequest).
@@ -101,7 +101,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceHardResetRequest,
     ) -> Result<crate::models::TaskActionsServiceHardResetResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/process` (`c1.api.task.v1.TaskActionsService.ProcessNow`).
+    /// Calls `c1.api.task.v1.TaskActionsService.ProcessNow`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceProcessNowRequest`](crate::models::TaskActionsServiceProcessNowRequest).
@@ -114,7 +114,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceProcessNowRequest,
     ) -> Result<crate::models::TaskActionsServiceProcessNowResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/reassign` (`c1.api.task.v1.TaskActionsService.Reassign`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Reassign`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceReassignRequest`](crate::models::TaskActionsServiceReassignRequest).
@@ -127,7 +127,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceReassignRequest,
     ) -> Result<crate::models::TaskActionsServiceReassignResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/restart` (`c1.api.task.v1.TaskActionsService.Restart`).
+    /// Calls `c1.api.task.v1.TaskActionsService.Restart`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceRestartRequest`](crate::models::TaskActionsServiceRestartRequest).
@@ -140,7 +140,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceRestartRequest,
     ) -> Result<crate::models::TaskActionsServiceRestartResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/retry-provisioning` (`c1.api.task.v1.TaskActionsService.RetryProvisioning`).
+    /// Calls `c1.api.task.v1.TaskActionsService.RetryProvisioning`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceRetryProvisioningRequest`](crate::models::TaskActionsServiceRetryProvisioningRequest).
@@ -153,7 +153,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceRetryProvisioningRequest,
     ) -> Result<crate::models::TaskServiceActionResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/skip-step` (`c1.api.task.v1.TaskActionsService.SkipStep`).
+    /// Calls `c1.api.task.v1.TaskActionsService.SkipStep`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceSkipStepRequest`](crate::models::TaskActionsServiceSkipStepRequest).
@@ -166,7 +166,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceSkipStepRequest,
     ) -> Result<crate::models::TaskServiceActionResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/update-grant-duration` (`c1.api.task.v1.TaskActionsService.UpdateGrantDuration`).
+    /// Calls `c1.api.task.v1.TaskActionsService.UpdateGrantDuration`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceUpdateGrantDurationRequest`](crate::models::TaskActionsServiceUpdateGrantDurationRequest).
@@ -179,7 +179,7 @@ pub trait TaskActions: Api {
         request: &crate::models::TaskActionsServiceUpdateGrantDurationRequest,
     ) -> Result<crate::models::TaskServiceActionResponse>;
 
-    /// `POST /api/v1/tasks/<task_id>/action/update-request-data` (`c1.api.task.v1.TaskActionsService.UpdateRequestData`).
+    /// Calls `c1.api.task.v1.TaskActionsService.UpdateRequestData`.
     ///
     /// - `task_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TaskActionsServiceUpdateRequestDataRequest`](crate::models::TaskActionsServiceUpdateRequestDataRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 pub trait TaskAudit: Api {
-    /// `POST /api/v1/task/audits` (`c1.api.task.v1.TaskAudit.List`).
+    /// Calls `c1.api.task.v1.TaskAudit.List`.
     ///
     /// - `request`: the JSON body, a [`TaskAuditListRequest`](crate::models::TaskAuditListRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "task-search")))]
 pub trait TaskSearch: Api {
-    /// `POST /api/v1/search/tasks` (`c1.api.task.v1.TaskSearchService.Search`).
+    /// Calls `c1.api.task.v1.TaskSearchService.Search`.
     ///
     /// - `request`: the JSON body, a [`TaskSearchRequest`](crate::models::TaskSearchRequest).
     ///

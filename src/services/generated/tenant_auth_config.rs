@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 pub trait TenantAuthConfig: Api {
-    /// `POST /api/v1/auth-configs` (`c1.api.auth_config.v1.TenantAuthConfigService.Create`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.Create`.
     ///
     /// - `request`: the JSON body, a [`TenantAuthConfigServiceCreateRequest`](crate::models::TenantAuthConfigServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait TenantAuthConfig: Api {
         request: &crate::models::TenantAuthConfigServiceCreateRequest,
     ) -> Result<crate::models::TenantAuthConfigServiceCreateResponse>;
 
-    /// `DELETE /api/v1/auth-configs/<id>` (`c1.api.auth_config.v1.TenantAuthConfigService.Delete`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TenantAuthConfigServiceDeleteRequest`](crate::models::TenantAuthConfigServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait TenantAuthConfig: Api {
         request: &crate::models::TenantAuthConfigServiceDeleteRequest,
     ) -> Result<crate::models::TenantAuthConfigServiceDeleteResponse>;
 
-    /// `GET /api/v1/auth-configs/<id>` (`c1.api.auth_config.v1.TenantAuthConfigService.Get`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait TenantAuthConfig: Api {
     #[c1_endpoint(GET "/api/v1/auth-configs/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::TenantAuthConfigServiceGetResponse>;
 
-    /// `GET /api/v1/auth-configs?<page_size>&<page_token>` (`c1.api.auth_config.v1.TenantAuthConfigService.List`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait TenantAuthConfig: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::TenantAuthConfigServiceListResponse>;
 
-    /// `POST /api/v1/auth-configs/<id>` (`c1.api.auth_config.v1.TenantAuthConfigService.Update`).
+    /// Calls `c1.api.auth_config.v1.TenantAuthConfigService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TenantAuthConfigServiceUpdateRequest`](crate::models::TenantAuthConfigServiceUpdateRequest).

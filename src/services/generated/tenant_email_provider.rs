@@ -10,21 +10,21 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 pub trait TenantEmailProvider: Api {
-    /// `GET /api/v1/settings/email-provider` (`c1.api.settings.v1.TenantEmailProviderService.Get`).
+    /// Calls `c1.api.settings.v1.TenantEmailProviderService.Get`.
     ///
     ///
     /// Answers a [`GetTenantEmailProviderResponse`](crate::models::GetTenantEmailProviderResponse).
     #[c1_endpoint(GET "/api/v1/settings/email-provider")]
     async fn get(&self) -> Result<crate::models::GetTenantEmailProviderResponse>;
 
-    /// `GET /api/v1/settings/email-capabilities` (`c1.api.settings.v1.TenantEmailProviderService.GetEmailCapabilities`).
+    /// Calls `c1.api.settings.v1.TenantEmailProviderService.GetEmailCapabilities`.
     ///
     ///
     /// Answers a [`GetEmailCapabilitiesResponse`](crate::models::GetEmailCapabilitiesResponse).
     #[c1_endpoint(GET "/api/v1/settings/email-capabilities")]
     async fn get_email_capabilities(&self) -> Result<crate::models::GetEmailCapabilitiesResponse>;
 
-    /// `POST /api/v1/settings/email-provider/audit-events` (`c1.api.settings.v1.TenantEmailProviderService.SearchAuditEvents`).
+    /// Calls `c1.api.settings.v1.TenantEmailProviderService.SearchAuditEvents`.
     ///
     /// - `request`: the JSON body, a [`SearchEmailAuditEventsRequest`](crate::models::SearchEmailAuditEventsRequest).
     ///
@@ -37,7 +37,7 @@ pub trait TenantEmailProvider: Api {
         request: &crate::models::SearchEmailAuditEventsRequest,
     ) -> Result<crate::models::SearchEmailAuditEventsResponse>;
 
-    /// `POST /api/v1/settings/email-provider/test` (`c1.api.settings.v1.TenantEmailProviderService.Test`).
+    /// Calls `c1.api.settings.v1.TenantEmailProviderService.Test`.
     ///
     /// - `request`: the JSON body, a [`TestTenantEmailProviderRequest`](crate::models::TestTenantEmailProviderRequest).
     ///
@@ -48,7 +48,7 @@ pub trait TenantEmailProvider: Api {
         request: &crate::models::TestTenantEmailProviderRequest,
     ) -> Result<crate::models::TestTenantEmailProviderResponse>;
 
-    /// `POST /api/v1/settings/email-provider` (`c1.api.settings.v1.TenantEmailProviderService.Update`).
+    /// Calls `c1.api.settings.v1.TenantEmailProviderService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateTenantEmailProviderRequest`](crate::models::UpdateTenantEmailProviderRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "terraform-export")))]
 pub trait TerraformExport: Api {
-    /// `GET /api/v1/terraform-export/schema` (`c1.api.terraform_export.v1.TerraformExportService.GetSchema`).
+    /// Calls `c1.api.terraform_export.v1.TerraformExportService.GetSchema`.
     ///
     ///
     /// Answers a [`GetSchemaResponse`](crate::models::GetSchemaResponse).

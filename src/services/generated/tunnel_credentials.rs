@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 pub trait TunnelCredentials: Api {
-    /// `POST /api/v1/iam/tunnel/bridges` (`c1.api.iam.v1.TunnelCredentialsService.CreateBridge`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.CreateBridge`.
     ///
     /// - `request`: the JSON body, a [`TunnelCredentialsServiceCreateBridgeRequest`](crate::models::TunnelCredentialsServiceCreateBridgeRequest).
     ///
@@ -21,7 +21,7 @@ pub trait TunnelCredentials: Api {
         request: &crate::models::TunnelCredentialsServiceCreateBridgeRequest,
     ) -> Result<crate::models::TunnelCredentialsServiceCreateBridgeResponse>;
 
-    /// `POST /api/v1/iam/tunnel/bridges/<bridge_id>/credentials` (`c1.api.iam.v1.TunnelCredentialsService.CreateBridgeCredential`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.CreateBridgeCredential`.
     ///
     /// - `bridge_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TunnelCredentialsServiceCreateBridgeCredentialRequest`](crate::models::TunnelCredentialsServiceCreateBridgeCredentialRequest).
@@ -34,7 +34,7 @@ pub trait TunnelCredentials: Api {
         request: &crate::models::TunnelCredentialsServiceCreateBridgeCredentialRequest,
     ) -> Result<crate::models::TunnelCredentialsServiceCreateBridgeCredentialResponse>;
 
-    /// `DELETE /api/v1/iam/tunnel/bridges/<id>` (`c1.api.iam.v1.TunnelCredentialsService.DeleteBridge`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.DeleteBridge`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TunnelCredentialsServiceDeleteBridgeRequest`](crate::models::TunnelCredentialsServiceDeleteBridgeRequest).
@@ -47,7 +47,7 @@ pub trait TunnelCredentials: Api {
         request: &crate::models::TunnelCredentialsServiceDeleteBridgeRequest,
     ) -> Result<crate::models::TunnelCredentialsServiceDeleteBridgeResponse>;
 
-    /// `GET /api/v1/iam/tunnel/bridges/<id>` (`c1.api.iam.v1.TunnelCredentialsService.GetBridge`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.GetBridge`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -58,7 +58,7 @@ pub trait TunnelCredentials: Api {
         id: &str,
     ) -> Result<crate::models::TunnelCredentialsServiceGetBridgeResponse>;
 
-    /// `GET /api/v1/iam/tunnel/bridges/<bridge_id>/announced_services` (`c1.api.iam.v1.TunnelCredentialsService.ListBridgeAnnouncedServices`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.ListBridgeAnnouncedServices`.
     ///
     /// - `bridge_id`: a path segment, escaped.
     ///
@@ -69,7 +69,7 @@ pub trait TunnelCredentials: Api {
         bridge_id: &str,
     ) -> Result<crate::models::TunnelCredentialsServiceListBridgeAnnouncedServicesResponse>;
 
-    /// `GET /api/v1/iam/tunnel/bridges/<bridge_id>/credentials?<page_size>&<page_token>` (`c1.api.iam.v1.TunnelCredentialsService.ListBridgeCredentials`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.ListBridgeCredentials`.
     ///
     /// - `bridge_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -86,7 +86,7 @@ pub trait TunnelCredentials: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::TunnelCredentialsServiceListBridgeCredentialsResponse>;
 
-    /// `GET /api/v1/iam/tunnel/bridges?<page_size>&<page_token>` (`c1.api.iam.v1.TunnelCredentialsService.ListBridges`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.ListBridges`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -101,7 +101,7 @@ pub trait TunnelCredentials: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::TunnelCredentialsServiceListBridgesResponse>;
 
-    /// `DELETE /api/v1/iam/tunnel/credentials/<id>` (`c1.api.iam.v1.TunnelCredentialsService.RevokeBridgeCredential`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.RevokeBridgeCredential`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TunnelCredentialsServiceRevokeBridgeCredentialRequest`](crate::models::TunnelCredentialsServiceRevokeBridgeCredentialRequest).
@@ -114,7 +114,7 @@ pub trait TunnelCredentials: Api {
         request: &crate::models::TunnelCredentialsServiceRevokeBridgeCredentialRequest,
     ) -> Result<crate::models::TunnelCredentialsServiceRevokeBridgeCredentialResponse>;
 
-    /// `PATCH /api/v1/iam/tunnel/bridges/<id>` (`c1.api.iam.v1.TunnelCredentialsService.UpdateBridge`).
+    /// Calls `c1.api.iam.v1.TunnelCredentialsService.UpdateBridge`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`TunnelCredentialsServiceUpdateBridgeRequest`](crate::models::TunnelCredentialsServiceUpdateBridgeRequest).

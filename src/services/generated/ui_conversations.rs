@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "ui-conversations")))]
 pub trait UIConversations: Api {
-    /// `POST /api/v1/conversations/onboarding:ensure` (`c1.api.conversations.v1.UIConversationsService.EnsureOnboardingSession`).
+    /// Calls `c1.api.conversations.v1.UIConversationsService.EnsureOnboardingSession`.
     ///
     /// - `request`: the JSON body, a [`EnsureOnboardingSessionRequest`](crate::models::EnsureOnboardingSessionRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "user")))]
 pub trait User: Api {
-    /// `GET /api/v1/users/<id>` (`c1.api.user.v1.UserService.Get`).
+    /// Calls `c1.api.user.v1.UserService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -18,7 +18,7 @@ pub trait User: Api {
     #[c1_endpoint(GET "/api/v1/users/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::UserServiceGetResponse>;
 
-    /// `GET /api/v1/users/<user_id>/profile-types` (`c1.api.user.v1.UserService.GetUserProfileTypes`).
+    /// Calls `c1.api.user.v1.UserService.GetUserProfileTypes`.
     ///
     /// - `user_id`: a path segment, escaped.
     ///
@@ -29,7 +29,7 @@ pub trait User: Api {
         user_id: &str,
     ) -> Result<crate::models::GetUserProfileTypesResponse>;
 
-    /// `POST /api/v1/users/introspect` (`c1.api.user.v1.UserService.Introspect`).
+    /// Calls `c1.api.user.v1.UserService.Introspect`.
     ///
     /// - `request`: the JSON body, a [`UserIntrospectRequest`](crate::models::UserIntrospectRequest).
     ///
@@ -40,7 +40,7 @@ pub trait User: Api {
         request: &crate::models::UserIntrospectRequest,
     ) -> Result<crate::models::UserIntrospectResponse>;
 
-    /// `GET /api/v1/users?<page_size>&<page_token>` (`c1.api.user.v1.UserService.List`).
+    /// Calls `c1.api.user.v1.UserService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -53,7 +53,7 @@ pub trait User: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::UserServiceListResponse>;
 
-    /// `POST /api/v1/users/<user_id>/set-delegation-by-admin` (`c1.api.user.v1.UserService.SetExpiringUserDelegationBindingByAdmin`).
+    /// Calls `c1.api.user.v1.UserService.SetExpiringUserDelegationBindingByAdmin`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SetExpiringUserDelegationBindingByAdminRequest`](crate::models::SetExpiringUserDelegationBindingByAdminRequest).

@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 pub trait UserDeveloperPreferences: Api {
-    /// `GET /api/v1/settings/developer-preferences/user` (`c1.api.settings.v1.UserDeveloperPreferencesService.Get`).
+    /// Calls `c1.api.settings.v1.UserDeveloperPreferencesService.Get`.
     ///
     ///
     /// Answers a [`GetUserDeveloperPreferencesResponse`](crate::models::GetUserDeveloperPreferencesResponse).
     #[c1_endpoint(GET "/api/v1/settings/developer-preferences/user")]
     async fn get(&self) -> Result<crate::models::GetUserDeveloperPreferencesResponse>;
 
-    /// `POST /api/v1/settings/developer-preferences/user` (`c1.api.settings.v1.UserDeveloperPreferencesService.Update`).
+    /// Calls `c1.api.settings.v1.UserDeveloperPreferencesService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateUserDeveloperPreferencesRequest`](crate::models::UpdateUserDeveloperPreferencesRequest).
     ///

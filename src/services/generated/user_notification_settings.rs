@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
 pub trait UserNotificationSettings: Api {
-    /// `GET /api/v1/settings/notifications/user` (`c1.api.settings.v1.UserNotificationSettingsService.Get`).
+    /// Calls `c1.api.settings.v1.UserNotificationSettingsService.Get`.
     ///
     ///
     /// Answers a [`GetUserNotificationSettingsResponse`](crate::models::GetUserNotificationSettingsResponse).
     #[c1_endpoint(GET "/api/v1/settings/notifications/user")]
     async fn get(&self) -> Result<crate::models::GetUserNotificationSettingsResponse>;
 
-    /// `POST /api/v1/settings/notifications/user` (`c1.api.settings.v1.UserNotificationSettingsService.Update`).
+    /// Calls `c1.api.settings.v1.UserNotificationSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateUserNotificationSettingsRequest`](crate::models::UpdateUserNotificationSettingsRequest).
     ///

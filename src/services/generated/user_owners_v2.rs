@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "user-owners-v2")))]
 pub trait UserOwnersV2: Api {
-    /// `POST /api/v2/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.user.v2.UserOwnersV2.CreateEntitlementOwner`).
+    /// Calls `c1.api.user.v2.UserOwnersV2.CreateEntitlementOwner`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -31,7 +31,7 @@ pub trait UserOwnersV2: Api {
         request: &crate::models::CreateUserEntitlementOwnerRequest,
     ) -> Result<crate::models::CreateUserEntitlementOwnerResponse>;
 
-    /// `POST /api/v2/users/<user_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.user.v2.UserOwnersV2.CreateUserOwner`).
+    /// Calls `c1.api.user.v2.UserOwnersV2.CreateUserOwner`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -50,7 +50,7 @@ pub trait UserOwnersV2: Api {
         request: &crate::models::CreateUserUserOwnerRequest,
     ) -> Result<crate::models::CreateUserUserOwnerResponse>;
 
-    /// `DELETE /api/v2/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>` (`c1.api.user.v2.UserOwnersV2.DeleteEntitlementOwner`).
+    /// Calls `c1.api.user.v2.UserOwnersV2.DeleteEntitlementOwner`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -71,7 +71,7 @@ pub trait UserOwnersV2: Api {
         request: &crate::models::DeleteUserEntitlementOwnerRequest,
     ) -> Result<crate::models::DeleteUserEntitlementOwnerResponse>;
 
-    /// `DELETE /api/v2/users/<user_id>/owners/users/<role_slug>/<user_ref_id>` (`c1.api.user.v2.UserOwnersV2.DeleteUserOwner`).
+    /// Calls `c1.api.user.v2.UserOwnersV2.DeleteUserOwner`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `role_slug`: a path segment, escaped.
@@ -90,7 +90,7 @@ pub trait UserOwnersV2: Api {
         request: &crate::models::DeleteUserUserOwnerRequest,
     ) -> Result<crate::models::DeleteUserUserOwnerResponse>;
 
-    /// `GET /api/v2/users/<user_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>` (`c1.api.user.v2.UserOwnersV2.SearchEntitlementOwners`).
+    /// Calls `c1.api.user.v2.UserOwnersV2.SearchEntitlementOwners`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -109,7 +109,7 @@ pub trait UserOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchUserEntitlementOwnersResponse>;
 
-    /// `GET /api/v2/users/<user_id>/owners/users?<page_size>&<page_token>&<role_slug>` (`c1.api.user.v2.UserOwnersV2.SearchUserOwners`).
+    /// Calls `c1.api.user.v2.UserOwnersV2.SearchUserOwners`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -128,7 +128,7 @@ pub trait UserOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchUserOwnersResponse>;
 
-    /// `PUT /api/v2/users/<user_id>/owners` (`c1.api.user.v2.UserOwnersV2.Set`).
+    /// Calls `c1.api.user.v2.UserOwnersV2.Set`.
     ///
     /// - `user_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`SetUserOwnersV2Request`](crate::models::SetUserOwnersV2Request).

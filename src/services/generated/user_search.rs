@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "user-search")))]
 pub trait UserSearch: Api {
-    /// `POST /api/v1/search/users` (`c1.api.user.v1.UserSearch.Search`).
+    /// Calls `c1.api.user.v1.UserSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchUsersRequest`](crate::models::SearchUsersRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "vault")))]
 pub trait Vault: Api {
-    /// `POST /api/v1/vaults` (`c1.api.vault.v1.VaultService.Create`).
+    /// Calls `c1.api.vault.v1.VaultService.Create`.
     ///
     /// - `request`: the JSON body, a [`VaultServiceCreateRequest`](crate::models::VaultServiceCreateRequest).
     ///
@@ -23,7 +23,7 @@ pub trait Vault: Api {
         request: &crate::models::VaultServiceCreateRequest,
     ) -> Result<crate::models::VaultServiceCreateResponse>;
 
-    /// `DELETE /api/v1/vaults/<id>` (`c1.api.vault.v1.VaultService.Delete`).
+    /// Calls `c1.api.vault.v1.VaultService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`VaultServiceDeleteRequest`](crate::models::VaultServiceDeleteRequest).
@@ -38,7 +38,7 @@ pub trait Vault: Api {
         request: &crate::models::VaultServiceDeleteRequest,
     ) -> Result<crate::models::VaultServiceDeleteResponse>;
 
-    /// `GET /api/v1/vaults/<id>` (`c1.api.vault.v1.VaultService.Get`).
+    /// Calls `c1.api.vault.v1.VaultService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -48,7 +48,7 @@ pub trait Vault: Api {
     #[c1_endpoint(GET "/api/v1/vaults/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::VaultServiceGetResponse>;
 
-    /// `POST /api/v1/vaults/<id>` (`c1.api.vault.v1.VaultService.Update`).
+    /// Calls `c1.api.vault.v1.VaultService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`VaultServiceUpdateRequest`](crate::models::VaultServiceUpdateRequest).

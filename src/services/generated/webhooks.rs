@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 pub trait Webhooks: Api {
-    /// `POST /api/v1/webhooks` (`c1.api.webhooks.v1.WebhooksService.Create`).
+    /// Calls `c1.api.webhooks.v1.WebhooksService.Create`.
     ///
     /// - `request`: the JSON body, a [`WebhooksServiceCreateRequest`](crate::models::WebhooksServiceCreateRequest).
     ///
@@ -21,7 +21,7 @@ pub trait Webhooks: Api {
         request: &crate::models::WebhooksServiceCreateRequest,
     ) -> Result<crate::models::WebhooksServiceCreateResponse>;
 
-    /// `DELETE /api/v1/webhooks/<id>` (`c1.api.webhooks.v1.WebhooksService.Delete`).
+    /// Calls `c1.api.webhooks.v1.WebhooksService.Delete`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`WebhooksServiceDeleteRequest`](crate::models::WebhooksServiceDeleteRequest).
@@ -34,7 +34,7 @@ pub trait Webhooks: Api {
         request: &crate::models::WebhooksServiceDeleteRequest,
     ) -> Result<crate::models::WebhooksServiceDeleteResponse>;
 
-    /// `GET /api/v1/webhooks/<id>` (`c1.api.webhooks.v1.WebhooksService.Get`).
+    /// Calls `c1.api.webhooks.v1.WebhooksService.Get`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -42,7 +42,7 @@ pub trait Webhooks: Api {
     #[c1_endpoint(GET "/api/v1/webhooks/<id>")]
     async fn get(&self, id: &str) -> Result<crate::models::WebhooksServiceGetResponse>;
 
-    /// `GET /api/v1/webhooks?<page_size>&<page_token>` (`c1.api.webhooks.v1.WebhooksService.List`).
+    /// Calls `c1.api.webhooks.v1.WebhooksService.List`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -55,7 +55,7 @@ pub trait Webhooks: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::WebhooksServiceListResponse>;
 
-    /// `POST /api/v1/webhooks/<id>/test` (`c1.api.webhooks.v1.WebhooksService.Test`).
+    /// Calls `c1.api.webhooks.v1.WebhooksService.Test`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`WebhooksServiceTestRequest`](crate::models::WebhooksServiceTestRequest).
@@ -68,7 +68,7 @@ pub trait Webhooks: Api {
         request: &crate::models::WebhooksServiceTestRequest,
     ) -> Result<crate::models::WebhooksServiceTestResponse>;
 
-    /// `POST /api/v1/webhooks/<id>` (`c1.api.webhooks.v1.WebhooksService.Update`).
+    /// Calls `c1.api.webhooks.v1.WebhooksService.Update`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`WebhooksServiceUpdateRequest`](crate::models::WebhooksServiceUpdateRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks-search")))]
 pub trait WebhooksSearch: Api {
-    /// `POST /api/v1/search/webhooks` (`c1.api.webhooks.v1.WebhooksSearch.Search`).
+    /// Calls `c1.api.webhooks.v1.WebhooksSearch.Search`.
     ///
     /// - `request`: the JSON body, a [`WebhooksSearchRequest`](crate::models::WebhooksSearchRequest).
     ///

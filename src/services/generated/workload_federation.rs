@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "workload-federation")))]
 pub trait WorkloadFederation: Api {
-    /// `POST /api/v1/workload_federation/providers` (`c1.api.workload_federation.v1.WorkloadFederationService.CreateProvider`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.CreateProvider`.
     ///
     /// - `request`: the JSON body, a [`WorkloadFederationServiceCreateProviderRequest`](crate::models::WorkloadFederationServiceCreateProviderRequest).
     ///
@@ -21,7 +21,7 @@ pub trait WorkloadFederation: Api {
         request: &crate::models::WorkloadFederationServiceCreateProviderRequest,
     ) -> Result<crate::models::WorkloadFederationServiceCreateProviderResponse>;
 
-    /// `POST /api/v1/service_principals/<service_principal_id>/trusts` (`c1.api.workload_federation.v1.WorkloadFederationService.CreateTrust`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.CreateTrust`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`WorkloadFederationServiceCreateTrustRequest`](crate::models::WorkloadFederationServiceCreateTrustRequest).
@@ -34,7 +34,7 @@ pub trait WorkloadFederation: Api {
         request: &crate::models::WorkloadFederationServiceCreateTrustRequest,
     ) -> Result<crate::models::WorkloadFederationServiceCreateTrustResponse>;
 
-    /// `DELETE /api/v1/workload_federation/providers/<id>` (`c1.api.workload_federation.v1.WorkloadFederationService.DeleteProvider`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.DeleteProvider`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`WorkloadFederationServiceDeleteProviderRequest`](crate::models::WorkloadFederationServiceDeleteProviderRequest).
@@ -47,7 +47,7 @@ pub trait WorkloadFederation: Api {
         request: &crate::models::WorkloadFederationServiceDeleteProviderRequest,
     ) -> Result<crate::models::WorkloadFederationServiceDeleteProviderResponse>;
 
-    /// `DELETE /api/v1/service_principals/<service_principal_id>/trusts/<client_id>` (`c1.api.workload_federation.v1.WorkloadFederationService.DeleteTrust`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.DeleteTrust`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `client_id`: a path segment, escaped.
@@ -62,7 +62,7 @@ pub trait WorkloadFederation: Api {
         request: &crate::models::WorkloadFederationServiceDeleteTrustRequest,
     ) -> Result<crate::models::WorkloadFederationServiceDeleteTrustResponse>;
 
-    /// `GET /api/v1/workload_federation/providers/<id>` (`c1.api.workload_federation.v1.WorkloadFederationService.GetProvider`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.GetProvider`.
     ///
     /// - `id`: a path segment, escaped.
     ///
@@ -73,7 +73,7 @@ pub trait WorkloadFederation: Api {
         id: &str,
     ) -> Result<crate::models::WorkloadFederationServiceGetProviderResponse>;
 
-    /// `GET /api/v1/service_principals/<service_principal_id>/trusts/<client_id>` (`c1.api.workload_federation.v1.WorkloadFederationService.GetTrust`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.GetTrust`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `client_id`: a path segment, escaped.
@@ -86,7 +86,7 @@ pub trait WorkloadFederation: Api {
         client_id: &str,
     ) -> Result<crate::models::WorkloadFederationServiceGetTrustResponse>;
 
-    /// `GET /api/v1/workload_federation/providers?<page_size>&<page_token>` (`c1.api.workload_federation.v1.WorkloadFederationService.ListProviders`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.ListProviders`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -101,7 +101,7 @@ pub trait WorkloadFederation: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::WorkloadFederationServiceListProvidersResponse>;
 
-    /// `GET /api/v1/service_principals/<service_principal_id>/trusts?<page_size>&<page_token>` (`c1.api.workload_federation.v1.WorkloadFederationService.ListTrusts`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.ListTrusts`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -118,7 +118,7 @@ pub trait WorkloadFederation: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::WorkloadFederationServiceListTrustsResponse>;
 
-    /// `POST /api/v1/search/workload_federation_trusts` (`c1.api.workload_federation.v1.WorkloadFederationService.SearchTrusts`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.SearchTrusts`.
     ///
     /// - `request`: the JSON body, a [`WorkloadFederationServiceSearchTrustsRequest`](crate::models::WorkloadFederationServiceSearchTrustsRequest).
     ///
@@ -131,7 +131,7 @@ pub trait WorkloadFederation: Api {
         request: &crate::models::WorkloadFederationServiceSearchTrustsRequest,
     ) -> Result<crate::models::WorkloadFederationServiceSearchTrustsResponse>;
 
-    /// `POST /api/v1/workload_federation/test-cel` (`c1.api.workload_federation.v1.WorkloadFederationService.TestCEL`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.TestCEL`.
     ///
     /// - `request`: the JSON body, a [`WorkloadFederationServiceTestCELRequest`](crate::models::WorkloadFederationServiceTestCELRequest).
     ///
@@ -142,7 +142,7 @@ pub trait WorkloadFederation: Api {
         request: &crate::models::WorkloadFederationServiceTestCELRequest,
     ) -> Result<crate::models::WorkloadFederationServiceTestCELResponse>;
 
-    /// `POST /api/v1/service_principals/<service_principal_id>/trusts/<client_id>/test` (`c1.api.workload_federation.v1.WorkloadFederationService.TestToken`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.TestToken`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `client_id`: a path segment, escaped.
@@ -157,7 +157,7 @@ pub trait WorkloadFederation: Api {
         request: &crate::models::WorkloadFederationServiceTestTokenRequest,
     ) -> Result<crate::models::WorkloadFederationServiceTestTokenResponse>;
 
-    /// `PATCH /api/v1/workload_federation/providers/<id>` (`c1.api.workload_federation.v1.WorkloadFederationService.UpdateProvider`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.UpdateProvider`.
     ///
     /// - `id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`WorkloadFederationServiceUpdateProviderRequest`](crate::models::WorkloadFederationServiceUpdateProviderRequest).
@@ -170,7 +170,7 @@ pub trait WorkloadFederation: Api {
         request: &crate::models::WorkloadFederationServiceUpdateProviderRequest,
     ) -> Result<crate::models::WorkloadFederationServiceUpdateProviderResponse>;
 
-    /// `PATCH /api/v1/service_principals/<service_principal_id>/trusts/<client_id>` (`c1.api.workload_federation.v1.WorkloadFederationService.UpdateTrust`).
+    /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.UpdateTrust`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
     /// - `client_id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 pub trait XAAAccessProfile: Api {
-    /// `POST /api/v1/apps/<app_id>/xaa/access_profiles` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Create`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`XAAAccessProfileServiceCreateRequest`](crate::models::XAAAccessProfileServiceCreateRequest).
@@ -23,7 +23,7 @@ pub trait XAAAccessProfile: Api {
         request: &crate::models::XAAAccessProfileServiceCreateRequest,
     ) -> Result<crate::models::XAAAccessProfileServiceCreateResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/xaa/access_profiles/<id>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Delete`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -38,7 +38,7 @@ pub trait XAAAccessProfile: Api {
         request: &crate::models::XAAAccessProfileServiceDeleteRequest,
     ) -> Result<crate::models::XAAAccessProfileServiceDeleteResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles/<id>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Get`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -51,7 +51,7 @@ pub trait XAAAccessProfile: Api {
         id: &str,
     ) -> Result<crate::models::XAAAccessProfileServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles/by_app_entitlement_id/<app_entitlement_id>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.GetByAppEntitlementId`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.GetByAppEntitlementId`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `app_entitlement_id`: a path segment, escaped.
@@ -64,7 +64,7 @@ pub trait XAAAccessProfile: Api {
         app_entitlement_id: &str,
     ) -> Result<crate::models::XAAAccessProfileServiceGetByAppEntitlementIdResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.List`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -79,7 +79,7 @@ pub trait XAAAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAAccessProfileServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles/<id>/history?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.ListHistory`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -96,7 +96,7 @@ pub trait XAAAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAAccessProfileServiceListHistoryResponse>;
 
-    /// `POST /api/v1/search/xaa/access_profiles` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Search`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAAccessProfileServiceSearchRequest`](crate::models::XAAAccessProfileServiceSearchRequest).
     ///
@@ -109,7 +109,7 @@ pub trait XAAAccessProfile: Api {
         request: &crate::models::XAAAccessProfileServiceSearchRequest,
     ) -> Result<crate::models::XAAAccessProfileServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/xaa/access_profiles/<id>` (`c1.api.cross_app_access.v1.XAAAccessProfileService.Update`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.

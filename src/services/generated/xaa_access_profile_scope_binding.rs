@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 pub trait XAAAccessProfileScopeBinding: Api {
-    /// `POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings` (`c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.CreateBindings`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.CreateBindings`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `access_profile_id`: a path segment, escaped.
@@ -25,7 +25,7 @@ pub trait XAAAccessProfileScopeBinding: Api {
         request: &crate::models::XAAAccessProfileScopeBindingServiceCreateRequest,
     ) -> Result<crate::models::XAAAccessProfileScopeBindingServiceCreateResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings/delete` (`c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.DeleteBindings`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.DeleteBindings`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `access_profile_id`: a path segment, escaped.
@@ -40,7 +40,7 @@ pub trait XAAAccessProfileScopeBinding: Api {
         request: &crate::models::XAAAccessProfileScopeBindingServiceDeleteRequest,
     ) -> Result<crate::models::XAAAccessProfileScopeBindingServiceDeleteResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.List`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `access_profile_id`: a path segment, escaped.
@@ -57,7 +57,7 @@ pub trait XAAAccessProfileScopeBinding: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAAccessProfileScopeBindingServiceListResponse>;
 
-    /// `POST /api/v1/search/xaa/access_profile_scope_bindings` (`c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.Search`).
+    /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAAccessProfileScopeBindingServiceSearchRequest`](crate::models::XAAAccessProfileScopeBindingServiceSearchRequest).
     ///

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 pub trait XAAClientAudienceMapping: Api {
-    /// `POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings` (`c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Create`).
+    /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Create`.
     ///
     /// - `xaa_resource_server_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`XAAClientAudienceMappingServiceCreateRequest`](crate::models::XAAClientAudienceMappingServiceCreateRequest).
@@ -23,7 +23,7 @@ pub trait XAAClientAudienceMapping: Api {
         request: &crate::models::XAAClientAudienceMappingServiceCreateRequest,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceCreateResponse>;
 
-    /// `POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/delete` (`c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Delete`).
+    /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Delete`.
     ///
     /// - `xaa_resource_server_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`XAAClientAudienceMappingServiceDeleteRequest`](crate::models::XAAClientAudienceMappingServiceDeleteRequest).
@@ -36,7 +36,7 @@ pub trait XAAClientAudienceMapping: Api {
         request: &crate::models::XAAClientAudienceMappingServiceDeleteRequest,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceDeleteResponse>;
 
-    /// `GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/by_client_key?<client_key>` (`c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Get`).
+    /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Get`.
     ///
     /// - `xaa_resource_server_id`: a path segment, escaped.
     /// - `client_key`: a query parameter; left out when `None`.
@@ -49,7 +49,7 @@ pub trait XAAClientAudienceMapping: Api {
         client_key: Option<&str>,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceGetResponse>;
 
-    /// `GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAClientAudienceMappingService.List`).
+    /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.List`.
     ///
     /// - `xaa_resource_server_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -64,7 +64,7 @@ pub trait XAAClientAudienceMapping: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceListResponse>;
 
-    /// `GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/history?<client_key>&<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAClientAudienceMappingService.ListHistory`).
+    /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.ListHistory`.
     ///
     /// - `xaa_resource_server_id`: a path segment, escaped.
     /// - `client_key`: a query parameter; left out when `None`.
@@ -81,7 +81,7 @@ pub trait XAAClientAudienceMapping: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceListHistoryResponse>;
 
-    /// `POST /api/v1/search/xaa/client_audience_mappings` (`c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Search`).
+    /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAClientAudienceMappingServiceSearchRequest`](crate::models::XAAClientAudienceMappingServiceSearchRequest).
     ///
@@ -94,7 +94,7 @@ pub trait XAAClientAudienceMapping: Api {
         request: &crate::models::XAAClientAudienceMappingServiceSearchRequest,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceSearchResponse>;
 
-    /// `POST /api/v1/xaa/resource_servers/<client_audience_mapping_xaa_resource_server_id>/client_audience_mappings/update` (`c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Update`).
+    /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Update`.
     ///
     /// - `client_audience_mapping_xaa_resource_server_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`XAAClientAudienceMappingServiceUpdateRequest`](crate::models::XAAClientAudienceMappingServiceUpdateRequest).

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 pub trait XAAResourceServer: Api {
-    /// `POST /api/v1/apps/<app_id>/xaa/resource_servers` (`c1.api.cross_app_access.v1.XAAResourceServerService.Create`).
+    /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`XAAResourceServerServiceCreateRequest`](crate::models::XAAResourceServerServiceCreateRequest).
@@ -23,7 +23,7 @@ pub trait XAAResourceServer: Api {
         request: &crate::models::XAAResourceServerServiceCreateRequest,
     ) -> Result<crate::models::XAAResourceServerServiceCreateResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/xaa/resource_servers/<id>` (`c1.api.cross_app_access.v1.XAAResourceServerService.Delete`).
+    /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -38,7 +38,7 @@ pub trait XAAResourceServer: Api {
         request: &crate::models::XAAResourceServerServiceDeleteRequest,
     ) -> Result<crate::models::XAAResourceServerServiceDeleteResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/resource_servers/<id>` (`c1.api.cross_app_access.v1.XAAResourceServerService.Get`).
+    /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -51,7 +51,7 @@ pub trait XAAResourceServer: Api {
         id: &str,
     ) -> Result<crate::models::XAAResourceServerServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/resource_servers?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAResourceServerService.List`).
+    /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -66,7 +66,7 @@ pub trait XAAResourceServer: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAResourceServerServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/resource_servers/<id>/history?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAResourceServerService.ListHistory`).
+    /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -83,7 +83,7 @@ pub trait XAAResourceServer: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAResourceServerServiceListHistoryResponse>;
 
-    /// `POST /api/v1/search/xaa/resource_servers` (`c1.api.cross_app_access.v1.XAAResourceServerService.Search`).
+    /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAResourceServerServiceSearchRequest`](crate::models::XAAResourceServerServiceSearchRequest).
     ///
@@ -96,7 +96,7 @@ pub trait XAAResourceServer: Api {
         request: &crate::models::XAAResourceServerServiceSearchRequest,
     ) -> Result<crate::models::XAAResourceServerServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/xaa/resource_servers/<id>` (`c1.api.cross_app_access.v1.XAAResourceServerService.Update`).
+    /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.

@@ -10,7 +10,7 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 pub trait XAAScope: Api {
-    /// `POST /api/v1/apps/<app_id>/xaa/scopes` (`c1.api.cross_app_access.v1.XAAScopeService.Create`).
+    /// Calls `c1.api.cross_app_access.v1.XAAScopeService.Create`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `request`: the JSON body, a [`XAAScopeServiceCreateRequest`](crate::models::XAAScopeServiceCreateRequest).
@@ -23,7 +23,7 @@ pub trait XAAScope: Api {
         request: &crate::models::XAAScopeServiceCreateRequest,
     ) -> Result<crate::models::XAAScopeServiceCreateResponse>;
 
-    /// `DELETE /api/v1/apps/<app_id>/xaa/scopes/<id>` (`c1.api.cross_app_access.v1.XAAScopeService.Delete`).
+    /// Calls `c1.api.cross_app_access.v1.XAAScopeService.Delete`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -38,7 +38,7 @@ pub trait XAAScope: Api {
         request: &crate::models::XAAScopeServiceDeleteRequest,
     ) -> Result<crate::models::XAAScopeServiceDeleteResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/scopes/<id>` (`c1.api.cross_app_access.v1.XAAScopeService.Get`).
+    /// Calls `c1.api.cross_app_access.v1.XAAScopeService.Get`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -51,7 +51,7 @@ pub trait XAAScope: Api {
         id: &str,
     ) -> Result<crate::models::XAAScopeServiceGetResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/scopes?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAScopeService.List`).
+    /// Calls `c1.api.cross_app_access.v1.XAAScopeService.List`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -66,7 +66,7 @@ pub trait XAAScope: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAScopeServiceListResponse>;
 
-    /// `GET /api/v1/apps/<app_id>/xaa/scopes/<id>/history?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAAScopeService.ListHistory`).
+    /// Calls `c1.api.cross_app_access.v1.XAAScopeService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.
@@ -83,7 +83,7 @@ pub trait XAAScope: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAScopeServiceListHistoryResponse>;
 
-    /// `POST /api/v1/search/xaa/scopes` (`c1.api.cross_app_access.v1.XAAScopeService.Search`).
+    /// Calls `c1.api.cross_app_access.v1.XAAScopeService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAScopeServiceSearchRequest`](crate::models::XAAScopeServiceSearchRequest).
     ///
@@ -96,7 +96,7 @@ pub trait XAAScope: Api {
         request: &crate::models::XAAScopeServiceSearchRequest,
     ) -> Result<crate::models::XAAScopeServiceSearchResponse>;
 
-    /// `POST /api/v1/apps/<app_id>/xaa/scopes/<id>` (`c1.api.cross_app_access.v1.XAAScopeService.Update`).
+    /// Calls `c1.api.cross_app_access.v1.XAAScopeService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
     /// - `id`: a path segment, escaped.

@@ -10,14 +10,14 @@ use crate::{Api, Client, Result, c1_endpoint};
 /// `use c1::prelude::*`.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 pub trait XAASettings: Api {
-    /// `GET /api/v1/settings/cross-app-access` (`c1.api.cross_app_access.v1.XAASettingsService.Get`).
+    /// Calls `c1.api.cross_app_access.v1.XAASettingsService.Get`.
     ///
     ///
     /// Answers a [`XAASettingsServiceGetResponse`](crate::models::XAASettingsServiceGetResponse).
     #[c1_endpoint(GET "/api/v1/settings/cross-app-access")]
     async fn get(&self) -> Result<crate::models::XAASettingsServiceGetResponse>;
 
-    /// `GET /api/v1/settings/cross-app-access/history?<page_size>&<page_token>` (`c1.api.cross_app_access.v1.XAASettingsService.ListHistory`).
+    /// Calls `c1.api.cross_app_access.v1.XAASettingsService.ListHistory`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
     /// - `page_token`: the `next_page_token` of the previous page; left out when `None`.
@@ -30,7 +30,7 @@ pub trait XAASettings: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAASettingsServiceListHistoryResponse>;
 
-    /// `POST /api/v1/settings/cross-app-access` (`c1.api.cross_app_access.v1.XAASettingsService.Update`).
+    /// Calls `c1.api.cross_app_access.v1.XAASettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`XAASettingsServiceUpdateRequest`](crate::models::XAASettingsServiceUpdateRequest).
     ///
