@@ -82,6 +82,34 @@ macro_rules! calls {
 }
 include!("fixtures/api/calls.rs");
 
+/// One paginated operation's stream on a client: its items, at most 60.
+type Walk = fn(Client) -> Pin<Box<dyn Future<Output = Vec<c1::Result<()>>> + Send>>;
+
+/// Gives a closure its signature.
+fn walk(f: Walk) -> Walk {
+    f
+}
+
+macro_rules! streams {
+    ($($id:literal, $method:literal, $path:literal, $query:literal, $body:literal, |$c:ident| $stream:expr;)*) => {
+        /// Every paginated operation: its first page's request, and its stream.
+        fn streams() -> Vec<((&'static str, &'static str, &'static str, &'static str, &'static str), Walk)> {
+            use futures_util::{StreamExt, TryStreamExt};
+            // The stream owns its client and arguments: it is built, then
+            // walked in a spawned task.
+            vec![$((($id, $method, $path, $query, $body), walk(|$c| {
+                let stream = $stream;
+                Box::pin(async move {
+                    tokio::spawn(stream.map_ok(drop).take(60).collect::<Vec<_>>())
+                        .await
+                        .unwrap()
+                })
+            })),)*]
+        }
+    };
+}
+include!("fixtures/api/streams.rs");
+
 /// A fake and a client with a bearer token it accepts.
 async fn fake_and_client() -> (FakeC1, Client) {
     let fake = FakeC1::start().await;
@@ -111,6 +139,73 @@ async fn every_operation_is_served() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Every paginated operation's `<method>_stream` walks its listing: the
+/// first page is asked for with the page size given (in the query or the
+/// body), and each later page with the token of the one before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_stream_walks_its_listing() {
+    let (fake, client) = fake_and_client().await;
+    let streams = streams();
+    let count = streams.len();
+    assert_eq!(count, 168);
+    let mut failures = Vec::new();
+    let mut followed = 0;
+    for ((id, method, path, query, body), walk) in streams {
+        fake.clear_requests();
+        let results = walk(client.clone()).await;
+        match results.iter().find_map(|r| r.as_ref().err()) {
+            None => {}
+            // As in `every_operation_is_served`: made-up ids of a stateful
+            // family are refused.
+            Some(e) if is_stateful(id) && e.kind() == ErrorKind::Status => {}
+            Some(e) => {
+                failures.push(format!("{id}: {e}"));
+                continue;
+            }
+        }
+        let requests = fake.requests();
+        let Some(first) = requests.first() else {
+            failures.push(format!("{id}: no request recorded"));
+            continue;
+        };
+        let got_query = first.query.as_deref().unwrap_or("");
+        let got_body = first.json();
+        let want_body = (!body.is_empty()).then(|| serde_json::from_str(body).unwrap());
+        if first.method != method
+            || first.path != path
+            || got_query != query
+            || got_body != want_body
+        {
+            failures.push(format!(
+                "{id}: first page sent {} {}?{got_query} body {:?}, expected {method} {path}?{query} body {body}",
+                first.method, first.path, first.body
+            ));
+        }
+        for later in &requests[1..] {
+            followed += 1;
+            let token = match later.json() {
+                Some(json) if !body.is_empty() => json["pageToken"].as_str().map(str::to_owned),
+                _ => later
+                    .query_pairs()
+                    .into_iter()
+                    .find_map(|(k, v)| (k == "page_token").then_some(v)),
+            };
+            if token.is_none_or(|t| t.is_empty()) {
+                failures.push(format!(
+                    "{id}: a later page without a page token: {later:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {count} streams failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(followed > 0, "some listing has more than one page");
 }
 
 /// A POST that is not declared `idempotent` is sent once, whatever fails:
