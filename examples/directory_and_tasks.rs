@@ -23,10 +23,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Keeps the fake (if one was started) alive until the end of main.
     let (client, _fake) = support::connect().await?;
 
-    // A handle is a `Copy` borrow of the client: keep it in a variable when a
-    // closure makes the calls, as `paginate` does.
-    let users = client.user();
-    let mut listing = c1::paginate(|token| users.list(Some(50), token.as_deref()));
+    // Every user, 50 a page: each page is fetched when the stream reaches it.
+    let mut listing = client.user().list_stream(50);
     let mut shown = 0;
     while let Some(view) = listing.try_next().await? {
         let user = view.user.unwrap_or_default();
@@ -41,12 +39,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{shown} users in all");
 
-    // A read-only POST search: declared `idempotent`, so it is retried like a GET.
+    // A read-only POST search: declared `idempotent`, so it is retried like a
+    // GET. Its stream sets the page size and token in the request.
     let mut request = TaskSearchRequest::default();
     request.task_states = Some(vec![TaskState::Open]);
-    request.page_size = Some(10);
-    let page = client.task_search().search(&request).await?;
-    for view in page.list.unwrap_or_default() {
+    let mut open = client.task_search().search_stream(request, 10);
+    while let Some(view) = open.try_next().await? {
         let task = view.task.unwrap_or_default();
         println!(
             "open task {}: {}",

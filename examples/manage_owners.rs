@@ -50,9 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Every owner of the connector, one page of 10 at a time, fetched only as
     // the stream is consumed.
-    let mut owners = std::pin::pin!(c1::paginate(|token| {
-        client.search_user_owners(&app, &connector, Some(10), token.as_deref(), None)
-    }));
+    let mut owners = client.search_user_owners_stream(&app, &connector, None, 10);
     let mut count = 0;
     while let Some(owner) = owners.try_next().await? {
         count += 1;
@@ -76,11 +74,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         other => return Err(format!("expected 404 after delete, got {other:?}").into()),
     }
 
-    let remaining = c1::paginate(|token| {
-        client.search_user_owners(&app, &connector, Some(10), token.as_deref(), None)
-    })
-    .count()
-    .await;
+    let remaining = client
+        .search_user_owners_stream(&app, &connector, None, 10)
+        .count()
+        .await;
     println!("{remaining} owner(s) left");
     Ok(())
 }

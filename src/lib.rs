@@ -42,12 +42,16 @@
 //! `idempotent`, return types, the generated method, limits, a renamed crate)
 //! is the documentation of [`c1_endpoint`](macro@c1_endpoint). Signing in is
 //! on [`Client`], retries on [`RetryPolicy`], errors on [`Error`], listing
-//! on [`paginate`].
+//! on [`Items`] (the stream each paginated operation's `<method>_stream`
+//! returns) and [`paginate`] (for your own endpoints).
 //!
 //! The whole ConductorOne API is declared in [`services`], one cargo feature
 //! per service (default: `connector-owners-v2`; `full` enables all), with
 //! its types in [`models`]; call a service through its handle after
-//! `use c1::prelude::*;`, e.g. `client.apps().get(id).await?`. The docs of
+//! `use c1::prelude::*;`, e.g. `client.apps().get(id).await?`, or every app
+//! as a stream, 100 a page: `client.apps().list_stream(100)`. A call owns
+//! what it needs, so it borrows neither its arguments nor the handle:
+//! `tokio::spawn(client.apps().get(id))` works as written. The docs of
 //! [`services`] begin with an index of every service, its feature and its
 //! operations, and those of [`models`] say which features enable each model;
 //! calling the handle of a service whose feature is off is a compile error
@@ -64,7 +68,7 @@ extern crate self as c1;
 #[doc = include_str!("docs/c1_endpoint.md")]
 pub use c1_macros::c1_endpoint;
 pub use c1_runtime::{
-    AccessToken, Api, ApiStatus, BoxError, Call, Client, ClientBuilder, Error, ErrorKind,
+    AccessToken, Api, ApiStatus, BoxError, Call, Client, ClientBuilder, Error, ErrorKind, Items,
     MAX_EMPTY_PAGES, Method, Page, PathValue, QueryValue, Result, RetryPolicy, TimeoutKind,
     TokenSource, paginate,
 };

@@ -125,6 +125,10 @@ fn run(root: &Path, spec_path: &Path, check: bool) -> Result<bool, String> {
         "tests/fixtures/api/pages.rs".into(),
         calls::emit_pages(&spec, &names)?,
     );
+    out.insert(
+        "tests/fixtures/api/streams.rs".into(),
+        calls::emit_streams(&spec, &names),
+    );
     let manifest = read(&root.join("Cargo.toml"))?;
     out.insert(
         "Cargo.toml".into(),

@@ -8,7 +8,7 @@ use crate::models::{HEADER, rust_ty};
 use crate::names::Names;
 use crate::overrides::Overrides;
 use crate::plan::{Plan, Service};
-use crate::spec::{Operation, Param, Spec, Ty};
+use crate::spec::{Operation, Param, Spec, TokenIn, Ty};
 use crate::template;
 
 type R<T> = Result<T, String>;
@@ -172,11 +172,15 @@ fn emit_service(spec: &Spec, names: &Names, svc: &Service, on_client: bool) -> R
     let _ = writeln!(out, "{}pub trait {n}: Api {{", doc_cfg(&svc.feature));
     for &i in &svc.ops {
         out.push_str(&emit_op(&spec.operations[i], names)?);
+        out.push_str(&emit_stream(spec, names, svc, &spec.operations[i])?);
     }
     out.push_str("}\n\n");
     let _ = write!(
         out,
-        "/// The [`{n}`] service on a borrowed [`Client`]: `client.{m}()`.\n\
+        "/// The [`{n}`] service on a borrowed [`Client`]: `client.{m}()`. A call\n\
+         /// made through it owns what it needs and borrows neither the handle nor\n\
+         /// the client, so a temporary handle will do: `client.{m}().<operation>(..)`\n\
+         /// can be returned from a closure, collected or spawned.\n\
          {cfg}#[derive(Debug, Clone, Copy)]\n\
          pub struct {n}Handle<'c>(&'c Client);\n\n\
          impl<'c> {n}Handle<'c> {{\n\
@@ -298,6 +302,163 @@ fn emit_op(op: &Operation, names: &Names) -> R<String> {
     }
     let _ = writeln!(out, ") -> Result<crate::models::{response}>;\n");
     Ok(out)
+}
+
+/// The `<method>_stream` of a paginated operation, a provided method of the
+/// trait: every item of the listing as a [`c1::Items`] stream, `page_size` at
+/// a time. It owns copies of its arguments and a clone of the client, and
+/// calls the operation through the service's handle for each page; so it is
+/// `'static`, and compiled only where it is used (a provided method is
+/// generic over `Self`). Nothing for an operation that does not page.
+fn emit_stream(spec: &Spec, names: &Names, svc: &Service, op: &Operation) -> R<String> {
+    let Some(page) = &op.page else {
+        return Ok(String::new());
+    };
+    let method = &names.methods[&op.id];
+    let stream = format!("{method}_stream");
+    let taken = svc
+        .ops
+        .iter()
+        .any(|&j| names.methods[&spec.operations[j].id] == stream);
+    if taken {
+        return Err(format!(
+            "{}: `{stream}` is already an operation's name",
+            op.id
+        ));
+    }
+    let params: Vec<&str> = op
+        .path_params
+        .iter()
+        .chain(&op.query)
+        .map(|p| p.name.as_str())
+        .collect();
+    if params.contains(&"client") || params.contains(&"request") {
+        return Err(format!(
+            "{}: a parameter named `client` or `request`",
+            op.id
+        ));
+    }
+    let items = &spec.schemas[&op.response]
+        .fields
+        .iter()
+        .find(|f| f.wire == page.items)
+        .ok_or_else(|| format!("{}: no field {}", op.id, page.items))?
+        .ty;
+    let Ty::Array(item) = items else {
+        return Err(format!("{}: {} is not a list", op.id, page.items));
+    };
+    let item = models_ty(item, names);
+    // The signature after `&self`, the copies the stream keeps, and the
+    // operation's arguments for a page, in the operation's order.
+    let mut sig = String::new();
+    let mut copies = String::new();
+    let mut args = Vec::new();
+    for p in &op.path_params {
+        let ty = path_ty(p, op)?;
+        let _ = write!(sig, ", {}: {ty}", p.name);
+        if ty == "&str" {
+            let _ = writeln!(copies, "let {0} = {0}.to_owned();", p.name);
+            args.push(format!("&{}", p.name));
+        } else {
+            args.push(p.name.clone());
+        }
+    }
+    let mut paged = (false, false);
+    for q in &op.query {
+        match q.name.as_str() {
+            "page_size" if page.token_in == TokenIn::Query => {
+                paged.0 = true;
+                args.push("Some(page_size)".into());
+            }
+            "page_token" if page.token_in == TokenIn::Query => {
+                paged.1 = true;
+                args.push("page_token.as_deref()".into());
+            }
+            _ => {
+                let _ = write!(sig, ", {}: Option<{}>", q.name, query_ty(q, names, op)?);
+                match &q.ty {
+                    Ty::String => {
+                        let _ = writeln!(copies, "let {0} = {0}.map(str::to_owned);", q.name);
+                        args.push(format!("{}.as_deref()", q.name));
+                    }
+                    Ty::Enum(_) => args.push(format!("{}.clone()", q.name)),
+                    _ => args.push(q.name.clone()),
+                }
+            }
+        }
+    }
+    let mut bound = "";
+    let mut set_token = "";
+    match (page.token_in, &op.body) {
+        (TokenIn::Query, _) if paged == (true, true) => {}
+        (TokenIn::Body, Some(body)) => {
+            let fields = &spec.schemas[body].fields;
+            let ty = |wire: &str| fields.iter().find(|f| f.wire == wire).map(|f| &f.ty);
+            let size = match ty("pageSize") {
+                Some(Ty::I32) => "i32::try_from(page_size).unwrap_or(i32::MAX)",
+                Some(Ty::U32) => "page_size",
+                other => return Err(format!("{}: the body's pageSize is {other:?}", op.id)),
+            };
+            if ty("pageToken") != Some(&Ty::String) {
+                return Err(format!("{}: the body has no pageToken text", op.id));
+            }
+            let _ = write!(
+                sig,
+                ", request: impl ::std::borrow::Borrow<crate::models::{}>",
+                names.types[body]
+            );
+            let _ = writeln!(
+                copies,
+                "let mut request = ::std::borrow::Borrow::borrow(&request).clone();\n\
+                 request.page_size = Some({size});"
+            );
+            args.push("&request".into());
+            bound = "\nwhere\n    Self: Sized,";
+            set_token = "request.page_token = page_token;\n";
+        }
+        _ => return Err(format!("{}: pages without page parameters", op.id)),
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/// Every item of [`{method}`](Self::{method}), `page_size` at a time (the server\n\
+         /// allows 10 to 100): a stream that fetches a page when its first item is\n\
+         /// asked for and follows `next_page_token` to the last page. It owns copies\n\
+         /// of its arguments and a clone of the client: it can be stored or spawned.\n\
+         /// See [`Items`](crate::Items)."
+    );
+    if op.body.is_some() {
+        let _ = writeln!(
+            out,
+            "///\n/// `request` is the search, by value or by reference (then cloned once);\n\
+             /// the stream sets its `page_size` and `page_token`."
+        );
+    }
+    if op.deprecated {
+        out.push_str("#[deprecated(note = \"the vendor deprecates this operation\")]\n");
+    }
+    let _ = writeln!(
+        out,
+        "fn {stream}(&self{sig}, page_size: u32) -> crate::Items<{item}>{bound} {{\n\
+         let client = self.c1_client().clone();\n\
+         {copies}\
+         crate::Items::new(move |page_token| {{\n\
+         {set_token}\
+         {n}Handle::new(&client).{method}({args})\n\
+         }})\n\
+         }}\n",
+        n = svc.name,
+        args = args.join(", "),
+    );
+    Ok(out)
+}
+
+/// A type as the services name it: models under `crate::models`.
+fn models_ty(ty: &Ty, names: &Names) -> String {
+    match ty {
+        Ty::Ref(_) | Ty::Enum(_) => format!("crate::models::{}", rust_ty(ty, names, false).0),
+        _ => rust_ty(ty, names, false).0,
+    }
 }
 
 fn path_ty(p: &Param, op: &Operation) -> R<&'static str> {

@@ -61,10 +61,7 @@ pub struct Signature {
 /// The method's `self` parameter.
 pub enum Receiver {
     /// `&self` or `&'a self`: the one that is accepted.
-    Shared {
-        lifetime: Option<Tokens>,
-        self_span: Span,
-    },
+    Shared { self_span: Span },
     /// `self`, `&mut self`, `self: Box<Self>` ..., as written.
     Other(Tokens),
     /// No `self` at all.
@@ -123,9 +120,8 @@ impl Declaration {
             match arg {
                 FnArg::Receiver(r) => {
                     receiver = match &r.kind {
-                        ReceiverKind::Reference(_, lifetime, None) if r.mutability.is_none() => {
+                        ReceiverKind::Reference(_, _, None) if r.mutability.is_none() => {
                             Receiver::Shared {
-                                lifetime: lifetime.as_ref().map(tokens),
                                 self_span: r.self_token.span,
                             }
                         }

@@ -1,13 +1,13 @@
 //! Writes the method of a [`Plan`]: a plain `fn` returning the runtime's
 //! `Call`, a named future, that builds the request eagerly, so the future
-//! borrows only `self`, never the arguments.
+//! borrows nothing: neither the arguments nor `self`.
 //!
 //! For `GET "/w/<id>?<n>"` on `async fn get(&self, id: &str, n: Option<u32>)
 //! -> Result<W>` it writes (with `::c1` or the `crate = ` path as `K`):
 //!
 //! ```text
 //! #[doc = " Sends `GET /w/<id>?<n>`."]
-//! fn get(&self, id: &str, n: Option<u32>) -> K::Call<'_, W> {
+//! fn get(&self, id: &str, n: Option<u32>) -> K::Call<'static, W> {
 //!     K::__private::returns::<Result<W>>();
 //!     K::__private::decodes::<W>();
 //!     let mut __c1_request = K::__private::Request::new(K::__private::client(self), {
@@ -62,10 +62,11 @@ fn docs(w: &mut Writer, plan: &Plan) {
     ));
 }
 
-/// `fn name<..>(&self, ..) -> c1::Call<'_, T>`: the user's signature without
-/// `async`, returning the runtime's named future (an `impl Future` per
-/// method would make rustc check a type of its own for each). `'_` is the
-/// receiver's lifetime, elided or named; the call borrows no argument. The
+/// `fn name<..>(&self, ..) -> c1::Call<'static, T>`: the user's signature
+/// without `async`, returning the runtime's named future (an `impl Future`
+/// per method would make rustc check a type of its own for each). `'static`:
+/// the call owns its request and a handle on the client, so it borrows
+/// neither the arguments nor `self` (a temporary service handle, say). The
 /// output names c1's result, the type the body has; the declared type is
 /// checked against it in the body.
 fn signature(w: &mut Writer, plan: &Plan) {
@@ -76,10 +77,7 @@ fn signature(w: &mut Writer, plan: &Plan) {
         w.copy(&sig.inputs);
     });
     w.punct("->").krate().path("::Call").punct("<");
-    match plan.lifetime {
-        Some(l) => w.copy(l),
-        None => w.punct("'").ident("_"),
-    };
+    w.punct("'").ident("static");
     w.punct(",").copy(&plan.result.ok).punct(">");
     w.copy(&sig.where_clause);
 }

@@ -135,7 +135,7 @@ mod tests {
     }
 
     /// The contract's example: path and query filled in order, the template
-    /// as declared in the doc line, the future borrowing only `self`.
+    /// as declared in the doc line, the future borrowing nothing.
     #[test]
     fn expands_to_the_runtime_contract() {
         assert_expands(
@@ -149,7 +149,7 @@ mod tests {
                 #[doc = ""]
                 #[doc = " Sends `GET /api/v1/widgets/<widget_id>/parts/<part_id>?<page_size>`."]
                 fn get_part(&self, widget_id: &str, part_id: &str, page_size: Option<u32>)
-                    -> ::c1::Call<'_, Part>
+                    -> ::c1::Call<'static, Part>
                 {
                     ::c1::__private::returns::<Result<Part>>();
                     ::c1::__private::decodes::<Part>();
@@ -183,7 +183,7 @@ mod tests {
             quote! {
                 #[doc = " Sends `POST /api/v1/widgets/<r#type>/search`."]
                 fn search<'a, B: Serialize>(&'a self, r#type: u64, r#in: &B)
-                    -> my_c1::Call<'a, ()>
+                    -> my_c1::Call<'static, ()>
                 {
                     my_c1::__private::returns::<my_c1::Result<()>>();
                     let mut __c1_request = my_c1::__private::Request::new(my_c1::__private::client(self), {

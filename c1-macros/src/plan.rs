@@ -17,8 +17,6 @@ pub struct Plan<'a> {
     pub template: &'a TemplateLit,
     /// The path with placeholders as `{name}`, for the runtime's errors.
     pub display_path: String,
-    /// The receiver's lifetime, when the user named one (`&'a self`).
-    pub lifetime: Option<&'a Tokens>,
     /// The span of `self`, for the `Api` bound check.
     pub self_span: Span,
     /// The path, in order.

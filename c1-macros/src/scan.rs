@@ -169,19 +169,14 @@ fn attr(c: &mut Cursor) -> Option<Attr> {
 fn parameters(inputs: &[TokenTree]) -> Option<(Receiver, Vec<Param>)> {
     let mut c = Cursor::new(inputs);
     c.punct('&')?;
-    let lifetime = if c.peek_punct('\'') {
-        let start = c.pos;
+    if c.peek_punct('\'') {
         c.lifetime()?;
-        Some(inputs[start..c.pos].to_vec())
-    } else {
-        None
-    };
+    }
     let self_token = c.ident()?;
     if self_token != "self" {
         return None;
     }
     let receiver = Receiver::Shared {
-        lifetime,
         self_span: self_token.span(),
     };
     let mut params = Vec::new();

@@ -20,7 +20,7 @@ pub fn check<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<Plan<'a>> {
     let result = output(cx, decl);
     let receiver = receiver(cx, decl);
     let bindings = template_and_body(cx, decl);
-    let (lifetime, self_span) = receiver?;
+    let self_span = receiver?;
     let (template, display_path) = decl
         .args
         .template
@@ -34,7 +34,6 @@ pub fn check<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<Plan<'a>> {
         idempotent: decl.args.idempotent.is_some(),
         template,
         display_path,
-        lifetime,
         self_span,
         path,
         query,
@@ -76,14 +75,11 @@ fn signature(cx: &Ctxt, decl: &Declaration) {
     }
 }
 
-/// The receiver's lifetime and `self`'s span, when it is `&self`.
-fn receiver<'a>(cx: &Ctxt, decl: &'a Declaration) -> Option<(Option<&'a Tokens>, Span)> {
+/// `self`'s span, when the receiver is `&self`.
+fn receiver(cx: &Ctxt, decl: &Declaration) -> Option<Span> {
     let sig = &decl.sig;
     match &decl.receiver {
-        Receiver::Shared {
-            lifetime,
-            self_span,
-        } => return Some((lifetime.as_ref(), *self_span)),
+        Receiver::Shared { self_span } => return Some(*self_span),
         Receiver::Other(receiver) => {
             cx.error_tokens(
                 receiver,

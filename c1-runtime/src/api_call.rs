@@ -5,11 +5,14 @@
 //! (the attempt loop) -> `transport` -> `decode` (in the [`Call`](crate::Call)
 //! future).
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::auth::Auth;
 use crate::client::{Client, ClientInner};
 use crate::decode::status_error;
 use crate::endpoint::Endpoint;
@@ -29,12 +32,12 @@ const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 /// [`RetryPolicy`](crate::RetryPolicy) says. Boxed here, inside the call's
 /// span when a subscriber wants it (otherwise no span is entered on each
 /// poll).
-pub(crate) fn start<'c>(
-    client: &'c Client,
+pub(crate) fn start(
+    client: &Client,
     endpoint: &'static Endpoint,
     url: String,
     body: Option<Bytes>,
-) -> Sending<'c> {
+) -> Sending {
     // The span names the template only: path and query values can be personal data.
     let span = tracing::debug_span!(
         target: "c1",
@@ -42,19 +45,20 @@ pub(crate) fn start<'c>(
         method = endpoint.method.as_str(),
         path = endpoint.template,
     );
-    let inner = &client.inner;
     let call = ApiCall {
         endpoint,
         url,
         parsed: None,
         body,
     };
-    // Made inside `Box::pin`: a future made first and then boxed is copied
-    // whole, twice.
+    // The call keeps the client alive (a reference count): it borrows
+    // nothing. Made inside `Box::pin`: a future made first and then boxed
+    // is copied whole, twice.
+    let inner = Arc::clone(&client.inner);
     if span.is_disabled() {
-        Box::pin(send::invoke(inner, &inner.auth, call))
+        Box::pin(send::invoke(inner, call))
     } else {
-        Box::pin(send::invoke(inner, &inner.auth, call).instrument(span))
+        Box::pin(send::invoke(inner, call).instrument(span))
     }
 }
 
@@ -69,6 +73,10 @@ struct ApiCall {
 
 impl Operation for ApiCall {
     type Output = Reply;
+
+    fn auth<'i>(&self, inner: &'i ClientInner) -> &'i Auth {
+        &inner.auth
+    }
 
     fn idempotent(&self) -> bool {
         self.endpoint.idempotent
@@ -127,11 +135,7 @@ impl Operation for ApiCall {
     /// Logs the one event of a call (inside its span); an error names the
     /// request. The elapsed time is read inside the macros: only when the
     /// event is enabled, not on every call.
-    fn finished<'c>(
-        &self,
-        result: Result<Sent<'c, Reply>>,
-        started: Instant,
-    ) -> Result<Sent<'c, Reply>> {
+    fn finished(&self, result: Result<Sent<Reply>>, started: Instant) -> Result<Sent<Reply>> {
         let result =
             result.map_err(|e| e.with_request(self.endpoint.method, self.endpoint.template));
         match &result {

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -18,27 +19,36 @@ pub(crate) type Decoder<T> = fn(&Endpoint, &[u8], &[&[u8]]) -> Result<T>;
 /// returned by every `#[c1_endpoint]` method. Await it; dropping it cancels
 /// the call.
 ///
-/// It is [`Send`] and [`Unpin`], and borrows only the client. A named type
-/// rather than an `impl Future` per method: rustc checks a trait method's
-/// `impl Trait` return as a type of its own, and for a service of hundreds
-/// of endpoints that was most of the compile time c1 added (issue 14).
+/// It is [`Send`], [`Unpin`] and `'static`: it owns what it needs (the
+/// request, built when the method was called, and a handle on the client,
+/// shared like a clone of [`Client`](crate::Client)), so it borrows neither
+/// the arguments nor the client or service handle it was made from. Store
+/// it, return it from a closure, or spawn it:
+/// `tokio::spawn(client.user().get(id))`.
+///
+/// `'c` is there for code that names it (`Call<'_, T>`): every method
+/// returns a `Call<'static, T>`, which is also a `Call<'c, T>` for any `'c`.
+///
+/// A named type rather than an `impl Future` per method: rustc checks a
+/// trait method's `impl Trait` return as a type of its own, and for a
+/// service of hundreds of endpoints that was most of the compile time c1
+/// added (issue 14).
 #[must_use = "a call does nothing unless it is awaited"]
 pub struct Call<'c, T> {
     endpoint: &'static Endpoint,
-    sending: Sending<'c>,
+    sending: Sending,
     decode: Decoder<T>,
+    /// Borrows nothing: `'c` is kept for source compatibility.
+    lifetime: PhantomData<&'c ()>,
 }
 
-impl<'c, T> Call<'c, T> {
-    pub(crate) fn new(
-        endpoint: &'static Endpoint,
-        sending: Sending<'c>,
-        decode: Decoder<T>,
-    ) -> Self {
+impl<T> Call<'static, T> {
+    pub(crate) fn new(endpoint: &'static Endpoint, sending: Sending, decode: Decoder<T>) -> Self {
         Call {
             endpoint,
             sending,
             decode,
+            lifetime: PhantomData,
         }
     }
 }

@@ -42,7 +42,7 @@ pub use call::Call;
 pub use client::{Client, ClientBuilder};
 pub use endpoint::Method;
 pub use error::{ApiStatus, Error, ErrorKind, Result, TimeoutKind};
-pub use paginate::{MAX_EMPTY_PAGES, Page, paginate};
+pub use paginate::{Items, MAX_EMPTY_PAGES, Page, paginate};
 pub use path::PathValue;
 pub use query::QueryValue;
 pub use retry::RetryPolicy;

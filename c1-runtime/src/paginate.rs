@@ -1,8 +1,13 @@
-//! Pagination: any list operation as a `Stream` of its items.
+//! Pagination: any list operation as a `Stream` of its items, through a
+//! closure ([`paginate`]) or as the named stream of a generated operation
+//! ([`Items`]).
 
 use std::collections::{HashSet, VecDeque};
+use std::fmt;
 use std::future::Future;
 use std::hash::BuildHasher;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use futures_util::stream;
@@ -71,6 +76,83 @@ where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<P>>,
 {
+    Box::pin(pages(fetch))
+}
+
+/// Every item of a listing, page after page: the [`Stream`] that each
+/// paginated operation's `..._stream` method returns
+/// (`client.user().list_stream(100)`), so that no listing needs a
+/// [`paginate`] closure.
+///
+/// It walks the listing as [`paginate`] does: a page is fetched only when an
+/// item past the current one is asked for, the stream ends after the first
+/// error, and a server that repeats a `nextPageToken` or sends
+/// [`MAX_EMPTY_PAGES`] empty pages in a row ends it with an
+/// [`ErrorKind::Protocol`] error. Its length is yours to bound
+/// (`StreamExt::take`), as [`paginate`] explains.
+///
+/// It is [`Send`], [`Unpin`] and `'static`: it owns its arguments and a
+/// handle on the client, so it can be stored, returned or moved into a
+/// spawned task, and `TryStreamExt::try_next` works on it without `pin!`.
+///
+// `ignore`: this crate cannot depend on `c1` (nor enable its `user`
+// feature); c1's `tests/streams.rs` walks the same stream.
+/// ```ignore
+/// use c1::prelude::*;
+/// use futures_util::TryStreamExt;
+/// # async fn run(client: c1::Client) -> c1::Result<()> {
+/// let mut users = client.user().list_stream(100);
+/// while let Some(view) = users.try_next().await? {
+///     println!("{:?}", view.user.and_then(|u| u.display_name));
+/// }
+/// # Ok(()) }
+/// ```
+#[must_use = "a stream does nothing unless polled"]
+pub struct Items<T> {
+    stream: Pin<Box<dyn Stream<Item = Result<T>> + Send>>,
+}
+
+impl<T: Send + 'static> Items<T> {
+    /// The items of the pages `fetch` returns, as [`paginate`] walks them,
+    /// for a `fetch` that owns what it needs (an endpoint of your own,
+    /// say: `Items::new(move |token| client.list_parts(Some(100), token.as_deref()))`).
+    pub fn new<P, F, Fut>(fetch: F) -> Items<T>
+    where
+        P: Page<Item = T> + 'static,
+        F: FnMut(Option<String>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<P>> + Send + 'static,
+    {
+        Items {
+            stream: Box::pin(pages(fetch)),
+        }
+    }
+}
+
+impl<T> Stream for Items<T> {
+    type Item = Result<T>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<T>>> {
+        self.stream.as_mut().poll_next(cx)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.stream.size_hint()
+    }
+}
+
+impl<T> fmt::Debug for Items<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items").finish_non_exhaustive()
+    }
+}
+
+/// The items of the pages `fetch` returns: [`paginate`]'s walk, unboxed.
+fn pages<P, F, Fut>(fetch: F) -> impl Stream<Item = Result<P::Item>>
+where
+    P: Page,
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<P>>,
+{
     enum State<I> {
         /// Fetch the page of this token (`None`: the first page).
         Fetch(Option<String>),
@@ -79,7 +161,7 @@ where
         Done,
     }
 
-    Box::pin(stream::unfold(
+    stream::unfold(
         (State::Fetch(None), fetch, Guard::default()),
         |(mut state, mut fetch, mut guard)| async move {
             loop {
@@ -113,7 +195,7 @@ where
                 }
             }
         },
-    ))
+    )
 }
 
 /// What a listing has seen, to stop a server that would make it loop
@@ -264,6 +346,33 @@ mod tests {
         let last = results.last().unwrap();
         assert_eq!(last.as_ref().unwrap_err().kind(), ErrorKind::Protocol);
         assert!(calls <= 3 * CYCLE, "{calls} fetches");
+    }
+
+    #[tokio::test]
+    async fn items_walk_the_pages_as_paginate_does_and_own_their_fetch() {
+        fn owned<S: Stream + Send + Unpin + 'static>(stream: S) -> S {
+            stream
+        }
+        let pages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = pages.clone();
+        let items = owned(Items::new(move |token: Option<String>| {
+            seen.lock().unwrap().push(token.clone());
+            let page = match token.as_deref() {
+                None => TestPage(vec![1, 2], Some("b")),
+                Some("b") => TestPage(vec![3], None),
+                Some(other) => panic!("unexpected token {other}"),
+            };
+            async move { Ok(page) }
+        }));
+        let items: Vec<u32> = items.map(Result::unwrap).collect().await;
+        assert_eq!(items, [1, 2, 3]);
+        assert_eq!(*pages.lock().unwrap(), [None, Some("b".into())]);
+
+        let repeated =
+            Items::new(|_token: Option<String>| async { Ok(TestPage(vec![1], Some("same"))) });
+        let results: Vec<_> = repeated.collect().await;
+        assert_eq!(results.len(), 2, "the first page's item, then the error");
+        assert_eq!(results[1].as_ref().unwrap_err().kind(), ErrorKind::Protocol);
     }
 
     #[tokio::test]

@@ -93,13 +93,13 @@ impl<'c> Request<'c> {
 
     /// Sends the request and decodes a 2xx JSON answer into `T` (an empty
     /// body decodes as `{}`).
-    pub fn send<T: DeserializeOwned>(self) -> Call<'c, T> {
+    pub fn send<T: DeserializeOwned>(self) -> Call<'static, T> {
         self.call(decode::<T>)
     }
 
     /// Sends the request and accepts an empty body or any JSON object; any
     /// other JSON (`null`, an array, a string, a number) is a `Decode` error.
-    pub fn send_empty(self) -> Call<'c, ()> {
+    pub fn send_empty(self) -> Call<'static, ()> {
         self.call(|endpoint, body, secrets| {
             decode::<AnyObject>(endpoint, body, secrets).map(|_| ())
         })
@@ -107,8 +107,10 @@ impl<'c> Request<'c> {
 
     /// The call: the pipeline [`start`] boxes, or the error that stops the
     /// request before any I/O (returned when the call is first polled).
-    fn call<T>(mut self, decode: Decoder<T>) -> Call<'c, T> {
-        let sending: Sending<'c> = match self.check() {
+    /// Either owns what it needs: the call borrows neither the request's
+    /// arguments nor the client.
+    fn call<T>(mut self, decode: Decoder<T>) -> Call<'static, T> {
+        let sending: Sending = match self.check() {
             Ok(()) => start(self.client, self.endpoint, self.url, self.body),
             Err(error) => Box::pin(std::future::ready(Err(error))),
         };

@@ -10,23 +10,24 @@ use crate::error::Result;
 use crate::transport::Reply;
 
 /// The request pipeline of one call, boxed so that its type has no name
-/// to carry and is the same for every endpoint.
-pub(crate) type Sending<'c> = Pin<Box<dyn Future<Output = Result<Sent<'c, Reply>>> + Send + 'c>>;
+/// to carry and is the same for every endpoint. It owns what it needs (the
+/// request and a handle on the client), so it borrows nothing.
+pub(crate) type Sending = Pin<Box<dyn Future<Output = Result<Sent<Reply>>> + Send>>;
 
 /// What the attempt loop got: a 2xx answer, read by the operation into
 /// `output` (an API call keeps the [`Reply`]; a token request, its token).
-pub(crate) struct Sent<'c, T> {
+pub(crate) struct Sent<T> {
     pub(crate) output: T,
     /// Requests sent, retries included.
     pub(crate) attempts: u32,
     /// The credential the answered request carried, to keep it out of errors.
-    pub(crate) credential: Option<Credential<'c>>,
+    pub(crate) credential: Option<Credential>,
     /// The credentials earlier attempts of the call carried (a token
     /// rejected with 401, or one replaced on expiry), kept out of errors too.
-    pub(crate) earlier: Vec<Credential<'c>>,
+    pub(crate) earlier: Vec<Credential>,
 }
 
-impl<T> Sent<'_, T> {
+impl<T> Sent<T> {
     /// Every credential the call carried, to remove from what the server sent.
     pub(crate) fn secrets(&self) -> Vec<&[u8]> {
         secrets(self.credential.as_ref(), &self.earlier)
@@ -35,8 +36,8 @@ impl<T> Sent<'_, T> {
 
 /// The tokens of `credential` and `earlier`.
 pub(crate) fn secrets<'a>(
-    credential: Option<&'a Credential<'_>>,
-    earlier: &'a [Credential<'_>],
+    credential: Option<&'a Credential>,
+    earlier: &'a [Credential],
 ) -> Vec<&'a [u8]> {
     credential
         .into_iter()

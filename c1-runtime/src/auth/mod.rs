@@ -32,22 +32,24 @@ pub(crate) use token::{Grant, TokenEndpoint};
 pub(crate) enum Auth {
     /// No `Authorization` header (only useful against a test server).
     None,
-    /// A fixed `Authorization: Bearer <token>` value.
-    Static(HeaderValue),
+    /// A fixed `Authorization: Bearer <token>` value, shared with the calls
+    /// that carry it.
+    Static(Arc<HeaderValue>),
     /// Tokens obtained by a resolver and cached.
     Cached(Arc<IdentityCache>),
 }
 
-/// The header a request was sent with, kept so a 401 can reject exactly it.
-pub(crate) enum Credential<'a> {
-    /// The client's fixed bearer header, borrowed: no reference count is
-    /// touched per call.
-    Static(&'a HeaderValue),
+/// The header a request was sent with, kept so a 401 can reject exactly it
+/// and so that no error shows it. Owned, as the call that carries it is.
+pub(crate) enum Credential {
+    /// The client's fixed bearer header: a reference count, which keeps a
+    /// call's future as small as a borrow did (a copy would take 40 bytes).
+    Static(Arc<HeaderValue>),
     /// A cached token.
     Token(Arc<cache::Token>),
 }
 
-impl Credential<'_> {
+impl Credential {
     /// The `Authorization` header value.
     pub(crate) fn header(&self) -> &HeaderValue {
         match self {
@@ -66,7 +68,7 @@ impl Credential<'_> {
     }
 }
 
-impl fmt::Debug for Credential<'_> {
+impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Credential([redacted])")
     }
@@ -76,7 +78,7 @@ impl Auth {
     /// A static bearer token; `Bearer ` is prefixed unless present.
     pub(crate) fn bearer(token: &SecretString) -> Result<Auth> {
         bearer_header(token.expose_secret())
-            .map(Auth::Static)
+            .map(|header| Auth::Static(Arc::new(header)))
             .map_err(|problem| Error::new(ErrorKind::Config, format!("the bearer token {problem}")))
     }
 
@@ -91,10 +93,10 @@ impl Auth {
         &self,
         inner: &ClientInner,
         deadline: Instant,
-    ) -> Result<Option<Credential<'_>>> {
+    ) -> Result<Option<Credential>> {
         match self {
             Auth::None => Ok(None),
-            Auth::Static(header) => Ok(Some(Credential::Static(header))),
+            Auth::Static(header) => Ok(Some(Credential::Static(header.clone()))),
             Auth::Cached(cache) => {
                 let token = cache.token(inner, deadline).await?;
                 Ok(Some(Credential::Token(token)))

@@ -224,7 +224,7 @@ impl Resolve for TokenEndpoint {
             asked_at: Instant::now(),
         };
         Box::pin(async move {
-            let sent = send::invoke(inner, &NO_AUTH, request).await?;
+            let sent = send::invoke(inner, request).await?;
             Ok(sent.output)
         })
     }
@@ -264,6 +264,10 @@ struct TokenRequest<'a> {
 
 impl Operation for TokenRequest<'_> {
     type Output = Token;
+
+    fn auth<'i>(&self, _: &'i ClientInner) -> &'i Auth {
+        &NO_AUTH
+    }
 
     fn idempotent(&self) -> bool {
         true
@@ -320,11 +324,7 @@ impl Operation for TokenRequest<'_> {
     }
 
     /// The one event of a token request, retries included.
-    fn finished<'c>(
-        &self,
-        result: Result<Sent<'c, Token>>,
-        started: Instant,
-    ) -> Result<Sent<'c, Token>> {
+    fn finished(&self, result: Result<Sent<Token>>, started: Instant) -> Result<Sent<Token>> {
         match &result {
             Ok(sent) => tracing::debug!(
                 target: "c1",

@@ -1,5 +1,6 @@
 //! A trait with type parameters of its own can hold endpoints: the method
-//! returns `c1::Call<'_, T>`, which names no type of the trait's.
+//! returns `c1::Call<'static, T>`, which names no type of the trait's (and
+//! is a `Call<'c, T>` for code that names it with a shorter lifetime).
 
 use c1::{Api, Call, Client, Result, c1_endpoint};
 use serde::de::DeserializeOwned;
@@ -31,5 +32,12 @@ fn main() {
     let id = String::from("app-1");
     let call = app(client, &id);
     drop(id);
+    spawnable(call);
+
+    // Borrowing neither the arguments nor the client.
+    let client = client.clone();
+    let id = String::from("app-2");
+    let call = Apps::<serde_json::Value>::app(&client, &id);
+    drop((client, id));
     spawnable(call);
 }
