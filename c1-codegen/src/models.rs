@@ -33,12 +33,12 @@ pub fn emit(
         packages.entry(package(owner)).or_default().push((
             e.name.clone(),
             &plan.enum_users[i],
-            emit_enum(e, spec, names, &cfg(&plan.enum_users[i])),
+            emit_enum(e, spec, names, &plan.enum_users[i]),
         ));
     }
     for s in spec.schemas.values() {
         let users = &plan.schema_users[&s.key];
-        let text = emit_struct(s, spec, names, plan, ov, req, &cfg(users));
+        let text = emit_struct(s, spec, names, plan, ov, req, users);
         packages.entry(package(&s.key)).or_default().push((
             names.types[&s.key].clone(),
             users,
@@ -54,7 +54,6 @@ pub fn emit(
             out,
             "//! The models of the API package `{module}`; each compiles when a feature that uses it is enabled.\n"
         );
-        out.push_str(&doc_cfg(users));
         out.push_str("#[allow(unused_imports)]\nuse super::*;\n\n");
         let mut users = BTreeSet::new();
         for (_, item_users, text) in items {
@@ -78,17 +77,13 @@ pub fn emit(
     files
 }
 
-/// `#![cfg_attr(docsrs, doc(cfg(any(feature = "a", ...))))]`, the first
-/// line of a module: docs.rs (built with `full`) shows which features
-/// enable each of its types.
+/// `#[cfg_attr(docsrs, doc(cfg(any(feature = "a", ...))))]`, on a model:
+/// docs.rs (built with `full`) shows which features enable it.
 fn doc_cfg(users: &BTreeSet<String>) -> String {
     let list: Vec<String> = users.iter().map(|f| format!("feature = \"{f}\"")).collect();
     match list.as_slice() {
-        [one] => format!("#![cfg_attr(docsrs, doc(cfg({one})))]\n\n"),
-        _ => format!(
-            "#![cfg_attr(docsrs, doc(cfg(any({}))))]\n\n",
-            list.join(", ")
-        ),
+        [one] => format!("#[cfg_attr(docsrs, doc(cfg({one})))]\n"),
+        _ => format!("#[cfg_attr(docsrs, doc(cfg(any({}))))]\n", list.join(", ")),
     }
 }
 
@@ -145,8 +140,15 @@ fn cfg(users: &BTreeSet<String>) -> String {
     }
 }
 
-fn emit_enum(e: &crate::names::EnumDef, spec: &Spec, names: &Names, gate: &str) -> String {
-    let mut out = format!("{gate}open_enum! {{\n");
+fn emit_enum(
+    e: &crate::names::EnumDef,
+    spec: &Spec,
+    names: &Names,
+    users: &BTreeSet<String>,
+) -> String {
+    // The gate is outside the macro (it covers the enum and its impls), the
+    // docs.rs badge inside (on the enum).
+    let mut out = format!("{}open_enum! {{\n{}", cfg(users), doc_cfg(users));
     let _ = writeln!(out, "/// {}", crate::docs::enumeration(e, spec, names));
     let _ = writeln!(out, "pub enum {} {{", e.name);
     for (wire, variant) in &e.variants {
@@ -163,8 +165,9 @@ fn emit_struct(
     plan: &Plan,
     ov: &Overrides,
     req: &Requests,
-    gate: &str,
+    users: &BTreeSet<String>,
 ) -> String {
+    let gate = &cfg(users);
     let name = &names.types[&s.key];
     let mut out = String::new();
     for line in crate::docs::model(s, spec, names, req) {
@@ -180,7 +183,8 @@ fn emit_struct(
     let update = req.updates.get(&s.key);
     let _ = writeln!(
         out,
-        "{gate}#[derive({}Clone, Default, PartialEq{})]",
+        "{gate}{}#[derive({}Clone, Default, PartialEq{})]",
+        doc_cfg(users),
         if redacts { "" } else { "Debug, " },
         if update.is_some() {
             ""

@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `ConflictMonitor.notification_config`, `ConflictMonitorCreateRequest.notification_config` and `ConflictMonitorUpdateRequest.notification_config`.
 #[cfg(feature = "access-conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -32,6 +33,7 @@ setters! { AccessConflictNotificationConfig {
 
 /// The answer of `AppEntitlementMonitorBinding::create_app_entitlement_monitor_binding` (`POST /api/v1/appentitlementmonitorbinding`) and `AppEntitlementMonitorBinding::get_app_entitlement_monitor_binding` (`POST /api/v1/appentitlementmonitorbinding/get`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -81,6 +83,7 @@ model_de! { AppEntitlementMonitorBinding [1] {
 
 #[cfg(feature = "app-entitlement-monitor-binding")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 /// An open enum of 3 known values, the type of `AppEntitlementMonitorBinding.entitlement_group`, `CreateAppEntitlementMonitorBindingRequest.entitlement_group`, `DeleteAppEntitlementMonitorBindingRequest.entitlement_group` and 1 more.
 pub enum AppEntitlementMonitorBindingEntitlementGroup {
 /// `ENTITLEMENT_GROUP_UNSPECIFIED`
@@ -94,6 +97,7 @@ B = "ENTITLEMENT_GROUP_B",
 
 /// The answer of `AccessConflict::create_monitor` (`POST /api/v1/accessconflict`), `AccessConflict::get_monitor` (`GET /api/v1/accessconflict/<id>`) and `AccessConflict::update_monitor` (`POST /api/v1/accessconflict/<id>`).
 #[cfg(feature = "access-conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -159,6 +163,7 @@ model_de! { ConflictMonitor [1] {
 
 /// The request body of `AccessConflict::create_monitor` (`POST /api/v1/accessconflict`).
 #[cfg(feature = "access-conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -201,6 +206,7 @@ impl ConflictMonitorCreateRequest {
 
 /// The request body of `AccessConflict::delete_monitor` (`DELETE /api/v1/accessconflict/<id>`).
 #[cfg(feature = "access-conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -212,6 +218,7 @@ model_de! { ConflictMonitorDeleteRequest [1] {
 
 /// The answer of `AccessConflict::delete_monitor` (`DELETE /api/v1/accessconflict/<id>`).
 #[cfg(feature = "access-conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -223,6 +230,10 @@ model_de! { ConflictMonitorDeleteResponse [1] {
 
 /// Held by `ConflictMonitorRefs.conflict_monitor_refs`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -244,6 +255,7 @@ setters! { ConflictMonitorRef {
 
 /// The request body of `AccessConflict::update_monitor` (`POST /api/v1/accessconflict/<id>`).
 #[cfg(feature = "access-conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -280,6 +292,7 @@ setters! { ConflictMonitorUpdateRequest {
 
 /// The request body of `AppEntitlementMonitorBinding::create_app_entitlement_monitor_binding` (`POST /api/v1/appentitlementmonitorbinding`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -316,6 +329,7 @@ setters! { CreateAppEntitlementMonitorBindingRequest {
 
 /// The request body of `AppEntitlementMonitorBinding::delete_app_entitlement_monitor_binding` (`DELETE /api/v1/appentitlementmonitorbinding`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -352,6 +366,7 @@ setters! { DeleteAppEntitlementMonitorBindingRequest {
 
 /// The answer of `AppEntitlementMonitorBinding::delete_app_entitlement_monitor_binding` (`DELETE /api/v1/appentitlementmonitorbinding`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -363,6 +378,7 @@ model_de! { DeleteAppEntitlementMonitorBindingResponse [1] {
 
 /// Held by `AccessConflictNotificationConfig.email_notifications`.
 #[cfg(feature = "access-conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -389,6 +405,7 @@ setters! { EmailNotifications {
 
 /// The request body of `AppEntitlementMonitorBinding::get_app_entitlement_monitor_binding` (`POST /api/v1/appentitlementmonitorbinding/get`).
 #[cfg(feature = "app-entitlement-monitor-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -425,6 +442,7 @@ setters! { GetAppEntitlementMonitorBindingRequest {
 
 /// Held by `AccessConflictNotificationConfig.slack_notifications`.
 #[cfg(feature = "access-conflict")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

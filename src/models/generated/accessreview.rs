@@ -8,6 +8,7 @@ use super::*;
 ///
 /// In `AccessReviewServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `single_app`, `multi_app`, `bindings` may be set.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -301,6 +302,7 @@ set_paths! { AccessReview {
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-template"))))]
 /// An open enum of 3 known values, the type of `AccessReview.accuracy_issue_action`, `AccessReviewTemplate.accuracy_issue_action` and `AccessReviewTemplateServiceCreateRequest.accuracy_issue_action`.
 pub enum AccessReviewAccuracyIssueAction {
 /// `ACCURACY_ISSUE_ACTION_UNSPECIFIED`
@@ -314,6 +316,7 @@ Wait = "ACCURACY_ISSUE_ACTION_WAIT",
 
 /// The request body of `AccessReviewActions::generate_report` (`POST /api/v1/access_review/<access_review_id>/report`).
 #[cfg(feature = "access-review-actions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -340,6 +343,7 @@ setters! { AccessReviewActionsServiceGenerateReportRequest {
 
 /// The answer of `AccessReviewActions::generate_report` (`POST /api/v1/access_review/<access_review_id>/report`).
 #[cfg(feature = "access-review-actions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -351,6 +355,7 @@ model_de! { AccessReviewActionsServiceGenerateReportResponse [1] {
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-template"))))]
 /// An open enum of 4 known values, the type of `AccessReview.auto_close_decision`, `AccessReviewTemplate.auto_close_decision` and `AccessReviewTemplateServiceCreateRequest.auto_close_decision`.
 pub enum AccessReviewAutoCloseDecision {
 /// `CLOSE_DECISION_UNSPECIFIED`
@@ -366,6 +371,10 @@ NoAction = "CLOSE_DECISION_NO_ACTION",
 
 /// Held by `AccessReview.column_config`, `AccessReviewTemplate.column_config` and `AccessReviewTemplateServiceCreateRequest.column_config`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "access-review", feature = "access-review-template")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -392,6 +401,7 @@ setters! { AccessReviewColumnConfig {
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-template"))))]
 /// An open enum of 31 known values, the type of `AccessReviewColumnConfig.columns` and `AccessReviewTaskColumnRef.builtin`.
 pub enum AccessReviewColumnConfigColumns {
 /// `ACCESS_REVIEW_TASK_COLUMN_UNSPECIFIED`
@@ -461,6 +471,7 @@ ComplianceFramework = "ACCESS_REVIEW_TASK_COLUMN_COMPLIANCE_FRAMEWORK",
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-template"))))]
 /// An open enum of 5 known values, the type of `AccessReview.default_view`, `AccessReviewTemplate.default_view` and `AccessReviewTemplateServiceCreateRequest.default_view`.
 pub enum AccessReviewDefaultView {
 /// `ACCESS_REVIEW_VIEW_TYPE_UNSPECIFIED`
@@ -478,6 +489,7 @@ ByResource = "ACCESS_REVIEW_VIEW_TYPE_BY_RESOURCE",
 
 #[cfg(feature = "access-review")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 /// An open enum of 2 known values, the type of `AccessReview.error_state`.
 pub enum AccessReviewErrorState {
 /// `ACCESS_REVIEW_ERROR_STATE_UNSPECIFIED`
@@ -489,6 +501,7 @@ SelectionQuotaExceedError = "ACCESS_REVIEW_ERROR_STATE_SELECTION_QUOTA_EXCEED_ER
 
 /// Held by `AccessReview.exclusion_scope`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -515,6 +528,7 @@ setters! { AccessReviewExclusionScope {
 
 /// Held by `AccessReviewServiceCreateRequest.expand_mask` and `AccessReviewServiceUpdateRequest.expand_mask`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -536,6 +550,10 @@ setters! { AccessReviewExpandMask {
 
 /// Held by `AccessReview.inclusion_scope` and `AccessReviewTemplate.inclusion_scope`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "access-review", feature = "access-review-template")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -588,6 +606,7 @@ setters! { AccessReviewInclusionScope {
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-template"))))]
 /// An open enum of 4 known values, the type of `AccessReviewInclusionScope.user_statuses`.
 pub enum AccessReviewInclusionScopeUserStatuses {
 /// `USER_UNKNOWN`
@@ -603,6 +622,7 @@ Deleted = "USER_DELETED",
 
 /// Held by `AccessReviewReportServiceListResponse.list`.
 #[cfg(feature = "access-review-report")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-report")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -646,6 +666,7 @@ model_de! { AccessReviewReport [1] {
 
 /// Held by `AccessReviewActionsServiceGenerateReportRequest.report_column_config`.
 #[cfg(feature = "access-review-actions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -667,6 +688,7 @@ setters! { AccessReviewReportColumnConfig {
 
 #[cfg(feature = "access-review-actions")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
 /// An open enum of 29 known values, the type of `AccessReviewReportColumnConfig.columns`.
 pub enum AccessReviewReportColumnConfigColumns {
 /// `ACCESS_REVIEW_REPORT_COLUMN_UNSPECIFIED`
@@ -732,6 +754,7 @@ ExternalTicketStatus = "ACCESS_REVIEW_REPORT_COLUMN_EXTERNAL_TICKET_STATUS",
 
 #[cfg(any(feature = "access-review-actions", feature = "access-review-report"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review-actions", feature = "access-review-report"))))]
 /// An open enum of 4 known values, the type of `AccessReviewActionsServiceGenerateReportRequest.format` and `AccessReviewReport.format`.
 pub enum AccessReviewReportFormat {
 /// `ACCESS_REVIEW_REPORT_FORMAT_UNSPECIFIED`
@@ -747,6 +770,7 @@ Csv = "ACCESS_REVIEW_REPORT_FORMAT_CSV",
 
 /// The answer of `AccessReviewReport::list` (`GET /api/v1/access_review/<access_review_id>/report?<page_size>&<page_token>`).
 #[cfg(feature = "access-review-report")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-report")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -778,6 +802,7 @@ impl crate::Page for AccessReviewReportServiceListResponse {
 
 #[cfg(any(feature = "access-review-report", feature = "app-report"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review-report", feature = "app-report"))))]
 /// An open enum of 4 known values, the type of `AccessReviewReport.state` and `AppPopulationReport.state`.
 pub enum AccessReviewReportState {
 /// `REPORT_STATE_UNSPECIFIED`
@@ -793,6 +818,7 @@ Error = "REPORT_STATE_ERROR",
 
 /// Held by `AccessReview.scope`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -824,6 +850,7 @@ setters! { AccessReviewScope {
     feature = "access-review-template-setup-entitlement"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement"))))]
 /// An open enum of 4 known values, the type of `AccessReviewExclusionScope.app_user_statuses`, `AccessReviewInclusionScope.app_user_statuses`, `AccessReviewScope.app_user_statuses` and 1 more.
 pub enum AccessReviewScopeAppUserStatuses {
 /// `APP_USER_STATUS_UNSPECIFIED`
@@ -839,6 +866,7 @@ Deleted = "APP_USER_STATUS_DELETED",
 
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-template"))))]
 /// An open enum of 6 known values, the type of `AccessReview.scope_type`, `AccessReviewServiceCreateRequest.scope_type`, `AccessReviewTemplate.scope_type` and 1 more.
 pub enum AccessReviewScopeType {
 /// `ACCESS_REVIEW_SCOPE_TYPE_UNSPECIFIED`
@@ -865,6 +893,15 @@ ByUsers = "ACCESS_REVIEW_SCOPE_TYPE_BY_USERS",
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -996,6 +1033,7 @@ setters! { AccessReviewScopeV2 {
     feature = "access-review-template-setup-entitlement"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement"))))]
 /// An open enum of 4 known values, the type of `AccessReviewScopeV2.principal_type_filter`.
 pub enum AccessReviewScopeV2PrincipalTypeFilter {
 /// `PRINCIPAL_TYPE_FILTER_UNSPECIFIED`
@@ -1011,6 +1049,7 @@ UsersAndResources = "PRINCIPAL_TYPE_FILTER_USERS_AND_RESOURCES",
 
 /// The request body of `AccessReview::create` (`POST /api/v1/access_review`).
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1080,6 +1119,7 @@ setters! { AccessReviewServiceCreateRequest {
 
 /// The answer of `AccessReview::create` (`POST /api/v1/access_review`).
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1100,6 +1140,7 @@ model_de! { AccessReviewServiceCreateResponse [1] {
 
 /// The request body of `AccessReview::delete` (`DELETE /api/v1/access_review/<id>`).
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1111,6 +1152,7 @@ model_de! { AccessReviewServiceDeleteRequest [1] {
 
 /// The answer of `AccessReview::delete` (`DELETE /api/v1/access_review/<id>`).
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1122,6 +1164,7 @@ model_de! { AccessReviewServiceDeleteResponse [1] {
 
 /// The answer of `AccessReview::get` (`GET /api/v1/access_review/<id>`).
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1142,6 +1185,7 @@ model_de! { AccessReviewServiceGetResponse [1] {
 
 /// The answer of `AccessReview::list` (`GET /api/v1/access_reviews?<page_size>&<page_token>`).
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1179,6 +1223,7 @@ impl crate::Page for AccessReviewServiceListResponse {
 ///
 /// An update: the server changes the fields of `access_review` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessReviewServiceUpdateRequest {
@@ -1227,6 +1272,7 @@ update_body! { AccessReviewServiceUpdateRequest { "accessReview" access_review, 
 
 /// The answer of `AccessReview::update` (`POST /api/v1/access_review/<id>`).
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1247,6 +1293,7 @@ model_de! { AccessReviewServiceUpdateResponse [1] {
 
 /// The request body of `AccessReviewSetupEntitlement::set_campaign_scope_by_resource_type` (`POST /api/v1/access_review/<access_review_id>/scope_by_resource_type`).
 #[cfg(feature = "access-review-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1273,6 +1320,7 @@ setters! { AccessReviewSetScopeByResourceTypeRequest {
 
 /// The answer of `AccessReviewSetupEntitlement::set_campaign_scope_by_resource_type` (`POST /api/v1/access_review/<access_review_id>/scope_by_resource_type`).
 #[cfg(feature = "access-review-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1284,6 +1332,7 @@ model_de! { AccessReviewSetScopeByResourceTypeResponse [1] {
 
 /// Held by `AccessReviewSetupEntitlementView.access_review_entitlement`.
 #[cfg(feature = "access-review-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1349,6 +1398,7 @@ model_de! { AccessReviewSetupEntitlement [1] {
 
 /// The request body of `AccessReviewSetupEntitlement::set_campaign_scope_and_entitlements` (`POST /api/v1/access_review/<access_review_id>/scope_and_entitlements`).
 #[cfg(feature = "access-review-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1380,6 +1430,7 @@ setters! { AccessReviewSetupEntitlementAndScopeServiceSetRequest {
 
 /// The answer of `AccessReviewSetupEntitlement::get_campaign_scope_and_entitlements` (`GET /api/v1/access_review/<access_review_id>/scope_and_entitlements`) and `AccessReviewSetupEntitlement::set_campaign_scope_and_entitlements` (`POST /api/v1/access_review/<access_review_id>/scope_and_entitlements`).
 #[cfg(feature = "access-review-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1404,6 +1455,7 @@ model_de! { AccessReviewSetupEntitlementAndScopeServiceSetResponse [1] {
 
 /// Held by `AccessReviewSetupEntitlementAndScopeServiceSetRequest.expand_mask`.
 #[cfg(feature = "access-review-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1425,6 +1477,7 @@ setters! { AccessReviewSetupEntitlementExpandMask {
 
 /// Held by `AccessReviewSetupEntitlementAndScopeServiceSetRequest.entitlements`.
 #[cfg(feature = "access-review-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1451,6 +1504,7 @@ setters! { AccessReviewSetupEntitlementInput {
 
 /// Held by `AccessReviewSetupEntitlementAndScopeServiceSetResponse.list`.
 #[cfg(feature = "access-review-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1479,6 +1533,7 @@ model_de! { AccessReviewSetupEntitlementView [1] {
 
 #[cfg(feature = "access-review")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 /// An open enum of 13 known values, the type of `AccessReview.state`.
 pub enum AccessReviewState {
 /// `ACCESS_REVIEW_STATE_UNSPECIFIED`
@@ -1514,6 +1569,10 @@ CopyingResourceTypeSelections = "ACCESS_REVIEW_STATE_COPYING_RESOURCE_TYPE_SELEC
 ///
 /// At most one of `builtin`, `app_user_attribute_key` may be set.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "access-review", feature = "access-review-template")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1542,6 +1601,7 @@ setters! { AccessReviewTaskColumnRef {
 ///
 /// In `AccessReviewTemplateServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `slack_channel` may be set.
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1754,6 +1814,7 @@ set_paths! { AccessReviewTemplate {
 
 /// The request body of `AccessReviewTemplate::create` (`POST /api/v1/access_review_template`).
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1888,6 +1949,7 @@ setters! { AccessReviewTemplateServiceCreateRequest {
 
 /// The answer of `AccessReviewTemplate::create` (`POST /api/v1/access_review_template`).
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1904,6 +1966,7 @@ model_de! { AccessReviewTemplateServiceCreateResponse [1] {
 
 /// The request body of `AccessReviewTemplate::delete` (`DELETE /api/v1/access_review_template/<id>`).
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1915,6 +1978,7 @@ model_de! { AccessReviewTemplateServiceDeleteRequest [1] {
 
 /// The answer of `AccessReviewTemplate::delete` (`DELETE /api/v1/access_review_template/<id>`).
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1926,6 +1990,7 @@ model_de! { AccessReviewTemplateServiceDeleteResponse [1] {
 
 /// The answer of `AccessReviewTemplate::get` (`GET /api/v1/access_review_template/<id>`).
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1944,6 +2009,7 @@ model_de! { AccessReviewTemplateServiceGetResponse [1] {
 ///
 /// An update: the server changes the fields of `access_review_template` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessReviewTemplateServiceUpdateRequest {
@@ -1988,6 +2054,7 @@ update_body! { AccessReviewTemplateServiceUpdateRequest { "accessReviewTemplate"
 
 /// The answer of `AccessReviewTemplate::update` (`POST /api/v1/access_review_template/<id>`).
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2004,6 +2071,7 @@ model_de! { AccessReviewTemplateServiceUpdateResponse [1] {
 
 /// The request body of `AccessReviewTemplateSetupEntitlement::set_scope_by_resource_type` (`POST /api/v1/access_review_template/<access_review_template_id>/scope_by_resource_type`).
 #[cfg(feature = "access-review-template-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2030,6 +2098,7 @@ setters! { AccessReviewTemplateSetScopeByResourceTypeRequest {
 
 /// The answer of `AccessReviewTemplateSetupEntitlement::set_scope_by_resource_type` (`POST /api/v1/access_review_template/<access_review_template_id>/scope_by_resource_type`).
 #[cfg(feature = "access-review-template-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2041,6 +2110,7 @@ model_de! { AccessReviewTemplateSetScopeByResourceTypeResponse [1] {
 
 /// Held by `AccessReviewTemplateSetupEntitlementView.access_review_template_entitlement`.
 #[cfg(feature = "access-review-template-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2106,6 +2176,7 @@ model_de! { AccessReviewTemplateSetupEntitlement [1] {
 
 /// Held by `AccessReviewTemplateSetupEntitlementServiceSetRequest.expand_mask`.
 #[cfg(feature = "access-review-template-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2127,6 +2198,7 @@ setters! { AccessReviewTemplateSetupEntitlementExpandMask {
 
 /// Held by `AccessReviewTemplateSetupEntitlementServiceSetRequest.entitlements`.
 #[cfg(feature = "access-review-template-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2153,6 +2225,7 @@ setters! { AccessReviewTemplateSetupEntitlementInput {
 
 /// The request body of `AccessReviewTemplateSetupEntitlement::set_scope_and_entitlements` (`POST /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements`).
 #[cfg(feature = "access-review-template-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2184,6 +2257,7 @@ setters! { AccessReviewTemplateSetupEntitlementServiceSetRequest {
 
 /// The answer of `AccessReviewTemplateSetupEntitlement::get_scope_and_entitlements` (`GET /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements`) and `AccessReviewTemplateSetupEntitlement::set_scope_and_entitlements` (`POST /api/v1/access_review_template/<access_review_template_id>/scope_and_entitlements`).
 #[cfg(feature = "access-review-template-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2208,6 +2282,7 @@ model_de! { AccessReviewTemplateSetupEntitlementServiceSetResponse [1] {
 
 /// Held by `AccessReviewTemplateSetupEntitlementServiceSetResponse.list`.
 #[cfg(feature = "access-review-template-setup-entitlement")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2236,6 +2311,7 @@ model_de! { AccessReviewTemplateSetupEntitlementView [1] {
 
 /// Held by `AccessReviewServiceCreateResponse.access_review`, `AccessReviewServiceGetResponse.access_review`, `AccessReviewServiceListResponse.list` and 1 more.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2269,6 +2345,15 @@ model_de! { AccessReviewView [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2321,6 +2406,7 @@ setters! { AccountCriteriaScope {
     feature = "app-user"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement", feature = "app-user"))))]
 /// An open enum of 3 known values, the type of `AccountCriteriaScope.account_domain` and `AppUserServiceSearchRequest.app_user_domains`.
 pub enum AccountCriteriaScopeAccountDomain {
 /// `APP_USER_DOMAIN_UNSPECIFIED`
@@ -2339,6 +2425,15 @@ Trusted = "APP_USER_DOMAIN_TRUSTED",
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2360,6 +2455,15 @@ model_de! { AllAccessConflictsScope [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2381,6 +2485,15 @@ model_de! { AllAccountsScope [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2402,6 +2515,15 @@ model_de! { AllGrantsScope [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2423,6 +2545,15 @@ model_de! { AllUsersScope [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2469,9 +2600,11 @@ setters! { AppSelectionCriteriaScope {
     feature = "automation-search",
     feature = "finding",
     feature = "finding-search",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement", feature = "app-entitlement-search", feature = "app-entitlements", feature = "app-user", feature = "automation", feature = "automation-search", feature = "finding", feature = "finding-search", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 4 known values, the type of `AccessReviewExclusionScope.app_user_types`, `AccessReviewInclusionScope.app_user_types`, `AccessReviewScope.app_user_types` and 9 more.
 pub enum AppUserAppUserType {
 /// `APP_USER_TYPE_UNSPECIFIED`
@@ -2492,6 +2625,15 @@ SystemAccount = "APP_USER_TYPE_SYSTEM_ACCOUNT",
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2508,6 +2650,7 @@ model_de! { ApplicationAccessScope [1] {
 
 /// Held by `AccessReview.bindings`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2519,6 +2662,7 @@ model_de! { BindingObjectSetup [1] {
 
 /// Held by `EntitlementToDetails.entitlement_details`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2550,6 +2694,7 @@ setters! { CampaignEntitlementDetails {
 
 /// Held by `AccessReview.campaign_health`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2579,6 +2724,7 @@ setters! { CampaignHealthSnapshot {
 
 /// Held by `AccessReview.campaign_insights`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2605,6 +2751,15 @@ setters! { CampaignInsights {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2636,6 +2791,7 @@ setters! { CelExpressionScope {
 
 /// Held by `MultiAppSetup.app_entitlement_details`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2663,6 +2819,15 @@ setters! { EntitlementToDetails {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2709,6 +2874,7 @@ setters! { GrantAccessProfileFilter {
     feature = "access-review-template-setup-entitlement"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement"))))]
 /// An open enum of 5 known values, the type of `GrantAccessProfileFilter.filter_type`.
 pub enum GrantAccessProfileFilterFilterType {
 /// `ACCESS_PROFILE_FILTER_TYPE_UNSPECIFIED`
@@ -2733,6 +2899,7 @@ IncludeSpecific = "ACCESS_PROFILE_FILTER_TYPE_INCLUDE_SPECIFIC",
     feature = "automation-search"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement", feature = "automation", feature = "automation-search"))))]
 /// An open enum of 3 known values, the type of `GrantsByCriteriaScope.type_filter` and `GrantFilter.grant_filter_type`.
 pub enum GrantFilterGrantFilterType {
 /// `GRANT_FILTER_TYPE_UNSPECIFIED`
@@ -2753,6 +2920,7 @@ Temporary = "GRANT_FILTER_TYPE_TEMPORARY",
     feature = "automation-search"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement", feature = "automation", feature = "automation-search"))))]
 /// An open enum of 3 known values, the type of `GrantsByCriteriaScope.source_filter` and `GrantFilter.grant_source_filter`.
 pub enum GrantFilterGrantSourceFilter {
 /// `GRANT_SOURCE_FILTER_UNSPECIFIED`
@@ -2771,6 +2939,15 @@ Inherited = "GRANT_SOURCE_FILTER_INHERITED",
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2820,6 +2997,15 @@ setters! { GrantsAddedBetween {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2895,6 +3081,15 @@ setters! { GrantsByCriteriaScope {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2931,6 +3126,15 @@ setters! { IncludedUserAttributeValue {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2962,6 +3166,7 @@ setters! { IncludedUserAttributeValues {
 
 /// Held by `MultiAppSetup.app_entitlements`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2988,6 +3193,7 @@ setters! { MultiAppEntitlement {
 
 /// Held by `AccessReview.multi_app`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3014,6 +3220,10 @@ setters! { MultiAppSetup {
 
 /// Held by `AccessReview.notification_config`, `AccessReviewServiceCreateRequest.notification_config`, `AccessReviewTemplate.notification_config` and 1 more.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "access-review", feature = "access-review-template")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3047,6 +3257,7 @@ setters! { NotificationConfig {
 ///
 /// At most one of `end_date`, `occurrences` may be set.
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3094,6 +3305,7 @@ setters! { RecurrenceRule {
 
 #[cfg(feature = "access-review-template")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 /// An open enum of 6 known values, the type of `RecurrenceRule.frequency`.
 pub enum RecurrenceRuleFrequency {
 /// `FREQUENCY_UNSPECIFIED`
@@ -3118,6 +3330,15 @@ Yearly = "FREQUENCY_YEARLY",
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3137,6 +3358,13 @@ model_de! { ResourceSelectionScope [1] {
     feature = "access-review-setup-entitlement",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3174,6 +3402,15 @@ setters! { ResourceTypeIdRef {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3190,6 +3427,10 @@ model_de! { ResourceTypeSelectionScope [1] {
 
 /// Held by `AccessReview.signature_config`, `AccessReviewTemplate.signature_config` and `AccessReviewTemplateServiceCreateRequest.signature_config`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "access-review", feature = "access-review-template")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3226,6 +3467,10 @@ setters! { ReviewSignatureConfig {
 
 /// Held by `ReviewerAttributeConfig.bindings`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "access-review", feature = "access-review-template")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3252,6 +3497,10 @@ setters! { ReviewerAttributeBinding {
 
 /// Held by `AccessReview.reviewer_attribute_config`, `AccessReviewTemplate.reviewer_attribute_config` and `AccessReviewTemplateServiceCreateRequest.reviewer_attribute_config`.
 #[cfg(any(feature = "access-review", feature = "access-review-template"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "access-review", feature = "access-review-template")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3278,6 +3527,15 @@ setters! { ReviewerAttributeConfig {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3299,6 +3557,15 @@ model_de! { ScopeRoleSelectionScope [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3330,6 +3597,7 @@ setters! { SelectedUsersScope {
 
 /// Held by `AccessReview.single_app`.
 #[cfg(feature = "access-review")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3351,6 +3619,7 @@ setters! { SingleAppSetup {
 
 /// Held by `AccessReviewTemplate.slack_channel`.
 #[cfg(feature = "access-review-template")]
+#[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3392,6 +3661,15 @@ setters! { SlackChannel {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3413,6 +3691,15 @@ model_de! { SpecificAccessConflictsScope [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3434,6 +3721,15 @@ model_de! { SpecificResourcesScope [1] {
     feature = "access-review-template",
     feature = "access-review-template-setup-entitlement"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3506,6 +3802,7 @@ setters! { UserCriteriaScope {
     feature = "user-search"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "access-review", feature = "access-review-setup-entitlement", feature = "access-review-template", feature = "access-review-template-setup-entitlement", feature = "app-entitlement-owners", feature = "app-entitlement-owners-v2", feature = "app-entitlement-search", feature = "app-entitlements", feature = "app-owners", feature = "app-owners-v2", feature = "app-resource-owners", feature = "app-resource-owners-v2", feature = "app-search", feature = "app-user-owners-v2", feature = "apps", feature = "automation", feature = "automation-search", feature = "connector-owners-v2", feature = "principal", feature = "role-mining-management", feature = "task-audit", feature = "user", feature = "user-owners-v2", feature = "user-search"))))]
 /// An open enum of 4 known values, the type of `UserCriteriaScope.user_status`, `UpdateUser.user_status_enum`, `SearchUsersRequest.user_statuses` and 2 more.
 pub enum UserStatus {
 /// `UNKNOWN`

@@ -8,6 +8,7 @@ use super::*;
 ///
 /// In `UpdateAIGovernanceSettingsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "ai-governance-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -133,6 +134,7 @@ set_paths! { AIGovernanceSettings {
 
 #[cfg(feature = "ai-governance-settings")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 /// An open enum of 4 known values, the type of `AIGovernanceSettings.audit_verbosity`.
 pub enum AIGovernanceSettingsAuditVerbosity {
 /// `AUDIT_VERBOSITY_UNSPECIFIED`
@@ -148,6 +150,7 @@ Full = "AUDIT_VERBOSITY_FULL",
 
 /// Held by `ListAIGovernanceSettingsHistoryResponse.list`.
 #[cfg(feature = "ai-governance-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -168,6 +171,7 @@ model_de! { AIGovernanceSettingsHistoryEntry [1] {
 
 /// Held by `MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse.access_profiles_for_tools`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -188,6 +192,7 @@ model_de! { AccessProfilesForTool [1] {
 
 /// The answer of `AIGovernanceSettings::get` (`GET /api/v1/settings/ai-governance`).
 #[cfg(feature = "ai-governance-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -204,6 +209,7 @@ model_de! { GetAIGovernanceSettingsResponse [1] {
 
 /// The answer of `AIGovernanceSettings::get_tenant_defaults` (`GET /api/v1/settings/ai-governance/tenant-defaults`).
 #[cfg(feature = "ai-governance-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -220,6 +226,7 @@ model_de! { GetTenantDefaultsResponse [1] {
 
 /// The answer of `AIGovernanceSettings::list_history` (`GET /api/v1/settings/ai-governance/history?<page_size>&<page_token>`).
 #[cfg(feature = "ai-governance-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -256,6 +263,13 @@ impl crate::Page for ListAIGovernanceSettingsHistoryResponse {
     feature = "mcp-access-profile",
     feature = "mcp-access-profile-tool-binding"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "mcp-access-profile",
+        feature = "mcp-access-profile-tool-binding"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -361,6 +375,7 @@ set_paths! { MCPAccessProfile {
 
 /// The request body of `MCPAccessProfile::create` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -387,6 +402,7 @@ setters! { MCPAccessProfileServiceCreateRequest {
 
 /// The answer of `MCPAccessProfile::create` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -403,6 +419,7 @@ model_de! { MCPAccessProfileServiceCreateResponse [1] {
 
 /// The request body of `MCPAccessProfile::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -414,6 +431,7 @@ model_de! { MCPAccessProfileServiceDeleteRequest [1] {
 
 /// The answer of `MCPAccessProfile::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -425,6 +443,7 @@ model_de! { MCPAccessProfileServiceDeleteResponse [1] {
 
 /// The answer of `MCPAccessProfile::get_by_app_entitlement_id` (`GET /api/v1/apps/<app_id>/mcp_toolsets/by_app_entitlement_id/<app_entitlement_id>`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -441,6 +460,7 @@ model_de! { MCPAccessProfileServiceGetByAppEntitlementIdResponse [1] {
 
 /// The answer of `MCPAccessProfile::get` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -457,6 +477,7 @@ model_de! { MCPAccessProfileServiceGetResponse [1] {
 
 /// The answer of `MCPAccessProfile::list_requestable_connectors` (`GET /api/v1/users/<user_id>/mcp_toolsets/requestable_connectors`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -473,6 +494,7 @@ model_de! { MCPAccessProfileServiceListRequestableConnectorsResponse [1] {
 
 /// The answer of `MCPAccessProfile::list` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -504,6 +526,7 @@ impl crate::Page for MCPAccessProfileServiceListResponse {
 
 /// The answer of `MCPAccessProfile::search_access_profiles` (`GET /api/v1/mcp_toolsets/search?<page_size>&<page_token>&<query>`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -535,6 +558,7 @@ impl crate::Page for MCPAccessProfileServiceSearchAccessProfilesResponse {
 
 /// The answer of `MCPAccessProfile::search_requestable_connectors` (`GET /api/v1/users/<user_id>/mcp_toolsets/requestable_connectors/search?<grant_enrollment_status>&<page_size>&<page_token>&<query>`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -568,6 +592,7 @@ impl crate::Page for MCPAccessProfileServiceSearchRequestableConnectorsResponse 
 ///
 /// An update: the server changes the fields of `profile` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPAccessProfileServiceUpdateRequest {
@@ -612,6 +637,7 @@ update_body! { MCPAccessProfileServiceUpdateRequest { "profile" profile,  } {  }
 
 /// The answer of `MCPAccessProfile::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<id>`).
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -628,6 +654,7 @@ model_de! { MCPAccessProfileServiceUpdateResponse [1] {
 
 /// Held by `MCPAccessProfileToolBindingServiceCreateResponse.bindings` and `MCPAccessProfileToolBindingServiceListResponse.bindings`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -677,6 +704,7 @@ model_de! { MCPAccessProfileToolBinding [1] {
 
 /// Held by `MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse.list` and `MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse.list`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -697,6 +725,7 @@ model_de! { MCPAccessProfileToolBindingHistoryEntry [1] {
 
 /// Held by `MCPAccessProfileToolBindingHistoryEntry.items`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -717,6 +746,7 @@ model_de! { MCPAccessProfileToolBindingHistoryItem [1] {
 
 #[cfg(feature = "mcp-access-profile-tool-binding")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 /// An open enum of 3 known values, the type of `MCPAccessProfileToolBindingHistoryItem.change_kind`.
 pub enum MCPAccessProfileToolBindingHistoryItemChangeKind {
 /// `LIST_CHANGE_KIND_UNSPECIFIED`
@@ -730,6 +760,7 @@ Removed = "LIST_CHANGE_KIND_REMOVED",
 
 /// The request body of `MCPAccessProfileToolBinding::create_bindings` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -751,6 +782,7 @@ setters! { MCPAccessProfileToolBindingServiceCreateRequest {
 
 /// The answer of `MCPAccessProfileToolBinding::create_bindings` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -767,6 +799,7 @@ model_de! { MCPAccessProfileToolBindingServiceCreateResponse [1] {
 
 /// The request body of `MCPAccessProfileToolBinding::delete_bindings` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings/delete`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -788,6 +821,7 @@ setters! { MCPAccessProfileToolBindingServiceDeleteRequest {
 
 /// The answer of `MCPAccessProfileToolBinding::delete_bindings` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings/delete`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -799,6 +833,7 @@ model_de! { MCPAccessProfileToolBindingServiceDeleteResponse [1] {
 
 /// The request body of `MCPAccessProfileToolBinding::get_access_profiles_for_tools` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/tool_bindings/by_tools`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -820,6 +855,7 @@ setters! { MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsRequest {
 
 /// The answer of `MCPAccessProfileToolBinding::get_access_profiles_for_tools` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/tool_bindings/by_tools`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -836,6 +872,7 @@ model_de! { MCPAccessProfileToolBindingServiceGetAccessProfilesForToolsResponse 
 
 /// The answer of `MCPAccessProfileToolBinding::list_profiles_by_tool_history` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/tool_bindings/by_tool/<mcp_tool_id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -867,6 +904,7 @@ impl crate::Page for MCPAccessProfileToolBindingServiceListProfilesByToolHistory
 
 /// The answer of `MCPAccessProfileToolBinding::list` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -898,6 +936,7 @@ impl crate::Page for MCPAccessProfileToolBindingServiceListResponse {
 
 /// The answer of `MCPAccessProfileToolBinding::list_tools_by_profile_history` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_toolsets/<access_profile_id>/tool_bindings/history?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -929,6 +968,7 @@ impl crate::Page for MCPAccessProfileToolBindingServiceListToolsByProfileHistory
 
 /// Held by `AIGovernanceSettings.default_client_lifecycle`.
 #[cfg(feature = "ai-governance-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -969,6 +1009,7 @@ setters! { MCPClientLifecycleConfig {
 
 /// Held by `MCPServerServiceListConnectionsResponse.list`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1026,6 +1067,7 @@ model_de! { MCPConnectionView [1] {
 ///
 /// In `MCPResourceServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1173,6 +1215,7 @@ set_paths! { MCPResource {
 
 /// Held by `MCPResourceServiceListHistoryResponse.list`.
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1193,6 +1236,7 @@ model_de! { MCPResourceHistoryEntry [1] {
 
 #[cfg(feature = "mcp-resource")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 /// An open enum of 3 known values, the type of `MCPResource.kind` and `MCPResourceServiceSearchRequest.kind_filter`.
 pub enum MCPResourceKind {
 /// `MCP_RESOURCE_KIND_UNSPECIFIED`
@@ -1206,6 +1250,7 @@ Template = "MCP_RESOURCE_KIND_TEMPLATE",
 
 /// The answer of `MCPResource::get` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>`).
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1222,6 +1267,7 @@ model_de! { MCPResourceServiceGetResponse [1] {
 
 /// The answer of `MCPResource::list_history` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1253,6 +1299,7 @@ impl crate::Page for MCPResourceServiceListHistoryResponse {
 
 /// The answer of `MCPResource::list` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1284,6 +1331,7 @@ impl crate::Page for MCPResourceServiceListResponse {
 
 /// The request body of `MCPResource::search` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/search`).
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1340,6 +1388,7 @@ setters! { MCPResourceServiceSearchRequest {
 
 #[cfg(feature = "mcp-resource")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 /// An open enum of 5 known values, the type of `MCPResourceServiceSearchRequest.sort_by`.
 pub enum MCPResourceServiceSearchRequestSortBy {
 /// `MCP_RESOURCE_SORT_BY_UNSPECIFIED`
@@ -1357,6 +1406,7 @@ UpdatedAt = "MCP_RESOURCE_SORT_BY_UPDATED_AT",
 
 /// The answer of `MCPResource::search` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/search`).
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1390,6 +1440,7 @@ impl crate::Page for MCPResourceServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `resource` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPResourceServiceUpdateRequest {
@@ -1434,6 +1485,7 @@ update_body! { MCPResourceServiceUpdateRequest { "resource" resource,  } {  } }
 
 /// The answer of `MCPResource::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_resources/<id>`).
 #[cfg(feature = "mcp-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1450,6 +1502,7 @@ model_de! { MCPResourceServiceUpdateResponse [1] {
 
 #[cfg(feature = "mcp-resource")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 /// An open enum of 5 known values, the type of `MCPResource.state` and `MCPResourceServiceSearchRequest.state_filter`.
 pub enum MCPResourceState {
 /// `MCP_RESOURCE_STATE_UNSPECIFIED`
@@ -1467,6 +1520,7 @@ Removed = "MCP_RESOURCE_STATE_REMOVED",
 
 /// Held by `MCPServerHostedConfig.aws_sigv4`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1505,6 +1559,7 @@ setters! { MCPServerAuthAWSSigV4 {
 
 /// Held by `MCPServerExternalConfig.basic_auth` and `MCPServerHostedConfig.basic_auth`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1537,6 +1592,7 @@ setters! { MCPServerAuthBasicAuth {
 
 /// Held by `MCPServerExternalConfig.bearer_token` and `MCPServerHostedConfig.bearer_token`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1563,6 +1619,7 @@ setters! { MCPServerAuthBearerToken {
 
 /// Held by `MCPServerExternalConfig.custom_header` and `MCPServerHostedConfig.custom_header`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1595,6 +1652,7 @@ setters! { MCPServerAuthCustomHeader {
 
 /// Held by `MCPServerHostedConfig.google_service_account`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1627,6 +1685,7 @@ setters! { MCPServerAuthGoogleServiceAccount {
 
 /// Held by `MCPServerExternalConfig.none` and `MCPServerHostedConfig.none`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1638,6 +1697,7 @@ model_de! { MCPServerAuthNone [1] {
 
 /// Held by `MCPServerExternalConfig.oauth2` and `MCPServerHostedConfig.oauth2`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1766,6 +1826,7 @@ setters! { MCPServerAuthOAuth2 {
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 3 known values, the type of `MCPServerAuthOAuth2.client_id_mode` and `MCPServerView.oauth2_client_id_mode`.
 pub enum MCPServerAuthOAuth2ClientIdMode {
 /// `MCP_SERVER_AUTH_OAUTH2_CLIENT_ID_MODE_UNSPECIFIED`
@@ -1779,6 +1840,7 @@ Cimd = "MCP_SERVER_AUTH_OAUTH2_CLIENT_ID_MODE_CIMD",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 7 known values, the type of `MCPServerAuthOAuth2.mode`, `MCPServerCatalogEntry.supported_oauth2_modes` and `MCPServerView.oauth2_mode`.
 pub enum MCPServerAuthOAuth2Mode {
 /// `MCP_SERVER_AUTH_OAUTH2_MODE_UNSPECIFIED`
@@ -1800,6 +1862,7 @@ AuthorizationCode = "MCP_SERVER_AUTH_OAUTH2_MODE_AUTHORIZATION_CODE",
 
 /// Held by `MCPServerCatalogEntry.auth_modes`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1880,6 +1943,7 @@ model_de! { MCPServerCatalogAuthMode [1] {
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 4 known values, the type of `MCPServerCatalogAuthMode.client_id_mode`.
 pub enum MCPServerCatalogAuthModeClientIdMode {
 /// `MCP_SERVER_CATALOG_CLIENT_ID_MODE_UNSPECIFIED`
@@ -1895,6 +1959,7 @@ Cimd = "MCP_SERVER_CATALOG_CLIENT_ID_MODE_CIMD",
 
 /// Held by `MCPServerCatalogConfigSchema.fields`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1935,6 +2000,7 @@ model_de! { MCPServerCatalogConfigField [1] {
 
 /// Held by `MCPServerCatalogEntry.config_schema`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1951,6 +2017,7 @@ model_de! { MCPServerCatalogConfigSchema [1] {
 
 /// Held by `MCPServerServiceGetCatalogResponse.catalog_entry` and `MCPServerServiceListCatalogResponse.list`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2035,6 +2102,7 @@ model_de! { MCPServerCatalogEntry [1] {
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 4 known values, the type of `MCPServerCatalogEntry.channel`.
 pub enum MCPServerCatalogEntryChannel {
 /// `MCP_SERVER_CATALOG_CHANNEL_UNSPECIFIED`
@@ -2050,6 +2118,7 @@ Alpha = "MCP_SERVER_CATALOG_CHANNEL_ALPHA",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 5 known values, the type of `MCPServerCatalogEntry.maturity`.
 pub enum MCPServerCatalogEntryMaturity {
 /// `MCP_SERVER_CATALOG_MATURITY_UNSPECIFIED`
@@ -2067,6 +2136,7 @@ Curated = "MCP_SERVER_CATALOG_MATURITY_CURATED",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 4 known values, the type of `MCPServerCatalogEntry.scope`.
 pub enum MCPServerCatalogEntryScope {
 /// `MCP_SERVER_CATALOG_SCOPE_UNSPECIFIED`
@@ -2084,6 +2154,7 @@ Undetermined = "MCP_SERVER_CATALOG_SCOPE_UNDETERMINED",
 ///
 /// In `MCPServerServiceTestConnectionRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `none`, `bearer_token`, `oauth2`, `custom_header`, `basic_auth` may be set.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2160,6 +2231,7 @@ set_paths! { MCPServerExternalConfig {
 ///
 /// At most one of `none`, `bearer_token`, `oauth2`, `custom_header`, `google_service_account`, `aws_sigv4`, `basic_auth` may be set.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2252,6 +2324,7 @@ setters! { MCPServerHostedConfig {
 
 /// Held by `MCPServerServiceSearchWithToolCountResponse.list`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2275,6 +2348,7 @@ model_de! { MCPServerSearchWithToolCountResult [1] {
 
 /// The request body of `MCPServer::delete` (`DELETE /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2286,6 +2360,7 @@ model_de! { MCPServerServiceDeleteRequest [1] {
 
 /// The answer of `MCPServer::delete` (`DELETE /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2297,6 +2372,7 @@ model_de! { MCPServerServiceDeleteResponse [1] {
 
 /// The request body of `MCPServer::discover_oidc_endpoints` (`POST /api/v1/mcp_servers/discover_oidc`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2318,6 +2394,7 @@ setters! { MCPServerServiceDiscoverOIDCEndpointsRequest {
 
 /// The answer of `MCPServer::discover_oidc_endpoints` (`POST /api/v1/mcp_servers/discover_oidc`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2346,6 +2423,7 @@ model_de! { MCPServerServiceDiscoverOIDCEndpointsResponse [1] {
 
 /// The answer of `MCPServer::get_catalog` (`GET /api/v1/mcp_server_catalog/<catalog_id>`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2362,6 +2440,7 @@ model_de! { MCPServerServiceGetCatalogResponse [1] {
 
 /// The answer of `MCPServer::get` (`GET /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2378,6 +2457,7 @@ model_de! { MCPServerServiceGetResponse [1] {
 
 /// The answer of `MCPServer::list_catalog` (`GET /api/v1/mcp_server_catalog?<page_size>&<page_token>&<query>`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2409,6 +2489,7 @@ impl crate::Page for MCPServerServiceListCatalogResponse {
 
 /// The answer of `MCPServer::list_connections` (`GET /api/v1/mcp_server_connections?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2440,6 +2521,7 @@ impl crate::Page for MCPServerServiceListConnectionsResponse {
 
 /// The answer of `MCPServer::list` (`GET /api/v1/apps/<app_id>/mcp_servers?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2471,6 +2553,7 @@ impl crate::Page for MCPServerServiceListResponse {
 
 /// The request body of `MCPServer::register` (`POST /api/v1/apps/<app_id>/mcp_servers`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2562,6 +2645,7 @@ setters! { MCPServerServiceRegisterRequest {
 
 /// The answer of `MCPServer::register` (`POST /api/v1/apps/<app_id>/mcp_servers`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2578,6 +2662,7 @@ model_de! { MCPServerServiceRegisterResponse [1] {
 
 /// The request body of `MCPServer::resync_tools` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/resync_tools`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2589,6 +2674,7 @@ model_de! { MCPServerServiceResyncToolsRequest [1] {
 
 /// The answer of `MCPServer::resync_tools` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/resync_tools`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2600,6 +2686,7 @@ model_de! { MCPServerServiceResyncToolsResponse [1] {
 
 /// The request body of `MCPServer::search_with_tool_count` (`POST /api/v1/apps/<app_id>/mcp_servers/search`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2641,6 +2728,7 @@ setters! { MCPServerServiceSearchWithToolCountRequest {
 
 /// The answer of `MCPServer::search_with_tool_count` (`POST /api/v1/apps/<app_id>/mcp_servers/search`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2674,6 +2762,7 @@ impl crate::Page for MCPServerServiceSearchWithToolCountResponse {
 ///
 /// An update: the server changes the fields of `external_config` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceTestConnectionRequest {
@@ -2726,6 +2815,7 @@ update_body! { MCPServerServiceTestConnectionRequest { "appId" app_id, "connecto
 
 /// The answer of `MCPServer::test_connection` (`POST /api/v1/mcp_servers/test_connection`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2755,6 +2845,7 @@ model_de! { MCPServerServiceTestConnectionResponse [1] {
 ///
 /// An update: the server changes the fields that `update_mask` names; when it is left `None`, c1 sends the names of the fields set to `Some`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateCredentialsRequest {
@@ -2791,6 +2882,7 @@ update_body! { MCPServerServiceUpdateCredentialsRequest { "externalConfig" exter
 
 /// The answer of `MCPServer::update_credentials` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>/credentials`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2809,6 +2901,7 @@ model_de! { MCPServerServiceUpdateCredentialsResponse [1] {
 ///
 /// An update: the server changes the fields of `mcp_server` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPServerServiceUpdateRequest {
@@ -2853,6 +2946,7 @@ update_body! { MCPServerServiceUpdateRequest { "mcpServer" mcp_server,  } {  } }
 
 /// The answer of `MCPServer::update` (`POST /api/v1/apps/<app_id>/mcp_servers/<connector_id>`).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2871,6 +2965,7 @@ model_de! { MCPServerServiceUpdateResponse [1] {
 ///
 /// In `MCPServerServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "mcp-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3197,6 +3292,7 @@ set_paths! { MCPServerView {
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 7 known values, the type of `MCPConnectionView.auth_method`, `MCPServerCatalogAuthMode.auth_method`, `MCPServerCatalogEntry.default_auth_method` and 1 more.
 pub enum MCPServerViewAuthMethod {
 /// `MCP_SERVER_AUTH_METHOD_UNSPECIFIED`
@@ -3218,6 +3314,7 @@ BasicAuth = "MCP_SERVER_AUTH_METHOD_BASIC_AUTH",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 5 known values, the type of `MCPServerServiceRegisterRequest.data_sensitivity` and `MCPServerView.data_sensitivity`.
 pub enum MCPServerViewDataSensitivity {
 /// `MCP_SERVER_DATA_SENSITIVITY_UNSPECIFIED`
@@ -3235,6 +3332,7 @@ Restricted = "MCP_SERVER_DATA_SENSITIVITY_RESTRICTED",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 3 known values, the type of `MCPServerExternalConfig.require_tool_approval`, `MCPServerHostedConfig.require_tool_approval` and `MCPServerView.require_tool_approval`.
 pub enum MCPServerViewRequireToolApproval {
 /// `OPTIONAL_BOOL_UNSPECIFIED`
@@ -3248,6 +3346,7 @@ False = "OPTIONAL_BOOL_FALSE",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 3 known values, the type of `MCPConnectionView.server_type`, `MCPServerServiceRegisterRequest.server_type` and `MCPServerView.server_type`.
 pub enum MCPServerViewServerType {
 /// `MCP_SERVER_TYPE_UNSPECIFIED`
@@ -3261,6 +3360,7 @@ External = "MCP_SERVER_TYPE_EXTERNAL",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 3 known values, the type of `MCPServerExternalConfig.token_sharing`, `MCPServerHostedConfig.token_sharing` and `MCPServerView.token_sharing`.
 pub enum MCPServerViewTokenSharing {
 /// `MCP_SERVER_TOKEN_SHARING_UNSPECIFIED`
@@ -3274,6 +3374,7 @@ PerUser = "MCP_SERVER_TOKEN_SHARING_PER_USER",
 
 #[cfg(feature = "mcp-server")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 /// An open enum of 3 known values, the type of `MCPServerExternalConfig.transport_type` and `MCPServerView.transport_type`.
 pub enum MCPServerViewTransportType {
 /// `MCP_SERVER_TRANSPORT_TYPE_UNSPECIFIED`
@@ -3289,6 +3390,7 @@ Sse = "MCP_SERVER_TRANSPORT_TYPE_SSE",
 ///
 /// In `MCPToolServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3450,6 +3552,7 @@ set_paths! { MCPTool {
 
 #[cfg(any(feature = "ai-governance-settings", feature = "mcp-tool"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ai-governance-settings", feature = "mcp-tool"))))]
 /// An open enum of 5 known values, the type of `AIGovernanceSettings.allowed_client_types` and `MCPTool.allowed_client_types`.
 pub enum MCPToolAllowedClientTypes {
 /// `MCP_CLIENT_TYPE_UNSPECIFIED`
@@ -3472,6 +3575,7 @@ Ephemeral = "MCP_CLIENT_TYPE_EPHEMERAL",
     feature = "mcp-tool"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ai-governance-settings", feature = "hooks", feature = "hooks-search", feature = "mcp-tool"))))]
 /// An open enum of 6 known values, the type of `AIGovernanceSettings.default_tool_classification`, `MCPTool.classification`, `MCPTool.default_classification` and 2 more.
 pub enum MCPToolClassification {
 /// `TOOL_CLASSIFICATION_UNSPECIFIED`
@@ -3491,6 +3595,7 @@ Dangerous = "TOOL_CLASSIFICATION_DANGEROUS",
 
 /// Held by `MCPToolServiceListHistoryResponse.list`.
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3511,6 +3616,7 @@ model_de! { MCPToolHistoryEntry [1] {
 
 /// Held by `MCPToolServiceSearchRequest.refs`.
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3542,6 +3648,7 @@ setters! { MCPToolRef {
 
 /// The request body of `MCPTool::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3553,6 +3660,7 @@ model_de! { MCPToolServiceDeleteRequest [1] {
 
 /// The answer of `MCPTool::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3564,6 +3672,7 @@ model_de! { MCPToolServiceDeleteResponse [1] {
 
 /// The answer of `MCPTool::get` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3580,6 +3689,7 @@ model_de! { MCPToolServiceGetResponse [1] {
 
 /// The answer of `MCPTool::list_history` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3611,6 +3721,7 @@ impl crate::Page for MCPToolServiceListHistoryResponse {
 
 /// The answer of `MCPTool::list` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools?<page_size>&<page_token>`).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3642,6 +3753,7 @@ impl crate::Page for MCPToolServiceListResponse {
 
 /// The request body of `MCPTool::search` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/search`).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3733,6 +3845,7 @@ setters! { MCPToolServiceSearchRequest {
 
 #[cfg(feature = "mcp-tool")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 /// An open enum of 6 known values, the type of `MCPToolServiceSearchRequest.sort_by`.
 pub enum MCPToolServiceSearchRequestSortBy {
 /// `MCP_TOOL_SORT_BY_UNSPECIFIED`
@@ -3752,6 +3865,7 @@ UpdatedAt = "MCP_TOOL_SORT_BY_UPDATED_AT",
 
 /// The answer of `MCPTool::search` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/search`).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3785,6 +3899,7 @@ impl crate::Page for MCPToolServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `tool` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MCPToolServiceUpdateRequest {
@@ -3829,6 +3944,7 @@ update_body! { MCPToolServiceUpdateRequest { "tool" tool,  } {  } }
 
 /// The answer of `MCPTool::update` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/mcp_tools/<id>`).
 #[cfg(feature = "mcp-tool")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3845,6 +3961,7 @@ model_de! { MCPToolServiceUpdateResponse [1] {
 
 #[cfg(any(feature = "mcp-server", feature = "mcp-tool"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "mcp-server", feature = "mcp-tool"))))]
 /// An open enum of 5 known values, the type of `MCPServerServiceSearchWithToolCountRequest.tool_state`, `MCPTool.state` and `MCPToolServiceSearchRequest.state_filter`.
 pub enum MCPToolState {
 /// `MCP_TOOL_STATE_UNSPECIFIED`
@@ -3862,6 +3979,7 @@ Removed = "MCP_TOOL_STATE_REMOVED",
 
 #[cfg(feature = "mcp-tool")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 /// An open enum of 4 known values, the type of `MCPTool.default_visibility`, `MCPTool.visibility` and `MCPToolServiceSearchRequest.visibility_filter`.
 pub enum MCPToolVisibility {
 /// `TOOL_VISIBILITY_UNSPECIFIED`
@@ -3877,6 +3995,7 @@ Bypassed = "TOOL_VISIBILITY_BYPASSED",
 
 /// Held by `MCPAccessProfileServiceListRequestableConnectorsResponse.connectors`.
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3897,6 +4016,7 @@ model_de! { RequestableConnector [1] {
 
 /// Held by `MCPAccessProfileServiceSearchRequestableConnectorsResponse.list`.
 #[cfg(feature = "mcp-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3939,6 +4059,7 @@ model_de! { RequestableConnectorView [1] {
     feature = "system-log"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-resource-search", feature = "automation-search", feature = "mcp-resource", feature = "mcp-tool", feature = "system-log"))))]
 /// An open enum of 3 known values, the type of `MCPResourceServiceSearchRequest.sort_direction`, `MCPToolServiceSearchRequest.sort_direction`, `SearchAppResourcesRequest.direction` and 2 more.
 pub enum SearchAutomationsRequestDirection {
 /// `SORT_DIRECTION_UNSPECIFIED`
@@ -3952,6 +4073,7 @@ Desc = "SORT_DIRECTION_DESC",
 
 #[cfg(feature = "mcp-access-profile")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 /// An open enum of 4 known values, the type of the `grant_enrollment_status` parameter of `MCPAccessProfile::search_requestable_connectors`.
 pub enum SearchRequestableConnectorsGrantEnrollmentStatus {
 /// `GRANT_ENROLLMENT_STATUS_UNSPECIFIED`
@@ -3969,6 +4091,7 @@ PartiallyGranted = "GRANT_ENROLLMENT_STATUS_PARTIALLY_GRANTED",
 ///
 /// An update: the server changes the fields of `ai_governance_settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "ai-governance-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAIGovernanceSettingsRequest {
@@ -4013,6 +4136,7 @@ update_body! { UpdateAIGovernanceSettingsRequest { "aiGovernanceSettings" ai_gov
 
 /// The answer of `AIGovernanceSettings::update` (`POST /api/v1/settings/ai-governance`).
 #[cfg(feature = "ai-governance-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

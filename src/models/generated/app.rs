@@ -6,6 +6,7 @@ use super::*;
 
 /// The request body of `AppEntitlementOwners::add` (`POST /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -27,6 +28,7 @@ setters! { AddAppEntitlementOwnerRequest {
 
 /// The answer of `AppEntitlementOwners::add` (`POST /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -38,6 +40,7 @@ model_de! { AddAppEntitlementOwnerResponse [1] {
 
 /// The request body of `AppOwners::add` (`POST /api/v1/apps/<app_id>/owners/<user_id>`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -49,6 +52,7 @@ model_de! { AddAppOwnerRequest [1] {
 
 /// The answer of `AppOwners::add` (`POST /api/v1/apps/<app_id>/owners/<user_id>`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -60,6 +64,7 @@ model_de! { AddAppOwnerResponse [1] {
 
 /// The request body of `AppResourceOwners::add` (`POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -81,6 +86,7 @@ setters! { AddAppResourceOwnerRequest {
 
 /// The answer of `AppResourceOwners::add` (`POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -92,6 +98,7 @@ model_de! { AddAppResourceOwnerResponse [1] {
 
 /// The request body of `AppEntitlements::add_automation_exclusion` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -113,6 +120,7 @@ setters! { AddAutomationExclusionRequest {
 
 /// The answer of `AppEntitlements::add_automation_exclusion` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -124,6 +132,7 @@ model_de! { AddAutomationExclusionResponse [1] {
 
 /// The request body of `AppEntitlements::add_manually_managed_members` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/add-manual-user`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -145,6 +154,10 @@ setters! { AddManuallyManagedUsersRequest {
 
 /// Held by `AppResource.agent_trait`.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "app-resource", feature = "app-resource-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -171,6 +184,7 @@ setters! { AgentTrait {
 
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-resource", feature = "app-resource-search"))))]
 /// An open enum of 4 known values, the type of `AgentTrait.status` and `SearchAppResourcesRequest.agent_statuses`.
 pub enum AgentTraitStatus {
 /// `AGENT_STATUS_UNSPECIFIED`
@@ -188,6 +202,7 @@ Deleted = "AGENT_STATUS_DELETED",
 ///
 /// In `UpdateAppRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "app-search", feature = "apps"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-search", feature = "apps"))))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -394,6 +409,7 @@ set_paths! { App {
 
 #[cfg(any(feature = "app-search", feature = "apps"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-search", feature = "apps"))))]
 /// An open enum of 4 known values, the type of `App.access_model`.
 pub enum AppAccessModel {
 /// `APP_ACCESS_MODEL_UNSPECIFIED`
@@ -411,6 +427,7 @@ Sparse = "APP_ACCESS_MODEL_SPARSE",
 ///
 /// At most one of `duration_unset`, `duration_grant` may be set.
 #[cfg(feature = "app-access-requests-defaults")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -472,6 +489,7 @@ model_de! { AppAccessRequestDefaults [1] {
 ///
 /// At most one of `duration_unset`, `duration_grant` may be set.
 #[cfg(feature = "app-access-requests-defaults")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -541,6 +559,7 @@ setters! { AppAccessRequestDefaultsInput {
 
 #[cfg(feature = "app-access-requests-defaults")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
 /// An open enum of 7 known values, the type of `AppAccessRequestDefaults.state` and `AppAccessRequestDefaultsInput.state`.
 pub enum AppAccessRequestDefaultsState {
 /// `APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_UNSPECIFIED`
@@ -562,6 +581,7 @@ CancelError = "APP_ACCESS_REQUEST_DEFAULTS_LAST_APPLY_STATE_CANCEL_ERROR",
 
 /// The request body of `AppReportAction::generate_report` (`POST /api/v1/apps/<app_id>/report`).
 #[cfg(feature = "app-report-action")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-report-action")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -573,6 +593,7 @@ model_de! { AppActionsServiceGenerateReportRequest [1] {
 
 /// The answer of `AppReportAction::generate_report` (`POST /api/v1/apps/<app_id>/report`).
 #[cfg(feature = "app-report-action")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-report-action")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -597,6 +618,21 @@ model_de! { AppActionsServiceGenerateReportResponse [1] {
     feature = "request-catalog-search",
     feature = "user-owners-v2"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "user-owners-v2"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -858,6 +894,7 @@ set_paths! { AppEntitlement {
 ///
 /// At most one of `none`, `entitlements`, `cel`, `basic` may be set.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -948,6 +985,7 @@ setters! { AppEntitlementAutomation {
 
 /// Held by `AppEntitlementAutomation.last_run_status`.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -982,6 +1020,7 @@ setters! { AppEntitlementAutomationLastRunStatus {
 
 #[cfg(feature = "app-entitlements")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 /// An open enum of 4 known values, the type of `AppEntitlementAutomationLastRunStatus.status`.
 pub enum AppEntitlementAutomationLastRunStatusStatus {
 /// `APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_UNSPECIFIED`
@@ -997,6 +1036,7 @@ InProgress = "APP_ENTITLEMENT_AUTOMATION_RUN_STATUS_IN_PROGRESS",
 
 /// Held by `AppEntitlementAutomation.basic` and `AppEntitlementServiceUpdateAutomationRequest.basic`.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1018,6 +1058,7 @@ setters! { AppEntitlementAutomationRuleBasic {
 
 /// Held by `AppEntitlementAutomation.cel` and `AppEntitlementServiceUpdateAutomationRequest.cel`.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1039,6 +1080,7 @@ setters! { AppEntitlementAutomationRuleCEL {
 
 /// Held by `AppEntitlementAutomation.entitlements` and `AppEntitlementServiceUpdateAutomationRequest.entitlements`.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1060,6 +1102,7 @@ setters! { AppEntitlementAutomationRuleEntitlement {
 
 /// Held by `AppEntitlementAutomation.none` and `AppEntitlementServiceUpdateAutomationRequest.none`.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1075,6 +1118,14 @@ model_de! { AppEntitlementAutomationRuleNone [1] {
     feature = "app-entitlements",
     feature = "request-catalog-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "request-catalog-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1104,6 +1155,7 @@ setters! { AppEntitlementExpandMask {
 
 /// Held by `AppEntitlementProxyView.app_proxy_entitlement`.
 #[cfg(feature = "app-entitlements-proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1168,6 +1220,7 @@ model_de! { AppEntitlementProxy [1] {
 
 /// Held by `CreateAppEntitlementProxyRequest.expand_mask`.
 #[cfg(feature = "app-entitlements-proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1189,6 +1242,7 @@ setters! { AppEntitlementProxyExpandMask {
 
 /// Held by `CreateAppEntitlementProxyResponse.app_proxy_entitlement_view` and `GetAppEntitlementProxyResponse.app_proxy_entitlement_view`.
 #[cfg(feature = "app-entitlements-proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1232,6 +1286,7 @@ model_de! { AppEntitlementProxyView [1] {
     feature = "user-owners-v2"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-entitlement-owners-v2", feature = "app-entitlement-search", feature = "app-entitlements", feature = "app-owners-v2", feature = "app-resource-owners-v2", feature = "app-user-owners-v2", feature = "connector-owners-v2", feature = "request-catalog-management", feature = "request-catalog-search", feature = "user-owners-v2"))))]
 /// An open enum of 4 known values, the type of `AppEntitlement.purpose`, `AppEntitlementSearchServiceSearchGrantsRequest.purpose` and `CreateAppEntitlementRequest.purpose`.
 pub enum AppEntitlementPurpose {
 /// `APP_ENTITLEMENT_PURPOSE_VALUE_UNSPECIFIED`
@@ -1270,8 +1325,39 @@ Ownership = "APP_ENTITLEMENT_PURPOSE_VALUE_OWNERSHIP",
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "access-review-setup-entitlement",
+        feature = "access-review-template",
+        feature = "access-review-template-setup-entitlement",
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlement-user-binding",
+        feature = "app-entitlements",
+        feature = "app-managed-state",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "apps",
+        feature = "automation",
+        feature = "automation-search",
+        feature = "connector",
+        feature = "connector-owners-v2",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1308,7 +1394,8 @@ pub struct AppEntitlementRef {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { AppEntitlementRef [1] {
     0 "appId" app_id: Plain,
@@ -1343,6 +1430,7 @@ setters! { AppEntitlementRef {
 
 /// Held by `CreateAppEntitlementRoutingRuleResponse.routing_rule`, `GetAppEntitlementRoutingRuleResponse.routing_rule`, `ListAppEntitlementRoutingRulesResponse.list` and 2 more.
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1408,6 +1496,7 @@ model_de! { AppEntitlementRoutingRule [1] {
 
 /// Held by `AppEntitlementRoutingRule.settings`, `CreateAppEntitlementRoutingRuleRequest.settings` and `UpdateAppEntitlementRoutingRuleRequest.settings`.
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1452,6 +1541,7 @@ setters! { AppEntitlementRoutingRuleSettings {
 
 /// The request body of `AppEntitlementSearch::count_grants_for_user_by_app` (`POST /api/v1/search/graph/counts`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1478,6 +1568,7 @@ setters! { AppEntitlementSearchServiceCountGrantsForUserByAppRequest {
 
 /// The answer of `AppEntitlementSearch::count_grants_for_user_by_app` (`POST /api/v1/search/graph/counts`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1513,6 +1604,7 @@ model_de! { AppEntitlementSearchServiceCountGrantsForUserByAppResponse [1] {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 /// An open enum of 4 known values, the type of `AppEntitlementSearchServiceCountGrantsForUserByAppResponse.band`.
 pub enum AppEntitlementSearchServiceCountGrantsForUserByAppResponseBand {
 /// `GRAPH_SIZE_BAND_UNSPECIFIED`
@@ -1528,6 +1620,7 @@ TooLarge = "GRAPH_SIZE_BAND_TOO_LARGE",
 
 /// The request body of `AppEntitlementSearch::search_grants` (`POST /api/v1/search/grants`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1599,6 +1692,7 @@ setters! { AppEntitlementSearchServiceSearchGrantsRequest {
 
 /// The answer of `AppEntitlementSearch::search_grants` (`POST /api/v1/search/grants`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1634,6 +1728,7 @@ impl crate::Page for AppEntitlementSearchServiceSearchGrantsResponse {
 
 /// The request body of `AppEntitlementSearch::search_graph` (`POST /api/v1/search/graph`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1720,6 +1815,7 @@ setters! { AppEntitlementSearchServiceSearchGraphRequest {
 
 /// The answer of `AppEntitlementSearch::search_graph` (`POST /api/v1/search/graph`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1760,6 +1856,7 @@ model_de! { AppEntitlementSearchServiceSearchGraphResponse [1] {
 
 /// The request body of `AppEntitlementSearch::search_reachable_resources_for_user` (`POST /api/v1/search/graph/resources`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1801,6 +1898,7 @@ setters! { AppEntitlementSearchServiceSearchReachableResourcesForUserRequest {
 
 /// The answer of `AppEntitlementSearch::search_reachable_resources_for_user` (`POST /api/v1/search/graph/resources`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1832,6 +1930,7 @@ impl crate::Page for AppEntitlementSearchServiceSearchReachableResourcesForUserR
 
 /// The request body of `AppEntitlementSearch::search` (`POST /api/v1/search/entitlements`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1983,6 +2082,7 @@ setters! { AppEntitlementSearchServiceSearchRequest {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 /// An open enum of 5 known values, the type of `AppEntitlementSearchServiceSearchRequest.membership_type`.
 pub enum AppEntitlementSearchServiceSearchRequestMembershipType {
 /// `APP_ENTITLEMENT_MEMBERSHIP_TYPE_UNSPECIFIED`
@@ -2000,6 +2100,7 @@ Admin = "APP_ENTITLEMENT_MEMBERSHIP_TYPE_ADMIN",
 
 /// The answer of `AppEntitlementSearch::search` (`POST /api/v1/search/entitlements`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2039,6 +2140,7 @@ impl crate::Page for AppEntitlementSearchServiceSearchResponse {
 
 /// The answer of `AppEntitlements::get_automation` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2060,6 +2162,7 @@ model_de! { AppEntitlementServiceGetAutomationResponse [1] {
 ///
 /// An update: the server changes the fields that `update_mask` names; when it is left `None`, c1 sends the names of the fields set to `Some`. At most one of `none`, `entitlements`, `cel`, `basic` may be set.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppEntitlementServiceUpdateAutomationRequest {
@@ -2116,6 +2219,7 @@ update_body! { AppEntitlementServiceUpdateAutomationRequest { "basic" basic, "ce
 
 /// The answer of `AppEntitlements::update_automation` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/update`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2138,6 +2242,13 @@ model_de! { AppEntitlementServiceUpdateAutomationResponse [1] {
     feature = "app-entitlement-user-binding",
     feature = "request-catalog-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-user-binding",
+        feature = "request-catalog-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2190,6 +2301,7 @@ model_de! { AppEntitlementUserBinding [1] {
 
 /// Held by `SearchGrantFeedRequest.expand_mask` and `SearchPastGrantsRequest.expand_mask`.
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2211,6 +2323,7 @@ setters! { AppEntitlementUserBindingExpandHistoryMask {
 
 /// Held by `AppEntitlementUserBindingFeedView.feed`.
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2250,6 +2363,7 @@ model_de! { AppEntitlementUserBindingFeed [1] {
 
 #[cfg(feature = "app-entitlement-user-binding")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 /// An open enum of 3 known values, the type of `AppEntitlementUserBindingFeed.event_type`.
 pub enum AppEntitlementUserBindingFeedEventType {
 /// `GRANT_EVENT_TYPE_UNSPECIFIED`
@@ -2263,6 +2377,7 @@ Removed = "GRANT_EVENT_TYPE_REMOVED",
 
 /// Held by `SearchGrantFeedResponse.list`.
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2295,6 +2410,7 @@ model_de! { AppEntitlementUserBindingFeedView [1] {
 
 /// Held by `AppEntitlementUserBindingHistoryView.history`.
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2337,6 +2453,7 @@ model_de! { AppEntitlementUserBindingHistory [1] {
 
 /// Held by `SearchPastGrantsResponse.list`.
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2365,6 +2482,10 @@ model_de! { AppEntitlementUserBindingHistoryView [1] {
 
 /// Held by `AppEntitlementWithUserBinding.app_entitlement_user_binding` and `ListAppEntitlementUsersResponse.list`.
 #[cfg(any(feature = "app-entitlement-search", feature = "app-entitlements"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "app-entitlement-search", feature = "app-entitlements")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2420,6 +2541,15 @@ model_de! { AppEntitlementUserView [1] {
     feature = "request-catalog-management",
     feature = "request-catalog-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2457,6 +2587,7 @@ model_de! { AppEntitlementView [1] {
 
 /// Held by `SearchAppEntitlementsWithExpiredResponse.list`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2511,6 +2642,7 @@ model_de! { AppEntitlementWithExpired [1] {
 
 /// Held by `AppEntitlementSearchServiceSearchGrantsResponse.list`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2531,6 +2663,7 @@ model_de! { AppEntitlementWithUserBinding [1] {
 
 #[cfg(any(feature = "app-search", feature = "apps"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-search", feature = "apps"))))]
 /// An open enum of 4 known values, the type of `App.identity_matching` and `CreateAppRequest.identity_matching`.
 pub enum AppIdentityMatching {
 /// `APP_USER_IDENTITY_MATCHING_UNSPECIFIED`
@@ -2548,6 +2681,7 @@ Custom = "APP_USER_IDENTITY_MATCHING_CUSTOM",
 ///
 /// At most one of `unmanaged`, `managed` may be set.
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2568,6 +2702,7 @@ model_de! { AppManagedState [1] {
 
 /// Held by `AppManagedStateBindingView.app_management_state_binding`.
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2621,6 +2756,7 @@ model_de! { AppManagedStateBinding [1] {
 
 /// Held by `PromoteAppManagedStateBindingRequest.expand_mask`.
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2642,6 +2778,7 @@ setters! { AppManagedStateBindingExpandMask {
 
 /// Held by `MCPServerServiceRegisterRequest.app_managed_state_binding_ref` and `ConnectorServiceCreateDelegatedRequest.app_managed_state_binding_ref`.
 #[cfg(any(feature = "connector", feature = "mcp-server"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "connector", feature = "mcp-server"))))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2673,6 +2810,7 @@ setters! { AppManagedStateBindingRef {
 
 /// Held by `GetAppManagedStateBindingResponse.app_management_state` and `ListAppManagedStateBindingsResponse.list`.
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2697,6 +2835,7 @@ model_de! { AppManagedStateBindingView [1] {
 
 /// Held by `AppManagedState.managed`.
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2713,6 +2852,7 @@ model_de! { AppManagedStateManaged [1] {
 
 /// Held by `AppManagedState.unmanaged`.
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2724,6 +2864,7 @@ model_de! { AppManagedStateUnmanaged [1] {
 
 /// Held by `App.match_baton_ref` and `CreateAppRequest.match_baton_ref`.
 #[cfg(any(feature = "app-search", feature = "apps"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-search", feature = "apps"))))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2772,6 +2913,7 @@ impl AppMatchBatonRef {
 
 /// Held by `AppReportServiceListResponse.list`.
 #[cfg(feature = "app-report")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-report")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2811,6 +2953,7 @@ model_de! { AppPopulationReport [1] {
 
 /// Held by `SearchGrantFeedRequest.app_refs`.
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2832,6 +2975,7 @@ setters! { AppRef {
 
 /// The answer of `AppReport::list` (`GET /api/v1/apps/<app_id>/report?<page_size>&<page_token>`).
 #[cfg(feature = "app-report")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-report")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2865,6 +3009,10 @@ impl crate::Page for AppReportServiceListResponse {
 ///
 /// In `AppResourceServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `secret_trait` may be set.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "app-resource", feature = "app-resource-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3016,6 +3164,7 @@ set_paths! { AppResource {
 
 /// Held by `AppResourceServiceUpdateRequest.expand_mask`.
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3042,6 +3191,7 @@ setters! { AppResourceExpandMask {
     feature = "finding-search"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-resource", feature = "app-resource-search", feature = "finding", feature = "finding-search"))))]
 /// An open enum of 4 known values, the type of `AppResource.nhi_type`, `SearchAppResourcesRequest.nhi_types` and `FindingSearchRequest.nhi_types`.
 pub enum AppResourceNhiType {
 /// `NHI_TYPE_UNSPECIFIED`
@@ -3060,8 +3210,19 @@ ManagedIdentity = "NHI_TYPE_MANAGED_IDENTITY",
     feature = "app-resource-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-resource-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3081,7 +3242,8 @@ pub struct AppResourceRef {
     feature = "app-resource-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AppResourceRef [1] {
     0 "appId" app_id: Plain,
@@ -3098,6 +3260,7 @@ setters! { AppResourceRef {
 
 /// The answer of `AppResource::get` (`GET /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3118,6 +3281,7 @@ model_de! { AppResourceServiceGetResponse [1] {
 
 /// The answer of `AppResource::list` (`GET /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources?<page_size>&<page_token>`).
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3155,6 +3319,7 @@ impl crate::Page for AppResourceServiceListResponse {
 ///
 /// An update: the server changes the fields of `app_resource` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppResourceServiceUpdateRequest {
@@ -3203,6 +3368,7 @@ update_body! { AppResourceServiceUpdateRequest { "appResource" app_resource, "ex
 
 /// The answer of `AppResource::update` (`POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3225,6 +3391,10 @@ model_de! { AppResourceServiceUpdateResponse [1] {
 ///
 /// In `UpdateManuallyManagedResourceTypeRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "app-resource-search", feature = "app-resource-type"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "app-resource-search", feature = "app-resource-type")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3291,6 +3461,7 @@ set_paths! { AppResourceType {
 
 /// The answer of `AppResourceType::get` (`GET /api/v1/apps/<app_id>/resource_types/<id>`).
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3311,6 +3482,7 @@ model_de! { AppResourceTypeServiceGetResponse [1] {
 
 /// The answer of `AppResourceType::list` (`GET /api/v1/apps/<app_id>/resource_types?<page_size>&<page_token>`).
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3346,6 +3518,7 @@ impl crate::Page for AppResourceTypeServiceListResponse {
 
 /// Held by `AppResourceTypeServiceGetResponse.app_resource_type_view` and `AppResourceTypeServiceListResponse.list`.
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3366,6 +3539,10 @@ model_de! { AppResourceTypeView [1] {
 
 /// Held by `AppResourceServiceGetResponse.app_resource_view`, `AppResourceServiceListResponse.list`, `AppResourceServiceUpdateResponse.app_resource_view` and 1 more.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "app-resource", feature = "app-resource-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3404,6 +3581,7 @@ model_de! { AppResourceView [1] {
 ///
 /// In `UpdateAppUsageControlsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "app-usage-controls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3460,6 +3638,14 @@ set_paths! { AppUsageControls {
     feature = "app-entitlements",
     feature = "app-user"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-user"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3598,6 +3784,7 @@ set_paths! { AppUser {
     feature = "app-user"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-entitlement-search", feature = "app-entitlements", feature = "app-user"))))]
 /// An open enum of 4 known values, the type of `AppUser.agent_status` and `AppUserServiceSearchRequest.agent_statuses`.
 pub enum AppUserAgentStatus {
 /// `APP_USER_AGENT_STATUS_UNSPECIFIED`
@@ -3615,6 +3802,7 @@ Deleted = "APP_USER_AGENT_STATUS_DELETED",
 ///
 /// At most one of `encrypted_data` may be set.
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3671,6 +3859,7 @@ model_de! { AppUserCredential [1] {
 
 /// Held by `AppUserServiceSearchRequest.expand_mask`, `AppUserServiceUpdateRequest.expand_mask` and `ListOwnedServiceAccountsRequest.expand_mask`.
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3692,6 +3881,7 @@ setters! { AppUserExpandMask {
 
 /// Held by `App.app_user_mapper`.
 #[cfg(any(feature = "app-search", feature = "apps"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-search", feature = "apps"))))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3718,6 +3908,7 @@ setters! { AppUserMapper {
 
 /// Held by `AppUserMapper.mapping_cases`.
 #[cfg(any(feature = "app-search", feature = "apps"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-search", feature = "apps"))))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3758,6 +3949,7 @@ setters! { AppUserMapperMatchCase {
     feature = "app-user"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-entitlement-search", feature = "app-entitlements", feature = "app-user"))))]
 /// An open enum of 4 known values, the type of `AppUser.nhi_type` and `AppUserServiceSearchRequest.nhi_types`.
 pub enum AppUserNhiType {
 /// `APP_USER_NHI_TYPE_UNSPECIFIED`
@@ -3777,6 +3969,14 @@ ManagedIdentity = "APP_USER_NHI_TYPE_MANAGED_IDENTITY",
     feature = "app-entitlement-user-binding",
     feature = "app-user"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-search",
+        feature = "app-entitlement-user-binding",
+        feature = "app-user"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3807,6 +4007,7 @@ setters! { AppUserRef {
 
 /// The answer of `AppUser::list_app_user_credentials` (`GET /api/v1/apps/<app_id>/app_users/<app_user_id>/credentials?<page_size>&<page_token>`).
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3838,6 +4039,7 @@ impl crate::Page for AppUserServiceListCredentialsResponse {
 
 /// The answer of `AppUser::list` (`GET /api/v1/apps/<app_id>/app_users?<page_size>&<page_token>`).
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3873,6 +4075,7 @@ impl crate::Page for AppUserServiceListResponse {
 
 /// The request body of `AppUser::search` (`POST /api/v1/search/app_users`).
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3989,6 +4192,7 @@ setters! { AppUserServiceSearchRequest {
 
 #[cfg(feature = "app-user")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 /// An open enum of 2 known values, the type of `AppUserServiceSearchRequest.sort_by`.
 pub enum AppUserServiceSearchRequestSortBy {
 /// `APP_USER_SEARCH_SORT_BY_UNSPECIFIED`
@@ -4000,6 +4204,7 @@ App = "APP_USER_SEARCH_SORT_BY_APP",
 
 /// The answer of `AppUser::search` (`POST /api/v1/search/app_users`).
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4037,6 +4242,7 @@ impl crate::Page for AppUserServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `app_user` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AppUserServiceUpdateRequest {
@@ -4085,6 +4291,7 @@ update_body! { AppUserServiceUpdateRequest { "appUser" app_user, "expandMask" ex
 
 /// The answer of `AppUser::update` (`POST /api/v1/apps/<app_user_app_id>/app_users/<app_user_id>`).
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4109,6 +4316,14 @@ model_de! { AppUserServiceUpdateResponse [1] {
     feature = "app-entitlements",
     feature = "app-user"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-user"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4144,6 +4359,7 @@ setters! { AppUserStatus {
     feature = "task-search"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "app-entitlement-search", feature = "app-entitlements", feature = "app-user", feature = "task-search"))))]
 /// An open enum of 4 known values, the type of `AppUserServiceSearchRequest.app_user_statuses`, `AppUserStatus.status` and `TaskSearchRequest.account_statuses`.
 pub enum AppUserStatusStatus {
 /// `STATUS_UNSPECIFIED`
@@ -4163,6 +4379,14 @@ Deleted = "STATUS_DELETED",
     feature = "app-entitlements",
     feature = "app-user"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-user"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4195,6 +4419,7 @@ model_de! { AppUserView [1] {
 
 /// The answer of `AppUser::list_app_users_for_user` (`GET /api/v1/apps/<app_id>/users/<user_id>/app_users?<page_size>&<page_token>`).
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4230,6 +4455,7 @@ impl crate::Page for AppUsersForUserServiceListResponse {
 
 /// The request body of `AppAccessRequestsDefaults::cancel_app_access_requests_defaults` (`POST /api/v1/apps/<app_id>/access_request_defaults/cancel`).
 #[cfg(feature = "app-access-requests-defaults")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4241,6 +4467,7 @@ model_de! { CancelAccessRequestDefaultsRequest [1] {
 
 /// The request body of `Connector::confirm_sync_valid` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/confirm_sync_valid/<sync_lifecycle_id>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4252,6 +4479,7 @@ model_de! { ConfirmSyncValidRequest [1] {
 
 /// The answer of `Connector::confirm_sync_valid` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/confirm_sync_valid/<sync_lifecycle_id>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4265,6 +4493,7 @@ model_de! { ConfirmSyncValidResponse [1] {
 ///
 /// In `ConnectorServiceUpdateDelegatedRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). In `ConnectorServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4443,6 +4672,7 @@ set_paths! { Connector {
 
 /// Held by `TaskAuditSuccessResult.effects`.
 #[cfg(feature = "task-audit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4503,6 +4733,7 @@ model_de! { ConnectorActionEffect [1] {
 
 #[cfg(feature = "task-audit")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 /// An open enum of 5 known values, the type of `ConnectorActionEffect.effect_source`.
 pub enum ConnectorActionEffectEffectSource {
 /// `CONNECTOR_ACTION_EFFECT_SOURCE_UNSPECIFIED`
@@ -4520,6 +4751,7 @@ DefaultReplacement = "CONNECTOR_ACTION_EFFECT_SOURCE_DEFAULT_REPLACEMENT",
 
 #[cfg(feature = "task-audit")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 /// An open enum of 3 known values, the type of `ConnectorActionEffect.effect_type`.
 pub enum ConnectorActionEffectEffectType {
 /// `CONNECTOR_ACTION_EFFECT_TYPE_UNSPECIFIED`
@@ -4533,6 +4765,7 @@ Revoke = "CONNECTOR_ACTION_EFFECT_TYPE_REVOKE",
 
 /// Held by `ConnectorServiceGetCredentialsResponse.credential` and `ConnectorServiceRotateCredentialResponse.credential`.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4619,6 +4852,7 @@ redacted_debug! { ConnectorCredential {
 
 /// Held by `ConnectorServiceCreateDelegatedRequest.expand_mask`, `ConnectorServiceCreateRequest.expand_mask`, `ConnectorServiceUpdateDelegatedRequest.expand_mask` and 1 more.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4640,6 +4874,10 @@ setters! { ConnectorExpandMask {
 
 /// Held by `AccountLifecycleAction.connector_ref`, `ConnectorAction.connector_ref`, `ConnectorCreateAccount.connector_ref` and 1 more.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4666,6 +4904,7 @@ setters! { ConnectorRef {
 
 /// Held by `UpdateConnectorScheduleRequest.cron`.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4692,6 +4931,7 @@ setters! { ConnectorScheduleCron {
 
 /// The request body of `Connector::create_delegated` (`POST /api/v1/apps/<app_id>/connectors`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4743,6 +4983,7 @@ setters! { ConnectorServiceCreateDelegatedRequest {
 
 /// The request body of `Connector::create` (`POST /api/v1/apps/<app_id>/connectors/create`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4784,6 +5025,7 @@ setters! { ConnectorServiceCreateRequest {
 
 /// The answer of `Connector::create` (`POST /api/v1/apps/<app_id>/connectors/create`) and `Connector::create_delegated` (`POST /api/v1/apps/<app_id>/connectors`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4804,6 +5046,7 @@ model_de! { ConnectorServiceCreateResponse [1] {
 
 /// The request body of `Connector::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<id>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4815,6 +5058,7 @@ model_de! { ConnectorServiceDeleteRequest [1] {
 
 /// The answer of `Connector::delete` (`DELETE /api/v1/apps/<app_id>/connectors/<id>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4826,6 +5070,7 @@ model_de! { ConnectorServiceDeleteResponse [1] {
 
 /// The answer of `Connector::get_credentials` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/credentials/<id>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4842,6 +5087,7 @@ model_de! { ConnectorServiceGetCredentialsResponse [1] {
 
 /// The answer of `Connector::get` (`GET /api/v1/apps/<app_id>/connectors/<id>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4862,6 +5108,7 @@ model_de! { ConnectorServiceGetResponse [1] {
 
 /// The answer of `Connector::list` (`GET /api/v1/apps/<app_id>/connectors?<page_size>&<page_token>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4897,6 +5144,7 @@ impl crate::Page for ConnectorServiceListResponse {
 
 /// The request body of `Connector::revoke_credential` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/credentials/<id>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4908,6 +5156,7 @@ model_de! { ConnectorServiceRevokeCredentialRequest [1] {
 
 /// The answer of `Connector::revoke_credential` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/credentials/<id>`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4919,6 +5168,7 @@ model_de! { ConnectorServiceRevokeCredentialResponse [1] {
 
 /// The request body of `Connector::rotate_credential` (`POST /api/v1/apps/connectors/credentials`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4945,6 +5195,7 @@ setters! { ConnectorServiceRotateCredentialRequest {
 
 /// The answer of `Connector::rotate_credential` (`POST /api/v1/apps/connectors/credentials`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4963,6 +5214,7 @@ model_de! { ConnectorServiceRotateCredentialResponse [1] {
 ///
 /// An update: the server changes the fields of `connector` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateDelegatedRequest {
@@ -5013,6 +5265,7 @@ update_body! { ConnectorServiceUpdateDelegatedRequest { "connector" connector, "
 ///
 /// An update: the server changes the fields of `connector` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectorServiceUpdateRequest {
@@ -5061,6 +5314,7 @@ update_body! { ConnectorServiceUpdateRequest { "connector" connector, "expandMas
 
 /// The answer of `Connector::update` (`POST /api/v1/apps/<app_id>/connectors/<id>`) and `Connector::update_delegated` (`POST /api/v1/apps/<connector_app_id>/connectors/<connector_id>/delegated`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5081,6 +5335,7 @@ model_de! { ConnectorServiceUpdateResponse [1] {
 
 /// Held by `Connector.status`.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5131,6 +5386,7 @@ setters! { ConnectorStatus {
 
 #[cfg(feature = "connector")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 /// An open enum of 5 known values, the type of `ConnectorStatus.status`.
 pub enum ConnectorStatusStatus {
 /// `SYNC_STATUS_UNSPECIFIED`
@@ -5148,6 +5404,7 @@ Disabled = "SYNC_STATUS_DISABLED",
 
 /// Held by `Connector.connector_sync_cron_schedule`.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5182,6 +5439,7 @@ setters! { ConnectorSyncCronSchedule {
 
 /// Held by `ConnectorServiceCreateResponse.connector_view`, `ConnectorServiceGetResponse.connector_view`, `ConnectorServiceListResponse.list` and 1 more.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5210,6 +5468,7 @@ model_de! { ConnectorView [1] {
 
 /// The request body of `AppEntitlementsProxy::create` (`POST /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5231,6 +5490,7 @@ setters! { CreateAppEntitlementProxyRequest {
 
 /// The answer of `AppEntitlementsProxy::create` (`POST /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5253,6 +5513,7 @@ model_de! { CreateAppEntitlementProxyResponse [1] {
 ///
 /// At most one of `duration_unset`, `duration_grant` may be set.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5393,6 +5654,7 @@ impl CreateAppEntitlementRequest {
 
 /// The answer of `AppEntitlements::create` (`POST /api/v1/apps/<app_id>/entitlements`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5413,6 +5675,7 @@ model_de! { CreateAppEntitlementResponse [1] {
 
 /// The request body of `AppEntitlementRoutingRule::create_app_entitlement_routing_rule` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5459,6 +5722,7 @@ setters! { CreateAppEntitlementRoutingRuleRequest {
 
 /// The answer of `AppEntitlementRoutingRule::create_app_entitlement_routing_rule` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5475,6 +5739,7 @@ model_de! { CreateAppEntitlementRoutingRuleResponse [1] {
 
 /// The request body of `Apps::create` (`POST /api/v1/apps`).
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5567,6 +5832,7 @@ impl CreateAppRequest {
 
 /// The answer of `Apps::create` (`POST /api/v1/apps`).
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5583,6 +5849,7 @@ model_de! { CreateAppResponse [1] {
 
 /// The request body of `AppEntitlements::create_automation` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/create`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5604,6 +5871,7 @@ setters! { CreateAutomationRequest {
 
 /// The answer of `AppEntitlements::create_automation` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/create`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5620,6 +5888,7 @@ model_de! { CreateAutomationResponse [1] {
 
 /// The request body of `AppResource::create_manually_managed_app_resource` (`POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources`).
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5672,6 +5941,7 @@ impl CreateManuallyManagedAppResourceRequest {
 
 /// The answer of `AppResource::create_manually_managed_app_resource` (`POST /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources`).
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5688,6 +5958,7 @@ model_de! { CreateManuallyManagedAppResourceResponse [1] {
 
 /// The request body of `AppResourceType::create_manually_managed_resource_type` (`POST /api/v1/apps/<app_id>/resource_types`).
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5729,6 +6000,7 @@ impl CreateManuallyManagedResourceTypeRequest {
 
 #[cfg(feature = "app-resource-type")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 /// An open enum of 10 known values, the type of `CreateManuallyManagedResourceTypeRequest.resource_type`.
 pub enum CreateManuallyManagedResourceTypeRequestResourceType {
 /// `ROLE`
@@ -5756,6 +6028,7 @@ ClawAgent = "CLAW_AGENT",
 
 /// The answer of `AppResourceType::create_manually_managed_resource_type` (`POST /api/v1/apps/<app_id>/resource_types`).
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5776,6 +6049,7 @@ model_de! { CreateManuallyManagedResourceTypeResponse [1] {
 
 /// The request body of `AppEntitlementOwners::delete` (`DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5787,6 +6061,7 @@ model_de! { DeleteAppEntitlementOwnersRequest [1] {
 
 /// The answer of `AppEntitlementOwners::delete` (`DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5798,6 +6073,7 @@ model_de! { DeleteAppEntitlementOwnersResponse [1] {
 
 /// The request body of `AppEntitlementsProxy::delete` (`DELETE /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5809,6 +6085,7 @@ model_de! { DeleteAppEntitlementProxyRequest [1] {
 
 /// The answer of `AppEntitlementsProxy::delete` (`DELETE /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5820,6 +6097,7 @@ model_de! { DeleteAppEntitlementProxyResponse [1] {
 
 /// The request body of `AppEntitlements::delete` (`DELETE /api/v1/apps/<app_id>/entitlements/<id>`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5831,6 +6109,7 @@ model_de! { DeleteAppEntitlementRequest [1] {
 
 /// The answer of `AppEntitlements::delete` (`DELETE /api/v1/apps/<app_id>/entitlements/<id>`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5842,6 +6121,7 @@ model_de! { DeleteAppEntitlementResponse [1] {
 
 /// The request body of `AppEntitlementRoutingRule::delete_app_entitlement_routing_rule` (`DELETE /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5853,6 +6133,7 @@ model_de! { DeleteAppEntitlementRoutingRuleRequest [1] {
 
 /// The answer of `AppEntitlementRoutingRule::delete_app_entitlement_routing_rule` (`DELETE /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5864,6 +6145,7 @@ model_de! { DeleteAppEntitlementRoutingRuleResponse [1] {
 
 /// The request body of `AppOwners::delete` (`DELETE /api/v1/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5885,6 +6167,7 @@ setters! { DeleteAppOwnersRequest {
 
 /// The answer of `AppOwners::delete` (`DELETE /api/v1/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5896,6 +6179,7 @@ model_de! { DeleteAppOwnersResponse [1] {
 
 /// The request body of `Apps::delete` (`DELETE /api/v1/apps/<id>`).
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5907,6 +6191,7 @@ model_de! { DeleteAppRequest [1] {
 
 /// The request body of `AppResourceOwners::delete` (`DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/ownerids`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5918,6 +6203,7 @@ model_de! { DeleteAppResourceOwnersRequest [1] {
 
 /// The answer of `AppResourceOwners::delete` (`DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/ownerids`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5929,6 +6215,7 @@ model_de! { DeleteAppResourceOwnersResponse [1] {
 
 /// The answer of `Apps::delete` (`DELETE /api/v1/apps/<id>`).
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5940,6 +6227,7 @@ model_de! { DeleteAppResponse [1] {
 
 /// The request body of `AppEntitlements::delete_automation` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5951,6 +6239,7 @@ model_de! { DeleteAutomationRequest [1] {
 
 /// The answer of `AppEntitlements::delete_automation` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5962,6 +6251,7 @@ model_de! { DeleteAutomationResponse [1] {
 
 /// The request body of `AppResource::delete_manually_managed_app_resource` (`DELETE /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5973,6 +6263,7 @@ model_de! { DeleteManuallyManagedAppResourceRequest [1] {
 
 /// The answer of `AppResource::delete_manually_managed_app_resource` (`DELETE /api/v1/apps/<app_id>/resource_types/<app_resource_type_id>/resources/<id>`).
 #[cfg(feature = "app-resource")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5984,6 +6275,7 @@ model_de! { DeleteManuallyManagedAppResourceResponse [1] {
 
 /// The request body of `AppResourceType::delete_manually_managed_resource_type` (`DELETE /api/v1/apps/<app_id>/resource_types/<id>`).
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5995,6 +6287,7 @@ model_de! { DeleteManuallyManagedResourceTypeRequest [1] {
 
 /// The answer of `AppResourceType::delete_manually_managed_resource_type` (`DELETE /api/v1/apps/<app_id>/resource_types/<id>`).
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6006,6 +6299,7 @@ model_de! { DeleteManuallyManagedResourceTypeResponse [1] {
 
 /// The request body of `Connector::validate_http_connector_config` (`POST /api/v1/apps/connectors/validate_config/http`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6027,6 +6321,7 @@ setters! { EditorValidateRequest {
 
 /// The answer of `Connector::validate_http_connector_config` (`POST /api/v1/apps/connectors/validate_config/http`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6043,6 +6338,7 @@ model_de! { EditorValidateResponse [1] {
 
 /// Held by `AppUserCredential.encrypted_data`.
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6079,6 +6375,7 @@ model_de! { EncryptedData [1] {
 
 /// The request body of `Connector::force_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/force_sync`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6090,6 +6387,7 @@ model_de! { ForceSyncRequest [1] {
 
 /// The answer of `Connector::force_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/force_sync`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6101,6 +6399,7 @@ model_de! { ForceSyncResponse [1] {
 
 /// The answer of `AppEntitlementsProxy::get` (`GET /api/v1/apps/<src_app_id>/<src_app_entitlement_id>/bindings/<dst_app_id>/<dst_app_entitlement_id>`).
 #[cfg(feature = "app-entitlements-proxy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6121,6 +6420,7 @@ model_de! { GetAppEntitlementProxyResponse [1] {
 
 /// The answer of `AppEntitlements::get` (`GET /api/v1/apps/<app_id>/entitlements/<id>`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6141,6 +6441,7 @@ model_de! { GetAppEntitlementResponse [1] {
 
 /// The answer of `AppEntitlementRoutingRule::get_app_entitlement_routing_rule` (`GET /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6157,6 +6458,7 @@ model_de! { GetAppEntitlementRoutingRuleResponse [1] {
 
 /// The answer of `AppManagedState::get` (`GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>`) and `AppManagedState::promote` (`POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>/promote`).
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6177,6 +6479,7 @@ model_de! { GetAppManagedStateBindingResponse [1] {
 
 /// The answer of `Apps::get` (`GET /api/v1/apps/<id>`).
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6193,6 +6496,7 @@ model_de! { GetAppResponse [1] {
 
 /// The answer of `AppUsageControls::get` (`GET /api/v1/apps/<app_id>/usage_controls`).
 #[cfg(feature = "app-usage-controls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6213,6 +6517,7 @@ model_de! { GetAppUsageControlsResponse [1] {
 
 /// The answer of `Connector::get_connector_sync_download_url` (`GET /api/v1/apps/<app_id>/connectors/<connector_id>/syncs/<sync_id>/download_url`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6234,6 +6539,7 @@ redacted_debug! { GetConnectorSyncDownloadURLResponse {
 
 /// Held by `AppEntitlementWithExpired.grant_reasons`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6298,6 +6604,7 @@ model_de! { GrantReason [1] {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 /// An open enum of 3 known values, the type of `GrantReason.reference_strength`.
 pub enum GrantReasonReferenceStrength {
 /// `GRANT_REASON_REFERENCE_STRENGTH_UNSPECIFIED`
@@ -6311,6 +6618,7 @@ Strong = "GRANT_REASON_REFERENCE_STRENGTH_STRONG",
 
 /// Held by `AppEntitlementSearchServiceCountGrantsForUserByAppResponse.app_grant_counts`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6334,6 +6642,7 @@ model_de! { GraphAppGrantCount [1] {
 
 /// Held by `AppEntitlementSearchServiceSearchGraphResponse.edges`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6366,6 +6675,7 @@ model_de! { GraphEdge [1] {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 /// An open enum of 6 known values, the type of `GraphEdge.r#type`.
 pub enum GraphEdgeType {
 /// `GRAPH_EDGE_TYPE_UNSPECIFIED`
@@ -6385,6 +6695,7 @@ ProxyBinding = "GRAPH_EDGE_TYPE_PROXY_BINDING",
 
 /// Held by `AppEntitlementSearchServiceSearchGraphResponse.nodes` and `AppEntitlementSearchServiceSearchReachableResourcesForUserResponse.list`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6421,6 +6732,7 @@ model_de! { GraphNode [1] {
 
 #[cfg(feature = "app-entitlement-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 /// An open enum of 8 known values, the type of `GraphNode.r#type`.
 pub enum GraphNodeType {
 /// `GRAPH_NODE_TYPE_UNSPECIFIED`
@@ -6444,6 +6756,7 @@ Grant = "GRAPH_NODE_TYPE_GRANT",
 
 /// The answer of `AppEntitlementOwners::list_owner_i_ds` (`GET /api/v1/apps/<app_id>/entitlements/<entitlement_id>/ownerids`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6460,6 +6773,7 @@ model_de! { ListAppEntitlementOwnerIDsResponse [1] {
 
 /// The answer of `AppEntitlementOwners::list` (`GET /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6491,6 +6805,7 @@ impl crate::Page for ListAppEntitlementOwnersResponse {
 
 /// The answer of `AppEntitlementRoutingRule::list_app_entitlement_routing_rules` (`GET /api/v1/apps/<app_id>/entitlement_configuration_rules?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6522,6 +6837,7 @@ impl crate::Page for ListAppEntitlementRoutingRulesResponse {
 
 /// The answer of `AppEntitlements::list_users` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6557,6 +6873,10 @@ impl crate::Page for ListAppEntitlementUsersResponse {
 
 /// The answer of `AppEntitlementSearch::search_app_entitlements_for_app_user` (`GET /api/v1/search/apps/<app_id>/entitlements/users/<app_user_id>?<page_size>&<page_token>`), `AppEntitlements::list` (`GET /api/v1/apps/<app_id>/entitlements?<page_size>&<page_token>`), `AppEntitlements::list_for_app_resource` (`GET /api/v1/apps/<app_id>/entitlements/resource_types/<app_resource_type_id>/resources/<app_resource_id>?<page_size>&<page_token>`) and `AppEntitlements::list_for_app_user` (`GET /api/v1/apps/<app_id>/entitlements/users/<app_user_id>?<page_size>&<page_token>`).
 #[cfg(any(feature = "app-entitlement-search", feature = "app-entitlements"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "app-entitlement-search", feature = "app-entitlements")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6592,6 +6912,7 @@ impl crate::Page for ListAppEntitlementsResponse {
 
 /// The answer of `AppManagedState::list` (`GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings?<page_size>&<page_token>`).
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6627,6 +6948,7 @@ impl crate::Page for ListAppManagedStateBindingsResponse {
 
 /// The answer of `AppOwners::list_owner_i_ds` (`GET /api/v1/apps/<app_id>/ownerids`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6643,6 +6965,7 @@ model_de! { ListAppOwnerIDsResponse [1] {
 
 /// The answer of `AppOwners::list` (`GET /api/v1/apps/<app_id>/owners?<page_size>&<page_token>`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6674,6 +6997,7 @@ impl crate::Page for ListAppOwnersResponse {
 
 /// The answer of `AppResourceOwners::list_owner_i_ds` (`GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/ownerids`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6690,6 +7014,7 @@ model_de! { ListAppResourceOwnerIDsResponse [1] {
 
 /// The answer of `AppResourceOwners::list` (`GET /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners?<page_size>&<page_token>`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6725,6 +7050,7 @@ impl crate::Page for ListAppResourceOwnersResponse {
 
 /// The answer of `AppEntitlementUserBinding::list_app_users_for_identity_with_grant` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<identity_user_id>/grants`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6741,6 +7067,7 @@ model_de! { ListAppUsersForIdentityWithGrantResponse [1] {
 
 /// The answer of `Apps::list` (`GET /api/v1/apps?<page_size>&<page_token>`).
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6772,6 +7099,7 @@ impl crate::Page for ListAppsResponse {
 
 /// The answer of `AppEntitlements::list_automation_exclusions` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6803,6 +7131,7 @@ impl crate::Page for ListAutomationExclusionsResponse {
 
 /// The request body of `AppUser::list_owned_service_accounts` (`POST /api/v1/app_users/owned_service_accounts`).
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6834,6 +7163,7 @@ setters! { ListOwnedServiceAccountsRequest {
 
 /// The answer of `AppUser::list_owned_service_accounts` (`POST /api/v1/app_users/owned_service_accounts`).
 #[cfg(feature = "app-user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6869,6 +7199,7 @@ impl crate::Page for ListOwnedServiceAccountsResponse {
 
 /// The answer of `AppEntitlements::add_manually_managed_members` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/add-manual-user`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6889,6 +7220,7 @@ model_de! { ManuallyManagedUsersResponse [1] {
 
 /// Held by `Connector.oauth_authorized_as`.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6918,6 +7250,7 @@ setters! { OAuth2AuthorizedAs {
 
 /// The request body of `Connector::pause_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/pause`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6929,6 +7262,7 @@ model_de! { PauseSyncRequest [1] {
 
 /// The answer of `Connector::pause_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/pause`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6940,6 +7274,7 @@ model_de! { PauseSyncResponse [1] {
 
 /// The request body of `AppManagedState::promote` (`POST /api/v1/apps/<app_id>/resource_types/<resource_type_id>/managed_state_bindings/<resource_id>/promote`).
 #[cfg(feature = "app-managed-state")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-managed-state")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6971,6 +7306,7 @@ setters! { PromoteAppManagedStateBindingRequest {
 
 /// The request body of `AppEntitlementOwners::remove` (`DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners/<user_id>`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6982,6 +7318,7 @@ model_de! { RemoveAppEntitlementOwnerRequest [1] {
 
 /// The answer of `AppEntitlementOwners::remove` (`DELETE /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners/<user_id>`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -6993,6 +7330,7 @@ model_de! { RemoveAppEntitlementOwnerResponse [1] {
 
 /// The request body of `AppOwners::remove` (`DELETE /api/v1/apps/<app_id>/owners/<user_id>`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7004,6 +7342,7 @@ model_de! { RemoveAppOwnerRequest [1] {
 
 /// The answer of `AppOwners::remove` (`DELETE /api/v1/apps/<app_id>/owners/<user_id>`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7015,6 +7354,7 @@ model_de! { RemoveAppOwnerResponse [1] {
 
 /// The request body of `AppResourceOwners::remove` (`DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7036,6 +7376,7 @@ setters! { RemoveAppResourceOwnerRequest {
 
 /// The answer of `AppResourceOwners::remove` (`DELETE /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7047,6 +7388,7 @@ model_de! { RemoveAppResourceOwnerResponse [1] {
 
 /// The request body of `AppEntitlements::remove_automation_exclusion` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7068,6 +7410,7 @@ setters! { RemoveAutomationExclusionRequest {
 
 /// The answer of `AppEntitlements::remove_automation_exclusion` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/automation/exclusions`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7079,6 +7422,7 @@ model_de! { RemoveAutomationExclusionResponse [1] {
 
 /// The request body of `AppEntitlements::remove_entitlement_membership` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/remove-membership`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7100,6 +7444,7 @@ setters! { RemoveEntitlementMembershipRequest {
 
 /// The answer of `AppEntitlements::remove_entitlement_membership` (`DELETE /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/remove-membership`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7116,6 +7461,7 @@ model_de! { RemoveEntitlementMembershipResponse [1] {
 
 /// The request body of `AppEntitlementUserBinding::remove_grant_duration` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/remove-grant-duration`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7127,6 +7473,7 @@ model_de! { RemoveGrantDurationRequest [1] {
 
 /// The answer of `AppEntitlementUserBinding::remove_grant_duration` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/remove-grant-duration`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7143,6 +7490,7 @@ model_de! { RemoveGrantDurationResponse [1] {
 
 /// The request body of `AppEntitlementRoutingRule::reorder_app_entitlement_routing_rules` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules/reorder`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7164,6 +7512,7 @@ setters! { ReorderAppEntitlementRoutingRulesRequest {
 
 /// The answer of `AppEntitlementRoutingRule::reorder_app_entitlement_routing_rules` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules/reorder`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7180,6 +7529,7 @@ model_de! { ReorderAppEntitlementRoutingRulesResponse [1] {
 
 /// The request body of `Connector::resume_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/resume`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7191,6 +7541,7 @@ model_de! { ResumeSyncRequest [1] {
 
 /// The answer of `Connector::resume_sync` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/resume`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7202,6 +7553,7 @@ model_de! { ResumeSyncResponse [1] {
 
 /// The answer of `AppEntitlementSearch::search_app_entitlements_with_expired` (`GET /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/grants?<page_size>&<page_token>`).
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7233,6 +7585,7 @@ impl crate::Page for SearchAppEntitlementsWithExpiredResponse {
 
 /// The request body of `AppResourceSearch::search_app_resource_types` (`POST /api/v1/search/app_resource_types`).
 #[cfg(feature = "app-resource-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7299,6 +7652,7 @@ setters! { SearchAppResourceTypesRequest {
 
 /// The answer of `AppResourceSearch::search_app_resource_types` (`POST /api/v1/search/app_resource_types`).
 #[cfg(feature = "app-resource-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7330,6 +7684,7 @@ impl crate::Page for SearchAppResourceTypesResponse {
 
 /// The request body of `AppResourceSearch::search_app_resources` (`POST /api/v1/search/app_resources`).
 #[cfg(feature = "app-resource-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7461,6 +7816,7 @@ setters! { SearchAppResourcesRequest {
 
 #[cfg(feature = "app-resource-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 /// An open enum of 4 known values, the type of `SearchAppResourcesRequest.credential_types`.
 pub enum SearchAppResourcesRequestCredentialTypes {
 /// `CREDENTIAL_TYPE_UNSPECIFIED`
@@ -7476,6 +7832,7 @@ Certificate = "CREDENTIAL_TYPE_CERTIFICATE",
 
 #[cfg(feature = "app-resource-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 /// An open enum of 4 known values, the type of `SearchAppResourcesRequest.sort_field`.
 pub enum SearchAppResourcesRequestSortField {
 /// `APP_RESOURCE_SORT_FIELD_UNSPECIFIED`
@@ -7491,6 +7848,7 @@ LastUsedAt = "APP_RESOURCE_SORT_FIELD_LAST_USED_AT",
 
 /// The answer of `AppResourceSearch::search_app_resources` (`POST /api/v1/search/app_resources`).
 #[cfg(feature = "app-resource-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7526,6 +7884,7 @@ impl crate::Page for SearchAppResourcesResponse {
 
 /// The request body of `AppSearch::search` (`POST /api/v1/search/apps`).
 #[cfg(feature = "app-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7582,6 +7941,7 @@ setters! { SearchAppsRequest {
 
 /// The answer of `AppSearch::search` (`POST /api/v1/search/apps`).
 #[cfg(feature = "app-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7613,6 +7973,7 @@ impl crate::Page for SearchAppsResponse {
 
 /// The request body of `AppEntitlementUserBinding::search_grant_feed` (`POST /api/v1/grants/feed`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7680,6 +8041,7 @@ setters! { SearchGrantFeedRequest {
 
 /// The answer of `AppEntitlementUserBinding::search_grant_feed` (`POST /api/v1/grants/feed`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7715,6 +8077,7 @@ impl crate::Page for SearchGrantFeedResponse {
 
 /// The request body of `AppEntitlementUserBinding::search_past_grants` (`POST /api/v1/search/past-grants`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7761,6 +8124,7 @@ setters! { SearchPastGrantsRequest {
 
 /// The answer of `AppEntitlementUserBinding::search_past_grants` (`POST /api/v1/search/past-grants`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7796,6 +8160,7 @@ impl crate::Page for SearchPastGrantsResponse {
 
 /// The request body of `AppSearch::search_user_ownership` (`POST /api/v1/search/user-ownership`).
 #[cfg(feature = "app-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7832,6 +8197,7 @@ setters! { SearchUserOwnershipRequest {
 
 /// The answer of `AppSearch::search_user_ownership` (`POST /api/v1/search/user-ownership`).
 #[cfg(feature = "app-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7863,6 +8229,7 @@ impl crate::Page for SearchUserOwnershipResponse {
 
 /// Held by `SearchAppResourcesRequest.secret_aging`.
 #[cfg(feature = "app-resource-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7927,6 +8294,10 @@ setters! { SecretAgingFilter {
 
 /// Held by `AppResource.secret_trait`.
 #[cfg(any(feature = "app-resource", feature = "app-resource-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "app-resource", feature = "app-resource-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -7982,6 +8353,7 @@ setters! { SecretTrait {
 
 /// The request body of `AppEntitlementOwners::set` (`PUT /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8003,6 +8375,7 @@ setters! { SetAppEntitlementOwnersRequest {
 
 /// The answer of `AppEntitlementOwners::set` (`PUT /api/v1/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8014,6 +8387,7 @@ model_de! { SetAppEntitlementOwnersResponse [1] {
 
 /// The request body of `AppOwners::set` (`PUT /api/v1/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8035,6 +8409,7 @@ setters! { SetAppOwnersRequest {
 
 /// The answer of `AppOwners::set` (`PUT /api/v1/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8046,6 +8421,7 @@ model_de! { SetAppOwnersResponse [1] {
 
 /// The request body of `AppResourceOwners::set` (`PUT /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8067,6 +8443,7 @@ setters! { SetAppResourceOwnersRequest {
 
 /// The answer of `AppResourceOwners::set` (`PUT /api/v1/apps/<app_id>/resource_types/<resource_type_id>/resource/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8078,6 +8455,7 @@ model_de! { SetAppResourceOwnersResponse [1] {
 
 /// Held by `Connector.sync_config`.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8099,6 +8477,7 @@ setters! { SyncConfig {
 
 /// Held by `TaskAuditConnectorActionResult.cancelled`.
 #[cfg(feature = "task-audit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8115,6 +8494,7 @@ model_de! { TaskAuditCancelledResult [1] {
 
 /// Held by `TaskAuditConnectorActionResult.error`.
 #[cfg(feature = "task-audit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8138,6 +8518,7 @@ model_de! { TaskAuditErrorResult [1] {
 
 /// Held by `TaskAuditConnectorActionResult.pending`.
 #[cfg(feature = "task-audit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8154,6 +8535,7 @@ model_de! { TaskAuditPendingResult [1] {
 
 /// Held by `TaskAuditConnectorActionResult.success`.
 #[cfg(feature = "task-audit")]
+#[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8180,6 +8562,7 @@ model_de! { TaskAuditSuccessResult [1] {
 ///
 /// An update: the server changes the fields of `entitlement` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppEntitlementRequest {
@@ -8232,6 +8615,7 @@ update_body! { UpdateAppEntitlementRequest { "entitlement" entitlement, "expandM
 
 /// The answer of `AppEntitlements::update` (`POST /api/v1/apps/<app_id>/entitlements/<id>`).
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8252,6 +8636,7 @@ model_de! { UpdateAppEntitlementResponse [1] {
 
 /// The request body of `AppEntitlementRoutingRule::update_app_entitlement_routing_rule` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8293,6 +8678,7 @@ setters! { UpdateAppEntitlementRoutingRuleRequest {
 
 /// The answer of `AppEntitlementRoutingRule::update_app_entitlement_routing_rule` (`POST /api/v1/apps/<app_id>/entitlement_configuration_rules/<id>`).
 #[cfg(feature = "app-entitlement-routing-rule")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8311,6 +8697,7 @@ model_de! { UpdateAppEntitlementRoutingRuleResponse [1] {
 ///
 /// An update: the server changes the fields of `app` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppRequest {
@@ -8355,6 +8742,7 @@ update_body! { UpdateAppRequest { "app" app,  } {  } }
 
 /// The answer of `Apps::update` (`POST /api/v1/apps/<id>`).
 #[cfg(feature = "apps")]
+#[cfg_attr(docsrs, doc(cfg(feature = "apps")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8373,6 +8761,7 @@ model_de! { UpdateAppResponse [1] {
 ///
 /// An update: the server changes the fields of `app_usage_controls` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-usage-controls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAppUsageControlsRequest {
@@ -8417,6 +8806,7 @@ update_body! { UpdateAppUsageControlsRequest { "appUsageControls" app_usage_cont
 
 /// The answer of `AppUsageControls::update` (`POST /api/v1/apps/<app_id>/usage_controls`).
 #[cfg(feature = "app-usage-controls")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8435,6 +8825,7 @@ model_de! { UpdateAppUsageControlsResponse [1] {
 ///
 /// At most one of `cron` may be set.
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8456,6 +8847,7 @@ setters! { UpdateConnectorScheduleRequest {
 
 /// The answer of `Connector::update_connector_schedule` (`POST /api/v1/apps/<app_id>/connectors/<connector_id>/schedule`).
 #[cfg(feature = "connector")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8467,6 +8859,7 @@ model_de! { UpdateConnectorScheduleResponse [1] {
 
 /// The request body of `AppEntitlementUserBinding::update_grant_duration` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/update-grant-duration`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8491,6 +8884,7 @@ setters! { UpdateGrantDurationRequest {
 
 /// The answer of `AppEntitlementUserBinding::update_grant_duration` (`POST /api/v1/apps/<app_id>/entitlements/<app_entitlement_id>/users/<app_user_id>/update-grant-duration`).
 #[cfg(feature = "app-entitlement-user-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8509,6 +8903,7 @@ model_de! { UpdateGrantDurationResponse [1] {
 ///
 /// An update: the server changes the fields of `app_resource_type` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateManuallyManagedResourceTypeRequest {
@@ -8553,6 +8948,7 @@ update_body! { UpdateManuallyManagedResourceTypeRequest { "appResourceType" app_
 
 /// The answer of `AppResourceType::update_manually_managed_resource_type` (`POST /api/v1/apps/<app_id>/resource_types/<id>`).
 #[cfg(feature = "app-resource-type")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8573,6 +8969,7 @@ model_de! { UpdateManuallyManagedResourceTypeResponse [1] {
 
 /// Held by `SearchUserOwnershipResponse.list`.
 #[cfg(feature = "app-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -8617,6 +9014,7 @@ model_de! { UserOwnershipEntry [1] {
 
 #[cfg(feature = "app-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 /// An open enum of 4 known values, the type of `SearchUserOwnershipRequest.ownership_types` and `UserOwnershipEntry.ownership_type`.
 pub enum UserOwnershipEntryOwnershipType {
 /// `USER_OWNERSHIP_TYPE_UNSPECIFIED`
@@ -8632,6 +9030,7 @@ Entitlement = "USER_OWNERSHIP_TYPE_ENTITLEMENT",
 
 /// Held by `ListAutomationExclusionsResponse.list`.
 #[cfg(feature = "app-entitlements")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

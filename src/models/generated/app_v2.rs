@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `CreateAppEntitlementEntitlementOwnerResponse.app_entitlement_owner_entitlement`, `GetAppEntitlementEntitlementOwnerResponse.app_entitlement_owner_entitlement` and `SearchAppEntitlementEntitlementOwnersResponse.list`.
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -41,6 +42,7 @@ model_de! { AppEntitlementOwnerEntitlement [1] {
 
 /// Held by `CreateAppEntitlementUserOwnerResponse.app_entitlement_owner_user`, `GetAppEntitlementUserOwnerResponse.app_entitlement_owner_user` and `SearchAppEntitlementUserOwnersResponse.list`.
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -76,6 +78,7 @@ model_de! { AppEntitlementOwnerUser [1] {
 
 /// Held by `CreateAppEntitlementOwnerResponse.app_owner_entitlement`, `GetAppEntitlementOwnerResponse.app_owner_entitlement` and `SearchAppEntitlementOwnersResponse.list`.
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -107,6 +110,7 @@ model_de! { AppOwnerEntitlement [1] {
 
 /// Held by `CreateAppUserOwnerResponse.app_owner_user`, `GetAppUserOwnerResponse.app_owner_user` and `SearchAppUserOwnersResponse.list`.
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -138,6 +142,7 @@ model_de! { AppOwnerUser [1] {
 
 /// Held by `CreateAppResourceEntitlementOwnerResponse.app_resource_owner_entitlement`, `GetAppResourceEntitlementOwnerResponse.app_resource_owner_entitlement` and `SearchAppResourceEntitlementOwnersResponse.list`.
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -177,6 +182,7 @@ model_de! { AppResourceOwnerEntitlement [1] {
 
 /// Held by `CreateAppResourceUserOwnerResponse.app_resource_owner_user`, `GetAppResourceUserOwnerResponse.app_resource_owner_user` and `SearchAppResourceUserOwnersResponse.list`.
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -216,6 +222,7 @@ model_de! { AppResourceOwnerUser [1] {
 
 /// Held by `CreateAppUserEntitlementOwnerResponse.app_user_owner_entitlement` and `SearchAppUserEntitlementOwnersResponse.list`.
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -251,6 +258,7 @@ model_de! { AppUserOwnerEntitlement [1] {
 
 /// Held by `CreateAppUserUserOwnerResponse.app_user_owner_user` and `SearchAppUserUserOwnersResponse.list`.
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -286,6 +294,7 @@ model_de! { AppUserOwnerUser [1] {
 
 /// Held by `CreateConnectorEntitlementOwnerResponse.connector_owner_entitlement`, `GetConnectorEntitlementOwnerResponse.connector_owner_entitlement` and `SearchConnectorEntitlementOwnersResponse.list`.
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -321,6 +330,7 @@ model_de! { ConnectorOwnerEntitlement [1] {
 
 /// Held by `CreateConnectorUserOwnerResponse.connector_owner_user`, `GetConnectorUserOwnerResponse.connector_owner_user` and `SearchConnectorUserOwnersResponse.list`.
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -356,6 +366,7 @@ model_de! { ConnectorOwnerUser [1] {
 
 /// The request body of `AppEntitlementOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -377,6 +388,7 @@ setters! { CreateAppEntitlementEntitlementOwnerRequest {
 
 /// The answer of `AppEntitlementOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -393,6 +405,7 @@ model_de! { CreateAppEntitlementEntitlementOwnerResponse [1] {
 
 /// The request body of `AppOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -414,6 +427,7 @@ setters! { CreateAppEntitlementOwnerRequest {
 
 /// The answer of `AppOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -430,6 +444,7 @@ model_de! { CreateAppEntitlementOwnerResponse [1] {
 
 /// The request body of `AppEntitlementOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -451,6 +466,7 @@ setters! { CreateAppEntitlementUserOwnerRequest {
 
 /// The answer of `AppEntitlementOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -467,6 +483,7 @@ model_de! { CreateAppEntitlementUserOwnerResponse [1] {
 
 /// The request body of `AppResourceOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -488,6 +505,7 @@ setters! { CreateAppResourceEntitlementOwnerRequest {
 
 /// The answer of `AppResourceOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -504,6 +522,7 @@ model_de! { CreateAppResourceEntitlementOwnerResponse [1] {
 
 /// The request body of `AppResourceOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -525,6 +544,7 @@ setters! { CreateAppResourceUserOwnerRequest {
 
 /// The answer of `AppResourceOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -541,6 +561,7 @@ model_de! { CreateAppResourceUserOwnerResponse [1] {
 
 /// The request body of `AppUserOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -562,6 +583,7 @@ setters! { CreateAppUserEntitlementOwnerRequest {
 
 /// The answer of `AppUserOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -578,6 +600,7 @@ model_de! { CreateAppUserEntitlementOwnerResponse [1] {
 
 /// The request body of `AppOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -599,6 +622,7 @@ setters! { CreateAppUserOwnerRequest {
 
 /// The answer of `AppOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -615,6 +639,7 @@ model_de! { CreateAppUserOwnerResponse [1] {
 
 /// The request body of `AppUserOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -636,6 +661,7 @@ setters! { CreateAppUserUserOwnerRequest {
 
 /// The answer of `AppUserOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -652,6 +678,7 @@ model_de! { CreateAppUserUserOwnerResponse [1] {
 
 /// The request body of `ConnectorOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -673,6 +700,7 @@ setters! { CreateConnectorEntitlementOwnerRequest {
 
 /// The answer of `ConnectorOwnersV2::create_entitlement_owner` (`POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -689,6 +717,7 @@ model_de! { CreateConnectorEntitlementOwnerResponse [1] {
 
 /// The request body of `ConnectorOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -710,6 +739,7 @@ setters! { CreateConnectorUserOwnerRequest {
 
 /// The answer of `ConnectorOwnersV2::create_user_owner` (`POST /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -726,6 +756,7 @@ model_de! { CreateConnectorUserOwnerResponse [1] {
 
 /// The request body of `AppEntitlementOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -747,6 +778,7 @@ setters! { DeleteAppEntitlementEntitlementOwnerRequest {
 
 /// The answer of `AppEntitlementOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -758,6 +790,7 @@ model_de! { DeleteAppEntitlementEntitlementOwnerResponse [1] {
 
 /// The request body of `AppOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -779,6 +812,7 @@ setters! { DeleteAppEntitlementOwnerRequest {
 
 /// The answer of `AppOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -790,6 +824,7 @@ model_de! { DeleteAppEntitlementOwnerResponse [1] {
 
 /// The request body of `AppEntitlementOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -811,6 +846,7 @@ setters! { DeleteAppEntitlementUserOwnerRequest {
 
 /// The answer of `AppEntitlementOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -822,6 +858,7 @@ model_de! { DeleteAppEntitlementUserOwnerResponse [1] {
 
 /// The request body of `AppResourceOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -843,6 +880,7 @@ setters! { DeleteAppResourceEntitlementOwnerRequest {
 
 /// The answer of `AppResourceOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -854,6 +892,7 @@ model_de! { DeleteAppResourceEntitlementOwnerResponse [1] {
 
 /// The request body of `AppResourceOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -875,6 +914,7 @@ setters! { DeleteAppResourceUserOwnerRequest {
 
 /// The answer of `AppResourceOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -886,6 +926,7 @@ model_de! { DeleteAppResourceUserOwnerResponse [1] {
 
 /// The request body of `AppUserOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -907,6 +948,7 @@ setters! { DeleteAppUserEntitlementOwnerRequest {
 
 /// The answer of `AppUserOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -918,6 +960,7 @@ model_de! { DeleteAppUserEntitlementOwnerResponse [1] {
 
 /// The request body of `AppOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -939,6 +982,7 @@ setters! { DeleteAppUserOwnerRequest {
 
 /// The answer of `AppOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -950,6 +994,7 @@ model_de! { DeleteAppUserOwnerResponse [1] {
 
 /// The request body of `AppUserOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -971,6 +1016,7 @@ setters! { DeleteAppUserUserOwnerRequest {
 
 /// The answer of `AppUserOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/users/<user_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -982,6 +1028,7 @@ model_de! { DeleteAppUserUserOwnerResponse [1] {
 
 /// The request body of `ConnectorOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1003,6 +1050,7 @@ setters! { DeleteConnectorEntitlementOwnerRequest {
 
 /// The answer of `ConnectorOwnersV2::delete_entitlement_owner` (`DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1014,6 +1062,7 @@ model_de! { DeleteConnectorEntitlementOwnerResponse [1] {
 
 /// The request body of `ConnectorOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1035,6 +1084,7 @@ setters! { DeleteConnectorUserOwnerRequest {
 
 /// The answer of `ConnectorOwnersV2::delete_user_owner` (`DELETE /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1046,6 +1096,7 @@ model_de! { DeleteConnectorUserOwnerResponse [1] {
 
 /// The answer of `AppEntitlementOwnersV2::get_entitlement_owner` (`GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1062,6 +1113,7 @@ model_de! { GetAppEntitlementEntitlementOwnerResponse [1] {
 
 /// The answer of `AppOwnersV2::get_entitlement_owner` (`GET /api/v2/apps/<app_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1078,6 +1130,7 @@ model_de! { GetAppEntitlementOwnerResponse [1] {
 
 /// The answer of `AppEntitlementOwnersV2::get_user_owner` (`GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1094,6 +1147,7 @@ model_de! { GetAppEntitlementUserOwnerResponse [1] {
 
 /// The answer of `AppResourceOwnersV2::get_entitlement_owner` (`GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1110,6 +1164,7 @@ model_de! { GetAppResourceEntitlementOwnerResponse [1] {
 
 /// The answer of `AppResourceOwnersV2::get_user_owner` (`GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1126,6 +1181,7 @@ model_de! { GetAppResourceUserOwnerResponse [1] {
 
 /// The answer of `AppOwnersV2::get_user_owner` (`GET /api/v2/apps/<app_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1142,6 +1198,7 @@ model_de! { GetAppUserOwnerResponse [1] {
 
 /// The answer of `ConnectorOwnersV2::get_entitlement_owner` (`GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements/<role_slug>/<app_entitlement_ref_app_id>/<app_entitlement_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1158,6 +1215,7 @@ model_de! { GetConnectorEntitlementOwnerResponse [1] {
 
 /// The answer of `ConnectorOwnersV2::get_user_owner` (`GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users/<role_slug>/<user_ref_id>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1174,6 +1232,7 @@ model_de! { GetConnectorUserOwnerResponse [1] {
 
 /// The answer of `AppEntitlementOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1205,6 +1264,7 @@ impl crate::Page for SearchAppEntitlementEntitlementOwnersResponse {
 
 /// The answer of `AppOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1236,6 +1296,7 @@ impl crate::Page for SearchAppEntitlementOwnersResponse {
 
 /// The answer of `AppEntitlementOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1267,6 +1328,7 @@ impl crate::Page for SearchAppEntitlementUserOwnersResponse {
 
 /// The answer of `AppResourceOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1298,6 +1360,7 @@ impl crate::Page for SearchAppResourceEntitlementOwnersResponse {
 
 /// The answer of `AppResourceOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1329,6 +1392,7 @@ impl crate::Page for SearchAppResourceUserOwnersResponse {
 
 /// The answer of `AppUserOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/users/<user_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1360,6 +1424,7 @@ impl crate::Page for SearchAppUserEntitlementOwnersResponse {
 
 /// The answer of `AppOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1391,6 +1456,7 @@ impl crate::Page for SearchAppUserOwnersResponse {
 
 /// The answer of `AppUserOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/users/<user_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1422,6 +1488,7 @@ impl crate::Page for SearchAppUserUserOwnersResponse {
 
 /// The answer of `ConnectorOwnersV2::search_entitlement_owners` (`GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/entitlements?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1453,6 +1520,7 @@ impl crate::Page for SearchConnectorEntitlementOwnersResponse {
 
 /// The answer of `ConnectorOwnersV2::search_user_owners` (`GET /api/v2/apps/<app_id>/connectors/<connector_id>/owners/users?<page_size>&<page_token>&<role_slug>`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1484,6 +1552,7 @@ impl crate::Page for SearchConnectorUserOwnersResponse {
 
 /// The request body of `AppEntitlementOwnersV2::set` (`PUT /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1515,6 +1584,7 @@ setters! { SetAppEntitlementOwnersRequestV2 {
 
 /// The answer of `AppEntitlementOwnersV2::set` (`PUT /api/v2/apps/<app_id>/entitlements/<entitlement_id>/owners`).
 #[cfg(feature = "app-entitlement-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1526,6 +1596,7 @@ model_de! { SetAppEntitlementOwnersResponseV2 [1] {
 
 /// The request body of `AppOwnersV2::set` (`PUT /api/v2/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1557,6 +1628,7 @@ setters! { SetAppOwnersRequestV2 {
 
 /// The answer of `AppOwnersV2::set` (`PUT /api/v2/apps/<app_id>/owners`).
 #[cfg(feature = "app-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1568,6 +1640,7 @@ model_de! { SetAppOwnersResponseV2 [1] {
 
 /// The request body of `AppResourceOwnersV2::set` (`PUT /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1599,6 +1672,7 @@ setters! { SetAppResourceOwnersV2Request {
 
 /// The answer of `AppResourceOwnersV2::set` (`PUT /api/v2/apps/<app_id>/resource_types/<resource_type_id>/resources/<resource_id>/owners`).
 #[cfg(feature = "app-resource-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1610,6 +1684,7 @@ model_de! { SetAppResourceOwnersV2Response [1] {
 
 /// The request body of `AppUserOwnersV2::set` (`PUT /api/v2/apps/<app_id>/users/<user_id>/owners`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1641,6 +1716,7 @@ setters! { SetAppUserOwnersV2Request {
 
 /// The answer of `AppUserOwnersV2::set` (`PUT /api/v2/apps/<app_id>/users/<user_id>/owners`).
 #[cfg(feature = "app-user-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-user-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1652,6 +1728,7 @@ model_de! { SetAppUserOwnersV2Response [1] {
 
 /// The request body of `ConnectorOwnersV2::set_owners` (`PUT /api/v2/apps/<app_id>/connectors/<connector_id>/owners`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1683,6 +1760,7 @@ setters! { SetConnectorOwnersV2Request {
 
 /// The answer of `ConnectorOwnersV2::set_owners` (`PUT /api/v2/apps/<app_id>/connectors/<connector_id>/owners`).
 #[cfg(feature = "connector-owners-v2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

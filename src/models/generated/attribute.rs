@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `ListAttributeTypesResponse.list`.
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -26,6 +27,10 @@ model_de! { AttributeType [1] {
 
 /// Held by `CreateAttributeValueResponse.value`, `CreateComplianceFrameworkAttributeValueResponse.value`, `CreateRiskLevelAttributeValueResponse.value` and 7 more.
 #[cfg(any(feature = "attribute-search", feature = "attributes"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "attribute-search", feature = "attributes")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -71,6 +76,7 @@ model_de! { AttributeValue [1] {
 
 /// The request body of `Attributes::create_attribute_value` (`POST /api/v1/attributes`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -97,6 +103,7 @@ setters! { CreateAttributeValueRequest {
 
 /// The answer of `Attributes::create_attribute_value` (`POST /api/v1/attributes`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -113,6 +120,7 @@ model_de! { CreateAttributeValueResponse [1] {
 
 /// The request body of `Attributes::create_compliance_framework_attribute_value` (`POST /api/v1/attributes/compliance_frameworks`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -134,6 +142,7 @@ setters! { CreateComplianceFrameworkAttributeValueRequest {
 
 /// The answer of `Attributes::create_compliance_framework_attribute_value` (`POST /api/v1/attributes/compliance_frameworks`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -150,6 +159,7 @@ model_de! { CreateComplianceFrameworkAttributeValueResponse [1] {
 
 /// The request body of `Attributes::create_risk_level_attribute_value` (`POST /api/v1/attributes/risk_levels`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -171,6 +181,7 @@ setters! { CreateRiskLevelAttributeValueRequest {
 
 /// The answer of `Attributes::create_risk_level_attribute_value` (`POST /api/v1/attributes/risk_levels`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -187,6 +198,7 @@ model_de! { CreateRiskLevelAttributeValueResponse [1] {
 
 /// The request body of `Attributes::delete_attribute_value` (`DELETE /api/v1/attribute/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -198,6 +210,7 @@ model_de! { DeleteAttributeValueRequest [1] {
 
 /// The answer of `Attributes::delete_attribute_value` (`DELETE /api/v1/attribute/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -209,6 +222,7 @@ model_de! { DeleteAttributeValueResponse [1] {
 
 /// The request body of `Attributes::delete_compliance_framework_attribute_value` (`DELETE /api/v1/attributes/compliance_frameworks/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -220,6 +234,7 @@ model_de! { DeleteComplianceFrameworkAttributeValueRequest [1] {
 
 /// The answer of `Attributes::delete_compliance_framework_attribute_value` (`DELETE /api/v1/attributes/compliance_frameworks/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -231,6 +246,7 @@ model_de! { DeleteComplianceFrameworkAttributeValueResponse [1] {
 
 /// The request body of `Attributes::delete_risk_level_attribute_value` (`DELETE /api/v1/attributes/risk_levels/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -242,6 +258,7 @@ model_de! { DeleteRiskLevelAttributeValueRequest [1] {
 
 /// The answer of `Attributes::delete_risk_level_attribute_value` (`DELETE /api/v1/attributes/risk_levels/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -253,6 +270,7 @@ model_de! { DeleteRiskLevelAttributeValueResponse [1] {
 
 /// The answer of `Attributes::get_attribute_value` (`GET /api/v1/attributes/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -269,6 +287,7 @@ model_de! { GetAttributeValueResponse [1] {
 
 /// The answer of `Attributes::get_compliance_framework_attribute_value` (`GET /api/v1/attributes/compliance_frameworks/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -285,6 +304,7 @@ model_de! { GetComplianceFrameworkAttributeValueResponse [1] {
 
 /// The answer of `Attributes::get_risk_level_attribute_value` (`GET /api/v1/attributes/risk_levels/<id>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -301,6 +321,7 @@ model_de! { GetRiskLevelAttributeValueResponse [1] {
 
 /// The answer of `Attributes::list_attribute_types` (`GET /api/v1/attributes/types?<page_size>&<page_token>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -332,6 +353,7 @@ impl crate::Page for ListAttributeTypesResponse {
 
 /// The answer of `Attributes::list_attribute_values` (`GET /api/v1/attributes/types/<attribute_type_id>/values?<page_size>&<page_token>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -363,6 +385,7 @@ impl crate::Page for ListAttributeValuesResponse {
 
 /// The answer of `Attributes::list_compliance_frameworks` (`GET /api/v1/attributes/compliance_frameworks?<page_size>&<page_token>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -394,6 +417,7 @@ impl crate::Page for ListComplianceFrameworksResponse {
 
 /// The answer of `Attributes::list_risk_levels` (`GET /api/v1/attributes/risk_levels?<page_size>&<page_token>`).
 #[cfg(feature = "attributes")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -425,6 +449,7 @@ impl crate::Page for ListRiskLevelsResponse {
 
 /// The request body of `AttributeSearch::search_attribute_values` (`POST /api/v1/search/attributes`).
 #[cfg(feature = "attribute-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attribute-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -476,6 +501,7 @@ setters! { SearchAttributeValuesRequest {
 
 /// The answer of `AttributeSearch::search_attribute_values` (`POST /api/v1/search/attributes`).
 #[cfg(feature = "attribute-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "attribute-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

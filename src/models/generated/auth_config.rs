@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `TenantAuthConfig.c1_local` and `TenantAuthConfigServiceCreateRequest.c1_local`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -27,6 +28,7 @@ setters! { AuthConfigC1Local {
 
 #[cfg(feature = "tenant-auth-config")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 /// An open enum of 4 known values, the type of `AuthConfigC1Local.delegated_verifiers`.
 pub enum AuthConfigC1LocalDelegatedVerifiers {
 /// `DELEGATED_VERIFIER_TYPE_UNSPECIFIED`
@@ -42,6 +44,7 @@ Github = "DELEGATED_VERIFIER_TYPE_GITHUB",
 
 /// Held by `TenantAuthConfig.google` and `TenantAuthConfigServiceCreateRequest.google`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -68,6 +71,7 @@ setters! { AuthConfigGoogle {
 
 /// Held by `TenantAuthConfig.jumpcloud` and `TenantAuthConfigServiceCreateRequest.jumpcloud`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -100,6 +104,7 @@ setters! { AuthConfigJumpCloud {
 
 /// Held by `TenantAuthConfig.microsoft` and `TenantAuthConfigServiceCreateRequest.microsoft`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -121,6 +126,7 @@ setters! { AuthConfigMicrosoft {
 
 /// Held by `TenantAuthConfig.oidc` and `TenantAuthConfigServiceCreateRequest.oidc`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -171,6 +177,7 @@ setters! { AuthConfigOIDC {
 
 /// Held by `TenantAuthConfig.okta` and `TenantAuthConfigServiceCreateRequest.okta`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -209,6 +216,7 @@ setters! { AuthConfigOkta {
 
 /// Held by `TenantAuthConfig.onelogin` and `TenantAuthConfigServiceCreateRequest.onelogin`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -247,6 +255,7 @@ setters! { AuthConfigOneLogin {
 
 /// Held by `TenantAuthConfig.pingone` and `TenantAuthConfigServiceCreateRequest.pingone`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -287,6 +296,7 @@ setters! { AuthConfigPingOne {
 ///
 /// In `TenantAuthConfigServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `google`, `microsoft`, `okta`, `onelogin`, `jumpcloud`, `pingone`, `oidc`, `c1_local` may be set.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -421,6 +431,7 @@ set_paths! { TenantAuthConfig {
 
 #[cfg(feature = "tenant-auth-config")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 /// An open enum of 9 known values, the type of `TenantAuthConfig.provider_type`.
 pub enum TenantAuthConfigProviderType {
 /// `AUTH_CONFIG_PROVIDER_TYPE_UNSPECIFIED`
@@ -448,6 +459,7 @@ C1Local = "AUTH_CONFIG_PROVIDER_TYPE_C1_LOCAL",
 ///
 /// At most one of `google`, `microsoft`, `okta`, `onelogin`, `jumpcloud`, `pingone`, `oidc`, `c1_local` may be set.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -548,6 +560,7 @@ impl TenantAuthConfigServiceCreateRequest {
 
 /// The answer of `TenantAuthConfig::create` (`POST /api/v1/auth-configs`).
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -564,6 +577,7 @@ model_de! { TenantAuthConfigServiceCreateResponse [1] {
 
 /// The request body of `TenantAuthConfig::delete` (`DELETE /api/v1/auth-configs/<id>`).
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -575,6 +589,7 @@ model_de! { TenantAuthConfigServiceDeleteRequest [1] {
 
 /// The answer of `TenantAuthConfig::delete` (`DELETE /api/v1/auth-configs/<id>`).
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -586,6 +601,7 @@ model_de! { TenantAuthConfigServiceDeleteResponse [1] {
 
 /// The answer of `TenantAuthConfig::get` (`GET /api/v1/auth-configs/<id>`).
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -602,6 +618,7 @@ model_de! { TenantAuthConfigServiceGetResponse [1] {
 
 /// The answer of `TenantAuthConfig::list` (`GET /api/v1/auth-configs?<page_size>&<page_token>`).
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -635,6 +652,7 @@ impl crate::Page for TenantAuthConfigServiceListResponse {
 ///
 /// An update: the server changes the fields of `auth_config` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TenantAuthConfigServiceUpdateRequest {
@@ -679,6 +697,7 @@ update_body! { TenantAuthConfigServiceUpdateRequest { "authConfig" auth_config, 
 
 /// The answer of `TenantAuthConfig::update` (`POST /api/v1/auth-configs/<id>`).
 #[cfg(feature = "tenant-auth-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -695,6 +714,7 @@ model_de! { TenantAuthConfigServiceUpdateResponse [1] {
 
 #[cfg(feature = "tenant-auth-config")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-auth-config")))]
 /// An open enum of 4 known values, the type of `TenantAuthConfig.status` and `TenantAuthConfigServiceCreateRequest.status`.
 pub enum TenantAuthConfigStatus {
 /// `AUTH_CONFIG_STATUS_UNSPECIFIED`

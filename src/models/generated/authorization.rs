@@ -11,8 +11,21 @@ use super::*;
     feature = "task-actions",
     feature = "task-search",
     feature = "user",
-    feature = "user-search"
+    feature = "user-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "principal",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user",
+        feature = "user-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -37,7 +50,8 @@ pub struct UserActorObjectPermissions {
     feature = "task-actions",
     feature = "task-search",
     feature = "user",
-    feature = "user-search"
+    feature = "user-search",
+    feature = "webhooks"
 ))]
 model_de! { UserActorObjectPermissions [1] {
     0 "delete" delete: Plain,

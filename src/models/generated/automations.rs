@@ -8,6 +8,10 @@ use super::*;
 ///
 /// At most one of `conflict_monitor_refs`, `all_conflict_monitors` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -34,6 +38,10 @@ setters! { AccessConflictTrigger {
 
 /// Held by `GrantTriggerFilter.account_filter`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -55,6 +63,10 @@ setters! { AccountFilter {
 
 /// Held by `AccountLifecycleAction.account_in_context`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -68,6 +80,10 @@ model_de! { AccountInContext [1] {
 ///
 /// At most one of `account_ref`, `account_in_context` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -104,6 +120,10 @@ setters! { AccountLifecycleAction {
 
 /// Held by `AccountLifecycleAction.account_ref`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -127,6 +147,10 @@ setters! { AccountRef {
 ///
 /// At most one of `app_id`, `app_id_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -160,6 +184,10 @@ setters! { AppUserCreatedTrigger {
 ///
 /// At most one of `app_id`, `app_id_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -193,6 +221,10 @@ setters! { AppUserUpdatedTrigger {
 ///
 /// In `UpdateAutomationRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `circuit_breaker` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -335,6 +367,7 @@ set_paths! { Automation {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation", feature = "automation-search"))))]
 /// An open enum of 5 known values, the type of `Automation.circuit_breaker_period`, `AutomationsCreateAutomationRequest.circuit_breaker_period` and `DisabledReasonCircuitBreaker.period`.
 pub enum AutomationCircuitBreakerPeriod {
 /// `CIRCUIT_BREAKER_PERIOD_UNSPECIFIED`
@@ -357,6 +390,15 @@ Month = "CIRCUIT_BREAKER_PERIOD_MONTH",
     feature = "automation-execution-search",
     feature = "automation-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "automation",
+        feature = "automation-execution",
+        feature = "automation-execution-search",
+        feature = "automation-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -386,6 +428,13 @@ setters! { AutomationContext {
     feature = "automation-execution",
     feature = "automation-execution-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "automation-execution",
+        feature = "automation-execution-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -463,6 +512,7 @@ model_de! { AutomationExecution [1] {
 
 /// Held by `SearchAllAutomationExecutionsRequest.expand_mask` and `SearchAutomationExecutionsRequest.expand_mask`.
 #[cfg(feature = "automation-execution-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -484,6 +534,7 @@ setters! { AutomationExecutionExpandMask {
 
 /// Held by `SearchAutomationExecutionsRequest.refs`.
 #[cfg(feature = "automation-execution-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -511,6 +562,7 @@ setters! { AutomationExecutionRef {
     feature = "automation-execution-search"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation-execution", feature = "automation-execution-search"))))]
 /// An open enum of 11 known values, the type of `AutomationExecution.state`, `SearchAllAutomationExecutionsRequest.execution_states` and `SearchAutomationExecutionsRequest.execution_step_states`.
 pub enum AutomationExecutionState {
 /// `AUTOMATION_EXECUTION_STATE_UNSPECIFIED`
@@ -543,6 +595,13 @@ PausedByCircuitBreaker = "AUTOMATION_EXECUTION_STATE_PAUSED_BY_CIRCUIT_BREAKER",
     feature = "automation-execution",
     feature = "automation-execution-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "automation-execution",
+        feature = "automation-execution-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -570,6 +629,7 @@ model_de! { AutomationExecutionView [1] {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation", feature = "automation-search"))))]
 /// An open enum of 14 known values, the type of `Automation.primary_trigger_type` and `SearchAutomationsRequest.trigger_types`.
 pub enum AutomationPrimaryTriggerType {
 /// `TRIGGER_TYPE_UNSPECIFIED`
@@ -607,6 +667,10 @@ ScheduleNoUser = "TRIGGER_TYPE_SCHEDULE_NO_USER",
 ///
 /// At most one of `create_access_review`, `wait_for_duration`, `unenroll_from_all_access_profiles`, `create_revoke_tasks`, `create_revoke_tasks_v2`, `send_email`, `remove_from_delegation`, `run_automation`, `update_user`, `task_action`, `webhook`, `connector_action`, `connector_create_account`, `grant_entitlements`, `send_slack_message`, `call_function`, `account_lifecycle_action`, `generate_password`, `evaluate_expressions`, `set_credential`, `store_credential` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -743,6 +807,10 @@ setters! { AutomationStep {
 
 /// Held by `RunAutomation.automation_template_ref` and `SearchAutomationsRequest.refs`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -764,6 +832,7 @@ setters! { AutomationTemplateRef {
 
 /// Held by `SearchAutomationTemplateVersionsResponse.list`.
 #[cfg(feature = "automation-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -818,6 +887,10 @@ model_de! { AutomationTemplateVersion [1] {
 ///
 /// At most one of `user_profile_change`, `app_user_created`, `app_user_updated`, `usage_based_revocation`, `user_created`, `grant_found`, `grant_deleted`, `webhook`, `schedule`, `schedule_app_user`, `access_conflict`, `schedule_no_user` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -894,6 +967,7 @@ setters! { AutomationTrigger {
 
 /// The request body of `Automation::create_automation` (`POST /api/v1/automations`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -975,6 +1049,7 @@ setters! { AutomationsCreateAutomationRequest {
 
 /// The answer of `Automation::create_automation` (`POST /api/v1/automations`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1006,6 +1081,7 @@ redacted_debug! { AutomationsCreateAutomationResponse {
 
 /// The request body of `Automation::delete_automation` (`DELETE /api/v1/automations/<id>`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1017,6 +1093,7 @@ model_de! { AutomationsDeleteAutomationRequest [1] {
 
 /// The answer of `Automation::delete_automation` (`DELETE /api/v1/automations/<id>`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1028,6 +1105,10 @@ model_de! { AutomationsDeleteAutomationResponse [1] {
 
 /// Held by `AutomationStep.call_function`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1054,6 +1135,7 @@ setters! { CallFunction {
 
 /// The request body of `Automation::clear_automation_circuit_breaker` (`POST /api/v1/automations/<id>/circuit_breaker/clear`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1080,6 +1162,7 @@ setters! { ClearAutomationCircuitBreakerRequest {
 
 #[cfg(feature = "automation")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 /// An open enum of 3 known values, the type of `ClearAutomationCircuitBreakerRequest.decision` and `ResolvePausedAutomationExecutionsRequest.decision`.
 pub enum ClearAutomationCircuitBreakerRequestDecision {
 /// `PAUSED_EXECUTION_DECISION_UNSPECIFIED`
@@ -1093,6 +1176,7 @@ Cancel = "PAUSED_EXECUTION_DECISION_CANCEL",
 
 /// The answer of `Automation::clear_automation_circuit_breaker` (`POST /api/v1/automations/<id>/circuit_breaker/clear`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1111,6 +1195,10 @@ model_de! { ClearAutomationCircuitBreakerResponse [1] {
 ///
 /// At most one of `user_id_cel`, `user_ref` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1142,6 +1230,10 @@ setters! { CloseAction {
 
 /// Held by `AccessConflictTrigger.conflict_monitor_refs`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1165,6 +1257,10 @@ setters! { ConflictMonitorRefs {
 ///
 /// At most one of `connector_ref` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1203,6 +1299,10 @@ setters! { ConnectorAction {
 ///
 /// At most one of `user_id_cel`, `user_properties` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1239,6 +1339,10 @@ setters! { ConnectorCreateAccount {
 
 /// Held by `AutomationStep.create_access_review`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1285,6 +1389,10 @@ setters! { CreateAccessReview {
 
 /// Held by `AutomationStep.create_revoke_tasks`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1343,6 +1451,10 @@ setters! { CreateRevokeTasks {
 ///
 /// At most one of each group may be set: `user_id_cel`, `user_ref`, `use_subject_user`; `inclusion_list`, `inclusion_all`, `inclusion_criteria`, `inclusion_list_cel`, `inclusion_access_only`; `exclusion_none`, `exclusion_list`, `exclusion_criteria`, `exclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1424,6 +1536,7 @@ setters! { CreateRevokeTasksV2 {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation", feature = "automation-search"))))]
 /// An open enum of 2 known values, the type of `CreateRevokeTasksV2.grant_source_filter`.
 pub enum CreateRevokeTasksV2GrantSourceFilter {
 /// `GRANT_SOURCE_FILTER_UNSPECIFIED`
@@ -1435,6 +1548,10 @@ Direct = "GRANT_SOURCE_FILTER_DIRECT",
 
 /// Held by `Automation.circuit_breaker`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1474,6 +1591,10 @@ setters! { DisabledReasonCircuitBreaker {
 
 /// Held by `CreateRevokeTasksV2.exclusion_criteria`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1510,6 +1631,10 @@ setters! { EntitlementExclusionCriteria {
 
 /// Held by `CreateRevokeTasksV2.exclusion_list`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1531,6 +1656,10 @@ setters! { EntitlementExclusionList {
 
 /// Held by `CreateRevokeTasksV2.exclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1552,6 +1681,10 @@ setters! { EntitlementExclusionListCel {
 
 /// Held by `CreateRevokeTasksV2.exclusion_none`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1563,6 +1696,10 @@ model_de! { EntitlementExclusionNone [1] {
 
 /// Held by `CreateRevokeTasksV2.inclusion_access_only`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1574,6 +1711,10 @@ model_de! { EntitlementInclusionAccessOnly [1] {
 
 /// Held by `CreateRevokeTasksV2.inclusion_all` and `GrantTriggerFilter.inclusion_all`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1585,6 +1726,10 @@ model_de! { EntitlementInclusionAll [1] {
 
 /// Held by `CreateRevokeTasksV2.inclusion_criteria` and `GrantTriggerFilter.inclusion_criteria`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1621,6 +1766,10 @@ setters! { EntitlementInclusionCriteria {
 
 /// Held by `CreateRevokeTasksV2.inclusion_list` and `GrantTriggerFilter.inclusion_list`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1642,6 +1791,10 @@ setters! { EntitlementInclusionList {
 
 /// Held by `CreateRevokeTasksV2.inclusion_list_cel` and `GrantTriggerFilter.inclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1665,6 +1818,10 @@ setters! { EntitlementInclusionListCel {
 ///
 /// Deprecated by the vendor.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1686,6 +1843,7 @@ setters! { EvaluateExpressions {
 
 /// The request body of `Automation::execute_automation` (`POST /api/v1/automations/<id>/execute`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1707,6 +1865,7 @@ setters! { ExecuteAutomationRequest {
 
 /// The answer of `Automation::execute_automation` (`POST /api/v1/automations/<id>/execute`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1728,6 +1887,10 @@ model_de! { ExecuteAutomationResponse [1] {
 ///
 /// Deprecated by the vendor.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1759,6 +1922,10 @@ setters! { Expression {
 
 /// Held by `AutomationStep.generate_password`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1787,6 +1954,10 @@ setters! { GeneratePassword {
 ///
 /// At most one of `no_restrictions`, `custom_characters`, `excluded_characters` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1848,6 +2019,7 @@ setters! { GeneratePasswordPolicy {
 
 /// The answer of `AutomationExecution::get_automation_execution` (`GET /api/v1/automation_executions/<id>`).
 #[cfg(feature = "automation-execution")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1872,6 +2044,7 @@ model_de! { GetAutomationExecutionResponse [1] {
 
 /// The answer of `Automation::get_automation` (`GET /api/v1/automations/<id>`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1888,6 +2061,10 @@ model_de! { GetAutomationResponse [1] {
 
 /// Held by `AutomationTrigger.grant_deleted`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1909,6 +2086,10 @@ setters! { GrantDeletedTrigger {
 
 /// Held by `GrantEntitlements.exclusion_criteria`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1940,6 +2121,10 @@ setters! { GrantEntitlementExclusionCriteria {
 
 /// Held by `GrantEntitlements.exclusion_list`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1961,6 +2146,10 @@ setters! { GrantEntitlementExclusionList {
 
 /// Held by `GrantEntitlements.exclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1982,6 +2171,10 @@ setters! { GrantEntitlementExclusionListCel {
 
 /// Held by `GrantEntitlements.exclusion_none`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1993,6 +2186,10 @@ model_de! { GrantEntitlementExclusionNone [1] {
 
 /// Held by `GrantEntitlements.inclusion_criteria`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2024,6 +2221,10 @@ setters! { GrantEntitlementInclusionCriteria {
 
 /// Held by `GrantEntitlements.inclusion_list`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2045,6 +2246,10 @@ setters! { GrantEntitlementInclusionList {
 
 /// Held by `GrantEntitlements.inclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2068,6 +2273,10 @@ setters! { GrantEntitlementInclusionListCel {
 ///
 /// At most one of each group may be set: `inclusion_list`, `inclusion_criteria`, `inclusion_list_cel`; `exclusion_none`, `exclusion_list`, `exclusion_criteria`, `exclusion_list_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2134,6 +2343,10 @@ setters! { GrantEntitlements {
 
 /// Held by `GrantTriggerFilter.grant_filter`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2165,6 +2378,7 @@ setters! { GrantFilter {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation", feature = "automation-search"))))]
 /// An open enum of 4 known values, the type of `GrantFilter.grant_justification_type`.
 pub enum GrantFilterGrantJustificationType {
 /// `GRANT_JUSTIFICATION_TYPE_UNSPECIFIED`
@@ -2180,6 +2394,10 @@ Direct = "GRANT_JUSTIFICATION_TYPE_DIRECT",
 
 /// Held by `AutomationTrigger.grant_found`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2203,6 +2421,10 @@ setters! { GrantFoundTrigger {
 ///
 /// At most one of `inclusion_list`, `inclusion_all`, `inclusion_criteria`, `inclusion_list_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2249,6 +2471,7 @@ setters! { GrantTriggerFilter {
 
 /// The answer of `AutomationExecution::list_automation_executions` (`GET /api/v1/automation_executions?<page_size>&<page_token>`).
 #[cfg(feature = "automation-execution")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2280,6 +2503,7 @@ impl crate::Page for ListAutomationExecutionsResponse {
 
 /// The answer of `Automation::list_automations` (`GET /api/v1/automations?<page_size>&<page_token>`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2313,6 +2537,10 @@ impl crate::Page for ListAutomationsResponse {
 ///
 /// At most one of each group may be set: `assignee_user_id_cel`, `assignee_user_ref`; `subject_user_id_cel`, `subject_user_ref`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2356,6 +2584,10 @@ setters! { ReassignAction {
 ///
 /// At most one of `replacement_user_id_cel`, `replacement_user_ref` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2397,6 +2629,7 @@ setters! { RemoveFromDelegation {
 
 /// The request body of `Automation::resolve_paused_automation_executions` (`POST /api/v1/automations/<id>/circuit_breaker/resolve_paused`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2423,6 +2656,7 @@ setters! { ResolvePausedAutomationExecutionsRequest {
 
 /// The answer of `Automation::resolve_paused_automation_executions` (`POST /api/v1/automations/<id>/circuit_breaker/resolve_paused`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2449,6 +2683,10 @@ model_de! { ResolvePausedAutomationExecutionsResponse [1] {
 ///
 /// At most one of `automation_template_ref`, `automation_template_id_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2480,6 +2718,10 @@ setters! { RunAutomation {
 
 /// Held by `UsageBasedRevocationTrigger.run_delayed`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2512,6 +2754,10 @@ impl RunDelayed {
 
 /// Held by `UsageBasedRevocationTrigger.run_immediately`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2523,6 +2769,10 @@ model_de! { RunImmediately [1] {
 
 /// Held by `AutomationTrigger.schedule`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2572,6 +2822,10 @@ setters! { ScheduleTrigger {
 
 /// Held by `AutomationTrigger.schedule_app_user`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2616,6 +2870,10 @@ setters! { ScheduleTriggerAppUser {
 
 /// Held by `AutomationTrigger.schedule_no_user`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2655,6 +2913,7 @@ setters! { ScheduleTriggerNoUser {
 
 /// The request body of `AutomationExecutionSearch::search_all_automation_executions` (`POST /api/v1/search/all_automation_executions`).
 #[cfg(feature = "automation-execution-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2706,6 +2965,7 @@ setters! { SearchAllAutomationExecutionsRequest {
 
 /// The answer of `AutomationExecutionSearch::search_all_automation_executions` (`POST /api/v1/search/all_automation_executions`).
 #[cfg(feature = "automation-execution-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2741,6 +3001,7 @@ impl crate::Page for SearchAllAutomationExecutionsResponse {
 
 /// The request body of `AutomationExecutionSearch::search_automation_executions` (`POST /api/v1/search/automation_executions`).
 #[cfg(feature = "automation-execution-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2800,6 +3061,7 @@ setters! { SearchAutomationExecutionsRequest {
 
 /// The answer of `AutomationExecutionSearch::search_automation_executions` (`POST /api/v1/search/automation_executions`).
 #[cfg(feature = "automation-execution-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2835,6 +3097,7 @@ impl crate::Page for SearchAutomationExecutionsResponse {
 
 /// The request body of `AutomationSearch::search_automation_template_versions` (`POST /api/v1/search/automation_versions`).
 #[cfg(feature = "automation-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2866,6 +3129,7 @@ setters! { SearchAutomationTemplateVersionsRequest {
 
 /// The answer of `AutomationSearch::search_automation_template_versions` (`POST /api/v1/search/automation_versions`).
 #[cfg(feature = "automation-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2897,6 +3161,7 @@ impl crate::Page for SearchAutomationTemplateVersionsResponse {
 
 /// The request body of `AutomationSearch::search_automations` (`POST /api/v1/search/automations`).
 #[cfg(feature = "automation-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2968,6 +3233,7 @@ setters! { SearchAutomationsRequest {
 
 #[cfg(feature = "automation-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 /// An open enum of 6 known values, the type of `SearchAutomationsRequest.sort_field`.
 pub enum SearchAutomationsRequestSortField {
 /// `AUTOMATION_SORT_FIELD_UNSPECIFIED`
@@ -2987,6 +3253,7 @@ PrimaryTriggerType = "AUTOMATION_SORT_FIELD_PRIMARY_TRIGGER_TYPE",
 
 #[cfg(feature = "automation-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 /// An open enum of 3 known values, the type of `SearchAutomationsRequest.statuses`.
 pub enum SearchAutomationsRequestStatuses {
 /// `AUTOMATION_STATUS_FILTER_UNSPECIFIED`
@@ -3000,6 +3267,7 @@ Off = "AUTOMATION_STATUS_FILTER_OFF",
 
 /// The answer of `AutomationSearch::search_automations` (`POST /api/v1/search/automations`).
 #[cfg(feature = "automation-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3031,6 +3299,10 @@ impl crate::Page for SearchAutomationsResponse {
 
 /// Held by `AutomationStep.send_email`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3089,6 +3361,10 @@ setters! { SendEmail {
 ///
 /// At most one of `channel_name`, `channel_name_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3142,6 +3418,10 @@ setters! { SendSlackMessage {
 ///
 /// At most one of `connector_ref` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3173,6 +3453,10 @@ setters! { SetCredential {
 
 /// Held by `AutomationStep.store_credential`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3245,6 +3529,7 @@ setters! { StoreCredential {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation", feature = "automation-search"))))]
 /// An open enum of 3 known values, the type of `StoreCredential.auth_type`.
 pub enum StoreCredentialAuthType {
 /// `STORE_CREDENTIAL_AUTH_TYPE_UNSPECIFIED`
@@ -3258,6 +3543,7 @@ VerifyEmail = "STORE_CREDENTIAL_AUTH_TYPE_VERIFY_EMAIL",
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation", feature = "automation-search"))))]
 /// An open enum of 3 known values, the type of `StoreCredential.vault_type`.
 pub enum StoreCredentialVaultType {
 /// `STORE_CREDENTIAL_VAULT_TYPE_UNSPECIFIED`
@@ -3273,6 +3559,10 @@ AppVault = "STORE_CREDENTIAL_VAULT_TYPE_APP_VAULT",
 ///
 /// At most one of `close`, `reassign` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3309,6 +3599,7 @@ setters! { TaskAction {
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation", feature = "automation-search"))))]
 /// An open enum of 4 known values, the type of `TaskAction.task_types`.
 pub enum TaskActionTaskTypes {
 /// `TASK_TYPE_UNSPECIFIED`
@@ -3324,6 +3615,7 @@ Review = "TASK_TYPE_REVIEW",
 
 #[cfg(any(feature = "automation", feature = "automation-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "automation", feature = "automation-search"))))]
 /// An open enum of 3 known values, the type of `TaskAction.task_user_relation`.
 pub enum TaskActionTaskUserRelation {
 /// `TASK_USER_RELATION_UNSPECIFIED`
@@ -3337,6 +3629,7 @@ Subject = "TASK_USER_RELATION_SUBJECT",
 
 /// The request body of `AutomationExecutionActions::terminate_automation` (`POST /api/v1/automation_executions/<id>/actions/terminate`).
 #[cfg(feature = "automation-execution-actions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-actions")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3348,6 +3641,7 @@ model_de! { TerminateAutomationRequest [1] {
 
 /// The answer of `AutomationExecutionActions::terminate_automation` (`POST /api/v1/automation_executions/<id>/actions/terminate`).
 #[cfg(feature = "automation-execution-actions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-actions")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3359,6 +3653,10 @@ model_de! { TerminateAutomationResponse [1] {
 
 /// Held by `AutomationStep.unenroll_from_all_access_profiles`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3402,6 +3700,7 @@ setters! { UnenrollFromAllAccessProfiles {
 ///
 /// An update: the server changes the fields of `automation` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAutomationRequest {
@@ -3446,6 +3745,7 @@ update_body! { UpdateAutomationRequest { "automation" automation,  } {  } }
 
 /// The answer of `Automation::update_automation` (`POST /api/v1/automations/<id>`).
 #[cfg(feature = "automation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3479,6 +3779,10 @@ redacted_debug! { UpdateAutomationResponse {
 ///
 /// At most one of each group may be set: `user_id_cel`, `user_ref`; `user_status_enum`, `user_status_cel`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3522,6 +3826,10 @@ setters! { UpdateUser {
 ///
 /// At most one of `run_immediately`, `run_delayed` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3591,6 +3899,10 @@ setters! { UsageBasedRevocationTrigger {
 
 /// Held by `AutomationTrigger.user_created`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3612,6 +3924,10 @@ setters! { UserCreatedTrigger {
 
 /// Held by `AutomationTrigger.user_profile_change`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3633,6 +3949,10 @@ setters! { UserProfileChangeTrigger {
 
 /// Held by `ConnectorCreateAccount.user_properties`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3669,6 +3989,10 @@ setters! { UserProperties {
 
 /// Held by `AutomationStep.wait_for_duration`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3695,6 +4019,10 @@ setters! { WaitForDuration {
 ///
 /// At most one of `webhook_id`, `webhook_id_cel` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3728,6 +4056,10 @@ setters! { Webhook {
 ///
 /// At most one of `jwt`, `hmac`, `capability_url` may be set.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3764,6 +4096,10 @@ setters! { WebhookAutomationTrigger {
 
 /// Held by `WebhookAutomationTrigger.capability_url`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3775,6 +4111,10 @@ model_de! { WebhookListenerAuthCapabilityURL [1] {
 
 /// Held by `WebhookAutomationTrigger.hmac`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3786,6 +4126,10 @@ model_de! { WebhookListenerAuthHMAC [1] {
 
 /// Held by `WebhookAutomationTrigger.jwt`.
 #[cfg(any(feature = "automation", feature = "automation-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "automation", feature = "automation-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

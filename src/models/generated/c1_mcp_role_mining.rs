@@ -9,6 +9,13 @@ use super::*;
     feature = "role-mining-management",
     feature = "role-mining-management-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "role-mining-management",
+        feature = "role-mining-management-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -44,6 +51,7 @@ model_de! { AccessProfileMatch [1] {
 
 /// Held by `GetCustomAnalysisResultResponse.facets`.
 #[cfg(feature = "role-mining-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -71,6 +79,13 @@ model_de! { AttributeFacet [1] {
     feature = "role-mining-management",
     feature = "role-mining-management-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "role-mining-management",
+        feature = "role-mining-management-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -135,6 +150,7 @@ setters! { CohortEntitlement {
 
 /// Held by `GetCustomAnalysisResultResponse.clusters`.
 #[cfg(feature = "role-mining-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -166,6 +182,13 @@ model_de! { EntitlementCluster [1] {
     feature = "role-mining-management",
     feature = "role-mining-management-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "role-mining-management",
+        feature = "role-mining-management-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -195,6 +218,7 @@ setters! { ProfileFilter {
 
 /// Held by `AttributeFacet.values`.
 #[cfg(feature = "role-mining-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -5,8 +5,9 @@
 use super::*;
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Body {
@@ -27,7 +28,7 @@ pub struct Body {
     pub webhook_id: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { Body [1] {
     0 "callbackUrl" callback_url: Plain,
     1 "event" event: Plain,
@@ -36,8 +37,18 @@ model_de! { Body [1] {
     4 "webhookId" webhook_id: Plain,
 } }
 
+#[cfg(feature = "webhooks")]
+redacted_debug! { Body {
+    "callback_url" callback_url: redacted,
+    "event" event: shown,
+    "payload" payload: shown,
+    "version" version: shown,
+    "webhook_id" webhook_id: shown,
+} }
+
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -59,7 +70,7 @@ pub struct PayloadFindingDispatch {
     pub rule_id: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { PayloadFindingDispatch [1] {
     0 "dispatchId" dispatch_id: Plain,
     1 "finding" finding: Model,
@@ -69,7 +80,8 @@ model_de! { PayloadFindingDispatch [1] {
 } }
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -82,14 +94,15 @@ pub struct PayloadPolicyApprovalStep {
     pub task_view: Option<TaskView>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { PayloadPolicyApprovalStep [1] {
     0 "expanded" expanded: Plain,
     1 "taskView" task_view: Model,
 } }
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -102,14 +115,15 @@ pub struct PayloadPolicyPostAction {
     pub task_view: Option<TaskView>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { PayloadPolicyPostAction [1] {
     0 "expanded" expanded: Plain,
     1 "taskView" task_view: Model,
 } }
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -122,25 +136,27 @@ pub struct PayloadProvisionStep {
     pub task_view: Option<TaskView>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { PayloadProvisionStep [1] {
     0 "expanded" expanded: Plain,
     1 "taskView" task_view: Model,
 } }
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PayloadTest {}
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { PayloadTest [1] {
 } }
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -162,7 +178,7 @@ pub struct PayloadWorkflowStep {
     pub workflow_id: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { PayloadWorkflowStep [1] {
     0 "context" context: Plain,
     1 "workflowExecutionId" workflow_execution_id: Int64,
@@ -171,7 +187,8 @@ model_de! { PayloadWorkflowStep [1] {
 } }
 
 /// Held by `ResponsePolicyApprovalStep.replace_policy`.
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -184,7 +201,7 @@ pub struct ResponsePolicyApprovalReplacePolicy {
     pub policy_steps: Option<Vec<PolicyStep>>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponsePolicyApprovalReplacePolicy [1] {
     0 "comment" comment: Plain,
     1 "policySteps" policy_steps: Models,
@@ -193,7 +210,8 @@ model_de! { ResponsePolicyApprovalReplacePolicy [1] {
 /// A model no operation uses (compiled under `full` only).
 ///
 /// At most one of `approve`, `deny`, `reassign`, `replace_policy` may be set.
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -215,7 +233,7 @@ pub struct ResponsePolicyApprovalStep {
     pub version: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponsePolicyApprovalStep [1] {
     0 "approve" approve: Model,
     1 "deny" deny: Model,
@@ -225,7 +243,8 @@ model_de! { ResponsePolicyApprovalStep [1] {
 } }
 
 /// Held by `ResponsePolicyApprovalStep.approve`.
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -235,13 +254,14 @@ pub struct ResponsePolicyApprovalStepApprove {
     pub comment: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponsePolicyApprovalStepApprove [1] {
     0 "comment" comment: Plain,
 } }
 
 /// Held by `ResponsePolicyApprovalStep.deny`.
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -251,13 +271,14 @@ pub struct ResponsePolicyApprovalStepDeny {
     pub comment: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponsePolicyApprovalStepDeny [1] {
     0 "comment" comment: Plain,
 } }
 
 /// Held by `ResponsePolicyApprovalStep.reassign`.
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -270,14 +291,15 @@ pub struct ResponsePolicyApprovalStepReassign {
     pub new_step_user_ids: Option<Vec<String>>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponsePolicyApprovalStepReassign [1] {
     0 "comment" comment: Plain,
     1 "newStepUserIds" new_step_user_ids: Plain,
 } }
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -287,7 +309,7 @@ pub struct ResponsePolicyPostAction {
     pub version: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponsePolicyPostAction [1] {
     0 "version" version: Plain,
 } }
@@ -295,7 +317,8 @@ model_de! { ResponsePolicyPostAction [1] {
 /// A model no operation uses (compiled under `full` only).
 ///
 /// At most one of `complete`, `errored` may be set.
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -311,7 +334,7 @@ pub struct ResponseProvisionStep {
     pub version: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponseProvisionStep [1] {
     0 "complete" complete: Model,
     1 "errored" errored: Model,
@@ -319,7 +342,8 @@ model_de! { ResponseProvisionStep [1] {
 } }
 
 /// Held by `ResponseProvisionStep.complete`.
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -329,13 +353,14 @@ pub struct ResponseProvisionStepComplete {
     pub comment: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponseProvisionStepComplete [1] {
     0 "comment" comment: Plain,
 } }
 
 /// Held by `ResponseProvisionStep.errored`.
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -345,13 +370,14 @@ pub struct ResponseProvisionStepErrored {
     pub comment: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponseProvisionStepErrored [1] {
     0 "comment" comment: Plain,
 } }
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -361,13 +387,14 @@ pub struct ResponseTest {
     pub version: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponseTest [1] {
     0 "version" version: Plain,
 } }
 
 /// A model no operation uses (compiled under `full` only).
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -380,7 +407,7 @@ pub struct ResponseWorkflowStep {
     pub version: Option<String>,
 }
 
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 model_de! { ResponseWorkflowStep [1] {
     0 "context" context: Plain,
     1 "version" version: Plain,

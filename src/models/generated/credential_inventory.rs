@@ -10,6 +10,7 @@ use super::*;
     feature = "sign-in-policy"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "recovery-policy", feature = "session-policy", feature = "sign-in-policy"))))]
 /// An open enum of 6 known values, the type of `RecoveryPolicy.min_recovery_auth_level`, `RecoveryPolicyServiceCreateRequest.min_recovery_auth_level`, `SessionPolicyAllow.floor_level` and 3 more.
 pub enum AllowFloorLevel {
 /// `AUTH_LEVEL_UNSPECIFIED`
@@ -31,6 +32,7 @@ Phrh = "AUTH_LEVEL_PHRH",
 ///
 /// In `CredentialInventoryPolicyServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -133,6 +135,7 @@ set_paths! { CredentialInventoryPolicy {
 
 /// Held by `CredentialInventoryPolicyServiceSearchRequest.refs`.
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -154,6 +157,7 @@ setters! { CredentialInventoryPolicyRef {
 
 /// The request body of `CredentialInventoryPolicy::create` (`POST /api/v1/credential-inventory-policies`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -221,6 +225,7 @@ impl CredentialInventoryPolicyServiceCreateRequest {
 
 /// The answer of `CredentialInventoryPolicy::create` (`POST /api/v1/credential-inventory-policies`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -237,6 +242,7 @@ model_de! { CredentialInventoryPolicyServiceCreateResponse [1] {
 
 /// The request body of `CredentialInventoryPolicy::delete` (`DELETE /api/v1/credential-inventory-policies/<id>`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -248,6 +254,7 @@ model_de! { CredentialInventoryPolicyServiceDeleteRequest [1] {
 
 /// The answer of `CredentialInventoryPolicy::delete` (`DELETE /api/v1/credential-inventory-policies/<id>`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -259,6 +266,7 @@ model_de! { CredentialInventoryPolicyServiceDeleteResponse [1] {
 
 /// The answer of `CredentialInventoryPolicy::get` (`GET /api/v1/credential-inventory-policies/<id>`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -275,6 +283,7 @@ model_de! { CredentialInventoryPolicyServiceGetResponse [1] {
 
 /// The answer of `CredentialInventoryPolicy::list` (`GET /api/v1/credential-inventory-policies?<page_size>&<page_token>`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -306,6 +315,7 @@ impl crate::Page for CredentialInventoryPolicyServiceListResponse {
 
 /// The request body of `CredentialInventoryPolicy::search` (`POST /api/v1/search/credential-inventory-policies`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -342,6 +352,7 @@ setters! { CredentialInventoryPolicyServiceSearchRequest {
 
 /// The answer of `CredentialInventoryPolicy::search` (`POST /api/v1/search/credential-inventory-policies`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -375,6 +386,7 @@ impl crate::Page for CredentialInventoryPolicyServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `credential_inventory_policy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CredentialInventoryPolicyServiceUpdateRequest {
@@ -419,6 +431,7 @@ update_body! { CredentialInventoryPolicyServiceUpdateRequest { "credentialInvent
 
 /// The answer of `CredentialInventoryPolicy::update` (`POST /api/v1/credential-inventory-policies/<id>`).
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -435,6 +448,7 @@ model_de! { CredentialInventoryPolicyServiceUpdateResponse [1] {
 
 /// Held by `CredentialInventoryPolicy.delegated` and `CredentialInventoryPolicyServiceCreateRequest.delegated`.
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -471,6 +485,7 @@ setters! { DelegatedConstraints {
 
 /// Held by `CredentialInventoryPolicy.email_otp` and `CredentialInventoryPolicyServiceCreateRequest.email_otp`.
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -502,6 +517,7 @@ setters! { EmailOTPConstraints {
 
 /// Held by `CredentialInventoryPolicy.passkey` and `CredentialInventoryPolicyServiceCreateRequest.passkey`.
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -533,6 +549,7 @@ setters! { PasskeyConstraints {
 
 #[cfg(feature = "credential-inventory-policy")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 /// An open enum of 5 known values, the type of `PasskeyConstraints.attestation`.
 pub enum PasskeyConstraintsAttestation {
 /// `ATTESTATION_REQUIREMENT_UNSPECIFIED`
@@ -550,6 +567,7 @@ Enterprise = "ATTESTATION_REQUIREMENT_ENTERPRISE",
 
 /// Held by `CredentialInventoryPolicy.password` and `CredentialInventoryPolicyServiceCreateRequest.password`.
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -598,6 +616,7 @@ setters! { PasswordConstraints {
 ///
 /// In `RecoveryPolicyServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -682,6 +701,7 @@ set_paths! { RecoveryPolicy {
 
 /// Held by `RecoveryPolicyServiceSearchRequest.refs`.
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -703,6 +723,7 @@ setters! { RecoveryPolicyRef {
 
 /// The request body of `RecoveryPolicy::create` (`POST /api/v1/recovery-policies`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -755,6 +776,7 @@ impl RecoveryPolicyServiceCreateRequest {
 
 /// The answer of `RecoveryPolicy::create` (`POST /api/v1/recovery-policies`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -771,6 +793,7 @@ model_de! { RecoveryPolicyServiceCreateResponse [1] {
 
 /// The request body of `RecoveryPolicy::delete` (`DELETE /api/v1/recovery-policies/<id>`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -782,6 +805,7 @@ model_de! { RecoveryPolicyServiceDeleteRequest [1] {
 
 /// The answer of `RecoveryPolicy::delete` (`DELETE /api/v1/recovery-policies/<id>`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -793,6 +817,7 @@ model_de! { RecoveryPolicyServiceDeleteResponse [1] {
 
 /// The answer of `RecoveryPolicy::get` (`GET /api/v1/recovery-policies/<id>`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -809,6 +834,7 @@ model_de! { RecoveryPolicyServiceGetResponse [1] {
 
 /// The answer of `RecoveryPolicy::list` (`GET /api/v1/recovery-policies?<page_size>&<page_token>`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -840,6 +866,7 @@ impl crate::Page for RecoveryPolicyServiceListResponse {
 
 /// The request body of `RecoveryPolicy::search` (`POST /api/v1/search/recovery-policies`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -876,6 +903,7 @@ setters! { RecoveryPolicyServiceSearchRequest {
 
 /// The answer of `RecoveryPolicy::search` (`POST /api/v1/search/recovery-policies`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -909,6 +937,7 @@ impl crate::Page for RecoveryPolicyServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `recovery_policy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecoveryPolicyServiceUpdateRequest {
@@ -953,6 +982,7 @@ update_body! { RecoveryPolicyServiceUpdateRequest { "recoveryPolicy" recovery_po
 
 /// The answer of `RecoveryPolicy::update` (`POST /api/v1/recovery-policies/<id>`).
 #[cfg(feature = "recovery-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "recovery-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -974,6 +1004,7 @@ model_de! { RecoveryPolicyServiceUpdateResponse [1] {
     feature = "sign-in-policy"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "credential-inventory-policy", feature = "recovery-policy", feature = "session-policy", feature = "sign-in-policy"))))]
 /// An open enum of 9 known values, the type of `CredentialInventoryPolicy.enabled_types`, `CredentialInventoryPolicyServiceCreateRequest.enabled_types`, `RecoveryPolicy.allowed_recovery_types` and 12 more.
 pub enum StepUpRequiredTypes {
 /// `CREDENTIAL_TYPE_UNSPECIFIED`
@@ -999,6 +1030,7 @@ UpstreamIdp = "CREDENTIAL_TYPE_UPSTREAM_IDP",
 
 /// Held by `CredentialInventoryPolicy.totp` and `CredentialInventoryPolicyServiceCreateRequest.totp`.
 #[cfg(feature = "credential-inventory-policy")]
+#[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

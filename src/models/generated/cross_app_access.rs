@@ -8,6 +8,7 @@ use super::*;
 ///
 /// In `XAAAccessProfileServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -97,6 +98,7 @@ set_paths! { XAAAccessProfile {
 
 /// Held by `XAAAccessProfileServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -117,6 +119,7 @@ model_de! { XAAAccessProfileHistoryEntry [1] {
 
 /// Held by `XAAAccessProfileServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -143,6 +146,7 @@ setters! { XAAAccessProfileRef {
 
 /// Held by `XAAAccessProfileScopeBindingServiceCreateResponse.bindings`, `XAAAccessProfileScopeBindingServiceListResponse.bindings` and `XAAAccessProfileScopeBindingServiceSearchResponse.list`.
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -192,6 +196,7 @@ model_de! { XAAAccessProfileScopeBinding [1] {
 
 /// Held by `XAAAccessProfileScopeBindingServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -223,6 +228,7 @@ setters! { XAAAccessProfileScopeBindingRef {
 
 /// The request body of `XAAAccessProfileScopeBinding::create_bindings` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -244,6 +250,7 @@ setters! { XAAAccessProfileScopeBindingServiceCreateRequest {
 
 /// The answer of `XAAAccessProfileScopeBinding::create_bindings` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -260,6 +267,7 @@ model_de! { XAAAccessProfileScopeBindingServiceCreateResponse [1] {
 
 /// The request body of `XAAAccessProfileScopeBinding::delete_bindings` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings/delete`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -281,6 +289,7 @@ setters! { XAAAccessProfileScopeBindingServiceDeleteRequest {
 
 /// The answer of `XAAAccessProfileScopeBinding::delete_bindings` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings/delete`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -292,6 +301,7 @@ model_de! { XAAAccessProfileScopeBindingServiceDeleteResponse [1] {
 
 /// The answer of `XAAAccessProfileScopeBinding::list` (`GET /api/v1/apps/<app_id>/xaa/access_profiles/<access_profile_id>/scope_bindings?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -323,6 +333,7 @@ impl crate::Page for XAAAccessProfileScopeBindingServiceListResponse {
 
 /// The request body of `XAAAccessProfileScopeBinding::search` (`POST /api/v1/search/xaa/access_profile_scope_bindings`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -369,6 +380,7 @@ setters! { XAAAccessProfileScopeBindingServiceSearchRequest {
 
 /// The answer of `XAAAccessProfileScopeBinding::search` (`POST /api/v1/search/xaa/access_profile_scope_bindings`).
 #[cfg(feature = "xaa-access-profile-scope-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -400,6 +412,7 @@ impl crate::Page for XAAAccessProfileScopeBindingServiceSearchResponse {
 
 /// The request body of `XAAAccessProfile::create` (`POST /api/v1/apps/<app_id>/xaa/access_profiles`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -431,6 +444,7 @@ setters! { XAAAccessProfileServiceCreateRequest {
 
 /// The answer of `XAAAccessProfile::create` (`POST /api/v1/apps/<app_id>/xaa/access_profiles`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -447,6 +461,7 @@ model_de! { XAAAccessProfileServiceCreateResponse [1] {
 
 /// The request body of `XAAAccessProfile::delete` (`DELETE /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -458,6 +473,7 @@ model_de! { XAAAccessProfileServiceDeleteRequest [1] {
 
 /// The answer of `XAAAccessProfile::delete` (`DELETE /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -469,6 +485,7 @@ model_de! { XAAAccessProfileServiceDeleteResponse [1] {
 
 /// The answer of `XAAAccessProfile::get_by_app_entitlement_id` (`GET /api/v1/apps/<app_id>/xaa/access_profiles/by_app_entitlement_id/<app_entitlement_id>`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -485,6 +502,7 @@ model_de! { XAAAccessProfileServiceGetByAppEntitlementIdResponse [1] {
 
 /// The answer of `XAAAccessProfile::get` (`GET /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -501,6 +519,7 @@ model_de! { XAAAccessProfileServiceGetResponse [1] {
 
 /// The answer of `XAAAccessProfile::list_history` (`GET /api/v1/apps/<app_id>/xaa/access_profiles/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -532,6 +551,7 @@ impl crate::Page for XAAAccessProfileServiceListHistoryResponse {
 
 /// The answer of `XAAAccessProfile::list` (`GET /api/v1/apps/<app_id>/xaa/access_profiles?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -563,6 +583,7 @@ impl crate::Page for XAAAccessProfileServiceListResponse {
 
 /// The request body of `XAAAccessProfile::search` (`POST /api/v1/search/xaa/access_profiles`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -609,6 +630,7 @@ setters! { XAAAccessProfileServiceSearchRequest {
 
 /// The answer of `XAAAccessProfile::search` (`POST /api/v1/search/xaa/access_profiles`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -642,6 +664,7 @@ impl crate::Page for XAAAccessProfileServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `access_profile` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAAccessProfileServiceUpdateRequest {
@@ -686,6 +709,7 @@ update_body! { XAAAccessProfileServiceUpdateRequest { "accessProfile" access_pro
 
 /// The answer of `XAAAccessProfile::update` (`POST /api/v1/apps/<app_id>/xaa/access_profiles/<id>`).
 #[cfg(feature = "xaa-access-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -704,6 +728,7 @@ model_de! { XAAAccessProfileServiceUpdateResponse [1] {
 ///
 /// In `XAAClientAudienceMappingServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -775,6 +800,7 @@ set_paths! { XAAClientAudienceMapping {
 
 /// Held by `XAAClientAudienceMappingServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -795,6 +821,7 @@ model_de! { XAAClientAudienceMappingHistoryEntry [1] {
 
 /// Held by `XAAClientAudienceMappingServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -821,6 +848,7 @@ setters! { XAAClientAudienceMappingRef {
 
 /// The request body of `XAAClientAudienceMapping::create` (`POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -852,6 +880,7 @@ setters! { XAAClientAudienceMappingServiceCreateRequest {
 
 /// The answer of `XAAClientAudienceMapping::create` (`POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -868,6 +897,7 @@ model_de! { XAAClientAudienceMappingServiceCreateResponse [1] {
 
 /// The request body of `XAAClientAudienceMapping::delete` (`POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/delete`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -889,6 +919,7 @@ setters! { XAAClientAudienceMappingServiceDeleteRequest {
 
 /// The answer of `XAAClientAudienceMapping::delete` (`POST /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/delete`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -900,6 +931,7 @@ model_de! { XAAClientAudienceMappingServiceDeleteResponse [1] {
 
 /// The answer of `XAAClientAudienceMapping::get` (`GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/by_client_key?<client_key>`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -916,6 +948,7 @@ model_de! { XAAClientAudienceMappingServiceGetResponse [1] {
 
 /// The answer of `XAAClientAudienceMapping::list_history` (`GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings/history?<client_key>&<page_size>&<page_token>`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -947,6 +980,7 @@ impl crate::Page for XAAClientAudienceMappingServiceListHistoryResponse {
 
 /// The answer of `XAAClientAudienceMapping::list` (`GET /api/v1/xaa/resource_servers/<xaa_resource_server_id>/client_audience_mappings?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -978,6 +1012,7 @@ impl crate::Page for XAAClientAudienceMappingServiceListResponse {
 
 /// The request body of `XAAClientAudienceMapping::search` (`POST /api/v1/search/xaa/client_audience_mappings`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1024,6 +1059,7 @@ setters! { XAAClientAudienceMappingServiceSearchRequest {
 
 /// The answer of `XAAClientAudienceMapping::search` (`POST /api/v1/search/xaa/client_audience_mappings`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1057,6 +1093,7 @@ impl crate::Page for XAAClientAudienceMappingServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `client_audience_mapping` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAClientAudienceMappingServiceUpdateRequest {
@@ -1101,6 +1138,7 @@ update_body! { XAAClientAudienceMappingServiceUpdateRequest { "clientAudienceMap
 
 /// The answer of `XAAClientAudienceMapping::update` (`POST /api/v1/xaa/resource_servers/<client_audience_mapping_xaa_resource_server_id>/client_audience_mappings/update`).
 #[cfg(feature = "xaa-client-audience-mapping")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1117,6 +1155,7 @@ model_de! { XAAClientAudienceMappingServiceUpdateResponse [1] {
 
 /// Held by `XAAResourceServer.modify_claims_hook` and `XAAResourceServerServiceCreateRequest.modify_claims_hook`.
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1150,6 +1189,7 @@ setters! { XAAModifyClaimsHook {
 ///
 /// In `XAAResourceServerServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1272,6 +1312,7 @@ set_paths! { XAAResourceServer {
 
 /// Held by `XAAResourceServerServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1292,6 +1333,7 @@ model_de! { XAAResourceServerHistoryEntry [1] {
 
 /// Held by `XAAResourceServerServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1318,6 +1360,7 @@ setters! { XAAResourceServerRef {
 
 /// The request body of `XAAResourceServer::create` (`POST /api/v1/apps/<app_id>/xaa/resource_servers`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1382,6 +1425,7 @@ setters! { XAAResourceServerServiceCreateRequest {
 
 /// The answer of `XAAResourceServer::create` (`POST /api/v1/apps/<app_id>/xaa/resource_servers`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1398,6 +1442,7 @@ model_de! { XAAResourceServerServiceCreateResponse [1] {
 
 /// The request body of `XAAResourceServer::delete` (`DELETE /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1409,6 +1454,7 @@ model_de! { XAAResourceServerServiceDeleteRequest [1] {
 
 /// The answer of `XAAResourceServer::delete` (`DELETE /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1420,6 +1466,7 @@ model_de! { XAAResourceServerServiceDeleteResponse [1] {
 
 /// The answer of `XAAResourceServer::get` (`GET /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1436,6 +1483,7 @@ model_de! { XAAResourceServerServiceGetResponse [1] {
 
 /// The answer of `XAAResourceServer::list_history` (`GET /api/v1/apps/<app_id>/xaa/resource_servers/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1467,6 +1515,7 @@ impl crate::Page for XAAResourceServerServiceListHistoryResponse {
 
 /// The answer of `XAAResourceServer::list` (`GET /api/v1/apps/<app_id>/xaa/resource_servers?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1498,6 +1547,7 @@ impl crate::Page for XAAResourceServerServiceListResponse {
 
 /// The request body of `XAAResourceServer::search` (`POST /api/v1/search/xaa/resource_servers`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1549,6 +1599,7 @@ setters! { XAAResourceServerServiceSearchRequest {
 
 /// The answer of `XAAResourceServer::search` (`POST /api/v1/search/xaa/resource_servers`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1582,6 +1633,7 @@ impl crate::Page for XAAResourceServerServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `resource_server` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAResourceServerServiceUpdateRequest {
@@ -1626,6 +1678,7 @@ update_body! { XAAResourceServerServiceUpdateRequest { "resourceServer" resource
 
 /// The answer of `XAAResourceServer::update` (`POST /api/v1/apps/<app_id>/xaa/resource_servers/<id>`).
 #[cfg(feature = "xaa-resource-server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1642,6 +1695,7 @@ model_de! { XAAResourceServerServiceUpdateResponse [1] {
 
 #[cfg(any(feature = "xaa-resource-server", feature = "xaa-settings"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "xaa-resource-server", feature = "xaa-settings"))))]
 /// An open enum of 4 known values, the type of `XAAResourceServer.signing_algorithm`, `XAAResourceServerServiceCreateRequest.signing_algorithm`, `XAAResourceServerServiceSearchRequest.signing_algorithm_filter` and 2 more.
 pub enum XAAResourceServerSigningAlgorithm {
 /// `XAA_SIGNING_ALGORITHM_UNSPECIFIED`
@@ -1659,6 +1713,7 @@ Es256 = "XAA_SIGNING_ALGORITHM_ES256",
 ///
 /// In `XAAScopeServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1775,6 +1830,7 @@ set_paths! { XAAScope {
 
 #[cfg(feature = "xaa-scope")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 /// An open enum of 6 known values, the type of `XAAScope.classification`, `XAAScopeServiceCreateRequest.classification` and `XAAScopeServiceSearchRequest.classification_filter`.
 pub enum XAAScopeClassification {
 /// `XAA_SCOPE_CLASSIFICATION_UNSPECIFIED`
@@ -1794,6 +1850,7 @@ Dangerous = "XAA_SCOPE_CLASSIFICATION_DANGEROUS",
 
 /// Held by `XAAScopeServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1814,6 +1871,7 @@ model_de! { XAAScopeHistoryEntry [1] {
 
 /// Held by `XAAScopeServiceSearchRequest.refs`.
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1840,6 +1898,7 @@ setters! { XAAScopeRef {
 
 /// The request body of `XAAScope::create` (`POST /api/v1/apps/<app_id>/xaa/scopes`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1886,6 +1945,7 @@ setters! { XAAScopeServiceCreateRequest {
 
 /// The answer of `XAAScope::create` (`POST /api/v1/apps/<app_id>/xaa/scopes`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1902,6 +1962,7 @@ model_de! { XAAScopeServiceCreateResponse [1] {
 
 /// The request body of `XAAScope::delete` (`DELETE /api/v1/apps/<app_id>/xaa/scopes/<id>`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1913,6 +1974,7 @@ model_de! { XAAScopeServiceDeleteRequest [1] {
 
 /// The answer of `XAAScope::delete` (`DELETE /api/v1/apps/<app_id>/xaa/scopes/<id>`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1924,6 +1986,7 @@ model_de! { XAAScopeServiceDeleteResponse [1] {
 
 /// The answer of `XAAScope::get` (`GET /api/v1/apps/<app_id>/xaa/scopes/<id>`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1940,6 +2003,7 @@ model_de! { XAAScopeServiceGetResponse [1] {
 
 /// The answer of `XAAScope::list_history` (`GET /api/v1/apps/<app_id>/xaa/scopes/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1971,6 +2035,7 @@ impl crate::Page for XAAScopeServiceListHistoryResponse {
 
 /// The answer of `XAAScope::list` (`GET /api/v1/apps/<app_id>/xaa/scopes?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2002,6 +2067,7 @@ impl crate::Page for XAAScopeServiceListResponse {
 
 /// The request body of `XAAScope::search` (`POST /api/v1/search/xaa/scopes`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2063,6 +2129,7 @@ setters! { XAAScopeServiceSearchRequest {
 
 /// The answer of `XAAScope::search` (`POST /api/v1/search/xaa/scopes`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2096,6 +2163,7 @@ impl crate::Page for XAAScopeServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `scope` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAAScopeServiceUpdateRequest {
@@ -2140,6 +2208,7 @@ update_body! { XAAScopeServiceUpdateRequest { "scope" scope,  } {  } }
 
 /// The answer of `XAAScope::update` (`POST /api/v1/apps/<app_id>/xaa/scopes/<id>`).
 #[cfg(feature = "xaa-scope")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2156,6 +2225,7 @@ model_de! { XAAScopeServiceUpdateResponse [1] {
 
 #[cfg(feature = "xaa-scope")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 /// An open enum of 3 known values, the type of `XAAScope.source` and `XAAScopeServiceSearchRequest.source_filter`.
 pub enum XAAScopeSource {
 /// `XAA_SCOPE_SOURCE_UNSPECIFIED`
@@ -2169,6 +2239,7 @@ Discovered = "XAA_SCOPE_SOURCE_DISCOVERED",
 
 #[cfg(feature = "xaa-scope")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 /// An open enum of 5 known values, the type of `XAAScope.state`, `XAAScopeServiceCreateRequest.state` and `XAAScopeServiceSearchRequest.state_filter`.
 pub enum XAAScopeState {
 /// `XAA_SCOPE_STATE_UNSPECIFIED`
@@ -2188,6 +2259,7 @@ Removed = "XAA_SCOPE_STATE_REMOVED",
 ///
 /// In `XAASettingsServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "xaa-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2268,6 +2340,7 @@ set_paths! { XAASettings {
 
 /// Held by `XAASettingsServiceListHistoryResponse.list`.
 #[cfg(feature = "xaa-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2288,6 +2361,7 @@ model_de! { XAASettingsHistoryEntry [1] {
 
 /// The answer of `XAASettings::get` (`GET /api/v1/settings/cross-app-access`).
 #[cfg(feature = "xaa-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2304,6 +2378,7 @@ model_de! { XAASettingsServiceGetResponse [1] {
 
 /// The answer of `XAASettings::list_history` (`GET /api/v1/settings/cross-app-access/history?<page_size>&<page_token>`).
 #[cfg(feature = "xaa-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2337,6 +2412,7 @@ impl crate::Page for XAASettingsServiceListHistoryResponse {
 ///
 /// An update: the server changes the fields of `settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "xaa-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XAASettingsServiceUpdateRequest {
@@ -2381,6 +2457,7 @@ update_body! { XAASettingsServiceUpdateRequest { "settings" settings,  } {  } }
 
 /// The answer of `XAASettings::update` (`POST /api/v1/settings/cross-app-access`).
 #[cfg(feature = "xaa-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xaa-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -12,8 +12,22 @@ use super::*;
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -33,7 +47,8 @@ pub struct AdminProviderConfig {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AdminProviderConfig [1] {
     0 "defaultValueCel" default_value_cel: Plain,
@@ -54,8 +69,22 @@ setters! { AdminProviderConfig {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -75,7 +104,8 @@ pub struct AppResourceFilter {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AppResourceFilter [1] {
     0 "appId" app_id: Plain,
@@ -96,8 +126,22 @@ setters! { AppResourceFilter {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -114,7 +158,8 @@ pub struct AppUserFilter {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AppUserFilter [1] {
     0 "appId" app_id: Plain,
@@ -133,8 +178,22 @@ setters! { AppUserFilter {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -147,7 +206,8 @@ pub struct AtLeastOne {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AtLeastOne [1] {
 } }
@@ -162,8 +222,22 @@ model_de! { AtLeastOne [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -189,7 +263,8 @@ pub struct BoolField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { BoolField [1] {
     0 "checkboxField" checkbox_field: Model,
@@ -214,8 +289,22 @@ setters! { BoolField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -238,7 +327,8 @@ pub struct C1UserFilter {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { C1UserFilter [1] {
     0 "excludeUserIds" exclude_user_ids: Plain,
@@ -261,8 +351,22 @@ setters! { C1UserFilter {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -275,7 +379,8 @@ pub struct CheckboxField {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { CheckboxField [1] {
 } }
@@ -288,8 +393,22 @@ model_de! { CheckboxField [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -302,7 +421,8 @@ pub struct ChipsField {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ChipsField [1] {
 } }
@@ -315,8 +435,22 @@ model_de! { ChipsField [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -345,7 +479,8 @@ pub struct DateField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { DateField [1] {
     0 "defaultToToday" default_to_today: Plain,
@@ -372,8 +507,22 @@ setters! { DateField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -390,7 +539,8 @@ pub struct DependentOn {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { DependentOn [1] {
     0 "dependencyFieldNames" dependency_field_names: Plain,
@@ -411,8 +561,22 @@ setters! { DependentOn {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -441,7 +605,8 @@ pub struct FieldRelationship {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FieldRelationship [1] {
     0 "atLeastOne" at_least_one: Model,
@@ -470,8 +635,22 @@ setters! { FieldRelationship {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -497,7 +676,8 @@ pub struct FileField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FileField [1] {
     0 "acceptedFileTypes" accepted_file_types: Plain,
@@ -520,8 +700,22 @@ setters! { FileField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -534,7 +728,8 @@ pub struct FileInputField {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FileInputField [1] {
 } }
@@ -549,8 +744,22 @@ model_de! { FileInputField [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -609,7 +818,8 @@ pub struct FormField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FormField [1] {
     0 "adminConfig" admin_config: Model,
@@ -656,8 +866,22 @@ setters! { FormField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -686,7 +910,8 @@ pub struct FormFieldGroup {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FormFieldGroup [1] {
     0 "default" default: Plain,
@@ -724,8 +949,22 @@ impl FormFieldGroup {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -763,7 +1002,8 @@ pub struct FormStringField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FormStringField [1] {
     0 "dateField" date_field: Model,
@@ -796,8 +1036,22 @@ setters! { FormStringField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -817,7 +1071,8 @@ pub struct FormStringMapField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FormStringMapField [1] {
     0 "defaultValue" default_value: Plain,
@@ -840,8 +1095,22 @@ setters! { FormStringMapField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -870,7 +1139,8 @@ pub struct Int64Field {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Int64Field [1] {
     0 "defaultValue" default_value: Int64,
@@ -895,8 +1165,22 @@ setters! { Int64Field {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -909,7 +1193,8 @@ pub struct MutuallyExclusive {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { MutuallyExclusive [1] {
 } }
@@ -922,8 +1207,22 @@ model_de! { MutuallyExclusive [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -955,7 +1254,8 @@ pub struct NumberField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { NumberField [1] {
     0 "maxValue" max_value: Int64,
@@ -980,8 +1280,22 @@ setters! { NumberField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -998,7 +1312,8 @@ pub struct Oauth2Field {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Oauth2Field [1] {
     0 "oauth2FieldView" oauth2_field_view: Model,
@@ -1017,8 +1332,22 @@ setters! { Oauth2Field {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1031,7 +1360,8 @@ pub struct Oauth2FieldView {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Oauth2FieldView [1] {
 } }
@@ -1044,8 +1374,22 @@ model_de! { Oauth2FieldView [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1058,7 +1402,8 @@ pub struct PasswordField {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { PasswordField [1] {
 } }
@@ -1073,8 +1418,22 @@ model_de! { PasswordField [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1097,7 +1456,8 @@ pub struct PickerField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { PickerField [1] {
     0 "appUserPicker" app_user_picker: Model,
@@ -1120,8 +1480,22 @@ setters! { PickerField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1153,7 +1527,8 @@ pub struct RequestSchemaForm {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { RequestSchemaForm [1] {
     0 "description" description: Plain,
@@ -1182,8 +1557,22 @@ setters! { RequestSchemaForm {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1196,7 +1585,8 @@ pub struct RequiredTogether {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { RequiredTogether [1] {
 } }
@@ -1209,8 +1599,22 @@ model_de! { RequiredTogether [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1230,7 +1634,8 @@ pub struct SelectField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SelectField [1] {
     0 "options" options: Models,
@@ -1250,9 +1655,11 @@ setters! { SelectField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "connector-catalog", feature = "policies", feature = "policy-search", feature = "request-schema", feature = "task", feature = "task-actions", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 4 known values, the type of `SelectField.r#type`.
 pub enum SelectFieldType {
 /// `SELECT_TYPE_UNSPECIFIED`
@@ -1274,8 +1681,22 @@ Buttons = "SELECT_TYPE_BUTTONS",
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1298,7 +1719,8 @@ pub struct SelectOption {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SelectOption [1] {
     0 "description" description: Plain,
@@ -1321,8 +1743,22 @@ setters! { SelectOption {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1345,7 +1781,8 @@ pub struct SharedProviderConfig {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SharedProviderConfig [1] {
     0 "defaultValueCel" default_value_cel: Plain,
@@ -1368,8 +1805,22 @@ setters! { SharedProviderConfig {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1389,7 +1840,8 @@ pub struct StringMapRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { StringMapRules [1] {
     0 "isRequired" is_required: Plain,
@@ -1412,8 +1864,22 @@ setters! { StringMapRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1442,7 +1908,8 @@ pub struct StringSliceField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { StringSliceField [1] {
     0 "chipsField" chips_field: Model,
@@ -1469,8 +1936,22 @@ setters! { StringSliceField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1490,7 +1971,8 @@ pub struct TextField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { TextField [1] {
     0 "multiline" multiline: Plain,
@@ -1511,8 +1993,22 @@ setters! { TextField {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1525,7 +2021,8 @@ pub struct ToggleField {}
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ToggleField [1] {
 } }
@@ -1538,8 +2035,22 @@ model_de! { ToggleField [1] {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1556,7 +2067,8 @@ pub struct UserProviderConfig {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { UserProviderConfig [1] {
     0 "inputTransformationCel" input_transformation_cel: Plain,

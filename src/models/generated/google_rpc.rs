@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `TestSourceIPResponse.details`.
 #[cfg(feature = "session-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

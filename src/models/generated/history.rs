@@ -18,6 +18,22 @@ use super::*;
     feature = "xaa-scope",
     feature = "xaa-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "ai-governance-settings",
+        feature = "mcp-access-profile-tool-binding",
+        feature = "mcp-resource",
+        feature = "mcp-tool",
+        feature = "sso-application",
+        feature = "sso-settings",
+        feature = "xaa-access-profile",
+        feature = "xaa-client-audience-mapping",
+        feature = "xaa-resource-server",
+        feature = "xaa-scope",
+        feature = "xaa-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -62,6 +78,7 @@ model_de! { HistoryActor [1] {
     feature = "xaa-settings"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ai-governance-settings", feature = "mcp-access-profile-tool-binding", feature = "mcp-resource", feature = "mcp-tool", feature = "sso-application", feature = "sso-settings", feature = "xaa-access-profile", feature = "xaa-client-audience-mapping", feature = "xaa-resource-server", feature = "xaa-scope", feature = "xaa-settings"))))]
 /// An open enum of 8 known values, the type of `HistoryActor.kind`.
 pub enum HistoryActorKind {
 /// `ACTOR_KIND_UNSPECIFIED`
@@ -97,6 +114,22 @@ Workflow = "ACTOR_KIND_WORKFLOW",
     feature = "xaa-scope",
     feature = "xaa-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "ai-governance-settings",
+        feature = "mcp-access-profile-tool-binding",
+        feature = "mcp-resource",
+        feature = "mcp-tool",
+        feature = "sso-application",
+        feature = "sso-settings",
+        feature = "xaa-access-profile",
+        feature = "xaa-client-audience-mapping",
+        feature = "xaa-resource-server",
+        feature = "xaa-scope",
+        feature = "xaa-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -157,6 +190,7 @@ model_de! { HistoryAnnotation [1] {
     feature = "xaa-settings"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ai-governance-settings", feature = "mcp-access-profile-tool-binding", feature = "mcp-resource", feature = "mcp-tool", feature = "sso-application", feature = "sso-settings", feature = "xaa-access-profile", feature = "xaa-client-audience-mapping", feature = "xaa-resource-server", feature = "xaa-scope", feature = "xaa-settings"))))]
 /// An open enum of 8 known values, the type of `HistoryAnnotation.kind`.
 pub enum HistoryAnnotationKind {
 /// `ANNOTATION_KIND_UNSPECIFIED`
@@ -191,6 +225,21 @@ Automation = "ANNOTATION_KIND_AUTOMATION",
     feature = "xaa-scope",
     feature = "xaa-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "ai-governance-settings",
+        feature = "mcp-resource",
+        feature = "mcp-tool",
+        feature = "sso-application",
+        feature = "sso-settings",
+        feature = "xaa-access-profile",
+        feature = "xaa-client-audience-mapping",
+        feature = "xaa-resource-server",
+        feature = "xaa-scope",
+        feature = "xaa-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -256,6 +305,7 @@ model_de! { HistoryEntryMetadata [1] {
     feature = "xaa-settings"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ai-governance-settings", feature = "mcp-resource", feature = "mcp-tool", feature = "sso-application", feature = "sso-settings", feature = "xaa-access-profile", feature = "xaa-client-audience-mapping", feature = "xaa-resource-server", feature = "xaa-scope", feature = "xaa-settings"))))]
 /// An open enum of 4 known values, the type of `HistoryEntryMetadata.change_kind`.
 pub enum HistoryEntryMetadataChangeKind {
 /// `CHANGE_KIND_UNSPECIFIED`
@@ -271,6 +321,7 @@ HardDelete = "CHANGE_KIND_HARD_DELETE",
 
 /// Held by `MCPAccessProfileToolBindingHistoryEntry.metadata`.
 #[cfg(feature = "mcp-access-profile-tool-binding")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

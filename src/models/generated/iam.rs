@@ -14,6 +14,18 @@ use super::*;
     feature = "request-catalog-management",
     feature = "request-catalog-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "access-review",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-resource",
+        feature = "app-resource-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -50,6 +62,7 @@ model_de! { ActorObjectPermissions [1] {
 
 /// Held by `TunnelCredentialsServiceListBridgeAnnouncedServicesResponse.list`.
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -82,6 +95,7 @@ model_de! { AnnouncedTunnelService [1] {
 
 /// Held by `ExternalClientSearchServiceSearchResponse.list`.
 #[cfg(feature = "external-client-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -148,6 +162,7 @@ model_de! { ExternalClientInfo [1] {
 
 #[cfg(feature = "external-client-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
 /// An open enum of 4 known values, the type of `ExternalClientInfo.client_id_type`.
 pub enum ExternalClientInfoClientIdType {
 /// `CLIENT_ID_TYPE_UNSPECIFIED`
@@ -163,6 +178,7 @@ App = "CLIENT_ID_TYPE_APP",
 
 #[cfg(feature = "external-client-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
 /// An open enum of 13 known values, the type of `ExternalClientInfo.well_known_client` and `ExternalClientSearchServiceSearchRequest.well_known_clients`.
 pub enum ExternalClientInfoWellKnownClient {
 /// `WELL_KNOWN_CLIENT_UNSPECIFIED`
@@ -196,6 +212,7 @@ DockerMcpToolkit = "WELL_KNOWN_CLIENT_DOCKER_MCP_TOOLKIT",
 
 /// The request body of `ExternalClientSearch::search` (`POST /api/v1/search/iam/external_clients`).
 #[cfg(feature = "external-client-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -242,6 +259,7 @@ setters! { ExternalClientSearchServiceSearchRequest {
 
 /// The answer of `ExternalClientSearch::search` (`POST /api/v1/search/iam/external_clients`).
 #[cfg(feature = "external-client-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "external-client-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -273,6 +291,7 @@ impl crate::Page for ExternalClientSearchServiceSearchResponse {
 
 /// The answer of `Roles::get` (`GET /api/v1/iam/roles/<role_id>`).
 #[cfg(feature = "roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -289,6 +308,7 @@ model_de! { GetRolesResponse [1] {
 
 /// The answer of `Roles::list` (`GET /api/v1/iam/roles?<page_size>&<page_token>`).
 #[cfg(feature = "roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -322,6 +342,10 @@ impl crate::Page for ListRolesResponse {
 ///
 /// In `PersonalClientServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "personal-client", feature = "personal-client-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "personal-client", feature = "personal-client-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -416,6 +440,7 @@ set_paths! { PersonalClient {
 
 /// The request body of `PersonalClientSearch::search` (`POST /api/v1/search/iam/personal_clients`).
 #[cfg(feature = "personal-client-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -452,6 +477,7 @@ setters! { PersonalClientSearchServiceSearchRequest {
 
 /// The answer of `PersonalClientSearch::search` (`POST /api/v1/search/iam/personal_clients`).
 #[cfg(feature = "personal-client-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -483,6 +509,7 @@ impl crate::Page for PersonalClientSearchServiceSearchResponse {
 
 /// The request body of `PersonalClient::create` (`POST /api/v1/iam/personal_clients`).
 #[cfg(feature = "personal-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -522,6 +549,7 @@ setters! { PersonalClientServiceCreateRequest {
 
 /// The answer of `PersonalClient::create` (`POST /api/v1/iam/personal_clients`).
 #[cfg(feature = "personal-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -548,6 +576,7 @@ redacted_debug! { PersonalClientServiceCreateResponse {
 
 /// The request body of `PersonalClient::delete` (`DELETE /api/v1/iam/personal_clients/<id>`).
 #[cfg(feature = "personal-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -559,6 +588,7 @@ model_de! { PersonalClientServiceDeleteRequest [1] {
 
 /// The answer of `PersonalClient::delete` (`DELETE /api/v1/iam/personal_clients/<id>`).
 #[cfg(feature = "personal-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -570,6 +600,7 @@ model_de! { PersonalClientServiceDeleteResponse [1] {
 
 /// The answer of `PersonalClient::get` (`GET /api/v1/iam/personal_clients/<id>`).
 #[cfg(feature = "personal-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -586,6 +617,7 @@ model_de! { PersonalClientServiceGetResponse [1] {
 
 /// The answer of `PersonalClient::list` (`GET /api/v1/iam/personal_clients?<page_size>&<page_token>`).
 #[cfg(feature = "personal-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -619,6 +651,7 @@ impl crate::Page for PersonalClientServiceListResponse {
 ///
 /// An update: the server changes the fields of `client` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "personal-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalClientServiceUpdateRequest {
@@ -663,6 +696,7 @@ update_body! { PersonalClientServiceUpdateRequest { "client" client,  } {  } }
 
 /// The answer of `PersonalClient::update` (`POST /api/v1/iam/personal_clients/<id>`).
 #[cfg(feature = "personal-client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -681,6 +715,7 @@ model_de! { PersonalClientServiceUpdateResponse [1] {
 ///
 /// In `PersonalDeviceServiceUpdateDeviceRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -748,6 +783,7 @@ set_paths! { PersonalDevice {
 
 /// Held by `PersonalDeviceServiceListDeviceClientsResponse.clients`.
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -810,6 +846,7 @@ model_de! { PersonalDeviceClient [1] {
 
 /// The answer of `PersonalDevice::get_device` (`GET /api/v1/iam/personal_devices/<device_id>`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -826,6 +863,7 @@ model_de! { PersonalDeviceServiceGetDeviceResponse [1] {
 
 /// The answer of `PersonalDevice::list_device_clients` (`GET /api/v1/iam/personal_devices/<device_id>/clients?<page_size>&<page_token>`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -857,6 +895,7 @@ impl crate::Page for PersonalDeviceServiceListDeviceClientsResponse {
 
 /// The request body of `PersonalDevice::revoke_device_client` (`DELETE /api/v1/iam/personal_devices/<device_id>/clients/<id>`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -868,6 +907,7 @@ model_de! { PersonalDeviceServiceRevokeDeviceClientRequest [1] {
 
 /// The answer of `PersonalDevice::revoke_device_client` (`DELETE /api/v1/iam/personal_devices/<device_id>/clients/<id>`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -879,6 +919,7 @@ model_de! { PersonalDeviceServiceRevokeDeviceClientResponse [1] {
 
 /// The request body of `PersonalDevice::revoke_device` (`DELETE /api/v1/iam/personal_devices/<device_id>`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -890,6 +931,7 @@ model_de! { PersonalDeviceServiceRevokeDeviceRequest [1] {
 
 /// The answer of `PersonalDevice::revoke_device` (`DELETE /api/v1/iam/personal_devices/<device_id>`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -901,6 +943,7 @@ model_de! { PersonalDeviceServiceRevokeDeviceResponse [1] {
 
 /// The request body of `PersonalDevice::search` (`POST /api/v1/search/iam/personal_devices`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -937,6 +980,7 @@ setters! { PersonalDeviceServiceSearchRequest {
 
 #[cfg(feature = "personal-device")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 /// An open enum of 4 known values, the type of `PersonalDeviceServiceSearchRequest.status_filter`.
 pub enum PersonalDeviceServiceSearchRequestStatusFilter {
 /// `PERSONAL_DEVICE_STATUS_FILTER_UNSPECIFIED`
@@ -952,6 +996,7 @@ All = "PERSONAL_DEVICE_STATUS_FILTER_ALL",
 
 /// The answer of `PersonalDevice::search` (`POST /api/v1/search/iam/personal_devices`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -985,6 +1030,7 @@ impl crate::Page for PersonalDeviceServiceSearchResponse {
 ///
 /// An update: the server changes the fields of `device` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PersonalDeviceServiceUpdateDeviceRequest {
@@ -1029,6 +1075,7 @@ update_body! { PersonalDeviceServiceUpdateDeviceRequest { "device" device,  } { 
 
 /// The answer of `PersonalDevice::update_device` (`PUT /api/v1/iam/personal_devices/<device_id>`).
 #[cfg(feature = "personal-device")]
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1045,6 +1092,7 @@ model_de! { PersonalDeviceServiceUpdateDeviceResponse [1] {
 
 #[cfg(feature = "personal-device")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 /// An open enum of 3 known values, the type of `PersonalDevice.status`.
 pub enum PersonalDeviceStatus {
 /// `PERSONAL_DEVICE_STATUS_UNSPECIFIED`
@@ -1060,6 +1108,7 @@ Revoked = "PERSONAL_DEVICE_STATUS_REVOKED",
 ///
 /// In `UpdateRoleRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1142,6 +1191,7 @@ set_paths! { Role {
 
 /// Held by `TunnelBridge.appliance`.
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1173,6 +1223,7 @@ model_de! { TunnelAppliance [1] {
 
 /// Held by `TunnelAppliance.links`.
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1207,6 +1258,7 @@ model_de! { TunnelApplianceLink [1] {
 
 #[cfg(feature = "tunnel-credentials")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 /// An open enum of 4 known values, the type of `TunnelAppliance.status`.
 pub enum TunnelApplianceStatus {
 /// `TUNNEL_APPLIANCE_STATUS_UNSPECIFIED`
@@ -1222,6 +1274,7 @@ NeverConnected = "TUNNEL_APPLIANCE_STATUS_NEVER_CONNECTED",
 
 /// Held by `TunnelCredentialsServiceCreateBridgeResponse.bridge`, `TunnelCredentialsServiceGetBridgeResponse.bridge`, `TunnelCredentialsServiceListBridgesResponse.list` and 1 more.
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1271,6 +1324,7 @@ model_de! { TunnelBridge [1] {
 
 /// Held by `TunnelCredentialsServiceCreateBridgeCredentialResponse.credential` and `TunnelCredentialsServiceListBridgeCredentialsResponse.list`.
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1360,6 +1414,7 @@ redacted_debug! { TunnelCredential {
 
 #[cfg(feature = "tunnel-credentials")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 /// An open enum of 4 known values, the type of `TunnelCredential.credential_status`.
 pub enum TunnelCredentialCredentialStatus {
 /// `TUNNEL_CREDENTIAL_STATUS_UNSPECIFIED`
@@ -1375,6 +1430,7 @@ Expired = "TUNNEL_CREDENTIAL_STATUS_EXPIRED",
 
 /// The request body of `TunnelCredentials::create_bridge_credential` (`POST /api/v1/iam/tunnel/bridges/<bridge_id>/credentials`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1386,6 +1442,7 @@ model_de! { TunnelCredentialsServiceCreateBridgeCredentialRequest [1] {
 
 /// The answer of `TunnelCredentials::create_bridge_credential` (`POST /api/v1/iam/tunnel/bridges/<bridge_id>/credentials`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1402,6 +1459,7 @@ model_de! { TunnelCredentialsServiceCreateBridgeCredentialResponse [1] {
 
 /// The request body of `TunnelCredentials::create_bridge` (`POST /api/v1/iam/tunnel/bridges`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1428,6 +1486,7 @@ setters! { TunnelCredentialsServiceCreateBridgeRequest {
 
 /// The answer of `TunnelCredentials::create_bridge` (`POST /api/v1/iam/tunnel/bridges`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1444,6 +1503,7 @@ model_de! { TunnelCredentialsServiceCreateBridgeResponse [1] {
 
 /// The request body of `TunnelCredentials::delete_bridge` (`DELETE /api/v1/iam/tunnel/bridges/<id>`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1455,6 +1515,7 @@ model_de! { TunnelCredentialsServiceDeleteBridgeRequest [1] {
 
 /// The answer of `TunnelCredentials::delete_bridge` (`DELETE /api/v1/iam/tunnel/bridges/<id>`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1466,6 +1527,7 @@ model_de! { TunnelCredentialsServiceDeleteBridgeResponse [1] {
 
 /// The answer of `TunnelCredentials::get_bridge` (`GET /api/v1/iam/tunnel/bridges/<id>`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1482,6 +1544,7 @@ model_de! { TunnelCredentialsServiceGetBridgeResponse [1] {
 
 /// The answer of `TunnelCredentials::list_bridge_announced_services` (`GET /api/v1/iam/tunnel/bridges/<bridge_id>/announced_services`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1498,6 +1561,7 @@ model_de! { TunnelCredentialsServiceListBridgeAnnouncedServicesResponse [1] {
 
 /// The answer of `TunnelCredentials::list_bridge_credentials` (`GET /api/v1/iam/tunnel/bridges/<bridge_id>/credentials?<page_size>&<page_token>`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1529,6 +1593,7 @@ impl crate::Page for TunnelCredentialsServiceListBridgeCredentialsResponse {
 
 /// The answer of `TunnelCredentials::list_bridges` (`GET /api/v1/iam/tunnel/bridges?<page_size>&<page_token>`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1560,6 +1625,7 @@ impl crate::Page for TunnelCredentialsServiceListBridgesResponse {
 
 /// The request body of `TunnelCredentials::revoke_bridge_credential` (`DELETE /api/v1/iam/tunnel/credentials/<id>`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1571,6 +1637,7 @@ model_de! { TunnelCredentialsServiceRevokeBridgeCredentialRequest [1] {
 
 /// The answer of `TunnelCredentials::revoke_bridge_credential` (`DELETE /api/v1/iam/tunnel/credentials/<id>`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1584,6 +1651,7 @@ model_de! { TunnelCredentialsServiceRevokeBridgeCredentialResponse [1] {
 ///
 /// An update: the server changes the fields that `update_mask` names; when it is left `None`, c1 sends the names of the fields set to `Some`.
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelCredentialsServiceUpdateBridgeRequest {
@@ -1620,6 +1688,7 @@ update_body! { TunnelCredentialsServiceUpdateBridgeRequest { "description" descr
 
 /// The answer of `TunnelCredentials::update_bridge` (`PATCH /api/v1/iam/tunnel/bridges/<id>`).
 #[cfg(feature = "tunnel-credentials")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1638,6 +1707,7 @@ model_de! { TunnelCredentialsServiceUpdateBridgeResponse [1] {
 ///
 /// An update: the server changes the fields of `role` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRoleRequest {
@@ -1682,6 +1752,7 @@ update_body! { UpdateRoleRequest { "role" role,  } {  } }
 
 /// The answer of `Roles::update` (`POST /api/v1/iam/roles/<role_id>`).
 #[cfg(feature = "roles")]
+#[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

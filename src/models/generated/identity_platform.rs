@@ -8,6 +8,7 @@ use super::*;
 ///
 /// In `IdentityPolicyTenantDefaultsServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "identity-policy-tenant-defaults")]
+#[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -86,6 +87,7 @@ set_paths! { IdentityPolicyTenantDefaults {
 
 /// The answer of `IdentityPolicyTenantDefaults::get` (`GET /api/v1/settings/identity-policy-defaults`).
 #[cfg(feature = "identity-policy-tenant-defaults")]
+#[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -104,6 +106,7 @@ model_de! { IdentityPolicyTenantDefaultsServiceGetResponse [1] {
 ///
 /// An update: the server changes the fields of `defaults` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "identity-policy-tenant-defaults")]
+#[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IdentityPolicyTenantDefaultsServiceUpdateRequest {
@@ -148,6 +151,7 @@ update_body! { IdentityPolicyTenantDefaultsServiceUpdateRequest { "defaults" def
 
 /// The answer of `IdentityPolicyTenantDefaults::update` (`POST /api/v1/settings/identity-policy-defaults`).
 #[cfg(feature = "identity-policy-tenant-defaults")]
+#[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

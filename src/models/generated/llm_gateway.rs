@@ -6,6 +6,7 @@ use super::*;
 
 /// The request body of `ProviderCredential::clear` (`DELETE /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -17,6 +18,7 @@ model_de! { ClearProviderCredentialRequest [1] {
 
 /// The answer of `ProviderCredential::clear` (`DELETE /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -33,6 +35,7 @@ model_de! { ClearProviderCredentialResponse [1] {
 
 /// Held by `ListGatewayKeysResponse.list`, `MintGatewayKeyResponse.gateway_key` and `RevokeGatewayKeyResponse.gateway_key`.
 #[cfg(feature = "gateway-key")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -78,6 +81,7 @@ model_de! { GatewayKey [1] {
 
 /// The answer of `ProviderCredential::get` (`GET /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -94,6 +98,7 @@ model_de! { GetProviderCredentialResponse [1] {
 
 /// The answer of `GatewayKey::list` (`GET /api/v1/llm-gateway/keys?<page_size>&<page_token>`).
 #[cfg(feature = "gateway-key")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -125,6 +130,7 @@ impl crate::Page for ListGatewayKeysResponse {
 
 /// The request body of `GatewayKey::mint` (`POST /api/v1/llm-gateway/keys`).
 #[cfg(feature = "gateway-key")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -146,6 +152,7 @@ setters! { MintGatewayKeyRequest {
 
 /// The answer of `GatewayKey::mint` (`POST /api/v1/llm-gateway/keys`).
 #[cfg(feature = "gateway-key")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -172,6 +179,7 @@ redacted_debug! { MintGatewayKeyResponse {
 
 /// Held by `ClearProviderCredentialResponse.credential`, `GetProviderCredentialResponse.credential` and `SetProviderCredentialResponse.credential`.
 #[cfg(feature = "provider-credential")]
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -225,6 +233,7 @@ model_de! { ProviderCredential [1] {
 
 #[cfg(feature = "provider-credential")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 /// An open enum of 3 known values, the type of `ProviderCredential.header_style` and `SetProviderCredentialRequest.header_style`.
 pub enum ProviderCredentialHeaderStyle {
 /// `PROVIDER_CREDENTIAL_HEADER_STYLE_UNSPECIFIED`
@@ -238,6 +247,7 @@ AuthorizationBearer = "PROVIDER_CREDENTIAL_HEADER_STYLE_AUTHORIZATION_BEARER",
 
 /// The request body of `GatewayKey::revoke` (`DELETE /api/v1/llm-gateway/keys/<id>`).
 #[cfg(feature = "gateway-key")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -249,6 +259,7 @@ model_de! { RevokeGatewayKeyRequest [1] {
 
 /// The answer of `GatewayKey::revoke` (`DELETE /api/v1/llm-gateway/keys/<id>`).
 #[cfg(feature = "gateway-key")]
+#[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -265,6 +276,7 @@ model_de! { RevokeGatewayKeyResponse [1] {
 
 /// The request body of `ProviderCredential::set` (`PUT /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -303,6 +315,7 @@ setters! { SetProviderCredentialRequest {
 
 /// The answer of `ProviderCredential::set` (`PUT /api/v1/llm-gateway/provider-credentials/<slot_id>`).
 #[cfg(feature = "provider-credential")]
+#[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -8,6 +8,7 @@ use super::*;
 ///
 /// In `LocalDirectoryConfigServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -100,6 +101,7 @@ set_paths! { LocalDirectoryConfig {
 
 /// The request body of `LocalDirectoryConfig::create` (`POST /api/v1/local-directory-configs`).
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -176,6 +178,7 @@ impl LocalDirectoryConfigServiceCreateRequest {
 
 /// The answer of `LocalDirectoryConfig::create` (`POST /api/v1/local-directory-configs`).
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -192,6 +195,7 @@ model_de! { LocalDirectoryConfigServiceCreateResponse [1] {
 
 /// The request body of `LocalDirectoryConfig::delete` (`DELETE /api/v1/local-directory-configs/<app_id>`).
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -203,6 +207,7 @@ model_de! { LocalDirectoryConfigServiceDeleteRequest [1] {
 
 /// The answer of `LocalDirectoryConfig::delete` (`DELETE /api/v1/local-directory-configs/<app_id>`).
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -214,6 +219,7 @@ model_de! { LocalDirectoryConfigServiceDeleteResponse [1] {
 
 /// The answer of `LocalDirectoryConfig::get` (`GET /api/v1/local-directory-configs/<app_id>`).
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -230,6 +236,7 @@ model_de! { LocalDirectoryConfigServiceGetResponse [1] {
 
 /// The answer of `LocalDirectoryConfig::list` (`GET /api/v1/local-directory-configs?<page_size>&<page_token>`).
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -263,6 +270,7 @@ impl crate::Page for LocalDirectoryConfigServiceListResponse {
 ///
 /// An update: the server changes the fields of `local_directory_config` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalDirectoryConfigServiceUpdateRequest {
@@ -307,6 +315,7 @@ update_body! { LocalDirectoryConfigServiceUpdateRequest { "localDirectoryConfig"
 
 /// The answer of `LocalDirectoryConfig::update` (`POST /api/v1/local-directory-configs/<app_id>`).
 #[cfg(feature = "local-directory-config")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -323,6 +332,7 @@ model_de! { LocalDirectoryConfigServiceUpdateResponse [1] {
 
 /// Held by `LocalUserInvitationServiceCreateResponse.invitation`, `LocalUserInvitationServiceGetResponse.invitation`, `LocalUserInvitationServiceRevokeResponse.invitation` and 1 more.
 #[cfg(feature = "local-user-invitation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -411,6 +421,7 @@ model_de! { LocalUserInvitation [1] {
 
 /// The request body of `LocalUserInvitation::create` (`POST /api/v1/local-directory-configs/<directory_app_id>/invitations`).
 #[cfg(feature = "local-user-invitation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -474,6 +485,7 @@ impl LocalUserInvitationServiceCreateRequest {
 
 /// The answer of `LocalUserInvitation::create` (`POST /api/v1/local-directory-configs/<directory_app_id>/invitations`).
 #[cfg(feature = "local-user-invitation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -490,6 +502,7 @@ model_de! { LocalUserInvitationServiceCreateResponse [1] {
 
 /// The answer of `LocalUserInvitation::get` (`GET /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>`).
 #[cfg(feature = "local-user-invitation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -506,6 +519,7 @@ model_de! { LocalUserInvitationServiceGetResponse [1] {
 
 /// The request body of `LocalUserInvitation::revoke` (`POST /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>/revoke`).
 #[cfg(feature = "local-user-invitation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -517,6 +531,7 @@ model_de! { LocalUserInvitationServiceRevokeRequest [1] {
 
 /// The answer of `LocalUserInvitation::revoke` (`POST /api/v1/local-directory-configs/<directory_app_id>/invitations/<id>/revoke`).
 #[cfg(feature = "local-user-invitation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -533,6 +548,7 @@ model_de! { LocalUserInvitationServiceRevokeResponse [1] {
 
 /// The request body of `LocalUserInvitation::search` (`POST /api/v1/search/local-directory-invitations`).
 #[cfg(feature = "local-user-invitation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -569,6 +585,7 @@ setters! { LocalUserInvitationServiceSearchRequest {
 
 /// The answer of `LocalUserInvitation::search` (`POST /api/v1/search/local-directory-invitations`).
 #[cfg(feature = "local-user-invitation")]
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -600,6 +617,7 @@ impl crate::Page for LocalUserInvitationServiceSearchResponse {
 
 #[cfg(feature = "local-user-invitation")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "local-user-invitation")))]
 /// An open enum of 5 known values, the type of `LocalUserInvitation.status` and `LocalUserInvitationServiceSearchRequest.status_filter`.
 pub enum LocalUserInvitationStatus {
 /// `LOCAL_INVITATION_STATUS_UNSPECIFIED`

@@ -54,7 +54,8 @@ pub use accessconflict::*;
     feature = "task-search",
     feature = "user",
     feature = "user-owners-v2",
-    feature = "user-search"
+    feature = "user-search",
+    feature = "webhooks"
 ))]
 mod accessreview;
 #[cfg(any(
@@ -88,7 +89,8 @@ mod accessreview;
     feature = "task-search",
     feature = "user",
     feature = "user-owners-v2",
-    feature = "user-search"
+    feature = "user-search",
+    feature = "webhooks"
 ))]
 pub use accessreview::*;
 #[cfg(any(
@@ -161,7 +163,8 @@ pub use ai_governance::*;
     feature = "task-actions",
     feature = "task-audit",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 mod app;
 #[cfg(any(
@@ -206,7 +209,8 @@ mod app;
     feature = "task-actions",
     feature = "task-audit",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 pub use app::*;
 #[cfg(any(
@@ -243,7 +247,8 @@ pub use auth_config::*;
     feature = "task-actions",
     feature = "task-search",
     feature = "user",
-    feature = "user-search"
+    feature = "user-search",
+    feature = "webhooks"
 ))]
 mod authorization;
 #[cfg(any(
@@ -252,7 +257,8 @@ mod authorization;
     feature = "task-actions",
     feature = "task-search",
     feature = "user",
-    feature = "user-search"
+    feature = "user-search",
+    feature = "webhooks"
 ))]
 pub use authorization::*;
 #[cfg(any(
@@ -281,9 +287,9 @@ mod c1_mcp_role_mining;
     feature = "role-mining-management-search"
 ))]
 pub use c1_mcp_role_mining::*;
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 mod c1_webhooks;
-#[cfg(feature = "full")]
+#[cfg(feature = "webhooks")]
 pub use c1_webhooks::*;
 #[cfg(feature = "connector-authoring-activation")]
 mod connector_authoring;
@@ -343,7 +349,8 @@ pub use editor::*;
     feature = "finding-routing-rule",
     feature = "finding-search",
     feature = "finding-settings",
-    feature = "finding-transformation-rule"
+    feature = "finding-transformation-rule",
+    feature = "webhooks"
 ))]
 mod finding;
 #[cfg(any(
@@ -352,7 +359,8 @@ mod finding;
     feature = "finding-routing-rule",
     feature = "finding-search",
     feature = "finding-settings",
-    feature = "finding-transformation-rule"
+    feature = "finding-transformation-rule",
+    feature = "webhooks"
 ))]
 pub use finding::*;
 #[cfg(any(
@@ -362,7 +370,8 @@ pub use finding::*;
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod form;
 #[cfg(any(
@@ -372,7 +381,8 @@ mod form;
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use form::*;
 #[cfg(any(
@@ -492,7 +502,8 @@ pub use local_directory::*;
     feature = "task-actions",
     feature = "task-audit",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 mod policy;
 #[cfg(any(
@@ -514,7 +525,8 @@ mod policy;
     feature = "task-actions",
     feature = "task-audit",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 pub use policy::*;
 #[cfg(feature = "user")]
@@ -623,14 +635,16 @@ pub use systemlog::*;
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod task;
 #[cfg(any(
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use task::*;
 #[cfg(feature = "terraform-export")]
@@ -702,7 +716,8 @@ pub use user_v2::*;
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 mod validate;
 #[cfg(any(
@@ -712,7 +727,8 @@ mod validate;
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 pub use validate::*;
 #[cfg(feature = "vault")]

@@ -10,8 +10,20 @@ use super::*;
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -26,7 +38,8 @@ pub struct Accept {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Accept [1] {
     0 "acceptMessage" accept_message: Plain,
@@ -38,7 +51,21 @@ setters! { Accept {
 } }
 
 /// Held by `PolicyStepInstance.accept`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -48,7 +75,12 @@ pub struct AcceptInstance {
     pub accept_message: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { AcceptInstance [1] {
     0 "acceptMessage" accept_message: Plain,
 } }
@@ -71,8 +103,30 @@ model_de! { AcceptInstance [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -109,7 +163,8 @@ pub struct AccountProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { AccountProvision [1] {
     0 "config" config: Plain,
@@ -141,8 +196,21 @@ setters! { AccountProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -164,7 +232,8 @@ pub struct Action {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Action [1] {
     0 "automation" automation: Model,
@@ -186,8 +255,19 @@ setters! { Action {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -225,7 +305,8 @@ pub struct ActionInstance {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionInstance [1] {
     0 "action" action: Model,
@@ -243,9 +324,11 @@ model_de! { ActionInstance [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "task", feature = "task-actions", feature = "task-audit", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 5 known values, the type of `ActionInstance.state`.
 pub enum ActionInstanceState {
 /// `ACTION_INSTANCE_STATE_UNSPECIFIED`
@@ -266,8 +349,19 @@ Error = "ACTION_INSTANCE_STATE_ERROR",
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -284,7 +378,8 @@ pub struct ActionOutcomeCancelled {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionOutcomeCancelled [1] {
     0 "outcomeTime" outcome_time: Timestamp,
@@ -295,8 +390,19 @@ model_de! { ActionOutcomeCancelled [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -313,7 +419,8 @@ pub struct ActionOutcomeDenied {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionOutcomeDenied [1] {
     0 "outcomeTime" outcome_time: Timestamp,
@@ -324,8 +431,19 @@ model_de! { ActionOutcomeDenied [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -348,7 +466,8 @@ pub struct ActionOutcomeError {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionOutcomeError [1] {
     0 "errorCode" error_code: Plain,
@@ -361,8 +480,19 @@ model_de! { ActionOutcomeError [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -379,7 +509,8 @@ pub struct ActionOutcomeSuccess {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionOutcomeSuccess [1] {
     0 "outcomeTime" outcome_time: Timestamp,
@@ -401,8 +532,30 @@ model_de! { ActionOutcomeSuccess [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -436,7 +589,8 @@ pub struct ActionProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { ActionProvision [1] {
     0 "actionName" action_name: Plain,
@@ -464,8 +618,21 @@ setters! { ActionProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -481,7 +648,8 @@ pub struct ActionTargetAutomation {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionTargetAutomation [1] {
     0 "automationTemplateId" automation_template_id: Plain,
@@ -497,8 +665,19 @@ setters! { ActionTargetAutomation {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -512,7 +691,8 @@ pub struct ActionTargetAutomationInstance {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionTargetAutomationInstance [1] {
     0 "automationExecutionId" automation_execution_id: Plain,
@@ -525,8 +705,21 @@ model_de! { ActionTargetAutomationInstance [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -542,7 +735,8 @@ pub struct ActionTargetBatonResourceAction {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionTargetBatonResourceAction [1] {
     0 "batonResourceActionId" baton_resource_action_id: Plain,
@@ -558,8 +752,19 @@ setters! { ActionTargetBatonResourceAction {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -573,7 +778,8 @@ pub struct ActionTargetBatonResourceActionInstance {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionTargetBatonResourceActionInstance [1] {
     0 "batonActionInvocationId" baton_action_invocation_id: Plain,
@@ -586,8 +792,21 @@ model_de! { ActionTargetBatonResourceActionInstance [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -599,7 +818,8 @@ pub struct ActionTargetClientIdApproval {}
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionTargetClientIdApproval [1] {
 } }
@@ -609,8 +829,19 @@ model_de! { ActionTargetClientIdApproval [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -624,7 +855,8 @@ pub struct ActionTargetClientIdApprovalInstance {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ActionTargetClientIdApprovalInstance [1] {
     0 "clientIdUrl" client_id_url: Plain,
@@ -637,8 +869,21 @@ model_de! { ActionTargetClientIdApprovalInstance [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -669,7 +914,8 @@ pub struct AgentApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AgentApproval [1] {
     0 "agentFailureAction" agent_failure_action: Plain,
@@ -696,9 +942,11 @@ setters! { AgentApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "policies", feature = "policy-search", feature = "task", feature = "task-actions", feature = "task-audit", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 4 known values, the type of `AgentApproval.agent_failure_action`.
 pub enum AgentApprovalAgentFailureAction {
 /// `APPROVAL_AGENT_FAILURE_ACTION_UNSPECIFIED`
@@ -718,9 +966,11 @@ SkipPolicyStep = "APPROVAL_AGENT_FAILURE_ACTION_SKIP_POLICY_STEP",
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "policies", feature = "policy-search", feature = "task", feature = "task-actions", feature = "task-audit", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 4 known values, the type of `AgentApproval.agent_mode`.
 pub enum AgentApprovalAgentMode {
 /// `APPROVAL_AGENT_MODE_UNSPECIFIED`
@@ -741,8 +991,21 @@ CommentOnly = "APPROVAL_AGENT_MODE_COMMENT_ONLY",
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -761,7 +1024,8 @@ pub struct AppEntitlementReference {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AppEntitlementReference [1] {
     0 "appEntitlementId" app_entitlement_id: Plain,
@@ -781,8 +1045,21 @@ setters! { AppEntitlementReference {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -819,7 +1096,8 @@ pub struct AppGroupApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AppGroupApproval [1] {
     0 "allowSelfApproval" allow_self_approval: Plain,
@@ -851,8 +1129,21 @@ setters! { AppGroupApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -871,7 +1162,8 @@ pub struct AppOwnerApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AppOwnerApproval [1] {
     0 "allowSelfApproval" allow_self_approval: Plain,
@@ -900,8 +1192,30 @@ setters! { AppOwnerApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -929,7 +1243,8 @@ pub struct AppOwnerProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { AppOwnerProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
@@ -955,8 +1270,21 @@ setters! { AppOwnerProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1029,7 +1357,8 @@ pub struct Approval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Approval [1] {
     0 "agent" agent: Model,
@@ -1085,8 +1414,19 @@ setters! { Approval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1130,7 +1470,8 @@ pub struct ApprovalInstance {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ApprovalInstance [1] {
     0 "approval" approval: Model,
@@ -1149,9 +1490,11 @@ model_de! { ApprovalInstance [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "task", feature = "task-actions", feature = "task-audit", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 5 known values, the type of `ApprovalInstance.state`.
 pub enum ApprovalInstanceState {
 /// `APPROVAL_INSTANCE_STATE_UNSPECIFIED`
@@ -1172,8 +1515,19 @@ Done = "APPROVAL_INSTANCE_STATE_DONE",
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1199,7 +1553,8 @@ pub struct ApprovedAction {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ApprovedAction [1] {
     0 "approvedAt" approved_at: Timestamp,
@@ -1215,8 +1570,21 @@ model_de! { ApprovedAction [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1228,13 +1596,28 @@ pub struct CancelTicket {}
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { CancelTicket [1] {
 } }
 
 /// Held by `ProvisionInstance.cancelled`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1250,14 +1633,33 @@ pub struct CancelledAction {
     pub cancelled_by_user_id: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { CancelledAction [1] {
     0 "cancelledAt" cancelled_at: Timestamp,
     1 "cancelledByUserId" cancelled_by_user_id: Plain,
 } }
 
 /// Held by `ProvisionInstance.completed`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1276,7 +1678,12 @@ pub struct CompletedAction {
     pub user_id: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { CompletedAction [1] {
     0 "completedAt" completed_at: Timestamp,
     1 "entitlements" entitlements: Models,
@@ -1284,7 +1691,21 @@ model_de! { CompletedAction [1] {
 } }
 
 /// Held by `WaitInstance.succeeded`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1297,13 +1718,32 @@ pub struct ConditionSucceeded {
     pub succeeded_at: Option<::time::OffsetDateTime>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { ConditionSucceeded [1] {
     0 "succeededAt" succeeded_at: Timestamp,
 } }
 
 /// Held by `WaitInstance.timed_out`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1316,7 +1756,12 @@ pub struct ConditionTimedOut {
     pub timed_out_at: Option<::time::OffsetDateTime>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { ConditionTimedOut [1] {
     0 "timedOutAt" timed_out_at: Timestamp,
 } }
@@ -1339,8 +1784,30 @@ model_de! { ConditionTimedOut [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1371,7 +1838,8 @@ pub struct ConnectorProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { ConnectorProvision [1] {
     0 "account" account: Model,
@@ -1392,6 +1860,7 @@ setters! { ConnectorProvision {
 
 /// The request body of `Policies::create` (`POST /api/v1/policies`).
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1469,6 +1938,7 @@ impl CreatePolicyRequest {
 
 /// The answer of `Policies::create` (`POST /api/v1/policies`).
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1499,8 +1969,30 @@ model_de! { CreatePolicyResponse [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1525,7 +2017,8 @@ pub struct DefaultBehavior {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { DefaultBehavior [1] {
     0 "connectorId" connector_id: Plain,
@@ -1556,8 +2049,30 @@ setters! { DefaultBehavior {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1588,7 +2103,8 @@ pub struct DelegatedProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { DelegatedProvision [1] {
     0 "appId" app_id: Plain,
@@ -1623,8 +2139,30 @@ setters! { DelegatedProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1649,7 +2187,8 @@ pub struct DeleteAccount {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { DeleteAccount [1] {
     0 "connectorId" connector_id: Plain,
@@ -1666,6 +2205,7 @@ setters! { DeleteAccount {
 
 /// The request body of `Policies::delete` (`DELETE /api/v1/policies/<id>`).
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1677,6 +2217,7 @@ model_de! { DeletePolicyRequest [1] {
 
 /// The answer of `Policies::delete` (`DELETE /api/v1/policies/<id>`).
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1691,8 +2232,19 @@ model_de! { DeletePolicyResponse [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1712,7 +2264,8 @@ pub struct DeniedAction {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { DeniedAction [1] {
     0 "deniedAt" denied_at: Timestamp,
@@ -1735,8 +2288,30 @@ model_de! { DeniedAction [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1761,7 +2336,8 @@ pub struct DevicePlacementProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { DevicePlacementProvision [1] {
     0 "vaultBoundaryId" vault_boundary_id: Plain,
@@ -1792,8 +2368,30 @@ setters! { DevicePlacementProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1814,7 +2412,8 @@ pub struct DoNotSave {}
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { DoNotSave [1] {
 } }
@@ -1826,8 +2425,21 @@ model_de! { DoNotSave [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1858,7 +2470,8 @@ pub struct EntitlementOwnerApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { EntitlementOwnerApproval [1] {
     0 "allowSelfApproval" allow_self_approval: Plain,
@@ -1895,8 +2508,30 @@ setters! { EntitlementOwnerApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1924,7 +2559,8 @@ pub struct EntitlementOwnerProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { EntitlementOwnerProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
@@ -1942,7 +2578,21 @@ setters! { EntitlementOwnerProvisioner {
 } }
 
 /// Held by `ProvisionInstance.errored`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1961,7 +2611,12 @@ pub struct ErroredAction {
     pub errored_at: Option<::time::OffsetDateTime>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { ErroredAction [1] {
     0 "description" description: Plain,
     1 "errorCode" error_code: Plain,
@@ -1977,8 +2632,21 @@ model_de! { ErroredAction [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2012,7 +2680,8 @@ pub struct Escalation {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Escalation [1] {
     0 "cancelTicket" cancel_ticket: Model,
@@ -2040,8 +2709,19 @@ setters! { Escalation {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2076,7 +2756,8 @@ pub struct EscalationInstance {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { EscalationInstance [1] {
     0 "alreadyEscalated" already_escalated: Plain,
@@ -2093,8 +2774,19 @@ model_de! { EscalationInstance [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2104,7 +2796,8 @@ pub struct EscalationInstanceCancelTicket {}
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { EscalationInstanceCancelTicket [1] {
 } }
@@ -2114,8 +2807,19 @@ model_de! { EscalationInstanceCancelTicket [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2129,7 +2833,8 @@ pub struct EscalationInstanceReassignToApprovers {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { EscalationInstanceReassignToApprovers [1] {
     0 "approverIds" approver_ids: Plain,
@@ -2140,8 +2845,19 @@ model_de! { EscalationInstanceReassignToApprovers [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2155,7 +2871,8 @@ pub struct EscalationInstanceReplacePolicy {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { EscalationInstanceReplacePolicy [1] {
     0 "policyId" policy_id: Plain,
@@ -2166,8 +2883,19 @@ model_de! { EscalationInstanceReplacePolicy [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2177,7 +2905,8 @@ pub struct EscalationInstanceSkipStep {}
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { EscalationInstanceSkipStep [1] {
 } }
@@ -2189,8 +2918,21 @@ model_de! { EscalationInstanceSkipStep [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2227,7 +2969,8 @@ pub struct ExpressionApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ExpressionApproval [1] {
     0 "allowSelfApproval" allow_self_approval: Plain,
@@ -2268,8 +3011,30 @@ setters! { ExpressionApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2300,7 +3065,8 @@ pub struct ExpressionProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { ExpressionProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
@@ -2335,8 +3101,30 @@ setters! { ExpressionProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2370,7 +3158,8 @@ pub struct ExternalTicketProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { ExternalTicketProvision [1] {
     0 "appId" app_id: Plain,
@@ -2397,8 +3186,20 @@ setters! { ExternalTicketProvision {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2413,7 +3214,8 @@ pub struct Form {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Form [1] {
     0 "form" form: Model,
@@ -2425,7 +3227,21 @@ setters! { Form {
 } }
 
 /// Held by `FormInstance.completed`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2441,7 +3257,12 @@ pub struct FormCompletedAction {
     pub user_id: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { FormCompletedAction [1] {
     0 "completedAt" completed_at: Timestamp,
     1 "userId" user_id: Plain,
@@ -2450,7 +3271,21 @@ model_de! { FormCompletedAction [1] {
 /// Held by `PolicyStepInstance.form`.
 ///
 /// At most one of `completed`, `restarted`, `reassigned`, `skipped` may be set.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2478,7 +3313,12 @@ pub struct FormInstance {
     pub state: Option<FormInstanceState>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { FormInstance [1] {
     0 "completed" completed: Model,
     1 "data" data: Plain,
@@ -2489,8 +3329,14 @@ model_de! { FormInstance [1] {
     6 "state" state: Plain,
 } }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "task", feature = "task-actions", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 3 known values, the type of `FormInstance.state`.
 pub enum FormInstanceState {
 /// `FORM_INSTANCE_STATE_UNSPECIFIED`
@@ -2504,6 +3350,7 @@ Done = "FORM_INSTANCE_STATE_DONE",
 
 /// The answer of `Policies::get` (`GET /api/v1/policies/<id>`).
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2534,8 +3381,30 @@ model_de! { GetPolicyResponse [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2569,7 +3438,8 @@ pub struct GroupProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { GroupProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
@@ -2592,6 +3462,7 @@ setters! { GroupProvisioner {
 
 /// The answer of `Policies::list` (`GET /api/v1/policies?<page_size>&<page_token>`).
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2628,8 +3499,21 @@ impl crate::Page for ListPolicyResponse {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2663,7 +3547,8 @@ pub struct ManagerApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ManagerApproval [1] {
     0 "allowSelfApproval" allow_self_approval: Plain,
@@ -2702,8 +3587,30 @@ setters! { ManagerApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2731,7 +3638,8 @@ pub struct ManagerProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { ManagerProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
@@ -2764,8 +3672,30 @@ setters! { ManagerProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2796,7 +3726,8 @@ pub struct ManualProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { ManualProvision [1] {
     0 "assignee" assignee: Model,
@@ -2831,8 +3762,30 @@ setters! { ManualProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2857,7 +3810,8 @@ pub struct MultiStep {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { MultiStep [1] {
     0 "provisionSteps" provision_steps: NestedModels,
@@ -2880,8 +3834,20 @@ setters! { MultiStep {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2947,7 +3913,8 @@ pub struct Policy {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Policy [1] {
     0 "annotations" annotations: Plain,
@@ -2991,7 +3958,8 @@ setters! { Policy {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 set_paths! { Policy {
     "annotations" annotations,
@@ -3008,6 +3976,7 @@ set_paths! { Policy {
 
 /// The request body of `PolicyValidate::validate_cel` (`POST /api/v1/policies/validate/cel`).
 #[cfg(feature = "policy-validate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-validate")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3029,6 +3998,7 @@ setters! { PolicyEditorValidateRequest {
 
 /// The answer of `PolicyValidate::validate_cel` (`POST /api/v1/policies/validate/cel`).
 #[cfg(feature = "policy-validate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-validate")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3044,7 +4014,21 @@ model_de! { PolicyEditorValidateResponse [1] {
 } }
 
 /// Held by `Task.policy`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3063,7 +4047,12 @@ pub struct PolicyInstance {
     pub policy: Option<Policy>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { PolicyInstance [1] {
     0 "current" current: Model,
     1 "history" history: Models,
@@ -3076,9 +4065,11 @@ model_de! { PolicyInstance [1] {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "policies", feature = "policy-search", feature = "task", feature = "task-actions", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 6 known values, the type of `CreatePolicyRequest.policy_type`, `Policy.policy_type` and `SearchPoliciesRequest.policy_types`.
 pub enum PolicyPolicyType {
 /// `POLICY_TYPE_UNSPECIFIED`
@@ -3104,8 +4095,20 @@ Provision = "POLICY_TYPE_PROVISION",
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3120,7 +4123,8 @@ pub struct PolicyPostActions {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { PolicyPostActions [1] {
     0 "certifyRemediateImmediately" certify_remediate_immediately: Plain,
@@ -3137,6 +4141,14 @@ setters! { PolicyPostActions {
     feature = "app-search",
     feature = "policy-search"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-search",
+        feature = "app-search",
+        feature = "policy-search"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3170,8 +4182,20 @@ setters! { PolicyRef {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3192,7 +4216,8 @@ pub struct PolicyScope {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { PolicyScope [1] {
     0 "appEntitlementId" app_entitlement_id: Plain,
@@ -3212,9 +4237,11 @@ setters! { PolicyScope {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "policies", feature = "policy-search", feature = "task", feature = "task-actions", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 2 known values, the type of `PolicyScope.slot` and `SearchPoliciesRequest.scope_slot`.
 pub enum PolicyScopeSlot {
 /// `POLICY_SCOPE_SLOT_UNSPECIFIED`
@@ -3232,8 +4259,20 @@ Emergency = "POLICY_SCOPE_SLOT_EMERGENCY",
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3266,7 +4305,8 @@ pub struct PolicyStep {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { PolicyStep [1] {
     0 "accept" accept: Model,
@@ -3292,7 +4332,21 @@ setters! { PolicyStep {
 /// Held by `PolicyInstance.current` and `PolicyInstance.history`.
 ///
 /// At most one of `approval`, `provision`, `accept`, `reject`, `wait`, `form`, `action` may be set.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3329,7 +4383,12 @@ pub struct PolicyStepInstance {
     pub wait: Option<WaitInstance>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { PolicyStepInstance [1] {
     0 "accept" accept: Model,
     1 "action" action: Model,
@@ -3343,8 +4402,14 @@ model_de! { PolicyStepInstance [1] {
     9 "wait" wait: Model,
 } }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "task", feature = "task-actions", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 3 known values, the type of `PolicyStepInstance.state`.
 pub enum PolicyStepInstanceState {
 /// `POLICY_STEP_STATE_UNSPECIFIED`
@@ -3362,8 +4427,20 @@ Done = "POLICY_STEP_STATE_DONE",
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3378,7 +4455,8 @@ pub struct PolicySteps {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { PolicySteps [1] {
     0 "steps" steps: Models,
@@ -3395,8 +4473,20 @@ setters! { PolicySteps {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3417,7 +4507,8 @@ pub struct Provision {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Provision [1] {
     0 "assigned" assigned: Plain,
@@ -3435,7 +4526,21 @@ setters! { Provision {
 /// Held by `PolicyStepInstance.provision`.
 ///
 /// At most one of `completed`, `cancelled`, `errored`, `reassigned_by_error`, `skipped` may be set.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3484,7 +4589,12 @@ pub struct ProvisionInstance {
     pub webhook_instance_id: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { ProvisionInstance [1] {
     0 "batonActionInvocationId" baton_action_invocation_id: Plain,
     1 "cancelled" cancelled: Model,
@@ -3502,8 +4612,14 @@ model_de! { ProvisionInstance [1] {
     13 "webhookInstanceId" webhook_instance_id: Plain,
 } }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "task", feature = "task-actions", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 13 known values, the type of `ProvisionInstance.state`.
 pub enum ProvisionInstanceState {
 /// `PROVISION_INSTANCE_STATE_UNSPECIFIED`
@@ -3553,8 +4669,30 @@ Done = "PROVISION_INSTANCE_STATE_DONE",
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3603,7 +4741,8 @@ pub struct ProvisionPolicy {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { ProvisionPolicy [1] {
     0 "action" action: Model,
@@ -3640,8 +4779,20 @@ setters! { ProvisionPolicy {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3668,7 +4819,8 @@ pub struct ProvisionTarget {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ProvisionTarget [1] {
     0 "appEntitlementId" app_entitlement_id: Plain,
@@ -3688,7 +4840,21 @@ setters! { ProvisionTarget {
 /// Held by `ProvisionInstance.waiting_on`.
 ///
 /// At most one of `entitlement_merge`, `device_placement` may be set.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3713,7 +4879,12 @@ pub struct ProvisionWaitingOn {
     pub started_waiting_at: Option<::time::OffsetDateTime>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { ProvisionWaitingOn [1] {
     0 "devicePlacement" device_placement: Model,
     1 "entitlementMerge" entitlement_merge: Model,
@@ -3739,8 +4910,30 @@ model_de! { ProvisionWaitingOn [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3780,7 +4973,8 @@ pub struct ProvisionerAssignment {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { ProvisionerAssignment [1] {
     0 "appOwners" app_owners: Model,
@@ -3812,8 +5006,21 @@ setters! { ProvisionerAssignment {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3829,7 +5036,8 @@ pub struct ReassignToApprovers {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ReassignToApprovers [1] {
     0 "approverIds" approver_ids: Plain,
@@ -3845,8 +5053,19 @@ setters! { ReassignToApprovers {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3869,7 +5088,8 @@ pub struct ReassignedAction {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ReassignedAction [1] {
     0 "newPolicyStepId" new_policy_step_id: Plain,
@@ -3882,8 +5102,19 @@ model_de! { ReassignedAction [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3918,7 +5149,8 @@ pub struct ReassignedByErrorAction {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ReassignedByErrorAction [1] {
     0 "description" description: Plain,
@@ -3935,8 +5167,20 @@ model_de! { ReassignedByErrorAction [1] {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3951,7 +5195,8 @@ pub struct Reject {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Reject [1] {
     0 "rejectMessage" reject_message: Plain,
@@ -3963,7 +5208,21 @@ setters! { Reject {
 } }
 
 /// Held by `PolicyStepInstance.reject`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -3973,7 +5232,12 @@ pub struct RejectInstance {
     pub reject_message: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { RejectInstance [1] {
     0 "rejectMessage" reject_message: Plain,
 } }
@@ -3985,8 +5249,21 @@ model_de! { RejectInstance [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4002,7 +5279,8 @@ pub struct ReplacePolicy {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ReplacePolicy [1] {
     0 "policyId" policy_id: Plain,
@@ -4020,8 +5298,21 @@ setters! { ReplacePolicy {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4052,7 +5343,8 @@ pub struct ResourceOwnerApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { ResourceOwnerApproval [1] {
     0 "allowSelfApproval" allow_self_approval: Plain,
@@ -4078,8 +5370,19 @@ setters! { ResourceOwnerApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4102,7 +5405,8 @@ pub struct RestartAction {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { RestartAction [1] {
     0 "oldPolicyStepId" old_policy_step_id: Plain,
@@ -4118,8 +5422,20 @@ model_de! { RestartAction [1] {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4143,7 +5459,8 @@ pub struct Rule {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Rule [1] {
     0 "condition" condition: Plain,
@@ -4176,8 +5493,30 @@ setters! { Rule {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4202,7 +5541,8 @@ pub struct SaveToVault {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { SaveToVault [1] {
     0 "vaultIds" vault_ids: Plain,
@@ -4219,6 +5559,7 @@ setters! { SaveToVault {
 
 /// The request body of `PolicySearch::search` (`POST /api/v1/search/policies`).
 #[cfg(feature = "policy-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4300,6 +5641,7 @@ setters! { SearchPoliciesRequest {
 
 #[cfg(feature = "policy-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
 /// An open enum of 3 known values, the type of `SearchPoliciesRequest.scope_object_type`.
 pub enum SearchPoliciesRequestScopeObjectType {
 /// `POLICY_SCOPE_OBJECT_TYPE_UNSPECIFIED`
@@ -4313,6 +5655,7 @@ Entitlement = "POLICY_SCOPE_OBJECT_TYPE_ENTITLEMENT",
 
 #[cfg(feature = "policy-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
 /// An open enum of 5 known values, the type of `SearchPoliciesRequest.scope_view`.
 pub enum SearchPoliciesRequestScopeView {
 /// `POLICY_SCOPE_VIEW_UNSPECIFIED`
@@ -4330,6 +5673,7 @@ GlobalAndObject = "POLICY_SCOPE_VIEW_GLOBAL_AND_OBJECT",
 
 /// The answer of `PolicySearch::search` (`POST /api/v1/search/policies`).
 #[cfg(feature = "policy-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policy-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4366,8 +5710,21 @@ impl crate::Page for SearchPoliciesResponse {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4395,7 +5752,8 @@ pub struct SelfApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SelfApproval [1] {
     0 "assignedUserIds" assigned_user_ids: Plain,
@@ -4421,8 +5779,21 @@ setters! { SelfApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4434,7 +5805,8 @@ pub struct SkipStep {}
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SkipStep [1] {
 } }
@@ -4444,8 +5816,19 @@ model_de! { SkipStep [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4468,7 +5851,8 @@ pub struct SkippedAction {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SkippedAction [1] {
     0 "newPolicyStepId" new_policy_step_id: Plain,
@@ -4478,6 +5862,7 @@ model_de! { SkippedAction [1] {
 
 /// The request body of `AccountProvisionPolicyTest::test` (`POST /api/v1/policies/test-account-provision-policy`).
 #[cfg(feature = "account-provision-policy-test")]
+#[cfg_attr(docsrs, doc(cfg(feature = "account-provision-policy-test")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4499,6 +5884,7 @@ setters! { TestAccountProvisionPolicyRequest {
 
 /// The answer of `AccountProvisionPolicyTest::test` (`POST /api/v1/policies/test-account-provision-policy`).
 #[cfg(feature = "account-provision-policy-test")]
+#[cfg_attr(docsrs, doc(cfg(feature = "account-provision-policy-test")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4533,8 +5919,30 @@ model_de! { TestAccountProvisionPolicyResponse [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4555,7 +5963,8 @@ pub struct UnconfiguredProvision {}
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { UnconfiguredProvision [1] {
 } }
@@ -4564,6 +5973,7 @@ model_de! { UnconfiguredProvision [1] {
 ///
 /// An update: the server changes the fields of `policy` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePolicyRequest {
@@ -4608,6 +6018,7 @@ update_body! { UpdatePolicyRequest { "policy" policy,  } {  } }
 
 /// The answer of `Policies::update` (`POST /api/v1/policies/<id>`).
 #[cfg(feature = "policies")]
+#[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4629,8 +6040,21 @@ model_de! { UpdatePolicyResponse [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4652,7 +6076,8 @@ pub struct UserApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { UserApproval [1] {
     0 "allowSelfApproval" allow_self_approval: Plain,
@@ -4683,8 +6108,30 @@ setters! { UserApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4712,7 +6159,8 @@ pub struct UserProvisioner {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { UserProvisioner [1] {
     0 "allowReassignment" allow_reassignment: Plain,
@@ -4737,8 +6185,20 @@ setters! { UserProvisioner {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4774,7 +6234,8 @@ pub struct Wait {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Wait [1] {
     0 "commentOnFirstWait" comment_on_first_wait: Plain,
@@ -4803,8 +6264,20 @@ setters! { Wait {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4819,7 +6292,8 @@ pub struct WaitCondition {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { WaitCondition [1] {
     0 "condition" condition: Plain,
@@ -4831,7 +6305,21 @@ setters! { WaitCondition {
 } }
 
 /// Held by `WaitInstance.condition`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4841,7 +6329,12 @@ pub struct WaitConditionInstance {
     pub condition: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { WaitConditionInstance [1] {
     0 "condition" condition: Plain,
 } }
@@ -4852,8 +6345,20 @@ model_de! { WaitConditionInstance [1] {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4871,7 +6376,8 @@ pub struct WaitDuration {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { WaitDuration [1] {
     0 "duration" duration: Duration,
@@ -4885,7 +6391,21 @@ setters! { WaitDuration {
 /// Held by `PolicyStepInstance.wait`.
 ///
 /// At most one of each group may be set: `condition`, `until_time`; `succeeded`, `timed_out`, `skipped`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4937,7 +6457,12 @@ pub struct WaitInstance {
     pub until_time: Option<WaitUntilTimeInstance>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { WaitInstance [1] {
     0 "commentOnFirstWait" comment_on_first_wait: Plain,
     1 "commentOnTimeout" comment_on_timeout: Plain,
@@ -4953,8 +6478,14 @@ model_de! { WaitInstance [1] {
     11 "untilTime" until_time: Model,
 } }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "task", feature = "task-actions", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 4 known values, the type of `WaitInstance.state`.
 pub enum WaitInstanceState {
 /// `WAIT_INSTANCE_STATE_UNSPECIFIED`
@@ -4974,8 +6505,20 @@ TimedOut = "WAIT_INSTANCE_STATE_TIMED_OUT",
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -4996,7 +6539,8 @@ pub struct WaitUntilTime {
     feature = "policy-search",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { WaitUntilTime [1] {
     0 "hours" hours: Plain,
@@ -5012,7 +6556,21 @@ setters! { WaitUntilTime {
 } }
 
 /// Held by `WaitInstance.until_time`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5031,14 +6589,33 @@ pub struct WaitUntilTimeInstance {
     pub until_time: Option<::time::OffsetDateTime>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { WaitUntilTimeInstance [1] {
     0 "durationIfExists" duration_if_exists: Duration,
     1 "untilTime" until_time: Timestamp,
 } }
 
 /// Held by `ProvisionWaitingOn.device_placement`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5051,14 +6628,33 @@ pub struct WaitingForDevicePlacement {
     pub vault_boundary_id: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { WaitingForDevicePlacement [1] {
     0 "recipientUserId" recipient_user_id: Plain,
     1 "vaultBoundaryId" vault_boundary_id: Plain,
 } }
 
 /// Held by `ProvisionWaitingOn.entitlement_merge`.
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5071,7 +6667,12 @@ pub struct WaitingForEntitlementMerge {
     pub app_id: Option<String>,
 }
 
-#[cfg(any(feature = "task", feature = "task-actions", feature = "task-search"))]
+#[cfg(any(
+    feature = "task",
+    feature = "task-actions",
+    feature = "task-search",
+    feature = "webhooks"
+))]
 model_de! { WaitingForEntitlementMerge [1] {
     0 "appEntitlementId" app_entitlement_id: Plain,
     1 "appId" app_id: Plain,
@@ -5084,8 +6685,21 @@ model_de! { WaitingForEntitlementMerge [1] {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "policies",
+        feature = "policy-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-audit",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5101,7 +6715,8 @@ pub struct WebhookApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-audit",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { WebhookApproval [1] {
     0 "webhookId" webhook_id: Plain,
@@ -5128,8 +6743,30 @@ setters! { WebhookApproval {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "app-entitlement-owners-v2",
+        feature = "app-entitlement-search",
+        feature = "app-entitlements",
+        feature = "app-owners-v2",
+        feature = "app-resource-owners-v2",
+        feature = "app-user-owners-v2",
+        feature = "connector-owners-v2",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-catalog-management",
+        feature = "request-catalog-search",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "user-owners-v2",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -5154,7 +6791,8 @@ pub struct WebhookProvision {
     feature = "task",
     feature = "task-actions",
     feature = "task-search",
-    feature = "user-owners-v2"
+    feature = "user-owners-v2",
+    feature = "webhooks"
 ))]
 model_de! { WebhookProvision [1] {
     0 "webhookId" webhook_id: Plain,

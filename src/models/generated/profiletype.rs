@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `GetUserProfileTypesResponse.profile_types`.
 #[cfg(feature = "user")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

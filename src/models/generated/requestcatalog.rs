@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `RequestCatalogSearchServiceSearchEntitlementsResponse.list`.
 #[cfg(feature = "request-catalog-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -28,6 +29,7 @@ model_de! { AppEntitlementWithUserBindings [1] {
 ///
 /// At most one of `entitlements`, `cel` may be set.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -108,6 +110,7 @@ model_de! { BundleAutomation [1] {
 
 /// Held by `BundleAutomationLastRunState.cel_evaluation`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -142,6 +145,7 @@ model_de! { BundleAutomationCelEvaluationState [1] {
 
 /// Held by `BundleAutomation.circuit_breaker`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -176,6 +180,7 @@ model_de! { BundleAutomationCircuitBreaker [1] {
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 /// An open enum of 4 known values, the type of `BundleAutomationCircuitBreaker.state`.
 pub enum BundleAutomationCircuitBreakerState {
 /// `CIRCUIT_BREAKER_STATE_UNSPECIFIED`
@@ -191,6 +196,7 @@ SupportDisabled = "CIRCUIT_BREAKER_STATE_SUPPORT_DISABLED",
 
 /// Held by `BundleAutomation.state`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -222,6 +228,7 @@ model_de! { BundleAutomationLastRunState [1] {
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 /// An open enum of 5 known values, the type of `BundleAutomationCelEvaluationState.status` and `BundleAutomationLastRunState.status`.
 pub enum BundleAutomationLastRunStateStatus {
 /// `BUNDLE_AUTOMATION_RUN_STATUS_UNSPECIFIED`
@@ -239,6 +246,7 @@ WaitingForApproval = "BUNDLE_AUTOMATION_RUN_STATUS_WAITING_FOR_APPROVAL",
 
 /// Held by `BundleAutomation.cel`, `CreateBundleAutomationRequest.cel` and `SetBundleAutomationRequest.cel`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -260,6 +268,7 @@ setters! { BundleAutomationRuleCEL {
 
 /// Held by `BundleAutomation.entitlements`, `CreateBundleAutomationRequest.entitlements` and `SetBundleAutomationRequest.entitlements`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -283,6 +292,7 @@ setters! { BundleAutomationRuleEntitlement {
 ///
 /// At most one of `entitlements`, `cel` may be set.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -337,6 +347,7 @@ setters! { CreateBundleAutomationRequest {
 
 /// The request body of `RequestCatalogManagement::delete_bundle_automation` (`DELETE /api/v1/catalogs/<request_catalog_id>/bundle_automation`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -348,6 +359,7 @@ model_de! { DeleteBundleAutomationRequest [1] {
 
 /// The answer of `RequestCatalogManagement::delete_bundle_automation` (`DELETE /api/v1/catalogs/<request_catalog_id>/bundle_automation`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -359,6 +371,7 @@ model_de! { DeleteBundleAutomationResponse [1] {
 
 /// The request body of `RequestCatalogManagement::force_run_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/run`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -380,6 +393,7 @@ setters! { ForceRunBundleAutomationRequest {
 
 /// The answer of `RequestCatalogManagement::force_run_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/run`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -393,6 +407,7 @@ model_de! { ForceRunBundleAutomationResponse [1] {
 ///
 /// In `RequestCatalogManagementServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -509,6 +524,7 @@ set_paths! { RequestCatalog {
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 /// An open enum of 3 known values, the type of `RequestCatalog.enrollment_behavior` and `RequestCatalogManagementServiceCreateRequest.enrollment_behavior`.
 pub enum RequestCatalogEnrollmentBehavior {
 /// `REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_UNSPECIFIED`
@@ -522,6 +538,7 @@ EnforceEntitlementRequestPolicy = "REQUEST_CATALOG_ENROLLMENT_BEHAVIOR_ENFORCE_E
 
 /// Held by `RequestCatalogManagementServiceCreateRequest.expand_mask` and `RequestCatalogManagementServiceUpdateRequest.expand_mask`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -543,6 +560,7 @@ setters! { RequestCatalogExpandMask {
 
 /// The request body of `RequestCatalogManagement::add_access_entitlements` (`POST /api/v1/catalogs/<catalog_id>/visibility_bindings`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -575,6 +593,7 @@ impl RequestCatalogManagementServiceAddAccessEntitlementsRequest {
 
 /// The answer of `RequestCatalogManagement::add_access_entitlements` (`POST /api/v1/catalogs/<catalog_id>/visibility_bindings`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -586,6 +605,7 @@ model_de! { RequestCatalogManagementServiceAddAccessEntitlementsResponse [1] {
 
 /// The request body of `RequestCatalogManagement::add_app_entitlements` (`POST /api/v1/catalogs/<catalog_id>/requestable_entries`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -623,6 +643,7 @@ impl RequestCatalogManagementServiceAddAppEntitlementsRequest {
 
 /// The answer of `RequestCatalogManagement::add_app_entitlements` (`POST /api/v1/catalogs/<catalog_id>/requestable_entries`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -634,6 +655,7 @@ model_de! { RequestCatalogManagementServiceAddAppEntitlementsResponse [1] {
 
 /// The request body of `RequestCatalogManagement::create` (`POST /api/v1/catalogs`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -711,6 +733,7 @@ impl RequestCatalogManagementServiceCreateRequest {
 
 /// The request body of `RequestCatalogManagement::create_requestable_entry` (`PUT /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -732,6 +755,7 @@ setters! { RequestCatalogManagementServiceCreateRequestableEntryRequest {
 
 /// The answer of `RequestCatalogManagement::create_requestable_entry` (`PUT /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -748,6 +772,7 @@ model_de! { RequestCatalogManagementServiceCreateRequestableEntryResponse [1] {
 
 /// The request body of `RequestCatalogManagement::delete` (`DELETE /api/v1/catalogs/<id>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -759,6 +784,7 @@ model_de! { RequestCatalogManagementServiceDeleteRequest [1] {
 
 /// The request body of `RequestCatalogManagement::delete_requestable_entry` (`DELETE /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -770,6 +796,7 @@ model_de! { RequestCatalogManagementServiceDeleteRequestableEntryRequest [1] {
 
 /// The answer of `RequestCatalogManagement::delete_requestable_entry` (`DELETE /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -781,6 +808,7 @@ model_de! { RequestCatalogManagementServiceDeleteRequestableEntryResponse [1] {
 
 /// The answer of `RequestCatalogManagement::delete` (`DELETE /api/v1/catalogs/<id>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -792,6 +820,7 @@ model_de! { RequestCatalogManagementServiceDeleteResponse [1] {
 
 /// The answer of `RequestCatalogManagement::get_requestable_entry` (`GET /api/v1/catalogs/<catalog_id>/requestable_entries/<app_id>/<entitlement_id>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -808,6 +837,7 @@ model_de! { RequestCatalogManagementServiceGetRequestableEntryResponse [1] {
 
 /// The answer of `RequestCatalogManagement::create` (`POST /api/v1/catalogs`), `RequestCatalogManagement::get` (`GET /api/v1/catalogs/<id>`) and `RequestCatalogManagement::update` (`POST /api/v1/catalogs/<id>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -828,6 +858,7 @@ model_de! { RequestCatalogManagementServiceGetResponse [1] {
 
 /// The answer of `RequestCatalogManagement::list_all_entitlement_ids_per_app` (`GET /api/v1/catalogs/<catalog_id>/requestable_entitlementIDs`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -844,6 +875,7 @@ model_de! { RequestCatalogManagementServiceListAllEntitlementIdsPerCatalogRespon
 
 /// The answer of `RequestCatalogManagement::list_entitlements_for_access` (`GET /api/v1/catalogs/<catalog_id>/visibility_entitlements?<page_size>&<page_token>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -879,6 +911,7 @@ impl crate::Page for RequestCatalogManagementServiceListEntitlementsForAccessRes
 
 /// The answer of `RequestCatalogManagement::list_entitlements_per_catalog` (`GET /api/v1/catalogs/<catalog_id>/requestable_entitlements?<page_size>&<page_token>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -914,6 +947,7 @@ impl crate::Page for RequestCatalogManagementServiceListEntitlementsPerCatalogRe
 
 /// The answer of `RequestCatalogManagement::list` (`GET /api/v1/catalogs?<page_size>&<page_token>`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -949,6 +983,7 @@ impl crate::Page for RequestCatalogManagementServiceListResponse {
 
 /// The request body of `RequestCatalogManagement::remove_access_entitlements` (`DELETE /api/v1/catalogs/<catalog_id>/visibility_bindings`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -970,6 +1005,7 @@ setters! { RequestCatalogManagementServiceRemoveAccessEntitlementsRequest {
 
 /// The answer of `RequestCatalogManagement::remove_access_entitlements` (`DELETE /api/v1/catalogs/<catalog_id>/visibility_bindings`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -981,6 +1017,7 @@ model_de! { RequestCatalogManagementServiceRemoveAccessEntitlementsResponse [1] 
 
 /// The request body of `RequestCatalogManagement::remove_app_entitlements` (`DELETE /api/v1/catalogs/<catalog_id>/requestable_entries`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1002,6 +1039,7 @@ setters! { RequestCatalogManagementServiceRemoveAppEntitlementsRequest {
 
 /// The answer of `RequestCatalogManagement::remove_app_entitlements` (`DELETE /api/v1/catalogs/<catalog_id>/requestable_entries`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1013,6 +1051,7 @@ model_de! { RequestCatalogManagementServiceRemoveAppEntitlementsResponse [1] {
 
 /// The request body of `RequestCatalogManagement::update_app_entitlements` (`POST /api/v1/catalogs/<catalog_id>/requestable_entitlements/update`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1045,6 +1084,7 @@ impl RequestCatalogManagementServiceUpdateAppEntitlementsRequest {
 
 /// The answer of `RequestCatalogManagement::update_app_entitlements` (`POST /api/v1/catalogs/<catalog_id>/requestable_entitlements/update`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1058,6 +1098,7 @@ model_de! { RequestCatalogManagementServiceUpdateAppEntitlementsResponse [1] {
 ///
 /// An update: the server changes the fields of `catalog` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestCatalogManagementServiceUpdateRequest {
@@ -1106,6 +1147,7 @@ update_body! { RequestCatalogManagementServiceUpdateRequest { "catalog" catalog,
 
 /// The request body of `RequestCatalogSearch::search_entitlements` (`POST /api/v1/search/request_catalog/entitlements`).
 #[cfg(feature = "request-catalog-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1162,6 +1204,7 @@ setters! { RequestCatalogSearchServiceSearchEntitlementsRequest {
 
 #[cfg(feature = "request-catalog-search")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
 /// An open enum of 4 known values, the type of `RequestCatalogSearchServiceSearchEntitlementsRequest.granted_status`.
 pub enum RequestCatalogSearchServiceSearchEntitlementsRequestGrantedStatus {
 /// `UNSPECIFIED`
@@ -1177,6 +1220,7 @@ NotGranted = "NOT_GRANTED",
 
 /// The answer of `RequestCatalogSearch::search_entitlements` (`POST /api/v1/search/request_catalog/entitlements`).
 #[cfg(feature = "request-catalog-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1212,6 +1256,7 @@ impl crate::Page for RequestCatalogSearchServiceSearchEntitlementsResponse {
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 /// An open enum of 4 known values, the type of `RequestCatalog.unenrollment_behavior` and `RequestCatalogManagementServiceCreateRequest.unenrollment_behavior`.
 pub enum RequestCatalogUnenrollmentBehavior {
 /// `REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_UNSPECIFIED`
@@ -1227,6 +1272,7 @@ RevokeUnjustified = "REQUEST_CATALOG_UNENROLLMENT_BEHAVIOR_REVOKE_UNJUSTIFIED",
 
 #[cfg(feature = "request-catalog-management")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 /// An open enum of 3 known values, the type of `RequestCatalog.unenrollment_entitlement_behavior` and `RequestCatalogManagementServiceCreateRequest.unenrollment_entitlement_behavior`.
 pub enum RequestCatalogUnenrollmentEntitlementBehavior {
 /// `REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_UNSPECIFIED`
@@ -1240,6 +1286,7 @@ Enforce = "REQUEST_CATALOG_UNENROLLMENT_ENTITLEMENT_BEHAVIOR_ENFORCE",
 
 /// Held by `RequestCatalogManagementServiceGetResponse.request_catalog_view` and `RequestCatalogManagementServiceListResponse.list`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1271,6 +1318,7 @@ model_de! { RequestCatalogView [1] {
 
 /// Held by `RequestCatalogManagementServiceCreateRequestableEntryResponse.requestable_entry` and `RequestCatalogManagementServiceGetRequestableEntryResponse.requestable_entry`.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1295,6 +1343,7 @@ model_de! { RequestableEntry [1] {
 
 /// The request body of `RequestCatalogManagement::resume_paused_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/resume`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1306,6 +1355,7 @@ model_de! { ResumePausedBundleAutomationRequest [1] {
 
 /// The answer of `RequestCatalogManagement::resume_paused_bundle_automation` (`POST /api/v1/catalogs/<request_catalog_id>/bundle_automation/resume`).
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1319,6 +1369,7 @@ model_de! { ResumePausedBundleAutomationResponse [1] {
 ///
 /// At most one of `entitlements`, `cel` may be set.
 #[cfg(feature = "request-catalog-management")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -8,6 +8,7 @@ use super::*;
 ///
 /// At most one of `value`, `range` may be set.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -40,6 +41,7 @@ model_de! { FacetCategory [1] {
 
 /// Held by `FacetRangeItem.ranges`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -81,6 +83,7 @@ model_de! { FacetRange [1] {
 
 /// Held by `FacetCategory.range`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -97,6 +100,7 @@ model_de! { FacetRangeItem [1] {
 
 /// Held by `FacetValueItem.values`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -128,6 +132,7 @@ model_de! { FacetValue [1] {
 
 /// Held by `FacetCategory.value`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -144,6 +149,7 @@ model_de! { FacetValueItem [1] {
 
 /// Held by `AppEntitlementSearchServiceSearchResponse.facets`.
 #[cfg(feature = "app-entitlement-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -6,6 +6,10 @@ use super::*;
 
 /// Held by `PaperSecretAdminServiceGetResponse.secret`, `PaperSecretAdminServiceRevokeResponse.secret`, `PaperSecretAdminServiceSearchResponse.list` and 5 more.
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "paper-secret", feature = "paper-secret-admin")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -125,6 +129,7 @@ model_de! { PaperSecret [1] {
 
 /// The answer of `PaperSecretAdmin::get` (`GET /api/v1/secrets-admin/<vault_id>`).
 #[cfg(feature = "paper-secret-admin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -141,6 +146,7 @@ model_de! { PaperSecretAdminServiceGetResponse [1] {
 
 /// The request body of `PaperSecretAdmin::revoke` (`DELETE /api/v1/secrets-admin/<vault_id>`).
 #[cfg(feature = "paper-secret-admin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -152,6 +158,7 @@ model_de! { PaperSecretAdminServiceRevokeRequest [1] {
 
 /// The answer of `PaperSecretAdmin::revoke` (`DELETE /api/v1/secrets-admin/<vault_id>`).
 #[cfg(feature = "paper-secret-admin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -168,6 +175,7 @@ model_de! { PaperSecretAdminServiceRevokeResponse [1] {
 
 /// The request body of `PaperSecretAdmin::search_audit_events` (`POST /api/v1/search/secrets-admin/audit_events`).
 #[cfg(feature = "paper-secret-admin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -214,6 +222,7 @@ setters! { PaperSecretAdminServiceSearchAuditEventsRequest {
 
 /// The answer of `PaperSecretAdmin::search_audit_events` (`POST /api/v1/search/secrets-admin/audit_events`).
 #[cfg(feature = "paper-secret-admin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -245,6 +254,7 @@ impl crate::Page for PaperSecretAdminServiceSearchAuditEventsResponse {
 
 /// The request body of `PaperSecretAdmin::search` (`POST /api/v1/search/secrets-admin`).
 #[cfg(feature = "paper-secret-admin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -322,6 +332,7 @@ setters! { PaperSecretAdminServiceSearchRequest {
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))))]
 /// An open enum of 5 known values, the type of `PaperSecretAdminServiceSearchRequest.sort_by` and `PaperSecretServiceSearchMySecretsRequest.sort_by`.
 pub enum PaperSecretAdminServiceSearchRequestSortBy {
 /// `SEARCH_SORT_BY_UNSPECIFIED`
@@ -339,6 +350,7 @@ NameAsc = "SEARCH_SORT_BY_NAME_ASC",
 
 /// The answer of `PaperSecretAdmin::search` (`POST /api/v1/search/secrets-admin`).
 #[cfg(feature = "paper-secret-admin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -370,6 +382,7 @@ impl crate::Page for PaperSecretAdminServiceSearchResponse {
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))))]
 /// An open enum of 3 known values, the type of `PaperSecret.age_suite`, `PaperSecretServiceCreateExternalRequest.required_age_suite`, `PaperSecretServiceCreateInternalRequest.required_age_suite` and 1 more.
 pub enum PaperSecretAgeSuite {
 /// `AGE_SUITE_UNSPECIFIED`
@@ -383,6 +396,7 @@ Mlkem768x25519 = "AGE_SUITE_MLKEM768X25519",
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))))]
 /// An open enum of 5 known values, the type of `PaperSecret.input_format`, `PaperSecretServiceCreateExternalRequest.input_format`, `PaperSecretServiceCreateInternalRequest.input_format` and 2 more.
 pub enum PaperSecretInputFormat {
 /// `SECRET_INPUT_FORMAT_UNSPECIFIED`
@@ -400,6 +414,7 @@ KeyValue = "SECRET_INPUT_FORMAT_KEY_VALUE",
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))))]
 /// An open enum of 3 known values, the type of `PaperSecret.secret_type`, `PaperSecretAdminServiceSearchRequest.secret_type`, `PaperSecretServiceCreateExternalRequest.secret_type` and 3 more.
 pub enum PaperSecretSecretType {
 /// `SECRET_TYPE_UNSPECIFIED`
@@ -413,6 +428,7 @@ File = "SECRET_TYPE_FILE",
 
 /// The request body of `PaperSecret::create_external` (`POST /api/v1/secrets/external`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -485,6 +501,7 @@ setters! { PaperSecretServiceCreateExternalRequest {
 
 /// The request body of `PaperSecret::create_internal` (`POST /api/v1/secrets/internal`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -557,6 +574,7 @@ setters! { PaperSecretServiceCreateInternalRequest {
 
 /// The answer of `PaperSecret::create_external` (`POST /api/v1/secrets/external`) and `PaperSecret::create_internal` (`POST /api/v1/secrets/internal`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -598,6 +616,7 @@ redacted_debug! { PaperSecretServiceCreateResponse {
 
 /// The request body of `PaperSecret::get_content` (`POST /api/v1/secrets/<vault_id>/view`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -621,6 +640,7 @@ setters! { PaperSecretServiceGetContentRequest {
 ///
 /// At most one of `encrypted_content`, `download_url` may be set.
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -680,6 +700,7 @@ redacted_debug! { PaperSecretServiceGetContentResponse {
 
 /// The answer of `PaperSecret::get` (`GET /api/v1/secrets/<vault_id>`) and `PaperSecret::get_by_share_code` (`GET /api/v1/secrets/code/<share_code>`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -696,6 +717,7 @@ model_de! { PaperSecretServiceGetResponse [1] {
 
 /// The request body of `PaperSecret::revoke` (`DELETE /api/v1/secrets/<vault_id>`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -707,6 +729,7 @@ model_de! { PaperSecretServiceRevokeRequest [1] {
 
 /// The answer of `PaperSecret::revoke` (`DELETE /api/v1/secrets/<vault_id>`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -723,6 +746,7 @@ model_de! { PaperSecretServiceRevokeResponse [1] {
 
 /// The request body of `PaperSecret::search_audit_events` (`POST /api/v1/search/secrets/audit_events`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -754,6 +778,7 @@ setters! { PaperSecretServiceSearchAuditEventsRequest {
 
 /// The answer of `PaperSecret::search_audit_events` (`POST /api/v1/search/secrets/audit_events`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -785,6 +810,7 @@ impl crate::Page for PaperSecretServiceSearchAuditEventsResponse {
 
 /// The request body of `PaperSecret::search_my_secrets` (`POST /api/v1/search/secrets/mine`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -836,6 +862,7 @@ setters! { PaperSecretServiceSearchMySecretsRequest {
 
 /// The answer of `PaperSecret::search_my_secrets` (`POST /api/v1/search/secrets/mine`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -867,6 +894,7 @@ impl crate::Page for PaperSecretServiceSearchResponse {
 
 /// The request body of `PaperSecret::set_text_content` (`POST /api/v1/secrets/<vault_id>/content`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -893,6 +921,7 @@ setters! { PaperSecretServiceSetTextContentRequest {
 
 /// The answer of `PaperSecret::set_text_content` (`POST /api/v1/secrets/<vault_id>/content`).
 #[cfg(feature = "paper-secret")]
+#[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -909,6 +938,7 @@ model_de! { PaperSecretServiceSetTextContentResponse [1] {
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))))]
 /// An open enum of 3 known values, the type of `PaperSecret.sharing_mode`, `PaperSecretAdminServiceSearchRequest.sharing_mode` and `PaperSecretServiceSearchMySecretsRequest.sharing_mode`.
 pub enum PaperSecretSharingMode {
 /// `PAPER_VAULT_SHARING_MODE_UNSPECIFIED`
@@ -922,6 +952,7 @@ External = "PAPER_VAULT_SHARING_MODE_EXTERNAL",
 
 #[cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "paper-secret", feature = "paper-secret-admin"))))]
 /// An open enum of 6 known values, the type of `PaperSecret.status`, `PaperSecretAdminServiceSearchRequest.statuses` and `PaperSecretServiceSearchMySecretsRequest.statuses`.
 pub enum PaperSecretStatus {
 /// `SECRET_STATUS_UNSPECIFIED`

@@ -8,6 +8,7 @@ use super::*;
 ///
 /// In `ServicePrincipalServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -67,6 +68,7 @@ set_paths! { ServicePrincipal {
 
 /// Held by `ServicePrincipalServiceListBindingsResponse.bindings`.
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -99,6 +101,7 @@ model_de! { ServicePrincipalBinding [1] {
 ///
 /// At most one of `function_id` may be set.
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -122,6 +125,7 @@ setters! { ServicePrincipalBindingSubject {
 ///
 /// In `ServicePrincipalServiceUpdateCredentialRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -202,6 +206,7 @@ set_paths! { ServicePrincipalCredential {
 
 /// The request body of `Principal::add_binding` (`POST /api/v1/service_principals/bindings`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -228,6 +233,7 @@ setters! { ServicePrincipalServiceAddBindingRequest {
 
 /// The answer of `Principal::add_binding` (`POST /api/v1/service_principals/bindings`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -239,6 +245,7 @@ model_de! { ServicePrincipalServiceAddBindingResponse [1] {
 
 /// The request body of `Principal::create_credential` (`POST /api/v1/service_principals/<service_principal_id>/credentials`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -283,6 +290,7 @@ setters! { ServicePrincipalServiceCreateCredentialRequest {
 
 /// The answer of `Principal::create_credential` (`POST /api/v1/service_principals/<service_principal_id>/credentials`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -309,6 +317,7 @@ redacted_debug! { ServicePrincipalServiceCreateCredentialResponse {
 
 /// The request body of `Principal::create` (`POST /api/v1/service_principals`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -330,6 +339,7 @@ setters! { ServicePrincipalServiceCreateRequest {
 
 /// The answer of `Principal::create` (`POST /api/v1/service_principals`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -346,6 +356,7 @@ model_de! { ServicePrincipalServiceCreateResponse [1] {
 
 /// The request body of `Principal::delete_binding` (`POST /api/v1/service_principals/bindings/delete`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -372,6 +383,7 @@ setters! { ServicePrincipalServiceDeleteBindingRequest {
 
 /// The answer of `Principal::delete_binding` (`POST /api/v1/service_principals/bindings/delete`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -383,6 +395,7 @@ model_de! { ServicePrincipalServiceDeleteBindingResponse [1] {
 
 /// The request body of `Principal::delete` (`DELETE /api/v1/service_principals/<id>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -394,6 +407,7 @@ model_de! { ServicePrincipalServiceDeleteRequest [1] {
 
 /// The answer of `Principal::delete` (`DELETE /api/v1/service_principals/<id>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -405,6 +419,7 @@ model_de! { ServicePrincipalServiceDeleteResponse [1] {
 
 /// The answer of `Principal::get_credential` (`GET /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -421,6 +436,7 @@ model_de! { ServicePrincipalServiceGetCredentialResponse [1] {
 
 /// The answer of `Principal::get` (`GET /api/v1/service_principals/<id>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -437,6 +453,7 @@ model_de! { ServicePrincipalServiceGetResponse [1] {
 
 /// The request body of `Principal::list_bindings` (`POST /api/v1/service_principals/bindings/list`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -468,6 +485,7 @@ setters! { ServicePrincipalServiceListBindingsRequest {
 
 /// The answer of `Principal::list_bindings` (`POST /api/v1/service_principals/bindings/list`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -499,6 +517,7 @@ impl crate::Page for ServicePrincipalServiceListBindingsResponse {
 
 /// The answer of `Principal::list_credentials` (`GET /api/v1/service_principals/<service_principal_id>/credentials?<page_size>&<page_token>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -530,6 +549,7 @@ impl crate::Page for ServicePrincipalServiceListCredentialsResponse {
 
 /// The answer of `Principal::list` (`GET /api/v1/service_principals?<page_size>&<page_token>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -561,6 +581,7 @@ impl crate::Page for ServicePrincipalServiceListResponse {
 
 /// The request body of `Principal::revoke_credential` (`DELETE /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -572,6 +593,7 @@ model_de! { ServicePrincipalServiceRevokeCredentialRequest [1] {
 
 /// The answer of `Principal::revoke_credential` (`DELETE /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -585,6 +607,7 @@ model_de! { ServicePrincipalServiceRevokeCredentialResponse [1] {
 ///
 /// An update: the server changes the fields of `credential` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateCredentialRequest {
@@ -629,6 +652,7 @@ update_body! { ServicePrincipalServiceUpdateCredentialRequest { "credential" cre
 
 /// The answer of `Principal::update_credential` (`PATCH /api/v1/service_principals/<service_principal_id>/credentials/<id>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -647,6 +671,7 @@ model_de! { ServicePrincipalServiceUpdateCredentialResponse [1] {
 ///
 /// An update: the server changes the fields of `service_principal` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServicePrincipalServiceUpdateRequest {
@@ -691,6 +716,7 @@ update_body! { ServicePrincipalServiceUpdateRequest { "servicePrincipal" service
 
 /// The answer of `Principal::update` (`PATCH /api/v1/service_principals/<id>`).
 #[cfg(feature = "principal")]
+#[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

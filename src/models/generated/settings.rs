@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `GetAWSExternalIDResponse.aws_external_id`.
 #[cfg(feature = "aws-external-id-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-external-id-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -22,6 +23,7 @@ model_de! { AWSExternalID [1] {
 
 /// Held by `TenantEmailProvider.aws_ses`.
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -56,6 +58,13 @@ setters! { AWSSESProviderConfig {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -91,6 +100,13 @@ setters! { AccessProvisionedPreference {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -123,6 +139,7 @@ setters! { ApprovalNeededPreference {
 
 /// Held by `TenantEmailProvider.c1_builtin`.
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -134,6 +151,7 @@ model_de! { C1BuiltInProviderConfig [1] {
 
 /// Held by `SessionSettings.connector_source`, `SessionSettings.external_client_source`, `SessionSettings.pcc_admin_source` and 3 more.
 #[cfg(feature = "session-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -163,6 +181,13 @@ setters! { CIDRRestriction {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -203,6 +228,13 @@ setters! { ChannelSettings {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -238,6 +270,13 @@ setters! { CommentOnRequestPreference {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -273,6 +312,13 @@ setters! { CompletionPreference {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -307,6 +353,7 @@ setters! { ConnectorIssuesPreference {
 ///
 /// In `UpdateContactsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "contacts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -364,6 +411,13 @@ set_paths! { Contacts {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -409,6 +463,7 @@ setters! { DigestPreference {
     feature = "user-notification-settings"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "org-notification-settings", feature = "user-notification-settings"))))]
 /// An open enum of 8 known values, the type of `DigestPreference.day_of_week`.
 pub enum DigestPreferenceDayOfWeek {
 /// `WEEKDAY_UNSPECIFIED`
@@ -435,6 +490,7 @@ Sunday = "WEEKDAY_SUNDAY",
     feature = "user-notification-settings"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "org-notification-settings", feature = "user-notification-settings"))))]
 /// An open enum of 3 known values, the type of `DigestPreference.frequency`.
 pub enum DigestPreferenceFrequency {
 /// `DIGEST_FREQUENCY_UNSPECIFIED`
@@ -451,6 +507,13 @@ Weekly = "DIGEST_FREQUENCY_WEEKLY",
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -541,6 +604,13 @@ setters! { EmailChannelSettings {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -573,6 +643,7 @@ setters! { ExpiringAccessPreference {
 
 /// The answer of `AWSExternalIDSettings::get` (`GET /api/v1/settings/aws-external-id`).
 #[cfg(feature = "aws-external-id-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "aws-external-id-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -589,6 +660,7 @@ model_de! { GetAWSExternalIDResponse [1] {
 
 /// The answer of `Contacts::get_contacts` (`GET /api/v1/settings/contacts`).
 #[cfg(feature = "contacts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -605,6 +677,7 @@ model_de! { GetContactsResponse [1] {
 
 /// The answer of `TenantEmailProvider::get_email_capabilities` (`GET /api/v1/settings/email-capabilities`).
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -621,6 +694,7 @@ model_de! { GetEmailCapabilitiesResponse [1] {
 
 /// The answer of `OnboardingSettings::get` (`GET /api/v1/settings/onboarding`).
 #[cfg(feature = "onboarding-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -661,6 +735,7 @@ model_de! { GetOnboardingSettingsResponse [1] {
 
 #[cfg(feature = "onboarding-settings")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 /// An open enum of 5 known values, the type of `GetOnboardingSettingsResponse.mcp_onboarding_status`, `UpdateOnboardingSettingsRequest.mcp_onboarding_status` and `UpdateOnboardingSettingsResponse.mcp_onboarding_status`.
 pub enum GetOnboardingSettingsResponseMcpOnboardingStatus {
 /// `MCP_ONBOARDING_STATUS_UNSPECIFIED`
@@ -678,6 +753,7 @@ Dismissed = "MCP_ONBOARDING_STATUS_DISMISSED",
 
 #[cfg(feature = "onboarding-settings")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 /// An open enum of 5 known values, the type of `GetOnboardingSettingsResponse.status`, `UpdateOnboardingSettingsRequest.status` and `UpdateOnboardingSettingsResponse.status`.
 pub enum GetOnboardingSettingsResponseStatus {
 /// `ONBOARDING_STATUS_UNSPECIFIED`
@@ -695,6 +771,7 @@ Dismissed = "ONBOARDING_STATUS_DISMISSED",
 
 /// The answer of `OrgNotificationSettings::get` (`GET /api/v1/settings/notifications/org`).
 #[cfg(feature = "org-notification-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -711,6 +788,7 @@ model_de! { GetOrgNotificationSettingsResponse [1] {
 
 /// The answer of `RequestSettings::get` (`GET /api/v1/settings/request`).
 #[cfg(feature = "request-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -727,6 +805,7 @@ model_de! { GetRequestSettingsResponse [1] {
 
 /// The answer of `SessionSettings::get` (`GET /api/v1/settings/session`).
 #[cfg(feature = "session-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -743,6 +822,7 @@ model_de! { GetSessionSettingsResponse [1] {
 
 /// The answer of `TenantEmailProvider::get` (`GET /api/v1/settings/email-provider`).
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -759,6 +839,7 @@ model_de! { GetTenantEmailProviderResponse [1] {
 
 /// The answer of `UserDeveloperPreferences::get` (`GET /api/v1/settings/developer-preferences/user`).
 #[cfg(feature = "user-developer-preferences")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -775,6 +856,7 @@ model_de! { GetUserDeveloperPreferencesResponse [1] {
 
 /// The answer of `UserNotificationSettings::get` (`GET /api/v1/settings/notifications/user`).
 #[cfg(feature = "user-notification-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -791,6 +873,7 @@ model_de! { GetUserNotificationSettingsResponse [1] {
 
 /// Held by `TenantEmailProvider.google_workspace`.
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -823,6 +906,7 @@ setters! { GoogleWorkspaceProviderConfig {
 
 /// The answer of `OrgDomain::list` (`GET /api/v1/settings/domains?<page_size>&<page_token>`).
 #[cfg(feature = "org-domain")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -857,6 +941,13 @@ impl crate::Page for ListOrgDomainsResponse {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -949,6 +1040,7 @@ setters! { MSTeamsChannelSettings {
 
 /// Held by `GetOnboardingSettingsResponse.mcp_onboarding_targets`, `McpOnboardingTargetList.targets` and `UpdateOnboardingSettingsResponse.mcp_onboarding_targets`.
 #[cfg(feature = "onboarding-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -990,6 +1082,7 @@ setters! { McpOnboardingTarget {
 
 #[cfg(feature = "onboarding-settings")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 /// An open enum of 4 known values, the type of `McpOnboardingTarget.kind`.
 pub enum McpOnboardingTargetKind {
 /// `MCP_ONBOARDING_TARGET_KIND_UNSPECIFIED`
@@ -1005,6 +1098,7 @@ McpServer = "MCP_ONBOARDING_TARGET_KIND_MCP_SERVER",
 
 /// Held by `UpdateOnboardingSettingsRequest.mcp_onboarding_targets`.
 #[cfg(feature = "onboarding-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1026,6 +1120,7 @@ setters! { McpOnboardingTargetList {
 
 #[cfg(feature = "onboarding-settings")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 /// An open enum of 4 known values, the type of `McpOnboardingTarget.status`.
 pub enum McpOnboardingTargetStatus {
 /// `MCP_ONBOARDING_TARGET_STATUS_UNSPECIFIED`
@@ -1041,6 +1136,7 @@ Skipped = "MCP_ONBOARDING_TARGET_STATUS_SKIPPED",
 
 /// Held by `TenantEmailProvider.microsoft_graph`.
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1079,6 +1175,7 @@ setters! { MicrosoftGraphProviderConfig {
 
 /// Held by `GetOnboardingSettingsResponse.org_context`.
 #[cfg(feature = "onboarding-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1099,6 +1196,7 @@ model_de! { OnboardingOrgContext [1] {
 
 /// Held by `ListOrgDomainsResponse.list` and `UpdateOrgDomainResponse.list`.
 #[cfg(feature = "org-domain")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1140,6 +1238,7 @@ model_de! { OrgDomain [1] {
 
 /// Held by `GetOrgNotificationSettingsResponse.org_notification_settings` and `UpdateOrgNotificationSettingsResponse.org_notification_settings`.
 #[cfg(feature = "org-notification-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1159,6 +1258,13 @@ model_de! { OrgNotificationSettings [1] {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1194,6 +1300,13 @@ setters! { ProvisioningRequestPreference {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1228,6 +1341,7 @@ setters! { RequestCreatedPreference {
 ///
 /// In `UpdateRequestSettingsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "request-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1257,6 +1371,13 @@ set_paths! { RequestSettings {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1289,6 +1410,7 @@ setters! { ReviewsPreference {
 
 /// The request body of `TenantEmailProvider::search_audit_events` (`POST /api/v1/settings/email-provider/audit-events`).
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1315,6 +1437,7 @@ setters! { SearchEmailAuditEventsRequest {
 
 /// The answer of `TenantEmailProvider::search_audit_events` (`POST /api/v1/settings/email-provider/audit-events`).
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1346,6 +1469,7 @@ impl crate::Page for SearchEmailAuditEventsResponse {
 
 /// Held by `TenantEmailProvider.sendgrid`.
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1374,6 +1498,7 @@ setters! { SendGridProviderConfig {
 ///
 /// In `UpdateSessionSettingsRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "session-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1457,6 +1582,7 @@ set_paths! { SessionSettings {
 
 #[cfg(feature = "session-settings")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 /// An open enum of 4 known values, the type of `SessionSettings.client_id_metadata_document_policy`.
 pub enum SessionSettingsClientIdMetadataDocumentPolicy {
 /// `CLIENT_ID_METADATA_DOCUMENT_POLICY_UNSPECIFIED`
@@ -1475,6 +1601,13 @@ AllowlistOnly = "CLIENT_ID_METADATA_DOCUMENT_POLICY_ALLOWLIST_ONLY",
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1570,6 +1703,13 @@ setters! { SlackChannelSettings {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1605,6 +1745,13 @@ setters! { SystemPreference {
     feature = "org-notification-settings",
     feature = "user-notification-settings"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "org-notification-settings",
+        feature = "user-notification-settings"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1639,6 +1786,7 @@ setters! { TaskRemindersPreference {
 ///
 /// In `UpdateTenantEmailProviderRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `c1_builtin`, `aws_ses`, `sendgrid`, `microsoft_graph`, `google_workspace` may be set.
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1723,6 +1871,7 @@ set_paths! { TenantEmailProvider {
 
 /// Held by `UpdateUserDeveloperPreferencesRequest.terraform` and `UserDeveloperPreferences.terraform`.
 #[cfg(feature = "user-developer-preferences")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1744,6 +1893,7 @@ setters! { TerraformPreferences {
 
 /// The request body of `SessionSettings::test_source_ip` (`POST /api/v1/settings/session/test-source-ip`).
 #[cfg(feature = "session-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1770,6 +1920,7 @@ setters! { TestSourceIPRequest {
 
 /// The answer of `SessionSettings::test_source_ip` (`POST /api/v1/settings/session/test-source-ip`).
 #[cfg(feature = "session-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1794,6 +1945,7 @@ model_de! { TestSourceIPResponse [1] {
 
 /// The request body of `TenantEmailProvider::test` (`POST /api/v1/settings/email-provider/test`).
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1815,6 +1967,7 @@ setters! { TestTenantEmailProviderRequest {
 
 /// The answer of `TenantEmailProvider::test` (`POST /api/v1/settings/email-provider/test`).
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1837,6 +1990,7 @@ model_de! { TestTenantEmailProviderResponse [1] {
 ///
 /// An update: the server changes the fields of `contacts` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "contacts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateContactsRequest {
@@ -1881,6 +2035,7 @@ update_body! { UpdateContactsRequest { "contacts" contacts,  } {  } }
 
 /// The answer of `Contacts::update_contacts` (`POST /api/v1/settings/contacts`).
 #[cfg(feature = "contacts")]
+#[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1897,6 +2052,7 @@ model_de! { UpdateContactsResponse [1] {
 
 /// The request body of `OnboardingSettings::update` (`POST /api/v1/settings/onboarding`).
 #[cfg(feature = "onboarding-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1938,6 +2094,7 @@ setters! { UpdateOnboardingSettingsRequest {
 
 /// The answer of `OnboardingSettings::update` (`POST /api/v1/settings/onboarding`).
 #[cfg(feature = "onboarding-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1966,6 +2123,7 @@ model_de! { UpdateOnboardingSettingsResponse [1] {
 
 /// The request body of `OrgDomain::update` (`PUT /api/v1/settings/domains`).
 #[cfg(feature = "org-domain")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1987,6 +2145,7 @@ setters! { UpdateOrgDomainRequest {
 
 /// The answer of `OrgDomain::update` (`PUT /api/v1/settings/domains`).
 #[cfg(feature = "org-domain")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2003,6 +2162,7 @@ model_de! { UpdateOrgDomainResponse [1] {
 
 /// The request body of `OrgNotificationSettings::update` (`POST /api/v1/settings/notifications/org`).
 #[cfg(feature = "org-notification-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2024,6 +2184,7 @@ setters! { UpdateOrgNotificationSettingsRequest {
 
 /// The answer of `OrgNotificationSettings::update` (`POST /api/v1/settings/notifications/org`).
 #[cfg(feature = "org-notification-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2042,6 +2203,7 @@ model_de! { UpdateOrgNotificationSettingsResponse [1] {
 ///
 /// An update: the server changes the fields of `request_settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "request-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateRequestSettingsRequest {
@@ -2086,6 +2248,7 @@ update_body! { UpdateRequestSettingsRequest { "requestSettings" request_settings
 
 /// The answer of `RequestSettings::update` (`POST /api/v1/settings/request`).
 #[cfg(feature = "request-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2104,6 +2267,7 @@ model_de! { UpdateRequestSettingsResponse [1] {
 ///
 /// An update: the server changes the fields of `session_settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "session-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSessionSettingsRequest {
@@ -2148,6 +2312,7 @@ update_body! { UpdateSessionSettingsRequest { "sessionSettings" session_settings
 
 /// The answer of `SessionSettings::update` (`POST /api/v1/settings/session`).
 #[cfg(feature = "session-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2166,6 +2331,7 @@ model_de! { UpdateSessionSettingsResponse [1] {
 ///
 /// An update: the server changes the fields of `email_provider` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTenantEmailProviderRequest {
@@ -2210,6 +2376,7 @@ update_body! { UpdateTenantEmailProviderRequest { "emailProvider" email_provider
 
 /// The answer of `TenantEmailProvider::update` (`POST /api/v1/settings/email-provider`).
 #[cfg(feature = "tenant-email-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2226,6 +2393,7 @@ model_de! { UpdateTenantEmailProviderResponse [1] {
 
 /// The request body of `UserDeveloperPreferences::update` (`POST /api/v1/settings/developer-preferences/user`).
 #[cfg(feature = "user-developer-preferences")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2247,6 +2415,7 @@ setters! { UpdateUserDeveloperPreferencesRequest {
 
 /// The answer of `UserDeveloperPreferences::update` (`POST /api/v1/settings/developer-preferences/user`).
 #[cfg(feature = "user-developer-preferences")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2263,6 +2432,7 @@ model_de! { UpdateUserDeveloperPreferencesResponse [1] {
 
 /// The request body of `UserNotificationSettings::update` (`POST /api/v1/settings/notifications/user`).
 #[cfg(feature = "user-notification-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2284,6 +2454,7 @@ setters! { UpdateUserNotificationSettingsRequest {
 
 /// The answer of `UserNotificationSettings::update` (`POST /api/v1/settings/notifications/user`).
 #[cfg(feature = "user-notification-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2300,6 +2471,7 @@ model_de! { UpdateUserNotificationSettingsResponse [1] {
 
 /// Held by `GetUserDeveloperPreferencesResponse.user_developer_preferences` and `UpdateUserDeveloperPreferencesResponse.user_developer_preferences`.
 #[cfg(feature = "user-developer-preferences")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -2316,6 +2488,7 @@ model_de! { UserDeveloperPreferences [1] {
 
 /// Held by `GetUserNotificationSettingsResponse.user_notification_settings` and `UpdateUserNotificationSettingsResponse.user_notification_settings`.
 #[cfg(feature = "user-notification-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

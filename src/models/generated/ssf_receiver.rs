@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `SSFReceiverStream.outbound_auth_bearer`.
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -32,6 +33,7 @@ setters! { SSFOutboundAuthBearer {
 
 /// Held by `SSFReceiverStream.outbound_auth_oauth2`.
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -76,6 +78,10 @@ setters! { SSFOutboundAuthOAuth2 {
 
 /// Held by `SSFReceiverEventSearchServiceSearchResponse.list` and `SSFReceiverEventServiceListResponse.list`.
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -155,6 +161,7 @@ model_de! { SSFReceiverEvent [1] {
 
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))))]
 /// An open enum of 18 known values, the type of `SSFReceiverEvent.canonical_type`.
 pub enum SSFReceiverEventCanonicalType {
 /// `SSF_CANONICAL_EVENT_TYPE_UNSPECIFIED`
@@ -198,6 +205,7 @@ StreamUpdated = "SSF_CANONICAL_EVENT_TYPE_STREAM_UPDATED",
 
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))))]
 /// An open enum of 5 known values, the type of `SSFReceiverEvent.match_method`.
 pub enum SSFReceiverEventMatchMethod {
 /// `SSF_SUBJECT_MATCH_METHOD_UNSPECIFIED`
@@ -215,6 +223,7 @@ NotApplicable = "SSF_SUBJECT_MATCH_METHOD_NOT_APPLICABLE",
 
 #[cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "ssf-receiver-event", feature = "ssf-receiver-event-search"))))]
 /// An open enum of 8 known values, the type of `SSFReceiverEvent.outcome` and `SSFReceiverEventSearchServiceSearchRequest.outcome`.
 pub enum SSFReceiverEventOutcome {
 /// `SSF_EVENT_OUTCOME_UNSPECIFIED`
@@ -238,6 +247,7 @@ Error = "SSF_EVENT_OUTCOME_ERROR",
 
 /// The request body of `SSFReceiverEventSearch::search` (`POST /api/v1/search/ssf-receiver-events`).
 #[cfg(feature = "ssf-receiver-event-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -289,6 +299,7 @@ setters! { SSFReceiverEventSearchServiceSearchRequest {
 
 /// The answer of `SSFReceiverEventSearch::search` (`POST /api/v1/search/ssf-receiver-events`).
 #[cfg(feature = "ssf-receiver-event-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -320,6 +331,7 @@ impl crate::Page for SSFReceiverEventSearchServiceSearchResponse {
 
 /// The answer of `SSFReceiverEvent::list` (`GET /api/v1/ssf-receiver-streams/<stream_id>/events?<page_size>&<page_token>`).
 #[cfg(feature = "ssf-receiver-event")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -353,6 +365,7 @@ impl crate::Page for SSFReceiverEventServiceListResponse {
 ///
 /// In `SSFReceiverStreamServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `outbound_auth_bearer`, `outbound_auth_oauth2` may be set.
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -566,6 +579,7 @@ set_paths! { SSFReceiverStream {
 
 #[cfg(feature = "ssf-receiver-stream")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 /// An open enum of 3 known values, the type of `SSFReceiverStream.delivery_method` and `SSFReceiverStreamServiceCreateRequest.delivery_method`.
 pub enum SSFReceiverStreamDeliveryMethod {
 /// `SSF_DELIVERY_METHOD_UNSPECIFIED`
@@ -579,6 +593,7 @@ Poll = "SSF_DELIVERY_METHOD_POLL",
 
 /// The request body of `SSFReceiverStream::create` (`POST /api/v1/ssf-receiver-streams`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -675,6 +690,7 @@ impl SSFReceiverStreamServiceCreateRequest {
 
 /// The answer of `SSFReceiverStream::create` (`POST /api/v1/ssf-receiver-streams`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -701,6 +717,7 @@ redacted_debug! { SSFReceiverStreamServiceCreateResponse {
 
 /// The request body of `SSFReceiverStream::delete` (`DELETE /api/v1/ssf-receiver-streams/<id>`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -712,6 +729,7 @@ model_de! { SSFReceiverStreamServiceDeleteRequest [1] {
 
 /// The answer of `SSFReceiverStream::delete` (`DELETE /api/v1/ssf-receiver-streams/<id>`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -723,6 +741,7 @@ model_de! { SSFReceiverStreamServiceDeleteResponse [1] {
 
 /// The answer of `SSFReceiverStream::get` (`GET /api/v1/ssf-receiver-streams/<id>`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -739,6 +758,7 @@ model_de! { SSFReceiverStreamServiceGetResponse [1] {
 
 /// The answer of `SSFReceiverStream::get_stats` (`GET /api/v1/ssf-receiver-streams/<stream_id>/stats`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -755,6 +775,7 @@ model_de! { SSFReceiverStreamServiceGetStatsResponse [1] {
 
 /// The answer of `SSFReceiverStream::list` (`GET /api/v1/ssf-receiver-streams?<page_size>&<page_token>`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -786,6 +807,7 @@ impl crate::Page for SSFReceiverStreamServiceListResponse {
 
 /// The request body of `SSFReceiverStream::test` (`POST /api/v1/ssf-receiver-streams/<id>/test`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -807,6 +829,7 @@ setters! { SSFReceiverStreamServiceTestRequest {
 
 /// The answer of `SSFReceiverStream::test` (`POST /api/v1/ssf-receiver-streams/<id>/test`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -861,6 +884,7 @@ model_de! { SSFReceiverStreamServiceTestResponse [1] {
 ///
 /// An update: the server changes the fields of `ssf_receiver_stream` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSFReceiverStreamServiceUpdateRequest {
@@ -905,6 +929,7 @@ update_body! { SSFReceiverStreamServiceUpdateRequest { "ssfReceiverStream" ssf_r
 
 /// The answer of `SSFReceiverStream::update` (`POST /api/v1/ssf-receiver-streams/<id>`).
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -921,6 +946,7 @@ model_de! { SSFReceiverStreamServiceUpdateResponse [1] {
 
 #[cfg(feature = "ssf-receiver-stream")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 /// An open enum of 3 known values, the type of `SSFReceiverStream.account_disabled_action`, `SSFReceiverStream.credential_change_action`, `SSFReceiverStream.credential_compromise_action` and 6 more.
 pub enum SSFReceiverStreamSessionRevokedAction {
 /// `SSF_REVOCATION_ACTION_UNSPECIFIED`
@@ -934,6 +960,7 @@ LogOnly = "SSF_REVOCATION_ACTION_LOG_ONLY",
 
 /// Held by `SSFReceiverStreamServiceGetStatsResponse.stats`.
 #[cfg(feature = "ssf-receiver-stream")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -6,6 +6,7 @@ use super::*;
 
 /// Held by `SSOApplicationOIDCConfig.claim_mappings`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -52,6 +53,7 @@ impl OIDCClaimMapping {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 /// An open enum of 3 known values, the type of `OIDCClaimMapping.destination`.
 pub enum OIDCClaimMappingDestination {
 /// `OIDC_CLAIM_DESTINATION_UNSPECIFIED`
@@ -65,6 +67,7 @@ UserinfoOnly = "OIDC_CLAIM_DESTINATION_USERINFO_ONLY",
 
 /// Held by `SSOApplicationSAMLConfig.attribute_mappings`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -113,6 +116,7 @@ impl SAMLAttributeMapping {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 /// An open enum of 4 known values, the type of `SAMLAttributeMapping.name_format`.
 pub enum SAMLAttributeMappingNameFormat {
 /// `SAML_ATTRIBUTE_NAME_FORMAT_UNSPECIFIED`
@@ -128,6 +132,7 @@ UnspecifiedUrn = "SAML_ATTRIBUTE_NAME_FORMAT_UNSPECIFIED_URN",
 
 /// Held by `SSOApplicationServiceParseSAMLServiceProviderMetadataResponse.findings`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -152,6 +157,7 @@ model_de! { SAMLMetadataFinding [1] {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 /// An open enum of 9 known values, the type of `SAMLMetadataFinding.component`.
 pub enum SAMLMetadataFindingComponent {
 /// `COMPONENT_UNSPECIFIED`
@@ -177,6 +183,7 @@ Binding = "COMPONENT_BINDING",
 
 #[cfg(feature = "sso-application")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 /// An open enum of 3 known values, the type of `SAMLMetadataFinding.level`.
 pub enum SAMLMetadataFindingLevel {
 /// `LEVEL_UNSPECIFIED`
@@ -192,6 +199,7 @@ Warning = "LEVEL_WARNING",
 ///
 /// In `SSOApplicationServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `oidc`, `saml` may be set.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -305,6 +313,7 @@ set_paths! { SSOApplication {
 
 /// Held by `SSOApplicationServiceListHistoryResponse.list`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -325,6 +334,7 @@ model_de! { SSOApplicationHistoryEntry [1] {
 
 /// Held by `SSOApplicationServiceCreateClientResponse.client`, `SSOApplicationServiceCreateResponse.client`, `SSOApplicationServiceListClientsResponse.list` and 1 more.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -379,6 +389,7 @@ model_de! { SSOApplicationOIDCClient [1] {
 
 /// Held by `SSOApplicationOIDCClientAuthentication.client_secret_basic`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -390,6 +401,7 @@ model_de! { SSOApplicationOIDCClientAuthClientSecretBasic [1] {
 
 /// Held by `SSOApplicationOIDCClientAuthentication.client_secret_post`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -401,6 +413,7 @@ model_de! { SSOApplicationOIDCClientAuthClientSecretPost [1] {
 
 /// Held by `SSOApplicationOIDCClientAuthentication.none`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -412,6 +425,7 @@ model_de! { SSOApplicationOIDCClientAuthNone [1] {
 
 /// Held by `SSOApplicationOIDCClientAuthentication.private_key_jwt`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -446,6 +460,7 @@ impl SSOApplicationOIDCClientAuthPrivateKeyJWT {
 ///
 /// At most one of `none`, `client_secret_basic`, `client_secret_post`, `private_key_jwt` may be set.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -482,6 +497,7 @@ setters! { SSOApplicationOIDCClientAuthentication {
 
 /// Held by `SSOApplicationServiceCreateClientRequest.client`, `SSOApplicationServiceCreateRequest.initial_client` and `SSOApplicationServiceUpdateClientRequest.client`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -533,6 +549,7 @@ impl SSOApplicationOIDCClientConfig {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 /// An open enum of 3 known values, the type of `SSOApplicationOIDCClient.pkce_policy` and `SSOApplicationOIDCClientConfig.pkce_policy`.
 pub enum SSOApplicationOIDCClientPkcePolicy {
 /// `SSO_APPLICATION_OIDC_PKCE_POLICY_UNSPECIFIED`
@@ -546,6 +563,7 @@ AllowMissingForLegacy = "SSO_APPLICATION_OIDC_PKCE_POLICY_ALLOW_MISSING_FOR_LEGA
 
 /// Held by `SSOApplication.oidc` and `SSOApplicationServiceCreateRequest.oidc`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -572,6 +590,7 @@ setters! { SSOApplicationOIDCConfig {
 
 /// Held by `SSOApplication.saml`, `SSOApplicationServiceCreateRequest.saml` and `SSOApplicationServiceParseSAMLServiceProviderMetadataResponse.config`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -655,6 +674,7 @@ impl SSOApplicationSAMLConfig {
 
 #[cfg(feature = "sso-application")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 /// An open enum of 4 known values, the type of `SSOApplicationSAMLConfig.encryption_algorithm`.
 pub enum SSOApplicationSAMLConfigEncryptionAlgorithm {
 /// `SAML_ENCRYPTION_ALGORITHM_UNSPECIFIED`
@@ -670,6 +690,7 @@ Aes256Cbc = "SAML_ENCRYPTION_ALGORITHM_AES256_CBC",
 
 #[cfg(feature = "sso-application")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 /// An open enum of 5 known values, the type of `SSOApplicationSAMLConfig.name_id_format`.
 pub enum SSOApplicationSAMLConfigNameIdFormat {
 /// `SAML_NAME_ID_FORMAT_UNSPECIFIED`
@@ -687,6 +708,7 @@ Transient = "SAML_NAME_ID_FORMAT_TRANSIENT",
 
 /// The request body of `SSOApplication::batch_delete_subject_compatibility` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/delete`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -708,6 +730,7 @@ setters! { SSOApplicationServiceBatchDeleteSubjectCompatibilityRequest {
 
 /// The answer of `SSOApplication::batch_delete_subject_compatibility` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/delete`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -728,6 +751,7 @@ model_de! { SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse [1] {
 
 /// The request body of `SSOApplication::batch_import_subject_compatibility` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/import`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -759,6 +783,7 @@ setters! { SSOApplicationServiceBatchImportSubjectCompatibilityRequest {
 
 /// The answer of `SSOApplication::batch_import_subject_compatibility` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/subjects/import`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -799,6 +824,7 @@ model_de! { SSOApplicationServiceBatchImportSubjectCompatibilityResponse [1] {
 
 /// The request body of `SSOApplication::create_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -831,6 +857,7 @@ impl SSOApplicationServiceCreateClientRequest {
 
 /// The answer of `SSOApplication::create_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -859,6 +886,7 @@ redacted_debug! { SSOApplicationServiceCreateClientResponse {
 ///
 /// At most one of `oidc`, `saml` may be set.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -934,6 +962,7 @@ impl SSOApplicationServiceCreateRequest {
 
 /// The answer of `SSOApplication::create` (`POST /api/v1/apps/<app_id>/sso/applications`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -965,6 +994,7 @@ redacted_debug! { SSOApplicationServiceCreateResponse {
 
 /// The request body of `SSOApplication::delete_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/delete`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -997,6 +1027,7 @@ impl SSOApplicationServiceDeleteClientRequest {
 
 /// The answer of `SSOApplication::delete_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/delete`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1008,6 +1039,7 @@ model_de! { SSOApplicationServiceDeleteClientResponse [1] {
 
 /// The request body of `SSOApplication::delete` (`DELETE /api/v1/apps/<app_id>/sso/applications/<id>`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1019,6 +1051,7 @@ model_de! { SSOApplicationServiceDeleteRequest [1] {
 
 /// The answer of `SSOApplication::delete` (`DELETE /api/v1/apps/<app_id>/sso/applications/<id>`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1030,6 +1063,7 @@ model_de! { SSOApplicationServiceDeleteResponse [1] {
 
 /// The answer of `SSOApplication::get` (`GET /api/v1/apps/<app_id>/sso/applications/<id>`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1046,6 +1080,7 @@ model_de! { SSOApplicationServiceGetResponse [1] {
 
 /// The answer of `SSOApplication::list_clients` (`GET /api/v1/apps/<app_id>/sso/applications/<id>/clients?<page_size>&<page_token>`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1077,6 +1112,7 @@ impl crate::Page for SSOApplicationServiceListClientsResponse {
 
 /// The answer of `SSOApplication::list_history` (`GET /api/v1/apps/<app_id>/sso/applications/<id>/history?<page_size>&<page_token>`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1108,6 +1144,7 @@ impl crate::Page for SSOApplicationServiceListHistoryResponse {
 
 /// The answer of `SSOApplication::list` (`GET /api/v1/apps/<app_id>/sso/applications?<page_size>&<page_token>`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1139,6 +1176,7 @@ impl crate::Page for SSOApplicationServiceListResponse {
 
 /// The request body of `SSOApplication::parse_saml_service_provider_metadata` (`POST /api/v1/sso/applications/saml/parse-sp-metadata`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1171,6 +1209,7 @@ impl SSOApplicationServiceParseSAMLServiceProviderMetadataRequest {
 
 /// The answer of `SSOApplication::parse_saml_service_provider_metadata` (`POST /api/v1/sso/applications/saml/parse-sp-metadata`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1191,6 +1230,7 @@ model_de! { SSOApplicationServiceParseSAMLServiceProviderMetadataResponse [1] {
 
 /// The request body of `SSOApplication::rotate_client_secret` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/rotate-secret`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1223,6 +1263,7 @@ impl SSOApplicationServiceRotateClientSecretRequest {
 
 /// The answer of `SSOApplication::rotate_client_secret` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/rotate-secret`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1244,6 +1285,7 @@ redacted_debug! { SSOApplicationServiceRotateClientSecretResponse {
 
 /// The request body of `SSOApplication::search` (`POST /api/v1/search/sso/applications`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1280,6 +1322,7 @@ setters! { SSOApplicationServiceSearchRequest {
 
 /// The answer of `SSOApplication::search` (`POST /api/v1/search/sso/applications`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1311,6 +1354,7 @@ impl crate::Page for SSOApplicationServiceSearchResponse {
 
 /// The request body of `SSOApplication::update_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/update`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1352,6 +1396,7 @@ impl SSOApplicationServiceUpdateClientRequest {
 
 /// The answer of `SSOApplication::update_client` (`POST /api/v1/apps/<app_id>/sso/applications/<id>/clients/update`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1370,6 +1415,7 @@ model_de! { SSOApplicationServiceUpdateClientResponse [1] {
 ///
 /// An update: the server changes the fields of `application` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSOApplicationServiceUpdateRequest {
@@ -1421,6 +1467,7 @@ update_body! { SSOApplicationServiceUpdateRequest { "application" application,  
 
 /// The answer of `SSOApplication::update` (`POST /api/v1/apps/<app_id>/sso/applications/<id>`).
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1437,6 +1484,7 @@ model_de! { SSOApplicationServiceUpdateResponse [1] {
 
 #[cfg(any(feature = "sso-application", feature = "sso-settings"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sso-application", feature = "sso-settings"))))]
 /// An open enum of 4 known values, the type of `SSOApplication.subject_type`, `SSOApplicationServiceCreateRequest.subject_type` and `SSOSettings.default_subject_type`.
 pub enum SSOApplicationSubjectType {
 /// `SSO_SUBJECT_TYPE_UNSPECIFIED`
@@ -1454,6 +1502,7 @@ Compatibility = "SSO_SUBJECT_TYPE_COMPATIBILITY",
 ///
 /// In `SSOSettingsServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(feature = "sso-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1519,6 +1568,7 @@ set_paths! { SSOSettings {
 
 #[cfg(any(feature = "sso-application", feature = "sso-settings"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "sso-application", feature = "sso-settings"))))]
 /// An open enum of 4 known values, the type of `SSOApplicationOIDCConfig.id_token_signed_response_alg` and `SSOSettings.default_id_token_signed_response_alg`.
 pub enum SSOSettingsDefaultIdTokenSignedResponseAlg {
 /// `OIDC_SIGNING_ALGORITHM_UNSPECIFIED`
@@ -1534,6 +1584,7 @@ Rs256 = "OIDC_SIGNING_ALGORITHM_RS256",
 
 /// Held by `SSOSettingsServiceListHistoryResponse.list`.
 #[cfg(feature = "sso-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1554,6 +1605,7 @@ model_de! { SSOSettingsHistoryEntry [1] {
 
 /// The answer of `SSOSettings::get` (`GET /api/v1/settings/sso`).
 #[cfg(feature = "sso-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1570,6 +1622,7 @@ model_de! { SSOSettingsServiceGetResponse [1] {
 
 /// The answer of `SSOSettings::list_history` (`GET /api/v1/settings/sso/history?<page_size>&<page_token>`).
 #[cfg(feature = "sso-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1603,6 +1656,7 @@ impl crate::Page for SSOSettingsServiceListHistoryResponse {
 ///
 /// An update: the server changes the fields of `settings` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "sso-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SSOSettingsServiceUpdateRequest {
@@ -1654,6 +1708,7 @@ update_body! { SSOSettingsServiceUpdateRequest { "settings" settings,  } {  } }
 
 /// The answer of `SSOSettings::update` (`POST /api/v1/settings/sso`).
 #[cfg(feature = "sso-settings")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1670,6 +1725,7 @@ model_de! { SSOSettingsServiceUpdateResponse [1] {
 
 /// Held by `SSOApplication.subject_compatibility` and `SSOApplicationServiceCreateRequest.subject_compatibility`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1691,6 +1747,7 @@ setters! { SSOSubjectCompatibility {
 
 /// Held by `SSOApplicationServiceBatchDeleteSubjectCompatibilityResponse.issues`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1711,6 +1768,7 @@ model_de! { SSOSubjectCompatibilityDeleteIssue [1] {
 
 /// Held by `SSOApplicationServiceBatchImportSubjectCompatibilityRequest.entries`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1742,6 +1800,7 @@ setters! { SSOSubjectCompatibilityImportEntry {
 
 /// Held by `SSOApplicationServiceBatchImportSubjectCompatibilityResponse.issues`.
 #[cfg(feature = "sso-application")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -8,6 +8,7 @@ use super::*;
 ///
 /// At most one of `oauth2`, `microsoft` may be set.
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -64,6 +65,7 @@ setters! { CreateStepUpProviderRequest {
 
 /// The answer of `StepUpProvider::create` (`POST /api/v1/step-up/providers`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -80,6 +82,7 @@ model_de! { CreateStepUpProviderResponse [1] {
 
 /// The request body of `StepUpProvider::delete` (`DELETE /api/v1/step-up/providers/<id>`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -91,6 +94,7 @@ model_de! { DeleteStepUpProviderRequest [1] {
 
 /// The answer of `StepUpProvider::delete` (`DELETE /api/v1/step-up/providers/<id>`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -102,6 +106,7 @@ model_de! { DeleteStepUpProviderResponse [1] {
 
 /// The answer of `StepUpProvider::get` (`GET /api/v1/step-up/providers/<id>`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -118,6 +123,7 @@ model_de! { GetStepUpProviderResponse [1] {
 
 /// The answer of `StepUpTransaction::get` (`GET /api/v1/step-up/transactions/<id>`).
 #[cfg(feature = "step-up-transaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -134,6 +140,7 @@ model_de! { GetStepUpTransactionResponse [1] {
 
 /// The answer of `StepUpProvider::list` (`GET /api/v1/step-up/providers?<page_size>&<page_token>`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -165,6 +172,7 @@ impl crate::Page for ListStepUpProvidersResponse {
 
 /// The request body of `StepUpProvider::search` (`POST /api/v1/search/step-up/providers`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -206,6 +214,7 @@ setters! { SearchStepUpProvidersRequest {
 
 #[cfg(feature = "step-up-provider")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 /// An open enum of 3 known values, the type of `SearchStepUpProvidersRequest.provider_type`.
 pub enum SearchStepUpProvidersRequestProviderType {
 /// `PROVIDER_TYPE_UNSPECIFIED`
@@ -219,6 +228,7 @@ Microsoft = "PROVIDER_TYPE_MICROSOFT",
 
 /// The answer of `StepUpProvider::search` (`POST /api/v1/search/step-up/providers`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -250,6 +260,7 @@ impl crate::Page for SearchStepUpProvidersResponse {
 
 /// The request body of `StepUpTransaction::search` (`POST /api/v1/search/step-up/transactions`).
 #[cfg(feature = "step-up-transaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -317,6 +328,7 @@ setters! { SearchStepUpTransactionsRequest {
 
 #[cfg(feature = "step-up-transaction")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 /// An open enum of 3 known values, the type of `SearchStepUpTransactionsRequest.target_type`.
 pub enum SearchStepUpTransactionsRequestTargetType {
 /// `TARGET_TYPE_UNSPECIFIED`
@@ -330,6 +342,7 @@ Test = "TARGET_TYPE_TEST",
 
 /// The answer of `StepUpTransaction::search` (`POST /api/v1/search/step-up/transactions`).
 #[cfg(feature = "step-up-transaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -361,6 +374,7 @@ impl crate::Page for SearchStepUpTransactionsResponse {
 
 /// Held by `CreateStepUpProviderRequest.microsoft` and `StepUpProvider.microsoft`.
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -392,6 +406,7 @@ setters! { StepUpMicrosoftSettings {
 
 #[cfg(feature = "step-up-provider")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 /// An open enum of 3 known values, the type of `StepUpMicrosoftSettings.validation_mode`.
 pub enum StepUpMicrosoftSettingsValidationMode {
 /// `MICROSOFT_VALIDATION_MODE_UNSPECIFIED`
@@ -405,6 +420,7 @@ Oidc = "MICROSOFT_VALIDATION_MODE_OIDC",
 
 /// Held by `CreateStepUpProviderRequest.oauth2` and `StepUpProvider.oauth2`.
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -428,6 +444,7 @@ setters! { StepUpOAuth2Settings {
 ///
 /// In `UpdateStepUpProviderRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `oauth2`, `microsoft` may be set.
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -513,6 +530,7 @@ set_paths! { StepUpProvider {
 
 /// Held by `SearchStepUpProvidersRequest.refs`.
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -536,6 +554,7 @@ setters! { StepUpProviderRef {
 ///
 /// At most one of `approve_task`, `test` may be set.
 #[cfg(feature = "step-up-transaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -601,6 +620,7 @@ model_de! { StepUpTransaction [1] {
 
 #[cfg(feature = "step-up-transaction")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 /// An open enum of 4 known values, the type of `SearchStepUpTransactionsRequest.state` and `StepUpTransaction.state`.
 pub enum StepUpTransactionState {
 /// `STEP_UP_TRANSACTION_STATE_UNSPECIFIED`
@@ -616,6 +636,7 @@ Error = "STEP_UP_TRANSACTION_STATE_ERROR",
 
 /// Held by `StepUpTransaction.approve_task`.
 #[cfg(feature = "step-up-transaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -636,6 +657,7 @@ model_de! { TargetTask [1] {
 
 /// Held by `StepUpTransaction.test`.
 #[cfg(feature = "step-up-transaction")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-transaction")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -647,6 +669,7 @@ model_de! { TargetTest [1] {
 
 /// The request body of `StepUpProvider::test` (`POST /api/v1/step-up/providers/<id>/test`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -658,6 +681,7 @@ model_de! { TestStepUpProviderRequest [1] {
 
 /// The answer of `StepUpProvider::test` (`POST /api/v1/step-up/providers/<id>/test`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -676,6 +700,7 @@ model_de! { TestStepUpProviderResponse [1] {
 ///
 /// An update: the server changes the fields of `step_up_provider` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStepUpProviderRequest {
@@ -720,6 +745,7 @@ update_body! { UpdateStepUpProviderRequest { "stepUpProvider" step_up_provider, 
 
 /// The answer of `StepUpProvider::update` (`POST /api/v1/step-up/providers/<id>`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -736,6 +762,7 @@ model_de! { UpdateStepUpProviderResponse [1] {
 
 /// The request body of `StepUpProvider::update_secret` (`POST /api/v1/step-up/providers/<id>/secret`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -762,6 +789,7 @@ setters! { UpdateStepUpProviderSecretRequest {
 
 /// The answer of `StepUpProvider::update_secret` (`POST /api/v1/step-up/providers/<id>/secret`).
 #[cfg(feature = "step-up-provider")]
+#[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -8,6 +8,7 @@ use super::*;
 ///
 /// At most one of `datasource` may be set.
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -34,6 +35,7 @@ setters! { ExportServiceCreateRequest {
 
 /// The answer of `Export::create` (`POST /api/v1/systemlog/exports`).
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -50,6 +52,7 @@ model_de! { ExportServiceCreateResponse [1] {
 
 /// The request body of `Export::delete` (`DELETE /api/v1/systemlog/exports/<export_id>`).
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -61,6 +64,7 @@ model_de! { ExportServiceDeleteRequest [1] {
 
 /// The answer of `Export::delete` (`DELETE /api/v1/systemlog/exports/<export_id>`).
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -72,6 +76,7 @@ model_de! { ExportServiceDeleteResponse [1] {
 
 /// The answer of `Export::get` (`GET /api/v1/systemlog/exports/<export_id>`).
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -88,6 +93,7 @@ model_de! { ExportServiceGetResponse [1] {
 
 /// The request body of `Export::list_events` (`POST /api/v1/systemlog/exports/<export_id>/events`).
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -114,6 +120,7 @@ setters! { ExportServiceListEventsRequest {
 
 /// The answer of `Export::list_events` (`POST /api/v1/systemlog/exports/<export_id>/events`).
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -145,6 +152,7 @@ impl crate::Page for ExportServiceListEventsResponse {
 
 /// The answer of `Export::list` (`GET /api/v1/systemlog/exports?<page_size>&<page_token>`).
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -178,6 +186,7 @@ impl crate::Page for ExportServiceListResponse {
 ///
 /// An update: the server changes the fields of `exporter` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExportServiceUpdateRequest {
@@ -222,6 +231,7 @@ update_body! { ExportServiceUpdateRequest { "exporter" exporter,  } {  } }
 
 /// The answer of `Export::update` (`POST /api/v1/systemlog/exports/<export_id>`).
 #[cfg(feature = "export")]
+#[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -238,6 +248,7 @@ model_de! { ExportServiceUpdateResponse [1] {
 
 /// Held by `ExportServiceCreateRequest.datasource` and `Exporter.datasource`.
 #[cfg(any(feature = "export", feature = "exports-search"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "export", feature = "exports-search"))))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -269,6 +280,7 @@ setters! { ExportToDatasource {
 
 #[cfg(any(feature = "export", feature = "exports-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "export", feature = "exports-search"))))]
 /// An open enum of 3 known values, the type of `ExportToDatasource.format`.
 pub enum ExportToDatasourceFormat {
 /// `EXPORT_FORMAT_UNSPECIFIED`
@@ -284,6 +296,7 @@ OcsfJsonGzip = "EXPORT_FORMAT_OCSF_JSON_GZIP",
 ///
 /// In `ExportServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are). At most one of `datasource` may be set.
 #[cfg(any(feature = "export", feature = "exports-search"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "export", feature = "exports-search"))))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -355,6 +368,7 @@ set_paths! { Exporter {
 
 /// Held by `ExportsSearchServiceSearchRequest.refs`.
 #[cfg(feature = "exports-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exports-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -376,6 +390,7 @@ setters! { ExporterRef {
 
 #[cfg(any(feature = "export", feature = "exports-search"))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "export", feature = "exports-search"))))]
 /// An open enum of 4 known values, the type of `Exporter.state`.
 pub enum ExporterState {
 /// `EXPORT_STATE_UNSPECIFIED`
@@ -391,6 +406,7 @@ Error = "EXPORT_STATE_ERROR",
 
 /// The request body of `ExportsSearch::search` (`POST /api/v1/search/systemlog/exports`).
 #[cfg(feature = "exports-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exports-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -432,6 +448,7 @@ setters! { ExportsSearchServiceSearchRequest {
 
 /// The answer of `ExportsSearch::search` (`POST /api/v1/search/systemlog/exports`).
 #[cfg(feature = "exports-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "exports-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -463,6 +480,7 @@ impl crate::Page for ExportsSearchServiceSearchResponse {
 
 /// The request body of `SystemLog::list_events` (`POST /api/v1/systemlog/events`).
 #[cfg(feature = "system-log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "system-log")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -520,6 +538,7 @@ setters! { SystemLogServiceListEventsRequest {
 
 /// The answer of `SystemLog::list_events` (`POST /api/v1/systemlog/events`).
 #[cfg(feature = "system-log")]
+#[cfg_attr(docsrs, doc(cfg(feature = "system-log")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -12,8 +12,22 @@ use super::*;
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -36,7 +50,8 @@ pub struct AnyRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { AnyRules [1] {
     0 "in" r#in: Plain,
@@ -59,8 +74,22 @@ setters! { AnyRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -77,7 +106,8 @@ pub struct BoolRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { BoolRules [1] {
     0 "const" r#const: Plain,
@@ -98,8 +128,22 @@ setters! { BoolRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -164,7 +208,8 @@ pub struct BytesRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { BytesRules [1] {
     0 "const" r#const: Plain,
@@ -209,8 +254,22 @@ setters! { BytesRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -248,7 +307,8 @@ pub struct DoubleRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { DoubleRules [1] {
     0 "const" r#const: Plain,
@@ -281,8 +341,22 @@ setters! { DoubleRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -341,7 +415,8 @@ pub struct DurationRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { DurationRules [1] {
     0 "const" r#const: Duration,
@@ -374,8 +449,22 @@ setters! { DurationRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -401,7 +490,8 @@ pub struct EnumRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { EnumRules [1] {
     0 "const" r#const: Plain,
@@ -428,8 +518,22 @@ setters! { EnumRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -509,7 +613,8 @@ pub struct FieldRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FieldRules [1] {
     0 "any" any: Model,
@@ -570,8 +675,22 @@ setters! { FieldRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -609,7 +728,8 @@ pub struct Fixed32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Fixed32Rules [1] {
     0 "const" r#const: Plain,
@@ -642,8 +762,22 @@ setters! { Fixed32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -702,7 +836,8 @@ pub struct Fixed64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Fixed64Rules [1] {
     0 "const" r#const: Uint64,
@@ -735,8 +870,22 @@ setters! { Fixed64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -774,7 +923,8 @@ pub struct FloatRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { FloatRules [1] {
     0 "const" r#const: Plain,
@@ -807,8 +957,22 @@ setters! { FloatRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -846,7 +1010,8 @@ pub struct Int32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Int32Rules [1] {
     0 "const" r#const: Plain,
@@ -879,8 +1044,22 @@ setters! { Int32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -939,7 +1118,8 @@ pub struct Int64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { Int64Rules [1] {
     0 "const" r#const: Int64,
@@ -972,8 +1152,22 @@ setters! { Int64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1011,7 +1205,8 @@ pub struct MapRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { MapRules [1] {
     0 "ignoreEmpty" ignore_empty: Plain,
@@ -1040,8 +1235,22 @@ setters! { MapRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1061,7 +1270,8 @@ pub struct MessageRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { MessageRules [1] {
     0 "required" required: Plain,
@@ -1082,8 +1292,22 @@ setters! { MessageRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1118,7 +1342,8 @@ pub struct RepeatedRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { RepeatedRules [1] {
     0 "ignoreEmpty" ignore_empty: Plain,
@@ -1145,8 +1370,22 @@ setters! { RepeatedRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1184,7 +1423,8 @@ pub struct SFixed32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SFixed32Rules [1] {
     0 "const" r#const: Plain,
@@ -1217,8 +1457,22 @@ setters! { SFixed32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1277,7 +1531,8 @@ pub struct SFixed64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SFixed64Rules [1] {
     0 "const" r#const: Int64,
@@ -1310,8 +1565,22 @@ setters! { SFixed64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1349,7 +1618,8 @@ pub struct SInt32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SInt32Rules [1] {
     0 "const" r#const: Plain,
@@ -1382,8 +1652,22 @@ setters! { SInt32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1442,7 +1726,8 @@ pub struct SInt64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { SInt64Rules [1] {
     0 "const" r#const: Int64,
@@ -1477,8 +1762,22 @@ setters! { SInt64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1588,7 +1887,8 @@ pub struct StringRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { StringRules [1] {
     0 "address" address: Plain,
@@ -1656,9 +1956,11 @@ setters! { StringRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(any(feature = "connector-catalog", feature = "policies", feature = "policy-search", feature = "request-schema", feature = "task", feature = "task-actions", feature = "task-search", feature = "webhooks"))))]
 /// An open enum of 3 known values, the type of `StringRules.well_known_regex`.
 pub enum StringRulesWellKnownRegex {
 /// `UNKNOWN`
@@ -1678,8 +1980,22 @@ HttpHeaderValue = "HTTP_HEADER_VALUE",
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1738,7 +2054,8 @@ pub struct TimestampRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { TimestampRules [1] {
     0 "const" r#const: Timestamp,
@@ -1773,8 +2090,22 @@ setters! { TimestampRules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1812,7 +2143,8 @@ pub struct UInt32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { UInt32Rules [1] {
     0 "const" r#const: Plain,
@@ -1845,8 +2177,22 @@ setters! { UInt32Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(
+        feature = "connector-catalog",
+        feature = "policies",
+        feature = "policy-search",
+        feature = "request-schema",
+        feature = "task",
+        feature = "task-actions",
+        feature = "task-search",
+        feature = "webhooks"
+    )))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -1905,7 +2251,8 @@ pub struct UInt64Rules {
     feature = "request-schema",
     feature = "task",
     feature = "task-actions",
-    feature = "task-search"
+    feature = "task-search",
+    feature = "webhooks"
 ))]
 model_de! { UInt64Rules [1] {
     0 "const" r#const: Uint64,

@@ -8,6 +8,10 @@ use super::*;
 ///
 /// In `WebhooksServiceUpdateRequest`, the fields set to `Some` are the ones an update changes (fields the server sets never are).
 #[cfg(any(feature = "webhooks", feature = "webhooks-search"))]
+#[cfg_attr(
+    docsrs,
+    doc(cfg(any(feature = "webhooks", feature = "webhooks-search")))
+)]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -85,6 +89,7 @@ set_paths! { WebhookEndpoint {
 
 /// Held by `WebhooksServiceTestResponse.webhook`.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -156,6 +161,7 @@ model_de! { WebhookInstance [1] {
 
 #[cfg(feature = "webhooks")]
 open_enum! {
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 /// An open enum of 8 known values, the type of `WebhookInstance.state`.
 pub enum WebhookInstanceState {
 /// `WEBHOOK_STATE_UNSPECIFIED`
@@ -179,6 +185,7 @@ FatalError = "WEBHOOK_STATE_FATAL_ERROR",
 
 /// Held by `WebhooksSearchRequest.refs`.
 #[cfg(feature = "webhooks-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -202,6 +209,7 @@ setters! { WebhookRef {
 ///
 /// At most one of `test`, `policy_post_action`, `approval_step`, `provision_step`, `workflow_step` may be set.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -234,6 +242,7 @@ model_de! { WebhookSource [1] {
 
 /// Held by `WebhookSource.approval_step`.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -250,6 +259,7 @@ model_de! { WebhookSourceApprovalStep [1] {
 
 /// Held by `WebhookSource.policy_post_action`.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -266,6 +276,7 @@ model_de! { WebhookSourcePolicyPostAction [1] {
 
 /// Held by `WebhookSource.provision_step`.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -282,6 +293,7 @@ model_de! { WebhookSourceProvisionStep [1] {
 
 /// Held by `WebhookSource.test`.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -293,6 +305,7 @@ model_de! { WebhookSourceTest [1] {
 
 /// Held by `WebhookSource.workflow_step`.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -316,6 +329,7 @@ model_de! { WebhookSourceWorkflowStep [1] {
 
 /// Held by `WebhookInstance.spec`.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -332,6 +346,7 @@ model_de! { WebhookSpec [1] {
 
 /// The request body of `WebhooksSearch::search` (`POST /api/v1/search/webhooks`).
 #[cfg(feature = "webhooks-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -368,6 +383,7 @@ setters! { WebhooksSearchRequest {
 
 /// The answer of `WebhooksSearch::search` (`POST /api/v1/search/webhooks`).
 #[cfg(feature = "webhooks-search")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks-search")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -399,6 +415,7 @@ impl crate::Page for WebhooksSearchResponse {
 
 /// The request body of `Webhooks::create` (`POST /api/v1/webhooks`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -450,6 +467,7 @@ impl WebhooksServiceCreateRequest {
 
 /// The answer of `Webhooks::create` (`POST /api/v1/webhooks`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -466,6 +484,7 @@ model_de! { WebhooksServiceCreateResponse [1] {
 
 /// The request body of `Webhooks::delete` (`DELETE /api/v1/webhooks/<id>`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -477,6 +496,7 @@ model_de! { WebhooksServiceDeleteRequest [1] {
 
 /// The answer of `Webhooks::delete` (`DELETE /api/v1/webhooks/<id>`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -488,6 +508,7 @@ model_de! { WebhooksServiceDeleteResponse [1] {
 
 /// The answer of `Webhooks::get` (`GET /api/v1/webhooks/<id>`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -504,6 +525,7 @@ model_de! { WebhooksServiceGetResponse [1] {
 
 /// The answer of `Webhooks::list` (`GET /api/v1/webhooks?<page_size>&<page_token>`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -535,6 +557,7 @@ impl crate::Page for WebhooksServiceListResponse {
 
 /// The request body of `Webhooks::test` (`POST /api/v1/webhooks/<id>/test`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -546,6 +569,7 @@ model_de! { WebhooksServiceTestRequest [1] {
 
 /// The answer of `Webhooks::test` (`POST /api/v1/webhooks/<id>/test`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -564,6 +588,7 @@ model_de! { WebhooksServiceTestResponse [1] {
 ///
 /// An update: the server changes the fields of `webhook` that `update_mask` names. [`changing`](Self::changing) names those set to `Some`, and so does c1 when it sends the body with `update_mask` left `None`.
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebhooksServiceUpdateRequest {
@@ -608,6 +633,7 @@ update_body! { WebhooksServiceUpdateRequest {  } { "webhook" webhook,  } }
 
 /// The answer of `Webhooks::update` (`POST /api/v1/webhooks/<id>`).
 #[cfg(feature = "webhooks")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]

@@ -72,7 +72,10 @@ pub trait A2UI: Api {
     ) -> Result<crate::models::A2UIServiceSubmitActionResponse>;
 }
 
-/// The [`A2UI`] service on a borrowed [`Client`]: `client.a2ui()`.
+/// The [`A2UI`] service on a borrowed [`Client`]: `client.a2ui()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.a2ui().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "a2ui")))]
 #[derive(Debug, Clone, Copy)]
 pub struct A2UIHandle<'c>(&'c Client);

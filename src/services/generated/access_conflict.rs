@@ -56,7 +56,10 @@ pub trait AccessConflict: Api {
     ) -> Result<crate::models::ConflictMonitor>;
 }
 
-/// The [`AccessConflict`] service on a borrowed [`Client`]: `client.access_conflict()`.
+/// The [`AccessConflict`] service on a borrowed [`Client`]: `client.access_conflict()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.access_conflict().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-conflict")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessConflictHandle<'c>(&'c Client);

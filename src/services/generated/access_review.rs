@@ -63,6 +63,18 @@ pub trait AccessReview: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AccessReviewServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::AccessReviewView> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            AccessReviewHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.accessreview.v1.AccessReviewService.Update`.
     ///
     /// - `id`: a path segment, escaped.
@@ -79,7 +91,10 @@ pub trait AccessReview: Api {
     ) -> Result<crate::models::AccessReviewServiceUpdateResponse>;
 }
 
-/// The [`AccessReview`] service on a borrowed [`Client`]: `client.access_review()`.
+/// The [`AccessReview`] service on a borrowed [`Client`]: `client.access_review()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.access_review().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewHandle<'c>(&'c Client);

@@ -26,7 +26,10 @@ pub trait AccessReviewActions: Api {
     ) -> Result<crate::models::AccessReviewActionsServiceGenerateReportResponse>;
 }
 
-/// The [`AccessReviewActions`] service on a borrowed [`Client`]: `client.access_review_actions()`.
+/// The [`AccessReviewActions`] service on a borrowed [`Client`]: `client.access_review_actions()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.access_review_actions().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-actions")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewActionsHandle<'c>(&'c Client);

@@ -26,9 +26,33 @@ pub trait AccessReviewReport: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::AccessReviewReportServiceListResponse>;
+
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        access_review_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AccessReviewReport> {
+        let client = self.c1_client().clone();
+        let access_review_id = access_review_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AccessReviewReportHandle::new(&client).list(
+                &access_review_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 }
 
-/// The [`AccessReviewReport`] service on a borrowed [`Client`]: `client.access_review_report()`.
+/// The [`AccessReviewReport`] service on a borrowed [`Client`]: `client.access_review_report()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.access_review_report().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-report")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewReportHandle<'c>(&'c Client);

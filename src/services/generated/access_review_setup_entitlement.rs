@@ -54,7 +54,10 @@ pub trait AccessReviewSetupEntitlement: Api {
     ) -> Result<crate::models::AccessReviewSetScopeByResourceTypeResponse>;
 }
 
-/// The [`AccessReviewSetupEntitlement`] service on a borrowed [`Client`]: `client.access_review_setup_entitlement()`.
+/// The [`AccessReviewSetupEntitlement`] service on a borrowed [`Client`]: `client.access_review_setup_entitlement()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.access_review_setup_entitlement().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-setup-entitlement")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewSetupEntitlementHandle<'c>(&'c Client);

@@ -64,7 +64,10 @@ pub trait AccessReviewTemplate: Api {
     ) -> Result<crate::models::AccessReviewTemplateServiceUpdateResponse>;
 }
 
-/// The [`AccessReviewTemplate`] service on a borrowed [`Client`]: `client.access_review_template()`.
+/// The [`AccessReviewTemplate`] service on a borrowed [`Client`]: `client.access_review_template()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.access_review_template().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-template")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewTemplateHandle<'c>(&'c Client);

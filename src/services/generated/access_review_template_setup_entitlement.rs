@@ -54,7 +54,10 @@ pub trait AccessReviewTemplateSetupEntitlement: Api {
     ) -> Result<crate::models::AccessReviewTemplateSetScopeByResourceTypeResponse>;
 }
 
-/// The [`AccessReviewTemplateSetupEntitlement`] service on a borrowed [`Client`]: `client.access_review_template_setup_entitlement()`.
+/// The [`AccessReviewTemplateSetupEntitlement`] service on a borrowed [`Client`]: `client.access_review_template_setup_entitlement()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.access_review_template_setup_entitlement().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "access-review-template-setup-entitlement")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccessReviewTemplateSetupEntitlementHandle<'c>(&'c Client);

@@ -22,7 +22,10 @@ pub trait AccountProvisionPolicyTest: Api {
     ) -> Result<crate::models::TestAccountProvisionPolicyResponse>;
 }
 
-/// The [`AccountProvisionPolicyTest`] service on a borrowed [`Client`]: `client.account_provision_policy_test()`.
+/// The [`AccountProvisionPolicyTest`] service on a borrowed [`Client`]: `client.account_provision_policy_test()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.account_provision_policy_test().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "account-provision-policy-test")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AccountProvisionPolicyTestHandle<'c>(&'c Client);

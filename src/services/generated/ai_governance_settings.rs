@@ -39,6 +39,22 @@ pub trait AIGovernanceSettings: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAIGovernanceSettingsHistoryResponse>;
 
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AIGovernanceSettingsHistoryEntry> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            AIGovernanceSettingsHandle::new(&client)
+                .list_history(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.AIGovernanceSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateAIGovernanceSettingsRequest`](crate::models::UpdateAIGovernanceSettingsRequest).
@@ -51,7 +67,10 @@ pub trait AIGovernanceSettings: Api {
     ) -> Result<crate::models::UpdateAIGovernanceSettingsResponse>;
 }
 
-/// The [`AIGovernanceSettings`] service on a borrowed [`Client`]: `client.ai_governance_settings()`.
+/// The [`AIGovernanceSettings`] service on a borrowed [`Client`]: `client.ai_governance_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.ai_governance_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "ai-governance-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AIGovernanceSettingsHandle<'c>(&'c Client);

@@ -48,7 +48,10 @@ pub trait AppAccessRequestsDefaults: Api {
     ) -> Result<crate::models::AppAccessRequestDefaults>;
 }
 
-/// The [`AppAccessRequestsDefaults`] service on a borrowed [`Client`]: `client.app_access_requests_defaults()`.
+/// The [`AppAccessRequestsDefaults`] service on a borrowed [`Client`]: `client.app_access_requests_defaults()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_access_requests_defaults().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-access-requests-defaults")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppAccessRequestsDefaultsHandle<'c>(&'c Client);

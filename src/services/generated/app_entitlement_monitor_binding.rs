@@ -46,7 +46,10 @@ pub trait AppEntitlementMonitorBinding: Api {
     ) -> Result<crate::models::AppEntitlementMonitorBinding>;
 }
 
-/// The [`AppEntitlementMonitorBinding`] service on a borrowed [`Client`]: `client.app_entitlement_monitor_binding()`.
+/// The [`AppEntitlementMonitorBinding`] service on a borrowed [`Client`]: `client.app_entitlement_monitor_binding()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_entitlement_monitor_binding().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-monitor-binding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementMonitorBindingHandle<'c>(&'c Client);

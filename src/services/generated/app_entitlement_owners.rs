@@ -57,6 +57,30 @@ pub trait AppEntitlementOwners: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementOwnersResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        entitlement_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::User> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let entitlement_id = entitlement_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementOwnersHandle::new(&client).list(
+                &app_id,
+                &entitlement_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppEntitlementOwners.ListOwnerIDs`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -103,7 +127,10 @@ pub trait AppEntitlementOwners: Api {
     ) -> Result<crate::models::SetAppEntitlementOwnersResponse>;
 }
 
-/// The [`AppEntitlementOwners`] service on a borrowed [`Client`]: `client.app_entitlement_owners()`.
+/// The [`AppEntitlementOwners`] service on a borrowed [`Client`]: `client.app_entitlement_owners()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_entitlement_owners().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-owners")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementOwnersHandle<'c>(&'c Client);

@@ -68,6 +68,27 @@ pub trait AppEntitlementRoutingRule: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementRoutingRulesResponse>;
 
+    /// Every item of [`list_app_entitlement_routing_rules`](Self::list_app_entitlement_routing_rules), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_app_entitlement_routing_rules_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementRoutingRule> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementRoutingRuleHandle::new(&client).list_app_entitlement_routing_rules(
+                &app_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppEntitlementRoutingRuleService.ReorderAppEntitlementRoutingRules`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -97,7 +118,10 @@ pub trait AppEntitlementRoutingRule: Api {
     ) -> Result<crate::models::UpdateAppEntitlementRoutingRuleResponse>;
 }
 
-/// The [`AppEntitlementRoutingRule`] service on a borrowed [`Client`]: `client.app_entitlement_routing_rule()`.
+/// The [`AppEntitlementRoutingRule`] service on a borrowed [`Client`]: `client.app_entitlement_routing_rule()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_entitlement_routing_rule().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-routing-rule")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementRoutingRuleHandle<'c>(&'c Client);

@@ -36,6 +36,31 @@ pub trait AppEntitlementSearch: Api {
         request: &crate::models::AppEntitlementSearchServiceSearchRequest,
     ) -> Result<crate::models::AppEntitlementSearchServiceSearchResponse>;
 
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::AppEntitlementSearchServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppEntitlementSearchHandle::new(&client).search(&request)
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsForAppUser`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -52,6 +77,30 @@ pub trait AppEntitlementSearch: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementsResponse>;
+
+    /// Every item of [`search_app_entitlements_for_app_user`](Self::search_app_entitlements_for_app_user), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn search_app_entitlements_for_app_user_stream(
+        &self,
+        app_id: &str,
+        app_user_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let app_user_id = app_user_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementSearchHandle::new(&client).search_app_entitlements_for_app_user(
+                &app_id,
+                &app_user_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 
     /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchAppEntitlementsWithExpired`.
     ///
@@ -70,6 +119,30 @@ pub trait AppEntitlementSearch: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SearchAppEntitlementsWithExpiredResponse>;
 
+    /// Every item of [`search_app_entitlements_with_expired`](Self::search_app_entitlements_with_expired), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn search_app_entitlements_with_expired_stream(
+        &self,
+        app_id: &str,
+        app_entitlement_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementWithExpired> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let app_entitlement_id = app_entitlement_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementSearchHandle::new(&client).search_app_entitlements_with_expired(
+                &app_id,
+                &app_entitlement_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchGrants`.
     ///
     /// - `request`: the JSON body, a [`AppEntitlementSearchServiceSearchGrantsRequest`](crate::models::AppEntitlementSearchServiceSearchGrantsRequest).
@@ -82,6 +155,33 @@ pub trait AppEntitlementSearch: Api {
         &self,
         request: &crate::models::AppEntitlementSearchServiceSearchGrantsRequest,
     ) -> Result<crate::models::AppEntitlementSearchServiceSearchGrantsResponse>;
+
+    /// Every item of [`search_grants`](Self::search_grants), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_grants_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<
+            crate::models::AppEntitlementSearchServiceSearchGrantsRequest,
+        >,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementWithUserBinding>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppEntitlementSearchHandle::new(&client).search_grants(&request)
+        })
+    }
 
     /// Calls `c1.api.app.v1.AppEntitlementSearchService.SearchGraph`.
     ///
@@ -108,9 +208,39 @@ pub trait AppEntitlementSearch: Api {
         &self,
         request: &crate::models::AppEntitlementSearchServiceSearchReachableResourcesForUserRequest,
     ) -> Result<crate::models::AppEntitlementSearchServiceSearchReachableResourcesForUserResponse>;
+
+    /// Every item of [`search_reachable_resources_for_user`](Self::search_reachable_resources_for_user), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_reachable_resources_for_user_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<
+            crate::models::AppEntitlementSearchServiceSearchReachableResourcesForUserRequest,
+        >,
+        page_size: u32,
+    ) -> crate::Items<crate::models::GraphNode>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppEntitlementSearchHandle::new(&client).search_reachable_resources_for_user(&request)
+        })
+    }
 }
 
-/// The [`AppEntitlementSearch`] service on a borrowed [`Client`]: `client.app_entitlement_search()`.
+/// The [`AppEntitlementSearch`] service on a borrowed [`Client`]: `client.app_entitlement_search()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_entitlement_search().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementSearchHandle<'c>(&'c Client);

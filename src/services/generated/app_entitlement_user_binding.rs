@@ -55,6 +55,31 @@ pub trait AppEntitlementUserBinding: Api {
         request: &crate::models::SearchGrantFeedRequest,
     ) -> Result<crate::models::SearchGrantFeedResponse>;
 
+    /// Every item of [`search_grant_feed`](Self::search_grant_feed), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_grant_feed_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchGrantFeedRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementUserBindingFeedView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppEntitlementUserBindingHandle::new(&client).search_grant_feed(&request)
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppEntitlementUserBindingService.SearchPastGrants`.
     ///
     /// - `request`: the JSON body, a [`SearchPastGrantsRequest`](crate::models::SearchPastGrantsRequest).
@@ -67,6 +92,31 @@ pub trait AppEntitlementUserBinding: Api {
         &self,
         request: &crate::models::SearchPastGrantsRequest,
     ) -> Result<crate::models::SearchPastGrantsResponse>;
+
+    /// Every item of [`search_past_grants`](Self::search_past_grants), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_past_grants_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchPastGrantsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementUserBindingHistoryView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppEntitlementUserBindingHandle::new(&client).search_past_grants(&request)
+        })
+    }
 
     /// Calls `c1.api.app.v1.AppEntitlementUserBindingService.UpdateGrantDuration`.
     ///
@@ -86,7 +136,10 @@ pub trait AppEntitlementUserBinding: Api {
     ) -> Result<crate::models::UpdateGrantDurationResponse>;
 }
 
-/// The [`AppEntitlementUserBinding`] service on a borrowed [`Client`]: `client.app_entitlement_user_binding()`.
+/// The [`AppEntitlementUserBinding`] service on a borrowed [`Client`]: `client.app_entitlement_user_binding()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_entitlement_user_binding().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlement-user-binding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementUserBindingHandle<'c>(&'c Client);

@@ -136,6 +136,27 @@ pub trait AppEntitlements: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementsResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementsHandle::new(&client).list(
+                &app_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppEntitlements.ListAutomationExclusions`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -154,6 +175,30 @@ pub trait AppEntitlements: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAutomationExclusionsResponse>;
+
+    /// Every item of [`list_automation_exclusions`](Self::list_automation_exclusions), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_automation_exclusions_stream(
+        &self,
+        app_id: &str,
+        app_entitlement_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::UserWithAppEntitlementUserBindingView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let app_entitlement_id = app_entitlement_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementsHandle::new(&client).list_automation_exclusions(
+                &app_id,
+                &app_entitlement_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 
     /// Calls `c1.api.app.v1.AppEntitlements.ListForAppResource`.
     ///
@@ -174,6 +219,33 @@ pub trait AppEntitlements: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementsResponse>;
 
+    /// Every item of [`list_for_app_resource`](Self::list_for_app_resource), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_for_app_resource_stream(
+        &self,
+        app_id: &str,
+        app_resource_type_id: &str,
+        app_resource_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let app_resource_type_id = app_resource_type_id.to_owned();
+        let app_resource_id = app_resource_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementsHandle::new(&client).list_for_app_resource(
+                &app_id,
+                &app_resource_type_id,
+                &app_resource_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppEntitlements.ListForAppUser`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -190,6 +262,30 @@ pub trait AppEntitlements: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementsResponse>;
+
+    /// Every item of [`list_for_app_user`](Self::list_for_app_user), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_for_app_user_stream(
+        &self,
+        app_id: &str,
+        app_user_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let app_user_id = app_user_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementsHandle::new(&client).list_for_app_user(
+                &app_id,
+                &app_user_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 
     /// Calls `c1.api.app.v1.AppEntitlements.ListUsers`.
     ///
@@ -208,6 +304,31 @@ pub trait AppEntitlements: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppEntitlementUsersResponse>;
+
+    /// Every item of [`list_users`](Self::list_users), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    #[deprecated(note = "the vendor deprecates this operation")]
+    fn list_users_stream(
+        &self,
+        app_id: &str,
+        app_entitlement_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementUserView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let app_entitlement_id = app_entitlement_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppEntitlementsHandle::new(&client).list_users(
+                &app_id,
+                &app_entitlement_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 
     /// Calls `c1.api.app.v1.AppEntitlements.RemoveAutomationExclusion`.
     ///
@@ -270,7 +391,10 @@ pub trait AppEntitlements: Api {
     ) -> Result<crate::models::AppEntitlementServiceUpdateAutomationResponse>;
 }
 
-/// The [`AppEntitlements`] service on a borrowed [`Client`]: `client.app_entitlements()`.
+/// The [`AppEntitlements`] service on a borrowed [`Client`]: `client.app_entitlements()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_entitlements().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementsHandle<'c>(&'c Client);

@@ -66,7 +66,10 @@ pub trait AppEntitlementsProxy: Api {
     ) -> Result<crate::models::GetAppEntitlementProxyResponse>;
 }
 
-/// The [`AppEntitlementsProxy`] service on a borrowed [`Client`]: `client.app_entitlements_proxy()`.
+/// The [`AppEntitlementsProxy`] service on a borrowed [`Client`]: `client.app_entitlements_proxy()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_entitlements_proxy().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-entitlements-proxy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppEntitlementsProxyHandle<'c>(&'c Client);

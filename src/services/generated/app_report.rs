@@ -24,9 +24,29 @@ pub trait AppReport: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::AppReportServiceListResponse>;
+
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppPopulationReport> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppReportHandle::new(&client).list(&app_id, Some(page_size), page_token.as_deref())
+        })
+    }
 }
 
-/// The [`AppReport`] service on a borrowed [`Client`]: `client.app_report()`.
+/// The [`AppReport`] service on a borrowed [`Client`]: `client.app_report()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_report().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-report")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppReportHandle<'c>(&'c Client);

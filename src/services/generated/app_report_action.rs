@@ -24,7 +24,10 @@ pub trait AppReportAction: Api {
     ) -> Result<crate::models::AppActionsServiceGenerateReportResponse>;
 }
 
-/// The [`AppReportAction`] service on a borrowed [`Client`]: `client.app_report_action()`.
+/// The [`AppReportAction`] service on a borrowed [`Client`]: `client.app_report_action()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_report_action().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-report-action")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppReportActionHandle<'c>(&'c Client);

@@ -63,6 +63,33 @@ pub trait AppResourceOwners: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAppResourceOwnersResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        resource_type_id: &str,
+        resource_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::User> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let resource_type_id = resource_type_id.to_owned();
+        let resource_id = resource_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppResourceOwnersHandle::new(&client).list(
+                &app_id,
+                &resource_type_id,
+                &resource_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppResourceOwners.ListOwnerIDs`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -113,7 +140,10 @@ pub trait AppResourceOwners: Api {
     ) -> Result<crate::models::SetAppResourceOwnersResponse>;
 }
 
-/// The [`AppResourceOwners`] service on a borrowed [`Client`]: `client.app_resource_owners()`.
+/// The [`AppResourceOwners`] service on a borrowed [`Client`]: `client.app_resource_owners()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_resource_owners().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-owners")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppResourceOwnersHandle<'c>(&'c Client);

@@ -23,6 +23,31 @@ pub trait AppResourceSearch: Api {
         request: &crate::models::SearchAppResourceTypesRequest,
     ) -> Result<crate::models::SearchAppResourceTypesResponse>;
 
+    /// Every item of [`search_app_resource_types`](Self::search_app_resource_types), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_app_resource_types_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchAppResourceTypesRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppResourceType>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppResourceSearchHandle::new(&client).search_app_resource_types(&request)
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppResourceSearch.SearchAppResources`.
     ///
     /// - `request`: the JSON body, a [`SearchAppResourcesRequest`](crate::models::SearchAppResourcesRequest).
@@ -35,9 +60,37 @@ pub trait AppResourceSearch: Api {
         &self,
         request: &crate::models::SearchAppResourcesRequest,
     ) -> Result<crate::models::SearchAppResourcesResponse>;
+
+    /// Every item of [`search_app_resources`](Self::search_app_resources), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_app_resources_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchAppResourcesRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppResourceView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppResourceSearchHandle::new(&client).search_app_resources(&request)
+        })
+    }
 }
 
-/// The [`AppResourceSearch`] service on a borrowed [`Client`]: `client.app_resource_search()`.
+/// The [`AppResourceSearch`] service on a borrowed [`Client`]: `client.app_resource_search()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_resource_search().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppResourceSearchHandle<'c>(&'c Client);

@@ -66,6 +66,27 @@ pub trait AppResourceType: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AppResourceTypeServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppResourceTypeView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppResourceTypeHandle::new(&client).list(
+                &app_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppResourceTypeService.UpdateManuallyManagedResourceType`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -82,7 +103,10 @@ pub trait AppResourceType: Api {
     ) -> Result<crate::models::UpdateManuallyManagedResourceTypeResponse>;
 }
 
-/// The [`AppResourceType`] service on a borrowed [`Client`]: `client.app_resource_type()`.
+/// The [`AppResourceType`] service on a borrowed [`Client`]: `client.app_resource_type()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_resource_type().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-resource-type")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppResourceTypeHandle<'c>(&'c Client);

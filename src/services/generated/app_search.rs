@@ -23,6 +23,31 @@ pub trait AppSearch: Api {
         request: &crate::models::SearchAppsRequest,
     ) -> Result<crate::models::SearchAppsResponse>;
 
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchAppsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::App>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppSearchHandle::new(&client).search(&request)
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppSearch.SearchUserOwnership`.
     ///
     /// - `request`: the JSON body, a [`SearchUserOwnershipRequest`](crate::models::SearchUserOwnershipRequest).
@@ -35,9 +60,37 @@ pub trait AppSearch: Api {
         &self,
         request: &crate::models::SearchUserOwnershipRequest,
     ) -> Result<crate::models::SearchUserOwnershipResponse>;
+
+    /// Every item of [`search_user_ownership`](Self::search_user_ownership), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_user_ownership_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchUserOwnershipRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::UserOwnershipEntry>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppSearchHandle::new(&client).search_user_ownership(&request)
+        })
+    }
 }
 
-/// The [`AppSearch`] service on a borrowed [`Client`]: `client.app_search()`.
+/// The [`AppSearch`] service on a borrowed [`Client`]: `client.app_search()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_search().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppSearchHandle<'c>(&'c Client);

@@ -32,7 +32,10 @@ pub trait AppUsageControls: Api {
     ) -> Result<crate::models::UpdateAppUsageControlsResponse>;
 }
 
-/// The [`AppUsageControls`] service on a borrowed [`Client`]: `client.app_usage_controls()`.
+/// The [`AppUsageControls`] service on a borrowed [`Client`]: `client.app_usage_controls()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_usage_controls().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-usage-controls")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppUsageControlsHandle<'c>(&'c Client);

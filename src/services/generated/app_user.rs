@@ -25,6 +25,23 @@ pub trait AppUser: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AppUserServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppUserView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppUserHandle::new(&client).list(&app_id, Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppUserService.ListAppUserCredentials`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -41,6 +58,30 @@ pub trait AppUser: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::AppUserServiceListCredentialsResponse>;
+
+    /// Every item of [`list_app_user_credentials`](Self::list_app_user_credentials), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_app_user_credentials_stream(
+        &self,
+        app_id: &str,
+        app_user_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppUserCredential> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let app_user_id = app_user_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppUserHandle::new(&client).list_app_user_credentials(
+                &app_id,
+                &app_user_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 
     /// Calls `c1.api.app.v1.AppUserService.ListAppUsersForUser`.
     ///
@@ -59,6 +100,30 @@ pub trait AppUser: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::AppUsersForUserServiceListResponse>;
 
+    /// Every item of [`list_app_users_for_user`](Self::list_app_users_for_user), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_app_users_for_user_stream(
+        &self,
+        app_id: &str,
+        user_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppUserView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let user_id = user_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AppUserHandle::new(&client).list_app_users_for_user(
+                &app_id,
+                &user_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppUserService.ListOwnedServiceAccounts`.
     ///
     /// - `request`: the JSON body, a [`ListOwnedServiceAccountsRequest`](crate::models::ListOwnedServiceAccountsRequest).
@@ -72,6 +137,31 @@ pub trait AppUser: Api {
         request: &crate::models::ListOwnedServiceAccountsRequest,
     ) -> Result<crate::models::ListOwnedServiceAccountsResponse>;
 
+    /// Every item of [`list_owned_service_accounts`](Self::list_owned_service_accounts), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn list_owned_service_accounts_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::ListOwnedServiceAccountsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppUserView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppUserHandle::new(&client).list_owned_service_accounts(&request)
+        })
+    }
+
     /// Calls `c1.api.app.v1.AppUserService.Search`.
     ///
     /// - `request`: the JSON body, a [`AppUserServiceSearchRequest`](crate::models::AppUserServiceSearchRequest).
@@ -84,6 +174,31 @@ pub trait AppUser: Api {
         &self,
         request: &crate::models::AppUserServiceSearchRequest,
     ) -> Result<crate::models::AppUserServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::AppUserServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppUserView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AppUserHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.app.v1.AppUserService.Update`.
     ///
@@ -101,7 +216,10 @@ pub trait AppUser: Api {
     ) -> Result<crate::models::AppUserServiceUpdateResponse>;
 }
 
-/// The [`AppUser`] service on a borrowed [`Client`]: `client.app_user()`.
+/// The [`AppUser`] service on a borrowed [`Client`]: `client.app_user()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.app_user().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "app-user")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AppUserHandle<'c>(&'c Client);

@@ -128,6 +128,22 @@ pub trait Attributes: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAttributeTypesResponse>;
 
+    /// Every item of [`list_attribute_types`](Self::list_attribute_types), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_attribute_types_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AttributeType> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            AttributesHandle::new(&client)
+                .list_attribute_types(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.attribute.v1.Attributes.ListAttributeValues`.
     ///
     /// - `attribute_type_id`: a path segment, escaped.
@@ -143,6 +159,27 @@ pub trait Attributes: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAttributeValuesResponse>;
 
+    /// Every item of [`list_attribute_values`](Self::list_attribute_values), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_attribute_values_stream(
+        &self,
+        attribute_type_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AttributeValue> {
+        let client = self.c1_client().clone();
+        let attribute_type_id = attribute_type_id.to_owned();
+        crate::Items::new(move |page_token| {
+            AttributesHandle::new(&client).list_attribute_values(
+                &attribute_type_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.attribute.v1.Attributes.ListComplianceFrameworks`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -156,6 +193,22 @@ pub trait Attributes: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListComplianceFrameworksResponse>;
 
+    /// Every item of [`list_compliance_frameworks`](Self::list_compliance_frameworks), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_compliance_frameworks_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AttributeValue> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            AttributesHandle::new(&client)
+                .list_compliance_frameworks(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.attribute.v1.Attributes.ListRiskLevels`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -168,9 +221,27 @@ pub trait Attributes: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::ListRiskLevelsResponse>;
+
+    /// Every item of [`list_risk_levels`](Self::list_risk_levels), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_risk_levels_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AttributeValue> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            AttributesHandle::new(&client).list_risk_levels(Some(page_size), page_token.as_deref())
+        })
+    }
 }
 
-/// The [`Attributes`] service on a borrowed [`Client`]: `client.attributes()`.
+/// The [`Attributes`] service on a borrowed [`Client`]: `client.attributes()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.attributes().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "attributes")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AttributesHandle<'c>(&'c Client);

@@ -18,7 +18,10 @@ pub trait Auth: Api {
     async fn introspect(&self) -> Result<crate::models::IntrospectResponse>;
 }
 
-/// The [`Auth`] service on a borrowed [`Client`]: `client.auth()`.
+/// The [`Auth`] service on a borrowed [`Client`]: `client.auth()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.auth().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "auth")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AuthHandle<'c>(&'c Client);

@@ -83,6 +83,18 @@ pub trait Automation: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAutomationsResponse>;
 
+    /// Every item of [`list_automations`](Self::list_automations), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_automations_stream(&self, page_size: u32) -> crate::Items<crate::models::Automation> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            AutomationHandle::new(&client).list_automations(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.automations.v1.AutomationService.ResolvePausedAutomationExecutions`.
     ///
     /// - `id`: a path segment, escaped.
@@ -110,7 +122,10 @@ pub trait Automation: Api {
     ) -> Result<crate::models::UpdateAutomationResponse>;
 }
 
-/// The [`Automation`] service on a borrowed [`Client`]: `client.automation()`.
+/// The [`Automation`] service on a borrowed [`Client`]: `client.automation()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.automation().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationHandle<'c>(&'c Client);

@@ -35,9 +35,28 @@ pub trait AutomationExecution: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::ListAutomationExecutionsResponse>;
+
+    /// Every item of [`list_automation_executions`](Self::list_automation_executions), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_automation_executions_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AutomationExecution> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            AutomationExecutionHandle::new(&client)
+                .list_automation_executions(Some(page_size), page_token.as_deref())
+        })
+    }
 }
 
-/// The [`AutomationExecution`] service on a borrowed [`Client`]: `client.automation_execution()`.
+/// The [`AutomationExecution`] service on a borrowed [`Client`]: `client.automation_execution()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.automation_execution().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationExecutionHandle<'c>(&'c Client);

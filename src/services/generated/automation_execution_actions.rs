@@ -24,7 +24,10 @@ pub trait AutomationExecutionActions: Api {
     ) -> Result<crate::models::TerminateAutomationResponse>;
 }
 
-/// The [`AutomationExecutionActions`] service on a borrowed [`Client`]: `client.automation_execution_actions()`.
+/// The [`AutomationExecutionActions`] service on a borrowed [`Client`]: `client.automation_execution_actions()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.automation_execution_actions().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-actions")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationExecutionActionsHandle<'c>(&'c Client);

@@ -23,6 +23,31 @@ pub trait AutomationExecutionSearch: Api {
         request: &crate::models::SearchAllAutomationExecutionsRequest,
     ) -> Result<crate::models::SearchAllAutomationExecutionsResponse>;
 
+    /// Every item of [`search_all_automation_executions`](Self::search_all_automation_executions), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_all_automation_executions_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchAllAutomationExecutionsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AutomationExecutionView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AutomationExecutionSearchHandle::new(&client).search_all_automation_executions(&request)
+        })
+    }
+
     /// Calls `c1.api.automations.v1.AutomationExecutionSearchService.SearchAutomationExecutions`.
     ///
     /// - `request`: the JSON body, a [`SearchAutomationExecutionsRequest`](crate::models::SearchAutomationExecutionsRequest).
@@ -35,9 +60,37 @@ pub trait AutomationExecutionSearch: Api {
         &self,
         request: &crate::models::SearchAutomationExecutionsRequest,
     ) -> Result<crate::models::SearchAutomationExecutionsResponse>;
+
+    /// Every item of [`search_automation_executions`](Self::search_automation_executions), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_automation_executions_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchAutomationExecutionsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AutomationExecutionView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AutomationExecutionSearchHandle::new(&client).search_automation_executions(&request)
+        })
+    }
 }
 
-/// The [`AutomationExecutionSearch`] service on a borrowed [`Client`]: `client.automation_execution_search()`.
+/// The [`AutomationExecutionSearch`] service on a borrowed [`Client`]: `client.automation_execution_search()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.automation_execution_search().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation-execution-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationExecutionSearchHandle<'c>(&'c Client);

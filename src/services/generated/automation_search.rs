@@ -23,6 +23,31 @@ pub trait AutomationSearch: Api {
         request: &crate::models::SearchAutomationTemplateVersionsRequest,
     ) -> Result<crate::models::SearchAutomationTemplateVersionsResponse>;
 
+    /// Every item of [`search_automation_template_versions`](Self::search_automation_template_versions), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_automation_template_versions_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchAutomationTemplateVersionsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AutomationTemplateVersion>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AutomationSearchHandle::new(&client).search_automation_template_versions(&request)
+        })
+    }
+
     /// Calls `c1.api.automations.v1.AutomationSearchService.SearchAutomations`.
     ///
     /// - `request`: the JSON body, a [`SearchAutomationsRequest`](crate::models::SearchAutomationsRequest).
@@ -35,9 +60,37 @@ pub trait AutomationSearch: Api {
         &self,
         request: &crate::models::SearchAutomationsRequest,
     ) -> Result<crate::models::SearchAutomationsResponse>;
+
+    /// Every item of [`search_automations`](Self::search_automations), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_automations_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchAutomationsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::Automation>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            AutomationSearchHandle::new(&client).search_automations(&request)
+        })
+    }
 }
 
-/// The [`AutomationSearch`] service on a borrowed [`Client`]: `client.automation_search()`.
+/// The [`AutomationSearch`] service on a borrowed [`Client`]: `client.automation_search()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.automation_search().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "automation-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AutomationSearchHandle<'c>(&'c Client);

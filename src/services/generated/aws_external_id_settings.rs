@@ -18,7 +18,10 @@ pub trait AWSExternalIDSettings: Api {
     async fn get(&self) -> Result<crate::models::GetAWSExternalIDResponse>;
 }
 
-/// The [`AWSExternalIDSettings`] service on a borrowed [`Client`]: `client.aws_external_id_settings()`.
+/// The [`AWSExternalIDSettings`] service on a borrowed [`Client`]: `client.aws_external_id_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.aws_external_id_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "aws-external-id-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct AWSExternalIDSettingsHandle<'c>(&'c Client);

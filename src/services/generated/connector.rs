@@ -141,6 +141,23 @@ pub trait Connector: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ConnectorServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::ConnectorView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            ConnectorHandle::new(&client).list(&app_id, Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.app.v1.ConnectorService.PauseSync`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -258,7 +275,10 @@ pub trait Connector: Api {
     ) -> Result<crate::models::EditorValidateResponse>;
 }
 
-/// The [`Connector`] service on a borrowed [`Client`]: `client.connector()`.
+/// The [`Connector`] service on a borrowed [`Client`]: `client.connector()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.connector().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "connector")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorHandle<'c>(&'c Client);

@@ -33,7 +33,10 @@ pub trait ConnectorAuthoringActivation: Api {
     ) -> Result<crate::models::ConnectorAuthoringServiceRollbackRevisionResponse>;
 }
 
-/// The [`ConnectorAuthoringActivation`] service on a borrowed [`Client`]: `client.connector_authoring_activation()`.
+/// The [`ConnectorAuthoringActivation`] service on a borrowed [`Client`]: `client.connector_authoring_activation()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.connector_authoring_activation().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "connector-authoring-activation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorAuthoringActivationHandle<'c>(&'c Client);

@@ -22,7 +22,10 @@ pub trait ConnectorCatalog: Api {
     ) -> Result<crate::models::ConnectorCatalogServiceConfigurationSchemaResponse>;
 }
 
-/// The [`ConnectorCatalog`] service on a borrowed [`Client`]: `client.connector_catalog()`.
+/// The [`ConnectorCatalog`] service on a borrowed [`Client`]: `client.connector_catalog()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.connector_catalog().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "connector-catalog")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorCatalogHandle<'c>(&'c Client);

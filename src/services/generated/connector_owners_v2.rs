@@ -161,6 +161,33 @@ pub trait ConnectorOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchConnectorEntitlementOwnersResponse>;
 
+    /// Every item of [`search_entitlement_owners`](Self::search_entitlement_owners), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn search_entitlement_owners_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        role_slug: Option<&str>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::ConnectorOwnerEntitlement> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let role_slug = role_slug.map(str::to_owned);
+        crate::Items::new(move |page_token| {
+            ConnectorOwnersV2Handle::new(&client).search_entitlement_owners(
+                &app_id,
+                &connector_id,
+                Some(page_size),
+                page_token.as_deref(),
+                role_slug.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v2.ConnectorOwners.SearchUserOwners`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -182,6 +209,33 @@ pub trait ConnectorOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchConnectorUserOwnersResponse>;
 
+    /// Every item of [`search_user_owners`](Self::search_user_owners), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn search_user_owners_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        role_slug: Option<&str>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::ConnectorOwnerUser> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let role_slug = role_slug.map(str::to_owned);
+        crate::Items::new(move |page_token| {
+            ConnectorOwnersV2Handle::new(&client).search_user_owners(
+                &app_id,
+                &connector_id,
+                Some(page_size),
+                page_token.as_deref(),
+                role_slug.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.app.v2.ConnectorOwners.Set`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -200,7 +254,10 @@ pub trait ConnectorOwnersV2: Api {
     ) -> Result<crate::models::SetConnectorOwnersV2Response>;
 }
 
-/// The [`ConnectorOwnersV2`] service on a borrowed [`Client`]: `client.connector_owners_v2()`.
+/// The [`ConnectorOwnersV2`] service on a borrowed [`Client`]: `client.connector_owners_v2()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.connector_owners_v2().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "connector-owners-v2")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorOwnersV2Handle<'c>(&'c Client);

@@ -29,7 +29,10 @@ pub trait Contacts: Api {
     ) -> Result<crate::models::UpdateContactsResponse>;
 }
 
-/// The [`Contacts`] service on a borrowed [`Client`]: `client.contacts()`.
+/// The [`Contacts`] service on a borrowed [`Client`]: `client.contacts()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.contacts().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "contacts")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ContactsHandle<'c>(&'c Client);

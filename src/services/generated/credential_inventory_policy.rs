@@ -58,6 +58,22 @@ pub trait CredentialInventoryPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::CredentialInventoryPolicy> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            CredentialInventoryPolicyHandle::new(&client)
+                .list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`CredentialInventoryPolicyServiceSearchRequest`](crate::models::CredentialInventoryPolicyServiceSearchRequest).
@@ -70,6 +86,33 @@ pub trait CredentialInventoryPolicy: Api {
         &self,
         request: &crate::models::CredentialInventoryPolicyServiceSearchRequest,
     ) -> Result<crate::models::CredentialInventoryPolicyServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<
+            crate::models::CredentialInventoryPolicyServiceSearchRequest,
+        >,
+        page_size: u32,
+    ) -> crate::Items<crate::models::CredentialInventoryPolicy>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            CredentialInventoryPolicyHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.credential_inventory.v1.CredentialInventoryPolicyService.Update`.
     ///
@@ -85,7 +128,10 @@ pub trait CredentialInventoryPolicy: Api {
     ) -> Result<crate::models::CredentialInventoryPolicyServiceUpdateResponse>;
 }
 
-/// The [`CredentialInventoryPolicy`] service on a borrowed [`Client`]: `client.credential_inventory_policy()`.
+/// The [`CredentialInventoryPolicy`] service on a borrowed [`Client`]: `client.credential_inventory_policy()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.credential_inventory_policy().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "credential-inventory-policy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct CredentialInventoryPolicyHandle<'c>(&'c Client);

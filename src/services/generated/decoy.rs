@@ -57,6 +57,18 @@ pub trait Decoy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::DecoyServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::Decoy> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            DecoyHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.decoy.v1.DecoyService.Rotate`.
     ///
     /// - `id`: a path segment, escaped.
@@ -84,7 +96,10 @@ pub trait Decoy: Api {
     ) -> Result<crate::models::DecoyServiceUpdateResponse>;
 }
 
-/// The [`Decoy`] service on a borrowed [`Client`]: `client.decoy()`.
+/// The [`Decoy`] service on a borrowed [`Client`]: `client.decoy()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.decoy().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "decoy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct DecoyHandle<'c>(&'c Client);

@@ -55,6 +55,18 @@ pub trait Export: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ExportServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::Exporter> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            ExportHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.systemlog.v1.ExportService.ListEvents`.
     ///
     /// - `export_id`: a path segment, escaped.
@@ -70,6 +82,33 @@ pub trait Export: Api {
         request: &crate::models::ExportServiceListEventsRequest,
     ) -> Result<crate::models::ExportServiceListEventsResponse>;
 
+    /// Every item of [`list_events`](Self::list_events), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn list_events_stream(
+        &self,
+        export_id: &str,
+        request: impl ::std::borrow::Borrow<crate::models::ExportServiceListEventsRequest>,
+        page_size: u32,
+    ) -> crate::Items<::serde_json::Map<String, ::serde_json::Value>>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let export_id = export_id.to_owned();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            ExportHandle::new(&client).list_events(&export_id, &request)
+        })
+    }
+
     /// Calls `c1.api.systemlog.v1.ExportService.Update`.
     ///
     /// - `export_id`: a path segment, escaped.
@@ -84,7 +123,10 @@ pub trait Export: Api {
     ) -> Result<crate::models::ExportServiceUpdateResponse>;
 }
 
-/// The [`Export`] service on a borrowed [`Client`]: `client.export()`.
+/// The [`Export`] service on a borrowed [`Client`]: `client.export()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.export().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "export")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ExportHandle<'c>(&'c Client);

@@ -78,7 +78,10 @@ pub trait Finding: Api {
     ) -> Result<crate::models::UpdateFindingStateResponse>;
 }
 
-/// The [`Finding`] service on a borrowed [`Client`]: `client.finding()`.
+/// The [`Finding`] service on a borrowed [`Client`]: `client.finding()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.finding().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingHandle<'c>(&'c Client);

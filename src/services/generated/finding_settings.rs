@@ -29,7 +29,10 @@ pub trait FindingSettings: Api {
     ) -> Result<crate::models::UpdateFindingSettingsResponse>;
 }
 
-/// The [`FindingSettings`] service on a borrowed [`Client`]: `client.finding_settings()`.
+/// The [`FindingSettings`] service on a borrowed [`Client`]: `client.finding_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.finding_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingSettingsHandle<'c>(&'c Client);

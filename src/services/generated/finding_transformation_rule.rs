@@ -60,6 +60,22 @@ pub trait FindingTransformationRule: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListFindingTransformationRulesResponse>;
 
+    /// Every item of [`list_finding_transformation_rules`](Self::list_finding_transformation_rules), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_finding_transformation_rules_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::FindingTransformationRule> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            FindingTransformationRuleHandle::new(&client)
+                .list_finding_transformation_rules(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.finding.v1.FindingTransformationRuleService.UpdateFindingTransformationRule`.
     ///
     /// - `transformation_rule_id`: a path segment, escaped.
@@ -74,7 +90,10 @@ pub trait FindingTransformationRule: Api {
     ) -> Result<crate::models::UpdateFindingTransformationRuleResponse>;
 }
 
-/// The [`FindingTransformationRule`] service on a borrowed [`Client`]: `client.finding_transformation_rule()`.
+/// The [`FindingTransformationRule`] service on a borrowed [`Client`]: `client.finding_transformation_rule()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.finding_transformation_rule().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "finding-transformation-rule")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FindingTransformationRuleHandle<'c>(&'c Client);

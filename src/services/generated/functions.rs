@@ -158,6 +158,27 @@ pub trait Functions: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::FunctionsServiceListCommitsResponse>;
 
+    /// Every item of [`list_commits`](Self::list_commits), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_commits_stream(
+        &self,
+        function_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::FunctionCommit> {
+        let client = self.c1_client().clone();
+        let function_id = function_id.to_owned();
+        crate::Items::new(move |page_token| {
+            FunctionsHandle::new(&client).list_commits(
+                &function_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.functions.v1.FunctionsService.ListFunctions`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -172,6 +193,18 @@ pub trait Functions: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::FunctionsServiceListFunctionsResponse>;
+
+    /// Every item of [`list_functions`](Self::list_functions), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_functions_stream(&self, page_size: u32) -> crate::Items<crate::models::Function> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            FunctionsHandle::new(&client).list_functions(Some(page_size), page_token.as_deref())
+        })
+    }
 
     /// Calls `c1.api.functions.v1.FunctionsService.ListTags`.
     ///
@@ -215,7 +248,10 @@ pub trait Functions: Api {
     ) -> Result<crate::models::FunctionsServiceUpdateFunctionResponse>;
 }
 
-/// The [`Functions`] service on a borrowed [`Client`]: `client.functions()`.
+/// The [`Functions`] service on a borrowed [`Client`]: `client.functions()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.functions().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "functions")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionsHandle<'c>(&'c Client);

@@ -41,9 +41,33 @@ pub trait FunctionsInvocation: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::FunctionsInvocationServiceListResponse>;
+
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        function_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::FunctionInvocation> {
+        let client = self.c1_client().clone();
+        let function_id = function_id.to_owned();
+        crate::Items::new(move |page_token| {
+            FunctionsInvocationHandle::new(&client).list(
+                &function_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 }
 
-/// The [`FunctionsInvocation`] service on a borrowed [`Client`]: `client.functions_invocation()`.
+/// The [`FunctionsInvocation`] service on a borrowed [`Client`]: `client.functions_invocation()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.functions_invocation().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionsInvocationHandle<'c>(&'c Client);

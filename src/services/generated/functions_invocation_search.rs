@@ -24,9 +24,39 @@ pub trait FunctionsInvocationSearch: Api {
         function_id: &str,
         request: &crate::models::FunctionsInvocationSearchRequest,
     ) -> Result<crate::models::FunctionsInvocationSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        function_id: &str,
+        request: impl ::std::borrow::Borrow<crate::models::FunctionsInvocationSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::FunctionInvocation>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let function_id = function_id.to_owned();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            FunctionsInvocationSearchHandle::new(&client).search(&function_id, &request)
+        })
+    }
 }
 
-/// The [`FunctionsInvocationSearch`] service on a borrowed [`Client`]: `client.functions_invocation_search()`.
+/// The [`FunctionsInvocationSearch`] service on a borrowed [`Client`]: `client.functions_invocation_search()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.functions_invocation_search().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "functions-invocation-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct FunctionsInvocationSearchHandle<'c>(&'c Client);

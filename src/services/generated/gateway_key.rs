@@ -25,6 +25,18 @@ pub trait GatewayKey: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListGatewayKeysResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::GatewayKey> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            GatewayKeyHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.llm_gateway.v1.GatewayKeyService.Mint`.
     ///
     /// - `request`: the JSON body, a [`MintGatewayKeyRequest`](crate::models::MintGatewayKeyRequest).
@@ -50,7 +62,10 @@ pub trait GatewayKey: Api {
     ) -> Result<crate::models::RevokeGatewayKeyResponse>;
 }
 
-/// The [`GatewayKey`] service on a borrowed [`Client`]: `client.gateway_key()`.
+/// The [`GatewayKey`] service on a borrowed [`Client`]: `client.gateway_key()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.gateway_key().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "gateway-key")))]
 #[derive(Debug, Clone, Copy)]
 pub struct GatewayKeyHandle<'c>(&'c Client);

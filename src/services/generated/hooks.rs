@@ -55,6 +55,18 @@ pub trait Hooks: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::HooksServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::Hook> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            HooksHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.hooks.v1.HooksService.Update`.
     ///
     /// - `id`: a path segment, escaped.
@@ -69,7 +81,10 @@ pub trait Hooks: Api {
     ) -> Result<crate::models::HooksServiceUpdateResponse>;
 }
 
-/// The [`Hooks`] service on a borrowed [`Client`]: `client.hooks()`.
+/// The [`Hooks`] service on a borrowed [`Client`]: `client.hooks()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.hooks().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "hooks")))]
 #[derive(Debug, Clone, Copy)]
 pub struct HooksHandle<'c>(&'c Client);

@@ -22,9 +22,37 @@ pub trait HooksSearch: Api {
         &self,
         request: &crate::models::HooksSearchRequest,
     ) -> Result<crate::models::HooksSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::HooksSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::Hook>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            HooksSearchHandle::new(&client).search(&request)
+        })
+    }
 }
 
-/// The [`HooksSearch`] service on a borrowed [`Client`]: `client.hooks_search()`.
+/// The [`HooksSearch`] service on a borrowed [`Client`]: `client.hooks_search()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.hooks_search().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "hooks-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct HooksSearchHandle<'c>(&'c Client);

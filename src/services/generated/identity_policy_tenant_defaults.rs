@@ -29,7 +29,10 @@ pub trait IdentityPolicyTenantDefaults: Api {
     ) -> Result<crate::models::IdentityPolicyTenantDefaultsServiceUpdateResponse>;
 }
 
-/// The [`IdentityPolicyTenantDefaults`] service on a borrowed [`Client`]: `client.identity_policy_tenant_defaults()`.
+/// The [`IdentityPolicyTenantDefaults`] service on a borrowed [`Client`]: `client.identity_policy_tenant_defaults()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.identity_policy_tenant_defaults().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "identity-policy-tenant-defaults")))]
 #[derive(Debug, Clone, Copy)]
 pub struct IdentityPolicyTenantDefaultsHandle<'c>(&'c Client);

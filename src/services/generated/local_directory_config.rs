@@ -58,6 +58,18 @@ pub trait LocalDirectoryConfig: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::LocalDirectoryConfigServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::LocalDirectoryConfig> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            LocalDirectoryConfigHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.local_directory.v1.LocalDirectoryConfigService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -72,7 +84,10 @@ pub trait LocalDirectoryConfig: Api {
     ) -> Result<crate::models::LocalDirectoryConfigServiceUpdateResponse>;
 }
 
-/// The [`LocalDirectoryConfig`] service on a borrowed [`Client`]: `client.local_directory_config()`.
+/// The [`LocalDirectoryConfig`] service on a borrowed [`Client`]: `client.local_directory_config()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.local_directory_config().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "local-directory-config")))]
 #[derive(Debug, Clone, Copy)]
 pub struct LocalDirectoryConfigHandle<'c>(&'c Client);

@@ -87,6 +87,30 @@ pub trait MCPAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPAccessProfile> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPAccessProfileHandle::new(&client).list(
+                &app_id,
+                &connector_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.ListRequestableConnectors`.
     ///
     /// - `user_id`: a path segment, escaped.
@@ -113,6 +137,27 @@ pub trait MCPAccessProfile: Api {
         query: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceSearchAccessProfilesResponse>;
 
+    /// Every item of [`search_access_profiles`](Self::search_access_profiles), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn search_access_profiles_stream(
+        &self,
+        query: Option<&str>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPAccessProfile> {
+        let client = self.c1_client().clone();
+        let query = query.map(str::to_owned);
+        crate::Items::new(move |page_token| {
+            MCPAccessProfileHandle::new(&client).search_access_profiles(
+                Some(page_size),
+                page_token.as_deref(),
+                query.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.SearchRequestableConnectors`.
     ///
     /// - `user_id`: a path segment, escaped.
@@ -134,6 +179,34 @@ pub trait MCPAccessProfile: Api {
         query: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileServiceSearchRequestableConnectorsResponse>;
 
+    /// Every item of [`search_requestable_connectors`](Self::search_requestable_connectors), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn search_requestable_connectors_stream(
+        &self,
+        user_id: &str,
+        grant_enrollment_status: Option<
+            crate::models::SearchRequestableConnectorsGrantEnrollmentStatus,
+        >,
+        query: Option<&str>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::RequestableConnectorView> {
+        let client = self.c1_client().clone();
+        let user_id = user_id.to_owned();
+        let query = query.map(str::to_owned);
+        crate::Items::new(move |page_token| {
+            MCPAccessProfileHandle::new(&client).search_requestable_connectors(
+                &user_id,
+                grant_enrollment_status.clone(),
+                Some(page_size),
+                page_token.as_deref(),
+                query.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPAccessProfileService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -152,7 +225,10 @@ pub trait MCPAccessProfile: Api {
     ) -> Result<crate::models::MCPAccessProfileServiceUpdateResponse>;
 }
 
-/// The [`MCPAccessProfile`] service on a borrowed [`Client`]: `client.mcp_access_profile()`.
+/// The [`MCPAccessProfile`] service on a borrowed [`Client`]: `client.mcp_access_profile()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.mcp_access_profile().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPAccessProfileHandle<'c>(&'c Client);

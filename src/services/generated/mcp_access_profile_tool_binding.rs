@@ -80,6 +80,33 @@ pub trait MCPAccessProfileToolBinding: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileToolBindingServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        access_profile_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPAccessProfileToolBinding> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let access_profile_id = access_profile_id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPAccessProfileToolBindingHandle::new(&client).list(
+                &app_id,
+                &connector_id,
+                &access_profile_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.ListProfilesByToolHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -99,6 +126,33 @@ pub trait MCPAccessProfileToolBinding: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileToolBindingServiceListProfilesByToolHistoryResponse>;
 
+    /// Every item of [`list_profiles_by_tool_history`](Self::list_profiles_by_tool_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_profiles_by_tool_history_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        mcp_tool_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPAccessProfileToolBindingHistoryEntry> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let mcp_tool_id = mcp_tool_id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPAccessProfileToolBindingHandle::new(&client).list_profiles_by_tool_history(
+                &app_id,
+                &connector_id,
+                &mcp_tool_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPAccessProfileToolBindingService.ListToolsByProfileHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -117,9 +171,39 @@ pub trait MCPAccessProfileToolBinding: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPAccessProfileToolBindingServiceListToolsByProfileHistoryResponse>;
+
+    /// Every item of [`list_tools_by_profile_history`](Self::list_tools_by_profile_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_tools_by_profile_history_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        access_profile_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPAccessProfileToolBindingHistoryEntry> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let access_profile_id = access_profile_id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPAccessProfileToolBindingHandle::new(&client).list_tools_by_profile_history(
+                &app_id,
+                &connector_id,
+                &access_profile_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 }
 
-/// The [`MCPAccessProfileToolBinding`] service on a borrowed [`Client`]: `client.mcp_access_profile_tool_binding()`.
+/// The [`MCPAccessProfileToolBinding`] service on a borrowed [`Client`]: `client.mcp_access_profile_tool_binding()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.mcp_access_profile_tool_binding().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-access-profile-tool-binding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPAccessProfileToolBindingHandle<'c>(&'c Client);

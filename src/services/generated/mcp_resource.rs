@@ -42,6 +42,30 @@ pub trait MCPResource: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPResourceServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPResource> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPResourceHandle::new(&client).list(
+                &app_id,
+                &connector_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPResourceService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -61,6 +85,33 @@ pub trait MCPResource: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPResourceServiceListHistoryResponse>;
 
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPResourceHistoryEntry> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let id = id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPResourceHandle::new(&client).list_history(
+                &app_id,
+                &connector_id,
+                &id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPResourceService.Search`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -77,6 +128,35 @@ pub trait MCPResource: Api {
         connector_id: &str,
         request: &crate::models::MCPResourceServiceSearchRequest,
     ) -> Result<crate::models::MCPResourceServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        request: impl ::std::borrow::Borrow<crate::models::MCPResourceServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPResource>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            MCPResourceHandle::new(&client).search(&app_id, &connector_id, &request)
+        })
+    }
 
     /// Calls `c1.api.ai_governance.v1.MCPResourceService.Update`.
     ///
@@ -96,7 +176,10 @@ pub trait MCPResource: Api {
     ) -> Result<crate::models::MCPResourceServiceUpdateResponse>;
 }
 
-/// The [`MCPResource`] service on a borrowed [`Client`]: `client.mcp_resource()`.
+/// The [`MCPResource`] service on a borrowed [`Client`]: `client.mcp_resource()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.mcp_resource().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-resource")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPResourceHandle<'c>(&'c Client);

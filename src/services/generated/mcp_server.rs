@@ -75,6 +75,23 @@ pub trait MCPServer: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPServerServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPServerView> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPServerHandle::new(&client).list(&app_id, Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPServerService.ListCatalog`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -90,6 +107,27 @@ pub trait MCPServer: Api {
         query: Option<&str>,
     ) -> Result<crate::models::MCPServerServiceListCatalogResponse>;
 
+    /// Every item of [`list_catalog`](Self::list_catalog), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_catalog_stream(
+        &self,
+        query: Option<&str>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPServerCatalogEntry> {
+        let client = self.c1_client().clone();
+        let query = query.map(str::to_owned);
+        crate::Items::new(move |page_token| {
+            MCPServerHandle::new(&client).list_catalog(
+                Some(page_size),
+                page_token.as_deref(),
+                query.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPServerService.ListConnections`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -102,6 +140,21 @@ pub trait MCPServer: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPServerServiceListConnectionsResponse>;
+
+    /// Every item of [`list_connections`](Self::list_connections), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_connections_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPConnectionView> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            MCPServerHandle::new(&client).list_connections(Some(page_size), page_token.as_deref())
+        })
+    }
 
     /// Calls `c1.api.ai_governance.v1.MCPServerService.Register`.
     ///
@@ -146,6 +199,33 @@ pub trait MCPServer: Api {
         request: &crate::models::MCPServerServiceSearchWithToolCountRequest,
     ) -> Result<crate::models::MCPServerServiceSearchWithToolCountResponse>;
 
+    /// Every item of [`search_with_tool_count`](Self::search_with_tool_count), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_with_tool_count_stream(
+        &self,
+        app_id: &str,
+        request: impl ::std::borrow::Borrow<crate::models::MCPServerServiceSearchWithToolCountRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPServerSearchWithToolCountResult>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            MCPServerHandle::new(&client).search_with_tool_count(&app_id, &request)
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPServerService.TestConnection`.
     ///
     /// - `request`: the JSON body, a [`MCPServerServiceTestConnectionRequest`](crate::models::MCPServerServiceTestConnectionRequest).
@@ -188,7 +268,10 @@ pub trait MCPServer: Api {
     ) -> Result<crate::models::MCPServerServiceUpdateCredentialsResponse>;
 }
 
-/// The [`MCPServer`] service on a borrowed [`Client`]: `client.mcp_server()`.
+/// The [`MCPServer`] service on a borrowed [`Client`]: `client.mcp_server()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.mcp_server().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-server")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPServerHandle<'c>(&'c Client);

@@ -59,6 +59,30 @@ pub trait MCPTool: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPToolServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPTool> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPToolHandle::new(&client).list(
+                &app_id,
+                &connector_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPToolService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -78,6 +102,33 @@ pub trait MCPTool: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::MCPToolServiceListHistoryResponse>;
 
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPToolHistoryEntry> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let id = id.to_owned();
+        crate::Items::new(move |page_token| {
+            MCPToolHandle::new(&client).list_history(
+                &app_id,
+                &connector_id,
+                &id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.ai_governance.v1.MCPToolService.Search`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -94,6 +145,35 @@ pub trait MCPTool: Api {
         connector_id: &str,
         request: &crate::models::MCPToolServiceSearchRequest,
     ) -> Result<crate::models::MCPToolServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        app_id: &str,
+        connector_id: &str,
+        request: impl ::std::borrow::Borrow<crate::models::MCPToolServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::MCPTool>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let connector_id = connector_id.to_owned();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            MCPToolHandle::new(&client).search(&app_id, &connector_id, &request)
+        })
+    }
 
     /// Calls `c1.api.ai_governance.v1.MCPToolService.Update`.
     ///
@@ -113,7 +193,10 @@ pub trait MCPTool: Api {
     ) -> Result<crate::models::MCPToolServiceUpdateResponse>;
 }
 
-/// The [`MCPTool`] service on a borrowed [`Client`]: `client.mcp_tool()`.
+/// The [`MCPTool`] service on a borrowed [`Client`]: `client.mcp_tool()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.mcp_tool().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "mcp-tool")))]
 #[derive(Debug, Clone, Copy)]
 pub struct MCPToolHandle<'c>(&'c Client);

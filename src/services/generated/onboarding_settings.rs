@@ -29,7 +29,10 @@ pub trait OnboardingSettings: Api {
     ) -> Result<crate::models::UpdateOnboardingSettingsResponse>;
 }
 
-/// The [`OnboardingSettings`] service on a borrowed [`Client`]: `client.onboarding_settings()`.
+/// The [`OnboardingSettings`] service on a borrowed [`Client`]: `client.onboarding_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.onboarding_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "onboarding-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct OnboardingSettingsHandle<'c>(&'c Client);

@@ -23,6 +23,18 @@ pub trait OrgDomain: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListOrgDomainsResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::OrgDomain> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            OrgDomainHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.settings.v1.OrgDomainService.Update`.
     ///
     /// - `request`: the JSON body, a [`UpdateOrgDomainRequest`](crate::models::UpdateOrgDomainRequest).
@@ -35,7 +47,10 @@ pub trait OrgDomain: Api {
     ) -> Result<crate::models::UpdateOrgDomainResponse>;
 }
 
-/// The [`OrgDomain`] service on a borrowed [`Client`]: `client.org_domain()`.
+/// The [`OrgDomain`] service on a borrowed [`Client`]: `client.org_domain()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.org_domain().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "org-domain")))]
 #[derive(Debug, Clone, Copy)]
 pub struct OrgDomainHandle<'c>(&'c Client);

@@ -29,7 +29,10 @@ pub trait OrgNotificationSettings: Api {
     ) -> Result<crate::models::UpdateOrgNotificationSettingsResponse>;
 }
 
-/// The [`OrgNotificationSettings`] service on a borrowed [`Client`]: `client.org_notification_settings()`.
+/// The [`OrgNotificationSettings`] service on a borrowed [`Client`]: `client.org_notification_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.org_notification_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "org-notification-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct OrgNotificationSettingsHandle<'c>(&'c Client);

@@ -102,6 +102,31 @@ pub trait PaperSecret: Api {
         request: &crate::models::PaperSecretServiceSearchAuditEventsRequest,
     ) -> Result<crate::models::PaperSecretServiceSearchAuditEventsResponse>;
 
+    /// Every item of [`search_audit_events`](Self::search_audit_events), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_audit_events_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::PaperSecretServiceSearchAuditEventsRequest>,
+        page_size: u32,
+    ) -> crate::Items<::serde_json::Map<String, ::serde_json::Value>>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            PaperSecretHandle::new(&client).search_audit_events(&request)
+        })
+    }
+
     /// Calls `c1.api.secrets.v1.PaperSecretService.SearchMySecrets`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretServiceSearchMySecretsRequest`](crate::models::PaperSecretServiceSearchMySecretsRequest).
@@ -114,6 +139,31 @@ pub trait PaperSecret: Api {
         &self,
         request: &crate::models::PaperSecretServiceSearchMySecretsRequest,
     ) -> Result<crate::models::PaperSecretServiceSearchResponse>;
+
+    /// Every item of [`search_my_secrets`](Self::search_my_secrets), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_my_secrets_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::PaperSecretServiceSearchMySecretsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::PaperSecret>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            PaperSecretHandle::new(&client).search_my_secrets(&request)
+        })
+    }
 
     /// Calls `c1.api.secrets.v1.PaperSecretService.SetTextContent`.
     ///
@@ -131,7 +181,10 @@ pub trait PaperSecret: Api {
     ) -> Result<crate::models::PaperSecretServiceSetTextContentResponse>;
 }
 
-/// The [`PaperSecret`] service on a borrowed [`Client`]: `client.paper_secret()`.
+/// The [`PaperSecret`] service on a borrowed [`Client`]: `client.paper_secret()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.paper_secret().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "paper-secret")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PaperSecretHandle<'c>(&'c Client);

@@ -51,6 +51,31 @@ pub trait PaperSecretAdmin: Api {
         request: &crate::models::PaperSecretAdminServiceSearchRequest,
     ) -> Result<crate::models::PaperSecretAdminServiceSearchResponse>;
 
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::PaperSecretAdminServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::PaperSecret>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            PaperSecretAdminHandle::new(&client).search(&request)
+        })
+    }
+
     /// Calls `c1.api.secrets.v1.PaperSecretAdminService.SearchAuditEvents`.
     ///
     /// - `request`: the JSON body, a [`PaperSecretAdminServiceSearchAuditEventsRequest`](crate::models::PaperSecretAdminServiceSearchAuditEventsRequest).
@@ -63,9 +88,39 @@ pub trait PaperSecretAdmin: Api {
         &self,
         request: &crate::models::PaperSecretAdminServiceSearchAuditEventsRequest,
     ) -> Result<crate::models::PaperSecretAdminServiceSearchAuditEventsResponse>;
+
+    /// Every item of [`search_audit_events`](Self::search_audit_events), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_audit_events_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<
+            crate::models::PaperSecretAdminServiceSearchAuditEventsRequest,
+        >,
+        page_size: u32,
+    ) -> crate::Items<::serde_json::Map<String, ::serde_json::Value>>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            PaperSecretAdminHandle::new(&client).search_audit_events(&request)
+        })
+    }
 }
 
-/// The [`PaperSecretAdmin`] service on a borrowed [`Client`]: `client.paper_secret_admin()`.
+/// The [`PaperSecretAdmin`] service on a borrowed [`Client`]: `client.paper_secret_admin()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.paper_secret_admin().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "paper-secret-admin")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PaperSecretAdminHandle<'c>(&'c Client);

@@ -57,6 +57,18 @@ pub trait PersonalClient: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::PersonalClientServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::PersonalClient> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            PersonalClientHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.iam.v1.PersonalClientService.Update`.
     ///
     /// - `id`: a path segment, escaped.
@@ -71,7 +83,10 @@ pub trait PersonalClient: Api {
     ) -> Result<crate::models::PersonalClientServiceUpdateResponse>;
 }
 
-/// The [`PersonalClient`] service on a borrowed [`Client`]: `client.personal_client()`.
+/// The [`PersonalClient`] service on a borrowed [`Client`]: `client.personal_client()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.personal_client().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "personal-client")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PersonalClientHandle<'c>(&'c Client);

@@ -38,6 +38,27 @@ pub trait PersonalDevice: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::PersonalDeviceServiceListDeviceClientsResponse>;
 
+    /// Every item of [`list_device_clients`](Self::list_device_clients), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_device_clients_stream(
+        &self,
+        device_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::PersonalDeviceClient> {
+        let client = self.c1_client().clone();
+        let device_id = device_id.to_owned();
+        crate::Items::new(move |page_token| {
+            PersonalDeviceHandle::new(&client).list_device_clients(
+                &device_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.iam.v1.PersonalDeviceService.RevokeDevice`.
     ///
     /// - `device_id`: a path segment, escaped.
@@ -79,6 +100,31 @@ pub trait PersonalDevice: Api {
         request: &crate::models::PersonalDeviceServiceSearchRequest,
     ) -> Result<crate::models::PersonalDeviceServiceSearchResponse>;
 
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::PersonalDeviceServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::PersonalDevice>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            PersonalDeviceHandle::new(&client).search(&request)
+        })
+    }
+
     /// Calls `c1.api.iam.v1.PersonalDeviceService.UpdateDevice`.
     ///
     /// - `device_id`: a path segment, escaped.
@@ -93,7 +139,10 @@ pub trait PersonalDevice: Api {
     ) -> Result<crate::models::PersonalDeviceServiceUpdateDeviceResponse>;
 }
 
-/// The [`PersonalDevice`] service on a borrowed [`Client`]: `client.personal_device()`.
+/// The [`PersonalDevice`] service on a borrowed [`Client`]: `client.personal_device()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.personal_device().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "personal-device")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PersonalDeviceHandle<'c>(&'c Client);

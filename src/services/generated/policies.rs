@@ -55,6 +55,18 @@ pub trait Policies: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListPolicyResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::Policy> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            PoliciesHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.policy.v1.Policies.Update`.
     ///
     /// - `id`: a path segment, escaped.
@@ -69,7 +81,10 @@ pub trait Policies: Api {
     ) -> Result<crate::models::UpdatePolicyResponse>;
 }
 
-/// The [`Policies`] service on a borrowed [`Client`]: `client.policies()`.
+/// The [`Policies`] service on a borrowed [`Client`]: `client.policies()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.policies().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "policies")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PoliciesHandle<'c>(&'c Client);

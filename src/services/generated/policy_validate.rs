@@ -24,7 +24,10 @@ pub trait PolicyValidate: Api {
     ) -> Result<crate::models::PolicyEditorValidateResponse>;
 }
 
-/// The [`PolicyValidate`] service on a borrowed [`Client`]: `client.policy_validate()`.
+/// The [`PolicyValidate`] service on a borrowed [`Client`]: `client.policy_validate()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.policy_validate().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "policy-validate")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PolicyValidateHandle<'c>(&'c Client);

@@ -109,6 +109,18 @@ pub trait Principal: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ServicePrincipalServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::ServicePrincipal> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            PrincipalHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.service_principal.v1.ServicePrincipalService.ListBindings`.
     ///
     /// - `request`: the JSON body, a [`ServicePrincipalServiceListBindingsRequest`](crate::models::ServicePrincipalServiceListBindingsRequest).
@@ -121,6 +133,31 @@ pub trait Principal: Api {
         &self,
         request: &crate::models::ServicePrincipalServiceListBindingsRequest,
     ) -> Result<crate::models::ServicePrincipalServiceListBindingsResponse>;
+
+    /// Every item of [`list_bindings`](Self::list_bindings), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn list_bindings_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::ServicePrincipalServiceListBindingsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::ServicePrincipalBinding>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            PrincipalHandle::new(&client).list_bindings(&request)
+        })
+    }
 
     /// Calls `c1.api.service_principal.v1.ServicePrincipalService.ListCredentials`.
     ///
@@ -138,6 +175,27 @@ pub trait Principal: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::ServicePrincipalServiceListCredentialsResponse>;
+
+    /// Every item of [`list_credentials`](Self::list_credentials), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_credentials_stream(
+        &self,
+        service_principal_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::ServicePrincipalCredential> {
+        let client = self.c1_client().clone();
+        let service_principal_id = service_principal_id.to_owned();
+        crate::Items::new(move |page_token| {
+            PrincipalHandle::new(&client).list_credentials(
+                &service_principal_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 
     /// Calls `c1.api.service_principal.v1.ServicePrincipalService.RevokeCredential`.
     ///
@@ -183,7 +241,10 @@ pub trait Principal: Api {
     ) -> Result<crate::models::ServicePrincipalServiceUpdateCredentialResponse>;
 }
 
-/// The [`Principal`] service on a borrowed [`Client`]: `client.principal()`.
+/// The [`Principal`] service on a borrowed [`Client`]: `client.principal()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.principal().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "principal")))]
 #[derive(Debug, Clone, Copy)]
 pub struct PrincipalHandle<'c>(&'c Client);

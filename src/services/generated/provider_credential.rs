@@ -45,7 +45,10 @@ pub trait ProviderCredential: Api {
     ) -> Result<crate::models::SetProviderCredentialResponse>;
 }
 
-/// The [`ProviderCredential`] service on a borrowed [`Client`]: `client.provider_credential()`.
+/// The [`ProviderCredential`] service on a borrowed [`Client`]: `client.provider_credential()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.provider_credential().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "provider-credential")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ProviderCredentialHandle<'c>(&'c Client);

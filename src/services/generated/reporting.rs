@@ -57,6 +57,18 @@ pub trait Reporting: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ReportingServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::Report> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            ReportingHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.reporting.v1.ReportingService.Run`.
     ///
     /// - `id`: a path segment, escaped.
@@ -95,7 +107,10 @@ pub trait Reporting: Api {
     ) -> Result<crate::models::ReportingServiceUpdateResponse>;
 }
 
-/// The [`Reporting`] service on a borrowed [`Client`]: `client.reporting()`.
+/// The [`Reporting`] service on a borrowed [`Client`]: `client.reporting()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.reporting().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "reporting")))]
 #[derive(Debug, Clone, Copy)]
 pub struct ReportingHandle<'c>(&'c Client);

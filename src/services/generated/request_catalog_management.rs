@@ -183,6 +183,19 @@ pub trait RequestCatalogManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::RequestCatalogManagementServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::RequestCatalogView> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            RequestCatalogManagementHandle::new(&client)
+                .list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.ListAllEntitlementIdsPerApp`.
     ///
     /// - `catalog_id`: a path segment, escaped.
@@ -209,6 +222,27 @@ pub trait RequestCatalogManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::RequestCatalogManagementServiceListEntitlementsForAccessResponse>;
 
+    /// Every item of [`list_entitlements_for_access`](Self::list_entitlements_for_access), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_entitlements_for_access_stream(
+        &self,
+        catalog_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementView> {
+        let client = self.c1_client().clone();
+        let catalog_id = catalog_id.to_owned();
+        crate::Items::new(move |page_token| {
+            RequestCatalogManagementHandle::new(&client).list_entitlements_for_access(
+                &catalog_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.ListEntitlementsPerCatalog`.
     ///
     /// - `catalog_id`: a path segment, escaped.
@@ -223,6 +257,27 @@ pub trait RequestCatalogManagement: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::RequestCatalogManagementServiceListEntitlementsPerCatalogResponse>;
+
+    /// Every item of [`list_entitlements_per_catalog`](Self::list_entitlements_per_catalog), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_entitlements_per_catalog_stream(
+        &self,
+        catalog_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::AppEntitlementView> {
+        let client = self.c1_client().clone();
+        let catalog_id = catalog_id.to_owned();
+        crate::Items::new(move |page_token| {
+            RequestCatalogManagementHandle::new(&client).list_entitlements_per_catalog(
+                &catalog_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 
     /// Calls `c1.api.requestcatalog.v1.RequestCatalogManagementService.RemoveAccessEntitlements`.
     ///
@@ -303,7 +358,10 @@ pub trait RequestCatalogManagement: Api {
     ) -> Result<crate::models::RequestCatalogManagementServiceUpdateAppEntitlementsResponse>;
 }
 
-/// The [`RequestCatalogManagement`] service on a borrowed [`Client`]: `client.request_catalog_management()`.
+/// The [`RequestCatalogManagement`] service on a borrowed [`Client`]: `client.request_catalog_management()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.request_catalog_management().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "request-catalog-management")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RequestCatalogManagementHandle<'c>(&'c Client);

@@ -92,7 +92,10 @@ pub trait RequestSchema: Api {
     ) -> Result<crate::models::RequestSchemaServiceUpdateResponse>;
 }
 
-/// The [`RequestSchema`] service on a borrowed [`Client`]: `client.request_schema()`.
+/// The [`RequestSchema`] service on a borrowed [`Client`]: `client.request_schema()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.request_schema().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "request-schema")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RequestSchemaHandle<'c>(&'c Client);

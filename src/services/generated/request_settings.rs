@@ -29,7 +29,10 @@ pub trait RequestSettings: Api {
     ) -> Result<crate::models::UpdateRequestSettingsResponse>;
 }
 
-/// The [`RequestSettings`] service on a borrowed [`Client`]: `client.request_settings()`.
+/// The [`RequestSettings`] service on a borrowed [`Client`]: `client.request_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.request_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "request-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RequestSettingsHandle<'c>(&'c Client);

@@ -69,6 +69,22 @@ pub trait RoleMiningManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListCustomAnalysisResultsResponse>;
 
+    /// Every item of [`list_custom_analysis_results`](Self::list_custom_analysis_results), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_custom_analysis_results_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::CustomAnalysisResultView> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            RoleMiningManagementHandle::new(&client)
+                .list_custom_analysis_results(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.ListRuns`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -83,6 +99,22 @@ pub trait RoleMiningManagement: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::ListRunsResponse>;
+
+    /// Every item of [`list_runs`](Self::list_runs), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_runs_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::RoleMiningManagementRun> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            RoleMiningManagementHandle::new(&client)
+                .list_runs(Some(page_size), page_token.as_deref())
+        })
+    }
 
     /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.ListSuggestions`.
     ///
@@ -99,6 +131,22 @@ pub trait RoleMiningManagement: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListSuggestionsResponse>;
 
+    /// Every item of [`list_suggestions`](Self::list_suggestions), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_suggestions_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::RoleMiningManagementSuggestion> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            RoleMiningManagementHandle::new(&client)
+                .list_suggestions(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.SearchCohortUsers`.
     ///
     /// - `suggestion_id`: a path segment, escaped.
@@ -113,6 +161,33 @@ pub trait RoleMiningManagement: Api {
         suggestion_id: &str,
         request: &crate::models::SearchCohortUsersRequest,
     ) -> Result<crate::models::SearchCohortUsersResponse>;
+
+    /// Every item of [`search_cohort_users`](Self::search_cohort_users), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_cohort_users_stream(
+        &self,
+        suggestion_id: &str,
+        request: impl ::std::borrow::Borrow<crate::models::SearchCohortUsersRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::User>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let suggestion_id = suggestion_id.to_owned();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            RoleMiningManagementHandle::new(&client).search_cohort_users(&suggestion_id, &request)
+        })
+    }
 
     /// Calls `c1.api.role_mining_management.v1.RoleMiningManagementService.TriggerAnalysis`.
     ///
@@ -161,7 +236,10 @@ pub trait RoleMiningManagement: Api {
     ) -> Result<crate::models::UpdateSuggestionStateResponse>;
 }
 
-/// The [`RoleMiningManagement`] service on a borrowed [`Client`]: `client.role_mining_management()`.
+/// The [`RoleMiningManagement`] service on a borrowed [`Client`]: `client.role_mining_management()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.role_mining_management().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "role-mining-management")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RoleMiningManagementHandle<'c>(&'c Client);

@@ -31,6 +31,18 @@ pub trait Roles: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListRolesResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::Role> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            RolesHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.iam.v1.Roles.Update`.
     ///
     /// - `role_id`: a path segment, escaped.
@@ -45,7 +57,10 @@ pub trait Roles: Api {
     ) -> Result<crate::models::UpdateRolesResponse>;
 }
 
-/// The [`Roles`] service on a borrowed [`Client`]: `client.roles()`.
+/// The [`Roles`] service on a borrowed [`Client`]: `client.roles()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.roles().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "roles")))]
 #[derive(Debug, Clone, Copy)]
 pub struct RolesHandle<'c>(&'c Client);

@@ -81,6 +81,18 @@ pub trait SessionPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SessionPolicyServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::SessionPolicy> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            SessionPolicyHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.session_policy.v1.SessionPolicyService.ListAssignments`.
     ///
     /// - `id`: a path segment, escaped.
@@ -96,6 +108,27 @@ pub trait SessionPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SessionPolicyServiceListAssignmentsResponse>;
 
+    /// Every item of [`list_assignments`](Self::list_assignments), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_assignments_stream(
+        &self,
+        id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::Assignment> {
+        let client = self.c1_client().clone();
+        let id = id.to_owned();
+        crate::Items::new(move |page_token| {
+            SessionPolicyHandle::new(&client).list_assignments(
+                &id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.session_policy.v1.SessionPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`SessionPolicyServiceSearchRequest`](crate::models::SessionPolicyServiceSearchRequest).
@@ -108,6 +141,31 @@ pub trait SessionPolicy: Api {
         &self,
         request: &crate::models::SessionPolicyServiceSearchRequest,
     ) -> Result<crate::models::SessionPolicyServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SessionPolicyServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SessionPolicy>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            SessionPolicyHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.session_policy.v1.SessionPolicyService.UnassignGroup`.
     ///
@@ -153,7 +211,10 @@ pub trait SessionPolicy: Api {
     ) -> Result<crate::models::SessionPolicyServiceUpdateResponse>;
 }
 
-/// The [`SessionPolicy`] service on a borrowed [`Client`]: `client.session_policy()`.
+/// The [`SessionPolicy`] service on a borrowed [`Client`]: `client.session_policy()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.session_policy().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "session-policy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SessionPolicyHandle<'c>(&'c Client);

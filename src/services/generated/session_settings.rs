@@ -40,7 +40,10 @@ pub trait SessionSettings: Api {
     ) -> Result<crate::models::UpdateSessionSettingsResponse>;
 }
 
-/// The [`SessionSettings`] service on a borrowed [`Client`]: `client.session_settings()`.
+/// The [`SessionSettings`] service on a borrowed [`Client`]: `client.session_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.session_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "session-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SessionSettingsHandle<'c>(&'c Client);

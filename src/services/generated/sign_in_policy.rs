@@ -55,6 +55,18 @@ pub trait SignInPolicy: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SignInPolicyServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::SignInPolicy> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            SignInPolicyHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.sign_in_policy.v1.SignInPolicyService.Search`.
     ///
     /// - `request`: the JSON body, a [`SignInPolicyServiceSearchRequest`](crate::models::SignInPolicyServiceSearchRequest).
@@ -67,6 +79,31 @@ pub trait SignInPolicy: Api {
         &self,
         request: &crate::models::SignInPolicyServiceSearchRequest,
     ) -> Result<crate::models::SignInPolicyServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SignInPolicyServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SignInPolicy>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            SignInPolicyHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.sign_in_policy.v1.SignInPolicyService.Update`.
     ///
@@ -82,7 +119,10 @@ pub trait SignInPolicy: Api {
     ) -> Result<crate::models::SignInPolicyServiceUpdateResponse>;
 }
 
-/// The [`SignInPolicy`] service on a borrowed [`Client`]: `client.sign_in_policy()`.
+/// The [`SignInPolicy`] service on a borrowed [`Client`]: `client.sign_in_policy()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.sign_in_policy().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "sign-in-policy")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SignInPolicyHandle<'c>(&'c Client);

@@ -24,9 +24,33 @@ pub trait SSFReceiverEvent: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::SSFReceiverEventServiceListResponse>;
+
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        stream_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SSFReceiverEvent> {
+        let client = self.c1_client().clone();
+        let stream_id = stream_id.to_owned();
+        crate::Items::new(move |page_token| {
+            SSFReceiverEventHandle::new(&client).list(
+                &stream_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 }
 
-/// The [`SSFReceiverEvent`] service on a borrowed [`Client`]: `client.ssf_receiver_event()`.
+/// The [`SSFReceiverEvent`] service on a borrowed [`Client`]: `client.ssf_receiver_event()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.ssf_receiver_event().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSFReceiverEventHandle<'c>(&'c Client);

@@ -22,9 +22,37 @@ pub trait SSFReceiverEventSearch: Api {
         &self,
         request: &crate::models::SSFReceiverEventSearchServiceSearchRequest,
     ) -> Result<crate::models::SSFReceiverEventSearchServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SSFReceiverEventSearchServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SSFReceiverEvent>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            SSFReceiverEventSearchHandle::new(&client).search(&request)
+        })
+    }
 }
 
-/// The [`SSFReceiverEventSearch`] service on a borrowed [`Client`]: `client.ssf_receiver_event_search()`.
+/// The [`SSFReceiverEventSearch`] service on a borrowed [`Client`]: `client.ssf_receiver_event_search()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.ssf_receiver_event_search().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-event-search")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSFReceiverEventSearchHandle<'c>(&'c Client);

@@ -66,6 +66,18 @@ pub trait SSFReceiverStream: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSFReceiverStreamServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::SSFReceiverStream> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            SSFReceiverStreamHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.ssf_receiver.v1.SSFReceiverStreamService.Test`.
     ///
     /// - `id`: a path segment, escaped.
@@ -93,7 +105,10 @@ pub trait SSFReceiverStream: Api {
     ) -> Result<crate::models::SSFReceiverStreamServiceUpdateResponse>;
 }
 
-/// The [`SSFReceiverStream`] service on a borrowed [`Client`]: `client.ssf_receiver_stream()`.
+/// The [`SSFReceiverStream`] service on a borrowed [`Client`]: `client.ssf_receiver_stream()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.ssf_receiver_stream().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "ssf-receiver-stream")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSFReceiverStreamHandle<'c>(&'c Client);

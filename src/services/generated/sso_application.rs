@@ -126,6 +126,23 @@ pub trait SSOApplication: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSOApplicationServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SSOApplication> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            SSOApplicationHandle::new(&client).list(&app_id, Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.sso.v1.SSOApplicationService.ListClients`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -143,6 +160,30 @@ pub trait SSOApplication: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSOApplicationServiceListClientsResponse>;
 
+    /// Every item of [`list_clients`](Self::list_clients), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_clients_stream(
+        &self,
+        app_id: &str,
+        id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SSOApplicationOIDCClient> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let id = id.to_owned();
+        crate::Items::new(move |page_token| {
+            SSOApplicationHandle::new(&client).list_clients(
+                &app_id,
+                &id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.sso.v1.SSOApplicationService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -159,6 +200,30 @@ pub trait SSOApplication: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::SSOApplicationServiceListHistoryResponse>;
+
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        app_id: &str,
+        id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SSOApplicationHistoryEntry> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let id = id.to_owned();
+        crate::Items::new(move |page_token| {
+            SSOApplicationHandle::new(&client).list_history(
+                &app_id,
+                &id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
 
     /// Calls `c1.api.sso.v1.SSOApplicationService.ParseSAMLServiceProviderMetadata`.
     ///
@@ -199,6 +264,31 @@ pub trait SSOApplication: Api {
         request: &crate::models::SSOApplicationServiceSearchRequest,
     ) -> Result<crate::models::SSOApplicationServiceSearchResponse>;
 
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SSOApplicationServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SSOApplication>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            SSOApplicationHandle::new(&client).search(&request)
+        })
+    }
+
     /// Calls `c1.api.sso.v1.SSOApplicationService.Update`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -230,7 +320,10 @@ pub trait SSOApplication: Api {
     ) -> Result<crate::models::SSOApplicationServiceUpdateClientResponse>;
 }
 
-/// The [`SSOApplication`] service on a borrowed [`Client`]: `client.sso_application()`.
+/// The [`SSOApplication`] service on a borrowed [`Client`]: `client.sso_application()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.sso_application().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "sso-application")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSOApplicationHandle<'c>(&'c Client);

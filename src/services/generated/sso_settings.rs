@@ -30,6 +30,21 @@ pub trait SSOSettings: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::SSOSettingsServiceListHistoryResponse>;
 
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::SSOSettingsHistoryEntry> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            SSOSettingsHandle::new(&client).list_history(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.sso.v1.SSOSettingsService.Update`.
     ///
     /// - `request`: the JSON body, a [`SSOSettingsServiceUpdateRequest`](crate::models::SSOSettingsServiceUpdateRequest).
@@ -42,7 +57,10 @@ pub trait SSOSettings: Api {
     ) -> Result<crate::models::SSOSettingsServiceUpdateResponse>;
 }
 
-/// The [`SSOSettings`] service on a borrowed [`Client`]: `client.sso_settings()`.
+/// The [`SSOSettings`] service on a borrowed [`Client`]: `client.sso_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.sso_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "sso-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct SSOSettingsHandle<'c>(&'c Client);

@@ -57,6 +57,18 @@ pub trait StepUpProvider: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::ListStepUpProvidersResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::StepUpProvider> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            StepUpProviderHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.stepup.v1.StepUpProviderService.Search`.
     ///
     /// - `request`: the JSON body, a [`SearchStepUpProvidersRequest`](crate::models::SearchStepUpProvidersRequest).
@@ -69,6 +81,31 @@ pub trait StepUpProvider: Api {
         &self,
         request: &crate::models::SearchStepUpProvidersRequest,
     ) -> Result<crate::models::SearchStepUpProvidersResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchStepUpProvidersRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::StepUpProvider>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            StepUpProviderHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.stepup.v1.StepUpProviderService.Test`.
     ///
@@ -110,7 +147,10 @@ pub trait StepUpProvider: Api {
     ) -> Result<crate::models::UpdateStepUpProviderSecretResponse>;
 }
 
-/// The [`StepUpProvider`] service on a borrowed [`Client`]: `client.step_up_provider()`.
+/// The [`StepUpProvider`] service on a borrowed [`Client`]: `client.step_up_provider()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.step_up_provider().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "step-up-provider")))]
 #[derive(Debug, Clone, Copy)]
 pub struct StepUpProviderHandle<'c>(&'c Client);

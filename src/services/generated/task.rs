@@ -74,7 +74,10 @@ pub trait Task: Api {
     async fn get(&self, id: &str) -> Result<crate::models::TaskServiceGetResponse>;
 }
 
-/// The [`Task`] service on a borrowed [`Client`]: `client.task()`.
+/// The [`Task`] service on a borrowed [`Client`]: `client.task()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.task().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "task")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TaskHandle<'c>(&'c Client);

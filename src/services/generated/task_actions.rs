@@ -193,7 +193,10 @@ pub trait TaskActions: Api {
     ) -> Result<crate::models::TaskServiceActionResponse>;
 }
 
-/// The [`TaskActions`] service on a borrowed [`Client`]: `client.task_actions()`.
+/// The [`TaskActions`] service on a borrowed [`Client`]: `client.task_actions()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.task_actions().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "task-actions")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TaskActionsHandle<'c>(&'c Client);

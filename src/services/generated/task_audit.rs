@@ -22,9 +22,37 @@ pub trait TaskAudit: Api {
         &self,
         request: &crate::models::TaskAuditListRequest,
     ) -> Result<crate::models::TaskAuditListResponse>;
+
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn list_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::TaskAuditListRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::TaskAuditView>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            TaskAuditHandle::new(&client).list(&request)
+        })
+    }
 }
 
-/// The [`TaskAudit`] service on a borrowed [`Client`]: `client.task_audit()`.
+/// The [`TaskAudit`] service on a borrowed [`Client`]: `client.task_audit()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.task_audit().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "task-audit")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TaskAuditHandle<'c>(&'c Client);

@@ -37,6 +37,31 @@ pub trait TenantEmailProvider: Api {
         request: &crate::models::SearchEmailAuditEventsRequest,
     ) -> Result<crate::models::SearchEmailAuditEventsResponse>;
 
+    /// Every item of [`search_audit_events`](Self::search_audit_events), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_audit_events_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::SearchEmailAuditEventsRequest>,
+        page_size: u32,
+    ) -> crate::Items<::serde_json::Map<String, ::serde_json::Value>>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            TenantEmailProviderHandle::new(&client).search_audit_events(&request)
+        })
+    }
+
     /// Calls `c1.api.settings.v1.TenantEmailProviderService.Test`.
     ///
     /// - `request`: the JSON body, a [`TestTenantEmailProviderRequest`](crate::models::TestTenantEmailProviderRequest).
@@ -60,7 +85,10 @@ pub trait TenantEmailProvider: Api {
     ) -> Result<crate::models::UpdateTenantEmailProviderResponse>;
 }
 
-/// The [`TenantEmailProvider`] service on a borrowed [`Client`]: `client.tenant_email_provider()`.
+/// The [`TenantEmailProvider`] service on a borrowed [`Client`]: `client.tenant_email_provider()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.tenant_email_provider().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "tenant-email-provider")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TenantEmailProviderHandle<'c>(&'c Client);

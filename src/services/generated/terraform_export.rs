@@ -18,7 +18,10 @@ pub trait TerraformExport: Api {
     async fn get_schema(&self) -> Result<crate::models::GetSchemaResponse>;
 }
 
-/// The [`TerraformExport`] service on a borrowed [`Client`]: `client.terraform_export()`.
+/// The [`TerraformExport`] service on a borrowed [`Client`]: `client.terraform_export()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.terraform_export().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "terraform-export")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TerraformExportHandle<'c>(&'c Client);

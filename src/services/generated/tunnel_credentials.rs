@@ -86,6 +86,27 @@ pub trait TunnelCredentials: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::TunnelCredentialsServiceListBridgeCredentialsResponse>;
 
+    /// Every item of [`list_bridge_credentials`](Self::list_bridge_credentials), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_bridge_credentials_stream(
+        &self,
+        bridge_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::TunnelCredential> {
+        let client = self.c1_client().clone();
+        let bridge_id = bridge_id.to_owned();
+        crate::Items::new(move |page_token| {
+            TunnelCredentialsHandle::new(&client).list_bridge_credentials(
+                &bridge_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.iam.v1.TunnelCredentialsService.ListBridges`.
     ///
     /// - `page_size`: how many items per page (the server allows 10 to 100); left out when `None`.
@@ -100,6 +121,19 @@ pub trait TunnelCredentials: Api {
         page_size: Option<u32>,
         page_token: Option<&str>,
     ) -> Result<crate::models::TunnelCredentialsServiceListBridgesResponse>;
+
+    /// Every item of [`list_bridges`](Self::list_bridges), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_bridges_stream(&self, page_size: u32) -> crate::Items<crate::models::TunnelBridge> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            TunnelCredentialsHandle::new(&client)
+                .list_bridges(Some(page_size), page_token.as_deref())
+        })
+    }
 
     /// Calls `c1.api.iam.v1.TunnelCredentialsService.RevokeBridgeCredential`.
     ///
@@ -128,7 +162,10 @@ pub trait TunnelCredentials: Api {
     ) -> Result<crate::models::TunnelCredentialsServiceUpdateBridgeResponse>;
 }
 
-/// The [`TunnelCredentials`] service on a borrowed [`Client`]: `client.tunnel_credentials()`.
+/// The [`TunnelCredentials`] service on a borrowed [`Client`]: `client.tunnel_credentials()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.tunnel_credentials().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "tunnel-credentials")))]
 #[derive(Debug, Clone, Copy)]
 pub struct TunnelCredentialsHandle<'c>(&'c Client);

@@ -22,7 +22,10 @@ pub trait UIConversations: Api {
     ) -> Result<crate::models::EnsureOnboardingSessionResponse>;
 }
 
-/// The [`UIConversations`] service on a borrowed [`Client`]: `client.ui_conversations()`.
+/// The [`UIConversations`] service on a borrowed [`Client`]: `client.ui_conversations()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.ui_conversations().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "ui-conversations")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UIConversationsHandle<'c>(&'c Client);

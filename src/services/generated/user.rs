@@ -53,6 +53,18 @@ pub trait User: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::UserServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::UserView> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            UserHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.user.v1.UserService.SetExpiringUserDelegationBindingByAdmin`.
     ///
     /// - `user_id`: a path segment, escaped.
@@ -67,7 +79,10 @@ pub trait User: Api {
     ) -> Result<crate::models::SetExpiringUserDelegationBindingByAdminResponse>;
 }
 
-/// The [`User`] service on a borrowed [`Client`]: `client.user()`.
+/// The [`User`] service on a borrowed [`Client`]: `client.user()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.user().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "user")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserHandle<'c>(&'c Client);

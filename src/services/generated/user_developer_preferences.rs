@@ -29,7 +29,10 @@ pub trait UserDeveloperPreferences: Api {
     ) -> Result<crate::models::UpdateUserDeveloperPreferencesResponse>;
 }
 
-/// The [`UserDeveloperPreferences`] service on a borrowed [`Client`]: `client.user_developer_preferences()`.
+/// The [`UserDeveloperPreferences`] service on a borrowed [`Client`]: `client.user_developer_preferences()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.user_developer_preferences().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "user-developer-preferences")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserDeveloperPreferencesHandle<'c>(&'c Client);

@@ -29,7 +29,10 @@ pub trait UserNotificationSettings: Api {
     ) -> Result<crate::models::UpdateUserNotificationSettingsResponse>;
 }
 
-/// The [`UserNotificationSettings`] service on a borrowed [`Client`]: `client.user_notification_settings()`.
+/// The [`UserNotificationSettings`] service on a borrowed [`Client`]: `client.user_notification_settings()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.user_notification_settings().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "user-notification-settings")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserNotificationSettingsHandle<'c>(&'c Client);

@@ -109,6 +109,30 @@ pub trait UserOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchUserEntitlementOwnersResponse>;
 
+    /// Every item of [`search_entitlement_owners`](Self::search_entitlement_owners), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn search_entitlement_owners_stream(
+        &self,
+        user_id: &str,
+        role_slug: Option<&str>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::UserOwnerEntitlement> {
+        let client = self.c1_client().clone();
+        let user_id = user_id.to_owned();
+        let role_slug = role_slug.map(str::to_owned);
+        crate::Items::new(move |page_token| {
+            UserOwnersV2Handle::new(&client).search_entitlement_owners(
+                &user_id,
+                Some(page_size),
+                page_token.as_deref(),
+                role_slug.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.user.v2.UserOwnersV2.SearchUserOwners`.
     ///
     /// - `user_id`: a path segment, escaped.
@@ -128,6 +152,30 @@ pub trait UserOwnersV2: Api {
         role_slug: Option<&str>,
     ) -> Result<crate::models::SearchUserOwnersResponse>;
 
+    /// Every item of [`search_user_owners`](Self::search_user_owners), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn search_user_owners_stream(
+        &self,
+        user_id: &str,
+        role_slug: Option<&str>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::UserOwnerUser> {
+        let client = self.c1_client().clone();
+        let user_id = user_id.to_owned();
+        let role_slug = role_slug.map(str::to_owned);
+        crate::Items::new(move |page_token| {
+            UserOwnersV2Handle::new(&client).search_user_owners(
+                &user_id,
+                Some(page_size),
+                page_token.as_deref(),
+                role_slug.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.user.v2.UserOwnersV2.Set`.
     ///
     /// - `user_id`: a path segment, escaped.
@@ -144,7 +192,10 @@ pub trait UserOwnersV2: Api {
     ) -> Result<crate::models::SetUserOwnersV2Response>;
 }
 
-/// The [`UserOwnersV2`] service on a borrowed [`Client`]: `client.user_owners_v2()`.
+/// The [`UserOwnersV2`] service on a borrowed [`Client`]: `client.user_owners_v2()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.user_owners_v2().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "user-owners-v2")))]
 #[derive(Debug, Clone, Copy)]
 pub struct UserOwnersV2Handle<'c>(&'c Client);

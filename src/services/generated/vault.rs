@@ -64,7 +64,10 @@ pub trait Vault: Api {
     ) -> Result<crate::models::VaultServiceUpdateResponse>;
 }
 
-/// The [`Vault`] service on a borrowed [`Client`]: `client.vault()`.
+/// The [`Vault`] service on a borrowed [`Client`]: `client.vault()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.vault().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "vault")))]
 #[derive(Debug, Clone, Copy)]
 pub struct VaultHandle<'c>(&'c Client);

@@ -55,6 +55,18 @@ pub trait Webhooks: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::WebhooksServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, page_size: u32) -> crate::Items<crate::models::WebhookEndpoint> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            WebhooksHandle::new(&client).list(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.webhooks.v1.WebhooksService.Test`.
     ///
     /// - `id`: a path segment, escaped.
@@ -82,7 +94,10 @@ pub trait Webhooks: Api {
     ) -> Result<crate::models::WebhooksServiceUpdateResponse>;
 }
 
-/// The [`Webhooks`] service on a borrowed [`Client`]: `client.webhooks()`.
+/// The [`Webhooks`] service on a borrowed [`Client`]: `client.webhooks()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.webhooks().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "webhooks")))]
 #[derive(Debug, Clone, Copy)]
 pub struct WebhooksHandle<'c>(&'c Client);

@@ -101,6 +101,22 @@ pub trait WorkloadFederation: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::WorkloadFederationServiceListProvidersResponse>;
 
+    /// Every item of [`list_providers`](Self::list_providers), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_providers_stream(
+        &self,
+        page_size: u32,
+    ) -> crate::Items<crate::models::WorkloadFederationProvider> {
+        let client = self.c1_client().clone();
+        crate::Items::new(move |page_token| {
+            WorkloadFederationHandle::new(&client)
+                .list_providers(Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.ListTrusts`.
     ///
     /// - `service_principal_id`: a path segment, escaped.
@@ -118,6 +134,27 @@ pub trait WorkloadFederation: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::WorkloadFederationServiceListTrustsResponse>;
 
+    /// Every item of [`list_trusts`](Self::list_trusts), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_trusts_stream(
+        &self,
+        service_principal_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::WorkloadFederationTrust> {
+        let client = self.c1_client().clone();
+        let service_principal_id = service_principal_id.to_owned();
+        crate::Items::new(move |page_token| {
+            WorkloadFederationHandle::new(&client).list_trusts(
+                &service_principal_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.SearchTrusts`.
     ///
     /// - `request`: the JSON body, a [`WorkloadFederationServiceSearchTrustsRequest`](crate::models::WorkloadFederationServiceSearchTrustsRequest).
@@ -130,6 +167,31 @@ pub trait WorkloadFederation: Api {
         &self,
         request: &crate::models::WorkloadFederationServiceSearchTrustsRequest,
     ) -> Result<crate::models::WorkloadFederationServiceSearchTrustsResponse>;
+
+    /// Every item of [`search_trusts`](Self::search_trusts), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_trusts_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::WorkloadFederationServiceSearchTrustsRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::WorkloadFederationTrust>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            WorkloadFederationHandle::new(&client).search_trusts(&request)
+        })
+    }
 
     /// Calls `c1.api.workload_federation.v1.WorkloadFederationService.TestCEL`.
     ///
@@ -186,7 +248,10 @@ pub trait WorkloadFederation: Api {
     ) -> Result<crate::models::WorkloadFederationServiceUpdateTrustResponse>;
 }
 
-/// The [`WorkloadFederation`] service on a borrowed [`Client`]: `client.workload_federation()`.
+/// The [`WorkloadFederation`] service on a borrowed [`Client`]: `client.workload_federation()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.workload_federation().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "workload-federation")))]
 #[derive(Debug, Clone, Copy)]
 pub struct WorkloadFederationHandle<'c>(&'c Client);

@@ -79,6 +79,27 @@ pub trait XAAAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAAccessProfileServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAAccessProfile> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            XAAAccessProfileHandle::new(&client).list(
+                &app_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -96,6 +117,30 @@ pub trait XAAAccessProfile: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAAccessProfileServiceListHistoryResponse>;
 
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        app_id: &str,
+        id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAAccessProfileHistoryEntry> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let id = id.to_owned();
+        crate::Items::new(move |page_token| {
+            XAAAccessProfileHandle::new(&client).list_history(
+                &app_id,
+                &id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAAccessProfileServiceSearchRequest`](crate::models::XAAAccessProfileServiceSearchRequest).
@@ -108,6 +153,31 @@ pub trait XAAAccessProfile: Api {
         &self,
         request: &crate::models::XAAAccessProfileServiceSearchRequest,
     ) -> Result<crate::models::XAAAccessProfileServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::XAAAccessProfileServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAAccessProfile>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            XAAAccessProfileHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileService.Update`.
     ///
@@ -125,7 +195,10 @@ pub trait XAAAccessProfile: Api {
     ) -> Result<crate::models::XAAAccessProfileServiceUpdateResponse>;
 }
 
-/// The [`XAAAccessProfile`] service on a borrowed [`Client`]: `client.xaa_access_profile()`.
+/// The [`XAAAccessProfile`] service on a borrowed [`Client`]: `client.xaa_access_profile()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.xaa_access_profile().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAAccessProfileHandle<'c>(&'c Client);

@@ -57,6 +57,30 @@ pub trait XAAAccessProfileScopeBinding: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAAccessProfileScopeBindingServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        access_profile_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAAccessProfileScopeBinding> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let access_profile_id = access_profile_id.to_owned();
+        crate::Items::new(move |page_token| {
+            XAAAccessProfileScopeBindingHandle::new(&client).list(
+                &app_id,
+                &access_profile_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAAccessProfileScopeBindingService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAAccessProfileScopeBindingServiceSearchRequest`](crate::models::XAAAccessProfileScopeBindingServiceSearchRequest).
@@ -69,9 +93,39 @@ pub trait XAAAccessProfileScopeBinding: Api {
         &self,
         request: &crate::models::XAAAccessProfileScopeBindingServiceSearchRequest,
     ) -> Result<crate::models::XAAAccessProfileScopeBindingServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<
+            crate::models::XAAAccessProfileScopeBindingServiceSearchRequest,
+        >,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAAccessProfileScopeBinding>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            XAAAccessProfileScopeBindingHandle::new(&client).search(&request)
+        })
+    }
 }
 
-/// The [`XAAAccessProfileScopeBinding`] service on a borrowed [`Client`]: `client.xaa_access_profile_scope_binding()`.
+/// The [`XAAAccessProfileScopeBinding`] service on a borrowed [`Client`]: `client.xaa_access_profile_scope_binding()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.xaa_access_profile_scope_binding().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-access-profile-scope-binding")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAAccessProfileScopeBindingHandle<'c>(&'c Client);

@@ -64,6 +64,27 @@ pub trait XAAClientAudienceMapping: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        xaa_resource_server_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAClientAudienceMapping> {
+        let client = self.c1_client().clone();
+        let xaa_resource_server_id = xaa_resource_server_id.to_owned();
+        crate::Items::new(move |page_token| {
+            XAAClientAudienceMappingHandle::new(&client).list(
+                &xaa_resource_server_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.ListHistory`.
     ///
     /// - `xaa_resource_server_id`: a path segment, escaped.
@@ -81,6 +102,30 @@ pub trait XAAClientAudienceMapping: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceListHistoryResponse>;
 
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        xaa_resource_server_id: &str,
+        client_key: Option<&str>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAClientAudienceMappingHistoryEntry> {
+        let client = self.c1_client().clone();
+        let xaa_resource_server_id = xaa_resource_server_id.to_owned();
+        let client_key = client_key.map(str::to_owned);
+        crate::Items::new(move |page_token| {
+            XAAClientAudienceMappingHandle::new(&client).list_history(
+                &xaa_resource_server_id,
+                client_key.as_deref(),
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAClientAudienceMappingServiceSearchRequest`](crate::models::XAAClientAudienceMappingServiceSearchRequest).
@@ -93,6 +138,31 @@ pub trait XAAClientAudienceMapping: Api {
         &self,
         request: &crate::models::XAAClientAudienceMappingServiceSearchRequest,
     ) -> Result<crate::models::XAAClientAudienceMappingServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::XAAClientAudienceMappingServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAClientAudienceMapping>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            XAAClientAudienceMappingHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.cross_app_access.v1.XAAClientAudienceMappingService.Update`.
     ///
@@ -108,7 +178,10 @@ pub trait XAAClientAudienceMapping: Api {
     ) -> Result<crate::models::XAAClientAudienceMappingServiceUpdateResponse>;
 }
 
-/// The [`XAAClientAudienceMapping`] service on a borrowed [`Client`]: `client.xaa_client_audience_mapping()`.
+/// The [`XAAClientAudienceMapping`] service on a borrowed [`Client`]: `client.xaa_client_audience_mapping()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.xaa_client_audience_mapping().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-client-audience-mapping")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAClientAudienceMappingHandle<'c>(&'c Client);

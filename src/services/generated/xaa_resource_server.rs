@@ -66,6 +66,27 @@ pub trait XAAResourceServer: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAResourceServerServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(
+        &self,
+        app_id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAResourceServer> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            XAAResourceServerHandle::new(&client).list(
+                &app_id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -83,6 +104,30 @@ pub trait XAAResourceServer: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAResourceServerServiceListHistoryResponse>;
 
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        app_id: &str,
+        id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAResourceServerHistoryEntry> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let id = id.to_owned();
+        crate::Items::new(move |page_token| {
+            XAAResourceServerHandle::new(&client).list_history(
+                &app_id,
+                &id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAResourceServerServiceSearchRequest`](crate::models::XAAResourceServerServiceSearchRequest).
@@ -95,6 +140,31 @@ pub trait XAAResourceServer: Api {
         &self,
         request: &crate::models::XAAResourceServerServiceSearchRequest,
     ) -> Result<crate::models::XAAResourceServerServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::XAAResourceServerServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAResourceServer>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            XAAResourceServerHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.cross_app_access.v1.XAAResourceServerService.Update`.
     ///
@@ -112,7 +182,10 @@ pub trait XAAResourceServer: Api {
     ) -> Result<crate::models::XAAResourceServerServiceUpdateResponse>;
 }
 
-/// The [`XAAResourceServer`] service on a borrowed [`Client`]: `client.xaa_resource_server()`.
+/// The [`XAAResourceServer`] service on a borrowed [`Client`]: `client.xaa_resource_server()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.xaa_resource_server().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-resource-server")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAResourceServerHandle<'c>(&'c Client);

@@ -66,6 +66,19 @@ pub trait XAAScope: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAScopeServiceListResponse>;
 
+    /// Every item of [`list`](Self::list), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_stream(&self, app_id: &str, page_size: u32) -> crate::Items<crate::models::XAAScope> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        crate::Items::new(move |page_token| {
+            XAAScopeHandle::new(&client).list(&app_id, Some(page_size), page_token.as_deref())
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAScopeService.ListHistory`.
     ///
     /// - `app_id`: a path segment, escaped.
@@ -83,6 +96,30 @@ pub trait XAAScope: Api {
         page_token: Option<&str>,
     ) -> Result<crate::models::XAAScopeServiceListHistoryResponse>;
 
+    /// Every item of [`list_history`](Self::list_history), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    fn list_history_stream(
+        &self,
+        app_id: &str,
+        id: &str,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAScopeHistoryEntry> {
+        let client = self.c1_client().clone();
+        let app_id = app_id.to_owned();
+        let id = id.to_owned();
+        crate::Items::new(move |page_token| {
+            XAAScopeHandle::new(&client).list_history(
+                &app_id,
+                &id,
+                Some(page_size),
+                page_token.as_deref(),
+            )
+        })
+    }
+
     /// Calls `c1.api.cross_app_access.v1.XAAScopeService.Search`.
     ///
     /// - `request`: the JSON body, a [`XAAScopeServiceSearchRequest`](crate::models::XAAScopeServiceSearchRequest).
@@ -95,6 +132,31 @@ pub trait XAAScope: Api {
         &self,
         request: &crate::models::XAAScopeServiceSearchRequest,
     ) -> Result<crate::models::XAAScopeServiceSearchResponse>;
+
+    /// Every item of [`search`](Self::search), `page_size` at a time (the server
+    /// allows 10 to 100): a stream that fetches a page when its first item is
+    /// asked for and follows `next_page_token` to the last page. It owns copies
+    /// of its arguments and a clone of the client: it can be stored or spawned.
+    /// See [`Items`](crate::Items).
+    ///
+    /// `request` is the search, by value or by reference (then cloned once);
+    /// the stream sets its `page_size` and `page_token`.
+    fn search_stream(
+        &self,
+        request: impl ::std::borrow::Borrow<crate::models::XAAScopeServiceSearchRequest>,
+        page_size: u32,
+    ) -> crate::Items<crate::models::XAAScope>
+    where
+        Self: Sized,
+    {
+        let client = self.c1_client().clone();
+        let mut request = ::std::borrow::Borrow::borrow(&request).clone();
+        request.page_size = Some(i32::try_from(page_size).unwrap_or(i32::MAX));
+        crate::Items::new(move |page_token| {
+            request.page_token = page_token;
+            XAAScopeHandle::new(&client).search(&request)
+        })
+    }
 
     /// Calls `c1.api.cross_app_access.v1.XAAScopeService.Update`.
     ///
@@ -112,7 +174,10 @@ pub trait XAAScope: Api {
     ) -> Result<crate::models::XAAScopeServiceUpdateResponse>;
 }
 
-/// The [`XAAScope`] service on a borrowed [`Client`]: `client.xaa_scope()`.
+/// The [`XAAScope`] service on a borrowed [`Client`]: `client.xaa_scope()`. A call
+/// made through it owns what it needs and borrows neither the handle nor
+/// the client, so a temporary handle will do: `client.xaa_scope().<operation>(..)`
+/// can be returned from a closure, collected or spawned.
 #[cfg_attr(docsrs, doc(cfg(feature = "xaa-scope")))]
 #[derive(Debug, Clone, Copy)]
 pub struct XAAScopeHandle<'c>(&'c Client);
