@@ -54,13 +54,17 @@ impl<H: FnMut() -> Result<HeaderMap> + Send + 'static> Exchange<H> {
         client: &Client,
     ) -> impl Future<Output = Result<(Reply, u32)>> + Send + '_ {
         let inner: &ClientInner = &client.inner;
-        let sent = send::invoke(inner, &NO_CREDENTIAL, self);
+        let sent = send::invoke(inner, self);
         async move { sent.await.map(|sent| (sent.output, sent.attempts)) }
     }
 }
 
 impl<H: FnMut() -> Result<HeaderMap>> Operation for Exchange<H> {
     type Output = Reply;
+
+    fn auth<'i>(&self, _: &'i ClientInner) -> &'i Auth {
+        &NO_CREDENTIAL
+    }
 
     fn idempotent(&self) -> bool {
         self.idempotent
@@ -117,11 +121,7 @@ impl<H: FnMut() -> Result<HeaderMap>> Operation for Exchange<H> {
         }
     }
 
-    fn finished<'c>(
-        &self,
-        result: Result<Sent<'c, Reply>>,
-        started: Instant,
-    ) -> Result<Sent<'c, Reply>> {
+    fn finished(&self, result: Result<Sent<Reply>>, started: Instant) -> Result<Sent<Reply>> {
         let result = result.map_err(|e: Error| e.with_request(self.method, self.template));
         match &result {
             Ok(sent) => tracing::debug!(
