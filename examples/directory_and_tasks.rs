@@ -41,8 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A read-only POST search: declared `idempotent`, so it is retried like a
     // GET. Its stream sets the page size and token in the request.
-    let mut request = TaskSearchRequest::default();
-    request.task_states = Some(vec![TaskState::Open]);
+    let request = TaskSearchRequest::default().task_states([TaskState::Open]);
     let mut open = client.task_search().search_stream(request, 10);
     while let Some(view) = open.try_next().await? {
         let task = view.task.unwrap_or_default();

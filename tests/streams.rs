@@ -152,8 +152,7 @@ mod user {
 
         let fake = FakeC1::start().await;
         let client = client(&fake);
-        let mut request = TaskSearchRequest::default();
-        request.task_states = Some(vec![TaskState::Open]);
+        let request = TaskSearchRequest::default().task_states([TaskState::Open]);
         let open: Vec<_> = client
             .task_search()
             .search_stream(&request, 10)

@@ -22,10 +22,9 @@ async fn fake_and_client() -> (FakeC1, Client) {
 }
 
 fn open_tasks_of(user: &str) -> TaskSearchRequest {
-    let mut req = TaskSearchRequest::default();
-    req.task_states = Some(vec![TaskState::Open]);
-    req.assignees_in_ids = Some(vec![user.to_owned()]);
-    req
+    TaskSearchRequest::default()
+        .task_states([TaskState::Open])
+        .assignees_in_ids([user.to_owned()])
 }
 
 fn task_ids(page: &c1::models::TaskSearchResponse) -> Vec<String> {
@@ -47,8 +46,8 @@ async fn find_my_open_tasks_and_approve_one() {
     let mine = task_ids(&page);
     assert_eq!(mine, ["task-1", "task-2"]);
 
-    let mut approval = TaskActionsServiceApproveRequest::default();
-    approval.comment = Some("approved by the admin tool".into());
+    let approval =
+        TaskActionsServiceApproveRequest::default().comment("approved by the admin tool");
     let approved = client
         .task_actions()
         .approve(&mine[0], &approval)
@@ -71,9 +70,7 @@ async fn find_my_open_tasks_and_approve_one() {
 #[tokio::test]
 async fn what_is_created_is_read_back_and_a_missing_app_is_not_found() {
     let (_fake, client) = fake_and_client().await;
-    let mut create = CreateAppRequest::default();
-    create.display_name = Some("Payroll".into());
-    create.description = Some("Pays people".into());
+    let create = CreateAppRequest::new("Payroll").description("Pays people");
     let created = client.apps().create(&create).await.unwrap().app.unwrap();
     let id = created.id.clone().unwrap();
     let got = client.apps().get(&id).await.unwrap().app.unwrap();
