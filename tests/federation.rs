@@ -18,7 +18,7 @@ use c1::{
 };
 use c1_fake::{FakeC1, Fault};
 use serde_json::{Value, json};
-use support::{Recorded, Server, Widgets, respond};
+use support::{Logs, Recorded, Server, Widgets, respond};
 
 const EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT_TYPE: &str = "urn:ietf:params:oauth:token-type:jwt";
@@ -685,17 +685,6 @@ fn token_debug_events_alone() {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
 
-    #[derive(Clone, Default)]
-    struct Logs(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Logs {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
     let logs = Logs::default();
     let writer = logs.clone();
     // This thread's subscriber: the tests on other threads are not seen.
@@ -729,7 +718,7 @@ fn token_debug_events_alone() {
             let client = exchange_client(&refusing).build().unwrap();
             client.get_widget("w").await.unwrap_err();
         });
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     let lines: Vec<&str> = text.lines().collect();
     let with = |needle: &str| lines.iter().filter(|l| l.contains(needle)).count();
     assert_eq!(with("fetched an access token"), 2, "{lines:#?}");

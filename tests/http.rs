@@ -2,13 +2,10 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use c1::{Client, ErrorKind, Method, RetryPolicy, c1_endpoint};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use support::{Server, Widgets, respond};
+use support::{Logs, Server, Widgets, respond};
 use tracing_subscriber::util::SubscriberInitExt;
 
 #[tokio::test]
@@ -461,35 +458,6 @@ async fn errors_and_traces_name_the_template_not_the_values() {
     assert!(logs.contains("elapsed_ms="), "{logs}");
     assert!(!logs.contains("alice"), "{logs}");
     assert!(!logs.contains(TOKEN), "{logs}");
-}
-
-/// A tracing writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Logs {
-    fn text(&self) -> String {
-        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
-    }
-}
-
-impl Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
-    type Writer = Logs;
-
-    fn make_writer(&'a self) -> Logs {
-        self.clone()
-    }
 }
 
 /// `Result<()>` takes an empty body or any JSON object, as the README says;

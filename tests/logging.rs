@@ -2,46 +2,15 @@
 //! finished call, one per token fetch, one per retry; no field twice on a
 //! line; nothing secret.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 mod support;
 
 use c1::{Client, ConnectorOwnersV2, RetryPolicy};
 use c1_fake::FakeC1;
-use support::Widgets;
+use support::{Logs, Widgets};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-
-/// A tracing writer that keeps everything in memory.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
-
-impl Logs {
-    fn lines(&self) -> Vec<String> {
-        let text = String::from_utf8(self.0.lock().unwrap().clone()).unwrap();
-        text.lines().map(str::to_owned).collect()
-    }
-}
-
-impl Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
-    type Writer = Logs;
-    fn make_writer(&'a self) -> Logs {
-        self.clone()
-    }
-}
 
 /// Tracing caches per callsite whether any subscriber wants it: with two
 /// subscribers of different levels alive at once, one's "always" can reach

@@ -7,6 +7,8 @@
 
 #![cfg(feature = "webhooks")]
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -20,6 +22,7 @@ use c1::{Client, ErrorKind, RetryPolicy};
 use c1_fake::FakeC1;
 use c1_fake::webhooks::{Algorithm, DeliveryRequest, Outcome, TestKey, WebhookEvent};
 use serde_json::{Value, json};
+use support::Logs;
 
 /// The URL the receiver is configured with: what the fake calls.
 const RECEIVER: &str = "http://127.0.0.1:9/c1/webhook";
@@ -783,23 +786,6 @@ fn nothing_secret_is_logged() {
     use tracing_subscriber::layer::SubscriberExt;
     use tracing_subscriber::util::SubscriberInitExt;
 
-    #[derive(Clone, Default)]
-    struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl std::io::Write for Logs {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
-        type Writer = Logs;
-        fn make_writer(&'a self) -> Logs {
-            self.clone()
-        }
-    }
     let logs = Logs::default();
     let _guard = tracing_subscriber::registry()
         .with(
@@ -855,7 +841,7 @@ fn nothing_secret_is_logged() {
             let url = delivery.callback_url().unwrap().expose().to_owned();
             (request.token().unwrap().to_owned(), url)
         });
-    let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let text = logs.text();
     assert!(text.contains("webhook request finished"), "{text}");
     assert!(text.contains("webhook request failed"), "{text}");
     let callback_token = callback.rsplit('/').next().unwrap();
