@@ -25,6 +25,6 @@ fn main() {
         .bearer_token("t")
         .build()
         .unwrap();
-    let _ = client.odd("a", Some(1), &serde_json::json!({}));
-    let _ = client.plain("a", "b", true);
+    drop(client.odd("a", Some(1), &serde_json::json!({})));
+    drop(client.plain("a", "b", true));
 }

@@ -80,10 +80,14 @@ fn main() {
         .bearer_token("t")
         .build()
         .unwrap();
-    let _ = get_with_temporaries(&client);
-    let _ = assert_send(client.create_part(WidgetId(1), &NewPart { name: "n" }));
-    let _ = assert_send(client.replace(1, &NewPart { name: "n" }));
-    let _ = assert_send(client.patch("x".to_owned(), serde_json::json!({})));
-    let _ = assert_send(client.delete(&"x".to_owned()));
-    let _ = assert_send(client.list());
+    drop(get_with_temporaries(&client));
+    drop(assert_send(
+        client.create_part(WidgetId(1), &NewPart { name: "n" }),
+    ));
+    drop(assert_send(client.replace(1, &NewPart { name: "n" })));
+    drop(assert_send(
+        client.patch("x".to_owned(), serde_json::json!({})),
+    ));
+    drop(assert_send(client.delete(&"x".to_owned())));
+    drop(assert_send(client.list()));
 }
