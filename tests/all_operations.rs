@@ -38,7 +38,7 @@ fn check(
     match result {
         Ok(()) => {}
         // ConnectorOwnersV2 and the resource families are stateful in the
-        // fake (their behaviour is tests/connector_owners.rs's and c1-fake's
+        // fake (their behaviour is tests/loopback/connector_owners.rs's and c1-fake's
         // own tests'): made-up ids are refused, as the service refuses them,
         // so only the request's shape is checked here.
         Err(e) if is_stateful(id) && e.kind() == ErrorKind::Status => {}
@@ -190,7 +190,7 @@ async fn every_listing_pages_to_its_end() {
     let (mut failures, mut built, mut stored, mut not_list) = (Vec::new(), 0, 0, 0);
     for (id, items, walk) in listings {
         // ConnectorOwnersV2's searches list the owners of a seeded connector,
-        // for made-up ids none: tests/connector_owners.rs pages through them.
+        // for made-up ids none: tests/loopback/connector_owners.rs pages through them.
         if id.starts_with(STATEFUL) {
             continue;
         }

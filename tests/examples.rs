@@ -83,7 +83,7 @@ fn directory_and_tasks_runs_offline_against_the_fake() {
         .find_map(|l| l.strip_suffix(" users in all"))
         .unwrap_or_else(|| panic!("no user count in:\n{stdout}"));
     // The fake's default tenant: its four users (streams that follow several
-    // pages are tests/streams.rs's) and its three open tasks.
+    // pages are tests/loopback/streams.rs's) and its three open tasks.
     assert_eq!(users, "4", "{stdout}");
     assert!(
         stdout.contains("open task task-1: Grace requests GitHub Admins"),

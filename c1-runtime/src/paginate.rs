@@ -47,7 +47,7 @@ pub trait Page {
 /// without items.
 ///
 // `ignore`: this crate cannot depend on `c1`; the same code is compiled by
-// c1's `tests/connector_owners.rs` and `examples/manage_owners.rs`.
+// c1's `tests/loopback/connector_owners.rs` and `examples/manage_owners.rs`.
 /// ```ignore
 /// # use c1::{ConnectorOwnersV2, Client};
 /// # use futures_util::TryStreamExt;
@@ -96,7 +96,7 @@ where
 /// spawned task, and `TryStreamExt::try_next` works on it without `pin!`.
 ///
 // `ignore`: this crate cannot depend on `c1` (nor enable its `user`
-// feature); c1's `tests/streams.rs` walks the same stream.
+// feature); c1's `tests/loopback/streams.rs` walks the same stream.
 /// ```ignore
 /// use c1::prelude::*;
 /// use futures_util::TryStreamExt;

@@ -17,7 +17,7 @@ use crate::FakeC1;
 
 const TOKEN: &str = "answers-token";
 
-/// The service the fake serves with state, from its own routes (tests/connector_owners.rs).
+/// The service the fake serves with state, from its own routes (tests/loopback/connector_owners.rs).
 const CONNECTOR_OWNERS: &str = "c1.api.app.v2.ConnectorOwners.";
 
 /// Whether the fake answers `op` from state (a resource family's stored objects, the task

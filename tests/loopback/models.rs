@@ -24,7 +24,7 @@ macro_rules! fixtures {
         $(
             #[test]
             fn $test() {
-                let original = fixture(include_str!(concat!("fixtures/", stringify!($model), ".json")));
+                let original = fixture(include_str!(concat!("../fixtures/", stringify!($model), ".json")));
                 assert_eq!(round_trip::<$model>(&original), original);
                 nulls_are_absent::<$model>(&original);
             }
@@ -32,7 +32,7 @@ macro_rules! fixtures {
 
         /// Every fixture, by name.
         const FIXTURES: &[(&str, &str)] = &[
-            $((stringify!($model), include_str!(concat!("fixtures/", stringify!($model), ".json"))),)+
+            $((stringify!($model), include_str!(concat!("../fixtures/", stringify!($model), ".json"))),)+
         ];
     };
 }
@@ -125,7 +125,9 @@ fn nulls_are_absent<T: DeserializeOwned + Serialize>(original: &Value) {
 
 #[test]
 fn fixtures_fill_every_user_field() {
-    let owner = fixture(include_str!("fixtures/GetConnectorUserOwnerResponse.json"));
+    let owner = fixture(include_str!(
+        "../fixtures/GetConnectorUserOwnerResponse.json"
+    ));
     let user = owner["connectorOwnerUser"]["user"].as_object().unwrap();
     assert_eq!(user.len(), 32, "User has 32 fields");
     let source = user["emailSources"][0].as_object().unwrap();
@@ -134,8 +136,10 @@ fn fixtures_fill_every_user_field() {
 
 #[test]
 fn fixture_values_are_typed() {
-    let response: GetConnectorUserOwnerResponse =
-        serde_json::from_str(include_str!("fixtures/GetConnectorUserOwnerResponse.json")).unwrap();
+    let response: GetConnectorUserOwnerResponse = serde_json::from_str(include_str!(
+        "../fixtures/GetConnectorUserOwnerResponse.json"
+    ))
+    .unwrap();
     let owner = response.connector_owner_user.unwrap();
     assert_eq!(owner.role_slug.as_deref(), Some("owner"));
     assert_eq!(owner.created_at, Some(datetime!(2024-05-01 12:00 UTC)));
@@ -157,7 +161,7 @@ fn fixture_values_are_typed() {
     assert_eq!(user.profile.unwrap()["costCenter"], "CC-1042");
 
     let response: GetConnectorEntitlementOwnerResponse = serde_json::from_str(include_str!(
-        "fixtures/GetConnectorEntitlementOwnerResponse.json"
+        "../fixtures/GetConnectorEntitlementOwnerResponse.json"
     ))
     .unwrap();
     let entitlement = response
@@ -187,7 +191,9 @@ fn fixture_values_are_typed() {
 
 #[test]
 fn unknown_fields_are_ignored_at_every_level() {
-    let mut value = fixture(include_str!("fixtures/GetConnectorUserOwnerResponse.json"));
+    let mut value = fixture(include_str!(
+        "../fixtures/GetConnectorUserOwnerResponse.json"
+    ));
     let expected = value.clone();
     value["addedLater"] = json!({"nested": [1, 2]});
     value["connectorOwnerUser"]["addedLater"] = json!(true);
@@ -232,14 +238,14 @@ fn all_nulls_decode_as_default() {
         };
         assert_eq!(encoded, json!({}), "{name}");
     }
-    let user_fields =
-        fixture(include_str!("fixtures/GetConnectorUserOwnerResponse.json"))["connectorOwnerUser"]
-            ["user"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(|k| (k.clone(), Value::Null))
-            .collect::<serde_json::Map<_, _>>();
+    let user_fields = fixture(include_str!(
+        "../fixtures/GetConnectorUserOwnerResponse.json"
+    ))["connectorOwnerUser"]["user"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| (k.clone(), Value::Null))
+        .collect::<serde_json::Map<_, _>>();
     let user: User = serde_json::from_value(Value::Object(user_fields)).unwrap();
     assert_eq!(user, User::default());
 }
@@ -488,7 +494,7 @@ fn requests_serialize_to_the_documented_bodies() {
 #[test]
 fn search_responses_are_pages() {
     let page: SearchConnectorUserOwnersResponse = serde_json::from_str(include_str!(
-        "fixtures/SearchConnectorUserOwnersResponse.json"
+        "../fixtures/SearchConnectorUserOwnersResponse.json"
     ))
     .unwrap();
     assert_eq!(page.next_page_token(), Some("eyJvZmZzZXQiOjI1fQ"));

@@ -1,6 +1,6 @@
 //! Tests of the fake C1 tenant over real HTTP on loopback.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

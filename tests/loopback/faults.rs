@@ -2,7 +2,7 @@
 //! sockets. Tests that wait run on tokio's paused clock: time jumps ahead
 //! whenever every task is idle, so a 30 s timeout costs no real time.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

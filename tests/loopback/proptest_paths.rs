@@ -1,7 +1,7 @@
 //! Any path value but `""`, `.` and `..` reaches the server unchanged, as
 //! exactly one segment (one loopback server for all cases).
 
-mod support;
+use crate::support;
 
 use std::sync::OnceLock;
 

@@ -14,7 +14,7 @@ async fn fake() -> FakeC1 {
     fake
 }
 
-mod common;
+use crate::common;
 
 async fn api(fake: &FakeC1, method: &str, path: &str, body: Value) -> (u16, Value) {
     common::api(fake, TOKEN, method, path, body).await

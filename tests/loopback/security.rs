@@ -2,7 +2,7 @@
 //! broken server can make c1 say, where credentials may travel, and how c1
 //! stops instead of looping or leaking. Real loopback sockets throughout.
 
-mod support;
+use crate::support;
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};

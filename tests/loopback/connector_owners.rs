@@ -91,8 +91,9 @@ fn decode<T: serde::de::DeserializeOwned>(text: &str) -> T {
     serde_json::from_str(text).expect("the fixture decodes")
 }
 
-const USER_OWNER: &str = include_str!("fixtures/GetConnectorUserOwnerResponse.json");
-const ENTITLEMENT_OWNER: &str = include_str!("fixtures/GetConnectorEntitlementOwnerResponse.json");
+const USER_OWNER: &str = include_str!("../fixtures/GetConnectorUserOwnerResponse.json");
+const ENTITLEMENT_OWNER: &str =
+    include_str!("../fixtures/GetConnectorEntitlementOwnerResponse.json");
 
 #[tokio::test]
 async fn set_owners_puts_the_owner_list() {
@@ -121,7 +122,7 @@ async fn set_owners_puts_the_owner_list() {
 
 #[tokio::test]
 async fn search_user_owners_sends_the_query() {
-    let fixture = include_str!("fixtures/SearchConnectorUserOwnersResponse.json");
+    let fixture = include_str!("../fixtures/SearchConnectorUserOwnersResponse.json");
     let server = answer(200, fixture).await;
 
     let page = client(&server)
@@ -246,7 +247,7 @@ async fn delete_user_owner_sends_a_body_with_delete() {
 
 #[tokio::test]
 async fn search_entitlement_owners_decodes_the_page() {
-    let fixture = include_str!("fixtures/SearchConnectorEntitlementOwnersResponse.json");
+    let fixture = include_str!("../fixtures/SearchConnectorEntitlementOwnersResponse.json");
     let server = answer(200, fixture).await;
 
     let page = client(&server)
