@@ -1,7 +1,7 @@
 //! Compile tests of `#[c1_endpoint]`: mistakes that must fail with the
 //! messages in `tests/ui/fail/*.stderr`, and calling a service whose
 //! feature is off (`tests/ui/features/*.stderr`). The declarations that must
-//! compile (`tests/ui/pass`) are test targets of this package (Cargo.toml),
+//! compile (`tests/ui/pass`) are modules of the test target `tests/pass.rs`,
 //! so trybuild only checks: its nested build generates no code.
 
 #[test]

@@ -21,7 +21,7 @@ fn app<'c>(client: &'c Client, id: &str) -> Call<'c, serde_json::Value> {
 /// The call is a `Send` and `Unpin` future that outlives its arguments.
 fn spawnable<F: std::future::Future + Send + Unpin + 'static>(_: F) {}
 
-fn main() {
+pub fn main() {
     let client: &'static Client = Box::leak(Box::new(
         Client::builder()
             .base_url("http://127.0.0.1:9")

@@ -19,7 +19,7 @@ pub trait Odd: Api {
 
 impl Odd for Client {}
 
-fn main() {
+pub fn main() {
     let client = Client::builder()
         .base_url("http://127.0.0.1:1")
         .bearer_token("t")

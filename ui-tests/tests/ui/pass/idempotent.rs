@@ -17,4 +17,4 @@ pub trait Search: Api {
 
 impl Search for Client {}
 
-fn main() {}
+pub fn main() {}

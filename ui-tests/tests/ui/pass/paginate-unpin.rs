@@ -24,7 +24,7 @@ async fn first() -> Result<Option<u32>> {
 
 fn assert_send<T: Send>(_: &T) {}
 
-fn main() {
+pub fn main() {
     let future = first();
     assert_send(&future);
 }

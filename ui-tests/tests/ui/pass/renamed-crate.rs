@@ -11,4 +11,4 @@ pub trait Things: Api {
 
 impl Things for Client {}
 
-fn main() {}
+pub fn main() {}

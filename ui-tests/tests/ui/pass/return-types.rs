@@ -22,9 +22,9 @@ pub trait Spellings: Api {
     async fn imported_error(&self) -> std::result::Result<(), Error>;
 
     #[c1_endpoint(GET "/api/v1/e")]
-    async fn local_alias(&self) -> crate::local::Result<()>;
+    async fn local_alias(&self) -> self::local::Result<()>;
 }
 
 impl Spellings for Client {}
 
-fn main() {}
+pub fn main() {}

@@ -74,7 +74,7 @@ fn get_with_temporaries(client: &Client) -> impl Future<Output = Result<Part>> +
 }
 
 #[allow(deprecated)]
-fn main() {
+pub fn main() {
     let client = Client::builder()
         .base_url("http://127.0.0.1:1")
         .bearer_token("t")
