@@ -356,6 +356,9 @@ fn read_operation(
         });
     }
     let page = page_of(&schemas[&response], method);
+    if let Some(page) = &page {
+        check_page(id, page, &query, body.as_deref(), schemas)?;
+    }
     let idempotent = overrides.idempotent.get(id);
     if idempotent.is_some_and(|why| why.trim().is_empty()) {
         return Err(format!("{id}: say why a repeat of it changes nothing"));
@@ -409,6 +412,43 @@ fn page_of(response: &Schema, method: &str) -> Option<Page> {
     })
 }
 
+/// That a listing is asked for its pages the way `page` says, so that what
+/// emits a page (the streams, the tests' walks, the fake) need not check: the
+/// query's `page_size` and `page_token`, or the body's `pageSize` and
+/// `pageToken`; the size a 32-bit integer, the token text.
+fn check_page(
+    id: &str,
+    page: &Page,
+    query: &[Param],
+    body: Option<&str>,
+    schemas: &BTreeMap<String, Schema>,
+) -> R<()> {
+    let (params, size, token): (Vec<(&str, &Ty)>, _, _) = match (page.token_in, body) {
+        (TokenIn::Query, _) => (
+            query.iter().map(|q| (q.name.as_str(), &q.ty)).collect(),
+            "page_size",
+            "page_token",
+        ),
+        (TokenIn::Body, Some(body)) => (
+            schemas[body]
+                .fields
+                .iter()
+                .map(|f| (f.wire.as_str(), &f.ty))
+                .collect(),
+            "pageSize",
+            "pageToken",
+        ),
+        (TokenIn::Body, None) => return Err(format!("{id}: pages by a body it does not take")),
+    };
+    let ty = |name: &str| params.iter().find(|(n, _)| *n == name).map(|(_, ty)| *ty);
+    match (ty(size), ty(token)) {
+        (Some(Ty::I32 | Ty::U32), Some(Ty::String)) => Ok(()),
+        _ => Err(format!(
+            "{id}: pages without `{size}` (a 32-bit integer) and `{token}` (text)"
+        )),
+    }
+}
+
 impl Spec {
     /// The schemas reachable from `roots`, following every reference.
     pub fn closure<'a>(&self, roots: impl IntoIterator<Item = &'a str>) -> Vec<String> {
@@ -434,5 +474,88 @@ impl Ty {
             Ty::Array(t) | Ty::Map(t) => t.refs(f),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(wire: &str, ty: Ty) -> Field {
+        Field {
+            wire: wire.into(),
+            ty,
+            deprecated: false,
+            read_only: false,
+            nullable: false,
+        }
+    }
+
+    fn page(token_in: TokenIn) -> Page {
+        Page {
+            items: "list".into(),
+            token_in,
+        }
+    }
+
+    #[test]
+    fn a_page_is_checked_where_its_parameters_travel() {
+        let param = |name: &str, ty| Param {
+            name: name.into(),
+            ty,
+        };
+        let query = [param("page_size", Ty::I32), param("page_token", Ty::String)];
+        assert_eq!(
+            check_page("op", &page(TokenIn::Query), &query, None, &BTreeMap::new()),
+            Ok(())
+        );
+        let err = check_page(
+            "op",
+            &page(TokenIn::Query),
+            &query[..1],
+            None,
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            err.unwrap_err(),
+            "op: pages without `page_size` (a 32-bit integer) and `page_token` (text)"
+        );
+
+        let body = |fields| Schema {
+            key: "Search".into(),
+            short: "Search".into(),
+            fields,
+            required: Vec::new(),
+            deprecated: false,
+            oneofs: Vec::new(),
+        };
+        let mut schemas = BTreeMap::new();
+        schemas.insert(
+            "Search".to_owned(),
+            body(vec![
+                field("pageSize", Ty::U32),
+                field("pageToken", Ty::String),
+            ]),
+        );
+        schemas.insert(
+            "Text".to_owned(),
+            body(vec![
+                field("pageSize", Ty::String),
+                field("pageToken", Ty::String),
+            ]),
+        );
+        let body_page = page(TokenIn::Body);
+        assert_eq!(
+            check_page("op", &body_page, &[], Some("Search"), &schemas),
+            Ok(())
+        );
+        assert_eq!(
+            check_page("op", &body_page, &[], Some("Text"), &schemas).unwrap_err(),
+            "op: pages without `pageSize` (a 32-bit integer) and `pageToken` (text)"
+        );
+        assert_eq!(
+            check_page("op", &body_page, &[], None, &schemas).unwrap_err(),
+            "op: pages by a body it does not take"
+        );
     }
 }
