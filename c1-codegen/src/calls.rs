@@ -9,7 +9,7 @@
 use std::fmt::Write;
 
 use crate::names::{Names, field_ident, snake};
-use crate::spec::{Operation, Spec, TokenIn, Ty};
+use crate::spec::{Operation, Param, Spec, TokenIn, Ty};
 
 /// The page size the listings are walked with: several pages of the fake's 60 items.
 const PAGE_SIZE: u32 = 10;
@@ -54,14 +54,7 @@ pub fn emit_pages(spec: &Spec, names: &Names) -> String {
         let Some(page) = &op.page else {
             continue;
         };
-        let mut args: Vec<String> = op
-            .path_params
-            .iter()
-            .map(|p| match p.ty {
-                Ty::I64 => "7".to_owned(),
-                _ => format!("\"v-{}\"", p.name),
-            })
-            .collect();
+        let mut args: Vec<String> = op.path_params.iter().map(|p| path_value(p).1).collect();
         for q in &op.query {
             args.push(match q.name.as_str() {
                 "page_size" if page.token_in == TokenIn::Query => format!("Some({PAGE_SIZE})"),
@@ -140,10 +133,7 @@ fn values(op: &Operation, names: &Names, stream: bool) -> (String, String, Vec<S
     let mut path = op.path.clone();
     let mut args = Vec::new();
     for p in &op.path_params {
-        let (value, arg) = match p.ty {
-            Ty::I64 => ("7".to_owned(), "7".to_owned()),
-            _ => (format!("v-{}", p.name), format!("\"v-{}\"", p.name)),
-        };
+        let (value, arg) = path_value(p);
         path = path.replace(&format!("{{{}}}", p.name), &value);
         args.push(arg);
     }
@@ -176,4 +166,13 @@ fn values(op: &Operation, names: &Names, stream: bool) -> (String, String, Vec<S
         }
     }
     (path, query.join("&"), args)
+}
+
+/// The value the calls give path parameter `p`: as the fake receives it, and
+/// as the Rust argument.
+fn path_value(p: &Param) -> (String, String) {
+    match p.ty {
+        Ty::I64 => ("7".to_owned(), "7".to_owned()),
+        _ => (format!("v-{}", p.name), format!("\"v-{}\"", p.name)),
+    }
 }
