@@ -77,18 +77,22 @@ pub fn emit(
     files
 }
 
-/// `#[cfg_attr(docsrs, doc(cfg(any(feature = "a", ...))))]`, on a model:
-/// docs.rs (built with `full`) shows which features enable it.
-fn doc_cfg(users: &BTreeSet<String>) -> String {
+/// `feature = "a"`, or `any(feature = "a", ...)`: the features that enable an item.
+fn features_pred(users: &BTreeSet<String>) -> String {
     let list: Vec<String> = users.iter().map(|f| format!("feature = \"{f}\"")).collect();
     match list.as_slice() {
-        [one] => format!("#[cfg_attr(docsrs, doc(cfg({one})))]\n"),
-        _ => format!("#[cfg_attr(docsrs, doc(cfg(any({}))))]\n", list.join(", ")),
+        [one] => one.clone(),
+        _ => format!("any({})", list.join(", ")),
     }
 }
 
-/// The features of each model, grouped as the modules are: each set of
-/// features with the types it enables, sorted.
+/// `#[cfg_attr(docsrs, doc(cfg(..)))]`, on a model: docs.rs (built with
+/// `full`) shows which features enable it.
+fn doc_cfg(users: &BTreeSet<String>) -> String {
+    format!("#[cfg_attr(docsrs, doc(cfg({})))]\n", features_pred(users))
+}
+
+/// Each set of features with the models it enables, sorted: the index's rows.
 fn by_features<'a>(
     spec: &'a Spec,
     names: &'a Names,
@@ -131,13 +135,9 @@ pub fn index(spec: &Spec, names: &Names, plan: &Plan) -> String {
     out
 }
 
-/// `#[cfg(any(feature = "a", ...))]`.
+/// `#[cfg(..)]`: the model compiles when one of its features is on.
 fn cfg(users: &BTreeSet<String>) -> String {
-    let list: Vec<String> = users.iter().map(|f| format!("feature = \"{f}\"")).collect();
-    match list.as_slice() {
-        [one] => format!("#[cfg({one})]\n"),
-        _ => format!("#[cfg(any({}))]\n", list.join(", ")),
-    }
+    format!("#[cfg({})]\n", features_pred(users))
 }
 
 fn emit_enum(
