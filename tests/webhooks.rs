@@ -646,6 +646,73 @@ async fn answers_must_fit_their_delivery_and_callbacks_the_tenant() {
     assert!(hooks.callback_document(retried.webhook_id()).is_some());
 }
 
+/// A server that quotes the callback URL it was sent to, in every way a
+/// server might (the whole URL, its path, its token, JSON-escaped, in a
+/// `google.rpc.Status` or as plain text), never gets it into an error.
+#[tokio::test]
+async fn a_callback_url_echoed_back_is_never_shown() {
+    let token = "cbtok_3q2+7w-ZXhhbXBsZS10b2tlbi1mb3ItdGVzdHM";
+    let server = support::Server::start(|n, request, mut stream| async move {
+        let host = request.header("host").unwrap_or_default().to_owned();
+        let url = format!("http://{host}{}", request.target);
+        let token = request.target.rsplit('/').next().unwrap_or_default();
+        let (status, body) = match n % 6 {
+            0 => (400, format!("no such callback: {url}")),
+            1 => (
+                500,
+                json!({"code": 5, "message": format!("{} not found", request.target)}).to_string(),
+            ),
+            2 => (
+                500,
+                json!({"code": 5, "message": "gone", "details": [{"url": url}]}).to_string(),
+            ),
+            3 => (
+                400,
+                format!("{{\"message\":\"{}\"}}", url.replace('/', "\\/")),
+            ),
+            4 => (500, format!("token {token} is used")),
+            _ => (400, url.replace("http://", "")),
+        };
+        support::respond(&mut stream, status, &[], body.as_bytes()).await;
+    })
+    .await;
+    let client = Client::builder()
+        .base_url(server.url())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let path = format!("/api/v1/webhooks/callback/{token}");
+    let url = format!("{}{path}", server.url());
+    for round in 0..6 {
+        let error = c1_runtime_send(&client, &url).await.unwrap_err();
+        assert_eq!(server.count(), round + 1, "sent once");
+        let mut shown = vec![error.to_string(), format!("{error:?}")];
+        let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&error);
+        while let Some(e) = source {
+            shown.push(e.to_string());
+            shown.push(format!("{e:?}"));
+            source = e.source();
+        }
+        let as_c1 = c1::Error::from(error);
+        shown.push(as_c1.to_string());
+        shown.push(format!("{as_c1:?}"));
+        shown.extend(
+            as_c1
+                .api_status()
+                .map(|api| serde_json::to_string(&api.details).unwrap()),
+        );
+        for text in &shown {
+            for secret in [token, "ZXhhbXBsZS10b2tlbi1mb3ItdGVzdHM", path.as_str()] {
+                assert!(!text.contains(secret), "round {round}: {secret} in {text}");
+            }
+        }
+        assert!(
+            shown.iter().any(|text| text.contains("[redacted]")),
+            "round {round}: the echo is kept, redacted: {shown:?}"
+        );
+    }
+}
+
 async fn c1_runtime_send(client: &Client, url: &str) -> Result<(), CallbackError> {
     c1::webhooks::send_callback(client, &CallbackUrl::new(url), "{}".into()).await
 }

@@ -138,6 +138,7 @@ pub async fn send_callback(
         max_body: MAX_REPLY_BYTES,
         headers: || Ok(HeaderMap::new()),
         sent_secrets: Vec::new(),
+        secret_url: true,
     };
     match exchange.send(client).await {
         Ok(_) => Ok(()),

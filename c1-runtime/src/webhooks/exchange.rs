@@ -43,6 +43,9 @@ pub(crate) struct Exchange<H> {
     /// The sensitive header values of the last attempt (a signature, a
     /// JWT), kept out of what an error shows of the answer.
     pub(crate) sent_secrets: Vec<Vec<u8>>,
+    /// Whether the URL is itself a credential (a callback URL carries its
+    /// token), so an answer that quotes it loses it too.
+    pub(crate) secret_url: bool,
 }
 
 impl<H: FnMut() -> Result<HeaderMap> + Send + 'static> Exchange<H> {
@@ -106,7 +109,13 @@ impl<H: FnMut() -> Result<HeaderMap>> Operation for Exchange<H> {
     }
 
     fn refused(&self, reply: &Reply, secrets: &[&[u8]]) -> Failure {
+        let url_parts = if self.secret_url {
+            url_secrets(&self.url)
+        } else {
+            Vec::new()
+        };
         let mut secrets = secrets.to_vec();
+        secrets.extend(url_parts.iter().map(|part| part.as_bytes()));
         for value in &self.sent_secrets {
             // `Bearer <token>`: the token alone, as it would be echoed.
             let token = value.rsplit(|b| *b == b' ').next().unwrap_or(value);
@@ -145,5 +154,51 @@ impl<H: FnMut() -> Result<HeaderMap>> Operation for Exchange<H> {
             ),
         }
         result
+    }
+}
+
+/// A path segment or query component at least this long may be (part of) a
+/// URL's token and is redacted on its own, however the rest was echoed.
+const MIN_URL_SECRET_LEN: usize = 16;
+
+/// What of a URL that carries its own token an answer must not quote: the
+/// URL, its path and query, and each of their parts long enough to be a
+/// token, longest first so the whole is redacted before its parts.
+fn url_secrets(url: &reqwest::Url) -> Vec<&str> {
+    let whole = url.as_str();
+    let path_and_query = &url[url::Position::BeforePath..];
+    let path = url.path();
+    let mut parts: Vec<&str> = path
+        .split('/')
+        .chain(url.query().into_iter().flat_map(|q| q.split(['&', '='])))
+        .filter(|part| part.len() >= MIN_URL_SECRET_LEN)
+        .collect();
+    parts.extend([whole, path_and_query, path]);
+    parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
+    parts.dedup();
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_with_its_token_loses_every_long_part() {
+        let url = reqwest::Url::parse(
+            "https://t.example/api/v1/webhooks/callback/0123456789abcdefXYZ?sig=fedcba9876543210fedc&x=1",
+        )
+        .unwrap();
+        let parts = url_secrets(&url);
+        assert_eq!(parts[0], url.as_str());
+        for part in [
+            "/api/v1/webhooks/callback/0123456789abcdefXYZ?sig=fedcba9876543210fedc&x=1",
+            "/api/v1/webhooks/callback/0123456789abcdefXYZ",
+            "0123456789abcdefXYZ",
+            "fedcba9876543210fedc",
+        ] {
+            assert!(parts.contains(&part), "{part} in {parts:?}");
+        }
+        assert!(!parts.contains(&"callback"), "{parts:?}");
     }
 }

@@ -391,6 +391,7 @@ impl InboundWebhook {
                 Ok(headers)
             },
             sent_secrets: Vec::new(),
+            secret_url: false,
         };
         match exchange.send(&self.client).await {
             Ok((_, attempts)) => Ok(Triggered {

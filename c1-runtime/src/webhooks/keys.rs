@@ -156,6 +156,7 @@ impl KeyCache {
             max_body: MAX_JWKS_BYTES,
             headers: || Ok(HeaderMap::new()),
             sent_secrets: Vec::new(),
+            secret_url: false,
         };
         let (reply, _) = exchange.send(&self.client).await?;
         jwk::parse_set(&reply.body).ok_or_else(|| {
