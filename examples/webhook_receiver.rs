@@ -36,7 +36,9 @@ async fn receive(
     let (parts, body) = request.into_parts();
     // ConductorOne's documents are small; a body this large is not one.
     let Ok(body) = axum::body::to_bytes(body, 4 << 20).await else {
-        return refusal(&std::io::Error::other("the body is too large"));
+        let mut too_large = http::Response::new(String::new());
+        *too_large.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
+        return too_large;
     };
     let request = http::Request::<Bytes>::from_parts(parts, body);
     let delivery = match app.verifier.verify(&request).await {

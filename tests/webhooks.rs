@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use c1::webhooks::{
     Answer, AnswerError, CallbackError, CallbackUrl, Check, Delivery, Event, EventId,
-    InboundWebhook, JwtKey, TokenVerifier, Verifier, http,
+    InboundWebhook, JwtKey, TokenVerifier, Verifier, http, refusal,
 };
 use c1::{Client, ErrorKind, RetryPolicy};
 use c1_fake::FakeC1;
@@ -378,6 +378,41 @@ async fn an_unreachable_jwks_is_503_and_says_why() {
             "webhook delivery refused: the tenant's JWKS could not be fetched: GET /auth/v1/jwks"
         ),
         "{refused}"
+    );
+    // The caller learns which check failed, not where the keys live.
+    let response = refusal(&refused);
+    assert_eq!(response.status(), 503);
+    let body: Value = serde_json::from_str(response.body()).unwrap();
+    assert_eq!(
+        body,
+        json!({"message": "webhook delivery refused: the tenant's JWKS could not be fetched"})
+    );
+}
+
+/// What a refusal tells the caller: the failed check's reason, an invalid
+/// answer, and nothing of any other error.
+#[test]
+fn refusals_say_only_what_the_caller_may_know() {
+    let message = |response: http::Response<String>| {
+        let body: Value = serde_json::from_str(response.body()).unwrap();
+        (
+            response.status().as_u16(),
+            body["message"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(
+        message(refusal(
+            &Answer::reassign("", Vec::<String>::new()).unwrap_err()
+        )),
+        (
+            500,
+            "the answer is not valid: a reassignment must name at least one user".to_owned()
+        )
+    );
+    let internal = std::io::Error::other("db at postgres://admin:hunter2@10.0.0.5 is down");
+    assert_eq!(
+        message(refusal(&internal)),
+        (500, "the receiver could not handle the delivery".to_owned())
     );
 }
 

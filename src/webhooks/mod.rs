@@ -271,14 +271,27 @@ pub fn accepted() -> http::Response<String> {
 
 /// A response refusing a delivery: the status of a [`VerifyError`]
 /// ([`VerifyError::status`]: `401`, `503`, ...), `500` for anything else
-/// (ConductorOne retries either), with the error's message as a
-/// `google.rpc.Status`-like JSON body.
+/// (ConductorOne retries either), with a `google.rpc.Status`-like JSON body
+/// whose message says only what the caller may know: the failed check's
+/// [reason](VerifyError::reason) (not why the JWKS could not be fetched),
+/// an [`AnswerError`], or for any other error that the receiver failed.
+/// The caller may be anyone who can reach the receiver: log `error`
+/// yourself.
 pub fn refusal(error: &(dyn std::error::Error + 'static)) -> http::Response<String> {
-    let status = error
-        .downcast_ref::<VerifyError>()
-        .map_or(500, VerifyError::status);
-    let body = serde_json::json!({ "message": error.to_string() }).to_string();
-    json_response(status, body)
+    let (status, message) = if let Some(refused) = error.downcast_ref::<VerifyError>() {
+        (
+            refused.status(),
+            format!("webhook delivery refused: {}", refused.reason()),
+        )
+    } else if let Some(answer) = error.downcast_ref::<AnswerError>() {
+        (500, format!("the answer is not valid: {answer}"))
+    } else {
+        (500, "the receiver could not handle the delivery".to_owned())
+    };
+    json_response(
+        status,
+        serde_json::json!({ "message": message }).to_string(),
+    )
 }
 
 fn json_response(status: u16, body: String) -> http::Response<String> {

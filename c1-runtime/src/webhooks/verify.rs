@@ -650,6 +650,12 @@ impl VerifyError {
         }
     }
 
+    /// Why the check failed, in fixed words: what a refusal may tell the
+    /// caller (no JWKS error, which names hosts and quotes answers).
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
     /// For [`Check::KeysUnavailable`], why the JWKS could not be fetched.
     pub fn jwks_error(&self) -> Option<&Error> {
         self.source.as_ref()
