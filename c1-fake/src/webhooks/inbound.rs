@@ -11,7 +11,7 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use super::keys;
-use crate::auth::unix_now;
+use crate::auth::{CLOCK_SKEW_SECS, unix_now};
 use crate::status::ApiError;
 
 /// The largest body a listener accepts: 64 KiB (65,536 bytes).
@@ -22,8 +22,6 @@ pub const TIMESTAMP_WINDOW_SECS: i64 = 300;
 pub const EVENT_ID_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 /// The furthest a JWT's `exp` may be ahead, in seconds (10 minutes).
 const MAX_JWT_AHEAD_SECS: i64 = 600;
-/// Clock skew tolerated on a JWT's `exp`.
-const SKEW_SECS: i64 = 10;
 /// The most requests kept in the log.
 const LOG_CAPACITY: usize = 1024;
 
@@ -134,7 +132,7 @@ impl Inbound {
         let timestamp = text("webhook-timestamp")
             .and_then(|t| t.trim().parse::<i64>().ok())
             .ok_or_else(|| ApiError::invalid("Webhook-Timestamp is missing or not Unix seconds"))?;
-        if (unix_now() - timestamp).abs() > TIMESTAMP_WINDOW_SECS {
+        if unix_now().abs_diff(timestamp) > TIMESTAMP_WINDOW_SECS.unsigned_abs() {
             return Err(ApiError::invalid(
                 "Webhook-Timestamp is more than 5 minutes from the tenant's clock",
             ));
@@ -175,9 +173,9 @@ impl Inbound {
                     Some("the token's htm is not POST")
                 } else if claim("htb_s256") != Some(hash.as_str()) {
                     Some("the token's htb_s256 is not the body's SHA-256 (base64url)")
-                } else if exp.is_none_or(|exp| exp + SKEW_SECS < now) {
+                } else if exp.is_none_or(|exp| exp.saturating_add(CLOCK_SKEW_SECS) < now) {
                     Some("the token has expired")
-                } else if exp.is_some_and(|exp| exp > now + MAX_JWT_AHEAD_SECS + SKEW_SECS) {
+                } else if exp.is_some_and(|exp| exp > now + MAX_JWT_AHEAD_SECS + CLOCK_SKEW_SECS) {
                     Some("the token's exp is more than 10 minutes ahead")
                 } else {
                     None

@@ -241,6 +241,28 @@ async fn an_hmac_listener_checks_what_the_tenant_checks() {
             400,
         ),
         (
+            "the earliest time there is",
+            hmac_headers(
+                secret,
+                i64::MIN,
+                "7b9d5a5e-8c1f-4e7a-9d3b-2f6a1c4e8b70",
+                body,
+            ),
+            body,
+            400,
+        ),
+        (
+            "the latest time there is",
+            hmac_headers(
+                secret,
+                i64::MAX,
+                "8b9d5a5e-8c1f-4e7a-9d3b-2f6a1c4e8b70",
+                body,
+            ),
+            body,
+            400,
+        ),
+        (
             "not a UUID v4",
             hmac_headers(secret, t, "event-1", body),
             body,
@@ -282,7 +304,7 @@ async fn an_hmac_listener_checks_what_the_tenant_checks() {
         (events[0].event_id.as_str(), &events[0].body),
         (id, &json!({"user": "u-1"}))
     );
-    assert_eq!(hooks.inbound_requests().len(), 10);
+    assert_eq!(hooks.inbound_requests().len(), 12);
 }
 
 #[tokio::test]
@@ -346,6 +368,18 @@ async fn a_jwt_listener_checks_the_documented_claims() {
         ),
         ("expired", json!({"exp": t - 60}), &key, 401),
         ("exp 20 minutes ahead", json!({"exp": t + 1200}), &key, 401),
+        (
+            "exp the latest time there is",
+            json!({"exp": i64::MAX}),
+            &key,
+            401,
+        ),
+        (
+            "exp the earliest time there is",
+            json!({"exp": i64::MIN}),
+            &key,
+            401,
+        ),
     ] {
         assert_eq!(send(overrides, signer).await, status, "{what}");
     }
