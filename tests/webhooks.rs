@@ -347,6 +347,55 @@ async fn unknown_kids_refetch_at_most_once_per_interval() {
     assert_eq!(hooks.jwks_requests(), 1);
 }
 
+/// A token naming a key the cache lacks while the JWKS cannot be fetched
+/// may be signed by a new key: 503, so the tenant retries, not 401.
+#[tokio::test]
+async fn a_new_key_while_the_jwks_is_unreachable_is_503() {
+    let fake = FakeC1::start().await;
+    let client = Client::builder()
+        .base_url(fake.base_url())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let hooks = fake.webhooks();
+    let served = Arc::new(std::sync::Mutex::new(Some(hooks.jwks())));
+    let serving = served.clone();
+    let route = fake.route("GET", "/auth/v1/jwks");
+    route.handler(move |_| match serving.lock().unwrap().clone() {
+        Some(jwks) => c1_fake::Reply::json(&jwks),
+        None => c1_fake::Reply::new(503),
+    });
+    let verifier = Verifier::from(
+        TokenVerifier::builder(&client, RECEIVER)
+            .refetch_interval(Duration::ZERO)
+            .build()
+            .unwrap(),
+    );
+    let old = hooks.signing_key();
+    let deliver = || hooks.delivery(RECEIVER, WebhookEvent::test()).request();
+    verify(&verifier, &deliver()).await.unwrap();
+
+    // The tenant rotates its key while its JWKS is out of reach.
+    hooks.rotate_key(Algorithm::EdDsa);
+    *served.lock().unwrap() = None;
+    let refused = verifier.verify(&deliver().to_http()).await.unwrap_err();
+    assert_eq!(
+        (refused.check(), refused.status()),
+        (Check::KeysUnavailable, 503),
+        "{refused}"
+    );
+    assert_eq!(refused.jwks_error().unwrap().status(), Some(503));
+    // The cached keys still verify what they signed.
+    let by_old = hooks
+        .delivery(RECEIVER, WebhookEvent::test())
+        .signed_by(&old)
+        .request();
+    verify(&verifier, &by_old).await.unwrap();
+    // The JWKS is back: the retried delivery verifies.
+    *served.lock().unwrap() = Some(hooks.jwks());
+    verify(&verifier, &deliver()).await.unwrap();
+}
+
 #[tokio::test]
 async fn an_unreachable_jwks_is_503_and_says_why() {
     let fake = FakeC1::start().await;

@@ -50,7 +50,8 @@ struct LastFetch {
 pub(crate) enum Missing {
     /// The JWKS (fetched or not, within the interval) has no such key.
     NoKey,
-    /// The JWKS could not be fetched, and no keys are cached.
+    /// The JWKS could not be fetched (now, or by the last fetch within the
+    /// interval), and the cached keys, if any, lack the key.
     Unavailable(Error),
 }
 
@@ -96,8 +97,9 @@ impl KeyCache {
         let chosen = choose(&keys, &pick);
         match fetched {
             _ if !chosen.is_empty() => Ok((keys, chosen)),
-            Err(error) if keys.is_empty() => Err(Missing::Unavailable(error)),
-            _ => Err(Missing::NoKey),
+            // The key may be new: without the JWKS, "no such key" is not known.
+            Err(error) => Err(Missing::Unavailable(error)),
+            Ok(()) => Err(Missing::NoKey),
         }
     }
 

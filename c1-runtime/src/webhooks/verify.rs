@@ -598,7 +598,8 @@ pub enum Check {
     Replayed,
     /// The replay cache is full of ids whose tokens are still valid.
     ReplayCacheFull,
-    /// The tenant's JWKS could not be fetched and none is cached.
+    /// The tenant's JWKS could not be fetched, and the cached keys (if any)
+    /// lack the token's key: it may be new, so the tenant should retry.
     KeysUnavailable,
     /// The token is good but the body is not a webhook delivery.
     Body,
