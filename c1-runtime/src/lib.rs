@@ -11,6 +11,7 @@ mod auth;
 mod call;
 mod checks;
 mod client;
+mod clock;
 mod deadline;
 mod decode;
 mod endpoint;

@@ -23,6 +23,12 @@ impl Origin {
         Origin { base, len }
     }
 
+    /// The base URL, parsed.
+    #[cfg(feature = "webhooks")]
+    pub(crate) fn base(&self) -> &Url {
+        &self.base
+    }
+
     /// Parses `url`, which starts with the base URL.
     pub(crate) fn parse(&self, url: &str) -> Result<Url, url::ParseError> {
         match url.get(self.len..) {

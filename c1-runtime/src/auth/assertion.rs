@@ -5,8 +5,6 @@
 //! client ID, `aud` = `[<token host without port>]`, `iat` = now,
 //! `nbf` = now - 120 s, `exp` = now + 120 s.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::Signer as _;
@@ -20,9 +18,7 @@ const SKEW_SECS: i64 = 120;
 /// A fresh assertion for `audience`, at the current wall-clock time with a
 /// random nonce.
 pub(crate) fn sign_now(credentials: &ClientCredentials, audience: &str) -> SecretString {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2));
+    let now = crate::clock::unix_now();
     let nonce: [u8; 16] = rand::random();
     sign(credentials, audience, now, nonce)
 }

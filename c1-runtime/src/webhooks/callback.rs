@@ -153,8 +153,7 @@ fn on_tenant(client: &Client, url: &str) -> std::result::Result<reqwest::Url, St
     let what = "the callback URL";
     let parsed =
         reqwest::Url::parse(url).map_err(|e| format!("{what} is not a valid URL ({e})"))?;
-    let base = reqwest::Url::parse(client.base_url())
-        .map_err(|e| format!("the client's base URL is not valid ({e})"))?;
+    let base = client.inner.origin.base();
     if crate::shown::has_user_info(&parsed) {
         return Err(format!("{what} has user info"));
     }

@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -25,7 +24,7 @@ pub const MAX_INBOUND_BODY: usize = 64 * 1024;
 
 /// A JWT of JWT mode expires this long after it is signed (a listener
 /// accepts at most 10 minutes): 5 minutes, each attempt signing afresh.
-const JWT_LIFETIME_SECS: u64 = 300;
+const JWT_LIFETIME_SECS: i64 = 300;
 
 /// The path of a listener under the tenant's base URL.
 const TEMPLATE: &str = "/api/v1/webhooks/incoming/{listener_id}";
@@ -355,7 +354,7 @@ impl InboundWebhook {
             idempotent: true,
             max_body: 64 * 1024,
             headers: move || {
-                let now = unix_now();
+                let now = crate::clock::unix_now();
                 let mut headers = HeaderMap::new();
                 headers.insert(TIMESTAMP, HeaderValue::from(now));
                 headers.insert(EVENT_ID, header(id.as_str())?);
@@ -376,7 +375,7 @@ impl InboundWebhook {
                             "sub": subject,
                             "aud": audience,
                             "iat": now,
-                            "exp": now + JWT_LIFETIME_SECS,
+                            "exp": now.saturating_add(JWT_LIFETIME_SECS),
                             "jti": id.as_str(),
                             "htm": "POST",
                             "htb_s256": hashed,
@@ -418,13 +417,6 @@ fn sensitive(value: &str) -> Result<HeaderValue> {
     let mut value = header(value)?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::clock::unix_now;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use reqwest::header::{AUTHORIZATION, HeaderMap};
@@ -172,9 +174,7 @@ impl TokenVerifierBuilder {
         let issuers = match self.issuer {
             Some(issuer) => vec![issuer],
             None => {
-                let base = reqwest::Url::parse(self.client.base_url()).map_err(|e| {
-                    Error::new(ErrorKind::Config, format!("the base URL is not valid: {e}"))
-                })?;
+                let base = self.client.inner.origin.base();
                 let host = base.host_str().unwrap_or_default().to_owned();
                 let origin = base.origin().ascii_serialization();
                 vec![host, origin]
@@ -524,13 +524,6 @@ fn content_digest_matches(headers: &HeaderMap, digest: &[u8; 32]) -> Result<(), 
         ));
     }
     Ok(())
-}
-
-fn unix_now() -> i64 {
-    match SystemTime::now().duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
-    }
 }
 
 fn unix_time(seconds: i64) -> SystemTime {
