@@ -358,11 +358,9 @@ impl Outgoing {
         if let Some(url) = &self.callback {
             return url.clone();
         }
-        let url = self.hooks.register_callback(Callback::new(
-            &self.webhook_id,
-            self.event.event_type(),
-            self.callback_timeout,
-        ));
+        let url = self
+            .hooks
+            .register_callback(Callback::new(&self.webhook_id, self.callback_timeout));
         self.callback = Some(url.clone());
         url
     }

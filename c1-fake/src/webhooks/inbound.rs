@@ -10,7 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::keys;
+use super::{Log, keys};
 use crate::auth::{CLOCK_SKEW_SECS, unix_now};
 use crate::status::ApiError;
 
@@ -22,8 +22,6 @@ pub const TIMESTAMP_WINDOW_SECS: i64 = 300;
 pub const EVENT_ID_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
 /// The furthest a JWT's `exp` may be ahead, in seconds (10 minutes).
 const MAX_JWT_AHEAD_SECS: i64 = 600;
-/// The most requests kept in the log.
-const LOG_CAPACITY: usize = 1024;
 
 /// An inbound listener: its id and URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +65,7 @@ pub(super) struct Inbound {
     listeners: HashMap<String, (Auth, Vec<InboundEvent>)>,
     /// Event ids seen, with when, oldest first.
     seen: VecDeque<(Instant, String, String)>,
-    pub(super) log: Vec<InboundRequest>,
+    pub(super) log: Log<InboundRequest>,
 }
 
 impl Inbound {
@@ -93,9 +91,6 @@ impl Inbound {
         body: &[u8],
     ) -> Result<(), ApiError> {
         let result = self.check(id, base_url, url, headers, body);
-        if self.log.len() >= LOG_CAPACITY {
-            self.log.remove(0);
-        }
         self.log.push(InboundRequest {
             listener_id: id.to_owned(),
             status: match &result {

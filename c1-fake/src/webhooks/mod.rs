@@ -7,7 +7,7 @@ mod event;
 mod inbound;
 mod keys;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -47,14 +47,46 @@ pub(crate) fn signed_path(path: &str) -> bool {
     path.starts_with(CALLBACK_PATH) || path.starts_with(INCOMING_PATH)
 }
 
+/// The most entries a log of the webhooks keeps (deliveries, callback and
+/// inbound requests): the oldest goes first, so whatever reaches the fake, its
+/// memory stays bounded.
+pub const LOG_CAPACITY: usize = 1024;
+
+/// A log of what happened, the newest [`LOG_CAPACITY`] entries.
+pub(crate) struct Log<T>(VecDeque<T>);
+
+impl<T> Default for Log<T> {
+    fn default() -> Self {
+        Log(VecDeque::new())
+    }
+}
+
+impl<T: Clone> Log<T> {
+    pub(crate) fn push(&mut self, entry: T) {
+        if self.0.len() >= LOG_CAPACITY {
+            self.0.pop_front();
+        }
+        self.0.push_back(entry);
+    }
+
+    /// The entries, oldest first.
+    pub(crate) fn to_vec(&self) -> Vec<T> {
+        self.0.iter().cloned().collect()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.0.iter()
+    }
+}
+
 /// The webhook state of a fake.
 pub(crate) struct State {
     /// The fake's base URL: the tenant's URL in tokens and callbacks.
     base_url: String,
     keys: Mutex<Option<KeyRing>>,
-    deliveries: Mutex<Vec<DeliveryReport>>,
+    deliveries: Mutex<Log<DeliveryReport>>,
     callbacks: Mutex<HashMap<String, Callback>>,
-    callback_log: Mutex<Vec<CallbackRecord>>,
+    callback_log: Mutex<Log<CallbackRecord>>,
     inbound: Mutex<inbound::Inbound>,
     jwks_requests: AtomicUsize,
     changed: tokio::sync::Notify,
@@ -97,7 +129,7 @@ pub(crate) struct Callback {
 }
 
 impl Callback {
-    pub(crate) fn new(webhook_id: &str, _event_type: &str, timeout: Duration) -> Callback {
+    pub(crate) fn new(webhook_id: &str, timeout: Duration) -> Callback {
         Callback {
             webhook_id: webhook_id.to_owned(),
             deadline: Instant::now()
@@ -227,14 +259,15 @@ impl Webhooks {
         Outgoing::new(self.clone(), url, event)
     }
 
-    /// Every delivery sent, with its attempts and their answers, in the order they ended.
+    /// Every delivery sent (the last [`LOG_CAPACITY`]), with its attempts and their
+    /// answers, in the order they ended.
     pub fn deliveries(&self) -> Vec<DeliveryReport> {
-        lock(&self.state().deliveries).clone()
+        lock(&self.state().deliveries).to_vec()
     }
 
-    /// Every request to a callback URL, in order.
+    /// Every request to a callback URL (the last [`LOG_CAPACITY`]), in order.
     pub fn callbacks(&self) -> Vec<CallbackRecord> {
-        lock(&self.state().callback_log).clone()
+        lock(&self.state().callback_log).to_vec()
     }
 
     /// The response document the callback of delivery `webhook_id` accepted.
@@ -285,9 +318,10 @@ impl Webhooks {
         lock(&self.state().inbound).events(listener_id)
     }
 
-    /// Every request to an inbound listener and how it was answered, in order.
+    /// Every request to an inbound listener (the last [`LOG_CAPACITY`]) and how it was
+    /// answered, in order.
     pub fn inbound_requests(&self) -> Vec<InboundRequest> {
-        lock(&self.state().inbound).log.clone()
+        lock(&self.state().inbound).log.to_vec()
     }
 
     /// Registers a callback; its URL.

@@ -8,7 +8,7 @@ use aws_lc_rs::{digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use c1_fake::FakeC1;
-use c1_fake::webhooks::{Algorithm, TestKey, WebhookEvent};
+use c1_fake::webhooks::{Algorithm, LOG_CAPACITY, TestKey, WebhookEvent};
 use serde_json::{Value, json};
 
 fn now() -> i64 {
@@ -158,6 +158,44 @@ async fn a_callback_takes_one_response_document() {
     );
     let statuses: Vec<u16> = hooks.callbacks().iter().map(|c| c.status).collect();
     assert_eq!(statuses, [400, 400, 200, 400, 404]);
+}
+
+/// Whoever posts to the callback path, the fake keeps the newest
+/// `LOG_CAPACITY` records and no more.
+#[tokio::test]
+async fn the_callback_log_keeps_the_newest_records() {
+    let fake = FakeC1::start().await;
+    let hooks = fake.webhooks();
+    let http = reqwest::Client::new();
+    for n in 0..LOG_CAPACITY + 8 {
+        let url = format!("{}/api/v1/webhooks/callback/n{n}", fake.base_url());
+        let sent = http.post(url).body("{}").send().await.unwrap();
+        assert_eq!(sent.status(), 404);
+    }
+    let log = hooks.callbacks();
+    assert_eq!(log.len(), LOG_CAPACITY);
+    // A new record pushes the oldest out and is kept.
+    assert!(
+        log.iter()
+            .all(|r| r.webhook_id.is_none() && r.status == 404)
+    );
+    let mut outgoing = hooks.delivery("http://127.0.0.1:9/x", WebhookEvent::test());
+    let url = outgoing
+        .request()
+        .header("webhook-callback-url")
+        .unwrap()
+        .to_owned();
+    http.post(url)
+        .body(r#"{"version": "v1"}"#)
+        .send()
+        .await
+        .unwrap();
+    let log = hooks.callbacks();
+    assert_eq!(log.len(), LOG_CAPACITY);
+    assert_eq!(
+        log.last().unwrap().webhook_id.as_deref(),
+        Some(outgoing.webhook_id())
+    );
 }
 
 /// Posts `body` to `url` with `headers`.
