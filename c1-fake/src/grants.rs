@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use crate::filters::{Req, text};
 use crate::objects::{self, Objects};
 
 /// What [`crate::stateful_operations`] names the grants' store.
@@ -17,39 +18,17 @@ pub(crate) const SEARCH: &str = "c1.api.app.v1.AppEntitlementSearchService.Searc
 /// `entitlementRefs`), as the search answers them: each with its entitlement and
 /// binding.
 pub(crate) fn search(objects: &Objects, body: &Value) -> Value {
-    let list = |field: &str| -> Vec<&str> {
-        body.get(field)
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default()
-    };
-    let (apps, app_users) = (list("appIds"), list("appUserIds"));
-    let user = body
-        .get("userId")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let refs = body
-        .get("entitlementRefs")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let text = |g: &Value, f: &str| {
-        g.get(f)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let req = Req(body);
     let items: Vec<Value> = objects
         .grants
         .iter()
-        .filter(|g| apps.is_empty() || apps.contains(&text(g, "appId").as_str()))
-        .filter(|g| app_users.is_empty() || app_users.contains(&text(g, "appUserId").as_str()))
-        .filter(|g| user.is_empty() || text(g, "userId") == user)
         .filter(|g| {
-            refs.is_empty()
-                || refs
-                    .iter()
-                    .any(|r| r["appId"] == g["appId"] && r["id"] == g["appEntitlementId"])
+            req.one_of("appIds", text(g, "appId"))
+                && req.one_of("appUserIds", text(g, "appUserId"))
+                && req.is("userId", text(g, "userId"))
+                && req.in_refs("entitlementRefs", |r| {
+                    r["appId"] == g["appId"] && r["id"] == g["appEntitlementId"]
+                })
         })
         .map(|g| answer(objects, g))
         .collect();
