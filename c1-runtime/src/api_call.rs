@@ -14,18 +14,14 @@ use tracing::Instrument;
 
 use crate::auth::Auth;
 use crate::client::{Client, ClientInner};
-use crate::decode::status_error;
+use crate::decode::status_failure;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorKind, Result};
 use crate::log::duration_ms;
-use crate::retry::{Failure, Retry, deadline_from};
+use crate::retry::{Failure, deadline_from};
 use crate::send::{self, Operation};
 use crate::sent::{Sending, Sent};
-use crate::transport::{Limits, Reply};
-
-/// How much of a non-2xx body is read: enough for any `google.rpc.Status`
-/// worth showing; the rest is not downloaded.
-const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+use crate::transport::{ERROR_BODY_LIMIT, Limits, Reply};
 
 /// The pipeline of a call: sends `body` to `url` as `endpoint` and returns
 /// the 2xx answer, retrying transient failures as the client's
@@ -123,13 +119,7 @@ impl Operation for ApiCall {
     }
 
     fn refused(&self, reply: &Reply, secrets: &[&[u8]]) -> Failure {
-        Failure {
-            error: status_error(reply.status, &reply.body, secrets, reply.cut)
-                .with_retry_after(reply.retry_after),
-            retry: Retry::for_status(reply.status),
-            retry_after: reply.retry_after,
-            unauthorized: false,
-        }
+        status_failure(reply, secrets)
     }
 
     /// Logs the one event of a call (inside its span); an error names the

@@ -13,6 +13,8 @@ use serde::de::DeserializeOwned;
 use crate::endpoint::Endpoint;
 use crate::error::{ApiStatus, Error, ErrorKind, Result, redacted_snippet};
 use crate::redact::redact;
+use crate::retry::{Failure, Retry};
+use crate::transport::Reply;
 
 /// The start of the message with which a model refuses a body that nests its
 /// recursive types too deeply (c1's `models::wire::nested`); the rest of the
@@ -137,6 +139,18 @@ pub(crate) fn status_error(status: u16, body: &[u8], secrets: &[&[u8]], cut: boo
         _ => {}
     }
     err
+}
+
+/// The failure of an attempt answered with a non-2xx status: its
+/// [`status_error`], retried as the status allows.
+pub(crate) fn status_failure(reply: &Reply, secrets: &[&[u8]]) -> Failure {
+    Failure {
+        error: status_error(reply.status, &reply.body, secrets, reply.cut)
+            .with_retry_after(reply.retry_after),
+        retry: Retry::for_status(reply.status),
+        retry_after: reply.retry_after,
+        unauthorized: false,
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,10 @@ use crate::retry::{Failure, Retry, retry_after};
 /// The most memory reserved up front from a `Content-Length`.
 const MAX_PREALLOCATION: u64 = 1024 * 1024;
 
+/// How much of a non-2xx body is read: enough for any `google.rpc.Status`
+/// worth showing; the rest is not downloaded.
+pub(crate) const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
 /// How much of an answer is read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {

@@ -11,20 +11,17 @@ use tokio::time::Instant;
 
 use crate::auth::Auth;
 use crate::client::{Client, ClientInner};
-use crate::decode::status_error;
+use crate::decode::status_failure;
 use crate::endpoint::Method;
 use crate::error::{Error, Result};
 use crate::log::duration_ms;
-use crate::retry::{Failure, Retry, deadline_from};
+use crate::retry::{Failure, deadline_from};
 use crate::send::{self, Operation};
 use crate::sent::Sent;
-use crate::transport::{Limits, Reply};
+use crate::transport::{ERROR_BODY_LIMIT, Limits, Reply};
 
 /// What these requests carry instead of the client's credential: nothing.
 static NO_CREDENTIAL: Auth = Auth::None;
-
-/// How much of an error body is read.
-const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 
 /// One request of webhooks. `headers` gives each attempt's extra headers
 /// (an inbound trigger signs each attempt afresh).
@@ -121,13 +118,7 @@ impl<H: FnMut() -> Result<HeaderMap>> Operation for Exchange<H> {
             let token = value.rsplit(|b| *b == b' ').next().unwrap_or(value);
             secrets.push(token);
         }
-        Failure {
-            error: status_error(reply.status, &reply.body, &secrets, reply.cut)
-                .with_retry_after(reply.retry_after),
-            retry: Retry::for_status(reply.status),
-            retry_after: reply.retry_after,
-            unauthorized: false,
-        }
+        status_failure(reply, &secrets)
     }
 
     fn finished(&self, result: Result<Sent<Reply>>, started: Instant) -> Result<Sent<Reply>> {
