@@ -682,21 +682,9 @@ fn each_token_is_one_debug_event_and_no_line_shows_a_token() {
 #[ignore = "run alone by each_token_is_one_debug_event_and_no_line_shows_a_token"]
 fn token_debug_events_alone() {
     use tracing_subscriber::filter::{LevelFilter, Targets};
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
 
     let logs = Logs::default();
-    let writer = logs.clone();
-    // This thread's subscriber: the tests on other threads are not seen.
-    let _default = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_writer(move || writer.clone()),
-        )
-        .with(Targets::new().with_target("c1", LevelFilter::DEBUG))
-        .set_default();
-    tracing::callsite::rebuild_interest_cache();
+    let _default = logs.capture(Targets::new().with_target("c1", LevelFilter::DEBUG));
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -934,19 +934,10 @@ async fn the_jwks_is_fetched_with_the_clients_retries() {
 /// the HMAC secret or a JWT.
 #[test]
 fn nothing_secret_is_logged() {
-    use tracing_subscriber::layer::SubscriberExt;
-    use tracing_subscriber::util::SubscriberInitExt;
-
     let logs = Logs::default();
-    let _guard = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_writer(logs.clone()),
-        )
-        .with(tracing_subscriber::filter::Targets::new().with_target("c1", tracing::Level::TRACE))
-        .set_default();
-    tracing::callsite::rebuild_interest_cache();
+    let _guard = logs.capture(
+        tracing_subscriber::filter::Targets::new().with_target("c1", tracing::Level::TRACE),
+    );
     let secret = "listener-secret-Zm9vYmFy";
     let (token, callback) = tokio::runtime::Builder::new_current_thread()
         .enable_all()

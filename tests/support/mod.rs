@@ -539,6 +539,39 @@ impl Logs {
     pub fn lines(&self) -> Vec<String> {
         self.text().lines().map(str::to_owned).collect()
     }
+
+    /// Makes a subscriber writing to these logs (the default `fmt` format,
+    /// without colours), filtered by `filter`, this thread's default until
+    /// the guard drops; other tests' threads are not seen.
+    #[must_use]
+    pub fn capture(
+        &self,
+        filter: tracing_subscriber::filter::Targets,
+    ) -> tracing::subscriber::DefaultGuard {
+        use tracing_subscriber::layer::SubscriberExt;
+        use tracing_subscriber::util::SubscriberInitExt;
+
+        // tracing caches per callsite, for the whole process, whether it is
+        // enabled. A test thread without a subscriber that reaches a callsite
+        // first would cache "never" while this thread's subscriber is the one
+        // dispatcher, and its events would be lost here. A process-wide
+        // default (it records nothing) keeps two dispatchers alive, so every
+        // callsite asks each of them.
+        static GLOBAL: std::sync::Once = std::sync::Once::new();
+        GLOBAL.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+        });
+        let guard = tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(self.clone()),
+            )
+            .with(filter)
+            .set_default();
+        tracing::callsite::rebuild_interest_cache();
+        guard
+    }
 }
 
 impl std::io::Write for Logs {
