@@ -117,16 +117,22 @@ async fn a_delivery_is_signed_as_conductorone_signs_it() {
     assert_ne!(jti(&first), jti(&second));
 }
 
-#[tokio::test]
-async fn a_callback_takes_one_response_document() {
-    let fake = FakeC1::start().await;
-    let hooks = fake.webhooks();
+/// A test delivery (to a receiver that is never called) and its callback URL.
+fn with_callback(hooks: &c1_fake::webhooks::Webhooks) -> (c1_fake::webhooks::Outgoing, String) {
     let mut outgoing = hooks.delivery("http://127.0.0.1:9/x", WebhookEvent::test());
     let url = outgoing
         .request()
         .header("webhook-callback-url")
         .unwrap()
         .to_owned();
+    (outgoing, url)
+}
+
+#[tokio::test]
+async fn a_callback_takes_one_response_document() {
+    let fake = FakeC1::start().await;
+    let hooks = fake.webhooks();
+    let (outgoing, url) = with_callback(&hooks);
     assert!(url.starts_with(&format!("{}/api/v1/webhooks/callback/", fake.base_url())));
     let http = reqwest::Client::new();
     let post = |body: &'static str| {
@@ -174,17 +180,12 @@ async fn the_callback_log_keeps_the_newest_records() {
     }
     let log = hooks.callbacks();
     assert_eq!(log.len(), LOG_CAPACITY);
-    // A new record pushes the oldest out and is kept.
     assert!(
         log.iter()
             .all(|r| r.webhook_id.is_none() && r.status == 404)
     );
-    let mut outgoing = hooks.delivery("http://127.0.0.1:9/x", WebhookEvent::test());
-    let url = outgoing
-        .request()
-        .header("webhook-callback-url")
-        .unwrap()
-        .to_owned();
+    // A new record pushes the oldest out and is kept.
+    let (outgoing, url) = with_callback(&hooks);
     http.post(url)
         .body(r#"{"version": "v1"}"#)
         .send()
