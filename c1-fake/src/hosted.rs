@@ -1,7 +1,6 @@
 //! Routes a test hosts on the fake: its own endpoints, answered by JSON, a scripted reply or
 //! a handler, each recording the requests it received.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -9,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::faults::Faults;
-use crate::inspect::RecordedRequest;
+use crate::inspect::{Log, RecordedRequest};
 use crate::lock;
 use crate::reply::Reply;
 use crate::template::{Params, Template, best_match};
@@ -58,8 +57,7 @@ struct RouteInner {
     answer: Mutex<Answer>,
     faults: Faults,
     hits: AtomicUsize,
-    requests: Mutex<VecDeque<RouteRequest>>,
-    capacity: usize,
+    requests: Mutex<Log<RouteRequest>>,
 }
 
 impl fmt::Debug for Route {
@@ -100,7 +98,7 @@ impl Route {
 
     /// The requests this route received (the last [`crate::FakeC1Builder::request_log_capacity`]), in order.
     pub fn requests(&self) -> Vec<RouteRequest> {
-        lock(&self.inner.requests).iter().cloned().collect()
+        lock(&self.inner.requests).to_vec()
     }
 
     /// How many requests this route received (all of them, not only those still recorded).
@@ -114,15 +112,7 @@ impl Route {
         request: RouteRequest,
     ) -> Result<axum::http::Response<axum::body::Body>, crate::server::DropConnection> {
         self.inner.hits.fetch_add(1, Ordering::SeqCst);
-        {
-            let mut log = lock(&self.inner.requests);
-            if log.len() == self.inner.capacity {
-                log.pop_front();
-            }
-            if self.inner.capacity > 0 {
-                log.push_back(request.clone());
-            }
-        }
+        lock(&self.inner.requests).push(request.clone());
         if let Some(fault) = self.inner.faults.apply().await {
             return fault;
         }
@@ -159,8 +149,7 @@ impl Routes {
                 )))),
                 faults: Faults::default(),
                 hits: AtomicUsize::new(0),
-                requests: Mutex::new(VecDeque::new()),
-                capacity,
+                requests: Mutex::new(Log::new(capacity)),
             }),
         };
         let mut routes = lock(&self.routes);

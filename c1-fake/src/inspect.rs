@@ -160,36 +160,80 @@ pub(crate) fn contains_any(
         || hit(body)
 }
 
-/// The last requests received, oldest first: a ring buffer, so a long-running fake stays bounded.
+/// The newest entries of a record, oldest first: at most `capacity`, the oldest forgotten
+/// first, so a long-running fake stays bounded whatever reaches it. The requests, each
+/// hosted route's requests and the webhooks' logs are kept in one.
+#[derive(Debug)]
+pub(crate) struct Log<T> {
+    entries: VecDeque<T>,
+    capacity: usize,
+}
+
+impl<T: Clone> Log<T> {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Log {
+            entries: VecDeque::new(),
+            capacity,
+        }
+    }
+
+    /// Appends `entry`, forgetting the oldest when full; whether an entry was forgotten
+    /// (`entry` itself when the capacity is 0).
+    pub(crate) fn push(&mut self, entry: T) -> bool {
+        if self.capacity == 0 {
+            return true;
+        }
+        let full = self.entries.len() == self.capacity;
+        if full {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(entry);
+        full
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.entries.iter()
+    }
+
+    pub(crate) fn to_vec(&self) -> Vec<T> {
+        self.entries.iter().cloned().collect()
+    }
+
+    fn get_mut(&mut self, index: usize) -> Option<&mut T> {
+        self.entries.get_mut(index)
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+/// The last requests received, oldest first, each with its sequence number.
 #[derive(Debug)]
 pub(crate) struct RequestLog {
-    records: VecDeque<RecordedRequest>,
-    /// The sequence number of `records[0]` (every request gets the next one).
+    records: Log<RecordedRequest>,
+    /// The sequence number of the oldest record kept (every request gets the next one).
     first_seq: u64,
-    capacity: usize,
 }
 
 impl RequestLog {
     pub(crate) fn new(capacity: usize) -> Self {
         RequestLog {
-            records: VecDeque::with_capacity(capacity.min(DEFAULT_REQUEST_LOG_CAPACITY)),
+            records: Log::new(capacity),
             first_seq: 0,
-            capacity,
         }
     }
 
     /// Append a record, forgetting the oldest when full; returns its sequence number.
     pub(crate) fn push(&mut self, record: RecordedRequest) -> u64 {
         let seq = self.first_seq + self.records.len() as u64;
-        if self.capacity == 0 {
-            self.first_seq += 1;
-            return seq;
-        }
-        if self.records.len() == self.capacity {
-            self.records.pop_front();
+        if self.records.push(record) {
             self.first_seq += 1;
         }
-        self.records.push_back(record);
         seq
     }
 
@@ -200,7 +244,7 @@ impl RequestLog {
     }
 
     pub(crate) fn to_vec(&self) -> Vec<RecordedRequest> {
-        self.records.iter().cloned().collect()
+        self.records.to_vec()
     }
 
     pub(crate) fn clear(&mut self) {

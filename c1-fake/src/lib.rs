@@ -340,7 +340,7 @@ impl FakeC1Builder {
             ),
             request_log_capacity: self.request_log_capacity,
             read_timeout: self.read_timeout,
-            webhooks: webhooks::State::new(format!("http://{addr}")),
+            webhooks: webhooks::State::new(format!("http://{addr}"), self.request_log_capacity),
         });
         let router = routes::router(shared.clone());
         let (shutdown, rx) = watch::channel(false);

@@ -10,8 +10,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use super::{Log, keys};
+use super::keys;
 use crate::auth::{CLOCK_SKEW_SECS, unix_now};
+use crate::inspect::Log;
 use crate::status::ApiError;
 
 /// The largest body a listener accepts: 64 KiB (65,536 bytes).
@@ -60,7 +61,6 @@ pub(super) enum Auth {
     Jwt(Value),
 }
 
-#[derive(Default)]
 pub(super) struct Inbound {
     listeners: HashMap<String, (Auth, Vec<InboundEvent>)>,
     /// Event ids seen, with when, oldest first.
@@ -69,6 +69,15 @@ pub(super) struct Inbound {
 }
 
 impl Inbound {
+    /// No listener yet; the log keeps `log_capacity` requests.
+    pub(super) fn new(log_capacity: usize) -> Inbound {
+        Inbound {
+            listeners: HashMap::new(),
+            seen: VecDeque::new(),
+            log: Log::new(log_capacity),
+        }
+    }
+
     pub(super) fn add(&mut self, id: &str, auth: Auth) {
         self.listeners.insert(id.to_owned(), (auth, Vec::new()));
     }

@@ -7,7 +7,7 @@ mod event;
 mod inbound;
 mod keys;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -33,6 +33,7 @@ pub use inbound::{
 };
 pub use keys::{Algorithm, TestKey};
 
+use crate::inspect::Log;
 use crate::status::ApiError;
 use crate::{Shared, lock};
 
@@ -45,38 +46,6 @@ const INCOMING_PATH: &str = "/api/v1/webhooks/incoming/";
 /// JWT) rather than the API's bearer token.
 pub(crate) fn signed_path(path: &str) -> bool {
     path.starts_with(CALLBACK_PATH) || path.starts_with(INCOMING_PATH)
-}
-
-/// The most entries a log of the webhooks keeps (deliveries, callback and
-/// inbound requests): the oldest goes first, so whatever reaches the fake, its
-/// memory stays bounded.
-pub const LOG_CAPACITY: usize = 1024;
-
-/// A log of what happened, the newest [`LOG_CAPACITY`] entries.
-pub(crate) struct Log<T>(VecDeque<T>);
-
-impl<T> Default for Log<T> {
-    fn default() -> Self {
-        Log(VecDeque::new())
-    }
-}
-
-impl<T: Clone> Log<T> {
-    pub(crate) fn push(&mut self, entry: T) {
-        if self.0.len() >= LOG_CAPACITY {
-            self.0.pop_front();
-        }
-        self.0.push_back(entry);
-    }
-
-    /// The entries, oldest first.
-    pub(crate) fn to_vec(&self) -> Vec<T> {
-        self.0.iter().cloned().collect()
-    }
-
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
-        self.0.iter()
-    }
 }
 
 /// The webhook state of a fake.
@@ -93,14 +62,15 @@ pub(crate) struct State {
 }
 
 impl State {
-    pub(crate) fn new(base_url: String) -> State {
+    /// The state of a fake at `base_url` whose logs keep `log_capacity` records each.
+    pub(crate) fn new(base_url: String, log_capacity: usize) -> State {
         State {
             base_url,
             keys: Mutex::default(),
-            deliveries: Mutex::default(),
+            deliveries: Mutex::new(Log::new(log_capacity)),
             callbacks: Mutex::default(),
-            callback_log: Mutex::default(),
-            inbound: Mutex::default(),
+            callback_log: Mutex::new(Log::new(log_capacity)),
+            inbound: Mutex::new(inbound::Inbound::new(log_capacity)),
             jwks_requests: AtomicUsize::new(0),
             changed: tokio::sync::Notify::new(),
         }
@@ -259,13 +229,13 @@ impl Webhooks {
         Outgoing::new(self.clone(), url, event)
     }
 
-    /// Every delivery sent (the last [`LOG_CAPACITY`]), with its attempts and their
+    /// Every delivery sent (the last [`crate::FakeC1Builder::request_log_capacity`]), with its attempts and their
     /// answers, in the order they ended.
     pub fn deliveries(&self) -> Vec<DeliveryReport> {
         lock(&self.state().deliveries).to_vec()
     }
 
-    /// Every request to a callback URL (the last [`LOG_CAPACITY`]), in order.
+    /// Every request to a callback URL (the last [`crate::FakeC1Builder::request_log_capacity`]), in order.
     pub fn callbacks(&self) -> Vec<CallbackRecord> {
         lock(&self.state().callback_log).to_vec()
     }
@@ -318,7 +288,7 @@ impl Webhooks {
         lock(&self.state().inbound).events(listener_id)
     }
 
-    /// Every request to an inbound listener (the last [`LOG_CAPACITY`]) and how it was
+    /// Every request to an inbound listener (the last [`crate::FakeC1Builder::request_log_capacity`]) and how it was
     /// answered, in order.
     pub fn inbound_requests(&self) -> Vec<InboundRequest> {
         lock(&self.state().inbound).log.to_vec()

@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_lc_rs::{digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use c1_fake::FakeC1;
-use c1_fake::webhooks::{Algorithm, LOG_CAPACITY, TestKey, WebhookEvent};
+use c1_fake::webhooks::{Algorithm, TestKey, WebhookEvent};
+use c1_fake::{DEFAULT_REQUEST_LOG_CAPACITY as LOG_CAPACITY, FakeC1};
 use serde_json::{Value, json};
 
 fn now() -> i64 {
@@ -166,8 +166,8 @@ async fn a_callback_takes_one_response_document() {
     assert_eq!(statuses, [400, 400, 200, 400, 404]);
 }
 
-/// Whoever posts to the callback path, the fake keeps the newest
-/// `LOG_CAPACITY` records and no more.
+/// Whoever posts to the callback path, the fake keeps the newest records, as many as
+/// its request log (`request_log_capacity`, default 1,024), and no more.
 #[tokio::test]
 async fn the_callback_log_keeps_the_newest_records() {
     let fake = FakeC1::start().await;
