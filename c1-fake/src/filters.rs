@@ -61,7 +61,7 @@ pub(crate) fn keep(op_id: &str, body: &Value, _query: &[(String, String)], objec
 pub(crate) struct Req<'a>(pub(crate) &'a Value);
 
 impl Req<'_> {
-    pub(crate) fn list(&self, field: &str) -> Vec<&str> {
+    fn list(&self, field: &str) -> Vec<&str> {
         self.0
             .get(field)
             .and_then(Value::as_array)
@@ -69,14 +69,14 @@ impl Req<'_> {
             .unwrap_or_default()
     }
 
-    pub(crate) fn text(&self, field: &str) -> &str {
+    fn text(&self, field: &str) -> &str {
         self.0
             .get(field)
             .and_then(Value::as_str)
             .unwrap_or_default()
     }
 
-    pub(crate) fn flag(&self, field: &str) -> bool {
+    fn flag(&self, field: &str) -> bool {
         self.0.get(field) == Some(&Value::Bool(true))
     }
 
@@ -87,24 +87,24 @@ impl Req<'_> {
     }
 
     /// No list given, or one of `values` is in it.
-    pub(crate) fn any_of(&self, field: &str, values: &[&str]) -> bool {
+    fn any_of(&self, field: &str, values: &[&str]) -> bool {
         let list = self.list(field);
         list.is_empty() || values.iter().any(|v| list.contains(v))
     }
 
     /// `value` is in the list (an exclusion).
-    pub(crate) fn listed(&self, field: &str, value: &str) -> bool {
+    fn listed(&self, field: &str, value: &str) -> bool {
         self.list(field).contains(&value)
     }
 
     /// No text given, or one of `values` contains it, ignoring case.
-    pub(crate) fn contains_text(&self, field: &str, values: &[&str]) -> bool {
+    fn contains_text(&self, field: &str, values: &[&str]) -> bool {
         let needle = self.text(field).trim().to_lowercase();
         needle.is_empty() || values.iter().any(|v| v.to_lowercase().contains(&needle))
     }
 
     /// No text given, or one of `values` equals it, ignoring case.
-    pub(crate) fn equals_text(&self, field: &str, values: &[&str]) -> bool {
+    fn equals_text(&self, field: &str, values: &[&str]) -> bool {
         let wanted = self.text(field).trim();
         wanted.is_empty() || values.iter().any(|v| v.eq_ignore_ascii_case(wanted))
     }
