@@ -684,7 +684,10 @@ fn token_debug_events_alone() {
     use tracing_subscriber::filter::{LevelFilter, Targets};
 
     let logs = Logs::default();
-    let _default = logs.capture(Targets::new().with_target("c1", LevelFilter::DEBUG));
+    let _default = logs.capture(
+        Targets::new().with_target("c1", LevelFilter::DEBUG),
+        tracing_subscriber::fmt::format::FmtSpan::NONE,
+    );
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -9,8 +9,7 @@ use c1_fake::FakeC1;
 use support::{Logs, Widgets};
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::filter::Targets;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::fmt::format::FmtSpan;
 
 /// Tracing caches per callsite whether any subscriber wants it: with two
 /// subscribers of different levels alive at once, one's "always" can reach
@@ -28,26 +27,6 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .build()
         .unwrap()
         .block_on(f)
-}
-
-/// Makes a subscriber the thread's default until the returned guard drops:
-/// it writes to `logs` with the default `fmt` format, span events included
-/// (new, enter, exit, close), filtered by `filter`.
-#[must_use]
-fn capture(logs: &Logs, filter: Targets) -> impl Sized {
-    let guard = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-                .with_writer(logs.clone()),
-        )
-        .with(filter)
-        .set_default();
-    // Callsites cache whether they are enabled; the one subscriber now in
-    // force decides afresh.
-    tracing::callsite::rebuild_interest_cache();
-    guard
 }
 
 /// A client signing in to `fake` with client credentials, after one call
@@ -80,15 +59,10 @@ fn debug_shows_each_call_retry_and_token_fetch_once() {
     let _serial = serial();
     let logs = Logs::default();
     // What `RUST_LOG=c1=debug` selects, with the default `fmt` format.
-    let _default = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_ansi(false)
-                .with_writer(logs.clone()),
-        )
-        .with(Targets::new().with_target("c1", LevelFilter::DEBUG))
-        .set_default();
-    tracing::callsite::rebuild_interest_cache();
+    let _default = logs.capture(
+        Targets::new().with_target("c1", LevelFilter::DEBUG),
+        FmtSpan::NONE,
+    );
     block_on(async {
         let fake = FakeC1::start().await;
         let creds = fake.credentials().clone();
@@ -147,7 +121,10 @@ fn debug_shows_each_call_retry_and_token_fetch_once() {
 fn info_shows_nothing_of_c1_even_with_span_events() {
     let _serial = serial();
     let logs = Logs::default();
-    let _default = capture(&logs, Targets::new().with_default(LevelFilter::INFO));
+    let _default = logs.capture(
+        Targets::new().with_default(LevelFilter::INFO),
+        FmtSpan::FULL,
+    );
     block_on(async {
         let fake = FakeC1::start().await;
         one_retried_call(&fake).await;
@@ -185,7 +162,7 @@ fn at_trace_c1s_own_events_never_carry_the_token() {
         ),
     ] {
         let logs = Logs::default();
-        let _default = capture(&logs, filter);
+        let _default = logs.capture(filter, FmtSpan::FULL);
         block_on(async {
             let (base, _) = support::going_away_h2_server(debug_data.clone()).await;
             let client = Client::builder()

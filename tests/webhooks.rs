@@ -937,6 +937,7 @@ fn nothing_secret_is_logged() {
     let logs = Logs::default();
     let _guard = logs.capture(
         tracing_subscriber::filter::Targets::new().with_target("c1", tracing::Level::TRACE),
+        tracing_subscriber::fmt::format::FmtSpan::NONE,
     );
     let secret = "listener-secret-Zm9vYmFy";
     let (token, callback) = tokio::runtime::Builder::new_current_thread()

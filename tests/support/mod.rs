@@ -541,12 +541,14 @@ impl Logs {
     }
 
     /// Makes a subscriber writing to these logs (the default `fmt` format,
-    /// without colours), filtered by `filter`, this thread's default until
-    /// the guard drops; other tests' threads are not seen.
+    /// without colours, with the span events `spans`), filtered by `filter`,
+    /// this thread's default until the guard drops; other tests' threads are
+    /// not seen.
     #[must_use]
     pub fn capture(
         &self,
         filter: tracing_subscriber::filter::Targets,
+        spans: tracing_subscriber::fmt::format::FmtSpan,
     ) -> tracing::subscriber::DefaultGuard {
         use tracing_subscriber::layer::SubscriberExt;
         use tracing_subscriber::util::SubscriberInitExt;
@@ -555,20 +557,25 @@ impl Logs {
         // enabled. A test thread without a subscriber that reaches a callsite
         // first would cache "never" while this thread's subscriber is the one
         // dispatcher, and its events would be lost here. A process-wide
-        // default (it records nothing) keeps two dispatchers alive, so every
+        // default that wants nothing keeps two dispatchers alive, so every
         // callsite asks each of them.
         static GLOBAL: std::sync::Once = std::sync::Once::new();
         GLOBAL.call_once(|| {
-            let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry());
+            let _ = tracing::subscriber::set_global_default(
+                tracing::subscriber::NoSubscriber::default(),
+            );
         });
         let guard = tracing_subscriber::registry()
             .with(
                 tracing_subscriber::fmt::layer()
                     .with_ansi(false)
+                    .with_span_events(spans)
                     .with_writer(self.clone()),
             )
             .with(filter)
             .set_default();
+        // Callsites cache whether they are enabled; the subscribers now in
+        // force decide afresh.
         tracing::callsite::rebuild_interest_cache();
         guard
     }
