@@ -18,7 +18,7 @@ use c1::{
 };
 use c1_fake::{FakeC1, Fault};
 use serde_json::{Value, json};
-use support::{Logs, Recorded, Server, Widgets, respond};
+use support::{Logs, Recorded, Server, Widgets, everything_said, respond};
 
 const EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 const JWT_TYPE: &str = "urn:ietf:params:oauth:token-type:jwt";
@@ -99,17 +99,6 @@ fn exchange_client(server: &Server) -> ClientBuilder {
         .base_url(server.url())
         .oidc_token(TRUST, OIDC)
         .retry_policy(RetryPolicy::new().base_backoff(Duration::from_millis(1)))
-}
-
-/// Everything an error says: `Display`, `Debug` and its sources.
-fn everything_said(err: &c1::Error) -> String {
-    let mut said = format!("{err}\n{err:?}");
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        said.push_str(&format!("\n{cause}\n{cause:?}"));
-        source = cause.source();
-    }
-    said
 }
 
 /// `said` holds no part of the OIDC token `jwt`.

@@ -22,7 +22,7 @@ use c1::{Client, ErrorKind, RetryPolicy};
 use c1_fake::FakeC1;
 use c1_fake::webhooks::{Algorithm, DeliveryRequest, Outcome, TestKey, WebhookEvent};
 use serde_json::{Value, json};
-use support::Logs;
+use support::{Logs, everything_said};
 
 /// The URL the receiver is configured with: what the fake calls.
 const RECEIVER: &str = "http://127.0.0.1:9/c1/webhook";
@@ -770,16 +770,9 @@ async fn a_callback_url_echoed_back_is_never_shown() {
     for round in 0..6 {
         let error = c1_runtime_send(&client, &url).await.unwrap_err();
         assert_eq!(server.count(), round + 1, "sent once");
-        let mut shown = vec![error.to_string(), format!("{error:?}")];
-        let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&error);
-        while let Some(e) = source {
-            shown.push(e.to_string());
-            shown.push(format!("{e:?}"));
-            source = e.source();
-        }
+        let mut shown = vec![everything_said(&error)];
         let as_c1 = c1::Error::from(error);
-        shown.push(as_c1.to_string());
-        shown.push(format!("{as_c1:?}"));
+        shown.push(everything_said(&as_c1));
         shown.extend(
             as_c1
                 .api_status()

@@ -14,7 +14,7 @@ use c1::{Client, ConnectorOwnersV2, ErrorKind, RetryPolicy, c1_endpoint};
 use ed25519_dalek::SigningKey;
 use futures_util::StreamExt;
 use serde_json::json;
-use support::{Recorded, Server, Widgets, respond};
+use support::{Recorded, Server, Widgets, everything_said, respond};
 
 /// A bearer token long and distinctive enough to find anywhere it leaks.
 const TOKEN: &str = "tok-SECRET-8c2f/9d1e+77aa";
@@ -30,17 +30,6 @@ fn assert_absent(text: &str, secret: &str) {
         let w: String = window.iter().collect();
         assert!(!text.contains(&w), "fragment {w:?} leaked in: {text}");
     }
-}
-
-/// Display, Debug and every `source()` of `err`.
-fn everything_said(err: &c1::Error) -> String {
-    let mut text = format!("{err}\n{err:?}");
-    let mut source = std::error::Error::source(err);
-    while let Some(s) = source {
-        text.push_str(&format!("\n{s}\n{s:?}"));
-        source = s.source();
-    }
-    text
 }
 
 fn bearer_client(server: &Server) -> Client {

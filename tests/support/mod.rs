@@ -524,6 +524,18 @@ pub fn full_backlog() -> Option<(SocketAddr, Vec<std::net::TcpStream>, TcpListen
     None
 }
 
+/// Everything an error says: `Display`, `Debug`, and the same of each of
+/// its sources.
+pub fn everything_said(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut said = format!("{err}\n{err:?}");
+    let mut source = err.source();
+    while let Some(cause) = source {
+        said.push_str(&format!("\n{cause}\n{cause:?}"));
+        source = cause.source();
+    }
+    said
+}
+
 /// A tracing writer that keeps everything in memory: a test's log output,
 /// to read back and search for what must (not) be there.
 #[derive(Clone, Default)]
