@@ -8,7 +8,7 @@ use aws_lc_rs::{digest, hmac};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use c1_fake::webhooks::{Algorithm, TestKey, WebhookEvent};
-use c1_fake::{DEFAULT_REQUEST_LOG_CAPACITY as LOG_CAPACITY, FakeC1};
+use c1_fake::{DEFAULT_REQUEST_LOG_CAPACITY, FakeC1};
 use serde_json::{Value, json};
 
 fn now() -> i64 {
@@ -173,13 +173,13 @@ async fn the_callback_log_keeps_the_newest_records() {
     let fake = FakeC1::start().await;
     let hooks = fake.webhooks();
     let http = reqwest::Client::new();
-    for n in 0..LOG_CAPACITY + 8 {
+    for n in 0..DEFAULT_REQUEST_LOG_CAPACITY + 8 {
         let url = format!("{}/api/v1/webhooks/callback/n{n}", fake.base_url());
         let sent = http.post(url).body("{}").send().await.unwrap();
         assert_eq!(sent.status(), 404);
     }
     let log = hooks.callbacks();
-    assert_eq!(log.len(), LOG_CAPACITY);
+    assert_eq!(log.len(), DEFAULT_REQUEST_LOG_CAPACITY);
     assert!(
         log.iter()
             .all(|r| r.webhook_id.is_none() && r.status == 404)
@@ -192,7 +192,7 @@ async fn the_callback_log_keeps_the_newest_records() {
         .await
         .unwrap();
     let log = hooks.callbacks();
-    assert_eq!(log.len(), LOG_CAPACITY);
+    assert_eq!(log.len(), DEFAULT_REQUEST_LOG_CAPACITY);
     assert_eq!(
         log.last().unwrap().webhook_id.as_deref(),
         Some(outgoing.webhook_id())
